@@ -1,0 +1,72 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { inject, injectable } from 'tsyringe';
+import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import { Tokens } from '../container-tokens.js';
+import type { HostConfig } from '../config/host-config.js';
+import type { Database } from '../db/open-database.js';
+import type { EventBus } from '../bus/event-bus.js';
+
+export type TokenKind = 'session' | 'service';
+
+interface TokenRow {
+  id: string; user_id: string; token_hash: string; kind: TokenKind; label: string | null;
+  created_at: number; expires_at: number; revoked_at: number | null;
+}
+
+export interface IssuedToken { token: string; tokenId: string; expiresAt: string }
+export interface TokenInfo { id: string; label: string | null; kind: TokenKind; createdAt: string; expiresAt: string; revokedAt: string | null }
+export interface Principal { userId: string; tokenId: string; expiresAt: number }
+
+/** Tokens are 256 random bits; storing their SHA-256 is enough (no brute force is possible). */
+const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+@injectable()
+export class TokenService {
+  constructor(
+    @inject(Tokens.Database) private readonly db: Database,
+    @inject(Tokens.Config) private readonly config: HostConfig,
+    @inject(Tokens.EventBus) private readonly bus: EventBus,
+  ) {}
+
+  async issue(userId: string, opts: { kind: TokenKind; label?: string | null; ttlSeconds?: number }): Promise<IssuedToken> {
+    const ttl = opts.ttlSeconds ?? (opts.kind === 'session' ? this.config.auth.sessionTtlSeconds : this.config.auth.serviceTokenTtlSeconds);
+    const token = `sb_${randomBytes(32).toString('base64url')}`;
+    const now = Date.now();
+    const row: TokenRow = {
+      id: randomUUID(), user_id: userId, token_hash: hashToken(token), kind: opts.kind,
+      label: opts.label ?? null, created_at: now, expires_at: now + ttl * 1000, revoked_at: null,
+    };
+    await this.db.knex('tokens').insert(row);
+    return { token, tokenId: row.id, expiresAt: new Date(row.expires_at).toISOString() };
+  }
+
+  /** The principal behind a bearer token; throws `unauthenticated` for unknown, expired or revoked tokens. */
+  async authenticate(token: string | undefined): Promise<Principal> {
+    if (!token || !token.startsWith('sb_') || token.length > 128) throw new SwitchboardError('unauthenticated');
+    const row = await this.db.knex<TokenRow>('tokens').where({ token_hash: hashToken(token) }).first();
+    if (!row || row.revoked_at !== null || row.expires_at <= Date.now()) throw new SwitchboardError('unauthenticated');
+    return { userId: row.user_id, tokenId: row.id, expiresAt: row.expires_at };
+  }
+
+  /** Whether a token still works (used to end sessions whose token expired). */
+  async isActive(tokenId: string): Promise<boolean> {
+    const row = await this.db.knex<TokenRow>('tokens').where({ id: tokenId }).first();
+    return !!row && row.revoked_at === null && row.expires_at > Date.now();
+  }
+
+  async list(userId: string): Promise<TokenInfo[]> {
+    const rows = await this.db.knex<TokenRow>('tokens').where({ user_id: userId }).orderBy('created_at', 'asc');
+    return rows.map((r) => ({ id: r.id, label: r.label, kind: r.kind, createdAt: iso(r.created_at)!, expiresAt: iso(r.expires_at)!, revokedAt: iso(r.revoked_at) }));
+  }
+
+  /** Revokes a token (optionally only if it belongs to `ownerId`) and ends its live sessions. */
+  async revoke(tokenId: string, ownerId?: string): Promise<void> {
+    const query = this.db.knex('tokens').where({ id: tokenId });
+    if (ownerId) query.andWhere({ user_id: ownerId });
+    const row = await query.clone().first();
+    if (!row) throw new SwitchboardError('token_not_found');
+    await query.clone().whereNull('revoked_at').update({ revoked_at: Date.now() });
+    this.bus.publish({ type: 'token.revoked', tokenId });
+  }
+}

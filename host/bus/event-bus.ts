@@ -1,0 +1,23 @@
+import type { Message } from '../../sdk/protocol/message.js';
+import type { PresenceStatus } from '../../sdk/protocol/frames.js';
+
+/**
+ * Everything one host tells the others (and itself) after a commit. Events are plain JSON so
+ * that a Redis or NATS implementation can carry them between hosts unchanged.
+ */
+export type HostEvent =
+  | { type: 'message.changed'; conversationId: string; pts: number; change: 'created' | 'edited' | 'deleted' | 'reaction'; message: Message }
+  | { type: 'membership.changed'; conversationId: string; added: string[]; removed: string[] }
+  | { type: 'receipt'; conversationId: string; userId: string; seq: number }
+  | { type: 'typing'; conversationId: string; userId: string; state: 'started' | 'stopped' }
+  | { type: 'presence'; userId: string; status: PresenceStatus; at: number; hostId: string }
+  | { type: 'token.revoked'; tokenId: string };
+
+export type HostEventType = HostEvent['type'];
+export type HostEventOf<T extends HostEventType> = Extract<HostEvent, { type: T }>;
+
+/** The one fan-out interface. Delivery order per publisher is the publish order. */
+export interface EventBus {
+  publish(event: HostEvent): void;
+  subscribe<T extends HostEventType>(type: T, handler: (event: HostEventOf<T>) => void): () => void;
+}

@@ -1,0 +1,19 @@
+import type { InjectionToken } from 'tsyringe';
+import type { HostConfig } from './config/host-config.js';
+import type { Database } from './db/open-database.js';
+import type { EventBus } from './bus/event-bus.js';
+import type { Logger } from './logging/logger.js';
+import type { MessageTypeRegistry } from './messages/message-type-registry.js';
+
+/**
+ * Explicit injection tokens: esbuild (tsx, vitest) emits no decorator metadata, so every
+ * constructor parameter names its token. The container never leaves host/.
+ */
+export const Tokens = {
+  Config: Symbol('Config') as InjectionToken<HostConfig>,
+  Database: Symbol('Database') as InjectionToken<Database>,
+  EventBus: Symbol('EventBus') as InjectionToken<EventBus>,
+  Logger: Symbol('Logger') as InjectionToken<Logger>,
+  HostId: Symbol('HostId') as InjectionToken<string>,
+  MessageTypes: Symbol('MessageTypes') as InjectionToken<MessageTypeRegistry>,
+} as const;

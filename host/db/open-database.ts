@@ -1,0 +1,113 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import type { HostConfig } from '../config/host-config.js';
+
+// int8 columns (sequence numbers, timestamps in ms) fit safely in a JS number.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+export interface Database {
+  readonly knex: Knex;
+  readonly kind: DatabaseKind;
+  /** Human-readable location for logs (never includes a password). */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+export function databaseKindOf(url: string): DatabaseKind {
+  return url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
+}
+
+/** Opens the configured database and checks that it is reachable and not used by another host. */
+export async function openDatabase(config: HostConfig['database']): Promise<Database> {
+  return databaseKindOf(config.url) === 'sqlite' ? openSqlite(config.url) : openPostgres(config);
+}
+
+function openSqlite(url: string): Database {
+  const filename = resolve(url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, ''));
+  mkdirSync(dirname(filename), { recursive: true });
+  assertNotLocked(filename);
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(conn: BetterSqlite3.Database, done: (err: Error | null, conn: unknown) => void) {
+        try {
+          // EXCLUSIVE before WAL: this process keeps the file lock until it exits (the OS
+          // drops it on kill -9), so a second host on the same file fails at once.
+          conn.pragma('locking_mode = EXCLUSIVE');
+          conn.pragma('journal_mode = WAL');
+          // FULL in WAL mode fsyncs the log at every commit: an acknowledged send survives power loss.
+          conn.pragma('synchronous = FULL');
+          conn.pragma('foreign_keys = ON');
+          conn.pragma('busy_timeout = 0');
+          conn.exec('BEGIN IMMEDIATE; COMMIT;');
+          done(null, conn);
+        } catch (err) {
+          done(lockErrorOr(err, filename), conn);
+        }
+      },
+    },
+    acquireConnectionTimeout: 5_000,
+  });
+  return { knex, kind: 'sqlite', location: filename, close: () => knex.destroy() };
+}
+
+/** Fails fast, with a clear error, when another process holds the database file. */
+function assertNotLocked(filename: string): void {
+  let probe: BetterSqlite3.Database | undefined;
+  try {
+    probe = new BetterSqlite3(filename, { timeout: 0 });
+    probe.exec('BEGIN IMMEDIATE; COMMIT;');
+  } catch (err) {
+    throw lockErrorOr(err, filename);
+  } finally {
+    probe?.close();
+  }
+}
+
+function lockErrorOr(err: unknown, filename: string): Error {
+  const code = (err as { code?: string }).code ?? '';
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new SwitchboardError('database_locked',
+      `The SQLite database ${filename} is in use by another Switchboard host. Stop that host, or point this one at another file (database.url).`);
+  }
+  return new SwitchboardError('database_unreachable', `Cannot open SQLite database ${filename}: ${(err as Error).message}`, { cause: err });
+}
+
+async function openPostgres(config: HostConfig['database']): Promise<Database> {
+  const location = redact(config.url);
+  const knex = knexFactory({
+    client: 'pg',
+    connection: config.url,
+    searchPath: [config.schema],
+    pool: { min: 0, max: config.poolSize },
+    acquireConnectionTimeout: 10_000,
+  });
+  try {
+    await knex.raw('select 1');
+    await knex.raw(`create schema if not exists "${config.schema}"`);
+  } catch (err) {
+    await knex.destroy().catch(() => {});
+    throw new SwitchboardError('database_unreachable', `Cannot reach PostgreSQL at ${location}: ${(err as Error).message}`, { cause: err });
+  }
+  return { knex, kind: 'postgres', location: `${location} (schema ${config.schema})`, close: () => knex.destroy() };
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparseable url)';
+  }
+}

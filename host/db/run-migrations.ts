@@ -1,0 +1,23 @@
+import type { Knex } from 'knex';
+import * as coreSchema from './migrations/0001-core-schema.js';
+
+interface Migration {
+  name: string;
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/** Migrations are imported, not globbed from disk, so they run the same under tsx and in a bundle. */
+const migrations: Migration[] = [coreSchema];
+
+const source: Knex.MigrationSource<Migration> = {
+  getMigrations: async () => migrations,
+  getMigrationName: (m) => m.name,
+  getMigration: async (m) => m,
+};
+
+/** Applies every pending migration; returns the names applied. */
+export async function runMigrations(knex: Knex): Promise<string[]> {
+  const [, applied] = (await knex.migrate.latest({ migrationSource: source, tableName: 'switchboard_migrations' })) as [number, string[]];
+  return applied;
+}

@@ -1,0 +1,127 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { Tokens } from './container-tokens.js';
+import type { HostConfig } from './config/host-config.js';
+import { openDatabase, type Database } from './db/open-database.js';
+import { runMigrations } from './db/run-migrations.js';
+import { InProcessEventBus } from './bus/in-process-event-bus.js';
+import { createLogger, type Logger } from './logging/logger.js';
+import { TokenService } from './auth/token-service.js';
+import { UserService } from './auth/user-service.js';
+import { ConversationService } from './conversations/conversation-service.js';
+import { ConversationWriter } from './messages/conversation-writer.js';
+import { MessageService } from './messages/message-service.js';
+import { MessageStore } from './messages/message-store.js';
+import { MessageTypeRegistry, type MessageTypeDefinition } from './messages/message-type-registry.js';
+import { ChangeStream } from './realtime/change-stream.js';
+import { ConnectionRegistry } from './realtime/connection-registry.js';
+import { Delivery } from './realtime/delivery.js';
+import { FrameRouter } from './realtime/frame-router.js';
+import { Gateway, WS_PATH } from './realtime/gateway.js';
+import { MemberDirectory } from './realtime/member-directory.js';
+import { Presence } from './realtime/presence.js';
+import { createHttpApp } from './http/http-app.js';
+import { resolveAdminToken } from './admin-token.js';
+
+export interface HostOptions {
+  /** Structured message types to accept, keyed by type name (plugins will register theirs). */
+  messageTypes?: Record<string, MessageTypeDefinition>;
+  logger?: Logger;
+}
+
+export interface RunningHost {
+  readonly port: number;
+  readonly url: string;
+  readonly wsUrl: string;
+  readonly adminToken: string;
+  readonly adminTokenFile: string | null;
+  /** Graceful stop: refuse new work, close sockets with 1001, flush pending writes, close the database. */
+  stop(): Promise<void>;
+}
+
+const singletons = [
+  UserService, TokenService, ConversationWriter, MessageStore, MessageService, ConversationService,
+  ConnectionRegistry, MemberDirectory, ChangeStream, Presence, Delivery, FrameRouter, Gateway,
+] as const;
+
+/**
+ * Starts a host: database, migrations, services, HTTP and WebSocket. Either everything starts
+ * or nothing stays running (no half-started host).
+ */
+export async function startHost(config: HostConfig, options: HostOptions = {}): Promise<RunningHost> {
+  const log = options.logger ?? createLogger(config.log);
+  const { token: adminToken, file: adminTokenFile } = resolveAdminToken(config);
+  const db = await openDatabase(config.database);
+  let server: Server | null = null;
+  try {
+    const applied = await runMigrations(db.knex);
+    if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');
+    const di = buildContainer(config, db, log, options);
+    let ready = false;
+    di.resolve(Delivery).start();
+    di.resolve(Presence).start();
+    const app = createHttpApp({
+      config, adminToken,
+      tokens: di.resolve(TokenService), users: di.resolve(UserService),
+      conversations: di.resolve(ConversationService), messages: di.resolve(MessageService),
+      isReady: async () => ready && (await db.knex.raw('select 1').then(() => true, () => false)),
+    }, log);
+    server = createServer(app.callback());
+    server.headersTimeout = 20_000;
+    server.requestTimeout = 30_000;
+    const gateway = di.resolve(Gateway);
+    gateway.attach(server);
+    await listen(server, config.server.host, config.server.port);
+    ready = true;
+    const port = (server.address() as AddressInfo).port;
+    const shownHost = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
+    const url = `http://${shownHost}:${port}`;
+    log.info({ port, url, database: db.kind, location: db.location, ws: `ws://${shownHost}:${port}${WS_PATH}` }, 'listening');
+    const httpServer = server;
+    let stopping: Promise<void> | null = null;
+    return {
+      port, url, wsUrl: `ws://${shownHost}:${port}${WS_PATH}`, adminToken, adminTokenFile,
+      stop: () => (stopping ??= (async () => {
+        ready = false;
+        const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        await gateway.close();
+        await di.resolve(ConversationWriter).stop();
+        httpServer.closeAllConnections();
+        await closed;
+        di.resolve(Delivery).stop();
+        di.resolve(Presence).stop();
+        await db.close();
+        log.info('stopped');
+      })()),
+    };
+  } catch (err) {
+    server?.close();
+    await db.close().catch(() => {});
+    throw err;
+  }
+}
+
+function buildContainer(config: HostConfig, db: Database, log: Logger, options: HostOptions): DependencyContainer {
+  const di = rootContainer.createChildContainer();
+  di.register(Tokens.Config, { useValue: config });
+  di.register(Tokens.Database, { useValue: db });
+  di.register(Tokens.Logger, { useValue: log });
+  di.register(Tokens.HostId, { useValue: randomUUID() });
+  di.register(Tokens.EventBus, { useValue: new InProcessEventBus(log) });
+  di.register(Tokens.MessageTypes, { useValue: new MessageTypeRegistry(config.messages.maxBodyBytes, options.messageTypes) });
+  for (const cls of singletons) di.registerSingleton(cls as never);
+  return di;
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

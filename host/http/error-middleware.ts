@@ -1,0 +1,32 @@
+import type Koa from 'koa';
+import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import type { Logger } from '../logging/logger.js';
+
+/** Every failure leaves as {"error":{code,message}} with the status of its catalog code. */
+export function errorMiddleware(log: Logger): Koa.Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw new SwitchboardError('route_not_found', `No endpoint ${ctx.method} ${ctx.path}.`);
+    } catch (err) {
+      const error = toSwitchboardError(err);
+      if (error.kind === 'system') log.error({ err, method: ctx.method, path: ctx.path }, 'request failed');
+      ctx.status = error.status;
+      ctx.body = { error: error.toBody() };
+      if (error.retryAfterMs !== undefined) ctx.set('Retry-After', String(Math.ceil(error.retryAfterMs / 1000)));
+    }
+  };
+}
+
+function toSwitchboardError(err: unknown): SwitchboardError {
+  if (err instanceof SwitchboardError) return err;
+  const e = err as { status?: number; type?: string; expose?: boolean; message?: string };
+  if (e?.type === 'entity.too.large' || e?.status === 413) return new SwitchboardError('payload_too_large');
+  if (e?.status === 400 && (e.type === 'entity.parse.failed' || /JSON|Unexpected token|invalid/i.test(e.message ?? ''))) {
+    return new SwitchboardError('invalid_json');
+  }
+  if (e?.status === 415 || e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
+    return new SwitchboardError('invalid_request', e.message ?? 'Unsupported body encoding.');
+  }
+  return new SwitchboardError('internal_error', undefined, { cause: err });
+}

@@ -1,0 +1,28 @@
+import Koa from 'koa';
+import { bodyParser } from '@koa/bodyparser';
+import type { Logger } from '../logging/logger.js';
+import { errorMiddleware } from './error-middleware.js';
+import { adminRoutes } from './routes/admin-routes.js';
+import { authRoutes } from './routes/auth-routes.js';
+import { conversationRoutes } from './routes/conversation-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
+import type { RouteDeps } from './routes/route-deps.js';
+
+/** The Koa application: JSON in, JSON out, errors from the catalog. */
+export function createHttpApp(deps: RouteDeps, log: Logger): Koa {
+  const app = new Koa();
+  app.proxy = false;
+  app.silent = true;
+  app.use(errorMiddleware(log));
+  app.use(bodyParser({
+    enableTypes: ['json'],
+    jsonLimit: deps.config.http.bodyLimitBytes,
+    jsonStrict: true,
+    onError: (err) => { throw err; },
+  }));
+  for (const router of [healthRoutes(deps), authRoutes(deps), adminRoutes(deps), conversationRoutes(deps)]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  return app;
+}

@@ -1,0 +1,36 @@
+import type Koa from 'koa';
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import type { Principal, TokenService } from '../auth/token-service.js';
+import { bearerFrom } from '../auth/bearer.js';
+import type { Validator } from '../validation/validator.js';
+
+/** The caller behind the bearer token, or `unauthenticated`. */
+export async function requireUser(ctx: Koa.Context, tokens: TokenService): Promise<Principal> {
+  return tokens.authenticate(bearerFrom(ctx.get('authorization') || undefined));
+}
+
+/** The operator admin token; a user token gets `admin_required`, no token `unauthenticated`. */
+export function requireAdmin(ctx: Koa.Context, adminToken: string): void {
+  const given = bearerFrom(ctx.get('authorization') || undefined);
+  if (!given) throw new SwitchboardError('unauthenticated');
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  if (!timingSafeEqual(digest(given), digest(adminToken))) throw new SwitchboardError('admin_required');
+}
+
+export function body<T>(ctx: Koa.Context, validate: Validator<T>): T {
+  return validate((ctx.request as unknown as { body?: unknown }).body ?? {});
+}
+
+/** An optional non-negative integer query parameter. */
+export function intQuery(ctx: Koa.Context, name: string, range: { min: number; max: number }): number | undefined {
+  const raw = ctx.query[name];
+  if (raw === undefined) return undefined;
+  const value = Array.isArray(raw) ? NaN : Number(raw);
+  if (!Number.isInteger(value) || value < range.min || value > range.max) {
+    throw new SwitchboardError('invalid_request', `Query parameter ${name} must be an integer from ${range.min} to ${range.max}.`, {
+      details: [{ path: `/query/${name}`, message: `must be an integer from ${range.min} to ${range.max}` }],
+    });
+  }
+  return value;
+}

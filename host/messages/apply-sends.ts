@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import type { Message } from '../../sdk/protocol/message.js';
+import { toWireMessage, type MessageRow, type ReactionRow } from './message-row.js';
+
+export interface NewMessage {
+  conversationId: string;
+  senderId: string;
+  clientMsgId: string;
+  contentType: string;
+  content: string;
+  replyToId: string | null;
+}
+
+export interface SendOutcome { message: Message; duplicate: boolean }
+
+export type SendResult = { ok: true; outcome: SendOutcome } | { ok: false; error: SwitchboardError };
+
+interface SendBatchContext {
+  now: number;
+  hasConversation(conversationId: string): boolean;
+  nextNumbers(conversationId: string): { seq: number; pts: number };
+}
+
+const INSERT_CHUNK = 100;
+const keyOf = (conversationId: string, senderId: string, clientMsgId: string) => `${conversationId}\u0000${senderId}\u0000${clientMsgId}`;
+
+/**
+ * Writes a batch of sends with a handful of set-based queries: membership, existing
+ * clientMsgIds, reply targets, then one multi-row insert. Returns one result per input, in order.
+ */
+export async function applySends(trx: Knex.Transaction, sends: NewMessage[], ctx: SendBatchContext): Promise<SendResult[]> {
+  const conversationIds = [...new Set(sends.map((s) => s.conversationId))];
+  const senderIds = [...new Set(sends.map((s) => s.senderId))];
+
+  const memberRows = (await trx('members').whereIn('conversation_id', conversationIds).whereIn('user_id', senderIds)
+    .select('conversation_id', 'user_id')) as { conversation_id: string; user_id: string }[];
+  const members = new Set(memberRows.map((r) => `${r.conversation_id}\u0000${r.user_id}`));
+
+  const existingRows = (await trx('messages').whereIn('conversation_id', conversationIds)
+    .whereIn('client_msg_id', [...new Set(sends.map((s) => s.clientMsgId))])
+    .select('*')) as MessageRow[];
+  const existing = new Map(existingRows.map((r) => [keyOf(r.conversation_id, r.sender_id, r.client_msg_id!), r]));
+
+  const replyIds = [...new Set(sends.map((s) => s.replyToId).filter((id): id is string => id !== null))];
+  const replyTargets = new Map<string, string>();
+  if (replyIds.length > 0) {
+    const rows = (await trx('messages').whereIn('id', replyIds).select('id', 'conversation_id')) as { id: string; conversation_id: string }[];
+    for (const r of rows) replyTargets.set(r.id, r.conversation_id);
+  }
+
+  const results: SendResult[] = [];
+  const inserted = new Map<string, MessageRow>();
+  const rows: MessageRow[] = [];
+  const duplicatesOfExisting: { index: number; row: MessageRow }[] = [];
+
+  for (const s of sends) {
+    if (!ctx.hasConversation(s.conversationId) || !members.has(`${s.conversationId}\u0000${s.senderId}`)) {
+      results.push({ ok: false, error: new SwitchboardError('conversation_not_found') });
+      continue;
+    }
+    const key = keyOf(s.conversationId, s.senderId, s.clientMsgId);
+    const prior = existing.get(key) ?? inserted.get(key);
+    if (prior) {
+      if (!sameRequest(prior, s)) {
+        results.push({ ok: false, error: new SwitchboardError('client_msg_id_conflict') });
+      } else if (existing.has(key)) {
+        duplicatesOfExisting.push({ index: results.length, row: prior });
+        results.push({ ok: true, outcome: { message: toWireMessage(prior), duplicate: true } });
+      } else {
+        results.push({ ok: true, outcome: { message: toWireMessage(prior), duplicate: true } });
+      }
+      continue;
+    }
+    if (s.replyToId !== null && replyTargets.get(s.replyToId) !== s.conversationId) {
+      results.push({ ok: false, error: new SwitchboardError('message_not_found', 'replyToId does not name a message in this conversation.') });
+      continue;
+    }
+    const { seq, pts } = ctx.nextNumbers(s.conversationId);
+    const row: MessageRow = {
+      id: randomUUID(), conversation_id: s.conversationId, seq, created_pts: pts, pts, sender_id: s.senderId,
+      client_msg_id: s.clientMsgId, content_type: s.contentType, content: s.content, reply_to_id: s.replyToId,
+      created_at: ctx.now, edited_at: null, deleted_at: null,
+    };
+    inserted.set(key, row);
+    rows.push(row);
+    results.push({ ok: true, outcome: { message: toWireMessage(row), duplicate: false } });
+  }
+
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    await trx('messages').insert(rows.slice(i, i + INSERT_CHUNK));
+  }
+
+  if (duplicatesOfExisting.length > 0) {
+    // A resend returns the message as it is now, reactions included.
+    const reactionRows = (await trx('reactions').whereIn('message_id', duplicatesOfExisting.map((d) => d.row.id))
+      .orderBy('created_at').select('*')) as ReactionRow[];
+    for (const d of duplicatesOfExisting) {
+      results[d.index] = { ok: true, outcome: { message: toWireMessage(d.row, reactionRows.filter((r) => r.message_id === d.row.id)), duplicate: true } };
+    }
+  }
+  return results;
+}
+
+/** A resend must carry the same content and reply target as the original. */
+function sameRequest(prior: MessageRow, s: NewMessage): boolean {
+  if (prior.reply_to_id !== s.replyToId) return false;
+  // An edit or delete since the original changed what is stored; the type still has to match.
+  if (prior.deleted_at !== null || prior.edited_at !== null) return prior.content_type === s.contentType;
+  return prior.content_type === s.contentType && prior.content === s.content;
+}

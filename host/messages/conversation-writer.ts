@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { inject, injectable } from 'tsyringe';
+import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import type { Message } from '../../sdk/protocol/message.js';
+import { Tokens } from '../container-tokens.js';
+import type { HostConfig } from '../config/host-config.js';
+import type { Database } from '../db/open-database.js';
+import type { EventBus, HostEvent } from '../bus/event-bus.js';
+import type { Logger } from '../logging/logger.js';
+import { toWireMessage, type MessageRow, type ReactionRow } from './message-row.js';
+import { applySends, type NewMessage, type SendOutcome } from './apply-sends.js';
+
+export type { NewMessage, SendOutcome };
+
+interface Counters { lastSeq: number; lastPts: number; dirty: boolean }
+
+/** What an operation may do inside the batch transaction. */
+export interface WriteContext {
+  readonly trx: Knex.Transaction;
+  readonly now: number;
+  readonly isPostgres: boolean;
+  /** Allocates the next pts of a conversation that this operation declared. */
+  nextPts(conversationId: string): number;
+  /** Inserts a host-written message (system messages) with the next seq and pts. */
+  appendMessage(m: { conversationId: string; senderId: string; contentType: string; content: string }): Promise<Message>;
+  /** Queues an event; events are published in order after the commit. */
+  emit(event: HostEvent): void;
+}
+
+type Settle = { resolve: (value: any) => void; reject: (err: unknown) => void };
+type SendOp = Settle & { kind: 'send'; msg: NewMessage };
+type CustomOp = Settle & { kind: 'custom'; conversationId: string; run: (ctx: WriteContext) => Promise<unknown> };
+type Op = SendOp | CustomOp;
+
+/**
+ * The only writer of per-conversation counters (seq, pts). It queues every change and commits
+ * them in batches: one transaction, one fsync, many sends (group commit). The conversations'
+ * rows are locked in id order, so hosts sharing a PostgreSQL database serialise per conversation
+ * without deadlocks, and seq/pts stay gapless: a rolled-back batch takes its numbers with it.
+ * Events are published only after the commit, in pts order.
+ */
+@injectable()
+export class ConversationWriter {
+  private queue: Op[] = [];
+  private draining: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    @inject(Tokens.Database) private readonly db: Database,
+    @inject(Tokens.Config) private readonly config: HostConfig,
+    @inject(Tokens.EventBus) private readonly bus: EventBus,
+    @inject(Tokens.Logger) private readonly log: Logger,
+  ) {}
+
+  send(msg: NewMessage): Promise<SendOutcome> {
+    return this.enqueue<SendOutcome>((settle) => ({ kind: 'send', msg, ...settle }));
+  }
+
+  /** Runs `run` in a batch transaction with `conversationId` locked; user errors undo only this op. */
+  run<T>(conversationId: string, run: (ctx: WriteContext) => Promise<T>): Promise<T> {
+    return this.enqueue<T>((settle) => ({ kind: 'custom', conversationId, run, ...settle }));
+  }
+
+  /** Finishes queued work and refuses new work. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    while (this.draining) await this.draining;
+  }
+
+  private enqueue<T>(make: (settle: Settle) => Op): Promise<T> {
+    if (this.stopped) return Promise.reject(new SwitchboardError('shutting_down'));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push(make({ resolve, reject }));
+      if (!this.draining) this.draining = this.drain().finally(() => { this.draining = null; });
+    });
+  }
+
+  private async drain(): Promise<void> {
+    // Yield once so that sends arriving in the same tick join the first batch.
+    await new Promise((r) => setImmediate(r));
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.config.messages.maxBatch);
+      await this.commitBatch(batch);
+    }
+  }
+
+  private async commitBatch(batch: Op[]): Promise<void> {
+    const outcomes = new Map<Op, { ok: true; value: unknown } | { ok: false; error: unknown }>();
+    const events: HostEvent[] = [];
+    try {
+      await this.db.knex.transaction(async (trx) => {
+        outcomes.clear();
+        events.length = 0;
+        await this.applyBatch(trx, batch, outcomes, events);
+      });
+    } catch (err) {
+      if (batch.length > 1) {
+        // One bad operation must not fail its neighbours: retry each alone.
+        this.log.warn({ err, size: batch.length }, 'batch commit failed; retrying operations one by one');
+        for (const op of batch) await this.commitBatch([op]);
+        return;
+      }
+      this.log.error({ err }, 'conversation write failed');
+      batch[0]!.reject(err instanceof SwitchboardError ? err : new SwitchboardError('internal_error', undefined, { cause: err }));
+      return;
+    }
+    for (const event of events) this.bus.publish(event);
+    for (const op of batch) {
+      const outcome = outcomes.get(op);
+      if (!outcome) op.reject(new SwitchboardError('internal_error'));
+      else if (outcome.ok) op.resolve(outcome.value);
+      else op.reject(outcome.error);
+    }
+  }
+
+  private async applyBatch(trx: Knex.Transaction, batch: Op[], outcomes: Map<Op, any>, events: HostEvent[]): Promise<void> {
+    const now = Date.now();
+    const isPostgres = this.db.kind === 'postgres';
+    const ids = [...new Set(batch.map((op) => (op.kind === 'send' ? op.msg.conversationId : op.conversationId)))].sort();
+    const counters = await lockCounters(trx, ids, isPostgres);
+
+    const sends = batch.filter((op): op is SendOp => op.kind === 'send');
+    if (sends.length > 0) {
+      const results = await applySends(trx, sends.map((s) => s.msg), {
+        now,
+        nextNumbers: (conversationId) => {
+          const c = counters.get(conversationId)!;
+          c.dirty = true;
+          return { seq: ++c.lastSeq, pts: ++c.lastPts };
+        },
+        hasConversation: (conversationId) => counters.has(conversationId),
+      });
+      sends.forEach((op, i) => {
+        const r = results[i]!;
+        if (r.ok) {
+          outcomes.set(op, { ok: true, value: r.outcome });
+          if (!r.outcome.duplicate) {
+            events.push({ type: 'message.changed', conversationId: op.msg.conversationId, pts: r.outcome.message.pts, change: 'created', message: r.outcome.message });
+          }
+        } else outcomes.set(op, { ok: false, error: r.error });
+      });
+    }
+
+    for (const op of batch) {
+      if (op.kind !== 'custom') continue;
+      if (!counters.has(op.conversationId)) {
+        outcomes.set(op, { ok: false, error: new SwitchboardError('conversation_not_found') });
+        continue;
+      }
+      const snapshot = new Map([...counters].map(([id, c]) => [id, { ...c }]));
+      const local: HostEvent[] = [];
+      try {
+        const value = await trx.transaction(async (sp) => op.run(this.context(sp, now, isPostgres, op.conversationId, counters, local)));
+        outcomes.set(op, { ok: true, value });
+        events.push(...local);
+      } catch (err) {
+        if (!(err instanceof SwitchboardError) || err.kind !== 'user') throw err;
+        for (const [id, c] of snapshot) counters.set(id, c);
+        outcomes.set(op, { ok: false, error: err });
+      }
+    }
+
+    for (const id of ids) {
+      const c = counters.get(id);
+      if (!c?.dirty) continue;
+      await trx('conversations').where({ id }).update({ last_seq: c.lastSeq, last_pts: c.lastPts, last_activity_at: now });
+    }
+  }
+
+  private context(trx: Knex.Transaction, now: number, isPostgres: boolean, declared: string, counters: Map<string, Counters>, events: HostEvent[]): WriteContext {
+    const bump = (conversationId: string, withSeq: boolean) => {
+      if (conversationId !== declared) throw new Error(`operation declared ${declared} but wrote to ${conversationId}`);
+      const c = counters.get(conversationId)!;
+      c.dirty = true;
+      return { seq: withSeq ? ++c.lastSeq : c.lastSeq, pts: ++c.lastPts };
+    };
+    return {
+      trx, now, isPostgres,
+      nextPts: (conversationId) => bump(conversationId, false).pts,
+      emit: (event) => events.push(event),
+      appendMessage: async (m) => {
+        const { seq, pts } = bump(m.conversationId, true);
+        const row: MessageRow = {
+          id: randomUUID(), conversation_id: m.conversationId, seq, created_pts: pts, pts, sender_id: m.senderId,
+          client_msg_id: null, content_type: m.contentType, content: m.content, reply_to_id: null,
+          created_at: now, edited_at: null, deleted_at: null,
+        };
+        await trx('messages').insert(row);
+        const message = toWireMessage(row, [] as ReactionRow[]);
+        events.push({ type: 'message.changed', conversationId: m.conversationId, pts, change: 'created', message });
+        return message;
+      },
+    };
+  }
+}
+
+async function lockCounters(trx: Knex.Transaction, ids: string[], isPostgres: boolean): Promise<Map<string, Counters>> {
+  const query = trx('conversations').whereIn('id', ids).orderBy('id').select('id', 'last_seq', 'last_pts');
+  // SQLite has one writer at a time already; PostgreSQL needs the row locks.
+  const rows = (await (isPostgres ? query.forUpdate() : query)) as { id: string; last_seq: number; last_pts: number }[];
+  return new Map(rows.map((r) => [r.id, { lastSeq: r.last_seq, lastPts: r.last_pts, dirty: false }]));
+}

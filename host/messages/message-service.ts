@@ -1,0 +1,129 @@
+import { inject, injectable } from 'tsyringe';
+import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import type { Message, MessageContent } from '../../sdk/protocol/message.js';
+import type { HistoryResult, ReadResult, SendResult } from '../../sdk/protocol/frames.js';
+import { Tokens } from '../container-tokens.js';
+import type { Database } from '../db/open-database.js';
+import type { EventBus } from '../bus/event-bus.js';
+import { requireMembership } from '../conversations/membership.js';
+import { ConversationWriter } from './conversation-writer.js';
+import { MessageStore, type HistoryQuery } from './message-store.js';
+import { storeContent } from './message-row.js';
+import type { MessageTypeRegistry } from './message-type-registry.js';
+
+/** Sending, editing, deleting, reacting, reading: what a member does to messages. */
+@injectable()
+export class MessageService {
+  constructor(
+    @inject(Tokens.Database) private readonly db: Database,
+    @inject(Tokens.EventBus) private readonly bus: EventBus,
+    @inject(Tokens.MessageTypes) private readonly types: MessageTypeRegistry,
+    @inject(ConversationWriter) private readonly writer: ConversationWriter,
+    @inject(MessageStore) private readonly store: MessageStore,
+  ) {}
+
+  async send(userId: string, input: { conversationId: string; clientMsgId: string; content: MessageContent; replyToId?: string }): Promise<SendResult> {
+    this.assertClientContent(input.content);
+    const stored = storeContent(input.content);
+    return this.writer.send({
+      conversationId: input.conversationId, senderId: userId, clientMsgId: input.clientMsgId,
+      contentType: stored.contentType, content: stored.content, replyToId: input.replyToId ?? null,
+    });
+  }
+
+  async edit(userId: string, conversationId: string, messageId: string, content: MessageContent): Promise<Message> {
+    this.assertClientContent(content);
+    const stored = storeContent(content);
+    return this.writer.run(conversationId, async (ctx) => {
+      await requireMembership(ctx.trx, conversationId, userId);
+      const row = await this.store.rowById(ctx.trx, conversationId, messageId);
+      if (row.sender_id !== userId) throw new SwitchboardError('forbidden', 'Only the sender may edit a message.');
+      if (row.deleted_at !== null) throw new SwitchboardError('message_deleted');
+      if ((row.content_type === 'text') !== (stored.contentType === 'text') || (row.content_type !== 'text' && row.content_type !== stored.contentType)) {
+        throw new SwitchboardError('invalid_operation', `A ${row.content_type} message can only be edited into the same type.`);
+      }
+      const pts = ctx.nextPts(conversationId);
+      Object.assign(row, { content: stored.content, edited_at: ctx.now, pts });
+      await ctx.trx('messages').where({ id: messageId }).update({ content: stored.content, edited_at: ctx.now, pts });
+      const [message] = await this.store.withReactions(ctx.trx, [row]);
+      ctx.emit({ type: 'message.changed', conversationId, pts, change: 'edited', message: message! });
+      return message!;
+    });
+  }
+
+  async delete(userId: string, conversationId: string, messageId: string): Promise<Message> {
+    return this.writer.run(conversationId, async (ctx) => {
+      const membership = await requireMembership(ctx.trx, conversationId, userId);
+      const row = await this.store.rowById(ctx.trx, conversationId, messageId);
+      if (row.deleted_at !== null) return (await this.store.withReactions(ctx.trx, [row]))[0]!;
+      const moderator = membership.role === 'owner' || membership.role === 'admin';
+      if (row.sender_id !== userId && !moderator) throw new SwitchboardError('forbidden', 'Only the sender, or a group owner or admin, may delete a message.');
+      if (row.content_type.startsWith('system.')) throw new SwitchboardError('invalid_operation', 'System messages cannot be deleted.');
+      const pts = ctx.nextPts(conversationId);
+      Object.assign(row, { content: null, deleted_at: ctx.now, pts });
+      await ctx.trx('messages').where({ id: messageId }).update({ content: null, deleted_at: ctx.now, pts });
+      await ctx.trx('reactions').where({ message_id: messageId }).delete();
+      const [message] = await this.store.withReactions(ctx.trx, [row]);
+      ctx.emit({ type: 'message.changed', conversationId, pts, change: 'deleted', message: message! });
+      return message!;
+    });
+  }
+
+  async react(userId: string, conversationId: string, messageId: string, emoji: string, op: 'add' | 'remove'): Promise<Message> {
+    return this.writer.run(conversationId, async (ctx) => {
+      await requireMembership(ctx.trx, conversationId, userId);
+      const row = await this.store.rowById(ctx.trx, conversationId, messageId);
+      if (row.deleted_at !== null) throw new SwitchboardError('message_deleted');
+      const key = { message_id: messageId, user_id: userId, emoji };
+      const had = await ctx.trx('reactions').where(key).first();
+      if ((op === 'add') === !!had) return (await this.store.withReactions(ctx.trx, [row]))[0]!;
+      if (op === 'add') await ctx.trx('reactions').insert({ ...key, created_at: ctx.now });
+      else await ctx.trx('reactions').where(key).delete();
+      const pts = ctx.nextPts(conversationId);
+      row.pts = pts;
+      await ctx.trx('messages').where({ id: messageId }).update({ pts });
+      const [message] = await this.store.withReactions(ctx.trx, [row]);
+      ctx.emit({ type: 'message.changed', conversationId, pts, change: 'reaction', message: message! });
+      return message!;
+    });
+  }
+
+  /** Moves the caller's read watermark forward (never back, never past the newest message). */
+  async markRead(userId: string, conversationId: string, seq: number): Promise<ReadResult> {
+    const knex = this.db.knex;
+    const membership = await requireMembership(knex, conversationId, userId);
+    const conversation = (await knex('conversations').where({ id: conversationId }).first('last_seq')) as { last_seq: number };
+    const target = Math.min(seq, conversation.last_seq);
+    if (target <= membership.read_seq) return { conversationId, seq: membership.read_seq };
+    const updated = await knex('members').where({ conversation_id: conversationId, user_id: userId }).andWhere('read_seq', '<', target).update({ read_seq: target });
+    if (updated === 0) {
+      const fresh = await requireMembership(knex, conversationId, userId);
+      return { conversationId, seq: fresh.read_seq };
+    }
+    this.bus.publish({ type: 'receipt', conversationId, userId, seq: target });
+    return { conversationId, seq: target };
+  }
+
+  /** Tells the other members; typing is not stored. */
+  async typing(userId: string, conversationId: string, state: 'started' | 'stopped'): Promise<void> {
+    await requireMembership(this.db.knex, conversationId, userId);
+    this.bus.publish({ type: 'typing', conversationId, userId, state });
+  }
+
+  async history(userId: string, conversationId: string, q: HistoryQuery): Promise<HistoryResult> {
+    if (q.before !== undefined && q.after !== undefined) {
+      throw new SwitchboardError('invalid_request', 'Give before or after, not both.', { details: [{ path: '/after', message: 'cannot be combined with before' }] });
+    }
+    await requireMembership(this.db.knex, conversationId, userId);
+    return this.store.history(conversationId, q);
+  }
+
+  private assertClientContent(content: MessageContent): void {
+    if (content.type.startsWith('system.')) {
+      throw new SwitchboardError('unknown_message_type', 'system.* messages are written only by the host.', {
+        details: [{ path: '/content/type', message: 'is reserved for the host' }],
+      });
+    }
+    this.types.assertSendable(content);
+  }
+}

@@ -1,0 +1,160 @@
+import { inject, injectable } from 'tsyringe';
+import type { Message } from '../../sdk/protocol/message.js';
+import type { MessageCreatedFrame, MessageUpdatedFrame, ResumeResult, ResumeStatus } from '../../sdk/protocol/frames.js';
+import { Tokens } from '../container-tokens.js';
+import type { HostConfig } from '../config/host-config.js';
+import type { Database } from '../db/open-database.js';
+import type { HostEventOf } from '../bus/event-bus.js';
+import type { Logger } from '../logging/logger.js';
+import { MessageStore } from '../messages/message-store.js';
+import type { MessageRow } from '../messages/message-row.js';
+import type { Connection } from './connection.js';
+
+type Change = HostEventOf<'message.changed'>;
+
+/**
+ * Puts each connection's message frames in strict pts order per conversation, with no
+ * duplicates. Live events go out directly when they are the next pts; anything else (a gap,
+ * a resume, the end of the hold) is filled from the database, which is the source of truth.
+ */
+@injectable()
+export class ChangeStream {
+  constructor(
+    @inject(Tokens.Config) private readonly config: HostConfig,
+    @inject(Tokens.Database) private readonly db: Database,
+    @inject(Tokens.Logger) private readonly log: Logger,
+    @inject(MessageStore) private readonly store: MessageStore,
+  ) {}
+
+  /** A committed change reached this connection; `frame` is the shared serialized frame. */
+  deliver(conn: Connection, event: Change, frame: Buffer): void {
+    const conversationId = event.conversationId;
+    if (conn.holding) {
+      if (!conn.holding.has(conversationId)) conn.holding.set(conversationId, event.pts - 1);
+      return;
+    }
+    const pending = conn.catchingUp.get(conversationId);
+    if (pending) {
+      pending.dirty = true;
+      return;
+    }
+    const last = conn.positions.get(conversationId);
+    if (last === undefined || event.pts === last + 1) {
+      conn.positions.set(conversationId, event.pts);
+      conn.sendRaw(frame);
+    } else if (event.pts > last + 1) {
+      void this.catchUp(conn, conversationId);
+    }
+  }
+
+  /** Ends the hold: every conversation that had events meanwhile is caught up from the database. */
+  releaseHold(conn: Connection, except: ReadonlySet<string> = new Set()): void {
+    const held = conn.holding;
+    if (!held) return;
+    conn.holding = null;
+    if (conn.holdTimer) {
+      clearTimeout(conn.holdTimer);
+      conn.holdTimer = null;
+    }
+    for (const [conversationId, before] of held) {
+      if (except.has(conversationId) || conn.positions.has(conversationId)) continue;
+      conn.positions.set(conversationId, before);
+      void this.catchUp(conn, conversationId);
+    }
+  }
+
+  async resume(conn: Connection, positions: readonly { conversationId: string; pts: number }[]): Promise<ResumeResult> {
+    const memberships = (await this.db.knex('members as m').join('conversations as c', 'c.id', 'm.conversation_id')
+      .where('m.user_id', conn.userId).select('c.id', 'c.last_pts', 'c.last_seq')) as { id: string; last_pts: number; last_seq: number }[];
+    const current = new Map(memberships.map((m) => [m.id, m]));
+    const listed = new Set(positions.map((p) => p.conversationId));
+    const wasHolding = conn.holding !== null;
+    const statuses: ResumeStatus[] = [];
+    const work: Promise<void>[] = [];
+    for (const { conversationId, pts } of positions) {
+      const now = current.get(conversationId);
+      if (!now) {
+        statuses.push({ conversationId, status: 'not_found' });
+        continue;
+      }
+      const delivered = conn.positions.get(conversationId);
+      if (!wasHolding && delivered !== undefined && pts < delivered) {
+        // Frames after `pts` already went out on this connection; replaying them would break order.
+        this.sendResync(conn, conversationId, now.last_pts, now.last_seq);
+        statuses.push({ conversationId, status: 'resync', pts: now.last_pts, seq: now.last_seq });
+      } else if (now.last_pts - pts > this.config.websocket.resumeLimit) {
+        this.sendResync(conn, conversationId, now.last_pts, now.last_seq);
+        statuses.push({ conversationId, status: 'resync', pts: now.last_pts, seq: now.last_seq });
+      } else {
+        conn.positions.set(conversationId, Math.max(pts, delivered ?? pts));
+        work.push(this.catchUp(conn, conversationId));
+        statuses.push({ conversationId, status: 'caught_up', pts: 0, seq: 0 });
+      }
+    }
+    this.releaseHold(conn, listed);
+    await Promise.all(work);
+    const after = await this.counters(statuses.filter((s) => s.status === 'caught_up').map((s) => s.conversationId));
+    for (let i = 0; i < statuses.length; i++) {
+      const s = statuses[i]!;
+      if (s.status !== 'caught_up') continue;
+      statuses[i] = { conversationId: s.conversationId, status: 'caught_up', pts: conn.positions.get(s.conversationId) ?? 0, seq: after.get(s.conversationId)?.last_seq ?? 0 };
+    }
+    const joined = memberships.filter((m) => !listed.has(m.id)).map((m) => ({ conversationId: m.id, pts: m.last_pts, seq: m.last_seq }));
+    return { conversations: statuses, joined };
+  }
+
+  /** Forgets a conversation the user left, so a later re-join starts cleanly. */
+  forget(conn: Connection, conversationId: string): void {
+    conn.positions.delete(conversationId);
+    conn.holding?.delete(conversationId);
+  }
+
+  private async catchUp(conn: Connection, conversationId: string): Promise<void> {
+    if (conn.catchingUp.has(conversationId)) {
+      conn.catchingUp.get(conversationId)!.dirty = true;
+      return;
+    }
+    const state = { dirty: true };
+    conn.catchingUp.set(conversationId, state);
+    const limit = this.config.websocket.resumeLimit;
+    try {
+      while (state.dirty && conn.isOpen) {
+        state.dirty = false;
+        const from = conn.positions.get(conversationId) ?? 0;
+        const rows = await this.store.changesSince(conversationId, conn.userId, from, limit + 1);
+        if (rows.length > limit) {
+          const now = (await this.counters([conversationId])).get(conversationId);
+          if (now) this.sendResync(conn, conversationId, now.last_pts, now.last_seq);
+          state.dirty = true;
+          continue;
+        }
+        const messages = await this.store.withReactions(this.db.knex, rows);
+        rows.forEach((row, i) => this.sendChange(conn, row, messages[i]!, from));
+      }
+    } catch (err) {
+      this.log.error({ err, conversationId, sessionId: conn.sessionId }, 'catch-up failed; closing the connection so the client resumes');
+      conn.closeWith('internal_error');
+    } finally {
+      conn.catchingUp.delete(conversationId);
+    }
+  }
+
+  private sendChange(conn: Connection, row: MessageRow, message: Message, from: number): void {
+    const frame: MessageCreatedFrame | MessageUpdatedFrame = row.created_pts > from
+      ? { type: 'message.created', conversationId: row.conversation_id, pts: row.pts, message }
+      : { type: 'message.updated', conversationId: row.conversation_id, pts: row.pts, change: row.deleted_at !== null ? 'deleted' : row.edited_at !== null ? 'edited' : 'reaction', message };
+    conn.positions.set(row.conversation_id, row.pts);
+    conn.send(frame);
+  }
+
+  private sendResync(conn: Connection, conversationId: string, pts: number, seq: number): void {
+    conn.positions.set(conversationId, Math.max(pts, conn.positions.get(conversationId) ?? 0));
+    conn.send({ type: 'resync', conversationId, reason: 'too_far_behind', pts, seq });
+  }
+
+  private async counters(ids: string[]): Promise<Map<string, { last_pts: number; last_seq: number }>> {
+    if (ids.length === 0) return new Map();
+    const rows = (await this.db.knex('conversations').whereIn('id', ids).select('id', 'last_pts', 'last_seq')) as { id: string; last_pts: number; last_seq: number }[];
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+}

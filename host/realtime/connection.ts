@@ -1,0 +1,70 @@
+import WebSocket from 'ws';
+import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import type { ErrorCode } from '../../sdk/errors/error-catalog.js';
+import { errorCatalog, type ErrorSpec } from '../../sdk/errors/error-catalog.js';
+import type { ServerFrame } from '../../sdk/protocol/frames.js';
+import { TokenBucket } from './token-bucket.js';
+
+/**
+ * One authenticated socket. Kept small: 10,000 idle connections must cost little, so maps are
+ * created on first use and there are no per-connection timers once the hold has ended.
+ */
+export class Connection {
+  /** Highest pts delivered per conversation: frames go out strictly in pts order. */
+  readonly positions = new Map<string, number>();
+  /** Conversations being caught up from the database; `dirty` means live events arrived meanwhile. */
+  readonly catchingUp = new Map<string, { dirty: boolean }>();
+  /** Until the client resumes (or the hold times out): conversation → pts before the first held event. */
+  holding: Map<string, number> | null = new Map();
+  holdTimer: NodeJS.Timeout | null = null;
+  presenceSubscriptions: Set<string> | null = null;
+  alive = true;
+  private closing = false;
+  readonly bucket: TokenBucket;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly sessionId: string,
+    readonly userId: string,
+    readonly tokenId: string,
+    readonly tokenExpiresAt: number,
+    private readonly maxBufferedBytes: number,
+    limits: { framesPerSecond: number; burst: number },
+  ) {
+    this.bucket = new TokenBucket(limits.framesPerSecond, limits.burst);
+  }
+
+  get isOpen(): boolean {
+    return !this.closing && this.ws.readyState === WebSocket.OPEN;
+  }
+
+  /** Sends a pre-serialized frame; the same buffer is shared by every recipient of a fan-out. */
+  sendRaw(data: Buffer | string): void {
+    if (!this.isOpen) return;
+    this.ws.send(data, { binary: false });
+    if (this.ws.bufferedAmount > this.maxBufferedBytes) this.closeWith('slow_consumer');
+  }
+
+  send(frame: ServerFrame): void {
+    this.sendRaw(JSON.stringify(frame));
+  }
+
+  sendError(replyTo: string | null, err: SwitchboardError): void {
+    this.send({ type: 'error', replyTo, error: err.toBody() });
+  }
+
+  /** Closes with the catalog close code of `code`; a peer that cannot take the close frame is cut off. */
+  closeWith(code: ErrorCode, message?: string): void {
+    if (this.closing) return;
+    this.closing = true;
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    const spec: ErrorSpec = errorCatalog[code];
+    try {
+      this.ws.close(spec.closeCode ?? 1011, (message ?? code).slice(0, 120));
+    } catch {
+      this.ws.terminate();
+      return;
+    }
+    setTimeout(() => this.ws.terminate(), 2_000).unref();
+  }
+}

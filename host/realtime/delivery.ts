@@ -1,0 +1,74 @@
+import { inject, injectable } from 'tsyringe';
+import { Tokens } from '../container-tokens.js';
+import type { EventBus, HostEventOf } from '../bus/event-bus.js';
+import { ChangeStream } from './change-stream.js';
+import { ConnectionRegistry } from './connection-registry.js';
+import { MemberDirectory } from './member-directory.js';
+
+/**
+ * Routes committed events from the bus to this host's connections: each event is serialized
+ * once and the same bytes go to every member's sockets.
+ */
+@injectable()
+export class Delivery {
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(
+    @inject(Tokens.EventBus) private readonly bus: EventBus,
+    @inject(ConnectionRegistry) private readonly registry: ConnectionRegistry,
+    @inject(MemberDirectory) private readonly directory: MemberDirectory,
+    @inject(ChangeStream) private readonly stream: ChangeStream,
+  ) {}
+
+  start(): void {
+    this.unsubscribe.push(
+      this.bus.subscribe('message.changed', (e) => this.onChange(e)),
+      this.bus.subscribe('membership.changed', (e) => this.onMembership(e)),
+      this.bus.subscribe('receipt', (e) => this.toMembers(e.conversationId, JSON.stringify({ type: 'receipt', conversationId: e.conversationId, userId: e.userId, seq: e.seq }))),
+      this.bus.subscribe('typing', (e) => this.toMembers(e.conversationId, JSON.stringify({ type: 'typing', conversationId: e.conversationId, userId: e.userId, state: e.state }), e.userId)),
+      this.bus.subscribe('token.revoked', (e) => {
+        for (const conn of [...(this.registry.ofToken(e.tokenId) ?? [])]) conn.closeWith('session_ended');
+      }),
+    );
+  }
+
+  stop(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
+  }
+
+  private onChange(event: HostEventOf<'message.changed'>): void {
+    this.directory.withMembers(event.conversationId, (members) => {
+      let frame: Buffer | null = null;
+      for (const userId of members) {
+        const conns = this.registry.ofUser(userId);
+        if (!conns) continue;
+        frame ??= Buffer.from(JSON.stringify(
+          event.change === 'created'
+            ? { type: 'message.created', conversationId: event.conversationId, pts: event.pts, message: event.message }
+            : { type: 'message.updated', conversationId: event.conversationId, pts: event.pts, change: event.change, message: event.message },
+        ));
+        for (const conn of conns) this.stream.deliver(conn, event, frame);
+      }
+    });
+  }
+
+  private onMembership(event: HostEventOf<'membership.changed'>): void {
+    this.directory.apply(event.conversationId, event.added, event.removed);
+    for (const userId of event.removed) {
+      for (const conn of this.registry.ofUser(userId) ?? []) this.stream.forget(conn, event.conversationId);
+    }
+  }
+
+  private toMembers(conversationId: string, text: string, except?: string): void {
+    this.directory.withMembers(conversationId, (members) => {
+      let frame: Buffer | null = null;
+      for (const userId of members) {
+        if (userId === except) continue;
+        const conns = this.registry.ofUser(userId);
+        if (!conns) continue;
+        frame ??= Buffer.from(text);
+        for (const conn of conns) conn.sendRaw(frame);
+      }
+    });
+  }
+}

@@ -1,0 +1,40 @@
+import type { HostConfig } from '../config/host-config.js';
+import { contentSchema, idSchema, limitSchema, object, seqSchema } from '../validation/schemas.js';
+
+/** One schema per client frame type; unknown fields are refused so that typos surface. */
+export function frameSchemas(config: HostConfig): Record<string, object> {
+  const content = contentSchema(config.messages.maxTextLength);
+  const type = (name: string) => ({ const: name });
+  return {
+    auth: object(['type', 'token'], { type: type('auth'), token: { type: 'string', minLength: 1, maxLength: 256 } }),
+    send: object(['type', 'id', 'conversationId', 'clientMsgId', 'content'], {
+      type: type('send'), id: idSchema, conversationId: idSchema, clientMsgId: idSchema, content, replyToId: idSchema,
+    }),
+    edit: object(['type', 'id', 'conversationId', 'messageId', 'content'], {
+      type: type('edit'), id: idSchema, conversationId: idSchema, messageId: idSchema, content,
+    }),
+    delete: object(['type', 'id', 'conversationId', 'messageId'], {
+      type: type('delete'), id: idSchema, conversationId: idSchema, messageId: idSchema,
+    }),
+    react: object(['type', 'id', 'conversationId', 'messageId', 'emoji', 'op'], {
+      type: type('react'), id: idSchema, conversationId: idSchema, messageId: idSchema,
+      emoji: { type: 'string', minLength: 1, maxLength: 32 }, op: { enum: ['add', 'remove'] },
+    }),
+    read: object(['type', 'id', 'conversationId', 'seq'], { type: type('read'), id: idSchema, conversationId: idSchema, seq: seqSchema }),
+    typing: object(['type', 'conversationId', 'state'], { type: type('typing'), conversationId: idSchema, state: { enum: ['started', 'stopped'] } }),
+    history: object(['type', 'id', 'conversationId'], {
+      type: type('history'), id: idSchema, conversationId: idSchema, before: seqSchema, after: seqSchema, limit: limitSchema(100),
+    }),
+    resume: object(['type', 'id', 'conversations'], {
+      type: type('resume'), id: idSchema,
+      conversations: { type: 'array', maxItems: 1000, items: object(['conversationId', 'pts'], { conversationId: idSchema, pts: seqSchema }) },
+    }),
+    'presence.subscribe': object(['type', 'id', 'userIds'], {
+      type: type('presence.subscribe'), id: idSchema, userIds: { type: 'array', minItems: 1, maxItems: 100, items: idSchema },
+    }),
+    'presence.unsubscribe': object(['type', 'id', 'userIds'], {
+      type: type('presence.unsubscribe'), id: idSchema, userIds: { type: 'array', minItems: 1, maxItems: 100, items: idSchema },
+    }),
+    ping: object(['type'], { type: type('ping'), id: idSchema }),
+  };
+}

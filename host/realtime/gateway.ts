@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { inject, injectable } from 'tsyringe';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import { PROTOCOL_VERSION } from '../../sdk/protocol/message.js';
+import { Tokens } from '../container-tokens.js';
+import type { HostConfig } from '../config/host-config.js';
+import type { Logger } from '../logging/logger.js';
+import { TokenService, type Principal } from '../auth/token-service.js';
+import { UserService } from '../auth/user-service.js';
+import { bearerFrom } from '../auth/bearer.js';
+import { ChangeStream } from './change-stream.js';
+import { Connection } from './connection.js';
+import { ConnectionRegistry } from './connection-registry.js';
+import { FrameRouter } from './frame-router.js';
+import { Presence } from './presence.js';
+
+export const WS_PATH = '/v1/ws';
+const MAX_FRAMES_BEFORE_READY = 32;
+
+/** Accepts WebSocket upgrades, authenticates them, and runs heartbeats and session expiry. */
+@injectable()
+export class Gateway {
+  private readonly wss: WebSocketServer;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private expirySweep: NodeJS.Timeout | null = null;
+  private accepting = true;
+
+  constructor(
+    @inject(Tokens.Config) private readonly config: HostConfig,
+    @inject(Tokens.Logger) private readonly log: Logger,
+    @inject(TokenService) private readonly tokens: TokenService,
+    @inject(UserService) private readonly users: UserService,
+    @inject(ConnectionRegistry) private readonly registry: ConnectionRegistry,
+    @inject(FrameRouter) private readonly router: FrameRouter,
+    @inject(ChangeStream) private readonly stream: ChangeStream,
+    @inject(Presence) private readonly presence: Presence,
+  ) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: config.websocket.maxPayloadBytes, perMessageDeflate: false, clientTracking: false });
+  }
+
+  attach(server: Server): void {
+    server.on('upgrade', (req, socket, head) => {
+      void this.onUpgrade(req, socket, head).catch((err) => {
+        this.log.error({ err }, 'upgrade failed');
+        socket.destroy();
+      });
+    });
+    this.heartbeat = setInterval(() => this.beat(), this.config.websocket.heartbeatIntervalMs);
+    this.expirySweep = setInterval(() => this.endExpiredSessions(), 30_000);
+    this.heartbeat.unref();
+    this.expirySweep.unref();
+  }
+
+  /** Stops accepting, and closes every connection with 1001 so clients reconnect elsewhere. */
+  async close(): Promise<void> {
+    this.accepting = false;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.expirySweep) clearInterval(this.expirySweep);
+    for (const conn of [...this.registry.connections()]) conn.closeWith('shutting_down');
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== WS_PATH) return refuse(socket, new SwitchboardError('route_not_found'));
+    if (!this.accepting) return refuse(socket, new SwitchboardError('shutting_down'));
+    socket.on('error', () => { /* reset by peer during upgrade; nothing to do */ });
+    let principal: Principal | null = null;
+    if (req.headers.authorization !== undefined) {
+      try {
+        principal = await this.tokens.authenticate(bearerFrom(req.headers.authorization));
+      } catch (err) {
+        return refuse(socket, err instanceof SwitchboardError ? err : new SwitchboardError('internal_error'));
+      }
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('error', (err) => this.log.debug({ err }, 'websocket error'));
+      if (!principal) return this.awaitAuthFrame(ws);
+      // Frames that arrive while the user loads are kept, not dropped.
+      const early: { data: Buffer; isBinary: boolean }[] = [];
+      const keep = (data: Buffer, isBinary: boolean) => {
+        if (early.length >= MAX_FRAMES_BEFORE_READY) return closeRaw(ws, 'rate_limited');
+        early.push({ data, isBinary });
+      };
+      ws.on('message', keep);
+      void this.open(ws, principal, early, () => ws.off('message', keep)).catch((err) => {
+        this.log.error({ err }, 'could not open connection');
+        closeRaw(ws, 'internal_error');
+      });
+    });
+  }
+
+  /** Without a header, the first frame must be `auth`; until then the socket gets nothing. */
+  private awaitAuthFrame(ws: WebSocket): void {
+    const timer = setTimeout(() => closeRaw(ws, 'auth_timeout'), this.config.websocket.authTimeoutMs);
+    const early: { data: Buffer; isBinary: boolean }[] = [];
+    let authenticating = false;
+    const onMessage = async (data: Buffer, isBinary: boolean) => {
+      if (authenticating) {
+        if (early.length >= MAX_FRAMES_BEFORE_READY) return closeRaw(ws, 'rate_limited');
+        early.push({ data, isBinary });
+        return;
+      }
+      authenticating = true;
+      clearTimeout(timer);
+      let token: string | undefined;
+      try {
+        const frame = JSON.parse(data.toString('utf8')) as { type?: unknown; token?: unknown };
+        if (!isBinary && frame?.type === 'auth' && typeof frame.token === 'string') token = frame.token;
+      } catch { /* not JSON: refused below */ }
+      if (token === undefined) return closeRaw(ws, 'unauthenticated', 'the first frame must be auth');
+      try {
+        const principal = await this.tokens.authenticate(token);
+        await this.open(ws, principal, early, () => ws.off('message', onMessage));
+      } catch (err) {
+        if (!(err instanceof SwitchboardError)) this.log.error({ err }, 'could not open connection');
+        closeRaw(ws, err instanceof SwitchboardError && err.code === 'unauthenticated' ? 'unauthenticated' : 'internal_error');
+      }
+    };
+    ws.on('message', onMessage);
+    ws.once('close', () => clearTimeout(timer));
+  }
+
+  private async open(ws: WebSocket, principal: Principal, early: { data: Buffer; isBinary: boolean }[], detachPreAuth: () => void): Promise<void> {
+    const user = await this.users.byId(principal.userId);
+    if (ws.readyState !== ws.OPEN) return;
+    detachPreAuth();
+    const ws_ = this.config.websocket;
+    const conn = new Connection(ws, randomUUID(), principal.userId, principal.tokenId, principal.expiresAt, ws_.maxBufferedBytes, ws_);
+    if (this.registry.add(conn)) this.presence.userOnline(conn.userId);
+    ws.on('pong', () => { conn.alive = true; });
+    ws.once('close', () => {
+      if (conn.holdTimer) clearTimeout(conn.holdTimer);
+      this.presence.dropConnection(conn);
+      if (this.registry.remove(conn)) this.presence.userOffline(conn.userId);
+    });
+    conn.holdTimer = setTimeout(() => this.stream.releaseHold(conn), ws_.resumeHoldMs);
+    conn.send({
+      type: 'ready', protocol: PROTOCOL_VERSION, sessionId: conn.sessionId, user, heartbeatIntervalMs: ws_.heartbeatIntervalMs,
+      limits: { maxPayloadBytes: ws_.maxPayloadBytes, framesPerSecond: ws_.framesPerSecond, burst: ws_.burst, resumeLimit: ws_.resumeLimit },
+    });
+    // Frames sent before `ready` are handled first, in order, then the live listener takes over.
+    for (const { data, isBinary } of early.splice(0)) void this.router.handle(conn, data, isBinary);
+    ws.on('message', (data: Buffer, isBinary) => {
+      conn.alive = true;
+      void this.router.handle(conn, data, isBinary);
+    });
+  }
+
+  /** A connection that did not answer the previous ping is gone. */
+  private beat(): void {
+    for (const conn of this.registry.connections()) {
+      if (!conn.alive) {
+        conn.closeWith('heartbeat_timeout');
+        continue;
+      }
+      conn.alive = false;
+      try {
+        conn.ws.ping();
+      } catch { /* closing already */ }
+    }
+  }
+
+  private endExpiredSessions(): void {
+    const now = Date.now();
+    for (const conn of this.registry.connections()) {
+      if (conn.tokenExpiresAt <= now) conn.closeWith('session_ended');
+    }
+  }
+}
+
+function closeRaw(ws: WebSocket, code: 'unauthenticated' | 'auth_timeout' | 'internal_error' | 'rate_limited', reason?: string): void {
+  const err = new SwitchboardError(code);
+  try {
+    ws.close(err.closeCode ?? 1011, reason ?? code);
+  } catch {
+    ws.terminate();
+  }
+  setTimeout(() => ws.terminate(), 2_000).unref();
+}
+
+function refuse(socket: Duplex, err: SwitchboardError): void {
+  const body = JSON.stringify({ error: err.toBody() });
+  const reason = err.status === 401 ? 'Unauthorized' : err.status === 404 ? 'Not Found' : err.status === 503 ? 'Service Unavailable' : 'Error';
+  socket.end(`HTTP/1.1 ${err.status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}

@@ -1,0 +1,64 @@
+import { inject, injectable } from 'tsyringe';
+import { Tokens } from '../container-tokens.js';
+import type { Database } from '../db/open-database.js';
+import type { Logger } from '../logging/logger.js';
+
+const MAX_CACHED_CONVERSATIONS = 50_000;
+
+/**
+ * Who is in each conversation, for routing fan-out. Loaded from the database on first use and
+ * kept current by membership events; events for a conversation are handed on strictly in
+ * arrival order, even while its member list is loading.
+ */
+@injectable()
+export class MemberDirectory {
+  private readonly members = new Map<string, Set<string>>();
+  private readonly waiting = new Map<string, (() => void)[]>();
+
+  constructor(
+    @inject(Tokens.Database) private readonly db: Database,
+    @inject(Tokens.Logger) private readonly log: Logger,
+  ) {}
+
+  /** Calls `fn` with the member set of a conversation, in order with earlier calls for it. */
+  withMembers(conversationId: string, fn: (members: Set<string>) => void): void {
+    const queue = this.waiting.get(conversationId);
+    if (queue) {
+      queue.push(() => fn(this.members.get(conversationId) ?? new Set()));
+      return;
+    }
+    const cached = this.members.get(conversationId);
+    if (cached) {
+      fn(cached);
+      return;
+    }
+    this.waiting.set(conversationId, [() => fn(this.members.get(conversationId) ?? new Set())]);
+    void this.load(conversationId);
+  }
+
+  /** Applies a committed membership change (idempotent, so a fresh load never double-counts). */
+  apply(conversationId: string, added: readonly string[], removed: readonly string[]): void {
+    this.withMembers(conversationId, (set) => {
+      for (const id of added) set.add(id);
+      for (const id of removed) set.delete(id);
+    });
+  }
+
+  private async load(conversationId: string): Promise<void> {
+    let set = new Set<string>();
+    try {
+      const rows = (await this.db.knex('members').where({ conversation_id: conversationId }).select('user_id')) as { user_id: string }[];
+      set = new Set(rows.map((r) => r.user_id));
+    } catch (err) {
+      this.log.error({ err, conversationId }, 'could not load members; events for this batch reach nobody on this host');
+    }
+    this.members.set(conversationId, set);
+    if (this.members.size > MAX_CACHED_CONVERSATIONS) {
+      const oldest = this.members.keys().next().value as string;
+      if (!this.waiting.has(oldest)) this.members.delete(oldest);
+    }
+    const queue = this.waiting.get(conversationId) ?? [];
+    this.waiting.delete(conversationId);
+    for (const run of queue) run();
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The one catalog of Switchboard error codes. Codes are stable: clients,
+ * plugins and operators may match on them. Every code here is documented in
+ * docs/errors.md (a test keeps the two in step).
+ *
+ * kind:
+ *  - "user": the caller sent something wrong; retrying the same request fails again.
+ *  - "system": the host could not do it right now; the same request may succeed later.
+ *  - "operator": the host refused to start because of how it was configured.
+ */
+export type ErrorKind = 'user' | 'system' | 'operator';
+
+export interface ErrorSpec {
+  readonly kind: ErrorKind;
+  /** HTTP status used when the error answers an HTTP request. */
+  readonly status: number;
+  /** WebSocket close code, for errors that end the connection. */
+  readonly closeCode?: number;
+  /** Default human-readable message. */
+  readonly message: string;
+}
+
+export const errorCatalog = {
+  // ---- user errors -------------------------------------------------------
+  invalid_json: { kind: 'user', status: 400, message: 'The frame or body is not valid JSON.' },
+  invalid_request: { kind: 'user', status: 400, message: 'The request does not match its schema.' },
+  unknown_frame_type: { kind: 'user', status: 400, message: 'The frame type is not part of the protocol.' },
+  binary_frame_unsupported: { kind: 'user', status: 400, message: 'Binary frames are not supported; send JSON text frames.' },
+  invalid_utf8: { kind: 'user', status: 400, closeCode: 1007, message: 'A text frame was not valid UTF-8.' },
+  payload_too_large: { kind: 'user', status: 413, closeCode: 1009, message: 'The frame or body exceeds the size limit.' },
+  unauthenticated: { kind: 'user', status: 401, closeCode: 4001, message: 'A valid bearer token is required.' },
+  auth_timeout: { kind: 'user', status: 401, closeCode: 4002, message: 'The socket did not authenticate in time.' },
+  session_ended: { kind: 'user', status: 401, closeCode: 4003, message: 'The token of this session was revoked or expired.' },
+  invalid_credentials: { kind: 'user', status: 401, message: 'The handle or password is wrong.' },
+  admin_required: { kind: 'user', status: 403, message: 'This endpoint needs the operator admin token.' },
+  forbidden: { kind: 'user', status: 403, message: 'You may not do this.' },
+  insufficient_role: { kind: 'user', status: 403, message: 'Your role in this conversation does not allow this.' },
+  route_not_found: { kind: 'user', status: 404, message: 'No such endpoint.' },
+  user_not_found: { kind: 'user', status: 404, message: 'No such user.' },
+  token_not_found: { kind: 'user', status: 404, message: 'No such token.' },
+  conversation_not_found: { kind: 'user', status: 404, message: 'No such conversation, or you are not a member of it.' },
+  message_not_found: { kind: 'user', status: 404, message: 'No such message in this conversation.' },
+  handle_taken: { kind: 'user', status: 409, message: 'That handle is already in use.' },
+  client_msg_id_conflict: { kind: 'user', status: 409, message: 'This clientMsgId was already used for a different message.' },
+  message_deleted: { kind: 'user', status: 409, message: 'The message was deleted and can no longer change.' },
+  member_limit_reached: { kind: 'user', status: 409, message: 'The group has reached its member limit.' },
+  invalid_operation: { kind: 'user', status: 400, message: 'This operation does not apply here.' },
+  unknown_message_type: { kind: 'user', status: 400, message: 'The message content type is not registered.' },
+  invalid_message_body: { kind: 'user', status: 400, message: 'The structured message body does not match the schema of its type.' },
+  registration_closed: { kind: 'user', status: 403, message: 'Self-registration is disabled on this host.' },
+  rate_limited: { kind: 'user', status: 429, closeCode: 4008, message: 'Too many requests; slow down.' },
+  slow_consumer: { kind: 'user', status: 400, closeCode: 4009, message: 'The client stopped reading and its send buffer passed the limit.' },
+  heartbeat_timeout: { kind: 'user', status: 400, closeCode: 4010, message: 'The client did not answer pings.' },
+
+  // ---- system errors -----------------------------------------------------
+  internal_error: { kind: 'system', status: 500, closeCode: 1011, message: 'The host hit an unexpected error.' },
+  unavailable: { kind: 'system', status: 503, message: 'The host cannot serve this right now; retry later.' },
+  shutting_down: { kind: 'system', status: 503, closeCode: 1001, message: 'The host is shutting down; reconnect and resume.' },
+  not_ready: { kind: 'system', status: 503, message: 'The host has not finished starting.' },
+
+  // ---- operator errors (start-up) ---------------------------------------
+  config_invalid: { kind: 'operator', status: 500, message: 'The host configuration is invalid.' },
+  database_locked: { kind: 'operator', status: 500, message: 'Another host is using this SQLite database file.' },
+  database_unreachable: { kind: 'operator', status: 500, message: 'The database cannot be reached.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(errorCatalog, code);
+}

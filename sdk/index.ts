@@ -1,0 +1,9 @@
+/**
+ * Switchboard SDK: the author-facing surface. Declaration-first, and it imports nothing from
+ * host/. This version publishes the wire protocol types and the error catalog; the plugin
+ * capability API and manifest schema arrive with the plugin system.
+ */
+export * from './protocol/message.js';
+export * from './protocol/frames.js';
+export * from './errors/error-catalog.js';
+export * from './errors/switchboard-error.js';

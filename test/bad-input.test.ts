@@ -1,0 +1,208 @@
+/**
+ * Misbehaving clients on real authenticated sockets: bad frames, oversize and invalid frames,
+ * floods, slow readers and dead peers. Each case ends by checking that the host still serves a
+ * fresh client and that every acknowledged message is still in history.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
+import { RequestError, type TestClient } from './support/test-client.js';
+import { closeCodeWithin, fullHistory, ping, sleep } from './support/e2e.js';
+
+interface Room { host: TestHost; ada: TestUser; bob: TestUser; conversationId: string; acked: string[] }
+
+async function openRoom(config: Parameters<typeof startTestHost>[0]): Promise<Room> {
+  const host = await startTestHost(config);
+  const ada = await host.createUser();
+  const bob = await host.createUser();
+  const group = await host.createGroup(ada, [bob]);
+  return { host, ada, bob, conversationId: group.id, acked: [] };
+}
+
+/** Sends a text message and records it as acknowledged. */
+async function sendAcked(room: Room, client: TestClient, text = 'hello'): Promise<any> {
+  const { message } = await client.sendText(room.conversationId, text);
+  room.acked.push(message.id);
+  return message;
+}
+
+/** The host serves a brand-new client, and every acknowledged message is in history. */
+async function expectHostHealthy(room: Room): Promise<void> {
+  const fresh = await room.host.connect(room.bob.token);
+  await sendAcked(room, fresh, 'still here');
+  const history = await fullHistory(room.host.url, room.bob.token, room.conversationId);
+  const ids = new Set(history.map((m) => m.id));
+  expect(room.acked.filter((id) => !ids.has(id))).toEqual([]);
+  await fresh.close();
+}
+
+const errorOf = (client: TestClient, replyTo: string | null) =>
+  client.waitFor((f) => f.type === 'error' && f.replyTo === replyTo, 5000).then((f) => f.error);
+
+describe('bad frames get an error frame and the connection stays usable', () => {
+  let room: Room;
+  let client: TestClient;
+  beforeAll(async () => {
+    room = await openRoom({ config: { websocket: { maxPayloadBytes: 4096 } } });
+    client = await room.host.connect(room.ada.token);
+    await sendAcked(room, client, 'before anything');
+  });
+  afterAll(async () => { await room?.host.stop(); });
+
+  it('malformed JSON: invalid_json with replyTo null, then a send is acknowledged', async () => {
+    const error = errorOf(client, null);
+    client.sendRaw('{"type":"send","id":"x1",');
+    expect((await error).code).toBe('invalid_json');
+    await sendAcked(room, client, 'after bad json');
+  });
+
+  it('an unknown frame type: unknown_frame_type answering its id', async () => {
+    const error = errorOf(client, 'u1');
+    client.sendRaw({ type: 'dance', id: 'u1' });
+    expect((await error).code).toBe('unknown_frame_type');
+    expect(await ping(client)).toBe(true);
+  });
+
+  const patches: [string, Record<string, unknown>, string][] = [
+    ['conversationId is a number', { conversationId: 5 }, '/conversationId'],
+    ['clientMsgId is missing', { clientMsgId: undefined }, '/clientMsgId'],
+    ['an extra field', { colour: 'red' }, 'colour'],
+    ['content.text is not a string', { content: { type: 'text', text: 42 } }, '/content'],
+  ];
+  it.each(patches)('%s: invalid_request with details, and nothing is stored', async (_name, patch, where) => {
+    const frame = { type: 'send', conversationId: room.conversationId, clientMsgId: randomUUID(), content: { type: 'text', text: 'bad' }, ...patch };
+    const err = await client.request(JSON.parse(JSON.stringify(frame))).then(() => null, (e: RequestError) => e.error);
+    expect(err?.code).toBe('invalid_request');
+    expect(JSON.stringify(err?.details ?? [])).toContain(where);
+    const history = await client.request({ type: 'history', conversationId: room.conversationId, limit: 100 });
+    expect(history.messages.filter((m: any) => m.content?.text === 'bad')).toEqual([]);
+    await sendAcked(room, client, 'after invalid request');
+  });
+
+  it('a binary frame: binary_frame_unsupported, and its content is ignored', async () => {
+    const error = client.waitFor((f) => f.type === 'error' && f.error.code === 'binary_frame_unsupported', 5000);
+    client.sendRaw(Buffer.from(JSON.stringify({ type: 'ping', id: 'bin1' })), { binary: true });
+    await error;
+    expect(await ping(client)).toBe(true);
+    expect(client.frames.filter((f) => f.type === 'pong' && f.replyTo === 'bin1')).toEqual([]);
+  });
+
+  it('a frame over websocket.maxPayloadBytes closes that connection with 1009; others are unaffected', async () => {
+    const victim = await room.host.connect(room.bob.token);
+    victim.sendRaw({ type: 'send', id: 'big', conversationId: room.conversationId, clientMsgId: randomUUID(), content: { type: 'text', text: 'x'.repeat(5000) } });
+    expect(await closeCodeWithin(victim, 5000)).toBe(1009);
+    expect(await ping(client)).toBe(true);
+    await expectHostHealthy(room);
+  });
+
+  it('invalid UTF-8 in a text frame closes that connection with 1007', async () => {
+    const victim = await room.host.connect(room.bob.token);
+    victim.ws.send(Buffer.from([0xff, 0xfe, 0xfd]), { binary: false });
+    expect(await closeCodeWithin(victim, 5000)).toBe(1007);
+    expect(await ping(client)).toBe(true);
+    await expectHostHealthy(room);
+  });
+});
+
+describe('rate limit (framesPerSecond 20, burst 20)', () => {
+  let room: Room;
+  beforeAll(async () => { room = await openRoom({ config: { websocket: { framesPerSecond: 20, burst: 20 } } }); });
+  afterAll(async () => { await room?.host.stop(); });
+
+  it('frames over the limit are refused with rate_limited and retryAfterMs, and are not processed', async () => {
+    const client = await room.host.connect(room.ada.token);
+    const flood = Array.from({ length: 30 }, (_, i) => ({ id: `f${i}`, clientMsgId: randomUUID() }));
+    const answers = flood.map(({ id }) => client.waitFor((f) => (f.type === 'result' || f.type === 'error') && f.replyTo === id, 10_000));
+    for (const { id, clientMsgId } of flood) {
+      client.sendRaw({ type: 'send', id, conversationId: room.conversationId, clientMsgId, content: { type: 'text', text: `flood ${clientMsgId}` } });
+    }
+    const settled = await Promise.all(answers);
+    const refused = settled.filter((f) => f.type === 'error');
+    const accepted = settled.filter((f) => f.type === 'result');
+    expect(refused.length).toBeGreaterThan(0);
+    for (const f of refused) {
+      expect(f.error.code).toBe('rate_limited');
+      expect(f.error.retryAfterMs).toBeGreaterThan(0);
+    }
+    expect(accepted.length).toBeGreaterThanOrEqual(20);
+    room.acked.push(...accepted.map((f) => f.data.message.id));
+
+    const history = await room.host.http('GET', `/v1/conversations/${room.conversationId}/messages?limit=100`, { token: room.ada.token });
+    const stored = new Set(history.body.messages.map((m: any) => m.clientMsgId));
+    const refusedIds = new Set(refused.map((f) => f.replyTo));
+    for (const { id, clientMsgId } of flood) expect(stored.has(clientMsgId)).toBe(!refusedIds.has(id));
+
+    // Fewer than `burst` refusals: the connection is throttled, not closed.
+    await sleep(1100);
+    await sendAcked(room, client, 'after the throttle');
+    await client.close();
+  });
+
+  it('a client that keeps flooding is closed with 4008; messages acked before the flood survive', async () => {
+    const client = await room.host.connect(room.ada.token);
+    for (let i = 0; i < 5; i++) await sendAcked(room, client, `before flood ${i}`);
+    await sleep(1100);
+    for (let i = 0; i < 300 && client.ws.readyState === client.ws.OPEN; i++) client.sendRaw({ type: 'ping', id: `p${i}` });
+    expect(await closeCodeWithin(client, 5000)).toBe(4008);
+    expect(client.frames.some((f) => f.type === 'error' && f.error.code === 'rate_limited')).toBe(true);
+    await expectHostHealthy(room);
+  });
+});
+
+describe('slow consumer (maxBufferedBytes 65536)', () => {
+  let room: Room;
+  beforeAll(async () => { room = await openRoom({ config: { websocket: { maxBufferedBytes: 65536 } } }); });
+  afterAll(async () => { await room?.host.stop(); });
+
+  it('a client that stops reading is disconnected; a reading client gets every message', async () => {
+    const carol = await room.host.createUser();
+    room.conversationId = (await room.host.createGroup(room.ada, [room.bob, carol])).id;
+    const reader = await room.host.connect(room.bob.token);
+    await reader.request({ type: 'presence.subscribe', userIds: [carol.id] });
+    const stalled = await room.host.connect(carol.token);
+    await reader.waitFor((f) => f.type === 'presence' && f.userId === carol.id && f.status === 'online', 5000).catch(() => null);
+    (stalled.ws as any)._socket.pause();
+
+    // Ada posts over HTTP, 4 messages of ~8 KB at a time, and waits until Bob has them, so Bob's
+    // buffer stays far under the limit while Carol's grows past it (and past the kernel's socket
+    // buffers, a few MB). Carol going offline tells Bob, and us, that the host dropped her.
+    const text = 'z'.repeat(8000);
+    const carolGone = () => reader.frames.some((f) => f.type === 'presence' && f.userId === carol.id && f.status === 'offline');
+    for (let round = 0; round < 500 && !carolGone(); round++) {
+      const posted = await Promise.all(Array.from({ length: 4 }, () => room.host.http('POST', `/v1/conversations/${room.conversationId}/messages`,
+        { token: room.ada.token, body: { clientMsgId: randomUUID(), content: { type: 'text', text } } })));
+      for (const p of posted) { expect(p.status).toBe(201); room.acked.push(p.body.message.id); }
+      await reader.collect((f) => f.type === 'message.created' && f.message.content?.text === text, room.acked.length, 10_000);
+    }
+    const created = reader.frames.filter((f) => f.type === 'message.created' && f.message.content?.text === text);
+    expect(new Set(created.map((f) => f.message.id))).toEqual(new Set(room.acked));
+    expect(created.length).toBe(room.acked.length);
+    const seqs = created.map((f) => f.message.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+
+    (stalled.ws as any)._socket.resume();
+    const code = await closeCodeWithin(stalled, 30_000);
+    expect([4009, 1006]).toContain(code);
+    expect(stalled.frames.filter((f) => f.type === 'message.created').length).toBeLessThan(room.acked.length);
+    expect(await ping(reader)).toBe(true);
+    await expectHostHealthy(room);
+  }, 120_000);
+});
+
+describe('heartbeat (heartbeatIntervalMs 200)', () => {
+  let room: Room;
+  beforeAll(async () => { room = await openRoom({ config: { websocket: { heartbeatIntervalMs: 200 } } }); });
+  afterAll(async () => { await room?.host.stop(); });
+
+  it('a client that does not answer pings is closed; one that does stays connected', async () => {
+    const healthy = await room.host.connect(room.ada.token);
+    await sendAcked(room, healthy, 'before the silence');
+    const silent = await room.host.connect(room.bob.token, { wsOptions: { autoPong: false } });
+    const code = await closeCodeWithin(silent, 3000);
+    expect([4010, 1006]).toContain(code);
+    await sleep(1000);
+    expect(healthy.ws.readyState).toBe(healthy.ws.OPEN);
+    expect(await ping(healthy)).toBe(true);
+    await expectHostHealthy(room);
+  });
+});

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { startHost, type HostOptions, type RunningHost } from '../../host/host.js';
+import { buildConfig } from '../../host/config/load-config.js';
+import type { DeepPartial, HostConfig } from '../../host/config/host-config.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { connect, type ConnectOptions, type TestClient } from './test-client.js';
+
+export interface TestUser {
+  readonly id: string;
+  readonly handle: string;
+  readonly displayName: string;
+  readonly token: string;
+  readonly password: string;
+}
+
+export interface HttpResult<T = any> { status: number; body: T; headers: Headers }
+
+export interface TestHost {
+  readonly config: HostConfig;
+  readonly url: string;
+  readonly wsUrl: string;
+  readonly adminToken: string;
+  readonly database: TestDatabase;
+  /** Calls the HTTP API. `token: 'admin'` uses the admin token. */
+  http<T = any>(method: string, path: string, opts?: { token?: string; body?: unknown; rawBody?: string | Buffer; headers?: Record<string, string> }): Promise<HttpResult<T>>;
+  /** Creates a person through the admin API and logs them in. */
+  createUser(opts?: { handle?: string; displayName?: string; password?: string }): Promise<TestUser>;
+  /** Opens an authenticated socket (resolves after `ready`). */
+  connect(token: string | null, opts?: ConnectOptions): Promise<TestClient>;
+  /** Creates a group owned by `owner` with the given members; resolves with the conversation. */
+  createGroup(owner: TestUser, members: TestUser[], title?: string): Promise<any>;
+  /** The direct conversation between two users. */
+  direct(a: TestUser, b: TestUser): Promise<any>;
+  /** Stops the host (keeping the database) so a test can start another host on it. */
+  stopHostOnly(): Promise<void>;
+  /** Stops the host, closes every client it opened and drops the database. */
+  stop(): Promise<void>;
+}
+
+export interface TestHostOptions extends HostOptions {
+  config?: DeepPartial<HostConfig>;
+  /** Reuse a database (for restart tests) instead of a fresh one. */
+  database?: TestDatabase;
+}
+
+let userCounter = 0;
+
+/**
+ * Boots a real host on a random port with a fresh database (SQLite file, or a PostgreSQL
+ * schema when DATABASE_URL is set). Tests talk to it over real HTTP and WebSocket.
+ */
+export async function startTestHost(options: TestHostOptions = {}): Promise<TestHost> {
+  const database = options.database ?? (await createTestDatabase());
+  const adminToken = `admin-${randomUUID()}-${randomUUID()}`;
+  const base = options.config ?? {};
+  const config = buildConfig({
+    ...base,
+    server: { host: '127.0.0.1', port: 0, shutdownGraceMs: 2000, ...base.server },
+    database: { url: database.url, schema: database.schema, poolSize: 5, ...base.database },
+    auth: { adminToken, ...base.auth },
+    log: { level: (process.env.TEST_LOG_LEVEL as HostConfig['log']['level']) ?? 'silent', ...base.log },
+  });
+  let host: RunningHost | null = await startHost(config, options);
+  const clients = new Set<TestClient>();
+
+  const http: TestHost['http'] = async (method, path, opts = {}) => {
+    const headers: Record<string, string> = { ...opts.headers };
+    const token = opts.token === 'admin' ? config.auth.adminToken : opts.token;
+    if (token) headers.authorization = `Bearer ${token}`;
+    let body: string | Buffer | undefined;
+    if (opts.rawBody !== undefined) body = opts.rawBody;
+    else if (opts.body !== undefined) body = JSON.stringify(opts.body);
+    if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+    const res = await fetch(`${host!.url}${path}`, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try { parsed = text ? JSON.parse(text) : null; } catch { /* leave as text */ }
+    return { status: res.status, body: parsed as any, headers: res.headers };
+  };
+
+  const testHost: TestHost = {
+    config,
+    get url() { return host!.url; },
+    get wsUrl() { return host!.wsUrl; },
+    adminToken: config.auth.adminToken!,
+    database,
+    http,
+    async createUser(opts = {}) {
+      const n = ++userCounter;
+      const handle = opts.handle ?? `user${process.pid}_${n}_${Math.floor(Math.random() * 1e6)}`;
+      const password = opts.password ?? `password-${n}-secret`;
+      const created = await http('POST', '/v1/admin/users', { token: 'admin', body: { handle, displayName: opts.displayName ?? `User ${n}`, password } });
+      if (created.status !== 201) throw new Error(`createUser failed: ${created.status} ${JSON.stringify(created.body)}`);
+      const login = await http('POST', '/v1/auth/login', { body: { handle, password } });
+      if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
+      return { id: created.body.id, handle: created.body.handle, displayName: created.body.displayName, token: login.body.token, password };
+    },
+    async connect(token, opts) {
+      const client = await connect(host!.wsUrl, token, opts);
+      clients.add(client);
+      return client;
+    },
+    async createGroup(owner, members, title = 'Test group') {
+      const res = await http('POST', '/v1/conversations', { token: owner.token, body: { title, memberIds: members.map((m) => m.id) } });
+      if (res.status !== 201) throw new Error(`createGroup failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body;
+    },
+    async direct(a, b) {
+      const res = await http('POST', '/v1/conversations/direct', { token: a.token, body: { userId: b.id } });
+      if (res.status !== 200) throw new Error(`direct failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body;
+    },
+    async stopHostOnly() {
+      await Promise.all([...clients].map((c) => c.close().catch(() => {})));
+      clients.clear();
+      if (host) { const h = host; host = null; await h.stop(); }
+    },
+    async stop() {
+      await testHost.stopHostOnly();
+      if (!options.database) await database.drop();
+    },
+  };
+  return testHost;
+}
+
+export { randomUUID };

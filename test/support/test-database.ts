@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import knex from 'knex';
+
+/** Which database the suite runs on: PostgreSQL when DATABASE_URL is set, else SQLite. */
+export const testDatabaseKind: 'sqlite' | 'postgres' = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
+
+export interface TestDatabase {
+  readonly url: string;
+  /** PostgreSQL schema (fresh per test database); "public" on SQLite. */
+  readonly schema: string;
+  /** Removes the SQLite directory or drops the PostgreSQL schema. */
+  drop(): Promise<void>;
+}
+
+/** A fresh, empty database: a new SQLite file, or a new schema in the suite's PostgreSQL. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  if (testDatabaseKind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
+    return {
+      url: `sqlite:${join(dir, 'switchboard.db')}`,
+      schema: 'public',
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  const url = process.env.DATABASE_URL!;
+  const schema = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  return {
+    url,
+    schema,
+    drop: async () => {
+      const db = knex({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
+      try {
+        await db.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      } finally {
+        await db.destroy();
+      }
+    },
+  };
+}
