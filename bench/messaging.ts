@@ -59,7 +59,7 @@ import { resolve } from 'node:path';
 import { killOwnHostChildren, startBenchHost, type BenchHost, type BenchUser } from './support/bench-host.js';
 import { BenchSocket, frameType, openSocket, stringField } from './support/bench-socket.js';
 import { summarizeProfile } from './support/cpu-profile.js';
-import { cpuMs, log, mapLimit, median, percentile, round, rssKb, sleep, systemBusyMs, waitUntil } from './support/util.js';
+import { cpuMs, cpuMsByName, log, mapLimit, median, percentile, round, rssKb, sleep, systemBusyMs, waitUntil } from './support/util.js';
 
 // ---- parameters --------------------------------------------------------------------------------
 
@@ -115,14 +115,16 @@ function cpuMeter(pid: number) {
   const h0 = cpuMs(pid);
   const b0 = process.cpuUsage();
   const s0 = systemBusyMs();
+  const p0 = cpuMsByName('postgres');
   const t0 = performance.now();
   return () => {
     const wall = performance.now() - t0;
     const b = process.cpuUsage(b0);
     const host = ((cpuMs(pid) - h0) / wall) * 100;
     const bench = ((b.user + b.system) / 1000 / wall) * 100;
-    const other = Math.max(0, ((systemBusyMs() - s0) / wall) * 100 - host - bench);
-    return `host CPU ${host.toFixed(0)}% of a core, bench ${bench.toFixed(0)}%, other processes ${other.toFixed(0)}%` +
+    const pg = ((cpuMsByName('postgres') - p0) / wall) * 100;
+    const other = Math.max(0, ((systemBusyMs() - s0) / wall) * 100 - host - bench - pg);
+    return `CPU (100% = one core): host ${host.toFixed(0)}%, bench ${bench.toFixed(0)}%${pg > 1 ? `, postgres ${pg.toFixed(0)}%` : ''}, other processes ${other.toFixed(0)}%` +
       (other > 20 ? ' (WARNING: the machine is busy with other work; figures are skewed)' : '');
   };
 }

@@ -4,7 +4,7 @@
  * fresh client and that every acknowledged message is still in history.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
 import { RequestError, type TestClient } from './support/test-client.js';
 import { closeCodeWithin, fullHistory, ping, sleep } from './support/e2e.js';
@@ -47,6 +47,7 @@ describe('bad frames get an error frame and the connection stays usable', () => 
     client = await room.host.connect(room.ada.token);
     await sendAcked(room, client, 'before anything');
   });
+  afterEach(async () => { await expectHostHealthy(room); });
   afterAll(async () => { await room?.host.stop(); });
 
   it('malformed JSON: invalid_json with replyTo null, then a send is acknowledged', async () => {
@@ -92,7 +93,6 @@ describe('bad frames get an error frame and the connection stays usable', () => 
     victim.sendRaw({ type: 'send', id: 'big', conversationId: room.conversationId, clientMsgId: randomUUID(), content: { type: 'text', text: 'x'.repeat(5000) } });
     expect(await closeCodeWithin(victim, 5000)).toBe(1009);
     expect(await ping(client)).toBe(true);
-    await expectHostHealthy(room);
   });
 
   it('invalid UTF-8 in a text frame closes that connection with 1007', async () => {
@@ -100,13 +100,13 @@ describe('bad frames get an error frame and the connection stays usable', () => 
     victim.ws.send(Buffer.from([0xff, 0xfe, 0xfd]), { binary: false });
     expect(await closeCodeWithin(victim, 5000)).toBe(1007);
     expect(await ping(client)).toBe(true);
-    await expectHostHealthy(room);
   });
 });
 
 describe('rate limit (framesPerSecond 20, burst 20)', () => {
   let room: Room;
   beforeAll(async () => { room = await openRoom({ config: { websocket: { framesPerSecond: 20, burst: 20 } } }); });
+  afterEach(async () => { await expectHostHealthy(room); });
   afterAll(async () => { await room?.host.stop(); });
 
   it('frames over the limit are refused with rate_limited and retryAfterMs, and are not processed', async () => {
@@ -145,7 +145,6 @@ describe('rate limit (framesPerSecond 20, burst 20)', () => {
     for (let i = 0; i < 300 && client.ws.readyState === client.ws.OPEN; i++) client.sendRaw({ type: 'ping', id: `p${i}` });
     expect(await closeCodeWithin(client, 5000)).toBe(4008);
     expect(client.frames.some((f) => f.type === 'error' && f.error.code === 'rate_limited')).toBe(true);
-    await expectHostHealthy(room);
   });
 });
 

@@ -240,6 +240,24 @@ describe('conversations', () => {
     expect(new Set(pts).size).toBe(pts.length);
   });
 
+  it('pages the member list with after and limit', async () => {
+    const [owner, ...others] = (await users(6)) as [TestUser, ...TestUser[]];
+    const group = await host.createGroup(owner, others);
+    const seen: any[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const res = await api(others[0]!, 'GET', `/${group.id}/members?limit=2${after ? `&after=${after}` : ''}`);
+      expect(res.status).toBe(200);
+      expect(res.body.members.length).toBeLessThanOrEqual(2);
+      seen.push(...res.body.members);
+      if (!res.body.hasMore) break;
+      after = res.body.members.at(-1).userId;
+    }
+    expect(seen.map((m) => m.userId).sort()).toEqual([owner, ...others].map((u) => u.id).sort());
+    expect(seen.find((m) => m.userId === owner.id)).toMatchObject({ role: 'owner' });
+    expect(typeof seen[0].joinedAt).toBe('string');
+  });
+
   it('lists only my conversations, newest activity first', async () => {
     const [me, friend, stranger] = (await users(3)) as [TestUser, TestUser, TestUser];
     const group = await host.createGroup(me, [friend], 'Mine');

@@ -254,6 +254,7 @@ describe('messaging', () => {
 
   it('reports a user with several connections online until the last one closes, and stops after unsubscribe', async () => {
     const [a, b] = await Promise.all([host.createUser(), host.createUser()]);
+    await host.direct(a, b);
     const ca = await online(host, a);
     await ca.request({ type: 'presence.subscribe', userIds: [b.id] });
     const phone = await online(host, b);

@@ -58,7 +58,7 @@ describe('resume', () => {
   }
 
   it('delivers exactly the missed changes in pts order, each message once in its latest state, then caught_up', async () => {
-    const { a, group, ca, cb, cc } = await trio();
+    const { a, b, group, ca, cb, cc } = await trio();
     const old1 = (await cb.sendText(group.id, 'old 1')).message;
     const old2 = (await cb.sendText(group.id, 'old 2')).message;
     const old3 = (await cb.sendText(group.id, 'old 3')).message;
@@ -77,6 +77,8 @@ describe('resume', () => {
     await cb.sendText(group.id, 'new 3');
     const gone = (await cb.sendText(group.id, 'new 4, soon deleted')).message;
     await msgOp(cb, 'delete', group.id, gone.id, {});
+    const newcomer = await host.createUser();
+    expect((await host.http('POST', `/v1/conversations/${group.id}/members`, { token: b.token, body: { userIds: [newcomer.id] } })).status).toBe(200);
 
     const back = await host.connect(a.token);
     const { result, before } = await resume(back, [{ conversationId: group.id, pts: savedPts }]);
@@ -102,7 +104,9 @@ describe('resume', () => {
     expect(byId.get(old3.id)).toMatchObject({ type: 'message.updated', change: 'deleted', message: { content: null } });
     expect(byId.get(n1.id)).toMatchObject({ type: 'message.created', message: { content: { text: 'new 1, edited' } } });
     expect(byId.get(gone.id)).toMatchObject({ type: 'message.created', message: { seq: gone.seq, content: null } });
-    expect(events.filter((f) => f.type === 'message.created')).toHaveLength(4);
+    const joinedMessage = events.find((f) => f.message.content?.type === 'system.members_added');
+    expect(joinedMessage).toMatchObject({ type: 'message.created', message: { content: { body: { userIds: [newcomer.id] } } } });
+    expect(events.filter((f) => f.type === 'message.created')).toHaveLength(5);
 
     await settle(back);
     expect(back.frames.filter(isChange(group.id))).toHaveLength(events.length);
@@ -186,24 +190,37 @@ describe('resume', () => {
   });
 
   it('merges live messages sent during the resume into one contiguous stream without duplicates or gaps', async () => {
-    const { a, group, ca, cb, cc } = await trio();
+    const { a, b, group, ca, cb, cc } = await trio();
     const savedPts = (await conversationOf(host, group.id, a)).lastPts;
     await ca.close();
-    await Promise.all(Array.from({ length: 40 }, (_, i) => cb.sendText(group.id, `missed ${i}`)));
+    // A long backlog keeps the catch-up busy while the live messages below arrive.
+    const missed = 1200;
+    const senders = await Promise.all(Array.from({ length: 8 }, () => online(host, b)));
+    await Promise.all(senders.flatMap((s, si) => Array.from({ length: missed / 8 }, (_, i) => s.sendText(group.id, `missed ${si}.${i}`))));
 
+    // Two senders stream live messages, one after another: some before the resume frame, the
+    // rest while the backlog is replayed and after it.
+    let acked = 0;
+    const stream = async (c: TestClient, name: string) => {
+      const acks = [];
+      for (let i = 0; i < 20; i++) { acks.push(await c.sendText(group.id, `live ${name} ${i}`)); acked++; }
+      return acks;
+    };
     const back = await host.connect(a.token);
+    const streaming = Promise.all([stream(cb, 'b'), stream(cc, 'c')]);
+    while (acked < 6) await new Promise((r) => setTimeout(r, 2));
     const resumed = resume(back, [{ conversationId: group.id, pts: savedPts }]);
-    const live = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? cb : cc).sendText(group.id, `live ${i}`)));
+    const live = (await streaming).flat();
     const { result } = await resumed;
     expect(result.conversations[0]).toMatchObject({ conversationId: group.id, status: 'caught_up' });
     const finalPts = Math.max(...live.map((r) => r.message.pts));
-    expect(finalPts).toBe(savedPts + 80);
+    expect(finalPts).toBe(savedPts + missed + 40);
 
     await back.collect((f) => isChange(group.id)(f) && f.pts === finalPts, 1);
     await settle(back);
     const pts = back.frames.filter(isChange(group.id)).map((f) => f.pts);
-    expect(pts).toEqual(Array.from({ length: 80 }, (_, i) => savedPts + 1 + i));
-  });
+    expect(pts).toEqual(Array.from({ length: missed + 40 }, (_, i) => savedPts + 1 + i));
+  }, 60_000);
 
   it('leaves a client that upserts every frame in exactly the stored state when edits and reactions race with the resume', async () => {
     const { a, group, ca, cb, cc } = await trio();

@@ -1,5 +1,5 @@
 /** Small helpers shared by benchmarks: logging, timing, statistics, concurrency. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 const started = performance.now();
 
@@ -75,4 +75,21 @@ export function systemBusyMs(): number {
   // user nice system idle iowait irq softirq steal …: busy = all but idle and iowait.
   const busy = v.reduce((a, b) => a + b, 0) - (v[3] ?? 0) - (v[4] ?? 0);
   return (busy * 1000) / 100;
+}
+
+/** CPU time in ms used so far by all processes whose command name is `comm` (e.g. "postgres"). */
+export function cpuMsByName(comm: string): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== comm) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      /* gone */
+    }
+  }
+  return total;
 }

@@ -1,6 +1,7 @@
 import type Koa from 'koa';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { Logger } from '../logging/logger.js';
+import { asSystemError } from '../db/database-errors.js';
 
 /** Every failure leaves as {"error":{code,message}} with the status of its catalog code. */
 export function errorMiddleware(log: Logger): Koa.Middleware {
@@ -28,5 +29,5 @@ function toSwitchboardError(err: unknown): SwitchboardError {
   if (e?.status === 415 || e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
     return new SwitchboardError('invalid_request', e.message ?? 'Unsupported body encoding.');
   }
-  return new SwitchboardError('internal_error', undefined, { cause: err });
+  return asSystemError(err);
 }

@@ -9,6 +9,7 @@ import type { Database } from '../db/open-database.js';
 import type { EventBus, HostEvent } from '../bus/event-bus.js';
 import type { Logger } from '../logging/logger.js';
 import { toWireMessage, type MessageRow, type ReactionRow } from './message-row.js';
+import { asSystemError } from '../db/database-errors.js';
 import { applySends, type NewMessage, type SendOutcome } from './apply-sends.js';
 
 export type { NewMessage, SendOutcome };
@@ -102,7 +103,7 @@ export class ConversationWriter {
         return;
       }
       this.log.error({ err }, 'conversation write failed');
-      batch[0]!.reject(err instanceof SwitchboardError ? err : new SwitchboardError('internal_error', undefined, { cause: err }));
+      batch[0]!.reject(asSystemError(err));
       return;
     }
     for (const event of events) this.bus.publish(event);

@@ -4,6 +4,7 @@ import type { ClientFrame } from '../../sdk/protocol/frames.js';
 import { Tokens } from '../container-tokens.js';
 import type { HostConfig } from '../config/host-config.js';
 import type { Logger } from '../logging/logger.js';
+import { asSystemError } from '../db/database-errors.js';
 import { MessageService } from '../messages/message-service.js';
 import { compileValidator, type Validator } from '../validation/validator.js';
 import { ChangeStream } from './change-stream.js';
@@ -87,7 +88,7 @@ export class FrameRouter {
         conn.sendError(replyTo, err);
       } else {
         this.log.error({ err, sessionId: conn.sessionId }, 'frame handler failed');
-        conn.sendError(replyTo, new SwitchboardError('internal_error'));
+        conn.sendError(replyTo, asSystemError(err));
       }
     }
   }

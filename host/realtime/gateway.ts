@@ -49,7 +49,8 @@ export class Gateway {
       });
     });
     this.heartbeat = setInterval(() => this.beat(), this.config.websocket.heartbeatIntervalMs);
-    this.expirySweep = setInterval(() => this.endExpiredSessions(), 30_000);
+    // A sweep, not a timer per connection: token lifetimes exceed setTimeout's 24.8-day range.
+    this.expirySweep = setInterval(() => this.endExpiredSessions(), 1_000);
     this.heartbeat.unref();
     this.expirySweep.unref();
   }
