@@ -25,6 +25,7 @@
  *    at a FIXED OFFERED RATE of 2,000 msg/s in total over the same 100 pairs (1 s warm-up, 5 s
  *    measured), so the figure describes latency under a realistic load rather than the queueing
  *    delay of the saturated phase 2 (those percentiles are printed to stderr for reference).
+ *    It runs after phase 2, so each conversation already holds ~1,000 messages of history.
  * 4. resume_1000_ms — a user notes its conversation's pts (lastPts over HTTP while it is
  *    offline); the other member sends 1,000 messages (all acked); the user reconnects: the timer
  *    starts before the socket is opened, `resume` is sent right after `ready`, and the timer
@@ -36,17 +37,22 @@
  *    `message.created` frames are counted on all 1,000 connections by a byte search of the raw
  *    frame (no JSON.parse per delivery); 2 s warm-up, 8 s measured.
  *
- * Host config: defaults except log.level "info" (spawnHost waits for the "listening" line, which
- * the host logs at info; nothing is logged per request or frame at that level), server.port 0, auth.adminToken (ours), the
- * database above, and websocket.framesPerSecond = websocket.burst = 100,000 (the schema
- * maximum) so the per-connection rate limit (100/s, burst 200 by default) never refuses a
- * benchmark frame: a pipelining sender here sends several hundred frames per second.
+ * Host config: defaults except server.port 0, auth.adminToken (ours), the database above,
+ * websocket.framesPerSecond = websocket.burst = 100,000 (the schema maximum) so the
+ * per-connection rate limit (100/s, burst 200 by default) never refuses a benchmark frame (a
+ * pipelining sender here sends several hundred frames per second), and log.level "info" rather
+ * than "warn": spawnHost waits for the "listening" line, which the host logs at info; at that
+ * level the host logs nothing per request or per frame.
+ *
+ * The CPU use of the host, of this process, of PostgreSQL and of everything else is printed for
+ * each measured window: on a 2-core machine other load skews every figure.
  *
  * Options (environment):
  *   BENCH_PHASES=idle,throughput,latency,resume,fanout   run only these phases
  *   BENCH_HOST_CPU_PROF=DIR   CPU-profile the host child (V8 sampling profiler via a --require
  *                             preload, see support/cpu-profile.ts); DIR/host-PID.cpuprofile is
- *                             written at shutdown and its top frames are printed to stderr
+ *                             written at shutdown; the top frames of each measured window and
+ *                             the costliest SQL statement shapes are printed to stderr
  *   BENCH_HOST_LOG=FILE       write everything the host child printed to FILE at the end
  *                             (e.g. with DEBUG=knex:query to see the SQL the host runs)
  *
@@ -58,7 +64,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { killOwnHostChildren, startBenchHost, type BenchHost, type BenchUser } from './support/bench-host.js';
 import { BenchSocket, frameType, openSocket, stringField } from './support/bench-socket.js';
-import { summarizeProfile } from './support/cpu-profile.js';
+import { profileClockUs, summarizeProfile, summarizeSql } from './support/cpu-profile.js';
 import { cpuMs, cpuMsByName, log, mapLimit, median, percentile, round, rssKb, sleep, systemBusyMs, waitUntil } from './support/util.js';
 
 // ---- parameters --------------------------------------------------------------------------------
@@ -107,17 +113,22 @@ interface Results {
   resume_1000_ms: number | null;
 }
 
+/** Measured windows of the phases, on the CPU profile's clock. */
+const profileWindows: [string, { from: number; to: number }][] = [];
+
 /**
  * CPU use between two points, as a share of one core (diagnostics only): the host child, this
  * process, and everything else on the machine (other load skews the figures on 2 cores).
  */
-function cpuMeter(pid: number) {
+function cpuMeter(pid: number, phase: string) {
+  const from = profileClockUs();
   const h0 = cpuMs(pid);
   const b0 = process.cpuUsage();
   const s0 = systemBusyMs();
   const p0 = cpuMsByName('postgres');
   const t0 = performance.now();
   return () => {
+    profileWindows.push([phase, { from, to: profileClockUs() }]);
     const wall = performance.now() - t0;
     const b = process.cpuUsage(b0);
     const host = ((cpuMs(pid) - h0) / wall) * 100;
@@ -313,7 +324,7 @@ async function throughputPhase(host: BenchHost, drivers: PairDriver[]): Promise<
   let meter: (() => string) | null = null;
   let last = 0;
   const ticker = setInterval(() => {
-    if (!meter && performance.now() >= t0) meter = cpuMeter(host.child.pid);
+    if (!meter && performance.now() >= t0) meter = cpuMeter(host.child.pid, 'throughput');
     log(`throughput: ${completed - last} msg/s completed${failed ? `, ${failed} failed so far` : ''}`);
     last = completed;
   }, 1_000);
@@ -361,7 +372,7 @@ async function latencyPhase(host: BenchHost, drivers: PairDriver[]): Promise<{ p
   const timer = setInterval(() => {
     const now = performance.now();
     if (now >= t1) return;
-    if (!meter && now >= t0) meter = cpuMeter(host.child.pid);
+    if (!meter && now >= t0) meter = cpuMeter(host.child.pid, 'latency');
     const target = Math.floor(((now - start) * LATENCY_RATE) / 1000);
     while (offered < target) {
       const d = drivers[offered % drivers.length]!;
@@ -574,7 +585,7 @@ async function fanoutPhase(host: BenchHost, users: BenchUser[]): Promise<number>
     try {
       while (performance.now() < t1) {
         await sleep(Math.min(20, t1 - performance.now()));
-        if (!mark0 && performance.now() >= t0) { mark0 = { t: performance.now(), total }; meter = cpuMeter(host.child.pid); }
+        if (!mark0 && performance.now() >= t0) { mark0 = { t: performance.now(), total }; meter = cpuMeter(host.child.pid, 'fanout'); }
         assertHostAlive(host);
         if (firstError) throw new Error(`fan-out send refused: ${firstError}`);
       }
@@ -695,7 +706,11 @@ export default async function messaging(): Promise<void> {
   host = null;
   if (cpuProfDir) {
     try {
-      for (const line of summarizeProfile(cpuProfDir, h.child.pid)) log(line);
+      for (const [name, window] of profileWindows) {
+        log(`---- host CPU profile, ${name} phase (measured window) ----`);
+        for (const line of summarizeProfile(cpuProfDir, h.child.pid, window)) log(line);
+      }
+      for (const line of summarizeSql(cpuProfDir, h.child.pid)) log(line);
     } catch (err) {
       log(`could not read the CPU profile: ${(err as Error).message}`);
     }

@@ -3,37 +3,17 @@
  * membership changes recorded as system messages; removed members lose access.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
 import { startTestHost, type HttpResult, type TestHost, type TestUser } from './support/start-test-host.js';
-import { RequestError, type TestClient } from './support/test-client.js';
+import { refusal, settle, online } from './support/protocol-helpers.js';
 
-async function refusal(p: Promise<unknown>) {
-  try { await p; } catch (e) { if (e instanceof RequestError) return e.error; throw e; }
-  throw new Error('expected the request to be refused');
-}
 
-async function settle(...clients: TestClient[]) {
-  await Promise.all(clients.map(async (c) => {
-    const id = randomUUID();
-    const pong = c.waitFor((f) => f.type === 'pong' && f.replyTo === id);
-    c.sendRaw({ type: 'ping', id });
-    await pong;
-  }));
-  await new Promise((r) => setTimeout(r, 150));
-}
 
 /** A refusal because of the caller's role: 403 with a role/permission code. */
 function expectRoleRefused(res: HttpResult) {
   expect(res.status).toBe(403);
-  expect(['insufficient_role', 'forbidden']).toContain(res.body.error.code);
+  expect(res.body.error.code).toBe('insufficient_role');
 }
 
-/** Connects like a client without stored state: after `ready` it sends an empty `resume`, so live events flow at once. */
-async function online(host: TestHost, user: TestUser): Promise<TestClient> {
-  const client = await host.connect(user.token);
-  await client.request({ type: 'resume', conversations: [] });
-  return client;
-}
 
 describe('conversations', () => {
   let host: TestHost;

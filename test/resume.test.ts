@@ -6,16 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
 import type { Frame, TestClient } from './support/test-client.js';
+import { settle, online } from './support/protocol-helpers.js';
 
-async function settle(...clients: TestClient[]) {
-  await Promise.all(clients.map(async (c) => {
-    const id = randomUUID();
-    const pong = c.waitFor((f) => f.type === 'pong' && f.replyTo === id);
-    c.sendRaw({ type: 'ping', id });
-    await pong;
-  }));
-  await new Promise((r) => setTimeout(r, 150));
-}
 
 const isChange = (conversationId: string) => (f: Frame) =>
   (f.type === 'message.created' || f.type === 'message.updated') && f.conversationId === conversationId;
@@ -38,12 +30,6 @@ async function conversationOf(host: TestHost, id: string, user: TestUser) {
 const msgOp = (c: TestClient, type: string, conversationId: string, messageId: string, extra: object) =>
   c.request<{ message: any }>({ type, conversationId, messageId, ...extra });
 
-/** Connects like a client without stored state: after `ready` it sends an empty `resume`, so live events flow at once. */
-async function online(host: TestHost, user: TestUser): Promise<TestClient> {
-  const client = await host.connect(user.token);
-  await client.request({ type: 'resume', conversations: [] });
-  return client;
-}
 
 describe('resume', () => {
   let host: TestHost;

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
 import type { Frame, TestClient } from './support/test-client.js';
+import { online } from './support/protocol-helpers.js';
 
 type SendResult = { message: any; duplicate: boolean };
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -28,12 +29,6 @@ async function lastSeqOf(host: TestHost, id: string, user: TestUser): Promise<{ 
   return res.body;
 }
 
-/** Connects like a client without stored state: after `ready` it sends an empty `resume`, so live events flow at once. */
-async function online(host: TestHost, user: TestUser): Promise<TestClient> {
-  const client = await host.connect(user.token);
-  await client.request({ type: 'resume', conversations: [] });
-  return client;
-}
 
 describe('sequencing under concurrent sends', () => {
   let host: TestHost;

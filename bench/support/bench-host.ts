@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { spawnHost, type ChildHost } from '../../test/support/child-host.js';
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from '../../test/support/test-database.js';
 import type { DeepPartial, HostConfig } from '../../host/config/host-config.js';
@@ -64,6 +64,19 @@ export function killOwnHostChildren(): void {
   }
 }
 
+/** Removes spawnHost's temporary config directories that hold our (unique) admin token. */
+function removeChildConfigDirs(adminToken: string): void {
+  for (const entry of readdirSync(tmpdir())) {
+    if (!entry.startsWith('switchboard-child-')) continue;
+    const dir = join(tmpdir(), entry);
+    try {
+      if (readFileSync(join(dir, 'config.json'), 'utf8').includes(adminToken)) rmSync(dir, { recursive: true, force: true });
+    } catch {
+      /* not ours, or gone */
+    }
+  }
+}
+
 export async function startBenchHost(opts: BenchHostOptions = {}): Promise<BenchHost> {
   const database = await createTestDatabase();
   const adminToken = `bench-admin-${randomBytes(24).toString('hex')}`;
@@ -86,6 +99,7 @@ export async function startBenchHost(opts: BenchHostOptions = {}): Promise<Bench
   } catch (err) {
     // spawnHost does not stop a child that never logged "listening"; stop ours.
     killOwnHostChildren();
+    removeChildConfigDirs(adminToken);
     await database.drop().catch(() => {});
     rmSync(dataDir, { recursive: true, force: true });
     throw err;
@@ -153,11 +167,7 @@ export async function startBenchHost(opts: BenchHostOptions = {}): Promise<Bench
       }
       rmSync(dataDir, { recursive: true, force: true });
       // spawnHost writes the config (with our admin token) to a temporary directory of its own.
-      const args = child.process.spawnargs;
-      const configPath = args[args.indexOf('--config') + 1];
-      if (configPath && dirname(configPath).startsWith(join(tmpdir(), 'switchboard-child-'))) {
-        rmSync(dirname(configPath), { recursive: true, force: true });
-      }
+      removeChildConfigDirs(adminToken);
     },
   };
 }

@@ -19,6 +19,7 @@ export type SendResult = { ok: true; outcome: SendOutcome } | { ok: false; error
 
 interface SendBatchContext {
   now: number;
+  isPostgres: boolean;
   hasConversation(conversationId: string): boolean;
   nextNumbers(conversationId: string): { seq: number; pts: number };
 }
@@ -38,9 +39,7 @@ export async function applySends(trx: Knex.Transaction, sends: NewMessage[], ctx
     .select('conversation_id', 'user_id')) as { conversation_id: string; user_id: string }[];
   const members = new Set(memberRows.map((r) => `${r.conversation_id}\u0000${r.user_id}`));
 
-  const existingRows = (await trx('messages').whereIn('conversation_id', conversationIds)
-    .whereIn('client_msg_id', [...new Set(sends.map((s) => s.clientMsgId))])
-    .select('*')) as MessageRow[];
+  const existingRows = await findExisting(trx, sends, conversationIds, senderIds, ctx.isPostgres);
   const existing = new Map(existingRows.map((r) => [keyOf(r.conversation_id, r.sender_id, r.client_msg_id!), r]));
 
   const replyIds = [...new Set(sends.map((s) => s.replyToId).filter((id): id is string => id !== null))];
@@ -101,6 +100,20 @@ export async function applySends(trx: Knex.Transaction, sends: NewMessage[], ctx
     }
   }
   return results;
+}
+
+/**
+ * Messages that already hold one of the batch's (conversation, sender, clientMsgId) keys. Both
+ * forms seek the unique index instead of scanning history: PostgreSQL plans row values as index
+ * lookups; SQLite seeks the cross product of the three IN lists.
+ */
+async function findExisting(trx: Knex.Transaction, sends: NewMessage[], conversationIds: string[], senderIds: string[], isPostgres: boolean): Promise<MessageRow[]> {
+  if (isPostgres) {
+    const keys = [...new Map(sends.map((s) => [keyOf(s.conversationId, s.senderId, s.clientMsgId), [s.conversationId, s.senderId, s.clientMsgId]])).values()];
+    return (await trx('messages').whereIn(['conversation_id', 'sender_id', 'client_msg_id'], keys).select('*')) as MessageRow[];
+  }
+  return (await trx('messages').whereIn('conversation_id', conversationIds).whereIn('sender_id', senderIds)
+    .whereIn('client_msg_id', [...new Set(sends.map((s) => s.clientMsgId))]).select('*')) as MessageRow[];
 }
 
 /** A resend must carry the same content and reply target as the original. */

@@ -125,6 +125,7 @@ export class ConversationWriter {
     if (sends.length > 0) {
       const results = await applySends(trx, sends.map((s) => s.msg), {
         now,
+        isPostgres,
         nextNumbers: (conversationId) => {
           const c = counters.get(conversationId)!;
           c.dirty = true;
@@ -162,11 +163,7 @@ export class ConversationWriter {
       }
     }
 
-    for (const id of ids) {
-      const c = counters.get(id);
-      if (!c?.dirty) continue;
-      await trx('conversations').where({ id }).update({ last_seq: c.lastSeq, last_pts: c.lastPts, last_activity_at: now });
-    }
+    await saveCounters(trx, counters, now);
   }
 
   private context(trx: Knex.Transaction, now: number, isPostgres: boolean, declared: string, counters: Map<string, Counters>, events: HostEvent[]): WriteContext {
@@ -201,4 +198,19 @@ async function lockCounters(trx: Knex.Transaction, ids: string[], isPostgres: bo
   // SQLite has one writer at a time already; PostgreSQL needs the row locks.
   const rows = (await (isPostgres ? query.forUpdate() : query)) as { id: string; last_seq: number; last_pts: number }[];
   return new Map(rows.map((r) => [r.id, { lastSeq: r.last_seq, lastPts: r.last_pts, dirty: false }]));
+}
+
+/** One UPDATE for every conversation the batch changed. */
+async function saveCounters(trx: Knex.Transaction, counters: Map<string, Counters>, now: number): Promise<void> {
+  const dirty = [...counters].filter(([, c]) => c.dirty);
+  for (let i = 0; i < dirty.length; i += 200) {
+    const part = dirty.slice(i, i + 200);
+    // Casts keep PostgreSQL from typing the parameters as text.
+    const caseExpr = `case id ${part.map(() => 'when ? then cast(? as bigint)').join(' ')} end`;
+    const bindings = (column: 'lastSeq' | 'lastPts') => part.flatMap(([id, c]) => [id, c[column]]);
+    await trx.raw(
+      `update conversations set last_seq = ${caseExpr}, last_pts = ${caseExpr}, last_activity_at = ? where id in (${part.map(() => '?').join(', ')})`,
+      [...bindings('lastSeq'), ...bindings('lastPts'), now, ...part.map(([id]) => id)],
+    );
+  }
 }
