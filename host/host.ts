@@ -56,23 +56,24 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
   const { token: adminToken, file: adminTokenFile } = resolveAdminToken(config);
   const db = await openDatabase(config.database);
   let server: Server | null = null;
+  let di: DependencyContainer | null = null;
   try {
     const applied = await runMigrations(db.knex);
     if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');
-    const di = buildContainer(config, db, log, options);
+    const services = (di = buildContainer(config, db, log, options));
     let ready = false;
-    di.resolve(Delivery).start();
-    di.resolve(Presence).start();
+    services.resolve(Delivery).start();
+    services.resolve(Presence).start();
     const app = createHttpApp({
       config, adminToken,
-      tokens: di.resolve(TokenService), users: di.resolve(UserService),
-      conversations: di.resolve(ConversationService), messages: di.resolve(MessageService),
+      tokens: services.resolve(TokenService), users: services.resolve(UserService),
+      conversations: services.resolve(ConversationService), messages: services.resolve(MessageService),
       isReady: async () => ready && (await db.knex.raw('select 1').then(() => true, () => false)),
     }, log);
     server = createServer(app.callback());
     server.headersTimeout = 20_000;
     server.requestTimeout = 30_000;
-    const gateway = di.resolve(Gateway);
+    const gateway = services.resolve(Gateway);
     gateway.attach(server);
     await listen(server, config.server.host, config.server.port);
     ready = true;
@@ -88,17 +89,23 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
         ready = false;
         const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await gateway.close();
-        await di.resolve(ConversationWriter).stop();
+        await services.resolve(ConversationWriter).stop();
         httpServer.closeAllConnections();
         await closed;
-        di.resolve(Delivery).stop();
-        di.resolve(Presence).stop();
+        services.resolve(Delivery).stop();
+        services.resolve(Presence).stop();
         await db.close();
         log.info('stopped');
       })()),
     };
   } catch (err) {
+    // Nothing of a failed start stays behind: no socket, timer, subscription or connection.
     server?.close();
+    if (di) {
+      await di.resolve(Gateway).close().catch(() => {});
+      di.resolve(Delivery).stop();
+      di.resolve(Presence).stop();
+    }
     await db.close().catch(() => {});
     throw err;
   }
