@@ -25,6 +25,19 @@ import { MemberDirectory } from './realtime/member-directory.js';
 import { Presence } from './realtime/presence.js';
 import { createHttpApp } from './http/http-app.js';
 import { resolveAdminToken } from './admin-token.js';
+import { AuditLog } from './plugins/audit-log.js';
+import { CommandRouter } from './plugins/command-router.js';
+import { HookChain } from './plugins/hook-chain.js';
+import { PluginEventDispatcher } from './plugins/plugin-event-dispatcher.js';
+import { PluginInstaller } from './plugins/plugin-installer.js';
+import { PluginKernel } from './plugins/plugin-kernel.js';
+import { PluginLogs } from './plugins/plugin-logs.js';
+import { PluginRegistry } from './plugins/plugin-registry.js';
+import { PluginStorage } from './plugins/plugin-storage.js';
+import { PluginScheduler } from './plugins/plugin-scheduler.js';
+import { PluginHttpRouter } from './plugins/plugin-http-router.js';
+import { ServiceRegistry } from './plugins/service-registry.js';
+import { PostbackRouter } from './plugins/postback-router.js';
 
 export interface HostOptions {
   /** Structured message types to accept, keyed by type name (plugins will register theirs). */
@@ -45,6 +58,8 @@ export interface RunningHost {
 const singletons = [
   UserService, TokenService, ConversationWriter, MessageStore, MessageService, ConversationService,
   ConnectionRegistry, MemberDirectory, ChangeStream, Presence, Delivery, FrameRouter, Gateway,
+  PluginRegistry, PluginLogs, AuditLog, PluginStorage, HookChain, CommandRouter, PluginEventDispatcher,
+  PluginScheduler, PluginHttpRouter, ServiceRegistry, PostbackRouter, PluginInstaller, PluginKernel,
 ] as const;
 
 /**
@@ -64,10 +79,16 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
     let ready = false;
     services.resolve(Delivery).start();
     services.resolve(Presence).start();
+    services.resolve(PluginEventDispatcher).start();
+    await services.resolve(PluginKernel).startAll();
+    services.resolve(PluginScheduler).start();
     const app = createHttpApp({
       config, adminToken,
       tokens: services.resolve(TokenService), users: services.resolve(UserService),
       conversations: services.resolve(ConversationService), messages: services.resolve(MessageService),
+      commands: services.resolve(CommandRouter),
+      pluginRoutes: services.resolve(PluginHttpRouter),
+      plugins: { kernel: services.resolve(PluginKernel), registry: services.resolve(PluginRegistry), logs: services.resolve(PluginLogs), audit: services.resolve(AuditLog) },
       isReady: async () => ready && (await db.knex.raw('select 1').then(() => true, () => false)),
     }, log);
     server = createServer(app.callback());
@@ -89,6 +110,9 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
         ready = false;
         const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await gateway.close();
+        await services.resolve(PluginScheduler).stop();
+        await services.resolve(PluginKernel).stopAll();
+        services.resolve(PluginEventDispatcher).stop();
         await services.resolve(ConversationWriter).stop();
         httpServer.closeAllConnections();
         await closed;
@@ -105,6 +129,9 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
       await di.resolve(Gateway).close().catch(() => {});
       di.resolve(Delivery).stop();
       di.resolve(Presence).stop();
+      di.resolve(PluginEventDispatcher).stop();
+      await di.resolve(PluginScheduler).stop().catch(() => {});
+      await di.resolve(PluginKernel).stopAll().catch(() => {});
     }
     await db.close().catch(() => {});
     throw err;

@@ -7,3 +7,8 @@ export * from './protocol/message.js';
 export * from './protocol/frames.js';
 export * from './errors/error-catalog.js';
 export * from './errors/switchboard-error.js';
+export * from './errors/permission-denied-error.js';
+export * from './plugin/permissions.js';
+export * from './plugin/manifest.js';
+export * from './plugin/plugin-context.js';
+export * from './plugin/define-plugin.js';

@@ -11,7 +11,15 @@ export interface HostConfig {
   http: { bodyLimitBytes: number };
   messages: { maxTextLength: number; maxBodyBytes: number; maxBatch: number };
   conversations: { maxGroupMembers: number };
+  plugins: { manifestsDir: string; enabled: PluginEntryConfig[] };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+}
+
+export interface PluginEntryConfig {
+  id?: string;
+  path?: string;
+  settings?: Record<string, unknown>;
+  grants?: Record<string, false | Record<string, unknown>>;
 }
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };

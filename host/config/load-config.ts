@@ -7,7 +7,8 @@ import type { DeepPartial, HostConfig } from './host-config.js';
 
 export { schema as configSchema };
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true });
+// strictRequired off: a plugin entry names "id" or "path" through oneOf, declared one level up.
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, strictRequired: false, allowUnionTypes: true });
 const validate = ajv.compile(schema);
 
 /** Raised when the configuration is wrong; the message names every bad field. */

@@ -6,6 +6,7 @@ import { adminRoutes } from './routes/admin-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { pluginAdminRoutes } from './routes/plugin-admin-routes.js';
 import type { RouteDeps } from './routes/route-deps.js';
 
 /** The Koa application: JSON in, JSON out, errors from the catalog. */
@@ -14,13 +15,15 @@ export function createHttpApp(deps: RouteDeps, log: Logger): Koa {
   app.proxy = false;
   app.silent = true;
   app.use(errorMiddleware(log));
+  // /plugins/<id>/… reads its own raw body (signatures cover the exact bytes), so it goes first.
+  app.use(deps.pluginRoutes.middleware());
   app.use(bodyParser({
     enableTypes: ['json'],
     jsonLimit: deps.config.http.bodyLimitBytes,
     jsonStrict: true,
     onError: (err) => { throw err; },
   }));
-  for (const router of [healthRoutes(deps), authRoutes(deps), adminRoutes(deps), conversationRoutes(deps)]) {
+  for (const router of [healthRoutes(deps), authRoutes(deps), adminRoutes(deps), pluginAdminRoutes(deps), conversationRoutes(deps)]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

@@ -11,6 +11,8 @@ export interface NewMessage {
   contentType: string;
   content: string;
   replyToId: string | null;
+  /** Identifies the request as sent, so a resend matches even if a hook changed the content. */
+  requestHash: string;
 }
 
 export interface SendOutcome { message: Message; duplicate: boolean }
@@ -80,7 +82,7 @@ export async function applySends(trx: Knex.Transaction, sends: NewMessage[], ctx
     const row: MessageRow = {
       id: randomUUID(), conversation_id: s.conversationId, seq, created_pts: pts, pts, sender_id: s.senderId,
       client_msg_id: s.clientMsgId, content_type: s.contentType, content: s.content, reply_to_id: s.replyToId,
-      created_at: ctx.now, edited_at: null, deleted_at: null,
+      created_at: ctx.now, edited_at: null, deleted_at: null, request_hash: s.requestHash,
     };
     inserted.set(key, row);
     rows.push(row);
@@ -118,6 +120,7 @@ async function findExisting(trx: Knex.Transaction, sends: NewMessage[], conversa
 
 /** A resend must carry the same content and reply target as the original. */
 function sameRequest(prior: MessageRow, s: NewMessage): boolean {
+  if (prior.request_hash) return prior.request_hash === s.requestHash;
   if (prior.reply_to_id !== s.replyToId) return false;
   // An edit or delete since the original changed what is stored; the type still has to match.
   if (prior.deleted_at !== null || prior.edited_at !== null) return prior.content_type === s.contentType;

@@ -15,6 +15,8 @@ export interface MessageRow {
   created_at: number;
   edited_at: number | null;
   deleted_at: number | null;
+  /** Hash of the send request as the sender made it (before plugin hooks); null for host-written rows. */
+  request_hash?: string | null;
 }
 
 export interface ReactionRow { message_id: string; user_id: string; emoji: string; created_at: number }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { Message, MessageContent } from '../../sdk/protocol/message.js';
@@ -10,6 +11,10 @@ import { ConversationWriter } from './conversation-writer.js';
 import { MessageStore, type HistoryQuery } from './message-store.js';
 import { storeContent } from './message-row.js';
 import type { MessageTypeRegistry } from './message-type-registry.js';
+import type { HostConfig } from '../config/host-config.js';
+import { HookChain } from '../plugins/hook-chain.js';
+import { compileValidator } from '../validation/validator.js';
+import { contentSchema } from '../validation/schemas.js';
 
 /** Sending, editing, deleting, reacting, reading: what a member does to messages. */
 @injectable()
@@ -20,19 +25,41 @@ export class MessageService {
     @inject(Tokens.MessageTypes) private readonly types: MessageTypeRegistry,
     @inject(ConversationWriter) private readonly writer: ConversationWriter,
     @inject(MessageStore) private readonly store: MessageStore,
-  ) {}
+    @inject(HookChain) private readonly hooks: HookChain,
+    @inject(Tokens.Config) config: HostConfig,
+  ) {
+    this.validateContent = compileValidator<MessageContent>(contentSchema(config.messages.maxTextLength));
+  }
+
+  /** Checks content a hook produced, as a frame's content is checked. */
+  private readonly validateContent: (value: unknown) => MessageContent;
 
   async send(userId: string, input: { conversationId: string; clientMsgId: string; content: MessageContent; replyToId?: string }): Promise<SendResult> {
-    this.assertClientContent(input.content);
-    const stored = storeContent(input.content);
+    this.assertClientContent(input.content, userId);
+    const replyToId = input.replyToId ?? null;
+    const requested = storeContent(input.content);
+    const requestHash = createHash('sha256').update(`${requested.contentType}\u0000${requested.content}\u0000${replyToId ?? ''}`).digest('hex');
+    let stored = requested;
+    if (this.hooks.active) {
+      // Only members' messages reach plugins, and a resend of a stored message skips the hooks.
+      await requireMembership(this.db.knex, input.conversationId, userId);
+      if (!(await this.store.exists(input.conversationId, userId, input.clientMsgId))) {
+        const content = await this.hooks.run({ conversationId: input.conversationId, senderId: userId, content: input.content, replyToId });
+        if (content !== input.content) {
+          this.validateContent(content);
+          this.assertClientContent(content, userId);
+          stored = storeContent(content);
+        }
+      }
+    }
     return this.writer.send({
       conversationId: input.conversationId, senderId: userId, clientMsgId: input.clientMsgId,
-      contentType: stored.contentType, content: stored.content, replyToId: input.replyToId ?? null,
+      contentType: stored.contentType, content: stored.content, replyToId, requestHash,
     });
   }
 
   async edit(userId: string, conversationId: string, messageId: string, content: MessageContent): Promise<Message> {
-    this.assertClientContent(content);
+    this.assertClientContent(content, userId);
     const stored = storeContent(content);
     return this.writer.run(conversationId, async (ctx) => {
       await requireMembership(ctx.trx, conversationId, userId);
@@ -118,12 +145,12 @@ export class MessageService {
     return this.store.history(conversationId, q);
   }
 
-  private assertClientContent(content: MessageContent): void {
+  private assertClientContent(content: MessageContent, senderId: string): void {
     if (content.type.startsWith('system.')) {
       throw new SwitchboardError('unknown_message_type', 'system.* messages are written only by the host.', {
         details: [{ path: '/content/type', message: 'is reserved for the host' }],
       });
     }
-    this.types.assertSendable(content);
+    this.types.assertSendable(content, senderId);
   }
 }

@@ -42,6 +42,11 @@ export class MessageStore {
       .limit(limit)) as MessageRow[];
   }
 
+  async exists(conversationId: string, senderId: string, clientMsgId: string): Promise<boolean> {
+    const row = await this.db.knex('messages').where({ conversation_id: conversationId, sender_id: senderId, client_msg_id: clientMsgId }).first('id');
+    return !!row;
+  }
+
   async rowById(trx: Knex | Knex.Transaction, conversationId: string, messageId: string): Promise<MessageRow> {
     const row = (await trx<MessageRow>('messages').where({ id: messageId, conversation_id: conversationId }).first()) as MessageRow | undefined;
     if (!row) throw new SwitchboardError('message_not_found');

@@ -5,6 +5,8 @@ import type { MessageContent } from '../../sdk/protocol/message.js';
 /** A structured message type: its body must match `schema` (JSON Schema, draft-07). */
 export interface MessageTypeDefinition {
   readonly schema: object;
+  /** When set, only this user (a plugin's bot) may send the type, so no one can forge it. */
+  readonly ownerId?: string;
 }
 
 export const STRUCTURED_TYPE_PATTERN = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/;
@@ -16,6 +18,7 @@ export const STRUCTURED_TYPE_PATTERN = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/;
 export class MessageTypeRegistry {
   private readonly ajv = new Ajv({ allErrors: true, strict: false });
   private readonly validators = new Map<string, ValidateFunction>();
+  private readonly owners = new Map<string, string>();
 
   constructor(private readonly maxBodyBytes: number, definitions: Record<string, MessageTypeDefinition> = {}) {
     for (const [type, def] of Object.entries(definitions)) this.register(type, def);
@@ -27,6 +30,13 @@ export class MessageTypeRegistry {
     }
     if (this.validators.has(type)) throw new Error(`Message type "${type}" is already registered`);
     this.validators.set(type, this.ajv.compile(definition.schema));
+    if (definition.ownerId) this.owners.set(type, definition.ownerId);
+  }
+
+  /** Removes a type (its plugin was disabled); messages already stored keep it. */
+  unregister(type: string): void {
+    this.validators.delete(type);
+    this.owners.delete(type);
   }
 
   has(type: string): boolean {
@@ -34,9 +44,15 @@ export class MessageTypeRegistry {
   }
 
   /** Checks content a user or plugin wants to send; the frame schema has already checked its shape. */
-  assertSendable(content: MessageContent): void {
+  assertSendable(content: MessageContent, senderId?: string): void {
     if (content.type === 'text') return;
     const validate = this.validators.get(content.type);
+    const owner = this.owners.get(content.type);
+    if (validate && owner !== undefined && owner !== senderId) {
+      throw new SwitchboardError('forbidden', `Only the plugin that owns "${content.type}" may send it.`, {
+        details: [{ path: '/content/type', message: 'belongs to a plugin' }],
+      });
+    }
     if (!validate) {
       throw new SwitchboardError('unknown_message_type', `The message type "${content.type}" is not registered on this host.`, {
         details: [{ path: '/content/type', message: 'is not a registered message type' }],

@@ -11,6 +11,7 @@ import { ChangeStream } from './change-stream.js';
 import type { Connection } from './connection.js';
 import { frameSchemas } from './frame-schemas.js';
 import { Presence } from './presence.js';
+import { CommandRouter } from '../plugins/command-router.js';
 
 type Handler = (conn: Connection, frame: any) => unknown;
 
@@ -29,6 +30,7 @@ export class FrameRouter {
     @inject(MessageService) messages: MessageService,
     @inject(ChangeStream) stream: ChangeStream,
     @inject(Presence) presence: Presence,
+    @inject(CommandRouter) commands: CommandRouter,
   ) {
     this.validators = new Map(Object.entries(frameSchemas(config)).map(([type, schema]) => [type, compileValidator<ClientFrame>(schema)]));
     this.handlers = {
@@ -44,6 +46,7 @@ export class FrameRouter {
       'presence.subscribe': (c, f) => presence.subscribe(c, f.userIds),
       'presence.unsubscribe': (c, f) => { presence.unsubscribe(c, f.userIds); return {}; },
       ping: (c, f) => { c.send({ type: 'pong', replyTo: f.id ?? null }); },
+      command: (c, f) => commands.invoke(c.userId, f.conversationId, f.text),
     };
   }
 

@@ -36,5 +36,8 @@ export function frameSchemas(config: HostConfig): Record<string, object> {
       type: type('presence.unsubscribe'), id: idSchema, userIds: { type: 'array', minItems: 1, maxItems: 100, items: idSchema },
     }),
     ping: object(['type'], { type: type('ping'), id: idSchema }),
+    command: object(['type', 'id', 'conversationId', 'text'], {
+      type: type('command'), id: idSchema, conversationId: idSchema, text: { type: 'string', minLength: 2, maxLength: 4000 },
+    }),
   };
 }

@@ -51,17 +51,31 @@ export const errorCatalog = {
   rate_limited: { kind: 'user', status: 429, closeCode: 4008, message: 'Too many requests; slow down.' },
   slow_consumer: { kind: 'user', status: 400, closeCode: 4009, message: 'The client stopped reading and its send buffer passed the limit.' },
   heartbeat_timeout: { kind: 'user', status: 400, closeCode: 4010, message: 'The client did not answer pings.' },
+  permission_denied: { kind: 'user', status: 403, message: 'The plugin lacks the permission this call needs.' },
+  storage_conflict: { kind: 'user', status: 409, message: 'The stored value changed since the version given (compare-and-set failed).' },
+  storage_quota_exceeded: { kind: 'user', status: 507, message: 'The write would take the plugin past its storage quota.' },
+  message_rejected: { kind: 'user', status: 403, message: 'A plugin hook refused this message.' },
+  command_not_found: { kind: 'user', status: 404, message: 'No enabled plugin in this conversation answers that command.' },
+  plugin_not_found: { kind: 'user', status: 404, message: 'No such plugin.' },
 
   // ---- system errors -----------------------------------------------------
   internal_error: { kind: 'system', status: 500, closeCode: 1011, message: 'The host hit an unexpected error.' },
   unavailable: { kind: 'system', status: 503, message: 'The host cannot serve this right now; retry later.' },
   shutting_down: { kind: 'system', status: 503, closeCode: 1001, message: 'The host is shutting down; reconnect and resume.' },
   not_ready: { kind: 'system', status: 503, message: 'The host has not finished starting.' },
+  plugin_failed: { kind: 'system', status: 502, message: 'A plugin failed while handling this; the error is recorded against it.' },
+  plugin_timeout: { kind: 'system', status: 504, message: 'A plugin did not answer within its time budget.' },
 
   // ---- operator errors (start-up) ---------------------------------------
   config_invalid: { kind: 'operator', status: 500, message: 'The host configuration is invalid.' },
   database_locked: { kind: 'operator', status: 500, message: 'Another host is using this SQLite database file.' },
   database_unreachable: { kind: 'operator', status: 500, message: 'The database cannot be reached.' },
+  manifest_invalid: { kind: 'operator', status: 500, message: 'A plugin manifest does not match the manifest schema.' },
+  plugin_engine_mismatch: { kind: 'operator', status: 500, message: "The plugin's engine range does not include this host's plugin API version." },
+  plugin_dependency_missing: { kind: 'operator', status: 500, message: 'A plugin depends on a plugin that is not enabled, or on another version of it.' },
+  plugin_dependency_cycle: { kind: 'operator', status: 500, message: 'Plugins depend on each other in a cycle.' },
+  plugin_settings_invalid: { kind: 'operator', status: 500, message: "The operator's settings for a plugin do not match its settings schema." },
+  plugin_start_failed: { kind: 'operator', status: 500, message: 'A plugin could not be loaded or threw while starting.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -20,10 +20,12 @@ export interface ResumeFrame { type: 'resume'; id: string; conversations: Resume
 export interface PresenceSubscribeFrame { type: 'presence.subscribe'; id: string; userIds: string[] }
 export interface PresenceUnsubscribeFrame { type: 'presence.unsubscribe'; id: string; userIds: string[] }
 export interface PingFrame { type: 'ping'; id?: string }
+/** A slash command, e.g. "/poll Lunch?"; answered by the plugin that declared it. */
+export interface CommandFrame { type: 'command'; id: string; conversationId: string; text: string }
 
 export type ClientFrame =
   | AuthFrame | SendFrame | EditFrame | DeleteFrame | ReactFrame | ReadFrame | TypingFrame
-  | HistoryFrame | ResumeFrame | PresenceSubscribeFrame | PresenceUnsubscribeFrame | PingFrame;
+  | HistoryFrame | ResumeFrame | PresenceSubscribeFrame | PresenceUnsubscribeFrame | PingFrame | CommandFrame;
 
 // ---- server → client ------------------------------------------------------
 
@@ -68,4 +70,5 @@ export interface ResumeResult {
   /** Conversations the user belongs to that the client did not list (joined while offline). */
   joined: { conversationId: string; pts: number; seq: number }[];
 }
+export interface CommandResult { plugin: string; reply: { text: string } | null }
 export interface PresenceResult { presence: { userId: string; status: PresenceStatus; lastSeenAt: string | null }[] }

@@ -88,6 +88,12 @@ export function conversationRoutes(deps: RouteDeps): Router {
     });
   });
 
+  const commandBody = compileValidator<{ text: string }>(object(['text'], { text: { type: 'string', minLength: 2, maxLength: 4000 } }));
+  router.post('/:id/commands', async (ctx) => {
+    const me = await requireUser(ctx, deps.tokens);
+    ctx.body = await deps.commands.invoke(me.userId, idParam(ctx.params.id), body(ctx, commandBody).text);
+  });
+
   router.post('/:id/messages', async (ctx) => {
     const me = await requireUser(ctx, deps.tokens);
     const input = body(ctx, sendBody);

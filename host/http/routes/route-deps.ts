@@ -3,6 +3,12 @@ import type { TokenService } from '../../auth/token-service.js';
 import type { UserService } from '../../auth/user-service.js';
 import type { ConversationService } from '../../conversations/conversation-service.js';
 import type { MessageService } from '../../messages/message-service.js';
+import type { AuditLog } from '../../plugins/audit-log.js';
+import type { CommandRouter } from '../../plugins/command-router.js';
+import type { PluginKernel } from '../../plugins/plugin-kernel.js';
+import type { PluginLogs } from '../../plugins/plugin-logs.js';
+import type { PluginRegistry } from '../../plugins/plugin-registry.js';
+import type { PluginHttpRouter } from '../../plugins/plugin-http-router.js';
 
 /** What the HTTP routes call; resolved from the container by the host. */
 export interface RouteDeps {
@@ -12,5 +18,8 @@ export interface RouteDeps {
   users: UserService;
   conversations: ConversationService;
   messages: MessageService;
+  commands: CommandRouter;
+  pluginRoutes: PluginHttpRouter;
+  plugins: { kernel: PluginKernel; registry: PluginRegistry; logs: PluginLogs; audit: AuditLog };
   isReady(): Promise<boolean>;
 }

@@ -1,0 +1,55 @@
+import type { PluginContext } from '../../../sdk/plugin/plugin-context.js';
+import type { PublicUser } from '../../../sdk/protocol/message.js';
+import type { Permission } from '../../../sdk/plugin/permissions.js';
+import type { PluginRecord } from '../plugin-record.js';
+import type { PluginServices } from '../plugin-services.js';
+import { CapabilityGuard } from './capability-guard.js';
+import { conversationsCapability, messagesCapability, usersCapability } from './messaging-capabilities.js';
+import { storageCapability } from './storage-capability.js';
+import { commandsCapability, eventsCapability, hooksCapability } from './handler-capabilities.js';
+import { interactiveCapability } from './interactive-capability.js';
+import { httpCapability } from './http-capability.js';
+import { schedulerCapability } from './scheduler-capability.js';
+import { servicesCapability } from './services-capability.js';
+
+/**
+ * A fresh capability object for one run of one plugin (VS Code builds one API object per
+ * extension the same way). It closes over the plugin's identity; nothing in it reaches the
+ * container or other host internals, and it is frozen so a plugin cannot swap its parts.
+ */
+export function buildPluginContext(record: PluginRecord, bot: PublicUser, services: PluginServices): PluginContext {
+  const guard = new CapabilityGuard(record, record.generation, services.audit);
+  const granted = [...record.granted.keys()];
+  const refused = [...record.refused];
+  const context: PluginContext = {
+    plugin: Object.freeze({ id: record.id, version: record.manifest!.version }),
+    self: Object.freeze({ ...bot }),
+    permissions: Object.freeze({
+      granted: Object.freeze(granted),
+      refused: Object.freeze(refused),
+      has: (p: Permission) => record.granted.has(p),
+    }),
+    settings: deepFreeze(structuredClone(record.settings)),
+    log: Object.freeze(services.logs.loggerFor(record.id)),
+    messages: Object.freeze(messagesCapability(guard, bot.id, services.messages)),
+    conversations: Object.freeze(conversationsCapability(guard, bot.id, services.conversations)),
+    users: Object.freeze(usersCapability(guard, services.users)),
+    storage: Object.freeze(storageCapability(guard, services.storage)),
+    events: Object.freeze(eventsCapability(guard, record)),
+    hooks: Object.freeze(hooksCapability(guard, record)),
+    commands: Object.freeze(commandsCapability(guard, record)),
+    interactive: Object.freeze(interactiveCapability(guard, record, services)),
+    http: Object.freeze(httpCapability(guard, record, services)),
+    scheduler: Object.freeze(schedulerCapability(guard, record, services)),
+    services: Object.freeze(servicesCapability(guard, record, services)),
+  };
+  return Object.freeze(context);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

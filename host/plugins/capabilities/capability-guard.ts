@@ -1,0 +1,44 @@
+import { PermissionDeniedError } from '../../../sdk/errors/permission-denied-error.js';
+import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
+import type { Permission } from '../../../sdk/plugin/permissions.js';
+import type { AuditLog } from '../audit-log.js';
+import type { PluginRecord } from '../plugin-record.js';
+
+/**
+ * The checks every capability method makes first: the plugin is running (and this is not a
+ * handler left over from an earlier run), and the permission is granted. Deny by default, with
+ * no bypass for tests.
+ */
+export class CapabilityGuard {
+  constructor(private readonly record: PluginRecord, private readonly generation: number, private readonly audit: AuditLog) {}
+
+  get pluginId(): string {
+    return this.record.id;
+  }
+
+  /** Returns the granted scope, or throws PermissionDeniedError. */
+  need(permission: Permission): Record<string, unknown> {
+    this.assertRunning();
+    const scope = this.record.granted.get(permission);
+    if (scope) return scope;
+    const refused = this.record.refused.includes(permission);
+    throw new PermissionDeniedError(this.record.id, permission, refused ? 'refused by the operator' : 'not requested in the manifest');
+  }
+
+  denied(permission: Permission, detail: string): never {
+    throw new PermissionDeniedError(this.record.id, permission, detail);
+  }
+
+  assertRunning(): void {
+    if (this.record.status !== 'running' || this.record.generation !== this.generation) {
+      throw new SwitchboardError('forbidden', `Plugin "${this.record.id}" is not running.`);
+    }
+  }
+
+  /** Records a side effect that happened; `target` may be derived from its result. */
+  async audited<T>(capability: string, action: string, target: string | null | ((result: T) => string), effect: () => Promise<T>): Promise<T> {
+    const result = await effect();
+    await this.audit.record(this.record.id, capability, action, typeof target === 'function' ? target(result) : target);
+    return result;
+  }
+}

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import type { ConversationsCapability, MessagesCapability, UsersCapability } from '../../../sdk/plugin/plugin-context.js';
+import type { ConversationService } from '../../conversations/conversation-service.js';
+import type { MessageService } from '../../messages/message-service.js';
+import type { UserService } from '../../auth/user-service.js';
+import type { CapabilityGuard } from './capability-guard.js';
+
+/** Messages as the plugin's bot: the same services, and so the same rules, as for people. */
+export function messagesCapability(guard: CapabilityGuard, botId: string, messages: MessageService): MessagesCapability {
+  return {
+    async send(conversationId, content, options = {}) {
+      guard.need('messages.send');
+      return guard.audited('messages', 'send', conversationId, async () => (await messages.send(botId, {
+        conversationId, clientMsgId: options.clientMsgId ?? randomUUID(), content: structuredClone(content),
+        ...(options.replyToId ? { replyToId: options.replyToId } : {}),
+      })).message);
+    },
+    async edit(conversationId, messageId, content) {
+      guard.need('messages.edit');
+      return guard.audited('messages', 'edit', messageId, () => messages.edit(botId, conversationId, messageId, structuredClone(content)));
+    },
+    async history(conversationId, query = {}) {
+      guard.need('messages.read');
+      return messages.history(botId, conversationId, { before: query.before, after: query.after, limit: Math.min(Math.max(query.limit ?? 50, 1), 100) });
+    },
+  };
+}
+
+export function conversationsCapability(guard: CapabilityGuard, botId: string, conversations: ConversationService): ConversationsCapability {
+  return {
+    async list() {
+      guard.need('conversations.read');
+      return conversations.list(botId);
+    },
+    async get(conversationId) {
+      guard.need('conversations.read');
+      return conversations.get(botId, conversationId);
+    },
+    async members(conversationId) {
+      guard.need('conversations.read');
+      return (await conversations.members(botId, conversationId, undefined, 500)).members;
+    },
+    async direct(userId) {
+      guard.need('conversations.manage');
+      return guard.audited('conversations', 'direct', (c) => c.id, () => conversations.direct(botId, userId));
+    },
+    async createGroup(title, memberIds) {
+      guard.need('conversations.manage');
+      return guard.audited('conversations', 'createGroup', (c) => c.id, () => conversations.createGroup(botId, title, [...memberIds]));
+    },
+    async addMembers(conversationId, userIds) {
+      guard.need('conversations.manage');
+      return guard.audited('conversations', 'addMembers', conversationId, () => conversations.addMembers(botId, conversationId, [...userIds], 'member'));
+    },
+    async removeMember(conversationId, userId) {
+      guard.need('conversations.manage');
+      return guard.audited('conversations', 'removeMember', `${conversationId}/${userId}`, () => conversations.removeMember(botId, conversationId, userId));
+    },
+  };
+}
+
+export function usersCapability(guard: CapabilityGuard, users: UserService): UsersCapability {
+  return {
+    async get(userId) {
+      guard.need('users.read');
+      return users.byId(userId);
+    },
+    async byHandle(handle) {
+      guard.need('users.read');
+      return users.byHandle(handle);
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { inject, injectable } from 'tsyringe';
+import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import type { CommandArgument } from '../../sdk/plugin/manifest.js';
+import type { CommandReply } from '../../sdk/plugin/plugin-context.js';
+import { Tokens } from '../container-tokens.js';
+import type { Database } from '../db/open-database.js';
+import { requireMembership } from '../conversations/membership.js';
+import { PluginLogs } from './plugin-logs.js';
+import { PluginRegistry } from './plugin-registry.js';
+import { withTimeout } from './with-timeout.js';
+
+const COMMAND_TIMEOUT_MS = 5_000;
+
+export interface CommandResult { plugin: string; reply: CommandReply | null }
+
+/**
+ * Slash commands typed in a conversation: "/name arguments". The plugin whose bot is in the
+ * conversation and that declared the command answers; its reply goes only to the caller.
+ */
+@injectable()
+export class CommandRouter {
+  constructor(
+    @inject(Tokens.Database) private readonly db: Database,
+    @inject(PluginRegistry) private readonly registry: PluginRegistry,
+    @inject(PluginLogs) private readonly logs: PluginLogs,
+  ) {}
+
+  async invoke(userId: string, conversationId: string, text: string): Promise<CommandResult> {
+    await requireMembership(this.db.knex, conversationId, userId);
+    const match = /^\/([a-z][a-z0-9_-]{0,31})(?:\s+([\s\S]*))?$/.exec(text.trim());
+    if (!match) throw new SwitchboardError('invalid_request', 'A command looks like "/name arguments".', { details: [{ path: '/text', message: 'is not a command' }] });
+    const name = match[1]!;
+    const rest = (match[2] ?? '').trim();
+    const candidates = this.registry.running().filter((r) => r.botUserId && r.handlers.commands.has(name)).sort((a, b) => a.id.localeCompare(b.id));
+    let plugin = null;
+    if (candidates.length > 0) {
+      const present = new Set(((await this.db.knex('members').where({ conversation_id: conversationId })
+        .whereIn('user_id', candidates.map((c) => c.botUserId!)).select('user_id')) as { user_id: string }[]).map((r) => r.user_id));
+      plugin = candidates.find((c) => present.has(c.botUserId!)) ?? null;
+    }
+    if (!plugin) throw new SwitchboardError('command_not_found', `No plugin in this conversation answers /${name}.`);
+    const spec = plugin.manifest!.contributes!.commands!.find((c) => c.name === name)!;
+    const args = parseArguments(spec.arguments ?? [], rest);
+    const handler = plugin.handlers.commands.get(name)!;
+    try {
+      const reply = await withTimeout(Promise.resolve().then(() => handler({ command: name, args, text: rest, conversationId, userId })), COMMAND_TIMEOUT_MS);
+      return { plugin: plugin.id, reply: reply && typeof reply.text === 'string' ? { text: reply.text.slice(0, 8000) } : null };
+    } catch (err) {
+      this.logs.recordFailure(plugin.id, `/${name} handler failed`, err);
+      if (err instanceof SwitchboardError && err.code === 'plugin_timeout') throw err;
+      throw new SwitchboardError('plugin_failed', `The plugin ${plugin.id} failed while handling /${name}.`);
+    }
+  }
+}
+
+function parseArguments(spec: readonly CommandArgument[], rest: string): Record<string, string | number> {
+  const args: Record<string, string | number> = {};
+  let remaining = rest;
+  spec.forEach((arg, i) => {
+    let raw: string;
+    if (arg.type === 'rest') {
+      raw = remaining;
+      remaining = '';
+    } else {
+      const m = /^(\S+)\s*([\s\S]*)$/.exec(remaining);
+      raw = m?.[1] ?? '';
+      remaining = m?.[2] ?? '';
+    }
+    if (raw === '') {
+      if (arg.required) throw new SwitchboardError('invalid_request', `Missing argument <${arg.name}>.`, { details: [{ path: `/args/${i}`, message: `${arg.name} is required` }] });
+      return;
+    }
+    if (arg.type === 'integer') {
+      if (!/^-?\d+$/.test(raw)) throw new SwitchboardError('invalid_request', `<${arg.name}> must be a whole number.`, { details: [{ path: `/args/${i}`, message: 'must be an integer' }] });
+      args[arg.name] = Number(raw);
+    } else {
+      args[arg.name] = raw;
+    }
+  });
+  return args;
+}

@@ -1,0 +1,65 @@
+import { inject, injectable } from 'tsyringe';
+import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import type { MessageContent } from '../../sdk/protocol/message.js';
+import type { HookContribution } from '../../sdk/plugin/manifest.js';
+import type { BeforeStoreMessage, HookDecision } from '../../sdk/plugin/plugin-context.js';
+import { PluginLogs } from './plugin-logs.js';
+import { PluginRegistry } from './plugin-registry.js';
+import { withTimeout } from './with-timeout.js';
+
+const DEFAULT_HOOK_TIMEOUT_MS = 200;
+
+/**
+ * Runs the before-store hooks of running plugins, in (order, plugin id) order, each within its
+ * time budget. A plugin's hook never sees its own bot's messages. Returns the content to store,
+ * or throws message_rejected.
+ */
+@injectable()
+export class HookChain {
+  constructor(
+    @inject(PluginRegistry) private readonly registry: PluginRegistry,
+    @inject(PluginLogs) private readonly logs: PluginLogs,
+  ) {}
+
+  get active(): boolean {
+    return this.registry.running().some((r) => r.handlers.beforeStore !== null);
+  }
+
+  async run(message: BeforeStoreMessage): Promise<MessageContent> {
+    const hooks = this.registry.running()
+      .filter((r) => r.handlers.beforeStore !== null && r.botUserId !== message.senderId)
+      .map((r) => ({ record: r, spec: r.manifest!.contributes!.hooks!.find((h) => h.point === 'message.beforeStore') as HookContribution }))
+      .sort((a, b) => (a.spec.order ?? 0) - (b.spec.order ?? 0) || a.record.id.localeCompare(b.record.id));
+    let content = message.content;
+    for (const { record, spec } of hooks) {
+      const handler = record.handlers.beforeStore;
+      if (!handler) continue;
+      let decision: HookDecision;
+      try {
+        const input = structuredClone({ ...message, content });
+        decision = await withTimeout(Promise.resolve().then(() => handler(input)), spec.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS);
+        decision = checkDecision(decision);
+      } catch (err) {
+        this.logs.recordFailure(record.id, `beforeStore hook failed (fail-${spec.failMode})`, err);
+        if (spec.failMode === 'closed') {
+          throw new SwitchboardError('message_rejected', `The plugin ${record.id} could not check this message.`);
+        }
+        continue;
+      }
+      if (decision.action === 'reject') {
+        throw new SwitchboardError('message_rejected', `${record.id}: ${String(decision.reason).slice(0, 500)}`);
+      }
+      if (decision.action === 'modify') content = decision.content;
+    }
+    return content;
+  }
+}
+
+function checkDecision(decision: unknown): HookDecision {
+  const d = decision as HookDecision | undefined;
+  if (d?.action === 'allow' || (d?.action === 'reject' && typeof d.reason === 'string')) return d;
+  if (d?.action === 'modify' && typeof d.content === 'object' && d.content !== null && typeof d.content.type === 'string') {
+    return { action: 'modify', content: structuredClone(d.content) };
+  }
+  throw new Error(`the hook returned ${JSON.stringify(decision)?.slice(0, 200)}, not {action: allow|modify|reject}`);
+}

@@ -1,0 +1,65 @@
+import { inject, injectable } from 'tsyringe';
+import type { PluginEventName, PluginEvents } from '../../sdk/plugin/plugin-context.js';
+import { Tokens } from '../container-tokens.js';
+import type { EventBus } from '../bus/event-bus.js';
+import { MemberDirectory } from '../realtime/member-directory.js';
+import { PluginLogs } from './plugin-logs.js';
+import { PluginRegistry } from './plugin-registry.js';
+import type { PluginRecord } from './plugin-record.js';
+
+/**
+ * Hands committed events to plugins whose bot belongs to the conversation. Each handler gets
+ * its own copy; one that throws is logged against its plugin and harms no one else.
+ */
+@injectable()
+export class PluginEventDispatcher {
+  private readonly off: (() => void)[] = [];
+
+  constructor(
+    @inject(Tokens.EventBus) private readonly bus: EventBus,
+    @inject(MemberDirectory) private readonly directory: MemberDirectory,
+    @inject(PluginRegistry) private readonly registry: PluginRegistry,
+    @inject(PluginLogs) private readonly logs: PluginLogs,
+  ) {}
+
+  start(): void {
+    this.off.push(
+      this.bus.subscribe('message.changed', (e) => {
+        const name = e.change === 'created' ? 'message.created' : 'message.updated';
+        const payload = e.change === 'created'
+          ? { conversationId: e.conversationId, message: e.message }
+          : { conversationId: e.conversationId, change: e.change, message: e.message };
+        this.dispatch(e.conversationId, name, payload, []);
+      }),
+      this.bus.subscribe('membership.changed', (e) => {
+        if (e.added.length > 0) this.dispatch(e.conversationId, 'conversation.member_added', { conversationId: e.conversationId, userIds: e.added }, []);
+        // A removed bot still hears of its own removal.
+        for (const userId of e.removed) this.dispatch(e.conversationId, 'conversation.member_removed', { conversationId: e.conversationId, userId }, [userId]);
+      }),
+    );
+  }
+
+  stop(): void {
+    for (const off of this.off.splice(0)) off();
+  }
+
+  private dispatch<E extends PluginEventName>(conversationId: string, name: E, payload: PluginEvents[E], alsoBots: string[]): void {
+    const listeners = this.registry.running().filter((r) => (r.handlers.events.get(name)?.size ?? 0) > 0);
+    if (listeners.length === 0) return;
+    this.directory.withMembers(conversationId, (members) => {
+      for (const record of listeners) {
+        if (!record.botUserId || !(members.has(record.botUserId) || alsoBots.includes(record.botUserId))) continue;
+        this.invoke(record, name, payload);
+      }
+    });
+  }
+
+  private invoke(record: PluginRecord, name: PluginEventName, payload: unknown): void {
+    const generation = record.generation;
+    for (const handler of record.handlers.events.get(name) ?? []) {
+      void Promise.resolve()
+        .then(() => (record.status === 'running' && record.generation === generation ? handler(structuredClone(payload) as never) : undefined))
+        .catch((err) => this.logs.recordFailure(record.id, `${name} handler threw`, err));
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import { inject, injectable } from 'tsyringe';
+import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import type { PluginDefinition } from '../../sdk/plugin/define-plugin.js';
+import type { PluginContext } from '../../sdk/plugin/plugin-context.js';
+import { Tokens } from '../container-tokens.js';
+import type { Database } from '../db/open-database.js';
+import type { Logger } from '../logging/logger.js';
+import { UserService } from '../auth/user-service.js';
+import { ConversationService } from '../conversations/conversation-service.js';
+import { MessageService } from '../messages/message-service.js';
+import { AuditLog } from './audit-log.js';
+import { buildPluginContext } from './capabilities/build-plugin-context.js';
+import { PluginLogs } from './plugin-logs.js';
+import type { PluginRecord } from './plugin-record.js';
+import { PluginStorage } from './plugin-storage.js';
+import { PluginScheduler } from './plugin-scheduler.js';
+import { ServiceRegistry } from './service-registry.js';
+
+interface InstallRow { id: string; version: string; bot_user_id: string }
+
+/**
+ * Install and upgrade: the plugin's bot user (created once, kept across versions), its install
+ * record, and its migrations, each applied once. Data stays when a plugin is disabled or
+ * upgraded.
+ */
+@injectable()
+export class PluginInstaller {
+  constructor(
+    @inject(Tokens.Database) private readonly db: Database,
+    @inject(Tokens.Logger) private readonly log: Logger,
+    @inject(UserService) private readonly users: UserService,
+    @inject(ConversationService) private readonly conversations: ConversationService,
+    @inject(MessageService) private readonly messages: MessageService,
+    @inject(PluginStorage) private readonly storage: PluginStorage,
+    @inject(AuditLog) private readonly audit: AuditLog,
+    @inject(PluginLogs) private readonly logs: PluginLogs,
+    @inject(PluginScheduler) private readonly scheduler: PluginScheduler,
+    @inject(ServiceRegistry) private readonly serviceRegistry: ServiceRegistry,
+  ) {}
+
+  async install(record: PluginRecord, definition: PluginDefinition): Promise<{ context: PluginContext }> {
+    const manifest = record.manifest!;
+    let row = (await this.db.knex<InstallRow>('plugins').where({ id: record.id }).first()) as InstallRow | undefined;
+    if (!row) {
+      const bot = await this.users.create({ handle: record.id, displayName: manifest.name.slice(0, 64), kind: 'bot' }).catch((err: unknown) => {
+        if (err instanceof SwitchboardError && err.code === 'handle_taken') {
+          throw new SwitchboardError('plugin_start_failed', `The handle "${record.id}" for the bot of plugin ${record.id} belongs to another user.`);
+        }
+        throw err;
+      });
+      const now = Date.now();
+      row = { id: record.id, version: manifest.version, bot_user_id: bot.id };
+      await this.db.knex('plugins').insert({ ...row, installed_at: now, updated_at: now });
+      this.log.info({ plugin: record.id, version: manifest.version }, 'plugin installed');
+    } else if (row.version !== manifest.version) {
+      await this.db.knex('plugins').where({ id: record.id }).update({ version: manifest.version, updated_at: Date.now() });
+      this.log.info({ plugin: record.id, from: row.version, to: manifest.version }, 'plugin upgraded');
+    }
+    record.botUserId = row.bot_user_id;
+    const bot = await this.users.byId(row.bot_user_id);
+    const context = buildPluginContext(record, bot, {
+      messages: this.messages, conversations: this.conversations, users: this.users,
+      storage: this.storage, audit: this.audit, logs: this.logs,
+      scheduler: this.scheduler, serviceRegistry: this.serviceRegistry, db: this.db,
+    });
+    await this.migrate(record, definition, context);
+    return { context };
+  }
+
+  private async migrate(record: PluginRecord, definition: PluginDefinition, context: PluginContext): Promise<void> {
+    const migrations = definition.migrations ?? [];
+    if (migrations.length === 0) return;
+    const applied = new Set(((await this.db.knex('plugin_migrations').where({ plugin_id: record.id }).select('name')) as { name: string }[]).map((r) => r.name));
+    for (const migration of migrations) {
+      if (applied.has(migration.name)) continue;
+      await migration.up(context);
+      await this.db.knex('plugin_migrations').insert({ plugin_id: record.id, name: migration.name, applied_at: Date.now() });
+      this.log.info({ plugin: record.id, migration: migration.name }, 'plugin migration applied');
+    }
+  }
+}

@@ -1,0 +1,175 @@
+import { pathToFileURL } from 'node:url';
+import { Ajv } from 'ajv';
+import { inject, injectable } from 'tsyringe';
+import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import type { PluginDefinition } from '../../sdk/plugin/define-plugin.js';
+import type { PluginManifest } from '../../sdk/plugin/manifest.js';
+import { Tokens } from '../container-tokens.js';
+import type { HostConfig } from '../config/host-config.js';
+import type { Database } from '../db/open-database.js';
+import type { Logger } from '../logging/logger.js';
+import type { MessageTypeRegistry } from '../messages/message-type-registry.js';
+import { dependencyOrder } from './dependency-order.js';
+import { computeGrants } from './grants.js';
+import { loadManifest, manifestPathOf } from './manifest-loader.js';
+import { PluginInstaller } from './plugin-installer.js';
+import { PluginLogs } from './plugin-logs.js';
+import { emptyHandlers, type PluginRecord } from './plugin-record.js';
+import { PluginRegistry } from './plugin-registry.js';
+import { withTimeout } from './with-timeout.js';
+
+const START_TIMEOUT_MS = 10_000;
+const STOP_TIMEOUT_MS = 5_000;
+
+/**
+ * Loads the configured plugins, orders them by dependency, and runs their lifecycle. A plugin
+ * that is invalid or fails never stops the host or another plugin: it is marked failed, with
+ * the error attributed to it.
+ */
+@injectable()
+export class PluginKernel {
+  private readonly ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+
+  constructor(
+    @inject(Tokens.Config) private readonly config: HostConfig,
+    @inject(Tokens.Database) private readonly db: Database,
+    @inject(Tokens.Logger) private readonly log: Logger,
+    @inject(Tokens.MessageTypes) private readonly types: MessageTypeRegistry,
+    @inject(PluginRegistry) private readonly registry: PluginRegistry,
+    @inject(PluginLogs) private readonly logs: PluginLogs,
+    @inject(PluginInstaller) private readonly installer: PluginInstaller,
+  ) {}
+
+  async startAll(): Promise<void> {
+    const loaded = new Map<string, PluginRecord>();
+    for (const entry of this.config.plugins.enabled) {
+      const file = manifestPathOf(entry, this.config.plugins.manifestsDir);
+      const record = newRecord(entry.id ?? file, file);
+      try {
+        const { manifest, entryFile } = loadManifest(file);
+        Object.assign(record, { id: manifest.id, manifest, entryFile });
+        if (loaded.has(manifest.id) || this.registry.get(manifest.id)) throw new SwitchboardError('manifest_invalid', `Plugin ${manifest.id} is enabled twice.`);
+        record.settings = this.validateSettings(manifest, entry.settings ?? {});
+        const grants = computeGrants(manifest, entry.grants ?? {});
+        record.granted = grants.granted;
+        record.refused = grants.refused;
+        loaded.set(manifest.id, record);
+      } catch (err) {
+        this.fail(record, err);
+      }
+      this.registry.set(record);
+    }
+    const { order, refused } = dependencyOrder(new Map([...loaded].map(([id, r]) => [id, r.manifest!])));
+    for (const [id, err] of refused) this.fail(loaded.get(id)!, err);
+    for (const id of order) await this.start(loaded.get(id)!);
+    const summary = this.registry.all().map((r) => ({ id: r.id, status: r.status, error: r.error?.code }));
+    if (summary.length > 0) this.log.info({ plugins: summary }, 'plugins loaded');
+  }
+
+  async stopAll(): Promise<void> {
+    for (const record of this.registry.running().reverse()) await this.stopRecord(record, 'disabled');
+  }
+
+  async enable(id: string): Promise<PluginRecord> {
+    const record = this.require(id);
+    if (record.status === 'running') return record;
+    if (!record.manifest) throw new SwitchboardError('invalid_operation', `Plugin ${id} cannot start: ${record.error?.message ?? 'its manifest is invalid'}`);
+    await this.start(record);
+    return record;
+  }
+
+  async disable(id: string): Promise<PluginRecord> {
+    const record = this.require(id);
+    if (record.status === 'running') await this.stopRecord(record, 'disabled');
+    else if (record.status === 'failed' && record.manifest) record.status = 'disabled';
+    return record;
+  }
+
+  private require(id: string): PluginRecord {
+    const record = this.registry.get(id);
+    if (!record) throw new SwitchboardError('plugin_not_found', `No plugin "${id}" is configured on this host.`);
+    return record;
+  }
+
+  private async start(record: PluginRecord): Promise<void> {
+    const manifest = record.manifest!;
+    const missing = Object.keys(manifest.dependencies ?? {}).filter((dep) => this.registry.get(dep)?.status !== 'running');
+    if (missing.length > 0) {
+      this.fail(record, new SwitchboardError('plugin_dependency_missing', `Plugin ${record.id} needs ${missing.join(', ')} running first.`));
+      return;
+    }
+    record.generation++;
+    record.handlers = emptyHandlers();
+    record.error = null;
+    record.status = 'running';
+    try {
+      const definition = record.definition ?? (record.definition = await importDefinition(record.entryFile!));
+      const { context } = await this.installer.install(record, definition);
+      for (const t of manifest.contributes?.messageTypes ?? []) {
+        if (!this.types.has(t.type)) this.types.register(t.type, { schema: t.schema, ownerId: record.botUserId! });
+      }
+      if (definition.start) await withTimeout(Promise.resolve().then(() => definition.start!(context)), START_TIMEOUT_MS);
+      this.log.info({ plugin: record.id, version: manifest.version, refused: record.refused }, 'plugin started');
+    } catch (err) {
+      this.fail(record, err instanceof SwitchboardError && err.kind === 'operator'
+        ? err
+        : new SwitchboardError('plugin_start_failed', `Plugin ${record.id} failed to start: ${(err as Error)?.message ?? String(err)}`));
+      this.logs.recordFailure(record.id, 'start failed', err);
+    }
+  }
+
+  private async stopRecord(record: PluginRecord, status: 'disabled'): Promise<void> {
+    record.status = status;
+    record.generation++;
+    record.handlers = emptyHandlers();
+    for (const t of record.manifest?.contributes?.messageTypes ?? []) this.types.unregister(t.type);
+    const stop = record.definition?.stop;
+    if (stop) {
+      try {
+        await withTimeout(Promise.resolve().then(() => stop()), STOP_TIMEOUT_MS);
+      } catch (err) {
+        this.logs.recordFailure(record.id, 'stop failed', err);
+      }
+    }
+  }
+
+  private fail(record: PluginRecord, err: unknown): void {
+    const error = err instanceof SwitchboardError ? err : new SwitchboardError('plugin_start_failed', (err as Error)?.message ?? String(err));
+    record.status = 'failed';
+    record.generation++;
+    record.handlers = emptyHandlers();
+    record.error = error.toBody();
+    for (const t of record.manifest?.contributes?.messageTypes ?? []) {
+      if (record.botUserId) this.types.unregister(t.type);
+    }
+    this.log.warn({ plugin: record.id, code: error.code, err: error.message }, 'plugin failed');
+  }
+
+  private validateSettings(manifest: PluginManifest, settings: Record<string, unknown>): Record<string, unknown> {
+    const schema = manifest.contributes?.settings;
+    const copy = structuredClone(settings);
+    if (!schema) return copy;
+    const validate = this.ajv.compile(schema);
+    if (!validate(copy)) {
+      const details = (validate.errors ?? []).map((e) => ({ path: e.instancePath || '/', message: e.message ?? 'is invalid' }));
+      throw new SwitchboardError('plugin_settings_invalid', `Settings for ${manifest.id} are invalid: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, { details });
+    }
+    return copy;
+  }
+}
+
+function newRecord(id: string, manifestFile: string): PluginRecord {
+  return {
+    id, manifestFile, manifest: null, entryFile: null, status: 'failed', error: null, botUserId: null,
+    granted: new Map(), refused: [], settings: {}, definition: null, handlers: emptyHandlers(), generation: 0,
+  };
+}
+
+async function importDefinition(entryFile: string): Promise<PluginDefinition> {
+  const mod = (await import(pathToFileURL(entryFile).href)) as { default?: PluginDefinition };
+  const definition = mod.default;
+  if (!definition || typeof definition !== 'object' || (definition.start !== undefined && typeof definition.start !== 'function')) {
+    throw new SwitchboardError('plugin_start_failed', `${entryFile} must export default definePlugin({ start(context) { … } }).`);
+  }
+  return definition;
+}

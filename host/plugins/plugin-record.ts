@@ -1,0 +1,47 @@
+import type { ErrorBody } from '../../sdk/errors/switchboard-error.js';
+import type { PluginManifest } from '../../sdk/plugin/manifest.js';
+import type { Permission } from '../../sdk/plugin/permissions.js';
+import type { PluginDefinition } from '../../sdk/plugin/define-plugin.js';
+import type {
+  BeforeStoreMessage, CommandInvocation, CommandReply, HookDecision, PluginEventName, PluginEvents,
+  PluginHttpRequest, PluginHttpResponse, Postback, ScheduledJob, ServiceCaller,
+} from '../../sdk/plugin/plugin-context.js';
+
+export type PluginStatus = 'running' | 'failed' | 'disabled';
+
+/** The handlers a plugin registered while running; cleared when it stops. */
+export interface PluginHandlers {
+  events: Map<PluginEventName, Set<(event: PluginEvents[PluginEventName]) => void | Promise<void>>>;
+  beforeStore: ((message: BeforeStoreMessage) => HookDecision | Promise<HookDecision>) | null;
+  commands: Map<string, (invocation: CommandInvocation) => CommandReply | void | Promise<CommandReply | void>>;
+  postback: ((postback: Postback) => CommandReply | void | Promise<CommandReply | void>) | null;
+  /** By "<METHOD> <path>" as declared in contributes.routes. */
+  routes: Map<string, (request: PluginHttpRequest) => PluginHttpResponse | Promise<PluginHttpResponse>>;
+  /** By job name. */
+  jobs: Map<string, (job: ScheduledJob) => void | Promise<void>>;
+  /** By service name (without the plugin id). */
+  services: Map<string, (input: unknown, caller: ServiceCaller) => unknown>;
+}
+
+/** Everything the host knows about one configured plugin. */
+export interface PluginRecord {
+  /** The manifest id, or the configured path when the manifest could not be read. */
+  readonly id: string;
+  readonly manifestFile: string;
+  manifest: PluginManifest | null;
+  entryFile: string | null;
+  status: PluginStatus;
+  error: ErrorBody | null;
+  botUserId: string | null;
+  granted: ReadonlyMap<Permission, Record<string, unknown>>;
+  refused: readonly Permission[];
+  settings: Readonly<Record<string, unknown>>;
+  definition: PluginDefinition | null;
+  handlers: PluginHandlers;
+  /** Bumped at every start: handlers from an earlier run must not act after a restart. */
+  generation: number;
+}
+
+export function emptyHandlers(): PluginHandlers {
+  return { events: new Map(), beforeStore: null, commands: new Map(), postback: null, routes: new Map(), jobs: new Map(), services: new Map() };
+}

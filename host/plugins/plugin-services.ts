@@ -1,0 +1,22 @@
+import type { UserService } from '../auth/user-service.js';
+import type { ConversationService } from '../conversations/conversation-service.js';
+import type { MessageService } from '../messages/message-service.js';
+import type { AuditLog } from './audit-log.js';
+import type { PluginLogs } from './plugin-logs.js';
+import type { PluginStorage } from './plugin-storage.js';
+import type { PluginScheduler } from './plugin-scheduler.js';
+import type { ServiceRegistry } from './service-registry.js';
+import type { Database } from '../db/open-database.js';
+
+/** The host services capability objects call on a plugin's behalf. */
+export interface PluginServices {
+  messages: MessageService;
+  conversations: ConversationService;
+  users: UserService;
+  storage: PluginStorage;
+  audit: AuditLog;
+  logs: PluginLogs;
+  scheduler: PluginScheduler;
+  serviceRegistry: ServiceRegistry;
+  db: Database;
+}

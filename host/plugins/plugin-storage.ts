@@ -1,0 +1,140 @@
+import type { Knex } from 'knex';
+import { inject, injectable } from 'tsyringe';
+import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import type { StoredValue } from '../../sdk/plugin/plugin-context.js';
+import { Tokens } from '../container-tokens.js';
+import type { Database } from '../db/open-database.js';
+import { isUniqueViolation } from '../db/unique-violation.js';
+
+interface KvRow { plugin_id: string; key: string; value: string; bytes: number; version: number; expires_at: number | null; updated_at: number }
+
+const MAX_KEY_LENGTH = 512;
+const MAX_LIST = 1000;
+
+/**
+ * Each plugin's key-value store. Writes take the plugin's row lock, so compare-and-set and the
+ * quota hold under concurrency on PostgreSQL as on SQLite. Expired keys count as absent.
+ */
+@injectable()
+export class PluginStorage {
+  constructor(@inject(Tokens.Database) private readonly db: Database) {}
+
+  async get(pluginId: string, key: string): Promise<StoredValue | null> {
+    checkKey(key);
+    const row = (await this.db.knex<KvRow>('plugin_kv').where({ plugin_id: pluginId, key }).first()) as KvRow | undefined;
+    return row && live(row, Date.now()) ? toStored(row) : null;
+  }
+
+  async set(pluginId: string, key: string, value: unknown, opts: { ttlSeconds?: number; ifVersion?: number }, quotaBytes: number): Promise<{ version: number }> {
+    checkKey(key);
+    const json = serialize(value);
+    if (opts.ttlSeconds !== undefined && (!Number.isInteger(opts.ttlSeconds) || opts.ttlSeconds < 1)) {
+      throw new SwitchboardError('invalid_request', 'ttlSeconds must be a positive integer.');
+    }
+    const bytes = Buffer.byteLength(key) + Buffer.byteLength(json);
+    try {
+      return await this.db.knex.transaction(async (trx) => {
+        const now = Date.now();
+        const existing = await this.lockAndRead(trx, pluginId, key);
+        const current = existing && live(existing, now) ? existing : null;
+        checkVersion(opts.ifVersion, current);
+        const used = await this.usedBytes(trx, pluginId, now, key);
+        if (used + bytes > quotaBytes) {
+          throw new SwitchboardError('storage_quota_exceeded', `Writing "${key}" (${bytes} bytes) would use ${used + bytes} of ${quotaBytes} bytes.`);
+        }
+        const version = (existing?.version ?? 0) + 1;
+        const row: KvRow = {
+          plugin_id: pluginId, key, value: json, bytes, version,
+          expires_at: opts.ttlSeconds ? now + opts.ttlSeconds * 1000 : null, updated_at: now,
+        };
+        if (existing) await trx('plugin_kv').where({ plugin_id: pluginId, key }).update(row);
+        else await trx('plugin_kv').insert(row);
+        return { version };
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new SwitchboardError('storage_conflict', `"${key}" was written concurrently.`);
+      throw err;
+    }
+  }
+
+  async delete(pluginId: string, key: string, opts: { ifVersion?: number }): Promise<boolean> {
+    checkKey(key);
+    return this.db.knex.transaction(async (trx) => {
+      const existing = await this.lockAndRead(trx, pluginId, key);
+      const current = existing && live(existing, Date.now()) ? existing : null;
+      checkVersion(opts.ifVersion, current);
+      if (!existing) return false;
+      await trx('plugin_kv').where({ plugin_id: pluginId, key }).delete();
+      return current !== null;
+    });
+  }
+
+  async list(pluginId: string, prefix: string, opts: { after?: string; limit?: number }): Promise<{ entries: { key: string; value: unknown; version: number }[]; hasMore: boolean }> {
+    if (typeof prefix !== 'string' || prefix.length > MAX_KEY_LENGTH) throw new SwitchboardError('invalid_request', 'prefix must be a string of at most 512 characters.');
+    const limit = opts.limit ?? 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST) throw new SwitchboardError('invalid_request', `limit must be an integer from 1 to ${MAX_LIST}.`);
+    const knex = this.db.knex;
+    // Byte order on both databases; substr avoids LIKE's wildcards and SQLite's case folding.
+    const keyExpr = this.db.kind === 'postgres' ? 'key collate "C"' : 'key';
+    const q = knex<KvRow>('plugin_kv').where({ plugin_id: pluginId })
+      .andWhereRaw('substr(key, 1, ?) = ?', [prefix.length, prefix])
+      .andWhere((w) => w.whereNull('expires_at').orWhere('expires_at', '>', Date.now()))
+      .orderByRaw(keyExpr).limit(limit + 1);
+    if (opts.after !== undefined) q.andWhereRaw(`${keyExpr} > ?`, [opts.after]);
+    const rows = (await q) as KvRow[];
+    return {
+      entries: rows.slice(0, limit).map((r) => ({ key: r.key, value: JSON.parse(r.value) as unknown, version: r.version })),
+      hasMore: rows.length > limit,
+    };
+  }
+
+  async usage(pluginId: string): Promise<number> {
+    return this.usedBytes(this.db.knex, pluginId, Date.now());
+  }
+
+  /** Serialises a plugin's writes (its row in `plugins`), then reads the key. */
+  private async lockAndRead(trx: Knex.Transaction, pluginId: string, key: string): Promise<KvRow | undefined> {
+    if (this.db.kind === 'postgres') await trx('plugins').where({ id: pluginId }).forUpdate().select('id');
+    return (await trx<KvRow>('plugin_kv').where({ plugin_id: pluginId, key }).first()) as KvRow | undefined;
+  }
+
+  private async usedBytes(db: Knex | Knex.Transaction, pluginId: string, now: number, exceptKey?: string): Promise<number> {
+    const q = db('plugin_kv').where({ plugin_id: pluginId }).andWhere((w) => w.whereNull('expires_at').orWhere('expires_at', '>', now));
+    if (exceptKey !== undefined) q.andWhereNot({ key: exceptKey });
+    const [row] = (await q.sum({ total: 'bytes' })) as [{ total: number | string | null }];
+    return Number(row?.total ?? 0);
+  }
+}
+
+function live(row: KvRow, now: number): boolean {
+  return row.expires_at === null || row.expires_at > now;
+}
+
+function toStored(row: KvRow): StoredValue {
+  return { value: JSON.parse(row.value) as unknown, version: row.version, expiresAt: row.expires_at === null ? null : new Date(row.expires_at).toISOString() };
+}
+
+function checkKey(key: string): void {
+  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) {
+    throw new SwitchboardError('invalid_request', `Storage keys are strings of 1 to ${MAX_KEY_LENGTH} characters.`);
+  }
+}
+
+function serialize(value: unknown): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (err) {
+    throw new SwitchboardError('invalid_request', `Stored values must be JSON: ${(err as Error).message}`);
+  }
+  if (json === undefined) throw new SwitchboardError('invalid_request', 'Stored values must be JSON (not undefined or a function).');
+  return json;
+}
+
+function checkVersion(ifVersion: number | undefined, current: KvRow | null): void {
+  if (ifVersion === undefined) return;
+  const actual = current?.version ?? 0;
+  if (ifVersion !== actual) {
+    throw new SwitchboardError('storage_conflict', ifVersion === 0 ? 'The key already exists.' : `Expected version ${ifVersion}, found ${current ? actual : 'no value'}.`);
+  }
+}

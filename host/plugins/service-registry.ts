@@ -1,0 +1,5 @@
+import { injectable } from 'tsyringe';
+
+// STUB: calls between plugins; being implemented.
+@injectable()
+export class ServiceRegistry {}

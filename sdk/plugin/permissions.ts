@@ -1,0 +1,35 @@
+/**
+ * The permission vocabulary. A plugin requests permissions in its manifest ("permissions":
+ * {name: scope}); the operator grants all or some; every capability call checks one.
+ */
+export const PERMISSIONS = {
+  'messages.send': 'Send messages as the plugin bot, in conversations it belongs to.',
+  'messages.edit': 'Edit messages the plugin bot sent.',
+  'messages.read': 'Read the history of conversations the plugin bot belongs to.',
+  'conversations.read': 'List and read the conversations the plugin bot belongs to, and their members.',
+  'conversations.manage': 'Create groups and direct conversations as the bot; add and remove members where the bot is owner or admin.',
+  'users.read': 'Look up public user profiles.',
+  storage: 'A private key-value store, limited by scope.quotaBytes.',
+  events: 'Receive events named in scope.events (e.g. "message.created").',
+  hooks: 'Run before messages are stored: change or reject them.',
+  commands: 'Answer the slash commands the manifest contributes.',
+  interactive: 'Send messages with buttons and quick replies, and receive their postbacks.',
+  'http.routes': 'Serve HTTP routes under /plugins/<id>/.',
+  scheduler: 'Schedule durable one-off and recurring jobs.',
+  'services.call': 'Call services of other plugins named in scope.services (e.g. "payments.request").',
+} as const;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export const PERMISSION_NAMES = Object.keys(PERMISSIONS) as Permission[];
+
+/** Scopes some permissions take; others take `{}`. */
+export interface PermissionScopes {
+  storage: { quotaBytes?: number };
+  events: { events?: string[] };
+  'services.call': { services?: string[] };
+}
+
+export type PermissionScope<P extends Permission> = P extends keyof PermissionScopes ? PermissionScopes[P] : Record<string, never>;
+
+export type PermissionRequests = { [P in Permission]?: PermissionScope<P> };
