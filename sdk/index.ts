@@ -1,7 +1,7 @@
 /**
  * Switchboard SDK: the author-facing surface. Declaration-first, and it imports nothing from
- * host/. This version publishes the wire protocol types and the error catalog; the plugin
- * capability API and manifest schema arrive with the plugin system.
+ * host/: the wire protocol types, the error catalog, the plugin manifest (types and JSON
+ * Schema in plugin/manifest-schema.json), the permissions and the capability API.
  */
 export * from './protocol/message.js';
 export * from './protocol/frames.js';

@@ -222,7 +222,8 @@ describe('plugin capabilities', () => {
       const client = await online(host, user);
       const outside = (await client.sendText(elsewhere.id, 'the bot is not here')).message;
       const inside = (await client.sendText(room.id, 'the bot is here')).message;
-      await waitForRecord(events, (r) => r.name === 'message.created' && r.messageId === inside.id);
+      const created = await waitForRecord(events, (r) => r.name === 'message.created' && r.messageId === inside.id);
+      expect(created.committed).toBe(true);
       await host.http('POST', `/v1/conversations/${room.id}/members`, { token: user.token, body: { userIds: [other.id] } });
       const added = await waitForRecord(events, (r) => r.name === 'conversation.member_added' && r.conversationId === room.id && r.userIds?.includes(other.id));
       expect(added.userIds).toEqual([other.id]);

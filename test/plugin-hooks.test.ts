@@ -89,6 +89,28 @@ describe('message hooks', () => {
     expect(after.filter((m) => text(m).includes('forbidden'))).toEqual([]);
   });
 
+  it('gives the plugin\'s reason with the refusal, and leaves no gap in seq', async () => {
+    const last = (await client.sendText(room.id, 'just before')).message;
+    const refused = await refusal(client.sendText(room.id, 'forbidden fruit'));
+    expect(refused.message).toContain('no forbidden words here');
+    expect((await client.sendText(room.id, 'just after')).message.seq).toBe(last.seq + 1);
+  });
+
+  it('a retry with the same clientMsgId gets the stored (changed) message back as a duplicate', async () => {
+    const clientMsgId = randomUUID();
+    const frame = { type: 'send', conversationId: room.id, clientMsgId, content: { type: 'text', text: 'shout twice' } };
+    const first = await client.request(frame);
+    const retry = await client.request(frame);
+    expect(retry).toMatchObject({ duplicate: true, message: { id: first.message.id, content: { text: 'shout twice!!!' } } });
+  });
+
+  it('a refused message leaves its clientMsgId unused', async () => {
+    const clientMsgId = randomUUID();
+    const send = (t: string) => client.request({ type: 'send', conversationId: room.id, clientMsgId, content: { type: 'text', text: t } });
+    expect((await refusal(send('forbidden draft'))).code).toBe('message_rejected');
+    expect(await send('clean draft')).toMatchObject({ duplicate: false, message: { content: { text: 'clean draft' } } });
+  });
+
   it('runs hooks by order, then by plugin id, each seeing what the previous one made', async () => {
     const { message } = await client.sendText(room.id, 'tags');
     expect(text(message)).toBe('tags zulu alpha bravo');

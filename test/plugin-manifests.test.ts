@@ -39,6 +39,8 @@ add('cycle a', probeManifest('cycle-a', { dependencies: { 'cycle-b': '^1.0.0' } 
 add('cycle b', probeManifest('cycle-b', { dependencies: { 'cycle-a': '^1.0.0' } }));
 add('bad settings', probeManifest('bad-settings'), { settings: { greeting: 42 } });
 add('throwing start', probeManifest('throws-at-start'), { settings: { failStart: 'the probe refused to start' } });
+add('throws null', probeManifest('throws-null'), { settings: { startMode: 'throw-null' } });
+add('throws string', probeManifest('throws-string'), { settings: { startMode: 'throw-string' } });
 add('missing entry', probeManifest('missing-entry', { entry: join(PROBE_ENTRY, '..', 'does-not-exist.ts') }));
 
 describe('plugin manifests', () => {
@@ -134,6 +136,27 @@ describe('plugin manifests', () => {
     failure('throwing start', 'plugin_start_failed');
     failure('missing entry', 'plugin_start_failed');
   });
+
+  it('also when start() throws something that is not an Error', () => {
+    failure('throws null', 'plugin_start_failed');
+    failure('throws string', 'plugin_start_failed');
+  });
+});
+
+describe('a plugin whose start() never finishes', () => {
+  let host: TestHost;
+  afterAll(async () => { await host?.stop(); });
+
+  it('does not keep the host from starting, and is not counted as running', async () => {
+    host = await startTestHost({
+      config: { plugins: { enabled: [enable(probeManifest('hangs'), { settings: { startMode: 'hang' } }), enable(probeManifest('fine'))] } },
+    });
+    const statuses = await listPlugins(host);
+    expect(statuses.find((p) => p.id === 'fine')?.status).toBe('running');
+    const hangs = statuses.find((p) => p.id === 'hangs')!;
+    expect(hangs.status).toBe('failed');
+    expect(['plugin_start_failed', 'plugin_timeout']).toContain(hangs.error?.code);
+  }, 60_000);
 });
 
 describe('plugins enabled by id', () => {

@@ -76,6 +76,13 @@ describe('plugin storage', () => {
     expect(valueOf(await store('storage.get', 'race')).version).toBe(2);
   });
 
+  it('concurrent creates of an absent key with ifVersion 0: exactly one wins', async () => {
+    const outcomes = await Promise.all([1, 2, 3, 4, 5].map((n) => store('storage.set', 'first-come', n, { ifVersion: 0 })));
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+    expect(outcomes.filter((o) => !o.ok).map((o) => !o.ok && o.code)).toEqual(Array(4).fill('storage_conflict'));
+    expect(valueOf(await store('storage.get', 'first-come')).version).toBe(1);
+  });
+
   it('forgets a value once its ttlSeconds have passed', async () => {
     await store('storage.set', 'ttl:short', 'fleeting', { ttlSeconds: 1 });
     await store('storage.set', 'ttl:long', 'lasting', { ttlSeconds: 3600 });
@@ -142,5 +149,14 @@ describe('plugin storage', () => {
     expect(valueOf(await small('storage.delete', 'a'))).toBe(true);
     expect(valueOf(await small('storage.usage')).bytes).toBe(0);
     expect(valueOf(await small('storage.set', 'b', chunk))).toEqual({ version: 1 });
+  });
+
+  it('holds the quota under concurrent writes', async () => {
+    await small('storage.delete', 'b');
+    const chunk = 'y'.repeat(120);
+    const outcomes = await Promise.all(['c1', 'c2', 'c3', 'c4', 'c5'].map((key) => small('storage.set', key, chunk)));
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+    expect(outcomes.filter((o) => !o.ok).map((o) => !o.ok && o.code)).toEqual(Array(4).fill('storage_quota_exceeded'));
+    expect(valueOf(await small('storage.usage')).bytes).toBeLessThanOrEqual(200);
   });
 });

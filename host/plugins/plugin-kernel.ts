@@ -29,6 +29,7 @@ const STOP_TIMEOUT_MS = 5_000;
 @injectable()
 export class PluginKernel {
   private readonly ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+  private startOrder: string[] = [];
 
   constructor(
     @inject(Tokens.Config) private readonly config: HostConfig,
@@ -44,36 +45,50 @@ export class PluginKernel {
     const loaded = new Map<string, PluginRecord>();
     for (const entry of this.config.plugins.enabled) {
       const file = manifestPathOf(entry, this.config.plugins.manifestsDir);
-      const record = newRecord(entry.id ?? file, file);
+      let record = newRecord(entry.id ?? file, file);
       try {
         const { manifest, entryFile } = loadManifest(file);
-        Object.assign(record, { id: manifest.id, manifest, entryFile });
-        if (loaded.has(manifest.id) || this.registry.get(manifest.id)) throw new SwitchboardError('manifest_invalid', `Plugin ${manifest.id} is enabled twice.`);
+        if (loaded.has(manifest.id) || this.registry.get(manifest.id)) {
+          // The first entry keeps the id; this one is listed under its manifest path.
+          throw new SwitchboardError('manifest_invalid', `Plugin ${manifest.id} is enabled twice; only the first entry is used.`);
+        }
+        record = { ...record, id: manifest.id, manifest, entryFile };
         record.settings = this.validateSettings(manifest, entry.settings ?? {});
         const grants = computeGrants(manifest, entry.grants ?? {});
         record.granted = grants.granted;
         record.refused = grants.refused;
         loaded.set(manifest.id, record);
       } catch (err) {
+        record.configError = true;
         this.fail(record, err);
       }
       this.registry.set(record);
     }
     const { order, refused } = dependencyOrder(new Map([...loaded].map(([id, r]) => [id, r.manifest!])));
-    for (const [id, err] of refused) this.fail(loaded.get(id)!, err);
+    for (const [id, err] of refused) {
+      loaded.get(id)!.configError = true;
+      this.fail(loaded.get(id)!, err);
+    }
+    this.startOrder = order;
     for (const id of order) await this.start(loaded.get(id)!);
     const summary = this.registry.all().map((r) => ({ id: r.id, status: r.status, error: r.error?.code }));
     if (summary.length > 0) this.log.info({ plugins: summary }, 'plugins loaded');
   }
 
+  /** Dependents stop before what they depend on. */
   async stopAll(): Promise<void> {
-    for (const record of this.registry.running().reverse()) await this.stopRecord(record, 'disabled');
+    for (const id of [...this.startOrder].reverse()) {
+      const record = this.registry.get(id);
+      if (record?.status === 'running') await this.stopRecord(record, 'disabled');
+    }
   }
 
   async enable(id: string): Promise<PluginRecord> {
     const record = this.require(id);
     if (record.status === 'running') return record;
-    if (!record.manifest) throw new SwitchboardError('invalid_operation', `Plugin ${id} cannot start: ${record.error?.message ?? 'its manifest is invalid'}`);
+    if (!record.manifest || record.configError) {
+      throw new SwitchboardError('invalid_operation', `Plugin ${id} cannot start until its configuration is fixed and the host restarted: ${record.error?.message ?? 'its manifest is invalid'}`);
+    }
     await this.start(record);
     return record;
   }
@@ -106,7 +121,9 @@ export class PluginKernel {
       const definition = record.definition ?? (record.definition = await importDefinition(record.entryFile!));
       const { context } = await this.installer.install(record, definition);
       for (const t of manifest.contributes?.messageTypes ?? []) {
-        if (!this.types.has(t.type)) this.types.register(t.type, { schema: t.schema, ownerId: record.botUserId! });
+        if (this.types.has(t.type)) throw new SwitchboardError('plugin_start_failed', `The message type "${t.type}" is already registered by another plugin.`);
+        this.types.register(t.type, { schema: t.schema, ownerId: record.botUserId! });
+        record.registeredTypes.push(t.type);
       }
       if (definition.start) await withTimeout(Promise.resolve().then(() => definition.start!(context)), START_TIMEOUT_MS);
       this.log.info({ plugin: record.id, version: manifest.version, refused: record.refused }, 'plugin started');
@@ -122,7 +139,7 @@ export class PluginKernel {
     record.status = status;
     record.generation++;
     record.handlers = emptyHandlers();
-    for (const t of record.manifest?.contributes?.messageTypes ?? []) this.types.unregister(t.type);
+    this.unregisterTypes(record);
     const stop = record.definition?.stop;
     if (stop) {
       try {
@@ -139,10 +156,12 @@ export class PluginKernel {
     record.generation++;
     record.handlers = emptyHandlers();
     record.error = error.toBody();
-    for (const t of record.manifest?.contributes?.messageTypes ?? []) {
-      if (record.botUserId) this.types.unregister(t.type);
-    }
+    this.unregisterTypes(record);
     this.log.warn({ plugin: record.id, code: error.code, err: error.message }, 'plugin failed');
+  }
+
+  private unregisterTypes(record: PluginRecord): void {
+    for (const type of record.registeredTypes.splice(0)) this.types.unregister(type);
   }
 
   private validateSettings(manifest: PluginManifest, settings: Record<string, unknown>): Record<string, unknown> {
@@ -162,6 +181,7 @@ function newRecord(id: string, manifestFile: string): PluginRecord {
   return {
     id, manifestFile, manifest: null, entryFile: null, status: 'failed', error: null, botUserId: null,
     granted: new Map(), refused: [], settings: {}, definition: null, handlers: emptyHandlers(), generation: 0,
+    configError: false, registeredTypes: [],
   };
 }
 

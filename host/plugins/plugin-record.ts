@@ -40,6 +40,10 @@ export interface PluginRecord {
   handlers: PluginHandlers;
   /** Bumped at every start: handlers from an earlier run must not act after a restart. */
   generation: number;
+  /** The configuration itself is wrong (manifest, settings, dependencies): only a restart with a fixed config helps. */
+  configError: boolean;
+  /** Message types this plugin registered (and so may unregister). */
+  registeredTypes: string[];
 }
 
 export function emptyHandlers(): PluginHandlers {

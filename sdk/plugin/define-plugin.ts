@@ -1,6 +1,6 @@
 import type { PluginContext } from './plugin-context.js';
 
-/** A data migration of the plugin's own storage, run once per version at install or upgrade. */
+/** A migration of the plugin's own data, run once (by name, in array order) at install or upgrade. */
 export interface PluginMigration {
   /** Unique and ordered, e.g. "001-initial". */
   name: string;

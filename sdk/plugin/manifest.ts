@@ -21,6 +21,7 @@ export interface CommandContribution {
   arguments?: CommandArgument[];
 }
 
+/** At most one per hook point. */
 export interface HookContribution {
   /** Runs before a message is stored. */
   point: 'message.beforeStore';
@@ -40,7 +41,7 @@ export interface RouteContribution {
 }
 
 export interface MessageTypeContribution {
-  /** "<namespace>.<name>"; the namespace is the plugin id with dashes removed or the id itself. */
+  /** "<plugin id>.<name>": a plugin's types live under its id, and only its bot may send them. */
   type: string;
   /** JSON Schema of the body. */
   schema: Record<string, unknown>;

@@ -37,11 +37,12 @@ export const PROBE_SETTINGS_SCHEMA = {
     hook: {
       type: 'object', additionalProperties: false, required: ['action'],
       properties: {
-        when: { type: 'string' }, action: { enum: ['allow', 'append', 'reject', 'throw', 'slow'] },
+        when: { type: 'string' }, action: { enum: ['allow', 'append', 'reject', 'throw', 'slow', 'garbage'] },
         text: { type: 'string' }, delayMs: { type: 'integer' },
       },
     },
     failStart: { type: 'string' },
+    startMode: { enum: ['throw-null', 'throw-string', 'hang'] },
     greeting: { type: 'string', default: 'hello' },
   },
 };
