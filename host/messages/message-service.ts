@@ -13,6 +13,7 @@ import { storeContent } from './message-row.js';
 import type { MessageTypeRegistry } from './message-type-registry.js';
 import type { HostConfig } from '../config/host-config.js';
 import { HookChain } from '../plugins/hook-chain.js';
+import { MemberDirectory } from '../realtime/member-directory.js';
 import { compileValidator } from '../validation/validator.js';
 import { contentSchema } from '../validation/schemas.js';
 
@@ -26,6 +27,7 @@ export class MessageService {
     @inject(ConversationWriter) private readonly writer: ConversationWriter,
     @inject(MessageStore) private readonly store: MessageStore,
     @inject(HookChain) private readonly hooks: HookChain,
+    @inject(MemberDirectory) private readonly members: MemberDirectory,
     @inject(Tokens.Config) config: HostConfig,
   ) {
     this.validateContent = compileValidator<MessageContent>(contentSchema(config.messages.maxTextLength));
@@ -41,15 +43,20 @@ export class MessageService {
     const requestHash = createHash('sha256').update(`${requested.contentType}\u0000${requested.content}\u0000${replyToId ?? ''}`).digest('hex');
     let stored = requested;
     if (this.hooks.active) {
-      // Only members' messages reach plugins, and a resend of a stored message skips the hooks.
-      await requireMembership(this.db.knex, input.conversationId, userId);
-      if (!(await this.store.exists(input.conversationId, userId, input.clientMsgId))) {
+      // Only members' messages reach plugins.
+      if (!(await this.members.isMember(input.conversationId, userId))) throw new SwitchboardError('conversation_not_found');
+      try {
         const content = await this.hooks.run({ conversationId: input.conversationId, senderId: userId, content: input.content, replyToId });
         if (content !== input.content) {
           this.validateContent(content);
           this.assertClientContent(content, userId);
           stored = storeContent(content);
         }
+      } catch (err) {
+        // A resend of a message stored before a hook changed its mind still returns the original.
+        const resend = err instanceof SwitchboardError && err.code === 'message_rejected'
+          && (await this.store.exists(input.conversationId, userId, input.clientMsgId));
+        if (!resend) throw err;
       }
     }
     return this.writer.send({

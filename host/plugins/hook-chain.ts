@@ -22,14 +22,15 @@ export class HookChain {
   ) {}
 
   get active(): boolean {
-    return this.registry.running().some((r) => r.handlers.beforeStore !== null);
+    for (const r of this.registry.all()) if (r.status === 'running' && r.handlers.beforeStore !== null) return true;
+    return false;
   }
 
   async run(message: BeforeStoreMessage): Promise<MessageContent> {
     const hooks = this.registry.running()
       .filter((r) => r.handlers.beforeStore !== null && r.botUserId !== message.senderId)
-      .map((r) => ({ record: r, spec: r.manifest!.contributes!.hooks!.find((h) => h.point === 'message.beforeStore') as HookContribution }))
-      .sort((a, b) => (a.spec.order ?? 0) - (b.spec.order ?? 0) || a.record.id.localeCompare(b.record.id));
+      .map((r) => ({ record: r, spec: r.manifest!.contributes!.hooks!.find((h) => h.point === 'message.beforeStore') as HookContribution }));
+    if (hooks.length > 1) hooks.sort((a, b) => (a.spec.order ?? 0) - (b.spec.order ?? 0) || a.record.id.localeCompare(b.record.id));
     let content = message.content;
     for (const { record, spec } of hooks) {
       const handler = record.handlers.beforeStore;

@@ -36,6 +36,11 @@ export class MemberDirectory {
     void this.load(conversationId);
   }
 
+  /** Whether a user is a member, from the cache (the writer still checks in its transaction). */
+  isMember(conversationId: string, userId: string): Promise<boolean> {
+    return new Promise((resolve) => this.withMembers(conversationId, (members) => resolve(members.has(userId))));
+  }
+
   /** Applies a committed membership change (idempotent, so a fresh load never double-counts). */
   apply(conversationId: string, added: readonly string[], removed: readonly string[]): void {
     this.withMembers(conversationId, (set) => {
