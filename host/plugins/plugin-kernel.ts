@@ -100,6 +100,23 @@ export class PluginKernel {
     return record;
   }
 
+  /**
+   * Stops a plugin. Its data (storage, jobs, applied migrations, webhook secret) stays unless
+   * `purge`. Its identity stays either way: the install record and bot user, so the messages it
+   * sent keep their sender and a reinstall gets the same bot. To keep it uninstalled across
+   * restarts, remove it from plugins.enabled.
+   */
+  async uninstall(id: string, purge: boolean): Promise<{ plugin: PluginRecord; purged: boolean }> {
+    const record = await this.disable(id);
+    if (!purge) return { plugin: record, purged: false };
+    await this.db.knex.transaction(async (trx) => {
+      for (const table of ['plugin_kv', 'plugin_jobs', 'plugin_migrations']) await trx(table).where({ plugin_id: record.id }).delete();
+      await trx('plugins').where({ id: record.id }).update({ webhook_secret: null, updated_at: Date.now() });
+    });
+    this.log.info({ plugin: record.id }, 'plugin data purged');
+    return { plugin: record, purged: true };
+  }
+
   private require(id: string): PluginRecord {
     const record = this.registry.get(id);
     if (!record) throw new SwitchboardError('plugin_not_found', `No plugin "${id}" is configured on this host.`);

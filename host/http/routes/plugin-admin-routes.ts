@@ -22,6 +22,11 @@ export function pluginAdminRoutes(deps: RouteDeps): Router {
   router.post('/plugins/:id/disable', async (ctx) => {
     ctx.body = describe(await kernel.disable(ctx.params.id!));
   });
+  router.delete('/plugins/:id', async (ctx) => {
+    const purge = ctx.query.purge === 'true';
+    const { plugin, purged } = await kernel.uninstall(ctx.params.id!, purge);
+    ctx.body = { ...describe(plugin), purged };
+  });
   router.get('/plugins/:id/logs', async (ctx) => {
     const record = registry.get(ctx.params.id!);
     if (!record) throw new SwitchboardError('plugin_not_found', `No plugin "${ctx.params.id}" is configured on this host.`);
