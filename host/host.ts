@@ -80,13 +80,15 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
     services.resolve(Delivery).start();
     services.resolve(Presence).start();
     services.resolve(PluginEventDispatcher).start();
+    // Registers the "interactive.card" type, which plugins may send as soon as they start.
+    const postbacks = services.resolve(PostbackRouter);
     await services.resolve(PluginKernel).startAll();
     services.resolve(PluginScheduler).start();
     const app = createHttpApp({
       config, adminToken,
       tokens: services.resolve(TokenService), users: services.resolve(UserService),
       conversations: services.resolve(ConversationService), messages: services.resolve(MessageService),
-      commands: services.resolve(CommandRouter),
+      commands: services.resolve(CommandRouter), postbacks,
       pluginRoutes: services.resolve(PluginHttpRouter),
       plugins: { kernel: services.resolve(PluginKernel), registry: services.resolve(PluginRegistry), logs: services.resolve(PluginLogs), audit: services.resolve(AuditLog) },
       isReady: async () => ready && (await db.knex.raw('select 1').then(() => true, () => false)),

@@ -10,7 +10,7 @@ import { fullHistory } from './support/e2e.js';
 import { online } from './support/protocol-helpers.js';
 import {
   ALL_PERMISSIONS, EVENT_NAMES, botOf, enable, expectDenied, listPlugins, pluginStatus, probeManifest, prober, recordFile,
-  registrations, roomWith, runCommand, valueOf, waitForRecord, type Probe,
+  readRecords, registrations, roomWith, runCommand, valueOf, waitForRecord, waitForRecords, type Probe,
 } from './support/plugin-helpers.js';
 
 const hooks = [{ failMode: 'open' as const }];
@@ -165,6 +165,7 @@ describe('plugin capabilities', () => {
     it('the plugin acts as its own bot user, with validated settings and their defaults', async () => {
       const { self, plugin } = valueOf(await call('self'));
       expect(self).toMatchObject({ id: bot, kind: 'bot' });
+      expect((await host.http('GET', `/v1/users/${bot}`, { token: user.token })).body).toEqual(self);
       expect(plugin).toEqual({ id: 'full', version: '1.0.0' });
       expect(valueOf(await call('settings'))).toMatchObject({ greeting: 'hello', throwOnEvent: false, recordFile: events });
     });
@@ -183,11 +184,23 @@ describe('plugin capabilities', () => {
       expect((await call('messages.edit', room.id, theirs.id, { type: 'text', text: 'hijacked' })).ok).toBe(false);
       expect(await call('messages.send', elsewhere.id, { type: 'text', text: 'intruding' })).toMatchObject({ ok: false, code: 'conversation_not_found' });
       expect(await call('messages.history', elsewhere.id)).toMatchObject({ ok: false, code: 'conversation_not_found' });
-      expect(await fullHistory(host.url, user.token, elsewhere.id)).toHaveLength(elsewhere.lastSeq);
+      const outsiders = (await client.sendText(elsewhere.id, 'out of reach')).message;
+      expect(await call('messages.edit', elsewhere.id, outsiders.id, { type: 'text', text: 'reached' })).toMatchObject({ ok: false, code: 'conversation_not_found' });
+      expect((await fullHistory(host.url, user.token, elsewhere.id)).map((m) => m.content.text ?? m.content.type)).not.toContain('intruding');
+      expect((await fullHistory(host.url, user.token, elsewhere.id)).find((m) => m.id === outsiders.id).content.text).toBe('out of reach');
       expect((await fullHistory(host.url, user.token, room.id)).find((m) => m.id === theirs.id).content.text).toBe('not yours');
     });
 
-    it('reads only the conversations it belongs to', async () => {
+    it('sends idempotently with a clientMsgId, and replies to messages', async () => {
+      const first = valueOf(await call('messages.send', room.id, { type: 'text', text: 'once' }, { clientMsgId: 'bot-once' }));
+      const again = valueOf(await call('messages.send', room.id, { type: 'text', text: 'once' }, { clientMsgId: 'bot-once' }));
+      expect(again.id).toBe(first.id);
+      expect((await fullHistory(host.url, user.token, room.id)).filter((m) => m.clientMsgId === 'bot-once')).toHaveLength(1);
+      const reply = valueOf(await call('messages.send', room.id, { type: 'text', text: 'replying' }, { replyToId: first.id }));
+      expect(reply.replyToId).toBe(first.id);
+    });
+
+        it('reads only the conversations it belongs to', async () => {
       const listed = valueOf<any[]>(await call('conversations.list')).map((c) => c.id);
       expect(listed).toContain(room.id);
       expect(listed).not.toContain(elsewhere.id);
@@ -235,6 +248,13 @@ describe('plugin capabilities', () => {
       await host.http('DELETE', `/v1/conversations/${room.id}/members/${other.id}`, { token: user.token });
       await waitForRecord(events, (r) => r.name === 'conversation.member_removed' && r.conversationId === room.id);
       expect(valueOf<any[]>(await call('events')).find((e) => e.event === 'conversation.member_removed').userId).toBe(other.id);
+
+      // Unsubscribing stops one kind of event; the others keep coming.
+      expect(valueOf(await call('events.off', 'message.created'))).toBe(true);
+      const unheard = (await client.sendText(room.id, 'nobody listens')).message;
+      await host.http('POST', `/v1/conversations/${room.id}/members`, { token: user.token, body: { userIds: [other.id] } });
+      await waitForRecords(events, (r) => r.name === 'conversation.member_added' && r.conversationId === room.id && r.userIds?.includes(other.id), 2);
+      expect(readRecords(events).filter((r) => r.messageId === unheard.id && r.name === 'message.created')).toEqual([]);
     });
   });
 });

@@ -19,12 +19,15 @@ describe('plugin commands', () => {
           enabled: [
             enable(probeManifest('echoer', { echo: true }), { settings: { echoCommand: 'echo' } }),
             enable(probeManifest('helper', { command: 'helper' }), { settings: { command: 'helper' } }),
+            // Both answer /twin; the lower plugin id wins.
+            enable(probeManifest('twin-b', { command: 'twin' }), { settings: { command: 'twin' } }),
+            enable(probeManifest('twin-a', { command: 'twin' }), { settings: { command: 'twin' } }),
           ],
         },
       },
     });
     user = await host.createUser();
-    room = await roomWith(host, user, ['echoer', 'helper']);
+    room = await roomWith(host, user, ['echoer', 'helper', 'twin-b', 'twin-a']);
   });
   afterAll(async () => { await host?.stop(); });
 
@@ -46,18 +49,45 @@ describe('plugin commands', () => {
     expect(echoed(data)).toMatchObject({ command: 'echo', args: { count: 7, word: 'only' }, userId: user.id });
   });
 
+  it('answers reply null when the handler returns nothing', async () => {
+    const res = await runCommand(host, user, room.id, '/helper quiet');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ plugin: 'helper', reply: null });
+  });
+
   it('a command is not a message: nothing is stored or pushed', async () => {
     const before = await fullHistory(host.url, user.token, room.id);
     await runCommand(host, user, room.id, '/echo 1 quiet');
     expect(await fullHistory(host.url, user.token, room.id)).toEqual(before);
   });
 
-  it('refuses a missing required argument with invalid_request', async () => {
+  it('parses negative integers and leaves out missing optional arguments', async () => {
+    const res = await runCommand(host, user, room.id, '/echo -3');
+    expect(echoed(res.body).args).toEqual({ count: -3 });
+  });
+
+  it('when two plugins in the conversation answer the same command, the lower plugin id does', async () => {
+    expect((await runCommand(host, user, room.id, '/twin self []')).body.plugin).toBe('twin-a');
+  });
+
+  it('refuses a missing required argument, or an integer that is not one, with invalid_request', async () => {
+    expect((await runCommand(host, user, room.id, '/echo three')).body.error.code).toBe('invalid_request');
     const res = await runCommand(host, user, room.id, '/echo');
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_request');
     const client = await online(host, user);
     expect((await refusal(client.request({ type: 'command', conversationId: room.id, text: '/echo' }))).code).toBe('invalid_request');
+  });
+
+  it('refuses malformed command requests with invalid_request', async () => {
+    const post = (body: unknown) => host.http('POST', `/v1/conversations/${room.id}/commands`, { token: user.token, body });
+    for (const body of [{}, { text: 42 }, { text: '/echo 1', extra: true }, { text: 'echo 1' }, { text: `/echo 1 ${'x'.repeat(4000)}` }]) {
+      const res = await post(body);
+      expect(res.status, JSON.stringify(body).slice(0, 60)).toBe(400);
+      expect(res.body.error.code).toBe('invalid_request');
+    }
+    const client = await online(host, user);
+    expect((await refusal(client.request({ type: 'command', conversationId: room.id, text: '/echo 1', extra: 1 }))).code).toBe('invalid_request');
   });
 
   it('answers command_not_found for a command nobody contributes', async () => {
@@ -91,6 +121,13 @@ describe('plugin commands', () => {
     const res = await runCommand(host, outsider, room.id, '/echo 1');
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('conversation_not_found');
+  });
+
+  it('a handler that does not answer within its time budget gets plugin_timeout', async () => {
+    const late = await runCommand(host, user, room.id, '/helper sleep [8000]');
+    expect(late.status).toBe(504);
+    expect(late.body.error.code).toBe('plugin_timeout');
+    expect((await runCommand(host, user, room.id, '/helper quiet')).status).toBe(200);
   });
 
   it('a handler that throws gets plugin_failed; the next command works', async () => {

@@ -11,7 +11,7 @@ import { startTestHost, type TestHost, type TestUser } from './support/start-tes
 import { fullHistory } from './support/e2e.js';
 import { online, refusal } from './support/protocol-helpers.js';
 import type { TestClient } from './support/test-client.js';
-import { enable, listPlugins, probeManifest, prober, roomWith, valueOf, type ProbeSettings } from './support/plugin-helpers.js';
+import { enable, listPlugins, probeManifest, prober, readRecords, recordFile, roomWith, valueOf, type ProbeSettings } from './support/plugin-helpers.js';
 
 type Hook = NonNullable<ProbeSettings['hook']>;
 type Contribution = { failMode: 'open' | 'closed'; order?: number; timeoutMs?: number };
@@ -24,6 +24,7 @@ const hooks: [string, Hook, Contribution][] = [
   ['throws-closed', { when: 'boom-closed', action: 'throw' }, { failMode: 'closed' }],
   // Too late to count: a host that waited for them would store " (too late)".
   ['slow-open', { when: 'slow-open', action: 'slow', delayMs: 3000, text: ' (too late)' }, { failMode: 'open', timeoutMs: 100 }],
+  ['nonsense', { when: 'nonsense', action: 'garbage' }, { failMode: 'open' }],
   ['slow-closed', { when: 'slow-closed', action: 'slow', delayMs: 3000 }, { failMode: 'closed', timeoutMs: 100 }],
   // Order: zulu (-5) first, then alpha and bravo (both 10) by id, whatever the config order.
   ['bravo', { when: 'tags', action: 'append', text: ' bravo' }, { failMode: 'open', order: 10 }],
@@ -31,9 +32,10 @@ const hooks: [string, Hook, Contribution][] = [
   ['zulu', { when: 'tags', action: 'append', text: ' zulu' }, { failMode: 'open', order: -5 }],
 ];
 const pluginIds = hooks.map(([id]) => id);
+const seenByShout = recordFile('shout');
 const plugins = hooks.map(([id, hook, contribution]) => enable(
   probeManifest(id, { command: id, hooks: [contribution], permissions: { commands: {}, hooks: {}, 'messages.send': {} } }),
-  { settings: { command: id, hook } },
+  { settings: { command: id, hook, ...(id === 'shout' ? { recordFile: seenByShout } : {}) } },
 ));
 
 describe('message hooks', () => {
@@ -78,6 +80,14 @@ describe('message hooks', () => {
     expect(text(overHttp.body.message)).toBe('shout over http!!!');
   });
 
+  it('shows the hook who sends what, where, in reply to what', async () => {
+    const original = (await client.sendText(room.id, 'original')).message;
+    await client.request({ type: 'send', conversationId: room.id, clientMsgId: randomUUID(), content: { type: 'text', text: 'a reply' }, replyToId: original.id });
+    expect(readRecords(seenByShout).filter((r) => r.event === 'hook' && r.text === 'a reply')).toEqual([
+      { plugin: 'shout', event: 'hook', senderId: user.id, conversationId: room.id, replyToId: original.id, text: 'a reply' },
+    ]);
+  });
+
   it('refuses a rejected message with message_rejected, over WebSocket and HTTP, and stores nothing', async () => {
     const before = (await stored()).length;
     expect((await refusal(client.sendText(room.id, 'a forbidden word'))).code).toBe('message_rejected');
@@ -92,7 +102,7 @@ describe('message hooks', () => {
   it('gives the plugin\'s reason with the refusal, and leaves no gap in seq', async () => {
     const last = (await client.sendText(room.id, 'just before')).message;
     const refused = await refusal(client.sendText(room.id, 'forbidden fruit'));
-    expect(refused.message).toContain('no forbidden words here');
+    expect(refused.message).toBe('gate: no forbidden words here');
     expect((await client.sendText(room.id, 'just after')).message.seq).toBe(last.seq + 1);
   });
 
@@ -127,6 +137,11 @@ describe('message hooks', () => {
     const { message } = await client.sendText(room.id, 'boom-open shout');
     // The throwing hook is skipped; the others still apply.
     expect(text(message)).toBe('boom-open shout!!!');
+  });
+
+  it('fail-open: a hook that answers with no valid decision lets the message through unchanged', async () => {
+    const { message } = await client.sendText(room.id, 'nonsense shout');
+    expect(text(message)).toBe('nonsense shout!!!');
   });
 
   it('fail-closed: a hook that throws refuses the message', async () => {

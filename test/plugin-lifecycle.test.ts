@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
 import { fullHistory } from './support/e2e.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { online } from './support/protocol-helpers.js';
 import {
   ALL_PERMISSIONS, LIFECYCLE_ENTRY, auditOf, botOf, enable, pluginLogs, pluginStatus, probeManifest, prober, readRecords,
@@ -24,12 +25,13 @@ const plugins = [
   ordered('ord-a', {}),
   enable(probeManifest('life', {
     entry: LIFECYCLE_ENTRY, command: 'life', hooks: [{ failMode: 'open' }],
-    permissions: { commands: {}, hooks: {}, events: { events: ['message.created'] } },
+    permissions: { commands: {}, hooks: {}, storage: {}, events: { events: ['message.created'] } },
   }), { settings: { command: 'life', recordFile: life, subscribe: ['message.created'], hook: { when: 'decorate', action: 'append', text: ' (life)' } } }),
   enable(probeManifest('fragile', { command: 'fragile', permissions: { commands: {}, events: { events: ['message.created'] } } }),
     { settings: { command: 'fragile', subscribe: ['message.created'], throwOnEvent: true } }),
   enable(probeManifest('auditor', { command: 'auditor', permissions: ALL_PERMISSIONS }), { settings: { command: 'auditor' } }),
   enable(probeManifest('crashy'), { settings: { failStart: 'crashy will not start' } }),
+  enable(probeManifest('needs-crashy', { dependencies: { crashy: '^1.0.0' } })),
 ];
 
 describe('plugin lifecycle', () => {
@@ -49,8 +51,9 @@ describe('plugin lifecycle', () => {
     expect(order.indexOf('ord-a')).toBeLessThan(order.indexOf('ord-d'));
   });
 
-  it('a plugin that throws in start() fails alone', async () => {
+  it('a plugin that throws in start() fails, and so does what needs it, but nothing else', async () => {
     expect(await pluginStatus(host, 'crashy')).toMatchObject({ status: 'failed', error: { code: 'plugin_start_failed' } });
+    expect((await pluginStatus(host, 'needs-crashy')).status).toBe('failed');
     for (const id of ['ord-a', 'ord-b', 'ord-c', 'ord-d', 'life', 'fragile', 'auditor']) {
       expect((await pluginStatus(host, id)).status, id).toBe('running');
     }
@@ -68,6 +71,7 @@ describe('plugin lifecycle', () => {
       const { message } = await client.sendText(room.id, 'decorate me');
       expect(message.content.text).toBe('decorate me (life)');
       await waitForRecord(life, (r) => r.event === 'event' && r.messageId === message.id);
+      expect(valueOf(await prober(host, user, room.id, 'life')('storage.set', 'kept', 'across restarts'))).toEqual({ version: 1 });
     });
 
     it('disable calls stop(), and its command, events and hook stop at once', async () => {
@@ -95,8 +99,37 @@ describe('plugin lifecycle', () => {
       const client = await online(host, user);
       const { message } = await client.sendText(room.id, 'decorate me again');
       expect(message.content.text).toBe('decorate me again (life)');
-      await waitForRecord(life, (r) => r.event === 'event' && r.messageId === message.id);
+      const marker = (await client.sendText(room.id, 'marker')).message;
+      await waitForRecord(life, (r) => r.event === 'event' && r.messageId === marker.id);
       expect(events()).not.toContain(missed);
+      // Handlers of the first start are gone: each event arrives once.
+      expect(events().filter((id) => id === message.id)).toHaveLength(1);
+      expect(valueOf(await prober(host, user, room.id, 'life')('storage.get', 'kept'))).toMatchObject({ value: 'across restarts' });
+    });
+
+    it('enabling a running plugin, or disabling a disabled one, changes nothing', async () => {
+      const starts = () => readRecords(life).filter((r) => r.event === 'start').length;
+      const stops = () => readRecords(life).filter((r) => r.event === 'stop').length;
+      const [startsBefore, stopsBefore] = [starts(), stops()];
+      expect((await host.http('POST', '/v1/admin/plugins/life/enable', { token: 'admin' })).body.status).toBe('running');
+      expect(starts()).toBe(startsBefore);
+      await host.http('POST', '/v1/admin/plugins/life/disable', { token: 'admin' });
+      expect((await host.http('POST', '/v1/admin/plugins/life/disable', { token: 'admin' })).body.status).toBe('disabled');
+      expect(stops()).toBe(stopsBefore + 1);
+      await host.http('POST', '/v1/admin/plugins/life/enable', { token: 'admin' });
+      expect(starts()).toBe(startsBefore + 1);
+      const client = await online(host, user);
+      expect((await client.sendText(room.id, 'decorate once')).message.content.text).toBe('decorate once (life)');
+    });
+
+    it('a disabled dependency leaves its dependents running, but a dependent cannot be enabled without it', async () => {
+      const post = async (id: string, action: string) => (await host.http('POST', `/v1/admin/plugins/${id}/${action}`, { token: 'admin' })).body;
+      expect((await post('ord-a', 'disable')).status).toBe('disabled');
+      expect((await pluginStatus(host, 'ord-b')).status).toBe('running');
+      await post('ord-b', 'disable');
+      expect(await post('ord-b', 'enable')).toMatchObject({ status: 'failed', error: { code: 'plugin_dependency_missing' } });
+      expect((await post('ord-a', 'enable')).status).toBe('running');
+      expect(await post('ord-b', 'enable')).toMatchObject({ status: 'running', error: null });
     });
 
     it('answers 404 plugin_not_found for an unknown plugin', async () => {
@@ -125,6 +158,7 @@ describe('plugin lifecycle', () => {
     expect(frame.code).toBe('plugin_failed');
     expect(valueOf(await prober(host, user, room.id, 'ord-a')('self')).plugin.id).toBe('ord-a');
     expect(valueOf(await prober(host, user, room.id, 'fragile')('self')).plugin.id).toBe('fragile');
+    expect(JSON.stringify(await pluginLogs(host, 'fragile'))).toContain('the probe command handler exploded');
   });
 
   it('an event handler that throws harms neither the message nor other plugins', async () => {
@@ -134,6 +168,12 @@ describe('plugin lifecycle', () => {
     await waitForRecord(life, (r) => r.event === 'event' && r.messageId === message.id);
     expect((await fullHistory(host.url, user.token, room.id)).map((m) => m.id)).toContain(message.id);
     expect(valueOf(await prober(host, user, room.id, 'fragile')('events')).map((e: any) => e.messageId)).toContain(message.id);
+    // The failure is logged against the plugin.
+    const deadline = Date.now() + 10_000;
+    while (!JSON.stringify(await pluginLogs(host, 'fragile')).includes('the probe event handler exploded') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(JSON.stringify(await pluginLogs(host, 'fragile'))).toContain('the probe event handler exploded');
   });
 
   it('stops delivering events of a conversation once the bot has left it', async () => {
@@ -168,13 +208,12 @@ describe('plugin lifecycle', () => {
     // Reads (storage.get, messages.history) are not side effects.
     expect(entries.map((e) => e.action)).toEqual(['removeMember', 'addMembers', 'createGroup', 'direct', 'delete', 'set', 'edit', 'send']);
     expect(entries.slice(4).map((e) => e.target)).toEqual(['audit-key', 'audit-key', sent.id, room.id]);
-    // Conversation changes name the conversation they change (a direct one: the other user).
-    expect([direct.id, other.id]).toContain(entries[3]!.target);
-    for (const e of entries.slice(0, 3)) expect(e.target).toContain(group.id);
-    for (const e of entries) {
-      expect(e).toMatchObject({ pluginId: 'auditor', id: expect.anything(), at: expect.any(String) });
-      expect(e.capability).toMatch(/^(messages|storage|conversations)\b/);
-    }
+    // Conversation changes name the conversation, or both conversation and user (removeMember).
+    expect(entries.slice(0, 3).map((e) => e.target)).toEqual([`${group.id}/${other.id}`, group.id, group.id]);
+    // docs/plugins.md says `direct` names the user; naming the direct conversation is as clear.
+    expect([other.id, direct.id]).toContain(entries[3]!.target);
+    expect(entries.map((e) => e.capability)).toEqual(['conversations', 'conversations', 'conversations', 'conversations', 'storage', 'storage', 'messages', 'messages']);
+    for (const e of entries) expect(e).toMatchObject({ pluginId: 'auditor', id: expect.anything(), at: expect.any(String) });
     expect((await auditOf(host, 'auditor', 2)).map((e) => e.action)).toEqual(['removeMember', 'addMembers']);
     expect(await auditOf(host, 'ord-b')).toEqual([]);
   });
@@ -191,5 +230,45 @@ describe('plugin lifecycle', () => {
     expect(lines[1]).toMatchObject({ level: 'error', message: 'third line' });
     expect(typeof lines[0]!.at).toBe('string');
     expect((await pluginLogs(host, 'ord-b')).map((l) => l.message)).not.toContain('first line');
+  });
+});
+
+describe('a host restart', () => {
+  const hosts: TestHost[] = [];
+  let database: TestDatabase;
+  afterAll(async () => {
+    for (const h of hosts) await h.stop();
+    await database?.drop();
+  });
+
+  it('keeps each plugin\'s bot user, the bot\'s conversations and its storage', async () => {
+    database = await createTestDatabase();
+    const config = { plugins: { enabled: [enable(probeManifest('keeper', { permissions: { commands: {}, storage: {} } }))] } };
+    const first = await startTestHost({ config, database });
+    hosts.push(first);
+    const user = await first.createUser();
+    const room = await roomWith(first, user, ['keeper']);
+    const bot = await botOf(first, 'keeper');
+    expect(valueOf(await prober(first, user, room.id)('storage.set', 'kept', 42))).toEqual({ version: 1 });
+    await first.stopHostOnly();
+
+    const second = await startTestHost({ config, database });
+    hosts.push(second);
+    expect(await pluginStatus(second, 'keeper')).toMatchObject({ status: 'running', botUserId: bot });
+    expect(valueOf(await prober(second, user, room.id)('storage.get', 'kept'))).toMatchObject({ value: 42, version: 1 });
+  });
+
+  it('never turns a person into a plugin\'s bot: a taken handle fails the plugin', async () => {
+    const db = await createTestDatabase();
+    const before = await startTestHost({ database: db });
+    hosts.push(before);
+    const person = await before.createUser({ handle: 'squatter' });
+    await before.stopHostOnly();
+    const after = await startTestHost({ database: db, config: { plugins: { enabled: [enable(probeManifest('squatter'))] } } });
+    hosts.push(after);
+    expect(await pluginStatus(after, 'squatter')).toMatchObject({ status: 'failed', botUserId: null, error: { code: 'plugin_start_failed' } });
+    expect((await after.http('GET', '/v1/me', { token: person.token })).body).toMatchObject({ id: person.id, kind: 'person' });
+    await after.stopHostOnly();
+    await db.drop();
   });
 });

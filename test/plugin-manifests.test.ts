@@ -23,9 +23,16 @@ function add(name: string, manifest: Record<string, unknown> | string, opts: Par
 add('base', probeManifest('base-ok', { version: '1.2.0', command: 'base' }), { settings: { command: 'base' } });
 add('dependent', probeManifest('dependent-ok', { command: 'dependent', dependencies: { 'base-ok': '^1.0.0' } }), { settings: { command: 'dependent' } });
 
+// Ids at the limits of the schema (3 and 32 characters: the id is also the bot's handle) are valid too.
+const shortestId = 'abc';
+const longestId = `l${'o'.repeat(26)}ngest`;
+add('shortest id', probeManifest(shortestId, { command: 'shortest', permissions: { commands: {}, storage: {} } }), { settings: { command: 'shortest' } });
+add('longest id', probeManifest(longestId, { command: 'longest', permissions: { commands: {}, storage: {} } }), { settings: { command: 'longest' } });
+
 // Invalid manifests.
 add('missing field', probeManifest('no-description', { override: { description: undefined } }));
 add('bad id', probeManifest('Bad_Id!'));
+add('too long id', probeManifest(`${longestId}x`));
 add('bad version', probeManifest('bad-version', { version: '1.0' }));
 add('unknown permission', probeManifest('unknown-permission', { permissions: { commands: {}, 'messages.delete': {} } }));
 add('bad scope', probeManifest('bad-scope', { permissions: { storage: { quotaBytes: 0 } } }));
@@ -37,6 +44,9 @@ add('missing dependency', probeManifest('needs-missing', { dependencies: { 'neve
 add('dependency version', probeManifest('needs-base-2', { dependencies: { 'base-ok': '^2.0.0' } }));
 add('cycle a', probeManifest('cycle-a', { dependencies: { 'cycle-b': '^1.0.0' } }));
 add('cycle b', probeManifest('cycle-b', { dependencies: { 'cycle-a': '^1.0.0' } }));
+add('self cycle', probeManifest('self-cycle', { dependencies: { 'self-cycle': '^1.0.0' } }));
+add('needs invalid', probeManifest('needs-invalid', { dependencies: { 'no-description': '^1.0.0' } }));
+add('needs cycle', probeManifest('needs-cycle', { dependencies: { 'cycle-a': '^1.0.0' } }));
 add('bad settings', probeManifest('bad-settings'), { settings: { greeting: 42 } });
 add('throwing start', probeManifest('throws-at-start'), { settings: { failStart: 'the probe refused to start' } });
 add('throws null', probeManifest('throws-null'), { settings: { startMode: 'throw-null' } });
@@ -86,6 +96,19 @@ describe('plugin manifests', () => {
     expect(valueOf(await prober(host, user, room.id, 'dependent')('self')).plugin.id).toBe('dependent-ok');
   });
 
+  it('runs plugins whose ids are as short or as long as the schema allows', async () => {
+    expect(longestId).toHaveLength(32);
+    const user = await host.createUser();
+    for (const [name, id, command] of [['shortest id', shortestId, 'shortest'], ['longest id', longestId, 'longest']] as const) {
+      const s = statusOf(name);
+      expect(s, JSON.stringify(s)).toMatchObject({ id, status: 'running', error: null });
+      const room = await roomWith(host, user, [id]);
+      const call = prober(host, user, room.id, command);
+      expect(valueOf(await call('storage.set', 'k', 'v'))).toEqual({ version: 1 });
+      expect(valueOf(await call('storage.get', 'k'))).toMatchObject({ value: 'v' });
+    }
+  });
+
   it('names a missing required field', () => {
     const error = failure('missing field', 'manifest_invalid');
     expect(error.details!.some((d) => d.message.includes('description'))).toBe(true);
@@ -93,6 +116,7 @@ describe('plugin manifests', () => {
 
   it('points at a malformed id, version, unknown permission, bad scope and bad contribution', () => {
     expect(paths(failure('bad id', 'manifest_invalid'))).toContain('/id');
+    expect(paths(failure('too long id', 'manifest_invalid'))).toContain('/id');
     expect(paths(failure('bad version', 'manifest_invalid'))).toContain('/version');
     // The pointer may name the unknown property itself.
     expect(paths(failure('unknown permission', 'manifest_invalid'))).toEqual(expect.arrayContaining([expect.stringMatching(/^\/permissions(\/messages\.delete)?$/)]));
@@ -126,6 +150,19 @@ describe('plugin manifests', () => {
     for (const name of ['cycle a', 'cycle b']) {
       expect(failure(name, 'plugin_dependency_cycle').message).toMatch(/cycle-a -> cycle-b -> cycle-a|cycle-b -> cycle-a -> cycle-b/);
     }
+  });
+
+  it('refuses a plugin that depends on itself', () => {
+    // Either as an inconsistent manifest or as a cycle of one; either way it says where.
+    const s = statusOf('self cycle');
+    expect(s.status).toBe('failed');
+    if (s.error?.code === 'plugin_dependency_cycle') expect(s.error.message).toContain('self-cycle -> self-cycle');
+    else expect(paths(failure('self cycle', 'manifest_invalid'))).toContain('/dependencies/self-cycle');
+  });
+
+  it('does not start a plugin whose dependency is invalid or in a cycle', () => {
+    expect(failure('needs invalid', 'plugin_dependency_missing').message).toContain('no-description');
+    expect(statusOf('needs cycle').status).toBe('failed');
   });
 
   it('refuses operator settings that break the settings schema, pointing at the setting', () => {

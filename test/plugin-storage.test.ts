@@ -111,6 +111,30 @@ describe('plugin storage', () => {
     expect(all.hasMore).toBe(false);
   });
 
+  it('lists by any prefix, including characters outside ASCII', async () => {
+    for (const key of ['été:1', 'été:2', 'ete:3', '😀:1', '😀:2', '😁:1']) await store('storage.set', key, 0);
+    expect(valueOf(await store('storage.list', 'été:')).entries.map((e: any) => e.key)).toEqual(['été:1', 'été:2']);
+    expect(valueOf(await store('storage.list', '😀')).entries.map((e: any) => e.key)).toEqual(['😀:1', '😀:2']);
+    expect(valueOf(await store('storage.list', '😀:', { after: '😀:1' })).entries.map((e: any) => e.key)).toEqual(['😀:2']);
+  });
+
+  it('orders keys by bytes, so upper case comes before lower case', async () => {
+    for (const key of ['case:a', 'case:B', 'case:Z', 'case:_']) await store('storage.set', key, 0);
+    expect(valueOf(await store('storage.list', 'case:')).entries.map((e: any) => e.key)).toEqual(['case:B', 'case:Z', 'case:_', 'case:a']);
+  });
+
+  it('a set without ttlSeconds removes an earlier expiry', async () => {
+    await store('storage.set', 'ttl:reset', 'soon gone', { ttlSeconds: 1 });
+    await store('storage.set', 'ttl:reset', 'here to stay');
+    expect(valueOf(await store('storage.get', 'ttl:reset'))).toMatchObject({ value: 'here to stay', expiresAt: null });
+  });
+
+  it('refuses bad keys, values and limits with invalid_request', async () => {
+    for (const args of [['storage.set', '', 1], ['storage.set', 'k'.repeat(513), 1], ['storage.get', ''], ['storage.list', 'p', { limit: 0 }], ['storage.list', 'p', { limit: 1001 }], ['storage.set', 'k', 1, { ttlSeconds: 0 }]] as const) {
+      expect(await store(...(args as unknown as [string, ...unknown[]])), JSON.stringify(args).slice(0, 60)).toMatchObject({ ok: false, code: 'invalid_request' });
+    }
+  });
+
   it('keeps plugins apart: the same key in two plugins is two values', async () => {
     await store('storage.set', 'shared', 'from store');
     expect(valueOf(await twin('storage.get', 'shared'))).toBeNull();

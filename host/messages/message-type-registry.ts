@@ -5,8 +5,10 @@ import type { MessageContent } from '../../sdk/protocol/message.js';
 /** A structured message type: its body must match `schema` (JSON Schema, draft-07). */
 export interface MessageTypeDefinition {
   readonly schema: object;
-  /** When set, only this user (a plugin's bot) may send the type, so no one can forge it. */
-  readonly ownerId?: string;
+  /** Who may send the type (anyone when absent): a plugin's types only its bot, so no one can forge them. */
+  readonly mayPost?: (senderId: string | undefined) => boolean;
+  /** Checks the schema cannot express (unique ids, say); throws invalid_message_body. */
+  readonly check?: (body: any) => void;
 }
 
 export const STRUCTURED_TYPE_PATTERN = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/;
@@ -18,7 +20,7 @@ export const STRUCTURED_TYPE_PATTERN = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/;
 export class MessageTypeRegistry {
   private readonly ajv = new Ajv({ allErrors: true, strict: false });
   private readonly validators = new Map<string, ValidateFunction>();
-  private readonly owners = new Map<string, string>();
+  private readonly definitions = new Map<string, MessageTypeDefinition>();
 
   constructor(private readonly maxBodyBytes: number, definitions: Record<string, MessageTypeDefinition> = {}) {
     for (const [type, def] of Object.entries(definitions)) this.register(type, def);
@@ -30,13 +32,13 @@ export class MessageTypeRegistry {
     }
     if (this.validators.has(type)) throw new Error(`Message type "${type}" is already registered`);
     this.validators.set(type, this.ajv.compile(definition.schema));
-    if (definition.ownerId) this.owners.set(type, definition.ownerId);
+    this.definitions.set(type, definition);
   }
 
   /** Removes a type (its plugin was disabled); messages already stored keep it. */
   unregister(type: string): void {
     this.validators.delete(type);
-    this.owners.delete(type);
+    this.definitions.delete(type);
   }
 
   has(type: string): boolean {
@@ -47,8 +49,8 @@ export class MessageTypeRegistry {
   assertSendable(content: MessageContent, senderId?: string): void {
     if (content.type === 'text') return;
     const validate = this.validators.get(content.type);
-    const owner = this.owners.get(content.type);
-    if (validate && owner !== undefined && owner !== senderId) {
+    const definition = this.definitions.get(content.type);
+    if (validate && definition?.mayPost && !definition.mayPost(senderId)) {
       throw new SwitchboardError('forbidden', `Only the plugin that owns "${content.type}" may send it.`, {
         details: [{ path: '/content/type', message: 'belongs to a plugin' }],
       });
@@ -67,5 +69,6 @@ export class MessageTypeRegistry {
         details: (validate.errors ?? []).map((e) => ({ path: `/content/body${e.instancePath}`, message: e.message ?? 'is invalid' })),
       });
     }
+    definition?.check?.(body);
   }
 }

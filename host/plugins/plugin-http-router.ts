@@ -1,10 +1,240 @@
+import type { IncomingMessage } from 'node:http';
 import type Koa from 'koa';
-import { injectable } from 'tsyringe';
+import { inject, injectable } from 'tsyringe';
+import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import type { RouteContribution } from '../../sdk/plugin/manifest.js';
+import type { PluginHttpRequest, PluginHttpResponse } from '../../sdk/plugin/plugin-context.js';
+import type { PublicUser } from '../../sdk/protocol/message.js';
+import { bearerFrom } from '../auth/bearer.js';
+import { TokenService } from '../auth/token-service.js';
+import { UserService } from '../auth/user-service.js';
+import type { HostConfig } from '../config/host-config.js';
+import { Tokens } from '../container-tokens.js';
+import type { Database } from '../db/open-database.js';
+import { PluginLogs } from './plugin-logs.js';
+import type { PluginRecord } from './plugin-record.js';
+import { PluginRegistry } from './plugin-registry.js';
+import { SIGNATURE_HEADER, ensureWebhookSecret, verifyWebhook } from './webhook-signature.js';
+import { withTimeout } from './with-timeout.js';
 
-// STUB: serves /plugins/<id>/... routes; being implemented.
+const PREFIX = '/plugins/';
+const ROUTE_TIMEOUT_MS = 10_000;
+/** Framing and hop-by-hop headers belong to the host; the body is always JSON. */
+const HOST_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'proxy-connection', 'content-type']);
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+type RouteHandler = (request: PluginHttpRequest) => PluginHttpResponse | Promise<PluginHttpResponse>;
+interface Match { record: PluginRecord; route: RouteContribution; handler: RouteHandler; path: string; params: Record<string, string> }
+
+/**
+ * Serves /plugins/<id><path> for the routes a running plugin contributed and registered. Auth is
+ * checked before the plugin sees anything; the raw body is read here (with the host's size
+ * limit) because signatures cover its exact bytes. Other paths pass through untouched.
+ */
 @injectable()
 export class PluginHttpRouter {
+  constructor(
+    @inject(PluginRegistry) private readonly registry: PluginRegistry,
+    @inject(TokenService) private readonly tokens: TokenService,
+    @inject(UserService) private readonly users: UserService,
+    @inject(PluginLogs) private readonly logs: PluginLogs,
+    @inject(Tokens.Database) private readonly db: Database,
+    @inject(Tokens.Config) private readonly config: HostConfig,
+  ) {}
+
   middleware(): Koa.Middleware {
-    return async (_ctx, next) => next();
+    return async (ctx, next) => {
+      if (!ctx.path.startsWith(PREFIX)) return next();
+      await this.serve(ctx);
+    };
   }
+
+  private async serve(ctx: Koa.Context): Promise<void> {
+    const match = this.match(ctx.method, ctx.path);
+    if (!match) throw new SwitchboardError('route_not_found', `No plugin route ${ctx.method} ${ctx.path}.`);
+    const { record, route } = match;
+
+    let user: PublicUser | null = null;
+    if (route.auth === 'user') user = await this.authenticate(ctx);
+    const raw = await readRawBody(ctx.req, this.config.http.bodyLimitBytes);
+    if (route.auth === 'signature') {
+      const secret = await ensureWebhookSecret(this.db.knex, record.id);
+      verifyWebhook(ctx.get(SIGNATURE_HEADER) || undefined, secret, raw);
+    }
+    const rawBody = raw.toString('utf8');
+    const request: PluginHttpRequest = structuredClone({
+      method: ctx.method,
+      path: match.path,
+      params: match.params,
+      query: firstValues(ctx.query),
+      headers: forwardedHeaders(ctx.req, route.auth),
+      body: parseBody(ctx.get('content-type'), rawBody),
+      rawBody,
+      user,
+    });
+
+    const what = `${route.method} ${route.path} handler`;
+    let result: unknown;
+    try {
+      result = await withTimeout(Promise.resolve().then(() => match.handler(request)), ROUTE_TIMEOUT_MS);
+    } catch (err) {
+      this.logs.recordFailure(record.id, `${what} failed`, err);
+      if (err instanceof SwitchboardError && err.code === 'plugin_timeout') {
+        throw new SwitchboardError('plugin_timeout', `The plugin ${record.id} did not answer ${route.method} ${route.path} within ${ROUTE_TIMEOUT_MS / 1000} s.`);
+      }
+      throw new SwitchboardError('plugin_failed', `The plugin ${record.id} failed while handling ${route.method} ${route.path}.`);
+    }
+    let response: Prepared;
+    try {
+      response = prepareResponse(result);
+    } catch (err) {
+      this.logs.recordFailure(record.id, `${what} returned an invalid response`, err);
+      throw new SwitchboardError('plugin_failed', `The plugin ${record.id} returned an invalid response to ${route.method} ${route.path}.`);
+    }
+    if (response.dropped.length > 0) {
+      this.logs.loggerFor(record.id).warn('response headers ignored: the host sets them', { route: `${route.method} ${route.path}`, headers: response.dropped });
+    }
+    for (const [name, value] of Object.entries(response.headers)) ctx.set(name, value);
+    if (response.json === undefined) {
+      ctx.body = null;
+      ctx.status = response.status;
+    } else {
+      ctx.status = response.status;
+      ctx.type = 'application/json';
+      ctx.body = response.json;
+    }
+  }
+
+  /** The running plugin, its contributed route and registered handler for method and path. */
+  private match(method: string, fullPath: string): Match | null {
+    const rest = fullPath.slice(PREFIX.length);
+    const slash = rest.indexOf('/');
+    const pluginId = slash === -1 ? rest : rest.slice(0, slash);
+    const path = slash === -1 ? '/' : rest.slice(slash);
+    const record = this.registry.get(pluginId);
+    if (!record || record.status !== 'running' || !record.manifest) return null;
+    const segments = path.split('/').slice(1);
+    let best: Match | null = null;
+    let bestShape = '';
+    for (const route of record.manifest.contributes?.routes ?? []) {
+      if (route.method !== method) continue;
+      const handler = record.handlers.routes.get(`${route.method} ${route.path}`);
+      if (!handler) continue;
+      const params = matchPath(route.path, segments);
+      if (!params) continue;
+      // Literal segments beat parameters: "/items/new" wins over "/items/:id".
+      const shape = route.path.split('/').slice(1).map((s) => (s.startsWith(':') ? '1' : '0')).join('');
+      if (!best || shape < bestShape) { best = { record, route, handler, path, params }; bestShape = shape; }
+    }
+    return best;
+  }
+
+  private async authenticate(ctx: Koa.Context): Promise<PublicUser> {
+    const principal = await this.tokens.authenticate(bearerFrom(ctx.get('authorization') || undefined));
+    try {
+      return await this.users.byId(principal.userId);
+    } catch {
+      throw new SwitchboardError('unauthenticated');
+    }
+  }
+}
+
+/** Params by name when `segments` fit the pattern ("/items/:itemId"), else null. */
+function matchPath(pattern: string, segments: string[]): Record<string, string> | null {
+  const parts = pattern === '/' ? [''] : pattern.split('/').slice(1);
+  if (parts.length !== segments.length) return null;
+  const params: [string, string][] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const segment = segments[i]!;
+    if (part.startsWith(':')) {
+      if (segment === '') return null;
+      let value: string;
+      try { value = decodeURIComponent(segment); } catch { return null; }
+      params.push([part.slice(1), value]);
+    } else if (part !== segment) {
+      return null;
+    }
+  }
+  return Object.fromEntries(params);
+}
+
+/** The body's bytes, at most `limit` of them (else payload_too_large). */
+function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (encoding !== 'identity') return Promise.reject(new SwitchboardError('invalid_request', `Content-Encoding ${encoding} is not supported.`));
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      req.off('data', onData); req.off('end', onEnd); req.off('error', onError); req.off('aborted', onAborted);
+    };
+    const fail = (err: unknown) => { cleanup(); reject(err); };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) { req.pause(); fail(tooLarge(limit)); return; }
+      chunks.push(chunk);
+    };
+    const onEnd = () => { cleanup(); resolve(Buffer.concat(chunks, size)); };
+    const onError = (err: Error) => fail(err);
+    const onAborted = () => fail(new SwitchboardError('invalid_request', 'The request was aborted.'));
+    req.on('data', onData); req.on('end', onEnd); req.on('error', onError); req.on('aborted', onAborted);
+  });
+}
+
+const tooLarge = (limit: number) => new SwitchboardError('payload_too_large', `The body exceeds the limit of ${limit} bytes.`);
+
+/** Parsed JSON when the content type is JSON; null when empty or not JSON. */
+function parseBody(contentType: string, rawBody: string): unknown {
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  if (!/^application\/([a-z0-9.!#$&^_-]+\+)?json$/.test(type) || rawBody.trim() === '') return null;
+  try {
+    return JSON.parse(rawBody) as unknown;
+  } catch {
+    throw new SwitchboardError('invalid_json', 'The body is not valid JSON.');
+  }
+}
+
+function firstValues(query: Record<string, string | string[] | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(query).flatMap(([k, v]) => {
+    const first = Array.isArray(v) ? v[0] : v;
+    return first === undefined ? [] : [[k, first]];
+  }));
+}
+
+/** Lower-case names; a Switchboard bearer token is never passed on to a plugin. */
+function forwardedHeaders(req: IncomingMessage, auth: RouteContribution['auth']): Record<string, string> {
+  return Object.fromEntries(Object.entries(req.headers).flatMap(([name, value]) => {
+    if (value === undefined) return [];
+    const text = Array.isArray(value) ? value.join(', ') : value;
+    if (name === 'authorization' && (auth === 'user' || bearerFrom(text)?.startsWith('sb_'))) return [];
+    return [[name.toLowerCase(), text]];
+  }));
+}
+
+interface Prepared { status: number; headers: Record<string, string>; json: string | undefined; dropped: string[] }
+
+/** Checks what a handler returned; throws (and so answers 502) when it is not a valid response. */
+function prepareResponse(result: unknown): Prepared {
+  const response = (result ?? {}) as PluginHttpResponse;
+  if (typeof response !== 'object' || Array.isArray(response)) throw new TypeError('a route handler must return { status?, headers?, body? }');
+  const json = response.body === undefined ? undefined : JSON.stringify(response.body);
+  if (response.body !== undefined && json === undefined) throw new TypeError('the response body cannot be sent as JSON');
+  const status = response.status ?? (json === undefined ? 204 : 200);
+  if (!Number.isInteger(status) || status < 200 || status > 599) throw new TypeError(`status must be an integer from 200 to 599, got ${String(status)}`);
+  const headers: Record<string, string> = {};
+  const dropped: string[] = [];
+  if (response.headers !== undefined) {
+    if (response.headers === null || typeof response.headers !== 'object' || Array.isArray(response.headers)) throw new TypeError('headers must be an object of strings');
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (!HEADER_NAME.test(name)) throw new TypeError(`invalid header name ${JSON.stringify(name)}`);
+      if (typeof value !== 'string' || !HEADER_VALUE.test(value)) throw new TypeError(`header ${name} must be a string without control characters`);
+      if (HOST_HEADERS.has(name.toLowerCase())) dropped.push(name.toLowerCase());
+      else headers[name.toLowerCase()] = value;
+    }
+  }
+  return { status, headers, json, dropped };
 }

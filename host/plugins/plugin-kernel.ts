@@ -139,7 +139,8 @@ export class PluginKernel {
       const { context } = await this.installer.install(record, definition);
       for (const t of manifest.contributes?.messageTypes ?? []) {
         if (this.types.has(t.type)) throw new SwitchboardError('plugin_start_failed', `The message type "${t.type}" is already registered by another plugin.`);
-        this.types.register(t.type, { schema: t.schema, ownerId: record.botUserId! });
+        const botId = record.botUserId!;
+        this.types.register(t.type, { schema: t.schema, mayPost: (sender) => sender === botId });
         record.registeredTypes.push(t.type);
       }
       if (definition.start) await withTimeout(Promise.resolve().then(() => definition.start!(context)), START_TIMEOUT_MS);

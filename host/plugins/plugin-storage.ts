@@ -77,7 +77,8 @@ export class PluginStorage {
     // Byte order on both databases; substr avoids LIKE's wildcards and SQLite's case folding.
     const keyExpr = this.db.kind === 'postgres' ? 'key collate "C"' : 'key';
     const q = knex<KvRow>('plugin_kv').where({ plugin_id: pluginId })
-      .andWhereRaw('substr(key, 1, ?) = ?', [prefix.length, prefix])
+      // Both databases count characters (code points), as the spread does; .length counts UTF-16 units.
+      .andWhereRaw('substr(key, 1, ?) = ?', [[...prefix].length, prefix])
       .andWhere((w) => w.whereNull('expires_at').orWhere('expires_at', '>', Date.now()))
       .orderByRaw(keyExpr).limit(limit + 1);
     if (opts.after !== undefined) q.andWhereRaw(`${keyExpr} > ?`, [opts.after]);

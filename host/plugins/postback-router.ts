@@ -1,5 +1,102 @@
-import { injectable } from 'tsyringe';
+import { inject, injectable } from 'tsyringe';
+import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import type { CommandReply } from '../../sdk/plugin/plugin-context.js';
+import { Tokens } from '../container-tokens.js';
+import type { Database } from '../db/open-database.js';
+import { requireMembership } from '../conversations/membership.js';
+import type { MessageRow } from '../messages/message-row.js';
+import type { MessageTypeRegistry } from '../messages/message-type-registry.js';
+import { PluginLogs } from './plugin-logs.js';
+import { PluginRegistry } from './plugin-registry.js';
+import { withTimeout } from './with-timeout.js';
 
-// STUB: routes taps on interactive messages to their plugin; being implemented.
+/** The host's structured type for messages with buttons and quick replies. */
+export const INTERACTIVE_CARD_TYPE = 'interactive.card';
+
+const POSTBACK_TIMEOUT_MS = 5_000;
+
+const id = { type: 'string', minLength: 1, maxLength: 64 };
+const label = { type: 'string', minLength: 1, maxLength: 80 };
+
+export const INTERACTIVE_CARD_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['text'],
+  properties: {
+    text: { type: 'string', minLength: 1, maxLength: 4000 },
+    buttons: {
+      type: 'array', maxItems: 10,
+      items: {
+        type: 'object', additionalProperties: false, required: ['id', 'label'],
+        properties: { id, label, style: { enum: ['primary', 'secondary', 'danger'] } },
+      },
+    },
+    quickReplies: {
+      type: 'array', maxItems: 13,
+      items: { type: 'object', additionalProperties: false, required: ['id', 'label'], properties: { id, label } },
+    },
+  },
+} as const;
+
+interface CardBody { text: string; buttons?: { id: string }[]; quickReplies?: { id: string }[] }
+
+export interface PostbackResult { plugin: string; reply: CommandReply | null }
+
+/**
+ * Interactive messages: registers "interactive.card" at host start, lets only the bots of running
+ * plugins granted `interactive` send or edit it, and routes a member's tap on one of its buttons
+ * or quick replies to the plugin whose bot sent the card. The reply goes only to the tapper.
+ */
 @injectable()
-export class PostbackRouter {}
+export class PostbackRouter {
+  constructor(
+    @inject(Tokens.Database) private readonly db: Database,
+    @inject(Tokens.MessageTypes) types: MessageTypeRegistry,
+    @inject(PluginRegistry) private readonly registry: PluginRegistry,
+    @inject(PluginLogs) private readonly logs: PluginLogs,
+  ) {
+    // Many legitimate senders (one bot per plugin granted `interactive`), and no one else.
+    types.register(INTERACTIVE_CARD_TYPE, {
+      schema: INTERACTIVE_CARD_SCHEMA,
+      mayPost: (senderId) => this.registry.running().some((r) => r.botUserId === senderId && r.granted.has('interactive')),
+      check: assertUniqueButtonIds,
+    });
+  }
+
+  async tap(userId: string, conversationId: string, messageId: string, buttonId: string): Promise<PostbackResult> {
+    await requireMembership(this.db.knex, conversationId, userId);
+    const row = (await this.db.knex<MessageRow>('messages').where({ id: messageId, conversation_id: conversationId }).first()) as MessageRow | undefined;
+    if (!row || row.content_type !== INTERACTIVE_CARD_TYPE) {
+      throw new SwitchboardError('message_not_found', 'No interactive message with this id in this conversation.');
+    }
+    if (row.deleted_at !== null || row.content === null) throw new SwitchboardError('message_deleted', 'The interactive message was deleted; its buttons no longer answer.');
+    const body = JSON.parse(row.content) as CardBody;
+    const ids = [...(body.buttons ?? []), ...(body.quickReplies ?? [])].map((b) => b.id);
+    if (!ids.includes(buttonId)) {
+      throw new SwitchboardError('invalid_request', `The message has no button or quick reply "${buttonId}".`, { details: [{ path: '/buttonId', message: 'is not on this message' }] });
+    }
+    const plugin = this.registry.running().find((r) => r.botUserId === row.sender_id);
+    const handler = plugin?.handlers.postback;
+    if (!plugin || !handler) throw new SwitchboardError('unavailable', 'The plugin that sent this message is not running or does not answer taps.');
+    try {
+      const postback = Object.freeze({ conversationId, messageId, buttonId, userId });
+      const reply = await withTimeout(Promise.resolve().then(() => handler(postback)), POSTBACK_TIMEOUT_MS);
+      return { plugin: plugin.id, reply: reply && typeof reply.text === 'string' ? { text: reply.text.slice(0, 8000) } : null };
+    } catch (err) {
+      this.logs.recordFailure(plugin.id, `postback handler failed (button ${buttonId})`, err);
+      if (err instanceof SwitchboardError && err.code === 'plugin_timeout') throw err;
+      throw new SwitchboardError('plugin_failed', `The plugin ${plugin.id} failed while handling the tap.`);
+    }
+  }
+}
+
+/** Button and quick reply ids name what was tapped, so they must be unique within a card. */
+function assertUniqueButtonIds(body: CardBody): void {
+  const ids = [...(body.buttons ?? []), ...(body.quickReplies ?? [])].map((b) => b.id);
+  const duplicate = ids.find((x, i) => ids.indexOf(x) !== i);
+  if (duplicate !== undefined) {
+    throw new SwitchboardError('invalid_message_body', `Button and quick reply ids must be unique; "${duplicate}" is used twice.`, {
+      details: [{ path: '/content/body', message: 'has duplicate button ids' }],
+    });
+  }
+}

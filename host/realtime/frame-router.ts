@@ -12,6 +12,7 @@ import type { Connection } from './connection.js';
 import { frameSchemas } from './frame-schemas.js';
 import { Presence } from './presence.js';
 import { CommandRouter } from '../plugins/command-router.js';
+import { PostbackRouter } from '../plugins/postback-router.js';
 
 type Handler = (conn: Connection, frame: any) => unknown;
 
@@ -31,6 +32,7 @@ export class FrameRouter {
     @inject(ChangeStream) stream: ChangeStream,
     @inject(Presence) presence: Presence,
     @inject(CommandRouter) commands: CommandRouter,
+    @inject(PostbackRouter) postbacks: PostbackRouter,
   ) {
     this.validators = new Map(Object.entries(frameSchemas(config)).map(([type, schema]) => [type, compileValidator<ClientFrame>(schema)]));
     this.handlers = {
@@ -47,6 +49,7 @@ export class FrameRouter {
       'presence.unsubscribe': (c, f) => { presence.unsubscribe(c, f.userIds); return {}; },
       ping: (c, f) => { c.send({ type: 'pong', replyTo: f.id ?? null }); },
       command: (c, f) => commands.invoke(c.userId, f.conversationId, f.text),
+      postback: (c, f) => postbacks.tap(c.userId, f.conversationId, f.messageId, f.buttonId),
     };
   }
 

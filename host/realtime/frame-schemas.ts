@@ -39,5 +39,8 @@ export function frameSchemas(config: HostConfig): Record<string, object> {
     command: object(['type', 'id', 'conversationId', 'text'], {
       type: type('command'), id: idSchema, conversationId: idSchema, text: { type: 'string', minLength: 2, maxLength: 4000 },
     }),
+    postback: object(['type', 'id', 'conversationId', 'messageId', 'buttonId'], {
+      type: type('postback'), id: idSchema, conversationId: idSchema, messageId: idSchema, buttonId: { type: 'string', minLength: 1, maxLength: 64 },
+    }),
   };
 }

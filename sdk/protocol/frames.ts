@@ -22,10 +22,13 @@ export interface PresenceUnsubscribeFrame { type: 'presence.unsubscribe'; id: st
 export interface PingFrame { type: 'ping'; id?: string }
 /** A slash command, e.g. "/poll Lunch?"; answered by the plugin that declared it. */
 export interface CommandFrame { type: 'command'; id: string; conversationId: string; text: string }
+/** A tap on a button or quick reply of an "interactive.card" message; answered by the plugin that sent it. */
+export interface PostbackFrame { type: 'postback'; id: string; conversationId: string; messageId: string; buttonId: string }
 
 export type ClientFrame =
   | AuthFrame | SendFrame | EditFrame | DeleteFrame | ReactFrame | ReadFrame | TypingFrame
-  | HistoryFrame | ResumeFrame | PresenceSubscribeFrame | PresenceUnsubscribeFrame | PingFrame | CommandFrame;
+  | HistoryFrame | ResumeFrame | PresenceSubscribeFrame | PresenceUnsubscribeFrame | PingFrame | CommandFrame
+  | PostbackFrame;
 
 // ---- server → client ------------------------------------------------------
 

@@ -224,13 +224,18 @@ export function readRecords(path: string): any[] {
   return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 }
 
-/** Polls a record file until `predicate` matches a record (10 s at most). */
-export async function waitForRecord(path: string, predicate: (r: any) => boolean, timeoutMs = 10_000): Promise<any> {
+/** Polls a record file until `count` records match `predicate` (10 s at most); resolves with them. */
+export async function waitForRecords(path: string, predicate: (r: any) => boolean, count: number, timeoutMs = 10_000): Promise<any[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const found = readRecords(path).find(predicate);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no matching record in ${path} after ${timeoutMs} ms:\n${readFileSync(path, 'utf8')}`);
+    const found = readRecords(path).filter(predicate);
+    if (found.length >= count) return found;
+    if (Date.now() > deadline) throw new Error(`${found.length} of ${count} matching records in ${path} after ${timeoutMs} ms:\n${readFileSync(path, 'utf8')}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** Polls a record file until `predicate` matches a record (10 s at most); resolves with the first. */
+export async function waitForRecord(path: string, predicate: (r: any) => boolean, timeoutMs = 10_000): Promise<any> {
+  return (await waitForRecords(path, predicate, 1, timeoutMs))[0];
 }

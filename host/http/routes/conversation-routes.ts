@@ -94,6 +94,15 @@ export function conversationRoutes(deps: RouteDeps): Router {
     ctx.body = await deps.commands.invoke(me.userId, idParam(ctx.params.id), body(ctx, commandBody).text);
   });
 
+  const postbackBody = compileValidator<{ messageId: string; buttonId: string }>(object(['messageId', 'buttonId'], {
+    messageId: idSchema, buttonId: { type: 'string', minLength: 1, maxLength: 64 },
+  }));
+  router.post('/:id/postbacks', async (ctx) => {
+    const me = await requireUser(ctx, deps.tokens);
+    const input = body(ctx, postbackBody);
+    ctx.body = await deps.postbacks.tap(me.userId, idParam(ctx.params.id), input.messageId, input.buttonId);
+  });
+
   router.post('/:id/messages', async (ctx) => {
     const me = await requireUser(ctx, deps.tokens);
     const input = body(ctx, sendBody);

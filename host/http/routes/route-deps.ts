@@ -5,6 +5,7 @@ import type { ConversationService } from '../../conversations/conversation-servi
 import type { MessageService } from '../../messages/message-service.js';
 import type { AuditLog } from '../../plugins/audit-log.js';
 import type { CommandRouter } from '../../plugins/command-router.js';
+import type { PostbackRouter } from '../../plugins/postback-router.js';
 import type { PluginKernel } from '../../plugins/plugin-kernel.js';
 import type { PluginLogs } from '../../plugins/plugin-logs.js';
 import type { PluginRegistry } from '../../plugins/plugin-registry.js';
@@ -19,6 +20,7 @@ export interface RouteDeps {
   conversations: ConversationService;
   messages: MessageService;
   commands: CommandRouter;
+  postbacks: PostbackRouter;
   pluginRoutes: PluginHttpRouter;
   plugins: { kernel: PluginKernel; registry: PluginRegistry; logs: PluginLogs; audit: AuditLog };
   isReady(): Promise<boolean>;

@@ -2,14 +2,28 @@ import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import type { HttpCapability } from '../../../sdk/plugin/plugin-context.js';
 import type { PluginRecord } from '../plugin-record.js';
 import type { PluginServices } from '../plugin-services.js';
+import { ensureWebhookSecret } from '../webhook-signature.js';
 import type { CapabilityGuard } from './capability-guard.js';
 
-// STUB: being implemented. Every method refuses with "unavailable" until then.
+/**
+ * HTTP routes under /plugins/<id>/, for the routes the manifest contributes (PluginHttpRouter
+ * serves them and enforces their auth), and the plugin's webhook secret for "signature" routes.
+ */
 export function httpCapability(guard: CapabilityGuard, record: PluginRecord, services: PluginServices): HttpCapability {
-  void record; void services;
-  const notYet = (): never => {
-    guard.assertRunning();
-    throw new SwitchboardError('unavailable', 'This capability is not available in this version of the host.');
+  return {
+    route(method, path, handler) {
+      guard.need('http.routes');
+      const upper = typeof method === 'string' ? method.toUpperCase() : '';
+      if (!record.manifest?.contributes?.routes?.some((r) => r.method === upper && r.path === path)) {
+        throw new SwitchboardError('invalid_operation',
+          `Declare the route in the manifest: contributes.routes [{ "method": "${upper || String(method)}", "path": "${String(path)}", "auth": "user" | "signature" | "none" }].`);
+      }
+      if (typeof handler !== 'function') throw new SwitchboardError('invalid_request', 'A route handler must be a function.');
+      record.handlers.routes.set(`${upper} ${path}`, handler);
+    },
+    async webhookSecret() {
+      guard.need('http.routes');
+      return ensureWebhookSecret(services.db.knex, record.id);
+    },
   };
-  return new Proxy({} as HttpCapability, { get: () => notYet });
 }

@@ -1,15 +1,43 @@
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import type { SchedulerCapability } from '../../../sdk/plugin/plugin-context.js';
 import type { PluginRecord } from '../plugin-record.js';
+import { checkName } from '../plugin-scheduler.js';
 import type { PluginServices } from '../plugin-services.js';
 import type { CapabilityGuard } from './capability-guard.js';
 
-// STUB: being implemented. Every method refuses with "unavailable" until then.
+/**
+ * Durable jobs, each call checked against the `scheduler` permission. Jobs are the plugin's
+ * own: it lists and cancels only those. Scheduling and cancelling are audited when they change
+ * something (a schedule() whose key already exists returns that job and changes nothing).
+ */
 export function schedulerCapability(guard: CapabilityGuard, record: PluginRecord, services: PluginServices): SchedulerCapability {
-  void record; void services;
-  const notYet = (): never => {
-    guard.assertRunning();
-    throw new SwitchboardError('unavailable', 'This capability is not available in this version of the host.');
+  const id = guard.pluginId;
+  const scheduler = services.scheduler;
+  return {
+    handle(name, handler) {
+      guard.need('scheduler');
+      checkName(name);
+      if (typeof handler !== 'function') throw new SwitchboardError('invalid_request', 'A job handler must be a function.');
+      record.handlers.jobs.set(name, handler);
+    },
+    async schedule(name, options = {}) {
+      guard.need('scheduler');
+      const { job, created } = await scheduler.schedule(id, name, options);
+      return created ? guard.audited('scheduler', 'schedule', `${job.id} ${job.name}`, async () => job) : job;
+    },
+    async every(name, intervalMs, options = {}) {
+      guard.need('scheduler');
+      const { job, created } = await scheduler.every(id, name, intervalMs, options);
+      return created ? guard.audited('scheduler', 'every', `${job.id} ${job.name}`, async () => job) : job;
+    },
+    async cancel(jobId) {
+      guard.need('scheduler');
+      const deleted = await scheduler.cancel(id, jobId);
+      return deleted ? guard.audited('scheduler', 'cancel', String(jobId), async () => true) : false;
+    },
+    async list() {
+      guard.need('scheduler');
+      return scheduler.list(id);
+    },
   };
-  return new Proxy({} as SchedulerCapability, { get: () => notYet });
 }

@@ -4,12 +4,28 @@ import type { PluginRecord } from '../plugin-record.js';
 import type { PluginServices } from '../plugin-services.js';
 import type { CapabilityGuard } from './capability-guard.js';
 
-// STUB: being implemented. Every method refuses with "unavailable" until then.
+/**
+ * Services between plugins. Offering one needs no permission, only its declaration in
+ * contributes.services; calling one needs services.call with "<id>.<name>" in scope.services
+ * (after the operator's narrowing). The caller's identity comes from the guard, never from it.
+ */
 export function servicesCapability(guard: CapabilityGuard, record: PluginRecord, services: PluginServices): ServicesCapability {
-  void record; void services;
-  const notYet = (): never => {
-    guard.assertRunning();
-    throw new SwitchboardError('unavailable', 'This capability is not available in this version of the host.');
+  return {
+    provide(name, handler) {
+      guard.assertRunning();
+      if (typeof name !== 'string' || !record.manifest?.contributes?.services?.some((s) => s.name === name)) {
+        throw new SwitchboardError('invalid_operation', `Declare the service in the manifest: contributes.services [{ "name": "${String(name).slice(0, 64)}" }].`);
+      }
+      if (typeof handler !== 'function') throw new SwitchboardError('invalid_request', 'A service handler must be a function.');
+      record.handlers.services.set(name, handler);
+    },
+    async call(service: string, input: unknown): Promise<any> {
+      const scope = guard.need('services.call');
+      const allowed = Array.isArray(scope.services) ? (scope.services as unknown[]) : [];
+      if (typeof service !== 'string' || !allowed.includes(service)) {
+        guard.denied('services.call', `"${String(service).slice(0, 100)}" is not in scope.services`);
+      }
+      return guard.audited('services', 'call', service, () => services.serviceRegistry.call(guard.pluginId, service, input));
+    },
   };
-  return new Proxy({} as ServicesCapability, { get: () => notYet });
 }
