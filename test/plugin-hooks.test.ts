@@ -25,6 +25,7 @@ const hooks: [string, Hook, Contribution][] = [
   // Too late to count: a host that waited for them would store " (too late)".
   ['slow-open', { when: 'slow-open', action: 'slow', delayMs: 3000, text: ' (too late)' }, { failMode: 'open', timeoutMs: 100 }],
   ['nonsense', { when: 'nonsense', action: 'garbage' }, { failMode: 'open' }],
+  ['meddle', { when: 'meddle', action: 'mutate' }, { failMode: 'open' }],
   ['slow-closed', { when: 'slow-closed', action: 'slow', delayMs: 3000 }, { failMode: 'closed', timeoutMs: 100 }],
   // Order: zulu (-5) first, then alpha and bravo (both 10) by id, whatever the config order.
   ['bravo', { when: 'tags', action: 'append', text: ' bravo' }, { failMode: 'open', order: 10 }],
@@ -142,6 +143,11 @@ describe('message hooks', () => {
   it('fail-open: a hook that answers with no valid decision lets the message through unchanged', async () => {
     const { message } = await client.sendText(room.id, 'nonsense shout');
     expect(text(message)).toBe('nonsense shout!!!');
+  });
+
+  it('a hook gets a copy: changing it in place changes nothing', async () => {
+    const { message } = await client.sendText(room.id, 'meddle with me');
+    expect(text(message)).toBe('meddle with me');
   });
 
   it('fail-closed: a hook that throws refuses the message', async () => {

@@ -215,6 +215,8 @@ describe('plugin lifecycle', () => {
     expect(entries.map((e) => e.capability)).toEqual(['conversations', 'conversations', 'conversations', 'conversations', 'storage', 'storage', 'messages', 'messages']);
     for (const e of entries) expect(e).toMatchObject({ pluginId: 'auditor', id: expect.anything(), at: expect.any(String) });
     expect((await auditOf(host, 'auditor', 2)).map((e) => e.action)).toEqual(['removeMember', 'addMembers']);
+    const page = await host.http('GET', `/v1/admin/audit?pluginId=auditor&before=${entries[1]!.id}&limit=2`, { token: 'admin' });
+    expect(page.body.entries.map((e: any) => e.action)).toEqual(['createGroup', 'direct']);
     expect(await auditOf(host, 'ord-b')).toEqual([]);
   });
 

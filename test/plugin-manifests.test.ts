@@ -130,6 +130,12 @@ describe('plugin manifests', () => {
     expect(error.details!.some((d) => d.message.includes('author'))).toBe(true);
   });
 
+  it('lists a plugin whose manifest fails validation under the manifest\'s id, when that id can be read', () => {
+    const readable = ['missing field', 'bad version', 'unknown permission', 'bad scope', 'bad contribution', 'many errors', 'engine mismatch', 'self cycle'];
+    const listedUnder = Object.fromEntries(readable.map((name) => [name, statusOf(name).id]));
+    expect(listedUnder).toEqual(Object.fromEntries(readable.map((name) => [name, cases[name]!.id])));
+  });
+
   it('lists a manifest that is not JSON under its config path', () => {
     const s = statusOf('not json');
     expect(s.id).toBe(cases['not json']!.entry.path);
@@ -172,6 +178,16 @@ describe('plugin manifests', () => {
   it('marks a plugin whose start() throws, or whose entry is missing, as failed to start', () => {
     failure('throwing start', 'plugin_start_failed');
     failure('missing entry', 'plugin_start_failed');
+  });
+
+  it('enabling a failed plugin retries its start, unless its configuration is what failed', async () => {
+    const retried = await host.http('POST', '/v1/admin/plugins/throws-at-start/enable', { token: 'admin' });
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ status: 'failed', error: { code: 'plugin_start_failed' } });
+    const refused = await host.http('POST', '/v1/admin/plugins/bad-settings/enable', { token: 'admin' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('invalid_operation');
+    expect((await listPlugins(host)).find((p) => p.id === 'bad-settings')?.status).toBe('failed');
   });
 
   it('also when start() throws something that is not an Error', () => {

@@ -53,6 +53,10 @@ export class PluginKernel {
           throw new SwitchboardError('manifest_invalid', `Plugin ${manifest.id} is enabled twice; only the first entry is used.`);
         }
         record = { ...record, id: manifest.id, manifest, entryFile };
+        if (manifest.runtime === 'sandbox') {
+          // Untrusted code must never run in-process; until the isolate runtime exists it does not run at all.
+          throw new SwitchboardError('plugin_start_failed', `Plugin ${manifest.id} needs the sandboxed runtime, which this host does not provide yet; it was not loaded.`);
+        }
         record.settings = this.validateSettings(manifest, entry.settings ?? {});
         const grants = computeGrants(manifest, entry.grants ?? {});
         record.granted = grants.granted;

@@ -37,7 +37,7 @@ export const PROBE_SETTINGS_SCHEMA = {
     hook: {
       type: 'object', additionalProperties: false, required: ['action'],
       properties: {
-        when: { type: 'string' }, action: { enum: ['allow', 'append', 'reject', 'throw', 'slow', 'garbage'] },
+        when: { type: 'string' }, action: { enum: ['allow', 'append', 'reject', 'throw', 'slow', 'garbage', 'mutate'] },
         text: { type: 'string' }, delayMs: { type: 'integer' },
       },
     },
