@@ -11,7 +11,7 @@ import { startTestHost, type TestHost, type TestUser } from './support/start-tes
 import { fullHistory } from './support/e2e.js';
 import { online, refusal } from './support/protocol-helpers.js';
 import type { TestClient } from './support/test-client.js';
-import { enable, listPlugins, probeManifest, prober, readRecords, recordFile, roomWith, valueOf, type ProbeSettings } from './support/plugin-helpers.js';
+import { enable, listPlugins, pluginLogs, probeManifest, prober, readRecords, recordFile, roomWith, valueOf, type ProbeSettings } from './support/plugin-helpers.js';
 
 type Hook = NonNullable<ProbeSettings['hook']>;
 type Contribution = { failMode: 'open' | 'closed'; order?: number; timeoutMs?: number };
@@ -130,14 +130,17 @@ describe('message hooks', () => {
   it('skips a plugin\'s own hooks for its bot\'s messages, but runs the others\'', async () => {
     const sent = valueOf(await prober(host, user, room.id, 'alpha')('messages.send', room.id, { type: 'text', text: 'tags from alpha' }));
     expect(text(sent)).toBe('tags from alpha zulu bravo');
-    const rejected = await prober(host, user, room.id, 'gate')('messages.send', room.id, { type: 'text', text: 'gate says forbidden' });
-    expect(rejected.ok).toBe(true);
+    const ownWord = await prober(host, user, room.id, 'gate')('messages.send', room.id, { type: 'text', text: 'gate says forbidden' });
+    expect(ownWord.ok).toBe(true);
+    const othersWord = await prober(host, user, room.id, 'alpha')('messages.send', room.id, { type: 'text', text: 'alpha says forbidden' });
+    expect(othersWord).toMatchObject({ ok: false, code: 'message_rejected', message: 'gate: no forbidden words here' });
   });
 
   it('fail-open: a hook that throws lets the message through unchanged', async () => {
     const { message } = await client.sendText(room.id, 'boom-open shout');
     // The throwing hook is skipped; the others still apply.
     expect(text(message)).toBe('boom-open shout!!!');
+    expect(JSON.stringify(await pluginLogs(host, 'throws-open'))).toContain('the probe hook exploded');
   });
 
   it('fail-open: a hook that answers with no valid decision lets the message through unchanged', async () => {

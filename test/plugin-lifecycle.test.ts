@@ -54,6 +54,7 @@ describe('plugin lifecycle', () => {
   it('a plugin that throws in start() fails, and so does what needs it, but nothing else', async () => {
     expect(await pluginStatus(host, 'crashy')).toMatchObject({ status: 'failed', error: { code: 'plugin_start_failed' } });
     expect((await pluginStatus(host, 'needs-crashy')).status).toBe('failed');
+    expect(JSON.stringify(await pluginLogs(host, 'crashy'))).toContain('crashy will not start');
     for (const id of ['ord-a', 'ord-b', 'ord-c', 'ord-d', 'life', 'fragile', 'auditor']) {
       expect((await pluginStatus(host, id)).status, id).toBe('running');
     }

@@ -6,6 +6,7 @@ import { MemberDirectory } from '../realtime/member-directory.js';
 import { PluginLogs } from './plugin-logs.js';
 import { PluginRegistry } from './plugin-registry.js';
 import type { PluginRecord } from './plugin-record.js';
+import { deepFreeze } from './deep-freeze.js';
 
 /**
  * Hands committed events to plugins whose bot belongs to the conversation. Each handler gets
@@ -47,9 +48,12 @@ export class PluginEventDispatcher {
     const listeners = this.registry.running().filter((r) => (r.handlers.events.get(name)?.size ?? 0) > 0);
     if (listeners.length === 0) return;
     this.directory.withMembers(conversationId, (members) => {
+      // One deep-frozen copy for every handler: none can change what the host or another plugin sees.
+      let shared: unknown = null;
       for (const record of listeners) {
         if (!record.botUserId || !(members.has(record.botUserId) || alsoBots.includes(record.botUserId))) continue;
-        this.invoke(record, name, payload);
+        shared ??= deepFreeze(structuredClone(payload));
+        this.invoke(record, name, shared);
       }
     });
   }
@@ -58,7 +62,7 @@ export class PluginEventDispatcher {
     const generation = record.generation;
     for (const handler of record.handlers.events.get(name) ?? []) {
       void Promise.resolve()
-        .then(() => (record.status === 'running' && record.generation === generation ? handler(structuredClone(payload) as never) : undefined))
+        .then(() => (record.status === 'running' && record.generation === generation ? handler(payload as never) : undefined))
         .catch((err) => this.logs.recordFailure(record.id, `${name} handler threw`, err));
     }
   }

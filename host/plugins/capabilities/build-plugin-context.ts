@@ -11,6 +11,7 @@ import { interactiveCapability } from './interactive-capability.js';
 import { httpCapability } from './http-capability.js';
 import { schedulerCapability } from './scheduler-capability.js';
 import { servicesCapability } from './services-capability.js';
+import { deepFreeze } from '../deep-freeze.js';
 
 /**
  * A fresh capability object for one run of one plugin (VS Code builds one API object per
@@ -44,12 +45,4 @@ export function buildPluginContext(record: PluginRecord, bot: PublicUser, servic
     services: Object.freeze(servicesCapability(guard, record, services)),
   };
   return Object.freeze(context);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }
