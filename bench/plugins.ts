@@ -13,6 +13,7 @@
  * member) at saturation. p99_ms: send→ack with plugins at a fixed 2,000 msg/s.
  * hook_overhead_us: how much later the median send is acknowledged with plugins than without,
  * at that fixed rate, in microseconds. Goal: msgs_per_s ≥ 90% of baseline_msgs_per_s.
+ * BENCH_HOST_CPU_PROF=DIR profiles both hosts and prints their top frames.
  */
 import { fileURLToPath } from 'node:url';
 import { latencyPhase } from './messaging/latency.js';
@@ -21,6 +22,7 @@ import { throughputPhase } from './messaging/throughput.js';
 import { startBenchHost, type BenchHost } from './support/bench-host.js';
 import { openSocket, type BenchSocket } from './support/bench-socket.js';
 import { closeAll } from './support/phase-util.js';
+import { summarizeProfile } from './support/cpu-profile.js';
 import { log, mapLimit, round } from './support/util.js';
 
 const fixtures = fileURLToPath(new URL('./plugin-fixtures/', import.meta.url));
@@ -31,7 +33,9 @@ const WATCHDOG_MS = 175_000;
 interface RunResult { msgsPerS: number; p50: number; p99: number }
 
 async function run(label: string, withPlugins: boolean): Promise<RunResult> {
+  const profileDir = process.env.BENCH_HOST_CPU_PROF ? `${process.env.BENCH_HOST_CPU_PROF}/${label}` : undefined;
   const host = await startBenchHost({
+    ...(profileDir ? { cpuProfDir: profileDir } : {}),
     config: {
       websocket: { framesPerSecond: 100_000, burst: 100_000 },
       plugins: { enabled: withPlugins ? [...LISTENERS, HOOK].map((path) => ({ path })) : [] },
@@ -47,7 +51,9 @@ async function run(label: string, withPlugins: boolean): Promise<RunResult> {
     return { msgsPerS: throughput.msgsPerS, p50: latency.p50, p99: latency.p99 };
   } finally {
     await closeAll(socks);
+    const pid = host.child.pid;
     await host.shutdown();
+    if (profileDir) for (const line of summarizeProfile(profileDir, pid, undefined, 25)) log(`${label} profile: ${line}`);
   }
 }
 

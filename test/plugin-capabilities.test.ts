@@ -224,6 +224,22 @@ describe('plugin capabilities', () => {
       expect(await call('conversations.addMembers', elsewhere.id, [other.id])).toMatchObject({ ok: false, code: 'conversation_not_found' });
     });
 
+    it('people\'s messaging works unchanged in a conversation whose bot listens to every event', async () => {
+      const [ca, co] = await Promise.all([online(host, user), online(host, other)]);
+      await host.http('POST', `/v1/conversations/${room.id}/members`, { token: user.token, body: { userIds: [other.id] } });
+      const { message } = await ca.sendText(room.id, 'listened to');
+      const edited = (await ca.request({ type: 'edit', conversationId: room.id, messageId: message.id, content: { type: 'text', text: 'listened to, edited' } })).message;
+      const reacted = (await co.request({ type: 'react', conversationId: room.id, messageId: message.id, emoji: '👍', op: 'add' })).message;
+      const deleted = (await ca.request({ type: 'delete', conversationId: room.id, messageId: message.id })).message;
+      expect([edited.pts, reacted.pts, deleted.pts]).toEqual([message.pts + 1, message.pts + 2, message.pts + 3]);
+      await co.collect((f) => f.type === 'message.updated' && f.message.id === message.id && f.change === 'deleted', 1);
+      const late = await host.connect(other.token);
+      const resumed = await late.request({ type: 'resume', conversations: [{ conversationId: room.id, pts: message.pts - 1 }] });
+      expect(resumed.conversations[0]).toMatchObject({ status: 'caught_up', pts: deleted.pts });
+      expect(late.frames.filter((f) => f.message?.id === message.id).map((f) => f.message)).toEqual([deleted]);
+      await host.http('DELETE', `/v1/conversations/${room.id}/members/${other.id}`, { token: user.token });
+    });
+
     it('looks up public user profiles', async () => {
       const byId = valueOf(await call('users.get', other.id));
       expect(byId).toEqual({ id: other.id, handle: other.handle, displayName: other.displayName, kind: 'person', createdAt: expect.any(String) });
