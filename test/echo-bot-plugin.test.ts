@@ -61,6 +61,14 @@ describe('the echo-bot reference plugin', () => {
     expect(history.some((m: any) => m.content?.text?.toLowerCase().includes('spoiler'))).toBe(false);
   });
 
+  it('checks edits too, so a banned word cannot be edited in afterwards', async () => {
+    const { message } = await client.sendText(room.id, 'an innocent message');
+    const refused = await refusal(client.request({ type: 'edit', conversationId: room.id, messageId: message.id, content: { type: 'text', text: 'now a spoiler' } }));
+    expect(refused.code).toBe('message_rejected');
+    const history = (await host.http('GET', `/v1/conversations/${room.id}/messages?limit=100`, { token: ada.token })).body.messages;
+    expect(history.find((m: any) => m.id === message.id)).toMatchObject({ content: { type: 'text', text: 'an innocent message' }, editedAt: null });
+  });
+
   it('answers command_not_found for its commands where its bot is absent', async () => {
     const elsewhere = await host.createGroup(ada, [], 'no bot here');
     expect((await refusal(client.request({ type: 'command', conversationId: elsewhere.id, text: '/echo hi' }))).code).toBe('command_not_found');

@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
 import { fullHistory } from './support/e2e.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { online } from './support/protocol-helpers.js';
 import {
   ALL_PERMISSIONS, LIFECYCLE_ENTRY, auditOf, botOf, enable, pluginLogs, pluginStatus, probeManifest, prober, readRecords,
@@ -233,45 +232,5 @@ describe('plugin lifecycle', () => {
     expect(lines[1]).toMatchObject({ level: 'error', message: 'third line' });
     expect(typeof lines[0]!.at).toBe('string');
     expect((await pluginLogs(host, 'ord-b')).map((l) => l.message)).not.toContain('first line');
-  });
-});
-
-describe('a host restart', () => {
-  const hosts: TestHost[] = [];
-  let database: TestDatabase;
-  afterAll(async () => {
-    for (const h of hosts) await h.stop();
-    await database?.drop();
-  });
-
-  it('keeps each plugin\'s bot user, the bot\'s conversations and its storage', async () => {
-    database = await createTestDatabase();
-    const config = { plugins: { enabled: [enable(probeManifest('keeper', { permissions: { commands: {}, storage: {} } }))] } };
-    const first = await startTestHost({ config, database });
-    hosts.push(first);
-    const user = await first.createUser();
-    const room = await roomWith(first, user, ['keeper']);
-    const bot = await botOf(first, 'keeper');
-    expect(valueOf(await prober(first, user, room.id)('storage.set', 'kept', 42))).toEqual({ version: 1 });
-    await first.stopHostOnly();
-
-    const second = await startTestHost({ config, database });
-    hosts.push(second);
-    expect(await pluginStatus(second, 'keeper')).toMatchObject({ status: 'running', botUserId: bot });
-    expect(valueOf(await prober(second, user, room.id)('storage.get', 'kept'))).toMatchObject({ value: 42, version: 1 });
-  });
-
-  it('never turns a person into a plugin\'s bot: a taken handle fails the plugin', async () => {
-    const db = await createTestDatabase();
-    const before = await startTestHost({ database: db });
-    hosts.push(before);
-    const person = await before.createUser({ handle: 'squatter' });
-    await before.stopHostOnly();
-    const after = await startTestHost({ database: db, config: { plugins: { enabled: [enable(probeManifest('squatter'))] } } });
-    hosts.push(after);
-    expect(await pluginStatus(after, 'squatter')).toMatchObject({ status: 'failed', botUserId: null, error: { code: 'plugin_start_failed' } });
-    expect((await after.http('GET', '/v1/me', { token: person.token })).body).toMatchObject({ id: person.id, kind: 'person' });
-    await after.stopHostOnly();
-    await db.drop();
   });
 });

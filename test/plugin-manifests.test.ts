@@ -52,6 +52,8 @@ add('throwing start', probeManifest('throws-at-start'), { settings: { failStart:
 add('throws null', probeManifest('throws-null'), { settings: { startMode: 'throw-null' } });
 add('throws string', probeManifest('throws-string'), { settings: { startMode: 'throw-string' } });
 add('missing entry', probeManifest('missing-entry', { entry: join(PROBE_ENTRY, '..', 'does-not-exist.ts') }));
+add('no default export', probeManifest('no-default', { entry: join(PROBE_ENTRY, '../../no-default/index.ts') }));
+add('throws on import', probeManifest('throws-on-import', { entry: join(PROBE_ENTRY, '../../throws-on-import/index.ts') }));
 
 describe('plugin manifests', () => {
   let host: TestHost;
@@ -178,6 +180,11 @@ describe('plugin manifests', () => {
   it('marks a plugin whose start() throws, or whose entry is missing, as failed to start', () => {
     failure('throwing start', 'plugin_start_failed');
     failure('missing entry', 'plugin_start_failed');
+  });
+
+  it('marks a plugin whose entry has no default export, or throws while loading, as failed to start', () => {
+    failure('no default export', 'plugin_start_failed');
+    expect(failure('throws on import', 'plugin_start_failed').message).toContain('this module refuses to load');
   });
 
   it('enabling a failed plugin retries its start, unless its configuration is what failed', async () => {

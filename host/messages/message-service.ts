@@ -46,7 +46,7 @@ export class MessageService {
       // Only members' messages reach plugins.
       if (!(await this.members.isMember(input.conversationId, userId))) throw new SwitchboardError('conversation_not_found');
       try {
-        const content = await this.hooks.run({ conversationId: input.conversationId, senderId: userId, content: input.content, replyToId });
+        const content = await this.hooks.run({ conversationId: input.conversationId, senderId: userId, content: input.content, replyToId, editOf: null });
         if (content !== input.content) {
           this.validateContent(content);
           this.assertClientContent(content, userId);
@@ -67,7 +67,17 @@ export class MessageService {
 
   async edit(userId: string, conversationId: string, messageId: string, content: MessageContent): Promise<Message> {
     this.assertClientContent(content, userId);
-    const stored = storeContent(content);
+    let stored = storeContent(content);
+    if (this.hooks.active) {
+      // An edit stores new content, so it passes the same hooks as a send.
+      if (!(await this.members.isMember(conversationId, userId))) throw new SwitchboardError('conversation_not_found');
+      const changed = await this.hooks.run({ conversationId, senderId: userId, content, replyToId: null, editOf: messageId });
+      if (changed !== content) {
+        this.validateContent(changed);
+        this.assertClientContent(changed, userId);
+        stored = storeContent(changed);
+      }
+    }
     return this.writer.run(conversationId, async (ctx) => {
       await requireMembership(ctx.trx, conversationId, userId);
       const row = await this.store.rowById(ctx.trx, conversationId, messageId);

@@ -18,6 +18,16 @@ export interface LoadedManifest {
   entryFile: string;
 }
 
+/** The id of a manifest that may be invalid otherwise, so its failure is listed under its own name. */
+export function peekManifestId(file: string): string | null {
+  try {
+    const raw = JSON.parse(readFileSync(file, 'utf8')) as { id?: unknown };
+    return typeof raw?.id === 'string' && /^[a-z][a-z0-9-]{2,31}$/.test(raw.id) ? raw.id : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Where a configured plugin's manifest lives: <manifestsDir>/<id>.json, or its explicit path. */
 export function manifestPathOf(entry: PluginEntryConfig, manifestsDir: string): string {
   return entry.path ? resolve(entry.path) : resolve(manifestsDir, `${entry.id}.json`);

@@ -11,7 +11,7 @@ import type { Logger } from '../logging/logger.js';
 import type { MessageTypeRegistry } from '../messages/message-type-registry.js';
 import { dependencyOrder } from './dependency-order.js';
 import { computeGrants } from './grants.js';
-import { loadManifest, manifestPathOf } from './manifest-loader.js';
+import { loadManifest, manifestPathOf, peekManifestId } from './manifest-loader.js';
 import { PluginInstaller } from './plugin-installer.js';
 import { PluginLogs } from './plugin-logs.js';
 import { emptyHandlers, type PluginRecord } from './plugin-record.js';
@@ -64,6 +64,8 @@ export class PluginKernel {
         loaded.set(manifest.id, record);
       } catch (err) {
         record.configError = true;
+        const id = record.manifest ? null : peekManifestId(file);
+        if (id && !loaded.has(id) && !this.registry.get(id)) record = { ...record, id };
         this.fail(record, err);
       }
       this.registry.set(record);

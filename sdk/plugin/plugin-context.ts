@@ -124,6 +124,8 @@ export interface BeforeStoreMessage {
   readonly senderId: string;
   readonly content: MessageContent;
   readonly replyToId: string | null;
+  /** The message being edited, or null for a new message: hooks see edits too. */
+  readonly editOf: string | null;
 }
 
 export type HookDecision =

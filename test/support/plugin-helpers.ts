@@ -43,6 +43,7 @@ export const PROBE_SETTINGS_SCHEMA = {
     },
     failStart: { type: 'string' },
     startMode: { enum: ['throw-null', 'throw-string', 'hang'] },
+    stopMode: { enum: ['throw', 'hang'] },
     greeting: { type: 'string', default: 'hello' },
   },
 };
