@@ -1,7 +1,8 @@
 /**
  * Plugins benchmark: `npm run bench -- plugins`.
  *
- * The cost of plugins on the messaging hot path. Two hosts run in turn on fresh databases, each
+ * The cost of plugins on the messaging hot path. Two kinds of host run in turn (two alternating
+ * rounds, averaged) on fresh databases, each
  * loaded exactly like phases 2 and 3 of the messaging benchmark (bench/messaging/throughput.ts,
  * latency.ts), over 100 two-person groups:
  *   - baseline: no plugins;
@@ -11,8 +12,10 @@
  *   {"bench":"plugins","db":…,"msgs_per_s":…,"p99_ms":…,"baseline_msgs_per_s":…,"hook_overhead_us":…}
  * msgs_per_s and baseline_msgs_per_s: durable end to end (commit, ack and delivery to the other
  * member) at saturation. p99_ms: send→ack with plugins at a fixed 2,000 msg/s.
- * hook_overhead_us: how much later the median send is acknowledged with plugins than without,
- * at that fixed rate, in microseconds. Goal: msgs_per_s ≥ 90% of baseline_msgs_per_s.
+ * hook_overhead_us: the host time the plugins add to each message, from the two saturated
+ * throughputs: 1e6 / msgs_per_s − 1e6 / baseline_msgs_per_s (µs). (The difference of median
+ * latencies at a fixed rate was tried and is below the noise of this machine.)
+ * Goal: msgs_per_s ≥ 90% of baseline_msgs_per_s.
  * BENCH_HOST_CPU_PROF=DIR profiles both hosts and prints their top frames.
  */
 import { fileURLToPath } from 'node:url';
@@ -29,11 +32,17 @@ const fixtures = fileURLToPath(new URL('./plugin-fixtures/', import.meta.url));
 const LISTENERS = [1, 2, 3, 4, 5].map((i) => `${fixtures}listener-${i}.json`);
 const HOOK = `${fixtures}hook.json`;
 const WATCHDOG_MS = 175_000;
+const ROUNDS = 2;
+
+function average(runs: RunResult[]): RunResult {
+  const mean = (f: (r: RunResult) => number) => runs.reduce((sum, r) => sum + f(r), 0) / runs.length;
+  return { msgsPerS: mean((r) => r.msgsPerS), p50: mean((r) => r.p50), p99: mean((r) => r.p99) };
+}
 
 interface RunResult { msgsPerS: number; p50: number; p99: number }
 
 async function run(label: string, withPlugins: boolean): Promise<RunResult> {
-  const profileDir = process.env.BENCH_HOST_CPU_PROF ? `${process.env.BENCH_HOST_CPU_PROF}/${label}` : undefined;
+  const profileDir = process.env.BENCH_HOST_CPU_PROF ? `${process.env.BENCH_HOST_CPU_PROF}/${label.replace(" ", "-")}` : undefined;
   const host = await startBenchHost({
     ...(profileDir ? { cpuProfDir: profileDir } : {}),
     config: {
@@ -90,8 +99,15 @@ async function main(): Promise<void> {
   let baseline: RunResult | null = null;
   let plugins: RunResult | null = null;
   try {
-    baseline = await run('baseline', false);
-    plugins = await run('plugins', true);
+    // Alternating rounds, averaged, so that a slow moment of the machine hits both sides alike.
+    const baselines: RunResult[] = [];
+    const withPlugins: RunResult[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      baselines.push(await run(`baseline ${round}`, false));
+      withPlugins.push(await run(`plugins ${round}`, true));
+    }
+    baseline = average(baselines);
+    plugins = average(withPlugins);
   } catch (err) {
     log(`failed: ${(err as Error).stack ?? String(err)}`);
     exitCode = 1;
@@ -103,7 +119,7 @@ async function main(): Promise<void> {
     msgs_per_s: round(plugins?.msgsPerS ?? null, 0),
     p99_ms: round(plugins?.p99 ?? null, 2),
     baseline_msgs_per_s: round(baseline?.msgsPerS ?? null, 0),
-    hook_overhead_us: baseline && plugins ? round((plugins.p50 - baseline.p50) * 1000, 0) : null,
+    hook_overhead_us: baseline && plugins ? round(1e6 / plugins.msgsPerS - 1e6 / baseline.msgsPerS, 1) : null,
   };
   if (baseline && plugins) log(`plugins keep ${((100 * plugins.msgsPerS) / baseline.msgsPerS).toFixed(1)}% of baseline throughput (goal ≥ 90%)`);
   process.stdout.write(`${JSON.stringify(result)}\n`);

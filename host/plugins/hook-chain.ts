@@ -6,6 +6,7 @@ import type { BeforeStoreMessage, HookDecision } from '../../sdk/plugin/plugin-c
 import { PluginLogs } from './plugin-logs.js';
 import { PluginRegistry } from './plugin-registry.js';
 import { withTimeout } from './with-timeout.js';
+import { deepFreeze } from './deep-freeze.js';
 
 const DEFAULT_HOOK_TIMEOUT_MS = 200;
 
@@ -37,9 +38,11 @@ export class HookChain {
       if (!handler) continue;
       let decision: HookDecision;
       try {
-        const input = structuredClone({ ...message, content });
-        decision = await withTimeout(Promise.resolve().then(() => handler(input)), spec.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS);
-        decision = checkDecision(decision);
+        // Frozen, not copied: the hook can read but not change what the host goes on to store.
+        const input = deepFreeze({ ...message, content });
+        const answer = handler(input);
+        // A synchronous answer needs no timer (a synchronous loop could not be interrupted anyway).
+        decision = checkDecision(isThenable(answer) ? await withTimeout(Promise.resolve(answer), spec.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS) : answer);
       } catch (err) {
         this.logs.recordFailure(record.id, `beforeStore hook failed (fail-${spec.failMode})`, err);
         if (spec.failMode === 'closed') {
@@ -63,4 +66,8 @@ function checkDecision(decision: unknown): HookDecision {
     return { action: 'modify', content: structuredClone(d.content) };
   }
   throw new Error(`the hook returned ${JSON.stringify(decision)?.slice(0, 200)}, not {action: allow|modify|reject}`);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

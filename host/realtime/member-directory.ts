@@ -37,7 +37,9 @@ export class MemberDirectory {
   }
 
   /** Whether a user is a member, from the cache (the writer still checks in its transaction). */
-  isMember(conversationId: string, userId: string): Promise<boolean> {
+  isMember(conversationId: string, userId: string): boolean | Promise<boolean> {
+    const cached = this.waiting.has(conversationId) ? undefined : this.members.get(conversationId);
+    if (cached) return cached.has(userId);
     return new Promise((resolve) => this.withMembers(conversationId, (members) => resolve(members.has(userId))));
   }
 
