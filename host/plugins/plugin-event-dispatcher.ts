@@ -48,22 +48,28 @@ export class PluginEventDispatcher {
     const listeners = this.registry.running().filter((r) => (r.handlers.events.get(name)?.size ?? 0) > 0);
     if (listeners.length === 0) return;
     this.directory.withMembers(conversationId, (members) => {
-      // One deep-frozen copy for every handler: none can change what the host or another plugin sees.
-      let shared: unknown = null;
-      for (const record of listeners) {
-        if (!record.botUserId || !(members.has(record.botUserId) || alsoBots.includes(record.botUserId))) continue;
-        shared ??= deepFreeze(structuredClone(payload));
-        this.invoke(record, name, shared);
-      }
+      const targets = listeners.filter((r) => r.botUserId && (members.has(r.botUserId) || alsoBots.includes(r.botUserId)));
+      if (targets.length === 0) return;
+      // Committed events are immutable: frozen once, the same object is safe to share with every
+      // handler (none can change what the host or another plugin sees).
+      deepFreeze(payload);
+      const generations = targets.map((r) => r.generation);
+      // Handlers run after the publisher's turn, all from one microtask.
+      queueMicrotask(() => targets.forEach((record, i) => this.invoke(record, generations[i]!, name, payload)));
     });
   }
 
-  private invoke(record: PluginRecord, name: PluginEventName, payload: unknown): void {
-    const generation = record.generation;
+  private invoke(record: PluginRecord, generation: number, name: PluginEventName, payload: unknown): void {
+    if (record.status !== 'running' || record.generation !== generation) return;
     for (const handler of record.handlers.events.get(name) ?? []) {
-      void Promise.resolve()
-        .then(() => (record.status === 'running' && record.generation === generation ? handler(payload as never) : undefined))
-        .catch((err) => this.logs.recordFailure(record.id, `${name} handler threw`, err));
+      try {
+        const result = handler(payload as never) as unknown;
+        if (typeof (result as { then?: unknown } | null)?.then === 'function') {
+          (result as Promise<unknown>).then(undefined, (err: unknown) => this.logs.recordFailure(record.id, `${name} handler threw`, err));
+        }
+      } catch (err) {
+        this.logs.recordFailure(record.id, `${name} handler threw`, err);
+      }
     }
   }
 }
