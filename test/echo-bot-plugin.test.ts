@@ -53,6 +53,14 @@ describe('the echo-bot reference plugin', () => {
     expect(count).toBe(before + 8);
   });
 
+  it('posts a reminder later through a scheduled job', async () => {
+    const answer = await client.request({ type: 'command', conversationId: room.id, text: '/remind 1 stand up' });
+    expect(answer.reply.text).toBe('I will remind you in 1 s.');
+    const reminder = await client.next((f) => f.type === 'message.created' && f.message.content?.text === 'Reminder: stand up', 15_000);
+    expect(reminder.message.senderId).not.toBe(ada.id);
+    expect((await client.request({ type: 'command', conversationId: room.id, text: '/remind 0 too soon' })).reply.text).toContain('1 second');
+  });
+
   it('refuses messages with a banned word and stores nothing', async () => {
     const refused = await refusal(client.sendText(room.id, 'big SPOILER ahead'));
     expect(refused.code).toBe('message_rejected');

@@ -1,7 +1,7 @@
 /**
  * The reference plugin. Copy this folder and manifests/echo-bot.json to start your own: it
  * shows commands with arguments, storage with compare-and-set, an event subscription, a
- * before-store hook and settings. It imports only from the SDK.
+ * before-store hook, a durable scheduled job and settings. It imports only from the SDK.
  */
 import { definePlugin, SwitchboardError, type PluginContext } from '../../sdk/index.js';
 
@@ -30,6 +30,19 @@ export default definePlugin<Settings>({
       }
       const { entries } = await ctx.storage.list<string>(`notes/${conversationId}/`, { limit: 50 });
       return { text: entries.length ? entries.map((e) => `${e.key.split('/').pop()}: ${e.value}`).join('\n') : 'No notes yet.' };
+    });
+
+    // Reminders are jobs in the database: they fire even if the host restarts in between.
+    ctx.scheduler.handle('remind', async (job) => {
+      const { conversationId, text } = job.payload as { conversationId: string; text: string };
+      await ctx.messages.send(conversationId, { type: 'text', text: `Reminder: ${text}` }, { clientMsgId: `remind-${job.id}` });
+    });
+
+    ctx.commands.handle('remind', async ({ conversationId, args }) => {
+      const seconds = Number(args.seconds);
+      if (seconds < 1 || seconds > 7 * 86_400) return { text: 'Give a delay from 1 second to 7 days.' };
+      await ctx.scheduler.schedule('remind', { delayMs: seconds * 1000, payload: { conversationId, text: String(args.text) } });
+      return { text: `I will remind you in ${seconds} s.` };
     });
 
     ctx.commands.handle('stats', async ({ conversationId }) => {
