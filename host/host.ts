@@ -110,14 +110,17 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
       port, url, wsUrl: `ws://${shownHost}:${port}${WS_PATH}`, adminToken, adminTokenFile,
       stop: () => (stopping ??= (async () => {
         ready = false;
+        // No new connections; sockets get 1001 and reconnect elsewhere.
         const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await gateway.close();
+        // Requests already running get server.shutdownGraceMs to finish, then are cut off.
+        await drainHttp(httpServer, closed, config.server.shutdownGraceMs);
+        await closed;
         await services.resolve(PluginScheduler).stop();
         await services.resolve(PluginKernel).stopAll();
         services.resolve(PluginEventDispatcher).stop();
+        // Everything queued is committed (and so acknowledged) before the database closes.
         await services.resolve(ConversationWriter).stop();
-        httpServer.closeAllConnections();
-        await closed;
         services.resolve(Delivery).stop();
         services.resolve(Presence).stop();
         await db.close();
@@ -160,4 +163,16 @@ function listen(server: Server, host: string, port: number): Promise<void> {
       resolve();
     });
   });
+}
+
+/** Closes keep-alive connections as their requests finish, until none is left or the grace ends. */
+async function drainHttp(server: Server, closed: Promise<void>, graceMs: number): Promise<void> {
+  let done = false;
+  void closed.then(() => { done = true; });
+  const deadline = Date.now() + graceMs;
+  while (!done && Date.now() < deadline) {
+    server.closeIdleConnections();
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  server.closeAllConnections();
 }

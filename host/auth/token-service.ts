@@ -5,6 +5,7 @@ import { Tokens } from '../container-tokens.js';
 import type { HostConfig } from '../config/host-config.js';
 import type { Database } from '../db/open-database.js';
 import type { EventBus } from '../bus/event-bus.js';
+import { isoTime } from '../iso-time.js';
 
 export type TokenKind = 'session' | 'service';
 
@@ -19,7 +20,6 @@ export interface Principal { userId: string; tokenId: string; expiresAt: number 
 
 /** Tokens are 256 random bits; storing their SHA-256 is enough (no brute force is possible). */
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 @injectable()
 export class TokenService {
@@ -57,7 +57,7 @@ export class TokenService {
 
   async list(userId: string): Promise<TokenInfo[]> {
     const rows = await this.db.knex<TokenRow>('tokens').where({ user_id: userId }).orderBy('created_at', 'asc');
-    return rows.map((r) => ({ id: r.id, label: r.label, kind: r.kind, createdAt: iso(r.created_at)!, expiresAt: iso(r.expires_at)!, revokedAt: iso(r.revoked_at) }));
+    return rows.map((r) => ({ id: r.id, label: r.label, kind: r.kind, createdAt: isoTime(r.created_at)!, expiresAt: isoTime(r.expires_at)!, revokedAt: isoTime(r.revoked_at) }));
   }
 
   /** Revokes a token (optionally only if it belongs to `ownerId`) and ends its live sessions. */

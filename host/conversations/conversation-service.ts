@@ -11,13 +11,13 @@ import { isUniqueViolation } from '../db/unique-violation.js';
 import { UserService } from '../auth/user-service.js';
 import { ConversationWriter, type WriteContext } from '../messages/conversation-writer.js';
 import { requireMembership, requireRole, type MembershipRow } from './membership.js';
+import { isoTime } from '../iso-time.js';
 
 interface ConversationRow {
   id: string; kind: 'direct' | 'group'; title: string | null; direct_key: string | null; created_by: string;
   created_at: number; last_seq: number; last_pts: number; last_activity_at: number;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Direct conversations and groups: creation, membership and roles. */
 @injectable()
@@ -201,11 +201,11 @@ export class ConversationService {
 
 function toConversation(row: ConversationRow & { my_role: MemberRole; my_read_seq: number; member_count: number | string }): Conversation {
   return {
-    id: row.id, kind: row.kind, title: row.title, createdAt: iso(row.created_at), memberCount: Number(row.member_count),
+    id: row.id, kind: row.kind, title: row.title, createdAt: isoTime(row.created_at), memberCount: Number(row.member_count),
     lastSeq: row.last_seq, lastPts: row.last_pts, myRole: row.my_role, myReadSeq: row.my_read_seq,
   };
 }
 
 function toMember(row: MembershipRow): Member {
-  return { userId: row.user_id, role: row.role, joinedAt: iso(row.joined_at), readSeq: row.read_seq };
+  return { userId: row.user_id, role: row.role, joinedAt: isoTime(row.joined_at), readSeq: row.read_seq };
 }

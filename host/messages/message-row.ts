@@ -1,4 +1,5 @@
 import type { Message, MessageContent, ReactionSummary } from '../../sdk/protocol/message.js';
+import { isoTime } from '../iso-time.js';
 
 /** A row of the messages table. `content` holds the text, or the JSON body of a structured type. */
 export interface MessageRow {
@@ -36,7 +37,6 @@ function contentOf(row: MessageRow): MessageContent | null {
   return { type: row.content_type, body: JSON.parse(row.content) as Record<string, unknown> };
 }
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /** Groups reaction rows (ordered by created_at) by emoji, in order of first use. */
 export function summarizeReactions(rows: readonly ReactionRow[]): ReactionSummary[] {
@@ -60,8 +60,8 @@ export function toWireMessage(row: MessageRow, reactions: readonly ReactionRow[]
     content: contentOf(row),
     replyToId: row.reply_to_id,
     reactions: row.deleted_at === null ? summarizeReactions(reactions) : [],
-    createdAt: iso(row.created_at)!,
-    editedAt: iso(row.edited_at),
-    deletedAt: iso(row.deleted_at),
+    createdAt: isoTime(row.created_at)!,
+    editedAt: isoTime(row.edited_at),
+    deletedAt: isoTime(row.deleted_at),
   };
 }

@@ -277,7 +277,6 @@ export interface SchedulerCapability {
  * interface (declaration merging) so that callers get types:
  *   declare module '<sdk>' { interface ServiceMap { 'payments.request': { input: {...}; output: {...} } } }
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface ServiceMap {}
 
 export interface ServiceCaller { readonly pluginId: string }
