@@ -34,6 +34,7 @@ import { PluginKernel } from './plugins/plugin-kernel.js';
 import { PluginLogs } from './plugins/plugin-logs.js';
 import { PluginRegistry } from './plugins/plugin-registry.js';
 import { PluginStorage } from './plugins/plugin-storage.js';
+import { PluginDatabase } from './plugins/database/plugin-database.js';
 import { PluginScheduler } from './plugins/plugin-scheduler.js';
 import { PluginHttpRouter } from './plugins/plugin-http-router.js';
 import { ServiceRegistry } from './plugins/service-registry.js';
@@ -58,7 +59,7 @@ export interface RunningHost {
 const singletons = [
   UserService, TokenService, ConversationWriter, MessageStore, MessageService, ConversationService,
   ConnectionRegistry, MemberDirectory, ChangeStream, Presence, Delivery, FrameRouter, Gateway,
-  PluginRegistry, PluginLogs, AuditLog, PluginStorage, HookChain, CommandRouter, PluginEventDispatcher,
+  PluginRegistry, PluginLogs, AuditLog, PluginStorage, PluginDatabase, HookChain, CommandRouter, PluginEventDispatcher,
   PluginScheduler, PluginHttpRouter, ServiceRegistry, PostbackRouter, PluginInstaller, PluginKernel,
 ] as const;
 

@@ -11,4 +11,5 @@ export * from './errors/permission-denied-error.js';
 export * from './plugin/permissions.js';
 export * from './plugin/manifest.js';
 export * from './plugin/plugin-context.js';
+export * from './plugin/database.js';
 export * from './plugin/define-plugin.js';

@@ -83,6 +83,8 @@ describe('plugin capabilities', () => {
       ['storage.delete', 'storage', () => ['key']],
       ['storage.list', 'storage', () => ['']],
       ['storage.usage', 'storage', () => []],
+      ['database.table', 'database', () => ['accounts']],
+      ['database.transaction', 'database', () => ['not a function']],
       ['events.on', 'events', () => ['message.created']],
       ['hooks.beforeStore', 'hooks', () => []],
     ];

@@ -1,4 +1,5 @@
 import { inject, injectable } from 'tsyringe';
+import type { Knex } from 'knex';
 import { Tokens } from '../container-tokens.js';
 import type { Database } from '../db/open-database.js';
 
@@ -9,8 +10,9 @@ export interface AuditEntry { id: number; pluginId: string; capability: string; 
 export class AuditLog {
   constructor(@inject(Tokens.Database) private readonly db: Database) {}
 
-  async record(pluginId: string, capability: string, action: string, target: string | null): Promise<void> {
-    await this.db.knex('audit_log').insert({ plugin_id: pluginId, capability, action, target: target?.slice(0, 512) ?? null, at: Date.now() });
+  /** `executor`: a transaction the entry commits (or rolls back) with. */
+  async record(pluginId: string, capability: string, action: string, target: string | null, executor: Knex | Knex.Transaction = this.db.knex): Promise<void> {
+    await executor('audit_log').insert({ plugin_id: pluginId, capability, action, target: target?.slice(0, 512) ?? null, at: Date.now() });
   }
 
   /** Newest first. */

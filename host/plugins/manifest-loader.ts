@@ -86,6 +86,9 @@ function contributionProblems(m: PluginManifest): ErrorDetail[] {
     if (names.has(cmd.name)) problems.push({ path: `/contributes/commands/${i}/name`, message: `command "${cmd.name}" is declared twice` });
     names.add(cmd.name);
   });
+  if (m.runtime === 'sandbox' && m.permissions?.database) {
+    problems.push({ path: '/permissions/database', message: 'database is for trusted plugins only; a sandboxed app keeps its data with the storage permission' });
+  }
   if (m.dependencies && Object.prototype.hasOwnProperty.call(m.dependencies, m.id)) {
     problems.push({ path: `/dependencies/${m.id}`, message: 'a plugin cannot depend on itself' });
   }

@@ -9,7 +9,9 @@ import { UserService } from '../auth/user-service.js';
 import { ConversationService } from '../conversations/conversation-service.js';
 import { MessageService } from '../messages/message-service.js';
 import { AuditLog } from './audit-log.js';
-import { buildPluginContext } from './capabilities/build-plugin-context.js';
+import { buildMigrationContext, buildPluginContext } from './capabilities/build-plugin-context.js';
+import { PluginDatabase } from './database/plugin-database.js';
+import type { PluginServices } from './plugin-services.js';
 import { PluginLogs } from './plugin-logs.js';
 import type { PluginRecord } from './plugin-record.js';
 import { PluginStorage } from './plugin-storage.js';
@@ -36,6 +38,7 @@ export class PluginInstaller {
     @inject(PluginLogs) private readonly logs: PluginLogs,
     @inject(PluginScheduler) private readonly scheduler: PluginScheduler,
     @inject(ServiceRegistry) private readonly serviceRegistry: ServiceRegistry,
+    @inject(PluginDatabase) private readonly database: PluginDatabase,
   ) {}
 
   async install(record: PluginRecord, definition: PluginDefinition): Promise<{ context: PluginContext }> {
@@ -58,24 +61,41 @@ export class PluginInstaller {
     }
     record.botUserId = row.bot_user_id;
     const bot = await this.users.byId(row.bot_user_id);
-    const context = buildPluginContext(record, bot, {
+    const services: PluginServices = {
       messages: this.messages, conversations: this.conversations, users: this.users,
       storage: this.storage, audit: this.audit, logs: this.logs,
-      scheduler: this.scheduler, serviceRegistry: this.serviceRegistry, db: this.db,
-    });
-    await this.migrate(record, definition, context);
+      scheduler: this.scheduler, serviceRegistry: this.serviceRegistry, db: this.db, database: this.database,
+    };
+    const context = buildPluginContext(record, bot, services);
+    await this.database.reload(record.id);
+    await this.migrate(record, definition, context, services);
     return { context };
   }
 
-  private async migrate(record: PluginRecord, definition: PluginDefinition, context: PluginContext): Promise<void> {
+  private async migrate(record: PluginRecord, definition: PluginDefinition, context: PluginContext, services: PluginServices): Promise<void> {
     const migrations = definition.migrations ?? [];
     if (migrations.length === 0) return;
     const applied = new Set(((await this.db.knex('plugin_migrations').where({ plugin_id: record.id }).select('name')) as { name: string }[]).map((r) => r.name));
     for (const migration of migrations) {
       if (applied.has(migration.name)) continue;
-      await migration.up(context);
+      const created: string[] = [];
+      try {
+        await migration.up(buildMigrationContext(context, record, services, created));
+      } catch (err) {
+        await this.undoCreatedTables(record.id, created);
+        throw new SwitchboardError('plugin_start_failed', `Migration ${migration.name} of plugin ${record.id} failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+      }
       await this.db.knex('plugin_migrations').insert({ plugin_id: record.id, name: migration.name, applied_at: Date.now() });
       this.log.info({ plugin: record.id, migration: migration.name }, 'plugin migration applied');
+    }
+  }
+
+  /** Each schema call commits on its own, so a failed migration drops the tables it created to be rerunnable. */
+  private async undoCreatedTables(pluginId: string, created: string[]): Promise<void> {
+    for (const table of created.reverse()) {
+      await this.database.dropTable(pluginId, table)
+        .then(() => this.audit.record(pluginId, 'database', 'drop_table', table))
+        .catch((err: unknown) => this.log.error({ plugin: pluginId, table, err }, 'could not drop a table of a failed migration'));
     }
   }
 }

@@ -13,6 +13,7 @@ import { dependencyOrder } from './dependency-order.js';
 import { computeGrants } from './grants.js';
 import { loadManifest, manifestPathOf, peekManifestId } from './manifest-loader.js';
 import { PluginInstaller } from './plugin-installer.js';
+import { PluginDatabase } from './database/plugin-database.js';
 import { PluginLogs } from './plugin-logs.js';
 import { emptyHandlers, type PluginRecord } from './plugin-record.js';
 import { PluginRegistry } from './plugin-registry.js';
@@ -39,6 +40,7 @@ export class PluginKernel {
     @inject(PluginRegistry) private readonly registry: PluginRegistry,
     @inject(PluginLogs) private readonly logs: PluginLogs,
     @inject(PluginInstaller) private readonly installer: PluginInstaller,
+    @inject(PluginDatabase) private readonly database: PluginDatabase,
   ) {}
 
   async startAll(): Promise<void> {
@@ -107,7 +109,7 @@ export class PluginKernel {
   }
 
   /**
-   * Stops a plugin. Its data (storage, jobs, applied migrations, webhook secret) stays unless
+   * Stops a plugin. Its data (storage, tables, jobs, applied migrations, webhook secret) stays unless
    * `purge`. Its identity stays either way: the install record and bot user, so the messages it
    * sent keep their sender and a reinstall gets the same bot. To keep it uninstalled across
    * restarts, remove it from plugins.enabled.
@@ -118,6 +120,7 @@ export class PluginKernel {
     await this.db.knex.transaction(async (trx) => {
       for (const table of ['plugin_kv', 'plugin_jobs', 'plugin_migrations']) await trx(table).where({ plugin_id: record.id }).delete();
       await trx('plugins').where({ id: record.id }).update({ webhook_secret: null, updated_at: Date.now() });
+      await this.database.dropAll(record.id, trx);
     });
     this.log.info({ plugin: record.id }, 'plugin data purged');
     return { plugin: record, purged: true };

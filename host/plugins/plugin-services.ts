@@ -7,6 +7,7 @@ import type { PluginStorage } from './plugin-storage.js';
 import type { PluginScheduler } from './plugin-scheduler.js';
 import type { ServiceRegistry } from './service-registry.js';
 import type { Database } from '../db/open-database.js';
+import type { PluginDatabase } from './database/plugin-database.js';
 
 /** The host services capability objects call on a plugin's behalf. */
 export interface PluginServices {
@@ -19,4 +20,5 @@ export interface PluginServices {
   scheduler: PluginScheduler;
   serviceRegistry: ServiceRegistry;
   db: Database;
+  database: PluginDatabase;
 }

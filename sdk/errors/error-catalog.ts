@@ -57,6 +57,12 @@ export const errorCatalog = {
   message_rejected: { kind: 'user', status: 403, message: 'A plugin hook refused this message.' },
   command_not_found: { kind: 'user', status: 404, message: 'No enabled plugin in this conversation answers that command.' },
   plugin_not_found: { kind: 'user', status: 404, message: 'No such plugin.' },
+  database_invalid_query: { kind: 'user', status: 400, message: "The query names a table or column the plugin does not have, or a value that does not fit its column." },
+  database_schema_invalid: { kind: 'user', status: 400, message: "The plugin's schema change is not allowed (a bad name, a table that exists or is missing, a column that cannot be added)." },
+  database_conflict: { kind: 'user', status: 409, message: 'The write breaks a unique constraint of the table.' },
+  database_constraint: { kind: 'user', status: 400, message: 'The write breaks a constraint of the table (a required column is null).' },
+  database_transaction_scope: { kind: 'user', status: 400, message: 'Inside a database transaction only its own handle may be used, and only until it ends.' },
+  database_transaction_timeout: { kind: 'user', status: 408, message: 'The database transaction ran past its time budget and was rolled back.' },
 
   // ---- system errors -----------------------------------------------------
   internal_error: { kind: 'system', status: 500, closeCode: 1011, message: 'The host hit an unexpected error.' },

@@ -1,10 +1,20 @@
 import type { PluginContext } from './plugin-context.js';
+import type { PluginSchema } from './database.js';
 
-/** A migration of the plugin's own data, run once (by name, in array order) at install or upgrade. */
+/** What a migration gets: the plugin's capabilities, and (permission database) its schema. */
+export interface PluginMigrationContext<Settings = Record<string, unknown>> extends PluginContext<Settings> {
+  readonly schema: PluginSchema;
+}
+
+/**
+ * A migration of the plugin's own data, run once (by name, in array order) at install or
+ * upgrade. Each schema call is atomic; when a migration throws, the tables it created are
+ * dropped again and the plugin fails to start, so the migration runs again at the next start.
+ */
 export interface PluginMigration {
   /** Unique and ordered, e.g. "001-initial". */
   name: string;
-  up(context: PluginContext): Promise<void>;
+  up(context: PluginMigrationContext): Promise<void>;
 }
 
 /** What a plugin's entry module exports as default. */

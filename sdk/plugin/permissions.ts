@@ -10,6 +10,7 @@ export const PERMISSIONS = {
   'conversations.manage': 'Create groups and direct conversations as the bot; add and remove members where the bot is owner or admin.',
   'users.read': 'Look up public user profiles.',
   storage: 'A private key-value store, limited by scope.quotaBytes.',
+  database: "Own tables, created by the plugin's migrations and private to it (trusted plugins only).",
   events: 'Receive events named in scope.events (e.g. "message.created").',
   hooks: 'Run before messages are stored: change or reject them.',
   commands: 'Answer the slash commands the manifest contributes.',

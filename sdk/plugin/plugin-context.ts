@@ -5,6 +5,7 @@
  */
 import type { Conversation, Member, Message, MessageContent, PublicUser } from '../protocol/message.js';
 import type { Permission } from './permissions.js';
+import type { DatabaseCapability } from './database.js';
 
 export interface PluginContext<Settings = Record<string, unknown>> {
   /** Who this plugin is (from its manifest); never settable by the plugin. */
@@ -19,6 +20,7 @@ export interface PluginContext<Settings = Record<string, unknown>> {
   readonly conversations: ConversationsCapability;
   readonly users: UsersCapability;
   readonly storage: StorageCapability;
+  readonly database: DatabaseCapability;
   readonly events: EventsCapability;
   readonly hooks: HooksCapability;
   readonly commands: CommandsCapability;

@@ -6,6 +6,8 @@ import type { PluginServices } from '../plugin-services.js';
 import { CapabilityGuard } from './capability-guard.js';
 import { conversationsCapability, messagesCapability, usersCapability } from './messaging-capabilities.js';
 import { storageCapability } from './storage-capability.js';
+import { databaseCapability, pluginSchema } from './database-capability.js';
+import type { PluginMigrationContext } from '../../../sdk/plugin/define-plugin.js';
 import { commandsCapability, eventsCapability, hooksCapability } from './handler-capabilities.js';
 import { interactiveCapability } from './interactive-capability.js';
 import { httpCapability } from './http-capability.js';
@@ -36,6 +38,7 @@ export function buildPluginContext(record: PluginRecord, bot: PublicUser, servic
     conversations: Object.freeze(conversationsCapability(guard, bot.id, services.conversations)),
     users: Object.freeze(usersCapability(guard, services.users)),
     storage: Object.freeze(storageCapability(guard, services.storage)),
+    database: Object.freeze(databaseCapability(guard, services.database, services.audit)),
     events: Object.freeze(eventsCapability(guard, record)),
     hooks: Object.freeze(hooksCapability(guard, record)),
     commands: Object.freeze(commandsCapability(guard, record)),
@@ -45,4 +48,10 @@ export function buildPluginContext(record: PluginRecord, bot: PublicUser, servic
     services: Object.freeze(servicesCapability(guard, record, services)),
   };
   return Object.freeze(context);
+}
+
+/** The context a migration runs with: the plugin's own, plus its schema. */
+export function buildMigrationContext(context: PluginContext, record: PluginRecord, services: PluginServices, created: string[]): PluginMigrationContext {
+  const guard = new CapabilityGuard(record, record.generation, services.audit);
+  return Object.freeze({ ...context, schema: pluginSchema(guard, services.database, services.audit, created) });
 }

@@ -3,6 +3,7 @@ import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import type { Permission } from '../../../sdk/plugin/permissions.js';
 import type { AuditLog } from '../audit-log.js';
 import type { PluginRecord } from '../plugin-record.js';
+import { insideOpenTransaction } from '../database/transaction-scope.js';
 
 /**
  * The checks every capability method makes first: the plugin is running (and this is not a
@@ -18,6 +19,16 @@ export class CapabilityGuard {
 
   /** Returns the granted scope, or throws PermissionDeniedError. */
   need(permission: Permission): Record<string, unknown> {
+    if (insideOpenTransaction()) {
+      // On SQLite the open transaction holds the only connection: this call would wait forever.
+      throw new SwitchboardError('database_transaction_scope',
+        `Plugin "${this.record.id}" called a ${permission} capability inside a database transaction; only the transaction's own handle may be used there. Call it after the transaction commits.`);
+    }
+    return this.needWithinTransaction(permission);
+  }
+
+  /** need() for the statements of the plugin's own open transaction. */
+  needWithinTransaction(permission: Permission): Record<string, unknown> {
     this.assertRunning();
     const scope = this.record.granted.get(permission);
     if (scope) return scope;

@@ -1,0 +1,272 @@
+import type { Knex } from 'knex';
+import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
+import type { Comparison, Row, TableQuery } from '../../../sdk/plugin/database.js';
+import { fromDatabase, toDatabase, type ColumnInfo } from './column-values.js';
+import { assertColumnName } from './table-names.js';
+
+export type WriteAction = 'insert' | 'update' | 'increment' | 'delete';
+
+/** What one query needs from the capability that made it. */
+export interface QueryEnvironment {
+  readonly table: string;
+  readonly physical: string;
+  readonly columns: Readonly<Record<string, ColumnInfo>>;
+  readonly sqlite: boolean;
+  readonly inTransaction: boolean;
+  /** Permission, liveness and transaction checks; returns where to run the statement. */
+  begin(): Knex | Knex.Transaction;
+  /** Runs after a successful write (the audit trail). */
+  wrote(action: WriteAction): Promise<void>;
+  /** Turns a driver error into a catalog error (and marks a transaction as failed). */
+  failed(err: unknown): never;
+}
+
+const OPERATORS: Record<Comparison, string> = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=', like: 'like' };
+const NUMERIC = new Set(['id', 'integer', 'bigInteger', 'float']);
+type Filter = (qb: Knex.QueryBuilder) => void;
+
+function invalid(message: string): SwitchboardError {
+  return new SwitchboardError('database_invalid_query', message);
+}
+
+/**
+ * A query on one plugin table. Filters are checked as they are chained (so a typo fails at the
+ * line that made it) and applied to a fresh knex builder at the terminal call.
+ */
+export class PluginTableQuery<R extends Row = Row> implements TableQuery<R> {
+  private readonly filters: Filter[] = [];
+  private readonly order: [string, 'asc' | 'desc'][] = [];
+  private readonly groups: string[] = [];
+  private selected: string[] | null = null;
+  private limitCount: number | null = null;
+  private offsetCount: number | null = null;
+  private lock = false;
+
+  constructor(private readonly env: QueryEnvironment) {}
+
+  where(conditionsOrColumn: Partial<R> | string, op?: Comparison, value?: unknown): TableQuery<R> {
+    if (typeof conditionsOrColumn === 'string') return this.compare(conditionsOrColumn, op, value);
+    if (conditionsOrColumn === null || typeof conditionsOrColumn !== 'object' || Array.isArray(conditionsOrColumn)) {
+      throw invalid('where() takes an object of column values, or (column, operator, value).');
+    }
+    for (const [column, v] of Object.entries(conditionsOrColumn)) this.compare(column, '=', v);
+    return this;
+  }
+
+  whereIn(column: string, values: readonly unknown[]): TableQuery<R> {
+    const info = this.column(column);
+    if (!Array.isArray(values)) throw invalid(`whereIn(${column}) takes an array of values.`);
+    const converted = values.map((v) => this.value(column, info, v));
+    this.filters.push((qb) => void qb.whereIn(column, converted as never[]));
+    return this;
+  }
+
+  whereNull(column: string): TableQuery<R> {
+    this.column(column);
+    this.filters.push((qb) => void qb.whereNull(column));
+    return this;
+  }
+
+  whereNotNull(column: string): TableQuery<R> {
+    this.column(column);
+    this.filters.push((qb) => void qb.whereNotNull(column));
+    return this;
+  }
+
+  orderBy(column: string, direction: 'asc' | 'desc' = 'asc'): TableQuery<R> {
+    this.column(column);
+    if (direction !== 'asc' && direction !== 'desc') throw invalid(`orderBy direction must be "asc" or "desc", not ${JSON.stringify(direction)}.`);
+    this.order.push([column, direction]);
+    return this;
+  }
+
+  groupBy(...columns: string[]): TableQuery<R> {
+    for (const column of columns) this.column(column);
+    this.groups.push(...columns);
+    return this;
+  }
+
+  limit(count: number): TableQuery<R> {
+    this.limitCount = this.count_('limit', count);
+    return this;
+  }
+
+  offset(count: number): TableQuery<R> {
+    this.offsetCount = this.count_('offset', count);
+    return this;
+  }
+
+  columns(...columns: string[]): TableQuery<R> {
+    for (const column of columns) this.column(column);
+    this.selected = columns;
+    return this;
+  }
+
+  forUpdate(): TableQuery<R> {
+    if (!this.env.inTransaction) throw invalid('forUpdate() locks rows until a transaction ends, so it only works inside database.transaction().');
+    this.lock = true;
+    return this;
+  }
+
+  async all(): Promise<R[]> {
+    const qb = this.read(this.env.begin());
+    if (this.limitCount !== null) qb.limit(this.limitCount);
+    return this.run(qb, (rows: Row[]) => rows.map((r) => this.row(r) as R));
+  }
+
+  async first(): Promise<R | null> {
+    const qb = this.read(this.env.begin()).limit(1);
+    return this.run(qb, (rows: Row[]) => (rows[0] ? (this.row(rows[0]) as R) : null));
+  }
+
+  async count(): Promise<number> {
+    const qb = this.filtered(this.env.begin()).count({ count: '*' });
+    return this.run(qb, (rows: { count: unknown }[]) => Number(rows[0]?.count ?? 0));
+  }
+
+  async aggregate(spec: { count?: boolean; sum?: readonly string[]; min?: readonly string[]; max?: readonly string[] }): Promise<Row[]> {
+    const qb = this.filtered(this.env.begin());
+    const sums = spec.sum ?? [];
+    for (const c of sums) if (!NUMERIC.has(this.column(c).kind)) throw invalid(`sum(${c}) needs a numeric column.`);
+    const extremes = [...(spec.min ?? []).map((c) => ['min', c] as const), ...(spec.max ?? []).map((c) => ['max', c] as const)];
+    for (const [, c] of extremes) this.column(c);
+    if (!spec.count && sums.length === 0 && extremes.length === 0) throw invalid('aggregate() needs count, sum, min or max.');
+    for (const [column] of this.order) {
+      if (!this.groups.includes(column)) throw invalid(`An aggregate can only be ordered by its groupBy columns, not ${column}.`);
+    }
+    if (this.groups.length > 0) qb.select(this.groups).groupBy(this.groups);
+    if (spec.count) qb.count({ count: '*' });
+    for (const c of sums) qb.sum({ [`sum_${c}`]: c });
+    for (const [fn, c] of extremes) qb[fn]({ [`${fn}_${c}`]: c });
+    for (const [column, direction] of this.order) qb.orderBy(column, direction);
+    if (this.limitCount !== null) qb.limit(this.limitCount);
+    return this.run(qb, (rows: Row[]) => rows.map((r) => {
+      const out: Row = {};
+      for (const g of this.groups) out[g] = fromDatabase(this.env.columns[g], r[g]);
+      if (spec.count) out.count = Number(r.count ?? 0);
+      for (const c of sums) out[`sum_${c}`] = Number(r[`sum_${c}`] ?? 0);
+      for (const [fn, c] of extremes) out[`${fn}_${c}`] = fromDatabase(this.env.columns[c], r[`${fn}_${c}`]);
+      return out;
+    }));
+  }
+
+  async insert(rows: R | readonly R[], options: { onConflictIgnore?: readonly string[] } = {}): Promise<R[]> {
+    if (this.filters.length > 0) throw invalid('insert() does not take filters; start from database.table(name).');
+    const list = (Array.isArray(rows) ? rows : [rows]) as Row[];
+    if (list.length === 0) return [];
+    const converted = list.map((row) => this.writable(row, 'insert'));
+    const conflict = options.onConflictIgnore;
+    if (conflict !== undefined) for (const c of conflict) this.column(c);
+    // Rows with the same columns go in one statement; SQLite has no DEFAULT inside VALUES, so
+    // rows that leave out different columns go one by one.
+    const sameShape = converted.every((r) => Object.keys(r).sort().join() === Object.keys(converted[0]!).sort().join());
+    const batches = sameShape ? [converted] : converted.map((r) => [r]);
+    const executor = this.env.begin();
+    const inserted: R[] = [];
+    for (const batch of batches) {
+      const qb = executor(this.env.physical).insert(batch).returning('*');
+      if (conflict) qb.onConflict(conflict as string[]).ignore();
+      inserted.push(...await this.run(qb, (out: Row[]) => out.map((r) => this.row(r) as R)));
+    }
+    if (inserted.length > 0) await this.env.wrote('insert');
+    return inserted;
+  }
+
+  async update(patch: Partial<R>): Promise<number> {
+    const values = this.writable(patch as Row, 'update');
+    if (Object.keys(values).length === 0) throw invalid('update() needs at least one column to change.');
+    const count = await this.run(this.filtered(this.env.begin()).update(values), (n: number) => Number(n));
+    if (count > 0) await this.env.wrote('update');
+    return count;
+  }
+
+  async increment(column: string, by: number): Promise<number> {
+    const info = this.column(column);
+    if (!NUMERIC.has(info.kind) || info.kind === 'id') throw invalid(`increment(${column}) needs an integer, bigInteger or float column.`);
+    if (typeof by !== 'number' || !Number.isFinite(by) || (info.kind !== 'float' && !Number.isSafeInteger(by))) {
+      throw invalid(`increment(${column}) needs a finite ${info.kind === 'float' ? 'number' : 'integer'}, not ${JSON.stringify(by)}.`);
+    }
+    const count = await this.run(this.filtered(this.env.begin()).increment(column, by), (n: number) => Number(n));
+    if (count > 0) await this.env.wrote('increment');
+    return count;
+  }
+
+  async delete(): Promise<number> {
+    const count = await this.run(this.filtered(this.env.begin()).delete(), (n: number) => Number(n));
+    if (count > 0) await this.env.wrote('delete');
+    return count;
+  }
+
+  private compare(column: string, op: Comparison | undefined, value: unknown): this {
+    const info = this.column(column);
+    if (op === undefined || !Object.prototype.hasOwnProperty.call(OPERATORS, op)) {
+      throw invalid(`Unknown operator ${JSON.stringify(op)}; use one of ${Object.keys(OPERATORS).join(' ')}.`);
+    }
+    if (value === null || value === undefined) {
+      if (op === '=') return this.whereNull(column) as this;
+      if (op === '!=') return this.whereNotNull(column) as this;
+      throw invalid(`${column} ${op} null compares with nothing; use whereNull or whereNotNull.`);
+    }
+    if (op === 'like' && typeof value !== 'string') throw invalid(`like needs a string pattern for ${column}.`);
+    const converted = op === 'like' ? value : this.value(column, info, value);
+    this.filters.push((qb) => void qb.where(column, OPERATORS[op], converted as string));
+    return this;
+  }
+
+  private column(column: unknown): ColumnInfo {
+    const name = assertColumnName(column, 'database_invalid_query');
+    const info = this.env.columns[name];
+    if (!info) throw invalid(`Table ${this.env.table} has no column ${name}; it has ${Object.keys(this.env.columns).join(', ')}.`);
+    return info;
+  }
+
+  private value(column: string, info: ColumnInfo, value: unknown): unknown {
+    return toDatabase(this.env.table, column, info, value, this.env.sqlite);
+  }
+
+  private writable(row: Row, what: string): Row {
+    if (row === null || typeof row !== 'object' || Array.isArray(row)) throw invalid(`${what}() takes objects of column values.`);
+    const out: Row = {};
+    for (const [column, v] of Object.entries(row)) {
+      if (v === undefined) continue;
+      out[column] = this.value(column, this.column(column), v);
+    }
+    return out;
+  }
+
+  private count_(what: string, n: unknown): number {
+    if (!Number.isSafeInteger(n) || (n as number) < 0) throw invalid(`${what}() takes a non-negative integer, not ${JSON.stringify(n)}.`);
+    return n as number;
+  }
+
+  private filtered(executor: Knex | Knex.Transaction): Knex.QueryBuilder {
+    const qb = executor(this.env.physical);
+    for (const apply of this.filters) apply(qb);
+    return qb;
+  }
+
+  private read(executor: Knex | Knex.Transaction): Knex.QueryBuilder {
+    const qb = this.filtered(executor).select(this.selected ?? '*');
+    if (this.groups.length > 0) throw invalid('groupBy() goes with aggregate(), not with all() or first().');
+    for (const [column, direction] of this.order) qb.orderBy(column, direction);
+    if (this.offsetCount !== null) qb.offset(this.offsetCount);
+    if (this.lock && !this.env.sqlite) qb.forUpdate();
+    return qb;
+  }
+
+  private row(raw: Row): Row {
+    const out: Row = {};
+    for (const [column, v] of Object.entries(raw)) out[column] = fromDatabase(this.env.columns[column], v);
+    return out;
+  }
+
+  private async run<T, U>(qb: PromiseLike<T>, convert: (result: T) => U): Promise<U> {
+    let result: T;
+    try {
+      result = await qb;
+    } catch (err) {
+      this.env.failed(err);
+    }
+    return convert(result);
+  }
+}

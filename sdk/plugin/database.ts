@@ -1,0 +1,107 @@
+/**
+ * A trusted plugin's own tables (permission `database`). Tables live in the host's database
+ * under a name private to the plugin; the plugin creates and changes them in its migrations
+ * and queries them at run time through this small, portable query API (the same code runs on
+ * SQLite and PostgreSQL). Nothing here reaches tables of the host or of other plugins.
+ */
+
+/** How a column stores its values; the host converts them the same way on both databases. */
+export type ColumnKind = 'id' | 'string' | 'text' | 'integer' | 'bigInteger' | 'float' | 'boolean' | 'json';
+
+/** A row as the plugin sees it: json columns parsed, booleans as booleans. */
+export type Row = Record<string, unknown>;
+
+export interface ColumnDefinition {
+  /** Refuse null (columns are nullable otherwise). */
+  notNull(): ColumnDefinition;
+  defaultTo(value: string | number | boolean | null): ColumnDefinition;
+  unique(): ColumnDefinition;
+  index(): ColumnDefinition;
+}
+
+export interface TableDefinition {
+  /** An auto-increment 64-bit integer primary key, `id` unless named. */
+  id(name?: string): ColumnDefinition;
+  /** Text of at most `length` characters (default 255). */
+  string(name: string, length?: number): ColumnDefinition;
+  text(name: string): ColumnDefinition;
+  /** 32-bit integer. */
+  integer(name: string): ColumnDefinition;
+  /** 64-bit integer, read back as a number (values stay within Number.MAX_SAFE_INTEGER). */
+  bigInteger(name: string): ColumnDefinition;
+  float(name: string): ColumnDefinition;
+  boolean(name: string): ColumnDefinition;
+  /** Any JSON value, stored as text and parsed on read. */
+  json(name: string): ColumnDefinition;
+  primary(columns: readonly string[]): void;
+  unique(columns: readonly string[]): void;
+  index(columns: readonly string[]): void;
+}
+
+/** Only in migrations: create and change the plugin's tables. */
+export interface PluginSchema {
+  createTable(name: string, define: (table: TableDefinition) => void): Promise<void>;
+  /** Adds columns (nullable or with a default), indexes and unique constraints. */
+  alterTable(name: string, define: (table: TableDefinition) => void): Promise<void>;
+  dropTable(name: string): Promise<void>;
+  hasTable(name: string): Promise<boolean>;
+}
+
+export type Comparison = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'like';
+
+/**
+ * A query on one table, built by chaining filters and ended by one terminal call. Column names
+ * are checked against the table's definition; values against the column kinds.
+ */
+export interface TableQuery<R extends Row = Row> {
+  where(conditions: Partial<R>): TableQuery<R>;
+  where(column: keyof R & string, op: Comparison, value: unknown): TableQuery<R>;
+  whereIn(column: keyof R & string, values: readonly unknown[]): TableQuery<R>;
+  whereNull(column: keyof R & string): TableQuery<R>;
+  whereNotNull(column: keyof R & string): TableQuery<R>;
+  orderBy(column: keyof R & string, direction?: 'asc' | 'desc'): TableQuery<R>;
+  groupBy(...columns: (keyof R & string)[]): TableQuery<R>;
+  limit(count: number): TableQuery<R>;
+  offset(count: number): TableQuery<R>;
+  /** Only these columns in the rows returned. */
+  columns(...columns: (keyof R & string)[]): TableQuery<R>;
+  /**
+   * Locks the selected rows until the transaction ends (SELECT … FOR UPDATE on PostgreSQL;
+   * SQLite has one writer, so there it needs no lock). Only inside a transaction.
+   */
+  forUpdate(): TableQuery<R>;
+
+  all(): Promise<R[]>;
+  first(): Promise<R | null>;
+  count(): Promise<number>;
+  /** Sums, counts, minima and maxima, per group when groupBy was given. Keys: count, sum_<col>, min_<col>, max_<col>, and the group columns. */
+  aggregate(spec: { count?: boolean; sum?: readonly string[]; min?: readonly string[]; max?: readonly string[] }): Promise<Row[]>;
+  /**
+   * Inserts one or more rows and returns them as stored (with ids and defaults). A row that
+   * breaks a unique constraint fails the call with database_conflict, unless
+   * `onConflictIgnore` names the constraint's columns: then it is skipped and not returned.
+   */
+  insert(rows: R | readonly R[], options?: { onConflictIgnore?: readonly string[] }): Promise<R[]>;
+  /** Changes the matching rows; returns how many. */
+  update(patch: Partial<R>): Promise<number>;
+  /** Adds `by` (may be negative) to a numeric column of the matching rows; returns how many. */
+  increment(column: keyof R & string, by: number): Promise<number>;
+  /** Deletes the matching rows; returns how many. */
+  delete(): Promise<number>;
+}
+
+export interface DatabaseTransaction {
+  table<R extends Row = Row>(name: string): TableQuery<R>;
+}
+
+/**
+ * permission database. Statements outside a transaction each commit on their own. Inside
+ * `transaction` they commit together or not at all; the callback must only use `tx` (calling
+ * any other capability there fails with database_transaction_scope, because on SQLite the
+ * transaction holds the only connection), and it must finish within `timeoutMs` (default
+ * 5000), or the transaction rolls back with database_transaction_timeout.
+ */
+export interface DatabaseCapability {
+  table<R extends Row = Row>(name: string): TableQuery<R>;
+  transaction<T>(work: (tx: DatabaseTransaction) => Promise<T>, options?: { timeoutMs?: number }): Promise<T>;
+}
