@@ -31,6 +31,7 @@ import { HookChain } from './plugins/hook-chain.js';
 import { PluginEventDispatcher } from './plugins/plugin-event-dispatcher.js';
 import { PluginInstaller } from './plugins/plugin-installer.js';
 import { PluginKernel } from './plugins/plugin-kernel.js';
+import { SandboxHost } from './sandbox/sandbox-host.js';
 import { PluginLogs } from './plugins/plugin-logs.js';
 import { PluginRegistry } from './plugins/plugin-registry.js';
 import { PluginStorage } from './plugins/plugin-storage.js';
@@ -60,7 +61,7 @@ const singletons = [
   UserService, TokenService, ConversationWriter, MessageStore, MessageService, ConversationService,
   ConnectionRegistry, MemberDirectory, ChangeStream, Presence, Delivery, FrameRouter, Gateway,
   PluginRegistry, PluginLogs, AuditLog, PluginStorage, PluginDatabase, HookChain, CommandRouter, PluginEventDispatcher,
-  PluginScheduler, PluginHttpRouter, ServiceRegistry, PostbackRouter, PluginInstaller, PluginKernel,
+  PluginScheduler, PluginHttpRouter, ServiceRegistry, PostbackRouter, PluginInstaller, SandboxHost, PluginKernel,
 ] as const;
 
 /**
@@ -91,7 +92,7 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
       conversations: services.resolve(ConversationService), messages: services.resolve(MessageService),
       commands: services.resolve(CommandRouter), postbacks,
       pluginRoutes: services.resolve(PluginHttpRouter),
-      plugins: { kernel: services.resolve(PluginKernel), registry: services.resolve(PluginRegistry), logs: services.resolve(PluginLogs), audit: services.resolve(AuditLog) },
+      plugins: { kernel: services.resolve(PluginKernel), registry: services.resolve(PluginRegistry), logs: services.resolve(PluginLogs), audit: services.resolve(AuditLog), sandbox: services.resolve(SandboxHost) },
       isReady: async () => ready && (await db.knex.raw('select 1').then(() => true, () => false)),
     }, log);
     server = createServer(app.callback());
@@ -119,6 +120,7 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
         await closed;
         await services.resolve(PluginScheduler).stop();
         await services.resolve(PluginKernel).stopAll();
+        await services.resolve(SandboxHost).close();
         services.resolve(PluginEventDispatcher).stop();
         // Everything queued is committed (and so acknowledged) before the database closes.
         await services.resolve(ConversationWriter).stop();
@@ -138,6 +140,7 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
       di.resolve(PluginEventDispatcher).stop();
       await di.resolve(PluginScheduler).stop().catch(() => {});
       await di.resolve(PluginKernel).stopAll().catch(() => {});
+      await di.resolve(SandboxHost).close().catch(() => {});
     }
     await db.close().catch(() => {});
     throw err;

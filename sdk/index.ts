@@ -13,3 +13,6 @@ export * from './plugin/manifest.js';
 export * from './plugin/plugin-context.js';
 export * from './plugin/database.js';
 export * from './plugin/define-plugin.js';
+export * from './app/define-app.js';
+export * from './app/capability-methods.js';
+export * from './app/app-limits.js';

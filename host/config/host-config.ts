@@ -1,3 +1,5 @@
+import type { AppLimits } from '../../sdk/app/app-limits.js';
+
 /** The validated, defaulted host configuration (see config-schema.json). */
 export interface HostConfig {
   server: { host: string; port: number; shutdownGraceMs: number };
@@ -12,7 +14,17 @@ export interface HostConfig {
   messages: { maxTextLength: number; maxBodyBytes: number; maxBatch: number };
   conversations: { maxGroupMembers: number };
   plugins: { manifestsDir: string; enabled: PluginEntryConfig[] };
+  sandbox: SandboxConfig;
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+}
+
+export interface SandboxConfig {
+  workers: number;
+  workerMemoryMb: number;
+  heartbeatMs: number;
+  heartbeatTimeoutMs: number;
+  maxLimits: AppLimits;
+  restart: { baseDelayMs: number; maxDelayMs: number; maxFailures: number; windowMs: number };
 }
 
 export interface PluginEntryConfig {

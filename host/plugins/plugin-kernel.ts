@@ -14,6 +14,7 @@ import { computeGrants } from './grants.js';
 import { loadManifest, manifestPathOf, peekManifestId } from './manifest-loader.js';
 import { PluginInstaller } from './plugin-installer.js';
 import { PluginDatabase } from './database/plugin-database.js';
+import { SandboxHost } from '../sandbox/sandbox-host.js';
 import { PluginLogs } from './plugin-logs.js';
 import { emptyHandlers, type PluginRecord } from './plugin-record.js';
 import { PluginRegistry } from './plugin-registry.js';
@@ -41,7 +42,21 @@ export class PluginKernel {
     @inject(PluginLogs) private readonly logs: PluginLogs,
     @inject(PluginInstaller) private readonly installer: PluginInstaller,
     @inject(PluginDatabase) private readonly database: PluginDatabase,
-  ) {}
+    @inject(SandboxHost) private readonly sandbox: SandboxHost,
+  ) {
+    sandbox.attach({
+      restart: async (id) => {
+        const record = this.registry.get(id);
+        if (record?.status !== 'running') return;
+        await this.stopRecord(record, 'disabled');
+        await this.start(record);
+      },
+      disable: (id, error) => {
+        const record = this.registry.get(id);
+        if (record?.status === 'running') this.fail(record, error);
+      },
+    });
+  }
 
   async startAll(): Promise<void> {
     const loaded = new Map<string, PluginRecord>();
@@ -55,10 +70,6 @@ export class PluginKernel {
           throw new SwitchboardError('manifest_invalid', `Plugin ${manifest.id} is enabled twice; only the first entry is used.`);
         }
         record = { ...record, id: manifest.id, manifest, entryFile };
-        if (manifest.runtime === 'sandbox') {
-          // Untrusted code must never run in-process; until the isolate runtime exists it does not run at all.
-          throw new SwitchboardError('plugin_start_failed', `Plugin ${manifest.id} needs the sandboxed runtime, which this host does not provide yet; it was not loaded.`);
-        }
         record.settings = this.validateSettings(manifest, entry.settings ?? {});
         const grants = computeGrants(manifest, entry.grants ?? {});
         record.granted = grants.granted;
@@ -97,6 +108,7 @@ export class PluginKernel {
     if (!record.manifest || record.configError) {
       throw new SwitchboardError('invalid_operation', `Plugin ${id} cannot start until its configuration is fixed and the host restarted: ${record.error?.message ?? 'its manifest is invalid'}`);
     }
+    this.sandbox.resetFailures(id);
     await this.start(record);
     return record;
   }
@@ -144,7 +156,10 @@ export class PluginKernel {
     record.error = null;
     record.status = 'running';
     try {
-      const definition = record.definition ?? (record.definition = await importDefinition(record.entryFile!));
+      // Untrusted code never runs in this process: a sandboxed app's definition starts it in a worker.
+      const definition = record.definition ?? (record.definition = manifest.runtime === 'sandbox'
+        ? this.sandbox.definitionFor(record)
+        : await importDefinition(record.entryFile!));
       const { context } = await this.installer.install(record, definition);
       for (const t of manifest.contributes?.messageTypes ?? []) {
         if (this.types.has(t.type)) throw new SwitchboardError('plugin_start_failed', `The message type "${t.type}" is already registered by another plugin.`);

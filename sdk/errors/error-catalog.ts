@@ -62,6 +62,7 @@ export const errorCatalog = {
   database_conflict: { kind: 'user', status: 409, message: 'The write breaks a unique constraint of the table.' },
   database_constraint: { kind: 'user', status: 400, message: 'The write breaks a constraint of the table (a required column is null).' },
   database_transaction_scope: { kind: 'user', status: 400, message: 'Inside a database transaction only its own handle may be used, and only until it ends.' },
+  sandbox_limit: { kind: 'user', status: 429, message: 'The app passed one of its sandbox limits (host calls in flight, sends per minute, or the size of a call).' },
   database_transaction_timeout: { kind: 'user', status: 408, message: 'The database transaction ran past its time budget and was rolled back.' },
 
   // ---- system errors -----------------------------------------------------
@@ -70,6 +71,7 @@ export const errorCatalog = {
   shutting_down: { kind: 'system', status: 503, closeCode: 1001, message: 'The host is shutting down; reconnect and resume.' },
   not_ready: { kind: 'system', status: 503, message: 'The host has not finished starting.' },
   plugin_failed: { kind: 'system', status: 502, message: 'A plugin failed while handling this; the error is recorded against it.' },
+  app_disabled: { kind: 'system', status: 503, message: 'The app failed too often and its circuit breaker disabled it; an operator must enable it again.' },
   plugin_timeout: { kind: 'system', status: 504, message: 'A plugin did not answer within its time budget.' },
 
   // ---- operator errors (start-up) ---------------------------------------

@@ -1,3 +1,4 @@
+import type { AppLimits } from '../app/app-limits.js';
 /** The plugin manifest, as validated by manifest-schema.json (kept in step by a type test). */
 import type { PermissionRequests } from './permissions.js';
 
@@ -78,4 +79,6 @@ export interface PluginManifest {
   contributes?: PluginContributions;
   /** Other plugin ids with semver ranges of their versions. */
   dependencies?: Record<string, string>;
+  /** Sandboxed apps: the limits asked for (see AppLimits); the operator caps each. */
+  limits?: Partial<AppLimits>;
 }

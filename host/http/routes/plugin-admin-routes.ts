@@ -4,14 +4,14 @@ import type { PluginRecord } from '../../plugins/plugin-record.js';
 import { intQuery, requireAdmin } from '../request-context.js';
 import type { RouteDeps } from './route-deps.js';
 
-/** Operators: plugin status, runtime enable/disable, per-plugin logs, and the audit log. */
+/** Operators: plugin status, runtime enable/disable, per-plugin logs, app health, and the audit log. */
 export function pluginAdminRoutes(deps: RouteDeps): Router {
   const router = new Router({ prefix: '/v1/admin' });
   router.use(async (ctx, next) => {
     requireAdmin(ctx, deps.adminToken);
     await next();
   });
-  const { kernel, registry, logs, audit } = deps.plugins;
+  const { kernel, registry, logs, audit, sandbox } = deps.plugins;
 
   router.get('/plugins', (ctx) => {
     ctx.body = { plugins: registry.all().map(describe) };
@@ -31,6 +31,14 @@ export function pluginAdminRoutes(deps: RouteDeps): Router {
     const record = registry.get(ctx.params.id!);
     if (!record) throw new SwitchboardError('plugin_not_found', `No plugin "${ctx.params.id}" is configured on this host.`);
     ctx.body = { entries: logs.entries(record.id, intQuery(ctx, 'limit', { min: 1, max: 500 }) ?? 100) };
+  });
+  router.get('/apps', async (ctx) => {
+    ctx.body = { apps: await sandbox.appHealth() };
+  });
+  router.get('/apps/:id', async (ctx) => {
+    const app = (await sandbox.appHealth()).find((a) => a.id === ctx.params.id);
+    if (!app) throw new SwitchboardError('plugin_not_found', `No sandboxed app "${ctx.params.id}" has run on this host.`);
+    ctx.body = app;
   });
   router.get('/audit', async (ctx) => {
     const pluginId = typeof ctx.query.pluginId === 'string' ? ctx.query.pluginId : undefined;

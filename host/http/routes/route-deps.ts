@@ -10,6 +10,7 @@ import type { PluginKernel } from '../../plugins/plugin-kernel.js';
 import type { PluginLogs } from '../../plugins/plugin-logs.js';
 import type { PluginRegistry } from '../../plugins/plugin-registry.js';
 import type { PluginHttpRouter } from '../../plugins/plugin-http-router.js';
+import type { SandboxHost } from '../../sandbox/sandbox-host.js';
 
 /** What the HTTP routes call; resolved from the container by the host. */
 export interface RouteDeps {
@@ -22,6 +23,6 @@ export interface RouteDeps {
   commands: CommandRouter;
   postbacks: PostbackRouter;
   pluginRoutes: PluginHttpRouter;
-  plugins: { kernel: PluginKernel; registry: PluginRegistry; logs: PluginLogs; audit: AuditLog };
+  plugins: { kernel: PluginKernel; registry: PluginRegistry; logs: PluginLogs; audit: AuditLog; sandbox: SandboxHost };
   isReady(): Promise<boolean>;
 }

@@ -1,0 +1,80 @@
+import { CAPABILITY_METHODS, type CapabilityMethod } from '../../sdk/app/capability-methods.js';
+import type { AppLimits } from '../../sdk/app/app-limits.js';
+import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import type { PluginContext } from '../../sdk/plugin/plugin-context.js';
+import { TokenBucket } from '../realtime/token-bucket.js';
+
+const SENDS: ReadonlySet<string> = new Set<CapabilityMethod>(['messages.send', 'interactive.send']);
+const MAX_DEPTH = 64;
+
+/**
+ * The host's dispatch of an app's capability calls: one function, driven by the SDK's
+ * CAPABILITY_METHODS table, onto the app's own PluginContext, so an app gets exactly the
+ * checks, audit and errors a trusted plugin gets. Handlers the app registers become host
+ * functions that forward into its isolate.
+ */
+export class CapabilityBridge {
+  private readonly releases = new Map<number, () => void>();
+  private readonly sends: TokenBucket;
+  /** The first registration the host refused while the app was starting: its start fails with it. */
+  startError: SwitchboardError | null = null;
+  starting = true;
+
+  constructor(
+    private readonly context: PluginContext,
+    private readonly limits: AppLimits,
+    private readonly forward: (handlerId: number, args: unknown[]) => Promise<unknown>,
+  ) {
+    this.sends = new TokenBucket(limits.sendsPerMinute / 60, limits.sendsPerMinute);
+  }
+
+  async dispatch(method: string, args: unknown): Promise<unknown> {
+    if (!Object.prototype.hasOwnProperty.call(CAPABILITY_METHODS, method) || !Array.isArray(args)) {
+      throw new SwitchboardError('invalid_request', `There is no capability ${String(method).slice(0, 64)}.`);
+    }
+    assertData(args, 0);
+    const name = method as CapabilityMethod;
+    const [area, member] = name.split('.') as [string, string];
+    const target = (this.context as unknown as Record<string, Record<string, (...a: unknown[]) => unknown>>)[area]!;
+    if (CAPABILITY_METHODS[name] === 'call') {
+      if (SENDS.has(name) && !this.sends.take()) {
+        throw new SwitchboardError('sandbox_limit', `The app may send ${this.limits.sendsPerMinute} messages a minute.`, { retryAfterMs: this.sends.retryAfterMs() });
+      }
+      return (await target[member]!(...args)) ?? null;
+    }
+    const marker = args[args.length - 1] as { $handler?: unknown } | undefined;
+    const handlerId = marker?.$handler;
+    if (typeof handlerId !== 'number') throw new SwitchboardError('invalid_request', `${name} needs a handler.`);
+    try {
+      const result = target[member]!(...args.slice(0, -1), (...handlerArgs: unknown[]) => this.forward(handlerId, handlerArgs));
+      if (typeof result === 'function') this.releases.set(handlerId, result as () => void);
+    } catch (err) {
+      if (this.starting && !this.startError && err instanceof SwitchboardError) this.startError = err;
+      throw err;
+    }
+    return null;
+  }
+
+  release(handlerId: number): void {
+    this.releases.get(handlerId)?.();
+    this.releases.delete(handlerId);
+  }
+}
+
+/**
+ * JSON from the worker is already a copy; this refuses what JSON.parse lets through that host
+ * code could trip on: "__proto__" keys (prototype pollution through Object.assign) and
+ * pathological nesting.
+ */
+function assertData(value: unknown, depth: number): void {
+  if (value === null || typeof value !== 'object') return;
+  if (depth > MAX_DEPTH) throw new SwitchboardError('invalid_request', `Arguments nest deeper than ${MAX_DEPTH} levels.`);
+  if (Array.isArray(value)) {
+    for (const v of value) assertData(v, depth + 1);
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') throw new SwitchboardError('invalid_request', 'A "__proto__" key cannot cross the sandbox boundary.');
+    assertData((value as Record<string, unknown>)[key], depth + 1);
+  }
+}

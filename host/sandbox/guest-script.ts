@@ -1,0 +1,14 @@
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const GUEST_ENTRY = fileURLToPath(new URL('./guest/app-runtime.guest.ts', import.meta.url));
+let cached: Promise<string> | null = null;
+
+/** The guest runtime as one script for a bare V8 context, bundled once per host process. */
+export function guestScript(): Promise<string> {
+  cached ??= build({
+    entryPoints: [GUEST_ENTRY], bundle: true, write: false, format: 'iife', platform: 'neutral',
+    target: 'es2022', legalComments: 'none', minify: true,
+  }).then((result) => result.outputFiles[0]!.text);
+  return cached;
+}

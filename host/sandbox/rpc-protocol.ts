@@ -1,0 +1,67 @@
+import type { AppLimits } from '../../sdk/app/app-limits.js';
+
+/**
+ * The messages between the host and a sandbox worker process, over its IPC channel as JSON:
+ * only copies cross, never references. Host → worker requests carry an `rid` that the worker
+ * answers with `reply`; app → host capability calls carry a `callId` that the host answers with
+ * `ret`.
+ */
+
+/** What the guest runtime starts with (copied into the isolate as JSON). */
+export interface AppBoot {
+  plugin: { id: string; version: string };
+  self: unknown;
+  permissions: { granted: string[]; refused: string[] };
+  settings: unknown;
+  maxPendingCalls: number;
+}
+
+export type HostToWorker =
+  | { t: 'load'; rid: number; app: string; code: string; boot: AppBoot; limits: AppLimits }
+  | { t: 'invoke'; rid: number; app: string; handler: number; args: unknown[] }
+  | { t: 'unload'; rid: number; app: string }
+  | { t: 'ret'; app: string; callId: number; ok: boolean; value?: unknown; error?: WireError }
+  | { t: 'ping'; rid: number };
+
+export type WorkerToHost =
+  | { t: 'reply'; rid: number; ok: boolean; value?: unknown; error?: WireError }
+  | { t: 'call'; app: string; callId: number; method: string; args: unknown[] }
+  | { t: 'log'; app: string; level: 'debug' | 'info' | 'warn' | 'error'; message: string; data?: unknown }
+  | { t: 'release'; app: string; handler: number }
+  /** The app's isolate is gone (disposed for memory, or by the watchdog); its events failed. */
+  | { t: 'crashed'; app: string; reason: AppFailureReason; message: string }
+  /** An event of the app failed for a limit or an error; the app keeps running. */
+  | { t: 'event-failed'; app: string; reason: AppFailureReason; message: string }
+  | { t: 'ready' };
+
+export type AppFailureReason =
+  | 'error' | 'cpu_limit' | 'cpu_minute_limit' | 'timeout' | 'memory' | 'pending_limit'
+  | 'worker_crash' | 'worker_memory' | 'unresponsive' | 'start_failed';
+
+/** An error as it crosses a boundary: no stack, no host paths. */
+export interface WireError {
+  name: string;
+  code?: string;
+  message: string;
+  permission?: string;
+  details?: { path: string; message: string }[];
+  /** Why the sandbox refused or stopped this, when it did. */
+  reason?: AppFailureReason;
+}
+
+export interface AppStats {
+  app: string;
+  cpuMs: number;
+  cpuMsLastMinute: number;
+  heapUsedBytes: number;
+  heapLimitBytes: number;
+  events: number;
+  failedEvents: number;
+  pendingCalls: number;
+}
+
+export interface WorkerStats {
+  pid: number;
+  rssBytes: number;
+  apps: AppStats[];
+}

@@ -1,0 +1,96 @@
+/**
+ * A sandbox worker process: it holds the isolates of the apps the host gave it and speaks only
+ * the JSON messages of rpc-protocol.ts over its IPC channel. It is separate from the host because
+ * some out-of-memory paths of isolated-vm end the whole process, and its memory limit does not
+ * count everything; when this process dies, the host replaces it and restarts its apps.
+ */
+import type { HostToWorker, WorkerStats, WorkerToHost } from '../rpc-protocol.js';
+import { AppIsolate, EventFailure } from './app-isolate.js';
+
+const apps = new Map<string, AppIsolate>();
+let guestScript: string | null = null;
+const STOP_BUDGET_MS = 5_000;
+
+function send(message: WorkerToHost): void {
+  if (!process.connected) return;
+  process.send!(message);
+}
+
+function reply(rid: number, result: Promise<unknown>): void {
+  result.then(
+    (value) => send({ t: 'reply', rid, ok: true, value: value ?? null }),
+    (err: unknown) => send({
+      t: 'reply', rid, ok: false,
+      error: err instanceof EventFailure ? err.toWire() : { name: 'SandboxError', code: 'plugin_failed', message: String((err as Error)?.message ?? err).slice(0, 500), reason: 'error' },
+    }),
+  );
+}
+
+function app(id: string): AppIsolate {
+  const found = apps.get(id);
+  if (!found) throw new EventFailure('error', `The app ${id} is not loaded in this worker.`);
+  return found;
+}
+
+async function load(message: Extract<HostToWorker, { t: 'load' }>): Promise<unknown> {
+  apps.get(message.app)?.dispose();
+  const isolate = await AppIsolate.create(message.app, guestScript!, message.code, message.boot, message.limits, {
+    call: (callId, method, args) => send({ t: 'call', app: message.app, callId, method, args }),
+    log: (level, text, data) => send({ t: 'log', app: message.app, level: level as 'info', message: text, data }),
+    release: (handler) => send({ t: 'release', app: message.app, handler }),
+    crashed: (reason, text) => {
+      if (apps.get(message.app) === isolate) apps.delete(message.app);
+      send({ t: 'crashed', app: message.app, reason, message: text });
+    },
+  });
+  apps.set(message.app, isolate);
+  try {
+    return await isolate.start();
+  } catch (err) {
+    isolate.dispose();
+    apps.delete(message.app);
+    throw err;
+  }
+}
+
+async function unload(id: string): Promise<null> {
+  const isolate = apps.get(id);
+  if (!isolate) return null;
+  apps.delete(id);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([isolate.stop(), new Promise((resolve) => { timer = setTimeout(resolve, STOP_BUDGET_MS); })]);
+  } catch {
+    // A stop() that throws still ends the app.
+  } finally {
+    clearTimeout(timer);
+    isolate.dispose();
+  }
+  return null;
+}
+
+function stats(): WorkerStats {
+  return { pid: process.pid, rssBytes: process.memoryUsage.rss(), apps: [...apps.values()].map((a) => a.stats()) };
+}
+
+process.on('message', (message: HostToWorker | { t: 'init'; guest: string }) => {
+  try {
+    handle(message);
+  } catch (err) {
+    if ('rid' in message) send({ t: 'reply', rid: message.rid, ok: false, error: { name: 'SandboxError', code: 'plugin_failed', message: String((err as Error)?.message ?? err).slice(0, 500), reason: 'error' } });
+  }
+});
+
+function handle(message: HostToWorker | { t: 'init'; guest: string }): void {
+  switch (message.t) {
+    case 'init': guestScript = message.guest; send({ t: 'ready' }); return;
+    case 'load': reply(message.rid, load(message)); return;
+    case 'invoke': reply(message.rid, Promise.resolve().then(() => app(message.app).invoke(message.handler, message.args))); return;
+    case 'unload': reply(message.rid, unload(message.app)); return;
+    case 'ret': apps.get(message.app)?.resolveCall(message.callId, message.ok, message.ok ? message.value : message.error); return;
+    case 'ping': reply(message.rid, Promise.resolve().then(stats)); return;
+  }
+}
+
+// The host is gone: nothing here may outlive it.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,27 @@
+/**
+ * Limits of one sandboxed app. The manifest's `limits` asks for them; the operator's
+ * sandbox.maxLimits caps each one; what is left unset gets the default below.
+ */
+export interface AppLimits {
+  /** The isolate's heap limit, in MiB. */
+  memoryMb: number;
+  /** CPU time one event may use, in ms (each entry into the isolate is also cut off at this). */
+  cpuMsPerEvent: number;
+  /** CPU time per rolling minute, in ms; past it, events are refused until the minute moves on. */
+  cpuMsPerMinute: number;
+  /** Wall-clock deadline of one event, including the time spent awaiting host calls, in ms. */
+  eventTimeoutMs: number;
+  /** Host calls in flight at once; more fail at once with sandbox_limit. */
+  maxPendingCalls: number;
+  /** Messages sent (messages.send, interactive.send) per minute. */
+  sendsPerMinute: number;
+}
+
+export const DEFAULT_APP_LIMITS: AppLimits = {
+  memoryMb: 32,
+  cpuMsPerEvent: 200,
+  cpuMsPerMinute: 5_000,
+  eventTimeoutMs: 5_000,
+  maxPendingCalls: 64,
+  sendsPerMinute: 120,
+};
