@@ -69,6 +69,15 @@ describe('import boundaries', () => {
     expect(violations(join(root, 'sdk/cli'), cliMayImport)).toEqual([]);
   });
 
+  it('lets the app harness reach the host only through its package entry', () => {
+    // The harness boots a real host, as an embedder would: by the package's public entry
+    // ('switchboard/host' → host/public-api.ts), never by a path into host/.
+    const harnessMayImport = (t: string) => inside(t, join(root, 'sdk')) || t.startsWith('node:') || t === 'switchboard/host';
+    expect(readFileSync(join(root, 'sdk/testing/app-harness.ts'), 'utf8')).toContain("const HOST_PACKAGE = 'switchboard/host';");
+    expect(harnessMayImport(resolve(root, 'sdk/testing', '../../host/host.js'))).toBe(false);
+    expect(violations(join(root, 'sdk/testing'), harnessMayImport)).toEqual([]);
+  });
+
   it('lets first-party plugins import only the SDK and their own folder', () => {
     const pluginsDir = join(root, 'plugins');
     const bad = readdirSync(pluginsDir).filter((name) => statSync(join(pluginsDir, name)).isDirectory()).flatMap((name) =>

@@ -134,7 +134,7 @@ describe('switchboard new', () => {
   const harness = join(root, 'sdk/testing/app-harness.ts');
   it.skipIf(!existsSync(harness))('scaffolds a test that type-checks against the app harness', async () => {
     const dir = await newApp();
-    expect(typeErrors([join(dir, 'test/app.test.ts')], { 'switchboard/sdk': [join(root, 'sdk/index.ts')], 'switchboard/sdk/testing': [harness] })).toEqual([]);
+    expect(typeErrors([join(dir, 'test/app.test.ts')], { 'switchboard/sdk': [join(root, 'sdk/index.ts')], 'switchboard/sdk/testing': [harness], vitest: [join(root, 'node_modules/vitest/dist/index.d.ts')] })).toEqual([]);
   });
 
   it('refuses a folder that is not empty, and touches nothing in it', async () => {

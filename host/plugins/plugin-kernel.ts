@@ -45,15 +45,16 @@ export class PluginKernel {
     @inject(SandboxHost) private readonly sandbox: SandboxHost,
   ) {
     sandbox.attach({
+      // A failed start counts too: the sandbox retries an app whose worker died under it.
       restart: async (id) => {
         const record = this.registry.get(id);
-        if (record?.status !== 'running') return;
-        await this.stopRecord(record, 'disabled');
+        if (!record || record.configError || record.status === 'disabled') return;
+        if (record.status === 'running') await this.stopRecord(record, 'disabled');
         await this.start(record);
       },
       disable: (id, error) => {
         const record = this.registry.get(id);
-        if (record?.status === 'running') this.fail(record, error);
+        if (record && record.status !== 'disabled') this.fail(record, error);
       },
     });
   }
@@ -170,7 +171,7 @@ export class PluginKernel {
       if (definition.start) await withTimeout(Promise.resolve().then(() => definition.start!(context)), START_TIMEOUT_MS);
       this.log.info({ plugin: record.id, version: manifest.version, refused: record.refused }, 'plugin started');
     } catch (err) {
-      this.fail(record, err instanceof SwitchboardError && err.kind === 'operator'
+      this.fail(record, err instanceof SwitchboardError && (err.kind === 'operator' || err.code === 'app_disabled')
         ? err
         : new SwitchboardError('plugin_start_failed', `Plugin ${record.id} failed to start: ${(err as Error)?.message ?? String(err)}`));
       this.logs.recordFailure(record.id, 'start failed', err);

@@ -32,6 +32,7 @@ interface RunningApp {
 }
 
 const WORKER_START_MS = 30_000;
+const WORKER_FAILURES: ReadonlySet<AppFailureReason> = new Set(['worker_crash', 'worker_memory', 'unresponsive']);
 const LOAD_MS = 15_000;
 const WORKER_HEAP_MB = 256;
 
@@ -47,7 +48,6 @@ export class SandboxHost {
   private readonly apps = new Map<string, RunningApp>();
   private readonly health = new AppHealthBook();
   private readonly restartTimers = new Map<string, NodeJS.Timeout>();
-  private readonly killReasons = new WeakMap<WorkerHandle, AppFailureReason>();
   private heartbeat: NodeJS.Timeout | null = null;
   private hooks: SandboxKernelHooks | null = null;
   private closed = false;
@@ -103,6 +103,10 @@ export class SandboxHost {
       this.forget(app);
       const reason = err instanceof WorkerReplyError && err.wire.reason !== 'error' ? err.wire.reason ?? 'start_failed' : 'start_failed';
       this.health.failed(record.id, reason, (err as Error).message);
+      // The worker went down under the app, not the app's own start: try again after a backoff.
+      if (WORKER_FAILURES.has(reason) && this.retryLater(record.id, reason, (err as Error).message)) {
+        throw new SwitchboardError('app_disabled', `App ${record.id} failed too often (last: ${reason}) and stays disabled until an operator enables it.`);
+      }
       if (err instanceof SwitchboardError) throw err;
       throw new SwitchboardError('plugin_start_failed', `App ${record.id} failed to start: ${(err as Error).message}`);
     }
@@ -185,17 +189,25 @@ export class SandboxHost {
     this.forget(app);
     this.health.failed(app.id, reason, message);
     this.logs.loggerFor(app.id).error(`app stopped (${reason}): ${message}`);
-    if (this.checkBreaker(app.id, reason, message)) return;
-    const delay = this.health.restartDelay(app.id, this.config.restart);
-    this.health.restarting(app.id);
+    this.retryLater(app.id, reason, message);
+  }
+
+  /** Returns true when the circuit breaker disabled the app instead. */
+  private retryLater(id: string, reason: AppFailureReason, message: string): boolean {
+    if (this.closed) return false;
+    if (this.checkBreaker(id, reason, message)) return true;
+    const delay = this.health.restartDelay(id, this.config.restart);
+    this.health.restarting(id);
+    clearTimeout(this.restartTimers.get(id));
     const timer = setTimeout(() => {
-      this.restartTimers.delete(app.id);
+      this.restartTimers.delete(id);
       if (this.closed) return;
-      this.health.restarted(app.id);
-      this.hooks?.restart(app.id).catch((err: unknown) => this.log.error({ plugin: app.id, err }, 'app restart failed'));
+      this.health.restarted(id);
+      this.hooks?.restart(id).catch((err: unknown) => this.log.error({ plugin: id, err }, 'app restart failed'));
     }, delay);
     timer.unref();
-    this.restartTimers.set(app.id, timer);
+    this.restartTimers.set(id, timer);
+    return false;
   }
 
   /** Returns true when the app was disabled. */
@@ -237,7 +249,7 @@ export class SandboxHost {
       const index = this.workers.indexOf(worker);
       if (index >= 0) this.workers.splice(index, 1);
       if (this.closed) return;
-      const reason = this.killReasons.get(worker) ?? 'worker_crash';
+      const reason = worker.killReason ?? 'worker_crash';
       this.log.warn({ pid: worker.pid, why, reason, apps: [...worker.apps] }, 'sandbox worker ended; restarting its apps');
       for (const id of [...worker.apps]) {
         const app = this.apps.get(id);
@@ -250,10 +262,7 @@ export class SandboxHost {
     if (this.heartbeat) return;
     this.heartbeat = setInterval(() => {
       for (const worker of this.workers) {
-        this.ping(worker).catch(() => {
-          this.killReasons.set(worker, 'unresponsive');
-          worker.kill();
-        });
+        this.ping(worker).catch(() => worker.kill('unresponsive'));
       }
     }, this.config.heartbeatMs);
     this.heartbeat.unref();
@@ -262,9 +271,6 @@ export class SandboxHost {
   private async ping(worker: WorkerHandle): Promise<void> {
     const stats = await worker.request<WorkerStats>({ t: 'ping' }, this.config.heartbeatTimeoutMs);
     worker.lastStats = stats;
-    if (stats.rssBytes > this.config.workerMemoryMb * 1_048_576) {
-      this.killReasons.set(worker, 'worker_memory');
-      worker.kill();
-    }
+    if (stats.rssBytes > this.config.workerMemoryMb * 1_048_576) worker.kill('worker_memory');
   }
 }

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
-import type { HostToWorker, WireError, WorkerStats, WorkerToHost } from './rpc-protocol.js';
+import type { AppFailureReason, HostToWorker, WireError, WorkerStats, WorkerToHost } from './rpc-protocol.js';
 
 const LAUNCHER = fileURLToPath(new URL('./worker/launch-worker.mjs', import.meta.url));
 
@@ -22,6 +22,8 @@ export class WorkerHandle {
   readonly apps = new Set<string>();
   lastStats: WorkerStats | null = null;
   exited = false;
+  /** Why the host killed it, when it did. */
+  killReason: AppFailureReason | null = null;
   private readonly child: ChildProcess;
   private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   private nextRid = 1;
@@ -53,7 +55,7 @@ export class WorkerHandle {
       this.exited = true;
       const why = signal ? `killed by ${signal}` : `exited with code ${code}`;
       failReady(new SwitchboardError('unavailable', `A sandbox worker ${why} while starting.`));
-      for (const waiter of this.waiting.values()) waiter.reject(new WorkerReplyError({ name: 'SandboxError', code: 'plugin_failed', message: `The app's worker process ${why}.`, reason: 'worker_crash' }));
+      for (const waiter of this.waiting.values()) waiter.reject(new WorkerReplyError({ name: 'SandboxError', code: 'plugin_failed', message: `The app's worker process ${why}.`, reason: this.killReason ?? 'worker_crash' }));
       this.waiting.clear();
       onExit(this, why);
     });
@@ -89,7 +91,9 @@ export class WorkerHandle {
     this.child.send(message);
   }
 
-  kill(): void {
-    if (!this.exited) this.child.kill('SIGKILL');
+  kill(reason?: AppFailureReason): void {
+    if (this.exited) return;
+    this.killReason ??= reason ?? null;
+    this.child.kill('SIGKILL');
   }
 }

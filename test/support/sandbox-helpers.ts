@@ -26,6 +26,7 @@ export function appManifest(id: string, o: { entry?: string; permissions?: Recor
 export interface AppHealth {
   id: string; state: string; workerPid: number | null; restarts: number;
   failures: Record<string, number>; lastFailure: { reason: string; message: string; at: string } | null;
+  limits: Record<string, number> | null;
   cpuMs: number; cpuMsLastMinute: number; heapUsedBytes: number; heapLimitBytes: number; events: number; failedEvents: number;
 }
 

@@ -62,8 +62,9 @@ export class AppIsolate {
   private constructor(readonly app: string, private readonly limits: AppLimits, private readonly outbox: IsolateOutbox) {
     this.isolate = new ivm.Isolate({
       memoryLimit: limits.memoryMb,
-      // isolated-vm: after this, V8 has lost control of the process; the host replaces the worker.
-      onCatastrophicError: () => process.abort(),
+      // isolated-vm: after this, V8 has lost control of the process. isolated-vm suggests abort();
+      // SIGKILL ends it as surely without writing a core file, and the host replaces the worker.
+      onCatastrophicError: () => process.kill(process.pid, 'SIGKILL'),
     });
   }
 

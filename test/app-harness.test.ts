@@ -1,0 +1,46 @@
+/**
+ * The SDK's app harness, used as an app author would: it starts an in-process host on a
+ * temporary SQLite database with one app in the real sandbox, and the test acts as users.
+ */
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAppHarness, HarnessError, type AppHarness } from '../sdk/testing/app-harness.js';
+import { writeManifest } from './support/plugin-helpers.js';
+import { appManifest } from './support/sandbox-helpers.js';
+
+describe('app harness', () => {
+  let h: AppHarness;
+  beforeAll(async () => {
+    h = await startAppHarness({ manifest: writeManifest(appManifest('harnessed'), 'harnessed') });
+  });
+  afterAll(async () => { await h?.stop(); });
+
+  it('runs the app in the sandbox and talks to it as users', async () => {
+    const alice = await h.createUser('alice');
+    const room = await h.createGroup(alice, 'Room');
+    expect(JSON.parse((await h.command(alice, room.id, '/run echo hi')).text)).toMatchObject({ arg: 'hi' });
+    expect(JSON.parse((await h.command(alice, room.id, '/run store kept')).text)).toEqual({ version: 1 });
+    expect(JSON.parse((await h.command(alice, room.id, '/run recall')).text)).toBe('kept');
+    const sent = JSON.parse((await h.command(alice, room.id, '/run send')).text);
+    const history = await h.history(alice, room.id);
+    expect(history.find((m) => m.id === sent)).toMatchObject({ senderId: h.app.botUserId, content: { type: 'text', text: 'from the app' } });
+    expect(await h.health()).toMatchObject({ id: 'harnessed', state: 'running', restarts: 0 });
+  });
+
+  it('reports host errors with their codes', async () => {
+    const alice = await h.createUser();
+    const room = await h.createGroup(alice);
+    const err = await h.command(alice, room.id, '/nope').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HarnessError);
+    expect(err).toMatchObject({ code: 'command_not_found', status: 404 });
+    const failed = await h.command(alice, room.id, '/run throws').catch((e: unknown) => e);
+    expect(failed).toMatchObject({ code: 'plugin_failed', status: 502 });
+  });
+
+  it('refuses to start an app that does not start, and leaves nothing behind', async () => {
+    const err = await startAppHarness({ manifest: writeManifest(appManifest('broken', { settings: { type: 'object' } }), 'broken'), settings: { crashAtStart: true } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HarnessError);
+    expect((err as HarnessError).message).toMatch(/refusing to start/);
+    expect(existsSync((err as { dir?: string }).dir ?? '/nonexistent')).toBe(false);
+  });
+});
