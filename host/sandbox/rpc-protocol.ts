@@ -65,3 +65,9 @@ export interface WorkerStats {
   rssBytes: number;
   apps: AppStats[];
 }
+
+/**
+ * Messages sent in the same turn travel as one IPC write (a syscall each is what an IPC message
+ * costs most); a lone message travels as itself.
+ */
+export interface Batch<M> { t: 'batch'; messages: M[] }

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
-import type { AppFailureReason, HostToWorker, WireError, WorkerStats, WorkerToHost } from './rpc-protocol.js';
+import type { AppFailureReason, Batch, HostToWorker, WireError, WorkerStats, WorkerToHost } from './rpc-protocol.js';
 
 const LAUNCHER = fileURLToPath(new URL('./worker/launch-worker.mjs', import.meta.url));
 
@@ -27,6 +27,7 @@ export class WorkerHandle {
   private readonly child: ChildProcess;
   private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   private nextRid = 1;
+  private outbox: HostToWorker[] = [];
   readonly ready: Promise<void>;
 
   constructor(guest: string, heapMb: number, onMessage: (worker: WorkerHandle, message: WorkerToHost) => void, onExit: (worker: WorkerHandle, why: string) => void) {
@@ -39,7 +40,7 @@ export class WorkerHandle {
     let failReady: (e: Error) => void;
     this.ready = new Promise((resolve, reject) => { markReady = resolve; failReady = reject; });
     this.ready.catch(() => {});
-    this.child.on('message', (message: WorkerToHost) => {
+    const receive = (message: WorkerToHost): void => {
       if (message.t === 'ready') return markReady();
       if (message.t === 'reply') {
         const waiter = this.waiting.get(message.rid);
@@ -50,6 +51,10 @@ export class WorkerHandle {
         return;
       }
       onMessage(this, message);
+    };
+    this.child.on('message', (message: WorkerToHost | Batch<WorkerToHost>) => {
+      if (message.t === 'batch') for (const m of message.messages) receive(m);
+      else receive(message);
     });
     this.child.on('exit', (code, signal) => {
       this.exited = true;
@@ -88,7 +93,15 @@ export class WorkerHandle {
 
   post(message: HostToWorker): void {
     if (this.exited || !this.child.connected) return;
-    this.child.send(message);
+    this.outbox.push(message);
+    if (this.outbox.length === 1) queueMicrotask(() => this.flush());
+  }
+
+  private flush(): void {
+    const messages = this.outbox;
+    this.outbox = [];
+    if (this.exited || !this.child.connected || messages.length === 0) return;
+    this.child.send(messages.length === 1 ? messages[0]! : { t: 'batch', messages });
   }
 
   kill(reason?: AppFailureReason): void {

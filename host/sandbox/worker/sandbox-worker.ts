@@ -4,16 +4,26 @@
  * some out-of-memory paths of isolated-vm end the whole process, and its memory limit does not
  * count everything; when this process dies, the host replaces it and restarts its apps.
  */
-import type { HostToWorker, WorkerStats, WorkerToHost } from '../rpc-protocol.js';
+import type { Batch, HostToWorker, WorkerStats, WorkerToHost } from '../rpc-protocol.js';
 import { AppIsolate, EventFailure } from './app-isolate.js';
 
 const apps = new Map<string, AppIsolate>();
 let guestScript: string | null = null;
 const STOP_BUDGET_MS = 5_000;
 
+let outbox: WorkerToHost[] = [];
+
 function send(message: WorkerToHost): void {
   if (!process.connected) return;
-  process.send!(message);
+  outbox.push(message);
+  if (outbox.length === 1) queueMicrotask(flush);
+}
+
+function flush(): void {
+  const messages = outbox;
+  outbox = [];
+  if (!process.connected || messages.length === 0) return;
+  process.send!(messages.length === 1 ? messages[0]! : ({ t: 'batch', messages } satisfies Batch<WorkerToHost>));
 }
 
 function reply(rid: number, result: Promise<unknown>): void {
@@ -73,13 +83,18 @@ function stats(): WorkerStats {
   return { pid: process.pid, rssBytes: process.memoryUsage.rss(), apps: [...apps.values()].map((a) => a.stats()) };
 }
 
-process.on('message', (message: HostToWorker | { t: 'init'; guest: string }) => {
+process.on('message', (message: HostToWorker | { t: 'init'; guest: string } | Batch<HostToWorker>) => {
+  if (message.t === 'batch') for (const m of message.messages) receive(m);
+  else receive(message);
+});
+
+function receive(message: HostToWorker | { t: 'init'; guest: string }): void {
   try {
     handle(message);
   } catch (err) {
     if ('rid' in message) send({ t: 'reply', rid: message.rid, ok: false, error: { name: 'SandboxError', code: 'plugin_failed', message: String((err as Error)?.message ?? err).slice(0, 500), reason: 'error' } });
   }
-});
+}
 
 function handle(message: HostToWorker | { t: 'init'; guest: string }): void {
   switch (message.t) {
