@@ -75,7 +75,7 @@ async function events(): Promise<{ eventsPerS: number; roundTripUsP50: number; d
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-sandbox-'));
   const host = await startHost(buildConfig({
     server: { host: '127.0.0.1', port: 0 },
-    database: { url: database.url, schema: database.schema },
+    database: { url: database.url, schema: database.schema, poolSize: Number(process.env.BENCH_POOL_SIZE ?? 10) },
     dataDir: dir,
     auth: { adminToken: `bench-${Date.now()}-admin-token-long-enough` },
     log: { level: 'warn' },

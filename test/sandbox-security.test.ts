@@ -11,7 +11,7 @@ import { enable, listPlugins } from './support/plugin-helpers.js';
 import { appHealth, appManifest, runOp, startBystander, waitForApp, type AppHealth } from './support/sandbox-helpers.js';
 
 /** Generous: an attack may slow the host a little, never stall it. */
-const MAX_ROUND_TRIP_MS = 1_500;
+const MAX_ROUND_TRIP_MS = 2_000;
 const MAX_EVENT_LOOP_P99_MS = 250;
 const HOST_PATHS = /\/work\/|node_modules|\/home\/|\/tmp\/|file:\/\/|\.ts:\d|sandbox-worker|app-isolate|isolated-vm/;
 
@@ -185,6 +185,14 @@ describe('sandbox security', () => {
     expect(v.service).toMatchObject({ ok: false, code: 'permission_denied', permission: 'services.call' });
     expect(v.schedulerHandle).toMatchObject({ ok: false, code: 'permission_denied', permission: 'scheduler' });
     for (const o of [v.users, v.service, v.schedulerHandle]) expect(o.message).toMatch(/grant/);
+  });
+
+  it("hands the app host errors as its own SDK's error classes", async () => {
+    const { result } = await attack('error-classes');
+    expect(result.value).toEqual({
+      conflict: true, conflictCode: 'storage_conflict', denied: true, deniedIsSwitchboardError: true,
+      conflictIsPermissionDenied: false, plainError: false,
+    });
   });
 
   it("cannot touch another app's storage or conversations", async () => {

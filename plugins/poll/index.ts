@@ -5,7 +5,7 @@
  * by the poll's creator ends it. It shows commands, interactive cards and their postbacks, card
  * edits, and compare-and-set storage under concurrent taps. It imports only the SDK.
  */
-import { defineApp, type AppContext } from '../../sdk/index.js';
+import { defineApp, type AppContext, type CommandReply } from '../../sdk/index.js';
 import { errorCode, update } from './compare-and-set.js';
 import { parseButtonId, parsePoll, parsePollId } from './parse-poll.js';
 import { pollCard, tallyText } from './poll-card.js';
@@ -13,7 +13,7 @@ import { counterKey, decideClose, decideVote, pollKey, type CloseOutcome, type P
 
 export default defineApp({
   start(ctx) {
-    ctx.commands.handle('poll', async ({ conversationId, userId, text }) => {
+    ctx.commands.handle('poll', whenFull(async ({ conversationId, userId, text }) => {
       const parsed = parsePoll(text);
       if (!parsed.ok) return { text: parsed.error };
       const { result: id } = await update<number, number>(ctx.storage, counterKey(conversationId), (current) => {
@@ -35,9 +35,9 @@ export default defineApp({
       await update<Poll, null>(ctx.storage, key, (current) =>
         current && current.value.messageId === null ? { write: { ...current.value, messageId }, result: null } : { result: null });
       return { text: `Poll ${id} is open. Close it with /poll-close ${id}.` };
-    });
+    }));
 
-    ctx.interactive.onPostback(async ({ conversationId, messageId, buttonId, userId }) => {
+    ctx.interactive.onPostback(whenFull(async ({ conversationId, messageId, buttonId, userId }) => {
       const target = parseButtonId(buttonId);
       if (!target) return { text: 'This button is not part of a poll.' };
       const key = pollKey(conversationId, target.pollId);
@@ -45,17 +45,18 @@ export default defineApp({
       const poll = vote.value;
       const outcome = vote.result;
       if (outcome.kind === 'gone' || !poll) return { text: 'This poll no longer exists.' };
-      if (vote.wrote) await showResults(ctx, conversationId, messageId, key, poll, vote.version);
-      const tally = `${poll.question}\n${tallyText(poll)}`;
+      // The reply shows the newest tally the card was updated to (later votes included).
+      const shown = vote.wrote ? await showResults(ctx, conversationId, messageId, key, poll, vote.version) : poll;
+      const tally = `${shown.question}\n${tallyText(shown)}`;
       switch (outcome.kind) {
         case 'closed': return { text: `Poll ${poll.id} is closed; your tap was not counted. Final results:\n${tally}` };
         case 'unchanged': return { text: `You already voted for "${poll.options[outcome.option]}".\n${tally}` };
         case 'moved': return { text: `You changed your vote from "${poll.options[outcome.from]}" to "${poll.options[outcome.option]}".\n${tally}` };
         case 'voted': return { text: `You voted for "${poll.options[outcome.option]}".\n${tally}` };
       }
-    });
+    }));
 
-    ctx.commands.handle('poll-close', async ({ conversationId, userId, args }) => {
+    ctx.commands.handle('poll-close', whenFull(async ({ conversationId, userId, args }) => {
       const parsed = parsePollId(args.poll);
       if (!parsed.ok) return { text: parsed.error };
       const id = parsed.value;
@@ -66,10 +67,26 @@ export default defineApp({
       if (closing.result === 'not-creator') return { text: `Only the person who created poll ${id} can close it.` };
       if (closing.result === 'already-closed') return { text: `Poll ${id} is already closed.\n${tallyText(poll)}` };
       if (poll.messageId) await showResults(ctx, conversationId, poll.messageId, key, poll, closing.version);
+      // Closed, so nothing changes after this: the final tally is the one just written.
       return { text: `Poll ${id} is closed. Final results:\n${poll.question}\n${tallyText(poll)}` };
-    });
+    }));
   },
 });
+
+/**
+ * A full storage quota is for the operator to fix, but the user should hear why nothing
+ * happened rather than get a bare "plugin failed". Other errors stay errors (and are logged).
+ */
+function whenFull<A>(handler: (input: A) => Promise<CommandReply | undefined>): (input: A) => Promise<CommandReply | undefined> {
+  return async (input) => {
+    try {
+      return await handler(input);
+    } catch (err) {
+      if (errorCode(err) !== 'storage_quota_exceeded') throw err;
+      return { text: 'The poll app has used up its storage, so nothing was recorded. Ask the operator to raise its quota.' };
+    }
+  };
+}
 
 /**
  * Edits the card to show `poll` as of `version`. Taps at the same moment each edit the card, and
@@ -77,17 +94,18 @@ export default defineApp({
  * newer version exists, edits again with that: whichever edit lands last shows the newest tally.
  * Without messages.edit (the operator may refuse it), voters still get the tally in their reply.
  */
-async function showResults(ctx: AppContext, conversationId: string, messageId: string, key: string, poll: Poll, version: number): Promise<void> {
+async function showResults(ctx: AppContext, conversationId: string, messageId: string, key: string, poll: Poll, version: number): Promise<Poll> {
   for (let round = 0; round < 20; round++) {
     try {
       await ctx.messages.edit(conversationId, messageId, { type: 'interactive.card', body: pollCard(poll) });
     } catch (err) {
       ctx.log.warn('could not update the poll card', { code: errorCode(err), messageId });
-      return;
+      return poll;
     }
     const latest = await ctx.storage.get<Poll>(key);
-    if (!latest || latest.version === version) return;
+    if (!latest || latest.version === version) return poll;
     poll = latest.value;
     version = latest.version;
   }
+  return poll;
 }

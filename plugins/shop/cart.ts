@@ -4,7 +4,14 @@ import { formatMoney } from './money.js';
 export interface CartLine { itemId: string; qty: number }
 
 /** What the cart remembers of the last checkout, to answer a repeated /checkout. */
-export interface LastOrder { requestId: string; status: string; amountMinor: number; currency: string }
+export interface LastOrder {
+  requestId: string;
+  status: string;
+  amountMinor: number;
+  currency: string;
+  /** Tells whether this order's lines were already taken out of the cart. */
+  idempotencyKey: string;
+}
 
 /**
  * One user's cart in one conversation, under `cart/<conversationId>/<userId>`. Carts are never

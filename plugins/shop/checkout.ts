@@ -34,13 +34,16 @@ export interface PaymentRequestOutput { requestId: string; status: string }
 
 export const PAYMENTS_SERVICE = 'payments.request';
 
-/**
- * A checkout of one cart version, under `order/<conversationId>/<userId>/<cart version>`: first
- * a claim (`pending`, expiring by itself should the app be stopped mid-call), then the order.
- */
-type OrderRecord = { state: 'pending' } | ({ state: 'requested'; idempotencyKey: string; lines: CartLine[] } & LastOrder);
+/** An order, under `order/<conversationId>/<userId>/<cart version>`: the cart version it paid for. */
+type OrderRecord = LastOrder & { lines: CartLine[] };
 
-const CLAIM_TTL_SECONDS = 60;
+/**
+ * Held while one checkout of a user's cart in a conversation runs, so that a second /checkout
+ * (of the same cart, or of the cart with an item added meanwhile) cannot ask for the same lines
+ * again. It expires by itself should the app be stopped mid-call.
+ */
+const lockKey = (conversationId: string, userId: string) => `checkout-lock/${conversationId}/${userId}`;
+const LOCK_TTL_SECONDS = 60;
 
 export async function checkout(ctx: AppContext<ShopSettings>, conversationId: string, userId: string): Promise<string> {
   const key = cartKey(conversationId, userId);
@@ -50,59 +53,71 @@ export async function checkout(ctx: AppContext<ShopSettings>, conversationId: st
     return last ? `Your cart is empty. Your last order was payment request ${last.requestId} (${last.status}) for ${formatMoney(last.amountMinor, last.currency)}.` : 'Your cart is empty. See /catalog.';
   }
   const cart = stored.value;
-  const priced = priceCart(cart, ctx.settings.catalog);
-  if (priced.unavailable.length > 0) return `${priced.unavailable.join(', ')} ${priced.unavailable.length === 1 ? 'is' : 'are'} no longer sold; remove ${priced.unavailable.length === 1 ? 'it' : 'them'} with /remove first.`;
-  const currency = priced.currency!;
-  const ordered: CartLine[] = cart.lines.map((l) => ({ itemId: l.itemId, qty: l.qty }));
   const orderKey = `order/${conversationId}/${userId}/${stored.version}`;
-  const idempotencyKey = `shop-${cart.id}-${stored.version}`;
 
   // This very cart version was already paid for: a retry after the order was recorded but
   // before the cart was emptied. Finish the job without asking again.
   const previous = await ctx.storage.get<OrderRecord>(orderKey);
-  if (previous?.value.state === 'requested') return finish(ctx, key, previous.value, previous.value.lines);
+  if (previous) return finish(ctx, key, previous.value, previous.value.lines);
 
-  // Claim the checkout of this version, so that two /checkout at once ask only once.
-  let claim: { version: number };
+  const priced = priceCart(cart, ctx.settings.catalog);
+  if (priced.unavailable.length > 0) return `${priced.unavailable.join(', ')} ${priced.unavailable.length === 1 ? 'is' : 'are'} no longer sold; remove ${priced.unavailable.length === 1 ? 'it' : 'them'} with /remove first.`;
+  const currency = priced.currency!;
+  const ordered: CartLine[] = cart.lines.map((l) => ({ itemId: l.itemId, qty: l.qty }));
+  const idempotencyKey = `shop-${cart.id}-${stored.version}`;
+
+  let lock: { version: number };
   try {
-    claim = await ctx.storage.set(orderKey, { state: 'pending' } satisfies OrderRecord, { ifVersion: 0, ttlSeconds: CLAIM_TTL_SECONDS });
+    lock = await ctx.storage.set(lockKey(conversationId, userId), { cartVersion: stored.version }, { ifVersion: 0, ttlSeconds: LOCK_TTL_SECONDS });
   } catch (err) {
     if (errorCode(err) === 'storage_conflict') return 'Your checkout is already under way; see /cart in a moment.';
     throw err;
   }
-
-  const input: PaymentRequestInput = {
-    payerId: userId, conversationId, currency, amountMinor: priced.totalMinor,
-    description: `Shop order: ${priced.lines.map((l) => `${l.qty} × ${l.name}`).join(', ')}`.slice(0, 500),
-    lines: priced.lines, idempotencyKey,
-  };
-  let output: PaymentRequestOutput;
   try {
-    output = answerOf(await ctx.services.call(PAYMENTS_SERVICE, input));
-  } catch (err) {
-    // Release the claim so a later /checkout can try again (with the same idempotency key).
-    await ctx.storage.delete(orderKey, { ifVersion: claim.version }).catch(() => false);
-    ctx.log.info('checkout: payments.request failed', { code: errorCode(err) });
-    return `${refusal(err)} Nothing was charged and your cart is kept.\n${cartText(priced)}`;
+    const input: PaymentRequestInput = {
+      payerId: userId, conversationId, currency, amountMinor: priced.totalMinor,
+      description: `Shop order: ${priced.lines.map((l) => `${l.qty} × ${l.name}`).join(', ')}`.slice(0, 500),
+      lines: priced.lines, idempotencyKey,
+    };
+    let output: PaymentRequestOutput;
+    try {
+      output = answerOf(await ctx.services.call(PAYMENTS_SERVICE, input));
+    } catch (err) {
+      ctx.log.info('checkout: payments.request failed', { code: errorCode(err) });
+      return `${refusal(err)} Nothing was charged and your cart is kept.\n${cartText(priced)}`;
+    }
+    const order: OrderRecord = { requestId: output.requestId, status: output.status, amountMinor: priced.totalMinor, currency, idempotencyKey, lines: ordered };
+    try {
+      await ctx.storage.set(orderKey, order, { ifVersion: 0 });
+    } catch (err) {
+      // The quota, most likely. The cart is still emptied below; were it not, a retry would send
+      // the same idempotency key, which the payments plugin answers with the same request.
+      ctx.log.warn('checkout: the order could not be recorded', { code: errorCode(err), orderKey });
+    }
+    return await finish(ctx, key, order, ordered);
+  } finally {
+    // Let the next checkout run (a later /checkout tries again with the same idempotency key).
+    await ctx.storage.delete(lockKey(conversationId, userId), { ifVersion: lock.version }).catch(() => false);
   }
-
-  const order: OrderRecord = { state: 'requested', requestId: output.requestId, status: output.status, amountMinor: priced.totalMinor, currency, idempotencyKey, lines: ordered };
-  try {
-    await ctx.storage.set(orderKey, order, { ifVersion: claim.version });
-  } catch (err) {
-    // The claim expired and another checkout took over; it sent the same idempotency key.
-    ctx.log.warn('checkout: the order record changed under this checkout', { code: errorCode(err), orderKey });
-  }
-  return finish(ctx, key, order, ordered);
 }
 
 /** Empties the cart of what was ordered and answers with the request id. */
 async function finish(ctx: AppContext<ShopSettings>, key: string, order: LastOrder, ordered: CartLine[]): Promise<string> {
-  const lastOrder: LastOrder = { requestId: order.requestId, status: order.status, amountMinor: order.amountMinor, currency: order.currency };
-  const { value } = await update<Cart, null>(ctx.storage, key, (current) =>
-    current ? { write: withoutOrdered(current.value, ordered, lastOrder), result: null } : { result: null });
-  const left = value && value.lines.length > 0 ? ` Items you added during the checkout are still in your cart.` : ' Your cart is empty now.';
-  return `Order placed: payment request ${order.requestId} (${order.status}) for ${formatMoney(order.amountMinor, order.currency)}.${left}`;
+  const lastOrder: LastOrder = { requestId: order.requestId, status: order.status, amountMinor: order.amountMinor, currency: order.currency, idempotencyKey: order.idempotencyKey };
+  const placed = `Order placed: payment request ${order.requestId} (${order.status}) for ${formatMoney(order.amountMinor, order.currency)}.`;
+  try {
+    const { value } = await update<Cart, null>(ctx.storage, key, (current) =>
+      // Taken out once only, should two checkouts of one cart version both get here.
+      current && current.value.lastOrder?.idempotencyKey !== order.idempotencyKey
+        ? { write: withoutOrdered(current.value, ordered, lastOrder), result: null }
+        : { result: null });
+    return `${placed}${value && value.lines.length > 0 ? ' Items you added during the checkout are still in your cart.' : ' Your cart is empty now.'}`;
+  } catch (err) {
+    // The payment was requested: say so whatever happened to the cart. The stored order makes
+    // the next /checkout of this cart finish emptying it without asking again.
+    ctx.log.warn('checkout: the cart could not be emptied', { code: errorCode(err) });
+    return `${placed} Your cart could not be emptied just now; /checkout again to finish (you will not be asked to pay twice).`;
+  }
 }
 
 /** The provider's answer, checked: this app trusts no shape it did not verify. */
@@ -120,7 +135,7 @@ function refusal(err: unknown): string {
     case 'invalid_request':
     case 'forbidden':
       // A deliberate refusal by the payments plugin; its message is meant for the caller.
-      return `Payments are not available for this order: ${(err as Error).message}`;
+      return `Payments are not available for this order: ${String((err as Error).message).replace(/\.?$/, '.')}`;
     default:
       // unavailable (no payments plugin running), plugin_failed, plugin_timeout, sandbox_limit, …
       return 'Payments are not available right now; try /checkout again later.';

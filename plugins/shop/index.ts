@@ -6,11 +6,11 @@
  * defaults, cards and postbacks, compare-and-set storage, and calling another plugin's service,
  * including what to do when that plugin is absent. It imports only the SDK.
  */
-import { defineApp, type AppContext } from '../../sdk/index.js';
+import { defineApp, type AppContext, type CommandReply } from '../../sdk/index.js';
 import { checkCatalog, findItem, itemIds, type CatalogItem, type ShopSettings } from './catalog.js';
 import { addItem, cartKey, cartText, MAX_QTY, newCart, parseQty, priceCart, removeItem, type Cart, type CartChange } from './cart.js';
 import { checkout } from './checkout.js';
-import { update } from './compare-and-set.js';
+import { errorCode, update } from './compare-and-set.js';
 import { formatMoney } from './money.js';
 
 const ADD_BUTTON = 'add:';
@@ -22,44 +22,65 @@ export default defineApp<ShopSettings>({
     checkCatalog(catalog);
 
     ctx.commands.handle('catalog', async ({ conversationId }) => {
-      const lines = catalog.map((item) => `• ${item.name} (${item.id}): ${formatMoney(item.priceMinor, item.currency)}`);
-      await ctx.interactive.send(conversationId, {
-        text: `For sale:\n${lines.join('\n')}\nTap to add one to your cart, or type /add <item> [qty].`,
-        buttons: catalog.map((item) => ({ id: `${ADD_BUTTON}${item.id}`, label: `Add ${item.name}`.slice(0, 80) })),
-        quickReplies: [{ id: CART_BUTTON, label: 'My cart' }],
-      });
+      const list = `For sale:\n${catalog.map((item) => `• ${item.name} (${item.id}): ${formatMoney(item.priceMinor, item.currency)}`).join('\n')}`;
+      try {
+        await ctx.interactive.send(conversationId, {
+          text: `${list}\nTap to add one to your cart, or type /add <item> [qty].`,
+          buttons: catalog.map((item) => ({ id: `${ADD_BUTTON}${item.id}`, label: `Add ${item.name}`.slice(0, 80) })),
+          quickReplies: [{ id: CART_BUTTON, label: 'My cart' }],
+        });
+      } catch (err) {
+        // Past the app's sends per minute (sandbox_limit), say: the caller still gets the list.
+        ctx.log.info('catalog card not posted', { code: errorCode(err) });
+        return { text: `${list}\nType /add <item> [qty] to add to your cart.` };
+      }
     });
 
-    ctx.commands.handle('add', async ({ conversationId, userId, args }) => {
+    ctx.commands.handle('add', whenFull(async ({ conversationId, userId, args }) => {
       if (args.item === undefined) return { text: `Usage: /add <item> [qty], e.g. /add ${catalog[0]?.id ?? 'mug'} 2. Items: ${itemIds(catalog)}.` };
       const item = findItem(catalog, String(args.item));
       if (!item) return { text: `There is no item "${String(args.item)}". Items: ${itemIds(catalog)}.` };
       const qty = parseQty(args.qty);
       if (qty === null) return { text: `The quantity must be a whole number from 1 to ${MAX_QTY}, not "${String(args.qty)}".` };
       return { text: await add(ctx, conversationId, userId, item, qty) };
-    });
+    }));
 
-    ctx.commands.handle('remove', async ({ conversationId, userId, args }) => {
+    ctx.commands.handle('remove', whenFull(async ({ conversationId, userId, args }) => {
       if (args.item === undefined) return { text: 'Usage: /remove <item>: takes the item out of your cart.' };
       const itemId = String(args.item);
       const { result } = await change(ctx, conversationId, userId, (cart) => removeItem(cart, itemId));
       return { text: result.ok ? `Removed ${itemId.toLowerCase()}.\n${cartText(priceCart(result.cart, catalog))}` : result.error };
-    });
+    }));
 
     ctx.commands.handle('cart', async ({ conversationId, userId }) => ({ text: await showCart(ctx, conversationId, userId) }));
 
-    ctx.commands.handle('checkout', async ({ conversationId, userId }) => ({ text: await checkout(ctx, conversationId, userId) }));
+    ctx.commands.handle('checkout', whenFull(async ({ conversationId, userId }) => ({ text: await checkout(ctx, conversationId, userId) })));
 
     // Taps on the catalog card: "add:<item>" adds one, "cart" shows the tapper's cart.
-    ctx.interactive.onPostback(async ({ conversationId, userId, buttonId }) => {
+    ctx.interactive.onPostback(whenFull(async ({ conversationId, userId, buttonId }) => {
       if (buttonId === CART_BUTTON) return { text: await showCart(ctx, conversationId, userId) };
       const item = buttonId.startsWith(ADD_BUTTON) ? findItem(catalog, buttonId.slice(ADD_BUTTON.length)) : undefined;
       // A card posted before the operator changed the catalog may offer an item no longer sold.
       if (!item) return { text: 'That item is no longer sold. See /catalog.' };
       return { text: await add(ctx, conversationId, userId, item, 1) };
-    });
+    }));
   },
 });
+
+/**
+ * A full storage quota is for the operator to fix, but the user should hear why nothing
+ * happened rather than get a bare "plugin failed". Other errors stay errors (and are logged).
+ */
+function whenFull<A>(handler: (input: A) => Promise<CommandReply | undefined>): (input: A) => Promise<CommandReply | undefined> {
+  return async (input) => {
+    try {
+      return await handler(input);
+    } catch (err) {
+      if (errorCode(err) !== 'storage_quota_exceeded') throw err;
+      return { text: 'The shop has used up its storage, so nothing was changed. Ask the operator to raise its quota.' };
+    }
+  };
+}
 
 async function add(ctx: AppContext<ShopSettings>, conversationId: string, userId: string, item: CatalogItem, qty: number): Promise<string> {
   const { result } = await change(ctx, conversationId, userId, (cart) => addItem(cart, item, qty, ctx.settings.catalog));

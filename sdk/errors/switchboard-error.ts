@@ -14,8 +14,24 @@ export interface ErrorBody {
   readonly retryAfterMs?: number;
 }
 
+/**
+ * Brands that make `instanceof` work across copies of the SDK: a sandboxed app bundles its own
+ * copy, and the errors the host sends it are built by the sandbox runtime's copy.
+ */
+const SWITCHBOARD_ERROR = Symbol.for('switchboard.SwitchboardError');
+export const PERMISSION_DENIED_ERROR = Symbol.for('switchboard.PermissionDeniedError');
+
 /** An error with a stable catalog code; the host turns it into an HTTP status or a close code. */
 export class SwitchboardError extends Error {
+  /** Any SDK copy's SwitchboardError; subclasses keep the ordinary prototype test unless they brand themselves. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (typeof value !== 'object' || value === null) return false;
+    const branded = value as Record<symbol, unknown>;
+    if (this === SwitchboardError) return branded[SWITCHBOARD_ERROR] === true;
+    return (this as { brand?: symbol }).brand !== undefined && branded[(this as { brand?: symbol }).brand!] === true;
+  }
+
   readonly code: ErrorCode;
   readonly details?: readonly ErrorDetail[];
   readonly retryAfterMs?: number;
@@ -23,6 +39,7 @@ export class SwitchboardError extends Error {
   constructor(code: ErrorCode, message?: string, extra: { details?: readonly ErrorDetail[]; retryAfterMs?: number; cause?: unknown } = {}) {
     super(message ?? errorCatalog[code].message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.name = 'SwitchboardError';
+    Object.defineProperty(this, SWITCHBOARD_ERROR, { value: true });
     this.code = code;
     if (extra.details) this.details = extra.details;
     if (extra.retryAfterMs !== undefined) this.retryAfterMs = extra.retryAfterMs;
