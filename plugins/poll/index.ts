@@ -6,7 +6,7 @@
  * edits, and compare-and-set storage under concurrent taps. It imports only the SDK.
  */
 import { defineApp, type AppContext, type CommandReply } from '../../sdk/index.js';
-import { errorCode, update } from './compare-and-set.js';
+import { errorCodeOf as errorCode, updateStored as update } from '../../sdk/index.js';
 import { parseButtonId, parsePoll, parsePollId } from './parse-poll.js';
 import { pollCard, tallyText } from './poll-card.js';
 import { counterKey, decideClose, decideVote, pollKey, type CloseOutcome, type Poll, type VoteOutcome } from './poll-state.js';

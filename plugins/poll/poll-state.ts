@@ -1,5 +1,5 @@
 import type { StoredValue } from '../../sdk/index.js';
-import type { Decision } from './compare-and-set.js';
+import type { StoredDecision as Decision } from '../../sdk/index.js';
 
 /**
  * One poll, stored as one value under `poll/<conversationId>/<id>`. The votes live in the same

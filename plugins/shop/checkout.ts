@@ -1,7 +1,7 @@
 import type { AppContext } from '../../sdk/index.js';
 import type { ShopSettings } from './catalog.js';
 import { cartKey, cartText, priceCart, withoutOrdered, type Cart, type CartLine, type LastOrder } from './cart.js';
-import { errorCode, update } from './compare-and-set.js';
+import { errorCodeOf as errorCode, updateStored as update } from '../../sdk/index.js';
 import { formatMoney } from './money.js';
 
 /**

@@ -10,7 +10,7 @@ import { defineApp, type AppContext, type CommandReply } from '../../sdk/index.j
 import { checkCatalog, findItem, itemIds, type CatalogItem, type ShopSettings } from './catalog.js';
 import { addItem, cartKey, cartText, MAX_QTY, newCart, parseQty, priceCart, removeItem, type Cart, type CartChange } from './cart.js';
 import { checkout } from './checkout.js';
-import { errorCode, update } from './compare-and-set.js';
+import { errorCodeOf as errorCode, updateStored as update } from '../../sdk/index.js';
 import { formatMoney } from './money.js';
 
 const ADD_BUTTON = 'add:';

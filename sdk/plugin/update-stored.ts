@@ -1,9 +1,9 @@
-import type { StorageCapability, StoredValue } from '../../sdk/index.js';
+import type { StorageCapability, StoredValue } from './plugin-context.js';
 
 /** What a change decides after reading the key: write a new value, or leave the key as it is. */
-export type Decision<T, R> = { write: T; result: R } | { result: R };
+export type StoredDecision<T, R> = { write: T; result: R } | { result: R };
 
-export interface Updated<T, R> {
+export interface StoredUpdate<T, R> {
   result: R;
   /** The value now stored (the one written, or the one read when nothing was written); null if absent. */
   value: T | null;
@@ -18,7 +18,7 @@ export interface Updated<T, R> {
  * after the other and none is lost. Each round at least one writer wins, so the attempts only
  * need to exceed how many write the same key at once.
  */
-export async function update<T, R>(storage: StorageCapability, key: string, decide: (current: StoredValue<T> | null) => Decision<T, R>, maxAttempts = 50): Promise<Updated<T, R>> {
+export async function updateStored<T, R>(storage: StorageCapability, key: string, decide: (current: StoredValue<T> | null) => StoredDecision<T, R>, maxAttempts = 50): Promise<StoredUpdate<T, R>> {
   for (let attempt = 1; ; attempt++) {
     const current = await storage.get<T>(key);
     const decision = decide(current);
@@ -27,16 +27,13 @@ export async function update<T, R>(storage: StorageCapability, key: string, deci
       const { version } = await storage.set(key, decision.write, { ifVersion: current?.version ?? 0 });
       return { result: decision.result, value: decision.write, version, wrote: true };
     } catch (err) {
-      if (errorCode(err) !== 'storage_conflict' || attempt >= maxAttempts) throw err;
+      if (errorCodeOf(err) !== 'storage_conflict' || attempt >= maxAttempts) throw err;
     }
   }
 }
 
-/**
- * The catalog code of an error from a capability call. Test the code, not the class: the
- * sandbox rebuilds host errors from their code, so `instanceof` is not a reliable test there.
- */
-export function errorCode(err: unknown): string | null {
+/** The catalog code of an error from a capability call (null for an error without one). */
+export function errorCodeOf(err: unknown): string | null {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : null;
 }
