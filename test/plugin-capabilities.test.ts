@@ -85,6 +85,8 @@ describe('plugin capabilities', () => {
       ['storage.usage', 'storage', () => []],
       ['database.table', 'database', () => ['accounts']],
       ['database.transaction', 'database', () => ['not a function']],
+      ['crypto.hashSecret', 'secrets', () => ['1234']],
+      ['crypto.verifySecret', 'secrets', () => ['$argon2id$v=19$m=19456,t=2,p=1$x$y', '1234']],
       ['events.on', 'events', () => ['message.created']],
       ['hooks.beforeStore', 'hooks', () => []],
     ];
@@ -173,6 +175,18 @@ describe('plugin capabilities', () => {
       expect(login.status).toBe(401);
       expect(plugin).toEqual({ id: 'full', version: '1.0.0' });
       expect(valueOf(await call('settings'))).toMatchObject({ greeting: 'hello', throwOnEvent: false, recordFile: events });
+    });
+
+    it('hashes with the host: SHA-256, HMAC, random ids, and Argon2id secrets', async () => {
+      expect(valueOf(await call('crypto.sha256', 'abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+      expect(valueOf(await call('crypto.hmacSha256', 'key', 'The quick brown fox jumps over the lazy dog')))
+        .toBe('f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8');
+      expect(valueOf(await call('crypto.randomId'))).toMatch(/^[0-9a-f-]{36}$/);
+      const hash = valueOf(await call('crypto.hashSecret', '4711'));
+      expect(hash).toMatch(/^\$argon2id\$/);
+      expect(valueOf(await call('crypto.verifySecret', hash, '4711'))).toBe(true);
+      expect(valueOf(await call('crypto.verifySecret', hash, '4712'))).toBe(false);
+      expect(await call('crypto.sha256', { not: 'text' })).toMatchObject({ ok: false, code: 'invalid_request' });
     });
 
     it('sends, edits and reads messages in its conversations, and nowhere else', async () => {

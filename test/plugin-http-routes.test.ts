@@ -12,7 +12,7 @@ import { enable, expectDenied, pluginLogs, pluginStatus, registrations } from '.
 import { ROUTES } from './fixtures/plugins/http-routes/index.js';
 
 const ENTRY = `${repoRoot}/test/fixtures/plugins/http-routes/index.ts`;
-const AUTH: Record<string, 'user' | 'signature'> = { 'GET /me': 'user', 'POST /hook': 'signature' };
+const AUTH: Record<string, 'user' | 'signature' | 'admin'> = { 'GET /me': 'user', 'POST /hook': 'signature', 'GET /report': 'admin' };
 const BODY_LIMIT = 4096;
 
 function httpManifest(id: string, permissions: Record<string, object>): Record<string, unknown> {
@@ -95,6 +95,17 @@ describe('plugin HTTP routes', () => {
     const open = await host.http('GET', '/plugins/webhooks/items/1', { token: user.token });
     expect(open.body.request.user).toBeNull();
     expect(open.body.request.headers.authorization).toBeUndefined();
+  });
+
+  it('an "admin" route needs the operator token, which the plugin never sees', async () => {
+    expect((await host.http('GET', '/plugins/webhooks/report')).body.error.code).toBe('unauthenticated');
+    const asUser = await host.http('GET', '/plugins/webhooks/report', { token: user.token });
+    expect(asUser.status).toBe(403);
+    expect(asUser.body.error.code).toBe('admin_required');
+    const res = await host.http('GET', '/plugins/webhooks/report', { token: 'admin' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.request.user).toBeNull();
+    expect(res.body.request.headers.authorization).toBeUndefined();
   });
 
   describe('a "signature" route', () => {

@@ -16,7 +16,7 @@ export function createHttpApp(deps: RouteDeps, log: Logger): Koa {
   app.silent = true;
   app.use(errorMiddleware(log));
   // /plugins/<id>/… reads its own raw body (signatures cover the exact bytes), so it goes first.
-  app.use(deps.pluginRoutes.middleware());
+  app.use(deps.pluginRoutes.middleware(deps.adminToken));
   app.use(bodyParser({
     enableTypes: ['json'],
     jsonLimit: deps.config.http.bodyLimitBytes,

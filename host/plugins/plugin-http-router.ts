@@ -6,6 +6,7 @@ import type { RouteContribution } from '../../sdk/plugin/manifest.js';
 import type { PluginHttpRequest, PluginHttpResponse } from '../../sdk/plugin/plugin-context.js';
 import type { PublicUser } from '../../sdk/protocol/message.js';
 import { bearerFrom } from '../auth/bearer.js';
+import { requireAdmin } from '../http/request-context.js';
 import { TokenService } from '../auth/token-service.js';
 import { UserService } from '../auth/user-service.js';
 import type { HostConfig } from '../config/host-config.js';
@@ -43,20 +44,22 @@ export class PluginHttpRouter {
     @inject(Tokens.Config) private readonly config: HostConfig,
   ) {}
 
-  middleware(): Koa.Middleware {
+  /** `adminToken`: the operator's secret, for routes with auth "admin". */
+  middleware(adminToken: string): Koa.Middleware {
     return async (ctx, next) => {
       if (!ctx.path.startsWith(PREFIX)) return next();
-      await this.serve(ctx);
+      await this.serve(ctx, adminToken);
     };
   }
 
-  private async serve(ctx: Koa.Context): Promise<void> {
+  private async serve(ctx: Koa.Context, adminToken: string): Promise<void> {
     const match = this.match(ctx.method, ctx.path);
     if (!match) throw new SwitchboardError('route_not_found', `No plugin route ${ctx.method} ${ctx.path}.`);
     const { record, route } = match;
 
     let user: PublicUser | null = null;
     if (route.auth === 'user') user = await this.authenticate(ctx);
+    if (route.auth === 'admin') requireAdmin(ctx, adminToken);
     const raw = await readRawBody(ctx.req, this.config.http.bodyLimitBytes);
     if (route.auth === 'signature') {
       const secret = await ensureWebhookSecret(this.db.knex, record.id);
@@ -210,7 +213,7 @@ function forwardedHeaders(req: IncomingMessage, auth: RouteContribution['auth'])
   return Object.fromEntries(Object.entries(req.headers).flatMap(([name, value]) => {
     if (value === undefined) return [];
     const text = Array.isArray(value) ? value.join(', ') : value;
-    if (name === 'authorization' && (auth === 'user' || bearerFrom(text)?.startsWith('sb_'))) return [];
+    if (name === 'authorization' && (auth === 'user' || auth === 'admin' || bearerFrom(text)?.startsWith('sb_'))) return [];
     return [[name.toLowerCase(), text]];
   }));
 }

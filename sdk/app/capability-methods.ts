@@ -52,7 +52,12 @@ export const CAPABILITY_METHODS = {
   'scheduler.list': 'call',
   'services.provide': 'handler',
   'services.call': 'call',
+  'crypto.sha256': 'call',
+  'crypto.hmacSha256': 'call',
+  'crypto.randomId': 'call',
+  'crypto.hashSecret': 'call',
+  'crypto.verifySecret': 'call',
 } as const satisfies Record<CapabilityMethod, CapabilityMethodKind>;
 
 /** The permission each method checks first (the host checks again; this lets a denial throw at once). */
-export const CAPABILITY_AREAS = ['messages', 'conversations', 'users', 'storage', 'events', 'hooks', 'commands', 'interactive', 'http', 'scheduler', 'services'] as const;
+export const CAPABILITY_AREAS = ['messages', 'conversations', 'users', 'storage', 'events', 'hooks', 'commands', 'interactive', 'http', 'scheduler', 'services', 'crypto'] as const;

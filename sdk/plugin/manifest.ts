@@ -38,7 +38,8 @@ export interface RouteContribution {
   /** Below /plugins/<id>, e.g. "/webhook" or "/items/:itemId". */
   path: string;
   /** user: a Switchboard bearer token; signature: HMAC-SHA256 with the plugin's webhook secret; none: public. */
-  auth: 'user' | 'signature' | 'none';
+  /** user: a Switchboard bearer token; signature: the plugin's signed webhooks; admin: the operator's admin token; none. */
+  auth: 'user' | 'signature' | 'admin' | 'none';
 }
 
 export interface MessageTypeContribution {

@@ -17,6 +17,7 @@ export const PERMISSIONS = {
   interactive: 'Send messages with buttons and quick replies, and receive their postbacks.',
   'http.routes': 'Serve HTTP routes under /plugins/<id>/.',
   scheduler: 'Schedule durable one-off and recurring jobs.',
+  secrets: 'Hash and verify secrets (PINs, passwords) with Argon2id, computed by the host.',
   'services.call': 'Call services of other plugins named in scope.services (e.g. "payments.request").',
 } as const;
 

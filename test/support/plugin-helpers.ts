@@ -21,7 +21,7 @@ export const EVENT_NAMES = ['message.created', 'message.updated', 'conversation.
 export const ALL_PERMISSIONS: Record<string, object> = {
   'messages.send': {}, 'messages.edit': {}, 'messages.read': {},
   'conversations.read': {}, 'conversations.manage': {}, 'users.read': {},
-  storage: {}, events: { events: EVENT_NAMES }, hooks: {}, commands: {},
+  storage: {}, events: { events: EVENT_NAMES }, hooks: {}, commands: {}, secrets: {},
 };
 
 /** The probe's settings schema (contributes.settings); `greeting` shows that defaults are applied. */

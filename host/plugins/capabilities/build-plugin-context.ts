@@ -13,6 +13,7 @@ import { interactiveCapability } from './interactive-capability.js';
 import { httpCapability } from './http-capability.js';
 import { schedulerCapability } from './scheduler-capability.js';
 import { servicesCapability } from './services-capability.js';
+import { cryptoCapability } from './crypto-capability.js';
 import { deepFreeze } from '../deep-freeze.js';
 
 /**
@@ -46,6 +47,7 @@ export function buildPluginContext(record: PluginRecord, bot: PublicUser, servic
     http: Object.freeze(httpCapability(guard, record, services)),
     scheduler: Object.freeze(schedulerCapability(guard, record, services)),
     services: Object.freeze(servicesCapability(guard, record, services)),
+    crypto: Object.freeze(cryptoCapability(guard)),
   };
   return Object.freeze(context);
 }

@@ -1,0 +1,40 @@
+import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
+import type { CryptoCapability } from '../../../sdk/plugin/plugin-context.js';
+import { passwordHasher } from '../../auth/password-hasher.js';
+import type { CapabilityGuard } from './capability-guard.js';
+
+const MAX_INPUT_CHARS = 1_048_576;
+/** Argon2 inputs are short; a long one is a mistake or an attempt to burn the host's CPU. */
+const MAX_SECRET_CHARS = 1_024;
+
+function text(value: unknown, what: string, max = MAX_INPUT_CHARS): string {
+  if (typeof value !== 'string' || value.length > max) throw new SwitchboardError('invalid_request', `${what} must be a string of at most ${max} characters.`);
+  return value;
+}
+
+/** Hashing for plugins and apps. Hashing and HMAC are free; Argon2 costs CPU, so it needs `secrets`. */
+export function cryptoCapability(guard: CapabilityGuard): CryptoCapability {
+  return {
+    async sha256(input) {
+      guard.assertRunning();
+      return createHash('sha256').update(text(input, 'The text')).digest('hex');
+    },
+    async hmacSha256(key, input) {
+      guard.assertRunning();
+      return createHmac('sha256', text(key, 'The key')).update(text(input, 'The text')).digest('hex');
+    },
+    async randomId() {
+      guard.assertRunning();
+      return randomUUID();
+    },
+    async hashSecret(secret) {
+      guard.need('secrets');
+      return passwordHasher.hash(text(secret, 'The secret', MAX_SECRET_CHARS));
+    },
+    async verifySecret(hash, secret) {
+      guard.need('secrets');
+      return passwordHasher.verify(text(hash, 'The hash', MAX_SECRET_CHARS), text(secret, 'The secret', MAX_SECRET_CHARS));
+    },
+  };
+}
