@@ -1,0 +1,110 @@
+import type { PluginContext } from '../../sdk/index.js';
+import { providerAccount, userAccount } from './accounts.js';
+import { checkAmount, checkCurrency } from './currencies.js';
+import { checkKey, once } from './idempotency.js';
+import { postTransaction } from './ledger.js';
+import { PaymentError } from './payment-error.js';
+import { ProviderUnavailable, type CardProvider, type ProviderResult } from './providers/card-provider.js';
+import type { PaymentsSettings } from './settings.js';
+
+export interface OperationRow {
+  id: string; kind: 'topup' | 'payout'; user_id: string; amount: number; currency: string;
+  status: 'pending' | 'succeeded' | 'declined' | 'abandoned'; provider_ref: string | null; failure: string | null;
+  tx_id: number | null; created_at: number; updated_at: number; [c: string]: unknown;
+}
+
+export interface OperationView {
+  operationId: string; kind: OperationRow['kind']; status: OperationRow['status']; amountMinor: number; currency: string;
+  providerRef: string | null; failure: string | null;
+}
+
+export const viewOf = (r: OperationRow): OperationView => ({
+  operationId: r.id, kind: r.kind, status: r.status, amountMinor: r.amount, currency: r.currency, providerRef: r.provider_ref, failure: r.failure,
+});
+
+/**
+ * Money in from a card, in three steps that survive a crash between any two:
+ * 1. record the operation as pending (under the user's idempotency key);
+ * 2. ask the provider, with the operation's id as the provider's idempotency key;
+ * 3. book the answer: post provider → user and mark it succeeded, once (the row is locked and
+ *    its status checked in the same transaction).
+ * A crash after 1 or 2 leaves a pending operation that reconcile() finishes.
+ */
+export async function topUp(ctx: PluginContext<PaymentsSettings>, provider: CardProvider, userId: string, body: Record<string, unknown>): Promise<OperationView> {
+  const key = checkKey(body.idempotencyKey);
+  const currency = checkCurrency(ctx.settings.currencies, body.currency);
+  const amount = checkAmount(body.amountMinor);
+  if (typeof body.card !== 'string' || body.card.length === 0 || body.card.length > 64) throw new PaymentError('invalid_payment_request', '`card` is a card token.');
+  const id = await ctx.crypto.randomId();
+  const { response } = await ctx.database.transaction((tx) => once(tx, ctx.crypto, userId, `topup:${key}`, { amount, currency, card: body.card }, async () => {
+    const now = Date.now();
+    await tx.table('provider_operations').insert({ id, kind: 'topup', user_id: userId, amount, currency, status: 'pending', provider_ref: null, failure: null, tx_id: null, created_at: now, updated_at: now });
+    return { operationId: id };
+  }));
+  return completeTopUp(ctx, provider, response.operationId, body.card);
+}
+
+export async function operation(ctx: PluginContext<PaymentsSettings>, id: string): Promise<OperationRow> {
+  const row = await ctx.database.table<OperationRow>('provider_operations').where({ id }).first();
+  if (!row) throw new PaymentError('not_found', `No operation ${id}.`);
+  return row;
+}
+
+async function completeTopUp(ctx: PluginContext<PaymentsSettings>, provider: CardProvider, id: string, card: string): Promise<OperationView> {
+  const op = await operation(ctx, id);
+  if (op.status !== 'pending') return viewOf(op);
+  let result: ProviderResult;
+  try {
+    result = await provider.charge({ key: op.id, amountMinor: op.amount, currency: op.currency, card });
+  } catch (err) {
+    if (err instanceof ProviderUnavailable) throw new PaymentError('provider_unavailable');
+    throw err;
+  }
+  const booked = await book(ctx, provider.name, id, result);
+  if (booked.status === 'declined') throw new PaymentError('card_declined', undefined, { operationId: id });
+  return booked;
+}
+
+/** Step 3, exactly once: whoever locks the pending row first books it; the others see it done. */
+export async function book(ctx: PluginContext<PaymentsSettings>, providerName: string, id: string, result: { ref: string; status: string; reason?: string }): Promise<OperationView> {
+  return ctx.database.transaction(async (tx) => {
+    const [op] = await tx.table<OperationRow>('provider_operations').where({ id }).forUpdate().all();
+    if (!op) throw new PaymentError('not_found', `No operation ${id}.`);
+    if (op.status !== 'pending') return viewOf(op);
+    const now = Date.now();
+    if (result.status === 'succeeded') {
+      const posted = await postTransaction(tx, ctx.crypto, {
+        kind: op.kind, ref: op.id, meta: { provider: providerName, providerRef: result.ref },
+        postings: [{ account: providerAccount(providerName, op.currency), currency: op.currency, amount: -op.amount }, { account: userAccount(op.user_id, op.currency), currency: op.currency, amount: op.amount }],
+      });
+      await tx.table('provider_operations').where({ id }).update({ status: 'succeeded', provider_ref: result.ref, tx_id: posted.txId, updated_at: now });
+      return viewOf({ ...op, status: 'succeeded', provider_ref: result.ref, tx_id: posted.txId });
+    }
+    const status = result.status === 'declined' ? 'declined' : 'abandoned';
+    await tx.table('provider_operations').where({ id }).update({ status, provider_ref: result.ref, failure: result.reason ?? result.status, updated_at: now });
+    return viewOf({ ...op, status, provider_ref: result.ref, failure: result.reason ?? result.status });
+  });
+}
+
+/**
+ * Makes the ledger and the provider agree on every operation left pending for longer than
+ * `olderThanMs` (by a crash between the steps, or a provider that did not answer): what the
+ * provider did is booked once; what it never did is cancelled there and marked abandoned.
+ */
+export async function reconcile(ctx: PluginContext<PaymentsSettings>, provider: CardProvider, olderThanMs: number): Promise<{ checked: number; booked: number; abandoned: number; declined: number }> {
+  const pending = await ctx.database.table<OperationRow>('provider_operations').where({ status: 'pending' }).where('created_at', '<=', Date.now() - olderThanMs).orderBy('created_at').limit(1000).all();
+  const outcome = { checked: pending.length, booked: 0, abandoned: 0, declined: 0 };
+  for (const op of pending) {
+    let record = await provider.lookup(op.id);
+    if (!record) {
+      await provider.cancel(op.id);
+      // The cancel raced a late charge only if the provider now shows one; book what it shows.
+      record = await provider.lookup(op.id);
+    }
+    const view = await book(ctx, provider.name, op.id, record ?? { ref: '', status: 'canceled', reason: 'never reached the provider' });
+    if (view.status === 'succeeded') outcome.booked++;
+    else if (view.status === 'declined') outcome.declined++;
+    else outcome.abandoned++;
+  }
+  return outcome;
+}

@@ -1,0 +1,29 @@
+import type { PluginContext } from '../../sdk/index.js';
+import type { WalletRow } from './ledger.js';
+import type { PaymentsSettings } from './settings.js';
+
+export async function userBalances(ctx: PluginContext<PaymentsSettings>, userId: string): Promise<{ currency: string; balanceMinor: number }[]> {
+  const wallets = await ctx.database.table<WalletRow>('wallets').where('account', 'like', `user:${userId}:%`).orderBy('currency').all();
+  return wallets.map((w) => ({ currency: w.currency, balanceMinor: w.balance }));
+}
+
+/** Per currency: what people hold, what is on hold, and what came in from (or went out to) providers; the total is always 0. */
+export async function balancesReport(ctx: PluginContext<PaymentsSettings>) {
+  const wallets = await ctx.database.table<WalletRow>('wallets').all();
+  const out: Record<string, { users: number; holds: number; providers: number; total: number; wallets: number }> = {};
+  for (const w of wallets) {
+    const c = (out[w.currency] ??= { users: 0, holds: 0, providers: 0, total: 0, wallets: 0 });
+    const group = w.account.startsWith('user:') ? 'users' : w.account.startsWith('hold:') ? 'holds' : 'providers';
+    c[group] += w.balance;
+    c.total += w.balance;
+    c.wallets++;
+  }
+  return { currencies: out };
+}
+
+/** Count and sum of each kind of transaction per currency since `since` (ms). */
+export async function volumeReport(ctx: PluginContext<PaymentsSettings>, since: number) {
+  const transfers = await ctx.database.table('transfers').where('created_at', '>=', since).groupBy('currency').aggregate({ count: true, sum: ['amount'] });
+  const operations = await ctx.database.table('provider_operations').where('created_at', '>=', since).groupBy('kind', 'status', 'currency').aggregate({ count: true, sum: ['amount'] });
+  return { since: new Date(since).toISOString(), transfers, providerOperations: operations };
+}
