@@ -1,6 +1,8 @@
 import type { PluginContext } from '../../sdk/index.js';
 import type { WalletRow } from './ledger.js';
 import type { PaymentsSettings } from './settings.js';
+import type { OperationRow } from './funding.js';
+import type { CardProvider } from './providers/card-provider.js';
 
 export async function userBalances(ctx: PluginContext<PaymentsSettings>, userId: string): Promise<{ currency: string; balanceMinor: number }[]> {
   const wallets = await ctx.database.table<WalletRow>('wallets').where('account', 'like', `user:${userId}:%`).orderBy('currency').all();
@@ -26,4 +28,29 @@ export async function volumeReport(ctx: PluginContext<PaymentsSettings>, since: 
   const transfers = await ctx.database.table('transfers').where('created_at', '>=', since).groupBy('currency').aggregate({ count: true, sum: ['amount'] });
   const operations = await ctx.database.table('provider_operations').where('created_at', '>=', since).groupBy('kind', 'status', 'currency').aggregate({ count: true, sum: ['amount'] });
   return { since: new Date(since).toISOString(), transfers, providerOperations: operations };
+}
+
+/**
+ * The ledger against the provider, operation by operation (the latest 1,000): they agree when a
+ * booked operation succeeded at the provider, and a declined or abandoned one did not.
+ * Pending operations are listed apart; reconcile settles them.
+ */
+export async function reconciliationReport(ctx: PluginContext<PaymentsSettings>, provider: CardProvider) {
+  const ops = await ctx.database.table<OperationRow>('provider_operations').orderBy('created_at', 'desc').limit(1000).all();
+  const mismatches: { operationId: string; ledger: string; provider: string | null }[] = [];
+  const pending: string[] = [];
+  let agreed = 0;
+  for (const op of ops) {
+    const record = await provider.lookup(op.id);
+    if (op.status === 'pending') {
+      pending.push(op.id);
+      continue;
+    }
+    const providerSucceeded = record?.status === 'succeeded';
+    const ledgerSucceeded = op.status === 'succeeded';
+    const amountsMatch = !providerSucceeded || record!.amountMinor === op.amount;
+    if (providerSucceeded === ledgerSucceeded && amountsMatch) agreed++;
+    else mismatches.push({ operationId: op.id, ledger: op.status, provider: record?.status ?? null });
+  }
+  return { operations: ops.length, agreed, pending, mismatches };
 }

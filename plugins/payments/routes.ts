@@ -5,7 +5,8 @@ import { operation, reconcile, topUp, viewOf, book } from './funding.js';
 import { PaymentError } from './payment-error.js';
 import { setPin } from './pins.js';
 import type { CardProvider } from './providers/card-provider.js';
-import { balancesReport, userBalances, volumeReport } from './reports.js';
+import { SimulatedCardProvider } from './providers/simulated-card-provider.js';
+import { balancesReport, reconciliationReport, userBalances, volumeReport } from './reports.js';
 import type { PaymentsSettings } from './settings.js';
 import { verifyLedger } from './verify.js';
 
@@ -55,6 +56,13 @@ export function registerRoutes(ctx: PluginContext<PaymentsSettings>, provider: C
     const olderThanMs = (req.body as { olderThanMs?: unknown } | null)?.olderThanMs;
     return { body: await reconcile(ctx, provider, typeof olderThanMs === 'number' && olderThanMs >= 0 ? olderThanMs : 60_000) };
   }));
+  ctx.http.route('POST', '/admin/simulator/callbacks', handled(async (req) => {
+    const body = bodyOf(req);
+    if (!(provider instanceof SimulatedCardProvider)) throw new PaymentError('invalid_state', 'Only the simulated provider can be played.');
+    const op = await operation(ctx, String(body.operationId));
+    return { body: await provider.completeLater({ key: op.id, amountMinor: op.amount, currency: op.currency }, body.status === 'declined' ? 'declined' : 'succeeded') };
+  }));
+  ctx.http.route('GET', '/admin/reports/reconciliation', handled(async () => ({ body: await reconciliationReport(ctx, provider) })));
   ctx.http.route('GET', '/admin/reports/balances', handled(async () => ({ body: await balancesReport(ctx) })));
   ctx.http.route('GET', '/admin/reports/volume', handled(async (req) => ({ body: await volumeReport(ctx, req.query.since ? Number(req.query.since) : 0) })));
 }

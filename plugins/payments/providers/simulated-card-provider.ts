@@ -72,6 +72,22 @@ export class SimulatedCardProvider implements CardProvider {
     return event;
   }
 
+  /**
+   * The simulator's side of an asynchronous completion: it settles the operation in its book (if
+   * it has not already) and returns the callback it would deliver, signed. Operators and tests
+   * use it to play the provider; a real provider's adapter has no such method.
+   */
+  async completeLater(op: { key: string; amountMinor: number; currency: string }, status: 'succeeded' | 'declined'): Promise<{ rawBody: string; signature: string }> {
+    await this.ctx.database.table('sim_provider').insert({ key: op.key, kind: 'charge', amount: op.amountMinor, currency: op.currency, status, ref: `sim_charge_${op.key}`, created_at: Date.now() }, { onConflictIgnore: ['key'] });
+    const record = (await this.lookup(op.key))!;
+    const event: ProviderEvent = {
+      id: `evt_${await this.ctx.crypto.randomId()}`, type: record.status === 'succeeded' ? 'operation.succeeded' : 'operation.declined',
+      key: op.key, ref: record.ref, createdAt: Date.now(),
+    };
+    const rawBody = JSON.stringify(event);
+    return { rawBody, signature: await this.sign(rawBody) };
+  }
+
   private async operate(kind: ProviderRecord['kind'], key: string, amount: number, currency: string, card: string): Promise<ProviderResult> {
     const s = this.ctx.settings.provider;
     if (s.latencyMs > 0) await sleep(s.latencyMs);

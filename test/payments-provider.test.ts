@@ -1,0 +1,138 @@
+/**
+ * Payments and the card provider: a host killed (-9) between the ledger write and the provider's
+ * answer is reconciled so that ledger and provider agree, exactly once; provider callbacks are
+ * refused when forged, stale or replayed.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { spawnHost, type ChildHost } from './support/child-host.js';
+import { httpJson, sleep } from './support/e2e.js';
+import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import type { TestHost, TestUser } from './support/start-test-host.js';
+import { PAYMENTS_MANIFEST, paymentsApi, startPaymentsHost, type PaymentsApi } from './support/payments-helpers.js';
+
+const ADMIN = `admin-${randomUUID()}`;
+
+describe('payments: a crash between the ledger and the provider', () => {
+  const children: ChildHost[] = [];
+  let database: TestDatabase;
+  afterEach(async () => { await Promise.all(children.splice(0).map((c) => c.kill('SIGKILL'))); });
+  afterAll(async () => { await database?.drop(); });
+
+  async function boot(provider: Record<string, number>): Promise<ChildHost> {
+    const host = await spawnHost({
+      config: {
+        database: { url: database.url, schema: database.schema }, auth: { adminToken: ADMIN },
+        plugins: { enabled: [{ path: PAYMENTS_MANIFEST, settings: { provider } }] },
+      },
+      timeoutMs: 45_000,
+    });
+    children.push(host);
+    return host;
+  }
+  const admin = (host: ChildHost, method: string, path: string, body?: unknown) => httpJson(host.url, method, `/plugins/payments${path}`, { token: ADMIN, body });
+
+  async function userOn(host: ChildHost) {
+    const handle = `payer${Date.now()}${Math.floor(Math.random() * 1e4)}`;
+    const created = await httpJson(host.url, 'POST', '/v1/admin/users', { token: ADMIN, body: { handle, displayName: handle, password: 'a-long-password' } });
+    const login = await httpJson(host.url, 'POST', '/v1/auth/login', { body: { handle, password: 'a-long-password' } });
+    return { id: (created.body as any).id as string, token: (login.body as any).token as string };
+  }
+
+  /** Starts a top-up, waits until the ledger holds it as pending, and kills the host with SIGKILL. */
+  async function killDuringTopUp(provider: Record<string, number>, amountMinor: number) {
+    const host = await boot(provider);
+    const user = await userOn(host);
+    void httpJson(host.url, 'POST', '/plugins/payments/topups', { token: user.token, body: { amountMinor, currency: 'EUR', card: 'tok_visa', idempotencyKey: randomUUID() } }).catch(() => null);
+    for (let i = 0; ; i++) {
+      const volume = (await admin(host, 'GET', '/admin/reports/volume')).body as any;
+      if (volume.providerOperations.some((o: any) => o.status === 'pending')) break;
+      if (i > 200) throw new Error('the top-up never became pending');
+      await sleep(10);
+    }
+    // In the provider's latency window: the ledger has written, the provider has not answered.
+    await sleep(provider.latencyAfterMs ? 300 : 50);
+    await host.kill('SIGKILL');
+    return user;
+  }
+
+  async function settleAndCheck(user: { id: string; token: string }, expected: { booked: number; abandoned: number; balance: number }) {
+    const host = await boot({});
+    const reconcile = await admin(host, 'POST', '/admin/reconcile', { olderThanMs: 0 });
+    expect(reconcile.body).toMatchObject({ checked: 1, booked: expected.booked, abandoned: expected.abandoned });
+    // Exactly once: a second pass finds nothing to do.
+    expect((await admin(host, 'POST', '/admin/reconcile', { olderThanMs: 0 })).body).toMatchObject({ checked: 0 });
+    const balance = await httpJson(host.url, 'GET', '/plugins/payments/balance', { token: user.token });
+    expect((balance.body as any).balances.find((b: any) => b.currency === 'EUR')?.balanceMinor ?? 0).toBe(expected.balance);
+    const agreement = (await admin(host, 'GET', '/admin/reports/reconciliation')).body as any;
+    expect(agreement.mismatches).toEqual([]);
+    expect(agreement.pending).toEqual([]);
+    expect(((await admin(host, 'POST', '/admin/verify')).body as any).problems).toEqual([]);
+  }
+
+  it('abandons (and cancels at the provider) a charge the provider never made', { timeout: 90_000 }, async () => {
+    database = await createTestDatabase();
+    const user = await killDuringTopUp({ latencyMs: 5_000 }, 4_200);
+    await settleAndCheck(user, { booked: 0, abandoned: 1, balance: 0 });
+  });
+
+  it('books, once, a charge the provider made but the host never heard back about', { timeout: 90_000 }, async () => {
+    const user = await killDuringTopUp({ latencyAfterMs: 5_000 }, 3_300);
+    await settleAndCheck(user, { booked: 1, abandoned: 0, balance: 3_300 });
+  });
+});
+
+describe('payments: provider callbacks', () => {
+  let host: TestHost;
+  let api: PaymentsApi;
+  let user: TestUser;
+  beforeAll(async () => {
+    // The provider cannot be reached: top-ups stay pending until its callback arrives.
+    host = await startPaymentsHost({ settings: { provider: { failureRate: 1 } } });
+    api = paymentsApi(host);
+    user = await host.createUser();
+  });
+  afterAll(async () => { await host?.stop(); });
+
+  async function pendingTopUp(amountMinor: number): Promise<string> {
+    const res = await api.topUp(user, amountMinor);
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('provider_unavailable');
+    const volume = (await api.call('admin', 'GET', '/admin/reports/volume')).body;
+    expect(volume.providerOperations.find((o: any) => o.status === 'pending')).toBeTruthy();
+    const ops = (await api.call('admin', 'GET', '/admin/reports/reconciliation')).body.pending as string[];
+    return ops[0]!;
+  }
+  const deliver = (rawBody: string, signature?: string) => host.http('POST', '/plugins/payments/provider/callbacks', {
+    rawBody, headers: { 'content-type': 'application/json', ...(signature ? { 'x-provider-signature': signature } : {}) },
+  });
+
+  it('books a signed callback once, and refuses it replayed', async () => {
+    const operationId = await pendingTopUp(1_500);
+    const signed = (await api.call('admin', 'POST', '/admin/simulator/callbacks', { operationId, status: 'succeeded' })).body;
+    const first = await deliver(signed.rawBody, signed.signature);
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body).toMatchObject({ duplicate: false, operation: { operationId, status: 'succeeded' } });
+    const replayed = await deliver(signed.rawBody, signed.signature);
+    expect(replayed.body).toMatchObject({ duplicate: true });
+    expect(await api.balance(user)).toBe(1_500);
+    expect((await api.verify()).problems).toEqual([]);
+  });
+
+  it('refuses forged, altered and stale callbacks, and books nothing', async () => {
+    const operationId = await pendingTopUp(2_000);
+    const signed = (await api.call('admin', 'POST', '/admin/simulator/callbacks', { operationId, status: 'succeeded' })).body;
+    const t = Number(/t=(\d+)/.exec(signed.signature)![1]);
+    const attempts = [
+      deliver(signed.rawBody),
+      deliver(signed.rawBody, `t=${t},v1=${'0'.repeat(64)}`),
+      deliver(signed.rawBody.replace('succeeded', 'succeeded '), signed.signature),
+      deliver(signed.rawBody, signed.signature.replace(/^t=\d+/, `t=${t - 3600}`)),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('invalid_signature');
+    }
+    expect(await api.balance(user)).toBe(1_500);
+  });
+});
