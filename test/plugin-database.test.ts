@@ -141,6 +141,26 @@ describe('plugin tables', () => {
     expect(await value(query('ledger', 'entries', ['count']))).toBe(3);
   });
 
+  it('updates many rows to their own values in one call', async () => {
+    await value(query('ledger', 'accounts', ['insert', [{ owner: 'u1' }, { owner: 'u2' }, { owner: 'u3' }]]));
+    const changed = await value(query('ledger', 'accounts', ['updateEach', 'owner', [
+      { owner: 'u1', balance: 11, frozen: true, meta: { n: 1 } },
+      { owner: 'u2', balance: 2 ** 40, frozen: false, meta: [2] },
+      { owner: 'nobody', balance: 5, frozen: true, meta: null },
+    ]]));
+    expect(changed).toBe(2);
+    const rows = await value(query('ledger', 'accounts', ['all'], [['whereIn', 'owner', ['u1', 'u2', 'u3']], ['orderBy', 'owner'], ['columns', 'owner', 'balance', 'frozen', 'meta']]));
+    expect(rows).toEqual([
+      { owner: 'u1', balance: 11, frozen: true, meta: { n: 1 } },
+      { owner: 'u2', balance: 2 ** 40, frozen: false, meta: [2] },
+      { owner: 'u3', balance: 0, frozen: false, meta: null },
+    ]);
+    await refused(query('ledger', 'accounts', ['updateEach', 'owner', [{ owner: 'u1', balance: 1 }, { owner: 'u2', frozen: true }]]), 'database_invalid_query', /same columns/);
+    await refused(query('ledger', 'accounts', ['updateEach', 'owner', [{ balance: 1 }]]), 'database_invalid_query', /names its owner/);
+    await refused(query('ledger', 'accounts', ['updateEach', 'owner', [{ owner: 'u1', balance: 'x' }]]), 'database_invalid_query', /balance must be an integer/);
+    await value(query('ledger', 'accounts', ['delete'], [['whereIn', 'owner', ['u1', 'u2', 'u3']]]));
+  });
+
   it('never overdraws under concurrent transfers, and conserves the total', async () => {
     await value(query('ledger', 'accounts', ['update', { balance: 100 }], [['whereIn', 'owner', ['alice', 'carol']]]));
     await value(query('ledger', 'entries', ['delete']));

@@ -84,6 +84,11 @@ export interface TableQuery<R extends Row = Row> {
   insert(rows: R | readonly R[], options?: { onConflictIgnore?: readonly string[] }): Promise<R[]>;
   /** Changes the matching rows; returns how many. */
   update(patch: Partial<R>): Promise<number>;
+  /**
+   * Updates many rows in one statement, each to its own values: every row names the values of
+   * the key column(s) and the same set of other columns. Returns how many rows changed.
+   */
+  updateEach(key: (keyof R & string) | readonly (keyof R & string)[], rows: readonly Partial<R>[]): Promise<number>;
   /** Adds `by` (may be negative) to a numeric column of the matching rows; returns how many. */
   increment(column: keyof R & string, by: number): Promise<number>;
   /** Deletes the matching rows; returns how many. */

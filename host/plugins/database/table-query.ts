@@ -23,6 +23,7 @@ export interface QueryEnvironment {
 
 const OPERATORS: Record<Comparison, string> = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=', like: 'like' };
 const NUMERIC = new Set(['id', 'integer', 'bigInteger', 'float']);
+const PG_TYPES: Record<string, string> = { id: 'bigint', bigInteger: 'bigint', integer: 'integer', float: 'double precision', boolean: 'boolean', string: 'text', text: 'text', json: 'text' };
 type Filter = (qb: Knex.QueryBuilder) => void;
 
 function invalid(message: string): SwitchboardError {
@@ -176,6 +177,39 @@ export class PluginTableQuery<R extends Row = Row> implements TableQuery<R> {
     const values = this.writable(patch as Row, 'update');
     if (Object.keys(values).length === 0) throw invalid('update() needs at least one column to change.');
     const count = await this.run(this.filtered(this.env.begin()).update(values), (n: number) => Number(n));
+    if (count > 0) await this.env.wrote('update');
+    return count;
+  }
+
+  async updateEach(key: string | readonly string[], rows: readonly Partial<R>[]): Promise<number> {
+    const keys = typeof key === 'string' ? [key] : [...key];
+    if (keys.length === 0) throw invalid('updateEach() needs a key column.');
+    for (const k of keys) this.column(k);
+    if (!Array.isArray(rows)) throw invalid('updateEach() takes an array of rows.');
+    if (rows.length === 0) return 0;
+    const converted = rows.map((row) => this.writable(row as Row, 'updateEach'));
+    const columns = Object.keys(converted[0]!).filter((c) => !keys.includes(c)).sort();
+    if (columns.length === 0) throw invalid('updateEach() needs at least one column to change besides the key.');
+    for (const row of converted) {
+      for (const k of keys) if (!(k in row) || row[k] === null) throw invalid(`Every row of updateEach() names its ${k}.`);
+      if (Object.keys(row).filter((c) => !keys.includes(c)).sort().join() !== columns.join()) throw invalid('Every row of updateEach() sets the same columns.');
+    }
+    const executor = this.env.begin();
+    // UPDATE t SET c = CASE WHEN k = ? … THEN ? … END WHERE (k = ? …) OR …: one statement on both
+    // databases. PostgreSQL cannot type a bare parameter in a CASE, so values are cast to their column's type.
+    const match = keys.map(() => '?? = ?').join(' AND ');
+    const matchBindings = (row: Row) => keys.flatMap((k) => [k, row[k]]);
+    const set: Record<string, Knex.Raw> = {};
+    for (const column of columns) {
+      const cast = this.env.sqlite ? null : PG_TYPES[this.env.columns[column]!.kind];
+      const cases = converted.map(() => `WHEN ${match} THEN ${cast ? `CAST(? AS ${cast})` : '?'}`).join(' ');
+      const bindings = converted.flatMap((row) => [...matchBindings(row), row[column]]);
+      set[column] = executor.raw(`CASE ${cases} END`, bindings as Knex.RawBinding[]);
+    }
+    const qb = this.filtered(executor).where((w) => {
+      for (const row of converted) w.orWhere((one) => { for (const k of keys) void one.where(k, row[k] as string); });
+    }).update(set);
+    const count = await this.run(qb, (n: number) => Number(n));
     if (count > 0) await this.env.wrote('update');
     return count;
   }

@@ -1,0 +1,105 @@
+/**
+ * Payments benchmark: `npm run bench -- payments`.
+ *
+ * A host in a child process (exactly like `npm start`) with the payments plugin, on a fresh
+ * database (SQLite, or PostgreSQL when DATABASE_URL is set). 200 people set a PIN and top up
+ * from the simulated card provider; then, for 10 s after a 2 s warm-up, 64 clients send
+ * confirmed person-to-person transfers (PIN, idempotency key, limits, one ledger transaction
+ * each) between random pairs over HTTP, as fast as they are answered.
+ * The last line of stdout is
+ *   {"bench":"payments","db":…,"transfers_per_s":…,"p99_ms":…,"invariants_ok":…}
+ * transfers_per_s counts completed transfers (201); p99_ms is their request→answer latency.
+ * invariants_ok: after the run, verify passes over the whole ledger (hash chains, cached
+ * balances, zero-sum transactions, no negative balance), each currency's accounts sum to 0, and
+ * the people's total equals what they topped up.
+ * Goal: at least 2,000 transfers/s on PostgreSQL with every invariant holding.
+ */
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { startBenchHost } from './support/bench-host.js';
+import { summarizeProfile } from './support/cpu-profile.js';
+import { log, mapLimit, percentile, round } from './support/util.js';
+
+const MANIFEST = fileURLToPath(new URL('../manifests/payments.json', import.meta.url));
+const PEOPLE = 200;
+const CLIENTS = 64;
+const WARMUP_MS = 2_000;
+const MEASURE_MS = 10_000;
+const TOP_UP = 1_000_000;
+const PIN = '2468';
+
+export default async function main(): Promise<void> {
+  const cpuProfDir = process.env.BENCH_HOST_CPU_PROF;
+  const host = await startBenchHost({
+    ...(cpuProfDir ? { cpuProfDir } : {}),
+    config: {
+      database: { poolSize: Number(process.env.BENCH_POOL_SIZE ?? 20) },
+      plugins: { enabled: [{ path: MANIFEST, settings: { limits: { perTransferMinor: 10_000, dailyMinor: 1_000_000_000 } } }] },
+    },
+  });
+  try {
+    log(`payments bench on ${host.db}: ${PEOPLE} people, ${CLIENTS} clients`);
+    const people = await host.createUsers(PEOPLE, 'payer');
+    await mapLimit(people, 16, async (p) => {
+      const pin = await host.http('POST', '/plugins/payments/pin', p.token, { pin: PIN });
+      if (pin.status !== 204) throw new Error(`PIN: ${pin.status} ${JSON.stringify(pin.body)}`);
+      const top = await host.http('POST', '/plugins/payments/topups', p.token, { amountMinor: TOP_UP, currency: 'EUR', card: 'tok_visa', idempotencyKey: randomUUID() });
+      if (top.status !== 201) throw new Error(`top-up: ${top.status} ${JSON.stringify(top.body)}`);
+    });
+
+    let measuring = false;
+    let stop = false;
+    let completed = 0;
+    let refused = 0;
+    const latencies: number[] = [];
+    const failures = new Map<string, number>();
+    const client = async () => {
+      while (!stop) {
+        const from = people[Math.floor(Math.random() * PEOPLE)]!;
+        let to = people[Math.floor(Math.random() * PEOPLE)]!;
+        if (to === from) to = people[(people.indexOf(from) + 1) % PEOPLE]!;
+        const started = performance.now();
+        const res = await host.http('POST', '/plugins/payments/transfers', from.token, {
+          to: to.id, amountMinor: 1 + Math.floor(Math.random() * 999), currency: 'EUR', pin: PIN, idempotencyKey: randomUUID(),
+        });
+        const ms = performance.now() - started;
+        if (!measuring) continue;
+        if (res.status === 201) {
+          completed++;
+          latencies.push(ms);
+        } else {
+          refused++;
+          const code = (res.body as { error?: { code?: string } })?.error?.code ?? String(res.status);
+          failures.set(code, (failures.get(code) ?? 0) + 1);
+        }
+      }
+    };
+    const clients = Array.from({ length: CLIENTS }, client);
+    await new Promise((r) => setTimeout(r, WARMUP_MS));
+    measuring = true;
+    const started = performance.now();
+    await new Promise((r) => setTimeout(r, MEASURE_MS));
+    measuring = false;
+    const elapsed = performance.now() - started;
+    stop = true;
+    await Promise.all(clients);
+    const transfersPerS = (completed / elapsed) * 1000;
+    log(`${completed} transfers in ${Math.round(elapsed)} ms: ${transfersPerS.toFixed(0)}/s; p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms; refused ${refused} ${JSON.stringify(Object.fromEntries(failures))}`);
+
+    const verify = await host.http('POST', '/plugins/payments/admin/verify', host.adminToken);
+    const totals = (await host.http('GET', '/plugins/payments/admin/reports/balances', host.adminToken)).body.currencies as Record<string, { users: number; total: number }>;
+    const eur = totals.EUR!;
+    const invariantsOk = verify.status === 200 && verify.body.ok === true && Object.values(totals).every((t) => t.total === 0) && eur.users === PEOPLE * TOP_UP;
+    log(`verify: ${verify.body.ok ? 'ok' : JSON.stringify(verify.body.problems?.slice(0, 5))}; ${verify.body.transactions} transactions, ${verify.body.postings} postings; people hold ${eur.users}`);
+    process.stdout.write(`${JSON.stringify({
+      bench: 'payments', db: host.db,
+      transfers_per_s: round(transfersPerS, 0),
+      p99_ms: round(percentile(latencies, 99), 1),
+      invariants_ok: invariantsOk,
+    })}\n`);
+  } finally {
+    await host.shutdown();
+  }
+  if (cpuProfDir) for (const line of summarizeProfile(cpuProfDir, host.child.pid)) log(line);
+  process.exit(0);
+}
