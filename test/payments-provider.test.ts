@@ -135,4 +135,61 @@ describe('payments: provider callbacks', () => {
     }
     expect(await api.balance(user)).toBe(1_500);
   });
+
+  it('reverses, once, a payout the provider never made', async () => {
+    await api.setPin(user);
+    const res = await api.call(user, 'POST', '/payouts', { amountMinor: 500, currency: 'EUR', destination: 'bank_ok', pin: '4711', idempotencyKey: randomUUID() });
+    expect(res.status).toBe(503);
+    expect(await api.balance(user)).toBe(1_000);
+    // Pending now: this payout (the provider never made it) and the 2,000 top-up of the test
+    // before, which the provider did settle (its callbacks were refused, not its charge).
+    const settled = (await api.call('admin', 'POST', '/admin/reconcile', { olderThanMs: 0 })).body;
+    expect(settled).toMatchObject({ checked: 2, booked: 1, abandoned: 1 });
+    expect(await api.balance(user)).toBe(1_500 + 2_000);
+    expect((await api.call('admin', 'POST', '/admin/reconcile', { olderThanMs: 0 })).body.checked).toBe(0);
+    expect(await api.balance(user)).toBe(3_500);
+    const report = (await api.call('admin', 'GET', '/admin/reports/reconciliation')).body;
+    expect(report.mismatches).toEqual([]);
+    expect((await api.verify()).problems).toEqual([]);
+  });
+});
+
+describe('payments: payouts', () => {
+  let host: TestHost;
+  let api: PaymentsApi;
+  let user: TestUser;
+  beforeAll(async () => {
+    host = await startPaymentsHost();
+    api = paymentsApi(host);
+    user = await host.createUser();
+    await api.setPin(user);
+    await api.topUp(user, 10_000);
+  });
+  afterAll(async () => { await host?.stop(); });
+  const payout = (amountMinor: number, destination = 'bank_ok', extra: Record<string, unknown> = {}) =>
+    api.call(user, 'POST', '/payouts', { amountMinor, currency: 'EUR', destination, pin: '4711', idempotencyKey: randomUUID(), ...extra });
+
+  it('pays out through the provider, once per key', async () => {
+    const key = randomUUID();
+    const first = await payout(2_500, 'bank_ok', { idempotencyKey: key });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(first.body).toMatchObject({ kind: 'payout', status: 'succeeded', amountMinor: 2_500 });
+    expect((await payout(2_500, 'bank_ok', { idempotencyKey: key })).body.operationId).toBe(first.body.operationId);
+    expect(await api.balance(user)).toBe(7_500);
+    expect((await api.totals()).EUR).toMatchObject({ users: 7_500, providers: -7_500, total: 0 });
+  });
+
+  it('puts a declined payout back with a correcting transaction', async () => {
+    const declined = await payout(1_000, 'tok_declined');
+    expect(declined.status).toBe(402);
+    expect(declined.body.error.code).toBe('card_declined');
+    expect(await api.balance(user)).toBe(7_500);
+    expect((await api.verify()).problems).toEqual([]);
+  });
+
+  it('refuses to pay out more than the balance, or without the PIN', async () => {
+    expect((await payout(100_000)).body.error.code).toBe('insufficient_funds');
+    expect((await payout(100, 'bank_ok', { pin: '0000' })).body.error.code).toBe('pin_invalid');
+    expect(await api.balance(user)).toBe(7_500);
+  });
 });

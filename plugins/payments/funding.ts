@@ -6,6 +6,7 @@ import { postTransaction } from './ledger.js';
 import { PaymentError } from './payment-error.js';
 import { ProviderUnavailable, type CardProvider, type ProviderResult } from './providers/card-provider.js';
 import type { PaymentsSettings } from './settings.js';
+import { verifyPin } from './pins.js';
 
 export interface OperationRow {
   id: string; kind: 'topup' | 'payout'; user_id: string; amount: number; currency: string;
@@ -72,6 +73,21 @@ export async function book(ctx: PluginContext<PaymentsSettings>, providerName: s
     if (!op) throw new PaymentError('not_found', `No operation ${id}.`);
     if (op.status !== 'pending') return viewOf(op);
     const now = Date.now();
+    if (op.kind === 'payout') {
+      // The money left the wallet when the payout was recorded; a payout that did not happen
+      // comes back as a new, correcting transaction.
+      if (result.status === 'succeeded') {
+        await tx.table('provider_operations').where({ id }).update({ status: 'succeeded', provider_ref: result.ref, updated_at: now });
+        return viewOf({ ...op, status: 'succeeded', provider_ref: result.ref });
+      }
+      await postTransaction(tx, ctx.crypto, {
+        kind: 'payout_reversal', ref: op.id, meta: { provider: providerName, reason: result.reason ?? result.status },
+        postings: [{ account: providerAccount(providerName, op.currency), currency: op.currency, amount: -op.amount }, { account: userAccount(op.user_id, op.currency), currency: op.currency, amount: op.amount }],
+      });
+      const status = result.status === 'declined' ? 'declined' : 'abandoned';
+      await tx.table('provider_operations').where({ id }).update({ status, provider_ref: result.ref, failure: result.reason ?? result.status, updated_at: now });
+      return viewOf({ ...op, status, provider_ref: result.ref, failure: result.reason ?? result.status });
+    }
     if (result.status === 'succeeded') {
       const posted = await postTransaction(tx, ctx.crypto, {
         kind: op.kind, ref: op.id, meta: { provider: providerName, providerRef: result.ref },
@@ -107,4 +123,39 @@ export async function reconcile(ctx: PluginContext<PaymentsSettings>, provider: 
     else outcome.abandoned++;
   }
   return outcome;
+}
+
+/**
+ * Money out to a bank account or card: the payout is booked (person → provider) and recorded as
+ * pending in one transaction, under the person's PIN and idempotency key; then the provider is
+ * asked; a payout it declines, or never made, is reversed by a correcting transaction, once.
+ */
+export async function payout(ctx: PluginContext<PaymentsSettings>, provider: CardProvider, userId: string, body: Record<string, unknown>): Promise<OperationView> {
+  const key = checkKey(body.idempotencyKey);
+  const currency = checkCurrency(ctx.settings.currencies, body.currency);
+  const amount = checkAmount(body.amountMinor);
+  if (typeof body.destination !== 'string' || body.destination.length === 0 || body.destination.length > 64) throw new PaymentError('invalid_payment_request', '`destination` is a bank account or card token.');
+  await verifyPin(ctx, userId, body.pin);
+  const id = await ctx.crypto.randomId();
+  const { response } = await ctx.database.transaction((tx) => once(tx, ctx.crypto, userId, `payout:${key}`, { amount, currency, destination: body.destination }, async () => {
+    const now = Date.now();
+    const posted = await postTransaction(tx, ctx.crypto, {
+      kind: 'payout', ref: id, meta: { provider: provider.name },
+      postings: [{ account: userAccount(userId, currency), currency, amount: -amount }, { account: providerAccount(provider.name, currency), currency, amount }],
+    });
+    await tx.table('provider_operations').insert({ id, kind: 'payout', user_id: userId, amount, currency, status: 'pending', provider_ref: null, failure: null, tx_id: posted.txId, created_at: now, updated_at: now });
+    return { operationId: id };
+  }));
+  const op = await operation(ctx, response.operationId);
+  if (op.status !== 'pending') return viewOf(op);
+  let result: ProviderResult;
+  try {
+    result = await provider.payout({ key: op.id, amountMinor: op.amount, currency: op.currency, destination: String(body.destination) });
+  } catch (err) {
+    if (err instanceof ProviderUnavailable) throw new PaymentError('provider_unavailable', undefined, { operationId: op.id });
+    throw err;
+  }
+  const booked = await book(ctx, provider.name, op.id, result);
+  if (booked.status === 'declined') throw new PaymentError('card_declined', 'The provider refused the payout; the money is back in the wallet.', { operationId: op.id });
+  return booked;
 }

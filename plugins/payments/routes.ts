@@ -1,7 +1,7 @@
 import type { PluginContext } from '../../sdk/index.js';
 import { announceTransfer, transfer } from './transfers.js';
 import { bodyOf, handled } from './http-responses.js';
-import { operation, reconcile, topUp, viewOf, book } from './funding.js';
+import { book, operation, payout, reconcile, topUp, viewOf } from './funding.js';
 import { PaymentError } from './payment-error.js';
 import { setPin } from './pins.js';
 import type { CardProvider } from './providers/card-provider.js';
@@ -36,6 +36,8 @@ export function registerRoutes(ctx: PluginContext<PaymentsSettings>, provider: C
   }));
 
   ctx.http.route('POST', '/topups', handled(async (req) => ({ status: 201, body: await topUp(ctx, provider, me(req.user), bodyOf(req)) })));
+
+  ctx.http.route('POST', '/payouts', handled(async (req) => ({ status: 201, body: await payout(ctx, provider, me(req.user), bodyOf(req)) })));
 
   ctx.http.route('GET', '/operations/:id', handled(async (req) => {
     const op = await operation(ctx, req.params.id!);
