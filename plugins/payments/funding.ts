@@ -37,7 +37,7 @@ export async function topUp(ctx: PluginContext<PaymentsSettings>, provider: Card
   const amount = checkAmount(body.amountMinor);
   if (typeof body.card !== 'string' || body.card.length === 0 || body.card.length > 64) throw new PaymentError('invalid_payment_request', '`card` is a card token.');
   const id = await ctx.crypto.randomId();
-  const { response } = await ctx.database.transaction((tx) => once(tx, ctx.crypto, userId, `topup:${key}`, { amount, currency, card: body.card }, async () => {
+  const { response } = await ctx.database.transaction((tx) => once(tx, ctx.crypto, `topup:${userId}`, key, { amount, currency, card: body.card }, async () => {
     const now = Date.now();
     await tx.table('provider_operations').insert({ id, kind: 'topup', user_id: userId, amount, currency, status: 'pending', provider_ref: null, failure: null, tx_id: null, created_at: now, updated_at: now });
     return { operationId: id };
@@ -137,7 +137,7 @@ export async function payout(ctx: PluginContext<PaymentsSettings>, provider: Car
   if (typeof body.destination !== 'string' || body.destination.length === 0 || body.destination.length > 64) throw new PaymentError('invalid_payment_request', '`destination` is a bank account or card token.');
   await verifyPin(ctx, userId, body.pin);
   const id = await ctx.crypto.randomId();
-  const { response } = await ctx.database.transaction((tx) => once(tx, ctx.crypto, userId, `payout:${key}`, { amount, currency, destination: body.destination }, async () => {
+  const { response } = await ctx.database.transaction((tx) => once(tx, ctx.crypto, `payout:${userId}`, key, { amount, currency, destination: body.destination }, async () => {
     const now = Date.now();
     const posted = await postTransaction(tx, ctx.crypto, {
       kind: 'payout', ref: id, meta: { provider: provider.name },

@@ -5,10 +5,12 @@
  */
 import { definePlugin } from '../../sdk/index.js';
 import { registerCommands } from './commands.js';
+import { registerHolds } from './holds-routes.js';
 import { reconcile } from './funding.js';
 import { migrations } from './migrations.js';
 import { SimulatedCardProvider } from './providers/simulated-card-provider.js';
 import { registerRoutes } from './routes.js';
+import { registerRequests } from './request-service.js';
 import type { PaymentsSettings } from './settings.js';
 
 /** Operations pending longer than this at start or on the minute are reconciled with the provider. */
@@ -20,6 +22,8 @@ export default definePlugin<PaymentsSettings>({
     const provider = new SimulatedCardProvider(ctx, () => ctx.http.webhookSecret());
     registerRoutes(ctx, provider);
     registerCommands(ctx);
+    await registerHolds(ctx);
+    await registerRequests(ctx);
     ctx.scheduler.handle('reconcile', async () => {
       const outcome = await reconcile(ctx, provider, RECONCILE_AFTER_MS);
       if (outcome.checked > 0) ctx.log.info('reconciled pending provider operations', outcome);

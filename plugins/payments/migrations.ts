@@ -1,4 +1,5 @@
 import type { PluginMigration } from '../../sdk/index.js';
+import { requestsMigration } from './requests-migration.js';
 
 /**
  * The ledger's tables. Postings are only ever inserted: a correction is a new transaction.
@@ -113,4 +114,57 @@ export const migrations: PluginMigration[] = [
       });
     },
   },
+  {
+    name: '003-holds-refunds',
+    async up({ schema }) {
+      // A hold: money moved from the payer onto hold:<id>:<currency>, captured to the payee or
+      // released back; captured + released never passes amount, refunded never passes captured.
+      await schema.createTable('holds', (t) => {
+        t.string('id', 36);
+        t.string('payer', 64).notNull().index();
+        t.string('payee', 64).notNull().index();
+        t.string('currency', 3).notNull();
+        t.bigInteger('amount').notNull();
+        t.bigInteger('captured').notNull().defaultTo(0);
+        t.bigInteger('released').notNull().defaultTo(0);
+        t.bigInteger('refunded').notNull().defaultTo(0);
+        t.string('status', 24).notNull();
+        t.string('description', 200);
+        t.bigInteger('expires_at').notNull();
+        t.bigInteger('auth_tx_id').notNull();
+        t.bigInteger('release_tx_id');
+        t.bigInteger('created_at').notNull();
+        t.bigInteger('updated_at').notNull();
+        t.bigInteger('resolved_at');
+        t.primary(['id']);
+        t.index(['status', 'expires_at']);
+      });
+      await schema.createTable('hold_captures', (t) => {
+        t.string('id', 36);
+        t.string('hold_id', 36).notNull().index();
+        t.string('by_user', 64);
+        t.bigInteger('amount').notNull();
+        t.bigInteger('released').notNull().defaultTo(0);
+        t.bigInteger('tx_id').notNull();
+        t.bigInteger('created_at').notNull();
+        t.primary(['id']);
+      });
+      // Refunds of transfers and of holds' captures: money back from the payee to the payer.
+      await schema.createTable('refunds', (t) => {
+        t.string('id', 36);
+        t.string('source_kind', 16).notNull();
+        t.string('source_id', 36).notNull();
+        t.string('from_user', 64).notNull();
+        t.string('to_user', 64).notNull();
+        t.bigInteger('amount').notNull();
+        t.string('currency', 3).notNull();
+        t.string('reason', 200);
+        t.bigInteger('tx_id').notNull();
+        t.bigInteger('created_at').notNull();
+        t.primary(['id']);
+        t.index(['source_kind', 'source_id']);
+      });
+    },
+  },
+  requestsMigration,
 ];

@@ -24,6 +24,12 @@ export const PAYMENT_ERRORS = {
   invalid_signature: { status: 401, message: 'The provider callback signature is missing, wrong or too old.' },
   conversation_unavailable: { status: 404, message: 'The payments bot is not in that conversation, or the payer is not.' },
   balance_overflow: { status: 409, message: 'The balance would pass the largest amount the ledger holds.' },
+  not_permitted: { status: 403, message: 'This party of the payment may not do that (only the payee captures and refunds).' },
+  payer_not_found: { status: 404, message: 'No such payer.' },
+  not_payer: { status: 403, message: 'Only the payer of a payment request can pay or decline it.' },
+  request_not_open: { status: 409, message: 'The payment request is no longer open (paid, declined, failed or being paid).' },
+  request_expired: { status: 410, message: 'The payment request expired; ask for a new one.' },
+  precheckout_failed: { status: 409, message: 'The requester did not confirm the payment (refused, failed or did not answer in time); nothing was charged.' },
 } as const;
 
 export type PaymentErrorCode = keyof typeof PAYMENT_ERRORS;

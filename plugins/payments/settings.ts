@@ -6,6 +6,8 @@ export interface PaymentsSettings {
   limits: { perTransferMinor: number; dailyMinor: number };
   pin: { maxAttempts: number; lockMinutes: number };
   provider: SimulatedProviderSettings;
+  /** Bounds and default of a hold's expiry (ms); filled in from the manifest's defaults. */
+  holds?: { minExpiresInMs: number; maxExpiresInMs: number; defaultExpiresInMs: number };
 }
 
 export interface SimulatedProviderSettings {

@@ -3,6 +3,7 @@ import type { ShopSettings } from './catalog.js';
 import { cartKey, cartText, priceCart, withoutOrdered, type Cart, type CartLine, type LastOrder } from './cart.js';
 import { errorCodeOf as errorCode, updateStored as update } from '../../sdk/index.js';
 import { formatMoney } from './money.js';
+import { paymentKey, type PaymentRecord } from './payment-callbacks.js';
 
 /**
  * The input this app sends to the payments plugin's service, `payments.request`:
@@ -16,9 +17,12 @@ import { formatMoney } from './money.js';
  * - `idempotencyKey`: the same for every retry of the checkout of one cart version, so a
  *   provider that honours it asks once however often the call is repeated.
  *
- * It expects `{ requestId: string, status: string }` back. No payments plugin ships yet; until
- * one runs (and the operator grants this app `services.call` for it) the call fails, and the
- * checkout says that payments are not available and keeps the cart.
+ * It expects `{ requestId: string, status: string }` back (the payments plugin answers
+ * `{ requestId, status: 'open' }` and posts the request for the payer to confirm). Until a
+ * payments plugin runs (and the operator grants this app `services.call` for it) the call fails,
+ * and the checkout says that payments are not available and keeps the cart. Before charging,
+ * payments calls this app's `shop.preCheckout`, and afterwards `shop.paymentResult`
+ * (payment-callbacks.ts).
  */
 export interface PaymentRequestInput {
   payerId: string;
@@ -50,7 +54,10 @@ export async function checkout(ctx: AppContext<ShopSettings>, conversationId: st
   const stored = await ctx.storage.get<Cart>(key);
   if (!stored || stored.value.lines.length === 0) {
     const last = stored?.value.lastOrder;
-    return last ? `Your cart is empty. Your last order was payment request ${last.requestId} (${last.status}) for ${formatMoney(last.amountMinor, last.currency)}.` : 'Your cart is empty. See /catalog.';
+    if (!last) return 'Your cart is empty. See /catalog.';
+    // How the payment ended, once the payments plugin said so (payment-callbacks.ts).
+    const status = (await ctx.storage.get<PaymentRecord>(paymentKey(last.requestId)))?.value.status ?? last.status;
+    return `Your cart is empty. Your last order was payment request ${last.requestId} (${status}) for ${formatMoney(last.amountMinor, last.currency)}.`;
   }
   const cart = stored.value;
   const orderKey = `order/${conversationId}/${userId}/${stored.version}`;

@@ -10,6 +10,7 @@ import { defineApp, type AppContext, type CommandReply } from '../../sdk/index.j
 import { checkCatalog, findItem, itemIds, type CatalogItem, type ShopSettings } from './catalog.js';
 import { addItem, cartKey, cartText, MAX_QTY, newCart, parseQty, priceCart, removeItem, type Cart, type CartChange } from './cart.js';
 import { checkout } from './checkout.js';
+import { paymentResult, preCheckout } from './payment-callbacks.js';
 import { errorCodeOf as errorCode, updateStored as update } from '../../sdk/index.js';
 import { formatMoney } from './money.js';
 
@@ -55,6 +56,10 @@ export default defineApp<ShopSettings>({
     ctx.commands.handle('cart', async ({ conversationId, userId }) => ({ text: await showCart(ctx, conversationId, userId) }));
 
     ctx.commands.handle('checkout', whenFull(async ({ conversationId, userId }) => ({ text: await checkout(ctx, conversationId, userId) })));
+
+    // The payments plugin asks before charging an order, and says how it ended (payment-callbacks.ts).
+    ctx.services.provide('preCheckout', (input, caller) => preCheckout(ctx, input, caller));
+    ctx.services.provide('paymentResult', (input, caller) => paymentResult(ctx, input, caller));
 
     // Taps on the catalog card: "add:<item>" adds one, "cart" shows the tapper's cart.
     ctx.interactive.onPostback(whenFull(async ({ conversationId, userId, buttonId }) => {

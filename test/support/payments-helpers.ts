@@ -3,6 +3,7 @@
  * and as the operator.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import knex, { type Knex } from 'knex';
 import { repoRoot } from './e2e.js';
@@ -13,12 +14,19 @@ import type { DeepPartial, HostConfig } from '../../host/config/host-config.js';
 export const PAYMENTS_MANIFEST = `${repoRoot}/manifests/payments.json`;
 export const PIN = '4711';
 
-export async function startPaymentsHost(o: { settings?: Record<string, unknown>; database?: TestDatabase; config?: DeepPartial<HostConfig> } = {}): Promise<TestHost> {
+export async function startPaymentsHost(o: {
+  settings?: Record<string, unknown>; database?: TestDatabase; config?: DeepPartial<HostConfig>;
+  /** Another manifest file for payments (see paymentsManifestWith), and the operator's grants for it. */
+  manifestPath?: string; grants?: Record<string, false | Record<string, unknown>>;
+  /** More plugins.enabled entries, after payments. */
+  plugins?: { path: string; settings?: Record<string, unknown>; grants?: Record<string, false | Record<string, unknown>> }[];
+} = {}): Promise<TestHost> {
+  const payments = { path: o.manifestPath ?? PAYMENTS_MANIFEST, settings: o.settings ?? {}, ...(o.grants ? { grants: o.grants } : {}) };
   const host = await startTestHost({
     ...(o.database ? { database: o.database } : {}),
-    config: { ...o.config, plugins: { enabled: [{ path: PAYMENTS_MANIFEST, settings: o.settings ?? {} }] } },
+    config: { ...o.config, plugins: { enabled: [payments, ...(o.plugins ?? [])] } },
   });
-  const plugin = (await host.http('GET', '/v1/admin/plugins', { token: 'admin' })).body.plugins[0];
+  const plugin = (await host.http('GET', '/v1/admin/plugins', { token: 'admin' })).body.plugins.find((p: { id: string }) => p.id === 'payments');
   expect(plugin, JSON.stringify(plugin)).toMatchObject({ id: 'payments', status: 'running' });
   return host;
 }
@@ -70,4 +78,18 @@ export function openDirect(database: TestDatabase): Knex {
     return knex({ client: 'better-sqlite3', connection: { filename: database.url.slice('sqlite:'.length) }, useNullAsDefault: true });
   }
   return knex({ client: 'pg', connection: database.url, searchPath: [database.schema], pool: { min: 0, max: 2 } });
+}
+
+/**
+ * The shipped payments manifest with more services in its services.call scope (the invoicing
+ * plugins a test runs, whose preCheckout and paymentResult payments must call), as an object
+ * with an absolute entry: write it with writeManifest() from plugin-helpers.
+ */
+export function paymentsManifestWith(services: string[]): Record<string, any> {
+  const manifest = JSON.parse(readFileSync(PAYMENTS_MANIFEST, 'utf8')) as Record<string, any>;
+  const scope = manifest.permissions['services.call']?.services ?? [];
+  return {
+    ...manifest, entry: `${repoRoot}/plugins/payments/index.ts`,
+    permissions: { ...manifest.permissions, 'services.call': { services: [...scope, ...services] } },
+  };
 }

@@ -1,0 +1,50 @@
+import type { PluginContext } from '../../sdk/index.js';
+import { captureHold, createHold, expireDueHolds, expireHold, getHold, refundHold, refundTransfer, registerHoldJobs, transferRefunds, voidHold } from './holds.js';
+import { bodyOf, handled } from './http-responses.js';
+import type { PaymentsSettings } from './settings.js';
+
+/**
+ * The HTTP API of holds and refunds (docs/payments.md). A new object answers 201, a replay of
+ * the same idempotency key and request 200 with the original result.
+ */
+export async function registerHolds(ctx: PluginContext<PaymentsSettings>): Promise<void> {
+  const me = (user: { id: string } | null) => user!.id;
+
+  ctx.http.route('POST', '/holds', handled(async (req) => {
+    const { hold, replayed } = await createHold(ctx, null, me(req.user), bodyOf(req));
+    return { status: replayed ? 200 : 201, body: hold };
+  }));
+
+  ctx.http.route('GET', '/holds/:id', handled(async (req) => ({ body: await getHold(ctx, req.params.id!, me(req.user)) })));
+
+  ctx.http.route('POST', '/holds/:id/capture', handled(async (req) => {
+    const { result, replayed } = await captureHold(ctx, null, req.params.id!, me(req.user), bodyOf(req));
+    return { status: replayed ? 200 : 201, body: result };
+  }));
+
+  ctx.http.route('POST', '/holds/:id/void', handled(async (req) => {
+    const { hold } = await voidHold(ctx, null, req.params.id!, me(req.user), bodyOf(req));
+    return { status: 200, body: hold };
+  }));
+
+  ctx.http.route('POST', '/holds/:id/refunds', handled(async (req) => {
+    const { result, replayed } = await refundHold(ctx, null, req.params.id!, me(req.user), bodyOf(req));
+    return { status: replayed ? 200 : 201, body: result };
+  }));
+
+  ctx.http.route('POST', '/transfers/:id/refunds', handled(async (req) => {
+    const { result, replayed } = await refundTransfer(ctx, null, req.params.id!, me(req.user), bodyOf(req));
+    return { status: replayed ? 200 : 201, body: result };
+  }));
+
+  ctx.http.route('GET', '/transfers/:id/refunds', handled(async (req) => ({ body: { refunds: await transferRefunds(ctx, req.params.id!, me(req.user)) } })));
+
+  // Operators: expire one hold (if it is due) or every due hold now, as the jobs would.
+  ctx.http.route('POST', '/admin/holds/expire', handled(async (req) => {
+    const holdId = (req.body as { holdId?: unknown } | null)?.holdId;
+    if (typeof holdId === 'string') return { body: { checked: 1, ...(await expireHold(ctx, null, holdId)) } };
+    return { body: await expireDueHolds(ctx) };
+  }));
+
+  await registerHoldJobs(ctx);
+}

@@ -1,0 +1,128 @@
+import { errorCodeOf, SwitchboardError, type PluginContext, type PluginHttpRequest } from '../../sdk/index.js';
+import { bodyOf, handled } from './http-responses.js';
+import { PaymentError } from './payment-error.js';
+import {
+  createInvoice, createUserRequest, declineRequest, expireIfDue, failStale, listRequests, payRequest, requestsSettings,
+  RESULT_JOB, STALE_PROCESSING_MS, TERMINAL_STATUSES, viewOf, visibleRequest,
+  type PreCheckoutVerdict, type RequestRow,
+} from './requests.js';
+import type { PaymentsSettings } from './settings.js';
+
+/**
+ * Payment requests and invoices, wired into the plugin: the HTTP routes people use, the service
+ * `payments.request` other plugins call, the requester's callbacks (`<plugin>.preCheckout`
+ * before charging, `<plugin>.paymentResult` after), and the sweeper that expires old requests.
+ */
+
+const SWEEP_JOB = 'expire-requests';
+const SWEEP_EVERY_MS = 60_000;
+const SWEEP_BATCH = 200;
+
+export async function registerRequests(ctx: PluginContext<PaymentsSettings>): Promise<void> {
+  const me = (request: PluginHttpRequest) => request.user!.id;
+
+  ctx.http.route('POST', '/requests', handled(async (req) => {
+    const { view, replayed } = await createUserRequest(ctx, me(req), bodyOf(req));
+    return { status: replayed ? 200 : 201, body: view };
+  }));
+  ctx.http.route('GET', '/requests', handled(async (req) => ({ body: await listRequests(ctx, me(req)) })));
+  ctx.http.route('GET', '/requests/:id', handled(async (req) => ({ body: viewOf(await visibleRequest(ctx, req.params.id!, me(req))) })));
+  ctx.http.route('POST', '/requests/:id/pay', handled(async (req) => {
+    const outcome = await payRequest(ctx, me(req), req.params.id!, bodyOf(req), (row) => preCheckout(ctx, row));
+    return { status: outcome.status, body: outcome.view };
+  }));
+  ctx.http.route('POST', '/requests/:id/decline', handled(async (req) => ({ body: await declineRequest(ctx, me(req), req.params.id!) })));
+
+  // The caller is whoever the host says it is; the input never names it.
+  ctx.services.provide('request', async (input, caller) => {
+    try {
+      return await createInvoice(ctx, caller.pluginId, input);
+    } catch (err) {
+      throw asServiceError(err);
+    }
+  });
+
+  ctx.scheduler.handle(RESULT_JOB, async (job) => {
+    const requestId = (job.payload as { requestId?: unknown } | null)?.requestId;
+    if (typeof requestId === 'string') await deliverResult(ctx, requestId);
+  });
+  ctx.scheduler.handle(SWEEP_JOB, () => sweep(ctx));
+  await ctx.scheduler.every(SWEEP_JOB, SWEEP_EVERY_MS, { key: SWEEP_JOB });
+}
+
+/**
+ * A payments refusal as the calling plugin receives it: a user SwitchboardError (the host passes
+ * those through unchanged), `forbidden` for a refused limit, `invalid_request` otherwise, with
+ * the payments code as `details[0].message` (path "/code").
+ */
+export function asServiceError(err: unknown): unknown {
+  if (!(err instanceof PaymentError)) return err;
+  return new SwitchboardError(err.status === 403 ? 'forbidden' : 'invalid_request', err.message, { details: [{ path: '/code', message: err.code }] });
+}
+
+type Settled<T> = { value: T } | { error: unknown } | { timedOut: true };
+
+/** Races a call against a timer; the call's own later failure is swallowed (it is already decided). */
+function withDeadline<T>(run: () => Promise<T>, ms: number): Promise<Settled<T>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const settled = Promise.resolve().then(run).then((value): Settled<T> => ({ value }), (error: unknown): Settled<T> => ({ error }));
+  const late = new Promise<Settled<T>>((resolve) => { timer = setTimeout(() => resolve({ timedOut: true }), ms); });
+  return Promise.race([settled, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Asks the invoicing plugin to confirm, within settings.requests.preCheckoutTimeoutMs. Only
+ * `{ ok: true }` lets the payment go on; a refusal (`{ ok: false, reason? }` or anything else),
+ * an error (the service missing, not in payments' services.call scope, throwing) or no answer in
+ * time fails the request, and the reason says which ("precheckout_refused: …",
+ * "precheckout_error: <code>", "precheckout_timeout: …").
+ */
+export async function preCheckout(ctx: PluginContext<PaymentsSettings>, row: RequestRow): Promise<PreCheckoutVerdict> {
+  const ms = requestsSettings(ctx).preCheckoutTimeoutMs;
+  const service = `${row.plugin_id}.preCheckout`;
+  const input = { requestId: row.id, payerId: row.payer_id, amountMinor: row.amount, currency: row.currency, lines: row.lines ?? [] };
+  const outcome = await withDeadline(() => ctx.services.call(service, input), ms);
+  if ('timedOut' in outcome) {
+    ctx.log.warn('pre-checkout timed out', { requestId: row.id, service, timeoutMs: ms });
+    return { ok: false, reason: `precheckout_timeout: ${service} did not answer within ${ms} ms` };
+  }
+  if ('error' in outcome) {
+    const code = errorCodeOf(outcome.error) ?? 'error';
+    ctx.log.warn('pre-checkout failed', { requestId: row.id, service, code, error: String((outcome.error as Error)?.message ?? outcome.error) });
+    return { ok: false, reason: `precheckout_error: ${code}`.slice(0, 200) };
+  }
+  const answer = outcome.value as { ok?: unknown; reason?: unknown } | null;
+  if (answer !== null && typeof answer === 'object' && answer.ok === true) return { ok: true };
+  const why = answer !== null && typeof answer === 'object' && typeof answer.reason === 'string' ? `: ${answer.reason}` : '';
+  return { ok: false, reason: `precheckout_refused${why}`.slice(0, 200) };
+}
+
+/**
+ * Tells the invoicing plugin how its request ended: `<plugin>.paymentResult` with
+ * `{ requestId, status, reason? }`. Runs as a scheduler job, so a failure is retried (with
+ * backoff, up to 5 attempts) and logged; a requester may thus see the same result twice.
+ */
+export async function deliverResult(ctx: PluginContext<PaymentsSettings>, requestId: string): Promise<void> {
+  const row = await ctx.database.table<RequestRow>('requests').where({ id: requestId }).first();
+  if (!row || row.kind !== 'invoice' || row.plugin_id === null || !TERMINAL_STATUSES.includes(row.status)) return;
+  const service = `${row.plugin_id}.paymentResult`;
+  const input = { requestId: row.id, status: row.status, ...(row.reason !== null ? { reason: row.reason } : {}) };
+  const outcome = await withDeadline(() => ctx.services.call(service, input), requestsSettings(ctx).preCheckoutTimeoutMs);
+  if ('value' in outcome) return;
+  const code = 'timedOut' in outcome ? 'timeout' : errorCodeOf(outcome.error) ?? 'error';
+  ctx.log.warn('could not deliver the payment result', { requestId, service, status: row.status, code });
+  // Not allowed by the operator (or not in the manifest's scope): retrying cannot help.
+  if (code === 'permission_denied') return;
+  throw new Error(`${service} failed (${code}) for request ${requestId}; the scheduler retries it.`);
+}
+
+/** Expires open requests past their time and fails invoices a stopped host left in processing. */
+export async function sweep(ctx: PluginContext<PaymentsSettings>): Promise<void> {
+  const now = Date.now();
+  const due = await ctx.database.table<RequestRow>('requests').where({ status: 'open' }).where('expires_at', '<=', now).orderBy('expires_at').limit(SWEEP_BATCH).all();
+  for (const row of due) await expireIfDue(ctx, row);
+  const before = now - requestsSettings(ctx).preCheckoutTimeoutMs - STALE_PROCESSING_MS;
+  const stale = await ctx.database.table<RequestRow>('requests').where({ status: 'processing' }).where('updated_at', '<=', before).limit(SWEEP_BATCH).all();
+  for (const row of stale) await failStale(ctx, row, before);
+  if (due.length + stale.length > 0) ctx.log.info('swept payment requests', { expired: due.length, interrupted: stale.length });
+}
