@@ -22,7 +22,7 @@ import { log, mapLimit, percentile, round } from './support/util.js';
 
 const MANIFEST = fileURLToPath(new URL('../manifests/payments.json', import.meta.url));
 const PEOPLE = 200;
-const CLIENTS = 64;
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 64);
 const WARMUP_MS = 2_000;
 const MEASURE_MS = 10_000;
 const TOP_UP = 1_000_000;

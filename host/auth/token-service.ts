@@ -2,6 +2,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import { Tokens } from '../container-tokens.js';
+import { toPublicUser, type UserRow } from './user-service.js';
+import type { PublicUser } from '../../sdk/protocol/message.js';
 import type { HostConfig } from '../config/host-config.js';
 import type { Database } from '../db/open-database.js';
 import type { EventBus } from '../bus/event-bus.js';
@@ -47,6 +49,15 @@ export class TokenService {
     const row = await this.db.knex<TokenRow>('tokens').where({ token_hash: hashToken(token) }).first();
     if (!row || row.revoked_at !== null || row.expires_at <= Date.now()) throw new SwitchboardError('unauthenticated');
     return { userId: row.user_id, tokenId: row.id, expiresAt: row.expires_at };
+  }
+
+  /** authenticate() and the token's user in one query (plugin routes need both on every request). */
+  async authenticateUser(token: string | undefined): Promise<{ principal: Principal; user: PublicUser }> {
+    if (!token || !token.startsWith('sb_') || token.length > 128) throw new SwitchboardError('unauthenticated');
+    const row = (await this.db.knex('tokens').join('users', 'users.id', 'tokens.user_id').where('tokens.token_hash', hashToken(token))
+      .first('tokens.id as token_id', 'tokens.expires_at', 'tokens.revoked_at', 'users.*')) as (UserRow & { token_id: string; expires_at: number; revoked_at: number | null }) | undefined;
+    if (!row || row.revoked_at !== null || row.expires_at <= Date.now()) throw new SwitchboardError('unauthenticated');
+    return { principal: { userId: row.id, tokenId: row.token_id, expiresAt: row.expires_at }, user: toPublicUser(row) };
   }
 
   /** Whether a token still works (used to end sessions whose token expired). */

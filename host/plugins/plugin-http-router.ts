@@ -8,7 +8,6 @@ import type { PublicUser } from '../../sdk/protocol/message.js';
 import { bearerFrom } from '../auth/bearer.js';
 import { requireAdmin } from '../http/request-context.js';
 import { TokenService } from '../auth/token-service.js';
-import { UserService } from '../auth/user-service.js';
 import type { HostConfig } from '../config/host-config.js';
 import { Tokens } from '../container-tokens.js';
 import type { Database } from '../db/open-database.js';
@@ -38,7 +37,6 @@ export class PluginHttpRouter {
   constructor(
     @inject(PluginRegistry) private readonly registry: PluginRegistry,
     @inject(TokenService) private readonly tokens: TokenService,
-    @inject(UserService) private readonly users: UserService,
     @inject(PluginLogs) private readonly logs: PluginLogs,
     @inject(Tokens.Database) private readonly db: Database,
     @inject(Tokens.Config) private readonly config: HostConfig,
@@ -134,12 +132,7 @@ export class PluginHttpRouter {
   }
 
   private async authenticate(ctx: Koa.Context): Promise<PublicUser> {
-    const principal = await this.tokens.authenticate(bearerFrom(ctx.get('authorization') || undefined));
-    try {
-      return await this.users.byId(principal.userId);
-    } catch {
-      throw new SwitchboardError('unauthenticated');
-    }
+    return (await this.tokens.authenticateUser(bearerFrom(ctx.get('authorization') || undefined))).user;
   }
 }
 

@@ -2,9 +2,9 @@ import type { PluginContext } from '../../sdk/index.js';
 import { PaymentError } from './payment-error.js';
 import type { PaymentsSettings } from './settings.js';
 
-interface PinRow { user_id: string; hash: string; failures: number; locked_until: number | null; updated_at: number; [c: string]: unknown }
+export interface PinRow { user_id: string; hash: string; failures: number; locked_until: number | null; updated_at: number; [c: string]: unknown }
 
-const PIN = /^\d{4,8}$/;
+export const PIN = /^\d{4,8}$/;
 const PIN_KEY = 'pin-key';
 
 /**
@@ -23,7 +23,7 @@ async function pinKey(ctx: PluginContext<PaymentsSettings>): Promise<string> {
 
 /** Per run of the plugin (a context is new at every start; hosts in one process each have their own). */
 const keys = new WeakMap<object, Promise<string>>();
-async function pinHash(ctx: PluginContext<PaymentsSettings>, userId: string, pin: string): Promise<string> {
+export async function pinHash(ctx: PluginContext<PaymentsSettings>, userId: string, pin: string): Promise<string> {
   let key = keys.get(ctx);
   if (!key) keys.set(ctx, (key = pinKey(ctx)));
   return ctx.crypto.hmacSha256(await key, `${userId}:${pin}`);
@@ -47,29 +47,43 @@ export async function setPin(ctx: PluginContext<PaymentsSettings>, userId: strin
   else await ctx.database.table('pins').insert({ user_id: userId, hash, failures: 0, locked_until: null, updated_at: Date.now() }, { onConflictIgnore: ['user_id'] });
 }
 
+/** What an attempt does to a PIN row: allowed or refused, and the row's new failure state. */
+export interface PinVerdict { error: PaymentError | null; failures: number; lockedUntil: number | null }
+
 /**
- * Checks a PIN before money moves. Wrong PINs count; at settings.pin.maxAttempts the user's
- * payments lock for lockMinutes (pin_locked, with retryAfterMs), and the count starts over.
+ * One PIN attempt against its row (pure, so transfers can check many PINs inside one batch).
+ * Wrong PINs count; at settings.pin.maxAttempts the user's payments lock for lockMinutes
+ * (pin_locked, with retryAfterMs) and the count starts over. A right PIN clears the count.
  */
-export async function verifyPin(ctx: PluginContext<PaymentsSettings>, userId: string, pin: unknown): Promise<void> {
-  const row = await ctx.database.table<PinRow>('pins').where({ user_id: userId }).first();
-  if (!row) throw new PaymentError('pin_required');
-  const now = Date.now();
+export function judgePin(row: PinRow | undefined, attemptHash: string | null, now: number, settings: PaymentsSettings['pin']): PinVerdict {
+  if (!row) return { error: new PaymentError('pin_required'), failures: 0, lockedUntil: null };
   if (row.locked_until !== null && row.locked_until > now) {
-    throw new PaymentError('pin_locked', undefined, { retryAfterMs: row.locked_until - now });
+    return { error: new PaymentError('pin_locked', undefined, { retryAfterMs: row.locked_until - now }), failures: row.failures, lockedUntil: row.locked_until };
   }
-  const ok = typeof pin === 'string' && PIN.test(pin) && sameDigest(await pinHash(ctx, userId, pin), row.hash);
-  if (ok) {
-    if (row.failures > 0) await ctx.database.table('pins').where({ user_id: userId }).update({ failures: 0 });
-    return;
+  if (attemptHash !== null && sameDigest(attemptHash, row.hash)) return { error: null, failures: 0, lockedUntil: null };
+  const failures = row.failures + 1;
+  if (failures >= settings.maxAttempts) {
+    const lockedUntil = now + settings.lockMinutes * 60_000;
+    return { error: new PaymentError('pin_locked', `Wrong PIN ${settings.maxAttempts} times; payments are locked for ${settings.lockMinutes} minutes.`, { retryAfterMs: lockedUntil - now }), failures: 0, lockedUntil };
   }
-  await ctx.database.table('pins').where({ user_id: userId }).increment('failures', 1);
-  const after = await ctx.database.table<PinRow>('pins').where({ user_id: userId }).first();
-  const { maxAttempts, lockMinutes } = ctx.settings.pin;
-  if (after!.failures >= maxAttempts) {
-    const lockedUntil = now + lockMinutes * 60_000;
-    await ctx.database.table('pins').where({ user_id: userId }).update({ failures: 0, locked_until: lockedUntil });
-    throw new PaymentError('pin_locked', `Wrong PIN ${maxAttempts} times; payments are locked for ${lockMinutes} minutes.`, { retryAfterMs: lockedUntil - now });
-  }
-  throw new PaymentError('pin_invalid', undefined, { attemptsLeft: maxAttempts - after!.failures });
+  return { error: new PaymentError('pin_invalid', undefined, { attemptsLeft: settings.maxAttempts - failures }), failures, lockedUntil: null };
+}
+
+/** The HMAC of an attempt, or null for one that is not a PIN at all (it counts as wrong). */
+export async function attemptHash(ctx: PluginContext<PaymentsSettings>, userId: string, pin: unknown): Promise<string | null> {
+  return typeof pin === 'string' && PIN.test(pin) ? pinHash(ctx, userId, pin) : null;
+}
+
+/** Checks a PIN before money moves (outside a batch), recording the attempt under a row lock. */
+export async function verifyPin(ctx: PluginContext<PaymentsSettings>, userId: string, pin: unknown): Promise<void> {
+  const hash = await attemptHash(ctx, userId, pin);
+  const verdict = await ctx.database.transaction(async (tx) => {
+    const [row] = await tx.table<PinRow>('pins').where({ user_id: userId }).forUpdate().all();
+    const v = judgePin(row, hash, Date.now(), ctx.settings.pin);
+    if (row && (v.failures !== row.failures || v.lockedUntil !== row.locked_until)) {
+      await tx.table('pins').where({ user_id: userId }).update({ failures: v.failures, locked_until: v.lockedUntil });
+    }
+    return v;
+  });
+  if (verdict.error) throw verdict.error;
 }

@@ -4,6 +4,7 @@ import { MAX_MINOR } from './currencies.js';
 import { postingHashInput, type WalletRow } from './ledger.js';
 import { PaymentError } from './payment-error.js';
 import type { PaymentsSettings } from './settings.js';
+import { judgePin, type PinRow } from './pins.js';
 import type { TransferResult } from './transfers.js';
 
 /** A transfer that passed every check that needs no lock (amount, limits' shape, recipient, PIN). */
@@ -17,6 +18,8 @@ export interface PreparedTransfer {
   note: string | null;
   key: string;
   requestHash: string;
+  /** The HMAC of the PIN given (null: not a PIN); judged against the locked PIN row in the batch. */
+  pinAttempt: string | null;
 }
 
 export type TransferOutcome = { ok: true; result: TransferResult; replayed: boolean } | { ok: false; error: Error };
@@ -24,6 +27,12 @@ export type TransferOutcome = { ok: true; result: TransferResult; replayed: bool
 interface Waiting { transfer: PreparedTransfer; settle(outcome: TransferOutcome): void }
 
 const MAX_BATCH = 256;
+/**
+ * Batches in flight at once. A later batch's reads overlap an earlier one's commit; where they
+ * share a wallet, its row lock orders them (every batch locks in the same order, and a deadlock
+ * the database breaks anyway only sends that batch's transfers through one by one).
+ */
+const BATCHES_IN_FLIGHT = 3;
 const ROWS_PER_INSERT = 400;
 const day = (at: number) => new Date(at).toISOString().slice(0, 10);
 const byAccount = (a: { account: string }, b: { account: string }) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0);
@@ -38,15 +47,15 @@ const byAccount = (a: { account: string }, b: { account: string }) => (a.account
  */
 export class TransferBatcher {
   private queue: Waiting[] = [];
-  private draining = false;
+  private inFlight = 0;
 
   constructor(private readonly ctx: PluginContext<PaymentsSettings>) {}
 
   submit(transfer: PreparedTransfer): Promise<{ result: TransferResult; replayed: boolean }> {
     return new Promise((resolve, reject) => {
       this.queue.push({ transfer, settle: (o) => (o.ok ? resolve({ result: o.result, replayed: o.replayed }) : reject(o.error)) });
-      if (!this.draining) {
-        this.draining = true;
+      if (this.inFlight < BATCHES_IN_FLIGHT) {
+        this.inFlight++;
         setImmediate(() => void this.drain());
       }
     });
@@ -58,11 +67,9 @@ export class TransferBatcher {
       try {
         const outcomes = await this.ctx.database.transaction((tx) => applyBatch(tx, this.ctx.crypto, this.ctx.settings, batch.map((w) => w.transfer)), { timeoutMs: 30_000 });
         batch.forEach((w, i) => w.settle(outcomes[i]!));
-      } catch (err) {
-        if (batch.length === 1) {
-          batch[0]!.settle({ ok: false, error: err as Error });
-          continue;
-        }
+      } catch {
+        // One by one, so that a transfer that breaks the database (or a key another host stored
+        // meanwhile) fails alone, or finds its stored result.
         for (const w of batch) {
           try {
             const [outcome] = await this.ctx.database.transaction((tx) => applyBatch(tx, this.ctx.crypto, this.ctx.settings, [w.transfer]));
@@ -73,7 +80,7 @@ export class TransferBatcher {
         }
       }
     }
-    this.draining = false;
+    this.inFlight--;
   }
 }
 
@@ -83,6 +90,23 @@ export async function applyBatch(tx: DatabaseTransaction, crypto: CryptoCapabili
   const now = Date.now();
   const today = day(now);
 
+  // PINs first, in arrival order, on the payers' locked PIN rows: wrong ones count (and stay
+  // counted, whatever else happens in the batch), and a lock applies to the rest of the batch.
+  const payers = [...new Set(transfers.map((t) => t.payerId))];
+  const pins = new Map((await tx.table<PinRow>('pins').whereIn('user_id', payers).orderBy('user_id').forUpdate().all()).map((r) => [r.user_id, { ...r }]));
+  const pinsBefore = new Map([...pins].map(([id, r]) => [id, `${r.failures}|${r.locked_until}`]));
+  transfers.forEach((t, i) => {
+    const row = pins.get(t.payerId);
+    const verdict = judgePin(row, t.pinAttempt, now, settings.pin);
+    if (row) {
+      row.failures = verdict.failures;
+      row.locked_until = verdict.lockedUntil;
+    }
+    if (verdict.error) outcomes[i] = { ok: false, error: verdict.error };
+  });
+  const pinsChanged = [...pins.values()].filter((r) => pinsBefore.get(r.user_id) !== `${r.failures}|${r.locked_until}`);
+  if (pinsChanged.length > 0) await tx.table<PinRow>('pins').updateEach('user_id', pinsChanged.map((r) => ({ user_id: r.user_id, failures: r.failures, locked_until: r.locked_until })));
+
   // Idempotency: keys stored by earlier batches answer at once; a key repeated within this batch
   // follows its first use (same request: the same result; different: a conflict).
   const owners = [...new Set(transfers.map((t) => t.payerId))];
@@ -91,6 +115,7 @@ export async function applyBatch(tx: DatabaseTransaction, crypto: CryptoCapabili
     .whereIn('owner', owners).whereIn('key', [...new Set(transfers.map((t) => t.key))]).all()) stored.set(`${row.owner}|${row.key}`, row);
   const leaders = new Map<string, number>();
   transfers.forEach((t, i) => {
+    if (outcomes[i] !== null) return;
     const id = `${t.payerId}|${t.key}`;
     const earlier = stored.get(id);
     if (earlier) {
@@ -109,11 +134,18 @@ export async function applyBatch(tx: DatabaseTransaction, crypto: CryptoCapabili
   const usage = new Map<string, number>();
   const usageBefore = new Map<string, number>();
   if (usageRows.length > 0) {
-    await insertChunked(tx, 'daily_usage', usageRows, ['user_id', 'day', 'currency']);
-    for (const row of await tx.table<{ user_id: string; day: string; currency: string; amount: number }>('daily_usage')
-      .where({ day: today }).whereIn('user_id', [...new Set(usageRows.map((r) => r.user_id))]).forUpdate().all()) {
-      usage.set(usageKey(row.user_id, row.currency), row.amount);
-      usageBefore.set(usageKey(row.user_id, row.currency), row.amount);
+    const lockUsage = async (rows: typeof usageRows) => {
+      for (const row of await tx.table<{ user_id: string; day: string; currency: string; amount: number }>('daily_usage')
+        .where({ day: today }).whereIn('user_id', [...new Set(rows.map((r) => r.user_id))]).orderBy('user_id').orderBy('currency').forUpdate().all()) {
+        usage.set(usageKey(row.user_id, row.currency), row.amount);
+        usageBefore.set(usageKey(row.user_id, row.currency), row.amount);
+      }
+    };
+    await lockUsage(usageRows);
+    const missing = usageRows.filter((r) => !usage.has(usageKey(r.user_id, r.currency)));
+    if (missing.length > 0) {
+      await insertChunked(tx, 'daily_usage', missing, ['user_id', 'day', 'currency']);
+      await lockUsage(missing);
     }
   }
 
@@ -210,7 +242,7 @@ export async function applyBatch(tx: DatabaseTransaction, crypto: CryptoCapabili
 
   // Repeats of a key within the batch share its first use's outcome.
   transfers.forEach((t, i) => {
-    if (outcomes[i] !== null) return;
+    if (outcomes[i] !== null || !leaders.has(`${t.payerId}|${t.key}`)) return;
     const first = outcomes[leaders.get(`${t.payerId}|${t.key}`)!]!;
     const leader = transfers[leaders.get(`${t.payerId}|${t.key}`)!]!;
     if (leader.requestHash !== t.requestHash) outcomes[i] = { ok: false, error: new PaymentError('idempotency_conflict', `The idempotency key "${t.key}" was used for a different request.`) };
