@@ -5,7 +5,10 @@
  * database (SQLite, or PostgreSQL when DATABASE_URL is set). 200 people set a PIN and top up
  * from the simulated card provider; then, for 10 s after a 2 s warm-up, 64 clients send
  * confirmed person-to-person transfers (PIN, idempotency key, limits, one ledger transaction
- * each) between random pairs over HTTP, as fast as they are answered.
+ * each) between random pairs over HTTP (POST /plugins/payments/transfers), as fast as they are
+ * answered. BENCH_VIA=ws sends them instead as /pay commands over WebSocket, in 64 groups of two
+ * people and the payments bot, each payment also posted as a message; BENCH_CLIENTS and
+ * BENCH_POOL_SIZE change the clients (64) and PostgreSQL connections (20).
  * The last line of stdout is
  *   {"bench":"payments","db":…,"transfers_per_s":…,"p99_ms":…,"invariants_ok":…}
  * transfers_per_s counts completed transfers (201); p99_ms is their request→answer latency.
@@ -17,6 +20,7 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { startBenchHost } from './support/bench-host.js';
+import { openSocket } from './support/bench-socket.js';
 import { summarizeProfile } from './support/cpu-profile.js';
 import { log, mapLimit, percentile, round } from './support/util.js';
 
@@ -27,6 +31,8 @@ const WARMUP_MS = 2_000;
 const MEASURE_MS = 10_000;
 const TOP_UP = 1_000_000;
 const PIN = '2468';
+/** http (default): POST /transfers; ws: /pay commands over WebSocket in a group with the payee and the bot, each posting its payment message. */
+const VIA = process.env.BENCH_VIA === 'ws' ? 'ws' : 'http';
 
 export default async function main(): Promise<void> {
   const cpuProfDir = process.env.BENCH_HOST_CPU_PROF;
@@ -38,7 +44,7 @@ export default async function main(): Promise<void> {
     },
   });
   try {
-    log(`payments bench on ${host.db}: ${PEOPLE} people, ${CLIENTS} clients`);
+    log(`payments bench on ${host.db}: ${PEOPLE} people, ${CLIENTS} clients over ${VIA}`);
     const people = await host.createUsers(PEOPLE, 'payer');
     await mapLimit(people, 16, async (p) => {
       const pin = await host.http('POST', '/plugins/payments/pin', p.token, { pin: PIN });
@@ -53,6 +59,43 @@ export default async function main(): Promise<void> {
     let refused = 0;
     const latencies: number[] = [];
     const failures = new Map<string, number>();
+    const botId = (await host.http('GET', '/v1/admin/plugins', host.adminToken)).body.plugins[0].botUserId as string;
+    /** Over WebSocket: each of CLIENTS groups holds two people and the payments bot; they pay each other in turn with /pay commands. */
+    const wsClient = async (n: number) => {
+      const [p, q] = [people[2 * n]!, people[2 * n + 1]!];
+      const group = await host.http('POST', '/v1/conversations', p.token, { title: `pay ${n}`, memberIds: [q.id, botId] });
+      if (group.status !== 201) throw new Error(`group: ${group.status} ${JSON.stringify(group.body)}`);
+      const waiting = new Map<string, (frame: { type: string; data?: { reply?: { text?: string } }; error?: { code: string } }) => void>();
+      const onFrame = (data: Buffer) => {
+        if (data.indexOf('"replyTo"') === -1) return;
+        const frame = JSON.parse(data.toString());
+        waiting.get(frame.replyTo)?.(frame);
+        waiting.delete(frame.replyTo);
+      };
+      const sockets = await Promise.all([p, q].map((u) => openSocket(host.wsUrl, u.token, onFrame)));
+      for (let turn = 0; !stop; turn++) {
+        const [payer, payee] = turn % 2 === 0 ? [0, 1] : [1, 0];
+        const id = `${n}-${turn}`;
+        const cents = 1 + Math.floor(Math.random() * 999);
+        const started = performance.now();
+        const frame = await new Promise<Parameters<typeof onFrame>[0] extends never ? never : any>((resolve) => {
+          waiting.set(id, resolve);
+          sockets[payer]!.send(JSON.stringify({ type: 'command', id, conversationId: group.body.id, text: `/pay @${[p, q][payee]!.handle} ${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')} EUR ${PIN}` }));
+        });
+        const ms = performance.now() - started;
+        if (!measuring) continue;
+        const text: string = frame.data?.reply?.text ?? '';
+        if (frame.type === 'result' && text.startsWith('Sent ')) {
+          completed++;
+          latencies.push(ms);
+        } else {
+          refused++;
+          const code = frame.error?.code ?? /\[(\w+)\]/.exec(text)?.[1] ?? 'unknown';
+          failures.set(code, (failures.get(code) ?? 0) + 1);
+        }
+      }
+      await Promise.all(sockets.map((s) => s.close()));
+    };
     const client = async () => {
       while (!stop) {
         const from = people[Math.floor(Math.random() * PEOPLE)]!;
@@ -74,7 +117,7 @@ export default async function main(): Promise<void> {
         }
       }
     };
-    const clients = Array.from({ length: CLIENTS }, client);
+    const clients = Array.from({ length: CLIENTS }, (_, n) => (VIA === 'ws' ? wsClient(n) : client()));
     await new Promise((r) => setTimeout(r, WARMUP_MS));
     measuring = true;
     const started = performance.now();
@@ -92,7 +135,7 @@ export default async function main(): Promise<void> {
     const invariantsOk = verify.status === 200 && verify.body.ok === true && Object.values(totals).every((t) => t.total === 0) && eur.users === PEOPLE * TOP_UP;
     log(`verify: ${verify.body.ok ? 'ok' : JSON.stringify(verify.body.problems?.slice(0, 5))}; ${verify.body.transactions} transactions, ${verify.body.postings} postings; people hold ${eur.users}`);
     process.stdout.write(`${JSON.stringify({
-      bench: 'payments', db: host.db,
+      bench: 'payments', db: host.db, via: VIA,
       transfers_per_s: round(transfersPerS, 0),
       p99_ms: round(percentile(latencies, 99), 1),
       invariants_ok: invariantsOk,

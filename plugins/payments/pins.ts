@@ -74,9 +74,19 @@ export async function attemptHash(ctx: PluginContext<PaymentsSettings>, userId: 
   return typeof pin === 'string' && PIN.test(pin) ? pinHash(ctx, userId, pin) : null;
 }
 
-/** Checks a PIN before money moves (outside a batch), recording the attempt under a row lock. */
+/**
+ * Checks a PIN before money moves. The common case, a right PIN and nothing to reset, is one
+ * read; any attempt that changes the row (a wrong PIN, a reset) is judged again under a row lock,
+ * so concurrent wrong attempts are each counted.
+ */
 export async function verifyPin(ctx: PluginContext<PaymentsSettings>, userId: string, pin: unknown): Promise<void> {
   const hash = await attemptHash(ctx, userId, pin);
+  const row = await ctx.database.table<PinRow>('pins').where({ user_id: userId }).first();
+  const quick = judgePin(row ?? undefined, hash, Date.now(), ctx.settings.pin);
+  if (!row || (quick.error === null && row.failures === 0) || quick.error?.code === 'pin_locked' && row.locked_until !== null && row.locked_until > Date.now()) {
+    if (quick.error) throw quick.error;
+    return;
+  }
   const verdict = await ctx.database.transaction(async (tx) => {
     const [row] = await tx.table<PinRow>('pins').where({ user_id: userId }).forUpdate().all();
     const v = judgePin(row, hash, Date.now(), ctx.settings.pin);

@@ -4,10 +4,9 @@ import { MAX_MINOR } from './currencies.js';
 import { postingHashInput, type WalletRow } from './ledger.js';
 import { PaymentError } from './payment-error.js';
 import type { PaymentsSettings } from './settings.js';
-import { judgePin, type PinRow } from './pins.js';
 import type { TransferResult } from './transfers.js';
 
-/** A transfer that passed every check that needs no lock (amount, limits' shape, recipient, PIN). */
+/** A transfer that passed every check that needs no lock on the ledger (amount, per-transfer limit, recipient, PIN). */
 export interface PreparedTransfer {
   transferId: string;
   payerId: string;
@@ -18,8 +17,6 @@ export interface PreparedTransfer {
   note: string | null;
   key: string;
   requestHash: string;
-  /** The HMAC of the PIN given (null: not a PIN); judged against the locked PIN row in the batch. */
-  pinAttempt: string | null;
 }
 
 export type TransferOutcome = { ok: true; result: TransferResult; replayed: boolean } | { ok: false; error: Error };
@@ -32,7 +29,7 @@ const MAX_BATCH = 256;
  * share a wallet, its row lock orders them (every batch locks in the same order, and a deadlock
  * the database breaks anyway only sends that batch's transfers through one by one).
  */
-const BATCHES_IN_FLIGHT = 3;
+const BATCHES_IN_FLIGHT = 2;
 const ROWS_PER_INSERT = 400;
 const day = (at: number) => new Date(at).toISOString().slice(0, 10);
 const byAccount = (a: { account: string }, b: { account: string }) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0);
@@ -90,23 +87,6 @@ export async function applyBatch(tx: DatabaseTransaction, crypto: CryptoCapabili
   const now = Date.now();
   const today = day(now);
 
-  // PINs first, in arrival order, on the payers' locked PIN rows: wrong ones count (and stay
-  // counted, whatever else happens in the batch), and a lock applies to the rest of the batch.
-  const payers = [...new Set(transfers.map((t) => t.payerId))];
-  const pins = new Map((await tx.table<PinRow>('pins').whereIn('user_id', payers).orderBy('user_id').forUpdate().all()).map((r) => [r.user_id, { ...r }]));
-  const pinsBefore = new Map([...pins].map(([id, r]) => [id, `${r.failures}|${r.locked_until}`]));
-  transfers.forEach((t, i) => {
-    const row = pins.get(t.payerId);
-    const verdict = judgePin(row, t.pinAttempt, now, settings.pin);
-    if (row) {
-      row.failures = verdict.failures;
-      row.locked_until = verdict.lockedUntil;
-    }
-    if (verdict.error) outcomes[i] = { ok: false, error: verdict.error };
-  });
-  const pinsChanged = [...pins.values()].filter((r) => pinsBefore.get(r.user_id) !== `${r.failures}|${r.locked_until}`);
-  if (pinsChanged.length > 0) await tx.table<PinRow>('pins').updateEach('user_id', pinsChanged.map((r) => ({ user_id: r.user_id, failures: r.failures, locked_until: r.locked_until })));
-
   // Idempotency: keys stored by earlier batches answer at once; a key repeated within this batch
   // follows its first use (same request: the same result; different: a conflict).
   const owners = [...new Set(transfers.map((t) => t.payerId))];
@@ -115,7 +95,6 @@ export async function applyBatch(tx: DatabaseTransaction, crypto: CryptoCapabili
     .whereIn('owner', owners).whereIn('key', [...new Set(transfers.map((t) => t.key))]).all()) stored.set(`${row.owner}|${row.key}`, row);
   const leaders = new Map<string, number>();
   transfers.forEach((t, i) => {
-    if (outcomes[i] !== null) return;
     const id = `${t.payerId}|${t.key}`;
     const earlier = stored.get(id);
     if (earlier) {

@@ -3,7 +3,7 @@ import { checkAmount, checkCurrency } from './currencies.js';
 import { canonical, checkKey } from './idempotency.js';
 import { TransferBatcher } from './transfer-batcher.js';
 import { PaymentError } from './payment-error.js';
-import { attemptHash } from './pins.js';
+import { verifyPin } from './pins.js';
 import type { PaymentsSettings } from './settings.js';
 
 export interface TransferRequest {
@@ -33,21 +33,25 @@ export interface TransferResult {
 
 
 /**
- * User ids known to exist, per run of the plugin: the host never deletes users, so a known id
- * stays valid, and a transfer to a regular payee needs no lookup. Bounded; cleared when full.
+ * Users known to exist, by id and by @handle, per run of the plugin: the host never deletes or
+ * renames users, so a known one stays valid, and a transfer to a regular payee needs no lookup.
+ * Bounded; cleared when full.
  */
-const knownUsers = new WeakMap<object, Set<string>>();
+const knownUsers = new WeakMap<object, Map<string, string>>();
 const KNOWN_USERS_MAX = 100_000;
 
 async function recipient(ctx: PluginContext<PaymentsSettings>, to: unknown): Promise<{ id: string }> {
   if (typeof to !== 'string' || to.length === 0 || to.length > 64) throw new PaymentError('invalid_payment_request', '`to` is a user id or @handle.');
   let known = knownUsers.get(ctx);
-  if (!known) knownUsers.set(ctx, (known = new Set()));
-  if (known.has(to)) return { id: to };
+  if (!known) knownUsers.set(ctx, (known = new Map()));
+  const id = known.get(to.toLowerCase());
+  if (id) return { id };
   try {
     const user: PublicUser = to.startsWith('@') ? await ctx.users.byHandle(to.slice(1)) : await ctx.users.get(to);
     if (known.size >= KNOWN_USERS_MAX) known.clear();
-    known.add(user.id);
+    // Handles are fixed once taken (the host has no rename), so both spellings can be remembered.
+    known.set(user.id.toLowerCase(), user.id);
+    known.set(`@${user.handle.toLowerCase()}`, user.id);
     return user;
   } catch (err) {
     if ((err as { code?: string }).code === 'user_not_found' || (err as { code?: string }).code === 'invalid_request') throw new PaymentError('recipient_not_found', `No user ${to}.`);
@@ -74,13 +78,13 @@ export async function transfer(ctx: PluginContext<PaymentsSettings>, payerId: st
   if (payee.id === payerId) throw new PaymentError('self_transfer');
   const conversationId = body.conversationId ?? null;
   if (conversationId !== null) await checkConversation(ctx, conversationId, payerId);
-  const pinAttempt = await attemptHash(ctx, payerId, body.pin);
+  await verifyPin(ctx, payerId, body.pin);
   const request = { to: payee.id, amountMinor: amount, currency, conversationId, note: body.note ?? null };
   let batcher = batchers.get(ctx);
   if (!batcher) batchers.set(ctx, (batcher = new TransferBatcher(ctx)));
   return batcher.submit({
     transferId: await ctx.crypto.randomId(), payerId, payeeId: payee.id, amount, currency, conversationId, note: request.note,
-    key, requestHash: await ctx.crypto.sha256(canonical(request)), pinAttempt,
+    key, requestHash: await ctx.crypto.sha256(canonical(request)),
   });
 }
 
