@@ -5,8 +5,9 @@ import { postingHashInput, type WalletRow } from './ledger.js';
 import { PaymentError } from './payment-error.js';
 import type { PaymentsSettings } from './settings.js';
 import type { TransferResult } from './transfers.js';
+import { judgePin, type PinRow } from './pins.js';
 
-/** A transfer that passed every check that needs no lock on the ledger (amount, per-transfer limit, recipient, PIN). */
+/** A transfer that passed every check that needs no lock (amount, per-transfer limit, recipient). */
 export interface PreparedTransfer {
   transferId: string;
   payerId: string;
@@ -17,6 +18,8 @@ export interface PreparedTransfer {
   note: string | null;
   key: string;
   requestHash: string;
+  /** The HMAC of the PIN given (null: not a PIN at all), judged inside the batch. */
+  pinAttempt: string | null;
 }
 
 export type TransferOutcome = { ok: true; result: TransferResult; replayed: boolean } | { ok: false; error: Error };
@@ -87,6 +90,27 @@ export async function applyBatch(tx: DatabaseTransaction, crypto: CryptoCapabili
   const now = Date.now();
   const today = day(now);
 
+  // PINs, in arrival order. A right PIN with nothing to reset costs no more than this one read
+  // for the whole batch; a wrong one (or a reset) is judged again under the row's lock and
+  // recorded, so concurrent wrong attempts are each counted.
+  const pins = new Map((await tx.table<PinRow>('pins').whereIn('user_id', [...new Set(transfers.map((t) => t.payerId))]).all()).map((r) => [r.user_id, r]));
+  for (let i = 0; i < transfers.length; i++) {
+    const t = transfers[i]!;
+    const row = pins.get(t.payerId);
+    const quick = judgePin(row, t.pinAttempt, now, settings.pin);
+    if (!row || (quick.error === null && row.failures === 0) || (quick.error?.code === 'pin_locked' && row.locked_until !== null && row.locked_until > now)) {
+      if (quick.error) outcomes[i] = { ok: false, error: quick.error };
+      continue;
+    }
+    const [locked] = await tx.table<PinRow>('pins').where({ user_id: t.payerId }).forUpdate().all();
+    const verdict = judgePin(locked, t.pinAttempt, now, settings.pin);
+    if (locked && (verdict.failures !== locked.failures || verdict.lockedUntil !== locked.locked_until)) {
+      await tx.table<PinRow>('pins').where({ user_id: t.payerId }).update({ failures: verdict.failures, locked_until: verdict.lockedUntil });
+    }
+    if (locked) pins.set(t.payerId, { ...locked, failures: verdict.failures, locked_until: verdict.lockedUntil });
+    if (verdict.error) outcomes[i] = { ok: false, error: verdict.error };
+  }
+
   // Idempotency: keys stored by earlier batches answer at once; a key repeated within this batch
   // follows its first use (same request: the same result; different: a conflict).
   const owners = [...new Set(transfers.map((t) => t.payerId))];
@@ -95,6 +119,7 @@ export async function applyBatch(tx: DatabaseTransaction, crypto: CryptoCapabili
     .whereIn('owner', owners).whereIn('key', [...new Set(transfers.map((t) => t.key))]).all()) stored.set(`${row.owner}|${row.key}`, row);
   const leaders = new Map<string, number>();
   transfers.forEach((t, i) => {
+    if (outcomes[i] !== null) return;
     const id = `${t.payerId}|${t.key}`;
     const earlier = stored.get(id);
     if (earlier) {

@@ -3,7 +3,7 @@ import { checkAmount, checkCurrency } from './currencies.js';
 import { canonical, checkKey } from './idempotency.js';
 import { TransferBatcher } from './transfer-batcher.js';
 import { PaymentError } from './payment-error.js';
-import { verifyPin } from './pins.js';
+import { attemptHash } from './pins.js';
 import type { PaymentsSettings } from './settings.js';
 
 export interface TransferRequest {
@@ -63,7 +63,7 @@ const batchers = new WeakMap<object, TransferBatcher>();
 
 /**
  * A free person-to-person transfer: the checks that need no lock (amount, currency, per-transfer
- * limit, recipient, conversation, PIN), then one ledger transaction, group-committed with the
+ * limit, recipient, conversation), then the PIN and one ledger transaction, group-committed with the
  * transfers that arrive meanwhile (see TransferBatcher). Nothing is charged twice, and no
  * balance goes below zero, however many times or how concurrently it is sent.
  */
@@ -78,13 +78,13 @@ export async function transfer(ctx: PluginContext<PaymentsSettings>, payerId: st
   if (payee.id === payerId) throw new PaymentError('self_transfer');
   const conversationId = body.conversationId ?? null;
   if (conversationId !== null) await checkConversation(ctx, conversationId, payerId);
-  await verifyPin(ctx, payerId, body.pin);
+  const pinAttempt = await attemptHash(ctx, payerId, body.pin);
   const request = { to: payee.id, amountMinor: amount, currency, conversationId, note: body.note ?? null };
   let batcher = batchers.get(ctx);
   if (!batcher) batchers.set(ctx, (batcher = new TransferBatcher(ctx)));
   return batcher.submit({
     transferId: await ctx.crypto.randomId(), payerId, payeeId: payee.id, amount, currency, conversationId, note: request.note,
-    key, requestHash: await ctx.crypto.sha256(canonical(request)),
+    key, requestHash: await ctx.crypto.sha256(canonical(request)), pinAttempt,
   });
 }
 
