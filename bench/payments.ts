@@ -8,7 +8,8 @@
  * each) between random pairs over HTTP (POST /plugins/payments/transfers), as fast as they are
  * answered. BENCH_VIA=ws sends them instead as /pay commands over WebSocket, in 64 groups of two
  * people and the payments bot, each payment also posted as a message; BENCH_CLIENTS and
- * BENCH_POOL_SIZE change the clients (64) and PostgreSQL connections (20).
+ * BENCH_POOL_SIZE change the clients (64) and PostgreSQL connections (20); BENCH_HOSTS=2 (PostgreSQL)
+ * runs two hosts on the one database with the clients spread over them.
  * The last line of stdout is
  *   {"bench":"payments","db":…,"transfers_per_s":…,"p99_ms":…,"invariants_ok":…}
  * transfers_per_s counts completed transfers (201); p99_ms is their request→answer latency.
@@ -31,20 +32,22 @@ const WARMUP_MS = 2_000;
 const MEASURE_MS = 10_000;
 const TOP_UP = 1_000_000;
 const PIN = '2468';
+const HOSTS = Number(process.env.BENCH_HOSTS ?? 1);
 /** http (default): POST /transfers; ws: /pay commands over WebSocket in a group with the payee and the bot, each posting its payment message. */
 const VIA = process.env.BENCH_VIA === 'ws' ? 'ws' : 'http';
 
 export default async function main(): Promise<void> {
   const cpuProfDir = process.env.BENCH_HOST_CPU_PROF;
-  const host = await startBenchHost({
-    ...(cpuProfDir ? { cpuProfDir } : {}),
-    config: {
-      database: { poolSize: Number(process.env.BENCH_POOL_SIZE ?? 20) },
-      plugins: { enabled: [{ path: MANIFEST, settings: { limits: { perTransferMinor: 10_000, dailyMinor: 1_000_000_000 } } }] },
-    },
-  });
+  const config = {
+    database: { poolSize: Number(process.env.BENCH_POOL_SIZE ?? 20) },
+    plugins: { enabled: [{ path: MANIFEST, settings: { limits: { perTransferMinor: 10_000, dailyMinor: 1_000_000_000 } } }] },
+  };
+  const host = await startBenchHost({ ...(cpuProfDir ? { cpuProfDir } : {}), config });
+  // BENCH_HOSTS=2 (PostgreSQL only): more hosts on the same database, clients spread over them.
+  const extra = await Promise.all(Array.from({ length: Math.max(0, HOSTS - 1) }, () => startBenchHost({ config, share: { database: host.database, adminToken: host.adminToken } })));
+  const hosts = [host, ...extra];
   try {
-    log(`payments bench on ${host.db}: ${PEOPLE} people, ${CLIENTS} clients over ${VIA}`);
+    log(`payments bench on ${host.db}: ${PEOPLE} people, ${CLIENTS} clients over ${VIA}, ${hosts.length} host(s)`);
     const people = await host.createUsers(PEOPLE, 'payer');
     await mapLimit(people, 16, async (p) => {
       const pin = await host.http('POST', '/plugins/payments/pin', p.token, { pin: PIN });
@@ -96,13 +99,14 @@ export default async function main(): Promise<void> {
       }
       await Promise.all(sockets.map((s) => s.close()));
     };
-    const client = async () => {
+    const client = async (n: number) => {
+      const via = hosts[n % hosts.length]!;
       while (!stop) {
         const from = people[Math.floor(Math.random() * PEOPLE)]!;
         let to = people[Math.floor(Math.random() * PEOPLE)]!;
         if (to === from) to = people[(people.indexOf(from) + 1) % PEOPLE]!;
         const started = performance.now();
-        const res = await host.http('POST', '/plugins/payments/transfers', from.token, {
+        const res = await via.http('POST', '/plugins/payments/transfers', from.token, {
           to: to.id, amountMinor: 1 + Math.floor(Math.random() * 999), currency: 'EUR', pin: PIN, idempotencyKey: randomUUID(),
         });
         const ms = performance.now() - started;
@@ -117,7 +121,7 @@ export default async function main(): Promise<void> {
         }
       }
     };
-    const clients = Array.from({ length: CLIENTS }, (_, n) => (VIA === 'ws' ? wsClient(n) : client()));
+    const clients = Array.from({ length: CLIENTS }, (_, n) => (VIA === 'ws' ? wsClient(n) : client(n)));
     await new Promise((r) => setTimeout(r, WARMUP_MS));
     measuring = true;
     const started = performance.now();
@@ -135,12 +139,13 @@ export default async function main(): Promise<void> {
     const invariantsOk = verify.status === 200 && verify.body.ok === true && Object.values(totals).every((t) => t.total === 0) && eur.users === PEOPLE * TOP_UP;
     log(`verify: ${verify.body.ok ? 'ok' : JSON.stringify(verify.body.problems?.slice(0, 5))}; ${verify.body.transactions} transactions, ${verify.body.postings} postings; people hold ${eur.users}`);
     process.stdout.write(`${JSON.stringify({
-      bench: 'payments', db: host.db, via: VIA,
+      bench: 'payments', db: host.db, via: VIA, hosts: hosts.length,
       transfers_per_s: round(transfersPerS, 0),
       p99_ms: round(percentile(latencies, 99), 1),
       invariants_ok: invariantsOk,
     })}\n`);
   } finally {
+    for (const h of extra) await h.shutdown();
     await host.shutdown();
   }
   if (cpuProfDir) for (const line of summarizeProfile(cpuProfDir, host.child.pid)) log(line);

@@ -40,6 +40,11 @@ export interface BenchHost {
 export interface BenchHostOptions {
   config?: DeepPartial<HostConfig>;
   /**
+   * Join another bench host's database (PostgreSQL: several hosts on one database) with its
+   * admin token; this host then leaves the database to its owner at shutdown.
+   */
+  share?: { database: TestDatabase; adminToken: string };
+  /**
    * If set, the child is CPU-profiled (see cpu-profile.ts); the profile is written to DIR
    * when the child gets SIGTERM, which shutdown() sends first.
    */
@@ -78,8 +83,8 @@ function removeChildConfigDirs(adminToken: string): void {
 }
 
 export async function startBenchHost(opts: BenchHostOptions = {}): Promise<BenchHost> {
-  const database = await createTestDatabase();
-  const adminToken = `bench-admin-${randomBytes(24).toString('hex')}`;
+  const database = opts.share?.database ?? (await createTestDatabase());
+  const adminToken = opts.share?.adminToken ?? `bench-admin-${randomBytes(24).toString('hex')}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-data-'));
   const base = opts.config ?? {};
   const config: DeepPartial<HostConfig> = {
@@ -161,7 +166,7 @@ export async function startBenchHost(opts: BenchHostOptions = {}): Promise<Bench
         clearTimeout(timer);
       }
       try {
-        await database.drop();
+        if (!opts.share) await database.drop();
       } catch (err) {
         log(`could not drop the database: ${(err as Error).message}`);
       }
