@@ -140,7 +140,8 @@ export class SandboxHost {
   private async invoke(app: RunningApp, handlerId: number, args: unknown[]): Promise<unknown> {
     if (!app.alive) throw new SwitchboardError('plugin_failed', `App ${app.id} is restarting.`);
     try {
-      return await app.worker.request({ t: 'invoke', app: app.id, handler: handlerId, args: JSON.parse(JSON.stringify(args)) as unknown[] });
+      // The IPC channel serialises to JSON: the worker gets a copy, never a reference.
+      return await app.worker.request({ t: 'invoke', app: app.id, handler: handlerId, args });
     } catch (err) {
       const wire = err instanceof WorkerReplyError ? err.wire : toWireError(err);
       const reason = wire.reason ?? 'error';

@@ -1,6 +1,8 @@
 import type { PluginContext } from '../../sdk/index.js';
-import { captureHold, createHold, expireDueHolds, expireHold, getHold, refundHold, refundTransfer, registerHoldJobs, transferRefunds, voidHold } from './holds.js';
+import { expireDueHolds, expireHold, registerHoldJobs } from './hold-expiry.js';
+import { captureHold, createHold, getHold, voidHold } from './holds.js';
 import { bodyOf, handled } from './http-responses.js';
+import { refundHold, refundTransfer, transferRefunds } from './refunds.js';
 import type { PaymentsSettings } from './settings.js';
 
 /**

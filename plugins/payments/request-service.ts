@@ -1,11 +1,9 @@
 import { errorCodeOf, SwitchboardError, type PluginContext, type PluginHttpRequest } from '../../sdk/index.js';
 import { bodyOf, handled } from './http-responses.js';
 import { PaymentError } from './payment-error.js';
-import {
-  createInvoice, createUserRequest, declineRequest, expireIfDue, failStale, listRequests, payRequest, requestsSettings,
-  RESULT_JOB, STALE_PROCESSING_MS, TERMINAL_STATUSES, viewOf, visibleRequest,
-  type PreCheckoutVerdict, type RequestRow,
-} from './requests.js';
+import { declineRequest, payRequest, type PreCheckoutVerdict } from './request-payment.js';
+import { requestsSettings, RESULT_JOB, STALE_PROCESSING_MS, TERMINAL_STATUSES, viewOf, type RequestRow } from './request-records.js';
+import { createInvoice, createUserRequest, expireIfDue, failStale, listRequests, visibleRequest } from './requests.js';
 import type { PaymentsSettings } from './settings.js';
 
 /**
