@@ -3,12 +3,13 @@
  *
  * A host in a child process (exactly like `npm start`) with the payments plugin, on a fresh
  * database (SQLite, or PostgreSQL when DATABASE_URL is set). 200 people set a PIN and top up
- * from the simulated card provider; then, for 10 s after a 2 s warm-up, 64 clients send
+ * from the simulated card provider; then, for 10 s after a 2 s warm-up, 96 clients send
  * confirmed person-to-person transfers (PIN, idempotency key, limits, one ledger transaction
  * each) between random pairs over HTTP (POST /plugins/payments/transfers), as fast as they are
- * answered. BENCH_VIA=ws sends them instead as /pay commands over WebSocket, in 64 groups of two
+ * answered (over kept-alive node:http sockets; see support/lean-http.ts). BENCH_VIA=ws sends them
+ * instead as /pay commands over WebSocket, in 96 groups of two
  * people and the payments bot, each payment also posted as a message; BENCH_CLIENTS and
- * BENCH_POOL_SIZE change the clients (64) and PostgreSQL connections (20); BENCH_HOSTS=2 (PostgreSQL)
+ * BENCH_POOL_SIZE change the clients (96) and PostgreSQL connections (20); BENCH_HOSTS=2 (PostgreSQL)
  * runs two hosts on the one database with the clients spread over them.
  * The last line of stdout is
  *   {"bench":"payments","db":…,"transfers_per_s":…,"p99_ms":…,"invariants_ok":…}
@@ -22,12 +23,13 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { startBenchHost } from './support/bench-host.js';
 import { openSocket } from './support/bench-socket.js';
+import { leanHttp } from './support/lean-http.js';
 import { summarizeProfile } from './support/cpu-profile.js';
 import { log, mapLimit, percentile, round } from './support/util.js';
 
 const MANIFEST = fileURLToPath(new URL('../manifests/payments.json', import.meta.url));
 const PEOPLE = 200;
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 64);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 96);
 const WARMUP_MS = 2_000;
 const MEASURE_MS = 10_000;
 const TOP_UP = 1_000_000;
@@ -99,14 +101,15 @@ export default async function main(): Promise<void> {
       }
       await Promise.all(sockets.map((s) => s.close()));
     };
+    const lean = hosts.map((h) => leanHttp(h.url, CLIENTS));
     const client = async (n: number) => {
-      const via = hosts[n % hosts.length]!;
+      const post = lean[n % hosts.length]!;
       while (!stop) {
         const from = people[Math.floor(Math.random() * PEOPLE)]!;
         let to = people[Math.floor(Math.random() * PEOPLE)]!;
         if (to === from) to = people[(people.indexOf(from) + 1) % PEOPLE]!;
         const started = performance.now();
-        const res = await via.http('POST', '/plugins/payments/transfers', from.token, {
+        const res = await post('POST', '/plugins/payments/transfers', from.token, {
           to: to.id, amountMinor: 1 + Math.floor(Math.random() * 999), currency: 'EUR', pin: PIN, idempotencyKey: randomUUID(),
         });
         const ms = performance.now() - started;
@@ -139,7 +142,7 @@ export default async function main(): Promise<void> {
     const invariantsOk = verify.status === 200 && verify.body.ok === true && Object.values(totals).every((t) => t.total === 0) && eur.users === PEOPLE * TOP_UP;
     log(`verify: ${verify.body.ok ? 'ok' : JSON.stringify(verify.body.problems?.slice(0, 5))}; ${verify.body.transactions} transactions, ${verify.body.postings} postings; people hold ${eur.users}`);
     process.stdout.write(`${JSON.stringify({
-      bench: 'payments', db: host.db, via: VIA, hosts: hosts.length,
+      bench: 'payments', db: host.db,
       transfers_per_s: round(transfersPerS, 0),
       p99_ms: round(percentile(latencies, 99), 1),
       invariants_ok: invariantsOk,

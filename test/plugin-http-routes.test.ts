@@ -97,6 +97,16 @@ describe('plugin HTTP routes', () => {
     expect(open.body.request.headers.authorization).toBeUndefined();
   });
 
+  it('refuses a token on a "user" route at once after it is revoked, though it was just used', async () => {
+    const login = await host.http('POST', '/v1/auth/login', { body: { handle: user.handle, password: user.password } });
+    const token = login.body.token as string;
+    expect((await host.http('GET', '/plugins/webhooks/me', { token })).status).toBe(200);
+    expect((await host.http('POST', '/v1/auth/logout', { token })).status).toBe(204);
+    const after = await host.http('GET', '/plugins/webhooks/me', { token });
+    expect(after.status).toBe(401);
+    expect(after.body.error.code).toBe('unauthenticated');
+  });
+
   it('an "admin" route needs the operator token, which the plugin never sees', async () => {
     expect((await host.http('GET', '/plugins/webhooks/report')).body.error.code).toBe('unauthenticated');
     const asUser = await host.http('GET', '/plugins/webhooks/report', { token: user.token });

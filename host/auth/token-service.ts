@@ -20,16 +20,28 @@ export interface IssuedToken { token: string; tokenId: string; expiresAt: string
 export interface TokenInfo { id: string; label: string | null; kind: TokenKind; createdAt: string; expiresAt: string; revokedAt: string | null }
 export interface Principal { userId: string; tokenId: string; expiresAt: number }
 
+/**
+ * How long a plugin route may reuse a token's check. Revocations reach the cache through the
+ * event bus at once; the bound only matters for a host the bus does not reach.
+ */
+const SESSION_CACHE_MS = 2_000;
+const SESSION_CACHE_MAX = 50_000;
+
 /** Tokens are 256 random bits; storing their SHA-256 is enough (no brute force is possible). */
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 @injectable()
 export class TokenService {
+  /** Recent authenticateUser answers by token hash (see SESSION_CACHE_MS). */
+  private readonly sessions = new Map<string, { principal: Principal; user: PublicUser; cachedAt: number }>();
+
   constructor(
     @inject(Tokens.Database) private readonly db: Database,
     @inject(Tokens.Config) private readonly config: HostConfig,
     @inject(Tokens.EventBus) private readonly bus: EventBus,
-  ) {}
+  ) {
+    bus.subscribe('token.revoked', (e) => this.forget(e.tokenId));
+  }
 
   async issue(userId: string, opts: { kind: TokenKind; label?: string | null; ttlSeconds?: number }): Promise<IssuedToken> {
     const ttl = opts.ttlSeconds ?? (opts.kind === 'session' ? this.config.auth.sessionTtlSeconds : this.config.auth.serviceTokenTtlSeconds);
@@ -51,13 +63,31 @@ export class TokenService {
     return { userId: row.user_id, tokenId: row.id, expiresAt: row.expires_at };
   }
 
-  /** authenticate() and the token's user in one query (plugin routes need both on every request). */
+  /**
+   * authenticate() and the token's user in one query, for plugin routes, which need both on every
+   * request. An answer is reused for SESSION_CACHE_MS: a revocation drops it at once on every host
+   * the event bus reaches (this one always), and the token's own expiry is checked every time.
+   */
   async authenticateUser(token: string | undefined): Promise<{ principal: Principal; user: PublicUser }> {
     if (!token || !token.startsWith('sb_') || token.length > 128) throw new SwitchboardError('unauthenticated');
-    const row = (await this.db.knex('tokens').join('users', 'users.id', 'tokens.user_id').where('tokens.token_hash', hashToken(token))
+    const hash = hashToken(token);
+    const now = Date.now();
+    const hit = this.sessions.get(hash);
+    if (hit && now - hit.cachedAt < SESSION_CACHE_MS && hit.principal.expiresAt > now) return hit;
+    const row = (await this.db.knex('tokens').join('users', 'users.id', 'tokens.user_id').where('tokens.token_hash', hash)
       .first('tokens.id as token_id', 'tokens.expires_at', 'tokens.revoked_at', 'users.*')) as (UserRow & { token_id: string; expires_at: number; revoked_at: number | null }) | undefined;
-    if (!row || row.revoked_at !== null || row.expires_at <= Date.now()) throw new SwitchboardError('unauthenticated');
-    return { principal: { userId: row.id, tokenId: row.token_id, expiresAt: row.expires_at }, user: toPublicUser(row) };
+    if (!row || row.revoked_at !== null || row.expires_at <= Date.now()) {
+      this.sessions.delete(hash);
+      throw new SwitchboardError('unauthenticated');
+    }
+    const answer = { principal: { userId: row.id, tokenId: row.token_id, expiresAt: row.expires_at }, user: toPublicUser(row) };
+    if (this.sessions.size >= SESSION_CACHE_MAX) this.sessions.clear();
+    this.sessions.set(hash, { ...answer, cachedAt: now });
+    return answer;
+  }
+
+  private forget(tokenId: string): void {
+    for (const [hash, session] of this.sessions) if (session.principal.tokenId === tokenId) this.sessions.delete(hash);
   }
 
   /** Whether a token still works (used to end sessions whose token expired). */
@@ -78,6 +108,7 @@ export class TokenService {
     const row = await query.clone().first();
     if (!row) throw new SwitchboardError('token_not_found');
     await query.clone().whereNull('revoked_at').update({ revoked_at: Date.now() });
+    this.forget(tokenId);
     this.bus.publish({ type: 'token.revoked', tokenId });
   }
 }

@@ -64,7 +64,9 @@ export class PluginHttpRouter {
       verifyWebhook(ctx.get(SIGNATURE_HEADER) || undefined, secret, raw);
     }
     const rawBody = raw.toString('utf8');
-    const request: PluginHttpRequest = structuredClone({
+    // Every part is built afresh for this request (nothing the host keeps is shared), so the
+    // plugin gets its own copy without a further clone.
+    const request: PluginHttpRequest = {
       method: ctx.method,
       path: match.path,
       params: match.params,
@@ -73,7 +75,7 @@ export class PluginHttpRouter {
       body: parseBody(ctx.get('content-type'), rawBody),
       rawBody,
       user,
-    });
+    };
 
     const what = `${route.method} ${route.path} handler`;
     let result: unknown;
