@@ -1,0 +1,25 @@
+/**
+ * The business plugin's own error codes, each with its HTTP status (documented in
+ * docs/business.md; a test keeps them in step).
+ */
+export const BUSINESS_ERRORS = {
+  invalid_business_request: { status: 400, message: 'The request is malformed.' },
+  business_not_found: { status: 404, message: 'No such business.' },
+  thread_not_found: { status: 404, message: 'No such customer conversation, or not one of your business.' },
+  not_an_agent: { status: 403, message: 'Only agents of this business may do this.' },
+  not_business_admin: { status: 403, message: 'Only admins of this business may do this.' },
+  invalid_api_key: { status: 401, message: 'The business API key is missing, unknown or revoked.' },
+  outside_messaging_window: { status: 403, message: "The customer's last message is more than 24 hours old: only tagged updates (order_update, account_update) may go out." },
+} as const;
+
+export type BusinessErrorCode = keyof typeof BUSINESS_ERRORS;
+
+export class BusinessError extends Error {
+  readonly status: number;
+
+  constructor(readonly code: BusinessErrorCode, message?: string, readonly details?: Record<string, unknown>) {
+    super(message ?? BUSINESS_ERRORS[code].message);
+    this.name = 'BusinessError';
+    this.status = BUSINESS_ERRORS[code].status;
+  }
+}
