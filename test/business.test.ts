@@ -110,4 +110,44 @@ describe('business chat', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
   });
+
+  it('snoozes a conversation until a time or the customer\'s next message, whichever comes first', async () => {
+    const thread = (await call(customer, 'POST', `/businesses/${shopId}/conversations`)).body;
+    const later = new Date(Date.now() + 24 * 3600_000).toISOString();
+    const snoozed = await call(agent, 'POST', `/threads/${thread.threadId}/status`, { status: 'snoozed', snoozedUntil: later });
+    expect(snoozed.body).toMatchObject({ status: 'snoozed', snoozedUntil: later });
+    expect((await call(agent, 'POST', `/threads/${thread.threadId}/status`, { status: 'snoozed', snoozedUntil: '2001-01-01T00:00:00Z' })).body.error.code).toBe('invalid_business_request');
+    await host.http('POST', `/v1/conversations/${thread.conversationId}/messages`, { token: customer.token, body: { clientMsgId: randomUUID(), content: { type: 'text', text: 'Hello?' } } });
+    await until(async () => (await call(agent, 'GET', `/businesses/${shopId}/inbox?status=open`)).body.threads.some((t: any) => t.threadId === thread.threadId && t.snoozedUntil === null));
+    // A short snooze wakes by itself.
+    const soon = new Date(Date.now() + 1_500).toISOString();
+    expect((await call(agent, 'POST', `/threads/${thread.threadId}/status`, { status: 'snoozed', snoozedUntil: soon })).body.status).toBe('snoozed');
+    await until(async () => (await call(agent, 'GET', `/businesses/${shopId}/inbox?status=open`)).body.threads.some((t: any) => t.threadId === thread.threadId), 15_000);
+  });
+
+  it('assigns conversations to the business\'s own agents only', async () => {
+    const thread = (await call(customer, 'POST', `/businesses/${shopId}/conversations`)).body;
+    expect((await call(owner, 'POST', `/threads/${thread.threadId}/assignee`, { agentId: agent.id })).body.assignee).toBe(agent.id);
+    expect((await call(owner, 'POST', `/threads/${thread.threadId}/assignee`, { agentId: rival.id })).body.error.code).toBe('invalid_business_request');
+    expect((await call(owner, 'POST', `/threads/${thread.threadId}/assignee`, { agentId: null })).body.assignee).toBeNull();
+  });
+
+  it('keeps private notes from the customer', async () => {
+    const thread = (await call(customer, 'POST', `/businesses/${shopId}/conversations`)).body;
+    const note = await call(agent, 'POST', `/threads/${thread.threadId}/notes`, { text: 'VIP customer, be nice' });
+    expect(note.status).toBe(201);
+    expect((await call(owner, 'GET', `/threads/${thread.threadId}/notes`)).body.notes.map((n: any) => n.text)).toEqual(['VIP customer, be nice']);
+    expect((await call(customer, 'GET', `/threads/${thread.threadId}/notes`)).body.error.code).toBe('thread_not_found');
+    expect((await call(rival, 'GET', `/threads/${thread.threadId}/notes`)).body.error.code).toBe('thread_not_found');
+    const history = await fullHistory(host.url, customer.token, thread.conversationId);
+    expect(JSON.stringify(history)).not.toContain('VIP customer');
+  });
 });
+
+async function until(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('the condition never held');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -7,12 +7,16 @@
 import { definePlugin } from '../../sdk/index.js';
 import { migrations } from './migrations.js';
 import { registerRoutes } from './routes.js';
-import { customerWrote } from './threads.js';
+import { customerWrote, wake } from './threads.js';
 
 export default definePlugin({
   migrations,
   start(ctx) {
     registerRoutes(ctx);
+    ctx.scheduler.handle('wake', async (job) => {
+      const { threadId, until } = job.payload as { threadId: string; until: number };
+      await wake(ctx, threadId, until);
+    });
     ctx.events.on('message.created', async ({ conversationId, message }) => {
       if (message.senderId === ctx.self.id) return;
       await customerWrote(ctx, conversationId, message.senderId, Date.parse(message.createdAt));

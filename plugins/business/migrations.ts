@@ -46,4 +46,20 @@ export const migrations: PluginMigration[] = [
       });
     },
   },
+  {
+    name: '002-snooze-notes',
+    async up({ schema }) {
+      await schema.alterTable('threads', (t) => {
+        t.bigInteger('snoozed_until');
+      });
+      // Private notes live here, never in the conversation, so a customer cannot see them.
+      await schema.createTable('notes', (t) => {
+        t.id();
+        t.string('thread_id', 36).notNull().index();
+        t.string('author_id', 64).notNull();
+        t.text('text').notNull();
+        t.bigInteger('created_at').notNull();
+      });
+    },
+  },
 ];

@@ -3,7 +3,7 @@ import { SwitchboardError } from '../../sdk/index.js';
 import { businessOfKey, createKey, listKeys, revokeKey } from './api-keys.js';
 import { BusinessError } from './business-error.js';
 import { addAgent, agentOf, business, createBusiness, publicProfile } from './businesses.js';
-import { inbox, sendFromBusiness, setStatus, startThread, threadOf, threadView } from './threads.js';
+import { addNote, assign, inbox, notes, sendFromBusiness, setStatus, startThread, threadOf, threadView } from './threads.js';
 
 function handled(run: (request: PluginHttpRequest) => Promise<PluginHttpResponse>) {
   return async (request: PluginHttpRequest): Promise<PluginHttpResponse> => {
@@ -71,7 +71,26 @@ export function registerRoutes(ctx: PluginContext): void {
   ctx.http.route('POST', '/threads/:id/status', handled(async (r) => {
     const thread = await threadOf(ctx, r.params.id);
     await agentOf(ctx, thread.business_id, me(r)).catch(() => { throw new BusinessError('thread_not_found'); });
-    return { body: threadView(await setStatus(ctx, thread, bodyOf(r).status)) };
+    const body = bodyOf(r);
+    return { body: threadView(await setStatus(ctx, thread, body.status, body.snoozedUntil)) };
+  }));
+
+  ctx.http.route('POST', '/threads/:id/assignee', handled(async (r) => {
+    const thread = await threadOf(ctx, r.params.id);
+    await agentOf(ctx, thread.business_id, me(r)).catch(() => { throw new BusinessError('thread_not_found'); });
+    return { body: threadView(await assign(ctx, thread, bodyOf(r).agentId ?? null)) };
+  }));
+
+  ctx.http.route('POST', '/threads/:id/notes', handled(async (r) => {
+    const thread = await threadOf(ctx, r.params.id);
+    await agentOf(ctx, thread.business_id, me(r)).catch(() => { throw new BusinessError('thread_not_found'); });
+    return { status: 201, body: await addNote(ctx, thread, me(r), bodyOf(r).text) };
+  }));
+
+  ctx.http.route('GET', '/threads/:id/notes', handled(async (r) => {
+    const thread = await threadOf(ctx, r.params.id);
+    await agentOf(ctx, thread.business_id, me(r)).catch(() => { throw new BusinessError('thread_not_found'); });
+    return { body: { notes: await notes(ctx, thread) } };
   }));
 
   ctx.http.route('POST', '/threads/:id/messages', handled(async (r) => {
