@@ -2,7 +2,8 @@
  * The SDK's app harness, used as an app author would: it starts an in-process host on a
  * temporary SQLite database with one app in the real sandbox, and the test acts as users.
  */
-import { existsSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppHarness, HarnessError, type AppHarness } from '../sdk/testing/app-harness.js';
 import { writeManifest } from './support/plugin-helpers.js';
@@ -38,9 +39,12 @@ describe('app harness', () => {
   });
 
   it('refuses to start an app that does not start, and leaves nothing behind', async () => {
+    const harnessDirs = () => readdirSync(tmpdir()).filter((d) => d.startsWith('switchboard-harness-')).sort();
+    const before = harnessDirs();
     const err = await startAppHarness({ manifest: writeManifest(appManifest('broken', { settings: { type: 'object' } }), 'broken'), settings: { crashAtStart: true } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HarnessError);
     expect((err as HarnessError).message).toMatch(/refusing to start/);
-    expect(existsSync((err as { dir?: string }).dir ?? '/nonexistent')).toBe(false);
+    // Its temporary database directory is gone again (the running harness's own stays).
+    expect(harnessDirs()).toEqual(before);
   });
 });

@@ -1,6 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import { bundleApp } from '../../sdk/cli/bundle-app.js';
+
+/** Bundles by entry file and modification time: an app restarting after a crash is not bundled again. */
+const bundles = new Map<string, { mtimeMs: number; code: Promise<string> }>();
 
 /**
  * An app's code as one script: a built bundle (.js) as shipped, or, for authors working on a
@@ -8,8 +11,17 @@ import { bundleApp } from '../../sdk/cli/bundle-app.js';
  */
 export async function loadAppCode(entryFile: string): Promise<string> {
   try {
-    if (entryFile.endsWith('.ts')) return (await bundleApp(entryFile)).code;
-    return await readFile(entryFile, 'utf8');
+    if (!entryFile.endsWith('.ts')) return await readFile(entryFile, 'utf8');
+    // A bundle also holds the files the entry imports: a change to one of those alone is picked
+    // up when the process restarts (a shipped app is a built .js, read afresh each time).
+    const { mtimeMs } = await stat(entryFile);
+    let cached = bundles.get(entryFile);
+    if (!cached || cached.mtimeMs !== mtimeMs) {
+      cached = { mtimeMs, code: bundleApp(entryFile).then((b) => b.code) };
+      bundles.set(entryFile, cached);
+      cached.code.catch(() => bundles.delete(entryFile));
+    }
+    return await cached.code;
   } catch (err) {
     throw new SwitchboardError('plugin_start_failed', `The app's entry ${entryFile} could not be loaded: ${(err as Error).message}`);
   }

@@ -3,8 +3,8 @@ import type { AppFailureReason, AppStats } from './rpc-protocol.js';
 
 export type AppState = 'starting' | 'running' | 'restarting' | 'failed' | 'disabled' | 'stopped';
 
-/** What operators see of one app (GET /v1/admin/apps). */
-export interface AppHealth {
+/** What operators see of one app (GET /v1/admin/apps): its history here, its worker's latest figures. */
+export interface AppHealth extends Omit<AppStats, 'app'> {
   id: string;
   state: AppState;
   workerPid: number | null;
@@ -12,13 +12,6 @@ export interface AppHealth {
   failures: Partial<Record<AppFailureReason, number>>;
   lastFailure: { reason: AppFailureReason; message: string; at: string } | null;
   limits: AppLimits | null;
-  cpuMs: number;
-  cpuMsLastMinute: number;
-  heapUsedBytes: number;
-  heapLimitBytes: number;
-  events: number;
-  failedEvents: number;
-  pendingCalls: number;
   workerRssBytes: number | null;
 }
 

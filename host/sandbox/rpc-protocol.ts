@@ -30,8 +30,6 @@ export type WorkerToHost =
   | { t: 'release'; app: string; handler: number }
   /** The app's isolate is gone (disposed for memory, or by the watchdog); its events failed. */
   | { t: 'crashed'; app: string; reason: AppFailureReason; message: string }
-  /** An event of the app failed for a limit or an error; the app keeps running. */
-  | { t: 'event-failed'; app: string; reason: AppFailureReason; message: string }
   | { t: 'ready' };
 
 export type AppFailureReason =

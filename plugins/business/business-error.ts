@@ -1,3 +1,5 @@
+import { PluginError } from '../../sdk/index.js';
+
 /**
  * The business plugin's own error codes, each with its HTTP status (documented in
  * docs/business.md; a test keeps them in step).
@@ -14,12 +16,9 @@ export const BUSINESS_ERRORS = {
 
 export type BusinessErrorCode = keyof typeof BUSINESS_ERRORS;
 
-export class BusinessError extends Error {
-  readonly status: number;
-
-  constructor(readonly code: BusinessErrorCode, message?: string, readonly details?: Record<string, unknown>) {
-    super(message ?? BUSINESS_ERRORS[code].message);
+export class BusinessError extends PluginError<BusinessErrorCode> {
+  constructor(code: BusinessErrorCode, message?: string, details?: Record<string, unknown>) {
+    super(code, BUSINESS_ERRORS[code], message, details);
     this.name = 'BusinessError';
-    this.status = BUSINESS_ERRORS[code].status;
   }
 }

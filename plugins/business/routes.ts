@@ -10,7 +10,7 @@ function handled(run: (request: PluginHttpRequest) => Promise<PluginHttpResponse
     try {
       return await run(request);
     } catch (err) {
-      if (err instanceof BusinessError) return { status: err.status, body: { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } } };
+      if (err instanceof BusinessError) return err.toResponse();
       // A host refusal the caller can act on (a conversation it may not post to, a bad message).
       if (err instanceof SwitchboardError && err.kind === 'user') return { status: err.status, body: { error: { code: err.code, message: err.message } } };
       throw err;

@@ -10,7 +10,7 @@ export function handled(run: (request: PluginHttpRequest) => Promise<PluginHttpR
     try {
       return await run(request);
     } catch (err) {
-      if (err instanceof PaymentError) return { status: err.status, body: err.toBody() };
+      if (err instanceof PaymentError) return err.toResponse();
       if (err instanceof SwitchboardError && HOST_STATUS[err.code]) {
         return { status: HOST_STATUS[err.code], body: { error: { code: err.code, message: err.message } } };
       }

@@ -1,3 +1,5 @@
+import { PluginError } from '../../sdk/index.js';
+
 /**
  * The payments plugin's own error codes (the host's catalog is for host errors). Each code has
  * its HTTP status; every code is documented in docs/payments.md, and a test keeps them in step.
@@ -34,16 +36,9 @@ export const PAYMENT_ERRORS = {
 
 export type PaymentErrorCode = keyof typeof PAYMENT_ERRORS;
 
-export class PaymentError extends Error {
-  readonly status: number;
-
-  constructor(readonly code: PaymentErrorCode, message?: string, readonly details?: Record<string, unknown>) {
-    super(message ?? PAYMENT_ERRORS[code].message);
+export class PaymentError extends PluginError<PaymentErrorCode> {
+  constructor(code: PaymentErrorCode, message?: string, details?: Record<string, unknown>) {
+    super(code, PAYMENT_ERRORS[code], message, details);
     this.name = 'PaymentError';
-    this.status = PAYMENT_ERRORS[code].status;
-  }
-
-  toBody(): { error: { code: string; message: string; details?: Record<string, unknown> } } {
-    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
   }
 }

@@ -58,6 +58,3 @@ export const CAPABILITY_METHODS = {
   'crypto.hashSecret': 'call',
   'crypto.verifySecret': 'call',
 } as const satisfies Record<CapabilityMethod, CapabilityMethodKind>;
-
-/** The permission each method checks first (the host checks again; this lets a denial throw at once). */
-export const CAPABILITY_AREAS = ['messages', 'conversations', 'users', 'storage', 'events', 'hooks', 'commands', 'interactive', 'http', 'scheduler', 'services', 'crypto'] as const;

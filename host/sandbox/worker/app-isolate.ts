@@ -69,7 +69,7 @@ export class AppIsolate {
   }
 
   /** Creates the isolate, runs the guest runtime and the app's bundle; start() runs the app. */
-  static async create(app: string, guest: ivm.Script | string, code: string, boot: AppBoot, limits: AppLimits, outbox: IsolateOutbox): Promise<AppIsolate> {
+  static async create(app: string, guest: string, code: string, boot: AppBoot, limits: AppLimits, outbox: IsolateOutbox): Promise<AppIsolate> {
     const self = new AppIsolate(app, limits, outbox);
     try {
       await self.load(guest, code, boot);
@@ -123,15 +123,14 @@ export class AppIsolate {
     if (!this.isolate.isDisposed) this.isolate.dispose();
   }
 
-  private async load(guest: ivm.Script | string, code: string, boot: AppBoot): Promise<void> {
+  private async load(guest: string, code: string, boot: AppBoot): Promise<void> {
     this.context = await this.isolate.createContext();
     const global = this.context.global;
     await this.context.eval(HOST_OBJECTS);
     await global.set('__sb_send', new ivm.Callback((method: string, payload: string) => this.onSend(method, payload)));
     await global.set('__sb_boot', JSON.stringify(boot));
     const timeout = this.limits.cpuMsPerEvent;
-    if (typeof guest === 'string') await this.context.eval(guest, { timeout, filename: 'switchboard-runtime.js' });
-    else await guest.run(this.context, { timeout });
+    await this.context.eval(guest, { timeout, filename: 'switchboard-runtime.js' });
     const runtime = (await global.get('__sb_runtime', { reference: true })) as ivm.Reference<Record<string, unknown>>;
     this.runtime = {
       start: await runtime.get('start', { reference: true }),

@@ -1,0 +1,30 @@
+import type { PluginHttpResponse } from './plugin-context.js';
+
+/** What one of a plugin's own error codes means: its HTTP status and default message. */
+export interface PluginErrorSpec {
+  readonly status: number;
+  readonly message: string;
+}
+
+/**
+ * The base of a plugin's own errors (the host's catalog is for the host's): a stable code, its
+ * HTTP status, and the body a route answers with, shaped like the host's errors:
+ * `{ "error": { "code", "message", "details"? } }`. A plugin subclasses it with its catalog.
+ */
+export class PluginError<Code extends string = string> extends Error {
+  readonly status: number;
+
+  constructor(readonly code: Code, spec: PluginErrorSpec, message?: string, readonly details?: Record<string, unknown>) {
+    super(message ?? spec.message);
+    this.name = 'PluginError';
+    this.status = spec.status;
+  }
+
+  toBody(): { error: { code: string; message: string; details?: Record<string, unknown> } } {
+    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
+  }
+
+  toResponse(): PluginHttpResponse {
+    return { status: this.status, body: this.toBody() };
+  }
+}
