@@ -29,7 +29,7 @@ describe('business chat', () => {
   afterAll(async () => { await host?.stop(); });
 
   it('shows a business profile, verified by the operator only', async () => {
-    expect((await call(customer, 'GET', `/businesses/${shopId}`)).body).toEqual({ id: shopId, name: 'Acme Shoes', about: 'Shoes.', verified: false });
+    expect((await call(customer, 'GET', `/businesses/${shopId}`)).body).toEqual({ id: shopId, name: 'Acme Shoes', about: 'Shoes.', verified: false, openNow: true, hours: null, menu: [{ id: 'handover:human', label: 'Talk to a person' }], hasBot: false });
     expect((await call(owner, 'POST', `/admin/businesses/${shopId}/verified`, { verified: true })).status).toBe(403);
     expect((await call('admin', 'POST', `/admin/businesses/${shopId}/verified`, { verified: true })).body.verified).toBe(true);
     expect((await call(customer, 'GET', `/businesses/${randomUUID()}`)).body.error.code).toBe('business_not_found');

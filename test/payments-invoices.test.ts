@@ -10,8 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestHost, TestUser } from './support/start-test-host.js';
 import { fullHistory, sleep } from './support/e2e.js';
-import { paymentsApi, paymentsManifestWith, startPaymentsHost, type PaymentsApi } from './support/payments-helpers.js';
-import { botOf, roomWith, runCommand, writeManifest } from './support/plugin-helpers.js';
+import { paymentsApi, startPaymentsHost, type PaymentsApi } from './support/payments-helpers.js';
+import { botOf, roomWith, runCommand } from './support/plugin-helpers.js';
 import { waitForApp } from './support/sandbox-helpers.js';
 import { ISO, SHOP_MANIFEST, botBalance, callbacksOf, merchant, requestsApi } from './support/requests-helpers.js';
 
@@ -29,9 +29,9 @@ describe('payments: invoices from plugins', () => {
 
   beforeAll(async () => {
     host = await startPaymentsHost({
-      // The operator lists the invoicing plugins' callbacks in payments' services.call scope;
-      // merchant-unlisted's are left out on purpose.
-      manifestPath: writeManifest(paymentsManifestWith(callbacksOf(MERCHANTS)), 'payments'),
+      // payments asks for "*.preCheckout" and "*.paymentResult"; this operator narrows that to
+      // named invoicing plugins, leaving merchant-unlisted's out on purpose.
+      grants: { 'services.call': { services: [...callbacksOf(MERCHANTS), ...callbacksOf(['shop'])] } },
       settings: { limits: { perTransferMinor: 50_000, dailyMinor: 100_000 }, requests: { preCheckoutTimeoutMs: TIMEOUT_MS } },
       plugins: [
         merchant('merchant'),

@@ -9,9 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestHost, TestUser } from './support/start-test-host.js';
 import { fullHistory, sleep } from './support/e2e.js';
-import { PIN, paymentsApi, paymentsManifestWith, startPaymentsHost, type PaymentsApi } from './support/payments-helpers.js';
-import { botOf, roomWith, writeManifest } from './support/plugin-helpers.js';
-import { ISO, callbacksOf, merchant, requestsApi } from './support/requests-helpers.js';
+import { PIN, paymentsApi, startPaymentsHost, type PaymentsApi } from './support/payments-helpers.js';
+import { botOf, roomWith } from './support/plugin-helpers.js';
+import { ISO, merchant, requestsApi } from './support/requests-helpers.js';
 
 describe('payments: requests between people', () => {
   let host: TestHost;
@@ -168,7 +168,6 @@ describe('payments: requests expire', () => {
 
   beforeAll(async () => {
     host = await startPaymentsHost({
-      manifestPath: writeManifest(paymentsManifestWith(callbacksOf(['merchant'])), 'payments'),
       settings: { requests: { expireAfterSeconds: 1 } },
       plugins: [merchant('merchant')],
     });

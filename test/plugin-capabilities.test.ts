@@ -78,6 +78,7 @@ describe('plugin capabilities', () => {
       ['conversations.removeMember', 'conversations.manage', () => [room.id, user.id]],
       ['users.get', 'users.read', () => [user.id]],
       ['users.byHandle', 'users.read', () => [user.handle]],
+      ['users.presence', 'presence', () => [[user.id]]],
       ['storage.get', 'storage', () => ['key']],
       ['storage.set', 'storage', () => ['key', 'value']],
       ['storage.delete', 'storage', () => ['key']],
@@ -87,6 +88,7 @@ describe('plugin capabilities', () => {
       ['database.transaction', 'database', () => ['not a function']],
       ['crypto.hashSecret', 'secrets', () => ['1234']],
       ['crypto.verifySecret', 'secrets', () => ['$argon2id$v=19$m=19456,t=2,p=1$x$y', '1234']],
+      ['http.fetch', 'http.outbound', () => ['http://127.0.0.1:9/']],
       ['events.on', 'events', () => ['message.created']],
       ['hooks.beforeStore', 'hooks', () => []],
     ];

@@ -105,18 +105,25 @@ export async function applySends(trx: Knex.Transaction, sends: NewMessage[], ctx
 }
 
 /**
- * Messages that already hold one of the batch's (conversation, sender, clientMsgId) keys. Both
- * forms seek the unique index instead of scanning history: PostgreSQL plans row values as index
- * lookups; SQLite seeks the cross product of the three IN lists.
+ * Messages that already hold one of the batch's (conversation, sender, clientMsgId) keys. Every
+ * form seeks the unique index instead of scanning history: PostgreSQL plans row values as index
+ * lookups; SQLite seeks the cross product of three IN lists, which is cheap while a batch holds
+ * few conversations and senders, and takes one seek per key (an OR of exact keys) once that
+ * product would be much larger than the batch (many customers writing at once).
  */
 async function findExisting(trx: Knex.Transaction, sends: NewMessage[], conversationIds: string[], senderIds: string[], isPostgres: boolean): Promise<MessageRow[]> {
-  if (isPostgres) {
-    const keys = [...new Map(sends.map((s) => [keyOf(s.conversationId, s.senderId, s.clientMsgId), [s.conversationId, s.senderId, s.clientMsgId]])).values()];
-    return (await trx('messages').whereIn(['conversation_id', 'sender_id', 'client_msg_id'], keys).select('*')) as MessageRow[];
+  const keys = [...new Map(sends.map((s) => [keyOf(s.conversationId, s.senderId, s.clientMsgId), [s.conversationId, s.senderId, s.clientMsgId] as const])).values()];
+  if (isPostgres) return (await trx('messages').whereIn(['conversation_id', 'sender_id', 'client_msg_id'], keys as unknown as string[][]).select('*')) as MessageRow[];
+  const clientMsgIds = [...new Set(sends.map((s) => s.clientMsgId))];
+  if (conversationIds.length * senderIds.length * clientMsgIds.length <= CROSS_PRODUCT_PER_KEY * keys.length) {
+    return (await trx('messages').whereIn('conversation_id', conversationIds).whereIn('sender_id', senderIds).whereIn('client_msg_id', clientMsgIds).select('*')) as MessageRow[];
   }
-  return (await trx('messages').whereIn('conversation_id', conversationIds).whereIn('sender_id', senderIds)
-    .whereIn('client_msg_id', [...new Set(sends.map((s) => s.clientMsgId))]).select('*')) as MessageRow[];
+  return (await trx('messages').where((q) => {
+    for (const [conversation_id, sender_id, client_msg_id] of keys) void q.orWhere({ conversation_id, sender_id, client_msg_id });
+  }).select('*')) as MessageRow[];
 }
+
+const CROSS_PRODUCT_PER_KEY = 8;
 
 /** A resend must carry the same content and reply target as the original. */
 function sameRequest(prior: MessageRow, s: NewMessage): boolean {

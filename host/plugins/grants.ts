@@ -11,7 +11,7 @@ export interface Grants {
 
 /**
  * What the plugin may do: what it requested, less what the operator refused; an operator
- * scope narrows the requested one (a smaller quota, fewer events or services).
+ * scope narrows the requested one (a smaller quota, fewer events, services or hosts).
  */
 export function computeGrants(manifest: PluginManifest, operator: Record<string, false | Record<string, unknown>> = {}): Grants {
   const granted = new Map<Permission, Record<string, unknown>>();
@@ -35,11 +35,36 @@ function narrow(permission: Permission, requested: Record<string, unknown>, oper
     const cap = operator.quotaBytes as number | undefined;
     return { quotaBytes: typeof cap === 'number' ? Math.min(wanted, cap) : wanted };
   }
-  for (const listKey of ['events', 'services'] as const) {
+  for (const listKey of ['events', 'services', 'hosts'] as const) {
     if (Array.isArray(requested[listKey]) && Array.isArray(operator[listKey])) {
       const allowed = new Set(operator[listKey] as string[]);
-      return { ...requested, [listKey]: (requested[listKey] as string[]).filter((x) => allowed.has(x)) };
+      const kept = (requested[listKey] as string[]).filter((x) => allowed.has(x));
+      // A requested "*.name" (that service of any plugin) may be narrowed to named plugins.
+      if (listKey === 'services') kept.push(...[...allowed].filter((o) => !kept.includes(o) && coveredByWildcard(requested.services as string[], o)));
+      // Requested host patterns may be narrowed to patterns they cover ("*" to "*.example.com").
+      if (listKey === 'hosts') kept.push(...[...allowed].filter((o) => !kept.includes(o) && hostPatternCovered(requested.hosts as string[], o)));
+      return { ...requested, [listKey]: kept };
     }
   }
   return requested;
+}
+
+/** Whether a service name like "shop.businessEvent" is covered by a requested "*.businessEvent". */
+export const coveredByWildcard = (patterns: readonly string[], service: string): boolean =>
+  !service.startsWith('*.') && patterns.some((p) => p.startsWith('*.') && service.endsWith(p.slice(1)) && service.indexOf('.') > 0 && service.indexOf('.') === service.length - p.length + 1);
+
+/**
+ * Whether an operator's host pattern asks for no more than some requested pattern allows: "*"
+ * covers every pattern, "*.example.com" covers "api.example.com" and "*.api.example.com", a
+ * host without a port covers that host with any port.
+ */
+export function hostPatternCovered(requested: readonly string[], pattern: string): boolean {
+  const [host = '', port] = pattern.split(/:(?=[^:\]]*$)/);
+  return requested.some((r) => {
+    if (r === '*') return true;
+    const [rHost = '', rPort] = r.split(/:(?=[^:\]]*$)/);
+    if (rPort !== undefined && rPort !== '*' && rPort !== port) return false;
+    if (rHost === host) return true;
+    return rHost.startsWith('*.') && host.endsWith(rHost.slice(1));
+  });
 }

@@ -17,6 +17,7 @@ import type { PluginRecord } from './plugin-record.js';
 import { PluginStorage } from './plugin-storage.js';
 import { PluginScheduler } from './plugin-scheduler.js';
 import { ServiceRegistry } from './service-registry.js';
+import { Presence } from '../realtime/presence.js';
 
 interface InstallRow { id: string; version: string; bot_user_id: string }
 
@@ -39,6 +40,7 @@ export class PluginInstaller {
     @inject(PluginScheduler) private readonly scheduler: PluginScheduler,
     @inject(ServiceRegistry) private readonly serviceRegistry: ServiceRegistry,
     @inject(PluginDatabase) private readonly database: PluginDatabase,
+    @inject(Presence) private readonly presence: Presence,
   ) {}
 
   async install(record: PluginRecord, definition: PluginDefinition): Promise<{ context: PluginContext }> {
@@ -65,6 +67,7 @@ export class PluginInstaller {
       messages: this.messages, conversations: this.conversations, users: this.users,
       storage: this.storage, audit: this.audit, logs: this.logs,
       scheduler: this.scheduler, serviceRegistry: this.serviceRegistry, db: this.db, database: this.database,
+      presence: this.presence,
     };
     const context = buildPluginContext(record, bot, services);
     await this.database.reload(record.id);

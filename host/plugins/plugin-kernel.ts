@@ -9,6 +9,7 @@ import type { HostConfig } from '../config/host-config.js';
 import type { Database } from '../db/open-database.js';
 import type { Logger } from '../logging/logger.js';
 import type { MessageTypeRegistry } from '../messages/message-type-registry.js';
+import { assertUniqueTappableIds } from '../messages/tappable-ids.js';
 import { dependencyOrder } from './dependency-order.js';
 import { computeGrants } from './grants.js';
 import { loadManifest, manifestPathOf, peekManifestId } from './manifest-loader.js';
@@ -165,7 +166,8 @@ export class PluginKernel {
       for (const t of manifest.contributes?.messageTypes ?? []) {
         if (this.types.has(t.type)) throw new SwitchboardError('plugin_start_failed', `The message type "${t.type}" is already registered by another plugin.`);
         const botId = record.botUserId!;
-        this.types.register(t.type, { schema: t.schema, mayPost: (sender) => sender === botId });
+        // Taps on its buttons reach the plugin (PostbackRouter), so their ids must name one button each.
+        this.types.register(t.type, { schema: t.schema, mayPost: (sender) => sender === botId, check: assertUniqueTappableIds });
         record.registeredTypes.push(t.type);
       }
       if (definition.start) await withTimeout(Promise.resolve().then(() => definition.start!(context)), START_TIMEOUT_MS);

@@ -8,6 +8,7 @@ import type { PluginScheduler } from './plugin-scheduler.js';
 import type { ServiceRegistry } from './service-registry.js';
 import type { Database } from '../db/open-database.js';
 import type { PluginDatabase } from './database/plugin-database.js';
+import type { Presence } from '../realtime/presence.js';
 
 /** The host services capability objects call on a plugin's behalf. */
 export interface PluginServices {
@@ -21,4 +22,5 @@ export interface PluginServices {
   serviceRegistry: ServiceRegistry;
   db: Database;
   database: PluginDatabase;
+  presence: Presence;
 }

@@ -6,6 +6,7 @@ import type { Database } from '../db/open-database.js';
 import { requireMembership } from '../conversations/membership.js';
 import type { MessageRow } from '../messages/message-row.js';
 import type { MessageTypeRegistry } from '../messages/message-type-registry.js';
+import { assertUniqueTappableIds, tappableIds } from '../messages/tappable-ids.js';
 import { PluginLogs } from './plugin-logs.js';
 import { PluginRegistry } from './plugin-registry.js';
 import { withTimeout } from './with-timeout.js';
@@ -38,14 +39,14 @@ export const INTERACTIVE_CARD_SCHEMA = {
   },
 } as const;
 
-interface CardBody { text: string; buttons?: { id: string }[]; quickReplies?: { id: string }[] }
-
 export interface PostbackResult { plugin: string; reply: CommandReply | null }
 
 /**
  * Interactive messages: registers "interactive.card" at host start, lets only the bots of running
  * plugins granted `interactive` send or edit it, and routes a member's tap on one of its buttons
  * or quick replies to the plugin whose bot sent the card. The reply goes only to the tapper.
+ * Taps on a plugin's own message types (e.g. a carousel whose elements have buttons), sent by its
+ * bot, are routed the same way; their tappable ids are those tappableIds() finds in the body.
  */
 @injectable()
 export class PostbackRouter {
@@ -59,20 +60,18 @@ export class PostbackRouter {
     types.register(INTERACTIVE_CARD_TYPE, {
       schema: INTERACTIVE_CARD_SCHEMA,
       mayPost: (senderId) => this.registry.running().some((r) => r.botUserId === senderId && r.granted.has('interactive')),
-      check: assertUniqueButtonIds,
+      check: assertUniqueTappableIds,
     });
   }
 
   async tap(userId: string, conversationId: string, messageId: string, buttonId: string): Promise<PostbackResult> {
     await requireMembership(this.db.knex, conversationId, userId);
     const row = (await this.db.knex<MessageRow>('messages').where({ id: messageId, conversation_id: conversationId }).first()) as MessageRow | undefined;
-    if (!row || row.content_type !== INTERACTIVE_CARD_TYPE) {
+    if (!row || !this.answersTaps(row)) {
       throw new SwitchboardError('message_not_found', 'No interactive message with this id in this conversation.');
     }
     if (row.deleted_at !== null || row.content === null) throw new SwitchboardError('message_deleted', 'The interactive message was deleted; its buttons no longer answer.');
-    const body = JSON.parse(row.content) as CardBody;
-    const ids = [...(body.buttons ?? []), ...(body.quickReplies ?? [])].map((b) => b.id);
-    if (!ids.includes(buttonId)) {
+    if (!tappableIds(JSON.parse(row.content)).includes(buttonId)) {
       throw new SwitchboardError('invalid_request', `The message has no button or quick reply "${buttonId}".`, { details: [{ path: '/buttonId', message: 'is not on this message' }] });
     }
     const plugin = this.registry.running().find((r) => r.botUserId === row.sender_id);
@@ -88,15 +87,17 @@ export class PostbackRouter {
       throw new SwitchboardError('plugin_failed', `The plugin ${plugin.id} failed while handling the tap.`);
     }
   }
-}
 
-/** Button and quick reply ids name what was tapped, so they must be unique within a card. */
-function assertUniqueButtonIds(body: CardBody): void {
-  const ids = [...(body.buttons ?? []), ...(body.quickReplies ?? [])].map((b) => b.id);
-  const duplicate = ids.find((x, i) => ids.indexOf(x) !== i);
-  if (duplicate !== undefined) {
-    throw new SwitchboardError('invalid_message_body', `Button and quick reply ids must be unique; "${duplicate}" is used twice.`, {
-      details: [{ path: '/content/body', message: 'has duplicate button ids' }],
-    });
+  /**
+   * Whether taps on a message are routed: an "interactive.card", or a message type its sender's
+   * plugin contributes ("<plugin id>.<name>", sent by that plugin's bot). A plugin that is stopped
+   * still owns its types here, so a tap then answers `unavailable`, as for its cards.
+   */
+  private answersTaps(row: MessageRow): boolean {
+    if (row.content_type === INTERACTIVE_CARD_TYPE) return true;
+    const plugin = this.registry.all().find((r) => r.botUserId === row.sender_id);
+    return !!plugin && row.content_type.startsWith(`${plugin.id}.`)
+      && (plugin.manifest?.contributes?.messageTypes ?? []).some((t) => t.type === row.content_type);
   }
 }
+

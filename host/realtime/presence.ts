@@ -91,6 +91,14 @@ export class Presence {
     if (conn.presenceSubscriptions) this.unsubscribe(conn, [...conn.presenceSubscriptions]);
   }
 
+  /**
+   * The status of each user now, once each, in the order asked (unknown ids are offline). No
+   * visibility check: the caller decides who may ask (plugins need the `presence` permission).
+   */
+  statusesOf(userIds: readonly string[]): { userId: string; status: PresenceStatus; lastSeenAt: string | null }[] {
+    return [...new Set(userIds)].map((id) => this.statusOf(id));
+  }
+
   private statusOf(userId: string): { userId: string; status: PresenceStatus; lastSeenAt: string | null } {
     const online = this.onlineAt.has(userId);
     const seen = this.lastSeen.get(userId);

@@ -1,109 +1,108 @@
-import type { PluginContext, PluginHttpRequest, PluginHttpResponse } from '../../sdk/index.js';
-import { SwitchboardError } from '../../sdk/index.js';
+import type { PluginHttpRequest } from '../../sdk/index.js';
+import type { BusinessApp } from './business-app.js';
 import { businessOfKey, createKey, listKeys, revokeKey } from './api-keys.js';
 import { BusinessError } from './business-error.js';
-import { addAgent, agentOf, business, createBusiness, publicProfile } from './businesses.js';
-import { addNote, assign, inbox, notes, sendFromBusiness, setStatus, startThread, threadOf, threadView } from './threads.js';
+import { patchConfig } from './business-config.js';
+import { addAgent, adminView, agentOf, agentView, business, configOf, createBusiness, listAgents, publicProfile, removeAgent, setAvailable, updateBusiness } from './businesses.js';
+import { attachBot } from './bots.js';
+import { createCanned, deleteCanned, listCanned } from './canned.js';
+import { csatReport } from './csat.js';
+import { bodyOf, handled, me } from './http-handling.js';
+import { sendInvoice } from './invoices.js';
+import { sendFromBusiness } from './outgoing.js';
+import { threadOf } from './threads.js';
+import { deliveryView, type DeliveryRow, type DeliveryStatus } from './webhook-delivery.js';
 
-function handled(run: (request: PluginHttpRequest) => Promise<PluginHttpResponse>) {
-  return async (request: PluginHttpRequest): Promise<PluginHttpResponse> => {
-    try {
-      return await run(request);
-    } catch (err) {
-      if (err instanceof BusinessError) return err.toResponse();
-      // A host refusal the caller can act on (a conversation it may not post to, a bad message).
-      if (err instanceof SwitchboardError && err.kind === 'user') return { status: err.status, body: { error: { code: err.code, message: err.message } } };
-      throw err;
-    }
-  };
+const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'dead'];
+
+async function deliveries(app: BusinessApp, filter: { business_id?: string; status: unknown }) {
+  if (!DELIVERY_STATUSES.includes(filter.status as DeliveryStatus)) throw new BusinessError('invalid_business_request', `status is one of ${DELIVERY_STATUSES.join(', ')}.`);
+  const q = app.ctx.database.table<DeliveryRow>('webhook_deliveries').where({ status: filter.status as DeliveryStatus });
+  if (filter.business_id !== undefined) q.where({ business_id: filter.business_id });
+  return { deliveries: (await q.orderBy('created_at', 'desc').limit(200).all()).map(deliveryView) };
 }
 
-const bodyOf = (r: PluginHttpRequest): Record<string, unknown> => {
-  if (r.body === null || typeof r.body !== 'object' || Array.isArray(r.body)) throw new BusinessError('invalid_business_request', 'The body must be a JSON object.');
-  return r.body as Record<string, unknown>;
-};
-
-/** The HTTP API (docs/business.md): operators, agents with their token, customers, and business backends with an API key. */
-export function registerRoutes(ctx: PluginContext): void {
-  const me = (r: PluginHttpRequest) => r.user!.id;
-
-  ctx.http.route('POST', '/admin/businesses', handled(async (r) => ({ status: 201, body: publicProfile(await createBusiness(ctx, bodyOf(r))) })));
-  ctx.http.route('POST', '/admin/businesses/:id/verified', handled(async (r) => {
+/** Operators, business admins and business backends (docs/business.md). Conversation routes are in thread-routes.ts. */
+export function registerRoutes(app: BusinessApp): void {
+  const { ctx } = app;
+  const route = (method: string, path: string, run: Parameters<typeof handled>[0]) => ctx.http.route(method, path, handled(run));
+  /** The business of the route, if the caller is one of its admins (or, with `admin` false, agents). */
+  const asAdmin = async (r: PluginHttpRequest, admin = true) => {
     const b = await business(ctx, r.params.id);
-    const verified = bodyOf(r).verified === true;
-    await ctx.database.table('businesses').where({ id: b.id }).update({ verified });
-    return { body: publicProfile({ ...b, verified }) };
-  }));
+    await agentOf(ctx, b.id, me(r), admin);
+    return b;
+  };
 
-  ctx.http.route('GET', '/businesses/:id', handled(async (r) => ({ body: publicProfile(await business(ctx, r.params.id)) })));
-
-  ctx.http.route('POST', '/businesses/:id/agents', handled(async (r) => {
+  // ---- operators (admin token)
+  route('POST', '/admin/businesses', async (r) => ({ status: 201, body: adminView(await createBusiness(ctx, bodyOf(r))) }));
+  route('POST', '/admin/businesses/:id/verified', async (r) => {
     const b = await business(ctx, r.params.id);
-    await agentOf(ctx, b.id, me(r), true);
-    return { status: 201, body: await addAgent(ctx, b.id, bodyOf(r)) };
-  }));
+    return { body: publicProfile(await updateBusiness(ctx, b, { verified: bodyOf(r).verified === true })) };
+  });
+  route('GET', '/admin/webhooks', async (r) => ({ body: await deliveries(app, { status: r.query.status ?? 'dead', ...(r.query.businessId ? { business_id: r.query.businessId } : {}) }) }));
+  route('POST', '/admin/webhooks/:deliveryId/replay', async (r) => {
+    if (!(await app.webhooks.sender.replay(r.params.deliveryId!))) throw new BusinessError('delivery_not_found');
+    return { body: { replayed: true } };
+  });
+  // Automatic assignments: from the customer's message reaching the plugin to the assignee stored (`since`: epoch ms).
+  route('GET', '/admin/stats', async (r) => ({ body: { assignment: app.assignDurations.summary(Number(r.query.since ?? 0) || 0) } }));
 
-  ctx.http.route('POST', '/businesses/:id/api-keys', handled(async (r) => {
-    const b = await business(ctx, r.params.id);
-    await agentOf(ctx, b.id, me(r), true);
-    return { status: 201, body: await createKey(ctx, b.id) };
-  }));
-  ctx.http.route('GET', '/businesses/:id/api-keys', handled(async (r) => {
-    const b = await business(ctx, r.params.id);
-    await agentOf(ctx, b.id, me(r), true);
-    return { body: { keys: await listKeys(ctx, b.id) } };
-  }));
-  ctx.http.route('POST', '/businesses/:id/api-keys/:keyId/revoke', handled(async (r) => {
-    const b = await business(ctx, r.params.id);
-    await agentOf(ctx, b.id, me(r), true);
-    return { body: { revoked: await revokeKey(ctx, b.id, r.params.keyId!) } };
-  }));
-
-  // A customer starts (or finds again) their conversation with the business.
-  ctx.http.route('POST', '/businesses/:id/conversations', handled(async (r) => ({ status: 201, body: threadView(await startThread(ctx, r.params.id!, me(r))) })));
-
-  ctx.http.route('GET', '/businesses/:id/inbox', handled(async (r) => {
-    const b = await business(ctx, r.params.id);
-    await agentOf(ctx, b.id, me(r));
-    return { body: { threads: await inbox(ctx, b.id, r.query.status) } };
-  }));
-
-  ctx.http.route('POST', '/threads/:id/status', handled(async (r) => {
-    const thread = await threadOf(ctx, r.params.id);
-    await agentOf(ctx, thread.business_id, me(r)).catch(() => { throw new BusinessError('thread_not_found'); });
+  // ---- the business and its settings
+  route('GET', '/businesses/:id', async (r) => ({ body: publicProfile(await business(ctx, r.params.id)) }));
+  route('GET', '/businesses/:id/settings', async (r) => ({ body: adminView(await asAdmin(r, false)) }));
+  route('PATCH', '/businesses/:id/settings', async (r) => {
+    const b = await asAdmin(r);
+    return { body: adminView(await updateBusiness(ctx, b, { config: patchConfig(configOf(b), bodyOf(r)) })) };
+  });
+  route('PUT', '/businesses/:id/bot', async (r) => {
     const body = bodyOf(r);
-    return { body: threadView(await setStatus(ctx, thread, body.status, body.snoozedUntil)) };
-  }));
+    if (!('pluginId' in body)) throw new BusinessError('invalid_business_request', 'pluginId is the bot plugin\'s id, or null to detach it.');
+    return { body: adminView(await attachBot(app, await asAdmin(r), body.pluginId)) };
+  });
 
-  ctx.http.route('POST', '/threads/:id/assignee', handled(async (r) => {
-    const thread = await threadOf(ctx, r.params.id);
-    await agentOf(ctx, thread.business_id, me(r)).catch(() => { throw new BusinessError('thread_not_found'); });
-    return { body: threadView(await assign(ctx, thread, bodyOf(r).agentId ?? null)) };
-  }));
+  route('POST', '/businesses/:id/agents', async (r) => {
+    const { agent, created } = await addAgent(ctx, (await asAdmin(r)).id, bodyOf(r));
+    return { status: created ? 201 : 200, body: agentView(agent) };
+  });
+  route('DELETE', '/businesses/:id/agents/:userId', async (r) => ({ body: { removed: await removeAgent(ctx, (await asAdmin(r)).id, r.params.userId!) } }));
+  route('GET', '/businesses/:id/agents', async (r) => ({ body: { agents: await listAgents(ctx, (await asAdmin(r, false)).id) } }));
+  route('POST', '/businesses/:id/availability', async (r) => {
+    const b = await business(ctx, r.params.id);
+    return { body: agentView(await setAvailable(ctx, await agentOf(ctx, b.id, me(r)), bodyOf(r).available)) };
+  });
 
-  ctx.http.route('POST', '/threads/:id/notes', handled(async (r) => {
-    const thread = await threadOf(ctx, r.params.id);
-    await agentOf(ctx, thread.business_id, me(r)).catch(() => { throw new BusinessError('thread_not_found'); });
-    return { status: 201, body: await addNote(ctx, thread, me(r), bodyOf(r).text) };
-  }));
+  route('POST', '/businesses/:id/api-keys', async (r) => ({ status: 201, body: await createKey(ctx, (await asAdmin(r)).id) }));
+  route('GET', '/businesses/:id/api-keys', async (r) => ({ body: { keys: await listKeys(ctx, (await asAdmin(r)).id) } }));
+  route('POST', '/businesses/:id/api-keys/:keyId/revoke', async (r) => ({ body: { revoked: await revokeKey(ctx, (await asAdmin(r)).id, r.params.keyId!) } }));
 
-  ctx.http.route('GET', '/threads/:id/notes', handled(async (r) => {
-    const thread = await threadOf(ctx, r.params.id);
-    await agentOf(ctx, thread.business_id, me(r)).catch(() => { throw new BusinessError('thread_not_found'); });
-    return { body: { notes: await notes(ctx, thread) } };
-  }));
+  route('PUT', '/businesses/:id/webhook', async (r) => ({ body: await app.webhooks.configure(await asAdmin(r), bodyOf(r).url) }));
+  route('DELETE', '/businesses/:id/webhook', async (r) => {
+    await app.webhooks.remove(await asAdmin(r));
+    return { body: { removed: true } };
+  });
+  route('GET', '/businesses/:id/webhook/deliveries', async (r) => ({ body: await deliveries(app, { business_id: (await asAdmin(r)).id, status: r.query.status ?? 'dead' }) }));
+  route('POST', '/businesses/:id/webhook/deliveries/:deliveryId/replay', async (r) => {
+    if (!(await app.webhooks.sender.replay(r.params.deliveryId!, (await asAdmin(r)).id))) throw new BusinessError('delivery_not_found');
+    return { body: { replayed: true } };
+  });
 
-  ctx.http.route('POST', '/threads/:id/messages', handled(async (r) => {
-    const thread = await threadOf(ctx, r.params.id);
-    await agentOf(ctx, thread.business_id, me(r)).catch(() => { throw new BusinessError('thread_not_found'); });
-    return { status: 201, body: await sendFromBusiness(ctx, thread, bodyOf(r)) };
-  }));
+  route('POST', '/businesses/:id/canned', async (r) => ({ status: 201, body: await createCanned(ctx, (await asAdmin(r)).id, bodyOf(r)) }));
+  route('GET', '/businesses/:id/canned', async (r) => ({ body: { canned: await listCanned(ctx, (await asAdmin(r, false)).id) } }));
+  route('DELETE', '/businesses/:id/canned/:shortcode', async (r) => ({ body: { deleted: await deleteCanned(ctx, (await asAdmin(r)).id, r.params.shortcode!) } }));
+  route('GET', '/businesses/:id/csat', async (r) => ({ body: await csatReport(app, (await asAdmin(r, false)).id) }));
 
-  // The business's backend, with its API key.
-  ctx.http.route('POST', '/api/messages', handled(async (r) => {
+  // ---- the business's backend (API key)
+  const backendThread = async (r: PluginHttpRequest) => {
     const businessId = await businessOfKey(ctx, r.headers.authorization);
     const body = bodyOf(r);
-    const thread = await threadOf(ctx, body.threadId, businessId);
-    return { status: 201, body: await sendFromBusiness(ctx, thread, body) };
-  }));
+    return { thread: await threadOf(ctx, body.threadId, businessId), body };
+  };
+  route('POST', '/api/messages', async (r) => {
+    const { thread, body } = await backendThread(r);
+    return { status: 201, body: await sendFromBusiness(app, thread, body, { kind: 'backend' }) };
+  });
+  route('POST', '/api/invoices', async (r) => {
+    const { thread, body } = await backendThread(r);
+    return { status: 201, body: await sendInvoice(app, thread, body) };
+  });
 }

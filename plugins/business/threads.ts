@@ -5,39 +5,41 @@ import { business, type BusinessRow } from './businesses.js';
 export type ThreadStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
 export interface ThreadRow {
   id: string; business_id: string; customer_id: string; conversation_id: string; status: ThreadStatus; priority: string;
-  assignee: string | null; last_customer_at: number | null; snoozed_until: number | null; created_at: number; updated_at: number; [c: string]: unknown;
+  assignee: string | null; last_customer_at: number | null; snoozed_until: number | null; created_at: number; updated_at: number;
+  labels: string[] | null; control: 'bot' | 'agents'; away_day: string | null; resolved_at: number | null; [c: string]: unknown;
 }
 
 export const STATUSES: readonly ThreadStatus[] = ['open', 'pending', 'snoozed', 'resolved'];
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+const LABEL = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+const MAX_LABELS = 10;
 const MAX_SNOOZE_MS = 30 * 24 * 60 * 60 * 1000;
-/** Free-form business messages may follow a customer's message by at most this long. */
-export const MESSAGING_WINDOW_MS = 24 * 60 * 60 * 1000;
-/** Tags that may go out after the window: transactional updates the customer expects. */
-export const WINDOW_TAGS = ['order_update', 'account_update'] as const;
 
 export const threadView = (t: ThreadRow) => ({
   threadId: t.id, businessId: t.business_id, customerId: t.customer_id, conversationId: t.conversation_id, status: t.status,
-  priority: t.priority, assignee: t.assignee, snoozedUntil: t.snoozed_until === null ? null : new Date(t.snoozed_until).toISOString(), lastCustomerMessageAt: t.last_customer_at === null ? null : new Date(t.last_customer_at).toISOString(),
+  priority: t.priority, labels: t.labels ?? [], assignee: t.assignee, control: t.control, snoozedUntil: t.snoozed_until === null ? null : new Date(t.snoozed_until).toISOString(), lastCustomerMessageAt: t.last_customer_at === null ? null : new Date(t.last_customer_at).toISOString(),
   createdAt: new Date(t.created_at).toISOString(),
 });
 
 /**
  * A customer opens a conversation with a business: one per customer and business (asking again
  * returns it), a group of the customer and the business bot, titled with the business's name.
+ * With a bot attached, the bot has control of a new conversation.
  */
-export async function startThread(ctx: PluginContext, businessId: string, customerId: string): Promise<ThreadRow> {
+export async function startThread(ctx: PluginContext, businessId: string, customerId: string): Promise<{ thread: ThreadRow; created: boolean }> {
   const b: BusinessRow = await business(ctx, businessId);
   const existing = await ctx.database.table<ThreadRow>('threads').where({ business_id: b.id, customer_id: customerId }).first();
-  if (existing) return existing;
+  if (existing) return { thread: existing, created: false };
   const conversation = await ctx.conversations.createGroup(b.name.slice(0, 100), [customerId]);
   const now = Date.now();
   const row: ThreadRow = {
     id: await ctx.crypto.randomId(), business_id: b.id, customer_id: customerId, conversation_id: conversation.id, status: 'open', priority: 'normal',
     assignee: null, last_customer_at: null, snoozed_until: null, created_at: now, updated_at: now,
+    labels: [], control: b.bot_user_id ? 'bot' : 'agents', away_day: null, resolved_at: null,
   };
   const inserted = await ctx.database.table<ThreadRow>('threads').insert(row, { onConflictIgnore: ['business_id', 'customer_id'] });
-  if (inserted.length === 0) return (await ctx.database.table<ThreadRow>('threads').where({ business_id: b.id, customer_id: customerId }).first())!;
-  return row;
+  if (inserted.length === 0) return { thread: (await ctx.database.table<ThreadRow>('threads').where({ business_id: b.id, customer_id: customerId }).first())!, created: false };
+  return { thread: row, created: true };
 }
 
 export async function threadOf(ctx: PluginContext, threadId: unknown, businessId?: string): Promise<ThreadRow> {
@@ -46,13 +48,43 @@ export async function threadOf(ctx: PluginContext, threadId: unknown, businessId
   return row;
 }
 
-export async function inbox(ctx: PluginContext, businessId: string, status: unknown) {
+/**
+ * The inbox: the business's conversations, newest activity first, filtered by status, priority,
+ * assignee ("none" for unassigned) and label. Labels are filtered after the read (they are a
+ * JSON list), so a label filter looks at the newest 1,000 conversations.
+ */
+export async function inbox(ctx: PluginContext, businessId: string, filter: Readonly<Record<string, string>>) {
   const q = ctx.database.table<ThreadRow>('threads').where({ business_id: businessId });
+  const { status, priority, assignee, label } = filter;
   if (status !== undefined) {
     if (!STATUSES.includes(status as ThreadStatus)) throw new BusinessError('invalid_business_request', `status is one of ${STATUSES.join(', ')}.`);
     q.where({ status: status as ThreadStatus });
   }
-  return (await q.orderBy('updated_at', 'desc').limit(200).all()).map(threadView);
+  if (priority !== undefined) q.where({ priority: checkPriority(priority) });
+  if (assignee === 'none') q.whereNull('assignee');
+  else if (assignee !== undefined) q.where({ assignee });
+  const rows = await q.orderBy('updated_at', 'desc').limit(label === undefined ? 200 : 1000).all();
+  return (label === undefined ? rows : rows.filter((t) => (t.labels ?? []).includes(label)).slice(0, 200)).map(threadView);
+}
+
+function checkPriority(value: unknown): (typeof PRIORITIES)[number] {
+  if (!PRIORITIES.includes(value as (typeof PRIORITIES)[number])) throw new BusinessError('invalid_business_request', `priority is one of ${PRIORITIES.join(', ')}.`);
+  return value as (typeof PRIORITIES)[number];
+}
+
+/** Sets a conversation's priority and/or labels (the whole list, lower-case words). */
+export async function triage(ctx: PluginContext, thread: ThreadRow, body: Record<string, unknown>): Promise<ThreadRow> {
+  const patch: Partial<ThreadRow> = { updated_at: Date.now() };
+  if (body.priority !== undefined) patch.priority = checkPriority(body.priority);
+  if (body.labels !== undefined) {
+    const labels = body.labels;
+    if (!Array.isArray(labels) || labels.length > MAX_LABELS || !labels.every((l) => typeof l === 'string' && LABEL.test(l))) {
+      throw new BusinessError('invalid_business_request', `labels is a list of at most ${MAX_LABELS} labels of 1-32 characters (a-z, 0-9, _ and -).`);
+    }
+    patch.labels = [...new Set(labels as string[])];
+  }
+  await ctx.database.table<ThreadRow>('threads').where({ id: thread.id }).update(patch);
+  return { ...thread, ...patch };
 }
 
 /**
@@ -68,7 +100,9 @@ export async function setStatus(ctx: PluginContext, thread: ThreadRow, status: u
       throw new BusinessError('invalid_business_request', 'snoozedUntil is an ISO time in the next 30 days.');
     }
   }
-  const updated = { status: status as ThreadStatus, snoozed_until: until, updated_at: Date.now() };
+  const now = Date.now();
+  const resolvedAt = status === 'resolved' ? (thread.status === 'resolved' ? thread.resolved_at : now) : null;
+  const updated = { status: status as ThreadStatus, snoozed_until: until, updated_at: now, resolved_at: resolvedAt };
   await ctx.database.table<ThreadRow>('threads').where({ id: thread.id }).update(updated);
   if (until !== null) await ctx.scheduler.schedule('wake', { at: new Date(until), payload: { threadId: thread.id, until }, key: `wake-${thread.id}-${until}` });
   return { ...thread, ...updated };
@@ -106,29 +140,3 @@ export async function notes(ctx: PluginContext, thread: ThreadRow) {
 }
 
 const noteView = (n: NoteRow) => ({ noteId: n.id, authorId: n.author_id, text: n.text, createdAt: new Date(n.created_at).toISOString() });
-
-/** A customer wrote: the messaging window restarts, and a resolved, pending or snoozed thread opens again. */
-export async function customerWrote(ctx: PluginContext, conversationId: string, senderId: string, at: number): Promise<void> {
-  const thread = await ctx.database.table<ThreadRow>('threads').where({ conversation_id: conversationId }).first();
-  if (!thread || thread.customer_id !== senderId) return;
-  await ctx.database.table<ThreadRow>('threads').where({ id: thread.id }).update({ last_customer_at: at, status: 'open', snoozed_until: null, updated_at: at });
-}
-
-/**
- * A message from the business (its backend or an agent). Within 24 hours of the customer's last
- * message anything may go out; after that only a tagged transactional update.
- */
-export async function sendFromBusiness(ctx: PluginContext, thread: ThreadRow, body: Record<string, unknown>) {
-  if (typeof body.text !== 'string' || body.text.length === 0 || body.text.length > 4000) throw new BusinessError('invalid_business_request', 'text is 1 to 4000 characters.');
-  const tag = body.tag;
-  if (tag !== undefined && !WINDOW_TAGS.includes(tag as (typeof WINDOW_TAGS)[number])) {
-    throw new BusinessError('invalid_business_request', `tag is one of ${WINDOW_TAGS.join(', ')}.`);
-  }
-  const now = Date.now();
-  const inWindow = thread.last_customer_at !== null && now - thread.last_customer_at <= MESSAGING_WINDOW_MS;
-  if (!inWindow && tag === undefined) {
-    throw new BusinessError('outside_messaging_window', undefined, { lastCustomerMessageAt: thread.last_customer_at === null ? null : new Date(thread.last_customer_at).toISOString() });
-  }
-  const clientMsgId = typeof body.clientMsgId === 'string' ? body.clientMsgId.slice(0, 64) : undefined;
-  return ctx.messages.send(thread.conversation_id, { type: 'text', text: body.text }, clientMsgId ? { clientMsgId } : {});
-}

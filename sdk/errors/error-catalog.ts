@@ -73,6 +73,7 @@ export const errorCatalog = {
   plugin_failed: { kind: 'system', status: 502, message: 'A plugin failed while handling this; the error is recorded against it.' },
   app_disabled: { kind: 'system', status: 503, message: 'The app failed too often and its circuit breaker disabled it; an operator must enable it again.' },
   plugin_timeout: { kind: 'system', status: 504, message: 'A plugin did not answer within its time budget.' },
+  outbound_http_failed: { kind: 'system', status: 502, message: "A plugin's outbound HTTP request failed: no connection, no complete answer within its timeout, or a response body over 1 MiB." },
 
   // ---- operator errors (start-up) ---------------------------------------
   config_invalid: { kind: 'operator', status: 500, message: 'The host configuration is invalid.' },

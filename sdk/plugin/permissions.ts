@@ -9,6 +9,7 @@ export const PERMISSIONS = {
   'conversations.read': 'List and read the conversations the plugin bot belongs to, and their members.',
   'conversations.manage': 'Create groups and direct conversations as the bot; add and remove members where the bot is owner or admin.',
   'users.read': 'Look up public user profiles.',
+  presence: 'See whether users are online (connected to any host).',
   storage: 'A private key-value store, limited by scope.quotaBytes.',
   database: "Own tables, created by the plugin's migrations and private to it (trusted plugins only).",
   events: 'Receive events named in scope.events (e.g. "message.created").',
@@ -19,6 +20,7 @@ export const PERMISSIONS = {
   scheduler: 'Schedule durable one-off and recurring jobs.',
   secrets: 'Hash and verify secrets (PINs, passwords) with Argon2id, computed by the host.',
   'services.call': 'Call services of other plugins named in scope.services (e.g. "payments.request").',
+  'http.outbound': 'Make HTTP requests to the hosts matching scope.hosts (e.g. "api.example.com", "*.example.com", "localhost:8080").',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -30,6 +32,8 @@ export interface PermissionScopes {
   storage: { quotaBytes?: number };
   events: { events?: string[] };
   'services.call': { services?: string[] };
+  /** Host patterns: "api.example.com" (any port), "api.example.com:8443", "*.example.com" (subdomains), "localhost:*", "*" (any host). */
+  'http.outbound': { hosts?: string[] };
 }
 
 export type PermissionScope<P extends Permission> = P extends keyof PermissionScopes ? PermissionScopes[P] : Record<string, never>;

@@ -81,6 +81,8 @@ export interface UsersCapability {
   get(userId: string): Promise<PublicUser>;
   /** permission users.read. */
   byHandle(handle: string): Promise<PublicUser>;
+  /** permission presence: whether each user is connected to any host now; at most 500 ids, unknown ids are offline. */
+  presence(userIds: readonly string[]): Promise<{ userId: string; status: 'online' | 'offline'; lastSeenAt: string | null }[]>;
 }
 
 export interface StoredValue<T = unknown> {
@@ -234,6 +236,27 @@ export interface HttpCapability {
   route(method: PluginHttpRequest['method'], path: string, handler: (request: PluginHttpRequest) => PluginHttpResponse | Promise<PluginHttpResponse>): void;
   /** The plugin's webhook secret (created at install, kept across restarts). */
   webhookSecret(): Promise<string>;
+  /** permission http.outbound, for URLs whose host matches scope.hosts. Redirects are not followed. */
+  fetch(url: string, request?: OutboundRequest): Promise<OutboundResponse>;
+}
+
+/** An outbound HTTP request (http.fetch): only http: and https: URLs. */
+export interface OutboundRequest {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; // default GET
+  /** Not host, content-length, transfer-encoding or connection; user-agent defaults to Switchboard/<version>. */
+  headers?: Record<string, string>;
+  /** Sent as is (UTF-8); at most 1 MiB. */
+  body?: string;
+  /** 1..30000, default 10000: the whole exchange, connect to last byte. */
+  timeoutMs?: number;
+}
+
+/** Any status (a 3xx is returned, not followed); the body is at most 1 MiB, decoded as UTF-8. */
+export interface OutboundResponse {
+  status: number;
+  /** Lower-case names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  body: string;
 }
 
 // ---- scheduler --------------------------------------------------------------

@@ -3,7 +3,6 @@
  * and as the operator.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import knex, { type Knex } from 'knex';
 import { repoRoot } from './e2e.js';
@@ -78,18 +77,4 @@ export function openDirect(database: TestDatabase): Knex {
     return knex({ client: 'better-sqlite3', connection: { filename: database.url.slice('sqlite:'.length) }, useNullAsDefault: true });
   }
   return knex({ client: 'pg', connection: database.url, searchPath: [database.schema], pool: { min: 0, max: 2 } });
-}
-
-/**
- * The shipped payments manifest with more services in its services.call scope (the invoicing
- * plugins a test runs, whose preCheckout and paymentResult payments must call), as an object
- * with an absolute entry: write it with writeManifest() from plugin-helpers.
- */
-export function paymentsManifestWith(services: string[]): Record<string, any> {
-  const manifest = JSON.parse(readFileSync(PAYMENTS_MANIFEST, 'utf8')) as Record<string, any>;
-  const scope = manifest.permissions['services.call']?.services ?? [];
-  return {
-    ...manifest, entry: `${repoRoot}/plugins/payments/index.ts`,
-    permissions: { ...manifest.permissions, 'services.call': { services: [...scope, ...services] } },
-  };
 }

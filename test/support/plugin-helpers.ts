@@ -20,8 +20,8 @@ export const EVENT_NAMES = ['message.created', 'message.updated', 'conversation.
 /** Every permission the probe can exercise, as a manifest requests it. */
 export const ALL_PERMISSIONS: Record<string, object> = {
   'messages.send': {}, 'messages.edit': {}, 'messages.read': {},
-  'conversations.read': {}, 'conversations.manage': {}, 'users.read': {},
-  storage: {}, events: { events: EVENT_NAMES }, hooks: {}, commands: {}, secrets: {},
+  'conversations.read': {}, 'conversations.manage': {}, 'users.read': {}, presence: {},
+  storage: {}, events: { events: EVENT_NAMES }, hooks: {}, commands: {}, secrets: {}, 'http.outbound': {},
 };
 
 /** The probe's settings schema (contributes.settings); `greeting` shows that defaults are applied. */

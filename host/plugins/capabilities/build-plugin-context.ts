@@ -37,7 +37,7 @@ export function buildPluginContext(record: PluginRecord, bot: PublicUser, servic
     log: Object.freeze(services.logs.loggerFor(record.id)),
     messages: Object.freeze(messagesCapability(guard, bot.id, services.messages)),
     conversations: Object.freeze(conversationsCapability(guard, bot.id, services.conversations)),
-    users: Object.freeze(usersCapability(guard, services.users)),
+    users: Object.freeze(usersCapability(guard, services.users, services.presence)),
     storage: Object.freeze(storageCapability(guard, services.storage)),
     database: Object.freeze(databaseCapability(guard, services.database, services.audit)),
     events: Object.freeze(eventsCapability(guard, record)),

@@ -4,10 +4,12 @@ import type { PluginRecord } from '../plugin-record.js';
 import type { PluginServices } from '../plugin-services.js';
 import { ensureWebhookSecret } from '../webhook-signature.js';
 import type { CapabilityGuard } from './capability-guard.js';
+import { checkRequest, hostAllowed, sendRequest } from './outbound-http.js';
 
 /**
  * HTTP routes under /plugins/<id>/, for the routes the manifest contributes (PluginHttpRouter
- * serves them and enforces their auth), and the plugin's webhook secret for "signature" routes.
+ * serves them and enforces their auth), the plugin's webhook secret for "signature" routes, and
+ * outbound requests to the hosts in scope.hosts (outbound-http.ts).
  */
 export function httpCapability(guard: CapabilityGuard, record: PluginRecord, services: PluginServices): HttpCapability {
   return {
@@ -24,6 +26,18 @@ export function httpCapability(guard: CapabilityGuard, record: PluginRecord, ser
     async webhookSecret() {
       guard.need('http.routes');
       return ensureWebhookSecret(services.db.knex, record.id);
+    },
+    async fetch(url, request) {
+      const scope = guard.need('http.outbound');
+      const checked = checkRequest(url, request);
+      if (!hostAllowed(scope.hosts, checked.url)) {
+        guard.denied('http.outbound', `"${checked.url.host.slice(0, 100)}" matches no pattern in scope.hosts`);
+      }
+      // Audited once sent, failed or not (a request that timed out may still have arrived); never the body.
+      const outcome = await guard.audited('http', 'fetch', `${checked.method} ${checked.url.host}`,
+        () => sendRequest(checked).then((response) => ({ response }), (error: unknown) => ({ error })));
+      if ('error' in outcome) throw outcome.error;
+      return outcome.response;
     },
   };
 }

@@ -3,6 +3,8 @@ import type { ConversationsCapability, MessagesCapability, UsersCapability } fro
 import type { ConversationService } from '../../conversations/conversation-service.js';
 import type { MessageService } from '../../messages/message-service.js';
 import type { UserService } from '../../auth/user-service.js';
+import type { Presence } from '../../realtime/presence.js';
+import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import type { CapabilityGuard } from './capability-guard.js';
 
 /** Messages as the plugin's bot: the same services, and so the same rules, as for people. */
@@ -59,7 +61,9 @@ export function conversationsCapability(guard: CapabilityGuard, botId: string, c
   };
 }
 
-export function usersCapability(guard: CapabilityGuard, users: UserService): UsersCapability {
+const MAX_PRESENCE_IDS = 500;
+
+export function usersCapability(guard: CapabilityGuard, users: UserService, presence: Presence): UsersCapability {
   return {
     async get(userId) {
       guard.need('users.read');
@@ -68,6 +72,16 @@ export function usersCapability(guard: CapabilityGuard, users: UserService): Use
     async byHandle(handle) {
       guard.need('users.read');
       return users.byHandle(handle);
+    },
+    async presence(userIds) {
+      guard.need('presence');
+      if (!Array.isArray(userIds) || userIds.length > MAX_PRESENCE_IDS || !userIds.every((id) => typeof id === 'string')) {
+        throw new SwitchboardError('invalid_request', `userIds must be an array of at most ${MAX_PRESENCE_IDS} user ids (strings).`, {
+          details: [{ path: '/userIds', message: `must be an array of at most ${MAX_PRESENCE_IDS} strings` }],
+        });
+      }
+      // A read of in-memory state, not a side effect: not audited, like users.get.
+      return presence.statusesOf(userIds);
     },
   };
 }

@@ -3,11 +3,13 @@ import type { ServicesCapability } from '../../../sdk/plugin/plugin-context.js';
 import type { PluginRecord } from '../plugin-record.js';
 import type { PluginServices } from '../plugin-services.js';
 import type { CapabilityGuard } from './capability-guard.js';
+import { coveredByWildcard } from '../grants.js';
 
 /**
  * Services between plugins. Offering one needs no permission, only its declaration in
  * contributes.services; calling one needs services.call with "<id>.<name>" in scope.services
- * (after the operator's narrowing). The caller's identity comes from the guard, never from it.
+ * (after the operator's narrowing), or "*.<name>" for that service of any plugin (callbacks such
+ * as payments' "*.preCheckout"). The caller's identity comes from the guard, never from it.
  */
 export function servicesCapability(guard: CapabilityGuard, record: PluginRecord, services: PluginServices): ServicesCapability {
   return {
@@ -22,7 +24,7 @@ export function servicesCapability(guard: CapabilityGuard, record: PluginRecord,
     async call(service: string, input: unknown): Promise<any> {
       const scope = guard.need('services.call');
       const allowed = Array.isArray(scope.services) ? (scope.services as unknown[]) : [];
-      if (typeof service !== 'string' || !allowed.includes(service)) {
+      if (typeof service !== 'string' || !(allowed.includes(service) || coveredByWildcard(allowed as string[], service))) {
         guard.denied('services.call', `"${String(service).slice(0, 100)}" is not in scope.services`);
       }
       return guard.audited('services', 'call', service, () => services.serviceRegistry.call(guard.pluginId, service, input));

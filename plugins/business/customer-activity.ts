@@ -1,0 +1,113 @@
+import type { Message } from '../../sdk/index.js';
+import { assignRoundRobin } from './assignment.js';
+import type { BusinessApp } from './business-app.js';
+import { isOpen, localDay } from './business-config.js';
+import { configOf, recentBusiness } from './businesses.js';
+import { emitEvent } from './events.js';
+import { GroupQueue } from './group-queue.js';
+import { sendFromBusiness } from './outgoing.js';
+import type { ThreadRow } from './threads.js';
+
+const UPDATE_CHUNK = 64;
+const SETTLED_MAX = 100_000;
+
+interface Incoming { conversationId: string; message: Message; arrived: number }
+
+/**
+ * Customers' messages, as the host reports them: each restarts the 24-hour window and opens its
+ * conversation again (waking a snooze), in one transaction per burst. Meanwhile an unassigned
+ * conversation the agents have is assigned round-robin. Then, per message: the `message` event
+ * to the webhook and the bot and, outside business hours, the away reply, at most once per
+ * conversation per day (in the business's time zone).
+ */
+export class CustomerActivity {
+  private readonly queue: GroupQueue<Incoming>;
+
+  constructor(private readonly app: BusinessApp) {
+    this.queue = new GroupQueue((items) => this.flush(items), 512, 2);
+  }
+
+  async received(conversationId: string, message: Message): Promise<void> {
+    if (message.senderId === this.app.ctx.self.id) return;
+    const item = { conversationId, message, arrived: performance.now() };
+    // A conversation not yet known to have an assignee is routed at once, not behind the burst,
+    // and its burst write waits for that (so the two do not wait on each other's row lock).
+    if (!this.settled.has(conversationId)) {
+      await this.route(item).catch((err: unknown) => this.app.ctx.log.warn('routing failed', { conversationId, error: String((err as Error)?.message ?? err) }));
+    }
+    await this.queue.push(item);
+  }
+
+  /** Conversations this host has seen with an assignee (or in a bot's hands); a cache, so flush() still checks. */
+  private readonly settled = new Set<string>();
+
+  private async route(item: Incoming): Promise<void> {
+    const thread = await this.app.ctx.database.table<ThreadRow>('threads').where({ conversation_id: item.conversationId }).first();
+    if (!thread || thread.customer_id !== item.message.senderId) return;
+    await this.assign(thread, item);
+  }
+
+  private async flush(items: Incoming[]): Promise<void> {
+    const table = () => this.app.ctx.database.table<ThreadRow>('threads');
+    const threads = await table().whereIn('conversation_id', [...new Set(items.map((i) => i.conversationId))]).all();
+    const byConversation = new Map(threads.map((t) => [t.conversation_id, t]));
+    const fromCustomers = items.filter((i) => byConversation.get(i.conversationId)?.customer_id === i.message.senderId);
+    if (fromCustomers.length === 0) return;
+    const latest = new Map<string, ThreadRow>();
+    for (const { conversationId, message } of fromCustomers) {
+      const t = latest.get(conversationId) ?? byConversation.get(conversationId)!;
+      const at = Date.parse(message.createdAt);
+      latest.set(conversationId, { ...t, last_customer_at: Math.max(at, t.last_customer_at ?? 0), status: 'open', snoozed_until: null, updated_at: at });
+    }
+    const rows = [...latest.values()].map((t) => ({ id: t.id, last_customer_at: t.last_customer_at, status: t.status, snoozed_until: null, updated_at: t.updated_at }));
+    // updateEach is one CASE per column over the rows, so its cost grows with the square of their
+    // number: chunks, in one transaction (one commit).
+    const written = this.app.ctx.database.transaction(async (tx) => {
+      for (let i = 0; i < rows.length; i += UPDATE_CHUNK) await tx.table<ThreadRow>('threads').updateEach('id', rows.slice(i, i + UPDATE_CHUNK));
+    });
+    // New conversations are assigned meanwhile: an agent should not wait for the burst's write.
+    const firstOf = new Map<string, Incoming>();
+    for (const item of fromCustomers) if (!firstOf.has(item.conversationId)) firstOf.set(item.conversationId, item);
+    const assigned = Promise.all([...firstOf.values()].map((item) => this.assign(latest.get(item.conversationId)!, item)));
+    await written;
+    await assigned;
+    await Promise.all(fromCustomers.map((item) => this.follow(latest.get(item.conversationId)!, item)));
+  }
+
+  /** Round-robin for an unassigned conversation the agents have; one assignment per conversation per burst. */
+  private async assign(thread: ThreadRow, { arrived }: Incoming): Promise<void> {
+    if (thread.assignee !== null) {
+      if (this.settled.size > SETTLED_MAX) this.settled.clear();
+      this.settled.add(thread.conversation_id);
+      return;
+    }
+    if (thread.control !== 'agents') return;
+    const config = configOf(await recentBusiness(this.app.ctx, thread.business_id));
+    if (config.routing.mode !== 'round_robin') return;
+    const assignee = await assignRoundRobin(this.app.ctx, thread, config.routing.team);
+    if (assignee === null) return;
+    thread.assignee = assignee;
+    this.settled.add(thread.conversation_id);
+    this.app.assignDurations.add(performance.now() - arrived);
+    await emitEvent(this.app, thread.business_id, 'assigned', { threadId: thread.id, assignee, by: 'round_robin' });
+  }
+
+  private async follow(thread: ThreadRow, { message }: Incoming): Promise<void> {
+    const { ctx } = this.app;
+    await emitEvent(this.app, thread.business_id, 'message', {
+      threadId: thread.id, customerId: thread.customer_id, conversationId: thread.conversation_id, standby: thread.control !== 'bot',
+      message: { id: message.id, seq: message.seq, content: message.content, createdAt: message.createdAt },
+    });
+    if (thread.control !== 'agents') return;
+    const config = configOf(await recentBusiness(ctx, thread.business_id));
+    const now = Date.now();
+    if (config.awayMessage === null || isOpen(config.hours, now)) return;
+    const day = localDay(config.hours, now);
+    if (thread.away_day === day) return;
+    const claim = ctx.database.table<ThreadRow>('threads').where({ id: thread.id });
+    if (thread.away_day === null) claim.whereNull('away_day');
+    else claim.where({ away_day: thread.away_day });
+    if ((await claim.update({ away_day: day })) === 0) return;
+    await sendFromBusiness(this.app, thread, { text: config.awayMessage, clientMsgId: `away-${thread.id}-${day}` }, { kind: 'business' });
+  }
+}

@@ -1,0 +1,56 @@
+import { errorCodeOf } from '../../sdk/index.js';
+import type { BusinessApp } from './business-app.js';
+import { agentsRoom, recentBusiness, type BusinessRow } from './businesses.js';
+import type { WebhookEvent } from './webhooks.js';
+
+/** The service an attached bot provides to hear what happens in its business's conversations. */
+export const BOT_EVENT_SERVICE = 'businessEvent';
+const BOT_CALL_TIMEOUT_MS = 5_000;
+
+/** Per bot, calls go one after another, so a bot hears its events in order. */
+const chains = new WeakMap<BusinessApp, Map<string, Promise<void>>>();
+
+/**
+ * Something happened in a business's conversations: its backend hears it by webhook (durably,
+ * retried); its bot, if one is attached, through `<bot>.businessEvent` (in order, at most
+ * once: a bot that fails or is stopped misses the event, and the failure is logged); and its
+ * agents, for changes of the inbox, as a "business.inbox" message in their room.
+ */
+export async function emitEvent(app: BusinessApp, businessId: string, type: string, fields: Omit<WebhookEvent, 'type' | 'at'>): Promise<void> {
+  const b = await recentBusiness(app.ctx, businessId);
+  if (b.bot_plugin_id !== null) toBot(app, b.bot_plugin_id, { type, at: new Date().toISOString(), businessId, ...fields });
+  if (AGENT_EVENTS.has(type)) await toAgents(app, b, type, fields);
+  await app.webhooks.emit(businessId, type, fields);
+}
+
+/** What agents hear live in their room: the inbox's changes, not every message (nor opt-in tokens). */
+const AGENT_EVENTS = new Set(['conversation_started', 'assigned', 'handover', 'status', 'csat', 'invoice']);
+
+async function toAgents(app: BusinessApp, b: BusinessRow, type: string, fields: Record<string, unknown>): Promise<void> {
+  try {
+    const room = await agentsRoom(app.ctx, b);
+    const { customerId: _customer, conversationId: _conversation, ...rest } = fields;
+    await app.ctx.messages.send(room, { type: 'business.inbox', body: { event: type, ...rest } });
+  } catch (err) {
+    app.ctx.log.warn('could not tell the agents', { businessId: b.id, type, error: String((err as Error)?.message ?? err) });
+  }
+}
+
+function toBot(app: BusinessApp, pluginId: string, event: WebhookEvent): void {
+  let byBot = chains.get(app);
+  if (!byBot) chains.set(app, (byBot = new Map()));
+  const previous = byBot.get(pluginId) ?? Promise.resolve();
+  const next = previous.then(async () => { await callBot(app, pluginId, event); });
+  byBot.set(pluginId, next);
+  void next.finally(() => { if (byBot.get(pluginId) === next) byBot.delete(pluginId); });
+}
+
+/** Calls the bot's event service within a deadline; resolves either way. */
+export async function callBot(app: BusinessApp, pluginId: string, event: WebhookEvent): Promise<string | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<string>((resolve) => { timer = setTimeout(() => resolve('timeout'), BOT_CALL_TIMEOUT_MS); });
+  const call = app.ctx.services.call(`${pluginId}.${BOT_EVENT_SERVICE}`, event).then(() => null, (err: unknown) => errorCodeOf(err) ?? String((err as Error)?.message ?? err));
+  const failure = await Promise.race([call, deadline]).finally(() => clearTimeout(timer));
+  if (failure !== null) app.ctx.log.warn('the business bot did not take an event', { bot: pluginId, type: event.type, failure });
+  return failure;
+}

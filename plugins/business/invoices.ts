@@ -1,0 +1,69 @@
+import { errorCodeOf, SwitchboardError } from '../../sdk/index.js';
+import type { BusinessApp } from './business-app.js';
+import { BusinessError } from './business-error.js';
+import { emitEvent } from './events.js';
+import { inWindow, WINDOW_TAGS } from './outgoing.js';
+import type { ThreadRow } from './threads.js';
+
+interface InvoiceRow { request_id: string; business_id: string; thread_id: string; amount: number; currency: string; status: string; created_at: number; [c: string]: unknown }
+
+const PAYMENTS_BOT = 'payments';
+
+/**
+ * A business's backend bills its customer in the conversation, through the payments plugin's
+ * `payments.request` service: payments posts the invoice there and the customer pays it with
+ * their PIN. The money goes to this plugin's bot; each invoice is recorded against its business,
+ * and how it ended comes back through `business.paymentResult` as an `invoice` event.
+ */
+export async function sendInvoice(app: BusinessApp, thread: ThreadRow, body: Record<string, unknown>) {
+  const { ctx } = app;
+  if (typeof body.idempotencyKey !== 'string') throw new BusinessError('invalid_business_request', 'idempotencyKey is required: a retry with the same key returns the same invoice.');
+  // An invoice is a business message like any other: past the window it needs a transactional tag.
+  if (body.tag !== undefined && !WINDOW_TAGS.includes(body.tag as (typeof WINDOW_TAGS)[number])) throw new BusinessError('invalid_business_request', `tag is one of ${WINDOW_TAGS.join(', ')}.`);
+  if (!inWindow(thread) && body.tag === undefined) throw new BusinessError('outside_messaging_window');
+  let payments;
+  try {
+    payments = await ctx.users.byHandle(PAYMENTS_BOT);
+  } catch {
+    throw new BusinessError('payments_unavailable');
+  }
+  // The payments bot posts the invoice, so it must be in the conversation.
+  await ctx.conversations.addMembers(thread.conversation_id, [payments.id]).catch(() => undefined);
+  let created: { requestId: string; status: string };
+  try {
+    created = await ctx.services.call<{ requestId: string; status: string }>('payments.request', {
+      payerId: thread.customer_id, conversationId: thread.conversation_id, amountMinor: body.amountMinor, currency: body.currency,
+      description: body.description, lines: body.lines, idempotencyKey: `${thread.business_id}:${body.idempotencyKey}`.slice(0, 128),
+    });
+  } catch (err) {
+    const code = errorCodeOf(err);
+    if (code === 'unavailable' || code === 'permission_denied') throw new BusinessError('payments_unavailable');
+    if (err instanceof SwitchboardError && err.kind === 'user') {
+      const detail = err.details?.find((d) => d.path === '/code')?.message;
+      throw new BusinessError('invalid_business_request', err.message, detail ? { paymentsCode: detail } : undefined);
+    }
+    throw err;
+  }
+  await ctx.database.table<InvoiceRow>('invoices').insert({
+    request_id: created.requestId, business_id: thread.business_id, thread_id: thread.id, amount: Number(body.amountMinor), currency: String(body.currency), status: created.status, created_at: Date.now(),
+  }, { onConflictIgnore: ['request_id'] });
+  return { requestId: created.requestId, status: created.status, threadId: thread.id };
+}
+
+/** payments asks before charging: only invoices this plugin recorded go through. */
+export async function preCheckout(app: BusinessApp, input: unknown): Promise<{ ok: boolean; reason?: string }> {
+  const requestId = (input as { requestId?: unknown } | null)?.requestId;
+  const row = typeof requestId === 'string' ? await app.ctx.database.table<InvoiceRow>('invoices').where({ request_id: requestId }).first() : null;
+  return row ? { ok: true } : { ok: false, reason: 'unknown invoice' };
+}
+
+export async function paymentResult(app: BusinessApp, input: unknown): Promise<{ ok: true }> {
+  const { requestId, status } = (input ?? {}) as { requestId?: unknown; status?: unknown };
+  const row = typeof requestId === 'string' ? await app.ctx.database.table<InvoiceRow>('invoices').where({ request_id: requestId }).first() : null;
+  if (!row || typeof status !== 'string') return { ok: true };
+  // payments may tell the same result twice (it retries); the event goes out once.
+  if ((await app.ctx.database.table<InvoiceRow>('invoices').where({ request_id: row.request_id, status: row.status }).update({ status })) > 0 && row.status !== status) {
+    await emitEvent(app, row.business_id, 'invoice', { threadId: row.thread_id, requestId: row.request_id, status, amountMinor: row.amount, currency: row.currency });
+  }
+  return { ok: true };
+}

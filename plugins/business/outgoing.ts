@@ -1,0 +1,90 @@
+import type { Message, MessageContent } from '../../sdk/index.js';
+import type { BusinessApp } from './business-app.js';
+import { BusinessError } from './business-error.js';
+import { business } from './businesses.js';
+import { renderCanned } from './canned.js';
+import { changeControl } from './handover.js';
+import { consumeOptin, restoreOptin } from './optins.js';
+import type { ThreadRow } from './threads.js';
+
+/** Free-form business messages may follow a customer's message by at most this long. */
+export const MESSAGING_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Tags that may go out after the window: transactional updates the customer expects. */
+export const WINDOW_TAGS = ['order_update', 'account_update'] as const;
+/** Structured templates: each is the message type "business.<name>", its JSON Schema in the manifest. */
+export const TEMPLATE_TYPES = ['button', 'generic', 'receipt', 'order_update'] as const;
+
+/** Who speaks for the business: an agent, its backend, its bot, or the plugin itself (away replies, surveys). */
+export type Sender = { kind: 'agent'; userId: string } | { kind: 'backend' } | { kind: 'bot' } | { kind: 'business' };
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The message a request asks for: `text` (with `quickReplies`, the "business.text" type), a
+ * `template` ({ type: button | generic | receipt | order_update, ...its fields }), or, for
+ * agents, a `canned` response by shortcode. The host checks the body against the type's schema.
+ */
+async function contentOf(app: BusinessApp, thread: ThreadRow, body: Record<string, unknown>, sender: Sender): Promise<MessageContent> {
+  const given = ['text', 'template', 'canned'].filter((k) => body[k] !== undefined);
+  if (given.length !== 1) throw new BusinessError('invalid_business_request', 'Send exactly one of text, template or canned.');
+  const quickReplies = body.quickReplies === undefined ? {} : { quickReplies: body.quickReplies };
+  if (body.template !== undefined) {
+    if (!isObject(body.template) || !TEMPLATE_TYPES.includes(body.template.type as (typeof TEMPLATE_TYPES)[number])) {
+      throw new BusinessError('invalid_business_request', `template.type is one of ${TEMPLATE_TYPES.join(', ')}.`);
+    }
+    const { type, ...fields } = body.template;
+    assertNoSurveyIds({ ...fields, ...quickReplies });
+    return { type: `business.${String(type)}`, body: { ...fields, ...quickReplies } };
+  }
+  let text = body.text;
+  if (body.canned !== undefined) {
+    if (sender.kind !== 'agent') throw new BusinessError('invalid_business_request', 'Canned responses are for agents.');
+    const [customer, agent, b] = await Promise.all([app.ctx.users.get(thread.customer_id), app.ctx.users.get(sender.userId), business(app.ctx, thread.business_id)]);
+    text = await renderCanned(app.ctx, thread.business_id, body.canned, {
+      'customer.name': customer.displayName, 'customer.handle': customer.handle, 'agent.name': agent.displayName, 'business.name': b.name,
+    });
+  }
+  if (typeof text !== 'string' || text.length === 0 || text.length > 4000) throw new BusinessError('invalid_business_request', 'text is 1 to 4000 characters.');
+  if (body.quickReplies !== undefined) assertNoSurveyIds(quickReplies);
+  return body.quickReplies === undefined ? { type: 'text', text } : { type: 'business.text', body: { text, ...quickReplies } };
+}
+
+/** "csat:<n>" taps rate the conversation: only the plugin's own survey may carry them. */
+function assertNoSurveyIds(body: unknown): void {
+  if (/"id":"csat:/.test(JSON.stringify(body))) throw new BusinessError('invalid_business_request', 'Button and quick reply ids starting with "csat:" are reserved for the satisfaction survey.');
+}
+
+export function inWindow(thread: ThreadRow, now = Date.now()): boolean {
+  return thread.last_customer_at !== null && now - thread.last_customer_at <= MESSAGING_WINDOW_MS;
+}
+
+/**
+ * Sends a message for the business, as the business bot, under the messaging policy: within 24
+ * hours of the customer's last message anything may go out; after that only a message tagged as
+ * a transactional update, or one that spends a single-use opt-in token the customer granted.
+ * The bot may speak only while it has thread control; an agent who speaks takes it.
+ */
+export async function sendFromBusiness(app: BusinessApp, thread: ThreadRow, body: Record<string, unknown>, sender: Sender): Promise<Message> {
+  const content = await contentOf(app, thread, body, sender);
+  const { tag, optinToken } = body;
+  if (tag !== undefined && !WINDOW_TAGS.includes(tag as (typeof WINDOW_TAGS)[number])) {
+    throw new BusinessError('invalid_business_request', `tag is one of ${WINDOW_TAGS.join(', ')}.`);
+  }
+  if (sender.kind === 'bot' && thread.control !== 'bot') throw new BusinessError('not_thread_owner', 'The agents have this conversation; ask for it with requestThreadControl.');
+  let spent: string | null = null;
+  if (!inWindow(thread) && tag === undefined) {
+    if (optinToken === undefined) {
+      throw new BusinessError('outside_messaging_window', undefined, { lastCustomerMessageAt: thread.last_customer_at === null ? null : new Date(thread.last_customer_at).toISOString() });
+    }
+    spent = await consumeOptin(app.ctx, thread, optinToken);
+  }
+  if (sender.kind === 'agent' && thread.control === 'bot') await changeControl(app, thread, 'take', 'agents', sender.userId);
+  const clientMsgId = typeof body.clientMsgId === 'string' ? body.clientMsgId.slice(0, 64) : undefined;
+  try {
+    return await app.ctx.messages.send(thread.conversation_id, content, clientMsgId ? { clientMsgId } : {});
+  } catch (err) {
+    // Nothing went out, so the customer's permission is still unused.
+    if (spent !== null) await restoreOptin(app.ctx, spent);
+    throw err;
+  }
+}
