@@ -24,7 +24,7 @@ import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { startBenchHost, type BenchUser } from './support/bench-host.js';
+import { startBenchHost } from './support/bench-host.js';
 import { openSocket, stringField, type BenchSocket } from './support/bench-socket.js';
 import { leanHttp } from './support/lean-http.js';
 import { summarizeProfile, summarizeSql } from './support/cpu-profile.js';
@@ -86,7 +86,8 @@ export default async function main(): Promise<void> {
     config: {
       websocket: { framesPerSecond: 100_000, burst: 100_000 },
       database: { poolSize: Number(process.env.BENCH_POOL_SIZE ?? 20) },
-      plugins: { enabled: [{ path: MANIFEST }] },
+      // The receiver listens on loopback, which the manifest's "*" does not reach: name it.
+      plugins: { enabled: [{ path: MANIFEST, grants: { 'http.outbound': { hosts: ['127.0.0.1:*'] } } }] },
     },
   });
   const sockets: BenchSocket[] = [];
@@ -132,16 +133,15 @@ export default async function main(): Promise<void> {
       else webhookWaiters.set(id, resolve);
     });
     /** Each customer: send, wait for the ack and for the message's webhook event, send again. */
-    const customer = async (user: BenchUser, conversationId: string, n: number) => {
+    const customer = async (sock: BenchSocket, conversationId: string, n: number) => {
       let waiting: ((id: string | null) => void) | null = null;
-      const sock = await openSocket(host.wsUrl, user.token, (data) => {
+      sock.onFrame = (data) => {
         if (waiting && data.indexOf('"replyTo"') !== -1) {
           const done = waiting;
           waiting = null;
           done(data.indexOf('"type":"result"') !== -1 ? stringField(data.toString(), 'id') ?? null : null);
         }
-      });
-      sockets.push(sock);
+      };
       for (let turn = 0; !stop; turn++) {
         const id = await new Promise<string | null>((resolve) => {
           waiting = resolve;
@@ -171,7 +171,11 @@ export default async function main(): Promise<void> {
       while (!stop) await new Promise((r) => setTimeout(r, 100));
       clearInterval(tick);
     };
-    const load = [...customers.map((c, i) => customer(c, conversations[i]!, i)), newcomers()];
+    // Every customer is connected before anyone writes, so the warm-up (not the window) takes the
+    // burst of 400 first messages, 20 new conversations per business at once.
+    const customerSockets = await mapLimit(customers, 16, (c) => openSocket(host.wsUrl, c.token));
+    sockets.push(...customerSockets);
+    const load = [...customerSockets.map((sock, i) => customer(sock, conversations[i]!, i)), newcomers()];
     await new Promise((r) => setTimeout(r, WARMUP_MS));
     measuring = true;
     const since = Date.now();
@@ -190,6 +194,7 @@ export default async function main(): Promise<void> {
     const perS = (n: number) => (n / elapsed) * 1000;
     log(`${routed} messages routed (${refused} refused), ${messageEvents} message events and ${events.length} events in ${posts} POSTs received in ${Math.round(elapsed)} ms; ${receiver.badSignatures} bad signatures`);
     log(`assignment: ${stats.samples} in the window, p50 ${stats.p50Ms} ms, p99 ${stats.p99Ms} ms`);
+    if (process.env.BENCH_PLUGIN_LOG) for (const e of (await host.http('GET', '/v1/admin/plugins/business/logs?limit=40', host.adminToken)).body.entries ?? []) log(JSON.stringify(e.data).slice(0, 300));
     process.stdout.write(`${JSON.stringify({
       bench: 'business', db: host.db,
       inbound_msgs_per_s: round(perS(routed), 0),

@@ -59,7 +59,7 @@ describe('business chat: bot, handover, agent, resolution, survey', () => {
   it('runs a conversation from the bot, through handover to an agent, to resolved and rated', async () => {
     const thread = await api.startThread(customer, businessId);
     expect(thread.control).toBe('bot');
-    expect(await receiver.waitForEvent((e) => e.type === 'conversation_started' && e.threadId === thread.threadId)).toMatchObject({ source: 'profile', created: true });
+    expect(await receiver.waitForEvent((e) => e.type === 'conversation_started' && e.threadId === thread.threadId)).toMatchObject({ source: 'profile', ref: null });
 
     // The bot answers first, with a quick reply.
     await customerSocket.sendText(thread.conversationId, 'hello');

@@ -103,7 +103,7 @@ describe('business chat: webhooks and the backend', () => {
     expect(receiver.events('message').filter((e) => e.threadId === thread.threadId)).toHaveLength(1);
   });
 
-  it('sends webhooks only to hosts the operator allows', async () => {
+  it('sends webhooks only to hosts the operator allows, and to private addresses only when named', async () => {
     // The manifest asks for any host ("*"); this operator narrows it to loopback by IP.
     const narrow = await startBusinessHost({ grants: { 'http.outbound': { hosts: ['127.0.0.1:*', 'hooks.example.com'] } } });
     try {
@@ -115,6 +115,18 @@ describe('business chat: webhooks and the backend', () => {
       expect((await n.call(admin, 'PUT', `/businesses/${id}/webhook`, { url: receiver.url })).status).toBe(200);
     } finally {
       await narrow.stop();
+    }
+    // Granted as requested ("*"), webhooks reach the internet but not loopback or private networks.
+    const wide = await startBusinessHost({ grants: {} });
+    try {
+      const w = businessApi(wide);
+      const admin = await wide.createUser();
+      const id = await w.createBusiness(admin);
+      const refused = await w.call(admin, 'PUT', `/businesses/${id}/webhook`, { url: receiver.url });
+      expect(refused.body.error.code).toBe('webhook_url_not_allowed');
+      expect(receiver.received.filter((d) => d.body.businessId === id)).toHaveLength(0);
+    } finally {
+      await wide.stop();
     }
   });
 

@@ -142,6 +142,15 @@ describe('business chat', () => {
     const history = await fullHistory(host.url, customer.token, thread.conversationId);
     expect(JSON.stringify(history)).not.toContain('VIP customer');
   });
+
+  it('opens one conversation when a customer asks twice at once, leaving no spare one', async () => {
+    const shopper = await host.createUser();
+    const [a, b] = await Promise.all([call(shopper, 'POST', `/businesses/${shopId}/conversations`), call(shopper, 'POST', `/businesses/${shopId}/conversations`)]);
+    expect(a.body.threadId).toBe(b.body.threadId);
+    expect([a.status, b.status].sort()).toEqual([200, 201]);
+    const mine = (await host.http('GET', '/v1/conversations', { token: shopper.token })).body.conversations;
+    expect(mine.map((c: any) => c.id)).toEqual([a.body.conversationId]);
+  });
 });
 
 async function until(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {

@@ -12,7 +12,7 @@ import { startTestHost, type TestHost, type TestUser } from './support/start-tes
 import { repoRoot } from './support/e2e.js';
 import { auditOf, enable, expectDenied, probeManifest, prober, roomWith, writeManifest, type Probe, type ProbeOutcome } from './support/plugin-helpers.js';
 import { appManifest, runOp, waitForApp } from './support/sandbox-helpers.js';
-import { checkRequest, hostAllowed, MAX_OUTBOUND_BODY_BYTES, sendRequest } from '../host/plugins/capabilities/outbound-http.js';
+import { checkRequest, hostAllowed, isPrivateAddress, MAX_OUTBOUND_BODY_BYTES, sendRequest } from '../host/plugins/capabilities/outbound-http.js';
 import { loadManifest } from '../host/plugins/manifest-loader.js';
 
 interface Received { method: string; url: string; headers: IncomingMessage['headers']; body: string }
@@ -172,11 +172,22 @@ describe('outbound HTTP', () => {
     expectFailed(outcome, 'outbound_http_failed', /api\.example\.test/);
   });
 
-  it('a pattern without a port admits every port; "*" admits every host', async () => {
+  it('a pattern without a port admits every port; "*" admits every public host, never a private one', async () => {
     expect((await fetchAs('anyport', `${base()}/echo`)).outcome).toMatchObject({ ok: true, value: { status: 201 } });
     expectFailed((await fetchAs('anyport', `http://127.0.0.1:${closed}/`)).outcome, 'outbound_http_failed');
     expectDenied((await fetchAs('anyport', `http://localhost:${port}/`)).outcome, 'http.outbound');
-    expect((await fetchAs('anyhost', `${base()}/echo`)).outcome).toMatchObject({ ok: true, value: { status: 201 } });
+    // A wildcard is for the internet: loopback must be named, by address or by a name resolving to it.
+    const direct = await fetchAs('anyhost', `${base()}/echo`);
+    expectDenied(direct.outcome, 'http.outbound');
+    expect(direct.outcome.ok === false && direct.outcome.message).toContain('private address');
+    const byName = await fetchAs('anyhost', `http://localhost:${port}/echo`);
+    expectFailed(byName.outcome, 'outbound_http_failed', /private address/);
+    expect(byName.arrived + direct.arrived).toBe(0);
+  });
+
+  it('knows private addresses', () => {
+    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fd00::1', 'fe80::1', '::ffff:10.0.0.1', '[::1]']) expect(isPrivateAddress(a), a).toBe(true);
+    for (const a of ['8.8.8.8', '172.32.0.1', '2001:4860:4860::8888', '::ffff:8.8.8.8', 'example.com']) expect(isPrivateAddress(a), a).toBe(false);
   });
 
   it('the operator can narrow scope.hosts; no hosts means none', async () => {

@@ -118,12 +118,18 @@ async function findExisting(trx: Knex.Transaction, sends: NewMessage[], conversa
   if (conversationIds.length * senderIds.length * clientMsgIds.length <= CROSS_PRODUCT_PER_KEY * keys.length) {
     return (await trx('messages').whereIn('conversation_id', conversationIds).whereIn('sender_id', senderIds).whereIn('client_msg_id', clientMsgIds).select('*')) as MessageRow[];
   }
-  return (await trx('messages').where((q) => {
-    for (const [conversation_id, sender_id, client_msg_id] of keys) void q.orWhere({ conversation_id, sender_id, client_msg_id });
-  }).select('*')) as MessageRow[];
+  // In chunks: SQLite limits an expression's depth (1,000), and each OR adds a level.
+  const found: MessageRow[] = [];
+  for (let i = 0; i < keys.length; i += KEYS_PER_QUERY) {
+    found.push(...((await trx('messages').where((q) => {
+      for (const [conversation_id, sender_id, client_msg_id] of keys.slice(i, i + KEYS_PER_QUERY)) void q.orWhere({ conversation_id, sender_id, client_msg_id });
+    }).select('*')) as MessageRow[]));
+  }
+  return found;
 }
 
 const CROSS_PRODUCT_PER_KEY = 8;
+const KEYS_PER_QUERY = 200;
 
 /** A resend must carry the same content and reply target as the original. */
 function sameRequest(prior: MessageRow, s: NewMessage): boolean {

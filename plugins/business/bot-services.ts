@@ -1,7 +1,7 @@
 import { SwitchboardError, type ServiceCaller } from '../../sdk/index.js';
 import type { BusinessApp } from './business-app.js';
 import { BusinessError } from './business-error.js';
-import { recentBusiness } from './businesses.js';
+import { business } from './businesses.js';
 import { changeControl, requestControl } from './handover.js';
 import { paymentResult, preCheckout } from './invoices.js';
 import { sendFromBusiness } from './outgoing.js';
@@ -23,7 +23,8 @@ function asServiceError(err: unknown): unknown {
 async function botThread(app: BusinessApp, input: unknown, caller: ServiceCaller): Promise<{ thread: ThreadRow; body: Record<string, unknown> }> {
   if (!isObject(input)) throw new BusinessError('invalid_business_request', 'The input is an object with threadId.');
   const thread = await threadOf(app.ctx, input.threadId);
-  const b = await recentBusiness(app.ctx, thread.business_id);
+  // Read fresh, not from the per-message cache: a bot detached a moment ago must not act.
+  const b = await business(app.ctx, thread.business_id);
   if (b.bot_plugin_id !== caller.pluginId) throw new BusinessError('thread_not_found');
   return { thread, body: input };
 }

@@ -1,5 +1,6 @@
 import type { PluginContext } from '../../sdk/index.js';
 import { BusinessError } from './business-error.js';
+import { forgetAgents } from './assignment.js';
 import { customerMenu, DEFAULT_CONFIG, isOpen, type BusinessConfig } from './business-config.js';
 
 export interface BusinessRow {
@@ -51,16 +52,19 @@ export async function createBusiness(ctx: PluginContext, body: Record<string, un
   return row;
 }
 
+/** Ids here are UUIDs: anything longer or stranger names nothing (and must not reach a query as such). */
+export const isId = (id: unknown): id is string => typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id);
+
 export async function business(ctx: PluginContext, id: unknown): Promise<BusinessRow> {
-  const row = typeof id === 'string' ? await ctx.database.table<BusinessRow>('businesses').where({ id }).first() : null;
+  const row = isId(id) ? await ctx.database.table<BusinessRow>('businesses').where({ id }).first() : null;
   if (!row) throw new BusinessError('business_not_found');
-  recentOf(ctx).set(row.id, { row, at: Date.now() });
+  recentOf(ctx).set(row.id, { row: Promise.resolve(row), at: Date.now() });
   return row;
 }
 
 /** Per plugin instance (two hosts in one process each have their own). */
-const recentByContext = new WeakMap<PluginContext, Map<string, { row: BusinessRow; at: number }>>();
-function recentOf(ctx: PluginContext): Map<string, { row: BusinessRow; at: number }> {
+const recentByContext = new WeakMap<PluginContext, Map<string, { row: Promise<BusinessRow>; at: number }>>();
+function recentOf(ctx: PluginContext): Map<string, { row: Promise<BusinessRow>; at: number }> {
   let map = recentByContext.get(ctx);
   if (!map) recentByContext.set(ctx, (map = new Map()));
   return map;
@@ -69,10 +73,14 @@ function recentOf(ctx: PluginContext): Map<string, { row: BusinessRow; at: numbe
 const RECENT_MS = 2_000;
 
 /** The business as read at most RECENT_MS ago: the per-message path reads it for every customer message. */
-export async function recentBusiness(ctx: PluginContext, id: string): Promise<BusinessRow> {
+export function recentBusiness(ctx: PluginContext, id: string): Promise<BusinessRow> {
   const hit = recentOf(ctx).get(id);
   if (hit && Date.now() - hit.at < RECENT_MS) return hit.row;
-  return business(ctx, id);
+  // Callers that come while it is read share the one read.
+  const read = business(ctx, id);
+  recentOf(ctx).set(id, { row: read, at: Date.now() });
+  read.catch(() => recentOf(ctx).delete(id));
+  return read;
 }
 
 /** Writes a change to a business and returns the row as stored. */
@@ -101,10 +109,12 @@ export async function addAgent(ctx: PluginContext, businessId: string, body: Rec
     const patch = { role: (body.role as AgentRow['role'] | undefined) ?? existing.role, team: body.team === undefined ? existing.team : team };
     if (existing.role === 'admin' && patch.role !== 'admin') await keepAnAdmin(ctx, businessId, existing.user_id);
     await ctx.database.table<AgentRow>('agents').where({ business_id: businessId, user_id: body.userId }).update(patch);
+    forgetAgents(ctx, businessId);
     return { agent: { ...existing, ...patch }, created: false };
   }
   const row: AgentRow = { business_id: businessId, user_id: body.userId, role: body.role === 'admin' ? 'admin' : 'agent', team, created_at: Date.now(), available: true, last_assigned_at: 0 };
   const inserted = await ctx.database.table('agents').insert(row, { onConflictIgnore: ['business_id', 'user_id'] });
+  forgetAgents(ctx, businessId);
   const room = (await business(ctx, businessId)).agents_conversation_id;
   if (room !== null) await ctx.conversations.addMembers(room, [row.user_id]);
   return { agent: row, created: inserted.length > 0 };
@@ -114,6 +124,7 @@ export async function addAgent(ctx: PluginContext, businessId: string, body: Rec
 export async function setAvailable(ctx: PluginContext, agent: AgentRow, available: unknown): Promise<AgentRow> {
   if (typeof available !== 'boolean') throw new BusinessError('invalid_business_request', 'available is true or false.');
   await ctx.database.table<AgentRow>('agents').where({ business_id: agent.business_id, user_id: agent.user_id }).update({ available });
+  forgetAgents(ctx, agent.business_id);
   return { ...agent, available };
 }
 
@@ -140,6 +151,7 @@ export async function removeAgent(ctx: PluginContext, businessId: string, userId
     await tx.table<AgentRow>('agents').where({ business_id: businessId, user_id: userId }).delete();
     await tx.table('threads').where({ business_id: businessId, assignee: userId }).update({ assignee: null, updated_at: Date.now() });
   });
+  forgetAgents(ctx, businessId);
   const room = (await business(ctx, businessId)).agents_conversation_id;
   if (room !== null) await ctx.conversations.removeMember(room, userId).catch(() => undefined);
   return true;
@@ -149,11 +161,28 @@ export async function removeAgent(ctx: PluginContext, businessId: string, userId
  * The agents' room: a group of the business bot and every agent, where the plugin posts inbox
  * events ("business.inbox") so agents' apps hear of them live. Made on first use.
  */
-export async function agentsRoom(ctx: PluginContext, b: BusinessRow): Promise<string> {
+export function agentsRoom(ctx: PluginContext, b: BusinessRow): Promise<string> {
+  if (b.agents_conversation_id !== null) return Promise.resolve(b.agents_conversation_id);
+  // One making at a time per business on this host; the others wait for it.
+  let making = roomsBeingMade.get(ctx);
+  if (!making) roomsBeingMade.set(ctx, (making = new Map()));
+  const pending = making.get(b.id);
+  if (pending) return pending;
+  const made = makeRoom(ctx, b.id).finally(() => making.delete(b.id));
+  making.set(b.id, made);
+  return made;
+}
+
+const roomsBeingMade = new WeakMap<PluginContext, Map<string, Promise<string>>>();
+
+async function makeRoom(ctx: PluginContext, businessId: string): Promise<string> {
+  const b = await business(ctx, businessId);
   if (b.agents_conversation_id !== null) return b.agents_conversation_id;
   const agents = await ctx.database.table<AgentRow>('agents').where({ business_id: b.id }).limit(500).all();
   const room = await ctx.conversations.createGroup(`${b.name.slice(0, 90)} agents`, agents.map((a) => a.user_id));
-  // Another host may have made one at the same moment: the first stored is the room.
   await ctx.database.table<BusinessRow>('businesses').where({ id: b.id }).whereNull('agents_conversation_id').update({ agents_conversation_id: room.id });
-  return (await business(ctx, b.id)).agents_conversation_id!;
+  const stored = (await business(ctx, b.id)).agents_conversation_id!;
+  // Another host made one at the same moment and stored it first: empty ours, so it does not linger.
+  if (stored !== room.id) for (const a of agents) await ctx.conversations.removeMember(room.id, a.user_id).catch(() => undefined);
+  return stored;
 }

@@ -6,7 +6,7 @@ interface CannedRow { id: string; business_id: string; shortcode: string; text: 
 /** What a canned response may say about the conversation it is sent in. */
 export const PLACEHOLDERS = ['customer.name', 'customer.handle', 'agent.name', 'business.name'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
-const PLACEHOLDER = /\{\{\s*([a-z.]+)\s*\}\}/g;
+const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
 const SHORTCODE = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
 const view = (c: CannedRow) => ({ cannedId: c.id, shortcode: c.shortcode, text: c.text });

@@ -24,7 +24,7 @@ export class CustomerActivity {
   private readonly queue: GroupQueue<Incoming>;
 
   constructor(private readonly app: BusinessApp) {
-    this.queue = new GroupQueue((items) => this.flush(items), 512, 2);
+    this.queue = new GroupQueue((items) => this.flush(items), 256, 2);
   }
 
   async received(conversationId: string, message: Message): Promise<void> {
@@ -42,7 +42,9 @@ export class CustomerActivity {
   private readonly settled = new Set<string>();
 
   private async route(item: Incoming): Promise<void> {
-    const thread = await this.app.ctx.database.table<ThreadRow>('threads').where({ conversation_id: item.conversationId }).first();
+    const fresh = this.app.freshThreads.get(item.conversationId);
+    if (fresh) this.app.freshThreads.delete(item.conversationId);
+    const thread = fresh ? { ...fresh } : await this.app.ctx.database.table<ThreadRow>('threads').where({ conversation_id: item.conversationId }).first();
     if (!thread || thread.customer_id !== item.message.senderId) return;
     await this.assign(thread, item);
   }
@@ -59,7 +61,9 @@ export class CustomerActivity {
       const at = Date.parse(message.createdAt);
       latest.set(conversationId, { ...t, last_customer_at: Math.max(at, t.last_customer_at ?? 0), status: 'open', snoozed_until: null, updated_at: at });
     }
-    const rows = [...latest.values()].map((t) => ({ id: t.id, last_customer_at: t.last_customer_at, status: t.status, snoozed_until: null, updated_at: t.updated_at }));
+    // In id order, so that two bursts in flight lock shared rows in the same order (no deadlock).
+    const rows = [...latest.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((t) => ({ id: t.id, last_customer_at: t.last_customer_at, status: t.status, snoozed_until: null, updated_at: t.updated_at }));
     // updateEach is one CASE per column over the rows, so its cost grows with the square of their
     // number: chunks, in one transaction (one commit).
     const written = this.app.ctx.database.transaction(async (tx) => {
@@ -68,28 +72,48 @@ export class CustomerActivity {
     // New conversations are assigned meanwhile: an agent should not wait for the burst's write.
     const firstOf = new Map<string, Incoming>();
     for (const item of fromCustomers) if (!firstOf.has(item.conversationId)) firstOf.set(item.conversationId, item);
-    const assigned = Promise.all([...firstOf.values()].map((item) => this.assign(latest.get(item.conversationId)!, item)));
-    await written;
-    await assigned;
-    await Promise.all(fromCustomers.map((item) => this.follow(latest.get(item.conversationId)!, item)));
+    // One conversation's failure (say, presence refused by the operator) costs no other its events.
+    const assigned = Promise.all([...firstOf.values()].map((item) => this.assign(latest.get(item.conversationId)!, item).catch((err: unknown) => this.failed('assignment', item, err))));
+    await Promise.all([written, assigned]);
+    // Each conversation's messages in order (bots and webhooks see them so); conversations side by side.
+    const inOrder = new Map<string, Incoming[]>();
+    for (const item of fromCustomers) {
+      const list = inOrder.get(item.conversationId);
+      if (list) list.push(item);
+      else inOrder.set(item.conversationId, [item]);
+    }
+    await Promise.all([...inOrder.values()].map(async (list) => {
+      for (const item of list) await this.follow(latest.get(item.conversationId)!, item).catch((err: unknown) => this.failed('follow-up', item, err));
+    }));
   }
 
-  /** Round-robin for an unassigned conversation the agents have; one assignment per conversation per burst. */
+  private failed(what: string, item: Incoming, err: unknown): void {
+    this.app.ctx.log.warn(`customer message ${what} failed`, { conversationId: item.conversationId, messageId: item.message.id, error: String((err as Error)?.message ?? err) });
+  }
+
+  /**
+   * Round-robin for an unassigned conversation the agents have; one assignment per conversation
+   * per burst. A conversation that needs none now (assigned, with the bot, or routed by hand) is
+   * settled: its next messages skip the fast path (a handover assigns by itself, and the burst
+   * path still checks).
+   */
   private async assign(thread: ThreadRow, { arrived }: Incoming): Promise<void> {
-    if (thread.assignee !== null) {
-      if (this.settled.size > SETTLED_MAX) this.settled.clear();
-      this.settled.add(thread.conversation_id);
+    const config = configOf(await recentBusiness(this.app.ctx, thread.business_id));
+    if (thread.assignee !== null || thread.control !== 'agents' || config.routing.mode !== 'round_robin') {
+      this.settle(thread.conversation_id);
       return;
     }
-    if (thread.control !== 'agents') return;
-    const config = configOf(await recentBusiness(this.app.ctx, thread.business_id));
-    if (config.routing.mode !== 'round_robin') return;
     const assignee = await assignRoundRobin(this.app.ctx, thread, config.routing.team);
     if (assignee === null) return;
     thread.assignee = assignee;
-    this.settled.add(thread.conversation_id);
+    this.settle(thread.conversation_id);
     this.app.assignDurations.add(performance.now() - arrived);
     await emitEvent(this.app, thread.business_id, 'assigned', { threadId: thread.id, assignee, by: 'round_robin' });
+  }
+
+  private settle(conversationId: string): void {
+    if (this.settled.size > SETTLED_MAX) this.settled.clear();
+    this.settled.add(conversationId);
   }
 
   private async follow(thread: ThreadRow, { message }: Incoming): Promise<void> {

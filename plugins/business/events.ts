@@ -8,7 +8,9 @@ export const BOT_EVENT_SERVICE = 'businessEvent';
 const BOT_CALL_TIMEOUT_MS = 5_000;
 
 /** Per bot, calls go one after another, so a bot hears its events in order. */
-const chains = new WeakMap<BusinessApp, Map<string, Promise<void>>>();
+const chains = new WeakMap<BusinessApp, Map<string, { tail: Promise<void>; waiting: number }>>();
+/** Events waiting for a slow bot at most; later ones are dropped (and logged): delivery to bots is at most once. */
+const MAX_WAITING_PER_BOT = 1_000;
 
 /**
  * Something happened in a business's conversations: its backend hears it by webhook (durably,
@@ -39,10 +41,18 @@ async function toAgents(app: BusinessApp, b: BusinessRow, type: string, fields: 
 function toBot(app: BusinessApp, pluginId: string, event: WebhookEvent): void {
   let byBot = chains.get(app);
   if (!byBot) chains.set(app, (byBot = new Map()));
-  const previous = byBot.get(pluginId) ?? Promise.resolve();
-  const next = previous.then(async () => { await callBot(app, pluginId, event); });
-  byBot.set(pluginId, next);
-  void next.finally(() => { if (byBot.get(pluginId) === next) byBot.delete(pluginId); });
+  let chain = byBot.get(pluginId);
+  if (!chain) byBot.set(pluginId, (chain = { tail: Promise.resolve(), waiting: 0 }));
+  if (chain.waiting >= MAX_WAITING_PER_BOT) {
+    app.ctx.log.warn('the business bot is too far behind; event dropped', { bot: pluginId, type: event.type });
+    return;
+  }
+  const own = chain;
+  own.waiting++;
+  own.tail = own.tail.then(async () => {
+    await callBot(app, pluginId, event);
+    if (--own.waiting === 0 && byBot.get(pluginId) === own) byBot.delete(pluginId);
+  });
 }
 
 /** Calls the bot's event service within a deadline; resolves either way. */

@@ -24,7 +24,7 @@ const WEBHOOK_SWEEP_JOB = 'webhook-sweep';
 export default definePlugin<BusinessSettings>({
   migrations,
   async start(ctx) {
-    const app: BusinessApp = { ctx, webhooks: new Webhooks(ctx), assignDurations: new Durations() };
+    const app: BusinessApp = { ctx, webhooks: new Webhooks(ctx), assignDurations: new Durations(), freshThreads: new Map() };
     const activity = new CustomerActivity(app);
     registerRoutes(app);
     registerThreadRoutes(app);

@@ -17,7 +17,9 @@ const PAYMENTS_BOT = 'payments';
  */
 export async function sendInvoice(app: BusinessApp, thread: ThreadRow, body: Record<string, unknown>) {
   const { ctx } = app;
-  if (typeof body.idempotencyKey !== 'string') throw new BusinessError('invalid_business_request', 'idempotencyKey is required: a retry with the same key returns the same invoice.');
+  if (typeof body.idempotencyKey !== 'string' || body.idempotencyKey.length === 0 || body.idempotencyKey.length > 64) {
+    throw new BusinessError('invalid_business_request', 'idempotencyKey (1 to 64 characters) is required: a retry with the same key returns the same invoice.');
+  }
   // An invoice is a business message like any other: past the window it needs a transactional tag.
   if (body.tag !== undefined && !WINDOW_TAGS.includes(body.tag as (typeof WINDOW_TAGS)[number])) throw new BusinessError('invalid_business_request', `tag is one of ${WINDOW_TAGS.join(', ')}.`);
   if (!inWindow(thread) && body.tag === undefined) throw new BusinessError('outside_messaging_window');
@@ -33,7 +35,7 @@ export async function sendInvoice(app: BusinessApp, thread: ThreadRow, body: Rec
   try {
     created = await ctx.services.call<{ requestId: string; status: string }>('payments.request', {
       payerId: thread.customer_id, conversationId: thread.conversation_id, amountMinor: body.amountMinor, currency: body.currency,
-      description: body.description, lines: body.lines, idempotencyKey: `${thread.business_id}:${body.idempotencyKey}`.slice(0, 128),
+      description: body.description, lines: body.lines, idempotencyKey: `${thread.business_id}:${body.idempotencyKey}`,
     });
   } catch (err) {
     const code = errorCodeOf(err);

@@ -144,6 +144,7 @@ export const migrations: PluginMigration[] = [
         t.primary(['id']);
         t.index(['status', 'next_at']);
         t.index(['business_id', 'status']);
+        t.index(['status', 'delivered_at']);
       });
     },
   },

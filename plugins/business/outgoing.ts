@@ -67,6 +67,9 @@ export function inWindow(thread: ThreadRow, now = Date.now()): boolean {
 export async function sendFromBusiness(app: BusinessApp, thread: ThreadRow, body: Record<string, unknown>, sender: Sender): Promise<Message> {
   const content = await contentOf(app, thread, body, sender);
   const { tag, optinToken } = body;
+  if (body.clientMsgId !== undefined && (typeof body.clientMsgId !== 'string' || body.clientMsgId.length === 0 || body.clientMsgId.length > 64)) {
+    throw new BusinessError('invalid_business_request', 'clientMsgId is 1 to 64 characters.');
+  }
   if (tag !== undefined && !WINDOW_TAGS.includes(tag as (typeof WINDOW_TAGS)[number])) {
     throw new BusinessError('invalid_business_request', `tag is one of ${WINDOW_TAGS.join(', ')}.`);
   }
@@ -78,13 +81,16 @@ export async function sendFromBusiness(app: BusinessApp, thread: ThreadRow, body
     }
     spent = await consumeOptin(app.ctx, thread, optinToken);
   }
-  if (sender.kind === 'agent' && thread.control === 'bot') await changeControl(app, thread, 'take', 'agents', sender.userId);
-  const clientMsgId = typeof body.clientMsgId === 'string' ? body.clientMsgId.slice(0, 64) : undefined;
+  const clientMsgId = body.clientMsgId;
+  let message: Message;
   try {
-    return await app.ctx.messages.send(thread.conversation_id, content, clientMsgId ? { clientMsgId } : {});
+    message = await app.ctx.messages.send(thread.conversation_id, content, typeof clientMsgId === 'string' ? { clientMsgId } : {});
   } catch (err) {
     // Nothing went out, so the customer's permission is still unused.
     if (spent !== null) await restoreOptin(app.ctx, spent);
     throw err;
   }
+  // An agent who speaks while the bot has the conversation takes it (once the message is out).
+  if (sender.kind === 'agent' && thread.control === 'bot') await changeControl(app, thread, 'take', 'agents', sender.userId);
+  return message;
 }

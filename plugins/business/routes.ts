@@ -3,7 +3,7 @@ import type { BusinessApp } from './business-app.js';
 import { businessOfKey, createKey, listKeys, revokeKey } from './api-keys.js';
 import { BusinessError } from './business-error.js';
 import { patchConfig } from './business-config.js';
-import { addAgent, adminView, agentOf, agentView, business, configOf, createBusiness, listAgents, publicProfile, removeAgent, setAvailable, updateBusiness } from './businesses.js';
+import { addAgent, adminView, agentOf, agentView, business, configOf, createBusiness, listAgents, publicProfile, removeAgent, setAvailable, updateBusiness, type BusinessRow } from './businesses.js';
 import { attachBot } from './bots.js';
 import { createCanned, deleteCanned, listCanned } from './canned.js';
 import { csatReport } from './csat.js';
@@ -52,7 +52,13 @@ export function registerRoutes(app: BusinessApp): void {
   route('GET', '/businesses/:id/settings', async (r) => ({ body: adminView(await asAdmin(r, false)) }));
   route('PATCH', '/businesses/:id/settings', async (r) => {
     const b = await asAdmin(r);
-    return { body: adminView(await updateBusiness(ctx, b, { config: patchConfig(configOf(b), bodyOf(r)) })) };
+    const patch = bodyOf(r);
+    // Read and written under a row lock, so two admins saving at once both keep their change.
+    await ctx.database.transaction(async (tx) => {
+      const current = (await tx.table<BusinessRow>('businesses').where({ id: b.id }).forUpdate().first())!;
+      await tx.table<BusinessRow>('businesses').where({ id: b.id }).update({ config: patchConfig(configOf(current), patch) });
+    });
+    return { body: adminView(await business(ctx, b.id)) };
   });
   route('PUT', '/businesses/:id/bot', async (r) => {
     const body = bodyOf(r);

@@ -12,6 +12,7 @@ import { tapMenu } from './postbacks.js';
 import { addNote, assign, inbox, notes, setStatus, startThread, threadOf, threadView, triage, type ThreadRow } from './threads.js';
 
 const START_SOURCES = ['profile', 'link', 'receipt'] as const;
+const MAX_FRESH = 10_000;
 
 /** Customers' and agents' routes on conversations (docs/business.md). */
 export function registerThreadRoutes(app: BusinessApp): void {
@@ -36,7 +37,9 @@ export function registerThreadRoutes(app: BusinessApp): void {
     if (!START_SOURCES.includes(source as (typeof START_SOURCES)[number])) throw new BusinessError('invalid_business_request', `source is one of ${START_SOURCES.join(', ')}.`);
     if (body.ref !== undefined && (typeof body.ref !== 'string' || body.ref.length > 200)) throw new BusinessError('invalid_business_request', 'ref is at most 200 characters.');
     const { thread, created } = await startThread(ctx, r.params.id!, me(r));
-    await emitEvent(app, thread.business_id, 'conversation_started', { threadId: thread.id, customerId: thread.customer_id, conversationId: thread.conversation_id, source, ref: body.ref ?? null, created });
+    if (created && app.freshThreads.size < MAX_FRESH) app.freshThreads.set(thread.conversation_id, thread);
+    // Asking again for the same conversation is no news (and must not be a way to flood the business).
+    if (created) await emitEvent(app, thread.business_id, 'conversation_started', { threadId: thread.id, customerId: thread.customer_id, conversationId: thread.conversation_id, source, ref: body.ref ?? null });
     return { status: created ? 201 : 200, body: threadView(thread) };
   });
   route('POST', '/threads/:id/menu', async (r) => ({ body: await tapMenu(app, await asCustomer(r), bodyOf(r).itemId) }));

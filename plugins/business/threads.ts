@@ -1,6 +1,6 @@
 import type { PluginContext } from '../../sdk/index.js';
 import { BusinessError } from './business-error.js';
-import { business, type BusinessRow } from './businesses.js';
+import { business, isId, type BusinessRow } from './businesses.js';
 
 export type ThreadStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
 export interface ThreadRow {
@@ -38,12 +38,16 @@ export async function startThread(ctx: PluginContext, businessId: string, custom
     labels: [], control: b.bot_user_id ? 'bot' : 'agents', away_day: null, resolved_at: null,
   };
   const inserted = await ctx.database.table<ThreadRow>('threads').insert(row, { onConflictIgnore: ['business_id', 'customer_id'] });
-  if (inserted.length === 0) return { thread: (await ctx.database.table<ThreadRow>('threads').where({ business_id: b.id, customer_id: customerId }).first())!, created: false };
+  if (inserted.length === 0) {
+    // Another request made the thread first: leave the spare conversation, so it does not linger.
+    await ctx.conversations.removeMember(conversation.id, customerId).catch(() => undefined);
+    return { thread: (await ctx.database.table<ThreadRow>('threads').where({ business_id: b.id, customer_id: customerId }).first())!, created: false };
+  }
   return { thread: row, created: true };
 }
 
 export async function threadOf(ctx: PluginContext, threadId: unknown, businessId?: string): Promise<ThreadRow> {
-  const row = typeof threadId === 'string' ? await ctx.database.table<ThreadRow>('threads').where({ id: threadId }).first() : null;
+  const row = isId(threadId) ? await ctx.database.table<ThreadRow>('threads').where({ id: threadId }).first() : null;
   if (!row || (businessId !== undefined && row.business_id !== businessId)) throw new BusinessError('thread_not_found');
   return row;
 }

@@ -9,10 +9,13 @@ export interface DeliveryRow {
   next_at: number; lease_until: number; last_error: string | null; created_at: number; delivered_at: number | null; [c: string]: unknown;
 }
 type Outcome = Pick<DeliveryRow, 'id' | 'status' | 'attempts' | 'next_at' | 'lease_until' | 'last_error' | 'delivered_at'>;
+/** The lease a send was claimed under: an outcome is recorded only while the row still holds it. */
+type Claimed = Pick<DeliveryRow, 'id' | 'lease_until'>;
 
 const MAX_CONCURRENT_POSTS = 64;
 const SWEEP_BATCH = 200;
 const KEEP_DELIVERED_MS = 7 * 24 * 60 * 60 * 1000;
+const PURGE_EVERY_MS = 60_000;
 
 /** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`, the same scheme the host checks on signed routes. */
 export async function signatureHeader(ctx: PluginContext, secret: string, body: string, now = Date.now()): Promise<string> {
@@ -43,10 +46,11 @@ export async function post(ctx: PluginContext, url: string, secret: string, deli
 export class WebhookSender {
   private posting = 0;
   private readonly waiting: (() => void)[] = [];
-  private readonly outcomes: GroupQueue<Outcome>;
+  private readonly delivered: GroupQueue<Outcome>;
+  private purgedAt = 0;
 
   constructor(private readonly ctx: PluginContext<BusinessSettings>) {
-    this.outcomes = new GroupQueue((rows) => this.record(rows), 512, 1);
+    this.delivered = new GroupQueue((rows) => this.recordDelivered(rows), 512, 1);
   }
 
   private get settings() { return this.ctx.settings.webhooks; }
@@ -56,13 +60,17 @@ export class WebhookSender {
   async send(row: DeliveryRow): Promise<void> {
     await this.slot();
     try {
+      // A send that waited for a slot until its lease nearly ran out is left to the next claim.
+      if (Date.now() > row.lease_until - this.settings.timeoutMs) return;
       // Each try goes to the business's webhook as it is now, signed with its current secret.
       const b = await recentBusiness(this.ctx, row.business_id);
       if (b.webhook_url === null || b.webhook_secret === null) {
-        await this.outcomes.push({ ...this.outcomeOf(row, 'the business removed its webhook'), status: 'dead' });
+        await this.recordFailure(row, { ...this.outcomeOf(row, 'the business removed its webhook'), status: 'dead' });
         return;
       }
-      await this.outcomes.push(this.outcomeOf(row, await post(this.ctx, b.webhook_url, b.webhook_secret, row.id, row.body, this.settings.timeoutMs)));
+      const outcome = this.outcomeOf(row, await post(this.ctx, b.webhook_url, b.webhook_secret, row.id, row.body, this.settings.timeoutMs));
+      if (outcome.status === 'delivered') await this.delivered.push(outcome);
+      else await this.recordFailure(row, outcome);
     } catch (err) {
       this.ctx.log.error('could not record a webhook delivery', { deliveryId: row.id, error: String((err as Error)?.message ?? err) });
     } finally {
@@ -73,7 +81,7 @@ export class WebhookSender {
   private outcomeOf(row: DeliveryRow, failure: string | null): Outcome {
     const now = Date.now();
     const attempts = row.attempts + 1;
-    if (failure === null) return { id: row.id, status: 'delivered', attempts, next_at: row.next_at, lease_until: 0, last_error: null, delivered_at: now };
+    if (failure === null) return { id: row.id, status: 'delivered', attempts, next_at: row.next_at, lease_until: row.lease_until, last_error: null, delivered_at: now };
     const dead = attempts >= this.settings.maxAttempts;
     const backoff = Math.min(this.settings.backoffMs * 2 ** (attempts - 1), this.settings.maxBackoffMs);
     // Up to a quarter of jitter (within maxBackoffMs), so that retries of many deliveries do not arrive together.
@@ -82,8 +90,15 @@ export class WebhookSender {
     return { id: row.id, status: dead ? 'dead' : 'pending', attempts, next_at: dead ? row.next_at : next, lease_until: 0, last_error: failure, delivered_at: null };
   }
 
-  private async record(rows: Outcome[]): Promise<void> {
-    await this.ctx.database.table<DeliveryRow>('webhook_deliveries').updateEach('id', rows);
+  /** Successes, many at once; `lease_until` is part of the key, so a row claimed again since is left alone. */
+  private async recordDelivered(rows: Outcome[]): Promise<void> {
+    await this.ctx.database.table<DeliveryRow>('webhook_deliveries').updateEach(['id', 'lease_until'], rows);
+  }
+
+  /** A failure frees the row for its retry at next_at (or ends it), if it still holds this send's lease. */
+  private async recordFailure(claimed: Claimed, outcome: Outcome): Promise<void> {
+    const { id: _id, ...patch } = outcome;
+    await this.ctx.database.table<DeliveryRow>('webhook_deliveries').where({ id: claimed.id, lease_until: claimed.lease_until }).update(patch);
   }
 
   /**
@@ -93,7 +108,9 @@ export class WebhookSender {
   async sweep(): Promise<number> {
     const now = Date.now();
     const table = () => this.ctx.database.table<DeliveryRow>('webhook_deliveries');
-    const due = await table().where({ status: 'pending' }).where('next_at', '<=', now).where('lease_until', '<', now).orderBy('next_at').limit(SWEEP_BATCH).all();
+    // No more than there are free slots: a claimed delivery's lease runs while it waits for one.
+    const free = Math.min(SWEEP_BATCH, MAX_CONCURRENT_POSTS - this.posting - this.waiting.length);
+    const due = free <= 0 ? [] : await table().where({ status: 'pending' }).where('next_at', '<=', now).where('lease_until', '<', now).orderBy('next_at').limit(free).all();
     let claimed = 0;
     for (const row of due) {
       const lease = now + this.leaseMs;
@@ -101,7 +118,10 @@ export class WebhookSender {
       claimed++;
       void this.send({ ...row, lease_until: lease });
     }
-    await table().where({ status: 'delivered' }).where('delivered_at', '<', now - KEEP_DELIVERED_MS).delete();
+    if (now - this.purgedAt > PURGE_EVERY_MS) {
+      this.purgedAt = now;
+      await table().where({ status: 'delivered' }).where('delivered_at', '<', now - KEEP_DELIVERED_MS).delete();
+    }
     return claimed;
   }
 

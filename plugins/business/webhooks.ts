@@ -68,7 +68,7 @@ export class Webhooks {
     const deliveryId = await this.ctx.crypto.randomId();
     const body = JSON.stringify({ deliveryId, businessId: b.id, events: [{ type: 'ping', at: new Date().toISOString() }] });
     const failure = await post(this.ctx, url, secret, deliveryId, body, this.ctx.settings.webhooks.timeoutMs);
-    if (failure?.startsWith('permission_denied')) throw new BusinessError('webhook_url_not_allowed', `The operator does not allow webhooks to ${new URL(url).host}.`);
+    if (failure?.startsWith('permission_denied') || failure?.includes('private address')) throw new BusinessError('webhook_url_not_allowed', `The operator does not allow webhooks to ${new URL(url).host}.`);
     if (failure !== null) throw new BusinessError('webhook_unreachable', `The webhook did not answer the ping with a 2xx: ${failure}`);
     await updateBusiness(this.ctx, b, { webhook_url: url, webhook_secret: secret });
     return { url, secret };

@@ -36,7 +36,9 @@ export async function startBusinessHost(o: {
   /** Reuse a database (to restart on it) instead of a fresh one. */
   database?: TestDatabase;
 } = {}): Promise<TestHost> {
-  const business = { path: BUSINESS_MANIFEST, settings: { webhooks: FAST_WEBHOOKS, ...o.settings }, ...(o.grants ? { grants: o.grants } : {}) };
+  // The manifest's "*" never reaches loopback; the tests' receivers listen there, so name it.
+  const grants = o.grants ?? { 'http.outbound': { hosts: ['127.0.0.1:*'] } };
+  const business = { path: BUSINESS_MANIFEST, settings: { webhooks: FAST_WEBHOOKS, ...o.settings }, grants };
   const enabled = [...(o.payments ? [{ path: PAYMENTS_MANIFEST }] : []), business, ...(o.bots ?? [])];
   const host = await startTestHost({ ...(o.database ? { database: o.database } : {}), config: { plugins: { enabled } } });
   const plugins = (await host.http('GET', '/v1/admin/plugins', { token: 'admin' })).body.plugins as { id: string; status: string }[];

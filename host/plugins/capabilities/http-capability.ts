@@ -4,7 +4,7 @@ import type { PluginRecord } from '../plugin-record.js';
 import type { PluginServices } from '../plugin-services.js';
 import { ensureWebhookSecret } from '../webhook-signature.js';
 import type { CapabilityGuard } from './capability-guard.js';
-import { checkRequest, hostAllowed, sendRequest } from './outbound-http.js';
+import { checkRequest, hostAdmission, isPrivateAddress, sendRequest } from './outbound-http.js';
 
 /**
  * HTTP routes under /plugins/<id>/, for the routes the manifest contributes (PluginHttpRouter
@@ -30,12 +30,15 @@ export function httpCapability(guard: CapabilityGuard, record: PluginRecord, ser
     async fetch(url, request) {
       const scope = guard.need('http.outbound');
       const checked = checkRequest(url, request);
-      if (!hostAllowed(scope.hosts, checked.url)) {
-        guard.denied('http.outbound', `"${checked.url.host.slice(0, 100)}" matches no pattern in scope.hosts`);
+      const admission = hostAdmission(scope.hosts, checked.url);
+      if (admission === 'denied') guard.denied('http.outbound', `"${checked.url.host.slice(0, 100)}" matches no pattern in scope.hosts`);
+      // A wildcard is for the internet: loopback and private networks must be named.
+      if (admission === 'wildcard' && isPrivateAddress(checked.url.hostname)) {
+        guard.denied('http.outbound', `"${checked.url.host.slice(0, 100)}" is a private address, which a wildcard pattern does not reach; name it in scope.hosts`);
       }
       // Audited once sent, failed or not (a request that timed out may still have arrived); never the body.
       const outcome = await guard.audited('http', 'fetch', `${checked.method} ${checked.url.host}`,
-        () => sendRequest(checked).then((response) => ({ response }), (error: unknown) => ({ error })));
+        () => sendRequest(checked, admission === 'named').then((response) => ({ response }), (error: unknown) => ({ error })));
       if ('error' in outcome) throw outcome.error;
       return outcome.response;
     },

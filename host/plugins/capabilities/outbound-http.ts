@@ -1,6 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
+import { lookup, type LookupAddress } from 'node:dns';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import type { OutboundRequest, OutboundResponse } from '../../../sdk/plugin/plugin-context.js';
 
@@ -93,22 +95,66 @@ function parsePattern(pattern: string): HostPattern {
   return { host: p.slice(0, end), port: p[end] === ':' ? p.slice(end + 1) : '*' };
 }
 
-/** Whether the URL's host (and port, where a pattern names one) matches one of the scope's patterns. */
-export function hostAllowed(hosts: unknown, url: URL): boolean {
-  if (!Array.isArray(hosts)) return false;
+function patternsOf(hosts: unknown[]): HostPattern[] {
   let patterns = compiled.get(hosts);
   if (!patterns) {
     patterns = hosts.filter((h): h is string => typeof h === 'string' && h.length > 0).map(parsePattern);
     compiled.set(hosts, patterns);
   }
-  const hostname = url.hostname;
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  return patterns.some((p) => (p.port === '*' || p.port === port) && (
-    p.host === '*' || p.host === hostname || (p.host.startsWith('*.') && hostname.endsWith(p.host.slice(1)))));
+  return patterns;
 }
 
-/** One exchange. Network failures, the deadline and an oversize answer are outbound_http_failed. */
-export function sendRequest(req: CheckedRequest): Promise<OutboundResponse> {
+/**
+ * How the scope admits the URL: not at all; by a wildcard ("*", "*.example.com"), which never
+ * reaches a private address; or by naming its host, which may.
+ */
+export function hostAdmission(hosts: unknown, url: URL): 'denied' | 'wildcard' | 'named' {
+  if (!Array.isArray(hosts)) return 'denied';
+  const hostname = url.hostname;
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  const matching = patternsOf(hosts).filter((p) => (p.port === '*' || p.port === port) && (
+    p.host === '*' || p.host === hostname || (p.host.startsWith('*.') && hostname.endsWith(p.host.slice(1)))));
+  if (matching.length === 0) return 'denied';
+  return matching.some((p) => p.host === hostname) ? 'named' : 'wildcard';
+}
+
+/** Whether the URL's host (and port, where a pattern names one) matches one of the scope's patterns. */
+export function hostAllowed(hosts: unknown, url: URL): boolean {
+  return hostAdmission(hosts, url) !== 'denied';
+}
+
+/** Loopback, private, link-local, carrier-grade NAT, unspecified and multicast addresses. */
+const PRIVATE = new BlockList();
+for (const [net, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16], ['224.0.0.0', 3]] as const) PRIVATE.addSubnet(net, prefix, 'ipv4');
+for (const [net, prefix] of [['::', 127], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) PRIVATE.addSubnet(net, prefix, 'ipv6');
+
+/** Whether an IP address (v4, v6, or v4-mapped v6) is one a wildcard pattern must not reach. */
+export function isPrivateAddress(address: string): boolean {
+  const bare = address.replace(/^\[|\]$/g, '');
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare)?.[1];
+  if (mapped) return PRIVATE.check(mapped, 'ipv4');
+  const family = isIP(bare);
+  return family === 0 ? false : PRIVATE.check(bare, family === 4 ? 'ipv4' : 'ipv6');
+}
+
+/** dns.lookup that refuses private addresses, so a name cannot lead a wildcard scope inside (DNS rebinding included). */
+const publicLookup: LookupFunction = (hostname, options, callback) => {
+  lookup(hostname, { ...options, all: true }, (err, addresses) => {
+    if (err) return callback(err, '', 0);
+    const list = addresses as LookupAddress[];
+    const refused = list.find((a) => isPrivateAddress(a.address));
+    if (refused) return callback(Object.assign(new Error(`${hostname} resolves to the private address ${refused.address}, which a wildcard pattern does not reach; name the host in scope.hosts`), { code: 'EPRIVATE' }), '', 0);
+    if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
+    callback(null, list[0]!.address, list[0]!.family);
+  });
+};
+
+/**
+ * One exchange. Network failures, the deadline and an oversize answer are outbound_http_failed.
+ * Without `privateAllowed` (a wildcard admitted the host), a name that resolves to a private
+ * address fails too.
+ */
+export function sendRequest(req: CheckedRequest, privateAllowed = true): Promise<OutboundResponse> {
   const { url } = req;
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -120,7 +166,7 @@ export function sendRequest(req: CheckedRequest): Promise<OutboundResponse> {
       outgoing.destroy();
     };
     const outgoing = (url.protocol === 'https:' ? https : http).request(url, {
-      method: req.method, headers: req.headers, agent: agents[url.protocol as 'http:' | 'https:'],
+      method: req.method, headers: req.headers, agent: agents[url.protocol as 'http:' | 'https:'], ...(privateAllowed ? {} : { lookup: publicLookup }),
     }, (res) => {
       const declared = Number(res.headers['content-length']);
       if (declared > MAX_OUTBOUND_BODY_BYTES) return fail(`the response body is ${declared} bytes, over the 1 MiB limit`);
