@@ -192,6 +192,21 @@ describe('business chat: the inbox', () => {
     // The owner is now the only admin: they can be neither demoted nor removed.
     expect((await api.call(owner, 'POST', `/businesses/${businessId}/agents`, { userId: owner.id, role: 'agent' })).body.error.code).toBe('invalid_business_request');
     expect((await api.call(owner, 'DELETE', `/businesses/${businessId}/agents/${owner.id}`)).body.error.code).toBe('invalid_business_request');
+    // Two admins demoting each other at the same moment: one wins, and an admin remains.
+    const second = await host.createUser();
+    await api.call(owner, 'POST', `/businesses/${businessId}/agents`, { userId: second.id, role: 'admin' });
+    const both = await Promise.all([
+      api.call(owner, 'POST', `/businesses/${businessId}/agents`, { userId: second.id, role: 'agent' }),
+      api.call(second, 'POST', `/businesses/${businessId}/agents`, { userId: owner.id, role: 'agent' }),
+    ]);
+    // The loser is refused: either the last-admin rule, or it is no longer an admin itself.
+    expect(both.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(both.map((r) => r.body.error?.code).filter(Boolean)[0]).toMatch(/^(invalid_business_request|not_business_admin)$/);
+    const admins = (await api.call(agents[0]!, 'GET', `/businesses/${businessId}/agents`)).body.agents.filter((a: any) => a.role === 'admin');
+    expect(admins).toHaveLength(1);
+    // Put the owner back in charge for the tests after this one.
+    const admin = admins[0].userId === owner.id ? owner : second;
+    if (admin !== owner) await api.call(second, 'POST', `/businesses/${businessId}/agents`, { userId: owner.id, role: 'admin' });
   });
 
   it('keeps every conversation, note and report from agents of other businesses', async () => {

@@ -1,4 +1,4 @@
-import type { PluginContext } from '../../sdk/index.js';
+import type { DatabaseTransaction, PluginContext } from '../../sdk/index.js';
 import { BusinessError } from './business-error.js';
 import { forgetAgents } from './assignment.js';
 import { customerMenu, DEFAULT_CONFIG, isOpen, type BusinessConfig } from './business-config.js';
@@ -107,8 +107,10 @@ export async function addAgent(ctx: PluginContext, businessId: string, body: Rec
   if (existing) {
     // Adding someone again changes only what the request names.
     const patch = { role: (body.role as AgentRow['role'] | undefined) ?? existing.role, team: body.team === undefined ? existing.team : team };
-    if (existing.role === 'admin' && patch.role !== 'admin') await keepAnAdmin(ctx, businessId, existing.user_id);
-    await ctx.database.table<AgentRow>('agents').where({ business_id: businessId, user_id: body.userId }).update(patch);
+    await ctx.database.transaction(async (tx) => {
+      if (existing.role === 'admin' && patch.role !== 'admin') await keepAnAdmin(tx, businessId, existing.user_id);
+      await tx.table<AgentRow>('agents').where({ business_id: businessId, user_id: existing.user_id }).update(patch);
+    });
     forgetAgents(ctx, businessId);
     return { agent: { ...existing, ...patch }, created: false };
   }
@@ -136,18 +138,22 @@ export async function listAgents(ctx: PluginContext, businessId: string) {
   return rows.map((r, i) => ({ ...agentView(r), online: presence[i]?.status === 'online' }));
 }
 
-/** A business always keeps an admin: the last one can be neither demoted nor removed. */
-async function keepAnAdmin(ctx: PluginContext, businessId: string, leaving: string): Promise<void> {
-  const others = await ctx.database.table<AgentRow>('agents').where({ business_id: businessId, role: 'admin' }).where('user_id', '!=', leaving).count();
-  if (others === 0) throw new BusinessError('invalid_business_request', 'A business keeps at least one admin; make another agent admin first.');
+/**
+ * A business always keeps an admin: the last one can be neither demoted nor removed. Checked in
+ * the transaction that makes the change, with the admins' rows locked, so two admins demoting
+ * each other at once cannot both succeed.
+ */
+async function keepAnAdmin(tx: DatabaseTransaction, businessId: string, leaving: string): Promise<void> {
+  const admins = await tx.table<AgentRow>('agents').where({ business_id: businessId, role: 'admin' }).orderBy('user_id').forUpdate().all();
+  if (!admins.some((a) => a.user_id !== leaving)) throw new BusinessError('invalid_business_request', 'A business keeps at least one admin; make another agent admin first.');
 }
 
 /** Removes an agent; their open conversations go back to the unassigned queue. */
 export async function removeAgent(ctx: PluginContext, businessId: string, userId: string): Promise<boolean> {
   const agent = await ctx.database.table<AgentRow>('agents').where({ business_id: businessId, user_id: userId }).first();
   if (!agent) return false;
-  if (agent.role === 'admin') await keepAnAdmin(ctx, businessId, userId);
   await ctx.database.transaction(async (tx) => {
+    if (agent.role === 'admin') await keepAnAdmin(tx, businessId, userId);
     await tx.table<AgentRow>('agents').where({ business_id: businessId, user_id: userId }).delete();
     await tx.table('threads').where({ business_id: businessId, assignee: userId }).update({ assignee: null, updated_at: Date.now() });
   });
