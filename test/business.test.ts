@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
 import { fullHistory, repoRoot } from './support/e2e.js';
+import { eventually } from './support/business-helpers.js';
 
 describe('business chat', () => {
   let host: TestHost;
@@ -90,12 +91,7 @@ describe('business chat', () => {
     expect((await call(agent, 'POST', `/threads/${thread.threadId}/messages`, { text: 'Deal!', tag: 'promo' })).body.error.code).toBe('invalid_business_request');
     expect((await call(agent, 'POST', `/threads/${thread.threadId}/messages`, { text: 'Your order shipped', tag: 'order_update' })).status).toBe(201);
     await host.http('POST', `/v1/conversations/${thread.conversationId}/messages`, { token: shopper.token, body: { clientMsgId: randomUUID(), content: { type: 'text', text: 'Where is my order?' } } });
-    for (let i = 0; ; i++) {
-      const res = await call(agent, 'POST', `/threads/${thread.threadId}/messages`, { text: 'On its way!' });
-      if (res.status === 201) break;
-      if (i > 100) throw new Error(JSON.stringify(res.body));
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await eventually(async () => (await call(agent, 'POST', `/threads/${thread.threadId}/messages`, { text: 'On its way!' })).status === 201, 5_000, 'the window opening');
   });
 
   it('reopens a resolved conversation when the customer writes again', async () => {
@@ -103,12 +99,7 @@ describe('business chat', () => {
     expect((await call(agent, 'POST', `/threads/${thread.threadId}/status`, { status: 'resolved' })).body.status).toBe('resolved');
     expect((await call(agent, 'GET', `/businesses/${shopId}/inbox?status=resolved`)).body.threads.map((t: any) => t.threadId)).toContain(thread.threadId);
     await host.http('POST', `/v1/conversations/${thread.conversationId}/messages`, { token: customer.token, body: { clientMsgId: randomUUID(), content: { type: 'text', text: 'One more thing' } } });
-    for (let i = 0; ; i++) {
-      const open = (await call(agent, 'GET', `/businesses/${shopId}/inbox?status=open`)).body.threads.map((t: any) => t.threadId);
-      if (open.includes(thread.threadId)) break;
-      if (i > 100) throw new Error('never reopened');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await eventually(async () => (await call(agent, 'GET', `/businesses/${shopId}/inbox?status=open`)).body.threads.some((t: any) => t.threadId === thread.threadId), 5_000, 'the reopening');
   });
 
   it('snoozes a conversation until a time or the customer\'s next message, whichever comes first', async () => {
@@ -118,11 +109,11 @@ describe('business chat', () => {
     expect(snoozed.body).toMatchObject({ status: 'snoozed', snoozedUntil: later });
     expect((await call(agent, 'POST', `/threads/${thread.threadId}/status`, { status: 'snoozed', snoozedUntil: '2001-01-01T00:00:00Z' })).body.error.code).toBe('invalid_business_request');
     await host.http('POST', `/v1/conversations/${thread.conversationId}/messages`, { token: customer.token, body: { clientMsgId: randomUUID(), content: { type: 'text', text: 'Hello?' } } });
-    await until(async () => (await call(agent, 'GET', `/businesses/${shopId}/inbox?status=open`)).body.threads.some((t: any) => t.threadId === thread.threadId && t.snoozedUntil === null));
+    await eventually(async () => (await call(agent, 'GET', `/businesses/${shopId}/inbox?status=open`)).body.threads.some((t: any) => t.threadId === thread.threadId && t.snoozedUntil === null));
     // A short snooze wakes by itself.
     const soon = new Date(Date.now() + 1_500).toISOString();
     expect((await call(agent, 'POST', `/threads/${thread.threadId}/status`, { status: 'snoozed', snoozedUntil: soon })).body.status).toBe('snoozed');
-    await until(async () => (await call(agent, 'GET', `/businesses/${shopId}/inbox?status=open`)).body.threads.some((t: any) => t.threadId === thread.threadId), 15_000);
+    await eventually(async () => (await call(agent, 'GET', `/businesses/${shopId}/inbox?status=open`)).body.threads.some((t: any) => t.threadId === thread.threadId), 15_000);
   });
 
   it('assigns conversations to the business\'s own agents only', async () => {
@@ -152,11 +143,3 @@ describe('business chat', () => {
     expect(mine.map((c: any) => c.id)).toEqual([a.body.conversationId]);
   });
 });
-
-async function until(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('the condition never held');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

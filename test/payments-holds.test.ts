@@ -69,12 +69,7 @@ describe('payments: holds and refunds', () => {
   afterAll(async () => { await host?.stop(); });
 
   // Atomicity: whatever a test did (and whatever it was refused), the ledger is whole.
-  afterEach(async () => {
-    const report = await api.verify();
-    expect(report.problems).toEqual([]);
-    expect(report.ok).toBe(true);
-    for (const [currency, totals] of Object.entries(await api.totals())) expect(totals.total, currency).toBe(0);
-  });
+  afterEach(() => api.expectLedgerWhole());
 
   it('authorizes a hold: the money moves from the payer onto the hold, with a PIN and once per key', async () => {
     const before = { alice: await api.balance(alice), held: (await api.totals()).EUR!.holds };

@@ -53,12 +53,7 @@ describe('payments: invoices from plugins', () => {
     await api.setPin(bob);
     expect((await api.topUp(alice, 30_000)).status).toBe(201);
   });
-  afterEach(async () => {
-    const report = await api.verify();
-    expect(report.problems).toEqual([]);
-    expect(report.ok).toBe(true);
-    expect((await api.totals()).EUR?.total ?? 0).toBe(0);
-  });
+  afterEach(() => api.expectLedgerWhole());
   afterAll(async () => { await host?.stop(); });
 
   const invoiceInput = (extra: Record<string, unknown> = {}) => ({

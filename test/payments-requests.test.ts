@@ -34,12 +34,7 @@ describe('payments: requests between people', () => {
     await api.setPin(bob);
     expect((await api.topUp(alice, 30_000)).status).toBe(201);
   });
-  afterEach(async () => {
-    const report = await api.verify();
-    expect(report.problems).toEqual([]);
-    expect(report.ok).toBe(true);
-    expect((await api.totals()).EUR?.total ?? 0).toBe(0);
-  });
+  afterEach(() => api.expectLedgerWhole());
   afterAll(async () => { await host?.stop(); });
 
   it('a person asks another for money: the request is posted with its documented shape, and paying moves the money once', async () => {
@@ -178,9 +173,7 @@ describe('payments: requests expire', () => {
     await api.setPin(alice);
     await api.topUp(alice, 5_000);
   });
-  afterEach(async () => {
-    expect((await api.verify()).problems).toEqual([]);
-  });
+  afterEach(() => api.expectLedgerWhole());
   afterAll(async () => { await host?.stop(); });
 
   it('an unpaid request expires: it cannot be paid, its message says so, and an invoicing plugin hears it', async () => {

@@ -34,6 +34,13 @@ function shopper(host: TestHost, roomId: () => string) {
   };
 }
 
+/** A new user whom `owner` adds to the shop's room. */
+async function joinedShopper(host: TestHost, owner: TestUser, roomId: string): Promise<TestUser> {
+  const user = await host.createUser();
+  expect((await host.http('POST', `/v1/conversations/${roomId}/members`, { token: owner.token, body: { userIds: [user.id] } })).status).toBe(200);
+  return user;
+}
+
 describe('the shop mini-app, as shipped: default catalog, no payments plugin', () => {
   let host: TestHost;
   let ada: TestUser;
@@ -50,11 +57,7 @@ describe('the shop mini-app, as shipped: default catalog, no payments plugin', (
   });
   afterAll(async () => { await host?.stop(); });
 
-  async function newShopper(): Promise<TestUser> {
-    const user = await host.createUser();
-    expect((await host.http('POST', `/v1/conversations/${room.id}/members`, { token: ada.token, body: { userIds: [user.id] } })).status).toBe(200);
-    return user;
-  }
+  const newShopper = () => joinedShopper(host, ada, room.id);
 
   async function postCatalog(user: TestUser): Promise<any> {
     expect(await shop.command(user, '/catalog')).toBeNull();
@@ -218,11 +221,7 @@ describe('the shop mini-app with a payments plugin', () => {
   });
   afterAll(async () => { await host?.stop(); });
 
-  async function newShopper(): Promise<TestUser> {
-    const user = await host.createUser();
-    expect((await host.http('POST', `/v1/conversations/${room.id}/members`, { token: ada.token, body: { userIds: [user.id] } })).status).toBe(200);
-    return user;
-  }
+  const newShopper = () => joinedShopper(host, ada, room.id);
   const callsBy = (user: TestUser) => readRecords(calls).filter((r) => r.input.payerId === user.id);
 
   it('totals exactly (10 + 20 cents is 0.30 EUR) and keeps one currency per cart', async () => {

@@ -1,4 +1,5 @@
 import type { PluginManifest } from '../../sdk/plugin/manifest.js';
+import { parsePattern, patternAdmits } from './host-patterns.js';
 import { PERMISSION_NAMES, type Permission } from '../../sdk/plugin/permissions.js';
 
 export const DEFAULT_STORAGE_QUOTA_BYTES = 1_048_576;
@@ -59,12 +60,6 @@ export const coveredByWildcard = (patterns: readonly string[], service: string):
  * host without a port covers that host with any port.
  */
 export function hostPatternCovered(requested: readonly string[], pattern: string): boolean {
-  const [host = '', port] = pattern.split(/:(?=[^:\]]*$)/);
-  return requested.some((r) => {
-    if (r === '*') return true;
-    const [rHost = '', rPort] = r.split(/:(?=[^:\]]*$)/);
-    if (rPort !== undefined && rPort !== '*' && rPort !== port) return false;
-    if (rHost === host) return true;
-    return rHost.startsWith('*.') && host.endsWith(rHost.slice(1));
-  });
+  const { host, port } = parsePattern(pattern);
+  return requested.some((r) => patternAdmits(parsePattern(r), host, port));
 }

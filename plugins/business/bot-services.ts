@@ -1,13 +1,12 @@
 import { SwitchboardError, type ServiceCaller } from '../../sdk/index.js';
 import type { BusinessApp } from './business-app.js';
 import { BusinessError } from './business-error.js';
+import { isObject } from './http-handling.js';
 import { business } from './businesses.js';
 import { changeControl, requestControl } from './handover.js';
 import { paymentResult, preCheckout } from './invoices.js';
 import { sendFromBusiness } from './outgoing.js';
 import { threadOf, threadView, type ThreadRow } from './threads.js';
-
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
  * A business error as the calling plugin receives it: a user SwitchboardError (which the host

@@ -1,4 +1,5 @@
 import { BusinessError } from './business-error.js';
+import { isObject } from './http-handling.js';
 
 /**
  * What a business's admins configure: business hours with the away message, the persistent menu,
@@ -26,8 +27,6 @@ const ID = /^[A-Za-z0-9_:.-]{1,64}$/;
 export const DEFAULT_CONFIG: BusinessConfig = { hours: null, awayMessage: null, menu: [], routing: { mode: 'manual', team: null } };
 
 const bad = (message: string) => new BusinessError('invalid_business_request', message);
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
 /** The stored config with a patch applied, each given field checked; absent fields are kept. */
 export function patchConfig(current: BusinessConfig, patch: Record<string, unknown>): BusinessConfig {
   const next = { ...current };

@@ -8,7 +8,6 @@ import { GroupQueue } from './group-queue.js';
 import { sendFromBusiness } from './outgoing.js';
 import type { ThreadRow } from './threads.js';
 
-const UPDATE_CHUNK = 64;
 const SETTLED_MAX = 100_000;
 
 interface Incoming { conversationId: string; message: Message; arrived: number }
@@ -64,11 +63,8 @@ export class CustomerActivity {
     // In id order, so that two bursts in flight lock shared rows in the same order (no deadlock).
     const rows = [...latest.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .map((t) => ({ id: t.id, last_customer_at: t.last_customer_at, status: t.status, snoozed_until: null, updated_at: t.updated_at }));
-    // updateEach is one CASE per column over the rows, so its cost grows with the square of their
-    // number: chunks, in one transaction (one commit).
-    const written = this.app.ctx.database.transaction(async (tx) => {
-      for (let i = 0; i < rows.length; i += UPDATE_CHUNK) await tx.table<ThreadRow>('threads').updateEach('id', rows.slice(i, i + UPDATE_CHUNK));
-    });
+    // In a transaction, so updateEach may split a large burst (one commit either way).
+    const written = this.app.ctx.database.transaction((tx) => tx.table<ThreadRow>('threads').updateEach('id', rows));
     // New conversations are assigned meanwhile: an agent should not wait for the burst's write.
     const firstOf = new Map<string, Incoming>();
     for (const item of fromCustomers) if (!firstOf.has(item.conversationId)) firstOf.set(item.conversationId, item);

@@ -1,4 +1,4 @@
-import { errorCodeOf } from '../../sdk/index.js';
+import { errorCodeOf, withDeadline } from '../../sdk/index.js';
 import type { BusinessApp } from './business-app.js';
 import { agentsRoom, recentBusiness, type BusinessRow } from './businesses.js';
 import type { WebhookEvent } from './webhooks.js';
@@ -22,7 +22,7 @@ export async function emitEvent(app: BusinessApp, businessId: string, type: stri
   const b = await recentBusiness(app.ctx, businessId);
   if (b.bot_plugin_id !== null) toBot(app, b.bot_plugin_id, { type, at: new Date().toISOString(), businessId, ...fields });
   if (AGENT_EVENTS.has(type)) await toAgents(app, b, type, fields);
-  await app.webhooks.emit(businessId, type, fields);
+  await app.webhooks.emit(b, type, fields);
 }
 
 /** What agents hear live in their room: the inbox's changes, not every message (nor opt-in tokens). */
@@ -57,10 +57,8 @@ function toBot(app: BusinessApp, pluginId: string, event: WebhookEvent): void {
 
 /** Calls the bot's event service within a deadline; resolves either way. */
 export async function callBot(app: BusinessApp, pluginId: string, event: WebhookEvent): Promise<string | null> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<string>((resolve) => { timer = setTimeout(() => resolve('timeout'), BOT_CALL_TIMEOUT_MS); });
-  const call = app.ctx.services.call(`${pluginId}.${BOT_EVENT_SERVICE}`, event).then(() => null, (err: unknown) => errorCodeOf(err) ?? String((err as Error)?.message ?? err));
-  const failure = await Promise.race([call, deadline]).finally(() => clearTimeout(timer));
+  const outcome = await withDeadline(() => app.ctx.services.call(`${pluginId}.${BOT_EVENT_SERVICE}`, event), BOT_CALL_TIMEOUT_MS);
+  const failure = 'value' in outcome ? null : 'timedOut' in outcome ? 'timeout' : errorCodeOf(outcome.error) ?? String((outcome.error as Error)?.message ?? outcome.error);
   if (failure !== null) app.ctx.log.warn('the business bot did not take an event', { bot: pluginId, type: event.type, failure });
   return failure;
 }

@@ -17,9 +17,11 @@ export function handled(run: (request: PluginHttpRequest) => Promise<PluginHttpR
   };
 }
 
+export const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
 export const bodyOf = (r: PluginHttpRequest): Record<string, unknown> => {
-  if (r.body === null || typeof r.body !== 'object' || Array.isArray(r.body)) throw new BusinessError('invalid_business_request', 'The body must be a JSON object.');
-  return r.body as Record<string, unknown>;
+  if (!isObject(r.body)) throw new BusinessError('invalid_business_request', 'The body must be a JSON object.');
+  return r.body;
 };
 
 /** The caller, on routes with auth "user". */

@@ -1,6 +1,7 @@
 import type { Message, MessageContent } from '../../sdk/index.js';
 import type { BusinessApp } from './business-app.js';
 import { BusinessError } from './business-error.js';
+import { isObject } from './http-handling.js';
 import { business } from './businesses.js';
 import { renderCanned } from './canned.js';
 import { changeControl } from './handover.js';
@@ -16,8 +17,6 @@ export const TEMPLATE_TYPES = ['button', 'generic', 'receipt', 'order_update'] a
 
 /** Who speaks for the business: an agent, its backend, its bot, or the plugin itself (away replies, surveys). */
 export type Sender = { kind: 'agent'; userId: string } | { kind: 'backend' } | { kind: 'bot' } | { kind: 'business' };
-
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
  * The message a request asks for: `text` (with `quickReplies`, the "business.text" type), a

@@ -1,6 +1,6 @@
 import type { PluginContext } from '../../sdk/index.js';
 import { BusinessError } from './business-error.js';
-import { recentBusiness, updateBusiness, type BusinessRow } from './businesses.js';
+import { updateBusiness, type BusinessRow } from './businesses.js';
 import { GroupQueue } from './group-queue.js';
 import type { BusinessSettings } from './settings.js';
 import { post, WebhookSender, type DeliveryRow } from './webhook-delivery.js';
@@ -27,20 +27,18 @@ export class Webhooks {
   }
 
   /** Queues an event for the business's webhook (nothing, when it has none); resolves once stored. */
-  async emit(businessId: string, type: string, fields: Omit<WebhookEvent, 'type' | 'at'>): Promise<void> {
-    const b = await recentBusiness(this.ctx, businessId);
+  async emit(b: BusinessRow, type: string, fields: Omit<WebhookEvent, 'type' | 'at'>): Promise<void> {
     if (b.webhook_url === null) return;
-    await this.queue.push({ businessId, url: b.webhook_url, event: { type, at: new Date().toISOString(), ...fields } });
+    await this.queue.push({ businessId: b.id, url: b.webhook_url, event: { type, at: new Date().toISOString(), ...fields } });
   }
 
   private async store(items: Queued[]): Promise<void> {
     const now = Date.now();
     const groups = new Map<string, Queued[]>();
     for (const item of items) {
-      const key = `${item.businessId} ${item.url}`;
-      const group = groups.get(key);
+      const group = groups.get(item.businessId);
       if (group) group.push(item);
-      else groups.set(key, [item]);
+      else groups.set(item.businessId, [item]);
     }
     const rows: DeliveryRow[] = [];
     for (const group of groups.values()) {

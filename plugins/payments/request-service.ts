@@ -1,4 +1,4 @@
-import { errorCodeOf, SwitchboardError, type PluginContext, type PluginHttpRequest } from '../../sdk/index.js';
+import { errorCodeOf, SwitchboardError, withDeadline, type PluginContext, type PluginHttpRequest } from '../../sdk/index.js';
 import { bodyOf, handled } from './http-responses.js';
 import { PaymentError } from './payment-error.js';
 import { declineRequest, payRequest, type PreCheckoutVerdict } from './request-payment.js';
@@ -56,16 +56,6 @@ export async function registerRequests(ctx: PluginContext<PaymentsSettings>): Pr
 export function asServiceError(err: unknown): unknown {
   if (!(err instanceof PaymentError)) return err;
   return new SwitchboardError(err.status === 403 ? 'forbidden' : 'invalid_request', err.message, { details: [{ path: '/code', message: err.code }] });
-}
-
-type Settled<T> = { value: T } | { error: unknown } | { timedOut: true };
-
-/** Races a call against a timer; the call's own later failure is swallowed (it is already decided). */
-function withDeadline<T>(run: () => Promise<T>, ms: number): Promise<Settled<T>> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const settled = Promise.resolve().then(run).then((value): Settled<T> => ({ value }), (error: unknown): Settled<T> => ({ error }));
-  const late = new Promise<Settled<T>>((resolve) => { timer = setTimeout(() => resolve({ timedOut: true }), ms); });
-  return Promise.race([settled, late]).finally(() => clearTimeout(timer));
 }
 
 /**

@@ -5,15 +5,18 @@
  * by the poll's creator ends it. It shows commands, interactive cards and their postbacks, card
  * edits, and compare-and-set storage under concurrent taps. It imports only the SDK.
  */
-import { defineApp, type AppContext, type CommandReply } from '../../sdk/index.js';
-import { errorCodeOf as errorCode, updateStored as update } from '../../sdk/index.js';
+import { defineApp, type AppContext } from '../../sdk/index.js';
+import { errorCodeOf as errorCode, updateStored as update, whenStorageFull } from '../../sdk/index.js';
 import { parseButtonId, parsePoll, parsePollId } from './parse-poll.js';
 import { pollCard, tallyText } from './poll-card.js';
 import { counterKey, decideClose, decideVote, pollKey, type CloseOutcome, type Poll, type VoteOutcome } from './poll-state.js';
 
+/** What a user hears when the storage quota is full (for the operator to fix). */
+const FULL = 'The poll app has used up its storage, so nothing was recorded. Ask the operator to raise its quota.';
+
 export default defineApp({
   start(ctx) {
-    ctx.commands.handle('poll', whenFull(async ({ conversationId, userId, text }) => {
+    ctx.commands.handle('poll', whenStorageFull(FULL, async ({ conversationId, userId, text }) => {
       const parsed = parsePoll(text);
       if (!parsed.ok) return { text: parsed.error };
       const { result: id } = await update<number, number>(ctx.storage, counterKey(conversationId), (current) => {
@@ -37,7 +40,7 @@ export default defineApp({
       return { text: `Poll ${id} is open. Close it with /poll-close ${id}.` };
     }));
 
-    ctx.interactive.onPostback(whenFull(async ({ conversationId, messageId, buttonId, userId }) => {
+    ctx.interactive.onPostback(whenStorageFull(FULL, async ({ conversationId, messageId, buttonId, userId }) => {
       const target = parseButtonId(buttonId);
       if (!target) return { text: 'This button is not part of a poll.' };
       const key = pollKey(conversationId, target.pollId);
@@ -56,7 +59,7 @@ export default defineApp({
       }
     }));
 
-    ctx.commands.handle('poll-close', whenFull(async ({ conversationId, userId, args }) => {
+    ctx.commands.handle('poll-close', whenStorageFull(FULL, async ({ conversationId, userId, args }) => {
       const parsed = parsePollId(args.poll);
       if (!parsed.ok) return { text: parsed.error };
       const id = parsed.value;
@@ -72,21 +75,6 @@ export default defineApp({
     }));
   },
 });
-
-/**
- * A full storage quota is for the operator to fix, but the user should hear why nothing
- * happened rather than get a bare "plugin failed". Other errors stay errors (and are logged).
- */
-function whenFull<A>(handler: (input: A) => Promise<CommandReply | undefined>): (input: A) => Promise<CommandReply | undefined> {
-  return async (input) => {
-    try {
-      return await handler(input);
-    } catch (err) {
-      if (errorCode(err) !== 'storage_quota_exceeded') throw err;
-      return { text: 'The poll app has used up its storage, so nothing was recorded. Ask the operator to raise its quota.' };
-    }
-  };
-}
 
 /**
  * Edits the card to show `poll` as of `version`. Taps at the same moment each edit the card, and

@@ -6,13 +6,16 @@
  * defaults, cards and postbacks, compare-and-set storage, and calling another plugin's service,
  * including what to do when that plugin is absent. It imports only the SDK.
  */
-import { defineApp, type AppContext, type CommandReply } from '../../sdk/index.js';
+import { defineApp, type AppContext } from '../../sdk/index.js';
 import { checkCatalog, findItem, itemIds, type CatalogItem, type ShopSettings } from './catalog.js';
 import { addItem, cartKey, cartText, MAX_QTY, newCart, parseQty, priceCart, removeItem, type Cart, type CartChange } from './cart.js';
 import { checkout } from './checkout.js';
 import { paymentResult, preCheckout } from './payment-callbacks.js';
-import { errorCodeOf as errorCode, updateStored as update } from '../../sdk/index.js';
+import { errorCodeOf as errorCode, updateStored as update, whenStorageFull } from '../../sdk/index.js';
 import { formatMoney } from './money.js';
+
+/** What a user hears when the storage quota is full (for the operator to fix). */
+const FULL = 'The shop has used up its storage, so nothing was changed. Ask the operator to raise its quota.';
 
 const ADD_BUTTON = 'add:';
 const CART_BUTTON = 'cart';
@@ -37,7 +40,7 @@ export default defineApp<ShopSettings>({
       }
     });
 
-    ctx.commands.handle('add', whenFull(async ({ conversationId, userId, args }) => {
+    ctx.commands.handle('add', whenStorageFull(FULL, async ({ conversationId, userId, args }) => {
       if (args.item === undefined) return { text: `Usage: /add <item> [qty], e.g. /add ${catalog[0]?.id ?? 'mug'} 2. Items: ${itemIds(catalog)}.` };
       const item = findItem(catalog, String(args.item));
       if (!item) return { text: `There is no item "${String(args.item)}". Items: ${itemIds(catalog)}.` };
@@ -46,7 +49,7 @@ export default defineApp<ShopSettings>({
       return { text: await add(ctx, conversationId, userId, item, qty) };
     }));
 
-    ctx.commands.handle('remove', whenFull(async ({ conversationId, userId, args }) => {
+    ctx.commands.handle('remove', whenStorageFull(FULL, async ({ conversationId, userId, args }) => {
       if (args.item === undefined) return { text: 'Usage: /remove <item>: takes the item out of your cart.' };
       const itemId = String(args.item);
       const { result } = await change(ctx, conversationId, userId, (cart) => removeItem(cart, itemId));
@@ -55,14 +58,14 @@ export default defineApp<ShopSettings>({
 
     ctx.commands.handle('cart', async ({ conversationId, userId }) => ({ text: await showCart(ctx, conversationId, userId) }));
 
-    ctx.commands.handle('checkout', whenFull(async ({ conversationId, userId }) => ({ text: await checkout(ctx, conversationId, userId) })));
+    ctx.commands.handle('checkout', whenStorageFull(FULL, async ({ conversationId, userId }) => ({ text: await checkout(ctx, conversationId, userId) })));
 
     // The payments plugin asks before charging an order, and says how it ended (payment-callbacks.ts).
     ctx.services.provide('preCheckout', (input, caller) => preCheckout(ctx, input, caller));
     ctx.services.provide('paymentResult', (input, caller) => paymentResult(ctx, input, caller));
 
     // Taps on the catalog card: "add:<item>" adds one, "cart" shows the tapper's cart.
-    ctx.interactive.onPostback(whenFull(async ({ conversationId, userId, buttonId }) => {
+    ctx.interactive.onPostback(whenStorageFull(FULL, async ({ conversationId, userId, buttonId }) => {
       if (buttonId === CART_BUTTON) return { text: await showCart(ctx, conversationId, userId) };
       const item = buttonId.startsWith(ADD_BUTTON) ? findItem(catalog, buttonId.slice(ADD_BUTTON.length)) : undefined;
       // A card posted before the operator changed the catalog may offer an item no longer sold.
@@ -71,21 +74,6 @@ export default defineApp<ShopSettings>({
     }));
   },
 });
-
-/**
- * A full storage quota is for the operator to fix, but the user should hear why nothing
- * happened rather than get a bare "plugin failed". Other errors stay errors (and are logged).
- */
-function whenFull<A>(handler: (input: A) => Promise<CommandReply | undefined>): (input: A) => Promise<CommandReply | undefined> {
-  return async (input) => {
-    try {
-      return await handler(input);
-    } catch (err) {
-      if (errorCode(err) !== 'storage_quota_exceeded') throw err;
-      return { text: 'The shop has used up its storage, so nothing was changed. Ask the operator to raise its quota.' };
-    }
-  };
-}
 
 async function add(ctx: AppContext<ShopSettings>, conversationId: string, userId: string, item: CatalogItem, qty: number): Promise<string> {
   const { result } = await change(ctx, conversationId, userId, (cart) => addItem(cart, item, qty, ctx.settings.catalog));

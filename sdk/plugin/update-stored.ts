@@ -1,4 +1,4 @@
-import type { StorageCapability, StoredValue } from './plugin-context.js';
+import type { CommandReply, StorageCapability, StoredValue } from './plugin-context.js';
 
 /** What a change decides after reading the key: write a new value, or leave the key as it is. */
 export type StoredDecision<T, R> = { write: T; result: R } | { result: R };
@@ -36,4 +36,20 @@ export async function updateStored<T, R>(storage: StorageCapability, key: string
 export function errorCodeOf(err: unknown): string | null {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : null;
+}
+
+/**
+ * Wraps a command or postback handler: when the plugin's storage quota is full (for the operator
+ * to fix), the user gets `text` saying so instead of a bare "plugin failed". Other errors stay
+ * errors, and are logged against the plugin.
+ */
+export function whenStorageFull<A>(text: string, handler: (input: A) => Promise<CommandReply | undefined>): (input: A) => Promise<CommandReply | undefined> {
+  return async (input) => {
+    try {
+      return await handler(input);
+    } catch (err) {
+      if (errorCodeOf(err) !== 'storage_quota_exceeded') throw err;
+      return { text };
+    }
+  };
 }

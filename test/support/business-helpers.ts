@@ -8,10 +8,11 @@ import { enable } from './plugin-helpers.js';
 import { repoRoot } from './e2e.js';
 import { startTestHost, type TestHost, type TestUser } from './start-test-host.js';
 import type { TestDatabase } from './test-database.js';
-import { SUPPORT_BOT_SERVICES } from './webhook-receiver.js';
 
 export const BUSINESS_MANIFEST = join(repoRoot, 'manifests/business.json');
 export const PAYMENTS_MANIFEST = join(repoRoot, 'manifests/payments.json');
+/** The business services a bot calls. */
+export const SUPPORT_BOT_SERVICES = ['business.send', 'business.passThreadControl', 'business.takeThreadControl', 'business.requestThreadControl', 'business.thread'];
 export const SUPPORT_BOT_ENTRY = join(repoRoot, 'test/fixtures/plugins/support-bot/index.ts');
 /** Retries after about 150 ms, 300 ms, … so that a test sees a dead letter within seconds. */
 export const FAST_WEBHOOKS = { maxAttempts: 3, backoffMs: 150, maxBackoffMs: 1000, timeoutMs: 2000 };

@@ -38,6 +38,8 @@ export interface PaymentsApi {
   balance(user: TestUser, currency?: string): Promise<number>;
   verify(): Promise<{ ok: boolean; problems: string[]; postings: number; transactions: number }>;
   totals(): Promise<Record<string, { users: number; holds: number; providers: number; total: number }>>;
+  /** The ledger is whole: verify finds no problem, and every currency's accounts sum to zero. */
+  expectLedgerWhole(): Promise<void>;
 }
 
 export function paymentsApi(host: TestHost): PaymentsApi {
@@ -67,6 +69,12 @@ export function paymentsApi(host: TestHost): PaymentsApi {
     },
     async totals() {
       return (await call('admin', 'GET', '/admin/reports/balances')).body.currencies;
+    },
+    async expectLedgerWhole() {
+      const report = await this.verify();
+      expect(report.problems).toEqual([]);
+      expect(report.ok).toBe(true);
+      for (const [currency, totals] of Object.entries(await this.totals())) expect(totals.total, currency).toBe(0);
     },
   };
 }

@@ -79,5 +79,3 @@ export function signatureValid(secret: string, header: string, rawBody: string, 
   const expected = createHmac('sha256', secret).update(`${match[1]}.${rawBody}`).digest();
   return timingSafeEqual(expected, Buffer.from(match[2]!, 'hex'));
 }
-
-export const SUPPORT_BOT_SERVICES = ['business.send', 'business.passThreadControl', 'business.takeThreadControl', 'business.requestThreadControl', 'business.thread'];

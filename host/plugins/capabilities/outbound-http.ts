@@ -5,6 +5,7 @@ import { lookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import type { OutboundRequest, OutboundResponse } from '../../../sdk/plugin/plugin-context.js';
+import { parsePattern, patternAdmits, type HostPattern } from '../host-patterns.js';
 
 /**
  * Outbound HTTP for plugins (http.fetch): checking a request, matching its URL against the
@@ -85,15 +86,7 @@ function checkHeaders(headers: unknown, body: Buffer | null): Record<string, str
   return checked;
 }
 
-interface HostPattern { readonly host: string; readonly port: string }
 const compiled = new WeakMap<readonly unknown[], HostPattern[]>();
-
-function parsePattern(pattern: string): HostPattern {
-  const p = pattern.trim().toLowerCase();
-  const end = p.startsWith('[') ? p.indexOf(']') + 1 : p.lastIndexOf(':');
-  if (end <= 0 || end >= p.length) return { host: p, port: '*' };
-  return { host: p.slice(0, end), port: p[end] === ':' ? p.slice(end + 1) : '*' };
-}
 
 function patternsOf(hosts: unknown[]): HostPattern[] {
   let patterns = compiled.get(hosts);
@@ -112,8 +105,7 @@ export function hostAdmission(hosts: unknown, url: URL): 'denied' | 'wildcard' |
   if (!Array.isArray(hosts)) return 'denied';
   const hostname = url.hostname;
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  const matching = patternsOf(hosts).filter((p) => (p.port === '*' || p.port === port) && (
-    p.host === '*' || p.host === hostname || (p.host.startsWith('*.') && hostname.endsWith(p.host.slice(1)))));
+  const matching = patternsOf(hosts).filter((p) => patternAdmits(p, hostname, port));
   if (matching.length === 0) return 'denied';
   return matching.some((p) => p.host === hostname) ? 'named' : 'wildcard';
 }

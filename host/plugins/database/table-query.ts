@@ -25,6 +25,8 @@ const OPERATORS: Record<Comparison, string> = { '=': '=', '!=': '<>', '<': '<', 
 const NUMERIC = new Set(['id', 'integer', 'bigInteger', 'float']);
 const PG_TYPES: Record<string, string> = { id: 'bigint', bigInteger: 'bigint', integer: 'integer', float: 'double precision', boolean: 'boolean', string: 'text', text: 'text', json: 'text' };
 type Filter = (qb: Knex.QueryBuilder) => void;
+/** Rows per statement of updateEach inside a transaction. */
+const UPDATE_EACH_CHUNK = 64;
 
 function invalid(message: string): SwitchboardError {
   return new SwitchboardError('database_invalid_query', message);
@@ -195,23 +197,33 @@ export class PluginTableQuery<R extends Row = Row> implements TableQuery<R> {
       if (Object.keys(row).filter((c) => !keys.includes(c)).sort().join() !== columns.join()) throw invalid('Every row of updateEach() sets the same columns.');
     }
     const executor = this.env.begin();
-    // UPDATE t SET c = CASE WHEN k = ? … THEN ? … END WHERE (k = ? …) OR …: one statement on both
-    // databases. PostgreSQL cannot type a bare parameter in a CASE, so values are cast to their column's type.
+    // One CASE per column over the rows, evaluated for each row: a statement's cost grows with the
+    // square of its rows. In a transaction (atomic anyway) a large update goes in chunks.
+    const chunk = this.env.inTransaction ? UPDATE_EACH_CHUNK : converted.length;
+    let count = 0;
+    for (let i = 0; i < converted.length; i += chunk) count += await this.updateEachStatement(executor, keys, columns, converted.slice(i, i + chunk));
+    if (count > 0) await this.env.wrote('update');
+    return count;
+  }
+
+  /**
+   * UPDATE t SET c = CASE WHEN k = ? … THEN ? … END WHERE (k = ? …) OR …: one statement on both
+   * databases. PostgreSQL cannot type a bare parameter in a CASE, so values are cast to their column's type.
+   */
+  private updateEachStatement(executor: Knex | Knex.Transaction, keys: string[], columns: string[], rows: Row[]): Promise<number> {
     const match = keys.map(() => '?? = ?').join(' AND ');
     const matchBindings = (row: Row) => keys.flatMap((k) => [k, row[k]]);
     const set: Record<string, Knex.Raw> = {};
     for (const column of columns) {
       const cast = this.env.sqlite ? null : PG_TYPES[this.env.columns[column]!.kind];
-      const cases = converted.map(() => `WHEN ${match} THEN ${cast ? `CAST(? AS ${cast})` : '?'}`).join(' ');
-      const bindings = converted.flatMap((row) => [...matchBindings(row), row[column]]);
+      const cases = rows.map(() => `WHEN ${match} THEN ${cast ? `CAST(? AS ${cast})` : '?'}`).join(' ');
+      const bindings = rows.flatMap((row) => [...matchBindings(row), row[column]]);
       set[column] = executor.raw(`CASE ${cases} END`, bindings as Knex.RawBinding[]);
     }
     const qb = this.filtered(executor).where((w) => {
-      for (const row of converted) w.orWhere((one) => { for (const k of keys) void one.where(k, row[k] as string); });
+      for (const row of rows) w.orWhere((one) => { for (const k of keys) void one.where(k, row[k] as string); });
     }).update(set);
-    const count = await this.run(qb, (n: number) => Number(n));
-    if (count > 0) await this.env.wrote('update');
-    return count;
+    return this.run(qb, (n: number) => Number(n));
   }
 
   async increment(column: string, by: number): Promise<number> {
