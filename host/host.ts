@@ -9,6 +9,7 @@ import { openDatabase, type Database } from './db/open-database.js';
 import { runMigrations } from './db/run-migrations.js';
 import { InProcessEventBus } from './bus/in-process-event-bus.js';
 import { createLogger, type Logger } from './logging/logger.js';
+import { runtimeInfo, sandboxRuntimeError } from './runtime/node-runtime.js';
 import { TokenService } from './auth/token-service.js';
 import { UserService } from './auth/user-service.js';
 import { ConversationService } from './conversations/conversation-service.js';
@@ -70,6 +71,9 @@ const singletons = [
  */
 export async function startHost(config: HostConfig, options: HostOptions = {}): Promise<RunningHost> {
   const log = options.logger ?? createLogger(config.log);
+  // The host has no clock of its own to inject: the wall clock decides whether this Node is past its end of life.
+  const runtimeRefusal = sandboxRuntimeError(new Date());
+  if (runtimeRefusal) log.warn({ runtime: runtimeInfo(), code: runtimeRefusal.code }, `sandboxed apps will be refused: ${runtimeRefusal.message}`);
   const { token: adminToken, file: adminTokenFile } = resolveAdminToken(config);
   const db = await openDatabase(config.database);
   let server: Server | null = null;
@@ -105,7 +109,7 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
     const port = (server.address() as AddressInfo).port;
     const shownHost = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
     const url = `http://${shownHost}:${port}`;
-    log.info({ port, url, database: db.kind, location: db.location, ws: `ws://${shownHost}:${port}${WS_PATH}` }, 'listening');
+    log.info({ port, url, database: db.kind, location: db.location, ws: `ws://${shownHost}:${port}${WS_PATH}`, runtime: runtimeInfo() }, 'listening');
     const httpServer = server;
     let stopping: Promise<void> | null = null;
     return {

@@ -13,13 +13,19 @@ export interface HostConfig {
   http: { bodyLimitBytes: number };
   messages: { maxTextLength: number; maxBodyBytes: number; maxBatch: number };
   conversations: { maxGroupMembers: number };
-  plugins: { manifestsDir: string; enabled: PluginEntryConfig[] };
+  plugins: { manifestsDir: string; enabled: PluginEntryConfig[]; storageSweepMs: number };
   sandbox: SandboxConfig;
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
 }
 
 export interface SandboxConfig {
   workers: number;
+  /** shared: apps spread over the pool; per-app: a worker process for each app. */
+  isolation: 'shared' | 'per-app';
+  /** Worker failures charged to one app (within restart.windowMs) that move it to a worker of its own. */
+  quarantineAfter: number;
+  /** The workers' CPU priority below the host's (0 to 19). */
+  workerNiceness: number;
   workerMemoryMb: number;
   heartbeatMs: number;
   heartbeatTimeoutMs: number;

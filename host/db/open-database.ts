@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import { nativeModuleError } from '../runtime/native-module-error.js';
 import type { HostConfig } from '../config/host-config.js';
 
 // int8 columns (sequence numbers, timestamps in ms) fit safely in a JS number.
@@ -75,6 +76,9 @@ function assertNotLocked(filename: string): void {
 }
 
 function lockErrorOr(err: unknown, filename: string): Error {
+  // better-sqlite3 loads its .node file on the first open: one built for another Node fails here.
+  const mismatch = nativeModuleError(err, 'better-sqlite3');
+  if (mismatch) return mismatch;
   const code = (err as { code?: string }).code ?? '';
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     return new SwitchboardError('database_locked',
@@ -85,18 +89,26 @@ function lockErrorOr(err: unknown, filename: string): Error {
 
 async function openPostgres(config: HostConfig['database']): Promise<Database> {
   const location = redact(config.url);
-  const knex = knexFactory({
-    client: 'pg',
-    connection: config.url,
-    searchPath: [config.schema],
-    pool: { min: 0, max: config.poolSize },
-    acquireConnectionTimeout: 10_000,
-  });
+  let knex: Knex;
+  try {
+    // knex loads the driver here; a native one (pg-native) built for another Node fails to load.
+    knex = knexFactory({
+      client: 'pg',
+      connection: config.url,
+      searchPath: [config.schema],
+      pool: { min: 0, max: config.poolSize },
+      acquireConnectionTimeout: 10_000,
+    });
+  } catch (err) {
+    throw nativeModuleError(err, 'pg') ?? err;
+  }
   try {
     await knex.raw('select 1');
     await knex.raw(`create schema if not exists "${config.schema}"`);
   } catch (err) {
     await knex.destroy().catch(() => {});
+    const mismatch = nativeModuleError(err, 'pg');
+    if (mismatch) throw mismatch;
     throw new SwitchboardError('database_unreachable', `Cannot reach PostgreSQL at ${location}: ${(err as Error).message}`, { cause: err });
   }
   return { knex, kind: 'postgres', location: `${location} (schema ${config.schema})`, close: () => knex.destroy() };

@@ -3,6 +3,7 @@ import * as coreSchema from './migrations/0001-core-schema.js';
 import * as plugins from './migrations/0002-plugins.js';
 import * as pluginJobs from './migrations/0003-plugin-jobs-and-secrets.js';
 import * as pluginTables from './migrations/0004-plugin-tables.js';
+import * as pluginLimits from './migrations/0005-plugin-limits.js';
 
 interface Migration {
   name: string;
@@ -11,7 +12,7 @@ interface Migration {
 }
 
 /** Migrations are imported, not globbed from disk, so they run the same under tsx and in a bundle. */
-const migrations: Migration[] = [coreSchema, plugins, pluginJobs, pluginTables];
+const migrations: Migration[] = [coreSchema, plugins, pluginJobs, pluginTables, pluginLimits];
 
 const source: Knex.MigrationSource<Migration> = {
   getMigrations: async () => migrations,

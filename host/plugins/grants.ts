@@ -3,6 +3,14 @@ import { parsePattern, patternAdmits } from './host-patterns.js';
 import { PERMISSION_NAMES, type Permission } from '../../sdk/plugin/permissions.js';
 
 export const DEFAULT_STORAGE_QUOTA_BYTES = 1_048_576;
+export const DEFAULT_SCHEDULER_MAX_JOBS = 1_000;
+export const DEFAULT_SCHEDULER_QUOTA_BYTES = 1_048_576;
+
+/** Numeric limits in a scope, with their defaults: the operator can lower them, never raise them. */
+const LIMITS: Partial<Record<Permission, Record<string, number>>> = {
+  storage: { quotaBytes: DEFAULT_STORAGE_QUOTA_BYTES },
+  scheduler: { maxJobs: DEFAULT_SCHEDULER_MAX_JOBS, quotaBytes: DEFAULT_SCHEDULER_QUOTA_BYTES },
+};
 
 export interface Grants {
   /** Granted permissions with their effective scope. */
@@ -31,10 +39,15 @@ export function computeGrants(manifest: PluginManifest, operator: Record<string,
 }
 
 function narrow(permission: Permission, requested: Record<string, unknown>, operator: Record<string, unknown>): Record<string, unknown> {
-  if (permission === 'storage') {
-    const wanted = (requested.quotaBytes as number | undefined) ?? DEFAULT_STORAGE_QUOTA_BYTES;
-    const cap = operator.quotaBytes as number | undefined;
-    return { quotaBytes: typeof cap === 'number' ? Math.min(wanted, cap) : wanted };
+  const limits = LIMITS[permission];
+  if (limits) {
+    const scope: Record<string, number> = {};
+    for (const [name, fallback] of Object.entries(limits)) {
+      const wanted = (requested[name] as number | undefined) ?? fallback;
+      const cap = operator[name];
+      scope[name] = typeof cap === 'number' ? Math.min(wanted, cap) : wanted;
+    }
+    return scope;
   }
   for (const listKey of ['events', 'services', 'hosts'] as const) {
     if (Array.isArray(requested[listKey]) && Array.isArray(operator[listKey])) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { ScheduledJob, ScheduledJobInfo } from '../../sdk/plugin/plugin-context.js';
@@ -8,13 +9,17 @@ import { isUniqueViolation } from '../db/unique-violation.js';
 import type { Logger } from '../logging/logger.js';
 import { PluginLogs } from './plugin-logs.js';
 import { PluginRegistry } from './plugin-registry.js';
+import { PluginStorage } from './plugin-storage.js';
 import { withTimeout } from './with-timeout.js';
 
 interface JobRow {
   id: string; plugin_id: string; name: string; key: string | null; payload: string; run_at: number;
   interval_ms: number | null; attempt: number; locked_by: string | null; locked_until: number | null;
-  last_error: string | null; created_at: number;
+  last_error: string | null; created_at: number; payload_bytes: number;
 }
+
+/** A plugin's scheduler quota (its `scheduler` scope): pending jobs, and their payload bytes in total. */
+export interface SchedulerQuota { maxJobs: number; quotaBytes: number }
 
 type Handler = (job: ScheduledJob) => void | Promise<void>;
 
@@ -54,12 +59,13 @@ export class PluginScheduler {
     @inject(Tokens.HostId) private readonly hostId: string,
     @inject(PluginRegistry) private readonly registry: PluginRegistry,
     @inject(PluginLogs) private readonly logs: PluginLogs,
+    @inject(PluginStorage) private readonly storage: PluginStorage,
   ) {}
 
   // ---- what plugins ask for -------------------------------------------------------------
 
   /** A one-off job; with a key that exists for the plugin, the existing job, unchanged. */
-  async schedule(pluginId: string, name: string, options: { at?: string | Date; delayMs?: number; payload?: unknown; key?: string }): Promise<{ job: ScheduledJobInfo; created: boolean }> {
+  async schedule(pluginId: string, name: string, options: { at?: string | Date; delayMs?: number; payload?: unknown; key?: string }, quota: SchedulerQuota): Promise<{ job: ScheduledJobInfo; created: boolean }> {
     if (!options || typeof options !== 'object') throw new SwitchboardError('invalid_request', 'schedule() takes an options object: { at?, delayMs?, payload?, key? }.');
     const now = Date.now();
     let runAt = now;
@@ -74,17 +80,17 @@ export class PluginScheduler {
       }
       runAt = now + Math.round(options.delayMs);
     }
-    return this.insert(pluginId, name, runAt, null, options.payload, options.key, now);
+    return this.insert(pluginId, name, runAt, null, options.payload, options.key, now, quota);
   }
 
   /** A recurring job, first due after intervalMs. */
-  async every(pluginId: string, name: string, intervalMs: number, options: { payload?: unknown; key?: string } = {}): Promise<{ job: ScheduledJobInfo; created: boolean }> {
+  async every(pluginId: string, name: string, intervalMs: number, options: { payload?: unknown; key?: string }, quota: SchedulerQuota): Promise<{ job: ScheduledJobInfo; created: boolean }> {
     if (!Number.isSafeInteger(intervalMs) || intervalMs < MIN_INTERVAL_MS) {
       throw new SwitchboardError('invalid_request', `intervalMs must be an integer of at least ${MIN_INTERVAL_MS}.`);
     }
     if (!options || typeof options !== 'object') throw new SwitchboardError('invalid_request', 'every() takes an options object: { payload?, key? }.');
     const now = Date.now();
-    return this.insert(pluginId, name, now + intervalMs, intervalMs, options.payload, options.key, now);
+    return this.insert(pluginId, name, now + intervalMs, intervalMs, options.payload, options.key, now, quota);
   }
 
   async cancel(pluginId: string, jobId: string): Promise<boolean> {
@@ -100,18 +106,23 @@ export class PluginScheduler {
 
   // ---- running due jobs -----------------------------------------------------------------
 
+  /**
+   * Starts polling, and the storage sweep: this is the host's periodic plugin work, started once
+   * plugins run and stopped before the database closes, so the sweep shares its lifetime.
+   */
   start(): void {
     if (this.timer || this.stopped) return;
     this.timer = setInterval(() => this.poll(), POLL_MS);
     this.timer.unref();
+    this.storage.startSweeping();
   }
 
-  /** Stops polling and waits (boundedly) for the runs in progress. */
+  /** Stops polling and the storage sweep, and waits (boundedly) for the runs in progress. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.polling;
+    await Promise.all([this.polling, this.storage.stopSweeping()]);
     const pending = Promise.allSettled([...this.inFlight]);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([pending, new Promise<void>((r) => { timer = setTimeout(r, STOP_WAIT_MS); })]);
@@ -193,34 +204,50 @@ export class PluginScheduler {
 
   // ---- helpers ----------------------------------------------------------------------------
 
-  private async insert(pluginId: string, name: string, runAt: number, intervalMs: number | null, payload: unknown, key: string | undefined, now: number): Promise<{ job: ScheduledJobInfo; created: boolean }> {
+  private async insert(pluginId: string, name: string, runAt: number, intervalMs: number | null, payload: unknown, key: string | undefined, now: number, quota: SchedulerQuota): Promise<{ job: ScheduledJobInfo; created: boolean }> {
     checkName(name);
     if (runAt > MAX_TIME) throw new SwitchboardError('invalid_request', 'A job cannot be due that far in the future.');
     if (key !== undefined && (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH)) {
       throw new SwitchboardError('invalid_request', `A job key is a string of 1 to ${MAX_KEY_LENGTH} characters.`);
     }
     const json = serialize(payload);
-    if (key !== undefined) {
-      const existing = await this.byKey(pluginId, key);
-      if (existing) return { job: toInfo(existing), created: false };
-    }
     const row: JobRow = {
       id: randomUUID(), plugin_id: pluginId, name, key: key ?? null, payload: json, run_at: runAt, interval_ms: intervalMs,
-      attempt: 0, locked_by: null, locked_until: null, last_error: null, created_at: now,
+      attempt: 0, locked_by: null, locked_until: null, last_error: null, created_at: now, payload_bytes: Buffer.byteLength(json),
     };
     try {
-      await this.db.knex('plugin_jobs').insert(row);
+      return await this.db.knex.transaction(async (trx) => {
+        // The plugin's row lock (as storage takes it) makes the quota check and the insert one step.
+        if (this.db.kind === 'postgres') await trx('plugins').where({ id: pluginId }).forUpdate().select('id');
+        const existing = key === undefined ? undefined : await this.byKey(trx, pluginId, key);
+        if (existing) return { job: toInfo(existing), created: false };
+        await this.checkQuota(trx, row, quota);
+        await trx('plugin_jobs').insert(row);
+        return { job: toInfo(row), created: true };
+      });
     } catch (err) {
       // Scheduled concurrently with the same key: the other call's job is the job.
-      const existing = key !== undefined && isUniqueViolation(err) ? await this.byKey(pluginId, key) : undefined;
+      const existing = key !== undefined && isUniqueViolation(err) ? await this.byKey(this.db.knex, pluginId, key) : undefined;
       if (existing) return { job: toInfo(existing), created: false };
       throw err;
     }
-    return { job: toInfo(row), created: true };
   }
 
-  private async byKey(pluginId: string, key: string): Promise<JobRow | undefined> {
-    return (await this.db.knex<JobRow>('plugin_jobs').where({ plugin_id: pluginId, key }).first()) as JobRow | undefined;
+  /** Every stored job of the plugin is pending (one-off jobs are deleted once done), so all count. */
+  private async checkQuota(trx: Knex.Transaction, row: JobRow, quota: SchedulerQuota): Promise<void> {
+    const [used] = (await trx('plugin_jobs').where({ plugin_id: row.plugin_id }).count({ jobs: '*' }).sum({ bytes: 'payload_bytes' })) as [{ jobs: number | string; bytes: number | string | null }];
+    const jobs = Number(used?.jobs ?? 0);
+    const bytes = Number(used?.bytes ?? 0);
+    if (jobs + 1 > quota.maxJobs) {
+      throw new SwitchboardError('storage_quota_exceeded', `Scheduling "${row.name}" would make ${jobs + 1} pending jobs; the scheduler quota (maxJobs) is ${quota.maxJobs}. Cancel jobs or let them run first.`);
+    }
+    if (bytes + row.payload_bytes > quota.quotaBytes) {
+      throw new SwitchboardError('storage_quota_exceeded', `Scheduling "${row.name}" (${row.payload_bytes} payload bytes) would make ${bytes + row.payload_bytes} bytes of pending payloads; the scheduler quota (quotaBytes) is ${quota.quotaBytes}.`);
+    }
+  }
+
+  private async byKey(db: Knex | Knex.Transaction, pluginId: string, key: string): Promise<JobRow | undefined> {
+    return (await db<JobRow>('plugin_jobs').where({ plugin_id: pluginId, key }).first()) as JobRow | undefined;
   }
 }
 

@@ -3,21 +3,39 @@ import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { StoredValue } from '../../sdk/plugin/plugin-context.js';
 import { Tokens } from '../container-tokens.js';
+import type { HostConfig } from '../config/host-config.js';
 import type { Database } from '../db/open-database.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
+import type { Logger } from '../logging/logger.js';
 
 interface KvRow { plugin_id: string; key: string; value: string; bytes: number; version: number; expires_at: number | null; updated_at: number }
 
 const MAX_KEY_LENGTH = 512;
 const MAX_LIST = 1000;
+/** Expired keys deleted per statement: keeps each delete, and the plugin's lock, short. */
+const PURGE_BATCH = 500;
+/** Batches one write purges at most, so its cost stays bounded; the sweep takes any rest. */
+const MAX_WRITE_PURGES = 8;
+/** Batches per plugin per sweep; whatever is left waits for the next sweep or the plugin's writes. */
+const MAX_SWEEP_PURGES = 20;
 
 /**
  * Each plugin's key-value store. Writes take the plugin's row lock, so compare-and-set and the
- * quota hold under concurrency on PostgreSQL as on SQLite. Expired keys count as absent.
+ * quota hold under concurrency on PostgreSQL as on SQLite. Expired keys read as absent, but
+ * every stored row counts against the quota until it is deleted: by the plugin's next write, or
+ * by the periodic sweep. Both delete under the plugin's lock, so a write never races a purge.
  */
 @injectable()
 export class PluginStorage {
-  constructor(@inject(Tokens.Database) private readonly db: Database) {}
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private sweeping: Promise<void> | null = null;
+  private sweepStopped = false;
+
+  constructor(
+    @inject(Tokens.Database) private readonly db: Database,
+    @inject(Tokens.Config) private readonly config: HostConfig,
+    @inject(Tokens.Logger) private readonly log: Logger,
+  ) {}
 
   async get(pluginId: string, key: string): Promise<StoredValue | null> {
     checkKey(key);
@@ -35,10 +53,10 @@ export class PluginStorage {
     try {
       return await this.db.knex.transaction(async (trx) => {
         const now = Date.now();
-        const existing = await this.lockAndRead(trx, pluginId, key);
+        const existing = await this.lockAndRead(trx, pluginId, key, now);
         const current = existing && live(existing, now) ? existing : null;
         checkVersion(opts.ifVersion, current);
-        const used = await this.usedBytes(trx, pluginId, now, key);
+        const used = await this.usedBytes(trx, pluginId, key);
         if (used + bytes > quotaBytes) {
           throw new SwitchboardError('storage_quota_exceeded', `Writing "${key}" (${bytes} bytes) would use ${used + bytes} of ${quotaBytes} bytes.`);
         }
@@ -60,7 +78,8 @@ export class PluginStorage {
   async delete(pluginId: string, key: string, opts: { ifVersion?: number }): Promise<boolean> {
     checkKey(key);
     return this.db.knex.transaction(async (trx) => {
-      const existing = await this.lockAndRead(trx, pluginId, key);
+      await this.lock(trx, pluginId);
+      const existing = (await trx<KvRow>('plugin_kv').where({ plugin_id: pluginId, key }).first()) as KvRow | undefined;
       const current = existing && live(existing, Date.now()) ? existing : null;
       checkVersion(opts.ifVersion, current);
       if (!existing) return false;
@@ -89,18 +108,78 @@ export class PluginStorage {
     };
   }
 
+  /** Bytes the plugin's rows take, expired ones not yet deleted included: what the quota counts. */
   async usage(pluginId: string): Promise<number> {
-    return this.usedBytes(this.db.knex, pluginId, Date.now());
+    return this.usedBytes(this.db.knex, pluginId);
   }
 
-  /** Serialises a plugin's writes (its row in `plugins`), then reads the key. */
-  private async lockAndRead(trx: Knex.Transaction, pluginId: string, key: string): Promise<KvRow | undefined> {
-    if (this.db.kind === 'postgres') await trx('plugins').where({ id: pluginId }).forUpdate().select('id');
+  // ---- deleting expired keys ----------------------------------------------------------------
+
+  /** Starts the periodic sweep (plugins.storageSweepMs); stopSweeping() ends it. */
+  startSweeping(): void {
+    if (this.sweepTimer || this.sweepStopped) return;
+    this.sweepTimer = setInterval(() => {
+      if (this.sweeping || this.sweepStopped) return;
+      this.sweeping = this.sweep()
+        .then(() => undefined, (err: unknown) => { this.log.error({ err }, 'storage sweep failed'); })
+        .finally(() => { this.sweeping = null; });
+    }, this.config.plugins.storageSweepMs);
+    this.sweepTimer.unref();
+  }
+
+  /** Ends the sweep and waits for a pass in progress, which stops between batches. */
+  async stopSweeping(): Promise<void> {
+    this.sweepStopped = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
+    await this.sweeping;
+  }
+
+  /** One pass: each plugin's expired keys, in batches, each batch a short transaction under its lock. */
+  async sweep(): Promise<number> {
+    let deleted = 0;
+    // Plugin ids come from `plugins` (a handful of rows); a storage row always has its plugin's row.
+    const ids = ((await this.db.knex('plugins').select('id').orderBy('id')) as { id: string }[]).map((r) => r.id);
+    for (const id of ids) {
+      for (let round = 0; round < MAX_SWEEP_PURGES && !this.sweepStopped; round++) {
+        const purged = await this.db.knex.transaction(async (trx) => {
+          await this.lock(trx, id);
+          return this.purgeExpired(trx, id, Date.now());
+        });
+        deleted += purged;
+        if (purged < PURGE_BATCH) break;
+      }
+    }
+    return deleted;
+  }
+
+  /**
+   * Takes the plugin's lock, deletes its expired keys (at most MAX_WRITE_PURGES batches; each
+   * row is deleted once, so the cost is paid off by the writes that stored them), then reads the key.
+   */
+  private async lockAndRead(trx: Knex.Transaction, pluginId: string, key: string, now: number): Promise<KvRow | undefined> {
+    await this.lock(trx, pluginId);
+    for (let round = 1; round <= MAX_WRITE_PURGES; round++) {
+      const purged = await this.purgeExpired(trx, pluginId, now);
+      if (purged < PURGE_BATCH || round === MAX_WRITE_PURGES) break;
+    }
     return (await trx<KvRow>('plugin_kv').where({ plugin_id: pluginId, key }).first()) as KvRow | undefined;
   }
 
-  private async usedBytes(db: Knex | Knex.Transaction, pluginId: string, now: number, exceptKey?: string): Promise<number> {
-    const q = db('plugin_kv').where({ plugin_id: pluginId }).andWhere((w) => w.whereNull('expires_at').orWhere('expires_at', '>', now));
+  /** Serialises a plugin's writes and purges (its row in `plugins`); SQLite has one writer anyway. */
+  private async lock(trx: Knex.Transaction, pluginId: string): Promise<void> {
+    if (this.db.kind === 'postgres') await trx('plugins').where({ id: pluginId }).forUpdate().select('id');
+  }
+
+  /** Deletes up to PURGE_BATCH of the plugin's expired keys; the caller holds the plugin's lock. */
+  private async purgeExpired(trx: Knex.Transaction, pluginId: string, now: number): Promise<number> {
+    const batch = trx('plugin_kv').select('key').where({ plugin_id: pluginId }).andWhere('expires_at', '<=', now).limit(PURGE_BATCH);
+    return trx('plugin_kv').where({ plugin_id: pluginId }).whereIn('key', batch).delete();
+  }
+
+  /** Every row of the plugin counts, live or not, so rows awaiting deletion never slip past the quota. */
+  private async usedBytes(db: Knex | Knex.Transaction, pluginId: string, exceptKey?: string): Promise<number> {
+    const q = db('plugin_kv').where({ plugin_id: pluginId });
     if (exceptKey !== undefined) q.andWhereNot({ key: exceptKey });
     const [row] = (await q.sum({ total: 'bytes' })) as [{ total: number | string | null }];
     return Number(row?.total ?? 0);

@@ -3,9 +3,10 @@ import type { AppLimits } from '../../sdk/app/app-limits.js';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { PluginContext } from '../../sdk/plugin/plugin-context.js';
 import { TokenBucket } from '../realtime/token-bucket.js';
+import { boundedDataProblem } from './bounded-data.js';
 
-const SENDS: ReadonlySet<string> = new Set<CapabilityMethod>(['messages.send', 'interactive.send']);
-const MAX_DEPTH = 64;
+/** Calls that put a message in front of people, limited together by sendsPerMinute. */
+const SENDS: ReadonlySet<string> = new Set<CapabilityMethod>(['messages.send', 'messages.edit', 'interactive.send']);
 
 /**
  * The host's dispatch of an app's capability calls: one function, driven by the SDK's
@@ -32,13 +33,14 @@ export class CapabilityBridge {
     if (!Object.prototype.hasOwnProperty.call(CAPABILITY_METHODS, method) || !Array.isArray(args)) {
       throw new SwitchboardError('invalid_request', `There is no capability ${String(method).slice(0, 64)}.`);
     }
-    assertData(args, 0);
+    const problem = boundedDataProblem(args);
+    if (problem) throw new SwitchboardError('invalid_request', problem);
     const name = method as CapabilityMethod;
     const [area, member] = name.split('.') as [string, string];
     const target = (this.context as unknown as Record<string, Record<string, (...a: unknown[]) => unknown>>)[area]!;
     if (CAPABILITY_METHODS[name] === 'call') {
       if (SENDS.has(name) && !this.sends.take()) {
-        throw new SwitchboardError('sandbox_limit', `The app may send ${this.limits.sendsPerMinute} messages a minute.`, { retryAfterMs: this.sends.retryAfterMs() });
+        throw new SwitchboardError('sandbox_limit', `The app may send or edit ${this.limits.sendsPerMinute} messages a minute.`, { retryAfterMs: this.sends.retryAfterMs() });
       }
       return (await target[member]!(...args)) ?? null;
     }
@@ -58,23 +60,5 @@ export class CapabilityBridge {
   release(handlerId: number): void {
     this.releases.get(handlerId)?.();
     this.releases.delete(handlerId);
-  }
-}
-
-/**
- * JSON from the worker is already a copy; this refuses what JSON.parse lets through that host
- * code could trip on: "__proto__" keys (prototype pollution through Object.assign) and
- * pathological nesting.
- */
-function assertData(value: unknown, depth: number): void {
-  if (value === null || typeof value !== 'object') return;
-  if (depth > MAX_DEPTH) throw new SwitchboardError('invalid_request', `Arguments nest deeper than ${MAX_DEPTH} levels.`);
-  if (Array.isArray(value)) {
-    for (const v of value) assertData(v, depth + 1);
-    return;
-  }
-  for (const key of Object.keys(value)) {
-    if (key === '__proto__') throw new SwitchboardError('invalid_request', 'A "__proto__" key cannot cross the sandbox boundary.');
-    assertData((value as Record<string, unknown>)[key], depth + 1);
   }
 }

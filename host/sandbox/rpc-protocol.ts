@@ -17,6 +17,8 @@ export interface AppBoot {
 }
 
 export type HostToWorker =
+  /** The guest runtime's script, once, first. */
+  | { t: 'init'; guest: string }
   | { t: 'load'; rid: number; app: string; code: string; boot: AppBoot; limits: AppLimits }
   | { t: 'invoke'; rid: number; app: string; handler: number; args: unknown[] }
   | { t: 'unload'; rid: number; app: string }
@@ -29,8 +31,15 @@ export type WorkerToHost =
   | { t: 'log'; app: string; level: 'debug' | 'info' | 'warn' | 'error'; message: string; data?: unknown }
   | { t: 'release'; app: string; handler: number }
   /** The app's isolate is gone (disposed for memory, or by the watchdog); its events failed. */
-  | { t: 'crashed'; app: string; reason: AppFailureReason; message: string }
-  | { t: 'ready' };
+  | { t: 'crashed'; app: string; reason: AppFailureReason; message: string; threadBusy: boolean }
+  /**
+   * The app's code holds an isolate thread that disposal could not free (a builtin that ignores
+   * termination): only the worker's end frees it, and the app is to blame for that end.
+   */
+  | { t: 'stuck'; app: string }
+  | { t: 'ready' }
+  /** The worker cannot run apps at all (isolated-vm did not load); it ends after this. */
+  | { t: 'fatal'; message: string };
 
 export type AppFailureReason =
   | 'error' | 'cpu_limit' | 'cpu_minute_limit' | 'timeout' | 'memory' | 'pending_limit'
@@ -51,12 +60,21 @@ export interface AppStats {
   app: string;
   cpuMs: number;
   cpuMsLastMinute: number;
+  /** The isolate's JavaScript heap. */
   heapUsedBytes: number;
+  /** Memory outside the heap that the isolate holds (ArrayBuffers); it counts against the same limit. */
+  externalBytes: number;
   heapLimitBytes: number;
   events: number;
   failedEvents: number;
   pendingCalls: number;
 }
+
+/** What a dying worker writes on its last-words pipe, synchronously, before it ends itself. */
+export interface LastWords { blame: string; reason: AppFailureReason; message: string }
+
+/** The worker's file descriptor for last words (after stdin, stdout, stderr and the IPC channel). */
+export const LAST_WORDS_FD = 4;
 
 export interface WorkerStats {
   pid: number;

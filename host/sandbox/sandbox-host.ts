@@ -8,13 +8,15 @@ import type { HostConfig, SandboxConfig } from '../config/host-config.js';
 import type { Logger } from '../logging/logger.js';
 import { PluginLogs } from '../plugins/plugin-logs.js';
 import type { PluginRecord } from '../plugins/plugin-record.js';
+import { sandboxRuntimeError } from '../runtime/node-runtime.js';
 import { loadAppCode } from './app-code.js';
 import { CapabilityBridge } from './capability-bridge.js';
 import { effectiveLimits } from './effective-limits.js';
-import { guestScript } from './guest-script.js';
 import { AppHealthBook, type AppHealth } from './app-health.js';
-import type { AppFailureReason, WorkerStats, WorkerToHost } from './rpc-protocol.js';
+import type { AppFailureReason, WorkerToHost } from './rpc-protocol.js';
+import { WorkerPool } from './worker-pool.js';
 import { WorkerHandle, WorkerReplyError } from './worker-handle.js';
+import { blameFor } from './worker-blame.js';
 import { toWireError } from './wire-error.js';
 
 /** What the kernel lets the sandbox do to an app's plugin record. */
@@ -31,24 +33,25 @@ interface RunningApp {
   alive: boolean;
 }
 
-const WORKER_START_MS = 30_000;
 const WORKER_FAILURES: ReadonlySet<AppFailureReason> = new Set(['worker_crash', 'worker_memory', 'unresponsive']);
 const LOAD_MS = 15_000;
-const WORKER_HEAP_MB = 256;
+/** Longer than the worker's wait for an isolate's thread after a disposal (STUCK_GRACE_MS). */
+const STUCK_VERDICT_MS = 1_500;
 
 /**
- * Runs sandboxed apps: a pool of worker processes (started with the first app), one isolate per
- * app in them, the RPC between, and supervision: heartbeats, a memory cap per worker, restarts
- * that back off, and a circuit breaker that disables an app that keeps failing.
+ * Runs sandboxed apps: worker processes (started with the first app), one isolate per app in
+ * them, the RPC between, and supervision: restarts that back off, and a circuit breaker that
+ * disables an app that keeps failing. A worker's end is charged to the app that caused it where
+ * that is known; its neighbours restart with nothing held against them, and an app that keeps
+ * ending its workers is moved to a worker of its own.
  */
 @injectable()
 export class SandboxHost {
   private readonly config: SandboxConfig;
-  private readonly workers: WorkerHandle[] = [];
+  private readonly pool: WorkerPool;
   private readonly apps = new Map<string, RunningApp>();
   private readonly health = new AppHealthBook();
   private readonly restartTimers = new Map<string, NodeJS.Timeout>();
-  private heartbeat: NodeJS.Timeout | null = null;
   private hooks: SandboxKernelHooks | null = null;
   private closed = false;
 
@@ -58,6 +61,7 @@ export class SandboxHost {
     @inject(PluginLogs) private readonly logs: PluginLogs,
   ) {
     this.config = config.sandbox;
+    this.pool = new WorkerPool(this.config, (w, m) => this.onMessage(w, m), (w, why) => this.workerEnded(w, why));
   }
 
   attach(hooks: SandboxKernelHooks): void {
@@ -79,9 +83,12 @@ export class SandboxHost {
 
   async startApp(record: PluginRecord, context: PluginContext): Promise<void> {
     if (this.closed) throw new SwitchboardError('shutting_down');
+    const unsupported = sandboxRuntimeError(new Date());
+    if (unsupported) throw unsupported;
     const code = await loadAppCode(record.entryFile!);
     const limits = effectiveLimits(record.manifest!.limits, this.config.maxLimits);
-    const worker = await this.pickWorker();
+    const dedicated = this.config.isolation === 'per-app' || this.health.isQuarantined(record.id);
+    const worker = await this.pool.workerFor(record.id, dedicated);
     const app: RunningApp = {
       id: record.id, worker, limits, alive: true,
       bridge: new CapabilityBridge(context, limits, (handlerId, args) => this.invoke(app, handlerId, args)),
@@ -100,8 +107,10 @@ export class SandboxHost {
       if (app.bridge.startError) throw app.bridge.startError;
       this.health.running(record.id);
     } catch (err) {
-      this.forget(app);
       const reason = err instanceof WorkerReplyError && err.wire.reason !== 'error' ? err.wire.reason ?? 'start_failed' : 'start_failed';
+      // The worker ended under the start: its end was already charged (or not) to the right app.
+      if (!app.alive && WORKER_FAILURES.has(reason)) throw new SwitchboardError('plugin_start_failed', `App ${record.id} did not start: ${(err as Error).message}`);
+      this.forget(app);
       this.health.failed(record.id, reason, (err as Error).message);
       // The worker went down under the app, not the app's own start: try again after a backoff.
       if (WORKER_FAILURES.has(reason) && this.retryLater(record.id, reason, (err as Error).message)) {
@@ -120,21 +129,22 @@ export class SandboxHost {
     this.forget(app);
     this.health.stopped(id);
     if (!app.worker.exited) await app.worker.request({ t: 'unload', app: id }, 10_000).catch(() => {});
+    this.pool.released(app.worker);
   }
 
   /** Every app the host has run, with its worker's latest figures (fresh when `refresh`). */
   async appHealth(refresh = true): Promise<AppHealth[]> {
-    if (refresh) await Promise.all(this.workers.map((w) => this.ping(w).catch(() => {})));
-    const stats = new Map(this.workers.flatMap((w) => (w.lastStats?.apps ?? []).map((a) => [a.app, { ...a, pid: w.pid, rss: w.lastStats!.rssBytes }] as const)));
+    const workers = this.pool.all();
+    if (refresh) await Promise.all(workers.map((w) => this.pool.ping(w).catch(() => {})));
+    const stats = new Map(workers.flatMap((w) => (w.lastStats?.apps ?? []).map((a) => [a.app, { ...a, pid: w.pid, rss: w.lastStats!.rssBytes }] as const)));
     return this.health.list((id) => stats.get(id) ?? null);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.heartbeat) clearInterval(this.heartbeat);
     for (const timer of this.restartTimers.values()) clearTimeout(timer);
     await Promise.all([...this.apps.keys()].map((id) => this.stopApp(id)));
-    for (const worker of this.workers) worker.kill();
+    this.pool.close();
   }
 
   private async invoke(app: RunningApp, handlerId: number, args: unknown[]): Promise<unknown> {
@@ -145,14 +155,22 @@ export class SandboxHost {
     } catch (err) {
       const wire = err instanceof WorkerReplyError ? err.wire : toWireError(err);
       const reason = wire.reason ?? 'error';
-      // A crash is recorded once, as the crash, not again for each event it ended.
-      if (app.alive) this.eventFailed(app, reason, wire.message);
+      // A crash is recorded once, as the crash, not again for each event it ended; a worker's
+      // end is charged by workerEnded, to the app that caused it.
+      if (app.alive && !WORKER_FAILURES.has(reason)) this.eventFailed(app, reason, wire.message);
       throw new SwitchboardError(reason === 'timeout' ? 'plugin_timeout' : 'plugin_failed', `App ${app.id}: ${wire.message}`);
     }
   }
 
   private onMessage(worker: WorkerHandle, message: WorkerToHost): void {
     if (!('app' in message)) return;
+    if (message.t === 'stuck') {
+      // Its isolate is already gone (and charged); its thread is not, and only the worker's end frees it.
+      const why = 'It held an isolate thread that termination could not free; its worker was replaced.';
+      this.health.noted(message.app, 'unresponsive', why);
+      worker.kill('unresponsive', { app: message.app, reason: 'unresponsive', message: why });
+      return;
+    }
     const app = this.apps.get(message.app);
     if (!app || app.worker !== worker) return;
     switch (message.t) {
@@ -173,7 +191,8 @@ export class SandboxHost {
         app.bridge.release(message.handler);
         return;
       case 'crashed':
-        this.appCrashed(app, message.reason, message.message);
+        if (message.reason === 'memory') worker.lastCrash = { app: app.id, at: Date.now() };
+        this.appCrashed(app, message.reason, message.message, message.threadBusy);
         return;
     }
   }
@@ -185,29 +204,23 @@ export class SandboxHost {
   }
 
   /** The isolate or its worker is gone: restart after a backoff, unless the breaker opens. */
-  private appCrashed(app: RunningApp, reason: AppFailureReason, message: string): void {
+  private appCrashed(app: RunningApp, reason: AppFailureReason, message: string, threadBusy = false): void {
     if (!app.alive) return;
     this.forget(app);
     this.health.failed(app.id, reason, message);
     this.logs.loggerFor(app.id).error(`app stopped (${reason}): ${message}`);
-    this.retryLater(app.id, reason, message);
+    // Its code was still running when the isolate was disposed: the worker needs a moment to know
+    // whether the thread came back (if not, it reports the app stuck and the worker is replaced),
+    // and the app must not restart into that worker meanwhile.
+    this.retryLater(app.id, reason, message, threadBusy ? STUCK_VERDICT_MS : 0);
   }
 
   /** Returns true when the circuit breaker disabled the app instead. */
-  private retryLater(id: string, reason: AppFailureReason, message: string): boolean {
+  private retryLater(id: string, reason: AppFailureReason, message: string, minDelayMs = 0): boolean {
     if (this.closed) return false;
     if (this.checkBreaker(id, reason, message)) return true;
-    const delay = this.health.restartDelay(id, this.config.restart);
     this.health.restarting(id);
-    clearTimeout(this.restartTimers.get(id));
-    const timer = setTimeout(() => {
-      this.restartTimers.delete(id);
-      if (this.closed) return;
-      this.health.restarted(id);
-      this.hooks?.restart(id).catch((err: unknown) => this.log.error({ plugin: id, err }, 'app restart failed'));
-    }, delay);
-    timer.unref();
-    this.restartTimers.set(id, timer);
+    this.scheduleRestart(id, Math.max(minDelayMs, this.health.restartDelay(id, this.config.restart)));
     return false;
   }
 
@@ -219,7 +232,7 @@ export class SandboxHost {
     const app = this.apps.get(id);
     if (app) {
       this.forget(app);
-      if (!app.worker.exited) app.worker.request({ t: 'unload', app: id }, 10_000).catch(() => {});
+      if (!app.worker.exited) app.worker.request({ t: 'unload', app: id }, 10_000).catch(() => {}).finally(() => this.pool.released(app.worker));
     }
     clearTimeout(this.restartTimers.get(id));
     this.restartTimers.delete(id);
@@ -237,41 +250,47 @@ export class SandboxHost {
     app.worker.apps.delete(app.id);
   }
 
-  private async pickWorker(): Promise<WorkerHandle> {
-    while (this.workers.length < this.config.workers) this.workers.push(this.spawn(await guestScript()));
-    this.ensureHeartbeat();
-    const worker = [...this.workers].sort((a, b) => a.apps.size - b.apps.size)[0]!;
-    await Promise.race([worker.ready, new Promise((_, reject) => setTimeout(() => reject(new SwitchboardError('unavailable', 'A sandbox worker did not start in time.')), WORKER_START_MS).unref())]);
-    return worker;
+  /** A worker ended: the app to blame is charged; the others restart with nothing against them. */
+  private workerEnded(worker: WorkerHandle, why: string): void {
+    const ids = [...worker.apps];
+    // A dedicated worker released after its app stopped ends with no app in it: nothing to do.
+    if (this.closed || ids.length === 0) return;
+    const blame = blameFor(worker, ids, why);
+    this.log.warn({ pid: worker.pid, why, reason: worker.killReason, blame: blame?.app ?? null, apps: ids }, 'sandbox worker ended; restarting its apps');
+    if (blame) this.chargeWorkerFault(blame.app);
+    for (const id of ids) {
+      const app = this.apps.get(id);
+      if (!app) continue;
+      if (blame?.app === id) this.appCrashed(app, blame.reason, `${blame.message} (the worker ${why})`);
+      else this.restartCollateral(app, blame ? `${blame.app} ended the worker it shared (${blame.reason})` : `the worker ${why}`);
+    }
   }
 
-  private spawn(guest: string): WorkerHandle {
-    return new WorkerHandle(guest, WORKER_HEAP_MB, (w, m) => this.onMessage(w, m), (worker, why) => {
-      const index = this.workers.indexOf(worker);
-      if (index >= 0) this.workers.splice(index, 1);
+  /** Counts a worker's end against the app; one that ends its workers often gets a worker of its own. */
+  private chargeWorkerFault(id: string): void {
+    if (this.config.isolation === 'per-app' || this.health.isQuarantined(id)) return;
+    if (this.health.workerFault(id, this.config.restart.windowMs) < this.config.quarantineAfter) return;
+    this.health.quarantine(id);
+    this.log.warn({ plugin: id }, 'app quarantined: it runs in a worker of its own from its next start');
+    this.logs.loggerFor(id).warn('The app ended its shared worker too often; it now runs in a worker of its own.');
+  }
+
+  private restartCollateral(app: RunningApp, cause: string): void {
+    this.forget(app);
+    this.health.collateral(app.id);
+    this.logs.loggerFor(app.id).warn(`app restarting: ${cause}; this does not count against it`);
+    this.scheduleRestart(app.id, this.config.restart.baseDelayMs);
+  }
+
+  private scheduleRestart(id: string, delay: number): void {
+    clearTimeout(this.restartTimers.get(id));
+    const timer = setTimeout(() => {
+      this.restartTimers.delete(id);
       if (this.closed) return;
-      const reason = worker.killReason ?? 'worker_crash';
-      this.log.warn({ pid: worker.pid, why, reason, apps: [...worker.apps] }, 'sandbox worker ended; restarting its apps');
-      for (const id of [...worker.apps]) {
-        const app = this.apps.get(id);
-        if (app) this.appCrashed(app, reason, `The worker process ${why}.`);
-      }
-    });
-  }
-
-  private ensureHeartbeat(): void {
-    if (this.heartbeat) return;
-    this.heartbeat = setInterval(() => {
-      for (const worker of this.workers) {
-        this.ping(worker).catch(() => worker.kill('unresponsive'));
-      }
-    }, this.config.heartbeatMs);
-    this.heartbeat.unref();
-  }
-
-  private async ping(worker: WorkerHandle): Promise<void> {
-    const stats = await worker.request<WorkerStats>({ t: 'ping' }, this.config.heartbeatTimeoutMs);
-    worker.lastStats = stats;
-    if (stats.rssBytes > this.config.workerMemoryMb * 1_048_576) worker.kill('worker_memory');
+      this.health.restarted(id);
+      this.hooks?.restart(id).catch((err: unknown) => this.log.error({ plugin: id, err }, 'app restart failed'));
+    }, delay);
+    timer.unref();
+    this.restartTimers.set(id, timer);
   }
 }

@@ -1,11 +1,13 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
-import type { AppFailureReason, Batch, HostToWorker, WireError, WorkerStats, WorkerToHost } from './rpc-protocol.js';
+import { LAST_WORDS_FD, type AppFailureReason, type Batch, type HostToWorker, type LastWords, type WireError, type WorkerStats, type WorkerToHost } from './rpc-protocol.js';
 
 const LAUNCHER = fileURLToPath(new URL('./worker/launch-worker.mjs', import.meta.url));
 
-type Request = HostToWorker extends infer M ? M extends { rid: number } ? Omit<M, 'rid'> : never : never;
+type Request = HostToWorker extends infer M ? (M extends { rid: number } ? Omit<M, 'rid'> : never) : never;
 
 /** A reply that failed; `wire` is what the worker said. */
 export class WorkerReplyError extends Error {
@@ -14,27 +16,48 @@ export class WorkerReplyError extends Error {
   }
 }
 
+/** Who the host holds to account for a worker's end, and why. */
+export interface Blame { app: string; reason: AppFailureReason; message: string }
+
 /**
  * The host's end of one worker process: requests with replies, one-way notices, and the exit.
- * Everything is JSON over the IPC channel.
+ * Everything is JSON over the IPC channel, but for the worker's last words: a line on a pipe of
+ * its own, written synchronously when V8 gives up, naming the app whose isolate it was.
  */
 export class WorkerHandle {
   readonly apps = new Set<string>();
   lastStats: WorkerStats | null = null;
+  /** The latest figures while under the memory cap, and whether a ping has found it over since. */
+  underCapStats: WorkerStats | null = null;
+  overCapSeen = false;
   exited = false;
   /** Why the host killed it, when it did. */
   killReason: AppFailureReason | null = null;
+  /** The app whose doing the worker's end was, when that is known. */
+  blame: Blame | null = null;
+  /** Set when the worker runs one app only, by quarantine or by the per-app isolation setting. */
+  dedicatedTo: string | null = null;
+  /** The app whose isolate was last disposed for memory in this worker, and when: a crash soon after is likely its. */
+  lastCrash: { app: string; at: number } | null = null;
+  /** Why the worker cannot run apps, when it said so before ending. */
+  fatal: string | null = null;
   private readonly child: ChildProcess;
-  private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  private readonly waiting = new Map<number, { app: string | null; since: number; resolve(v: unknown): void; reject(e: Error): void }>();
   private nextRid = 1;
   private outbox: HostToWorker[] = [];
   readonly ready: Promise<void>;
 
-  constructor(guest: string, heapMb: number, onMessage: (worker: WorkerHandle, message: WorkerToHost) => void, onExit: (worker: WorkerHandle, why: string) => void) {
-    this.child = fork(LAUNCHER, [], {
+  constructor(
+    guest: string,
+    heapMb: number,
+    onMessage: (worker: WorkerHandle, message: WorkerToHost) => void,
+    onExit: (worker: WorkerHandle, why: string) => void,
+    options: { niceness?: number } = {},
+  ) {
+    this.child = fork(LAUNCHER, [String(options.niceness ?? 0)], {
       execArgv: ['--no-node-snapshot', `--max-old-space-size=${heapMb}`],
       serialization: 'json',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe'],
     });
     let markReady: () => void;
     let failReady: (e: Error) => void;
@@ -42,6 +65,10 @@ export class WorkerHandle {
     this.ready.catch(() => {});
     const receive = (message: WorkerToHost): void => {
       if (message.t === 'ready') return markReady();
+      if (message.t === 'fatal') {
+        this.fatal = message.message;
+        return;
+      }
       if (message.t === 'reply') {
         const waiter = this.waiting.get(message.rid);
         if (!waiter) return;
@@ -56,20 +83,30 @@ export class WorkerHandle {
       if (message.t === 'batch') for (const m of message.messages) receive(m);
       else receive(message);
     });
-    this.child.on('exit', (code, signal) => {
+    const lastWords = this.child.stdio[LAST_WORDS_FD] as Readable | null;
+    if (lastWords) createInterface({ input: lastWords }).on('line', (line) => this.heard(line));
+    // 'close' comes after the pipes are drained, so last words written just before the end are in.
+    this.child.on('close', (code, signal) => {
       this.exited = true;
       const why = signal ? `killed by ${signal}` : `exited with code ${code}`;
       failReady(new SwitchboardError('unavailable', `A sandbox worker ${why} while starting.`));
+      onExit(this, why);
       for (const waiter of this.waiting.values()) waiter.reject(new WorkerReplyError({ name: 'SandboxError', code: 'plugin_failed', message: `The app's worker process ${why}.`, reason: this.killReason ?? 'worker_crash' }));
       this.waiting.clear();
-      onExit(this, why);
     });
-    this.child.on('error', () => { /* an exit follows */ });
-    this.post({ t: 'init', guest } as never);
+    this.child.on('error', () => { /* a close follows */ });
+    this.post({ t: 'init', guest });
   }
 
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /** The app whose request has waited longest for the worker, if any is waiting. */
+  oldestBusyApp(): string | null {
+    let oldest: { app: string | null; since: number } | null = null;
+    for (const waiter of this.waiting.values()) if (waiter.app && (!oldest || waiter.since < oldest.since)) oldest = waiter;
+    return oldest?.app ?? null;
   }
 
   request<T = unknown>(message: Request, timeoutMs?: number): Promise<T> {
@@ -84,6 +121,8 @@ export class WorkerHandle {
         }, timeoutMs);
       }
       this.waiting.set(rid, {
+        app: 'app' in message && message.t !== 'unload' ? message.app : null,
+        since: Date.now(),
         resolve: (v) => { clearTimeout(timer); resolve(v as T); },
         reject: (e) => { clearTimeout(timer); reject(e); },
       });
@@ -97,16 +136,27 @@ export class WorkerHandle {
     if (this.outbox.length === 1) queueMicrotask(() => this.flush());
   }
 
+  /** Ends the worker; `blame` names the app held to account, when the host knows it. */
+  kill(reason?: AppFailureReason, blame?: Blame): void {
+    if (this.exited) return;
+    this.killReason ??= reason ?? null;
+    this.blame ??= blame ?? null;
+    this.child.kill('SIGKILL');
+  }
+
+  private heard(line: string): void {
+    try {
+      const words = JSON.parse(line) as LastWords;
+      if (typeof words.blame === 'string') this.blame ??= { app: words.blame, reason: words.reason ?? 'worker_crash', message: String(words.message ?? '') };
+    } catch {
+      // Not last words: nothing else writes to this pipe.
+    }
+  }
+
   private flush(): void {
     const messages = this.outbox;
     this.outbox = [];
     if (this.exited || !this.child.connected || messages.length === 0) return;
     this.child.send(messages.length === 1 ? messages[0]! : { t: 'batch', messages });
-  }
-
-  kill(reason?: AppFailureReason): void {
-    if (this.exited) return;
-    this.killReason ??= reason ?? null;
-    this.child.kill('SIGKILL');
   }
 }

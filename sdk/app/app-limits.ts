@@ -13,8 +13,13 @@ export interface AppLimits {
   eventTimeoutMs: number;
   /** Host calls in flight at once; more fail at once with sandbox_limit. */
   maxPendingCalls: number;
-  /** Messages sent (messages.send, interactive.send) per minute. */
+  /** Messages sent or edited (messages.send, messages.edit, interactive.send) per minute. */
   sendsPerMinute: number;
+  /**
+   * Host calls per minute made while none of the app's events is open (work an event left
+   * running: detached promises, loops after an await); more fail with sandbox_limit.
+   */
+  detachedCallsPerMinute: number;
 }
 
 export const DEFAULT_APP_LIMITS: AppLimits = {
@@ -24,4 +29,5 @@ export const DEFAULT_APP_LIMITS: AppLimits = {
   eventTimeoutMs: 5_000,
   maxPendingCalls: 64,
   sendsPerMinute: 120,
+  detachedCallsPerMinute: 600,
 };

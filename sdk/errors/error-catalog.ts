@@ -85,6 +85,8 @@ export const errorCatalog = {
   plugin_dependency_cycle: { kind: 'operator', status: 500, message: 'Plugins depend on each other in a cycle.' },
   plugin_settings_invalid: { kind: 'operator', status: 500, message: "The operator's settings for a plugin do not match its settings schema." },
   plugin_start_failed: { kind: 'operator', status: 500, message: 'A plugin could not be loaded or threw while starting.' },
+  runtime_unsupported: { kind: 'operator', status: 500, message: "This Node's release line is past its end of life (or never LTS), so sandboxed apps are refused: untrusted code needs a V8 that still gets security fixes." },
+  native_module_mismatch: { kind: 'operator', status: 500, message: 'A native module was built for another Node version; run `npm run rebuild-native` with the Node that runs the host.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -17,7 +17,7 @@ export const PERMISSIONS = {
   commands: 'Answer the slash commands the manifest contributes.',
   interactive: 'Send messages with buttons and quick replies, and receive their postbacks.',
   'http.routes': 'Serve HTTP routes under /plugins/<id>/.',
-  scheduler: 'Schedule durable one-off and recurring jobs.',
+  scheduler: 'Schedule durable one-off and recurring jobs, limited by scope.maxJobs and scope.quotaBytes (pending jobs and their payload bytes).',
   secrets: 'Hash and verify secrets (PINs, passwords) with Argon2id, computed by the host.',
   'services.call': 'Call services of other plugins named in scope.services (e.g. "payments.request").',
   'http.outbound': 'Make HTTP requests to the hosts matching scope.hosts (e.g. "api.example.com", "*.example.com", "localhost:8080").',
@@ -30,6 +30,8 @@ export const PERMISSION_NAMES = Object.keys(PERMISSIONS) as Permission[];
 /** Scopes some permissions take; others take `{}`. */
 export interface PermissionScopes {
   storage: { quotaBytes?: number };
+  /** Pending jobs at most (default 1,000), and their payloads' JSON bytes in total (default 1 MiB). */
+  scheduler: { maxJobs?: number; quotaBytes?: number };
   events: { events?: string[] };
   'services.call': { services?: string[] };
   /** Host patterns: "api.example.com" (any port), "api.example.com:8443", "*.example.com" (subdomains), "localhost:*", "*" (any host). */

@@ -27,7 +27,8 @@ export interface AppHealth {
   id: string; state: string; workerPid: number | null; restarts: number;
   failures: Record<string, number>; lastFailure: { reason: string; message: string; at: string } | null;
   limits: Record<string, number> | null;
-  cpuMs: number; cpuMsLastMinute: number; heapUsedBytes: number; heapLimitBytes: number; events: number; failedEvents: number;
+  cpuMs: number; cpuMsLastMinute: number; heapUsedBytes: number; externalBytes: number; heapLimitBytes: number; events: number; failedEvents: number;
+  quarantined: boolean; collateralRestarts: number; workerRssBytes: number | null;
 }
 
 export async function appHealth(host: TestHost, id: string): Promise<AppHealth> {

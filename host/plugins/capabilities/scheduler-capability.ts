@@ -1,7 +1,8 @@
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import type { SchedulerCapability } from '../../../sdk/plugin/plugin-context.js';
+import { DEFAULT_SCHEDULER_MAX_JOBS, DEFAULT_SCHEDULER_QUOTA_BYTES } from '../grants.js';
 import type { PluginRecord } from '../plugin-record.js';
-import { checkName } from '../plugin-scheduler.js';
+import { checkName, type SchedulerQuota } from '../plugin-scheduler.js';
 import type { PluginServices } from '../plugin-services.js';
 import type { CapabilityGuard } from './capability-guard.js';
 
@@ -9,10 +10,18 @@ import type { CapabilityGuard } from './capability-guard.js';
  * Durable jobs, each call checked against the `scheduler` permission. Jobs are the plugin's
  * own: it lists and cancels only those. Scheduling and cancelling are audited when they change
  * something (a schedule() whose key already exists returns that job and changes nothing).
+ * Pending jobs are limited by the scope's maxJobs and quotaBytes (read at each call, like storage's quota).
  */
 export function schedulerCapability(guard: CapabilityGuard, record: PluginRecord, services: PluginServices): SchedulerCapability {
   const id = guard.pluginId;
   const scheduler = services.scheduler;
+  const quota = (): SchedulerQuota => {
+    const scope = guard.need('scheduler');
+    return {
+      maxJobs: (scope.maxJobs as number | undefined) ?? DEFAULT_SCHEDULER_MAX_JOBS,
+      quotaBytes: (scope.quotaBytes as number | undefined) ?? DEFAULT_SCHEDULER_QUOTA_BYTES,
+    };
+  };
   return {
     handle(name, handler) {
       guard.need('scheduler');
@@ -21,13 +30,11 @@ export function schedulerCapability(guard: CapabilityGuard, record: PluginRecord
       record.handlers.jobs.set(name, handler);
     },
     async schedule(name, options = {}) {
-      guard.need('scheduler');
-      const { job, created } = await scheduler.schedule(id, name, options);
+      const { job, created } = await scheduler.schedule(id, name, options, quota());
       return created ? guard.audited('scheduler', 'schedule', `${job.id} ${job.name}`, async () => job) : job;
     },
     async every(name, intervalMs, options = {}) {
-      guard.need('scheduler');
-      const { job, created } = await scheduler.every(id, name, intervalMs, options);
+      const { job, created } = await scheduler.every(id, name, intervalMs, options, quota());
       return created ? guard.audited('scheduler', 'every', `${job.id} ${job.name}`, async () => job) : job;
     },
     async cancel(jobId) {

@@ -5,23 +5,28 @@
  * copies cross. Nothing here is trusted by the host: the worker and the host check every message
  * again; these checks only give the app clear errors early.
  */
+import './harden-globals.guest.js';
 import { CAPABILITY_METHODS, type CapabilityMethod } from '../../../sdk/app/capability-methods.js';
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import { PermissionDeniedError } from '../../../sdk/errors/permission-denied-error.js';
 import { isErrorCode } from '../../../sdk/errors/error-catalog.js';
 import type { Permission } from '../../../sdk/plugin/permissions.js';
+import { toPlainJson } from './plain-json.guest.js';
 
 interface WireError { name: string; code?: string; message: string; permission?: string; details?: { path: string; message: string }[] }
 interface Boot { plugin: { id: string; version: string }; self: unknown; permissions: { granted: string[]; refused: string[] }; settings: unknown; maxPendingCalls: number }
 type Send = (method: string, payload: string) => string;
 
 const g = globalThis as unknown as Record<string, unknown>;
+// Captured before the app's bundle runs: the app may patch the globals, and only hurts itself.
+const parse = JSON.parse;
+const then = Promise.prototype.then;
+const apply = Reflect.apply;
 const send = g.__sb_send as Send;
 const boot = JSON.parse(g.__sb_boot as string) as Boot;
 delete g.__sb_send;
 delete g.__sb_boot;
 
-const MAX_DEPTH = 64;
 const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
 const handlers = new Map<number, (...args: unknown[]) => unknown>();
 let nextHandler = 1;
@@ -31,30 +36,6 @@ const REGISTRATION_PERMISSIONS: Partial<Record<CapabilityMethod, Permission>> = 
   'events.on': 'events', 'hooks.beforeStore': 'hooks', 'commands.handle': 'commands',
   'interactive.onPostback': 'interactive', 'http.route': 'http.routes', 'scheduler.handle': 'scheduler',
 };
-
-/** Only JSON data crosses; say exactly what did not, rather than let JSON.stringify drop it. */
-function assertPlain(value: unknown, path: string, depth: number): void {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError(`${path} is ${value}; only finite numbers cross the sandbox boundary.`);
-    return;
-  }
-  if (depth > MAX_DEPTH) throw new TypeError(`${path} is nested deeper than ${MAX_DEPTH} levels.`);
-  if (typeof value !== 'object') throw new TypeError(`${path} is a ${typeof value}; only JSON data (no functions, symbols, bigints or undefined) crosses the sandbox boundary.`);
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      if (value[i] === undefined) throw new TypeError(`${path}[${i}] is undefined; only JSON data crosses the sandbox boundary.`);
-      assertPlain(value[i], `${path}[${i}]`, depth + 1);
-    }
-    return;
-  }
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) throw new TypeError(`${path} is not a plain object; only JSON data crosses the sandbox boundary.`);
-  for (const key of Object.keys(value)) {
-    const v = (value as Record<string, unknown>)[key];
-    if (v !== undefined) assertPlain(v, `${path}.${key}`, depth + 1);
-  }
-}
 
 function toError(wire: WireError): Error {
   let error: Error;
@@ -70,14 +51,31 @@ function toError(wire: WireError): Error {
   return error;
 }
 
+/**
+ * How a thrown value is reported. Describing it runs app code (a getter on `message`, a revoked
+ * proxy, a throwing toString), so any failure to describe it is itself the report: the event
+ * fails now, as the app's error, rather than waiting out its deadline.
+ */
 function wireError(err: unknown): WireError {
-  const e = err as { name?: unknown; message?: unknown; code?: unknown };
-  const message = typeof e?.message === 'string' ? e.message : String(err);
-  return { name: typeof e?.name === 'string' ? e.name : 'Error', message: message.slice(0, 2000), ...(typeof e?.code === 'string' ? { code: e.code } : {}) };
+  try {
+    const e = err as { name?: unknown; message?: unknown; code?: unknown };
+    const message = typeof e?.message === 'string' ? e.message : `${typeof err === 'object' && err !== null ? 'a non-Error object' : String(err)}`;
+    const name = typeof e?.name === 'string' ? e.name : 'Error';
+    const code = typeof e?.code === 'string' ? e.code : undefined;
+    return { name: name.slice(0, 100), message: message.slice(0, 2000), ...(code !== undefined ? { code: code.slice(0, 100) } : {}) };
+  } catch {
+    return { name: 'Error', message: 'The app threw a value that cannot be described (its name or message threw).' };
+  }
 }
 
+/** One message out; `json` is the arguments' JSON text, from toPlainJson or the runtime's own data. */
+function dispatchJson(method: string, json: string): { id?: number; error?: WireError } {
+  return parse(send(method, json)) as { id?: number; error?: WireError };
+}
+
+/** For the runtime's own messages, whose arguments are plain data it built itself. */
 function dispatch(method: string, args: unknown[]): { id?: number; error?: WireError } {
-  return JSON.parse(send(method, JSON.stringify(args))) as { id?: number; error?: WireError };
+  return dispatchJson(method, toPlainJson(args, 'arguments'));
 }
 
 /**
@@ -89,16 +87,17 @@ function rejectSoon(err: unknown): Promise<never> {
 }
 
 function call(method: CapabilityMethod, args: unknown[]): Promise<unknown> {
+  if (pending.size >= boot.maxPendingCalls) {
+    // The worker refuses these too; refusing here spares a flood the copy and the trip out.
+    return rejectSoon(new SwitchboardError('sandbox_limit', `The app has ${pending.size} host calls in flight, its limit.`));
+  }
+  let json: string;
   try {
-    assertPlain(args, 'arguments', 0);
+    json = toPlainJson(args, 'arguments');
   } catch (err) {
     return rejectSoon(err);
   }
-  if (pending.size >= boot.maxPendingCalls) {
-    // The worker refuses these too; refusing here spares a flood the trip out of the isolate.
-    return rejectSoon(new SwitchboardError('sandbox_limit', `The app has ${pending.size} host calls in flight, its limit.`));
-  }
-  const reply = dispatch(method, args);
+  const reply = dispatchJson(method, json);
   if (reply.error) return rejectSoon(toError(reply.error));
   return new Promise((resolve, reject) => pending.set(reply.id!, { resolve, reject }));
 }
@@ -111,10 +110,10 @@ function register(method: CapabilityMethod, args: unknown[], subscription: boole
   const handler = args[args.length - 1];
   if (typeof handler !== 'function') throw new SwitchboardError('invalid_request', `${method} takes a handler function as its last argument.`);
   const rest = args.slice(0, -1);
-  assertPlain(rest, 'arguments', 0);
+  const restJson = toPlainJson(rest, 'arguments');
   const id = nextHandler++;
   handlers.set(id, handler as (...a: unknown[]) => unknown);
-  const reply = dispatch(method, [...rest, { $handler: id }]);
+  const reply = dispatchJson(method, `${restJson.slice(0, -1)}${restJson.length > 2 ? ',' : ''}{"$handler":${id}}]`);
   if (reply.error) {
     handlers.delete(id);
     throw toError(reply.error);
@@ -135,11 +134,17 @@ function freeze<T>(value: T): T {
 
 function buildContext(): Record<string, unknown> {
   const log = (level: string) => (message: unknown, data?: unknown) => {
+    let text: string;
     try {
-      assertPlain(data ?? null, 'data', 0);
-      dispatch('$log', [level, String(message), data ?? null]);
+      text = typeof message === 'string' ? message : String(message);
+    } catch {
+      text = '(a message that cannot be turned into text)';
+    }
+    text = text.slice(0, 2000);
+    try {
+      dispatchJson('$log', `[${toPlainJson(level, 'level')},${toPlainJson(text, 'message')},${toPlainJson(data ?? null, 'data')}]`);
     } catch (err) {
-      dispatch('$log', [level, String(message), { unloggable: String((err as Error).message) }]);
+      dispatch('$log', [level, text, { unloggable: wireError(err).message }]);
     }
   };
   const context: Record<string, Record<string, unknown> | unknown> = {
@@ -165,17 +170,19 @@ function buildContext(): Record<string, unknown> {
 
 /** Reports how an event ended; the value must be JSON data too. */
 function settle(eventId: number, promise: Promise<unknown>): void {
-  promise.then(
-    (value) => {
+  apply(then, promise, [
+    (value: unknown) => {
+      let json: string;
       try {
-        assertPlain(value === undefined ? null : value, 'result', 0);
-        dispatch('$done', [eventId, true, value === undefined ? null : value]);
+        json = toPlainJson(value === undefined ? null : value, 'result');
       } catch (err) {
         dispatch('$done', [eventId, false, wireError(err)]);
+        return;
       }
+      dispatchJson('$done', `[${eventId},true,${json}]`);
     },
-    (err) => dispatch('$done', [eventId, false, wireError(err)]),
-  );
+    (err: unknown) => dispatch('$done', [eventId, false, wireError(err)]),
+  ]);
 }
 
 interface AppModule { default?: { start?: (ctx: unknown) => unknown; stop?: () => unknown } }
@@ -203,14 +210,14 @@ g.__sb_runtime = {
       dispatch('$done', [eventId, false, { name: 'Error', message: 'The handler was released.' }]);
       return;
     }
-    const args = JSON.parse(argsJson) as unknown[];
+    const args = parse(argsJson) as unknown[];
     settle(eventId, new Promise((resolve) => resolve(handler(...args))));
   },
   resolve(callId: number, ok: boolean, json: string): void {
     const waiter = pending.get(callId);
     if (!waiter) return;
     pending.delete(callId);
-    const value = JSON.parse(json) as unknown;
+    const value = parse(json) as unknown;
     if (ok) waiter.resolve(value);
     else waiter.reject(toError(value as WireError));
   },

@@ -1,8 +1,13 @@
 import ivm from 'isolated-vm';
 import type { AppLimits } from '../../../sdk/app/app-limits.js';
-import { CAPABILITY_METHODS } from '../../../sdk/app/capability-methods.js';
 import type { AppBoot, AppFailureReason, AppStats, WireError } from '../rpc-protocol.js';
 import { withoutPaths } from '../wire-error.js';
+import { CallGate } from './call-gate.js';
+import { CpuLedger, NS_PER_MS } from './cpu-ledger.js';
+import { lastWords } from './last-words.js';
+import { EventFailure } from './event-failure.js';
+import { wallBackstopMs, watchEntry } from './entry-watch.js';
+import { HeapFigures } from './heap-figures.js';
 
 /** What an isolate needs from the worker around it. */
 export interface IsolateOutbox {
@@ -10,18 +15,9 @@ export interface IsolateOutbox {
   log(level: string, message: string, data: unknown): void;
   release(handlerId: number): void;
   /** The isolate is gone; every event of it has failed. */
-  crashed(reason: AppFailureReason, message: string): void;
-}
-
-/** A failed event: why, in words an operator (and the app) can read. */
-export class EventFailure extends Error {
-  constructor(readonly reason: AppFailureReason, message: string) {
-    super(message);
-  }
-
-  toWire(): WireError {
-    return { name: 'SandboxError', code: 'plugin_failed', message: this.message, reason: this.reason };
-  }
+  crashed(reason: AppFailureReason, message: string, threadBusy: boolean): void;
+  /** Disposal did not free the isolate's thread: only the worker's end will. */
+  stuck(): void;
 }
 
 interface EventState {
@@ -33,39 +29,43 @@ interface EventState {
 
 interface Runtime { start: ivm.Reference; stop: ivm.Reference; invoke: ivm.Reference; resolve: ivm.Reference }
 
-const MAX_PAYLOAD_CHARS = 1_048_576;
-const WATCHDOG_GRACE_MS = 1_000;
-const MINUTE_MS = 60_000;
-const NS_PER_MS = 1_000_000n;
+/** Events in a row that time out before the app's isolate is recreated (its runtime may be broken). */
+const MAX_TIMEOUTS_IN_A_ROW = 3;
 const HOST_OBJECTS = 'delete globalThis.WebAssembly; delete globalThis.SharedArrayBuffer; delete globalThis.Atomics;';
 
 /**
- * One app in its own isolate: every entry into it is bounded by the app's CPU budget, each event
- * by its wall-clock deadline (a watchdog disposes an isolate that will not stop), and its host
- * calls by the pending-call limit. The only way out of the isolate is the dispatch callback.
+ * One app in its own isolate: every entry into it is bounded by the CPU it uses (entry-watch.ts),
+ * each event by its wall-clock deadline, all of its work (events or not) by its CPU per minute,
+ * and its host calls by the call gate. The only way out of the isolate is the dispatch callback.
  */
 export class AppIsolate {
   private readonly isolate: ivm.Isolate;
   private context!: ivm.Context;
   private runtime!: Runtime;
   private readonly events = new Map<number, EventState>();
-  private readonly pendingCalls = new Set<number>();
-  /** The isolate's total CPU time after each entry; the oldest is at or before the minute's start. */
-  private readonly cpuSamples: { at: number; total: bigint }[] = [{ at: Date.now(), total: 0n }];
+  private readonly cpu = new CpuLedger(() => (this.disposed || this.isolate.isDisposed ? null : this.isolate.cpuTime));
+  private readonly gate: CallGate;
+  private readonly heap: HeapFigures;
   private nextEvent = 1;
-  private nextCall = 1;
   private running = 0;
   private disposed = false;
   private eventCount = 0;
   private failedEvents = 0;
+  private timeoutsInARow = 0;
 
   private constructor(readonly app: string, private readonly limits: AppLimits, private readonly outbox: IsolateOutbox) {
     this.isolate = new ivm.Isolate({
       memoryLimit: limits.memoryMb,
       // isolated-vm: after this, V8 has lost control of the process. isolated-vm suggests abort();
-      // SIGKILL ends it as surely without writing a core file, and the host replaces the worker.
-      onCatastrophicError: () => process.kill(process.pid, 'SIGKILL'),
+      // SIGKILL ends it as surely without writing a core file, and the host replaces the worker,
+      // blaming this app from the last words written (synchronously) first.
+      onCatastrophicError: (message: string) => {
+        lastWords({ blame: app, reason: 'worker_crash', message: `V8 lost control of the app's isolate: ${String(message).slice(0, 200)}` });
+        process.kill(process.pid, 'SIGKILL');
+      },
     });
+    this.heap = new HeapFigures(this.isolate);
+    this.gate = new CallGate(limits, { eventOpen: () => this.events.size > 0, cpuSpent: () => this.cpu.spent(limits.cpuMsPerMinute) });
   }
 
   /** Creates the isolate, runs the guest runtime and the app's bundle; start() runs the app. */
@@ -94,26 +94,27 @@ export class AppIsolate {
 
   /** The host answered a call: resume the code that awaits it, under the same CPU bound. */
   resolveCall(callId: number, ok: boolean, payload: unknown): void {
-    if (!this.pendingCalls.delete(callId) || this.disposed) return;
+    if (!this.gate.pending.delete(callId) || this.disposed) return;
+    if (this.events.size === 0 && this.cpu.spent(this.limits.cpuMsPerMinute)) {
+      // Work no event is waiting for, past the minute's budget: stop it, not just its next call.
+      this.crash('cpu_limit', `Work outside the app's events used its ${this.limits.cpuMsPerMinute} ms of CPU for the minute; the app was stopped.`);
+      return;
+    }
     void this.enter(this.runtime.resolve, [callId, ok, JSON.stringify(payload ?? null)]);
   }
 
-  stats(): AppStats {
-    let heap: ivm.HeapStatistics | null = null;
-    try {
-      heap = this.disposed ? null : this.isolate.getHeapStatisticsSync();
-    } catch {
-      // isolated-vm hands an app's unhandled rejection to whatever enters the isolate next.
-    }
+  async stats(): Promise<AppStats> {
+    const heap = await this.heap.read();
     return {
       app: this.app,
       cpuMs: this.disposed ? 0 : Number(this.isolate.cpuTime / NS_PER_MS),
-      cpuMsLastMinute: Number(this.cpuLastMinute() / NS_PER_MS),
-      heapUsedBytes: heap ? heap.used_heap_size + heap.externally_allocated_size : 0,
+      cpuMsLastMinute: Number(this.cpu.lastMinute() / NS_PER_MS),
+      heapUsedBytes: this.disposed ? 0 : heap.used,
+      externalBytes: this.disposed ? 0 : heap.external,
       heapLimitBytes: this.limits.memoryMb * 1_048_576,
       events: this.eventCount,
       failedEvents: this.failedEvents,
-      pendingCalls: this.pendingCalls.size,
+      pendingCalls: this.gate.pending.size,
     };
   }
 
@@ -146,7 +147,7 @@ export class AppIsolate {
   /** Starts an event and settles when the app reports it done, or when a limit stops it. */
   private event(begin: (id: number) => Promise<void>): Promise<unknown> {
     if (this.disposed) return Promise.reject(new EventFailure('memory', 'The app is restarting.'));
-    const used = this.cpuLastMinute();
+    const used = this.cpu.lastMinute();
     if (used > BigInt(this.limits.cpuMsPerMinute) * NS_PER_MS) {
       this.failedEvents++;
       return Promise.reject(new EventFailure('cpu_minute_limit', `The app used ${used / NS_PER_MS} ms of CPU in the last minute; its limit is ${this.limits.cpuMsPerMinute} ms.`));
@@ -165,6 +166,7 @@ export class AppIsolate {
     if (!event) return;
     this.events.delete(id);
     clearTimeout(event.timer);
+    this.timeoutsInARow = 0;
     if (ok) {
       event.resolve(value);
     } else {
@@ -189,10 +191,16 @@ export class AppIsolate {
 
   private deadlinePassed(id: number): void {
     const failure = new EventFailure('timeout', `The event ran past its ${this.limits.eventTimeoutMs} ms deadline.`);
-    if (this.running > 0 || this.pendingCalls.size > 0) {
+    if (this.running > 0 || this.gate.pending.size > 0) {
       // Still executing, or still calling the host, past the deadline: that work would go on
       // without end, so stop it the only sure way and let the host restart the app.
       this.crash('timeout', failure.message);
+      return;
+    }
+    if (++this.timeoutsInARow >= MAX_TIMEOUTS_IN_A_ROW) {
+      // Idle yet never settling: the app may have broken its own runtime (a patched Promise
+      // method); a new isolate is the only repair.
+      this.crash('timeout', `${MAX_TIMEOUTS_IN_A_ROW} events in a row ran past their ${this.limits.eventTimeoutMs} ms deadline; the app's isolate is recreated.`);
       return;
     }
     this.fail(id, failure);
@@ -202,22 +210,30 @@ export class AppIsolate {
   private async enter(fn: ivm.Reference, args: unknown[]): Promise<void> {
     if (this.disposed) return;
     this.running++;
-    const watchdog = setTimeout(() => this.crash('unresponsive', 'The app did not stop when its CPU budget ran out.'), this.limits.cpuMsPerEvent + WATCHDOG_GRACE_MS);
+    const budgetMs = this.limits.cpuMsPerEvent;
+    const watch = watchEntry({
+      cpuNow: () => (this.disposed || this.isolate.isDisposed ? null : this.isolate.cpuTime),
+      budgetMs,
+      // Cut off mid-run, the isolate may hold runaway work (a microtask loop resumes at the next
+      // entry), so it is recreated rather than trusted again.
+      overBudget: () => this.crash('cpu_limit', `The app ran past its ${budgetMs} ms CPU budget.`),
+      // A builtin that ignores termination (indexOf over a huge array-like) keeps the thread
+      // even after disposal; the worker must then end, and this app is to blame.
+      stuck: () => this.outbox.stuck(),
+    });
     try {
-      await fn.apply(undefined, args, { timeout: this.limits.cpuMsPerEvent, arguments: { copy: true } });
+      await fn.apply(undefined, args, { timeout: wallBackstopMs(budgetMs), arguments: { copy: true } });
     } catch (err) {
       if (this.disposed || this.isolate.isDisposed) {
         this.crash('memory', `The isolate was disposed: ${messageOf(err)}`);
       } else if (/timed out/i.test(messageOf(err))) {
-        // Cut off mid-run, the isolate may hold runaway work (a microtask loop resumes at the next
-        // entry), so it is recreated rather than trusted again.
-        this.crash('cpu_limit', `The app ran past its ${this.limits.cpuMsPerEvent} ms CPU budget.`);
+        this.crash('cpu_limit', `The app ran for ${wallBackstopMs(budgetMs)} ms of wall-clock time on its ${budgetMs} ms CPU budget.`);
       } else {
         // The guest settles every event itself, so this is a promise the app let reject unhandled.
         this.outbox.log('error', `unhandled rejection in the app: ${messageOf(err)}`, null);
       }
     } finally {
-      clearTimeout(watchdog);
+      watch.done();
       this.running--;
       if (!this.disposed && !this.isolate.isDisposed) this.account();
     }
@@ -225,18 +241,11 @@ export class AppIsolate {
 
   private account(): void {
     const cpu = this.isolate.cpuTime;
-    this.cpuSamples.push({ at: Date.now(), total: cpu });
+    this.cpu.sample();
     const budget = BigInt(this.limits.cpuMsPerEvent) * NS_PER_MS;
     for (const [id, event] of this.events) {
       if (cpu - event.cpuStart > budget) this.fail(id, new EventFailure('cpu_limit', `The event used more than its ${this.limits.cpuMsPerEvent} ms CPU budget.`));
     }
-  }
-
-  private cpuLastMinute(): bigint {
-    const since = Date.now() - MINUTE_MS;
-    while (this.cpuSamples.length > 1 && this.cpuSamples[1]!.at <= since) this.cpuSamples.shift();
-    const latest = this.disposed ? this.cpuSamples[this.cpuSamples.length - 1]!.total : this.isolate.cpuTime;
-    return latest - this.cpuSamples[0]!.total;
   }
 
   private crash(reason: AppFailureReason, message: string): void {
@@ -244,9 +253,9 @@ export class AppIsolate {
     const wasDisposed = this.disposed;
     this.dispose();
     // The host hears of the crash before the events it ended, so it counts one failure.
-    if (!wasDisposed) this.outbox.crashed(reason, message);
+    if (!wasDisposed) this.outbox.crashed(reason, message, this.running > 0);
     this.failAll(new EventFailure(reason, message));
-    this.pendingCalls.clear();
+    this.gate.pending.clear();
   }
 
   /**
@@ -256,37 +265,18 @@ export class AppIsolate {
    */
   private onSend(method: unknown, payload: unknown): string {
     try {
-      if (typeof method !== 'string' || typeof payload !== 'string') return refusal('error', 'Malformed call.');
-      if (payload.length > MAX_PAYLOAD_CHARS) return refusal('pending_limit', `The call's arguments are ${payload.length} characters; at most ${MAX_PAYLOAD_CHARS} cross.`);
-      const args = JSON.parse(payload) as unknown;
-      if (!Array.isArray(args)) return refusal('error', 'Malformed call.');
-      switch (method) {
-        case '$done':
-          this.finish(Number(args[0]), args[1] === true, args[2]);
-          return '{}';
-        case '$log':
-          this.outbox.log(String(args[0]), String(args[1]).slice(0, 2000), args[2]);
-          return '{}';
-        case '$release':
-          this.outbox.release(Number(args[0]));
-          return '{}';
+      const admitted = this.gate.admit(method, payload);
+      if ('refusal' in admitted) return admitted.refusal;
+      switch (admitted.t) {
+        case '$done': this.finish(admitted.eventId, admitted.ok, admitted.value); return '{}';
+        case '$log': this.outbox.log(admitted.level, admitted.message, admitted.data); return '{}';
+        case '$release': this.outbox.release(admitted.handler); return '{}';
+        case 'call': this.outbox.call(admitted.callId, admitted.method, admitted.args); return JSON.stringify({ id: admitted.callId });
       }
-      if (!Object.prototype.hasOwnProperty.call(CAPABILITY_METHODS, method)) return refusal('error', `There is no capability ${method.slice(0, 64)}.`);
-      if (this.pendingCalls.size >= this.limits.maxPendingCalls) {
-        return refusal('pending_limit', `The app has ${this.pendingCalls.size} host calls in flight, its limit.`, 'sandbox_limit');
-      }
-      const callId = this.nextCall++;
-      this.pendingCalls.add(callId);
-      this.outbox.call(callId, method, args);
-      return JSON.stringify({ id: callId });
     } catch {
-      return refusal('error', 'The call could not be read.');
+      return JSON.stringify({ error: { name: 'SwitchboardError', code: 'invalid_request', message: 'The call could not be read.', reason: 'error' } });
     }
   }
-}
-
-function refusal(reason: AppFailureReason, message: string, code = 'invalid_request'): string {
-  return JSON.stringify({ error: { name: 'SwitchboardError', code, message, reason } });
 }
 
 function messageOf(err: unknown): string {

@@ -5,7 +5,8 @@
  * count everything; when this process dies, the host replaces it and restarts its apps.
  */
 import type { Batch, HostToWorker, WorkerStats, WorkerToHost } from '../rpc-protocol.js';
-import { AppIsolate, EventFailure } from './app-isolate.js';
+import { AppIsolate } from './app-isolate.js';
+import { EventFailure } from './event-failure.js';
 
 const apps = new Map<string, AppIsolate>();
 let guestScript: string | null = null;
@@ -23,7 +24,23 @@ function flush(): void {
   const messages = outbox;
   outbox = [];
   if (!process.connected || messages.length === 0) return;
-  process.send!(messages.length === 1 ? messages[0]! : ({ t: 'batch', messages } satisfies Batch<WorkerToHost>));
+  try {
+    process.send!(messages.length === 1 ? messages[0]! : ({ t: 'batch', messages } satisfies Batch<WorkerToHost>));
+  } catch {
+    // Every message was checked at the boundary; should one still not serialize, it alone fails
+    // (with an answer, so nothing waits for it) and the others go out.
+    for (const message of messages) sendAlone(message);
+  }
+}
+
+function sendAlone(message: WorkerToHost): void {
+  try {
+    process.send!(message);
+  } catch (err) {
+    const error = { name: 'SandboxError', code: 'plugin_failed', message: `A message could not cross to the host: ${String((err as Error)?.message ?? err).slice(0, 200)}`, reason: 'error' as const };
+    if (message.t === 'reply') process.send!({ t: 'reply', rid: message.rid, ok: false, error } satisfies WorkerToHost);
+    else if (message.t === 'call') apps.get(message.app)?.resolveCall(message.callId, false, error);
+  }
 }
 
 function reply(rid: number, result: Promise<unknown>): void {
@@ -48,10 +65,11 @@ async function load(message: Extract<HostToWorker, { t: 'load' }>): Promise<unkn
     call: (callId, method, args) => send({ t: 'call', app: message.app, callId, method, args }),
     log: (level, text, data) => send({ t: 'log', app: message.app, level: level as 'info', message: text, data }),
     release: (handler) => send({ t: 'release', app: message.app, handler }),
-    crashed: (reason, text) => {
+    crashed: (reason, text, threadBusy) => {
       if (apps.get(message.app) === isolate) apps.delete(message.app);
-      send({ t: 'crashed', app: message.app, reason, message: text });
+      send({ t: 'crashed', app: message.app, reason, message: text, threadBusy });
     },
+    stuck: () => send({ t: 'stuck', app: message.app }),
   });
   apps.set(message.app, isolate);
   try {
@@ -79,16 +97,17 @@ async function unload(id: string): Promise<null> {
   return null;
 }
 
-function stats(): WorkerStats {
-  return { pid: process.pid, rssBytes: process.memoryUsage.rss(), apps: [...apps.values()].map((a) => a.stats()) };
+async function stats(): Promise<WorkerStats> {
+  const figures = await Promise.all([...apps.values()].map((a) => a.stats()));
+  return { pid: process.pid, rssBytes: process.memoryUsage.rss(), apps: figures };
 }
 
-process.on('message', (message: HostToWorker | { t: 'init'; guest: string } | Batch<HostToWorker>) => {
+process.on('message', (message: HostToWorker | Batch<HostToWorker>) => {
   if (message.t === 'batch') for (const m of message.messages) receive(m);
   else receive(message);
 });
 
-function receive(message: HostToWorker | { t: 'init'; guest: string }): void {
+function receive(message: HostToWorker): void {
   try {
     handle(message);
   } catch (err) {
@@ -96,7 +115,7 @@ function receive(message: HostToWorker | { t: 'init'; guest: string }): void {
   }
 }
 
-function handle(message: HostToWorker | { t: 'init'; guest: string }): void {
+function handle(message: HostToWorker): void {
   switch (message.t) {
     case 'init': guestScript = message.guest; send({ t: 'ready' }); return;
     case 'load': reply(message.rid, load(message)); return;

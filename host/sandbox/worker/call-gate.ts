@@ -1,0 +1,84 @@
+import { CAPABILITY_METHODS } from '../../../sdk/app/capability-methods.js';
+import type { AppLimits } from '../../../sdk/app/app-limits.js';
+import { TokenBucket } from '../../realtime/token-bucket.js';
+import { boundedDataProblem } from '../bounded-data.js';
+import { BOUNDARY_LIMITS } from '../boundary-limits.js';
+import type { AppFailureReason } from '../rpc-protocol.js';
+
+const LOG_DATA_CHARS = 8_192;
+
+/** The runtime's own messages through the dispatch callback (not capability calls). */
+export type RuntimeMessage =
+  | { t: '$done'; eventId: number; ok: boolean; value: unknown }
+  | { t: '$log'; level: string; message: string; data: unknown }
+  | { t: '$release'; handler: number };
+
+/** What the gate lets through: a runtime message, or a capability call with its id. */
+export type Admitted = RuntimeMessage | { t: 'call'; callId: number; method: string; args: unknown[] };
+
+/** What the isolate around the gate tells it about the app's state. */
+export interface GateState {
+  /** Any of the app's events still open. */
+  eventOpen(): boolean;
+  /** The app spent its CPU budget for the minute. */
+  cpuSpent(): boolean;
+}
+
+/**
+ * The worker's check of everything an app sends out of its isolate, before anything is
+ * forwarded: the text's size, then the parsed value's depth, count and keys, whatever the app
+ * did to its own globals to shape that text. Capability calls are also bounded in number: in
+ * flight at once, and per minute for calls made while no event of the app is open.
+ */
+export class CallGate {
+  readonly pending = new Set<number>();
+  private readonly detached: TokenBucket;
+  private nextCall = 1;
+
+  constructor(private readonly limits: AppLimits, private readonly state: GateState) {
+    this.detached = new TokenBucket(limits.detachedCallsPerMinute / 60, limits.detachedCallsPerMinute);
+  }
+
+  /** The admitted message, or the refusal the isolate gets back as JSON. */
+  admit(method: unknown, payload: unknown): Admitted | { refusal: string } {
+    if (typeof method !== 'string' || typeof payload !== 'string') return refuse('error', 'Malformed call.');
+    if (payload.length > BOUNDARY_LIMITS.maxChars) {
+      return refuse('error', `The call's arguments are ${payload.length} characters of JSON; at most ${BOUNDARY_LIMITS.maxChars} cross.`);
+    }
+    let args: unknown;
+    try {
+      args = JSON.parse(payload);
+    } catch {
+      return refuse('error', 'The call could not be read.');
+    }
+    if (!Array.isArray(args)) return refuse('error', 'Malformed call.');
+    const problem = boundedDataProblem(args);
+    if (problem) return refuse('error', problem);
+    switch (method) {
+      case '$done': return { t: '$done', eventId: Number(args[0]), ok: args[1] === true, value: args[2] };
+      case '$log': {
+        // The host keeps a few KiB of a line's data; more need not cross the IPC channel at all.
+        const data = payload.length > LOG_DATA_CHARS ? { truncated: true, chars: payload.length } : args[2];
+        return { t: '$log', level: String(args[0]), message: String(args[1]).slice(0, 2000), data };
+      }
+      case '$release': return { t: '$release', handler: Number(args[0]) };
+    }
+    if (!Object.prototype.hasOwnProperty.call(CAPABILITY_METHODS, method)) return refuse('error', `There is no capability ${method.slice(0, 64)}.`);
+    if (this.pending.size >= this.limits.maxPendingCalls) {
+      return refuse('pending_limit', `The app has ${this.pending.size} host calls in flight, its limit.`, 'sandbox_limit');
+    }
+    if (!this.state.eventOpen()) {
+      if (this.state.cpuSpent()) return refuse('cpu_minute_limit', 'The app spent its CPU budget for this minute; work outside its events may not call the host.', 'sandbox_limit');
+      if (!this.detached.take()) {
+        return refuse('pending_limit', `Work outside the app's events may make ${this.limits.detachedCallsPerMinute} host calls a minute.`, 'sandbox_limit');
+      }
+    }
+    const callId = this.nextCall++;
+    this.pending.add(callId);
+    return { t: 'call', callId, method, args };
+  }
+}
+
+function refuse(reason: AppFailureReason, message: string, code = 'invalid_request'): { refusal: string } {
+  return { refusal: JSON.stringify({ error: { name: 'SwitchboardError', code, message, reason } }) };
+}
