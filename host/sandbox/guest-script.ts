@@ -4,11 +4,17 @@ import { build } from 'esbuild';
 const GUEST_ENTRY = fileURLToPath(new URL('./guest/app-runtime.guest.ts', import.meta.url));
 let cached: Promise<string> | null = null;
 
+/**
+ * Takes the runtime's entry points off the global the guest left them on: the script's
+ * completion value is then those entry points, for the worker alone.
+ */
+const HAND_OVER = ';(function(){var r=globalThis.__sb_runtime;delete globalThis.__sb_runtime;return r})()';
+
 /** The guest runtime as one script for a bare V8 context, bundled once per host process. */
 export function guestScript(): Promise<string> {
   cached ??= build({
     entryPoints: [GUEST_ENTRY], bundle: true, write: false, format: 'iife', platform: 'neutral',
     target: 'es2022', legalComments: 'none', minify: true,
-  }).then((result) => result.outputFiles[0]!.text);
+  }).then((result) => `${result.outputFiles[0]!.text}${HAND_OVER}`);
   return cached;
 }

@@ -111,6 +111,7 @@ export class SandboxHost {
       // The worker ended under the start: its end was already charged (or not) to the right app.
       if (!app.alive && WORKER_FAILURES.has(reason)) throw new SwitchboardError('plugin_start_failed', `App ${record.id} did not start: ${(err as Error).message}`);
       this.forget(app);
+      this.pool.released(worker);
       this.health.failed(record.id, reason, (err as Error).message);
       // The worker went down under the app, not the app's own start: try again after a backoff.
       if (WORKER_FAILURES.has(reason) && this.retryLater(record.id, reason, (err as Error).message)) {
@@ -207,6 +208,8 @@ export class SandboxHost {
   private appCrashed(app: RunningApp, reason: AppFailureReason, message: string, threadBusy = false): void {
     if (!app.alive) return;
     this.forget(app);
+    // A worker of its own is not kept for its restart (nor kept holding a thread it may not get back).
+    this.pool.released(app.worker);
     this.health.failed(app.id, reason, message);
     this.logs.loggerFor(app.id).error(`app stopped (${reason}): ${message}`);
     // Its code was still running when the isolate was disposed: the worker needs a moment to know

@@ -1,5 +1,6 @@
 /**
- * Runs first in every isolate. isolated-vm's memory limit counts ArrayBuffers through its
+ * Runs first in every isolate. WebAssembly (its memory is not counted at all), SharedArrayBuffer
+ * and Atomics are removed. isolated-vm's memory limit counts ArrayBuffers through its
  * allocator, but a resizable ArrayBuffer reserves its maximum up front and commits pages on
  * resize() outside that allocator: an app could grow the worker past a GiB while its isolate
  * reported under one MiB. So resizable buffers are refused, and the methods that grow one
@@ -12,6 +13,10 @@ const construct = Reflect.construct;
 const defineProperty = Object.defineProperty;
 const proto = NativeArrayBuffer.prototype as unknown as Record<string, unknown>;
 
+const g = globalThis as Record<string, unknown>;
+delete g.WebAssembly;
+delete g.SharedArrayBuffer;
+delete g.Atomics;
 delete proto.resize;
 delete proto.transfer;
 

@@ -8,6 +8,7 @@ import { lastWords } from './last-words.js';
 import { EventFailure } from './event-failure.js';
 import { wallBackstopMs, watchEntry } from './entry-watch.js';
 import { HeapFigures } from './heap-figures.js';
+import type { GuestCode } from './guest-code.js';
 
 /** What an isolate needs from the worker around it. */
 export interface IsolateOutbox {
@@ -31,7 +32,6 @@ interface Runtime { start: ivm.Reference; stop: ivm.Reference; invoke: ivm.Refer
 
 /** Events in a row that time out before the app's isolate is recreated (its runtime may be broken). */
 const MAX_TIMEOUTS_IN_A_ROW = 3;
-const HOST_OBJECTS = 'delete globalThis.WebAssembly; delete globalThis.SharedArrayBuffer; delete globalThis.Atomics;';
 
 /**
  * One app in its own isolate: every entry into it is bounded by the CPU it uses (entry-watch.ts),
@@ -69,7 +69,7 @@ export class AppIsolate {
   }
 
   /** Creates the isolate, runs the guest runtime and the app's bundle; start() runs the app. */
-  static async create(app: string, guest: string, code: string, boot: AppBoot, limits: AppLimits, outbox: IsolateOutbox): Promise<AppIsolate> {
+  static async create(app: string, guest: GuestCode, code: string, boot: AppBoot, limits: AppLimits, outbox: IsolateOutbox): Promise<AppIsolate> {
     const self = new AppIsolate(app, limits, outbox);
     try {
       await self.load(guest, code, boot);
@@ -124,24 +124,27 @@ export class AppIsolate {
     if (!this.isolate.isDisposed) this.isolate.dispose();
   }
 
-  private async load(guest: string, code: string, boot: AppBoot): Promise<void> {
-    this.context = await this.isolate.createContext();
+  /**
+   * Until the app's bundle runs, only the host's own code is in the new isolate, so its set-up
+   * is synchronous (each asynchronous step would be a trip to an isolate thread and back). The
+   * app's bundle runs asynchronously, under its CPU bound, like every entry after.
+   */
+  private async load(guest: GuestCode, code: string, boot: AppBoot): Promise<void> {
+    this.context = this.isolate.createContextSync();
     const global = this.context.global;
-    await this.context.eval(HOST_OBJECTS);
-    await global.set('__sb_send', new ivm.Callback((method: string, payload: string) => this.onSend(method, payload)));
-    await global.set('__sb_boot', JSON.stringify(boot));
+    global.setSync('__sb_send', new ivm.Callback((method: string, payload: string) => this.onSend(method, payload)));
+    global.setSync('__sb_boot', JSON.stringify(boot));
     const timeout = this.limits.cpuMsPerEvent;
-    await this.context.eval(guest, { timeout, filename: 'switchboard-runtime.js' });
-    const runtime = (await global.get('__sb_runtime', { reference: true })) as ivm.Reference<Record<string, unknown>>;
+    // The script's completion value is the runtime's entry points (see guest-script.ts).
+    const runtime = guest.compile(this.isolate).runSync(this.context, { timeout, reference: true }) as ivm.Reference<Record<string, unknown>>;
     this.runtime = {
-      start: await runtime.get('start', { reference: true }),
-      stop: await runtime.get('stop', { reference: true }),
-      invoke: await runtime.get('invoke', { reference: true }),
-      resolve: await runtime.get('resolve', { reference: true }),
+      start: runtime.getSync('start', { reference: true }),
+      stop: runtime.getSync('stop', { reference: true }),
+      invoke: runtime.getSync('invoke', { reference: true }),
+      resolve: runtime.getSync('resolve', { reference: true }),
     };
-    await this.context.eval('delete globalThis.__sb_runtime');
-    const script = await this.isolate.compileScript(code, { filename: 'app.js' });
-    await script.run(this.context, { timeout });
+    // Compiled and run in one trip to the isolate's thread.
+    await this.context.eval(code, { filename: 'app.js', timeout });
   }
 
   /** Starts an event and settles when the app reports it done, or when a limit stops it. */

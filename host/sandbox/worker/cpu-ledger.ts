@@ -1,4 +1,6 @@
 const MINUTE_MS = 60_000;
+/** Samples are kept at least this far apart (but for the newest): a minute holds about 600. */
+const SAMPLE_MS = 100;
 export const NS_PER_MS = 1_000_000n;
 
 /**
@@ -18,7 +20,11 @@ export class CpuLedger {
     const total = this.total();
     if (total === null) return;
     this.last = total;
-    this.samples.push({ at: Date.now(), total });
+    const now = Date.now();
+    const n = this.samples.length;
+    // The newest sample moves forward until it is SAMPLE_MS past the one before it.
+    if (n > 2 && now - this.samples[n - 2]!.at < SAMPLE_MS) this.samples[n - 1] = { at: now, total };
+    else this.samples.push({ at: now, total });
   }
 
   /** CPU time in the last minute, in nanoseconds. */

@@ -7,9 +7,10 @@
 import type { Batch, HostToWorker, WorkerStats, WorkerToHost } from '../rpc-protocol.js';
 import { AppIsolate } from './app-isolate.js';
 import { EventFailure } from './event-failure.js';
+import { GuestCode } from './guest-code.js';
 
 const apps = new Map<string, AppIsolate>();
-let guestScript: string | null = null;
+let guest: GuestCode | null = null;
 const STOP_BUDGET_MS = 5_000;
 
 let outbox: WorkerToHost[] = [];
@@ -61,7 +62,7 @@ function app(id: string): AppIsolate {
 
 async function load(message: Extract<HostToWorker, { t: 'load' }>): Promise<unknown> {
   apps.get(message.app)?.dispose();
-  const isolate = await AppIsolate.create(message.app, guestScript!, message.code, message.boot, message.limits, {
+  const isolate = await AppIsolate.create(message.app, guest!, message.code, message.boot, message.limits, {
     call: (callId, method, args) => send({ t: 'call', app: message.app, callId, method, args }),
     log: (level, text, data) => send({ t: 'log', app: message.app, level: level as 'info', message: text, data }),
     release: (handler) => send({ t: 'release', app: message.app, handler }),
@@ -117,7 +118,7 @@ function receive(message: HostToWorker): void {
 
 function handle(message: HostToWorker): void {
   switch (message.t) {
-    case 'init': guestScript = message.guest; send({ t: 'ready' }); return;
+    case 'init': guest = new GuestCode(message.guest); send({ t: 'ready' }); return;
     case 'load': reply(message.rid, load(message)); return;
     case 'invoke': reply(message.rid, Promise.resolve().then(() => app(message.app).invoke(message.handler, message.args))); return;
     case 'unload': reply(message.rid, unload(message.app)); return;
