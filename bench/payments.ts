@@ -85,7 +85,7 @@ export default async function main(): Promise<void> {
         const started = performance.now();
         const frame = await new Promise<Parameters<typeof onFrame>[0] extends never ? never : any>((resolve) => {
           waiting.set(id, resolve);
-          sockets[payer]!.send(JSON.stringify({ type: 'command', id, conversationId: group.body.id, text: `/pay @${[p, q][payee]!.handle} ${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')} EUR ${PIN}` }));
+          sockets[payer]!.send(JSON.stringify({ type: 'command', id, idempotencyKey: id, conversationId: group.body.id, text: `/pay @${[p, q][payee]!.handle} ${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')} EUR ${PIN}` }));
         });
         const ms = performance.now() - started;
         if (!measuring) continue;

@@ -7,6 +7,7 @@ import { Tokens } from './container-tokens.js';
 import type { HostConfig } from './config/host-config.js';
 import { openDatabase, type Database } from './db/open-database.js';
 import { runMigrations } from './db/run-migrations.js';
+import { backupSqlite } from './db/backup.js';
 import { InProcessEventBus } from './bus/in-process-event-bus.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { runtimeInfo, sandboxRuntimeError } from './runtime/node-runtime.js';
@@ -41,6 +42,7 @@ import { PluginScheduler } from './plugins/plugin-scheduler.js';
 import { PluginHttpRouter } from './plugins/plugin-http-router.js';
 import { ServiceRegistry } from './plugins/service-registry.js';
 import { PostbackRouter } from './plugins/postback-router.js';
+import { SwitchboardError } from '../sdk/errors/switchboard-error.js';
 
 export interface HostOptions {
   /** Structured message types to accept, keyed by type name (plugins will register theirs). */
@@ -56,6 +58,8 @@ export interface RunningHost {
   readonly adminTokenFile: string | null;
   /** Graceful stop: refuse new work, close sockets with 1001, flush pending writes, close the database. */
   stop(): Promise<void>;
+  /** SQLite: writes a consistent copy of the database to `file` while the host runs (`npm run backup`). */
+  backup(file: string): Promise<{ file: string; bytes: number }>;
 }
 
 const singletons = [
@@ -75,7 +79,7 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
   const runtimeRefusal = sandboxRuntimeError(new Date());
   if (runtimeRefusal) log.warn({ runtime: runtimeInfo(), code: runtimeRefusal.code }, `sandboxed apps will be refused: ${runtimeRefusal.message}`);
   const { token: adminToken, file: adminTokenFile } = resolveAdminToken(config);
-  const db = await openDatabase(config.database);
+  const db = await openDatabase(config.database, { logger: log });
   let server: Server | null = null;
   let di: DependencyContainer | null = null;
   try {
@@ -114,6 +118,7 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
     let stopping: Promise<void> | null = null;
     return {
       port, url, wsUrl: `ws://${shownHost}:${port}${WS_PATH}`, adminToken, adminTokenFile,
+      backup: (file) => backupSqlite(db, file),
       stop: () => (stopping ??= (async () => {
         ready = false;
         // No new connections; sockets get 1001 and reconnect elsewhere.
@@ -151,7 +156,8 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
   }
 }
 
-function buildContainer(config: HostConfig, db: Database, log: Logger, options: HostOptions): DependencyContainer {
+/** The host's services over an open database (also used by `npm run migrate` for plugin migrations). */
+export function buildContainer(config: HostConfig, db: Database, log: Logger, options: HostOptions = {}): DependencyContainer {
   const di = rootContainer.createChildContainer();
   di.register(Tokens.Config, { useValue: config });
   di.register(Tokens.Database, { useValue: db });
@@ -165,12 +171,23 @@ function buildContainer(config: HostConfig, db: Database, log: Logger, options: 
 
 function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const fail = (err: NodeJS.ErrnoException) => reject(listenError(err, host, port));
+    server.once('error', fail);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       resolve();
     });
   });
+}
+
+/** A socket error at listen time as one clear operator error naming the address (no stack). */
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  const reason = err.code === 'EADDRINUSE' ? 'the port is already in use by another process (stop it, or set server.port or PORT)'
+    : err.code === 'EACCES' ? 'permission denied (ports below 1024 need privileges; choose another server.port)'
+      : err.code === 'EADDRNOTAVAIL' ? 'the address is not one of this machine\'s (check server.host)'
+        : err.message;
+  return new SwitchboardError('listen_failed', `Cannot listen on ${address}: ${reason} [${err.code ?? 'error'}]`, { cause: err });
 }
 
 /** Closes keep-alive connections as their requests finish, until none is left or the grace ends. */

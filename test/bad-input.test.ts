@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
 import { RequestError, type TestClient } from './support/test-client.js';
 import { closeCodeWithin, fullHistory, ping, sleep } from './support/e2e.js';
+import { waitUntil } from './support/child-host.js';
 
 interface Room { host: TestHost; ada: TestUser; bob: TestUser; conversationId: string; acked: string[] }
 
@@ -34,6 +35,23 @@ async function expectHostHealthy(room: Room): Promise<void> {
   const ids = new Set(history.map((m) => m.id));
   expect(room.acked.filter((id) => !ids.has(id))).toEqual([]);
   await fresh.close();
+}
+
+/**
+ * Sends a text message as a client should while throttled: each rate_limited refusal is resent
+ * after the retryAfterMs the host gave, until it is served (within 10 s).
+ */
+async function sendAckedWhenServed(room: Room, client: TestClient, text: string): Promise<any> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return await sendAcked(room, client, text);
+    } catch (err) {
+      if (!(err instanceof RequestError) || err.error.code !== 'rate_limited' || Date.now() > deadline) throw err;
+      expect(err.error.retryAfterMs).toBeGreaterThan(0);
+      await sleep(err.error.retryAfterMs!);
+    }
+  }
 }
 
 const errorOf = (client: TestClient, replyTo: string | null) =>
@@ -132,19 +150,87 @@ describe('rate limit (framesPerSecond 20, burst 20)', () => {
     const refusedIds = new Set(refused.map((f) => f.replyTo));
     for (const { id, clientMsgId } of flood) expect(stored.has(clientMsgId)).toBe(!refusedIds.has(id));
 
-    // Fewer than `burst` refusals: the connection is throttled, not closed.
-    await sleep(1100);
-    await sendAcked(room, client, 'after the throttle');
+    // Fewer than `burst` refusals: the connection is throttled, not closed. A send made as a
+    // client should (resent after each retryAfterMs the host gives) is served on it.
+    expect(client.ws.readyState).toBe(client.ws.OPEN);
+    await sendAckedWhenServed(room, client, 'after the throttle');
+    expect(client.ws.readyState).toBe(client.ws.OPEN);
     await client.close();
   });
 
   it('a client that keeps flooding is closed with 4008; messages acked before the flood survive', async () => {
     const client = await room.host.connect(room.ada.token);
     for (let i = 0; i < 5; i++) await sendAcked(room, client, `before flood ${i}`);
-    await sleep(1100);
     for (let i = 0; i < 300 && client.ws.readyState === client.ws.OPEN; i++) client.sendRaw({ type: 'ping', id: `p${i}` });
     expect(await closeCodeWithin(client, 5000)).toBe(4008);
     expect(client.frames.some((f) => f.type === 'error' && f.error.code === 'rate_limited')).toBe(true);
+  });
+});
+
+describe('rate limit: pipelined requests and retryAfterMs (framesPerSecond 10, burst 4)', () => {
+  let room: Room;
+  beforeAll(async () => { room = await openRoom({ config: { websocket: { framesPerSecond: 10, burst: 4 } } }); });
+  afterEach(async () => { await expectHostHealthy(room); });
+  afterAll(async () => { await room?.host.stop(); });
+
+  /** Pipelines sends of `texts`; each refused one is resent per `onRefused`. Resolves with the refusals seen. */
+  async function pipeline(client: TestClient, texts: string[], onRefused: (retryAfterMs: number) => Promise<void>): Promise<{ refusals: number; results: any[] }> {
+    let refusals = 0;
+    const results = await Promise.all(texts.map(async (text, i) => {
+      const clientMsgId = randomUUID();
+      for (let attempt = 0; ; attempt++) {
+        const id = `${text}-${i}-${attempt}`;
+        const answer = client.waitFor((f) => (f.type === 'result' || f.type === 'error') && f.replyTo === id, 20_000);
+        client.sendRaw({ type: 'send', id, conversationId: room.conversationId, clientMsgId, content: { type: 'text', text: `${text} ${i}` } });
+        const f = await answer;
+        if (f.type === 'result') return f.data;
+        expect(f.error.code).toBe('rate_limited');
+        expect(f.error.retryAfterMs).toBeGreaterThan(0);
+        refusals++;
+        await onRefused(f.error.retryAfterMs);
+      }
+    }));
+    return { refusals, results };
+  }
+
+  it('a client that pipelines 7 sends and resends each refused one after its retryAfterMs has every one served and stays open', async () => {
+    const client = await room.host.connect(room.ada.token);
+    let refusals = 0;
+    // Three rounds back to back (each well past the burst), so the connection lives through
+    // several seconds of being throttled.
+    for (let round = 0; round < 3; round++) {
+      const texts = Array.from({ length: 7 }, () => `round${round}`);
+      const out = await pipeline(client, texts, (ms) => sleep(ms));
+      refusals += out.refusals;
+      for (const r of out.results) { expect(r.duplicate).toBe(false); room.acked.push(r.message.id); }
+      expect(client.ws.readyState).toBe(client.ws.OPEN);
+    }
+    expect(refusals).toBeGreaterThanOrEqual(3);
+    const history = await fullHistory(room.host.url, room.ada.token, room.conversationId);
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 7; i++) expect(history.filter((m) => m.content.text === `round${round} ${i}`).length).toBe(1);
+    }
+    await client.close();
+  });
+
+  it('a client that ignores retryAfterMs, sending again at once with 7 frames always in flight, is closed with 4008', async () => {
+    const client = await room.host.connect(room.ada.token);
+    let n = 0;
+    const sendOne = () => { if (client.ws.readyState === client.ws.OPEN) client.sendRaw({ type: 'ping', id: `impatient${n++}` }); };
+    // Every answer, pong or rate_limited, is followed at once by another frame.
+    client.ws.on('message', sendOne);
+    for (let i = 0; i < 7; i++) sendOne();
+    expect(await closeCodeWithin(client, 20_000)).toBe(4008);
+    expect(client.frames.some((f) => f.type === 'error' && f.error.code === 'rate_limited')).toBe(true);
+  });
+
+  it('every frame counts: bad JSON and binary frames are refused over the limit too', async () => {
+    const client = await room.host.connect(room.ada.token);
+    for (let i = 0; i < 8; i++) client.sendRaw('{"not json', { binary: i % 2 === 1 });
+    const answers = await client.collect((f) => f.type === 'error', 8);
+    expect(answers.filter((f) => f.error.code === 'rate_limited').length).toBe(4);
+    expect(answers.filter((f) => f.error.code !== 'rate_limited').length).toBe(4);
+    await client.close();
   });
 });
 
@@ -195,11 +281,16 @@ describe('heartbeat (heartbeatIntervalMs 200)', () => {
 
   it('a client that does not answer pings is closed; one that does stays connected', async () => {
     const healthy = await room.host.connect(room.ada.token);
+    let heartbeats = 0;
+    healthy.ws.on('ping', () => { heartbeats++; });
     await sendAcked(room, healthy, 'before the silence');
     const silent = await room.host.connect(room.bob.token, { wsOptions: { autoPong: false } });
     const code = await closeCodeWithin(silent, 3000);
     expect([4010, 1006]).toContain(code);
-    await sleep(1000);
+    // Three more heartbeats reach the healthy client: each new one means the host checked the
+    // pong to the one before and kept the connection (the check that closed the silent one).
+    const seen = heartbeats;
+    await waitUntil(() => heartbeats >= seen + 3 || healthy.ws.readyState !== healthy.ws.OPEN, 'three more heartbeats on the healthy connection', 10_000);
     expect(healthy.ws.readyState).toBe(healthy.ws.OPEN);
     expect(await ping(healthy)).toBe(true);
     await expectHostHealthy(room);

@@ -39,6 +39,18 @@ describe('business chat: the inbox', () => {
     sockets.delete(user.id);
     await eventually(async () => (await api.call(owner, 'GET', `/businesses/${businessId}/agents`)).body.agents.find((a: any) => a.userId === user.id)?.online === false);
   };
+  /**
+   * The customer writes once more and the business's webhook gets that message's `message` event.
+   * Called once the earlier messages' own `message` events are here: all that was left of their
+   * follow-up then (the away-reply decision, one conditional update) is a small part of the work
+   * this later message went through (stored, handed to the plugin, written, its event stored and
+   * delivered), so a positive signal that those decisions have been made, not a guessed pause.
+   */
+  async function afterLaterMessage(customer: TestUser, thread: { threadId: string; conversationId: string }) {
+    const text = `later ${Date.now()}-${Math.random()}`;
+    await api.customerSays(customer, thread.conversationId, text);
+    await receiver.waitForEvent((e) => e.type === 'message' && e.threadId === thread.threadId && e.message?.content?.text === text);
+  }
   const assigneeOf = (threadId: string) => eventually(async () => (await api.thread(owner, threadId)).assignee as string | null, 5_000, 'an assignment');
 
   beforeAll(async () => {
@@ -85,8 +97,11 @@ describe('business chat: the inbox', () => {
     await offline(b);
     expect((await api.call(a, 'POST', `/businesses/${businessId}/availability`, { available: false })).body.available).toBe(false);
     const waiting = await newCustomerWrites();
-    await new Promise((r) => setTimeout(r, 300));
+    // The plugin tries the assignment before it sends the message's `message` event, so once that
+    // event is here, an assignment would have been made.
+    await receiver.waitForEvent((e) => e.type === 'message' && e.threadId === waiting.thread.threadId);
     expect((await api.thread(owner, waiting.thread.threadId)).assignee).toBeNull();
+    expect(receiver.events('assigned').filter((e) => e.threadId === waiting.thread.threadId)).toEqual([]);
     expect((await api.call(owner, 'GET', `/businesses/${businessId}/inbox?assignee=none`)).body.threads.map((t: any) => t.threadId)).toContain(waiting.thread.threadId);
     // ...until c comes online and the customer writes again.
     await online(c);
@@ -135,16 +150,22 @@ describe('business chat: the inbox', () => {
     const { customer, thread } = await newCustomerWrites('first');
     await api.customerSays(customer, thread.conversationId, 'second');
     await api.customerSays(customer, thread.conversationId, 'third');
-    await eventually(async () => (await fullHistory(host.url, customer.token, thread.conversationId)).some((m) => m.content?.text === 'third'));
-    await new Promise((r) => setTimeout(r, 300));
-    const away = (await fullHistory(host.url, customer.token, thread.conversationId)).filter((m) => m.senderId === businessBot && m.content.text === 'We are closed; we answer from 9:00.');
-    expect(away).toHaveLength(1);
+    const awayReplies = async (c: TestUser, conversationId: string, text?: string) =>
+      (await fullHistory(host.url, c.token, conversationId)).filter((m) => m.senderId === businessBot && (text === undefined ? m.content?.type === 'text' : m.content?.text === text));
+    await eventually(async () => (await awayReplies(customer, thread.conversationId, 'We are closed; we answer from 9:00.')).length > 0, 10_000, 'the away reply');
+    // Every message has had its follow-up (the plugin sends the `message` event and then decides
+    // on the away reply)...
+    for (const text of ['first', 'second', 'third']) await receiver.waitForEvent((e) => e.type === 'message' && e.threadId === thread.threadId && e.message.content.text === text);
+    // ...and a later one has been through all of it too, so the decisions for the three are made.
+    await afterLaterMessage(customer, thread);
+    expect(await awayReplies(customer, thread.conversationId, 'We are closed; we answer from 9:00.')).toHaveLength(1);
     // Open all week: no away reply.
     const all = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]));
     expect((await api.call(owner, 'PATCH', `/businesses/${businessId}/settings`, { hours: { timezone: 'Asia/Tokyo', weekly: all } })).body.openNow).toBe(true);
     const open = await newCustomerWrites('open?');
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await fullHistory(host.url, open.customer.token, open.thread.conversationId)).filter((m) => m.senderId === businessBot && m.content?.type === 'text')).toHaveLength(0);
+    await receiver.waitForEvent((e) => e.type === 'message' && e.threadId === open.thread.threadId && e.message.content.text === 'open?');
+    await afterLaterMessage(open.customer, open.thread);
+    expect(await awayReplies(open.customer, open.thread.conversationId)).toHaveLength(0);
     await api.call(owner, 'PATCH', `/businesses/${businessId}/settings`, { hours: null, awayMessage: null });
   });
 

@@ -43,6 +43,15 @@ describe('business chat: webhooks and the backend', () => {
     expect((await api.call(owner, 'PUT', `/businesses/${businessId}/webhook`, { url: refusing.url })).body.error.code).toBe('webhook_unreachable');
     await refusing.stop();
     expect((await api.call(owner, 'PUT', `/businesses/${businessId}/webhook`, { url: 'ftp://example.com' })).body.error.code).toBe('invalid_business_request');
+    // Credentials in the URL are bad input, refused before anything is sent.
+    const pings = receiver.received.length;
+    for (const url of [receiver.url.replace('://', '://user:pass@'), receiver.url.replace('://', '://user@'), receiver.url.replace('://', '://:pass@')]) {
+      const withCredentials = await api.call(owner, 'PUT', `/businesses/${businessId}/webhook`, { url });
+      expect(withCredentials.status, url).toBe(400);
+      expect(withCredentials.body.error.code).toBe('invalid_business_request');
+      expect(withCredentials.body.error.message).toMatch(/credentials in webhook URLs .*not allowed/i);
+    }
+    expect(receiver.received.length).toBe(pings);
     expect((await api.call(owner, 'GET', `/businesses/${businessId}/settings`)).body.webhookUrl).toBe(receiver.url);
 
     const customer = await host.createUser();
@@ -124,6 +133,11 @@ describe('business chat: webhooks and the backend', () => {
       const id = await w.createBusiness(admin);
       const refused = await w.call(admin, 'PUT', `/businesses/${id}/webhook`, { url: receiver.url });
       expect(refused.body.error.code).toBe('webhook_url_not_allowed');
+      // Nor loopback inside a NAT64 or 6to4 address.
+      const port = new URL(receiver.url).port;
+      for (const url of [`http://[64:ff9b::7f00:1]:${port}/`, `http://[2002:7f00:1::1]:${port}/`]) {
+        expect((await w.call(admin, 'PUT', `/businesses/${id}/webhook`, { url })).body.error.code, url).toBe('webhook_url_not_allowed');
+      }
       expect(receiver.received.filter((d) => d.body.businessId === id)).toHaveLength(0);
     } finally {
       await wide.stop();

@@ -1,8 +1,8 @@
 /**
  * The 24-hour window, by the clock: a customer's message opens it for free-form business
- * messages; a day later it is closed to all but tagged updates (the conversation's last customer
- * message is moved back in the database while the host is stopped); the customer's next message
- * opens it again.
+ * messages from the moment it is acknowledged; a day later it is closed to all but tagged
+ * updates (the conversation's messages, and the thread's record of the last one, are moved
+ * back in the database while the host is stopped); the customer's next message opens it again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestHost, TestUser } from './support/start-test-host.js';
@@ -26,6 +26,34 @@ describe('business chat: the 24-hour window', () => {
     await database?.drop();
   });
 
+  it('is open as soon as the customer\'s message is acknowledged', async () => {
+    // The plugin hears of customer messages after the commit; a reply sent the moment the
+    // customer's client has its ack must not be refused because that has not happened yet.
+    const api = businessApi(host);
+    const businessId = await api.createBusiness(owner, 'Quick Replies');
+    const customers = await Promise.all(Array.from({ length: 20 }, () => host.createUser()));
+    for (const [i, someone] of customers.entries()) {
+      const thread = await api.startThread(someone, businessId);
+      const socket = await host.connect(someone.token);
+      await socket.sendText(thread.conversationId, `Hello ${i}`);
+      const reply = await api.call(owner, 'POST', `/threads/${thread.threadId}/messages`, { text: `Hi ${i}!` });
+      expect(reply.status, `try ${i}: ${JSON.stringify(reply.body)}`).toBe(201);
+      await socket.close();
+    }
+  });
+
+  it('says so when the customer has not written at all', async () => {
+    const api = businessApi(host);
+    const businessId = await api.createBusiness(owner, 'Silent Customers');
+    const someone = await host.createUser();
+    const thread = await api.startThread(someone, businessId);
+    const refused = await api.call(owner, 'POST', `/threads/${thread.threadId}/messages`, { text: 'Hello?' });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toMatchObject({ code: 'outside_messaging_window', details: { lastCustomerMessageAt: null } });
+    expect(refused.body.error.message).toMatch(/has not written/);
+    expect(refused.body.error.message).not.toMatch(/24 hours old/);
+  });
+
   it('closes 24 hours after the customer last wrote, to all but tagged updates, and opens at their next message', async () => {
     let api = businessApi(host);
     const businessId = await api.createBusiness(owner);
@@ -39,6 +67,8 @@ describe('business chat: the 24-hour window', () => {
     const direct = openDirect(database);
     const aDayAgo = Date.now() - 24 * 3600_000 - 60_000;
     expect(await direct('p_business__threads').where({ id: thread.threadId }).update({ last_customer_at: aDayAgo })).toBe(1);
+    // The conversation's messages are the source of truth: they move back too.
+    expect(await direct('messages').where({ conversation_id: thread.conversationId }).update({ created_at: aDayAgo })).toBeGreaterThanOrEqual(2);
     await direct.destroy();
     host = await startBusinessHost({ database });
     api = businessApi(host);

@@ -1,34 +1,41 @@
 /**
  * Stopping a host: it takes no new work, lets requests already running finish within
  * server.shutdownGraceMs, cuts off what is still running after that, and then stops.
+ * The tests wait until the request has reached its handler (the fixture says so), never for a
+ * guessed time.
  */
 import { describe, expect, it } from 'vitest';
 import { startTestHost } from './support/start-test-host.js';
 import { repoRoot } from './support/e2e.js';
 import { enable } from './support/plugin-helpers.js';
+import { heldRoutes } from './fixtures/plugins/held-route/index.js';
 
-const slowRoutes = enable({
-  id: 'slow-routes', name: 'Slow routes', version: '1.0.0', description: 'A test fixture with a slow HTTP route.',
-  author: 'Switchboard tests', engine: '^1.0.0', runtime: 'trusted', entry: `${repoRoot}/test/fixtures/plugins/http-routes/index.ts`,
-  permissions: { 'http.routes': {} }, contributes: { routes: [{ method: 'GET', path: '/slow', auth: 'none' }] },
-}, { settings: { skip: [], extra: [] } });
+const heldRoute = enable({
+  id: 'held-route', name: 'Held route', version: '1.0.0', description: 'A test fixture with a route that answers when the test lets it.',
+  author: 'Switchboard tests', engine: '^1.0.0', runtime: 'trusted', entry: `${repoRoot}/test/fixtures/plugins/held-route/index.ts`,
+  permissions: { 'http.routes': {} }, contributes: { routes: [{ method: 'GET', path: '/held', auth: 'none' }] },
+});
 
 async function hostWithGrace(shutdownGraceMs: number) {
-  return startTestHost({ config: { server: { shutdownGraceMs }, plugins: { enabled: [slowRoutes] } } });
+  return startTestHost({ config: { server: { shutdownGraceMs }, plugins: { enabled: [heldRoute] } } });
 }
 
 describe('graceful shutdown', () => {
   it('lets a request in flight finish within the grace period, then refuses new connections', async () => {
-    const host = await hostWithGrace(5_000);
+    const host = await hostWithGrace(60_000);
     const url = host.url;
     try {
-      const inFlight = fetch(`${url}/plugins/slow-routes/slow?ms=400`).then(async (r) => ({ status: r.status, body: await r.json() }));
-      await new Promise((r) => setTimeout(r, 100));
+      const entered = heldRoutes.entered();
+      const inFlight = fetch(`${url}/plugins/held-route/held`).then(async (r) => ({ status: r.status, body: await r.json() }));
+      await entered;
       const stopped = host.stopHostOnly();
-      expect(await inFlight).toEqual({ status: 200, body: { slept: true } });
-      await stopped;
+      // Stopping has begun (no new connections) while the request is still held.
       await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+      heldRoutes.releaseAll();
+      expect(await inFlight).toEqual({ status: 200, body: { released: true } });
+      await stopped;
     } finally {
+      heldRoutes.releaseAll();
       await host.stop();
     }
   });
@@ -37,11 +44,13 @@ describe('graceful shutdown', () => {
     const host = await hostWithGrace(200);
     const url = host.url;
     try {
-      const inFlight = fetch(`${url}/plugins/slow-routes/slow?ms=8000`).then((r) => r.status, () => 'cut off');
-      await new Promise((r) => setTimeout(r, 100));
+      const entered = heldRoutes.entered();
+      const inFlight = fetch(`${url}/plugins/held-route/held`).then((r) => r.status, () => 'cut off');
+      await entered;
       await host.stopHostOnly();
       expect(await inFlight).toBe('cut off');
     } finally {
+      heldRoutes.releaseAll();
       await host.stop();
     }
   });

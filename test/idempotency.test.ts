@@ -43,6 +43,8 @@ describe('idempotent sends', () => {
     expect(await stored(ca, conv.id, clientMsgId)).toEqual([first.message]);
     const res = await host.http('GET', `/v1/conversations/${conv.id}`, { token: b.token });
     expect(res.body).toMatchObject({ lastSeq: first.message.seq, lastPts: first.message.pts });
+    // The one event arrives (waited for), and no second one follows.
+    await cb.collect((f) => f.type === 'message.created' && f.message.clientMsgId === clientMsgId, 1);
     await settle(cb);
     expect(cb.frames.filter((f) => f.type === 'message.created' && f.message.clientMsgId === clientMsgId)).toHaveLength(1);
   });
@@ -57,6 +59,7 @@ describe('idempotent sends', () => {
     expect(new Set(results.map((r) => r.message.seq))).toEqual(new Set([conv.lastSeq + 1]));
     expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
     expect(await stored(ca, conv.id, clientMsgId)).toHaveLength(1);
+    await cb.collect((f) => f.type === 'message.created' && f.conversationId === conv.id, 1);
     await settle(cb);
     expect(cb.frames.filter((f) => f.type === 'message.created' && f.conversationId === conv.id)).toHaveLength(1);
 

@@ -161,6 +161,8 @@ describe('messaging', () => {
     expect(removed).toMatchObject({ pts: message.pts + 3, reactions: [{ emoji: '👍', userIds: [a.id] }] });
     expect(await react(cb, 'remove')).toEqual(removed);
 
+    // Wait for the three updates to arrive, then a moment longer to be sure no fourth follows.
+    await ca.collect((f) => f.type === 'message.updated' && f.message.id === message.id, 3);
     await settle(ca, cb);
     const updates = updatesOf(ca, message.id);
     expect(updates.map((f) => [f.change, f.pts])).toEqual([['reaction', message.pts + 1], ['reaction', message.pts + 2], ['reaction', message.pts + 3]]);

@@ -25,7 +25,10 @@ describe('payments: invoices from plugins', () => {
   let paymentsBot: string;
   let room: { id: string };
   const MERCHANTS = ['merchant', 'merchant-refuses', 'merchant-hangs', 'merchant-breaks', 'merchant-other'];
-  const TIMEOUT_MS = 400;
+  // How long an invoicing plugin's preCheckout and paymentResult may take (the production
+  // default). It bounds every callback of this host, so it must leave a busy machine room for
+  // the answers that do come; only the "never answers" test waits it out.
+  const TIMEOUT_MS = 5_000;
 
   beforeAll(async () => {
     host = await startPaymentsHost({
@@ -133,9 +136,10 @@ describe('payments: invoices from plugins', () => {
     const paid = await rq.pay(alice, requestId);
     const took = Date.now() - started;
     expect(paid.status, JSON.stringify(paid.body)).toBe(409);
-    expect(paid.body.error).toMatchObject({ code: 'precheckout_failed', details: { status: 'failed', reason: expect.stringMatching(/^precheckout_timeout: merchant-hangs\.preCheckout did not answer within 400 ms/) } });
+    expect(paid.body.error).toMatchObject({ code: 'precheckout_failed', details: { status: 'failed', reason: expect.stringMatching(new RegExp(`^precheckout_timeout: merchant-hangs\\.preCheckout did not answer within ${TIMEOUT_MS} ms`)) } });
+    // It waited for the answer as long as allowed (a slow machine only makes that longer); that
+    // it then gave up rather than hanging is the outcome above, not a clock reading.
     expect(took).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
-    expect(took).toBeLessThan(5_000);
     expect((await rq.records('merchant-hangs')).preCheckout.filter((r) => r.input.requestId === requestId)).toHaveLength(1);
     expect(await api.balance(alice)).toBe(aliceBefore);
     expect(await botBalance(host, await botOf(host, 'merchant-hangs'))).toBe(0);

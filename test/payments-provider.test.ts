@@ -5,11 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { spawnHost, type ChildHost } from './support/child-host.js';
-import { httpJson, sleep } from './support/e2e.js';
+import { spawnHost, waitUntil, type ChildHost } from './support/child-host.js';
+import { httpJson } from './support/e2e.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import type { TestHost, TestUser } from './support/start-test-host.js';
-import { PAYMENTS_MANIFEST, paymentsApi, startPaymentsHost, type PaymentsApi } from './support/payments-helpers.js';
+import { PAYMENTS_MANIFEST, openDirect, paymentsApi, startPaymentsHost, type PaymentsApi } from './support/payments-helpers.js';
 
 const ADMIN = `admin-${randomUUID()}`;
 
@@ -39,20 +39,34 @@ describe('payments: a crash between the ledger and the provider', () => {
     return { id: (created.body as any).id as string, token: (login.body as any).token as string };
   }
 
-  /** Starts a top-up, waits until the ledger holds it as pending, and kills the host with SIGKILL. */
+  /** The simulated provider's book (its table in the payments plugin's database), read directly. */
+  async function providerBook(): Promise<{ kind: string; status: string; amount: number }[]> {
+    const db = openDirect(database);
+    try {
+      return (await db('p_payments__sim_provider').select('kind', 'status', 'amount')).map((r: any) => ({ ...r, amount: Number(r.amount) }));
+    } finally {
+      await db.destroy();
+    }
+  }
+
+  /**
+   * Starts a top-up, waits until the ledger holds it as pending, and kills the host with SIGKILL
+   * inside the provider's latency window: with `latencyMs` before the provider has charged, with
+   * `latencyAfterMs` once it has charged (its book says so) but before it answered.
+   */
   async function killDuringTopUp(provider: Record<string, number>, amountMinor: number) {
     const host = await boot(provider);
     const user = await userOn(host);
     void httpJson(host.url, 'POST', '/plugins/payments/topups', { token: user.token, body: { amountMinor, currency: 'EUR', card: 'tok_visa', idempotencyKey: randomUUID() } }).catch(() => null);
-    for (let i = 0; ; i++) {
-      const volume = (await admin(host, 'GET', '/admin/reports/volume')).body as any;
-      if (volume.providerOperations.some((o: any) => o.status === 'pending')) break;
-      if (i > 200) throw new Error('the top-up never became pending');
-      await sleep(10);
+    await waitUntil(async () => ((await admin(host, 'GET', '/admin/reports/volume')).body as any).providerOperations.some((o: any) => o.status === 'pending'),
+      'the top-up became pending', 20_000);
+    if (provider.latencyAfterMs) {
+      await waitUntil(async () => (await providerBook()).some((r) => r.kind === 'charge' && r.status === 'succeeded' && r.amount === amountMinor),
+        'the provider charged the card', 20_000);
     }
-    // In the provider's latency window: the ledger has written, the provider has not answered.
-    await sleep(provider.latencyAfterMs ? 300 : 50);
     await host.kill('SIGKILL');
+    // Killed inside the window: the provider has charged only if it was meant to have.
+    expect((await providerBook()).filter((r) => r.amount === amountMinor)).toHaveLength(provider.latencyAfterMs ? 1 : 0);
     return user;
   }
 
@@ -72,12 +86,12 @@ describe('payments: a crash between the ledger and the provider', () => {
 
   it('abandons (and cancels at the provider) a charge the provider never made', { timeout: 90_000 }, async () => {
     database = await createTestDatabase();
-    const user = await killDuringTopUp({ latencyMs: 5_000 }, 4_200);
+    const user = await killDuringTopUp({ latencyMs: 30_000 }, 4_200);
     await settleAndCheck(user, { booked: 0, abandoned: 1, balance: 0 });
   });
 
   it('books, once, a charge the provider made but the host never heard back about', { timeout: 90_000 }, async () => {
-    const user = await killDuringTopUp({ latencyAfterMs: 5_000 }, 3_300);
+    const user = await killDuringTopUp({ latencyAfterMs: 30_000 }, 3_300);
     await settleAndCheck(user, { booked: 1, abandoned: 0, balance: 3_300 });
   });
 });

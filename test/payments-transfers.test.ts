@@ -77,7 +77,9 @@ describe('payments: transfers', () => {
     [0, 'must be positive'],
     [-5, 'must be positive'],
     [1.5, 'whole number'],
-    [2 ** 60, 'larger than the ledger holds'],
+    [2 ** 60, 'larger than one payment may move'],
+    [Number.MAX_SAFE_INTEGER, 'larger than one payment may move'],
+    [10 ** 13 + 1, 'larger than one payment may move'],
     ['100', 'whole number'],
   ])('refuses the amount %s with invalid_amount', async (amountMinor, message) => {
     const res = await api.transfer(alice, bob, amountMinor as number);
@@ -147,9 +149,9 @@ describe('payments: transfers', () => {
   it('answers the chat commands, without ever posting the PIN', async () => {
     const room = await host.createGroup(alice, [bob], 'chat pay');
     await host.http('POST', `/v1/conversations/${room.id}/members`, { token: alice.token, body: { userIds: [botId] } });
-    const pay = await host.http('POST', `/v1/conversations/${room.id}/commands`, { token: alice.token, body: { text: `/pay @${bob.handle} 2.50 EUR ${PIN} coffee` } });
+    const pay = await host.http('POST', `/v1/conversations/${room.id}/commands`, { token: alice.token, body: { text: `/pay @${bob.handle} 2.50 EUR ${PIN} coffee key=${randomUUID()}` } });
     expect(pay.body.reply.text).toMatch(/^Sent 2\.50 EUR\. Your balance: /);
-    const bad = await host.http('POST', `/v1/conversations/${room.id}/commands`, { token: alice.token, body: { text: `/pay @${bob.handle} 2.505 EUR ${PIN}` } });
+    const bad = await host.http('POST', `/v1/conversations/${room.id}/commands`, { token: alice.token, body: { text: `/pay @${bob.handle} 2.505 EUR ${PIN} key=${randomUUID()}` } });
     expect(bad.body.reply.text).toMatch(/2 decimal places.*\[invalid_amount\]/);
     const history = await fullHistory(host.url, bob.token, room.id);
     expect(JSON.stringify(history)).not.toContain(PIN);

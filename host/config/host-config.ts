@@ -10,13 +10,24 @@ export interface HostConfig {
     maxPayloadBytes: number; authTimeoutMs: number; heartbeatIntervalMs: number; maxBufferedBytes: number;
     framesPerSecond: number; burst: number; resumeLimit: number; resumeHoldMs: number;
   };
-  http: { bodyLimitBytes: number };
+  http: {
+    bodyLimitBytes: number;
+    trustProxy: boolean;
+    rateLimits: { enabled: boolean; perToken: RequestWindow; perAddress: RequestWindow };
+    loginLimits: {
+      enabled: boolean; failuresBeforeBlock: number; blockSeconds: number; maxBlockSeconds: number;
+      perAccount: FailureWindow; perAddress: FailureWindow;
+    };
+  };
   messages: { maxTextLength: number; maxBodyBytes: number; maxBatch: number };
   conversations: { maxGroupMembers: number };
   plugins: { manifestsDir: string; enabled: PluginEntryConfig[]; storageSweepMs: number };
   sandbox: SandboxConfig;
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
 }
+
+export interface RequestWindow { requests: number; windowSeconds: number }
+export interface FailureWindow { failures: number; windowSeconds: number; blockSeconds: number }
 
 export interface SandboxConfig {
   workers: number;

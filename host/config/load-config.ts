@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import schema from './config-schema.json' with { type: 'json' };
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
@@ -45,8 +45,36 @@ export function loadConfig({ argv = process.argv.slice(2), env = process.env, cw
     } catch (err) {
       throw new ConfigError(`Config file ${file} is not valid JSON: ${(err as Error).message}`);
     }
+    raw = pathsRelativeTo(dirname(file), raw);
   }
   return resolveConfig(applyEnvOverrides(raw, env));
+}
+
+/**
+ * Relative paths written in a config file are relative to the file's own directory, wherever the
+ * host is started from (`npm start` always runs in the project directory): dataDir, an SQLite
+ * database.url, plugins.manifestsDir and each plugin's path. Defaults and environment variables
+ * stay relative to the working directory.
+ */
+function pathsRelativeTo(base: string, raw: unknown): unknown {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(raw)) return raw;
+  const config = structuredClone(raw);
+  const absolute = (v: unknown) => (typeof v === 'string' && v !== '' ? resolve(base, v) : v);
+  if ('dataDir' in config) config.dataDir = absolute(config.dataDir);
+  const database = config.database;
+  if (isObject(database) && typeof database.url === 'string' && database.url.startsWith('sqlite:')) {
+    const path = database.url.slice('sqlite:'.length);
+    if (path !== '' && path !== ':memory:' && !path.startsWith('//')) database.url = `sqlite:${resolve(base, path)}`;
+  }
+  const plugins = config.plugins;
+  if (isObject(plugins)) {
+    if ('manifestsDir' in plugins) plugins.manifestsDir = absolute(plugins.manifestsDir);
+    if (Array.isArray(plugins.enabled)) {
+      for (const entry of plugins.enabled) if (isObject(entry) && 'path' in entry) entry.path = absolute(entry.path);
+    }
+  }
+  return config;
 }
 
 function configPathFrom(argv: readonly string[]): string | undefined {

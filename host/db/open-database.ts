@@ -6,6 +6,7 @@ import pg from 'pg';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import { nativeModuleError } from '../runtime/native-module-error.js';
 import type { HostConfig } from '../config/host-config.js';
+import type { Logger } from '../logging/logger.js';
 
 // int8 columns (sequence numbers, timestamps in ms) fit safely in a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
@@ -24,12 +25,36 @@ export function databaseKindOf(url: string): DatabaseKind {
   return url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
 }
 
-/** Opens the configured database and checks that it is reachable and not used by another host. */
-export async function openDatabase(config: HostConfig['database']): Promise<Database> {
-  return databaseKindOf(config.url) === 'sqlite' ? openSqlite(config.url) : openPostgres(config);
+export interface OpenDatabaseOptions {
+  /** Where knex's own warnings go once the database is open (as JSON log lines, not console text). */
+  logger?: Pick<Logger, 'warn' | 'error' | 'debug'>;
 }
 
-function openSqlite(url: string): Database {
+/** Opens the configured database and checks that it is reachable and not used by another host. */
+export async function openDatabase(config: HostConfig['database'], options: OpenDatabaseOptions = {}): Promise<Database> {
+  return databaseKindOf(config.url) === 'sqlite' ? openSqlite(config.url, options) : openPostgres(config, options);
+}
+
+/**
+ * knex prints its warnings (with stacks) straight to stdout. While the database is being opened
+ * they are dropped: a failure there becomes one clear error (`database_unreachable`). After that
+ * they go to the host's logger.
+ */
+function knexLog(options: OpenDatabaseOptions): { log: Knex.Config['log']; opened(): void } {
+  let open = false;
+  const to = (level: 'warn' | 'error' | 'debug') => (message: unknown) => {
+    if (!open || !options.logger) return;
+    options.logger[level]({ component: 'knex' }, typeof message === 'string' ? message : JSON.stringify(message));
+  };
+  return {
+    log: { warn: to('warn'), error: to('error'), deprecate: to('warn'), debug: to('debug') },
+    opened: () => { open = true; },
+  };
+}
+
+function openSqlite(url: string, options: OpenDatabaseOptions): Database {
+  const logging = knexLog(options);
+  logging.opened();
   const filename = resolve(url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, ''));
   mkdirSync(dirname(filename), { recursive: true });
   assertNotLocked(filename);
@@ -58,6 +83,7 @@ function openSqlite(url: string): Database {
       },
     },
     acquireConnectionTimeout: 5_000,
+    log: logging.log,
   });
   return { knex, kind: 'sqlite', location: filename, close: () => knex.destroy() };
 }
@@ -87,8 +113,9 @@ function lockErrorOr(err: unknown, filename: string): Error {
   return new SwitchboardError('database_unreachable', `Cannot open SQLite database ${filename}: ${(err as Error).message}`, { cause: err });
 }
 
-async function openPostgres(config: HostConfig['database']): Promise<Database> {
+async function openPostgres(config: HostConfig['database'], options: OpenDatabaseOptions): Promise<Database> {
   const location = redact(config.url);
+  const logging = knexLog(options);
   let knex: Knex;
   try {
     // knex loads the driver here; a native one (pg-native) built for another Node fails to load.
@@ -98,6 +125,7 @@ async function openPostgres(config: HostConfig['database']): Promise<Database> {
       searchPath: [config.schema],
       pool: { min: 0, max: config.poolSize },
       acquireConnectionTimeout: 10_000,
+      log: logging.log,
     });
   } catch (err) {
     throw nativeModuleError(err, 'pg') ?? err;
@@ -109,9 +137,18 @@ async function openPostgres(config: HostConfig['database']): Promise<Database> {
     await knex.destroy().catch(() => {});
     const mismatch = nativeModuleError(err, 'pg');
     if (mismatch) throw mismatch;
-    throw new SwitchboardError('database_unreachable', `Cannot reach PostgreSQL at ${location}: ${(err as Error).message}`, { cause: err });
+    throw new SwitchboardError('database_unreachable', `Cannot reach PostgreSQL at ${location}: ${describe(err)}`, { cause: err });
   }
+  logging.opened();
   return { knex, kind: 'postgres', location: `${location} (schema ${config.schema})`, close: () => knex.destroy() };
+}
+
+/** One line for a connection error; an AggregateError (every address of a name refused) has no message of its own. */
+function describe(err: unknown): string {
+  const e = err as { message?: string; code?: string; errors?: unknown[] };
+  if (e?.message) return e.message.split('\n')[0]!;
+  if (Array.isArray(e?.errors) && e.errors.length) return e.errors.map(describe).join('; ');
+  return e?.code ?? String(err);
 }
 
 function redact(url: string): string {

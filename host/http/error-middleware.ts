@@ -8,7 +8,17 @@ export function errorMiddleware(log: Logger): Koa.Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) throw new SwitchboardError('route_not_found', `No endpoint ${ctx.method} ${ctx.path}.`);
+      if (ctx.body === undefined) {
+        // The routers' allowedMethods() set 405 (or 501 for a method no route uses) and Allow, but no body.
+        const allow = ctx.response.get('Allow');
+        if ((ctx.status === 405 || ctx.status === 501) && allow) {
+          throw new SwitchboardError('method_not_allowed', `${ctx.path} does not answer ${ctx.method.slice(0, 32)}; it answers ${allow}.`);
+        }
+        if (ctx.status === 404 || ctx.status === 405 || ctx.status === 501) {
+          ctx.remove('Allow');
+          throw new SwitchboardError('route_not_found', `No endpoint ${ctx.method.slice(0, 32)} ${ctx.path}.`);
+        }
+      }
     } catch (err) {
       const error = toSwitchboardError(err);
       if (error.kind === 'system') log.error({ err, method: ctx.method, path: ctx.path }, 'request failed');

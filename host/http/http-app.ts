@@ -2,6 +2,8 @@ import Koa from 'koa';
 import { bodyParser } from '@koa/bodyparser';
 import type { Logger } from '../logging/logger.js';
 import { errorMiddleware } from './error-middleware.js';
+import { RequestLimits } from './rate-limits.js';
+import { bodyInputRules, bodyParserError, urlInputRules } from './input-rules.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
@@ -15,14 +17,19 @@ export function createHttpApp(deps: RouteDeps, log: Logger): Koa {
   app.proxy = false;
   app.silent = true;
   app.use(errorMiddleware(log));
+  // Requests per token (or per address without one): before anything else is done for them.
+  app.use(new RequestLimits(deps.config.http, deps.adminToken).middleware());
+  // Path segments and query: well-formed Unicode without U+0000, before any route (plugins' too).
+  app.use(urlInputRules());
   // /plugins/<id>/… reads its own raw body (signatures cover the exact bytes), so it goes first.
   app.use(deps.pluginRoutes.middleware(deps.adminToken));
   app.use(bodyParser({
     enableTypes: ['json'],
     jsonLimit: deps.config.http.bodyLimitBytes,
     jsonStrict: true,
-    onError: (err) => { throw err; },
+    onError: (err) => { bodyParserError(err); },
   }));
+  app.use(bodyInputRules());
   for (const router of [healthRoutes(deps), authRoutes(deps), adminRoutes(deps), pluginAdminRoutes(deps), conversationRoutes(deps)]) {
     app.use(router.routes());
     app.use(router.allowedMethods());

@@ -16,6 +16,7 @@ import { HookChain } from '../plugins/hook-chain.js';
 import { MemberDirectory } from '../realtime/member-directory.js';
 import { compileValidator } from '../validation/validator.js';
 import { contentSchema } from '../validation/schemas.js';
+import { assertInputStrings } from '../validation/input-strings.js';
 
 /** Sending, editing, deleting, reacting, reading: what a member does to messages. */
 @injectable()
@@ -163,6 +164,8 @@ export class MessageService {
   }
 
   private assertClientContent(content: MessageContent, senderId: string): void {
+    // Clients' frames and bodies were checked whole; this covers plugins, apps and hooks.
+    assertInputStrings(content, '/content');
     if (content.type.startsWith('system.')) {
       throw new SwitchboardError('unknown_message_type', 'system.* messages are written only by the host.', {
         details: [{ path: '/content/type', message: 'is reserved for the host' }],

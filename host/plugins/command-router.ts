@@ -25,7 +25,7 @@ export class CommandRouter {
     @inject(PluginLogs) private readonly logs: PluginLogs,
   ) {}
 
-  async invoke(userId: string, conversationId: string, text: string): Promise<CommandResult> {
+  async invoke(userId: string, conversationId: string, text: string, idempotencyKey: string | null = null): Promise<CommandResult> {
     await requireMembership(this.db.knex, conversationId, userId);
     const match = /^\/([a-z][a-z0-9_-]{0,31})(?:\s+([\s\S]*))?$/.exec(text.trim());
     if (!match) throw new SwitchboardError('invalid_request', 'A command looks like "/name arguments".', { details: [{ path: '/text', message: 'is not a command' }] });
@@ -43,7 +43,7 @@ export class CommandRouter {
     const args = parseArguments(spec.arguments ?? [], rest);
     const handler = plugin.handlers.commands.get(name)!;
     try {
-      const reply = await withTimeout(Promise.resolve().then(() => handler({ command: name, args, text: rest, conversationId, userId })), COMMAND_TIMEOUT_MS);
+      const reply = await withTimeout(Promise.resolve().then(() => handler({ command: name, args, text: rest, conversationId, userId, idempotencyKey })), COMMAND_TIMEOUT_MS);
       return { plugin: plugin.id, reply: reply && typeof reply.text === 'string' ? { text: reply.text.slice(0, 8000) } : null };
     } catch (err) {
       this.logs.recordFailure(plugin.id, `/${name} handler failed`, err);

@@ -16,6 +16,7 @@ import type { PluginRecord } from './plugin-record.js';
 import { PluginRegistry } from './plugin-registry.js';
 import { SIGNATURE_HEADER, ensureWebhookSecret, verifyWebhook } from './webhook-signature.js';
 import { withTimeout } from './with-timeout.js';
+import { assertInputStrings } from '../validation/input-strings.js';
 
 const PREFIX = '/plugins/';
 const ROUTE_TIMEOUT_MS = 10_000;
@@ -189,11 +190,15 @@ const tooLarge = (limit: number) => new SwitchboardError('payload_too_large', `T
 function parseBody(contentType: string, rawBody: string): unknown {
   const type = contentType.split(';')[0]!.trim().toLowerCase();
   if (!/^application\/([a-z0-9.!#$&^_-]+\+)?json$/.test(type) || rawBody.trim() === '') return null;
+  let parsed: unknown;
   try {
-    return JSON.parse(rawBody) as unknown;
+    parsed = JSON.parse(rawBody) as unknown;
   } catch {
     throw new SwitchboardError('invalid_json', 'The body is not valid JSON.');
   }
+  // The host's rule for every HTTP body: well-formed Unicode, no U+0000, no `__proto__` field.
+  assertInputStrings(parsed);
+  return parsed;
 }
 
 function firstValues(query: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -43,7 +43,7 @@ export class PluginInstaller {
     @inject(Presence) private readonly presence: Presence,
   ) {}
 
-  async install(record: PluginRecord, definition: PluginDefinition): Promise<{ context: PluginContext }> {
+  async install(record: PluginRecord, definition: PluginDefinition): Promise<{ context: PluginContext; migrationsApplied: string[] }> {
     const manifest = record.manifest!;
     let row = (await this.db.knex<InstallRow>('plugins').where({ id: record.id }).first()) as InstallRow | undefined;
     if (!row) {
@@ -71,13 +71,15 @@ export class PluginInstaller {
     };
     const context = buildPluginContext(record, bot, services);
     await this.database.reload(record.id);
-    await this.migrate(record, definition, context, services);
-    return { context };
+    const migrationsApplied = await this.migrate(record, definition, context, services);
+    return { context, migrationsApplied };
   }
 
-  private async migrate(record: PluginRecord, definition: PluginDefinition, context: PluginContext, services: PluginServices): Promise<void> {
+  /** Applies the plugin's pending migrations in order; returns the names applied. */
+  private async migrate(record: PluginRecord, definition: PluginDefinition, context: PluginContext, services: PluginServices): Promise<string[]> {
     const migrations = definition.migrations ?? [];
-    if (migrations.length === 0) return;
+    const done: string[] = [];
+    if (migrations.length === 0) return done;
     const applied = new Set(((await this.db.knex('plugin_migrations').where({ plugin_id: record.id }).select('name')) as { name: string }[]).map((r) => r.name));
     for (const migration of migrations) {
       if (applied.has(migration.name)) continue;
@@ -90,7 +92,9 @@ export class PluginInstaller {
       }
       await this.db.knex('plugin_migrations').insert({ plugin_id: record.id, name: migration.name, applied_at: Date.now() });
       this.log.info({ plugin: record.id, migration: migration.name }, 'plugin migration applied');
+      done.push(migration.name);
     }
+    return done;
   }
 
   /** Each schema call commits on its own, so a failed migration drops the tables it created to be rerunnable. */

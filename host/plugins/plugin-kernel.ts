@@ -61,6 +61,53 @@ export class PluginKernel {
   }
 
   async startAll(): Promise<void> {
+    const { loaded, order } = this.loadConfigured();
+    this.startOrder = order;
+    for (const id of order) await this.start(loaded.get(id)!);
+    const summary = this.registry.all().map((r) => ({ id: r.id, status: r.status, error: r.error?.code }));
+    if (summary.length > 0) this.log.info({ plugins: summary }, 'plugins loaded');
+  }
+
+  /**
+   * `npm run migrate`: installs each enabled trusted plugin (bot user, install record) and applies
+   * its pending migrations, in dependency order, without starting it. Sandboxed apps have no
+   * migrations. Returns one outcome per configured plugin; a plugin that fails is reported, and
+   * the plugins that depend on it are skipped.
+   */
+  async migrateAll(): Promise<{ id: string; status: 'migrated' | 'skipped' | 'failed'; applied?: string[]; error?: string }[]> {
+    const { loaded, order } = this.loadConfigured();
+    const migrated = new Map<string, string[]>();
+    for (const id of order) {
+      const record = loaded.get(id)!;
+      const manifest = record.manifest!;
+      if (manifest.runtime === 'sandbox') {
+        record.status = 'disabled';
+        continue;
+      }
+      const missing = Object.keys(manifest.dependencies ?? {}).filter((dep) => !migrated.has(dep) && this.registry.get(dep)?.manifest?.runtime !== 'sandbox');
+      if (missing.length > 0) {
+        this.fail(record, new SwitchboardError('plugin_dependency_missing', `Plugin ${id} needs ${missing.join(', ')} migrated first.`));
+        continue;
+      }
+      record.generation++;
+      record.status = 'running';
+      try {
+        const definition = record.definition ?? (record.definition = await importDefinition(record.entryFile!));
+        const { migrationsApplied } = await this.installer.install(record, definition);
+        record.status = 'disabled';
+        record.generation++;
+        migrated.set(id, migrationsApplied);
+      } catch (err) {
+        this.fail(record, err);
+      }
+    }
+    return this.registry.all().map((r) => r.status === 'failed'
+      ? { id: r.id, status: 'failed' as const, error: `[${r.error?.code}] ${r.error?.message}` }
+      : migrated.has(r.id) ? { id: r.id, status: 'migrated' as const, applied: migrated.get(r.id)! } : { id: r.id, status: 'skipped' as const });
+  }
+
+  /** Reads, checks and orders the configured plugins; the ones that are wrong are marked failed. */
+  private loadConfigured(): { loaded: Map<string, PluginRecord>; order: string[] } {
     const loaded = new Map<string, PluginRecord>();
     for (const entry of this.config.plugins.enabled) {
       const file = manifestPathOf(entry, this.config.plugins.manifestsDir);
@@ -90,10 +137,7 @@ export class PluginKernel {
       loaded.get(id)!.configError = true;
       this.fail(loaded.get(id)!, err);
     }
-    this.startOrder = order;
-    for (const id of order) await this.start(loaded.get(id)!);
-    const summary = this.registry.all().map((r) => ({ id: r.id, status: r.status, error: r.error?.code }));
-    if (summary.length > 0) this.log.info({ plugins: summary }, 'plugins loaded');
+    return { loaded, order };
   }
 
   /** Dependents stop before what they depend on. */

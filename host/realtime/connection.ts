@@ -3,7 +3,7 @@ import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { ErrorCode } from '../../sdk/errors/error-catalog.js';
 import { errorCatalog, type ErrorSpec } from '../../sdk/errors/error-catalog.js';
 import type { ServerFrame } from '../../sdk/protocol/frames.js';
-import { TokenBucket } from './token-bucket.js';
+import { FrameTurns } from './frame-turns.js';
 
 /**
  * One authenticated socket. Kept small: 10,000 idle connections must cost little, so maps are
@@ -20,7 +20,7 @@ export class Connection {
   presenceSubscriptions: Set<string> | null = null;
   alive = true;
   private closing = false;
-  readonly bucket: TokenBucket;
+  readonly bucket: FrameTurns;
 
   constructor(
     readonly ws: WebSocket,
@@ -31,7 +31,7 @@ export class Connection {
     private readonly maxBufferedBytes: number,
     limits: { framesPerSecond: number; burst: number },
   ) {
-    this.bucket = new TokenBucket(limits.framesPerSecond, limits.burst);
+    this.bucket = new FrameTurns(limits.framesPerSecond, limits.burst);
   }
 
   get isOpen(): boolean {

@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger.js';
 import { asSystemError } from '../db/database-errors.js';
 import { MessageService } from '../messages/message-service.js';
 import { compileValidator, type Validator } from '../validation/validator.js';
+import { assertInputStrings, stringProblem } from '../validation/input-strings.js';
 import { ChangeStream } from './change-stream.js';
 import type { Connection } from './connection.js';
 import { frameSchemas } from './frame-schemas.js';
@@ -48,44 +49,57 @@ export class FrameRouter {
       'presence.subscribe': (c, f) => presence.subscribe(c, f.userIds),
       'presence.unsubscribe': (c, f) => { presence.unsubscribe(c, f.userIds); return {}; },
       ping: (c, f) => { c.send({ type: 'pong', replyTo: f.id ?? null }); },
-      command: (c, f) => commands.invoke(c.userId, f.conversationId, f.text),
+      command: (c, f) => commands.invoke(c.userId, f.conversationId, f.text, f.idempotencyKey ?? null),
       postback: (c, f) => postbacks.tap(c.userId, f.conversationId, f.messageId, f.buttonId),
     };
   }
 
   async handle(conn: Connection, data: Buffer, isBinary: boolean): Promise<void> {
+    // Every frame after `auth` counts against the limit, whatever it holds: binary, bad JSON and
+    // unknown types cost the host as much work as a ping.
+    let raw: unknown;
+    let parsed = false;
+    if (!isBinary) {
+      try {
+        raw = JSON.parse(data.toString('utf8'));
+        parsed = true;
+      } catch { /* answered below, once the frame has been counted */ }
+    }
+    const replyTo = replyToOf(raw);
+    const taken = conn.bucket.take();
+    if (!taken.ok) {
+      // Flooding: more refused frames waiting for their turn than ten seconds at the limit (or the
+      // burst, if larger). Refused frames wait in order; a client that resends each one after its
+      // retryAfterMs finds it served, so its backlog only shrinks. One that resends early, or keeps
+      // sending faster than the limit, adds a turn for every refusal until it passes this.
+      if (taken.waiting > floodLimit(this.config.websocket)) {
+        conn.closeWith('rate_limited', 'rate limit exceeded repeatedly');
+        return;
+      }
+      conn.sendError(replyTo, new SwitchboardError('rate_limited', undefined, { retryAfterMs: taken.retryAfterMs }));
+      return;
+    }
     if (isBinary) {
       conn.sendError(null, new SwitchboardError('binary_frame_unsupported'));
       return;
     }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(data.toString('utf8'));
-    } catch {
+    if (!parsed) {
       conn.sendError(null, new SwitchboardError('invalid_json'));
-      return;
-    }
-    const replyTo = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string'
-      ? ((raw as { id: string }).id.slice(0, 64)) : null;
-    if (!conn.bucket.take()) {
-      if (conn.bucket.refused > this.config.websocket.burst) {
-        conn.closeWith('rate_limited', 'rate limit exceeded repeatedly');
-        return;
-      }
-      conn.sendError(replyTo, new SwitchboardError('rate_limited', undefined, { retryAfterMs: conn.bucket.retryAfterMs() }));
       return;
     }
     try {
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
         throw new SwitchboardError('invalid_request', 'A frame is a JSON object.', { details: [{ path: '/', message: 'must be object' }] });
       }
+      // Every string of every frame, field names included: well-formed Unicode, no U+0000.
+      assertInputStrings(raw);
       const type = (raw as { type?: unknown }).type;
       if (typeof type !== 'string') {
         throw new SwitchboardError('invalid_request', 'Every frame needs a string "type".', { details: [{ path: '/type', message: 'is required' }] });
       }
       const validate = this.validators.get(type);
       const handler = this.handlers[type];
-      if (!validate || !handler) throw new SwitchboardError('unknown_frame_type', `Unknown frame type "${type.slice(0, 64)}".`);
+      if (!validate || !handler) throw new SwitchboardError('unknown_frame_type', `Unknown frame type "${Array.from(type).slice(0, 64).join('')}".`);
       const frame = validate(raw);
       const result = await handler(conn, frame);
       if (result !== undefined && replyTo !== null) conn.send({ type: 'result', replyTo, data: result as Record<string, unknown> });
@@ -98,4 +112,23 @@ export class FrameRouter {
       }
     }
   }
+}
+
+/**
+ * The `replyTo` of an answer: the frame's `id` when it is a valid id (a string of 1–64
+ * characters, counted in code points, well-formed and without U+0000), else null. An id that is
+ * a number, too long or ill-formed is never echoed, whole or cut.
+ */
+export function replyToOf(raw: unknown): string | null {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
+  const id = (raw as { id?: unknown }).id;
+  if (typeof id !== 'string' || id.length === 0 || id.length > 128 || stringProblem(id) !== null) return null;
+  let codePoints = 0;
+  for (const _ of id) codePoints++;
+  return codePoints <= 64 ? id : null;
+}
+
+/** Refused frames that may wait for their turn before a connection counts as flooding (4008). */
+export function floodLimit(limits: { framesPerSecond: number; burst: number }): number {
+  return Math.max(limits.burst, 10 * limits.framesPerSecond);
 }

@@ -38,6 +38,7 @@ export function frameSchemas(config: HostConfig): Record<string, object> {
     ping: object(['type'], { type: type('ping'), id: idSchema }),
     command: object(['type', 'id', 'conversationId', 'text'], {
       type: type('command'), id: idSchema, conversationId: idSchema, text: { type: 'string', minLength: 2, maxLength: 4000 },
+      idempotencyKey: { type: 'string', minLength: 1, maxLength: 128 },
     }),
     postback: object(['type', 'id', 'conversationId', 'messageId', 'buttonId'], {
       type: type('postback'), id: idSchema, conversationId: idSchema, messageId: idSchema, buttonId: { type: 'string', minLength: 1, maxLength: 64 },

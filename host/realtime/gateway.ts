@@ -16,6 +16,9 @@ import { Connection } from './connection.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { FrameRouter } from './frame-router.js';
 import { Presence } from './presence.js';
+import { frameSchemas } from './frame-schemas.js';
+import { compileValidator, type Validator } from '../validation/validator.js';
+import { assertInputStrings } from '../validation/input-strings.js';
 
 export const WS_PATH = '/v1/ws';
 const MAX_FRAMES_BEFORE_READY = 32;
@@ -27,6 +30,7 @@ export class Gateway {
   private heartbeat: NodeJS.Timeout | null = null;
   private expirySweep: NodeJS.Timeout | null = null;
   private accepting = true;
+  private readonly validateAuth: Validator<{ type: 'auth'; token: string }>;
 
   constructor(
     @inject(Tokens.Config) private readonly config: HostConfig,
@@ -38,6 +42,7 @@ export class Gateway {
     @inject(ChangeStream) private readonly stream: ChangeStream,
     @inject(Presence) private readonly presence: Presence,
   ) {
+    this.validateAuth = compileValidator<{ type: 'auth'; token: string }>(frameSchemas(config).auth!);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.websocket.maxPayloadBytes, perMessageDeflate: false, clientTracking: false });
   }
 
@@ -108,11 +113,20 @@ export class Gateway {
       authenticating = true;
       clearTimeout(timer);
       let token: string | undefined;
+      let refusal = 'the first frame must be auth';
       try {
         const frame = JSON.parse(data.toString('utf8')) as { type?: unknown; token?: unknown };
-        if (!isBinary && frame?.type === 'auth' && typeof frame.token === 'string') token = frame.token;
-      } catch { /* not JSON: refused below */ }
-      if (token === undefined) return closeRaw(ws, 'unauthenticated', 'the first frame must be auth');
+        if (!isBinary && frame?.type === 'auth') {
+          // The same rules as every other frame: its schema (no unknown fields) and clean strings.
+          assertInputStrings(frame);
+          token = this.validateAuth(frame).token;
+        }
+      } catch (err) {
+        // Not JSON, or an auth frame that breaks its schema: refused below, naming the first problem.
+        const detail = err instanceof SwitchboardError ? err.details?.[0] : undefined;
+        if (detail) refusal = `invalid auth frame: ${detail.path} ${detail.message}`;
+      }
+      if (token === undefined) return closeRaw(ws, 'unauthenticated', refusal);
       try {
         const principal = await this.tokens.authenticate(token);
         await this.open(ws, principal, early, () => ws.off('message', onMessage));
@@ -176,11 +190,22 @@ export class Gateway {
 function closeRaw(ws: WebSocket, code: 'unauthenticated' | 'auth_timeout' | 'internal_error' | 'rate_limited', reason?: string): void {
   const err = new SwitchboardError(code);
   try {
-    ws.close(err.closeCode ?? 1011, reason ?? code);
+    ws.close(err.closeCode ?? 1011, fitCloseReason(reason ?? code));
   } catch {
     ws.terminate();
   }
   setTimeout(() => ws.terminate(), 2_000).unref();
+}
+
+/** A close reason is at most 123 bytes of UTF-8; longer ones are cut at a character boundary. */
+function fitCloseReason(reason: string): string {
+  if (Buffer.byteLength(reason) <= 123) return reason;
+  let out = '';
+  for (const ch of reason) {
+    if (Buffer.byteLength(out + ch) > 120) break;
+    out += ch;
+  }
+  return `${out}…`;
 }
 
 function refuse(socket: Duplex, err: SwitchboardError): void {

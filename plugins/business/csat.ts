@@ -1,7 +1,7 @@
 import type { BusinessApp } from './business-app.js';
 import { BusinessError } from './business-error.js';
 import { emitEvent } from './events.js';
-import { inWindow } from './outgoing.js';
+import { messagingWindow } from './outgoing.js';
 import type { ThreadRow } from './threads.js';
 
 interface CsatRow { thread_id: string; resolved_at: number; business_id: string; assignee: string | null; rating: number | null; comment: string | null; created_at: number; [c: string]: unknown }
@@ -18,7 +18,7 @@ export async function askForRating(app: BusinessApp, thread: ThreadRow): Promise
   const { ctx } = app;
   const row: CsatRow = { thread_id: thread.id, resolved_at: thread.resolved_at, business_id: thread.business_id, assignee: thread.assignee, rating: null, comment: null, created_at: Date.now() };
   if ((await ctx.database.table<CsatRow>('csat').insert(row, { onConflictIgnore: ['thread_id', 'resolved_at'] })).length === 0) return;
-  if (!inWindow(thread)) return;
+  if (!(await messagingWindow(app, thread)).open) return;
   const buttons = [1, 2, 3, 4, 5].map((n) => ({ id: `csat:${n}`, label: String(n) }));
   await ctx.messages.send(thread.conversation_id, { type: 'business.csat', body: { text: CSAT_QUESTION, buttons } }, { clientMsgId: `csat-${thread.id}-${thread.resolved_at}` });
 }

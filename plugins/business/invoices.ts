@@ -2,7 +2,7 @@ import { errorCodeOf, SwitchboardError } from '../../sdk/index.js';
 import type { BusinessApp } from './business-app.js';
 import { BusinessError } from './business-error.js';
 import { emitEvent } from './events.js';
-import { inWindow, WINDOW_TAGS } from './outgoing.js';
+import { messagingWindow, outsideWindow, WINDOW_TAGS } from './outgoing.js';
 import type { ThreadRow } from './threads.js';
 
 interface InvoiceRow { request_id: string; business_id: string; thread_id: string; amount: number; currency: string; status: string; created_at: number; [c: string]: unknown }
@@ -22,7 +22,10 @@ export async function sendInvoice(app: BusinessApp, thread: ThreadRow, body: Rec
   }
   // An invoice is a business message like any other: past the window it needs a transactional tag.
   if (body.tag !== undefined && !WINDOW_TAGS.includes(body.tag as (typeof WINDOW_TAGS)[number])) throw new BusinessError('invalid_business_request', `tag is one of ${WINDOW_TAGS.join(', ')}.`);
-  if (!inWindow(thread) && body.tag === undefined) throw new BusinessError('outside_messaging_window');
+  if (body.tag === undefined) {
+    const window = await messagingWindow(app, thread);
+    if (!window.open) throw outsideWindow(window.lastCustomerAt);
+  }
   let payments;
   try {
     payments = await ctx.users.byHandle(PAYMENTS_BOT);

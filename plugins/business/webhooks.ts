@@ -62,6 +62,10 @@ export class Webhooks {
    */
   async configure(b: BusinessRow, url: unknown): Promise<{ url: string; secret: string }> {
     if (typeof url !== 'string' || url.length > 2000 || !/^https?:\/\/[^\s/]+/.test(url)) throw new BusinessError('invalid_business_request', 'url is an http(s) URL of at most 2000 characters.');
+    let parsed: URL;
+    try { parsed = new URL(url); } catch { throw new BusinessError('invalid_business_request', 'url is not a valid http(s) URL.'); }
+    // Deliveries are signed with the secret instead; a password in a URL would be stored and shown in the settings.
+    if (parsed.username !== '' || parsed.password !== '') throw new BusinessError('invalid_business_request', 'Credentials in webhook URLs (user:password@) are not allowed; check the signature (x-switchboard-signature) instead.');
     const secret = `whsec_${(await this.ctx.crypto.randomId()).replace(/-/g, '')}`;
     const deliveryId = await this.ctx.crypto.randomId();
     const body = JSON.stringify({ deliveryId, businessId: b.id, events: [{ type: 'ping', at: new Date().toISOString() }] });

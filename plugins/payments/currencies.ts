@@ -3,8 +3,17 @@ import { PaymentError } from './payment-error.js';
 /** ISO 4217 codes with their minor-unit exponent. */
 export type Currencies = Readonly<Record<string, number>>;
 
-/** The largest amount or balance the ledger holds: exact in a JavaScript number and in a 64-bit column. */
+/** The largest balance the ledger can hold at all: exact in a JavaScript number and in a 64-bit column. */
 export const MAX_MINOR = Number.MAX_SAFE_INTEGER;
+/** The largest amount one operation may move (10^13 minor units: 100 billion in a 2-decimal currency). */
+export const MAX_AMOUNT_MINOR = 10 ** 13;
+/**
+ * The largest balance a person's wallet may reach by a top-up, transfer, capture, refund or
+ * request (10^14). Money the provider already moved (a charged top-up, a reversed payout) is
+ * always booked, so a wallet may pass this by what was admitted below it, never by anywhere near
+ * MAX_MINOR: every sum the ledger forms stays an exact integer.
+ */
+export const MAX_BALANCE_MINOR = 10 ** 14;
 
 export function checkCurrency(currencies: Currencies, currency: unknown): string {
   if (typeof currency !== 'string' || !Object.prototype.hasOwnProperty.call(currencies, currency)) {
@@ -19,7 +28,7 @@ export function checkAmount(amount: unknown, what = 'amountMinor'): number {
     throw new PaymentError('invalid_amount', `${what} must be a whole number of minor units (cents), not ${JSON.stringify(amount)}.`);
   }
   if (amount <= 0) throw new PaymentError('invalid_amount', `${what} must be positive, not ${amount}.`);
-  if (amount > MAX_MINOR) throw new PaymentError('invalid_amount', `${what} ${amount} is larger than the ledger holds (${MAX_MINOR}).`);
+  if (amount > MAX_AMOUNT_MINOR) throw new PaymentError('invalid_amount', `${what} ${amount} is larger than one payment may move (${MAX_AMOUNT_MINOR}).`, { maxMinor: MAX_AMOUNT_MINOR });
   return amount;
 }
 

@@ -1,8 +1,9 @@
-import type { PluginContext } from '../../sdk/index.js';
+import type { DatabaseTransaction, PluginContext } from '../../sdk/index.js';
 import { providerAccount, userAccount } from './accounts.js';
-import { checkAmount, checkCurrency } from './currencies.js';
+import { checkAmount, checkCurrency, MAX_BALANCE_MINOR, MAX_MINOR } from './currencies.js';
 import { checkKey, once } from './idempotency.js';
-import { postTransaction } from './ledger.js';
+import { postTransaction, type WalletRow } from './ledger.js';
+import { checkPerTransfer, releaseDaily, spendDaily } from './limits.js';
 import { PaymentError } from './payment-error.js';
 import { ProviderUnavailable, type CardProvider, type ProviderResult } from './providers/card-provider.js';
 import type { PaymentsSettings } from './settings.js';
@@ -25,24 +26,65 @@ export const viewOf = (r: OperationRow): OperationView => ({
 
 /**
  * Money in from a card, in three steps that survive a crash between any two:
- * 1. record the operation as pending (under the user's idempotency key);
+ * 1. record the operation as pending (under the user's idempotency key), once the wallet is
+ *    known to stay within MAX_BALANCE_MINOR with it (admitCredit);
  * 2. ask the provider, with the operation's id as the provider's idempotency key;
  * 3. book the answer: post provider → user and mark it succeeded, once (the row is locked and
  *    its status checked in the same transaction).
  * A crash after 1 or 2 leaves a pending operation that reconcile() finishes.
  */
-export async function topUp(ctx: PluginContext<PaymentsSettings>, provider: CardProvider, userId: string, body: Record<string, unknown>): Promise<OperationView> {
+export async function topUp(ctx: PluginContext<PaymentsSettings>, provider: CardProvider, userId: string, body: Record<string, unknown>): Promise<{ view: OperationView; replayed: boolean }> {
   const key = checkKey(body.idempotencyKey);
   const currency = checkCurrency(ctx.settings.currencies, body.currency);
   const amount = checkAmount(body.amountMinor);
   if (typeof body.card !== 'string' || body.card.length === 0 || body.card.length > 64) throw new PaymentError('invalid_payment_request', '`card` is a card token.');
   const id = await ctx.crypto.randomId();
-  const { response } = await ctx.database.transaction((tx) => once(tx, ctx.crypto, `topup:${userId}`, key, { amount, currency, card: body.card }, async () => {
-    const now = Date.now();
-    await tx.table('provider_operations').insert({ id, kind: 'topup', user_id: userId, amount, currency, status: 'pending', provider_ref: null, failure: null, tx_id: null, created_at: now, updated_at: now });
-    return { operationId: id };
-  }));
-  return completeTopUp(ctx, provider, response.operationId, body.card);
+  const owner = `topup:${userId}`;
+  const { response, replayed } = await ctx.database.transaction(async (tx) => {
+    await releaseUncharged(tx, owner, key);
+    return once(tx, ctx.crypto, owner, key, { amount, currency, card: body.card }, async () => {
+      await admitCredit(tx, provider.name, userId, currency, amount);
+      const now = Date.now();
+      await tx.table('provider_operations').insert({ id, kind: 'topup', user_id: userId, amount, currency, status: 'pending', provider_ref: null, failure: null, tx_id: null, created_at: now, updated_at: now });
+      return { operationId: id };
+    });
+  });
+  return { view: await completeTopUp(ctx, provider, response.operationId, body.card), replayed };
+}
+
+/**
+ * A key whose operation charged nothing (the provider declined it, or it was abandoned because it
+ * never happened) is freed, so the same key may be used again, for this or another request.
+ */
+async function releaseUncharged(tx: DatabaseTransaction, owner: string, key: string): Promise<void> {
+  const [stored] = await tx.table<{ owner: string; key: string; response: { operationId?: string } | null }>('idempotency').where({ owner, key }).forUpdate().all();
+  const operationId = stored?.response?.operationId;
+  if (typeof operationId !== 'string') return;
+  const op = await tx.table<OperationRow>('provider_operations').where({ id: operationId }).first();
+  if (op && (op.status === 'declined' || op.status === 'abandoned')) await tx.table('idempotency').where({ owner, key }).delete();
+}
+
+/**
+ * Before anything is charged: the wallet, with every top-up still pending for it and this one,
+ * stays within MAX_BALANCE_MINOR (the wallet row is locked, so concurrent top-ups are counted
+ * one after the other), and the provider's account stays far from -MAX_MINOR. So booking what
+ * the provider charged can never overflow.
+ */
+async function admitCredit(tx: DatabaseTransaction, providerName: string, userId: string, currency: string, amount: number): Promise<void> {
+  const account = userAccount(userId, currency);
+  await tx.table('wallets').insert({ account, currency, balance: 0, postings: 0, head_hash: '', may_go_negative: false }, { onConflictIgnore: ['account'] });
+  const [wallet] = await tx.table<WalletRow>('wallets').where({ account }).forUpdate().all();
+  const pendingSum = async (where: Record<string, unknown>) => Number((await tx.table('provider_operations').where({ ...where, currency, kind: 'topup', status: 'pending' }).aggregate({ sum: ['amount'] }))[0]?.sum_amount ?? 0);
+  const incoming = await pendingSum({ user_id: userId });
+  if (wallet!.balance + incoming + amount > MAX_BALANCE_MINOR) {
+    throw new PaymentError('balance_overflow', `A wallet holds at most ${MAX_BALANCE_MINOR} minor units; it has ${wallet!.balance}${incoming > 0 ? ` and ${incoming} on the way` : ''}.`, {
+      maxBalanceMinor: MAX_BALANCE_MINOR, balanceMinor: wallet!.balance, pendingMinor: incoming, currency,
+    });
+  }
+  const providerWallet = await tx.table<WalletRow>('wallets').where({ account: providerAccount(providerName, currency) }).first();
+  if ((providerWallet?.balance ?? 0) - await pendingSum({}) - amount < -(MAX_MINOR - MAX_BALANCE_MINOR)) {
+    throw new PaymentError('balance_overflow', `The ledger cannot take in more ${currency} from the provider.`, { currency });
+  }
 }
 
 export async function operation(ctx: PluginContext<PaymentsSettings>, id: string): Promise<OperationRow> {
@@ -80,8 +122,9 @@ export async function book(ctx: PluginContext<PaymentsSettings>, providerName: s
         await tx.table('provider_operations').where({ id }).update({ status: 'succeeded', provider_ref: result.ref, updated_at: now });
         return viewOf({ ...op, status: 'succeeded', provider_ref: result.ref });
       }
+      await releaseDaily(tx, op.user_id, op.currency, op.amount, op.created_at);
       await postTransaction(tx, ctx.crypto, {
-        kind: 'payout_reversal', ref: op.id, meta: { provider: providerName, reason: result.reason ?? result.status },
+        kind: 'payout_reversal', ref: op.id, meta: { provider: providerName, reason: result.reason ?? result.status }, settle: true,
         postings: [{ account: providerAccount(providerName, op.currency), currency: op.currency, amount: -op.amount }, { account: userAccount(op.user_id, op.currency), currency: op.currency, amount: op.amount }],
       });
       const status = result.status === 'declined' ? 'declined' : 'abandoned';
@@ -90,7 +133,7 @@ export async function book(ctx: PluginContext<PaymentsSettings>, providerName: s
     }
     if (result.status === 'succeeded') {
       const posted = await postTransaction(tx, ctx.crypto, {
-        kind: op.kind, ref: op.id, meta: { provider: providerName, providerRef: result.ref },
+        kind: op.kind, ref: op.id, meta: { provider: providerName, providerRef: result.ref }, settle: true,
         postings: [{ account: providerAccount(providerName, op.currency), currency: op.currency, amount: -op.amount }, { account: userAccount(op.user_id, op.currency), currency: op.currency, amount: op.amount }],
       });
       await tx.table('provider_operations').where({ id }).update({ status: 'succeeded', provider_ref: result.ref, tx_id: posted.txId, updated_at: now });
@@ -103,51 +146,35 @@ export async function book(ctx: PluginContext<PaymentsSettings>, providerName: s
 }
 
 /**
- * Makes the ledger and the provider agree on every operation left pending for longer than
- * `olderThanMs` (by a crash between the steps, or a provider that did not answer): what the
- * provider did is booked once; what it never did is cancelled there and marked abandoned.
- */
-export async function reconcile(ctx: PluginContext<PaymentsSettings>, provider: CardProvider, olderThanMs: number): Promise<{ checked: number; booked: number; abandoned: number; declined: number }> {
-  const pending = await ctx.database.table<OperationRow>('provider_operations').where({ status: 'pending' }).where('created_at', '<=', Date.now() - olderThanMs).orderBy('created_at').limit(1000).all();
-  const outcome = { checked: pending.length, booked: 0, abandoned: 0, declined: 0 };
-  for (const op of pending) {
-    let record = await provider.lookup(op.id);
-    if (!record) {
-      await provider.cancel(op.id);
-      // The cancel raced a late charge only if the provider now shows one; book what it shows.
-      record = await provider.lookup(op.id);
-    }
-    const view = await book(ctx, provider.name, op.id, record ?? { ref: '', status: 'canceled', reason: 'never reached the provider' });
-    if (view.status === 'succeeded') outcome.booked++;
-    else if (view.status === 'declined') outcome.declined++;
-    else outcome.abandoned++;
-  }
-  return outcome;
-}
-
-/**
  * Money out to a bank account or card: the payout is booked (person → provider) and recorded as
  * pending in one transaction, under the person's PIN and idempotency key; then the provider is
  * asked; a payout it declines, or never made, is reversed by a correcting transaction, once.
  */
-export async function payout(ctx: PluginContext<PaymentsSettings>, provider: CardProvider, userId: string, body: Record<string, unknown>): Promise<OperationView> {
+export async function payout(ctx: PluginContext<PaymentsSettings>, provider: CardProvider, userId: string, body: Record<string, unknown>): Promise<{ view: OperationView; replayed: boolean }> {
   const key = checkKey(body.idempotencyKey);
   const currency = checkCurrency(ctx.settings.currencies, body.currency);
   const amount = checkAmount(body.amountMinor);
   if (typeof body.destination !== 'string' || body.destination.length === 0 || body.destination.length > 64) throw new PaymentError('invalid_payment_request', '`destination` is a bank account or card token.');
+  checkPerTransfer(ctx, amount, 'A payout');
   await verifyPin(ctx, userId, body.pin);
   const id = await ctx.crypto.randomId();
-  const { response } = await ctx.database.transaction((tx) => once(tx, ctx.crypto, `payout:${userId}`, key, { amount, currency, destination: body.destination }, async () => {
-    const now = Date.now();
-    const posted = await postTransaction(tx, ctx.crypto, {
-      kind: 'payout', ref: id, meta: { provider: provider.name },
-      postings: [{ account: userAccount(userId, currency), currency, amount: -amount }, { account: providerAccount(provider.name, currency), currency, amount }],
+  const owner = `payout:${userId}`;
+  const { response, replayed } = await ctx.database.transaction(async (tx) => {
+    await releaseUncharged(tx, owner, key);
+    return once(tx, ctx.crypto, owner, key, { amount, currency, destination: body.destination }, async () => {
+      const now = Date.now();
+      // A payout counts against the daily limit like a transfer (given back if the provider refuses it).
+      await spendDaily(tx, ctx, userId, currency, amount, now);
+      const posted = await postTransaction(tx, ctx.crypto, {
+        kind: 'payout', ref: id, meta: { provider: provider.name },
+        postings: [{ account: userAccount(userId, currency), currency, amount: -amount }, { account: providerAccount(provider.name, currency), currency, amount }],
+      });
+      await tx.table('provider_operations').insert({ id, kind: 'payout', user_id: userId, amount, currency, status: 'pending', provider_ref: null, failure: null, tx_id: posted.txId, created_at: now, updated_at: now });
+      return { operationId: id };
     });
-    await tx.table('provider_operations').insert({ id, kind: 'payout', user_id: userId, amount, currency, status: 'pending', provider_ref: null, failure: null, tx_id: posted.txId, created_at: now, updated_at: now });
-    return { operationId: id };
-  }));
+  });
   const op = await operation(ctx, response.operationId);
-  if (op.status !== 'pending') return viewOf(op);
+  if (op.status !== 'pending') return { view: viewOf(op), replayed };
   let result: ProviderResult;
   try {
     result = await provider.payout({ key: op.id, amountMinor: op.amount, currency: op.currency, destination: String(body.destination) });
@@ -157,5 +184,5 @@ export async function payout(ctx: PluginContext<PaymentsSettings>, provider: Car
   }
   const booked = await book(ctx, provider.name, op.id, result);
   if (booked.status === 'declined') throw new PaymentError('card_declined', 'The provider refused the payout; the money is back in the wallet.', { operationId: op.id });
-  return booked;
+  return { view: booked, replayed };
 }

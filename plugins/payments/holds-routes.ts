@@ -1,7 +1,8 @@
 import type { PluginContext } from '../../sdk/index.js';
 import { expireDueHolds, expireHold, registerHoldJobs } from './hold-expiry.js';
 import { captureHold, createHold, getHold, voidHold } from './holds.js';
-import { bodyOf, handled } from './http-responses.js';
+import { handled } from './http-responses.js';
+import { bodyOf } from './route-bodies.js';
 import { refundHold, refundTransfer, transferRefunds } from './refunds.js';
 import type { PaymentsSettings } from './settings.js';
 
@@ -13,29 +14,29 @@ export async function registerHolds(ctx: PluginContext<PaymentsSettings>): Promi
   const me = (user: { id: string } | null) => user!.id;
 
   ctx.http.route('POST', '/holds', handled(async (req) => {
-    const { hold, replayed } = await createHold(ctx, null, me(req.user), bodyOf(req));
+    const { hold, replayed } = await createHold(ctx, null, me(req.user), bodyOf(req, 'POST /holds'));
     return { status: replayed ? 200 : 201, body: hold };
   }));
 
   ctx.http.route('GET', '/holds/:id', handled(async (req) => ({ body: await getHold(ctx, req.params.id!, me(req.user)) })));
 
   ctx.http.route('POST', '/holds/:id/capture', handled(async (req) => {
-    const { result, replayed } = await captureHold(ctx, null, req.params.id!, me(req.user), bodyOf(req));
+    const { result, replayed } = await captureHold(ctx, null, req.params.id!, me(req.user), bodyOf(req, 'POST /holds/:id/capture'));
     return { status: replayed ? 200 : 201, body: result };
   }));
 
   ctx.http.route('POST', '/holds/:id/void', handled(async (req) => {
-    const { hold } = await voidHold(ctx, null, req.params.id!, me(req.user), bodyOf(req));
+    const { hold } = await voidHold(ctx, null, req.params.id!, me(req.user), bodyOf(req, 'POST /holds/:id/void'));
     return { status: 200, body: hold };
   }));
 
   ctx.http.route('POST', '/holds/:id/refunds', handled(async (req) => {
-    const { result, replayed } = await refundHold(ctx, null, req.params.id!, me(req.user), bodyOf(req));
+    const { result, replayed } = await refundHold(ctx, null, req.params.id!, me(req.user), bodyOf(req, 'POST /holds/:id/refunds'));
     return { status: replayed ? 200 : 201, body: result };
   }));
 
   ctx.http.route('POST', '/transfers/:id/refunds', handled(async (req) => {
-    const { result, replayed } = await refundTransfer(ctx, null, req.params.id!, me(req.user), bodyOf(req));
+    const { result, replayed } = await refundTransfer(ctx, null, req.params.id!, me(req.user), bodyOf(req, 'POST /transfers/:id/refunds'));
     return { status: replayed ? 200 : 201, body: result };
   }));
 
@@ -43,7 +44,7 @@ export async function registerHolds(ctx: PluginContext<PaymentsSettings>): Promi
 
   // Operators: expire one hold (if it is due) or every due hold now, as the jobs would.
   ctx.http.route('POST', '/admin/holds/expire', handled(async (req) => {
-    const holdId = (req.body as { holdId?: unknown } | null)?.holdId;
+    const { holdId } = bodyOf(req, 'POST /admin/holds/expire');
     if (typeof holdId === 'string') return { body: { checked: 1, ...(await expireHold(ctx, null, holdId)) } };
     return { body: await expireDueHolds(ctx) };
   }));

@@ -29,6 +29,7 @@ import {
 } from './holds-shared.js';
 import { checkKey, once } from './idempotency.js';
 import { postTransaction, type Posting } from './ledger.js';
+import { checkPerTransfer, spendDaily } from './limits.js';
 import { PaymentError } from './payment-error.js';
 import { verifyPin } from './pins.js';
 import { type RefundRow, type RefundView, refundViewOf } from './refunds.js';
@@ -61,8 +62,6 @@ export interface HoldRequest {
 }
 export interface CaptureRequest { amountMinor: number; idempotencyKey: string; currency?: string; final?: boolean }
 export interface VoidRequest { idempotencyKey: string }
-
-const day = (at: number) => new Date(at).toISOString().slice(0, 10);
 
 const captureViewOf = (c: CaptureRow): CaptureView => ({ captureId: c.id, amountMinor: c.amount, releasedMinor: c.released, createdAt: iso(c.created_at) });
 
@@ -110,8 +109,7 @@ export async function createHold(ctx: Ctx, tx: Tx | null, payerId: string, input
       minExpiresInMs: settings.minExpiresInMs, maxExpiresInMs: settings.maxExpiresInMs,
     });
   }
-  const { perTransferMinor } = ctx.settings.limits;
-  if (amount > perTransferMinor) throw new PaymentError('limit_exceeded', `A payment may be at most ${perTransferMinor} minor units.`, { limitMinor: perTransferMinor });
+  checkPerTransfer(ctx, amount);
   if (typeof body.payee !== 'string' || body.payee.length === 0 || body.payee.length > 64) throw new PaymentError('invalid_payment_request', '`payee` is a user id or @handle.');
 
   let payeeId: string;
@@ -128,7 +126,7 @@ export async function createHold(ctx: Ctx, tx: Tx | null, payerId: string, input
   const result = await run(ctx, tx, (t) => once(t, ctx.crypto, ownerOf(payerId), key, request, async () => {
     const holdId = await ctx.crypto.randomId();
     const now = Date.now();
-    await spendDaily(ctx, t, payerId, currency, amount, now);
+    await spendDaily(t, ctx, payerId, currency, amount, now);
     const posted = await postTransaction(t, ctx.crypto, {
       kind: 'hold_authorize', ref: holdId, meta: { payee: payeeId },
       postings: [{ account: userAccount(payerId, currency), currency, amount: -amount }, { account: holdAccount(holdId, currency), currency, amount }],
@@ -144,18 +142,6 @@ export async function createHold(ctx: Ctx, tx: Tx | null, payerId: string, input
   // A replay schedules again too (the job key makes that a no-op): it heals a crash between commit and schedule.
   if (!tx) await scheduleHoldExpiry(ctx, hold);
   return { hold, replayed: result.replayed };
-}
-
-/** The payer's daily limit, as transfers count it (the same daily_usage row, locked). */
-async function spendDaily(ctx: Ctx, tx: Tx, payerId: string, currency: string, amount: number, now: number): Promise<void> {
-  const { dailyMinor } = ctx.settings.limits;
-  const today = day(now);
-  await tx.table('daily_usage').insert({ user_id: payerId, day: today, currency, amount: 0 }, { onConflictIgnore: ['user_id', 'day', 'currency'] });
-  const [usage] = await tx.table<{ user_id: string; day: string; currency: string; amount: number }>('daily_usage').where({ user_id: payerId, day: today, currency }).forUpdate().all();
-  if (usage!.amount + amount > dailyMinor) {
-    throw new PaymentError('limit_exceeded', `Payments in ${currency} may total at most ${dailyMinor} minor units a day; ${usage!.amount} are used.`, { limitMinor: dailyMinor, usedMinor: usage!.amount });
-  }
-  await tx.table('daily_usage').where({ user_id: payerId, day: today, currency }).increment('amount', amount);
 }
 
 // ---- capture, void, read -----------------------------------------------------------

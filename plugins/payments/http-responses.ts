@@ -18,9 +18,3 @@ export function handled(run: (request: PluginHttpRequest) => Promise<PluginHttpR
     }
   };
 }
-
-export function bodyOf(request: PluginHttpRequest): Record<string, unknown> {
-  const body = request.body;
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new PaymentError('invalid_payment_request', 'The body must be a JSON object.');
-  return body as Record<string, unknown>;
-}

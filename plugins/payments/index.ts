@@ -6,7 +6,7 @@
 import { definePlugin } from '../../sdk/index.js';
 import { registerCommands } from './commands.js';
 import { registerHolds } from './holds-routes.js';
-import { reconcile } from './funding.js';
+import { reconcile } from './reconcile.js';
 import { migrations } from './migrations.js';
 import { SimulatedCardProvider } from './providers/simulated-card-provider.js';
 import { registerRoutes } from './routes.js';
@@ -26,7 +26,7 @@ export default definePlugin<PaymentsSettings>({
     await registerRequests(ctx);
     ctx.scheduler.handle('reconcile', async () => {
       const outcome = await reconcile(ctx, provider, RECONCILE_AFTER_MS);
-      if (outcome.checked > 0) ctx.log.info('reconciled pending provider operations', outcome);
+      if (outcome.checked > 0) ctx.log.info('reconciled pending provider operations', { ...outcome });
     });
     await ctx.scheduler.every('reconcile', 60_000, { key: 'reconcile' });
   },

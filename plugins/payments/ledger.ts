@@ -1,6 +1,6 @@
 import type { CryptoCapability, DatabaseTransaction } from '../../sdk/index.js';
 import { isUserAccount } from './accounts.js';
-import { MAX_MINOR } from './currencies.js';
+import { MAX_BALANCE_MINOR, MAX_MINOR } from './currencies.js';
 import { PaymentError } from './payment-error.js';
 
 export interface Posting { account: string; currency: string; amount: number }
@@ -20,13 +20,14 @@ export function postingHashInput(p: { prev_hash: string; tx_id: number; kind: st
 /**
  * Appends one double-entry transaction inside the caller's database transaction: the postings
  * of each currency sum to zero, every wallet touched is locked (in account order, so concurrent
- * transactions never deadlock), no person's balance goes below zero or past MAX_MINOR, and each
- * posting extends its account's hash chain. Wallet balances are a cache of the postings, kept in
- * the same transaction.
+ * transactions never deadlock), no person's balance goes below zero or, by a credit, past
+ * MAX_BALANCE_MINOR (`settle`: booking money the provider already moved, which is never refused
+ * below MAX_MINOR), no balance past ±MAX_MINOR, and each posting extends its account's hash
+ * chain. Wallet balances are a cache of the postings, kept in the same transaction.
  */
 export async function postTransaction(
   tx: DatabaseTransaction, crypto: CryptoCapability,
-  entry: { kind: string; ref: string; meta?: Record<string, unknown>; postings: Posting[] },
+  entry: { kind: string; ref: string; meta?: Record<string, unknown>; postings: Posting[]; settle?: boolean },
 ): Promise<PostedTransaction> {
   const sums = new Map<string, number>();
   for (const p of entry.postings) {
@@ -54,7 +55,9 @@ export async function postTransaction(
     if (balance < 0 && !wallet.may_go_negative) {
       throw new PaymentError('insufficient_funds', `The balance of ${wallet.balance} does not cover ${-p.amount}.`, { balanceMinor: wallet.balance, currency: p.currency });
     }
-    if (balance > MAX_MINOR) throw new PaymentError('balance_overflow');
+    if (Math.abs(balance) > MAX_MINOR || (p.amount > 0 && isUserAccount(p.account) && !entry.settle && balance > MAX_BALANCE_MINOR)) {
+      throw new PaymentError('balance_overflow', `The balance of ${p.account} would pass ${MAX_BALANCE_MINOR}.`, { maxBalanceMinor: MAX_BALANCE_MINOR, currency: p.currency });
+    }
     const row = {
       tx_id: txId, kind: entry.kind, account: p.account, currency: p.currency, amount: p.amount, balance_after: balance,
       seq: wallet.postings + 1, prev_hash: wallet.head_hash, created_at: createdAt,

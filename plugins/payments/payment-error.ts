@@ -11,6 +11,7 @@ export const PAYMENT_ERRORS = {
   invalid_payment_request: { status: 400, message: 'The request is malformed.' },
   recipient_not_found: { status: 404, message: 'No such recipient.' },
   self_transfer: { status: 400, message: 'A transfer needs two different people.' },
+  recipient_is_bot: { status: 400, message: 'Money cannot be sent to a bot; pay a plugin through its invoice.' },
   insufficient_funds: { status: 409, message: 'The balance does not cover the amount.' },
   limit_exceeded: { status: 403, message: 'The amount passes a per-transfer or daily limit.' },
   pin_required: { status: 401, message: 'Set a PIN first, then confirm with it.' },

@@ -52,7 +52,7 @@ export interface PinVerdict { error: PaymentError | null; failures: number; lock
 
 /**
  * One PIN attempt against its row (pure, so transfers can check many PINs inside one batch).
- * Wrong PINs count; at settings.pin.maxAttempts the user's payments lock for lockMinutes
+ * Wrong PINs count (a missing or malformed one does not); at settings.pin.maxAttempts the user's payments lock for lockMinutes
  * (pin_locked, with retryAfterMs) and the count starts over. A right PIN clears the count.
  */
 export function judgePin(row: PinRow | undefined, attemptHash: string | null, now: number, settings: PaymentsSettings['pin']): PinVerdict {
@@ -60,6 +60,8 @@ export function judgePin(row: PinRow | undefined, attemptHash: string | null, no
   if (row.locked_until !== null && row.locked_until > now) {
     return { error: new PaymentError('pin_locked', undefined, { retryAfterMs: row.locked_until - now }), failures: row.failures, lockedUntil: row.locked_until };
   }
+  // No PIN at all (the field missing, or not 4–8 digits) is a malformed request, not a guess: it is refused and not counted.
+  if (attemptHash === null) return { error: new PaymentError('invalid_payment_request', 'A PIN of 4 to 8 digits is required (`pin`, or `currentPin` to change one); the field is missing or malformed.'), failures: row.failures, lockedUntil: row.locked_until };
   if (attemptHash !== null && sameDigest(attemptHash, row.hash)) return { error: null, failures: 0, lockedUntil: null };
   const failures = row.failures + 1;
   if (failures >= settings.maxAttempts) {
@@ -69,7 +71,7 @@ export function judgePin(row: PinRow | undefined, attemptHash: string | null, no
   return { error: new PaymentError('pin_invalid', undefined, { attemptsLeft: settings.maxAttempts - failures }), failures, lockedUntil: null };
 }
 
-/** The HMAC of an attempt, or null for one that is not a PIN at all (it counts as wrong). */
+/** The HMAC of an attempt, or null for one that is not a PIN at all (refused as malformed, never counted as wrong). */
 export async function attemptHash(ctx: PluginContext<PaymentsSettings>, userId: string, pin: unknown): Promise<string | null> {
   return typeof pin === 'string' && PIN.test(pin) ? pinHash(ctx, userId, pin) : null;
 }
@@ -83,7 +85,7 @@ export async function verifyPin(ctx: PluginContext<PaymentsSettings>, userId: st
   const hash = await attemptHash(ctx, userId, pin);
   const row = await ctx.database.table<PinRow>('pins').where({ user_id: userId }).first();
   const quick = judgePin(row ?? undefined, hash, Date.now(), ctx.settings.pin);
-  if (!row || (quick.error === null && row.failures === 0) || quick.error?.code === 'pin_locked' && row.locked_until !== null && row.locked_until > Date.now()) {
+  if (!row || (quick.error === null && row.failures === 0) || quick.error?.code === 'invalid_payment_request' || quick.error?.code === 'pin_locked' && row.locked_until !== null && row.locked_until > Date.now()) {
     if (quick.error) throw quick.error;
     return;
   }

@@ -9,10 +9,9 @@ import { balanceOf, postTransaction } from './ledger.js';
 import { PaymentError } from './payment-error.js';
 import { verifyPin } from './pins.js';
 import { changed, lockRow, notOpen, type RequestRow, type RequestView, setState, viewOf } from './request-records.js';
-import { checkPerTransfer, visibleRequest } from './requests.js';
+import { visibleRequest } from './requests.js';
+import { checkPerTransfer, day, spendDaily } from './limits.js';
 import type { PaymentsSettings } from './settings.js';
-
-const day = (at: number) => new Date(at).toISOString().slice(0, 10);
 
 /** POST /requests/:id/decline, by the payer only. Declining twice answers the same. */
 export async function declineRequest(ctx: PluginContext<PaymentsSettings>, userId: string, id: string): Promise<RequestView> {
@@ -28,16 +27,21 @@ export async function declineRequest(ctx: PluginContext<PaymentsSettings>, userI
   return viewOf(result.row);
 }
 
-/** Adds the amount to the payer's daily total, refusing it past the limit (inside the charging transaction). */
-async function countDaily(tx: DatabaseTransaction, ctx: PluginContext<PaymentsSettings>, payerId: string, currency: string, amount: number): Promise<void> {
-  const { dailyMinor } = ctx.settings.limits;
-  const today = day(Date.now());
-  await tx.table('daily_usage').insert({ user_id: payerId, day: today, currency, amount: 0 }, { onConflictIgnore: ['user_id', 'day', 'currency'] });
-  const [usage] = await tx.table<{ amount: number; [c: string]: unknown }>('daily_usage').where({ user_id: payerId, day: today, currency }).forUpdate().all();
-  if (usage!.amount + amount > dailyMinor) {
-    throw new PaymentError('limit_exceeded', `Payments of ${currency} may total at most ${dailyMinor} minor units a day; ${usage!.amount} are used.`, { limitMinor: dailyMinor, usedMinor: usage!.amount });
-  }
-  await tx.table('daily_usage').where({ user_id: payerId, day: today, currency }).increment('amount', amount);
+/**
+ * POST /requests/:id/cancel: the person who asked withdraws their open request (an invoice is
+ * withdrawn by its plugin, not here). Cancelling twice answers the same.
+ */
+export async function cancelRequest(ctx: PluginContext<PaymentsSettings>, userId: string, id: string): Promise<RequestView> {
+  const row = await visibleRequest(ctx, id, userId);
+  if (row.payee_id !== userId || row.kind !== 'user') throw new PaymentError('not_permitted', 'Only the person who asked for the money can cancel the request.', { requestId: id });
+  const result = await ctx.database.transaction(async (tx) => {
+    const current = await lockRow(tx, id);
+    if (current.status === 'canceled') return { row: current, changed: false };
+    if (current.status !== 'open') throw notOpen(current);
+    return { row: await setState(tx, current, { status: 'canceled', reason: 'canceled by the requester' }), changed: true };
+  });
+  if (result.changed) await changed(ctx, result.row);
+  return viewOf(result.row);
 }
 
 /** Whether the payer could pay now (balance and daily limit), checked before asking the requester. */
@@ -55,7 +59,7 @@ async function precheckFunds(tx: DatabaseTransaction, ctx: PluginContext<Payment
 /** Moves the money and marks the request paid, in the caller's transaction (the row is locked). */
 async function charge(tx: DatabaseTransaction, ctx: PluginContext<PaymentsSettings>, row: RequestRow, key: string): Promise<RequestRow> {
   checkPerTransfer(ctx, row.amount);
-  await countDaily(tx, ctx, row.payer_id, row.currency, row.amount);
+  await spendDaily(tx, ctx, row.payer_id, row.currency, row.amount);
   const posted = await postTransaction(tx, ctx.crypto, {
     kind: 'request', ref: row.id, meta: { requestKind: row.kind, plugin: row.plugin_id },
     postings: [

@@ -8,8 +8,8 @@ import { PaymentError } from './payment-error.js';
 import type { PaymentsSettings } from './settings.js';
 
 export type RequestKind = 'user' | 'invoice';
-export type RequestStatus = 'open' | 'processing' | 'paid' | 'declined' | 'expired' | 'failed';
-export const TERMINAL_STATUSES: readonly RequestStatus[] = ['paid', 'declined', 'expired', 'failed'];
+export type RequestStatus = 'open' | 'processing' | 'paid' | 'declined' | 'canceled' | 'expired' | 'failed';
+export const TERMINAL_STATUSES: readonly RequestStatus[] = ['paid', 'declined', 'canceled', 'expired', 'failed'];
 
 export interface RequestLine { itemId?: string; name: string; qty: number; unitMinor: number; lineMinor: number }
 

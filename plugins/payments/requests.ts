@@ -1,6 +1,7 @@
 import type { PluginContext, PublicUser } from '../../sdk/index.js';
 import { checkAmount, checkCurrency } from './currencies.js';
 import { checkKey, once } from './idempotency.js';
+import { checkPerTransfer } from './limits.js';
 import { PaymentError } from './payment-error.js';
 import {
   changed, lockRow, MESSAGE_TYPE, messageBodyOf, requestsSettings, setState, syncMessage, viewOf,
@@ -29,11 +30,6 @@ const MAX_LINES = 50;
 
 function invalid(message: string): PaymentError {
   return new PaymentError('invalid_payment_request', message);
-}
-
-export function checkPerTransfer(ctx: PluginContext<PaymentsSettings>, amount: number): void {
-  const { perTransferMinor } = ctx.settings.limits;
-  if (amount > perTransferMinor) throw new PaymentError('limit_exceeded', `A payment may be at most ${perTransferMinor} minor units.`, { limitMinor: perTransferMinor });
 }
 
 async function findPayer(ctx: PluginContext<PaymentsSettings>, who: unknown, field: string): Promise<PublicUser> {

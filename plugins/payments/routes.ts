@@ -1,7 +1,9 @@
 import type { PluginContext } from '../../sdk/index.js';
-import { announceTransfer, transfer } from './transfers.js';
-import { bodyOf, handled } from './http-responses.js';
-import { book, operation, payout, reconcile, topUp, viewOf } from './funding.js';
+import { announceTransfer, listTransfers, transfer } from './transfers.js';
+import { handled } from './http-responses.js';
+import { book, operation, payout, topUp, viewOf } from './funding.js';
+import { reconcile } from './reconcile.js';
+import { bodyOf } from './route-bodies.js';
 import { PaymentError } from './payment-error.js';
 import { setPin } from './pins.js';
 import type { CardProvider } from './providers/card-provider.js';
@@ -15,7 +17,7 @@ export function registerRoutes(ctx: PluginContext<PaymentsSettings>, provider: C
   const me = (user: { id: string } | null) => user!.id;
 
   ctx.http.route('POST', '/pin', handled(async (req) => {
-    const body = bodyOf(req);
+    const body = bodyOf(req, 'POST /pin');
     await setPin(ctx, me(req.user), body.pin, body.currentPin);
     return { status: 204 };
   }));
@@ -23,21 +25,23 @@ export function registerRoutes(ctx: PluginContext<PaymentsSettings>, provider: C
   ctx.http.route('GET', '/balance', handled(async (req) => ({ body: { balances: await userBalances(ctx, me(req.user)) } })));
 
   ctx.http.route('POST', '/transfers', handled(async (req) => {
-    const { result, replayed } = await transfer(ctx, me(req.user), bodyOf(req));
+    const { result, replayed } = await transfer(ctx, me(req.user), bodyOf(req, 'POST /transfers'));
     await announceTransfer(ctx, result);
     return { status: replayed ? 200 : 201, body: result };
   }));
 
-  ctx.http.route('GET', '/transfers', handled(async (req) => {
-    const id = me(req.user);
-    const rows = await ctx.database.table('transfers').where({ from_user: id }).orderBy('created_at', 'desc').limit(100).all();
-    const received = await ctx.database.table('transfers').where({ to_user: id }).orderBy('created_at', 'desc').limit(100).all();
-    return { body: { sent: rows, received } };
+  ctx.http.route('GET', '/transfers', handled(async (req) => ({ body: await listTransfers(ctx, me(req.user)) })));
+
+  // A new operation answers 201; a replay of its key and request 200, with the operation as it is now.
+  ctx.http.route('POST', '/topups', handled(async (req) => {
+    const { view, replayed } = await topUp(ctx, provider, me(req.user), bodyOf(req, 'POST /topups'));
+    return { status: replayed ? 200 : 201, body: view };
   }));
 
-  ctx.http.route('POST', '/topups', handled(async (req) => ({ status: 201, body: await topUp(ctx, provider, me(req.user), bodyOf(req)) })));
-
-  ctx.http.route('POST', '/payouts', handled(async (req) => ({ status: 201, body: await payout(ctx, provider, me(req.user), bodyOf(req)) })));
+  ctx.http.route('POST', '/payouts', handled(async (req) => {
+    const { view, replayed } = await payout(ctx, provider, me(req.user), bodyOf(req, 'POST /payouts'));
+    return { status: replayed ? 200 : 201, body: view };
+  }));
 
   ctx.http.route('GET', '/operations/:id', handled(async (req) => {
     const op = await operation(ctx, req.params.id!);
@@ -53,13 +57,17 @@ export function registerRoutes(ctx: PluginContext<PaymentsSettings>, provider: C
     return { status: 200, body: { duplicate: false, operation: view } };
   }));
 
-  ctx.http.route('POST', '/admin/verify', handled(async () => ({ body: await verifyLedger(ctx) })));
+  ctx.http.route('POST', '/admin/verify', handled(async (req) => {
+    bodyOf(req, 'POST /admin/verify');
+    return { body: await verifyLedger(ctx) };
+  }));
   ctx.http.route('POST', '/admin/reconcile', handled(async (req) => {
-    const olderThanMs = (req.body as { olderThanMs?: unknown } | null)?.olderThanMs;
-    return { body: await reconcile(ctx, provider, typeof olderThanMs === 'number' && olderThanMs >= 0 ? olderThanMs : 60_000) };
+    const { olderThanMs = 60_000 } = bodyOf(req, 'POST /admin/reconcile');
+    if (typeof olderThanMs !== 'number' || !Number.isSafeInteger(olderThanMs) || olderThanMs < 0) throw new PaymentError('invalid_payment_request', 'olderThanMs is a whole number of milliseconds, 0 or more.');
+    return { body: await reconcile(ctx, provider, olderThanMs) };
   }));
   ctx.http.route('POST', '/admin/simulator/callbacks', handled(async (req) => {
-    const body = bodyOf(req);
+    const body = bodyOf(req, 'POST /admin/simulator/callbacks');
     if (!(provider instanceof SimulatedCardProvider)) throw new PaymentError('invalid_state', 'Only the simulated provider can be played.');
     const op = await operation(ctx, String(body.operationId));
     return { body: await provider.completeLater({ key: op.id, amountMinor: op.amount, currency: op.currency }, body.status === 'declined' ? 'declined' : 'succeeded') };

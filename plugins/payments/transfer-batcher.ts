@@ -1,6 +1,7 @@
 import type { CryptoCapability, DatabaseTransaction, PluginContext } from '../../sdk/index.js';
 import { userAccount } from './accounts.js';
-import { MAX_MINOR } from './currencies.js';
+import { MAX_BALANCE_MINOR } from './currencies.js';
+import { day } from './limits.js';
 import { postingHashInput, type WalletRow } from './ledger.js';
 import { PaymentError } from './payment-error.js';
 import type { PaymentsSettings } from './settings.js';
@@ -34,7 +35,6 @@ const MAX_BATCH = 256;
  */
 const BATCHES_IN_FLIGHT = 2;
 const ROWS_PER_INSERT = 400;
-const day = (at: number) => new Date(at).toISOString().slice(0, 10);
 const byAccount = (a: { account: string }, b: { account: string }) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0);
 
 /**
@@ -98,7 +98,7 @@ export async function applyBatch(tx: DatabaseTransaction, crypto: CryptoCapabili
     const t = transfers[i]!;
     const row = pins.get(t.payerId);
     const quick = judgePin(row, t.pinAttempt, now, settings.pin);
-    if (!row || (quick.error === null && row.failures === 0) || (quick.error?.code === 'pin_locked' && row.locked_until !== null && row.locked_until > now)) {
+    if (!row || (quick.error === null && row.failures === 0) || quick.error?.code === 'invalid_payment_request' || (quick.error?.code === 'pin_locked' && row.locked_until !== null && row.locked_until > now)) {
       if (quick.error) outcomes[i] = { ok: false, error: quick.error };
       continue;
     }
@@ -181,8 +181,8 @@ export async function applyBatch(tx: DatabaseTransaction, crypto: CryptoCapabili
       outcomes[i] = { ok: false, error: new PaymentError('limit_exceeded', `Transfers of ${t.currency} may total at most ${settings.limits.dailyMinor} minor units a day; ${used} are used.`, { limitMinor: settings.limits.dailyMinor, usedMinor: used }) };
     } else if (balance(from) < t.amount) {
       outcomes[i] = { ok: false, error: new PaymentError('insufficient_funds', `The balance of ${balance(from)} does not cover ${t.amount}.`, { balanceMinor: balance(from), currency: t.currency }) };
-    } else if (balance(to) + t.amount > MAX_MINOR) {
-      outcomes[i] = { ok: false, error: new PaymentError('balance_overflow') };
+    } else if (balance(to) + t.amount > MAX_BALANCE_MINOR) {
+      outcomes[i] = { ok: false, error: new PaymentError('balance_overflow', `The payee's balance would pass ${MAX_BALANCE_MINOR}.`, { maxBalanceMinor: MAX_BALANCE_MINOR, currency: t.currency }) };
     } else {
       usage.set(usageKey(t.payerId, t.currency), used + t.amount);
       wallets.get(from)!.balance -= t.amount;

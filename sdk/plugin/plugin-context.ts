@@ -154,6 +154,12 @@ export interface CommandInvocation {
   readonly text: string;
   readonly conversationId: string;
   readonly userId: string;
+  /**
+   * The idempotency key the client sent with the command (`idempotencyKey` on the command frame
+   * or body), or null. A client resending a command after a lost answer sends the same key;
+   * a command that must take effect once (moving money, say) keys its effect on it, per user.
+   */
+  readonly idempotencyKey: string | null;
 }
 
 /** An answer shown only to the user who typed the command. */

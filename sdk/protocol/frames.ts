@@ -21,7 +21,11 @@ export interface PresenceSubscribeFrame { type: 'presence.subscribe'; id: string
 export interface PresenceUnsubscribeFrame { type: 'presence.unsubscribe'; id: string; userIds: string[] }
 export interface PingFrame { type: 'ping'; id?: string }
 /** A slash command, e.g. "/poll Lunch?"; answered by the plugin that declared it. */
-export interface CommandFrame { type: 'command'; id: string; conversationId: string; text: string }
+export interface CommandFrame {
+  type: 'command'; id: string; conversationId: string; text: string;
+  /** Sent again, unchanged, when the command is resent: a command that moves money runs once per key. */
+  idempotencyKey?: string;
+}
 /** A tap on a button or quick reply of an "interactive.card" message; answered by the plugin that sent it. */
 export interface PostbackFrame { type: 'postback'; id: string; conversationId: string; messageId: string; buttonId: string }
 

@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,10 @@ export interface ChildHost {
 }
 
 export interface SpawnHostOptions {
-  config: DeepPartial<HostConfig>;
+  /** Written to a fresh temporary config file (on 127.0.0.1, port 0, unless it says otherwise)... */
+  config?: DeepPartial<HostConfig>;
+  /** ...or an existing config file, used as it is. */
+  configFile?: string;
   env?: NodeJS.ProcessEnv;
   /** Milliseconds to wait for the "listening" log line. */
   timeoutMs?: number;
@@ -32,10 +35,12 @@ export interface SpawnHostOptions {
  * --import tsx host/main.ts --config FILE), and resolves once it logs "listening".
  * Rejects with the child's output if it exits first.
  */
-export async function spawnHost({ config, env = {}, timeoutMs = 30_000 }: SpawnHostOptions): Promise<ChildHost> {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-child-'));
-  const configPath = join(dir, 'config.json');
-  writeFileSync(configPath, JSON.stringify({ server: { host: '127.0.0.1', port: 0 }, ...config }, null, 2));
+export async function spawnHost({ config = {}, configFile, env = {}, timeoutMs = 30_000 }: SpawnHostOptions): Promise<ChildHost> {
+  let configPath = configFile;
+  if (!configPath) {
+    configPath = join(mkdtempSync(join(tmpdir(), 'switchboard-child-')), 'config.json');
+    writeFileSync(configPath, JSON.stringify({ server: { host: '127.0.0.1', port: 0 }, ...config }, null, 2));
+  }
   const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'host/main.ts', '--config', configPath], {
     cwd: repoRoot,
     env: { ...process.env, DATABASE_URL: '', SWITCHBOARD_CONFIG: '', PORT: '', ...env },
@@ -81,4 +86,67 @@ export async function spawnHost({ config, env = {}, timeoutMs = 30_000 }: SpawnH
       return exited;
     },
   };
+}
+
+/** Polls `check` until it returns a truthy value (returned), or throws after `timeoutMs`: a deadline, not a guess at how long things take. */
+export async function waitUntil<T>(check: () => T | Promise<T>, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`${what}: not true within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** True while a process with this pid exists and is not a zombie (an exited child nobody reaped yet). */
+export function processAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** Pids of every live descendant of `pid` with their command lines (Linux and macOS `ps`). */
+export function descendants(pid: number): { pid: number; args: string }[] {
+  const rows = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' }).split('\n').map((line) => {
+    const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
+    return m ? { pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! } : null;
+  }).filter((r) => r !== null);
+  const found: { pid: number; args: string }[] = [];
+  const walk = (parent: number) => {
+    for (const r of rows) if (r.ppid === parent) { found.push({ pid: r.pid, args: r.args }); walk(r.pid); }
+  };
+  walk(pid);
+  return found;
+}
+
+export interface CommandResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+
+/**
+ * Runs `node --no-node-snapshot --import tsx <script> ...args` (as the npm scripts do) to its end,
+ * with stdout and stderr kept apart. The environment's database and port overrides are cleared.
+ */
+export async function runScript(script: string, args: string[], { env = {}, timeoutMs = 90_000 }: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CommandResult> {
+  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', script, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, DATABASE_URL: '', SWITCHBOARD_CONFIG: '', PORT: '', SWITCHBOARD_PORT: '', SWITCHBOARD_ADMIN_TOKEN: '', SWITCHBOARD_DB_SCHEMA: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+  child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('close', (c, s) => res({ code: c, signal: s })));
+  clearTimeout(timer);
+  if (signal === 'SIGKILL') stderr += `\n[killed after ${timeoutMs} ms: it did not exit by itself]`;
+  return { code, signal, stdout, stderr };
 }

@@ -10,7 +10,8 @@ export async function refusal(p: Promise<unknown>) {
 
 /**
  * Waits until each client's earlier frames have been handled (a ping round trip), then a moment
- * longer for fan-out to other sockets.
+ * longer for fan-out to other sockets. Only for checking that nothing *more* arrives: wait for the
+ * frames a test expects with collect()/next() first (a deadline, not a guess), then settle().
  */
 export async function settle(...clients: TestClient[]) {
   await Promise.all(clients.map(async (c) => {

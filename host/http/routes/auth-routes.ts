@@ -3,6 +3,7 @@ import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import { compileValidator } from '../../validation/validator.js';
 import { displayNameSchema, handleSchema, idSchema, object, passwordSchema } from '../../validation/schemas.js';
 import { body, requireUser } from '../request-context.js';
+import { LoginLimits } from '../rate-limits.js';
 import type { RouteDeps } from './route-deps.js';
 
 const loginBody = compileValidator<{ handle: string; password: string }>(object(['handle', 'password'], {
@@ -15,10 +16,11 @@ const registerBody = compileValidator<{ handle: string; displayName: string; pas
 /** Login, registration, logout, and the caller's own profile and tokens. */
 export function authRoutes(deps: RouteDeps): Router {
   const router = new Router({ prefix: '/v1' });
+  const loginLimits = new LoginLimits(deps.config.http);
 
   router.post('/auth/login', async (ctx) => {
     const { handle, password } = body(ctx, loginBody);
-    const user = await deps.users.verifyPassword(handle, password);
+    const user = await loginLimits.guard(ctx, handle, () => deps.users.verifyPassword(handle, password));
     const issued = await deps.tokens.issue(user.id, { kind: 'session', label: 'login' });
     ctx.body = { ...issued, user };
   });
@@ -62,7 +64,7 @@ export function authRoutes(deps: RouteDeps): Router {
   router.get('/users', async (ctx) => {
     await requireUser(ctx, deps.tokens);
     const handle = ctx.query.handle;
-    if (typeof handle !== 'string' || handle.length === 0 || handle.length > 64) {
+    if (typeof handle !== 'string' || handle.length === 0 || [...handle].length > 64) {
       throw new SwitchboardError('invalid_request', 'Give ?handle= to look a user up.', { details: [{ path: '/query/handle', message: 'is required' }] });
     }
     ctx.body = await deps.users.byHandle(handle);

@@ -88,10 +88,13 @@ export function conversationRoutes(deps: RouteDeps): Router {
     });
   });
 
-  const commandBody = compileValidator<{ text: string }>(object(['text'], { text: { type: 'string', minLength: 2, maxLength: 4000 } }));
+  const commandBody = compileValidator<{ text: string; idempotencyKey?: string }>(object(['text'], {
+    text: { type: 'string', minLength: 2, maxLength: 4000 }, idempotencyKey: { type: 'string', minLength: 1, maxLength: 128 },
+  }));
   router.post('/:id/commands', async (ctx) => {
     const me = await requireUser(ctx, deps.tokens);
-    ctx.body = await deps.commands.invoke(me.userId, idParam(ctx.params.id), body(ctx, commandBody).text);
+    const command = body(ctx, commandBody);
+    ctx.body = await deps.commands.invoke(me.userId, idParam(ctx.params.id), command.text, command.idempotencyKey ?? null);
   });
 
   const postbackBody = compileValidator<{ messageId: string; buttonId: string }>(object(['messageId', 'buttonId'], {

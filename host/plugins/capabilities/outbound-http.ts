@@ -2,9 +2,10 @@ import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { lookup, type LookupAddress } from 'node:dns';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import type { LookupFunction } from 'node:net';
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import type { OutboundRequest, OutboundResponse } from '../../../sdk/plugin/plugin-context.js';
+import { judgeAddress, isNonPublicAddress } from '../address-ranges.js';
 import { parsePattern, patternAdmits, type HostPattern } from '../host-patterns.js';
 
 /**
@@ -115,18 +116,13 @@ export function hostAllowed(hosts: unknown, url: URL): boolean {
   return hostAdmission(hosts, url) !== 'denied';
 }
 
-/** Loopback, private, link-local, carrier-grade NAT, unspecified and multicast addresses. */
-const PRIVATE = new BlockList();
-for (const [net, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16], ['224.0.0.0', 3]] as const) PRIVATE.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [['::', 127], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) PRIVATE.addSubnet(net, prefix, 'ipv6');
-
-/** Whether an IP address (v4, v6, or v4-mapped v6) is one a wildcard pattern must not reach. */
+/**
+ * Whether an IP address (v4, v6, in brackets or not) is one a wildcard pattern must not reach:
+ * anything but a public address, by the ranges of address-ranges.ts (IPv6 forms that embed an
+ * IPv4 address, NAT64 and 6to4 included, are judged by it). A host name is not an address: false.
+ */
 export function isPrivateAddress(address: string): boolean {
-  const bare = address.replace(/^\[|\]$/g, '');
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare)?.[1];
-  if (mapped) return PRIVATE.check(mapped, 'ipv4');
-  const family = isIP(bare);
-  return family === 0 ? false : PRIVATE.check(bare, family === 4 ? 'ipv4' : 'ipv6');
+  return isNonPublicAddress(address);
 }
 
 /** dns.lookup that refuses private addresses, so a name cannot lead a wildcard scope inside (DNS rebinding included). */
@@ -134,8 +130,8 @@ const publicLookup: LookupFunction = (hostname, options, callback) => {
   lookup(hostname, { ...options, all: true }, (err, addresses) => {
     if (err) return callback(err, '', 0);
     const list = addresses as LookupAddress[];
-    const refused = list.find((a) => isPrivateAddress(a.address));
-    if (refused) return callback(Object.assign(new Error(`${hostname} resolves to the private address ${refused.address}, which a wildcard pattern does not reach; name the host in scope.hosts`), { code: 'EPRIVATE' }), '', 0);
+    const refused = list.map((a) => ({ address: a.address, verdict: judgeAddress(a.address) })).find((a) => a.verdict !== null && !a.verdict.public);
+    if (refused) return callback(Object.assign(new Error(`${hostname} resolves to the private address ${refused.address} (${refused.verdict!.range}), which a wildcard pattern does not reach; name the host in scope.hosts`), { code: 'EPRIVATE' }), '', 0);
     if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
     callback(null, list[0]!.address, list[0]!.family);
   });

@@ -1,0 +1,75 @@
+import type Koa from 'koa';
+import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import { assertInputStrings, findStringProblem, stringProblem, stringProblemError } from '../validation/input-strings.js';
+
+/**
+ * The string rule of host/validation/input-strings.ts for everything an HTTP request carries
+ * besides headers: the path (so every path parameter), the query and the JSON body. Percent-
+ * encoding must decode to UTF-8 (an encoded lone surrogate such as %ED%A0%80 does not), and the
+ * decoded text must not hold U+0000. Runs before any route, the plugins' routes included.
+ */
+export function urlInputRules(): Koa.Middleware {
+  return async (ctx, next) => {
+    const segments = ctx.path.split('/');
+    for (let i = 1; i < segments.length; i++) {
+      const problem = decodedProblem(segments[i]!, false);
+      if (problem) {
+        throw new SwitchboardError('invalid_request', `The path segment ${i} ${problem}.`, { details: [{ path: '/path', message: `segment ${i} ${problem}` }] });
+      }
+    }
+    const query = ctx.querystring;
+    if (query !== '') {
+      for (const part of query.split('&')) {
+        if (part === '') continue;
+        const eq = part.indexOf('=');
+        const rawName = eq === -1 ? part : part.slice(0, eq);
+        const nameProblem = decodedProblem(rawName, true);
+        if (nameProblem) {
+          throw new SwitchboardError('invalid_request', `A query parameter name ${nameProblem}.`, { details: [{ path: '/query', message: `a parameter name ${nameProblem}` }] });
+        }
+        const valueProblem = eq === -1 ? null : decodedProblem(part.slice(eq + 1), true);
+        if (valueProblem) {
+          const name = decodeURIComponent(rawName.replace(/\+/g, ' '));
+          throw new SwitchboardError('invalid_request', `Query parameter ${name} ${valueProblem}.`, { details: [{ path: `/query/${name}`, message: valueProblem }] });
+        }
+      }
+    }
+    await next();
+  };
+}
+
+/** After the body parser: every string and field name of the JSON body. */
+export function bodyInputRules(): Koa.Middleware {
+  return async (ctx, next) => {
+    const parsed = (ctx.request as unknown as { body?: unknown }).body;
+    if (parsed !== undefined) assertInputStrings(parsed);
+    await next();
+  };
+}
+
+/**
+ * What the body parser threw, as a catalog error. @hapi/bourne (under co-body) refuses a
+ * `__proto__` field with a plain SyntaxError; that is the same `invalid_request` a WebSocket
+ * frame gets, with the field's JSON pointer, not a broken body.
+ */
+export function bodyParserError(err: unknown): unknown {
+  const e = err as { status?: number; message?: string; body?: unknown };
+  if (e?.status === 400 && /forbidden prototype property/i.test(e.message ?? '') && typeof e.body === 'string') {
+    let detail = null;
+    try { detail = findStringProblem(JSON.parse(e.body)); } catch { /* fall through to the generic detail */ }
+    throw stringProblemError(detail ?? { path: '/__proto__', message: 'is not an allowed field' });
+  }
+  throw err;
+}
+
+/** What is wrong with a percent-encoded path segment or query part once decoded, or null. */
+function decodedProblem(raw: string, plusIsSpace: boolean): string | null {
+  if (!raw.includes('%')) return stringProblem(raw);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(plusIsSpace ? raw.replace(/\+/g, ' ') : raw);
+  } catch {
+    return 'is not percent-encoded UTF-8 (an encoded lone surrogate or a broken escape)';
+  }
+  return stringProblem(decoded);
+}
