@@ -39,7 +39,10 @@ describe('payments: a crash between the ledger and the provider', () => {
     return { id: (created.body as any).id as string, token: (login.body as any).token as string };
   }
 
-  /** The simulated provider's book (its table in the payments plugin's database), read directly. */
+  /**
+   * The simulated provider's book (its table in the payments plugin's database), read directly:
+   * only once the host is gone (on SQLite it holds the database exclusively while it runs).
+   */
   async function providerBook(): Promise<{ kind: string; status: string; amount: number }[]> {
     const db = openDirect(database);
     try {
@@ -57,12 +60,15 @@ describe('payments: a crash between the ledger and the provider', () => {
   async function killDuringTopUp(provider: Record<string, number>, amountMinor: number) {
     const host = await boot(provider);
     const user = await userOn(host);
+    const startedAt = Date.now();
     void httpJson(host.url, 'POST', '/plugins/payments/topups', { token: user.token, body: { amountMinor, currency: 'EUR', card: 'tok_visa', idempotencyKey: randomUUID() } }).catch(() => null);
     await waitUntil(async () => ((await admin(host, 'GET', '/admin/reports/volume')).body as any).providerOperations.some((o: any) => o.status === 'pending'),
       'the top-up became pending', 20_000);
     if (provider.latencyAfterMs) {
-      await waitUntil(async () => (await providerBook()).some((r) => r.kind === 'charge' && r.status === 'succeeded' && r.amount === amountMinor),
-        'the provider charged the card', 20_000);
+      // The provider has written its book (the host audits that write) and now waits to answer.
+      await waitUntil(async () => ((await httpJson(host.url, 'GET', '/v1/admin/audit?pluginId=payments&limit=1000', { token: ADMIN })).body as any).entries
+        .some((e: any) => e.capability === 'database' && e.action === 'insert' && e.target === 'sim_provider' && Date.parse(e.at) >= startedAt),
+      'the provider charged the card', 20_000);
     }
     await host.kill('SIGKILL');
     // Killed inside the window: the provider has charged only if it was meant to have.
