@@ -50,7 +50,8 @@ export default async function main(): Promise<void> {
   const hosts = [host, ...extra];
   try {
     log(`payments bench on ${host.db}: ${PEOPLE} people, ${CLIENTS} clients over ${VIA}, ${hosts.length} host(s)`);
-    const people = await host.createUsers(PEOPLE, 'payer');
+    // People: payments refuses money sent to bots.
+    const people = await host.createUsers(PEOPLE, 'payer', 'person');
     await mapLimit(people, 16, async (p) => {
       const pin = await host.http('POST', '/plugins/payments/pin', p.token, { pin: PIN });
       if (pin.status !== 204) throw new Error(`PIN: ${pin.status} ${JSON.stringify(pin.body)}`);

@@ -32,7 +32,7 @@ export interface BenchHost {
   readonly wsUrl: string;
   http<T = any>(method: string, path: string, token: string | null, body?: unknown): Promise<HttpResult<T>>;
   /** Creates bot users (no password) through the admin API and issues a token for each. */
-  createUsers(count: number, prefix: string): Promise<BenchUser[]>;
+  createUsers(count: number, prefix: string, kind?: 'person' | 'bot'): Promise<BenchUser[]>;
   /** Stops the child (SIGTERM, then SIGKILL after a grace period) and drops the database. */
   shutdown(): Promise<void>;
 }
@@ -139,11 +139,11 @@ export async function startBenchHost(opts: BenchHostOptions = {}): Promise<Bench
     url: child.url,
     wsUrl: child.wsUrl,
     http,
-    async createUsers(count, prefix) {
+    async createUsers(count, prefix, kind = 'bot') {
       const indexes = Array.from({ length: count }, (_, i) => i);
       return mapLimit(indexes, 16, async (i) => {
         const handle = `${prefix}${i}`;
-        const created = await http('POST', '/v1/admin/users', adminToken, { handle, displayName: `Bench ${handle}`, kind: 'bot' });
+        const created = await http('POST', '/v1/admin/users', adminToken, { handle, displayName: `Bench ${handle}`, kind });
         if (created.status !== 201) throw new Error(`POST /v1/admin/users → ${created.status} ${JSON.stringify(created.body)}`);
         const id = (created.body as { id: string }).id;
         const tok = await http('POST', `/v1/admin/users/${id}/tokens`, adminToken, {});
