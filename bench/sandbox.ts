@@ -92,20 +92,37 @@ async function coldStartAndIdle(): Promise<{ coldStartP50: number; coldStartP90:
   };
 }
 
-async function events(): Promise<{ eventsPerS: number; roundTripUsP50: number; db: string }> {
+const driverSlot = globalThis as { __sandboxBenchDriver?: PluginContext };
+const currentDriver = (): PluginContext | undefined => driverSlot.__sandboxBenchDriver;
+
+/** A real host in this process for one phase, with a fresh database; `use` runs against it. */
+async function withBenchHost<T>(
+  sandbox: Record<string, unknown>, manifests: string[], use: (host: Awaited<ReturnType<typeof startHost>>) => Promise<T>,
+): Promise<T> {
   const database = await createTestDatabase();
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-sandbox-'));
+  driverSlot.__sandboxBenchDriver = undefined;
   const host = await startHost(buildConfig({
     server: { host: '127.0.0.1', port: 0 },
     database: { url: database.url, schema: database.schema, poolSize: Number(process.env.BENCH_POOL_SIZE ?? 10) },
     dataDir: dir,
     auth: { adminToken: `bench-${Date.now()}-admin-token-long-enough` },
     log: { level: 'warn' },
-    sandbox: { workers: 1 },
-    plugins: { enabled: [{ path: `${fixtures}pinger.json` }, { path: `${fixtures}driver.json` }] },
+    sandbox,
+    plugins: { enabled: manifests.map((m) => ({ path: `${fixtures}${m}` })) },
   }));
   try {
-    const driver = (globalThis as { __sandboxBenchDriver?: PluginContext }).__sandboxBenchDriver;
+    return await use(host);
+  } finally {
+    await host.stop();
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function events(): Promise<{ eventsPerS: number; roundTripUsP50: number; db: string }> {
+  return withBenchHost({ workers: 1 }, ['pinger.json', 'driver.json'], async () => {
+    const driver = currentDriver();
     if (!driver) throw new Error('the bench driver plugin did not start');
     const ping = (n: number) => driver.services.call('pinger.ping', { n });
     for (let i = 0; i < 200; i++) await ping(i);
@@ -136,15 +153,9 @@ async function events(): Promise<{ eventsPerS: number; roundTripUsP50: number; d
     stop = true;
     await Promise.all(loops);
     return { eventsPerS: (counted / elapsed) * 1000, roundTripUsP50: percentile(latencies, 50), db: testDatabaseKind };
-  } finally {
-    await host.stop();
-    await database.drop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
-const driverSlot = globalThis as { __sandboxBenchDriver?: PluginContext };
-const currentDriver = (): PluginContext | undefined => driverSlot.__sandboxBenchDriver;
 
 async function appHealth(url: string, token: string, id: string): Promise<AppHealth> {
   const res = await fetch(`${url}/v1/admin/apps/${id}`, { headers: { authorization: `Bearer ${token}` } });
@@ -155,21 +166,10 @@ async function appHealth(url: string, token: string, id: string): Promise<AppHea
 interface Noisy { p50Ms: number; p99Ms: number; maxMs: number; samples: number; hogCpuMs: number; windowMs: number; quietP50Ms: number; quietP99Ms: number }
 
 async function noisyNeighbour(): Promise<Noisy> {
-  const database = await createTestDatabase();
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-sandbox-noisy-'));
-  driverSlot.__sandboxBenchDriver = undefined;
-  const host = await startHost(buildConfig({
-    server: { host: '127.0.0.1', port: 0 },
-    database: { url: database.url, schema: database.schema, poolSize: Number(process.env.BENCH_POOL_SIZE ?? 10) },
-    dataDir: dir,
-    auth: { adminToken: `bench-${Date.now()}-admin-token-long-enough` },
-    log: { level: 'warn' },
-    // One worker: the innocent app and the hog share its process. The caps let the hog have
-    // what its manifest asks for (the manifest maxima), so it keeps burning through the window.
-    sandbox: { workers: 1, maxLimits: { cpuMsPerEvent: 1_000, cpuMsPerMinute: 600_000, detachedCallsPerMinute: 100_000 } },
-    plugins: { enabled: [{ path: `${fixtures}pinger.json` }, { path: `${fixtures}hog.json` }, { path: `${fixtures}noisy-driver.json` }] },
-  }));
-  try {
+  // One worker: the innocent app and the hog share its process. The caps let the hog have
+  // what its manifest asks for (the manifest maxima), so it keeps burning through the window.
+  const sandbox = { workers: 1, maxLimits: { cpuMsPerEvent: 1_000, cpuMsPerMinute: 600_000, detachedCallsPerMinute: 100_000 } };
+  return withBenchHost(sandbox, ['pinger.json', 'hog.json', 'noisy-driver.json'], async (host) => {
     const driver = currentDriver();
     if (!driver) throw new Error('the bench driver plugin did not start');
     const health = (id: string) => appHealth(host.url, host.adminToken, id);
@@ -227,11 +227,7 @@ async function noisyNeighbour(): Promise<Noisy> {
       hogCpuMs: after.cpuMs - before.cpuMs, windowMs,
       quietP50Ms: percentile(quiet, 50), quietP99Ms: percentile(quiet, 99),
     };
-  } finally {
-    await host.stop();
-    await database.drop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 export default async function main(): Promise<void> {
