@@ -2,7 +2,7 @@
  * The input rules every client string keeps, over WebSocket and HTTP alike and identically on
  * SQLite and PostgreSQL: well-formed Unicode (no lone UTF-16 surrogate) and no U+0000, in every
  * string of every frame, body, query and path parameter, field names included; no `__proto__`
- * field; a wrong method is a JSON 405 with Allow; an auth frame with unknown fields is refused;
+ * field; an HTTP body is strict UTF-8; a wrong method is a JSON 405 with Allow; an auth frame with unknown fields is refused;
  * `replyTo` echoes only valid ids; lengths count code points.
  */
 import { randomUUID } from 'node:crypto';
@@ -202,6 +202,42 @@ describe('input rules', () => {
       expect400(await host.http('POST', '/plugins/routes/echo', { rawBody: '{"a":"\\ud800"}' }), '/a', 'surrogate');
       expect400(await host.http('GET', '/plugins/routes/items/%00'), '/path', 'U+0000');
       expect((await host.http('POST', '/plugins/routes/echo', { rawBody: '{"a":"fine"}' })).status).toBe(200);
+    });
+  });
+
+  describe('bytes that are not UTF-8 in an HTTP body', () => {
+    // "hé" with the é cut to its first byte, then a stray continuation byte: not UTF-8.
+    const broken = (before: string, after: string) => Buffer.concat([Buffer.from(before), Buffer.from([0xc3, 0x28, 0x80]), Buffer.from(after)]);
+    const expectNotUtf8 = (res: { status: number; body: any }) => {
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'invalid_request', details: [{ path: '/body', message: expect.stringContaining('not valid UTF-8') }] });
+    };
+
+    it('are refused on core routes, never stored as U+FFFD', async () => {
+      const before = (await stored()).length;
+      const body = broken(`{"clientMsgId":"${randomUUID()}","content":{"type":"text","text":"h`, '"}}');
+      expectNotUtf8(await host.http('POST', `/v1/conversations/${conversationId}/messages`, { token: ada.token, rawBody: body }));
+      expectNotUtf8(await host.http('PATCH', `/v1/conversations/${conversationId}`, { token: ada.token, rawBody: broken('{"title":"', '"}') }));
+      expectNotUtf8(await host.http('POST', '/v1/auth/login', { rawBody: broken('{"handle":"', '","password":"password1"}') }));
+      expect((await stored()).length).toBe(before);
+      expect((await host.http('GET', `/v1/conversations/${conversationId}`, { token: ada.token })).body.title).toBe('Test group');
+    });
+
+    it('are refused on plugin routes too, which get the body as text', async () => {
+      expectNotUtf8(await host.http('POST', '/plugins/routes/echo', { rawBody: broken('{"a":"', '"}') }));
+    });
+
+    it('a charset other than UTF-8 is refused; UTF-8 with a BOM and multi-byte text pass unchanged', async () => {
+      const latin1 = await host.http('POST', '/v1/auth/login', {
+        rawBody: Buffer.from('{"handle":"h\u00e9","password":"password1"}'), headers: { 'content-type': 'application/json; charset=latin1' },
+      });
+      expect(latin1.status).toBe(400);
+      expect(latin1.body.error).toMatchObject({ code: 'invalid_request', details: [{ path: '/body', message: 'must be UTF-8' }] });
+      const text = 'héllo 🌍';
+      const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ clientMsgId: randomUUID(), content: { type: 'text', text } }))]);
+      const sent = await host.http('POST', `/v1/conversations/${conversationId}/messages`, { token: ada.token, rawBody: body });
+      expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+      expect((await stored()).at(-1)?.content).toEqual({ type: 'text', text });
     });
   });
 

@@ -181,6 +181,14 @@ describe('payments: invoices from plugins', () => {
       const out = await rq.invoice('merchant', invoiceInput(change));
       expect(out, JSON.stringify(change)).toMatchObject({ ok: false, code, details: [{ path: '/code', message: paymentsCode }] });
     }
+    // A field payments does not know is refused, never ignored: in the input and in a line.
+    const typo = await rq.invoice('merchant', invoiceInput({ memo: 'for the widgets' }));
+    expect(typo).toMatchObject({ ok: false, code: 'invalid_request', details: [{ path: '/code', message: 'invalid_payment_request' }] });
+    expect(typo.message).toContain('"memo"');
+    const lineTypo = await rq.invoice('merchant', invoiceInput({ lines: [{ name: 'Widget', qty: 2, unitMinor: 350, lineMinor: 700, price: 350 }] }));
+    expect(lineTypo).toMatchObject({ ok: false, code: 'invalid_request', details: [{ path: '/code', message: 'invalid_payment_request' }] });
+    expect(lineTypo.message).toContain('lines[0]');
+    expect((await api.call(alice, 'GET', '/requests')).body.incoming.length).toBe(before);
     // Naming its own bot as payee is allowed.
     const own = await rq.invoice('merchant', invoiceInput({ payee: '@merchant' }));
     expect(own.ok, JSON.stringify(own)).toBe(true);

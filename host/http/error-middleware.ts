@@ -30,14 +30,5 @@ export function errorMiddleware(log: Logger): Koa.Middleware {
 }
 
 function toSwitchboardError(err: unknown): SwitchboardError {
-  if (err instanceof SwitchboardError) return err;
-  const e = err as { status?: number; type?: string; expose?: boolean; message?: string };
-  if (e?.type === 'entity.too.large' || e?.status === 413) return new SwitchboardError('payload_too_large');
-  if (e?.status === 400 && (e.type === 'entity.parse.failed' || /JSON|Unexpected token|invalid/i.test(e.message ?? ''))) {
-    return new SwitchboardError('invalid_json');
-  }
-  if (e?.status === 415 || e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
-    return new SwitchboardError('invalid_request', e.message ?? 'Unsupported body encoding.');
-  }
-  return asSystemError(err);
+  return err instanceof SwitchboardError ? err : asSystemError(err);
 }

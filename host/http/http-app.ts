@@ -1,9 +1,9 @@
 import Koa from 'koa';
-import { bodyParser } from '@koa/bodyparser';
 import type { Logger } from '../logging/logger.js';
 import { errorMiddleware } from './error-middleware.js';
 import { RequestLimits } from './rate-limits.js';
-import { bodyInputRules, bodyParserError, urlInputRules } from './input-rules.js';
+import { urlInputRules } from './input-rules.js';
+import { jsonBody } from './json-body.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
@@ -23,13 +23,8 @@ export function createHttpApp(deps: RouteDeps, log: Logger): Koa {
   app.use(urlInputRules());
   // /plugins/<id>/… reads its own raw body (signatures cover the exact bytes), so it goes first.
   app.use(deps.pluginRoutes.middleware(deps.adminToken));
-  app.use(bodyParser({
-    enableTypes: ['json'],
-    jsonLimit: deps.config.http.bodyLimitBytes,
-    jsonStrict: true,
-    onError: (err) => { bodyParserError(err); },
-  }));
-  app.use(bodyInputRules());
+  // Strict UTF-8, then JSON, then the string rule: the same steps as the plugins' routes.
+  app.use(jsonBody(deps.config.http.bodyLimitBytes));
   for (const router of [healthRoutes(deps), authRoutes(deps), adminRoutes(deps), pluginAdminRoutes(deps), conversationRoutes(deps)]) {
     app.use(router.routes());
     app.use(router.allowedMethods());

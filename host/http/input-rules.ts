@@ -1,12 +1,13 @@
 import type Koa from 'koa';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
-import { assertInputStrings, findStringProblem, stringProblem, stringProblemError } from '../validation/input-strings.js';
+import { stringProblem } from '../validation/input-strings.js';
 
 /**
  * The string rule of host/validation/input-strings.ts for everything an HTTP request carries
- * besides headers: the path (so every path parameter), the query and the JSON body. Percent-
+ * besides headers and body: the path (so every path parameter) and the query. Percent-
  * encoding must decode to UTF-8 (an encoded lone surrogate such as %ED%A0%80 does not), and the
- * decoded text must not hold U+0000. Runs before any route, the plugins' routes included.
+ * decoded text must not hold U+0000. Runs before any route, the plugins' routes included. Bodies
+ * follow the same rule in json-body.ts.
  */
 export function urlInputRules(): Koa.Middleware {
   return async (ctx, next) => {
@@ -36,30 +37,6 @@ export function urlInputRules(): Koa.Middleware {
     }
     await next();
   };
-}
-
-/** After the body parser: every string and field name of the JSON body. */
-export function bodyInputRules(): Koa.Middleware {
-  return async (ctx, next) => {
-    const parsed = (ctx.request as unknown as { body?: unknown }).body;
-    if (parsed !== undefined) assertInputStrings(parsed);
-    await next();
-  };
-}
-
-/**
- * What the body parser threw, as a catalog error. @hapi/bourne (under co-body) refuses a
- * `__proto__` field with a plain SyntaxError; that is the same `invalid_request` a WebSocket
- * frame gets, with the field's JSON pointer, not a broken body.
- */
-export function bodyParserError(err: unknown): unknown {
-  const e = err as { status?: number; message?: string; body?: unknown };
-  if (e?.status === 400 && /forbidden prototype property/i.test(e.message ?? '') && typeof e.body === 'string') {
-    let detail = null;
-    try { detail = findStringProblem(JSON.parse(e.body)); } catch { /* fall through to the generic detail */ }
-    throw stringProblemError(detail ?? { path: '/__proto__', message: 'is not an allowed field' });
-  }
-  throw err;
 }
 
 /** What is wrong with a percent-encoded path segment or query part once decoded, or null. */

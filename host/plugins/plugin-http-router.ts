@@ -16,7 +16,7 @@ import type { PluginRecord } from './plugin-record.js';
 import { PluginRegistry } from './plugin-registry.js';
 import { SIGNATURE_HEADER, ensureWebhookSecret, verifyWebhook } from './webhook-signature.js';
 import { withTimeout } from './with-timeout.js';
-import { assertInputStrings } from '../validation/input-strings.js';
+import { decodeBody, parseJsonBody, readRawBody } from '../http/json-body.js';
 
 const PREFIX = '/plugins/';
 const ROUTE_TIMEOUT_MS = 10_000;
@@ -64,7 +64,7 @@ export class PluginHttpRouter {
       const secret = await ensureWebhookSecret(this.db.knex, record.id);
       verifyWebhook(ctx.get(SIGNATURE_HEADER) || undefined, secret, raw);
     }
-    const rawBody = raw.toString('utf8');
+    const rawBody = decodeBody(raw, ctx.get('content-type'));
     // Every part is built afresh for this request (nothing the host keeps is shared), so the
     // plugin gets its own copy without a further clone.
     const request: PluginHttpRequest = {
@@ -73,7 +73,7 @@ export class PluginHttpRouter {
       params: match.params,
       query: firstValues(ctx.query),
       headers: forwardedHeaders(ctx.req, route.auth),
-      body: parseBody(ctx.get('content-type'), rawBody),
+      body: parseJsonBody(ctx.get('content-type'), rawBody),
       rawBody,
       user,
     };
@@ -157,48 +157,6 @@ function matchPath(pattern: string, segments: string[]): Record<string, string> 
     }
   }
   return Object.fromEntries(params);
-}
-
-/** The body's bytes, at most `limit` of them (else payload_too_large). */
-function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
-  if (encoding !== 'identity') return Promise.reject(new SwitchboardError('invalid_request', `Content-Encoding ${encoding} is not supported.`));
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const cleanup = () => {
-      req.off('data', onData); req.off('end', onEnd); req.off('error', onError); req.off('aborted', onAborted);
-    };
-    const fail = (err: unknown) => { cleanup(); reject(err); };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) { req.pause(); fail(tooLarge(limit)); return; }
-      chunks.push(chunk);
-    };
-    const onEnd = () => { cleanup(); resolve(Buffer.concat(chunks, size)); };
-    const onError = (err: Error) => fail(err);
-    const onAborted = () => fail(new SwitchboardError('invalid_request', 'The request was aborted.'));
-    req.on('data', onData); req.on('end', onEnd); req.on('error', onError); req.on('aborted', onAborted);
-  });
-}
-
-const tooLarge = (limit: number) => new SwitchboardError('payload_too_large', `The body exceeds the limit of ${limit} bytes.`);
-
-/** Parsed JSON when the content type is JSON; null when empty or not JSON. */
-function parseBody(contentType: string, rawBody: string): unknown {
-  const type = contentType.split(';')[0]!.trim().toLowerCase();
-  if (!/^application\/([a-z0-9.!#$&^_-]+\+)?json$/.test(type) || rawBody.trim() === '') return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(rawBody) as unknown;
-  } catch {
-    throw new SwitchboardError('invalid_json', 'The body is not valid JSON.');
-  }
-  // The host's rule for every HTTP body: well-formed Unicode, no U+0000, no `__proto__` field.
-  assertInputStrings(parsed);
-  return parsed;
 }
 
 function firstValues(query: Record<string, string | string[] | undefined>): Record<string, string> {

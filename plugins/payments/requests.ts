@@ -3,6 +3,7 @@ import { checkAmount, checkCurrency } from './currencies.js';
 import { checkKey, once } from './idempotency.js';
 import { checkPerTransfer } from './limits.js';
 import { PaymentError } from './payment-error.js';
+import { refuseUnknownFields } from './route-bodies.js';
 import {
   changed, lockRow, MESSAGE_TYPE, messageBodyOf, requestsSettings, setState, syncMessage, viewOf,
   type RequestKind, type RequestLine, type RequestRow, type RequestStatus, type RequestView,
@@ -57,6 +58,9 @@ async function checkMembers(ctx: PluginContext<PaymentsSettings>, conversationId
   return conversationId;
 }
 
+const INVOICE_FIELDS = ['payerId', 'conversationId', 'currency', 'amountMinor', 'description', 'lines', 'idempotencyKey', 'payee'] as const;
+const LINE_FIELDS = ['itemId', 'name', 'qty', 'unitMinor', 'lineMinor'] as const;
+
 export function checkLines(value: unknown, amount: number): RequestLine[] | null {
   if (value === undefined || value === null) return null;
   if (!Array.isArray(value) || value.length > MAX_LINES) throw invalid(`lines is an array of at most ${MAX_LINES} lines.`);
@@ -64,6 +68,7 @@ export function checkLines(value: unknown, amount: number): RequestLine[] | null
   let sum = 0;
   const lines = value.map((line: unknown, n): RequestLine => {
     if (line === null || typeof line !== 'object' || Array.isArray(line)) throw invalid(`lines[${n}] is an object.`);
+    refuseUnknownFields(line, LINE_FIELDS, `lines[${n}]`);
     const { itemId, name, qty, unitMinor, lineMinor } = line as Record<string, unknown>;
     if (itemId !== undefined && (typeof itemId !== 'string' || itemId.length > 64)) throw invalid(`lines[${n}].itemId is a string of at most 64 characters.`);
     if (typeof name !== 'string' || name.length < 1 || name.length > 100) throw invalid(`lines[${n}].name is a string of 1 to 100 characters.`);
@@ -156,6 +161,7 @@ async function pluginBot(ctx: PluginContext<PaymentsSettings>, pluginId: string)
 /** The service payments.request: an invoice from `pluginId` (named by the host, never by the input). */
 export async function createInvoice(ctx: PluginContext<PaymentsSettings>, pluginId: string, input: unknown): Promise<{ requestId: string; status: RequestStatus }> {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) throw invalid('The input is an object.');
+  refuseUnknownFields(input, INVOICE_FIELDS, 'payments.request');
   const i = input as Record<string, unknown>;
   const key = checkKey(i.idempotencyKey);
   const currency = checkCurrency(ctx.settings.currencies, i.currency);

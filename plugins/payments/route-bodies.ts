@@ -47,12 +47,19 @@ export function bodyOf(request: PluginHttpRequest, route: RouteWithBody): Record
   let body = request.body;
   if (body === null && request.rawBody.trim() === '' && schema.optional) body = {};
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new PaymentError('invalid_payment_request', 'The body must be a JSON object.');
-  const allowed = Object.keys(schema.properties);
-  const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
-  if (unknown.length > 0) {
-    throw new PaymentError('invalid_payment_request', `Unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; ${route.slice(5)} takes ${allowed.length > 0 ? allowed.join(', ') : 'no fields'}.`, {
-      unknownFields: unknown, allowedFields: allowed,
-    });
-  }
+  refuseUnknownFields(body, Object.keys(schema.properties), route.slice(5));
   return body as Record<string, unknown>;
+}
+
+/**
+ * The payments rule for every input it takes, route bodies and the `payments.request` service's
+ * input alike: a field it does not know is refused (a typo such as `memo` for `note` must not be
+ * ignored), naming the unknown fields and the ones `what` takes.
+ */
+export function refuseUnknownFields(value: object, allowed: readonly string[], what: string): void {
+  const unknown = Object.keys(value).filter((k) => !allowed.includes(k));
+  if (unknown.length === 0) return;
+  throw new PaymentError('invalid_payment_request', `Unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; ${what} takes ${allowed.length > 0 ? allowed.join(', ') : 'no fields'}.`, {
+    unknownFields: unknown, allowedFields: [...allowed],
+  });
 }
