@@ -2,6 +2,7 @@ import type { InjectionToken } from 'tsyringe';
 import type { HostConfig } from './config/host-config.js';
 import type { Database } from './db/open-database.js';
 import type { EventBus } from './bus/event-bus.js';
+import type { Clock } from './core/clock.js';
 import type { Logger } from './logging/logger.js';
 import type { MessageTypeRegistry } from './messages/message-type-registry.js';
 
@@ -15,5 +16,6 @@ export const Tokens = {
   EventBus: Symbol('EventBus') as InjectionToken<EventBus>,
   Logger: Symbol('Logger') as InjectionToken<Logger>,
   HostId: Symbol('HostId') as InjectionToken<string>,
+  Clock: Symbol('Clock') as InjectionToken<Clock>,
   MessageTypes: Symbol('MessageTypes') as InjectionToken<MessageTypeRegistry>,
 } as const;

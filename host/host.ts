@@ -9,6 +9,8 @@ import { openDatabase, type Database } from './db/open-database.js';
 import { runMigrations } from './db/run-migrations.js';
 import { backupSqlite } from './db/backup.js';
 import { InProcessEventBus } from './bus/in-process-event-bus.js';
+import type { EventBus } from './bus/event-bus.js';
+import { systemClock, type Clock } from './core/clock.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { runtimeInfo, sandboxRuntimeError } from './runtime/node-runtime.js';
 import { TokenService } from './auth/token-service.js';
@@ -44,10 +46,21 @@ import { ServiceRegistry } from './plugins/service-registry.js';
 import { PostbackRouter } from './plugins/postback-router.js';
 import { SwitchboardError } from '../sdk/errors/switchboard-error.js';
 
+/**
+ * The services a deployment or a test replaces. Each has a default that a single host on its own
+ * uses; a host among several passes an event bus that carries events between them.
+ */
 export interface HostOptions {
-  /** Structured message types to accept, keyed by type name (plugins will register theirs). */
+  /** Structured message types to accept, keyed by type name (plugins register theirs too). */
   messageTypes?: Record<string, MessageTypeDefinition>;
   logger?: Logger;
+  /**
+   * How events reach the other hosts (and this one). Default: in-process, for a single host.
+   * Built with the host's logger; the host calls its `close()`, if any, on stop.
+   */
+  eventBus?: (log: Logger) => EventBus;
+  /** What "now" is for expiries, timestamps and schedules. Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface RunningHost {
@@ -135,6 +148,7 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
         await services.resolve(ConversationWriter).stop();
         services.resolve(Delivery).stop();
         services.resolve(Presence).stop();
+        await services.resolve(Tokens.EventBus).close?.();
         await db.close();
         log.info('stopped');
       })()),
@@ -150,6 +164,7 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
       await di.resolve(PluginScheduler).stop().catch(() => {});
       await di.resolve(PluginKernel).stopAll().catch(() => {});
       await di.resolve(SandboxHost).close().catch(() => {});
+      await di.resolve(Tokens.EventBus).close?.().catch(() => {});
     }
     await db.close().catch(() => {});
     throw err;
@@ -163,7 +178,8 @@ export function buildContainer(config: HostConfig, db: Database, log: Logger, op
   di.register(Tokens.Database, { useValue: db });
   di.register(Tokens.Logger, { useValue: log });
   di.register(Tokens.HostId, { useValue: randomUUID() });
-  di.register(Tokens.EventBus, { useValue: new InProcessEventBus(log) });
+  di.register(Tokens.EventBus, { useValue: options.eventBus?.(log) ?? new InProcessEventBus(log) });
+  di.register(Tokens.Clock, { useValue: options.clock ?? systemClock });
   di.register(Tokens.MessageTypes, { useValue: new MessageTypeRegistry(config.messages.maxBodyBytes, options.messageTypes) });
   for (const cls of singletons) di.registerSingleton(cls as never);
   return di;

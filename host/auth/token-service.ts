@@ -8,6 +8,7 @@ import type { HostConfig } from '../config/host-config.js';
 import type { Database } from '../db/open-database.js';
 import type { EventBus } from '../bus/event-bus.js';
 import { isoTime } from '../iso-time.js';
+import type { Clock } from '../core/clock.js';
 
 export type TokenKind = 'session' | 'service';
 
@@ -39,6 +40,7 @@ export class TokenService {
     @inject(Tokens.Database) private readonly db: Database,
     @inject(Tokens.Config) private readonly config: HostConfig,
     @inject(Tokens.EventBus) private readonly bus: EventBus,
+    @inject(Tokens.Clock) private readonly clock: Clock,
   ) {
     bus.subscribe('token.revoked', (e) => this.forget(e.tokenId));
   }
@@ -46,7 +48,7 @@ export class TokenService {
   async issue(userId: string, opts: { kind: TokenKind; label?: string | null; ttlSeconds?: number }): Promise<IssuedToken> {
     const ttl = opts.ttlSeconds ?? (opts.kind === 'session' ? this.config.auth.sessionTtlSeconds : this.config.auth.serviceTokenTtlSeconds);
     const token = `sb_${randomBytes(32).toString('base64url')}`;
-    const now = Date.now();
+    const now = this.clock.now();
     const row: TokenRow = {
       id: randomUUID(), user_id: userId, token_hash: hashToken(token), kind: opts.kind,
       label: opts.label ?? null, created_at: now, expires_at: now + ttl * 1000, revoked_at: null,
@@ -59,7 +61,7 @@ export class TokenService {
   async authenticate(token: string | undefined): Promise<Principal> {
     if (!token || !token.startsWith('sb_') || token.length > 128) throw new SwitchboardError('unauthenticated');
     const row = await this.db.knex<TokenRow>('tokens').where({ token_hash: hashToken(token) }).first();
-    if (!row || row.revoked_at !== null || row.expires_at <= Date.now()) throw new SwitchboardError('unauthenticated');
+    if (!row || row.revoked_at !== null || row.expires_at <= this.clock.now()) throw new SwitchboardError('unauthenticated');
     return { userId: row.user_id, tokenId: row.id, expiresAt: row.expires_at };
   }
 
@@ -71,12 +73,12 @@ export class TokenService {
   async authenticateUser(token: string | undefined): Promise<{ principal: Principal; user: PublicUser }> {
     if (!token || !token.startsWith('sb_') || token.length > 128) throw new SwitchboardError('unauthenticated');
     const hash = hashToken(token);
-    const now = Date.now();
+    const now = this.clock.now();
     const hit = this.sessions.get(hash);
     if (hit && now - hit.cachedAt < SESSION_CACHE_MS && hit.principal.expiresAt > now) return hit;
     const row = (await this.db.knex('tokens').join('users', 'users.id', 'tokens.user_id').where('tokens.token_hash', hash)
       .first('tokens.id as token_id', 'tokens.expires_at', 'tokens.revoked_at', 'users.*')) as (UserRow & { token_id: string; expires_at: number; revoked_at: number | null }) | undefined;
-    if (!row || row.revoked_at !== null || row.expires_at <= Date.now()) {
+    if (!row || row.revoked_at !== null || row.expires_at <= this.clock.now()) {
       this.sessions.delete(hash);
       throw new SwitchboardError('unauthenticated');
     }
@@ -93,7 +95,7 @@ export class TokenService {
   /** Whether a token still works (used to end sessions whose token expired). */
   async isActive(tokenId: string): Promise<boolean> {
     const row = await this.db.knex<TokenRow>('tokens').where({ id: tokenId }).first();
-    return !!row && row.revoked_at === null && row.expires_at > Date.now();
+    return !!row && row.revoked_at === null && row.expires_at > this.clock.now();
   }
 
   async list(userId: string): Promise<TokenInfo[]> {
@@ -107,7 +109,7 @@ export class TokenService {
     if (ownerId) query.andWhere({ user_id: ownerId });
     const row = await query.clone().first();
     if (!row) throw new SwitchboardError('token_not_found');
-    await query.clone().whereNull('revoked_at').update({ revoked_at: Date.now() });
+    await query.clone().whereNull('revoked_at').update({ revoked_at: this.clock.now() });
     this.forget(tokenId);
     this.bus.publish({ type: 'token.revoked', tokenId });
   }

@@ -6,6 +6,7 @@ import { Tokens } from '../container-tokens.js';
 import type { Database } from '../db/open-database.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { DUMMY_HASH, passwordHasher } from './password-hasher.js';
+import type { Clock } from '../core/clock.js';
 
 export interface UserRow {
   id: string; handle: string; handle_key: string; display_name: string; kind: UserKind;
@@ -18,7 +19,7 @@ export function toPublicUser(row: UserRow): PublicUser {
 
 @injectable()
 export class UserService {
-  constructor(@inject(Tokens.Database) private readonly db: Database) {}
+  constructor(@inject(Tokens.Database) private readonly db: Database, @inject(Tokens.Clock) private readonly clock: Clock) {}
 
   async create(input: { handle: string; displayName: string; password?: string; kind?: UserKind }): Promise<PublicUser> {
     const row: UserRow = {
@@ -28,7 +29,7 @@ export class UserService {
       display_name: input.displayName,
       kind: input.kind ?? 'person',
       password_hash: input.password ? await passwordHasher.hash(input.password) : null,
-      created_at: Date.now(),
+      created_at: this.clock.now(),
     };
     try {
       await this.db.knex('users').insert(row);

@@ -20,4 +20,6 @@ export type HostEventOf<T extends HostEventType> = Extract<HostEvent, { type: T 
 export interface EventBus {
   publish(event: HostEvent): void;
   subscribe<T extends HostEventType>(type: T, handler: (event: HostEventOf<T>) => void): () => void;
+  /** Lets go of connections (a bus between hosts holds some); called once when the host stops. */
+  close?(): Promise<void>;
 }

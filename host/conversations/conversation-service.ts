@@ -12,6 +12,7 @@ import { UserService } from '../auth/user-service.js';
 import { ConversationWriter, type WriteContext } from '../messages/conversation-writer.js';
 import { requireMembership, requireRole, type MembershipRow } from './membership.js';
 import { isoTime } from '../iso-time.js';
+import type { Clock } from '../core/clock.js';
 
 interface ConversationRow {
   id: string; kind: 'direct' | 'group'; title: string | null; direct_key: string | null; created_by: string;
@@ -28,6 +29,7 @@ export class ConversationService {
     @inject(Tokens.EventBus) private readonly bus: EventBus,
     @inject(UserService) private readonly users: UserService,
     @inject(ConversationWriter) private readonly writer: ConversationWriter,
+    @inject(Tokens.Clock) private readonly clock: Clock,
   ) {}
 
   /** The one direct conversation of a pair, created on first use. */
@@ -37,7 +39,7 @@ export class ConversationService {
     const directKey = [userId, otherId].sort().join(':');
     const existing = await this.db.knex<ConversationRow>('conversations').where({ direct_key: directKey }).first();
     if (existing) return this.get(userId, existing.id);
-    const now = Date.now();
+    const now = this.clock.now();
     const id = randomUUID();
     try {
       await this.db.knex.transaction(async (trx) => {
@@ -59,7 +61,7 @@ export class ConversationService {
     if (others.length + 1 > this.config.conversations.maxGroupMembers) throw new SwitchboardError('member_limit_reached');
     const missing = await this.users.missing(others);
     if (missing.length > 0) throw new SwitchboardError('user_not_found', `No such user: ${missing[0]}`);
-    const now = Date.now();
+    const now = this.clock.now();
     const id = randomUUID();
     await this.db.knex.transaction(async (trx) => {
       await trx('conversations').insert({ id, kind: 'group', title, direct_key: null, created_by: userId, created_at: now, last_seq: 0, last_pts: 0, last_activity_at: now });

@@ -7,6 +7,7 @@ import type { HostConfig } from '../config/host-config.js';
 import type { Database } from '../db/open-database.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import type { Logger } from '../logging/logger.js';
+import type { Clock } from '../core/clock.js';
 
 interface KvRow { plugin_id: string; key: string; value: string; bytes: number; version: number; expires_at: number | null; updated_at: number }
 
@@ -35,12 +36,13 @@ export class PluginStorage {
     @inject(Tokens.Database) private readonly db: Database,
     @inject(Tokens.Config) private readonly config: HostConfig,
     @inject(Tokens.Logger) private readonly log: Logger,
+    @inject(Tokens.Clock) private readonly clock: Clock,
   ) {}
 
   async get(pluginId: string, key: string): Promise<StoredValue | null> {
     checkKey(key);
     const row = (await this.db.knex<KvRow>('plugin_kv').where({ plugin_id: pluginId, key }).first()) as KvRow | undefined;
-    return row && live(row, Date.now()) ? toStored(row) : null;
+    return row && live(row, this.clock.now()) ? toStored(row) : null;
   }
 
   async set(pluginId: string, key: string, value: unknown, opts: { ttlSeconds?: number; ifVersion?: number }, quotaBytes: number): Promise<{ version: number }> {
@@ -52,7 +54,7 @@ export class PluginStorage {
     const bytes = Buffer.byteLength(key) + Buffer.byteLength(json);
     try {
       return await this.db.knex.transaction(async (trx) => {
-        const now = Date.now();
+        const now = this.clock.now();
         const existing = await this.lockAndRead(trx, pluginId, key, now);
         const current = existing && live(existing, now) ? existing : null;
         checkVersion(opts.ifVersion, current);
@@ -80,7 +82,7 @@ export class PluginStorage {
     return this.db.knex.transaction(async (trx) => {
       await this.lock(trx, pluginId);
       const existing = (await trx<KvRow>('plugin_kv').where({ plugin_id: pluginId, key }).first()) as KvRow | undefined;
-      const current = existing && live(existing, Date.now()) ? existing : null;
+      const current = existing && live(existing, this.clock.now()) ? existing : null;
       checkVersion(opts.ifVersion, current);
       if (!existing) return false;
       await trx('plugin_kv').where({ plugin_id: pluginId, key }).delete();
@@ -98,7 +100,7 @@ export class PluginStorage {
     const q = knex<KvRow>('plugin_kv').where({ plugin_id: pluginId })
       // Both databases count characters (code points), as the spread does; .length counts UTF-16 units.
       .andWhereRaw('substr(key, 1, ?) = ?', [[...prefix].length, prefix])
-      .andWhere((w) => w.whereNull('expires_at').orWhere('expires_at', '>', Date.now()))
+      .andWhere((w) => w.whereNull('expires_at').orWhere('expires_at', '>', this.clock.now()))
       .orderByRaw(keyExpr).limit(limit + 1);
     if (opts.after !== undefined) q.andWhereRaw(`${keyExpr} > ?`, [opts.after]);
     const rows = (await q) as KvRow[];
@@ -144,7 +146,7 @@ export class PluginStorage {
       for (let round = 0; round < MAX_SWEEP_PURGES && !this.sweepStopped; round++) {
         const purged = await this.db.knex.transaction(async (trx) => {
           await this.lock(trx, id);
-          return this.purgeExpired(trx, id, Date.now());
+          return this.purgeExpired(trx, id, this.clock.now());
         });
         deleted += purged;
         if (purged < PURGE_BATCH) break;

@@ -5,6 +5,7 @@ import { Tokens } from '../container-tokens.js';
 import type { Database } from '../db/open-database.js';
 import type { EventBus } from '../bus/event-bus.js';
 import type { Connection } from './connection.js';
+import type { Clock } from '../core/clock.js';
 
 const MAX_SUBSCRIPTIONS_PER_CONNECTION = 1_000;
 
@@ -24,6 +25,7 @@ export class Presence {
     @inject(Tokens.EventBus) private readonly bus: EventBus,
     @inject(Tokens.Database) private readonly db: Database,
     @inject(Tokens.HostId) private readonly hostId: string,
+    @inject(Tokens.Clock) private readonly clock: Clock,
   ) {}
 
   start(): void {
@@ -49,11 +51,11 @@ export class Presence {
   }
 
   userOnline(userId: string): void {
-    this.bus.publish({ type: 'presence', userId, status: 'online', at: Date.now(), hostId: this.hostId });
+    this.bus.publish({ type: 'presence', userId, status: 'online', at: this.clock.now(), hostId: this.hostId });
   }
 
   userOffline(userId: string): void {
-    this.bus.publish({ type: 'presence', userId, status: 'offline', at: Date.now(), hostId: this.hostId });
+    this.bus.publish({ type: 'presence', userId, status: 'offline', at: this.clock.now(), hostId: this.hostId });
   }
 
   async subscribe(conn: Connection, userIds: readonly string[]): Promise<PresenceResult> {

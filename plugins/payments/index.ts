@@ -8,7 +8,7 @@ import { registerCommands } from './commands.js';
 import { registerHolds } from './holds-routes.js';
 import { reconcile } from './reconcile.js';
 import { migrations } from './migrations.js';
-import { SimulatedCardProvider } from './providers/simulated-card-provider.js';
+import { chooseProvider } from './providers/choose-provider.js';
 import { registerRoutes } from './routes.js';
 import { registerRequests } from './request-service.js';
 import type { PaymentsSettings } from './settings.js';
@@ -19,7 +19,7 @@ const RECONCILE_AFTER_MS = 60_000;
 export default definePlugin<PaymentsSettings>({
   migrations,
   async start(ctx) {
-    const provider = new SimulatedCardProvider(ctx, () => ctx.http.webhookSecret());
+    const provider = chooseProvider(ctx);
     registerRoutes(ctx, provider);
     registerCommands(ctx);
     await registerHolds(ctx);

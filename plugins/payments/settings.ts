@@ -11,6 +11,8 @@ export interface PaymentsSettings {
 }
 
 export interface SimulatedProviderSettings {
+  /** Which adapter (providers/choose-provider.ts); "simulated" is the only one shipped. */
+  name?: 'simulated';
   /** Delay of every provider call, before it takes effect (ms). */
   latencyMs: number;
   /** Delay after the provider recorded an operation, before it answers (ms): the window in which a crash loses the answer. */
