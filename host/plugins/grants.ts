@@ -1,6 +1,6 @@
 import type { PluginManifest } from '../../sdk/plugin/manifest.js';
 import { parsePattern, patternAdmits } from './host-patterns.js';
-import { PERMISSION_NAMES, type Permission } from '../../sdk/plugin/permissions.js';
+import { PERMISSION_NAMES, type Permission, type PermissionScope } from '../../sdk/plugin/permissions.js';
 
 export const DEFAULT_STORAGE_QUOTA_BYTES = 1_048_576;
 export const DEFAULT_SCHEDULER_MAX_JOBS = 1_000;
@@ -12,9 +12,37 @@ const LIMITS: Partial<Record<Permission, Record<string, number>>> = {
   scheduler: { maxJobs: DEFAULT_SCHEDULER_MAX_JOBS, quotaBytes: DEFAULT_SCHEDULER_QUOTA_BYTES },
 };
 
+/** A scope once granted: the numeric limits always hold a number (the default when none was asked). */
+export interface EffectiveScopes {
+  storage: { quotaBytes: number };
+  scheduler: { maxJobs: number; quotaBytes: number };
+}
+
+export type EffectiveScope<P extends Permission> = P extends keyof EffectiveScopes ? EffectiveScopes[P] : PermissionScope<P>;
+
+/** Granted permissions with their effective scope, typed by permission: what capability checks read. */
+export class GrantedScopes {
+  private readonly scopes = new Map<Permission, unknown>();
+
+  set<P extends Permission>(permission: P, scope: EffectiveScope<P>): void {
+    this.scopes.set(permission, scope);
+  }
+
+  get<P extends Permission>(permission: P): EffectiveScope<P> | undefined {
+    return this.scopes.get(permission) as EffectiveScope<P> | undefined;
+  }
+
+  has(permission: Permission): boolean {
+    return this.scopes.has(permission);
+  }
+
+  keys(): IterableIterator<Permission> {
+    return this.scopes.keys();
+  }
+}
+
 export interface Grants {
-  /** Granted permissions with their effective scope. */
-  readonly granted: ReadonlyMap<Permission, Record<string, unknown>>;
+  readonly granted: GrantedScopes;
   readonly refused: readonly Permission[];
 }
 
@@ -23,7 +51,7 @@ export interface Grants {
  * scope narrows the requested one (a smaller quota, fewer events, services or hosts).
  */
 export function computeGrants(manifest: PluginManifest, operator: Record<string, false | Record<string, unknown>> = {}): Grants {
-  const granted = new Map<Permission, Record<string, unknown>>();
+  const granted = new GrantedScopes();
   const refused: Permission[] = [];
   for (const permission of PERMISSION_NAMES) {
     const requested = manifest.permissions?.[permission] as Record<string, unknown> | undefined;
@@ -33,7 +61,8 @@ export function computeGrants(manifest: PluginManifest, operator: Record<string,
       refused.push(permission);
       continue;
     }
-    granted.set(permission, narrow(permission, requested, decision ?? {}));
+    // The manifest schema and the operator config's schema fixed each permission's scope shape.
+    granted.set(permission, narrow(permission, requested, decision ?? {}) as EffectiveScope<typeof permission>);
   }
   return { granted, refused };
 }

@@ -2,6 +2,7 @@ import type { ErrorBody } from '../../sdk/errors/switchboard-error.js';
 import type { PluginManifest } from '../../sdk/plugin/manifest.js';
 import type { Permission } from '../../sdk/plugin/permissions.js';
 import type { PluginDefinition } from '../../sdk/plugin/define-plugin.js';
+import type { GrantedScopes } from './grants.js';
 import type {
   BeforeStoreMessage, CommandInvocation, CommandReply, HookDecision, PluginEventName, PluginEvents,
   PluginHttpRequest, PluginHttpResponse, Postback, ScheduledJob, ServiceCaller,
@@ -33,7 +34,7 @@ export interface PluginRecord {
   status: PluginStatus;
   error: ErrorBody | null;
   botUserId: string | null;
-  granted: ReadonlyMap<Permission, Record<string, unknown>>;
+  granted: GrantedScopes;
   refused: readonly Permission[];
   settings: Readonly<Record<string, unknown>>;
   definition: PluginDefinition | null;

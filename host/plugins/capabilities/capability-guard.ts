@@ -2,6 +2,7 @@ import { PermissionDeniedError } from '../../../sdk/errors/permission-denied-err
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import type { Permission } from '../../../sdk/plugin/permissions.js';
 import type { AuditLog } from '../audit-log.js';
+import type { EffectiveScope } from '../grants.js';
 import type { PluginRecord } from '../plugin-record.js';
 import { insideOpenTransaction } from '../database/transaction-scope.js';
 
@@ -18,7 +19,7 @@ export class CapabilityGuard {
   }
 
   /** Returns the granted scope, or throws PermissionDeniedError. */
-  need(permission: Permission): Record<string, unknown> {
+  need<P extends Permission>(permission: P): EffectiveScope<P> {
     if (insideOpenTransaction()) {
       // On SQLite the open transaction holds the only connection: this call would wait forever.
       throw new SwitchboardError('database_transaction_scope',
@@ -28,7 +29,7 @@ export class CapabilityGuard {
   }
 
   /** need() for the statements of the plugin's own open transaction. */
-  needWithinTransaction(permission: Permission): Record<string, unknown> {
+  needWithinTransaction<P extends Permission>(permission: P): EffectiveScope<P> {
     this.assertRunning();
     const scope = this.record.granted.get(permission);
     if (scope) return scope;

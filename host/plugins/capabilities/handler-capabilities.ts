@@ -11,7 +11,7 @@ export function eventsCapability(guard: CapabilityGuard, record: PluginRecord): 
     on(event, handler) {
       const scope = guard.need('events');
       if (!EVENT_NAMES.includes(event)) throw new SwitchboardError('invalid_request', `Unknown event "${String(event)}".`);
-      const allowed = (scope.events as string[] | undefined) ?? record.manifest?.contributes?.events ?? [];
+      const allowed = scope.events ?? record.manifest?.contributes?.events ?? [];
       if (!allowed.includes(event)) guard.denied('events', `"${event}" is not in scope.events`);
       if (typeof handler !== 'function') throw new SwitchboardError('invalid_request', 'An event handler must be a function.');
       let set = record.handlers.events.get(event);

@@ -1,6 +1,5 @@
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import type { SchedulerCapability } from '../../../sdk/plugin/plugin-context.js';
-import { DEFAULT_SCHEDULER_MAX_JOBS, DEFAULT_SCHEDULER_QUOTA_BYTES } from '../grants.js';
 import type { PluginRecord } from '../plugin-record.js';
 import { checkName, type SchedulerQuota } from '../plugin-scheduler.js';
 import type { PluginServices } from '../plugin-services.js';
@@ -18,8 +17,8 @@ export function schedulerCapability(guard: CapabilityGuard, record: PluginRecord
   const quota = (): SchedulerQuota => {
     const scope = guard.need('scheduler');
     return {
-      maxJobs: (scope.maxJobs as number | undefined) ?? DEFAULT_SCHEDULER_MAX_JOBS,
-      quotaBytes: (scope.quotaBytes as number | undefined) ?? DEFAULT_SCHEDULER_QUOTA_BYTES,
+      maxJobs: scope.maxJobs,
+      quotaBytes: scope.quotaBytes,
     };
   };
   return {

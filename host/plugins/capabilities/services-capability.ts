@@ -23,7 +23,7 @@ export function servicesCapability(guard: CapabilityGuard, record: PluginRecord,
     },
     async call(service: string, input: unknown): Promise<any> {
       const scope = guard.need('services.call');
-      const allowed = Array.isArray(scope.services) ? (scope.services as unknown[]) : [];
+      const allowed = scope.services ?? [];
       if (typeof service !== 'string' || !(allowed.includes(service) || coveredByWildcard(allowed as string[], service))) {
         guard.denied('services.call', `"${String(service).slice(0, 100)}" is not in scope.services`);
       }

@@ -1,11 +1,10 @@
 import type { StorageCapability } from '../../../sdk/plugin/plugin-context.js';
-import { DEFAULT_STORAGE_QUOTA_BYTES } from '../grants.js';
 import type { PluginStorage } from '../plugin-storage.js';
 import type { CapabilityGuard } from './capability-guard.js';
 
 export function storageCapability(guard: CapabilityGuard, storage: PluginStorage): StorageCapability {
   const id = guard.pluginId;
-  const quota = () => (guard.need('storage').quotaBytes as number | undefined) ?? DEFAULT_STORAGE_QUOTA_BYTES;
+  const quota = () => guard.need('storage').quotaBytes;
   return {
     async get<T>(key: string) {
       guard.need('storage');
