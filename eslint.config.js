@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { catchStatesReason } from './eslint/catch-states-reason.js';
 
 /**
  * typescript-eslint's type-checked rules over the whole tree. Product code may not use `any` or
@@ -8,10 +9,11 @@ import tseslint from 'typescript-eslint';
  * it swallows (an empty block needs a comment; `no-empty` enforces it).
  */
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'coverage/**', '**/*.mjs', 'sdk/cli/templates/**', 'eslint.config.js'] },
+  { ignores: ['node_modules/**', 'data/**', 'coverage/**', '**/*.mjs', 'sdk/cli/templates/**', 'eslint.config.js', 'eslint/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
+    plugins: { switchboard: { rules: { 'catch-states-reason': catchStatesReason } } },
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
@@ -21,6 +23,7 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       'no-empty': ['error', { allowEmptyCatch: false }],
+      'switchboard/catch-states-reason': 'error',
     },
   },
   {

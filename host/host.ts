@@ -40,6 +40,7 @@ import { PluginLogs } from './plugins/plugin-logs.js';
 import { PluginRegistry } from './plugins/plugin-registry.js';
 import { PluginStorage } from './plugins/plugin-storage.js';
 import { PluginDatabase } from './plugins/database/plugin-database.js';
+import { PluginJobStore } from './plugins/plugin-job-store.js';
 import { PluginScheduler } from './plugins/plugin-scheduler.js';
 import { PluginHttpRouter } from './plugins/plugin-http-router.js';
 import { ServiceRegistry } from './plugins/service-registry.js';
@@ -79,7 +80,7 @@ const singletons = [
   UserService, TokenService, ConversationWriter, MessageStore, MessageService, ConversationService,
   ConnectionRegistry, MemberDirectory, ChangeStream, Presence, Delivery, FrameRouter, Gateway,
   PluginRegistry, PluginLogs, AuditLog, PluginStorage, PluginDatabase, HookChain, CommandRouter, PluginEventDispatcher,
-  PluginScheduler, PluginHttpRouter, ServiceRegistry, PostbackRouter, PluginInstaller, SandboxHost, PluginKernel,
+  PluginJobStore, PluginScheduler, PluginHttpRouter, ServiceRegistry, PostbackRouter, PluginInstaller, SandboxHost, PluginKernel,
 ] as const;
 
 /**

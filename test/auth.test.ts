@@ -7,7 +7,8 @@ import knex from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
 import { testDatabaseKind } from './support/test-database.js';
-import { closeCodeWithin, openRaw, ping, refusedUpgrade, sleep } from './support/e2e.js';
+import { closeCodeWithin, openRaw, ping, refusedUpgrade } from './support/e2e.js';
+import { eventually } from './support/eventually.js';
 
 const SESSION_TTL = 3600;
 const SERVICE_TTL = 7200;
@@ -157,7 +158,8 @@ describe('ending sessions', () => {
     expect(short.status).toBe(201);
     expect(offsetFromNowPlus(short.body.expiresAt, 1)).toBeLessThan(5_000);
     const socket = await host.connect(short.body.token);
-    await sleep(Math.max(0, Date.parse(short.body.expiresAt) - Date.now()) + 100);
+    // Expiry is the clock passing expiresAt; no event marks it.
+    await eventually(() => Date.now() > Date.parse(short.body.expiresAt) + 100, { timeoutMs: 5_000, what: 'the clock to pass expiresAt' });
     expect((await host.http('GET', '/v1/me', { token: short.body.token })).status).toBe(401);
     // Sessions are swept every second.
     expect(await closeCodeWithin(socket, 5_000)).toBe(4003);
@@ -208,7 +210,7 @@ describe('with websocket.authTimeoutMs 300 and open registration', () => {
     const lurker = await openRaw(open.wsUrl);
     expect(await closeCodeWithin(lurker, 5000)).toBe(4002);
     expect(lurker.frames).toEqual([]);
-    await sleep(300);
+    // authed opened before lurker, so its 300 ms passed before lurker was closed: no need to wait more.
     expect(await ping(authed)).toBe(true);
   });
 

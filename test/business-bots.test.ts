@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestHost, TestUser } from './support/start-test-host.js';
 import { botOf } from './support/plugin-helpers.js';
 import { fullHistory } from './support/e2e.js';
-import { businessApi, eventually, startBusinessHost, supportBot } from './support/business-helpers.js';
+import { businessApi, startBusinessHost, supportBot } from './support/business-helpers.js';
+import { eventually } from './support/eventually.js';
 
 describe('business chat: bots', () => {
   let host: TestHost;
@@ -29,10 +30,10 @@ describe('business chat: bots', () => {
     const customer = await host.createUser();
     const thread = await api.startThread(customer, businessId);
     await api.customerSays(customer, thread.conversationId, 'hello');
-    const answer = await eventually(async () => (await fullHistory(host.url, customer.token, thread.conversationId)).find((m) => m.senderId === businessBot && m.content?.type === 'business.text'), 10_000, 'the app answering');
+    const answer = await eventually(async () => (await fullHistory(host.url, customer.token, thread.conversationId)).find((m) => m.senderId === businessBot && m.content?.type === 'business.text'), { timeoutMs: 10_000, what: 'the app answering' });
     expect(answer.content.body.text).toBe('Bot: hello');
     await api.customerSays(customer, thread.conversationId, 'human');
-    await eventually(async () => (await api.thread(owner, thread.threadId)).control === 'agents', 10_000, 'the handover');
+    await eventually(async () => (await api.thread(owner, thread.threadId)).control === 'agents', { timeoutMs: 10_000, what: 'the handover' });
     // The app may not speak for a conversation it passed on.
     const refused = await host.http('POST', '/plugins/app-bot/call', { token: 'admin', body: { service: 'business.send', input: { threadId: thread.threadId, text: 'still here' } } });
     expect(refused.body).toMatchObject({ ok: false, details: [{ path: '/code', message: 'not_thread_owner' }] });

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { botOf } from './support/plugin-helpers.js';
 import type { TestClient } from './support/test-client.js';
 import type { TestHost, TestUser } from './support/start-test-host.js';
-import { businessApi, eventually, startBusinessHost, supportBot } from './support/business-helpers.js';
+import { businessApi, startBusinessHost, supportBot } from './support/business-helpers.js';
+import { eventually } from './support/eventually.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
 
 describe('business chat: bot, handover, agent, resolution, survey', () => {
@@ -80,7 +81,7 @@ describe('business chat: bot, handover, agent, resolution, survey', () => {
     expect(notice.content.body).toEqual({ action: 'pass', from: 'bot', to: 'agents', by: 'bot', reason: 'asked for a human' });
     expect(await receiver.waitForEvent((e) => e.type === 'handover' && e.threadId === thread.threadId)).toMatchObject({ action: 'pass', to: 'agents' });
     expect(await receiver.waitForEvent((e) => e.type === 'assigned' && e.threadId === thread.threadId)).toMatchObject({ assignee: agent.id, by: 'round_robin' });
-    await eventually(async () => (await botEvents()).some((e) => e.type === 'handover' && e.threadId === thread.threadId && e.to === 'agents'), 5_000, 'the bot hearing the handover');
+    await eventually(async () => (await botEvents()).some((e) => e.type === 'handover' && e.threadId === thread.threadId && e.to === 'agents'), { timeoutMs: 5_000, what: 'the bot hearing the handover' });
     expect(await api.thread(agent, thread.threadId)).toMatchObject({ control: 'agents', assignee: agent.id, status: 'open' });
     // The agents hear it live, in their room.
     const live = (event: string) => agentSocket.next((f) => f.type === 'message.created' && f.message.content?.type === 'business.inbox' && f.message.content.body.event === event && f.message.content.body.threadId === thread.threadId);
@@ -92,7 +93,7 @@ describe('business chat: bot, handover, agent, resolution, survey', () => {
     // The bot no longer speaks in this conversation, and hears the customer only on standby.
     expect(await asBot('business.send', { threadId: thread.threadId, text: 'me again' })).toMatchObject({ ok: false, code: 'invalid_request', details: [{ path: '/code', message: 'not_thread_owner' }] });
     await customerSocket.sendText(thread.conversationId, 'are you there?');
-    await eventually(async () => (await botEvents()).find((e) => e.type === 'message' && e.message.content.text === 'are you there?')?.standby === true, 5_000, 'a standby event');
+    await eventually(async () => (await botEvents()).find((e) => e.type === 'message' && e.message.content.text === 'are you there?')?.standby === true, { timeoutMs: 5_000, what: 'a standby event' });
 
     // The agent answers and resolves; the customer gets the survey and rates it.
     expect((await api.call(agent, 'POST', `/threads/${thread.threadId}/messages`, { text: 'Hi, I am Alex. Your parcel arrives tomorrow.' })).status).toBe(201);

@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestHost, TestUser } from './support/start-test-host.js';
-import { businessApi, eventually, FAST_WEBHOOKS, startBusinessHost } from './support/business-helpers.js';
+import { businessApi, FAST_WEBHOOKS, startBusinessHost } from './support/business-helpers.js';
+import { eventually } from './support/eventually.js';
 import { signatureValid, WebhookReceiver } from './support/webhook-receiver.js';
 
 describe('business chat: webhooks and the backend', () => {
@@ -75,7 +76,7 @@ describe('business chat: webhooks and the backend', () => {
     let lost = 0;
     receiver.lostAnswer = (d) => mine(d) && lost++ === 0;
     await api.customerSays(customer, thread.conversationId, 'retry me');
-    const tries = await eventually(async () => (receiver.received.filter(mine).length >= 2 ? receiver.received.filter(mine) : null), 10_000, 'a retry');
+    const tries = await eventually(async () => (receiver.received.filter(mine).length >= 2 ? receiver.received.filter(mine) : null), { timeoutMs: 10_000, what: 'a retry' });
     await eventually(async () => (await api.call(owner, 'GET', `/businesses/${businessId}/webhook/deliveries?status=delivered`)).body.deliveries.some((d: any) => d.deliveryId === tries[0]!.deliveryId));
     expect(receiver.received.filter(mine)).toHaveLength(2);
     expect(tries[1]!.deliveryId).toBe(tries[0]!.deliveryId);
@@ -92,7 +93,7 @@ describe('business chat: webhooks and the backend', () => {
     const mine = (d: { body: { events: any[] } }) => d.body.events.some((e) => e.threadId === thread.threadId && e.type === 'message');
     receiver.respond = (d) => (mine(d) ? 500 : 200);
     await api.customerSays(customer, thread.conversationId, 'lost?');
-    const dead = await eventually(async () => (await api.call('admin', 'GET', `/admin/webhooks?status=dead&businessId=${businessId}`)).body.deliveries[0], 15_000, 'a dead letter');
+    const dead = await eventually(async () => (await api.call('admin', 'GET', `/admin/webhooks?status=dead&businessId=${businessId}`)).body.deliveries[0], { timeoutMs: 15_000, what: 'a dead letter' });
     expect(dead).toMatchObject({ businessId, status: 'dead', attempts: FAST_WEBHOOKS.maxAttempts, lastError: 'HTTP 500', events: 1 });
     expect(receiver.received.filter(mine)).toHaveLength(FAST_WEBHOOKS.maxAttempts);
     expect(receiver.events('message').filter((e) => e.threadId === thread.threadId)).toHaveLength(0);

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestHost, TestUser } from './support/start-test-host.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import { openDirect } from './support/payments-helpers.js';
-import { businessApi, eventually, startBusinessHost } from './support/business-helpers.js';
+import { businessApi, startBusinessHost } from './support/business-helpers.js';
+import { eventually } from './support/eventually.js';
 
 describe('business chat: the 24-hour window', () => {
   let database: TestDatabase;
@@ -78,6 +79,6 @@ describe('business chat: the 24-hour window', () => {
     expect(late.body.error).toMatchObject({ code: 'outside_messaging_window', details: { lastCustomerMessageAt: new Date(aDayAgo).toISOString() } });
     expect((await api.call(owner, 'POST', `/threads/${thread.threadId}/messages`, { text: 'Delivered.', tag: 'account_update' })).status).toBe(201);
     await api.customerSays(customer, thread.conversationId, 'Thanks!');
-    await eventually(async () => (await api.call(owner, 'POST', `/threads/${thread.threadId}/messages`, { text: 'You are welcome.' })).status === 201, 5_000, 'the window reopening');
+    await eventually(async () => (await api.call(owner, 'POST', `/threads/${thread.threadId}/messages`, { text: 'You are welcome.' })).status === 201, { timeoutMs: 5_000, what: 'the window reopening' });
   });
 });

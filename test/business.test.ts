@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
 import { fullHistory, repoRoot } from './support/e2e.js';
-import { eventually } from './support/business-helpers.js';
+import { eventually } from './support/eventually.js';
 
 describe('business chat', () => {
   let host: TestHost;
@@ -91,7 +91,7 @@ describe('business chat', () => {
     expect((await call(agent, 'POST', `/threads/${thread.threadId}/messages`, { text: 'Deal!', tag: 'promo' })).body.error.code).toBe('invalid_business_request');
     expect((await call(agent, 'POST', `/threads/${thread.threadId}/messages`, { text: 'Your order shipped', tag: 'order_update' })).status).toBe(201);
     await host.http('POST', `/v1/conversations/${thread.conversationId}/messages`, { token: shopper.token, body: { clientMsgId: randomUUID(), content: { type: 'text', text: 'Where is my order?' } } });
-    await eventually(async () => (await call(agent, 'POST', `/threads/${thread.threadId}/messages`, { text: 'On its way!' })).status === 201, 5_000, 'the window opening');
+    await eventually(async () => (await call(agent, 'POST', `/threads/${thread.threadId}/messages`, { text: 'On its way!' })).status === 201, { timeoutMs: 5_000, what: 'the window opening' });
   });
 
   it('reopens a resolved conversation when the customer writes again', async () => {
@@ -99,7 +99,7 @@ describe('business chat', () => {
     expect((await call(agent, 'POST', `/threads/${thread.threadId}/status`, { status: 'resolved' })).body.status).toBe('resolved');
     expect((await call(agent, 'GET', `/businesses/${shopId}/inbox?status=resolved`)).body.threads.map((t: any) => t.threadId)).toContain(thread.threadId);
     await host.http('POST', `/v1/conversations/${thread.conversationId}/messages`, { token: customer.token, body: { clientMsgId: randomUUID(), content: { type: 'text', text: 'One more thing' } } });
-    await eventually(async () => (await call(agent, 'GET', `/businesses/${shopId}/inbox?status=open`)).body.threads.some((t: any) => t.threadId === thread.threadId), 5_000, 'the reopening');
+    await eventually(async () => (await call(agent, 'GET', `/businesses/${shopId}/inbox?status=open`)).body.threads.some((t: any) => t.threadId === thread.threadId), { timeoutMs: 5_000, what: 'the reopening' });
   });
 
   it('snoozes a conversation until a time or the customer\'s next message, whichever comes first', async () => {
@@ -113,7 +113,7 @@ describe('business chat', () => {
     // A short snooze wakes by itself.
     const soon = new Date(Date.now() + 1_500).toISOString();
     expect((await call(agent, 'POST', `/threads/${thread.threadId}/status`, { status: 'snoozed', snoozedUntil: soon })).body.status).toBe('snoozed');
-    await eventually(async () => (await call(agent, 'GET', `/businesses/${shopId}/inbox?status=open`)).body.threads.some((t: any) => t.threadId === thread.threadId), 15_000);
+    await eventually(async () => (await call(agent, 'GET', `/businesses/${shopId}/inbox?status=open`)).body.threads.some((t: any) => t.threadId === thread.threadId), { timeoutMs: 15_000 });
   });
 
   it('assigns conversations to the business\'s own agents only', async () => {

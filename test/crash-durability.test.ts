@@ -12,7 +12,8 @@ import { afterAll, afterEach, expect, it } from 'vitest';
 import { spawnHost, type ChildHost } from './support/child-host.js';
 import { connect, type TestClient } from './support/test-client.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
-import { fullHistory, httpJson, sleep } from './support/e2e.js';
+import { fullHistory, httpJson } from './support/e2e.js';
+import { eventually } from './support/eventually.js';
 
 const ADMIN = `admin-${randomUUID()}`;
 const CLIENTS = 4;
@@ -99,7 +100,7 @@ it('every acknowledged message survives SIGKILL, seqs stay contiguous and resend
   };
   const pumps = clients.map((c, i) => pump(c, i));
 
-  while (acked.size < KILL_AFTER_ACKS) await sleep(5);
+  await eventually(() => acked.size >= KILL_AFTER_ACKS, { timeoutMs: 60_000, intervalMs: 5, what: `${KILL_AFTER_ACKS} acknowledged sends` });
   await first.kill('SIGKILL');
   await Promise.all(pumps);
   const ackedAtCrash = new Map(acked);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
 import type { TestClient } from './support/test-client.js';
 import { online, refusal } from './support/protocol-helpers.js';
+import { eventually } from './support/eventually.js';
 
 describe('the echo-bot reference plugin', () => {
   let host: TestHost;
@@ -45,11 +46,8 @@ describe('the echo-bot reference plugin', () => {
   it('counts the messages it sees, exactly, even when they arrive concurrently', async () => {
     const before = Number(/(\d+)/.exec((await client.request({ type: 'command', conversationId: room.id, text: '/stats' })).reply.text)![1]);
     await Promise.all(Array.from({ length: 8 }, (_, i) => client.sendText(room.id, `message ${i}`)));
-    let count = before;
-    for (let i = 0; i < 100 && count < before + 8; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      count = Number(/(\d+)/.exec((await client.request({ type: 'command', conversationId: room.id, text: '/stats' })).reply.text)![1]);
-    }
+    const stats = async () => Number(/(\d+)/.exec((await client.request({ type: 'command', conversationId: room.id, text: '/stats' })).reply.text)![1]);
+    const count = await eventually(async () => { const n = await stats(); return n >= before + 8 && n; }, { intervalMs: 50, what: 'the bot to count 8 more messages' });
     expect(count).toBe(before + 8);
   });
 

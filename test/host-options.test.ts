@@ -3,11 +3,16 @@
  * among several passes one that carries events between them) and the clock (what "now" is for
  * expiries and timestamps). Both are used for real, not only accepted.
  */
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InProcessEventBus } from '../host/bus/in-process-event-bus.js';
 import type { HostEvent } from '../host/bus/event-bus.js';
 import type { Logger } from '../host/logging/logger.js';
 import { startTestHost, type TestHost } from './support/start-test-host.js';
+import { repoRoot } from './support/e2e.js';
+import {
+  enable, probeManifest, prober, readRecords, recordFile, roomWith, valueOf, waitForRecord,
+} from './support/plugin-helpers.js';
 
 /** A bus that delivers in-process, as the default does, and keeps what it carried. */
 class RecordingBus extends InProcessEventBus {
@@ -56,5 +61,38 @@ describe('HostOptions', () => {
     const expired = await host.http('GET', '/v1/me', { token: issued.body.token });
     expect(expired.status).toBe(401);
     expect(expired.body.error.code).toBe('unauthenticated');
+  });
+
+  it('clock: a scheduled job is due by the given clock, not by the wall clock', async () => {
+    // Years behind the wall clock: a job due a minute from this clock's now is long past in real time.
+    let now = Date.UTC(2020, 0, 1);
+    const runs = recordFile('clock-scheduler');
+    const manifest = probeManifest('clocked', {
+      entry: join(repoRoot, 'test/fixtures/plugins/scheduler-probe/index.ts'),
+      command: 'clocked',
+      permissions: { commands: {}, scheduler: {} },
+    });
+    const plugin = enable(manifest, { settings: { command: 'clocked', recordFile: runs } });
+    host = await startTestHost({ clock: { now: () => now }, config: { plugins: { enabled: [plugin] } } });
+    const ada = await host.createUser();
+    const call = prober(host, ada, (await roomWith(host, ada, ['clocked'])).id, 'clocked');
+    const ranJob = (id: string) => waitForRecord(runs, (r) => r.event === 'job' && r.id === id);
+
+    const at = new Date(now + 60_000).toISOString();
+    const later = valueOf(await call('scheduler.schedule', 'record', { at, payload: 'later' }));
+    expect(later.runAt).toBe(at);
+    const recurring = valueOf(await call('scheduler.every', 'record', 5_000, { payload: 'tick' }));
+    expect(Date.parse(recurring.runAt)).toBe(now + 5_000);
+    expect(valueOf(await call('scheduler.cancel', recurring.id))).toBe(true);
+    // Polls run one after another, and a poll's claimed jobs start before the next poll: once a job
+    // scheduled after the first marker ran, a poll has seen `later` and left it alone.
+    const first = valueOf(await call('scheduler.schedule', 'record', { payload: 'first marker' }));
+    expect(Date.parse(first.runAt)).toBe(now);
+    await ranJob(first.id);
+    await ranJob(valueOf(await call('scheduler.schedule', 'record', { payload: 'second marker' })).id);
+    expect(readRecords(runs).filter((r) => r.id === later.id)).toEqual([]);
+
+    now += 60_000;
+    expect(await ranJob(later.id)).toMatchObject({ payload: 'later', runAt: at, attempt: 1 });
   });
 });

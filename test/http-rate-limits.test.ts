@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type HttpResult, type TestHost, type TestUser } from './support/start-test-host.js';
-import { sleep } from './support/e2e.js';
+import { eventually } from './support/eventually.js';
 
 /** A 429 with Retry-After (whole seconds, rounded up) agreeing with retryAfterMs in the body. */
 function expectRateLimited(res: HttpResult, maxSeconds: number): number {
@@ -22,18 +22,11 @@ function expectRateLimited(res: HttpResult, maxSeconds: number): number {
 }
 
 /**
- * Repeats `attempt` until it answers something other than 429 (a block ending), within 10 s.
- * Between attempts it waits for the block's end as the 429 gives it (retryAfterMs), but at most
- * 100 ms, so that attempts are also made while the block lasts.
+ * Repeats `attempt` every 100 ms until it answers something other than 429 (a block ending),
+ * within 10 s, so that attempts are also made while the block lasts.
  */
 async function untilNot429(attempt: () => Promise<HttpResult>): Promise<HttpResult> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const res = await attempt();
-    if (res.status !== 429 || Date.now() > deadline) return res;
-    const retryAfterMs = res.body?.error?.retryAfterMs;
-    await sleep(typeof retryAfterMs === 'number' && retryAfterMs > 0 ? Math.min(retryAfterMs, 100) : 100);
-  }
+  return eventually(async () => { const res = await attempt(); return res.status !== 429 && res; }, { intervalMs: 100, what: 'an answer other than 429' });
 }
 
 describe('requests per token and per address (perToken 5, perAddress 4 per minute; no trusted proxy)', () => {

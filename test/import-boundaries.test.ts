@@ -46,7 +46,7 @@ function violations(dir: string, allowed: (target: string, file: string) => bool
 const inside = (target: string, dir: string) => target === dir || target.startsWith(`${dir}/`);
 
 /** The packages the CLI builds and checks apps with (target is a bare specifier such as "tsx/esm/api"). */
-const cliPackages = ['esbuild', 'ajv', 'semver', 'tsx'];
+const cliPackages = ['esbuild', 'tar', 'tsx'];
 const cliMayImport = (target: string) => inside(target, join(root, 'sdk')) || target.startsWith('node:')
   || cliPackages.some((pkg) => target === pkg || target.startsWith(`${pkg}/`));
 
@@ -61,11 +61,18 @@ describe('import boundaries', () => {
   });
 
   it('keeps sdk/ free of host/ and of third-party packages', () => {
-    // sdk/cli has its own rule below; sdk/testing (the app harness) is not covered by this one.
-    expect(violations(join(root, 'sdk'), (t) => inside(t, join(root, 'sdk')), [join(root, 'sdk/cli'), join(root, 'sdk/testing')])).toEqual([]);
+    // sdk/cli, sdk/manifest-check and sdk/testing have their own rules below.
+    expect(violations(join(root, 'sdk'), (t) => inside(t, join(root, 'sdk')), [join(root, 'sdk/cli'), join(root, 'sdk/manifest-check'), join(root, 'sdk/testing')])).toEqual([]);
   });
 
-  it('lets the SDK CLI import the SDK, node: built-ins, esbuild, ajv, semver and tsx, and nothing from host/', () => {
+  it('lets the manifest check (shared by host and CLI, never bundled into apps) import only the SDK, ajv and semver', () => {
+    const checkMayImport = (t: string) => inside(t, join(root, 'sdk')) || ['ajv', 'semver'].includes(t);
+    expect(violations(join(root, 'sdk/manifest-check'), checkMayImport)).toEqual([]);
+    // Apps bundle sdk/index.ts; the check's packages must not ride along.
+    expect(importsOf(join(root, 'sdk/index.ts')).filter((spec) => spec.includes('manifest-check'))).toEqual([]);
+  });
+
+  it('lets the SDK CLI import the SDK, node: built-ins, esbuild, tar and tsx, and nothing from host/', () => {
     expect(violations(join(root, 'sdk/cli'), cliMayImport)).toEqual([]);
   });
 

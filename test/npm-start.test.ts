@@ -9,7 +9,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, expect, it } from 'vitest';
-import { descendants, processAlive, waitUntil } from './support/child-host.js';
+import { descendants, processAlive } from './support/child-host.js';
+import { eventually } from './support/eventually.js';
 import { httpJson, isListening, repoRoot, writeConfig } from './support/e2e.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 
@@ -42,12 +43,13 @@ async function npmStart() {
   npm.stdout!.on('data', (c: Buffer) => { output += c.toString(); });
   npm.stderr!.on('data', (c: Buffer) => { output += c.toString(); });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => npm.on('exit', (code, signal) => res({ code, signal })));
-  const port = await waitUntil(() => {
-    if (npm.exitCode !== null) throw new Error(`npm start exited before listening:\n${output}`);
+  const port = await eventually(() => {
+    if (npm.exitCode !== null) return 'exited' as const;
     const line = output.split('\n').find((l) => l.includes('"msg":"listening"'));
     return line ? (JSON.parse(line) as { port: number }).port : null;
-  }, 'the host logs "listening"', 60_000);
-  const host = await waitUntil(() => descendants(npm.pid!).find((p) => p.args.includes('host/main.ts') && p.args.startsWith('node')), 'the host process under npm');
+  }, { what: 'the host logs "listening"', timeoutMs: 60_000 });
+  if (port === 'exited') throw new Error(`npm start exited before listening:\n${output}`);
+  const host = await eventually(() => descendants(npm.pid!).find((p) => p.args.includes('host/main.ts') && p.args.startsWith('node')), { what: 'the host process under npm', timeoutMs: 30_000 });
   started.push({ npm, hostPid: host.pid });
   return { npm, hostPid: host.pid, port, output: () => output, exited };
 }
@@ -58,7 +60,7 @@ it.each(['SIGTERM', 'SIGINT'] as const)('%s to npm start reaches the host: it st
 
   run.npm.kill(signal);
 
-  await waitUntil(() => !processAlive(run.hostPid), `the host (pid ${run.hostPid}) exits after ${signal} to npm`);
+  await eventually(() => !processAlive(run.hostPid), { what: `the host (pid ${run.hostPid}) exits after ${signal} to npm`, timeoutMs: 30_000 });
   const lines = run.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; signal?: string });
   expect(lines.find((l) => l.msg === 'stopping')?.signal, run.output()).toBe(signal);
   expect(lines.some((l) => l.msg === 'stopped'), run.output()).toBe(true);
@@ -70,7 +72,7 @@ it.each(['SIGTERM', 'SIGINT'] as const)('%s to npm start reaches the host: it st
 it('when npm is killed outright (SIGKILL), the host notices and stops gracefully', async () => {
   const run = await npmStart();
   run.npm.kill('SIGKILL');
-  await waitUntil(() => !processAlive(run.hostPid), `the host (pid ${run.hostPid}) exits after npm is killed`);
+  await eventually(() => !processAlive(run.hostPid), { what: `the host (pid ${run.hostPid}) exits after npm is killed`, timeoutMs: 30_000 });
   expect(run.output()).toContain('"signal":"parent exited"');
   expect(run.output()).toContain('"msg":"stopped"');
   expect(await isListening(run.port)).toBe(false);

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestHost, TestUser } from './support/start-test-host.js';
 import { sleep } from './support/e2e.js';
+import { eventually } from './support/eventually.js';
 import { PIN, paymentsApi, startPaymentsHost, type PaymentsApi } from './support/payments-helpers.js';
 
 type Res = { status: number; body: any };
@@ -51,13 +52,7 @@ describe('payments: holds and refunds', () => {
   }
 
   async function waitForStatus(user: TestUser, holdId: string, status: string, timeoutMs = 15_000) {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const h = await getHold(user, holdId);
-      if (h.status === status) return h;
-      if (Date.now() > until) throw new Error(`hold ${holdId} is still ${h.status}, not ${status}`);
-      await sleep(100);
-    }
+    return eventually(async () => { const h = await getHold(user, holdId); return h.status === status && h; }, { timeoutMs, intervalMs: 100, what: `hold ${holdId} to be ${status}` });
   }
 
   beforeAll(async () => {
@@ -222,7 +217,8 @@ describe('payments: holds and refunds', () => {
   it('refuses a capture once the hold is past its expiry, even before the job has run', async () => {
     const before = await api.balance(alice);
     const h = await openHold(alice, shop, 500, { expiresInMs: 1_000 });
-    await sleep(Date.parse(h.expiresAt) - Date.now() + 20);
+    // No event marks the expiry before the job runs: wait for the clock to pass it.
+    await eventually(() => Date.now() > Date.parse(h.expiresAt) + 20, { what: 'the hold to be past its expiresAt' });
     const late = await capture(shop, h.holdId, 500);
     expect(late.status).toBe(409);
     expect(late.body.error.code).toBe('invalid_state');

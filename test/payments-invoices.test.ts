@@ -9,7 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestHost, TestUser } from './support/start-test-host.js';
-import { fullHistory, sleep } from './support/e2e.js';
+import { fullHistory } from './support/e2e.js';
+import { eventually } from './support/eventually.js';
 import { paymentsApi, startPaymentsHost, type PaymentsApi } from './support/payments-helpers.js';
 import { botOf, roomWith, runCommand } from './support/plugin-helpers.js';
 import { waitForApp } from './support/sandbox-helpers.js';
@@ -220,12 +221,7 @@ describe('payments: invoices from plugins', () => {
     expect(await api.balance(alice)).toBe(aliceBefore - 2_230);
     expect(await botBalance(host, shopBot)).toBe(2_230);
     // The shop's paymentResult arrives by a scheduler job; /checkout of the empty cart then shows it.
-    const until = Date.now() + 10_000;
-    let text = await command('/checkout');
-    while (!text.includes('(paid)') && Date.now() < until) {
-      await sleep(50);
-      text = await command('/checkout');
-    }
+    const text = await eventually(async () => { const t = await command('/checkout'); return t.includes('(paid)') && t; }, { intervalMs: 50, what: 'the shop to hear the payment result' });
     expect(text).toBe(`Your cart is empty. Your last order was payment request ${requestId} (paid) for 22.30 EUR.`);
   });
 });

@@ -125,7 +125,13 @@ describe('payments: ledger invariants', () => {
       await db(POSTINGS).where({ id: removed.id }).delete();
     });
     expect(afterRemoval.ok).toBe(false);
-    expect(afterRemoval.problems.join('\n')).toMatch(/chain ends at a different posting|postings, the wallet records/);
+    // The last posting gone: its wallet's chain, count and balance no longer match, nor its transaction's sum.
+    expect(afterRemoval.problems).toEqual([
+      expect.stringMatching(/: the chain ends at a different posting than the wallet records \(a posting was removed or added\)$/),
+      expect.stringMatching(/: \d+ postings, the wallet records \d+$/),
+      expect.stringMatching(/: cached balance -?\d+, postings sum to -?\d+$/),
+      expect.stringMatching(/^transaction \d+: [A-Z]{3} postings sum to -?\d+, not 0$/),
+    ]);
     const restored = await tamper(async (db) => { await db(POSTINGS).insert(removed); });
     expect(restored.problems).toEqual([]);
     const afterInsert = await tamper(async (db) => {
@@ -133,6 +139,12 @@ describe('payments: ledger invariants', () => {
       await db(POSTINGS).insert({ ...last, id: undefined, seq: last.seq + 1, prev_hash: last.hash, amount: 1_000_000, balance_after: last.balance_after + 1_000_000 });
     });
     expect(afterInsert.ok).toBe(false);
-    expect(afterInsert.problems.join('\n')).toMatch(/altered|not 0|wallet records/);
+    // A copy of the last posting with more money: its hash no longer fits, and the sums are off.
+    expect(afterInsert.problems).toEqual([
+      expect.stringMatching(/: posting \d+ was altered \(hash mismatch\)$/),
+      expect.stringMatching(/: (\d+) postings, the wallet records \d+$/),
+      expect.stringMatching(/: cached balance \d+, postings sum to \d+$/),
+      expect.stringMatching(/^transaction \d+: EUR postings sum to 1000000, not 0$/),
+    ]);
   });
 });

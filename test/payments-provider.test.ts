@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { spawnHost, waitUntil, type ChildHost } from './support/child-host.js';
+import { spawnHost, type ChildHost } from './support/child-host.js';
+import { eventually } from './support/eventually.js';
 import { httpJson } from './support/e2e.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import type { TestHost, TestUser } from './support/start-test-host.js';
@@ -62,13 +63,11 @@ describe('payments: a crash between the ledger and the provider', () => {
     const user = await userOn(host);
     const startedAt = Date.now();
     void httpJson(host.url, 'POST', '/plugins/payments/topups', { token: user.token, body: { amountMinor, currency: 'EUR', card: 'tok_visa', idempotencyKey: randomUUID() } }).catch(() => null);
-    await waitUntil(async () => ((await admin(host, 'GET', '/admin/reports/volume')).body as any).providerOperations.some((o: any) => o.status === 'pending'),
-      'the top-up became pending', 20_000);
+    await eventually(async () => ((await admin(host, 'GET', '/admin/reports/volume')).body as any).providerOperations.some((o: any) => o.status === 'pending'), { what: 'the top-up became pending', timeoutMs: 20_000 });
     if (provider.latencyAfterMs) {
       // The provider has written its book (the host audits that write) and now waits to answer.
-      await waitUntil(async () => ((await httpJson(host.url, 'GET', '/v1/admin/audit?pluginId=payments&limit=1000', { token: ADMIN })).body as any).entries
-        .some((e: any) => e.capability === 'database' && e.action === 'insert' && e.target === 'sim_provider' && Date.parse(e.at) >= startedAt),
-      'the provider charged the card', 20_000);
+      await eventually(async () => ((await httpJson(host.url, 'GET', '/v1/admin/audit?pluginId=payments&limit=1000', { token: ADMIN })).body as any).entries
+        .some((e: any) => e.capability === 'database' && e.action === 'insert' && e.target === 'sim_provider' && Date.parse(e.at) >= startedAt), { what: 'the provider charged the card', timeoutMs: 20_000 });
     }
     await host.kill('SIGKILL');
     // Killed inside the window: the provider has charged only if it was meant to have.

@@ -11,7 +11,7 @@ import type { TestHost, TestUser } from './support/start-test-host.js';
 import { fullHistory } from './support/e2e.js';
 import { PIN, paymentsApi, startPaymentsHost, type PaymentsApi } from './support/payments-helpers.js';
 import { botOf, roomWith } from './support/plugin-helpers.js';
-import { waitUntil } from './support/child-host.js';
+import { eventually } from './support/eventually.js';
 import { ISO, merchant, requestsApi } from './support/requests-helpers.js';
 
 describe('payments: requests between people', () => {
@@ -187,7 +187,7 @@ describe('payments: requests expire', () => {
     // Until both are past the expiresAt the host gave them (host and test share the clock).
     const due = Math.max(Date.parse(asked.body.expiresAt), Date.parse((await rq.get(alice, invoice.value.requestId)).expiresAt));
     expect(due).toBeGreaterThan(0);
-    await waitUntil(() => Date.now() > due, 'both requests are past their expiresAt', 10_000);
+    await eventually(() => Date.now() > due, { what: 'both requests are past their expiresAt', timeoutMs: 10_000 });
     const late = await rq.pay(alice, asked.body.requestId);
     expect(late.status, JSON.stringify(late.body)).toBe(410);
     expect(late.body.error).toMatchObject({ code: 'request_expired', details: { status: 'expired' } });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
 import { online } from './support/protocol-helpers.js';
+import { eventually } from './support/eventually.js';
 import { enable, expectDenied, probeManifest, prober, roomWith, valueOf, type Probe } from './support/plugin-helpers.js';
 
 type Status = { userId: string; status: 'online' | 'offline'; lastSeenAt: string | null };
@@ -25,12 +26,11 @@ describe('plugin presence', () => {
 
   /** Polls users.presence until `done` holds for the answer (10 s at most); resolves with it. */
   async function until(userIds: string[], done: (statuses: Status[]) => boolean): Promise<Status[]> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const statuses = valueOf<Status[]>(await ask('users.presence', userIds));
-      if (done(statuses)) return statuses;
-      if (Date.now() > deadline) throw new Error(`presence never matched: ${JSON.stringify(statuses)}`);
-      await new Promise((r) => setTimeout(r, 20));
+    let statuses: Status[] = [];
+    try {
+      return await eventually(async () => { statuses = valueOf<Status[]>(await ask('users.presence', userIds)); return done(statuses) && statuses; }, { intervalMs: 20 });
+    } catch {
+      throw new Error(`presence never matched: ${JSON.stringify(statuses)}`);
     }
   }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
 import { repoRoot } from './support/e2e.js';
-import { eventually } from './support/business-helpers.js';
+import { eventually } from './support/eventually.js';
 import { enable, probeManifest, prober, readRecords, recordFile, roomWith, valueOf, waitForRecord, waitForRecords, type Probe } from './support/plugin-helpers.js';
 
 const ENTRY = join(repoRoot, 'test/fixtures/plugins/scheduler-probe/index.ts');
@@ -82,7 +82,7 @@ describe('plugin scheduler quota', () => {
     const spawned = await waitForRecord(runs, (r) => r.event === 'spawned' && r.from === spawn.id);
     expect(spawned).toMatchObject({ ok: false, code: 'storage_quota_exceeded' });
     // A one-off job is deleted once its handler has returned; then there is room.
-    await eventually(async () => (await pending(counted)).length === 4, 10_000, 'the job that ran to be deleted');
+    await eventually(async () => (await pending(counted)).length === 4, { timeoutMs: 10_000, what: 'the job that ran to be deleted' });
     expect(valueOf(await counted('scheduler.schedule', 'record', { delayMs: FAR })).name).toBe('record');
     expect(await counted('scheduler.schedule', 'record', { delayMs: FAR })).toMatchObject({ ok: false, code: 'storage_quota_exceeded' });
     for (const job of await pending(counted)) expect(valueOf(await counted('scheduler.cancel', job.id))).toBe(true);
@@ -120,7 +120,7 @@ describe('plugin scheduler quota', () => {
     const spawned = await waitForRecord(runs, (r) => r.event === 'spawned' && r.from === again.id, 10_000);
     expect(spawned).toMatchObject({ ok: true });
     for (const id of [...big, spawned.jobId]) expect(valueOf(await roomy('scheduler.cancel', id))).toBe(true);
-    await eventually(async () => (await pending(roomy)).length === 0, 10_000, 'every job of roomy to be gone');
+    await eventually(async () => (await pending(roomy)).length === 0, { timeoutMs: 10_000, what: 'every job of roomy to be gone' });
     expect(readRecords(runs).filter((r) => r.event === 'job' && r.plugin === 'roomy' && r.name === 'record')).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
-import { eventually } from './support/business-helpers.js';
+import { eventually } from './support/eventually.js';
 import { openDirect } from './support/payments-helpers.js';
 import { enable, probeManifest, prober, roomWith, valueOf, type Probe } from './support/plugin-helpers.js';
 
@@ -50,7 +50,7 @@ async function writeExpiring(call: Probe, prefix: string): Promise<string[]> {
 }
 
 async function waitUntilExpired(call: Probe, keys: string[]) {
-  await eventually(async () => (await Promise.all(keys.map(async (k) => valueOf(await call('storage.get', k)) === null))).every(Boolean), 15_000, `${keys.length} keys to expire`);
+  await eventually(async () => (await Promise.all(keys.map(async (k) => valueOf(await call('storage.get', k)) === null))).every(Boolean), { timeoutMs: 15_000, what: `${keys.length} keys to expire` });
 }
 
 describe('plugin storage: expired keys are deleted at the next write and always count until then', () => {
@@ -109,7 +109,7 @@ describe('plugin storage: the periodic sweep deletes expired keys', () => {
     for (const key of doomed) expect((await tidy('storage.set', key, VALUE, { ttlSeconds: 1 })).ok).toBe(true);
     const kept = [...keep, 'keep:long'].reduce((sum, k) => sum + entryBytes(k), 0);
     // usage sums every stored row, so it falls to what is kept only once the rows are deleted.
-    await eventually(async () => valueOf(await tidy('storage.usage')).bytes === kept, 15_000, 'the sweep to delete the expired rows');
+    await eventually(async () => valueOf(await tidy('storage.usage')).bytes === kept, { timeoutMs: 15_000, what: 'the sweep to delete the expired rows' });
     expect(valueOf(await tidy('storage.list', '')).entries.map((e: any) => e.key)).toEqual(['keep:1', 'keep:2', 'keep:long']);
     await host.stopHostOnly();
     expect(await storedRows(host, 'tidy')).toEqual({ rows: 3, bytes: kept, expired: 0 });

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
+import { eventually } from './support/eventually.js';
 import { enable, probeManifest, prober, roomWith, valueOf, type Probe } from './support/plugin-helpers.js';
 
 const withStorage = (id: string, storage: object = {}, command = 'probe') =>
@@ -89,9 +90,7 @@ describe('plugin storage', () => {
     const fresh = valueOf(await store('storage.get', 'ttl:short'));
     expect(fresh.value).toBe('fleeting');
     expect(Date.parse(fresh.expiresAt)).toBeGreaterThan(Date.now() - 5000);
-    const deadline = Date.now() + 10_000;
-    while (valueOf(await store('storage.get', 'ttl:short')) !== null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    expect(valueOf(await store('storage.get', 'ttl:short'))).toBeNull();
+    await eventually(async () => valueOf(await store('storage.get', 'ttl:short')) === null, { intervalMs: 200, what: 'ttl:short to expire' });
     expect(valueOf(await store('storage.list', 'ttl:')).entries.map((e: any) => e.key)).toEqual(['ttl:long']);
     // An expired key counts as absent for compare-and-set.
     expect(valueOf(await store('storage.set', 'ttl:short', 'again', { ifVersion: 0 })).version).toBeGreaterThanOrEqual(1);

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
 import type { Frame, TestClient } from './support/test-client.js';
 import { settle, online } from './support/protocol-helpers.js';
+import { eventually } from './support/eventually.js';
 
 
 const isChange = (conversationId: string) => (f: Frame) =>
@@ -194,7 +195,7 @@ describe('resume', () => {
     };
     const back = await host.connect(a.token);
     const streaming = Promise.all([stream(cb, 'b'), stream(cc, 'c')]);
-    while (acked < 6) await new Promise((r) => setTimeout(r, 2));
+    await eventually(() => acked >= 6, { intervalMs: 2, what: 'six live sends acknowledged' });
     const resumed = resume(back, [{ conversationId: group.id, pts: savedPts }]);
     const live = (await streaming).flat();
     const { result } = await resumed;

@@ -9,17 +9,17 @@ import { describe, expect, it } from 'vitest';
 import { enable, listPlugins, pluginLogs } from './support/plugin-helpers.js';
 import { appHealth, appManifest, runOp, waitForApp, type AppHealth } from './support/sandbox-helpers.js';
 import { startTestHost, type TestHost } from './support/start-test-host.js';
+import { eventually } from './support/eventually.js';
 
 const MiB = 1_048_576;
 const CAP_MB = 384;
 
 async function waitFor(host: TestHost, id: string, ok: (h: AppHealth) => boolean, timeoutMs = 20_000): Promise<AppHealth> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const health = await appHealth(host, id);
-    if (ok(health)) return health;
-    if (Date.now() > until) throw new Error(`app ${id} never reached the expected state: ${JSON.stringify(health)}`);
-    await new Promise((r) => setTimeout(r, 25));
+  let health: AppHealth | undefined;
+  try {
+    return await eventually(async () => { health = await appHealth(host, id); return ok(health) && health; }, { timeoutMs });
+  } catch {
+    throw new Error(`app ${id} never reached the expected state: ${JSON.stringify(health)}`);
   }
 }
 
@@ -113,13 +113,9 @@ describe('blame for a worker\'s end', () => {
       // with no event open. Before, such a loop used 20 s of CPU in 21 s.
       expect((await runOp(host, user, room, 'detached-cpu')).value).toBe('started');
       // Its next host call is refused once the minute's CPU is spent, which ends the loop.
-      const until = Date.now() + 20_000;
-      let line: { message: string } | undefined;
-      while (!line && Date.now() < until) {
-        line = (await pluginLogs(host, 'spender')).find((e: { message: string }) => e.message.startsWith('detached loop stopped'));
-        if (!line) await new Promise((r) => setTimeout(r, 25));
-      }
-      expect(line?.message).toMatch(/sandbox_limit: The app spent its CPU budget for this minute/);
+      const line: { message: string } = await eventually(async () => (await pluginLogs(host, 'spender')).find((e: { message: string }) => e.message.startsWith('detached loop stopped')),
+        { timeoutMs: 20_000, what: 'the detached loop to stop' });
+      expect(line.message).toMatch(/sandbox_limit: The app spent its CPU budget for this minute/);
       // The budget, plus at most the burst that spent it: not the 20 s such a loop used before.
       expect((await appHealth(host, 'spender')).cpuMsLastMinute).toBeLessThan(1_000 + 300);
     } finally {

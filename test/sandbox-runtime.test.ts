@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
 import { fullHistory, repoRoot } from './support/e2e.js';
+import { eventually } from './support/eventually.js';
 import { enable, listPlugins, pluginLogs, roomWith, runCommand } from './support/plugin-helpers.js';
 import { appHealth, appManifest, runOp, waitForApp } from './support/sandbox-helpers.js';
 
@@ -72,12 +73,7 @@ describe('sandboxed app runtime', () => {
 
   it('delivers events to the app', async () => {
     const sent = (await send('an ordinary message')).body.message;
-    for (let i = 0; i < 100; i++) {
-      const seen = (await runOp(host, user, room.id, 'last-event')).value;
-      if (seen === sent.id) return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error('the app never saw the event');
+    await eventually(async () => (await runOp(host, user, room.id, 'last-event')).value === sent.id, { intervalMs: 20, what: 'the app to see the event' });
   });
 
   it('sends interactive cards and answers their postbacks', async () => {
@@ -95,12 +91,8 @@ describe('sandboxed app runtime', () => {
 
   it('runs its scheduled jobs', async () => {
     expect((await runOp(host, user, room.id, 'schedule 0')).value).toMatchObject({ name: 'tick' });
-    for (let i = 0; i < 150; i++) {
-      const ticked = (await runOp(host, user, room.id, 'ticked')).value;
-      if (ticked) return expect(ticked).toEqual({ payload: { n: 1 }, attempt: 1 });
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error('the job never ran');
+    const ticked = await eventually(async () => (await runOp(host, user, room.id, 'ticked')).value, { intervalMs: 20, what: 'the job to run' });
+    expect(ticked).toEqual({ payload: { n: 1 }, attempt: 1 });
   });
 
   it('offers services that trusted plugins call, with the caller named by the host', async () => {

@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAttackBench, expectStopped, type AttackBench } from './support/attack-bench.js';
 import { fullHistory } from './support/e2e.js';
+import { eventually } from './support/eventually.js';
 import { appHealth, runOp, startBystander, waitForApp } from './support/sandbox-helpers.js';
 
 const HOST_PATHS = /\/work\/|node_modules|\/home\/|\/tmp\/|file:\/\/|\.ts:\d|sandbox-worker|app-isolate|isolated-vm/;
@@ -158,8 +159,7 @@ describe('sandbox security', () => {
     expect(before.workerPid).toBe(other.workerPid);
     const bystander = startBystander(host, bob, bobRoom);
     process.kill(before.workerPid!, 'SIGKILL');
-    const until = Date.now() + 10_000;
-    while ((await appHealth(bench.host, 'bystander')).collateralRestarts === other.collateralRestarts && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await eventually(async () => (await appHealth(bench.host, 'bystander')).collateralRestarts !== other.collateralRestarts, { intervalMs: 20, what: 'the bystander to count a collateral restart' });
     const after = await waitForApp(host, 'attacker', 'running');
     const neighbour = await waitForApp(host, 'bystander', 'running');
     const measured = await bystander.stop();

@@ -11,7 +11,10 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { loadManifest } from '../host/plugins/manifest-loader.js';
+import { SwitchboardError } from '../sdk/errors/switchboard-error.js';
+import type { PluginManifest } from '../sdk/plugin/manifest.js';
 import { newCommand, run, USAGE, validateCommand } from '../sdk/cli/main.js';
+import sdkPackage from '../sdk/package.json' with { type: 'json' };
 import { capture, cliWorkspace, readManifest, writeManifest } from './support/cli-workspace.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,11 +39,12 @@ describe('switchboard new', () => {
 
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { type: string; scripts: Record<string, string>; devDependencies: Record<string, string> };
     expect(pkg.type).toBe('module');
-    expect(pkg.scripts).toMatchObject({ build: 'switchboard build', validate: 'switchboard validate', pack: 'switchboard pack', test: 'vitest run' });
-    // The relative file: link really points at this checkout.
-    expect(resolve(dir, pkg.devDependencies.switchboard!.replace(/^file:/, ''))).toBe(root);
-    expect(readFileSync(join(dir, 'src/index.ts'), 'utf8')).toMatch(/import \{ defineApp.* from 'switchboard\/sdk'/);
-    expect(readFileSync(join(dir, 'test/app.test.ts'), 'utf8')).toContain("from 'switchboard/sdk/testing'");
+    expect(pkg.scripts).toMatchObject({ build: 'switchboard build', validate: 'switchboard validate', pack: 'switchboard pack', typecheck: 'tsc -p .', test: 'vitest run' });
+    // Usable outside this checkout: the SDK by name and version, no file: link, its own TypeScript.
+    expect(pkg.devDependencies).toMatchObject({ '@switchboard/sdk': `^${sdkPackage.version}`, switchboard: sdkPackage.peerDependencies.switchboard, typescript: expect.any(String) });
+    expect(JSON.stringify(pkg)).not.toContain('file:');
+    expect(readFileSync(join(dir, 'src/index.ts'), 'utf8')).toMatch(/import \{ defineApp.* from '@switchboard\/sdk'/);
+    expect(readFileSync(join(dir, 'test/app.test.ts'), 'utf8')).toContain("from '@switchboard/sdk/testing'");
 
     const check = capture();
     expect(await validateCommand(dir, check)).toBe(0);
@@ -60,14 +64,14 @@ describe('switchboard new', () => {
 
   it('scaffolds an app whose source type-checks against the SDK', async () => {
     const dir = await ws.newApp();
-    expect(typeErrors([join(dir, 'src/index.ts')], { 'switchboard/sdk': [join(root, 'sdk/index.ts')] })).toEqual([]);
+    expect(typeErrors([join(dir, 'src/index.ts')], { '@switchboard/sdk': [join(root, 'sdk/index.ts')] })).toEqual([]);
   });
 
   // The app harness (sdk/testing) is written separately; until it exists this check is skipped.
   const harness = join(root, 'sdk/testing/app-harness.ts');
   it.skipIf(!existsSync(harness))('scaffolds a test that type-checks against the app harness', async () => {
     const dir = await ws.newApp();
-    expect(typeErrors([join(dir, 'test/app.test.ts')], { 'switchboard/sdk': [join(root, 'sdk/index.ts')], 'switchboard/sdk/testing': [harness], vitest: [join(root, 'node_modules/vitest/dist/index.d.ts')] })).toEqual([]);
+    expect(typeErrors([join(dir, 'test/app.test.ts')], { '@switchboard/sdk': [join(root, 'sdk/index.ts')], '@switchboard/sdk/testing': [harness], vitest: [join(root, 'node_modules/vitest/dist/index.d.ts')] })).toEqual([]);
   });
 
   it('refuses a folder that is not empty, and touches nothing in it', async () => {
@@ -182,6 +186,43 @@ describe('switchboard validate', () => {
 });
 
 
+describe('one manifest check for the CLI and the host', () => {
+  // Each case breaks one rule in an app `new` made. `validate` must refuse all the host refuses,
+  // with the same problems, so an app the CLI passes never fails to load for its manifest.
+  const cases: [string, (m: PluginManifest) => Record<string, unknown>, string, string][] = [
+    ['a dependency on itself', (m) => ({ ...m, dependencies: { [m.id]: '^0.1.0' } }), 'manifest_invalid', '/dependencies/<id>'],
+    ['database in a sandboxed app', (m) => ({ ...m, permissions: { ...m.permissions, database: {} } }), 'manifest_invalid', '/permissions/database'],
+    ['a command declared twice', (m) => ({ ...m, contributes: { commands: [...m.contributes!.commands!, ...m.contributes!.commands!] } }), 'manifest_invalid', '/contributes/commands/1/name'],
+    ['a message type of another id', (m) => ({ ...m, contributes: { ...m.contributes, messageTypes: [{ type: 'someone.card', schema: {} }] } }), 'manifest_invalid', '/contributes/messageTypes/0/type'],
+    ['a dependency range that is not semver', (m) => ({ ...m, dependencies: { 'other-app': 'soon' } }), 'manifest_invalid', '/dependencies/other-app'],
+    ['an unknown permission', (m) => ({ ...m, permissions: { ...m.permissions, teleport: {} } }), 'manifest_invalid', '/permissions/teleport'],
+    ['an engine without this plugin API', (m) => ({ ...m, engine: '^2.0.0' }), 'plugin_engine_mismatch', '/engine'],
+  ];
+  for (const [name, change, code, path] of cases) {
+    it(`refuses ${name} in both`, async () => {
+      const dir = await ws.newApp();
+      const manifest = readManifest(dir);
+      writeManifest(dir, change(manifest));
+      const hostError = (() => {
+        try {
+          loadManifest(join(dir, 'manifest.json'));
+          return null;
+        } catch (err) {
+          return err as SwitchboardError;
+        }
+      })();
+      expect(hostError).toBeInstanceOf(SwitchboardError);
+      expect(hostError!.code).toBe(code);
+      const details = hostError!.details ?? [];
+      expect(details.map((d) => d.path)).toContain(path.replace('<id>', manifest.id));
+
+      const io = capture();
+      expect(await validateCommand(dir, io)).toBe(1);
+      expect(io.stderr.slice(1)).toEqual(details.map((d) => `  error ${d.path}: ${d.message}`));
+    });
+  }
+});
+
 describe('switchboard command line', () => {
   it('prints the usage for help and no arguments, and exits 2 on wrong usage', async () => {
     for (const argv of [[], ['help'], ['--help'], ['build', '--help']]) {
@@ -195,6 +236,9 @@ describe('switchboard command line', () => {
       [['new', 'x', '--out', 'y'], 'unknown option --out'],
       [['new'], 'new needs the folder'],
       [['new', 'x', '--id'], '--id needs a value'],
+      [['new', 'x', '--id', '--name', 'y'], '--id needs a value'],
+      [['new', 'x', '--id', 'a-app', '--id=b-app'], '--id is given twice'],
+      [['pack', '-x'], 'unknown option -x'],
       [['validate', 'a', 'b'], 'takes at most one folder'],
     ];
     for (const [argv, message] of cases) {

@@ -1,20 +1,23 @@
 /**
  * The shop mini-app (plugins/shop, manifests/shop.json), enabled by its shipped manifest and run
  * in the sandbox: the catalog from settings, one cart per user per conversation with totals in
- * integer minor units, and checkout through "payments.request". No payments plugin ships yet, so
- * checkout must say so and keep the cart; a stand-in provider (test/fixtures/plugins/payments-stub)
- * shows what happens once one exists: one request per cart, however often /checkout is retried.
+ * integer minor units, and checkout through "payments.request". Without the payments plugin,
+ * checkout must say so and keep the cart; with the shipped payments plugin it asks for one payment
+ * request per cart, however often /checkout is retried.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
 import { fullHistory, repoRoot } from './support/e2e.js';
-import { enable, pluginLogs, pluginStatus, readRecords, recordFile, roomWith, runCommand } from './support/plugin-helpers.js';
+import { botOf, enable, pluginLogs, pluginStatus, roomWith, runCommand } from './support/plugin-helpers.js';
 import { appHealth, waitForApp } from './support/sandbox-helpers.js';
+import { paymentsApi, startPaymentsHost, type PaymentsApi } from './support/payments-helpers.js';
+import { ISO, requestsApi } from './support/requests-helpers.js';
+import { heldHook } from './fixtures/plugins/held-hook/index.js';
 
 const MANIFEST = join(repoRoot, 'manifests/shop.json');
-const STUB_ENTRY = join(repoRoot, 'test/fixtures/plugins/payments-stub/index.ts');
+const HELD_HOOK_ENTRY = join(repoRoot, 'test/fixtures/plugins/held-hook/index.ts');
 const NOT_AVAILABLE = 'Payments are not available right now; try /checkout again later. Nothing was charged and your cart is kept.';
 
 /** A shop client for one host and room: commands and taps over HTTP, answered only to the caller. */
@@ -182,12 +185,14 @@ describe('the shop mini-app, as shipped: default catalog, no payments plugin', (
   });
 });
 
-describe('the shop mini-app with a payments plugin', () => {
+describe('the shop mini-app with the payments plugin', () => {
   let host: TestHost;
+  let api: PaymentsApi;
+  let rq: ReturnType<typeof requestsApi>;
   let ada: TestUser;
   let room: { id: string };
   let shop: ReturnType<typeof shopper>;
-  const calls = recordFile('payments');
+  let shopBot: string;
   const CATALOG = [
     { id: 'dime', name: 'Dime candy', priceMinor: 10, currency: 'EUR' },
     { id: 'gum', name: 'Gum', priceMinor: 20, currency: 'EUR' },
@@ -196,33 +201,37 @@ describe('the shop mini-app with a payments plugin', () => {
   ];
 
   beforeAll(async () => {
-    host = await startTestHost({
-      config: {
-        plugins: {
-          enabled: [
-            { path: MANIFEST, settings: { catalog: CATALOG } },
-            enable({
-              id: 'payments', name: 'Payments stub', version: '0.1.0', description: 'Stands in for the payments plugin.',
-              author: 'Switchboard tests', engine: '^1.0.0', runtime: 'trusted', entry: STUB_ENTRY,
-              contributes: {
-                services: [{ name: 'request' }],
-                settings: { type: 'object', properties: { recordFile: { type: 'string' }, refuseAboveMinor: { type: 'integer' }, delayMs: { type: 'integer' } } },
-              },
-            }, { settings: { recordFile: calls, refuseAboveMinor: 1_000_000, delayMs: 150 } }),
-          ],
-        },
-      },
+    host = await startPaymentsHost({
+      settings: { limits: { perTransferMinor: 1_000_000 } },
+      plugins: [
+        { path: MANIFEST, settings: { catalog: CATALOG } },
+        // Holds the payments plugin's request message when a test asks, so that a checkout is in flight for sure.
+        enable({
+          id: 'held-hook', name: 'Held hook', version: '1.0.0', description: 'Holds a message until the test lets it go.',
+          author: 'Switchboard tests', engine: '^1.0.0', runtime: 'trusted', entry: HELD_HOOK_ENTRY,
+          permissions: { hooks: {} }, contributes: { hooks: [{ point: 'message.beforeStore', failMode: 'open', timeoutMs: 5_000 }] },
+        }),
+      ],
     });
-    expect(await pluginStatus(host, 'payments')).toMatchObject({ status: 'running' });
+    api = paymentsApi(host);
+    rq = requestsApi(host, api);
     await waitForApp(host, 'shop');
     ada = await host.createUser();
-    room = await roomWith(host, ada, ['shop']);
+    // payments posts each request in the conversation, so its bot is a member too.
+    room = await roomWith(host, ada, ['shop', 'payments']);
     shop = shopper(host, () => room.id);
+    shopBot = await botOf(host, 'shop');
   });
   afterAll(async () => { await host?.stop(); });
 
   const newShopper = () => joinedShopper(host, ada, room.id);
-  const callsBy = (user: TestUser) => readRecords(calls).filter((r) => r.input.payerId === user.id);
+  /** The payment requests the user was asked to pay, oldest first. */
+  const requestsOf = async (user: TestUser): Promise<any[]> => {
+    const res = await api.call(user, 'GET', '/requests');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return [...res.body.incoming].reverse();
+  };
+  const PLACED = /^Order placed: payment request ([0-9a-f-]{36}) \(open\) for (\d+\.\d\d) EUR\. Your cart is empty now\.$/;
 
   it('totals exactly (10 + 20 cents is 0.30 EUR) and keeps one currency per cart', async () => {
     const user = await newShopper();
@@ -233,53 +242,51 @@ describe('the shop mini-app with a payments plugin', () => {
     expect(await shop.command(other, '/add ramen 3')).toBe('Added 3 × Ramen. Your cart: 3 items, 2700 JPY. /cart to see it, /checkout to pay.');
   });
 
-  it('checks out once: sends the documented input, records the order, empties the cart and answers with the request id', async () => {
+  it('checks out once: payments posts the order as a request, the cart is emptied and the reply names the request', async () => {
     const user = await newShopper();
     await shop.command(user, '/add dime 3');
     await shop.command(user, '/add gum');
     const reply = await shop.command(user, '/checkout');
-    const requestId = /^Order placed: payment request (pay_\d+) \(pending\) for 0\.50 EUR\. Your cart is empty now\.$/.exec(reply!)?.[1];
+    const requestId = PLACED.exec(reply!)?.[1];
     expect(requestId, reply!).toBeDefined();
-    const [call, ...more] = callsBy(user);
-    expect(more).toEqual([]);
-    expect(call).toEqual({
-      caller: { pluginId: 'shop' },
-      input: {
-        payerId: user.id, conversationId: room.id, currency: 'EUR', amountMinor: 50,
-        description: 'Shop order: 3 × Dime candy, 1 × Gum',
-        lines: [
-          { itemId: 'dime', name: 'Dime candy', qty: 3, unitMinor: 10, lineMinor: 30 },
-          { itemId: 'gum', name: 'Gum', qty: 1, unitMinor: 20, lineMinor: 20 },
-        ],
-        idempotencyKey: expect.stringMatching(/^shop-[0-9a-z]{16}-\d+$/),
-      },
+    expect((await requestsOf(user)).map((r) => r.requestId)).toEqual([requestId]);
+    expect((await rq.message(user, room.id, requestId!)).content.body).toEqual({
+      requestId, kind: 'invoice', payerId: user.id, payeeId: shopBot, pluginId: 'shop', amountMinor: 50, currency: 'EUR',
+      description: 'Shop order: 3 × Dime candy, 1 × Gum',
+      lines: [
+        { itemId: 'dime', name: 'Dime candy', qty: 3, unitMinor: 10, lineMinor: 30 },
+        { itemId: 'gum', name: 'Gum', qty: 1, unitMinor: 20, lineMinor: 20 },
+      ],
+      status: 'open', reason: null, expiresAt: expect.stringMatching(ISO),
     });
     expect(await shop.command(user, '/cart')).toBe('Your cart is empty. See /catalog, then /add <item> [qty].');
     // A repeated /checkout (say the reply was lost) does not ask again.
-    expect(await shop.command(user, '/checkout')).toBe(`Your cart is empty. Your last order was payment request ${requestId} (pending) for 0.50 EUR.`);
-    expect(callsBy(user)).toHaveLength(1);
+    expect(await shop.command(user, '/checkout')).toBe(`Your cart is empty. Your last order was payment request ${requestId} (open) for 0.50 EUR.`);
+    expect(await requestsOf(user)).toHaveLength(1);
 
-    // The next cart is a new order, with a new idempotency key.
+    // The next cart is a new order, with a new idempotency key: payments makes a new request.
     await shop.command(user, '/add gum');
-    expect(await shop.command(user, '/checkout')).toMatch(/^Order placed: payment request pay_\d+ \(pending\) for 0\.20 EUR\./);
-    const keys = callsBy(user).map((c) => c.input.idempotencyKey);
-    expect(keys).toHaveLength(2);
-    expect(keys[1]).not.toBe(keys[0]);
+    const next = PLACED.exec((await shop.command(user, '/checkout'))!);
+    expect(next?.[2]).toBe('0.20');
+    expect((await requestsOf(user)).map((r) => r.requestId)).toEqual([requestId, next![1]]);
   });
 
-  it('asks once when the same cart is checked out twice at the same moment', async () => {
+  it('asks once when the same cart is checked out again while its checkout is under way', async () => {
     const user = await newShopper();
     await shop.command(user, '/add dime 2');
-    const replies = await Promise.all([shop.command(user, '/checkout'), shop.command(user, '/checkout')]);
-    expect(callsBy(user)).toHaveLength(1);
-    const placed = replies.filter((r) => r!.startsWith('Order placed: payment request pay_'));
-    expect(placed).toHaveLength(1);
-    const requestId = /(pay_\d+)/.exec(placed[0]!)![1];
-    const other = replies.find((r) => r !== placed[0]);
-    expect([
-      'Your checkout is already under way; see /cart in a moment.',
-      `Your cart is empty. Your last order was payment request ${requestId} (pending) for 0.20 EUR.`,
-    ]).toContain(other);
+    // The first checkout is held inside payments.request (its request message waits in the hook).
+    const held = heldHook.holdNext('payments.request');
+    const first = shop.command(user, '/checkout');
+    try {
+      await held;
+      expect(await shop.command(user, '/checkout')).toBe('Your checkout is already under way; see /cart in a moment.');
+    } finally {
+      heldHook.release();
+    }
+    const requestId = PLACED.exec((await first)!)?.[1];
+    expect(requestId).toBeDefined();
+    expect((await requestsOf(user)).map((r) => r.requestId)).toEqual([requestId]);
+    expect(await shop.command(user, '/checkout')).toBe(`Your cart is empty. Your last order was payment request ${requestId} (open) for 0.20 EUR.`);
     expect(await shop.command(user, '/cart')).toBe('Your cart is empty. See /catalog, then /add <item> [qty].');
   });
 
@@ -288,24 +295,21 @@ describe('the shop mini-app with a payments plugin', () => {
     await shop.command(user, '/add dime 2');
     await Promise.all([shop.command(user, '/checkout'), shop.command(user, '/add gum'), shop.command(user, '/checkout')]);
     // Whatever the order: what was asked for plus what is left is what was added, 2 × 10 + 20.
-    const asked = callsBy(user).reduce((sum, c) => sum + c.input.amountMinor, 0);
+    const asked = (await requestsOf(user)).reduce((sum, r) => sum + r.amountMinor, 0);
     const left = /Total: (\d+)\.(\d\d) EUR$/.exec((await shop.command(user, '/cart'))!);
     expect(asked + (left ? Number(left[1]) * 100 + Number(left[2]) : 0)).toBe(40);
-    const keys = callsBy(user).map((c) => c.input.idempotencyKey);
-    expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it('keeps the cart when payments refuses the request, and retries with the same idempotency key', async () => {
+  it('keeps the cart when payments refuses the request, and asks nothing', async () => {
     const user = await newShopper();
     await shop.command(user, '/add gold');
     const cart = await shop.command(user, '/cart');
     expect(cart).toMatch(/\nTotal: 1000000\.00 EUR$/);
-    const refused = 'Payments are not available for this order: amounts above 1000000 are not accepted. Nothing was charged and your cart is kept.';
+    const refused = 'Payments are not available for this order: A payment may be at most 1000000 minor units. Nothing was charged and your cart is kept.';
     expect(await shop.command(user, '/checkout')).toBe(`${refused}\n${cart}`);
     expect(await shop.command(user, '/checkout')).toBe(`${refused}\n${cart}`);
     expect(await shop.command(user, '/cart')).toBe(cart);
-    const [first, second] = callsBy(user).map((c) => c.input.idempotencyKey);
-    expect(second).toBe(first);
+    expect(await requestsOf(user)).toEqual([]);
   });
 
   it('keeps the cart while the payments plugin is disabled, and checks out once it is back', async () => {
@@ -319,8 +323,8 @@ describe('the shop mini-app with a payments plugin', () => {
     } finally {
       expect((await host.http('POST', '/v1/admin/plugins/payments/enable', { token: 'admin' })).status).toBe(200);
     }
-    expect(await shop.command(user, '/checkout')).toMatch(/^Order placed: payment request pay_\d+ \(pending\) for 0\.40 EUR\. Your cart is empty now\.$/);
-    expect(callsBy(user)).toHaveLength(1);
+    expect(PLACED.exec((await shop.command(user, '/checkout'))!)?.[2]).toBe('0.40');
+    expect(await requestsOf(user)).toHaveLength(1);
   });
 
   it('ran every event without a failure in its sandbox', async () => {

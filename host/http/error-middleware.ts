@@ -1,5 +1,6 @@
 import type Koa from 'koa';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import { PluginError } from '../../sdk/plugin/plugin-error.js';
 import type { Logger } from '../logging/logger.js';
 import { asSystemError } from '../db/database-errors.js';
 
@@ -20,6 +21,12 @@ export function errorMiddleware(log: Logger): Koa.Middleware {
         }
       }
     } catch (err) {
+      if (err instanceof PluginError) {
+        // A plugin's own refusal of a command or tap (callPlugin): its status and body, as it threw them.
+        ctx.status = err.status;
+        ctx.body = err.toBody();
+        return;
+      }
       const error = toSwitchboardError(err);
       if (error.kind === 'system') log.error({ err, method: ctx.method, path: ctx.path }, 'request failed');
       ctx.status = error.status;

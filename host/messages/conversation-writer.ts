@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import { GroupCommitQueue, type GroupCommitOutcome } from '../../sdk/plugin/group-commit-queue.js';
 import type { Message } from '../../sdk/protocol/message.js';
 import { Tokens } from '../container-tokens.js';
 import type { HostConfig } from '../config/host-config.js';
@@ -29,100 +30,82 @@ export interface WriteContext {
   emit(event: HostEvent): void;
 }
 
-type Settle = { resolve: (value: any) => void; reject: (err: unknown) => void };
-type SendOp = Settle & { kind: 'send'; msg: NewMessage };
-type CustomOp = Settle & { kind: 'custom'; conversationId: string; run: (ctx: WriteContext) => Promise<unknown> };
+type SendOp = { kind: 'send'; msg: NewMessage };
+type CustomOp = { kind: 'custom'; conversationId: string; run: (ctx: WriteContext) => Promise<unknown> };
 type Op = SendOp | CustomOp;
+type Outcome = GroupCommitOutcome<unknown>;
 
 /**
  * The only writer of per-conversation counters (seq, pts). It queues every change and commits
  * them in batches: one transaction, one fsync, many sends (group commit). The conversations'
  * rows are locked in id order, so hosts sharing a PostgreSQL database serialise per conversation
  * without deadlocks, and seq/pts stay gapless: a rolled-back batch takes its numbers with it.
- * Events are published only after the commit, in pts order.
+ * Events are published only after the commit, in pts order. The queueing, batching and retrying
+ * are the SDK's GroupCommitQueue; this class holds what a batch means for conversations.
  */
 @injectable()
 export class ConversationWriter {
-  private queue: Op[] = [];
-  private draining: Promise<void> | null = null;
-  private stopped = false;
+  private readonly queue: GroupCommitQueue<Op, unknown>;
 
   constructor(
     @inject(Tokens.Database) private readonly db: Database,
-    @inject(Tokens.Config) private readonly config: HostConfig,
+    @inject(Tokens.Config) config: HostConfig,
     @inject(Tokens.EventBus) private readonly bus: EventBus,
     @inject(Tokens.Logger) private readonly log: Logger,
-  ) {}
+  ) {
+    this.queue = new GroupCommitQueue<Op, unknown>({
+      commit: (batch) => this.commitBatch(batch),
+      maxBatch: config.messages.maxBatch,
+      // One bad operation must not fail its neighbours.
+      retryAlone: 'several',
+      onRetry: (err, size) => this.log.warn({ err, size }, 'batch commit failed; retrying operations one by one'),
+      failure: (err) => {
+        this.log.error({ err }, 'conversation write failed');
+        return asSystemError(err);
+      },
+      stopped: () => new SwitchboardError('shutting_down'),
+    });
+  }
 
   send(msg: NewMessage): Promise<SendOutcome> {
-    return this.enqueue<SendOutcome>((settle) => ({ kind: 'send', msg, ...settle }));
+    return this.queue.push({ kind: 'send', msg }) as Promise<SendOutcome>;
   }
 
   /** Runs `run` in a batch transaction with `conversationId` locked; user errors undo only this op. */
   run<T>(conversationId: string, run: (ctx: WriteContext) => Promise<T>): Promise<T> {
-    return this.enqueue<T>((settle) => ({ kind: 'custom', conversationId, run, ...settle }));
+    return this.queue.push({ kind: 'custom', conversationId, run }) as Promise<T>;
   }
 
   /** Finishes queued work and refuses new work. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    while (this.draining) await this.draining;
+  stop(): Promise<void> {
+    return this.queue.stop();
   }
 
-  private enqueue<T>(make: (settle: Settle) => Op): Promise<T> {
-    if (this.stopped) return Promise.reject(new SwitchboardError('shutting_down'));
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push(make({ resolve, reject }));
-      if (!this.draining) this.draining = this.drain().finally(() => { this.draining = null; });
-    });
-  }
-
-  private async drain(): Promise<void> {
-    // Yield once so that sends arriving in the same tick join the first batch.
-    await new Promise((r) => setImmediate(r));
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.config.messages.maxBatch);
-      await this.commitBatch(batch);
-    }
-  }
-
-  private async commitBatch(batch: Op[]): Promise<void> {
-    const outcomes = new Map<Op, { ok: true; value: unknown } | { ok: false; error: unknown }>();
+  /** One transaction for the batch; its events are published once it has committed. */
+  private async commitBatch(batch: Op[]): Promise<Outcome[]> {
+    const outcomes: (Outcome | undefined)[] = [];
     const events: HostEvent[] = [];
-    try {
-      await this.db.knex.transaction(async (trx) => {
-        outcomes.clear();
-        events.length = 0;
-        await this.applyBatch(trx, batch, outcomes, events);
-      });
-    } catch (err) {
-      if (batch.length > 1) {
-        // One bad operation must not fail its neighbours: retry each alone.
-        this.log.warn({ err, size: batch.length }, 'batch commit failed; retrying operations one by one');
-        for (const op of batch) await this.commitBatch([op]);
-        return;
-      }
-      this.log.error({ err }, 'conversation write failed');
-      batch[0]!.reject(asSystemError(err));
-      return;
-    }
+    await this.db.knex.transaction(async (trx) => {
+      outcomes.length = 0;
+      events.length = 0;
+      await this.applyBatch(trx, batch, outcomes, events);
+    });
     for (const event of events) this.bus.publish(event);
-    for (const op of batch) {
-      const outcome = outcomes.get(op);
-      if (!outcome) op.reject(new SwitchboardError('internal_error'));
-      else if (outcome.ok) op.resolve(outcome.value);
-      else op.reject(outcome.error);
-    }
+    for (let i = 0; i < batch.length; i++) outcomes[i] ??= { ok: false, error: new SwitchboardError('internal_error') };
+    return outcomes as Outcome[];
   }
 
-  private async applyBatch(trx: Knex.Transaction, batch: Op[], outcomes: Map<Op, any>, events: HostEvent[]): Promise<void> {
+  /** Fills `outcomes` by position in `batch`. */
+  private async applyBatch(trx: Knex.Transaction, batch: Op[], outcomes: (Outcome | undefined)[], events: HostEvent[]): Promise<void> {
     const now = Date.now();
     const isPostgres = this.db.kind === 'postgres';
     const ids = [...new Set(batch.map((op) => (op.kind === 'send' ? op.msg.conversationId : op.conversationId)))].sort();
     const counters = await lockCounters(trx, ids, isPostgres);
 
-    const sends = batch.filter((op): op is SendOp => op.kind === 'send');
-    if (sends.length > 0) {
+    const sendAt: number[] = [];
+    batch.forEach((op, at) => { if (op.kind === 'send') sendAt.push(at); });
+    if (sendAt.length > 0) {
+      const sends = sendAt.map((at) => batch[at] as SendOp);
       const results = await applySends(trx, sends.map((s) => s.msg), {
         now,
         isPostgres,
@@ -135,31 +118,33 @@ export class ConversationWriter {
       });
       sends.forEach((op, i) => {
         const r = results[i]!;
+        const at = sendAt[i]!;
         if (r.ok) {
-          outcomes.set(op, { ok: true, value: r.outcome });
+          outcomes[at] = { ok: true, value: r.outcome };
           if (!r.outcome.duplicate) {
             events.push({ type: 'message.changed', conversationId: op.msg.conversationId, pts: r.outcome.message.pts, change: 'created', message: r.outcome.message });
           }
-        } else outcomes.set(op, { ok: false, error: r.error });
+        } else outcomes[at] = { ok: false, error: r.error };
       });
     }
 
-    for (const op of batch) {
+    for (let at = 0; at < batch.length; at++) {
+      const op = batch[at]!;
       if (op.kind !== 'custom') continue;
       if (!counters.has(op.conversationId)) {
-        outcomes.set(op, { ok: false, error: new SwitchboardError('conversation_not_found') });
+        outcomes[at] = { ok: false, error: new SwitchboardError('conversation_not_found') };
         continue;
       }
       const snapshot = new Map([...counters].map(([id, c]) => [id, { ...c }]));
       const local: HostEvent[] = [];
       try {
         const value = await trx.transaction(async (sp) => op.run(this.context(sp, now, isPostgres, op.conversationId, counters, local)));
-        outcomes.set(op, { ok: true, value });
+        outcomes[at] = { ok: true, value };
         events.push(...local);
       } catch (err) {
         if (!(err instanceof SwitchboardError) || err.kind !== 'user') throw err;
         for (const [id, c] of snapshot) counters.set(id, c);
-        outcomes.set(op, { ok: false, error: err });
+        outcomes[at] = { ok: false, error: err };
       }
     }
 

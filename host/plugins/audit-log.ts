@@ -1,12 +1,12 @@
 import { inject, injectable } from 'tsyringe';
 import type { Knex } from 'knex';
+import { GroupCommitQueue } from '../../sdk/plugin/group-commit-queue.js';
 import { Tokens } from '../container-tokens.js';
 import type { Database } from '../db/open-database.js';
 
 export interface AuditEntry { id: number; pluginId: string; capability: string; action: string; target: string | null; at: string }
 
 interface AuditRow { plugin_id: string; capability: string; action: string; target: string | null; at: number }
-interface Queued { row: AuditRow; resolve(): void; reject(err: unknown): void }
 
 /** Rows per INSERT; well under the bound-parameter limits of SQLite and PostgreSQL. */
 const MAX_BATCH = 500;
@@ -19,10 +19,14 @@ const MAX_BATCH = 500;
  */
 @injectable()
 export class AuditLog {
-  private queue: Queued[] = [];
-  private flushing = false;
+  private readonly queue: GroupCommitQueue<AuditRow>;
 
-  constructor(@inject(Tokens.Database) private readonly db: Database) {}
+  constructor(@inject(Tokens.Database) private readonly db: Database) {
+    this.queue = new GroupCommitQueue<AuditRow>({
+      commit: async (rows) => { await this.db.knex('audit_log').insert(rows); },
+      maxBatch: MAX_BATCH,
+    });
+  }
 
   /** `executor`: a transaction the entry commits (or rolls back) with; it is written there at once. */
   async record(pluginId: string, capability: string, action: string, target: string | null, executor?: Knex | Knex.Transaction): Promise<void> {
@@ -31,26 +35,7 @@ export class AuditLog {
       await executor('audit_log').insert(row);
       return;
     }
-    await new Promise<void>((resolve, reject) => {
-      this.queue.push({ row, resolve, reject });
-      if (!this.flushing) {
-        this.flushing = true;
-        setImmediate(() => void this.flush());
-      }
-    });
-  }
-
-  private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      try {
-        await this.db.knex('audit_log').insert(batch.map((q) => q.row));
-        for (const q of batch) q.resolve();
-      } catch (err) {
-        for (const q of batch) q.reject(err);
-      }
-    }
-    this.flushing = false;
+    await this.queue.push(row);
   }
 
   /** Newest first. */

@@ -7,7 +7,7 @@ import type { Database } from '../db/open-database.js';
 import { requireMembership } from '../conversations/membership.js';
 import { PluginLogs } from './plugin-logs.js';
 import { PluginRegistry } from './plugin-registry.js';
-import { withTimeout } from './with-timeout.js';
+import { callPlugin } from './call-plugin.js';
 
 const COMMAND_TIMEOUT_MS = 5_000;
 
@@ -42,15 +42,16 @@ export class CommandRouter {
     const spec = plugin.manifest!.contributes!.commands!.find((c) => c.name === name)!;
     const args = parseArguments(spec.arguments ?? [], rest);
     const handler = plugin.handlers.commands.get(name)!;
-    try {
-      const reply = await withTimeout(Promise.resolve().then(() => handler({ command: name, args, text: rest, conversationId, userId, idempotencyKey })), COMMAND_TIMEOUT_MS);
-      return { plugin: plugin.id, reply: reply && typeof reply.text === 'string' ? { text: reply.text.slice(0, 8000) } : null };
-    } catch (err) {
-      this.logs.recordFailure(plugin.id, `/${name} handler failed`, err);
-      if (err instanceof SwitchboardError && err.code === 'plugin_timeout') throw err;
-      throw new SwitchboardError('plugin_failed', `The plugin ${plugin.id} failed while handling /${name}.`);
-    }
+    // The reply is read inside the call: a getter of the plugin's that throws is its failure.
+    const reply = await callPlugin(this.logs, { pluginId: plugin.id, what: `/${name}`, deadlineMs: COMMAND_TIMEOUT_MS, hasCaller: true },
+      async () => replyOf(await handler({ command: name, args, text: rest, conversationId, userId, idempotencyKey })));
+    return { plugin: plugin.id, reply };
   }
+}
+
+/** Only the text of a reply, within 8,000 characters, reaches the caller. */
+export function replyOf(reply: CommandReply | null | undefined | void): CommandReply | null {
+  return reply && typeof reply.text === 'string' ? { text: reply.text.slice(0, 8000) } : null;
 }
 
 function parseArguments(spec: readonly CommandArgument[], rest: string): Record<string, string | number> {

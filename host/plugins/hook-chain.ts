@@ -5,7 +5,7 @@ import type { HookContribution } from '../../sdk/plugin/manifest.js';
 import type { BeforeStoreMessage, HookDecision } from '../../sdk/plugin/plugin-context.js';
 import { PluginLogs } from './plugin-logs.js';
 import { PluginRegistry } from './plugin-registry.js';
-import { withTimeout } from './with-timeout.js';
+import { callPlugin } from './call-plugin.js';
 import { deepFreeze } from './deep-freeze.js';
 
 const DEFAULT_HOOK_TIMEOUT_MS = 200;
@@ -40,11 +40,13 @@ export class HookChain {
       try {
         // Frozen, not copied: the hook can read but not change what the host goes on to store.
         const input = deepFreeze({ ...message, content });
-        const answer = handler(input);
-        // A synchronous answer needs no timer (a synchronous loop could not be interrupted anyway).
-        decision = checkDecision(isThenable(answer) ? await withTimeout(Promise.resolve(answer), spec.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS) : answer);
+        // No caller waits on a hook's throw: whatever it throws is its failure, and failMode decides.
+        decision = checkDecision(await callPlugin(this.logs, {
+          pluginId: record.id, what: `beforeStore hook (fail-${spec.failMode})`, deadlineMs: spec.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS, hasCaller: false,
+        }, () => handler(input)));
       } catch (err) {
-        this.logs.recordFailure(record.id, `beforeStore hook failed (fail-${spec.failMode})`, err);
+        // A reply that is not a decision (checkDecision) is the hook's failure too.
+        if (!(err instanceof SwitchboardError)) this.logs.recordFailure(record.id, `beforeStore hook (fail-${spec.failMode}) failed`, err);
         if (spec.failMode === 'closed') {
           throw new SwitchboardError('message_rejected', `The plugin ${record.id} could not check this message.`);
         }
@@ -66,8 +68,4 @@ function checkDecision(decision: unknown): HookDecision {
     return { action: 'modify', content: structuredClone(d.content) };
   }
   throw new Error(`the hook returned ${JSON.stringify(decision)?.slice(0, 200)}, not {action: allow|modify|reject}`);
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }

@@ -6,11 +6,13 @@ import { MemberDirectory } from '../realtime/member-directory.js';
 import { PluginLogs } from './plugin-logs.js';
 import { PluginRegistry } from './plugin-registry.js';
 import type { PluginRecord } from './plugin-record.js';
+import { callPlugin } from './call-plugin.js';
 import { deepFreeze } from './deep-freeze.js';
 
 /**
- * Hands committed events to plugins whose bot belongs to the conversation. Each handler gets
- * its own copy; one that throws is logged against its plugin and harms no one else.
+ * Hands committed events to plugins whose bot belongs to the conversation. Every handler gets
+ * the same deep-frozen payload (it can read it, not change it); one that throws is logged
+ * against its plugin and harms no one else.
  */
 @injectable()
 export class PluginEventDispatcher {
@@ -62,14 +64,9 @@ export class PluginEventDispatcher {
   private invoke(record: PluginRecord, generation: number, name: PluginEventName, payload: unknown): void {
     if (record.status !== 'running' || record.generation !== generation) return;
     for (const handler of record.handlers.events.get(name) ?? []) {
-      try {
-        const result = handler(payload as never) as unknown;
-        if (typeof (result as { then?: unknown } | null)?.then === 'function') {
-          (result as Promise<unknown>).then(undefined, (err: unknown) => this.logs.recordFailure(record.id, `${name} handler threw`, err));
-        }
-      } catch (err) {
-        this.logs.recordFailure(record.id, `${name} handler threw`, err);
-      }
+      // No deadline and no caller: a throw, now or later, is logged against the plugin and harms no one else.
+      void callPlugin(this.logs, { pluginId: record.id, what: `${name} handler`, deadlineMs: null, hasCaller: false }, () => handler(payload as never))
+        .catch(() => undefined);
     }
   }
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type Koa from 'koa';
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import { PluginError } from '../../sdk/plugin/plugin-error.js';
 import type { RouteContribution } from '../../sdk/plugin/manifest.js';
 import type { PluginHttpRequest, PluginHttpResponse } from '../../sdk/plugin/plugin-context.js';
 import type { PublicUser } from '../../sdk/protocol/message.js';
@@ -11,11 +12,11 @@ import { TokenService } from '../auth/token-service.js';
 import type { HostConfig } from '../config/host-config.js';
 import { Tokens } from '../container-tokens.js';
 import type { Database } from '../db/open-database.js';
+import { callPlugin } from './call-plugin.js';
 import { PluginLogs } from './plugin-logs.js';
 import type { PluginRecord } from './plugin-record.js';
 import { PluginRegistry } from './plugin-registry.js';
 import { SIGNATURE_HEADER, ensureWebhookSecret, verifyWebhook } from './webhook-signature.js';
-import { withTimeout } from './with-timeout.js';
 import { decodeBody, parseJsonBody, readRawBody } from '../http/json-body.js';
 
 const PREFIX = '/plugins/';
@@ -78,23 +79,16 @@ export class PluginHttpRouter {
       user,
     };
 
-    const what = `${route.method} ${route.path} handler`;
-    let result: unknown;
-    try {
-      result = await withTimeout(Promise.resolve().then(() => match.handler(request)), ROUTE_TIMEOUT_MS);
-    } catch (err) {
-      this.logs.recordFailure(record.id, `${what} failed`, err);
-      if (err instanceof SwitchboardError && err.code === 'plugin_timeout') {
-        throw new SwitchboardError('plugin_timeout', `The plugin ${record.id} did not answer ${route.method} ${route.path} within ${ROUTE_TIMEOUT_MS / 1000} s.`);
-      }
-      throw new SwitchboardError('plugin_failed', `The plugin ${record.id} failed while handling ${route.method} ${route.path}.`);
-    }
+    const what = `${route.method} ${route.path}`;
     let response: Prepared;
     try {
-      response = prepareResponse(result);
+      // The response is checked inside the call: one the host cannot send is the plugin's failure.
+      response = await callPlugin(this.logs, { pluginId: record.id, what, deadlineMs: ROUTE_TIMEOUT_MS, hasCaller: true },
+        async () => prepareResponse(await match.handler(request)));
     } catch (err) {
-      this.logs.recordFailure(record.id, `${what} returned an invalid response`, err);
-      throw new SwitchboardError('plugin_failed', `The plugin ${record.id} returned an invalid response to ${route.method} ${route.path}.`);
+      // The plugin's own refusal answers with its status and body; the host's go to the error middleware.
+      if (!(err instanceof PluginError)) throw err;
+      response = { status: err.status, headers: {}, json: JSON.stringify(err.toBody()), dropped: [] };
     }
     if (response.dropped.length > 0) {
       this.logs.loggerFor(record.id).warn('response headers ignored: the host sets them', { route: `${route.method} ${route.path}`, headers: response.dropped });

@@ -3,6 +3,7 @@ import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { PluginDefinition } from '../../sdk/plugin/define-plugin.js';
 import type { PluginContext } from '../../sdk/plugin/plugin-context.js';
 import { Tokens } from '../container-tokens.js';
+import type { Clock } from '../core/clock.js';
 import type { Database } from '../db/open-database.js';
 import type { Logger } from '../logging/logger.js';
 import { UserService } from '../auth/user-service.js';
@@ -15,7 +16,7 @@ import type { PluginServices } from './plugin-services.js';
 import { PluginLogs } from './plugin-logs.js';
 import type { PluginRecord } from './plugin-record.js';
 import { PluginStorage } from './plugin-storage.js';
-import { PluginScheduler } from './plugin-scheduler.js';
+import { PluginJobStore } from './plugin-job-store.js';
 import { ServiceRegistry } from './service-registry.js';
 import { Presence } from '../realtime/presence.js';
 
@@ -37,10 +38,11 @@ export class PluginInstaller {
     @inject(PluginStorage) private readonly storage: PluginStorage,
     @inject(AuditLog) private readonly audit: AuditLog,
     @inject(PluginLogs) private readonly logs: PluginLogs,
-    @inject(PluginScheduler) private readonly scheduler: PluginScheduler,
+    @inject(PluginJobStore) private readonly scheduler: PluginJobStore,
     @inject(ServiceRegistry) private readonly serviceRegistry: ServiceRegistry,
     @inject(PluginDatabase) private readonly database: PluginDatabase,
     @inject(Presence) private readonly presence: Presence,
+    @inject(Tokens.Clock) private readonly clock: Clock,
   ) {}
 
   async install(record: PluginRecord, definition: PluginDefinition): Promise<{ context: PluginContext; migrationsApplied: string[] }> {
@@ -53,12 +55,12 @@ export class PluginInstaller {
         }
         throw err;
       });
-      const now = Date.now();
+      const now = this.clock.now();
       row = { id: record.id, version: manifest.version, bot_user_id: bot.id };
       await this.db.knex('plugins').insert({ ...row, installed_at: now, updated_at: now });
       this.log.info({ plugin: record.id, version: manifest.version }, 'plugin installed');
     } else if (row.version !== manifest.version) {
-      await this.db.knex('plugins').where({ id: record.id }).update({ version: manifest.version, updated_at: Date.now() });
+      await this.db.knex('plugins').where({ id: record.id }).update({ version: manifest.version, updated_at: this.clock.now() });
       this.log.info({ plugin: record.id, from: row.version, to: manifest.version }, 'plugin upgraded');
     }
     record.botUserId = row.bot_user_id;
@@ -90,7 +92,7 @@ export class PluginInstaller {
         await this.undoCreatedTables(record.id, created);
         throw new SwitchboardError('plugin_start_failed', `Migration ${migration.name} of plugin ${record.id} failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
       }
-      await this.db.knex('plugin_migrations').insert({ plugin_id: record.id, name: migration.name, applied_at: Date.now() });
+      await this.db.knex('plugin_migrations').insert({ plugin_id: record.id, name: migration.name, applied_at: this.clock.now() });
       this.log.info({ plugin: record.id, migration: migration.name }, 'plugin migration applied');
       done.push(migration.name);
     }

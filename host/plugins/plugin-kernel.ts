@@ -11,7 +11,7 @@ import type { Logger } from '../logging/logger.js';
 import type { MessageTypeRegistry } from '../messages/message-type-registry.js';
 import { assertUniqueTappableIds } from '../messages/tappable-ids.js';
 import { dependencyOrder } from './dependency-order.js';
-import { computeGrants } from './grants.js';
+import { computeGrants, GrantedScopes } from './grants.js';
 import { loadManifest, manifestPathOf, peekManifestId } from './manifest-loader.js';
 import { PluginInstaller } from './plugin-installer.js';
 import { PluginDatabase } from './database/plugin-database.js';
@@ -46,6 +46,7 @@ export class PluginKernel {
     @inject(SandboxHost) private readonly sandbox: SandboxHost,
   ) {
     sandbox.attach({
+      logs,
       // A failed start counts too: the sandbox retries an app whose worker died under it.
       restart: async (id) => {
         const record = this.registry.get(id);
@@ -269,7 +270,7 @@ export class PluginKernel {
 function newRecord(id: string, manifestFile: string): PluginRecord {
   return {
     id, manifestFile, manifest: null, entryFile: null, status: 'failed', error: null, botUserId: null,
-    granted: new Map(), refused: [], settings: {}, definition: null, handlers: emptyHandlers(), generation: 0,
+    granted: new GrantedScopes(), refused: [], settings: {}, definition: null, handlers: emptyHandlers(), generation: 0,
     configError: false, registeredTypes: [],
   };
 }

@@ -4,7 +4,7 @@ import type { MessageService } from '../messages/message-service.js';
 import type { AuditLog } from './audit-log.js';
 import type { PluginLogs } from './plugin-logs.js';
 import type { PluginStorage } from './plugin-storage.js';
-import type { PluginScheduler } from './plugin-scheduler.js';
+import type { PluginJobStore } from './plugin-job-store.js';
 import type { ServiceRegistry } from './service-registry.js';
 import type { Database } from '../db/open-database.js';
 import type { PluginDatabase } from './database/plugin-database.js';
@@ -18,7 +18,7 @@ export interface PluginServices {
   storage: PluginStorage;
   audit: AuditLog;
   logs: PluginLogs;
-  scheduler: PluginScheduler;
+  scheduler: PluginJobStore;
   serviceRegistry: ServiceRegistry;
   db: Database;
   database: PluginDatabase;

@@ -9,7 +9,8 @@ import type { MessageTypeRegistry } from '../messages/message-type-registry.js';
 import { assertUniqueTappableIds, tappableIds } from '../messages/tappable-ids.js';
 import { PluginLogs } from './plugin-logs.js';
 import { PluginRegistry } from './plugin-registry.js';
-import { withTimeout } from './with-timeout.js';
+import { callPlugin } from './call-plugin.js';
+import { replyOf } from './command-router.js';
 
 /** The host's structured type for messages with buttons and quick replies. */
 export const INTERACTIVE_CARD_TYPE = 'interactive.card';
@@ -77,15 +78,10 @@ export class PostbackRouter {
     const plugin = this.registry.running().find((r) => r.botUserId === row.sender_id);
     const handler = plugin?.handlers.postback;
     if (!plugin || !handler) throw new SwitchboardError('unavailable', 'The plugin that sent this message is not running or does not answer taps.');
-    try {
-      const postback = Object.freeze({ conversationId, messageId, buttonId, userId });
-      const reply = await withTimeout(Promise.resolve().then(() => handler(postback)), POSTBACK_TIMEOUT_MS);
-      return { plugin: plugin.id, reply: reply && typeof reply.text === 'string' ? { text: reply.text.slice(0, 8000) } : null };
-    } catch (err) {
-      this.logs.recordFailure(plugin.id, `postback handler failed (button ${buttonId})`, err);
-      if (err instanceof SwitchboardError && err.code === 'plugin_timeout') throw err;
-      throw new SwitchboardError('plugin_failed', `The plugin ${plugin.id} failed while handling the tap.`);
-    }
+    const postback = Object.freeze({ conversationId, messageId, buttonId, userId });
+    const reply = await callPlugin(this.logs, { pluginId: plugin.id, what: `the tap on button ${buttonId}`, deadlineMs: POSTBACK_TIMEOUT_MS, hasCaller: true },
+      async () => replyOf(await handler(postback)));
+    return { plugin: plugin.id, reply };
   }
 
   /**

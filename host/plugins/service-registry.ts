@@ -3,7 +3,7 @@ import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { ServiceCaller } from '../../sdk/plugin/plugin-context.js';
 import { PluginLogs } from './plugin-logs.js';
 import { PluginRegistry } from './plugin-registry.js';
-import { withTimeout } from './with-timeout.js';
+import { callPlugin } from './call-plugin.js';
 
 const SERVICE_TIMEOUT_MS = 10_000;
 
@@ -37,21 +37,8 @@ export class ServiceRegistry {
       throw new SwitchboardError('unavailable', `The service ${service} is not available: its plugin is not running or has not provided it.`);
     }
     const caller: ServiceCaller = Object.freeze({ pluginId: callerId });
-    let output: unknown;
-    try {
-      output = await withTimeout(Promise.resolve().then(() => handler(copied, caller)), SERVICE_TIMEOUT_MS);
-    } catch (err) {
-      // A deliberate refusal (invalid_request, forbidden, not found …) reaches the caller as it was
-      // thrown; a permission_denied of the provider is the provider's problem, not the caller's.
-      if (err instanceof SwitchboardError && err.kind === 'user' && err.code !== 'permission_denied') {
-        throw new SwitchboardError(err.code, err.message, err.details ? { details: structuredClone(err.details) } : {});
-      }
-      this.logs.recordFailure(provider.id, `service ${target.name} failed (called by ${callerId})`, err);
-      if (err instanceof SwitchboardError && err.code === 'plugin_timeout') {
-        throw new SwitchboardError('plugin_timeout', `The service ${service} did not answer within ${SERVICE_TIMEOUT_MS} ms.`);
-      }
-      throw new SwitchboardError('plugin_failed', `The plugin ${provider.id} failed while serving ${service}.`);
-    }
+    const output = await callPlugin(this.logs, { pluginId: provider.id, what: `service ${target.name}`, deadlineMs: SERVICE_TIMEOUT_MS, hasCaller: true, callerId },
+      () => handler(copied, caller));
     return copy(output, () => {
       const err = new Error(`service ${target.name} returned a value that cannot be copied`);
       this.logs.recordFailure(provider.id, `service ${target.name} failed (called by ${callerId})`, err);

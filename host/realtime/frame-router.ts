@@ -1,5 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import { PluginError } from '../../sdk/plugin/plugin-error.js';
 import type { ClientFrame } from '../../sdk/protocol/frames.js';
 import { Tokens } from '../container-tokens.js';
 import type { HostConfig } from '../config/host-config.js';
@@ -104,7 +105,10 @@ export class FrameRouter {
       const result = await handler(conn, frame);
       if (result !== undefined && replyTo !== null) conn.send({ type: 'result', replyTo, data: result as Record<string, unknown> });
     } catch (err) {
-      if (err instanceof SwitchboardError) {
+      if (err instanceof PluginError) {
+        // A plugin's own refusal of a command or tap (callPlugin): its code and details, as it threw them.
+        conn.send({ type: 'error', replyTo, error: err.toBody().error });
+      } else if (err instanceof SwitchboardError) {
         conn.sendError(replyTo, err);
       } else {
         this.log.error({ err, sessionId: conn.sessionId }, 'frame handler failed');

@@ -10,4 +10,12 @@ export const BOUNDARY_LIMITS = {
   maxNodes: 100_000,
   /** Characters of JSON text. */
   maxChars: 1_048_576,
+  /**
+   * What the guest runtime's own frame adds around a value it has already bounded: an event's id
+   * and outcome around its result, a log line's level and message (2,000 characters, escaped)
+   * around its data, a handler's marker after a registration's arguments. The worker and the host
+   * check whole messages, so they allow this much on top: a value the guest let through is never
+   * refused later for its frame.
+   */
+  frame: { depth: 1, nodes: 3, chars: 16_384 },
 } as const;

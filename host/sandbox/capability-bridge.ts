@@ -4,6 +4,7 @@ import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { PluginContext } from '../../sdk/plugin/plugin-context.js';
 import { TokenBucket } from '../realtime/token-bucket.js';
 import { boundedDataProblem } from './bounded-data.js';
+import { HANDLER_MARKER, isCapabilityMethod, type HandlerRef } from './rpc-protocol.js';
 
 /** Calls that put a message in front of people, limited together by sendsPerMinute. */
 const SENDS: ReadonlySet<string> = new Set<CapabilityMethod>(['messages.send', 'messages.edit', 'interactive.send']);
@@ -29,13 +30,14 @@ export class CapabilityBridge {
     this.sends = new TokenBucket(limits.sendsPerMinute / 60, limits.sendsPerMinute);
   }
 
-  async dispatch(method: string, args: unknown): Promise<unknown> {
-    if (!Object.prototype.hasOwnProperty.call(CAPABILITY_METHODS, method) || !Array.isArray(args)) {
+  /** `method` and `args` come from a worker process: checked again here, as a worker is not trusted blindly. */
+  async dispatch(method: unknown, args: unknown): Promise<unknown> {
+    if (!isCapabilityMethod(method) || !Array.isArray(args)) {
       throw new SwitchboardError('invalid_request', `There is no capability ${String(method).slice(0, 64)}.`);
     }
     const problem = boundedDataProblem(args);
     if (problem) throw new SwitchboardError('invalid_request', problem);
-    const name = method as CapabilityMethod;
+    const name = method;
     const [area, member] = name.split('.') as [string, string];
     const target = (this.context as unknown as Record<string, Record<string, (...a: unknown[]) => unknown>>)[area]!;
     if (CAPABILITY_METHODS[name] === 'call') {
@@ -44,8 +46,8 @@ export class CapabilityBridge {
       }
       return (await target[member]!(...args)) ?? null;
     }
-    const marker = args[args.length - 1] as { $handler?: unknown } | undefined;
-    const handlerId = marker?.$handler;
+    const marker = args[args.length - 1] as Partial<Record<keyof HandlerRef, unknown>> | undefined;
+    const handlerId = marker?.[HANDLER_MARKER];
     if (typeof handlerId !== 'number') throw new SwitchboardError('invalid_request', `${name} needs a handler.`);
     try {
       const result = target[member]!(...args.slice(0, -1), (...handlerArgs: unknown[]) => this.forward(handlerId, handlerArgs));

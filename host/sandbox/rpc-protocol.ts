@@ -1,11 +1,25 @@
 import type { AppLimits } from '../../sdk/app/app-limits.js';
+import { CAPABILITY_METHODS, type CapabilityMethod } from '../../sdk/app/capability-methods.js';
 
 /**
- * The messages between the host and a sandbox worker process, over its IPC channel as JSON:
+ * Every message of the sandbox, in one place: host ↔ worker over the worker's IPC channel, and
+ * worker ↔ guest runtime through the one dispatch callback into each isolate. Both carry JSON:
  * only copies cross, never references. Host → worker requests carry an `rid` that the worker
  * answers with `reply`; app → host capability calls carry a `callId` that the host answers with
- * `ret`.
+ * `ret`. The guest runtime is bundled from this file too (guest-script.ts), so the names below
+ * are the only spelling of each on both sides.
  */
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export function isLogLevel(value: unknown): value is LogLevel {
+  return value === 'debug' || value === 'info' || value === 'warn' || value === 'error';
+}
+
+/** Whether a name from the other side of a boundary is a capability method (an own key only: never "toString"). */
+export function isCapabilityMethod(name: unknown): name is CapabilityMethod {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(CAPABILITY_METHODS, name);
+}
 
 /** What the guest runtime starts with (copied into the isolate as JSON). */
 export interface AppBoot {
@@ -25,10 +39,14 @@ export type HostToWorker =
   | { t: 'ret'; app: string; callId: number; ok: boolean; value?: unknown; error?: WireError }
   | { t: 'ping'; rid: number };
 
-export type WorkerToHost =
-  | { t: 'reply'; rid: number; ok: boolean; value?: unknown; error?: WireError }
-  | { t: 'call'; app: string; callId: number; method: string; args: unknown[] }
-  | { t: 'log'; app: string; level: 'debug' | 'info' | 'warn' | 'error'; message: string; data?: unknown }
+/** A host → worker request, before the worker handle numbers it. */
+export type WorkerRequest = HostToWorker extends infer M ? (M extends { rid: number } ? Omit<M, 'rid'> : never) : never;
+
+/** What the worker says about one of its apps: the supervisor's to handle. */
+export type AppNotice =
+  /** The worker's gate admitted it; the method is checked again in the host (a worker is not trusted blindly). */
+  | { t: 'call'; app: string; callId: number; method: CapabilityMethod; args: unknown[] }
+  | { t: 'log'; app: string; level: LogLevel; message: string; data?: unknown }
   | { t: 'release'; app: string; handler: number }
   /** The app's isolate is gone (disposed for memory, or by the watchdog); its events failed. */
   | { t: 'crashed'; app: string; reason: AppFailureReason; message: string; threadBusy: boolean }
@@ -36,10 +54,16 @@ export type WorkerToHost =
    * The app's code holds an isolate thread that disposal could not free (a builtin that ignores
    * termination): only the worker's end frees it, and the app is to blame for that end.
    */
-  | { t: 'stuck'; app: string }
+  | { t: 'stuck'; app: string };
+
+/** What the worker says about itself and its requests: the worker handle's own to handle. */
+export type WorkerNotice =
+  | { t: 'reply'; rid: number; ok: boolean; value?: unknown; error?: WireError }
   | { t: 'ready' }
   /** The worker cannot run apps at all (isolated-vm did not load); it ends after this. */
   | { t: 'fatal'; message: string };
+
+export type WorkerToHost = AppNotice | WorkerNotice;
 
 export type AppFailureReason =
   | 'error' | 'cpu_limit' | 'cpu_minute_limit' | 'timeout' | 'memory' | 'pending_limit'
@@ -87,3 +111,75 @@ export interface WorkerStats {
  * costs most); a lone message travels as itself.
  */
 export interface Batch<M> { t: 'batch'; messages: M[] }
+
+/**
+ * The globals the worker sets in a new isolate for the guest runtime, which takes them off again
+ * before the app's bundle runs.
+ */
+export const GUEST_GLOBALS = {
+  /** The dispatch callback: (method, JSON text of the arguments) → JSON text of a SendReply. */
+  send: '__sb_send',
+  /** The AppBoot, as JSON text. */
+  boot: '__sb_boot',
+  /** Where the runtime leaves its entry points for the worker to take (guest-script.ts). */
+  runtime: '__sb_runtime',
+} as const;
+
+/** The guest runtime's entry points, which the worker calls into the isolate. */
+export interface GuestEntryPoints {
+  start(eventId: number): void;
+  stop(eventId: number): void;
+  invoke(eventId: number, handlerId: number, argsJson: string): void;
+  resolve(callId: number, ok: boolean, json: string): void;
+}
+
+/** The arguments of the runtime's own messages through the dispatch callback (not capability calls). */
+export interface RuntimeArgs {
+  /** An event settled: its JSON result, or the WireError it failed with. */
+  done: [eventId: number, ok: boolean, value: unknown];
+  log: [level: LogLevel, message: string, data: unknown];
+  /** The app dropped a subscription: the host lets go of its handler. */
+  release: [handler: number];
+}
+export type RuntimeKind = keyof RuntimeArgs;
+
+/**
+ * The runtime's messages by their name on the wire. A `$` keeps them apart from capability
+ * methods, which are all "<area>.<method>".
+ */
+export const RUNTIME_METHODS: { readonly [K in RuntimeKind]: `$${K}` } = { done: '$done', log: '$log', release: '$release' };
+
+/** What the worker's gate lets out of an isolate: a runtime message, or a capability call it numbered. */
+export type GuestMessage =
+  | { t: 'done'; eventId: number; ok: boolean; value: unknown }
+  | { t: 'log'; level: LogLevel; message: string; data: unknown }
+  | { t: 'release'; handler: number }
+  | { t: 'call'; callId: number; method: CapabilityMethod; args: unknown[] };
+
+/** The dispatch callback's answer: a capability call's id, or why it was refused (runtime messages get `{}`). */
+export interface SendReply { id?: number; error?: WireError }
+
+/** The last argument of a handler registration, in place of the function: the id the host calls it back by. */
+export const HANDLER_MARKER = '$handler';
+export type HandlerRef = { [HANDLER_MARKER]: number };
+
+/**
+ * One handler for each type of a message union (each also given `A`, what the receiver knows of
+ * the sender): a type added to the union does not compile until it has one.
+ */
+export type Handlers<M extends { t: string }, R = void, A extends unknown[] = []> = { [K in M['t']]: (message: Extract<M, { t: K }>, ...context: A) => R };
+
+/** Whether `handlers` has a handler of its own for the message's type (a message from a worker is not trusted blindly). */
+export function handles<M extends { t: string }, R, A extends unknown[]>(handlers: Handlers<M, R, A>, message: { t: unknown }): message is M {
+  return typeof message.t === 'string' && Object.prototype.hasOwnProperty.call(handlers, message.t);
+}
+
+/** Hands a message to the handler of its type. */
+export function dispatchTo<M extends { t: string }, R, A extends unknown[]>(handlers: Handlers<M, R, A>, message: M, ...context: A): R {
+  const t: unknown = message.t;
+  if (!handles(handlers, message)) throw new TypeError(`There is no message type ${String(t).slice(0, 64)}.`);
+  // TypeScript cannot pair a handler with the message of the same `t` inside a generic body;
+  // Handlers<M> is what keeps the two in step for every caller.
+  const handler = handlers[message.t as M['t']] as (message: M, ...context: A) => R;
+  return handler(message, ...context);
+}

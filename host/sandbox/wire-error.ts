@@ -1,6 +1,11 @@
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { AppFailureReason, WireError } from './rpc-protocol.js';
 
+/** The sandbox's own failure of an app's request or event: `reason` says which limit or end stopped it. */
+export function sandboxFailure(reason: AppFailureReason, message: string, code: 'plugin_failed' | 'plugin_timeout' = 'plugin_failed'): WireError {
+  return { name: 'SandboxError', code, message, reason };
+}
+
 /** Absolute paths and file URLs, which must not reach an app (or tell it where the host lives). */
 const PATHS = /(?:file:\/\/)?(?:\/[\w.@+-]+){2,}/g;
 

@@ -3,11 +3,14 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
-import { LAST_WORDS_FD, type AppFailureReason, type Batch, type HostToWorker, type LastWords, type WireError, type WorkerStats, type WorkerToHost } from './rpc-protocol.js';
+import {
+  LAST_WORDS_FD, dispatchTo, handles,
+  type AppFailureReason, type AppNotice, type Batch, type Handlers, type HostToWorker, type LastWords, type WireError,
+  type WorkerNotice, type WorkerRequest, type WorkerStats, type WorkerToHost,
+} from './rpc-protocol.js';
+import { sandboxFailure } from './wire-error.js';
 
 const LAUNCHER = fileURLToPath(new URL('./worker/launch-worker.mjs', import.meta.url));
-
-type Request = HostToWorker extends infer M ? (M extends { rid: number } ? Omit<M, 'rid'> : never) : never;
 
 /** A reply that failed; `wire` is what the worker said. */
 export class WorkerReplyError extends Error {
@@ -50,7 +53,7 @@ export class WorkerHandle {
   constructor(
     guest: string,
     heapMb: number,
-    onMessage: (worker: WorkerHandle, message: WorkerToHost) => void,
+    onMessage: (worker: WorkerHandle, message: AppNotice) => void,
     onExit: (worker: WorkerHandle, why: string) => void,
     options: { niceness?: number } = {},
   ) {
@@ -62,22 +65,22 @@ export class WorkerHandle {
     let markReady: () => void;
     let failReady: (e: Error) => void;
     this.ready = new Promise((resolve, reject) => { markReady = resolve; failReady = reject; });
+    // Awaited by workerFor, which says why; a worker nobody waits for must not be an unhandled rejection.
     this.ready.catch(() => {});
-    const receive = (message: WorkerToHost): void => {
-      if (message.t === 'ready') return markReady();
-      if (message.t === 'fatal') {
-        this.fatal = message.message;
-        return;
-      }
-      if (message.t === 'reply') {
-        const waiter = this.waiting.get(message.rid);
+    const own: Handlers<WorkerNotice> = {
+      ready: () => markReady(),
+      fatal: (m) => { this.fatal = m.message; },
+      reply: (m) => {
+        const waiter = this.waiting.get(m.rid);
         if (!waiter) return;
-        this.waiting.delete(message.rid);
-        if (message.ok) waiter.resolve(message.value);
-        else waiter.reject(new WorkerReplyError(message.error!));
-        return;
-      }
-      onMessage(this, message);
+        this.waiting.delete(m.rid);
+        if (m.ok) waiter.resolve(m.value);
+        else waiter.reject(new WorkerReplyError(m.error!));
+      },
+    };
+    const receive = (message: WorkerToHost): void => {
+      if (handles(own, message)) dispatchTo(own, message);
+      else onMessage(this, message);
     };
     this.child.on('message', (message: WorkerToHost | Batch<WorkerToHost>) => {
       if (message.t === 'batch') for (const m of message.messages) receive(m);
@@ -91,7 +94,7 @@ export class WorkerHandle {
       const why = signal ? `killed by ${signal}` : `exited with code ${code}`;
       failReady(new SwitchboardError('unavailable', `A sandbox worker ${why} while starting.`));
       onExit(this, why);
-      for (const waiter of this.waiting.values()) waiter.reject(new WorkerReplyError({ name: 'SandboxError', code: 'plugin_failed', message: `The app's worker process ${why}.`, reason: this.killReason ?? 'worker_crash' }));
+      for (const waiter of this.waiting.values()) waiter.reject(new WorkerReplyError(sandboxFailure(this.killReason ?? 'worker_crash', `The app's worker process ${why}.`)));
       this.waiting.clear();
     });
     this.child.on('error', () => { /* a close follows */ });
@@ -109,15 +112,15 @@ export class WorkerHandle {
     return oldest?.app ?? null;
   }
 
-  request<T = unknown>(message: Request, timeoutMs?: number): Promise<T> {
-    if (this.exited) return Promise.reject(new WorkerReplyError({ name: 'SandboxError', code: 'plugin_failed', message: "The app's worker process is gone.", reason: 'worker_crash' }));
+  request<T = unknown>(message: WorkerRequest, timeoutMs?: number): Promise<T> {
+    if (this.exited) return Promise.reject(new WorkerReplyError(sandboxFailure('worker_crash', "The app's worker process is gone.")));
     const rid = this.nextRid++;
     return new Promise<T>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       if (timeoutMs !== undefined) {
         timer = setTimeout(() => {
           this.waiting.delete(rid);
-          reject(new WorkerReplyError({ name: 'SandboxError', code: 'plugin_timeout', message: `The worker did not answer within ${timeoutMs} ms.`, reason: 'unresponsive' }));
+          reject(new WorkerReplyError(sandboxFailure('unresponsive', `The worker did not answer within ${timeoutMs} ms.`, 'plugin_timeout')));
         }, timeoutMs);
       }
       this.waiting.set(rid, {
@@ -126,7 +129,7 @@ export class WorkerHandle {
         resolve: (v) => { clearTimeout(timer); resolve(v as T); },
         reject: (e) => { clearTimeout(timer); reject(e); },
       });
-      this.post({ ...message, rid } as HostToWorker);
+      this.post({ ...message, rid });
     });
   }
 

@@ -2,11 +2,15 @@ import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { SandboxConfig } from '../config/host-config.js';
 import { nativeModuleError } from '../runtime/node-runtime.js';
 import { guestScript } from './guest-script.js';
-import type { AppStats, WorkerStats, WorkerToHost } from './rpc-protocol.js';
+import type { AppNotice, AppStats, WorkerStats } from './rpc-protocol.js';
 import { WorkerHandle, type Blame } from './worker-handle.js';
 
 const WORKER_START_MS = 30_000;
 const WORKER_HEAP_MB = 256;
+const UNLOAD_MS = 10_000;
+
+/** An app's latest figures, with those of the worker that holds it. */
+export type AppFigures = AppStats & { pid: number | undefined; rss: number };
 
 /**
  * The worker processes: a shared pool that apps are spread over, and dedicated workers that hold
@@ -21,7 +25,7 @@ export class WorkerPool {
 
   constructor(
     private readonly config: SandboxConfig,
-    private readonly onMessage: (worker: WorkerHandle, message: WorkerToHost) => void,
+    private readonly onMessage: (worker: WorkerHandle, message: AppNotice) => void,
     private readonly onEnd: (worker: WorkerHandle, why: string) => void,
   ) {}
 
@@ -51,6 +55,21 @@ export class WorkerPool {
   /** A dedicated worker whose app stopped is not kept. */
   released(worker: WorkerHandle): void {
     if (worker.dedicatedTo && worker.apps.size === 0) worker.kill();
+  }
+
+  /** Unloads an app that no longer counts as running there; a worker that does not answer in time is not waited for. */
+  async unload(worker: WorkerHandle, app: string): Promise<void> {
+    // A worker that fails the unload is ended or replaced by the heartbeat; the app is gone from it either way.
+    if (!worker.exited) await worker.request({ t: 'unload', app }, UNLOAD_MS).catch(() => {});
+    this.released(worker);
+  }
+
+  /** Each app's latest figures from its worker (asked afresh when `refresh`), by app id. */
+  async appFigures(refresh: boolean): Promise<Map<string, AppFigures>> {
+    const workers = this.all();
+    // A worker that does not answer shows its last figures; the heartbeat deals with it.
+    if (refresh) await Promise.all(workers.map((w) => this.ping(w).catch(() => {})));
+    return new Map(workers.flatMap((w) => (w.lastStats?.apps ?? []).map((a) => [a.app, { ...a, pid: w.pid, rss: w.lastStats!.rssBytes }] as const)));
   }
 
   all(): WorkerHandle[] {
@@ -96,6 +115,7 @@ export class WorkerPool {
     if (this.heartbeat) return;
     this.heartbeat = setInterval(() => {
       for (const worker of this.all()) {
+        // Not answering is the failure: the worker is ended, its apps restarted.
         this.ping(worker).catch(() => worker.kill('unresponsive', unresponsiveCulprit(worker)));
       }
     }, this.config.heartbeatMs);

@@ -1,10 +1,9 @@
-import type { Message } from '../../sdk/index.js';
+import { GroupCommitQueue, type Message } from '../../sdk/index.js';
 import { assignRoundRobin } from './assignment.js';
 import type { BusinessApp } from './business-app.js';
 import { isOpen, localDay } from './business-config.js';
 import { configOf, recentBusiness } from './businesses.js';
 import { emitEvent } from './events.js';
-import { GroupQueue } from './group-queue.js';
 import { sendFromBusiness } from './outgoing.js';
 import type { ThreadRow } from './threads.js';
 
@@ -20,10 +19,10 @@ interface Incoming { conversationId: string; message: Message; arrived: number }
  * conversation per day (in the business's time zone).
  */
 export class CustomerActivity {
-  private readonly queue: GroupQueue<Incoming>;
+  private readonly queue: GroupCommitQueue<Incoming>;
 
   constructor(private readonly app: BusinessApp) {
-    this.queue = new GroupQueue((items) => this.flush(items), 256, 2);
+    this.queue = new GroupCommitQueue<Incoming>({ commit: (items) => this.flush(items), maxBatch: 256, maxInFlight: 2 });
   }
 
   async received(conversationId: string, message: Message): Promise<void> {

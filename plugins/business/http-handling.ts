@@ -1,21 +1,11 @@
-import { SwitchboardError, type PluginHttpRequest, type PluginHttpResponse } from '../../sdk/index.js';
+import type { PluginHttpRequest, PluginHttpResponse } from '../../sdk/index.js';
 import { BusinessError } from './business-error.js';
 
-/** A route handler whose refusals become `{ error: { code, message, details? } }` answers. */
-export function handled(run: (request: PluginHttpRequest) => Promise<PluginHttpResponse>) {
-  return async (request: PluginHttpRequest): Promise<PluginHttpResponse> => {
-    try {
-      return await run(request);
-    } catch (err) {
-      if (err instanceof BusinessError) return err.toResponse();
-      // A host refusal the caller can act on (a message body that breaks its type's schema, say).
-      if (err instanceof SwitchboardError && err.kind === 'user') {
-        return { status: err.status, body: { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } } };
-      }
-      throw err;
-    }
-  };
-}
+/**
+ * A route handler. A BusinessError it throws answers with its status and `{ error: { code,
+ * message, details? } }`; the host does that for every plugin (docs/plugins.md).
+ */
+export type RouteHandler = (request: PluginHttpRequest) => Promise<PluginHttpResponse>;
 
 export const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 

@@ -7,7 +7,7 @@ import { addAgent, adminView, agentOf, agentView, business, configOf, createBusi
 import { attachBot } from './bots.js';
 import { createCanned, deleteCanned, listCanned } from './canned.js';
 import { csatReport } from './csat.js';
-import { bodyOf, handled, me } from './http-handling.js';
+import { bodyOf, me, type RouteHandler } from './http-handling.js';
 import { sendInvoice } from './invoices.js';
 import { sendFromBusiness } from './outgoing.js';
 import { threadOf } from './threads.js';
@@ -25,7 +25,7 @@ async function deliveries(app: BusinessApp, filter: { business_id?: string; stat
 /** Operators, business admins and business backends (docs/business.md). Conversation routes are in thread-routes.ts. */
 export function registerRoutes(app: BusinessApp): void {
   const { ctx } = app;
-  const route = (method: string, path: string, run: Parameters<typeof handled>[0]) => ctx.http.route(method, path, handled(run));
+  const route = (method: string, path: string, run: RouteHandler) => ctx.http.route(method, path, run);
   /** The business of the route, if the caller is one of its admins (or, with `admin` false, agents). */
   const asAdmin = async (r: PluginHttpRequest, admin = true) => {
     const b = await business(ctx, r.params.id);

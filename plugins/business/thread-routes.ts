@@ -5,7 +5,7 @@ import { agentOf, business } from './businesses.js';
 import { askForRating, rate } from './csat.js';
 import { emitEvent } from './events.js';
 import { changeControl, requestControl } from './handover.js';
-import { bodyOf, handled, me } from './http-handling.js';
+import { bodyOf, me, type RouteHandler } from './http-handling.js';
 import { grantOptin } from './optins.js';
 import { sendFromBusiness } from './outgoing.js';
 import { tapMenu } from './postbacks.js';
@@ -17,7 +17,7 @@ const MAX_FRESH = 10_000;
 /** Customers' and agents' routes on conversations (docs/business.md). */
 export function registerThreadRoutes(app: BusinessApp): void {
   const { ctx } = app;
-  const route = (method: string, path: string, run: Parameters<typeof handled>[0]) => ctx.http.route(method, path, handled(run));
+  const route = (method: string, path: string, run: RouteHandler) => ctx.http.route(method, path, run);
   /** The thread, if the caller is one of its business's agents; to anyone else it does not exist. */
   const asAgent = async (r: PluginHttpRequest): Promise<ThreadRow> => {
     const thread = await threadOf(ctx, r.params.id);

@@ -1,6 +1,5 @@
-import { errorCodeOf, type PluginContext } from '../../sdk/index.js';
+import { errorCodeOf, GroupCommitQueue, type PluginContext } from '../../sdk/index.js';
 import { recentBusiness } from './businesses.js';
-import { GroupQueue } from './group-queue.js';
 import type { BusinessSettings } from './settings.js';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
@@ -46,11 +45,11 @@ export async function post(ctx: PluginContext, url: string, secret: string, deli
 export class WebhookSender {
   private posting = 0;
   private readonly waiting: (() => void)[] = [];
-  private readonly delivered: GroupQueue<Outcome>;
+  private readonly delivered: GroupCommitQueue<Outcome>;
   private purgedAt = 0;
 
   constructor(private readonly ctx: PluginContext<BusinessSettings>) {
-    this.delivered = new GroupQueue((rows) => this.recordDelivered(rows), 512, 1);
+    this.delivered = new GroupCommitQueue<Outcome>({ commit: (rows) => this.recordDelivered(rows), maxBatch: 512 });
   }
 
   private get settings() { return this.ctx.settings.webhooks; }

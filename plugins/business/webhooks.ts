@@ -1,7 +1,6 @@
-import type { PluginContext } from '../../sdk/index.js';
+import { GroupCommitQueue, type PluginContext } from '../../sdk/index.js';
 import { BusinessError } from './business-error.js';
 import { updateBusiness, type BusinessRow } from './businesses.js';
-import { GroupQueue } from './group-queue.js';
 import type { BusinessSettings } from './settings.js';
 import { post, WebhookSender, type DeliveryRow } from './webhook-delivery.js';
 
@@ -19,11 +18,11 @@ const MAX_EVENTS_PER_DELIVERY = 100;
  */
 export class Webhooks {
   readonly sender: WebhookSender;
-  private readonly queue: GroupQueue<Queued>;
+  private readonly queue: GroupCommitQueue<Queued>;
 
   constructor(private readonly ctx: PluginContext<BusinessSettings>) {
     this.sender = new WebhookSender(ctx);
-    this.queue = new GroupQueue((items) => this.store(items), 1024, 2);
+    this.queue = new GroupCommitQueue<Queued>({ commit: (items) => this.store(items), maxBatch: 1024, maxInFlight: 2 });
   }
 
   /** Queues an event for the business's webhook (nothing, when it has none); resolves once stored. */

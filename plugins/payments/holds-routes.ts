@@ -1,7 +1,6 @@
 import type { PluginContext } from '../../sdk/index.js';
 import { expireDueHolds, expireHold, registerHoldJobs } from './hold-expiry.js';
 import { captureHold, createHold, getHold, voidHold } from './holds.js';
-import { handled } from './http-responses.js';
 import { bodyOf } from './route-bodies.js';
 import { refundHold, refundTransfer, transferRefunds } from './refunds.js';
 import type { PaymentsSettings } from './settings.js';
@@ -13,41 +12,41 @@ import type { PaymentsSettings } from './settings.js';
 export async function registerHolds(ctx: PluginContext<PaymentsSettings>): Promise<void> {
   const me = (user: { id: string } | null) => user!.id;
 
-  ctx.http.route('POST', '/holds', handled(async (req) => {
+  ctx.http.route('POST', '/holds', async (req) => {
     const { hold, replayed } = await createHold(ctx, null, me(req.user), bodyOf(req, 'POST /holds'));
     return { status: replayed ? 200 : 201, body: hold };
-  }));
+  });
 
-  ctx.http.route('GET', '/holds/:id', handled(async (req) => ({ body: await getHold(ctx, req.params.id!, me(req.user)) })));
+  ctx.http.route('GET', '/holds/:id', async (req) => ({ body: await getHold(ctx, req.params.id!, me(req.user)) }));
 
-  ctx.http.route('POST', '/holds/:id/capture', handled(async (req) => {
+  ctx.http.route('POST', '/holds/:id/capture', async (req) => {
     const { result, replayed } = await captureHold(ctx, null, req.params.id!, me(req.user), bodyOf(req, 'POST /holds/:id/capture'));
     return { status: replayed ? 200 : 201, body: result };
-  }));
+  });
 
-  ctx.http.route('POST', '/holds/:id/void', handled(async (req) => {
+  ctx.http.route('POST', '/holds/:id/void', async (req) => {
     const { hold } = await voidHold(ctx, null, req.params.id!, me(req.user), bodyOf(req, 'POST /holds/:id/void'));
     return { status: 200, body: hold };
-  }));
+  });
 
-  ctx.http.route('POST', '/holds/:id/refunds', handled(async (req) => {
+  ctx.http.route('POST', '/holds/:id/refunds', async (req) => {
     const { result, replayed } = await refundHold(ctx, null, req.params.id!, me(req.user), bodyOf(req, 'POST /holds/:id/refunds'));
     return { status: replayed ? 200 : 201, body: result };
-  }));
+  });
 
-  ctx.http.route('POST', '/transfers/:id/refunds', handled(async (req) => {
+  ctx.http.route('POST', '/transfers/:id/refunds', async (req) => {
     const { result, replayed } = await refundTransfer(ctx, null, req.params.id!, me(req.user), bodyOf(req, 'POST /transfers/:id/refunds'));
     return { status: replayed ? 200 : 201, body: result };
-  }));
+  });
 
-  ctx.http.route('GET', '/transfers/:id/refunds', handled(async (req) => ({ body: { refunds: await transferRefunds(ctx, req.params.id!, me(req.user)) } })));
+  ctx.http.route('GET', '/transfers/:id/refunds', async (req) => ({ body: { refunds: await transferRefunds(ctx, req.params.id!, me(req.user)) } }));
 
   // Operators: expire one hold (if it is due) or every due hold now, as the jobs would.
-  ctx.http.route('POST', '/admin/holds/expire', handled(async (req) => {
+  ctx.http.route('POST', '/admin/holds/expire', async (req) => {
     const { holdId } = bodyOf(req, 'POST /admin/holds/expire');
     if (typeof holdId === 'string') return { body: { checked: 1, ...(await expireHold(ctx, null, holdId)) } };
     return { body: await expireDueHolds(ctx) };
-  }));
+  });
 
   await registerHoldJobs(ctx);
 }

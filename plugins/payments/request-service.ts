@@ -1,5 +1,4 @@
 import { errorCodeOf, SwitchboardError, withDeadline, type PluginContext, type PluginHttpRequest } from '../../sdk/index.js';
-import { handled } from './http-responses.js';
 import { bodyOf } from './route-bodies.js';
 import { PaymentError } from './payment-error.js';
 import { cancelRequest, declineRequest, payRequest, type PreCheckoutVerdict } from './request-payment.js';
@@ -20,24 +19,24 @@ const SWEEP_BATCH = 200;
 export async function registerRequests(ctx: PluginContext<PaymentsSettings>): Promise<void> {
   const me = (request: PluginHttpRequest) => request.user!.id;
 
-  ctx.http.route('POST', '/requests', handled(async (req) => {
+  ctx.http.route('POST', '/requests', async (req) => {
     const { view, replayed } = await createUserRequest(ctx, me(req), bodyOf(req, 'POST /requests'));
     return { status: replayed ? 200 : 201, body: view };
-  }));
-  ctx.http.route('GET', '/requests', handled(async (req) => ({ body: await listRequests(ctx, me(req)) })));
-  ctx.http.route('GET', '/requests/:id', handled(async (req) => ({ body: viewOf(await visibleRequest(ctx, req.params.id!, me(req))) })));
-  ctx.http.route('POST', '/requests/:id/pay', handled(async (req) => {
+  });
+  ctx.http.route('GET', '/requests', async (req) => ({ body: await listRequests(ctx, me(req)) }));
+  ctx.http.route('GET', '/requests/:id', async (req) => ({ body: viewOf(await visibleRequest(ctx, req.params.id!, me(req))) }));
+  ctx.http.route('POST', '/requests/:id/pay', async (req) => {
     const outcome = await payRequest(ctx, me(req), req.params.id!, bodyOf(req, 'POST /requests/:id/pay'), (row) => preCheckout(ctx, row));
     return { status: outcome.status, body: outcome.view };
-  }));
-  ctx.http.route('POST', '/requests/:id/decline', handled(async (req) => {
+  });
+  ctx.http.route('POST', '/requests/:id/decline', async (req) => {
     bodyOf(req, 'POST /requests/:id/decline');
     return { body: await declineRequest(ctx, me(req), req.params.id!) };
-  }));
-  ctx.http.route('POST', '/requests/:id/cancel', handled(async (req) => {
+  });
+  ctx.http.route('POST', '/requests/:id/cancel', async (req) => {
     bodyOf(req, 'POST /requests/:id/cancel');
     return { body: await cancelRequest(ctx, me(req), req.params.id!) };
-  }));
+  });
 
   // The caller is whoever the host says it is; the input never names it.
   ctx.services.provide('request', async (input, caller) => {

@@ -12,16 +12,19 @@ import { builtinModules } from 'node:module';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Message, type Plugin } from 'esbuild';
+import { APP_GLOBAL_NAME } from '../app/app-global-name.js';
 import { CliError } from './cli-error.js';
 
-/** Where the bundle leaves the entry's module namespace; its `.default` is the AppDefinition. */
-export const APP_GLOBAL_NAME = '__switchboard_app';
+/** Re-exported for the CLI's callers: the name itself is the SDK's (the guest runtime reads it too). */
+export { APP_GLOBAL_NAME };
 
-/** Apps import the SDK by this specifier (as the scaffold of `switchboard new` does). */
-export const SDK_SPECIFIER = 'switchboard/sdk';
+/** Apps import the SDK by its package name (as the scaffold of `switchboard new` does). */
+export const SDK_SPECIFIER = '@switchboard/sdk';
+/** The SDK as the host package exports it, which apps written before the SDK had a package of its own import. */
+const HOST_SDK_SPECIFIER = 'switchboard/sdk';
 
 /**
- * This repository's SDK, found from this file rather than from the working directory or the
+ * The SDK of this CLI, found from this file rather than from the working directory or the
  * app's node_modules, so a bundle made anywhere uses the SDK of the CLI that made it. (Relative
  * imports of the SDK, as in first-party apps, resolve to this same file and so to the same module.)
  */
@@ -59,7 +62,7 @@ export async function bundleApp(sourceFile: string): Promise<BundledApp> {
       // The bundle's path comments and message locations are relative to this: the entry's
       // folder, not the working folder, so the same app gives the same bytes from any folder.
       absWorkingDir: baseDir,
-      alias: { [SDK_SPECIFIER]: sdkEntry },
+      alias: { [SDK_SPECIFIER]: sdkEntry, [HOST_SDK_SPECIFIER]: sdkEntry },
       plugins: [refuseNodeBuiltins],
     });
     const code = result.outputFiles[0]?.text ?? '';

@@ -1,17 +1,16 @@
 /**
  * The subcommands as functions: each prints through a CliOutput and resolves to its exit code,
  * so tests run them in-process and main.ts only parses argv. The work itself is in the files
- * they call (validate-app, bundle-app, scaffold-app, tar-writer), which print nothing.
+ * they call (validate-app, bundle-app, scaffold-app, pack-app), which print nothing.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { ErrorDetail } from '../errors/switchboard-error.js';
 import type { PluginManifest } from '../plugin/manifest.js';
 import { bundleApp, type BundledApp } from './bundle-app.js';
 import { CliError } from './cli-error.js';
+import { writeAppPackage } from './pack-app.js';
 import { scaffoldApp, type ScaffoldOptions } from './scaffold-app.js';
-import { tarGzip } from './tar-writer.js';
 import { DEFAULT_SOURCE, validateApp, type AppValidation } from './validate-app.js';
 
 export interface CliOutput {
@@ -30,7 +29,7 @@ export const processOutput: CliOutput = {
 export const DEFAULT_BUNDLE = 'dist/app.js';
 
 export async function newCommand(dir: string, options: ScaffoldOptions = {}, io: CliOutput = processOutput): Promise<number> {
-  return reportingErrors(io, async () => {
+  return reportingErrors(io, () => {
     const app = scaffoldApp(dir, options);
     io.out(`Created the app "${app.id}" in ${shown(app.dir)}:`);
     for (const file of app.files) io.out(`  ${file}`);
@@ -42,7 +41,7 @@ export async function newCommand(dir: string, options: ScaffoldOptions = {}, io:
 }
 
 export async function validateCommand(dir = '.', io: CliOutput = processOutput): Promise<number> {
-  return reportingErrors(io, async () => {
+  return reportingErrors(io, () => {
     const validation = validateApp(dir);
     report(validation, io);
     if (!validation.manifest) return 1;
@@ -65,22 +64,9 @@ export async function packCommand(dir = '.', io: CliOutput = processOutput): Pro
     const built = await buildValidated(dir, undefined, io);
     if (!built) return 1;
     const { manifest } = built;
-    // The package runs its bundle, so its manifest points there. $schema is a path into the
-    // author's node_modules, meaningless once packed.
-    const { $schema: _editorSchema, ...packed } = manifest as PluginManifest & { $schema?: string };
-    const manifestText = `${JSON.stringify({ ...packed, entry: './app.js' }, null, 2)}\n`;
-    // The schema refuses unknown manifest fields, so the hashes go in a file of their own, in
-    // the format `sha256sum -c` checks.
-    const sums = `${sha256Hex(built.bundle.code)}  app.js\n${sha256Hex(manifestText)}  manifest.json\n`;
-    const archive = tarGzip([
-      { name: 'manifest.json', data: manifestText },
-      { name: 'app.js', data: built.bundle.code },
-      { name: 'SHA256SUMS', data: sums },
-    ]);
     const packageFile = join(built.validation.dir, 'dist', `${manifest.id}-${manifest.version}.sbapp.tgz`);
-    mkdirSync(dirname(packageFile), { recursive: true });
-    writeFileSync(packageFile, archive);
-    io.out(`Packed ${shown(packageFile)} (${size(archive.length)}).`);
+    await writeAppPackage(manifest, built.bundle.code, packageFile);
+    io.out(`Packed ${shown(packageFile)} (${size(statSync(packageFile).size)}): ${manifest.id}/ with manifest.json, app.js and SHA256SUMS.`);
     return 0;
   });
 }
@@ -120,7 +106,7 @@ function report(validation: AppValidation, io: CliOutput): void {
 }
 
 /** CliErrors become a message and their exit code; anything else is a bug and propagates. */
-async function reportingErrors(io: CliOutput, work: () => Promise<number>): Promise<number> {
+async function reportingErrors(io: CliOutput, work: () => number | Promise<number>): Promise<number> {
   try {
     return await work();
   } catch (err) {
@@ -142,8 +128,4 @@ function size(bytes: number): string {
 
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
 }

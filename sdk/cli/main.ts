@@ -1,11 +1,12 @@
 /**
  * The `switchboard` command for authors of sandboxed mini-apps. Run it as
  * `node --import tsx sdk/cli/main.ts <command>`, `npm run sdk -- <command>`, or through the
- * package's bin (sdk/cli/switchboard.mjs). argv is parsed by hand: four commands and three
- * options do not justify a dependency.
+ * package's bin (sdk/cli/switchboard.mjs). argv is parsed by node:util's parseArgs; the checks
+ * it leaves to its caller in non-strict mode are here, so that every mistake gets its own message.
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { CliError } from './cli-error.js';
 import { buildCommand, newCommand, packCommand, processOutput, validateCommand, type CliOutput } from './commands.js';
 
@@ -19,26 +20,29 @@ Usage:
   switchboard new <dir> [--id <id>] [--name <name>]
       Create an app project in <dir>, which must be empty or not exist yet: manifest.json,
       src/index.ts (a /hello command that counts greetings in storage), test/app.test.ts,
-      package.json, tsconfig.json, README.md. The id defaults to the folder's name and must
-      match ^[a-z][a-z0-9-]{2,31}$; the name defaults to one made from the id.
+      package.json (scripts test, typecheck, validate, build, pack), tsconfig.json, README.md.
+      The id defaults to the folder's name and must match ^[a-z][a-z0-9-]{2,31}$; the name
+      defaults to one made from the id.
 
   switchboard validate [dir]
-      Check <dir>/manifest.json (dir defaults to .): the manifest schema, runtime "sandbox",
-      no "database" permission, an engine range that includes the plugin API version, limits
-      within bounds, an entry file that exists. Lists every problem by JSON path.
+      Check <dir>/manifest.json (dir defaults to .) as the host does (the manifest schema,
+      semver ranges, an engine range that includes the plugin API version, no "database"
+      permission, no dependency on itself, no command declared twice, message types prefixed
+      with the id), and that the runtime is "sandbox" and the entry file exists. Lists every
+      problem by JSON path.
 
   switchboard build [dir] [--out <file>]
       Validate, then bundle the app into one script: the manifest's entry if it is a .ts
       file, otherwise src/index.ts. Writes <dir>/dist/app.js unless --out says otherwise.
 
   switchboard pack [dir]
-      Validate and build, then write <dir>/dist/<id>-<version>.sbapp.tgz holding
-      manifest.json (its entry set to ./app.js), app.js and SHA256SUMS.
+      Validate and build, then write <dir>/dist/<id>-<version>.sbapp.tgz holding one folder,
+      <id>/, with manifest.json (its entry set to ./app.js), app.js and SHA256SUMS.
 
   switchboard help
       Show this text.
 
-Apps import the SDK as 'switchboard/sdk'. The sandbox has no require, process, timers or
+Apps import the SDK as '@switchboard/sdk'. The sandbox has no require, process, timers or
 network, so a bundle holds all of its code: importing a Node built-in (node:fs,
 child_process, ...) or a package that is not installed fails the build, naming the import
 and the file that imports it.
@@ -70,7 +74,7 @@ export async function run(argv: readonly string[], io: CliOutput = processOutput
   if (!allowed) return usageError(io, `unknown command "${command}"`);
   let args: ParsedArgs;
   try {
-    args = parseArgs(rest, allowed);
+    args = parseCommandLine(rest, allowed);
   } catch (err) {
     if (err instanceof CliError) return usageError(io, err.message);
     throw err;
@@ -95,36 +99,32 @@ export async function run(argv: readonly string[], io: CliOutput = processOutput
   }
 }
 
-/** "--opt value" and "--opt=value"; "--" ends the options. Throws CliError (exit 2). */
-function parseArgs(argv: readonly string[], allowed: readonly string[]): ParsedArgs {
-  const parsed: ParsedArgs = { positional: [], options: {}, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') {
-      parsed.positional.push(...argv.slice(i + 1));
-      break;
-    }
-    if (arg === '--help' || arg === '-h') {
+/**
+ * "--opt value" and "--opt=value"; "--" ends the options. parseArgs runs non-strict, so that its
+ * tokens, not its English error messages, say what is wrong. Throws CliError (exit 2).
+ */
+function parseCommandLine(argv: readonly string[], allowed: readonly string[]): ParsedArgs {
+  const options = Object.fromEntries(allowed.map((name) => [name, { type: 'string' as const }]));
+  const { positionals, tokens } = parseArgs({
+    args: [...argv],
+    options: { ...options, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
+  const parsed: ParsedArgs = { positional: positionals, options: {}, help: false };
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    if (token.name === 'help') {
       parsed.help = true;
       continue;
     }
-    if (!arg.startsWith('-') || arg === '-') {
-      parsed.positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') ? arg.slice(2, eq === -1 ? undefined : eq) : '';
-    if (!allowed.includes(name)) throw new CliError(`unknown option ${eq === -1 ? arg : arg.slice(0, eq)}`, 2);
-    let value: string | undefined;
-    if (eq !== -1) {
-      value = arg.slice(eq + 1);
-    } else {
-      value = argv[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new CliError(`--${name} needs a value`, 2);
-      i++;
-    }
-    if (name in parsed.options) throw new CliError(`--${name} is given twice`, 2);
-    parsed.options[name] = value;
+    if (!allowed.includes(token.name)) throw new CliError(`unknown option ${token.rawName}`, 2);
+    // Non-strict parseArgs takes the next argument as the value even when it is another option.
+    const { value } = token;
+    if (value === undefined || (!token.inlineValue && value.startsWith('--'))) throw new CliError(`--${token.name} needs a value`, 2);
+    if (token.name in parsed.options) throw new CliError(`--${token.name} is given twice`, 2);
+    parsed.options[token.name] = value;
   }
   return parsed;
 }
@@ -143,6 +143,7 @@ function isEntryPoint(): boolean {
   try {
     return pathToFileURL(realpathSync(script)).href === import.meta.url;
   } catch {
+    // A script path that does not resolve (node -e, a deleted file) is not this file.
     return false;
   }
 }

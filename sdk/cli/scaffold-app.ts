@@ -3,13 +3,13 @@
  * so an author starts from something that works and changes it.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PLUGIN_API_VERSION, type PluginManifest } from '../plugin/manifest.js';
+import sdkPackage from '../package.json' with { type: 'json' };
+import { PLUGIN_ID_PATTERN } from '../manifest-check/check-manifest.js';
 import { CliError } from './cli-error.js';
 
-/** The manifest schema's pattern for plugin ids (also the handle of the app's bot). */
-export const APP_ID_PATTERN = /^[a-z][a-z0-9-]{2,31}$/;
 
 export interface ScaffoldOptions {
   /** Defaults to the folder's name. */
@@ -27,15 +27,16 @@ export interface ScaffoldedApp {
 }
 
 const templatesDir = fileURLToPath(new URL('./templates/', import.meta.url));
-/** The repository holding this SDK: the scaffold's package.json installs it from here. */
-const sdkPackageRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The TypeScript the scaffold type-checks with: the version the SDK itself is written against. */
+export const SCAFFOLD_TYPESCRIPT = '~5.9.3';
 
 export function scaffoldApp(dir: string, options: ScaffoldOptions = {}): ScaffoldedApp {
   const root = resolve(dir);
   const id = options.id ?? basename(root);
-  if (!APP_ID_PATTERN.test(id)) {
+  if (!PLUGIN_ID_PATTERN.test(id)) {
     const hint = options.id === undefined ? ` (taken from the folder name; pass --id <id>)` : '';
-    throw new CliError(`"${id}" is not a valid app id${hint}: 3-32 lower-case letters, digits and dashes, starting with a letter (${APP_ID_PATTERN.source}).`);
+    throw new CliError(`"${id}" is not a valid app id${hint}: 3-32 lower-case letters, digits and dashes, starting with a letter (${PLUGIN_ID_PATTERN.source}).`);
   }
   const name = options.name ?? titleOf(id);
   if (name.trim().length === 0 || name.length > 64) {
@@ -51,7 +52,7 @@ export function scaffoldApp(dir: string, options: ScaffoldOptions = {}): Scaffol
 
   const manifest: PluginManifest & { $schema: string } = {
     // Editors use it once `npm install` has put the SDK in node_modules; the host ignores it.
-    $schema: './node_modules/switchboard/sdk/plugin/manifest-schema.json',
+    $schema: `./node_modules/${sdkPackage.name}/plugin/manifest-schema.json`,
     id,
     name,
     version: '0.1.0',
@@ -71,9 +72,8 @@ export function scaffoldApp(dir: string, options: ScaffoldOptions = {}): Scaffol
     limits: { memoryMb: 32 },
   };
 
-  // The SDK is not published yet: the app installs it from this checkout, by a relative path
-  // so the two can move together.
-  const sdkPath = relative(root, sdkPackageRoot).split(sep).join('/') || '.';
+  // The app depends on the SDK by name and version, as on any package, so it builds wherever
+  // it is; the host is only for the tests' app harness, which starts one in-process.
   const packageJson = {
     name: id,
     version: '0.1.0',
@@ -83,17 +83,20 @@ export function scaffoldApp(dir: string, options: ScaffoldOptions = {}): Scaffol
       build: 'switchboard build',
       validate: 'switchboard validate',
       pack: 'switchboard pack',
+      typecheck: 'tsc -p .',
       test: 'vitest run',
     },
     devDependencies: {
-      '@types/node': '^20.19.0',
-      switchboard: `file:${sdkPath}`,
+      [sdkPackage.name]: `^${sdkPackage.version}`,
+      '@types/node': '^24.0.0',
+      switchboard: sdkPackage.peerDependencies.switchboard,
+      typescript: SCAFFOLD_TYPESCRIPT,
       vitest: '^3.2.4',
     },
   };
 
-  // For editors and vitest: the app is bundled by esbuild, so "Bundler" resolution is what
-  // finds 'switchboard/sdk' through the SDK package's exports.
+  // For tsc, editors and vitest: the app is bundled by esbuild, so "Bundler" resolution is what
+  // finds '@switchboard/sdk' through the SDK package's exports.
   const tsconfig = {
     compilerOptions: {
       target: 'ES2022',

@@ -63,7 +63,7 @@ export const errorCatalog = {
   database_conflict: { kind: 'user', status: 409, message: 'The write breaks a unique constraint of the table.' },
   database_constraint: { kind: 'user', status: 400, message: 'The write breaks a constraint of the table (a required column is null).' },
   database_transaction_scope: { kind: 'user', status: 400, message: 'Inside a database transaction only its own handle may be used, and only until it ends.' },
-  sandbox_limit: { kind: 'user', status: 429, message: 'The app passed one of its sandbox limits (host calls in flight, sends per minute, or the size of a call).' },
+  sandbox_limit: { kind: 'user', status: 429, message: 'The app passed one of its sandbox limits (host calls in flight, sends per minute, or host calls and CPU outside its events).' },
   database_transaction_timeout: { kind: 'user', status: 408, message: 'The database transaction ran past its time budget and was rolled back.' },
 
   // ---- system errors -----------------------------------------------------

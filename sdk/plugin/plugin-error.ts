@@ -6,6 +6,13 @@ export interface PluginErrorSpec {
   readonly message: string;
 }
 
+/** A plugin error as clients receive it, over HTTP and WebSocket alike. */
+export interface PluginErrorBody {
+  readonly code: string;
+  readonly message: string;
+  readonly details?: Record<string, unknown>;
+}
+
 /**
  * The base of a plugin's own errors (the host's catalog is for the host's): a stable code, its
  * HTTP status, and the body a route answers with, shaped like the host's errors:
@@ -20,7 +27,7 @@ export class PluginError<Code extends string = string> extends Error {
     this.status = spec.status;
   }
 
-  toBody(): { error: { code: string; message: string; details?: Record<string, unknown> } } {
+  toBody(): { error: PluginErrorBody } {
     return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
   }
 

@@ -1,5 +1,6 @@
 /** Every WebSocket frame of protocol version 1. docs/protocol.md describes their meaning. */
 import type { ErrorBody } from '../errors/switchboard-error.js';
+import type { PluginErrorBody } from '../plugin/plugin-error.js';
 import type { Message, MessageContent, PublicUser } from './message.js';
 
 // ---- client → server ------------------------------------------------------
@@ -45,7 +46,8 @@ export interface ReadyFrame {
   limits: { maxPayloadBytes: number; framesPerSecond: number; burst: number; resumeLimit: number };
 }
 export interface ResultFrame<T = Record<string, unknown>> { type: 'result'; replyTo: string; data: T }
-export interface ErrorFrame { type: 'error'; replyTo: string | null; error: ErrorBody }
+/** A plugin's own refusal of a command or tap carries the plugin's code (docs/plugins.md). */
+export interface ErrorFrame { type: 'error'; replyTo: string | null; error: ErrorBody | PluginErrorBody }
 export interface MessageCreatedFrame { type: 'message.created'; conversationId: string; pts: number; message: Message }
 export interface MessageUpdatedFrame {
   type: 'message.updated'; conversationId: string; pts: number;

@@ -9,8 +9,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export interface HarnessOptions {
   /** Path of the app's manifest.json (its entry may be the .ts source or a built bundle). */
@@ -54,6 +56,7 @@ export interface AppHarness {
   /** The app's log lines, oldest first. */
   logs(): Promise<{ level: string; message: string; data: unknown; at: string }[]>;
   /** Any other HTTP call, as `user` (or as the operator with 'admin'). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the JSON of any route, for a test to pick apart as it likes
   http(method: string, path: string, options?: { as?: HarnessUser | 'admin'; body?: unknown }): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
 }
@@ -65,12 +68,29 @@ export interface AppHarness {
 const HOST_PACKAGE = 'switchboard/host';
 
 interface HostModule {
-  startHost(config: unknown): Promise<{ url: string; stop(): Promise<void> }>;
-  buildConfig(partial: unknown): unknown;
+  startHost: (config: unknown) => Promise<{ url: string; stop(): Promise<void> }>;
+  buildConfig: (partial: unknown) => unknown;
+}
+
+/**
+ * Where the host package is: next to the SDK package (an app's node_modules), or else from the
+ * project under test (the working folder). The second is for the host's own checkout, where the
+ * SDK is a package inside the host's folder and Node's self-reference cannot reach the host.
+ */
+function hostEntry(): string {
+  for (const from of [import.meta.url, pathToFileURL(join(process.cwd(), 'package.json')).href]) {
+    try {
+      return createRequire(from).resolve(HOST_PACKAGE);
+    } catch (err) {
+      // Not found from here: try the next place. Anything else (a broken package.json) is real.
+      if ((err as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw err;
+    }
+  }
+  throw new Error(`The app harness needs the Switchboard host: install the package "switchboard" next to @switchboard/sdk (npm install --save-dev switchboard).`);
 }
 
 export async function startAppHarness(options: HarnessOptions): Promise<AppHarness> {
-  const { startHost, buildConfig } = (await import(HOST_PACKAGE)) as HostModule;
+  const { startHost, buildConfig } = (await import(pathToFileURL(hostEntry()).href)) as HostModule;
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-harness-'));
   const adminToken = `admin-${randomUUID()}`;
   const config = buildConfig({
@@ -97,15 +117,20 @@ export async function startAppHarness(options: HarnessOptions): Promise<AppHarne
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(`${host.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
+    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
   };
-  const ok = async (method: string, path: string, opts: { as?: HarnessUser | 'admin'; body?: unknown }) => {
+  /** The body of a successful answer, in the shape the host's HTTP API documents for it. */
+  const ok = async <T>(method: string, path: string, opts: { as?: HarnessUser | 'admin'; body?: unknown }): Promise<T> => {
     const res = await http(method, path, opts);
-    if (res.status >= 400) throw new HarnessError(res.body?.error?.code ?? 'unknown', res.status, res.body?.error?.message ?? '');
-    return res.body;
+    if (res.status >= 400) {
+      const error = (res.body as { error?: { code?: string; message?: string } } | null)?.error;
+      throw new HarnessError(error?.code ?? 'unknown', res.status, error?.message ?? '');
+    }
+    return res.body as T;
   };
+  type Reply = { reply?: { text?: string } | null };
 
-  const plugins = (await ok('GET', '/v1/admin/plugins', { as: 'admin' })).plugins as { id: string; status: string; botUserId: string; error: { code: string; message: string } | null }[];
+  const { plugins } = await ok<{ plugins: { id: string; status: string; botUserId: string; error: { code: string; message: string } | null }[] }>('GET', '/v1/admin/plugins', { as: 'admin' });
   const app = plugins[0]!;
   if (app.status !== 'running') {
     await host.stop();
@@ -121,36 +146,37 @@ export async function startAppHarness(options: HarnessOptions): Promise<AppHarne
     async createUser(handle) {
       const name = handle ?? `user${++users}`;
       const password = `pw-${randomUUID()}`;
-      const created = await ok('POST', '/v1/admin/users', { as: 'admin', body: { handle: name, displayName: name, password } });
-      const login = await ok('POST', '/v1/auth/login', { body: { handle: name, password } });
+      const created = await ok<{ id: string; handle: string }>('POST', '/v1/admin/users', { as: 'admin', body: { handle: name, displayName: name, password } });
+      const login = await ok<{ token: string }>('POST', '/v1/auth/login', { body: { handle: name, password } });
       return { id: created.id, handle: created.handle, token: login.token };
     },
     async createGroup(owner, title = 'Test room', members = []) {
-      return ok('POST', '/v1/conversations', { as: owner, body: { title, memberIds: [app.botUserId, ...members.map((m) => m.id)] } });
+      return ok<HarnessConversation>('POST', '/v1/conversations', { as: owner, body: { title, memberIds: [app.botUserId, ...members.map((m) => m.id)] } });
     },
     async command(user, conversationId, text) {
-      return { text: (await ok('POST', `/v1/conversations/${conversationId}/commands`, { as: user, body: { text } })).reply?.text ?? '' };
+      return { text: (await ok<Reply>('POST', `/v1/conversations/${conversationId}/commands`, { as: user, body: { text } })).reply?.text ?? '' };
     },
     async send(user, conversationId, text) {
-      return (await ok('POST', `/v1/conversations/${conversationId}/messages`, { as: user, body: { clientMsgId: randomUUID(), content: { type: 'text', text } } })).message;
+      return (await ok<{ message: HarnessMessage }>('POST', `/v1/conversations/${conversationId}/messages`, { as: user, body: { clientMsgId: randomUUID(), content: { type: 'text', text } } })).message;
     },
     async tap(user, conversationId, messageId, buttonId) {
-      return { text: (await ok('POST', `/v1/conversations/${conversationId}/postbacks`, { as: user, body: { messageId, buttonId } })).reply?.text ?? '' };
+      return { text: (await ok<Reply>('POST', `/v1/conversations/${conversationId}/postbacks`, { as: user, body: { messageId, buttonId } })).reply?.text ?? '' };
     },
     async history(user, conversationId) {
       const all: HarnessMessage[] = [];
       for (let after = 0; ;) {
-        const page = await ok('GET', `/v1/conversations/${conversationId}/messages?after=${after}&limit=100`, { as: user });
+        const page = await ok<{ messages: HarnessMessage[]; hasMore: boolean }>('GET', `/v1/conversations/${conversationId}/messages?after=${after}&limit=100`, { as: user });
         all.push(...page.messages);
-        if (!page.hasMore || page.messages.length === 0) return all;
-        after = page.messages[page.messages.length - 1].seq;
+        const last = page.messages.at(-1);
+        if (!page.hasMore || !last) return all;
+        after = last.seq;
       }
     },
     async health() {
-      return ok('GET', `/v1/admin/apps/${app.id}`, { as: 'admin' });
+      return ok<Record<string, unknown>>('GET', `/v1/admin/apps/${app.id}`, { as: 'admin' });
     },
     async logs() {
-      return (await ok('GET', `/v1/admin/plugins/${app.id}/logs?limit=500`, { as: 'admin' })).entries;
+      return (await ok<{ entries: Awaited<ReturnType<AppHarness['logs']>> }>('GET', `/v1/admin/plugins/${app.id}/logs?limit=500`, { as: 'admin' })).entries;
     },
     async stop() {
       await host.stop();

@@ -7,6 +7,7 @@
  */
 import { expect } from 'vitest';
 import { fullHistory } from './e2e.js';
+import { eventually } from './eventually.js';
 import { enable, listPlugins } from './plugin-helpers.js';
 import { appHealth, appManifest, runOp, startBystander, waitForApp, type AppHealth } from './sandbox-helpers.js';
 import { startTestHost, type TestHost, type TestUser } from './start-test-host.js';
@@ -60,8 +61,7 @@ export async function startAttackBench(): Promise<AttackBench> {
     const neighbourBefore = await waitForApp(host, 'bystander');
     const bystander = startBystander(host, bob, bobRoom);
     const result = await runOp(host, mallory, malloryRoom, op);
-    const until = Date.now() + 15_000;
-    while (!settled(before, await appHealth(host, 'attacker')) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    await eventually(async () => settled(before, await appHealth(host, 'attacker')), { timeoutMs: 15_000, intervalMs: 10, what: `the attacker's health to show ${op}` });
     // Let the app's restart (if any) happen while the bystander still measures.
     await waitForApp(host, 'attacker');
     const measured = await bystander.stop();
@@ -89,8 +89,10 @@ export async function startAttackBench(): Promise<AttackBench> {
 
 /** The attack stopped the app for this event and the reason is on record. */
 export function expectStopped(r: AttackOutcome, reasons: string[]): void {
-  expect([502, 504]).toContain(r.result.status);
+  // Which limit stops a runaway first may vary with V8's timing (the callers list those that can);
+  // the answer follows from the one recorded: a deadline is plugin_timeout, anything else plugin_failed.
   expect(r.after.lastFailure?.reason).toBeOneOf(reasons);
+  expect(r.result.status, JSON.stringify(r.result)).toBe(r.after.lastFailure!.reason === 'timeout' ? 504 : 502);
   expect(r.after.lastFailure!.at > (r.before.lastFailure?.at ?? '')).toBe(true);
   const total = (h: AppHealth) => reasons.reduce((n, reason) => n + (h.failures[reason] ?? 0), 0);
   expect(total(r.after)).toBeGreaterThan(total(r.before));

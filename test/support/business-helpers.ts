@@ -80,13 +80,3 @@ export function businessApi(host: TestHost) {
   };
 }
 
-/** Polls until `check` returns a truthy value, which it returns. */
-export async function eventually<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 10_000, what = 'the condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`${what} never held within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 40));
-  }
-}

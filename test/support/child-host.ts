@@ -88,16 +88,6 @@ export async function spawnHost({ config = {}, configFile, env = {}, timeoutMs =
   };
 }
 
-/** Polls `check` until it returns a truthy value (returned), or throws after `timeoutMs`: a deadline, not a guess at how long things take. */
-export async function waitUntil<T>(check: () => T | Promise<T>, what: string, timeoutMs = 30_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`${what}: not true within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** True while a process with this pid exists and is not a zombie (an exited child nobody reaped yet). */
 export function processAlive(pid: number): boolean {

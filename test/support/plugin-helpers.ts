@@ -8,6 +8,7 @@ import { isAbsolute, join, relative, dirname } from 'node:path';
 import { expect } from 'vitest';
 import type { TestHost, TestUser } from './start-test-host.js';
 import { repoRoot } from './e2e.js';
+import { eventually } from './eventually.js';
 import type { ProbeOutcome, ProbeSettings } from '../fixtures/plugins/probe/index.js';
 
 export type { ProbeOutcome, ProbeSettings };
@@ -227,12 +228,10 @@ export function readRecords(path: string): any[] {
 
 /** Polls a record file until `count` records match `predicate` (10 s at most); resolves with them. */
 export async function waitForRecords(path: string, predicate: (r: any) => boolean, count: number, timeoutMs = 10_000): Promise<any[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = readRecords(path).filter(predicate);
-    if (found.length >= count) return found;
-    if (Date.now() > deadline) throw new Error(`${found.length} of ${count} matching records in ${path} after ${timeoutMs} ms:\n${readFileSync(path, 'utf8')}`);
-    await new Promise((r) => setTimeout(r, 25));
+  try {
+    return await eventually(() => { const found = readRecords(path).filter(predicate); return found.length >= count && found; }, { timeoutMs });
+  } catch {
+    throw new Error(`${readRecords(path).filter(predicate).length} of ${count} matching records in ${path} after ${timeoutMs} ms:\n${existsSync(path) ? readFileSync(path, 'utf8') : ''}`);
   }
 }
 

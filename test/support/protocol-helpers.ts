@@ -11,7 +11,8 @@ export async function refusal(p: Promise<unknown>) {
 /**
  * Waits until each client's earlier frames have been handled (a ping round trip), then a moment
  * longer for fan-out to other sockets. Only for checking that nothing *more* arrives: wait for the
- * frames a test expects with collect()/next() first (a deadline, not a guess), then settle().
+ * frames a test expects with collect()/next() first (eventually(), a deadline, not a guess), then
+ * settle(). The 150 ms is the suites' one fixed wait: no event marks "no further frame is coming".
  */
 export async function settle(...clients: TestClient[]) {
   await Promise.all(clients.map(async (c) => {

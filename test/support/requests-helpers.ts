@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { TestHost, TestUser } from './start-test-host.js';
-import { fullHistory, repoRoot, sleep } from './e2e.js';
+import { fullHistory, repoRoot } from './e2e.js';
+import { eventually } from './eventually.js';
 import { PIN, type PaymentsApi } from './payments-helpers.js';
 import { enable } from './plugin-helpers.js';
 export type Res = { status: number; body: any };
@@ -59,13 +60,10 @@ export function requestsApi(host: TestHost, api: PaymentsApi) {
     },
     /** Polls the merchant's records until one result for the request arrived (10 s at most). */
     async resultFor(id: string, requestId: string): Promise<any> {
-      const until = Date.now() + 10_000;
-      for (;;) {
+      return eventually(async () => {
         const found = (await self.records(id)).results.filter((r) => r.input.requestId === requestId);
-        if (found.length > 0) return found;
-        if (Date.now() > until) throw new Error(`no paymentResult for ${requestId} reached ${id}`);
-        await sleep(50);
-      }
+        return found.length > 0 && found;
+      }, { what: `a paymentResult for ${requestId} to reach ${id}` });
     },
     /** The request's message in the conversation, as the payer sees it. */
     async message(user: TestUser, conversationId: string, requestId: string): Promise<any> {

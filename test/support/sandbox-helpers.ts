@@ -6,6 +6,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { expect } from 'vitest';
 import { repoRoot } from './e2e.js';
+import { eventually } from './eventually.js';
 import type { TestHost, TestUser } from './start-test-host.js';
 
 export const ATTACKER_ENTRY = `${repoRoot}/test/fixtures/apps/attacker/index.ts`;
@@ -38,12 +39,11 @@ export async function appHealth(host: TestHost, id: string): Promise<AppHealth> 
 }
 
 export async function waitForApp(host: TestHost, id: string, state = 'running', timeoutMs = 10_000): Promise<AppHealth> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const health = await appHealth(host, id);
-    if (health.state === state) return health;
-    if (Date.now() > until) throw new Error(`app ${id} is ${health.state}, not ${state}: ${JSON.stringify(health)}`);
-    await new Promise((r) => setTimeout(r, 25));
+  let health: AppHealth | undefined;
+  try {
+    return await eventually(async () => { health = await appHealth(host, id); return health.state === state && health; }, { timeoutMs });
+  } catch {
+    throw new Error(`app ${id} is ${health?.state}, not ${state}: ${JSON.stringify(health)}`);
   }
 }
 
@@ -73,7 +73,8 @@ export function startBystander(host: TestHost, user: TestUser, roomId: string): 
       const started = performance.now();
       const res = await host.http('POST', `/v1/conversations/${roomId}/messages`, { token: user.token, body: { clientMsgId, content: { type: 'text', text: 'still here' } } });
       maxRoundTripMs = Math.max(maxRoundTripMs, performance.now() - started);
-      if (res.status === 201 || res.status === 200) {
+      // Each send has a new clientMsgId, so it is stored (201), never a resend (200).
+      if (res.status === 201) {
         sent++;
         clientMsgIds.push(clientMsgId);
       } else {

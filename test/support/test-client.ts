@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { randomUUID } from 'node:crypto';
 import type { ErrorBody } from '../../sdk/errors/switchboard-error.js';
+import { eventually } from './eventually.js';
 
 /** A received frame; tests inspect it loosely. */
 export type Frame = { type: string; [key: string]: any };
@@ -97,13 +98,11 @@ export class TestClient {
 
   /** Waits until `count` frames match, or throws after the timeout. */
   async collect(predicate: (f: Frame) => boolean, count: number, timeoutMs = 10_000): Promise<Frame[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const got = this.frames.filter(predicate);
-      if (got.length >= count) return got;
-      await new Promise((r) => setTimeout(r, 10));
+    try {
+      return await eventually(() => { const got = this.frames.filter(predicate); return got.length >= count && got; }, { timeoutMs, intervalMs: 10, what: `${count} matching frames` });
+    } catch {
+      throw new Error(`expected ${count} frames, got ${this.frames.filter(predicate).length}`);
     }
-    throw new Error(`expected ${count} frames, got ${this.frames.filter(predicate).length}`);
   }
 
   async close(): Promise<void> {

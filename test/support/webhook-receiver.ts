@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { eventually } from './eventually.js';
 
 export interface ReceivedDelivery {
   deliveryId: string;
@@ -46,12 +47,10 @@ export class WebhookReceiver {
   }
 
   async waitForEvent(predicate: (event: any) => boolean, timeoutMs = 10_000): Promise<any> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.events().find(predicate);
-      if (found) return found;
-      if (Date.now() > until) throw new Error(`no matching webhook event within ${timeoutMs} ms; got ${JSON.stringify(this.events().map((e) => e.type))}`);
-      await new Promise((r) => setTimeout(r, 25));
+    try {
+      return await eventually(() => this.events().find(predicate), { timeoutMs });
+    } catch {
+      throw new Error(`no matching webhook event within ${timeoutMs} ms; got ${JSON.stringify(this.events().map((e) => e.type))}`);
     }
   }
 

@@ -1,7 +1,8 @@
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import type { SchedulerCapability } from '../../../sdk/plugin/plugin-context.js';
 import type { PluginRecord } from '../plugin-record.js';
-import { checkName, type SchedulerQuota } from '../plugin-scheduler.js';
+import { checkName } from '../plugin-job-checks.js';
+import type { SchedulerQuota } from '../plugin-job-store.js';
 import type { PluginServices } from '../plugin-services.js';
 import type { CapabilityGuard } from './capability-guard.js';
 

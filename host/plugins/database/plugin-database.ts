@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import type { TableDefinition } from '../../../sdk/plugin/database.js';
 import { Tokens } from '../../container-tokens.js';
+import type { Clock } from '../../core/clock.js';
 import type { Database } from '../../db/open-database.js';
 import { asSystemError } from '../../db/database-errors.js';
 import { isUniqueViolation } from '../../db/unique-violation.js';
@@ -26,7 +27,10 @@ const RETRY_CODES = new Set(['40001', '40P01']);
 export class PluginDatabase {
   private readonly catalogs = new Map<string, Map<string, TableColumns>>();
 
-  constructor(@inject(Tokens.Database) private readonly db: Database) {}
+  constructor(
+    @inject(Tokens.Database) private readonly db: Database,
+    @inject(Tokens.Clock) private readonly clock: Clock,
+  ) {}
 
   get knex(): Knex {
     return this.db.knex;
@@ -66,7 +70,7 @@ export class PluginDatabase {
     const columns = columnInfos(spec);
     await this.ddl(async (trx) => {
       await trx.schema.createTable(physical, (t) => applyTableSpec(t, physical, spec, this.sqlite));
-      await trx('plugin_tables').insert({ plugin_id: pluginId, name: table, columns: JSON.stringify(columns), created_at: Date.now() });
+      await trx('plugin_tables').insert({ plugin_id: pluginId, name: table, columns: JSON.stringify(columns), created_at: this.clock.now() });
     });
     this.catalog(pluginId).set(table, columns);
   }

@@ -1,36 +1,12 @@
 import type { Knex } from 'knex';
-import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import type { Comparison, Row, TableQuery } from '../../../sdk/plugin/database.js';
-import { fromDatabase, toDatabase, type ColumnInfo } from './column-values.js';
-import { assertColumnName } from './table-names.js';
-
-export type WriteAction = 'insert' | 'update' | 'increment' | 'delete';
-
-/** What one query needs from the capability that made it. */
-export interface QueryEnvironment {
-  readonly table: string;
-  readonly physical: string;
-  readonly columns: Readonly<Record<string, ColumnInfo>>;
-  readonly sqlite: boolean;
-  readonly inTransaction: boolean;
-  /** Permission, liveness and transaction checks; returns where to run the statement. */
-  begin(): Knex | Knex.Transaction;
-  /** Runs after a successful write (the audit trail). */
-  wrote(action: WriteAction): Promise<void>;
-  /** Turns a driver error into a catalog error (and marks a transaction as failed). */
-  failed(err: unknown): never;
-}
+import { fromDatabase, type ColumnInfo } from './column-values.js';
+import { columnOf, execute, invalid, valueFor, writableRow, type QueryEnvironment } from './query-environment.js';
+import { updateEach } from './update-each.js';
 
 const OPERATORS: Record<Comparison, string> = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=', like: 'like' };
 const NUMERIC = new Set(['id', 'integer', 'bigInteger', 'float']);
-const PG_TYPES: Record<string, string> = { id: 'bigint', bigInteger: 'bigint', integer: 'integer', float: 'double precision', boolean: 'boolean', string: 'text', text: 'text', json: 'text' };
 type Filter = (qb: Knex.QueryBuilder) => void;
-/** Rows per statement of updateEach inside a transaction. */
-const UPDATE_EACH_CHUNK = 64;
-
-function invalid(message: string): SwitchboardError {
-  return new SwitchboardError('database_invalid_query', message);
-}
 
 /**
  * A query on one plugin table. Filters are checked as they are chained (so a typo fails at the
@@ -176,7 +152,7 @@ export class PluginTableQuery<R extends Row = Row> implements TableQuery<R> {
   }
 
   async update(patch: Partial<R>): Promise<number> {
-    const values = this.writable(patch as Row, 'update');
+    const values = this.writable(patch, 'update');
     if (Object.keys(values).length === 0) throw invalid('update() needs at least one column to change.');
     const count = await this.run(this.filtered(this.env.begin()).update(values), (n: number) => Number(n));
     if (count > 0) await this.env.wrote('update');
@@ -184,46 +160,7 @@ export class PluginTableQuery<R extends Row = Row> implements TableQuery<R> {
   }
 
   async updateEach(key: string | readonly string[], rows: readonly Partial<R>[]): Promise<number> {
-    const keys = typeof key === 'string' ? [key] : [...key];
-    if (keys.length === 0) throw invalid('updateEach() needs a key column.');
-    for (const k of keys) this.column(k);
-    if (!Array.isArray(rows)) throw invalid('updateEach() takes an array of rows.');
-    if (rows.length === 0) return 0;
-    const converted = rows.map((row) => this.writable(row as Row, 'updateEach'));
-    const columns = Object.keys(converted[0]!).filter((c) => !keys.includes(c)).sort();
-    if (columns.length === 0) throw invalid('updateEach() needs at least one column to change besides the key.');
-    for (const row of converted) {
-      for (const k of keys) if (!(k in row) || row[k] === null) throw invalid(`Every row of updateEach() names its ${k}.`);
-      if (Object.keys(row).filter((c) => !keys.includes(c)).sort().join() !== columns.join()) throw invalid('Every row of updateEach() sets the same columns.');
-    }
-    const executor = this.env.begin();
-    // One CASE per column over the rows, evaluated for each row: a statement's cost grows with the
-    // square of its rows. In a transaction (atomic anyway) a large update goes in chunks.
-    const chunk = this.env.inTransaction ? UPDATE_EACH_CHUNK : converted.length;
-    let count = 0;
-    for (let i = 0; i < converted.length; i += chunk) count += await this.updateEachStatement(executor, keys, columns, converted.slice(i, i + chunk));
-    if (count > 0) await this.env.wrote('update');
-    return count;
-  }
-
-  /**
-   * UPDATE t SET c = CASE WHEN k = ? … THEN ? … END WHERE (k = ? …) OR …: one statement on both
-   * databases. PostgreSQL cannot type a bare parameter in a CASE, so values are cast to their column's type.
-   */
-  private updateEachStatement(executor: Knex | Knex.Transaction, keys: string[], columns: string[], rows: Row[]): Promise<number> {
-    const match = keys.map(() => '?? = ?').join(' AND ');
-    const matchBindings = (row: Row) => keys.flatMap((k) => [k, row[k]]);
-    const set: Record<string, Knex.Raw> = {};
-    for (const column of columns) {
-      const cast = this.env.sqlite ? null : PG_TYPES[this.env.columns[column]!.kind];
-      const cases = rows.map(() => `WHEN ${match} THEN ${cast ? `CAST(? AS ${cast})` : '?'}`).join(' ');
-      const bindings = rows.flatMap((row) => [...matchBindings(row), row[column]]);
-      set[column] = executor.raw(`CASE ${cases} END`, bindings as Knex.RawBinding[]);
-    }
-    const qb = this.filtered(executor).where((w) => {
-      for (const row of rows) w.orWhere((one) => { for (const k of keys) void one.where(k, row[k] as string); });
-    }).update(set);
-    return this.run(qb, (n: number) => Number(n));
+    return updateEach(this.env, (executor) => this.filtered(executor), key, rows);
   }
 
   async increment(column: string, by: number): Promise<number> {
@@ -260,24 +197,15 @@ export class PluginTableQuery<R extends Row = Row> implements TableQuery<R> {
   }
 
   private column(column: unknown): ColumnInfo {
-    const name = assertColumnName(column, 'database_invalid_query');
-    const info = this.env.columns[name];
-    if (!info) throw invalid(`Table ${this.env.table} has no column ${name}; it has ${Object.keys(this.env.columns).join(', ')}.`);
-    return info;
+    return columnOf(this.env, column);
   }
 
   private value(column: string, info: ColumnInfo, value: unknown): unknown {
-    return toDatabase(this.env.table, column, info, value, this.env.sqlite);
+    return valueFor(this.env, column, info, value);
   }
 
   private writable(row: Row, what: string): Row {
-    if (row === null || typeof row !== 'object' || Array.isArray(row)) throw invalid(`${what}() takes objects of column values.`);
-    const out: Row = {};
-    for (const [column, v] of Object.entries(row)) {
-      if (v === undefined) continue;
-      out[column] = this.value(column, this.column(column), v);
-    }
-    return out;
+    return writableRow(this.env, row, what);
   }
 
   private count_(what: string, n: unknown): number {
@@ -306,13 +234,7 @@ export class PluginTableQuery<R extends Row = Row> implements TableQuery<R> {
     return out;
   }
 
-  private async run<T, U>(qb: PromiseLike<T>, convert: (result: T) => U): Promise<U> {
-    let result: T;
-    try {
-      result = await qb;
-    } catch (err) {
-      this.env.failed(err);
-    }
-    return convert(result);
+  private run<T, U>(qb: PromiseLike<T>, convert: (result: T) => U): Promise<U> {
+    return execute(this.env, qb, convert);
   }
 }

@@ -1,20 +1,23 @@
 /**
  * Runs inside an app's isolate, before the app's bundle: builds the app's capability object from
  * the SDK's CAPABILITY_METHODS table and turns each call into one message through the single
- * dispatch callback the worker installed (`__sb_send`). Everything crosses as JSON text, so only
+ * dispatch callback the worker installed (GUEST_GLOBALS.send). Everything crosses as JSON text, so only
  * copies cross. Nothing here is trusted by the host: the worker and the host check every message
  * again; these checks only give the app clear errors early.
  */
 import './harden-globals.guest.js';
+import { APP_GLOBAL_NAME } from '../../../sdk/app/app-global-name.js';
 import { CAPABILITY_METHODS, type CapabilityMethod } from '../../../sdk/app/capability-methods.js';
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import { PermissionDeniedError } from '../../../sdk/errors/permission-denied-error.js';
 import { isErrorCode } from '../../../sdk/errors/error-catalog.js';
 import type { Permission } from '../../../sdk/plugin/permissions.js';
+import {
+  GUEST_GLOBALS, HANDLER_MARKER, RUNTIME_METHODS,
+  type AppBoot, type GuestEntryPoints, type LogLevel, type RuntimeArgs, type RuntimeKind, type SendReply, type WireError,
+} from '../rpc-protocol.js';
 import { toPlainJson } from './plain-json.guest.js';
 
-interface WireError { name: string; code?: string; message: string; permission?: string; details?: { path: string; message: string }[] }
-interface Boot { plugin: { id: string; version: string }; self: unknown; permissions: { granted: string[]; refused: string[] }; settings: unknown; maxPendingCalls: number }
 type Send = (method: string, payload: string) => string;
 
 const g = globalThis as unknown as Record<string, unknown>;
@@ -22,10 +25,12 @@ const g = globalThis as unknown as Record<string, unknown>;
 const parse = JSON.parse;
 const then = Promise.prototype.then;
 const apply = Reflect.apply;
-const send = g.__sb_send as Send;
-const boot = JSON.parse(g.__sb_boot as string) as Boot;
-delete g.__sb_send;
-delete g.__sb_boot;
+const send = g[GUEST_GLOBALS.send] as Send;
+const boot = JSON.parse(g[GUEST_GLOBALS.boot] as string) as AppBoot;
+delete g[GUEST_GLOBALS.send];
+delete g[GUEST_GLOBALS.boot];
+/** The handler marker's key as JSON text, for registrations whose arguments are already JSON. */
+const HANDLER_KEY_JSON = JSON.stringify(HANDLER_MARKER);
 
 const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
 const handlers = new Map<number, (...args: unknown[]) => unknown>();
@@ -69,13 +74,13 @@ function wireError(err: unknown): WireError {
 }
 
 /** One message out; `json` is the arguments' JSON text, from toPlainJson or the runtime's own data. */
-function dispatchJson(method: string, json: string): { id?: number; error?: WireError } {
-  return parse(send(method, json)) as { id?: number; error?: WireError };
+function dispatchJson(method: CapabilityMethod | (typeof RUNTIME_METHODS)[RuntimeKind], json: string): SendReply {
+  return parse(send(method, json)) as SendReply;
 }
 
 /** For the runtime's own messages, whose arguments are plain data it built itself. */
-function dispatch(method: string, args: unknown[]): { id?: number; error?: WireError } {
-  return dispatchJson(method, toPlainJson(args, 'arguments'));
+function dispatch<K extends RuntimeKind>(kind: K, args: RuntimeArgs[K]): SendReply {
+  return dispatchJson(RUNTIME_METHODS[kind], toPlainJson(args, 'arguments'));
 }
 
 /**
@@ -113,14 +118,14 @@ function register(method: CapabilityMethod, args: unknown[], subscription: boole
   const restJson = toPlainJson(rest, 'arguments');
   const id = nextHandler++;
   handlers.set(id, handler as (...a: unknown[]) => unknown);
-  const reply = dispatchJson(method, `${restJson.slice(0, -1)}${restJson.length > 2 ? ',' : ''}{"$handler":${id}}]`);
+  const reply = dispatchJson(method, `${restJson.slice(0, -1)}${restJson.length > 2 ? ',' : ''}{${HANDLER_KEY_JSON}:${id}}]`);
   if (reply.error) {
     handlers.delete(id);
     throw toError(reply.error);
   }
   if (!subscription) return undefined;
   return () => {
-    if (handlers.delete(id)) dispatch('$release', [id]);
+    if (handlers.delete(id)) dispatch('release', [id]);
   };
 }
 
@@ -133,7 +138,7 @@ function freeze<T>(value: T): T {
 }
 
 function buildContext(): Record<string, unknown> {
-  const log = (level: string) => (message: unknown, data?: unknown) => {
+  const log = (level: LogLevel) => (message: unknown, data?: unknown) => {
     let text: string;
     try {
       text = typeof message === 'string' ? message : String(message);
@@ -142,9 +147,9 @@ function buildContext(): Record<string, unknown> {
     }
     text = text.slice(0, 2000);
     try {
-      dispatchJson('$log', `[${toPlainJson(level, 'level')},${toPlainJson(text, 'message')},${toPlainJson(data ?? null, 'data')}]`);
+      dispatchJson(RUNTIME_METHODS.log, `[${toPlainJson(level, 'level')},${toPlainJson(text, 'message')},${toPlainJson(data ?? null, 'data')}]`);
     } catch (err) {
-      dispatch('$log', [level, text, { unloggable: wireError(err).message }]);
+      dispatch('log', [level, text, { unloggable: wireError(err).message }]);
     }
   };
   const context: Record<string, Record<string, unknown> | unknown> = {
@@ -176,12 +181,12 @@ function settle(eventId: number, promise: Promise<unknown>): void {
       try {
         json = toPlainJson(value === undefined ? null : value, 'result');
       } catch (err) {
-        dispatch('$done', [eventId, false, wireError(err)]);
+        dispatch('done', [eventId, false, wireError(err)]);
         return;
       }
-      dispatchJson('$done', `[${eventId},true,${json}]`);
+      dispatchJson(RUNTIME_METHODS.done, `[${eventId},true,${json}]`);
     },
-    (err: unknown) => dispatch('$done', [eventId, false, wireError(err)]),
+    (err: unknown) => dispatch('done', [eventId, false, wireError(err)]),
   ]);
 }
 
@@ -189,11 +194,11 @@ interface AppModule { default?: { start?: (ctx: unknown) => unknown; stop?: () =
 let definition: AppModule['default'] | undefined;
 
 /** The entry points the worker calls; it keeps references to them and removes this global. */
-g.__sb_runtime = {
+g[GUEST_GLOBALS.runtime] = {
   start(eventId: number): void {
     settle(eventId, new Promise((resolve) => {
-      const mod = g.__switchboard_app as AppModule | undefined;
-      g.__switchboard_app = undefined;
+      const mod = g[APP_GLOBAL_NAME] as AppModule | undefined;
+      g[APP_GLOBAL_NAME] = undefined;
       definition = mod?.default;
       if (!definition || typeof definition.start !== 'function') {
         throw new TypeError('The app bundle must export default defineApp({ start(context) { … } }).');
@@ -207,7 +212,7 @@ g.__sb_runtime = {
   invoke(eventId: number, handlerId: number, argsJson: string): void {
     const handler = handlers.get(handlerId);
     if (!handler) {
-      dispatch('$done', [eventId, false, { name: 'Error', message: 'The handler was released.' }]);
+      dispatch('done', [eventId, false, { name: 'Error', message: 'The handler was released.' }]);
       return;
     }
     const args = parse(argsJson) as unknown[];
@@ -221,4 +226,4 @@ g.__sb_runtime = {
     if (ok) waiter.resolve(value);
     else waiter.reject(toError(value as WireError));
   },
-};
+} satisfies GuestEntryPoints;

@@ -1,6 +1,10 @@
 import ivm from 'isolated-vm';
 import type { AppLimits } from '../../../sdk/app/app-limits.js';
-import type { AppBoot, AppFailureReason, AppStats, WireError } from '../rpc-protocol.js';
+import type { CapabilityMethod } from '../../../sdk/app/capability-methods.js';
+import {
+  GUEST_GLOBALS, dispatchTo,
+  type AppBoot, type AppFailureReason, type AppStats, type GuestEntryPoints, type GuestMessage, type Handlers, type LogLevel, type SendReply, type WireError,
+} from '../rpc-protocol.js';
 import { withoutPaths } from '../wire-error.js';
 import { CallGate } from './call-gate.js';
 import { CpuLedger, NS_PER_MS } from './cpu-ledger.js';
@@ -12,8 +16,8 @@ import type { GuestCode } from './guest-code.js';
 
 /** What an isolate needs from the worker around it. */
 export interface IsolateOutbox {
-  call(callId: number, method: string, args: unknown[]): void;
-  log(level: string, message: string, data: unknown): void;
+  call(callId: number, method: CapabilityMethod, args: unknown[]): void;
+  log(level: LogLevel, message: string, data: unknown): void;
   release(handlerId: number): void;
   /** The isolate is gone; every event of it has failed. */
   crashed(reason: AppFailureReason, message: string, threadBusy: boolean): void;
@@ -28,7 +32,7 @@ interface EventState {
   cpuStart: bigint;
 }
 
-interface Runtime { start: ivm.Reference; stop: ivm.Reference; invoke: ivm.Reference; resolve: ivm.Reference }
+type Runtime = { readonly [K in keyof GuestEntryPoints]: ivm.Reference };
 
 /** Events in a row that time out before the app's isolate is recreated (its runtime may be broken). */
 const MAX_TIMEOUTS_IN_A_ROW = 3;
@@ -46,6 +50,13 @@ export class AppIsolate {
   private readonly cpu = new CpuLedger(() => (this.disposed || this.isolate.isDisposed ? null : this.isolate.cpuTime));
   private readonly gate: CallGate;
   private readonly heap: HeapFigures;
+  /** What each message out of the isolate does; the answer goes back to the app as JSON. */
+  private readonly received: Handlers<GuestMessage, string> = {
+    done: (m) => { this.finish(m.eventId, m.ok, m.value); return '{}'; },
+    log: (m) => { this.outbox.log(m.level, m.message, m.data); return '{}'; },
+    release: (m) => { this.outbox.release(m.handler); return '{}'; },
+    call: (m) => { this.outbox.call(m.callId, m.method, m.args); return JSON.stringify({ id: m.callId } satisfies SendReply); },
+  };
   private nextEvent = 1;
   private running = 0;
   private disposed = false;
@@ -132,17 +143,13 @@ export class AppIsolate {
   private async load(guest: GuestCode, code: string, boot: AppBoot): Promise<void> {
     this.context = this.isolate.createContextSync();
     const global = this.context.global;
-    global.setSync('__sb_send', new ivm.Callback((method: string, payload: string) => this.onSend(method, payload)));
-    global.setSync('__sb_boot', JSON.stringify(boot));
+    global.setSync(GUEST_GLOBALS.send, new ivm.Callback((method: string, payload: string) => this.onSend(method, payload)));
+    global.setSync(GUEST_GLOBALS.boot, JSON.stringify(boot));
     const timeout = this.limits.cpuMsPerEvent;
     // The script's completion value is the runtime's entry points (see guest-script.ts).
     const runtime = guest.compile(this.isolate).runSync(this.context, { timeout, reference: true }) as ivm.Reference<Record<string, unknown>>;
-    this.runtime = {
-      start: runtime.getSync('start', { reference: true }),
-      stop: runtime.getSync('stop', { reference: true }),
-      invoke: runtime.getSync('invoke', { reference: true }),
-      resolve: runtime.getSync('resolve', { reference: true }),
-    };
+    const entry = (name: keyof GuestEntryPoints): ivm.Reference => runtime.getSync(name, { reference: true });
+    this.runtime = { start: entry('start'), stop: entry('stop'), invoke: entry('invoke'), resolve: entry('resolve') };
     // Compiled and run in one trip to the isolate's thread.
     await this.context.eval(code, { filename: 'app.js', timeout });
   }
@@ -269,15 +276,10 @@ export class AppIsolate {
   private onSend(method: unknown, payload: unknown): string {
     try {
       const admitted = this.gate.admit(method, payload);
-      if ('refusal' in admitted) return admitted.refusal;
-      switch (admitted.t) {
-        case '$done': this.finish(admitted.eventId, admitted.ok, admitted.value); return '{}';
-        case '$log': this.outbox.log(admitted.level, admitted.message, admitted.data); return '{}';
-        case '$release': this.outbox.release(admitted.handler); return '{}';
-        case 'call': this.outbox.call(admitted.callId, admitted.method, admitted.args); return JSON.stringify({ id: admitted.callId });
-      }
+      return 'refusal' in admitted ? admitted.refusal : dispatchTo(this.received, admitted);
     } catch {
-      return JSON.stringify({ error: { name: 'SwitchboardError', code: 'invalid_request', message: 'The call could not be read.', reason: 'error' } });
+      // Whatever went wrong came from the app's message (its error may hold host frames): it is refused as unreadable.
+      return JSON.stringify({ error: { name: 'SwitchboardError', code: 'invalid_request', message: 'The call could not be read.', reason: 'error' } } satisfies SendReply);
     }
   }
 }

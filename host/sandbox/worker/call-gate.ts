@@ -1,20 +1,28 @@
-import { CAPABILITY_METHODS } from '../../../sdk/app/capability-methods.js';
 import type { AppLimits } from '../../../sdk/app/app-limits.js';
 import { TokenBucket } from '../../realtime/token-bucket.js';
 import { boundedDataProblem } from '../bounded-data.js';
 import { BOUNDARY_LIMITS } from '../boundary-limits.js';
-import type { AppFailureReason } from '../rpc-protocol.js';
+import {
+  RUNTIME_METHODS, isCapabilityMethod, isLogLevel,
+  type AppFailureReason, type GuestMessage, type RuntimeKind, type SendReply,
+} from '../rpc-protocol.js';
 
 const LOG_DATA_CHARS = 8_192;
 
-/** The runtime's own messages through the dispatch callback (not capability calls). */
-export type RuntimeMessage =
-  | { t: '$done'; eventId: number; ok: boolean; value: unknown }
-  | { t: '$log'; level: string; message: string; data: unknown }
-  | { t: '$release'; handler: number };
+/** Each runtime message read from its arguments (`chars`: the length of their JSON text). */
+const RUNTIME_MESSAGES: { [K in RuntimeKind]: (args: unknown[], chars: number) => Extract<GuestMessage, { t: K }> } = {
+  done: (args) => ({ t: 'done', eventId: Number(args[0]), ok: args[1] === true, value: args[2] }),
+  // The host keeps a few KiB of a line's data; more need not cross the IPC channel at all.
+  log: (args, chars) => ({
+    t: 'log', level: isLogLevel(args[0]) ? args[0] : 'info', message: String(args[1]).slice(0, 2000),
+    data: chars > LOG_DATA_CHARS ? { truncated: true, chars } : args[2],
+  }),
+  release: (args) => ({ t: 'release', handler: Number(args[0]) }),
+};
 
-/** What the gate lets through: a runtime message, or a capability call with its id. */
-export type Admitted = RuntimeMessage | { t: 'call'; callId: number; method: string; args: unknown[] };
+const RUNTIME_KINDS = new Map<string, RuntimeKind>(
+  (Object.keys(RUNTIME_MESSAGES) as RuntimeKind[]).map((kind) => [RUNTIME_METHODS[kind], kind]),
+);
 
 /** What the isolate around the gate tells it about the app's state. */
 export interface GateState {
@@ -40,30 +48,24 @@ export class CallGate {
   }
 
   /** The admitted message, or the refusal the isolate gets back as JSON. */
-  admit(method: unknown, payload: unknown): Admitted | { refusal: string } {
+  admit(method: unknown, payload: unknown): GuestMessage | { refusal: string } {
     if (typeof method !== 'string' || typeof payload !== 'string') return refuse('error', 'Malformed call.');
-    if (payload.length > BOUNDARY_LIMITS.maxChars) {
+    if (payload.length > BOUNDARY_LIMITS.maxChars + BOUNDARY_LIMITS.frame.chars) {
       return refuse('error', `The call's arguments are ${payload.length} characters of JSON; at most ${BOUNDARY_LIMITS.maxChars} cross.`);
     }
     let args: unknown;
     try {
       args = JSON.parse(payload);
     } catch {
+      // Not JSON: the refusal says so, and the parser's message adds nothing for the app.
       return refuse('error', 'The call could not be read.');
     }
     if (!Array.isArray(args)) return refuse('error', 'Malformed call.');
     const problem = boundedDataProblem(args);
     if (problem) return refuse('error', problem);
-    switch (method) {
-      case '$done': return { t: '$done', eventId: Number(args[0]), ok: args[1] === true, value: args[2] };
-      case '$log': {
-        // The host keeps a few KiB of a line's data; more need not cross the IPC channel at all.
-        const data = payload.length > LOG_DATA_CHARS ? { truncated: true, chars: payload.length } : args[2];
-        return { t: '$log', level: String(args[0]), message: String(args[1]).slice(0, 2000), data };
-      }
-      case '$release': return { t: '$release', handler: Number(args[0]) };
-    }
-    if (!Object.prototype.hasOwnProperty.call(CAPABILITY_METHODS, method)) return refuse('error', `There is no capability ${method.slice(0, 64)}.`);
+    const kind = RUNTIME_KINDS.get(method);
+    if (kind) return RUNTIME_MESSAGES[kind](args, payload.length);
+    if (!isCapabilityMethod(method)) return refuse('error', `There is no capability ${method.slice(0, 64)}.`);
     if (this.pending.size >= this.limits.maxPendingCalls) {
       return refuse('pending_limit', `The app has ${this.pending.size} host calls in flight, its limit.`, 'sandbox_limit');
     }
@@ -80,5 +82,5 @@ export class CallGate {
 }
 
 function refuse(reason: AppFailureReason, message: string, code = 'invalid_request'): { refusal: string } {
-  return { refusal: JSON.stringify({ error: { name: 'SwitchboardError', code, message, reason } }) };
+  return { refusal: JSON.stringify({ error: { name: 'SwitchboardError', code, message, reason } } satisfies SendReply) };
 }

@@ -1,4 +1,5 @@
 import type { AppFailureReason, WireError } from '../rpc-protocol.js';
+import { sandboxFailure } from '../wire-error.js';
 
 /** A failed event: why, in words an operator (and the app) can read. */
 export class EventFailure extends Error {
@@ -7,6 +8,6 @@ export class EventFailure extends Error {
   }
 
   toWire(): WireError {
-    return { name: 'SandboxError', code: 'plugin_failed', message: this.message, reason: this.reason };
+    return sandboxFailure(this.reason, this.message);
   }
 }

@@ -4,7 +4,8 @@
  * some out-of-memory paths of isolated-vm end the whole process, and its memory limit does not
  * count everything; when this process dies, the host replaces it and restarts its apps.
  */
-import type { Batch, HostToWorker, WorkerStats, WorkerToHost } from '../rpc-protocol.js';
+import { dispatchTo, type Batch, type Handlers, type HostToWorker, type WireError, type WorkerStats, type WorkerToHost } from '../rpc-protocol.js';
+import { sandboxFailure } from '../wire-error.js';
 import { AppIsolate } from './app-isolate.js';
 import { EventFailure } from './event-failure.js';
 import { GuestCode } from './guest-code.js';
@@ -38,7 +39,7 @@ function sendAlone(message: WorkerToHost): void {
   try {
     process.send!(message);
   } catch (err) {
-    const error = { name: 'SandboxError', code: 'plugin_failed', message: `A message could not cross to the host: ${String((err as Error)?.message ?? err).slice(0, 200)}`, reason: 'error' as const };
+    const error = sandboxFailure('error', `A message could not cross to the host: ${String((err as Error)?.message ?? err).slice(0, 200)}`);
     if (message.t === 'reply') process.send!({ t: 'reply', rid: message.rid, ok: false, error } satisfies WorkerToHost);
     else if (message.t === 'call') apps.get(message.app)?.resolveCall(message.callId, false, error);
   }
@@ -49,7 +50,7 @@ function reply(rid: number, result: Promise<unknown>): void {
     (value) => send({ t: 'reply', rid, ok: true, value: value ?? null }),
     (err: unknown) => send({
       t: 'reply', rid, ok: false,
-      error: err instanceof EventFailure ? err.toWire() : { name: 'SandboxError', code: 'plugin_failed', message: String((err as Error)?.message ?? err).slice(0, 500), reason: 'error' },
+      error: err instanceof EventFailure ? err.toWire() : failureOf(err),
     }),
   );
 }
@@ -64,7 +65,7 @@ async function load(message: Extract<HostToWorker, { t: 'load' }>): Promise<unkn
   apps.get(message.app)?.dispose();
   const isolate = await AppIsolate.create(message.app, guest!, message.code, message.boot, message.limits, {
     call: (callId, method, args) => send({ t: 'call', app: message.app, callId, method, args }),
-    log: (level, text, data) => send({ t: 'log', app: message.app, level: level as 'info', message: text, data }),
+    log: (level, text, data) => send({ t: 'log', app: message.app, level, message: text, data }),
     release: (handler) => send({ t: 'release', app: message.app, handler }),
     crashed: (reason, text, threadBusy) => {
       if (apps.get(message.app) === isolate) apps.delete(message.app);
@@ -103,6 +104,15 @@ async function stats(): Promise<WorkerStats> {
   return { pid: process.pid, rssBytes: process.memoryUsage.rss(), apps: figures };
 }
 
+const handlers: Handlers<HostToWorker> = {
+  init: (m) => { guest = new GuestCode(m.guest); send({ t: 'ready' }); },
+  load: (m) => reply(m.rid, load(m)),
+  invoke: (m) => reply(m.rid, Promise.resolve().then(() => app(m.app).invoke(m.handler, m.args))),
+  unload: (m) => reply(m.rid, unload(m.app)),
+  ret: (m) => apps.get(m.app)?.resolveCall(m.callId, m.ok, m.ok ? m.value : m.error),
+  ping: (m) => reply(m.rid, Promise.resolve().then(stats)),
+};
+
 process.on('message', (message: HostToWorker | Batch<HostToWorker>) => {
   if (message.t === 'batch') for (const m of message.messages) receive(m);
   else receive(message);
@@ -110,22 +120,16 @@ process.on('message', (message: HostToWorker | Batch<HostToWorker>) => {
 
 function receive(message: HostToWorker): void {
   try {
-    handle(message);
+    dispatchTo(handlers, message);
   } catch (err) {
-    if ('rid' in message) send({ t: 'reply', rid: message.rid, ok: false, error: { name: 'SandboxError', code: 'plugin_failed', message: String((err as Error)?.message ?? err).slice(0, 500), reason: 'error' } });
+    if ('rid' in message) send({ t: 'reply', rid: message.rid, ok: false, error: failureOf(err) });
   }
 }
 
-function handle(message: HostToWorker): void {
-  switch (message.t) {
-    case 'init': guest = new GuestCode(message.guest); send({ t: 'ready' }); return;
-    case 'load': reply(message.rid, load(message)); return;
-    case 'invoke': reply(message.rid, Promise.resolve().then(() => app(message.app).invoke(message.handler, message.args))); return;
-    case 'unload': reply(message.rid, unload(message.app)); return;
-    case 'ret': apps.get(message.app)?.resolveCall(message.callId, message.ok, message.ok ? message.value : message.error); return;
-    case 'ping': reply(message.rid, Promise.resolve().then(stats)); return;
-  }
+function failureOf(err: unknown): WireError {
+  return sandboxFailure('error', String((err as Error)?.message ?? err).slice(0, 500));
 }
+
 
 // The host is gone: nothing here may outlive it.
 process.on('disconnect', () => process.exit(0));

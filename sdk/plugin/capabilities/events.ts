@@ -1,0 +1,19 @@
+/** The events capability: committed changes in the bot's conversations. Part of PluginContext (../plugin-context.ts). */
+import type { Message } from '../../protocol/message.js';
+
+export interface PluginEvents {
+  'message.created': { conversationId: string; message: Message };
+  'message.updated': { conversationId: string; change: 'edited' | 'deleted' | 'reaction'; message: Message };
+  'conversation.member_added': { conversationId: string; userIds: string[] };
+  'conversation.member_removed': { conversationId: string; userId: string };
+}
+export type PluginEventName = keyof PluginEvents;
+
+/**
+ * permission events, for the names in scope.events. Only events of conversations the bot
+ * belongs to arrive. Handlers run after the change is committed; a throwing handler is logged
+ * against the plugin and harms nothing else.
+ */
+export interface EventsCapability {
+  on<E extends PluginEventName>(event: E, handler: (event: PluginEvents[E]) => void | Promise<void>): () => void;
+}

@@ -1,0 +1,109 @@
+import { SwitchboardError } from '../errors/switchboard-error.js';
+
+/** How one item of a committed batch ended. */
+export type GroupCommitOutcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
+
+export interface GroupCommitOptions<T, R> {
+  /**
+   * Writes a batch, usually in one transaction. Returns one outcome per item, in the batch's
+   * order, so that one item's own error fails only that item; or nothing, when every item
+   * succeeds alike (R is then void). Throwing means the batch as a whole failed.
+   */
+  commit(items: T[]): Promise<readonly GroupCommitOutcome<R>[] | (void extends R ? void : never)>;
+  /** Most items in one batch. */
+  maxBatch: number;
+  /**
+   * Batches committed at once (default 1). A later batch's reads then overlap an earlier one's
+   * commit; items still leave the queue in order.
+   */
+  maxInFlight?: number;
+  /**
+   * When `commit` throws, commit the batch's items again one by one, so that one bad item cannot
+   * fail its neighbours: 'never' (every item fails with the error; the default), 'several' (only
+   * a batch of more than one item: a lone item has already failed alone), or 'always' (a lone
+   * item too: a commit that lost a race with another writer may find its result the second time).
+   */
+  retryAlone?: 'never' | 'several' | 'always';
+  /** Told before a failed batch is retried item by item (to log it, say). Must not throw. */
+  onRetry?(error: unknown, size: number): void;
+  /** What the items of a commit that failed for good are rejected with (default: its error as is). Must not throw. */
+  failure?(error: unknown): unknown;
+  /** What a push after stop() is rejected with (default: shutting_down). */
+  stopped?(): unknown;
+}
+
+interface Waiting<T, R> { item: T; resolve(value: R): void; reject(error: unknown): void }
+
+/**
+ * Group commit: items pushed while a batch commits wait for the next one, so a burst costs one
+ * transaction (and one fsync) per batch rather than per item. Each pusher still learns its own
+ * item's outcome. Items pushed in the same turn of the event loop share a batch.
+ */
+export class GroupCommitQueue<T, R = void> {
+  private readonly waiting: Waiting<T, R>[] = [];
+  private readonly running = new Set<Promise<void>>();
+  private readonly maxInFlight: number;
+  private readonly retryAlone: 'never' | 'several' | 'always';
+  private isStopped = false;
+
+  constructor(private readonly options: GroupCommitOptions<T, R>) {
+    this.maxInFlight = options.maxInFlight ?? 1;
+    this.retryAlone = options.retryAlone ?? 'never';
+    if (!(options.maxBatch >= 1) || !(this.maxInFlight >= 1)) throw new RangeError('maxBatch and maxInFlight must be at least 1');
+  }
+
+  /** Resolves with the item's own outcome once its batch has committed. */
+  push(item: T): Promise<R> {
+    if (this.isStopped) return Promise.reject(this.options.stopped ? this.options.stopped() : new SwitchboardError('shutting_down'));
+    return new Promise<R>((resolve, reject) => {
+      this.waiting.push({ item, resolve, reject });
+      if (this.running.size < this.maxInFlight) this.startDrain();
+    });
+  }
+
+  /** Finishes every queued item, and from now on refuses new ones. */
+  async stop(): Promise<void> {
+    this.isStopped = true;
+    while (this.running.size > 0) await Promise.all(this.running);
+  }
+
+  private startDrain(): void {
+    const run: Promise<void> = this.drain().finally(() => { this.running.delete(run); });
+    this.running.add(run);
+  }
+
+  private async drain(): Promise<void> {
+    // Yield once so that items pushed in the same tick join the first batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.waiting.length > 0) {
+      const batch = this.waiting.splice(0, this.options.maxBatch);
+      await this.commit(batch, this.retryAlone === 'always' || (this.retryAlone === 'several' && batch.length > 1));
+    }
+  }
+
+  private async commit(batch: Waiting<T, R>[], retryAlone: boolean): Promise<void> {
+    let outcomes: readonly GroupCommitOutcome<R>[] | void;
+    try {
+      outcomes = await this.options.commit(batch.map((w) => w.item));
+    } catch (error) {
+      if (retryAlone) {
+        this.options.onRetry?.(error, batch.length);
+        for (const w of batch) await this.commit([w], false);
+        return;
+      }
+      const reason = this.options.failure ? this.options.failure(error) : error;
+      for (const w of batch) w.reject(reason);
+      return;
+    }
+    if (!outcomes) {
+      for (const w of batch) w.resolve(undefined as R);
+      return;
+    }
+    for (let i = 0; i < batch.length; i++) {
+      const outcome = outcomes[i];
+      if (!outcome) batch[i]!.reject(new Error(`group commit: no outcome for item ${i} of ${batch.length}`));
+      else if (outcome.ok) batch[i]!.resolve(outcome.value);
+      else batch[i]!.reject(outcome.error);
+    }
+  }
+}
