@@ -3,11 +3,13 @@
  * plugin list, the host starts and serves anyway, and valid plugins next to the broken ones run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { PLUGIN_EVENT_NAMES } from '../sdk/plugin/capabilities/events.js';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { startTestHost, type TestHost } from './support/start-test-host.js';
 import { online } from './support/protocol-helpers.js';
+import { repoRoot } from './support/e2e.js';
 import {
   PROBE_ENTRY, enable, listPlugins, probeManifest, prober, roomWith, valueOf, type EnabledEntry, type PluginStatus,
 } from './support/plugin-helpers.js';
@@ -233,5 +235,12 @@ describe('plugins enabled by id', () => {
     const user = await host.createUser();
     const room = await roomWith(host, user, ['shipped-probe']);
     expect(valueOf(await prober(host, user, room.id, 'shipped')('self')).plugin.id).toBe('shipped-probe');
+  });
+});
+
+describe('the event names', () => {
+  it('the manifest schema lists exactly the events the host delivers (PLUGIN_EVENT_NAMES)', () => {
+    const schema = JSON.parse(readFileSync(join(repoRoot, 'sdk/plugin/manifest-schema.json'), 'utf8'));
+    expect(schema.definitions.eventName.enum).toEqual([...PLUGIN_EVENT_NAMES]);
   });
 });

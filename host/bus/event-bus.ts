@@ -5,8 +5,11 @@ import type { PresenceStatus } from '../../sdk/protocol/frames.js';
  * Everything one host tells the others (and itself) after a commit. Events are plain JSON so
  * that a Redis or NATS implementation can carry them between hosts unchanged.
  */
+/** What happened to a message (messages/message-change.ts maps it to frames and plugin events). */
+export type MessageChange = 'created' | 'edited' | 'deleted' | 'reaction';
+
 export type HostEvent =
-  | { type: 'message.changed'; conversationId: string; pts: number; change: 'created' | 'edited' | 'deleted' | 'reaction'; message: Message }
+  | { type: 'message.changed'; conversationId: string; pts: number; change: MessageChange; message: Message }
   | { type: 'membership.changed'; conversationId: string; added: string[]; removed: string[] }
   | { type: 'receipt'; conversationId: string; userId: string; seq: number }
   | { type: 'typing'; conversationId: string; userId: string; state: 'started' | 'stopped' }

@@ -8,6 +8,7 @@ import { PluginRegistry } from './plugin-registry.js';
 import type { PluginRecord } from './plugin-record.js';
 import { callPlugin } from './call-plugin.js';
 import { deepFreeze } from './deep-freeze.js';
+import { messageChangeEvent } from '../messages/message-change.js';
 
 /**
  * Hands committed events to plugins whose bot belongs to the conversation. Every handler gets
@@ -28,10 +29,7 @@ export class PluginEventDispatcher {
   start(): void {
     this.off.push(
       this.bus.subscribe('message.changed', (e) => {
-        const name = e.change === 'created' ? 'message.created' : 'message.updated';
-        const payload = e.change === 'created'
-          ? { conversationId: e.conversationId, message: e.message }
-          : { conversationId: e.conversationId, change: e.change, message: e.message };
+        const { name, payload } = messageChangeEvent(e.conversationId, e.change, e.message);
         this.dispatch(e.conversationId, name, payload, []);
       }),
       this.bus.subscribe('membership.changed', (e) => {

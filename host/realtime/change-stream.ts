@@ -1,6 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import type { Message } from '../../sdk/protocol/message.js';
-import type { MessageCreatedFrame, MessageUpdatedFrame, ResumeResult, ResumeStatus } from '../../sdk/protocol/frames.js';
+import type { ResumeResult, ResumeStatus } from '../../sdk/protocol/frames.js';
 import { Tokens } from '../container-tokens.js';
 import type { HostConfig } from '../config/host-config.js';
 import type { Database } from '../db/open-database.js';
@@ -9,6 +9,7 @@ import type { Logger } from '../logging/logger.js';
 import { MessageStore } from '../messages/message-store.js';
 import type { MessageRow } from '../messages/message-row.js';
 import type { Connection } from './connection.js';
+import { messageChangeFrame } from '../messages/message-change.js';
 
 type Change = HostEventOf<'message.changed'>;
 
@@ -140,9 +141,9 @@ export class ChangeStream {
   }
 
   private sendChange(conn: Connection, row: MessageRow, message: Message, from: number): void {
-    const frame: MessageCreatedFrame | MessageUpdatedFrame = row.created_pts > from
-      ? { type: 'message.created', conversationId: row.conversation_id, pts: row.pts, message }
-      : { type: 'message.updated', conversationId: row.conversation_id, pts: row.pts, change: row.deleted_at !== null ? 'deleted' : row.edited_at !== null ? 'edited' : 'reaction', message };
+    // Created since the client's position: it never saw the message, so it arrives as new.
+    const change = row.created_pts > from ? 'created' : row.deleted_at !== null ? 'deleted' : row.edited_at !== null ? 'edited' : 'reaction';
+    const frame = messageChangeFrame(row.conversation_id, row.pts, change, message);
     conn.positions.set(row.conversation_id, row.pts);
     conn.send(frame);
   }

@@ -4,6 +4,7 @@ import type { EventBus, HostEventOf } from '../bus/event-bus.js';
 import { ChangeStream } from './change-stream.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { MemberDirectory } from './member-directory.js';
+import { messageChangeFrame } from '../messages/message-change.js';
 
 /**
  * Routes committed events from the bus to this host's connections: each event is serialized
@@ -42,11 +43,7 @@ export class Delivery {
       for (const userId of members) {
         const conns = this.registry.ofUser(userId);
         if (!conns) continue;
-        frame ??= Buffer.from(JSON.stringify(
-          event.change === 'created'
-            ? { type: 'message.created', conversationId: event.conversationId, pts: event.pts, message: event.message }
-            : { type: 'message.updated', conversationId: event.conversationId, pts: event.pts, change: event.change, message: event.message },
-        ));
+        frame ??= Buffer.from(JSON.stringify(messageChangeFrame(event.conversationId, event.pts, event.change, event.message)));
         for (const conn of conns) this.stream.deliver(conn, event, frame);
       }
     });

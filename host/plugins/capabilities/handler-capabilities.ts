@@ -1,16 +1,16 @@
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
-import type { CommandsCapability, EventsCapability, HooksCapability, PluginEventName } from '../../../sdk/plugin/plugin-context.js';
+import type { CommandsCapability, EventsCapability, HooksCapability } from '../../../sdk/plugin/plugin-context.js';
+import { PLUGIN_EVENT_NAMES } from '../../../sdk/plugin/capabilities/events.js';
 import type { PluginRecord } from '../plugin-record.js';
 import type { CapabilityGuard } from './capability-guard.js';
 
-const EVENT_NAMES: readonly PluginEventName[] = ['message.created', 'message.updated', 'conversation.member_added', 'conversation.member_removed'];
 
 /** Subscriptions, checked against the permission and the events it names. */
 export function eventsCapability(guard: CapabilityGuard, record: PluginRecord): EventsCapability {
   return {
     on(event, handler) {
       const scope = guard.need('events');
-      if (!EVENT_NAMES.includes(event)) throw new SwitchboardError('invalid_request', `Unknown event "${String(event)}".`);
+      if (!(PLUGIN_EVENT_NAMES as readonly string[]).includes(event)) throw new SwitchboardError('invalid_request', `Unknown event "${String(event)}".`);
       const allowed = scope.events ?? record.manifest?.contributes?.events ?? [];
       if (!allowed.includes(event)) guard.denied('events', `"${event}" is not in scope.events`);
       if (typeof handler !== 'function') throw new SwitchboardError('invalid_request', 'An event handler must be a function.');

@@ -10,6 +10,18 @@ export interface PluginEvents {
 export type PluginEventName = keyof PluginEvents;
 
 /**
+ * Every event a plugin can subscribe to: the one list the host checks `on()` against. The
+ * manifest schema's `eventName` enum repeats it for editors that read JSON only; a test keeps
+ * the two equal.
+ */
+export const PLUGIN_EVENT_NAMES = ['message.created', 'message.updated', 'conversation.member_added', 'conversation.member_removed'] as const satisfies readonly PluginEventName[];
+
+// Adding an event to PluginEvents without listing it above fails to compile here.
+type Unlisted = Exclude<PluginEventName, (typeof PLUGIN_EVENT_NAMES)[number]>;
+const everyEventListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyEventListed;
+
+/**
  * permission events, for the names in scope.events. Only events of conversations the bot
  * belongs to arrive. Handlers run after the change is committed; a throwing handler is logged
  * against the plugin and harms nothing else.
