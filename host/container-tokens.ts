@@ -3,6 +3,7 @@ import type { HostConfig } from './config/host-config.js';
 import type { Database } from './db/open-database.js';
 import type { EventBus } from './bus/event-bus.js';
 import type { Clock } from './core/clock.js';
+import type { BeforeStoreHooks, CommandDispatch, PostbackDispatch } from './core/extension-points.js';
 import type { Logger } from './logging/logger.js';
 import type { MessageTypeRegistry } from './messages/message-type-registry.js';
 
@@ -17,5 +18,8 @@ export const Tokens = {
   Logger: Symbol('Logger') as InjectionToken<Logger>,
   HostId: Symbol('HostId') as InjectionToken<string>,
   Clock: Symbol('Clock') as InjectionToken<Clock>,
+  BeforeStoreHooks: Symbol('BeforeStoreHooks') as InjectionToken<BeforeStoreHooks>,
+  Commands: Symbol('Commands') as InjectionToken<CommandDispatch>,
+  Postbacks: Symbol('Postbacks') as InjectionToken<PostbackDispatch>,
   MessageTypes: Symbol('MessageTypes') as InjectionToken<MessageTypeRegistry>,
 } as const;

@@ -181,6 +181,10 @@ export function buildContainer(config: HostConfig, db: Database, log: Logger, op
   di.register(Tokens.HostId, { useValue: randomUUID() });
   di.register(Tokens.EventBus, { useValue: options.eventBus?.(log) ?? new InProcessEventBus(log) });
   di.register(Tokens.Clock, { useValue: options.clock ?? systemClock });
+  // The core's extension points, implemented by the plugin machinery.
+  di.register(Tokens.BeforeStoreHooks, { useToken: HookChain });
+  di.register(Tokens.Commands, { useToken: CommandRouter });
+  di.register(Tokens.Postbacks, { useToken: PostbackRouter });
   di.register(Tokens.MessageTypes, { useValue: new MessageTypeRegistry(config.messages.maxBodyBytes, options.messageTypes) });
   for (const cls of singletons) di.registerSingleton(cls as never);
   return di;

@@ -4,6 +4,7 @@ import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { Message, MessageContent } from '../../sdk/protocol/message.js';
 import type { HistoryResult, ReadResult, SendResult } from '../../sdk/protocol/frames.js';
 import { Tokens } from '../container-tokens.js';
+import type { BeforeStoreHooks } from '../core/extension-points.js';
 import type { Database } from '../db/open-database.js';
 import type { EventBus } from '../bus/event-bus.js';
 import { requireMembership } from '../conversations/membership.js';
@@ -12,7 +13,6 @@ import { MessageStore, type HistoryQuery } from './message-store.js';
 import { storeContent } from './message-row.js';
 import type { MessageTypeRegistry } from './message-type-registry.js';
 import type { HostConfig } from '../config/host-config.js';
-import { HookChain } from '../plugins/hook-chain.js';
 import { MemberDirectory } from '../realtime/member-directory.js';
 import { compileValidator } from '../validation/validator.js';
 import { contentSchema } from '../validation/schemas.js';
@@ -27,7 +27,7 @@ export class MessageService {
     @inject(Tokens.MessageTypes) private readonly types: MessageTypeRegistry,
     @inject(ConversationWriter) private readonly writer: ConversationWriter,
     @inject(MessageStore) private readonly store: MessageStore,
-    @inject(HookChain) private readonly hooks: HookChain,
+    @inject(Tokens.BeforeStoreHooks) private readonly hooks: BeforeStoreHooks,
     @inject(MemberDirectory) private readonly members: MemberDirectory,
     @inject(Tokens.Config) config: HostConfig,
   ) {

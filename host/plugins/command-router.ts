@@ -2,6 +2,8 @@ import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { CommandArgument } from '../../sdk/plugin/manifest.js';
 import type { CommandReply } from '../../sdk/plugin/plugin-context.js';
+import type { CommandResult } from '../../sdk/protocol/frames.js';
+import type { CommandDispatch } from '../core/extension-points.js';
 import { Tokens } from '../container-tokens.js';
 import type { Database } from '../db/open-database.js';
 import { requireMembership } from '../conversations/membership.js';
@@ -11,14 +13,13 @@ import { callPlugin } from './call-plugin.js';
 
 const COMMAND_TIMEOUT_MS = 5_000;
 
-export interface CommandResult { plugin: string; reply: CommandReply | null }
 
 /**
  * Slash commands typed in a conversation: "/name arguments". The plugin whose bot is in the
  * conversation and that declared the command answers; its reply goes only to the caller.
  */
 @injectable()
-export class CommandRouter {
+export class CommandRouter implements CommandDispatch {
   constructor(
     @inject(Tokens.Database) private readonly db: Database,
     @inject(PluginRegistry) private readonly registry: PluginRegistry,

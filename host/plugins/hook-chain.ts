@@ -7,6 +7,7 @@ import { PluginLogs } from './plugin-logs.js';
 import { PluginRegistry } from './plugin-registry.js';
 import { callPlugin } from './call-plugin.js';
 import { deepFreeze } from './deep-freeze.js';
+import type { BeforeStoreHooks } from '../core/extension-points.js';
 
 const DEFAULT_HOOK_TIMEOUT_MS = 200;
 
@@ -16,7 +17,7 @@ const DEFAULT_HOOK_TIMEOUT_MS = 200;
  * or throws message_rejected.
  */
 @injectable()
-export class HookChain {
+export class HookChain implements BeforeStoreHooks {
   constructor(
     @inject(PluginRegistry) private readonly registry: PluginRegistry,
     @inject(PluginLogs) private readonly logs: PluginLogs,

@@ -11,6 +11,7 @@ import { PluginLogs } from './plugin-logs.js';
 import { PluginRegistry } from './plugin-registry.js';
 import { callPlugin } from './call-plugin.js';
 import { replyOf } from './command-router.js';
+import type { PostbackDispatch, PostbackResult } from '../core/extension-points.js';
 
 /** The host's structured type for messages with buttons and quick replies. */
 export const INTERACTIVE_CARD_TYPE = 'interactive.card';
@@ -40,7 +41,6 @@ export const INTERACTIVE_CARD_SCHEMA = {
   },
 } as const;
 
-export interface PostbackResult { plugin: string; reply: CommandReply | null }
 
 /**
  * Interactive messages: registers "interactive.card" at host start, lets only the bots of running
@@ -50,7 +50,7 @@ export interface PostbackResult { plugin: string; reply: CommandReply | null }
  * bot, are routed the same way; their tappable ids are those tappableIds() finds in the body.
  */
 @injectable()
-export class PostbackRouter {
+export class PostbackRouter implements PostbackDispatch {
   constructor(
     @inject(Tokens.Database) private readonly db: Database,
     @inject(Tokens.MessageTypes) types: MessageTypeRegistry,

@@ -13,8 +13,7 @@ import { ChangeStream } from './change-stream.js';
 import type { Connection } from './connection.js';
 import { frameSchemas } from './frame-schemas.js';
 import { Presence } from './presence.js';
-import { CommandRouter } from '../plugins/command-router.js';
-import { PostbackRouter } from '../plugins/postback-router.js';
+import type { CommandDispatch, PostbackDispatch } from '../core/extension-points.js';
 
 type Handler = (conn: Connection, frame: any) => unknown;
 
@@ -33,8 +32,8 @@ export class FrameRouter {
     @inject(MessageService) messages: MessageService,
     @inject(ChangeStream) stream: ChangeStream,
     @inject(Presence) presence: Presence,
-    @inject(CommandRouter) commands: CommandRouter,
-    @inject(PostbackRouter) postbacks: PostbackRouter,
+    @inject(Tokens.Commands) commands: CommandDispatch,
+    @inject(Tokens.Postbacks) postbacks: PostbackDispatch,
   ) {
     this.validators = new Map(Object.entries(frameSchemas(config)).map(([type, schema]) => [type, compileValidator<ClientFrame>(schema)]));
     this.handlers = {

@@ -1,0 +1,29 @@
+import type { CommandResult } from '../../sdk/protocol/frames.js';
+import type { MessageContent } from '../../sdk/protocol/message.js';
+import type { CommandReply } from '../../sdk/plugin/capabilities/commands.js';
+import type { BeforeStoreMessage } from '../../sdk/plugin/capabilities/hooks.js';
+
+/**
+ * Where the core lets extensions in. messages/ and realtime/ call these interfaces; plugins/
+ * implements them (HookChain, CommandRouter, PostbackRouter) and host.ts binds each token to its
+ * implementation, so no core folder imports the plugin machinery.
+ */
+
+/** Runs before a message is stored: may change its content or refuse it (message_rejected). */
+export interface BeforeStoreHooks {
+  /** False while no running plugin has a hook: the send path then skips the call entirely. */
+  readonly active: boolean;
+  run(message: BeforeStoreMessage): Promise<MessageContent>;
+}
+
+/** A slash command typed by a member of a conversation, answered by the plugin that owns it. */
+export interface CommandDispatch {
+  invoke(userId: string, conversationId: string, text: string, idempotencyKey?: string | null): Promise<CommandResult>;
+}
+
+export interface PostbackResult { plugin: string; reply: CommandReply | null }
+
+/** A member's tap on a button of an interactive message, answered by the plugin that sent it. */
+export interface PostbackDispatch {
+  tap(userId: string, conversationId: string, messageId: string, buttonId: string): Promise<PostbackResult>;
+}
