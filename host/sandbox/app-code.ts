@@ -19,6 +19,7 @@ export async function loadAppCode(entryFile: string): Promise<string> {
     if (!cached || cached.mtimeMs !== mtimeMs) {
       cached = { mtimeMs, code: bundleApp(entryFile).then((b) => b.code) };
       bundles.set(entryFile, cached);
+      // A failed bundle is not kept, so the next start tries again; this start gets the error below.
       cached.code.catch(() => bundles.delete(entryFile));
     }
     return await cached.code;

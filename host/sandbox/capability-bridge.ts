@@ -38,19 +38,20 @@ export class CapabilityBridge {
     const problem = boundedDataProblem(args);
     if (problem) throw new SwitchboardError('invalid_request', problem);
     const name = method;
+    const list: unknown[] = args;
     const [area, member] = name.split('.') as [string, string];
     const target = (this.context as unknown as Record<string, Record<string, (...a: unknown[]) => unknown>>)[area]!;
     if (CAPABILITY_METHODS[name] === 'call') {
       if (SENDS.has(name) && !this.sends.take()) {
         throw new SwitchboardError('sandbox_limit', `The app may send or edit ${this.limits.sendsPerMinute} messages a minute.`, { retryAfterMs: this.sends.retryAfterMs() });
       }
-      return (await target[member]!(...args)) ?? null;
+      return (await target[member]!(...list)) ?? null;
     }
-    const marker = args[args.length - 1] as Partial<Record<keyof HandlerRef, unknown>> | undefined;
+    const marker = list[list.length - 1] as Partial<Record<keyof HandlerRef, unknown>> | undefined;
     const handlerId = marker?.[HANDLER_MARKER];
     if (typeof handlerId !== 'number') throw new SwitchboardError('invalid_request', `${name} needs a handler.`);
     try {
-      const result = target[member]!(...args.slice(0, -1), (...handlerArgs: unknown[]) => this.forward(handlerId, handlerArgs));
+      const result = target[member]!(...list.slice(0, -1), (...handlerArgs: unknown[]) => this.forward(handlerId, handlerArgs));
       if (typeof result === 'function') this.releases.set(handlerId, result as () => void);
     } catch (err) {
       if (this.starting && !this.startError && err instanceof SwitchboardError) this.startError = err;

@@ -23,6 +23,8 @@ type Send = (method: string, payload: string) => string;
 const g = globalThis as unknown as Record<string, unknown>;
 // Captured before the app's bundle runs: the app may patch the globals, and only hurts itself.
 const parse = JSON.parse;
+// Always called through `apply` with the promise as `this`.
+// eslint-disable-next-line @typescript-eslint/unbound-method
 const then = Promise.prototype.then;
 const apply = Reflect.apply;
 const send = g[GUEST_GLOBALS.send] as Send;
@@ -69,6 +71,7 @@ function wireError(err: unknown): WireError {
     const code = typeof e?.code === 'string' ? e.code : undefined;
     return { name: name.slice(0, 100), message: message.slice(0, 2000), ...(code !== undefined ? { code: code.slice(0, 100) } : {}) };
   } catch {
+    // Its own error is the app's again (and may throw in turn): the report is that it cannot be described.
     return { name: 'Error', message: 'The app threw a value that cannot be described (its name or message threw).' };
   }
 }
@@ -143,6 +146,7 @@ function buildContext(): Record<string, unknown> {
     try {
       text = typeof message === 'string' ? message : String(message);
     } catch {
+      // The app's toString threw: the line is still logged, saying so.
       text = '(a message that cannot be turned into text)';
     }
     text = text.slice(0, 2000);
@@ -152,7 +156,7 @@ function buildContext(): Record<string, unknown> {
       dispatch('log', [level, text, { unloggable: wireError(err).message }]);
     }
   };
-  const context: Record<string, Record<string, unknown> | unknown> = {
+  const context: Record<string, unknown> = {
     plugin: boot.plugin,
     self: boot.self,
     settings: boot.settings,
@@ -175,7 +179,8 @@ function buildContext(): Record<string, unknown> {
 
 /** Reports how an event ended; the value must be JSON data too. */
 function settle(eventId: number, promise: Promise<unknown>): void {
-  apply(then, promise, [
+  // Both outcomes are handled here; the promise `then` returns has nothing left to report.
+  void apply(then, promise, [
     (value: unknown) => {
       let json: string;
       try {

@@ -29,6 +29,8 @@ function ArrayBufferWithoutResize(this: unknown, length?: unknown, options?: unk
 }
 
 defineProperty(ArrayBufferWithoutResize, 'prototype', { value: NativeArrayBuffer.prototype });
+// isView is static and uses no `this`: the same function serves the stand-in.
+// eslint-disable-next-line @typescript-eslint/unbound-method
 defineProperty(ArrayBufferWithoutResize, 'isView', { value: NativeArrayBuffer.isView });
 defineProperty(proto, 'constructor', { value: ArrayBufferWithoutResize, writable: true, configurable: true });
 defineProperty(globalThis, 'ArrayBuffer', { value: ArrayBufferWithoutResize, writable: true, configurable: true });

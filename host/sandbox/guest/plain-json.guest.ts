@@ -35,11 +35,12 @@ function encode(value: unknown, path: string, depth: number, budget: Budget): st
       spend(budget, quoted.length, path);
       return quoted;
     }
-    case 'number':
+    case 'number': {
       if (!isFinite(value)) throw new TypeError(`${path} is ${value}; only finite numbers cross the sandbox boundary.`);
       const text = stringify(value);
       spend(budget, text.length, path);
       return text;
+    }
     case 'boolean':
       spend(budget, 5, path);
       return value ? 'true' : 'false';
@@ -65,7 +66,7 @@ function encode(value: unknown, path: string, depth: number, budget: Budget): st
     }
     return `${out}]`;
   }
-  const proto = getPrototypeOf(object);
+  const proto: unknown = getPrototypeOf(object);
   if (proto !== objectPrototype && proto !== null) throw new TypeError(`${path} is not a plain object; only JSON data crosses the sandbox boundary.`);
   let out = '{';
   let first = true;
