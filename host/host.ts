@@ -42,7 +42,7 @@ import { PluginStorage } from './plugins/plugin-storage.js';
 import { PluginDatabase } from './plugins/database/plugin-database.js';
 import { PluginJobStore } from './plugins/plugin-job-store.js';
 import { PluginScheduler } from './plugins/plugin-scheduler.js';
-import { PluginHttpRouter } from './plugins/plugin-http-router.js';
+import { PluginHttpRouter } from './http/plugin-http-router.js';
 import { ServiceRegistry } from './plugins/service-registry.js';
 import { PostbackRouter } from './plugins/postback-router.js';
 import { SwitchboardError } from '../sdk/errors/switchboard-error.js';

@@ -2,7 +2,7 @@ import { CAPABILITY_METHODS, type CapabilityMethod } from '../../sdk/app/capabil
 import type { AppLimits } from '../../sdk/app/app-limits.js';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { PluginContext } from '../../sdk/plugin/plugin-context.js';
-import { TokenBucket } from '../realtime/token-bucket.js';
+import { TokenBucket } from '../core/token-bucket.js';
 import { boundedDataProblem } from './bounded-data.js';
 import { HANDLER_MARKER, isCapabilityMethod, type HandlerRef } from './rpc-protocol.js';
 

@@ -8,7 +8,7 @@ import type { CommandDispatch, PostbackDispatch } from '../../core/extension-poi
 import type { PluginKernel } from '../../plugins/plugin-kernel.js';
 import type { PluginLogs } from '../../plugins/plugin-logs.js';
 import type { PluginRegistry } from '../../plugins/plugin-registry.js';
-import type { PluginHttpRouter } from '../../plugins/plugin-http-router.js';
+import type { PluginHttpRouter } from '../plugin-http-router.js';
 import type { SandboxHost } from '../../sandbox/sandbox-host.js';
 
 /** What the HTTP routes call; resolved from the container by the host. */

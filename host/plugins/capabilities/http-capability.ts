@@ -7,7 +7,7 @@ import type { CapabilityGuard } from './capability-guard.js';
 import { checkRequest, hostAdmission, isPrivateAddress, sendRequest } from './outbound-http.js';
 
 /**
- * HTTP routes under /plugins/<id>/, for the routes the manifest contributes (PluginHttpRouter
+ * HTTP routes under /plugins/<id>/, for the routes the manifest contributes (http/plugin-http-router.ts, PluginHttpRouter
  * serves them and enforces their auth), the plugin's webhook secret for "signature" routes, and
  * outbound requests to the hosts in scope.hosts (outbound-http.ts).
  */

@@ -1,5 +1,5 @@
 import type { AppLimits } from '../../../sdk/app/app-limits.js';
-import { TokenBucket } from '../../realtime/token-bucket.js';
+import { TokenBucket } from '../../core/token-bucket.js';
 import { boundedDataProblem } from '../bounded-data.js';
 import { BOUNDARY_LIMITS } from '../boundary-limits.js';
 import {
