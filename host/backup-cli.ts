@@ -58,8 +58,10 @@ async function backupSqlite(dataDir: string, url: string, out: string): Promise<
   return { file: out };
 }
 
+interface ControlAnswer { ok: boolean; file: string; bytes: number; code?: string; message: string }
+
 /** One JSON line to the running host's control socket; null if no host listens there. */
-function ask(path: string, request: object): Promise<{ ok: boolean; file: string; bytes: number; code?: string; message: string } | null> {
+function ask(path: string, request: object): Promise<ControlAnswer | null> {
   return new Promise((res, rej) => {
     const socket = connect(path);
     let text = '';
@@ -69,7 +71,8 @@ function ask(path: string, request: object): Promise<{ ok: boolean; file: string
     socket.on('data', (c: string) => { text += c; });
     socket.once('error', (err: NodeJS.ErrnoException) => (connected ? rej(err) : res(null)));
     socket.once('end', () => {
-      try { res(JSON.parse(text)); } catch { rej(new Error(`unexpected answer from the host: ${text}`)); }
+      // The host's control socket (host/control-socket.ts) answers with a ControlAnswer.
+      try { res(JSON.parse(text) as ControlAnswer); } catch (err) { rej(new Error(`unexpected answer from the host: ${text}`, { cause: err })); }
     });
   });
 }

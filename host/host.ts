@@ -156,18 +156,21 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
     };
   } catch (err) {
     // Nothing of a failed start stays behind: no socket, timer, subscription or connection.
+    // A cleanup step that fails is passed over: the start's own error, rethrown below, is the one
+    // to report, and a second failure while closing what did open would only hide it.
+    const settle = (closing: Promise<unknown> | undefined): Promise<unknown> | undefined => closing?.catch(() => {});
     server?.close();
     if (di) {
-      await di.resolve(Gateway).close().catch(() => {});
+      await settle(di.resolve(Gateway).close());
       di.resolve(Delivery).stop();
       di.resolve(Presence).stop();
       di.resolve(PluginEventDispatcher).stop();
-      await di.resolve(PluginScheduler).stop().catch(() => {});
-      await di.resolve(PluginKernel).stopAll().catch(() => {});
-      await di.resolve(SandboxHost).close().catch(() => {});
-      await di.resolve(Tokens.EventBus).close?.().catch(() => {});
+      await settle(di.resolve(PluginScheduler).stop());
+      await settle(di.resolve(PluginKernel).stopAll());
+      await settle(di.resolve(SandboxHost).close());
+      await settle(di.resolve(Tokens.EventBus).close?.());
     }
-    await db.close().catch(() => {});
+    await settle(db.close());
     throw err;
   }
 }

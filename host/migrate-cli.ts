@@ -36,7 +36,10 @@ async function migrate(): Promise<number> {
       if (failed > 0) process.stderr.write(`switchboard migrate: ${failed} plugin(s) could not be migrated (see above)\n`);
       return failed > 0 ? 1 : 0;
     } finally {
+      // The outcome is already printed and the process exits next, which ends whatever failed to
+      // close; a close error here would only replace that outcome with a less useful one.
       await services.resolve(SandboxHost).close().catch(() => {});
+      // As above: the exit that follows ends the writer too.
       await services.resolve(ConversationWriter).stop().catch(() => {});
     }
   } finally {

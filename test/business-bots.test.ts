@@ -36,7 +36,7 @@ describe('business chat: bots', () => {
     await eventually(async () => (await api.thread(owner, thread.threadId)).control === 'agents', { timeoutMs: 10_000, what: 'the handover' });
     // The app may not speak for a conversation it passed on.
     const refused = await host.http('POST', '/plugins/app-bot/call', { token: 'admin', body: { service: 'business.send', input: { threadId: thread.threadId, text: 'still here' } } });
-    expect(refused.body).toMatchObject({ ok: false, details: [{ path: '/code', message: 'not_thread_owner' }] });
+    expect(refused.body).toMatchObject({ ok: false, name: 'PluginError', code: 'not_thread_owner', status: 409 });
   });
 
   it('refuses a bot that does not answer, and never lets a bot act for another business', async () => {
@@ -49,7 +49,7 @@ describe('business chat: bots', () => {
     const customer = await host.createUser();
     const thread = await api.startThread(customer, other);
     const foreign = await host.http('POST', '/plugins/app-bot/call', { token: 'admin', body: { service: 'business.passThreadControl', input: { threadId: thread.threadId } } });
-    expect(foreign.body).toMatchObject({ ok: false, details: [{ message: 'thread_not_found' }] });
+    expect(foreign.body).toMatchObject({ ok: false, code: 'thread_not_found', status: 404 });
   });
 
   it('hands every conversation of a detached bot to the agents', async () => {

@@ -91,7 +91,7 @@ describe('business chat: bot, handover, agent, resolution, survey', () => {
     expect((await host.http('GET', `/v1/conversations/${room}/messages`, { token: customer.token })).status).toBe(404);
 
     // The bot no longer speaks in this conversation, and hears the customer only on standby.
-    expect(await asBot('business.send', { threadId: thread.threadId, text: 'me again' })).toMatchObject({ ok: false, code: 'invalid_request', details: [{ path: '/code', message: 'not_thread_owner' }] });
+    expect(await asBot('business.send', { threadId: thread.threadId, text: 'me again' })).toMatchObject({ ok: false, name: 'PluginError', code: 'not_thread_owner', status: 409 });
     await customerSocket.sendText(thread.conversationId, 'are you there?');
     await eventually(async () => (await botEvents()).find((e) => e.type === 'message' && e.message.content.text === 'are you there?')?.standby === true, { timeoutMs: 5_000, what: 'a standby event' });
 
@@ -136,7 +136,7 @@ describe('business chat: bot, handover, agent, resolution, survey', () => {
     expect((await api.call(agent, 'POST', `/threads/${thread.threadId}/control`, { action: 'pass' })).body.control).toBe('bot');
     expect(await asBot('business.send', { threadId: thread.threadId, text: 'Bot again' })).toMatchObject({ ok: true });
     // Another bot, or the bot for another business, cannot touch it.
-    expect(await asBot('business.thread', { threadId: 'nope' })).toMatchObject({ ok: false, details: [{ message: 'thread_not_found' }] });
+    expect(await asBot('business.thread', { threadId: 'nope' })).toMatchObject({ ok: false, code: 'thread_not_found', status: 404 });
   });
 
   it('checks templates against their schemas when they are sent', async () => {

@@ -24,7 +24,7 @@ async function turns(): Promise<void> {
   for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
-const doubled = async (items: number[]): Promise<GroupCommitOutcome<number>[]> => items.map((n) => ({ ok: true, value: n * 2 }));
+const doubled = (items: number[]): Promise<GroupCommitOutcome<number>[]> => Promise.resolve(items.map((n) => ({ ok: true, value: n * 2 })));
 
 /** A commit that records its batches and, when `hold` is set, waits for the test to release each one. */
 function recorder(options: { hold?: boolean } = {}) {
@@ -86,10 +86,24 @@ describe('group-commit queue', () => {
     expect(r.batches).toEqual([[1], [2, 3, 4]]);
   });
 
+  // A drain that let go of its slot a microtask after finding the queue empty (as the
+  // conversation writer's copy did, in a .finally()) stranded a push made in that gap: the push
+  // saw a drain running and started none. A stranded push never settles, so this test times out.
+  it('commits a push made any number of microtasks after the previous one settled', { timeout: 5_000 }, async () => {
+    for (const maxInFlight of [1, 2]) {
+      for (let hops = 0; hops < 30; hops++) {
+        const queue = new GroupCommitQueue<number, number>({ commit: doubled, maxBatch: 10, maxInFlight });
+        expect(await queue.push(1)).toBe(2);
+        for (let i = 0; i < hops; i++) await Promise.resolve();
+        expect(await queue.push(2)).toBe(4);
+      }
+    }
+  });
+
   it('fails only the item whose outcome is an error', async () => {
     const bad = new Error('item 2 is bad');
     const queue = new GroupCommitQueue<number, number>({
-      commit: async (items) => items.map((n) => (n === 2 ? { ok: false, error: bad } : { ok: true, value: n })),
+      commit: (items) => Promise.resolve(items.map((n): GroupCommitOutcome<number> => (n === 2 ? { ok: false, error: bad } : { ok: true, value: n }))),
       maxBatch: 100,
     });
     const settled = await Promise.allSettled([1, 2, 3].map((n) => queue.push(n)));
@@ -102,13 +116,13 @@ describe('group-commit queue', () => {
 
   it('resolves every item when the commit returns nothing', async () => {
     const batches: string[][] = [];
-    const queue = new GroupCommitQueue<string>({ commit: async (items) => { batches.push(items); }, maxBatch: 10 });
+    const queue = new GroupCommitQueue<string>({ commit: (items) => { batches.push(items); return Promise.resolve(); }, maxBatch: 10 });
     expect(await Promise.all(['a', 'b'].map((s) => queue.push(s)))).toEqual([undefined, undefined]);
     expect(batches).toEqual([['a', 'b']]);
   });
 
   it('rejects an item the commit returned no outcome for', async () => {
-    const queue = new GroupCommitQueue<number, number>({ commit: async (items) => [{ ok: true, value: items[0]! }], maxBatch: 10 });
+    const queue = new GroupCommitQueue<number, number>({ commit: (items) => Promise.resolve([{ ok: true, value: items[0]! }]), maxBatch: 10 });
     const settled = await Promise.allSettled([7, 8].map((n) => queue.push(n)));
     expect(settled[0]).toEqual({ status: 'fulfilled', value: 7 });
     expect(settled[1]).toMatchObject({ status: 'rejected', reason: { message: expect.stringContaining('no outcome') } });
@@ -116,10 +130,10 @@ describe('group-commit queue', () => {
 
   describe('when the whole batch fails', () => {
     /** A commit that throws for any batch holding a 2 (a "bad" item that breaks the transaction). */
-    const breakingOn2 = (calls: number[][]) => async (items: number[]): Promise<GroupCommitOutcome<number>[]> => {
+    const breakingOn2 = (calls: number[][]) => (items: number[]): Promise<GroupCommitOutcome<number>[]> => {
       calls.push([...items]);
-      if (items.includes(2)) throw new Error(`batch ${items.join(',')} broke`);
-      return items.map((n) => ({ ok: true, value: n }));
+      if (items.includes(2)) return Promise.reject(new Error(`batch ${items.join(',')} broke`));
+      return Promise.resolve(items.map((n) => ({ ok: true, value: n })));
     };
 
     it('fails every item with the error by default (mapped by `failure`)', async () => {
@@ -159,9 +173,9 @@ describe('group-commit queue', () => {
     it("retries a lone item once with 'always' (a lost race may find its result the second time)", async () => {
       let attempts = 0;
       const queue = new GroupCommitQueue<number, number>({
-        commit: async (items) => {
-          if (++attempts === 1) throw new Error('lost a race');
-          return items.map((n) => ({ ok: true, value: n }));
+        commit: (items) => {
+          if (++attempts === 1) return Promise.reject(new Error('lost a race'));
+          return Promise.resolve(items.map((n): GroupCommitOutcome<number> => ({ ok: true, value: n })));
         },
         maxBatch: 10, retryAlone: 'always',
       });

@@ -104,7 +104,7 @@ describe('payments: invoices from plugins', () => {
     expect(first.ok && again.ok, JSON.stringify([first, again])).toBe(true);
     expect(again.value).toEqual({ requestId: first.value.requestId, status: 'open' });
     const changed = await rq.invoice('merchant', { ...input, amountMinor: 350, lines: [{ ...input.lines[0], qty: 1, lineMinor: 350 }] });
-    expect(changed).toMatchObject({ ok: false, code: 'invalid_request', details: [{ path: '/code', message: 'idempotency_conflict' }] });
+    expect(changed).toMatchObject({ ok: false, name: 'PluginError', code: 'idempotency_conflict', status: 409 });
     // The key is the caller's own: another plugin's use of it is another request.
     const elsewhere = await rq.invoice('merchant-other', input);
     expect(elsewhere.ok).toBe(true);
@@ -168,26 +168,27 @@ describe('payments: invoices from plugins', () => {
     expect(denied).toMatchObject({ ok: false, code: 'permission_denied' });
     expect((await api.call(alice, 'GET', '/requests')).body.incoming.length).toBe(before);
 
-    const refusals: [Record<string, unknown>, string, string][] = [
-      [{ payee: bob.id }, 'invalid_request', 'invalid_payment_request'],
-      [{ amountMinor: 701 }, 'invalid_request', 'invalid_payment_request'],
-      [{ amountMinor: 0 }, 'invalid_request', 'invalid_amount'],
-      [{ currency: 'XXX' }, 'invalid_request', 'unknown_currency'],
-      [{ payerId: carol.id }, 'invalid_request', 'conversation_unavailable'],
-      [{ payerId: 'nobody' }, 'invalid_request', 'payer_not_found'],
-      [{ description: '' }, 'invalid_request', 'invalid_payment_request'],
-      [{ amountMinor: 60_000, lines: undefined }, 'forbidden', 'limit_exceeded'],
+    // Each refusal reaches the caller with the PaymentError's own code and status.
+    const refusals: [Record<string, unknown>, string, number][] = [
+      [{ payee: bob.id }, 'invalid_payment_request', 400],
+      [{ amountMinor: 701 }, 'invalid_payment_request', 400],
+      [{ amountMinor: 0 }, 'invalid_amount', 400],
+      [{ currency: 'XXX' }, 'unknown_currency', 400],
+      [{ payerId: carol.id }, 'conversation_unavailable', 404],
+      [{ payerId: 'nobody' }, 'payer_not_found', 404],
+      [{ description: '' }, 'invalid_payment_request', 400],
+      [{ amountMinor: 60_000, lines: undefined }, 'limit_exceeded', 403],
     ];
-    for (const [change, code, paymentsCode] of refusals) {
+    for (const [change, code, status] of refusals) {
       const out = await rq.invoice('merchant', invoiceInput(change));
-      expect(out, JSON.stringify(change)).toMatchObject({ ok: false, code, details: [{ path: '/code', message: paymentsCode }] });
+      expect(out, JSON.stringify(change)).toMatchObject({ ok: false, name: 'PluginError', code, status });
     }
     // A field payments does not know is refused, never ignored: in the input and in a line.
     const typo = await rq.invoice('merchant', invoiceInput({ memo: 'for the widgets' }));
-    expect(typo).toMatchObject({ ok: false, code: 'invalid_request', details: [{ path: '/code', message: 'invalid_payment_request' }] });
+    expect(typo).toMatchObject({ ok: false, code: 'invalid_payment_request', status: 400 });
     expect(typo.message).toContain('"memo"');
     const lineTypo = await rq.invoice('merchant', invoiceInput({ lines: [{ name: 'Widget', qty: 2, unitMinor: 350, lineMinor: 700, price: 350 }] }));
-    expect(lineTypo).toMatchObject({ ok: false, code: 'invalid_request', details: [{ path: '/code', message: 'invalid_payment_request' }] });
+    expect(lineTypo).toMatchObject({ ok: false, code: 'invalid_payment_request', status: 400 });
     expect(lineTypo.message).toContain('lines[0]');
     expect((await api.call(alice, 'GET', '/requests')).body.incoming.length).toBe(before);
     // Naming its own bot as payee is allowed.

@@ -147,7 +147,9 @@ describe('sandbox security', () => {
     expect(result.value).not.toBe('bystander-secret');
     const { host, mallory, malloryRoom, bob, bobRoom } = bench;
     const send = await runOp(host, mallory, malloryRoom, `send ${bobRoom}`);
-    expect(send.status).toBe(502);
+    // The host's refusal, which the app let through, reaches the user as a trusted plugin's would.
+    expect(send.status).toBe(404);
+    expect(send.error.code).toBe('conversation_not_found');
     const history = await fullHistory(host.url, bob.token, bobRoom);
     expect(history.filter((m) => m.content?.text === 'from the app')).toEqual([]);
   });

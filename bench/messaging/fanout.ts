@@ -89,7 +89,7 @@ export async function fanoutPhase(host: BenchHost, users: BenchUser[]): Promise<
   try {
     await mapLimit(users, 100, async (u, i) => {
       socks[i] = await openSocket(host.wsUrl, u.token, handler(i));
-      socks[i]!.onClose = (code, reason) => {
+      socks[i].onClose = (code, reason) => {
         closed[i] = 1;
         if (sending || code !== 1000) log(`fanout: connection ${i} closed (${code} ${reason})`);
         recomputeMin();
@@ -121,7 +121,7 @@ export async function fanoutPhase(host: BenchHost, users: BenchUser[]): Promise<
         if (firstError) throw new Error(`fan-out send refused: ${firstError}`);
       }
       mark1 = { t: performance.now(), total };
-      if (meter) log(`fanout: during the measured window: ${(meter as () => string)()}`);
+      if (meter) log(`fanout: during the measured window: ${meter()}`);
     } finally {
       sending = false;
       clearInterval(ticker);

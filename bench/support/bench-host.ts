@@ -105,6 +105,7 @@ export async function startBenchHost(opts: BenchHostOptions = {}): Promise<Bench
     // spawnHost does not stop a child that never logged "listening"; stop ours.
     killOwnHostChildren();
     removeChildConfigDirs(adminToken);
+    // The start already failed and that error is rethrown below; a failed drop would only hide it.
     await database.drop().catch(() => {});
     rmSync(dataDir, { recursive: true, force: true });
     throw err;

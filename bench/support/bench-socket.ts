@@ -93,6 +93,7 @@ export function frameType(s: string): string {
   try {
     return String((JSON.parse(s) as { type?: unknown }).type);
   } catch {
+    // Not JSON: the frame has no type to report, and the caller only counts frames by type.
     return '<invalid>';
   }
 }

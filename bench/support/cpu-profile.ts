@@ -154,6 +154,7 @@ export function summarizeSql(dir: string, pid: number, top = 12): string[] {
   try {
     entries = JSON.parse(readFileSync(join(dir, `host-${pid}.sql.json`), 'utf8')) as [string, { count: number; ms: number }][];
   } catch {
+    // No timings file (the preload was off or the host died early): the summary says so instead.
     return [`no SQL timings host-${pid}.sql.json in ${dir}`];
   }
   const total = entries.reduce((a, [, e]) => a + e.ms, 0);

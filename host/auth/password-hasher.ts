@@ -6,6 +6,7 @@ import { hash, verify } from '@node-rs/argon2';
  */
 export const passwordHasher = {
   hash: (password: string): Promise<string> => hash(password),
+  // verify rejects only a stored hash it cannot parse; such a hash matches no password.
   verify: (stored: string, password: string): Promise<boolean> => verify(stored, password).catch(() => false),
 };
 

@@ -76,8 +76,8 @@ export class TokenService {
     const now = this.clock.now();
     const hit = this.sessions.get(hash);
     if (hit && now - hit.cachedAt < SESSION_CACHE_MS && hit.principal.expiresAt > now) return hit;
-    const row = (await this.db.knex('tokens').join('users', 'users.id', 'tokens.user_id').where('tokens.token_hash', hash)
-      .first('tokens.id as token_id', 'tokens.expires_at', 'tokens.revoked_at', 'users.*')) as (UserRow & { token_id: string; expires_at: number; revoked_at: number | null }) | undefined;
+    const row = await this.db.knex('tokens').join('users', 'users.id', 'tokens.user_id').where('tokens.token_hash', hash)
+      .first<(UserRow & { token_id: string; expires_at: number; revoked_at: number | null }) | undefined>('tokens.id as token_id', 'tokens.expires_at', 'tokens.revoked_at', 'users.*');
     if (!row || row.revoked_at !== null || row.expires_at <= this.clock.now()) {
       this.sessions.delete(hash);
       throw new SwitchboardError('unauthenticated');
@@ -100,12 +100,12 @@ export class TokenService {
 
   async list(userId: string): Promise<TokenInfo[]> {
     const rows = await this.db.knex<TokenRow>('tokens').where({ user_id: userId }).orderBy('created_at', 'asc');
-    return rows.map((r) => ({ id: r.id, label: r.label, kind: r.kind, createdAt: isoTime(r.created_at)!, expiresAt: isoTime(r.expires_at)!, revokedAt: isoTime(r.revoked_at) }));
+    return rows.map((r) => ({ id: r.id, label: r.label, kind: r.kind, createdAt: isoTime(r.created_at), expiresAt: isoTime(r.expires_at), revokedAt: isoTime(r.revoked_at) }));
   }
 
   /** Revokes a token (optionally only if it belongs to `ownerId`) and ends its live sessions. */
   async revoke(tokenId: string, ownerId?: string): Promise<void> {
-    const query = this.db.knex('tokens').where({ id: tokenId });
+    const query = this.db.knex<TokenRow>('tokens').where({ id: tokenId });
     if (ownerId) query.andWhere({ user_id: ownerId });
     const row = await query.clone().first();
     if (!row) throw new SwitchboardError('token_not_found');

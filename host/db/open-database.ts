@@ -134,6 +134,7 @@ async function openPostgres(config: HostConfig['database'], options: OpenDatabas
     await knex.raw('select 1');
     await knex.raw(`create schema if not exists "${config.schema}"`);
   } catch (err) {
+    // The connection error below is what the operator needs; a failure to close the pool as well would only hide it.
     await knex.destroy().catch(() => {});
     const mismatch = nativeModuleError(err, 'pg');
     if (mismatch) throw mismatch;
@@ -157,6 +158,7 @@ function redact(url: string): string {
     if (u.password) u.password = '***';
     return u.toString();
   } catch {
+    // An unparseable URL may still hold a password; print none of it.
     return 'postgres://(unparseable url)';
   }
 }

@@ -15,9 +15,9 @@ interface Migration {
 const migrations: Migration[] = [coreSchema, plugins, pluginJobs, pluginTables, pluginLimits];
 
 const source: Knex.MigrationSource<Migration> = {
-  getMigrations: async () => migrations,
+  getMigrations: () => Promise.resolve(migrations),
   getMigrationName: (m) => m.name,
-  getMigration: async (m) => m,
+  getMigration: (m) => Promise.resolve(m),
 };
 
 /** Applies every pending migration; returns the names applied. */

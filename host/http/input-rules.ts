@@ -46,6 +46,7 @@ function decodedProblem(raw: string, plusIsSpace: boolean): string | null {
   try {
     decoded = decodeURIComponent(plusIsSpace ? raw.replace(/\+/g, ' ') : raw);
   } catch {
+    // decodeURIComponent's URIError says only "URI malformed"; this answer names the cause instead.
     return 'is not percent-encoded UTF-8 (an encoded lone surrogate or a broken escape)';
   }
   return stringProblem(decoded);

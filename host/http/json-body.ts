@@ -27,7 +27,7 @@ export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer
     const cleanup = () => {
       req.off('data', onData); req.off('end', onEnd); req.off('error', onError); req.off('aborted', onAborted);
     };
-    const fail = (err: unknown) => { cleanup(); reject(err); };
+    const fail = (err: Error) => { cleanup(); reject(err); };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) { req.pause(); fail(tooLarge(limit)); return; }
@@ -68,6 +68,7 @@ function firstInvalidByte(bytes: Buffer): number {
   // answer can sit up to three bytes before the offender; good enough to point a developer at it.
   while (low < high) {
     const mid = Math.ceil((low + high) / 2);
+    // A prefix that fails to decode holds the offender: the search goes on below it.
     try { strictUtf8.decode(bytes.subarray(0, mid)); low = mid; } catch { high = mid - 1; }
   }
   return low;

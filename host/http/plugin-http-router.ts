@@ -47,7 +47,10 @@ export class PluginHttpRouter {
   /** `adminToken`: the operator's secret, for routes with auth "admin". */
   middleware(adminToken: string): Koa.Middleware {
     return async (ctx, next) => {
-      if (!ctx.path.startsWith(PREFIX)) return next();
+      if (!ctx.path.startsWith(PREFIX)) {
+        await next();
+        return;
+      }
       await this.serve(ctx, adminToken);
     };
   }
@@ -144,6 +147,7 @@ function matchPath(pattern: string, segments: string[]): Record<string, string> 
     if (part.startsWith(':')) {
       if (segment === '') return null;
       let value: string;
+      // A segment that is not percent-encoded UTF-8 holds no value a parameter could take.
       try { value = decodeURIComponent(segment); } catch { return null; }
       params.push([part.slice(1), value]);
     } else if (part !== segment) {

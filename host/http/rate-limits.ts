@@ -81,15 +81,22 @@ export class RequestLimits {
 
   middleware(): Koa.Middleware {
     return async (ctx, next) => {
-      if (!this.config.rateLimits.enabled || UNLIMITED_PATHS.has(ctx.path)) return next();
+      if (!this.config.rateLimits.enabled || UNLIMITED_PATHS.has(ctx.path)) {
+        await next();
+        return;
+      }
       const address = clientAddress(ctx, this.config.trustProxy);
       const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'))?.[1];
       if (bearer === undefined) {
         await consume(this.perAddress, address);
-        return next();
+        await next();
+        return;
       }
       const tokenDigest = digest(bearer);
-      if (timingSafeEqual(tokenDigest, this.adminDigest)) return next();
+      if (timingSafeEqual(tokenDigest, this.adminDigest)) {
+        await next();
+        return;
+      }
       // An address that spent its budget on refused tokens is refused before its next token is tried.
       const spent = await this.perAddress.get(address);
       if (spent && spent.consumedPoints > this.config.rateLimits.perAddress.requests) throw refused(spent.msBeforeNext);
@@ -97,6 +104,7 @@ export class RequestLimits {
       try {
         await next();
       } catch (err) {
+        // The client is owed its 401; a penalty that could not be counted must not replace it.
         if (err instanceof SwitchboardError && err.status === 401) await this.perAddress.penalty(address).catch(() => undefined);
         throw err;
       }

@@ -65,8 +65,8 @@ export class ChangeStream {
   }
 
   async resume(conn: Connection, positions: readonly { conversationId: string; pts: number }[]): Promise<ResumeResult> {
-    const memberships = (await this.db.knex('members as m').join('conversations as c', 'c.id', 'm.conversation_id')
-      .where('m.user_id', conn.userId).select('c.id', 'c.last_pts', 'c.last_seq')) as { id: string; last_pts: number; last_seq: number }[];
+    const memberships = await this.db.knex('members as m').join('conversations as c', 'c.id', 'm.conversation_id')
+      .where('m.user_id', conn.userId).select<{ id: string; last_pts: number; last_seq: number }[]>('c.id', 'c.last_pts', 'c.last_seq');
     const current = new Map(memberships.map((m) => [m.id, m]));
     const listed = new Set(positions.map((p) => p.conversationId));
     const wasHolding = conn.holding !== null;
@@ -155,7 +155,7 @@ export class ChangeStream {
 
   private async counters(ids: string[]): Promise<Map<string, { last_pts: number; last_seq: number }>> {
     if (ids.length === 0) return new Map();
-    const rows = (await this.db.knex('conversations').whereIn('id', ids).select('id', 'last_pts', 'last_seq')) as { id: string; last_pts: number; last_seq: number }[];
+    const rows = await this.db.knex('conversations').whereIn('id', ids).select<{ id: string; last_pts: number; last_seq: number }[]>('id', 'last_pts', 'last_seq');
     return new Map(rows.map((r) => [r.id, r]));
   }
 }

@@ -4,6 +4,7 @@ import type { ErrorCode } from '../../sdk/errors/error-catalog.js';
 import { errorCatalog, type ErrorSpec } from '../../sdk/errors/error-catalog.js';
 import type { ServerFrame } from '../../sdk/protocol/frames.js';
 import { FrameTurns } from './frame-turns.js';
+import { fitCloseReason } from './close-reason.js';
 
 /**
  * One authenticated socket. Kept small: 10,000 idle connections must cost little, so maps are
@@ -60,8 +61,9 @@ export class Connection {
     if (this.holdTimer) clearTimeout(this.holdTimer);
     const spec: ErrorSpec = errorCatalog[code];
     try {
-      this.ws.close(spec.closeCode ?? 1011, (message ?? code).slice(0, 120));
+      this.ws.close(spec.closeCode ?? 1011, fitCloseReason(message ?? code));
     } catch {
+      // ws refuses a close frame it cannot send (say, a reason over 123 bytes): the peer is cut off instead.
       this.ws.terminate();
       return;
     }

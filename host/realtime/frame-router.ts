@@ -7,7 +7,7 @@ import type { HostConfig } from '../config/host-config.js';
 import type { Logger } from '../logging/logger.js';
 import { asSystemError } from '../db/database-errors.js';
 import { MessageService } from '../messages/message-service.js';
-import { compileValidator, type Validator } from '../validation/validator.js';
+import { compileValidator } from '../validation/validator.js';
 import { assertInputStrings, stringProblem } from '../validation/input-strings.js';
 import { ChangeStream } from './change-stream.js';
 import type { Connection } from './connection.js';
@@ -15,7 +15,19 @@ import { frameSchemas } from './frame-schemas.js';
 import { Presence } from './presence.js';
 import type { CommandDispatch, PostbackDispatch } from '../core/extension-points.js';
 
-type Handler = (conn: Connection, frame: any) => unknown;
+/** Each client frame by its `type`. */
+type FrameOfType = { [F in ClientFrame as F['type']]: F };
+type FrameType = keyof FrameOfType;
+/** One handler per frame type, given a frame that its type's schema has passed. */
+type Handlers = { [T in FrameType]: (conn: Connection, frame: FrameOfType[T]) => unknown };
+/** A known frame type's check and handler: the raw frame in, the handler's answer out. */
+type Route = (conn: Connection, raw: unknown) => unknown;
+
+/** The route of one frame type; the schema of type T passes only frames of type T. */
+function route<T extends FrameType>(schema: object, handle: Handlers[T]): Route {
+  const validate = compileValidator<FrameOfType[T]>(schema);
+  return (conn, raw) => handle(conn, validate(raw));
+}
 
 /**
  * Parses, checks and dispatches every frame of an authenticated connection. A bad frame gets an
@@ -23,8 +35,7 @@ type Handler = (conn: Connection, frame: any) => unknown;
  */
 @injectable()
 export class FrameRouter {
-  private readonly validators: Map<string, Validator<ClientFrame>>;
-  private readonly handlers: Record<string, Handler>;
+  private readonly routes = new Map<string, Route>();
 
   constructor(
     @inject(Tokens.Config) private readonly config: HostConfig,
@@ -35,8 +46,7 @@ export class FrameRouter {
     @inject(Tokens.Commands) commands: CommandDispatch,
     @inject(Tokens.Postbacks) postbacks: PostbackDispatch,
   ) {
-    this.validators = new Map(Object.entries(frameSchemas(config)).map(([type, schema]) => [type, compileValidator<ClientFrame>(schema)]));
-    this.handlers = {
+    const handlers: Handlers = {
       auth: () => { throw new SwitchboardError('invalid_request', 'This connection is already authenticated.'); },
       send: (c, f) => messages.send(c.userId, f),
       edit: async (c, f) => ({ message: await messages.edit(c.userId, f.conversationId, f.messageId, f.content) }),
@@ -52,6 +62,9 @@ export class FrameRouter {
       command: (c, f) => commands.invoke(c.userId, f.conversationId, f.text, f.idempotencyKey ?? null),
       postback: (c, f) => postbacks.tap(c.userId, f.conversationId, f.messageId, f.buttonId),
     };
+    const schemas = frameSchemas(config);
+    // Object.keys of a literal typed Handlers: exactly the frame types.
+    for (const type of Object.keys(handlers) as FrameType[]) this.routes.set(type, route(schemas[type], handlers[type]));
   }
 
   async handle(conn: Connection, data: Buffer, isBinary: boolean): Promise<void> {
@@ -97,11 +110,9 @@ export class FrameRouter {
       if (typeof type !== 'string') {
         throw new SwitchboardError('invalid_request', 'Every frame needs a string "type".', { details: [{ path: '/type', message: 'is required' }] });
       }
-      const validate = this.validators.get(type);
-      const handler = this.handlers[type];
-      if (!validate || !handler) throw new SwitchboardError('unknown_frame_type', `Unknown frame type "${Array.from(type).slice(0, 64).join('')}".`);
-      const frame = validate(raw);
-      const result = await handler(conn, frame);
+      const handle = this.routes.get(type);
+      if (!handle) throw new SwitchboardError('unknown_frame_type', `Unknown frame type "${Array.from(type).slice(0, 64).join('')}".`);
+      const result = await handle(conn, raw);
       if (result !== undefined && replyTo !== null) conn.send({ type: 'result', replyTo, data: result as Record<string, unknown> });
     } catch (err) {
       if (err instanceof PluginError) {

@@ -1,8 +1,9 @@
+import type { ClientFrame } from '../../sdk/protocol/frames.js';
 import type { HostConfig } from '../config/host-config.js';
 import { contentSchema, idSchema, limitSchema, object, seqSchema } from '../validation/schemas.js';
 
 /** One schema per client frame type; unknown fields are refused so that typos surface. */
-export function frameSchemas(config: HostConfig): Record<string, object> {
+export function frameSchemas(config: HostConfig): Record<ClientFrame['type'], object> {
   const content = contentSchema(config.messages.maxTextLength);
   const type = (name: string) => ({ const: name });
   return {

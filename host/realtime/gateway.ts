@@ -19,6 +19,7 @@ import { Presence } from './presence.js';
 import { frameSchemas } from './frame-schemas.js';
 import { compileValidator, type Validator } from '../validation/validator.js';
 import { assertInputStrings } from '../validation/input-strings.js';
+import { fitCloseReason } from './close-reason.js';
 
 export const WS_PATH = '/v1/ws';
 const MAX_FRAMES_BEFORE_READY = 32;
@@ -42,7 +43,7 @@ export class Gateway {
     @inject(ChangeStream) private readonly stream: ChangeStream,
     @inject(Presence) private readonly presence: Presence,
   ) {
-    this.validateAuth = compileValidator<{ type: 'auth'; token: string }>(frameSchemas(config).auth!);
+    this.validateAuth = compileValidator<{ type: 'auth'; token: string }>(frameSchemas(config).auth);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.websocket.maxPayloadBytes, perMessageDeflate: false, clientTracking: false });
   }
 
@@ -192,20 +193,10 @@ function closeRaw(ws: WebSocket, code: 'unauthenticated' | 'auth_timeout' | 'int
   try {
     ws.close(err.closeCode ?? 1011, fitCloseReason(reason ?? code));
   } catch {
+    // ws refuses a close frame it cannot send (say, a reason over 123 bytes): the peer is cut off instead.
     ws.terminate();
   }
   setTimeout(() => ws.terminate(), 2_000).unref();
-}
-
-/** A close reason is at most 123 bytes of UTF-8; longer ones are cut at a character boundary. */
-function fitCloseReason(reason: string): string {
-  if (Buffer.byteLength(reason) <= 123) return reason;
-  let out = '';
-  for (const ch of reason) {
-    if (Buffer.byteLength(out + ch) > 120) break;
-    out += ch;
-  }
-  return `${out}…`;
 }
 
 function refuse(socket: Duplex, err: SwitchboardError): void {

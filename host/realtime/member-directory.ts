@@ -54,7 +54,7 @@ export class MemberDirectory {
   private async load(conversationId: string): Promise<void> {
     let set = new Set<string>();
     try {
-      const rows = (await this.db.knex('members').where({ conversation_id: conversationId }).select('user_id')) as { user_id: string }[];
+      const rows = await this.db.knex('members').where({ conversation_id: conversationId }).select<{ user_id: string }[]>('user_id');
       set = new Set(rows.map((r) => r.user_id));
     } catch (err) {
       this.log.error({ err, conversationId }, 'could not load members; events for this batch reach nobody on this host');

@@ -109,8 +109,8 @@ export class Presence {
 
   private async sharingAConversation(userId: string, others: string[]): Promise<Set<string>> {
     const visible = new Set<string>(others.includes(userId) ? [userId] : []);
-    const rows = (await this.db.knex('members as mine').join('members as theirs', 'theirs.conversation_id', 'mine.conversation_id')
-      .where('mine.user_id', userId).whereIn('theirs.user_id', others).distinct('theirs.user_id as id')) as { id: string }[];
+    const rows = await this.db.knex('members as mine').join('members as theirs', 'theirs.conversation_id', 'mine.conversation_id')
+      .where('mine.user_id', userId).whereIn('theirs.user_id', others).distinct<{ id: string }[]>('theirs.user_id as id');
     for (const r of rows) visible.add(r.id);
     return visible;
   }

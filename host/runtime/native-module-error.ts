@@ -13,8 +13,10 @@ const MISMATCH = [
 /** The error and its causes (knex, for one, wraps a driver's load failure in its own Error). */
 function* chain(err: unknown): Generator<{ message: string; code: string }> {
   for (let e = err, depth = 0; e != null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const message = typeof e === 'object' && typeof (e as Error).message === 'string' ? (e as Error).message : String(e);
-    const code = typeof e === 'object' ? String((e as { code?: unknown }).code ?? '') : '';
+    // Only an error's message or a thrown string can describe a loader failure, and only a string
+    // code can be ERR_DLOPEN_FAILED; any other value yields '' (it matches nothing either way).
+    const message = typeof e === 'object' && typeof (e as Error).message === 'string' ? (e as Error).message : typeof e === 'string' ? e : '';
+    const code = typeof e === 'object' && typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : '';
     yield { message, code };
   }
 }

@@ -10,6 +10,8 @@ export const BOUNDARY_LIMITS = {
   maxNodes: 100_000,
   /** Characters of JSON text. */
   maxChars: 1_048_576,
+  /** Characters of JSON text in an error's details: a refusal's facts, not a way to pass data. */
+  errorDetailsChars: 16_384,
   /**
    * What the guest runtime's own frame adds around a value it has already bounded: an event's id
    * and outcome around its result, a log line's level and message (2,000 characters, escaped)

@@ -72,12 +72,24 @@ export type AppFailureReason =
 /** An error as it crosses a boundary: no stack, no host paths. */
 export interface WireError {
   name: string;
+  /** A catalog code, or a plugin's own code when `status` is set. */
   code?: string;
   message: string;
   permission?: string;
-  details?: { path: string; message: string }[];
+  /** Set only for a plugin's own error (a PluginError): its HTTP status, 400–599. */
+  status?: number;
+  /**
+   * A SwitchboardError's details, or a PluginError's (its own plain object, when `status` is
+   * set); at most BOUNDARY_LIMITS.errorDetailsChars of JSON.
+   */
+  details?: { path: string; message: string }[] | Record<string, unknown>;
   /** Why the sandbox refused or stopped this, when it did. */
   reason?: AppFailureReason;
+  /**
+   * On a failed event: the app's own refusal (a PluginError, or a user SwitchboardError it
+   * threw), for the caller. The event failed, but the app did not: it does not count against it.
+   */
+  refusal?: WireError;
 }
 
 export interface AppStats {

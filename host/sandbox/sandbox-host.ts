@@ -1,6 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { PluginDefinition } from '../../sdk/plugin/define-plugin.js';
+import { PluginError } from '../../sdk/plugin/plugin-error.js';
 import type { PluginContext } from '../../sdk/plugin/plugin-context.js';
 import { Tokens } from '../container-tokens.js';
 import type { HostConfig, SandboxConfig } from '../config/host-config.js';
@@ -16,7 +17,7 @@ import { dispatchTo, handles, isLogLevel, type AppBoot, type AppNotice, type Han
 import { RunningApps, type RunningApp } from './running-apps.js';
 import { WorkerPool } from './worker-pool.js';
 import { WorkerReplyError, type WorkerHandle } from './worker-handle.js';
-import { toWireError } from './wire-error.js';
+import { errorFromWire, readRefusal, toWireError } from './wire-error.js';
 
 const LOAD_MS = 15_000;
 
@@ -126,6 +127,10 @@ export class SandboxHost {
       return await app.worker.request({ t: 'invoke', app: app.id, handler: handlerId, args });
     } catch (err) {
       const wire = err instanceof WorkerReplyError ? err.wire : toWireError(err);
+      // The app refused with its own error: the caller gets it (the plugin call boundary applies
+      // the same rule as for a trusted plugin), and it is no failure of the app's.
+      const refusal = readRefusal(wire.refusal);
+      if (refusal) throw errorFromWire(refusal, app.id);
       const reason = wire.reason ?? 'error';
       // A crash is recorded once, as the crash, not again for each event it ended; a worker's
       // end is charged by workerEnded, to the app that caused it.
@@ -144,7 +149,7 @@ export class SandboxHost {
       app.bridge.dispatch(m.method, m.args).then(
         (value) => worker.post({ t: 'ret', app: app.id, callId: m.callId, ok: true, value }),
         (err: unknown) => {
-          if (!(err instanceof SwitchboardError)) this.supervisor.kernel.logs.recordFailure(app.id, `${m.method} failed in the host`, err);
+          if (!(err instanceof SwitchboardError || err instanceof PluginError)) this.supervisor.kernel.logs.recordFailure(app.id, `${m.method} failed in the host`, err);
           worker.post({ t: 'ret', app: app.id, callId: m.callId, ok: false, error: toWireError(err) });
         },
       );

@@ -1,4 +1,4 @@
-import { errorCodeOf, SwitchboardError } from '../../sdk/index.js';
+import { errorCodeOf, PluginError, SwitchboardError } from '../../sdk/index.js';
 import type { BusinessApp } from './business-app.js';
 import { BusinessError } from './business-error.js';
 import { emitEvent } from './events.js';
@@ -43,10 +43,9 @@ export async function sendInvoice(app: BusinessApp, thread: ThreadRow, body: Rec
   } catch (err) {
     const code = errorCodeOf(err);
     if (code === 'unavailable' || code === 'permission_denied') throw new BusinessError('payments_unavailable');
-    if (err instanceof SwitchboardError && err.kind === 'user') {
-      const detail = err.details?.find((d) => d.path === '/code')?.message;
-      throw new BusinessError('invalid_business_request', err.message, detail ? { paymentsCode: detail } : undefined);
-    }
+    // payments refused the invoice (a PaymentError, as the host passes it on): its code goes along.
+    if (err instanceof PluginError && err.status < 500) throw new BusinessError('invalid_business_request', err.message, { paymentsCode: err.code });
+    if (err instanceof SwitchboardError && err.kind === 'user') throw new BusinessError('invalid_business_request', err.message);
     throw err;
   }
   await ctx.database.table<InvoiceRow>('invoices').insert({

@@ -1,6 +1,5 @@
-import { errorCodeOf, SwitchboardError, withDeadline, type PluginContext, type PluginHttpRequest } from '../../sdk/index.js';
+import { errorCodeOf, withDeadline, type PluginContext, type PluginHttpRequest } from '../../sdk/index.js';
 import { bodyOf } from './route-bodies.js';
-import { PaymentError } from './payment-error.js';
 import { cancelRequest, declineRequest, payRequest, type PreCheckoutVerdict } from './request-payment.js';
 import { requestsSettings, RESULT_JOB, STALE_PROCESSING_MS, TERMINAL_STATUSES, viewOf, type RequestRow } from './request-records.js';
 import { createInvoice, createUserRequest, expireIfDue, failStale, listRequests, visibleRequest } from './requests.js';
@@ -38,14 +37,9 @@ export async function registerRequests(ctx: PluginContext<PaymentsSettings>): Pr
     return { body: await cancelRequest(ctx, me(req), req.params.id!) };
   });
 
-  // The caller is whoever the host says it is; the input never names it.
-  ctx.services.provide('request', async (input, caller) => {
-    try {
-      return await createInvoice(ctx, caller.pluginId, input);
-    } catch (err) {
-      throw asServiceError(err);
-    }
-  });
+  // The caller is whoever the host says it is; the input never names it. A refusal reaches the
+  // caller with the PaymentError's code, status and details (the host's plugin call boundary).
+  ctx.services.provide('request', (input, caller) => createInvoice(ctx, caller.pluginId, input));
 
   ctx.scheduler.handle(RESULT_JOB, async (job) => {
     const requestId = (job.payload as { requestId?: unknown } | null)?.requestId;
@@ -53,16 +47,6 @@ export async function registerRequests(ctx: PluginContext<PaymentsSettings>): Pr
   });
   ctx.scheduler.handle(SWEEP_JOB, () => sweep(ctx));
   await ctx.scheduler.every(SWEEP_JOB, SWEEP_EVERY_MS, { key: SWEEP_JOB });
-}
-
-/**
- * A payments refusal as the calling plugin receives it: a user SwitchboardError (the host passes
- * those through unchanged), `forbidden` for a refused limit, `invalid_request` otherwise, with
- * the payments code as `details[0].message` (path "/code").
- */
-export function asServiceError(err: unknown): unknown {
-  if (!(err instanceof PaymentError)) return err;
-  return new SwitchboardError(err.status === 403 ? 'forbidden' : 'invalid_request', err.message, { details: [{ path: '/code', message: err.code }] });
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { AppContext } from '../../sdk/index.js';
 import type { ShopSettings } from './catalog.js';
 import { cartKey, cartText, priceCart, withoutOrdered, type Cart, type CartLine, type LastOrder } from './cart.js';
-import { errorCodeOf as errorCode, updateStored as update } from '../../sdk/index.js';
+import { errorCodeOf as errorCode, PluginError, updateStored as update } from '../../sdk/index.js';
 import { formatMoney } from './money.js';
 import { paymentKey, type PaymentRecord } from './payment-callbacks.js';
 
@@ -136,15 +136,10 @@ function answerOf(value: unknown): PaymentRequestOutput {
 
 /** Why checkout cannot go on, for the payer: every failure of the call ends here. */
 function refusal(err: unknown): string {
-  switch (errorCode(err)) {
-    case 'permission_denied':
-      return 'Payments are not available: the operator has not allowed this shop to request payments.';
-    case 'invalid_request':
-    case 'forbidden':
-      // A deliberate refusal by the payments plugin; its message is meant for the caller.
-      return `Payments are not available for this order: ${String((err as Error).message).replace(/\.?$/, '.')}`;
-    default:
-      // unavailable (no payments plugin running), plugin_failed, plugin_timeout, sandbox_limit, …
-      return 'Payments are not available right now; try /checkout again later.';
-  }
+  if (errorCode(err) === 'permission_denied') return 'Payments are not available: the operator has not allowed this shop to request payments.';
+  // A deliberate refusal by the payments plugin (a PaymentError: limit_exceeded,
+  // invalid_payment_request …, a 4xx status); its message is meant for the caller.
+  if (err instanceof PluginError && err.status < 500) return `Payments are not available for this order: ${String(err.message).replace(/\.?$/, '.')}`;
+  // unavailable (no payments plugin running), plugin_failed, plugin_timeout, sandbox_limit, …
+  return 'Payments are not available right now; try /checkout again later.';
 }

@@ -29,7 +29,7 @@ export interface GroupCommitOptions<T, R> {
   /** What the items of a commit that failed for good are rejected with (default: its error as is). Must not throw. */
   failure?(error: unknown): unknown;
   /** What a push after stop() is rejected with (default: shutting_down). */
-  stopped?(): unknown;
+  stopped?(): Error;
 }
 
 interface Waiting<T, R> { item: T; resolve(value: R): void; reject(error: unknown): void }
@@ -41,7 +41,10 @@ interface Waiting<T, R> { item: T; resolve(value: R): void; reject(error: unknow
  */
 export class GroupCommitQueue<T, R = void> {
   private readonly waiting: Waiting<T, R>[] = [];
-  private readonly running = new Set<Promise<void>>();
+  /** Drains running; each takes batches until the queue is empty. */
+  private inFlight = 0;
+  /** stop() callers waiting for the last drain to end. */
+  private readonly idle: (() => void)[] = [];
   private readonly maxInFlight: number;
   private readonly retryAlone: 'never' | 'several' | 'always';
   private isStopped = false;
@@ -57,27 +60,32 @@ export class GroupCommitQueue<T, R = void> {
     if (this.isStopped) return Promise.reject(this.options.stopped ? this.options.stopped() : new SwitchboardError('shutting_down'));
     return new Promise<R>((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
-      if (this.running.size < this.maxInFlight) this.startDrain();
+      if (this.inFlight < this.maxInFlight) {
+        this.inFlight++;
+        void this.drain();
+      }
     });
   }
 
   /** Finishes every queued item, and from now on refuses new ones. */
   async stop(): Promise<void> {
     this.isStopped = true;
-    while (this.running.size > 0) await Promise.all(this.running);
-  }
-
-  private startDrain(): void {
-    const run: Promise<void> = this.drain().finally(() => { this.running.delete(run); });
-    this.running.add(run);
+    if (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
   }
 
   private async drain(): Promise<void> {
-    // Yield once so that items pushed in the same tick join the first batch.
-    await new Promise((resolve) => setImmediate(resolve));
-    while (this.waiting.length > 0) {
-      const batch = this.waiting.splice(0, this.options.maxBatch);
-      await this.commit(batch, this.retryAlone === 'always' || (this.retryAlone === 'several' && batch.length > 1));
+    try {
+      // Yield once so that items pushed in the same tick join the first batch.
+      await new Promise((resolve) => setImmediate(resolve));
+      while (this.waiting.length > 0) {
+        const batch = this.waiting.splice(0, this.options.maxBatch);
+        await this.commit(batch, this.retryAlone === 'always' || (this.retryAlone === 'several' && batch.length > 1));
+      }
+    } finally {
+      // In the same step as the empty-queue check: a drain that ends later (in a .finally(), say)
+      // leaves a window in which a push sees it running, starts none, and is never committed.
+      this.inFlight--;
+      if (this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
     }
   }
 

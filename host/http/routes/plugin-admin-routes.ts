@@ -27,7 +27,7 @@ export function pluginAdminRoutes(deps: RouteDeps): Router {
     const { plugin, purged } = await kernel.uninstall(ctx.params.id!, purge);
     ctx.body = { ...describe(plugin), purged };
   });
-  router.get('/plugins/:id/logs', async (ctx) => {
+  router.get('/plugins/:id/logs', (ctx) => {
     const record = registry.get(ctx.params.id!);
     if (!record) throw new SwitchboardError('plugin_not_found', `No plugin "${ctx.params.id}" is configured on this host.`);
     ctx.body = { entries: logs.entries(record.id, intQuery(ctx, 'limit', { min: 1, max: 500 }) ?? 100) };

@@ -10,12 +10,14 @@ import { APP_GLOBAL_NAME } from '../../../sdk/app/app-global-name.js';
 import { CAPABILITY_METHODS, type CapabilityMethod } from '../../../sdk/app/capability-methods.js';
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import { PermissionDeniedError } from '../../../sdk/errors/permission-denied-error.js';
-import { isErrorCode } from '../../../sdk/errors/error-catalog.js';
+import { PluginError } from '../../../sdk/plugin/plugin-error.js';
 import type { Permission } from '../../../sdk/plugin/permissions.js';
+import { BOUNDARY_LIMITS } from '../boundary-limits.js';
 import {
   GUEST_GLOBALS, HANDLER_MARKER, RUNTIME_METHODS,
   type AppBoot, type GuestEntryPoints, type LogLevel, type RuntimeArgs, type RuntimeKind, type SendReply, type WireError,
 } from '../rpc-protocol.js';
+import { errorFromWire } from '../wire-error.js';
 import { toPlainJson } from './plain-json.guest.js';
 
 type Send = (method: string, payload: string) => string;
@@ -44,36 +46,51 @@ const REGISTRATION_PERMISSIONS: Partial<Record<CapabilityMethod, Permission>> = 
   'interactive.onPostback': 'interactive', 'http.route': 'http.routes', 'scheduler.handle': 'scheduler',
 };
 
+/** A host error as the app gets it: a SwitchboardError, a PermissionDeniedError or a PluginError (wire-error.ts). */
 function toError(wire: WireError): Error {
-  let error: Error;
-  if (wire.code === 'permission_denied' && wire.permission) {
-    error = new PermissionDeniedError(boot.plugin.id, wire.permission as Permission);
-  } else if (wire.code && isErrorCode(wire.code)) {
-    error = new SwitchboardError(wire.code, wire.message, { details: wire.details });
-  } else {
-    error = new Error(wire.message);
-  }
-  error.message = wire.message;
-  if (wire.name) error.name = wire.name;
-  return error;
+  return errorFromWire(wire, boot.plugin.id);
 }
 
 /**
  * How a thrown value is reported. Describing it runs app code (a getter on `message`, a revoked
  * proxy, a throwing toString), so any failure to describe it is itself the report: the event
- * fails now, as the app's error, rather than waiting out its deadline.
+ * fails now, as the app's error, rather than waiting out its deadline. A PluginError (the app's
+ * own refusal) also sends its code, status and details, and a SwitchboardError its code and
+ * details: the host decides whether the caller gets them (wire-error.ts readRefusal).
  */
 function wireError(err: unknown): WireError {
   try {
-    const e = err as { name?: unknown; message?: unknown; code?: unknown };
-    const message = typeof e?.message === 'string' ? e.message : `${typeof err === 'object' && err !== null ? 'a non-Error object' : String(err)}`;
-    const name = typeof e?.name === 'string' ? e.name : 'Error';
-    const code = typeof e?.code === 'string' ? e.code : undefined;
-    return { name: name.slice(0, 100), message: message.slice(0, 2000), ...(code !== undefined ? { code: code.slice(0, 100) } : {}) };
+    const e = err as { name?: unknown; message?: unknown };
+    const message = (typeof e?.message === 'string' ? e.message : `${typeof err === 'object' && err !== null ? 'a non-Error object' : String(err)}`).slice(0, 2000);
+    const name = (typeof e?.name === 'string' ? e.name : 'Error').slice(0, 100);
+    // Either SDK copy's error, the app's or this runtime's: both are branded.
+    const branded = err instanceof PluginError || err instanceof SwitchboardError;
+    if (!branded) return { name, message };
+    const { code, status, details } = err as { code?: unknown; status?: unknown; details?: unknown };
+    if (typeof code !== 'string') return { name, message };
+    let copy: unknown;
+    try {
+      copy = details === undefined ? undefined : detailsCopy(details);
+    } catch (problem) {
+      // The refusal cannot be passed on whole, so it is not passed on: the event fails, saying why.
+      return { name, message: `${message} (its details cannot cross the sandbox boundary: ${wireError(problem).message})`.slice(0, 2000) };
+    }
+    return {
+      name, message, code: code.slice(0, 100),
+      ...(err instanceof PluginError && typeof status === 'number' ? { status } : {}),
+      ...(copy !== undefined ? { details: copy as WireError['details'] } : {}),
+    };
   } catch {
     // Its own error is the app's again (and may throw in turn): the report is that it cannot be described.
     return { name: 'Error', message: 'The app threw a value that cannot be described (its name or message threw).' };
   }
+}
+
+/** A copy of an error's details, within the bounds for them (it throws when they cannot cross). */
+function detailsCopy(details: unknown): unknown {
+  const json = toPlainJson(details, 'details');
+  if (json.length > BOUNDARY_LIMITS.errorDetailsChars) throw new TypeError(`the details are ${json.length} characters of JSON; at most ${BOUNDARY_LIMITS.errorDetailsChars} cross`);
+  return parse(json) as unknown;
 }
 
 /** One message out; `json` is the arguments' JSON text, from toPlainJson or the runtime's own data. */

@@ -5,7 +5,7 @@ import {
   GUEST_GLOBALS, dispatchTo,
   type AppBoot, type AppFailureReason, type AppStats, type GuestEntryPoints, type GuestMessage, type Handlers, type LogLevel, type SendReply, type WireError,
 } from '../rpc-protocol.js';
-import { withoutPaths } from '../wire-error.js';
+import { readRefusal, withoutPaths } from '../wire-error.js';
 import { CallGate } from './call-gate.js';
 import { CpuLedger, NS_PER_MS } from './cpu-ledger.js';
 import { lastWords } from './last-words.js';
@@ -181,8 +181,10 @@ export class AppIsolate {
       event.resolve(value);
     } else {
       const wire = value as WireError;
-      this.failedEvents++;
-      event.reject(new EventFailure('error', `${wire?.name ?? 'Error'}: ${withoutPaths(String(wire?.message ?? 'failed'))}`));
+      // The app's own refusal is an answer, not a failure of the app: it is not counted.
+      const refusal = readRefusal(value);
+      if (!refusal) this.failedEvents++;
+      event.reject(new EventFailure('error', `${wire?.name ?? 'Error'}: ${withoutPaths(String(wire?.message ?? 'failed'))}`, refusal ?? undefined));
     }
   }
 

@@ -1,13 +1,16 @@
 import type { AppFailureReason, WireError } from '../rpc-protocol.js';
 import { sandboxFailure } from '../wire-error.js';
 
-/** A failed event: why, in words an operator (and the app) can read. */
+/**
+ * A failed event: why, in words an operator (and the app) can read; and when the app refused it
+ * with its own error (wire-error.ts readRefusal), that refusal, for the caller.
+ */
 export class EventFailure extends Error {
-  constructor(readonly reason: AppFailureReason, message: string) {
+  constructor(readonly reason: AppFailureReason, message: string, readonly refusal?: WireError) {
     super(message);
   }
 
   toWire(): WireError {
-    return sandboxFailure(this.reason, this.message);
+    return { ...sandboxFailure(this.reason, this.message), ...(this.refusal ? { refusal: this.refusal } : {}) };
   }
 }
