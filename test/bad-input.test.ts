@@ -245,6 +245,7 @@ describe('slow consumer (maxBufferedBytes 65536)', () => {
     const reader = await room.host.connect(room.bob.token);
     await reader.request({ type: 'presence.subscribe', userIds: [carol.id] });
     const stalled = await room.host.connect(carol.token);
+    // Only a pause so Carol's connection settles before her socket stops reading; nothing below depends on the frame, so a missing one is no failure.
     await reader.waitFor((f) => f.type === 'presence' && f.userId === carol.id && f.status === 'online', 5000).catch(() => null);
     (stalled.ws as any)._socket.pause();
 

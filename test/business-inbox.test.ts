@@ -78,7 +78,7 @@ describe('business chat: the inbox', () => {
     await online(b);
     // c is offline throughout this part.
     const got: string[] = [];
-    for (let i = 0; i < 6; i++) got.push((await assigneeOf((await newCustomerWrites()).thread.threadId))!);
+    for (let i = 0; i < 6; i++) got.push(await assigneeOf((await newCustomerWrites()).thread.threadId));
     expect(got.filter((id) => id === a.id)).toHaveLength(3);
     expect(got.filter((id) => id === b.id)).toHaveLength(3);
     expect(got).not.toContain(c.id);

@@ -76,7 +76,7 @@ describe('business chat: webhooks and the backend', () => {
     let lost = 0;
     receiver.lostAnswer = (d) => mine(d) && lost++ === 0;
     await api.customerSays(customer, thread.conversationId, 'retry me');
-    const tries = await eventually(async () => (receiver.received.filter(mine).length >= 2 ? receiver.received.filter(mine) : null), { timeoutMs: 10_000, what: 'a retry' });
+    const tries = await eventually(() => (receiver.received.filter(mine).length >= 2 ? receiver.received.filter(mine) : null), { timeoutMs: 10_000, what: 'a retry' });
     await eventually(async () => (await api.call(owner, 'GET', `/businesses/${businessId}/webhook/deliveries?status=delivered`)).body.deliveries.some((d: any) => d.deliveryId === tries[0]!.deliveryId));
     expect(receiver.received.filter(mine)).toHaveLength(2);
     expect(tries[1]!.deliveryId).toBe(tries[0]!.deliveryId);

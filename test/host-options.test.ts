@@ -23,7 +23,7 @@ class RecordingBus extends InProcessEventBus {
     this.carried.push(event);
     super.publish(event);
   }
-  async close(): Promise<void> { this.closed++; }
+  close(): Promise<void> { this.closed++; return Promise.resolve(); }
 }
 
 describe('HostOptions', () => {

@@ -40,8 +40,8 @@ async function npmStart() {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  npm.stdout!.on('data', (c: Buffer) => { output += c.toString(); });
-  npm.stderr!.on('data', (c: Buffer) => { output += c.toString(); });
+  npm.stdout.on('data', (c: Buffer) => { output += c.toString(); });
+  npm.stderr.on('data', (c: Buffer) => { output += c.toString(); });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => npm.on('exit', (code, signal) => res({ code, signal })));
   const port = await eventually(() => {
     if (npm.exitCode !== null) return 'exited' as const;

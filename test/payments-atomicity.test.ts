@@ -59,8 +59,8 @@ describe('payments: atomicity', () => {
       api.transfer(c, a, 25),
     ]);
     // A database failure is no refusal of the plugin's own: the caller gets plugin_failed.
-    expect(poisoned!.status, JSON.stringify(poisoned!.body)).toBe(502);
-    expect(poisoned!.body.error.code).toBe('plugin_failed');
+    expect(poisoned.status, JSON.stringify(poisoned.body)).toBe(502);
+    expect(poisoned.body.error.code).toBe('plugin_failed');
     for (const r of others) expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(await Promise.all([a, b, c].map((u) => api.balance(u)))).toEqual([before[0]! - 100 + 25, before[1]! - 50, before[2]! + 100 + 50 - 25]);
     const report = await api.verify();

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestHost, TestUser } from './support/start-test-host.js';
 import { fullHistory } from './support/e2e.js';
-import { PIN, paymentsApi, startPaymentsHost, type PaymentsApi } from './support/payments-helpers.js';
+import { paymentsApi, startPaymentsHost, type PaymentsApi } from './support/payments-helpers.js';
 import { botOf, roomWith } from './support/plugin-helpers.js';
 import { eventually } from './support/eventually.js';
 import { ISO, merchant, requestsApi } from './support/requests-helpers.js';

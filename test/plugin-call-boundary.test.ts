@@ -75,7 +75,7 @@ describe('the plugin call boundary', () => {
     const client = await online(host, user);
     expect(await refusal(client.request({ type: 'command', conversationId: room.id, text: '/refuse plugin' }))).toEqual(PLUGIN_REFUSAL('command'));
     expect((await refusal(client.request({ type: 'command', conversationId: room.id, text: '/refuse plain' }))).code).toBe('plugin_failed');
-    client.close();
+    await client.close();
   });
 
   it('a tap: the same rule, over HTTP and WebSocket', async () => {
@@ -93,7 +93,7 @@ describe('the plugin call boundary', () => {
     expect(await logged('the postback exploded')).toBe(true);
     const client = await online(host, user);
     expect(await refusal(client.request({ type: 'postback', conversationId: room.id, messageId: card.id, buttonId: 'plugin' }))).toEqual(PLUGIN_REFUSAL('postback'));
-    client.close();
+    await client.close();
   });
 
   it('a route: the plugin refusal answers its status and body, a host refusal its catalog status', async () => {

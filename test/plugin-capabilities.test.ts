@@ -32,7 +32,7 @@ const enabled = [
   // Asks for `commands` only; the operator's grants of permissions it did not ask for grant nothing.
   enable(probeManifest('meddler'), { grants: { 'users.read': {}, storage: { quotaBytes: 100 } } }),
   // Everything requested and granted.
-  enable(probeManifest('full', { hooks, permissions: ALL_PERMISSIONS }), { settings: { subscribe: EVENT_NAMES as any, recordFile: events } }),
+  enable(probeManifest('full', { hooks, permissions: ALL_PERMISSIONS }), { settings: { subscribe: EVENT_NAMES, recordFile: events } }),
 ];
 
 describe('plugin capabilities', () => {

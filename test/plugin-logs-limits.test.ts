@@ -193,7 +193,7 @@ describe('boundedCopy', () => {
   it('looks at no more than maxKeys items and maxDepth levels', () => {
     let deep: Record<string, unknown> = {};
     const root = deep;
-    for (let i = 0; i < 50; i++) deep = (deep.d = {}) as Record<string, unknown>;
+    for (let i = 0; i < 50; i++) deep = (deep.d = {});
     const copy = boundedCopy({ items: new Array(10_000_000), root }, limits);
     const value = copy.value as { items: unknown[]; root: unknown };
     expect(value.items).toHaveLength(limits.maxKeys + 1);

@@ -72,6 +72,8 @@ class Walker {
     try {
       return this.copyValue(read(), depth, key);
     } catch {
+      // The value's own code threw (a getter, toJSON, a revoked proxy): the copy never throws, so a
+      // marker stands in for this value alone, and the error, the value's own object, is not read.
       this.used = before;
       this.truncated = true;
       return this.string(THREW);

@@ -45,8 +45,8 @@ const RETRY_LATER_STATUS: Readonly<Record<string, number>> = { database_transact
 export async function callPlugin<T>(logs: PluginLogs, call: PluginCall, run: () => T | PromiseLike<T>): Promise<T> {
   try {
     const answer = run();
-    if (!isThenable(answer)) return answer as T;
-    const settled = Promise.resolve(answer as PromiseLike<T>);
+    if (!isThenable(answer)) return answer;
+    const settled = Promise.resolve(answer);
     return call.deadlineMs === null ? await settled : await withTimeout(settled, call.deadlineMs);
   } catch (err) {
     throw outcomeOf(logs, call, err);

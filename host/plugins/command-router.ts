@@ -35,8 +35,8 @@ export class CommandRouter implements CommandDispatch {
     const candidates = this.registry.running().filter((r) => r.botUserId && r.handlers.commands.has(name)).sort((a, b) => a.id.localeCompare(b.id));
     let plugin = null;
     if (candidates.length > 0) {
-      const present = new Set(((await this.db.knex('members').where({ conversation_id: conversationId })
-        .whereIn('user_id', candidates.map((c) => c.botUserId!)).select('user_id')) as { user_id: string }[]).map((r) => r.user_id));
+      const present = new Set((await this.db.knex('members').where({ conversation_id: conversationId })
+        .whereIn('user_id', candidates.map((c) => c.botUserId!)).select<{ user_id: string }[]>('user_id')).map((r) => r.user_id));
       plugin = candidates.find((c) => present.has(c.botUserId!)) ?? null;
     }
     if (!plugin) throw new SwitchboardError('command_not_found', `No plugin in this conversation answers /${name}.`);

@@ -54,7 +54,7 @@ export function computeGrants(manifest: PluginManifest, operator: Record<string,
   const granted = new GrantedScopes();
   const refused: Permission[] = [];
   for (const permission of PERMISSION_NAMES) {
-    const requested = manifest.permissions?.[permission] as Record<string, unknown> | undefined;
+    const requested = manifest.permissions?.[permission];
     if (requested === undefined) continue;
     const decision = operator[permission];
     if (decision === false) {
@@ -62,7 +62,7 @@ export function computeGrants(manifest: PluginManifest, operator: Record<string,
       continue;
     }
     // The manifest schema and the operator config's schema fixed each permission's scope shape.
-    granted.set(permission, narrow(permission, requested, decision ?? {}) as EffectiveScope<typeof permission>);
+    granted.set(permission, narrow(permission, requested, decision ?? {}));
   }
   return { granted, refused };
 }

@@ -47,7 +47,7 @@ export class PluginInstaller {
 
   async install(record: PluginRecord, definition: PluginDefinition): Promise<{ context: PluginContext; migrationsApplied: string[] }> {
     const manifest = record.manifest!;
-    let row = (await this.db.knex<InstallRow>('plugins').where({ id: record.id }).first()) as InstallRow | undefined;
+    let row = await this.db.knex<InstallRow>('plugins').where({ id: record.id }).first<InstallRow | undefined>();
     if (!row) {
       const bot = await this.users.create({ handle: record.id, displayName: manifest.name.slice(0, 64), kind: 'bot' }).catch((err: unknown) => {
         if (err instanceof SwitchboardError && err.code === 'handle_taken') {
@@ -82,7 +82,7 @@ export class PluginInstaller {
     const migrations = definition.migrations ?? [];
     const done: string[] = [];
     if (migrations.length === 0) return done;
-    const applied = new Set(((await this.db.knex('plugin_migrations').where({ plugin_id: record.id }).select('name')) as { name: string }[]).map((r) => r.name));
+    const applied = new Set((await this.db.knex('plugin_migrations').where({ plugin_id: record.id }).select<{ name: string }[]>('name')).map((r) => r.name));
     for (const migration of migrations) {
       if (applied.has(migration.name)) continue;
       const created: string[] = [];

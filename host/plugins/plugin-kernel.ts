@@ -230,10 +230,10 @@ export class PluginKernel {
     record.generation++;
     record.handlers = emptyHandlers();
     this.unregisterTypes(record);
-    const stop = record.definition?.stop;
-    if (stop) {
+    const definition = record.definition;
+    if (definition?.stop) {
       try {
-        await withTimeout(Promise.resolve().then(() => stop()), STOP_TIMEOUT_MS);
+        await withTimeout(Promise.resolve().then(() => definition.stop!()), STOP_TIMEOUT_MS);
       } catch (err) {
         this.logs.recordFailure(record.id, 'stop failed', err);
       }

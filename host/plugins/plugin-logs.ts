@@ -67,7 +67,7 @@ export class PluginLogs {
     const state = this.stateOf(pluginId);
     // Rate limited too: a plugin that throws on every message could otherwise flood both logs.
     if (!this.admit(state)) return;
-    const message = limitMessage(`${what}: ${err instanceof Error ? safeString(() => err.message) : safeString(() => String(err))}`);
+    const message = limitMessage(`${what}: ${failureMessage(err)}`);
     this.append(state, { level: 'error', message: message.text, data: null, at: new Date().toISOString(), ...(message.cut ? { truncated: true } : {}) });
     // pino would serialize every enumerable property of the error; give it a bounded copy instead.
     state.host.warn({ err: copyData(err).data }, what);
@@ -161,12 +161,18 @@ function limitMessage(message: string): { text: string; cut: boolean } {
   return { text: Buffer.from(cut ? message.slice(0, PLUGIN_LOG_LIMITS.messageChars) : message).toString(), cut };
 }
 
+/** What a plugin's failure says: an Error's message, anything else as String() gives it; never throws. */
+export function failureMessage(err: unknown): string {
+  return err instanceof Error ? safeString(() => err.message) : safeString(() => String(err));
+}
+
 /** A message of a plugin's object whose toString or message getter throws. */
 function safeString(read: () => string): string {
   try {
     const value = read();
     return typeof value === 'string' ? value : '[unprintable]';
   } catch {
+    // The plugin's own getter or toString threw; its error is as unprintable as the value was.
     return '[unprintable]';
   }
 }

@@ -3,7 +3,7 @@ import type { ScheduledJob } from '../../sdk/plugin/plugin-context.js';
 import { Tokens } from '../container-tokens.js';
 import type { Logger } from '../logging/logger.js';
 import { PluginJobStore, LEASE_MS, type JobRow } from './plugin-job-store.js';
-import { PluginLogs } from './plugin-logs.js';
+import { failureMessage, PluginLogs } from './plugin-logs.js';
 import { PluginRegistry } from './plugin-registry.js';
 import { PluginStorage } from './plugin-storage.js';
 import { withTimeout } from './with-timeout.js';
@@ -122,7 +122,7 @@ export class PluginScheduler {
       else await this.jobs.next(row, null);
       return;
     }
-    const message = (failure instanceof Error ? failure.message : String(failure)).slice(0, 2000);
+    const message = failureMessage(failure).slice(0, 2000);
     this.logs.recordFailure(row.plugin_id, `job "${row.name}" (${row.id}) failed on attempt ${row.attempt}`, failure);
     if (row.interval_ms !== null) {
       await this.jobs.next(row, message);

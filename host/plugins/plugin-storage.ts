@@ -41,7 +41,7 @@ export class PluginStorage {
 
   async get(pluginId: string, key: string): Promise<StoredValue | null> {
     checkKey(key);
-    const row = (await this.db.knex<KvRow>('plugin_kv').where({ plugin_id: pluginId, key }).first()) as KvRow | undefined;
+    const row = await this.db.knex<KvRow>('plugin_kv').where({ plugin_id: pluginId, key }).first<KvRow | undefined>();
     return row && live(row, this.clock.now()) ? toStored(row) : null;
   }
 
@@ -81,7 +81,7 @@ export class PluginStorage {
     checkKey(key);
     return this.db.knex.transaction(async (trx) => {
       await this.lock(trx, pluginId);
-      const existing = (await trx<KvRow>('plugin_kv').where({ plugin_id: pluginId, key }).first()) as KvRow | undefined;
+      const existing = await trx<KvRow>('plugin_kv').where({ plugin_id: pluginId, key }).first<KvRow | undefined>();
       const current = existing && live(existing, this.clock.now()) ? existing : null;
       checkVersion(opts.ifVersion, current);
       if (!existing) return false;
@@ -103,7 +103,7 @@ export class PluginStorage {
       .andWhere((w) => w.whereNull('expires_at').orWhere('expires_at', '>', this.clock.now()))
       .orderByRaw(keyExpr).limit(limit + 1);
     if (opts.after !== undefined) q.andWhereRaw(`${keyExpr} > ?`, [opts.after]);
-    const rows = (await q) as KvRow[];
+    const rows = await q;
     return {
       entries: rows.slice(0, limit).map((r) => ({ key: r.key, value: JSON.parse(r.value) as unknown, version: r.version })),
       hasMore: rows.length > limit,
@@ -165,7 +165,7 @@ export class PluginStorage {
       const purged = await this.purgeExpired(trx, pluginId, now);
       if (purged < PURGE_BATCH || round === MAX_WRITE_PURGES) break;
     }
-    return (await trx<KvRow>('plugin_kv').where({ plugin_id: pluginId, key }).first()) as KvRow | undefined;
+    return trx<KvRow>('plugin_kv').where({ plugin_id: pluginId, key }).first<KvRow | undefined>();
   }
 
   /** Serialises a plugin's writes and purges (its row in `plugins`); SQLite has one writer anyway. */

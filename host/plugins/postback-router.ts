@@ -1,6 +1,5 @@
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
-import type { CommandReply } from '../../sdk/plugin/plugin-context.js';
 import { Tokens } from '../container-tokens.js';
 import type { Database } from '../db/open-database.js';
 import { requireMembership } from '../conversations/membership.js';
@@ -67,7 +66,7 @@ export class PostbackRouter implements PostbackDispatch {
 
   async tap(userId: string, conversationId: string, messageId: string, buttonId: string): Promise<PostbackResult> {
     await requireMembership(this.db.knex, conversationId, userId);
-    const row = (await this.db.knex<MessageRow>('messages').where({ id: messageId, conversation_id: conversationId }).first()) as MessageRow | undefined;
+    const row = await this.db.knex<MessageRow>('messages').where({ id: messageId, conversation_id: conversationId }).first<MessageRow | undefined>();
     if (!row || !this.answersTaps(row)) {
       throw new SwitchboardError('message_not_found', 'No interactive message with this id in this conversation.');
     }

@@ -66,7 +66,7 @@ export function verifyWebhook(header: string | undefined, secret: string, rawBod
  */
 export async function ensureWebhookSecret(knex: Knex, pluginId: string): Promise<string> {
   const read = async (): Promise<string | null> => {
-    const row = (await knex('plugins').where({ id: pluginId }).first('webhook_secret')) as { webhook_secret: string | null } | undefined;
+    const row = await knex('plugins').where({ id: pluginId }).first<{ webhook_secret: string | null } | undefined>('webhook_secret');
     return row?.webhook_secret ?? null;
   };
   const existing = await read();

@@ -66,8 +66,8 @@ export async function spawnHost({ config = {}, configFile, env = {}, timeoutMs =
         } catch { /* partial line */ }
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (c: Buffer) => { out += c.toString(); });
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
       reject(new Error(`host exited (code ${code}, signal ${signal}) before listening:\n${out}`));
@@ -95,10 +95,12 @@ export function processAlive(pid: number): boolean {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
   } catch {
+    // No /proc entry (the process is gone, or this is not Linux): ask the kernel directly.
     try {
       process.kill(pid, 0);
       return true;
     } catch {
+      // ESRCH: no such process (EPERM cannot happen for our own children).
       return false;
     }
   }

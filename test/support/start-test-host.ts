@@ -111,6 +111,7 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
       return res.body;
     },
     async stopHostOnly() {
+      // A client that fails to close is gone already, and stopping the host ends its socket anyway.
       await Promise.all([...clients].map((c) => c.close().catch(() => {})));
       clients.clear();
       if (host) { const h = host; host = null; await h.stop(); }

@@ -27,7 +27,8 @@ export class TestClient {
 
   constructor(readonly ws: WebSocket) {
     ws.on('message', (data, isBinary) => {
-      const frame = JSON.parse(isBinary ? '{"type":"<binary>"}' : data.toString()) as Frame;
+      // ws's default binaryType ('nodebuffer') hands every message over as one Buffer.
+      const frame = JSON.parse(isBinary ? '{"type":"<binary>"}' : (data as Buffer).toString()) as Frame;
       this.frames.push(frame);
       for (const w of [...this.waiters]) {
         if (w.predicate(frame)) {

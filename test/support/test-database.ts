@@ -16,18 +16,18 @@ export interface TestDatabase {
 }
 
 /** A fresh, empty database: a new SQLite file, or a new schema in the suite's PostgreSQL. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export function createTestDatabase(): Promise<TestDatabase> {
   if (testDatabaseKind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'switchboard-test-'));
-    return {
+    return Promise.resolve({
       url: `sqlite:${join(dir, 'switchboard.db')}`,
       schema: 'public',
-      drop: async () => rmSync(dir, { recursive: true, force: true }),
-    };
+      drop: () => { rmSync(dir, { recursive: true, force: true }); return Promise.resolve(); },
+    });
   }
   const url = process.env.DATABASE_URL!;
   const schema = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  return {
+  return Promise.resolve({
     url,
     schema,
     drop: async () => {
@@ -38,5 +38,5 @@ export async function createTestDatabase(): Promise<TestDatabase> {
         await db.destroy();
       }
     },
-  };
+  });
 }

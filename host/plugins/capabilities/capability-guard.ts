@@ -7,6 +7,15 @@ import type { PluginRecord } from '../plugin-record.js';
 import { insideOpenTransaction } from '../database/transaction-scope.js';
 
 /**
+ * `answer()` as a promise, for a capability method that must return one but has nothing to await.
+ * Like the body of an async method, it runs now, and what it throws (a refusal, a bad argument)
+ * becomes a rejection rather than a synchronous throw.
+ */
+export function promised<T>(answer: () => T | PromiseLike<T>): Promise<T> {
+  return new Promise<T>((resolve) => resolve(answer()));
+}
+
+/**
  * The checks every capability method makes first: the plugin is running (and this is not a
  * handler left over from an earlier run), and the permission is granted. Deny by default, with
  * no bypass for tests.

@@ -2,7 +2,7 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import type { CryptoCapability } from '../../../sdk/plugin/plugin-context.js';
 import { passwordHasher } from '../../auth/password-hasher.js';
-import type { CapabilityGuard } from './capability-guard.js';
+import { promised, type CapabilityGuard } from './capability-guard.js';
 
 const MAX_INPUT_CHARS = 1_048_576;
 /** Argon2 inputs are short; a long one is a mistake or an attempt to burn the host's CPU. */
@@ -16,17 +16,23 @@ function text(value: unknown, what: string, max = MAX_INPUT_CHARS): string {
 /** Hashing for plugins and apps. Hashing and HMAC are free; Argon2 costs CPU, so it needs `secrets`. */
 export function cryptoCapability(guard: CapabilityGuard): CryptoCapability {
   return {
-    async sha256(input) {
-      guard.assertRunning();
-      return createHash('sha256').update(text(input, 'The text')).digest('hex');
+    sha256(input) {
+      return promised(() => {
+        guard.assertRunning();
+        return createHash('sha256').update(text(input, 'The text')).digest('hex');
+      });
     },
-    async hmacSha256(key, input) {
-      guard.assertRunning();
-      return createHmac('sha256', text(key, 'The key')).update(text(input, 'The text')).digest('hex');
+    hmacSha256(key, input) {
+      return promised(() => {
+        guard.assertRunning();
+        return createHmac('sha256', text(key, 'The key')).update(text(input, 'The text')).digest('hex');
+      });
     },
-    async randomId() {
-      guard.assertRunning();
-      return randomUUID();
+    randomId() {
+      return promised(() => {
+        guard.assertRunning();
+        return randomUUID();
+      });
     },
     async hashSecret(secret) {
       guard.need('secrets');

@@ -7,7 +7,7 @@ import type { WriteAction } from '../database/query-environment.js';
 import { PluginTableQuery } from '../database/table-query.js';
 import { physicalTableName } from '../database/table-names.js';
 import { transactionScope, type TransactionState } from '../database/transaction-scope.js';
-import type { CapabilityGuard } from './capability-guard.js';
+import { promised, type CapabilityGuard } from './capability-guard.js';
 
 const DEFAULT_TRANSACTION_MS = 5_000;
 const MAX_TRANSACTION_MS = 60_000;
@@ -57,7 +57,7 @@ export function databaseCapability(guard: CapabilityGuard, database: PluginDatab
         return await database.knex.transaction(async (trx) => {
           const begin = () => {
             if (!state.active) throw new SwitchboardError('database_transaction_scope', 'The transaction this handle belongs to has ended.');
-            if (state.failed) throw new SwitchboardError('database_transaction_scope', `The transaction failed at an earlier statement (${(state.failed as Error).message}) and will roll back.`);
+            if (state.failed) throw new SwitchboardError('database_transaction_scope', `The transaction failed at an earlier statement (${state.failed.message}) and will roll back.`);
             guard.needWithinTransaction('database');
             return trx;
           };
@@ -104,9 +104,9 @@ export function pluginSchema(guard: CapabilityGuard, database: PluginDatabase, a
     }),
     alterTable: (name, define) => audited('alter_table', name, () => database.alterTable(pluginId, name, define)),
     dropTable: (name) => audited('drop_table', name, () => database.dropTable(pluginId, name)),
-    hasTable: async (name) => {
+    hasTable: (name) => promised(() => {
       guard.need('database');
       return database.tables(pluginId).has(name);
-    },
+    }),
   } satisfies PluginSchema);
 }

@@ -5,7 +5,7 @@ import type { MessageService } from '../../messages/message-service.js';
 import type { UserService } from '../../auth/user-service.js';
 import type { Presence } from '../../realtime/presence.js';
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
-import type { CapabilityGuard } from './capability-guard.js';
+import { promised, type CapabilityGuard } from './capability-guard.js';
 
 /** Messages as the plugin's bot: the same services, and so the same rules, as for people. */
 export function messagesCapability(guard: CapabilityGuard, botId: string, messages: MessageService): MessagesCapability {
@@ -73,15 +73,17 @@ export function usersCapability(guard: CapabilityGuard, users: UserService, pres
       guard.need('users.read');
       return users.byHandle(handle);
     },
-    async presence(userIds) {
-      guard.need('presence');
-      if (!Array.isArray(userIds) || userIds.length > MAX_PRESENCE_IDS || !userIds.every((id) => typeof id === 'string')) {
-        throw new SwitchboardError('invalid_request', `userIds must be an array of at most ${MAX_PRESENCE_IDS} user ids (strings).`, {
-          details: [{ path: '/userIds', message: `must be an array of at most ${MAX_PRESENCE_IDS} strings` }],
-        });
-      }
-      // A read of in-memory state, not a side effect: not audited, like users.get.
-      return presence.statusesOf(userIds);
+    presence(userIds) {
+      return promised(() => {
+        guard.need('presence');
+        if (!Array.isArray(userIds) || userIds.length > MAX_PRESENCE_IDS || !userIds.every((id) => typeof id === 'string')) {
+          throw new SwitchboardError('invalid_request', `userIds must be an array of at most ${MAX_PRESENCE_IDS} user ids (strings).`, {
+            details: [{ path: '/userIds', message: `must be an array of at most ${MAX_PRESENCE_IDS} strings` }],
+          });
+        }
+        // A read of in-memory state, not a side effect: not audited, like users.get.
+        return presence.statusesOf(userIds);
+      });
     },
   };
 }

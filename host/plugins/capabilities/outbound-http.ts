@@ -39,14 +39,22 @@ function invalid(message: string): never {
   throw new SwitchboardError('invalid_request', message);
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && [Object.prototype, null].includes(Object.getPrototypeOf(v));
+const isPlainObject = (v: unknown): v is Record<string, unknown> => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+};
 
 /** The URL and request as the host will send them, or invalid_request saying what is wrong. */
 export function checkRequest(rawUrl: unknown, request: unknown): CheckedRequest {
   if (typeof rawUrl !== 'string' || rawUrl.length > 8192) invalid('The URL must be a string of at most 8192 characters.');
   let url: URL;
-  try { url = new URL(rawUrl as string); } catch { return invalid(`"${String(rawUrl).slice(0, 100)}" is not a valid absolute URL.`); }
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    // URL's TypeError says only "Invalid URL"; the plugin gets invalid_request naming the URL instead.
+    return invalid(`"${rawUrl.slice(0, 100)}" is not a valid absolute URL.`);
+  }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') invalid(`Only http: and https: URLs can be fetched, not ${url.protocol}.`);
   if (url.username || url.password) invalid('The URL may not carry credentials; send them in a header (authorization).');
   if (request === undefined) request = {};
@@ -76,6 +84,7 @@ function checkHeaders(headers: unknown, body: Buffer | null): Record<string, str
       http.validateHeaderName(name);
       http.validateHeaderValue(name, value);
     } catch {
+      // Node's ERR_INVALID_HTTP_TOKEN / ERR_INVALID_CHAR become invalid_request, which names the header.
       invalid(`"${name.slice(0, 64)}" is not a valid header name, or its value has characters a header cannot carry.`);
     }
     if (HOST_ONLY_HEADERS.has(lower)) invalid(`The header "${lower}" is set by the host; plugins may not set it.`);
@@ -127,9 +136,8 @@ export function isPrivateAddress(address: string): boolean {
 
 /** dns.lookup that refuses private addresses, so a name cannot lead a wildcard scope inside (DNS rebinding included). */
 const publicLookup: LookupFunction = (hostname, options, callback) => {
-  lookup(hostname, { ...options, all: true }, (err, addresses) => {
+  lookup(hostname, { ...options, all: true }, (err, list) => {
     if (err) return callback(err, '', 0);
-    const list = addresses as LookupAddress[];
     const refused = list.map((a) => ({ address: a.address, verdict: judgeAddress(a.address) })).find((a) => a.verdict !== null && !a.verdict.public);
     if (refused) return callback(Object.assign(new Error(`${hostname} resolves to the private address ${refused.address} (${refused.verdict!.range}), which a wildcard pattern does not reach; name the host in scope.hosts`), { code: 'EPRIVATE' }), '', 0);
     if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);

@@ -31,16 +31,16 @@ export function schedulerCapability(guard: CapabilityGuard, record: PluginRecord
     },
     async schedule(name, options = {}) {
       const { job, created } = await scheduler.schedule(id, name, options, quota());
-      return created ? guard.audited('scheduler', 'schedule', `${job.id} ${job.name}`, async () => job) : job;
+      return created ? guard.audited('scheduler', 'schedule', `${job.id} ${job.name}`, () => Promise.resolve(job)) : job;
     },
     async every(name, intervalMs, options = {}) {
       const { job, created } = await scheduler.every(id, name, intervalMs, options, quota());
-      return created ? guard.audited('scheduler', 'every', `${job.id} ${job.name}`, async () => job) : job;
+      return created ? guard.audited('scheduler', 'every', `${job.id} ${job.name}`, () => Promise.resolve(job)) : job;
     },
     async cancel(jobId) {
       guard.need('scheduler');
       const deleted = await scheduler.cancel(id, jobId);
-      return deleted ? guard.audited('scheduler', 'cancel', String(jobId), async () => true) : false;
+      return deleted ? guard.audited('scheduler', 'cancel', String(jobId), () => Promise.resolve(true)) : false;
     },
     async list() {
       guard.need('scheduler');

@@ -21,13 +21,14 @@ export function servicesCapability(guard: CapabilityGuard, record: PluginRecord,
       if (typeof handler !== 'function') throw new SwitchboardError('invalid_request', 'A service handler must be a function.');
       record.handlers.services.set(name, handler);
     },
-    async call(service: string, input: unknown): Promise<any> {
+    async call<T>(service: string, input: unknown): Promise<T> {
       const scope = guard.need('services.call');
       const allowed = scope.services ?? [];
-      if (typeof service !== 'string' || !(allowed.includes(service) || coveredByWildcard(allowed as string[], service))) {
+      if (typeof service !== 'string' || !(allowed.includes(service) || coveredByWildcard(allowed, service))) {
         guard.denied('services.call', `"${String(service).slice(0, 100)}" is not in scope.services`);
       }
-      return guard.audited('services', 'call', service, () => services.serviceRegistry.call(guard.pluginId, service, input));
+      // The registry answers unknown; the SDK's signature lets the caller name what the service returns.
+      return (await guard.audited('services', 'call', service, () => services.serviceRegistry.call(guard.pluginId, service, input))) as T;
     },
   };
 }

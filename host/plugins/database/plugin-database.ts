@@ -42,7 +42,7 @@ export class PluginDatabase {
 
   /** Reads the plugin's tables from the database (at install, so every host agrees). */
   async reload(pluginId: string): Promise<void> {
-    const rows = (await this.db.knex<TableRow>('plugin_tables').where({ plugin_id: pluginId })) as TableRow[];
+    const rows = await this.db.knex<TableRow, TableRow[]>('plugin_tables').where({ plugin_id: pluginId });
     this.catalogs.set(pluginId, new Map(rows.map((r) => [r.name, JSON.parse(r.columns) as TableColumns])));
   }
 
@@ -99,7 +99,7 @@ export class PluginDatabase {
 
   /** Drops every table of the plugin, inside the caller's transaction (purge). */
   async dropAll(pluginId: string, trx: Knex.Transaction): Promise<string[]> {
-    const rows = (await trx<TableRow>('plugin_tables').where({ plugin_id: pluginId }).select('name')) as { name: string }[];
+    const rows = await trx<TableRow>('plugin_tables').where({ plugin_id: pluginId }).select<{ name: string }[]>('name');
     for (const { name } of rows) await trx.schema.dropTableIfExists(physicalTableName(pluginId, name));
     await trx('plugin_tables').where({ plugin_id: pluginId }).delete();
     this.catalogs.delete(pluginId);
@@ -128,7 +128,7 @@ export class PluginDatabase {
 
   private catalog(pluginId: string): Map<string, TableColumns> {
     let catalog = this.catalogs.get(pluginId);
-    if (!catalog) this.catalogs.set(pluginId, (catalog = new Map()));
+    if (!catalog) this.catalogs.set(pluginId, (catalog = new Map<string, TableColumns>()));
     return catalog;
   }
 

@@ -1,9 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 
 /** The plugin database transaction the current async code runs in, while it is open. */
 export interface TransactionState {
   active: boolean;
-  failed: unknown;
+  /** The catalog error of the first statement that failed; the transaction rolls back. */
+  failed: SwitchboardError | null;
   readonly writes: Set<string>;
 }
 
