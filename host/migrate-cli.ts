@@ -3,7 +3,7 @@ import { openDatabase } from './db/open-database.js';
 import { runMigrations } from './db/run-migrations.js';
 import { buildContainer } from './host.js';
 import { createLogger } from './logging/logger.js';
-import { ConversationWriter } from './messages/conversation-writer.js';
+import { ConversationWriter } from './conversations/conversation-writer.js';
 import { PluginKernel } from './plugins/plugin-kernel.js';
 import { SandboxHost } from './sandbox/sandbox-host.js';
 import { SwitchboardError } from '../sdk/errors/switchboard-error.js';

@@ -3,7 +3,8 @@
  * and first-party plugins import only the SDK and their own files — never host internals,
  * the DI container or Node's process-wide modules. The SDK's command-line tool (sdk/cli) runs
  * on the author's machine, so it may also use Node and the few packages it builds with, but
- * still nothing from host/.
+ * still nothing from host/. Inside host/, folders are layered: no two import each other, and the
+ * core folders reach plugins/ only through the extension points it implements.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -90,5 +91,25 @@ describe('import boundaries', () => {
     const bad = readdirSync(pluginsDir).filter((name) => statSync(join(pluginsDir, name)).isDirectory()).flatMap((name) =>
       violations(join(pluginsDir, name), (t) => inside(t, join(root, 'sdk')) || inside(t, join(pluginsDir, name))));
     expect(bad).toEqual([]);
+  });
+
+  it('keeps host/ folders layered: no two import each other', () => {
+    const hostDir = join(root, 'host');
+    const folders = readdirSync(hostDir).filter((name) => statSync(join(hostDir, name)).isDirectory());
+    const folderOf = (path: string) => (inside(path, hostDir) ? relative(hostDir, path).split('/')[0]! : null);
+    const edges = new Map<string, Set<string>>(folders.map((f) => [f, new Set<string>()]));
+    for (const folder of folders) {
+      for (const file of sourceFiles(join(hostDir, folder))) {
+        for (const spec of importsOf(file)) {
+          const to = folderOf(targetOf(spec, file));
+          if (to !== null && to !== folder && folders.includes(to)) edges.get(folder)!.add(to);
+        }
+      }
+    }
+    expect(edges.get('messages')).toContain('conversations');
+    const both = folders.flatMap((a) => [...edges.get(a)!].filter((b) => a < b && edges.get(b)!.has(a)).map((b) => `${a} <-> ${b}`));
+    expect(both).toEqual([]);
+    // The core's extension points are implemented by plugins/, never imported from it.
+    for (const core of ['core', 'messages', 'conversations', 'realtime', 'sandbox']) expect([...edges.get(core)!], core).not.toContain('plugins');
   });
 });

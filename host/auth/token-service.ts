@@ -1,13 +1,13 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
-import { Tokens } from '../container-tokens.js';
+import { Tokens } from '../core/container-tokens.js';
 import { toPublicUser, type UserRow } from './user-service.js';
 import type { PublicUser } from '../../sdk/protocol/message.js';
 import type { HostConfig } from '../config/host-config.js';
 import type { Database } from '../db/open-database.js';
 import type { EventBus } from '../bus/event-bus.js';
-import { isoTime } from '../iso-time.js';
+import { isoTime } from '../core/iso-time.js';
 import type { Clock } from '../core/clock.js';
 
 export type TokenKind = 'session' | 'service';

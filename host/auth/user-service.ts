@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { PublicUser, UserKind } from '../../sdk/protocol/message.js';
-import { Tokens } from '../container-tokens.js';
+import { Tokens } from '../core/container-tokens.js';
 import type { Database } from '../db/open-database.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { DUMMY_HASH, passwordHasher } from './password-hasher.js';

@@ -3,15 +3,15 @@ import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { Conversation, Member, MemberRole } from '../../sdk/protocol/message.js';
-import { Tokens } from '../container-tokens.js';
+import { Tokens } from '../core/container-tokens.js';
 import type { HostConfig } from '../config/host-config.js';
 import type { Database } from '../db/open-database.js';
 import type { EventBus } from '../bus/event-bus.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { UserService } from '../auth/user-service.js';
-import { ConversationWriter, type WriteContext } from '../messages/conversation-writer.js';
+import { ConversationWriter, type WriteContext } from './conversation-writer.js';
 import { requireMembership, requireRole, type MembershipRow } from './membership.js';
-import { isoTime } from '../iso-time.js';
+import { isoTime } from '../core/iso-time.js';
 import type { Clock } from '../core/clock.js';
 
 interface ConversationRow {

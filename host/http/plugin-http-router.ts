@@ -10,7 +10,7 @@ import { bearerFrom } from '../auth/bearer.js';
 import { requireAdmin } from './request-context.js';
 import { TokenService } from '../auth/token-service.js';
 import type { HostConfig } from '../config/host-config.js';
-import { Tokens } from '../container-tokens.js';
+import { Tokens } from '../core/container-tokens.js';
 import type { Database } from '../db/open-database.js';
 import { callPlugin } from '../plugins/call-plugin.js';
 import { PluginLogs } from '../plugins/plugin-logs.js';

@@ -3,17 +3,17 @@ import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { Message, MessageContent } from '../../sdk/protocol/message.js';
 import type { HistoryResult, ReadResult, SendResult } from '../../sdk/protocol/frames.js';
-import { Tokens } from '../container-tokens.js';
+import { Tokens } from '../core/container-tokens.js';
 import type { BeforeStoreHooks } from '../core/extension-points.js';
 import type { Database } from '../db/open-database.js';
 import type { EventBus } from '../bus/event-bus.js';
 import { requireMembership } from '../conversations/membership.js';
-import { ConversationWriter } from './conversation-writer.js';
+import { ConversationWriter } from '../conversations/conversation-writer.js';
 import { MessageStore, type HistoryQuery } from './message-store.js';
-import { storeContent } from './message-row.js';
-import type { MessageTypeRegistry } from './message-type-registry.js';
+import { storeContent } from '../conversations/message-row.js';
+import { MessageTypeRegistry } from './message-type-registry.js';
 import type { HostConfig } from '../config/host-config.js';
-import { MemberDirectory } from '../realtime/member-directory.js';
+import { MemberDirectory } from '../conversations/member-directory.js';
 import { compileValidator } from '../validation/validator.js';
 import { contentSchema } from '../validation/schemas.js';
 import { assertInputStrings } from '../validation/input-strings.js';
@@ -24,7 +24,7 @@ export class MessageService {
   constructor(
     @inject(Tokens.Database) private readonly db: Database,
     @inject(Tokens.EventBus) private readonly bus: EventBus,
-    @inject(Tokens.MessageTypes) private readonly types: MessageTypeRegistry,
+    @inject(MessageTypeRegistry) private readonly types: MessageTypeRegistry,
     @inject(ConversationWriter) private readonly writer: ConversationWriter,
     @inject(MessageStore) private readonly store: MessageStore,
     @inject(Tokens.BeforeStoreHooks) private readonly hooks: BeforeStoreHooks,

@@ -2,9 +2,9 @@ import { inject, injectable } from 'tsyringe';
 import type { Knex } from 'knex';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { Message } from '../../sdk/protocol/message.js';
-import { Tokens } from '../container-tokens.js';
+import { Tokens } from '../core/container-tokens.js';
 import type { Database } from '../db/open-database.js';
-import { toWireMessage, type MessageRow, type ReactionRow } from './message-row.js';
+import { toWireMessage, type MessageRow, type ReactionRow } from '../conversations/message-row.js';
 
 export interface HistoryQuery { before?: number; after?: number; limit: number }
 

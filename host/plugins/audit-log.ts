@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import type { Knex } from 'knex';
 import { GroupCommitQueue } from '../../sdk/plugin/group-commit-queue.js';
-import { Tokens } from '../container-tokens.js';
+import { Tokens } from '../core/container-tokens.js';
 import type { Database } from '../db/open-database.js';
 
 export interface AuditEntry { id: number; pluginId: string; capability: string; action: string; target: string | null; at: string }

@@ -4,7 +4,7 @@ import type { CommandArgument } from '../../sdk/plugin/manifest.js';
 import type { CommandReply } from '../../sdk/plugin/plugin-context.js';
 import type { CommandResult } from '../../sdk/protocol/frames.js';
 import type { CommandDispatch } from '../core/extension-points.js';
-import { Tokens } from '../container-tokens.js';
+import { Tokens } from '../core/container-tokens.js';
 import type { Database } from '../db/open-database.js';
 import { requireMembership } from '../conversations/membership.js';
 import { PluginLogs } from './plugin-logs.js';

@@ -1,8 +1,8 @@
 import { inject, injectable } from 'tsyringe';
 import type { PluginEventName, PluginEvents } from '../../sdk/plugin/plugin-context.js';
-import { Tokens } from '../container-tokens.js';
+import { Tokens } from '../core/container-tokens.js';
 import type { EventBus } from '../bus/event-bus.js';
-import { MemberDirectory } from '../realtime/member-directory.js';
+import { MemberDirectory } from '../conversations/member-directory.js';
 import { PluginLogs } from './plugin-logs.js';
 import { PluginRegistry } from './plugin-registry.js';
 import type { PluginRecord } from './plugin-record.js';

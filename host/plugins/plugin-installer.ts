@@ -2,7 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { PluginDefinition } from '../../sdk/plugin/define-plugin.js';
 import type { PluginContext } from '../../sdk/plugin/plugin-context.js';
-import { Tokens } from '../container-tokens.js';
+import { Tokens } from '../core/container-tokens.js';
 import type { Clock } from '../core/clock.js';
 import type { Database } from '../db/open-database.js';
 import type { Logger } from '../logging/logger.js';

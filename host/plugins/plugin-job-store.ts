@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { ScheduledJobInfo } from '../../sdk/plugin/plugin-context.js';
-import { Tokens } from '../container-tokens.js';
+import { Tokens } from '../core/container-tokens.js';
 import type { Clock } from '../core/clock.js';
 import type { Database } from '../db/open-database.js';
 import { isUniqueViolation } from '../db/unique-violation.js';

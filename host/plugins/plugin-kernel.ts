@@ -4,11 +4,11 @@ import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { PluginDefinition } from '../../sdk/plugin/define-plugin.js';
 import type { PluginManifest } from '../../sdk/plugin/manifest.js';
-import { Tokens } from '../container-tokens.js';
+import { Tokens } from '../core/container-tokens.js';
 import type { HostConfig } from '../config/host-config.js';
 import type { Database } from '../db/open-database.js';
 import type { Logger } from '../logging/logger.js';
-import type { MessageTypeRegistry } from '../messages/message-type-registry.js';
+import { MessageTypeRegistry } from '../messages/message-type-registry.js';
 import { assertUniqueTappableIds } from '../messages/tappable-ids.js';
 import { dependencyOrder } from './dependency-order.js';
 import { computeGrants, GrantedScopes } from './grants.js';
@@ -38,7 +38,7 @@ export class PluginKernel {
     @inject(Tokens.Config) private readonly config: HostConfig,
     @inject(Tokens.Database) private readonly db: Database,
     @inject(Tokens.Logger) private readonly log: Logger,
-    @inject(Tokens.MessageTypes) private readonly types: MessageTypeRegistry,
+    @inject(MessageTypeRegistry) private readonly types: MessageTypeRegistry,
     @inject(PluginRegistry) private readonly registry: PluginRegistry,
     @inject(PluginLogs) private readonly logs: PluginLogs,
     @inject(PluginInstaller) private readonly installer: PluginInstaller,

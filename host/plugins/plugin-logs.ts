@@ -1,6 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import type { PluginLogger } from '../../sdk/plugin/plugin-context.js';
-import { Tokens } from '../container-tokens.js';
+import { Tokens } from '../core/container-tokens.js';
 import type { Logger } from '../logging/logger.js';
 import { TokenBucket } from '../core/token-bucket.js';
 import { boundedCopy } from './bounded-copy.js';

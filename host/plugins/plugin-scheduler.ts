@@ -1,6 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import type { ScheduledJob } from '../../sdk/plugin/plugin-context.js';
-import { Tokens } from '../container-tokens.js';
+import { Tokens } from '../core/container-tokens.js';
 import type { Logger } from '../logging/logger.js';
 import { PluginJobStore, LEASE_MS, type JobRow } from './plugin-job-store.js';
 import { failureMessage, PluginLogs } from './plugin-logs.js';

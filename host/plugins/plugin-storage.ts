@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { StoredValue } from '../../sdk/plugin/plugin-context.js';
-import { Tokens } from '../container-tokens.js';
+import { Tokens } from '../core/container-tokens.js';
 import type { HostConfig } from '../config/host-config.js';
 import type { Database } from '../db/open-database.js';
 import { isUniqueViolation } from '../db/unique-violation.js';

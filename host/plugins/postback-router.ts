@@ -1,10 +1,10 @@
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
-import { Tokens } from '../container-tokens.js';
+import { Tokens } from '../core/container-tokens.js';
 import type { Database } from '../db/open-database.js';
 import { requireMembership } from '../conversations/membership.js';
-import type { MessageRow } from '../messages/message-row.js';
-import type { MessageTypeRegistry } from '../messages/message-type-registry.js';
+import type { MessageRow } from '../conversations/message-row.js';
+import { MessageTypeRegistry } from '../messages/message-type-registry.js';
 import { assertUniqueTappableIds, tappableIds } from '../messages/tappable-ids.js';
 import { PluginLogs } from './plugin-logs.js';
 import { PluginRegistry } from './plugin-registry.js';
@@ -52,7 +52,7 @@ export const INTERACTIVE_CARD_SCHEMA = {
 export class PostbackRouter implements PostbackDispatch {
   constructor(
     @inject(Tokens.Database) private readonly db: Database,
-    @inject(Tokens.MessageTypes) types: MessageTypeRegistry,
+    @inject(MessageTypeRegistry) types: MessageTypeRegistry,
     @inject(PluginRegistry) private readonly registry: PluginRegistry,
     @inject(PluginLogs) private readonly logs: PluginLogs,
   ) {

@@ -1,13 +1,13 @@
 import { inject, injectable } from 'tsyringe';
 import type { Message } from '../../sdk/protocol/message.js';
 import type { ResumeResult, ResumeStatus } from '../../sdk/protocol/frames.js';
-import { Tokens } from '../container-tokens.js';
+import { Tokens } from '../core/container-tokens.js';
 import type { HostConfig } from '../config/host-config.js';
 import type { Database } from '../db/open-database.js';
 import type { HostEventOf } from '../bus/event-bus.js';
 import type { Logger } from '../logging/logger.js';
 import { MessageStore } from '../messages/message-store.js';
-import type { MessageRow } from '../messages/message-row.js';
+import type { MessageRow } from '../conversations/message-row.js';
 import type { Connection } from './connection.js';
 import { messageChangeFrame } from '../messages/message-change.js';
 

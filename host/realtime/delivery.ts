@@ -1,9 +1,9 @@
 import { inject, injectable } from 'tsyringe';
-import { Tokens } from '../container-tokens.js';
+import { Tokens } from '../core/container-tokens.js';
 import type { EventBus, HostEventOf } from '../bus/event-bus.js';
 import { ChangeStream } from './change-stream.js';
 import { ConnectionRegistry } from './connection-registry.js';
-import { MemberDirectory } from './member-directory.js';
+import { MemberDirectory } from '../conversations/member-directory.js';
 import { messageChangeFrame } from '../messages/message-change.js';
 
 /**

@@ -2,7 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import { PluginError } from '../../sdk/plugin/plugin-error.js';
 import type { ClientFrame } from '../../sdk/protocol/frames.js';
-import { Tokens } from '../container-tokens.js';
+import { Tokens } from '../core/container-tokens.js';
 import type { HostConfig } from '../config/host-config.js';
 import type { Logger } from '../logging/logger.js';
 import { asSystemError } from '../db/database-errors.js';

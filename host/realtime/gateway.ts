@@ -5,7 +5,7 @@ import { inject, injectable } from 'tsyringe';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import { PROTOCOL_VERSION } from '../../sdk/protocol/message.js';
-import { Tokens } from '../container-tokens.js';
+import { Tokens } from '../core/container-tokens.js';
 import type { HostConfig } from '../config/host-config.js';
 import type { Logger } from '../logging/logger.js';
 import { TokenService, type Principal } from '../auth/token-service.js';

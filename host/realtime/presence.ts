@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { PresenceResult, PresenceStatus } from '../../sdk/protocol/frames.js';
-import { Tokens } from '../container-tokens.js';
+import { Tokens } from '../core/container-tokens.js';
 import type { Database } from '../db/open-database.js';
 import type { EventBus } from '../bus/event-bus.js';
 import type { Connection } from './connection.js';

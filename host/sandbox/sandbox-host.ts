@@ -3,7 +3,7 @@ import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { PluginDefinition } from '../../sdk/plugin/define-plugin.js';
 import { PluginError } from '../../sdk/plugin/plugin-error.js';
 import type { PluginContext } from '../../sdk/plugin/plugin-context.js';
-import { Tokens } from '../container-tokens.js';
+import { Tokens } from '../core/container-tokens.js';
 import type { HostConfig, SandboxConfig } from '../config/host-config.js';
 import type { Logger } from '../logging/logger.js';
 import { sandboxRuntimeError } from '../runtime/node-runtime.js';

@@ -2,7 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import type { Knex } from 'knex';
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import type { TableDefinition } from '../../../sdk/plugin/database.js';
-import { Tokens } from '../../container-tokens.js';
+import { Tokens } from '../../core/container-tokens.js';
 import type { Clock } from '../../core/clock.js';
 import type { Database } from '../../db/open-database.js';
 import { asSystemError } from '../../db/database-errors.js';

@@ -1,5 +1,5 @@
 import type { Message, MessageContent, ReactionSummary } from '../../sdk/protocol/message.js';
-import { isoTime } from '../iso-time.js';
+import { isoTime } from '../core/iso-time.js';
 
 /** A row of the messages table. `content` holds the text, or the JSON body of a structured type. */
 export interface MessageRow {

@@ -4,7 +4,7 @@ import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import { GroupCommitQueue, type GroupCommitOutcome } from '../../sdk/plugin/group-commit-queue.js';
 import type { Message } from '../../sdk/protocol/message.js';
-import { Tokens } from '../container-tokens.js';
+import { Tokens } from '../core/container-tokens.js';
 import type { HostConfig } from '../config/host-config.js';
 import type { Database } from '../db/open-database.js';
 import type { EventBus, HostEvent } from '../bus/event-bus.js';

@@ -1,11 +1,10 @@
 import type { InjectionToken } from 'tsyringe';
-import type { HostConfig } from './config/host-config.js';
-import type { Database } from './db/open-database.js';
-import type { EventBus } from './bus/event-bus.js';
-import type { Clock } from './core/clock.js';
-import type { BeforeStoreHooks, CommandDispatch, PostbackDispatch } from './core/extension-points.js';
-import type { Logger } from './logging/logger.js';
-import type { MessageTypeRegistry } from './messages/message-type-registry.js';
+import type { HostConfig } from '../config/host-config.js';
+import type { Database } from '../db/open-database.js';
+import type { EventBus } from '../bus/event-bus.js';
+import type { Clock } from './clock.js';
+import type { BeforeStoreHooks, CommandDispatch, PostbackDispatch } from './extension-points.js';
+import type { Logger } from '../logging/logger.js';
 
 /**
  * Explicit injection tokens: esbuild (tsx, vitest) emits no decorator metadata, so every
@@ -21,5 +20,4 @@ export const Tokens = {
   BeforeStoreHooks: Symbol('BeforeStoreHooks') as InjectionToken<BeforeStoreHooks>,
   Commands: Symbol('Commands') as InjectionToken<CommandDispatch>,
   Postbacks: Symbol('Postbacks') as InjectionToken<PostbackDispatch>,
-  MessageTypes: Symbol('MessageTypes') as InjectionToken<MessageTypeRegistry>,
 } as const;

@@ -1,5 +1,5 @@
 import { inject, injectable } from 'tsyringe';
-import { Tokens } from '../container-tokens.js';
+import { Tokens } from '../core/container-tokens.js';
 import type { Database } from '../db/open-database.js';
 import type { Logger } from '../logging/logger.js';
 
