@@ -131,8 +131,10 @@ describe('payments: payouts, limits and keys', () => {
     const daily = await payout(600);
     expect(daily.status).toBe(403);
     expect(daily.body.error).toMatchObject({ code: 'limit_exceeded', details: { limitMinor: 1_500, usedMinor: 1_000 } });
-    // The payout counts for transfers too.
-    expect((await api.transfer(user, payee, 600)).body.error).toMatchObject({ code: 'limit_exceeded', details: { usedMinor: 1_000 } });
+    // The payout counts for transfers too, and a transfer is refused by the same rule, in the same words.
+    const transferRefused = (await api.transfer(user, payee, 600)).body.error;
+    expect(transferRefused).toMatchObject({ code: 'limit_exceeded', details: { usedMinor: 1_000 } });
+    expect(transferRefused.message).toBe(daily.body.error.message);
     // A payout the provider refuses gives its amount back to the day.
     expect((await payout(400, { destination: 'tok_declined' })).status).toBe(402);
     expect((await api.transfer(user, payee, 500)).status).toBe(201);

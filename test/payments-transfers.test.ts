@@ -55,6 +55,12 @@ describe('payments: transfers', () => {
     const res = await api.transfer(alice, bob, 100, { conversationId: elsewhere.id });
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('conversation_unavailable');
+    // A conversation id that cannot be one is malformed, as it is for a payment request.
+    for (const conversationId of ['', 'c'.repeat(65)]) {
+      const malformed = await api.transfer(alice, bob, 100, { conversationId });
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.error).toMatchObject({ code: 'invalid_payment_request', message: 'conversationId is a conversation id.' });
+    }
   });
 
   it('returns the original result for a retry with the same key, and refuses the key for another request', async () => {

@@ -9,6 +9,19 @@ export type RouteHandler = (request: PluginHttpRequest) => Promise<PluginHttpRes
 
 export const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/** Ids here are UUIDs: anything longer or stranger names nothing (and must not reach a query as such). */
+export const isId = (id: unknown): id is string => typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id);
+
+/** A text field of the request: 1 to `max` characters, or null when absent and not required. */
+export function textField(value: unknown, field: string, max: number, required: boolean): string | null {
+  if (value === undefined || value === null) {
+    if (required) throw new BusinessError('invalid_business_request', `${field} is required.`);
+    return null;
+  }
+  if (typeof value !== 'string' || value.trim().length === 0 || value.length > max) throw new BusinessError('invalid_business_request', `${field} is a string of 1 to ${max} characters.`);
+  return value;
+}
+
 export const bodyOf = (r: PluginHttpRequest): Record<string, unknown> => {
   if (!isObject(r.body)) throw new BusinessError('invalid_business_request', 'The body must be a JSON object.');
   return r.body;

@@ -7,24 +7,32 @@
  * docs/business.md.
  */
 import { definePlugin } from '../../sdk/index.js';
-import { Durations } from './assignment.js';
 import type { BusinessApp } from './business-app.js';
-import { provideServices } from './bot-services.js';
-import { CustomerActivity } from './customer-activity.js';
+import { BotEvents } from './bots/bot-events.js';
+import { provideServices } from './bots/bot-services.js';
+import { AgentsRooms } from './businesses/agents-room.js';
+import { BusinessStore } from './businesses/business-store.js';
+import { CustomerActivity } from './inbox/customer-activity.js';
+import { Durations } from './inbox/durations.js';
+import { onPostback } from './inbox/postbacks.js';
+import { RoundRobin } from './inbox/round-robin.js';
+import { registerThreadRoutes } from './inbox/thread-routes.js';
+import { wake } from './inbox/threads.js';
 import { migrations } from './migrations.js';
-import { onPostback } from './postbacks.js';
 import { registerRoutes } from './routes.js';
 import type { BusinessSettings } from './settings.js';
-import { registerThreadRoutes } from './thread-routes.js';
-import { wake } from './threads.js';
-import { Webhooks } from './webhooks.js';
+import { Webhooks } from './webhooks/webhooks.js';
 
 const WEBHOOK_SWEEP_JOB = 'webhook-sweep';
 
 export default definePlugin<BusinessSettings>({
   migrations,
   async start(ctx) {
-    const app: BusinessApp = { ctx, webhooks: new Webhooks(ctx), assignDurations: new Durations(), freshThreads: new Map() };
+    const businesses = new BusinessStore(ctx);
+    const app: BusinessApp = {
+      ctx, businesses, agentsRooms: new AgentsRooms(ctx, businesses), roundRobin: new RoundRobin(ctx), botEvents: new BotEvents(ctx),
+      webhooks: new Webhooks(ctx, businesses), assignDurations: new Durations(), freshThreads: new Map(),
+    };
     const activity = new CustomerActivity(app);
     registerRoutes(app);
     registerThreadRoutes(app);

@@ -66,7 +66,7 @@ export const migrations: PluginMigration[] = [
     name: '003-routing-templates-webhooks',
     async up({ schema }) {
       await schema.alterTable('businesses', (t) => {
-        // Hours, away message, persistent menu and routing, validated by business-config.ts.
+        // Hours, away message, persistent menu and routing, validated by businesses/business-config.ts.
         t.json('config');
         t.string('bot_plugin_id', 64);
         t.string('bot_user_id', 64);

@@ -1,17 +1,18 @@
 import type { PluginHttpRequest } from '../../sdk/index.js';
 import type { BusinessApp } from './business-app.js';
-import { businessOfKey, createKey, listKeys, revokeKey } from './api-keys.js';
+import { businessOfKey, createKey, listKeys, revokeKey } from './businesses/api-keys.js';
 import { BusinessError } from './business-error.js';
-import { patchConfig } from './business-config.js';
-import { addAgent, adminView, agentOf, agentView, business, configOf, createBusiness, listAgents, publicProfile, removeAgent, setAvailable, updateBusiness, type BusinessRow } from './businesses.js';
-import { attachBot } from './bots.js';
-import { createCanned, deleteCanned, listCanned } from './canned.js';
-import { csatReport } from './csat.js';
+import { patchConfig } from './businesses/business-config.js';
+import { addAgent, agentOf, agentView, listAgents, removeAgent, setAvailable } from './businesses/agents.js';
+import { adminView, configOf, createBusiness, publicProfile, type BusinessRow } from './businesses/businesses.js';
+import { attachBot } from './bots/bots.js';
+import { createCanned, deleteCanned, listCanned } from './inbox/canned.js';
+import { csatReport } from './inbox/csat.js';
 import { bodyOf, me, type RouteHandler } from './http-handling.js';
-import { sendInvoice } from './invoices.js';
-import { sendFromBusiness } from './outgoing.js';
-import { threadOf } from './threads.js';
-import { deliveryView, type DeliveryRow, type DeliveryStatus } from './webhook-delivery.js';
+import { sendInvoice } from './invoices/invoices.js';
+import { sendFromBusiness } from './outgoing/send-from-business.js';
+import { threadOf } from './inbox/threads.js';
+import { deliveryView, type DeliveryRow, type DeliveryStatus } from './webhooks/webhook-delivery.js';
 
 const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'dead'];
 
@@ -22,13 +23,13 @@ async function deliveries(app: BusinessApp, filter: { business_id?: string; stat
   return { deliveries: (await q.orderBy('created_at', 'desc').limit(200).all()).map(deliveryView) };
 }
 
-/** Operators, business admins and business backends (docs/business.md). Conversation routes are in thread-routes.ts. */
+/** Operators, business admins and business backends (docs/business.md). Conversation routes are in inbox/thread-routes.ts. */
 export function registerRoutes(app: BusinessApp): void {
   const { ctx } = app;
   const route = (method: string, path: string, run: RouteHandler) => ctx.http.route(method, path, run);
   /** The business of the route, if the caller is one of its admins (or, with `admin` false, agents). */
   const asAdmin = async (r: PluginHttpRequest, admin = true) => {
-    const b = await business(ctx, r.params.id);
+    const b = await app.businesses.get(r.params.id);
     await agentOf(ctx, b.id, me(r), admin);
     return b;
   };
@@ -36,8 +37,8 @@ export function registerRoutes(app: BusinessApp): void {
   // ---- operators (admin token)
   route('POST', '/admin/businesses', async (r) => ({ status: 201, body: adminView(await createBusiness(ctx, bodyOf(r))) }));
   route('POST', '/admin/businesses/:id/verified', async (r) => {
-    const b = await business(ctx, r.params.id);
-    return { body: publicProfile(await updateBusiness(ctx, b, { verified: bodyOf(r).verified === true })) };
+    const b = await app.businesses.get(r.params.id);
+    return { body: publicProfile(await app.businesses.update(b, { verified: bodyOf(r).verified === true })) };
   });
   route('GET', '/admin/webhooks', async (r) => ({ body: await deliveries(app, { status: r.query.status ?? 'dead', ...(r.query.businessId ? { business_id: r.query.businessId } : {}) }) }));
   route('POST', '/admin/webhooks/:deliveryId/replay', async (r) => {
@@ -45,10 +46,10 @@ export function registerRoutes(app: BusinessApp): void {
     return { body: { replayed: true } };
   });
   // Automatic assignments: from the customer's message reaching the plugin to the assignee stored (`since`: epoch ms).
-  route('GET', '/admin/stats', async (r) => ({ body: { assignment: app.assignDurations.summary(Number(r.query.since ?? 0) || 0) } }));
+  route('GET', '/admin/stats', (r) => Promise.resolve({ body: { assignment: app.assignDurations.summary(Number(r.query.since ?? 0) || 0) } }));
 
   // ---- the business and its settings
-  route('GET', '/businesses/:id', async (r) => ({ body: publicProfile(await business(ctx, r.params.id)) }));
+  route('GET', '/businesses/:id', async (r) => ({ body: publicProfile(await app.businesses.get(r.params.id)) }));
   route('GET', '/businesses/:id/settings', async (r) => ({ body: adminView(await asAdmin(r, false)) }));
   route('PATCH', '/businesses/:id/settings', async (r) => {
     const b = await asAdmin(r);
@@ -58,7 +59,7 @@ export function registerRoutes(app: BusinessApp): void {
       const current = (await tx.table<BusinessRow>('businesses').where({ id: b.id }).forUpdate().first())!;
       await tx.table<BusinessRow>('businesses').where({ id: b.id }).update({ config: patchConfig(configOf(current), patch) });
     });
-    return { body: adminView(await business(ctx, b.id)) };
+    return { body: adminView(await app.businesses.get(b.id)) };
   });
   route('PUT', '/businesses/:id/bot', async (r) => {
     const body = bodyOf(r);
@@ -67,14 +68,14 @@ export function registerRoutes(app: BusinessApp): void {
   });
 
   route('POST', '/businesses/:id/agents', async (r) => {
-    const { agent, created } = await addAgent(ctx, (await asAdmin(r)).id, bodyOf(r));
+    const { agent, created } = await addAgent(app, (await asAdmin(r)).id, bodyOf(r));
     return { status: created ? 201 : 200, body: agentView(agent) };
   });
-  route('DELETE', '/businesses/:id/agents/:userId', async (r) => ({ body: { removed: await removeAgent(ctx, (await asAdmin(r)).id, r.params.userId!) } }));
+  route('DELETE', '/businesses/:id/agents/:userId', async (r) => ({ body: { removed: await removeAgent(app, (await asAdmin(r)).id, r.params.userId!) } }));
   route('GET', '/businesses/:id/agents', async (r) => ({ body: { agents: await listAgents(ctx, (await asAdmin(r, false)).id) } }));
   route('POST', '/businesses/:id/availability', async (r) => {
-    const b = await business(ctx, r.params.id);
-    return { body: agentView(await setAvailable(ctx, await agentOf(ctx, b.id, me(r)), bodyOf(r).available)) };
+    const b = await app.businesses.get(r.params.id);
+    return { body: agentView(await setAvailable(app, await agentOf(ctx, b.id, me(r)), bodyOf(r).available)) };
   });
 
   route('POST', '/businesses/:id/api-keys', async (r) => ({ status: 201, body: await createKey(ctx, (await asAdmin(r)).id) }));

@@ -9,6 +9,11 @@ export function canonical(value: unknown): string {
     .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
+/** The refusal of a key used before for a different request. */
+export function idempotencyConflict(key: string): PaymentError {
+  return new PaymentError('idempotency_conflict', `The idempotency key "${key}" was used for a different request.`);
+}
+
 export function checkKey(key: unknown): string {
   if (typeof key !== 'string' || key.length < 1 || key.length > 128) {
     throw new PaymentError('invalid_payment_request', 'idempotencyKey must be a string of 1 to 128 characters.');
@@ -30,10 +35,10 @@ export async function once<T>(
   const inserted = await tx.table('idempotency').insert({ owner, key, request_hash: requestHash, response: null, created_at: Date.now() }, { onConflictIgnore: ['owner', 'key'] });
   if (inserted.length === 0) {
     const stored = await tx.table<{ owner: string; key: string; request_hash: string; response: T }>('idempotency').where({ owner, key }).first();
-    if (stored!.request_hash !== requestHash) throw new PaymentError('idempotency_conflict', `The idempotency key "${key}" was used for a different request.`);
+    if (stored!.request_hash !== requestHash) throw idempotencyConflict(key);
     return { response: stored!.response, replayed: true };
   }
   const response = await run();
-  await tx.table('idempotency').where({ owner, key }).update({ response: response as never });
+  await tx.table('idempotency').where({ owner, key }).update({ response });
   return { response, replayed: false };
 }

@@ -15,17 +15,26 @@ export function checkPerTransfer(ctx: Ctx, amount: number, what = 'A payment'): 
 }
 
 /**
+ * The one rule of settings.limits.dailyMinor, for every payment that counts against it
+ * (transfers, payouts, holds, requests): the refusal when `amount` on top of what the payer
+ * already used today in `currency` would pass the limit, or null when it fits.
+ */
+export function dailyLimitRefusal(limits: PaymentsSettings['limits'], currency: string, usedMinor: number, amount: number): PaymentError | null {
+  const { dailyMinor } = limits;
+  if (usedMinor + amount <= dailyMinor) return null;
+  return new PaymentError('limit_exceeded', `Payments of ${currency} may total at most ${dailyMinor} minor units a day; ${usedMinor} are used.`, { limitMinor: dailyMinor, usedMinor });
+}
+
+/**
  * Adds `amount` to the payer's usage of the day (settings.limits.dailyMinor), under the usage
  * row's lock in the caller's transaction, so concurrent payments cannot pass the limit together.
  */
 export async function spendDaily(tx: DatabaseTransaction, ctx: Ctx, userId: string, currency: string, amount: number, now = Date.now()): Promise<void> {
-  const { dailyMinor } = ctx.settings.limits;
   const where = { user_id: userId, day: day(now), currency };
   await tx.table('daily_usage').insert({ ...where, amount: 0 }, { onConflictIgnore: ['user_id', 'day', 'currency'] });
   const [usage] = await tx.table<UsageRow>('daily_usage').where(where).forUpdate().all();
-  if (usage!.amount + amount > dailyMinor) {
-    throw new PaymentError('limit_exceeded', `Payments of ${currency} may total at most ${dailyMinor} minor units a day; ${usage!.amount} are used.`, { limitMinor: dailyMinor, usedMinor: usage!.amount });
-  }
+  const refusal = dailyLimitRefusal(ctx.settings.limits, currency, usage!.amount, amount);
+  if (refusal) throw refusal;
   await tx.table('daily_usage').where(where).increment('amount', amount);
 }
 

@@ -38,7 +38,7 @@ export function newCart(): Cart {
 export type CartChange = { ok: true; cart: Cart } | { ok: false; error: string };
 
 /** "2" → 2; nothing → 1; anything but a whole number from 1 to 99 is refused. */
-export function parseQty(raw: unknown): number | null {
+export function parseQty(raw: string | number | undefined): number | null {
   if (raw === undefined) return 1;
   const text = String(raw);
   if (!/^\d{1,2}$/.test(text)) return null;

@@ -1,19 +1,18 @@
-import type { ServiceCaller } from '../../sdk/index.js';
-import type { BusinessApp } from './business-app.js';
-import { BusinessError } from './business-error.js';
-import { isObject } from './http-handling.js';
-import { business } from './businesses.js';
-import { changeControl, requestControl } from './handover.js';
-import { paymentResult, preCheckout } from './invoices.js';
-import { sendFromBusiness } from './outgoing.js';
-import { threadOf, threadView, type ThreadRow } from './threads.js';
+import type { ServiceCaller } from '../../../sdk/index.js';
+import type { BusinessApp } from '../business-app.js';
+import { BusinessError } from '../business-error.js';
+import { isObject } from '../http-handling.js';
+import { changeControl, requestControl } from '../inbox/handover.js';
+import { paymentResult, preCheckout } from '../invoices/invoices.js';
+import { sendFromBusiness } from '../outgoing/send-from-business.js';
+import { threadOf, threadView, type ThreadRow } from '../inbox/threads.js';
 
 /** The thread named by the input, if the caller is the bot its business attached. */
 async function botThread(app: BusinessApp, input: unknown, caller: ServiceCaller): Promise<{ thread: ThreadRow; body: Record<string, unknown> }> {
   if (!isObject(input)) throw new BusinessError('invalid_business_request', 'The input is an object with threadId.');
   const thread = await threadOf(app.ctx, input.threadId);
   // Read fresh, not from the per-message cache: a bot detached a moment ago must not act.
-  const b = await business(app.ctx, thread.business_id);
+  const b = await app.businesses.get(thread.business_id);
   if (b.bot_plugin_id !== caller.pluginId) throw new BusinessError('thread_not_found');
   return { thread, body: input };
 }

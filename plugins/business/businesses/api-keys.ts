@@ -1,5 +1,5 @@
-import type { PluginContext } from '../../sdk/index.js';
-import { BusinessError } from './business-error.js';
+import type { PluginContext } from '../../../sdk/index.js';
+import { BusinessError } from '../business-error.js';
 
 interface KeyRow { id: string; business_id: string; hash: string; prefix: string; created_at: number; revoked_at: number | null; [c: string]: unknown }
 

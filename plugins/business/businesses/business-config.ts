@@ -1,5 +1,5 @@
-import { BusinessError } from './business-error.js';
-import { isObject } from './http-handling.js';
+import { BusinessError } from '../business-error.js';
+import { isObject } from '../http-handling.js';
 
 /**
  * What a business's admins configure: business hours with the away message, the persistent menu,
@@ -34,7 +34,7 @@ export function patchConfig(current: BusinessConfig, patch: Record<string, unkno
   if ('awayMessage' in patch) {
     const m = patch.awayMessage;
     if (m !== null && (typeof m !== 'string' || m.trim().length === 0 || m.length > 1000)) throw bad('awayMessage is 1 to 1000 characters, or null.');
-    next.awayMessage = m as string | null;
+    next.awayMessage = m;
   }
   if ('menu' in patch) next.menu = checkMenu(patch.menu);
   if ('routing' in patch) next.routing = checkRouting(patch.routing);

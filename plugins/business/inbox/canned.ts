@@ -1,5 +1,5 @@
-import type { PluginContext } from '../../sdk/index.js';
-import { BusinessError } from './business-error.js';
+import type { PluginContext } from '../../../sdk/index.js';
+import { BusinessError } from '../business-error.js';
 
 interface CannedRow { id: string; business_id: string; shortcode: string; text: string; created_at: number; [c: string]: unknown }
 

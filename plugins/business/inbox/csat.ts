@@ -1,7 +1,7 @@
-import type { BusinessApp } from './business-app.js';
-import { BusinessError } from './business-error.js';
-import { emitEvent } from './events.js';
-import { messagingWindow } from './outgoing.js';
+import type { BusinessApp } from '../business-app.js';
+import { BusinessError } from '../business-error.js';
+import { emitEvent } from '../events.js';
+import { messagingWindow } from '../outgoing/messaging-window.js';
 import type { ThreadRow } from './threads.js';
 
 interface CsatRow { thread_id: string; resolved_at: number; business_id: string; assignee: string | null; rating: number | null; comment: string | null; created_at: number; [c: string]: unknown }

@@ -1,10 +1,9 @@
-import { GroupCommitQueue, type Message } from '../../sdk/index.js';
-import { assignRoundRobin } from './assignment.js';
-import type { BusinessApp } from './business-app.js';
-import { isOpen, localDay } from './business-config.js';
-import { configOf, recentBusiness } from './businesses.js';
-import { emitEvent } from './events.js';
-import { sendFromBusiness } from './outgoing.js';
+import { GroupCommitQueue, type Message } from '../../../sdk/index.js';
+import type { BusinessApp } from '../business-app.js';
+import { isOpen, localDay } from '../businesses/business-config.js';
+import { configOf } from '../businesses/businesses.js';
+import { emitEvent } from '../events.js';
+import { sendFromBusiness } from '../outgoing/send-from-business.js';
 import type { ThreadRow } from './threads.js';
 
 const SETTLED_MAX = 100_000;
@@ -93,12 +92,12 @@ export class CustomerActivity {
    * path still checks).
    */
   private async assign(thread: ThreadRow, { arrived }: Incoming): Promise<void> {
-    const config = configOf(await recentBusiness(this.app.ctx, thread.business_id));
+    const config = configOf(await this.app.businesses.recent(thread.business_id));
     if (thread.assignee !== null || thread.control !== 'agents' || config.routing.mode !== 'round_robin') {
       this.settle(thread.conversation_id);
       return;
     }
-    const assignee = await assignRoundRobin(this.app.ctx, thread, config.routing.team);
+    const assignee = await this.app.roundRobin.assign(thread, config.routing.team);
     if (assignee === null) return;
     thread.assignee = assignee;
     this.settle(thread.conversation_id);
@@ -118,7 +117,7 @@ export class CustomerActivity {
       message: { id: message.id, seq: message.seq, content: message.content, createdAt: message.createdAt },
     });
     if (thread.control !== 'agents') return;
-    const config = configOf(await recentBusiness(ctx, thread.business_id));
+    const config = configOf(await this.app.businesses.recent(thread.business_id));
     const now = Date.now();
     if (config.awayMessage === null || isOpen(config.hours, now)) return;
     const day = localDay(config.hours, now);

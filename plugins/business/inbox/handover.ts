@@ -1,8 +1,7 @@
-import { assignRoundRobin } from './assignment.js';
-import type { BusinessApp } from './business-app.js';
-import { BusinessError } from './business-error.js';
-import { configOf, recentBusiness } from './businesses.js';
-import { emitEvent } from './events.js';
+import type { BusinessApp } from '../business-app.js';
+import { BusinessError } from '../business-error.js';
+import { configOf } from '../businesses/businesses.js';
+import { emitEvent } from '../events.js';
 import type { ThreadRow } from './threads.js';
 
 export type Control = 'bot' | 'agents';
@@ -27,7 +26,7 @@ function checkReason(reason: unknown): string | null {
  */
 export async function changeControl(app: BusinessApp, thread: ThreadRow, action: 'pass' | 'take', to: Control, by: Actor, reason?: unknown): Promise<ThreadRow> {
   const why = checkReason(reason);
-  const b = await recentBusiness(app.ctx, thread.business_id);
+  const b = await app.businesses.recent(thread.business_id);
   if (to === 'bot' && b.bot_plugin_id === null) throw new BusinessError('no_bot_attached');
   if (thread.control === to) return thread;
   const from = thread.control;
@@ -39,7 +38,7 @@ export async function changeControl(app: BusinessApp, thread: ThreadRow, action:
   await announce(app, next, { action, from, to, by, reason: why });
   const routing = configOf(b).routing;
   if (to === 'agents' && next.assignee === null && routing.mode === 'round_robin') {
-    const assignee = await assignRoundRobin(app.ctx, next, routing.team);
+    const assignee = await app.roundRobin.assign(next, routing.team);
     if (assignee !== null) {
       next = { ...next, assignee };
       await emitEvent(app, next.business_id, 'assigned', { threadId: next.id, assignee, by: 'round_robin' });
@@ -52,7 +51,7 @@ export async function changeControl(app: BusinessApp, thread: ThreadRow, action:
 export async function requestControl(app: BusinessApp, thread: ThreadRow, by: Actor, requester: Control, reason?: unknown): Promise<ThreadRow> {
   const why = checkReason(reason);
   if (thread.control === requester) throw new BusinessError('invalid_business_request', `The ${requester === 'bot' ? 'bot' : 'agents'} already have this conversation.`);
-  if (requester === 'bot' && (await recentBusiness(app.ctx, thread.business_id)).bot_plugin_id === null) throw new BusinessError('no_bot_attached');
+  if (requester === 'bot' && (await app.businesses.recent(thread.business_id)).bot_plugin_id === null) throw new BusinessError('no_bot_attached');
   await announce(app, thread, { action: 'request', from: thread.control, to: requester, by, reason: why });
   return thread;
 }

@@ -1,12 +1,12 @@
-import type { CommandReply, Postback } from '../../sdk/index.js';
-import type { BusinessApp } from './business-app.js';
-import { BusinessError } from './business-error.js';
-import { customerMenu, HUMAN_MENU_ITEM } from './business-config.js';
-import { configOf, recentBusiness } from './businesses.js';
+import type { CommandReply, Postback } from '../../../sdk/index.js';
+import type { BusinessApp } from '../business-app.js';
+import { BusinessError } from '../business-error.js';
+import { customerMenu, HUMAN_MENU_ITEM } from '../businesses/business-config.js';
+import { configOf } from '../businesses/businesses.js';
 import { rate } from './csat.js';
-import { emitEvent } from './events.js';
+import { emitEvent } from '../events.js';
 import { changeControl } from './handover.js';
-import { grantOptin } from './optins.js';
+import { grantOptin } from '../outgoing/optins.js';
 import type { ThreadRow } from './threads.js';
 
 export type TapSource = 'message' | 'menu';
@@ -48,7 +48,7 @@ export async function onPostback(app: BusinessApp, postback: Postback): Promise<
 
 /** A tap on the persistent menu, which lives in the business profile rather than in a message. */
 export async function tapMenu(app: BusinessApp, thread: ThreadRow, itemId: unknown): Promise<CommandReply> {
-  const menu = customerMenu(configOf(await recentBusiness(app.ctx, thread.business_id)));
+  const menu = customerMenu(configOf(await app.businesses.recent(thread.business_id)));
   const item = menu.find((m) => 'id' in m && m.id === itemId);
   if (!item || !('id' in item)) throw new BusinessError('invalid_business_request', 'itemId is the id of a postback item of the business menu.');
   return tap(app, thread, item.id, 'menu', null);

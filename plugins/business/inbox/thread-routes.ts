@@ -1,15 +1,16 @@
-import type { PluginHttpRequest } from '../../sdk/index.js';
-import type { BusinessApp } from './business-app.js';
-import { BusinessError } from './business-error.js';
-import { agentOf, business } from './businesses.js';
+import type { PluginHttpRequest } from '../../../sdk/index.js';
+import type { BusinessApp } from '../business-app.js';
+import { BusinessError } from '../business-error.js';
+import { agentOf } from '../businesses/agents.js';
 import { askForRating, rate } from './csat.js';
-import { emitEvent } from './events.js';
+import { emitEvent } from '../events.js';
 import { changeControl, requestControl } from './handover.js';
-import { bodyOf, me, type RouteHandler } from './http-handling.js';
-import { grantOptin } from './optins.js';
-import { sendFromBusiness } from './outgoing.js';
+import { bodyOf, me, type RouteHandler } from '../http-handling.js';
+import { grantOptin } from '../outgoing/optins.js';
+import { sendFromBusiness } from '../outgoing/send-from-business.js';
 import { tapMenu } from './postbacks.js';
-import { addNote, assign, inbox, notes, setStatus, startThread, threadOf, threadView, triage, type ThreadRow } from './threads.js';
+import { addNote, notes } from './notes.js';
+import { assign, inbox, setStatus, startThread, threadOf, threadView, triage, type ThreadRow } from './threads.js';
 
 const START_SOURCES = ['profile', 'link', 'receipt'] as const;
 const MAX_FRESH = 10_000;
@@ -21,7 +22,9 @@ export function registerThreadRoutes(app: BusinessApp): void {
   /** The thread, if the caller is one of its business's agents; to anyone else it does not exist. */
   const asAgent = async (r: PluginHttpRequest): Promise<ThreadRow> => {
     const thread = await threadOf(ctx, r.params.id);
-    await agentOf(ctx, thread.business_id, me(r)).catch(() => { throw new BusinessError('thread_not_found'); });
+    await agentOf(ctx, thread.business_id, me(r)).catch((err: unknown) => {
+      throw err instanceof BusinessError && err.code === 'not_an_agent' ? new BusinessError('thread_not_found') : err;
+    });
     return thread;
   };
   const asCustomer = async (r: PluginHttpRequest): Promise<ThreadRow> => {
@@ -36,7 +39,7 @@ export function registerThreadRoutes(app: BusinessApp): void {
     const source = body.source ?? 'profile';
     if (!START_SOURCES.includes(source as (typeof START_SOURCES)[number])) throw new BusinessError('invalid_business_request', `source is one of ${START_SOURCES.join(', ')}.`);
     if (body.ref !== undefined && (typeof body.ref !== 'string' || body.ref.length > 200)) throw new BusinessError('invalid_business_request', 'ref is at most 200 characters.');
-    const { thread, created } = await startThread(ctx, r.params.id!, me(r));
+    const { thread, created } = await startThread(app, r.params.id!, me(r));
     if (created && app.freshThreads.size < MAX_FRESH) app.freshThreads.set(thread.conversation_id, thread);
     // Asking again for the same conversation is no news (and must not be a way to flood the business).
     if (created) await emitEvent(app, thread.business_id, 'conversation_started', { threadId: thread.id, customerId: thread.customer_id, conversationId: thread.conversation_id, source, ref: body.ref ?? null });
@@ -55,7 +58,7 @@ export function registerThreadRoutes(app: BusinessApp): void {
 
   // ---- agents
   route('GET', '/businesses/:id/inbox', async (r) => {
-    const b = await business(ctx, r.params.id);
+    const b = await app.businesses.get(r.params.id);
     await agentOf(ctx, b.id, me(r));
     return { body: { threads: await inbox(ctx, b.id, r.query) } };
   });

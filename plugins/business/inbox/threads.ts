@@ -1,6 +1,8 @@
-import type { PluginContext } from '../../sdk/index.js';
-import { BusinessError } from './business-error.js';
-import { business, isId, type BusinessRow } from './businesses.js';
+import type { PluginContext } from '../../../sdk/index.js';
+import { BusinessError } from '../business-error.js';
+import type { BusinessApp } from '../business-app.js';
+import type { BusinessRow } from '../businesses/businesses.js';
+import { isId } from '../http-handling.js';
 
 export type ThreadStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
 export interface ThreadRow {
@@ -26,8 +28,9 @@ export const threadView = (t: ThreadRow) => ({
  * returns it), a group of the customer and the business bot, titled with the business's name.
  * With a bot attached, the bot has control of a new conversation.
  */
-export async function startThread(ctx: PluginContext, businessId: string, customerId: string): Promise<{ thread: ThreadRow; created: boolean }> {
-  const b: BusinessRow = await business(ctx, businessId);
+export async function startThread(app: BusinessApp, businessId: string, customerId: string): Promise<{ thread: ThreadRow; created: boolean }> {
+  const { ctx } = app;
+  const b: BusinessRow = await app.businesses.get(businessId);
   const existing = await ctx.database.table<ThreadRow>('threads').where({ business_id: b.id, customer_id: customerId }).first();
   if (existing) return { thread: existing, created: false };
   const conversation = await ctx.conversations.createGroup(b.name.slice(0, 100), [customerId]);
@@ -40,6 +43,7 @@ export async function startThread(ctx: PluginContext, businessId: string, custom
   const inserted = await ctx.database.table<ThreadRow>('threads').insert(row, { onConflictIgnore: ['business_id', 'customer_id'] });
   if (inserted.length === 0) {
     // Another request made the thread first: leave the spare conversation, so it does not linger.
+    // Leaving is tidying up: the customer gets the thread either way, so a failure here is not theirs.
     await ctx.conversations.removeMember(conversation.id, customerId).catch(() => undefined);
     return { thread: (await ctx.database.table<ThreadRow>('threads').where({ business_id: b.id, customer_id: customerId }).first())!, created: false };
   }
@@ -125,22 +129,7 @@ export async function assign(ctx: PluginContext, thread: ThreadRow, agentId: unk
     const agent = await ctx.database.table('agents').where({ business_id: thread.business_id, user_id: agentId }).first();
     if (!agent) throw new BusinessError('invalid_business_request', `${agentId} is not an agent of this business.`);
   }
-  const updated = { assignee: agentId as string | null, updated_at: Date.now() };
+  const updated = { assignee: agentId, updated_at: Date.now() };
   await ctx.database.table<ThreadRow>('threads').where({ id: thread.id }).update(updated);
   return { ...thread, ...updated };
 }
-
-interface NoteRow { id: number; thread_id: string; author_id: string; text: string; created_at: number; [c: string]: unknown }
-
-/** Private notes: stored apart from the conversation, listed to the business's agents only. */
-export async function addNote(ctx: PluginContext, thread: ThreadRow, authorId: string, text: unknown) {
-  if (typeof text !== 'string' || text.length === 0 || text.length > 4000) throw new BusinessError('invalid_business_request', 'text is 1 to 4000 characters.');
-  const [row] = await ctx.database.table<NoteRow>('notes').insert({ thread_id: thread.id, author_id: authorId, text, created_at: Date.now() } as NoteRow);
-  return noteView(row!);
-}
-
-export async function notes(ctx: PluginContext, thread: ThreadRow) {
-  return (await ctx.database.table<NoteRow>('notes').where({ thread_id: thread.id }).orderBy('id').all()).map(noteView);
-}
-
-const noteView = (n: NoteRow) => ({ noteId: n.id, authorId: n.author_id, text: n.text, createdAt: new Date(n.created_at).toISOString() });

@@ -1,9 +1,10 @@
-import { errorCodeOf, PluginError, SwitchboardError } from '../../sdk/index.js';
-import type { BusinessApp } from './business-app.js';
-import { BusinessError } from './business-error.js';
-import { emitEvent } from './events.js';
-import { messagingWindow, outsideWindow, WINDOW_TAGS } from './outgoing.js';
-import type { ThreadRow } from './threads.js';
+import { errorCodeOf, PluginError, SwitchboardError } from '../../../sdk/index.js';
+import type { BusinessApp } from '../business-app.js';
+import { BusinessError } from '../business-error.js';
+import { emitEvent } from '../events.js';
+import { checkWindowTag, messagingWindow, outsideWindow } from '../outgoing/messaging-window.js';
+import type { ThreadRow } from '../inbox/threads.js';
+import { userOrNull } from '../known-user.js';
 
 interface InvoiceRow { request_id: string; business_id: string; thread_id: string; amount: number; currency: string; status: string; created_at: number; [c: string]: unknown }
 
@@ -21,19 +22,16 @@ export async function sendInvoice(app: BusinessApp, thread: ThreadRow, body: Rec
     throw new BusinessError('invalid_business_request', 'idempotencyKey (1 to 64 characters) is required: a retry with the same key returns the same invoice.');
   }
   // An invoice is a business message like any other: past the window it needs a transactional tag.
-  if (body.tag !== undefined && !WINDOW_TAGS.includes(body.tag as (typeof WINDOW_TAGS)[number])) throw new BusinessError('invalid_business_request', `tag is one of ${WINDOW_TAGS.join(', ')}.`);
+  checkWindowTag(body.tag);
   if (body.tag === undefined) {
     const window = await messagingWindow(app, thread);
     if (!window.open) throw outsideWindow(window.lastCustomerAt);
   }
-  let payments;
-  try {
-    payments = await ctx.users.byHandle(PAYMENTS_BOT);
-  } catch {
-    throw new BusinessError('payments_unavailable');
-  }
-  // The payments bot posts the invoice, so it must be in the conversation.
-  await ctx.conversations.addMembers(thread.conversation_id, [payments.id]).catch(() => undefined);
+  // The payments plugin's bot user exists while payments is installed; without it there is no one to bill through.
+  const payments = await userOrNull(ctx.users.byHandle(PAYMENTS_BOT));
+  if (!payments) throw new BusinessError('payments_unavailable');
+  // The payments bot posts the invoice, so it must be in the conversation (adding a member again changes nothing).
+  await ctx.conversations.addMembers(thread.conversation_id, [payments.id]);
   let created: { requestId: string; status: string };
   try {
     created = await ctx.services.call<{ requestId: string; status: string }>('payments.request', {

@@ -1,8 +1,8 @@
-import type { PluginContext } from '../../sdk/index.js';
-import type { BusinessApp } from './business-app.js';
-import { BusinessError } from './business-error.js';
-import { emitEvent } from './events.js';
-import type { ThreadRow } from './threads.js';
+import type { PluginContext } from '../../../sdk/index.js';
+import type { BusinessApp } from '../business-app.js';
+import { BusinessError } from '../business-error.js';
+import { emitEvent } from '../events.js';
+import type { ThreadRow } from '../inbox/threads.js';
 
 interface OptinRow { hash: string; thread_id: string; topic: string; created_at: number; expires_at: number; used_at: number | null; [c: string]: unknown }
 

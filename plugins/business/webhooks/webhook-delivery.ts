@@ -1,6 +1,6 @@
-import { errorCodeOf, GroupCommitQueue, type PluginContext } from '../../sdk/index.js';
-import { recentBusiness } from './businesses.js';
-import type { BusinessSettings } from './settings.js';
+import { errorCodeOf, GroupCommitQueue, type PluginContext } from '../../../sdk/index.js';
+import type { BusinessStore } from '../businesses/business-store.js';
+import type { BusinessSettings } from '../settings.js';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
 export interface DeliveryRow {
@@ -48,7 +48,7 @@ export class WebhookSender {
   private readonly delivered: GroupCommitQueue<Outcome>;
   private purgedAt = 0;
 
-  constructor(private readonly ctx: PluginContext<BusinessSettings>) {
+  constructor(private readonly ctx: PluginContext<BusinessSettings>, private readonly businesses: BusinessStore) {
     this.delivered = new GroupCommitQueue<Outcome>({ commit: (rows) => this.recordDelivered(rows), maxBatch: 512 });
   }
 
@@ -62,7 +62,7 @@ export class WebhookSender {
       // A send that waited for a slot until its lease nearly ran out is left to the next claim.
       if (Date.now() > row.lease_until - this.settings.timeoutMs) return;
       // Each try goes to the business's webhook as it is now, signed with its current secret.
-      const b = await recentBusiness(this.ctx, row.business_id);
+      const b = await this.businesses.recent(row.business_id);
       if (b.webhook_url === null || b.webhook_secret === null) {
         await this.recordFailure(row, { ...this.outcomeOf(row, 'the business removed its webhook'), status: 'dead' });
         return;
@@ -129,7 +129,10 @@ export class WebhookSender {
     const q = this.ctx.database.table<DeliveryRow>('webhook_deliveries').where({ id: deliveryId, status: 'dead' });
     if (businessId !== undefined) q.where({ business_id: businessId });
     const changed = await q.update({ status: 'pending', attempts: 0, next_at: Date.now(), lease_until: 0, last_error: null });
-    if (changed > 0) void this.sweep().catch(() => undefined);
+    if (changed > 0) {
+      // Sent now rather than at the next scheduled sweep; if this one fails, that sweep (every second) still sends it.
+      void this.sweep().catch((err: unknown) => this.ctx.log.warn('the sweep after a replay failed', { deliveryId, error: String((err as Error)?.message ?? err) }));
+    }
     return changed > 0;
   }
 

@@ -1,7 +1,8 @@
-import { GroupCommitQueue, type PluginContext } from '../../sdk/index.js';
-import { BusinessError } from './business-error.js';
-import { updateBusiness, type BusinessRow } from './businesses.js';
-import type { BusinessSettings } from './settings.js';
+import { GroupCommitQueue, type PluginContext } from '../../../sdk/index.js';
+import { BusinessError } from '../business-error.js';
+import type { BusinessStore } from '../businesses/business-store.js';
+import type { BusinessRow } from '../businesses/businesses.js';
+import type { BusinessSettings } from '../settings.js';
 import { post, WebhookSender, type DeliveryRow } from './webhook-delivery.js';
 
 /** One thing that happened, as a business's backend receives it inside a delivery's `events`. */
@@ -20,8 +21,8 @@ export class Webhooks {
   readonly sender: WebhookSender;
   private readonly queue: GroupCommitQueue<Queued>;
 
-  constructor(private readonly ctx: PluginContext<BusinessSettings>) {
-    this.sender = new WebhookSender(ctx);
+  constructor(private readonly ctx: PluginContext<BusinessSettings>, private readonly businesses: BusinessStore) {
+    this.sender = new WebhookSender(ctx, businesses);
     this.queue = new GroupCommitQueue<Queued>({ commit: (items) => this.store(items), maxBatch: 1024, maxInFlight: 2 });
   }
 
@@ -71,11 +72,11 @@ export class Webhooks {
     const failure = await post(this.ctx, url, secret, deliveryId, body, this.ctx.settings.webhooks.timeoutMs);
     if (failure?.startsWith('permission_denied') || failure?.includes('private address')) throw new BusinessError('webhook_url_not_allowed', `The operator does not allow webhooks to ${new URL(url).host}.`);
     if (failure !== null) throw new BusinessError('webhook_unreachable', `The webhook did not answer the ping with a 2xx: ${failure}`);
-    await updateBusiness(this.ctx, b, { webhook_url: url, webhook_secret: secret });
+    await this.businesses.update(b, { webhook_url: url, webhook_secret: secret });
     return { url, secret };
   }
 
   async remove(b: BusinessRow): Promise<void> {
-    await updateBusiness(this.ctx, b, { webhook_url: null, webhook_secret: null });
+    await this.businesses.update(b, { webhook_url: null, webhook_secret: null });
   }
 }

@@ -1,10 +1,11 @@
-import type { PluginContext } from '../../sdk/index.js';
-import { formatMinor, parseMajor } from './currencies.js';
-import { PaymentError } from './payment-error.js';
-import { setPin } from './pins.js';
-import { userBalances } from './reports.js';
-import type { PaymentsSettings } from './settings.js';
-import { announceTransfer, transfer } from './transfers.js';
+import type { PluginContext } from '../../../sdk/index.js';
+import { formatMinor, parseMajor } from '../currencies.js';
+import { PaymentError } from '../payment-error.js';
+import { setPin } from '../pins/set-pin.js';
+import { userBalances } from '../ledger/reports.js';
+import type { PaymentsState } from '../payments-state.js';
+import type { PaymentsSettings } from '../settings.js';
+import { announceTransfer, transfer } from '../transfers/send-transfer.js';
 
 /** `key=<1–128 characters>`, the last word of a money-moving command: its idempotency key. */
 const KEY = /(?:^|\s)key=(\S{1,128})$/;
@@ -27,7 +28,7 @@ export function noteAndKey(rest: string | number | undefined, sentKey: string | 
 }
 
 /** Chat commands; their replies go only to whoever typed them (so a PIN typed here is never posted). */
-export function registerCommands(ctx: PluginContext<PaymentsSettings>): void {
+export function registerCommands(ctx: PluginContext<PaymentsSettings>, state: PaymentsState): void {
   const reply = (text: string) => ({ text });
   const failed = (err: unknown) => {
     if (err instanceof PaymentError) return reply(`${err.message} [${err.code}]`);
@@ -42,7 +43,7 @@ export function registerCommands(ctx: PluginContext<PaymentsSettings>): void {
 
   ctx.commands.handle('setpin', async (inv) => {
     try {
-      await setPin(ctx, inv.userId, String(inv.args.pin), inv.args.current === undefined ? undefined : String(inv.args.current));
+      await setPin(ctx, state.pinKey, inv.userId, String(inv.args.pin), inv.args.current === undefined ? undefined : String(inv.args.current));
       return reply('Your payments PIN is set.');
     } catch (err) {
       return failed(err);
@@ -56,7 +57,7 @@ export function registerCommands(ctx: PluginContext<PaymentsSettings>): void {
       const { note, key } = noteAndKey(inv.args.note, inv.idempotencyKey);
       const currency = String(inv.args.currency).toUpperCase();
       const amountMinor = parseMajor(ctx.settings.currencies, currency, String(inv.args.amount));
-      const { result } = await transfer(ctx, inv.userId, {
+      const { result } = await transfer(ctx, state, inv.userId, {
         to: String(inv.args.to), amountMinor, currency, conversationId: inv.conversationId, pin: String(inv.args.pin), note, idempotencyKey: key,
       });
       await announceTransfer(ctx, result);

@@ -1,19 +1,23 @@
-import type { PluginContext } from '../../sdk/index.js';
-import { expireDueHolds, expireHold, registerHoldJobs } from './hold-expiry.js';
-import { captureHold, createHold, getHold, voidHold } from './holds.js';
+import type { PluginContext } from '../../../sdk/index.js';
+import { expireDueHolds, expireHold, registerHoldJobs } from '../holds/hold-expiry.js';
+import { captureHold } from '../holds/capture-hold.js';
+import { createHold } from '../holds/create-hold.js';
+import { getHold } from '../holds/get-hold.js';
+import { voidHold } from '../holds/void-hold.js';
 import { bodyOf } from './route-bodies.js';
-import { refundHold, refundTransfer, transferRefunds } from './refunds.js';
-import type { PaymentsSettings } from './settings.js';
+import { refundHold, refundTransfer, transferRefunds } from '../holds/refunds.js';
+import type { PaymentsState } from '../payments-state.js';
+import type { PaymentsSettings } from '../settings.js';
 
 /**
  * The HTTP API of holds and refunds (docs/payments.md). A new object answers 201, a replay of
  * the same idempotency key and request 200 with the original result.
  */
-export async function registerHolds(ctx: PluginContext<PaymentsSettings>): Promise<void> {
+export async function registerHolds(ctx: PluginContext<PaymentsSettings>, state: PaymentsState): Promise<void> {
   const me = (user: { id: string } | null) => user!.id;
 
   ctx.http.route('POST', '/holds', async (req) => {
-    const { hold, replayed } = await createHold(ctx, null, me(req.user), bodyOf(req, 'POST /holds'));
+    const { hold, replayed } = await createHold(ctx, state.pinKey, null, me(req.user), bodyOf(req, 'POST /holds'));
     return { status: replayed ? 200 : 201, body: hold };
   });
 

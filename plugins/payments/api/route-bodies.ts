@@ -1,5 +1,5 @@
-import type { PluginHttpRequest } from '../../sdk/index.js';
-import { PaymentError } from './payment-error.js';
+import type { PluginHttpRequest } from '../../../sdk/index.js';
+import { PaymentError } from '../payment-error.js';
 
 /** A route's body as JSON Schema: an object with these properties and no others. */
 export interface BodySchema {

@@ -1,30 +1,34 @@
-import type { PluginContext } from '../../sdk/index.js';
-import { announceTransfer, listTransfers, transfer } from './transfers.js';
-import { book, operation, payout, topUp, viewOf } from './funding.js';
-import { reconcile } from './reconcile.js';
+import type { PluginContext } from '../../../sdk/index.js';
+import { announceTransfer, transfer } from '../transfers/send-transfer.js';
+import { listTransfers } from '../transfers/list-transfers.js';
+import { book, operation, viewOf } from '../funding/operations.js';
+import { payout } from '../funding/payouts.js';
+import { topUp } from '../funding/top-ups.js';
+import type { PaymentsState } from '../payments-state.js';
+import { reconcile } from '../funding/reconcile.js';
 import { bodyOf } from './route-bodies.js';
-import { PaymentError } from './payment-error.js';
-import { setPin } from './pins.js';
-import type { CardProvider } from './providers/card-provider.js';
-import { SimulatedCardProvider } from './providers/simulated-card-provider.js';
-import { balancesReport, reconciliationReport, userBalances, volumeReport } from './reports.js';
-import type { PaymentsSettings } from './settings.js';
-import { verifyLedger } from './verify.js';
+import { PaymentError } from '../payment-error.js';
+import { setPin } from '../pins/set-pin.js';
+import { SimulatedCardProvider } from '../providers/simulated-card-provider.js';
+import { balancesReport, reconciliationReport, userBalances, volumeReport } from '../ledger/reports.js';
+import type { PaymentsSettings } from '../settings.js';
+import { verifyLedger } from '../ledger/verify-ledger.js';
 
 /** The HTTP API (docs/payments.md): people with their token, operators with the admin token, the provider signed. */
-export function registerRoutes(ctx: PluginContext<PaymentsSettings>, provider: CardProvider): void {
+export function registerRoutes(ctx: PluginContext<PaymentsSettings>, state: PaymentsState): void {
+  const { provider } = state;
   const me = (user: { id: string } | null) => user!.id;
 
   ctx.http.route('POST', '/pin', async (req) => {
     const body = bodyOf(req, 'POST /pin');
-    await setPin(ctx, me(req.user), body.pin, body.currentPin);
+    await setPin(ctx, state.pinKey, me(req.user), body.pin, body.currentPin);
     return { status: 204 };
   });
 
   ctx.http.route('GET', '/balance', async (req) => ({ body: { balances: await userBalances(ctx, me(req.user)) } }));
 
   ctx.http.route('POST', '/transfers', async (req) => {
-    const { result, replayed } = await transfer(ctx, me(req.user), bodyOf(req, 'POST /transfers'));
+    const { result, replayed } = await transfer(ctx, state, me(req.user), bodyOf(req, 'POST /transfers'));
     await announceTransfer(ctx, result);
     return { status: replayed ? 200 : 201, body: result };
   });
@@ -38,7 +42,7 @@ export function registerRoutes(ctx: PluginContext<PaymentsSettings>, provider: C
   });
 
   ctx.http.route('POST', '/payouts', async (req) => {
-    const { view, replayed } = await payout(ctx, provider, me(req.user), bodyOf(req, 'POST /payouts'));
+    const { view, replayed } = await payout(ctx, state, me(req.user), bodyOf(req, 'POST /payouts'));
     return { status: replayed ? 200 : 201, body: view };
   });
 

@@ -1,8 +1,8 @@
-import type { PluginContext } from '../../sdk/index.js';
-import { book, type OperationRow } from './funding.js';
-import { PaymentError } from './payment-error.js';
-import type { CardProvider } from './providers/card-provider.js';
-import type { PaymentsSettings } from './settings.js';
+import type { PluginContext } from '../../../sdk/index.js';
+import { book, type OperationRow } from './operations.js';
+import { PaymentError } from '../payment-error.js';
+import type { CardProvider } from '../providers/card-provider.js';
+import type { PaymentsSettings } from '../settings.js';
 
 export interface ReconcileOutcome {
   checked: number; booked: number; abandoned: number; declined: number;

@@ -3,11 +3,11 @@
  * scheduler job that expires each hold when its time comes, and the sweep that catches any hold
  * whose job was lost.
  */
-import type { DatabaseTransaction, PluginContext } from '../../sdk/index.js';
-import { holdAccount, userAccount } from './accounts.js';
-import { type HoldRow, type HoldView, holdViewOf, isOpen, OPEN_HOLD_STATUSES, remainingOf, run } from './holds-shared.js';
-import { postTransaction } from './ledger.js';
-import type { PaymentsSettings } from './settings.js';
+import type { DatabaseTransaction, PluginContext } from '../../../sdk/index.js';
+import { holdAccount, userAccount } from '../ledger/accounts.js';
+import { type HoldRow, type HoldView, holdViewOf, isOpen, OPEN_HOLD_STATUSES, remainingOf, run } from './hold-records.js';
+import { postTransaction } from '../ledger/post-transaction.js';
+import type { PaymentsSettings } from '../settings.js';
 
 type Ctx = PluginContext<PaymentsSettings>;
 type Tx = DatabaseTransaction;

@@ -1,17 +1,18 @@
 /**
- * What holds.ts, hold-expiry.ts and refunds.ts all need: the hold row and how it is shown, the
+ * What every operation on holds (and refunds.ts) needs: the hold row and how it is shown, the
  * lock and the party check a change of a hold starts with, and how an operation reads its input
  * and runs (in the caller's transaction or its own, once per idempotency key).
  */
-import type { DatabaseTransaction, PluginContext } from '../../sdk/index.js';
-import { checkCurrency } from './currencies.js';
-import { PaymentError } from './payment-error.js';
-import type { PaymentsSettings } from './settings.js';
+import type { DatabaseTransaction, PluginContext } from '../../../sdk/index.js';
+import { checkCurrency } from '../currencies.js';
+import { PaymentError } from '../payment-error.js';
+import type { PaymentsSettings } from '../settings.js';
 
 type Ctx = PluginContext<PaymentsSettings>;
 type Tx = DatabaseTransaction;
 
 export type HoldStatus = 'authorized' | 'partially_captured' | 'captured' | 'voided' | 'expired';
+
 /** States in which a hold still has money on it and can be captured, voided or expire. */
 export const OPEN_HOLD_STATUSES: readonly HoldStatus[] = ['authorized', 'partially_captured'];
 
@@ -44,6 +45,7 @@ export interface HoldView {
 export type Body = Record<string, unknown>;
 
 export const iso = (ms: number) => new Date(ms).toISOString();
+
 /** Idempotency keys of hold and refund requests live apart from transfer keys (owner column ≤ 80). */
 export const ownerOf = (actorId: string | null) => `holds:${actorId ?? '~system'}`;
 export const remainingOf = (h: HoldRow) => h.amount - h.captured - h.released;
@@ -79,6 +81,13 @@ export function checkSameCurrency(ctx: Ctx, named: unknown, actual: string): voi
   if (named === undefined) return;
   const currency = checkCurrency(ctx.settings.currencies, named);
   if (currency !== actual) throw new PaymentError('currency_mismatch', `This payment is in ${actual}; a request in ${currency} cannot move it.`, { currency: actual });
+}
+
+/** A change that resolves or takes from a hold needs an open one. */
+export function checkResolvable(hold: HoldRow, action: string): void {
+  if (!isOpen(hold)) {
+    throw new PaymentError('invalid_state', `The hold is ${hold.status}; it cannot be ${action}.`, { status: hold.status });
+  }
 }
 
 export async function lockHold(tx: Tx, holdId: string): Promise<HoldRow> {

@@ -1,15 +1,15 @@
 /**
  * Refunds: the payee of a transfer, or of a hold's captures, gives money back to the payer. The
- * money model, the locking and the optional transaction are those described in holds.ts.
+ * money model, the locking and the optional transaction are those described in create-hold.ts.
  */
-import type { DatabaseTransaction, PluginContext } from '../../sdk/index.js';
-import { userAccount } from './accounts.js';
-import { checkAmount, checkCurrency } from './currencies.js';
-import { asBody, type Body, checkId, checkParty, checkSameCurrency, type HoldRow, iso, lockHold, optionalText, ownerOf, run } from './holds-shared.js';
-import { checkKey, once } from './idempotency.js';
-import { postTransaction } from './ledger.js';
-import { PaymentError } from './payment-error.js';
-import type { PaymentsSettings } from './settings.js';
+import type { DatabaseTransaction, PluginContext } from '../../../sdk/index.js';
+import { userAccount } from '../ledger/accounts.js';
+import { checkAmount, checkCurrency } from '../currencies.js';
+import { asBody, type Body, checkId, checkParty, checkSameCurrency, type HoldRow, iso, lockHold, optionalText, ownerOf, run } from './hold-records.js';
+import { checkKey, once } from '../idempotency.js';
+import { postTransaction } from '../ledger/post-transaction.js';
+import { PaymentError } from '../payment-error.js';
+import type { PaymentsSettings } from '../settings.js';
 
 type Ctx = PluginContext<PaymentsSettings>;
 type Tx = DatabaseTransaction;

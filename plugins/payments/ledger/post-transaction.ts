@@ -1,7 +1,7 @@
-import type { CryptoCapability, DatabaseTransaction } from '../../sdk/index.js';
+import type { CryptoCapability, DatabaseTransaction } from '../../../sdk/index.js';
 import { isUserAccount } from './accounts.js';
-import { MAX_BALANCE_MINOR, MAX_MINOR } from './currencies.js';
-import { PaymentError } from './payment-error.js';
+import { MAX_BALANCE_MINOR, MAX_MINOR } from '../currencies.js';
+import { PaymentError } from '../payment-error.js';
 
 export interface Posting { account: string; currency: string; amount: number }
 
@@ -11,6 +11,11 @@ export interface WalletRow {
 }
 
 export interface PostedTransaction { txId: number; balances: Record<string, number>; createdAt: number }
+
+/** The refusal of a debit the balance does not cover, wherever a payment checks it. */
+export function insufficientFunds(balanceMinor: number, amount: number, currency: string): PaymentError {
+  return new PaymentError('insufficient_funds', `The balance of ${balanceMinor} does not cover ${amount}.`, { balanceMinor, currency });
+}
 
 /** The text a posting's hash covers; verify recomputes it the same way. */
 export function postingHashInput(p: { prev_hash: string; tx_id: number; kind: string; account: string; currency: string; amount: number; balance_after: number; seq: number; created_at: number }): string {
@@ -53,7 +58,7 @@ export async function postTransaction(
     if (wallet.currency !== p.currency) throw new PaymentError('currency_mismatch', `Account ${p.account} holds ${wallet.currency}, not ${p.currency}.`);
     const balance = wallet.balance + p.amount;
     if (balance < 0 && !wallet.may_go_negative) {
-      throw new PaymentError('insufficient_funds', `The balance of ${wallet.balance} does not cover ${-p.amount}.`, { balanceMinor: wallet.balance, currency: p.currency });
+      throw insufficientFunds(wallet.balance, -p.amount, p.currency);
     }
     if (Math.abs(balance) > MAX_MINOR || (p.amount > 0 && isUserAccount(p.account) && !entry.settle && balance > MAX_BALANCE_MINOR)) {
       throw new PaymentError('balance_overflow', `The balance of ${p.account} would pass ${MAX_BALANCE_MINOR}.`, { maxBalanceMinor: MAX_BALANCE_MINOR, currency: p.currency });

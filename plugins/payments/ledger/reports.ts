@@ -1,8 +1,8 @@
-import type { PluginContext } from '../../sdk/index.js';
-import type { WalletRow } from './ledger.js';
-import type { PaymentsSettings } from './settings.js';
-import type { OperationRow } from './funding.js';
-import type { CardProvider } from './providers/card-provider.js';
+import type { PluginContext } from '../../../sdk/index.js';
+import type { WalletRow } from './post-transaction.js';
+import type { PaymentsSettings } from '../settings.js';
+import type { OperationRow } from '../funding/operations.js';
+import type { CardProvider } from '../providers/card-provider.js';
 
 export async function userBalances(ctx: PluginContext<PaymentsSettings>, userId: string): Promise<{ currency: string; balanceMinor: number }[]> {
   const wallets = await ctx.database.table<WalletRow>('wallets').where('account', 'like', `user:${userId}:%`).orderBy('currency').all();
@@ -48,7 +48,7 @@ export async function reconciliationReport(ctx: PluginContext<PaymentsSettings>,
     }
     const providerSucceeded = record?.status === 'succeeded';
     const ledgerSucceeded = op.status === 'succeeded';
-    const amountsMatch = !providerSucceeded || record!.amountMinor === op.amount;
+    const amountsMatch = !providerSucceeded || record.amountMinor === op.amount;
     if (providerSucceeded === ledgerSucceeded && amountsMatch) agreed++;
     else mismatches.push({ operationId: op.id, ledger: op.status, provider: record?.status ?? null });
   }

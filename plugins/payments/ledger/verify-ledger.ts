@@ -1,6 +1,6 @@
-import type { PluginContext } from '../../sdk/index.js';
-import { postingHashInput, type WalletRow } from './ledger.js';
-import type { PaymentsSettings } from './settings.js';
+import type { PluginContext } from '../../../sdk/index.js';
+import { postingHashInput, type WalletRow } from './post-transaction.js';
+import type { PaymentsSettings } from '../settings.js';
 
 interface PostingRow {
   id: number; tx_id: number; account: string; currency: string; amount: number; balance_after: number; seq: number;

@@ -1,14 +1,17 @@
-import type { PluginContext, PublicUser } from '../../sdk/index.js';
-import { checkAmount, checkCurrency } from './currencies.js';
-import { checkKey, once } from './idempotency.js';
-import { checkPerTransfer } from './limits.js';
-import { PaymentError } from './payment-error.js';
-import { refuseUnknownFields } from './route-bodies.js';
+import type { PluginContext, PublicUser } from '../../../sdk/index.js';
+import { checkAmount, checkCurrency } from '../currencies.js';
+import { checkMembers } from '../conversation-members.js';
+import { findUser } from '../find-user.js';
+import { checkKey, once } from '../idempotency.js';
+import { checkPerTransfer } from '../limits.js';
+import { PaymentError } from '../payment-error.js';
+import { refuseUnknownFields } from '../api/route-bodies.js';
+import { loadRequest } from './read-requests.js';
 import {
-  changed, lockRow, MESSAGE_TYPE, messageBodyOf, requestsSettings, setState, syncMessage, viewOf,
+  MESSAGE_TYPE, messageBodyOf, requestsSettings, syncMessage, viewOf,
   type RequestKind, type RequestLine, type RequestRow, type RequestStatus, type RequestView,
 } from './request-records.js';
-import type { PaymentsSettings } from './settings.js';
+import type { PaymentsSettings } from '../settings.js';
 
 /**
  * Payment requests (docs: the report of this feature, and docs/payments.md):
@@ -33,29 +36,9 @@ function invalid(message: string): PaymentError {
   return new PaymentError('invalid_payment_request', message);
 }
 
-async function findPayer(ctx: PluginContext<PaymentsSettings>, who: unknown, field: string): Promise<PublicUser> {
+async function findPayer(ctx: PluginContext<PaymentsSettings>, who: unknown, field: 'from' | 'payerId'): Promise<PublicUser> {
   if (typeof who !== 'string' || who.length === 0 || who.length > 64) throw invalid(`\`${field}\` is a user id${field === 'from' ? ' or @handle' : ''}.`);
-  try {
-    return who.startsWith('@') && field === 'from' ? await ctx.users.byHandle(who.slice(1)) : await ctx.users.get(who);
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'user_not_found' || code === 'invalid_request') throw new PaymentError('payer_not_found', `No user ${who}.`);
-    throw err;
-  }
-}
-
-/** The conversation the request is posted in: the payments bot and each of `userIds` must be members. */
-async function checkMembers(ctx: PluginContext<PaymentsSettings>, conversationId: unknown, userIds: string[]): Promise<string> {
-  if (typeof conversationId !== 'string' || conversationId.length === 0 || conversationId.length > 64) throw invalid('conversationId is a conversation id.');
-  let members: { userId: string }[];
-  try {
-    members = await ctx.conversations.members(conversationId);
-  } catch {
-    throw new PaymentError('conversation_unavailable', 'The payments bot is not in that conversation: add it to post payment requests there.');
-  }
-  const missing = userIds.filter((id) => !members.some((m) => m.userId === id));
-  if (missing.length > 0) throw new PaymentError('conversation_unavailable', `Both sides of the request must be members of the conversation; ${missing.join(', ')} is not.`);
-  return conversationId;
+  return findUser(ctx, who, 'payer_not_found', field === 'from');
 }
 
 const INVOICE_FIELDS = ['payerId', 'conversationId', 'currency', 'amountMinor', 'description', 'lines', 'idempotencyKey', 'payee'] as const;
@@ -81,29 +64,6 @@ export function checkLines(value: unknown, amount: number): RequestLine[] | null
   if (sum !== amount) throw invalid(`The lines sum to ${sum}, not to amountMinor ${amount}.`);
   return lines;
 }
-
-// ---- reading --------------------------------------------------------------------
-
-export async function loadRequest(ctx: PluginContext<PaymentsSettings>, id: string): Promise<RequestRow | null> {
-  if (typeof id !== 'string' || id.length === 0 || id.length > 36) return null;
-  return ctx.database.table<RequestRow>('requests').where({ id }).first();
-}
-
-/** A request the user takes part in (as payer or payee); anyone else gets not_found. */
-export async function visibleRequest(ctx: PluginContext<PaymentsSettings>, id: string, userId: string): Promise<RequestRow> {
-  const row = await loadRequest(ctx, id);
-  if (!row || (row.payer_id !== userId && row.payee_id !== userId)) throw new PaymentError('not_found', `No payment request ${id}.`);
-  return expireIfDue(ctx, row);
-}
-
-export async function listRequests(ctx: PluginContext<PaymentsSettings>, userId: string): Promise<{ incoming: RequestView[]; outgoing: RequestView[] }> {
-  const table = () => ctx.database.table<RequestRow>('requests');
-  const incoming = await table().where({ payer_id: userId }).orderBy('created_at', 'desc').limit(100).all();
-  const outgoing = await table().where({ payee_id: userId }).orderBy('created_at', 'desc').limit(100).all();
-  return { incoming: incoming.map(viewOf), outgoing: outgoing.map(viewOf) };
-}
-
-// ---- creating -------------------------------------------------------------------
 
 interface NewRequest {
   kind: RequestKind; payerId: string; payeeId: string; pluginId: string | null; conversationId: string;
@@ -196,28 +156,4 @@ async function postMessage(ctx: PluginContext<PaymentsSettings>, row: RequestRow
   // Paid or declined while the message was on its way: show that.
   if (fresh.status !== row.status) await syncMessage(ctx, fresh);
   return fresh;
-}
-
-// ---- expiring ---------------------------------------------------------------------
-
-/** An open request past its expiry becomes expired (on any read or action, and by the sweeper). */
-export async function expireIfDue(ctx: PluginContext<PaymentsSettings>, row: RequestRow): Promise<RequestRow> {
-  if (row.status !== 'open' || row.expires_at > Date.now()) return row;
-  const result = await ctx.database.transaction(async (tx) => {
-    const current = await lockRow(tx, row.id);
-    if (current.status !== 'open' || current.expires_at > Date.now()) return { row: current, changed: false };
-    return { row: await setState(tx, current, { status: 'expired', reason: 'expired: nobody paid in time' }), changed: true };
-  });
-  if (result.changed) await changed(ctx, result.row);
-  return result.row;
-}
-
-/** A request stuck in processing (the host stopped during its pre-checkout) fails; nothing was charged. */
-export async function failStale(ctx: PluginContext<PaymentsSettings>, row: RequestRow, olderThan: number): Promise<void> {
-  const result = await ctx.database.transaction(async (tx) => {
-    const current = await lockRow(tx, row.id);
-    if (current.status !== 'processing' || current.updated_at > olderThan) return null;
-    return setState(tx, current, { status: 'failed', reason: 'interrupted: the payment did not finish; nothing was charged' });
-  });
-  if (result) await changed(ctx, result);
 }

@@ -1,17 +1,18 @@
 /**
  * Paying and declining a payment request (the states and how an invoice is claimed are
- * described in requests.ts).
+ * described in create-request.ts).
  */
-import type { DatabaseTransaction, PluginContext } from '../../sdk/index.js';
-import { userAccount } from './accounts.js';
-import { checkKey } from './idempotency.js';
-import { balanceOf, postTransaction } from './ledger.js';
-import { PaymentError } from './payment-error.js';
-import { verifyPin } from './pins.js';
+import type { DatabaseTransaction, PluginContext } from '../../../sdk/index.js';
+import { userAccount } from '../ledger/accounts.js';
+import { checkKey } from '../idempotency.js';
+import { balanceOf, insufficientFunds, postTransaction } from '../ledger/post-transaction.js';
+import { PaymentError } from '../payment-error.js';
+import type { PinKey } from '../pins/pin-key.js';
+import { verifyPin } from '../pins/verify-pin.js';
 import { changed, lockRow, notOpen, type RequestRow, type RequestView, setState, viewOf } from './request-records.js';
-import { visibleRequest } from './requests.js';
-import { checkPerTransfer, day, spendDaily } from './limits.js';
-import type { PaymentsSettings } from './settings.js';
+import { visibleRequest } from './read-requests.js';
+import { checkPerTransfer, dailyLimitRefusal, day, spendDaily } from '../limits.js';
+import type { PaymentsSettings } from '../settings.js';
 
 /** POST /requests/:id/decline, by the payer only. Declining twice answers the same. */
 export async function declineRequest(ctx: PluginContext<PaymentsSettings>, userId: string, id: string): Promise<RequestView> {
@@ -48,12 +49,10 @@ export async function cancelRequest(ctx: PluginContext<PaymentsSettings>, userId
 async function precheckFunds(tx: DatabaseTransaction, ctx: PluginContext<PaymentsSettings>, row: RequestRow): Promise<void> {
   checkPerTransfer(ctx, row.amount);
   const balance = await balanceOf(tx, userAccount(row.payer_id, row.currency));
-  if (balance < row.amount) throw new PaymentError('insufficient_funds', `The balance of ${balance} does not cover ${row.amount}.`, { balanceMinor: balance, currency: row.currency });
+  if (balance < row.amount) throw insufficientFunds(balance, row.amount, row.currency);
   const usage = await tx.table<{ amount: number; [c: string]: unknown }>('daily_usage').where({ user_id: row.payer_id, day: day(Date.now()), currency: row.currency }).first();
-  const { dailyMinor } = ctx.settings.limits;
-  if ((usage?.amount ?? 0) + row.amount > dailyMinor) {
-    throw new PaymentError('limit_exceeded', `Payments of ${row.currency} may total at most ${dailyMinor} minor units a day; ${usage?.amount ?? 0} are used.`, { limitMinor: dailyMinor, usedMinor: usage?.amount ?? 0 });
-  }
+  const refusal = dailyLimitRefusal(ctx.settings.limits, row.currency, usage?.amount ?? 0, row.amount);
+  if (refusal) throw refusal;
 }
 
 /** Moves the money and marks the request paid, in the caller's transaction (the row is locked). */
@@ -95,7 +94,7 @@ export type PreCheckoutVerdict = { ok: true } | { ok: false; reason: string };
  * the outcome, another key finds the request no longer open.
  */
 export async function payRequest(
-  ctx: PluginContext<PaymentsSettings>, userId: string, id: string, body: Record<string, unknown>,
+  ctx: PluginContext<PaymentsSettings>, pinKey: PinKey, userId: string, id: string, body: Record<string, unknown>,
   preCheckout: (row: RequestRow) => Promise<PreCheckoutVerdict>,
 ): Promise<PayOutcome> {
   let row = await visibleRequest(ctx, id, userId);
@@ -103,7 +102,7 @@ export async function payRequest(
   const key = checkKey(body.idempotencyKey);
   if (row.pay_key === key) return replayed(row);
   if (row.status !== 'open') throw notOpen(row);
-  await verifyPin(ctx, userId, body.pin);
+  await verifyPin(ctx, pinKey, userId, body.pin);
 
   type Step = { kind: 'replay' | 'expired' | 'claimed' | 'paid'; row: RequestRow };
   const step = await ctx.database.transaction(async (tx): Promise<Step> => {

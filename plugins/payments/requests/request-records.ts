@@ -3,9 +3,9 @@
  * the steps of every state change (lock the row, write the new state, then show it in the
  * message and tell an invoicing plugin).
  */
-import type { DatabaseTransaction, PluginContext } from '../../sdk/index.js';
-import { PaymentError } from './payment-error.js';
-import type { PaymentsSettings } from './settings.js';
+import type { DatabaseTransaction, PluginContext } from '../../../sdk/index.js';
+import { PaymentError } from '../payment-error.js';
+import type { PaymentsSettings } from '../settings.js';
 
 export type RequestKind = 'user' | 'invoice';
 export type RequestStatus = 'open' | 'processing' | 'paid' | 'declined' | 'canceled' | 'expired' | 'failed';
@@ -127,6 +127,6 @@ export async function lockRow(tx: DatabaseTransaction, id: string): Promise<Requ
 
 export async function setState(tx: DatabaseTransaction, row: RequestRow, patch: Partial<RequestRow>): Promise<RequestRow> {
   const columns = { ...patch, updated_at: Date.now() };
-  await tx.table('requests').where({ id: row.id }).update(columns as never);
+  await tx.table('requests').where({ id: row.id }).update(columns);
   return { ...row, ...columns };
 }

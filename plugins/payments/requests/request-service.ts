@@ -1,42 +1,22 @@
-import { errorCodeOf, withDeadline, type PluginContext, type PluginHttpRequest } from '../../sdk/index.js';
-import { bodyOf } from './route-bodies.js';
-import { cancelRequest, declineRequest, payRequest, type PreCheckoutVerdict } from './request-payment.js';
-import { requestsSettings, RESULT_JOB, STALE_PROCESSING_MS, TERMINAL_STATUSES, viewOf, type RequestRow } from './request-records.js';
-import { createInvoice, createUserRequest, expireIfDue, failStale, listRequests, visibleRequest } from './requests.js';
-import type { PaymentsSettings } from './settings.js';
+import { errorCodeOf, withDeadline, type PluginContext } from '../../../sdk/index.js';
+import type { PreCheckoutVerdict } from './pay-request.js';
+import { requestsSettings, RESULT_JOB, STALE_PROCESSING_MS, TERMINAL_STATUSES, type RequestRow } from './request-records.js';
+import { createInvoice } from './create-request.js';
+import { expireIfDue, failStale } from './read-requests.js';
+import type { PaymentsSettings } from '../settings.js';
 
 /**
- * Payment requests and invoices, wired into the plugin: the HTTP routes people use, the service
- * `payments.request` other plugins call, the requester's callbacks (`<plugin>.preCheckout`
- * before charging, `<plugin>.paymentResult` after), and the sweeper that expires old requests.
+ * Payment requests and invoices, wired into the plugin: the service `payments.request` other
+ * plugins call, the requester's callbacks (`<plugin>.preCheckout` before charging,
+ * `<plugin>.paymentResult` after), and the sweeper that expires old requests. The HTTP routes
+ * people use are in api/request-routes.ts.
  */
 
 const SWEEP_JOB = 'expire-requests';
 const SWEEP_EVERY_MS = 60_000;
 const SWEEP_BATCH = 200;
 
-export async function registerRequests(ctx: PluginContext<PaymentsSettings>): Promise<void> {
-  const me = (request: PluginHttpRequest) => request.user!.id;
-
-  ctx.http.route('POST', '/requests', async (req) => {
-    const { view, replayed } = await createUserRequest(ctx, me(req), bodyOf(req, 'POST /requests'));
-    return { status: replayed ? 200 : 201, body: view };
-  });
-  ctx.http.route('GET', '/requests', async (req) => ({ body: await listRequests(ctx, me(req)) }));
-  ctx.http.route('GET', '/requests/:id', async (req) => ({ body: viewOf(await visibleRequest(ctx, req.params.id!, me(req))) }));
-  ctx.http.route('POST', '/requests/:id/pay', async (req) => {
-    const outcome = await payRequest(ctx, me(req), req.params.id!, bodyOf(req, 'POST /requests/:id/pay'), (row) => preCheckout(ctx, row));
-    return { status: outcome.status, body: outcome.view };
-  });
-  ctx.http.route('POST', '/requests/:id/decline', async (req) => {
-    bodyOf(req, 'POST /requests/:id/decline');
-    return { body: await declineRequest(ctx, me(req), req.params.id!) };
-  });
-  ctx.http.route('POST', '/requests/:id/cancel', async (req) => {
-    bodyOf(req, 'POST /requests/:id/cancel');
-    return { body: await cancelRequest(ctx, me(req), req.params.id!) };
-  });
-
+export async function registerRequestService(ctx: PluginContext<PaymentsSettings>): Promise<void> {
   // The caller is whoever the host says it is; the input never names it. A refusal reaches the
   // caller with the PaymentError's code, status and details (the host's plugin call boundary).
   ctx.services.provide('request', (input, caller) => createInvoice(ctx, caller.pluginId, input));

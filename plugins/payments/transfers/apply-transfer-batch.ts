@@ -1,12 +1,14 @@
-import type { CryptoCapability, DatabaseTransaction, GroupCommitOutcome } from '../../sdk/index.js';
-import { userAccount } from './accounts.js';
-import { MAX_BALANCE_MINOR } from './currencies.js';
-import { day } from './limits.js';
-import { postingHashInput, type WalletRow } from './ledger.js';
-import { PaymentError } from './payment-error.js';
-import type { PaymentsSettings } from './settings.js';
-import type { TransferResult } from './transfers.js';
-import { judgePin, type PinRow } from './pins.js';
+import type { CryptoCapability, DatabaseTransaction, GroupCommitOutcome } from '../../../sdk/index.js';
+import { userAccount } from '../ledger/accounts.js';
+import { MAX_BALANCE_MINOR } from '../currencies.js';
+import { idempotencyConflict } from '../idempotency.js';
+import { dailyLimitRefusal, day } from '../limits.js';
+import { insufficientFunds, postingHashInput, type WalletRow } from '../ledger/post-transaction.js';
+import { PaymentError } from '../payment-error.js';
+import type { PaymentsSettings } from '../settings.js';
+import type { TransferResult } from './list-transfers.js';
+import { judgeBatchPins } from './batch-pins.js';
+import { insertChunked, lockDailyUsage, lockWallets, usageKey } from './batch-rows.js';
 
 /** A transfer that passed every check that needs no lock (amount, per-transfer limit, recipient). */
 export interface PreparedTransfer {
@@ -27,7 +29,6 @@ export interface PreparedTransfer {
 export interface TransferDone { result: TransferResult; replayed: boolean }
 export type TransferOutcome = GroupCommitOutcome<TransferDone>;
 
-const ROWS_PER_INSERT = 400;
 const byAccount = (a: { account: string }, b: { account: string }) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0);
 
 /**
@@ -41,26 +42,9 @@ export async function applyTransferBatch(tx: DatabaseTransaction, crypto: Crypto
   const now = Date.now();
   const today = day(now);
 
-  // PINs, in arrival order. A right PIN with nothing to reset costs no more than this one read
-  // for the whole batch; a wrong one (or a reset) is judged again under the row's lock and
-  // recorded, so concurrent wrong attempts are each counted.
-  const pins = new Map((await tx.table<PinRow>('pins').whereIn('user_id', [...new Set(transfers.map((t) => t.payerId))]).all()).map((r) => [r.user_id, r]));
-  for (let i = 0; i < transfers.length; i++) {
-    const t = transfers[i]!;
-    const row = pins.get(t.payerId);
-    const quick = judgePin(row, t.pinAttempt, now, settings.pin);
-    if (!row || (quick.error === null && row.failures === 0) || quick.error?.code === 'invalid_payment_request' || (quick.error?.code === 'pin_locked' && row.locked_until !== null && row.locked_until > now)) {
-      if (quick.error) outcomes[i] = { ok: false, error: quick.error };
-      continue;
-    }
-    const [locked] = await tx.table<PinRow>('pins').where({ user_id: t.payerId }).forUpdate().all();
-    const verdict = judgePin(locked, t.pinAttempt, now, settings.pin);
-    if (locked && (verdict.failures !== locked.failures || verdict.lockedUntil !== locked.locked_until)) {
-      await tx.table<PinRow>('pins').where({ user_id: t.payerId }).update({ failures: verdict.failures, locked_until: verdict.lockedUntil });
-    }
-    if (locked) pins.set(t.payerId, { ...locked, failures: verdict.failures, locked_until: verdict.lockedUntil });
-    if (verdict.error) outcomes[i] = { ok: false, error: verdict.error };
-  }
+  (await judgeBatchPins(tx, settings.pin, now, transfers)).forEach((error, i) => {
+    if (error) outcomes[i] = { ok: false, error };
+  });
 
   // Idempotency: keys stored by earlier batches answer at once; a key repeated within this batch
   // follows its first use (same request: the same result; different: a conflict).
@@ -76,50 +60,17 @@ export async function applyTransferBatch(tx: DatabaseTransaction, crypto: Crypto
     if (earlier) {
       outcomes[i] = earlier.request_hash === t.requestHash
         ? { ok: true, value: { result: earlier.response, replayed: true } }
-        : { ok: false, error: new PaymentError('idempotency_conflict', `The idempotency key "${t.key}" was used for a different request.`) };
+        : { ok: false, error: idempotencyConflict(t.key) };
     } else if (!leaders.has(id)) {
       leaders.set(id, i);
     }
   });
   const live = transfers.map((t, i) => ({ t, i })).filter(({ t, i }) => outcomes[i] === null && leaders.get(`${t.payerId}|${t.key}`) === i);
 
-  // Daily limits, on rows locked for this batch.
-  const usageKey = (userId: string, currency: string) => `${userId}|${currency}`;
-  const usageRows = [...new Map(live.map(({ t }) => [usageKey(t.payerId, t.currency), { user_id: t.payerId, day: today, currency: t.currency, amount: 0 }])).values()];
-  const usage = new Map<string, number>();
-  const usageBefore = new Map<string, number>();
-  if (usageRows.length > 0) {
-    const lockUsage = async (rows: typeof usageRows) => {
-      for (const row of await tx.table<{ user_id: string; day: string; currency: string; amount: number }>('daily_usage')
-        .where({ day: today }).whereIn('user_id', [...new Set(rows.map((r) => r.user_id))]).orderBy('user_id').orderBy('currency').forUpdate().all()) {
-        usage.set(usageKey(row.user_id, row.currency), row.amount);
-        usageBefore.set(usageKey(row.user_id, row.currency), row.amount);
-      }
-    };
-    await lockUsage(usageRows);
-    const missing = usageRows.filter((r) => !usage.has(usageKey(r.user_id, r.currency)));
-    if (missing.length > 0) {
-      await insertChunked(tx, 'daily_usage', missing, ['user_id', 'day', 'currency']);
-      await lockUsage(missing);
-    }
-  }
-
-  // Wallets of everyone in the batch, locked in account order.
-  const accounts = [...new Set(live.flatMap(({ t }) => [userAccount(t.payerId, t.currency), userAccount(t.payeeId, t.currency)]))].sort();
-  const wallets = new Map<string, WalletRow>();
-  if (accounts.length > 0) {
-    const lock = async () => {
-      for (const w of await tx.table<WalletRow>('wallets').whereIn('account', accounts).orderBy('account').forUpdate().all()) wallets.set(w.account, { ...w });
-    };
-    await lock();
-    const missing = accounts.filter((a) => !wallets.has(a));
-    if (missing.length > 0) {
-      await insertChunked(tx, 'wallets', missing.map((account) => ({
-        account, currency: account.slice(account.lastIndexOf(':') + 1), balance: 0, postings: 0, head_hash: '', may_go_negative: false,
-      })), ['account']);
-      await lock();
-    }
-  }
+  // Daily usage and the wallets of everyone in the batch, locked for it.
+  const usage = await lockDailyUsage(tx, today, live.map(({ t }) => t));
+  const usageBefore = new Map(usage);
+  const wallets = await lockWallets(tx, live.flatMap(({ t }) => [userAccount(t.payerId, t.currency), userAccount(t.payeeId, t.currency)]));
 
   // Each transfer in arrival order, against the running balances.
   const accepted: { t: PreparedTransfer; i: number }[] = [];
@@ -128,10 +79,11 @@ export async function applyTransferBatch(tx: DatabaseTransaction, crypto: Crypto
     const used = usage.get(usageKey(t.payerId, t.currency)) ?? 0;
     const from = userAccount(t.payerId, t.currency);
     const to = userAccount(t.payeeId, t.currency);
-    if (used + t.amount > settings.limits.dailyMinor) {
-      outcomes[i] = { ok: false, error: new PaymentError('limit_exceeded', `Transfers of ${t.currency} may total at most ${settings.limits.dailyMinor} minor units a day; ${used} are used.`, { limitMinor: settings.limits.dailyMinor, usedMinor: used }) };
+    const overLimit = dailyLimitRefusal(settings.limits, t.currency, used, t.amount);
+    if (overLimit) {
+      outcomes[i] = { ok: false, error: overLimit };
     } else if (balance(from) < t.amount) {
-      outcomes[i] = { ok: false, error: new PaymentError('insufficient_funds', `The balance of ${balance(from)} does not cover ${t.amount}.`, { balanceMinor: balance(from), currency: t.currency }) };
+      outcomes[i] = { ok: false, error: insufficientFunds(balance(from), t.amount, t.currency) };
     } else if (balance(to) + t.amount > MAX_BALANCE_MINOR) {
       outcomes[i] = { ok: false, error: new PaymentError('balance_overflow', `The payee's balance would pass ${MAX_BALANCE_MINOR}.`, { maxBalanceMinor: MAX_BALANCE_MINOR, currency: t.currency }) };
     } else {
@@ -200,16 +152,8 @@ export async function applyTransferBatch(tx: DatabaseTransaction, crypto: Crypto
     if (outcomes[i] !== null || !leaders.has(`${t.payerId}|${t.key}`)) return;
     const first = outcomes[leaders.get(`${t.payerId}|${t.key}`)!]!;
     const leader = transfers[leaders.get(`${t.payerId}|${t.key}`)!]!;
-    if (leader.requestHash !== t.requestHash) outcomes[i] = { ok: false, error: new PaymentError('idempotency_conflict', `The idempotency key "${t.key}" was used for a different request.`) };
+    if (leader.requestHash !== t.requestHash) outcomes[i] = { ok: false, error: idempotencyConflict(t.key) };
     else outcomes[i] = first.ok ? { ok: true, value: { result: first.value.result, replayed: true } } : first;
   });
   return outcomes as TransferOutcome[];
-}
-
-async function insertChunked(tx: DatabaseTransaction, table: string, rows: Record<string, unknown>[], onConflictIgnore?: string[]): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    out.push(...await tx.table(table).insert(rows.slice(i, i + ROWS_PER_INSERT), onConflictIgnore ? { onConflictIgnore } : {}));
-  }
-  return out;
 }

@@ -1,6 +1,6 @@
-import { GroupCommitQueue, type PluginContext } from '../../sdk/index.js';
+import { GroupCommitQueue, type PluginContext } from '../../../sdk/index.js';
 import { applyTransferBatch, type PreparedTransfer, type TransferDone } from './apply-transfer-batch.js';
-import type { PaymentsSettings } from './settings.js';
+import type { PaymentsSettings } from '../settings.js';
 
 const MAX_BATCH = 256;
 /**

@@ -1,0 +1,35 @@
+/**
+ * The business plugin looks up users that requests name (a business's owner, an agent, a bot by
+ * its plugin id). Only "no such user" refuses the request as naming nobody; any other failure,
+ * here the operator refusing the plugin users.read, is the plugin's failure (plugin_failed, in its
+ * log) instead of being disguised as a request naming a missing user or bot.
+ */
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { businessApi, startBusinessHost, supportBot } from './support/business-helpers.js';
+import { createTestDatabase } from './support/test-database.js';
+
+describe('business chat: user lookups', () => {
+  it('calls a user or bot missing only when it is, and passes any other failure through', async () => {
+    const database = await createTestDatabase();
+    let host = await startBusinessHost({ database, bots: [supportBot()] });
+    try {
+      let api = businessApi(host);
+      const [owner, agent] = await Promise.all([host.createUser(), host.createUser()]);
+      const businessId = await api.createBusiness(owner);
+      expect((await api.call(owner, 'POST', `/businesses/${businessId}/agents`, { userId: randomUUID() })).body.error).toMatchObject({ code: 'invalid_business_request' });
+      expect((await api.call(owner, 'PUT', `/businesses/${businessId}/bot`, { pluginId: 'no-such-bot' })).body.error).toMatchObject({ code: 'bot_unreachable' });
+      expect((await api.call('admin', 'POST', '/admin/businesses', { name: 'Nobody Ltd', ownerId: randomUUID() })).body.error).toMatchObject({ code: 'invalid_business_request' });
+
+      await host.stopHostOnly();
+      host = await startBusinessHost({ database, bots: [supportBot()], grants: { 'http.outbound': { hosts: ['127.0.0.1:*'] }, 'users.read': false } });
+      api = businessApi(host);
+      expect((await api.call(owner, 'POST', `/businesses/${businessId}/agents`, { userId: agent.id })).body.error).toMatchObject({ code: 'plugin_failed' });
+      expect((await api.call(owner, 'PUT', `/businesses/${businessId}/bot`, { pluginId: 'support-bot' })).body.error).toMatchObject({ code: 'plugin_failed' });
+      expect((await api.call('admin', 'POST', '/admin/businesses', { name: 'Acme Hats', ownerId: owner.id })).body.error).toMatchObject({ code: 'plugin_failed' });
+    } finally {
+      await host.stopHostOnly();
+      await database.drop();
+    }
+  });
+});
