@@ -9,7 +9,17 @@ import { catchStatesReason } from './eslint/catch-states-reason.js';
  * it swallows (an empty block needs a comment; `no-empty` enforces it).
  */
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'coverage/**', '**/*.mjs', 'sdk/cli/templates/**', 'eslint.config.js', 'eslint/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'data/**',
+      'coverage/**',
+      '**/*.mjs',
+      'sdk/cli/templates/**',
+      'eslint.config.js',
+      'eslint/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -19,9 +29,15 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false, attributes: false } },
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       'no-empty': ['error', { allowEmptyCatch: false }],
       'switchboard/catch-states-reason': 'error',
     },

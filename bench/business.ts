@@ -39,7 +39,11 @@ const WARMUP_MS = 2_000;
 const MEASURE_MS = 10_000;
 
 interface Receiver {
-  url: string; secrets: Map<string, string>; events: { at: number; type: string }[]; posts: number[]; badSignatures: number;
+  url: string;
+  secrets: Map<string, string>;
+  events: { at: number; type: string }[];
+  posts: number[];
+  badSignatures: number;
   /** Called with the message id of each `message` event (once per delivery id). */
   onMessage: (messageId: string) => void;
   close(): Promise<void>;
@@ -48,13 +52,25 @@ interface Receiver {
 /** The businesses' backend: one HTTP server checking signatures and recording what arrives, once per delivery id. */
 async function startReceiver(): Promise<Receiver> {
   const seen = new Set<string>();
-  const receiver: Receiver = { url: '', secrets: new Map(), events: [], posts: [], badSignatures: 0, onMessage: () => {}, close: async () => {} };
+  const receiver: Receiver = {
+    url: '',
+    secrets: new Map(),
+    events: [],
+    posts: [],
+    badSignatures: 0,
+    onMessage: () => {},
+    close: async () => {},
+  };
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString();
-      const body = JSON.parse(raw) as { deliveryId: string; businessId: string; events: { type: string; message?: { id: string } }[] };
+      const body = JSON.parse(raw) as {
+        deliveryId: string;
+        businessId: string;
+        events: { type: string; message?: { id: string } }[];
+      };
       const [t, v1] = String(req.headers['x-switchboard-signature']).replace('t=', '').split(',v1=');
       const secret = receiver.secrets.get(body.businessId);
       // The ping that sets a webhook up comes before its secret is known here.
@@ -74,7 +90,11 @@ async function startReceiver(): Promise<Receiver> {
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
-  receiver.close = () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+  receiver.close = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return receiver;
 }
 
@@ -92,7 +112,9 @@ export default async function main(): Promise<void> {
   });
   const sockets: BenchSocket[] = [];
   try {
-    log(`business bench on ${host.db}: ${BUSINESSES} businesses × ${AGENTS_PER_BUSINESS} agents, ${CUSTOMERS} customers`);
+    log(
+      `business bench on ${host.db}: ${BUSINESSES} businesses × ${AGENTS_PER_BUSINESS} agents, ${CUSTOMERS} customers`,
+    );
     const http = leanHttp(host.url, 64);
     const call = async (method: string, path: string, token: string | null, body?: unknown) => {
       const res = await http(method, `/plugins/business${path}`, token, body);
@@ -102,9 +124,15 @@ export default async function main(): Promise<void> {
     const owners = await host.createUsers(BUSINESSES, 'owner');
     const agents = await host.createUsers(BUSINESSES * AGENTS_PER_BUSINESS, 'agent');
     const businesses = await mapLimit(owners, 8, async (owner, i) => {
-      const { id } = await call('POST', '/admin/businesses', host.adminToken, { name: `Business ${i}`, ownerId: owner.id });
-      for (const agent of agents.slice(i * AGENTS_PER_BUSINESS, (i + 1) * AGENTS_PER_BUSINESS)) await call('POST', `/businesses/${id}/agents`, owner.token, { userId: agent.id, team: 'support' });
-      await call('PATCH', `/businesses/${id}/settings`, owner.token, { routing: { mode: 'round_robin', team: 'support' } });
+      const { id } = await call('POST', '/admin/businesses', host.adminToken, {
+        name: `Business ${i}`,
+        ownerId: owner.id,
+      });
+      for (const agent of agents.slice(i * AGENTS_PER_BUSINESS, (i + 1) * AGENTS_PER_BUSINESS))
+        await call('POST', `/businesses/${id}/agents`, owner.token, { userId: agent.id, team: 'support' });
+      await call('PATCH', `/businesses/${id}/settings`, owner.token, {
+        routing: { mode: 'round_robin', team: 'support' },
+      });
       const { secret } = await call('PUT', `/businesses/${id}/webhook`, owner.token, { url: receiver.url });
       receiver.secrets.set(id, secret);
       return id as string;
@@ -112,7 +140,13 @@ export default async function main(): Promise<void> {
     sockets.push(...(await mapLimit(agents, 16, (a) => openSocket(host.wsUrl, a.token))));
 
     const customers = await host.createUsers(CUSTOMERS, 'customer');
-    const conversations = await mapLimit(customers, 16, async (c, i) => (await call('POST', `/businesses/${businesses[i % BUSINESSES]}/conversations`, c.token)).conversationId as string);
+    const conversations = await mapLimit(
+      customers,
+      16,
+      async (c, i) =>
+        (await call('POST', `/businesses/${businesses[i % BUSINESSES]}/conversations`, c.token))
+          .conversationId as string,
+    );
 
     let measuring = false;
     let stop = false;
@@ -128,10 +162,11 @@ export default async function main(): Promise<void> {
         waiter();
       } else arrivedEarly.add(id);
     };
-    const webhookFor = (id: string) => new Promise<void>((resolve) => {
-      if (arrivedEarly.delete(id)) resolve();
-      else webhookWaiters.set(id, resolve);
-    });
+    const webhookFor = (id: string) =>
+      new Promise<void>((resolve) => {
+        if (arrivedEarly.delete(id)) resolve();
+        else webhookWaiters.set(id, resolve);
+      });
     /** Each customer: send, wait for the ack and for the message's webhook event, send again. */
     const customer = async (sock: BenchSocket, conversationId: string, n: number) => {
       let waiting: ((id: string | null) => void) | null = null;
@@ -139,13 +174,21 @@ export default async function main(): Promise<void> {
         if (waiting && data.indexOf('"replyTo"') !== -1) {
           const done = waiting;
           waiting = null;
-          done(data.indexOf('"type":"result"') !== -1 ? stringField(data.toString(), 'id') ?? null : null);
+          done(data.indexOf('"type":"result"') !== -1 ? (stringField(data.toString(), 'id') ?? null) : null);
         }
       };
       for (let turn = 0; !stop; turn++) {
         const id = await new Promise<string | null>((resolve) => {
           waiting = resolve;
-          sock.send(JSON.stringify({ type: 'send', id: `s${turn}`, conversationId, clientMsgId: `c${n}-${turn}`, content: { type: 'text', text: `question ${turn}` } }));
+          sock.send(
+            JSON.stringify({
+              type: 'send',
+              id: `s${turn}`,
+              conversationId,
+              clientMsgId: `c${n}-${turn}`,
+              content: { type: 'text', text: `question ${turn}` },
+            }),
+          );
         });
         if (id === null) {
           if (measuring) refused++;
@@ -156,7 +199,10 @@ export default async function main(): Promise<void> {
       }
     };
     const newcomers = async () => {
-      const fresh = await host.createUsers(Math.ceil(((WARMUP_MS + MEASURE_MS) / 1000 + 2) * NEW_CUSTOMERS_PER_S), 'newcomer');
+      const fresh = await host.createUsers(
+        Math.ceil(((WARMUP_MS + MEASURE_MS) / 1000 + 2) * NEW_CUSTOMERS_PER_S),
+        'newcomer',
+      );
       let i = 0;
       const tick = setInterval(() => {
         if (stop || i >= fresh.length) return;
@@ -164,9 +210,14 @@ export default async function main(): Promise<void> {
         const businessId = businesses[i++ % BUSINESSES]!;
         void (async () => {
           const { conversationId } = await call('POST', `/businesses/${businessId}/conversations`, user.token);
-          const res = await http('POST', `/v1/conversations/${conversationId}/messages`, user.token, { clientMsgId: 'first', content: { type: 'text', text: 'Hello, I need help' } });
+          const res = await http('POST', `/v1/conversations/${conversationId}/messages`, user.token, {
+            clientMsgId: 'first',
+            content: { type: 'text', text: 'Hello, I need help' },
+          });
           if (res.status >= 300) log(`newcomer message refused: ${res.status}`);
-        })().catch((err) => { if (!stop) log(`newcomer failed: ${String(err)}`); });
+        })().catch((err) => {
+          if (!stop) log(`newcomer failed: ${String(err)}`);
+        });
       }, 1000 / NEW_CUSTOMERS_PER_S);
       while (!stop) await new Promise((r) => setTimeout(r, 100));
       clearInterval(tick);
@@ -190,25 +241,39 @@ export default async function main(): Promise<void> {
     const events = receiver.events.filter((e) => inWindow(e.at));
     const messageEvents = events.filter((e) => e.type === 'message').length;
     const posts = receiver.posts.filter(inWindow).length;
-    const stats = (await call('GET', `/admin/stats?since=${since}`, host.adminToken)).assignment as { samples: number; p50Ms: number | null; p99Ms: number | null };
+    const stats = (await call('GET', `/admin/stats?since=${since}`, host.adminToken)).assignment as {
+      samples: number;
+      p50Ms: number | null;
+      p99Ms: number | null;
+    };
     const perS = (n: number) => (n / elapsed) * 1000;
-    log(`${routed} messages routed (${refused} refused), ${messageEvents} message events and ${events.length} events in ${posts} POSTs received in ${Math.round(elapsed)} ms; ${receiver.badSignatures} bad signatures`);
+    log(
+      `${routed} messages routed (${refused} refused), ${messageEvents} message events and ${events.length} events in ${posts} POSTs received in ${Math.round(elapsed)} ms; ${receiver.badSignatures} bad signatures`,
+    );
     log(`assignment: ${stats.samples} in the window, p50 ${stats.p50Ms} ms, p99 ${stats.p99Ms} ms`);
-    if (process.env.BENCH_PLUGIN_LOG) for (const e of (await host.http('GET', '/v1/admin/plugins/business/logs?limit=40', host.adminToken)).body.entries ?? []) log(JSON.stringify(e.data).slice(0, 300));
-    process.stdout.write(`${JSON.stringify({
-      bench: 'business', db: host.db,
-      inbound_msgs_per_s: round(perS(routed), 0),
-      webhook_deliveries_per_s: round(perS(events.length), 0),
-      webhook_posts_per_s: round(perS(posts), 0),
-      assign_p99_ms: stats.p99Ms,
-      assignments: stats.samples,
-      signatures_ok: receiver.badSignatures === 0,
-    })}\n`);
+    if (process.env.BENCH_PLUGIN_LOG)
+      for (const e of (await host.http('GET', '/v1/admin/plugins/business/logs?limit=40', host.adminToken)).body
+        .entries ?? [])
+        log(JSON.stringify(e.data).slice(0, 300));
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: 'business',
+        db: host.db,
+        inbound_msgs_per_s: round(perS(routed), 0),
+        webhook_deliveries_per_s: round(perS(events.length), 0),
+        webhook_posts_per_s: round(perS(posts), 0),
+        assign_p99_ms: stats.p99Ms,
+        assignments: stats.samples,
+        signatures_ok: receiver.badSignatures === 0,
+      })}\n`,
+    );
   } finally {
     await Promise.all(sockets.map((s) => s.close()));
     await host.shutdown();
     await receiver.close();
   }
-  if (cpuProfDir) for (const line of [...summarizeProfile(cpuProfDir, host.child.pid), ...summarizeSql(cpuProfDir, host.child.pid)]) log(line);
+  if (cpuProfDir)
+    for (const line of [...summarizeProfile(cpuProfDir, host.child.pid), ...summarizeSql(cpuProfDir, host.child.pid)])
+      log(line);
   process.exit(0);
 }

@@ -88,16 +88,27 @@ interface Results {
 function selectedPhases(): Set<Phase> {
   const raw = process.env.BENCH_PHASES;
   if (!raw) return new Set(ALL_PHASES);
-  const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const name of names) {
-    if (!(ALL_PHASES as readonly string[]).includes(name)) throw new Error(`BENCH_PHASES: unknown phase "${name}" (known: ${ALL_PHASES.join(', ')})`);
+    if (!(ALL_PHASES as readonly string[]).includes(name))
+      throw new Error(`BENCH_PHASES: unknown phase "${name}" (known: ${ALL_PHASES.join(', ')})`);
   }
   return new Set(names as Phase[]);
 }
 
 export default async function messaging(): Promise<void> {
   const phases = selectedPhases();
-  const results: Results = { msgs_per_s: null, p50_ms: null, p99_ms: null, fanout_deliveries_per_s: null, idle_conn_kb: null, resume_1000_ms: null };
+  const results: Results = {
+    msgs_per_s: null,
+    p50_ms: null,
+    p99_ms: null,
+    fanout_deliveries_per_s: null,
+    idle_conn_kb: null,
+    resume_1000_ms: null,
+  };
   const failures: string[] = [];
   let host: BenchHost | null = null;
 
@@ -114,12 +125,19 @@ export default async function messaging(): Promise<void> {
   }, WATCHDOG_MS);
   watchdog.unref();
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => { log(`${sig}: stopping`); void stop(130); });
+    process.once(sig, () => {
+      log(`${sig}: stopping`);
+      void stop(130);
+    });
   }
 
   const cpuProfDir = process.env.BENCH_HOST_CPU_PROF ? resolve(process.env.BENCH_HOST_CPU_PROF) : undefined;
-  log(`starting host (${process.env.DATABASE_URL ? 'postgres' : 'sqlite'})${cpuProfDir ? `, CPU profile → ${cpuProfDir}` : ''}; ` +
-    `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${availableParallelism()} cores`);
+  log(
+    `starting host (${process.env.DATABASE_URL ? 'postgres' : 'sqlite'})${cpuProfDir ? `, CPU profile → ${cpuProfDir}` : ''}; ` +
+      `load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} on ${availableParallelism()} cores`,
+  );
   host = await startBenchHost({
     config: { websocket: { framesPerSecond: 100_000, burst: 100_000 } },
     ...(cpuProfDir ? { cpuProfDir } : {}),
@@ -143,17 +161,26 @@ export default async function messaging(): Promise<void> {
     const run = randomUUID().slice(0, 6);
     const users = await h.createUsers(MEMBERS, `m${run}_`);
     const resumeUsers = await h.createUsers(2, `r${run}_`);
-    log(`created ${users.length + resumeUsers.length} bot users with tokens in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    log(
+      `created ${users.length + resumeUsers.length} bot users with tokens in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
 
-    if (phases.has('idle')) await phase('idle', async () => { results.idle_conn_kb = await idlePhase(h, users); });
+    if (phases.has('idle'))
+      await phase('idle', async () => {
+        results.idle_conn_kb = await idlePhase(h, users);
+      });
 
     if (phases.has('throughput') || phases.has('latency')) {
       let pairs: { drivers: PairDriver[]; socks: BenchSocket[] } | null = null;
-      await phase('pairs', async () => { pairs = await setupPairs(h, users); });
+      await phase('pairs', async () => {
+        pairs = await setupPairs(h, users);
+      });
       const p = pairs as { drivers: PairDriver[]; socks: BenchSocket[] } | null;
       if (p) {
         if (phases.has('throughput')) {
-          await phase('throughput', async () => { results.msgs_per_s = (await throughputPhase(h, p.drivers)).msgsPerS; });
+          await phase('throughput', async () => {
+            results.msgs_per_s = (await throughputPhase(h, p.drivers)).msgsPerS;
+          });
         }
         if (phases.has('latency')) {
           await phase('latency', async () => {
@@ -166,8 +193,14 @@ export default async function messaging(): Promise<void> {
       }
     }
 
-    if (phases.has('resume')) await phase('resume', async () => { results.resume_1000_ms = await resumePhase(h, resumeUsers[0]!, resumeUsers[1]!); });
-    if (phases.has('fanout')) await phase('fanout', async () => { results.fanout_deliveries_per_s = await fanoutPhase(h, users); });
+    if (phases.has('resume'))
+      await phase('resume', async () => {
+        results.resume_1000_ms = await resumePhase(h, resumeUsers[0]!, resumeUsers[1]!);
+      });
+    if (phases.has('fanout'))
+      await phase('fanout', async () => {
+        results.fanout_deliveries_per_s = await fanoutPhase(h, users);
+      });
   } catch (err) {
     failures.push(`setup: ${(err as Error).message}`);
     log(`setup FAILED: ${(err as Error).message}`);

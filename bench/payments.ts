@@ -42,11 +42,17 @@ export default async function main(): Promise<void> {
   const cpuProfDir = process.env.BENCH_HOST_CPU_PROF;
   const config = {
     database: { poolSize: Number(process.env.BENCH_POOL_SIZE ?? 20) },
-    plugins: { enabled: [{ path: MANIFEST, settings: { limits: { perTransferMinor: 10_000, dailyMinor: 1_000_000_000 } } }] },
+    plugins: {
+      enabled: [{ path: MANIFEST, settings: { limits: { perTransferMinor: 10_000, dailyMinor: 1_000_000_000 } } }],
+    },
   };
   const host = await startBenchHost({ ...(cpuProfDir ? { cpuProfDir } : {}), config });
   // BENCH_HOSTS=2 (PostgreSQL only): more hosts on the same database, clients spread over them.
-  const extra = await Promise.all(Array.from({ length: Math.max(0, HOSTS - 1) }, () => startBenchHost({ config, share: { database: host.database, adminToken: host.adminToken } })));
+  const extra = await Promise.all(
+    Array.from({ length: Math.max(0, HOSTS - 1) }, () =>
+      startBenchHost({ config, share: { database: host.database, adminToken: host.adminToken } }),
+    ),
+  );
   const hosts = [host, ...extra];
   try {
     log(`payments bench on ${host.db}: ${PEOPLE} people, ${CLIENTS} clients over ${VIA}, ${hosts.length} host(s)`);
@@ -55,7 +61,12 @@ export default async function main(): Promise<void> {
     await mapLimit(people, 16, async (p) => {
       const pin = await host.http('POST', '/plugins/payments/pin', p.token, { pin: PIN });
       if (pin.status !== 204) throw new Error(`PIN: ${pin.status} ${JSON.stringify(pin.body)}`);
-      const top = await host.http('POST', '/plugins/payments/topups', p.token, { amountMinor: TOP_UP, currency: 'EUR', card: 'tok_visa', idempotencyKey: randomUUID() });
+      const top = await host.http('POST', '/plugins/payments/topups', p.token, {
+        amountMinor: TOP_UP,
+        currency: 'EUR',
+        card: 'tok_visa',
+        idempotencyKey: randomUUID(),
+      });
       if (top.status !== 201) throw new Error(`top-up: ${top.status} ${JSON.stringify(top.body)}`);
     });
 
@@ -69,9 +80,15 @@ export default async function main(): Promise<void> {
     /** Over WebSocket: each of CLIENTS groups holds two people and the payments bot; they pay each other in turn with /pay commands. */
     const wsClient = async (n: number) => {
       const [p, q] = [people[2 * n]!, people[2 * n + 1]!];
-      const group = await host.http('POST', '/v1/conversations', p.token, { title: `pay ${n}`, memberIds: [q.id, botId] });
+      const group = await host.http('POST', '/v1/conversations', p.token, {
+        title: `pay ${n}`,
+        memberIds: [q.id, botId],
+      });
       if (group.status !== 201) throw new Error(`group: ${group.status} ${JSON.stringify(group.body)}`);
-      const waiting = new Map<string, (frame: { type: string; data?: { reply?: { text?: string } }; error?: { code: string } }) => void>();
+      const waiting = new Map<
+        string,
+        (frame: { type: string; data?: { reply?: { text?: string } }; error?: { code: string } }) => void
+      >();
       const onFrame = (data: Buffer) => {
         if (data.indexOf('"replyTo"') === -1) return;
         const frame = JSON.parse(data.toString());
@@ -86,7 +103,15 @@ export default async function main(): Promise<void> {
         const started = performance.now();
         const frame = await new Promise<Parameters<typeof onFrame>[0] extends never ? never : any>((resolve) => {
           waiting.set(id, resolve);
-          sockets[payer]!.send(JSON.stringify({ type: 'command', id, idempotencyKey: id, conversationId: group.body.id, text: `/pay @${[p, q][payee]!.handle} ${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')} EUR ${PIN}` }));
+          sockets[payer]!.send(
+            JSON.stringify({
+              type: 'command',
+              id,
+              idempotencyKey: id,
+              conversationId: group.body.id,
+              text: `/pay @${[p, q][payee]!.handle} ${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')} EUR ${PIN}`,
+            }),
+          );
         });
         const ms = performance.now() - started;
         if (!measuring) continue;
@@ -111,7 +136,11 @@ export default async function main(): Promise<void> {
         if (to === from) to = people[(people.indexOf(from) + 1) % PEOPLE]!;
         const started = performance.now();
         const res = await post('POST', '/plugins/payments/transfers', from.token, {
-          to: to.id, amountMinor: 1 + Math.floor(Math.random() * 999), currency: 'EUR', pin: PIN, idempotencyKey: randomUUID(),
+          to: to.id,
+          amountMinor: 1 + Math.floor(Math.random() * 999),
+          currency: 'EUR',
+          pin: PIN,
+          idempotencyKey: randomUUID(),
         });
         const ms = performance.now() - started;
         if (!measuring) continue;
@@ -135,19 +164,31 @@ export default async function main(): Promise<void> {
     stop = true;
     await Promise.all(clients);
     const transfersPerS = (completed / elapsed) * 1000;
-    log(`${completed} transfers in ${Math.round(elapsed)} ms: ${transfersPerS.toFixed(0)}/s; p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms; refused ${refused} ${JSON.stringify(Object.fromEntries(failures))}`);
+    log(
+      `${completed} transfers in ${Math.round(elapsed)} ms: ${transfersPerS.toFixed(0)}/s; p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms; refused ${refused} ${JSON.stringify(Object.fromEntries(failures))}`,
+    );
 
     const verify = await host.http('POST', '/plugins/payments/admin/verify', host.adminToken);
-    const totals = (await host.http('GET', '/plugins/payments/admin/reports/balances', host.adminToken)).body.currencies as Record<string, { users: number; total: number }>;
+    const totals = (await host.http('GET', '/plugins/payments/admin/reports/balances', host.adminToken)).body
+      .currencies as Record<string, { users: number; total: number }>;
     const eur = totals.EUR!;
-    const invariantsOk = verify.status === 200 && verify.body.ok === true && Object.values(totals).every((t) => t.total === 0) && eur.users === PEOPLE * TOP_UP;
-    log(`verify: ${verify.body.ok ? 'ok' : JSON.stringify(verify.body.problems?.slice(0, 5))}; ${verify.body.transactions} transactions, ${verify.body.postings} postings; people hold ${eur.users}`);
-    process.stdout.write(`${JSON.stringify({
-      bench: 'payments', db: host.db,
-      transfers_per_s: round(transfersPerS, 0),
-      p99_ms: round(percentile(latencies, 99), 1),
-      invariants_ok: invariantsOk,
-    })}\n`);
+    const invariantsOk =
+      verify.status === 200 &&
+      verify.body.ok === true &&
+      Object.values(totals).every((t) => t.total === 0) &&
+      eur.users === PEOPLE * TOP_UP;
+    log(
+      `verify: ${verify.body.ok ? 'ok' : JSON.stringify(verify.body.problems?.slice(0, 5))}; ${verify.body.transactions} transactions, ${verify.body.postings} postings; people hold ${eur.users}`,
+    );
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: 'payments',
+        db: host.db,
+        transfers_per_s: round(transfersPerS, 0),
+        p99_ms: round(percentile(latencies, 99), 1),
+        invariants_ok: invariantsOk,
+      })}\n`,
+    );
   } finally {
     for (const h of extra) await h.shutdown();
     await host.shutdown();

@@ -39,10 +39,16 @@ function best(runs: RunResult[]): RunResult {
   return runs.reduce((a, b) => (b.msgsPerS > a.msgsPerS ? b : a));
 }
 
-interface RunResult { msgsPerS: number; p50: number; p99: number }
+interface RunResult {
+  msgsPerS: number;
+  p50: number;
+  p99: number;
+}
 
 async function run(label: string, withPlugins: boolean): Promise<RunResult> {
-  const profileDir = process.env.BENCH_HOST_CPU_PROF ? `${process.env.BENCH_HOST_CPU_PROF}/${label.replace(" ", "-")}` : undefined;
+  const profileDir = process.env.BENCH_HOST_CPU_PROF
+    ? `${process.env.BENCH_HOST_CPU_PROF}/${label.replace(' ', '-')}`
+    : undefined;
   const host = await startBenchHost({
     ...(profileDir ? { cpuProfDir: profileDir } : {}),
     config: {
@@ -53,7 +59,9 @@ async function run(label: string, withPlugins: boolean): Promise<RunResult> {
   let socks: BenchSocket[] = [];
   try {
     const bots = withPlugins ? await runningBots(host) : [];
-    const drivers = await setupGroups(host, bots, (s) => { socks = s; });
+    const drivers = await setupGroups(host, bots, (s) => {
+      socks = s;
+    });
     log(`${label}: ${PAIRS} groups of 2 people${bots.length ? ` + ${bots.length} plugin bots` : ''}`);
     const throughput = await throughputPhase(host, drivers);
     const latency = await latencyPhase(host, drivers);
@@ -62,12 +70,17 @@ async function run(label: string, withPlugins: boolean): Promise<RunResult> {
     await closeAll(socks);
     const pid = host.child.pid;
     await host.shutdown();
-    if (profileDir) for (const line of summarizeProfile(profileDir, pid, undefined, 25)) log(`${label} profile: ${line}`);
+    if (profileDir)
+      for (const line of summarizeProfile(profileDir, pid, undefined, 25)) log(`${label} profile: ${line}`);
   }
 }
 
 async function runningBots(host: BenchHost): Promise<string[]> {
-  const res = await host.http<{ plugins: { id: string; status: string; botUserId: string; error: unknown }[] }>('GET', '/v1/admin/plugins', host.adminToken);
+  const res = await host.http<{ plugins: { id: string; status: string; botUserId: string; error: unknown }[] }>(
+    'GET',
+    '/v1/admin/plugins',
+    host.adminToken,
+  );
   const listeners = res.body.plugins.filter((p) => p.id.startsWith('bench-listener-'));
   const broken = res.body.plugins.filter((p) => p.status !== 'running');
   if (broken.length > 0 || listeners.length !== 5) throw new Error(`plugins not running: ${JSON.stringify(broken)}`);
@@ -78,22 +91,32 @@ async function setupGroups(host: BenchHost, bots: string[], keep: (s: BenchSocke
   const users = await host.createUsers(PAIRS * 2, 'pl');
   const socks: BenchSocket[] = [];
   keep(socks);
-  return mapLimit(Array.from({ length: PAIRS }, (_, i) => i), 16, async (i) => {
-    const a = users[2 * i]!;
-    const b = users[2 * i + 1]!;
-    const res = await host.http<{ id: string }>('POST', '/v1/conversations', a.token, { title: `pair ${i}`, memberIds: [b.id, ...bots] });
-    if (res.status !== 201) throw new Error(`POST /v1/conversations → ${res.status} ${JSON.stringify(res.body)}`);
-    const sender = await openSocket(host.wsUrl, a.token);
-    const receiver = await openSocket(host.wsUrl, b.token);
-    socks.push(sender, receiver);
-    // Start receiving at once (no resume hold), as a fresh client does.
-    for (const s of [sender, receiver]) s.send(`{"type":"resume","id":"r0","conversations":[]}`);
-    return new PairDriver(i, sender, receiver, res.body.id);
-  });
+  return mapLimit(
+    Array.from({ length: PAIRS }, (_, i) => i),
+    16,
+    async (i) => {
+      const a = users[2 * i]!;
+      const b = users[2 * i + 1]!;
+      const res = await host.http<{ id: string }>('POST', '/v1/conversations', a.token, {
+        title: `pair ${i}`,
+        memberIds: [b.id, ...bots],
+      });
+      if (res.status !== 201) throw new Error(`POST /v1/conversations → ${res.status} ${JSON.stringify(res.body)}`);
+      const sender = await openSocket(host.wsUrl, a.token);
+      const receiver = await openSocket(host.wsUrl, b.token);
+      socks.push(sender, receiver);
+      // Start receiving at once (no resume hold), as a fresh client does.
+      for (const s of [sender, receiver]) s.send(`{"type":"resume","id":"r0","conversations":[]}`);
+      return new PairDriver(i, sender, receiver, res.body.id);
+    },
+  );
 }
 
 async function main(): Promise<void> {
-  const watchdog = setTimeout(() => { log('watchdog: giving up'); process.exit(1); }, WATCHDOG_MS);
+  const watchdog = setTimeout(() => {
+    log('watchdog: giving up');
+    process.exit(1);
+  }, WATCHDOG_MS);
   const db = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
   let exitCode = 0;
   let baseline: RunResult | null = null;
@@ -106,7 +129,11 @@ async function main(): Promise<void> {
       baselines.push(await run(`baseline ${round}`, false));
       withPlugins.push(await run(`plugins ${round}`, true));
     }
-    baselines.forEach((b, i) => log(`round ${i + 1}: baseline ${b.msgsPerS.toFixed(0)} msg/s, plugins ${withPlugins[i]!.msgsPerS.toFixed(0)} msg/s`));
+    baselines.forEach((b, i) =>
+      log(
+        `round ${i + 1}: baseline ${b.msgsPerS.toFixed(0)} msg/s, plugins ${withPlugins[i]!.msgsPerS.toFixed(0)} msg/s`,
+      ),
+    );
     baseline = best(baselines);
     plugins = best(withPlugins);
   } catch (err) {
@@ -122,7 +149,10 @@ async function main(): Promise<void> {
     baseline_msgs_per_s: round(baseline?.msgsPerS ?? null, 0),
     hook_overhead_us: baseline && plugins ? round(1e6 / plugins.msgsPerS - 1e6 / baseline.msgsPerS, 1) : null,
   };
-  if (baseline && plugins) log(`plugins keep ${((100 * plugins.msgsPerS) / baseline.msgsPerS).toFixed(1)}% of baseline throughput (goal ≥ 90%)`);
+  if (baseline && plugins)
+    log(
+      `plugins keep ${((100 * plugins.msgsPerS) / baseline.msgsPerS).toFixed(1)}% of baseline throughput (goal ≥ 90%)`,
+    );
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exit(exitCode);
 }

@@ -59,19 +59,33 @@ const NOISY_MS = 3_000;
 /** The hog's health must show at least this much CPU per second of wall clock before the window opens. */
 const HOG_MIN_BURN_MS_PER_S = 200;
 
-async function coldStartAndIdle(): Promise<{ coldStartP50: number; coldStartP90: number; idleAppKb: number; heapPerAppKb: number }> {
+async function coldStartAndIdle(): Promise<{
+  coldStartP50: number;
+  coldStartP90: number;
+  idleAppKb: number;
+  heapPerAppKb: number;
+}> {
   const code = (await bundleApp(`${fixtures}idle.ts`)).code;
-  const worker = new WorkerHandle(await guestScript(), 256, (w, message) => {
-    // Nobody hosts these apps: registrations are acknowledged and go nowhere.
-    if (message.t === 'call') w.post({ t: 'ret', app: message.app, callId: message.callId, ok: true, value: null });
-  }, () => {});
+  const worker = new WorkerHandle(
+    await guestScript(),
+    256,
+    (w, message) => {
+      // Nobody hosts these apps: registrations are acknowledged and go nowhere.
+      if (message.t === 'call') w.post({ t: 'ret', app: message.app, callId: message.callId, ok: true, value: null });
+    },
+    () => {},
+  );
   await worker.ready;
   const boot = (i: number) => ({
-    plugin: { id: `idle-${i}`, version: '1.0.0' }, self: { id: `bot-${i}`, handle: `idle-${i}`, displayName: 'Idle', kind: 'bot' },
-    settings: {}, permissions: { granted: ['commands'], refused: [] }, maxPendingCalls: 64,
+    plugin: { id: `idle-${i}`, version: '1.0.0' },
+    self: { id: `bot-${i}`, handle: `idle-${i}`, displayName: 'Idle', kind: 'bot' },
+    settings: {},
+    permissions: { granted: ['commands'], refused: [] },
+    maxPendingCalls: 64,
   });
   // Warm the worker's own code paths (not counted).
-  for (let i = 0; i < 5; i++) await worker.request({ t: 'load', app: `warm-${i}`, code, boot: boot(i), limits: DEFAULT_APP_LIMITS });
+  for (let i = 0; i < 5; i++)
+    await worker.request({ t: 'load', app: `warm-${i}`, code, boot: boot(i), limits: DEFAULT_APP_LIMITS });
   for (let i = 0; i < 5; i++) await worker.request({ t: 'unload', app: `warm-${i}` });
   const before = await worker.request<WorkerStats>({ t: 'ping' });
   const times: number[] = [];
@@ -97,20 +111,24 @@ const currentDriver = (): PluginContext | undefined => driverSlot.__sandboxBench
 
 /** A real host in this process for one phase, with a fresh database; `use` runs against it. */
 async function withBenchHost<T>(
-  sandbox: Record<string, unknown>, manifests: string[], use: (host: Awaited<ReturnType<typeof startHost>>) => Promise<T>,
+  sandbox: Record<string, unknown>,
+  manifests: string[],
+  use: (host: Awaited<ReturnType<typeof startHost>>) => Promise<T>,
 ): Promise<T> {
   const database = await createTestDatabase();
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-sandbox-'));
   driverSlot.__sandboxBenchDriver = undefined;
-  const host = await startHost(buildConfig({
-    server: { host: '127.0.0.1', port: 0 },
-    database: { url: database.url, schema: database.schema, poolSize: Number(process.env.BENCH_POOL_SIZE ?? 10) },
-    dataDir: dir,
-    auth: { adminToken: `bench-${Date.now()}-admin-token-long-enough` },
-    log: { level: 'warn' },
-    sandbox,
-    plugins: { enabled: manifests.map((m) => ({ path: `${fixtures}${m}` })) },
-  }));
+  const host = await startHost(
+    buildConfig({
+      server: { host: '127.0.0.1', port: 0 },
+      database: { url: database.url, schema: database.schema, poolSize: Number(process.env.BENCH_POOL_SIZE ?? 10) },
+      dataDir: dir,
+      auth: { adminToken: `bench-${Date.now()}-admin-token-long-enough` },
+      log: { level: 'warn' },
+      sandbox,
+      plugins: { enabled: manifests.map((m) => ({ path: `${fixtures}${m}` })) },
+    }),
+  );
   try {
     return await use(host);
   } finally {
@@ -156,19 +174,30 @@ async function events(): Promise<{ eventsPerS: number; roundTripUsP50: number; d
   });
 }
 
-
 async function appHealth(url: string, token: string, id: string): Promise<AppHealth> {
   const res = await fetch(`${url}/v1/admin/apps/${id}`, { headers: { authorization: `Bearer ${token}` } });
   if (!res.ok) throw new Error(`GET /v1/admin/apps/${id}: ${res.status} ${await res.text()}`);
   return (await res.json()) as AppHealth;
 }
 
-interface Noisy { p50Ms: number; p99Ms: number; maxMs: number; samples: number; hogCpuMs: number; windowMs: number; quietP50Ms: number; quietP99Ms: number }
+interface Noisy {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  samples: number;
+  hogCpuMs: number;
+  windowMs: number;
+  quietP50Ms: number;
+  quietP99Ms: number;
+}
 
 async function noisyNeighbour(): Promise<Noisy> {
   // One worker: the innocent app and the hog share its process. The caps let the hog have
   // what its manifest asks for (the manifest maxima), so it keeps burning through the window.
-  const sandbox = { workers: 1, maxLimits: { cpuMsPerEvent: 1_000, cpuMsPerMinute: 600_000, detachedCallsPerMinute: 100_000 } };
+  const sandbox = {
+    workers: 1,
+    maxLimits: { cpuMsPerEvent: 1_000, cpuMsPerMinute: 600_000, detachedCallsPerMinute: 100_000 },
+  };
   return withBenchHost(sandbox, ['pinger.json', 'hog.json', 'noisy-driver.json'], async (host) => {
     const driver = currentDriver();
     if (!driver) throw new Error('the bench driver plugin did not start');
@@ -188,7 +217,8 @@ async function noisyNeighbour(): Promise<Noisy> {
     const quiet = await sequential(1_000);
 
     const [pinger0, hog0] = await Promise.all([health('pinger'), health('hog')]);
-    if (pinger0.state !== 'running' || hog0.state !== 'running') throw new Error(`apps not running: pinger ${pinger0.state}, hog ${hog0.state}`);
+    if (pinger0.state !== 'running' || hog0.state !== 'running')
+      throw new Error(`apps not running: pinger ${pinger0.state}, hog ${hog0.state}`);
     if (pinger0.workerPid === null || pinger0.workerPid !== hog0.workerPid) {
       throw new Error(`the apps do not share a worker: pinger in ${pinger0.workerPid}, hog in ${hog0.workerPid}`);
     }
@@ -204,7 +234,9 @@ async function noisyNeighbour(): Promise<Noisy> {
       await sleep(500);
       const now = await health('hog');
       const rate = ((now.cpuMsLastMinute - last.cpuMsLastMinute) / (performance.now() - t0)) * 1000;
-      log(`hog cpuMsLastMinute ${last.cpuMsLastMinute.toFixed(0)} → ${now.cpuMsLastMinute.toFixed(0)} (${rate.toFixed(0)} ms/s)`);
+      log(
+        `hog cpuMsLastMinute ${last.cpuMsLastMinute.toFixed(0)} → ${now.cpuMsLastMinute.toFixed(0)} (${rate.toFixed(0)} ms/s)`,
+      );
       burning = now.state === 'running' && rate >= HOG_MIN_BURN_MS_PER_S;
       last = now;
     }
@@ -215,17 +247,31 @@ async function noisyNeighbour(): Promise<Noisy> {
     const latencies = await sequential(NOISY_MS);
     const windowMs = performance.now() - windowStart;
     const [after, pinger1] = await Promise.all([health('hog'), health('pinger')]);
-    log(`hog after the window: state ${after.state}, restarts ${after.restarts}, failures ${JSON.stringify(after.failures)}, cpuMsLastMinute ${after.cpuMsLastMinute.toFixed(0)}`);
-    if (after.state !== 'running' || after.restarts !== before.restarts || after.workerPid !== before.workerPid || pinger1.workerPid !== after.workerPid) {
-      throw new Error(`the hog stopped, restarted or moved during the window: before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`);
+    log(
+      `hog after the window: state ${after.state}, restarts ${after.restarts}, failures ${JSON.stringify(after.failures)}, cpuMsLastMinute ${after.cpuMsLastMinute.toFixed(0)}`,
+    );
+    if (
+      after.state !== 'running' ||
+      after.restarts !== before.restarts ||
+      after.workerPid !== before.workerPid ||
+      pinger1.workerPid !== after.workerPid
+    ) {
+      throw new Error(
+        `the hog stopped, restarted or moved during the window: before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`,
+      );
     }
     if (pinger1.restarts !== pinger0.restarts || pinger1.collateralRestarts !== pinger0.collateralRestarts) {
       throw new Error(`the innocent app restarted during the phase: ${JSON.stringify(pinger1)}`);
     }
     return {
-      p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: Math.max(...latencies), samples: latencies.length,
-      hogCpuMs: after.cpuMs - before.cpuMs, windowMs,
-      quietP50Ms: percentile(quiet, 50), quietP99Ms: percentile(quiet, 99),
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      maxMs: Math.max(...latencies),
+      samples: latencies.length,
+      hogCpuMs: after.cpuMs - before.cpuMs,
+      windowMs,
+      quietP50Ms: percentile(quiet, 50),
+      quietP99Ms: percentile(quiet, 99),
     };
   });
 }
@@ -233,23 +279,32 @@ async function noisyNeighbour(): Promise<Noisy> {
 export default async function main(): Promise<void> {
   log(`sandbox bench: cold start and idle memory of ${APPS} apps in one worker`);
   const cold = await coldStartAndIdle();
-  log(`cold start p50 ${cold.coldStartP50.toFixed(2)} ms, p90 ${cold.coldStartP90.toFixed(2)} ms; idle ${cold.idleAppKb.toFixed(0)} KB/app (heap ${cold.heapPerAppKb.toFixed(0)} KB)`);
+  log(
+    `cold start p50 ${cold.coldStartP50.toFixed(2)} ms, p90 ${cold.coldStartP90.toFixed(2)} ms; idle ${cold.idleAppKb.toFixed(0)} KB/app (heap ${cold.heapPerAppKb.toFixed(0)} KB)`,
+  );
   log(`sandbox bench: events through a real host, ${IN_FLIGHT} in flight for ${MEASURE_MS} ms`);
   const ev = await events();
   log(`events ${ev.eventsPerS.toFixed(0)}/s; round trip p50 ${ev.roundTripUsP50.toFixed(0)} µs`);
-  log(`sandbox bench: noisy neighbour, ${HOG_LOOPS} detached loops burning ${HOG_BURN_MS} ms bursts in the same worker, ${NOISY_MS} ms of events one at a time`);
+  log(
+    `sandbox bench: noisy neighbour, ${HOG_LOOPS} detached loops burning ${HOG_BURN_MS} ms bursts in the same worker, ${NOISY_MS} ms of events one at a time`,
+  );
   const noisy = await noisyNeighbour();
   log(`quiet (no hog, same host) p50 ${noisy.quietP50Ms.toFixed(2)} ms, p99 ${noisy.quietP99Ms.toFixed(2)} ms`);
-  log(`noisy neighbour: ${noisy.samples} events, p50 ${noisy.p50Ms.toFixed(2)} ms, p99 ${noisy.p99Ms.toFixed(2)} ms, max ${noisy.maxMs.toFixed(2)} ms; hog used ${noisy.hogCpuMs.toFixed(0)} ms CPU in ${noisy.windowMs.toFixed(0)} ms`);
-  process.stdout.write(`${JSON.stringify({
-    bench: 'sandbox', db: ev.db,
-    cold_start_ms_p50: round(cold.coldStartP50, 2),
-    event_roundtrip_us_p50: round(ev.roundTripUsP50, 0),
-    events_per_s: round(ev.eventsPerS, 0),
-    idle_app_kb: round(cold.idleAppKb, 0),
-    noisy_neighbour_p50_ms: round(noisy.p50Ms, 2),
-    noisy_neighbour_p99_ms: round(noisy.p99Ms, 2),
-    noisy_neighbour_hog_cpu_ms: round(noisy.hogCpuMs, 0),
-  })}\n`);
+  log(
+    `noisy neighbour: ${noisy.samples} events, p50 ${noisy.p50Ms.toFixed(2)} ms, p99 ${noisy.p99Ms.toFixed(2)} ms, max ${noisy.maxMs.toFixed(2)} ms; hog used ${noisy.hogCpuMs.toFixed(0)} ms CPU in ${noisy.windowMs.toFixed(0)} ms`,
+  );
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'sandbox',
+      db: ev.db,
+      cold_start_ms_p50: round(cold.coldStartP50, 2),
+      event_roundtrip_us_p50: round(ev.roundTripUsP50, 0),
+      events_per_s: round(ev.eventsPerS, 0),
+      idle_app_kb: round(cold.idleAppKb, 0),
+      noisy_neighbour_p50_ms: round(noisy.p50Ms, 2),
+      noisy_neighbour_p99_ms: round(noisy.p99Ms, 2),
+      noisy_neighbour_hog_cpu_ms: round(noisy.hogCpuMs, 0),
+    })}\n`,
+  );
   process.exit(0);
 }

@@ -6,6 +6,25 @@
  * code. Silent failures are defects; a swallowed error with no stated reason is how they begin.
  */
 
+/**
+ * A comment inside the catch, on its line, or just before the statement that holds it (the `try`,
+ * or the statement a `.catch(...)` call sits in, up to the enclosing block: a formatter may move a
+ * reason written above a call to above the `if` it belongs to).
+ * @param {import('eslint').SourceCode} source @param {import('estree').Node & { parent?: import('estree').Node }} node
+ */
+function hasReason(source, node) {
+  /** @type {(import('estree').Node & { parent?: import('estree').Node }) | undefined} */
+  let at = node;
+  for (let depth = 0; at && depth < 6; depth++) {
+    if (hasComment(source, at)) return true;
+    const parent = at.parent;
+    if (!parent || parent.type === 'BlockStatement' || parent.type === 'Program' || parent.type.includes('Function'))
+      break;
+    at = parent;
+  }
+  return false;
+}
+
 /** @param {import('eslint').SourceCode} source @param {import('estree').Node} node */
 function hasComment(source, node) {
   if (source.getCommentsInside(node).length > 0) return true;
@@ -24,7 +43,10 @@ function contains(node, test) {
     if (test(n)) return true;
     for (const [key, value] of Object.entries(n)) {
       if (key === 'parent') continue;
-      if (Array.isArray(value)) for (const v of value) { if (v && typeof v.type === 'string') stack.push(v); }
+      if (Array.isArray(value))
+        for (const v of value) {
+          if (v && typeof v.type === 'string') stack.push(v);
+        }
       else if (value && typeof value === 'object' && typeof value.type === 'string') stack.push(value);
     }
   }
@@ -43,7 +65,9 @@ export const catchStatesReason = {
   meta: {
     type: 'problem',
     docs: { description: 'A catch that drops its error says why in a comment.' },
-    messages: { silent: 'This catch drops the error without a stated reason: rethrow it, use it, or say why in a comment.' },
+    messages: {
+      silent: 'This catch drops the error without a stated reason: rethrow it, use it, or say why in a comment.',
+    },
     schema: [],
   },
   create(context) {
@@ -52,17 +76,22 @@ export const catchStatesReason = {
       CatchClause(node) {
         if (contains(node.body, (n) => n.type === 'ThrowStatement')) return;
         if (usesParam(node.param, node.body)) return;
-        if (hasComment(source, node)) return;
+        if (hasComment(source, node.body) || hasReason(source, node)) return;
         context.report({ node, messageId: 'silent' });
       },
       CallExpression(node) {
         const callee = node.callee;
-        if (callee.type !== 'MemberExpression' || callee.property.type !== 'Identifier' || callee.property.name !== 'catch') return;
+        if (
+          callee.type !== 'MemberExpression' ||
+          callee.property.type !== 'Identifier' ||
+          callee.property.name !== 'catch'
+        )
+          return;
         const handler = node.arguments[0];
         if (!handler || (handler.type !== 'ArrowFunctionExpression' && handler.type !== 'FunctionExpression')) return;
         if (contains(handler.body, (n) => n.type === 'ThrowStatement')) return;
         if (usesParam(handler.params[0], handler.body)) return;
-        if (hasComment(source, node) || hasComment(source, handler)) return;
+        if (hasComment(source, handler) || hasReason(source, node)) return;
         context.report({ node: handler, messageId: 'silent' });
       },
     };

@@ -21,10 +21,13 @@ async function backup(): Promise<void> {
   const sqlite = databaseKindOf(config.database.url) === 'sqlite';
   const outArg = optionValue('--out');
   // Under npm the working directory is the project; a relative --out means the caller's directory.
-  const out = outArg ? resolve(process.env.INIT_CWD ?? process.cwd(), outArg)
+  const out = outArg
+    ? resolve(process.env.INIT_CWD ?? process.cwd(), outArg)
     : resolve(config.dataDir, 'backups', `switchboard-${stamp}.${sqlite ? 'db' : 'dump'}`);
   mkdirSync(dirname(out), { recursive: true });
-  const written = sqlite ? await backupSqlite(config.dataDir, config.database.url, out) : await pgDump(config.database, out);
+  const written = sqlite
+    ? await backupSqlite(config.dataDir, config.database.url, out)
+    : await pgDump(config.database, out);
   process.stdout.write(`backup written: ${written.file}${written.bytes ? ` (${written.bytes} bytes)` : ''}\n`);
 }
 
@@ -38,7 +41,11 @@ function optionValue(name: string): string | undefined {
 async function backupSqlite(dataDir: string, url: string, out: string): Promise<{ file: string; bytes?: number }> {
   const answer = await ask(controlSocketPath(dataDir), { command: 'backup', file: out });
   if (answer) {
-    if (!answer.ok) throw new SwitchboardError(answer.code === 'invalid_operation' ? 'invalid_operation' : 'internal_error', answer.message);
+    if (!answer.ok)
+      throw new SwitchboardError(
+        answer.code === 'invalid_operation' ? 'invalid_operation' : 'internal_error',
+        answer.message,
+      );
     return { file: answer.file, bytes: answer.bytes };
   }
   // No host answers: copy the file directly (it fails with database_locked if a host holds it after all).
@@ -49,7 +56,10 @@ async function backupSqlite(dataDir: string, url: string, out: string): Promise<
   } catch (err) {
     const code = (err as { code?: string }).code ?? '';
     if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-      throw new SwitchboardError('database_locked', `A host holds ${filename}, but none answers on ${controlSocketPath(dataDir)}: run the backup with the same config (dataDir) as that host.`);
+      throw new SwitchboardError(
+        'database_locked',
+        `A host holds ${filename}, but none answers on ${controlSocketPath(dataDir)}: run the backup with the same config (dataDir) as that host.`,
+      );
     }
     throw err;
   } finally {
@@ -58,7 +68,13 @@ async function backupSqlite(dataDir: string, url: string, out: string): Promise<
   return { file: out };
 }
 
-interface ControlAnswer { ok: boolean; file: string; bytes: number; code?: string; message: string }
+interface ControlAnswer {
+  ok: boolean;
+  file: string;
+  bytes: number;
+  code?: string;
+  message: string;
+}
 
 /** One JSON line to the running host's control socket; null if no host listens there. */
 function ask(path: string, request: object): Promise<ControlAnswer | null> {
@@ -67,28 +83,55 @@ function ask(path: string, request: object): Promise<ControlAnswer | null> {
     let text = '';
     let connected = false;
     socket.setEncoding('utf8');
-    socket.once('connect', () => { connected = true; socket.write(`${JSON.stringify(request)}\n`); });
-    socket.on('data', (c: string) => { text += c; });
+    socket.once('connect', () => {
+      connected = true;
+      socket.write(`${JSON.stringify(request)}\n`);
+    });
+    socket.on('data', (c: string) => {
+      text += c;
+    });
     socket.once('error', (err: NodeJS.ErrnoException) => (connected ? rej(err) : res(null)));
     socket.once('end', () => {
       // The host's control socket (host/control-socket.ts) answers with a ControlAnswer.
-      try { res(JSON.parse(text) as ControlAnswer); } catch (err) { rej(new Error(`unexpected answer from the host: ${text}`, { cause: err })); }
+      try {
+        res(JSON.parse(text) as ControlAnswer);
+      } catch (err) {
+        rej(new Error(`unexpected answer from the host: ${text}`, { cause: err }));
+      }
     });
   });
 }
 
 function pgDump(database: { url: string; schema: string }, out: string): Promise<{ file: string; bytes?: number }> {
   return new Promise((res, rej) => {
-    const child = spawn('pg_dump', ['--format=custom', `--schema=${database.schema}`, `--file=${out}`, `--dbname=${database.url}`], { stdio: ['ignore', 'inherit', 'inherit'] });
-    child.once('error', (err: NodeJS.ErrnoException) => rej(err.code === 'ENOENT'
-      ? new SwitchboardError('invalid_operation', 'pg_dump is not installed: install the PostgreSQL client tools (the same major version as the server, or newer).')
-      : err));
-    child.once('exit', (code) => (code === 0 ? res({ file: out }) : rej(new SwitchboardError('database_unreachable', `pg_dump exited with code ${code}`))));
+    const child = spawn(
+      'pg_dump',
+      ['--format=custom', `--schema=${database.schema}`, `--file=${out}`, `--dbname=${database.url}`],
+      { stdio: ['ignore', 'inherit', 'inherit'] },
+    );
+    child.once('error', (err: NodeJS.ErrnoException) =>
+      rej(
+        err.code === 'ENOENT'
+          ? new SwitchboardError(
+              'invalid_operation',
+              'pg_dump is not installed: install the PostgreSQL client tools (the same major version as the server, or newer).',
+            )
+          : err,
+      ),
+    );
+    child.once('exit', (code) =>
+      code === 0
+        ? res({ file: out })
+        : rej(new SwitchboardError('database_unreachable', `pg_dump exited with code ${code}`)),
+    );
   });
 }
 
-backup().then(() => process.exit(0), (err) => {
-  const code = err instanceof SwitchboardError ? err.code : 'internal_error';
-  process.stderr.write(`switchboard backup failed [${code}]: ${(err as Error).message}\n`);
-  process.exit(1);
-});
+backup().then(
+  () => process.exit(0),
+  (err) => {
+    const code = err instanceof SwitchboardError ? err.code : 'internal_error';
+    process.stderr.write(`switchboard backup failed [${code}]: ${(err as Error).message}\n`);
+    process.exit(1);
+  },
+);

@@ -17,7 +17,11 @@ export interface ControlCommands {
  * the host: one JSON line in, one JSON line out. Only `backup` today: SQLite is held with an
  * exclusive lock, so no other process can read it while the host runs.
  */
-export async function openControlSocket(dataDir: string, commands: ControlCommands, log: Logger): Promise<{ close(): Promise<void> } | null> {
+export async function openControlSocket(
+  dataDir: string,
+  commands: ControlCommands,
+  log: Logger,
+): Promise<{ close(): Promise<void> } | null> {
   const path = controlSocketPath(dataDir);
   mkdirSync(resolve(dataDir), { recursive: true });
   if (await answers(path)) {
@@ -29,7 +33,10 @@ export async function openControlSocket(dataDir: string, commands: ControlComman
   try {
     await new Promise<void>((res, rej) => {
       server.once('error', rej);
-      server.listen(path, () => { server.off('error', rej); res(); });
+      server.listen(path, () => {
+        server.off('error', rej);
+        res();
+      });
     });
   } catch (err) {
     log.warn({ path, err: (err as Error).message }, 'no control socket: npm run backup cannot reach this host');
@@ -37,7 +44,13 @@ export async function openControlSocket(dataDir: string, commands: ControlComman
   }
   chmodSync(path, 0o600);
   return {
-    close: () => new Promise<void>((res) => server.close(() => { rmSync(path, { force: true }); res(); })),
+    close: () =>
+      new Promise<void>((res) =>
+        server.close(() => {
+          rmSync(path, { force: true });
+          res();
+        }),
+      ),
   };
 }
 
@@ -59,14 +72,19 @@ function serve(socket: Socket, commands: ControlCommands, log: Logger): void {
   async function run(line: string): Promise<object> {
     try {
       const request = JSON.parse(line) as { command?: string; file?: unknown };
-      if (request.command !== 'backup' || typeof request.file !== 'string') return { ok: false, code: 'invalid_operation', message: 'Unknown command.' };
+      if (request.command !== 'backup' || typeof request.file !== 'string')
+        return { ok: false, code: 'invalid_operation', message: 'Unknown command.' };
       const written = await commands.backup(request.file);
       log.info(written, 'backup written');
       return { ok: true, ...written };
     } catch (err) {
       const e = err as { code?: string; message?: string };
       log.warn({ err: e?.message }, 'backup failed');
-      return { ok: false, code: typeof e?.code === 'string' ? e.code : 'internal_error', message: e?.message ?? String(err) };
+      return {
+        ok: false,
+        code: typeof e?.code === 'string' ? e.code : 'internal_error',
+        message: e?.message ?? String(err),
+      };
     }
   }
 }
@@ -75,7 +93,10 @@ function serve(socket: Socket, commands: ControlCommands, log: Logger): void {
 function answers(path: string): Promise<boolean> {
   return new Promise((res) => {
     const probe = connect(path);
-    probe.once('connect', () => { probe.destroy(); res(true); });
+    probe.once('connect', () => {
+      probe.destroy();
+      res(true);
+    });
     probe.once('error', () => res(false));
   });
 }

@@ -77,10 +77,35 @@ export interface RunningHost {
 }
 
 const singletons = [
-  UserService, TokenService, ConversationWriter, MessageStore, MessageService, ConversationService,
-  ConnectionRegistry, MemberDirectory, ChangeStream, Presence, Delivery, FrameRouter, Gateway,
-  PluginRegistry, PluginLogs, AuditLog, PluginStorage, PluginDatabase, HookChain, CommandRouter, PluginEventDispatcher,
-  PluginJobStore, PluginScheduler, PluginHttpRouter, ServiceRegistry, PostbackRouter, PluginInstaller, SandboxHost, PluginKernel,
+  UserService,
+  TokenService,
+  ConversationWriter,
+  MessageStore,
+  MessageService,
+  ConversationService,
+  ConnectionRegistry,
+  MemberDirectory,
+  ChangeStream,
+  Presence,
+  Delivery,
+  FrameRouter,
+  Gateway,
+  PluginRegistry,
+  PluginLogs,
+  AuditLog,
+  PluginStorage,
+  PluginDatabase,
+  HookChain,
+  CommandRouter,
+  PluginEventDispatcher,
+  PluginJobStore,
+  PluginScheduler,
+  PluginHttpRouter,
+  ServiceRegistry,
+  PostbackRouter,
+  PluginInstaller,
+  SandboxHost,
+  PluginKernel,
 ] as const;
 
 /**
@@ -91,7 +116,11 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
   const log = options.logger ?? createLogger(config.log);
   // The host has no clock of its own to inject: the wall clock decides whether this Node is past its end of life.
   const runtimeRefusal = sandboxRuntimeError(new Date());
-  if (runtimeRefusal) log.warn({ runtime: runtimeInfo(), code: runtimeRefusal.code }, `sandboxed apps will be refused: ${runtimeRefusal.message}`);
+  if (runtimeRefusal)
+    log.warn(
+      { runtime: runtimeInfo(), code: runtimeRefusal.code },
+      `sandboxed apps will be refused: ${runtimeRefusal.message}`,
+    );
   const { token: adminToken, file: adminTokenFile } = resolveAdminToken(config);
   const db = await openDatabase(config.database, { logger: log });
   let server: Server | null = null;
@@ -108,15 +137,33 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
     const postbacks = services.resolve(PostbackRouter);
     await services.resolve(PluginKernel).startAll();
     services.resolve(PluginScheduler).start();
-    const app = createHttpApp({
-      config, adminToken,
-      tokens: services.resolve(TokenService), users: services.resolve(UserService),
-      conversations: services.resolve(ConversationService), messages: services.resolve(MessageService),
-      commands: services.resolve(CommandRouter), postbacks,
-      pluginRoutes: services.resolve(PluginHttpRouter),
-      plugins: { kernel: services.resolve(PluginKernel), registry: services.resolve(PluginRegistry), logs: services.resolve(PluginLogs), audit: services.resolve(AuditLog), sandbox: services.resolve(SandboxHost) },
-      isReady: async () => ready && (await db.knex.raw('select 1').then(() => true, () => false)),
-    }, log);
+    const app = createHttpApp(
+      {
+        config,
+        adminToken,
+        tokens: services.resolve(TokenService),
+        users: services.resolve(UserService),
+        conversations: services.resolve(ConversationService),
+        messages: services.resolve(MessageService),
+        commands: services.resolve(CommandRouter),
+        postbacks,
+        pluginRoutes: services.resolve(PluginHttpRouter),
+        plugins: {
+          kernel: services.resolve(PluginKernel),
+          registry: services.resolve(PluginRegistry),
+          logs: services.resolve(PluginLogs),
+          audit: services.resolve(AuditLog),
+          sandbox: services.resolve(SandboxHost),
+        },
+        isReady: async () =>
+          ready &&
+          (await db.knex.raw('select 1').then(
+            () => true,
+            () => false,
+          )),
+      },
+      log,
+    );
     server = createServer(app.callback());
     server.headersTimeout = 20_000;
     server.requestTimeout = 30_000;
@@ -125,34 +172,50 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
     await listen(server, config.server.host, config.server.port);
     ready = true;
     const port = (server.address() as AddressInfo).port;
-    const shownHost = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
+    const shownHost =
+      config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
     const url = `http://${shownHost}:${port}`;
-    log.info({ port, url, database: db.kind, location: db.location, ws: `ws://${shownHost}:${port}${WS_PATH}`, runtime: runtimeInfo() }, 'listening');
+    log.info(
+      {
+        port,
+        url,
+        database: db.kind,
+        location: db.location,
+        ws: `ws://${shownHost}:${port}${WS_PATH}`,
+        runtime: runtimeInfo(),
+      },
+      'listening',
+    );
     const httpServer = server;
     let stopping: Promise<void> | null = null;
     return {
-      port, url, wsUrl: `ws://${shownHost}:${port}${WS_PATH}`, adminToken, adminTokenFile,
+      port,
+      url,
+      wsUrl: `ws://${shownHost}:${port}${WS_PATH}`,
+      adminToken,
+      adminTokenFile,
       backup: (file) => backupSqlite(db, file),
-      stop: () => (stopping ??= (async () => {
-        ready = false;
-        // No new connections; sockets get 1001 and reconnect elsewhere.
-        const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-        await gateway.close();
-        // Requests already running get server.shutdownGraceMs to finish, then are cut off.
-        await drainHttp(httpServer, closed, config.server.shutdownGraceMs);
-        await closed;
-        await services.resolve(PluginScheduler).stop();
-        await services.resolve(PluginKernel).stopAll();
-        await services.resolve(SandboxHost).close();
-        services.resolve(PluginEventDispatcher).stop();
-        // Everything queued is committed (and so acknowledged) before the database closes.
-        await services.resolve(ConversationWriter).stop();
-        services.resolve(Delivery).stop();
-        services.resolve(Presence).stop();
-        await services.resolve(Tokens.EventBus).close?.();
-        await db.close();
-        log.info('stopped');
-      })()),
+      stop: () =>
+        (stopping ??= (async () => {
+          ready = false;
+          // No new connections; sockets get 1001 and reconnect elsewhere.
+          const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+          await gateway.close();
+          // Requests already running get server.shutdownGraceMs to finish, then are cut off.
+          await drainHttp(httpServer, closed, config.server.shutdownGraceMs);
+          await closed;
+          await services.resolve(PluginScheduler).stop();
+          await services.resolve(PluginKernel).stopAll();
+          await services.resolve(SandboxHost).close();
+          services.resolve(PluginEventDispatcher).stop();
+          // Everything queued is committed (and so acknowledged) before the database closes.
+          await services.resolve(ConversationWriter).stop();
+          services.resolve(Delivery).stop();
+          services.resolve(Presence).stop();
+          await services.resolve(Tokens.EventBus).close?.();
+          await db.close();
+          log.info('stopped');
+        })()),
     };
   } catch (err) {
     // Nothing of a failed start stays behind: no socket, timer, subscription or connection.
@@ -176,7 +239,12 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
 }
 
 /** The host's services over an open database (also used by `npm run migrate` for plugin migrations). */
-export function buildContainer(config: HostConfig, db: Database, log: Logger, options: HostOptions = {}): DependencyContainer {
+export function buildContainer(
+  config: HostConfig,
+  db: Database,
+  log: Logger,
+  options: HostOptions = {},
+): DependencyContainer {
   const di = rootContainer.createChildContainer();
   di.register(Tokens.Config, { useValue: config });
   di.register(Tokens.Database, { useValue: db });
@@ -188,7 +256,9 @@ export function buildContainer(config: HostConfig, db: Database, log: Logger, op
   di.register(Tokens.BeforeStoreHooks, { useToken: HookChain });
   di.register(Tokens.Commands, { useToken: CommandRouter });
   di.register(Tokens.Postbacks, { useToken: PostbackRouter });
-  di.register(MessageTypeRegistry, { useValue: new MessageTypeRegistry(config.messages.maxBodyBytes, options.messageTypes) });
+  di.register(MessageTypeRegistry, {
+    useValue: new MessageTypeRegistry(config.messages.maxBodyBytes, options.messageTypes),
+  });
   for (const cls of singletons) di.registerSingleton(cls as never);
   return di;
 }
@@ -207,17 +277,25 @@ function listen(server: Server, host: string, port: number): Promise<void> {
 /** A socket error at listen time as one clear operator error naming the address (no stack). */
 function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
   const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-  const reason = err.code === 'EADDRINUSE' ? 'the port is already in use by another process (stop it, or set server.port or PORT)'
-    : err.code === 'EACCES' ? 'permission denied (ports below 1024 need privileges; choose another server.port)'
-      : err.code === 'EADDRNOTAVAIL' ? 'the address is not one of this machine\'s (check server.host)'
-        : err.message;
-  return new SwitchboardError('listen_failed', `Cannot listen on ${address}: ${reason} [${err.code ?? 'error'}]`, { cause: err });
+  const reason =
+    err.code === 'EADDRINUSE'
+      ? 'the port is already in use by another process (stop it, or set server.port or PORT)'
+      : err.code === 'EACCES'
+        ? 'permission denied (ports below 1024 need privileges; choose another server.port)'
+        : err.code === 'EADDRNOTAVAIL'
+          ? "the address is not one of this machine's (check server.host)"
+          : err.message;
+  return new SwitchboardError('listen_failed', `Cannot listen on ${address}: ${reason} [${err.code ?? 'error'}]`, {
+    cause: err,
+  });
 }
 
 /** Closes keep-alive connections as their requests finish, until none is left or the grace ends. */
 async function drainHttp(server: Server, closed: Promise<void>, graceMs: number): Promise<void> {
   let done = false;
-  void closed.then(() => { done = true; });
+  void closed.then(() => {
+    done = true;
+  });
   const deadline = Date.now() + graceMs;
   while (!done && Date.now() < deadline) {
     server.closeIdleConnections();

@@ -15,7 +15,11 @@ async function main(): Promise<void> {
     config = loadConfig();
     log = createLogger(config.log);
     host = await startHost(config, { logger: log });
-    if (host.adminTokenFile) log.info({ file: host.adminTokenFile }, 'admin token is in this file (set auth.adminToken or SWITCHBOARD_ADMIN_TOKEN to choose one)');
+    if (host.adminTokenFile)
+      log.info(
+        { file: host.adminTokenFile },
+        'admin token is in this file (set auth.adminToken or SWITCHBOARD_ADMIN_TOKEN to choose one)',
+      );
   } catch (err) {
     reportStartFailure(err);
     process.exit(1);
@@ -27,10 +31,15 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (++signals > 1) process.exit(1);
     log.info({ signal }, 'stopping');
-    Promise.resolve(control?.close()).then(() => host.stop()).then(() => process.exit(0), (err) => {
-      log.error({ err }, 'stop failed');
-      process.exit(1);
-    });
+    Promise.resolve(control?.close())
+      .then(() => host.stop())
+      .then(
+        () => process.exit(0),
+        (err) => {
+          log.error({ err }, 'stop failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

@@ -28,28 +28,43 @@ async function migrate(): Promise<number> {
       let failed = 0;
       for (const o of outcomes) {
         if (o.status === 'failed') failed++;
-        const what = o.status === 'failed' ? `FAILED ${o.error}`
-          : o.status === 'skipped' ? 'sandboxed app, no migrations'
-            : o.applied!.length ? `applied: ${o.applied!.join(', ')}` : 'up to date';
+        const what =
+          o.status === 'failed'
+            ? `FAILED ${o.error}`
+            : o.status === 'skipped'
+              ? 'sandboxed app, no migrations'
+              : o.applied!.length
+                ? `applied: ${o.applied!.join(', ')}`
+                : 'up to date';
         process.stdout.write(`plugin ${o.id}: ${what}\n`);
       }
-      if (failed > 0) process.stderr.write(`switchboard migrate: ${failed} plugin(s) could not be migrated (see above)\n`);
+      if (failed > 0)
+        process.stderr.write(`switchboard migrate: ${failed} plugin(s) could not be migrated (see above)\n`);
       return failed > 0 ? 1 : 0;
     } finally {
       // The outcome is already printed and the process exits next, which ends whatever failed to
       // close; a close error here would only replace that outcome with a less useful one.
-      await services.resolve(SandboxHost).close().catch(() => {});
+      await services
+        .resolve(SandboxHost)
+        .close()
+        .catch(() => {});
       // As above: the exit that follows ends the writer too.
-      await services.resolve(ConversationWriter).stop().catch(() => {});
+      await services
+        .resolve(ConversationWriter)
+        .stop()
+        .catch(() => {});
     }
   } finally {
     await db.close();
   }
 }
 
-migrate().then((code) => process.exit(code), (err) => {
-  const code = err instanceof SwitchboardError ? err.code : 'internal_error';
-  process.stderr.write(`switchboard migrate failed [${code}]: ${(err as Error).message}\n`);
-  for (const d of (err as SwitchboardError).details ?? []) process.stderr.write(`  ${d.path}: ${d.message}\n`);
-  process.exit(1);
-});
+migrate().then(
+  (code) => process.exit(code),
+  (err) => {
+    const code = err instanceof SwitchboardError ? err.code : 'internal_error';
+    process.stderr.write(`switchboard migrate failed [${code}]: ${(err as Error).message}\n`);
+    for (const d of (err as SwitchboardError).details ?? []) process.stderr.write(`  ${d.path}: ${d.message}\n`);
+    process.exit(1);
+  },
+);

@@ -28,7 +28,9 @@ function headersDir() {
     const pkg = path.dirname(require.resolve('node/package.json'));
     const platform = `node-${process.platform}-${process.arch}/package.json`;
     candidates.push(path.dirname(createRequire(path.join(pkg, 'package.json')).resolve(platform)));
-  } catch { /* the project's own Node is not installed */ }
+  } catch {
+    /* the project's own Node is not installed */
+  }
   candidates.push(path.resolve(path.dirname(realpathSync(process.execPath)), '..'));
   return candidates.find((dir) => existsSync(path.join(dir, 'include', 'node', 'node.h'))) ?? null;
 }
@@ -52,13 +54,17 @@ function rebuild(name, nodedir) {
 const major = Number(process.versions.node.split('.')[0]);
 console.log(`switchboard: native modules for Node ${process.version} (V8 ${process.versions.v8})`);
 if (major < 24) {
-  console.warn(`switchboard: this is Node ${process.version}; the project runs on the Node 24 it installs (node_modules/.bin/node). Run it through npm (npm start, npm test).`);
+  console.warn(
+    `switchboard: this is Node ${process.version}; the project runs on the Node 24 it installs (node_modules/.bin/node). Run it through npm (npm start, npm test).`,
+  );
 }
 let failed = false;
 for (const { name, probe } of MODULES) {
   if (loads(probe).ok) continue;
   const nodedir = headersDir();
-  console.log(`switchboard: ${name} was built for another Node; rebuilding it for ${process.version}${nodedir ? ` with the headers in ${path.relative(root, nodedir) || nodedir}` : ''}`);
+  console.log(
+    `switchboard: ${name} was built for another Node; rebuilding it for ${process.version}${nodedir ? ` with the headers in ${path.relative(root, nodedir) || nodedir}` : ''}`,
+  );
   const after = rebuild(name, nodedir) ? loads(probe) : { ok: false, error: 'npm rebuild failed' };
   if (!after.ok) {
     console.error(`switchboard: ${name} still does not load on ${process.version}: ${after.error}`);

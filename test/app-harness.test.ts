@@ -14,7 +14,9 @@ describe('app harness', () => {
   beforeAll(async () => {
     h = await startAppHarness({ manifest: writeManifest(appManifest('harnessed'), 'harnessed') });
   });
-  afterAll(async () => { await h?.stop(); });
+  afterAll(async () => {
+    await h?.stop();
+  });
 
   it('runs the app in the sandbox and talks to it as users', async () => {
     const alice = await h.createUser('alice');
@@ -24,7 +26,10 @@ describe('app harness', () => {
     expect(JSON.parse((await h.command(alice, room.id, '/run recall')).text)).toBe('kept');
     const sent = JSON.parse((await h.command(alice, room.id, '/run send')).text);
     const history = await h.history(alice, room.id);
-    expect(history.find((m) => m.id === sent)).toMatchObject({ senderId: h.app.botUserId, content: { type: 'text', text: 'from the app' } });
+    expect(history.find((m) => m.id === sent)).toMatchObject({
+      senderId: h.app.botUserId,
+      content: { type: 'text', text: 'from the app' },
+    });
     expect(await h.health()).toMatchObject({ id: 'harnessed', state: 'running', restarts: 0 });
   });
 
@@ -39,9 +44,15 @@ describe('app harness', () => {
   });
 
   it('refuses to start an app that does not start, and leaves nothing behind', async () => {
-    const harnessDirs = () => readdirSync(tmpdir()).filter((d) => d.startsWith('switchboard-harness-')).sort();
+    const harnessDirs = () =>
+      readdirSync(tmpdir())
+        .filter((d) => d.startsWith('switchboard-harness-'))
+        .sort();
     const before = harnessDirs();
-    const err = await startAppHarness({ manifest: writeManifest(appManifest('broken', { settings: { type: 'object' } }), 'broken'), settings: { crashAtStart: true } }).catch((e: unknown) => e);
+    const err = await startAppHarness({
+      manifest: writeManifest(appManifest('broken', { settings: { type: 'object' } }), 'broken'),
+      settings: { crashAtStart: true },
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HarnessError);
     expect((err as HarnessError).message).toMatch(/refusing to start/);
     // Its temporary database directory is gone again (the running harness's own stays).

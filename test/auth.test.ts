@@ -21,10 +21,14 @@ let host: TestHost;
 let ada: TestUser;
 
 beforeAll(async () => {
-  host = await startTestHost({ config: { auth: { sessionTtlSeconds: SESSION_TTL, serviceTokenTtlSeconds: SERVICE_TTL } } });
+  host = await startTestHost({
+    config: { auth: { sessionTtlSeconds: SESSION_TTL, serviceTokenTtlSeconds: SERVICE_TTL } },
+  });
   ada = await host.createUser({ handle: handle('ada') });
 });
-afterAll(async () => { await host?.stop(); });
+afterAll(async () => {
+  await host?.stop();
+});
 
 async function login(h: string, password: string) {
   return host.http('POST', '/v1/auth/login', { body: { handle: h, password } });
@@ -54,9 +58,15 @@ describe('login', () => {
 
   it('treats handles case-insensitively and keeps them unique', async () => {
     const lower = handle('casey');
-    const created = await host.http('POST', '/v1/admin/users', { token: 'admin', body: { handle: lower, displayName: 'Casey', password: 'casey-password' } });
+    const created = await host.http('POST', '/v1/admin/users', {
+      token: 'admin',
+      body: { handle: lower, displayName: 'Casey', password: 'casey-password' },
+    });
     expect(created.status).toBe(201);
-    const clash = await host.http('POST', '/v1/admin/users', { token: 'admin', body: { handle: lower.toUpperCase(), displayName: 'Other', password: 'other-password' } });
+    const clash = await host.http('POST', '/v1/admin/users', {
+      token: 'admin',
+      body: { handle: lower.toUpperCase(), displayName: 'Other', password: 'other-password' },
+    });
     expect(clash.status).toBe(409);
     expect(clash.body.error.code).toBe('handle_taken');
     const upperLogin = await login(lower.toUpperCase(), 'casey-password');
@@ -83,10 +93,16 @@ describe('admin API', () => {
   });
 
   it('creates bot users and issues service tokens that work on HTTP and WebSocket', async () => {
-    const bot = await host.http('POST', '/v1/admin/users', { token: 'admin', body: { handle: handle('bot'), displayName: 'Bot', kind: 'bot' } });
+    const bot = await host.http('POST', '/v1/admin/users', {
+      token: 'admin',
+      body: { handle: handle('bot'), displayName: 'Bot', kind: 'bot' },
+    });
     expect(bot.status).toBe(201);
     expect(bot.body.kind).toBe('bot');
-    const issued = await host.http('POST', `/v1/admin/users/${bot.body.id}/tokens`, { token: 'admin', body: { label: 'ci' } });
+    const issued = await host.http('POST', `/v1/admin/users/${bot.body.id}/tokens`, {
+      token: 'admin',
+      body: { label: 'ci' },
+    });
     expect(issued.status).toBe(201);
     expect(issued.body.token).toMatch(/^sb_/);
     expect(offsetFromNowPlus(issued.body.expiresAt, SERVICE_TTL)).toBeLessThan(60_000);
@@ -95,13 +111,18 @@ describe('admin API', () => {
     const socket = await host.connect(issued.body.token);
     expect(socket.frames[0]).toMatchObject({ type: 'ready', protocol: 1, user: { id: bot.body.id } });
     const listed = await host.http('GET', `/v1/admin/users/${bot.body.id}/tokens`, { token: 'admin' });
-    expect(listed.body.tokens).toEqual([expect.objectContaining({ id: issued.body.tokenId, label: 'ci', revokedAt: null })]);
+    expect(listed.body.tokens).toEqual([
+      expect.objectContaining({ id: issued.body.tokenId, label: 'ci', revokedAt: null }),
+    ]);
     // A bot without a password cannot log in with one.
     expect((await login(bot.body.handle, 'any-password-at-all')).status).toBe(401);
   });
 
   it('honours ttlSeconds when issuing a token', async () => {
-    const issued = await host.http('POST', `/v1/admin/users/${ada.id}/tokens`, { token: 'admin', body: { ttlSeconds: 600 } });
+    const issued = await host.http('POST', `/v1/admin/users/${ada.id}/tokens`, {
+      token: 'admin',
+      body: { ttlSeconds: 600 },
+    });
     expect(issued.status).toBe(201);
     expect(offsetFromNowPlus(issued.body.expiresAt, 600)).toBeLessThan(60_000);
   });
@@ -133,7 +154,7 @@ describe('ending sessions', () => {
     expect(revoked.revokedAt).not.toBeNull();
   });
 
-  it('a user cannot revoke another user\'s token (404 token_not_found)', async () => {
+  it("a user cannot revoke another user's token (404 token_not_found)", async () => {
     const other = await host.createUser();
     const session = await login(ada.handle, ada.password);
     const res = await host.http('DELETE', `/v1/me/tokens/${session.body.tokenId}`, { token: other.token });
@@ -143,7 +164,10 @@ describe('ending sessions', () => {
   });
 
   it('DELETE /v1/admin/tokens/:id revokes a token at once and closes its sockets with 4003', async () => {
-    const issued = await host.http('POST', `/v1/admin/users/${ada.id}/tokens`, { token: 'admin', body: { label: 'doomed' } });
+    const issued = await host.http('POST', `/v1/admin/users/${ada.id}/tokens`, {
+      token: 'admin',
+      body: { label: 'doomed' },
+    });
     const socket = await host.connect(issued.body.token, { auth: 'frame' });
     const del = await host.http('DELETE', `/v1/admin/tokens/${issued.body.tokenId}`, { token: 'admin' });
     expect(del.status).toBe(204);
@@ -154,12 +178,18 @@ describe('ending sessions', () => {
   });
 
   it('an expired token is refused, and its open socket is closed with 4003', async () => {
-    const short = await host.http('POST', `/v1/admin/users/${ada.id}/tokens`, { token: 'admin', body: { ttlSeconds: 1 } });
+    const short = await host.http('POST', `/v1/admin/users/${ada.id}/tokens`, {
+      token: 'admin',
+      body: { ttlSeconds: 1 },
+    });
     expect(short.status).toBe(201);
     expect(offsetFromNowPlus(short.body.expiresAt, 1)).toBeLessThan(5_000);
     const socket = await host.connect(short.body.token);
     // Expiry is the clock passing expiresAt; no event marks it.
-    await eventually(() => Date.now() > Date.parse(short.body.expiresAt) + 100, { timeoutMs: 5_000, what: 'the clock to pass expiresAt' });
+    await eventually(() => Date.now() > Date.parse(short.body.expiresAt) + 100, {
+      timeoutMs: 5_000,
+      what: 'the clock to pass expiresAt',
+    });
     expect((await host.http('GET', '/v1/me', { token: short.body.token })).status).toBe(401);
     // Sessions are swept every second.
     expect(await closeCodeWithin(socket, 5_000)).toBe(4003);
@@ -170,7 +200,10 @@ describe('WebSocket authentication', () => {
   it('accepts a bearer header and sends ready with the user', async () => {
     const socket = await host.connect(ada.token, { auth: 'header' });
     expect(socket.frames[0]).toMatchObject({ type: 'ready', protocol: 1, user: { id: ada.id, handle: ada.handle } });
-    expect(socket.frames[0]!.limits).toMatchObject({ maxPayloadBytes: expect.any(Number), framesPerSecond: expect.any(Number) });
+    expect(socket.frames[0]!.limits).toMatchObject({
+      maxPayloadBytes: expect.any(Number),
+      framesPerSecond: expect.any(Number),
+    });
   });
 
   it('accepts an auth first frame', async () => {
@@ -201,8 +234,12 @@ describe('WebSocket authentication', () => {
 
 describe('with websocket.authTimeoutMs 300 and open registration', () => {
   let open: TestHost;
-  beforeAll(async () => { open = await startTestHost({ config: { websocket: { authTimeoutMs: 300 }, auth: { openRegistration: true } } }); });
-  afterAll(async () => { await open?.stop(); });
+  beforeAll(async () => {
+    open = await startTestHost({ config: { websocket: { authTimeoutMs: 300 }, auth: { openRegistration: true } } });
+  });
+  afterAll(async () => {
+    await open?.stop();
+  });
 
   it('an unauthenticated socket gets no frames and is closed with 4002; authenticated ones stay', async () => {
     const user = await open.createUser();
@@ -216,17 +253,23 @@ describe('with websocket.authTimeoutMs 300 and open registration', () => {
 
   it('registration is open: 201 with a working token; handles stay unique', async () => {
     const h = handle('reg');
-    const reg = await open.http('POST', '/v1/auth/register', { body: { handle: h, displayName: 'Reg', password: 'reg-password' } });
+    const reg = await open.http('POST', '/v1/auth/register', {
+      body: { handle: h, displayName: 'Reg', password: 'reg-password' },
+    });
     expect(reg.status).toBe(201);
     expect(reg.body.user).toMatchObject({ handle: h, kind: 'person' });
     expect((await open.http('GET', '/v1/me', { token: reg.body.token })).body.id).toBe(reg.body.user.id);
-    const again = await open.http('POST', '/v1/auth/register', { body: { handle: h.toUpperCase(), displayName: 'Reg', password: 'reg-password' } });
+    const again = await open.http('POST', '/v1/auth/register', {
+      body: { handle: h.toUpperCase(), displayName: 'Reg', password: 'reg-password' },
+    });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('handle_taken');
   });
 
   it('registration is closed on a host that did not enable it (403 registration_closed)', async () => {
-    const res = await host.http('POST', '/v1/auth/register', { body: { handle: handle('reg'), displayName: 'Reg', password: 'reg-password' } });
+    const res = await host.http('POST', '/v1/auth/register', {
+      body: { handle: handle('reg'), displayName: 'Reg', password: 'reg-password' },
+    });
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('registration_closed');
   });
@@ -241,10 +284,14 @@ describe('token storage', () => {
       await own.stopHostOnly();
       const values = await allStoredValues(own);
       expect(values.length).toBeGreaterThan(0);
-      const containsToken = values.some((v) => (Buffer.isBuffer(v) ? v.includes(user.token) : String(v).includes(user.token)));
+      const containsToken = values.some((v) =>
+        Buffer.isBuffer(v) ? v.includes(user.token) : String(v).includes(user.token),
+      );
       expect(containsToken).toBe(false);
       const hashForms = [digest.toString('hex'), digest.toString('base64'), digest.toString('base64url')];
-      const containsHash = values.some((v) => (Buffer.isBuffer(v) ? v.includes(digest) : hashForms.some((f) => String(v).includes(f))));
+      const containsHash = values.some((v) =>
+        Buffer.isBuffer(v) ? v.includes(digest) : hashForms.some((f) => String(v).includes(f)),
+      );
       expect(containsHash).toBe(true);
     } finally {
       await own.stop();
@@ -259,7 +306,8 @@ async function allStoredValues(h: TestHost): Promise<unknown[]> {
     const db = new Database(h.database.url.replace(/^sqlite:/, ''), { readonly: true });
     try {
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
-      for (const { name } of tables) for (const row of db.prepare(`SELECT * FROM "${name}"`).all() as object[]) values.push(...Object.values(row));
+      for (const { name } of tables)
+        for (const row of db.prepare(`SELECT * FROM "${name}"`).all() as object[]) values.push(...Object.values(row));
     } finally {
       db.close();
     }
@@ -267,8 +315,12 @@ async function allStoredValues(h: TestHost): Promise<unknown[]> {
   }
   const db = knex({ client: 'pg', connection: h.database.url, pool: { min: 0, max: 1 } });
   try {
-    const tables = await db('information_schema.tables').where({ table_schema: h.database.schema }).select('table_name');
-    for (const { table_name } of tables) for (const row of await db.withSchema(h.database.schema).select('*').from(table_name)) values.push(...Object.values(row as object));
+    const tables = await db('information_schema.tables')
+      .where({ table_schema: h.database.schema })
+      .select('table_name');
+    for (const { table_name } of tables)
+      for (const row of await db.withSchema(h.database.schema).select('*').from(table_name))
+        values.push(...Object.values(row as object));
   } finally {
     await db.destroy();
   }

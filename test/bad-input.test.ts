@@ -10,7 +10,13 @@ import { RequestError, type TestClient } from './support/test-client.js';
 import { closeCodeWithin, fullHistory, ping, sleep } from './support/e2e.js';
 import { eventually } from './support/eventually.js';
 
-interface Room { host: TestHost; ada: TestUser; bob: TestUser; conversationId: string; acked: string[] }
+interface Room {
+  host: TestHost;
+  ada: TestUser;
+  bob: TestUser;
+  conversationId: string;
+  acked: string[];
+}
 
 async function openRoom(config: Parameters<typeof startTestHost>[0]): Promise<Room> {
   const host = await startTestHost(config);
@@ -65,8 +71,12 @@ describe('bad frames get an error frame and the connection stays usable', () => 
     client = await room.host.connect(room.ada.token);
     await sendAcked(room, client, 'before anything');
   });
-  afterEach(async () => { await expectHostHealthy(room); });
-  afterAll(async () => { await room?.host.stop(); });
+  afterEach(async () => {
+    await expectHostHealthy(room);
+  });
+  afterAll(async () => {
+    await room?.host.stop();
+  });
 
   it('malformed JSON: invalid_json with replyTo null, then a send is acknowledged', async () => {
     const error = errorOf(client, null);
@@ -89,8 +99,17 @@ describe('bad frames get an error frame and the connection stays usable', () => 
     ['content.text is not a string', { content: { type: 'text', text: 42 } }, '/content'],
   ];
   it.each(patches)('%s: invalid_request with details, and nothing is stored', async (_name, patch, where) => {
-    const frame = { type: 'send', conversationId: room.conversationId, clientMsgId: randomUUID(), content: { type: 'text', text: 'bad' }, ...patch };
-    const err = await client.request(JSON.parse(JSON.stringify(frame))).then(() => null, (e: RequestError) => e.error);
+    const frame = {
+      type: 'send',
+      conversationId: room.conversationId,
+      clientMsgId: randomUUID(),
+      content: { type: 'text', text: 'bad' },
+      ...patch,
+    };
+    const err = await client.request(JSON.parse(JSON.stringify(frame))).then(
+      () => null,
+      (e: RequestError) => e.error,
+    );
     expect(err?.code).toBe('invalid_request');
     expect(JSON.stringify(err?.details ?? [])).toContain(where);
     const history = await client.request({ type: 'history', conversationId: room.conversationId, limit: 100 });
@@ -108,7 +127,13 @@ describe('bad frames get an error frame and the connection stays usable', () => 
 
   it('a frame over websocket.maxPayloadBytes closes that connection with 1009; others are unaffected', async () => {
     const victim = await room.host.connect(room.bob.token);
-    victim.sendRaw({ type: 'send', id: 'big', conversationId: room.conversationId, clientMsgId: randomUUID(), content: { type: 'text', text: 'x'.repeat(5000) } });
+    victim.sendRaw({
+      type: 'send',
+      id: 'big',
+      conversationId: room.conversationId,
+      clientMsgId: randomUUID(),
+      content: { type: 'text', text: 'x'.repeat(5000) },
+    });
     expect(await closeCodeWithin(victim, 5000)).toBe(1009);
     expect(await ping(client)).toBe(true);
   });
@@ -123,16 +148,30 @@ describe('bad frames get an error frame and the connection stays usable', () => 
 
 describe('rate limit (framesPerSecond 20, burst 20)', () => {
   let room: Room;
-  beforeAll(async () => { room = await openRoom({ config: { websocket: { framesPerSecond: 20, burst: 20 } } }); });
-  afterEach(async () => { await expectHostHealthy(room); });
-  afterAll(async () => { await room?.host.stop(); });
+  beforeAll(async () => {
+    room = await openRoom({ config: { websocket: { framesPerSecond: 20, burst: 20 } } });
+  });
+  afterEach(async () => {
+    await expectHostHealthy(room);
+  });
+  afterAll(async () => {
+    await room?.host.stop();
+  });
 
   it('frames over the limit are refused with rate_limited and retryAfterMs, and are not processed', async () => {
     const client = await room.host.connect(room.ada.token);
     const flood = Array.from({ length: 30 }, (_, i) => ({ id: `f${i}`, clientMsgId: randomUUID() }));
-    const answers = flood.map(({ id }) => client.waitFor((f) => (f.type === 'result' || f.type === 'error') && f.replyTo === id, 10_000));
+    const answers = flood.map(({ id }) =>
+      client.waitFor((f) => (f.type === 'result' || f.type === 'error') && f.replyTo === id, 10_000),
+    );
     for (const { id, clientMsgId } of flood) {
-      client.sendRaw({ type: 'send', id, conversationId: room.conversationId, clientMsgId, content: { type: 'text', text: `flood ${clientMsgId}` } });
+      client.sendRaw({
+        type: 'send',
+        id,
+        conversationId: room.conversationId,
+        clientMsgId,
+        content: { type: 'text', text: `flood ${clientMsgId}` },
+      });
     }
     const settled = await Promise.all(answers);
     const refused = settled.filter((f) => f.type === 'error');
@@ -145,7 +184,9 @@ describe('rate limit (framesPerSecond 20, burst 20)', () => {
     expect(accepted.length).toBeGreaterThanOrEqual(20);
     room.acked.push(...accepted.map((f) => f.data.message.id));
 
-    const history = await room.host.http('GET', `/v1/conversations/${room.conversationId}/messages?limit=100`, { token: room.ada.token });
+    const history = await room.host.http('GET', `/v1/conversations/${room.conversationId}/messages?limit=100`, {
+      token: room.ada.token,
+    });
     const stored = new Set(history.body.messages.map((m: any) => m.clientMsgId));
     const refusedIds = new Set(refused.map((f) => f.replyTo));
     for (const { id, clientMsgId } of flood) expect(stored.has(clientMsgId)).toBe(!refusedIds.has(id));
@@ -161,7 +202,8 @@ describe('rate limit (framesPerSecond 20, burst 20)', () => {
   it('a client that keeps flooding is closed with 4008; messages acked before the flood survive', async () => {
     const client = await room.host.connect(room.ada.token);
     for (let i = 0; i < 5; i++) await sendAcked(room, client, `before flood ${i}`);
-    for (let i = 0; i < 300 && client.ws.readyState === client.ws.OPEN; i++) client.sendRaw({ type: 'ping', id: `p${i}` });
+    for (let i = 0; i < 300 && client.ws.readyState === client.ws.OPEN; i++)
+      client.sendRaw({ type: 'ping', id: `p${i}` });
     expect(await closeCodeWithin(client, 5000)).toBe(4008);
     expect(client.frames.some((f) => f.type === 'error' && f.error.code === 'rate_limited')).toBe(true);
   });
@@ -169,27 +211,45 @@ describe('rate limit (framesPerSecond 20, burst 20)', () => {
 
 describe('rate limit: pipelined requests and retryAfterMs (framesPerSecond 10, burst 4)', () => {
   let room: Room;
-  beforeAll(async () => { room = await openRoom({ config: { websocket: { framesPerSecond: 10, burst: 4 } } }); });
-  afterEach(async () => { await expectHostHealthy(room); });
-  afterAll(async () => { await room?.host.stop(); });
+  beforeAll(async () => {
+    room = await openRoom({ config: { websocket: { framesPerSecond: 10, burst: 4 } } });
+  });
+  afterEach(async () => {
+    await expectHostHealthy(room);
+  });
+  afterAll(async () => {
+    await room?.host.stop();
+  });
 
   /** Pipelines sends of `texts`; each refused one is resent per `onRefused`. Resolves with the refusals seen. */
-  async function pipeline(client: TestClient, texts: string[], onRefused: (retryAfterMs: number) => Promise<void>): Promise<{ refusals: number; results: any[] }> {
+  async function pipeline(
+    client: TestClient,
+    texts: string[],
+    onRefused: (retryAfterMs: number) => Promise<void>,
+  ): Promise<{ refusals: number; results: any[] }> {
     let refusals = 0;
-    const results = await Promise.all(texts.map(async (text, i) => {
-      const clientMsgId = randomUUID();
-      for (let attempt = 0; ; attempt++) {
-        const id = `${text}-${i}-${attempt}`;
-        const answer = client.waitFor((f) => (f.type === 'result' || f.type === 'error') && f.replyTo === id, 20_000);
-        client.sendRaw({ type: 'send', id, conversationId: room.conversationId, clientMsgId, content: { type: 'text', text: `${text} ${i}` } });
-        const f = await answer;
-        if (f.type === 'result') return f.data;
-        expect(f.error.code).toBe('rate_limited');
-        expect(f.error.retryAfterMs).toBeGreaterThan(0);
-        refusals++;
-        await onRefused(f.error.retryAfterMs);
-      }
-    }));
+    const results = await Promise.all(
+      texts.map(async (text, i) => {
+        const clientMsgId = randomUUID();
+        for (let attempt = 0; ; attempt++) {
+          const id = `${text}-${i}-${attempt}`;
+          const answer = client.waitFor((f) => (f.type === 'result' || f.type === 'error') && f.replyTo === id, 20_000);
+          client.sendRaw({
+            type: 'send',
+            id,
+            conversationId: room.conversationId,
+            clientMsgId,
+            content: { type: 'text', text: `${text} ${i}` },
+          });
+          const f = await answer;
+          if (f.type === 'result') return f.data;
+          expect(f.error.code).toBe('rate_limited');
+          expect(f.error.retryAfterMs).toBeGreaterThan(0);
+          refusals++;
+          await onRefused(f.error.retryAfterMs);
+        }
+      }),
+    );
     return { refusals, results };
   }
 
@@ -202,7 +262,10 @@ describe('rate limit: pipelined requests and retryAfterMs (framesPerSecond 10, b
       const texts = Array.from({ length: 7 }, () => `round${round}`);
       const out = await pipeline(client, texts, (ms) => sleep(ms));
       refusals += out.refusals;
-      for (const r of out.results) { expect(r.duplicate).toBe(false); room.acked.push(r.message.id); }
+      for (const r of out.results) {
+        expect(r.duplicate).toBe(false);
+        room.acked.push(r.message.id);
+      }
       expect(client.ws.readyState).toBe(client.ws.OPEN);
     }
     expect(refusals).toBeGreaterThanOrEqual(3);
@@ -216,7 +279,9 @@ describe('rate limit: pipelined requests and retryAfterMs (framesPerSecond 10, b
   it('a client that ignores retryAfterMs, sending again at once with 7 frames always in flight, is closed with 4008', async () => {
     const client = await room.host.connect(room.ada.token);
     let n = 0;
-    const sendOne = () => { if (client.ws.readyState === client.ws.OPEN) client.sendRaw({ type: 'ping', id: `impatient${n++}` }); };
+    const sendOne = () => {
+      if (client.ws.readyState === client.ws.OPEN) client.sendRaw({ type: 'ping', id: `impatient${n++}` });
+    };
     // Every answer, pong or rate_limited, is followed at once by another frame.
     client.ws.on('message', sendOne);
     for (let i = 0; i < 7; i++) sendOne();
@@ -236,8 +301,12 @@ describe('rate limit: pipelined requests and retryAfterMs (framesPerSecond 10, b
 
 describe('slow consumer (maxBufferedBytes 65536)', () => {
   let room: Room;
-  beforeAll(async () => { room = await openRoom({ config: { websocket: { maxBufferedBytes: 65536 } } }); });
-  afterAll(async () => { await room?.host.stop(); });
+  beforeAll(async () => {
+    room = await openRoom({ config: { websocket: { maxBufferedBytes: 65536 } } });
+  });
+  afterAll(async () => {
+    await room?.host.stop();
+  });
 
   it('a client that stops reading is disconnected; a reading client gets every message', async () => {
     const carol = await room.host.createUser();
@@ -246,19 +315,35 @@ describe('slow consumer (maxBufferedBytes 65536)', () => {
     await reader.request({ type: 'presence.subscribe', userIds: [carol.id] });
     const stalled = await room.host.connect(carol.token);
     // Only a pause so Carol's connection settles before her socket stops reading; nothing below depends on the frame, so a missing one is no failure.
-    await reader.waitFor((f) => f.type === 'presence' && f.userId === carol.id && f.status === 'online', 5000).catch(() => null);
+    await reader
+      .waitFor((f) => f.type === 'presence' && f.userId === carol.id && f.status === 'online', 5000)
+      .catch(() => null);
     (stalled.ws as any)._socket.pause();
 
     // Ada posts over HTTP, 4 messages of ~8 KB at a time, and waits until Bob has them, so Bob's
     // buffer stays far under the limit while Carol's grows past it (and past the kernel's socket
     // buffers, a few MB). Carol going offline tells Bob, and us, that the host dropped her.
     const text = 'z'.repeat(8000);
-    const carolGone = () => reader.frames.some((f) => f.type === 'presence' && f.userId === carol.id && f.status === 'offline');
+    const carolGone = () =>
+      reader.frames.some((f) => f.type === 'presence' && f.userId === carol.id && f.status === 'offline');
     for (let round = 0; round < 500 && !carolGone(); round++) {
-      const posted = await Promise.all(Array.from({ length: 4 }, () => room.host.http('POST', `/v1/conversations/${room.conversationId}/messages`,
-        { token: room.ada.token, body: { clientMsgId: randomUUID(), content: { type: 'text', text } } })));
-      for (const p of posted) { expect(p.status).toBe(201); room.acked.push(p.body.message.id); }
-      await reader.collect((f) => f.type === 'message.created' && f.message.content?.text === text, room.acked.length, 10_000);
+      const posted = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          room.host.http('POST', `/v1/conversations/${room.conversationId}/messages`, {
+            token: room.ada.token,
+            body: { clientMsgId: randomUUID(), content: { type: 'text', text } },
+          }),
+        ),
+      );
+      for (const p of posted) {
+        expect(p.status).toBe(201);
+        room.acked.push(p.body.message.id);
+      }
+      await reader.collect(
+        (f) => f.type === 'message.created' && f.message.content?.text === text,
+        room.acked.length,
+        10_000,
+      );
     }
     const created = reader.frames.filter((f) => f.type === 'message.created' && f.message.content?.text === text);
     expect(new Set(created.map((f) => f.message.id))).toEqual(new Set(room.acked));
@@ -280,13 +365,19 @@ describe('slow consumer (maxBufferedBytes 65536)', () => {
 
 describe('heartbeat (heartbeatIntervalMs 200)', () => {
   let room: Room;
-  beforeAll(async () => { room = await openRoom({ config: { websocket: { heartbeatIntervalMs: 200 } } }); });
-  afterAll(async () => { await room?.host.stop(); });
+  beforeAll(async () => {
+    room = await openRoom({ config: { websocket: { heartbeatIntervalMs: 200 } } });
+  });
+  afterAll(async () => {
+    await room?.host.stop();
+  });
 
   it('a client that does not answer pings is closed; one that does stays connected', async () => {
     const healthy = await room.host.connect(room.ada.token);
     let heartbeats = 0;
-    healthy.ws.on('ping', () => { heartbeats++; });
+    healthy.ws.on('ping', () => {
+      heartbeats++;
+    });
     await sendAcked(room, healthy, 'before the silence');
     const silent = await room.host.connect(room.bob.token, { wsOptions: { autoPong: false } });
     // It still reads, so the close frame reaches it.
@@ -295,7 +386,10 @@ describe('heartbeat (heartbeatIntervalMs 200)', () => {
     // Three more heartbeats reach the healthy client: each new one means the host checked the
     // pong to the one before and kept the connection (the check that closed the silent one).
     const seen = heartbeats;
-    await eventually(() => heartbeats >= seen + 3 || healthy.ws.readyState !== healthy.ws.OPEN, { what: 'three more heartbeats on the healthy connection', timeoutMs: 10_000 });
+    await eventually(() => heartbeats >= seen + 3 || healthy.ws.readyState !== healthy.ws.OPEN, {
+      what: 'three more heartbeats on the healthy connection',
+      timeoutMs: 10_000,
+    });
     expect(healthy.ws.readyState).toBe(healthy.ws.OPEN);
     expect(await ping(healthy)).toBe(true);
     await expectHostHealthy(room);

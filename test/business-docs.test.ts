@@ -18,7 +18,10 @@ describe('docs/business.md', () => {
     expect(doc).toMatch(new RegExp(`\\| \`${code}\` \\| ${spec.status} \\|`));
   });
 
-  it.each((manifest.contributes.routes as { method: string; path: string }[]).map((r) => [r.method, r.path]))('documents %s %s', (method, path) => {
-    expect(doc).toMatch(new RegExp(`\`${method} ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(\\?[^\`]*)?\``));
-  });
+  it.each((manifest.contributes.routes as { method: string; path: string }[]).map((r) => [r.method, r.path]))(
+    'documents %s %s',
+    (method, path) => {
+      expect(doc).toMatch(new RegExp(`\`${method} ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(\\?[^\`]*)?\``));
+    },
+  );
 });

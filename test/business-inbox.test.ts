@@ -33,12 +33,22 @@ describe('business chat: the inbox', () => {
   }
   const online = async (user: TestUser) => {
     sockets.set(user.id, await host.connect(user.token));
-    await eventually(async () => (await api.call(owner, 'GET', `/businesses/${businessId}/agents`)).body.agents.find((a: any) => a.userId === user.id)?.online);
+    await eventually(
+      async () =>
+        (await api.call(owner, 'GET', `/businesses/${businessId}/agents`)).body.agents.find(
+          (a: any) => a.userId === user.id,
+        )?.online,
+    );
   };
   const offline = async (user: TestUser) => {
     await sockets.get(user.id)!.close();
     sockets.delete(user.id);
-    await eventually(async () => (await api.call(owner, 'GET', `/businesses/${businessId}/agents`)).body.agents.find((a: any) => a.userId === user.id)?.online === false);
+    await eventually(
+      async () =>
+        (await api.call(owner, 'GET', `/businesses/${businessId}/agents`)).body.agents.find(
+          (a: any) => a.userId === user.id,
+        )?.online === false,
+    );
   };
   /**
    * The customer writes once more and the business's webhook gets that message's `message` event.
@@ -50,9 +60,15 @@ describe('business chat: the inbox', () => {
   async function afterLaterMessage(customer: TestUser, thread: { threadId: string; conversationId: string }) {
     const text = `later ${Date.now()}-${Math.random()}`;
     await api.customerSays(customer, thread.conversationId, text);
-    await receiver.waitForEvent((e) => e.type === 'message' && e.threadId === thread.threadId && e.message?.content?.text === text);
+    await receiver.waitForEvent(
+      (e) => e.type === 'message' && e.threadId === thread.threadId && e.message?.content?.text === text,
+    );
   }
-  const assigneeOf = (threadId: string) => eventually(async () => (await api.thread(owner, threadId)).assignee as string | null, { timeoutMs: 5_000, what: 'an assignment' });
+  const assigneeOf = (threadId: string) =>
+    eventually(async () => (await api.thread(owner, threadId)).assignee as string | null, {
+      timeoutMs: 5_000,
+      what: 'an assignment',
+    });
 
   beforeAll(async () => {
     receiver = await new WebhookReceiver().start();
@@ -73,7 +89,13 @@ describe('business chat: the inbox', () => {
 
   it('assigns round-robin among the online agents of the team, fairly, and never to an offline one', async () => {
     const [a, b, c] = agents as [TestUser, TestUser, TestUser];
-    expect((await api.call(owner, 'PATCH', `/businesses/${businessId}/settings`, { routing: { mode: 'round_robin', team: 'support' } })).body.routing).toEqual({ mode: 'round_robin', team: 'support' });
+    expect(
+      (
+        await api.call(owner, 'PATCH', `/businesses/${businessId}/settings`, {
+          routing: { mode: 'round_robin', team: 'support' },
+        })
+      ).body.routing,
+    ).toEqual({ mode: 'round_robin', team: 'support' });
     await online(a);
     await online(b);
     // c is offline throughout this part.
@@ -96,19 +118,27 @@ describe('business chat: the inbox', () => {
 
     // b goes offline, and a marks themselves away: nobody is left, so the conversation waits unassigned...
     await offline(b);
-    expect((await api.call(a, 'POST', `/businesses/${businessId}/availability`, { available: false })).body.available).toBe(false);
+    expect(
+      (await api.call(a, 'POST', `/businesses/${businessId}/availability`, { available: false })).body.available,
+    ).toBe(false);
     const waiting = await newCustomerWrites();
     // The plugin tries the assignment before it sends the message's `message` event, so once that
     // event is here, an assignment would have been made.
     await receiver.waitForEvent((e) => e.type === 'message' && e.threadId === waiting.thread.threadId);
     expect((await api.thread(owner, waiting.thread.threadId)).assignee).toBeNull();
     expect(receiver.events('assigned').filter((e) => e.threadId === waiting.thread.threadId)).toEqual([]);
-    expect((await api.call(owner, 'GET', `/businesses/${businessId}/inbox?assignee=none`)).body.threads.map((t: any) => t.threadId)).toContain(waiting.thread.threadId);
+    expect(
+      (await api.call(owner, 'GET', `/businesses/${businessId}/inbox?assignee=none`)).body.threads.map(
+        (t: any) => t.threadId,
+      ),
+    ).toContain(waiting.thread.threadId);
     // ...until c comes online and the customer writes again.
     await online(c);
     await api.customerSays(waiting.customer, waiting.thread.conversationId, 'anyone?');
     expect(await assigneeOf(waiting.thread.threadId)).toBe(c.id);
-    expect(await receiver.waitForEvent((e) => e.type === 'assigned' && e.threadId === waiting.thread.threadId)).toMatchObject({ assignee: c.id, by: 'round_robin' });
+    expect(
+      await receiver.waitForEvent((e) => e.type === 'assigned' && e.threadId === waiting.thread.threadId),
+    ).toMatchObject({ assignee: c.id, by: 'round_robin' });
     expect((await api.call('admin', 'GET', '/admin/stats')).body.assignment.count).toBeGreaterThanOrEqual(17);
     await api.call(a, 'POST', `/businesses/${businessId}/availability`, { available: true });
     await api.call(owner, 'PATCH', `/businesses/${businessId}/settings`, { routing: { mode: 'manual' } });
@@ -116,55 +146,122 @@ describe('business chat: the inbox', () => {
 
   it('sets priority and labels, and filters the inbox by them', async () => {
     const { thread } = await newCustomerWrites();
-    const triaged = await api.call(agents[0]!, 'POST', `/threads/${thread.threadId}/triage`, { priority: 'urgent', labels: ['refund', 'vip', 'refund'] });
+    const triaged = await api.call(agents[0]!, 'POST', `/threads/${thread.threadId}/triage`, {
+      priority: 'urgent',
+      labels: ['refund', 'vip', 'refund'],
+    });
     expect(triaged.body).toMatchObject({ priority: 'urgent', labels: ['refund', 'vip'] });
-    expect((await api.call(agents[0]!, 'POST', `/threads/${thread.threadId}/triage`, { priority: 'asap' })).body.error.code).toBe('invalid_business_request');
-    expect((await api.call(agents[0]!, 'POST', `/threads/${thread.threadId}/triage`, { labels: ['Has Spaces'] })).body.error.code).toBe('invalid_business_request');
+    expect(
+      (await api.call(agents[0]!, 'POST', `/threads/${thread.threadId}/triage`, { priority: 'asap' })).body.error.code,
+    ).toBe('invalid_business_request');
+    expect(
+      (await api.call(agents[0]!, 'POST', `/threads/${thread.threadId}/triage`, { labels: ['Has Spaces'] })).body.error
+        .code,
+    ).toBe('invalid_business_request');
     const byLabel = (await api.call(agents[0]!, 'GET', `/businesses/${businessId}/inbox?label=refund`)).body.threads;
     expect(byLabel.map((t: any) => t.threadId)).toEqual([thread.threadId]);
-    expect((await api.call(agents[0]!, 'GET', `/businesses/${businessId}/inbox?priority=urgent`)).body.threads.map((t: any) => t.threadId)).toEqual([thread.threadId]);
+    expect(
+      (await api.call(agents[0]!, 'GET', `/businesses/${businessId}/inbox?priority=urgent`)).body.threads.map(
+        (t: any) => t.threadId,
+      ),
+    ).toEqual([thread.threadId]);
   });
 
-  it('fills canned responses with the conversation\'s names', async () => {
-    const bad = await api.call(owner, 'POST', `/businesses/${businessId}/canned`, { shortcode: 'hi', text: 'Hi {{customer.nmae}}' });
+  it("fills canned responses with the conversation's names", async () => {
+    const bad = await api.call(owner, 'POST', `/businesses/${businessId}/canned`, {
+      shortcode: 'hi',
+      text: 'Hi {{customer.nmae}}',
+    });
     expect(bad.body.error).toMatchObject({ code: 'invalid_business_request' });
     expect(bad.body.error.message).toContain('customer.nmae');
-    expect((await api.call(owner, 'POST', `/businesses/${businessId}/canned`, { shortcode: 'hi', text: 'Hi {{customer.name}}, {{agent.name}} from {{ business.name }} here.' })).status).toBe(201);
-    expect((await api.call(owner, 'POST', `/businesses/${businessId}/canned`, { shortcode: 'hi', text: 'again' })).body.error.code).toBe('invalid_business_request');
+    expect(
+      (
+        await api.call(owner, 'POST', `/businesses/${businessId}/canned`, {
+          shortcode: 'hi',
+          text: 'Hi {{customer.name}}, {{agent.name}} from {{ business.name }} here.',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await api.call(owner, 'POST', `/businesses/${businessId}/canned`, { shortcode: 'hi', text: 'again' })).body.error
+        .code,
+    ).toBe('invalid_business_request');
     expect((await api.call(rival, 'GET', `/businesses/${businessId}/canned`)).body.error.code).toBe('not_an_agent');
     const { customer, thread } = await newCustomerWrites();
     const sent = await api.call(agents[0]!, 'POST', `/threads/${thread.threadId}/messages`, { canned: 'hi' });
     expect(sent.status, JSON.stringify(sent.body)).toBe(201);
     expect(sent.body.content.text).toBe(`Hi Sam Jones, ${agents[0]!.displayName} from Acme Shoes here.`);
-    expect((await fullHistory(host.url, customer.token, thread.conversationId)).at(-1).content.text).toBe(sent.body.content.text);
-    expect((await api.call(agents[0]!, 'POST', `/threads/${thread.threadId}/messages`, { canned: 'nope' })).body.error.code).toBe('invalid_business_request');
+    expect((await fullHistory(host.url, customer.token, thread.conversationId)).at(-1).content.text).toBe(
+      sent.body.content.text,
+    );
+    expect(
+      (await api.call(agents[0]!, 'POST', `/threads/${thread.threadId}/messages`, { canned: 'nope' })).body.error.code,
+    ).toBe('invalid_business_request');
   });
 
   it('answers outside business hours with the away message, once per conversation per day', async () => {
     const businessBot = await botOf(host, 'business');
-    const today = new Date().toLocaleDateString('en-US', { weekday: 'short', timeZone: 'UTC' }).toLowerCase().slice(0, 3);
+    const today = new Date()
+      .toLocaleDateString('en-US', { weekday: 'short', timeZone: 'UTC' })
+      .toLowerCase()
+      .slice(0, 3);
     const otherDay = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].find((d) => d !== today)!;
-    const closed = await api.call(owner, 'PATCH', `/businesses/${businessId}/settings`, { hours: { timezone: 'UTC', weekly: { [otherDay]: [['09:00', '17:00']] } }, awayMessage: 'We are closed; we answer from 9:00.' });
+    const closed = await api.call(owner, 'PATCH', `/businesses/${businessId}/settings`, {
+      hours: { timezone: 'UTC', weekly: { [otherDay]: [['09:00', '17:00']] } },
+      awayMessage: 'We are closed; we answer from 9:00.',
+    });
     expect(closed.body.openNow).toBe(false);
-    expect((await api.call(owner, 'PATCH', `/businesses/${businessId}/settings`, { hours: { timezone: 'Mars/Olympus', weekly: {} } })).body.error.code).toBe('invalid_business_request');
-    expect((await api.call(owner, 'PATCH', `/businesses/${businessId}/settings`, { hours: { timezone: 'UTC', weekly: { mon: [['17:00', '09:00']] } } })).body.error.code).toBe('invalid_business_request');
+    expect(
+      (
+        await api.call(owner, 'PATCH', `/businesses/${businessId}/settings`, {
+          hours: { timezone: 'Mars/Olympus', weekly: {} },
+        })
+      ).body.error.code,
+    ).toBe('invalid_business_request');
+    expect(
+      (
+        await api.call(owner, 'PATCH', `/businesses/${businessId}/settings`, {
+          hours: { timezone: 'UTC', weekly: { mon: [['17:00', '09:00']] } },
+        })
+      ).body.error.code,
+    ).toBe('invalid_business_request');
     const { customer, thread } = await newCustomerWrites('first');
     await api.customerSays(customer, thread.conversationId, 'second');
     await api.customerSays(customer, thread.conversationId, 'third');
     const awayReplies = async (c: TestUser, conversationId: string, text?: string) =>
-      (await fullHistory(host.url, c.token, conversationId)).filter((m) => m.senderId === businessBot && (text === undefined ? m.content?.type === 'text' : m.content?.text === text));
-    await eventually(async () => (await awayReplies(customer, thread.conversationId, 'We are closed; we answer from 9:00.')).length > 0, { timeoutMs: 10_000, what: 'the away reply' });
+      (await fullHistory(host.url, c.token, conversationId)).filter(
+        (m) =>
+          m.senderId === businessBot && (text === undefined ? m.content?.type === 'text' : m.content?.text === text),
+      );
+    await eventually(
+      async () =>
+        (await awayReplies(customer, thread.conversationId, 'We are closed; we answer from 9:00.')).length > 0,
+      { timeoutMs: 10_000, what: 'the away reply' },
+    );
     // Every message has had its follow-up (the plugin sends the `message` event and then decides
     // on the away reply)...
-    for (const text of ['first', 'second', 'third']) await receiver.waitForEvent((e) => e.type === 'message' && e.threadId === thread.threadId && e.message.content.text === text);
+    for (const text of ['first', 'second', 'third'])
+      await receiver.waitForEvent(
+        (e) => e.type === 'message' && e.threadId === thread.threadId && e.message.content.text === text,
+      );
     // ...and a later one has been through all of it too, so the decisions for the three are made.
     await afterLaterMessage(customer, thread);
     expect(await awayReplies(customer, thread.conversationId, 'We are closed; we answer from 9:00.')).toHaveLength(1);
     // Open all week: no away reply.
-    const all = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]));
-    expect((await api.call(owner, 'PATCH', `/businesses/${businessId}/settings`, { hours: { timezone: 'Asia/Tokyo', weekly: all } })).body.openNow).toBe(true);
+    const all = Object.fromEntries(
+      ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '24:00']]]),
+    );
+    expect(
+      (
+        await api.call(owner, 'PATCH', `/businesses/${businessId}/settings`, {
+          hours: { timezone: 'Asia/Tokyo', weekly: all },
+        })
+      ).body.openNow,
+    ).toBe(true);
     const open = await newCustomerWrites('open?');
-    await receiver.waitForEvent((e) => e.type === 'message' && e.threadId === open.thread.threadId && e.message.content.text === 'open?');
+    await receiver.waitForEvent(
+      (e) => e.type === 'message' && e.threadId === open.thread.threadId && e.message.content.text === 'open?',
+    );
     await afterLaterMessage(open.customer, open.thread);
     expect(await awayReplies(open.customer, open.thread.conversationId)).toHaveLength(0);
     await api.call(owner, 'PATCH', `/businesses/${businessId}/settings`, { hours: null, awayMessage: null });
@@ -174,46 +271,90 @@ describe('business chat: the inbox', () => {
     const customer = await host.createUser();
     const thread = await api.startThread(customer, businessId);
     const keyRes = await api.call(owner, 'POST', `/businesses/${businessId}/api-keys`);
-    const backend = (body: object) => api.call(null, 'POST', '/api/messages', { threadId: thread.threadId, ...body }, { authorization: `Bearer ${keyRes.body.key}` });
+    const backend = (body: object) =>
+      api.call(
+        null,
+        'POST',
+        '/api/messages',
+        { threadId: thread.threadId, ...body },
+        { authorization: `Bearer ${keyRes.body.key}` },
+      );
     expect((await backend({ text: 'Back in stock!' })).body.error.code).toBe('outside_messaging_window');
-    expect((await api.call(customer, 'POST', `/threads/${thread.threadId}/optins`, { topic: 'Back In Stock' })).body.error.code).toBe('invalid_business_request');
-    expect((await api.call(customer, 'POST', `/threads/${thread.threadId}/optins`, { topic: 'back_in_stock' })).status).toBe(201);
+    expect(
+      (await api.call(customer, 'POST', `/threads/${thread.threadId}/optins`, { topic: 'Back In Stock' })).body.error
+        .code,
+    ).toBe('invalid_business_request');
+    expect(
+      (await api.call(customer, 'POST', `/threads/${thread.threadId}/optins`, { topic: 'back_in_stock' })).status,
+    ).toBe(201);
     const { optinToken } = await receiver.waitForEvent((e) => e.type === 'optin' && e.threadId === thread.threadId);
     expect(optinToken).toMatch(/^ot_[0-9a-f]{32}$/);
     // A bad template does not spend the token.
-    expect((await backend({ template: { type: 'button', text: 'x', buttons: [] }, optinToken })).body.error.code).toBe('invalid_message_body');
+    expect((await backend({ template: { type: 'button', text: 'x', buttons: [] }, optinToken })).body.error.code).toBe(
+      'invalid_message_body',
+    );
     expect((await backend({ text: 'Back in stock!', optinToken })).status).toBe(201);
     expect((await backend({ text: 'And again!', optinToken })).body.error.code).toBe('invalid_optin_token');
     // Another conversation's token does not open this one.
     const other = await host.createUser();
     const otherThread = await api.startThread(other, businessId);
     await api.call(other, 'POST', `/threads/${otherThread.threadId}/optins`, { topic: 'news' });
-    const foreign = (await receiver.waitForEvent((e) => e.type === 'optin' && e.threadId === otherThread.threadId)).optinToken;
+    const foreign = (await receiver.waitForEvent((e) => e.type === 'optin' && e.threadId === otherThread.threadId))
+      .optinToken;
     expect((await backend({ text: 'Hi', optinToken: foreign })).body.error.code).toBe('invalid_optin_token');
-    expect((await fullHistory(host.url, customer.token, thread.conversationId)).filter((m) => m.content?.text?.startsWith('Back in stock') || m.content?.text === 'And again!')).toHaveLength(1);
+    expect(
+      (await fullHistory(host.url, customer.token, thread.conversationId)).filter(
+        (m) => m.content?.text?.startsWith('Back in stock') || m.content?.text === 'And again!',
+      ),
+    ).toHaveLength(1);
   });
 
   it('lets agents read a conversation, and admins manage the team without losing the last admin', async () => {
     const { thread } = await newCustomerWrites('Where is my parcel?');
     const history = await api.call(agents[1]!, 'GET', `/threads/${thread.threadId}/messages?limit=50`);
     expect(history.body.messages.map((m: any) => m.content?.text)).toContain('Where is my parcel?');
-    expect((await api.call(agents[1]!, 'GET', `/threads/${thread.threadId}/messages?limit=-1`)).body.error.code).toBe('invalid_business_request');
-    expect((await api.call(rival, 'GET', `/threads/${thread.threadId}/messages`)).body.error.code).toBe('thread_not_found');
+    expect((await api.call(agents[1]!, 'GET', `/threads/${thread.threadId}/messages?limit=-1`)).body.error.code).toBe(
+      'invalid_business_request',
+    );
+    expect((await api.call(rival, 'GET', `/threads/${thread.threadId}/messages`)).body.error.code).toBe(
+      'thread_not_found',
+    );
 
     const temp = await host.createUser();
-    expect((await api.call(owner, 'POST', `/businesses/${businessId}/agents`, { userId: temp.id, role: 'admin', team: 'billing' })).status).toBe(201);
+    expect(
+      (
+        await api.call(owner, 'POST', `/businesses/${businessId}/agents`, {
+          userId: temp.id,
+          role: 'admin',
+          team: 'billing',
+        })
+      ).status,
+    ).toBe(201);
     // Adding again changes only what is named: the team, not the role.
-    const again = await api.call(owner, 'POST', `/businesses/${businessId}/agents`, { userId: temp.id, team: 'support' });
+    const again = await api.call(owner, 'POST', `/businesses/${businessId}/agents`, {
+      userId: temp.id,
+      team: 'support',
+    });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ role: 'admin', team: 'support' });
-    expect((await api.call(owner, 'POST', `/businesses/${businessId}/agents`, { userId: temp.id, role: 'boss' })).body.error.code).toBe('invalid_business_request');
+    expect(
+      (await api.call(owner, 'POST', `/businesses/${businessId}/agents`, { userId: temp.id, role: 'boss' })).body.error
+        .code,
+    ).toBe('invalid_business_request');
     await api.call(owner, 'POST', `/threads/${thread.threadId}/assignee`, { agentId: temp.id });
-    expect((await api.call(temp, 'DELETE', `/businesses/${businessId}/agents/${temp.id}`)).body).toEqual({ removed: true });
+    expect((await api.call(temp, 'DELETE', `/businesses/${businessId}/agents/${temp.id}`)).body).toEqual({
+      removed: true,
+    });
     expect((await api.thread(owner, thread.threadId)).assignee).toBeNull();
     expect((await api.call(temp, 'GET', `/businesses/${businessId}/inbox`)).body.error.code).toBe('not_an_agent');
     // The owner is now the only admin: they can be neither demoted nor removed.
-    expect((await api.call(owner, 'POST', `/businesses/${businessId}/agents`, { userId: owner.id, role: 'agent' })).body.error.code).toBe('invalid_business_request');
-    expect((await api.call(owner, 'DELETE', `/businesses/${businessId}/agents/${owner.id}`)).body.error.code).toBe('invalid_business_request');
+    expect(
+      (await api.call(owner, 'POST', `/businesses/${businessId}/agents`, { userId: owner.id, role: 'agent' })).body
+        .error.code,
+    ).toBe('invalid_business_request');
+    expect((await api.call(owner, 'DELETE', `/businesses/${businessId}/agents/${owner.id}`)).body.error.code).toBe(
+      'invalid_business_request',
+    );
     // Two admins stepping down at the same moment: one wins, and the last-admin rule (checked under
     // the admins' row locks) refuses the other, which stays admin.
     const second = await host.createUser();
@@ -224,31 +365,46 @@ describe('business chat: the inbox', () => {
     ]);
     expect(both.filter((r) => r.status === 200)).toHaveLength(1);
     expect(both.filter((r) => r.status !== 200).map((r) => r.body.error.code)).toEqual(['invalid_business_request']);
-    const admins = (await api.call(agents[0]!, 'GET', `/businesses/${businessId}/agents`)).body.agents.filter((a: any) => a.role === 'admin');
+    const admins = (await api.call(agents[0]!, 'GET', `/businesses/${businessId}/agents`)).body.agents.filter(
+      (a: any) => a.role === 'admin',
+    );
     expect(admins).toHaveLength(1);
     // The one who stepped down is no admin any more.
     const demoted = admins[0].userId === owner.id ? second : owner;
-    expect((await api.call(demoted, 'POST', `/businesses/${businessId}/agents`, { userId: admins[0].userId, role: 'agent' })).body.error.code).toBe('not_business_admin');
+    expect(
+      (await api.call(demoted, 'POST', `/businesses/${businessId}/agents`, { userId: admins[0].userId, role: 'agent' }))
+        .body.error.code,
+    ).toBe('not_business_admin');
     // Put the owner back in charge for the tests after this one.
     const admin = admins[0].userId === owner.id ? owner : second;
-    if (admin !== owner) await api.call(second, 'POST', `/businesses/${businessId}/agents`, { userId: owner.id, role: 'admin' });
+    if (admin !== owner)
+      await api.call(second, 'POST', `/businesses/${businessId}/agents`, { userId: owner.id, role: 'admin' });
   });
 
   it('keeps every conversation, note and report from agents of other businesses', async () => {
     const { customer, thread } = await newCustomerWrites();
     await api.call(agents[0]!, 'POST', `/threads/${thread.threadId}/notes`, { text: 'Refund approved internally' });
     for (const [method, path, body] of [
-      ['GET', `/threads/${thread.threadId}`], ['POST', `/threads/${thread.threadId}/triage`, { priority: 'low' }], ['POST', `/threads/${thread.threadId}/control`, { action: 'take' }],
-      ['GET', `/threads/${thread.threadId}/notes`], ['POST', `/threads/${thread.threadId}/messages`, { text: 'psst' }],
+      ['GET', `/threads/${thread.threadId}`],
+      ['POST', `/threads/${thread.threadId}/triage`, { priority: 'low' }],
+      ['POST', `/threads/${thread.threadId}/control`, { action: 'take' }],
+      ['GET', `/threads/${thread.threadId}/notes`],
+      ['POST', `/threads/${thread.threadId}/messages`, { text: 'psst' }],
     ] as const) {
       expect((await api.call(rival, method, path, body)).body.error.code).toBe('thread_not_found');
     }
     for (const path of ['csat', 'inbox', 'agents', 'settings', 'webhook/deliveries']) {
-      expect((await api.call(rival, 'GET', `/businesses/${businessId}/${path}`)).body.error.code, path).toBe('not_an_agent');
+      expect((await api.call(rival, 'GET', `/businesses/${businessId}/${path}`)).body.error.code, path).toBe(
+        'not_an_agent',
+      );
     }
     expect((await api.call(rival, 'GET', `/businesses/${rivalBusinessId}/inbox`)).body.threads).toEqual([]);
     // Customers see neither notes nor other customers' conversations.
-    expect((await api.call(customer, 'GET', `/threads/${thread.threadId}/notes`)).body.error.code).toBe('thread_not_found');
-    expect(JSON.stringify(await fullHistory(host.url, customer.token, thread.conversationId))).not.toContain('Refund approved internally');
+    expect((await api.call(customer, 'GET', `/threads/${thread.threadId}/notes`)).body.error.code).toBe(
+      'thread_not_found',
+    );
+    expect(JSON.stringify(await fullHistory(host.url, customer.token, thread.conversationId))).not.toContain(
+      'Refund approved internally',
+    );
   });
 });

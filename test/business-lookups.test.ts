@@ -17,16 +17,33 @@ describe('business chat: user lookups', () => {
       let api = businessApi(host);
       const [owner, agent] = await Promise.all([host.createUser(), host.createUser()]);
       const businessId = await api.createBusiness(owner);
-      expect((await api.call(owner, 'POST', `/businesses/${businessId}/agents`, { userId: randomUUID() })).body.error).toMatchObject({ code: 'invalid_business_request' });
-      expect((await api.call(owner, 'PUT', `/businesses/${businessId}/bot`, { pluginId: 'no-such-bot' })).body.error).toMatchObject({ code: 'bot_unreachable' });
-      expect((await api.call('admin', 'POST', '/admin/businesses', { name: 'Nobody Ltd', ownerId: randomUUID() })).body.error).toMatchObject({ code: 'invalid_business_request' });
+      expect(
+        (await api.call(owner, 'POST', `/businesses/${businessId}/agents`, { userId: randomUUID() })).body.error,
+      ).toMatchObject({ code: 'invalid_business_request' });
+      expect(
+        (await api.call(owner, 'PUT', `/businesses/${businessId}/bot`, { pluginId: 'no-such-bot' })).body.error,
+      ).toMatchObject({ code: 'bot_unreachable' });
+      expect(
+        (await api.call('admin', 'POST', '/admin/businesses', { name: 'Nobody Ltd', ownerId: randomUUID() })).body
+          .error,
+      ).toMatchObject({ code: 'invalid_business_request' });
 
       await host.stopHostOnly();
-      host = await startBusinessHost({ database, bots: [supportBot()], grants: { 'http.outbound': { hosts: ['127.0.0.1:*'] }, 'users.read': false } });
+      host = await startBusinessHost({
+        database,
+        bots: [supportBot()],
+        grants: { 'http.outbound': { hosts: ['127.0.0.1:*'] }, 'users.read': false },
+      });
       api = businessApi(host);
-      expect((await api.call(owner, 'POST', `/businesses/${businessId}/agents`, { userId: agent.id })).body.error).toMatchObject({ code: 'plugin_failed' });
-      expect((await api.call(owner, 'PUT', `/businesses/${businessId}/bot`, { pluginId: 'support-bot' })).body.error).toMatchObject({ code: 'plugin_failed' });
-      expect((await api.call('admin', 'POST', '/admin/businesses', { name: 'Acme Hats', ownerId: owner.id })).body.error).toMatchObject({ code: 'plugin_failed' });
+      expect(
+        (await api.call(owner, 'POST', `/businesses/${businessId}/agents`, { userId: agent.id })).body.error,
+      ).toMatchObject({ code: 'plugin_failed' });
+      expect(
+        (await api.call(owner, 'PUT', `/businesses/${businessId}/bot`, { pluginId: 'support-bot' })).body.error,
+      ).toMatchObject({ code: 'plugin_failed' });
+      expect(
+        (await api.call('admin', 'POST', '/admin/businesses', { name: 'Acme Hats', ownerId: owner.id })).body.error,
+      ).toMatchObject({ code: 'plugin_failed' });
     } finally {
       await host.stopHostOnly();
       await database.drop();

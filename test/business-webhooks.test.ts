@@ -41,12 +41,20 @@ describe('business chat: webhooks and the backend', () => {
     expect(signatureValid(secret, ping.signature, ping.rawBody)).toBe(true);
     const refusing = await new WebhookReceiver().start();
     refusing.respond = () => 500;
-    expect((await api.call(owner, 'PUT', `/businesses/${businessId}/webhook`, { url: refusing.url })).body.error.code).toBe('webhook_unreachable');
+    expect(
+      (await api.call(owner, 'PUT', `/businesses/${businessId}/webhook`, { url: refusing.url })).body.error.code,
+    ).toBe('webhook_unreachable');
     await refusing.stop();
-    expect((await api.call(owner, 'PUT', `/businesses/${businessId}/webhook`, { url: 'ftp://example.com' })).body.error.code).toBe('invalid_business_request');
+    expect(
+      (await api.call(owner, 'PUT', `/businesses/${businessId}/webhook`, { url: 'ftp://example.com' })).body.error.code,
+    ).toBe('invalid_business_request');
     // Credentials in the URL are bad input, refused before anything is sent.
     const pings = receiver.received.length;
-    for (const url of [receiver.url.replace('://', '://user:pass@'), receiver.url.replace('://', '://user@'), receiver.url.replace('://', '://:pass@')]) {
+    for (const url of [
+      receiver.url.replace('://', '://user:pass@'),
+      receiver.url.replace('://', '://user@'),
+      receiver.url.replace('://', '://:pass@'),
+    ]) {
       const withCredentials = await api.call(owner, 'PUT', `/businesses/${businessId}/webhook`, { url });
       expect(withCredentials.status, url).toBe(400);
       expect(withCredentials.body.error.code).toBe('invalid_business_request');
@@ -71,13 +79,21 @@ describe('business chat: webhooks and the backend', () => {
   it('retries a failing delivery with backoff under the same id; a receiver that dedupes on it processes it once', async () => {
     const customer = await host.createUser();
     const thread = await api.startThread(customer, businessId);
-    const mine = (d: { body: { events: any[] } }) => d.body.events.some((e) => e.threadId === thread.threadId && e.type === 'message');
+    const mine = (d: { body: { events: any[] } }) =>
+      d.body.events.some((e) => e.threadId === thread.threadId && e.type === 'message');
     // The first try is processed, but its answer is lost (the receiver answers 503), so the host tries again.
     let lost = 0;
     receiver.lostAnswer = (d) => mine(d) && lost++ === 0;
     await api.customerSays(customer, thread.conversationId, 'retry me');
-    const tries = await eventually(() => (receiver.received.filter(mine).length >= 2 ? receiver.received.filter(mine) : null), { timeoutMs: 10_000, what: 'a retry' });
-    await eventually(async () => (await api.call(owner, 'GET', `/businesses/${businessId}/webhook/deliveries?status=delivered`)).body.deliveries.some((d: any) => d.deliveryId === tries[0]!.deliveryId));
+    const tries = await eventually(
+      () => (receiver.received.filter(mine).length >= 2 ? receiver.received.filter(mine) : null),
+      { timeoutMs: 10_000, what: 'a retry' },
+    );
+    await eventually(async () =>
+      (
+        await api.call(owner, 'GET', `/businesses/${businessId}/webhook/deliveries?status=delivered`)
+      ).body.deliveries.some((d: any) => d.deliveryId === tries[0]!.deliveryId),
+    );
     expect(receiver.received.filter(mine)).toHaveLength(2);
     expect(tries[1]!.deliveryId).toBe(tries[0]!.deliveryId);
     expect(tries[1]!.rawBody).toBe(tries[0]!.rawBody);
@@ -90,38 +106,67 @@ describe('business chat: webhooks and the backend', () => {
   it('dead-letters a delivery after its last attempt; operators and the business replay it under the same id, exactly once', async () => {
     const customer = await host.createUser();
     const thread = await api.startThread(customer, businessId);
-    const mine = (d: { body: { events: any[] } }) => d.body.events.some((e) => e.threadId === thread.threadId && e.type === 'message');
+    const mine = (d: { body: { events: any[] } }) =>
+      d.body.events.some((e) => e.threadId === thread.threadId && e.type === 'message');
     receiver.respond = (d) => (mine(d) ? 500 : 200);
     await api.customerSays(customer, thread.conversationId, 'lost?');
-    const dead = await eventually(async () => (await api.call('admin', 'GET', `/admin/webhooks?status=dead&businessId=${businessId}`)).body.deliveries[0], { timeoutMs: 15_000, what: 'a dead letter' });
-    expect(dead).toMatchObject({ businessId, status: 'dead', attempts: FAST_WEBHOOKS.maxAttempts, lastError: 'HTTP 500', events: 1 });
+    const dead = await eventually(
+      async () =>
+        (await api.call('admin', 'GET', `/admin/webhooks?status=dead&businessId=${businessId}`)).body.deliveries[0],
+      { timeoutMs: 15_000, what: 'a dead letter' },
+    );
+    expect(dead).toMatchObject({
+      businessId,
+      status: 'dead',
+      attempts: FAST_WEBHOOKS.maxAttempts,
+      lastError: 'HTTP 500',
+      events: 1,
+    });
     expect(receiver.received.filter(mine)).toHaveLength(FAST_WEBHOOKS.maxAttempts);
     expect(receiver.events('message').filter((e) => e.threadId === thread.threadId)).toHaveLength(0);
-    expect((await api.call(owner, 'GET', `/businesses/${businessId}/webhook/deliveries?status=dead`)).body.deliveries.map((d: any) => d.deliveryId)).toEqual([dead.deliveryId]);
-    expect((await api.call(owner, 'GET', `/businesses/${businessId}/webhook/deliveries?status=gone`)).body.error.code).toBe('invalid_business_request');
+    expect(
+      (await api.call(owner, 'GET', `/businesses/${businessId}/webhook/deliveries?status=dead`)).body.deliveries.map(
+        (d: any) => d.deliveryId,
+      ),
+    ).toEqual([dead.deliveryId]);
+    expect(
+      (await api.call(owner, 'GET', `/businesses/${businessId}/webhook/deliveries?status=gone`)).body.error.code,
+    ).toBe('invalid_business_request');
 
     // The receiver is fixed; the operator replays.
     receiver.respond = () => 200;
     expect((await api.call(owner, 'POST', `/admin/webhooks/${dead.deliveryId}/replay`)).status).toBe(403);
-    expect((await api.call('admin', 'POST', `/admin/webhooks/${dead.deliveryId}/replay`)).body).toEqual({ replayed: true });
+    expect((await api.call('admin', 'POST', `/admin/webhooks/${dead.deliveryId}/replay`)).body).toEqual({
+      replayed: true,
+    });
     await receiver.waitForEvent((e) => e.type === 'message' && e.threadId === thread.threadId);
     expect(receiver.received.filter(mine).at(-1)!.deliveryId).toBe(dead.deliveryId);
-    expect((await api.call('admin', 'POST', `/admin/webhooks/${dead.deliveryId}/replay`)).body.error.code).toBe('delivery_not_found');
+    expect((await api.call('admin', 'POST', `/admin/webhooks/${dead.deliveryId}/replay`)).body.error.code).toBe(
+      'delivery_not_found',
+    );
 
-    const delivered = await eventually(async () => (await api.call(owner, 'GET', `/businesses/${businessId}/webhook/deliveries?status=delivered`)).body.deliveries.find((d: any) => d.deliveryId === dead.deliveryId));
+    const delivered = await eventually(async () =>
+      (
+        await api.call(owner, 'GET', `/businesses/${businessId}/webhook/deliveries?status=delivered`)
+      ).body.deliveries.find((d: any) => d.deliveryId === dead.deliveryId),
+    );
     expect(delivered.attempts).toBe(1);
     expect(receiver.events('message').filter((e) => e.threadId === thread.threadId)).toHaveLength(1);
   });
 
   it('sends webhooks only to hosts the operator allows, and to private addresses only when named', async () => {
     // The manifest asks for any host ("*"); this operator narrows it to loopback by IP.
-    const narrow = await startBusinessHost({ grants: { 'http.outbound': { hosts: ['127.0.0.1:*', 'hooks.example.com'] } } });
+    const narrow = await startBusinessHost({
+      grants: { 'http.outbound': { hosts: ['127.0.0.1:*', 'hooks.example.com'] } },
+    });
     try {
       const n = businessApi(narrow);
       const admin = await narrow.createUser();
       const id = await n.createBusiness(admin);
       const byName = receiver.url.replace('127.0.0.1', 'localhost');
-      expect((await n.call(admin, 'PUT', `/businesses/${id}/webhook`, { url: byName })).body.error.code).toBe('webhook_url_not_allowed');
+      expect((await n.call(admin, 'PUT', `/businesses/${id}/webhook`, { url: byName })).body.error.code).toBe(
+        'webhook_url_not_allowed',
+      );
       expect((await n.call(admin, 'PUT', `/businesses/${id}/webhook`, { url: receiver.url })).status).toBe(200);
     } finally {
       await narrow.stop();
@@ -137,7 +182,9 @@ describe('business chat: webhooks and the backend', () => {
       // Nor loopback inside a NAT64 or 6to4 address.
       const port = new URL(receiver.url).port;
       for (const url of [`http://[64:ff9b::7f00:1]:${port}/`, `http://[2002:7f00:1::1]:${port}/`]) {
-        expect((await w.call(admin, 'PUT', `/businesses/${id}/webhook`, { url })).body.error.code, url).toBe('webhook_url_not_allowed');
+        expect((await w.call(admin, 'PUT', `/businesses/${id}/webhook`, { url })).body.error.code, url).toBe(
+          'webhook_url_not_allowed',
+        );
       }
       expect(receiver.received.filter((d) => d.body.businessId === id)).toHaveLength(0);
     } finally {
@@ -148,29 +195,103 @@ describe('business chat: webhooks and the backend', () => {
   it('sends order updates and receipts, and invoices through payments, with the API key', async () => {
     const customer = await host.createUser();
     const thread = await api.startThread(customer, businessId);
-    const backend = (path: string, body: object) => api.call(null, 'POST', path, { threadId: thread.threadId, ...body }, { authorization: `Bearer ${apiKey}` });
-    const update = await backend('/api/messages', { tag: 'order_update', template: { type: 'order_update', orderNumber: 'A-7', status: 'out_for_delivery', trackingUrl: 'https://post.example/A-7' } });
+    const backend = (path: string, body: object) =>
+      api.call(null, 'POST', path, { threadId: thread.threadId, ...body }, { authorization: `Bearer ${apiKey}` });
+    const update = await backend('/api/messages', {
+      tag: 'order_update',
+      template: {
+        type: 'order_update',
+        orderNumber: 'A-7',
+        status: 'out_for_delivery',
+        trackingUrl: 'https://post.example/A-7',
+      },
+    });
     expect(update.status, JSON.stringify(update.body)).toBe(201);
     expect(update.body.content.type).toBe('business.order_update');
-    const receipt = await backend('/api/messages', { tag: 'order_update', template: { type: 'receipt', recipientName: 'Sam', orderNumber: 'A-7', currency: 'EUR', elements: [{ title: 'Boots', priceMinor: 12000 }], summary: { totalMinor: 12000 } } });
+    const receipt = await backend('/api/messages', {
+      tag: 'order_update',
+      template: {
+        type: 'receipt',
+        recipientName: 'Sam',
+        orderNumber: 'A-7',
+        currency: 'EUR',
+        elements: [{ title: 'Boots', priceMinor: 12000 }],
+        summary: { totalMinor: 12000 },
+      },
+    });
     expect(receipt.status, JSON.stringify(receipt.body)).toBe(201);
 
     // The customer has not written yet: an invoice is a business message, so it needs a transactional tag.
-    expect((await backend('/api/invoices', { amountMinor: 1500, currency: 'EUR', description: 'Express shipping', idempotencyKey: 'ship-A-7' })).body.error.code).toBe('outside_messaging_window');
-    const invoice = await backend('/api/invoices', { amountMinor: 1500, currency: 'EUR', description: 'Express shipping', idempotencyKey: 'ship-A-7', tag: 'order_update' });
+    expect(
+      (
+        await backend('/api/invoices', {
+          amountMinor: 1500,
+          currency: 'EUR',
+          description: 'Express shipping',
+          idempotencyKey: 'ship-A-7',
+        })
+      ).body.error.code,
+    ).toBe('outside_messaging_window');
+    const invoice = await backend('/api/invoices', {
+      amountMinor: 1500,
+      currency: 'EUR',
+      description: 'Express shipping',
+      idempotencyKey: 'ship-A-7',
+      tag: 'order_update',
+    });
     expect(invoice.status, JSON.stringify(invoice.body)).toBe(201);
     expect(invoice.body).toMatchObject({ status: 'open', threadId: thread.threadId });
-    expect((await backend('/api/invoices', { amountMinor: 1500, currency: 'EUR', description: 'Express shipping', idempotencyKey: 'ship-A-7', tag: 'order_update' })).body.requestId).toBe(invoice.body.requestId);
-    expect((await backend('/api/invoices', { amountMinor: -5, currency: 'EUR', description: 'x', idempotencyKey: 'neg', tag: 'order_update' })).body.error.code).toBe('invalid_business_request');
-    expect((await api.call(null, 'POST', '/api/invoices', { threadId: thread.threadId, amountMinor: 1 }, { authorization: 'Bearer bk_nope' })).body.error.code).toBe('invalid_api_key');
+    expect(
+      (
+        await backend('/api/invoices', {
+          amountMinor: 1500,
+          currency: 'EUR',
+          description: 'Express shipping',
+          idempotencyKey: 'ship-A-7',
+          tag: 'order_update',
+        })
+      ).body.requestId,
+    ).toBe(invoice.body.requestId);
+    expect(
+      (
+        await backend('/api/invoices', {
+          amountMinor: -5,
+          currency: 'EUR',
+          description: 'x',
+          idempotencyKey: 'neg',
+          tag: 'order_update',
+        })
+      ).body.error.code,
+    ).toBe('invalid_business_request');
+    expect(
+      (
+        await api.call(
+          null,
+          'POST',
+          '/api/invoices',
+          { threadId: thread.threadId, amountMinor: 1 },
+          { authorization: 'Bearer bk_nope' },
+        )
+      ).body.error.code,
+    ).toBe('invalid_api_key');
 
     // The customer tops up with a (simulated) card, sets a PIN and pays; the backend hears the result.
-    const funded = await host.http('POST', '/plugins/payments/topups', { token: customer.token, body: { amountMinor: 5000, currency: 'EUR', card: 'tok_visa', idempotencyKey: 'fund-1' } });
+    const funded = await host.http('POST', '/plugins/payments/topups', {
+      token: customer.token,
+      body: { amountMinor: 5000, currency: 'EUR', card: 'tok_visa', idempotencyKey: 'fund-1' },
+    });
     expect(funded.status, JSON.stringify(funded.body)).toBe(201);
-    expect((await host.http('POST', '/plugins/payments/pin', { token: customer.token, body: { pin: '4321' } })).status).toBe(204);
-    const paid = await host.http('POST', `/plugins/payments/requests/${invoice.body.requestId}/pay`, { token: customer.token, body: { pin: '4321', idempotencyKey: 'pay-1' } });
+    expect(
+      (await host.http('POST', '/plugins/payments/pin', { token: customer.token, body: { pin: '4321' } })).status,
+    ).toBe(204);
+    const paid = await host.http('POST', `/plugins/payments/requests/${invoice.body.requestId}/pay`, {
+      token: customer.token,
+      body: { pin: '4321', idempotencyKey: 'pay-1' },
+    });
     expect(paid.status, JSON.stringify(paid.body)).toBe(200);
     expect(paid.body.status).toBe('paid');
-    expect(await receiver.waitForEvent((e) => e.type === 'invoice' && e.requestId === invoice.body.requestId)).toMatchObject({ threadId: thread.threadId, status: 'paid', amountMinor: 1500, currency: 'EUR' });
+    expect(
+      await receiver.waitForEvent((e) => e.type === 'invoice' && e.requestId === invoice.body.requestId),
+    ).toMatchObject({ threadId: thread.threadId, status: 'paid', amountMinor: 1500, currency: 'EUR' });
   });
 });

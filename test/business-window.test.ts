@@ -27,7 +27,7 @@ describe('business chat: the 24-hour window', () => {
     await database?.drop();
   });
 
-  it('is open as soon as the customer\'s message is acknowledged', async () => {
+  it("is open as soon as the customer's message is acknowledged", async () => {
     // The plugin hears of customer messages after the commit; a reply sent the moment the
     // customer's client has its ack must not be refused because that has not happened yet.
     const api = businessApi(host);
@@ -50,7 +50,10 @@ describe('business chat: the 24-hour window', () => {
     const thread = await api.startThread(someone, businessId);
     const refused = await api.call(owner, 'POST', `/threads/${thread.threadId}/messages`, { text: 'Hello?' });
     expect(refused.status).toBe(403);
-    expect(refused.body.error).toMatchObject({ code: 'outside_messaging_window', details: { lastCustomerMessageAt: null } });
+    expect(refused.body.error).toMatchObject({
+      code: 'outside_messaging_window',
+      details: { lastCustomerMessageAt: null },
+    });
     expect(refused.body.error.message).toMatch(/has not written/);
     expect(refused.body.error.message).not.toMatch(/24 hours old/);
   });
@@ -61,24 +64,45 @@ describe('business chat: the 24-hour window', () => {
     const thread = await api.startThread(customer, businessId);
     await api.customerSays(customer, thread.conversationId, 'Is my order on its way?');
     await eventually(async () => (await api.thread(owner, thread.threadId)).lastCustomerMessageAt !== null);
-    expect((await api.call(owner, 'POST', `/threads/${thread.threadId}/messages`, { text: 'Yes, tomorrow.' })).status).toBe(201);
+    expect(
+      (await api.call(owner, 'POST', `/threads/${thread.threadId}/messages`, { text: 'Yes, tomorrow.' })).status,
+    ).toBe(201);
 
     // A day and a minute pass.
     await host.stopHostOnly();
     const direct = openDirect(database);
     const aDayAgo = Date.now() - 24 * 3600_000 - 60_000;
-    expect(await direct('p_business__threads').where({ id: thread.threadId }).update({ last_customer_at: aDayAgo })).toBe(1);
+    expect(
+      await direct('p_business__threads').where({ id: thread.threadId }).update({ last_customer_at: aDayAgo }),
+    ).toBe(1);
     // The conversation's messages are the source of truth: they move back too.
-    expect(await direct('messages').where({ conversation_id: thread.conversationId }).update({ created_at: aDayAgo })).toBeGreaterThanOrEqual(2);
+    expect(
+      await direct('messages').where({ conversation_id: thread.conversationId }).update({ created_at: aDayAgo }),
+    ).toBeGreaterThanOrEqual(2);
     await direct.destroy();
     host = await startBusinessHost({ database });
     api = businessApi(host);
 
     const late = await api.call(owner, 'POST', `/threads/${thread.threadId}/messages`, { text: 'Still there?' });
     expect(late.status).toBe(403);
-    expect(late.body.error).toMatchObject({ code: 'outside_messaging_window', details: { lastCustomerMessageAt: new Date(aDayAgo).toISOString() } });
-    expect((await api.call(owner, 'POST', `/threads/${thread.threadId}/messages`, { text: 'Delivered.', tag: 'account_update' })).status).toBe(201);
+    expect(late.body.error).toMatchObject({
+      code: 'outside_messaging_window',
+      details: { lastCustomerMessageAt: new Date(aDayAgo).toISOString() },
+    });
+    expect(
+      (
+        await api.call(owner, 'POST', `/threads/${thread.threadId}/messages`, {
+          text: 'Delivered.',
+          tag: 'account_update',
+        })
+      ).status,
+    ).toBe(201);
     await api.customerSays(customer, thread.conversationId, 'Thanks!');
-    await eventually(async () => (await api.call(owner, 'POST', `/threads/${thread.threadId}/messages`, { text: 'You are welcome.' })).status === 201, { timeoutMs: 5_000, what: 'the window reopening' });
+    await eventually(
+      async () =>
+        (await api.call(owner, 'POST', `/threads/${thread.threadId}/messages`, { text: 'You are welcome.' })).status ===
+        201,
+      { timeoutMs: 5_000, what: 'the window reopening' },
+    );
   });
 });

@@ -19,8 +19,12 @@ const UNREACHABLE_DB = 'postgres://postgres@127.0.0.1:1/x';
 const children: ChildHost[] = [];
 const databases: TestDatabase[] = [];
 
-afterEach(async () => { await Promise.all(children.splice(0).map((c) => c.kill('SIGKILL'))); });
-afterAll(async () => { await Promise.all(databases.map((d) => d.drop())); });
+afterEach(async () => {
+  await Promise.all(children.splice(0).map((c) => c.kill('SIGKILL')));
+});
+afterAll(async () => {
+  await Promise.all(databases.map((d) => d.drop()));
+});
 
 /** A complete, valid config on a fresh database; `extra` is merged section by section. */
 async function validConfig(extra: Record<string, any> = {}): Promise<Record<string, any>> {
@@ -34,7 +38,8 @@ async function validConfig(extra: Record<string, any> = {}): Promise<Record<stri
     log: { level: 'info' },
   };
   for (const [key, value] of Object.entries(extra)) {
-    base[key] = typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...base[key], ...value } : value;
+    base[key] =
+      typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...base[key], ...value } : value;
   }
   return base;
 }
@@ -88,7 +93,9 @@ describe('a bad configuration stops the host before it listens', () => {
 
   it('an unreachable database: exits non-zero with database_unreachable and never listens', async () => {
     const port = await freePort();
-    const file = writeConfig(await validConfig({ server: { port }, database: { url: UNREACHABLE_DB, schema: 'public' } }));
+    const file = writeConfig(
+      await validConfig({ server: { port }, database: { url: UNREACHABLE_DB, schema: 'public' } }),
+    );
     const result = await runHost(file, { watchPort: port, timeoutMs: 90_000 });
     expect(result.code, result.output).not.toBe(0);
     expect(result.code, result.output).not.toBeNull();
@@ -135,18 +142,24 @@ describe('start-up', () => {
     expect((await createUser(host.url, `wrong-${randomUUID()}`)).status).toBe(403);
   });
 
-  it.skipIf(testDatabaseKind !== 'sqlite')('a second host on the same SQLite file refuses with database_locked; the first keeps serving', async () => {
-    const config = await validConfig();
-    const first = await start(config);
-    const port = await freePort();
-    const second = await runHost(writeConfig({ ...config, server: { host: '127.0.0.1', port }, dataDir: mkdtempSync(join(tmpdir(), 'sb-')) }), { watchPort: port });
-    expect(second.code, second.output).not.toBe(0);
-    expect(second.code, second.output).not.toBeNull();
-    expect(second.output).toContain('database_locked');
-    expect(second.listenedOn).toBe(false);
-    expect((await httpJson(first.url, 'GET', '/readyz')).status).toBe(200);
-    expect((await createUser(first.url, ADMIN)).status).toBe(201);
-  });
+  it.skipIf(testDatabaseKind !== 'sqlite')(
+    'a second host on the same SQLite file refuses with database_locked; the first keeps serving',
+    async () => {
+      const config = await validConfig();
+      const first = await start(config);
+      const port = await freePort();
+      const second = await runHost(
+        writeConfig({ ...config, server: { host: '127.0.0.1', port }, dataDir: mkdtempSync(join(tmpdir(), 'sb-')) }),
+        { watchPort: port },
+      );
+      expect(second.code, second.output).not.toBe(0);
+      expect(second.code, second.output).not.toBeNull();
+      expect(second.output).toContain('database_locked');
+      expect(second.listenedOn).toBe(false);
+      expect((await httpJson(first.url, 'GET', '/readyz')).status).toBe(200);
+      expect((await createUser(first.url, ADMIN)).status).toBe(201);
+    },
+  );
 });
 
 describe('npm run migrate', () => {
@@ -166,7 +179,9 @@ describe('npm run migrate', () => {
     const again = await migrate(file);
     expect(again.code, again.output).toBe(0);
     const restarted = await start(config);
-    const login = await httpJson(restarted.url, 'POST', '/v1/auth/login', { body: { handle, password: 'user-password' } });
+    const login = await httpJson(restarted.url, 'POST', '/v1/auth/login', {
+      body: { handle, password: 'user-password' },
+    });
     expect(login.status).toBe(200);
   }, 120_000);
 
@@ -219,12 +234,21 @@ describe('npm run migrate applies the migrations of enabled plugins too', () => 
   async function inspect(config: Record<string, any>) {
     const url: string = config.database.url;
     const db = url.startsWith('sqlite:')
-      ? knexFactory({ client: 'better-sqlite3', connection: { filename: url.slice('sqlite:'.length) }, useNullAsDefault: true })
+      ? knexFactory({
+          client: 'better-sqlite3',
+          connection: { filename: url.slice('sqlite:'.length) },
+          useNullAsDefault: true,
+        })
       : knexFactory({ client: 'pg', connection: url, searchPath: [config.database.schema], pool: { min: 0, max: 1 } });
     try {
       const tables: string[] = url.startsWith('sqlite:')
         ? (await db.raw(`select name from sqlite_master where type = 'table' order by name`)).map((r: any) => r.name)
-        : (await db.raw('select table_name as name from information_schema.tables where table_schema = ? order by table_name', [config.database.schema])).rows.map((r: any) => r.name);
+        : (
+            await db.raw(
+              'select table_name as name from information_schema.tables where table_schema = ? order by table_name',
+              [config.database.schema],
+            )
+          ).rows.map((r: any) => r.name);
       const migrations = tables.includes('plugin_migrations')
         ? await db('plugin_migrations').select('plugin_id', 'name', 'applied_at').orderBy(['plugin_id', 'name'])
         : [];
@@ -235,16 +259,25 @@ describe('npm run migrate applies the migrations of enabled plugins too', () => 
   }
 
   it('after migrate with payments enabled, the payments tables exist before any host starts; again changes nothing', async () => {
-    const config = await validConfig({ plugins: { manifestsDir: join(repoRoot, 'manifests'), enabled: [{ id: 'payments' }] } });
+    const config = await validConfig({
+      plugins: { manifestsDir: join(repoRoot, 'manifests'), enabled: [{ id: 'payments' }] },
+    });
     const file = writeConfig(config);
     const first = await runScript('host/migrate-cli.ts', ['--config', file]);
     expect(first.code, first.stdout + first.stderr).toBe(0);
     expect(first.stdout).toMatch(/^plugin payments: applied: 001-ledger, /m);
     const after = await inspect(config);
-    for (const table of ['p_payments__wallets', 'p_payments__transactions', 'p_payments__postings', 'p_payments__transfers']) {
+    for (const table of [
+      'p_payments__wallets',
+      'p_payments__transactions',
+      'p_payments__postings',
+      'p_payments__transfers',
+    ]) {
       expect(after.tables).toContain(table);
     }
-    expect(after.migrations.filter((m: any) => m.plugin_id === 'payments').map((m: any) => m.name)).toContain('001-ledger');
+    expect(after.migrations.filter((m: any) => m.plugin_id === 'payments').map((m: any) => m.name)).toContain(
+      '001-ledger',
+    );
 
     const again = await runScript('host/migrate-cli.ts', ['--config', file]);
     expect(again.code, again.stdout + again.stderr).toBe(0);
@@ -256,11 +289,18 @@ describe('npm run migrate applies the migrations of enabled plugins too', () => 
     const host = await start(config);
     expect(host.output()).not.toContain('plugin migration applied');
     const plugins = await httpJson(host.url, 'GET', '/v1/admin/plugins', { token: ADMIN });
-    expect(plugins.body.plugins.find((p: any) => p.id === 'payments')?.status, JSON.stringify(plugins.body)).toBe('running');
+    expect(plugins.body.plugins.find((p: any) => p.id === 'payments')?.status, JSON.stringify(plugins.body)).toBe(
+      'running',
+    );
   }, 180_000);
 
   it('a plugin that cannot be migrated makes migrate exit non-zero, naming it', async () => {
-    const config = await validConfig({ plugins: { manifestsDir: join(repoRoot, 'manifests'), enabled: [{ id: 'payments' }, { path: join(tmpdir(), `missing-${randomUUID()}.json`) }] } });
+    const config = await validConfig({
+      plugins: {
+        manifestsDir: join(repoRoot, 'manifests'),
+        enabled: [{ id: 'payments' }, { path: join(tmpdir(), `missing-${randomUUID()}.json`) }],
+      },
+    });
     const result = await runScript('host/migrate-cli.ts', ['--config', writeConfig(config)]);
     expect(result.code, result.stdout + result.stderr).toBe(1);
     expect(result.stdout).toMatch(/^plugin payments: applied: /m);
@@ -269,7 +309,7 @@ describe('npm run migrate applies the migrations of enabled plugins too', () => 
 });
 
 describe('relative paths in a config file', () => {
-  it('are relative to the config file\'s directory, not to the working directory', async () => {
+  it("are relative to the config file's directory, not to the working directory", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'switchboard-rel-'));
     const name = `data-${randomUUID().slice(0, 8)}`;
     const config = await validConfig({ dataDir: `./${name}` });

@@ -6,19 +6,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type HttpResult, type TestHost, type TestUser } from './support/start-test-host.js';
 import { refusal, settle, online } from './support/protocol-helpers.js';
 
-
-
 /** A refusal because of the caller's role: 403 with a role/permission code. */
 function expectRoleRefused(res: HttpResult) {
   expect(res.status).toBe(403);
   expect(res.body.error.code).toBe('insufficient_role');
 }
 
-
 describe('conversations', () => {
   let host: TestHost;
-  beforeAll(async () => { host = await startTestHost(); });
-  afterAll(async () => { await host?.stop(); });
+  beforeAll(async () => {
+    host = await startTestHost();
+  });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   const users = (n: number) => Promise.all(Array.from({ length: n }, () => host.createUser()));
   const api = (user: TestUser, method: string, path: string, body?: unknown) =>
@@ -49,7 +50,9 @@ describe('conversations', () => {
       expect(fromA).toMatchObject({ kind: 'direct', title: null, memberCount: 2 });
 
       const [c, d] = (await users(2)) as [TestUser, TestUser];
-      const racing = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? host.direct(c, d) : host.direct(d, c))));
+      const racing = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 ? host.direct(c, d) : host.direct(d, c))),
+      );
       expect(new Set(racing.map((conv) => conv.id)).size).toBe(1);
       const listed = (await api(c, 'GET', '')).body.conversations.filter((conv: any) => conv.kind === 'direct');
       expect(listed.map((conv: any) => conv.id)).toEqual([racing[0].id]);
@@ -79,7 +82,11 @@ describe('conversations', () => {
       expect(await members(res.body.id, b)).toEqual({ [owner.id]: 'owner', [b.id]: 'member', [c.id]: 'member' });
 
       const [first] = await history(res.body.id, c);
-      expect(first).toMatchObject({ seq: 1, senderId: owner.id, content: { type: 'system.conversation_created', body: { title: 'Team' } } });
+      expect(first).toMatchObject({
+        seq: 1,
+        senderId: owner.id,
+        content: { type: 'system.conversation_created', body: { title: 'Team' } },
+      });
       expect(first.content.body.memberIds).toEqual(expect.arrayContaining([b.id, c.id]));
 
       for (const body of [{ memberIds: [b.id] }, { title: '' }, { title: 'x'.repeat(129) }]) {
@@ -97,7 +104,9 @@ describe('conversations', () => {
       const byAdmin = await api(admin, 'POST', `/${group.id}/members`, { userIds: [other.id] });
       expect(byAdmin.status).toBe(200);
       expect(byAdmin.body).toMatchObject({ id: group.id, memberCount: 4 });
-      expect((await api(owner, 'POST', `/${group.id}/members`, { userIds: [lateAdmin.id, late.id], role: 'admin' })).status).toBe(200);
+      expect(
+        (await api(owner, 'POST', `/${group.id}/members`, { userIds: [lateAdmin.id, late.id], role: 'admin' })).status,
+      ).toBe(200);
 
       const roles = await members(group.id, member);
       expect([roles[other.id], roles[lateAdmin.id], roles[late.id]]).toEqual(['member', 'admin', 'admin']);
@@ -171,7 +180,11 @@ describe('conversations', () => {
       ]);
       const pushed = await watcher.collect((f) => f.type === 'message.created' && f.conversationId === group.id, 5);
       expect(pushed.map((f) => f.message.seq)).toEqual([2, 3, 4, 5, 6]);
-      expect((await api(owner, 'GET', `/${group.id}`)).body).toMatchObject({ title: 'After', memberCount: 2, lastSeq: 6 });
+      expect((await api(owner, 'GET', `/${group.id}`)).body).toMatchObject({
+        title: 'After',
+        memberCount: 2,
+        lastSeq: 6,
+      });
     });
 
     it('cut a removed member off: no more events, and conversation_not_found afterwards', async () => {
@@ -190,7 +203,9 @@ describe('conversations', () => {
       expect(cr.frames.filter((f) => f.message?.content?.text === 'after' || f.type === 'typing')).toEqual([]);
 
       expect((await refusal(cr.sendText(group.id, 'let me back in'))).code).toBe('conversation_not_found');
-      expect((await refusal(cr.request({ type: 'history', conversationId: group.id }))).code).toBe('conversation_not_found');
+      expect((await refusal(cr.request({ type: 'history', conversationId: group.id }))).code).toBe(
+        'conversation_not_found',
+      );
       const res = await api(removed, 'GET', `/${group.id}/messages`);
       expect([res.status, res.body.error.code]).toEqual([404, 'conversation_not_found']);
     });
@@ -200,7 +215,8 @@ describe('conversations', () => {
     const [owner, early, late] = (await users(3)) as [TestUser, TestUser, TestUser];
     const [co, ce, cl] = await Promise.all([online(host, owner), online(host, early), online(host, late)]);
     const group = await host.createGroup(owner, [early], 'Live from the start');
-    const text = (t: string) => (f: any) => f.type === 'message.created' && f.conversationId === group.id && f.message.content?.text === t;
+    const text = (t: string) => (f: any) =>
+      f.type === 'message.created' && f.conversationId === group.id && f.message.content?.text === t;
 
     await co.sendText(group.id, 'first');
     await ce.collect(text('first'), 1);
@@ -215,7 +231,9 @@ describe('conversations', () => {
     await cl.collect(text('third'), 1);
     await settle(cl);
     expect(cl.frames.filter(text('while removed'))).toEqual([]);
-    const pts = cl.frames.filter((f) => f.type === 'message.created' && f.conversationId === group.id).map((f) => f.pts);
+    const pts = cl.frames
+      .filter((f) => f.type === 'message.created' && f.conversationId === group.id)
+      .map((f) => f.pts);
     expect(pts).toEqual([...pts].sort((x, y) => x - y));
     expect(new Set(pts).size).toBe(pts.length);
   });

@@ -20,8 +20,15 @@ const CLIENTS = 4;
 const WINDOW = 16;
 const KILL_AFTER_ACKS = 400;
 
-interface Sent { conversationId: string; sender: number; text: string }
-interface Acked { id: string; seq: number }
+interface Sent {
+  conversationId: string;
+  sender: number;
+  text: string;
+}
+interface Acked {
+  id: string;
+  seq: number;
+}
 
 const children: ChildHost[] = [];
 const sockets: TestClient[] = [];
@@ -31,7 +38,9 @@ afterEach(async () => {
   sockets.splice(0).forEach((s) => s.ws.terminate());
   await Promise.all(children.splice(0).map((c) => c.kill('SIGKILL')));
 });
-afterAll(async () => { await database?.drop(); });
+afterAll(async () => {
+  await database?.drop();
+});
 
 async function startHost(config: object): Promise<ChildHost> {
   const host = await spawnHost({ config, timeoutMs: 45_000 });
@@ -46,18 +55,29 @@ async function open(host: ChildHost, token: string): Promise<TestClient> {
 }
 
 async function createUsers(host: ChildHost, count: number) {
-  return Promise.all(Array.from({ length: count }, async (_, i) => {
-    const handle = `crash_${i}_${randomUUID().slice(0, 6)}`;
-    const created = await httpJson(host.url, 'POST', '/v1/admin/users', { token: ADMIN, body: { handle, displayName: `C${i}`, password: 'crash-password' } });
-    expect(created.status).toBe(201);
-    const login = await httpJson(host.url, 'POST', '/v1/auth/login', { body: { handle, password: 'crash-password' } });
-    expect(login.status).toBe(200);
-    return { id: created.body.id as string, token: login.body.token as string };
-  }));
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const handle = `crash_${i}_${randomUUID().slice(0, 6)}`;
+      const created = await httpJson(host.url, 'POST', '/v1/admin/users', {
+        token: ADMIN,
+        body: { handle, displayName: `C${i}`, password: 'crash-password' },
+      });
+      expect(created.status).toBe(201);
+      const login = await httpJson(host.url, 'POST', '/v1/auth/login', {
+        body: { handle, password: 'crash-password' },
+      });
+      expect(login.status).toBe(200);
+      return { id: created.body.id as string, token: login.body.token as string };
+    }),
+  );
 }
 
-const sendFrame = (clientMsgId: string, s: Sent) =>
-  ({ type: 'send', conversationId: s.conversationId, clientMsgId, content: { type: 'text', text: s.text } });
+const sendFrame = (clientMsgId: string, s: Sent) => ({
+  type: 'send',
+  conversationId: s.conversationId,
+  clientMsgId,
+  content: { type: 'text', text: s.text },
+});
 
 it('every acknowledged message survives SIGKILL, seqs stay contiguous and resends do not duplicate', async () => {
   database = await createTestDatabase();
@@ -70,9 +90,15 @@ it('every acknowledged message survives SIGKILL, seqs stay contiguous and resend
   };
   const first = await startHost(config);
   const users = await createUsers(first, CLIENTS);
-  const group = await httpJson(first.url, 'POST', '/v1/conversations', { token: users[0]!.token, body: { title: 'crash', memberIds: users.slice(1).map((u) => u.id) } });
+  const group = await httpJson(first.url, 'POST', '/v1/conversations', {
+    token: users[0]!.token,
+    body: { title: 'crash', memberIds: users.slice(1).map((u) => u.id) },
+  });
   expect(group.status).toBe(201);
-  const direct = await httpJson(first.url, 'POST', '/v1/conversations/direct', { token: users[0]!.token, body: { userId: users[1]!.id } });
+  const direct = await httpJson(first.url, 'POST', '/v1/conversations/direct', {
+    token: users[0]!.token,
+    body: { userId: users[1]!.id },
+  });
   expect(direct.status).toBe(200);
   const conversations = [group.body.id as string, direct.body.id as string];
   // Clients 0 and 1 alternate between the group and their direct conversation; the others use the group.
@@ -89,10 +115,17 @@ it('every acknowledged message survives SIGKILL, seqs stay contiguous and resend
       const list = targets(sender);
       const s: Sent = { conversationId: list[n % list.length]!, sender, text: `crash ${sender}/${n} ${clientMsgId}` };
       sent.set(clientMsgId, s);
-      const p: Promise<void> = client.request(sendFrame(clientMsgId, s), 20_000)
-        .then((r) => { acked.set(clientMsgId, { id: r.message.id, seq: r.message.seq }); })
-        .catch(() => { /* unanswered: the host died */ })
-        .finally(() => { inflight.delete(p); });
+      const p: Promise<void> = client
+        .request(sendFrame(clientMsgId, s), 20_000)
+        .then((r) => {
+          acked.set(clientMsgId, { id: r.message.id, seq: r.message.seq });
+        })
+        .catch(() => {
+          /* unanswered: the host died */
+        })
+        .finally(() => {
+          inflight.delete(p);
+        });
       inflight.add(p);
       if (inflight.size >= WINDOW) await Promise.race(inflight);
     }
@@ -100,7 +133,11 @@ it('every acknowledged message survives SIGKILL, seqs stay contiguous and resend
   };
   const pumps = clients.map((c, i) => pump(c, i));
 
-  await eventually(() => acked.size >= KILL_AFTER_ACKS, { timeoutMs: 60_000, intervalMs: 5, what: `${KILL_AFTER_ACKS} acknowledged sends` });
+  await eventually(() => acked.size >= KILL_AFTER_ACKS, {
+    timeoutMs: 60_000,
+    intervalMs: 5,
+    what: `${KILL_AFTER_ACKS} acknowledged sends`,
+  });
   await first.kill('SIGKILL');
   await Promise.all(pumps);
   const ackedAtCrash = new Map(acked);
@@ -117,7 +154,10 @@ it('every acknowledged message survives SIGKILL, seqs stay contiguous and resend
   for (const [clientMsgId, a] of ackedAtCrash) {
     const m = before.get(clientMsgId);
     expect(m, `acked message ${clientMsgId} is missing after the crash`).toBeDefined();
-    expect({ id: m.id, seq: m.seq, conversationId: m.conversationId }).toEqual({ ...a, conversationId: sent.get(clientMsgId)!.conversationId });
+    expect({ id: m.id, seq: m.seq, conversationId: m.conversationId }).toEqual({
+      ...a,
+      conversationId: sent.get(clientMsgId)!.conversationId,
+    });
   }
   for (const clientMsgId of before.keys()) expect(sent.has(clientMsgId)).toBe(true);
 
@@ -125,17 +165,19 @@ it('every acknowledged message survives SIGKILL, seqs stay contiguous and resend
   const again = await Promise.all(users.map((u) => open(second, u.token)));
   const unanswered = [...sent.keys()].filter((id) => !ackedAtCrash.has(id));
   const sample = [...ackedAtCrash.keys()].slice(0, 20);
-  await Promise.all([...unanswered, ...sample].map(async (clientMsgId) => {
-    const s = sent.get(clientMsgId)!;
-    const result = await again[s.sender]!.request(sendFrame(clientMsgId, s), 20_000);
-    const committed = before.get(clientMsgId);
-    if (committed) {
-      expect(result.duplicate).toBe(true);
-      expect({ id: result.message.id, seq: result.message.seq }).toEqual({ id: committed.id, seq: committed.seq });
-    } else {
-      expect(result.duplicate).toBe(false);
-    }
-  }));
+  await Promise.all(
+    [...unanswered, ...sample].map(async (clientMsgId) => {
+      const s = sent.get(clientMsgId)!;
+      const result = await again[s.sender]!.request(sendFrame(clientMsgId, s), 20_000);
+      const committed = before.get(clientMsgId);
+      if (committed) {
+        expect(result.duplicate).toBe(true);
+        expect({ id: result.message.id, seq: result.message.seq }).toEqual({ id: committed.id, seq: committed.seq });
+      } else {
+        expect(result.duplicate).toBe(false);
+      }
+    }),
+  );
 
   // Now every send exists exactly once, and seqs are still 1..lastSeq.
   const counts = new Map<string, number>();

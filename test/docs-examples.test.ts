@@ -15,15 +15,25 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 describe('documented examples', () => {
   it('docs/config.example.json is a valid host config', () => {
     const config = resolveConfig(JSON.parse(readFileSync(join(root, 'docs/config.example.json'), 'utf8')));
-    expect(config.plugins.enabled.map((p) => p.id)).toEqual(expect.arrayContaining(['echo-bot', 'payments', 'poll', 'shop']));
+    expect(config.plugins.enabled.map((p) => p.id)).toEqual(
+      expect.arrayContaining(['echo-bot', 'payments', 'poll', 'shop']),
+    );
   });
 
   it('a host with the example config runs every plugin it enables', async () => {
     const example = JSON.parse(readFileSync(join(root, 'docs/config.example.json'), 'utf8'));
-    const host = await startTestHost({ config: { plugins: { ...example.plugins, manifestsDir: join(root, 'manifests') } } });
+    const host = await startTestHost({
+      config: { plugins: { ...example.plugins, manifestsDir: join(root, 'manifests') } },
+    });
     try {
-      const plugins = (await host.http('GET', '/v1/admin/plugins', { token: 'admin' })).body.plugins as { id: string; status: string; error: unknown }[];
-      expect(plugins.map((p) => [p.id, p.status, p.error])).toEqual(example.plugins.enabled.map((e: { id: string }) => [e.id, 'running', null]));
+      const plugins = (await host.http('GET', '/v1/admin/plugins', { token: 'admin' })).body.plugins as {
+        id: string;
+        status: string;
+        error: unknown;
+      }[];
+      expect(plugins.map((p) => [p.id, p.status, p.error])).toEqual(
+        example.plugins.enabled.map((e: { id: string }) => [e.id, 'running', null]),
+      );
     } finally {
       await host.stop();
     }

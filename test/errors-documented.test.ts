@@ -18,7 +18,10 @@ describe('docs/errors.md', () => {
   it.each(entries)('documents `%s` with its HTTP status', (code, spec) => {
     const lines = linesNaming(read('errors.md'), code);
     expect(lines.length, `\`${code}\` is not in docs/errors.md`).toBeGreaterThan(0);
-    expect(lines.some((line) => hasNumber(line, spec.status)), `\`${code}\` is not documented with status ${spec.status}`).toBe(true);
+    expect(
+      lines.some((line) => hasNumber(line, spec.status)),
+      `\`${code}\` is not documented with status ${spec.status}`,
+    ).toBe(true);
   });
 });
 
@@ -31,6 +34,9 @@ describe('docs/protocol.md', () => {
 
   it.each(withClose)('lists `%s` with its close code in the close-code table', (code, spec) => {
     const rows = linesNaming(read('protocol.md'), code).filter((line) => line.trimStart().startsWith('|'));
-    expect(rows.some((row) => hasNumber(row, spec.closeCode!)), `${code} ${spec.closeCode}`).toBe(true);
+    expect(
+      rows.some((row) => hasNumber(row, spec.closeCode!)),
+      `${code} ${spec.closeCode}`,
+    ).toBe(true);
   });
 });

@@ -11,9 +11,16 @@ import { enable } from './support/plugin-helpers.js';
 import { heldRoutes } from './fixtures/plugins/held-route/index.js';
 
 const heldRoute = enable({
-  id: 'held-route', name: 'Held route', version: '1.0.0', description: 'A test fixture with a route that answers when the test lets it.',
-  author: 'Switchboard tests', engine: '^1.0.0', runtime: 'trusted', entry: `${repoRoot}/test/fixtures/plugins/held-route/index.ts`,
-  permissions: { 'http.routes': {} }, contributes: { routes: [{ method: 'GET', path: '/held', auth: 'none' }] },
+  id: 'held-route',
+  name: 'Held route',
+  version: '1.0.0',
+  description: 'A test fixture with a route that answers when the test lets it.',
+  author: 'Switchboard tests',
+  engine: '^1.0.0',
+  runtime: 'trusted',
+  entry: `${repoRoot}/test/fixtures/plugins/held-route/index.ts`,
+  permissions: { 'http.routes': {} },
+  contributes: { routes: [{ method: 'GET', path: '/held', auth: 'none' }] },
 });
 
 async function hostWithGrace(shutdownGraceMs: number) {
@@ -26,7 +33,10 @@ describe('graceful shutdown', () => {
     const url = host.url;
     try {
       const entered = heldRoutes.entered();
-      const inFlight = fetch(`${url}/plugins/held-route/held`).then(async (r) => ({ status: r.status, body: await r.json() }));
+      const inFlight = fetch(`${url}/plugins/held-route/held`).then(async (r) => ({
+        status: r.status,
+        body: await r.json(),
+      }));
       await entered;
       const stopped = host.stopHostOnly();
       // Stopping has begun (no new connections) while the request is still held.
@@ -45,7 +55,10 @@ describe('graceful shutdown', () => {
     const url = host.url;
     try {
       const entered = heldRoutes.entered();
-      const inFlight = fetch(`${url}/plugins/held-route/held`).then((r) => r.status, () => 'cut off');
+      const inFlight = fetch(`${url}/plugins/held-route/held`).then(
+        (r) => r.status,
+        () => 'cut off',
+      );
       await entered;
       await host.stopHostOnly();
       expect(await inFlight).toBe('cut off');

@@ -8,11 +8,18 @@
 import { describe, expect, it } from 'vitest';
 import { GroupCommitQueue, SwitchboardError, type GroupCommitOutcome } from '../sdk/index.js';
 
-interface Deferred<T> { promise: Promise<T>; resolve(value: T): void; reject(error: unknown): void }
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
 function deferred<T = void>(): Deferred<T> {
   let resolve!: (value: T) => void;
   let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
   return { promise, resolve, reject };
 }
 
@@ -24,7 +31,8 @@ async function turns(): Promise<void> {
   for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
-const doubled = (items: number[]): Promise<GroupCommitOutcome<number>[]> => Promise.resolve(items.map((n) => ({ ok: true, value: n * 2 })));
+const doubled = (items: number[]): Promise<GroupCommitOutcome<number>[]> =>
+  Promise.resolve(items.map((n) => ({ ok: true, value: n * 2 })));
 
 /** A commit that records its batches and, when `hold` is set, waits for the test to release each one. */
 function recorder(options: { hold?: boolean } = {}) {
@@ -47,7 +55,9 @@ function recorder(options: { hold?: boolean } = {}) {
     return doubled(items);
   };
   return {
-    commit, batches, releases,
+    commit,
+    batches,
+    releases,
     /** The next batch to reach commit. */
     nextBatch: () => started.promise,
     maxInFlight: () => maxSeen,
@@ -103,7 +113,10 @@ describe('group-commit queue', () => {
   it('fails only the item whose outcome is an error', async () => {
     const bad = new Error('item 2 is bad');
     const queue = new GroupCommitQueue<number, number>({
-      commit: (items) => Promise.resolve(items.map((n): GroupCommitOutcome<number> => (n === 2 ? { ok: false, error: bad } : { ok: true, value: n }))),
+      commit: (items) =>
+        Promise.resolve(
+          items.map((n): GroupCommitOutcome<number> => (n === 2 ? { ok: false, error: bad } : { ok: true, value: n })),
+        ),
       maxBatch: 100,
     });
     const settled = await Promise.allSettled([1, 2, 3].map((n) => queue.push(n)));
@@ -116,32 +129,52 @@ describe('group-commit queue', () => {
 
   it('resolves every item when the commit returns nothing', async () => {
     const batches: string[][] = [];
-    const queue = new GroupCommitQueue<string>({ commit: (items) => { batches.push(items); return Promise.resolve(); }, maxBatch: 10 });
+    const queue = new GroupCommitQueue<string>({
+      commit: (items) => {
+        batches.push(items);
+        return Promise.resolve();
+      },
+      maxBatch: 10,
+    });
     expect(await Promise.all(['a', 'b'].map((s) => queue.push(s)))).toEqual([undefined, undefined]);
     expect(batches).toEqual([['a', 'b']]);
   });
 
   it('rejects an item the commit returned no outcome for', async () => {
-    const queue = new GroupCommitQueue<number, number>({ commit: (items) => Promise.resolve([{ ok: true, value: items[0]! }]), maxBatch: 10 });
+    const queue = new GroupCommitQueue<number, number>({
+      commit: (items) => Promise.resolve([{ ok: true, value: items[0]! }]),
+      maxBatch: 10,
+    });
     const settled = await Promise.allSettled([7, 8].map((n) => queue.push(n)));
     expect(settled[0]).toEqual({ status: 'fulfilled', value: 7 });
-    expect(settled[1]).toMatchObject({ status: 'rejected', reason: { message: expect.stringContaining('no outcome') } });
+    expect(settled[1]).toMatchObject({
+      status: 'rejected',
+      reason: { message: expect.stringContaining('no outcome') },
+    });
   });
 
   describe('when the whole batch fails', () => {
     /** A commit that throws for any batch holding a 2 (a "bad" item that breaks the transaction). */
-    const breakingOn2 = (calls: number[][]) => (items: number[]): Promise<GroupCommitOutcome<number>[]> => {
-      calls.push([...items]);
-      if (items.includes(2)) return Promise.reject(new Error(`batch ${items.join(',')} broke`));
-      return Promise.resolve(items.map((n) => ({ ok: true, value: n })));
-    };
+    const breakingOn2 =
+      (calls: number[][]) =>
+      (items: number[]): Promise<GroupCommitOutcome<number>[]> => {
+        calls.push([...items]);
+        if (items.includes(2)) return Promise.reject(new Error(`batch ${items.join(',')} broke`));
+        return Promise.resolve(items.map((n) => ({ ok: true, value: n })));
+      };
 
     it('fails every item with the error by default (mapped by `failure`)', async () => {
       const calls: number[][] = [];
-      const queue = new GroupCommitQueue<number, number>({ commit: breakingOn2(calls), maxBatch: 10, failure: (err) => new Error(`mapped: ${(err as Error).message}`) });
+      const queue = new GroupCommitQueue<number, number>({
+        commit: breakingOn2(calls),
+        maxBatch: 10,
+        failure: (err) => new Error(`mapped: ${(err as Error).message}`),
+      });
       const settled = await Promise.allSettled([1, 2, 3].map((n) => queue.push(n)));
       expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected', 'rejected']);
-      expect(settled.map((s) => (s as PromiseRejectedResult).reason.message)).toEqual(Array(3).fill('mapped: batch 1,2,3 broke'));
+      expect(settled.map((s) => (s as PromiseRejectedResult).reason.message)).toEqual(
+        Array(3).fill('mapped: batch 1,2,3 broke'),
+      );
       expect(calls).toEqual([[1, 2, 3]]);
     });
 
@@ -149,7 +182,9 @@ describe('group-commit queue', () => {
       const calls: number[][] = [];
       const retried: number[] = [];
       const queue = new GroupCommitQueue<number, number>({
-        commit: breakingOn2(calls), maxBatch: 10, retryAlone: 'several',
+        commit: breakingOn2(calls),
+        maxBatch: 10,
+        retryAlone: 'several',
         onRetry: (_err, size) => retried.push(size),
         failure: (err) => new Error(`final: ${(err as Error).message}`),
       });
@@ -165,7 +200,11 @@ describe('group-commit queue', () => {
 
     it("does not retry a lone item with 'several': it has already failed alone", async () => {
       const calls: number[][] = [];
-      const queue = new GroupCommitQueue<number, number>({ commit: breakingOn2(calls), maxBatch: 10, retryAlone: 'several' });
+      const queue = new GroupCommitQueue<number, number>({
+        commit: breakingOn2(calls),
+        maxBatch: 10,
+        retryAlone: 'several',
+      });
       await expect(queue.push(2)).rejects.toThrow('batch 2 broke');
       expect(calls).toEqual([[2]]);
     });
@@ -177,13 +216,18 @@ describe('group-commit queue', () => {
           if (++attempts === 1) return Promise.reject(new Error('lost a race'));
           return Promise.resolve(items.map((n): GroupCommitOutcome<number> => ({ ok: true, value: n })));
         },
-        maxBatch: 10, retryAlone: 'always',
+        maxBatch: 10,
+        retryAlone: 'always',
       });
       expect(await queue.push(5)).toBe(5);
       expect(attempts).toBe(2);
 
       const always: number[][] = [];
-      const failing = new GroupCommitQueue<number, number>({ commit: breakingOn2(always), maxBatch: 10, retryAlone: 'always' });
+      const failing = new GroupCommitQueue<number, number>({
+        commit: breakingOn2(always),
+        maxBatch: 10,
+        retryAlone: 'always',
+      });
       await expect(failing.push(2)).rejects.toThrow('batch 2 broke');
       expect(always).toEqual([[2], [2]]);
     });
@@ -230,11 +274,17 @@ describe('group-commit queue', () => {
 
   it('stop() finishes the queued items, then refuses new ones with the given error', async () => {
     const r = recorder({ hold: true });
-    const queue = new GroupCommitQueue<number, number>({ commit: r.commit, maxBatch: 2, stopped: () => new SwitchboardError('plugin_failed') });
+    const queue = new GroupCommitQueue<number, number>({
+      commit: r.commit,
+      maxBatch: 2,
+      stopped: () => new SwitchboardError('plugin_failed'),
+    });
     const queued = [1, 2, 3].map((n) => queue.push(n));
     await r.nextBatch();
     let stopped = false;
-    const stopping = queue.stop().then(() => { stopped = true; });
+    const stopping = queue.stop().then(() => {
+      stopped = true;
+    });
     // Stopping: queued items still commit, new ones are refused at once.
     await expect(queue.push(9)).rejects.toMatchObject({ code: 'plugin_failed' });
     const second = r.nextBatch();
@@ -257,6 +307,8 @@ describe('group-commit queue', () => {
 
   it('refuses a maxBatch or maxInFlight below 1', () => {
     expect(() => new GroupCommitQueue<number, number>({ commit: doubled, maxBatch: 0 })).toThrow(RangeError);
-    expect(() => new GroupCommitQueue<number, number>({ commit: doubled, maxBatch: 1, maxInFlight: 0 })).toThrow(RangeError);
+    expect(() => new GroupCommitQueue<number, number>({ commit: doubled, maxBatch: 1, maxInFlight: 0 })).toThrow(
+      RangeError,
+    );
   });
 });

@@ -11,24 +11,39 @@ import type { Logger } from '../host/logging/logger.js';
 import { startTestHost, type TestHost } from './support/start-test-host.js';
 import { repoRoot } from './support/e2e.js';
 import {
-  enable, probeManifest, prober, readRecords, recordFile, roomWith, valueOf, waitForRecord,
+  enable,
+  probeManifest,
+  prober,
+  readRecords,
+  recordFile,
+  roomWith,
+  valueOf,
+  waitForRecord,
 } from './support/plugin-helpers.js';
 
 /** A bus that delivers in-process, as the default does, and keeps what it carried. */
 class RecordingBus extends InProcessEventBus {
   readonly carried: HostEvent[] = [];
   closed = 0;
-  constructor(log: Logger) { super(log); }
+  constructor(log: Logger) {
+    super(log);
+  }
   override publish(event: HostEvent): void {
     this.carried.push(event);
     super.publish(event);
   }
-  close(): Promise<void> { this.closed++; return Promise.resolve(); }
+  close(): Promise<void> {
+    this.closed++;
+    return Promise.resolve();
+  }
 }
 
 describe('HostOptions', () => {
   let host: TestHost | null = null;
-  afterEach(async () => { await host?.stop(); host = null; });
+  afterEach(async () => {
+    await host?.stop();
+    host = null;
+  });
 
   it('eventBus: every event goes through the given bus, delivery included, and the bus is closed on stop', async () => {
     let bus: RecordingBus | null = null;
@@ -39,7 +54,9 @@ describe('HostOptions', () => {
     const adaClient = await host.connect(ada.token);
     const sent = await adaClient.sendText(room.id, 'through the given bus');
     await bobClient.waitFor((f) => f.type === 'message.created' && f.message.id === sent.message.id);
-    expect(bus!.carried).toContainEqual(expect.objectContaining({ type: 'message.changed', change: 'created', conversationId: room.id }));
+    expect(bus!.carried).toContainEqual(
+      expect.objectContaining({ type: 'message.changed', change: 'created', conversationId: room.id }),
+    );
     await host.stop();
     host = null;
     expect(bus!.closed).toBe(1);
@@ -49,7 +66,10 @@ describe('HostOptions', () => {
     let now = Date.UTC(2030, 0, 1);
     host = await startTestHost({ clock: { now: () => now } });
     const ada = await host.createUser();
-    const issued = await host.http('POST', `/v1/admin/users/${ada.id}/tokens`, { token: 'admin', body: { ttlSeconds: 60 } });
+    const issued = await host.http('POST', `/v1/admin/users/${ada.id}/tokens`, {
+      token: 'admin',
+      body: { ttlSeconds: 60 },
+    });
     expect(issued.status).toBe(201);
     expect(Date.parse(issued.body.expiresAt)).toBe(now + 60_000);
     expect((await host.http('GET', '/v1/me', { token: issued.body.token })).status).toBe(200);

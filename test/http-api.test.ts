@@ -16,7 +16,9 @@ beforeAll(async () => {
   host = await startTestHost({ config: { http: { bodyLimitBytes: BODY_LIMIT } } });
   ada = await host.createUser();
 });
-afterAll(async () => { await host?.stop(); });
+afterAll(async () => {
+  await host?.stop();
+});
 
 /** Asserts the documented error shape and that the status is the catalog's status for the code. */
 function expectError(res: HttpResult, code: keyof typeof errorCatalog) {
@@ -60,7 +62,10 @@ describe('errors', () => {
 
   it('a missing required field names the field', async () => {
     const group = await host.createGroup(ada, []);
-    const res = await host.http('POST', `/v1/conversations/${group.id}/messages`, { token: ada.token, body: { content: { type: 'text', text: 'hi' } } });
+    const res = await host.http('POST', `/v1/conversations/${group.id}/messages`, {
+      token: ada.token,
+      body: { content: { type: 'text', text: 'hi' } },
+    });
     expectError(res, 'invalid_request');
     expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain('/clientMsgId');
     // Nothing was stored by the refused request.
@@ -69,10 +74,15 @@ describe('errors', () => {
   });
 
   it('unknown fields are refused with invalid_request naming them', async () => {
-    const res = await host.http('POST', '/v1/auth/login', { body: { handle: 'ada_x', password: 'password-x', rememberMe: true } });
+    const res = await host.http('POST', '/v1/auth/login', {
+      body: { handle: 'ada_x', password: 'password-x', rememberMe: true },
+    });
     expectError(res, 'invalid_request');
     expect(JSON.stringify(res.body.error.details)).toContain('rememberMe');
-    const created = await host.http('POST', '/v1/admin/users', { token: 'admin', body: { handle: 'typo_user', displayName: 'T', passwrd: 'password-x' } });
+    const created = await host.http('POST', '/v1/admin/users', {
+      token: 'admin',
+      body: { handle: 'typo_user', displayName: 'T', passwrd: 'password-x' },
+    });
     expectError(created, 'invalid_request');
     const lookup = await host.http('GET', '/v1/users?handle=typo_user', { token: ada.token });
     expectError(lookup, 'user_not_found');
@@ -84,7 +94,10 @@ describe('errors', () => {
       return json.slice(0, -1) + ' '.repeat(size - json.length) + '}';
     };
     expectError(await host.http('POST', '/v1/auth/login', { rawBody: padded(BODY_LIMIT * 2) }), 'payload_too_large');
-    expectError(await host.http('POST', '/v1/auth/login', { rawBody: padded(BODY_LIMIT - 100) }), 'invalid_credentials');
+    expectError(
+      await host.http('POST', '/v1/auth/login', { rawBody: padded(BODY_LIMIT - 100) }),
+      'invalid_credentials',
+    );
   });
 
   it('an authenticated endpoint without a token is 401 unauthenticated', async () => {

@@ -26,7 +26,13 @@ function expectRateLimited(res: HttpResult, maxSeconds: number): number {
  * within 10 s, so that attempts are also made while the block lasts.
  */
 async function untilNot429(attempt: () => Promise<HttpResult>): Promise<HttpResult> {
-  return eventually(async () => { const res = await attempt(); return res.status !== 429 && res; }, { intervalMs: 100, what: 'an answer other than 429' });
+  return eventually(
+    async () => {
+      const res = await attempt();
+      return res.status !== 429 && res;
+    },
+    { intervalMs: 100, what: 'an answer other than 429' },
+  );
 }
 
 describe('requests per token and per address (perToken 5, perAddress 4 per minute; no trusted proxy)', () => {
@@ -34,12 +40,20 @@ describe('requests per token and per address (perToken 5, perAddress 4 per minut
   let ada: TestUser;
   let bob: TestUser;
   beforeAll(async () => {
-    host = await startTestHost({ config: { http: { rateLimits: { perToken: { requests: 5, windowSeconds: 60 }, perAddress: { requests: 4, windowSeconds: 60 } } } } });
+    host = await startTestHost({
+      config: {
+        http: {
+          rateLimits: { perToken: { requests: 5, windowSeconds: 60 }, perAddress: { requests: 4, windowSeconds: 60 } },
+        },
+      },
+    });
     // createUser logs in without a token: those count against 127.0.0.1, so each test gets its user first.
     ada = await host.createUser();
     bob = await host.createUser();
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   it('the request after the limit of a token gets 429 with Retry-After; other tokens and the admin token are not affected', async () => {
     for (let i = 0; i < 5; i++) expect((await host.http('GET', '/v1/me', { token: ada.token })).status).toBe(200);
@@ -49,14 +63,22 @@ describe('requests per token and per address (perToken 5, perAddress 4 per minut
     expect((await host.http('GET', `/v1/users/${bob.id}`, { token: ada.token })).status).toBe(429);
 
     expect((await host.http('GET', '/v1/me', { token: bob.token })).status).toBe(200);
-    for (let i = 0; i < 10; i++) expect((await host.http('GET', '/v1/admin/plugins', { token: 'admin' })).status).toBe(200);
+    for (let i = 0; i < 10; i++)
+      expect((await host.http('GET', '/v1/admin/plugins', { token: 'admin' })).status).toBe(200);
     for (let i = 0; i < 10; i++) expect((await host.http('GET', '/healthz')).status).toBe(200);
   });
 
   it('without a token requests count per socket address, and X-Forwarded-For is ignored unless trustProxy is set', async () => {
     const answers: number[] = [];
     for (let i = 0; i < 6; i++) {
-      answers.push((await host.http('POST', '/v1/auth/login', { body: { handle: 'nobody-at-all', password: 'x' }, headers: { 'x-forwarded-for': `192.0.2.${i}` } })).status);
+      answers.push(
+        (
+          await host.http('POST', '/v1/auth/login', {
+            body: { handle: 'nobody-at-all', password: 'x' },
+            headers: { 'x-forwarded-for': `192.0.2.${i}` },
+          })
+        ).status,
+      );
     }
     // Two logins were spent by createUser in beforeAll.
     expect(answers.slice(0, 2)).toEqual([401, 401]);
@@ -71,18 +93,33 @@ describe('requests per token and per address (perToken 5, perAddress 4 per minut
 describe('requests with refused tokens count against the address (trustProxy on)', () => {
   let host: TestHost;
   beforeAll(async () => {
-    host = await startTestHost({ config: { http: { trustProxy: true, rateLimits: { perToken: { requests: 100, windowSeconds: 60 }, perAddress: { requests: 3, windowSeconds: 60 } } } } });
+    host = await startTestHost({
+      config: {
+        http: {
+          trustProxy: true,
+          rateLimits: {
+            perToken: { requests: 100, windowSeconds: 60 },
+            perAddress: { requests: 3, windowSeconds: 60 },
+          },
+        },
+      },
+    });
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   it('a new made-up token for every request does not escape the limit', async () => {
     const from = { 'x-forwarded-for': '203.0.113.9' };
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await host.http('GET', '/v1/me', { token: `guess-${i}`, headers: from })).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push((await host.http('GET', '/v1/me', { token: `guess-${i}`, headers: from })).status);
     expect(statuses.slice(0, 4)).toEqual([401, 401, 401, 401]);
     expect(statuses.slice(4)).toEqual([429, 429]);
     // Another address is not affected.
-    expect((await host.http('GET', '/v1/me', { token: 'guess-x', headers: { 'x-forwarded-for': '203.0.113.10' } })).status).toBe(401);
+    expect(
+      (await host.http('GET', '/v1/me', { token: 'guess-x', headers: { 'x-forwarded-for': '203.0.113.10' } })).status,
+    ).toBe(401);
   });
 });
 
@@ -90,18 +127,34 @@ describe('login brute force (3 failures block a handle from an address for 1 s, 
   let host: TestHost;
   let ada: TestUser;
   const login = (user: TestUser, password: string, address: string) =>
-    host.http('POST', '/v1/auth/login', { body: { handle: user.handle, password }, headers: { 'x-forwarded-for': `10.0.0.1, ${address}` } });
+    host.http('POST', '/v1/auth/login', {
+      body: { handle: user.handle, password },
+      headers: { 'x-forwarded-for': `10.0.0.1, ${address}` },
+    });
 
   beforeAll(async () => {
     host = await startTestHost({
-      config: { http: { trustProxy: true, loginLimits: { failuresBeforeBlock: 3, blockSeconds: 1, maxBlockSeconds: 2, perAccount: { failures: 50, windowSeconds: 60, blockSeconds: 60 } } } },
+      config: {
+        http: {
+          trustProxy: true,
+          loginLimits: {
+            failuresBeforeBlock: 3,
+            blockSeconds: 1,
+            maxBlockSeconds: 2,
+            perAccount: { failures: 50, windowSeconds: 60, blockSeconds: 60 },
+          },
+        },
+      },
     });
     ada = await host.createUser();
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   it('after 3 wrong passwords from one address even the right one gets 429 there until the block ends; another address logs in', async () => {
-    for (let i = 0; i < 3; i++) expect((await login(ada, 'wrong-password', '198.51.100.1')).body.error.code).toBe('invalid_credentials');
+    for (let i = 0; i < 3; i++)
+      expect((await login(ada, 'wrong-password', '198.51.100.1')).body.error.code).toBe('invalid_credentials');
     const blocked = await login(ada, ada.password, '198.51.100.1');
     expect(expectRateLimited(blocked, 1)).toBe(1);
     expect(blocked.body.token).toBeUndefined();
@@ -149,15 +202,25 @@ describe('login: the looser limit per handle from any address (4 failures block 
   let host: TestHost;
   let ada: TestUser;
   const login = (password: string, address: string) =>
-    host.http('POST', '/v1/auth/login', { body: { handle: ada.handle, password }, headers: { 'x-forwarded-for': address } });
+    host.http('POST', '/v1/auth/login', {
+      body: { handle: ada.handle, password },
+      headers: { 'x-forwarded-for': address },
+    });
 
   beforeAll(async () => {
     host = await startTestHost({
-      config: { http: { trustProxy: true, loginLimits: { failuresBeforeBlock: 100, perAccount: { failures: 4, windowSeconds: 60, blockSeconds: 1 } } } },
+      config: {
+        http: {
+          trustProxy: true,
+          loginLimits: { failuresBeforeBlock: 100, perAccount: { failures: 4, windowSeconds: 60, blockSeconds: 1 } },
+        },
+      },
     });
     ada = await host.createUser();
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   it('failures spread over addresses block the handle everywhere, for the capped block only', async () => {
     for (let i = 0; i < 5; i++) expect((await login('wrong-password', `192.0.2.${10 + i}`)).status).toBe(401);

@@ -10,16 +10,22 @@ import { refusal, settle, online } from './support/protocol-helpers.js';
 
 type SendResult = { message: any; duplicate: boolean };
 
-
-
-const sendFrame = (conversationId: string, clientMsgId: string, text: string, extra: object = {}) =>
-  ({ type: 'send', conversationId, clientMsgId, content: { type: 'text', text }, ...extra });
-
+const sendFrame = (conversationId: string, clientMsgId: string, text: string, extra: object = {}) => ({
+  type: 'send',
+  conversationId,
+  clientMsgId,
+  content: { type: 'text', text },
+  ...extra,
+});
 
 describe('idempotent sends', () => {
   let host: TestHost;
-  beforeAll(async () => { host = await startTestHost(); });
-  afterAll(async () => { await host?.stop(); });
+  beforeAll(async () => {
+    host = await startTestHost();
+  });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   async function pair() {
     const [a, b] = await Promise.all([host.createUser(), host.createUser()]);
@@ -46,14 +52,17 @@ describe('idempotent sends', () => {
     // The one event arrives (waited for), and no second one follows.
     await cb.collect((f) => f.type === 'message.created' && f.message.clientMsgId === clientMsgId, 1);
     await settle(cb);
-    expect(cb.frames.filter((f) => f.type === 'message.created' && f.message.clientMsgId === clientMsgId)).toHaveLength(1);
+    expect(cb.frames.filter((f) => f.type === 'message.created' && f.message.clientMsgId === clientMsgId)).toHaveLength(
+      1,
+    );
   });
 
   it('turns ten identical sends fired at once into one message', async () => {
     const { conv, ca, cb } = await pair();
     const clientMsgId = randomUUID();
-    const results = await Promise.all(Array.from({ length: 10 }, () =>
-      ca.request<SendResult>(sendFrame(conv.id, clientMsgId, 'burst'))));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => ca.request<SendResult>(sendFrame(conv.id, clientMsgId, 'burst'))),
+    );
 
     expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
     expect(new Set(results.map((r) => r.message.seq))).toEqual(new Set([conv.lastSeq + 1]));
@@ -71,8 +80,11 @@ describe('idempotent sends', () => {
     const { a, conv, ca } = await pair();
     const sockets = [ca, ...(await Promise.all([online(host, a), online(host, a)]))];
     const clientMsgId = randomUUID();
-    const results = await Promise.all(sockets.flatMap((s) =>
-      [1, 2, 3].map(() => s.request<SendResult>(sendFrame(conv.id, clientMsgId, 'multi-device')))));
+    const results = await Promise.all(
+      sockets.flatMap((s) =>
+        [1, 2, 3].map(() => s.request<SendResult>(sendFrame(conv.id, clientMsgId, 'multi-device'))),
+      ),
+    );
     expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
     expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
     expect(await stored(ca, conv.id, clientMsgId)).toHaveLength(1);
@@ -83,13 +95,24 @@ describe('idempotent sends', () => {
     const clientMsgId = randomUUID();
     const content = { type: 'text', text: 'both ways' };
     const [wsResults, httpResults] = await Promise.all([
-      Promise.all(Array.from({ length: 5 }, () => ca.request<SendResult>(sendFrame(conv.id, clientMsgId, content.text)))),
-      Promise.all(Array.from({ length: 5 }, () => host.http('POST', `/v1/conversations/${conv.id}/messages`, { token: a.token, body: { clientMsgId, content } }))),
+      Promise.all(
+        Array.from({ length: 5 }, () => ca.request<SendResult>(sendFrame(conv.id, clientMsgId, content.text))),
+      ),
+      Promise.all(
+        Array.from({ length: 5 }, () =>
+          host.http('POST', `/v1/conversations/${conv.id}/messages`, {
+            token: a.token,
+            body: { clientMsgId, content },
+          }),
+        ),
+      ),
     ]);
     const all = [...wsResults, ...httpResults.map((r) => r.body as SendResult)];
     expect(new Set(all.map((r) => r.message.id)).size).toBe(1);
     expect(all.filter((r) => !r.duplicate)).toHaveLength(1);
-    expect(httpResults.map((r) => r.status).sort()).toEqual(httpResults.map((r) => (r.body.duplicate ? 200 : 201)).sort());
+    expect(httpResults.map((r) => r.status).sort()).toEqual(
+      httpResults.map((r) => (r.body.duplicate ? 200 : 201)).sort(),
+    );
     expect(await stored(ca, conv.id, clientMsgId)).toHaveLength(1);
   });
 
@@ -126,7 +149,10 @@ describe('idempotent sends', () => {
     await ca.close();
 
     const fresh = await online(host, a);
-    expect(await fresh.request<SendResult>({ ...frame, id: 'resend' })).toEqual({ duplicate: true, message: first.message });
+    expect(await fresh.request<SendResult>({ ...frame, id: 'resend' })).toEqual({
+      duplicate: true,
+      message: first.message,
+    });
     expect(await stored(fresh, conv.id, clientMsgId)).toHaveLength(1);
   });
 
@@ -135,13 +161,15 @@ describe('idempotent sends', () => {
     const clientMsgId = randomUUID();
     const first = await ca.sendText(conv.id, 'over ws', clientMsgId);
     const res = await host.http('POST', `/v1/conversations/${conv.id}/messages`, {
-      token: a.token, body: { clientMsgId, content: { type: 'text', text: 'over ws' } },
+      token: a.token,
+      body: { clientMsgId, content: { type: 'text', text: 'over ws' } },
     });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ duplicate: true, message: first.message });
 
     const conflict = await host.http('POST', `/v1/conversations/${conv.id}/messages`, {
-      token: a.token, body: { clientMsgId, content: { type: 'text', text: 'something else' } },
+      token: a.token,
+      body: { clientMsgId, content: { type: 'text', text: 'something else' } },
     });
     expect([conflict.status, conflict.body.error.code]).toEqual([409, 'client_msg_id_conflict']);
   });

@@ -26,7 +26,8 @@ function sourceFiles(dir: string, skip: readonly string[] = []): string[] {
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const specifiers: string[] = [];
-  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/g)) specifiers.push(m[1]!);
+  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/g))
+    specifiers.push(m[1]!);
   for (const m of text.matchAll(/(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g)) specifiers.push(m[1]!);
   for (const m of text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) specifiers.push(m[1]!);
   for (const m of text.matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)) specifiers.push(m[1]!);
@@ -38,18 +39,26 @@ function targetOf(spec: string, file: string): string {
   return spec.startsWith('.') ? resolve(dirname(file), spec) : spec;
 }
 
-function violations(dir: string, allowed: (target: string, file: string) => boolean, skip: readonly string[] = []): string[] {
-  return sourceFiles(dir, skip).flatMap((file) => importsOf(file)
-    .filter((spec) => !allowed(targetOf(spec, file), file))
-    .map((spec) => `${relative(root, file)} imports ${spec}`));
+function violations(
+  dir: string,
+  allowed: (target: string, file: string) => boolean,
+  skip: readonly string[] = [],
+): string[] {
+  return sourceFiles(dir, skip).flatMap((file) =>
+    importsOf(file)
+      .filter((spec) => !allowed(targetOf(spec, file), file))
+      .map((spec) => `${relative(root, file)} imports ${spec}`),
+  );
 }
 
 const inside = (target: string, dir: string) => target === dir || target.startsWith(`${dir}/`);
 
 /** The packages the CLI builds and checks apps with (target is a bare specifier such as "tsx/esm/api"). */
 const cliPackages = ['esbuild', 'tar', 'tsx'];
-const cliMayImport = (target: string) => inside(target, join(root, 'sdk')) || target.startsWith('node:')
-  || cliPackages.some((pkg) => target === pkg || target.startsWith(`${pkg}/`));
+const cliMayImport = (target: string) =>
+  inside(target, join(root, 'sdk')) ||
+  target.startsWith('node:') ||
+  cliPackages.some((pkg) => target === pkg || target.startsWith(`${pkg}/`));
 
 describe('import boundaries', () => {
   it('finds imports in the files it checks (so the checks below can fail)', () => {
@@ -57,13 +66,22 @@ describe('import boundaries', () => {
     expect(violations(join(root, 'host/realtime'), (t) => inside(t, join(root, 'sdk'))).length).toBeGreaterThan(0);
     expect(importsOf(join(root, 'sdk/cli/bundle-app.ts'))).toContain('esbuild');
     const cliFile = join(root, 'sdk/cli/main.ts');
-    expect(['../../host/host.ts', 'lodash', 'esbuild-wasm', 'fs', '../index.ts', 'node:fs', 'tsx/esm/api'].map((spec) => cliMayImport(targetOf(spec, cliFile))))
-      .toEqual([false, false, false, false, true, true, true]);
+    expect(
+      ['../../host/host.ts', 'lodash', 'esbuild-wasm', 'fs', '../index.ts', 'node:fs', 'tsx/esm/api'].map((spec) =>
+        cliMayImport(targetOf(spec, cliFile)),
+      ),
+    ).toEqual([false, false, false, false, true, true, true]);
   });
 
   it('keeps sdk/ free of host/ and of third-party packages', () => {
     // sdk/cli, sdk/manifest-check and sdk/testing have their own rules below.
-    expect(violations(join(root, 'sdk'), (t) => inside(t, join(root, 'sdk')), [join(root, 'sdk/cli'), join(root, 'sdk/manifest-check'), join(root, 'sdk/testing')])).toEqual([]);
+    expect(
+      violations(join(root, 'sdk'), (t) => inside(t, join(root, 'sdk')), [
+        join(root, 'sdk/cli'),
+        join(root, 'sdk/manifest-check'),
+        join(root, 'sdk/testing'),
+      ]),
+    ).toEqual([]);
   });
 
   it('lets the manifest check (shared by host and CLI, never bundled into apps) import only the SDK, ajv and semver', () => {
@@ -80,16 +98,22 @@ describe('import boundaries', () => {
   it('lets the app harness reach the host only through its package entry', () => {
     // The harness boots a real host, as an embedder would: by the package's public entry
     // ('switchboard/host' → host/public-api.ts), never by a path into host/.
-    const harnessMayImport = (t: string) => inside(t, join(root, 'sdk')) || t.startsWith('node:') || t === 'switchboard/host';
-    expect(readFileSync(join(root, 'sdk/testing/app-harness.ts'), 'utf8')).toContain("const HOST_PACKAGE = 'switchboard/host';");
+    const harnessMayImport = (t: string) =>
+      inside(t, join(root, 'sdk')) || t.startsWith('node:') || t === 'switchboard/host';
+    expect(readFileSync(join(root, 'sdk/testing/app-harness.ts'), 'utf8')).toContain(
+      "const HOST_PACKAGE = 'switchboard/host';",
+    );
     expect(harnessMayImport(resolve(root, 'sdk/testing', '../../host/host.js'))).toBe(false);
     expect(violations(join(root, 'sdk/testing'), harnessMayImport)).toEqual([]);
   });
 
   it('lets first-party plugins import only the SDK and their own folder', () => {
     const pluginsDir = join(root, 'plugins');
-    const bad = readdirSync(pluginsDir).filter((name) => statSync(join(pluginsDir, name)).isDirectory()).flatMap((name) =>
-      violations(join(pluginsDir, name), (t) => inside(t, join(root, 'sdk')) || inside(t, join(pluginsDir, name))));
+    const bad = readdirSync(pluginsDir)
+      .filter((name) => statSync(join(pluginsDir, name)).isDirectory())
+      .flatMap((name) =>
+        violations(join(pluginsDir, name), (t) => inside(t, join(root, 'sdk')) || inside(t, join(pluginsDir, name))),
+      );
     expect(bad).toEqual([]);
   });
 
@@ -107,9 +131,12 @@ describe('import boundaries', () => {
       }
     }
     expect(edges.get('messages')).toContain('conversations');
-    const both = folders.flatMap((a) => [...edges.get(a)!].filter((b) => a < b && edges.get(b)!.has(a)).map((b) => `${a} <-> ${b}`));
+    const both = folders.flatMap((a) =>
+      [...edges.get(a)!].filter((b) => a < b && edges.get(b)!.has(a)).map((b) => `${a} <-> ${b}`),
+    );
     expect(both).toEqual([]);
     // The core's extension points are implemented by plugins/, never imported from it.
-    for (const core of ['core', 'messages', 'conversations', 'realtime', 'sandbox']) expect([...edges.get(core)!], core).not.toContain('plugins');
+    for (const core of ['core', 'messages', 'conversations', 'realtime', 'sandbox'])
+      expect([...edges.get(core)!], core).not.toContain('plugins');
   });
 });

@@ -10,7 +10,8 @@ import { SwitchboardError } from '../sdk/errors/switchboard-error.js';
 import { nativeModuleError, runtimeInfo, sandboxRuntimeError } from '../host/runtime/node-runtime.js';
 import { startTestHost } from './support/start-test-host.js';
 
-const FIX = 'start the host through npm (npm start uses the Node 24 that npm install puts in node_modules/.bin/node), or run it with Node 24 LTS or newer';
+const FIX =
+  'start the host through npm (npm start uses the Node 24 that npm install puts in node_modules/.bin/node), or run it with Node 24 LTS or newer';
 
 describe('sandboxRuntimeError', () => {
   it('refuses Node 20 after its end of life, naming the version, the reason and the fix', () => {
@@ -62,28 +63,33 @@ describe('nativeModuleError', () => {
   const other = process.versions.modules === '137' ? '147' : '137';
   const linuxX64 = process.platform === 'linux' && process.arch === 'x64';
 
-  it.skipIf(!linuxX64)(`reports a real dlopen of isolated-vm built for another ABI (needs linux-x64 prebuilds; this is ${process.platform}-${process.arch})`, () => {
-    expect(['137', '147'], 'the running Node is one of the two ABIs isolated-vm ships').toContain(process.versions.modules);
-    const file = `${prebuilds}${builds[other]}`;
-    expect(existsSync(file), file).toBe(true);
-    let caught: unknown;
-    try {
-      process.dlopen({ exports: {} }, file);
-    } catch (err) {
-      caught = err;
-    }
-    expect(caught, 'loading a build for another ABI must fail').toBeDefined();
-    const err = nativeModuleError(caught, 'isolated-vm');
-    expect(err).toBeInstanceOf(SwitchboardError);
-    expect(err!.code).toBe('native_module_mismatch');
-    expect(err!.kind).toBe('operator');
-    expect(err!.message).toContain('isolated-vm');
-    expect(err!.message).toContain(`NODE_MODULE_VERSION ${other}`);
-    expect(err!.message).toContain(`NODE_MODULE_VERSION ${process.versions.modules}`);
-    expect(err!.message).toContain(process.version);
-    expect(err!.message).toContain('npm run rebuild-native');
-    expect(err!.cause).toBe(caught);
-  });
+  it.skipIf(!linuxX64)(
+    `reports a real dlopen of isolated-vm built for another ABI (needs linux-x64 prebuilds; this is ${process.platform}-${process.arch})`,
+    () => {
+      expect(['137', '147'], 'the running Node is one of the two ABIs isolated-vm ships').toContain(
+        process.versions.modules,
+      );
+      const file = `${prebuilds}${builds[other]}`;
+      expect(existsSync(file), file).toBe(true);
+      let caught: unknown;
+      try {
+        process.dlopen({ exports: {} }, file);
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught, 'loading a build for another ABI must fail').toBeDefined();
+      const err = nativeModuleError(caught, 'isolated-vm');
+      expect(err).toBeInstanceOf(SwitchboardError);
+      expect(err!.code).toBe('native_module_mismatch');
+      expect(err!.kind).toBe('operator');
+      expect(err!.message).toContain('isolated-vm');
+      expect(err!.message).toContain(`NODE_MODULE_VERSION ${other}`);
+      expect(err!.message).toContain(`NODE_MODULE_VERSION ${process.versions.modules}`);
+      expect(err!.message).toContain(process.version);
+      expect(err!.message).toContain('npm run rebuild-native');
+      expect(err!.cause).toBe(caught);
+    },
+  );
 
   it('recognizes a loader error wrapped by another library (knex wraps driver load failures)', () => {
     const inner = new Error('No native build was found for platform=linux arch=x64 runtime=node abi=115');
@@ -95,7 +101,9 @@ describe('nativeModuleError', () => {
 
   it('leaves unrelated errors alone', () => {
     expect(nativeModuleError(new Error('connect ECONNREFUSED 127.0.0.1:5432'), 'pg')).toBeNull();
-    expect(nativeModuleError(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }), 'better-sqlite3')).toBeNull();
+    expect(
+      nativeModuleError(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }), 'better-sqlite3'),
+    ).toBeNull();
     expect(nativeModuleError(new SwitchboardError('database_unreachable'), 'pg')).toBeNull();
     expect(nativeModuleError(undefined, 'pg')).toBeNull();
   });
@@ -104,10 +112,19 @@ describe('nativeModuleError', () => {
 describe('start-up log', () => {
   it('the "listening" line carries the Node and V8 versions', async () => {
     const lines: string[] = [];
-    const logger = pino({ level: 'info' }, { write: (line: string) => { lines.push(line); } });
+    const logger = pino(
+      { level: 'info' },
+      {
+        write: (line: string) => {
+          lines.push(line);
+        },
+      },
+    );
     const host = await startTestHost({ logger });
     try {
-      const entries = lines.map((line) => JSON.parse(line) as { msg?: string; level?: number; runtime?: Record<string, string> });
+      const entries = lines.map(
+        (line) => JSON.parse(line) as { msg?: string; level?: number; runtime?: Record<string, string> },
+      );
       const listening = entries.find((e) => e.msg === 'listening');
       expect(listening, lines.join('')).toBeDefined();
       expect(listening!.runtime).toEqual(runtimeInfo());

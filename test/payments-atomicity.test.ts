@@ -33,10 +33,16 @@ describe('payments: atomicity', () => {
     const db = openDirect(database);
     try {
       if (testDatabaseKind === 'sqlite') {
-        await db.raw(`CREATE TRIGGER inject_failure BEFORE INSERT ON p_payments__transfers WHEN NEW.amount = ${POISON} BEGIN SELECT RAISE(ABORT, 'injected failure'); END`);
+        await db.raw(
+          `CREATE TRIGGER inject_failure BEFORE INSERT ON p_payments__transfers WHEN NEW.amount = ${POISON} BEGIN SELECT RAISE(ABORT, 'injected failure'); END`,
+        );
       } else {
-        await db.raw(`CREATE FUNCTION "${database.schema}".inject_failure() RETURNS trigger AS $$ BEGIN IF NEW.amount = ${POISON} THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
-        await db.raw(`CREATE TRIGGER inject_failure BEFORE INSERT ON "${database.schema}".p_payments__transfers FOR EACH ROW EXECUTE FUNCTION "${database.schema}".inject_failure()`);
+        await db.raw(
+          `CREATE FUNCTION "${database.schema}".inject_failure() RETURNS trigger AS $$ BEGIN IF NEW.amount = ${POISON} THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
+        );
+        await db.raw(
+          `CREATE TRIGGER inject_failure BEFORE INSERT ON "${database.schema}".p_payments__transfers FOR EACH ROW EXECUTE FUNCTION "${database.schema}".inject_failure()`,
+        );
       }
     } finally {
       await db.destroy();
@@ -62,7 +68,11 @@ describe('payments: atomicity', () => {
     expect(poisoned.status, JSON.stringify(poisoned.body)).toBe(502);
     expect(poisoned.body.error.code).toBe('plugin_failed');
     for (const r of others) expect(r.status, JSON.stringify(r.body)).toBe(201);
-    expect(await Promise.all([a, b, c].map((u) => api.balance(u)))).toEqual([before[0]! - 100 + 25, before[1]! - 50, before[2]! + 100 + 50 - 25]);
+    expect(await Promise.all([a, b, c].map((u) => api.balance(u)))).toEqual([
+      before[0]! - 100 + 25,
+      before[1]! - 50,
+      before[2]! + 100 + 50 - 25,
+    ]);
     const report = await api.verify();
     expect(report.problems).toEqual([]);
     expect(report.postings).toBe(postingsBefore + 6);

@@ -23,9 +23,12 @@ describe('payments: amounts and balances stay bounded', () => {
     [alice, bob] = await Promise.all([host.createUser(), host.createUser()]);
     await api.setPin(bob);
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
-  const operations = async () => (await api.call('admin', 'GET', '/admin/reports/reconciliation')).body.operations as number;
+  const operations = async () =>
+    (await api.call('admin', 'GET', '/admin/reports/reconciliation')).body.operations as number;
 
   it('refuses a top-up past the largest amount, and one that would take a wallet past its maximum, before the provider charges', async () => {
     for (const amountMinor of [Number.MAX_SAFE_INTEGER, MAX_AMOUNT + 1]) {
@@ -38,7 +41,10 @@ describe('payments: amounts and balances stay bounded', () => {
     expect(await api.balance(alice)).toBe(MAX_BALANCE);
     const over = await api.topUp(alice, 1);
     expect(over.status, JSON.stringify(over.body)).toBe(409);
-    expect(over.body.error).toMatchObject({ code: 'balance_overflow', details: { maxBalanceMinor: MAX_BALANCE, balanceMinor: MAX_BALANCE } });
+    expect(over.body.error).toMatchObject({
+      code: 'balance_overflow',
+      details: { maxBalanceMinor: MAX_BALANCE, balanceMinor: MAX_BALANCE },
+    });
     // Nothing was recorded, so nothing was asked of the provider.
     expect(await operations()).toBe(MAX_BALANCE / MAX_AMOUNT);
     // Everyone else's top-ups in that currency go on.
@@ -67,7 +73,10 @@ describe('payments: reconciliation goes on past what it cannot settle', () => {
   let database: TestDatabase;
   let host: TestHost;
   let api: PaymentsApi;
-  afterAll(async () => { await host?.stop(); await database?.drop(); });
+  afterAll(async () => {
+    await host?.stop();
+    await database?.drop();
+  });
 
   it('settles the other pending operations and reports the one it could not book', async () => {
     database = await createTestDatabase();
@@ -77,24 +86,37 @@ describe('payments: reconciliation goes on past what it cannot settle', () => {
     api = paymentsApi(host);
     const [stuck, fine] = await Promise.all([host.createUser(), host.createUser()]);
     const pendingOps: string[] = [];
-    for (const [user, amount] of [[stuck, 100], [fine, 200]] as const) {
+    for (const [user, amount] of [
+      [stuck, 100],
+      [fine, 200],
+    ] as const) {
       const res = await api.topUp(user, amount);
       expect(res.status).toBe(503);
       const pending = (await api.call('admin', 'GET', '/admin/reports/reconciliation')).body.pending as string[];
       const id = pending.find((p) => !pendingOps.includes(p))!;
       pendingOps.push(id);
-      expect((await api.call('admin', 'POST', '/admin/simulator/callbacks', { operationId: id, status: 'succeeded' })).status).toBe(200);
+      expect(
+        (await api.call('admin', 'POST', '/admin/simulator/callbacks', { operationId: id, status: 'succeeded' }))
+          .status,
+      ).toBe(200);
     }
     // Behind the host's back, the first user's wallet is made too full to take the top-up the provider made.
     await host.stopHostOnly();
     const db = openDirect(database);
-    await db('p_payments__wallets').where({ account: `user:${stuck.id}:EUR` }).update({ balance: Number.MAX_SAFE_INTEGER - 50 });
+    await db('p_payments__wallets')
+      .where({ account: `user:${stuck.id}:EUR` })
+      .update({ balance: Number.MAX_SAFE_INTEGER - 50 });
     await db.destroy();
     host = await startPaymentsHost({ database, settings });
     api = paymentsApi(host);
     const res = await api.call('admin', 'POST', '/admin/reconcile', { olderThanMs: 0 });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body).toMatchObject({ checked: 2, booked: 1, failed: 1, failures: [{ operationId: pendingOps[0], code: 'balance_overflow' }] });
+    expect(res.body).toMatchObject({
+      checked: 2,
+      booked: 1,
+      failed: 1,
+      failures: [{ operationId: pendingOps[0], code: 'balance_overflow' }],
+    });
     expect(await api.balance(fine)).toBe(200);
     expect((await api.call(fine, 'GET', `/operations/${pendingOps[1]}`)).body.status).toBe('succeeded');
     expect((await api.call(stuck, 'GET', `/operations/${pendingOps[0]}`)).body.status).toBe('pending');
@@ -113,9 +135,18 @@ describe('payments: payouts, limits and keys', () => {
     await api.setPin(user);
     expect((await api.topUp(user, 10_000)).status).toBe(201);
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
   const payout = (amountMinor: number, extra: Record<string, unknown> = {}) =>
-    api.call(user, 'POST', '/payouts', { amountMinor, currency: 'EUR', destination: 'bank_ok', pin: PIN, idempotencyKey: randomUUID(), ...extra });
+    api.call(user, 'POST', '/payouts', {
+      amountMinor,
+      currency: 'EUR',
+      destination: 'bank_ok',
+      pin: PIN,
+      idempotencyKey: randomUUID(),
+      ...extra,
+    });
 
   it('applies the per-transfer and the daily limit to payouts, and counts them in the day', async () => {
     const big = await payout(1_001);
@@ -130,7 +161,10 @@ describe('payments: payouts, limits and keys', () => {
     expect(replay.body).toEqual(first.body);
     const daily = await payout(600);
     expect(daily.status).toBe(403);
-    expect(daily.body.error).toMatchObject({ code: 'limit_exceeded', details: { limitMinor: 1_500, usedMinor: 1_000 } });
+    expect(daily.body.error).toMatchObject({
+      code: 'limit_exceeded',
+      details: { limitMinor: 1_500, usedMinor: 1_000 },
+    });
     // The payout counts for transfers too, and a transfer is refused by the same rule, in the same words.
     const transferRefused = (await api.transfer(user, payee, 600)).body.error;
     expect(transferRefused).toMatchObject({ code: 'limit_exceeded', details: { usedMinor: 1_000 } });
@@ -144,7 +178,8 @@ describe('payments: payouts, limits and keys', () => {
 
   it('lets a declined top-up be retried with the same key; a replay of a top-up answers 200', async () => {
     const key = randomUUID();
-    const topUp = (card: string) => api.call(user, 'POST', '/topups', { amountMinor: 700, currency: 'EUR', card, idempotencyKey: key });
+    const topUp = (card: string) =>
+      api.call(user, 'POST', '/topups', { amountMinor: 700, currency: 'EUR', card, idempotencyKey: key });
     const declined = await topUp('tok_declined');
     expect(declined.status).toBe(402);
     // The same request again is a new attempt (the decline charged nothing), declined again.
@@ -169,7 +204,14 @@ describe('payments: payouts, limits and keys', () => {
     await api.setPin(payee);
     expect((await api.topUp(payee, 1_000)).status).toBe(201);
     const key = randomUUID();
-    const payoutOf = (destination: string) => api.call(payee, 'POST', '/payouts', { amountMinor: 100, currency: 'EUR', destination, pin: PIN, idempotencyKey: key });
+    const payoutOf = (destination: string) =>
+      api.call(payee, 'POST', '/payouts', {
+        amountMinor: 100,
+        currency: 'EUR',
+        destination,
+        pin: PIN,
+        idempotencyKey: key,
+      });
     expect((await payoutOf('tok_declined')).status).toBe(402);
     const ok = await payoutOf('bank_ok');
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);

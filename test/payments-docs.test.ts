@@ -17,7 +17,10 @@ describe('docs/payments.md', () => {
     expect(doc).toMatch(new RegExp(`\\| \`${code}\` \\| ${spec.status} \\|`));
   });
 
-  it.each((manifest.contributes.routes as { method: string; path: string }[]).map((r) => [r.method, r.path]))('documents %s %s', (method, path) => {
-    expect(doc).toContain(`${method} ${path}`);
-  });
+  it.each((manifest.contributes.routes as { method: string; path: string }[]).map((r) => [r.method, r.path]))(
+    'documents %s %s',
+    (method, path) => {
+      expect(doc).toContain(`${method} ${path}`);
+    },
+  );
 });

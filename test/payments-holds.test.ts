@@ -21,9 +21,26 @@ describe('payments: holds and refunds', () => {
   let shop: TestUser;
   let mallory: TestUser;
 
-  const hold = (payer: TestUser, payee: TestUser, amountMinor: number, extra: Record<string, unknown> = {}): Promise<Res> =>
-    api.call(payer, 'POST', '/holds', { payee: payee.id, amountMinor, currency: 'EUR', pin: PIN, idempotencyKey: randomUUID(), ...extra });
-  const capture = (user: TestUser, holdId: string, amountMinor: number, extra: Record<string, unknown> = {}): Promise<Res> =>
+  const hold = (
+    payer: TestUser,
+    payee: TestUser,
+    amountMinor: number,
+    extra: Record<string, unknown> = {},
+  ): Promise<Res> =>
+    api.call(payer, 'POST', '/holds', {
+      payee: payee.id,
+      amountMinor,
+      currency: 'EUR',
+      pin: PIN,
+      idempotencyKey: randomUUID(),
+      ...extra,
+    });
+  const capture = (
+    user: TestUser,
+    holdId: string,
+    amountMinor: number,
+    extra: Record<string, unknown> = {},
+  ): Promise<Res> =>
     api.call(user, 'POST', `/holds/${holdId}/capture`, { amountMinor, idempotencyKey: randomUUID(), ...extra });
   const voidHold = (user: TestUser, holdId: string, extra: Record<string, unknown> = {}): Promise<Res> =>
     api.call(user, 'POST', `/holds/${holdId}/void`, { idempotencyKey: randomUUID(), ...extra });
@@ -32,11 +49,22 @@ describe('payments: holds and refunds', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body;
   };
-  const refundTransfer = (user: TestUser, transferId: string, amountMinor: number, extra: Record<string, unknown> = {}): Promise<Res> =>
+  const refundTransfer = (
+    user: TestUser,
+    transferId: string,
+    amountMinor: number,
+    extra: Record<string, unknown> = {},
+  ): Promise<Res> =>
     api.call(user, 'POST', `/transfers/${transferId}/refunds`, { amountMinor, idempotencyKey: randomUUID(), ...extra });
-  const refundHold = (user: TestUser, holdId: string, amountMinor: number, extra: Record<string, unknown> = {}): Promise<Res> =>
+  const refundHold = (
+    user: TestUser,
+    holdId: string,
+    amountMinor: number,
+    extra: Record<string, unknown> = {},
+  ): Promise<Res> =>
     api.call(user, 'POST', `/holds/${holdId}/refunds`, { amountMinor, idempotencyKey: randomUUID(), ...extra });
-  const expireNow = (holdId?: string): Promise<Res> => api.call('admin', 'POST', '/admin/holds/expire', holdId === undefined ? {} : { holdId });
+  const expireNow = (holdId?: string): Promise<Res> =>
+    api.call('admin', 'POST', '/admin/holds/expire', holdId === undefined ? {} : { holdId });
 
   async function person(fundsMinor = 0): Promise<TestUser> {
     const user = await host.createUser();
@@ -52,7 +80,13 @@ describe('payments: holds and refunds', () => {
   }
 
   async function waitForStatus(user: TestUser, holdId: string, status: string, timeoutMs = 15_000) {
-    return eventually(async () => { const h = await getHold(user, holdId); return h.status === status && h; }, { timeoutMs, intervalMs: 100, what: `hold ${holdId} to be ${status}` });
+    return eventually(
+      async () => {
+        const h = await getHold(user, holdId);
+        return h.status === status && h;
+      },
+      { timeoutMs, intervalMs: 100, what: `hold ${holdId} to be ${status}` },
+    );
   }
 
   beforeAll(async () => {
@@ -61,7 +95,9 @@ describe('payments: holds and refunds', () => {
     [alice, shop, mallory] = await Promise.all([person(), person(), person()]);
     expect((await api.topUp(alice, 500_000)).status).toBe(201);
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   // Atomicity: whatever a test did (and whatever it was refused), the ledger is whole.
   afterEach(() => api.expectLedgerWhole());
@@ -69,11 +105,25 @@ describe('payments: holds and refunds', () => {
   it('authorizes a hold: the money moves from the payer onto the hold, with a PIN and once per key', async () => {
     const before = { alice: await api.balance(alice), held: (await api.totals()).EUR!.holds };
     const key = randomUUID();
-    const res = await hold(alice, shop, 3_000, { idempotencyKey: key, description: 'hotel deposit', expiresInMs: 3_600_000 });
+    const res = await hold(alice, shop, 3_000, {
+      idempotencyKey: key,
+      description: 'hotel deposit',
+      expiresInMs: 3_600_000,
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body).toMatchObject({
-      holdId: expect.any(String), status: 'authorized', payer: alice.id, payee: shop.id, currency: 'EUR', amountMinor: 3_000,
-      capturedMinor: 0, releasedMinor: 0, refundedMinor: 0, remainingMinor: 3_000, description: 'hotel deposit', resolvedAt: null,
+      holdId: expect.any(String),
+      status: 'authorized',
+      payer: alice.id,
+      payee: shop.id,
+      currency: 'EUR',
+      amountMinor: 3_000,
+      capturedMinor: 0,
+      releasedMinor: 0,
+      refundedMinor: 0,
+      remainingMinor: 3_000,
+      description: 'hotel deposit',
+      resolvedAt: null,
     });
     expect(Date.parse(res.body.expiresAt) - Date.parse(res.body.createdAt)).toBe(3_600_000);
     expect(await api.balance(alice)).toBe(before.alice - 3_000);
@@ -81,16 +131,29 @@ describe('payments: holds and refunds', () => {
     expect((await api.totals()).EUR!.holds).toBe(before.held + 3_000);
 
     // The same key and request: the original hold; another request under the key: refused.
-    const again = await hold(alice, shop, 3_000, { idempotencyKey: key, description: 'hotel deposit', expiresInMs: 3_600_000 });
+    const again = await hold(alice, shop, 3_000, {
+      idempotencyKey: key,
+      description: 'hotel deposit',
+      expiresInMs: 3_600_000,
+    });
     expect(again.status).toBe(200);
     expect(again.body).toEqual(res.body);
-    const other = await hold(alice, shop, 3_001, { idempotencyKey: key, description: 'hotel deposit', expiresInMs: 3_600_000 });
+    const other = await hold(alice, shop, 3_001, {
+      idempotencyKey: key,
+      description: 'hotel deposit',
+      expiresInMs: 3_600_000,
+    });
     expect(other.status).toBe(409);
     expect(other.body.error.code).toBe('idempotency_conflict');
     expect(await api.balance(alice)).toBe(before.alice - 3_000);
 
     // Both parties see it; nobody else does.
-    expect(await getHold(shop, res.body.holdId)).toMatchObject({ holdId: res.body.holdId, status: 'authorized', captures: [], refunds: [] });
+    expect(await getHold(shop, res.body.holdId)).toMatchObject({
+      holdId: res.body.holdId,
+      status: 'authorized',
+      captures: [],
+      refunds: [],
+    });
     expect((await api.call(mallory, 'GET', `/holds/${res.body.holdId}`)).status).toBe(404);
     expect((await api.call(mallory, 'GET', `/holds/${randomUUID()}`)).body.error.code).toBe('not_found');
   });
@@ -137,17 +200,32 @@ describe('payments: holds and refunds', () => {
     const key = randomUUID();
     const first = await capture(shop, h.holdId, 300, { idempotencyKey: key, currency: 'EUR' });
     expect(first.status, JSON.stringify(first.body)).toBe(201);
-    expect(first.body).toMatchObject({ holdId: h.holdId, amountMinor: 300, currency: 'EUR', final: false, hold: { status: 'partially_captured', capturedMinor: 300, remainingMinor: 700 } });
+    expect(first.body).toMatchObject({
+      holdId: h.holdId,
+      amountMinor: 300,
+      currency: 'EUR',
+      final: false,
+      hold: { status: 'partially_captured', capturedMinor: 300, remainingMinor: 700 },
+    });
     const replay = await capture(shop, h.holdId, 300, { idempotencyKey: key, currency: 'EUR' });
     expect(replay.status).toBe(200);
     expect(replay.body).toEqual(first.body);
     expect((await capture(shop, h.holdId, 301, { idempotencyKey: key })).body.error.code).toBe('idempotency_conflict');
 
     expect((await capture(shop, h.holdId, 300)).body.hold).toMatchObject({ capturedMinor: 600, remainingMinor: 400 });
-    expect((await capture(shop, h.holdId, 401)).body.error).toMatchObject({ code: 'capture_exceeds_hold', details: { remainingMinor: 400 } });
+    expect((await capture(shop, h.holdId, 401)).body.error).toMatchObject({
+      code: 'capture_exceeds_hold',
+      details: { remainingMinor: 400 },
+    });
     const last = await capture(shop, h.holdId, 400);
     expect(last.status).toBe(201);
-    expect(last.body.hold).toMatchObject({ status: 'captured', capturedMinor: 1_000, releasedMinor: 0, remainingMinor: 0, resolvedAt: expect.any(String) });
+    expect(last.body.hold).toMatchObject({
+      status: 'captured',
+      capturedMinor: 1_000,
+      releasedMinor: 0,
+      remainingMinor: 0,
+      resolvedAt: expect.any(String),
+    });
 
     // Resolved: a further capture or a void is refused, and nothing moves.
     const again = await capture(shop, h.holdId, 1);
@@ -165,7 +243,12 @@ describe('payments: holds and refunds', () => {
     const h = await openHold(alice, shop, 1_000);
     const res = await capture(shop, h.holdId, 250, { final: true });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ amountMinor: 250, releasedMinor: 750, final: true, hold: { status: 'captured', capturedMinor: 250, releasedMinor: 750, remainingMinor: 0 } });
+    expect(res.body).toMatchObject({
+      amountMinor: 250,
+      releasedMinor: 750,
+      final: true,
+      hold: { status: 'captured', capturedMinor: 250, releasedMinor: 750, remainingMinor: 0 },
+    });
     expect(await api.balance(alice)).toBe(before.alice - 250);
     expect(await api.balance(shop)).toBe(before.shop + 250);
     expect((await capture(shop, h.holdId, 1)).body.error.code).toBe('invalid_state');
@@ -180,7 +263,13 @@ describe('payments: holds and refunds', () => {
     const key = randomUUID();
     const voided = await voidHold(alice, h.holdId, { idempotencyKey: key });
     expect(voided.status, JSON.stringify(voided.body)).toBe(200);
-    expect(voided.body).toMatchObject({ status: 'voided', capturedMinor: 400, releasedMinor: 600, remainingMinor: 0, resolvedAt: expect.any(String) });
+    expect(voided.body).toMatchObject({
+      status: 'voided',
+      capturedMinor: 400,
+      releasedMinor: 600,
+      remainingMinor: 0,
+      resolvedAt: expect.any(String),
+    });
     expect(await voidHold(alice, h.holdId, { idempotencyKey: key })).toEqual(voided);
     const twice = await voidHold(alice, h.holdId);
     expect(twice.status).toBe(409);
@@ -200,12 +289,20 @@ describe('payments: holds and refunds', () => {
     const h = await openHold(alice, shop, 800, { expiresInMs: 1_000 });
     expect((await capture(shop, h.holdId, 200)).status).toBe(201);
     const expired = await waitForStatus(alice, h.holdId, 'expired');
-    expect(expired).toMatchObject({ capturedMinor: 200, releasedMinor: 600, remainingMinor: 0, resolvedAt: expect.any(String) });
+    expect(expired).toMatchObject({
+      capturedMinor: 200,
+      releasedMinor: 600,
+      remainingMinor: 0,
+      resolvedAt: expect.any(String),
+    });
     expect(Date.parse(expired.resolvedAt)).toBeGreaterThanOrEqual(Date.parse(h.expiresAt));
     expect(await api.balance(alice)).toBe(before.alice - 200);
     expect(await api.balance(shop)).toBe(before.shop + 200);
     // Running the expiry again changes nothing.
-    expect((await expireNow(h.holdId)).body).toMatchObject({ expired: false, hold: { status: 'expired', releasedMinor: 600 } });
+    expect((await expireNow(h.holdId)).body).toMatchObject({
+      expired: false,
+      hold: { status: 'expired', releasedMinor: 600 },
+    });
     expect((await expireNow()).body).toMatchObject({ expired: 0 });
     const late = await capture(shop, h.holdId, 100);
     expect(late.status).toBe(409);
@@ -257,7 +354,9 @@ describe('payments: holds and refunds', () => {
       expect(done.releasedMinor).toBe(1_000 - captured);
       expect(done.captures).toHaveLength(won.length);
       // Whichever run expired it, only one released anything.
-      const released = expiries.filter((r) => (r.body.hold !== undefined ? r.body.expired === true : r.body.expired > 0));
+      const released = expiries.filter((r) =>
+        r.body.hold !== undefined ? r.body.expired === true : r.body.expired > 0,
+      );
       expect(released.length).toBeLessThanOrEqual(1);
       expect(await api.balance(alice)).toBe(before.alice - captured);
       expect(await api.balance(shop)).toBe(before.shop + captured);
@@ -274,8 +373,13 @@ describe('payments: holds and refunds', () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => capture(shop, h.holdId, 150)));
     const ok = results.filter((r) => r.status === 201);
     expect(ok).toHaveLength(6);
-    for (const r of results.filter((x) => x.status !== 201)) expect(r.body.error).toMatchObject({ code: 'capture_exceeds_hold', details: { remainingMinor: 100 } });
-    expect(await getHold(shop, h.holdId)).toMatchObject({ status: 'partially_captured', capturedMinor: 900, remainingMinor: 100 });
+    for (const r of results.filter((x) => x.status !== 201))
+      expect(r.body.error).toMatchObject({ code: 'capture_exceeds_hold', details: { remainingMinor: 100 } });
+    expect(await getHold(shop, h.holdId)).toMatchObject({
+      status: 'partially_captured',
+      capturedMinor: 900,
+      remainingMinor: 100,
+    });
     expect(await api.balance(shop)).toBe(before + 900);
     expect((await voidHold(alice, h.holdId)).body).toMatchObject({ status: 'voided', releasedMinor: 100 });
   });
@@ -291,8 +395,16 @@ describe('payments: holds and refunds', () => {
     const first = await refundTransfer(bob, transferId, 300, { idempotencyKey: key, reason: 'broken' });
     expect(first.status, JSON.stringify(first.body)).toBe(201);
     expect(first.body).toMatchObject({
-      refundId: expect.any(String), source: 'transfer', sourceId: transferId, from: bob.id, to: alice.id, amountMinor: 300,
-      currency: 'EUR', reason: 'broken', refundedMinor: 300, refundableMinor: 700,
+      refundId: expect.any(String),
+      source: 'transfer',
+      sourceId: transferId,
+      from: bob.id,
+      to: alice.id,
+      amountMinor: 300,
+      currency: 'EUR',
+      reason: 'broken',
+      refundedMinor: 300,
+      refundableMinor: 700,
     });
     const replay = await refundTransfer(bob, transferId, 300, { idempotencyKey: key, reason: 'broken' });
     expect(replay.status).toBe(200);
@@ -301,7 +413,10 @@ describe('payments: holds and refunds', () => {
     expect(conflict.status).toBe(409);
     expect(conflict.body.error.code).toBe('idempotency_conflict');
 
-    expect((await refundTransfer(bob, transferId, 200)).body).toMatchObject({ refundedMinor: 500, refundableMinor: 500 });
+    expect((await refundTransfer(bob, transferId, 200)).body).toMatchObject({
+      refundedMinor: 500,
+      refundableMinor: 500,
+    });
     const over = await refundTransfer(bob, transferId, 501);
     expect(over.status).toBe(409);
     expect(over.body.error).toMatchObject({ code: 'refund_exceeds_capture', details: { refundableMinor: 500 } });
@@ -311,7 +426,10 @@ describe('payments: holds and refunds', () => {
     expect((await refundTransfer(mallory, transferId, 100)).status).toBe(404);
     expect((await refundTransfer(bob, randomUUID(), 100)).status).toBe(404);
 
-    expect((await refundTransfer(bob, transferId, 500)).body).toMatchObject({ refundedMinor: 1_000, refundableMinor: 0 });
+    expect((await refundTransfer(bob, transferId, 500)).body).toMatchObject({
+      refundedMinor: 1_000,
+      refundableMinor: 0,
+    });
     expect((await refundTransfer(bob, transferId, 1)).body.error.code).toBe('refund_exceeds_capture');
     expect(await api.balance(alice)).toBe(before + 1_000);
     expect(await api.balance(bob)).toBe(0);
@@ -327,20 +445,34 @@ describe('payments: holds and refunds', () => {
     expect(res.status).toBe(409);
     expect(res.body.error).toMatchObject({ code: 'insufficient_funds', details: { balanceMinor: 50 } });
     // Nothing was booked: the whole amount may still be refunded once the payee has the money.
-    expect((await refundTransfer(bob, sent.body.transferId, 50)).body).toMatchObject({ refundedMinor: 50, refundableMinor: 450 });
+    expect((await refundTransfer(bob, sent.body.transferId, 50)).body).toMatchObject({
+      refundedMinor: 50,
+      refundableMinor: 450,
+    });
     expect(await api.balance(bob)).toBe(0);
   });
 
   it('refunds what a hold captured, and no more', async () => {
     const before = { alice: await api.balance(alice), shop: await api.balance(shop) };
     const h = await openHold(alice, shop, 1_000);
-    expect((await refundHold(shop, h.holdId, 1)).body.error).toMatchObject({ code: 'refund_exceeds_capture', details: { refundableMinor: 0 } });
+    expect((await refundHold(shop, h.holdId, 1)).body.error).toMatchObject({
+      code: 'refund_exceeds_capture',
+      details: { refundableMinor: 0 },
+    });
     await capture(shop, h.holdId, 600);
     expect((await refundHold(alice, h.holdId, 100)).body.error.code).toBe('not_permitted');
     expect((await refundHold(mallory, h.holdId, 100)).status).toBe(404);
     expect((await refundHold(shop, h.holdId, 100, { currency: 'GBP' })).body.error.code).toBe('currency_mismatch');
-    expect((await refundHold(shop, h.holdId, 601)).body.error).toMatchObject({ code: 'refund_exceeds_capture', details: { refundableMinor: 600 } });
-    expect((await refundHold(shop, h.holdId, 200)).body).toMatchObject({ source: 'hold', sourceId: h.holdId, refundedMinor: 200, refundableMinor: 400 });
+    expect((await refundHold(shop, h.holdId, 601)).body.error).toMatchObject({
+      code: 'refund_exceeds_capture',
+      details: { refundableMinor: 600 },
+    });
+    expect((await refundHold(shop, h.holdId, 200)).body).toMatchObject({
+      source: 'hold',
+      sourceId: h.holdId,
+      refundedMinor: 200,
+      refundableMinor: 400,
+    });
     // Capturing more (the hold is still open) makes more refundable.
     await capture(shop, h.holdId, 400);
     expect((await refundHold(shop, h.holdId, 800)).body).toMatchObject({ refundedMinor: 1_000, refundableMinor: 0 });
@@ -362,7 +494,9 @@ describe('payments: holds and refunds', () => {
     expect(await api.balance(bob)).toBe(5_100);
 
     const key = randomUUID();
-    const same = await Promise.all(Array.from({ length: 5 }, () => refundTransfer(bob, sent.body.transferId, 100, { idempotencyKey: key })));
+    const same = await Promise.all(
+      Array.from({ length: 5 }, () => refundTransfer(bob, sent.body.transferId, 100, { idempotencyKey: key })),
+    );
     expect(new Set(same.map((r) => r.body.refundId)).size).toBe(1);
     expect(same.filter((r) => r.status === 201)).toHaveLength(1);
     expect(await api.balance(bob)).toBe(5_000);

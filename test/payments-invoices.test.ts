@@ -36,7 +36,10 @@ describe('payments: invoices from plugins', () => {
       // payments asks for "*.preCheckout" and "*.paymentResult"; this operator narrows that to
       // named invoicing plugins, leaving merchant-unlisted's out on purpose.
       grants: { 'services.call': { services: [...callbacksOf(MERCHANTS), ...callbacksOf(['shop'])] } },
-      settings: { limits: { perTransferMinor: 50_000, dailyMinor: 100_000 }, requests: { preCheckoutTimeoutMs: TIMEOUT_MS } },
+      settings: {
+        limits: { perTransferMinor: 50_000, dailyMinor: 100_000 },
+        requests: { preCheckoutTimeoutMs: TIMEOUT_MS },
+      },
       plugins: [
         merchant('merchant'),
         merchant('merchant-other'),
@@ -45,24 +48,54 @@ describe('payments: invoices from plugins', () => {
         merchant('merchant-breaks', { preCheckout: 'throw' }),
         merchant('merchant-unlisted'),
         merchant('merchant-nogrant', {}, { 'services.call': false }),
-        { path: SHOP_MANIFEST, settings: { catalog: [{ id: 'mug', name: 'Mug', priceMinor: 990, currency: 'EUR' }, { id: 'pin', name: 'Pin badge', priceMinor: 250, currency: 'EUR' }] } },
+        {
+          path: SHOP_MANIFEST,
+          settings: {
+            catalog: [
+              { id: 'mug', name: 'Mug', priceMinor: 990, currency: 'EUR' },
+              { id: 'pin', name: 'Pin badge', priceMinor: 250, currency: 'EUR' },
+            ],
+          },
+        },
       ],
     });
     api = paymentsApi(host);
     rq = requestsApi(host, api);
     [alice, bob, carol] = await Promise.all([host.createUser(), host.createUser(), host.createUser()]);
     paymentsBot = await botOf(host, 'payments');
-    room = await roomWith(host, alice, ['payments', 'merchant', 'merchant-other', 'merchant-refuses', 'merchant-hangs', 'merchant-breaks', 'merchant-unlisted', 'merchant-nogrant'], [bob]);
+    room = await roomWith(
+      host,
+      alice,
+      [
+        'payments',
+        'merchant',
+        'merchant-other',
+        'merchant-refuses',
+        'merchant-hangs',
+        'merchant-breaks',
+        'merchant-unlisted',
+        'merchant-nogrant',
+      ],
+      [bob],
+    );
     await api.setPin(alice);
     await api.setPin(bob);
     expect((await api.topUp(alice, 30_000)).status).toBe(201);
   });
   afterEach(() => api.expectLedgerWhole());
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   const invoiceInput = (extra: Record<string, unknown> = {}) => ({
-    payerId: alice.id, conversationId: room.id, currency: 'EUR', amountMinor: 700, description: 'Order: 2 × Widget',
-    lines: [{ itemId: 'widget', name: 'Widget', qty: 2, unitMinor: 350, lineMinor: 700 }], idempotencyKey: randomUUID(), ...extra,
+    payerId: alice.id,
+    conversationId: room.id,
+    currency: 'EUR',
+    amountMinor: 700,
+    description: 'Order: 2 × Widget',
+    lines: [{ itemId: 'widget', name: 'Widget', qty: 2, unitMinor: 350, lineMinor: 700 }],
+    idempotencyKey: randomUUID(),
+    ...extra,
   });
 
   it('an invoice from a plugin: the payer confirms, the plugin pre-checks, the money goes to its bot, and it hears the result', async () => {
@@ -70,26 +103,52 @@ describe('payments: invoices from plugins', () => {
     const [aliceBefore, botBefore] = [await api.balance(alice), await botBalance(host, merchantBot)];
     const input = invoiceInput();
     const created = await rq.invoice('merchant', input);
-    expect(created, JSON.stringify(created)).toMatchObject({ ok: true, value: { requestId: expect.any(String), status: 'open' } });
+    expect(created, JSON.stringify(created)).toMatchObject({
+      ok: true,
+      value: { requestId: expect.any(String), status: 'open' },
+    });
     const { requestId } = created.value;
 
     const posted = await rq.message(alice, room.id, requestId);
     expect(posted.senderId).toBe(paymentsBot);
     expect(posted.content.body).toEqual({
-      requestId, kind: 'invoice', payerId: alice.id, payeeId: merchantBot, pluginId: 'merchant', amountMinor: 700, currency: 'EUR',
-      description: 'Order: 2 × Widget', lines: input.lines, status: 'open', reason: null, expiresAt: expect.stringMatching(ISO),
+      requestId,
+      kind: 'invoice',
+      payerId: alice.id,
+      payeeId: merchantBot,
+      pluginId: 'merchant',
+      amountMinor: 700,
+      currency: 'EUR',
+      description: 'Order: 2 × Widget',
+      lines: input.lines,
+      status: 'open',
+      reason: null,
+      expiresAt: expect.stringMatching(ISO),
     });
     expect((await rq.records('merchant')).preCheckout.filter((r) => r.input.requestId === requestId)).toEqual([]);
 
     const paid = await rq.pay(alice, requestId);
     expect(paid.status, JSON.stringify(paid.body)).toBe(200);
-    expect(paid.body).toMatchObject({ requestId, kind: 'invoice', status: 'paid', payeeId: merchantBot, pluginId: 'merchant' });
+    expect(paid.body).toMatchObject({
+      requestId,
+      kind: 'invoice',
+      status: 'paid',
+      payeeId: merchantBot,
+      pluginId: 'merchant',
+    });
     expect(await api.balance(alice)).toBe(aliceBefore - 700);
     expect(await botBalance(host, merchantBot)).toBe(botBefore + 700);
 
     const asked = (await rq.records('merchant')).preCheckout.filter((r) => r.input.requestId === requestId);
-    expect(asked).toEqual([{ caller: { pluginId: 'payments' }, input: { requestId, payerId: alice.id, amountMinor: 700, currency: 'EUR', lines: input.lines } }]);
-    expect(await rq.resultFor('merchant', requestId)).toEqual([{ caller: { pluginId: 'payments' }, input: { requestId, status: 'paid' } }]);
+    expect(asked).toEqual([
+      {
+        caller: { pluginId: 'payments' },
+        input: { requestId, payerId: alice.id, amountMinor: 700, currency: 'EUR', lines: input.lines },
+      },
+    ]);
+    expect(await rq.resultFor('merchant', requestId)).toEqual([
+      { caller: { pluginId: 'payments' }, input: { requestId, status: 'paid' } },
+    ]);
     expect((await rq.message(alice, room.id, requestId)).content.body.status).toBe('paid');
     // Paying again asks nobody and charges nothing.
     expect((await rq.pay(alice, requestId)).body.error.code).toBe('request_not_open');
@@ -103,45 +162,83 @@ describe('payments: invoices from plugins', () => {
     const again = await rq.invoice('merchant', input);
     expect(first.ok && again.ok, JSON.stringify([first, again])).toBe(true);
     expect(again.value).toEqual({ requestId: first.value.requestId, status: 'open' });
-    const changed = await rq.invoice('merchant', { ...input, amountMinor: 350, lines: [{ ...input.lines[0], qty: 1, lineMinor: 350 }] });
+    const changed = await rq.invoice('merchant', {
+      ...input,
+      amountMinor: 350,
+      lines: [{ ...input.lines[0], qty: 1, lineMinor: 350 }],
+    });
     expect(changed).toMatchObject({ ok: false, name: 'PluginError', code: 'idempotency_conflict', status: 409 });
     // The key is the caller's own: another plugin's use of it is another request.
     const elsewhere = await rq.invoice('merchant-other', input);
     expect(elsewhere.ok).toBe(true);
     expect(elsewhere.value.requestId).not.toBe(first.value.requestId);
     expect((await rq.get(alice, elsewhere.value.requestId)).payeeId).toBe(await botOf(host, 'merchant-other'));
-    const messages = (await fullHistory(host.url, alice.token, room.id)).filter((m) => m.content?.type === 'payments.request' && m.content.body.requestId === first.value.requestId);
+    const messages = (await fullHistory(host.url, alice.token, room.id)).filter(
+      (m) => m.content?.type === 'payments.request' && m.content.body.requestId === first.value.requestId,
+    );
     expect(messages).toHaveLength(1);
-    for (const id of [first.value.requestId, elsewhere.value.requestId]) expect((await rq.decline(alice, id)).status).toBe(200);
-    expect(await rq.resultFor('merchant', first.value.requestId)).toMatchObject([{ input: { requestId: first.value.requestId, status: 'declined', reason: 'declined by the payer' } }]);
+    for (const id of [first.value.requestId, elsewhere.value.requestId])
+      expect((await rq.decline(alice, id)).status).toBe(200);
+    expect(await rq.resultFor('merchant', first.value.requestId)).toMatchObject([
+      { input: { requestId: first.value.requestId, status: 'declined', reason: 'declined by the payer' } },
+    ]);
   });
 
   it('a refused pre-checkout charges nothing and fails the request, and the requester hears it', async () => {
     const aliceBefore = await api.balance(alice);
-    const { value: { requestId } } = await rq.invoice('merchant-refuses', invoiceInput());
+    const {
+      value: { requestId },
+    } = await rq.invoice('merchant-refuses', invoiceInput());
     const paid = await rq.pay(alice, requestId);
     expect(paid.status, JSON.stringify(paid.body)).toBe(409);
-    expect(paid.body.error).toMatchObject({ code: 'precheckout_failed', details: { requestId, status: 'failed', reason: 'precheckout_refused: out of stock' } });
+    expect(paid.body.error).toMatchObject({
+      code: 'precheckout_failed',
+      details: { requestId, status: 'failed', reason: 'precheckout_refused: out of stock' },
+    });
     expect(await api.balance(alice)).toBe(aliceBefore);
     expect(await botBalance(host, await botOf(host, 'merchant-refuses'))).toBe(0);
-    expect(await rq.get(alice, requestId)).toMatchObject({ status: 'failed', reason: 'precheckout_refused: out of stock', txId: null });
-    expect((await rq.message(alice, room.id, requestId)).content.body).toMatchObject({ status: 'failed', reason: 'precheckout_refused: out of stock' });
-    expect(await rq.resultFor('merchant-refuses', requestId)).toMatchObject([{ input: { requestId, status: 'failed', reason: 'precheckout_refused: out of stock' } }]);
-    expect((await rq.pay(alice, requestId)).body.error).toMatchObject({ code: 'request_not_open', details: { status: 'failed' } });
+    expect(await rq.get(alice, requestId)).toMatchObject({
+      status: 'failed',
+      reason: 'precheckout_refused: out of stock',
+      txId: null,
+    });
+    expect((await rq.message(alice, room.id, requestId)).content.body).toMatchObject({
+      status: 'failed',
+      reason: 'precheckout_refused: out of stock',
+    });
+    expect(await rq.resultFor('merchant-refuses', requestId)).toMatchObject([
+      { input: { requestId, status: 'failed', reason: 'precheckout_refused: out of stock' } },
+    ]);
+    expect((await rq.pay(alice, requestId)).body.error).toMatchObject({
+      code: 'request_not_open',
+      details: { status: 'failed' },
+    });
   });
 
   it('a pre-checkout that never answers times out: nothing is charged, the request fails', async () => {
     const aliceBefore = await api.balance(alice);
-    const { value: { requestId } } = await rq.invoice('merchant-hangs', invoiceInput());
+    const {
+      value: { requestId },
+    } = await rq.invoice('merchant-hangs', invoiceInput());
     const started = Date.now();
     const paid = await rq.pay(alice, requestId);
     const took = Date.now() - started;
     expect(paid.status, JSON.stringify(paid.body)).toBe(409);
-    expect(paid.body.error).toMatchObject({ code: 'precheckout_failed', details: { status: 'failed', reason: expect.stringMatching(new RegExp(`^precheckout_timeout: merchant-hangs\\.preCheckout did not answer within ${TIMEOUT_MS} ms`)) } });
+    expect(paid.body.error).toMatchObject({
+      code: 'precheckout_failed',
+      details: {
+        status: 'failed',
+        reason: expect.stringMatching(
+          new RegExp(`^precheckout_timeout: merchant-hangs\\.preCheckout did not answer within ${TIMEOUT_MS} ms`),
+        ),
+      },
+    });
     // It waited for the answer as long as allowed (a slow machine only makes that longer); that
     // it then gave up rather than hanging is the outcome above, not a clock reading.
     expect(took).toBeGreaterThanOrEqual(TIMEOUT_MS - 20);
-    expect((await rq.records('merchant-hangs')).preCheckout.filter((r) => r.input.requestId === requestId)).toHaveLength(1);
+    expect(
+      (await rq.records('merchant-hangs')).preCheckout.filter((r) => r.input.requestId === requestId),
+    ).toHaveLength(1);
     expect(await api.balance(alice)).toBe(aliceBefore);
     expect(await botBalance(host, await botOf(host, 'merchant-hangs'))).toBe(0);
     expect((await rq.get(alice, requestId)).status).toBe('failed');
@@ -152,12 +249,18 @@ describe('payments: invoices from plugins', () => {
     const aliceBefore = await api.balance(alice);
     const broken = await rq.invoice('merchant-breaks', invoiceInput());
     const a = await rq.pay(alice, broken.value.requestId);
-    expect(a.body.error).toMatchObject({ code: 'precheckout_failed', details: { reason: 'precheckout_error: plugin_failed' } });
+    expect(a.body.error).toMatchObject({
+      code: 'precheckout_failed',
+      details: { reason: 'precheckout_error: plugin_failed' },
+    });
     // The operator did not list merchant-unlisted's callbacks in payments' services.call scope.
     const unlisted = await rq.invoice('merchant-unlisted', invoiceInput());
     expect(unlisted.ok, JSON.stringify(unlisted)).toBe(true);
     const b = await rq.pay(alice, unlisted.value.requestId);
-    expect(b.body.error).toMatchObject({ code: 'precheckout_failed', details: { reason: 'precheckout_error: permission_denied' } });
+    expect(b.body.error).toMatchObject({
+      code: 'precheckout_failed',
+      details: { reason: 'precheckout_error: permission_denied' },
+    });
     expect((await rq.records('merchant-unlisted')).preCheckout).toEqual([]);
     expect(await api.balance(alice)).toBe(aliceBefore);
   });
@@ -187,7 +290,10 @@ describe('payments: invoices from plugins', () => {
     const typo = await rq.invoice('merchant', invoiceInput({ memo: 'for the widgets' }));
     expect(typo).toMatchObject({ ok: false, code: 'invalid_payment_request', status: 400 });
     expect(typo.message).toContain('"memo"');
-    const lineTypo = await rq.invoice('merchant', invoiceInput({ lines: [{ name: 'Widget', qty: 2, unitMinor: 350, lineMinor: 700, price: 350 }] }));
+    const lineTypo = await rq.invoice(
+      'merchant',
+      invoiceInput({ lines: [{ name: 'Widget', qty: 2, unitMinor: 350, lineMinor: 700, price: 350 }] }),
+    );
     expect(lineTypo).toMatchObject({ ok: false, code: 'invalid_payment_request', status: 400 });
     expect(lineTypo.message).toContain('lines[0]');
     expect((await api.call(alice, 'GET', '/requests')).body.incoming.length).toBe(before);
@@ -209,11 +315,21 @@ describe('payments: invoices from plugins', () => {
     await command('/add mug 2');
     await command('/add pin');
     const placed = await command('/checkout');
-    const requestId = /^Order placed: payment request ([0-9a-f-]{36}) \(open\) for 22\.30 EUR\. Your cart is empty now\.$/.exec(placed)?.[1];
+    const requestId =
+      /^Order placed: payment request ([0-9a-f-]{36}) \(open\) for 22\.30 EUR\. Your cart is empty now\.$/.exec(
+        placed,
+      )?.[1];
     expect(requestId, placed).toBeDefined();
     expect((await rq.message(alice, shopRoom.id, requestId!)).content.body).toMatchObject({
-      kind: 'invoice', pluginId: 'shop', payeeId: shopBot, amountMinor: 2_230, status: 'open',
-      lines: [{ itemId: 'mug', name: 'Mug', qty: 2, unitMinor: 990, lineMinor: 1_980 }, { itemId: 'pin', name: 'Pin badge', qty: 1, unitMinor: 250, lineMinor: 250 }],
+      kind: 'invoice',
+      pluginId: 'shop',
+      payeeId: shopBot,
+      amountMinor: 2_230,
+      status: 'open',
+      lines: [
+        { itemId: 'mug', name: 'Mug', qty: 2, unitMinor: 990, lineMinor: 1_980 },
+        { itemId: 'pin', name: 'Pin badge', qty: 1, unitMinor: 250, lineMinor: 250 },
+      ],
     });
     const aliceBefore = await api.balance(alice);
     const paid = await rq.pay(alice, requestId!);
@@ -222,7 +338,13 @@ describe('payments: invoices from plugins', () => {
     expect(await api.balance(alice)).toBe(aliceBefore - 2_230);
     expect(await botBalance(host, shopBot)).toBe(2_230);
     // The shop's paymentResult arrives by a scheduler job; /checkout of the empty cart then shows it.
-    const text = await eventually(async () => { const t = await command('/checkout'); return t.includes('(paid)') && t; }, { intervalMs: 50, what: 'the shop to hear the payment result' });
+    const text = await eventually(
+      async () => {
+        const t = await command('/checkout');
+        return t.includes('(paid)') && t;
+      },
+      { intervalMs: 50, what: 'the shop to hear the payment result' },
+    );
     expect(text).toBe(`Your cart is empty. Your last order was payment request ${requestId} (paid) for 22.30 EUR.`);
   });
 });

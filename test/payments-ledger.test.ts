@@ -21,7 +21,10 @@ describe('payments: ledger invariants', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    host = await startPaymentsHost({ database, settings: { currencies: { EUR: 2, JPY: 0 }, limits: { perTransferMinor: 1_000_000, dailyMinor: 1_000_000_000 } } });
+    host = await startPaymentsHost({
+      database,
+      settings: { currencies: { EUR: 2, JPY: 0 }, limits: { perTransferMinor: 1_000_000, dailyMinor: 1_000_000_000 } },
+    });
     api = paymentsApi(host);
     users = await Promise.all(Array.from({ length: 4 }, () => host.createUser()));
     for (const u of users) await api.setPin(u);
@@ -40,32 +43,36 @@ describe('payments: ledger invariants', () => {
       fc.record({ kind: fc.constant('transfer' as const), from: user, to: user, amount, currency }),
       fc.record({ kind: fc.constant('replay' as const), from: user, to: user, amount, currency }),
     );
-    await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 8 }), async (ops) => {
-      for (const o of ops) {
-        const before = await api.totals();
-        let res: { status: number; body: any };
-        if (o.kind === 'topup') {
-          res = await api.topUp(users[o.user]!, o.amount, o.currency, o.declined ? 'tok_declined' : 'tok_visa');
-        } else {
-          const key = randomUUID();
-          const send = () => api.transfer(users[o.from]!, users[o.to]!, o.amount, { currency: o.currency, idempotencyKey: key });
-          res = await send();
-          if (o.kind === 'replay' && res.status === 201) {
-            const again = await send();
-            expect(again.status).toBe(200);
-            expect(again.body).toEqual(res.body);
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 8 }), async (ops) => {
+        for (const o of ops) {
+          const before = await api.totals();
+          let res: { status: number; body: any };
+          if (o.kind === 'topup') {
+            res = await api.topUp(users[o.user]!, o.amount, o.currency, o.declined ? 'tok_declined' : 'tok_visa');
+          } else {
+            const key = randomUUID();
+            const send = () =>
+              api.transfer(users[o.from]!, users[o.to]!, o.amount, { currency: o.currency, idempotencyKey: key });
+            res = await send();
+            if (o.kind === 'replay' && res.status === 201) {
+              const again = await send();
+              expect(again.status).toBe(200);
+              expect(again.body).toEqual(res.body);
+            }
           }
+          const valid = Number.isSafeInteger(o.amount) && o.amount > 0 && o.currency !== 'XXX';
+          if (!valid) expect(res.status).toBe(400);
+          const after = await api.totals();
+          for (const totals of Object.values(after)) expect(totals.total).toBe(0);
+          const moved = res.status === 201 && o.kind !== 'topup' ? 0 : res.status === 201 ? o.amount : 0;
+          expect(after[o.currency]?.users ?? 0).toBe((before[o.currency]?.users ?? 0) + moved);
+          const report = await api.verify();
+          expect(report.problems).toEqual([]);
         }
-        const valid = Number.isSafeInteger(o.amount) && o.amount > 0 && o.currency !== 'XXX';
-        if (!valid) expect(res.status).toBe(400);
-        const after = await api.totals();
-        for (const totals of Object.values(after)) expect(totals.total).toBe(0);
-        const moved = res.status === 201 && o.kind !== 'topup' ? 0 : res.status === 201 ? o.amount : 0;
-        expect(after[o.currency]?.users ?? 0).toBe((before[o.currency]?.users ?? 0) + moved);
-        const report = await api.verify();
-        expect(report.problems).toEqual([]);
-      }
-    }), { numRuns: 25 });
+      }),
+      { numRuns: 25 },
+    );
   });
 
   it('only ever appends postings: every existing row is unchanged by later operations', async () => {
@@ -102,9 +109,21 @@ describe('payments: ledger invariants', () => {
   }
 
   it('verify finds an altered amount, even with the cached balance altered to match', async () => {
-    const target = await (async () => { const db = openDirect(database); await host.stopHostOnly(); const row = await db(POSTINGS).where('amount', '>', 0).where('account', 'like', 'user:%').orderBy('id', 'desc').first(); await db.destroy(); return row; })();
+    const target = await (async () => {
+      const db = openDirect(database);
+      await host.stopHostOnly();
+      const row = await db(POSTINGS)
+        .where('amount', '>', 0)
+        .where('account', 'like', 'user:%')
+        .orderBy('id', 'desc')
+        .first();
+      await db.destroy();
+      return row;
+    })();
     const report = await tamper(async (db) => {
-      await db(POSTINGS).where({ id: target.id }).update({ amount: target.amount + 100, balance_after: target.balance_after + 100 });
+      await db(POSTINGS)
+        .where({ id: target.id })
+        .update({ amount: target.amount + 100, balance_after: target.balance_after + 100 });
       await db(WALLETS).where({ account: target.account }).increment('balance', 100);
     });
     expect(report.ok).toBe(false);
@@ -112,7 +131,9 @@ describe('payments: ledger invariants', () => {
     expect(report.problems.join('\n')).toMatch(/postings sum to 100, not 0/);
     // Put it back: verify passes again.
     const fixed = await tamper(async (db) => {
-      await db(POSTINGS).where({ id: target.id }).update({ amount: target.amount, balance_after: target.balance_after });
+      await db(POSTINGS)
+        .where({ id: target.id })
+        .update({ amount: target.amount, balance_after: target.balance_after });
       await db(WALLETS).where({ account: target.account }).increment('balance', -100);
     });
     expect(fixed.problems).toEqual([]);
@@ -127,16 +148,27 @@ describe('payments: ledger invariants', () => {
     expect(afterRemoval.ok).toBe(false);
     // The last posting gone: its wallet's chain, count and balance no longer match, nor its transaction's sum.
     expect(afterRemoval.problems).toEqual([
-      expect.stringMatching(/: the chain ends at a different posting than the wallet records \(a posting was removed or added\)$/),
+      expect.stringMatching(
+        /: the chain ends at a different posting than the wallet records \(a posting was removed or added\)$/,
+      ),
       expect.stringMatching(/: \d+ postings, the wallet records \d+$/),
       expect.stringMatching(/: cached balance -?\d+, postings sum to -?\d+$/),
       expect.stringMatching(/^transaction \d+: [A-Z]{3} postings sum to -?\d+, not 0$/),
     ]);
-    const restored = await tamper(async (db) => { await db(POSTINGS).insert(removed); });
+    const restored = await tamper(async (db) => {
+      await db(POSTINGS).insert(removed);
+    });
     expect(restored.problems).toEqual([]);
     const afterInsert = await tamper(async (db) => {
       const last = await db(POSTINGS).where('account', 'like', 'user:%').orderBy('id', 'desc').first();
-      await db(POSTINGS).insert({ ...last, id: undefined, seq: last.seq + 1, prev_hash: last.hash, amount: 1_000_000, balance_after: last.balance_after + 1_000_000 });
+      await db(POSTINGS).insert({
+        ...last,
+        id: undefined,
+        seq: last.seq + 1,
+        prev_hash: last.hash,
+        amount: 1_000_000,
+        balance_after: last.balance_after + 1_000_000,
+      });
     });
     expect(afterInsert.ok).toBe(false);
     // A copy of the last posting with more money: its hash no longer fits, and the sums are off.

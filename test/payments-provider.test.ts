@@ -10,20 +10,31 @@ import { eventually } from './support/eventually.js';
 import { httpJson } from './support/e2e.js';
 import { createTestDatabase, type TestDatabase } from './support/test-database.js';
 import type { TestHost, TestUser } from './support/start-test-host.js';
-import { PAYMENTS_MANIFEST, openDirect, paymentsApi, startPaymentsHost, type PaymentsApi } from './support/payments-helpers.js';
+import {
+  PAYMENTS_MANIFEST,
+  openDirect,
+  paymentsApi,
+  startPaymentsHost,
+  type PaymentsApi,
+} from './support/payments-helpers.js';
 
 const ADMIN = `admin-${randomUUID()}`;
 
 describe('payments: a crash between the ledger and the provider', () => {
   const children: ChildHost[] = [];
   let database: TestDatabase;
-  afterEach(async () => { await Promise.all(children.splice(0).map((c) => c.kill('SIGKILL'))); });
-  afterAll(async () => { await database?.drop(); });
+  afterEach(async () => {
+    await Promise.all(children.splice(0).map((c) => c.kill('SIGKILL')));
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
 
   async function boot(provider: Record<string, number>): Promise<ChildHost> {
     const host = await spawnHost({
       config: {
-        database: { url: database.url, schema: database.schema }, auth: { adminToken: ADMIN },
+        database: { url: database.url, schema: database.schema },
+        auth: { adminToken: ADMIN },
         plugins: { enabled: [{ path: PAYMENTS_MANIFEST, settings: { provider } }] },
       },
       timeoutMs: 45_000,
@@ -31,11 +42,15 @@ describe('payments: a crash between the ledger and the provider', () => {
     children.push(host);
     return host;
   }
-  const admin = (host: ChildHost, method: string, path: string, body?: unknown) => httpJson(host.url, method, `/plugins/payments${path}`, { token: ADMIN, body });
+  const admin = (host: ChildHost, method: string, path: string, body?: unknown) =>
+    httpJson(host.url, method, `/plugins/payments${path}`, { token: ADMIN, body });
 
   async function userOn(host: ChildHost) {
     const handle = `payer${Date.now()}${Math.floor(Math.random() * 1e4)}`;
-    const created = await httpJson(host.url, 'POST', '/v1/admin/users', { token: ADMIN, body: { handle, displayName: handle, password: 'a-long-password' } });
+    const created = await httpJson(host.url, 'POST', '/v1/admin/users', {
+      token: ADMIN,
+      body: { handle, displayName: handle, password: 'a-long-password' },
+    });
     const login = await httpJson(host.url, 'POST', '/v1/auth/login', { body: { handle, password: 'a-long-password' } });
     return { id: created.body.id as string, token: login.body.token as string };
   }
@@ -47,7 +62,10 @@ describe('payments: a crash between the ledger and the provider', () => {
   async function providerBook(): Promise<{ kind: string; status: string; amount: number }[]> {
     const db = openDirect(database);
     try {
-      return (await db('p_payments__sim_provider').select('kind', 'status', 'amount')).map((r: any) => ({ ...r, amount: Number(r.amount) }));
+      return (await db('p_payments__sim_provider').select('kind', 'status', 'amount')).map((r: any) => ({
+        ...r,
+        amount: Number(r.amount),
+      }));
     } finally {
       await db.destroy();
     }
@@ -63,20 +81,45 @@ describe('payments: a crash between the ledger and the provider', () => {
     const user = await userOn(host);
     const startedAt = Date.now();
     // The host is killed while this top-up waits on the provider, so its request fails by design; the test reads the outcome from the ledger and the provider's book.
-    void httpJson(host.url, 'POST', '/plugins/payments/topups', { token: user.token, body: { amountMinor, currency: 'EUR', card: 'tok_visa', idempotencyKey: randomUUID() } }).catch(() => null);
-    await eventually(async () => (await admin(host, 'GET', '/admin/reports/volume')).body.providerOperations.some((o: any) => o.status === 'pending'), { what: 'the top-up became pending', timeoutMs: 20_000 });
+    void httpJson(host.url, 'POST', '/plugins/payments/topups', {
+      token: user.token,
+      body: { amountMinor, currency: 'EUR', card: 'tok_visa', idempotencyKey: randomUUID() },
+    }).catch(() => null);
+    await eventually(
+      async () =>
+        (await admin(host, 'GET', '/admin/reports/volume')).body.providerOperations.some(
+          (o: any) => o.status === 'pending',
+        ),
+      { what: 'the top-up became pending', timeoutMs: 20_000 },
+    );
     if (provider.latencyAfterMs) {
       // The provider has written its book (the host audits that write) and now waits to answer.
-      await eventually(async () => (await httpJson(host.url, 'GET', '/v1/admin/audit?pluginId=payments&limit=1000', { token: ADMIN })).body.entries
-        .some((e: any) => e.capability === 'database' && e.action === 'insert' && e.target === 'sim_provider' && Date.parse(e.at) >= startedAt), { what: 'the provider charged the card', timeoutMs: 20_000 });
+      await eventually(
+        async () =>
+          (
+            await httpJson(host.url, 'GET', '/v1/admin/audit?pluginId=payments&limit=1000', { token: ADMIN })
+          ).body.entries.some(
+            (e: any) =>
+              e.capability === 'database' &&
+              e.action === 'insert' &&
+              e.target === 'sim_provider' &&
+              Date.parse(e.at) >= startedAt,
+          ),
+        { what: 'the provider charged the card', timeoutMs: 20_000 },
+      );
     }
     await host.kill('SIGKILL');
     // Killed inside the window: the provider has charged only if it was meant to have.
-    expect((await providerBook()).filter((r) => r.amount === amountMinor)).toHaveLength(provider.latencyAfterMs ? 1 : 0);
+    expect((await providerBook()).filter((r) => r.amount === amountMinor)).toHaveLength(
+      provider.latencyAfterMs ? 1 : 0,
+    );
     return user;
   }
 
-  async function settleAndCheck(user: { id: string; token: string }, expected: { booked: number; abandoned: number; balance: number }) {
+  async function settleAndCheck(
+    user: { id: string; token: string },
+    expected: { booked: number; abandoned: number; balance: number },
+  ) {
     const host = await boot({});
     const reconcile = await admin(host, 'POST', '/admin/reconcile', { olderThanMs: 0 });
     expect(reconcile.body).toMatchObject({ checked: 1, booked: expected.booked, abandoned: expected.abandoned });
@@ -112,7 +155,9 @@ describe('payments: provider callbacks', () => {
     api = paymentsApi(host);
     user = await host.createUser();
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   async function pendingTopUp(amountMinor: number): Promise<string> {
     const res = await api.topUp(user, amountMinor);
@@ -123,13 +168,16 @@ describe('payments: provider callbacks', () => {
     const ops = (await api.call('admin', 'GET', '/admin/reports/reconciliation')).body.pending as string[];
     return ops[0]!;
   }
-  const deliver = (rawBody: string, signature?: string) => host.http('POST', '/plugins/payments/provider/callbacks', {
-    rawBody, headers: { 'content-type': 'application/json', ...(signature ? { 'x-provider-signature': signature } : {}) },
-  });
+  const deliver = (rawBody: string, signature?: string) =>
+    host.http('POST', '/plugins/payments/provider/callbacks', {
+      rawBody,
+      headers: { 'content-type': 'application/json', ...(signature ? { 'x-provider-signature': signature } : {}) },
+    });
 
   it('books a signed callback once, and refuses it replayed', async () => {
     const operationId = await pendingTopUp(1_500);
-    const signed = (await api.call('admin', 'POST', '/admin/simulator/callbacks', { operationId, status: 'succeeded' })).body;
+    const signed = (await api.call('admin', 'POST', '/admin/simulator/callbacks', { operationId, status: 'succeeded' }))
+      .body;
     const first = await deliver(signed.rawBody, signed.signature);
     expect(first.status, JSON.stringify(first.body)).toBe(200);
     expect(first.body).toMatchObject({ duplicate: false, operation: { operationId, status: 'succeeded' } });
@@ -141,7 +189,8 @@ describe('payments: provider callbacks', () => {
 
   it('refuses forged, altered and stale callbacks, and books nothing', async () => {
     const operationId = await pendingTopUp(2_000);
-    const signed = (await api.call('admin', 'POST', '/admin/simulator/callbacks', { operationId, status: 'succeeded' })).body;
+    const signed = (await api.call('admin', 'POST', '/admin/simulator/callbacks', { operationId, status: 'succeeded' }))
+      .body;
     const t = Number(/t=(\d+)/.exec(signed.signature)![1]);
     const attempts = [
       deliver(signed.rawBody),
@@ -158,7 +207,13 @@ describe('payments: provider callbacks', () => {
 
   it('reverses, once, a payout the provider never made', async () => {
     await api.setPin(user);
-    const res = await api.call(user, 'POST', '/payouts', { amountMinor: 500, currency: 'EUR', destination: 'bank_ok', pin: '4711', idempotencyKey: randomUUID() });
+    const res = await api.call(user, 'POST', '/payouts', {
+      amountMinor: 500,
+      currency: 'EUR',
+      destination: 'bank_ok',
+      pin: '4711',
+      idempotencyKey: randomUUID(),
+    });
     expect(res.status).toBe(503);
     expect(await api.balance(user)).toBe(1_000);
     // Pending now: this payout (the provider never made it) and the 2,000 top-up of the test
@@ -185,9 +240,18 @@ describe('payments: payouts', () => {
     await api.setPin(user);
     await api.topUp(user, 10_000);
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
   const payout = (amountMinor: number, destination = 'bank_ok', extra: Record<string, unknown> = {}) =>
-    api.call(user, 'POST', '/payouts', { amountMinor, currency: 'EUR', destination, pin: '4711', idempotencyKey: randomUUID(), ...extra });
+    api.call(user, 'POST', '/payouts', {
+      amountMinor,
+      currency: 'EUR',
+      destination,
+      pin: '4711',
+      idempotencyKey: randomUUID(),
+      ...extra,
+    });
 
   it('pays out through the provider, once per key', async () => {
     const key = randomUUID();

@@ -36,7 +36,9 @@ describe('payments: requests between people', () => {
     expect((await api.topUp(alice, 30_000)).status).toBe(201);
   });
   afterEach(() => api.expectLedgerWhole());
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   it('a person asks another for money: the request is posted with its documented shape, and paying moves the money once', async () => {
     const [aliceBefore, bobBefore] = [await api.balance(alice), await api.balance(bob)];
@@ -44,8 +46,20 @@ describe('payments: requests between people', () => {
     expect(asked.status, JSON.stringify(asked.body)).toBe(201);
     const requestId = asked.body.requestId;
     expect(asked.body).toMatchObject({
-      kind: 'user', status: 'open', payerId: alice.id, payeeId: bob.id, pluginId: null, conversationId: room.id,
-      amountMinor: 1_500, currency: 'EUR', description: 'pizza', lines: null, reason: null, txId: null, paidAt: null, expiresAt: expect.stringMatching(ISO),
+      kind: 'user',
+      status: 'open',
+      payerId: alice.id,
+      payeeId: bob.id,
+      pluginId: null,
+      conversationId: room.id,
+      amountMinor: 1_500,
+      currency: 'EUR',
+      description: 'pizza',
+      lines: null,
+      reason: null,
+      txId: null,
+      paidAt: null,
+      expiresAt: expect.stringMatching(ISO),
     });
 
     const posted = await rq.message(alice, room.id, requestId);
@@ -54,18 +68,36 @@ describe('payments: requests between people', () => {
     expect(posted.content).toEqual({
       type: 'payments.request',
       body: {
-        requestId, kind: 'user', payerId: alice.id, payeeId: bob.id, pluginId: null, amountMinor: 1_500, currency: 'EUR',
-        description: 'pizza', lines: null, status: 'open', reason: null, expiresAt: asked.body.expiresAt,
+        requestId,
+        kind: 'user',
+        payerId: alice.id,
+        payeeId: bob.id,
+        pluginId: null,
+        amountMinor: 1_500,
+        currency: 'EUR',
+        description: 'pizza',
+        lines: null,
+        status: 'open',
+        reason: null,
+        expiresAt: asked.body.expiresAt,
       },
     });
     // Nobody but the payments bot may post that type.
-    const forged = await host.http('POST', `/v1/conversations/${room.id}/messages`, { token: bob.token, body: { clientMsgId: randomUUID(), content: posted.content } });
+    const forged = await host.http('POST', `/v1/conversations/${room.id}/messages`, {
+      token: bob.token,
+      body: { clientMsgId: randomUUID(), content: posted.content },
+    });
     expect(forged.status).toBe(403);
 
     const key = randomUUID();
     const paid = await rq.pay(alice, requestId, { idempotencyKey: key });
     expect(paid.status, JSON.stringify(paid.body)).toBe(200);
-    expect(paid.body).toMatchObject({ requestId, status: 'paid', txId: expect.any(Number), paidAt: expect.stringMatching(ISO) });
+    expect(paid.body).toMatchObject({
+      requestId,
+      status: 'paid',
+      txId: expect.any(Number),
+      paidAt: expect.stringMatching(ISO),
+    });
     expect(await api.balance(alice)).toBe(aliceBefore - 1_500);
     expect(await api.balance(bob)).toBe(bobBefore + 1_500);
 
@@ -93,18 +125,23 @@ describe('payments: requests between people', () => {
 
   it('charges once when the payer confirms many times at the same moment', async () => {
     const [aliceBefore, bobBefore] = [await api.balance(alice), await api.balance(bob)];
-    const { body: { requestId } } = await rq.ask(bob, alice, 800, room.id);
+    const {
+      body: { requestId },
+    } = await rq.ask(bob, alice, 800, room.id);
     const results = await Promise.all(Array.from({ length: 8 }, () => rq.pay(alice, requestId)));
     const ok = results.filter((r) => r.status === 200);
     expect(ok, JSON.stringify(results.map((r) => r.body))).toHaveLength(1);
-    for (const r of results.filter((x) => x.status !== 200)) expect(r.body.error).toMatchObject({ code: 'request_not_open', details: { status: 'paid' } });
+    for (const r of results.filter((x) => x.status !== 200))
+      expect(r.body.error).toMatchObject({ code: 'request_not_open', details: { status: 'paid' } });
     expect(await api.balance(alice)).toBe(aliceBefore - 800);
     expect(await api.balance(bob)).toBe(bobBefore + 800);
   });
 
   it('the payer declines: nothing moves, and a declined request cannot be paid; only the payer pays or declines', async () => {
     const aliceBefore = await api.balance(alice);
-    const { body: { requestId } } = await rq.ask(bob, alice, 400, room.id);
+    const {
+      body: { requestId },
+    } = await rq.ask(bob, alice, 400, room.id);
     expect((await rq.pay(bob, requestId)).body.error.code).toBe('not_payer');
     expect((await rq.decline(bob, requestId)).status).toBe(403);
     expect((await rq.decline(carol, requestId)).body.error.code).toBe('not_found');
@@ -120,7 +157,9 @@ describe('payments: requests between people', () => {
   });
 
   it('keeps a request open when the PIN is wrong or the money is short, and refuses bad requests', async () => {
-    const { body: { requestId } } = await rq.ask(alice, bob, 40_000, room.id);
+    const {
+      body: { requestId },
+    } = await rq.ask(alice, bob, 40_000, room.id);
     const wrong = await rq.pay(bob, requestId, { pin: '0000' });
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.code).toBe('pin_invalid');
@@ -147,11 +186,12 @@ describe('payments: requests between people', () => {
     const conflict = await rq.ask(bob, alice, 124, room.id, { idempotencyKey: key });
     expect(conflict.status).toBe(409);
     expect(conflict.body.error.code).toBe('idempotency_conflict');
-    const messages = (await fullHistory(host.url, bob.token, room.id)).filter((m) => m.content?.type === 'payments.request' && m.content.body.requestId === first.body.requestId);
+    const messages = (await fullHistory(host.url, bob.token, room.id)).filter(
+      (m) => m.content?.type === 'payments.request' && m.content.body.requestId === first.body.requestId,
+    );
     expect(messages).toHaveLength(1);
     expect((await rq.decline(alice, first.body.requestId)).status).toBe(200);
   });
-
 });
 
 describe('payments: requests expire', () => {
@@ -175,17 +215,27 @@ describe('payments: requests expire', () => {
     await api.topUp(alice, 5_000);
   });
   afterEach(() => api.expectLedgerWhole());
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   it('an unpaid request expires: it cannot be paid, its message says so, and an invoicing plugin hears it', async () => {
     const asked = await rq.ask(bob, alice, 300, room.id);
     const invoice = await rq.invoice('merchant', {
-      payerId: alice.id, conversationId: room.id, currency: 'EUR', amountMinor: 300, description: 'Later', idempotencyKey: randomUUID(),
+      payerId: alice.id,
+      conversationId: room.id,
+      currency: 'EUR',
+      amountMinor: 300,
+      description: 'Later',
+      idempotencyKey: randomUUID(),
     });
     expect(asked.status).toBe(201);
     expect(invoice.ok, JSON.stringify(invoice)).toBe(true);
     // Until both are past the expiresAt the host gave them (host and test share the clock).
-    const due = Math.max(Date.parse(asked.body.expiresAt), Date.parse((await rq.get(alice, invoice.value.requestId)).expiresAt));
+    const due = Math.max(
+      Date.parse(asked.body.expiresAt),
+      Date.parse((await rq.get(alice, invoice.value.requestId)).expiresAt),
+    );
     expect(due).toBeGreaterThan(0);
     await eventually(() => Date.now() > due, { what: 'both requests are past their expiresAt', timeoutMs: 10_000 });
     const late = await rq.pay(alice, asked.body.requestId);
@@ -194,9 +244,10 @@ describe('payments: requests expire', () => {
     expect((await rq.get(bob, asked.body.requestId)).status).toBe('expired');
     expect((await rq.message(alice, room.id, asked.body.requestId)).content.body.status).toBe('expired');
     expect((await rq.decline(alice, invoice.value.requestId)).body.error.code).toBe('request_expired');
-    expect(await rq.resultFor('merchant', invoice.value.requestId)).toMatchObject([{ input: { requestId: invoice.value.requestId, status: 'expired' } }]);
+    expect(await rq.resultFor('merchant', invoice.value.requestId)).toMatchObject([
+      { input: { requestId: invoice.value.requestId, status: 'expired' } },
+    ]);
     expect(await api.balance(alice)).toBe(5_000);
     expect((await rq.records('merchant')).preCheckout).toEqual([]);
   });
 });
-

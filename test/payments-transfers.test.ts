@@ -16,22 +16,34 @@ describe('payments: transfers', () => {
   let botId: string;
 
   beforeAll(async () => {
-    host = await startPaymentsHost({ settings: { limits: { perTransferMinor: 50_000, dailyMinor: 80_000 }, pin: { maxAttempts: 3, lockMinutes: 15 } } });
+    host = await startPaymentsHost({
+      settings: { limits: { perTransferMinor: 50_000, dailyMinor: 80_000 }, pin: { maxAttempts: 3, lockMinutes: 15 } },
+    });
     api = paymentsApi(host);
     [alice, bob] = await Promise.all([host.createUser(), host.createUser()]);
     botId = (await host.http('GET', '/v1/admin/plugins', { token: 'admin' })).body.plugins[0].botUserId;
     await api.setPin(alice);
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   it('tops up from a card through the provider, and books a decline as nothing', async () => {
     const ok = await api.topUp(alice, 100_000);
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
-    expect(ok.body).toMatchObject({ kind: 'topup', status: 'succeeded', amountMinor: 100_000, currency: 'EUR', providerRef: expect.stringMatching(/^sim_/) });
+    expect(ok.body).toMatchObject({
+      kind: 'topup',
+      status: 'succeeded',
+      amountMinor: 100_000,
+      currency: 'EUR',
+      providerRef: expect.stringMatching(/^sim_/),
+    });
     const declined = await api.topUp(alice, 5_000, 'EUR', 'tok_declined');
     expect(declined.status).toBe(402);
     expect(declined.body.error).toMatchObject({ code: 'card_declined', details: { operationId: expect.any(String) } });
-    expect((await api.call(alice, 'GET', `/operations/${declined.body.error.details.operationId}`)).body).toMatchObject({ status: 'declined' });
+    expect((await api.call(alice, 'GET', `/operations/${declined.body.error.details.operationId}`)).body).toMatchObject(
+      { status: 'declined' },
+    );
     expect(await api.balance(alice)).toBe(100_000);
     expect((await api.verify()).ok).toBe(true);
   });
@@ -41,12 +53,30 @@ describe('payments: transfers', () => {
     await host.http('POST', `/v1/conversations/${room.id}/members`, { token: alice.token, body: { userIds: [botId] } });
     const res = await api.transfer(alice, bob, 1_250, { conversationId: room.id, note: 'lunch' });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect(res.body).toMatchObject({ status: 'completed', from: alice.id, to: bob.id, amountMinor: 1_250, currency: 'EUR', note: 'lunch', balanceAfterMinor: 98_750 });
+    expect(res.body).toMatchObject({
+      status: 'completed',
+      from: alice.id,
+      to: bob.id,
+      amountMinor: 1_250,
+      currency: 'EUR',
+      note: 'lunch',
+      balanceAfterMinor: 98_750,
+    });
     expect(await api.balance(bob)).toBe(1_250);
-    const posted = (await fullHistory(host.url, bob.token, room.id)).find((m) => m.content.type === 'payments.transfer');
-    expect(posted).toMatchObject({ senderId: botId, content: { body: { transferId: res.body.transferId, amountMinor: 1_250, currency: 'EUR', from: alice.id, to: bob.id } } });
+    const posted = (await fullHistory(host.url, bob.token, room.id)).find(
+      (m) => m.content.type === 'payments.transfer',
+    );
+    expect(posted).toMatchObject({
+      senderId: botId,
+      content: {
+        body: { transferId: res.body.transferId, amountMinor: 1_250, currency: 'EUR', from: alice.id, to: bob.id },
+      },
+    });
     // Nobody but the payments bot may post that type.
-    const forged = await host.http('POST', `/v1/conversations/${room.id}/messages`, { token: alice.token, body: { clientMsgId: randomUUID(), content: posted.content } });
+    const forged = await host.http('POST', `/v1/conversations/${room.id}/messages`, {
+      token: alice.token,
+      body: { clientMsgId: randomUUID(), content: posted.content },
+    });
     expect(forged.status).toBe(403);
   });
 
@@ -59,7 +89,10 @@ describe('payments: transfers', () => {
     for (const conversationId of ['', 'c'.repeat(65)]) {
       const malformed = await api.transfer(alice, bob, 100, { conversationId });
       expect(malformed.status).toBe(400);
-      expect(malformed.body.error).toMatchObject({ code: 'invalid_payment_request', message: 'conversationId is a conversation id.' });
+      expect(malformed.body.error).toMatchObject({
+        code: 'invalid_payment_request',
+        message: 'conversationId is a conversation id.',
+      });
     }
   });
 
@@ -71,7 +104,9 @@ describe('payments: transfers', () => {
     expect(first.status).toBe(201);
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
-    const concurrent = await Promise.all(Array.from({ length: 5 }, () => api.transfer(alice, bob, 300, { idempotencyKey: key })));
+    const concurrent = await Promise.all(
+      Array.from({ length: 5 }, () => api.transfer(alice, bob, 300, { idempotencyKey: key })),
+    );
     for (const r of concurrent) expect(r.body.transferId).toBe(first.body.transferId);
     const other = await api.transfer(alice, bob, 301, { idempotencyKey: key });
     expect(other.status).toBe(409);
@@ -112,7 +147,17 @@ describe('payments: transfers', () => {
 
   it('refuses a transfer to oneself or to nobody', async () => {
     expect((await api.transfer(alice, alice, 100)).body.error.code).toBe('self_transfer');
-    expect((await api.call(alice, 'POST', '/transfers', { to: 'nobody-at-all', amountMinor: 1, currency: 'EUR', pin: PIN, idempotencyKey: 'x' })).body.error.code).toBe('recipient_not_found');
+    expect(
+      (
+        await api.call(alice, 'POST', '/transfers', {
+          to: 'nobody-at-all',
+          amountMinor: 1,
+          currency: 'EUR',
+          pin: PIN,
+          idempotencyKey: 'x',
+        })
+      ).body.error.code,
+    ).toBe('recipient_not_found');
   });
 
   it('needs a PIN, rate-limits wrong ones and locks after too many', async () => {
@@ -155,13 +200,26 @@ describe('payments: transfers', () => {
   it('answers the chat commands, without ever posting the PIN', async () => {
     const room = await host.createGroup(alice, [bob], 'chat pay');
     await host.http('POST', `/v1/conversations/${room.id}/members`, { token: alice.token, body: { userIds: [botId] } });
-    const pay = await host.http('POST', `/v1/conversations/${room.id}/commands`, { token: alice.token, body: { text: `/pay @${bob.handle} 2.50 EUR ${PIN} coffee key=${randomUUID()}` } });
+    const pay = await host.http('POST', `/v1/conversations/${room.id}/commands`, {
+      token: alice.token,
+      body: { text: `/pay @${bob.handle} 2.50 EUR ${PIN} coffee key=${randomUUID()}` },
+    });
     expect(pay.body.reply.text).toMatch(/^Sent 2\.50 EUR\. Your balance: /);
-    const bad = await host.http('POST', `/v1/conversations/${room.id}/commands`, { token: alice.token, body: { text: `/pay @${bob.handle} 2.505 EUR ${PIN} key=${randomUUID()}` } });
+    const bad = await host.http('POST', `/v1/conversations/${room.id}/commands`, {
+      token: alice.token,
+      body: { text: `/pay @${bob.handle} 2.505 EUR ${PIN} key=${randomUUID()}` },
+    });
     expect(bad.body.reply.text).toMatch(/2 decimal places.*\[invalid_amount\]/);
     const history = await fullHistory(host.url, bob.token, room.id);
     expect(JSON.stringify(history)).not.toContain(PIN);
     expect(history.filter((m) => m.content.type === 'payments.transfer')).toHaveLength(1);
-    expect((await host.http('POST', `/v1/conversations/${room.id}/commands`, { token: bob.token, body: { text: '/balance' } })).body.reply.text).toMatch(/EUR/);
+    expect(
+      (
+        await host.http('POST', `/v1/conversations/${room.id}/commands`, {
+          token: bob.token,
+          body: { text: '/balance' },
+        })
+      ).body.reply.text,
+    ).toMatch(/EUR/);
   });
 });

@@ -14,10 +14,24 @@ import type { Outcome } from './fixtures/plugins/svc-caller/index.js';
 
 const ENTRY = join(repoRoot, 'test/fixtures/plugins/refusals/index.ts');
 const CALLER_ENTRY = join(repoRoot, 'test/fixtures/plugins/svc-caller/index.ts');
-const base = { version: '1.0.0', description: 'A fixture of the call-boundary suite.', author: { name: 'Switchboard tests' }, engine: '^1.0.0', runtime: 'trusted' };
+const base = {
+  version: '1.0.0',
+  description: 'A fixture of the call-boundary suite.',
+  author: { name: 'Switchboard tests' },
+  engine: '^1.0.0',
+  runtime: 'trusted',
+};
 
-const PLUGIN_REFUSAL = (where: string) => ({ code: 'out_of_stock', message: 'That item is out of stock.', details: { sku: `sku-${where}`, left: 0 } });
-const HOST_REFUSAL = (where: string) => ({ code: 'invalid_request', message: `bad input at ${where}`, details: [{ path: '/how', message: where }] });
+const PLUGIN_REFUSAL = (where: string) => ({
+  code: 'out_of_stock',
+  message: 'That item is out of stock.',
+  details: { sku: `sku-${where}`, left: 0 },
+});
+const HOST_REFUSAL = (where: string) => ({
+  code: 'invalid_request',
+  message: `bad input at ${where}`,
+  details: [{ path: '/how', message: where }],
+});
 
 describe('the plugin call boundary', () => {
   let host: TestHost;
@@ -30,22 +44,46 @@ describe('the plugin call boundary', () => {
         plugins: {
           enabled: [
             enable({
-              ...base, id: 'refusals', name: 'Refusals', entry: ENTRY,
+              ...base,
+              id: 'refusals',
+              name: 'Refusals',
+              entry: ENTRY,
               permissions: { commands: {}, interactive: {}, 'http.routes': {} },
               contributes: {
                 commands: [
-                  { name: 'refuse', description: 'Throws.', arguments: [{ name: 'how', required: true, type: 'string' }] },
+                  {
+                    name: 'refuse',
+                    description: 'Throws.',
+                    arguments: [{ name: 'how', required: true, type: 'string' }],
+                  },
                   { name: 'card', description: 'Sends a card.' },
                 ],
                 routes: [{ method: 'POST', path: '/refuse/:how', auth: 'user' }],
                 services: [{ name: 'refuse', description: 'Throws.' }],
               },
             }),
-            enable({
-              ...base, id: 'refusals-caller', name: 'Caller', entry: CALLER_ENTRY,
-              permissions: { commands: {}, 'services.call': { services: ['refusals.refuse'] } },
-              contributes: { commands: [{ name: 'svc', description: 'Calls a service.', arguments: [{ name: 'op', required: true, type: 'string' }, { name: 'args', type: 'rest' }] }] },
-            }, { settings: { command: 'svc' } }),
+            enable(
+              {
+                ...base,
+                id: 'refusals-caller',
+                name: 'Caller',
+                entry: CALLER_ENTRY,
+                permissions: { commands: {}, 'services.call': { services: ['refusals.refuse'] } },
+                contributes: {
+                  commands: [
+                    {
+                      name: 'svc',
+                      description: 'Calls a service.',
+                      arguments: [
+                        { name: 'op', required: true, type: 'string' },
+                        { name: 'args', type: 'rest' },
+                      ],
+                    },
+                  ],
+                },
+              },
+              { settings: { command: 'svc' } },
+            ),
           ],
         },
       },
@@ -53,9 +91,12 @@ describe('the plugin call boundary', () => {
     user = await host.createUser();
     room = await roomWith(host, user, ['refusals', 'refusals-caller']);
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
-  const logged = async (text: string) => (await pluginLogs(host, 'refusals')).some((e) => e.level === 'error' && e.message.includes(text));
+  const logged = async (text: string) =>
+    (await pluginLogs(host, 'refusals')).some((e) => e.level === 'error' && e.message.includes(text));
 
   it('a command: the plugin refusal and a host refusal reach the caller; a plain Error is plugin_failed and logged', async () => {
     const plugin = await runCommand(host, user, room.id, '/refuse plugin');
@@ -73,8 +114,12 @@ describe('the plugin call boundary', () => {
 
   it('a command over WebSocket: the error frame carries the plugin code and details', async () => {
     const client = await online(host, user);
-    expect(await refusal(client.request({ type: 'command', conversationId: room.id, text: '/refuse plugin' }))).toEqual(PLUGIN_REFUSAL('command'));
-    expect((await refusal(client.request({ type: 'command', conversationId: room.id, text: '/refuse plain' }))).code).toBe('plugin_failed');
+    expect(await refusal(client.request({ type: 'command', conversationId: room.id, text: '/refuse plugin' }))).toEqual(
+      PLUGIN_REFUSAL('command'),
+    );
+    expect(
+      (await refusal(client.request({ type: 'command', conversationId: room.id, text: '/refuse plain' }))).code,
+    ).toBe('plugin_failed');
     await client.close();
   });
 
@@ -82,7 +127,11 @@ describe('the plugin call boundary', () => {
     expect((await runCommand(host, user, room.id, '/card')).status).toBe(200);
     const history = await host.http('GET', `/v1/conversations/${room.id}/messages?limit=50`, { token: user.token });
     const card = (history.body.messages as any[]).findLast((m) => m.content.type === 'interactive.card');
-    const tap = (buttonId: string) => host.http('POST', `/v1/conversations/${room.id}/postbacks`, { token: user.token, body: { messageId: card.id, buttonId } });
+    const tap = (buttonId: string) =>
+      host.http('POST', `/v1/conversations/${room.id}/postbacks`, {
+        token: user.token,
+        body: { messageId: card.id, buttonId },
+      });
     const plugin = await tap('plugin');
     expect(plugin.status).toBe(409);
     expect(plugin.body).toEqual({ error: PLUGIN_REFUSAL('postback') });
@@ -92,7 +141,11 @@ describe('the plugin call boundary', () => {
     expect(plain.body.error.code).toBe('plugin_failed');
     expect(await logged('the postback exploded')).toBe(true);
     const client = await online(host, user);
-    expect(await refusal(client.request({ type: 'postback', conversationId: room.id, messageId: card.id, buttonId: 'plugin' }))).toEqual(PLUGIN_REFUSAL('postback'));
+    expect(
+      await refusal(
+        client.request({ type: 'postback', conversationId: room.id, messageId: card.id, buttonId: 'plugin' }),
+      ),
+    ).toEqual(PLUGIN_REFUSAL('postback'));
     await client.close();
   });
 
@@ -116,7 +169,12 @@ describe('the plugin call boundary', () => {
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       return JSON.parse(res.body.reply.text) as Outcome;
     };
-    expect(await call('plugin')).toMatchObject({ ok: false, name: 'PluginError', status: 409, ...PLUGIN_REFUSAL('service') });
+    expect(await call('plugin')).toMatchObject({
+      ok: false,
+      name: 'PluginError',
+      status: 409,
+      ...PLUGIN_REFUSAL('service'),
+    });
     expect(await call('host')).toMatchObject({ ok: false, status: 400, ...HOST_REFUSAL('service') });
     expect(await call('plain')).toMatchObject({ ok: false, code: 'plugin_failed' });
     expect(await logged('the service exploded')).toBe(true);

@@ -29,7 +29,9 @@ describe('plugin commands', () => {
     user = await host.createUser();
     room = await roomWith(host, user, ['echoer', 'helper', 'twin-b', 'twin-a']);
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   const echoed = (body: any) => JSON.parse(body.reply.text);
 
@@ -38,7 +40,12 @@ describe('plugin commands', () => {
     expect(res.status).toBe(200);
     expect(res.body.plugin).toBe('echoer');
     const invocation = echoed(res.body);
-    expect(invocation).toMatchObject({ command: 'echo', text: '42 hello big wide world', conversationId: room.id, userId: user.id });
+    expect(invocation).toMatchObject({
+      command: 'echo',
+      text: '42 hello big wide world',
+      conversationId: room.id,
+      userId: user.id,
+    });
     expect(invocation.args).toEqual({ count: 42, word: 'hello', rest: 'big wide world' });
   });
 
@@ -76,18 +83,29 @@ describe('plugin commands', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_request');
     const client = await online(host, user);
-    expect((await refusal(client.request({ type: 'command', conversationId: room.id, text: '/echo' }))).code).toBe('invalid_request');
+    expect((await refusal(client.request({ type: 'command', conversationId: room.id, text: '/echo' }))).code).toBe(
+      'invalid_request',
+    );
   });
 
   it('refuses malformed command requests with invalid_request', async () => {
-    const post = (body: unknown) => host.http('POST', `/v1/conversations/${room.id}/commands`, { token: user.token, body });
-    for (const body of [{}, { text: 42 }, { text: '/echo 1', extra: true }, { text: 'echo 1' }, { text: `/echo 1 ${'x'.repeat(4000)}` }]) {
+    const post = (body: unknown) =>
+      host.http('POST', `/v1/conversations/${room.id}/commands`, { token: user.token, body });
+    for (const body of [
+      {},
+      { text: 42 },
+      { text: '/echo 1', extra: true },
+      { text: 'echo 1' },
+      { text: `/echo 1 ${'x'.repeat(4000)}` },
+    ]) {
       const res = await post(body);
       expect(res.status, JSON.stringify(body).slice(0, 60)).toBe(400);
       expect(res.body.error.code).toBe('invalid_request');
     }
     const client = await online(host, user);
-    expect((await refusal(client.request({ type: 'command', conversationId: room.id, text: '/echo 1', extra: 1 }))).code).toBe('invalid_request');
+    expect(
+      (await refusal(client.request({ type: 'command', conversationId: room.id, text: '/echo 1', extra: 1 }))).code,
+    ).toBe('invalid_request');
   });
 
   it('answers command_not_found for a command nobody contributes', async () => {
@@ -95,7 +113,9 @@ describe('plugin commands', () => {
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('command_not_found');
     const client = await online(host, user);
-    expect((await refusal(client.request({ type: 'command', conversationId: room.id, text: '/nonexistent' }))).code).toBe('command_not_found');
+    expect(
+      (await refusal(client.request({ type: 'command', conversationId: room.id, text: '/nonexistent' }))).code,
+    ).toBe('command_not_found');
   });
 
   it('only plugins whose bot is in the conversation answer', async () => {
@@ -109,7 +129,10 @@ describe('plugin commands', () => {
   });
 
   it('works in a direct conversation with the bot', async () => {
-    const direct = await host.http('POST', '/v1/conversations/direct', { token: user.token, body: { userId: await botOf(host, 'helper') } });
+    const direct = await host.http('POST', '/v1/conversations/direct', {
+      token: user.token,
+      body: { userId: await botOf(host, 'helper') },
+    });
     expect(direct.status).toBe(200);
     const res = await runCommand(host, user, direct.body.id, '/helper self []');
     expect(res.status).toBe(200);

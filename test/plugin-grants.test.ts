@@ -7,7 +7,15 @@ import { computeGrants, coveredByWildcard, hostPatternCovered } from '../host/pl
 import type { PluginManifest } from '../sdk/plugin/manifest.js';
 
 const manifest = (permissions: PluginManifest['permissions']): PluginManifest => ({
-  id: 'grantee', name: 'Grantee', version: '1.0.0', description: 'd', author: 'a', engine: '^1.0.0', runtime: 'trusted', entry: 'x.ts', permissions,
+  id: 'grantee',
+  name: 'Grantee',
+  version: '1.0.0',
+  description: 'd',
+  author: 'a',
+  engine: '^1.0.0',
+  runtime: 'trusted',
+  entry: 'x.ts',
+  permissions,
 });
 
 describe('operator grants', () => {
@@ -23,7 +31,9 @@ describe('operator grants', () => {
   });
 
   it('narrows requested hosts to the patterns they cover', () => {
-    const grants = computeGrants(manifest({ 'http.outbound': { hosts: ['*'] } }), { 'http.outbound': { hosts: ['*.example.com', '127.0.0.1:8080'] } });
+    const grants = computeGrants(manifest({ 'http.outbound': { hosts: ['*'] } }), {
+      'http.outbound': { hosts: ['*.example.com', '127.0.0.1:8080'] },
+    });
     expect(grants.granted.get('http.outbound')).toEqual({ hosts: ['*.example.com', '127.0.0.1:8080'] });
     const narrow = computeGrants(manifest({ 'http.outbound': { hosts: ['*.example.com', 'api.test:443'] } }), {
       'http.outbound': { hosts: ['hooks.example.com', 'example.com', 'api.test:443', 'api.test:80', 'evil.test'] },

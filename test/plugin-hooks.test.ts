@@ -11,7 +11,18 @@ import { startTestHost, type TestHost, type TestUser } from './support/start-tes
 import { fullHistory } from './support/e2e.js';
 import { online, refusal } from './support/protocol-helpers.js';
 import type { TestClient } from './support/test-client.js';
-import { enable, listPlugins, pluginLogs, probeManifest, prober, readRecords, recordFile, roomWith, valueOf, type ProbeSettings } from './support/plugin-helpers.js';
+import {
+  enable,
+  listPlugins,
+  pluginLogs,
+  probeManifest,
+  prober,
+  readRecords,
+  recordFile,
+  roomWith,
+  valueOf,
+  type ProbeSettings,
+} from './support/plugin-helpers.js';
 
 type Hook = NonNullable<ProbeSettings['hook']>;
 type Contribution = { failMode: 'open' | 'closed'; order?: number; timeoutMs?: number };
@@ -23,7 +34,11 @@ const hooks: [string, Hook, Contribution][] = [
   ['throws-open', { when: 'boom-open', action: 'throw' }, { failMode: 'open' }],
   ['throws-closed', { when: 'boom-closed', action: 'throw' }, { failMode: 'closed' }],
   // Too late to count: a host that waited for them would store " (too late)".
-  ['slow-open', { when: 'slow-open', action: 'slow', delayMs: 3000, text: ' (too late)' }, { failMode: 'open', timeoutMs: 100 }],
+  [
+    'slow-open',
+    { when: 'slow-open', action: 'slow', delayMs: 3000, text: ' (too late)' },
+    { failMode: 'open', timeoutMs: 100 },
+  ],
   ['nonsense', { when: 'nonsense', action: 'garbage' }, { failMode: 'open' }],
   ['meddle', { when: 'meddle', action: 'mutate' }, { failMode: 'open' }],
   ['slow-closed', { when: 'slow-closed', action: 'slow', delayMs: 3000 }, { failMode: 'closed', timeoutMs: 100 }],
@@ -34,10 +49,16 @@ const hooks: [string, Hook, Contribution][] = [
 ];
 const pluginIds = hooks.map(([id]) => id);
 const seenByShout = recordFile('shout');
-const plugins = hooks.map(([id, hook, contribution]) => enable(
-  probeManifest(id, { command: id, hooks: [contribution], permissions: { commands: {}, hooks: {}, 'messages.send': {} } }),
-  { settings: { command: id, hook, ...(id === 'shout' ? { recordFile: seenByShout } : {}) } },
-));
+const plugins = hooks.map(([id, hook, contribution]) =>
+  enable(
+    probeManifest(id, {
+      command: id,
+      hooks: [contribution],
+      permissions: { commands: {}, hooks: {}, 'messages.send': {} },
+    }),
+    { settings: { command: id, hook, ...(id === 'shout' ? { recordFile: seenByShout } : {}) } },
+  ),
+);
 
 describe('message hooks', () => {
   let host: TestHost;
@@ -52,13 +73,18 @@ describe('message hooks', () => {
     room = await roomWith(host, user, pluginIds, [peer]);
     [client, peerClient] = await Promise.all([online(host, user), online(host, peer)]);
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   const text = (m: any) => m.content.text as string;
-  const stored = async () => (await fullHistory(host.url, user.token, room.id)).filter((m) => m.content?.type === 'text');
-  const httpSend = (t: string) => host.http('POST', `/v1/conversations/${room.id}/messages`, {
-    token: user.token, body: { clientMsgId: randomUUID(), content: { type: 'text', text: t } },
-  });
+  const stored = async () =>
+    (await fullHistory(host.url, user.token, room.id)).filter((m) => m.content?.type === 'text');
+  const httpSend = (t: string) =>
+    host.http('POST', `/v1/conversations/${room.id}/messages`, {
+      token: user.token,
+      body: { clientMsgId: randomUUID(), content: { type: 'text', text: t } },
+    });
 
   it('all hook plugins run', async () => {
     const statuses = await listPlugins(host);
@@ -83,9 +109,22 @@ describe('message hooks', () => {
 
   it('shows the hook who sends what, where, in reply to what', async () => {
     const original = (await client.sendText(room.id, 'original')).message;
-    await client.request({ type: 'send', conversationId: room.id, clientMsgId: randomUUID(), content: { type: 'text', text: 'a reply' }, replyToId: original.id });
+    await client.request({
+      type: 'send',
+      conversationId: room.id,
+      clientMsgId: randomUUID(),
+      content: { type: 'text', text: 'a reply' },
+      replyToId: original.id,
+    });
     expect(readRecords(seenByShout).filter((r) => r.event === 'hook' && r.text === 'a reply')).toEqual([
-      { plugin: 'shout', event: 'hook', senderId: user.id, conversationId: room.id, replyToId: original.id, text: 'a reply' },
+      {
+        plugin: 'shout',
+        event: 'hook',
+        senderId: user.id,
+        conversationId: room.id,
+        replyToId: original.id,
+        text: 'a reply',
+      },
     ]);
   });
 
@@ -100,7 +139,7 @@ describe('message hooks', () => {
     expect(after.filter((m) => text(m).includes('forbidden'))).toEqual([]);
   });
 
-  it('gives the plugin\'s reason with the refusal, and leaves no gap in seq', async () => {
+  it("gives the plugin's reason with the refusal, and leaves no gap in seq", async () => {
     const last = (await client.sendText(room.id, 'just before')).message;
     const refused = await refusal(client.sendText(room.id, 'forbidden fruit'));
     expect(refused.message).toBe('gate: no forbidden words here');
@@ -109,17 +148,29 @@ describe('message hooks', () => {
 
   it('a retry with the same clientMsgId gets the stored (changed) message back as a duplicate', async () => {
     const clientMsgId = randomUUID();
-    const frame = { type: 'send', conversationId: room.id, clientMsgId, content: { type: 'text', text: 'shout twice' } };
+    const frame = {
+      type: 'send',
+      conversationId: room.id,
+      clientMsgId,
+      content: { type: 'text', text: 'shout twice' },
+    };
     const first = await client.request(frame);
     const retry = await client.request(frame);
-    expect(retry).toMatchObject({ duplicate: true, message: { id: first.message.id, content: { text: 'shout twice!!!' } } });
+    expect(retry).toMatchObject({
+      duplicate: true,
+      message: { id: first.message.id, content: { text: 'shout twice!!!' } },
+    });
   });
 
   it('a refused message leaves its clientMsgId unused', async () => {
     const clientMsgId = randomUUID();
-    const send = (t: string) => client.request({ type: 'send', conversationId: room.id, clientMsgId, content: { type: 'text', text: t } });
+    const send = (t: string) =>
+      client.request({ type: 'send', conversationId: room.id, clientMsgId, content: { type: 'text', text: t } });
     expect((await refusal(send('forbidden draft'))).code).toBe('message_rejected');
-    expect(await send('clean draft')).toMatchObject({ duplicate: false, message: { content: { text: 'clean draft' } } });
+    expect(await send('clean draft')).toMatchObject({
+      duplicate: false,
+      message: { content: { text: 'clean draft' } },
+    });
   });
 
   it('runs hooks by order, then by plugin id, each seeing what the previous one made', async () => {
@@ -127,12 +178,24 @@ describe('message hooks', () => {
     expect(text(message)).toBe('tags zulu alpha bravo');
   });
 
-  it('skips a plugin\'s own hooks for its bot\'s messages, but runs the others\'', async () => {
-    const sent = valueOf(await prober(host, user, room.id, 'alpha')('messages.send', room.id, { type: 'text', text: 'tags from alpha' }));
+  it("skips a plugin's own hooks for its bot's messages, but runs the others'", async () => {
+    const sent = valueOf(
+      await prober(host, user, room.id, 'alpha')('messages.send', room.id, { type: 'text', text: 'tags from alpha' }),
+    );
     expect(text(sent)).toBe('tags from alpha zulu bravo');
-    const ownWord = await prober(host, user, room.id, 'gate')('messages.send', room.id, { type: 'text', text: 'gate says forbidden' });
+    const ownWord = await prober(
+      host,
+      user,
+      room.id,
+      'gate',
+    )('messages.send', room.id, { type: 'text', text: 'gate says forbidden' });
     expect(ownWord.ok).toBe(true);
-    const othersWord = await prober(host, user, room.id, 'alpha')('messages.send', room.id, { type: 'text', text: 'alpha says forbidden' });
+    const othersWord = await prober(
+      host,
+      user,
+      room.id,
+      'alpha',
+    )('messages.send', room.id, { type: 'text', text: 'alpha says forbidden' });
     expect(othersWord).toMatchObject({ ok: false, code: 'message_rejected', message: 'gate: no forbidden words here' });
   });
 

@@ -12,7 +12,11 @@ import { enable, expectDenied, pluginLogs, pluginStatus, registrations } from '.
 import { ROUTES } from './fixtures/plugins/http-routes/index.js';
 
 const ENTRY = `${repoRoot}/test/fixtures/plugins/http-routes/index.ts`;
-const AUTH: Record<string, 'user' | 'signature' | 'admin'> = { 'GET /me': 'user', 'POST /hook': 'signature', 'GET /report': 'admin' };
+const AUTH: Record<string, 'user' | 'signature' | 'admin'> = {
+  'GET /me': 'user',
+  'POST /hook': 'signature',
+  'GET /report': 'admin',
+};
 const BODY_LIMIT = 4096;
 
 function httpManifest(id: string, permissions: Record<string, object>): Record<string, unknown> {
@@ -21,9 +25,16 @@ function httpManifest(id: string, permissions: Record<string, object>): Record<s
     return { method, path, auth: AUTH[spec] ?? 'none' };
   });
   return {
-    id, name: `HTTP ${id}`, version: '1.0.0', description: 'A test fixture that serves HTTP routes.',
-    author: { name: 'Switchboard tests' }, engine: '^1.0.0', runtime: 'trusted', entry: ENTRY,
-    permissions, contributes: { routes },
+    id,
+    name: `HTTP ${id}`,
+    version: '1.0.0',
+    description: 'A test fixture that serves HTTP routes.',
+    author: { name: 'Switchboard tests' },
+    engine: '^1.0.0',
+    runtime: 'trusted',
+    entry: ENTRY,
+    permissions,
+    contributes: { routes },
   };
 }
 
@@ -34,7 +45,8 @@ const enabled = [
 ];
 
 const now = () => Math.floor(Date.now() / 1000);
-const sign = (secret: string, body: string, t = now()) => `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
+const sign = (secret: string, body: string, t = now()) =>
+  `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
 
 describe('plugin HTTP routes', () => {
   let host: TestHost;
@@ -47,19 +59,28 @@ describe('plugin HTTP routes', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     secret = res.body.secret;
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   const hook = (body: string, headers: Record<string, string> = {}) =>
     host.http('POST', '/plugins/webhooks/hook', { rawBody: body, headers });
 
   it('serves a public route with its path parameters and query', async () => {
-    const res = await host.http('GET', '/plugins/webhooks/items/a%20b?color=red&size=1&size=2', { headers: { 'X-Trace': 'abc' } });
+    const res = await host.http('GET', '/plugins/webhooks/items/a%20b?color=red&size=1&size=2', {
+      headers: { 'X-Trace': 'abc' },
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(res.body.route).toBe('GET /items/:itemId');
     expect(res.body.request).toMatchObject({
-      method: 'GET', path: '/items/a%20b', params: { itemId: 'a b' }, query: { color: 'red', size: '1' },
-      body: null, rawBody: '', user: null,
+      method: 'GET',
+      path: '/items/a%20b',
+      params: { itemId: 'a b' },
+      query: { color: 'red', size: '1' },
+      body: null,
+      rawBody: '',
+      user: null,
     });
     expect(res.body.request.headers['x-trace']).toBe('abc');
   });
@@ -74,7 +95,10 @@ describe('plugin HTTP routes', () => {
     const json = await host.http('POST', '/plugins/webhooks/echo', { rawBody: '{"a": [1, "two"]}' });
     expect(json.status).toBe(200);
     expect(json.body.request).toMatchObject({ body: { a: [1, 'two'] }, rawBody: '{"a": [1, "two"]}' });
-    const text = await host.http('POST', '/plugins/webhooks/echo', { rawBody: 'plain words', headers: { 'content-type': 'text/plain' } });
+    const text = await host.http('POST', '/plugins/webhooks/echo', {
+      rawBody: 'plain words',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(text.body.request).toMatchObject({ body: null, rawBody: 'plain words' });
     const bad = await host.http('POST', '/plugins/webhooks/echo', { rawBody: '{"a":' });
     expect(bad.status).toBe(400);
@@ -135,7 +159,10 @@ describe('plugin HTTP routes', () => {
       ['a malformed header', () => ({ 'x-switchboard-signature': 'sha256=abc' })],
       ['a signature made with another secret', () => ({ 'x-switchboard-signature': sign(`${secret}x`, body) })],
       ['a signature of another body', () => ({ 'x-switchboard-signature': sign(secret, body.replace('42', '4200')) })],
-      ['a signature whose timestamp was changed', () => ({ 'x-switchboard-signature': sign(secret, body).replace(/^t=\d+/, `t=${now() - 1}`) })],
+      [
+        'a signature whose timestamp was changed',
+        () => ({ 'x-switchboard-signature': sign(secret, body).replace(/^t=\d+/, `t=${now() - 1}`) }),
+      ],
       ['a stale timestamp', () => ({ 'x-switchboard-signature': sign(secret, body, now() - 301 - 60) })],
       ['a timestamp far in the future', () => ({ 'x-switchboard-signature': sign(secret, body, now() + 301 + 60) })],
     ])('refuses %s with 401', async (_what, headers) => {
@@ -153,10 +180,18 @@ describe('plugin HTTP routes', () => {
   });
 
   it('serves only declared routes that the plugin registered', async () => {
-    expect((await registrations(host, 'webhooks'))['http.route:GET /undeclared'])
-      .toMatchObject({ ok: false, code: 'invalid_operation', message: expect.stringContaining('contributes.routes') });
-    for (const [method, path] of [['GET', '/plugins/webhooks/undeclared'], ['GET', '/plugins/webhooks/declared-only'],
-      ['POST', '/plugins/webhooks/items/1'], ['GET', '/plugins/webhooks/items/1/more'], ['GET', '/plugins/nobody/items/1']] as const) {
+    expect((await registrations(host, 'webhooks'))['http.route:GET /undeclared']).toMatchObject({
+      ok: false,
+      code: 'invalid_operation',
+      message: expect.stringContaining('contributes.routes'),
+    });
+    for (const [method, path] of [
+      ['GET', '/plugins/webhooks/undeclared'],
+      ['GET', '/plugins/webhooks/declared-only'],
+      ['POST', '/plugins/webhooks/items/1'],
+      ['GET', '/plugins/webhooks/items/1/more'],
+      ['GET', '/plugins/nobody/items/1'],
+    ] as const) {
       const res = await host.http(method, path);
       expect(res.status, `${method} ${path}`).toBe(404);
       expect(res.body.error.code).toBe('route_not_found');
@@ -207,19 +242,34 @@ describe('plugin HTTP routes', () => {
 
   it('sends the status, headers and JSON body the handler returns, within limits', async () => {
     const respond = (spec: unknown) => host.http('POST', '/plugins/webhooks/respond', { body: spec });
-    const custom = await respond({ status: 201, headers: { 'X-Custom': 'yes', 'Content-Length': '1', connection: 'close' }, body: { ok: true } });
+    const custom = await respond({
+      status: 201,
+      headers: { 'X-Custom': 'yes', 'Content-Length': '1', connection: 'close' },
+      body: { ok: true },
+    });
     expect(custom.status).toBe(201);
     expect(custom.headers.get('x-custom')).toBe('yes');
     expect(custom.body).toEqual({ ok: true });
     expect(custom.headers.get('content-length')).toBe(String('{"ok":true}'.length));
-    expect((await pluginLogs(host, 'webhooks')).some((e) => e.level === 'warn' && e.data?.headers?.includes('content-length'))).toBe(true);
+    expect(
+      (await pluginLogs(host, 'webhooks')).some(
+        (e) => e.level === 'warn' && e.data?.headers?.includes('content-length'),
+      ),
+    ).toBe(true);
     const empty = await respond({});
     expect([empty.status, empty.body]).toEqual([204, null]);
     const accepted = await respond({ status: 202 });
     expect([accepted.status, accepted.body]).toEqual([202, null]);
     const notFound = await respond({ status: 404, body: { missing: true } });
     expect([notFound.status, notFound.body]).toEqual([404, { missing: true }]);
-    for (const bad of [{ status: 700 }, { status: 199 }, { status: 200.5 }, { status: '200' }, { headers: { 'x-n': 1 } }, { headers: { 'bad name': 'x' } }]) {
+    for (const bad of [
+      { status: 700 },
+      { status: 199 },
+      { status: 200.5 },
+      { status: '200' },
+      { headers: { 'x-n': 1 } },
+      { headers: { 'bad name': 'x' } },
+    ]) {
       const res = await respond(bad);
       expect(res.status, JSON.stringify(bad)).toBe(502);
       expect(res.body.error.code).toBe('plugin_failed');
@@ -233,12 +283,21 @@ describe('plugin HTTP routes', () => {
     expect(res.body.error.code).toBe('payload_too_large');
     const signed = await hook(big, { 'x-switchboard-signature': sign(secret, big) });
     expect(signed.status).toBe(413);
-    expect((await host.http('POST', '/plugins/webhooks/echo', { rawBody: JSON.stringify({ pad: 'x'.repeat(BODY_LIMIT - 100) }) })).status).toBe(200);
+    expect(
+      (
+        await host.http('POST', '/plugins/webhooks/echo', {
+          rawBody: JSON.stringify({ pad: 'x'.repeat(BODY_LIMIT - 100) }),
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('leaves the other routes alone', async () => {
     expect((await host.http('GET', '/healthz')).body).toEqual({ status: 'ok' });
-    const group = await host.http('POST', '/v1/conversations', { token: user.token, body: { title: 'Still JSON', memberIds: [] } });
+    const group = await host.http('POST', '/v1/conversations', {
+      token: user.token,
+      body: { title: 'Still JSON', memberIds: [] },
+    });
     expect(group.status, JSON.stringify(group.body)).toBe(201);
     expect(group.body.title).toBe('Still JSON');
     for (const path of ['/pluginsx/webhooks/items/1', '/v1/plugins/webhooks/items/1']) {

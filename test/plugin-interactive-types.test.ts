@@ -14,15 +14,31 @@ import { assertUniqueTappableIds, tappableIds } from '../host/messages/tappable-
 const ENTRY = join(repoRoot, 'test/fixtures/plugins/interactive-card/index.ts');
 
 const button = {
-  type: 'object', additionalProperties: false, required: ['label'],
-  properties: { type: { enum: ['postback', 'url'] }, id: { type: 'string', minLength: 1, maxLength: 64 }, url: { type: 'string' }, label: { type: 'string' } },
+  type: 'object',
+  additionalProperties: false,
+  required: ['label'],
+  properties: {
+    type: { enum: ['postback', 'url'] },
+    id: { type: 'string', minLength: 1, maxLength: 64 },
+    url: { type: 'string' },
+    label: { type: 'string' },
+  },
 };
 const CAROUSEL_SCHEMA = {
-  type: 'object', additionalProperties: false, required: ['elements'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['elements'],
   properties: {
     elements: {
-      type: 'array', minItems: 1, maxItems: 10,
-      items: { type: 'object', additionalProperties: false, required: ['title'], properties: { title: { type: 'string' }, buttons: { type: 'array', items: button } } },
+      type: 'array',
+      minItems: 1,
+      maxItems: 10,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['title'],
+        properties: { title: { type: 'string' }, buttons: { type: 'array', items: button } },
+      },
     },
     quickReplies: { type: 'array', items: button },
   },
@@ -30,11 +46,26 @@ const CAROUSEL_SCHEMA = {
 
 function manifest(id: string, permissions: Record<string, object>): Record<string, unknown> {
   return {
-    id, name: `Carousel ${id}`, version: '1.0.0', description: 'A fixture of the interactive types suite.',
-    author: { name: 'Switchboard tests' }, engine: '^1.0.0', runtime: 'trusted', entry: ENTRY,
+    id,
+    name: `Carousel ${id}`,
+    version: '1.0.0',
+    description: 'A fixture of the interactive types suite.',
+    author: { name: 'Switchboard tests' },
+    engine: '^1.0.0',
+    runtime: 'trusted',
+    entry: ENTRY,
     permissions: { commands: {}, 'messages.send': {}, ...permissions },
     contributes: {
-      commands: [{ name: id, description: 'Carousels.', arguments: [{ name: 'op', required: true, type: 'string' }, { name: 'args', type: 'rest' }] }],
+      commands: [
+        {
+          name: id,
+          description: 'Carousels.',
+          arguments: [
+            { name: 'op', required: true, type: 'string' },
+            { name: 'args', type: 'rest' },
+          ],
+        },
+      ],
       messageTypes: [{ type: `${id}.generic`, schema: CAROUSEL_SCHEMA }],
     },
   };
@@ -42,8 +73,20 @@ function manifest(id: string, permissions: Record<string, object>): Record<strin
 
 const CAROUSEL = {
   elements: [
-    { title: 'Red shirt', buttons: [{ type: 'postback', id: 'buy-red', label: 'Buy' }, { type: 'url', url: 'https://shop.example/red', label: 'Details' }] },
-    { title: 'Blue shirt', buttons: [{ type: 'postback', id: 'buy-blue', label: 'Buy' }, { type: 'url', url: 'https://shop.example/blue', label: 'Details' }] },
+    {
+      title: 'Red shirt',
+      buttons: [
+        { type: 'postback', id: 'buy-red', label: 'Buy' },
+        { type: 'url', url: 'https://shop.example/red', label: 'Details' },
+      ],
+    },
+    {
+      title: 'Blue shirt',
+      buttons: [
+        { type: 'postback', id: 'buy-blue', label: 'Buy' },
+        { type: 'url', url: 'https://shop.example/blue', label: 'Details' },
+      ],
+    },
     { title: 'No buttons' },
   ],
   quickReplies: [{ id: 'more', label: 'Show more' }],
@@ -52,8 +95,16 @@ const CAROUSEL = {
 describe('tappableIds', () => {
   it('finds the string ids of objects in buttons and quickReplies arrays, at any depth', () => {
     expect(tappableIds(CAROUSEL).sort()).toEqual(['buy-blue', 'buy-red', 'more']);
-    expect(tappableIds({ text: 'Card', buttons: [{ id: 'yes', label: 'Yes' }], quickReplies: [{ id: 'later', label: 'Later' }] }).sort()).toEqual(['later', 'yes']);
-    expect(tappableIds({ a: [{ b: { buttons: [{ id: 'deep' }, { id: 7 }, 'x', null, [{ id: 'in-array' }]] } }] })).toEqual(['deep']);
+    expect(
+      tappableIds({
+        text: 'Card',
+        buttons: [{ id: 'yes', label: 'Yes' }],
+        quickReplies: [{ id: 'later', label: 'Later' }],
+      }).sort(),
+    ).toEqual(['later', 'yes']);
+    expect(
+      tappableIds({ a: [{ b: { buttons: [{ id: 'deep' }, { id: 7 }, 'x', null, [{ id: 'in-array' }]] } }] }),
+    ).toEqual(['deep']);
     // Only arrays named buttons or quickReplies count; an id elsewhere is not a button.
     expect(tappableIds({ id: 'top', items: [{ id: 'item' }], buttons: { id: 'not-an-array' } })).toEqual([]);
     expect(tappableIds({ buttons: [{ id: 'a', buttons: [{ id: 'b' }] }] }).sort()).toEqual(['a', 'b']);
@@ -70,7 +121,14 @@ describe('tappableIds', () => {
     expect(() => assertUniqueTappableIds(twice)).toThrow(expect.objectContaining({ code: 'invalid_message_body' }));
     expect(() => assertUniqueTappableIds(CAROUSEL)).not.toThrow();
     // URL buttons have no id, so several with the same label are fine.
-    expect(() => assertUniqueTappableIds({ buttons: [{ label: 'Open', url: 'a' }, { label: 'Open', url: 'b' }] })).not.toThrow();
+    expect(() =>
+      assertUniqueTappableIds({
+        buttons: [
+          { label: 'Open', url: 'a' },
+          { label: 'Open', url: 'b' },
+        ],
+      }),
+    ).not.toThrow();
   });
 });
 
@@ -95,7 +153,9 @@ describe('taps on plugin message types', () => {
     [owner, member] = [await host.createUser(), await host.createUser()];
     room = await roomWith(host, owner, ['carousel', 'carousel-mute'], [member]);
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   async function run(plugin: string, op: string, ...args: unknown[]): Promise<any> {
     const res = await runCommand(host, owner, room.id, `/${plugin} ${op} ${JSON.stringify(args)}`);
@@ -113,14 +173,28 @@ describe('taps on plugin message types', () => {
   it('a tap on a nested button reaches the plugin that sent the message, and its reply the tapper', async () => {
     const message = await send('carousel', { type: 'carousel.generic', body: CAROUSEL });
     const tapper = await online(host, member);
-    const result = await tapper.request({ type: 'postback', conversationId: room.id, messageId: message.id, buttonId: 'buy-blue' });
+    const result = await tapper.request({
+      type: 'postback',
+      conversationId: room.id,
+      messageId: message.id,
+      buttonId: 'buy-blue',
+    });
     expect(result).toEqual({ plugin: 'carousel', reply: { text: 'You chose buy-blue' } });
-    expect((await run('carousel', 'taps')).value.at(-1)).toEqual({ conversationId: room.id, messageId: message.id, buttonId: 'buy-blue', userId: member.id });
+    expect((await run('carousel', 'taps')).value.at(-1)).toEqual({
+      conversationId: room.id,
+      messageId: message.id,
+      buttonId: 'buy-blue',
+      userId: member.id,
+    });
 
     const quick = await tapHttp(member, message.id, 'more');
     expect(quick.status, JSON.stringify(quick.body)).toBe(200);
     expect(quick.body).toEqual({ plugin: 'carousel', reply: { text: 'You chose more' } });
-    expect((await run('carousel', 'taps')).value.at(-1)).toMatchObject({ messageId: message.id, buttonId: 'more', userId: member.id });
+    expect((await run('carousel', 'taps')).value.at(-1)).toMatchObject({
+      messageId: message.id,
+      buttonId: 'more',
+      userId: member.id,
+    });
   });
 
   it('a URL button is not tappable, nor is an id that is not on the message', async () => {
@@ -135,14 +209,37 @@ describe('taps on plugin message types', () => {
   });
 
   it('refuses a message whose tappable ids repeat, at any depth, with invalid_message_body', async () => {
-    const nested = { elements: [{ title: 'A', buttons: [{ id: 'same', label: 'A' }] }, { title: 'B', buttons: [{ id: 'same', label: 'B' }] }] };
-    const acrossLevels = { elements: [{ title: 'A', buttons: [{ id: 'more', label: 'A' }] }], quickReplies: [{ id: 'more', label: 'More' }] };
+    const nested = {
+      elements: [
+        { title: 'A', buttons: [{ id: 'same', label: 'A' }] },
+        { title: 'B', buttons: [{ id: 'same', label: 'B' }] },
+      ],
+    };
+    const acrossLevels = {
+      elements: [{ title: 'A', buttons: [{ id: 'more', label: 'A' }] }],
+      quickReplies: [{ id: 'more', label: 'More' }],
+    };
     for (const body of [nested, acrossLevels]) {
-      expect(await run('carousel', 'raw', room.id, { type: 'carousel.generic', body })).toMatchObject({ ok: false, code: 'invalid_message_body' });
+      expect(await run('carousel', 'raw', room.id, { type: 'carousel.generic', body })).toMatchObject({
+        ok: false,
+        code: 'invalid_message_body',
+      });
     }
     // URL buttons carry no id: repeating their labels is fine.
-    const links = { elements: [{ title: 'A', buttons: [{ type: 'url', url: 'https://a.example', label: 'Open' }, { type: 'url', url: 'https://b.example', label: 'Open' }] }] };
-    expect(await run('carousel', 'raw', room.id, { type: 'carousel.generic', body: links })).toMatchObject({ ok: true });
+    const links = {
+      elements: [
+        {
+          title: 'A',
+          buttons: [
+            { type: 'url', url: 'https://a.example', label: 'Open' },
+            { type: 'url', url: 'https://b.example', label: 'Open' },
+          ],
+        },
+      ],
+    };
+    expect(await run('carousel', 'raw', room.id, { type: 'carousel.generic', body: links })).toMatchObject({
+      ok: true,
+    });
   });
 
   it('a plugin without a postback handler answers unavailable', async () => {
@@ -150,23 +247,46 @@ describe('taps on plugin message types', () => {
     const res = await tapHttp(member, message.id, 'buy-red');
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('unavailable');
-    const line = (await pluginLogs(host, 'carousel-mute')).find((e) => e.message === 'registration' && e.data.what === 'onPostback');
+    const line = (await pluginLogs(host, 'carousel-mute')).find(
+      (e) => e.message === 'registration' && e.data.what === 'onPostback',
+    );
     expect(line?.data).toMatchObject({ ok: false, code: 'permission_denied', permission: 'interactive' });
   });
 
-  it('taps on text messages, a member\'s or the bot\'s, still fail with message_not_found', async () => {
+  it("taps on text messages, a member's or the bot's, still fail with message_not_found", async () => {
     const client = await online(host, member);
     const text = await client.sendText(room.id, 'buy-red');
-    expect((await refusal(client.request({ type: 'postback', conversationId: room.id, messageId: text.message.id, buttonId: 'buy-red' }))).code).toBe('message_not_found');
+    expect(
+      (
+        await refusal(
+          client.request({
+            type: 'postback',
+            conversationId: room.id,
+            messageId: text.message.id,
+            buttonId: 'buy-red',
+          }),
+        )
+      ).code,
+    ).toBe('message_not_found');
     const botText = await send('carousel', { type: 'text', text: 'buy-red' });
     expect((await tapHttp(member, botText.id, 'buy-red')).body.error.code).toBe('message_not_found');
     expect((await tapHttp(member, randomUUID(), 'buy-red')).body.error.code).toBe('message_not_found');
   });
 
-  it('only the owning plugin\'s bot may send its type', async () => {
-    expect(await run('carousel-mute', 'raw', room.id, { type: 'carousel.generic', body: CAROUSEL })).toMatchObject({ ok: false, code: 'forbidden' });
+  it("only the owning plugin's bot may send its type", async () => {
+    expect(await run('carousel-mute', 'raw', room.id, { type: 'carousel.generic', body: CAROUSEL })).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+    });
     const client = await online(host, member);
-    const forged = await refusal(client.request({ type: 'send', conversationId: room.id, clientMsgId: randomUUID(), content: { type: 'carousel.generic', body: CAROUSEL } }));
+    const forged = await refusal(
+      client.request({
+        type: 'send',
+        conversationId: room.id,
+        clientMsgId: randomUUID(),
+        content: { type: 'carousel.generic', body: CAROUSEL },
+      }),
+    );
     expect(forged.code).toBe('forbidden');
   });
 });

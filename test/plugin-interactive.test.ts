@@ -14,16 +14,37 @@ const ENTRY = join(repoRoot, 'test/fixtures/plugins/interactive-card/index.ts');
 
 function manifest(id: string, command: string, permissions: Record<string, object>): Record<string, unknown> {
   return {
-    id, name: `Cards ${id}`, version: '1.0.0', description: 'A fixture of the interactive suite.',
-    author: { name: 'Switchboard tests' }, engine: '^1.0.0', runtime: 'trusted', entry: ENTRY,
+    id,
+    name: `Cards ${id}`,
+    version: '1.0.0',
+    description: 'A fixture of the interactive suite.',
+    author: { name: 'Switchboard tests' },
+    engine: '^1.0.0',
+    runtime: 'trusted',
+    entry: ENTRY,
     permissions: { commands: {}, ...permissions },
-    contributes: { commands: [{ name: command, description: 'Cards.', arguments: [{ name: 'op', required: true, type: 'string' }, { name: 'args', type: 'rest' }] }] },
+    contributes: {
+      commands: [
+        {
+          name: command,
+          description: 'Cards.',
+          arguments: [
+            { name: 'op', required: true, type: 'string' },
+            { name: 'args', type: 'rest' },
+          ],
+        },
+      ],
+    },
   };
 }
 
 const CARD = {
   text: 'Lunch?',
-  buttons: [{ id: 'yes', label: 'Yes', style: 'primary' }, { id: 'no', label: 'No' }, { id: 'boom', label: 'Boom', style: 'danger' }],
+  buttons: [
+    { id: 'yes', label: 'Yes', style: 'primary' },
+    { id: 'no', label: 'No' },
+    { id: 'boom', label: 'Boom', style: 'danger' },
+  ],
   quickReplies: [{ id: 'later', label: 'Ask me later' }],
 };
 
@@ -39,9 +60,14 @@ describe('interactive messages', () => {
       config: {
         plugins: {
           enabled: [
-            enable(manifest('cards', 'card', { interactive: {}, 'messages.edit': {} }), { settings: { command: 'card' } }),
+            enable(manifest('cards', 'card', { interactive: {}, 'messages.edit': {} }), {
+              settings: { command: 'card' },
+            }),
             enable(manifest('cards-plain', 'plain', { 'messages.send': {} }), { settings: { command: 'plain' } }),
-            enable(manifest('cards-refused', 'refused', { interactive: {}, 'messages.send': {} }), { settings: { command: 'refused' }, grants: { interactive: false } }),
+            enable(manifest('cards-refused', 'refused', { interactive: {}, 'messages.send': {} }), {
+              settings: { command: 'refused' },
+              grants: { interactive: false },
+            }),
           ],
         },
       },
@@ -49,7 +75,9 @@ describe('interactive messages', () => {
     [owner, member, outsider] = [await host.createUser(), await host.createUser(), await host.createUser()];
     room = await roomWith(host, owner, ['cards', 'cards-plain', 'cards-refused'], [member]);
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   async function run(command: string, op: string, ...args: unknown[]): Promise<any> {
     const res = await runCommand(host, owner, room.id, `/${command} ${op} ${JSON.stringify(args)}`);
@@ -62,7 +90,10 @@ describe('interactive messages', () => {
     return outcome.value;
   }
   const tapHttp = (user: TestUser, conversationId: string, messageId: string, buttonId: string) =>
-    host.http('POST', `/v1/conversations/${conversationId}/postbacks`, { token: user.token, body: { messageId, buttonId } });
+    host.http('POST', `/v1/conversations/${conversationId}/postbacks`, {
+      token: user.token,
+      body: { messageId, buttonId },
+    });
 
   it('a plugin sends a card as its bot, and members receive it', async () => {
     const client = await online(host, member);
@@ -78,7 +109,12 @@ describe('interactive messages', () => {
     const tapper = await online(host, member);
     const other = await online(host, owner);
     const before = await fullHistory(host.url, owner.token, room.id);
-    const result = await tapper.request({ type: 'postback', conversationId: room.id, messageId: message.id, buttonId: 'yes' });
+    const result = await tapper.request({
+      type: 'postback',
+      conversationId: room.id,
+      messageId: message.id,
+      buttonId: 'yes',
+    });
     expect(result).toEqual({ plugin: 'cards', reply: { text: 'You chose yes' } });
     await settle(tapper, other);
     expect(JSON.stringify(other.frames)).not.toContain('You chose yes');
@@ -102,7 +138,13 @@ describe('interactive messages', () => {
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('conversation_not_found');
     const client = await online(host, outsider);
-    expect((await refusal(client.request({ type: 'postback', conversationId: room.id, messageId: message.id, buttonId: 'yes' }))).code).toBe('conversation_not_found');
+    expect(
+      (
+        await refusal(
+          client.request({ type: 'postback', conversationId: room.id, messageId: message.id, buttonId: 'yes' }),
+        )
+      ).code,
+    ).toBe('conversation_not_found');
   });
 
   it('refuses an unknown button with invalid_request, and a message that is not a card with message_not_found', async () => {
@@ -112,9 +154,32 @@ describe('interactive messages', () => {
     expect(res.body.error.code).toBe('invalid_request');
     const client = await online(host, member);
     const text = await client.sendText(room.id, 'just text');
-    expect((await refusal(client.request({ type: 'postback', conversationId: room.id, messageId: text.message.id, buttonId: 'yes' }))).code).toBe('message_not_found');
-    expect((await refusal(client.request({ type: 'postback', conversationId: room.id, messageId: randomUUID(), buttonId: 'yes' }))).code).toBe('message_not_found');
-    expect((await refusal(client.request({ type: 'postback', conversationId: room.id, messageId: message.id, buttonId: 'x'.repeat(65) }))).code).toBe('invalid_request');
+    expect(
+      (
+        await refusal(
+          client.request({ type: 'postback', conversationId: room.id, messageId: text.message.id, buttonId: 'yes' }),
+        )
+      ).code,
+    ).toBe('message_not_found');
+    expect(
+      (
+        await refusal(
+          client.request({ type: 'postback', conversationId: room.id, messageId: randomUUID(), buttonId: 'yes' }),
+        )
+      ).code,
+    ).toBe('message_not_found');
+    expect(
+      (
+        await refusal(
+          client.request({
+            type: 'postback',
+            conversationId: room.id,
+            messageId: message.id,
+            buttonId: 'x'.repeat(65),
+          }),
+        )
+      ).code,
+    ).toBe('invalid_request');
   });
 
   it('a card tapped in another conversation is not found there', async () => {
@@ -140,35 +205,75 @@ describe('interactive messages', () => {
     const res = await tapHttp(member, room.id, message.id, 'boom');
     expect(res.status).toBe(502);
     expect(res.body.error.code).toBe('plugin_failed');
-    expect((await pluginLogs(host, 'cards')).some((e) => e.level === 'error' && e.message.includes('the postback handler exploded'))).toBe(true);
+    expect(
+      (await pluginLogs(host, 'cards')).some(
+        (e) => e.level === 'error' && e.message.includes('the postback handler exploded'),
+      ),
+    ).toBe(true);
     expect((await tapHttp(member, room.id, message.id, 'no')).body.reply.text).toBe('You chose no');
   });
 
   it('a client cannot forge a card, by sending or by editing', async () => {
     const client = await online(host, member);
-    const forged = await refusal(client.request({ type: 'send', conversationId: room.id, clientMsgId: randomUUID(), content: { type: 'interactive.card', body: { text: 'Pay here', buttons: [{ id: 'yes', label: 'Yes' }] } } }));
+    const forged = await refusal(
+      client.request({
+        type: 'send',
+        conversationId: room.id,
+        clientMsgId: randomUUID(),
+        content: { type: 'interactive.card', body: { text: 'Pay here', buttons: [{ id: 'yes', label: 'Yes' }] } },
+      }),
+    );
     expect(forged.code).toBe('forbidden');
-    const http = await host.http('POST', `/v1/conversations/${room.id}/messages`, { token: owner.token, body: { clientMsgId: randomUUID(), content: { type: 'interactive.card', body: { text: 'Pay here' } } } });
+    const http = await host.http('POST', `/v1/conversations/${room.id}/messages`, {
+      token: owner.token,
+      body: { clientMsgId: randomUUID(), content: { type: 'interactive.card', body: { text: 'Pay here' } } },
+    });
     expect(http.status).toBe(403);
     expect(http.body.error.code).toBe('forbidden');
     const text = await client.sendText(room.id, 'soon a card?');
-    expect((await refusal(client.request({ type: 'edit', conversationId: room.id, messageId: text.message.id, content: { type: 'interactive.card', body: { text: 'Pay here' } } }))).code).toBe('forbidden');
+    expect(
+      (
+        await refusal(
+          client.request({
+            type: 'edit',
+            conversationId: room.id,
+            messageId: text.message.id,
+            content: { type: 'interactive.card', body: { text: 'Pay here' } },
+          }),
+        )
+      ).code,
+    ).toBe('forbidden');
   });
 
   it('a plugin without the interactive permission can send no card, not even through messages.send', async () => {
     const plain = await run('plain', 'send', room.id, CARD);
-    expect(plain).toMatchObject({ ok: false, code: 'permission_denied', permission: 'interactive', name: 'PermissionDeniedError' });
+    expect(plain).toMatchObject({
+      ok: false,
+      code: 'permission_denied',
+      permission: 'interactive',
+      name: 'PermissionDeniedError',
+    });
     expect(plain.message).toContain('not requested in the manifest');
-    expect(await run('plain', 'raw', room.id, { type: 'interactive.card', body: CARD })).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await run('plain', 'raw', room.id, { type: 'interactive.card', body: CARD })).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+    });
     const refused = await run('refused', 'send', room.id, CARD);
     expect(refused).toMatchObject({ ok: false, code: 'permission_denied', permission: 'interactive' });
     expect(refused.message).toContain('refused by the operator');
-    expect(await run('refused', 'raw', room.id, { type: 'interactive.card', body: CARD })).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await run('refused', 'raw', room.id, { type: 'interactive.card', body: CARD })).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+    });
     for (const id of ['cards-plain', 'cards-refused']) {
-      const line = (await pluginLogs(host, id)).find((e) => e.message === 'registration' && e.data.what === 'onPostback');
+      const line = (await pluginLogs(host, id)).find(
+        (e) => e.message === 'registration' && e.data.what === 'onPostback',
+      );
       expect(line?.data).toMatchObject({ ok: false, code: 'permission_denied', permission: 'interactive' });
     }
-    expect((await pluginLogs(host, 'cards')).find((e) => e.message === 'registration')?.data).toMatchObject({ ok: true });
+    expect((await pluginLogs(host, 'cards')).find((e) => e.message === 'registration')?.data).toMatchObject({
+      ok: true,
+    });
   });
 
   it('checks the card against its schema', async () => {
@@ -182,7 +287,13 @@ describe('interactive messages', () => {
   });
 
   it('the plugin can update its card with messages.edit after a vote', async () => {
-    const message = await sendCard({ text: 'Pizza?', buttons: [{ id: 'vote-yes', label: 'Yes' }, { id: 'vote-no', label: 'No' }] });
+    const message = await sendCard({
+      text: 'Pizza?',
+      buttons: [
+        { id: 'vote-yes', label: 'Yes' },
+        { id: 'vote-no', label: 'No' },
+      ],
+    });
     const watcher = await online(host, owner);
     expect((await tapHttp(member, room.id, message.id, 'vote-yes')).body.reply.text).toBe('You chose vote-yes');
     const updated = await watcher.next((f) => f.type === 'message.updated' && f.message.id === message.id);
@@ -198,6 +309,9 @@ describe('interactive messages', () => {
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('unavailable');
     expect((await host.http('POST', '/v1/admin/plugins/cards/enable', { token: 'admin' })).status).toBe(200);
-    expect((await tapHttp(member, room.id, message.id, 'yes')).body).toEqual({ plugin: 'cards', reply: { text: 'You chose yes' } });
+    expect((await tapHttp(member, room.id, message.id, 'yes')).body).toEqual({
+      plugin: 'cards',
+      reply: { text: 'You chose yes' },
+    });
   });
 });

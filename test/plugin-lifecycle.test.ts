@@ -8,8 +8,21 @@ import { fullHistory } from './support/e2e.js';
 import { online } from './support/protocol-helpers.js';
 import { eventually } from './support/eventually.js';
 import {
-  ALL_PERMISSIONS, LIFECYCLE_ENTRY, auditOf, botOf, enable, pluginLogs, pluginStatus, probeManifest, prober, readRecords,
-  recordFile, roomWith, runCommand, valueOf, waitForRecord,
+  ALL_PERMISSIONS,
+  LIFECYCLE_ENTRY,
+  auditOf,
+  botOf,
+  enable,
+  pluginLogs,
+  pluginStatus,
+  probeManifest,
+  prober,
+  readRecords,
+  recordFile,
+  roomWith,
+  runCommand,
+  valueOf,
+  waitForRecord,
 } from './support/plugin-helpers.js';
 
 const starts = recordFile('starts');
@@ -23,13 +36,32 @@ const plugins = [
   ordered('ord-d', { 'ord-a': '1.x' }),
   ordered('ord-b', { 'ord-a': '>=1.0.0' }),
   ordered('ord-a', {}),
-  enable(probeManifest('life', {
-    entry: LIFECYCLE_ENTRY, command: 'life', hooks: [{ failMode: 'open' }],
-    permissions: { commands: {}, hooks: {}, storage: {}, events: { events: ['message.created'] } },
-  }), { settings: { command: 'life', recordFile: life, subscribe: ['message.created'], hook: { when: 'decorate', action: 'append', text: ' (life)' } } }),
-  enable(probeManifest('fragile', { command: 'fragile', permissions: { commands: {}, events: { events: ['message.created'] } } }),
-    { settings: { command: 'fragile', subscribe: ['message.created'], throwOnEvent: true } }),
-  enable(probeManifest('auditor', { command: 'auditor', permissions: ALL_PERMISSIONS }), { settings: { command: 'auditor' } }),
+  enable(
+    probeManifest('life', {
+      entry: LIFECYCLE_ENTRY,
+      command: 'life',
+      hooks: [{ failMode: 'open' }],
+      permissions: { commands: {}, hooks: {}, storage: {}, events: { events: ['message.created'] } },
+    }),
+    {
+      settings: {
+        command: 'life',
+        recordFile: life,
+        subscribe: ['message.created'],
+        hook: { when: 'decorate', action: 'append', text: ' (life)' },
+      },
+    },
+  ),
+  enable(
+    probeManifest('fragile', {
+      command: 'fragile',
+      permissions: { commands: {}, events: { events: ['message.created'] } },
+    }),
+    { settings: { command: 'fragile', subscribe: ['message.created'], throwOnEvent: true } },
+  ),
+  enable(probeManifest('auditor', { command: 'auditor', permissions: ALL_PERMISSIONS }), {
+    settings: { command: 'auditor' },
+  }),
   enable(probeManifest('crashy'), { settings: { failStart: 'crashy will not start' } }),
   enable(probeManifest('needs-crashy', { dependencies: { crashy: '^1.0.0' } })),
 ];
@@ -41,10 +73,14 @@ describe('plugin lifecycle', () => {
     host = await startTestHost({ config: { plugins: { enabled: plugins } } });
     user = await host.createUser();
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   it('starts dependencies before the plugins that depend on them', () => {
-    const order = readRecords(starts).filter((r) => r.event === 'start').map((r) => r.plugin);
+    const order = readRecords(starts)
+      .filter((r) => r.event === 'start')
+      .map((r) => r.plugin);
     expect([...order].sort()).toEqual(['ord-a', 'ord-b', 'ord-c', 'ord-d']);
     expect(order.indexOf('ord-a')).toBeLessThan(order.indexOf('ord-b'));
     expect(order.indexOf('ord-b')).toBeLessThan(order.indexOf('ord-c'));
@@ -52,7 +88,10 @@ describe('plugin lifecycle', () => {
   });
 
   it('a plugin that throws in start() fails, and so does what needs it, but nothing else', async () => {
-    expect(await pluginStatus(host, 'crashy')).toMatchObject({ status: 'failed', error: { code: 'plugin_start_failed' } });
+    expect(await pluginStatus(host, 'crashy')).toMatchObject({
+      status: 'failed',
+      error: { code: 'plugin_start_failed' },
+    });
     expect((await pluginStatus(host, 'needs-crashy')).status).toBe('failed');
     expect(JSON.stringify(await pluginLogs(host, 'crashy'))).toContain('crashy will not start');
     for (const id of ['ord-a', 'ord-b', 'ord-c', 'ord-d', 'life', 'fragile', 'auditor']) {
@@ -63,8 +102,13 @@ describe('plugin lifecycle', () => {
   describe('disable and enable at runtime', () => {
     let room: any;
     let missed: string;
-    beforeAll(async () => { room = await roomWith(host, user, ['life']); });
-    const events = () => readRecords(life).filter((r) => r.event === 'event').map((r) => r.messageId);
+    beforeAll(async () => {
+      room = await roomWith(host, user, ['life']);
+    });
+    const events = () =>
+      readRecords(life)
+        .filter((r) => r.event === 'event')
+        .map((r) => r.messageId);
 
     it('while running: answers its command, sees events, runs its hook', async () => {
       expect(valueOf(await prober(host, user, room.id, 'life')('self')).plugin.id).toBe('life');
@@ -72,7 +116,9 @@ describe('plugin lifecycle', () => {
       const { message } = await client.sendText(room.id, 'decorate me');
       expect(message.content.text).toBe('decorate me (life)');
       await waitForRecord(life, (r) => r.event === 'event' && r.messageId === message.id);
-      expect(valueOf(await prober(host, user, room.id, 'life')('storage.set', 'kept', 'across restarts'))).toEqual({ version: 1 });
+      expect(valueOf(await prober(host, user, room.id, 'life')('storage.set', 'kept', 'across restarts'))).toEqual({
+        version: 1,
+      });
     });
 
     it('disable calls stop(), and its command, events and hook stop at once', async () => {
@@ -105,17 +151,23 @@ describe('plugin lifecycle', () => {
       expect(events()).not.toContain(missed);
       // Handlers of the first start are gone: each event arrives once.
       expect(events().filter((id) => id === message.id)).toHaveLength(1);
-      expect(valueOf(await prober(host, user, room.id, 'life')('storage.get', 'kept'))).toMatchObject({ value: 'across restarts' });
+      expect(valueOf(await prober(host, user, room.id, 'life')('storage.get', 'kept'))).toMatchObject({
+        value: 'across restarts',
+      });
     });
 
     it('enabling a running plugin, or disabling a disabled one, changes nothing', async () => {
       const starts = () => readRecords(life).filter((r) => r.event === 'start').length;
       const stops = () => readRecords(life).filter((r) => r.event === 'stop').length;
       const [startsBefore, stopsBefore] = [starts(), stops()];
-      expect((await host.http('POST', '/v1/admin/plugins/life/enable', { token: 'admin' })).body.status).toBe('running');
+      expect((await host.http('POST', '/v1/admin/plugins/life/enable', { token: 'admin' })).body.status).toBe(
+        'running',
+      );
       expect(starts()).toBe(startsBefore);
       await host.http('POST', '/v1/admin/plugins/life/disable', { token: 'admin' });
-      expect((await host.http('POST', '/v1/admin/plugins/life/disable', { token: 'admin' })).body.status).toBe('disabled');
+      expect((await host.http('POST', '/v1/admin/plugins/life/disable', { token: 'admin' })).body.status).toBe(
+        'disabled',
+      );
       expect(stops()).toBe(stopsBefore + 1);
       await host.http('POST', '/v1/admin/plugins/life/enable', { token: 'admin' });
       expect(starts()).toBe(startsBefore + 1);
@@ -124,11 +176,15 @@ describe('plugin lifecycle', () => {
     });
 
     it('a disabled dependency leaves its dependents running, but a dependent cannot be enabled without it', async () => {
-      const post = async (id: string, action: string) => (await host.http('POST', `/v1/admin/plugins/${id}/${action}`, { token: 'admin' })).body;
+      const post = async (id: string, action: string) =>
+        (await host.http('POST', `/v1/admin/plugins/${id}/${action}`, { token: 'admin' })).body;
       expect((await post('ord-a', 'disable')).status).toBe('disabled');
       expect((await pluginStatus(host, 'ord-b')).status).toBe('running');
       await post('ord-b', 'disable');
-      expect(await post('ord-b', 'enable')).toMatchObject({ status: 'failed', error: { code: 'plugin_dependency_missing' } });
+      expect(await post('ord-b', 'enable')).toMatchObject({
+        status: 'failed',
+        error: { code: 'plugin_dependency_missing' },
+      });
       expect((await post('ord-a', 'enable')).status).toBe('running');
       expect(await post('ord-b', 'enable')).toMatchObject({ status: 'running', error: null });
     });
@@ -139,7 +195,9 @@ describe('plugin lifecycle', () => {
         expect(res.status).toBe(404);
         expect(res.body.error.code).toBe('plugin_not_found');
       }
-      expect((await host.http('GET', '/v1/admin/plugins/nope/logs', { token: 'admin' })).body.error.code).toBe('plugin_not_found');
+      expect((await host.http('GET', '/v1/admin/plugins/nope/logs', { token: 'admin' })).body.error.code).toBe(
+        'plugin_not_found',
+      );
     });
 
     it('is for the operator only', async () => {
@@ -155,7 +213,9 @@ describe('plugin lifecycle', () => {
     expect(overHttp.status).toBe(502);
     expect(overHttp.body.error.code).toBe('plugin_failed');
     const client = await online(host, user);
-    const frame = await client.request({ type: 'command', conversationId: room.id, text: '/fragile throw []' }).catch((e) => e.error);
+    const frame = await client
+      .request({ type: 'command', conversationId: room.id, text: '/fragile throw []' })
+      .catch((e) => e.error);
     expect(frame.code).toBe('plugin_failed');
     expect(valueOf(await prober(host, user, room.id, 'ord-a')('self')).plugin.id).toBe('ord-a');
     expect(valueOf(await prober(host, user, room.id, 'fragile')('self')).plugin.id).toBe('fragile');
@@ -168,9 +228,14 @@ describe('plugin lifecycle', () => {
     const { message } = await client.sendText(room.id, 'fragile sees this and throws');
     await waitForRecord(life, (r) => r.event === 'event' && r.messageId === message.id);
     expect((await fullHistory(host.url, user.token, room.id)).map((m) => m.id)).toContain(message.id);
-    expect(valueOf(await prober(host, user, room.id, 'fragile')('events')).map((e: any) => e.messageId)).toContain(message.id);
+    expect(valueOf(await prober(host, user, room.id, 'fragile')('events')).map((e: any) => e.messageId)).toContain(
+      message.id,
+    );
     // The failure is logged against the plugin.
-    await eventually(async () => JSON.stringify(await pluginLogs(host, 'fragile')).includes('the probe event handler exploded'), { intervalMs: 50, what: 'the failure in the log of fragile' });
+    await eventually(
+      async () => JSON.stringify(await pluginLogs(host, 'fragile')).includes('the probe event handler exploded'),
+      { intervalMs: 50, what: 'the failure in the log of fragile' },
+    );
   });
 
   it('stops delivering events of a conversation once the bot has left it', async () => {
@@ -178,7 +243,13 @@ describe('plugin lifecycle', () => {
     const client = await online(host, user);
     const before = (await client.sendText(room.id, 'the bot is here')).message;
     await waitForRecord(life, (r) => r.event === 'event' && r.messageId === before.id);
-    expect((await host.http('DELETE', `/v1/conversations/${room.id}/members/${await botOf(host, 'life')}`, { token: user.token })).status).toBe(204);
+    expect(
+      (
+        await host.http('DELETE', `/v1/conversations/${room.id}/members/${await botOf(host, 'life')}`, {
+          token: user.token,
+        })
+      ).status,
+    ).toBe(204);
     const after = (await client.sendText(room.id, 'the bot is gone')).message;
     const elsewhere = await roomWith(host, user, ['life']);
     const marker = (await client.sendText(elsewhere.id, 'marker')).message;
@@ -203,21 +274,42 @@ describe('plugin lifecycle', () => {
 
     const entries = await auditOf(host, 'auditor');
     // Reads (storage.get, messages.history) are not side effects.
-    expect(entries.map((e) => e.action)).toEqual(['removeMember', 'addMembers', 'createGroup', 'direct', 'delete', 'set', 'edit', 'send']);
+    expect(entries.map((e) => e.action)).toEqual([
+      'removeMember',
+      'addMembers',
+      'createGroup',
+      'direct',
+      'delete',
+      'set',
+      'edit',
+      'send',
+    ]);
     expect(entries.slice(4).map((e) => e.target)).toEqual(['audit-key', 'audit-key', sent.id, room.id]);
     // Conversation changes name the conversation, or both conversation and user (removeMember).
     expect(entries.slice(0, 3).map((e) => e.target)).toEqual([`${group.id}/${other.id}`, group.id, group.id]);
     // `direct` names the direct conversation, as docs/plugins.md says.
     expect(entries[3]!.target).toBe(direct.id);
-    expect(entries.map((e) => e.capability)).toEqual(['conversations', 'conversations', 'conversations', 'conversations', 'storage', 'storage', 'messages', 'messages']);
-    for (const e of entries) expect(e).toMatchObject({ pluginId: 'auditor', id: expect.anything(), at: expect.any(String) });
+    expect(entries.map((e) => e.capability)).toEqual([
+      'conversations',
+      'conversations',
+      'conversations',
+      'conversations',
+      'storage',
+      'storage',
+      'messages',
+      'messages',
+    ]);
+    for (const e of entries)
+      expect(e).toMatchObject({ pluginId: 'auditor', id: expect.anything(), at: expect.any(String) });
     expect((await auditOf(host, 'auditor', 2)).map((e) => e.action)).toEqual(['removeMember', 'addMembers']);
-    const page = await host.http('GET', `/v1/admin/audit?pluginId=auditor&before=${entries[1]!.id}&limit=2`, { token: 'admin' });
+    const page = await host.http('GET', `/v1/admin/audit?pluginId=auditor&before=${entries[1]!.id}&limit=2`, {
+      token: 'admin',
+    });
     expect(page.body.entries.map((e: any) => e.action)).toEqual(['createGroup', 'direct']);
     expect(await auditOf(host, 'ord-b')).toEqual([]);
   });
 
-  it('keeps each plugin\'s log lines, newest last', async () => {
+  it("keeps each plugin's log lines, newest last", async () => {
     const room = await roomWith(host, user, ['ord-c']);
     const call = prober(host, user, room.id, 'ord-c');
     await call('log', 'info', 'first line', { n: 1 });

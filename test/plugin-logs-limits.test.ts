@@ -18,23 +18,44 @@ const DROPPED = /^(\d+) log lines dropped \(rate limit\)$/;
 const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
 
 function logFlood(id: string, settings: LogFloodSettings) {
-  return enable({
-    id, name: `Log flood ${id}`, version: '1.0.0', description: 'A test fixture that misuses ctx.log.',
-    author: 'Switchboard tests', engine: '^1.0.0', runtime: 'trusted', permissions: {},
-    entry: `${repoRoot}/test/fixtures/plugins/log-flood/index.ts`,
-  }, { settings });
+  return enable(
+    {
+      id,
+      name: `Log flood ${id}`,
+      version: '1.0.0',
+      description: 'A test fixture that misuses ctx.log.',
+      author: 'Switchboard tests',
+      engine: '^1.0.0',
+      runtime: 'trusted',
+      permissions: {},
+      entry: `${repoRoot}/test/fixtures/plugins/log-flood/index.ts`,
+    },
+    { settings },
+  );
 }
 
 /** A pino logger whose lines are kept, raw, for the assertions on the host log. */
 function capturingLogger() {
   const lines: string[] = [];
-  const logger = pino({ level: 'debug' }, { write: (line: string) => { lines.push(line); } });
+  const logger = pino(
+    { level: 'debug' },
+    {
+      write: (line: string) => {
+        lines.push(line);
+      },
+    },
+  );
   const ofPlugin = (id: string) => lines.filter((l) => JSON.parse(l).plugin === id);
   return { logger, lines, ofPlugin };
 }
 
-const droppedCounts = (entries: LogEntry[]) => entries.map((e) => DROPPED.exec(e.message)).filter((m) => m !== null).map((m) => Number(m[1]));
-const floodLines = (entries: LogEntry[]) => entries.filter((e) => e.message.startsWith('flood ') && e.message !== 'flood done');
+const droppedCounts = (entries: LogEntry[]) =>
+  entries
+    .map((e) => DROPPED.exec(e.message))
+    .filter((m) => m !== null)
+    .map((m) => Number(m[1]));
+const floodLines = (entries: LogEntry[]) =>
+  entries.filter((e) => e.message.startsWith('flood ') && e.message !== 'flood done');
 
 describe('plugin logs under a plugin that misuses ctx.log', () => {
   let host: TestHost;
@@ -54,7 +75,9 @@ describe('plugin logs under a plugin that misuses ctx.log', () => {
       },
     });
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   it('keeps a bounded copy, marked truncated, of a line with 1 MiB of data', async () => {
     const big = (await pluginLogs(host, 'logs-big', 500)).find((e) => e.message === 'big');
@@ -108,7 +131,9 @@ describe('plugin logs under a plugin that misuses ctx.log', () => {
 });
 
 describe('PluginLogs, with a fake clock', () => {
-  afterEach(() => { vi.useRealTimers(); });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
   it('reports dropped lines after the report period without a read, then allows the sustained rate', () => {
     vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
@@ -127,7 +152,11 @@ describe('PluginLogs, with a fake clock', () => {
     for (let i = 0; i < refilled + 50; i++) log.info(`again ${i}`);
     const entries = logs.entries('p', 500);
     expect(entries.filter((e) => e.message.startsWith('again '))).toHaveLength(refilled);
-    expect(entries.at(-1)).toMatchObject({ level: 'warn', message: '50 log lines dropped (rate limit)', data: { dropped: 50 } });
+    expect(entries.at(-1)).toMatchObject({
+      level: 'warn',
+      message: '50 log lines dropped (rate limit)',
+      data: { dropped: 50 },
+    });
     expect(droppedCounts(entries)).toEqual([100, 50]);
   });
 
@@ -157,7 +186,13 @@ describe('boundedCopy', () => {
   });
 
   it('turns a throwing getter into a marker without throwing', () => {
-    const value = { before: 1, get bad() { throw new Error('getter'); }, after: 2 };
+    const value = {
+      before: 1,
+      get bad() {
+        throw new Error('getter');
+      },
+      after: 2,
+    };
     const copy = boundedCopy(value, limits);
     expect(copy.value).toEqual({ before: 1, bad: THREW, after: 2 });
     expect(copy.truncated).toBe(true);
@@ -193,7 +228,7 @@ describe('boundedCopy', () => {
   it('looks at no more than maxKeys items and maxDepth levels', () => {
     let deep: Record<string, unknown> = {};
     const root = deep;
-    for (let i = 0; i < 50; i++) deep = (deep.d = {});
+    for (let i = 0; i < 50; i++) deep = deep.d = {};
     const copy = boundedCopy({ items: new Array(10_000_000), root }, limits);
     const value = copy.value as { items: unknown[]; root: unknown };
     expect(value.items).toHaveLength(limits.maxKeys + 1);

@@ -11,7 +11,15 @@ import { startTestHost, type TestHost } from './support/start-test-host.js';
 import { online } from './support/protocol-helpers.js';
 import { repoRoot } from './support/e2e.js';
 import {
-  PROBE_ENTRY, enable, listPlugins, probeManifest, prober, roomWith, valueOf, type EnabledEntry, type PluginStatus,
+  PROBE_ENTRY,
+  enable,
+  listPlugins,
+  probeManifest,
+  prober,
+  roomWith,
+  valueOf,
+  type EnabledEntry,
+  type PluginStatus,
 } from './support/plugin-helpers.js';
 
 /** Each case: the config entry and how to find its status (manifest id, or the config path when the id is unreadable). */
@@ -23,23 +31,40 @@ function add(name: string, manifest: Record<string, unknown> | string, opts: Par
 
 // Valid plugins: a base, one that depends on it, and a probe with settings.
 add('base', probeManifest('base-ok', { version: '1.2.0', command: 'base' }), { settings: { command: 'base' } });
-add('dependent', probeManifest('dependent-ok', { command: 'dependent', dependencies: { 'base-ok': '^1.0.0' } }), { settings: { command: 'dependent' } });
+add('dependent', probeManifest('dependent-ok', { command: 'dependent', dependencies: { 'base-ok': '^1.0.0' } }), {
+  settings: { command: 'dependent' },
+});
 
 // Ids at the limits of the schema (3 and 32 characters: the id is also the bot's handle) are valid too.
 const shortestId = 'abc';
 const longestId = `l${'o'.repeat(26)}ngest`;
-add('shortest id', probeManifest(shortestId, { command: 'shortest', permissions: { commands: {}, storage: {} } }), { settings: { command: 'shortest' } });
-add('longest id', probeManifest(longestId, { command: 'longest', permissions: { commands: {}, storage: {} } }), { settings: { command: 'longest' } });
+add('shortest id', probeManifest(shortestId, { command: 'shortest', permissions: { commands: {}, storage: {} } }), {
+  settings: { command: 'shortest' },
+});
+add('longest id', probeManifest(longestId, { command: 'longest', permissions: { commands: {}, storage: {} } }), {
+  settings: { command: 'longest' },
+});
 
 // Invalid manifests.
 add('missing field', probeManifest('no-description', { override: { description: undefined } }));
 add('bad id', probeManifest('Bad_Id!'));
 add('too long id', probeManifest(`${longestId}x`));
 add('bad version', probeManifest('bad-version', { version: '1.0' }));
-add('unknown permission', probeManifest('unknown-permission', { permissions: { commands: {}, 'messages.delete': {} } }));
+add(
+  'unknown permission',
+  probeManifest('unknown-permission', { permissions: { commands: {}, 'messages.delete': {} } }),
+);
 add('bad scope', probeManifest('bad-scope', { permissions: { storage: { quotaBytes: 0 } } }));
-add('bad contribution', probeManifest('bad-contribution', { override: { contributes: { commands: [{ name: 'Not A Name', description: 'x' }] } } }));
-add('many errors', probeManifest('many-errors', { version: 'one', override: { author: undefined, runtime: 'docker' } }));
+add(
+  'bad contribution',
+  probeManifest('bad-contribution', {
+    override: { contributes: { commands: [{ name: 'Not A Name', description: 'x' }] } },
+  }),
+);
+add(
+  'many errors',
+  probeManifest('many-errors', { version: 'one', override: { author: undefined, runtime: 'docker' } }),
+);
 add('not json', '{ "id": "not-json", this is not JSON');
 add('engine mismatch', probeManifest('engine-mismatch', { override: { engine: '^2.0.0' } }));
 add('missing dependency', probeManifest('needs-missing', { dependencies: { 'never-enabled': '^1.0.0' } }));
@@ -55,7 +80,10 @@ add('throws null', probeManifest('throws-null'), { settings: { startMode: 'throw
 add('throws string', probeManifest('throws-string'), { settings: { startMode: 'throw-string' } });
 add('missing entry', probeManifest('missing-entry', { entry: join(PROBE_ENTRY, '..', 'does-not-exist.ts') }));
 add('no default export', probeManifest('no-default', { entry: join(PROBE_ENTRY, '../../no-default/index.ts') }));
-add('throws on import', probeManifest('throws-on-import', { entry: join(PROBE_ENTRY, '../../throws-on-import/index.ts') }));
+add(
+  'throws on import',
+  probeManifest('throws-on-import', { entry: join(PROBE_ENTRY, '../../throws-on-import/index.ts') }),
+);
 
 describe('plugin manifests', () => {
   let host: TestHost;
@@ -64,12 +92,17 @@ describe('plugin manifests', () => {
     host = await startTestHost({ config: { plugins: { enabled: Object.values(cases).map((c) => c.entry) } } });
     statuses = await listPlugins(host);
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   function statusOf(name: string): PluginStatus {
     const c = cases[name]!;
     const found = statuses.find((p) => p.id === c.id) ?? statuses.find((p) => p.id === c.entry.path);
-    if (!found) throw new Error(`no status for "${name}" (${c.id ?? c.entry.path}) in ${JSON.stringify(statuses.map((p) => p.id))}`);
+    if (!found)
+      throw new Error(
+        `no status for "${name}" (${c.id ?? c.entry.path}) in ${JSON.stringify(statuses.map((p) => p.id))}`,
+      );
     return found;
   }
   function failure(name: string, code: string) {
@@ -85,7 +118,12 @@ describe('plugin manifests', () => {
     expect(statuses).toHaveLength(Object.keys(cases).length);
     for (const name of ['base', 'dependent']) {
       const s = statusOf(name);
-      expect(s, JSON.stringify(s)).toMatchObject({ status: 'running', error: null, granted: ['commands'], refused: [] });
+      expect(s, JSON.stringify(s)).toMatchObject({
+        status: 'running',
+        error: null,
+        granted: ['commands'],
+        refused: [],
+      });
       expect(typeof s.botUserId).toBe('string');
     }
     expect(statusOf('base')).toMatchObject({ id: 'base-ok', name: 'Probe base-ok', version: '1.2.0' });
@@ -96,14 +134,20 @@ describe('plugin manifests', () => {
     const room = await roomWith(host, user, ['base-ok', 'dependent-ok']);
     const client = await online(host, user);
     expect((await client.sendText(room.id, 'still here')).message.content.text).toBe('still here');
-    expect(valueOf(await prober(host, user, room.id, 'base')('self')).plugin).toEqual({ id: 'base-ok', version: '1.2.0' });
+    expect(valueOf(await prober(host, user, room.id, 'base')('self')).plugin).toEqual({
+      id: 'base-ok',
+      version: '1.2.0',
+    });
     expect(valueOf(await prober(host, user, room.id, 'dependent')('self')).plugin.id).toBe('dependent-ok');
   });
 
   it('runs plugins whose ids are as short or as long as the schema allows', async () => {
     expect(longestId).toHaveLength(32);
     const user = await host.createUser();
-    for (const [name, id, command] of [['shortest id', shortestId, 'shortest'], ['longest id', longestId, 'longest']] as const) {
+    for (const [name, id, command] of [
+      ['shortest id', shortestId, 'shortest'],
+      ['longest id', longestId, 'longest'],
+    ] as const) {
       const s = statusOf(name);
       expect(s, JSON.stringify(s)).toMatchObject({ id, status: 'running', error: null });
       const room = await roomWith(host, user, [id]);
@@ -123,7 +167,9 @@ describe('plugin manifests', () => {
     expect(paths(failure('too long id', 'manifest_invalid'))).toContain('/id');
     expect(paths(failure('bad version', 'manifest_invalid'))).toContain('/version');
     // The pointer may name the unknown property itself.
-    expect(paths(failure('unknown permission', 'manifest_invalid'))).toEqual(expect.arrayContaining([expect.stringMatching(/^\/permissions(\/messages\.delete)?$/)]));
+    expect(paths(failure('unknown permission', 'manifest_invalid'))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^\/permissions(\/messages\.delete)?$/)]),
+    );
     expect(paths(failure('bad scope', 'manifest_invalid'))).toContain('/permissions/storage/quotaBytes');
     expect(paths(failure('bad contribution', 'manifest_invalid'))).toContain('/contributes/commands/0/name');
   });
@@ -134,8 +180,17 @@ describe('plugin manifests', () => {
     expect(error.details!.some((d) => d.message.includes('author'))).toBe(true);
   });
 
-  it('lists a plugin whose manifest fails validation under the manifest\'s id, when that id can be read', () => {
-    const readable = ['missing field', 'bad version', 'unknown permission', 'bad scope', 'bad contribution', 'many errors', 'engine mismatch', 'self cycle'];
+  it("lists a plugin whose manifest fails validation under the manifest's id, when that id can be read", () => {
+    const readable = [
+      'missing field',
+      'bad version',
+      'unknown permission',
+      'bad scope',
+      'bad contribution',
+      'many errors',
+      'engine mismatch',
+      'self cycle',
+    ];
     const listedUnder = Object.fromEntries(readable.map((name) => [name, statusOf(name).id]));
     expect(listedUnder).toEqual(Object.fromEntries(readable.map((name) => [name, cases[name]!.id])));
   });
@@ -158,13 +213,18 @@ describe('plugin manifests', () => {
 
   it('refuses both plugins of a dependency cycle and names the cycle', () => {
     for (const name of ['cycle a', 'cycle b']) {
-      expect(failure(name, 'plugin_dependency_cycle').message).toMatch(/cycle-a -> cycle-b -> cycle-a|cycle-b -> cycle-a -> cycle-b/);
+      expect(failure(name, 'plugin_dependency_cycle').message).toMatch(
+        /cycle-a -> cycle-b -> cycle-a|cycle-b -> cycle-a -> cycle-b/,
+      );
     }
   });
 
   it('refuses a plugin that depends on itself', () => {
     // The manifest check refuses it (as the CLI's validate does), before any cycle search.
-    expect(failure('self cycle', 'manifest_invalid').details).toContainEqual({ path: '/dependencies/self-cycle', message: 'a plugin cannot depend on itself' });
+    expect(failure('self cycle', 'manifest_invalid').details).toContainEqual({
+      path: '/dependencies/self-cycle',
+      message: 'a plugin cannot depend on itself',
+    });
   });
 
   it('does not start a plugin whose dependency is invalid or in a cycle', () => {
@@ -204,11 +264,17 @@ describe('plugin manifests', () => {
 
 describe('a plugin whose start() never finishes', () => {
   let host: TestHost;
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   it('does not keep the host from starting, and is not counted as running', async () => {
     host = await startTestHost({
-      config: { plugins: { enabled: [enable(probeManifest('hangs'), { settings: { startMode: 'hang' } }), enable(probeManifest('fine'))] } },
+      config: {
+        plugins: {
+          enabled: [enable(probeManifest('hangs'), { settings: { startMode: 'hang' } }), enable(probeManifest('fine'))],
+        },
+      },
     });
     const statuses = await listPlugins(host);
     expect(statuses.find((p) => p.id === 'fine')?.status).toBe('running');
@@ -221,7 +287,9 @@ describe('a plugin whose start() never finishes', () => {
 
 describe('plugins enabled by id', () => {
   let host: TestHost;
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   it('reads <manifestsDir>/<id>.json, with the entry relative to that manifest', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'switchboard-manifests-'));

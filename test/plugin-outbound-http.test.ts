@@ -10,12 +10,33 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
 import { repoRoot } from './support/e2e.js';
-import { auditOf, enable, expectDenied, probeManifest, prober, roomWith, writeManifest, type Probe, type ProbeOutcome } from './support/plugin-helpers.js';
+import {
+  auditOf,
+  enable,
+  expectDenied,
+  probeManifest,
+  prober,
+  roomWith,
+  writeManifest,
+  type Probe,
+  type ProbeOutcome,
+} from './support/plugin-helpers.js';
 import { appManifest, runOp, waitForApp } from './support/sandbox-helpers.js';
-import { checkRequest, hostAllowed, isPrivateAddress, MAX_OUTBOUND_BODY_BYTES, sendRequest } from '../host/plugins/capabilities/outbound-http.js';
+import {
+  checkRequest,
+  hostAllowed,
+  isPrivateAddress,
+  MAX_OUTBOUND_BODY_BYTES,
+  sendRequest,
+} from '../host/plugins/capabilities/outbound-http.js';
 import { loadManifest } from '../host/plugins/manifest-loader.js';
 
-interface Received { method: string; url: string; headers: IncomingMessage['headers']; body: string }
+interface Received {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
 
 /** A receiver: /echo answers 201 with what it got; /redirect 302; /hang never; /trickle starts then stalls; /big is over 1 MiB. */
 function startReceiver(): Promise<{ server: Server; port: number; received: Received[] }> {
@@ -28,7 +49,12 @@ function startReceiver(): Promise<{ server: Server; port: number; received: Rece
       received.push({ method: req.method!, url: req.url!, headers: req.headers, body });
       const path = req.url!.split('?')[0];
       if (path === '/echo') {
-        res.writeHead(201, [['content-type', 'text/plain; charset=utf-8'], ['x-reply', 'yes'], ['set-cookie', 'a=1'], ['set-cookie', 'b=2']]);
+        res.writeHead(201, [
+          ['content-type', 'text/plain; charset=utf-8'],
+          ['x-reply', 'yes'],
+          ['set-cookie', 'a=1'],
+          ['set-cookie', 'b=2'],
+        ]);
         res.end(`got ${req.method} ${body}`);
       } else if (path === '/redirect') {
         res.writeHead(302, { location: '/echo' });
@@ -52,7 +78,9 @@ function startReceiver(): Promise<{ server: Server; port: number; received: Rece
       }
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port, received })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port, received })),
+  );
 }
 
 /** A port nothing listens on. */
@@ -95,7 +123,9 @@ describe('outbound HTTP', () => {
             enable(probeManifest('anyport', { permissions: outbound(['127.0.0.1']) })),
             enable(probeManifest('anyhost', { permissions: outbound(['*']) })),
             // Asks for two patterns; the operator keeps one.
-            enable(probeManifest('narrowed', { permissions: outbound(['127.0.0.1:*', 'other.test']) }), { grants: { 'http.outbound': { hosts: ['127.0.0.1:*'] } } }),
+            enable(probeManifest('narrowed', { permissions: outbound(['127.0.0.1:*', 'other.test']) }), {
+              grants: { 'http.outbound': { hosts: ['127.0.0.1:*'] } },
+            }),
             enable(probeManifest('nohosts', { permissions: { commands: {}, 'http.outbound': {} } })),
             enable(probeManifest('refuser', { permissions: outbound(['*']) }), { grants: { 'http.outbound': false } }),
             enable(probeManifest('without')),
@@ -116,7 +146,11 @@ describe('outbound HTTP', () => {
   });
 
   /** Runs a probe op and says how many requests reached the receiver meanwhile. */
-  async function fetchAs(pluginId: string, url: string, request?: object): Promise<{ outcome: ProbeOutcome; arrived: number }> {
+  async function fetchAs(
+    pluginId: string,
+    url: string,
+    request?: object,
+  ): Promise<{ outcome: ProbeOutcome; arrived: number }> {
     const before = received.length;
     const outcome = await probes[pluginId]!('http.fetch', url, ...(request ? [request] : []));
     return { outcome, arrived: received.length - before };
@@ -125,19 +159,29 @@ describe('outbound HTTP', () => {
   it('sends a POST exactly as given and returns status, headers and body', async () => {
     const body = JSON.stringify({ text: 'héllo ✓', n: 1 });
     const { outcome, arrived } = await fetchAs('fetcher', `${base()}/echo?q=1&r=two`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Signature': 'sig-123' }, body, timeoutMs: 5000,
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Signature': 'sig-123' },
+      body,
+      timeoutMs: 5000,
     });
     expect(arrived).toBe(1);
     const got = received.at(-1)!;
     expect(got).toMatchObject({ method: 'POST', url: '/echo?q=1&r=two', body });
     expect(got.headers).toMatchObject({
-      'content-type': 'application/json', 'x-signature': 'sig-123', 'content-length': String(Buffer.byteLength(body)),
-      'user-agent': expect.stringMatching(/^Switchboard\/\d+\.\d+\.\d+/), host: `127.0.0.1:${port}`,
+      'content-type': 'application/json',
+      'x-signature': 'sig-123',
+      'content-length': String(Buffer.byteLength(body)),
+      'user-agent': expect.stringMatching(/^Switchboard\/\d+\.\d+\.\d+/),
+      host: `127.0.0.1:${port}`,
     });
     expect(got.headers['transfer-encoding']).toBeUndefined();
     expect(outcome).toMatchObject({ ok: true, value: { status: 201, body: `got POST ${body}` } });
     const { headers } = (outcome as { value: { headers: Record<string, string> } }).value;
-    expect(headers).toMatchObject({ 'content-type': 'text/plain; charset=utf-8', 'x-reply': 'yes', 'set-cookie': 'a=1, b=2' });
+    expect(headers).toMatchObject({
+      'content-type': 'text/plain; charset=utf-8',
+      'x-reply': 'yes',
+      'set-cookie': 'a=1, b=2',
+    });
     expect(Object.keys(headers).every((name) => name === name.toLowerCase())).toBe(true);
   });
 
@@ -146,7 +190,10 @@ describe('outbound HTTP', () => {
     expect(outcome).toMatchObject({ ok: true, value: { status: 404, body: 'no such path' } });
     expect(received.at(-1)).toMatchObject({ method: 'GET', body: '', headers: { 'user-agent': 'webhooks/2' } });
     for (const method of ['PUT', 'PATCH', 'DELETE']) {
-      expect((await fetchAs('fetcher', `${base()}/echo`, { method, body: 'x' })).outcome).toMatchObject({ ok: true, value: { status: 201, body: `got ${method} x` } });
+      expect((await fetchAs('fetcher', `${base()}/echo`, { method, body: 'x' })).outcome).toMatchObject({
+        ok: true,
+        value: { status: 201, body: `got ${method} x` },
+      });
     }
   });
 
@@ -158,13 +205,20 @@ describe('outbound HTTP', () => {
   });
 
   it('refuses hosts and ports outside scope.hosts with PermissionDeniedError, sending nothing', async () => {
-    for (const url of [`http://127.0.0.1:${closed}/echo`, `http://localhost:${port}/echo`, 'https://example.test/', 'http://evil.test/x']) {
+    for (const url of [
+      `http://127.0.0.1:${closed}/echo`,
+      `http://localhost:${port}/echo`,
+      'https://example.test/',
+      'http://evil.test/x',
+    ]) {
       const { outcome, arrived } = await fetchAs('fetcher', url);
       expectDenied(outcome, 'http.outbound');
       expect(outcome.ok === false && outcome.message, url).toContain('matches no pattern in scope.hosts');
       expect(arrived).toBe(0);
     }
-    expect(await auditOf(host, 'fetcher')).not.toContainEqual(expect.objectContaining({ target: expect.stringContaining('evil') }));
+    expect(await auditOf(host, 'fetcher')).not.toContainEqual(
+      expect.objectContaining({ target: expect.stringContaining('evil') }),
+    );
   });
 
   it('a "*." pattern admits subdomains (this one does not resolve, so the exchange fails)', async () => {
@@ -188,24 +242,72 @@ describe('outbound HTTP', () => {
   it('knows private addresses, IPv4 addresses embedded in IPv6 ones included', () => {
     const refused = [
       // IPv4: loopback, private, link-local, carrier-grade NAT, unspecified, broadcast, multicast, reserved and documentation.
-      '127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '255.255.255.255',
-      '224.0.0.1', '240.0.0.1', '192.0.2.1', '198.18.0.1', '192.88.99.1',
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '255.255.255.255',
+      '224.0.0.1',
+      '240.0.0.1',
+      '192.0.2.1',
+      '198.18.0.1',
+      '192.88.99.1',
       // IPv6: loopback, unspecified, unique-local, link-local, site-local, multicast, documentation, discard, unassigned.
-      '::1', '[::1]', '::', 'fd00::1', 'fc00::1', 'fe80::1', 'fec0::1', 'ff02::1', '2001:db8::1', '100::1', '4000::1',
+      '::1',
+      '[::1]',
+      '::',
+      'fd00::1',
+      'fc00::1',
+      'fe80::1',
+      'fec0::1',
+      'ff02::1',
+      '2001:db8::1',
+      '100::1',
+      '4000::1',
       // IPv4-mapped, -translated and -compatible forms of private addresses.
-      '::ffff:10.0.0.1', '::ffff:127.0.0.1', '::ffff:7f00:1', '[::ffff:a9fe:a9fe]', '::ffff:0:7f00:1', '::127.0.0.1', '::7f00:1', '::a00:1',
+      '::ffff:10.0.0.1',
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+      '[::ffff:a9fe:a9fe]',
+      '::ffff:0:7f00:1',
+      '::127.0.0.1',
+      '::7f00:1',
+      '::a00:1',
       // NAT64, well-known prefix, of private addresses; the local-use prefix whatever it embeds.
-      '64:ff9b::a00:1', '64:ff9b::127.0.0.1', '64:ff9b::a9fe:a9fe', '64:ff9b::', '64:ff9b:1::808:808', '64:ff9b:1:7f00:1::',
+      '64:ff9b::a00:1',
+      '64:ff9b::127.0.0.1',
+      '64:ff9b::a9fe:a9fe',
+      '64:ff9b::',
+      '64:ff9b:1::808:808',
+      '64:ff9b:1:7f00:1::',
       // 6to4 of private addresses.
-      '2002:7f00:1::', '2002:a00:1::1', '2002:a9fe:a9fe::', '2002:c0a8:101:1::1', '2002::',
+      '2002:7f00:1::',
+      '2002:a00:1::1',
+      '2002:a9fe:a9fe::',
+      '2002:c0a8:101:1::1',
+      '2002::',
       // Teredo, whatever client it names.
-      '2001:0:4136:e378:8000:63bf:3fff:fdd2', '2001::1', '2001:0:808:808::',
+      '2001:0:4136:e378:8000:63bf:3fff:fdd2',
+      '2001::1',
+      '2001:0:808:808::',
     ];
     const allowed = [
-      '8.8.8.8', '172.32.0.1', '100.128.0.1', '2001:4860:4860::8888', '2606:4700:4700::1111', '::ffff:8.8.8.8', '::ffff:808:808',
+      '8.8.8.8',
+      '172.32.0.1',
+      '100.128.0.1',
+      '2001:4860:4860::8888',
+      '2606:4700:4700::1111',
+      '::ffff:8.8.8.8',
+      '::ffff:808:808',
       // NAT64 and 6to4 of public addresses (an IPv6-only network reaches the IPv4 internet through them).
-      '64:ff9b::808:808', '64:ff9b::8.8.8.8', '2002:808:808::1',
-      'example.com', 'localhost',
+      '64:ff9b::808:808',
+      '64:ff9b::8.8.8.8',
+      '2002:808:808::1',
+      'example.com',
+      'localhost',
     ];
     for (const a of refused) expect(isPrivateAddress(a), a).toBe(true);
     for (const a of allowed) expect(isPrivateAddress(a), a).toBe(false);
@@ -230,7 +332,10 @@ describe('outbound HTTP', () => {
   });
 
   it('a plugin without the permission, or whose grant was refused, is denied', async () => {
-    for (const [id, detail] of [['without', 'not requested in the manifest'], ['refuser', 'refused by the operator']] as const) {
+    for (const [id, detail] of [
+      ['without', 'not requested in the manifest'],
+      ['refuser', 'refused by the operator'],
+    ] as const) {
       const { outcome, arrived } = await fetchAs(id, `${base()}/echo`);
       expectDenied(outcome, 'http.outbound');
       expect(outcome.ok === false && outcome.message).toContain(detail);
@@ -302,17 +407,32 @@ describe('outbound HTTP', () => {
 
   it('limits request bodies to 1 MiB of UTF-8', () => {
     const url = `${base()}/echo`;
-    expect(checkRequest(url, { method: 'POST', body: 'a'.repeat(MAX_OUTBOUND_BODY_BYTES) }).body!.length).toBe(MAX_OUTBOUND_BODY_BYTES);
+    expect(checkRequest(url, { method: 'POST', body: 'a'.repeat(MAX_OUTBOUND_BODY_BYTES) }).body!.length).toBe(
+      MAX_OUTBOUND_BODY_BYTES,
+    );
     expect(() => checkRequest(url, { method: 'POST', body: 'a'.repeat(MAX_OUTBOUND_BODY_BYTES + 1) })).toThrow(/1 MiB/);
     // Fewer characters than the limit, more bytes.
-    expect(() => checkRequest(url, { method: 'POST', body: 'é'.repeat(MAX_OUTBOUND_BODY_BYTES / 2 + 1) })).toThrow(expect.objectContaining({ code: 'invalid_request' }));
+    expect(() => checkRequest(url, { method: 'POST', body: 'é'.repeat(MAX_OUTBOUND_BODY_BYTES / 2 + 1) })).toThrow(
+      expect.objectContaining({ code: 'invalid_request' }),
+    );
   });
 
   it('the manifest schema checks scope.hosts', () => {
-    const load = (scope: unknown) => () => loadManifest(writeManifest(probeManifest('schema', { permissions: { commands: {}, 'http.outbound': scope as object } })));
+    const load = (scope: unknown) => () =>
+      loadManifest(
+        writeManifest(probeManifest('schema', { permissions: { commands: {}, 'http.outbound': scope as object } })),
+      );
     expect(load({ hosts: ['api.example.com', '*.example.org:8443', '*'] })).not.toThrow();
-    for (const bad of [{ hosts: [''] }, { hosts: 'api.example.com' }, { hosts: [1] }, { hosts: Array.from({ length: 51 }, (_, i) => `h${i}.test`) }, { urls: [] }]) {
-      expect(load(bad), JSON.stringify(bad).slice(0, 80)).toThrow(expect.objectContaining({ code: 'manifest_invalid' }));
+    for (const bad of [
+      { hosts: [''] },
+      { hosts: 'api.example.com' },
+      { hosts: [1] },
+      { hosts: Array.from({ length: 51 }, (_, i) => `h${i}.test`) },
+      { urls: [] },
+    ]) {
+      expect(load(bad), JSON.stringify(bad).slice(0, 80)).toThrow(
+        expect.objectContaining({ code: 'manifest_invalid' }),
+      );
     }
   });
 
@@ -336,8 +456,16 @@ describe('outbound HTTP', () => {
   it('a sandboxed app can fetch, within its own scope', async () => {
     await waitForApp(host, 'fetcher-app');
     const room = await roomWith(host, user, ['fetcher-app']);
-    const ok = await runOp(host, user, room.id, `fetch ${JSON.stringify([`${base()}/echo`, { method: 'POST', headers: { 'x-app': '1' }, body: 'from the app' }])}`);
-    expect(ok.value).toMatchObject({ ok: true, value: { status: 201, headers: { 'x-reply': 'yes' }, body: 'got POST from the app' } });
+    const ok = await runOp(
+      host,
+      user,
+      room.id,
+      `fetch ${JSON.stringify([`${base()}/echo`, { method: 'POST', headers: { 'x-app': '1' }, body: 'from the app' }])}`,
+    );
+    expect(ok.value).toMatchObject({
+      ok: true,
+      value: { status: 201, headers: { 'x-reply': 'yes' }, body: 'got POST from the app' },
+    });
     expect(received.at(-1)).toMatchObject({ headers: { 'x-app': '1' }, body: 'from the app' });
     const denied = await runOp(host, user, room.id, `fetch ${JSON.stringify([`http://127.0.0.1:${closed}/`])}`);
     expect(denied.value).toMatchObject({ ok: false, code: 'permission_denied', permission: 'http.outbound' });

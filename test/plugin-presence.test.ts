@@ -7,7 +7,15 @@ import { randomUUID } from 'node:crypto';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
 import { online } from './support/protocol-helpers.js';
 import { eventually } from './support/eventually.js';
-import { enable, expectDenied, probeManifest, prober, roomWith, valueOf, type Probe } from './support/plugin-helpers.js';
+import {
+  enable,
+  expectDenied,
+  probeManifest,
+  prober,
+  roomWith,
+  valueOf,
+  type Probe,
+} from './support/plugin-helpers.js';
 
 type Status = { userId: string; status: 'online' | 'offline'; lastSeenAt: string | null };
 
@@ -28,7 +36,13 @@ describe('plugin presence', () => {
   async function until(userIds: string[], done: (statuses: Status[]) => boolean): Promise<Status[]> {
     let statuses: Status[] = [];
     try {
-      return await eventually(async () => { statuses = valueOf<Status[]>(await ask('users.presence', userIds)); return done(statuses) && statuses; }, { intervalMs: 20 });
+      return await eventually(
+        async () => {
+          statuses = valueOf<Status[]>(await ask('users.presence', userIds));
+          return done(statuses) && statuses;
+        },
+        { intervalMs: 20 },
+      );
     } catch {
       throw new Error(`presence never matched: ${JSON.stringify(statuses)}`);
     }
@@ -40,7 +54,9 @@ describe('plugin presence', () => {
     // The asker calls the probe over HTTP, which does not make anyone online.
     ask = prober(host, asker, (await roomWith(host, asker, ['watcher'])).id);
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   it('a user who never connected is offline, as are unknown ids; each id once, in the order asked', async () => {
     const unknown = randomUUID();
@@ -64,7 +80,9 @@ describe('plugin presence', () => {
     // The host handles closes in order: once the sentinel's later close shows, the first one has been handled.
     await watcher.close();
     await until([sentinel.id], ([s]) => s?.status === 'offline');
-    expect(valueOf(await ask('users.presence', [agent.id]))).toEqual([{ userId: agent.id, status: 'online', lastSeenAt: null }]);
+    expect(valueOf(await ask('users.presence', [agent.id]))).toEqual([
+      { userId: agent.id, status: 'online', lastSeenAt: null },
+    ]);
 
     const before = Date.now();
     await second.close();
@@ -74,7 +92,10 @@ describe('plugin presence', () => {
     expect(seen).toBeGreaterThanOrEqual(before - 1000);
     expect(seen).toBeLessThanOrEqual(Date.now());
     // The sentinel, offline too, keeps its own lastSeenAt.
-    expect((await until([sentinel.id], () => true))[0]).toMatchObject({ status: 'offline', lastSeenAt: expect.any(String) });
+    expect((await until([sentinel.id], () => true))[0]).toMatchObject({
+      status: 'offline',
+      lastSeenAt: expect.any(String),
+    });
   });
 
   it('is denied without the presence permission, requested or granted', async () => {
@@ -82,7 +103,9 @@ describe('plugin presence', () => {
       const call = prober(host, asker, (await roomWith(host, asker, [id])).id);
       const outcome = await call('users.presence', [agent.id]);
       expectDenied(outcome, 'presence');
-      expect(outcome).toMatchObject({ message: expect.stringContaining(id === 'blind' ? 'not requested in the manifest' : 'refused by the operator') });
+      expect(outcome).toMatchObject({
+        message: expect.stringContaining(id === 'blind' ? 'not requested in the manifest' : 'refused by the operator'),
+      });
     }
   });
 
@@ -90,7 +113,10 @@ describe('plugin presence', () => {
     // The limit counts the ids asked, duplicates too (few distinct ones keep the probe's reply short).
     const ids = (n: number) => Array.from({ length: n }, (_, i) => String(i % 3));
     for (const bad of ['not an array', null, { 0: agent.id }, [agent.id, 5], [agent.id, null], ids(501)]) {
-      expect(await ask('users.presence', bad), JSON.stringify(bad).slice(0, 80)).toMatchObject({ ok: false, code: 'invalid_request' });
+      expect(await ask('users.presence', bad), JSON.stringify(bad).slice(0, 80)).toMatchObject({
+        ok: false,
+        code: 'invalid_request',
+      });
     }
     expect(valueOf<Status[]>(await ask('users.presence', ids(500))).map((s) => s.userId)).toEqual(['0', '1', '2']);
   });

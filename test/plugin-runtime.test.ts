@@ -44,7 +44,10 @@ describe('plugin runtimes', () => {
   it('refuses it again when enabled at run time, still without importing it', async () => {
     const res = await host.http('POST', '/v1/admin/plugins/sandboxed-app/enable', { token: 'admin' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'failed', error: { code: 'plugin_start_failed', message: expect.stringContaining('node:fs') } });
+    expect(res.body).toMatchObject({
+      status: 'failed',
+      error: { code: 'plugin_start_failed', message: expect.stringContaining('node:fs') },
+    });
     expect(existsSync(marker)).toBe(false);
   });
 });

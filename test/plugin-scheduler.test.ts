@@ -9,15 +9,33 @@ import { startTestHost, type TestHost, type TestUser } from './support/start-tes
 import { testDatabaseKind } from './support/test-database.js';
 import { repoRoot } from './support/e2e.js';
 import {
-  auditOf, enable, expectDenied, pluginLogs, probeManifest, prober, readRecords, recordFile, registrations, roomWith,
-  valueOf, waitForRecord, type Probe,
+  auditOf,
+  enable,
+  expectDenied,
+  pluginLogs,
+  probeManifest,
+  prober,
+  readRecords,
+  recordFile,
+  registrations,
+  roomWith,
+  valueOf,
+  waitForRecord,
+  type Probe,
 } from './support/plugin-helpers.js';
 
 const ENTRY = join(repoRoot, 'test/fixtures/plugins/scheduler-probe/index.ts');
 const manifest = (id: string, permissions: Record<string, object> = { commands: {}, scheduler: {} }) =>
   probeManifest(id, { entry: ENTRY, command: id, permissions });
-const plugin = (id: string, file: string, opts: { permissions?: Record<string, object>; grants?: Record<string, false> } = {}) =>
-  enable(manifest(id, opts.permissions), { settings: { command: id, recordFile: file }, ...(opts.grants ? { grants: opts.grants } : {}) });
+const plugin = (
+  id: string,
+  file: string,
+  opts: { permissions?: Record<string, object>; grants?: Record<string, false> } = {},
+) =>
+  enable(manifest(id, opts.permissions), {
+    settings: { command: id, recordFile: file },
+    ...(opts.grants ? { grants: opts.grants } : {}),
+  });
 
 const runsOf = (file: string, jobId: string) => readRecords(file).filter((r) => r.event === 'job' && r.id === jobId);
 const waitForRun = (file: string, jobId: string, more: (r: any) => boolean = () => true, timeoutMs = 10_000) =>
@@ -48,9 +66,13 @@ describe('plugin scheduler', () => {
     });
     user = await host.createUser();
     const room = await roomWith(host, user, ['sched', 'other', 'sleeper', 'bare', 'refused']);
-    [sched, other, sleeper, bare, refused] = ['sched', 'other', 'sleeper', 'bare', 'refused'].map((c) => prober(host, user, room.id, c)) as [Probe, Probe, Probe, Probe, Probe];
+    [sched, other, sleeper, bare, refused] = ['sched', 'other', 'sleeper', 'bare', 'refused'].map((c) =>
+      prober(host, user, room.id, c),
+    ) as [Probe, Probe, Probe, Probe, Probe];
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   /** Waits until a job of `other`, due after `delayMs`, has run: earlier due jobs had their chance by then. */
   async function sentinel(delayMs: number) {
@@ -74,7 +96,9 @@ describe('plugin scheduler', () => {
     const delayed = valueOf(await sched('scheduler.schedule', 'record', { delayMs: 1500, payload: 'delayed' }));
     const at = new Date(Date.now() + 1200).toISOString();
     const timed = valueOf(await sched('scheduler.schedule', 'record', { at, payload: 'timed' }));
-    const past = valueOf(await sched('scheduler.schedule', 'record', { at: '2001-01-01T00:00:00.000Z', payload: 'past' }));
+    const past = valueOf(
+      await sched('scheduler.schedule', 'record', { at: '2001-01-01T00:00:00.000Z', payload: 'past' }),
+    );
     expect(Date.parse(delayed.runAt)).toBeGreaterThanOrEqual(before + 1500);
     expect(timed.runAt).toBe(at);
     expect(Date.parse(past.runAt)).toBeGreaterThanOrEqual(before);
@@ -86,21 +110,34 @@ describe('plugin scheduler', () => {
 
   it('refuses bad names, intervals and oversized payloads', async () => {
     expect(await sched('scheduler.schedule', 'Bad Name', {})).toMatchObject({ ok: false, code: 'invalid_request' });
-    expect(await sched('scheduler.schedule', 'record', { delayMs: -5 })).toMatchObject({ ok: false, code: 'invalid_request' });
-    expect(await sched('scheduler.schedule', 'record', { at: 'not a date' })).toMatchObject({ ok: false, code: 'invalid_request' });
+    expect(await sched('scheduler.schedule', 'record', { delayMs: -5 })).toMatchObject({
+      ok: false,
+      code: 'invalid_request',
+    });
+    expect(await sched('scheduler.schedule', 'record', { at: 'not a date' })).toMatchObject({
+      ok: false,
+      code: 'invalid_request',
+    });
     expect(await sched('scheduler.every', 'record', 999)).toMatchObject({ ok: false, code: 'invalid_request' });
     // Payloads too large for a command are made by a job of the fixture (so also: jobs schedule jobs).
     const tooLarge = valueOf(await sched('scheduler.schedule', 'spawn', { payload: { bytes: 70_000 } }));
     const fits = valueOf(await sched('scheduler.schedule', 'spawn', { payload: { bytes: 60_000 } }));
-    expect(await waitForRecord(runs, (r) => r.event === 'spawned' && r.from === tooLarge.id)).toMatchObject({ ok: false, code: 'payload_too_large' });
+    expect(await waitForRecord(runs, (r) => r.event === 'spawned' && r.from === tooLarge.id)).toMatchObject({
+      ok: false,
+      code: 'payload_too_large',
+    });
     const spawned = await waitForRecord(runs, (r) => r.event === 'spawned' && r.from === fits.id);
     expect(spawned).toMatchObject({ ok: true });
     expect(valueOf(await sched('scheduler.cancel', spawned.jobId))).toBe(true);
   });
 
   it('returns the existing job, unchanged, for a key that exists', async () => {
-    const first = valueOf(await sched('scheduler.schedule', 'record', { delayMs: 60_000, key: 'daily-report', payload: 1 }));
-    const again = valueOf(await sched('scheduler.schedule', 'record', { delayMs: 5_000, key: 'daily-report', payload: 2 }));
+    const first = valueOf(
+      await sched('scheduler.schedule', 'record', { delayMs: 60_000, key: 'daily-report', payload: 1 }),
+    );
+    const again = valueOf(
+      await sched('scheduler.schedule', 'record', { delayMs: 5_000, key: 'daily-report', payload: 2 }),
+    );
     const recurring = valueOf(await sched('scheduler.every', 'record', 5_000, { key: 'daily-report', payload: 3 }));
     expect(again).toEqual(first);
     expect(recurring).toEqual(first);
@@ -109,26 +146,32 @@ describe('plugin scheduler', () => {
     // The same key in another plugin is another job.
     const theirs = valueOf(await other('scheduler.schedule', 'record', { delayMs: 60_000, key: 'daily-report' }));
     expect(theirs.id).not.toBe(first.id);
-    expect((await auditOf(host, 'sched')).filter((e) => e.capability === 'scheduler' && e.target.includes(first.id))).toHaveLength(1);
+    expect(
+      (await auditOf(host, 'sched')).filter((e) => e.capability === 'scheduler' && e.target.includes(first.id)),
+    ).toHaveLength(1);
     expect(valueOf(await sched('scheduler.cancel', first.id))).toBe(true);
     expect(valueOf(await other('scheduler.cancel', theirs.id))).toBe(true);
   });
 
-  it('cancels only the plugin\'s own jobs, and a cancelled job never runs', async () => {
+  it("cancels only the plugin's own jobs, and a cancelled job never runs", async () => {
     const doomed = valueOf(await sched('scheduler.schedule', 'record', { delayMs: 1000, payload: 'doomed' }));
     const kept = valueOf(await sched('scheduler.schedule', 'record', { delayMs: 60_000, payload: 'kept' }));
     expect(valueOf(await other('scheduler.cancel', kept.id))).toBe(false);
     expect(valueOf(await sched('scheduler.cancel', doomed.id))).toBe(true);
     expect(valueOf(await sched('scheduler.cancel', doomed.id))).toBe(false);
-    expect((await auditOf(host, 'sched')).filter((e) => e.action === 'cancel' && e.target === doomed.id)).toHaveLength(1);
+    expect((await auditOf(host, 'sched')).filter((e) => e.action === 'cancel' && e.target === doomed.id)).toHaveLength(
+      1,
+    );
     await sentinel(2000);
     expect(runsOf(runs, doomed.id)).toEqual([]);
     expect(valueOf<any[]>(await sched('scheduler.list')).map((j) => j.id)).toContain(kept.id);
     expect(valueOf(await sched('scheduler.cancel', kept.id))).toBe(true);
   });
 
-  it('lists the plugin\'s own jobs, soonest first', async () => {
-    const later = valueOf(await sched('scheduler.schedule', 'record', { delayMs: 50_000, payload: { n: 'later' }, key: 'later' }));
+  it("lists the plugin's own jobs, soonest first", async () => {
+    const later = valueOf(
+      await sched('scheduler.schedule', 'record', { delayMs: 50_000, payload: { n: 'later' }, key: 'later' }),
+    );
     const soon = valueOf(await sched('scheduler.schedule', 'record', { delayMs: 30_000, payload: { n: 'soon' } }));
     const repeat = valueOf(await sched('scheduler.every', 'record', 40_000, { payload: { n: 'repeat' } }));
     const listed = valueOf<any[]>(await sched('scheduler.list'));
@@ -147,7 +190,8 @@ describe('plugin scheduler', () => {
     await waitForRecord(runs, () => runsOf(runs, job.id).length >= 3, 15_000);
     const seen = runsOf(runs, job.id);
     expect(seen[0].ranAt).toBeGreaterThanOrEqual(Date.parse(job.runAt));
-    for (let i = 1; i < seen.length; i++) expect(Date.parse(seen[i].runAt)).toBeGreaterThan(Date.parse(seen[i - 1].runAt));
+    for (let i = 1; i < seen.length; i++)
+      expect(Date.parse(seen[i].runAt)).toBeGreaterThan(Date.parse(seen[i - 1].runAt));
     expect(seen.every((r) => r.attempt === 1 && r.payload === 'tick')).toBe(true);
     expect(valueOf(await sched('scheduler.cancel', job.id))).toBe(true);
   });
@@ -168,12 +212,19 @@ describe('plugin scheduler', () => {
   });
 
   it('denies every scheduler call without the permission, with no side effect', async () => {
-    for (const [id, call] of [['bare', bare], ['refused', refused]] as const) {
+    for (const [id, call] of [
+      ['bare', bare],
+      ['refused', refused],
+    ] as const) {
       expectDenied(await call('scheduler.schedule', 'record', { payload: 'denied' }), 'scheduler');
       expectDenied(await call('scheduler.every', 'record', 1000), 'scheduler');
       expectDenied(await call('scheduler.cancel', 'some-id'), 'scheduler');
       expectDenied(await call('scheduler.list'), 'scheduler');
-      expect((await registrations(host, id))['scheduler.handle:record']).toMatchObject({ ok: false, code: 'permission_denied', permission: 'scheduler' });
+      expect((await registrations(host, id))['scheduler.handle:record']).toMatchObject({
+        ok: false,
+        code: 'permission_denied',
+        permission: 'scheduler',
+      });
       expect((await auditOf(host, id)).filter((e) => e.capability === 'scheduler')).toEqual([]);
     }
     expect((await registrations(host, 'sched'))['scheduler.handle:record']).toMatchObject({ ok: true });
@@ -203,7 +254,14 @@ describe('plugin scheduler across hosts', () => {
     try {
       const user = await first.createUser();
       const room = await roomWith(first, user, ['durable']);
-      const job = valueOf(await prober(first, user, room.id, 'durable')('scheduler.schedule', 'record', { delayMs: 3000, payload: 'survivor' }));
+      const job = valueOf(
+        await prober(
+          first,
+          user,
+          room.id,
+          'durable',
+        )('scheduler.schedule', 'record', { delayMs: 3000, payload: 'survivor' }),
+      );
       await first.stopHostOnly();
       expect(runsOf(runs, job.id)).toEqual([]);
       second = await startTestHost({ config, database: first.database });
@@ -229,7 +287,11 @@ describe('plugin scheduler across hosts', () => {
       const user = await first.createUser();
       const room = await roomWith(first, user, ['shared']);
       const call = prober(first, user, room.id, 'shared');
-      const jobs = await Promise.all(Array.from({ length: 100 }, (_, i) => call('scheduler.schedule', 'record', { delayMs: 1000, payload: i }).then(valueOf)));
+      const jobs = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          call('scheduler.schedule', 'record', { delayMs: 1000, payload: i }).then(valueOf),
+        ),
+      );
       await waitForRecord(runs, () => jobs.every((j) => runsOf(runs, j.id).length > 0), 25_000);
       const last = valueOf(await call('scheduler.schedule', 'record', { delayMs: 1000, payload: 'last' }));
       await waitForRun(runs, last.id);

@@ -24,7 +24,10 @@ async function storedRows(host: TestHost, pluginId: string): Promise<{ rows: num
   const db = openDirect(host.database);
   try {
     const [row] = await db('plugin_kv').where({ plugin_id: pluginId }).count({ rows: '*' }).sum({ bytes: 'bytes' });
-    const [old] = await db('plugin_kv').where({ plugin_id: pluginId }).andWhere('expires_at', '<=', Date.now()).count({ n: '*' });
+    const [old] = await db('plugin_kv')
+      .where({ plugin_id: pluginId })
+      .andWhere('expires_at', '<=', Date.now())
+      .count({ n: '*' });
     return { rows: Number(row!.rows), bytes: Number(row!.bytes ?? 0), expired: Number(old!.n) };
   } finally {
     await db.destroy();
@@ -50,7 +53,11 @@ async function writeExpiring(call: Probe, prefix: string): Promise<string[]> {
 }
 
 async function waitUntilExpired(call: Probe, keys: string[]) {
-  await eventually(async () => (await Promise.all(keys.map(async (k) => valueOf(await call('storage.get', k)) === null))).every(Boolean), { timeoutMs: 15_000, what: `${keys.length} keys to expire` });
+  await eventually(
+    async () =>
+      (await Promise.all(keys.map(async (k) => valueOf(await call('storage.get', k)) === null))).every(Boolean),
+    { timeoutMs: 15_000, what: `${keys.length} keys to expire` },
+  );
 }
 
 describe('plugin storage: expired keys are deleted at the next write and always count until then', () => {
@@ -59,12 +66,16 @@ describe('plugin storage: expired keys are deleted at the next write and always 
   let hoarder: Probe;
   beforeAll(async () => {
     // The sweep is set to an hour here, so only the plugin's own writes can delete expired keys.
-    host = await startTestHost({ config: { plugins: { storageSweepMs: 3_600_000, enabled: [withStorage('hoarder', { quotaBytes: QUOTA })] } } });
+    host = await startTestHost({
+      config: { plugins: { storageSweepMs: 3_600_000, enabled: [withStorage('hoarder', { quotaBytes: QUOTA })] } },
+    });
     user = await host.createUser();
     const room = await roomWith(host, user, ['hoarder']);
     hoarder = prober(host, user, room.id, 'hoarder');
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   it('keeps the rows a plugin stores within its quota, however many TTL keys it writes', async () => {
     let written = 0;
@@ -99,7 +110,9 @@ describe('plugin storage: the periodic sweep deletes expired keys', () => {
     const room = await roomWith(host, user, ['tidy']);
     tidy = prober(host, user, room.id, 'tidy');
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   it('removes the rows of expired keys without any write of the plugin, and keeps the rest', async () => {
     const keep = ['keep:1', 'keep:2'];
@@ -109,8 +122,15 @@ describe('plugin storage: the periodic sweep deletes expired keys', () => {
     for (const key of doomed) expect((await tidy('storage.set', key, VALUE, { ttlSeconds: 1 })).ok).toBe(true);
     const kept = [...keep, 'keep:long'].reduce((sum, k) => sum + entryBytes(k), 0);
     // usage sums every stored row, so it falls to what is kept only once the rows are deleted.
-    await eventually(async () => valueOf(await tidy('storage.usage')).bytes === kept, { timeoutMs: 15_000, what: 'the sweep to delete the expired rows' });
-    expect(valueOf(await tidy('storage.list', '')).entries.map((e: any) => e.key)).toEqual(['keep:1', 'keep:2', 'keep:long']);
+    await eventually(async () => valueOf(await tidy('storage.usage')).bytes === kept, {
+      timeoutMs: 15_000,
+      what: 'the sweep to delete the expired rows',
+    });
+    expect(valueOf(await tidy('storage.list', '')).entries.map((e: any) => e.key)).toEqual([
+      'keep:1',
+      'keep:2',
+      'keep:long',
+    ]);
     await host.stopHostOnly();
     expect(await storedRows(host, 'tidy')).toEqual({ rows: 3, bytes: kept, expired: 0 });
   });

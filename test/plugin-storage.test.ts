@@ -25,9 +25,15 @@ describe('plugin storage', () => {
             enable(withStorage('store')),
             enable(withStorage('twin', {}, 'twin'), { settings: { command: 'twin' } }),
             // Asks for 1,000 bytes; the operator grants 200.
-            enable(withStorage('small', { quotaBytes: 1000 }, 'small'), { settings: { command: 'small' }, grants: { storage: { quotaBytes: 200 } } }),
+            enable(withStorage('small', { quotaBytes: 1000 }, 'small'), {
+              settings: { command: 'small' },
+              grants: { storage: { quotaBytes: 200 } },
+            }),
             // Asks for 300 bytes; a larger grant does not raise it.
-            enable(withStorage('capped', { quotaBytes: 300 }, 'capped'), { settings: { command: 'capped' }, grants: { storage: { quotaBytes: 5000 } } }),
+            enable(withStorage('capped', { quotaBytes: 300 }, 'capped'), {
+              settings: { command: 'capped' },
+              grants: { storage: { quotaBytes: 5000 } },
+            }),
           ],
         },
       },
@@ -39,22 +45,39 @@ describe('plugin storage', () => {
     small = prober(host, user, room.id, 'small');
     capped = prober(host, user, room.id, 'capped');
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   it('stores JSON values and returns them with a version that grows by one per write', async () => {
     expect(valueOf(await store('storage.get', 'profile'))).toBeNull();
-    expect(valueOf(await store('storage.set', 'profile', { name: 'Ada', tags: ['x'], n: 1.5 }))).toEqual({ version: 1 });
-    expect(valueOf(await store('storage.get', 'profile'))).toEqual({ value: { name: 'Ada', tags: ['x'], n: 1.5 }, version: 1, expiresAt: null });
+    expect(valueOf(await store('storage.set', 'profile', { name: 'Ada', tags: ['x'], n: 1.5 }))).toEqual({
+      version: 1,
+    });
+    expect(valueOf(await store('storage.get', 'profile'))).toEqual({
+      value: { name: 'Ada', tags: ['x'], n: 1.5 },
+      version: 1,
+      expiresAt: null,
+    });
     expect(valueOf(await store('storage.set', 'profile', 'replaced'))).toEqual({ version: 2 });
     expect(valueOf(await store('storage.get', 'profile'))).toMatchObject({ value: 'replaced', version: 2 });
   });
 
   it('compare-and-set: ifVersion 0 creates only if absent; ifVersion n writes only over version n', async () => {
     expect(valueOf(await store('storage.set', 'counter', 1, { ifVersion: 0 }))).toEqual({ version: 1 });
-    expect(await store('storage.set', 'counter', 100, { ifVersion: 0 })).toMatchObject({ ok: false, code: 'storage_conflict' });
+    expect(await store('storage.set', 'counter', 100, { ifVersion: 0 })).toMatchObject({
+      ok: false,
+      code: 'storage_conflict',
+    });
     expect(valueOf(await store('storage.set', 'counter', 2, { ifVersion: 1 }))).toEqual({ version: 2 });
-    expect(await store('storage.set', 'counter', 100, { ifVersion: 1 })).toMatchObject({ ok: false, code: 'storage_conflict' });
-    expect(await store('storage.set', 'never-written', 1, { ifVersion: 3 })).toMatchObject({ ok: false, code: 'storage_conflict' });
+    expect(await store('storage.set', 'counter', 100, { ifVersion: 1 })).toMatchObject({
+      ok: false,
+      code: 'storage_conflict',
+    });
+    expect(await store('storage.set', 'never-written', 1, { ifVersion: 3 })).toMatchObject({
+      ok: false,
+      code: 'storage_conflict',
+    });
     expect(valueOf(await store('storage.get', 'counter'))).toMatchObject({ value: 2, version: 2 });
     expect(valueOf(await store('storage.get', 'never-written'))).toBeNull();
   });
@@ -62,7 +85,10 @@ describe('plugin storage', () => {
   it('deletes, also conditionally, and says whether a key was deleted', async () => {
     await store('storage.set', 'doomed', 'x');
     await store('storage.set', 'doomed', 'y');
-    expect(await store('storage.delete', 'doomed', { ifVersion: 1 })).toMatchObject({ ok: false, code: 'storage_conflict' });
+    expect(await store('storage.delete', 'doomed', { ifVersion: 1 })).toMatchObject({
+      ok: false,
+      code: 'storage_conflict',
+    });
     expect(valueOf(await store('storage.get', 'doomed'))).toMatchObject({ value: 'y' });
     expect(valueOf(await store('storage.delete', 'doomed', { ifVersion: 2 }))).toBe(true);
     expect(valueOf(await store('storage.get', 'doomed'))).toBeNull();
@@ -78,7 +104,9 @@ describe('plugin storage', () => {
   });
 
   it('concurrent creates of an absent key with ifVersion 0: exactly one wins', async () => {
-    const outcomes = await Promise.all([1, 2, 3, 4, 5].map((n) => store('storage.set', 'first-come', n, { ifVersion: 0 })));
+    const outcomes = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => store('storage.set', 'first-come', n, { ifVersion: 0 })),
+    );
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
     expect(outcomes.filter((o) => !o.ok).map((o) => !o.ok && o.code)).toEqual(Array(4).fill('storage_conflict'));
     expect(valueOf(await store('storage.get', 'first-come')).version).toBe(1);
@@ -90,16 +118,28 @@ describe('plugin storage', () => {
     const fresh = valueOf(await store('storage.get', 'ttl:short'));
     expect(fresh.value).toBe('fleeting');
     expect(Date.parse(fresh.expiresAt)).toBeGreaterThan(Date.now() - 5000);
-    await eventually(async () => valueOf(await store('storage.get', 'ttl:short')) === null, { intervalMs: 200, what: 'ttl:short to expire' });
+    await eventually(async () => valueOf(await store('storage.get', 'ttl:short')) === null, {
+      intervalMs: 200,
+      what: 'ttl:short to expire',
+    });
     expect(valueOf(await store('storage.list', 'ttl:')).entries.map((e: any) => e.key)).toEqual(['ttl:long']);
     // An expired key counts as absent for compare-and-set.
-    expect(valueOf(await store('storage.set', 'ttl:short', 'again', { ifVersion: 0 })).version).toBeGreaterThanOrEqual(1);
+    expect(valueOf(await store('storage.set', 'ttl:short', 'again', { ifVersion: 0 })).version).toBeGreaterThanOrEqual(
+      1,
+    );
   });
 
   it('lists keys by prefix in key order, and pages with after/limit', async () => {
-    for (const key of ['item:d', 'item:a', 'item:e', 'other:a', 'item:c', 'item:b', 'items']) await store('storage.set', key, key.toUpperCase());
+    for (const key of ['item:d', 'item:a', 'item:e', 'other:a', 'item:c', 'item:b', 'items'])
+      await store('storage.set', key, key.toUpperCase());
     const first = valueOf(await store('storage.list', 'item:', { limit: 2 }));
-    expect(first).toEqual({ entries: [{ key: 'item:a', value: 'ITEM:A', version: 1 }, { key: 'item:b', value: 'ITEM:B', version: 1 }], hasMore: true });
+    expect(first).toEqual({
+      entries: [
+        { key: 'item:a', value: 'ITEM:A', version: 1 },
+        { key: 'item:b', value: 'ITEM:B', version: 1 },
+      ],
+      hasMore: true,
+    });
     const second = valueOf(await store('storage.list', 'item:', { after: 'item:b', limit: 2 }));
     expect(second.entries.map((e: any) => e.key)).toEqual(['item:c', 'item:d']);
     expect(second.hasMore).toBe(true);
@@ -114,12 +154,19 @@ describe('plugin storage', () => {
     for (const key of ['été:1', 'été:2', 'ete:3', '😀:1', '😀:2', '😁:1']) await store('storage.set', key, 0);
     expect(valueOf(await store('storage.list', 'été:')).entries.map((e: any) => e.key)).toEqual(['été:1', 'été:2']);
     expect(valueOf(await store('storage.list', '😀')).entries.map((e: any) => e.key)).toEqual(['😀:1', '😀:2']);
-    expect(valueOf(await store('storage.list', '😀:', { after: '😀:1' })).entries.map((e: any) => e.key)).toEqual(['😀:2']);
+    expect(valueOf(await store('storage.list', '😀:', { after: '😀:1' })).entries.map((e: any) => e.key)).toEqual([
+      '😀:2',
+    ]);
   });
 
   it('orders keys by bytes, so upper case comes before lower case', async () => {
     for (const key of ['case:a', 'case:B', 'case:Z', 'case:_']) await store('storage.set', key, 0);
-    expect(valueOf(await store('storage.list', 'case:')).entries.map((e: any) => e.key)).toEqual(['case:B', 'case:Z', 'case:_', 'case:a']);
+    expect(valueOf(await store('storage.list', 'case:')).entries.map((e: any) => e.key)).toEqual([
+      'case:B',
+      'case:Z',
+      'case:_',
+      'case:a',
+    ]);
   });
 
   it('a set without ttlSeconds removes an earlier expiry', async () => {
@@ -129,8 +176,18 @@ describe('plugin storage', () => {
   });
 
   it('refuses bad keys, values and limits with invalid_request', async () => {
-    for (const args of [['storage.set', '', 1], ['storage.set', 'k'.repeat(513), 1], ['storage.get', ''], ['storage.list', 'p', { limit: 0 }], ['storage.list', 'p', { limit: 1001 }], ['storage.set', 'k', 1, { ttlSeconds: 0 }]] as const) {
-      expect(await store(...(args as unknown as [string, ...unknown[]])), JSON.stringify(args).slice(0, 60)).toMatchObject({ ok: false, code: 'invalid_request' });
+    for (const args of [
+      ['storage.set', '', 1],
+      ['storage.set', 'k'.repeat(513), 1],
+      ['storage.get', ''],
+      ['storage.list', 'p', { limit: 0 }],
+      ['storage.list', 'p', { limit: 1001 }],
+      ['storage.set', 'k', 1, { ttlSeconds: 0 }],
+    ] as const) {
+      expect(
+        await store(...(args as unknown as [string, ...unknown[]])),
+        JSON.stringify(args).slice(0, 60),
+      ).toMatchObject({ ok: false, code: 'invalid_request' });
     }
   });
 

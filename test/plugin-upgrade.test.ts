@@ -25,7 +25,10 @@ describe('plugin upgrade and uninstall', () => {
     return plugin;
   };
   const note = async () => {
-    const res = await host!.http('POST', `/v1/conversations/${roomId}/commands`, { token: user.token, body: { text: '/note' } });
+    const res = await host!.http('POST', `/v1/conversations/${roomId}/commands`, {
+      token: user.token,
+      body: { text: '/note' },
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return JSON.parse(res.body.reply.text);
   };
@@ -41,7 +44,14 @@ describe('plugin upgrade and uninstall', () => {
     botId = plugin.botUserId;
     user = await host!.createUser();
     roomId = (await host!.createGroup(user, [], 'upgrade room')).id;
-    expect((await host!.http('POST', `/v1/conversations/${roomId}/members`, { token: user.token, body: { userIds: [botId] } })).status).toBe(200);
+    expect(
+      (
+        await host!.http('POST', `/v1/conversations/${roomId}/members`, {
+          token: user.token,
+          body: { userIds: [botId] },
+        })
+      ).status,
+    ).toBe(200);
     expect(await note()).toEqual({ version: '1.0.0', bot: botId, note: 'hello from v1', seedRuns: 1, upperRuns: 0 });
   });
 
@@ -59,20 +69,29 @@ describe('plugin upgrade and uninstall', () => {
   it('uninstall keeps the data unless purged', async () => {
     const kept = await host!.http('DELETE', '/v1/admin/plugins/upgrader', { token: 'admin' });
     expect(kept.body).toMatchObject({ id: 'upgrader', status: 'disabled', purged: false });
-    expect((await host!.http('POST', `/v1/conversations/${roomId}/commands`, { token: user.token, body: { text: '/note' } })).body.error.code).toBe('command_not_found');
-    expect((await host!.http('POST', '/v1/admin/plugins/upgrader/enable', { token: 'admin' })).body.status).toBe('running');
+    expect(
+      (await host!.http('POST', `/v1/conversations/${roomId}/commands`, { token: user.token, body: { text: '/note' } }))
+        .body.error.code,
+    ).toBe('command_not_found');
+    expect((await host!.http('POST', '/v1/admin/plugins/upgrader/enable', { token: 'admin' })).body.status).toBe(
+      'running',
+    );
     expect(await note()).toMatchObject({ note: 'HELLO FROM V1', seedRuns: 1, upperRuns: 1 });
   });
 
   it('a purged plugin starts over, with the same bot', async () => {
     const purged = await host!.http('DELETE', '/v1/admin/plugins/upgrader?purge=true', { token: 'admin' });
     expect(purged.body).toMatchObject({ status: 'disabled', purged: true });
-    expect((await host!.http('POST', '/v1/admin/plugins/upgrader/enable', { token: 'admin' })).body).toMatchObject({ status: 'running', botUserId: botId });
+    expect((await host!.http('POST', '/v1/admin/plugins/upgrader/enable', { token: 'admin' })).body).toMatchObject({
+      status: 'running',
+      botUserId: botId,
+    });
     // Both migrations ran again on the empty store: one seed, one upper-casing.
     expect(await note()).toEqual({ version: '1.1.0', bot: botId, note: 'HELLO FROM V1', seedRuns: 1, upperRuns: 1 });
     // The audit log is operator data: the purge keeps the entries from before it. The note was
     // written by the v1 seed, the v2 upper-casing, and both migrations again after the purge.
-    const audit = (await host!.http('GET', '/v1/admin/audit?pluginId=upgrader&limit=1000', { token: 'admin' })).body.entries;
+    const audit = (await host!.http('GET', '/v1/admin/audit?pluginId=upgrader&limit=1000', { token: 'admin' })).body
+      .entries;
     expect(audit.filter((e: any) => e.action === 'set' && e.target === 'notes/welcome')).toHaveLength(4);
   });
 

@@ -30,7 +30,9 @@ describe('the poll mini-app', () => {
     room = await roomWith(host, ada, ['poll'], users.slice(1));
     bot = await botOf(host, 'poll');
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   /** Runs a command; it must be answered (200) with a reply only the caller sees. */
   async function command(user: TestUser, text: string, conversationId = room.id): Promise<string> {
@@ -41,18 +43,27 @@ describe('the poll mini-app', () => {
   }
 
   async function tap(user: TestUser, messageId: string, buttonId: string, conversationId = room.id): Promise<string> {
-    const res = await host.http('POST', `/v1/conversations/${conversationId}/postbacks`, { token: user.token, body: { messageId, buttonId } });
+    const res = await host.http('POST', `/v1/conversations/${conversationId}/postbacks`, {
+      token: user.token,
+      body: { messageId, buttonId },
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.plugin).toBe('poll');
     return res.body.reply.text;
   }
 
   async function cards(conversationId = room.id): Promise<any[]> {
-    return (await fullHistory(host.url, ada.token, conversationId)).filter((m) => m.content?.type === 'interactive.card');
+    return (await fullHistory(host.url, ada.token, conversationId)).filter(
+      (m) => m.content?.type === 'interactive.card',
+    );
   }
 
   /** Creates a poll and returns its number and the card's message id. */
-  async function createPoll(text: string, conversationId = room.id, by = ada): Promise<{ id: number; messageId: string }> {
+  async function createPoll(
+    text: string,
+    conversationId = room.id,
+    by = ada,
+  ): Promise<{ id: number; messageId: string }> {
     const reply = await command(by, `/poll ${text}`, conversationId);
     const id = Number(/^Poll (\d+) is open\. Close it with \/poll-close \1\.$/.exec(reply)?.[1]);
     expect(id, reply).toBeGreaterThan(0);
@@ -62,10 +73,15 @@ describe('the poll mini-app', () => {
   }
 
   /** The card as everyone sees it now: its text and the count per option. */
-  async function cardOf(messageId: string, conversationId = room.id): Promise<{ text: string; counts: Record<string, number>; buttons: any[] }> {
+  async function cardOf(
+    messageId: string,
+    conversationId = room.id,
+  ): Promise<{ text: string; counts: Record<string, number>; buttons: any[] }> {
     const card = (await cards(conversationId)).find((m) => m.id === messageId);
     const text: string = card.content.body.text;
-    const counts = Object.fromEntries([...text.matchAll(/^• (.+): (\d+) \(\d+%\)$/gm)].map((m) => [m[1], Number(m[2])]));
+    const counts = Object.fromEntries(
+      [...text.matchAll(/^• (.+): (\d+) \(\d+%\)$/gm)].map((m) => [m[1], Number(m[2])]),
+    );
     return { text, counts, buttons: card.content.body.buttons };
   }
 
@@ -94,7 +110,10 @@ describe('the poll mini-app', () => {
       ['/poll    ', /^Usage: /],
       ['/poll Lunch?', /at least 2 options; you gave 0/],
       ['/poll Lunch? | Pizza', /at least 2 options; you gave 1/],
-      [`/poll Lunch? | ${Array.from({ length: 11 }, (_, i) => `o${i}`).join(' | ')}`, /at most 10 options; you gave 11/],
+      [
+        `/poll Lunch? | ${Array.from({ length: 11 }, (_, i) => `o${i}`).join(' | ')}`,
+        /at most 10 options; you gave 11/,
+      ],
       ['/poll Lunch? | Pizza | | Sushi', /Option 2 is empty/],
       ['/poll Lunch? | Pizza | Sushi |', /Option 3 is empty/],
       ['/poll | Pizza | Sushi', /The question is missing/],
@@ -137,12 +156,22 @@ describe('the poll mini-app', () => {
 
   it('moves a vote to another option, and a repeated tap changes nothing', async () => {
     const { id, messageId } = await createPoll('Colour? | Red | Green | Blue');
-    await Promise.all([tap(ada, messageId, `${id}:0`), tap(bob, messageId, `${id}:1`), tap(users[2]!, messageId, `${id}:1`)]);
+    await Promise.all([
+      tap(ada, messageId, `${id}:0`),
+      tap(bob, messageId, `${id}:1`),
+      tap(users[2]!, messageId, `${id}:1`),
+    ]);
     const moved = await tap(bob, messageId, `${id}:2`);
-    expect(moved).toMatch(/^You changed your vote from "Green" to "Blue"\.\nColour\?\n• Red: 1 \(33%\)\n• Green: 1 \(33%\)\n• Blue: 1 \(33%\)\n3 votes$/);
+    expect(moved).toMatch(
+      /^You changed your vote from "Green" to "Blue"\.\nColour\?\n• Red: 1 \(33%\)\n• Green: 1 \(33%\)\n• Blue: 1 \(33%\)\n3 votes$/,
+    );
     expect(await tap(bob, messageId, `${id}:2`)).toMatch(/^You already voted for "Blue"\./);
     // Several people change their minds at once.
-    await Promise.all([tap(ada, messageId, `${id}:2`), tap(users[2]!, messageId, `${id}:2`), tap(users[3]!, messageId, `${id}:0`)]);
+    await Promise.all([
+      tap(ada, messageId, `${id}:2`),
+      tap(users[2]!, messageId, `${id}:2`),
+      tap(users[3]!, messageId, `${id}:0`),
+    ]);
     expect((await cardOf(messageId)).counts).toEqual({ Red: 1, Green: 0, Blue: 3 });
   });
 
@@ -166,7 +195,11 @@ describe('the poll mini-app', () => {
 
   it('lets only the creator close a poll; later taps are told it is closed and not counted', async () => {
     const { id, messageId } = await createPoll('Film? | Comedy | Drama');
-    await Promise.all([tap(ada, messageId, `${id}:0`), tap(bob, messageId, `${id}:1`), tap(users[2]!, messageId, `${id}:1`)]);
+    await Promise.all([
+      tap(ada, messageId, `${id}:0`),
+      tap(bob, messageId, `${id}:1`),
+      tap(users[2]!, messageId, `${id}:1`),
+    ]);
     expect(await command(bob, `/poll-close ${id}`)).toBe(`Only the person who created poll ${id} can close it.`);
     expect(await tap(users[3]!, messageId, `${id}:0`)).toMatch(/^You voted for "Comedy"/);
 
@@ -177,7 +210,9 @@ describe('the poll mini-app', () => {
     expect(card.text).toContain('Closed: these are the final results.');
     expect(card.buttons.map((b: any) => b.style)).toEqual(['secondary', 'secondary']);
 
-    expect(await tap(users[4]!, messageId, `${id}:0`)).toMatch(new RegExp(`^Poll ${id} is closed; your tap was not counted\\. Final results:\\nFilm\\?\\n• Comedy: 2`));
+    expect(await tap(users[4]!, messageId, `${id}:0`)).toMatch(
+      new RegExp(`^Poll ${id} is closed; your tap was not counted\\. Final results:\\nFilm\\?\\n• Comedy: 2`),
+    );
     expect(await tap(ada, messageId, `${id}:1`)).toMatch(/is closed; your tap was not counted/);
     expect((await cardOf(messageId)).counts).toEqual({ Comedy: 2, Drama: 2 });
     expect(await command(ada, `/poll-close ${id}`)).toMatch(new RegExp(`^Poll ${id} is already closed\\.`));
@@ -202,11 +237,17 @@ describe('the poll mini-app', () => {
 
   it('refuses a button that is not on the card, and a tap by a non-member, before the app sees it', async () => {
     const { messageId } = await createPoll('Sure? | Yes | No');
-    const res = await host.http('POST', `/v1/conversations/${room.id}/postbacks`, { token: ada.token, body: { messageId, buttonId: '999:0' } });
+    const res = await host.http('POST', `/v1/conversations/${room.id}/postbacks`, {
+      token: ada.token,
+      body: { messageId, buttonId: '999:0' },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_request');
     const outsider = await host.createUser();
-    const refused = await host.http('POST', `/v1/conversations/${room.id}/postbacks`, { token: outsider.token, body: { messageId, buttonId: '1:0' } });
+    const refused = await host.http('POST', `/v1/conversations/${room.id}/postbacks`, {
+      token: outsider.token,
+      body: { messageId, buttonId: '1:0' },
+    });
     expect(refused.status).toBe(404);
   });
 
@@ -219,10 +260,14 @@ describe('the poll mini-app', () => {
 
 describe('the poll mini-app without messages.edit', () => {
   let host: TestHost;
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   it('still counts votes and tells each voter the tally when the operator refused card edits', async () => {
-    host = await startTestHost({ config: { plugins: { enabled: [{ path: MANIFEST, grants: { 'messages.edit': false } }] } } });
+    host = await startTestHost({
+      config: { plugins: { enabled: [{ path: MANIFEST, grants: { 'messages.edit': false } }] } },
+    });
     expect(await pluginStatus(host, 'poll')).toMatchObject({ status: 'running', refused: ['messages.edit'] });
     const [ada, bob] = [await host.createUser(), await host.createUser()];
     const room = await roomWith(host, ada, ['poll'], [bob]);
@@ -230,9 +275,16 @@ describe('the poll mini-app without messages.edit', () => {
     expect(created.body.reply.text).toBe('Poll 1 is open. Close it with /poll-close 1.');
     const card = (await fullHistory(host.url, ada.token, room.id)).find((m) => m.content?.type === 'interactive.card');
     const tap = (user: TestUser, buttonId: string) =>
-      host.http('POST', `/v1/conversations/${room.id}/postbacks`, { token: user.token, body: { messageId: card.id, buttonId } });
-    expect((await tap(ada, '1:0')).body.reply.text).toBe('You voted for "Yes".\nTea?\n• Yes: 1 (100%)\n• No: 0 (0%)\n1 vote');
-    expect((await tap(bob, '1:1')).body.reply.text).toBe('You voted for "No".\nTea?\n• Yes: 1 (50%)\n• No: 1 (50%)\n2 votes');
+      host.http('POST', `/v1/conversations/${room.id}/postbacks`, {
+        token: user.token,
+        body: { messageId: card.id, buttonId },
+      });
+    expect((await tap(ada, '1:0')).body.reply.text).toBe(
+      'You voted for "Yes".\nTea?\n• Yes: 1 (100%)\n• No: 0 (0%)\n1 vote',
+    );
+    expect((await tap(bob, '1:1')).body.reply.text).toBe(
+      'You voted for "No".\nTea?\n• Yes: 1 (50%)\n• No: 1 (50%)\n2 votes',
+    );
     // The card keeps its first text; the app logged why.
     const now = (await fullHistory(host.url, ada.token, room.id)).find((m) => m.id === card.id);
     expect(now).toMatchObject({ editedAt: null, content: card.content });

@@ -9,7 +9,6 @@ import type { Frame, TestClient } from './support/test-client.js';
 import { settle, online } from './support/protocol-helpers.js';
 import { eventually } from './support/eventually.js';
 
-
 const isChange = (conversationId: string) => (f: Frame) =>
   (f.type === 'message.created' || f.type === 'message.updated') && f.conversationId === conversationId;
 
@@ -31,11 +30,14 @@ async function conversationOf(host: TestHost, id: string, user: TestUser) {
 const msgOp = (c: TestClient, type: string, conversationId: string, messageId: string, extra: object) =>
   c.request<{ message: any }>({ type, conversationId, messageId, ...extra });
 
-
 describe('resume', () => {
   let host: TestHost;
-  beforeAll(async () => { host = await startTestHost(); });
-  afterAll(async () => { await host?.stop(); });
+  beforeAll(async () => {
+    host = await startTestHost();
+  });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   async function trio() {
     const [a, b, c] = await Promise.all([host.createUser(), host.createUser(), host.createUser()]);
@@ -65,12 +67,21 @@ describe('resume', () => {
     const gone = (await cb.sendText(group.id, 'new 4, soon deleted')).message;
     await msgOp(cb, 'delete', group.id, gone.id, {});
     const newcomer = await host.createUser();
-    expect((await host.http('POST', `/v1/conversations/${group.id}/members`, { token: b.token, body: { userIds: [newcomer.id] } })).status).toBe(200);
+    expect(
+      (
+        await host.http('POST', `/v1/conversations/${group.id}/members`, {
+          token: b.token,
+          body: { userIds: [newcomer.id] },
+        })
+      ).status,
+    ).toBe(200);
 
     const back = await host.connect(a.token);
     const { result, before } = await resume(back, [{ conversationId: group.id, pts: savedPts }]);
     const now = await conversationOf(host, group.id, a);
-    expect(result.conversations).toEqual([{ conversationId: group.id, status: 'caught_up', pts: now.lastPts, seq: now.lastSeq }]);
+    expect(result.conversations).toEqual([
+      { conversationId: group.id, status: 'caught_up', pts: now.lastPts, seq: now.lastSeq },
+    ]);
 
     const events = before.filter(isChange(group.id));
     const pts = events.map((f) => f.pts);
@@ -80,19 +91,27 @@ describe('resume', () => {
     expect(pts.at(-1)).toBe(now.lastPts);
     expect(events.map((f) => f.message.id).sort()).toEqual([...new Set(events.map((f) => f.message.id))].sort());
 
-    const latest = (await back.request<{ messages: any[] }>({ type: 'history', conversationId: group.id, limit: 100 })).messages;
+    const latest = (await back.request<{ messages: any[] }>({ type: 'history', conversationId: group.id, limit: 100 }))
+      .messages;
     const changed = latest.filter((m) => m.pts > savedPts);
     expect(events.map((f) => f.message)).toEqual([...changed].sort((x, y) => x.pts - y.pts));
     for (const f of events) expect(f.pts).toBe(f.message.pts);
 
     const byId = new Map(events.map((f) => [f.message.id, f]));
-    expect(byId.get(old1.id)).toMatchObject({ type: 'message.updated', change: 'edited', message: { content: { text: 'old 1, v3' } } });
+    expect(byId.get(old1.id)).toMatchObject({
+      type: 'message.updated',
+      change: 'edited',
+      message: { content: { text: 'old 1, v3' } },
+    });
     expect(byId.get(old2.id)).toMatchObject({ type: 'message.updated', change: 'reaction' });
     expect(byId.get(old3.id)).toMatchObject({ type: 'message.updated', change: 'deleted', message: { content: null } });
     expect(byId.get(n1.id)).toMatchObject({ type: 'message.created', message: { content: { text: 'new 1, edited' } } });
     expect(byId.get(gone.id)).toMatchObject({ type: 'message.created', message: { seq: gone.seq, content: null } });
     const joinedMessage = events.find((f) => f.message.content?.type === 'system.members_added');
-    expect(joinedMessage).toMatchObject({ type: 'message.created', message: { content: { body: { userIds: [newcomer.id] } } } });
+    expect(joinedMessage).toMatchObject({
+      type: 'message.created',
+      message: { content: { body: { userIds: [newcomer.id] } } },
+    });
     expect(events.filter((f) => f.type === 'message.created')).toHaveLength(5);
 
     await settle(back);
@@ -102,17 +121,28 @@ describe('resume', () => {
   it('resumes several conversations in one request, each in its own pts order', async () => {
     const { a, b, group, ca, cb } = await trio();
     const second = await host.createGroup(b, [a], 'Second');
-    const saved = { [group.id]: (await conversationOf(host, group.id, a)).lastPts, [second.id]: (await conversationOf(host, second.id, a)).lastPts };
+    const saved = {
+      [group.id]: (await conversationOf(host, group.id, a)).lastPts,
+      [second.id]: (await conversationOf(host, second.id, a)).lastPts,
+    };
     await ca.close();
     for (let i = 0; i < 5; i++) {
       await cb.sendText(group.id, `g ${i}`);
       await cb.sendText(second.id, `s ${i}`);
     }
     const back = await host.connect(a.token);
-    const { result, before } = await resume(back, Object.entries(saved).map(([conversationId, pts]) => ({ conversationId, pts })));
+    const { result, before } = await resume(
+      back,
+      Object.entries(saved).map(([conversationId, pts]) => ({ conversationId, pts })),
+    );
     for (const id of [group.id, second.id]) {
       const now = await conversationOf(host, id, a);
-      expect(result.conversations).toContainEqual({ conversationId: id, status: 'caught_up', pts: now.lastPts, seq: now.lastSeq });
+      expect(result.conversations).toContainEqual({
+        conversationId: id,
+        status: 'caught_up',
+        pts: now.lastPts,
+        seq: now.lastSeq,
+      });
       expect(before.filter(isChange(id)).map((f) => f.pts)).toEqual([1, 2, 3, 4, 5].map((n) => saved[id]! + n));
     }
   });
@@ -121,7 +151,9 @@ describe('resume', () => {
     const { a, group, ca } = await trio();
     const now = await conversationOf(host, group.id, a);
     const { result, before } = await resume(ca, [{ conversationId: group.id, pts: now.lastPts }]);
-    expect(result.conversations).toEqual([{ conversationId: group.id, status: 'caught_up', pts: now.lastPts, seq: now.lastSeq }]);
+    expect(result.conversations).toEqual([
+      { conversationId: group.id, status: 'caught_up', pts: now.lastPts, seq: now.lastSeq },
+    ]);
     expect(before.filter(isChange(group.id))).toEqual([]);
   });
 
@@ -132,14 +164,19 @@ describe('resume', () => {
 
     const newGroup = await host.createGroup(b, [a], 'Made while a was away');
     const existing = await host.createGroup(c, [b], 'a joins later');
-    const added = await host.http('POST', `/v1/conversations/${existing.id}/members`, { token: c.token, body: { userIds: [a.id] } });
+    const added = await host.http('POST', `/v1/conversations/${existing.id}/members`, {
+      token: c.token,
+      body: { userIds: [a.id] },
+    });
     expect(added.status).toBe(200);
     await cb.sendText(existing.id, 'welcome, a');
 
     const back = await host.connect(a.token);
     const { result } = await resume(back, [{ conversationId: group.id, pts: savedPts }]);
     const mine = (await host.http('GET', '/v1/conversations', { token: a.token })).body.conversations as any[];
-    const expected = mine.filter((conv) => conv.id !== group.id).map((conv) => ({ conversationId: conv.id, pts: conv.lastPts, seq: conv.lastSeq }));
+    const expected = mine
+      .filter((conv) => conv.id !== group.id)
+      .map((conv) => ({ conversationId: conv.id, pts: conv.lastPts, seq: conv.lastSeq }));
     expect(expected.map((j) => j.conversationId)).toEqual(expect.arrayContaining([newGroup.id, existing.id]));
     expect([...result.joined].sort(byId)).toEqual(expected.sort(byId));
     expect(result.joined.map((j: any) => j.conversationId)).not.toContain(group.id);
@@ -154,7 +191,9 @@ describe('resume', () => {
     const outsider = await host.createUser();
     const foreign = await host.createGroup(b, [outsider], 'not for a');
     const formerly = await host.createGroup(b, [a], 'a gets removed');
-    expect((await host.http('DELETE', `/v1/conversations/${formerly.id}/members/${a.id}`, { token: b.token })).status).toBe(204);
+    expect(
+      (await host.http('DELETE', `/v1/conversations/${formerly.id}/members/${a.id}`, { token: b.token })).status,
+    ).toBe(204);
     const cbAgain = await online(host, b);
     await cbAgain.sendText(foreign.id, 'secret');
     await cbAgain.sendText(formerly.id, 'after a left');
@@ -167,12 +206,14 @@ describe('resume', () => {
       { conversationId: madeUp, pts: 0 },
       { conversationId: group.id, pts: now.lastPts },
     ]);
-    expect([...result.conversations].sort(byId)).toEqual([
-      { conversationId: foreign.id, status: 'not_found' },
-      { conversationId: formerly.id, status: 'not_found' },
-      { conversationId: madeUp, status: 'not_found' },
-      { conversationId: group.id, status: 'caught_up', pts: now.lastPts, seq: now.lastSeq },
-    ].sort(byId));
+    expect([...result.conversations].sort(byId)).toEqual(
+      [
+        { conversationId: foreign.id, status: 'not_found' },
+        { conversationId: formerly.id, status: 'not_found' },
+        { conversationId: madeUp, status: 'not_found' },
+        { conversationId: group.id, status: 'caught_up', pts: now.lastPts, seq: now.lastSeq },
+      ].sort(byId),
+    );
     expect(before.filter((f) => [foreign.id, formerly.id, madeUp].includes(f.conversationId))).toEqual([]);
   });
 
@@ -183,14 +224,21 @@ describe('resume', () => {
     // A long backlog keeps the catch-up busy while the live messages below arrive.
     const missed = 1200;
     const senders = await Promise.all(Array.from({ length: 8 }, () => online(host, b)));
-    await Promise.all(senders.flatMap((s, si) => Array.from({ length: missed / 8 }, (_, i) => s.sendText(group.id, `missed ${si}.${i}`))));
+    await Promise.all(
+      senders.flatMap((s, si) =>
+        Array.from({ length: missed / 8 }, (_, i) => s.sendText(group.id, `missed ${si}.${i}`)),
+      ),
+    );
 
     // Two senders stream live messages, one after another: some before the resume frame, the
     // rest while the backlog is replayed and after it.
     let acked = 0;
     const stream = async (c: TestClient, name: string) => {
       const acks = [];
-      for (let i = 0; i < 20; i++) { acks.push(await c.sendText(group.id, `live ${name} ${i}`)); acked++; }
+      for (let i = 0; i < 20; i++) {
+        acks.push(await c.sendText(group.id, `live ${name} ${i}`));
+        acked++;
+      }
       return acks;
     };
     const back = await host.connect(a.token);
@@ -222,11 +270,13 @@ describe('resume', () => {
 
     const back = await host.connect(a.token);
     const resumed = resume(back, [{ conversationId: group.id, pts: savedPts }]);
-    const racing = await Promise.all(older.flatMap(({ message }, i) => [
-      msgOp(cb, 'edit', group.id, message.id, { content: { type: 'text', text: `older ${i} edited again` } }),
-      msgOp(cc, 'react', group.id, message.id, { emoji: '⚡', op: 'add' }),
-      cc.sendText(group.id, `racing ${i}`),
-    ]));
+    const racing = await Promise.all(
+      older.flatMap(({ message }, i) => [
+        msgOp(cb, 'edit', group.id, message.id, { content: { type: 'text', text: `older ${i} edited again` } }),
+        msgOp(cc, 'react', group.id, message.id, { emoji: '⚡', op: 'add' }),
+        cc.sendText(group.id, `racing ${i}`),
+      ]),
+    );
     expect(racing).toHaveLength(15);
     await resumed;
     const now = await conversationOf(host, group.id, a);
@@ -238,15 +288,20 @@ describe('resume', () => {
     expect(pts).toEqual([...new Set(pts)].sort((x, y) => x - y));
     const applied = new Map<string, any>();
     for (const f of frames) applied.set(f.message.id, f.message);
-    const stored = (await back.request<{ messages: any[] }>({ type: 'history', conversationId: group.id, limit: 100 })).messages;
+    const stored = (await back.request<{ messages: any[] }>({ type: 'history', conversationId: group.id, limit: 100 }))
+      .messages;
     expect([...applied.values()].sort((x, y) => x.seq - y.seq)).toEqual(stored.filter((m) => m.pts > savedPts));
   });
 });
 
 describe('resume when too far behind', () => {
   let host: TestHost;
-  beforeAll(async () => { host = await startTestHost({ config: { websocket: { resumeLimit: 5 } } }); });
-  afterAll(async () => { await host?.stop(); });
+  beforeAll(async () => {
+    host = await startTestHost({ config: { websocket: { resumeLimit: 5 } } });
+  });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   async function missed(count: number) {
     const [a, b] = await Promise.all([host.createUser(), host.createUser()]);
@@ -266,7 +321,9 @@ describe('resume when too far behind', () => {
     expect(before.filter((f) => f.type === 'resync')).toEqual([
       { type: 'resync', conversationId: group.id, reason: 'too_far_behind', pts: now.lastPts, seq: now.lastSeq },
     ]);
-    expect(result.conversations).toEqual([{ conversationId: group.id, status: 'resync', pts: now.lastPts, seq: now.lastSeq }]);
+    expect(result.conversations).toEqual([
+      { conversationId: group.id, status: 'resync', pts: now.lastPts, seq: now.lastSeq },
+    ]);
     expect(before.filter(isChange(group.id))).toEqual([]);
 
     const next = await cb.sendText(group.id, 'after the resync');
@@ -278,7 +335,9 @@ describe('resume when too far behind', () => {
     const { a, group, savedPts, now } = await missed(5);
     const back = await host.connect(a.token);
     const { result, before } = await resume(back, [{ conversationId: group.id, pts: savedPts }]);
-    expect(result.conversations).toEqual([{ conversationId: group.id, status: 'caught_up', pts: now.lastPts, seq: now.lastSeq }]);
+    expect(result.conversations).toEqual([
+      { conversationId: group.id, status: 'caught_up', pts: now.lastPts, seq: now.lastSeq },
+    ]);
     expect(before.filter(isChange(group.id)).map((f) => f.pts)).toEqual([1, 2, 3, 4, 5].map((n) => savedPts + n));
     expect(back.ofType('resync')).toEqual([]);
   });

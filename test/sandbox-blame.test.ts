@@ -14,10 +14,21 @@ import { eventually } from './support/eventually.js';
 const MiB = 1_048_576;
 const CAP_MB = 384;
 
-async function waitFor(host: TestHost, id: string, ok: (h: AppHealth) => boolean, timeoutMs = 20_000): Promise<AppHealth> {
+async function waitFor(
+  host: TestHost,
+  id: string,
+  ok: (h: AppHealth) => boolean,
+  timeoutMs = 20_000,
+): Promise<AppHealth> {
   let health: AppHealth | undefined;
   try {
-    return await eventually(async () => { health = await appHealth(host, id); return ok(health) && health; }, { timeoutMs });
+    return await eventually(
+      async () => {
+        health = await appHealth(host, id);
+        return ok(health) && health;
+      },
+      { timeoutMs },
+    );
   } catch {
     throw new Error(`app ${id} never reached the expected state: ${JSON.stringify(health)}`);
   }
@@ -30,16 +41,24 @@ async function roomFor(host: TestHost, user: Awaited<ReturnType<TestHost['create
   return room;
 }
 
-describe('blame for a worker\'s end', () => {
+describe("blame for a worker's end", () => {
   it('charges the app whose memory grew, restarts its neighbour free, then gives it a worker of its own', async () => {
     const host = await startTestHost({
       config: {
         sandbox: {
-          workers: 1, workerMemoryMb: CAP_MB, heartbeatMs: 100, quarantineAfter: 2,
+          workers: 1,
+          workerMemoryMb: CAP_MB,
+          heartbeatMs: 100,
+          quarantineAfter: 2,
           maxLimits: { memoryMb: 1024, cpuMsPerEvent: 10_000 },
           restart: { baseDelayMs: 10, maxDelayMs: 20, maxFailures: 3, windowMs: 60_000 },
         },
-        plugins: { enabled: [enable(appManifest('hungry', { limits: { memoryMb: 1024, cpuMsPerEvent: 10_000 } })), enable(appManifest('neighbour'))] },
+        plugins: {
+          enabled: [
+            enable(appManifest('hungry', { limits: { memoryMb: 1024, cpuMsPerEvent: 10_000 } })),
+            enable(appManifest('neighbour')),
+          ],
+        },
       },
     });
     try {
@@ -54,7 +73,11 @@ describe('blame for a worker\'s end', () => {
 
       for (const round of [1, 2]) {
         await overfeed();
-        const hungry = await waitFor(host, 'hungry', (h) => h.failures.worker_memory === round && h.state === 'running');
+        const hungry = await waitFor(
+          host,
+          'hungry',
+          (h) => h.failures.worker_memory === round && h.state === 'running',
+        );
         const neighbour = await waitForApp(host, 'neighbour');
         expect(neighbour.failures).toEqual({});
         expect(neighbour.collateralRestarts).toBe(round);
@@ -71,7 +94,12 @@ describe('blame for a worker\'s end', () => {
       const hungry = await waitForApp(host, 'hungry', 'disabled', 20_000);
       expect(hungry.failures.worker_memory).toBe(3);
       const neighbour = await appHealth(host, 'neighbour');
-      expect(neighbour).toMatchObject({ state: 'running', workerPid: neighbourBefore.workerPid, collateralRestarts: 2, failures: {} });
+      expect(neighbour).toMatchObject({
+        state: 'running',
+        workerPid: neighbourBefore.workerPid,
+        collateralRestarts: 2,
+        failures: {},
+      });
       expect((await runOp(host, user, neighbourRoom, 'recall')).value).toBe('kept');
     } finally {
       await host.stop();
@@ -81,7 +109,11 @@ describe('blame for a worker\'s end', () => {
   it('gives every app a worker of its own when isolation is per-app', async () => {
     const host = await startTestHost({
       config: {
-        sandbox: { workers: 1, isolation: 'per-app', restart: { baseDelayMs: 10, maxDelayMs: 20, maxFailures: 5, windowMs: 60_000 } },
+        sandbox: {
+          workers: 1,
+          isolation: 'per-app',
+          restart: { baseDelayMs: 10, maxDelayMs: 20, maxFailures: 5, windowMs: 60_000 },
+        },
         plugins: { enabled: [enable(appManifest('first')), enable(appManifest('second'))] },
       },
     });
@@ -93,7 +125,11 @@ describe('blame for a worker\'s end', () => {
       // Alone in its worker, the app is charged with that worker's end; the other never notices.
       const after = await waitFor(host, 'first', (h) => h.state === 'running' && h.workerPid !== first.workerPid);
       expect(after.failures.worker_crash).toBe(1);
-      expect(await appHealth(host, 'second')).toMatchObject({ workerPid: second.workerPid, collateralRestarts: 0, failures: {} });
+      expect(await appHealth(host, 'second')).toMatchObject({
+        workerPid: second.workerPid,
+        collateralRestarts: 0,
+        failures: {},
+      });
     } finally {
       await host.stop();
     }
@@ -103,7 +139,9 @@ describe('blame for a worker\'s end', () => {
     const host = await startTestHost({
       config: {
         sandbox: { workers: 1, restart: { baseDelayMs: 10, maxDelayMs: 20, maxFailures: 5, windowMs: 60_000 } },
-        plugins: { enabled: [enable(appManifest('spender', { limits: { cpuMsPerEvent: 300, cpuMsPerMinute: 1_000 } }))] },
+        plugins: {
+          enabled: [enable(appManifest('spender', { limits: { cpuMsPerEvent: 300, cpuMsPerMinute: 1_000 } }))],
+        },
       },
     });
     try {
@@ -113,8 +151,13 @@ describe('blame for a worker\'s end', () => {
       // with no event open. Before, such a loop used 20 s of CPU in 21 s.
       expect((await runOp(host, user, room, 'detached-cpu')).value).toBe('started');
       // Its next host call is refused once the minute's CPU is spent, which ends the loop.
-      const line: { message: string } = await eventually(async () => (await pluginLogs(host, 'spender')).find((e: { message: string }) => e.message.startsWith('detached loop stopped')),
-        { timeoutMs: 20_000, what: 'the detached loop to stop' });
+      const line: { message: string } = await eventually(
+        async () =>
+          (await pluginLogs(host, 'spender')).find((e: { message: string }) =>
+            e.message.startsWith('detached loop stopped'),
+          ),
+        { timeoutMs: 20_000, what: 'the detached loop to stop' },
+      );
       expect(line.message).toMatch(/sandbox_limit: The app spent its CPU budget for this minute/);
       // The budget, plus at most the burst that spent it: not the 20 s such a loop used before.
       expect((await appHealth(host, 'spender')).cpuMsLastMinute).toBeLessThan(1_000 + 300);

@@ -33,37 +33,55 @@ const AT_BOUND: Record<string, [at: unknown[], past: unknown[]]> = {
 };
 
 const gate = () => new CallGate(DEFAULT_APP_LIMITS, { eventOpen: () => true, cpuSpent: () => false });
-const refusal = (admitted: ReturnType<CallGate['admit']>) => ('refusal' in admitted ? (JSON.parse(admitted.refusal) as SendReply).error : null);
+const refusal = (admitted: ReturnType<CallGate['admit']>) =>
+  'refusal' in admitted ? (JSON.parse(admitted.refusal) as SendReply).error : null;
 
 describe('the sandbox boundary', () => {
-  it.each(Object.keys(AT_BOUND))('lets a value at the guest\'s %s bound through the worker and the host, in any frame', (bound) => {
-    const [at, past] = AT_BOUND[bound]!;
-    expect(() => toPlainJson(past, 'arguments')).toThrow(TypeError);
-    const json = toPlainJson(at, 'arguments');
-    const escapedMessage = toPlainJson('\u0000'.repeat(2000), 'message');
-    const registration = `${json.slice(0, -1)},{${JSON.stringify(HANDLER_MARKER)}:1}]`;
-    expect(refusal(gate().admit('storage.set', json))).toBeNull();
-    expect(gate().admit(RUNTIME_METHODS.done, `[7,true,${json}]`)).toMatchObject({ t: 'done', eventId: 7, ok: true });
-    expect(gate().admit(RUNTIME_METHODS.log, `["info",${escapedMessage},${json}]`)).toMatchObject({ t: 'log', level: 'info' });
-    expect(gate().admit('commands.handle', registration)).toMatchObject({ t: 'call', method: 'commands.handle' });
-    // The host's own check of the call the worker forwards.
-    expect(boundedDataProblem(JSON.parse(registration))).toBeNull();
-  });
+  it.each(Object.keys(AT_BOUND))(
+    "lets a value at the guest's %s bound through the worker and the host, in any frame",
+    (bound) => {
+      const [at, past] = AT_BOUND[bound]!;
+      expect(() => toPlainJson(past, 'arguments')).toThrow(TypeError);
+      const json = toPlainJson(at, 'arguments');
+      const escapedMessage = toPlainJson('\u0000'.repeat(2000), 'message');
+      const registration = `${json.slice(0, -1)},{${JSON.stringify(HANDLER_MARKER)}:1}]`;
+      expect(refusal(gate().admit('storage.set', json))).toBeNull();
+      expect(gate().admit(RUNTIME_METHODS.done, `[7,true,${json}]`)).toMatchObject({ t: 'done', eventId: 7, ok: true });
+      expect(gate().admit(RUNTIME_METHODS.log, `["info",${escapedMessage},${json}]`)).toMatchObject({
+        t: 'log',
+        level: 'info',
+      });
+      expect(gate().admit('commands.handle', registration)).toMatchObject({ t: 'call', method: 'commands.handle' });
+      // The host's own check of the call the worker forwards.
+      expect(boundedDataProblem(JSON.parse(registration))).toBeNull();
+    },
+  );
 
   it('answers a call past a bound that reaches the worker with invalid_request', () => {
     const oversized = `["${'x'.repeat(maxChars + frame.chars)}"]`;
-    expect(refusal(gate().admit('storage.set', oversized))).toMatchObject({ code: 'invalid_request', message: expect.stringContaining(`at most ${maxChars} cross`) });
-    expect(refusal(gate().admit('storage.set', JSON.stringify(nested(maxDepth + 2))))).toMatchObject({ code: 'invalid_request' });
-    expect(refusal(gate().admit('storage.set', JSON.stringify(new Array(maxNodes + frame.nodes).fill(0))))).toMatchObject({ code: 'invalid_request' });
+    expect(refusal(gate().admit('storage.set', oversized))).toMatchObject({
+      code: 'invalid_request',
+      message: expect.stringContaining(`at most ${maxChars} cross`),
+    });
+    expect(refusal(gate().admit('storage.set', JSON.stringify(nested(maxDepth + 2))))).toMatchObject({
+      code: 'invalid_request',
+    });
+    expect(
+      refusal(gate().admit('storage.set', JSON.stringify(new Array(maxNodes + frame.nodes).fill(0)))),
+    ).toMatchObject({ code: 'invalid_request' });
   });
 
   describe('in a running app', () => {
     let h: AppHarness;
     beforeAll(async () => {
       const entry = `${repoRoot}/test/fixtures/apps/boundary/index.ts`;
-      h = await startAppHarness({ manifest: writeManifest(appManifest('boundary', { entry, permissions: { commands: {} } }), 'boundary') });
+      h = await startAppHarness({
+        manifest: writeManifest(appManifest('boundary', { entry, permissions: { commands: {} } }), 'boundary'),
+      });
     });
-    afterAll(async () => { await h?.stop(); });
+    afterAll(async () => {
+      await h?.stop();
+    });
 
     it.each(['chars', 'nodes', 'depth'])('answers an event whose result is at the %s bound', async (op) => {
       const alice = await h.createUser();

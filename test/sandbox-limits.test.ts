@@ -14,8 +14,12 @@ describe('sandbox limits', () => {
   let bench: AttackBench;
   const attack: AttackBench['attack'] = (op, settled) => bench.attack(op, settled);
 
-  beforeAll(async () => { bench = await startAttackBench(); });
-  afterAll(async () => { await bench?.host.stop(); });
+  beforeAll(async () => {
+    bench = await startAttackBench();
+  });
+  afterAll(async () => {
+    await bench?.host.stop();
+  });
 
   it('copies what crosses with bounds of its own: no toJSON, getter, depth, size or count gets past', async () => {
     const { result, after, before } = await attack('tojson-deep');
@@ -24,26 +28,40 @@ describe('sandbox limits', () => {
     // Object.prototype.toJSON returned 5,000 nested arrays; it is never called on the way out.
     expect(v.viaToJson).toMatchObject({ ok: true });
     expect(v.stored).toEqual({ a: 1 });
-    expect(v.direct).toMatchObject({ ok: false, name: 'TypeError', message: expect.stringContaining('nested deeper than 64') });
+    expect(v.direct).toMatchObject({
+      ok: false,
+      name: 'TypeError',
+      message: expect.stringContaining('nested deeper than 64'),
+    });
     expect(v.getter).toMatchObject({ ok: false, name: 'TypeError', message: expect.stringContaining('is a getter') });
     expect(v.huge).toMatchObject({ ok: false, name: 'TypeError', message: expect.stringContaining('characters') });
     // The worker never hung: the app was not restarted.
     expect(after.restarts).toBe(before.restarts);
     const wide = await attack('wide-arg');
-    expect(wide.result.value).toMatchObject({ ok: false, name: 'TypeError', message: expect.stringContaining('100000 values') });
+    expect(wide.result.value).toMatchObject({
+      ok: false,
+      name: 'TypeError',
+      message: expect.stringContaining('100000 values'),
+    });
   });
 
-  it.each(['throw-undescribable', 'throw-revoked-proxy'])('fails an event at once when its thrown value cannot be described (%s)', async (op) => {
-    const r = await attack(op);
-    expectStopped(r, ['error']);
-    expect(r.result.status).toBe(502);
-    expect(r.after.lastFailure!.message).toMatch(/cannot be described/);
-    // Not waited out: no timeout was recorded for it.
-    expect(r.after.failures.timeout ?? 0).toBe(r.before.failures.timeout ?? 0);
-  });
+  it.each(['throw-undescribable', 'throw-revoked-proxy'])(
+    'fails an event at once when its thrown value cannot be described (%s)',
+    async (op) => {
+      const r = await attack(op);
+      expectStopped(r, ['error']);
+      expect(r.result.status).toBe(502);
+      expect(r.after.lastFailure!.message).toMatch(/cannot be described/);
+      // Not waited out: no timeout was recorded for it.
+      expect(r.after.failures.timeout ?? 0).toBe(r.before.failures.timeout ?? 0);
+    },
+  );
 
   it('ends the worker of an app whose builtin ignores termination, blames that app, and restarts its neighbour free', async () => {
-    const r = await attack('indexof-hostage', (before, now) => now.workerPid !== null && now.workerPid !== before.workerPid && now.state === 'running');
+    const r = await attack(
+      'indexof-hostage',
+      (before, now) => now.workerPid !== null && now.workerPid !== before.workerPid && now.state === 'running',
+    );
     expectStopped(r, ['unresponsive']);
     expect(r.after.workerPid).not.toBe(r.before.workerPid);
     expect(r.neighbour.collateralRestarts).toBe(r.neighbourBefore.collateralRestarts + 1);
@@ -53,7 +71,8 @@ describe('sandbox limits', () => {
     const r = await attack('fill-hostage', (before, now) => now.state === 'running' && now.restarts > before.restarts);
     expectStopped(r, ['memory', 'worker_crash', 'cpu_limit', 'unresponsive']);
     // Its neighbour either kept its worker or restarted with nothing against it (attack() checks that).
-    if (r.after.workerPid !== r.before.workerPid) expect(r.neighbour.collateralRestarts).toBe(r.neighbourBefore.collateralRestarts + 1);
+    if (r.after.workerPid !== r.before.workerPid)
+      expect(r.neighbour.collateralRestarts).toBe(r.neighbourBefore.collateralRestarts + 1);
   });
 
   it('refuses resizable ArrayBuffers, whose memory would escape the limit, and keeps plain ones working', async () => {
@@ -61,7 +80,10 @@ describe('sandbox limits', () => {
     expect(result.value).toEqual({
       construct: expect.stringMatching(/^threw RangeError: Resizable ArrayBuffers are not available/),
       viaInstance: expect.stringMatching(/^threw RangeError/),
-      resize: 'undefined', transfer: 'undefined', plain: '1024', subclass: 'true',
+      resize: 'undefined',
+      transfer: 'undefined',
+      plain: '1024',
+      subclass: 'true',
     });
   });
 

@@ -24,7 +24,12 @@ describe('sandbox protocol dispatch', () => {
 
   it('reaches no handler for a type the map does not own', () => {
     const handlers: Handlers<HostToWorker, string> = {
-      init: () => 'init', load: () => 'load', invoke: () => 'invoke', unload: () => 'unload', ret: () => 'ret', ping: () => 'ping',
+      init: () => 'init',
+      load: () => 'load',
+      invoke: () => 'invoke',
+      unload: () => 'unload',
+      ret: () => 'ret',
+      ping: () => 'ping',
     };
     for (const t of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'nope', 7]) {
       expect(handles(handlers, { t })).toBe(false);

@@ -19,10 +19,24 @@ import type { Outcome } from './fixtures/plugins/svc-caller/index.js';
 const APP_ENTRY = join(repoRoot, 'test/fixtures/apps/refusals/index.ts');
 const PLUGIN_ENTRY = join(repoRoot, 'test/fixtures/plugins/refusals/index.ts');
 const CALLER_ENTRY = join(repoRoot, 'test/fixtures/plugins/svc-caller/index.ts');
-const base = { version: '1.0.0', description: 'A fixture of the sandbox refusals suite.', author: { name: 'Switchboard tests' }, engine: '^1.0.0', runtime: 'trusted' };
+const base = {
+  version: '1.0.0',
+  description: 'A fixture of the sandbox refusals suite.',
+  author: { name: 'Switchboard tests' },
+  engine: '^1.0.0',
+  runtime: 'trusted',
+};
 
-const PLUGIN_REFUSAL = (where: string) => ({ code: 'out_of_stock', message: 'That item is out of stock.', details: { sku: `sku-${where}`, left: 0 } });
-const HOST_REFUSAL = (where: string) => ({ code: 'invalid_request', message: `bad input at ${where}`, details: [{ path: '/how', message: where }] });
+const PLUGIN_REFUSAL = (where: string) => ({
+  code: 'out_of_stock',
+  message: 'That item is out of stock.',
+  details: { sku: `sku-${where}`, left: 0 },
+});
+const HOST_REFUSAL = (where: string) => ({
+  code: 'invalid_request',
+  message: `bad input at ${where}`,
+  details: [{ path: '/how', message: where }],
+});
 
 function refusalsApp(): Record<string, unknown> {
   const m = appManifest('app-refusals', {
@@ -32,7 +46,11 @@ function refusalsApp(): Record<string, unknown> {
   m.contributes = {
     commands: [
       { name: 'refuse', description: 'Throws.', arguments: [{ name: 'how', required: true, type: 'string' }] },
-      { name: 'svc', description: 'Calls refusals.refuse.', arguments: [{ name: 'how', required: true, type: 'string' }] },
+      {
+        name: 'svc',
+        description: 'Calls refusals.refuse.',
+        arguments: [{ name: 'how', required: true, type: 'string' }],
+      },
     ],
     routes: [{ method: 'POST', path: '/refuse/:how', auth: 'user' }],
     services: [{ name: 'refuse', description: 'Throws.' }],
@@ -53,19 +71,46 @@ describe('the plugin call boundary, for a sandboxed app', () => {
           enabled: [
             enable(refusalsApp()),
             enable({
-              ...base, id: 'refusals', name: 'Refusals', entry: PLUGIN_ENTRY,
+              ...base,
+              id: 'refusals',
+              name: 'Refusals',
+              entry: PLUGIN_ENTRY,
               permissions: { commands: {}, interactive: {}, 'http.routes': {} },
               contributes: {
-                commands: [{ name: 'refuse', description: 'Throws.', arguments: [{ name: 'how', required: true, type: 'string' }] }, { name: 'card', description: 'Sends a card.' }],
+                commands: [
+                  {
+                    name: 'refuse',
+                    description: 'Throws.',
+                    arguments: [{ name: 'how', required: true, type: 'string' }],
+                  },
+                  { name: 'card', description: 'Sends a card.' },
+                ],
                 routes: [{ method: 'POST', path: '/refuse/:how', auth: 'user' }],
                 services: [{ name: 'refuse', description: 'Throws.' }],
               },
             }),
-            enable({
-              ...base, id: 'refusals-caller', name: 'Caller', entry: CALLER_ENTRY,
-              permissions: { commands: {}, 'services.call': { services: ['app-refusals.refuse'] } },
-              contributes: { commands: [{ name: 'call', description: 'Calls a service.', arguments: [{ name: 'op', required: true, type: 'string' }, { name: 'args', type: 'rest' }] }] },
-            }, { settings: { command: 'call' } }),
+            enable(
+              {
+                ...base,
+                id: 'refusals-caller',
+                name: 'Caller',
+                entry: CALLER_ENTRY,
+                permissions: { commands: {}, 'services.call': { services: ['app-refusals.refuse'] } },
+                contributes: {
+                  commands: [
+                    {
+                      name: 'call',
+                      description: 'Calls a service.',
+                      arguments: [
+                        { name: 'op', required: true, type: 'string' },
+                        { name: 'args', type: 'rest' },
+                      ],
+                    },
+                  ],
+                },
+              },
+              { settings: { command: 'call' } },
+            ),
           ],
         },
       },
@@ -73,7 +118,9 @@ describe('the plugin call boundary, for a sandboxed app', () => {
     user = await host.createUser();
     room = await roomWith(host, user, ['app-refusals', 'refusals-caller']);
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   const failures = async () => {
     const health = await appHealth(host, 'app-refusals');
@@ -84,7 +131,8 @@ describe('the plugin call boundary, for a sandboxed app', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return JSON.parse(res.body.reply.text) as Outcome;
   };
-  const postRoute = (how: string) => host.http('POST', `/plugins/app-refusals/refuse/${how}`, { token: user.token, body: {} });
+  const postRoute = (how: string) =>
+    host.http('POST', `/plugins/app-refusals/refuse/${how}`, { token: user.token, body: {} });
 
   it("an app's refusals reach the caller of its command, route and service, and count as no failure", async () => {
     const command = await runCommand(host, user, room.id, '/refuse plugin');
@@ -101,11 +149,18 @@ describe('the plugin call boundary, for a sandboxed app', () => {
     expect(hostRoute.status).toBe(400);
     expect(hostRoute.body.error).toEqual(HOST_REFUSAL('route'));
 
-    expect(await callService('plugin')).toMatchObject({ ok: false, name: 'PluginError', status: 409, ...PLUGIN_REFUSAL('service') });
+    expect(await callService('plugin')).toMatchObject({
+      ok: false,
+      name: 'PluginError',
+      status: 409,
+      ...PLUGIN_REFUSAL('service'),
+    });
     expect(await callService('host')).toMatchObject({ ok: false, status: 400, ...HOST_REFUSAL('service') });
 
     expect(await failures()).toEqual({ error: 0, failedEvents: 0 });
-    expect((await pluginLogs(host, 'app-refusals')).filter((e) => e.level === 'error' || e.level === 'warn')).toEqual([]);
+    expect((await pluginLogs(host, 'app-refusals')).filter((e) => e.level === 'error' || e.level === 'warn')).toEqual(
+      [],
+    );
   });
 
   it('a plain Error, or a refusal with details past their bound, is plugin_failed and counted against the app', async () => {
@@ -132,10 +187,28 @@ describe('the plugin call boundary, for a sandboxed app', () => {
       return JSON.parse(res.body.reply.text) as Record<string, unknown>;
     };
     expect(await svc('plugin')).toEqual({
-      ok: false, pluginError: true, switchboardError: false, name: 'PluginError', status: 409, ...PLUGIN_REFUSAL('service'),
+      ok: false,
+      pluginError: true,
+      switchboardError: false,
+      name: 'PluginError',
+      status: 409,
+      ...PLUGIN_REFUSAL('service'),
     });
-    expect(await svc('host')).toEqual({ ok: false, pluginError: false, switchboardError: true, name: 'SwitchboardError', status: 400, ...HOST_REFUSAL('service') });
-    expect(await svc('plain')).toMatchObject({ ok: false, pluginError: false, switchboardError: true, code: 'plugin_failed', status: 502 });
+    expect(await svc('host')).toEqual({
+      ok: false,
+      pluginError: false,
+      switchboardError: true,
+      name: 'SwitchboardError',
+      status: 400,
+      ...HOST_REFUSAL('service'),
+    });
+    expect(await svc('plain')).toMatchObject({
+      ok: false,
+      pluginError: false,
+      switchboardError: true,
+      code: 'plugin_failed',
+      status: 502,
+    });
   });
 });
 
@@ -148,19 +221,31 @@ describe("the worker's and the host's check of an app's refusal", () => {
     expect(kept).toEqual({ ...stock, details });
     expect(kept!.details).not.toBe(details);
     const list = [{ path: '/how', message: 'x' }];
-    expect(readRefusal({ name: 'SwitchboardError', code: 'invalid_request', message: 'bad', details: list })).toEqual({ name: 'SwitchboardError', code: 'invalid_request', message: 'bad', details: list });
+    expect(readRefusal({ name: 'SwitchboardError', code: 'invalid_request', message: 'bad', details: list })).toEqual({
+      name: 'SwitchboardError',
+      code: 'invalid_request',
+      message: 'bad',
+      details: list,
+    });
   });
 
-  it('refuses anything else, which is then the app\'s failure', () => {
+  it("refuses anything else, which is then the app's failure", () => {
     for (const bad of [
-      null, 'out_of_stock', { ...stock, code: '' }, { ...stock, code: 'x'.repeat(101) }, { ...stock, message: 7 },
-      { ...stock, status: 200 }, { ...stock, status: 409.5 }, { ...stock, details: [1] },
+      null,
+      'out_of_stock',
+      { ...stock, code: '' },
+      { ...stock, code: 'x'.repeat(101) },
+      { ...stock, message: 7 },
+      { ...stock, status: 200 },
+      { ...stock, status: 409.5 },
+      { ...stock, details: [1] },
       { ...stock, details: JSON.parse('{"__proto__":{"polluted":true}}') as unknown },
       { ...stock, details: { pad: 'x'.repeat(BOUNDARY_LIMITS.errorDetailsChars) } },
       { name: 'Error', code: 'out_of_stock', message: 'not a catalog code without a status' },
       { name: 'SwitchboardError', code: 'plugin_failed', message: 'not a user error' },
       { name: 'PermissionDeniedError', code: 'permission_denied', message: 'the app lacks a permission' },
       { name: 'SwitchboardError', code: 'invalid_request', message: 'bad', details: { not: 'a list' } },
-    ]) expect(readRefusal(bad), JSON.stringify(bad)).toBeNull();
+    ])
+      expect(readRefusal(bad), JSON.stringify(bad)).toBeNull();
   });
 });

@@ -20,11 +20,20 @@ function capableManifest(id: string, limits?: Record<string, number>) {
     entry: CAPABLE_ENTRY,
     limits,
     permissions: {
-      commands: {}, storage: {}, 'messages.send': {}, 'messages.read': {}, hooks: {}, events: { events: ['message.created'] },
-      interactive: {}, 'http.routes': {}, scheduler: {},
+      commands: {},
+      storage: {},
+      'messages.send': {},
+      'messages.read': {},
+      hooks: {},
+      events: { events: ['message.created'] },
+      interactive: {},
+      'http.routes': {},
+      scheduler: {},
     },
   });
-  (m.contributes as Record<string, unknown>).hooks = [{ point: 'message.beforeStore', failMode: 'open', timeoutMs: 1000 }];
+  (m.contributes as Record<string, unknown>).hooks = [
+    { point: 'message.beforeStore', failMode: 'open', timeoutMs: 1000 },
+  ];
   (m.contributes as Record<string, unknown>).routes = [{ method: 'GET', path: '/status', auth: 'user' }];
   (m.contributes as Record<string, unknown>).services = [{ name: 'double', description: 'Doubles n.' }];
   return m;
@@ -35,7 +44,10 @@ describe('sandboxed app runtime', () => {
   let user: TestUser;
   let room: any;
   const send = (text: string, clientMsgId = `m-${Math.random()}`) =>
-    host.http('POST', `/v1/conversations/${room.id}/messages`, { token: user.token, body: { clientMsgId, content: { type: 'text', text } } });
+    host.http('POST', `/v1/conversations/${room.id}/messages`, {
+      token: user.token,
+      body: { clientMsgId, content: { type: 'text', text } },
+    });
 
   beforeAll(async () => {
     host = await startTestHost({
@@ -44,11 +56,32 @@ describe('sandboxed app runtime', () => {
         plugins: {
           enabled: [
             enable(capableManifest('capable', { memoryMb: 64, sendsPerMinute: 100, cpuMsPerEvent: 300 })),
-            enable({
-              id: 'svc-caller', name: 'Caller', version: '1.0.0', description: 'Calls the app service.', author: 'tests', engine: '^1.0.0',
-              runtime: 'trusted', entry: CALLER_ENTRY, permissions: { commands: {}, 'services.call': { services: ['capable.double'] } },
-              contributes: { commands: [{ name: 'svc', description: 'x', arguments: [{ name: 'op', required: true, type: 'string' }, { name: 'args', type: 'rest' }] }] },
-            }, { settings: { command: 'svc' } }),
+            enable(
+              {
+                id: 'svc-caller',
+                name: 'Caller',
+                version: '1.0.0',
+                description: 'Calls the app service.',
+                author: 'tests',
+                engine: '^1.0.0',
+                runtime: 'trusted',
+                entry: CALLER_ENTRY,
+                permissions: { commands: {}, 'services.call': { services: ['capable.double'] } },
+                contributes: {
+                  commands: [
+                    {
+                      name: 'svc',
+                      description: 'x',
+                      arguments: [
+                        { name: 'op', required: true, type: 'string' },
+                        { name: 'args', type: 'rest' },
+                      ],
+                    },
+                  ],
+                },
+              },
+              { settings: { command: 'svc' } },
+            ),
           ],
         },
       },
@@ -56,7 +89,9 @@ describe('sandboxed app runtime', () => {
     user = await host.createUser();
     room = await roomWith(host, user, ['capable', 'svc-caller']);
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   it('caps what the manifest asks for at the operator maximum', async () => {
     const health = await waitForApp(host, 'capable');
@@ -68,17 +103,26 @@ describe('sandboxed app runtime', () => {
     expect((await send('please shout this')).body.message.content.text).toBe('PLEASE SHOUT THIS');
     const refused = await send('this is forbidden');
     expect(refused.status).toBe(403);
-    expect(refused.body.error).toMatchObject({ code: 'message_rejected', message: expect.stringContaining('the app says no') });
+    expect(refused.body.error).toMatchObject({
+      code: 'message_rejected',
+      message: expect.stringContaining('the app says no'),
+    });
   });
 
   it('delivers events to the app', async () => {
     const sent = (await send('an ordinary message')).body.message;
-    await eventually(async () => (await runOp(host, user, room.id, 'last-event')).value === sent.id, { intervalMs: 20, what: 'the app to see the event' });
+    await eventually(async () => (await runOp(host, user, room.id, 'last-event')).value === sent.id, {
+      intervalMs: 20,
+      what: 'the app to see the event',
+    });
   });
 
   it('sends interactive cards and answers their postbacks', async () => {
     const messageId = (await runOp(host, user, room.id, 'card')).value;
-    const tap = await host.http('POST', `/v1/conversations/${room.id}/postbacks`, { token: user.token, body: { messageId, buttonId: 'b' } });
+    const tap = await host.http('POST', `/v1/conversations/${room.id}/postbacks`, {
+      token: user.token,
+      body: { messageId, buttonId: 'b' },
+    });
     expect(tap.status, JSON.stringify(tap.body)).toBe(200);
     expect(tap.body.reply.text).toBe(`tapped b on ${messageId}`);
   });
@@ -91,13 +135,19 @@ describe('sandboxed app runtime', () => {
 
   it('runs its scheduled jobs', async () => {
     expect((await runOp(host, user, room.id, 'schedule 0')).value).toMatchObject({ name: 'tick' });
-    const ticked = await eventually(async () => (await runOp(host, user, room.id, 'ticked')).value, { intervalMs: 20, what: 'the job to run' });
+    const ticked = await eventually(async () => (await runOp(host, user, room.id, 'ticked')).value, {
+      intervalMs: 20,
+      what: 'the job to run',
+    });
     expect(ticked).toEqual({ payload: { n: 1 }, attempt: 1 });
   });
 
   it('offers services that trusted plugins call, with the caller named by the host', async () => {
     const res = await runCommand(host, user, room.id, `/svc call ${JSON.stringify(['capable.double', { n: 21 }])}`);
-    expect(JSON.parse(res.body.reply.text)).toMatchObject({ ok: true, value: { output: { doubled: 42, caller: 'svc-caller' } } });
+    expect(JSON.parse(res.body.reply.text)).toMatchObject({
+      ok: true,
+      value: { output: { doubled: 42, caller: 'svc-caller' } },
+    });
   });
 
   it('limits its sends per minute', async () => {
@@ -120,10 +170,14 @@ describe('sandboxed app runtime', () => {
   });
 
   it('stops and starts with the admin API', async () => {
-    expect((await host.http('POST', '/v1/admin/plugins/capable/disable', { token: 'admin' })).body.status).toBe('disabled');
+    expect((await host.http('POST', '/v1/admin/plugins/capable/disable', { token: 'admin' })).body.status).toBe(
+      'disabled',
+    );
     expect((await appHealth(host, 'capable')).state).toBe('stopped');
     expect((await send('shout while disabled')).body.message.content.text).toBe('shout while disabled');
-    expect((await host.http('POST', '/v1/admin/plugins/capable/enable', { token: 'admin' })).body.status).toBe('running');
+    expect((await host.http('POST', '/v1/admin/plugins/capable/enable', { token: 'admin' })).body.status).toBe(
+      'running',
+    );
     expect((await send('shout again')).body.message.content.text).toBe('SHOUT AGAIN');
   });
 });
@@ -146,12 +200,20 @@ describe('sandbox supervision', () => {
     });
     user = await host.createUser();
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   it('records an app that throws at start as failed, with the reason', async () => {
     const plugins = await listPlugins(host);
-    expect(plugins.find((p) => p.id === 'refuser')).toMatchObject({ status: 'failed', error: { code: 'plugin_start_failed', message: expect.stringContaining('refusing to start') } });
-    expect(await appHealth(host, 'refuser')).toMatchObject({ state: 'failed', lastFailure: { reason: 'start_failed' } });
+    expect(plugins.find((p) => p.id === 'refuser')).toMatchObject({
+      status: 'failed',
+      error: { code: 'plugin_start_failed', message: expect.stringContaining('refusing to start') },
+    });
+    expect(await appHealth(host, 'refuser')).toMatchObject({
+      state: 'failed',
+      lastFailure: { reason: 'start_failed' },
+    });
     expect(plugins.find((p) => p.id === 'fragile')).toMatchObject({ status: 'running' });
   });
 
@@ -166,10 +228,15 @@ describe('sandbox supervision', () => {
     const disabled = await waitForApp(host, 'fragile', 'disabled');
     expect(disabled.failures.cpu_limit).toBe(3);
     const plugin = (await listPlugins(host)).find((p) => p.id === 'fragile');
-    expect(plugin).toMatchObject({ status: 'failed', error: { code: 'app_disabled', message: expect.stringContaining('failed 3 times') } });
+    expect(plugin).toMatchObject({
+      status: 'failed',
+      error: { code: 'app_disabled', message: expect.stringContaining('failed 3 times') },
+    });
     expect((await runOp(host, user, room.id, 'echo x')).status).toBe(404);
     // An operator enables it again; its failure history starts over.
-    expect((await host.http('POST', '/v1/admin/plugins/fragile/enable', { token: 'admin' })).body.status).toBe('running');
+    expect((await host.http('POST', '/v1/admin/plugins/fragile/enable', { token: 'admin' })).body.status).toBe(
+      'running',
+    );
     expect((await runOp(host, user, room.id, 'echo x')).value).toMatchObject({ arg: 'x' });
     expect((await runOp(host, user, room.id, 'loop-sync')).status).toBe(502);
     expect((await waitForApp(host, 'fragile')).state).toBe('running');

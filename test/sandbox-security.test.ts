@@ -18,8 +18,12 @@ describe('sandbox security', () => {
   let bench: AttackBench;
   const attack: AttackBench['attack'] = (op, settled) => bench.attack(op, settled);
 
-  beforeAll(async () => { bench = await startAttackBench(); });
-  afterAll(async () => { await bench?.host.stop(); });
+  beforeAll(async () => {
+    bench = await startAttackBench();
+  });
+  afterAll(async () => {
+    await bench?.host.stop();
+  });
 
   it('gives the app no way out: no require, process, timers, network, WebAssembly, SharedArrayBuffer or Atomics', async () => {
     const r = await attack('globals');
@@ -43,7 +47,11 @@ describe('sandbox security', () => {
     const { result } = await attack('pollute-host');
     expect(result.status).toBe(200);
     const v = result.value;
-    expect(v.protoKey).toMatchObject({ ok: false, code: 'invalid_request', message: expect.stringContaining('__proto__') });
+    expect(v.protoKey).toMatchObject({
+      ok: false,
+      code: 'invalid_request',
+      message: expect.stringContaining('__proto__'),
+    });
     // The runtime serializes with builtins captured before the app ran: the forged text never crosses.
     expect(v.forgedJson).toMatchObject({ ok: true });
     expect(v.notArray).toMatchObject({ ok: true });
@@ -59,7 +67,11 @@ describe('sandbox security', () => {
     expect(v.symbol).toMatchObject({ ok: false, name: 'TypeError', message: expect.stringContaining('symbol') });
     expect(v.bigint).toMatchObject({ ok: false, name: 'TypeError', message: expect.stringContaining('bigint') });
     expect(v.proxy).toMatchObject({ ok: false, message: 'trap' });
-    expect(v.classInstance).toMatchObject({ ok: false, name: 'TypeError', message: expect.stringContaining('not a plain object') });
+    expect(v.classInstance).toMatchObject({
+      ok: false,
+      name: 'TypeError',
+      message: expect.stringContaining('not a plain object'),
+    });
     expect(v.handlerNotFunction).toMatchObject({ ok: false, code: 'invalid_request' });
     expect(v.stored.filter((key: string) => ['f', 's', 'b', 'p', 'd'].includes(key))).toEqual([]);
   });
@@ -69,7 +81,8 @@ describe('sandbox security', () => {
     const v = result.value;
     expect(v.badKey).toMatchObject({ ok: false, code: 'invalid_request' });
     expect(v.notMember).toMatchObject({ ok: false, code: 'conversation_not_found' });
-    for (const text of [v.badKey.stack, v.badKey.message, v.notMember.stack, v.ownStack]) expect(text).not.toMatch(HOST_PATHS);
+    for (const text of [v.badKey.stack, v.badKey.message, v.notMember.stack, v.ownStack])
+      expect(text).not.toMatch(HOST_PATHS);
     expect(JSON.stringify(await appHealth(bench.host, 'attacker'))).not.toMatch(/\.ts:\d|node_modules/);
   });
 
@@ -128,7 +141,12 @@ describe('sandbox security', () => {
   it('refuses capabilities the app was not granted, naming the permission', async () => {
     const { result } = await attack('ungranted');
     const v = result.value;
-    expect(v.users).toMatchObject({ ok: false, code: 'permission_denied', permission: 'users.read', name: 'PermissionDeniedError' });
+    expect(v.users).toMatchObject({
+      ok: false,
+      code: 'permission_denied',
+      permission: 'users.read',
+      name: 'PermissionDeniedError',
+    });
     expect(v.service).toMatchObject({ ok: false, code: 'permission_denied', permission: 'services.call' });
     expect(v.schedulerHandle).toMatchObject({ ok: false, code: 'permission_denied', permission: 'scheduler' });
     for (const o of [v.users, v.service, v.schedulerHandle]) expect(o.message).toMatch(/grant/);
@@ -137,8 +155,12 @@ describe('sandbox security', () => {
   it("hands the app host errors as its own SDK's error classes", async () => {
     const { result } = await attack('error-classes');
     expect(result.value).toEqual({
-      conflict: true, conflictCode: 'storage_conflict', denied: true, deniedIsSwitchboardError: true,
-      conflictIsPermissionDenied: false, plainError: false,
+      conflict: true,
+      conflictCode: 'storage_conflict',
+      denied: true,
+      deniedIsSwitchboardError: true,
+      conflictIsPermissionDenied: false,
+      plainError: false,
     });
   });
 
@@ -161,7 +183,10 @@ describe('sandbox security', () => {
     expect(before.workerPid).toBe(other.workerPid);
     const bystander = startBystander(host, bob, bobRoom);
     process.kill(before.workerPid!, 'SIGKILL');
-    await eventually(async () => (await appHealth(bench.host, 'bystander')).collateralRestarts !== other.collateralRestarts, { intervalMs: 20, what: 'the bystander to count a collateral restart' });
+    await eventually(
+      async () => (await appHealth(bench.host, 'bystander')).collateralRestarts !== other.collateralRestarts,
+      { intervalMs: 20, what: 'the bystander to count a collateral restart' },
+    );
     const after = await waitForApp(host, 'attacker', 'running');
     const neighbour = await waitForApp(host, 'bystander', 'running');
     const measured = await bystander.stop();

@@ -25,23 +25,51 @@ describe('switchboard new', () => {
     const dir = join(ws.tmp, 'greeter');
     const io = capture();
     expect(await newCommand(dir, { name: 'The Greeter' }, io)).toBe(0);
-    for (const file of ['manifest.json', 'src/index.ts', 'test/app.test.ts', 'package.json', 'tsconfig.json', 'README.md']) {
+    for (const file of [
+      'manifest.json',
+      'src/index.ts',
+      'test/app.test.ts',
+      'package.json',
+      'tsconfig.json',
+      'README.md',
+    ]) {
       expect(existsSync(join(dir, file)), file).toBe(true);
     }
     const manifest = readManifest(dir);
     expect(manifest).toMatchObject({
-      id: 'greeter', name: 'The Greeter', runtime: 'sandbox', engine: '^1.0.0', entry: './src/index.ts',
-      permissions: { commands: {}, storage: {}, 'messages.send': {} }, limits: { memoryMb: 32 },
+      id: 'greeter',
+      name: 'The Greeter',
+      runtime: 'sandbox',
+      engine: '^1.0.0',
+      entry: './src/index.ts',
+      permissions: { commands: {}, storage: {}, 'messages.send': {} },
+      limits: { memoryMb: 32 },
     });
-    expect(manifest.contributes?.commands?.map((c) => [c.name, c.arguments?.map((a) => a.name)])).toEqual([['hello', ['name']]]);
+    expect(manifest.contributes?.commands?.map((c) => [c.name, c.arguments?.map((a) => a.name)])).toEqual([
+      ['hello', ['name']],
+    ]);
     // The host's own loader accepts what the CLI writes, so the two cannot drift apart unseen.
     expect(loadManifest(join(dir, 'manifest.json')).manifest.id).toBe('greeter');
 
-    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { type: string; scripts: Record<string, string>; devDependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+      type: string;
+      scripts: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     expect(pkg.type).toBe('module');
-    expect(pkg.scripts).toMatchObject({ build: 'switchboard build', validate: 'switchboard validate', pack: 'switchboard pack', typecheck: 'tsc -p .', test: 'vitest run' });
+    expect(pkg.scripts).toMatchObject({
+      build: 'switchboard build',
+      validate: 'switchboard validate',
+      pack: 'switchboard pack',
+      typecheck: 'tsc -p .',
+      test: 'vitest run',
+    });
     // Usable outside this checkout: the SDK by name and version, no file: link, its own TypeScript.
-    expect(pkg.devDependencies).toMatchObject({ '@switchboard/sdk': `^${sdkPackage.version}`, switchboard: sdkPackage.peerDependencies.switchboard, typescript: expect.any(String) });
+    expect(pkg.devDependencies).toMatchObject({
+      '@switchboard/sdk': `^${sdkPackage.version}`,
+      switchboard: sdkPackage.peerDependencies.switchboard,
+      typescript: expect.any(String),
+    });
     expect(JSON.stringify(pkg)).not.toContain('file:');
     expect(readFileSync(join(dir, 'src/index.ts'), 'utf8')).toMatch(/import \{ defineApp.* from '@switchboard\/sdk'/);
     expect(readFileSync(join(dir, 'test/app.test.ts'), 'utf8')).toContain("from '@switchboard/sdk/testing'");
@@ -55,11 +83,21 @@ describe('switchboard new', () => {
   /** Type errors in the scaffold's files, checked against this checkout's SDK. */
   function typeErrors(files: string[], paths: Record<string, string[]>): string[] {
     const program = ts.createProgram(files, {
-      target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler,
-      lib: ['lib.es2022.d.ts'], types: ['node'], typeRoots: [join(root, 'node_modules/@types')],
-      strict: true, noEmit: true, isolatedModules: true, skipLibCheck: true, paths,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      lib: ['lib.es2022.d.ts'],
+      types: ['node'],
+      typeRoots: [join(root, 'node_modules/@types')],
+      strict: true,
+      noEmit: true,
+      isolatedModules: true,
+      skipLibCheck: true,
+      paths,
     });
-    return ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    return ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
   }
 
   it('scaffolds an app whose source type-checks against the SDK', async () => {
@@ -71,7 +109,13 @@ describe('switchboard new', () => {
   const harness = join(root, 'sdk/testing/app-harness.ts');
   it.skipIf(!existsSync(harness))('scaffolds a test that type-checks against the app harness', async () => {
     const dir = await ws.newApp();
-    expect(typeErrors([join(dir, 'test/app.test.ts')], { '@switchboard/sdk': [join(root, 'sdk/index.ts')], '@switchboard/sdk/testing': [harness], vitest: [join(root, 'node_modules/vitest/dist/index.d.ts')] })).toEqual([]);
+    expect(
+      typeErrors([join(dir, 'test/app.test.ts')], {
+        '@switchboard/sdk': [join(root, 'sdk/index.ts')],
+        '@switchboard/sdk/testing': [harness],
+        vitest: [join(root, 'node_modules/vitest/dist/index.d.ts')],
+      }),
+    ).toEqual([]);
   });
 
   it('refuses a folder that is not empty, and touches nothing in it', async () => {
@@ -93,7 +137,9 @@ describe('switchboard new', () => {
 
     const fromFolder = capture();
     expect(await run(['new', join(ws.tmp, 'ab')], fromFolder)).toBe(1);
-    expect(fromFolder.stderr.join('\n')).toContain('"ab" is not a valid app id (taken from the folder name; pass --id <id>)');
+    expect(fromFolder.stderr.join('\n')).toContain(
+      '"ab" is not a valid app id (taken from the folder name; pass --id <id>)',
+    );
 
     const withOption = capture();
     expect(await run(['new', join(ws.tmp, 'ab'), '--id', 'abc-app'], withOption)).toBe(0);
@@ -131,11 +177,23 @@ describe('switchboard validate', () => {
 
   it('refuses a trusted runtime and an engine range without this plugin API', async () => {
     const dir = join(ws.tmp, 'trusted');
-    writeManifest(dir, { ...broken, id: 'trusted-one', permissions: {}, entry: './index.ts', runtime: 'trusted', engine: '^2.0.0', limits: { memoryMb: 4 } });
+    writeManifest(dir, {
+      ...broken,
+      id: 'trusted-one',
+      permissions: {},
+      entry: './index.ts',
+      runtime: 'trusted',
+      engine: '^2.0.0',
+      limits: { memoryMb: 4 },
+    });
     writeFileSync(join(dir, 'index.ts'), 'export default {};\n');
     const io = capture();
     expect(await validateCommand(dir, io)).toBe(1);
-    expect(io.stderr.slice(1).map((l) => l.split(':')[0])).toEqual(['  error /engine', '  error /limits/memoryMb', '  error /runtime']);
+    expect(io.stderr.slice(1).map((l) => l.split(':')[0])).toEqual([
+      '  error /engine',
+      '  error /limits/memoryMb',
+      '  error /runtime',
+    ]);
     expect(io.text()).toContain('does not include 1.0.0');
     expect(io.text()).toContain('runtime must be "sandbox"');
   });
@@ -147,7 +205,9 @@ describe('switchboard validate', () => {
     writeManifest(dir, { ...manifest });
     const io = capture();
     expect(await validateCommand(dir, io)).toBe(0);
-    expect(io.stderr).toEqual(['  warning /contributes/commands: declared, but the "commands" permission is not requested: registering a handler will throw PermissionDeniedError']);
+    expect(io.stderr).toEqual([
+      '  warning /contributes/commands: declared, but the "commands" permission is not requested: registering a handler will throw PermissionDeniedError',
+    ]);
   });
 
   it('reports a manifest that is not JSON, and a folder without one', async () => {
@@ -166,7 +226,8 @@ describe('switchboard validate', () => {
   it('exits 1 or 0 as a real child process, printing the problems', async () => {
     const bad = join(ws.tmp, 'broken-child');
     writeManifest(bad, broken);
-    const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'sdk/cli/main.ts', ...args], { cwd: root, encoding: 'utf8' });
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'sdk/cli/main.ts', ...args], { cwd: root, encoding: 'utf8' });
 
     const failed = cli('validate', bad);
     expect(failed.status).toBe(1);
@@ -185,17 +246,46 @@ describe('switchboard validate', () => {
   });
 });
 
-
 describe('one manifest check for the CLI and the host', () => {
   // Each case breaks one rule in an app `new` made. `validate` must refuse all the host refuses,
   // with the same problems, so an app the CLI passes never fails to load for its manifest.
   const cases: [string, (m: PluginManifest) => Record<string, unknown>, string, string][] = [
-    ['a dependency on itself', (m) => ({ ...m, dependencies: { [m.id]: '^0.1.0' } }), 'manifest_invalid', '/dependencies/<id>'],
-    ['database in a sandboxed app', (m) => ({ ...m, permissions: { ...m.permissions, database: {} } }), 'manifest_invalid', '/permissions/database'],
-    ['a command declared twice', (m) => ({ ...m, contributes: { commands: [...m.contributes!.commands!, ...m.contributes!.commands!] } }), 'manifest_invalid', '/contributes/commands/1/name'],
-    ['a message type of another id', (m) => ({ ...m, contributes: { ...m.contributes, messageTypes: [{ type: 'someone.card', schema: {} }] } }), 'manifest_invalid', '/contributes/messageTypes/0/type'],
-    ['a dependency range that is not semver', (m) => ({ ...m, dependencies: { 'other-app': 'soon' } }), 'manifest_invalid', '/dependencies/other-app'],
-    ['an unknown permission', (m) => ({ ...m, permissions: { ...m.permissions, teleport: {} } }), 'manifest_invalid', '/permissions/teleport'],
+    [
+      'a dependency on itself',
+      (m) => ({ ...m, dependencies: { [m.id]: '^0.1.0' } }),
+      'manifest_invalid',
+      '/dependencies/<id>',
+    ],
+    [
+      'database in a sandboxed app',
+      (m) => ({ ...m, permissions: { ...m.permissions, database: {} } }),
+      'manifest_invalid',
+      '/permissions/database',
+    ],
+    [
+      'a command declared twice',
+      (m) => ({ ...m, contributes: { commands: [...m.contributes!.commands!, ...m.contributes!.commands!] } }),
+      'manifest_invalid',
+      '/contributes/commands/1/name',
+    ],
+    [
+      'a message type of another id',
+      (m) => ({ ...m, contributes: { ...m.contributes, messageTypes: [{ type: 'someone.card', schema: {} }] } }),
+      'manifest_invalid',
+      '/contributes/messageTypes/0/type',
+    ],
+    [
+      'a dependency range that is not semver',
+      (m) => ({ ...m, dependencies: { 'other-app': 'soon' } }),
+      'manifest_invalid',
+      '/dependencies/other-app',
+    ],
+    [
+      'an unknown permission',
+      (m) => ({ ...m, permissions: { ...m.permissions, teleport: {} } }),
+      'manifest_invalid',
+      '/permissions/teleport',
+    ],
     ['an engine without this plugin API', (m) => ({ ...m, engine: '^2.0.0' }), 'plugin_engine_mismatch', '/engine'],
   ];
   for (const [name, change, code, path] of cases) {
@@ -250,4 +340,3 @@ describe('switchboard command line', () => {
     }
   });
 });
-

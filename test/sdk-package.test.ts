@@ -46,9 +46,20 @@ describe('the SDK package', () => {
   const files = packedFiles();
 
   it('packs only sdk/ files: the entries, the CLI with its templates, the harness and the schema', () => {
-    expect(files.filter((f) => f.startsWith('..') || f.startsWith('/') || /^(host|plugins|test|bench|docs|node_modules)\//.test(f))).toEqual([]);
-    const entries = [...Object.values(sdkPackage.exports), ...Object.values(sdkPackage.bin)].map((p) => posix.normalize(p));
-    for (const file of [...entries, 'cli/templates/index.ts.tmpl', 'cli/templates/app.test.ts.tmpl', 'cli/templates/README.md.tmpl']) {
+    expect(
+      files.filter(
+        (f) => f.startsWith('..') || f.startsWith('/') || /^(host|plugins|test|bench|docs|node_modules)\//.test(f),
+      ),
+    ).toEqual([]);
+    const entries = [...Object.values(sdkPackage.exports), ...Object.values(sdkPackage.bin)].map((p) =>
+      posix.normalize(p),
+    );
+    for (const file of [
+      ...entries,
+      'cli/templates/index.ts.tmpl',
+      'cli/templates/app.test.ts.tmpl',
+      'cli/templates/README.md.tmpl',
+    ]) {
       expect(files, file).toContain(file);
     }
   });
@@ -61,7 +72,8 @@ describe('the SDK package', () => {
       for (const spec of importsOf(readFileSync(join(sdkDir, file), 'utf8'))) {
         if (spec.startsWith('.')) {
           const target = posix.join(posix.dirname(file), spec);
-          if (!files.includes(target) && !files.includes(target.replace(/\.js$/, '.ts'))) problems.push(`${file} imports ${spec}, which is not in the package`);
+          if (!files.includes(target) && !files.includes(target.replace(/\.js$/, '.ts')))
+            problems.push(`${file} imports ${spec}, which is not in the package`);
         } else if (!spec.startsWith('node:') && !builtins.has(spec)) {
           const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
           if (!declared.has(name)) problems.push(`${file} imports ${spec}, which package.json does not declare`);
@@ -71,7 +83,9 @@ describe('the SDK package', () => {
     expect(problems).toEqual([]);
     // This checkout runs the SDK on the root's packages: the same ranges, so the two cannot drift.
     const rootDependencies = rootPackage.dependencies as Record<string, string>;
-    expect(Object.fromEntries(Object.keys(sdkPackage.dependencies).map((name) => [name, rootDependencies[name]]))).toEqual(sdkPackage.dependencies);
+    expect(
+      Object.fromEntries(Object.keys(sdkPackage.dependencies).map((name) => [name, rootDependencies[name]])),
+    ).toEqual(sdkPackage.dependencies);
     expect(sdkPackage.peerDependencies.switchboard).toBe(`~${rootPackage.version}`);
   });
 
@@ -88,9 +102,15 @@ describe('the SDK package', () => {
     symlinkSync(join(root, 'node_modules/@types/node'), join(app, 'node_modules/@types/node'));
     symlinkSync(join(root, 'node_modules/vitest'), join(app, 'node_modules/vitest'));
 
-    const config = ts.getParsedCommandLineOfConfigFile(join(app, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+    const config = ts.getParsedCommandLineOfConfigFile(
+      join(app, 'tsconfig.json'),
+      {},
+      { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+    )!;
     const program = ts.createProgram(config.fileNames, config.options);
-    const errors = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    const errors = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
     expect(errors).toEqual([]);
     const sources = program.getSourceFiles().map((f) => f.fileName);
     expect(sources).toContain(join(installed, 'index.ts'));

@@ -10,13 +10,19 @@ import { online } from './support/protocol-helpers.js';
 
 type SendResult = { message: any; duplicate: boolean };
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-const created = (conversationId: string) => (f: Frame) => f.type === 'message.created' && f.conversationId === conversationId;
+const created = (conversationId: string) => (f: Frame) =>
+  f.type === 'message.created' && f.conversationId === conversationId;
 
 /** Reads a whole conversation with `after` pages of 100. */
 async function fullHistory(c: TestClient, conversationId: string) {
   const all: any[] = [];
   for (let after = 0; ;) {
-    const page = await c.request<{ messages: any[]; hasMore: boolean }>({ type: 'history', conversationId, after, limit: 100 });
+    const page = await c.request<{ messages: any[]; hasMore: boolean }>({
+      type: 'history',
+      conversationId,
+      after,
+      limit: 100,
+    });
     all.push(...page.messages);
     if (!page.hasMore) return all;
     after = page.messages.at(-1)!.seq;
@@ -29,7 +35,6 @@ async function lastSeqOf(host: TestHost, id: string, user: TestUser): Promise<{ 
   return res.body;
 }
 
-
 describe('sequencing under concurrent sends', () => {
   let host: TestHost;
   let users: TestUser[];
@@ -40,7 +45,9 @@ describe('sequencing under concurrent sends', () => {
     // Two sockets per user: 20 connections.
     sockets = await Promise.all(users.flatMap((u) => [online(host, u), online(host, u)]));
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   it('gives 500 pipelined sends from 20 sockets of 10 users the seqs 1..N exactly once each', async () => {
     const [owner, ...rest] = users as [TestUser, ...TestUser[]];
@@ -48,8 +55,9 @@ describe('sequencing under concurrent sends', () => {
     const before = await lastSeqOf(host, group.id, owner);
     const perSocket = 25;
 
-    const acks = await Promise.all(sockets.flatMap((s, si) =>
-      range(1, perSocket).map((i) => s.sendText(group.id, `socket ${si} message ${i}`))));
+    const acks = await Promise.all(
+      sockets.flatMap((s, si) => range(1, perSocket).map((i) => s.sendText(group.id, `socket ${si} message ${i}`))),
+    );
     const total = sockets.length * perSocket;
     expect(acks).toHaveLength(500);
     expect(acks.every((a) => a.duplicate === false)).toBe(true);
@@ -78,8 +86,15 @@ describe('sequencing under concurrent sends', () => {
   }, 60_000);
 
   it('keeps seqs contiguous per conversation when several conversations receive concurrent WebSocket and HTTP sends', async () => {
-    const groups = await Promise.all([0, 1, 2, 3].map((g) =>
-      host.createGroup(users[g]!, users.filter((_, i) => i !== g), `Parallel ${g}`)));
+    const groups = await Promise.all(
+      [0, 1, 2, 3].map((g) =>
+        host.createGroup(
+          users[g]!,
+          users.filter((_, i) => i !== g),
+          `Parallel ${g}`,
+        ),
+      ),
+    );
     const before = await Promise.all(groups.map((g) => lastSeqOf(host, g.id, users[0]!)));
 
     const perConversation = 60;
@@ -90,9 +105,17 @@ describe('sequencing under concurrent sends', () => {
         if (n % 4 === 3) {
           // Every fourth send goes over HTTP, racing the WebSocket sends into the same counters.
           const sender = users[n % users.length]!;
-          sends.push(host.http('POST', `/v1/conversations/${g.id}/messages`, {
-            token: sender.token, body: { clientMsgId: `http-${gi}-${i}`, content: { type: 'text', text: `g${gi} #${i}` } },
-          }).then((res) => { expect(res.status).toBe(201); return { ...res.body, group: gi }; }));
+          sends.push(
+            host
+              .http('POST', `/v1/conversations/${g.id}/messages`, {
+                token: sender.token,
+                body: { clientMsgId: `http-${gi}-${i}`, content: { type: 'text', text: `g${gi} #${i}` } },
+              })
+              .then((res) => {
+                expect(res.status).toBe(201);
+                return { ...res.body, group: gi };
+              }),
+          );
         } else {
           sends.push(sockets[n % sockets.length]!.sendText(g.id, `g${gi} #${i}`).then((r) => ({ ...r, group: gi })));
         }
@@ -112,7 +135,11 @@ describe('sequencing under concurrent sends', () => {
     // Each receiver sees each conversation's messages in strictly increasing pts order.
     const receiver = sockets[sockets.length - 1]!;
     for (const [gi, g] of groups.entries()) {
-      const frames = await receiver.collect((f) => created(g.id)(f) && f.pts > before[gi]!.lastPts, perConversation, 20_000);
+      const frames = await receiver.collect(
+        (f) => created(g.id)(f) && f.pts > before[gi]!.lastPts,
+        perConversation,
+        20_000,
+      );
       expect(frames.map((f) => f.pts)).toEqual(range(before[gi]!.lastPts + 1, before[gi]!.lastPts + perConversation));
     }
   }, 60_000);
@@ -126,7 +153,14 @@ describe('sequencing under concurrent sends', () => {
 
     const ops: Promise<unknown>[] = [];
     for (const [i, { message }] of seed.entries()) {
-      ops.push(s0.request({ type: 'edit', conversationId: group.id, messageId: message.id, content: { type: 'text', text: `seed ${i} edited` } }));
+      ops.push(
+        s0.request({
+          type: 'edit',
+          conversationId: group.id,
+          messageId: message.id,
+          content: { type: 'text', text: `seed ${i} edited` },
+        }),
+      );
       ops.push(s1.request({ type: 'react', conversationId: group.id, messageId: message.id, emoji: '🔥', op: 'add' }));
       ops.push(s2.request({ type: 'react', conversationId: group.id, messageId: message.id, emoji: '✅', op: 'add' }));
       ops.push(s3.sendText(group.id, `racing ${i}`));
@@ -135,7 +169,8 @@ describe('sequencing under concurrent sends', () => {
     const end = (await lastSeqOf(host, group.id, owner)).lastPts;
     expect(end).toBe(start + 40);
 
-    const isChange = (f: Frame) => (f.type === 'message.created' || f.type === 'message.updated') && f.conversationId === group.id && f.pts > start;
+    const isChange = (f: Frame) =>
+      (f.type === 'message.created' || f.type === 'message.updated') && f.conversationId === group.id && f.pts > start;
     const streams = [];
     for (const s of [s0, s1, s2, s3, sockets[1]!]) {
       const frames = await s.collect(isChange, 40, 20_000);

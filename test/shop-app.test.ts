@@ -18,7 +18,8 @@ import { heldHook } from './fixtures/plugins/held-hook/index.js';
 
 const MANIFEST = join(repoRoot, 'manifests/shop.json');
 const HELD_HOOK_ENTRY = join(repoRoot, 'test/fixtures/plugins/held-hook/index.ts');
-const NOT_AVAILABLE = 'Payments are not available right now; try /checkout again later. Nothing was charged and your cart is kept.';
+const NOT_AVAILABLE =
+  'Payments are not available right now; try /checkout again later. Nothing was charged and your cart is kept.';
 
 /** A shop client for one host and room: commands and taps over HTTP, answered only to the caller. */
 function shopper(host: TestHost, roomId: () => string) {
@@ -30,7 +31,10 @@ function shopper(host: TestHost, roomId: () => string) {
       return res.body.reply?.text ?? null;
     },
     async tap(user: TestUser, messageId: string, buttonId: string): Promise<string> {
-      const res = await host.http('POST', `/v1/conversations/${roomId()}/postbacks`, { token: user.token, body: { messageId, buttonId } });
+      const res = await host.http('POST', `/v1/conversations/${roomId()}/postbacks`, {
+        token: user.token,
+        body: { messageId, buttonId },
+      });
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       return res.body.reply.text;
     },
@@ -40,7 +44,14 @@ function shopper(host: TestHost, roomId: () => string) {
 /** A new user whom `owner` adds to the shop's room. */
 async function joinedShopper(host: TestHost, owner: TestUser, roomId: string): Promise<TestUser> {
   const user = await host.createUser();
-  expect((await host.http('POST', `/v1/conversations/${roomId}/members`, { token: owner.token, body: { userIds: [user.id] } })).status).toBe(200);
+  expect(
+    (
+      await host.http('POST', `/v1/conversations/${roomId}/members`, {
+        token: owner.token,
+        body: { userIds: [user.id] },
+      })
+    ).status,
+  ).toBe(200);
   return user;
 }
 
@@ -58,13 +69,17 @@ describe('the shop mini-app, as shipped: default catalog, no payments plugin', (
     room = await roomWith(host, ada, ['shop']);
     shop = shopper(host, () => room.id);
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   const newShopper = () => joinedShopper(host, ada, room.id);
 
   async function postCatalog(user: TestUser): Promise<any> {
     expect(await shop.command(user, '/catalog')).toBeNull();
-    const cards = (await fullHistory(host.url, user.token, room.id)).filter((m) => m.content?.type === 'interactive.card');
+    const cards = (await fullHistory(host.url, user.token, room.id)).filter(
+      (m) => m.content?.type === 'interactive.card',
+    );
     return cards.at(-1);
   }
 
@@ -72,12 +87,13 @@ describe('the shop mini-app, as shipped: default catalog, no payments plugin', (
     const card = await postCatalog(ada);
     expect(card.senderId).toBe((await pluginStatus(host, 'shop')).botUserId);
     expect(card.content.body).toEqual({
-      text: 'For sale:\n'
-        + '• Coffee beans, 250 g (coffee): 12.90 EUR\n'
-        + '• Switchboard mug (mug): 9.90 EUR\n'
-        + '• T-shirt (tshirt): 19.00 EUR\n'
-        + '• Sticker pack (stickers): 3.50 EUR\n'
-        + 'Tap to add one to your cart, or type /add <item> [qty].',
+      text:
+        'For sale:\n' +
+        '• Coffee beans, 250 g (coffee): 12.90 EUR\n' +
+        '• Switchboard mug (mug): 9.90 EUR\n' +
+        '• T-shirt (tshirt): 19.00 EUR\n' +
+        '• Sticker pack (stickers): 3.50 EUR\n' +
+        'Tap to add one to your cart, or type /add <item> [qty].',
       buttons: [
         { id: 'add:coffee', label: 'Add Coffee beans, 250 g' },
         { id: 'add:mug', label: 'Add Switchboard mug' },
@@ -91,25 +107,37 @@ describe('the shop mini-app, as shipped: default catalog, no payments plugin', (
   it('adds and removes items, and totals the cart in integer minor units', async () => {
     const user = await newShopper();
     expect(await shop.command(user, '/cart')).toBe('Your cart is empty. See /catalog, then /add <item> [qty].');
-    expect(await shop.command(user, '/add coffee 2')).toBe('Added 2 × Coffee beans, 250 g. Your cart: 2 items, 25.80 EUR. /cart to see it, /checkout to pay.');
-    expect(await shop.command(user, '/add MUG')).toBe('Added 1 × Switchboard mug. Your cart: 3 items, 35.70 EUR. /cart to see it, /checkout to pay.');
+    expect(await shop.command(user, '/add coffee 2')).toBe(
+      'Added 2 × Coffee beans, 250 g. Your cart: 2 items, 25.80 EUR. /cart to see it, /checkout to pay.',
+    );
+    expect(await shop.command(user, '/add MUG')).toBe(
+      'Added 1 × Switchboard mug. Your cart: 3 items, 35.70 EUR. /cart to see it, /checkout to pay.',
+    );
     expect(await shop.command(user, '/add stickers 3')).toMatch(/: 6 items, 46\.20 EUR\./);
     expect(await shop.command(user, '/add coffee 1')).toMatch(/: 7 items, 59\.10 EUR\./);
-    expect(await shop.command(user, '/cart')).toBe('Your cart:\n'
-      + '3 × Coffee beans, 250 g (coffee) at 12.90 EUR = 38.70 EUR\n'
-      + '1 × Switchboard mug (mug) at 9.90 EUR = 9.90 EUR\n'
-      + '3 × Sticker pack (stickers) at 3.50 EUR = 10.50 EUR\n'
-      + 'Total: 59.10 EUR');
-    expect(await shop.command(user, '/remove mug')).toBe('Removed mug.\nYour cart:\n'
-      + '3 × Coffee beans, 250 g (coffee) at 12.90 EUR = 38.70 EUR\n'
-      + '3 × Sticker pack (stickers) at 3.50 EUR = 10.50 EUR\n'
-      + 'Total: 49.20 EUR');
+    expect(await shop.command(user, '/cart')).toBe(
+      'Your cart:\n' +
+        '3 × Coffee beans, 250 g (coffee) at 12.90 EUR = 38.70 EUR\n' +
+        '1 × Switchboard mug (mug) at 9.90 EUR = 9.90 EUR\n' +
+        '3 × Sticker pack (stickers) at 3.50 EUR = 10.50 EUR\n' +
+        'Total: 59.10 EUR',
+    );
+    expect(await shop.command(user, '/remove mug')).toBe(
+      'Removed mug.\nYour cart:\n' +
+        '3 × Coffee beans, 250 g (coffee) at 12.90 EUR = 38.70 EUR\n' +
+        '3 × Sticker pack (stickers) at 3.50 EUR = 10.50 EUR\n' +
+        'Total: 49.20 EUR',
+    );
 
     // The card's buttons add one; its quick reply shows the tapper's cart.
     const card = await postCatalog(ada);
-    expect(await shop.tap(user, card.id, 'add:tshirt')).toBe('Added 1 × T-shirt. Your cart: 7 items, 68.20 EUR. /cart to see it, /checkout to pay.');
+    expect(await shop.tap(user, card.id, 'add:tshirt')).toBe(
+      'Added 1 × T-shirt. Your cart: 7 items, 68.20 EUR. /cart to see it, /checkout to pay.',
+    );
     expect(await shop.tap(user, card.id, 'cart')).toBe(await shop.command(user, '/cart'));
-    expect(await shop.command(user, '/cart')).toMatch(/\n1 × T-shirt \(tshirt\) at 19\.00 EUR = 19\.00 EUR\nTotal: 68\.20 EUR$/);
+    expect(await shop.command(user, '/cart')).toMatch(
+      /\n1 × T-shirt \(tshirt\) at 19\.00 EUR = 19\.00 EUR\nTotal: 68\.20 EUR$/,
+    );
   });
 
   it('keeps one cart per user per conversation', async () => {
@@ -117,10 +145,16 @@ describe('the shop mini-app, as shipped: default catalog, no payments plugin', (
     await shop.command(one, '/add mug 2');
     expect(await shop.command(two, '/cart')).toBe('Your cart is empty. See /catalog, then /add <item> [qty].');
     const elsewhere = await roomWith(host, one, ['shop'], [two]);
-    expect(await shop.command(one, '/cart', elsewhere.id)).toBe('Your cart is empty. See /catalog, then /add <item> [qty].');
+    expect(await shop.command(one, '/cart', elsewhere.id)).toBe(
+      'Your cart is empty. See /catalog, then /add <item> [qty].',
+    );
     await shop.command(one, '/add tshirt', elsewhere.id);
-    expect(await shop.command(one, '/cart', elsewhere.id)).toMatch(/^Your cart:\n1 × T-shirt \(tshirt\) at 19\.00 EUR = 19\.00 EUR\nTotal: 19\.00 EUR$/);
-    expect(await shop.command(one, '/cart')).toMatch(/^Your cart:\n2 × Switchboard mug \(mug\) at 9\.90 EUR = 19\.80 EUR\nTotal: 19\.80 EUR$/);
+    expect(await shop.command(one, '/cart', elsewhere.id)).toMatch(
+      /^Your cart:\n1 × T-shirt \(tshirt\) at 19\.00 EUR = 19\.00 EUR\nTotal: 19\.00 EUR$/,
+    );
+    expect(await shop.command(one, '/cart')).toMatch(
+      /^Your cart:\n2 × Switchboard mug \(mug\) at 9\.90 EUR = 19\.80 EUR\nTotal: 19\.80 EUR$/,
+    );
   });
 
   it('answers unknown items, bad quantities and bad removals clearly, changing nothing', async () => {
@@ -131,8 +165,10 @@ describe('the shop mini-app, as shipped: default catalog, no payments plugin', (
       ['/add', 'Usage: /add <item> [qty], e.g. /add coffee 2. Items: coffee, mug, tshirt, stickers.'],
       ['/add caviar', 'There is no item "caviar". Items: coffee, mug, tshirt, stickers.'],
       ['/add caviar 2', 'There is no item "caviar". Items: coffee, mug, tshirt, stickers.'],
-      ...['0', '-1', '1.5', 'two', '100', '007', '1e2'].map((qty): [string, string] =>
-        [`/add mug ${qty}`, `The quantity must be a whole number from 1 to 99, not "${qty}".`]),
+      ...['0', '-1', '1.5', 'two', '100', '007', '1e2'].map((qty): [string, string] => [
+        `/add mug ${qty}`,
+        `The quantity must be a whole number from 1 to 99, not "${qty}".`,
+      ]),
       ['/add mug 2', 'At most 99 of one item per cart; you would have 100 × Switchboard mug.'],
       ['/remove', 'Usage: /remove <item>: takes the item out of your cart.'],
       ['/remove caviar', '"caviar" is not in your cart. See /cart.'],
@@ -181,7 +217,12 @@ describe('the shop mini-app, as shipped: default catalog, no payments plugin', (
   });
 
   it('ran every event without a failure in its sandbox', async () => {
-    expect(await appHealth(host, 'shop')).toMatchObject({ state: 'running', restarts: 0, failedEvents: 0, lastFailure: null });
+    expect(await appHealth(host, 'shop')).toMatchObject({
+      state: 'running',
+      restarts: 0,
+      failedEvents: 0,
+      lastFailure: null,
+    });
   });
 });
 
@@ -207,9 +248,16 @@ describe('the shop mini-app with the payments plugin', () => {
         { path: MANIFEST, settings: { catalog: CATALOG } },
         // Holds the payments plugin's request message when a test asks, so that a checkout is in flight for sure.
         enable({
-          id: 'held-hook', name: 'Held hook', version: '1.0.0', description: 'Holds a message until the test lets it go.',
-          author: 'Switchboard tests', engine: '^1.0.0', runtime: 'trusted', entry: HELD_HOOK_ENTRY,
-          permissions: { hooks: {} }, contributes: { hooks: [{ point: 'message.beforeStore', failMode: 'open', timeoutMs: 5_000 }] },
+          id: 'held-hook',
+          name: 'Held hook',
+          version: '1.0.0',
+          description: 'Holds a message until the test lets it go.',
+          author: 'Switchboard tests',
+          engine: '^1.0.0',
+          runtime: 'trusted',
+          entry: HELD_HOOK_ENTRY,
+          permissions: { hooks: {} },
+          contributes: { hooks: [{ point: 'message.beforeStore', failMode: 'open', timeoutMs: 5_000 }] },
         }),
       ],
     });
@@ -222,7 +270,9 @@ describe('the shop mini-app with the payments plugin', () => {
     shop = shopper(host, () => room.id);
     shopBot = await botOf(host, 'shop');
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   const newShopper = () => joinedShopper(host, ada, room.id);
   /** The payment requests the user was asked to pay, oldest first. */
@@ -231,15 +281,22 @@ describe('the shop mini-app with the payments plugin', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return [...res.body.incoming].reverse();
   };
-  const PLACED = /^Order placed: payment request ([0-9a-f-]{36}) \(open\) for (\d+\.\d\d) EUR\. Your cart is empty now\.$/;
+  const PLACED =
+    /^Order placed: payment request ([0-9a-f-]{36}) \(open\) for (\d+\.\d\d) EUR\. Your cart is empty now\.$/;
 
   it('totals exactly (10 + 20 cents is 0.30 EUR) and keeps one currency per cart', async () => {
     const user = await newShopper();
     await shop.command(user, '/add dime');
-    expect(await shop.command(user, '/add gum')).toBe('Added 1 × Gum. Your cart: 2 items, 0.30 EUR. /cart to see it, /checkout to pay.');
-    expect(await shop.command(user, '/add ramen')).toBe('Your cart is in EUR and Ramen is priced in JPY: check out or empty your cart first.');
+    expect(await shop.command(user, '/add gum')).toBe(
+      'Added 1 × Gum. Your cart: 2 items, 0.30 EUR. /cart to see it, /checkout to pay.',
+    );
+    expect(await shop.command(user, '/add ramen')).toBe(
+      'Your cart is in EUR and Ramen is priced in JPY: check out or empty your cart first.',
+    );
     const other = await newShopper();
-    expect(await shop.command(other, '/add ramen 3')).toBe('Added 3 × Ramen. Your cart: 3 items, 2700 JPY. /cart to see it, /checkout to pay.');
+    expect(await shop.command(other, '/add ramen 3')).toBe(
+      'Added 3 × Ramen. Your cart: 3 items, 2700 JPY. /cart to see it, /checkout to pay.',
+    );
   });
 
   it('checks out once: payments posts the order as a request, the cart is emptied and the reply names the request', async () => {
@@ -251,17 +308,27 @@ describe('the shop mini-app with the payments plugin', () => {
     expect(requestId, reply!).toBeDefined();
     expect((await requestsOf(user)).map((r) => r.requestId)).toEqual([requestId]);
     expect((await rq.message(user, room.id, requestId!)).content.body).toEqual({
-      requestId, kind: 'invoice', payerId: user.id, payeeId: shopBot, pluginId: 'shop', amountMinor: 50, currency: 'EUR',
+      requestId,
+      kind: 'invoice',
+      payerId: user.id,
+      payeeId: shopBot,
+      pluginId: 'shop',
+      amountMinor: 50,
+      currency: 'EUR',
       description: 'Shop order: 3 × Dime candy, 1 × Gum',
       lines: [
         { itemId: 'dime', name: 'Dime candy', qty: 3, unitMinor: 10, lineMinor: 30 },
         { itemId: 'gum', name: 'Gum', qty: 1, unitMinor: 20, lineMinor: 20 },
       ],
-      status: 'open', reason: null, expiresAt: expect.stringMatching(ISO),
+      status: 'open',
+      reason: null,
+      expiresAt: expect.stringMatching(ISO),
     });
     expect(await shop.command(user, '/cart')).toBe('Your cart is empty. See /catalog, then /add <item> [qty].');
     // A repeated /checkout (say the reply was lost) does not ask again.
-    expect(await shop.command(user, '/checkout')).toBe(`Your cart is empty. Your last order was payment request ${requestId} (open) for 0.50 EUR.`);
+    expect(await shop.command(user, '/checkout')).toBe(
+      `Your cart is empty. Your last order was payment request ${requestId} (open) for 0.50 EUR.`,
+    );
     expect(await requestsOf(user)).toHaveLength(1);
 
     // The next cart is a new order, with a new idempotency key: payments makes a new request.
@@ -286,14 +353,20 @@ describe('the shop mini-app with the payments plugin', () => {
     const requestId = PLACED.exec((await first)!)?.[1];
     expect(requestId).toBeDefined();
     expect((await requestsOf(user)).map((r) => r.requestId)).toEqual([requestId]);
-    expect(await shop.command(user, '/checkout')).toBe(`Your cart is empty. Your last order was payment request ${requestId} (open) for 0.20 EUR.`);
+    expect(await shop.command(user, '/checkout')).toBe(
+      `Your cart is empty. Your last order was payment request ${requestId} (open) for 0.20 EUR.`,
+    );
     expect(await shop.command(user, '/cart')).toBe('Your cart is empty. See /catalog, then /add <item> [qty].');
   });
 
   it('never asks twice for a line when checkouts and an add race each other', async () => {
     const user = await newShopper();
     await shop.command(user, '/add dime 2');
-    await Promise.all([shop.command(user, '/checkout'), shop.command(user, '/add gum'), shop.command(user, '/checkout')]);
+    await Promise.all([
+      shop.command(user, '/checkout'),
+      shop.command(user, '/add gum'),
+      shop.command(user, '/checkout'),
+    ]);
     // Whatever the order: what was asked for plus what is left is what was added, 2 × 10 + 20.
     const asked = (await requestsOf(user)).reduce((sum, r) => sum + r.amountMinor, 0);
     const left = /Total: (\d+)\.(\d\d) EUR$/.exec((await shop.command(user, '/cart'))!);
@@ -305,7 +378,8 @@ describe('the shop mini-app with the payments plugin', () => {
     await shop.command(user, '/add gold');
     const cart = await shop.command(user, '/cart');
     expect(cart).toMatch(/\nTotal: 1000000\.00 EUR$/);
-    const refused = 'Payments are not available for this order: A payment may be at most 1000000 minor units. Nothing was charged and your cart is kept.';
+    const refused =
+      'Payments are not available for this order: A payment may be at most 1000000 minor units. Nothing was charged and your cart is kept.';
     expect(await shop.command(user, '/checkout')).toBe(`${refused}\n${cart}`);
     expect(await shop.command(user, '/checkout')).toBe(`${refused}\n${cart}`);
     expect(await shop.command(user, '/cart')).toBe(cart);
@@ -328,7 +402,12 @@ describe('the shop mini-app with the payments plugin', () => {
   });
 
   it('ran every event without a failure in its sandbox', async () => {
-    expect(await appHealth(host, 'shop')).toMatchObject({ state: 'running', restarts: 0, failedEvents: 0, lastFailure: null });
+    expect(await appHealth(host, 'shop')).toMatchObject({
+      state: 'running',
+      restarts: 0,
+      failedEvents: 0,
+      lastFailure: null,
+    });
   });
 });
 
@@ -344,15 +423,26 @@ describe('the shop mini-app under operator decisions', () => {
         plugins: {
           enabled: [
             { path: MANIFEST, grants: { 'services.call': false } },
-            enable(copy('shop-twice'), { settings: { catalog: [{ id: 'mug', name: 'Mug', priceMinor: 1, currency: 'EUR' }, { id: 'mug', name: 'Mug 2', priceMinor: 2, currency: 'EUR' }] } }),
-            enable(copy('shop-floats'), { settings: { catalog: [{ id: 'mug', name: 'Mug', priceMinor: 9.9, currency: 'EUR' }] } }),
+            enable(copy('shop-twice'), {
+              settings: {
+                catalog: [
+                  { id: 'mug', name: 'Mug', priceMinor: 1, currency: 'EUR' },
+                  { id: 'mug', name: 'Mug 2', priceMinor: 2, currency: 'EUR' },
+                ],
+              },
+            }),
+            enable(copy('shop-floats'), {
+              settings: { catalog: [{ id: 'mug', name: 'Mug', priceMinor: 9.9, currency: 'EUR' }] },
+            }),
             enable(copy('shop-tiny'), { grants: { storage: { quotaBytes: 100 } } }),
           ],
         },
       },
     });
   });
-  afterAll(async () => { await host?.stop(); });
+  afterAll(async () => {
+    await host?.stop();
+  });
 
   it('says payments are not allowed when the operator refused services.call, and keeps the cart', async () => {
     expect(await pluginStatus(host, 'shop')).toMatchObject({ status: 'running', refused: ['services.call'] });
@@ -361,8 +451,10 @@ describe('the shop mini-app under operator decisions', () => {
     const shop = shopper(host, () => room.id);
     await shop.command(user, '/add tshirt');
     const cart = await shop.command(user, '/cart');
-    expect(await shop.command(user, '/checkout')).toBe('Payments are not available: the operator has not allowed this shop to request payments. '
-      + `Nothing was charged and your cart is kept.\n${cart}`);
+    expect(await shop.command(user, '/checkout')).toBe(
+      'Payments are not available: the operator has not allowed this shop to request payments. ' +
+        `Nothing was charged and your cart is kept.\n${cart}`,
+    );
     expect(await shop.command(user, '/cart')).toBe(cart);
   });
 
@@ -371,8 +463,13 @@ describe('the shop mini-app under operator decisions', () => {
     const room = await roomWith(host, user, ['shop-tiny']);
     const res = await runCommand(host, user, room.id, '/add mug');
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body).toEqual({ plugin: 'shop-tiny', reply: { text: 'The shop has used up its storage, so nothing was changed. Ask the operator to raise its quota.' } });
-    expect((await runCommand(host, user, room.id, '/cart')).body.reply.text).toBe('Your cart is empty. See /catalog, then /add <item> [qty].');
+    expect(res.body).toEqual({
+      plugin: 'shop-tiny',
+      reply: { text: 'The shop has used up its storage, so nothing was changed. Ask the operator to raise its quota.' },
+    });
+    expect((await runCommand(host, user, room.id, '/cart')).body.reply.text).toBe(
+      'Your cart is empty. See /catalog, then /add <item> [qty].',
+    );
   });
 
   it('refuses a catalog with a duplicate id, or a price that is not an integer of minor units', async () => {

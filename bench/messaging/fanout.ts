@@ -20,14 +20,26 @@ const FANOUT_MEASURE_MS = 8_000;
 
 async function createGroup(host: BenchHost, owner: BenchUser, members: BenchUser[]): Promise<string> {
   const ids = members.map((m) => m.id);
-  const all = await host.http<{ id: string }>('POST', '/v1/conversations', owner.token, { title: 'bench fan-out', memberIds: ids });
+  const all = await host.http<{ id: string }>('POST', '/v1/conversations', owner.token, {
+    title: 'bench fan-out',
+    memberIds: ids,
+  });
   if (all.status === 201) return all.body.id;
-  log(`fanout: creating the group with ${ids.length} members at once → ${all.status} ${JSON.stringify(all.body).slice(0, 200)}; adding them in chunks`);
-  const created = await host.http<{ id: string }>('POST', '/v1/conversations', owner.token, { title: 'bench fan-out', memberIds: ids.slice(0, 100) });
-  if (created.status !== 201) throw new Error(`POST /v1/conversations → ${created.status} ${JSON.stringify(created.body)}`);
+  log(
+    `fanout: creating the group with ${ids.length} members at once → ${all.status} ${JSON.stringify(all.body).slice(0, 200)}; adding them in chunks`,
+  );
+  const created = await host.http<{ id: string }>('POST', '/v1/conversations', owner.token, {
+    title: 'bench fan-out',
+    memberIds: ids.slice(0, 100),
+  });
+  if (created.status !== 201)
+    throw new Error(`POST /v1/conversations → ${created.status} ${JSON.stringify(created.body)}`);
   for (let i = 100; i < ids.length; i += 100) {
-    const res = await host.http('POST', `/v1/conversations/${created.body.id}/members`, owner.token, { userIds: ids.slice(i, i + 100) });
-    if (res.status !== 200) throw new Error(`POST /v1/conversations/:id/members → ${res.status} ${JSON.stringify(res.body)}`);
+    const res = await host.http('POST', `/v1/conversations/${created.body.id}/members`, owner.token, {
+      userIds: ids.slice(i, i + 100),
+    });
+    if (res.status !== 200)
+      throw new Error(`POST /v1/conversations/:id/members → ${res.status} ${JSON.stringify(res.body)}`);
   }
   return created.body.id;
 }
@@ -56,7 +68,10 @@ export async function fanoutPhase(host: BenchHost, users: BenchUser[]): Promise<
     for (let i = 0; i < n; i++) {
       if (closed[i]) continue;
       const c = counts[i]!;
-      if (c < m) { m = c; k = 1; } else if (c === m) k++;
+      if (c < m) {
+        m = c;
+        k = 1;
+      } else if (c === m) k++;
     }
     minCount = m === Infinity ? sent : m;
     atMin = k;
@@ -65,8 +80,10 @@ export async function fanoutPhase(host: BenchHost, users: BenchUser[]): Promise<
     while (sending && sent - minCount < FANOUT_WINDOW) {
       const s = socks[senders[sent % senders.length]!]!;
       const key = `f${sent++}`;
-      s.send(`{"type":"send","id":"${key}","conversationId":"${conversationId}","clientMsgId":"${key}",` +
-        `"content":{"type":"text","text":"fan-out message ${key}: the quick brown fox jumps over the lazy dog"}}`);
+      s.send(
+        `{"type":"send","id":"${key}","conversationId":"${conversationId}","clientMsgId":"${key}",` +
+          `"content":{"type":"text","text":"fan-out message ${key}: the quick brown fox jumps over the lazy dog"}}`,
+      );
     }
   };
   const handler = (i: number) => (d: Buffer) => {
@@ -97,8 +114,10 @@ export async function fanoutPhase(host: BenchHost, users: BenchUser[]): Promise<
       };
     });
     recomputeMin();
-    log(`fanout: ${n} connections ready; ${FANOUT_SENDERS} senders, window ${FANOUT_WINDOW} messages; ` +
-      `${FANOUT_WARMUP_MS / 1000} s warm-up + ${FANOUT_MEASURE_MS / 1000} s measured`);
+    log(
+      `fanout: ${n} connections ready; ${FANOUT_SENDERS} senders, window ${FANOUT_WINDOW} messages; ` +
+        `${FANOUT_WARMUP_MS / 1000} s warm-up + ${FANOUT_MEASURE_MS / 1000} s measured`,
+    );
 
     const start = performance.now();
     const t0 = start + FANOUT_WARMUP_MS;
@@ -116,7 +135,10 @@ export async function fanoutPhase(host: BenchHost, users: BenchUser[]): Promise<
     try {
       while (performance.now() < t1) {
         await sleep(Math.min(20, t1 - performance.now()));
-        if (!mark0 && performance.now() >= t0) { mark0 = { t: performance.now(), total }; meter = cpuMeter(host.child.pid, 'fanout'); }
+        if (!mark0 && performance.now() >= t0) {
+          mark0 = { t: performance.now(), total };
+          meter = cpuMeter(host.child.pid, 'fanout');
+        }
         assertHostAlive(host);
         if (firstError) throw new Error(`fan-out send refused: ${firstError}`);
       }
@@ -128,7 +150,9 @@ export async function fanoutPhase(host: BenchHost, users: BenchUser[]): Promise<
     }
     const rate = ((mark1.total - mark0!.total) / (mark1.t - mark0!.t)) * 1000;
     const drained = await waitUntil(() => minCount >= sent && acked >= sent, DRAIN_TIMEOUT_MS, 10);
-    log(`fanout: ${sent} messages sent, ${acked} acked, ${total} deliveries${drained ? '' : ` (NOT drained: slowest connection at ${minCount})`} → ${rate.toFixed(0)} deliveries/s`);
+    log(
+      `fanout: ${sent} messages sent, ${acked} acked, ${total} deliveries${drained ? '' : ` (NOT drained: slowest connection at ${minCount})`} → ${rate.toFixed(0)} deliveries/s`,
+    );
     const lost = closed.reduce((a, b) => a + b, 0);
     if (lost > 0) throw new Error(`${lost} fan-out connections closed during the phase`);
     return rate;

@@ -33,7 +33,10 @@ export async function idlePhase(host: BenchHost, users: BenchUser[]): Promise<nu
   const indexes = Array.from({ length: IDLE_CONNECTIONS }, (_, i) => i);
   try {
     await mapLimit(indexes, IDLE_OPEN_CONCURRENCY, async (i) => {
-      if (performance.now() > deadline) { failures++; return; }
+      if (performance.now() > deadline) {
+        failures++;
+        return;
+      }
       try {
         socks.push(await openSocket(host.wsUrl, users[i % users.length]!.token));
       } catch (err) {
@@ -43,15 +46,22 @@ export async function idlePhase(host: BenchHost, users: BenchUser[]): Promise<nu
       if ((i + 1) % 2_000 === 0) log(`idle: ${socks.length} open (${failures} failed)`);
     });
     const openMs = performance.now() - t0;
-    log(`idle: ${socks.length} connections ready in ${(openMs / 1000).toFixed(1)} s (${Math.round(socks.length / (openMs / 1000))}/s), ${failures} failed${firstError ? `: ${firstError}` : ''}`);
+    log(
+      `idle: ${socks.length} connections ready in ${(openMs / 1000).toFixed(1)} s (${Math.round(socks.length / (openMs / 1000))}/s), ${failures} failed${firstError ? `: ${firstError}` : ''}`,
+    );
     if (socks.length === 0) throw new Error('no idle connection could be opened');
     await sleep(IDLE_SETTLE_MS);
     assertHostAlive(host);
     const stillOpen = socks.filter((s) => s.open).length;
     const after = rssKb(pid);
     const kb = (after - before) / stillOpen;
-    log(`idle: host RSS after ${(after / 1024).toFixed(1)} MiB with ${stillOpen} open → ${kb.toFixed(2)} KiB per connection`);
-    if (failures > 0) throw new Error(`${failures} of ${IDLE_CONNECTIONS} idle connections failed (${firstError}); figure above is per opened connection`);
+    log(
+      `idle: host RSS after ${(after / 1024).toFixed(1)} MiB with ${stillOpen} open → ${kb.toFixed(2)} KiB per connection`,
+    );
+    if (failures > 0)
+      throw new Error(
+        `${failures} of ${IDLE_CONNECTIONS} idle connections failed (${firstError}); figure above is per opened connection`,
+      );
     return kb;
   } finally {
     const c0 = performance.now();

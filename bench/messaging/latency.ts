@@ -33,9 +33,13 @@ export async function latencyPhase(host: BenchHost, drivers: PairDriver[]): Prom
         deliveryLatency.push(p.deliv - p.sent);
       }
     };
-    d.onFailed = () => { failed++; };
+    d.onFailed = () => {
+      failed++;
+    };
   }
-  log(`latency: fixed offered rate ${LATENCY_RATE} msg/s over ${PAIRS} senders; ${LATENCY_WARMUP_MS / 1000} s warm-up + ${LATENCY_MEASURE_MS / 1000} s measured`);
+  log(
+    `latency: fixed offered rate ${LATENCY_RATE} msg/s over ${PAIRS} senders; ${LATENCY_WARMUP_MS / 1000} s warm-up + ${LATENCY_MEASURE_MS / 1000} s measured`,
+  );
   let offered = 0;
   let skipped = 0;
   let meter: (() => string) | null = null;
@@ -47,7 +51,10 @@ export async function latencyPhase(host: BenchHost, drivers: PairDriver[]): Prom
     while (offered < target) {
       const d = drivers[offered % drivers.length]!;
       offered++;
-      if (d.pending.size >= LATENCY_MAX_IN_FLIGHT) { skipped++; continue; }
+      if (d.pending.size >= LATENCY_MAX_IN_FLIGHT) {
+        skipped++;
+        continue;
+      }
       d.sendOne();
     }
   }, 1);
@@ -63,10 +70,15 @@ export async function latencyPhase(host: BenchHost, drivers: PairDriver[]): Prom
   await drain(drivers, 'latency');
   const p50 = percentile(ackLatency, 50);
   const p99 = percentile(ackLatency, 99);
-  log(`latency: ${ackLatency.length} samples; send→ack p50 ${p50.toFixed(2)} ms, p90 ${percentile(ackLatency, 90).toFixed(2)} ms, ` +
-    `p99 ${p99.toFixed(2)} ms, max ${percentile(ackLatency, 100).toFixed(1)} ms; send→delivery p50 ${percentile(deliveryLatency, 50).toFixed(2)} ms, ` +
-    `p99 ${percentile(deliveryLatency, 99).toFixed(2)} ms`);
-  if (skipped > 0) log(`latency: WARNING ${skipped} offered sends skipped: a sender had ${LATENCY_MAX_IN_FLIGHT} in flight (host below ${LATENCY_RATE} msg/s)`);
+  log(
+    `latency: ${ackLatency.length} samples; send→ack p50 ${p50.toFixed(2)} ms, p90 ${percentile(ackLatency, 90).toFixed(2)} ms, ` +
+      `p99 ${p99.toFixed(2)} ms, max ${percentile(ackLatency, 100).toFixed(1)} ms; send→delivery p50 ${percentile(deliveryLatency, 50).toFixed(2)} ms, ` +
+      `p99 ${percentile(deliveryLatency, 99).toFixed(2)} ms`,
+  );
+  if (skipped > 0)
+    log(
+      `latency: WARNING ${skipped} offered sends skipped: a sender had ${LATENCY_MAX_IN_FLIGHT} in flight (host below ${LATENCY_RATE} msg/s)`,
+    );
   if (failed > 0) throw new Error(`${failed} sends were refused during the latency phase`);
   return { p50, p99 };
 }

@@ -10,7 +10,11 @@ import { log, mapLimit, waitUntil } from '../support/util.js';
 
 export const PAIRS = 100;
 
-export interface Pending { sent: number; ack: number; deliv: number }
+export interface Pending {
+  sent: number;
+  ack: number;
+  deliv: number;
+}
 
 /**
  * One sender and one receiver in a direct conversation. Sends carry the same string as frame
@@ -52,7 +56,10 @@ export class PairDriver {
     if (type === 'result') {
       const key = stringField(s, 'replyTo') ?? (JSON.parse(s) as { replyTo: string }).replyTo;
       const p = this.pending.get(key);
-      if (!p || p.ack) { this.unexpected++; return; }
+      if (!p || p.ack) {
+        this.unexpected++;
+        return;
+      }
       p.ack = performance.now();
       if (p.deliv) this.complete(key, p);
     } else if (type === 'error') {
@@ -65,9 +72,13 @@ export class PairDriver {
   private receiverFrame(d: Buffer): void {
     if (d.indexOf(MESSAGE_CREATED) === -1) return;
     const s = d.toString();
-    const key = stringField(s, 'clientMsgId') ?? (JSON.parse(s) as { message: { clientMsgId: string } }).message.clientMsgId;
+    const key =
+      stringField(s, 'clientMsgId') ?? (JSON.parse(s) as { message: { clientMsgId: string } }).message.clientMsgId;
     const p = this.pending.get(key);
-    if (!p || p.deliv) { this.unexpected++; return; }
+    if (!p || p.deliv) {
+      this.unexpected++;
+      return;
+    }
     p.deliv = performance.now();
     if (p.ack) this.complete(key, p);
   }
@@ -78,12 +89,16 @@ export class PairDriver {
   }
 }
 
-export async function setupPairs(host: BenchHost, users: BenchUser[]): Promise<{ drivers: PairDriver[]; socks: BenchSocket[] }> {
+export async function setupPairs(
+  host: BenchHost,
+  users: BenchUser[],
+): Promise<{ drivers: PairDriver[]; socks: BenchSocket[] }> {
   log(`pairs: creating ${PAIRS} direct conversations and ${PAIRS * 2} connections`);
   const pairs = Array.from({ length: PAIRS }, (_, i) => ({ a: users[2 * i]!, b: users[2 * i + 1]! }));
   const convIds = await mapLimit(pairs, 16, async ({ a, b }) => {
     const res = await host.http<{ id: string }>('POST', '/v1/conversations/direct', a.token, { userId: b.id });
-    if (res.status !== 200) throw new Error(`POST /v1/conversations/direct → ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 200)
+      throw new Error(`POST /v1/conversations/direct → ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.id;
   });
   const socks: BenchSocket[] = [];
@@ -95,7 +110,9 @@ export async function setupPairs(host: BenchHost, users: BenchUser[]): Promise<{
     return new PairDriver(i, sender, receiver, convIds[i]!);
   });
   for (const s of socks) {
-    s.onClose = (code, reason) => { if (code !== 1000 && code !== 1005) log(`pairs: a socket closed unexpectedly (${code} ${reason})`); };
+    s.onClose = (code, reason) => {
+      if (code !== 1000 && code !== 1005) log(`pairs: a socket closed unexpectedly (${code} ${reason})`);
+    };
   }
   return { drivers, socks };
 }

@@ -24,16 +24,20 @@ async function sendAndAck(sock: BenchSocket, conversationId: string, count: numb
   const sendNext = () => {
     while (!error && sent < count && sent - acked < RESUME_SEND_WINDOW) {
       const key = `${prefix}${sent++}`;
-      sock.send(`{"type":"send","id":"${key}","conversationId":"${conversationId}","clientMsgId":"${key}",` +
-        `"content":{"type":"text","text":"catch-up message ${key}: the quick brown fox jumps over the lazy dog"}}`);
+      sock.send(
+        `{"type":"send","id":"${key}","conversationId":"${conversationId}","clientMsgId":"${key}",` +
+          `"content":{"type":"text","text":"catch-up message ${key}: the quick brown fox jumps over the lazy dog"}}`,
+      );
     }
   };
   sock.onFrame = (d) => {
     if (d.indexOf(MESSAGE_CREATED) !== -1) return;
     const s = d.toString();
     const type = frameType(s);
-    if (type === 'result') { acked++; sendNext(); }
-    else if (type === 'error') error ||= s;
+    if (type === 'result') {
+      acked++;
+      sendNext();
+    } else if (type === 'error') error ||= s;
   };
   sendNext();
   const ok = await waitUntil(() => acked >= count || error !== '', 30_000, 5);
@@ -42,8 +46,11 @@ async function sendAndAck(sock: BenchSocket, conversationId: string, count: numb
 }
 
 export async function resumePhase(host: BenchHost, reader: BenchUser, writer: BenchUser): Promise<number> {
-  const direct = await host.http<{ id: string }>('POST', '/v1/conversations/direct', writer.token, { userId: reader.id });
-  if (direct.status !== 200) throw new Error(`POST /v1/conversations/direct → ${direct.status} ${JSON.stringify(direct.body)}`);
+  const direct = await host.http<{ id: string }>('POST', '/v1/conversations/direct', writer.token, {
+    userId: reader.id,
+  });
+  if (direct.status !== 200)
+    throw new Error(`POST /v1/conversations/direct → ${direct.status} ${JSON.stringify(direct.body)}`);
   const conversationId = direct.body.id;
   const writerSock = await openSocket(host.wsUrl, writer.token);
   const times: number[] = [];
@@ -51,7 +58,8 @@ export async function resumePhase(host: BenchHost, reader: BenchUser, writer: Be
     for (let run = 0; run < RESUME_RUNS; run++) {
       // The reader is offline: the pts it noted is the conversation's lastPts now.
       const conv = await host.http<{ lastPts: number }>('GET', `/v1/conversations/${conversationId}`, reader.token);
-      if (conv.status !== 200) throw new Error(`GET /v1/conversations/:id → ${conv.status} ${JSON.stringify(conv.body)}`);
+      if (conv.status !== 200)
+        throw new Error(`GET /v1/conversations/:id → ${conv.status} ${JSON.stringify(conv.body)}`);
       const pts = conv.body.lastPts;
       await sendAndAck(writerSock, conversationId, RESUME_MESSAGES, `r${run}-`);
 
@@ -85,11 +93,16 @@ export async function resumePhase(host: BenchHost, reader: BenchUser, writer: Be
       const elapsed = Math.max(resultAt, allAt) - t0;
       await sock.close();
       if (errorFrame) throw new Error(`resume refused: ${errorFrame}`);
-      if (!ok) throw new Error(`resume incomplete after 20 s: result ${resultAt > 0 ? 'received' : 'missing'}, ${created} of ${RESUME_MESSAGES} messages`);
+      if (!ok)
+        throw new Error(
+          `resume incomplete after 20 s: result ${resultAt > 0 ? 'received' : 'missing'}, ${created} of ${RESUME_MESSAGES} messages`,
+        );
       const r = result as { status: string; pts?: number } | null;
-      log(`resume: run ${run + 1}: ${created} message.created + result (${r?.status}, pts ${pts} → ${r?.pts}) in ${elapsed.toFixed(1)} ms` +
-        `${outOfOrder ? `, ${outOfOrder} frames out of pts order!` : ''}${created !== RESUME_MESSAGES ? ' (count mismatch!)' : ''}` +
-        `${allAt > resultAt ? ' (result arrived before the last message!)' : ''}`);
+      log(
+        `resume: run ${run + 1}: ${created} message.created + result (${r?.status}, pts ${pts} → ${r?.pts}) in ${elapsed.toFixed(1)} ms` +
+          `${outOfOrder ? `, ${outOfOrder} frames out of pts order!` : ''}${created !== RESUME_MESSAGES ? ' (count mismatch!)' : ''}` +
+          `${allAt > resultAt ? ' (result arrived before the last message!)' : ''}`,
+      );
       times.push(elapsed);
     }
   } finally {

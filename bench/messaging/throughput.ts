@@ -17,7 +17,10 @@ const THROUGHPUT_WINDOW = 16; // sends in flight per sender
 const THROUGHPUT_WARMUP_MS = 2_000;
 const THROUGHPUT_MEASURE_MS = 10_000;
 
-export async function throughputPhase(host: BenchHost, drivers: PairDriver[]): Promise<{ msgsPerS: number; p50: number; p99: number }> {
+export async function throughputPhase(
+  host: BenchHost,
+  drivers: PairDriver[],
+): Promise<{ msgsPerS: number; p50: number; p99: number }> {
   const start = performance.now();
   const t0 = start + THROUGHPUT_WARMUP_MS;
   const t1 = t0 + THROUGHPUT_MEASURE_MS;
@@ -37,9 +40,14 @@ export async function throughputPhase(host: BenchHost, drivers: PairDriver[]): P
       if (p.sent >= t0 && p.sent < t1) ackLatency.push(p.ack - p.sent);
       refill(d);
     };
-    d.onFailed = () => { failed++; refill(d); };
+    d.onFailed = () => {
+      failed++;
+      refill(d);
+    };
   }
-  log(`throughput: ${PAIRS} senders × window ${THROUGHPUT_WINDOW}; ${THROUGHPUT_WARMUP_MS / 1000} s warm-up + ${THROUGHPUT_MEASURE_MS / 1000} s measured`);
+  log(
+    `throughput: ${PAIRS} senders × window ${THROUGHPUT_WINDOW}; ${THROUGHPUT_WARMUP_MS / 1000} s warm-up + ${THROUGHPUT_MEASURE_MS / 1000} s measured`,
+  );
   for (const d of drivers) refill(d);
   let meter: (() => string) | null = null;
   let last = 0;
@@ -62,8 +70,10 @@ export async function throughputPhase(host: BenchHost, drivers: PairDriver[]): P
   const msgsPerS = counted / (THROUGHPUT_MEASURE_MS / 1000);
   const p50 = percentile(ackLatency, 50);
   const p99 = percentile(ackLatency, 99);
-  log(`throughput: ${counted} messages acked+delivered in the window → ${msgsPerS.toFixed(0)} msg/s; ` +
-    `send→ack at saturation p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (not reported; see the latency phase)`);
+  log(
+    `throughput: ${counted} messages acked+delivered in the window → ${msgsPerS.toFixed(0)} msg/s; ` +
+      `send→ack at saturation p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (not reported; see the latency phase)`,
+  );
   if (failed > 0) throw new Error(`${failed} sends were refused during the throughput phase`);
   return { msgsPerS, p50, p99 };
 }

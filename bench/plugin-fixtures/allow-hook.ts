@@ -5,7 +5,9 @@ export default definePlugin({
   start(ctx) {
     ctx.hooks.beforeStore((message) => {
       const text = 'text' in message.content ? message.content.text : '';
-      return text.includes('\u0000') ? { action: 'reject', reason: 'NUL characters are not allowed' } : { action: 'allow' };
+      return text.includes('\u0000')
+        ? { action: 'reject', reason: 'NUL characters are not allowed' }
+        : { action: 'allow' };
     });
   },
 });

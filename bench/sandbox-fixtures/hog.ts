@@ -16,7 +16,9 @@ export default defineApp({
         for (;;) {
           await ctx.storage.get('x');
           const until = Date.now() + burnMs;
-          while (Date.now() < until) { /* burn */ }
+          while (Date.now() < until) {
+            /* burn */
+          }
         }
       };
       for (let i = 0; i < loops; i++) {

@@ -75,7 +75,8 @@ function removeChildConfigDirs(adminToken: string): void {
     if (!entry.startsWith('switchboard-child-')) continue;
     const dir = join(tmpdir(), entry);
     try {
-      if (readFileSync(join(dir, 'config.json'), 'utf8').includes(adminToken)) rmSync(dir, { recursive: true, force: true });
+      if (readFileSync(join(dir, 'config.json'), 'utf8').includes(adminToken))
+        rmSync(dir, { recursive: true, force: true });
     } catch {
       /* not ours, or gone */
     }
@@ -111,7 +112,12 @@ export async function startBenchHost(opts: BenchHostOptions = {}): Promise<Bench
     throw err;
   }
 
-  const http = async <T = any>(method: string, path: string, token: string | null, body?: unknown): Promise<HttpResult<T>> => {
+  const http = async <T = any>(
+    method: string,
+    path: string,
+    token: string | null,
+    body?: unknown,
+  ): Promise<HttpResult<T>> => {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -144,11 +150,17 @@ export async function startBenchHost(opts: BenchHostOptions = {}): Promise<Bench
       const indexes = Array.from({ length: count }, (_, i) => i);
       return mapLimit(indexes, 16, async (i) => {
         const handle = `${prefix}${i}`;
-        const created = await http('POST', '/v1/admin/users', adminToken, { handle, displayName: `Bench ${handle}`, kind });
-        if (created.status !== 201) throw new Error(`POST /v1/admin/users → ${created.status} ${JSON.stringify(created.body)}`);
+        const created = await http('POST', '/v1/admin/users', adminToken, {
+          handle,
+          displayName: `Bench ${handle}`,
+          kind,
+        });
+        if (created.status !== 201)
+          throw new Error(`POST /v1/admin/users → ${created.status} ${JSON.stringify(created.body)}`);
         const id = (created.body as { id: string }).id;
         const tok = await http('POST', `/v1/admin/users/${id}/tokens`, adminToken, {});
-        if (tok.status !== 201) throw new Error(`POST /v1/admin/users/${id}/tokens → ${tok.status} ${JSON.stringify(tok.body)}`);
+        if (tok.status !== 201)
+          throw new Error(`POST /v1/admin/users/${id}/tokens → ${tok.status} ${JSON.stringify(tok.body)}`);
         return { id, handle, token: (tok.body as { token: string }).token };
       });
     },

@@ -49,7 +49,12 @@ const READY = Buffer.from('"ready"');
  * Opens an authenticated socket (token in the Authorization header) and resolves once `ready`
  * has arrived. `onFrame`, if given, is installed before any later frame can arrive.
  */
-export function openSocket(wsUrl: string, token: string, onFrame?: FrameHandler, timeoutMs = 20_000): Promise<BenchSocket> {
+export function openSocket(
+  wsUrl: string,
+  token: string,
+  onFrame?: FrameHandler,
+  timeoutMs = 20_000,
+): Promise<BenchSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(wsUrl, {
       headers: { Authorization: `Bearer ${token}` },

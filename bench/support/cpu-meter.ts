@@ -24,7 +24,9 @@ export function cpuMeter(pid: number, phase: string) {
     const bench = ((b.user + b.system) / 1000 / wall) * 100;
     const pg = ((cpuMsByName('postgres') - p0) / wall) * 100;
     const other = Math.max(0, ((systemBusyMs() - s0) / wall) * 100 - host - bench - pg);
-    return `CPU (100% = one core): host ${host.toFixed(0)}%, bench ${bench.toFixed(0)}%${pg > 1 ? `, postgres ${pg.toFixed(0)}%` : ''}, other processes ${other.toFixed(0)}%` +
-      (other > 20 ? ' (WARNING: the machine is busy with other work; figures are skewed)' : '');
+    return (
+      `CPU (100% = one core): host ${host.toFixed(0)}%, bench ${bench.toFixed(0)}%${pg > 1 ? `, postgres ${pg.toFixed(0)}%` : ''}, other processes ${other.toFixed(0)}%` +
+      (other > 20 ? ' (WARNING: the machine is busy with other work; figures are skewed)' : '')
+    );
   };
 }

@@ -87,7 +87,13 @@ interface ProfileNode {
   hitCount?: number;
 }
 
-interface Profile { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] }
+interface Profile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
 
 /**
  * Top frames of the profile of `pid` in `dir`, as printable lines; with `window` (profileClockUs()
@@ -113,10 +119,19 @@ export function summarizeProfile(dir: string, pid: number, window?: { from: numb
     if (!hits) continue;
     total += hits;
     const { functionName, url, lineNumber } = node.callFrame;
-    const short = url.replace(/^file:\/\//, '').replace(/^.*\/(node_modules\/)/, '$1').replace(/^.*\/(host|sdk|plugins)\//, '$1/');
+    const short = url
+      .replace(/^file:\/\//, '')
+      .replace(/^.*\/(node_modules\/)/, '$1')
+      .replace(/^.*\/(host|sdk|plugins)\//, '$1/');
     const key = `${functionName || '(anonymous)'}  ${short || '(native)'}${url ? `:${lineNumber + 1}` : ''}`;
     byFrame.set(key, (byFrame.get(key) ?? 0) + hits);
-    const mod = /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(short)?.[1] ?? (/^(host|sdk|plugins)\//.test(short) ? short.split('/').slice(0, 2).join('/') : short.startsWith('node:') ? 'node:internal' : short || (functionName.startsWith('(') ? functionName : `native ${functionName}`));
+    const mod =
+      /^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(short)?.[1] ??
+      (/^(host|sdk|plugins)\//.test(short)
+        ? short.split('/').slice(0, 2).join('/')
+        : short.startsWith('node:')
+          ? 'node:internal'
+          : short || (functionName.startsWith('(') ? functionName : `native ${functionName}`));
     byModule.set(mod, (byModule.get(mod) ?? 0) + hits);
   }
   // Inclusive time of the host's own functions (each sample counted once per function on its stack).
@@ -139,7 +154,10 @@ export function summarizeProfile(dir: string, pid: number, window?: { from: numb
   }
   const pct = (n: number) => `${((n / total) * 100).toFixed(1).padStart(5)}%`;
   const span = window ? (window.to - window.from) / 1e6 : (profile.endTime - profile.startTime) / 1e6;
-  const lines = [`profile ${join(dir, file)}: ${total} samples over ${span.toFixed(1)} s (idle included)`, 'top self time by frame:'];
+  const lines = [
+    `profile ${join(dir, file)}: ${total} samples over ${span.toFixed(1)} s (idle included)`,
+    'top self time by frame:',
+  ];
   for (const [k, v] of [...byFrame].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`  ${pct(v)}  ${k}`);
   lines.push('inclusive time of host functions:');
   for (const [k, v] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`  ${pct(v)}  ${k}`);
@@ -152,15 +170,22 @@ export function summarizeProfile(dir: string, pid: number, window?: { from: numb
 export function summarizeSql(dir: string, pid: number, top = 12): string[] {
   let entries: [string, { count: number; ms: number }][];
   try {
-    entries = JSON.parse(readFileSync(join(dir, `host-${pid}.sql.json`), 'utf8')) as [string, { count: number; ms: number }][];
+    entries = JSON.parse(readFileSync(join(dir, `host-${pid}.sql.json`), 'utf8')) as [
+      string,
+      { count: number; ms: number },
+    ][];
   } catch {
     // No timings file (the preload was off or the host died early): the summary says so instead.
     return [`no SQL timings host-${pid}.sql.json in ${dir}`];
   }
   const total = entries.reduce((a, [, e]) => a + e.ms, 0);
-  const lines = [`SQL through knex: ${entries.reduce((a, [, e]) => a + e.count, 0)} statements, ${(total / 1000).toFixed(2)} s in total (whole run); costliest shapes:`];
+  const lines = [
+    `SQL through knex: ${entries.reduce((a, [, e]) => a + e.count, 0)} statements, ${(total / 1000).toFixed(2)} s in total (whole run); costliest shapes:`,
+  ];
   for (const [sql, e] of entries.sort((a, b) => b[1].ms - a[1].ms).slice(0, top)) {
-    lines.push(`  ${(e.ms / 1000).toFixed(2).padStart(7)} s  ${String(e.count).padStart(7)} ×  ${(e.ms / e.count).toFixed(3)} ms  ${sql.slice(0, 160)}`);
+    lines.push(
+      `  ${(e.ms / 1000).toFixed(2).padStart(7)} s  ${String(e.count).padStart(7)} ×  ${(e.ms / e.count).toFixed(3)} ms  ${sql.slice(0, 160)}`,
+    );
   }
   return lines;
 }

@@ -10,7 +10,9 @@ export const MESSAGE_CREATED = Buffer.from('"message.created"');
 export function assertHostAlive(host: BenchHost): void {
   const p = host.child.process;
   if (p.exitCode !== null || p.signalCode !== null) {
-    throw new Error(`host exited (code ${p.exitCode}, signal ${p.signalCode}); output tail:\n${host.child.output().slice(-3000)}`);
+    throw new Error(
+      `host exited (code ${p.exitCode}, signal ${p.signalCode}); output tail:\n${host.child.output().slice(-3000)}`,
+    );
   }
 }
 

@@ -11,4 +11,5 @@ export const passwordHasher = {
 };
 
 /** Verifying against this keeps the timing of "unknown handle" equal to "wrong password". */
-export const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$NyJRg/iBI1gae0yHE1bHRw$k0nwW/LUeL42eKCw9ZpNumaSdMYNR15DKZZ1WJWsk6w';
+export const DUMMY_HASH =
+  '$argon2id$v=19$m=19456,t=2,p=1$NyJRg/iBI1gae0yHE1bHRw$k0nwW/LUeL42eKCw9ZpNumaSdMYNR15DKZZ1WJWsk6w';

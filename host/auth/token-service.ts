@@ -13,13 +13,34 @@ import type { Clock } from '../core/clock.js';
 export type TokenKind = 'session' | 'service';
 
 interface TokenRow {
-  id: string; user_id: string; token_hash: string; kind: TokenKind; label: string | null;
-  created_at: number; expires_at: number; revoked_at: number | null;
+  id: string;
+  user_id: string;
+  token_hash: string;
+  kind: TokenKind;
+  label: string | null;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
 }
 
-export interface IssuedToken { token: string; tokenId: string; expiresAt: string }
-export interface TokenInfo { id: string; label: string | null; kind: TokenKind; createdAt: string; expiresAt: string; revokedAt: string | null }
-export interface Principal { userId: string; tokenId: string; expiresAt: number }
+export interface IssuedToken {
+  token: string;
+  tokenId: string;
+  expiresAt: string;
+}
+export interface TokenInfo {
+  id: string;
+  label: string | null;
+  kind: TokenKind;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+}
+export interface Principal {
+  userId: string;
+  tokenId: string;
+  expiresAt: number;
+}
 
 /**
  * How long a plugin route may reuse a token's check. Revocations reach the cache through the
@@ -45,13 +66,24 @@ export class TokenService {
     bus.subscribe('token.revoked', (e) => this.forget(e.tokenId));
   }
 
-  async issue(userId: string, opts: { kind: TokenKind; label?: string | null; ttlSeconds?: number }): Promise<IssuedToken> {
-    const ttl = opts.ttlSeconds ?? (opts.kind === 'session' ? this.config.auth.sessionTtlSeconds : this.config.auth.serviceTokenTtlSeconds);
+  async issue(
+    userId: string,
+    opts: { kind: TokenKind; label?: string | null; ttlSeconds?: number },
+  ): Promise<IssuedToken> {
+    const ttl =
+      opts.ttlSeconds ??
+      (opts.kind === 'session' ? this.config.auth.sessionTtlSeconds : this.config.auth.serviceTokenTtlSeconds);
     const token = `sb_${randomBytes(32).toString('base64url')}`;
     const now = this.clock.now();
     const row: TokenRow = {
-      id: randomUUID(), user_id: userId, token_hash: hashToken(token), kind: opts.kind,
-      label: opts.label ?? null, created_at: now, expires_at: now + ttl * 1000, revoked_at: null,
+      id: randomUUID(),
+      user_id: userId,
+      token_hash: hashToken(token),
+      kind: opts.kind,
+      label: opts.label ?? null,
+      created_at: now,
+      expires_at: now + ttl * 1000,
+      revoked_at: null,
     };
     await this.db.knex('tokens').insert(row);
     return { token, tokenId: row.id, expiresAt: new Date(row.expires_at).toISOString() };
@@ -60,8 +92,12 @@ export class TokenService {
   /** The principal behind a bearer token; throws `unauthenticated` for unknown, expired or revoked tokens. */
   async authenticate(token: string | undefined): Promise<Principal> {
     if (!token || !token.startsWith('sb_') || token.length > 128) throw new SwitchboardError('unauthenticated');
-    const row = await this.db.knex<TokenRow>('tokens').where({ token_hash: hashToken(token) }).first();
-    if (!row || row.revoked_at !== null || row.expires_at <= this.clock.now()) throw new SwitchboardError('unauthenticated');
+    const row = await this.db
+      .knex<TokenRow>('tokens')
+      .where({ token_hash: hashToken(token) })
+      .first();
+    if (!row || row.revoked_at !== null || row.expires_at <= this.clock.now())
+      throw new SwitchboardError('unauthenticated');
     return { userId: row.user_id, tokenId: row.id, expiresAt: row.expires_at };
   }
 
@@ -76,13 +112,24 @@ export class TokenService {
     const now = this.clock.now();
     const hit = this.sessions.get(hash);
     if (hit && now - hit.cachedAt < SESSION_CACHE_MS && hit.principal.expiresAt > now) return hit;
-    const row = await this.db.knex('tokens').join('users', 'users.id', 'tokens.user_id').where('tokens.token_hash', hash)
-      .first<(UserRow & { token_id: string; expires_at: number; revoked_at: number | null }) | undefined>('tokens.id as token_id', 'tokens.expires_at', 'tokens.revoked_at', 'users.*');
+    const row = await this.db
+      .knex('tokens')
+      .join('users', 'users.id', 'tokens.user_id')
+      .where('tokens.token_hash', hash)
+      .first<(UserRow & { token_id: string; expires_at: number; revoked_at: number | null }) | undefined>(
+        'tokens.id as token_id',
+        'tokens.expires_at',
+        'tokens.revoked_at',
+        'users.*',
+      );
     if (!row || row.revoked_at !== null || row.expires_at <= this.clock.now()) {
       this.sessions.delete(hash);
       throw new SwitchboardError('unauthenticated');
     }
-    const answer = { principal: { userId: row.id, tokenId: row.token_id, expiresAt: row.expires_at }, user: toPublicUser(row) };
+    const answer = {
+      principal: { userId: row.id, tokenId: row.token_id, expiresAt: row.expires_at },
+      user: toPublicUser(row),
+    };
     if (this.sessions.size >= SESSION_CACHE_MAX) this.sessions.clear();
     this.sessions.set(hash, { ...answer, cachedAt: now });
     return answer;
@@ -100,7 +147,14 @@ export class TokenService {
 
   async list(userId: string): Promise<TokenInfo[]> {
     const rows = await this.db.knex<TokenRow>('tokens').where({ user_id: userId }).orderBy('created_at', 'asc');
-    return rows.map((r) => ({ id: r.id, label: r.label, kind: r.kind, createdAt: isoTime(r.created_at), expiresAt: isoTime(r.expires_at), revokedAt: isoTime(r.revoked_at) }));
+    return rows.map((r) => ({
+      id: r.id,
+      label: r.label,
+      kind: r.kind,
+      createdAt: isoTime(r.created_at),
+      expiresAt: isoTime(r.expires_at),
+      revokedAt: isoTime(r.revoked_at),
+    }));
   }
 
   /** Revokes a token (optionally only if it belongs to `ownerId`) and ends its live sessions. */

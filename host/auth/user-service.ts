@@ -9,19 +9,38 @@ import { DUMMY_HASH, passwordHasher } from './password-hasher.js';
 import type { Clock } from '../core/clock.js';
 
 export interface UserRow {
-  id: string; handle: string; handle_key: string; display_name: string; kind: UserKind;
-  password_hash: string | null; created_at: number;
+  id: string;
+  handle: string;
+  handle_key: string;
+  display_name: string;
+  kind: UserKind;
+  password_hash: string | null;
+  created_at: number;
 }
 
 export function toPublicUser(row: UserRow): PublicUser {
-  return { id: row.id, handle: row.handle, displayName: row.display_name, kind: row.kind, createdAt: new Date(row.created_at).toISOString() };
+  return {
+    id: row.id,
+    handle: row.handle,
+    displayName: row.display_name,
+    kind: row.kind,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
 }
 
 @injectable()
 export class UserService {
-  constructor(@inject(Tokens.Database) private readonly db: Database, @inject(Tokens.Clock) private readonly clock: Clock) {}
+  constructor(
+    @inject(Tokens.Database) private readonly db: Database,
+    @inject(Tokens.Clock) private readonly clock: Clock,
+  ) {}
 
-  async create(input: { handle: string; displayName: string; password?: string; kind?: UserKind }): Promise<PublicUser> {
+  async create(input: {
+    handle: string;
+    displayName: string;
+    password?: string;
+    kind?: UserKind;
+  }): Promise<PublicUser> {
     const row: UserRow = {
       id: randomUUID(),
       handle: input.handle,
@@ -34,7 +53,8 @@ export class UserService {
     try {
       await this.db.knex('users').insert(row);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new SwitchboardError('handle_taken', `The handle "${input.handle}" is already in use.`);
+      if (isUniqueViolation(err))
+        throw new SwitchboardError('handle_taken', `The handle "${input.handle}" is already in use.`);
       throw err;
     }
     return toPublicUser(row);
@@ -65,7 +85,10 @@ export class UserService {
     if (ids.length === 0) return [];
     const found = new Set<string>();
     for (let i = 0; i < ids.length; i += 500) {
-      const rows = await this.db.knex('users').whereIn('id', ids.slice(i, i + 500)).select('id');
+      const rows = await this.db
+        .knex('users')
+        .whereIn('id', ids.slice(i, i + 500))
+        .select('id');
       for (const r of rows as { id: string }[]) found.add(r.id);
     }
     return ids.filter((id) => !found.has(id));

@@ -7,16 +7,26 @@ export interface HostConfig {
   auth: { adminToken?: string; sessionTtlSeconds: number; serviceTokenTtlSeconds: number; openRegistration: boolean };
   dataDir: string;
   websocket: {
-    maxPayloadBytes: number; authTimeoutMs: number; heartbeatIntervalMs: number; maxBufferedBytes: number;
-    framesPerSecond: number; burst: number; resumeLimit: number; resumeHoldMs: number;
+    maxPayloadBytes: number;
+    authTimeoutMs: number;
+    heartbeatIntervalMs: number;
+    maxBufferedBytes: number;
+    framesPerSecond: number;
+    burst: number;
+    resumeLimit: number;
+    resumeHoldMs: number;
   };
   http: {
     bodyLimitBytes: number;
     trustProxy: boolean;
     rateLimits: { enabled: boolean; perToken: RequestWindow; perAddress: RequestWindow };
     loginLimits: {
-      enabled: boolean; failuresBeforeBlock: number; blockSeconds: number; maxBlockSeconds: number;
-      perAccount: FailureWindow; perAddress: FailureWindow;
+      enabled: boolean;
+      failuresBeforeBlock: number;
+      blockSeconds: number;
+      maxBlockSeconds: number;
+      perAccount: FailureWindow;
+      perAddress: FailureWindow;
     };
   };
   messages: { maxTextLength: number; maxBodyBytes: number; maxBatch: number };
@@ -26,8 +36,15 @@ export interface HostConfig {
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
 }
 
-export interface RequestWindow { requests: number; windowSeconds: number }
-export interface FailureWindow { failures: number; windowSeconds: number; blockSeconds: number }
+export interface RequestWindow {
+  requests: number;
+  windowSeconds: number;
+}
+export interface FailureWindow {
+  failures: number;
+  windowSeconds: number;
+  blockSeconds: number;
+}
 
 export interface SandboxConfig {
   workers: number;

@@ -29,7 +29,11 @@ export interface ConfigSources {
  * Finds the config file (--config PATH, else SWITCHBOARD_CONFIG, else none), applies the
  * environment overrides and validates the result. Throws ConfigError naming each bad field.
  */
-export function loadConfig({ argv = process.argv.slice(2), env = process.env, cwd = process.cwd() }: ConfigSources = {}): HostConfig {
+export function loadConfig({
+  argv = process.argv.slice(2),
+  env = process.env,
+  cwd = process.cwd(),
+}: ConfigSources = {}): HostConfig {
   const path = configPathFrom(argv) ?? env.SWITCHBOARD_CONFIG;
   let raw: unknown = {};
   if (path) {
@@ -57,7 +61,8 @@ export function loadConfig({ argv = process.argv.slice(2), env = process.env, cw
  * stay relative to the working directory.
  */
 function pathsRelativeTo(base: string, raw: unknown): unknown {
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!isObject(raw)) return raw;
   const config = structuredClone(raw);
   const absolute = (v: unknown) => (typeof v === 'string' && v !== '' ? resolve(base, v) : v);
@@ -115,11 +120,12 @@ export function resolveConfig(raw: unknown): HostConfig {
   const copy = structuredClone(raw ?? {});
   if (!validate(copy)) {
     const details = (validate.errors ?? []).map((e) => {
-      const path = e.keyword === 'additionalProperties'
-        ? `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}`
-        : e.keyword === 'required'
-          ? `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}`
-          : e.instancePath || '/';
+      const path =
+        e.keyword === 'additionalProperties'
+          ? `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}`
+          : e.keyword === 'required'
+            ? `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}`
+            : e.instancePath || '/';
       const message = e.keyword === 'additionalProperties' ? 'is not a known setting' : (e.message ?? 'is invalid');
       return { path, message };
     });

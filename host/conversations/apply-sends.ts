@@ -15,7 +15,10 @@ export interface NewMessage {
   requestHash: string;
 }
 
-export interface SendOutcome { message: Message; duplicate: boolean }
+export interface SendOutcome {
+  message: Message;
+  duplicate: boolean;
+}
 
 export type SendResult = { ok: true; outcome: SendOutcome } | { ok: false; error: SwitchboardError };
 
@@ -27,18 +30,25 @@ interface SendBatchContext {
 }
 
 const INSERT_CHUNK = 100;
-const keyOf = (conversationId: string, senderId: string, clientMsgId: string) => `${conversationId}\u0000${senderId}\u0000${clientMsgId}`;
+const keyOf = (conversationId: string, senderId: string, clientMsgId: string) =>
+  `${conversationId}\u0000${senderId}\u0000${clientMsgId}`;
 
 /**
  * Writes a batch of sends with a handful of set-based queries: membership, existing
  * clientMsgIds, reply targets, then one multi-row insert. Returns one result per input, in order.
  */
-export async function applySends(trx: Knex.Transaction, sends: NewMessage[], ctx: SendBatchContext): Promise<SendResult[]> {
+export async function applySends(
+  trx: Knex.Transaction,
+  sends: NewMessage[],
+  ctx: SendBatchContext,
+): Promise<SendResult[]> {
   const conversationIds = [...new Set(sends.map((s) => s.conversationId))];
   const senderIds = [...new Set(sends.map((s) => s.senderId))];
 
-  const memberRows = (await trx('members').whereIn('conversation_id', conversationIds).whereIn('user_id', senderIds)
-    .select('conversation_id', 'user_id')) as { conversation_id: string; user_id: string }[];
+  const memberRows = await trx('members')
+    .whereIn('conversation_id', conversationIds)
+    .whereIn('user_id', senderIds)
+    .select<{ conversation_id: string; user_id: string }[]>('conversation_id', 'user_id');
   const members = new Set(memberRows.map((r) => `${r.conversation_id}\u0000${r.user_id}`));
 
   const existingRows = await findExisting(trx, sends, conversationIds, senderIds, ctx.isPostgres);
@@ -47,7 +57,9 @@ export async function applySends(trx: Knex.Transaction, sends: NewMessage[], ctx
   const replyIds = [...new Set(sends.map((s) => s.replyToId).filter((id): id is string => id !== null))];
   const replyTargets = new Map<string, string>();
   if (replyIds.length > 0) {
-    const rows = (await trx('messages').whereIn('id', replyIds).select('id', 'conversation_id')) as { id: string; conversation_id: string }[];
+    const rows = await trx('messages')
+      .whereIn('id', replyIds)
+      .select<{ id: string; conversation_id: string }[]>('id', 'conversation_id');
     for (const r of rows) replyTargets.set(r.id, r.conversation_id);
   }
 
@@ -75,14 +87,28 @@ export async function applySends(trx: Knex.Transaction, sends: NewMessage[], ctx
       continue;
     }
     if (s.replyToId !== null && replyTargets.get(s.replyToId) !== s.conversationId) {
-      results.push({ ok: false, error: new SwitchboardError('message_not_found', 'replyToId does not name a message in this conversation.') });
+      results.push({
+        ok: false,
+        error: new SwitchboardError('message_not_found', 'replyToId does not name a message in this conversation.'),
+      });
       continue;
     }
     const { seq, pts } = ctx.nextNumbers(s.conversationId);
     const row: MessageRow = {
-      id: randomUUID(), conversation_id: s.conversationId, seq, created_pts: pts, pts, sender_id: s.senderId,
-      client_msg_id: s.clientMsgId, content_type: s.contentType, content: s.content, reply_to_id: s.replyToId,
-      created_at: ctx.now, edited_at: null, deleted_at: null, request_hash: s.requestHash,
+      id: randomUUID(),
+      conversation_id: s.conversationId,
+      seq,
+      created_pts: pts,
+      pts,
+      sender_id: s.senderId,
+      client_msg_id: s.clientMsgId,
+      content_type: s.contentType,
+      content: s.content,
+      reply_to_id: s.replyToId,
+      created_at: ctx.now,
+      edited_at: null,
+      deleted_at: null,
+      request_hash: s.requestHash,
     };
     inserted.set(key, row);
     rows.push(row);
@@ -95,10 +121,24 @@ export async function applySends(trx: Knex.Transaction, sends: NewMessage[], ctx
 
   if (duplicatesOfExisting.length > 0) {
     // A resend returns the message as it is now, reactions included.
-    const reactionRows = (await trx('reactions').whereIn('message_id', duplicatesOfExisting.map((d) => d.row.id))
-      .orderBy('created_at').select('*')) as ReactionRow[];
+    const reactionRows = (await trx('reactions')
+      .whereIn(
+        'message_id',
+        duplicatesOfExisting.map((d) => d.row.id),
+      )
+      .orderBy('created_at')
+      .select('*')) as ReactionRow[];
     for (const d of duplicatesOfExisting) {
-      results[d.index] = { ok: true, outcome: { message: toWireMessage(d.row, reactionRows.filter((r) => r.message_id === d.row.id)), duplicate: true } };
+      results[d.index] = {
+        ok: true,
+        outcome: {
+          message: toWireMessage(
+            d.row,
+            reactionRows.filter((r) => r.message_id === d.row.id),
+          ),
+          duplicate: true,
+        },
+      };
     }
   }
   return results;
@@ -111,19 +151,44 @@ export async function applySends(trx: Knex.Transaction, sends: NewMessage[], ctx
  * few conversations and senders, and takes one seek per key (an OR of exact keys) once that
  * product would be much larger than the batch (many customers writing at once).
  */
-async function findExisting(trx: Knex.Transaction, sends: NewMessage[], conversationIds: string[], senderIds: string[], isPostgres: boolean): Promise<MessageRow[]> {
-  const keys = [...new Map(sends.map((s) => [keyOf(s.conversationId, s.senderId, s.clientMsgId), [s.conversationId, s.senderId, s.clientMsgId] as const])).values()];
-  if (isPostgres) return (await trx('messages').whereIn(['conversation_id', 'sender_id', 'client_msg_id'], keys as unknown as string[][]).select('*')) as MessageRow[];
+async function findExisting(
+  trx: Knex.Transaction,
+  sends: NewMessage[],
+  conversationIds: string[],
+  senderIds: string[],
+  isPostgres: boolean,
+): Promise<MessageRow[]> {
+  const keys = [
+    ...new Map(
+      sends.map((s) => [
+        keyOf(s.conversationId, s.senderId, s.clientMsgId),
+        [s.conversationId, s.senderId, s.clientMsgId] as const,
+      ]),
+    ).values(),
+  ];
+  if (isPostgres)
+    return (await trx('messages')
+      .whereIn(['conversation_id', 'sender_id', 'client_msg_id'], keys as unknown as string[][])
+      .select('*')) as MessageRow[];
   const clientMsgIds = [...new Set(sends.map((s) => s.clientMsgId))];
   if (conversationIds.length * senderIds.length * clientMsgIds.length <= CROSS_PRODUCT_PER_KEY * keys.length) {
-    return (await trx('messages').whereIn('conversation_id', conversationIds).whereIn('sender_id', senderIds).whereIn('client_msg_id', clientMsgIds).select('*')) as MessageRow[];
+    return (await trx('messages')
+      .whereIn('conversation_id', conversationIds)
+      .whereIn('sender_id', senderIds)
+      .whereIn('client_msg_id', clientMsgIds)
+      .select('*')) as MessageRow[];
   }
   // In chunks: SQLite limits an expression's depth (1,000), and each OR adds a level.
   const found: MessageRow[] = [];
   for (let i = 0; i < keys.length; i += KEYS_PER_QUERY) {
-    found.push(...((await trx('messages').where((q) => {
-      for (const [conversation_id, sender_id, client_msg_id] of keys.slice(i, i + KEYS_PER_QUERY)) void q.orWhere({ conversation_id, sender_id, client_msg_id });
-    }).select('*')) as MessageRow[]));
+    found.push(
+      ...((await trx('messages')
+        .where((q) => {
+          for (const [conversation_id, sender_id, client_msg_id] of keys.slice(i, i + KEYS_PER_QUERY))
+            void q.orWhere({ conversation_id, sender_id, client_msg_id });
+        })
+        .select('*')) as MessageRow[]),
+    );
   }
   return found;
 }

@@ -15,7 +15,11 @@ import { applySends, type NewMessage, type SendOutcome } from './apply-sends.js'
 
 export type { NewMessage, SendOutcome };
 
-interface Counters { lastSeq: number; lastPts: number; dirty: boolean }
+interface Counters {
+  lastSeq: number;
+  lastPts: number;
+  dirty: boolean;
+}
 
 /** What an operation may do inside the batch transaction. */
 export interface WriteContext {
@@ -25,7 +29,12 @@ export interface WriteContext {
   /** Allocates the next pts of a conversation that this operation declared. */
   nextPts(conversationId: string): number;
   /** Inserts a host-written message (system messages) with the next seq and pts. */
-  appendMessage(m: { conversationId: string; senderId: string; contentType: string; content: string }): Promise<Message>;
+  appendMessage(m: {
+    conversationId: string;
+    senderId: string;
+    contentType: string;
+    content: string;
+  }): Promise<Message>;
   /** Queues an event; events are published in order after the commit. */
   emit(event: HostEvent): void;
 }
@@ -96,33 +105,52 @@ export class ConversationWriter {
   }
 
   /** Fills `outcomes` by position in `batch`. */
-  private async applyBatch(trx: Knex.Transaction, batch: Op[], outcomes: (Outcome | undefined)[], events: HostEvent[]): Promise<void> {
+  private async applyBatch(
+    trx: Knex.Transaction,
+    batch: Op[],
+    outcomes: (Outcome | undefined)[],
+    events: HostEvent[],
+  ): Promise<void> {
     const now = Date.now();
     const isPostgres = this.db.kind === 'postgres';
-    const ids = [...new Set(batch.map((op) => (op.kind === 'send' ? op.msg.conversationId : op.conversationId)))].sort();
+    const ids = [
+      ...new Set(batch.map((op) => (op.kind === 'send' ? op.msg.conversationId : op.conversationId))),
+    ].sort();
     const counters = await lockCounters(trx, ids, isPostgres);
 
     const sendAt: number[] = [];
-    batch.forEach((op, at) => { if (op.kind === 'send') sendAt.push(at); });
+    batch.forEach((op, at) => {
+      if (op.kind === 'send') sendAt.push(at);
+    });
     if (sendAt.length > 0) {
       const sends = sendAt.map((at) => batch[at] as SendOp);
-      const results = await applySends(trx, sends.map((s) => s.msg), {
-        now,
-        isPostgres,
-        nextNumbers: (conversationId) => {
-          const c = counters.get(conversationId)!;
-          c.dirty = true;
-          return { seq: ++c.lastSeq, pts: ++c.lastPts };
+      const results = await applySends(
+        trx,
+        sends.map((s) => s.msg),
+        {
+          now,
+          isPostgres,
+          nextNumbers: (conversationId) => {
+            const c = counters.get(conversationId)!;
+            c.dirty = true;
+            return { seq: ++c.lastSeq, pts: ++c.lastPts };
+          },
+          hasConversation: (conversationId) => counters.has(conversationId),
         },
-        hasConversation: (conversationId) => counters.has(conversationId),
-      });
+      );
       sends.forEach((op, i) => {
         const r = results[i]!;
         const at = sendAt[i]!;
         if (r.ok) {
           outcomes[at] = { ok: true, value: r.outcome };
           if (!r.outcome.duplicate) {
-            events.push({ type: 'message.changed', conversationId: op.msg.conversationId, pts: r.outcome.message.pts, change: 'created', message: r.outcome.message });
+            events.push({
+              type: 'message.changed',
+              conversationId: op.msg.conversationId,
+              pts: r.outcome.message.pts,
+              change: 'created',
+              message: r.outcome.message,
+            });
           }
         } else outcomes[at] = { ok: false, error: r.error };
       });
@@ -138,7 +166,9 @@ export class ConversationWriter {
       const snapshot = new Map([...counters].map(([id, c]) => [id, { ...c }]));
       const local: HostEvent[] = [];
       try {
-        const value = await trx.transaction(async (sp) => op.run(this.context(sp, now, isPostgres, op.conversationId, counters, local)));
+        const value = await trx.transaction(async (sp) =>
+          op.run(this.context(sp, now, isPostgres, op.conversationId, counters, local)),
+        );
         outcomes[at] = { ok: true, value };
         events.push(...local);
       } catch (err) {
@@ -151,7 +181,14 @@ export class ConversationWriter {
     await saveCounters(trx, counters, now);
   }
 
-  private context(trx: Knex.Transaction, now: number, isPostgres: boolean, declared: string, counters: Map<string, Counters>, events: HostEvent[]): WriteContext {
+  private context(
+    trx: Knex.Transaction,
+    now: number,
+    isPostgres: boolean,
+    declared: string,
+    counters: Map<string, Counters>,
+    events: HostEvent[],
+  ): WriteContext {
     const bump = (conversationId: string, withSeq: boolean) => {
       if (conversationId !== declared) throw new Error(`operation declared ${declared} but wrote to ${conversationId}`);
       const c = counters.get(conversationId)!;
@@ -159,15 +196,27 @@ export class ConversationWriter {
       return { seq: withSeq ? ++c.lastSeq : c.lastSeq, pts: ++c.lastPts };
     };
     return {
-      trx, now, isPostgres,
+      trx,
+      now,
+      isPostgres,
       nextPts: (conversationId) => bump(conversationId, false).pts,
       emit: (event) => events.push(event),
       appendMessage: async (m) => {
         const { seq, pts } = bump(m.conversationId, true);
         const row: MessageRow = {
-          id: randomUUID(), conversation_id: m.conversationId, seq, created_pts: pts, pts, sender_id: m.senderId,
-          client_msg_id: null, content_type: m.contentType, content: m.content, reply_to_id: null,
-          created_at: now, edited_at: null, deleted_at: null,
+          id: randomUUID(),
+          conversation_id: m.conversationId,
+          seq,
+          created_pts: pts,
+          pts,
+          sender_id: m.senderId,
+          client_msg_id: null,
+          content_type: m.contentType,
+          content: m.content,
+          reply_to_id: null,
+          created_at: now,
+          edited_at: null,
+          deleted_at: null,
         };
         await trx('messages').insert(row);
         const message = toWireMessage(row, [] as ReactionRow[]);

@@ -54,10 +54,16 @@ export class MemberDirectory {
   private async load(conversationId: string): Promise<void> {
     let set = new Set<string>();
     try {
-      const rows = await this.db.knex('members').where({ conversation_id: conversationId }).select<{ user_id: string }[]>('user_id');
+      const rows = await this.db
+        .knex('members')
+        .where({ conversation_id: conversationId })
+        .select<{ user_id: string }[]>('user_id');
       set = new Set(rows.map((r) => r.user_id));
     } catch (err) {
-      this.log.error({ err, conversationId }, 'could not load members; events for this batch reach nobody on this host');
+      this.log.error(
+        { err, conversationId },
+        'could not load members; events for this batch reach nobody on this host',
+      );
     }
     this.members.set(conversationId, set);
     if (this.members.size > MAX_CACHED_CONVERSATIONS) {

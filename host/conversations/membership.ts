@@ -2,20 +2,35 @@ import type { Knex } from 'knex';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { MemberRole } from '../../sdk/protocol/message.js';
 
-export interface MembershipRow { conversation_id: string; user_id: string; role: MemberRole; joined_at: number; read_seq: number }
+export interface MembershipRow {
+  conversation_id: string;
+  user_id: string;
+  role: MemberRole;
+  joined_at: number;
+  read_seq: number;
+}
 
 /**
  * The caller's membership, or `conversation_not_found`: a non-member learns nothing, not even
  * whether the conversation exists.
  */
-export async function requireMembership(db: Knex | Knex.Transaction, conversationId: string, userId: string): Promise<MembershipRow> {
-  const row = (await db<MembershipRow>('members').where({ conversation_id: conversationId, user_id: userId }).first()) as MembershipRow | undefined;
+export async function requireMembership(
+  db: Knex | Knex.Transaction,
+  conversationId: string,
+  userId: string,
+): Promise<MembershipRow> {
+  const row = await db<MembershipRow>('members')
+    .where({ conversation_id: conversationId, user_id: userId })
+    .first<MembershipRow | undefined>();
   if (!row) throw new SwitchboardError('conversation_not_found');
   return row;
 }
 
 export function requireRole(membership: MembershipRow, allowed: readonly MemberRole[], action: string): void {
   if (!allowed.includes(membership.role)) {
-    throw new SwitchboardError('insufficient_role', `Only ${allowed.join(' or ')} may ${action}; you are ${membership.role}.`);
+    throw new SwitchboardError(
+      'insufficient_role',
+      `Only ${allowed.join(' or ')} may ${action}; you are ${membership.role}.`,
+    );
   }
 }

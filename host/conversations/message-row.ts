@@ -20,10 +20,18 @@ export interface MessageRow {
   request_hash?: string | null;
 }
 
-export interface ReactionRow { message_id: string; user_id: string; emoji: string; created_at: number }
+export interface ReactionRow {
+  message_id: string;
+  user_id: string;
+  emoji: string;
+  created_at: number;
+}
 
 /** Content as stored: the type, and the text or the serialized body. */
-export interface StoredContent { contentType: string; content: string }
+export interface StoredContent {
+  contentType: string;
+  content: string;
+}
 
 export function storeContent(content: MessageContent): StoredContent {
   return 'text' in content && content.type === 'text'
@@ -36,7 +44,6 @@ function contentOf(row: MessageRow): MessageContent | null {
   if (row.content_type === 'text') return { type: 'text', text: row.content };
   return { type: row.content_type, body: JSON.parse(row.content) as Record<string, unknown> };
 }
-
 
 /** Groups reaction rows (ordered by created_at) by emoji, in order of first use. */
 export function summarizeReactions(rows: readonly ReactionRow[]): ReactionSummary[] {
@@ -60,7 +67,7 @@ export function toWireMessage(row: MessageRow, reactions: readonly ReactionRow[]
     content: contentOf(row),
     replyToId: row.reply_to_id,
     reactions: row.deleted_at === null ? summarizeReactions(reactions) : [],
-    createdAt: isoTime(row.created_at)!,
+    createdAt: isoTime(row.created_at),
     editedAt: isoTime(row.edited_at),
     deletedAt: isoTime(row.deleted_at),
   };

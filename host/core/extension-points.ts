@@ -21,7 +21,10 @@ export interface CommandDispatch {
   invoke(userId: string, conversationId: string, text: string, idempotencyKey?: string | null): Promise<CommandResult>;
 }
 
-export interface PostbackResult { plugin: string; reply: CommandReply | null }
+export interface PostbackResult {
+  plugin: string;
+  reply: CommandReply | null;
+}
 
 /** A member's tap on a button of an interactive message, answered by the plugin that sent it. */
 export interface PostbackDispatch {

@@ -5,7 +5,10 @@ export class TokenBucket {
   private refusedInWindow = 0;
   private windowStart = Date.now();
 
-  constructor(private readonly rate: number, private readonly capacity: number) {
+  constructor(
+    private readonly rate: number,
+    private readonly capacity: number,
+  ) {
     this.tokens = capacity;
   }
 

@@ -12,10 +12,14 @@ import type { Database } from './open-database.js';
  */
 export async function backupSqlite(db: Database, file: string): Promise<{ file: string; bytes: number }> {
   if (db.kind !== 'sqlite') {
-    throw new SwitchboardError('invalid_operation', 'Online backup through the host is for SQLite; back up PostgreSQL with pg_dump (see docs/operators.md).');
+    throw new SwitchboardError(
+      'invalid_operation',
+      'Online backup through the host is for SQLite; back up PostgreSQL with pg_dump (see docs/operators.md).',
+    );
   }
   const target = resolve(file);
-  if (existsSync(target)) throw new SwitchboardError('invalid_operation', `The backup file ${target} already exists; choose a new name.`);
+  if (existsSync(target))
+    throw new SwitchboardError('invalid_operation', `The backup file ${target} already exists; choose a new name.`);
   mkdirSync(dirname(target), { recursive: true });
   const partial = `${target}.partial-${randomBytes(4).toString('hex')}`;
   try {

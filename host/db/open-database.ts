@@ -31,7 +31,10 @@ export interface OpenDatabaseOptions {
 }
 
 /** Opens the configured database and checks that it is reachable and not used by another host. */
-export async function openDatabase(config: HostConfig['database'], options: OpenDatabaseOptions = {}): Promise<Database> {
+export async function openDatabase(
+  config: HostConfig['database'],
+  options: OpenDatabaseOptions = {},
+): Promise<Database> {
   return databaseKindOf(config.url) === 'sqlite' ? openSqlite(config.url, options) : openPostgres(config, options);
 }
 
@@ -48,7 +51,9 @@ function knexLog(options: OpenDatabaseOptions): { log: Knex.Config['log']; opene
   };
   return {
     log: { warn: to('warn'), error: to('error'), deprecate: to('warn'), debug: to('debug') },
-    opened: () => { open = true; },
+    opened: () => {
+      open = true;
+    },
   };
 }
 
@@ -107,10 +112,16 @@ function lockErrorOr(err: unknown, filename: string): Error {
   if (mismatch) return mismatch;
   const code = (err as { code?: string }).code ?? '';
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return new SwitchboardError('database_locked',
-      `The SQLite database ${filename} is in use by another Switchboard host. Stop that host, or point this one at another file (database.url).`);
+    return new SwitchboardError(
+      'database_locked',
+      `The SQLite database ${filename} is in use by another Switchboard host. Stop that host, or point this one at another file (database.url).`,
+    );
   }
-  return new SwitchboardError('database_unreachable', `Cannot open SQLite database ${filename}: ${(err as Error).message}`, { cause: err });
+  return new SwitchboardError(
+    'database_unreachable',
+    `Cannot open SQLite database ${filename}: ${(err as Error).message}`,
+    { cause: err },
+  );
 }
 
 async function openPostgres(config: HostConfig['database'], options: OpenDatabaseOptions): Promise<Database> {
@@ -138,7 +149,9 @@ async function openPostgres(config: HostConfig['database'], options: OpenDatabas
     await knex.destroy().catch(() => {});
     const mismatch = nativeModuleError(err, 'pg');
     if (mismatch) throw mismatch;
-    throw new SwitchboardError('database_unreachable', `Cannot reach PostgreSQL at ${location}: ${describe(err)}`, { cause: err });
+    throw new SwitchboardError('database_unreachable', `Cannot reach PostgreSQL at ${location}: ${describe(err)}`, {
+      cause: err,
+    });
   }
   logging.opened();
   return { knex, kind: 'postgres', location: `${location} (schema ${config.schema})`, close: () => knex.destroy() };

@@ -22,6 +22,9 @@ const source: Knex.MigrationSource<Migration> = {
 
 /** Applies every pending migration; returns the names applied. */
 export async function runMigrations(knex: Knex): Promise<string[]> {
-  const [, applied] = (await knex.migrate.latest({ migrationSource: source, tableName: 'switchboard_migrations' })) as [number, string[]];
+  const [, applied] = (await knex.migrate.latest({ migrationSource: source, tableName: 'switchboard_migrations' })) as [
+    number,
+    string[],
+  ];
   return applied;
 }

@@ -13,7 +13,10 @@ export function errorMiddleware(log: Logger): Koa.Middleware {
         // The routers' allowedMethods() set 405 (or 501 for a method no route uses) and Allow, but no body.
         const allow = ctx.response.get('Allow');
         if ((ctx.status === 405 || ctx.status === 501) && allow) {
-          throw new SwitchboardError('method_not_allowed', `${ctx.path} does not answer ${ctx.method.slice(0, 32)}; it answers ${allow}.`);
+          throw new SwitchboardError(
+            'method_not_allowed',
+            `${ctx.path} does not answer ${ctx.method.slice(0, 32)}; it answers ${allow}.`,
+          );
         }
         if (ctx.status === 404 || ctx.status === 405 || ctx.status === 501) {
           ctx.remove('Allow');

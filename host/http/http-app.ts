@@ -25,7 +25,13 @@ export function createHttpApp(deps: RouteDeps, log: Logger): Koa {
   app.use(deps.pluginRoutes.middleware(deps.adminToken));
   // Strict UTF-8, then JSON, then the string rule: the same steps as the plugins' routes.
   app.use(jsonBody(deps.config.http.bodyLimitBytes));
-  for (const router of [healthRoutes(deps), authRoutes(deps), adminRoutes(deps), pluginAdminRoutes(deps), conversationRoutes(deps)]) {
+  for (const router of [
+    healthRoutes(deps),
+    authRoutes(deps),
+    adminRoutes(deps),
+    pluginAdminRoutes(deps),
+    conversationRoutes(deps),
+  ]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

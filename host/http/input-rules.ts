@@ -15,7 +15,9 @@ export function urlInputRules(): Koa.Middleware {
     for (let i = 1; i < segments.length; i++) {
       const problem = decodedProblem(segments[i]!, false);
       if (problem) {
-        throw new SwitchboardError('invalid_request', `The path segment ${i} ${problem}.`, { details: [{ path: '/path', message: `segment ${i} ${problem}` }] });
+        throw new SwitchboardError('invalid_request', `The path segment ${i} ${problem}.`, {
+          details: [{ path: '/path', message: `segment ${i} ${problem}` }],
+        });
       }
     }
     const query = ctx.querystring;
@@ -26,12 +28,16 @@ export function urlInputRules(): Koa.Middleware {
         const rawName = eq === -1 ? part : part.slice(0, eq);
         const nameProblem = decodedProblem(rawName, true);
         if (nameProblem) {
-          throw new SwitchboardError('invalid_request', `A query parameter name ${nameProblem}.`, { details: [{ path: '/query', message: `a parameter name ${nameProblem}` }] });
+          throw new SwitchboardError('invalid_request', `A query parameter name ${nameProblem}.`, {
+            details: [{ path: '/query', message: `a parameter name ${nameProblem}` }],
+          });
         }
         const valueProblem = eq === -1 ? null : decodedProblem(part.slice(eq + 1), true);
         if (valueProblem) {
           const name = decodeURIComponent(rawName.replace(/\+/g, ' '));
-          throw new SwitchboardError('invalid_request', `Query parameter ${name} ${valueProblem}.`, { details: [{ path: `/query/${name}`, message: valueProblem }] });
+          throw new SwitchboardError('invalid_request', `Query parameter ${name} ${valueProblem}.`, {
+            details: [{ path: `/query/${name}`, message: valueProblem }],
+          });
         }
       }
     }

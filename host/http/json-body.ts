@@ -18,37 +18,59 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 /** The body's bytes, at most `limit` of them (else payload_too_large). */
 export function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
-  if (encoding !== 'identity') return Promise.reject(new SwitchboardError('invalid_request', `Content-Encoding ${encoding} is not supported.`));
+  if (encoding !== 'identity')
+    return Promise.reject(new SwitchboardError('invalid_request', `Content-Encoding ${encoding} is not supported.`));
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const cleanup = () => {
-      req.off('data', onData); req.off('end', onEnd); req.off('error', onError); req.off('aborted', onAborted);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('aborted', onAborted);
     };
-    const fail = (err: Error) => { cleanup(); reject(err); };
+    const fail = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) { req.pause(); fail(tooLarge(limit)); return; }
+      if (size > limit) {
+        req.pause();
+        fail(tooLarge(limit));
+        return;
+      }
       chunks.push(chunk);
     };
-    const onEnd = () => { cleanup(); resolve(Buffer.concat(chunks, size)); };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks, size));
+    };
     const onError = (err: Error) => fail(err);
     const onAborted = () => fail(new SwitchboardError('invalid_request', 'The request was aborted.'));
-    req.on('data', onData); req.on('end', onEnd); req.on('error', onError); req.on('aborted', onAborted);
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onAborted);
   });
 }
 
-const tooLarge = (limit: number) => new SwitchboardError('payload_too_large', `The body exceeds the limit of ${limit} bytes.`);
+const tooLarge = (limit: number) =>
+  new SwitchboardError('payload_too_large', `The body exceeds the limit of ${limit} bytes.`);
 
 /** The body as text: UTF-8 (a leading BOM dropped) or `invalid_request` naming the first bad byte. */
 export function decodeBody(bytes: Buffer, contentType: string): string {
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1]?.toLowerCase();
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-    throw new SwitchboardError('invalid_request', `The body's charset ${charset.slice(0, 40)} is not supported; send UTF-8.`, {
-      details: [{ path: '/body', message: 'must be UTF-8' }],
-    });
+    throw new SwitchboardError(
+      'invalid_request',
+      `The body's charset ${charset.slice(0, 40)} is not supported; send UTF-8.`,
+      {
+        details: [{ path: '/body', message: 'must be UTF-8' }],
+      },
+    );
   }
   try {
     return strictUtf8.decode(bytes);
@@ -69,7 +91,12 @@ function firstInvalidByte(bytes: Buffer): number {
   while (low < high) {
     const mid = Math.ceil((low + high) / 2);
     // A prefix that fails to decode holds the offender: the search goes on below it.
-    try { strictUtf8.decode(bytes.subarray(0, mid)); low = mid; } catch { high = mid - 1; }
+    try {
+      strictUtf8.decode(bytes.subarray(0, mid));
+      low = mid;
+    } catch {
+      high = mid - 1;
+    }
   }
   return low;
 }

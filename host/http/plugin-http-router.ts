@@ -22,12 +22,28 @@ import { decodeBody, parseJsonBody, readRawBody } from './json-body.js';
 const PREFIX = '/plugins/';
 const ROUTE_TIMEOUT_MS = 10_000;
 /** Framing and hop-by-hop headers belong to the host; the body is always JSON. */
-const HOST_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'proxy-connection', 'content-type']);
+const HOST_HEADERS = new Set([
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'proxy-connection',
+  'content-type',
+]);
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 type RouteHandler = (request: PluginHttpRequest) => PluginHttpResponse | Promise<PluginHttpResponse>;
-interface Match { record: PluginRecord; route: RouteContribution; handler: RouteHandler; path: string; params: Record<string, string> }
+interface Match {
+  record: PluginRecord;
+  route: RouteContribution;
+  handler: RouteHandler;
+  path: string;
+  params: Record<string, string>;
+}
 
 /**
  * Serves /plugins/<id><path> for the routes a running plugin contributed and registered. Auth is
@@ -86,15 +102,21 @@ export class PluginHttpRouter {
     let response: Prepared;
     try {
       // The response is checked inside the call: one the host cannot send is the plugin's failure.
-      response = await callPlugin(this.logs, { pluginId: record.id, what, deadlineMs: ROUTE_TIMEOUT_MS, hasCaller: true },
-        async () => prepareResponse(await match.handler(request)));
+      response = await callPlugin(
+        this.logs,
+        { pluginId: record.id, what, deadlineMs: ROUTE_TIMEOUT_MS, hasCaller: true },
+        async () => prepareResponse(await match.handler(request)),
+      );
     } catch (err) {
       // The plugin's own refusal answers with its status and body; the host's go to the error middleware.
       if (!(err instanceof PluginError)) throw err;
       response = { status: err.status, headers: {}, json: JSON.stringify(err.toBody()), dropped: [] };
     }
     if (response.dropped.length > 0) {
-      this.logs.loggerFor(record.id).warn('response headers ignored: the host sets them', { route: `${route.method} ${route.path}`, headers: response.dropped });
+      this.logs.loggerFor(record.id).warn('response headers ignored: the host sets them', {
+        route: `${route.method} ${route.path}`,
+        headers: response.dropped,
+      });
     }
     for (const [name, value] of Object.entries(response.headers)) ctx.set(name, value);
     if (response.json === undefined) {
@@ -125,8 +147,15 @@ export class PluginHttpRouter {
       const params = matchPath(route.path, segments);
       if (!params) continue;
       // Literal segments beat parameters: "/items/new" wins over "/items/:id".
-      const shape = route.path.split('/').slice(1).map((s) => (s.startsWith(':') ? '1' : '0')).join('');
-      if (!best || shape < bestShape) { best = { record, route, handler, path, params }; bestShape = shape; }
+      const shape = route.path
+        .split('/')
+        .slice(1)
+        .map((s) => (s.startsWith(':') ? '1' : '0'))
+        .join('');
+      if (!best || shape < bestShape) {
+        best = { record, route, handler, path, params };
+        bestShape = shape;
+      }
     }
     return best;
   }
@@ -148,7 +177,11 @@ function matchPath(pattern: string, segments: string[]): Record<string, string> 
       if (segment === '') return null;
       let value: string;
       // A segment that is not percent-encoded UTF-8 holds no value a parameter could take.
-      try { value = decodeURIComponent(segment); } catch { return null; }
+      try {
+        value = decodeURIComponent(segment);
+      } catch {
+        return null;
+      }
       params.push([part.slice(1), value]);
     } else if (part !== segment) {
       return null;
@@ -158,39 +191,54 @@ function matchPath(pattern: string, segments: string[]): Record<string, string> 
 }
 
 function firstValues(query: Record<string, string | string[] | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(query).flatMap(([k, v]) => {
-    const first = Array.isArray(v) ? v[0] : v;
-    return first === undefined ? [] : [[k, first]];
-  }));
+  return Object.fromEntries(
+    Object.entries(query).flatMap(([k, v]) => {
+      const first = Array.isArray(v) ? v[0] : v;
+      return first === undefined ? [] : [[k, first]];
+    }),
+  );
 }
 
 /** Lower-case names; a Switchboard bearer token is never passed on to a plugin. */
 function forwardedHeaders(req: IncomingMessage, auth: RouteContribution['auth']): Record<string, string> {
-  return Object.fromEntries(Object.entries(req.headers).flatMap(([name, value]) => {
-    if (value === undefined) return [];
-    const text = Array.isArray(value) ? value.join(', ') : value;
-    if (name === 'authorization' && (auth === 'user' || auth === 'admin' || bearerFrom(text)?.startsWith('sb_'))) return [];
-    return [[name.toLowerCase(), text]];
-  }));
+  return Object.fromEntries(
+    Object.entries(req.headers).flatMap(([name, value]) => {
+      if (value === undefined) return [];
+      const text = Array.isArray(value) ? value.join(', ') : value;
+      if (name === 'authorization' && (auth === 'user' || auth === 'admin' || bearerFrom(text)?.startsWith('sb_')))
+        return [];
+      return [[name.toLowerCase(), text]];
+    }),
+  );
 }
 
-interface Prepared { status: number; headers: Record<string, string>; json: string | undefined; dropped: string[] }
+interface Prepared {
+  status: number;
+  headers: Record<string, string>;
+  json: string | undefined;
+  dropped: string[];
+}
 
 /** Checks what a handler returned; throws (and so answers 502) when it is not a valid response. */
 function prepareResponse(result: unknown): Prepared {
   const response = (result ?? {}) as PluginHttpResponse;
-  if (typeof response !== 'object' || Array.isArray(response)) throw new TypeError('a route handler must return { status?, headers?, body? }');
+  if (typeof response !== 'object' || Array.isArray(response))
+    throw new TypeError('a route handler must return { status?, headers?, body? }');
   const json = response.body === undefined ? undefined : JSON.stringify(response.body);
-  if (response.body !== undefined && json === undefined) throw new TypeError('the response body cannot be sent as JSON');
+  if (response.body !== undefined && json === undefined)
+    throw new TypeError('the response body cannot be sent as JSON');
   const status = response.status ?? (json === undefined ? 204 : 200);
-  if (!Number.isInteger(status) || status < 200 || status > 599) throw new TypeError(`status must be an integer from 200 to 599, got ${String(status)}`);
+  if (!Number.isInteger(status) || status < 200 || status > 599)
+    throw new TypeError(`status must be an integer from 200 to 599, got ${String(status)}`);
   const headers: Record<string, string> = {};
   const dropped: string[] = [];
   if (response.headers !== undefined) {
-    if (response.headers === null || typeof response.headers !== 'object' || Array.isArray(response.headers)) throw new TypeError('headers must be an object of strings');
+    if (response.headers === null || typeof response.headers !== 'object' || Array.isArray(response.headers))
+      throw new TypeError('headers must be an object of strings');
     for (const [name, value] of Object.entries(response.headers)) {
       if (!HEADER_NAME.test(name)) throw new TypeError(`invalid header name ${JSON.stringify(name)}`);
-      if (typeof value !== 'string' || !HEADER_VALUE.test(value)) throw new TypeError(`header ${name} must be a string without control characters`);
+      if (typeof value !== 'string' || !HEADER_VALUE.test(value))
+        throw new TypeError(`header ${name} must be a string without control characters`);
       if (HOST_HEADERS.has(name.toLowerCase())) dropped.push(name.toLowerCase());
       else headers[name.toLowerCase()] = value;
     }

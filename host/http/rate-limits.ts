@@ -48,7 +48,11 @@ async function consume(limiter: Limiter, key: string): Promise<RateLimiterRes> {
 export function clientAddress(ctx: Koa.Context, trustProxy: boolean): string {
   if (trustProxy) {
     const forwarded = ctx.get('x-forwarded-for');
-    const last = forwarded.split(',').map((s) => s.trim()).filter((s) => s.length > 0).pop();
+    const last = forwarded
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0)
+      .pop();
     if (last) return normaliseAddress(last);
   }
   return normaliseAddress(ctx.req.socket.remoteAddress ?? 'unknown');
@@ -72,10 +76,21 @@ export class RequestLimits {
   private readonly perAddress: Limiter;
   private readonly adminDigest: Buffer;
 
-  constructor(private readonly config: HostConfig['http'], adminToken: string) {
+  constructor(
+    private readonly config: HostConfig['http'],
+    adminToken: string,
+  ) {
     const { perToken, perAddress } = config.rateLimits;
-    this.perToken = createLimiter({ keyPrefix: 'http_token', points: perToken.requests, durationSeconds: perToken.windowSeconds });
-    this.perAddress = createLimiter({ keyPrefix: 'http_address', points: perAddress.requests, durationSeconds: perAddress.windowSeconds });
+    this.perToken = createLimiter({
+      keyPrefix: 'http_token',
+      points: perToken.requests,
+      durationSeconds: perToken.windowSeconds,
+    });
+    this.perAddress = createLimiter({
+      keyPrefix: 'http_address',
+      points: perAddress.requests,
+      durationSeconds: perAddress.windowSeconds,
+    });
     this.adminDigest = digest(adminToken);
   }
 
@@ -105,7 +120,8 @@ export class RequestLimits {
         await next();
       } catch (err) {
         // The client is owed its 401; a penalty that could not be counted must not replace it.
-        if (err instanceof SwitchboardError && err.status === 401) await this.perAddress.penalty(address).catch(() => undefined);
+        if (err instanceof SwitchboardError && err.status === 401)
+          await this.perAddress.penalty(address).catch(() => undefined);
         throw err;
       }
     };
@@ -132,10 +148,24 @@ export class LoginLimits {
   constructor(private readonly config: HostConfig['http']) {
     const l = config.loginLimits;
     // Consecutive failures per (handle, address), remembered for the longest block.
-    this.failures = createLimiter({ keyPrefix: 'login_fail', points: Number.MAX_SAFE_INTEGER, durationSeconds: Math.max(l.maxBlockSeconds, 3600) * 2 });
+    this.failures = createLimiter({
+      keyPrefix: 'login_fail',
+      points: Number.MAX_SAFE_INTEGER,
+      durationSeconds: Math.max(l.maxBlockSeconds, 3600) * 2,
+    });
     this.lockout = createLimiter({ keyPrefix: 'login_lock', points: 1, durationSeconds: 1 });
-    this.perAccount = createLimiter({ keyPrefix: 'login_account', points: l.perAccount.failures, durationSeconds: l.perAccount.windowSeconds, blockSeconds: l.perAccount.blockSeconds });
-    this.perAddress = createLimiter({ keyPrefix: 'login_address', points: l.perAddress.failures, durationSeconds: l.perAddress.windowSeconds, blockSeconds: l.perAddress.blockSeconds });
+    this.perAccount = createLimiter({
+      keyPrefix: 'login_account',
+      points: l.perAccount.failures,
+      durationSeconds: l.perAccount.windowSeconds,
+      blockSeconds: l.perAccount.blockSeconds,
+    });
+    this.perAddress = createLimiter({
+      keyPrefix: 'login_address',
+      points: l.perAddress.failures,
+      durationSeconds: l.perAddress.windowSeconds,
+      blockSeconds: l.perAddress.blockSeconds,
+    });
   }
 
   /** Runs one login attempt under the limits; `attempt` throws `invalid_credentials` on a wrong password. */
@@ -144,7 +174,11 @@ export class LoginLimits {
     const address = clientAddress(ctx, this.config.trustProxy);
     const account = handle.toLowerCase();
     const pair = `${account}\u0000${address}`;
-    const [lock, byAccount, byAddress] = await Promise.all([this.lockout.get(pair), this.perAccount.get(account), this.perAddress.get(address)]);
+    const [lock, byAccount, byAddress] = await Promise.all([
+      this.lockout.get(pair),
+      this.perAccount.get(account),
+      this.perAddress.get(address),
+    ]);
     const waits = [
       lock && lock.consumedPoints > 1 ? lock.msBeforeNext : 0,
       byAccount && byAccount.consumedPoints > this.config.loginLimits.perAccount.failures ? byAccount.msBeforeNext : 0,
@@ -157,14 +191,17 @@ export class LoginLimits {
       await Promise.all([this.failures.delete(pair), this.lockout.delete(pair)]);
       return result;
     } catch (err) {
-      if (err instanceof SwitchboardError && err.code === 'invalid_credentials') await this.recordFailure(pair, account, address);
+      if (err instanceof SwitchboardError && err.code === 'invalid_credentials')
+        await this.recordFailure(pair, account, address);
       throw err;
     }
   }
 
   private async recordFailure(pair: string, account: string, address: string): Promise<void> {
     const l = this.config.loginLimits;
-    const ignoreRefusal = (res: unknown) => { if (!(res instanceof RateLimiterRes)) throw res; };
+    const ignoreRefusal = (res: unknown) => {
+      if (!(res instanceof RateLimiterRes)) throw res;
+    };
     const [count] = await Promise.all([
       this.failures.consume(pair),
       this.perAccount.consume(account).catch(ignoreRefusal),

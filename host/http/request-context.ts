@@ -28,9 +28,13 @@ export function intQuery(ctx: Koa.Context, name: string, range: { min: number; m
   if (raw === undefined) return undefined;
   const value = Array.isArray(raw) ? NaN : Number(raw);
   if (!Number.isInteger(value) || value < range.min || value > range.max) {
-    throw new SwitchboardError('invalid_request', `Query parameter ${name} must be an integer from ${range.min} to ${range.max}.`, {
-      details: [{ path: `/query/${name}`, message: `must be an integer from ${range.min} to ${range.max}` }],
-    });
+    throw new SwitchboardError(
+      'invalid_request',
+      `Query parameter ${name} must be an integer from ${range.min} to ${range.max}.`,
+      {
+        details: [{ path: `/query/${name}`, message: `must be an integer from ${range.min} to ${range.max}` }],
+      },
+    );
   }
   return value;
 }

@@ -3,13 +3,17 @@ import type { Message } from '../../sdk/protocol/message.js';
 import type { PluginEvents } from '../../sdk/plugin/capabilities/events.js';
 import type { MessageChange } from '../bus/event-bus.js';
 
-
 /**
  * The one mapping from a message change to what clients and plugins see: a new message is
  * `message.created`, anything else `message.updated` with its `change`. Live delivery, catch-up
  * from the database and plugin events all go through it, so they cannot disagree.
  */
-export function messageChangeFrame(conversationId: string, pts: number, change: MessageChange, message: Message): MessageCreatedFrame | MessageUpdatedFrame {
+export function messageChangeFrame(
+  conversationId: string,
+  pts: number,
+  change: MessageChange,
+  message: Message,
+): MessageCreatedFrame | MessageUpdatedFrame {
   return change === 'created'
     ? { type: 'message.created', conversationId, pts, message }
     : { type: 'message.updated', conversationId, pts, change, message };

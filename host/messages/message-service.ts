@@ -37,17 +37,29 @@ export class MessageService {
   /** Checks content a hook produced, as a frame's content is checked. */
   private readonly validateContent: (value: unknown) => MessageContent;
 
-  async send(userId: string, input: { conversationId: string; clientMsgId: string; content: MessageContent; replyToId?: string }): Promise<SendResult> {
+  async send(
+    userId: string,
+    input: { conversationId: string; clientMsgId: string; content: MessageContent; replyToId?: string },
+  ): Promise<SendResult> {
     this.assertClientContent(input.content, userId);
     const replyToId = input.replyToId ?? null;
     const requested = storeContent(input.content);
-    const requestHash = createHash('sha256').update(`${requested.contentType}\u0000${requested.content}\u0000${replyToId ?? ''}`).digest('hex');
+    const requestHash = createHash('sha256')
+      .update(`${requested.contentType}\u0000${requested.content}\u0000${replyToId ?? ''}`)
+      .digest('hex');
     let stored = requested;
     if (this.hooks.active) {
       // Only members' messages reach plugins.
-      if (!(await this.members.isMember(input.conversationId, userId))) throw new SwitchboardError('conversation_not_found');
+      if (!(await this.members.isMember(input.conversationId, userId)))
+        throw new SwitchboardError('conversation_not_found');
       try {
-        const content = await this.hooks.run({ conversationId: input.conversationId, senderId: userId, content: input.content, replyToId, editOf: null });
+        const content = await this.hooks.run({
+          conversationId: input.conversationId,
+          senderId: userId,
+          content: input.content,
+          replyToId,
+          editOf: null,
+        });
         if (content !== input.content) {
           this.validateContent(content);
           this.assertClientContent(content, userId);
@@ -55,14 +67,21 @@ export class MessageService {
         }
       } catch (err) {
         // A resend of a message stored before a hook changed its mind still returns the original.
-        const resend = err instanceof SwitchboardError && err.code === 'message_rejected'
-          && (await this.store.exists(input.conversationId, userId, input.clientMsgId));
+        const resend =
+          err instanceof SwitchboardError &&
+          err.code === 'message_rejected' &&
+          (await this.store.exists(input.conversationId, userId, input.clientMsgId));
         if (!resend) throw err;
       }
     }
     return this.writer.send({
-      conversationId: input.conversationId, senderId: userId, clientMsgId: input.clientMsgId,
-      contentType: stored.contentType, content: stored.content, replyToId, requestHash,
+      conversationId: input.conversationId,
+      senderId: userId,
+      clientMsgId: input.clientMsgId,
+      contentType: stored.contentType,
+      content: stored.content,
+      replyToId,
+      requestHash,
     });
   }
 
@@ -72,7 +91,13 @@ export class MessageService {
     if (this.hooks.active) {
       // An edit stores new content, so it passes the same hooks as a send.
       if (!(await this.members.isMember(conversationId, userId))) throw new SwitchboardError('conversation_not_found');
-      const changed = await this.hooks.run({ conversationId, senderId: userId, content, replyToId: null, editOf: messageId });
+      const changed = await this.hooks.run({
+        conversationId,
+        senderId: userId,
+        content,
+        replyToId: null,
+        editOf: messageId,
+      });
       if (changed !== content) {
         this.validateContent(changed);
         this.assertClientContent(changed, userId);
@@ -84,8 +109,14 @@ export class MessageService {
       const row = await this.store.rowById(ctx.trx, conversationId, messageId);
       if (row.sender_id !== userId) throw new SwitchboardError('forbidden', 'Only the sender may edit a message.');
       if (row.deleted_at !== null) throw new SwitchboardError('message_deleted');
-      if ((row.content_type === 'text') !== (stored.contentType === 'text') || (row.content_type !== 'text' && row.content_type !== stored.contentType)) {
-        throw new SwitchboardError('invalid_operation', `A ${row.content_type} message can only be edited into the same type.`);
+      if (
+        (row.content_type === 'text') !== (stored.contentType === 'text') ||
+        (row.content_type !== 'text' && row.content_type !== stored.contentType)
+      ) {
+        throw new SwitchboardError(
+          'invalid_operation',
+          `A ${row.content_type} message can only be edited into the same type.`,
+        );
       }
       const pts = ctx.nextPts(conversationId);
       Object.assign(row, { content: stored.content, edited_at: ctx.now, pts });
@@ -102,8 +133,10 @@ export class MessageService {
       const row = await this.store.rowById(ctx.trx, conversationId, messageId);
       if (row.deleted_at !== null) return (await this.store.withReactions(ctx.trx, [row]))[0]!;
       const moderator = membership.role === 'owner' || membership.role === 'admin';
-      if (row.sender_id !== userId && !moderator) throw new SwitchboardError('forbidden', 'Only the sender, or a group owner or admin, may delete a message.');
-      if (row.content_type.startsWith('system.')) throw new SwitchboardError('invalid_operation', 'System messages cannot be deleted.');
+      if (row.sender_id !== userId && !moderator)
+        throw new SwitchboardError('forbidden', 'Only the sender, or a group owner or admin, may delete a message.');
+      if (row.content_type.startsWith('system.'))
+        throw new SwitchboardError('invalid_operation', 'System messages cannot be deleted.');
       const pts = ctx.nextPts(conversationId);
       Object.assign(row, { content: null, deleted_at: ctx.now, pts });
       await ctx.trx('messages').where({ id: messageId }).update({ content: null, deleted_at: ctx.now, pts });
@@ -114,13 +147,19 @@ export class MessageService {
     });
   }
 
-  async react(userId: string, conversationId: string, messageId: string, emoji: string, op: 'add' | 'remove'): Promise<Message> {
+  async react(
+    userId: string,
+    conversationId: string,
+    messageId: string,
+    emoji: string,
+    op: 'add' | 'remove',
+  ): Promise<Message> {
     return this.writer.run(conversationId, async (ctx) => {
       await requireMembership(ctx.trx, conversationId, userId);
       const row = await this.store.rowById(ctx.trx, conversationId, messageId);
       if (row.deleted_at !== null) throw new SwitchboardError('message_deleted');
       const key = { message_id: messageId, user_id: userId, emoji };
-      const had = await ctx.trx('reactions').where(key).first();
+      const had: unknown = await ctx.trx('reactions').where(key).first();
       if ((op === 'add') === !!had) return (await this.store.withReactions(ctx.trx, [row]))[0]!;
       if (op === 'add') await ctx.trx('reactions').insert({ ...key, created_at: ctx.now });
       else await ctx.trx('reactions').where(key).delete();
@@ -137,10 +176,15 @@ export class MessageService {
   async markRead(userId: string, conversationId: string, seq: number): Promise<ReadResult> {
     const knex = this.db.knex;
     const membership = await requireMembership(knex, conversationId, userId);
-    const conversation = (await knex('conversations').where({ id: conversationId }).first('last_seq')) as { last_seq: number };
+    const conversation = await knex('conversations')
+      .where({ id: conversationId })
+      .first<{ last_seq: number }>('last_seq');
     const target = Math.min(seq, conversation.last_seq);
     if (target <= membership.read_seq) return { conversationId, seq: membership.read_seq };
-    const updated = await knex('members').where({ conversation_id: conversationId, user_id: userId }).andWhere('read_seq', '<', target).update({ read_seq: target });
+    const updated = await knex('members')
+      .where({ conversation_id: conversationId, user_id: userId })
+      .andWhere('read_seq', '<', target)
+      .update({ read_seq: target });
     if (updated === 0) {
       const fresh = await requireMembership(knex, conversationId, userId);
       return { conversationId, seq: fresh.read_seq };
@@ -157,7 +201,9 @@ export class MessageService {
 
   async history(userId: string, conversationId: string, q: HistoryQuery): Promise<HistoryResult> {
     if (q.before !== undefined && q.after !== undefined) {
-      throw new SwitchboardError('invalid_request', 'Give before or after, not both.', { details: [{ path: '/after', message: 'cannot be combined with before' }] });
+      throw new SwitchboardError('invalid_request', 'Give before or after, not both.', {
+        details: [{ path: '/after', message: 'cannot be combined with before' }],
+      });
     }
     await requireMembership(this.db.knex, conversationId, userId);
     return this.store.history(conversationId, q);

@@ -6,7 +6,11 @@ import { Tokens } from '../core/container-tokens.js';
 import type { Database } from '../db/open-database.js';
 import { toWireMessage, type MessageRow, type ReactionRow } from '../conversations/message-row.js';
 
-export interface HistoryQuery { before?: number; after?: number; limit: number }
+export interface HistoryQuery {
+  before?: number;
+  after?: number;
+  limit: number;
+}
 
 /** Read side of messages: pages of history and the changes since a pts. */
 @injectable()
@@ -15,7 +19,10 @@ export class MessageStore {
 
   /** Messages in ascending seq; `hasMore` looks past the page in the paging direction. */
   async history(conversationId: string, q: HistoryQuery): Promise<{ messages: Message[]; hasMore: boolean }> {
-    const query = this.db.knex<MessageRow>('messages').where({ conversation_id: conversationId }).limit(q.limit + 1);
+    const query = this.db
+      .knex<MessageRow>('messages')
+      .where({ conversation_id: conversationId })
+      .limit(q.limit + 1);
     let rows: MessageRow[];
     if (q.after !== undefined) {
       rows = await query.andWhere('seq', '>', q.after).orderBy('seq', 'asc');
@@ -34,21 +41,26 @@ export class MessageStore {
    */
   async changesSince(conversationId: string, userId: string, pts: number, limit: number): Promise<MessageRow[]> {
     const knex = this.db.knex;
-    return (await knex<MessageRow>('messages')
+    return await knex<MessageRow>('messages')
       .where({ conversation_id: conversationId })
       .andWhere('pts', '>', pts)
       .whereExists(knex('members').where({ conversation_id: conversationId, user_id: userId }).select(knex.raw('1')))
       .orderBy('pts', 'asc')
-      .limit(limit)) as MessageRow[];
+      .limit(limit);
   }
 
   async exists(conversationId: string, senderId: string, clientMsgId: string): Promise<boolean> {
-    const row = await this.db.knex('messages').where({ conversation_id: conversationId, sender_id: senderId, client_msg_id: clientMsgId }).first('id');
+    const row: unknown = await this.db
+      .knex('messages')
+      .where({ conversation_id: conversationId, sender_id: senderId, client_msg_id: clientMsgId })
+      .first('id');
     return !!row;
   }
 
   async rowById(trx: Knex | Knex.Transaction, conversationId: string, messageId: string): Promise<MessageRow> {
-    const row = (await trx<MessageRow>('messages').where({ id: messageId, conversation_id: conversationId }).first()) as MessageRow | undefined;
+    const row = await trx<MessageRow>('messages')
+      .where({ id: messageId, conversation_id: conversationId })
+      .first<MessageRow | undefined>();
     if (!row) throw new SwitchboardError('message_not_found');
     return row;
   }
@@ -58,8 +70,10 @@ export class MessageStore {
     const live = rows.filter((r) => r.deleted_at === null).map((r) => r.id);
     const reactions = new Map<string, ReactionRow[]>();
     for (let i = 0; i < live.length; i += 500) {
-      const part = (await trx<ReactionRow>('reactions').whereIn('message_id', live.slice(i, i + 500))
-        .orderBy('created_at', 'asc').orderBy('user_id', 'asc')) as ReactionRow[];
+      const part = await trx<ReactionRow>('reactions')
+        .whereIn('message_id', live.slice(i, i + 500))
+        .orderBy('created_at', 'asc')
+        .orderBy('user_id', 'asc');
       for (const r of part) {
         const list = reactions.get(r.message_id);
         if (list) list.push(r);

@@ -8,7 +8,7 @@ export interface MessageTypeDefinition {
   /** Who may send the type (anyone when absent): a plugin's types only its bot, so no one can forge them. */
   readonly mayPost?: (senderId: string | undefined) => boolean;
   /** Checks the schema cannot express (unique ids, say); throws invalid_message_body. */
-  readonly check?: (body: any) => void;
+  readonly check?: (body: unknown) => void;
 }
 
 export const STRUCTURED_TYPE_PATTERN = /^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$/;
@@ -22,13 +22,18 @@ export class MessageTypeRegistry {
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly definitions = new Map<string, MessageTypeDefinition>();
 
-  constructor(private readonly maxBodyBytes: number, definitions: Record<string, MessageTypeDefinition> = {}) {
+  constructor(
+    private readonly maxBodyBytes: number,
+    definitions: Record<string, MessageTypeDefinition> = {},
+  ) {
     for (const [type, def] of Object.entries(definitions)) this.register(type, def);
   }
 
   register(type: string, definition: MessageTypeDefinition): void {
     if (!STRUCTURED_TYPE_PATTERN.test(type) || type.startsWith('system.')) {
-      throw new Error(`Cannot register message type "${type}": names look like "namespace.name" and system.* is reserved`);
+      throw new Error(
+        `Cannot register message type "${type}": names look like "namespace.name" and system.* is reserved`,
+      );
     }
     if (this.validators.has(type)) throw new Error(`Message type "${type}" is already registered`);
     this.validators.set(type, this.ajv.compile(definition.schema));
@@ -56,9 +61,13 @@ export class MessageTypeRegistry {
       });
     }
     if (!validate) {
-      throw new SwitchboardError('unknown_message_type', `The message type "${content.type}" is not registered on this host.`, {
-        details: [{ path: '/content/type', message: 'is not a registered message type' }],
-      });
+      throw new SwitchboardError(
+        'unknown_message_type',
+        `The message type "${content.type}" is not registered on this host.`,
+        {
+          details: [{ path: '/content/type', message: 'is not a registered message type' }],
+        },
+      );
     }
     const body = (content as { body: unknown }).body;
     if (Buffer.byteLength(JSON.stringify(body)) > this.maxBodyBytes) {
@@ -66,7 +75,10 @@ export class MessageTypeRegistry {
     }
     if (!validate(body)) {
       throw new SwitchboardError('invalid_message_body', `The body does not match the schema of "${content.type}".`, {
-        details: (validate.errors ?? []).map((e) => ({ path: `/content/body${e.instancePath}`, message: e.message ?? 'is invalid' })),
+        details: (validate.errors ?? []).map((e) => ({
+          path: `/content/body${e.instancePath}`,
+          message: e.message ?? 'is invalid',
+        })),
       });
     }
     definition?.check?.(body);

@@ -24,7 +24,8 @@ export function tappableIds(body: unknown): string[] {
     for (const [key, child] of entries) {
       if (!TAPPABLE_ARRAYS.has(key) || !Array.isArray(child)) continue;
       for (const item of child) {
-        const id = typeof item === 'object' && item !== null && !Array.isArray(item) ? (item as { id?: unknown }).id : undefined;
+        const id =
+          typeof item === 'object' && item !== null && !Array.isArray(item) ? (item as { id?: unknown }).id : undefined;
         if (typeof id === 'string') ids.push(id);
       }
     }
@@ -38,9 +39,13 @@ export function assertUniqueTappableIds(body: unknown): void {
   const seen = new Set<string>();
   for (const id of tappableIds(body)) {
     if (seen.has(id)) {
-      throw new SwitchboardError('invalid_message_body', `Button and quick reply ids must be unique; "${id}" is used twice.`, {
-        details: [{ path: '/content/body', message: 'has duplicate button ids' }],
-      });
+      throw new SwitchboardError(
+        'invalid_message_body',
+        `Button and quick reply ids must be unique; "${id}" is used twice.`,
+        {
+          details: [{ path: '/content/body', message: 'has duplicate button ids' }],
+        },
+      );
     }
     seen.add(id);
   }

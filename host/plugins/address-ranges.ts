@@ -51,7 +51,8 @@ function judgeIpv6(v6: ipaddr.IPv6): AddressVerdict {
       return judgeEmbedded(range, ipv4At(parts, 1));
     case 'rfc6052':
       // 64:ff9b::/96 (well-known) embeds the IPv4 address in the last 32 bits; 64:ff9b:1::/48 is local use.
-      if (parts[2] === 0 && parts[3] === 0 && parts[4] === 0 && parts[5] === 0) return judgeEmbedded('rfc6052', ipv4At(parts, 6));
+      if (parts[2] === 0 && parts[3] === 0 && parts[4] === 0 && parts[5] === 0)
+        return judgeEmbedded('rfc6052', ipv4At(parts, 6));
       return { public: false, range: 'rfc6052 local use' };
     case 'unicast':
       // IPv4-compatible (::a.b.c.d, deprecated): ::/96 apart from :: and ::1, which have ranges of their own.

@@ -4,9 +4,22 @@ import { GroupCommitQueue } from '../../sdk/plugin/group-commit-queue.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { Database } from '../db/open-database.js';
 
-export interface AuditEntry { id: number; pluginId: string; capability: string; action: string; target: string | null; at: string }
+export interface AuditEntry {
+  id: number;
+  pluginId: string;
+  capability: string;
+  action: string;
+  target: string | null;
+  at: string;
+}
 
-interface AuditRow { plugin_id: string; capability: string; action: string; target: string | null; at: number }
+interface AuditRow {
+  plugin_id: string;
+  capability: string;
+  action: string;
+  target: string | null;
+  at: number;
+}
 
 /** Rows per INSERT; well under the bound-parameter limits of SQLite and PostgreSQL. */
 const MAX_BATCH = 500;
@@ -23,14 +36,28 @@ export class AuditLog {
 
   constructor(@inject(Tokens.Database) private readonly db: Database) {
     this.queue = new GroupCommitQueue<AuditRow>({
-      commit: async (rows) => { await this.db.knex('audit_log').insert(rows); },
+      commit: async (rows) => {
+        await this.db.knex('audit_log').insert(rows);
+      },
       maxBatch: MAX_BATCH,
     });
   }
 
   /** `executor`: a transaction the entry commits (or rolls back) with; it is written there at once. */
-  async record(pluginId: string, capability: string, action: string, target: string | null, executor?: Knex | Knex.Transaction): Promise<void> {
-    const row: AuditRow = { plugin_id: pluginId, capability, action, target: target?.slice(0, 512) ?? null, at: Date.now() };
+  async record(
+    pluginId: string,
+    capability: string,
+    action: string,
+    target: string | null,
+    executor?: Knex | Knex.Transaction,
+  ): Promise<void> {
+    const row: AuditRow = {
+      plugin_id: pluginId,
+      capability,
+      action,
+      target: target?.slice(0, 512) ?? null,
+      at: Date.now(),
+    };
     if (executor) {
       await executor('audit_log').insert(row);
       return;
@@ -43,7 +70,21 @@ export class AuditLog {
     const q = this.db.knex('audit_log').orderBy('id', 'desc').limit(filter.limit);
     if (filter.pluginId) q.where({ plugin_id: filter.pluginId });
     if (filter.before !== undefined) q.where('id', '<', filter.before);
-    const rows = (await q) as { id: number | string; plugin_id: string; capability: string; action: string; target: string | null; at: number }[];
-    return rows.map((r) => ({ id: Number(r.id), pluginId: r.plugin_id, capability: r.capability, action: r.action, target: r.target, at: new Date(r.at).toISOString() }));
+    const rows = (await q) as {
+      id: number | string;
+      plugin_id: string;
+      capability: string;
+      action: string;
+      target: string | null;
+      at: number;
+    }[];
+    return rows.map((r) => ({
+      id: Number(r.id),
+      pluginId: r.plugin_id,
+      capability: r.capability,
+      action: r.action,
+      target: r.target,
+      at: new Date(r.at).toISOString(),
+    }));
   }
 }

@@ -82,11 +82,18 @@ class Walker {
 
   private copyValue(value: unknown, depth: number, key: string): Copied {
     switch (typeof value) {
-      case 'string': return this.string(value);
-      case 'number': return this.literal(Number.isFinite(value) ? value : null);
-      case 'boolean': return this.literal(value);
-      case 'bigint': return this.string(value < BIGINT_PRINTABLE && value > -BIGINT_PRINTABLE ? `${value}` : '[bigint]');
-      case 'undefined': case 'function': case 'symbol': return SKIP;
+      case 'string':
+        return this.string(value);
+      case 'number':
+        return this.literal(Number.isFinite(value) ? value : null);
+      case 'boolean':
+        return this.literal(value);
+      case 'bigint':
+        return this.string(value < BIGINT_PRINTABLE && value > -BIGINT_PRINTABLE ? `${value}` : '[bigint]');
+      case 'undefined':
+      case 'function':
+      case 'symbol':
+        return SKIP;
     }
     if (value === null) return this.literal(null);
     const obj = value as object;
@@ -157,7 +164,8 @@ class Walker {
         continue;
       }
       // Assigning "__proto__" (an own key from JSON.parse) would set the copy's prototype instead.
-      if (key === '__proto__') Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
+      if (key === '__proto__')
+        Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
       else out[key] = item;
       kept++;
     }

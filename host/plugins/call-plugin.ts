@@ -57,7 +57,11 @@ export async function callPlugin<T>(logs: PluginLogs, call: PluginCall, run: () 
 function outcomeOf(logs: PluginLogs, call: PluginCall, err: unknown): Error {
   const refusal = call.hasCaller ? refusalOf(err) : null;
   if (refusal) return refusal;
-  logs.recordFailure(call.pluginId, `${call.what} failed${call.callerId === undefined ? '' : ` (called by ${call.callerId})`}`, err);
+  logs.recordFailure(
+    call.pluginId,
+    `${call.what} failed${call.callerId === undefined ? '' : ` (called by ${call.callerId})`}`,
+    err,
+  );
   if (err instanceof SwitchboardError && err.code === 'plugin_timeout') {
     const within = call.deadlineMs === null ? '' : ` within ${call.deadlineMs} ms`;
     return new SwitchboardError('plugin_timeout', `The plugin ${call.pluginId} did not answer ${call.what}${within}.`);
@@ -69,7 +73,8 @@ function outcomeOf(logs: PluginLogs, call: PluginCall, err: unknown): Error {
 function refusalOf(err: unknown): Error | null {
   try {
     if (err instanceof PluginError) {
-      if (typeof err.code !== 'string' || !Number.isInteger(err.status) || err.status < 400 || err.status > 599) return null;
+      if (typeof err.code !== 'string' || !Number.isInteger(err.status) || err.status < 400 || err.status > 599)
+        return null;
       const message = String(err.message);
       const details = err.details === undefined ? undefined : structuredClone(err.details);
       return new PluginError(err.code, { status: err.status, message }, message, details);

@@ -20,9 +20,23 @@ export function dependencyOrder(manifests: ReadonlyMap<string, PluginManifest>):
     for (const [dep, range] of Object.entries(m.dependencies ?? {})) {
       const target = manifests.get(dep);
       if (!target) {
-        refused.set(id, new SwitchboardError('plugin_dependency_missing', `Plugin ${id} depends on ${dep} ${range}, which is not enabled.`, { details: [{ path: `/dependencies/${dep}`, message: 'is not enabled' }] }));
+        refused.set(
+          id,
+          new SwitchboardError(
+            'plugin_dependency_missing',
+            `Plugin ${id} depends on ${dep} ${range}, which is not enabled.`,
+            { details: [{ path: `/dependencies/${dep}`, message: 'is not enabled' }] },
+          ),
+        );
       } else if (!semver.satisfies(target.version, range)) {
-        refused.set(id, new SwitchboardError('plugin_dependency_missing', `Plugin ${id} depends on ${dep} ${range}, but ${dep} ${target.version} is enabled.`, { details: [{ path: `/dependencies/${dep}`, message: `${target.version} is not in ${range}` }] }));
+        refused.set(
+          id,
+          new SwitchboardError(
+            'plugin_dependency_missing',
+            `Plugin ${id} depends on ${dep} ${range}, but ${dep} ${target.version} is enabled.`,
+            { details: [{ path: `/dependencies/${dep}`, message: `${target.version} is not in ${range}` }] },
+          ),
+        );
       }
     }
   }
@@ -34,7 +48,14 @@ export function dependencyOrder(manifests: ReadonlyMap<string, PluginManifest>):
     if (state.get(id) === 'visiting') {
       const cycle = [...path.slice(path.indexOf(id)), id];
       for (const member of cycle) {
-        if (!refused.has(member)) refused.set(member, new SwitchboardError('plugin_dependency_cycle', `Plugins depend on each other in a cycle: ${cycle.join(' -> ')}.`));
+        if (!refused.has(member))
+          refused.set(
+            member,
+            new SwitchboardError(
+              'plugin_dependency_cycle',
+              `Plugins depend on each other in a cycle: ${cycle.join(' -> ')}.`,
+            ),
+          );
       }
       return;
     }
@@ -55,7 +76,14 @@ export function dependencyOrder(manifests: ReadonlyMap<string, PluginManifest>):
       if (refused.has(id)) continue;
       const bad = Object.keys(manifests.get(id)?.dependencies ?? {}).find((dep) => refused.has(dep));
       if (bad) {
-        refused.set(id, new SwitchboardError('plugin_dependency_missing', `Plugin ${id} depends on ${bad}, which cannot start: ${refused.get(bad)!.message}`, { details: [{ path: `/dependencies/${bad}`, message: 'cannot start' }] }));
+        refused.set(
+          id,
+          new SwitchboardError(
+            'plugin_dependency_missing',
+            `Plugin ${id} depends on ${bad}, which cannot start: ${refused.get(bad)!.message}`,
+            { details: [{ path: `/dependencies/${bad}`, message: 'cannot start' }] },
+          ),
+        );
         changed = true;
       }
     }

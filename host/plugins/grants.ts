@@ -18,7 +18,9 @@ export interface EffectiveScopes {
   scheduler: { maxJobs: number; quotaBytes: number };
 }
 
-export type EffectiveScope<P extends Permission> = P extends keyof EffectiveScopes ? EffectiveScopes[P] : PermissionScope<P>;
+export type EffectiveScope<P extends Permission> = P extends keyof EffectiveScopes
+  ? EffectiveScopes[P]
+  : PermissionScope<P>;
 
 /** Granted permissions with their effective scope, typed by permission: what capability checks read. */
 export class GrantedScopes {
@@ -50,7 +52,10 @@ export interface Grants {
  * What the plugin may do: what it requested, less what the operator refused; an operator
  * scope narrows the requested one (a smaller quota, fewer events, services or hosts).
  */
-export function computeGrants(manifest: PluginManifest, operator: Record<string, false | Record<string, unknown>> = {}): Grants {
+export function computeGrants(
+  manifest: PluginManifest,
+  operator: Record<string, false | Record<string, unknown>> = {},
+): Grants {
   const granted = new GrantedScopes();
   const refused: Permission[] = [];
   for (const permission of PERMISSION_NAMES) {
@@ -67,7 +72,11 @@ export function computeGrants(manifest: PluginManifest, operator: Record<string,
   return { granted, refused };
 }
 
-function narrow(permission: Permission, requested: Record<string, unknown>, operator: Record<string, unknown>): Record<string, unknown> {
+function narrow(
+  permission: Permission,
+  requested: Record<string, unknown>,
+  operator: Record<string, unknown>,
+): Record<string, unknown> {
   const limits = LIMITS[permission];
   if (limits) {
     const scope: Record<string, number> = {};
@@ -83,9 +92,15 @@ function narrow(permission: Permission, requested: Record<string, unknown>, oper
       const allowed = new Set(operator[listKey] as string[]);
       const kept = (requested[listKey] as string[]).filter((x) => allowed.has(x));
       // A requested "*.name" (that service of any plugin) may be narrowed to named plugins.
-      if (listKey === 'services') kept.push(...[...allowed].filter((o) => !kept.includes(o) && coveredByWildcard(requested.services as string[], o)));
+      if (listKey === 'services')
+        kept.push(
+          ...[...allowed].filter((o) => !kept.includes(o) && coveredByWildcard(requested.services as string[], o)),
+        );
       // Requested host patterns may be narrowed to patterns they cover ("*" to "*.example.com").
-      if (listKey === 'hosts') kept.push(...[...allowed].filter((o) => !kept.includes(o) && hostPatternCovered(requested.hosts as string[], o)));
+      if (listKey === 'hosts')
+        kept.push(
+          ...[...allowed].filter((o) => !kept.includes(o) && hostPatternCovered(requested.hosts as string[], o)),
+        );
       return { ...requested, [listKey]: kept };
     }
   }
@@ -94,7 +109,14 @@ function narrow(permission: Permission, requested: Record<string, unknown>, oper
 
 /** Whether a service name like "shop.businessEvent" is covered by a requested "*.businessEvent". */
 export const coveredByWildcard = (patterns: readonly string[], service: string): boolean =>
-  !service.startsWith('*.') && patterns.some((p) => p.startsWith('*.') && service.endsWith(p.slice(1)) && service.indexOf('.') > 0 && service.indexOf('.') === service.length - p.length + 1);
+  !service.startsWith('*.') &&
+  patterns.some(
+    (p) =>
+      p.startsWith('*.') &&
+      service.endsWith(p.slice(1)) &&
+      service.indexOf('.') > 0 &&
+      service.indexOf('.') === service.length - p.length + 1,
+  );
 
 /**
  * Whether an operator's host pattern asks for no more than some requested pattern allows: "*"

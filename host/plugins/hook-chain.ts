@@ -29,10 +29,15 @@ export class HookChain implements BeforeStoreHooks {
   }
 
   async run(message: BeforeStoreMessage): Promise<MessageContent> {
-    const hooks = this.registry.running()
+    const hooks = this.registry
+      .running()
       .filter((r) => r.handlers.beforeStore !== null && r.botUserId !== message.senderId)
-      .map((r) => ({ record: r, spec: r.manifest!.contributes!.hooks!.find((h) => h.point === 'message.beforeStore') as HookContribution }));
-    if (hooks.length > 1) hooks.sort((a, b) => (a.spec.order ?? 0) - (b.spec.order ?? 0) || a.record.id.localeCompare(b.record.id));
+      .map((r) => ({
+        record: r,
+        spec: r.manifest!.contributes!.hooks!.find((h) => h.point === 'message.beforeStore') as HookContribution,
+      }));
+    if (hooks.length > 1)
+      hooks.sort((a, b) => (a.spec.order ?? 0) - (b.spec.order ?? 0) || a.record.id.localeCompare(b.record.id));
     let content = message.content;
     for (const { record, spec } of hooks) {
       const handler = record.handlers.beforeStore;
@@ -42,12 +47,22 @@ export class HookChain implements BeforeStoreHooks {
         // Frozen, not copied: the hook can read but not change what the host goes on to store.
         const input = deepFreeze({ ...message, content });
         // No caller waits on a hook's throw: whatever it throws is its failure, and failMode decides.
-        decision = checkDecision(await callPlugin(this.logs, {
-          pluginId: record.id, what: `beforeStore hook (fail-${spec.failMode})`, deadlineMs: spec.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS, hasCaller: false,
-        }, () => handler(input)));
+        decision = checkDecision(
+          await callPlugin(
+            this.logs,
+            {
+              pluginId: record.id,
+              what: `beforeStore hook (fail-${spec.failMode})`,
+              deadlineMs: spec.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS,
+              hasCaller: false,
+            },
+            () => handler(input),
+          ),
+        );
       } catch (err) {
         // A reply that is not a decision (checkDecision) is the hook's failure too.
-        if (!(err instanceof SwitchboardError)) this.logs.recordFailure(record.id, `beforeStore hook (fail-${spec.failMode}) failed`, err);
+        if (!(err instanceof SwitchboardError))
+          this.logs.recordFailure(record.id, `beforeStore hook (fail-${spec.failMode}) failed`, err);
         if (spec.failMode === 'closed') {
           throw new SwitchboardError('message_rejected', `The plugin ${record.id} could not check this message.`);
         }
@@ -65,7 +80,12 @@ export class HookChain implements BeforeStoreHooks {
 function checkDecision(decision: unknown): HookDecision {
   const d = decision as HookDecision | undefined;
   if (d?.action === 'allow' || (d?.action === 'reject' && typeof d.reason === 'string')) return d;
-  if (d?.action === 'modify' && typeof d.content === 'object' && d.content !== null && typeof d.content.type === 'string') {
+  if (
+    d?.action === 'modify' &&
+    typeof d.content === 'object' &&
+    d.content !== null &&
+    typeof d.content.type === 'string'
+  ) {
     return { action: 'modify', content: structuredClone(d.content) };
   }
   throw new Error(`the hook returned ${JSON.stringify(decision)?.slice(0, 200)}, not {action: allow|modify|reject}`);

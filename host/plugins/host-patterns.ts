@@ -4,7 +4,10 @@
  * Shared by the outbound capability (does a URL match?) and by grants (does a requested pattern
  * cover the operator's?).
  */
-export interface HostPattern { readonly host: string; readonly port: string }
+export interface HostPattern {
+  readonly host: string;
+  readonly port: string;
+}
 
 export function parsePattern(pattern: string): HostPattern {
   const p = pattern.trim().toLowerCase();
@@ -15,5 +18,8 @@ export function parsePattern(pattern: string): HostPattern {
 
 /** Whether the pattern admits a host and port (a port of "*" only where the pattern has one too). */
 export function patternAdmits(p: HostPattern, host: string, port: string): boolean {
-  return (p.port === '*' || p.port === port) && (p.host === '*' || p.host === host || (p.host.startsWith('*.') && host.endsWith(p.host.slice(1))));
+  return (
+    (p.port === '*' || p.port === port) &&
+    (p.host === '*' || p.host === host || (p.host.startsWith('*.') && host.endsWith(p.host.slice(1))))
+  );
 }

@@ -50,7 +50,15 @@ export function loadManifest(file: string): LoadedManifest {
   const details: ErrorDetail[] = errors.map(({ path, message }) => ({ path, message }));
   if (errors.every((e) => e.rule === 'engine')) {
     const { id, engine } = raw as PluginManifest;
-    throw new SwitchboardError('plugin_engine_mismatch', `Plugin ${id} needs plugin API ${engine}, but this host provides ${PLUGIN_API_VERSION}.`, { details });
+    throw new SwitchboardError(
+      'plugin_engine_mismatch',
+      `Plugin ${id} needs plugin API ${engine}, but this host provides ${PLUGIN_API_VERSION}.`,
+      { details },
+    );
   }
-  throw new SwitchboardError('manifest_invalid', `Manifest ${basename(file)} is invalid: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, { details });
+  throw new SwitchboardError(
+    'manifest_invalid',
+    `Manifest ${basename(file)} is invalid: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`,
+    { details },
+  );
 }

@@ -33,9 +33,18 @@ export class PluginEventDispatcher {
         this.dispatch(e.conversationId, name, payload, []);
       }),
       this.bus.subscribe('membership.changed', (e) => {
-        if (e.added.length > 0) this.dispatch(e.conversationId, 'conversation.member_added', { conversationId: e.conversationId, userIds: e.added }, []);
+        if (e.added.length > 0)
+          this.dispatch(
+            e.conversationId,
+            'conversation.member_added',
+            { conversationId: e.conversationId, userIds: e.added },
+            [],
+          );
         // A removed bot still hears of its own removal.
-        for (const userId of e.removed) this.dispatch(e.conversationId, 'conversation.member_removed', { conversationId: e.conversationId, userId }, [userId]);
+        for (const userId of e.removed)
+          this.dispatch(e.conversationId, 'conversation.member_removed', { conversationId: e.conversationId, userId }, [
+            userId,
+          ]);
       }),
     );
   }
@@ -44,11 +53,18 @@ export class PluginEventDispatcher {
     for (const off of this.off.splice(0)) off();
   }
 
-  private dispatch<E extends PluginEventName>(conversationId: string, name: E, payload: PluginEvents[E], alsoBots: string[]): void {
+  private dispatch<E extends PluginEventName>(
+    conversationId: string,
+    name: E,
+    payload: PluginEvents[E],
+    alsoBots: string[],
+  ): void {
     const listeners = this.registry.running().filter((r) => (r.handlers.events.get(name)?.size ?? 0) > 0);
     if (listeners.length === 0) return;
     this.directory.withMembers(conversationId, (members) => {
-      const targets = listeners.filter((r) => r.botUserId && (members.has(r.botUserId) || alsoBots.includes(r.botUserId)));
+      const targets = listeners.filter(
+        (r) => r.botUserId && (members.has(r.botUserId) || alsoBots.includes(r.botUserId)),
+      );
       if (targets.length === 0) return;
       // Committed events are immutable: frozen once, the same object is safe to share with every
       // handler (none can change what the host or another plugin sees).
@@ -63,8 +79,11 @@ export class PluginEventDispatcher {
     if (record.status !== 'running' || record.generation !== generation) return;
     for (const handler of record.handlers.events.get(name) ?? []) {
       // No deadline and no caller: a throw, now or later, is logged against the plugin and harms no one else.
-      void callPlugin(this.logs, { pluginId: record.id, what: `${name} handler`, deadlineMs: null, hasCaller: false }, () => handler(payload as never))
-        .catch(() => undefined);
+      void callPlugin(
+        this.logs,
+        { pluginId: record.id, what: `${name} handler`, deadlineMs: null, hasCaller: false },
+        () => handler(payload as never),
+      ).catch(() => undefined);
     }
   }
 }

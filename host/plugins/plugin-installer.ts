@@ -20,7 +20,11 @@ import { PluginJobStore } from './plugin-job-store.js';
 import { ServiceRegistry } from './service-registry.js';
 import { Presence } from '../realtime/presence.js';
 
-interface InstallRow { id: string; version: string; bot_user_id: string }
+interface InstallRow {
+  id: string;
+  version: string;
+  bot_user_id: string;
+}
 
 /**
  * Install and upgrade: the plugin's bot user (created once, kept across versions), its install
@@ -45,30 +49,48 @@ export class PluginInstaller {
     @inject(Tokens.Clock) private readonly clock: Clock,
   ) {}
 
-  async install(record: PluginRecord, definition: PluginDefinition): Promise<{ context: PluginContext; migrationsApplied: string[] }> {
+  async install(
+    record: PluginRecord,
+    definition: PluginDefinition,
+  ): Promise<{ context: PluginContext; migrationsApplied: string[] }> {
     const manifest = record.manifest!;
     let row = await this.db.knex<InstallRow>('plugins').where({ id: record.id }).first<InstallRow | undefined>();
     if (!row) {
-      const bot = await this.users.create({ handle: record.id, displayName: manifest.name.slice(0, 64), kind: 'bot' }).catch((err: unknown) => {
-        if (err instanceof SwitchboardError && err.code === 'handle_taken') {
-          throw new SwitchboardError('plugin_start_failed', `The handle "${record.id}" for the bot of plugin ${record.id} belongs to another user.`);
-        }
-        throw err;
-      });
+      const bot = await this.users
+        .create({ handle: record.id, displayName: manifest.name.slice(0, 64), kind: 'bot' })
+        .catch((err: unknown) => {
+          if (err instanceof SwitchboardError && err.code === 'handle_taken') {
+            throw new SwitchboardError(
+              'plugin_start_failed',
+              `The handle "${record.id}" for the bot of plugin ${record.id} belongs to another user.`,
+            );
+          }
+          throw err;
+        });
       const now = this.clock.now();
       row = { id: record.id, version: manifest.version, bot_user_id: bot.id };
       await this.db.knex('plugins').insert({ ...row, installed_at: now, updated_at: now });
       this.log.info({ plugin: record.id, version: manifest.version }, 'plugin installed');
     } else if (row.version !== manifest.version) {
-      await this.db.knex('plugins').where({ id: record.id }).update({ version: manifest.version, updated_at: this.clock.now() });
+      await this.db
+        .knex('plugins')
+        .where({ id: record.id })
+        .update({ version: manifest.version, updated_at: this.clock.now() });
       this.log.info({ plugin: record.id, from: row.version, to: manifest.version }, 'plugin upgraded');
     }
     record.botUserId = row.bot_user_id;
     const bot = await this.users.byId(row.bot_user_id);
     const services: PluginServices = {
-      messages: this.messages, conversations: this.conversations, users: this.users,
-      storage: this.storage, audit: this.audit, logs: this.logs,
-      scheduler: this.scheduler, serviceRegistry: this.serviceRegistry, db: this.db, database: this.database,
+      messages: this.messages,
+      conversations: this.conversations,
+      users: this.users,
+      storage: this.storage,
+      audit: this.audit,
+      logs: this.logs,
+      scheduler: this.scheduler,
+      serviceRegistry: this.serviceRegistry,
+      db: this.db,
+      database: this.database,
       presence: this.presence,
     };
     const context = buildPluginContext(record, bot, services);
@@ -78,11 +100,20 @@ export class PluginInstaller {
   }
 
   /** Applies the plugin's pending migrations in order; returns the names applied. */
-  private async migrate(record: PluginRecord, definition: PluginDefinition, context: PluginContext, services: PluginServices): Promise<string[]> {
+  private async migrate(
+    record: PluginRecord,
+    definition: PluginDefinition,
+    context: PluginContext,
+    services: PluginServices,
+  ): Promise<string[]> {
     const migrations = definition.migrations ?? [];
     const done: string[] = [];
     if (migrations.length === 0) return done;
-    const applied = new Set((await this.db.knex('plugin_migrations').where({ plugin_id: record.id }).select<{ name: string }[]>('name')).map((r) => r.name));
+    const applied = new Set(
+      (await this.db.knex('plugin_migrations').where({ plugin_id: record.id }).select<{ name: string }[]>('name')).map(
+        (r) => r.name,
+      ),
+    );
     for (const migration of migrations) {
       if (applied.has(migration.name)) continue;
       const created: string[] = [];
@@ -90,9 +121,15 @@ export class PluginInstaller {
         await migration.up(buildMigrationContext(context, record, services, created));
       } catch (err) {
         await this.undoCreatedTables(record.id, created);
-        throw new SwitchboardError('plugin_start_failed', `Migration ${migration.name} of plugin ${record.id} failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+        throw new SwitchboardError(
+          'plugin_start_failed',
+          `Migration ${migration.name} of plugin ${record.id} failed: ${(err as Error)?.message ?? String(err)}`,
+          { cause: err },
+        );
       }
-      await this.db.knex('plugin_migrations').insert({ plugin_id: record.id, name: migration.name, applied_at: this.clock.now() });
+      await this.db
+        .knex('plugin_migrations')
+        .insert({ plugin_id: record.id, name: migration.name, applied_at: this.clock.now() });
       this.log.info({ plugin: record.id, migration: migration.name }, 'plugin migration applied');
       done.push(migration.name);
     }
@@ -102,9 +139,12 @@ export class PluginInstaller {
   /** Each schema call commits on its own, so a failed migration drops the tables it created to be rerunnable. */
   private async undoCreatedTables(pluginId: string, created: string[]): Promise<void> {
     for (const table of created.reverse()) {
-      await this.database.dropTable(pluginId, table)
+      await this.database
+        .dropTable(pluginId, table)
         .then(() => this.audit.record(pluginId, 'database', 'drop_table', table))
-        .catch((err: unknown) => this.log.error({ plugin: pluginId, table, err }, 'could not drop a table of a failed migration'));
+        .catch((err: unknown) =>
+          this.log.error({ plugin: pluginId, table, err }, 'could not drop a table of a failed migration'),
+        );
     }
   }
 }

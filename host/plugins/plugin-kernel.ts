@@ -75,7 +75,9 @@ export class PluginKernel {
    * migrations. Returns one outcome per configured plugin; a plugin that fails is reported, and
    * the plugins that depend on it are skipped.
    */
-  async migrateAll(): Promise<{ id: string; status: 'migrated' | 'skipped' | 'failed'; applied?: string[]; error?: string }[]> {
+  async migrateAll(): Promise<
+    { id: string; status: 'migrated' | 'skipped' | 'failed'; applied?: string[]; error?: string }[]
+  > {
     const { loaded, order } = this.loadConfigured();
     const migrated = new Map<string, string[]>();
     for (const id of order) {
@@ -85,9 +87,14 @@ export class PluginKernel {
         record.status = 'disabled';
         continue;
       }
-      const missing = Object.keys(manifest.dependencies ?? {}).filter((dep) => !migrated.has(dep) && this.registry.get(dep)?.manifest?.runtime !== 'sandbox');
+      const missing = Object.keys(manifest.dependencies ?? {}).filter(
+        (dep) => !migrated.has(dep) && this.registry.get(dep)?.manifest?.runtime !== 'sandbox',
+      );
       if (missing.length > 0) {
-        this.fail(record, new SwitchboardError('plugin_dependency_missing', `Plugin ${id} needs ${missing.join(', ')} migrated first.`));
+        this.fail(
+          record,
+          new SwitchboardError('plugin_dependency_missing', `Plugin ${id} needs ${missing.join(', ')} migrated first.`),
+        );
         continue;
       }
       record.generation++;
@@ -102,9 +109,15 @@ export class PluginKernel {
         this.fail(record, err);
       }
     }
-    return this.registry.all().map((r) => r.status === 'failed'
-      ? { id: r.id, status: 'failed' as const, error: `[${r.error?.code}] ${r.error?.message}` }
-      : migrated.has(r.id) ? { id: r.id, status: 'migrated' as const, applied: migrated.get(r.id)! } : { id: r.id, status: 'skipped' as const });
+    return this.registry
+      .all()
+      .map((r) =>
+        r.status === 'failed'
+          ? { id: r.id, status: 'failed' as const, error: `[${r.error?.code}] ${r.error?.message}` }
+          : migrated.has(r.id)
+            ? { id: r.id, status: 'migrated' as const, applied: migrated.get(r.id)! }
+            : { id: r.id, status: 'skipped' as const },
+      );
   }
 
   /** Reads, checks and orders the configured plugins; the ones that are wrong are marked failed. */
@@ -117,7 +130,10 @@ export class PluginKernel {
         const { manifest, entryFile } = loadManifest(file);
         if (loaded.has(manifest.id) || this.registry.get(manifest.id)) {
           // The first entry keeps the id; this one is listed under its manifest path.
-          throw new SwitchboardError('manifest_invalid', `Plugin ${manifest.id} is enabled twice; only the first entry is used.`);
+          throw new SwitchboardError(
+            'manifest_invalid',
+            `Plugin ${manifest.id} is enabled twice; only the first entry is used.`,
+          );
         }
         record = { ...record, id: manifest.id, manifest, entryFile };
         record.settings = this.validateSettings(manifest, entry.settings ?? {});
@@ -153,7 +169,10 @@ export class PluginKernel {
     const record = this.require(id);
     if (record.status === 'running') return record;
     if (!record.manifest || record.configError) {
-      throw new SwitchboardError('invalid_operation', `Plugin ${id} cannot start until its configuration is fixed and the host restarted: ${record.error?.message ?? 'its manifest is invalid'}`);
+      throw new SwitchboardError(
+        'invalid_operation',
+        `Plugin ${id} cannot start until its configuration is fixed and the host restarted: ${record.error?.message ?? 'its manifest is invalid'}`,
+      );
     }
     this.sandbox.resetFailures(id);
     await this.start(record);
@@ -177,7 +196,8 @@ export class PluginKernel {
     const record = await this.disable(id);
     if (!purge) return { plugin: record, purged: false };
     await this.db.knex.transaction(async (trx) => {
-      for (const table of ['plugin_kv', 'plugin_jobs', 'plugin_migrations']) await trx(table).where({ plugin_id: record.id }).delete();
+      for (const table of ['plugin_kv', 'plugin_jobs', 'plugin_migrations'])
+        await trx(table).where({ plugin_id: record.id }).delete();
       await trx('plugins').where({ id: record.id }).update({ webhook_secret: null, updated_at: Date.now() });
       await this.database.dropAll(record.id, trx);
     });
@@ -193,9 +213,17 @@ export class PluginKernel {
 
   private async start(record: PluginRecord): Promise<void> {
     const manifest = record.manifest!;
-    const missing = Object.keys(manifest.dependencies ?? {}).filter((dep) => this.registry.get(dep)?.status !== 'running');
+    const missing = Object.keys(manifest.dependencies ?? {}).filter(
+      (dep) => this.registry.get(dep)?.status !== 'running',
+    );
     if (missing.length > 0) {
-      this.fail(record, new SwitchboardError('plugin_dependency_missing', `Plugin ${record.id} needs ${missing.join(', ')} running first.`));
+      this.fail(
+        record,
+        new SwitchboardError(
+          'plugin_dependency_missing',
+          `Plugin ${record.id} needs ${missing.join(', ')} running first.`,
+        ),
+      );
       return;
     }
     record.generation++;
@@ -204,23 +232,44 @@ export class PluginKernel {
     record.status = 'running';
     try {
       // Untrusted code never runs in this process: a sandboxed app's definition starts it in a worker.
-      const definition = record.definition ?? (record.definition = manifest.runtime === 'sandbox'
-        ? this.sandbox.definitionFor(record)
-        : await importDefinition(record.entryFile!));
+      const definition =
+        record.definition ??
+        (record.definition =
+          manifest.runtime === 'sandbox'
+            ? this.sandbox.definitionFor(record)
+            : await importDefinition(record.entryFile!));
       const { context } = await this.installer.install(record, definition);
       for (const t of manifest.contributes?.messageTypes ?? []) {
-        if (this.types.has(t.type)) throw new SwitchboardError('plugin_start_failed', `The message type "${t.type}" is already registered by another plugin.`);
+        if (this.types.has(t.type))
+          throw new SwitchboardError(
+            'plugin_start_failed',
+            `The message type "${t.type}" is already registered by another plugin.`,
+          );
         const botId = record.botUserId!;
         // Taps on its buttons reach the plugin (PostbackRouter), so their ids must name one button each.
-        this.types.register(t.type, { schema: t.schema, mayPost: (sender) => sender === botId, check: assertUniqueTappableIds });
+        this.types.register(t.type, {
+          schema: t.schema,
+          mayPost: (sender) => sender === botId,
+          check: assertUniqueTappableIds,
+        });
         record.registeredTypes.push(t.type);
       }
-      if (definition.start) await withTimeout(Promise.resolve().then(() => definition.start!(context)), START_TIMEOUT_MS);
+      if (definition.start)
+        await withTimeout(
+          Promise.resolve().then(() => definition.start!(context)),
+          START_TIMEOUT_MS,
+        );
       this.log.info({ plugin: record.id, version: manifest.version, refused: record.refused }, 'plugin started');
     } catch (err) {
-      this.fail(record, err instanceof SwitchboardError && (err.kind === 'operator' || err.code === 'app_disabled')
-        ? err
-        : new SwitchboardError('plugin_start_failed', `Plugin ${record.id} failed to start: ${(err as Error)?.message ?? String(err)}`));
+      this.fail(
+        record,
+        err instanceof SwitchboardError && (err.kind === 'operator' || err.code === 'app_disabled')
+          ? err
+          : new SwitchboardError(
+              'plugin_start_failed',
+              `Plugin ${record.id} failed to start: ${(err as Error)?.message ?? String(err)}`,
+            ),
+      );
       this.logs.recordFailure(record.id, 'start failed', err);
     }
   }
@@ -233,7 +282,10 @@ export class PluginKernel {
     const definition = record.definition;
     if (definition?.stop) {
       try {
-        await withTimeout(Promise.resolve().then(() => definition.stop!()), STOP_TIMEOUT_MS);
+        await withTimeout(
+          Promise.resolve().then(() => definition.stop!()),
+          STOP_TIMEOUT_MS,
+        );
       } catch (err) {
         this.logs.recordFailure(record.id, 'stop failed', err);
       }
@@ -241,7 +293,10 @@ export class PluginKernel {
   }
 
   private fail(record: PluginRecord, err: unknown): void {
-    const error = err instanceof SwitchboardError ? err : new SwitchboardError('plugin_start_failed', (err as Error)?.message ?? String(err));
+    const error =
+      err instanceof SwitchboardError
+        ? err
+        : new SwitchboardError('plugin_start_failed', (err as Error)?.message ?? String(err));
     record.status = 'failed';
     record.generation++;
     record.handlers = emptyHandlers();
@@ -260,8 +315,15 @@ export class PluginKernel {
     if (!schema) return copy;
     const validate = this.ajv.compile(schema);
     if (!validate(copy)) {
-      const details = (validate.errors ?? []).map((e) => ({ path: e.instancePath || '/', message: e.message ?? 'is invalid' }));
-      throw new SwitchboardError('plugin_settings_invalid', `Settings for ${manifest.id} are invalid: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, { details });
+      const details = (validate.errors ?? []).map((e) => ({
+        path: e.instancePath || '/',
+        message: e.message ?? 'is invalid',
+      }));
+      throw new SwitchboardError(
+        'plugin_settings_invalid',
+        `Settings for ${manifest.id} are invalid: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`,
+        { details },
+      );
     }
     return copy;
   }
@@ -269,17 +331,36 @@ export class PluginKernel {
 
 function newRecord(id: string, manifestFile: string): PluginRecord {
   return {
-    id, manifestFile, manifest: null, entryFile: null, status: 'failed', error: null, botUserId: null,
-    granted: new GrantedScopes(), refused: [], settings: {}, definition: null, handlers: emptyHandlers(), generation: 0,
-    configError: false, registeredTypes: [],
+    id,
+    manifestFile,
+    manifest: null,
+    entryFile: null,
+    status: 'failed',
+    error: null,
+    botUserId: null,
+    granted: new GrantedScopes(),
+    refused: [],
+    settings: {},
+    definition: null,
+    handlers: emptyHandlers(),
+    generation: 0,
+    configError: false,
+    registeredTypes: [],
   };
 }
 
 async function importDefinition(entryFile: string): Promise<PluginDefinition> {
   const mod = (await import(pathToFileURL(entryFile).href)) as { default?: PluginDefinition };
   const definition = mod.default;
-  if (!definition || typeof definition !== 'object' || (definition.start !== undefined && typeof definition.start !== 'function')) {
-    throw new SwitchboardError('plugin_start_failed', `${entryFile} must export default definePlugin({ start(context) { … } }).`);
+  if (
+    !definition ||
+    typeof definition !== 'object' ||
+    (definition.start !== undefined && typeof definition.start !== 'function')
+  ) {
+    throw new SwitchboardError(
+      'plugin_start_failed',
+      `${entryFile} must export default definePlugin({ start(context) { … } }).`,
+    );
   }
   return definition;
 }

@@ -36,7 +36,10 @@ export const PLUGIN_LOG_LIMITS = Object.freeze({
   droppedReportMs: 1000,
 });
 
-interface KeptLine { entry: PluginLogEntry; bytes: number }
+interface KeptLine {
+  entry: PluginLogEntry;
+  bytes: number;
+}
 
 interface PluginLogState {
   readonly lines: KeptLine[];
@@ -68,7 +71,13 @@ export class PluginLogs {
     // Rate limited too: a plugin that throws on every message could otherwise flood both logs.
     if (!this.admit(state)) return;
     const message = limitMessage(`${what}: ${failureMessage(err)}`);
-    this.append(state, { level: 'error', message: message.text, data: null, at: new Date().toISOString(), ...(message.cut ? { truncated: true } : {}) });
+    this.append(state, {
+      level: 'error',
+      message: message.text,
+      data: null,
+      at: new Date().toISOString(),
+      ...(message.cut ? { truncated: true } : {}),
+    });
     // pino would serialize every enumerable property of the error; give it a bounded copy instead.
     state.host.warn({ err: copyData(err).data }, what);
   }
@@ -84,9 +93,13 @@ export class PluginLogs {
   private stateOf(pluginId: string): PluginLogState {
     let state = this.states.get(pluginId);
     if (!state) {
-      const write = (level: PluginLogEntry['level']) => (message: string, data?: Record<string, unknown>) => this.write(pluginId, level, message, data);
+      const write = (level: PluginLogEntry['level']) => (message: string, data?: Record<string, unknown>) =>
+        this.write(pluginId, level, message, data);
       state = {
-        lines: [], bytes: 0, dropped: 0, reportTimer: null,
+        lines: [],
+        bytes: 0,
+        dropped: 0,
+        reportTimer: null,
         bucket: new TokenBucket(PLUGIN_LOG_LIMITS.linesPerSecond, PLUGIN_LOG_LIMITS.burstLines),
         host: this.log.child({ plugin: pluginId }),
         logger: { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') },
@@ -103,7 +116,13 @@ export class PluginLogs {
     const text = limitMessage(safeString(() => String(message)));
     const copy = data === undefined ? { data: null, truncated: false } : copyData(data);
     const truncated = text.cut || copy.truncated;
-    this.append(state, { level, message: text.text, data: copy.data, at: new Date().toISOString(), ...(truncated ? { truncated: true } : {}) });
+    this.append(state, {
+      level,
+      message: text.text,
+      data: copy.data,
+      at: new Date().toISOString(),
+      ...(truncated ? { truncated: true } : {}),
+    });
     state.host[level]({ ...copy.data, ...(truncated ? { truncated: true } : {}) }, text.text);
   }
 
@@ -143,8 +162,10 @@ export class PluginLogs {
 
 function copyData(data: unknown): { data: Record<string, unknown>; truncated: boolean } {
   const copy = boundedCopy(data, {
-    maxBytes: PLUGIN_LOG_LIMITS.dataBytes, maxDepth: PLUGIN_LOG_LIMITS.dataDepth,
-    maxKeys: PLUGIN_LOG_LIMITS.dataKeys, maxStringChars: PLUGIN_LOG_LIMITS.dataStringChars,
+    maxBytes: PLUGIN_LOG_LIMITS.dataBytes,
+    maxDepth: PLUGIN_LOG_LIMITS.dataDepth,
+    maxKeys: PLUGIN_LOG_LIMITS.dataKeys,
+    maxStringChars: PLUGIN_LOG_LIMITS.dataStringChars,
   });
   const value = copy.value;
   // Readers expect an object; anything else (a string, an array, a marker) is wrapped.

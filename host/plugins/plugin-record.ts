@@ -4,8 +4,17 @@ import type { Permission } from '../../sdk/plugin/permissions.js';
 import type { PluginDefinition } from '../../sdk/plugin/define-plugin.js';
 import type { GrantedScopes } from './grants.js';
 import type {
-  BeforeStoreMessage, CommandInvocation, CommandReply, HookDecision, PluginEventName, PluginEvents,
-  PluginHttpRequest, PluginHttpResponse, Postback, ScheduledJob, ServiceCaller,
+  BeforeStoreMessage,
+  CommandInvocation,
+  CommandReply,
+  HookDecision,
+  PluginEventName,
+  PluginEvents,
+  PluginHttpRequest,
+  PluginHttpResponse,
+  Postback,
+  ScheduledJob,
+  ServiceCaller,
 } from '../../sdk/plugin/plugin-context.js';
 
 export type PluginStatus = 'running' | 'failed' | 'disabled';
@@ -48,5 +57,13 @@ export interface PluginRecord {
 }
 
 export function emptyHandlers(): PluginHandlers {
-  return { events: new Map(), beforeStore: null, commands: new Map(), postback: null, routes: new Map(), jobs: new Map(), services: new Map() };
+  return {
+    events: new Map(),
+    beforeStore: null,
+    commands: new Map(),
+    postback: null,
+    routes: new Map(),
+    jobs: new Map(),
+    services: new Map(),
+  };
 }

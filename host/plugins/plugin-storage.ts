@@ -9,7 +9,15 @@ import { isUniqueViolation } from '../db/unique-violation.js';
 import type { Logger } from '../logging/logger.js';
 import type { Clock } from '../core/clock.js';
 
-interface KvRow { plugin_id: string; key: string; value: string; bytes: number; version: number; expires_at: number | null; updated_at: number }
+interface KvRow {
+  plugin_id: string;
+  key: string;
+  value: string;
+  bytes: number;
+  version: number;
+  expires_at: number | null;
+  updated_at: number;
+}
 
 const MAX_KEY_LENGTH = 512;
 const MAX_LIST = 1000;
@@ -45,7 +53,13 @@ export class PluginStorage {
     return row && live(row, this.clock.now()) ? toStored(row) : null;
   }
 
-  async set(pluginId: string, key: string, value: unknown, opts: { ttlSeconds?: number; ifVersion?: number }, quotaBytes: number): Promise<{ version: number }> {
+  async set(
+    pluginId: string,
+    key: string,
+    value: unknown,
+    opts: { ttlSeconds?: number; ifVersion?: number },
+    quotaBytes: number,
+  ): Promise<{ version: number }> {
     checkKey(key);
     const json = serialize(value);
     if (opts.ttlSeconds !== undefined && (!Number.isInteger(opts.ttlSeconds) || opts.ttlSeconds < 1)) {
@@ -60,12 +74,20 @@ export class PluginStorage {
         checkVersion(opts.ifVersion, current);
         const used = await this.usedBytes(trx, pluginId, key);
         if (used + bytes > quotaBytes) {
-          throw new SwitchboardError('storage_quota_exceeded', `Writing "${key}" (${bytes} bytes) would use ${used + bytes} of ${quotaBytes} bytes.`);
+          throw new SwitchboardError(
+            'storage_quota_exceeded',
+            `Writing "${key}" (${bytes} bytes) would use ${used + bytes} of ${quotaBytes} bytes.`,
+          );
         }
         const version = (existing?.version ?? 0) + 1;
         const row: KvRow = {
-          plugin_id: pluginId, key, value: json, bytes, version,
-          expires_at: opts.ttlSeconds ? now + opts.ttlSeconds * 1000 : null, updated_at: now,
+          plugin_id: pluginId,
+          key,
+          value: json,
+          bytes,
+          version,
+          expires_at: opts.ttlSeconds ? now + opts.ttlSeconds * 1000 : null,
+          updated_at: now,
         };
         if (existing) await trx('plugin_kv').where({ plugin_id: pluginId, key }).update(row);
         else await trx('plugin_kv').insert(row);
@@ -90,22 +112,32 @@ export class PluginStorage {
     });
   }
 
-  async list(pluginId: string, prefix: string, opts: { after?: string; limit?: number }): Promise<{ entries: { key: string; value: unknown; version: number }[]; hasMore: boolean }> {
-    if (typeof prefix !== 'string' || prefix.length > MAX_KEY_LENGTH) throw new SwitchboardError('invalid_request', 'prefix must be a string of at most 512 characters.');
+  async list(
+    pluginId: string,
+    prefix: string,
+    opts: { after?: string; limit?: number },
+  ): Promise<{ entries: { key: string; value: unknown; version: number }[]; hasMore: boolean }> {
+    if (typeof prefix !== 'string' || prefix.length > MAX_KEY_LENGTH)
+      throw new SwitchboardError('invalid_request', 'prefix must be a string of at most 512 characters.');
     const limit = opts.limit ?? 100;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST) throw new SwitchboardError('invalid_request', `limit must be an integer from 1 to ${MAX_LIST}.`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST)
+      throw new SwitchboardError('invalid_request', `limit must be an integer from 1 to ${MAX_LIST}.`);
     const knex = this.db.knex;
     // Byte order on both databases; substr avoids LIKE's wildcards and SQLite's case folding.
     const keyExpr = this.db.kind === 'postgres' ? 'key collate "C"' : 'key';
-    const q = knex<KvRow>('plugin_kv').where({ plugin_id: pluginId })
+    const q = knex<KvRow>('plugin_kv')
+      .where({ plugin_id: pluginId })
       // Both databases count characters (code points), as the spread does; .length counts UTF-16 units.
       .andWhereRaw('substr(key, 1, ?) = ?', [[...prefix].length, prefix])
       .andWhere((w) => w.whereNull('expires_at').orWhere('expires_at', '>', this.clock.now()))
-      .orderByRaw(keyExpr).limit(limit + 1);
+      .orderByRaw(keyExpr)
+      .limit(limit + 1);
     if (opts.after !== undefined) q.andWhereRaw(`${keyExpr} > ?`, [opts.after]);
     const rows = await q;
     return {
-      entries: rows.slice(0, limit).map((r) => ({ key: r.key, value: JSON.parse(r.value) as unknown, version: r.version })),
+      entries: rows
+        .slice(0, limit)
+        .map((r) => ({ key: r.key, value: JSON.parse(r.value) as unknown, version: r.version })),
       hasMore: rows.length > limit,
     };
   }
@@ -123,8 +155,15 @@ export class PluginStorage {
     this.sweepTimer = setInterval(() => {
       if (this.sweeping || this.sweepStopped) return;
       this.sweeping = this.sweep()
-        .then(() => undefined, (err: unknown) => { this.log.error({ err }, 'storage sweep failed'); })
-        .finally(() => { this.sweeping = null; });
+        .then(
+          () => undefined,
+          (err: unknown) => {
+            this.log.error({ err }, 'storage sweep failed');
+          },
+        )
+        .finally(() => {
+          this.sweeping = null;
+        });
     }, this.config.plugins.storageSweepMs);
     this.sweepTimer.unref();
   }
@@ -159,7 +198,12 @@ export class PluginStorage {
    * Takes the plugin's lock, deletes its expired keys (at most MAX_WRITE_PURGES batches; each
    * row is deleted once, so the cost is paid off by the writes that stored them), then reads the key.
    */
-  private async lockAndRead(trx: Knex.Transaction, pluginId: string, key: string, now: number): Promise<KvRow | undefined> {
+  private async lockAndRead(
+    trx: Knex.Transaction,
+    pluginId: string,
+    key: string,
+    now: number,
+  ): Promise<KvRow | undefined> {
     await this.lock(trx, pluginId);
     for (let round = 1; round <= MAX_WRITE_PURGES; round++) {
       const purged = await this.purgeExpired(trx, pluginId, now);
@@ -175,7 +219,11 @@ export class PluginStorage {
 
   /** Deletes up to PURGE_BATCH of the plugin's expired keys; the caller holds the plugin's lock. */
   private async purgeExpired(trx: Knex.Transaction, pluginId: string, now: number): Promise<number> {
-    const batch = trx('plugin_kv').select('key').where({ plugin_id: pluginId }).andWhere('expires_at', '<=', now).limit(PURGE_BATCH);
+    const batch = trx('plugin_kv')
+      .select('key')
+      .where({ plugin_id: pluginId })
+      .andWhere('expires_at', '<=', now)
+      .limit(PURGE_BATCH);
     return trx('plugin_kv').where({ plugin_id: pluginId }).whereIn('key', batch).delete();
   }
 
@@ -193,7 +241,11 @@ function live(row: KvRow, now: number): boolean {
 }
 
 function toStored(row: KvRow): StoredValue {
-  return { value: JSON.parse(row.value) as unknown, version: row.version, expiresAt: row.expires_at === null ? null : new Date(row.expires_at).toISOString() };
+  return {
+    value: JSON.parse(row.value) as unknown,
+    version: row.version,
+    expiresAt: row.expires_at === null ? null : new Date(row.expires_at).toISOString(),
+  };
 }
 
 function checkKey(key: string): void {
@@ -209,7 +261,8 @@ function serialize(value: unknown): string {
   } catch (err) {
     throw new SwitchboardError('invalid_request', `Stored values must be JSON: ${(err as Error).message}`);
   }
-  if (json === undefined) throw new SwitchboardError('invalid_request', 'Stored values must be JSON (not undefined or a function).');
+  if (json === undefined)
+    throw new SwitchboardError('invalid_request', 'Stored values must be JSON (not undefined or a function).');
   return json;
 }
 
@@ -217,6 +270,11 @@ function checkVersion(ifVersion: number | undefined, current: KvRow | null): voi
   if (ifVersion === undefined) return;
   const actual = current?.version ?? 0;
   if (ifVersion !== actual) {
-    throw new SwitchboardError('storage_conflict', ifVersion === 0 ? 'The key already exists.' : `Expected version ${ifVersion}, found ${current ? actual : 'no value'}.`);
+    throw new SwitchboardError(
+      'storage_conflict',
+      ifVersion === 0
+        ? 'The key already exists.'
+        : `Expected version ${ifVersion}, found ${current ? actual : 'no value'}.`,
+    );
   }
 }

@@ -27,19 +27,22 @@ export const INTERACTIVE_CARD_SCHEMA = {
   properties: {
     text: { type: 'string', minLength: 1, maxLength: 4000 },
     buttons: {
-      type: 'array', maxItems: 10,
+      type: 'array',
+      maxItems: 10,
       items: {
-        type: 'object', additionalProperties: false, required: ['id', 'label'],
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'label'],
         properties: { id, label, style: { enum: ['primary', 'secondary', 'danger'] } },
       },
     },
     quickReplies: {
-      type: 'array', maxItems: 13,
+      type: 'array',
+      maxItems: 13,
       items: { type: 'object', additionalProperties: false, required: ['id', 'label'], properties: { id, label } },
     },
   },
 } as const;
-
 
 /**
  * Interactive messages: registers "interactive.card" at host start, lets only the bots of running
@@ -59,27 +62,44 @@ export class PostbackRouter implements PostbackDispatch {
     // Many legitimate senders (one bot per plugin granted `interactive`), and no one else.
     types.register(INTERACTIVE_CARD_TYPE, {
       schema: INTERACTIVE_CARD_SCHEMA,
-      mayPost: (senderId) => this.registry.running().some((r) => r.botUserId === senderId && r.granted.has('interactive')),
+      mayPost: (senderId) =>
+        this.registry.running().some((r) => r.botUserId === senderId && r.granted.has('interactive')),
       check: assertUniqueTappableIds,
     });
   }
 
   async tap(userId: string, conversationId: string, messageId: string, buttonId: string): Promise<PostbackResult> {
     await requireMembership(this.db.knex, conversationId, userId);
-    const row = await this.db.knex<MessageRow>('messages').where({ id: messageId, conversation_id: conversationId }).first<MessageRow | undefined>();
+    const row = await this.db
+      .knex<MessageRow>('messages')
+      .where({ id: messageId, conversation_id: conversationId })
+      .first<MessageRow | undefined>();
     if (!row || !this.answersTaps(row)) {
       throw new SwitchboardError('message_not_found', 'No interactive message with this id in this conversation.');
     }
-    if (row.deleted_at !== null || row.content === null) throw new SwitchboardError('message_deleted', 'The interactive message was deleted; its buttons no longer answer.');
+    if (row.deleted_at !== null || row.content === null)
+      throw new SwitchboardError(
+        'message_deleted',
+        'The interactive message was deleted; its buttons no longer answer.',
+      );
     if (!tappableIds(JSON.parse(row.content)).includes(buttonId)) {
-      throw new SwitchboardError('invalid_request', `The message has no button or quick reply "${buttonId}".`, { details: [{ path: '/buttonId', message: 'is not on this message' }] });
+      throw new SwitchboardError('invalid_request', `The message has no button or quick reply "${buttonId}".`, {
+        details: [{ path: '/buttonId', message: 'is not on this message' }],
+      });
     }
     const plugin = this.registry.running().find((r) => r.botUserId === row.sender_id);
     const handler = plugin?.handlers.postback;
-    if (!plugin || !handler) throw new SwitchboardError('unavailable', 'The plugin that sent this message is not running or does not answer taps.');
+    if (!plugin || !handler)
+      throw new SwitchboardError(
+        'unavailable',
+        'The plugin that sent this message is not running or does not answer taps.',
+      );
     const postback = Object.freeze({ conversationId, messageId, buttonId, userId });
-    const reply = await callPlugin(this.logs, { pluginId: plugin.id, what: `the tap on button ${buttonId}`, deadlineMs: POSTBACK_TIMEOUT_MS, hasCaller: true },
-      async () => replyOf(await handler(postback)));
+    const reply = await callPlugin(
+      this.logs,
+      { pluginId: plugin.id, what: `the tap on button ${buttonId}`, deadlineMs: POSTBACK_TIMEOUT_MS, hasCaller: true },
+      async () => replyOf(await handler(postback)),
+    );
     return { plugin: plugin.id, reply };
   }
 
@@ -91,8 +111,10 @@ export class PostbackRouter implements PostbackDispatch {
   private answersTaps(row: MessageRow): boolean {
     if (row.content_type === INTERACTIVE_CARD_TYPE) return true;
     const plugin = this.registry.all().find((r) => r.botUserId === row.sender_id);
-    return !!plugin && row.content_type.startsWith(`${plugin.id}.`)
-      && (plugin.manifest?.contributes?.messageTypes ?? []).some((t) => t.type === row.content_type);
+    return (
+      !!plugin &&
+      row.content_type.startsWith(`${plugin.id}.`) &&
+      (plugin.manifest?.contributes?.messageTypes ?? []).some((t) => t.type === row.content_type)
+    );
   }
 }
-

@@ -29,20 +29,46 @@ export class ServiceRegistry {
 
   async call(callerId: string, service: string, input: unknown): Promise<unknown> {
     const target = parseServiceName(service);
-    if (!target) throw new SwitchboardError('invalid_request', `A service is named "<plugin id>.<name>", not "${String(service).slice(0, 100)}".`);
-    const copied = copy(input, () => new SwitchboardError('invalid_request', `The input of ${service} cannot be copied (functions, symbols and the like cannot cross plugins).`));
+    if (!target)
+      throw new SwitchboardError(
+        'invalid_request',
+        `A service is named "<plugin id>.<name>", not "${String(service).slice(0, 100)}".`,
+      );
+    const copied = copy(
+      input,
+      () =>
+        new SwitchboardError(
+          'invalid_request',
+          `The input of ${service} cannot be copied (functions, symbols and the like cannot cross plugins).`,
+        ),
+    );
     const provider = this.registry.get(target.pluginId);
     const handler = provider?.status === 'running' ? provider.handlers.services.get(target.name) : undefined;
     if (!provider || !handler) {
-      throw new SwitchboardError('unavailable', `The service ${service} is not available: its plugin is not running or has not provided it.`);
+      throw new SwitchboardError(
+        'unavailable',
+        `The service ${service} is not available: its plugin is not running or has not provided it.`,
+      );
     }
     const caller: ServiceCaller = Object.freeze({ pluginId: callerId });
-    const output = await callPlugin(this.logs, { pluginId: provider.id, what: `service ${target.name}`, deadlineMs: SERVICE_TIMEOUT_MS, hasCaller: true, callerId },
-      () => handler(copied, caller));
+    const output = await callPlugin(
+      this.logs,
+      {
+        pluginId: provider.id,
+        what: `service ${target.name}`,
+        deadlineMs: SERVICE_TIMEOUT_MS,
+        hasCaller: true,
+        callerId,
+      },
+      () => handler(copied, caller),
+    );
     return copy(output, () => {
       const err = new Error(`service ${target.name} returned a value that cannot be copied`);
       this.logs.recordFailure(provider.id, `service ${target.name} failed (called by ${callerId})`, err);
-      return new SwitchboardError('plugin_failed', `The plugin ${provider.id} returned a value from ${service} that cannot be copied.`);
+      return new SwitchboardError(
+        'plugin_failed',
+        `The plugin ${provider.id} returned a value from ${service} that cannot be copied.`,
+      );
     });
   }
 }

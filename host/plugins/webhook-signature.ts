@@ -20,7 +20,11 @@ function mac(secret: string, timestamp: string, rawBody: Buffer | string): Buffe
 }
 
 /** The header value for a body signed at `timestamp` (unix seconds; default now). */
-export function signWebhook(secret: string, rawBody: Buffer | string, timestamp = Math.floor(Date.now() / 1000)): string {
+export function signWebhook(
+  secret: string,
+  rawBody: Buffer | string,
+  timestamp = Math.floor(Date.now() / 1000),
+): string {
   return `t=${timestamp},v1=${mac(secret, String(timestamp), rawBody).toString('hex')}`;
 }
 
@@ -31,19 +35,29 @@ const unauthenticated = (message: string) => new SwitchboardError('unauthenticat
  * whose timestamp is within the tolerance of `nowSeconds`. Several v1 values may be given (one
  * must match); comparisons take constant time.
  */
-export function verifyWebhook(header: string | undefined, secret: string, rawBody: Buffer | string, nowSeconds = Math.floor(Date.now() / 1000)): void {
+export function verifyWebhook(
+  header: string | undefined,
+  secret: string,
+  rawBody: Buffer | string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): void {
   if (!header) throw unauthenticated(`This route needs a signed request: header ${SIGNATURE_HEADER} is missing.`);
   let timestamp: string | null = null;
   const signatures: Buffer[] = [];
   for (const part of header.split(',')) {
     const m = /^\s*([a-z0-9]+)=([^\s,]*)\s*$/.exec(part);
-    if (!m) throw unauthenticated(`Header ${SIGNATURE_HEADER} is malformed: expected "t=<unix seconds>,v1=<hex HMAC-SHA256>".`);
+    if (!m)
+      throw unauthenticated(
+        `Header ${SIGNATURE_HEADER} is malformed: expected "t=<unix seconds>,v1=<hex HMAC-SHA256>".`,
+      );
     const [, key, value] = m as unknown as [string, string, string];
     if (key === 't') {
-      if (timestamp !== null || !/^\d{1,12}$/.test(value)) throw unauthenticated(`Header ${SIGNATURE_HEADER} has an invalid timestamp.`);
+      if (timestamp !== null || !/^\d{1,12}$/.test(value))
+        throw unauthenticated(`Header ${SIGNATURE_HEADER} has an invalid timestamp.`);
       timestamp = value;
     } else if (key === 'v1') {
-      if (!/^[0-9a-fA-F]{64}$/.test(value)) throw unauthenticated(`Header ${SIGNATURE_HEADER} has an invalid v1 signature (64 hex digits expected).`);
+      if (!/^[0-9a-fA-F]{64}$/.test(value))
+        throw unauthenticated(`Header ${SIGNATURE_HEADER} has an invalid v1 signature (64 hex digits expected).`);
       signatures.push(Buffer.from(value, 'hex'));
     }
     // Other schemes are ignored, so that new ones can be added next to v1.
@@ -54,9 +68,11 @@ export function verifyWebhook(header: string | undefined, secret: string, rawBod
   const expected = mac(secret, timestamp, rawBody);
   let matched = false;
   for (const signature of signatures) if (timingSafeEqual(signature, expected)) matched = true;
-  if (!matched) throw unauthenticated('The request signature does not match the body and the plugin\'s webhook secret.');
+  if (!matched) throw unauthenticated("The request signature does not match the body and the plugin's webhook secret.");
   if (Math.abs(nowSeconds - Number(timestamp)) > SIGNATURE_TOLERANCE_SECONDS) {
-    throw unauthenticated(`The request signature is too old or too far in the future (more than ${SIGNATURE_TOLERANCE_SECONDS} s from the host clock).`);
+    throw unauthenticated(
+      `The request signature is too old or too far in the future (more than ${SIGNATURE_TOLERANCE_SECONDS} s from the host clock).`,
+    );
   }
 }
 
@@ -66,13 +82,22 @@ export function verifyWebhook(header: string | undefined, secret: string, rawBod
  */
 export async function ensureWebhookSecret(knex: Knex, pluginId: string): Promise<string> {
   const read = async (): Promise<string | null> => {
-    const row = await knex('plugins').where({ id: pluginId }).first<{ webhook_secret: string | null } | undefined>('webhook_secret');
+    const row = await knex('plugins')
+      .where({ id: pluginId })
+      .first<{ webhook_secret: string | null } | undefined>('webhook_secret');
     return row?.webhook_secret ?? null;
   };
   const existing = await read();
   if (existing) return existing;
-  await knex('plugins').where({ id: pluginId }).whereNull('webhook_secret').update({ webhook_secret: newWebhookSecret() });
+  await knex('plugins')
+    .where({ id: pluginId })
+    .whereNull('webhook_secret')
+    .update({ webhook_secret: newWebhookSecret() });
   const stored = await read();
-  if (!stored) throw new SwitchboardError('internal_error', `Plugin ${pluginId} has no install record, so it has no webhook secret.`);
+  if (!stored)
+    throw new SwitchboardError(
+      'internal_error',
+      `Plugin ${pluginId} has no install record, so it has no webhook secret.`,
+    );
   return stored;
 }

@@ -65,8 +65,11 @@ export class ChangeStream {
   }
 
   async resume(conn: Connection, positions: readonly { conversationId: string; pts: number }[]): Promise<ResumeResult> {
-    const memberships = await this.db.knex('members as m').join('conversations as c', 'c.id', 'm.conversation_id')
-      .where('m.user_id', conn.userId).select<{ id: string; last_pts: number; last_seq: number }[]>('c.id', 'c.last_pts', 'c.last_seq');
+    const memberships = await this.db
+      .knex('members as m')
+      .join('conversations as c', 'c.id', 'm.conversation_id')
+      .where('m.user_id', conn.userId)
+      .select<{ id: string; last_pts: number; last_seq: number }[]>('c.id', 'c.last_pts', 'c.last_seq');
     const current = new Map(memberships.map((m) => [m.id, m]));
     const listed = new Set(positions.map((p) => p.conversationId));
     const wasHolding = conn.holding !== null;
@@ -98,9 +101,16 @@ export class ChangeStream {
     for (let i = 0; i < statuses.length; i++) {
       const s = statuses[i]!;
       if (s.status !== 'caught_up') continue;
-      statuses[i] = { conversationId: s.conversationId, status: 'caught_up', pts: conn.positions.get(s.conversationId) ?? 0, seq: after.get(s.conversationId)?.last_seq ?? 0 };
+      statuses[i] = {
+        conversationId: s.conversationId,
+        status: 'caught_up',
+        pts: conn.positions.get(s.conversationId) ?? 0,
+        seq: after.get(s.conversationId)?.last_seq ?? 0,
+      };
     }
-    const joined = memberships.filter((m) => !listed.has(m.id)).map((m) => ({ conversationId: m.id, pts: m.last_pts, seq: m.last_seq }));
+    const joined = memberships
+      .filter((m) => !listed.has(m.id))
+      .map((m) => ({ conversationId: m.id, pts: m.last_pts, seq: m.last_seq }));
     return { conversations: statuses, joined };
   }
 
@@ -133,7 +143,10 @@ export class ChangeStream {
         rows.forEach((row, i) => this.sendChange(conn, row, messages[i]!, from));
       }
     } catch (err) {
-      this.log.error({ err, conversationId, sessionId: conn.sessionId }, 'catch-up failed; closing the connection so the client resumes');
+      this.log.error(
+        { err, conversationId, sessionId: conn.sessionId },
+        'catch-up failed; closing the connection so the client resumes',
+      );
       conn.closeWith('internal_error');
     } finally {
       conn.catchingUp.delete(conversationId);
@@ -142,7 +155,14 @@ export class ChangeStream {
 
   private sendChange(conn: Connection, row: MessageRow, message: Message, from: number): void {
     // Created since the client's position: it never saw the message, so it arrives as new.
-    const change = row.created_pts > from ? 'created' : row.deleted_at !== null ? 'deleted' : row.edited_at !== null ? 'edited' : 'reaction';
+    const change =
+      row.created_pts > from
+        ? 'created'
+        : row.deleted_at !== null
+          ? 'deleted'
+          : row.edited_at !== null
+            ? 'edited'
+            : 'reaction';
     const frame = messageChangeFrame(row.conversation_id, row.pts, change, message);
     conn.positions.set(row.conversation_id, row.pts);
     conn.send(frame);
@@ -155,7 +175,10 @@ export class ChangeStream {
 
   private async counters(ids: string[]): Promise<Map<string, { last_pts: number; last_seq: number }>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db.knex('conversations').whereIn('id', ids).select<{ id: string; last_pts: number; last_seq: number }[]>('id', 'last_pts', 'last_seq');
+    const rows = await this.db
+      .knex('conversations')
+      .whereIn('id', ids)
+      .select<{ id: string; last_pts: number; last_seq: number }[]>('id', 'last_pts', 'last_seq');
     return new Map(rows.map((r) => [r.id, r]));
   }
 }

@@ -25,8 +25,19 @@ export class Delivery {
     this.unsubscribe.push(
       this.bus.subscribe('message.changed', (e) => this.onChange(e)),
       this.bus.subscribe('membership.changed', (e) => this.onMembership(e)),
-      this.bus.subscribe('receipt', (e) => this.toMembers(e.conversationId, JSON.stringify({ type: 'receipt', conversationId: e.conversationId, userId: e.userId, seq: e.seq }))),
-      this.bus.subscribe('typing', (e) => this.toMembers(e.conversationId, JSON.stringify({ type: 'typing', conversationId: e.conversationId, userId: e.userId, state: e.state }), e.userId)),
+      this.bus.subscribe('receipt', (e) =>
+        this.toMembers(
+          e.conversationId,
+          JSON.stringify({ type: 'receipt', conversationId: e.conversationId, userId: e.userId, seq: e.seq }),
+        ),
+      ),
+      this.bus.subscribe('typing', (e) =>
+        this.toMembers(
+          e.conversationId,
+          JSON.stringify({ type: 'typing', conversationId: e.conversationId, userId: e.userId, state: e.state }),
+          e.userId,
+        ),
+      ),
       this.bus.subscribe('token.revoked', (e) => {
         for (const conn of [...(this.registry.ofToken(e.tokenId) ?? [])]) conn.closeWith('session_ended');
       }),
@@ -43,7 +54,9 @@ export class Delivery {
       for (const userId of members) {
         const conns = this.registry.ofUser(userId);
         if (!conns) continue;
-        frame ??= Buffer.from(JSON.stringify(messageChangeFrame(event.conversationId, event.pts, event.change, event.message)));
+        frame ??= Buffer.from(
+          JSON.stringify(messageChangeFrame(event.conversationId, event.pts, event.change, event.message)),
+        );
         for (const conn of conns) this.stream.deliver(conn, event, frame);
       }
     });

@@ -47,24 +47,35 @@ export class FrameRouter {
     @inject(Tokens.Postbacks) postbacks: PostbackDispatch,
   ) {
     const handlers: Handlers = {
-      auth: () => { throw new SwitchboardError('invalid_request', 'This connection is already authenticated.'); },
+      auth: () => {
+        throw new SwitchboardError('invalid_request', 'This connection is already authenticated.');
+      },
       send: (c, f) => messages.send(c.userId, f),
       edit: async (c, f) => ({ message: await messages.edit(c.userId, f.conversationId, f.messageId, f.content) }),
       delete: async (c, f) => ({ message: await messages.delete(c.userId, f.conversationId, f.messageId) }),
-      react: async (c, f) => ({ message: await messages.react(c.userId, f.conversationId, f.messageId, f.emoji, f.op) }),
+      react: async (c, f) => ({
+        message: await messages.react(c.userId, f.conversationId, f.messageId, f.emoji, f.op),
+      }),
       read: (c, f) => messages.markRead(c.userId, f.conversationId, f.seq),
       typing: (c, f) => messages.typing(c.userId, f.conversationId, f.state),
-      history: (c, f) => messages.history(c.userId, f.conversationId, { before: f.before, after: f.after, limit: f.limit ?? 50 }),
+      history: (c, f) =>
+        messages.history(c.userId, f.conversationId, { before: f.before, after: f.after, limit: f.limit ?? 50 }),
       resume: (c, f) => stream.resume(c, f.conversations),
       'presence.subscribe': (c, f) => presence.subscribe(c, f.userIds),
-      'presence.unsubscribe': (c, f) => { presence.unsubscribe(c, f.userIds); return {}; },
-      ping: (c, f) => { c.send({ type: 'pong', replyTo: f.id ?? null }); },
+      'presence.unsubscribe': (c, f) => {
+        presence.unsubscribe(c, f.userIds);
+        return {};
+      },
+      ping: (c, f) => {
+        c.send({ type: 'pong', replyTo: f.id ?? null });
+      },
       command: (c, f) => commands.invoke(c.userId, f.conversationId, f.text, f.idempotencyKey ?? null),
       postback: (c, f) => postbacks.tap(c.userId, f.conversationId, f.messageId, f.buttonId),
     };
     const schemas = frameSchemas(config);
     // Object.keys of a literal typed Handlers: exactly the frame types.
-    for (const type of Object.keys(handlers) as FrameType[]) this.routes.set(type, route(schemas[type], handlers[type]));
+    for (const type of Object.keys(handlers) as FrameType[])
+      this.routes.set(type, route(schemas[type], handlers[type]));
   }
 
   async handle(conn: Connection, data: Buffer, isBinary: boolean): Promise<void> {
@@ -76,7 +87,9 @@ export class FrameRouter {
       try {
         raw = JSON.parse(data.toString('utf8'));
         parsed = true;
-      } catch { /* answered below, once the frame has been counted */ }
+      } catch {
+        /* answered below, once the frame has been counted */
+      }
     }
     const replyTo = replyToOf(raw);
     const taken = conn.bucket.take();
@@ -102,18 +115,27 @@ export class FrameRouter {
     }
     try {
       if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-        throw new SwitchboardError('invalid_request', 'A frame is a JSON object.', { details: [{ path: '/', message: 'must be object' }] });
+        throw new SwitchboardError('invalid_request', 'A frame is a JSON object.', {
+          details: [{ path: '/', message: 'must be object' }],
+        });
       }
       // Every string of every frame, field names included: well-formed Unicode, no U+0000.
       assertInputStrings(raw);
       const type = (raw as { type?: unknown }).type;
       if (typeof type !== 'string') {
-        throw new SwitchboardError('invalid_request', 'Every frame needs a string "type".', { details: [{ path: '/type', message: 'is required' }] });
+        throw new SwitchboardError('invalid_request', 'Every frame needs a string "type".', {
+          details: [{ path: '/type', message: 'is required' }],
+        });
       }
       const handle = this.routes.get(type);
-      if (!handle) throw new SwitchboardError('unknown_frame_type', `Unknown frame type "${Array.from(type).slice(0, 64).join('')}".`);
+      if (!handle)
+        throw new SwitchboardError(
+          'unknown_frame_type',
+          `Unknown frame type "${Array.from(type).slice(0, 64).join('')}".`,
+        );
       const result = await handle(conn, raw);
-      if (result !== undefined && replyTo !== null) conn.send({ type: 'result', replyTo, data: result as Record<string, unknown> });
+      if (result !== undefined && replyTo !== null)
+        conn.send({ type: 'result', replyTo, data: result as Record<string, unknown> });
     } catch (err) {
       if (err instanceof PluginError) {
         // A plugin's own refusal of a command or tap (callPlugin): its code and details, as it threw them.

@@ -23,7 +23,11 @@ export class FrameTurns {
   /** A resend may arrive a little before its turn (client timers fire up to a few ms early). */
   private readonly slackMs: number;
 
-  constructor(private readonly rate: number, private readonly capacity: number, now = Date.now()) {
+  constructor(
+    private readonly rate: number,
+    private readonly capacity: number,
+    now = Date.now(),
+  ) {
     this.tokens = capacity;
     this.updatedAt = now;
     this.intervalMs = 1000 / rate;
@@ -58,7 +62,10 @@ export class FrameTurns {
   /** Refused frames whose turn has not come yet. */
   waiting(now = Date.now()): number {
     if (this.turns === 0) return 0;
-    const come = this.firstTurnAt > now + this.slackMs ? 0 : Math.floor((now + this.slackMs - this.firstTurnAt) / this.intervalMs) + 1;
+    const come =
+      this.firstTurnAt > now + this.slackMs
+        ? 0
+        : Math.floor((now + this.slackMs - this.firstTurnAt) / this.intervalMs) + 1;
     return Math.max(0, this.turns - come);
   }
 

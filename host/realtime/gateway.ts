@@ -44,7 +44,12 @@ export class Gateway {
     @inject(Presence) private readonly presence: Presence,
   ) {
     this.validateAuth = compileValidator<{ type: 'auth'; token: string }>(frameSchemas(config).auth);
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: config.websocket.maxPayloadBytes, perMessageDeflate: false, clientTracking: false });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: config.websocket.maxPayloadBytes,
+      perMessageDeflate: false,
+      clientTracking: false,
+    });
   }
 
   attach(server: Server): void {
@@ -74,7 +79,9 @@ export class Gateway {
     const path = (req.url ?? '').split('?')[0];
     if (path !== WS_PATH) return refuse(socket, new SwitchboardError('route_not_found'));
     if (!this.accepting) return refuse(socket, new SwitchboardError('shutting_down'));
-    socket.on('error', () => { /* reset by peer during upgrade; nothing to do */ });
+    socket.on('error', () => {
+      /* reset by peer during upgrade; nothing to do */
+    });
     let principal: Principal | null = null;
     if (req.headers.authorization !== undefined) {
       try {
@@ -133,21 +140,39 @@ export class Gateway {
         await this.open(ws, principal, early, () => ws.off('message', onMessage));
       } catch (err) {
         if (!(err instanceof SwitchboardError)) this.log.error({ err }, 'could not open connection');
-        closeRaw(ws, err instanceof SwitchboardError && err.code === 'unauthenticated' ? 'unauthenticated' : 'internal_error');
+        closeRaw(
+          ws,
+          err instanceof SwitchboardError && err.code === 'unauthenticated' ? 'unauthenticated' : 'internal_error',
+        );
       }
     };
     ws.on('message', onMessage);
     ws.once('close', () => clearTimeout(timer));
   }
 
-  private async open(ws: WebSocket, principal: Principal, early: { data: Buffer; isBinary: boolean }[], detachPreAuth: () => void): Promise<void> {
+  private async open(
+    ws: WebSocket,
+    principal: Principal,
+    early: { data: Buffer; isBinary: boolean }[],
+    detachPreAuth: () => void,
+  ): Promise<void> {
     const user = await this.users.byId(principal.userId);
     if (ws.readyState !== ws.OPEN) return;
     detachPreAuth();
     const ws_ = this.config.websocket;
-    const conn = new Connection(ws, randomUUID(), principal.userId, principal.tokenId, principal.expiresAt, ws_.maxBufferedBytes, ws_);
+    const conn = new Connection(
+      ws,
+      randomUUID(),
+      principal.userId,
+      principal.tokenId,
+      principal.expiresAt,
+      ws_.maxBufferedBytes,
+      ws_,
+    );
     if (this.registry.add(conn)) this.presence.userOnline(conn.userId);
-    ws.on('pong', () => { conn.alive = true; });
+    ws.on('pong', () => {
+      conn.alive = true;
+    });
     ws.once('close', () => {
       if (conn.holdTimer) clearTimeout(conn.holdTimer);
       this.presence.dropConnection(conn);
@@ -155,8 +180,17 @@ export class Gateway {
     });
     conn.holdTimer = setTimeout(() => this.stream.releaseHold(conn), ws_.resumeHoldMs);
     conn.send({
-      type: 'ready', protocol: PROTOCOL_VERSION, sessionId: conn.sessionId, user, heartbeatIntervalMs: ws_.heartbeatIntervalMs,
-      limits: { maxPayloadBytes: ws_.maxPayloadBytes, framesPerSecond: ws_.framesPerSecond, burst: ws_.burst, resumeLimit: ws_.resumeLimit },
+      type: 'ready',
+      protocol: PROTOCOL_VERSION,
+      sessionId: conn.sessionId,
+      user,
+      heartbeatIntervalMs: ws_.heartbeatIntervalMs,
+      limits: {
+        maxPayloadBytes: ws_.maxPayloadBytes,
+        framesPerSecond: ws_.framesPerSecond,
+        burst: ws_.burst,
+        resumeLimit: ws_.resumeLimit,
+      },
     });
     // Frames sent before `ready` are handled first, in order, then the live listener takes over.
     for (const { data, isBinary } of early.splice(0)) void this.router.handle(conn, data, isBinary);
@@ -176,7 +210,9 @@ export class Gateway {
       conn.alive = false;
       try {
         conn.ws.ping();
-      } catch { /* closing already */ }
+      } catch {
+        /* closing already */
+      }
     }
   }
 
@@ -188,7 +224,11 @@ export class Gateway {
   }
 }
 
-function closeRaw(ws: WebSocket, code: 'unauthenticated' | 'auth_timeout' | 'internal_error' | 'rate_limited', reason?: string): void {
+function closeRaw(
+  ws: WebSocket,
+  code: 'unauthenticated' | 'auth_timeout' | 'internal_error' | 'rate_limited',
+  reason?: string,
+): void {
   const err = new SwitchboardError(code);
   try {
     ws.close(err.closeCode ?? 1011, fitCloseReason(reason ?? code));
@@ -201,6 +241,15 @@ function closeRaw(ws: WebSocket, code: 'unauthenticated' | 'auth_timeout' | 'int
 
 function refuse(socket: Duplex, err: SwitchboardError): void {
   const body = JSON.stringify({ error: err.toBody() });
-  const reason = err.status === 401 ? 'Unauthorized' : err.status === 404 ? 'Not Found' : err.status === 503 ? 'Service Unavailable' : 'Error';
-  socket.end(`HTTP/1.1 ${err.status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  const reason =
+    err.status === 401
+      ? 'Unauthorized'
+      : err.status === 404
+        ? 'Not Found'
+        : err.status === 503
+          ? 'Service Unavailable'
+          : 'Error';
+  socket.end(
+    `HTTP/1.1 ${err.status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

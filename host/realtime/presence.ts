@@ -64,12 +64,18 @@ export class Presence {
     const hidden = wanted.filter((id) => !visible.has(id));
     if (hidden.length > 0) {
       throw new SwitchboardError('forbidden', 'You can see the presence only of users you share a conversation with.', {
-        details: hidden.map((id) => ({ path: `/userIds/${userIds.indexOf(id)}`, message: 'shares no conversation with you' })),
+        details: hidden.map((id) => ({
+          path: `/userIds/${userIds.indexOf(id)}`,
+          message: 'shares no conversation with you',
+        })),
       });
     }
     const subs = (conn.presenceSubscriptions ??= new Set());
     if (subs.size + wanted.length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
-      throw new SwitchboardError('invalid_request', `A connection may follow at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} users.`);
+      throw new SwitchboardError(
+        'invalid_request',
+        `A connection may follow at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION} users.`,
+      );
     }
     for (const id of wanted) {
       subs.add(id);
@@ -104,13 +110,21 @@ export class Presence {
   private statusOf(userId: string): { userId: string; status: PresenceStatus; lastSeenAt: string | null } {
     const online = this.onlineAt.has(userId);
     const seen = this.lastSeen.get(userId);
-    return { userId, status: online ? 'online' : 'offline', lastSeenAt: online ? null : seen ? new Date(seen).toISOString() : null };
+    return {
+      userId,
+      status: online ? 'online' : 'offline',
+      lastSeenAt: online ? null : seen ? new Date(seen).toISOString() : null,
+    };
   }
 
   private async sharingAConversation(userId: string, others: string[]): Promise<Set<string>> {
     const visible = new Set<string>(others.includes(userId) ? [userId] : []);
-    const rows = await this.db.knex('members as mine').join('members as theirs', 'theirs.conversation_id', 'mine.conversation_id')
-      .where('mine.user_id', userId).whereIn('theirs.user_id', others).distinct<{ id: string }[]>('theirs.user_id as id');
+    const rows = await this.db
+      .knex('members as mine')
+      .join('members as theirs', 'theirs.conversation_id', 'mine.conversation_id')
+      .where('mine.user_id', userId)
+      .whereIn('theirs.user_id', others)
+      .distinct<{ id: string }[]>('theirs.user_id as id');
     for (const r of rows) visible.add(r.id);
     return visible;
   }

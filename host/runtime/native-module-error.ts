@@ -15,8 +15,14 @@ function* chain(err: unknown): Generator<{ message: string; code: string }> {
   for (let e = err, depth = 0; e != null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     // Only an error's message or a thrown string can describe a loader failure, and only a string
     // code can be ERR_DLOPEN_FAILED; any other value yields '' (it matches nothing either way).
-    const message = typeof e === 'object' && typeof (e as Error).message === 'string' ? (e as Error).message : typeof e === 'string' ? e : '';
-    const code = typeof e === 'object' && typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : '';
+    const message =
+      typeof e === 'object' && typeof (e as Error).message === 'string'
+        ? (e as Error).message
+        : typeof e === 'string'
+          ? e
+          : '';
+    const code =
+      typeof e === 'object' && typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : '';
     yield { message, code };
   }
 }
@@ -28,7 +34,9 @@ function* chain(err: unknown): Generator<{ message: string; code: string }> {
  */
 export function nativeModuleError(err: unknown, moduleName: string): SwitchboardError | null {
   if (err instanceof SwitchboardError) return err.code === 'native_module_mismatch' ? err : null;
-  const hit = [...chain(err)].find(({ message, code }) => code === 'ERR_DLOPEN_FAILED' || MISMATCH.some((re) => re.test(message)));
+  const hit = [...chain(err)].find(
+    ({ message, code }) => code === 'ERR_DLOPEN_FAILED' || MISMATCH.some((re) => re.test(message)),
+  );
   if (!hit) return null;
   // "...compiled against a different Node.js version using NODE_MODULE_VERSION 147. This version of Node.js requires NODE_MODULE_VERSION 137."
   const versions = [...hit.message.matchAll(/NODE_MODULE_VERSION (\d+)/g)].map((m) => m[1]!);
@@ -36,9 +44,15 @@ export function nativeModuleError(err: unknown, moduleName: string): Switchboard
     ? ` (built for NODE_MODULE_VERSION ${versions[0]}; this Node needs NODE_MODULE_VERSION ${versions[1] ?? process.versions.modules})`
     : ` (this Node needs NODE_MODULE_VERSION ${process.versions.modules})`;
   // Node's own advice ("npm rebuild") would build with whatever node is first on PATH: ours names the right one.
-  const detail = hit.message.replace(/\s+/g, ' ').replace(/ Please try re-compiling.*$/, '').trim();
-  return new SwitchboardError('native_module_mismatch',
-    `The native module ${moduleName} was built for another Node version${abi} and cannot be loaded by Node ${process.version} (V8 ${process.versions.v8}, ${process.platform}-${process.arch}). `
-    + `Fix: run \`npm run rebuild-native\` with the Node that runs the host (npm scripts use node_modules/.bin/node), then start the host again. `
-    + `Loader said: ${detail}`, { cause: err });
+  const detail = hit.message
+    .replace(/\s+/g, ' ')
+    .replace(/ Please try re-compiling.*$/, '')
+    .trim();
+  return new SwitchboardError(
+    'native_module_mismatch',
+    `The native module ${moduleName} was built for another Node version${abi} and cannot be loaded by Node ${process.version} (V8 ${process.versions.v8}, ${process.platform}-${process.arch}). ` +
+      `Fix: run \`npm run rebuild-native\` with the Node that runs the host (npm scripts use node_modules/.bin/node), then start the host again. ` +
+      `Loader said: ${detail}`,
+    { cause: err },
+  );
 }

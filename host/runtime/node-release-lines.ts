@@ -28,7 +28,10 @@ export function majorOf(version: string): number {
   return m ? Number(m[1]) : Number.NaN;
 }
 
-const lines = () => Object.keys(NODE_RELEASE_LINES).map(Number).sort((a, b) => a - b);
+const lines = () =>
+  Object.keys(NODE_RELEASE_LINES)
+    .map(Number)
+    .sort((a, b) => a - b);
 
 /** UTC calendar day of `now` as YYYY-MM-DD; a line is supported through its end-of-life day. */
 const dayOf = (now: Date) => now.toISOString().slice(0, 10);
@@ -49,5 +52,8 @@ export function releaseLineStatus(version: string, now: Date): LineStatus {
 /** The oldest line, from the project's own onwards, still supported on `now`: what to run instead. */
 export function recommendedLine(now: Date): number {
   const all = lines();
-  return all.find((major) => major >= PROJECT_NODE_LINE && dayOf(now) <= NODE_RELEASE_LINES[major]!.endOfLife) ?? all[all.length - 1]!;
+  return (
+    all.find((major) => major >= PROJECT_NODE_LINE && dayOf(now) <= NODE_RELEASE_LINES[major]!.endOfLife) ??
+    all[all.length - 1]!
+  );
 }

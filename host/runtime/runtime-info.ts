@@ -9,5 +9,11 @@ export interface RuntimeInfo {
 }
 
 export function runtimeInfo(): RuntimeInfo {
-  return { node: process.version, v8: process.versions.v8, modules: process.versions.modules, platform: process.platform, arch: process.arch };
+  return {
+    node: process.version,
+    v8: process.versions.v8,
+    modules: process.versions.modules,
+    platform: process.platform,
+    arch: process.arch,
+  };
 }

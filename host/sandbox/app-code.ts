@@ -24,6 +24,9 @@ export async function loadAppCode(entryFile: string): Promise<string> {
     }
     return await cached.code;
   } catch (err) {
-    throw new SwitchboardError('plugin_start_failed', `The app's entry ${entryFile} could not be loaded: ${(err as Error).message}`);
+    throw new SwitchboardError(
+      'plugin_start_failed',
+      `The app's entry ${entryFile} could not be loaded: ${(err as Error).message}`,
+    );
   }
 }

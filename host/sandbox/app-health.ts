@@ -35,7 +35,15 @@ interface Entry {
 }
 
 /** Reasons that are the app misbehaving (not one event's plain exception, nor a throttled event). */
-const BREAKER_REASONS: ReadonlySet<AppFailureReason> = new Set(['cpu_limit', 'timeout', 'memory', 'unresponsive', 'worker_crash', 'worker_memory', 'start_failed']);
+const BREAKER_REASONS: ReadonlySet<AppFailureReason> = new Set([
+  'cpu_limit',
+  'timeout',
+  'memory',
+  'unresponsive',
+  'worker_crash',
+  'worker_memory',
+  'start_failed',
+]);
 
 /** The health and failure history of each app, kept across its restarts. */
 export class AppHealthBook {
@@ -48,10 +56,18 @@ export class AppHealthBook {
     e.limits = limits;
   }
 
-  running(id: string): void { this.entry(id).state = 'running'; }
-  restarting(id: string): void { this.entry(id).state = 'restarting'; }
-  restarted(id: string): void { this.entry(id).restarts++; }
-  disabled(id: string): void { this.entry(id).state = 'disabled'; }
+  running(id: string): void {
+    this.entry(id).state = 'running';
+  }
+  restarting(id: string): void {
+    this.entry(id).state = 'restarting';
+  }
+  restarted(id: string): void {
+    this.entry(id).restarts++;
+  }
+  disabled(id: string): void {
+    this.entry(id).state = 'disabled';
+  }
 
   stopped(id: string): void {
     const e = this.entry(id);
@@ -92,8 +108,12 @@ export class AppHealthBook {
     return e.workerFaults.length;
   }
 
-  quarantine(id: string): void { this.entry(id).quarantined = true; }
-  isQuarantined(id: string): boolean { return this.entries.get(id)?.quarantined ?? false; }
+  quarantine(id: string): void {
+    this.entry(id).quarantined = true;
+  }
+  isQuarantined(id: string): boolean {
+    return this.entries.get(id)?.quarantined ?? false;
+  }
 
   countsTowardBreaker(reason: AppFailureReason): boolean {
     return BREAKER_REASONS.has(reason);
@@ -124,11 +144,24 @@ export class AppHealthBook {
     return [...this.entries].map(([id, e]) => {
       const s = e.state === 'running' || e.state === 'starting' ? stats(id) : null;
       return {
-        id, state: e.state, workerPid: e.workerPid, restarts: e.restarts, failures: { ...e.failures }, lastFailure: e.lastFailure, limits: e.limits,
-        quarantined: e.quarantined, collateralRestarts: e.collateralRestarts,
-        cpuMs: s?.cpuMs ?? 0, cpuMsLastMinute: s?.cpuMsLastMinute ?? 0, heapUsedBytes: s?.heapUsedBytes ?? 0, externalBytes: s?.externalBytes ?? 0,
+        id,
+        state: e.state,
+        workerPid: e.workerPid,
+        restarts: e.restarts,
+        failures: { ...e.failures },
+        lastFailure: e.lastFailure,
+        limits: e.limits,
+        quarantined: e.quarantined,
+        collateralRestarts: e.collateralRestarts,
+        cpuMs: s?.cpuMs ?? 0,
+        cpuMsLastMinute: s?.cpuMsLastMinute ?? 0,
+        heapUsedBytes: s?.heapUsedBytes ?? 0,
+        externalBytes: s?.externalBytes ?? 0,
         heapLimitBytes: s?.heapLimitBytes ?? (e.limits ? e.limits.memoryMb * 1_048_576 : 0),
-        events: s?.events ?? 0, failedEvents: s?.failedEvents ?? 0, pendingCalls: s?.pendingCalls ?? 0, workerRssBytes: s?.rss ?? null,
+        events: s?.events ?? 0,
+        failedEvents: s?.failedEvents ?? 0,
+        pendingCalls: s?.pendingCalls ?? 0,
+        workerRssBytes: s?.rss ?? null,
       };
     });
   }
@@ -141,7 +174,22 @@ export class AppHealthBook {
 
   private entry(id: string): Entry {
     let e = this.entries.get(id);
-    if (!e) this.entries.set(id, (e = { state: 'stopped', workerPid: null, restarts: 0, failures: {}, lastFailure: null, recent: [], workerFaults: [], limits: null, quarantined: false, collateralRestarts: 0 }));
+    if (!e)
+      this.entries.set(
+        id,
+        (e = {
+          state: 'stopped',
+          workerPid: null,
+          restarts: 0,
+          failures: {},
+          lastFailure: null,
+          recent: [],
+          workerFaults: [],
+          limits: null,
+          quarantined: false,
+          collateralRestarts: 0,
+        }),
+      );
     return e;
   }
 }

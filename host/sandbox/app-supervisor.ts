@@ -10,7 +10,11 @@ import type { WorkerHandle } from './worker-handle.js';
 import type { WorkerPool } from './worker-pool.js';
 
 /** A worker's end, not the app's own failure: charged once, by workerEnded, to the app that caused it. */
-export const WORKER_FAILURES: ReadonlySet<AppFailureReason> = new Set(['worker_crash', 'worker_memory', 'unresponsive']);
+export const WORKER_FAILURES: ReadonlySet<AppFailureReason> = new Set([
+  'worker_crash',
+  'worker_memory',
+  'unresponsive',
+]);
 /** Longer than the worker's wait for an isolate's thread after a disposal (STUCK_GRACE_MS). */
 const STUCK_VERDICT_MS = 1_500;
 
@@ -91,13 +95,20 @@ export class AppSupervisor {
     // A dedicated worker released after its app stopped ends with no app in it: nothing to do.
     if (this.closed || ids.length === 0) return;
     const blame = blameFor(worker, ids, why);
-    this.log.warn({ pid: worker.pid, why, reason: worker.killReason, blame: blame?.app ?? null, apps: ids }, 'sandbox worker ended; restarting its apps');
+    this.log.warn(
+      { pid: worker.pid, why, reason: worker.killReason, blame: blame?.app ?? null, apps: ids },
+      'sandbox worker ended; restarting its apps',
+    );
     if (blame) this.chargeWorkerFault(blame.app);
     for (const id of ids) {
       const app = this.apps.get(id);
       if (!app) continue;
       if (blame?.app === id) this.appCrashed(app, blame.reason, `${blame.message} (the worker ${why})`);
-      else this.restartCollateral(app, blame ? `${blame.app} ended the worker it shared (${blame.reason})` : `the worker ${why}`);
+      else
+        this.restartCollateral(
+          app,
+          blame ? `${blame.app} ended the worker it shared (${blame.reason})` : `the worker ${why}`,
+        );
     }
   }
 
@@ -123,8 +134,10 @@ export class AppSupervisor {
     }
     this.cancelRestart(id);
     this.health.disabled(id);
-    const error = new SwitchboardError('app_disabled',
-      `App ${id} failed ${failures} times within ${windowMs} ms (last: ${reason}: ${message}); it stays disabled until an operator enables it.`);
+    const error = new SwitchboardError(
+      'app_disabled',
+      `App ${id} failed ${failures} times within ${windowMs} ms (last: ${reason}: ${message}); it stays disabled until an operator enables it.`,
+    );
     this.log.warn({ plugin: id, reason }, 'app disabled by its circuit breaker');
     this.kernel.disable(id, error);
     return true;
@@ -136,7 +149,9 @@ export class AppSupervisor {
     if (this.health.workerFault(id, this.config.restart.windowMs) < this.config.quarantineAfter) return;
     this.health.quarantine(id);
     this.log.warn({ plugin: id }, 'app quarantined: it runs in a worker of its own from its next start');
-    this.kernel.logs.loggerFor(id).warn('The app ended its shared worker too often; it now runs in a worker of its own.');
+    this.kernel.logs
+      .loggerFor(id)
+      .warn('The app ended its shared worker too often; it now runs in a worker of its own.');
   }
 
   private restartCollateral(app: RunningApp, cause: string): void {

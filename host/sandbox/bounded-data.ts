@@ -16,7 +16,8 @@ export function boundedDataProblem(args: unknown): string | null {
 function walk(value: unknown, depth: number, budget: { nodes: number }): string | null {
   if (--budget.nodes < 0) return `More than ${BOUNDARY_LIMITS.maxNodes} values cross the sandbox boundary in one call.`;
   if (value === null || typeof value !== 'object') return null;
-  if (depth >= BOUNDARY_LIMITS.maxDepth + BOUNDARY_LIMITS.frame.depth) return `Arguments nest deeper than ${BOUNDARY_LIMITS.maxDepth} levels.`;
+  if (depth >= BOUNDARY_LIMITS.maxDepth + BOUNDARY_LIMITS.frame.depth)
+    return `Arguments nest deeper than ${BOUNDARY_LIMITS.maxDepth} levels.`;
   if (Array.isArray(value)) {
     for (const item of value) {
       const problem = walk(item, depth + 1, budget);

@@ -43,7 +43,11 @@ export class CapabilityBridge {
     const target = (this.context as unknown as Record<string, Record<string, (...a: unknown[]) => unknown>>)[area]!;
     if (CAPABILITY_METHODS[name] === 'call') {
       if (SENDS.has(name) && !this.sends.take()) {
-        throw new SwitchboardError('sandbox_limit', `The app may send or edit ${this.limits.sendsPerMinute} messages a minute.`, { retryAfterMs: this.sends.retryAfterMs() });
+        throw new SwitchboardError(
+          'sandbox_limit',
+          `The app may send or edit ${this.limits.sendsPerMinute} messages a minute.`,
+          { retryAfterMs: this.sends.retryAfterMs() },
+        );
       }
       return (await target[member]!(...list)) ?? null;
     }
@@ -51,7 +55,9 @@ export class CapabilityBridge {
     const handlerId = marker?.[HANDLER_MARKER];
     if (typeof handlerId !== 'number') throw new SwitchboardError('invalid_request', `${name} needs a handler.`);
     try {
-      const result = target[member]!(...list.slice(0, -1), (...handlerArgs: unknown[]) => this.forward(handlerId, handlerArgs));
+      const result = target[member]!(...list.slice(0, -1), (...handlerArgs: unknown[]) =>
+        this.forward(handlerId, handlerArgs),
+      );
       if (typeof result === 'function') this.releases.set(handlerId, result as () => void);
     } catch (err) {
       if (this.starting && !this.startError && err instanceof SwitchboardError) this.startError = err;

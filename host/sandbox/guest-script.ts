@@ -14,8 +14,14 @@ const HAND_OVER = `;(function(){var r=globalThis.${GUEST_GLOBALS.runtime};delete
 /** The guest runtime as one script for a bare V8 context, bundled once per host process. */
 export function guestScript(): Promise<string> {
   cached ??= build({
-    entryPoints: [GUEST_ENTRY], bundle: true, write: false, format: 'iife', platform: 'neutral',
-    target: 'es2022', legalComments: 'none', minify: true,
+    entryPoints: [GUEST_ENTRY],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'neutral',
+    target: 'es2022',
+    legalComments: 'none',
+    minify: true,
   }).then((result) => `${result.outputFiles[0]!.text}${HAND_OVER}`);
   return cached;
 }

@@ -66,8 +66,16 @@ export type WorkerNotice =
 export type WorkerToHost = AppNotice | WorkerNotice;
 
 export type AppFailureReason =
-  | 'error' | 'cpu_limit' | 'cpu_minute_limit' | 'timeout' | 'memory' | 'pending_limit'
-  | 'worker_crash' | 'worker_memory' | 'unresponsive' | 'start_failed';
+  | 'error'
+  | 'cpu_limit'
+  | 'cpu_minute_limit'
+  | 'timeout'
+  | 'memory'
+  | 'pending_limit'
+  | 'worker_crash'
+  | 'worker_memory'
+  | 'unresponsive'
+  | 'start_failed';
 
 /** An error as it crosses a boundary: no stack, no host paths. */
 export interface WireError {
@@ -107,7 +115,11 @@ export interface AppStats {
 }
 
 /** What a dying worker writes on its last-words pipe, synchronously, before it ends itself. */
-export interface LastWords { blame: string; reason: AppFailureReason; message: string }
+export interface LastWords {
+  blame: string;
+  reason: AppFailureReason;
+  message: string;
+}
 
 /** The worker's file descriptor for last words (after stdin, stdout, stderr and the IPC channel). */
 export const LAST_WORDS_FD = 4;
@@ -122,7 +134,10 @@ export interface WorkerStats {
  * Messages sent in the same turn travel as one IPC write (a syscall each is what an IPC message
  * costs most); a lone message travels as itself.
  */
-export interface Batch<M> { t: 'batch'; messages: M[] }
+export interface Batch<M> {
+  t: 'batch';
+  messages: M[];
+}
 
 /**
  * The globals the worker sets in a new isolate for the guest runtime, which takes them off again
@@ -159,7 +174,11 @@ export type RuntimeKind = keyof RuntimeArgs;
  * The runtime's messages by their name on the wire. A `$` keeps them apart from capability
  * methods, which are all "<area>.<method>".
  */
-export const RUNTIME_METHODS: { readonly [K in RuntimeKind]: `$${K}` } = { done: '$done', log: '$log', release: '$release' };
+export const RUNTIME_METHODS: { readonly [K in RuntimeKind]: `$${K}` } = {
+  done: '$done',
+  log: '$log',
+  release: '$release',
+};
 
 /** What the worker's gate lets out of an isolate: a runtime message, or a capability call it numbered. */
 export type GuestMessage =
@@ -169,7 +188,10 @@ export type GuestMessage =
   | { t: 'call'; callId: number; method: CapabilityMethod; args: unknown[] };
 
 /** The dispatch callback's answer: a capability call's id, or why it was refused (runtime messages get `{}`). */
-export interface SendReply { id?: number; error?: WireError }
+export interface SendReply {
+  id?: number;
+  error?: WireError;
+}
 
 /** The last argument of a handler registration, in place of the function: the id the host calls it back by. */
 export const HANDLER_MARKER = '$handler';
@@ -179,15 +201,24 @@ export type HandlerRef = { [HANDLER_MARKER]: number };
  * One handler for each type of a message union (each also given `A`, what the receiver knows of
  * the sender): a type added to the union does not compile until it has one.
  */
-export type Handlers<M extends { t: string }, R = void, A extends unknown[] = []> = { [K in M['t']]: (message: Extract<M, { t: K }>, ...context: A) => R };
+export type Handlers<M extends { t: string }, R = void, A extends unknown[] = []> = {
+  [K in M['t']]: (message: Extract<M, { t: K }>, ...context: A) => R;
+};
 
 /** Whether `handlers` has a handler of its own for the message's type (a message from a worker is not trusted blindly). */
-export function handles<M extends { t: string }, R, A extends unknown[]>(handlers: Handlers<M, R, A>, message: { t: unknown }): message is M {
+export function handles<M extends { t: string }, R, A extends unknown[]>(
+  handlers: Handlers<M, R, A>,
+  message: { t: unknown },
+): message is M {
   return typeof message.t === 'string' && Object.prototype.hasOwnProperty.call(handlers, message.t);
 }
 
 /** Hands a message to the handler of its type. */
-export function dispatchTo<M extends { t: string }, R, A extends unknown[]>(handlers: Handlers<M, R, A>, message: M, ...context: A): R {
+export function dispatchTo<M extends { t: string }, R, A extends unknown[]>(
+  handlers: Handlers<M, R, A>,
+  message: M,
+  ...context: A
+): R {
   const t: unknown = message.t;
   if (!handles(handlers, message)) throw new TypeError(`There is no message type ${String(t).slice(0, 64)}.`);
   // TypeScript cannot pair a handler with the message of the same `t` inside a generic body;

@@ -34,12 +34,13 @@ export class SandboxHost {
   private readonly health = new AppHealthBook();
   private readonly supervisor: AppSupervisor;
 
-  constructor(
-    @inject(Tokens.Config) config: HostConfig,
-    @inject(Tokens.Logger) log: Logger,
-  ) {
+  constructor(@inject(Tokens.Config) config: HostConfig, @inject(Tokens.Logger) log: Logger) {
     this.config = config.sandbox;
-    this.pool = new WorkerPool(this.config, (w, m) => this.onNotice(w, m), (w, why) => this.supervisor.workerEnded(w, why));
+    this.pool = new WorkerPool(
+      this.config,
+      (w, m) => this.onNotice(w, m),
+      (w, why) => this.supervisor.workerEnded(w, why),
+    );
     this.supervisor = new AppSupervisor(this.config, log, this.apps, this.pool, this.health);
   }
 
@@ -68,13 +69,18 @@ export class SandboxHost {
     const limits = effectiveLimits(record.manifest!.limits, this.config.maxLimits);
     const worker = await this.pool.workerFor(record.id, this.supervisor.dedicated(record.id));
     const app: RunningApp = {
-      id: record.id, worker, limits, alive: true,
+      id: record.id,
+      worker,
+      limits,
+      alive: true,
       bridge: new CapabilityBridge(context, limits, (handlerId, args) => this.invoke(app, handlerId, args)),
     };
     this.apps.add(app);
     this.health.starting(record.id, worker.pid, limits);
     const boot: AppBoot = {
-      plugin: { ...context.plugin }, self: context.self, settings: context.settings,
+      plugin: { ...context.plugin },
+      self: context.self,
+      settings: context.settings,
       permissions: { granted: [...context.permissions.granted], refused: [...context.permissions.refused] },
       maxPendingCalls: limits.maxPendingCalls,
     };
@@ -84,15 +90,22 @@ export class SandboxHost {
       if (app.bridge.startError) throw app.bridge.startError;
       this.health.running(record.id);
     } catch (err) {
-      const reason = err instanceof WorkerReplyError && err.wire.reason !== 'error' ? err.wire.reason ?? 'start_failed' : 'start_failed';
+      const reason =
+        err instanceof WorkerReplyError && err.wire.reason !== 'error'
+          ? (err.wire.reason ?? 'start_failed')
+          : 'start_failed';
       // The worker ended under the start: its end was already charged (or not) to the right app.
-      if (!app.alive && WORKER_FAILURES.has(reason)) throw new SwitchboardError('plugin_start_failed', `App ${record.id} did not start: ${(err as Error).message}`);
+      if (!app.alive && WORKER_FAILURES.has(reason))
+        throw new SwitchboardError('plugin_start_failed', `App ${record.id} did not start: ${(err as Error).message}`);
       this.apps.forget(app);
       this.pool.released(worker);
       this.health.failed(record.id, reason, (err as Error).message);
       // The worker went down under the app, not the app's own start: try again after a backoff.
       if (WORKER_FAILURES.has(reason) && this.supervisor.retryLater(record.id, reason, (err as Error).message)) {
-        throw new SwitchboardError('app_disabled', `App ${record.id} failed too often (last: ${reason}) and stays disabled until an operator enables it.`);
+        throw new SwitchboardError(
+          'app_disabled',
+          `App ${record.id} failed too often (last: ${reason}) and stays disabled until an operator enables it.`,
+        );
       }
       if (err instanceof SwitchboardError) throw err;
       throw new SwitchboardError('plugin_start_failed', `App ${record.id} failed to start: ${(err as Error).message}`);
@@ -135,7 +148,10 @@ export class SandboxHost {
       // A crash is recorded once, as the crash, not again for each event it ended; a worker's
       // end is charged by workerEnded, to the app that caused it.
       if (app.alive && !WORKER_FAILURES.has(reason)) this.supervisor.eventFailed(app, reason, wire.message);
-      throw new SwitchboardError(reason === 'timeout' ? 'plugin_timeout' : 'plugin_failed', `App ${app.id}: ${wire.message}`);
+      throw new SwitchboardError(
+        reason === 'timeout' ? 'plugin_timeout' : 'plugin_failed',
+        `App ${app.id}: ${wire.message}`,
+      );
     }
   }
 
@@ -149,15 +165,18 @@ export class SandboxHost {
       app.bridge.dispatch(m.method, m.args).then(
         (value) => worker.post({ t: 'ret', app: app.id, callId: m.callId, ok: true, value }),
         (err: unknown) => {
-          if (!(err instanceof SwitchboardError || err instanceof PluginError)) this.supervisor.kernel.logs.recordFailure(app.id, `${m.method} failed in the host`, err);
+          if (!(err instanceof SwitchboardError || err instanceof PluginError))
+            this.supervisor.kernel.logs.recordFailure(app.id, `${m.method} failed in the host`, err);
           worker.post({ t: 'ret', app: app.id, callId: m.callId, ok: false, error: toWireError(err) });
         },
       );
     },
     log: (m, _worker, app) => {
       if (!app) return;
-      this.supervisor.kernel.logs.loggerFor(app.id)[isLogLevel(m.level) ? m.level : 'info'](
-        String(m.message), (m.data && typeof m.data === 'object' ? m.data : undefined) as Record<string, unknown> | undefined);
+      const logger = this.supervisor.kernel.logs.loggerFor(app.id);
+      const level = isLogLevel(m.level) ? m.level : 'info';
+      const data = (m.data && typeof m.data === 'object' ? m.data : undefined) as Record<string, unknown> | undefined;
+      logger[level](String(m.message), data);
     },
     release: (m, _worker, app) => app?.bridge.release(m.handler),
     crashed: (m, worker, app) => {

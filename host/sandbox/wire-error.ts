@@ -8,7 +8,11 @@ import { boundedDataProblem } from './bounded-data.js';
 import type { AppFailureReason, WireError } from './rpc-protocol.js';
 
 /** The sandbox's own failure of an app's request or event: `reason` says which limit or end stopped it. */
-export function sandboxFailure(reason: AppFailureReason, message: string, code: 'plugin_failed' | 'plugin_timeout' = 'plugin_failed'): WireError {
+export function sandboxFailure(
+  reason: AppFailureReason,
+  message: string,
+  code: 'plugin_failed' | 'plugin_timeout' = 'plugin_failed',
+): WireError {
   return { name: 'SandboxError', code, message, reason };
 }
 
@@ -31,7 +35,14 @@ export function toWireError(err: unknown, reason?: AppFailureReason): WireError 
     const details = err.details === undefined ? undefined : detailsCopy(err.details);
     // Details that cannot cross make it a failure, as they do at the host's own call boundary.
     if (typeof err.code === 'string' && isStatus(err.status) && details !== null) {
-      return { name: String(err.name), code: err.code, message: withoutPaths(String(err.message)), status: err.status, ...(details ? { details } : {}), ...why };
+      return {
+        name: String(err.name),
+        code: err.code,
+        message: withoutPaths(String(err.message)),
+        status: err.status,
+        ...(details ? { details } : {}),
+        ...why,
+      };
     }
   } else if (err instanceof SwitchboardError) {
     const permission = (err as { permission?: unknown }).permission;
@@ -58,7 +69,8 @@ export function toWireError(err: unknown, reason?: AppFailureReason): WireError 
 export function readRefusal(value: unknown): WireError | null {
   if (typeof value !== 'object' || value === null) return null;
   const wire = value as Partial<Record<keyof WireError, unknown>>;
-  if (typeof wire.code !== 'string' || wire.code === '' || wire.code.length > 100 || typeof wire.message !== 'string') return null;
+  if (typeof wire.code !== 'string' || wire.code === '' || wire.code.length > 100 || typeof wire.message !== 'string')
+    return null;
   const details = wire.details === undefined ? undefined : detailsCopy(wire.details);
   if (details === null) return null;
   const name = typeof wire.name === 'string' ? wire.name.slice(0, 100) : 'Error';
@@ -68,7 +80,8 @@ export function readRefusal(value: unknown): WireError | null {
     if (!isStatus(wire.status) || Array.isArray(details)) return null;
     return { ...refusal, status: wire.status, ...(details ? { details } : {}) };
   }
-  if (!isErrorCode(wire.code) || errorCatalog[wire.code].kind !== 'user' || wire.code === 'permission_denied') return null;
+  if (!isErrorCode(wire.code) || errorCatalog[wire.code].kind !== 'user' || wire.code === 'permission_denied')
+    return null;
   if (details !== undefined && !isDetailList(details)) return null;
   return { ...refusal, ...(details ? { details } : {}) };
 }
@@ -86,7 +99,9 @@ export function errorFromWire(wire: WireError, pluginId: string): Error {
     const details = wire.details !== undefined && !Array.isArray(wire.details) ? wire.details : undefined;
     error = new PluginError(wire.code, { status: wire.status, message: wire.message }, wire.message, details);
   } else if (wire.code && isErrorCode(wire.code)) {
-    error = new SwitchboardError(wire.code, wire.message, { details: Array.isArray(wire.details) ? wire.details : undefined });
+    error = new SwitchboardError(wire.code, wire.message, {
+      details: Array.isArray(wire.details) ? wire.details : undefined,
+    });
   } else {
     error = new Error(wire.message);
   }
@@ -100,7 +115,12 @@ function isStatus(status: unknown): status is number {
 }
 
 function isDetailList(details: unknown): details is { path: string; message: string }[] {
-  return Array.isArray(details) && details.every((d: { path?: unknown; message?: unknown } | null) => typeof d?.path === 'string' && typeof d.message === 'string');
+  return (
+    Array.isArray(details) &&
+    details.every(
+      (d: { path?: unknown; message?: unknown } | null) => typeof d?.path === 'string' && typeof d.message === 'string',
+    )
+  );
 }
 
 /** A JSON copy of an error's details within the bounds, or null when they cannot cross. */

@@ -15,6 +15,9 @@ export function blameFor(worker: WorkerHandle, ids: string[], why: string): Blam
   if (ids.length === 1) return { app: ids[0]!, reason, message };
   const busy = worker.oldestBusyApp();
   if (busy) return { app: busy, reason, message: `${message} Its event was running.` };
-  const recent = worker.lastCrash && Date.now() - worker.lastCrash.at < CRASH_AFTERMATH_MS ? worker.lastCrash.app : null;
-  return recent ? { app: recent, reason, message: `${message} Its isolate had just been disposed there for memory.` } : null;
+  const recent =
+    worker.lastCrash && Date.now() - worker.lastCrash.at < CRASH_AFTERMATH_MS ? worker.lastCrash.app : null;
+  return recent
+    ? { app: recent, reason, message: `${message} Its isolate had just been disposed there for memory.` }
+    : null;
 }

@@ -4,9 +4,20 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import {
-  LAST_WORDS_FD, dispatchTo, handles,
-  type AppFailureReason, type AppNotice, type Batch, type Handlers, type HostToWorker, type LastWords, type WireError,
-  type WorkerNotice, type WorkerRequest, type WorkerStats, type WorkerToHost,
+  LAST_WORDS_FD,
+  dispatchTo,
+  handles,
+  type AppFailureReason,
+  type AppNotice,
+  type Batch,
+  type Handlers,
+  type HostToWorker,
+  type LastWords,
+  type WireError,
+  type WorkerNotice,
+  type WorkerRequest,
+  type WorkerStats,
+  type WorkerToHost,
 } from './rpc-protocol.js';
 import { sandboxFailure } from './wire-error.js';
 
@@ -20,7 +31,11 @@ export class WorkerReplyError extends Error {
 }
 
 /** Who the host holds to account for a worker's end, and why. */
-export interface Blame { app: string; reason: AppFailureReason; message: string }
+export interface Blame {
+  app: string;
+  reason: AppFailureReason;
+  message: string;
+}
 
 /**
  * The host's end of one worker process: requests with replies, one-way notices, and the exit.
@@ -45,7 +60,10 @@ export class WorkerHandle {
   /** Why the worker cannot run apps, when it said so before ending. */
   fatal: string | null = null;
   private readonly child: ChildProcess;
-  private readonly waiting = new Map<number, { app: string | null; since: number; resolve(v: unknown): void; reject(e: Error): void }>();
+  private readonly waiting = new Map<
+    number,
+    { app: string | null; since: number; resolve(v: unknown): void; reject(e: Error): void }
+  >();
   private nextRid = 1;
   private outbox: HostToWorker[] = [];
   readonly ready: Promise<void>;
@@ -64,12 +82,17 @@ export class WorkerHandle {
     });
     let markReady: () => void;
     let failReady: (e: Error) => void;
-    this.ready = new Promise((resolve, reject) => { markReady = resolve; failReady = reject; });
+    this.ready = new Promise((resolve, reject) => {
+      markReady = resolve;
+      failReady = reject;
+    });
     // Awaited by workerFor, which says why; a worker nobody waits for must not be an unhandled rejection.
     this.ready.catch(() => {});
     const own: Handlers<WorkerNotice> = {
       ready: () => markReady(),
-      fatal: (m) => { this.fatal = m.message; },
+      fatal: (m) => {
+        this.fatal = m.message;
+      },
       reply: (m) => {
         const waiter = this.waiting.get(m.rid);
         if (!waiter) return;
@@ -94,10 +117,15 @@ export class WorkerHandle {
       const why = signal ? `killed by ${signal}` : `exited with code ${code}`;
       failReady(new SwitchboardError('unavailable', `A sandbox worker ${why} while starting.`));
       onExit(this, why);
-      for (const waiter of this.waiting.values()) waiter.reject(new WorkerReplyError(sandboxFailure(this.killReason ?? 'worker_crash', `The app's worker process ${why}.`)));
+      for (const waiter of this.waiting.values())
+        waiter.reject(
+          new WorkerReplyError(sandboxFailure(this.killReason ?? 'worker_crash', `The app's worker process ${why}.`)),
+        );
       this.waiting.clear();
     });
-    this.child.on('error', () => { /* a close follows */ });
+    this.child.on('error', () => {
+      /* a close follows */
+    });
     this.post({ t: 'init', guest });
   }
 
@@ -108,26 +136,38 @@ export class WorkerHandle {
   /** The app whose request has waited longest for the worker, if any is waiting. */
   oldestBusyApp(): string | null {
     let oldest: { app: string | null; since: number } | null = null;
-    for (const waiter of this.waiting.values()) if (waiter.app && (!oldest || waiter.since < oldest.since)) oldest = waiter;
+    for (const waiter of this.waiting.values())
+      if (waiter.app && (!oldest || waiter.since < oldest.since)) oldest = waiter;
     return oldest?.app ?? null;
   }
 
   request<T = unknown>(message: WorkerRequest, timeoutMs?: number): Promise<T> {
-    if (this.exited) return Promise.reject(new WorkerReplyError(sandboxFailure('worker_crash', "The app's worker process is gone.")));
+    if (this.exited)
+      return Promise.reject(new WorkerReplyError(sandboxFailure('worker_crash', "The app's worker process is gone.")));
     const rid = this.nextRid++;
     return new Promise<T>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       if (timeoutMs !== undefined) {
         timer = setTimeout(() => {
           this.waiting.delete(rid);
-          reject(new WorkerReplyError(sandboxFailure('unresponsive', `The worker did not answer within ${timeoutMs} ms.`, 'plugin_timeout')));
+          reject(
+            new WorkerReplyError(
+              sandboxFailure('unresponsive', `The worker did not answer within ${timeoutMs} ms.`, 'plugin_timeout'),
+            ),
+          );
         }, timeoutMs);
       }
       this.waiting.set(rid, {
         app: 'app' in message && message.t !== 'unload' ? message.app : null,
         since: Date.now(),
-        resolve: (v) => { clearTimeout(timer); resolve(v as T); },
-        reject: (e) => { clearTimeout(timer); reject(e); },
+        resolve: (v) => {
+          clearTimeout(timer);
+          resolve(v as T);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
       });
       this.post({ ...message, rid });
     });
@@ -150,7 +190,12 @@ export class WorkerHandle {
   private heard(line: string): void {
     try {
       const words = JSON.parse(line) as LastWords;
-      if (typeof words.blame === 'string') this.blame ??= { app: words.blame, reason: words.reason ?? 'worker_crash', message: String(words.message ?? '') };
+      if (typeof words.blame === 'string')
+        this.blame ??= {
+          app: words.blame,
+          reason: words.reason ?? 'worker_crash',
+          message: String(words.message ?? ''),
+        };
     } catch {
       // Not last words: nothing else writes to this pipe.
     }

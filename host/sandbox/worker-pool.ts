@@ -43,10 +43,22 @@ export class WorkerPool {
     }
     this.ensureHeartbeat();
     try {
-      await Promise.race([worker.ready, new Promise((_, reject) => setTimeout(() => reject(new SwitchboardError('unavailable', 'A sandbox worker did not start in time.')), WORKER_START_MS).unref())]);
+      await Promise.race([
+        worker.ready,
+        new Promise((_, reject) =>
+          setTimeout(
+            () => reject(new SwitchboardError('unavailable', 'A sandbox worker did not start in time.')),
+            WORKER_START_MS,
+          ).unref(),
+        ),
+      ]);
     } catch (err) {
       // A worker that cannot load isolated-vm says why; most often it was built for another Node.
-      if (worker.fatal) throw nativeModuleError(new Error(worker.fatal), 'isolated-vm') ?? new SwitchboardError('unavailable', `A sandbox worker cannot run apps: ${worker.fatal}`);
+      if (worker.fatal)
+        throw (
+          nativeModuleError(new Error(worker.fatal), 'isolated-vm') ??
+          new SwitchboardError('unavailable', `A sandbox worker cannot run apps: ${worker.fatal}`)
+        );
       throw err;
     }
     return worker;
@@ -69,7 +81,11 @@ export class WorkerPool {
     const workers = this.all();
     // A worker that does not answer shows its last figures; the heartbeat deals with it.
     if (refresh) await Promise.all(workers.map((w) => this.ping(w).catch(() => {})));
-    return new Map(workers.flatMap((w) => (w.lastStats?.apps ?? []).map((a) => [a.app, { ...a, pid: w.pid, rss: w.lastStats!.rssBytes }] as const)));
+    return new Map(
+      workers.flatMap((w) =>
+        (w.lastStats?.apps ?? []).map((a) => [a.app, { ...a, pid: w.pid, rss: w.lastStats!.rssBytes }] as const),
+      ),
+    );
   }
 
   all(): WorkerHandle[] {
@@ -91,10 +107,16 @@ export class WorkerPool {
       return;
     }
     const culprit = memoryCulprit(worker.underCapStats, stats) ?? worker.oldestBusyApp();
-    worker.kill('worker_memory', culprit ? {
-      app: culprit, reason: 'worker_memory',
-      message: `Its worker's memory passed ${this.config.workerMemoryMb} MiB, and this app's memory grew most.`,
-    } : undefined);
+    worker.kill(
+      'worker_memory',
+      culprit
+        ? {
+            app: culprit,
+            reason: 'worker_memory',
+            message: `Its worker's memory passed ${this.config.workerMemoryMb} MiB, and this app's memory grew most.`,
+          }
+        : undefined,
+    );
   }
 
   close(): void {
@@ -103,12 +125,18 @@ export class WorkerPool {
   }
 
   private spawn(guest: string): WorkerHandle {
-    return new WorkerHandle(guest, WORKER_HEAP_MB, this.onMessage, (worker, why) => {
-      const index = this.shared.indexOf(worker);
-      if (index >= 0) this.shared.splice(index, 1);
-      this.dedicated.delete(worker);
-      this.onEnd(worker, why);
-    }, { niceness: this.config.workerNiceness });
+    return new WorkerHandle(
+      guest,
+      WORKER_HEAP_MB,
+      this.onMessage,
+      (worker, why) => {
+        const index = this.shared.indexOf(worker);
+        if (index >= 0) this.shared.splice(index, 1);
+        this.dedicated.delete(worker);
+        this.onEnd(worker, why);
+      },
+      { niceness: this.config.workerNiceness },
+    );
   }
 
   private ensureHeartbeat(): void {
@@ -138,5 +166,7 @@ function memoryCulprit(under: WorkerStats | null, now: WorkerStats): string | nu
 /** A worker that stopped answering: the app whose event has waited longest was running in it. */
 function unresponsiveCulprit(worker: WorkerHandle): Blame | undefined {
   const app = worker.oldestBusyApp();
-  return app ? { app, reason: 'unresponsive', message: 'Its worker stopped answering while this app\'s event ran.' } : undefined;
+  return app
+    ? { app, reason: 'unresponsive', message: "Its worker stopped answering while this app's event ran." }
+    : undefined;
 }

@@ -11,12 +11,17 @@ import { SwitchboardError, type ErrorDetail } from '../../sdk/errors/switchboard
 type WellFormedCheck = string & { isWellFormed(): boolean };
 
 export function stringProblem(s: string): string | null {
-  if (!(s as WellFormedCheck).isWellFormed()) return 'contains a lone UTF-16 surrogate (strings must be well-formed Unicode)';
+  if (!(s as WellFormedCheck).isWellFormed())
+    return 'contains a lone UTF-16 surrogate (strings must be well-formed Unicode)';
   if (s.includes('\u0000')) return 'contains U+0000 (NUL), which is not allowed';
   return null;
 }
 
-interface Node { value: object; parent: Node | null; key: string }
+interface Node {
+  value: object;
+  parent: Node | null;
+  key: string;
+}
 
 const escapePointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
@@ -69,7 +74,9 @@ export function findStringProblem(root: unknown, prefix = ''): ErrorDetail | nul
 }
 
 export function stringProblemError(detail: ErrorDetail): SwitchboardError {
-  return new SwitchboardError('invalid_request', `Invalid request: ${detail.path} ${detail.message}`, { details: [detail] });
+  return new SwitchboardError('invalid_request', `Invalid request: ${detail.path} ${detail.message}`, {
+    details: [detail],
+  });
 }
 
 /** Throws `invalid_request` naming the JSON pointer of the first string that breaks the rule. */

@@ -11,7 +11,11 @@ export function compileValidator<T>(schema: object): Validator<T> {
   return (value: unknown): T => {
     if (validate(value)) return value as T;
     const details = toDetails(validate.errors ?? []);
-    throw new SwitchboardError('invalid_request', `Invalid request: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`, { details });
+    throw new SwitchboardError(
+      'invalid_request',
+      `Invalid request: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`,
+      { details },
+    );
   };
 }
 

@@ -11,15 +11,31 @@ export const BUSINESS_ERRORS = {
   not_an_agent: { status: 403, message: 'Only agents of this business may do this.' },
   not_business_admin: { status: 403, message: 'Only admins of this business may do this.' },
   invalid_api_key: { status: 401, message: 'The business API key is missing, unknown or revoked.' },
-  outside_messaging_window: { status: 403, message: "The customer's last message is more than 24 hours old: only tagged updates (order_update, account_update) or a message with an opt-in token may go out." },
-  invalid_optin_token: { status: 403, message: 'The opt-in token is unknown, of another conversation, expired or already used.' },
+  outside_messaging_window: {
+    status: 403,
+    message:
+      "The customer's last message is more than 24 hours old: only tagged updates (order_update, account_update) or a message with an opt-in token may go out.",
+  },
+  invalid_optin_token: {
+    status: 403,
+    message: 'The opt-in token is unknown, of another conversation, expired or already used.',
+  },
   not_thread_owner: { status: 409, message: 'The other side (bot or agents) has thread control.' },
   no_bot_attached: { status: 409, message: 'The business has no bot attached.' },
-  bot_unreachable: { status: 400, message: 'The bot plugin is not running or did not answer on its businessEvent service.' },
+  bot_unreachable: {
+    status: 400,
+    message: 'The bot plugin is not running or did not answer on its businessEvent service.',
+  },
   csat_not_open: { status: 409, message: 'There is no survey waiting for an answer.' },
-  payments_unavailable: { status: 503, message: 'Invoices need the payments plugin, running and allowing this plugin.' },
+  payments_unavailable: {
+    status: 503,
+    message: 'Invoices need the payments plugin, running and allowing this plugin.',
+  },
   webhook_unreachable: { status: 400, message: 'The webhook URL did not answer the signed ping with a 2xx.' },
-  webhook_url_not_allowed: { status: 403, message: 'The operator does not allow webhooks to this host (http.outbound scope).' },
+  webhook_url_not_allowed: {
+    status: 403,
+    message: 'The operator does not allow webhooks to this host (http.outbound scope).',
+  },
   delivery_not_found: { status: 404, message: 'No dead webhook delivery with this id.' },
 } as const;
 

@@ -7,7 +7,8 @@ import { BusinessError } from './business-error.js';
  */
 export type RouteHandler = (request: PluginHttpRequest) => Promise<PluginHttpResponse>;
 
-export const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Ids here are UUIDs: anything longer or stranger names nothing (and must not reach a query as such). */
 export const isId = (id: unknown): id is string => typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id);
@@ -18,7 +19,8 @@ export function textField(value: unknown, field: string, max: number, required: 
     if (required) throw new BusinessError('invalid_business_request', `${field} is required.`);
     return null;
   }
-  if (typeof value !== 'string' || value.trim().length === 0 || value.length > max) throw new BusinessError('invalid_business_request', `${field} is a string of 1 to ${max} characters.`);
+  if (typeof value !== 'string' || value.trim().length === 0 || value.length > max)
+    throw new BusinessError('invalid_business_request', `${field} is a string of 1 to ${max} characters.`);
   return value;
 }
 

@@ -30,8 +30,14 @@ export default definePlugin<BusinessSettings>({
   async start(ctx) {
     const businesses = new BusinessStore(ctx);
     const app: BusinessApp = {
-      ctx, businesses, agentsRooms: new AgentsRooms(ctx, businesses), roundRobin: new RoundRobin(ctx), botEvents: new BotEvents(ctx),
-      webhooks: new Webhooks(ctx, businesses), assignDurations: new Durations(), freshThreads: new Map(),
+      ctx,
+      businesses,
+      agentsRooms: new AgentsRooms(ctx, businesses),
+      roundRobin: new RoundRobin(ctx),
+      botEvents: new BotEvents(ctx),
+      webhooks: new Webhooks(ctx, businesses),
+      assignDurations: new Durations(),
+      freshThreads: new Map(),
     };
     const activity = new CustomerActivity(app);
     registerRoutes(app);
@@ -43,7 +49,9 @@ export default definePlugin<BusinessSettings>({
       const { threadId, until } = job.payload as { threadId: string; until: number };
       await wake(ctx, threadId, until);
     });
-    ctx.scheduler.handle(WEBHOOK_SWEEP_JOB, async () => { await app.webhooks.sender.sweep(); });
+    ctx.scheduler.handle(WEBHOOK_SWEEP_JOB, async () => {
+      await app.webhooks.sender.sweep();
+    });
     await ctx.scheduler.every(WEBHOOK_SWEEP_JOB, 1_000, { key: WEBHOOK_SWEEP_JOB });
   },
 });

@@ -12,7 +12,8 @@ interface Settings {
 
 export default definePlugin<Settings>({
   start(ctx) {
-    if (ctx.permissions.refused.length > 0) ctx.log.warn('running without some permissions', { refused: [...ctx.permissions.refused] });
+    if (ctx.permissions.refused.length > 0)
+      ctx.log.warn('running without some permissions', { refused: [...ctx.permissions.refused] });
 
     ctx.commands.handle('echo', async ({ conversationId, args }) => {
       await ctx.messages.send(conversationId, { type: 'text', text: `${ctx.settings.echoPrefix}${String(args.text)}` });
@@ -29,19 +30,28 @@ export default definePlugin<Settings>({
         return { text: note ? note.value : `No note "${String(args.key)}".` };
       }
       const { entries } = await ctx.storage.list<string>(`notes/${conversationId}/`, { limit: 50 });
-      return { text: entries.length ? entries.map((e) => `${e.key.split('/').pop()}: ${e.value}`).join('\n') : 'No notes yet.' };
+      return {
+        text: entries.length ? entries.map((e) => `${e.key.split('/').pop()}: ${e.value}`).join('\n') : 'No notes yet.',
+      };
     });
 
     // Reminders are jobs in the database: they fire even if the host restarts in between.
     ctx.scheduler.handle('remind', async (job) => {
       const { conversationId, text } = job.payload as { conversationId: string; text: string };
-      await ctx.messages.send(conversationId, { type: 'text', text: `Reminder: ${text}` }, { clientMsgId: `remind-${job.id}` });
+      await ctx.messages.send(
+        conversationId,
+        { type: 'text', text: `Reminder: ${text}` },
+        { clientMsgId: `remind-${job.id}` },
+      );
     });
 
     ctx.commands.handle('remind', async ({ conversationId, args }) => {
       const seconds = Number(args.seconds);
       if (seconds < 1 || seconds > 7 * 86_400) return { text: 'Give a delay from 1 second to 7 days.' };
-      await ctx.scheduler.schedule('remind', { delayMs: seconds * 1000, payload: { conversationId, text: String(args.text) } });
+      await ctx.scheduler.schedule('remind', {
+        delayMs: seconds * 1000,
+        payload: { conversationId, text: String(args.text) },
+      });
       return { text: `I will remind you in ${seconds} s.` };
     });
 

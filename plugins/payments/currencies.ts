@@ -17,7 +17,10 @@ export const MAX_BALANCE_MINOR = 10 ** 14;
 
 export function checkCurrency(currencies: Currencies, currency: unknown): string {
   if (typeof currency !== 'string' || !Object.prototype.hasOwnProperty.call(currencies, currency)) {
-    throw new PaymentError('unknown_currency', `Unknown currency ${JSON.stringify(currency)}; this host handles ${Object.keys(currencies).join(', ')}.`);
+    throw new PaymentError(
+      'unknown_currency',
+      `Unknown currency ${JSON.stringify(currency)}; this host handles ${Object.keys(currencies).join(', ')}.`,
+    );
   }
   return currency;
 }
@@ -25,10 +28,18 @@ export function checkCurrency(currencies: Currencies, currency: unknown): string
 /** An amount in minor units: a positive safe integer (no fractions, no zero, no overflow). */
 export function checkAmount(amount: unknown, what = 'amountMinor'): number {
   if (typeof amount !== 'number' || !Number.isInteger(amount)) {
-    throw new PaymentError('invalid_amount', `${what} must be a whole number of minor units (cents), not ${JSON.stringify(amount)}.`);
+    throw new PaymentError(
+      'invalid_amount',
+      `${what} must be a whole number of minor units (cents), not ${JSON.stringify(amount)}.`,
+    );
   }
   if (amount <= 0) throw new PaymentError('invalid_amount', `${what} must be positive, not ${amount}.`);
-  if (amount > MAX_AMOUNT_MINOR) throw new PaymentError('invalid_amount', `${what} ${amount} is larger than one payment may move (${MAX_AMOUNT_MINOR}).`, { maxMinor: MAX_AMOUNT_MINOR });
+  if (amount > MAX_AMOUNT_MINOR)
+    throw new PaymentError(
+      'invalid_amount',
+      `${what} ${amount} is larger than one payment may move (${MAX_AMOUNT_MINOR}).`,
+      { maxMinor: MAX_AMOUNT_MINOR },
+    );
   return amount;
 }
 
@@ -38,7 +49,8 @@ export function parseMajor(currencies: Currencies, currency: string, text: strin
   const match = /^(\d{1,15})(?:\.(\d+))?$/.exec(text.trim());
   if (!match) throw new PaymentError('invalid_amount', `"${text}" is not an amount; write it like 12.50.`);
   const fraction = match[2] ?? '';
-  if (fraction.length > exponent) throw new PaymentError('invalid_amount', `${currency} has ${exponent} decimal places; "${text}" has more.`);
+  if (fraction.length > exponent)
+    throw new PaymentError('invalid_amount', `${currency} has ${exponent} decimal places; "${text}" has more.`);
   return checkAmount(Number(match[1]) * 10 ** exponent + Number(fraction.padEnd(exponent, '0') || '0'), 'The amount');
 }
 
@@ -46,5 +58,7 @@ export function formatMinor(currencies: Currencies, currency: string, amount: nu
   const exponent = currencies[currency] ?? 2;
   const sign = amount < 0 ? '-' : '';
   const digits = String(Math.abs(amount)).padStart(exponent + 1, '0');
-  return exponent === 0 ? `${sign}${digits} ${currency}` : `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)} ${currency}`;
+  return exponent === 0
+    ? `${sign}${digits} ${currency}`
+    : `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)} ${currency}`;
 }

@@ -7,7 +7,12 @@ import type { PaymentsSettings } from './settings.js';
  * (or cannot be a user id at all) is refused with `notFound`, so each caller says which party
  * was missing (recipient_not_found, payer_not_found); any other failure passes through.
  */
-export async function findUser(ctx: PluginContext<PaymentsSettings>, who: string, notFound: PaymentErrorCode, handles = true): Promise<PublicUser> {
+export async function findUser(
+  ctx: PluginContext<PaymentsSettings>,
+  who: string,
+  notFound: PaymentErrorCode,
+  handles = true,
+): Promise<PublicUser> {
   try {
     return handles && who.startsWith('@') ? await ctx.users.byHandle(who.slice(1)) : await ctx.users.get(who);
   } catch (err) {

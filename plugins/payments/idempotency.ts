@@ -5,8 +5,11 @@ import { PaymentError } from './payment-error.js';
 export function canonical(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  return `{${Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-    .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  return `{${Object.keys(value)
+    .sort()
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+    .join(',')}}`;
 }
 
 /** The refusal of a key used before for a different request. */
@@ -29,12 +32,25 @@ export function checkKey(key: unknown): string {
  * key, so it may be retried.
  */
 export async function once<T>(
-  tx: DatabaseTransaction, crypto: CryptoCapability, owner: string, key: string, request: unknown, run: () => Promise<T>,
+  tx: DatabaseTransaction,
+  crypto: CryptoCapability,
+  owner: string,
+  key: string,
+  request: unknown,
+  run: () => Promise<T>,
 ): Promise<{ response: T; replayed: boolean }> {
   const requestHash = await crypto.sha256(canonical(request));
-  const inserted = await tx.table('idempotency').insert({ owner, key, request_hash: requestHash, response: null, created_at: Date.now() }, { onConflictIgnore: ['owner', 'key'] });
+  const inserted = await tx
+    .table('idempotency')
+    .insert(
+      { owner, key, request_hash: requestHash, response: null, created_at: Date.now() },
+      { onConflictIgnore: ['owner', 'key'] },
+    );
   if (inserted.length === 0) {
-    const stored = await tx.table<{ owner: string; key: string; request_hash: string; response: T }>('idempotency').where({ owner, key }).first();
+    const stored = await tx
+      .table<{ owner: string; key: string; request_hash: string; response: T }>('idempotency')
+      .where({ owner, key })
+      .first();
     if (stored!.request_hash !== requestHash) throw idempotencyConflict(key);
     return { response: stored!.response, replayed: true };
   }

@@ -5,7 +5,10 @@ import { PluginError } from '../../sdk/index.js';
  * its HTTP status; every code is documented in docs/payments.md, and a test keeps them in step.
  */
 export const PAYMENT_ERRORS = {
-  invalid_amount: { status: 400, message: 'The amount must be a positive whole number of minor units within the limits.' },
+  invalid_amount: {
+    status: 400,
+    message: 'The amount must be a positive whole number of minor units within the limits.',
+  },
   unknown_currency: { status: 400, message: 'The currency is not one this host handles.' },
   currency_mismatch: { status: 400, message: 'The operation mixes currencies.' },
   invalid_payment_request: { status: 400, message: 'The request is malformed.' },
@@ -23,16 +26,32 @@ export const PAYMENT_ERRORS = {
   capture_exceeds_hold: { status: 409, message: 'The capture is larger than what the hold has left.' },
   refund_exceeds_capture: { status: 409, message: 'The refunds would pass what was captured.' },
   card_declined: { status: 402, message: 'The card provider declined the payment.' },
-  provider_unavailable: { status: 503, message: 'The card provider could not be reached; nothing was charged twice, retry with the same key.' },
+  provider_unavailable: {
+    status: 503,
+    message: 'The card provider could not be reached; nothing was charged twice, retry with the same key.',
+  },
   invalid_signature: { status: 401, message: 'The provider callback signature is missing, wrong or too old.' },
-  conversation_unavailable: { status: 404, message: 'The payments bot is not in that conversation, or the payer is not.' },
+  conversation_unavailable: {
+    status: 404,
+    message: 'The payments bot is not in that conversation, or the payer is not.',
+  },
   balance_overflow: { status: 409, message: 'The balance would pass the largest amount the ledger holds.' },
-  not_permitted: { status: 403, message: 'This party of the payment may not do that (only the payee captures and refunds).' },
+  not_permitted: {
+    status: 403,
+    message: 'This party of the payment may not do that (only the payee captures and refunds).',
+  },
   payer_not_found: { status: 404, message: 'No such payer.' },
   not_payer: { status: 403, message: 'Only the payer of a payment request can pay or decline it.' },
-  request_not_open: { status: 409, message: 'The payment request is no longer open (paid, declined, failed or being paid).' },
+  request_not_open: {
+    status: 409,
+    message: 'The payment request is no longer open (paid, declined, failed or being paid).',
+  },
   request_expired: { status: 410, message: 'The payment request expired; ask for a new one.' },
-  precheckout_failed: { status: 409, message: 'The requester did not confirm the payment (refused, failed or did not answer in time); nothing was charged.' },
+  precheckout_failed: {
+    status: 409,
+    message:
+      'The requester did not confirm the payment (refused, failed or did not answer in time); nothing was charged.',
+  },
 } as const;
 
 export type PaymentErrorCode = keyof typeof PAYMENT_ERRORS;

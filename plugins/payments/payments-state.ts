@@ -19,5 +19,10 @@ export interface PaymentsState {
 }
 
 export function createPaymentsState(ctx: PluginContext<PaymentsSettings>): PaymentsState {
-  return { provider: chooseProvider(ctx), pinKey: new PinKey(ctx), recipients: new Recipients(ctx), transfers: new TransferBatcher(ctx) };
+  return {
+    provider: chooseProvider(ctx),
+    pinKey: new PinKey(ctx),
+    recipients: new Recipients(ctx),
+    transfers: new TransferBatcher(ctx),
+  };
 }

@@ -16,14 +16,26 @@ export function parsePoll(text: string): Parsed<{ question: string; options: str
   const parts = text.split('|').map((part) => part.replace(/\s+/g, ' ').trim());
   const [question = '', ...options] = parts;
   if (question === '' && options.every((o) => o === '')) return { ok: false, error: POLL_USAGE };
-  if (question === '') return { ok: false, error: `The question is missing: it comes before the first "|".\n${POLL_USAGE}` };
-  if (question.length > MAX_QUESTION_LENGTH) return { ok: false, error: `The question is ${question.length} characters long; at most ${MAX_QUESTION_LENGTH}.` };
+  if (question === '')
+    return { ok: false, error: `The question is missing: it comes before the first "|".\n${POLL_USAGE}` };
+  if (question.length > MAX_QUESTION_LENGTH)
+    return { ok: false, error: `The question is ${question.length} characters long; at most ${MAX_QUESTION_LENGTH}.` };
   const empty = options.findIndex((o) => o === '');
-  if (empty >= 0) return { ok: false, error: `Option ${empty + 1} is empty: write something between each pair of "|".` };
-  if (options.length < MIN_OPTIONS) return { ok: false, error: `A poll needs at least ${MIN_OPTIONS} options; you gave ${options.length}.\n${POLL_USAGE}` };
-  if (options.length > MAX_OPTIONS) return { ok: false, error: `A poll has at most ${MAX_OPTIONS} options; you gave ${options.length}.` };
+  if (empty >= 0)
+    return { ok: false, error: `Option ${empty + 1} is empty: write something between each pair of "|".` };
+  if (options.length < MIN_OPTIONS)
+    return {
+      ok: false,
+      error: `A poll needs at least ${MIN_OPTIONS} options; you gave ${options.length}.\n${POLL_USAGE}`,
+    };
+  if (options.length > MAX_OPTIONS)
+    return { ok: false, error: `A poll has at most ${MAX_OPTIONS} options; you gave ${options.length}.` };
   const long = options.find((o) => o.length > MAX_OPTION_LENGTH);
-  if (long !== undefined) return { ok: false, error: `The option "${long.slice(0, 20)}…" is ${long.length} characters long; at most ${MAX_OPTION_LENGTH}.` };
+  if (long !== undefined)
+    return {
+      ok: false,
+      error: `The option "${long.slice(0, 20)}…" is ${long.length} characters long; at most ${MAX_OPTION_LENGTH}.`,
+    };
   const seen = new Set<string>();
   for (const option of options) {
     const folded = option.toLowerCase();
@@ -37,7 +49,8 @@ export function parsePoll(text: string): Parsed<{ question: string; options: str
 export function parsePollId(raw: unknown): Parsed<number> {
   const match = /^#?(\d{1,9})$/.exec(typeof raw === 'string' ? raw.trim() : '');
   const id = match ? Number(match[1]) : 0;
-  if (id < 1) return { ok: false, error: 'Usage: /poll-close <poll number>, e.g. /poll-close 3 (the number is on the poll).' };
+  if (id < 1)
+    return { ok: false, error: 'Usage: /poll-close <poll number>, e.g. /poll-close 3 (the number is on the poll).' };
   return { ok: true, value: id };
 }
 

@@ -27,6 +27,10 @@ export function pollCard(poll: Poll): CardBody {
     : `Tap an option to vote; tap another to change your vote. The creator closes it with /poll-close ${poll.id}.`;
   return {
     text: `Poll ${poll.id}${poll.closed ? ' (closed)' : ''}: ${poll.question}\n${tallyText(poll)}\n${footer}`,
-    buttons: poll.options.map((label, i) => ({ id: buttonId(poll.id, i), label, style: poll.closed ? 'secondary' : 'primary' })),
+    buttons: poll.options.map((label, i) => ({
+      id: buttonId(poll.id, i),
+      label,
+      style: poll.closed ? 'secondary' : 'primary',
+    })),
   };
 }

@@ -31,16 +31,25 @@ export type VoteOutcome =
   | { kind: 'gone' };
 
 /** A tap on option `option` of the card `messageId`, by `userId`. */
-export function decideVote(current: StoredValue<Poll> | null, messageId: string, userId: string, option: number): Decision<Poll, VoteOutcome> {
+export function decideVote(
+  current: StoredValue<Poll> | null,
+  messageId: string,
+  userId: string,
+  option: number,
+): Decision<Poll, VoteOutcome> {
   const poll = current?.value;
   // A card whose poll is gone, or an older card that happens to carry the same button ids (the
   // app's storage was purged and the numbers started over), must not count in this poll.
-  if (!poll || (poll.messageId !== null && poll.messageId !== messageId) || option >= poll.options.length) return { result: { kind: 'gone' } };
+  if (!poll || (poll.messageId !== null && poll.messageId !== messageId) || option >= poll.options.length)
+    return { result: { kind: 'gone' } };
   if (poll.closed) return { result: { kind: 'closed' } };
   const previous = poll.votes[userId];
   if (previous === option) return { result: { kind: 'unchanged', option } };
   const write: Poll = { ...poll, messageId, votes: { ...poll.votes, [userId]: option } };
-  return { write, result: previous === undefined ? { kind: 'voted', option } : { kind: 'moved', option, from: previous } };
+  return {
+    write,
+    result: previous === undefined ? { kind: 'voted', option } : { kind: 'moved', option, from: previous },
+  };
 }
 
 export type CloseOutcome = 'closed' | 'missing' | 'not-creator' | 'already-closed';

@@ -1,7 +1,10 @@
 import { findItem, type CatalogItem } from './catalog.js';
 import { formatMoney } from './money.js';
 
-export interface CartLine { itemId: string; qty: number }
+export interface CartLine {
+  itemId: string;
+  qty: number;
+}
 
 /** What the cart remembers of the last checkout, to answer a repeated /checkout. */
 export interface LastOrder {
@@ -49,17 +52,25 @@ export function parseQty(raw: string | number | undefined): number | null {
 export function addItem(cart: Cart, item: CatalogItem, qty: number, catalog: readonly CatalogItem[]): CartChange {
   // One currency per cart: a payment request has one amount in one currency.
   const other = cart.lines.map((line) => findItem(catalog, line.itemId)).find((i) => i && i.currency !== item.currency);
-  if (other) return { ok: false, error: `Your cart is in ${other.currency} and ${item.name} is priced in ${item.currency}: check out or empty your cart first.` };
+  if (other)
+    return {
+      ok: false,
+      error: `Your cart is in ${other.currency} and ${item.name} is priced in ${item.currency}: check out or empty your cart first.`,
+    };
   const line = cart.lines.find((l) => l.itemId === item.id);
   const total = (line?.qty ?? 0) + qty;
-  if (total > MAX_QTY) return { ok: false, error: `At most ${MAX_QTY} of one item per cart; you would have ${total} × ${item.name}.` };
-  const lines = line ? cart.lines.map((l) => (l === line ? { itemId: l.itemId, qty: total } : l)) : [...cart.lines, { itemId: item.id, qty }];
+  if (total > MAX_QTY)
+    return { ok: false, error: `At most ${MAX_QTY} of one item per cart; you would have ${total} × ${item.name}.` };
+  const lines = line
+    ? cart.lines.map((l) => (l === line ? { itemId: l.itemId, qty: total } : l))
+    : [...cart.lines, { itemId: item.id, qty }];
   return { ok: true, cart: { ...cart, lines } };
 }
 
 export function removeItem(cart: Cart, itemId: string): CartChange {
   const id = itemId.toLowerCase();
-  if (!cart.lines.some((l) => l.itemId === id)) return { ok: false, error: `"${itemId}" is not in your cart. See /cart.` };
+  if (!cart.lines.some((l) => l.itemId === id))
+    return { ok: false, error: `"${itemId}" is not in your cart. See /cart.` };
   return { ok: true, cart: { ...cart, lines: cart.lines.filter((l) => l.itemId !== id) } };
 }
 
@@ -71,7 +82,13 @@ export function withoutOrdered(cart: Cart, ordered: readonly CartLine[], lastOrd
   return { ...cart, lines, lastOrder };
 }
 
-export interface PricedLine { itemId: string; name: string; qty: number; unitMinor: number; lineMinor: number }
+export interface PricedLine {
+  itemId: string;
+  name: string;
+  qty: number;
+  unitMinor: number;
+  lineMinor: number;
+}
 
 export interface PricedCart {
   lines: PricedLine[];
@@ -101,10 +118,16 @@ export function priceCart(cart: Cart, catalog: readonly CatalogItem[]): PricedCa
 }
 
 export function cartText(priced: PricedCart): string {
-  if (priced.lines.length === 0 && priced.unavailable.length === 0) return 'Your cart is empty. See /catalog, then /add <item> [qty].';
+  if (priced.lines.length === 0 && priced.unavailable.length === 0)
+    return 'Your cart is empty. See /catalog, then /add <item> [qty].';
   const currency = priced.currency ?? '';
-  const lines = priced.lines.map((l) => `${l.qty} × ${l.name} (${l.itemId}) at ${formatMoney(l.unitMinor, currency)} = ${formatMoney(l.lineMinor, currency)}`);
+  const lines = priced.lines.map(
+    (l) =>
+      `${l.qty} × ${l.name} (${l.itemId}) at ${formatMoney(l.unitMinor, currency)} = ${formatMoney(l.lineMinor, currency)}`,
+  );
   for (const id of priced.unavailable) lines.push(`${id}: no longer sold; /remove ${id}`);
-  const total = priced.currency ? `Total: ${formatMoney(priced.totalMinor, priced.currency)}` : 'Total: nothing for sale';
+  const total = priced.currency
+    ? `Total: ${formatMoney(priced.totalMinor, priced.currency)}`
+    : 'Total: nothing for sale';
   return `Your cart:\n${lines.join('\n')}\n${total}`;
 }

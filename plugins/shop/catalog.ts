@@ -21,7 +21,8 @@ export interface ShopSettings {
 export function checkCatalog(catalog: readonly CatalogItem[]): void {
   const seen = new Set<string>();
   for (const item of catalog) {
-    if (seen.has(item.id)) throw new Error(`settings.catalog lists the item id "${item.id}" twice; ids must be unique.`);
+    if (seen.has(item.id))
+      throw new Error(`settings.catalog lists the item id "${item.id}" twice; ids must be unique.`);
     seen.add(item.id);
   }
 }

@@ -34,7 +34,10 @@ export interface PaymentRequestInput {
   idempotencyKey: string;
 }
 
-export interface PaymentRequestOutput { requestId: string; status: string }
+export interface PaymentRequestOutput {
+  requestId: string;
+  status: string;
+}
 
 export const PAYMENTS_SERVICE = 'payments.request';
 
@@ -68,23 +71,32 @@ export async function checkout(ctx: AppContext<ShopSettings>, conversationId: st
   if (previous) return finish(ctx, key, previous.value, previous.value.lines);
 
   const priced = priceCart(cart, ctx.settings.catalog);
-  if (priced.unavailable.length > 0) return `${priced.unavailable.join(', ')} ${priced.unavailable.length === 1 ? 'is' : 'are'} no longer sold; remove ${priced.unavailable.length === 1 ? 'it' : 'them'} with /remove first.`;
+  if (priced.unavailable.length > 0)
+    return `${priced.unavailable.join(', ')} ${priced.unavailable.length === 1 ? 'is' : 'are'} no longer sold; remove ${priced.unavailable.length === 1 ? 'it' : 'them'} with /remove first.`;
   const currency = priced.currency!;
   const ordered: CartLine[] = cart.lines.map((l) => ({ itemId: l.itemId, qty: l.qty }));
   const idempotencyKey = `shop-${cart.id}-${stored.version}`;
 
   let lock: { version: number };
   try {
-    lock = await ctx.storage.set(lockKey(conversationId, userId), { cartVersion: stored.version }, { ifVersion: 0, ttlSeconds: LOCK_TTL_SECONDS });
+    lock = await ctx.storage.set(
+      lockKey(conversationId, userId),
+      { cartVersion: stored.version },
+      { ifVersion: 0, ttlSeconds: LOCK_TTL_SECONDS },
+    );
   } catch (err) {
     if (errorCode(err) === 'storage_conflict') return 'Your checkout is already under way; see /cart in a moment.';
     throw err;
   }
   try {
     const input: PaymentRequestInput = {
-      payerId: userId, conversationId, currency, amountMinor: priced.totalMinor,
+      payerId: userId,
+      conversationId,
+      currency,
+      amountMinor: priced.totalMinor,
       description: `Shop order: ${priced.lines.map((l) => `${l.qty} × ${l.name}`).join(', ')}`.slice(0, 500),
-      lines: priced.lines, idempotencyKey,
+      lines: priced.lines,
+      idempotencyKey,
     };
     let output: PaymentRequestOutput;
     try {
@@ -93,7 +105,14 @@ export async function checkout(ctx: AppContext<ShopSettings>, conversationId: st
       ctx.log.info('checkout: payments.request failed', { code: errorCode(err) });
       return `${refusal(err)} Nothing was charged and your cart is kept.\n${cartText(priced)}`;
     }
-    const order: OrderRecord = { requestId: output.requestId, status: output.status, amountMinor: priced.totalMinor, currency, idempotencyKey, lines: ordered };
+    const order: OrderRecord = {
+      requestId: output.requestId,
+      status: output.status,
+      amountMinor: priced.totalMinor,
+      currency,
+      idempotencyKey,
+      lines: ordered,
+    };
     try {
       await ctx.storage.set(orderKey, order, { ifVersion: 0 });
     } catch (err) {
@@ -109,15 +128,27 @@ export async function checkout(ctx: AppContext<ShopSettings>, conversationId: st
 }
 
 /** Empties the cart of what was ordered and answers with the request id. */
-async function finish(ctx: AppContext<ShopSettings>, key: string, order: LastOrder, ordered: CartLine[]): Promise<string> {
-  const lastOrder: LastOrder = { requestId: order.requestId, status: order.status, amountMinor: order.amountMinor, currency: order.currency, idempotencyKey: order.idempotencyKey };
+async function finish(
+  ctx: AppContext<ShopSettings>,
+  key: string,
+  order: LastOrder,
+  ordered: CartLine[],
+): Promise<string> {
+  const lastOrder: LastOrder = {
+    requestId: order.requestId,
+    status: order.status,
+    amountMinor: order.amountMinor,
+    currency: order.currency,
+    idempotencyKey: order.idempotencyKey,
+  };
   const placed = `Order placed: payment request ${order.requestId} (${order.status}) for ${formatMoney(order.amountMinor, order.currency)}.`;
   try {
     const { value } = await update<Cart, null>(ctx.storage, key, (current) =>
       // Taken out once only, should two checkouts of one cart version both get here.
       current && current.value.lastOrder?.idempotencyKey !== order.idempotencyKey
         ? { write: withoutOrdered(current.value, ordered, lastOrder), result: null }
-        : { result: null });
+        : { result: null },
+    );
     return `${placed}${value && value.lines.length > 0 ? ' Items you added during the checkout are still in your cart.' : ' Your cart is empty now.'}`;
   } catch (err) {
     // The payment was requested: say so whatever happened to the cart. The stored order makes
@@ -130,16 +161,22 @@ async function finish(ctx: AppContext<ShopSettings>, key: string, order: LastOrd
 /** The provider's answer, checked: this app trusts no shape it did not verify. */
 function answerOf(value: unknown): PaymentRequestOutput {
   const answer = value as Partial<PaymentRequestOutput> | null;
-  if (typeof answer?.requestId !== 'string' || answer.requestId === '') throw new Error('payments.request answered without a requestId');
-  return { requestId: answer.requestId.slice(0, 200), status: typeof answer.status === 'string' ? answer.status.slice(0, 50) : 'requested' };
+  if (typeof answer?.requestId !== 'string' || answer.requestId === '')
+    throw new Error('payments.request answered without a requestId');
+  return {
+    requestId: answer.requestId.slice(0, 200),
+    status: typeof answer.status === 'string' ? answer.status.slice(0, 50) : 'requested',
+  };
 }
 
 /** Why checkout cannot go on, for the payer: every failure of the call ends here. */
 function refusal(err: unknown): string {
-  if (errorCode(err) === 'permission_denied') return 'Payments are not available: the operator has not allowed this shop to request payments.';
+  if (errorCode(err) === 'permission_denied')
+    return 'Payments are not available: the operator has not allowed this shop to request payments.';
   // A deliberate refusal by the payments plugin (a PaymentError: limit_exceeded,
   // invalid_payment_request …, a 4xx status); its message is meant for the caller.
-  if (err instanceof PluginError && err.status < 500) return `Payments are not available for this order: ${String(err.message).replace(/\.?$/, '.')}`;
+  if (err instanceof PluginError && err.status < 500)
+    return `Payments are not available for this order: ${String(err.message).replace(/\.?$/, '.')}`;
   // unavailable (no payments plugin running), plugin_failed, plugin_timeout, sandbox_limit, …
   return 'Payments are not available right now; try /checkout again later.';
 }

@@ -5,8 +5,18 @@
 
 /** Currencies whose minor unit is not a hundredth (ISO 4217); any other has two decimals. */
 const DECIMALS = new Map<string, number>([
-  ['JPY', 0], ['KRW', 0], ['ISK', 0], ['CLP', 0], ['VND', 0], ['XAF', 0], ['XOF', 0],
-  ['BHD', 3], ['JOD', 3], ['KWD', 3], ['OMR', 3], ['TND', 3],
+  ['JPY', 0],
+  ['KRW', 0],
+  ['ISK', 0],
+  ['CLP', 0],
+  ['VND', 0],
+  ['XAF', 0],
+  ['XOF', 0],
+  ['BHD', 3],
+  ['JOD', 3],
+  ['KWD', 3],
+  ['OMR', 3],
+  ['TND', 3],
 ]);
 
 /** 1290, "EUR" → "12.90 EUR"; 500, "JPY" → "500 JPY". */

@@ -5,7 +5,9 @@ type Capabilities = Omit<AppContext, 'plugin' | 'self' | 'permissions' | 'settin
 type MethodsOf<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unknown ? K : never }[keyof T];
 
 /** Every capability method, as "<area>.<method>", derived from the SDK's own types. */
-export type CapabilityMethod = { [C in keyof Capabilities]: `${C & string}.${MethodsOf<Capabilities[C]> & string}` }[keyof Capabilities];
+export type CapabilityMethod = {
+  [C in keyof Capabilities]: `${C & string}.${MethodsOf<Capabilities[C]> & string}`;
+}[keyof Capabilities];
 
 /**
  * How a method crosses the sandbox boundary:

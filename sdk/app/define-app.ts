@@ -16,6 +16,8 @@ export interface AppDefinition<Settings = Record<string, unknown>> {
 }
 
 /** Identity function that gives the definition its types. */
-export function defineApp<Settings = Record<string, unknown>>(definition: AppDefinition<Settings>): AppDefinition<Settings> {
+export function defineApp<Settings = Record<string, unknown>>(
+  definition: AppDefinition<Settings>,
+): AppDefinition<Settings> {
   return definition;
 }

@@ -76,7 +76,9 @@ export async function bundleApp(sourceFile: string): Promise<BundledApp> {
 
 const builtins = new Set(builtinModules.filter((name) => !name.startsWith('_')));
 /** Every "node:" import, and the bare names of Node's public built-ins ("fs", "fs/promises", …). */
-const builtinFilter = new RegExp(`^(node:.*|${[...builtins].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
+const builtinFilter = new RegExp(
+  `^(node:.*|${[...builtins].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`,
+);
 const resolvingInstalled = Symbol('resolving an installed package');
 
 /**
@@ -91,14 +93,20 @@ const refuseNodeBuiltins: Plugin = {
       if (args.pluginData === resolvingInstalled) return undefined;
       if (!args.path.startsWith('node:')) {
         const installed = await pluginBuild.resolve(args.path, {
-          kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: resolvingInstalled,
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: resolvingInstalled,
         });
-        if (installed.errors.length === 0 && installed.path && !installed.external) return { path: installed.path, namespace: installed.namespace };
+        if (installed.errors.length === 0 && installed.path && !installed.external)
+          return { path: installed.path, namespace: installed.namespace };
       }
       return {
-        errors: [{
-          text: `"${args.path}" is a Node built-in module, and the sandbox has none (no require, process, timers or network); use the app context (storage, messages, scheduler, …) instead`,
-        }],
+        errors: [
+          {
+            text: `"${args.path}" is a Node built-in module, and the sandbox has none (no require, process, timers or network); use the app context (storage, messages, scheduler, …) instead`,
+          },
+        ],
       };
     });
   },
@@ -106,13 +114,19 @@ const refuseNodeBuiltins: Plugin = {
 
 /** "file:line:column: text", plus esbuild's notes except its advice to mark paths external (a bundle cannot leave imports unresolved). */
 function formatMessage(message: Message, baseDir: string): string {
-  const where = message.location ? `${displayPath(resolve(baseDir, message.location.file))}:${message.location.line}:${message.location.column + 1}: ` : '';
+  const where = message.location
+    ? `${displayPath(resolve(baseDir, message.location.file))}:${message.location.line}:${message.location.column + 1}: `
+    : '';
   let text = message.text;
   const unresolved = /^Could not resolve "([^"]+)"/.exec(text);
   if (unresolved && !/^[./]/.test(unresolved[1]!)) {
-    text += ' (is the package installed in the app\'s project? The sandbox loads no modules at run time, so every import must be bundled)';
+    text +=
+      " (is the package installed in the app's project? The sandbox loads no modules at run time, so every import must be bundled)";
   }
-  const notes = message.notes.filter((n) => !/as external/.test(n.text)).map((n) => ` (${n.text})`).join('');
+  const notes = message.notes
+    .filter((n) => !/as external/.test(n.text))
+    .map((n) => ` (${n.text})`)
+    .join('');
   return `${where}${text}${notes}`;
 }
 

@@ -21,14 +21,22 @@ export interface CliOutput {
 }
 
 export const processOutput: CliOutput = {
-  out: (line) => { process.stdout.write(`${line}\n`); },
-  err: (line) => { process.stderr.write(`${line}\n`); },
+  out: (line) => {
+    process.stdout.write(`${line}\n`);
+  },
+  err: (line) => {
+    process.stderr.write(`${line}\n`);
+  },
 };
 
 /** Where `build` writes unless told otherwise, relative to the app folder. */
 export const DEFAULT_BUNDLE = 'dist/app.js';
 
-export async function newCommand(dir: string, options: ScaffoldOptions = {}, io: CliOutput = processOutput): Promise<number> {
+export async function newCommand(
+  dir: string,
+  options: ScaffoldOptions = {},
+  io: CliOutput = processOutput,
+): Promise<number> {
   return reportingErrors(io, () => {
     const app = scaffoldApp(dir, options);
     io.out(`Created the app "${app.id}" in ${shown(app.dir)}:`);
@@ -50,7 +58,11 @@ export async function validateCommand(dir = '.', io: CliOutput = processOutput):
   });
 }
 
-export async function buildCommand(dir = '.', options: { out?: string } = {}, io: CliOutput = processOutput): Promise<number> {
+export async function buildCommand(
+  dir = '.',
+  options: { out?: string } = {},
+  io: CliOutput = processOutput,
+): Promise<number> {
   return reportingErrors(io, async () => {
     const built = await buildValidated(dir, options.out, io);
     if (!built) return 1;
@@ -66,7 +78,9 @@ export async function packCommand(dir = '.', io: CliOutput = processOutput): Pro
     const { manifest } = built;
     const packageFile = join(built.validation.dir, 'dist', `${manifest.id}-${manifest.version}.sbapp.tgz`);
     await writeAppPackage(manifest, built.bundle.code, packageFile);
-    io.out(`Packed ${shown(packageFile)} (${size(statSync(packageFile).size)}): ${manifest.id}/ with manifest.json, app.js and SHA256SUMS.`);
+    io.out(
+      `Packed ${shown(packageFile)} (${size(statSync(packageFile).size)}): ${manifest.id}/ with manifest.json, app.js and SHA256SUMS.`,
+    );
     return 0;
   });
 }
@@ -85,7 +99,10 @@ async function buildValidated(dir: string, out: string | undefined, io: CliOutpu
   const { manifest } = validation;
   if (!manifest) return null;
   // A .ts entry is the source; any other entry is the output of a build, made from src/index.ts.
-  const source = manifest.entry.endsWith('.ts') && validation.entryFile ? validation.entryFile : join(validation.dir, DEFAULT_SOURCE);
+  const source =
+    manifest.entry.endsWith('.ts') && validation.entryFile
+      ? validation.entryFile
+      : join(validation.dir, DEFAULT_SOURCE);
   const bundle = await bundleApp(source);
   for (const warning of bundle.warnings) io.err(`warning ${warning}`);
   const outFile = out === undefined ? join(validation.dir, DEFAULT_BUNDLE) : resolve(out);
@@ -98,7 +115,9 @@ async function buildValidated(dir: string, out: string | undefined, io: CliOutpu
 function report(validation: AppValidation, io: CliOutput): void {
   const { errors, warnings } = validation;
   if (errors.length > 0) {
-    io.err(`${shown(validation.manifestFile)}: ${count(errors.length, 'error')}${warnings.length ? `, ${count(warnings.length, 'warning')}` : ''}`);
+    io.err(
+      `${shown(validation.manifestFile)}: ${count(errors.length, 'error')}${warnings.length ? `, ${count(warnings.length, 'warning')}` : ''}`,
+    );
   }
   const line = (kind: string) => (p: ErrorDetail) => io.err(`  ${kind} ${p.path}: ${p.message}`);
   errors.forEach(line('error'));

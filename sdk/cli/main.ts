@@ -89,7 +89,14 @@ export async function run(argv: readonly string[], io: CliOutput = processOutput
   switch (command) {
     case 'new':
       if (dir === undefined) return usageError(io, 'new needs the folder to create the app in: switchboard new <dir>');
-      return newCommand(dir, { ...(options.id !== undefined ? { id: options.id } : {}), ...(options.name !== undefined ? { name: options.name } : {}) }, io);
+      return newCommand(
+        dir,
+        {
+          ...(options.id !== undefined ? { id: options.id } : {}),
+          ...(options.name !== undefined ? { name: options.name } : {}),
+        },
+        io,
+      );
     case 'validate':
       return validateCommand(dir, io);
     case 'build':
@@ -122,7 +129,8 @@ function parseCommandLine(argv: readonly string[], allowed: readonly string[]): 
     if (!allowed.includes(token.name)) throw new CliError(`unknown option ${token.rawName}`, 2);
     // Non-strict parseArgs takes the next argument as the value even when it is another option.
     const { value } = token;
-    if (value === undefined || (!token.inlineValue && value.startsWith('--'))) throw new CliError(`--${token.name} needs a value`, 2);
+    if (value === undefined || (!token.inlineValue && value.startsWith('--')))
+      throw new CliError(`--${token.name} needs a value`, 2);
     if (token.name in parsed.options) throw new CliError(`--${token.name} is given twice`, 2);
     parsed.options[token.name] = value;
   }

@@ -20,7 +20,11 @@ export const PACKAGE_FILES = ['manifest.json', 'app.js', 'SHA256SUMS'] as const;
 export const PACKAGE_MTIME = new Date(Date.UTC(1985, 9, 26, 8, 15, 0));
 
 /** Writes the package of a built app to `packageFile`. */
-export async function writeAppPackage(manifest: PluginManifest, bundleCode: string, packageFile: string): Promise<void> {
+export async function writeAppPackage(
+  manifest: PluginManifest,
+  bundleCode: string,
+  packageFile: string,
+): Promise<void> {
   // The package runs its bundle, so its manifest points there. $schema is a path into the
   // author's node_modules, meaningless once packed.
   const { $schema: _editorSchema, ...packed } = manifest as PluginManifest & { $schema?: string };
@@ -28,7 +32,11 @@ export async function writeAppPackage(manifest: PluginManifest, bundleCode: stri
   // The schema refuses unknown manifest fields, so the hashes go in a file of their own, in
   // the format `sha256sum -c` checks.
   const sums = `${sha256Hex(bundleCode)}  app.js\n${sha256Hex(manifestText)}  manifest.json\n`;
-  const contents: Record<(typeof PACKAGE_FILES)[number], string> = { 'manifest.json': manifestText, 'app.js': bundleCode, SHA256SUMS: sums };
+  const contents: Record<(typeof PACKAGE_FILES)[number], string> = {
+    'manifest.json': manifestText,
+    'app.js': bundleCode,
+    SHA256SUMS: sums,
+  };
 
   // node-tar archives files from disk, so the package's folder is laid out in a scratch folder.
   const staging = mkdtempSync(join(tmpdir(), 'switchboard-pack-'));

@@ -10,7 +10,6 @@ import sdkPackage from '../package.json' with { type: 'json' };
 import { PLUGIN_ID_PATTERN } from '../manifest-check/check-manifest.js';
 import { CliError } from './cli-error.js';
 
-
 export interface ScaffoldOptions {
   /** Defaults to the folder's name. */
   id?: string;
@@ -36,7 +35,9 @@ export function scaffoldApp(dir: string, options: ScaffoldOptions = {}): Scaffol
   const id = options.id ?? basename(root);
   if (!PLUGIN_ID_PATTERN.test(id)) {
     const hint = options.id === undefined ? ` (taken from the folder name; pass --id <id>)` : '';
-    throw new CliError(`"${id}" is not a valid app id${hint}: 3-32 lower-case letters, digits and dashes, starting with a letter (${PLUGIN_ID_PATTERN.source}).`);
+    throw new CliError(
+      `"${id}" is not a valid app id${hint}: 3-32 lower-case letters, digits and dashes, starting with a letter (${PLUGIN_ID_PATTERN.source}).`,
+    );
   }
   const name = options.name ?? titleOf(id);
   if (name.trim().length === 0 || name.length > 64) {
@@ -46,7 +47,9 @@ export function scaffoldApp(dir: string, options: ScaffoldOptions = {}): Scaffol
     if (!statSync(root).isDirectory()) throw new CliError(`${root} exists and is not a folder.`);
     const present = readdirSync(root);
     if (present.length > 0) {
-      throw new CliError(`${root} is not empty (it holds ${present.slice(0, 3).join(', ')}${present.length > 3 ? ', …' : ''}); new only writes into an empty or new folder, so that it overwrites nothing.`);
+      throw new CliError(
+        `${root} is not empty (it holds ${present.slice(0, 3).join(', ')}${present.length > 3 ? ', …' : ''}); new only writes into an empty or new folder, so that it overwrites nothing.`,
+      );
     }
   }
 
@@ -63,11 +66,13 @@ export function scaffoldApp(dir: string, options: ScaffoldOptions = {}): Scaffol
     entry: './src/index.ts',
     permissions: { commands: {}, storage: {}, 'messages.send': {} },
     contributes: {
-      commands: [{
-        name: 'hello',
-        description: 'Greets someone, and counts the greetings in this conversation.',
-        arguments: [{ name: 'name', description: 'Who to greet.', required: true, type: 'rest' }],
-      }],
+      commands: [
+        {
+          name: 'hello',
+          description: 'Greets someone, and counts the greetings in this conversation.',
+          arguments: [{ name: 'name', description: 'Who to greet.', required: true, type: 'rest' }],
+        },
+      ],
     },
     limits: { memoryMb: 32 },
   };
@@ -141,5 +146,8 @@ function json(value: unknown): string {
 }
 
 function template(file: string, vars: Record<string, string>): string {
-  return readFileSync(join(templatesDir, file), 'utf8').replace(/\{\{(\w+)\}\}/g, (whole, key: string) => vars[key] ?? whole);
+  return readFileSync(join(templatesDir, file), 'utf8').replace(
+    /\{\{(\w+)\}\}/g,
+    (whole, key: string) => vars[key] ?? whole,
+  );
 }

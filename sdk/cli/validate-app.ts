@@ -47,7 +47,8 @@ export function validateApp(dir: string): AppValidation {
   // The host would show the rule; an author needs only where and what.
   result.errors = check.errors.map(({ path, message }) => ({ path, message }));
   result.warnings = [...check.warnings];
-  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) cliProblems(raw as Record<string, unknown>, root, result);
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw))
+    cliProblems(raw as Record<string, unknown>, root, result);
   result.errors.sort(byPath);
   result.warnings.sort(byPath);
   if (check.manifest && result.errors.length === 0) result.manifest = check.manifest;
@@ -58,14 +59,21 @@ export function validateApp(dir: string): AppValidation {
 function cliProblems(m: Record<string, unknown>, root: string, result: AppValidation): void {
   const { errors, warnings } = result;
   if (m.runtime === 'trusted') {
-    errors.push({ path: '/runtime', message: 'runtime must be "sandbox": this CLI builds sandboxed apps (a trusted plugin runs in the host process and is not bundled)' });
+    errors.push({
+      path: '/runtime',
+      message:
+        'runtime must be "sandbox": this CLI builds sandboxed apps (a trusted plugin runs in the host process and is not bundled)',
+    });
   }
   if (typeof m.entry === 'string' && m.entry.length > 0) {
     const entryFile = resolve(root, m.entry);
     result.entryFile = entryFile;
     if (!isFile(entryFile)) {
       if (!m.entry.endsWith('.ts') && isFile(join(root, DEFAULT_SOURCE))) {
-        warnings.push({ path: '/entry', message: `${m.entry} does not exist yet; build makes the bundle from ${DEFAULT_SOURCE}` });
+        warnings.push({
+          path: '/entry',
+          message: `${m.entry} does not exist yet; build makes the bundle from ${DEFAULT_SOURCE}`,
+        });
       } else {
         errors.push({ path: '/entry', message: `the entry file ${m.entry} does not exist` });
       }

@@ -11,11 +11,13 @@ export class PermissionDeniedError extends SwitchboardError {
   readonly pluginId: string;
 
   constructor(pluginId: string, permission: Permission, detail?: string) {
-    super('permission_denied',
+    super(
+      'permission_denied',
       `Plugin "${pluginId}" lacks the permission "${permission}"${detail ? ` (${detail})` : ''}. ` +
-      `Request it in the manifest ("permissions": { "${permission}": {} }) and have the operator grant it ` +
-      `(plugins.enabled[].grants in the host config).`,
-      { details: [{ path: `/permissions/${permission}`, message: detail ?? 'not granted' }] });
+        `Request it in the manifest ("permissions": { "${permission}": {} }) and have the operator grant it ` +
+        `(plugins.enabled[].grants in the host config).`,
+      { details: [{ path: `/permissions/${permission}`, message: detail ?? 'not granted' }] },
+    );
     this.name = 'PermissionDeniedError';
     Object.defineProperty(this, PERMISSION_DENIED_ERROR, { value: true });
     this.permission = permission;

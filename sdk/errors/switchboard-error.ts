@@ -36,7 +36,11 @@ export class SwitchboardError extends Error {
   readonly details?: readonly ErrorDetail[];
   readonly retryAfterMs?: number;
 
-  constructor(code: ErrorCode, message?: string, extra: { details?: readonly ErrorDetail[]; retryAfterMs?: number; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    extra: { details?: readonly ErrorDetail[]; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
     super(message ?? errorCatalog[code].message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.name = 'SwitchboardError';
     Object.defineProperty(this, SWITCHBOARD_ERROR, { value: true });

@@ -42,12 +42,17 @@ export interface ManifestCheck {
 /** Checks a parsed manifest and reports every problem at once, each by JSON path. */
 export function checkManifest(raw: unknown): ManifestCheck {
   if (!isObject(raw)) {
-    return { manifest: null, errors: [{ rule: 'schema', path: '/', message: 'the manifest must be a JSON object' }], warnings: [] };
+    return {
+      manifest: null,
+      errors: [{ rule: 'schema', path: '/', message: 'the manifest must be a JSON object' }],
+      warnings: [],
+    };
   }
   const errors: ManifestProblem[] = [];
   const warnings: ErrorDetail[] = [];
   const schemaValid = validateSchema(raw);
-  if (!schemaValid) errors.push(...schemaProblems(validateSchema.errors ?? []).map((p) => ({ ...p, rule: 'schema' as const })));
+  if (!schemaValid)
+    errors.push(...schemaProblems(validateSchema.errors ?? []).map((p) => ({ ...p, rule: 'schema' as const })));
   // The rules below run even when the schema failed, on whatever fields have the right type,
   // so a broken manifest gets its whole list of problems at once.
   versionProblems(raw, errors);
@@ -66,7 +71,11 @@ function versionProblems(m: Record<string, unknown>, errors: ManifestProblem[]):
     if (!semver.validRange(m.engine)) {
       errors.push({ rule: 'semver', path: '/engine', message: `engine "${m.engine}" is not a semver range` });
     } else if (!semver.satisfies(PLUGIN_API_VERSION, m.engine)) {
-      errors.push({ rule: 'engine', path: '/engine', message: `engine "${m.engine}" does not include ${PLUGIN_API_VERSION}, the plugin API version` });
+      errors.push({
+        rule: 'engine',
+        path: '/engine',
+        message: `engine "${m.engine}" does not include ${PLUGIN_API_VERSION}, the plugin API version`,
+      });
     }
   }
   if (isObject(m.dependencies)) {
@@ -84,9 +93,17 @@ function consistencyProblems(m: Record<string, unknown>, errors: ManifestProblem
   // Only a trusted plugin has tables of its own; a runtime that is missing or wrong is already
   // a schema error, and the manifest cannot be meant as trusted.
   if (m.runtime !== 'trusted' && 'database' in permissions) {
-    errors.push({ rule: 'consistency', path: '/permissions/database', message: 'database is for trusted plugins only; a sandboxed app keeps its data with the storage permission' });
+    errors.push({
+      rule: 'consistency',
+      path: '/permissions/database',
+      message: 'database is for trusted plugins only; a sandboxed app keeps its data with the storage permission',
+    });
   }
-  if (isObject(m.dependencies) && typeof m.id === 'string' && Object.prototype.hasOwnProperty.call(m.dependencies, m.id)) {
+  if (
+    isObject(m.dependencies) &&
+    typeof m.id === 'string' &&
+    Object.prototype.hasOwnProperty.call(m.dependencies, m.id)
+  ) {
     errors.push({ rule: 'consistency', path: `/dependencies/${m.id}`, message: 'a plugin cannot depend on itself' });
   }
   const contributes = isObject(m.contributes) ? m.contributes : {};
@@ -95,7 +112,12 @@ function consistencyProblems(m: Record<string, unknown>, errors: ManifestProblem
     contributes.commands.forEach((cmd: unknown, i: number) => {
       const name = isObject(cmd) ? cmd.name : undefined;
       if (typeof name !== 'string') return;
-      if (names.has(name)) errors.push({ rule: 'consistency', path: `/contributes/commands/${i}/name`, message: `command "${name}" is declared twice` });
+      if (names.has(name))
+        errors.push({
+          rule: 'consistency',
+          path: `/contributes/commands/${i}/name`,
+          message: `command "${name}" is declared twice`,
+        });
       names.add(name);
     });
   }
@@ -104,7 +126,11 @@ function consistencyProblems(m: Record<string, unknown>, errors: ManifestProblem
     contributes.messageTypes.forEach((t: unknown, i: number) => {
       const type = isObject(t) ? t.type : undefined;
       if (typeof type === 'string' && !type.startsWith(`${id}.`)) {
-        errors.push({ rule: 'consistency', path: `/contributes/messageTypes/${i}/type`, message: `type must start with "${id}."` });
+        errors.push({
+          rule: 'consistency',
+          path: `/contributes/messageTypes/${i}/type`,
+          message: `type must start with "${id}."`,
+        });
       }
     });
   }
@@ -115,11 +141,19 @@ function advice(m: Record<string, unknown>, warnings: ErrorDetail[]): void {
   const contributes = isObject(m.contributes) ? m.contributes : {};
   // A contribution without its permission loads (the operator may refuse a permission too), but
   // registering its handler throws PermissionDeniedError at start: almost always a forgotten line.
-  const needs: [string, Permission][] = [['commands', 'commands'], ['hooks', 'hooks'], ['routes', 'http.routes'], ['events', 'events']];
+  const needs: [string, Permission][] = [
+    ['commands', 'commands'],
+    ['hooks', 'hooks'],
+    ['routes', 'http.routes'],
+    ['events', 'events'],
+  ];
   for (const [field, permission] of needs) {
     const declared = contributes[field];
     if (Array.isArray(declared) && declared.length > 0 && !(permission in permissions)) {
-      warnings.push({ path: `/contributes/${field}`, message: `declared, but the "${permission}" permission is not requested: registering a handler will throw PermissionDeniedError` });
+      warnings.push({
+        path: `/contributes/${field}`,
+        message: `declared, but the "${permission}" permission is not requested: registering a handler will throw PermissionDeniedError`,
+      });
     }
   }
   // The schema bounds each limit; above the default, the operator's sandbox.maxLimits decides.
@@ -127,7 +161,10 @@ function advice(m: Record<string, unknown>, warnings: ErrorDetail[]): void {
     for (const [name, value] of Object.entries(m.limits)) {
       const fallback = DEFAULT_APP_LIMITS[name as keyof AppLimits];
       if (typeof value === 'number' && fallback !== undefined && value > fallback) {
-        warnings.push({ path: `/limits/${name}`, message: `${value} is above the default ${fallback}; the operator's sandbox.maxLimits may cap it` });
+        warnings.push({
+          path: `/limits/${name}`,
+          message: `${value} is above the default ${fallback}; the operator's sandbox.maxLimits may cap it`,
+        });
       }
     }
   }

@@ -11,13 +11,17 @@ export function schemaProblems(errors: readonly ErrorObject[]): ErrorDetail[] {
   const oneOfPaths = errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath);
   const problems: ErrorDetail[] = [];
   for (const e of errors) {
-    if (e.keyword !== 'oneOf' && oneOfPaths.some((p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`))) continue;
+    if (e.keyword !== 'oneOf' && oneOfPaths.some((p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`)))
+      continue;
     const field = e.instancePath.split('/').pop() || 'manifest';
     if (e.keyword === 'additionalProperties') {
       const extra = (e.params as { additionalProperty: string }).additionalProperty;
       problems.push({
         path: `${e.instancePath}/${extra}`,
-        message: e.instancePath === '/permissions' ? `"${extra}" is not a known permission` : `"${extra}" is not an allowed field`,
+        message:
+          e.instancePath === '/permissions'
+            ? `"${extra}" is not a known permission`
+            : `"${extra}" is not an allowed field`,
       });
     } else if (e.keyword === 'required') {
       const missing = (e.params as { missingProperty: string }).missingProperty;
@@ -26,7 +30,13 @@ export function schemaProblems(errors: readonly ErrorObject[]): ErrorDetail[] {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ');
       problems.push({ path: e.instancePath || '/', message: `${field} must be one of ${allowed}` });
     } else if (e.keyword === 'oneOf') {
-      problems.push({ path: e.instancePath || '/', message: e.instancePath === '/author' ? 'author must be a string (1-128 characters) or { name, email?, url? }' : `${field} matches none of its allowed forms` });
+      problems.push({
+        path: e.instancePath || '/',
+        message:
+          e.instancePath === '/author'
+            ? 'author must be a string (1-128 characters) or { name, email?, url? }'
+            : `${field} matches none of its allowed forms`,
+      });
     } else {
       problems.push({ path: e.instancePath || '/', message: `${field} ${e.message ?? 'is invalid'}` });
     }

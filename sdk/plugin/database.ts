@@ -75,7 +75,12 @@ export interface TableQuery<R extends Row = Row> {
   first(): Promise<R | null>;
   count(): Promise<number>;
   /** Sums, counts, minima and maxima, per group when groupBy was given. Keys: count, sum_<col>, min_<col>, max_<col>, and the group columns. */
-  aggregate(spec: { count?: boolean; sum?: readonly string[]; min?: readonly string[]; max?: readonly string[] }): Promise<Row[]>;
+  aggregate(spec: {
+    count?: boolean;
+    sum?: readonly string[];
+    min?: readonly string[];
+    max?: readonly string[];
+  }): Promise<Row[]>;
   /**
    * Inserts one or more rows and returns them as stored (with ids and defaults). A row that
    * breaks a unique constraint fails the call with database_conflict, unless

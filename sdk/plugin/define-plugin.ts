@@ -26,6 +26,8 @@ export interface PluginDefinition<Settings = Record<string, unknown>> {
 }
 
 /** Identity function that gives the definition its types. */
-export function definePlugin<Settings = Record<string, unknown>>(definition: PluginDefinition<Settings>): PluginDefinition<Settings> {
+export function definePlugin<Settings = Record<string, unknown>>(
+  definition: PluginDefinition<Settings>,
+): PluginDefinition<Settings> {
   return definition;
 }

@@ -32,7 +32,11 @@ export interface GroupCommitOptions<T, R> {
   stopped?(): Error;
 }
 
-interface Waiting<T, R> { item: T; resolve(value: R): void; reject(error: unknown): void }
+interface Waiting<T, R> {
+  item: T;
+  resolve(value: R): void;
+  reject(error: unknown): void;
+}
 
 /**
  * Group commit: items pushed while a batch commits wait for the next one, so a burst costs one
@@ -52,12 +56,14 @@ export class GroupCommitQueue<T, R = void> {
   constructor(private readonly options: GroupCommitOptions<T, R>) {
     this.maxInFlight = options.maxInFlight ?? 1;
     this.retryAlone = options.retryAlone ?? 'never';
-    if (!(options.maxBatch >= 1) || !(this.maxInFlight >= 1)) throw new RangeError('maxBatch and maxInFlight must be at least 1');
+    if (!(options.maxBatch >= 1) || !(this.maxInFlight >= 1))
+      throw new RangeError('maxBatch and maxInFlight must be at least 1');
   }
 
   /** Resolves with the item's own outcome once its batch has committed. */
   push(item: T): Promise<R> {
-    if (this.isStopped) return Promise.reject(this.options.stopped ? this.options.stopped() : new SwitchboardError('shutting_down'));
+    if (this.isStopped)
+      return Promise.reject(this.options.stopped ? this.options.stopped() : new SwitchboardError('shutting_down'));
     return new Promise<R>((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
       if (this.inFlight < this.maxInFlight) {

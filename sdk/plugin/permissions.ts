@@ -7,7 +7,8 @@ export const PERMISSIONS = {
   'messages.edit': 'Edit messages the plugin bot sent.',
   'messages.read': 'Read the history of conversations the plugin bot belongs to.',
   'conversations.read': 'List and read the conversations the plugin bot belongs to, and their members.',
-  'conversations.manage': 'Create groups and direct conversations as the bot; add and remove members where the bot is owner or admin.',
+  'conversations.manage':
+    'Create groups and direct conversations as the bot; add and remove members where the bot is owner or admin.',
   'users.read': 'Look up public user profiles.',
   presence: 'See whether users are online (connected to any host).',
   storage: 'A private key-value store, limited by scope.quotaBytes.',
@@ -17,10 +18,12 @@ export const PERMISSIONS = {
   commands: 'Answer the slash commands the manifest contributes.',
   interactive: 'Send messages with buttons and quick replies, and receive their postbacks.',
   'http.routes': 'Serve HTTP routes under /plugins/<id>/.',
-  scheduler: 'Schedule durable one-off and recurring jobs, limited by scope.maxJobs and scope.quotaBytes (pending jobs and their payload bytes).',
+  scheduler:
+    'Schedule durable one-off and recurring jobs, limited by scope.maxJobs and scope.quotaBytes (pending jobs and their payload bytes).',
   secrets: 'Hash and verify secrets (PINs, passwords) with Argon2id, computed by the host.',
   'services.call': 'Call services of other plugins named in scope.services (e.g. "payments.request").',
-  'http.outbound': 'Make HTTP requests to the hosts matching scope.hosts (e.g. "api.example.com", "*.example.com", "localhost:8080").',
+  'http.outbound':
+    'Make HTTP requests to the hosts matching scope.hosts (e.g. "api.example.com", "*.example.com", "localhost:8080").',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -38,6 +41,8 @@ export interface PermissionScopes {
   'http.outbound': { hosts?: string[] };
 }
 
-export type PermissionScope<P extends Permission> = P extends keyof PermissionScopes ? PermissionScopes[P] : Record<string, never>;
+export type PermissionScope<P extends Permission> = P extends keyof PermissionScopes
+  ? PermissionScopes[P]
+  : Record<string, never>;
 
 export type PermissionRequests = { [P in Permission]?: PermissionScope<P> };

@@ -35,7 +35,12 @@ export class PluginError<Code extends string = string> extends Error {
 
   readonly status: number;
 
-  constructor(readonly code: Code, spec: PluginErrorSpec, message?: string, readonly details?: Record<string, unknown>) {
+  constructor(
+    readonly code: Code,
+    spec: PluginErrorSpec,
+    message?: string,
+    readonly details?: Record<string, unknown>,
+  ) {
     super(message ?? spec.message);
     this.name = 'PluginError';
     Object.defineProperty(this, PLUGIN_ERROR, { value: true });

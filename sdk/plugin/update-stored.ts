@@ -18,11 +18,17 @@ export interface StoredUpdate<T, R> {
  * after the other and none is lost. Each round at least one writer wins, so the attempts only
  * need to exceed how many write the same key at once.
  */
-export async function updateStored<T, R>(storage: StorageCapability, key: string, decide: (current: StoredValue<T> | null) => StoredDecision<T, R>, maxAttempts = 50): Promise<StoredUpdate<T, R>> {
+export async function updateStored<T, R>(
+  storage: StorageCapability,
+  key: string,
+  decide: (current: StoredValue<T> | null) => StoredDecision<T, R>,
+  maxAttempts = 50,
+): Promise<StoredUpdate<T, R>> {
   for (let attempt = 1; ; attempt++) {
     const current = await storage.get<T>(key);
     const decision = decide(current);
-    if (!('write' in decision)) return { result: decision.result, value: current?.value ?? null, version: current?.version ?? 0, wrote: false };
+    if (!('write' in decision))
+      return { result: decision.result, value: current?.value ?? null, version: current?.version ?? 0, wrote: false };
     try {
       const { version } = await storage.set(key, decision.write, { ifVersion: current?.version ?? 0 });
       return { result: decision.result, value: decision.write, version, wrote: true };
@@ -43,7 +49,10 @@ export function errorCodeOf(err: unknown): string | null {
  * to fix), the user gets `text` saying so instead of a bare "plugin failed". Other errors stay
  * errors, and are logged against the plugin.
  */
-export function whenStorageFull<A>(text: string, handler: (input: A) => Promise<CommandReply | undefined>): (input: A) => Promise<CommandReply | undefined> {
+export function whenStorageFull<A>(
+  text: string,
+  handler: (input: A) => Promise<CommandReply | undefined>,
+): (input: A) => Promise<CommandReply | undefined> {
   return async (input) => {
     try {
       return await handler(input);

@@ -7,7 +7,14 @@ export type Settled<T> = { value: T } | { error: unknown } | { timedOut: true };
  */
 export function withDeadline<T>(run: () => Promise<T>, ms: number): Promise<Settled<T>> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const settled = Promise.resolve().then(run).then((value): Settled<T> => ({ value }), (error: unknown): Settled<T> => ({ error }));
-  const late = new Promise<Settled<T>>((resolve) => { timer = setTimeout(() => resolve({ timedOut: true }), ms); });
+  const settled = Promise.resolve()
+    .then(run)
+    .then(
+      (value): Settled<T> => ({ value }),
+      (error: unknown): Settled<T> => ({ error }),
+    );
+  const late = new Promise<Settled<T>>((resolve) => {
+    timer = setTimeout(() => resolve({ timedOut: true }), ms);
+  });
   return Promise.race([settled, late]).finally(() => clearTimeout(timer));
 }

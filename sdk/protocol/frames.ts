@@ -5,34 +5,113 @@ import type { Message, MessageContent, PublicUser } from './message.js';
 
 // ---- client → server ------------------------------------------------------
 
-export interface AuthFrame { type: 'auth'; token: string }
-export interface SendFrame {
-  type: 'send'; id: string; conversationId: string; clientMsgId: string;
-  content: MessageContent; replyToId?: string;
+export interface AuthFrame {
+  type: 'auth';
+  token: string;
 }
-export interface EditFrame { type: 'edit'; id: string; conversationId: string; messageId: string; content: MessageContent }
-export interface DeleteFrame { type: 'delete'; id: string; conversationId: string; messageId: string }
-export interface ReactFrame { type: 'react'; id: string; conversationId: string; messageId: string; emoji: string; op: 'add' | 'remove' }
-export interface ReadFrame { type: 'read'; id: string; conversationId: string; seq: number }
-export interface TypingFrame { type: 'typing'; conversationId: string; state: 'started' | 'stopped' }
-export interface HistoryFrame { type: 'history'; id: string; conversationId: string; before?: number; after?: number; limit?: number }
-export interface ResumePosition { conversationId: string; pts: number }
-export interface ResumeFrame { type: 'resume'; id: string; conversations: ResumePosition[] }
-export interface PresenceSubscribeFrame { type: 'presence.subscribe'; id: string; userIds: string[] }
-export interface PresenceUnsubscribeFrame { type: 'presence.unsubscribe'; id: string; userIds: string[] }
-export interface PingFrame { type: 'ping'; id?: string }
+export interface SendFrame {
+  type: 'send';
+  id: string;
+  conversationId: string;
+  clientMsgId: string;
+  content: MessageContent;
+  replyToId?: string;
+}
+export interface EditFrame {
+  type: 'edit';
+  id: string;
+  conversationId: string;
+  messageId: string;
+  content: MessageContent;
+}
+export interface DeleteFrame {
+  type: 'delete';
+  id: string;
+  conversationId: string;
+  messageId: string;
+}
+export interface ReactFrame {
+  type: 'react';
+  id: string;
+  conversationId: string;
+  messageId: string;
+  emoji: string;
+  op: 'add' | 'remove';
+}
+export interface ReadFrame {
+  type: 'read';
+  id: string;
+  conversationId: string;
+  seq: number;
+}
+export interface TypingFrame {
+  type: 'typing';
+  conversationId: string;
+  state: 'started' | 'stopped';
+}
+export interface HistoryFrame {
+  type: 'history';
+  id: string;
+  conversationId: string;
+  before?: number;
+  after?: number;
+  limit?: number;
+}
+export interface ResumePosition {
+  conversationId: string;
+  pts: number;
+}
+export interface ResumeFrame {
+  type: 'resume';
+  id: string;
+  conversations: ResumePosition[];
+}
+export interface PresenceSubscribeFrame {
+  type: 'presence.subscribe';
+  id: string;
+  userIds: string[];
+}
+export interface PresenceUnsubscribeFrame {
+  type: 'presence.unsubscribe';
+  id: string;
+  userIds: string[];
+}
+export interface PingFrame {
+  type: 'ping';
+  id?: string;
+}
 /** A slash command, e.g. "/poll Lunch?"; answered by the plugin that declared it. */
 export interface CommandFrame {
-  type: 'command'; id: string; conversationId: string; text: string;
+  type: 'command';
+  id: string;
+  conversationId: string;
+  text: string;
   /** Sent again, unchanged, when the command is resent: a command that moves money runs once per key. */
   idempotencyKey?: string;
 }
 /** A tap on a button or quick reply of an "interactive.card" message; answered by the plugin that sent it. */
-export interface PostbackFrame { type: 'postback'; id: string; conversationId: string; messageId: string; buttonId: string }
+export interface PostbackFrame {
+  type: 'postback';
+  id: string;
+  conversationId: string;
+  messageId: string;
+  buttonId: string;
+}
 
 export type ClientFrame =
-  | AuthFrame | SendFrame | EditFrame | DeleteFrame | ReactFrame | ReadFrame | TypingFrame
-  | HistoryFrame | ResumeFrame | PresenceSubscribeFrame | PresenceUnsubscribeFrame | PingFrame | CommandFrame
+  | AuthFrame
+  | SendFrame
+  | EditFrame
+  | DeleteFrame
+  | ReactFrame
+  | ReadFrame
+  | TypingFrame
+  | HistoryFrame
+  | ResumeFrame
+  | PresenceSubscribeFrame
+  | PresenceUnsubscribeFrame
+  | PingFrame
+  | CommandFrame
   | PostbackFrame;
 
 // ---- server → client ------------------------------------------------------
@@ -45,31 +124,90 @@ export interface ReadyFrame {
   heartbeatIntervalMs: number;
   limits: { maxPayloadBytes: number; framesPerSecond: number; burst: number; resumeLimit: number };
 }
-export interface ResultFrame<T = Record<string, unknown>> { type: 'result'; replyTo: string; data: T }
-/** A plugin's own refusal of a command or tap carries the plugin's code (docs/plugins.md). */
-export interface ErrorFrame { type: 'error'; replyTo: string | null; error: ErrorBody | PluginErrorBody }
-export interface MessageCreatedFrame { type: 'message.created'; conversationId: string; pts: number; message: Message }
-export interface MessageUpdatedFrame {
-  type: 'message.updated'; conversationId: string; pts: number;
-  change: 'edited' | 'deleted' | 'reaction'; message: Message;
+export interface ResultFrame<T = Record<string, unknown>> {
+  type: 'result';
+  replyTo: string;
+  data: T;
 }
-export interface ReceiptFrame { type: 'receipt'; conversationId: string; userId: string; seq: number }
-export interface TypingEventFrame { type: 'typing'; conversationId: string; userId: string; state: 'started' | 'stopped' }
+/** A plugin's own refusal of a command or tap carries the plugin's code (docs/plugins.md). */
+export interface ErrorFrame {
+  type: 'error';
+  replyTo: string | null;
+  error: ErrorBody | PluginErrorBody;
+}
+export interface MessageCreatedFrame {
+  type: 'message.created';
+  conversationId: string;
+  pts: number;
+  message: Message;
+}
+export interface MessageUpdatedFrame {
+  type: 'message.updated';
+  conversationId: string;
+  pts: number;
+  change: 'edited' | 'deleted' | 'reaction';
+  message: Message;
+}
+export interface ReceiptFrame {
+  type: 'receipt';
+  conversationId: string;
+  userId: string;
+  seq: number;
+}
+export interface TypingEventFrame {
+  type: 'typing';
+  conversationId: string;
+  userId: string;
+  state: 'started' | 'stopped';
+}
 export type PresenceStatus = 'online' | 'offline';
-export interface PresenceFrame { type: 'presence'; userId: string; status: PresenceStatus; lastSeenAt: string | null }
-export interface ResyncFrame { type: 'resync'; conversationId: string; reason: 'too_far_behind'; pts: number; seq: number }
-export interface PongFrame { type: 'pong'; replyTo: string | null }
+export interface PresenceFrame {
+  type: 'presence';
+  userId: string;
+  status: PresenceStatus;
+  lastSeenAt: string | null;
+}
+export interface ResyncFrame {
+  type: 'resync';
+  conversationId: string;
+  reason: 'too_far_behind';
+  pts: number;
+  seq: number;
+}
+export interface PongFrame {
+  type: 'pong';
+  replyTo: string | null;
+}
 
 export type ServerFrame =
-  | ReadyFrame | ResultFrame | ErrorFrame | MessageCreatedFrame | MessageUpdatedFrame | ReceiptFrame
-  | TypingEventFrame | PresenceFrame | ResyncFrame | PongFrame;
+  | ReadyFrame
+  | ResultFrame
+  | ErrorFrame
+  | MessageCreatedFrame
+  | MessageUpdatedFrame
+  | ReceiptFrame
+  | TypingEventFrame
+  | PresenceFrame
+  | ResyncFrame
+  | PongFrame;
 
 // ---- result payloads --------------------------------------------------------
 
-export interface SendResult { message: Message; duplicate: boolean }
-export interface MessageResult { message: Message }
-export interface ReadResult { conversationId: string; seq: number }
-export interface HistoryResult { messages: Message[]; hasMore: boolean }
+export interface SendResult {
+  message: Message;
+  duplicate: boolean;
+}
+export interface MessageResult {
+  message: Message;
+}
+export interface ReadResult {
+  conversationId: string;
+  seq: number;
+}
+export interface HistoryResult {
+  messages: Message[];
+  hasMore: boolean;
+}
 export type ResumeStatus =
   | { conversationId: string; status: 'caught_up'; pts: number; seq: number }
   | { conversationId: string; status: 'resync'; pts: number; seq: number }
@@ -79,5 +217,10 @@ export interface ResumeResult {
   /** Conversations the user belongs to that the client did not list (joined while offline). */
   joined: { conversationId: string; pts: number; seq: number }[];
 }
-export interface CommandResult { plugin: string; reply: { text: string } | null }
-export interface PresenceResult { presence: { userId: string; status: PresenceStatus; lastSeenAt: string | null }[] }
+export interface CommandResult {
+  plugin: string;
+  reply: { text: string } | null;
+}
+export interface PresenceResult {
+  presence: { userId: string; status: PresenceStatus; lastSeenAt: string | null }[];
+}

@@ -25,13 +25,31 @@ export interface HarnessOptions {
   plugins?: { id?: string; path?: string; settings?: Record<string, unknown> }[];
 }
 
-export interface HarnessUser { id: string; handle: string; token: string }
-export interface HarnessConversation { id: string; title: string | null; [field: string]: unknown }
-export interface HarnessMessage { id: string; seq: number; senderId: string; content: { type: string; [field: string]: unknown }; [field: string]: unknown }
+export interface HarnessUser {
+  id: string;
+  handle: string;
+  token: string;
+}
+export interface HarnessConversation {
+  id: string;
+  title: string | null;
+  [field: string]: unknown;
+}
+export interface HarnessMessage {
+  id: string;
+  seq: number;
+  senderId: string;
+  content: { type: string; [field: string]: unknown };
+  [field: string]: unknown;
+}
 
 /** An error the host answered with: its catalog code, HTTP status and message. */
 export class HarnessError extends Error {
-  constructor(readonly code: string, readonly status: number, message: string) {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+  ) {
     super(`${code} (${status}): ${message}`);
     this.name = 'HarnessError';
   }
@@ -56,8 +74,13 @@ export interface AppHarness {
   /** The app's log lines, oldest first. */
   logs(): Promise<{ level: string; message: string; data: unknown; at: string }[]>;
   /** Any other HTTP call, as `user` (or as the operator with 'admin'). */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the JSON of any route, for a test to pick apart as it likes
-  http(method: string, path: string, options?: { as?: HarnessUser | 'admin'; body?: unknown }): Promise<{ status: number; body: any }>;
+  http(
+    method: string,
+    path: string,
+    options?: { as?: HarnessUser | 'admin'; body?: unknown },
+    // The parsed JSON of any route: a test reads into it freely, as it would in a REST client.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  ): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
 }
 
@@ -86,7 +109,9 @@ function hostEntry(): string {
       if ((err as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw err;
     }
   }
-  throw new Error(`The app harness needs the Switchboard host: install the package "switchboard" next to @switchboard/sdk (npm install --save-dev switchboard).`);
+  throw new Error(
+    `The app harness needs the Switchboard host: install the package "switchboard" next to @switchboard/sdk (npm install --save-dev switchboard).`,
+  );
 }
 
 export async function startAppHarness(options: HarnessOptions): Promise<AppHarness> {
@@ -100,7 +125,12 @@ export async function startAppHarness(options: HarnessOptions): Promise<AppHarne
     auth: { adminToken },
     log: { level: 'silent' },
     sandbox: { workers: 1 },
-    plugins: { enabled: [{ path: resolve(options.manifest), settings: options.settings ?? {}, grants: options.grants ?? {} }, ...(options.plugins ?? [])] },
+    plugins: {
+      enabled: [
+        { path: resolve(options.manifest), settings: options.settings ?? {}, grants: options.grants ?? {} },
+        ...(options.plugins ?? []),
+      ],
+    },
   });
   let host: { url: string; stop(): Promise<void> };
   try {
@@ -115,12 +145,20 @@ export async function startAppHarness(options: HarnessOptions): Promise<AppHarne
     const token = as === 'admin' ? adminToken : as?.token;
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${host.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${host.url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
   };
   /** The body of a successful answer, in the shape the host's HTTP API documents for it. */
-  const ok = async <T>(method: string, path: string, opts: { as?: HarnessUser | 'admin'; body?: unknown }): Promise<T> => {
+  const ok = async <T>(
+    method: string,
+    path: string,
+    opts: { as?: HarnessUser | 'admin'; body?: unknown },
+  ): Promise<T> => {
     const res = await http(method, path, opts);
     if (res.status >= 400) {
       const error = (res.body as { error?: { code?: string; message?: string } } | null)?.error;
@@ -130,12 +168,18 @@ export async function startAppHarness(options: HarnessOptions): Promise<AppHarne
   };
   type Reply = { reply?: { text?: string } | null };
 
-  const { plugins } = await ok<{ plugins: { id: string; status: string; botUserId: string; error: { code: string; message: string } | null }[] }>('GET', '/v1/admin/plugins', { as: 'admin' });
+  const { plugins } = await ok<{
+    plugins: { id: string; status: string; botUserId: string; error: { code: string; message: string } | null }[];
+  }>('GET', '/v1/admin/plugins', { as: 'admin' });
   const app = plugins[0]!;
   if (app.status !== 'running') {
     await host.stop();
     rmSync(dir, { recursive: true, force: true });
-    throw new HarnessError(app.error?.code ?? 'plugin_start_failed', 500, `The app ${app.id} did not start: ${app.error?.message ?? app.status}`);
+    throw new HarnessError(
+      app.error?.code ?? 'plugin_start_failed',
+      500,
+      `The app ${app.id} did not start: ${app.error?.message ?? app.status}`,
+    );
   }
   let users = 0;
 
@@ -146,26 +190,53 @@ export async function startAppHarness(options: HarnessOptions): Promise<AppHarne
     async createUser(handle) {
       const name = handle ?? `user${++users}`;
       const password = `pw-${randomUUID()}`;
-      const created = await ok<{ id: string; handle: string }>('POST', '/v1/admin/users', { as: 'admin', body: { handle: name, displayName: name, password } });
+      const created = await ok<{ id: string; handle: string }>('POST', '/v1/admin/users', {
+        as: 'admin',
+        body: { handle: name, displayName: name, password },
+      });
       const login = await ok<{ token: string }>('POST', '/v1/auth/login', { body: { handle: name, password } });
       return { id: created.id, handle: created.handle, token: login.token };
     },
     async createGroup(owner, title = 'Test room', members = []) {
-      return ok<HarnessConversation>('POST', '/v1/conversations', { as: owner, body: { title, memberIds: [app.botUserId, ...members.map((m) => m.id)] } });
+      return ok<HarnessConversation>('POST', '/v1/conversations', {
+        as: owner,
+        body: { title, memberIds: [app.botUserId, ...members.map((m) => m.id)] },
+      });
     },
     async command(user, conversationId, text) {
-      return { text: (await ok<Reply>('POST', `/v1/conversations/${conversationId}/commands`, { as: user, body: { text } })).reply?.text ?? '' };
+      return {
+        text:
+          (await ok<Reply>('POST', `/v1/conversations/${conversationId}/commands`, { as: user, body: { text } })).reply
+            ?.text ?? '',
+      };
     },
     async send(user, conversationId, text) {
-      return (await ok<{ message: HarnessMessage }>('POST', `/v1/conversations/${conversationId}/messages`, { as: user, body: { clientMsgId: randomUUID(), content: { type: 'text', text } } })).message;
+      return (
+        await ok<{ message: HarnessMessage }>('POST', `/v1/conversations/${conversationId}/messages`, {
+          as: user,
+          body: { clientMsgId: randomUUID(), content: { type: 'text', text } },
+        })
+      ).message;
     },
     async tap(user, conversationId, messageId, buttonId) {
-      return { text: (await ok<Reply>('POST', `/v1/conversations/${conversationId}/postbacks`, { as: user, body: { messageId, buttonId } })).reply?.text ?? '' };
+      return {
+        text:
+          (
+            await ok<Reply>('POST', `/v1/conversations/${conversationId}/postbacks`, {
+              as: user,
+              body: { messageId, buttonId },
+            })
+          ).reply?.text ?? '',
+      };
     },
     async history(user, conversationId) {
       const all: HarnessMessage[] = [];
       for (let after = 0; ;) {
-        const page = await ok<{ messages: HarnessMessage[]; hasMore: boolean }>('GET', `/v1/conversations/${conversationId}/messages?after=${after}&limit=100`, { as: user });
+        const page = await ok<{ messages: HarnessMessage[]; hasMore: boolean }>(
+          'GET',
+          `/v1/conversations/${conversationId}/messages?after=${after}&limit=100`,
+          { as: user },
+        );
         all.push(...page.messages);
         const last = page.messages.at(-1);
         if (!page.hasMore || !last) return all;
@@ -176,7 +247,13 @@ export async function startAppHarness(options: HarnessOptions): Promise<AppHarne
       return ok<Record<string, unknown>>('GET', `/v1/admin/apps/${app.id}`, { as: 'admin' });
     },
     async logs() {
-      return (await ok<{ entries: Awaited<ReturnType<AppHarness['logs']>> }>('GET', `/v1/admin/plugins/${app.id}/logs?limit=500`, { as: 'admin' })).entries;
+      return (
+        await ok<{ entries: Awaited<ReturnType<AppHarness['logs']>> }>(
+          'GET',
+          `/v1/admin/plugins/${app.id}/logs?limit=500`,
+          { as: 'admin' },
+        )
+      ).entries;
     },
     async stop() {
       await host.stop();

@@ -17,7 +17,14 @@ const MAX_ROUND_TRIP_MS = 2_000;
 const MAX_EVENT_LOOP_P99_MS = 250;
 
 // isolated-vm's CPU time stretches when the machine is busy: the budget leaves room for that.
-export const ATTACKER_LIMITS = { memoryMb: 16, cpuMsPerEvent: 400, eventTimeoutMs: 1_500, maxPendingCalls: 16, cpuMsPerMinute: 600_000, detachedCallsPerMinute: 120 };
+export const ATTACKER_LIMITS = {
+  memoryMb: 16,
+  cpuMsPerEvent: 400,
+  eventTimeoutMs: 1_500,
+  maxPendingCalls: 16,
+  cpuMsPerMinute: 600_000,
+  detachedCallsPerMinute: 120,
+};
 
 const ATTACKER_PERMISSIONS = { commands: {}, storage: {}, 'messages.send': {}, 'messages.edit': {} };
 
@@ -43,8 +50,17 @@ export async function startAttackBench(): Promise<AttackBench> {
   const host = await startTestHost({
     config: {
       // One worker: the innocent app is the attacker's neighbour. No quarantine here (tested on its own).
-      sandbox: { workers: 1, quarantineAfter: 1000, restart: { baseDelayMs: 20, maxDelayMs: 200, maxFailures: 1000, windowMs: 60_000 } },
-      plugins: { enabled: [enable(appManifest('attacker', { limits: ATTACKER_LIMITS, permissions: ATTACKER_PERMISSIONS })), enable(appManifest('bystander'))] },
+      sandbox: {
+        workers: 1,
+        quarantineAfter: 1000,
+        restart: { baseDelayMs: 20, maxDelayMs: 200, maxFailures: 1000, windowMs: 60_000 },
+      },
+      plugins: {
+        enabled: [
+          enable(appManifest('attacker', { limits: ATTACKER_LIMITS, permissions: ATTACKER_PERMISSIONS })),
+          enable(appManifest('bystander')),
+        ],
+      },
     },
   });
   const [mallory, bob] = await Promise.all([host.createUser(), host.createUser()]);
@@ -52,16 +68,29 @@ export async function startAttackBench(): Promise<AttackBench> {
   const malloryRoom = (await host.createGroup(mallory, [], 'attack room')).id;
   const bystanderRoom = (await host.createGroup(bob, [], 'bystander room')).id;
   const bobRoom = (await host.createGroup(bob, [], 'quiet room')).id;
-  await host.http('POST', `/v1/conversations/${malloryRoom}/members`, { token: mallory.token, body: { userIds: [bots.attacker] } });
-  await host.http('POST', `/v1/conversations/${bystanderRoom}/members`, { token: bob.token, body: { userIds: [bots.bystander] } });
+  await host.http('POST', `/v1/conversations/${malloryRoom}/members`, {
+    token: mallory.token,
+    body: { userIds: [bots.attacker] },
+  });
+  await host.http('POST', `/v1/conversations/${bystanderRoom}/members`, {
+    token: bob.token,
+    body: { userIds: [bots.bystander] },
+  });
   expect((await runOp(host, bob, bystanderRoom, 'store bystander-secret')).status).toBe(200);
 
-  async function attack(op: string, settled: (before: AppHealth, now: AppHealth) => boolean = () => true): Promise<AttackOutcome> {
+  async function attack(
+    op: string,
+    settled: (before: AppHealth, now: AppHealth) => boolean = () => true,
+  ): Promise<AttackOutcome> {
     const before = await appHealth(host, 'attacker');
     const neighbourBefore = await waitForApp(host, 'bystander');
     const bystander = startBystander(host, bob, bobRoom);
     const result = await runOp(host, mallory, malloryRoom, op);
-    await eventually(async () => settled(before, await appHealth(host, 'attacker')), { timeoutMs: 15_000, intervalMs: 10, what: `the attacker's health to show ${op}` });
+    await eventually(async () => settled(before, await appHealth(host, 'attacker')), {
+      timeoutMs: 15_000,
+      intervalMs: 10,
+      what: `the attacker's health to show ${op}`,
+    });
     // Let the app's restart (if any) happen while the bystander still measures.
     await waitForApp(host, 'attacker');
     const measured = await bystander.stop();

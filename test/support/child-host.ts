@@ -35,17 +35,26 @@ export interface SpawnHostOptions {
  * --import tsx host/main.ts --config FILE), and resolves once it logs "listening".
  * Rejects with the child's output if it exits first.
  */
-export async function spawnHost({ config = {}, configFile, env = {}, timeoutMs = 30_000 }: SpawnHostOptions): Promise<ChildHost> {
+export async function spawnHost({
+  config = {},
+  configFile,
+  env = {},
+  timeoutMs = 30_000,
+}: SpawnHostOptions): Promise<ChildHost> {
   let configPath = configFile;
   if (!configPath) {
     configPath = join(mkdtempSync(join(tmpdir(), 'switchboard-child-')), 'config.json');
     writeFileSync(configPath, JSON.stringify({ server: { host: '127.0.0.1', port: 0 }, ...config }, null, 2));
   }
-  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'host/main.ts', '--config', configPath], {
-    cwd: repoRoot,
-    env: { ...process.env, DATABASE_URL: '', SWITCHBOARD_CONFIG: '', PORT: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--no-node-snapshot', '--import', 'tsx', 'host/main.ts', '--config', configPath],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, DATABASE_URL: '', SWITCHBOARD_CONFIG: '', PORT: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => {
     child.on('exit', (code, signal) => res({ code, signal }));
@@ -63,11 +72,15 @@ export async function spawnHost({ config = {}, configFile, env = {}, timeoutMs =
             resolvePort(entry.port);
             return;
           }
-        } catch { /* partial line */ }
+        } catch {
+          /* partial line */
+        }
       }
     };
     child.stdout.on('data', onData);
-    child.stderr.on('data', (c: Buffer) => { out += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
       reject(new Error(`host exited (code ${code}, signal ${signal}) before listening:\n${out}`));
@@ -88,7 +101,6 @@ export async function spawnHost({ config = {}, configFile, env = {}, timeoutMs =
   };
 }
 
-
 /** True while a process with this pid exists and is not a zombie (an exited child nobody reaped yet). */
 export function processAlive(pid: number): boolean {
   try {
@@ -108,36 +120,67 @@ export function processAlive(pid: number): boolean {
 
 /** Pids of every live descendant of `pid` with their command lines (Linux and macOS `ps`). */
 export function descendants(pid: number): { pid: number; args: string }[] {
-  const rows = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' }).split('\n').map((line) => {
-    const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
-    return m ? { pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! } : null;
-  }).filter((r) => r !== null);
+  const rows = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => {
+      const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
+      return m ? { pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! } : null;
+    })
+    .filter((r) => r !== null);
   const found: { pid: number; args: string }[] = [];
   const walk = (parent: number) => {
-    for (const r of rows) if (r.ppid === parent) { found.push({ pid: r.pid, args: r.args }); walk(r.pid); }
+    for (const r of rows)
+      if (r.ppid === parent) {
+        found.push({ pid: r.pid, args: r.args });
+        walk(r.pid);
+      }
   };
   walk(pid);
   return found;
 }
 
-export interface CommandResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+export interface CommandResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
 
 /**
  * Runs `node --no-node-snapshot --import tsx <script> ...args` (as the npm scripts do) to its end,
  * with stdout and stderr kept apart. The environment's database and port overrides are cleared.
  */
-export async function runScript(script: string, args: string[], { env = {}, timeoutMs = 90_000 }: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CommandResult> {
+export async function runScript(
+  script: string,
+  args: string[],
+  { env = {}, timeoutMs = 90_000 }: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<CommandResult> {
   const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', script, ...args], {
     cwd: repoRoot,
-    env: { ...process.env, DATABASE_URL: '', SWITCHBOARD_CONFIG: '', PORT: '', SWITCHBOARD_PORT: '', SWITCHBOARD_ADMIN_TOKEN: '', SWITCHBOARD_DB_SCHEMA: '', ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      SWITCHBOARD_CONFIG: '',
+      PORT: '',
+      SWITCHBOARD_PORT: '',
+      SWITCHBOARD_ADMIN_TOKEN: '',
+      SWITCHBOARD_DB_SCHEMA: '',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-  child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('close', (c, s) => res({ code: c, signal: s })));
+  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
+    child.on('close', (c, s) => res({ code: c, signal: s })),
+  );
   clearTimeout(timer);
   if (signal === 'SIGKILL') stderr += `\n[killed after ${timeoutMs} ms: it did not exit by itself]`;
   return { code, signal, stdout, stderr };

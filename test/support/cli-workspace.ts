@@ -13,7 +13,17 @@ import type { PluginManifest } from '../../sdk/plugin/manifest.js';
 export function capture(): CliOutput & { stdout: string[]; stderr: string[]; text(): string } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => { stdout.push(l); }, err: (l) => { stderr.push(l); }, text: () => [...stdout, ...stderr].join('\n') };
+  return {
+    stdout,
+    stderr,
+    out: (l) => {
+      stdout.push(l);
+    },
+    err: (l) => {
+      stderr.push(l);
+    },
+    text: () => [...stdout, ...stderr].join('\n'),
+  };
 }
 
 export function writeManifest(dir: string, manifest: Record<string, unknown>): void {
@@ -29,8 +39,12 @@ export function readManifest(dir: string): PluginManifest {
 export function cliWorkspace() {
   let tmp = '';
   let appCount = 0;
-  beforeAll(() => { tmp = mkdtempSync(join(tmpdir(), 'switchboard-cli-')); });
-  afterAll(() => { rmSync(tmp, { recursive: true, force: true }); });
+  beforeAll(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
+  });
+  afterAll(() => {
+    rmSync(tmp, { recursive: true, force: true });
+  });
   const newApp = async (id = `app-${++appCount}`): Promise<string> => {
     const dir = join(tmp, id);
     const io = capture();
@@ -38,7 +52,9 @@ export function cliWorkspace() {
     return dir;
   };
   return {
-    get tmp() { return tmp; },
+    get tmp() {
+      return tmp;
+    },
     /** A fresh app made by `new`, in its own folder. */
     newApp,
     /** An app whose src/index.ts is `source`, with a valid manifest. */

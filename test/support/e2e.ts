@@ -31,7 +31,10 @@ export async function freePort(): Promise<number> {
 export function isListening(port: number): Promise<boolean> {
   return new Promise((res) => {
     const socket = tcpConnect({ host: '127.0.0.1', port });
-    socket.once('connect', () => { socket.destroy(); res(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      res(true);
+    });
     socket.once('error', () => res(false));
   });
 }
@@ -44,24 +47,51 @@ export function writeConfig(config: object | string): string {
   return path;
 }
 
-export interface ProcessResult { code: number | null; signal: NodeJS.Signals | null; output: string; listenedOn: boolean }
+export interface ProcessResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  output: string;
+  listenedOn: boolean;
+}
 
 /**
  * Runs `node --no-node-snapshot --import tsx <script> ...args` to completion. While it runs,
  * `watchPort` (if given) is probed every 25 ms; `listenedOn` says whether it ever accepted a connection.
  */
-export async function runToExit(script: string, args: string[], opts: { env?: NodeJS.ProcessEnv; watchPort?: number; timeoutMs?: number } = {}): Promise<ProcessResult> {
+export async function runToExit(
+  script: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; watchPort?: number; timeoutMs?: number } = {},
+): Promise<ProcessResult> {
   const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', script, ...args], {
     cwd: repoRoot,
-    env: { ...process.env, DATABASE_URL: '', SWITCHBOARD_CONFIG: '', PORT: '', SWITCHBOARD_PORT: '', SWITCHBOARD_ADMIN_TOKEN: '', SWITCHBOARD_DB_SCHEMA: '', ...opts.env },
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      SWITCHBOARD_CONFIG: '',
+      PORT: '',
+      SWITCHBOARD_PORT: '',
+      SWITCHBOARD_ADMIN_TOKEN: '',
+      SWITCHBOARD_DB_SCHEMA: '',
+      ...opts.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (c: Buffer) => { output += c.toString(); });
-  child.stderr.on('data', (c: Buffer) => { output += c.toString(); });
+  child.stdout.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
   let listenedOn = false;
   let done = false;
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('exit', (code, signal) => { done = true; res({ code, signal }); }));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
+    child.on('exit', (code, signal) => {
+      done = true;
+      res({ code, signal });
+    }),
+  );
   const probe = (async () => {
     while (!done && opts.watchPort) {
       if (await isListening(opts.watchPort)) listenedOn = true;
@@ -77,17 +107,33 @@ export async function runToExit(script: string, args: string[], opts: { env?: No
   return { code, signal, output, listenedOn };
 }
 
-export interface HttpAnswer { status: number; body: any }
+export interface HttpAnswer {
+  status: number;
+  body: any;
+}
 
 /** Plain JSON over HTTP. `token` becomes a bearer header. */
-export async function httpJson(baseUrl: string, method: string, path: string, opts: { token?: string; body?: unknown } = {}): Promise<HttpAnswer> {
+export async function httpJson(
+  baseUrl: string,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown } = {},
+): Promise<HttpAnswer> {
   const headers: Record<string, string> = {};
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${baseUrl}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
   const text = await res.text();
   let body: unknown = text;
-  try { body = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
   return { status: res.status, body };
 }
 
@@ -96,7 +142,12 @@ export async function fullHistory(baseUrl: string, token: string, conversationId
   const all: any[] = [];
   let after = 0;
   for (;;) {
-    const page = await httpJson(baseUrl, 'GET', `/v1/conversations/${conversationId}/messages?after=${after}&limit=100`, { token });
+    const page = await httpJson(
+      baseUrl,
+      'GET',
+      `/v1/conversations/${conversationId}/messages?after=${after}&limit=100`,
+      { token },
+    );
     if (page.status !== 200) throw new Error(`history failed: ${page.status} ${JSON.stringify(page.body)}`);
     all.push(...page.body.messages);
     if (!page.body.hasMore || page.body.messages.length === 0) return all;
@@ -120,14 +171,25 @@ export async function openRaw(wsUrl: string, headers: Record<string, string> = {
 export function refusedUpgrade(wsUrl: string, headers: Record<string, string>): Promise<HttpAnswer> {
   return new Promise((res, rej) => {
     const ws = new WebSocket(wsUrl, { headers });
-    ws.once('open', () => { ws.terminate(); rej(new Error('upgrade unexpectedly succeeded')); });
-    ws.once('error', () => { /* reported via unexpected-response or open */ });
+    ws.once('open', () => {
+      ws.terminate();
+      rej(new Error('upgrade unexpectedly succeeded'));
+    });
+    ws.once('error', () => {
+      /* reported via unexpected-response or open */
+    });
     ws.once('unexpected-response', (_req, r) => {
       let text = '';
-      r.on('data', (c: Buffer) => { text += c.toString(); });
+      r.on('data', (c: Buffer) => {
+        text += c.toString();
+      });
       r.on('end', () => {
         let body: unknown = text;
-        try { body = JSON.parse(text); } catch { /* not JSON */ }
+        try {
+          body = JSON.parse(text);
+        } catch {
+          /* not JSON */
+        }
         ws.terminate();
         res({ status: r.statusCode ?? 0, body });
       });
@@ -138,7 +200,9 @@ export function refusedUpgrade(wsUrl: string, headers: Record<string, string>): 
 /** Resolves with the close code, or rejects if the socket is still open after `timeoutMs`. */
 export async function closeCodeWithin(client: TestClient, timeoutMs: number): Promise<number> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, rej) => { timer = setTimeout(() => rej(new Error(`socket still open after ${timeoutMs} ms`)), timeoutMs); });
+  const timeout = new Promise<never>((_, rej) => {
+    timer = setTimeout(() => rej(new Error(`socket still open after ${timeoutMs} ms`)), timeoutMs);
+  });
   try {
     return (await Promise.race([client.closed, timeout])).code;
   } finally {

@@ -34,8 +34,14 @@ export async function eventually<T>(check: () => T | Promise<T>, options: Eventu
       last = { error };
     }
     if (Date.now() > deadline) {
-      const why = 'error' in last ? `the last try failed: ${(last.error as Error)?.message ?? String(last.error)}` : `the last try gave ${describe(last.value)}`;
-      throw new Error(`${what} did not hold within ${timeoutMs} ms; ${why}`, 'error' in last ? { cause: last.error } : undefined);
+      const why =
+        'error' in last
+          ? `the last try failed: ${(last.error as Error)?.message ?? String(last.error)}`
+          : `the last try gave ${describe(last.value)}`;
+      throw new Error(
+        `${what} did not hold within ${timeoutMs} ms; ${why}`,
+        'error' in last ? { cause: last.error } : undefined,
+      );
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }

@@ -16,13 +16,28 @@ export type { ProbeOutcome, ProbeSettings };
 export const PROBE_ENTRY = join(repoRoot, 'test/fixtures/plugins/probe/index.ts');
 export const LIFECYCLE_ENTRY = join(repoRoot, 'test/fixtures/plugins/lifecycle/index.ts');
 
-export const EVENT_NAMES = ['message.created', 'message.updated', 'conversation.member_added', 'conversation.member_removed'];
+export const EVENT_NAMES = [
+  'message.created',
+  'message.updated',
+  'conversation.member_added',
+  'conversation.member_removed',
+];
 
 /** Every permission the probe can exercise, as a manifest requests it. */
 export const ALL_PERMISSIONS: Record<string, object> = {
-  'messages.send': {}, 'messages.edit': {}, 'messages.read': {},
-  'conversations.read': {}, 'conversations.manage': {}, 'users.read': {}, presence: {},
-  storage: {}, events: { events: EVENT_NAMES }, hooks: {}, commands: {}, secrets: {}, 'http.outbound': {},
+  'messages.send': {},
+  'messages.edit': {},
+  'messages.read': {},
+  'conversations.read': {},
+  'conversations.manage': {},
+  'users.read': {},
+  presence: {},
+  storage: {},
+  events: { events: EVENT_NAMES },
+  hooks: {},
+  commands: {},
+  secrets: {},
+  'http.outbound': {},
 };
 
 /** The probe's settings schema (contributes.settings); `greeting` shows that defaults are applied. */
@@ -36,10 +51,14 @@ export const PROBE_SETTINGS_SCHEMA = {
     subscribe: { type: 'array', items: { enum: EVENT_NAMES }, default: [] },
     throwOnEvent: { type: 'boolean', default: false },
     hook: {
-      type: 'object', additionalProperties: false, required: ['action'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['action'],
       properties: {
-        when: { type: 'string' }, action: { enum: ['allow', 'append', 'reject', 'throw', 'slow', 'garbage', 'mutate'] },
-        text: { type: 'string' }, delayMs: { type: 'integer' },
+        when: { type: 'string' },
+        action: { enum: ['allow', 'append', 'reject', 'throw', 'slow', 'garbage', 'mutate'] },
+        text: { type: 'string' },
+        delayMs: { type: 'integer' },
       },
     },
     failStart: { type: 'string' },
@@ -66,20 +85,37 @@ export interface ProbeManifestOptions {
 
 /** A valid manifest for the probe fixture (unless `override` breaks it). */
 export function probeManifest(id: string, o: ProbeManifestOptions = {}): Record<string, unknown> {
-  const commands: object[] = [{
-    name: o.command ?? 'probe', description: 'Runs one capability call and replies with its outcome.',
-    arguments: [{ name: 'op', required: true, type: 'string' }, { name: 'args', type: 'rest' }],
-  }];
+  const commands: object[] = [
+    {
+      name: o.command ?? 'probe',
+      description: 'Runs one capability call and replies with its outcome.',
+      arguments: [
+        { name: 'op', required: true, type: 'string' },
+        { name: 'args', type: 'rest' },
+      ],
+    },
+  ];
   if (o.echo) {
     commands.push({
-      name: 'echo', description: 'Replies with the invocation it received.',
-      arguments: [{ name: 'count', required: true, type: 'integer' }, { name: 'word', type: 'string' }, { name: 'rest', type: 'rest' }],
+      name: 'echo',
+      description: 'Replies with the invocation it received.',
+      arguments: [
+        { name: 'count', required: true, type: 'integer' },
+        { name: 'word', type: 'string' },
+        { name: 'rest', type: 'rest' },
+      ],
     });
   }
   const permissions = o.permissions ?? { commands: {} };
   const manifest: Record<string, unknown> = {
-    id, name: `Probe ${id}`, version: o.version ?? '1.0.0', description: 'A test fixture that reports what its capabilities do.',
-    author: { name: 'Switchboard tests' }, engine: '^1.0.0', runtime: 'trusted', entry: o.entry ?? PROBE_ENTRY,
+    id,
+    name: `Probe ${id}`,
+    version: o.version ?? '1.0.0',
+    description: 'A test fixture that reports what its capabilities do.',
+    author: { name: 'Switchboard tests' },
+    engine: '^1.0.0',
+    runtime: 'trusted',
+    entry: o.entry ?? PROBE_ENTRY,
     permissions,
     contributes: {
       commands,
@@ -90,7 +126,8 @@ export function probeManifest(id: string, o: ProbeManifestOptions = {}): Record<
     ...(o.dependencies ? { dependencies: o.dependencies } : {}),
   };
   for (const [k, v] of Object.entries(o.override ?? {})) {
-    if (v === undefined) delete manifest[k]; else manifest[k] = v;
+    if (v === undefined) delete manifest[k];
+    else manifest[k] = v;
   }
   return manifest;
 }
@@ -110,23 +147,40 @@ export function writeManifest(manifest: Record<string, unknown> | string, name =
     return path;
   }
   const entry = manifest.entry;
-  const written = typeof entry === 'string' && isAbsolute(entry) ? { ...manifest, entry: relative(dirname(path), entry) } : manifest;
+  const written =
+    typeof entry === 'string' && isAbsolute(entry) ? { ...manifest, entry: relative(dirname(path), entry) } : manifest;
   writeFileSync(path, JSON.stringify(written, null, 2));
   return path;
 }
 
-export interface EnabledEntry { path: string; settings?: Record<string, unknown>; grants?: Record<string, false | Record<string, unknown>> }
+export interface EnabledEntry {
+  path: string;
+  settings?: Record<string, unknown>;
+  grants?: Record<string, false | Record<string, unknown>>;
+}
 
 /** A plugins.enabled entry for a manifest object (written to a temporary file). */
-export function enable(manifest: Record<string, unknown> | string, opts: { settings?: ProbeSettings | Record<string, unknown>; grants?: Record<string, false | Record<string, unknown>> } = {}): EnabledEntry {
-  return { path: writeManifest(manifest, typeof manifest === 'string' ? 'raw' : String(manifest.id)), ...opts } as EnabledEntry;
+export function enable(
+  manifest: Record<string, unknown> | string,
+  opts: {
+    settings?: ProbeSettings | Record<string, unknown>;
+    grants?: Record<string, false | Record<string, unknown>>;
+  } = {},
+): EnabledEntry {
+  return {
+    path: writeManifest(manifest, typeof manifest === 'string' ? 'raw' : String(manifest.id)),
+    ...opts,
+  } as EnabledEntry;
 }
 
 export interface PluginStatus {
-  id: string; name: string; version: string;
+  id: string;
+  name: string;
+  version: string;
   status: 'running' | 'failed' | 'disabled';
   botUserId: string | null;
-  granted: string[]; refused: string[];
+  granted: string[];
+  refused: string[];
   error: { code: string; message: string; details?: { path: string; message: string }[] } | null;
 }
 
@@ -144,16 +198,25 @@ export async function pluginStatus(host: TestHost, id: string): Promise<PluginSt
 
 export async function botOf(host: TestHost, pluginId: string): Promise<string> {
   const { botUserId, status, error } = await pluginStatus(host, pluginId);
-  if (!botUserId) throw new Error(`plugin ${pluginId} has no bot user (status ${status}, error ${JSON.stringify(error)})`);
+  if (!botUserId)
+    throw new Error(`plugin ${pluginId} has no bot user (status ${status}, error ${JSON.stringify(error)})`);
   return botUserId;
 }
 
 /** A group owned by `owner` with `others`, to which the bots of the given plugins are then added. */
-export async function roomWith(host: TestHost, owner: TestUser, pluginIds: string[], others: TestUser[] = []): Promise<any> {
+export async function roomWith(
+  host: TestHost,
+  owner: TestUser,
+  pluginIds: string[],
+  others: TestUser[] = [],
+): Promise<any> {
   const room = await host.createGroup(owner, others, 'Plugin room');
   if (pluginIds.length > 0) {
     const userIds = await Promise.all(pluginIds.map((id) => botOf(host, id)));
-    const added = await host.http('POST', `/v1/conversations/${room.id}/members`, { token: owner.token, body: { userIds } });
+    const added = await host.http('POST', `/v1/conversations/${room.id}/members`, {
+      token: owner.token,
+      body: { userIds },
+    });
     expect(added.status, JSON.stringify(added.body)).toBe(200);
   }
   return room;
@@ -192,7 +255,12 @@ export function expectDenied(outcome: ProbeOutcome, permission: string) {
   expect(outcome.message).toMatch(/grant/i);
 }
 
-export interface LogEntry { level: string; message: string; data: any; at: string }
+export interface LogEntry {
+  level: string;
+  message: string;
+  data: any;
+  at: string;
+}
 
 export async function pluginLogs(host: TestHost, id: string, limit = 200): Promise<LogEntry[]> {
   const res = await host.http('GET', `/v1/admin/plugins/${id}/logs?limit=${limit}`, { token: 'admin' });
@@ -206,7 +274,14 @@ export async function registrations(host: TestHost, id: string): Promise<Record<
   return Object.fromEntries(lines.map((e) => [e.data.what, e.data]));
 }
 
-export interface AuditEntry { id: string; pluginId: string; capability: string; action: string; target: string; at: string }
+export interface AuditEntry {
+  id: string;
+  pluginId: string;
+  capability: string;
+  action: string;
+  target: string;
+  at: string;
+}
 
 export async function auditOf(host: TestHost, pluginId: string, limit = 100): Promise<AuditEntry[]> {
   const res = await host.http('GET', `/v1/admin/audit?pluginId=${pluginId}&limit=${limit}`, { token: 'admin' });
@@ -223,15 +298,31 @@ export function recordFile(name = 'record'): string {
 
 export function readRecords(path: string): any[] {
   if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 /** Polls a record file until `count` records match `predicate` (10 s at most); resolves with them. */
-export async function waitForRecords(path: string, predicate: (r: any) => boolean, count: number, timeoutMs = 10_000): Promise<any[]> {
+export async function waitForRecords(
+  path: string,
+  predicate: (r: any) => boolean,
+  count: number,
+  timeoutMs = 10_000,
+): Promise<any[]> {
   try {
-    return await eventually(() => { const found = readRecords(path).filter(predicate); return found.length >= count && found; }, { timeoutMs });
+    return await eventually(
+      () => {
+        const found = readRecords(path).filter(predicate);
+        return found.length >= count && found;
+      },
+      { timeoutMs },
+    );
   } catch {
-    throw new Error(`${readRecords(path).filter(predicate).length} of ${count} matching records in ${path} after ${timeoutMs} ms:\n${existsSync(path) ? readFileSync(path, 'utf8') : ''}`);
+    throw new Error(
+      `${readRecords(path).filter(predicate).length} of ${count} matching records in ${path} after ${timeoutMs} ms:\n${existsSync(path) ? readFileSync(path, 'utf8') : ''}`,
+    );
   }
 }
 

@@ -4,7 +4,12 @@ import { RequestError, type TestClient } from './test-client.js';
 
 /** Resolves with the error body of a refused request; fails the test if the request succeeds. */
 export async function refusal(p: Promise<unknown>) {
-  try { await p; } catch (e) { if (e instanceof RequestError) return e.error; throw e; }
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof RequestError) return e.error;
+    throw e;
+  }
   throw new Error('expected the request to be refused');
 }
 
@@ -15,12 +20,14 @@ export async function refusal(p: Promise<unknown>) {
  * settle(). The 150 ms is the suites' one fixed wait: no event marks "no further frame is coming".
  */
 export async function settle(...clients: TestClient[]) {
-  await Promise.all(clients.map(async (c) => {
-    const id = randomUUID();
-    const pong = c.waitFor((f) => f.type === 'pong' && f.replyTo === id);
-    c.sendRaw({ type: 'ping', id });
-    await pong;
-  }));
+  await Promise.all(
+    clients.map(async (c) => {
+      const id = randomUUID();
+      const pong = c.waitFor((f) => f.type === 'pong' && f.replyTo === id);
+      c.sendRaw({ type: 'ping', id });
+      await pong;
+    }),
+  );
   await new Promise((r) => setTimeout(r, 150));
 }
 

@@ -11,13 +11,31 @@ import type { TestHost, TestUser } from './start-test-host.js';
 
 export const ATTACKER_ENTRY = `${repoRoot}/test/fixtures/apps/attacker/index.ts`;
 
-export function appManifest(id: string, o: { entry?: string; permissions?: Record<string, object>; limits?: Record<string, number>; settings?: object } = {}): Record<string, unknown> {
+export function appManifest(
+  id: string,
+  o: { entry?: string; permissions?: Record<string, object>; limits?: Record<string, number>; settings?: object } = {},
+): Record<string, unknown> {
   return {
-    id, name: `App ${id}`, version: '1.0.0', description: 'A sandboxed test app.', author: 'Switchboard tests',
-    engine: '^1.0.0', runtime: 'sandbox', entry: o.entry ?? ATTACKER_ENTRY,
+    id,
+    name: `App ${id}`,
+    version: '1.0.0',
+    description: 'A sandboxed test app.',
+    author: 'Switchboard tests',
+    engine: '^1.0.0',
+    runtime: 'sandbox',
+    entry: o.entry ?? ATTACKER_ENTRY,
     permissions: o.permissions ?? { commands: {}, storage: {}, 'messages.send': {} },
     contributes: {
-      commands: [{ name: 'run', description: 'Runs one operation.', arguments: [{ name: 'op', type: 'string', required: true }, { name: 'arg', type: 'rest' }] }],
+      commands: [
+        {
+          name: 'run',
+          description: 'Runs one operation.',
+          arguments: [
+            { name: 'op', type: 'string', required: true },
+            { name: 'arg', type: 'rest' },
+          ],
+        },
+      ],
       ...(o.settings ? { settings: o.settings } : {}),
     },
     ...(o.limits ? { limits: o.limits } : {}),
@@ -25,11 +43,23 @@ export function appManifest(id: string, o: { entry?: string; permissions?: Recor
 }
 
 export interface AppHealth {
-  id: string; state: string; workerPid: number | null; restarts: number;
-  failures: Record<string, number>; lastFailure: { reason: string; message: string; at: string } | null;
+  id: string;
+  state: string;
+  workerPid: number | null;
+  restarts: number;
+  failures: Record<string, number>;
+  lastFailure: { reason: string; message: string; at: string } | null;
   limits: Record<string, number> | null;
-  cpuMs: number; cpuMsLastMinute: number; heapUsedBytes: number; externalBytes: number; heapLimitBytes: number; events: number; failedEvents: number;
-  quarantined: boolean; collateralRestarts: number; workerRssBytes: number | null;
+  cpuMs: number;
+  cpuMsLastMinute: number;
+  heapUsedBytes: number;
+  externalBytes: number;
+  heapLimitBytes: number;
+  events: number;
+  failedEvents: number;
+  quarantined: boolean;
+  collateralRestarts: number;
+  workerRssBytes: number | null;
 }
 
 export async function appHealth(host: TestHost, id: string): Promise<AppHealth> {
@@ -38,24 +68,54 @@ export async function appHealth(host: TestHost, id: string): Promise<AppHealth> 
   return res.body;
 }
 
-export async function waitForApp(host: TestHost, id: string, state = 'running', timeoutMs = 10_000): Promise<AppHealth> {
+export async function waitForApp(
+  host: TestHost,
+  id: string,
+  state = 'running',
+  timeoutMs = 10_000,
+): Promise<AppHealth> {
   let health: AppHealth | undefined;
   try {
-    return await eventually(async () => { health = await appHealth(host, id); return health.state === state && health; }, { timeoutMs });
+    return await eventually(
+      async () => {
+        health = await appHealth(host, id);
+        return health.state === state && health;
+      },
+      { timeoutMs },
+    );
   } catch {
     throw new Error(`app ${id} is ${health?.state}, not ${state}: ${JSON.stringify(health)}`);
   }
 }
 
 /** Runs `/run <op>` in the room; returns the HTTP status and the parsed reply or error. */
-export async function runOp(host: TestHost, user: TestUser, roomId: string, op: string): Promise<{ status: number; value: any; error: any }> {
-  const res = await host.http('POST', `/v1/conversations/${roomId}/commands`, { token: user.token, body: { text: `/run ${op}` } });
-  return { status: res.status, value: res.status === 200 ? JSON.parse(res.body.reply.text) : null, error: res.body.error ?? null };
+export async function runOp(
+  host: TestHost,
+  user: TestUser,
+  roomId: string,
+  op: string,
+): Promise<{ status: number; value: any; error: any }> {
+  const res = await host.http('POST', `/v1/conversations/${roomId}/commands`, {
+    token: user.token,
+    body: { text: `/run ${op}` },
+  });
+  return {
+    status: res.status,
+    value: res.status === 200 ? JSON.parse(res.body.reply.text) : null,
+    error: res.body.error ?? null,
+  };
 }
 
 export interface Bystander {
   /** Stops the load; returns what it measured. */
-  stop(): Promise<{ sent: number; failed: number; maxRoundTripMs: number; eventLoopP99Ms: number; eventLoopMaxMs: number; clientMsgIds: string[] }>;
+  stop(): Promise<{
+    sent: number;
+    failed: number;
+    maxRoundTripMs: number;
+    eventLoopP99Ms: number;
+    eventLoopMaxMs: number;
+    clientMsgIds: string[];
+  }>;
 }
 
 /** Another user keeps sending messages in their own room, one after another, while the attack runs. */
@@ -71,7 +131,10 @@ export function startBystander(host: TestHost, user: TestUser, roomId: string): 
     while (running) {
       const clientMsgId = `by-${Date.now()}-${sent}`;
       const started = performance.now();
-      const res = await host.http('POST', `/v1/conversations/${roomId}/messages`, { token: user.token, body: { clientMsgId, content: { type: 'text', text: 'still here' } } });
+      const res = await host.http('POST', `/v1/conversations/${roomId}/messages`, {
+        token: user.token,
+        body: { clientMsgId, content: { type: 'text', text: 'still here' } },
+      });
       maxRoundTripMs = Math.max(maxRoundTripMs, performance.now() - started);
       // Each send has a new clientMsgId, so it is stored (201), never a resend (200).
       if (res.status === 201) {
@@ -88,7 +151,14 @@ export function startBystander(host: TestHost, user: TestUser, roomId: string): 
       running = false;
       await loop;
       delay.disable();
-      return { sent, failed, maxRoundTripMs, eventLoopP99Ms: delay.percentile(99) / 1e6, eventLoopMaxMs: delay.max / 1e6, clientMsgIds };
+      return {
+        sent,
+        failed,
+        maxRoundTripMs,
+        eventLoopP99Ms: delay.percentile(99) / 1e6,
+        eventLoopMaxMs: delay.max / 1e6,
+        clientMsgIds,
+      };
     },
   };
 }

@@ -13,7 +13,11 @@ export interface TestUser {
   readonly password: string;
 }
 
-export interface HttpResult<T = any> { status: number; body: T; headers: Headers }
+export interface HttpResult<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
 
 export interface TestHost {
   readonly config: HostConfig;
@@ -22,7 +26,11 @@ export interface TestHost {
   readonly adminToken: string;
   readonly database: TestDatabase;
   /** Calls the HTTP API. `token: 'admin'` uses the admin token. */
-  http<T = any>(method: string, path: string, opts?: { token?: string; body?: unknown; rawBody?: string | Buffer; headers?: Record<string, string> }): Promise<HttpResult<T>>;
+  http<T = any>(
+    method: string,
+    path: string,
+    opts?: { token?: string; body?: unknown; rawBody?: string | Buffer; headers?: Record<string, string> },
+  ): Promise<HttpResult<T>>;
   /** Creates a person through the admin API and logs them in. */
   createUser(opts?: { handle?: string; displayName?: string; password?: string }): Promise<TestUser>;
   /** Opens an authenticated socket (resolves after `ready`). */
@@ -74,14 +82,22 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
     const res = await fetch(`${host!.url}${path}`, { method, headers, body });
     const text = await res.text();
     let parsed: unknown = text;
-    try { parsed = text ? JSON.parse(text) : null; } catch { /* leave as text */ }
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* leave as text */
+    }
     return { status: res.status, body: parsed as any, headers: res.headers };
   };
 
   const testHost: TestHost = {
     config,
-    get url() { return host!.url; },
-    get wsUrl() { return host!.wsUrl; },
+    get url() {
+      return host!.url;
+    },
+    get wsUrl() {
+      return host!.wsUrl;
+    },
     adminToken: config.auth.adminToken!,
     database,
     http,
@@ -89,11 +105,21 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
       const n = ++userCounter;
       const handle = opts.handle ?? `user${process.pid}_${n}_${Math.floor(Math.random() * 1e6)}`;
       const password = opts.password ?? `password-${n}-secret`;
-      const created = await http('POST', '/v1/admin/users', { token: 'admin', body: { handle, displayName: opts.displayName ?? `User ${n}`, password } });
-      if (created.status !== 201) throw new Error(`createUser failed: ${created.status} ${JSON.stringify(created.body)}`);
+      const created = await http('POST', '/v1/admin/users', {
+        token: 'admin',
+        body: { handle, displayName: opts.displayName ?? `User ${n}`, password },
+      });
+      if (created.status !== 201)
+        throw new Error(`createUser failed: ${created.status} ${JSON.stringify(created.body)}`);
       const login = await http('POST', '/v1/auth/login', { body: { handle, password } });
       if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
-      return { id: created.body.id, handle: created.body.handle, displayName: created.body.displayName, token: login.body.token, password };
+      return {
+        id: created.body.id,
+        handle: created.body.handle,
+        displayName: created.body.displayName,
+        token: login.body.token,
+        password,
+      };
     },
     async connect(token, opts) {
       const client = await connect(host!.wsUrl, token, opts);
@@ -101,7 +127,10 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
       return client;
     },
     async createGroup(owner, members, title = 'Test group') {
-      const res = await http('POST', '/v1/conversations', { token: owner.token, body: { title, memberIds: members.map((m) => m.id) } });
+      const res = await http('POST', '/v1/conversations', {
+        token: owner.token,
+        body: { title, memberIds: members.map((m) => m.id) },
+      });
       if (res.status !== 201) throw new Error(`createGroup failed: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body;
     },
@@ -114,7 +143,11 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
       // A client that fails to close is gone already, and stopping the host ends its socket anyway.
       await Promise.all([...clients].map((c) => c.close().catch(() => {})));
       clients.clear();
-      if (host) { const h = host; host = null; await h.stop(); }
+      if (host) {
+        const h = host;
+        host = null;
+        await h.stop();
+      }
     },
     async stop() {
       await testHost.stopHostOnly();

@@ -7,12 +7,20 @@ import { eventually } from './eventually.js';
 export type Frame = { type: string; [key: string]: any };
 
 export class RequestError extends Error {
-  constructor(readonly error: ErrorBody, readonly frame: Frame) {
+  constructor(
+    readonly error: ErrorBody,
+    readonly frame: Frame,
+  ) {
     super(`${error.code}: ${error.message}`);
   }
 }
 
-interface Waiter { predicate: (f: Frame) => boolean; resolve: (f: Frame) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+interface Waiter {
+  predicate: (f: Frame) => boolean;
+  resolve: (f: Frame) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
 
 /**
  * A real ws client with helpers for the request/answer pattern of the protocol.
@@ -40,12 +48,17 @@ export class TestClient {
     });
     this.closed = new Promise((resolve) => {
       ws.on('close', (code, reason) => {
-        for (const w of this.waiters) { clearTimeout(w.timer); w.reject(new Error(`socket closed (${code}) while waiting`)); }
+        for (const w of this.waiters) {
+          clearTimeout(w.timer);
+          w.reject(new Error(`socket closed (${code}) while waiting`));
+        }
         this.waiters = [];
         resolve({ code, reason: reason.toString() });
       });
     });
-    ws.on('error', () => { /* surfaced through `closed` */ });
+    ws.on('error', () => {
+      /* surfaced through `closed` */
+    });
   }
 
   /** Sends a raw frame object (or a raw string/buffer) without waiting. */
@@ -66,14 +79,22 @@ export class TestClient {
 
   /** Sends a text message; resolves with the send result `{message, duplicate}`. */
   sendText(conversationId: string, text: string, clientMsgId: string = randomUUID()) {
-    return this.request<{ message: any; duplicate: boolean }>({ type: 'send', conversationId, clientMsgId, content: { type: 'text', text } });
+    return this.request<{ message: any; duplicate: boolean }>({
+      type: 'send',
+      conversationId,
+      clientMsgId,
+      content: { type: 'text', text },
+    });
   }
 
   /** Resolves with the first frame (received from now on, or already buffered if `fromStart`) that matches. */
   waitFor(predicate: (f: Frame) => boolean, timeoutMs = 10_000): Promise<Frame> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.waiters.splice(this.waiters.findIndex((w) => w.timer === timer), 1);
+        this.waiters.splice(
+          this.waiters.findIndex((w) => w.timer === timer),
+          1,
+        );
         reject(new Error(`timed out after ${timeoutMs} ms waiting for a frame`));
       }, timeoutMs);
       this.waiters.push({ predicate, resolve, reject, timer });
@@ -85,7 +106,10 @@ export class TestClient {
     const predicate = typeof type === 'string' ? (f: Frame) => f.type === type : type;
     for (; this.cursor < this.frames.length; this.cursor++) {
       const f = this.frames[this.cursor]!;
-      if (predicate(f)) { this.cursor++; return f; }
+      if (predicate(f)) {
+        this.cursor++;
+        return f;
+      }
     }
     const f = await this.waitFor(predicate, timeoutMs);
     this.cursor = this.frames.length;
@@ -100,7 +124,13 @@ export class TestClient {
   /** Waits until `count` frames match, or throws after the timeout. */
   async collect(predicate: (f: Frame) => boolean, count: number, timeoutMs = 10_000): Promise<Frame[]> {
     try {
-      return await eventually(() => { const got = this.frames.filter(predicate); return got.length >= count && got; }, { timeoutMs, intervalMs: 10, what: `${count} matching frames` });
+      return await eventually(
+        () => {
+          const got = this.frames.filter(predicate);
+          return got.length >= count && got;
+        },
+        { timeoutMs, intervalMs: 10, what: `${count} matching frames` },
+      );
     } catch {
       throw new Error(`expected ${count} frames, got ${this.frames.filter(predicate).length}`);
     }

@@ -22,7 +22,10 @@ export function createTestDatabase(): Promise<TestDatabase> {
     return Promise.resolve({
       url: `sqlite:${join(dir, 'switchboard.db')}`,
       schema: 'public',
-      drop: () => { rmSync(dir, { recursive: true, force: true }); return Promise.resolve(); },
+      drop: () => {
+        rmSync(dir, { recursive: true, force: true });
+        return Promise.resolve();
+      },
     });
   }
   const url = process.env.DATABASE_URL!;

@@ -30,7 +30,13 @@ export class WebhookReceiver {
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req).then((status) => res.writeHead(status).end(), () => res.writeHead(400).end()));
+    this.server = createServer(
+      (req, res) =>
+        void this.handle(req).then(
+          (status) => res.writeHead(status).end(),
+          () => res.writeHead(400).end(),
+        ),
+    );
     this.server.keepAliveTimeout = 30_000;
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return this;
@@ -43,14 +49,18 @@ export class WebhookReceiver {
 
   /** Events of processed deliveries (each delivery once), optionally of one type. */
   events(type?: string): any[] {
-    return [...this.processed.values()].flatMap((d) => d.body.events).filter((e) => type === undefined || e.type === type);
+    return [...this.processed.values()]
+      .flatMap((d) => d.body.events)
+      .filter((e) => type === undefined || e.type === type);
   }
 
   async waitForEvent(predicate: (event: any) => boolean, timeoutMs = 10_000): Promise<any> {
     try {
       return await eventually(() => this.events().find(predicate), { timeoutMs });
     } catch {
-      throw new Error(`no matching webhook event within ${timeoutMs} ms; got ${JSON.stringify(this.events().map((e) => e.type))}`);
+      throw new Error(
+        `no matching webhook event within ${timeoutMs} ms; got ${JSON.stringify(this.events().map((e) => e.type))}`,
+      );
     }
   }
 
@@ -59,13 +69,17 @@ export class WebhookReceiver {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const rawBody = Buffer.concat(chunks).toString('utf8');
     const delivery: ReceivedDelivery = {
-      deliveryId: String(req.headers['x-switchboard-delivery']), signature: String(req.headers['x-switchboard-signature']), rawBody,
-      body: JSON.parse(rawBody), at: Date.now(),
+      deliveryId: String(req.headers['x-switchboard-delivery']),
+      signature: String(req.headers['x-switchboard-signature']),
+      rawBody,
+      body: JSON.parse(rawBody),
+      at: Date.now(),
     };
     this.received.push(delivery);
     const lost = this.lostAnswer(delivery);
     const status = lost ? 503 : this.respond(delivery);
-    if ((lost || (status >= 200 && status < 300)) && !this.processed.has(delivery.deliveryId)) this.processed.set(delivery.deliveryId, delivery);
+    if ((lost || (status >= 200 && status < 300)) && !this.processed.has(delivery.deliveryId))
+      this.processed.set(delivery.deliveryId, delivery);
     return status;
   }
 }

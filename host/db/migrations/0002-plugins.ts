@@ -44,5 +44,6 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.alterTable('messages', (t) => t.dropColumn('request_hash'));
-  for (const table of ['audit_log', 'plugin_kv', 'plugin_migrations', 'plugins']) await knex.schema.dropTableIfExists(table);
+  for (const table of ['audit_log', 'plugin_kv', 'plugin_migrations', 'plugins'])
+    await knex.schema.dropTableIfExists(table);
 }

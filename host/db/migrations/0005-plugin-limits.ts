@@ -16,7 +16,8 @@ export async function up(knex: Knex): Promise<void> {
   });
   // Payloads are JSON text; their size is counted in UTF-8 bytes, as the scheduler counts new ones.
   // Knex declares `client` as any; at run time it is always a Knex.Client.
-  const bytes = (knex.client as Knex.Client).config.client === 'pg' ? 'octet_length(payload)' : 'length(CAST(payload AS BLOB))';
+  const bytes =
+    (knex.client as Knex.Client).config.client === 'pg' ? 'octet_length(payload)' : 'length(CAST(payload AS BLOB))';
   await knex('plugin_jobs').update({ payload_bytes: knex.raw(bytes) });
 }
 

@@ -6,12 +6,19 @@ import { body, requireUser } from '../request-context.js';
 import { LoginLimits } from '../rate-limits.js';
 import type { RouteDeps } from './route-deps.js';
 
-const loginBody = compileValidator<{ handle: string; password: string }>(object(['handle', 'password'], {
-  handle: { type: 'string', minLength: 1, maxLength: 64 }, password: { type: 'string', minLength: 1, maxLength: 256 },
-}));
-const registerBody = compileValidator<{ handle: string; displayName: string; password: string }>(object(['handle', 'displayName', 'password'], {
-  handle: handleSchema, displayName: displayNameSchema, password: passwordSchema,
-}));
+const loginBody = compileValidator<{ handle: string; password: string }>(
+  object(['handle', 'password'], {
+    handle: { type: 'string', minLength: 1, maxLength: 64 },
+    password: { type: 'string', minLength: 1, maxLength: 256 },
+  }),
+);
+const registerBody = compileValidator<{ handle: string; displayName: string; password: string }>(
+  object(['handle', 'displayName', 'password'], {
+    handle: handleSchema,
+    displayName: displayNameSchema,
+    password: passwordSchema,
+  }),
+);
 
 /** Login, registration, logout, and the caller's own profile and tokens. */
 export function authRoutes(deps: RouteDeps): Router {
@@ -65,7 +72,9 @@ export function authRoutes(deps: RouteDeps): Router {
     await requireUser(ctx, deps.tokens);
     const handle = ctx.query.handle;
     if (typeof handle !== 'string' || handle.length === 0 || [...handle].length > 64) {
-      throw new SwitchboardError('invalid_request', 'Give ?handle= to look a user up.', { details: [{ path: '/query/handle', message: 'is required' }] });
+      throw new SwitchboardError('invalid_request', 'Give ?handle= to look a user up.', {
+        details: [{ path: '/query/handle', message: 'is required' }],
+      });
     }
     ctx.body = await deps.users.byHandle(handle);
   });

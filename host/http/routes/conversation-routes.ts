@@ -11,17 +11,29 @@ export function conversationRoutes(deps: RouteDeps): Router {
   const router = new Router({ prefix: '/v1/conversations' });
   const maxIds = deps.config.conversations.maxGroupMembers;
   const directBody = compileValidator<{ userId: string }>(object(['userId'], { userId: idSchema }));
-  const groupBody = compileValidator<{ title: string; memberIds?: string[] }>(object(['title'], {
-    title: titleSchema, memberIds: { type: 'array', maxItems: maxIds, items: idSchema },
-  }));
+  const groupBody = compileValidator<{ title: string; memberIds?: string[] }>(
+    object(['title'], {
+      title: titleSchema,
+      memberIds: { type: 'array', maxItems: maxIds, items: idSchema },
+    }),
+  );
   const titleBody = compileValidator<{ title: string }>(object(['title'], { title: titleSchema }));
-  const addBody = compileValidator<{ userIds: string[]; role?: 'admin' | 'member' }>(object(['userIds'], {
-    userIds: { type: 'array', minItems: 1, maxItems: maxIds, items: idSchema }, role: { enum: ['admin', 'member'] },
-  }));
-  const roleBody = compileValidator<{ role: 'owner' | 'admin' | 'member' }>(object(['role'], { role: { enum: ['owner', 'admin', 'member'] } }));
-  const sendBody = compileValidator<{ clientMsgId: string; content: MessageContent; replyToId?: string }>(object(['clientMsgId', 'content'], {
-    clientMsgId: idSchema, content: contentSchema(deps.config.messages.maxTextLength), replyToId: idSchema,
-  }));
+  const addBody = compileValidator<{ userIds: string[]; role?: 'admin' | 'member' }>(
+    object(['userIds'], {
+      userIds: { type: 'array', minItems: 1, maxItems: maxIds, items: idSchema },
+      role: { enum: ['admin', 'member'] },
+    }),
+  );
+  const roleBody = compileValidator<{ role: 'owner' | 'admin' | 'member' }>(
+    object(['role'], { role: { enum: ['owner', 'admin', 'member'] } }),
+  );
+  const sendBody = compileValidator<{ clientMsgId: string; content: MessageContent; replyToId?: string }>(
+    object(['clientMsgId', 'content'], {
+      clientMsgId: idSchema,
+      content: contentSchema(deps.config.messages.maxTextLength),
+      replyToId: idSchema,
+    }),
+  );
   const seqRange = { min: 0, max: Number.MAX_SAFE_INTEGER };
 
   router.get('/', async (ctx) => {
@@ -54,18 +66,33 @@ export function conversationRoutes(deps: RouteDeps): Router {
   router.get('/:id/members', async (ctx) => {
     const me = await requireUser(ctx, deps.tokens);
     const after = typeof ctx.query.after === 'string' ? idParam(ctx.query.after) : undefined;
-    ctx.body = await deps.conversations.members(me.userId, idParam(ctx.params.id), after, intQuery(ctx, 'limit', { min: 1, max: 500 }) ?? 100);
+    ctx.body = await deps.conversations.members(
+      me.userId,
+      idParam(ctx.params.id),
+      after,
+      intQuery(ctx, 'limit', { min: 1, max: 500 }) ?? 100,
+    );
   });
 
   router.post('/:id/members', async (ctx) => {
     const me = await requireUser(ctx, deps.tokens);
     const input = body(ctx, addBody);
-    ctx.body = await deps.conversations.addMembers(me.userId, idParam(ctx.params.id), input.userIds, input.role ?? 'member');
+    ctx.body = await deps.conversations.addMembers(
+      me.userId,
+      idParam(ctx.params.id),
+      input.userIds,
+      input.role ?? 'member',
+    );
   });
 
   router.patch('/:id/members/:userId', async (ctx) => {
     const me = await requireUser(ctx, deps.tokens);
-    ctx.body = await deps.conversations.setRole(me.userId, idParam(ctx.params.id), idParam(ctx.params.userId), body(ctx, roleBody).role);
+    ctx.body = await deps.conversations.setRole(
+      me.userId,
+      idParam(ctx.params.id),
+      idParam(ctx.params.userId),
+      body(ctx, roleBody).role,
+    );
   });
 
   router.delete('/:id/members/:userId', async (ctx) => {
@@ -83,23 +110,35 @@ export function conversationRoutes(deps: RouteDeps): Router {
   router.get('/:id/messages', async (ctx) => {
     const me = await requireUser(ctx, deps.tokens);
     ctx.body = await deps.messages.history(me.userId, idParam(ctx.params.id), {
-      before: intQuery(ctx, 'before', seqRange), after: intQuery(ctx, 'after', seqRange),
+      before: intQuery(ctx, 'before', seqRange),
+      after: intQuery(ctx, 'after', seqRange),
       limit: intQuery(ctx, 'limit', { min: 1, max: 100 }) ?? 50,
     });
   });
 
-  const commandBody = compileValidator<{ text: string; idempotencyKey?: string }>(object(['text'], {
-    text: { type: 'string', minLength: 2, maxLength: 4000 }, idempotencyKey: { type: 'string', minLength: 1, maxLength: 128 },
-  }));
+  const commandBody = compileValidator<{ text: string; idempotencyKey?: string }>(
+    object(['text'], {
+      text: { type: 'string', minLength: 2, maxLength: 4000 },
+      idempotencyKey: { type: 'string', minLength: 1, maxLength: 128 },
+    }),
+  );
   router.post('/:id/commands', async (ctx) => {
     const me = await requireUser(ctx, deps.tokens);
     const command = body(ctx, commandBody);
-    ctx.body = await deps.commands.invoke(me.userId, idParam(ctx.params.id), command.text, command.idempotencyKey ?? null);
+    ctx.body = await deps.commands.invoke(
+      me.userId,
+      idParam(ctx.params.id),
+      command.text,
+      command.idempotencyKey ?? null,
+    );
   });
 
-  const postbackBody = compileValidator<{ messageId: string; buttonId: string }>(object(['messageId', 'buttonId'], {
-    messageId: idSchema, buttonId: { type: 'string', minLength: 1, maxLength: 64 },
-  }));
+  const postbackBody = compileValidator<{ messageId: string; buttonId: string }>(
+    object(['messageId', 'buttonId'], {
+      messageId: idSchema,
+      buttonId: { type: 'string', minLength: 1, maxLength: 64 },
+    }),
+  );
   router.post('/:id/postbacks', async (ctx) => {
     const me = await requireUser(ctx, deps.tokens);
     const input = body(ctx, postbackBody);

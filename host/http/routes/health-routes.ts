@@ -4,7 +4,9 @@ import type { RouteDeps } from './route-deps.js';
 
 export function healthRoutes(deps: RouteDeps): Router {
   const router = new Router();
-  router.get('/healthz', (ctx) => { ctx.body = { status: 'ok' }; });
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
   router.get('/readyz', async (ctx) => {
     if (!(await deps.isReady())) throw new SwitchboardError('not_ready');
     ctx.body = { status: 'ready' };

@@ -29,7 +29,8 @@ export function pluginAdminRoutes(deps: RouteDeps): Router {
   });
   router.get('/plugins/:id/logs', (ctx) => {
     const record = registry.get(ctx.params.id!);
-    if (!record) throw new SwitchboardError('plugin_not_found', `No plugin "${ctx.params.id}" is configured on this host.`);
+    if (!record)
+      throw new SwitchboardError('plugin_not_found', `No plugin "${ctx.params.id}" is configured on this host.`);
     ctx.body = { entries: logs.entries(record.id, intQuery(ctx, 'limit', { min: 1, max: 500 }) ?? 100) };
   });
   router.get('/apps', async (ctx) => {
@@ -37,7 +38,8 @@ export function pluginAdminRoutes(deps: RouteDeps): Router {
   });
   router.get('/apps/:id', async (ctx) => {
     const app = (await sandbox.appHealth()).find((a) => a.id === ctx.params.id);
-    if (!app) throw new SwitchboardError('plugin_not_found', `No sandboxed app "${ctx.params.id}" has run on this host.`);
+    if (!app)
+      throw new SwitchboardError('plugin_not_found', `No sandboxed app "${ctx.params.id}" has run on this host.`);
     ctx.body = app;
   });
   router.get('/audit', async (ctx) => {
@@ -45,7 +47,9 @@ export function pluginAdminRoutes(deps: RouteDeps): Router {
     ctx.body = {
       entries: await audit.query({
         ...(pluginId ? { pluginId } : {}),
-        ...(ctx.query.before !== undefined ? { before: intQuery(ctx, 'before', { min: 1, max: Number.MAX_SAFE_INTEGER })! } : {}),
+        ...(ctx.query.before !== undefined
+          ? { before: intQuery(ctx, 'before', { min: 1, max: Number.MAX_SAFE_INTEGER })! }
+          : {}),
         limit: intQuery(ctx, 'limit', { min: 1, max: 1000 }) ?? 100,
       }),
     };
@@ -55,7 +59,13 @@ export function pluginAdminRoutes(deps: RouteDeps): Router {
 
 function describe(r: PluginRecord) {
   return {
-    id: r.id, name: r.manifest?.name ?? null, version: r.manifest?.version ?? null, status: r.status,
-    botUserId: r.botUserId, granted: [...r.granted.keys()], refused: [...r.refused], error: r.error,
+    id: r.id,
+    name: r.manifest?.name ?? null,
+    version: r.manifest?.version ?? null,
+    status: r.status,
+    botUserId: r.botUserId,
+    granted: [...r.granted.keys()],
+    refused: [...r.refused],
+    error: r.error,
   };
 }

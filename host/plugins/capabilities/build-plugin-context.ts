@@ -53,7 +53,12 @@ export function buildPluginContext(record: PluginRecord, bot: PublicUser, servic
 }
 
 /** The context a migration runs with: the plugin's own, plus its schema. */
-export function buildMigrationContext(context: PluginContext, record: PluginRecord, services: PluginServices, created: string[]): PluginMigrationContext {
+export function buildMigrationContext(
+  context: PluginContext,
+  record: PluginRecord,
+  services: PluginServices,
+  created: string[],
+): PluginMigrationContext {
   const guard = new CapabilityGuard(record, record.generation, services.audit);
   return Object.freeze({ ...context, schema: pluginSchema(guard, services.database, services.audit, created) });
 }

@@ -21,7 +21,11 @@ export function promised<T>(answer: () => T | PromiseLike<T>): Promise<T> {
  * no bypass for tests.
  */
 export class CapabilityGuard {
-  constructor(private readonly record: PluginRecord, private readonly generation: number, private readonly audit: AuditLog) {}
+  constructor(
+    private readonly record: PluginRecord,
+    private readonly generation: number,
+    private readonly audit: AuditLog,
+  ) {}
 
   get pluginId(): string {
     return this.record.id;
@@ -31,8 +35,10 @@ export class CapabilityGuard {
   need<P extends Permission>(permission: P): EffectiveScope<P> {
     if (insideOpenTransaction()) {
       // On SQLite the open transaction holds the only connection: this call would wait forever.
-      throw new SwitchboardError('database_transaction_scope',
-        `Plugin "${this.record.id}" called a ${permission} capability inside a database transaction; only the transaction's own handle may be used there. Call it after the transaction commits.`);
+      throw new SwitchboardError(
+        'database_transaction_scope',
+        `Plugin "${this.record.id}" called a ${permission} capability inside a database transaction; only the transaction's own handle may be used there. Call it after the transaction commits.`,
+      );
     }
     return this.needWithinTransaction(permission);
   }
@@ -43,7 +49,11 @@ export class CapabilityGuard {
     const scope = this.record.granted.get(permission);
     if (scope) return scope;
     const refused = this.record.refused.includes(permission);
-    throw new PermissionDeniedError(this.record.id, permission, refused ? 'refused by the operator' : 'not requested in the manifest');
+    throw new PermissionDeniedError(
+      this.record.id,
+      permission,
+      refused ? 'refused by the operator' : 'not requested in the manifest',
+    );
   }
 
   denied(permission: Permission, detail: string): never {
@@ -57,7 +67,12 @@ export class CapabilityGuard {
   }
 
   /** Records a side effect that happened; `target` may be derived from its result. */
-  async audited<T>(capability: string, action: string, target: string | null | ((result: T) => string), effect: () => Promise<T>): Promise<T> {
+  async audited<T>(
+    capability: string,
+    action: string,
+    target: string | null | ((result: T) => string),
+    effect: () => Promise<T>,
+  ): Promise<T> {
     const result = await effect();
     await this.audit.record(this.record.id, capability, action, typeof target === 'function' ? target(result) : target);
     return result;

@@ -9,7 +9,8 @@ const MAX_INPUT_CHARS = 1_048_576;
 const MAX_SECRET_CHARS = 1_024;
 
 function text(value: unknown, what: string, max = MAX_INPUT_CHARS): string {
-  if (typeof value !== 'string' || value.length > max) throw new SwitchboardError('invalid_request', `${what} must be a string of at most ${max} characters.`);
+  if (typeof value !== 'string' || value.length > max)
+    throw new SwitchboardError('invalid_request', `${what} must be a string of at most ${max} characters.`);
   return value;
 }
 
@@ -40,7 +41,10 @@ export function cryptoCapability(guard: CapabilityGuard): CryptoCapability {
     },
     async verifySecret(hash, secret) {
       guard.need('secrets');
-      return passwordHasher.verify(text(hash, 'The hash', MAX_SECRET_CHARS), text(secret, 'The secret', MAX_SECRET_CHARS));
+      return passwordHasher.verify(
+        text(hash, 'The hash', MAX_SECRET_CHARS),
+        text(secret, 'The secret', MAX_SECRET_CHARS),
+      );
     },
   };
 }

@@ -1,6 +1,12 @@
 import type { Knex } from 'knex';
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
-import type { DatabaseCapability, DatabaseTransaction, PluginSchema, Row, TableQuery } from '../../../sdk/plugin/database.js';
+import type {
+  DatabaseCapability,
+  DatabaseTransaction,
+  PluginSchema,
+  Row,
+  TableQuery,
+} from '../../../sdk/plugin/database.js';
 import type { AuditLog } from '../audit-log.js';
 import type { PluginDatabase } from '../database/plugin-database.js';
 import type { WriteAction } from '../database/query-environment.js';
@@ -12,10 +18,18 @@ import { promised, type CapabilityGuard } from './capability-guard.js';
 const DEFAULT_TRANSACTION_MS = 5_000;
 const MAX_TRANSACTION_MS = 60_000;
 
-export function databaseCapability(guard: CapabilityGuard, database: PluginDatabase, audit: AuditLog): DatabaseCapability {
+export function databaseCapability(
+  guard: CapabilityGuard,
+  database: PluginDatabase,
+  audit: AuditLog,
+): DatabaseCapability {
   const pluginId = guard.pluginId;
 
-  const query = <R extends Row>(table: string, executor: () => Knex | Knex.Transaction, state: TransactionState | null): TableQuery<R> => {
+  const query = <R extends Row>(
+    table: string,
+    executor: () => Knex | Knex.Transaction,
+    state: TransactionState | null,
+  ): TableQuery<R> => {
     const columns = database.columnsOf(pluginId, table);
     return new PluginTableQuery<R>({
       table,
@@ -48,32 +62,58 @@ export function databaseCapability(guard: CapabilityGuard, database: PluginDatab
       guard.need('database');
       const timeoutMs = options.timeoutMs ?? DEFAULT_TRANSACTION_MS;
       if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TRANSACTION_MS) {
-        throw new SwitchboardError('database_invalid_query', `transaction timeoutMs must be an integer from 1 to ${MAX_TRANSACTION_MS}.`);
+        throw new SwitchboardError(
+          'database_invalid_query',
+          `transaction timeoutMs must be an integer from 1 to ${MAX_TRANSACTION_MS}.`,
+        );
       }
-      if (typeof work !== 'function') throw new SwitchboardError('database_invalid_query', 'transaction() takes an async function (tx) => { … }.');
+      if (typeof work !== 'function')
+        throw new SwitchboardError('database_invalid_query', 'transaction() takes an async function (tx) => { … }.');
       const state: TransactionState = { active: true, failed: null, writes: new Set() };
       let thrownByWork: unknown = undefined;
       try {
         return await database.knex.transaction(async (trx) => {
           const begin = () => {
-            if (!state.active) throw new SwitchboardError('database_transaction_scope', 'The transaction this handle belongs to has ended.');
-            if (state.failed) throw new SwitchboardError('database_transaction_scope', `The transaction failed at an earlier statement (${state.failed.message}) and will roll back.`);
+            if (!state.active)
+              throw new SwitchboardError(
+                'database_transaction_scope',
+                'The transaction this handle belongs to has ended.',
+              );
+            if (state.failed)
+              throw new SwitchboardError(
+                'database_transaction_scope',
+                `The transaction failed at an earlier statement (${state.failed.message}) and will roll back.`,
+              );
             guard.needWithinTransaction('database');
             return trx;
           };
-          const tx: DatabaseTransaction = Object.freeze({ table: <R extends Row>(name: string) => query<R>(name, begin, state) });
+          const tx: DatabaseTransaction = Object.freeze({
+            table: <R extends Row>(name: string) => query<R>(name, begin, state),
+          });
           let timer: NodeJS.Timeout | undefined;
           const deadline = new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new SwitchboardError('database_transaction_timeout', `The transaction of plugin ${pluginId} ran past ${timeoutMs} ms and was rolled back.`)), timeoutMs);
+            timer = setTimeout(
+              () =>
+                reject(
+                  new SwitchboardError(
+                    'database_transaction_timeout',
+                    `The transaction of plugin ${pluginId} ran past ${timeoutMs} ms and was rolled back.`,
+                  ),
+                ),
+              timeoutMs,
+            );
           });
           try {
-            const done = transactionScope.run(state, async () => work(tx)).catch((err: unknown) => {
-              thrownByWork = err;
-              throw err;
-            });
+            const done = transactionScope
+              .run(state, async () => work(tx))
+              .catch((err: unknown) => {
+                thrownByWork = err;
+                throw err;
+              });
             const result = await Promise.race([done, deadline]);
             if (state.failed) throw state.failed;
-            if (state.writes.size > 0) await audit.record(pluginId, 'database', 'transaction', [...state.writes].sort().join(' '), trx);
+            if (state.writes.size > 0)
+              await audit.record(pluginId, 'database', 'transaction', [...state.writes].sort().join(' '), trx);
             return result;
           } finally {
             clearTimeout(timer);
@@ -90,7 +130,12 @@ export function databaseCapability(guard: CapabilityGuard, database: PluginDatab
 }
 
 /** The schema handle a migration gets; `created` collects new tables so a failed migration can drop them. */
-export function pluginSchema(guard: CapabilityGuard, database: PluginDatabase, audit: AuditLog, created: string[]): PluginSchema {
+export function pluginSchema(
+  guard: CapabilityGuard,
+  database: PluginDatabase,
+  audit: AuditLog,
+  created: string[],
+): PluginSchema {
   const pluginId = guard.pluginId;
   const audited = async (action: string, table: string, change: () => Promise<void>) => {
     guard.need('database');
@@ -98,15 +143,17 @@ export function pluginSchema(guard: CapabilityGuard, database: PluginDatabase, a
     await audit.record(pluginId, 'database', action, table);
   };
   return Object.freeze({
-    createTable: (name, define) => audited('create_table', name, async () => {
-      await database.createTable(pluginId, name, define);
-      created.push(name);
-    }),
+    createTable: (name, define) =>
+      audited('create_table', name, async () => {
+        await database.createTable(pluginId, name, define);
+        created.push(name);
+      }),
     alterTable: (name, define) => audited('alter_table', name, () => database.alterTable(pluginId, name, define)),
     dropTable: (name) => audited('drop_table', name, () => database.dropTable(pluginId, name)),
-    hasTable: (name) => promised(() => {
-      guard.need('database');
-      return database.tables(pluginId).has(name);
-    }),
+    hasTable: (name) =>
+      promised(() => {
+        guard.need('database');
+        return database.tables(pluginId).has(name);
+      }),
   } satisfies PluginSchema);
 }

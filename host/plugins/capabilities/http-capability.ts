@@ -17,10 +17,13 @@ export function httpCapability(guard: CapabilityGuard, record: PluginRecord, ser
       guard.need('http.routes');
       const upper = typeof method === 'string' ? method.toUpperCase() : '';
       if (!record.manifest?.contributes?.routes?.some((r) => r.method === upper && r.path === path)) {
-        throw new SwitchboardError('invalid_operation',
-          `Declare the route in the manifest: contributes.routes [{ "method": "${upper || String(method)}", "path": "${String(path)}", "auth": "user" | "signature" | "none" }].`);
+        throw new SwitchboardError(
+          'invalid_operation',
+          `Declare the route in the manifest: contributes.routes [{ "method": "${upper || String(method)}", "path": "${String(path)}", "auth": "user" | "signature" | "none" }].`,
+        );
       }
-      if (typeof handler !== 'function') throw new SwitchboardError('invalid_request', 'A route handler must be a function.');
+      if (typeof handler !== 'function')
+        throw new SwitchboardError('invalid_request', 'A route handler must be a function.');
       record.handlers.routes.set(`${upper} ${path}`, handler);
     },
     async webhookSecret() {
@@ -31,14 +34,22 @@ export function httpCapability(guard: CapabilityGuard, record: PluginRecord, ser
       const scope = guard.need('http.outbound');
       const checked = checkRequest(url, request);
       const admission = hostAdmission(scope.hosts, checked.url);
-      if (admission === 'denied') guard.denied('http.outbound', `"${checked.url.host.slice(0, 100)}" matches no pattern in scope.hosts`);
+      if (admission === 'denied')
+        guard.denied('http.outbound', `"${checked.url.host.slice(0, 100)}" matches no pattern in scope.hosts`);
       // A wildcard is for the internet: loopback and private networks must be named.
       if (admission === 'wildcard' && isPrivateAddress(checked.url.hostname)) {
-        guard.denied('http.outbound', `"${checked.url.host.slice(0, 100)}" is a private address, which a wildcard pattern does not reach; name it in scope.hosts`);
+        guard.denied(
+          'http.outbound',
+          `"${checked.url.host.slice(0, 100)}" is a private address, which a wildcard pattern does not reach; name it in scope.hosts`,
+        );
       }
       // Audited once sent, failed or not (a request that timed out may still have arrived); never the body.
-      const outcome = await guard.audited('http', 'fetch', `${checked.method} ${checked.url.host}`,
-        () => sendRequest(checked, admission === 'named').then((response) => ({ response }), (error: unknown) => ({ error })));
+      const outcome = await guard.audited('http', 'fetch', `${checked.method} ${checked.url.host}`, () =>
+        sendRequest(checked, admission === 'named').then(
+          (response) => ({ response }),
+          (error: unknown) => ({ error }),
+        ),
+      );
       if ('error' in outcome) throw outcome.error;
       return outcome.response;
     },

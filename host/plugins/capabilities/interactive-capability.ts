@@ -12,20 +12,35 @@ import type { CapabilityGuard } from './capability-guard.js';
  * `interactive` permission is needed: the PostbackRouter lets bots of plugins granted it send
  * the "interactive.card" type, which no other user may send.
  */
-export function interactiveCapability(guard: CapabilityGuard, record: PluginRecord, services: PluginServices): InteractiveCapability {
+export function interactiveCapability(
+  guard: CapabilityGuard,
+  record: PluginRecord,
+  services: PluginServices,
+): InteractiveCapability {
   return {
     async send(conversationId, message, options = {}) {
       guard.need('interactive');
       const botId = record.botUserId;
       if (!botId) throw new SwitchboardError('forbidden', `Plugin "${record.id}" has no bot user.`);
       const body = cardBody(message);
-      return guard.audited('interactive', 'send', conversationId, async () => (await services.messages.send(botId, {
-        conversationId, clientMsgId: options.clientMsgId ?? randomUUID(), content: { type: INTERACTIVE_CARD_TYPE, body },
-      })).message);
+      return guard.audited(
+        'interactive',
+        'send',
+        conversationId,
+        async () =>
+          (
+            await services.messages.send(botId, {
+              conversationId,
+              clientMsgId: options.clientMsgId ?? randomUUID(),
+              content: { type: INTERACTIVE_CARD_TYPE, body },
+            })
+          ).message,
+      );
     },
     onPostback(handler) {
       guard.need('interactive');
-      if (typeof handler !== 'function') throw new SwitchboardError('invalid_request', 'A postback handler must be a function.');
+      if (typeof handler !== 'function')
+        throw new SwitchboardError('invalid_request', 'A postback handler must be a function.');
       record.handlers.postback = handler;
     },
   };
@@ -34,11 +49,18 @@ export function interactiveCapability(guard: CapabilityGuard, record: PluginReco
 /** The known fields only, deep-copied: the schema of the type checks the rest. */
 function cardBody(message: InteractiveMessage): Record<string, unknown> {
   if (typeof message !== 'object' || message === null) {
-    throw new SwitchboardError('invalid_request', 'An interactive message is an object {text, buttons?, quickReplies?}.');
+    throw new SwitchboardError(
+      'invalid_request',
+      'An interactive message is an object {text, buttons?, quickReplies?}.',
+    );
   }
   const { text, buttons, quickReplies } = message;
   try {
-    return structuredClone({ text, ...(buttons !== undefined ? { buttons } : {}), ...(quickReplies !== undefined ? { quickReplies } : {}) });
+    return structuredClone({
+      text,
+      ...(buttons !== undefined ? { buttons } : {}),
+      ...(quickReplies !== undefined ? { quickReplies } : {}),
+    });
   } catch {
     throw new SwitchboardError('invalid_request', 'An interactive message must be plain data (no functions).');
   }

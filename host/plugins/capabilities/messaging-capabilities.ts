@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { ConversationsCapability, MessagesCapability, UsersCapability } from '../../../sdk/plugin/plugin-context.js';
+import type {
+  ConversationsCapability,
+  MessagesCapability,
+  UsersCapability,
+} from '../../../sdk/plugin/plugin-context.js';
 import type { ConversationService } from '../../conversations/conversation-service.js';
 import type { MessageService } from '../../messages/message-service.js';
 import type { UserService } from '../../auth/user-service.js';
@@ -8,27 +12,51 @@ import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import { promised, type CapabilityGuard } from './capability-guard.js';
 
 /** Messages as the plugin's bot: the same services, and so the same rules, as for people. */
-export function messagesCapability(guard: CapabilityGuard, botId: string, messages: MessageService): MessagesCapability {
+export function messagesCapability(
+  guard: CapabilityGuard,
+  botId: string,
+  messages: MessageService,
+): MessagesCapability {
   return {
     async send(conversationId, content, options = {}) {
       guard.need('messages.send');
-      return guard.audited('messages', 'send', conversationId, async () => (await messages.send(botId, {
-        conversationId, clientMsgId: options.clientMsgId ?? randomUUID(), content: structuredClone(content),
-        ...(options.replyToId ? { replyToId: options.replyToId } : {}),
-      })).message);
+      return guard.audited(
+        'messages',
+        'send',
+        conversationId,
+        async () =>
+          (
+            await messages.send(botId, {
+              conversationId,
+              clientMsgId: options.clientMsgId ?? randomUUID(),
+              content: structuredClone(content),
+              ...(options.replyToId ? { replyToId: options.replyToId } : {}),
+            })
+          ).message,
+      );
     },
     async edit(conversationId, messageId, content) {
       guard.need('messages.edit');
-      return guard.audited('messages', 'edit', messageId, () => messages.edit(botId, conversationId, messageId, structuredClone(content)));
+      return guard.audited('messages', 'edit', messageId, () =>
+        messages.edit(botId, conversationId, messageId, structuredClone(content)),
+      );
     },
     async history(conversationId, query = {}) {
       guard.need('messages.read');
-      return messages.history(botId, conversationId, { before: query.before, after: query.after, limit: Math.min(Math.max(query.limit ?? 50, 1), 100) });
+      return messages.history(botId, conversationId, {
+        before: query.before,
+        after: query.after,
+        limit: Math.min(Math.max(query.limit ?? 50, 1), 100),
+      });
     },
   };
 }
 
-export function conversationsCapability(guard: CapabilityGuard, botId: string, conversations: ConversationService): ConversationsCapability {
+export function conversationsCapability(
+  guard: CapabilityGuard,
+  botId: string,
+  conversations: ConversationService,
+): ConversationsCapability {
   return {
     async list() {
       guard.need('conversations.read');
@@ -44,19 +72,33 @@ export function conversationsCapability(guard: CapabilityGuard, botId: string, c
     },
     async direct(userId) {
       guard.need('conversations.manage');
-      return guard.audited('conversations', 'direct', (c) => c.id, () => conversations.direct(botId, userId));
+      return guard.audited(
+        'conversations',
+        'direct',
+        (c) => c.id,
+        () => conversations.direct(botId, userId),
+      );
     },
     async createGroup(title, memberIds) {
       guard.need('conversations.manage');
-      return guard.audited('conversations', 'createGroup', (c) => c.id, () => conversations.createGroup(botId, title, [...memberIds]));
+      return guard.audited(
+        'conversations',
+        'createGroup',
+        (c) => c.id,
+        () => conversations.createGroup(botId, title, [...memberIds]),
+      );
     },
     async addMembers(conversationId, userIds) {
       guard.need('conversations.manage');
-      return guard.audited('conversations', 'addMembers', conversationId, () => conversations.addMembers(botId, conversationId, [...userIds], 'member'));
+      return guard.audited('conversations', 'addMembers', conversationId, () =>
+        conversations.addMembers(botId, conversationId, [...userIds], 'member'),
+      );
     },
     async removeMember(conversationId, userId) {
       guard.need('conversations.manage');
-      return guard.audited('conversations', 'removeMember', `${conversationId}/${userId}`, () => conversations.removeMember(botId, conversationId, userId));
+      return guard.audited('conversations', 'removeMember', `${conversationId}/${userId}`, () =>
+        conversations.removeMember(botId, conversationId, userId),
+      );
     },
   };
 }
@@ -76,10 +118,18 @@ export function usersCapability(guard: CapabilityGuard, users: UserService, pres
     presence(userIds) {
       return promised(() => {
         guard.need('presence');
-        if (!Array.isArray(userIds) || userIds.length > MAX_PRESENCE_IDS || !userIds.every((id) => typeof id === 'string')) {
-          throw new SwitchboardError('invalid_request', `userIds must be an array of at most ${MAX_PRESENCE_IDS} user ids (strings).`, {
-            details: [{ path: '/userIds', message: `must be an array of at most ${MAX_PRESENCE_IDS} strings` }],
-          });
+        if (
+          !Array.isArray(userIds) ||
+          userIds.length > MAX_PRESENCE_IDS ||
+          !userIds.every((id) => typeof id === 'string')
+        ) {
+          throw new SwitchboardError(
+            'invalid_request',
+            `userIds must be an array of at most ${MAX_PRESENCE_IDS} user ids (strings).`,
+            {
+              details: [{ path: '/userIds', message: `must be an array of at most ${MAX_PRESENCE_IDS} strings` }],
+            },
+          );
         }
         // A read of in-memory state, not a side effect: not audited, like users.get.
         return presence.statusesOf(userIds);

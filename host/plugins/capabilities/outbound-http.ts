@@ -47,7 +47,8 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => {
 
 /** The URL and request as the host will send them, or invalid_request saying what is wrong. */
 export function checkRequest(rawUrl: unknown, request: unknown): CheckedRequest {
-  if (typeof rawUrl !== 'string' || rawUrl.length > 8192) invalid('The URL must be a string of at most 8192 characters.');
+  if (typeof rawUrl !== 'string' || rawUrl.length > 8192)
+    invalid('The URL must be a string of at most 8192 characters.');
   let url: URL;
   try {
     url = new URL(rawUrl);
@@ -55,20 +56,27 @@ export function checkRequest(rawUrl: unknown, request: unknown): CheckedRequest 
     // URL's TypeError says only "Invalid URL"; the plugin gets invalid_request naming the URL instead.
     return invalid(`"${rawUrl.slice(0, 100)}" is not a valid absolute URL.`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') invalid(`Only http: and https: URLs can be fetched, not ${url.protocol}.`);
-  if (url.username || url.password) invalid('The URL may not carry credentials; send them in a header (authorization).');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    invalid(`Only http: and https: URLs can be fetched, not ${url.protocol}.`);
+  if (url.username || url.password)
+    invalid('The URL may not carry credentials; send them in a header (authorization).');
   if (request === undefined) request = {};
-  if (!isPlainObject(request)) return invalid('The request must be an object { method?, headers?, body?, timeoutMs? }.');
-  for (const key of Object.keys(request)) if (!REQUEST_KEYS.has(key)) invalid(`Unknown request field "${key.slice(0, 64)}"; the fields are method, headers, body and timeoutMs.`);
+  if (!isPlainObject(request))
+    return invalid('The request must be an object { method?, headers?, body?, timeoutMs? }.');
+  for (const key of Object.keys(request))
+    if (!REQUEST_KEYS.has(key))
+      invalid(`Unknown request field "${key.slice(0, 64)}"; the fields are method, headers, body and timeoutMs.`);
   const { method = 'GET', headers = {}, body, timeoutMs = DEFAULT_TIMEOUT_MS } = request as OutboundRequest;
-  if (typeof method !== 'string' || !METHODS.has(method)) invalid(`The method must be one of ${[...METHODS].join(', ')}.`);
+  if (typeof method !== 'string' || !METHODS.has(method))
+    invalid(`The method must be one of ${[...METHODS].join(', ')}.`);
   if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
     invalid(`timeoutMs must be an integer from 1 to ${MAX_TIMEOUT_MS}.`);
   }
   let bytes: Buffer | null = null;
   if (body !== undefined) {
     if (typeof body !== 'string') invalid('The body must be a string (JSON.stringify an object first).');
-    if (body.length > MAX_OUTBOUND_BODY_BYTES || Buffer.byteLength(body) > MAX_OUTBOUND_BODY_BYTES) invalid(`The body is over ${MAX_OUTBOUND_BODY_BYTES} bytes (1 MiB).`);
+    if (body.length > MAX_OUTBOUND_BODY_BYTES || Buffer.byteLength(body) > MAX_OUTBOUND_BODY_BYTES)
+      invalid(`The body is over ${MAX_OUTBOUND_BODY_BYTES} bytes (1 MiB).`);
     bytes = Buffer.from(body, 'utf8');
   }
   return { url, method, headers: checkHeaders(headers, bytes), body: bytes, timeoutMs };
@@ -138,9 +146,22 @@ export function isPrivateAddress(address: string): boolean {
 const publicLookup: LookupFunction = (hostname, options, callback) => {
   lookup(hostname, { ...options, all: true }, (err, list) => {
     if (err) return callback(err, '', 0);
-    const refused = list.map((a) => ({ address: a.address, verdict: judgeAddress(a.address) })).find((a) => a.verdict !== null && !a.verdict.public);
-    if (refused) return callback(Object.assign(new Error(`${hostname} resolves to the private address ${refused.address} (${refused.verdict!.range}), which a wildcard pattern does not reach; name the host in scope.hosts`), { code: 'EPRIVATE' }), '', 0);
-    if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
+    const refused = list
+      .map((a) => ({ address: a.address, verdict: judgeAddress(a.address) }))
+      .find((a) => a.verdict !== null && !a.verdict.public);
+    if (refused)
+      return callback(
+        Object.assign(
+          new Error(
+            `${hostname} resolves to the private address ${refused.address} (${refused.verdict!.range}), which a wildcard pattern does not reach; name the host in scope.hosts`,
+          ),
+          { code: 'EPRIVATE' },
+        ),
+        '',
+        0,
+      );
+    if ((options as { all?: boolean }).all)
+      return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
     callback(null, list[0]!.address, list[0]!.family);
   });
 };
@@ -158,34 +179,52 @@ export function sendRequest(req: CheckedRequest, privateAllowed = true): Promise
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      reject(new SwitchboardError('outbound_http_failed', `${req.method} ${url.protocol}//${url.host} failed: ${cause}.`));
+      reject(
+        new SwitchboardError('outbound_http_failed', `${req.method} ${url.protocol}//${url.host} failed: ${cause}.`),
+      );
       outgoing.destroy();
     };
-    const outgoing = (url.protocol === 'https:' ? https : http).request(url, {
-      method: req.method, headers: req.headers, agent: agents[url.protocol as 'http:' | 'https:'], ...(privateAllowed ? {} : { lookup: publicLookup }),
-    }, (res) => {
-      const declared = Number(res.headers['content-length']);
-      if (declared > MAX_OUTBOUND_BODY_BYTES) return fail(`the response body is ${declared} bytes, over the 1 MiB limit`);
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_OUTBOUND_BODY_BYTES) fail('the response body is over the 1 MiB limit');
-        else chunks.push(chunk);
-      });
-      res.on('end', () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(res.headers)) {
-          if (value !== undefined) Object.defineProperty(headers, name, { value: Array.isArray(value) ? value.join(', ') : value, enumerable: true, writable: true, configurable: true });
-        }
-        resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks, size).toString('utf8') });
-      });
-      res.on('error', (err) => fail(causeOf(err)));
-      res.on('close', () => { if (!res.complete) fail('the connection closed before the response ended'); });
-    });
+    const outgoing = (url.protocol === 'https:' ? https : http).request(
+      url,
+      {
+        method: req.method,
+        headers: req.headers,
+        agent: agents[url.protocol as 'http:' | 'https:'],
+        ...(privateAllowed ? {} : { lookup: publicLookup }),
+      },
+      (res) => {
+        const declared = Number(res.headers['content-length']);
+        if (declared > MAX_OUTBOUND_BODY_BYTES)
+          return fail(`the response body is ${declared} bytes, over the 1 MiB limit`);
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_OUTBOUND_BODY_BYTES) fail('the response body is over the 1 MiB limit');
+          else chunks.push(chunk);
+        });
+        res.on('end', () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          const headers: Record<string, string> = {};
+          for (const [name, value] of Object.entries(res.headers)) {
+            if (value !== undefined)
+              Object.defineProperty(headers, name, {
+                value: Array.isArray(value) ? value.join(', ') : value,
+                enumerable: true,
+                writable: true,
+                configurable: true,
+              });
+          }
+          resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks, size).toString('utf8') });
+        });
+        res.on('error', (err) => fail(causeOf(err)));
+        res.on('close', () => {
+          if (!res.complete) fail('the connection closed before the response ended');
+        });
+      },
+    );
     const timer = setTimeout(() => fail(`no complete response within ${req.timeoutMs} ms`), req.timeoutMs);
     outgoing.on('error', (err) => fail(causeOf(err)));
     outgoing.end(req.body ?? undefined);

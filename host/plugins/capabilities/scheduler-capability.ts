@@ -12,7 +12,11 @@ import type { CapabilityGuard } from './capability-guard.js';
  * something (a schedule() whose key already exists returns that job and changes nothing).
  * Pending jobs are limited by the scope's maxJobs and quotaBytes (read at each call, like storage's quota).
  */
-export function schedulerCapability(guard: CapabilityGuard, record: PluginRecord, services: PluginServices): SchedulerCapability {
+export function schedulerCapability(
+  guard: CapabilityGuard,
+  record: PluginRecord,
+  services: PluginServices,
+): SchedulerCapability {
   const id = guard.pluginId;
   const scheduler = services.scheduler;
   const quota = (): SchedulerQuota => {
@@ -26,12 +30,15 @@ export function schedulerCapability(guard: CapabilityGuard, record: PluginRecord
     handle(name, handler) {
       guard.need('scheduler');
       checkName(name);
-      if (typeof handler !== 'function') throw new SwitchboardError('invalid_request', 'A job handler must be a function.');
+      if (typeof handler !== 'function')
+        throw new SwitchboardError('invalid_request', 'A job handler must be a function.');
       record.handlers.jobs.set(name, handler);
     },
     async schedule(name, options = {}) {
       const { job, created } = await scheduler.schedule(id, name, options, quota());
-      return created ? guard.audited('scheduler', 'schedule', `${job.id} ${job.name}`, () => Promise.resolve(job)) : job;
+      return created
+        ? guard.audited('scheduler', 'schedule', `${job.id} ${job.name}`, () => Promise.resolve(job))
+        : job;
     },
     async every(name, intervalMs, options = {}) {
       const { job, created } = await scheduler.every(id, name, intervalMs, options, quota());

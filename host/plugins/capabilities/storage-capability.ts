@@ -20,7 +20,10 @@ export function storageCapability(guard: CapabilityGuard, storage: PluginStorage
     },
     async list<T>(prefix: string, options: { after?: string; limit?: number } = {}) {
       guard.need('storage');
-      return storage.list(id, prefix, options) as Promise<{ entries: { key: string; value: T; version: number }[]; hasMore: boolean }>;
+      return storage.list(id, prefix, options) as Promise<{
+        entries: { key: string; value: T; version: number }[];
+        hasMore: boolean;
+      }>;
     },
     async usage() {
       const quotaBytes = quota();

@@ -1,13 +1,18 @@
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import type { ColumnKind } from '../../../sdk/plugin/database.js';
 
-export interface ColumnInfo { kind: ColumnKind; length?: number }
+export interface ColumnInfo {
+  kind: ColumnKind;
+  length?: number;
+}
 
 const INT32_MIN = -2_147_483_648;
 const INT32_MAX = 2_147_483_647;
 
 function invalid(table: string, column: string, message: string): SwitchboardError {
-  return new SwitchboardError('database_invalid_query', `${table}.${column} ${message}.`, { details: [{ path: `/${table}/${column}`, message }] });
+  return new SwitchboardError('database_invalid_query', `${table}.${column} ${message}.`, {
+    details: [{ path: `/${table}/${column}`, message }],
+  });
 }
 
 /**
@@ -21,10 +26,12 @@ export function toDatabase(table: string, column: string, info: ColumnInfo, valu
     case 'string':
     case 'text':
       if (typeof value !== 'string') throw invalid(table, column, 'must be a string');
-      if (info.length !== undefined && value.length > info.length) throw invalid(table, column, `must be at most ${info.length} characters`);
+      if (info.length !== undefined && value.length > info.length)
+        throw invalid(table, column, `must be at most ${info.length} characters`);
       return value;
     case 'integer':
-      if (!Number.isInteger(value) || (value as number) < INT32_MIN || (value as number) > INT32_MAX) throw invalid(table, column, 'must be a 32-bit integer');
+      if (!Number.isInteger(value) || (value as number) < INT32_MIN || (value as number) > INT32_MAX)
+        throw invalid(table, column, 'must be a 32-bit integer');
       return value;
     case 'id':
     case 'bigInteger':

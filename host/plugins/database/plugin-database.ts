@@ -13,9 +13,20 @@ import { assertTableName, physicalTableName } from './table-names.js';
 
 export type TableColumns = Readonly<Record<string, ColumnInfo>>;
 
-interface TableRow { plugin_id: string; name: string; columns: string }
+interface TableRow {
+  plugin_id: string;
+  name: string;
+  columns: string;
+}
 
-const CONSTRAINT_CODES = new Set(['23502', '23503', '23514', 'SQLITE_CONSTRAINT_NOTNULL', 'SQLITE_CONSTRAINT_CHECK', 'SQLITE_CONSTRAINT_FOREIGNKEY']);
+const CONSTRAINT_CODES = new Set([
+  '23502',
+  '23503',
+  '23514',
+  'SQLITE_CONSTRAINT_NOTNULL',
+  'SQLITE_CONSTRAINT_CHECK',
+  'SQLITE_CONSTRAINT_FOREIGNKEY',
+]);
 const RETRY_CODES = new Set(['40001', '40P01']);
 
 /**
@@ -56,21 +67,30 @@ export class PluginDatabase {
     const columns = this.tables(pluginId).get(table);
     if (!columns) {
       const known = [...this.tables(pluginId).keys()];
-      throw new SwitchboardError('database_invalid_query', `Plugin ${pluginId} has no table ${table}${known.length ? `; it has ${known.join(', ')}` : '; create tables in a migration'}.`);
+      throw new SwitchboardError(
+        'database_invalid_query',
+        `Plugin ${pluginId} has no table ${table}${known.length ? `; it has ${known.join(', ')}` : '; create tables in a migration'}.`,
+      );
     }
     return columns;
   }
 
   async createTable(pluginId: string, table: string, define: (t: TableDefinition) => void): Promise<void> {
     assertTableName(pluginId, table, 'database_schema_invalid');
-    if (this.tables(pluginId).has(table)) throw new SwitchboardError('database_schema_invalid', `Plugin ${pluginId} already has a table ${table}.`);
+    if (this.tables(pluginId).has(table))
+      throw new SwitchboardError('database_schema_invalid', `Plugin ${pluginId} already has a table ${table}.`);
     const spec = describeTable(table, define);
     checkTableSpec(table, spec, null);
     const physical = physicalTableName(pluginId, table);
     const columns = columnInfos(spec);
     await this.ddl(async (trx) => {
       await trx.schema.createTable(physical, (t) => applyTableSpec(t, physical, spec, this.sqlite));
-      await trx('plugin_tables').insert({ plugin_id: pluginId, name: table, columns: JSON.stringify(columns), created_at: this.clock.now() });
+      await trx('plugin_tables').insert({
+        plugin_id: pluginId,
+        name: table,
+        columns: JSON.stringify(columns),
+        created_at: this.clock.now(),
+      });
     });
     this.catalog(pluginId).set(table, columns);
   }
@@ -83,7 +103,9 @@ export class PluginDatabase {
     const columns = { ...existing, ...columnInfos(spec) };
     await this.ddl(async (trx) => {
       await trx.schema.alterTable(physical, (t) => applyTableSpec(t, physical, spec, this.sqlite));
-      await trx('plugin_tables').where({ plugin_id: pluginId, name: table }).update({ columns: JSON.stringify(columns) });
+      await trx('plugin_tables')
+        .where({ plugin_id: pluginId, name: table })
+        .update({ columns: JSON.stringify(columns) });
     });
     this.catalog(pluginId).set(table, columns);
   }
@@ -110,11 +132,26 @@ export class PluginDatabase {
   asCatalogError(err: unknown, table: string): SwitchboardError {
     if (err instanceof SwitchboardError) return err;
     const code = (err as { code?: string })?.code ?? '';
-    if (isUniqueViolation(err)) return new SwitchboardError('database_conflict', `The write to ${table} breaks a unique constraint.`, { cause: err });
-    if (CONSTRAINT_CODES.has(code)) return new SwitchboardError('database_constraint', `The write to ${table} breaks a constraint: ${(err as Error).message.split('\n')[0]!.replace(/p_[a-z0-9_]+?__/g, '')}`, { cause: err });
-    if (RETRY_CODES.has(code)) return new SwitchboardError('unavailable', 'The database chose this transaction as a deadlock or serialization victim; retry it.', { cause: err });
+    if (isUniqueViolation(err))
+      return new SwitchboardError('database_conflict', `The write to ${table} breaks a unique constraint.`, {
+        cause: err,
+      });
+    if (CONSTRAINT_CODES.has(code))
+      return new SwitchboardError(
+        'database_constraint',
+        `The write to ${table} breaks a constraint: ${(err as Error).message.split('\n')[0]!.replace(/p_[a-z0-9_]+?__/g, '')}`,
+        { cause: err },
+      );
+    if (RETRY_CODES.has(code))
+      return new SwitchboardError(
+        'unavailable',
+        'The database chose this transaction as a deadlock or serialization victim; retry it.',
+        { cause: err },
+      );
     if (/Transaction query already complete/.test((err as Error)?.message ?? '')) {
-      return new SwitchboardError('database_transaction_scope', 'The transaction this handle belongs to has ended.', { cause: err });
+      return new SwitchboardError('database_transaction_scope', 'The transaction this handle belongs to has ended.', {
+        cause: err,
+      });
     }
     return asSystemError(err);
   }

@@ -27,7 +27,8 @@ function invalid(message: string): SwitchboardError {
 
 /** Runs the plugin's define callback against a recorder. */
 export function describeTable(table: string, define: (t: TableDefinition) => void): TableSpec {
-  if (typeof define !== 'function') throw invalid(`The definition of table ${table} must be a function (table) => { … }.`);
+  if (typeof define !== 'function')
+    throw invalid(`The definition of table ${table} must be a function (table) => { … }.`);
   const spec: TableSpec = { columns: [], primary: null, uniques: [], indexes: [] };
   const add = (name: string, kind: ColumnKind, length?: number): ColumnDefinition => {
     assertColumnName(name, 'database_schema_invalid');
@@ -49,13 +50,15 @@ export function describeTable(table: string, define: (t: TableDefinition) => voi
     return builder;
   };
   const columnList = (what: string, columns: readonly string[]): string[] => {
-    if (!Array.isArray(columns) || columns.length === 0) throw invalid(`${what} on table ${table} needs a non-empty list of columns.`);
+    if (!Array.isArray(columns) || columns.length === 0)
+      throw invalid(`${what} on table ${table} needs a non-empty list of columns.`);
     return columns.map((c) => assertColumnName(c, 'database_schema_invalid'));
   };
   const definition: TableDefinition = {
     id: (name = 'id') => add(name, 'id'),
     string: (name, length = 255) => {
-      if (!Number.isInteger(length) || length < 1 || length > 10_000) throw invalid(`string(${name}) length must be an integer from 1 to 10000.`);
+      if (!Number.isInteger(length) || length < 1 || length > 10_000)
+        throw invalid(`string(${name}) length must be an integer from 1 to 10000.`);
       return add(name, 'string', length);
     },
     text: (name) => add(name, 'text'),
@@ -78,7 +81,11 @@ export function describeTable(table: string, define: (t: TableDefinition) => voi
 }
 
 /** Checks a spec against the columns the table has (none for a new table). */
-export function checkTableSpec(table: string, spec: TableSpec, existing: Readonly<Record<string, ColumnInfo>> | null): void {
+export function checkTableSpec(
+  table: string,
+  spec: TableSpec,
+  existing: Readonly<Record<string, ColumnInfo>> | null,
+): void {
   const all = new Set([...Object.keys(existing ?? {}), ...spec.columns.map((c) => c.name)]);
   for (const column of spec.columns) {
     if (existing && existing[column.name]) throw invalid(`Table ${table} already has a column ${column.name}.`);
@@ -88,10 +95,14 @@ export function checkTableSpec(table: string, spec: TableSpec, existing: Readonl
     if (ids.length > 0) throw invalid(`An id column can only be part of a new table, not added to ${table}.`);
     if (spec.primary) throw invalid(`The primary key of ${table} is set when the table is created.`);
     const required = spec.columns.find((c) => c.notNull && !c.hasDefault);
-    if (required) throw invalid(`Column ${table}.${required.name} is added to rows that exist, so it must be nullable or have a default.`);
+    if (required)
+      throw invalid(
+        `Column ${table}.${required.name} is added to rows that exist, so it must be nullable or have a default.`,
+      );
   } else {
     if (spec.columns.length === 0) throw invalid(`Table ${table} needs at least one column.`);
-    if (ids.length > 1 || (ids.length === 1 && spec.primary)) throw invalid(`Table ${table} may have one primary key: an id column or primary([...]).`);
+    if (ids.length > 1 || (ids.length === 1 && spec.primary))
+      throw invalid(`Table ${table} may have one primary key: an id column or primary([...]).`);
   }
   for (const list of [...(spec.primary ? [spec.primary] : []), ...spec.uniques, ...spec.indexes]) {
     const unknown = list.find((c) => !all.has(c));
@@ -100,23 +111,46 @@ export function checkTableSpec(table: string, spec: TableSpec, existing: Readonl
 }
 
 /** Applies a checked spec inside knex's createTable/alterTable callback. */
-export function applyTableSpec(t: Knex.CreateTableBuilder | Knex.AlterTableBuilder, physical: string, spec: TableSpec, sqlite: boolean): void {
+export function applyTableSpec(
+  t: Knex.CreateTableBuilder | Knex.AlterTableBuilder,
+  physical: string,
+  spec: TableSpec,
+  sqlite: boolean,
+): void {
   for (const c of spec.columns) {
     let column: Knex.ColumnBuilder;
     switch (c.kind) {
-      case 'id': column = t.bigIncrements(c.name, { primaryKey: true }); break;
-      case 'string': column = t.string(c.name, c.length); break;
-      case 'text': case 'json': column = t.text(c.name); break;
-      case 'integer': column = t.integer(c.name); break;
-      case 'bigInteger': column = t.bigInteger(c.name); break;
-      case 'float': column = t.double(c.name); break;
-      case 'boolean': column = t.boolean(c.name); break;
+      case 'id':
+        column = t.bigIncrements(c.name, { primaryKey: true });
+        break;
+      case 'string':
+        column = t.string(c.name, c.length);
+        break;
+      case 'text':
+      case 'json':
+        column = t.text(c.name);
+        break;
+      case 'integer':
+        column = t.integer(c.name);
+        break;
+      case 'bigInteger':
+        column = t.bigInteger(c.name);
+        break;
+      case 'float':
+        column = t.double(c.name);
+        break;
+      case 'boolean':
+        column = t.boolean(c.name);
+        break;
     }
     if (c.kind !== 'id') {
       if (c.notNull) column.notNullable();
       else column.nullable();
     }
-    if (c.hasDefault) column.defaultTo(toDatabase('', c.name, { kind: c.kind, length: c.length }, c.defaultValue ?? null, sqlite) as string);
+    if (c.hasDefault)
+      column.defaultTo(
+        toDatabase('', c.name, { kind: c.kind, length: c.length }, c.defaultValue ?? null, sqlite) as string,
+      );
   }
   if (spec.primary) t.primary(spec.primary, indexName(physical, 'pk', spec.primary));
   for (const u of spec.uniques) t.unique(u, { indexName: indexName(physical, 'ux', u) });
@@ -125,6 +159,7 @@ export function applyTableSpec(t: Knex.CreateTableBuilder | Knex.AlterTableBuild
 
 export function columnInfos(spec: TableSpec): Record<string, ColumnInfo> {
   const out: Record<string, ColumnInfo> = {};
-  for (const c of spec.columns) out[c.name] = c.length === undefined ? { kind: c.kind } : { kind: c.kind, length: c.length };
+  for (const c of spec.columns)
+    out[c.name] = c.length === undefined ? { kind: c.kind } : { kind: c.kind, length: c.length };
   return out;
 }

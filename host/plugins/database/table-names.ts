@@ -19,23 +19,36 @@ export function maxTableNameLength(pluginId: string): number {
   return MAX_IDENTIFIER - physicalTableName(pluginId, '').length;
 }
 
-export function assertTableName(pluginId: string, table: unknown, code: 'database_invalid_query' | 'database_schema_invalid'): string {
+export function assertTableName(
+  pluginId: string,
+  table: unknown,
+  code: 'database_invalid_query' | 'database_schema_invalid',
+): string {
   const max = maxTableNameLength(pluginId);
   if (typeof table !== 'string' || !TABLE_NAME.test(table) || table.length > max) {
-    throw new SwitchboardError(code, `Table name ${JSON.stringify(table)} is not valid: use lower-case letters, digits and single underscores, starting with a letter, at most ${max} characters.`);
+    throw new SwitchboardError(
+      code,
+      `Table name ${JSON.stringify(table)} is not valid: use lower-case letters, digits and single underscores, starting with a letter, at most ${max} characters.`,
+    );
   }
   return table;
 }
 
 export function assertColumnName(column: unknown, code: 'database_invalid_query' | 'database_schema_invalid'): string {
   if (typeof column !== 'string' || !COLUMN_NAME.test(column)) {
-    throw new SwitchboardError(code, `Column name ${JSON.stringify(column)} is not valid: use lower-case letters, digits and underscores, starting with a letter, at most 63 characters.`);
+    throw new SwitchboardError(
+      code,
+      `Column name ${JSON.stringify(column)} is not valid: use lower-case letters, digits and underscores, starting with a letter, at most 63 characters.`,
+    );
   }
   return column;
 }
 
 /** Index and constraint names are schema-wide on PostgreSQL, so they derive from a hash. */
 export function indexName(physicalTable: string, kind: 'ix' | 'ux' | 'pk', columns: readonly string[]): string {
-  const hash = createHash('sha256').update(`${physicalTable}|${kind}|${columns.join(',')}`).digest('hex').slice(0, 24);
+  const hash = createHash('sha256')
+    .update(`${physicalTable}|${kind}|${columns.join(',')}`)
+    .digest('hex')
+    .slice(0, 24);
   return `${kind}_${hash}`;
 }

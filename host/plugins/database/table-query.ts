@@ -4,7 +4,15 @@ import { fromDatabase, type ColumnInfo } from './column-values.js';
 import { columnOf, execute, invalid, valueFor, writableRow, type QueryEnvironment } from './query-environment.js';
 import { updateEach } from './update-each.js';
 
-const OPERATORS: Record<Comparison, string> = { '=': '=', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=', like: 'like' };
+const OPERATORS: Record<Comparison, string> = {
+  '=': '=',
+  '!=': '<>',
+  '<': '<',
+  '<=': '<=',
+  '>': '>',
+  '>=': '>=',
+  like: 'like',
+};
 const NUMERIC = new Set(['id', 'integer', 'bigInteger', 'float']);
 type Filter = (qb: Knex.QueryBuilder) => void;
 
@@ -54,7 +62,8 @@ export class PluginTableQuery<R extends Row = Row> implements TableQuery<R> {
 
   orderBy(column: string, direction: 'asc' | 'desc' = 'asc'): TableQuery<R> {
     this.column(column);
-    if (direction !== 'asc' && direction !== 'desc') throw invalid(`orderBy direction must be "asc" or "desc", not ${JSON.stringify(direction)}.`);
+    if (direction !== 'asc' && direction !== 'desc')
+      throw invalid(`orderBy direction must be "asc" or "desc", not ${JSON.stringify(direction)}.`);
     this.order.push([column, direction]);
     return this;
   }
@@ -82,7 +91,8 @@ export class PluginTableQuery<R extends Row = Row> implements TableQuery<R> {
   }
 
   forUpdate(): TableQuery<R> {
-    if (!this.env.inTransaction) throw invalid('forUpdate() locks rows until a transaction ends, so it only works inside database.transaction().');
+    if (!this.env.inTransaction)
+      throw invalid('forUpdate() locks rows until a transaction ends, so it only works inside database.transaction().');
     this.lock = true;
     return this;
   }
@@ -103,15 +113,25 @@ export class PluginTableQuery<R extends Row = Row> implements TableQuery<R> {
     return this.run(qb, (rows: { count: unknown }[]) => Number(rows[0]?.count ?? 0));
   }
 
-  async aggregate(spec: { count?: boolean; sum?: readonly string[]; min?: readonly string[]; max?: readonly string[] }): Promise<Row[]> {
+  async aggregate(spec: {
+    count?: boolean;
+    sum?: readonly string[];
+    min?: readonly string[];
+    max?: readonly string[];
+  }): Promise<Row[]> {
     const qb = this.filtered(this.env.begin());
     const sums = spec.sum ?? [];
     for (const c of sums) if (!NUMERIC.has(this.column(c).kind)) throw invalid(`sum(${c}) needs a numeric column.`);
-    const extremes = [...(spec.min ?? []).map((c) => ['min', c] as const), ...(spec.max ?? []).map((c) => ['max', c] as const)];
+    const extremes = [
+      ...(spec.min ?? []).map((c) => ['min', c] as const),
+      ...(spec.max ?? []).map((c) => ['max', c] as const),
+    ];
     for (const [, c] of extremes) this.column(c);
-    if (!spec.count && sums.length === 0 && extremes.length === 0) throw invalid('aggregate() needs count, sum, min or max.');
+    if (!spec.count && sums.length === 0 && extremes.length === 0)
+      throw invalid('aggregate() needs count, sum, min or max.');
     for (const [column] of this.order) {
-      if (!this.groups.includes(column)) throw invalid(`An aggregate can only be ordered by its groupBy columns, not ${column}.`);
+      if (!this.groups.includes(column))
+        throw invalid(`An aggregate can only be ordered by its groupBy columns, not ${column}.`);
     }
     if (this.groups.length > 0) qb.select(this.groups).groupBy(this.groups);
     if (spec.count) qb.count({ count: '*' });
@@ -119,14 +139,16 @@ export class PluginTableQuery<R extends Row = Row> implements TableQuery<R> {
     for (const [fn, c] of extremes) qb[fn]({ [`${fn}_${c}`]: c });
     for (const [column, direction] of this.order) qb.orderBy(column, direction);
     if (this.limitCount !== null) qb.limit(this.limitCount);
-    return this.run(qb, (rows: Row[]) => rows.map((r) => {
-      const out: Row = {};
-      for (const g of this.groups) out[g] = fromDatabase(this.env.columns[g], r[g]);
-      if (spec.count) out.count = Number(r.count ?? 0);
-      for (const c of sums) out[`sum_${c}`] = Number(r[`sum_${c}`] ?? 0);
-      for (const [fn, c] of extremes) out[`${fn}_${c}`] = fromDatabase(this.env.columns[c], r[`${fn}_${c}`]);
-      return out;
-    }));
+    return this.run(qb, (rows: Row[]) =>
+      rows.map((r) => {
+        const out: Row = {};
+        for (const g of this.groups) out[g] = fromDatabase(this.env.columns[g], r[g]);
+        if (spec.count) out.count = Number(r.count ?? 0);
+        for (const c of sums) out[`sum_${c}`] = Number(r[`sum_${c}`] ?? 0);
+        for (const [fn, c] of extremes) out[`${fn}_${c}`] = fromDatabase(this.env.columns[c], r[`${fn}_${c}`]);
+        return out;
+      }),
+    );
   }
 
   async insert(rows: R | readonly R[], options: { onConflictIgnore?: readonly string[] } = {}): Promise<R[]> {
@@ -145,7 +167,7 @@ export class PluginTableQuery<R extends Row = Row> implements TableQuery<R> {
     for (const batch of batches) {
       const qb = executor(this.env.physical).insert(batch).returning('*');
       if (conflict) qb.onConflict(conflict as string[]).ignore();
-      inserted.push(...await this.run(qb, (out: Row[]) => out.map((r) => this.row(r) as R)));
+      inserted.push(...(await this.run(qb, (out: Row[]) => out.map((r) => this.row(r) as R))));
     }
     if (inserted.length > 0) await this.env.wrote('insert');
     return inserted;
@@ -165,9 +187,12 @@ export class PluginTableQuery<R extends Row = Row> implements TableQuery<R> {
 
   async increment(column: string, by: number): Promise<number> {
     const info = this.column(column);
-    if (!NUMERIC.has(info.kind) || info.kind === 'id') throw invalid(`increment(${column}) needs an integer, bigInteger or float column.`);
+    if (!NUMERIC.has(info.kind) || info.kind === 'id')
+      throw invalid(`increment(${column}) needs an integer, bigInteger or float column.`);
     if (typeof by !== 'number' || !Number.isFinite(by) || (info.kind !== 'float' && !Number.isSafeInteger(by))) {
-      throw invalid(`increment(${column}) needs a finite ${info.kind === 'float' ? 'number' : 'integer'}, not ${JSON.stringify(by)}.`);
+      throw invalid(
+        `increment(${column}) needs a finite ${info.kind === 'float' ? 'number' : 'integer'}, not ${JSON.stringify(by)}.`,
+      );
     }
     const count = await this.run(this.filtered(this.env.begin()).increment(column, by), (n: number) => Number(n));
     if (count > 0) await this.env.wrote('increment');
@@ -209,7 +234,8 @@ export class PluginTableQuery<R extends Row = Row> implements TableQuery<R> {
   }
 
   private count_(what: string, n: unknown): number {
-    if (!Number.isSafeInteger(n) || (n as number) < 0) throw invalid(`${what}() takes a non-negative integer, not ${JSON.stringify(n)}.`);
+    if (!Number.isSafeInteger(n) || (n as number) < 0)
+      throw invalid(`${what}() takes a non-negative integer, not ${JSON.stringify(n)}.`);
     return n as number;
   }
 

@@ -14,8 +14,16 @@ import { PluginError } from '../../../sdk/plugin/plugin-error.js';
 import type { Permission } from '../../../sdk/plugin/permissions.js';
 import { BOUNDARY_LIMITS } from '../boundary-limits.js';
 import {
-  GUEST_GLOBALS, HANDLER_MARKER, RUNTIME_METHODS,
-  type AppBoot, type GuestEntryPoints, type LogLevel, type RuntimeArgs, type RuntimeKind, type SendReply, type WireError,
+  GUEST_GLOBALS,
+  HANDLER_MARKER,
+  RUNTIME_METHODS,
+  type AppBoot,
+  type GuestEntryPoints,
+  type LogLevel,
+  type RuntimeArgs,
+  type RuntimeKind,
+  type SendReply,
+  type WireError,
 } from '../rpc-protocol.js';
 import { errorFromWire } from '../wire-error.js';
 import { toPlainJson } from './plain-json.guest.js';
@@ -42,8 +50,12 @@ let nextHandler = 1;
 
 /** The permission a registration needs, so a denial throws at once as it does for trusted plugins. */
 const REGISTRATION_PERMISSIONS: Partial<Record<CapabilityMethod, Permission>> = {
-  'events.on': 'events', 'hooks.beforeStore': 'hooks', 'commands.handle': 'commands',
-  'interactive.onPostback': 'interactive', 'http.route': 'http.routes', 'scheduler.handle': 'scheduler',
+  'events.on': 'events',
+  'hooks.beforeStore': 'hooks',
+  'commands.handle': 'commands',
+  'interactive.onPostback': 'interactive',
+  'http.route': 'http.routes',
+  'scheduler.handle': 'scheduler',
 };
 
 /** A host error as the app gets it: a SwitchboardError, a PermissionDeniedError or a PluginError (wire-error.ts). */
@@ -61,7 +73,11 @@ function toError(wire: WireError): Error {
 function wireError(err: unknown): WireError {
   try {
     const e = err as { name?: unknown; message?: unknown };
-    const message = (typeof e?.message === 'string' ? e.message : `${typeof err === 'object' && err !== null ? 'a non-Error object' : String(err)}`).slice(0, 2000);
+    const message = (
+      typeof e?.message === 'string'
+        ? e.message
+        : `${typeof err === 'object' && err !== null ? 'a non-Error object' : String(err)}`
+    ).slice(0, 2000);
     const name = (typeof e?.name === 'string' ? e.name : 'Error').slice(0, 100);
     // Either SDK copy's error, the app's or this runtime's: both are branded.
     const branded = err instanceof PluginError || err instanceof SwitchboardError;
@@ -73,10 +89,18 @@ function wireError(err: unknown): WireError {
       copy = details === undefined ? undefined : detailsCopy(details);
     } catch (problem) {
       // The refusal cannot be passed on whole, so it is not passed on: the event fails, saying why.
-      return { name, message: `${message} (its details cannot cross the sandbox boundary: ${wireError(problem).message})`.slice(0, 2000) };
+      return {
+        name,
+        message: `${message} (its details cannot cross the sandbox boundary: ${wireError(problem).message})`.slice(
+          0,
+          2000,
+        ),
+      };
     }
     return {
-      name, message, code: code.slice(0, 100),
+      name,
+      message,
+      code: code.slice(0, 100),
       ...(err instanceof PluginError && typeof status === 'number' ? { status } : {}),
       ...(copy !== undefined ? { details: copy as WireError['details'] } : {}),
     };
@@ -89,7 +113,10 @@ function wireError(err: unknown): WireError {
 /** A copy of an error's details, within the bounds for them (it throws when they cannot cross). */
 function detailsCopy(details: unknown): unknown {
   const json = toPlainJson(details, 'details');
-  if (json.length > BOUNDARY_LIMITS.errorDetailsChars) throw new TypeError(`the details are ${json.length} characters of JSON; at most ${BOUNDARY_LIMITS.errorDetailsChars} cross`);
+  if (json.length > BOUNDARY_LIMITS.errorDetailsChars)
+    throw new TypeError(
+      `the details are ${json.length} characters of JSON; at most ${BOUNDARY_LIMITS.errorDetailsChars} cross`,
+    );
   return parse(json) as unknown;
 }
 
@@ -108,13 +135,17 @@ function dispatch<K extends RuntimeKind>(kind: K, args: RuntimeArgs[K]): SendRep
  * same turn never leaves an "unhandled rejection" behind (isolated-vm reports those to the host).
  */
 function rejectSoon(err: unknown): Promise<never> {
-  return Promise.resolve().then(() => { throw err; });
+  return Promise.resolve().then(() => {
+    throw err;
+  });
 }
 
 function call(method: CapabilityMethod, args: unknown[]): Promise<unknown> {
   if (pending.size >= boot.maxPendingCalls) {
     // The worker refuses these too; refusing here spares a flood the copy and the trip out.
-    return rejectSoon(new SwitchboardError('sandbox_limit', `The app has ${pending.size} host calls in flight, its limit.`));
+    return rejectSoon(
+      new SwitchboardError('sandbox_limit', `The app has ${pending.size} host calls in flight, its limit.`),
+    );
   }
   let json: string;
   try {
@@ -130,15 +161,23 @@ function call(method: CapabilityMethod, args: unknown[]): Promise<unknown> {
 function register(method: CapabilityMethod, args: unknown[], subscription: boolean): unknown {
   const permission = REGISTRATION_PERMISSIONS[method];
   if (permission && !boot.permissions.granted.includes(permission)) {
-    throw new PermissionDeniedError(boot.plugin.id, permission, boot.permissions.refused.includes(permission) ? 'refused by the operator' : 'not requested in the manifest');
+    throw new PermissionDeniedError(
+      boot.plugin.id,
+      permission,
+      boot.permissions.refused.includes(permission) ? 'refused by the operator' : 'not requested in the manifest',
+    );
   }
   const handler = args[args.length - 1];
-  if (typeof handler !== 'function') throw new SwitchboardError('invalid_request', `${method} takes a handler function as its last argument.`);
+  if (typeof handler !== 'function')
+    throw new SwitchboardError('invalid_request', `${method} takes a handler function as its last argument.`);
   const rest = args.slice(0, -1);
   const restJson = toPlainJson(rest, 'arguments');
   const id = nextHandler++;
   handlers.set(id, handler as (...a: unknown[]) => unknown);
-  const reply = dispatchJson(method, `${restJson.slice(0, -1)}${restJson.length > 2 ? ',' : ''}{${HANDLER_KEY_JSON}:${id}}]`);
+  const reply = dispatchJson(
+    method,
+    `${restJson.slice(0, -1)}${restJson.length > 2 ? ',' : ''}{${HANDLER_KEY_JSON}:${id}}]`,
+  );
   if (reply.error) {
     handlers.delete(id);
     throw toError(reply.error);
@@ -168,7 +207,10 @@ function buildContext(): Record<string, unknown> {
     }
     text = text.slice(0, 2000);
     try {
-      dispatchJson(RUNTIME_METHODS.log, `[${toPlainJson(level, 'level')},${toPlainJson(text, 'message')},${toPlainJson(data ?? null, 'data')}]`);
+      dispatchJson(
+        RUNTIME_METHODS.log,
+        `[${toPlainJson(level, 'level')},${toPlainJson(text, 'message')},${toPlainJson(data ?? null, 'data')}]`,
+      );
     } catch (err) {
       dispatch('log', [level, text, { unloggable: wireError(err).message }]);
     }
@@ -187,9 +229,10 @@ function buildContext(): Record<string, unknown> {
   for (const [name, kind] of Object.entries(CAPABILITY_METHODS) as [CapabilityMethod, string][]) {
     const [area, method] = name.split('.') as [string, string];
     const target = (context[area] ??= {}) as Record<string, unknown>;
-    target[method] = kind === 'call'
-      ? (...args: unknown[]) => call(name, args)
-      : (...args: unknown[]) => register(name, args, kind === 'subscription');
+    target[method] =
+      kind === 'call'
+        ? (...args: unknown[]) => call(name, args)
+        : (...args: unknown[]) => register(name, args, kind === 'subscription');
   }
   return freeze(context);
 }
@@ -212,21 +255,26 @@ function settle(eventId: number, promise: Promise<unknown>): void {
   ]);
 }
 
-interface AppModule { default?: { start?: (ctx: unknown) => unknown; stop?: () => unknown } }
+interface AppModule {
+  default?: { start?: (ctx: unknown) => unknown; stop?: () => unknown };
+}
 let definition: AppModule['default'] | undefined;
 
 /** The entry points the worker calls; it keeps references to them and removes this global. */
 g[GUEST_GLOBALS.runtime] = {
   start(eventId: number): void {
-    settle(eventId, new Promise((resolve) => {
-      const mod = g[APP_GLOBAL_NAME] as AppModule | undefined;
-      g[APP_GLOBAL_NAME] = undefined;
-      definition = mod?.default;
-      if (!definition || typeof definition.start !== 'function') {
-        throw new TypeError('The app bundle must export default defineApp({ start(context) { … } }).');
-      }
-      resolve(definition.start(buildContext()));
-    }));
+    settle(
+      eventId,
+      new Promise((resolve) => {
+        const mod = g[APP_GLOBAL_NAME] as AppModule | undefined;
+        g[APP_GLOBAL_NAME] = undefined;
+        definition = mod?.default;
+        if (!definition || typeof definition.start !== 'function') {
+          throw new TypeError('The app bundle must export default defineApp({ start(context) { … } }).');
+        }
+        resolve(definition.start(buildContext()));
+      }),
+    );
   },
   stop(eventId: number): void {
     settle(eventId, new Promise((resolve) => resolve(definition?.stop?.())));

@@ -22,10 +22,21 @@ delete proto.transfer;
 
 function ArrayBufferWithoutResize(this: unknown, length?: unknown, options?: unknown): ArrayBuffer {
   if (new.target === undefined) throw new TypeError("Constructor ArrayBuffer requires 'new'");
-  if (options !== undefined && options !== null && typeof options === 'object' && (options as { maxByteLength?: unknown }).maxByteLength !== undefined) {
-    throw new RangeError('Resizable ArrayBuffers are not available in the sandbox: their memory would escape its limit.');
+  if (
+    options !== undefined &&
+    options !== null &&
+    typeof options === 'object' &&
+    (options as { maxByteLength?: unknown }).maxByteLength !== undefined
+  ) {
+    throw new RangeError(
+      'Resizable ArrayBuffers are not available in the sandbox: their memory would escape its limit.',
+    );
   }
-  return construct(NativeArrayBuffer, [length], new.target === ArrayBufferWithoutResize ? NativeArrayBuffer : new.target) as ArrayBuffer;
+  return construct(
+    NativeArrayBuffer,
+    [length],
+    new.target === ArrayBufferWithoutResize ? NativeArrayBuffer : new.target,
+  ) as ArrayBuffer;
 }
 
 defineProperty(ArrayBufferWithoutResize, 'prototype', { value: NativeArrayBuffer.prototype });

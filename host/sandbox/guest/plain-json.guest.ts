@@ -13,7 +13,10 @@ const { isFinite } = Number;
 const stringify = JSON.stringify;
 const objectPrototype = Object.prototype;
 
-interface Budget { nodes: number; chars: number }
+interface Budget {
+  nodes: number;
+  chars: number;
+}
 
 /** JSON text of `value`, or a TypeError naming the first path that cannot cross. */
 export function toPlainJson(value: unknown, label: string): string {
@@ -23,8 +26,14 @@ export function toPlainJson(value: unknown, label: string): string {
 
 function spend(budget: Budget, chars: number, path: string): void {
   budget.chars -= chars;
-  if (--budget.nodes < 0) throw new TypeError(`${path}: more than ${BOUNDARY_LIMITS.maxNodes} values cross the sandbox boundary in one call.`);
-  if (budget.chars < 0) throw new TypeError(`${path}: more than ${BOUNDARY_LIMITS.maxChars} characters of JSON cross the sandbox boundary in one call.`);
+  if (--budget.nodes < 0)
+    throw new TypeError(
+      `${path}: more than ${BOUNDARY_LIMITS.maxNodes} values cross the sandbox boundary in one call.`,
+    );
+  if (budget.chars < 0)
+    throw new TypeError(
+      `${path}: more than ${BOUNDARY_LIMITS.maxChars} characters of JSON cross the sandbox boundary in one call.`,
+    );
 }
 
 function encode(value: unknown, path: string, depth: number, budget: Budget): string {
@@ -51,9 +60,12 @@ function encode(value: unknown, path: string, depth: number, budget: Budget): st
       }
       break;
     default:
-      throw new TypeError(`${path} is a ${typeof value}; only JSON data (no functions, symbols, bigints or undefined) crosses the sandbox boundary.`);
+      throw new TypeError(
+        `${path} is a ${typeof value}; only JSON data (no functions, symbols, bigints or undefined) crosses the sandbox boundary.`,
+      );
   }
-  if (depth >= BOUNDARY_LIMITS.maxDepth) throw new TypeError(`${path} is nested deeper than ${BOUNDARY_LIMITS.maxDepth} levels.`);
+  if (depth >= BOUNDARY_LIMITS.maxDepth)
+    throw new TypeError(`${path} is nested deeper than ${BOUNDARY_LIMITS.maxDepth} levels.`);
   spend(budget, 2, path);
   const object = value as Record<string, unknown>;
   if (isArray(object)) {
@@ -61,13 +73,15 @@ function encode(value: unknown, path: string, depth: number, budget: Budget): st
     const length = object.length;
     for (let i = 0; i < length; i++) {
       const item = readData(object, `${i}`, `${path}[${i}]`);
-      if (item === undefined) throw new TypeError(`${path}[${i}] is undefined; only JSON data crosses the sandbox boundary.`);
+      if (item === undefined)
+        throw new TypeError(`${path}[${i}] is undefined; only JSON data crosses the sandbox boundary.`);
       out += (i === 0 ? '' : ',') + encode(item, `${path}[${i}]`, depth + 1, budget);
     }
     return `${out}]`;
   }
   const proto: unknown = getPrototypeOf(object);
-  if (proto !== objectPrototype && proto !== null) throw new TypeError(`${path} is not a plain object; only JSON data crosses the sandbox boundary.`);
+  if (proto !== objectPrototype && proto !== null)
+    throw new TypeError(`${path} is not a plain object; only JSON data crosses the sandbox boundary.`);
   let out = '{';
   let first = true;
   const names = keys(object);
@@ -87,7 +101,8 @@ function encode(value: unknown, path: string, depth: number, budget: Budget): st
 function readData(object: Record<string, unknown>, key: string, path: string): unknown {
   const descriptor = getOwnPropertyDescriptor(object, key);
   if (!descriptor) return undefined;
-  if (!hasOwn(descriptor, 'value')) throw new TypeError(`${path} is a getter; only data properties cross the sandbox boundary.`);
+  if (!hasOwn(descriptor, 'value'))
+    throw new TypeError(`${path} is a getter; only data properties cross the sandbox boundary.`);
   // Read through the object, not the descriptor: a proxy's get trap runs (and may throw) as it would for the app.
   return object[key];
 }

@@ -2,8 +2,17 @@ import ivm from 'isolated-vm';
 import type { AppLimits } from '../../../sdk/app/app-limits.js';
 import type { CapabilityMethod } from '../../../sdk/app/capability-methods.js';
 import {
-  GUEST_GLOBALS, dispatchTo,
-  type AppBoot, type AppFailureReason, type AppStats, type GuestEntryPoints, type GuestMessage, type Handlers, type LogLevel, type SendReply, type WireError,
+  GUEST_GLOBALS,
+  dispatchTo,
+  type AppBoot,
+  type AppFailureReason,
+  type AppStats,
+  type GuestEntryPoints,
+  type GuestMessage,
+  type Handlers,
+  type LogLevel,
+  type SendReply,
+  type WireError,
 } from '../rpc-protocol.js';
 import { readRefusal, withoutPaths } from '../wire-error.js';
 import { CallGate } from './call-gate.js';
@@ -52,10 +61,22 @@ export class AppIsolate {
   private readonly heap: HeapFigures;
   /** What each message out of the isolate does; the answer goes back to the app as JSON. */
   private readonly received: Handlers<GuestMessage, string> = {
-    done: (m) => { this.finish(m.eventId, m.ok, m.value); return '{}'; },
-    log: (m) => { this.outbox.log(m.level, m.message, m.data); return '{}'; },
-    release: (m) => { this.outbox.release(m.handler); return '{}'; },
-    call: (m) => { this.outbox.call(m.callId, m.method, m.args); return JSON.stringify({ id: m.callId } satisfies SendReply); },
+    done: (m) => {
+      this.finish(m.eventId, m.ok, m.value);
+      return '{}';
+    },
+    log: (m) => {
+      this.outbox.log(m.level, m.message, m.data);
+      return '{}';
+    },
+    release: (m) => {
+      this.outbox.release(m.handler);
+      return '{}';
+    },
+    call: (m) => {
+      this.outbox.call(m.callId, m.method, m.args);
+      return JSON.stringify({ id: m.callId } satisfies SendReply);
+    },
   };
   private nextEvent = 1;
   private running = 0;
@@ -64,23 +85,41 @@ export class AppIsolate {
   private failedEvents = 0;
   private timeoutsInARow = 0;
 
-  private constructor(readonly app: string, private readonly limits: AppLimits, private readonly outbox: IsolateOutbox) {
+  private constructor(
+    readonly app: string,
+    private readonly limits: AppLimits,
+    private readonly outbox: IsolateOutbox,
+  ) {
     this.isolate = new ivm.Isolate({
       memoryLimit: limits.memoryMb,
       // isolated-vm: after this, V8 has lost control of the process. isolated-vm suggests abort();
       // SIGKILL ends it as surely without writing a core file, and the host replaces the worker,
       // blaming this app from the last words written (synchronously) first.
       onCatastrophicError: (message: string) => {
-        lastWords({ blame: app, reason: 'worker_crash', message: `V8 lost control of the app's isolate: ${String(message).slice(0, 200)}` });
+        lastWords({
+          blame: app,
+          reason: 'worker_crash',
+          message: `V8 lost control of the app's isolate: ${String(message).slice(0, 200)}`,
+        });
         process.kill(process.pid, 'SIGKILL');
       },
     });
     this.heap = new HeapFigures(this.isolate);
-    this.gate = new CallGate(limits, { eventOpen: () => this.events.size > 0, cpuSpent: () => this.cpu.spent(limits.cpuMsPerMinute) });
+    this.gate = new CallGate(limits, {
+      eventOpen: () => this.events.size > 0,
+      cpuSpent: () => this.cpu.spent(limits.cpuMsPerMinute),
+    });
   }
 
   /** Creates the isolate, runs the guest runtime and the app's bundle; start() runs the app. */
-  static async create(app: string, guest: GuestCode, code: string, boot: AppBoot, limits: AppLimits, outbox: IsolateOutbox): Promise<AppIsolate> {
+  static async create(
+    app: string,
+    guest: GuestCode,
+    code: string,
+    boot: AppBoot,
+    limits: AppLimits,
+    outbox: IsolateOutbox,
+  ): Promise<AppIsolate> {
     const self = new AppIsolate(app, limits, outbox);
     try {
       await self.load(guest, code, boot);
@@ -108,7 +147,10 @@ export class AppIsolate {
     if (!this.gate.pending.delete(callId) || this.disposed) return;
     if (this.events.size === 0 && this.cpu.spent(this.limits.cpuMsPerMinute)) {
       // Work no event is waiting for, past the minute's budget: stop it, not just its next call.
-      this.crash('cpu_limit', `Work outside the app's events used its ${this.limits.cpuMsPerMinute} ms of CPU for the minute; the app was stopped.`);
+      this.crash(
+        'cpu_limit',
+        `Work outside the app's events used its ${this.limits.cpuMsPerMinute} ms of CPU for the minute; the app was stopped.`,
+      );
       return;
     }
     void this.enter(this.runtime.resolve, [callId, ok, JSON.stringify(payload ?? null)]);
@@ -143,11 +185,16 @@ export class AppIsolate {
   private async load(guest: GuestCode, code: string, boot: AppBoot): Promise<void> {
     this.context = this.isolate.createContextSync();
     const global = this.context.global;
-    global.setSync(GUEST_GLOBALS.send, new ivm.Callback((method: string, payload: string) => this.onSend(method, payload)));
+    global.setSync(
+      GUEST_GLOBALS.send,
+      new ivm.Callback((method: string, payload: string) => this.onSend(method, payload)),
+    );
     global.setSync(GUEST_GLOBALS.boot, JSON.stringify(boot));
     const timeout = this.limits.cpuMsPerEvent;
     // The script's completion value is the runtime's entry points (see guest-script.ts).
-    const runtime = guest.compile(this.isolate).runSync(this.context, { timeout, reference: true }) as ivm.Reference<Record<string, unknown>>;
+    const runtime = guest.compile(this.isolate).runSync(this.context, { timeout, reference: true }) as ivm.Reference<
+      Record<string, unknown>
+    >;
     const entry = (name: keyof GuestEntryPoints): ivm.Reference => runtime.getSync(name, { reference: true });
     this.runtime = { start: entry('start'), stop: entry('stop'), invoke: entry('invoke'), resolve: entry('resolve') };
     // Compiled and run in one trip to the isolate's thread.
@@ -160,7 +207,12 @@ export class AppIsolate {
     const used = this.cpu.lastMinute();
     if (used > BigInt(this.limits.cpuMsPerMinute) * NS_PER_MS) {
       this.failedEvents++;
-      return Promise.reject(new EventFailure('cpu_minute_limit', `The app used ${used / NS_PER_MS} ms of CPU in the last minute; its limit is ${this.limits.cpuMsPerMinute} ms.`));
+      return Promise.reject(
+        new EventFailure(
+          'cpu_minute_limit',
+          `The app used ${used / NS_PER_MS} ms of CPU in the last minute; its limit is ${this.limits.cpuMsPerMinute} ms.`,
+        ),
+      );
     }
     const id = this.nextEvent++;
     this.eventCount++;
@@ -184,7 +236,13 @@ export class AppIsolate {
       // The app's own refusal is an answer, not a failure of the app: it is not counted.
       const refusal = readRefusal(value);
       if (!refusal) this.failedEvents++;
-      event.reject(new EventFailure('error', `${wire?.name ?? 'Error'}: ${withoutPaths(String(wire?.message ?? 'failed'))}`, refusal ?? undefined));
+      event.reject(
+        new EventFailure(
+          'error',
+          `${wire?.name ?? 'Error'}: ${withoutPaths(String(wire?.message ?? 'failed'))}`,
+          refusal ?? undefined,
+        ),
+      );
     }
   }
 
@@ -212,7 +270,10 @@ export class AppIsolate {
     if (++this.timeoutsInARow >= MAX_TIMEOUTS_IN_A_ROW) {
       // Idle yet never settling: the app may have broken its own runtime (a patched Promise
       // method); a new isolate is the only repair.
-      this.crash('timeout', `${MAX_TIMEOUTS_IN_A_ROW} events in a row ran past their ${this.limits.eventTimeoutMs} ms deadline; the app's isolate is recreated.`);
+      this.crash(
+        'timeout',
+        `${MAX_TIMEOUTS_IN_A_ROW} events in a row ran past their ${this.limits.eventTimeoutMs} ms deadline; the app's isolate is recreated.`,
+      );
       return;
     }
     this.fail(id, failure);
@@ -239,7 +300,10 @@ export class AppIsolate {
       if (this.disposed || this.isolate.isDisposed) {
         this.crash('memory', `The isolate was disposed: ${messageOf(err)}`);
       } else if (/timed out/i.test(messageOf(err))) {
-        this.crash('cpu_limit', `The app ran for ${wallBackstopMs(budgetMs)} ms of wall-clock time on its ${budgetMs} ms CPU budget.`);
+        this.crash(
+          'cpu_limit',
+          `The app ran for ${wallBackstopMs(budgetMs)} ms of wall-clock time on its ${budgetMs} ms CPU budget.`,
+        );
       } else {
         // The guest settles every event itself, so this is a promise the app let reject unhandled.
         this.outbox.log('error', `unhandled rejection in the app: ${messageOf(err)}`, null);
@@ -256,7 +320,11 @@ export class AppIsolate {
     this.cpu.sample();
     const budget = BigInt(this.limits.cpuMsPerEvent) * NS_PER_MS;
     for (const [id, event] of this.events) {
-      if (cpu - event.cpuStart > budget) this.fail(id, new EventFailure('cpu_limit', `The event used more than its ${this.limits.cpuMsPerEvent} ms CPU budget.`));
+      if (cpu - event.cpuStart > budget)
+        this.fail(
+          id,
+          new EventFailure('cpu_limit', `The event used more than its ${this.limits.cpuMsPerEvent} ms CPU budget.`),
+        );
     }
   }
 
@@ -281,7 +349,14 @@ export class AppIsolate {
       return 'refusal' in admitted ? admitted.refusal : dispatchTo(this.received, admitted);
     } catch {
       // Whatever went wrong came from the app's message (its error may hold host frames): it is refused as unreadable.
-      return JSON.stringify({ error: { name: 'SwitchboardError', code: 'invalid_request', message: 'The call could not be read.', reason: 'error' } } satisfies SendReply);
+      return JSON.stringify({
+        error: {
+          name: 'SwitchboardError',
+          code: 'invalid_request',
+          message: 'The call could not be read.',
+          reason: 'error',
+        },
+      } satisfies SendReply);
     }
   }
 }

@@ -3,8 +3,13 @@ import { TokenBucket } from '../../core/token-bucket.js';
 import { boundedDataProblem } from '../bounded-data.js';
 import { BOUNDARY_LIMITS } from '../boundary-limits.js';
 import {
-  RUNTIME_METHODS, isCapabilityMethod, isLogLevel,
-  type AppFailureReason, type GuestMessage, type RuntimeKind, type SendReply,
+  RUNTIME_METHODS,
+  isCapabilityMethod,
+  isLogLevel,
+  type AppFailureReason,
+  type GuestMessage,
+  type RuntimeKind,
+  type SendReply,
 } from '../rpc-protocol.js';
 
 const LOG_DATA_CHARS = 8_192;
@@ -14,7 +19,9 @@ const RUNTIME_MESSAGES: { [K in RuntimeKind]: (args: unknown[], chars: number) =
   done: (args) => ({ t: 'done', eventId: Number(args[0]), ok: args[1] === true, value: args[2] }),
   // The host keeps a few KiB of a line's data; more need not cross the IPC channel at all.
   log: (args, chars) => ({
-    t: 'log', level: isLogLevel(args[0]) ? args[0] : 'info', message: String(args[1]).slice(0, 2000),
+    t: 'log',
+    level: isLogLevel(args[0]) ? args[0] : 'info',
+    message: String(args[1]).slice(0, 2000),
     data: chars > LOG_DATA_CHARS ? { truncated: true, chars } : args[2],
   }),
   release: (args) => ({ t: 'release', handler: Number(args[0]) }),
@@ -43,7 +50,10 @@ export class CallGate {
   private readonly detached: TokenBucket;
   private nextCall = 1;
 
-  constructor(private readonly limits: AppLimits, private readonly state: GateState) {
+  constructor(
+    private readonly limits: AppLimits,
+    private readonly state: GateState,
+  ) {
     this.detached = new TokenBucket(limits.detachedCallsPerMinute / 60, limits.detachedCallsPerMinute);
   }
 
@@ -51,7 +61,10 @@ export class CallGate {
   admit(method: unknown, payload: unknown): GuestMessage | { refusal: string } {
     if (typeof method !== 'string' || typeof payload !== 'string') return refuse('error', 'Malformed call.');
     if (payload.length > BOUNDARY_LIMITS.maxChars + BOUNDARY_LIMITS.frame.chars) {
-      return refuse('error', `The call's arguments are ${payload.length} characters of JSON; at most ${BOUNDARY_LIMITS.maxChars} cross.`);
+      return refuse(
+        'error',
+        `The call's arguments are ${payload.length} characters of JSON; at most ${BOUNDARY_LIMITS.maxChars} cross.`,
+      );
     }
     let args: unknown;
     try {
@@ -67,12 +80,25 @@ export class CallGate {
     if (kind) return RUNTIME_MESSAGES[kind](args, payload.length);
     if (!isCapabilityMethod(method)) return refuse('error', `There is no capability ${method.slice(0, 64)}.`);
     if (this.pending.size >= this.limits.maxPendingCalls) {
-      return refuse('pending_limit', `The app has ${this.pending.size} host calls in flight, its limit.`, 'sandbox_limit');
+      return refuse(
+        'pending_limit',
+        `The app has ${this.pending.size} host calls in flight, its limit.`,
+        'sandbox_limit',
+      );
     }
     if (!this.state.eventOpen()) {
-      if (this.state.cpuSpent()) return refuse('cpu_minute_limit', 'The app spent its CPU budget for this minute; work outside its events may not call the host.', 'sandbox_limit');
+      if (this.state.cpuSpent())
+        return refuse(
+          'cpu_minute_limit',
+          'The app spent its CPU budget for this minute; work outside its events may not call the host.',
+          'sandbox_limit',
+        );
       if (!this.detached.take()) {
-        return refuse('pending_limit', `Work outside the app's events may make ${this.limits.detachedCallsPerMinute} host calls a minute.`, 'sandbox_limit');
+        return refuse(
+          'pending_limit',
+          `Work outside the app's events may make ${this.limits.detachedCallsPerMinute} host calls a minute.`,
+          'sandbox_limit',
+        );
       }
     }
     const callId = this.nextCall++;
@@ -82,5 +108,7 @@ export class CallGate {
 }
 
 function refuse(reason: AppFailureReason, message: string, code = 'invalid_request'): { refusal: string } {
-  return { refusal: JSON.stringify({ error: { name: 'SwitchboardError', code, message, reason } } satisfies SendReply) };
+  return {
+    refusal: JSON.stringify({ error: { name: 'SwitchboardError', code, message, reason } } satisfies SendReply),
+  };
 }

@@ -42,7 +42,9 @@ export function watchEntry(options: EntryWatchOptions): { done(): void } {
       return;
     }
     options.overBudget();
-    timer = setTimeout(() => { if (!finished) options.stuck(); }, STUCK_GRACE_MS);
+    timer = setTimeout(() => {
+      if (!finished) options.stuck();
+    }, STUCK_GRACE_MS);
   };
   timer = setTimeout(check, options.budgetMs);
   return {

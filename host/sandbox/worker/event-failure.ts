@@ -6,7 +6,11 @@ import { sandboxFailure } from '../wire-error.js';
  * with its own error (wire-error.ts readRefusal), that refusal, for the caller.
  */
 export class EventFailure extends Error {
-  constructor(readonly reason: AppFailureReason, message: string, readonly refusal?: WireError) {
+  constructor(
+    readonly reason: AppFailureReason,
+    message: string,
+    readonly refusal?: WireError,
+  ) {
     super(message);
   }
 

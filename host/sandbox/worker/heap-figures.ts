@@ -17,12 +17,26 @@ export class HeapFigures {
 
   async read(): Promise<{ used: number; external: number }> {
     if (this.isolate.isDisposed) return this.last;
-    this.reading ??= this.isolate.getHeapStatistics().then(
-      (heap) => { this.last = { used: heap.used_heap_size, external: heap.externally_allocated_size }; },
-      () => { /* disposed meanwhile, or an unhandled rejection of the app's handed to this read */ },
-    ).finally(() => { this.reading = null; });
+    this.reading ??= this.isolate
+      .getHeapStatistics()
+      .then(
+        (heap) => {
+          this.last = { used: heap.used_heap_size, external: heap.externally_allocated_size };
+        },
+        () => {
+          /* disposed meanwhile, or an unhandled rejection of the app's handed to this read */
+        },
+      )
+      .finally(() => {
+        this.reading = null;
+      });
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.reading, new Promise((resolve) => { timer = setTimeout(resolve, READ_WAIT_MS); })]);
+    await Promise.race([
+      this.reading,
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, READ_WAIT_MS);
+      }),
+    ]);
     clearTimeout(timer);
     return this.last;
   }

@@ -4,7 +4,15 @@
  * some out-of-memory paths of isolated-vm end the whole process, and its memory limit does not
  * count everything; when this process dies, the host replaces it and restarts its apps.
  */
-import { dispatchTo, type Batch, type Handlers, type HostToWorker, type WireError, type WorkerStats, type WorkerToHost } from '../rpc-protocol.js';
+import {
+  dispatchTo,
+  type Batch,
+  type Handlers,
+  type HostToWorker,
+  type WireError,
+  type WorkerStats,
+  type WorkerToHost,
+} from '../rpc-protocol.js';
 import { sandboxFailure } from '../wire-error.js';
 import { AppIsolate } from './app-isolate.js';
 import { EventFailure } from './event-failure.js';
@@ -39,7 +47,10 @@ function sendAlone(message: WorkerToHost): void {
   try {
     process.send!(message);
   } catch (err) {
-    const error = sandboxFailure('error', `A message could not cross to the host: ${String((err as Error)?.message ?? err).slice(0, 200)}`);
+    const error = sandboxFailure(
+      'error',
+      `A message could not cross to the host: ${String((err as Error)?.message ?? err).slice(0, 200)}`,
+    );
     if (message.t === 'reply') process.send!({ t: 'reply', rid: message.rid, ok: false, error } satisfies WorkerToHost);
     else if (message.t === 'call') apps.get(message.app)?.resolveCall(message.callId, false, error);
   }
@@ -48,10 +59,13 @@ function sendAlone(message: WorkerToHost): void {
 function reply(rid: number, result: Promise<unknown>): void {
   result.then(
     (value) => send({ t: 'reply', rid, ok: true, value: value ?? null }),
-    (err: unknown) => send({
-      t: 'reply', rid, ok: false,
-      error: err instanceof EventFailure ? err.toWire() : failureOf(err),
-    }),
+    (err: unknown) =>
+      send({
+        t: 'reply',
+        rid,
+        ok: false,
+        error: err instanceof EventFailure ? err.toWire() : failureOf(err),
+      }),
   );
 }
 
@@ -89,7 +103,12 @@ async function unload(id: string): Promise<null> {
   apps.delete(id);
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([isolate.stop(), new Promise((resolve) => { timer = setTimeout(resolve, STOP_BUDGET_MS); })]);
+    await Promise.race([
+      isolate.stop(),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, STOP_BUDGET_MS);
+      }),
+    ]);
   } catch {
     // A stop() that throws still ends the app.
   } finally {
@@ -105,9 +124,16 @@ async function stats(): Promise<WorkerStats> {
 }
 
 const handlers: Handlers<HostToWorker> = {
-  init: (m) => { guest = new GuestCode(m.guest); send({ t: 'ready' }); },
+  init: (m) => {
+    guest = new GuestCode(m.guest);
+    send({ t: 'ready' });
+  },
   load: (m) => reply(m.rid, load(m)),
-  invoke: (m) => reply(m.rid, Promise.resolve().then(() => app(m.app).invoke(m.handler, m.args))),
+  invoke: (m) =>
+    reply(
+      m.rid,
+      Promise.resolve().then(() => app(m.app).invoke(m.handler, m.args)),
+    ),
   unload: (m) => reply(m.rid, unload(m.app)),
   ret: (m) => apps.get(m.app)?.resolveCall(m.callId, m.ok, m.ok ? m.value : m.error),
   ping: (m) => reply(m.rid, Promise.resolve().then(stats)),
@@ -129,7 +155,6 @@ function receive(message: HostToWorker): void {
 function failureOf(err: unknown): WireError {
   return sandboxFailure('error', String((err as Error)?.message ?? err).slice(0, 500));
 }
-
 
 // The host is gone: nothing here may outlive it.
 process.on('disconnect', () => process.exit(0));

@@ -36,9 +36,18 @@ export class BotEvents {
 
   /** Calls the bot's event service within a deadline; resolves either way, with the failure or null. */
   async call(pluginId: string, event: WebhookEvent): Promise<string | null> {
-    const outcome = await withDeadline(() => this.ctx.services.call(`${pluginId}.${BOT_EVENT_SERVICE}`, event), BOT_CALL_TIMEOUT_MS);
-    const failure = 'value' in outcome ? null : 'timedOut' in outcome ? 'timeout' : errorCodeOf(outcome.error) ?? String((outcome.error as Error)?.message ?? outcome.error);
-    if (failure !== null) this.ctx.log.warn('the business bot did not take an event', { bot: pluginId, type: event.type, failure });
+    const outcome = await withDeadline(
+      () => this.ctx.services.call(`${pluginId}.${BOT_EVENT_SERVICE}`, event),
+      BOT_CALL_TIMEOUT_MS,
+    );
+    const failure =
+      'value' in outcome
+        ? null
+        : 'timedOut' in outcome
+          ? 'timeout'
+          : (errorCodeOf(outcome.error) ?? String((outcome.error as Error)?.message ?? outcome.error));
+    if (failure !== null)
+      this.ctx.log.warn('the business bot did not take an event', { bot: pluginId, type: event.type, failure });
     return failure;
   }
 }

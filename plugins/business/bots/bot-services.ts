@@ -8,7 +8,11 @@ import { sendFromBusiness } from '../outgoing/send-from-business.js';
 import { threadOf, threadView, type ThreadRow } from '../inbox/threads.js';
 
 /** The thread named by the input, if the caller is the bot its business attached. */
-async function botThread(app: BusinessApp, input: unknown, caller: ServiceCaller): Promise<{ thread: ThreadRow; body: Record<string, unknown> }> {
+async function botThread(
+  app: BusinessApp,
+  input: unknown,
+  caller: ServiceCaller,
+): Promise<{ thread: ThreadRow; body: Record<string, unknown> }> {
   if (!isObject(input)) throw new BusinessError('invalid_business_request', 'The input is an object with threadId.');
   const thread = await threadOf(app.ctx, input.threadId);
   // Read fresh, not from the per-message cache: a bot detached a moment ago must not act.
@@ -32,7 +36,8 @@ export function provideServices(app: BusinessApp): void {
   });
   ctx.services.provide('passThreadControl', async (input, caller) => {
     const { thread, body } = await botThread(app, input, caller);
-    if (thread.control !== 'bot') throw new BusinessError('not_thread_owner', 'Only the side that has the conversation can pass it.');
+    if (thread.control !== 'bot')
+      throw new BusinessError('not_thread_owner', 'Only the side that has the conversation can pass it.');
     return threadView(await changeControl(app, thread, 'pass', 'agents', 'bot', body.reason));
   });
   ctx.services.provide('takeThreadControl', async (input, caller) => {
@@ -44,7 +49,10 @@ export function provideServices(app: BusinessApp): void {
     return threadView(await requestControl(app, thread, 'bot', 'bot', body.reason));
   });
   ctx.services.provide('thread', async (input, caller) => threadView((await botThread(app, input, caller)).thread));
-  ctx.services.provide('preCheckout', async (input, caller) => (caller.pluginId === 'payments' ? preCheckout(app, input) : { ok: false, reason: 'payments only' }));
-  ctx.services.provide('paymentResult', async (input, caller) => (caller.pluginId === 'payments' ? paymentResult(app, input) : { ok: true }));
+  ctx.services.provide('preCheckout', async (input, caller) =>
+    caller.pluginId === 'payments' ? preCheckout(app, input) : { ok: false, reason: 'payments only' },
+  );
+  ctx.services.provide('paymentResult', async (input, caller) =>
+    caller.pluginId === 'payments' ? paymentResult(app, input) : { ok: true },
+  );
 }
-

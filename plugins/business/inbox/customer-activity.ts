@@ -8,7 +8,11 @@ import type { ThreadRow } from './threads.js';
 
 const SETTLED_MAX = 100_000;
 
-interface Incoming { conversationId: string; message: Message; arrived: number }
+interface Incoming {
+  conversationId: string;
+  message: Message;
+  arrived: number;
+}
 
 /**
  * Customers' messages, as the host reports them: each restarts the 24-hour window and opens its
@@ -21,7 +25,11 @@ export class CustomerActivity {
   private readonly queue: GroupCommitQueue<Incoming>;
 
   constructor(private readonly app: BusinessApp) {
-    this.queue = new GroupCommitQueue<Incoming>({ commit: (items) => this.flush(items), maxBatch: 256, maxInFlight: 2 });
+    this.queue = new GroupCommitQueue<Incoming>({
+      commit: (items) => this.flush(items),
+      maxBatch: 256,
+      maxInFlight: 2,
+    });
   }
 
   async received(conversationId: string, message: Message): Promise<void> {
@@ -30,7 +38,9 @@ export class CustomerActivity {
     // A conversation not yet known to have an assignee is routed at once, not behind the burst,
     // and its burst write waits for that (so the two do not wait on each other's row lock).
     if (!this.settled.has(conversationId)) {
-      await this.route(item).catch((err: unknown) => this.app.ctx.log.warn('routing failed', { conversationId, error: String((err as Error)?.message ?? err) }));
+      await this.route(item).catch((err: unknown) =>
+        this.app.ctx.log.warn('routing failed', { conversationId, error: String((err as Error)?.message ?? err) }),
+      );
     }
     await this.queue.push(item);
   }
@@ -41,14 +51,18 @@ export class CustomerActivity {
   private async route(item: Incoming): Promise<void> {
     const fresh = this.app.freshThreads.get(item.conversationId);
     if (fresh) this.app.freshThreads.delete(item.conversationId);
-    const thread = fresh ? { ...fresh } : await this.app.ctx.database.table<ThreadRow>('threads').where({ conversation_id: item.conversationId }).first();
+    const thread = fresh
+      ? { ...fresh }
+      : await this.app.ctx.database.table<ThreadRow>('threads').where({ conversation_id: item.conversationId }).first();
     if (!thread || thread.customer_id !== item.message.senderId) return;
     await this.assign(thread, item);
   }
 
   private async flush(items: Incoming[]): Promise<void> {
     const table = () => this.app.ctx.database.table<ThreadRow>('threads');
-    const threads = await table().whereIn('conversation_id', [...new Set(items.map((i) => i.conversationId))]).all();
+    const threads = await table()
+      .whereIn('conversation_id', [...new Set(items.map((i) => i.conversationId))])
+      .all();
     const byConversation = new Map(threads.map((t) => [t.conversation_id, t]));
     const fromCustomers = items.filter((i) => byConversation.get(i.conversationId)?.customer_id === i.message.senderId);
     if (fromCustomers.length === 0) return;
@@ -56,18 +70,37 @@ export class CustomerActivity {
     for (const { conversationId, message } of fromCustomers) {
       const t = latest.get(conversationId) ?? byConversation.get(conversationId)!;
       const at = Date.parse(message.createdAt);
-      latest.set(conversationId, { ...t, last_customer_at: Math.max(at, t.last_customer_at ?? 0), status: 'open', snoozed_until: null, updated_at: at });
+      latest.set(conversationId, {
+        ...t,
+        last_customer_at: Math.max(at, t.last_customer_at ?? 0),
+        status: 'open',
+        snoozed_until: null,
+        updated_at: at,
+      });
     }
     // In id order, so that two bursts in flight lock shared rows in the same order (no deadlock).
-    const rows = [...latest.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .map((t) => ({ id: t.id, last_customer_at: t.last_customer_at, status: t.status, snoozed_until: null, updated_at: t.updated_at }));
+    const rows = [...latest.values()]
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((t) => ({
+        id: t.id,
+        last_customer_at: t.last_customer_at,
+        status: t.status,
+        snoozed_until: null,
+        updated_at: t.updated_at,
+      }));
     // In a transaction, so updateEach may split a large burst (one commit either way).
     const written = this.app.ctx.database.transaction((tx) => tx.table<ThreadRow>('threads').updateEach('id', rows));
     // New conversations are assigned meanwhile: an agent should not wait for the burst's write.
     const firstOf = new Map<string, Incoming>();
     for (const item of fromCustomers) if (!firstOf.has(item.conversationId)) firstOf.set(item.conversationId, item);
     // One conversation's failure (say, presence refused by the operator) costs no other its events.
-    const assigned = Promise.all([...firstOf.values()].map((item) => this.assign(latest.get(item.conversationId)!, item).catch((err: unknown) => this.failed('assignment', item, err))));
+    const assigned = Promise.all(
+      [...firstOf.values()].map((item) =>
+        this.assign(latest.get(item.conversationId)!, item).catch((err: unknown) =>
+          this.failed('assignment', item, err),
+        ),
+      ),
+    );
     await Promise.all([written, assigned]);
     // Each conversation's messages in order (bots and webhooks see them so); conversations side by side.
     const inOrder = new Map<string, Incoming[]>();
@@ -76,13 +109,22 @@ export class CustomerActivity {
       if (list) list.push(item);
       else inOrder.set(item.conversationId, [item]);
     }
-    await Promise.all([...inOrder.values()].map(async (list) => {
-      for (const item of list) await this.follow(latest.get(item.conversationId)!, item).catch((err: unknown) => this.failed('follow-up', item, err));
-    }));
+    await Promise.all(
+      [...inOrder.values()].map(async (list) => {
+        for (const item of list)
+          await this.follow(latest.get(item.conversationId)!, item).catch((err: unknown) =>
+            this.failed('follow-up', item, err),
+          );
+      }),
+    );
   }
 
   private failed(what: string, item: Incoming, err: unknown): void {
-    this.app.ctx.log.warn(`customer message ${what} failed`, { conversationId: item.conversationId, messageId: item.message.id, error: String((err as Error)?.message ?? err) });
+    this.app.ctx.log.warn(`customer message ${what} failed`, {
+      conversationId: item.conversationId,
+      messageId: item.message.id,
+      error: String((err as Error)?.message ?? err),
+    });
   }
 
   /**
@@ -113,7 +155,10 @@ export class CustomerActivity {
   private async follow(thread: ThreadRow, { message }: Incoming): Promise<void> {
     const { ctx } = this.app;
     await emitEvent(this.app, thread.business_id, 'message', {
-      threadId: thread.id, customerId: thread.customer_id, conversationId: thread.conversation_id, standby: thread.control !== 'bot',
+      threadId: thread.id,
+      customerId: thread.customer_id,
+      conversationId: thread.conversation_id,
+      standby: thread.control !== 'bot',
       message: { id: message.id, seq: message.seq, content: message.content, createdAt: message.createdAt },
     });
     if (thread.control !== 'agents') return;
@@ -126,6 +171,11 @@ export class CustomerActivity {
     if (thread.away_day === null) claim.whereNull('away_day');
     else claim.where({ away_day: thread.away_day });
     if ((await claim.update({ away_day: day })) === 0) return;
-    await sendFromBusiness(this.app, thread, { text: config.awayMessage, clientMsgId: `away-${thread.id}-${day}` }, { kind: 'business' });
+    await sendFromBusiness(
+      this.app,
+      thread,
+      { text: config.awayMessage, clientMsgId: `away-${thread.id}-${day}` },
+      { kind: 'business' },
+    );
   }
 }

@@ -14,8 +14,14 @@ export class Durations {
 
   /** Of the kept samples that ended at or after `since` (epoch ms), or all of them. */
   summary(since = 0): { count: number; samples: number; p50Ms: number | null; p99Ms: number | null } {
-    const sorted = this.samples.filter((s) => s.at >= since).map((s) => s.ms).sort((a, b) => a - b);
-    const at = (q: number) => (sorted.length === 0 ? null : Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! * 100) / 100);
+    const sorted = this.samples
+      .filter((s) => s.at >= since)
+      .map((s) => s.ms)
+      .sort((a, b) => a - b);
+    const at = (q: number) =>
+      sorted.length === 0
+        ? null
+        : Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! * 100) / 100;
     return { count: this.count, samples: sorted.length, p50Ms: at(0.5), p99Ms: at(0.99) };
   }
 }

@@ -9,7 +9,8 @@ import type { ThreadRow } from './threads.js';
  */
 const SNAPSHOT_MS = 1_000;
 
-const byTurn = (a: AgentRow, b: AgentRow) => a.last_assigned_at - b.last_assigned_at || (a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : 0);
+const byTurn = (a: AgentRow, b: AgentRow) =>
+  a.last_assigned_at - b.last_assigned_at || (a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : 0);
 const NOBODY = { assignee: null, recorded: Promise.resolve() };
 
 /**
@@ -37,9 +38,14 @@ export class RoundRobin {
     const chains = this.queues;
     const previous = chains.get(thread.business_id) ?? Promise.resolve();
     const taken = previous.then(() => this.takeTurn(thread, team));
-    const done = taken.then((t) => t.recorded, () => undefined);
+    const done = taken.then(
+      (t) => t.recorded,
+      () => undefined,
+    );
     chains.set(thread.business_id, done);
-    void done.finally(() => { if (chains.get(thread.business_id) === done) chains.delete(thread.business_id); });
+    void done.finally(() => {
+      if (chains.get(thread.business_id) === done) chains.delete(thread.business_id);
+    });
     return taken.then((t) => t.assignee);
   }
 
@@ -51,29 +57,50 @@ export class RoundRobin {
   private async availableAgents(businessId: string): Promise<AgentRow[]> {
     const hit = this.snapshots.get(businessId);
     if (hit && Date.now() - hit.at < SNAPSHOT_MS) return hit.agents;
-    const agents = await this.ctx.database.table<AgentRow>('agents').where({ business_id: businessId, available: true }).limit(500).all();
+    const agents = await this.ctx.database
+      .table<AgentRow>('agents')
+      .where({ business_id: businessId, available: true })
+      .limit(500)
+      .all();
     this.snapshots.set(businessId, { at: Date.now(), agents });
     return agents;
   }
 
-  private async takeTurn(thread: ThreadRow, team: string | null): Promise<{ assignee: string | null; recorded: Promise<void> }> {
+  private async takeTurn(
+    thread: ThreadRow,
+    team: string | null,
+  ): Promise<{ assignee: string | null; recorded: Promise<void> }> {
     const { ctx } = this;
-    const candidates = (await this.availableAgents(thread.business_id)).filter((a) => team === null || a.team === team).sort(byTurn);
+    const candidates = (await this.availableAgents(thread.business_id))
+      .filter((a) => team === null || a.team === team)
+      .sort(byTurn);
     if (candidates.length === 0) return NOBODY;
     const presence = await ctx.users.presence(candidates.map((a) => a.user_id));
     const online = new Set(presence.filter((p) => p.status === 'online').map((p) => p.userId));
     const agent = candidates.find((a) => online.has(a.user_id));
     if (!agent) return NOBODY;
-    const set = await ctx.database.table<ThreadRow>('threads').where({ id: thread.id }).whereNull('assignee').update({ assignee: agent.user_id, updated_at: Date.now() });
+    const set = await ctx.database
+      .table<ThreadRow>('threads')
+      .where({ id: thread.id })
+      .whereNull('assignee')
+      .update({ assignee: agent.user_id, updated_at: Date.now() });
     if (set === 0) return NOBODY;
     const previous = agent.last_assigned_at;
     const turn = Math.max(Date.now(), previous + 1);
     agent.last_assigned_at = turn;
-    const recorded = ctx.database.table<AgentRow>('agents').where({ business_id: agent.business_id, user_id: agent.user_id, last_assigned_at: previous }).update({ last_assigned_at: turn })
-      .then((took) => { if (took === 0) this.forgetAgents(thread.business_id); })
+    const recorded = ctx.database
+      .table<AgentRow>('agents')
+      .where({ business_id: agent.business_id, user_id: agent.user_id, last_assigned_at: previous })
+      .update({ last_assigned_at: turn })
+      .then((took) => {
+        if (took === 0) this.forgetAgents(thread.business_id);
+      })
       .catch((err: unknown) => {
         this.forgetAgents(thread.business_id);
-        ctx.log.warn('could not record an agent\'s turn', { agent: agent.user_id, error: String((err as Error)?.message ?? err) });
+        ctx.log.warn("could not record an agent's turn", {
+          agent: agent.user_id,
+          error: String((err as Error)?.message ?? err),
+        });
       });
     return { assignee: agent.user_id, recorded };
   }

@@ -31,7 +31,11 @@ const HISTORY_PAGES = 10;
  * ones, back to the start of the window (at most 1,000), are read for one from the customer.
  * Without messages.read granted, the record alone decides.
  */
-export async function messagingWindow(app: BusinessApp, thread: ThreadRow, now = Date.now()): Promise<{ open: boolean; lastCustomerAt: number | null }> {
+export async function messagingWindow(
+  app: BusinessApp,
+  thread: ThreadRow,
+  now = Date.now(),
+): Promise<{ open: boolean; lastCustomerAt: number | null }> {
   if (inWindow(thread, now)) return { open: true, lastCustomerAt: thread.last_customer_at };
   const closed = { open: false, lastCustomerAt: thread.last_customer_at };
   const since = now - MESSAGING_WINDOW_MS;
@@ -39,9 +43,15 @@ export async function messagingWindow(app: BusinessApp, thread: ThreadRow, now =
   for (let page = 0; page < HISTORY_PAGES; page++) {
     let result: { messages: Message[]; hasMore: boolean };
     try {
-      result = await app.ctx.messages.history(thread.conversation_id, { limit: HISTORY_PAGE, ...(before === undefined ? {} : { before }) });
+      result = await app.ctx.messages.history(thread.conversation_id, {
+        limit: HISTORY_PAGE,
+        ...(before === undefined ? {} : { before }),
+      });
     } catch (err) {
-      app.ctx.log.warn('the messaging window fell back to the recorded customer message', { threadId: thread.id, error: String((err as Error)?.message ?? err) });
+      app.ctx.log.warn('the messaging window fell back to the recorded customer message', {
+        threadId: thread.id,
+        error: String((err as Error)?.message ?? err),
+      });
       return closed;
     }
     const { messages, hasMore } = result;
@@ -60,6 +70,12 @@ export async function messagingWindow(app: BusinessApp, thread: ThreadRow, now =
 /** The refusal of a free-form message outside the window, saying whether the customer ever wrote. */
 export function outsideWindow(lastCustomerAt: number | null): BusinessError {
   return lastCustomerAt === null
-    ? new BusinessError('outside_messaging_window', "The customer has not written in this conversation yet: only tagged updates (order_update, account_update) or a message with an opt-in token may go out.", { lastCustomerMessageAt: null })
-    : new BusinessError('outside_messaging_window', undefined, { lastCustomerMessageAt: new Date(lastCustomerAt).toISOString() });
+    ? new BusinessError(
+        'outside_messaging_window',
+        'The customer has not written in this conversation yet: only tagged updates (order_update, account_update) or a message with an opt-in token may go out.',
+        { lastCustomerMessageAt: null },
+      )
+    : new BusinessError('outside_messaging_window', undefined, {
+        lastCustomerMessageAt: new Date(lastCustomerAt).toISOString(),
+      });
 }

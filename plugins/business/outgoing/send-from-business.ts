@@ -19,9 +19,15 @@ export type Sender = { kind: 'agent'; userId: string } | { kind: 'backend' } | {
  * `template` ({ type: button | generic | receipt | order_update, ...its fields }), or, for
  * agents, a `canned` response by shortcode. The host checks the body against the type's schema.
  */
-async function contentOf(app: BusinessApp, thread: ThreadRow, body: Record<string, unknown>, sender: Sender): Promise<MessageContent> {
+async function contentOf(
+  app: BusinessApp,
+  thread: ThreadRow,
+  body: Record<string, unknown>,
+  sender: Sender,
+): Promise<MessageContent> {
   const given = ['text', 'template', 'canned'].filter((k) => body[k] !== undefined);
-  if (given.length !== 1) throw new BusinessError('invalid_business_request', 'Send exactly one of text, template or canned.');
+  if (given.length !== 1)
+    throw new BusinessError('invalid_business_request', 'Send exactly one of text, template or canned.');
   const quickReplies = body.quickReplies === undefined ? {} : { quickReplies: body.quickReplies };
   if (body.template !== undefined) {
     if (!isObject(body.template) || !TEMPLATE_TYPES.includes(body.template.type as (typeof TEMPLATE_TYPES)[number])) {
@@ -33,20 +39,35 @@ async function contentOf(app: BusinessApp, thread: ThreadRow, body: Record<strin
   }
   let text = body.text;
   if (body.canned !== undefined) {
-    if (sender.kind !== 'agent') throw new BusinessError('invalid_business_request', 'Canned responses are for agents.');
-    const [customer, agent, b] = await Promise.all([app.ctx.users.get(thread.customer_id), app.ctx.users.get(sender.userId), app.businesses.get(thread.business_id)]);
+    if (sender.kind !== 'agent')
+      throw new BusinessError('invalid_business_request', 'Canned responses are for agents.');
+    const [customer, agent, b] = await Promise.all([
+      app.ctx.users.get(thread.customer_id),
+      app.ctx.users.get(sender.userId),
+      app.businesses.get(thread.business_id),
+    ]);
     text = await renderCanned(app.ctx, thread.business_id, body.canned, {
-      'customer.name': customer.displayName, 'customer.handle': customer.handle, 'agent.name': agent.displayName, 'business.name': b.name,
+      'customer.name': customer.displayName,
+      'customer.handle': customer.handle,
+      'agent.name': agent.displayName,
+      'business.name': b.name,
     });
   }
-  if (typeof text !== 'string' || text.length === 0 || text.length > 4000) throw new BusinessError('invalid_business_request', 'text is 1 to 4000 characters.');
+  if (typeof text !== 'string' || text.length === 0 || text.length > 4000)
+    throw new BusinessError('invalid_business_request', 'text is 1 to 4000 characters.');
   if (body.quickReplies !== undefined) assertNoSurveyIds(quickReplies);
-  return body.quickReplies === undefined ? { type: 'text', text } : { type: 'business.text', body: { text, ...quickReplies } };
+  return body.quickReplies === undefined
+    ? { type: 'text', text }
+    : { type: 'business.text', body: { text, ...quickReplies } };
 }
 
 /** "csat:<n>" taps rate the conversation: only the plugin's own survey may carry them. */
 function assertNoSurveyIds(body: unknown): void {
-  if (/"id":"csat:/.test(JSON.stringify(body))) throw new BusinessError('invalid_business_request', 'Button and quick reply ids starting with "csat:" are reserved for the satisfaction survey.');
+  if (/"id":"csat:/.test(JSON.stringify(body)))
+    throw new BusinessError(
+      'invalid_business_request',
+      'Button and quick reply ids starting with "csat:" are reserved for the satisfaction survey.',
+    );
 }
 
 /**
@@ -55,14 +76,26 @@ function assertNoSurveyIds(body: unknown): void {
  * a transactional update, or one that spends a single-use opt-in token the customer granted.
  * The bot may speak only while it has thread control; an agent who speaks takes it.
  */
-export async function sendFromBusiness(app: BusinessApp, thread: ThreadRow, body: Record<string, unknown>, sender: Sender): Promise<Message> {
+export async function sendFromBusiness(
+  app: BusinessApp,
+  thread: ThreadRow,
+  body: Record<string, unknown>,
+  sender: Sender,
+): Promise<Message> {
   const content = await contentOf(app, thread, body, sender);
   const { tag, optinToken } = body;
-  if (body.clientMsgId !== undefined && (typeof body.clientMsgId !== 'string' || body.clientMsgId.length === 0 || body.clientMsgId.length > 64)) {
+  if (
+    body.clientMsgId !== undefined &&
+    (typeof body.clientMsgId !== 'string' || body.clientMsgId.length === 0 || body.clientMsgId.length > 64)
+  ) {
     throw new BusinessError('invalid_business_request', 'clientMsgId is 1 to 64 characters.');
   }
   checkWindowTag(tag);
-  if (sender.kind === 'bot' && thread.control !== 'bot') throw new BusinessError('not_thread_owner', 'The agents have this conversation; ask for it with requestThreadControl.');
+  if (sender.kind === 'bot' && thread.control !== 'bot')
+    throw new BusinessError(
+      'not_thread_owner',
+      'The agents have this conversation; ask for it with requestThreadControl.',
+    );
   let spent: string | null = null;
   if (tag === undefined) {
     const window = await messagingWindow(app, thread);
@@ -74,13 +107,18 @@ export async function sendFromBusiness(app: BusinessApp, thread: ThreadRow, body
   const clientMsgId = body.clientMsgId;
   let message: Message;
   try {
-    message = await app.ctx.messages.send(thread.conversation_id, content, typeof clientMsgId === 'string' ? { clientMsgId } : {});
+    message = await app.ctx.messages.send(
+      thread.conversation_id,
+      content,
+      typeof clientMsgId === 'string' ? { clientMsgId } : {},
+    );
   } catch (err) {
     // Nothing went out, so the customer's permission is still unused.
     if (spent !== null) await restoreOptin(app.ctx, spent);
     throw err;
   }
   // An agent who speaks while the bot has the conversation takes it (once the message is out).
-  if (sender.kind === 'agent' && thread.control === 'bot') await changeControl(app, thread, 'take', 'agents', sender.userId);
+  if (sender.kind === 'agent' && thread.control === 'bot')
+    await changeControl(app, thread, 'take', 'agents', sender.userId);
   return message;
 }

@@ -15,13 +15,19 @@ const KEY = /(?:^|\s)key=(\S{1,128})$/;
  * money must carry a key (a command invocation carries no id of the frame it came in, so the
  * client names one), or a resent command would pay twice.
  */
-export function noteAndKey(rest: string | number | undefined, sentKey: string | null = null): { note: string | undefined; key: string } {
+export function noteAndKey(
+  rest: string | number | undefined,
+  sentKey: string | null = null,
+): { note: string | undefined; key: string } {
   const text = rest === undefined ? '' : String(rest).trim();
   const match = KEY.exec(text);
   if (!match) {
     // The client's idempotency key, sent with the command frame or body: what clients send.
     if (sentKey !== null) return { note: text === '' ? undefined : text, key: sentKey };
-    throw new PaymentError('invalid_payment_request', 'A payment needs an idempotency key: send the command with idempotencyKey, or end it with key=<a unique id> (1 to 128 characters), e.g. /pay @bob 12.50 EUR 4711 lunch key=7f9c2b. The same key again never pays twice.');
+    throw new PaymentError(
+      'invalid_payment_request',
+      'A payment needs an idempotency key: send the command with idempotencyKey, or end it with key=<a unique id> (1 to 128 characters), e.g. /pay @bob 12.50 EUR 4711 lunch key=7f9c2b. The same key again never pays twice.',
+    );
   }
   const note = text.slice(0, match.index).trim();
   return { note: note === '' ? undefined : note, key: match[1]! };
@@ -43,7 +49,13 @@ export function registerCommands(ctx: PluginContext<PaymentsSettings>, state: Pa
 
   ctx.commands.handle('setpin', async (inv) => {
     try {
-      await setPin(ctx, state.pinKey, inv.userId, String(inv.args.pin), inv.args.current === undefined ? undefined : String(inv.args.current));
+      await setPin(
+        ctx,
+        state.pinKey,
+        inv.userId,
+        String(inv.args.pin),
+        inv.args.current === undefined ? undefined : String(inv.args.current),
+      );
       return reply('Your payments PIN is set.');
     } catch (err) {
       return failed(err);
@@ -58,10 +70,18 @@ export function registerCommands(ctx: PluginContext<PaymentsSettings>, state: Pa
       const currency = String(inv.args.currency).toUpperCase();
       const amountMinor = parseMajor(ctx.settings.currencies, currency, String(inv.args.amount));
       const { result } = await transfer(ctx, state, inv.userId, {
-        to: String(inv.args.to), amountMinor, currency, conversationId: inv.conversationId, pin: String(inv.args.pin), note, idempotencyKey: key,
+        to: String(inv.args.to),
+        amountMinor,
+        currency,
+        conversationId: inv.conversationId,
+        pin: String(inv.args.pin),
+        note,
+        idempotencyKey: key,
       });
       await announceTransfer(ctx, result);
-      return reply(`Sent ${formatMinor(ctx.settings.currencies, currency, amountMinor)}. Your balance: ${formatMinor(ctx.settings.currencies, currency, result.balanceAfterMinor)}.`);
+      return reply(
+        `Sent ${formatMinor(ctx.settings.currencies, currency, amountMinor)}. Your balance: ${formatMinor(ctx.settings.currencies, currency, result.balanceAfterMinor)}.`,
+      );
     } catch (err) {
       return failed(err);
     }

@@ -24,7 +24,13 @@ export async function registerHolds(ctx: PluginContext<PaymentsSettings>, state:
   ctx.http.route('GET', '/holds/:id', async (req) => ({ body: await getHold(ctx, req.params.id!, me(req.user)) }));
 
   ctx.http.route('POST', '/holds/:id/capture', async (req) => {
-    const { result, replayed } = await captureHold(ctx, null, req.params.id!, me(req.user), bodyOf(req, 'POST /holds/:id/capture'));
+    const { result, replayed } = await captureHold(
+      ctx,
+      null,
+      req.params.id!,
+      me(req.user),
+      bodyOf(req, 'POST /holds/:id/capture'),
+    );
     return { status: replayed ? 200 : 201, body: result };
   });
 
@@ -34,16 +40,30 @@ export async function registerHolds(ctx: PluginContext<PaymentsSettings>, state:
   });
 
   ctx.http.route('POST', '/holds/:id/refunds', async (req) => {
-    const { result, replayed } = await refundHold(ctx, null, req.params.id!, me(req.user), bodyOf(req, 'POST /holds/:id/refunds'));
+    const { result, replayed } = await refundHold(
+      ctx,
+      null,
+      req.params.id!,
+      me(req.user),
+      bodyOf(req, 'POST /holds/:id/refunds'),
+    );
     return { status: replayed ? 200 : 201, body: result };
   });
 
   ctx.http.route('POST', '/transfers/:id/refunds', async (req) => {
-    const { result, replayed } = await refundTransfer(ctx, null, req.params.id!, me(req.user), bodyOf(req, 'POST /transfers/:id/refunds'));
+    const { result, replayed } = await refundTransfer(
+      ctx,
+      null,
+      req.params.id!,
+      me(req.user),
+      bodyOf(req, 'POST /transfers/:id/refunds'),
+    );
     return { status: replayed ? 200 : 201, body: result };
   });
 
-  ctx.http.route('GET', '/transfers/:id/refunds', async (req) => ({ body: { refunds: await transferRefunds(ctx, req.params.id!, me(req.user)) } }));
+  ctx.http.route('GET', '/transfers/:id/refunds', async (req) => ({
+    body: { refunds: await transferRefunds(ctx, req.params.id!, me(req.user)) },
+  }));
 
   // Operators: expire one hold (if it is due) or every due hold now, as the jobs would.
   ctx.http.route('POST', '/admin/holds/expire', async (req) => {

@@ -17,9 +17,18 @@ export function registerRequestRoutes(ctx: PluginContext<PaymentsSettings>, { pi
     return { status: replayed ? 200 : 201, body: view };
   });
   ctx.http.route('GET', '/requests', async (req) => ({ body: await listRequests(ctx, me(req)) }));
-  ctx.http.route('GET', '/requests/:id', async (req) => ({ body: viewOf(await visibleRequest(ctx, req.params.id!, me(req))) }));
+  ctx.http.route('GET', '/requests/:id', async (req) => ({
+    body: viewOf(await visibleRequest(ctx, req.params.id!, me(req))),
+  }));
   ctx.http.route('POST', '/requests/:id/pay', async (req) => {
-    const outcome = await payRequest(ctx, pinKey, me(req), req.params.id!, bodyOf(req, 'POST /requests/:id/pay'), (row) => preCheckout(ctx, row));
+    const outcome = await payRequest(
+      ctx,
+      pinKey,
+      me(req),
+      req.params.id!,
+      bodyOf(req, 'POST /requests/:id/pay'),
+      (row) => preCheckout(ctx, row),
+    );
     return { status: outcome.status, body: outcome.view };
   });
   ctx.http.route('POST', '/requests/:id/decline', async (req) => {

@@ -11,7 +11,10 @@ export interface BodySchema {
 }
 
 const fields = (names: string[], optional = false): BodySchema => ({
-  type: 'object', additionalProperties: false, properties: Object.fromEntries(names.map((n) => [n, {}])), ...(optional ? { optional } : {}),
+  type: 'object',
+  additionalProperties: false,
+  properties: Object.fromEntries(names.map((n) => [n, {}])),
+  ...(optional ? { optional } : {}),
 });
 
 /**
@@ -46,7 +49,8 @@ export function bodyOf(request: PluginHttpRequest, route: RouteWithBody): Record
   const schema: BodySchema = ROUTE_BODIES[route];
   let body = request.body;
   if (body === null && request.rawBody.trim() === '' && schema.optional) body = {};
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new PaymentError('invalid_payment_request', 'The body must be a JSON object.');
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw new PaymentError('invalid_payment_request', 'The body must be a JSON object.');
   refuseUnknownFields(body, Object.keys(schema.properties), route.slice(5));
   return body as Record<string, unknown>;
 }
@@ -59,7 +63,12 @@ export function bodyOf(request: PluginHttpRequest, route: RouteWithBody): Record
 export function refuseUnknownFields(value: object, allowed: readonly string[], what: string): void {
   const unknown = Object.keys(value).filter((k) => !allowed.includes(k));
   if (unknown.length === 0) return;
-  throw new PaymentError('invalid_payment_request', `Unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; ${what} takes ${allowed.length > 0 ? allowed.join(', ') : 'no fields'}.`, {
-    unknownFields: unknown, allowedFields: [...allowed],
-  });
+  throw new PaymentError(
+    'invalid_payment_request',
+    `Unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; ${what} takes ${allowed.length > 0 ? allowed.join(', ') : 'no fields'}.`,
+    {
+      unknownFields: unknown,
+      allowedFields: [...allowed],
+    },
+  );
 }

@@ -54,9 +54,14 @@ export function registerRoutes(ctx: PluginContext<PaymentsSettings>, state: Paym
 
   ctx.http.route('POST', '/provider/callbacks', async (req) => {
     const event = await provider.verifyCallback(req.rawBody, req.headers['x-provider-signature']);
-    const fresh = await ctx.database.table('provider_events').insert({ id: event.id, received_at: Date.now() }, { onConflictIgnore: ['id'] });
+    const fresh = await ctx.database
+      .table('provider_events')
+      .insert({ id: event.id, received_at: Date.now() }, { onConflictIgnore: ['id'] });
     if (fresh.length === 0) return { status: 200, body: { duplicate: true } };
-    const view = await book(ctx, provider.name, event.key, { ref: event.ref, status: event.type === 'operation.succeeded' ? 'succeeded' : 'declined' });
+    const view = await book(ctx, provider.name, event.key, {
+      ref: event.ref,
+      status: event.type === 'operation.succeeded' ? 'succeeded' : 'declined',
+    });
     return { status: 200, body: { duplicate: false, operation: view } };
   });
 
@@ -66,16 +71,27 @@ export function registerRoutes(ctx: PluginContext<PaymentsSettings>, state: Paym
   });
   ctx.http.route('POST', '/admin/reconcile', async (req) => {
     const { olderThanMs = 60_000 } = bodyOf(req, 'POST /admin/reconcile');
-    if (typeof olderThanMs !== 'number' || !Number.isSafeInteger(olderThanMs) || olderThanMs < 0) throw new PaymentError('invalid_payment_request', 'olderThanMs is a whole number of milliseconds, 0 or more.');
+    if (typeof olderThanMs !== 'number' || !Number.isSafeInteger(olderThanMs) || olderThanMs < 0)
+      throw new PaymentError('invalid_payment_request', 'olderThanMs is a whole number of milliseconds, 0 or more.');
     return { body: await reconcile(ctx, provider, olderThanMs) };
   });
   ctx.http.route('POST', '/admin/simulator/callbacks', async (req) => {
     const body = bodyOf(req, 'POST /admin/simulator/callbacks');
-    if (!(provider instanceof SimulatedCardProvider)) throw new PaymentError('invalid_state', 'Only the simulated provider can be played.');
+    if (!(provider instanceof SimulatedCardProvider))
+      throw new PaymentError('invalid_state', 'Only the simulated provider can be played.');
     const op = await operation(ctx, String(body.operationId));
-    return { body: await provider.completeLater({ key: op.id, amountMinor: op.amount, currency: op.currency }, body.status === 'declined' ? 'declined' : 'succeeded') };
+    return {
+      body: await provider.completeLater(
+        { key: op.id, amountMinor: op.amount, currency: op.currency },
+        body.status === 'declined' ? 'declined' : 'succeeded',
+      ),
+    };
   });
-  ctx.http.route('GET', '/admin/reports/reconciliation', async () => ({ body: await reconciliationReport(ctx, provider) }));
+  ctx.http.route('GET', '/admin/reports/reconciliation', async () => ({
+    body: await reconciliationReport(ctx, provider),
+  }));
   ctx.http.route('GET', '/admin/reports/balances', async () => ({ body: await balancesReport(ctx) }));
-  ctx.http.route('GET', '/admin/reports/volume', async (req) => ({ body: await volumeReport(ctx, req.query.since ? Number(req.query.since) : 0) }));
+  ctx.http.route('GET', '/admin/reports/volume', async (req) => ({
+    body: await volumeReport(ctx, req.query.since ? Number(req.query.since) : 0),
+  }));
 }

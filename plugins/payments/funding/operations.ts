@@ -10,18 +10,38 @@ import { PaymentError } from '../payment-error.js';
 import type { PaymentsSettings } from '../settings.js';
 
 export interface OperationRow {
-  id: string; kind: 'topup' | 'payout'; user_id: string; amount: number; currency: string;
-  status: 'pending' | 'succeeded' | 'declined' | 'abandoned'; provider_ref: string | null; failure: string | null;
-  tx_id: number | null; created_at: number; updated_at: number; [c: string]: unknown;
+  id: string;
+  kind: 'topup' | 'payout';
+  user_id: string;
+  amount: number;
+  currency: string;
+  status: 'pending' | 'succeeded' | 'declined' | 'abandoned';
+  provider_ref: string | null;
+  failure: string | null;
+  tx_id: number | null;
+  created_at: number;
+  updated_at: number;
+  [c: string]: unknown;
 }
 
 export interface OperationView {
-  operationId: string; kind: OperationRow['kind']; status: OperationRow['status']; amountMinor: number; currency: string;
-  providerRef: string | null; failure: string | null;
+  operationId: string;
+  kind: OperationRow['kind'];
+  status: OperationRow['status'];
+  amountMinor: number;
+  currency: string;
+  providerRef: string | null;
+  failure: string | null;
 }
 
 export const viewOf = (r: OperationRow): OperationView => ({
-  operationId: r.id, kind: r.kind, status: r.status, amountMinor: r.amount, currency: r.currency, providerRef: r.provider_ref, failure: r.failure,
+  operationId: r.id,
+  kind: r.kind,
+  status: r.status,
+  amountMinor: r.amount,
+  currency: r.currency,
+  providerRef: r.provider_ref,
+  failure: r.failure,
 });
 
 /**
@@ -29,11 +49,16 @@ export const viewOf = (r: OperationRow): OperationView => ({
  * never happened) is freed, so the same key may be used again, for this or another request.
  */
 export async function releaseUncharged(tx: DatabaseTransaction, owner: string, key: string): Promise<void> {
-  const [stored] = await tx.table<{ owner: string; key: string; response: { operationId?: string } | null }>('idempotency').where({ owner, key }).forUpdate().all();
+  const [stored] = await tx
+    .table<{ owner: string; key: string; response: { operationId?: string } | null }>('idempotency')
+    .where({ owner, key })
+    .forUpdate()
+    .all();
   const operationId = stored?.response?.operationId;
   if (typeof operationId !== 'string') return;
   const op = await tx.table<OperationRow>('provider_operations').where({ id: operationId }).first();
-  if (op && (op.status === 'declined' || op.status === 'abandoned')) await tx.table('idempotency').where({ owner, key }).delete();
+  if (op && (op.status === 'declined' || op.status === 'abandoned'))
+    await tx.table('idempotency').where({ owner, key }).delete();
 }
 
 export async function operation(ctx: PluginContext<PaymentsSettings>, id: string): Promise<OperationRow> {
@@ -43,7 +68,12 @@ export async function operation(ctx: PluginContext<PaymentsSettings>, id: string
 }
 
 /** Step 3, exactly once: whoever locks the pending row first books it; the others see it done. */
-export async function book(ctx: PluginContext<PaymentsSettings>, providerName: string, id: string, result: { ref: string; status: string; reason?: string }): Promise<OperationView> {
+export async function book(
+  ctx: PluginContext<PaymentsSettings>,
+  providerName: string,
+  id: string,
+  result: { ref: string; status: string; reason?: string },
+): Promise<OperationView> {
   return ctx.database.transaction(async (tx) => {
     const [op] = await tx.table<OperationRow>('provider_operations').where({ id }).forUpdate().all();
     if (!op) throw new PaymentError('not_found', `No operation ${id}.`);
@@ -53,28 +83,52 @@ export async function book(ctx: PluginContext<PaymentsSettings>, providerName: s
       // The money left the wallet when the payout was recorded; a payout that did not happen
       // comes back as a new, correcting transaction.
       if (result.status === 'succeeded') {
-        await tx.table('provider_operations').where({ id }).update({ status: 'succeeded', provider_ref: result.ref, updated_at: now });
+        await tx
+          .table('provider_operations')
+          .where({ id })
+          .update({ status: 'succeeded', provider_ref: result.ref, updated_at: now });
         return viewOf({ ...op, status: 'succeeded', provider_ref: result.ref });
       }
       await releaseDaily(tx, op.user_id, op.currency, op.amount, op.created_at);
       await postTransaction(tx, ctx.crypto, {
-        kind: 'payout_reversal', ref: op.id, meta: { provider: providerName, reason: result.reason ?? result.status }, settle: true,
-        postings: [{ account: providerAccount(providerName, op.currency), currency: op.currency, amount: -op.amount }, { account: userAccount(op.user_id, op.currency), currency: op.currency, amount: op.amount }],
+        kind: 'payout_reversal',
+        ref: op.id,
+        meta: { provider: providerName, reason: result.reason ?? result.status },
+        settle: true,
+        postings: [
+          { account: providerAccount(providerName, op.currency), currency: op.currency, amount: -op.amount },
+          { account: userAccount(op.user_id, op.currency), currency: op.currency, amount: op.amount },
+        ],
       });
       const status = result.status === 'declined' ? 'declined' : 'abandoned';
-      await tx.table('provider_operations').where({ id }).update({ status, provider_ref: result.ref, failure: result.reason ?? result.status, updated_at: now });
+      await tx
+        .table('provider_operations')
+        .where({ id })
+        .update({ status, provider_ref: result.ref, failure: result.reason ?? result.status, updated_at: now });
       return viewOf({ ...op, status, provider_ref: result.ref, failure: result.reason ?? result.status });
     }
     if (result.status === 'succeeded') {
       const posted = await postTransaction(tx, ctx.crypto, {
-        kind: op.kind, ref: op.id, meta: { provider: providerName, providerRef: result.ref }, settle: true,
-        postings: [{ account: providerAccount(providerName, op.currency), currency: op.currency, amount: -op.amount }, { account: userAccount(op.user_id, op.currency), currency: op.currency, amount: op.amount }],
+        kind: op.kind,
+        ref: op.id,
+        meta: { provider: providerName, providerRef: result.ref },
+        settle: true,
+        postings: [
+          { account: providerAccount(providerName, op.currency), currency: op.currency, amount: -op.amount },
+          { account: userAccount(op.user_id, op.currency), currency: op.currency, amount: op.amount },
+        ],
       });
-      await tx.table('provider_operations').where({ id }).update({ status: 'succeeded', provider_ref: result.ref, tx_id: posted.txId, updated_at: now });
+      await tx
+        .table('provider_operations')
+        .where({ id })
+        .update({ status: 'succeeded', provider_ref: result.ref, tx_id: posted.txId, updated_at: now });
       return viewOf({ ...op, status: 'succeeded', provider_ref: result.ref, tx_id: posted.txId });
     }
     const status = result.status === 'declined' ? 'declined' : 'abandoned';
-    await tx.table('provider_operations').where({ id }).update({ status, provider_ref: result.ref, failure: result.reason ?? result.status, updated_at: now });
+    await tx
+      .table('provider_operations')
+      .where({ id })
+      .update({ status, provider_ref: result.ref, failure: result.reason ?? result.status, updated_at: now });
     return viewOf({ ...op, status, provider_ref: result.ref, failure: result.reason ?? result.status });
   });
 }

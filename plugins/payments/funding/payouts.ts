@@ -16,11 +16,17 @@ import { book, operation, type OperationView, releaseUncharged, viewOf } from '.
  * pending in one transaction, under the person's PIN and idempotency key; then the provider is
  * asked; a payout it declines, or never made, is reversed by a correcting transaction, once.
  */
-export async function payout(ctx: PluginContext<PaymentsSettings>, { provider, pinKey }: PaymentsState, userId: string, body: Record<string, unknown>): Promise<{ view: OperationView; replayed: boolean }> {
+export async function payout(
+  ctx: PluginContext<PaymentsSettings>,
+  { provider, pinKey }: PaymentsState,
+  userId: string,
+  body: Record<string, unknown>,
+): Promise<{ view: OperationView; replayed: boolean }> {
   const key = checkKey(body.idempotencyKey);
   const currency = checkCurrency(ctx.settings.currencies, body.currency);
   const amount = checkAmount(body.amountMinor);
-  if (typeof body.destination !== 'string' || body.destination.length === 0 || body.destination.length > 64) throw new PaymentError('invalid_payment_request', '`destination` is a bank account or card token.');
+  if (typeof body.destination !== 'string' || body.destination.length === 0 || body.destination.length > 64)
+    throw new PaymentError('invalid_payment_request', '`destination` is a bank account or card token.');
   checkPerTransfer(ctx, amount, 'A payout');
   await verifyPin(ctx, pinKey, userId, body.pin);
   const id = await ctx.crypto.randomId();
@@ -32,10 +38,27 @@ export async function payout(ctx: PluginContext<PaymentsSettings>, { provider, p
       // A payout counts against the daily limit like a transfer (given back if the provider refuses it).
       await spendDaily(tx, ctx, userId, currency, amount, now);
       const posted = await postTransaction(tx, ctx.crypto, {
-        kind: 'payout', ref: id, meta: { provider: provider.name },
-        postings: [{ account: userAccount(userId, currency), currency, amount: -amount }, { account: providerAccount(provider.name, currency), currency, amount }],
+        kind: 'payout',
+        ref: id,
+        meta: { provider: provider.name },
+        postings: [
+          { account: userAccount(userId, currency), currency, amount: -amount },
+          { account: providerAccount(provider.name, currency), currency, amount },
+        ],
       });
-      await tx.table('provider_operations').insert({ id, kind: 'payout', user_id: userId, amount, currency, status: 'pending', provider_ref: null, failure: null, tx_id: posted.txId, created_at: now, updated_at: now });
+      await tx.table('provider_operations').insert({
+        id,
+        kind: 'payout',
+        user_id: userId,
+        amount,
+        currency,
+        status: 'pending',
+        provider_ref: null,
+        failure: null,
+        tx_id: posted.txId,
+        created_at: now,
+        updated_at: now,
+      });
       return { operationId: id };
     });
   });
@@ -43,12 +66,21 @@ export async function payout(ctx: PluginContext<PaymentsSettings>, { provider, p
   if (op.status !== 'pending') return { view: viewOf(op), replayed };
   let result: ProviderResult;
   try {
-    result = await provider.payout({ key: op.id, amountMinor: op.amount, currency: op.currency, destination: String(body.destination) });
+    result = await provider.payout({
+      key: op.id,
+      amountMinor: op.amount,
+      currency: op.currency,
+      destination: String(body.destination),
+    });
   } catch (err) {
-    if (err instanceof ProviderUnavailable) throw new PaymentError('provider_unavailable', undefined, { operationId: op.id });
+    if (err instanceof ProviderUnavailable)
+      throw new PaymentError('provider_unavailable', undefined, { operationId: op.id });
     throw err;
   }
   const booked = await book(ctx, provider.name, op.id, result);
-  if (booked.status === 'declined') throw new PaymentError('card_declined', 'The provider refused the payout; the money is back in the wallet.', { operationId: op.id });
+  if (booked.status === 'declined')
+    throw new PaymentError('card_declined', 'The provider refused the payout; the money is back in the wallet.', {
+      operationId: op.id,
+    });
   return { view: booked, replayed };
 }

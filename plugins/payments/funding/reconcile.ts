@@ -5,9 +5,13 @@ import type { CardProvider } from '../providers/card-provider.js';
 import type { PaymentsSettings } from '../settings.js';
 
 export interface ReconcileOutcome {
-  checked: number; booked: number; abandoned: number; declined: number;
+  checked: number;
+  booked: number;
+  abandoned: number;
+  declined: number;
   /** Operations that could not be settled this time (they stay pending and are tried again): why. */
-  failed: number; failures: { operationId: string; code: string; message: string }[];
+  failed: number;
+  failures: { operationId: string; code: string; message: string }[];
 }
 
 /**
@@ -17,9 +21,26 @@ export interface ReconcileOutcome {
  * operation that cannot be settled (the provider unreachable, a ledger refusal) is reported and
  * left pending; the others are settled all the same.
  */
-export async function reconcile(ctx: PluginContext<PaymentsSettings>, provider: CardProvider, olderThanMs: number): Promise<ReconcileOutcome> {
-  const pending = await ctx.database.table<OperationRow>('provider_operations').where({ status: 'pending' }).where('created_at', '<=', Date.now() - olderThanMs).orderBy('created_at').limit(1000).all();
-  const outcome: ReconcileOutcome = { checked: pending.length, booked: 0, abandoned: 0, declined: 0, failed: 0, failures: [] };
+export async function reconcile(
+  ctx: PluginContext<PaymentsSettings>,
+  provider: CardProvider,
+  olderThanMs: number,
+): Promise<ReconcileOutcome> {
+  const pending = await ctx.database
+    .table<OperationRow>('provider_operations')
+    .where({ status: 'pending' })
+    .where('created_at', '<=', Date.now() - olderThanMs)
+    .orderBy('created_at')
+    .limit(1000)
+    .all();
+  const outcome: ReconcileOutcome = {
+    checked: pending.length,
+    booked: 0,
+    abandoned: 0,
+    declined: 0,
+    failed: 0,
+    failures: [],
+  };
   for (const op of pending) {
     try {
       let record = await provider.lookup(op.id);
@@ -28,15 +49,28 @@ export async function reconcile(ctx: PluginContext<PaymentsSettings>, provider: 
         // The cancel raced a late charge only if the provider now shows one; book what it shows.
         record = await provider.lookup(op.id);
       }
-      const view = await book(ctx, provider.name, op.id, record ?? { ref: '', status: 'canceled', reason: 'never reached the provider' });
+      const view = await book(
+        ctx,
+        provider.name,
+        op.id,
+        record ?? { ref: '', status: 'canceled', reason: 'never reached the provider' },
+      );
       if (view.status === 'succeeded') outcome.booked++;
       else if (view.status === 'declined') outcome.declined++;
       else if (view.status === 'abandoned') outcome.abandoned++;
     } catch (err) {
       outcome.failed++;
       const code = err instanceof PaymentError ? err.code : 'error';
-      outcome.failures.push({ operationId: op.id, code, message: String((err as Error)?.message ?? err).slice(0, 200) });
-      ctx.log.error('could not settle a pending provider operation', { operationId: op.id, code, error: String((err as Error)?.message ?? err) });
+      outcome.failures.push({
+        operationId: op.id,
+        code,
+        message: String((err as Error)?.message ?? err).slice(0, 200),
+      });
+      ctx.log.error('could not settle a pending provider operation', {
+        operationId: op.id,
+        code,
+        error: String((err as Error)?.message ?? err),
+      });
     }
   }
   return outcome;

@@ -32,13 +32,30 @@ import type { PinKey } from '../pins/pin-key.js';
 import { verifyPin } from '../pins/verify-pin.js';
 import type { PaymentsSettings } from '../settings.js';
 import { scheduleHoldExpiry } from './hold-expiry.js';
-import { asBody, type Body, type HoldRow, type HoldView, holdViewOf, optionalText, ownerOf, run } from './hold-records.js';
+import {
+  asBody,
+  type Body,
+  type HoldRow,
+  type HoldView,
+  holdViewOf,
+  optionalText,
+  ownerOf,
+  run,
+} from './hold-records.js';
 
 type Ctx = PluginContext<PaymentsSettings>;
 type Tx = DatabaseTransaction;
 
-export interface HoldSettings { minExpiresInMs: number; maxExpiresInMs: number; defaultExpiresInMs: number }
-export const DEFAULT_HOLD_SETTINGS: HoldSettings = { minExpiresInMs: 60_000, maxExpiresInMs: 7 * 24 * 3_600_000, defaultExpiresInMs: 7 * 24 * 3_600_000 };
+export interface HoldSettings {
+  minExpiresInMs: number;
+  maxExpiresInMs: number;
+  defaultExpiresInMs: number;
+}
+export const DEFAULT_HOLD_SETTINGS: HoldSettings = {
+  minExpiresInMs: 60_000,
+  maxExpiresInMs: 7 * 24 * 3_600_000,
+  defaultExpiresInMs: 7 * 24 * 3_600_000,
+};
 
 export interface HoldRequest {
   /** A user id (or @handle, outside a caller's transaction). */
@@ -65,25 +82,46 @@ function holdSettings(ctx: Ctx): HoldSettings {
  * transaction, then schedules the expiry job. With `tx`: runs in it; the caller must have checked
  * the PIN (verifyPin) and the payee (a user id) before, and calls scheduleHoldExpiry() after commit.
  */
-export async function createHold(ctx: Ctx, pinKey: PinKey, tx: Tx | null, payerId: string, input: Partial<HoldRequest> | Body): Promise<{ hold: HoldView; replayed: boolean }> {
+export async function createHold(
+  ctx: Ctx,
+  pinKey: PinKey,
+  tx: Tx | null,
+  payerId: string,
+  input: Partial<HoldRequest> | Body,
+): Promise<{ hold: HoldView; replayed: boolean }> {
   const body = asBody(input);
   const key = checkKey(body.idempotencyKey);
   const currency = checkCurrency(ctx.settings.currencies, body.currency);
   const amount = checkAmount(body.amountMinor);
   const description = optionalText(body.description, 'description');
   const settings = holdSettings(ctx);
-  const expiresInMs = body.expiresInMs === undefined ? Math.min(Math.max(settings.defaultExpiresInMs, settings.minExpiresInMs), settings.maxExpiresInMs) : body.expiresInMs;
-  if (typeof expiresInMs !== 'number' || !Number.isInteger(expiresInMs) || expiresInMs < settings.minExpiresInMs || expiresInMs > settings.maxExpiresInMs) {
-    throw new PaymentError('invalid_payment_request', `expiresInMs is a whole number of milliseconds from ${settings.minExpiresInMs} to ${settings.maxExpiresInMs}.`, {
-      minExpiresInMs: settings.minExpiresInMs, maxExpiresInMs: settings.maxExpiresInMs,
-    });
+  const expiresInMs =
+    body.expiresInMs === undefined
+      ? Math.min(Math.max(settings.defaultExpiresInMs, settings.minExpiresInMs), settings.maxExpiresInMs)
+      : body.expiresInMs;
+  if (
+    typeof expiresInMs !== 'number' ||
+    !Number.isInteger(expiresInMs) ||
+    expiresInMs < settings.minExpiresInMs ||
+    expiresInMs > settings.maxExpiresInMs
+  ) {
+    throw new PaymentError(
+      'invalid_payment_request',
+      `expiresInMs is a whole number of milliseconds from ${settings.minExpiresInMs} to ${settings.maxExpiresInMs}.`,
+      {
+        minExpiresInMs: settings.minExpiresInMs,
+        maxExpiresInMs: settings.maxExpiresInMs,
+      },
+    );
   }
   checkPerTransfer(ctx, amount);
-  if (typeof body.payee !== 'string' || body.payee.length === 0 || body.payee.length > 64) throw new PaymentError('invalid_payment_request', '`payee` is a user id or @handle.');
+  if (typeof body.payee !== 'string' || body.payee.length === 0 || body.payee.length > 64)
+    throw new PaymentError('invalid_payment_request', '`payee` is a user id or @handle.');
 
   let payeeId: string;
   if (tx) {
-    if (body.payee.startsWith('@')) throw new PaymentError('invalid_payment_request', 'Inside a transaction, `payee` must be a user id.');
+    if (body.payee.startsWith('@'))
+      throw new PaymentError('invalid_payment_request', 'Inside a transaction, `payee` must be a user id.');
     payeeId = body.payee;
   } else {
     payeeId = (await findUser(ctx, body.payee, 'recipient_not_found')).id;
@@ -92,21 +130,42 @@ export async function createHold(ctx: Ctx, pinKey: PinKey, tx: Tx | null, payerI
   if (!tx) await verifyPin(ctx, pinKey, payerId, body.pin);
 
   const request = { op: 'hold', payee: payeeId, amountMinor: amount, currency, expiresInMs, description };
-  const result = await run(ctx, tx, (t) => once(t, ctx.crypto, ownerOf(payerId), key, request, async () => {
-    const holdId = await ctx.crypto.randomId();
-    const now = Date.now();
-    await spendDaily(t, ctx, payerId, currency, amount, now);
-    const posted = await postTransaction(t, ctx.crypto, {
-      kind: 'hold_authorize', ref: holdId, meta: { payee: payeeId },
-      postings: [{ account: userAccount(payerId, currency), currency, amount: -amount }, { account: holdAccount(holdId, currency), currency, amount }],
-    });
-    const row: HoldRow = {
-      id: holdId, payer: payerId, payee: payeeId, currency, amount, captured: 0, released: 0, refunded: 0, status: 'authorized', description,
-      expires_at: posted.createdAt + expiresInMs, auth_tx_id: posted.txId, release_tx_id: null, created_at: posted.createdAt, updated_at: posted.createdAt, resolved_at: null,
-    };
-    await t.table<HoldRow>('holds').insert(row);
-    return holdViewOf(row);
-  }));
+  const result = await run(ctx, tx, (t) =>
+    once(t, ctx.crypto, ownerOf(payerId), key, request, async () => {
+      const holdId = await ctx.crypto.randomId();
+      const now = Date.now();
+      await spendDaily(t, ctx, payerId, currency, amount, now);
+      const posted = await postTransaction(t, ctx.crypto, {
+        kind: 'hold_authorize',
+        ref: holdId,
+        meta: { payee: payeeId },
+        postings: [
+          { account: userAccount(payerId, currency), currency, amount: -amount },
+          { account: holdAccount(holdId, currency), currency, amount },
+        ],
+      });
+      const row: HoldRow = {
+        id: holdId,
+        payer: payerId,
+        payee: payeeId,
+        currency,
+        amount,
+        captured: 0,
+        released: 0,
+        refunded: 0,
+        status: 'authorized',
+        description,
+        expires_at: posted.createdAt + expiresInMs,
+        auth_tx_id: posted.txId,
+        release_tx_id: null,
+        created_at: posted.createdAt,
+        updated_at: posted.createdAt,
+        resolved_at: null,
+      };
+      await t.table<HoldRow>('holds').insert(row);
+      return holdViewOf(row);
+    }),
+  );
   const hold = result.response;
   // A replay schedules again too (the job key makes that a no-op): it heals a crash between commit and schedule.
   if (!tx) await scheduleHoldExpiry(ctx, hold);

@@ -5,7 +5,15 @@
  */
 import type { DatabaseTransaction, PluginContext } from '../../../sdk/index.js';
 import { holdAccount, userAccount } from '../ledger/accounts.js';
-import { type HoldRow, type HoldView, holdViewOf, isOpen, OPEN_HOLD_STATUSES, remainingOf, run } from './hold-records.js';
+import {
+  type HoldRow,
+  type HoldView,
+  holdViewOf,
+  isOpen,
+  OPEN_HOLD_STATUSES,
+  remainingOf,
+  run,
+} from './hold-records.js';
 import { postTransaction } from '../ledger/post-transaction.js';
 import type { PaymentsSettings } from '../settings.js';
 
@@ -23,25 +31,46 @@ export const HOLD_EXPIRY_SWEEP_JOB = 'hold-expiry-sweep';
  */
 export async function scheduleHoldExpiry(ctx: Ctx, hold: Pick<HoldView, 'holdId' | 'expiresAt'>): Promise<void> {
   try {
-    await ctx.scheduler.schedule(HOLD_EXPIRY_JOB, { at: hold.expiresAt, payload: { holdId: hold.holdId }, key: `hold-expiry:${hold.holdId}` });
+    await ctx.scheduler.schedule(HOLD_EXPIRY_JOB, {
+      at: hold.expiresAt,
+      payload: { holdId: hold.holdId },
+      key: `hold-expiry:${hold.holdId}`,
+    });
   } catch (err) {
-    ctx.log.warn('could not schedule the expiry of a hold; the sweep will expire it', { holdId: hold.holdId, error: String((err as Error).message) });
+    ctx.log.warn('could not schedule the expiry of a hold; the sweep will expire it', {
+      holdId: hold.holdId,
+      error: String((err as Error).message),
+    });
   }
 }
 
 /** Returns what is left on an open hold to its payer, and resolves the hold as `status`. In the caller's transaction, with the hold locked. */
-export async function release(ctx: Ctx, tx: Tx, hold: HoldRow, status: 'voided' | 'expired', now: number): Promise<HoldRow> {
+export async function release(
+  ctx: Ctx,
+  tx: Tx,
+  hold: HoldRow,
+  status: 'voided' | 'expired',
+  now: number,
+): Promise<HoldRow> {
   const left = remainingOf(hold);
   let releaseTxId: number | null = hold.release_tx_id;
   if (left > 0) {
     const posted = await postTransaction(tx, ctx.crypto, {
-      kind: status === 'voided' ? 'hold_void' : 'hold_expire', ref: hold.id, meta: { holdId: hold.id },
-      postings: [{ account: holdAccount(hold.id, hold.currency), currency: hold.currency, amount: -left }, { account: userAccount(hold.payer, hold.currency), currency: hold.currency, amount: left }],
+      kind: status === 'voided' ? 'hold_void' : 'hold_expire',
+      ref: hold.id,
+      meta: { holdId: hold.id },
+      postings: [
+        { account: holdAccount(hold.id, hold.currency), currency: hold.currency, amount: -left },
+        { account: userAccount(hold.payer, hold.currency), currency: hold.currency, amount: left },
+      ],
     });
     releaseTxId = posted.txId;
   }
   const released = hold.released + left;
-  await tx.table<HoldRow>('holds').where({ id: hold.id }).update({ released, status, release_tx_id: releaseTxId, updated_at: now, resolved_at: now });
+  await tx
+    .table<HoldRow>('holds')
+    .where({ id: hold.id })
+    .update({ released, status, release_tx_id: releaseTxId, updated_at: now, resolved_at: now });
   return { ...hold, released, status, release_tx_id: releaseTxId, updated_at: now, resolved_at: now };
 }
 
@@ -50,7 +79,12 @@ export async function release(ctx: Ctx, tx: Tx, hold: HoldRow, status: 'voided' 
  * any number of times and concurrently with captures and voids: the hold row is locked and its
  * state checked, so a resolved hold, or one not yet due at `now`, is left as it is.
  */
-export async function expireHold(ctx: Ctx, tx: Tx | null, holdId: string, now: number = Date.now()): Promise<{ expired: boolean; hold: HoldView | null }> {
+export async function expireHold(
+  ctx: Ctx,
+  tx: Tx | null,
+  holdId: string,
+  now: number = Date.now(),
+): Promise<{ expired: boolean; hold: HoldView | null }> {
   if (typeof holdId !== 'string' || holdId.length === 0 || holdId.length > 36) return { expired: false, hold: null };
   return run(ctx, tx, async (t) => {
     const [hold] = await t.table<HoldRow>('holds').where({ id: holdId }).forUpdate().all();
@@ -63,8 +97,14 @@ export async function expireHold(ctx: Ctx, tx: Tx | null, holdId: string, now: n
 /** Expires every open hold that is due (at most `limit` per call, oldest first); for the sweep job and operators. */
 export async function expireDueHolds(ctx: Ctx, limit = 500): Promise<{ checked: number; expired: number }> {
   const now = Date.now();
-  const due = await ctx.database.table<HoldRow>('holds').whereIn('status', OPEN_HOLD_STATUSES).where('expires_at', '<=', now)
-    .orderBy('expires_at').limit(limit).columns('id').all();
+  const due = await ctx.database
+    .table<HoldRow>('holds')
+    .whereIn('status', OPEN_HOLD_STATUSES)
+    .where('expires_at', '<=', now)
+    .orderBy('expires_at')
+    .limit(limit)
+    .columns('id')
+    .all();
   let expired = 0;
   for (const { id } of due) if ((await expireHold(ctx, null, id, now)).expired) expired++;
   return { checked: due.length, expired };

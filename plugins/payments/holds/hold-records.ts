@@ -17,9 +17,23 @@ export type HoldStatus = 'authorized' | 'partially_captured' | 'captured' | 'voi
 export const OPEN_HOLD_STATUSES: readonly HoldStatus[] = ['authorized', 'partially_captured'];
 
 export interface HoldRow {
-  id: string; payer: string; payee: string; currency: string; amount: number; captured: number; released: number; refunded: number;
-  status: HoldStatus; description: string | null; expires_at: number; auth_tx_id: number; release_tx_id: number | null;
-  created_at: number; updated_at: number; resolved_at: number | null; [c: string]: unknown;
+  id: string;
+  payer: string;
+  payee: string;
+  currency: string;
+  amount: number;
+  captured: number;
+  released: number;
+  refunded: number;
+  status: HoldStatus;
+  description: string | null;
+  expires_at: number;
+  auth_tx_id: number;
+  release_tx_id: number | null;
+  created_at: number;
+  updated_at: number;
+  resolved_at: number | null;
+  [c: string]: unknown;
 }
 
 export interface HoldView {
@@ -53,26 +67,40 @@ export const isOpen = (h: HoldRow) => OPEN_HOLD_STATUSES.includes(h.status);
 
 export function holdViewOf(h: HoldRow): HoldView {
   return {
-    holdId: h.id, status: h.status, payer: h.payer, payee: h.payee, currency: h.currency, amountMinor: h.amount,
-    capturedMinor: h.captured, releasedMinor: h.released, refundedMinor: h.refunded, remainingMinor: remainingOf(h),
-    description: h.description, expiresAt: iso(h.expires_at), createdAt: iso(h.created_at), resolvedAt: h.resolved_at === null ? null : iso(h.resolved_at),
+    holdId: h.id,
+    status: h.status,
+    payer: h.payer,
+    payee: h.payee,
+    currency: h.currency,
+    amountMinor: h.amount,
+    capturedMinor: h.captured,
+    releasedMinor: h.released,
+    refundedMinor: h.refunded,
+    remainingMinor: remainingOf(h),
+    description: h.description,
+    expiresAt: iso(h.expires_at),
+    createdAt: iso(h.created_at),
+    resolvedAt: h.resolved_at === null ? null : iso(h.resolved_at),
   };
 }
 
 /** Ids are UUIDs; anything else names no object (and must not reach a 36-character column). */
 export function checkId(id: unknown, what: string): string {
-  if (typeof id !== 'string' || id.length === 0 || id.length > 36) throw new PaymentError('not_found', `No ${what} ${JSON.stringify(id)}.`);
+  if (typeof id !== 'string' || id.length === 0 || id.length > 36)
+    throw new PaymentError('not_found', `No ${what} ${JSON.stringify(id)}.`);
   return id;
 }
 
 export function asBody(body: unknown): Body {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new PaymentError('invalid_payment_request', 'The request must be an object.');
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw new PaymentError('invalid_payment_request', 'The request must be an object.');
   return body as Body;
 }
 
 export function optionalText(value: unknown, what: string, max = 200): string | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || value.length > max) throw new PaymentError('invalid_payment_request', `${what} is a text of at most ${max} characters.`);
+  if (typeof value !== 'string' || value.length > max)
+    throw new PaymentError('invalid_payment_request', `${what} is a text of at most ${max} characters.`);
   return value;
 }
 
@@ -80,13 +108,20 @@ export function optionalText(value: unknown, what: string, max = 200): string | 
 export function checkSameCurrency(ctx: Ctx, named: unknown, actual: string): void {
   if (named === undefined) return;
   const currency = checkCurrency(ctx.settings.currencies, named);
-  if (currency !== actual) throw new PaymentError('currency_mismatch', `This payment is in ${actual}; a request in ${currency} cannot move it.`, { currency: actual });
+  if (currency !== actual)
+    throw new PaymentError(
+      'currency_mismatch',
+      `This payment is in ${actual}; a request in ${currency} cannot move it.`,
+      { currency: actual },
+    );
 }
 
 /** A change that resolves or takes from a hold needs an open one. */
 export function checkResolvable(hold: HoldRow, action: string): void {
   if (!isOpen(hold)) {
-    throw new PaymentError('invalid_state', `The hold is ${hold.status}; it cannot be ${action}.`, { status: hold.status });
+    throw new PaymentError('invalid_state', `The hold is ${hold.status}; it cannot be ${action}.`, {
+      status: hold.status,
+    });
   }
 }
 
@@ -97,11 +132,17 @@ export async function lockHold(tx: Tx, holdId: string): Promise<HoldRow> {
 }
 
 /** Outside the hold's two parties a hold does not exist; a party without the right is told so. */
-export function checkParty(hold: HoldRow, actorId: string | null, allowed: readonly ('payer' | 'payee')[], action: string): void {
+export function checkParty(
+  hold: HoldRow,
+  actorId: string | null,
+  allowed: readonly ('payer' | 'payee')[],
+  action: string,
+): void {
   if (actorId === null) return;
   const role = actorId === hold.payee ? 'payee' : actorId === hold.payer ? 'payer' : null;
   if (role === null) throw new PaymentError('not_found', `No hold ${hold.id}.`);
-  if (!allowed.includes(role)) throw new PaymentError('not_permitted', `Only the ${allowed.join(' or ')} of a hold may ${action} it.`);
+  if (!allowed.includes(role))
+    throw new PaymentError('not_permitted', `Only the ${allowed.join(' or ')} of a hold may ${action} it.`);
 }
 
 export async function run<T>(ctx: Ctx, tx: Tx | null, work: (tx: Tx) => Promise<T>): Promise<T> {

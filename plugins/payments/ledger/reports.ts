@@ -4,8 +4,15 @@ import type { PaymentsSettings } from '../settings.js';
 import type { OperationRow } from '../funding/operations.js';
 import type { CardProvider } from '../providers/card-provider.js';
 
-export async function userBalances(ctx: PluginContext<PaymentsSettings>, userId: string): Promise<{ currency: string; balanceMinor: number }[]> {
-  const wallets = await ctx.database.table<WalletRow>('wallets').where('account', 'like', `user:${userId}:%`).orderBy('currency').all();
+export async function userBalances(
+  ctx: PluginContext<PaymentsSettings>,
+  userId: string,
+): Promise<{ currency: string; balanceMinor: number }[]> {
+  const wallets = await ctx.database
+    .table<WalletRow>('wallets')
+    .where('account', 'like', `user:${userId}:%`)
+    .orderBy('currency')
+    .all();
   return wallets.map((w) => ({ currency: w.currency, balanceMinor: w.balance }));
 }
 
@@ -25,8 +32,16 @@ export async function balancesReport(ctx: PluginContext<PaymentsSettings>) {
 
 /** Count and sum of each kind of transaction per currency since `since` (ms). */
 export async function volumeReport(ctx: PluginContext<PaymentsSettings>, since: number) {
-  const transfers = await ctx.database.table('transfers').where('created_at', '>=', since).groupBy('currency').aggregate({ count: true, sum: ['amount'] });
-  const operations = await ctx.database.table('provider_operations').where('created_at', '>=', since).groupBy('kind', 'status', 'currency').aggregate({ count: true, sum: ['amount'] });
+  const transfers = await ctx.database
+    .table('transfers')
+    .where('created_at', '>=', since)
+    .groupBy('currency')
+    .aggregate({ count: true, sum: ['amount'] });
+  const operations = await ctx.database
+    .table('provider_operations')
+    .where('created_at', '>=', since)
+    .groupBy('kind', 'status', 'currency')
+    .aggregate({ count: true, sum: ['amount'] });
   return { since: new Date(since).toISOString(), transfers, providerOperations: operations };
 }
 
@@ -36,7 +51,11 @@ export async function volumeReport(ctx: PluginContext<PaymentsSettings>, since: 
  * Pending operations are listed apart; reconcile settles them.
  */
 export async function reconciliationReport(ctx: PluginContext<PaymentsSettings>, provider: CardProvider) {
-  const ops = await ctx.database.table<OperationRow>('provider_operations').orderBy('created_at', 'desc').limit(1000).all();
+  const ops = await ctx.database
+    .table<OperationRow>('provider_operations')
+    .orderBy('created_at', 'desc')
+    .limit(1000)
+    .all();
   const mismatches: { operationId: string; ledger: string; provider: string | null }[] = [];
   const pending: string[] = [];
   let agreed = 0;

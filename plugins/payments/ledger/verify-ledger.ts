@@ -3,8 +3,17 @@ import { postingHashInput, type WalletRow } from './post-transaction.js';
 import type { PaymentsSettings } from '../settings.js';
 
 interface PostingRow {
-  id: number; tx_id: number; account: string; currency: string; amount: number; balance_after: number; seq: number;
-  prev_hash: string; hash: string; created_at: number; [c: string]: unknown;
+  id: number;
+  tx_id: number;
+  account: string;
+  currency: string;
+  amount: number;
+  balance_after: number;
+  seq: number;
+  prev_hash: string;
+  hash: string;
+  created_at: number;
+  [c: string]: unknown;
 }
 
 export interface VerifyReport {
@@ -31,7 +40,13 @@ export async function verifyLedger(ctx: PluginContext<PaymentsSettings>): Promis
   const txSums = new Map<number, Map<string, number>>();
   let transactions = 0;
   for (let after = 0; ;) {
-    const page = await ctx.database.table<{ id: number; kind: string }>('transactions').where('id', '>', after).orderBy('id').limit(PAGE).columns('id', 'kind').all();
+    const page = await ctx.database
+      .table<{ id: number; kind: string }>('transactions')
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(PAGE)
+      .columns('id', 'kind')
+      .all();
     for (const t of page) kinds.set(t.id, t.kind);
     transactions += page.length;
     if (page.length < PAGE) break;
@@ -43,18 +58,29 @@ export async function verifyLedger(ctx: PluginContext<PaymentsSettings>): Promis
     let balance = 0;
     let seq = 0;
     for (let afterSeq = 0; ;) {
-      const page = await ctx.database.table<PostingRow>('postings').where({ account: wallet.account }).where('seq', '>', afterSeq).orderBy('seq').limit(PAGE).all();
+      const page = await ctx.database
+        .table<PostingRow>('postings')
+        .where({ account: wallet.account })
+        .where('seq', '>', afterSeq)
+        .orderBy('seq')
+        .limit(PAGE)
+        .all();
       for (const p of page) {
         postings++;
         seq++;
-        if (p.seq !== seq) problems.push(`${wallet.account}: posting ${p.id} has seq ${p.seq}, expected ${seq} (a posting is missing)`);
-        if (p.prev_hash !== prev) problems.push(`${wallet.account}: posting ${p.id} does not follow the one before it (chain broken)`);
+        if (p.seq !== seq)
+          problems.push(`${wallet.account}: posting ${p.id} has seq ${p.seq}, expected ${seq} (a posting is missing)`);
+        if (p.prev_hash !== prev)
+          problems.push(`${wallet.account}: posting ${p.id} does not follow the one before it (chain broken)`);
         const kind = kinds.get(p.tx_id);
         if (kind === undefined) problems.push(`${wallet.account}: posting ${p.id} belongs to no transaction`);
         const hash = await ctx.crypto.sha256(postingHashInput({ ...p, kind: kind ?? '' }));
         if (hash !== p.hash) problems.push(`${wallet.account}: posting ${p.id} was altered (hash mismatch)`);
         balance += p.amount;
-        if (p.balance_after !== balance) problems.push(`${wallet.account}: posting ${p.id} says balance ${p.balance_after}, the postings sum to ${balance}`);
+        if (p.balance_after !== balance)
+          problems.push(
+            `${wallet.account}: posting ${p.id} says balance ${p.balance_after}, the postings sum to ${balance}`,
+          );
         if (p.currency !== wallet.currency) problems.push(`${wallet.account}: posting ${p.id} is in ${p.currency}`);
         const sums = txSums.get(p.tx_id) ?? new Map<string, number>();
         sums.set(p.currency, (sums.get(p.currency) ?? 0) + p.amount);
@@ -64,15 +90,27 @@ export async function verifyLedger(ctx: PluginContext<PaymentsSettings>): Promis
       if (page.length < PAGE) break;
       afterSeq = page[page.length - 1]!.seq;
     }
-    if (prev !== wallet.head_hash) problems.push(`${wallet.account}: the chain ends at a different posting than the wallet records (a posting was removed or added)`);
-    if (seq !== wallet.postings) problems.push(`${wallet.account}: ${seq} postings, the wallet records ${wallet.postings}`);
-    if (balance !== wallet.balance) problems.push(`${wallet.account}: cached balance ${wallet.balance}, postings sum to ${balance}`);
+    if (prev !== wallet.head_hash)
+      problems.push(
+        `${wallet.account}: the chain ends at a different posting than the wallet records (a posting was removed or added)`,
+      );
+    if (seq !== wallet.postings)
+      problems.push(`${wallet.account}: ${seq} postings, the wallet records ${wallet.postings}`);
+    if (balance !== wallet.balance)
+      problems.push(`${wallet.account}: cached balance ${wallet.balance}, postings sum to ${balance}`);
     if (balance < 0 && !wallet.may_go_negative) problems.push(`${wallet.account}: negative balance ${balance}`);
   }
   for (const [txId, sums] of txSums) {
-    for (const [currency, sum] of sums) if (sum !== 0) problems.push(`transaction ${txId}: ${currency} postings sum to ${sum}, not 0`);
+    for (const [currency, sum] of sums)
+      if (sum !== 0) problems.push(`transaction ${txId}: ${currency} postings sum to ${sum}, not 0`);
   }
   const counted = await ctx.database.table('postings').count();
   if (counted !== postings) problems.push(`${counted - postings} postings belong to no wallet`);
-  return { ok: problems.length === 0, accounts: wallets.length, transactions, postings, problems: problems.slice(0, 100) };
+  return {
+    ok: problems.length === 0,
+    accounts: wallets.length,
+    transactions,
+    postings,
+    problems: problems.slice(0, 100),
+  };
 }

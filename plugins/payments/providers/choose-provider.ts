@@ -16,6 +16,9 @@ const PROVIDERS: Record<string, (ctx: PluginContext<PaymentsSettings>) => CardPr
 export function chooseProvider(ctx: PluginContext<PaymentsSettings>): CardProvider {
   const name = ctx.settings.provider.name ?? 'simulated';
   const make = PROVIDERS[name];
-  if (!make) throw new Error(`settings.provider.name ${JSON.stringify(name)} is not a provider payments knows (${Object.keys(PROVIDERS).join(', ')}).`);
+  if (!make)
+    throw new Error(
+      `settings.provider.name ${JSON.stringify(name)} is not a provider payments knows (${Object.keys(PROVIDERS).join(', ')}).`,
+    );
   return make(ctx);
 }

@@ -15,7 +15,11 @@ import { checkPerTransfer, dailyLimitRefusal, day, spendDaily } from '../limits.
 import type { PaymentsSettings } from '../settings.js';
 
 /** POST /requests/:id/decline, by the payer only. Declining twice answers the same. */
-export async function declineRequest(ctx: PluginContext<PaymentsSettings>, userId: string, id: string): Promise<RequestView> {
+export async function declineRequest(
+  ctx: PluginContext<PaymentsSettings>,
+  userId: string,
+  id: string,
+): Promise<RequestView> {
   const row = await visibleRequest(ctx, id, userId);
   if (row.payer_id !== userId) throw new PaymentError('not_payer', 'Only the payer can decline a request.');
   const result = await ctx.database.transaction(async (tx) => {
@@ -32,45 +36,78 @@ export async function declineRequest(ctx: PluginContext<PaymentsSettings>, userI
  * POST /requests/:id/cancel: the person who asked withdraws their open request (an invoice is
  * withdrawn by its plugin, not here). Cancelling twice answers the same.
  */
-export async function cancelRequest(ctx: PluginContext<PaymentsSettings>, userId: string, id: string): Promise<RequestView> {
+export async function cancelRequest(
+  ctx: PluginContext<PaymentsSettings>,
+  userId: string,
+  id: string,
+): Promise<RequestView> {
   const row = await visibleRequest(ctx, id, userId);
-  if (row.payee_id !== userId || row.kind !== 'user') throw new PaymentError('not_permitted', 'Only the person who asked for the money can cancel the request.', { requestId: id });
+  if (row.payee_id !== userId || row.kind !== 'user')
+    throw new PaymentError('not_permitted', 'Only the person who asked for the money can cancel the request.', {
+      requestId: id,
+    });
   const result = await ctx.database.transaction(async (tx) => {
     const current = await lockRow(tx, id);
     if (current.status === 'canceled') return { row: current, changed: false };
     if (current.status !== 'open') throw notOpen(current);
-    return { row: await setState(tx, current, { status: 'canceled', reason: 'canceled by the requester' }), changed: true };
+    return {
+      row: await setState(tx, current, { status: 'canceled', reason: 'canceled by the requester' }),
+      changed: true,
+    };
   });
   if (result.changed) await changed(ctx, result.row);
   return viewOf(result.row);
 }
 
 /** Whether the payer could pay now (balance and daily limit), checked before asking the requester. */
-async function precheckFunds(tx: DatabaseTransaction, ctx: PluginContext<PaymentsSettings>, row: RequestRow): Promise<void> {
+async function precheckFunds(
+  tx: DatabaseTransaction,
+  ctx: PluginContext<PaymentsSettings>,
+  row: RequestRow,
+): Promise<void> {
   checkPerTransfer(ctx, row.amount);
   const balance = await balanceOf(tx, userAccount(row.payer_id, row.currency));
   if (balance < row.amount) throw insufficientFunds(balance, row.amount, row.currency);
-  const usage = await tx.table<{ amount: number; [c: string]: unknown }>('daily_usage').where({ user_id: row.payer_id, day: day(Date.now()), currency: row.currency }).first();
+  const usage = await tx
+    .table<{ amount: number; [c: string]: unknown }>('daily_usage')
+    .where({ user_id: row.payer_id, day: day(Date.now()), currency: row.currency })
+    .first();
   const refusal = dailyLimitRefusal(ctx.settings.limits, row.currency, usage?.amount ?? 0, row.amount);
   if (refusal) throw refusal;
 }
 
 /** Moves the money and marks the request paid, in the caller's transaction (the row is locked). */
-async function charge(tx: DatabaseTransaction, ctx: PluginContext<PaymentsSettings>, row: RequestRow, key: string): Promise<RequestRow> {
+async function charge(
+  tx: DatabaseTransaction,
+  ctx: PluginContext<PaymentsSettings>,
+  row: RequestRow,
+  key: string,
+): Promise<RequestRow> {
   checkPerTransfer(ctx, row.amount);
   await spendDaily(tx, ctx, row.payer_id, row.currency, row.amount);
   const posted = await postTransaction(tx, ctx.crypto, {
-    kind: 'request', ref: row.id, meta: { requestKind: row.kind, plugin: row.plugin_id },
+    kind: 'request',
+    ref: row.id,
+    meta: { requestKind: row.kind, plugin: row.plugin_id },
     postings: [
       { account: userAccount(row.payer_id, row.currency), currency: row.currency, amount: -row.amount },
       { account: userAccount(row.payee_id, row.currency), currency: row.currency, amount: row.amount },
     ],
   });
-  return setState(tx, row, { status: 'paid', reason: null, pay_key: key, tx_id: posted.txId, paid_at: posted.createdAt });
+  return setState(tx, row, {
+    status: 'paid',
+    reason: null,
+    pay_key: key,
+    tx_id: posted.txId,
+    paid_at: posted.createdAt,
+  });
 }
 
 /** What the payer's confirmation led to. */
-export interface PayOutcome { status: 200 | 202; view: RequestView }
+export interface PayOutcome {
+  status: 200 | 202;
+  view: RequestView;
+}
 
 /** The answer to a confirmation that was already handled under the same key. */
 function replayed(row: RequestRow): PayOutcome {
@@ -81,7 +118,11 @@ function replayed(row: RequestRow): PayOutcome {
 
 function failedError(row: RequestRow): PaymentError {
   if (row.status !== 'failed' || !row.reason?.startsWith('precheckout_')) return notOpen(row);
-  return new PaymentError('precheckout_failed', `The requester did not confirm the payment, so nothing was charged (${row.reason}).`, { requestId: row.id, status: row.status, reason: row.reason });
+  return new PaymentError(
+    'precheckout_failed',
+    `The requester did not confirm the payment, so nothing was charged (${row.reason}).`,
+    { requestId: row.id, status: row.status, reason: row.reason },
+  );
 }
 
 /** The requester's answer to the pre-checkout (payments-side view; see request-service.ts). */
@@ -94,7 +135,11 @@ export type PreCheckoutVerdict = { ok: true } | { ok: false; reason: string };
  * the outcome, another key finds the request no longer open.
  */
 export async function payRequest(
-  ctx: PluginContext<PaymentsSettings>, pinKey: PinKey, userId: string, id: string, body: Record<string, unknown>,
+  ctx: PluginContext<PaymentsSettings>,
+  pinKey: PinKey,
+  userId: string,
+  id: string,
+  body: Record<string, unknown>,
   preCheckout: (row: RequestRow) => Promise<PreCheckoutVerdict>,
 ): Promise<PayOutcome> {
   let row = await visibleRequest(ctx, id, userId);
@@ -109,7 +154,11 @@ export async function payRequest(
     const current = await lockRow(tx, id);
     if (current.pay_key === key) return { kind: 'replay', row: current };
     if (current.status !== 'open') throw notOpen(current);
-    if (current.expires_at <= Date.now()) return { kind: 'expired', row: await setState(tx, current, { status: 'expired', reason: 'expired: nobody paid in time' }) };
+    if (current.expires_at <= Date.now())
+      return {
+        kind: 'expired',
+        row: await setState(tx, current, { status: 'expired', reason: 'expired: nobody paid in time' }),
+      };
     if (current.kind === 'user') return { kind: 'paid', row: await charge(tx, ctx, current, key) };
     await precheckFunds(tx, ctx, current);
     return { kind: 'claimed', row: await setState(tx, current, { status: 'processing', pay_key: key }) };
@@ -127,7 +176,9 @@ export async function payRequest(
   // An invoice: ask the requester, outside any transaction, then settle.
   row = step.row;
   const verdict = await preCheckout(row);
-  let failure: { reason: string; error: PaymentError | null } | null = verdict.ok ? null : { reason: verdict.reason, error: null };
+  let failure: { reason: string; error: PaymentError | null } | null = verdict.ok
+    ? null
+    : { reason: verdict.reason, error: null };
   let settled: RequestRow | null = null;
   if (verdict.ok) {
     try {
@@ -152,7 +203,12 @@ export async function payRequest(
   await changed(ctx, settled);
   if (settled.status === 'paid') return { status: 200, view: viewOf(settled) };
   if (failure?.error && settled.status === 'failed') {
-    throw new PaymentError(failure.error.code, failure.error.message, { ...failure.error.details, requestId: id, status: 'failed', reason: settled.reason });
+    throw new PaymentError(failure.error.code, failure.error.message, {
+      ...failure.error.details,
+      requestId: id,
+      status: 'failed',
+      reason: settled.reason,
+    });
   }
   throw failedError(settled);
 }

@@ -13,13 +13,21 @@ export async function loadRequest(ctx: PluginContext<PaymentsSettings>, id: stri
 }
 
 /** A request the user takes part in (as payer or payee); anyone else gets not_found. */
-export async function visibleRequest(ctx: PluginContext<PaymentsSettings>, id: string, userId: string): Promise<RequestRow> {
+export async function visibleRequest(
+  ctx: PluginContext<PaymentsSettings>,
+  id: string,
+  userId: string,
+): Promise<RequestRow> {
   const row = await loadRequest(ctx, id);
-  if (!row || (row.payer_id !== userId && row.payee_id !== userId)) throw new PaymentError('not_found', `No payment request ${id}.`);
+  if (!row || (row.payer_id !== userId && row.payee_id !== userId))
+    throw new PaymentError('not_found', `No payment request ${id}.`);
   return expireIfDue(ctx, row);
 }
 
-export async function listRequests(ctx: PluginContext<PaymentsSettings>, userId: string): Promise<{ incoming: RequestView[]; outgoing: RequestView[] }> {
+export async function listRequests(
+  ctx: PluginContext<PaymentsSettings>,
+  userId: string,
+): Promise<{ incoming: RequestView[]; outgoing: RequestView[] }> {
   const table = () => ctx.database.table<RequestRow>('requests');
   const incoming = await table().where({ payer_id: userId }).orderBy('created_at', 'desc').limit(100).all();
   const outgoing = await table().where({ payee_id: userId }).orderBy('created_at', 'desc').limit(100).all();
@@ -32,18 +40,28 @@ export async function expireIfDue(ctx: PluginContext<PaymentsSettings>, row: Req
   const result = await ctx.database.transaction(async (tx) => {
     const current = await lockRow(tx, row.id);
     if (current.status !== 'open' || current.expires_at > Date.now()) return { row: current, changed: false };
-    return { row: await setState(tx, current, { status: 'expired', reason: 'expired: nobody paid in time' }), changed: true };
+    return {
+      row: await setState(tx, current, { status: 'expired', reason: 'expired: nobody paid in time' }),
+      changed: true,
+    };
   });
   if (result.changed) await changed(ctx, result.row);
   return result.row;
 }
 
 /** A request stuck in processing (the host stopped during its pre-checkout) fails; nothing was charged. */
-export async function failStale(ctx: PluginContext<PaymentsSettings>, row: RequestRow, olderThan: number): Promise<void> {
+export async function failStale(
+  ctx: PluginContext<PaymentsSettings>,
+  row: RequestRow,
+  olderThan: number,
+): Promise<void> {
   const result = await ctx.database.transaction(async (tx) => {
     const current = await lockRow(tx, row.id);
     if (current.status !== 'processing' || current.updated_at > olderThan) return null;
-    return setState(tx, current, { status: 'failed', reason: 'interrupted: the payment did not finish; nothing was charged' });
+    return setState(tx, current, {
+      status: 'failed',
+      reason: 'interrupted: the payment did not finish; nothing was charged',
+    });
   });
   if (result) await changed(ctx, result);
 }

@@ -11,13 +11,34 @@ export type RequestKind = 'user' | 'invoice';
 export type RequestStatus = 'open' | 'processing' | 'paid' | 'declined' | 'canceled' | 'expired' | 'failed';
 export const TERMINAL_STATUSES: readonly RequestStatus[] = ['paid', 'declined', 'canceled', 'expired', 'failed'];
 
-export interface RequestLine { itemId?: string; name: string; qty: number; unitMinor: number; lineMinor: number }
+export interface RequestLine {
+  itemId?: string;
+  name: string;
+  qty: number;
+  unitMinor: number;
+  lineMinor: number;
+}
 
 export interface RequestRow {
-  id: string; kind: RequestKind; payer_id: string; payee_id: string; plugin_id: string | null; conversation_id: string;
-  amount: number; currency: string; description: string | null; lines: RequestLine[] | null; status: RequestStatus;
-  reason: string | null; message_id: string | null; pay_key: string | null; tx_id: number | null;
-  expires_at: number; created_at: number; updated_at: number; paid_at: number | null;
+  id: string;
+  kind: RequestKind;
+  payer_id: string;
+  payee_id: string;
+  plugin_id: string | null;
+  conversation_id: string;
+  amount: number;
+  currency: string;
+  description: string | null;
+  lines: RequestLine[] | null;
+  status: RequestStatus;
+  reason: string | null;
+  message_id: string | null;
+  pay_key: string | null;
+  tx_id: number | null;
+  expires_at: number;
+  created_at: number;
+  updated_at: number;
+  paid_at: number | null;
   [c: string]: unknown;
 }
 
@@ -80,22 +101,52 @@ export function requestsSettings(ctx: PluginContext<PaymentsSettings>): Requests
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export const viewOf = (r: RequestRow): RequestView => ({
-  requestId: r.id, kind: r.kind, status: r.status, payerId: r.payer_id, payeeId: r.payee_id, pluginId: r.plugin_id,
-  conversationId: r.conversation_id, amountMinor: r.amount, currency: r.currency, description: r.description, lines: r.lines,
-  reason: r.reason, messageId: r.message_id, txId: r.tx_id, expiresAt: iso(r.expires_at), createdAt: iso(r.created_at),
-  updatedAt: iso(r.updated_at), paidAt: r.paid_at === null ? null : iso(r.paid_at),
+  requestId: r.id,
+  kind: r.kind,
+  status: r.status,
+  payerId: r.payer_id,
+  payeeId: r.payee_id,
+  pluginId: r.plugin_id,
+  conversationId: r.conversation_id,
+  amountMinor: r.amount,
+  currency: r.currency,
+  description: r.description,
+  lines: r.lines,
+  reason: r.reason,
+  messageId: r.message_id,
+  txId: r.tx_id,
+  expiresAt: iso(r.expires_at),
+  createdAt: iso(r.created_at),
+  updatedAt: iso(r.updated_at),
+  paidAt: r.paid_at === null ? null : iso(r.paid_at),
 });
 
 export const messageBodyOf = (r: RequestRow): RequestMessageBody => ({
-  requestId: r.id, kind: r.kind, payerId: r.payer_id, payeeId: r.payee_id, pluginId: r.plugin_id, amountMinor: r.amount,
-  currency: r.currency, description: r.description, lines: r.lines, status: r.status, reason: r.reason, expiresAt: iso(r.expires_at),
+  requestId: r.id,
+  kind: r.kind,
+  payerId: r.payer_id,
+  payeeId: r.payee_id,
+  pluginId: r.plugin_id,
+  amountMinor: r.amount,
+  currency: r.currency,
+  description: r.description,
+  lines: r.lines,
+  status: r.status,
+  reason: r.reason,
+  expiresAt: iso(r.expires_at),
 });
 
 /** Edits the request's message to show its current state (best effort, logged on failure). */
 export async function syncMessage(ctx: PluginContext<PaymentsSettings>, row: RequestRow): Promise<void> {
   if (row.message_id === null) return;
-  await ctx.messages.edit(row.conversation_id, row.message_id, { type: MESSAGE_TYPE, body: messageBodyOf(row) as never })
-    .catch((err: unknown) => ctx.log.warn('could not update the payment request message', { requestId: row.id, error: String((err as Error).message) }));
+  await ctx.messages
+    .edit(row.conversation_id, row.message_id, { type: MESSAGE_TYPE, body: messageBodyOf(row) as never })
+    .catch((err: unknown) =>
+      ctx.log.warn('could not update the payment request message', {
+        requestId: row.id,
+        error: String((err as Error).message),
+      }),
+    );
 }
 
 // ---- state changes ----------------------------------------------------------------
@@ -110,13 +161,24 @@ export const RESULT_JOB = 'request-result';
 export async function changed(ctx: PluginContext<PaymentsSettings>, row: RequestRow): Promise<void> {
   await syncMessage(ctx, row);
   if (row.kind !== 'invoice' || !TERMINAL_STATUSES.includes(row.status)) return;
-  await ctx.scheduler.schedule(RESULT_JOB, { payload: { requestId: row.id }, key: `result:${row.id}` })
-    .catch((err: unknown) => ctx.log.warn('could not schedule the payment result', { requestId: row.id, error: String((err as Error).message) }));
+  await ctx.scheduler
+    .schedule(RESULT_JOB, { payload: { requestId: row.id }, key: `result:${row.id}` })
+    .catch((err: unknown) =>
+      ctx.log.warn('could not schedule the payment result', {
+        requestId: row.id,
+        error: String((err as Error).message),
+      }),
+    );
 }
 
 export function notOpen(row: RequestRow): PaymentError {
-  if (row.status === 'expired') return new PaymentError('request_expired', undefined, { requestId: row.id, status: row.status });
-  return new PaymentError('request_not_open', `The request is ${row.status}.`, { requestId: row.id, status: row.status, reason: row.reason });
+  if (row.status === 'expired')
+    return new PaymentError('request_expired', undefined, { requestId: row.id, status: row.status });
+  return new PaymentError('request_not_open', `The request is ${row.status}.`, {
+    requestId: row.id,
+    status: row.status,
+    reason: row.reason,
+  });
 }
 
 export async function lockRow(tx: DatabaseTransaction, id: string): Promise<RequestRow> {
@@ -125,7 +187,11 @@ export async function lockRow(tx: DatabaseTransaction, id: string): Promise<Requ
   return row;
 }
 
-export async function setState(tx: DatabaseTransaction, row: RequestRow, patch: Partial<RequestRow>): Promise<RequestRow> {
+export async function setState(
+  tx: DatabaseTransaction,
+  row: RequestRow,
+  patch: Partial<RequestRow>,
+): Promise<RequestRow> {
   const columns = { ...patch, updated_at: Date.now() };
   await tx.table('requests').where({ id: row.id }).update(columns);
   return { ...row, ...columns };

@@ -1,6 +1,12 @@
 import { errorCodeOf, withDeadline, type PluginContext } from '../../../sdk/index.js';
 import type { PreCheckoutVerdict } from './pay-request.js';
-import { requestsSettings, RESULT_JOB, STALE_PROCESSING_MS, TERMINAL_STATUSES, type RequestRow } from './request-records.js';
+import {
+  requestsSettings,
+  RESULT_JOB,
+  STALE_PROCESSING_MS,
+  TERMINAL_STATUSES,
+  type RequestRow,
+} from './request-records.js';
 import { createInvoice } from './create-request.js';
 import { expireIfDue, failStale } from './read-requests.js';
 import type { PaymentsSettings } from '../settings.js';
@@ -39,7 +45,13 @@ export async function registerRequestService(ctx: PluginContext<PaymentsSettings
 export async function preCheckout(ctx: PluginContext<PaymentsSettings>, row: RequestRow): Promise<PreCheckoutVerdict> {
   const ms = requestsSettings(ctx).preCheckoutTimeoutMs;
   const service = `${row.plugin_id}.preCheckout`;
-  const input = { requestId: row.id, payerId: row.payer_id, amountMinor: row.amount, currency: row.currency, lines: row.lines ?? [] };
+  const input = {
+    requestId: row.id,
+    payerId: row.payer_id,
+    amountMinor: row.amount,
+    currency: row.currency,
+    lines: row.lines ?? [],
+  };
   const outcome = await withDeadline(() => ctx.services.call(service, input), ms);
   if ('timedOut' in outcome) {
     ctx.log.warn('pre-checkout timed out', { requestId: row.id, service, timeoutMs: ms });
@@ -47,12 +59,18 @@ export async function preCheckout(ctx: PluginContext<PaymentsSettings>, row: Req
   }
   if ('error' in outcome) {
     const code = errorCodeOf(outcome.error) ?? 'error';
-    ctx.log.warn('pre-checkout failed', { requestId: row.id, service, code, error: String((outcome.error as Error)?.message ?? outcome.error) });
+    ctx.log.warn('pre-checkout failed', {
+      requestId: row.id,
+      service,
+      code,
+      error: String((outcome.error as Error)?.message ?? outcome.error),
+    });
     return { ok: false, reason: `precheckout_error: ${code}`.slice(0, 200) };
   }
   const answer = outcome.value as { ok?: unknown; reason?: unknown } | null;
   if (answer !== null && typeof answer === 'object' && answer.ok === true) return { ok: true };
-  const why = answer !== null && typeof answer === 'object' && typeof answer.reason === 'string' ? `: ${answer.reason}` : '';
+  const why =
+    answer !== null && typeof answer === 'object' && typeof answer.reason === 'string' ? `: ${answer.reason}` : '';
   return { ok: false, reason: `precheckout_refused${why}`.slice(0, 200) };
 }
 
@@ -66,9 +84,12 @@ export async function deliverResult(ctx: PluginContext<PaymentsSettings>, reques
   if (!row || row.kind !== 'invoice' || row.plugin_id === null || !TERMINAL_STATUSES.includes(row.status)) return;
   const service = `${row.plugin_id}.paymentResult`;
   const input = { requestId: row.id, status: row.status, ...(row.reason !== null ? { reason: row.reason } : {}) };
-  const outcome = await withDeadline(() => ctx.services.call(service, input), requestsSettings(ctx).preCheckoutTimeoutMs);
+  const outcome = await withDeadline(
+    () => ctx.services.call(service, input),
+    requestsSettings(ctx).preCheckoutTimeoutMs,
+  );
   if ('value' in outcome) return;
-  const code = 'timedOut' in outcome ? 'timeout' : errorCodeOf(outcome.error) ?? 'error';
+  const code = 'timedOut' in outcome ? 'timeout' : (errorCodeOf(outcome.error) ?? 'error');
   ctx.log.warn('could not deliver the payment result', { requestId, service, status: row.status, code });
   // Not allowed by the operator (or not in the manifest's scope): retrying cannot help.
   if (code === 'permission_denied') return;
@@ -78,10 +99,22 @@ export async function deliverResult(ctx: PluginContext<PaymentsSettings>, reques
 /** Expires open requests past their time and fails invoices a stopped host left in processing. */
 export async function sweep(ctx: PluginContext<PaymentsSettings>): Promise<void> {
   const now = Date.now();
-  const due = await ctx.database.table<RequestRow>('requests').where({ status: 'open' }).where('expires_at', '<=', now).orderBy('expires_at').limit(SWEEP_BATCH).all();
+  const due = await ctx.database
+    .table<RequestRow>('requests')
+    .where({ status: 'open' })
+    .where('expires_at', '<=', now)
+    .orderBy('expires_at')
+    .limit(SWEEP_BATCH)
+    .all();
   for (const row of due) await expireIfDue(ctx, row);
   const before = now - requestsSettings(ctx).preCheckoutTimeoutMs - STALE_PROCESSING_MS;
-  const stale = await ctx.database.table<RequestRow>('requests').where({ status: 'processing' }).where('updated_at', '<=', before).limit(SWEEP_BATCH).all();
+  const stale = await ctx.database
+    .table<RequestRow>('requests')
+    .where({ status: 'processing' })
+    .where('updated_at', '<=', before)
+    .limit(SWEEP_BATCH)
+    .all();
   for (const row of stale) await failStale(ctx, row, before);
-  if (due.length + stale.length > 0) ctx.log.info('swept payment requests', { expired: due.length, interrupted: stale.length });
+  if (due.length + stale.length > 0)
+    ctx.log.info('swept payment requests', { expired: due.length, interrupted: stale.length });
 }

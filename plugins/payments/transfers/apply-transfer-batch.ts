@@ -26,10 +26,14 @@ export interface PreparedTransfer {
 }
 
 /** A transfer done now, or earlier under the same idempotency key (`replayed`). */
-export interface TransferDone { result: TransferResult; replayed: boolean }
+export interface TransferDone {
+  result: TransferResult;
+  replayed: boolean;
+}
 export type TransferOutcome = GroupCommitOutcome<TransferDone>;
 
-const byAccount = (a: { account: string }, b: { account: string }) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0);
+const byAccount = (a: { account: string }, b: { account: string }) =>
+  a.account < b.account ? -1 : a.account > b.account ? 1 : 0;
 
 /**
  * Applies a batch of transfers in order inside one transaction of about a dozen statements,
@@ -37,7 +41,12 @@ const byAccount = (a: { account: string }, b: { account: string }) => (a.account
  * in arrival order, against the locked rows: its PIN, its idempotency key, the daily limit, the
  * payer's balance. One that fails gets its own error and takes nothing else down.
  */
-export async function applyTransferBatch(tx: DatabaseTransaction, crypto: CryptoCapability, settings: PaymentsSettings, transfers: PreparedTransfer[]): Promise<TransferOutcome[]> {
+export async function applyTransferBatch(
+  tx: DatabaseTransaction,
+  crypto: CryptoCapability,
+  settings: PaymentsSettings,
+  transfers: PreparedTransfer[],
+): Promise<TransferOutcome[]> {
   const outcomes: (TransferOutcome | null)[] = transfers.map(() => null);
   const now = Date.now();
   const today = day(now);
@@ -50,27 +59,41 @@ export async function applyTransferBatch(tx: DatabaseTransaction, crypto: Crypto
   // follows its first use (same request: the same result; different: a conflict).
   const owners = [...new Set(transfers.map((t) => t.payerId))];
   const stored = new Map<string, { request_hash: string; response: TransferResult }>();
-  for (const row of await tx.table<{ owner: string; key: string; request_hash: string; response: TransferResult }>('idempotency')
-    .whereIn('owner', owners).whereIn('key', [...new Set(transfers.map((t) => t.key))]).all()) stored.set(`${row.owner}|${row.key}`, row);
+  for (const row of await tx
+    .table<{ owner: string; key: string; request_hash: string; response: TransferResult }>('idempotency')
+    .whereIn('owner', owners)
+    .whereIn('key', [...new Set(transfers.map((t) => t.key))])
+    .all())
+    stored.set(`${row.owner}|${row.key}`, row);
   const leaders = new Map<string, number>();
   transfers.forEach((t, i) => {
     if (outcomes[i] !== null) return;
     const id = `${t.payerId}|${t.key}`;
     const earlier = stored.get(id);
     if (earlier) {
-      outcomes[i] = earlier.request_hash === t.requestHash
-        ? { ok: true, value: { result: earlier.response, replayed: true } }
-        : { ok: false, error: idempotencyConflict(t.key) };
+      outcomes[i] =
+        earlier.request_hash === t.requestHash
+          ? { ok: true, value: { result: earlier.response, replayed: true } }
+          : { ok: false, error: idempotencyConflict(t.key) };
     } else if (!leaders.has(id)) {
       leaders.set(id, i);
     }
   });
-  const live = transfers.map((t, i) => ({ t, i })).filter(({ t, i }) => outcomes[i] === null && leaders.get(`${t.payerId}|${t.key}`) === i);
+  const live = transfers
+    .map((t, i) => ({ t, i }))
+    .filter(({ t, i }) => outcomes[i] === null && leaders.get(`${t.payerId}|${t.key}`) === i);
 
   // Daily usage and the wallets of everyone in the batch, locked for it.
-  const usage = await lockDailyUsage(tx, today, live.map(({ t }) => t));
+  const usage = await lockDailyUsage(
+    tx,
+    today,
+    live.map(({ t }) => t),
+  );
   const usageBefore = new Map(usage);
-  const wallets = await lockWallets(tx, live.flatMap(({ t }) => [userAccount(t.payerId, t.currency), userAccount(t.payeeId, t.currency)]));
+  const wallets = await lockWallets(
+    tx,
+    live.flatMap(({ t }) => [userAccount(t.payerId, t.currency), userAccount(t.payeeId, t.currency)]),
+  );
 
   // Each transfer in arrival order, against the running balances.
   const accepted: { t: PreparedTransfer; i: number }[] = [];
@@ -85,7 +108,13 @@ export async function applyTransferBatch(tx: DatabaseTransaction, crypto: Crypto
     } else if (balance(from) < t.amount) {
       outcomes[i] = { ok: false, error: insufficientFunds(balance(from), t.amount, t.currency) };
     } else if (balance(to) + t.amount > MAX_BALANCE_MINOR) {
-      outcomes[i] = { ok: false, error: new PaymentError('balance_overflow', `The payee's balance would pass ${MAX_BALANCE_MINOR}.`, { maxBalanceMinor: MAX_BALANCE_MINOR, currency: t.currency }) };
+      outcomes[i] = {
+        ok: false,
+        error: new PaymentError('balance_overflow', `The payee's balance would pass ${MAX_BALANCE_MINOR}.`, {
+          maxBalanceMinor: MAX_BALANCE_MINOR,
+          currency: t.currency,
+        }),
+      };
     } else {
       usage.set(usageKey(t.payerId, t.currency), used + t.amount);
       wallets.get(from)!.balance -= t.amount;
@@ -99,19 +128,33 @@ export async function applyTransferBatch(tx: DatabaseTransaction, crypto: Crypto
       wallets.get(userAccount(t.payerId, t.currency))!.balance += t.amount;
       wallets.get(userAccount(t.payeeId, t.currency))!.balance -= t.amount;
     }
-    const txRows = await insertChunked(tx, 'transactions', accepted.map(({ t }) => ({ kind: 'transfer', ref: t.transferId, meta: { note: t.note }, created_at: now })));
+    const txRows = await insertChunked(
+      tx,
+      'transactions',
+      accepted.map(({ t }) => ({ kind: 'transfer', ref: t.transferId, meta: { note: t.note }, created_at: now })),
+    );
     const postings: Record<string, unknown>[] = [];
     const transferRows: Record<string, unknown>[] = [];
     const idempotencyRows: Record<string, unknown>[] = [];
     const txIds = new Map(txRows.map((r) => [r.ref as string, r.id as number]));
     for (const { t, i } of accepted) {
       const txId = txIds.get(t.transferId)!;
-      const legs = [{ account: userAccount(t.payerId, t.currency), amount: -t.amount }, { account: userAccount(t.payeeId, t.currency), amount: t.amount }].sort(byAccount);
+      const legs = [
+        { account: userAccount(t.payerId, t.currency), amount: -t.amount },
+        { account: userAccount(t.payeeId, t.currency), amount: t.amount },
+      ].sort(byAccount);
       for (const leg of legs) {
         const wallet = wallets.get(leg.account)!;
         const row = {
-          tx_id: txId, kind: 'transfer', account: leg.account, currency: t.currency, amount: leg.amount, balance_after: wallet.balance + leg.amount,
-          seq: wallet.postings + 1, prev_hash: wallet.head_hash, created_at: now,
+          tx_id: txId,
+          kind: 'transfer',
+          account: leg.account,
+          currency: t.currency,
+          amount: leg.amount,
+          balance_after: wallet.balance + leg.amount,
+          seq: wallet.postings + 1,
+          prev_hash: wallet.head_hash,
+          created_at: now,
         };
         const hash = await crypto.sha256(postingHashInput(row));
         const { kind: _kind, ...rest } = row;
@@ -121,29 +164,62 @@ export async function applyTransferBatch(tx: DatabaseTransaction, crypto: Crypto
         wallet.head_hash = hash;
       }
       const result: TransferResult = {
-        transferId: t.transferId, status: 'completed', from: t.payerId, to: t.payeeId, amountMinor: t.amount, currency: t.currency,
-        conversationId: t.conversationId, note: t.note, txId, createdAt: new Date(now).toISOString(), balanceAfterMinor: wallets.get(userAccount(t.payerId, t.currency))!.balance,
+        transferId: t.transferId,
+        status: 'completed',
+        from: t.payerId,
+        to: t.payeeId,
+        amountMinor: t.amount,
+        currency: t.currency,
+        conversationId: t.conversationId,
+        note: t.note,
+        txId,
+        createdAt: new Date(now).toISOString(),
+        balanceAfterMinor: wallets.get(userAccount(t.payerId, t.currency))!.balance,
       };
-      transferRows.push({ id: t.transferId, from_user: t.payerId, to_user: t.payeeId, amount: t.amount, currency: t.currency, conversation_id: t.conversationId, note: t.note, tx_id: txId, created_at: now });
-      idempotencyRows.push({ owner: t.payerId, key: t.key, request_hash: t.requestHash, response: result, created_at: now });
+      transferRows.push({
+        id: t.transferId,
+        from_user: t.payerId,
+        to_user: t.payeeId,
+        amount: t.amount,
+        currency: t.currency,
+        conversation_id: t.conversationId,
+        note: t.note,
+        tx_id: txId,
+        created_at: now,
+      });
+      idempotencyRows.push({
+        owner: t.payerId,
+        key: t.key,
+        request_hash: t.requestHash,
+        response: result,
+        created_at: now,
+      });
       outcomes[i] = { ok: true, value: { result, replayed: false } };
     }
     await insertChunked(tx, 'postings', postings);
-    const changed = [...new Set(accepted.flatMap(({ t }) => [userAccount(t.payerId, t.currency), userAccount(t.payeeId, t.currency)]))];
-    await tx.table<WalletRow>('wallets').updateEach('account', changed.map((account) => {
-      const w = wallets.get(account)!;
-      return { account, balance: w.balance, postings: w.postings, head_hash: w.head_hash };
-    }));
+    const changed = [
+      ...new Set(accepted.flatMap(({ t }) => [userAccount(t.payerId, t.currency), userAccount(t.payeeId, t.currency)])),
+    ];
+    await tx.table<WalletRow>('wallets').updateEach(
+      'account',
+      changed.map((account) => {
+        const w = wallets.get(account)!;
+        return { account, balance: w.balance, postings: w.postings, head_hash: w.head_hash };
+      }),
+    );
     await insertChunked(tx, 'transfers', transferRows);
     // A key another host stored meanwhile breaks this insert, and so the batch: its transfers are
     // then retried one by one, and the repeated one finds the stored result.
     await insertChunked(tx, 'idempotency', idempotencyRows);
     const usageChanged = [...usage].filter(([k, v]) => usageBefore.get(k) !== v);
     if (usageChanged.length > 0) {
-      await tx.table('daily_usage').updateEach(['user_id', 'day', 'currency'], usageChanged.map(([k, amount]) => {
-        const [user_id, currency] = k.split('|') as [string, string];
-        return { user_id, day: today, currency, amount };
-      }));
+      await tx.table('daily_usage').updateEach(
+        ['user_id', 'day', 'currency'],
+        usageChanged.map(([k, amount]) => {
+          const [user_id, currency] = k.split('|') as [string, string];
+          return { user_id, day: today, currency, amount };
+        }),
+      );
     }
   }
 

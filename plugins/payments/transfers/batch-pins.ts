@@ -11,7 +11,10 @@ import type { PaymentsSettings } from '../settings.js';
  * each counted, and a later transfer of the same payer in the batch sees the count.
  */
 export async function judgeBatchPins(
-  tx: DatabaseTransaction, settings: PaymentsSettings['pin'], now: number, transfers: readonly { payerId: string; pinAttempt: string | null }[],
+  tx: DatabaseTransaction,
+  settings: PaymentsSettings['pin'],
+  now: number,
+  transfers: readonly { payerId: string; pinAttempt: string | null }[],
 ): Promise<(PaymentError | null)[]> {
   const payers = [...new Set(transfers.map((t) => t.payerId))];
   const pins = new Map((await tx.table<PinRow>('pins').whereIn('user_id', payers).all()).map((r) => [r.user_id, r]));

@@ -21,22 +21,54 @@ export interface TransferResult {
   balanceAfterMinor: number;
 }
 
-interface TransferRow { id: string; from_user: string; to_user: string; amount: number; currency: string; conversation_id: string | null; note: string | null; tx_id: number; created_at: number; [c: string]: unknown }
+interface TransferRow {
+  id: string;
+  from_user: string;
+  to_user: string;
+  amount: number;
+  currency: string;
+  conversation_id: string | null;
+  note: string | null;
+  tx_id: number;
+  created_at: number;
+  [c: string]: unknown;
+}
 
 /** GET /transfers: the latest 100 sent and received, each in the shape POST /transfers answers. */
-export async function listTransfers(ctx: PluginContext<PaymentsSettings>, userId: string): Promise<{ sent: TransferResult[]; received: TransferResult[] }> {
-  const latest = (column: 'from_user' | 'to_user') => ctx.database.table<TransferRow>('transfers').where({ [column]: userId }).orderBy('created_at', 'desc').orderBy('tx_id', 'desc').limit(100).all();
+export async function listTransfers(
+  ctx: PluginContext<PaymentsSettings>,
+  userId: string,
+): Promise<{ sent: TransferResult[]; received: TransferResult[] }> {
+  const latest = (column: 'from_user' | 'to_user') =>
+    ctx.database
+      .table<TransferRow>('transfers')
+      .where({ [column]: userId })
+      .orderBy('created_at', 'desc')
+      .orderBy('tx_id', 'desc')
+      .limit(100)
+      .all();
   const [sent, received] = [await latest('from_user'), await latest('to_user')];
   const txIds = [...new Set([...sent, ...received].map((t) => t.tx_id))];
   const after = new Map<string, number>();
   if (txIds.length > 0) {
-    const postings = await ctx.database.table<{ tx_id: number; account: string; balance_after: number; [c: string]: unknown }>('postings')
-      .whereIn('tx_id', txIds).columns('tx_id', 'account', 'balance_after').all();
+    const postings = await ctx.database
+      .table<{ tx_id: number; account: string; balance_after: number; [c: string]: unknown }>('postings')
+      .whereIn('tx_id', txIds)
+      .columns('tx_id', 'account', 'balance_after')
+      .all();
     for (const p of postings) after.set(`${p.tx_id}|${p.account}`, p.balance_after);
   }
   const view = (t: TransferRow): TransferResult => ({
-    transferId: t.id, status: 'completed', from: t.from_user, to: t.to_user, amountMinor: t.amount, currency: t.currency,
-    conversationId: t.conversation_id, note: t.note, txId: t.tx_id, createdAt: new Date(t.created_at).toISOString(),
+    transferId: t.id,
+    status: 'completed',
+    from: t.from_user,
+    to: t.to_user,
+    amountMinor: t.amount,
+    currency: t.currency,
+    conversationId: t.conversation_id,
+    note: t.note,
+    txId: t.tx_id,
+    createdAt: new Date(t.created_at).toISOString(),
     balanceAfterMinor: after.get(`${t.tx_id}|user:${userId}:${t.currency}`) ?? 0,
   });
   return { sent: sent.map(view), received: received.map(view) };

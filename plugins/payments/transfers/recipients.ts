@@ -16,13 +16,18 @@ export class Recipients {
   constructor(private readonly ctx: PluginContext<PaymentsSettings>) {}
 
   async find(to: unknown): Promise<{ id: string }> {
-    if (typeof to !== 'string' || to.length === 0 || to.length > 64) throw new PaymentError('invalid_payment_request', '`to` is a user id or @handle.');
+    if (typeof to !== 'string' || to.length === 0 || to.length > 64)
+      throw new PaymentError('invalid_payment_request', '`to` is a user id or @handle.');
     const id = this.known.get(to.toLowerCase());
     if (id) return { id };
     const user = await findUser(this.ctx, to, 'recipient_not_found');
     // A plugin's bot has no PIN and no owner who could spend or pay out its wallet: money sent there
     // would sit out of reach. Plugins are paid through invoices (payment requests).
-    if (user.kind === 'bot') throw new PaymentError('recipient_is_bot', `${to} is a bot; money cannot be sent to a bot (pay a plugin through its invoice).`);
+    if (user.kind === 'bot')
+      throw new PaymentError(
+        'recipient_is_bot',
+        `${to} is a bot; money cannot be sent to a bot (pay a plugin through its invoice).`,
+      );
     if (this.known.size >= KNOWN_USERS_MAX) this.known.clear();
     // Handles are fixed once taken (the host has no rename), so both spellings can be remembered.
     this.known.set(user.id.toLowerCase(), user.id);

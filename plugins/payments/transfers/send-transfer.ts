@@ -24,11 +24,17 @@ export interface TransferRequest {
  * transfers that arrive meanwhile (see TransferBatcher). Nothing is charged twice, and no
  * balance goes below zero, however many times or how concurrently it is sent.
  */
-export async function transfer(ctx: PluginContext<PaymentsSettings>, state: PaymentsState, payerId: string, body: Partial<TransferRequest>): Promise<{ result: TransferResult; replayed: boolean }> {
+export async function transfer(
+  ctx: PluginContext<PaymentsSettings>,
+  state: PaymentsState,
+  payerId: string,
+  body: Partial<TransferRequest>,
+): Promise<{ result: TransferResult; replayed: boolean }> {
   const key = checkKey(body.idempotencyKey);
   const currency = checkCurrency(ctx.settings.currencies, body.currency);
   const amount = checkAmount(body.amountMinor);
-  if (body.note !== undefined && (typeof body.note !== 'string' || body.note.length > 200)) throw new PaymentError('invalid_payment_request', 'note is at most 200 characters.');
+  if (body.note !== undefined && (typeof body.note !== 'string' || body.note.length > 200))
+    throw new PaymentError('invalid_payment_request', 'note is at most 200 characters.');
   checkPerTransfer(ctx, amount, 'A transfer');
   const payee = await state.recipients.find(body.to);
   if (payee.id === payerId) throw new PaymentError('self_transfer');
@@ -37,16 +43,42 @@ export async function transfer(ctx: PluginContext<PaymentsSettings>, state: Paym
   const pinAttempt = await state.pinKey.attempt(payerId, body.pin);
   const request = { to: payee.id, amountMinor: amount, currency, conversationId, note: body.note ?? null };
   return state.transfers.submit({
-    transferId: await ctx.crypto.randomId(), payerId, payeeId: payee.id, amount, currency, conversationId, note: request.note,
-    key, requestHash: await ctx.crypto.sha256(canonical(request)), pinAttempt,
+    transferId: await ctx.crypto.randomId(),
+    payerId,
+    payeeId: payee.id,
+    amount,
+    currency,
+    conversationId,
+    note: request.note,
+    key,
+    requestHash: await ctx.crypto.sha256(canonical(request)),
+    pinAttempt,
   });
 }
 
 /** Posts the payment into the conversation as a message clients render; a retry posts nothing new. */
 export async function announceTransfer(ctx: PluginContext<PaymentsSettings>, result: TransferResult): Promise<void> {
   if (!result.conversationId) return;
-  await ctx.messages.send(result.conversationId, {
-    type: 'payments.transfer',
-    body: { transferId: result.transferId, from: result.from, to: result.to, amountMinor: result.amountMinor, currency: result.currency, note: result.note },
-  }, { clientMsgId: `transfer-${result.transferId}` }).catch((err: unknown) => ctx.log.warn('could not post the transfer message', { transferId: result.transferId, error: String((err as Error).message) }));
+  await ctx.messages
+    .send(
+      result.conversationId,
+      {
+        type: 'payments.transfer',
+        body: {
+          transferId: result.transferId,
+          from: result.from,
+          to: result.to,
+          amountMinor: result.amountMinor,
+          currency: result.currency,
+          note: result.note,
+        },
+      },
+      { clientMsgId: `transfer-${result.transferId}` },
+    )
+    .catch((err: unknown) =>
+      ctx.log.warn('could not post the transfer message', {
+        transferId: result.transferId,
+        error: String((err as Error).message),
+      }),
+    );
 }

@@ -21,7 +21,10 @@ export class TransferBatcher {
 
   constructor(ctx: PluginContext<PaymentsSettings>) {
     this.queue = new GroupCommitQueue<PreparedTransfer, TransferDone>({
-      commit: (transfers) => ctx.database.transaction((tx) => applyTransferBatch(tx, ctx.crypto, ctx.settings, transfers), { timeoutMs: 30_000 }),
+      commit: (transfers) =>
+        ctx.database.transaction((tx) => applyTransferBatch(tx, ctx.crypto, ctx.settings, transfers), {
+          timeoutMs: 30_000,
+        }),
       maxBatch: MAX_BATCH,
       maxInFlight: BATCHES_IN_FLIGHT,
       // A lone transfer too, so that one that breaks the database (or a key another host stored

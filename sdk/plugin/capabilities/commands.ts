@@ -17,9 +17,14 @@ export interface CommandInvocation {
 }
 
 /** An answer shown only to the user who typed the command. */
-export interface CommandReply { text: string }
+export interface CommandReply {
+  text: string;
+}
 
 /** permission commands, for the commands the manifest contributes. */
 export interface CommandsCapability {
-  handle(name: string, handler: (invocation: CommandInvocation) => CommandReply | void | Promise<CommandReply | void>): void;
+  handle(
+    name: string,
+    handler: (invocation: CommandInvocation) => CommandReply | void | Promise<CommandReply | void>,
+  ): void;
 }

@@ -14,7 +14,12 @@ export type PluginEventName = keyof PluginEvents;
  * manifest schema's `eventName` enum repeats it for editors that read JSON only; a test keeps
  * the two equal.
  */
-export const PLUGIN_EVENT_NAMES = ['message.created', 'message.updated', 'conversation.member_added', 'conversation.member_removed'] as const satisfies readonly PluginEventName[];
+export const PLUGIN_EVENT_NAMES = [
+  'message.created',
+  'message.updated',
+  'conversation.member_added',
+  'conversation.member_removed',
+] as const satisfies readonly PluginEventName[];
 
 // Adding an event to PluginEvents without listing it above fails to compile here.
 type Unlisted = Exclude<PluginEventName, (typeof PLUGIN_EVENT_NAMES)[number]>;

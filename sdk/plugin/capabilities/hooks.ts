@@ -11,9 +11,7 @@ export interface BeforeStoreMessage {
 }
 
 export type HookDecision =
-  | { action: 'allow' }
-  | { action: 'modify'; content: MessageContent }
-  | { action: 'reject'; reason: string };
+  { action: 'allow' } | { action: 'modify'; content: MessageContent } | { action: 'reject'; reason: string };
 
 /**
  * permission hooks, for the hooks the manifest contributes. Hooks run in order before a message

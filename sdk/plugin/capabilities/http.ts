@@ -31,7 +31,11 @@ export interface PluginHttpResponse {
  * plugin's webhook secret>, at most 5 minutes old.
  */
 export interface HttpCapability {
-  route(method: PluginHttpRequest['method'], path: string, handler: (request: PluginHttpRequest) => PluginHttpResponse | Promise<PluginHttpResponse>): void;
+  route(
+    method: PluginHttpRequest['method'],
+    path: string,
+    handler: (request: PluginHttpRequest) => PluginHttpResponse | Promise<PluginHttpResponse>,
+  ): void;
   /** The plugin's webhook secret (created at install, kept across restarts). */
   webhookSecret(): Promise<string>;
   /** permission http.outbound, for URLs whose host matches scope.hosts. Redirects are not followed. */

@@ -10,7 +10,10 @@ export interface Button {
 }
 
 /** Shown under the message; a tap is a postback like a button. */
-export interface QuickReply { id: string; label: string }
+export interface QuickReply {
+  id: string;
+  label: string;
+}
 
 export interface InteractiveMessage {
   text: string;

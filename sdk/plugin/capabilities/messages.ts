@@ -1,12 +1,20 @@
 /** The messages capability: sending, editing and reading a conversation's messages as the plugin's bot. Part of PluginContext (../plugin-context.ts). */
 import type { Message, MessageContent } from '../../protocol/message.js';
 
-export interface HistoryQuery { before?: number; after?: number; limit?: number }
+export interface HistoryQuery {
+  before?: number;
+  after?: number;
+  limit?: number;
+}
 
 /** Only in conversations the plugin bot belongs to. */
 export interface MessagesCapability {
   /** permission messages.send. `clientMsgId` makes retries idempotent, as for clients. */
-  send(conversationId: string, content: MessageContent, options?: { clientMsgId?: string; replyToId?: string }): Promise<Message>;
+  send(
+    conversationId: string,
+    content: MessageContent,
+    options?: { clientMsgId?: string; replyToId?: string },
+  ): Promise<Message>;
   /** permission messages.edit; only the bot's own messages. */
   edit(conversationId: string, messageId: string, content: MessageContent): Promise<Message>;
   /** permission messages.read. */

@@ -18,6 +18,9 @@ export interface StorageCapability {
   /** Returns whether a key was deleted. `ifVersion` as for set. */
   delete(key: string, options?: { ifVersion?: number }): Promise<boolean>;
   /** Keys starting with `prefix`, in key order; pass `after` (the last key seen) to page. */
-  list<T = unknown>(prefix: string, options?: { after?: string; limit?: number }): Promise<{ entries: { key: string; value: T; version: number }[]; hasMore: boolean }>;
+  list<T = unknown>(
+    prefix: string,
+    options?: { after?: string; limit?: number },
+  ): Promise<{ entries: { key: string; value: T; version: number }[]; hasMore: boolean }>;
   usage(): Promise<{ bytes: number; quotaBytes: number }>;
 }

@@ -7,5 +7,7 @@ export interface UsersCapability {
   /** permission users.read. */
   byHandle(handle: string): Promise<PublicUser>;
   /** permission presence: whether each user is connected to any host now; at most 500 ids, unknown ids are offline. */
-  presence(userIds: readonly string[]): Promise<{ userId: string; status: 'online' | 'offline'; lastSeenAt: string | null }[]>;
+  presence(
+    userIds: readonly string[],
+  ): Promise<{ userId: string; status: 'online' | 'offline'; lastSeenAt: string | null }[]>;
 }
