@@ -79,56 +79,41 @@ export async function book(
     if (!op) throw new PaymentError('not_found', `No operation ${id}.`);
     if (op.status !== 'pending') return viewOf(op);
     const now = Date.now();
+    const settle = async (changes: Partial<OperationRow>): Promise<OperationView> => {
+      await tx
+        .table('provider_operations')
+        .where({ id })
+        .update({ ...changes, updated_at: now });
+      return viewOf({ ...op, ...changes });
+    };
+    // The provider account pays the person: a top-up's money arriving, or a refused payout's coming back.
+    const intoWallet = (kind: string, meta: Record<string, unknown>) =>
+      postTransaction(tx, ctx.crypto, {
+        kind,
+        ref: op.id,
+        meta,
+        settle: true,
+        postings: [
+          { account: providerAccount(providerName, op.currency), currency: op.currency, amount: -op.amount },
+          { account: userAccount(op.user_id, op.currency), currency: op.currency, amount: op.amount },
+        ],
+      });
+    const failure = result.reason ?? result.status;
+    const failed = {
+      status: result.status === 'declined' ? 'declined' : 'abandoned',
+      provider_ref: result.ref,
+      failure,
+    } as const;
     if (op.kind === 'payout') {
       // The money left the wallet when the payout was recorded; a payout that did not happen
       // comes back as a new, correcting transaction.
-      if (result.status === 'succeeded') {
-        await tx
-          .table('provider_operations')
-          .where({ id })
-          .update({ status: 'succeeded', provider_ref: result.ref, updated_at: now });
-        return viewOf({ ...op, status: 'succeeded', provider_ref: result.ref });
-      }
+      if (result.status === 'succeeded') return settle({ status: 'succeeded', provider_ref: result.ref });
       await releaseDaily(tx, op.user_id, op.currency, op.amount, op.created_at);
-      await postTransaction(tx, ctx.crypto, {
-        kind: 'payout_reversal',
-        ref: op.id,
-        meta: { provider: providerName, reason: result.reason ?? result.status },
-        settle: true,
-        postings: [
-          { account: providerAccount(providerName, op.currency), currency: op.currency, amount: -op.amount },
-          { account: userAccount(op.user_id, op.currency), currency: op.currency, amount: op.amount },
-        ],
-      });
-      const status = result.status === 'declined' ? 'declined' : 'abandoned';
-      await tx
-        .table('provider_operations')
-        .where({ id })
-        .update({ status, provider_ref: result.ref, failure: result.reason ?? result.status, updated_at: now });
-      return viewOf({ ...op, status, provider_ref: result.ref, failure: result.reason ?? result.status });
+      await intoWallet('payout_reversal', { provider: providerName, reason: failure });
+      return settle(failed);
     }
-    if (result.status === 'succeeded') {
-      const posted = await postTransaction(tx, ctx.crypto, {
-        kind: op.kind,
-        ref: op.id,
-        meta: { provider: providerName, providerRef: result.ref },
-        settle: true,
-        postings: [
-          { account: providerAccount(providerName, op.currency), currency: op.currency, amount: -op.amount },
-          { account: userAccount(op.user_id, op.currency), currency: op.currency, amount: op.amount },
-        ],
-      });
-      await tx
-        .table('provider_operations')
-        .where({ id })
-        .update({ status: 'succeeded', provider_ref: result.ref, tx_id: posted.txId, updated_at: now });
-      return viewOf({ ...op, status: 'succeeded', provider_ref: result.ref, tx_id: posted.txId });
-    }
-    const status = result.status === 'declined' ? 'declined' : 'abandoned';
-    await tx
-      .table('provider_operations')
-      .where({ id })
-      .update({ status, provider_ref: result.ref, failure: result.reason ?? result.status, updated_at: now });
-    return viewOf({ ...op, status, provider_ref: result.ref, failure: result.reason ?? result.status });
+    if (result.status !== 'succeeded') return settle(failed);
+    const posted = await intoWallet(op.kind, { provider: providerName, providerRef: result.ref });
+    return settle({ status: 'succeeded', provider_ref: result.ref, tx_id: posted.txId });
   });
 }
