@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:net';
 import knexFactory from 'knex';
 import { runScript, spawnHost, type ChildHost } from './support/child-host.js';
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from './support/test-database.js';
-import { freePort, httpJson, isListening, repoRoot, runToExit, writeConfig } from './support/e2e.js';
+import { freePort, httpJson, isListening, repoRoot, writeConfig } from './support/e2e.js';
 
 const ADMIN = `admin-${randomUUID()}`;
 const UNREACHABLE_DB = 'postgres://postgres@127.0.0.1:1/x';
@@ -50,8 +50,8 @@ async function start(config: Record<string, any>, env: NodeJS.ProcessEnv = {}): 
   return child;
 }
 
-const runHost = (configPath: string, opts: Parameters<typeof runToExit>[2] = {}) =>
-  runToExit('host/main.ts', ['--config', configPath], opts);
+const runHost = (configPath: string, opts: Parameters<typeof runScript>[2] = {}) =>
+  runScript('host/main.ts', ['--config', configPath], { timeoutMs: 60_000, ...opts });
 
 const createUser = (url: string, token: string, handle = `u_${randomUUID().slice(0, 8)}`) =>
   httpJson(url, 'POST', '/v1/admin/users', { token, body: { handle, displayName: 'U', password: 'user-password' } });
@@ -163,7 +163,7 @@ describe('start-up', () => {
 });
 
 describe('npm run migrate', () => {
-  const migrate = (file: string) => runToExit('host/migrate-cli.ts', ['--config', file]);
+  const migrate = (file: string) => runScript('host/migrate-cli.ts', ['--config', file], { timeoutMs: 60_000 });
 
   it('applies migrations, exits 0, and running it again changes nothing', async () => {
     const config = await validConfig();

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DeepPartial, HostConfig } from '../../host/config/host-config.js';
+import { isListening } from './e2e.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
@@ -144,16 +145,21 @@ export interface CommandResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** stdout and stderr as they came, interleaved. */
+  output: string;
+  /** With `watchPort`: whether that port ever accepted a connection while the script ran. */
+  listenedOn: boolean;
 }
 
 /**
- * Runs `node --no-node-snapshot --import tsx <script> ...args` (as the npm scripts do) to its end,
- * with stdout and stderr kept apart. The environment's database and port overrides are cleared.
+ * Runs `node --no-node-snapshot --import tsx <script> ...args` (as the npm scripts do) to its end.
+ * The environment's database and port overrides are cleared. While it runs, `watchPort` (if given)
+ * is probed every 25 ms.
  */
 export async function runScript(
   script: string,
   args: string[],
-  { env = {}, timeoutMs = 90_000 }: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  { env = {}, timeoutMs = 90_000, watchPort }: { env?: NodeJS.ProcessEnv; timeoutMs?: number; watchPort?: number } = {},
 ): Promise<CommandResult> {
   const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', script, ...args], {
     cwd: repoRoot,
@@ -171,17 +177,37 @@ export async function runScript(
   });
   let stdout = '';
   let stderr = '';
+  let output = '';
   child.stdout.on('data', (c: Buffer) => {
     stdout += c.toString();
+    output += c.toString();
   });
   child.stderr.on('data', (c: Buffer) => {
     stderr += c.toString();
+    output += c.toString();
   });
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
-    child.on('close', (c, s) => res({ code: c, signal: s })),
+  let listenedOn = false;
+  let done = false;
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
+    child.on('close', (c, s) => {
+      done = true;
+      res({ code: c, signal: s });
+    }),
   );
+  const probe = (async () => {
+    while (!done && watchPort !== undefined) {
+      if (await isListening(watchPort)) listenedOn = true;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  })();
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const { code, signal } = await exit;
   clearTimeout(timer);
-  if (signal === 'SIGKILL') stderr += `\n[killed after ${timeoutMs} ms: it did not exit by itself]`;
-  return { code, signal, stdout, stderr };
+  await probe;
+  if (signal === 'SIGKILL') {
+    const note = `\n[killed after ${timeoutMs} ms: it did not exit by itself]`;
+    stderr += note;
+    output += note;
+  }
+  return { code, signal, stdout, stderr, output, listenedOn };
 }

@@ -2,7 +2,6 @@
  * Small helpers shared by the end-to-end suites: raw sockets, child processes that are expected
  * to fail, free ports and plain HTTP against a host that runs in another process.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -45,66 +44,6 @@ export function writeConfig(config: object | string): string {
   const path = join(dir, 'config.json');
   writeFileSync(path, typeof config === 'string' ? config : JSON.stringify(config, null, 2));
   return path;
-}
-
-export interface ProcessResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  output: string;
-  listenedOn: boolean;
-}
-
-/**
- * Runs `node --no-node-snapshot --import tsx <script> ...args` to completion. While it runs,
- * `watchPort` (if given) is probed every 25 ms; `listenedOn` says whether it ever accepted a connection.
- */
-export async function runToExit(
-  script: string,
-  args: string[],
-  opts: { env?: NodeJS.ProcessEnv; watchPort?: number; timeoutMs?: number } = {},
-): Promise<ProcessResult> {
-  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', script, ...args], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      DATABASE_URL: '',
-      SWITCHBOARD_CONFIG: '',
-      PORT: '',
-      SWITCHBOARD_PORT: '',
-      SWITCHBOARD_ADMIN_TOKEN: '',
-      SWITCHBOARD_DB_SCHEMA: '',
-      ...opts.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    output += c.toString();
-  });
-  let listenedOn = false;
-  let done = false;
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
-    child.on('exit', (code, signal) => {
-      done = true;
-      res({ code, signal });
-    }),
-  );
-  const probe = (async () => {
-    while (!done && opts.watchPort) {
-      if (await isListening(opts.watchPort)) listenedOn = true;
-      await sleep(25);
-    }
-  })();
-  const timeoutMs = opts.timeoutMs ?? 60_000;
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const { code, signal } = await exit;
-  clearTimeout(timer);
-  await probe;
-  if (signal === 'SIGKILL') output += `\n[killed after ${timeoutMs} ms: it did not exit by itself]`;
-  return { code, signal, output, listenedOn };
 }
 
 export interface HttpAnswer {
