@@ -3,7 +3,8 @@ import { PaymentError } from './payment-error.js';
 import type { PaymentsSettings } from './settings.js';
 
 type Ctx = PluginContext<PaymentsSettings>;
-interface UsageRow {
+/** A row of `daily_usage`: what a person paid out in one currency on one UTC day. */
+export interface UsageRow {
   user_id: string;
   day: string;
   currency: string;

@@ -22,6 +22,7 @@ import { checkKey, once } from '../idempotency.js';
 import { postTransaction } from '../ledger/post-transaction.js';
 import { PaymentError } from '../payment-error.js';
 import type { PaymentsSettings } from '../settings.js';
+import type { TransferRow } from '../transfers/list-transfers.js';
 
 type Ctx = PluginContext<PaymentsSettings>;
 type Tx = DatabaseTransaction;
@@ -37,15 +38,6 @@ export interface RefundRow {
   reason: string | null;
   tx_id: number;
   created_at: number;
-  [c: string]: unknown;
-}
-
-interface TransferRow {
-  id: string;
-  from_user: string;
-  to_user: string;
-  amount: number;
-  currency: string;
   [c: string]: unknown;
 }
 

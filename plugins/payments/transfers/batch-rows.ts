@@ -5,16 +5,9 @@
  */
 import type { DatabaseTransaction } from '../../../sdk/index.js';
 import type { WalletRow } from '../ledger/post-transaction.js';
+import type { UsageRow } from '../limits.js';
 
 const ROWS_PER_INSERT = 400;
-
-interface UsageRow {
-  user_id: string;
-  day: string;
-  currency: string;
-  amount: number;
-  [c: string]: unknown;
-}
 
 export const usageKey = (userId: string, currency: string) => `${userId}|${currency}`;
 

@@ -21,7 +21,8 @@ export interface TransferResult {
   balanceAfterMinor: number;
 }
 
-interface TransferRow {
+/** A row of the `transfers` table: one person-to-person transfer. */
+export interface TransferRow {
   id: string;
   from_user: string;
   to_user: string;
