@@ -17,6 +17,7 @@ import { TokenService } from './auth/token-service.js';
 import { UserService } from './auth/user-service.js';
 import { ConversationService } from './conversations/conversation-service.js';
 import { ConversationWriter } from './conversations/conversation-writer.js';
+import { GroupService } from './conversations/group-service.js';
 import { MessageService } from './messages/message-service.js';
 import { MessageStore } from './messages/message-store.js';
 import { MessageTypeRegistry, type MessageTypeDefinition } from './messages/message-type-registry.js';
@@ -28,6 +29,7 @@ import { Gateway, WS_PATH } from './realtime/gateway.js';
 import { MemberDirectory } from './conversations/member-directory.js';
 import { Presence } from './realtime/presence.js';
 import { createHttpApp } from './http/http-app.js';
+import { drainHttp, listen } from './http/http-server.js';
 import { resolveAdminToken } from './admin-token.js';
 import { AuditLog } from './plugins/audit-log.js';
 import { CommandRouter } from './plugins/command-router.js';
@@ -45,7 +47,6 @@ import { PluginScheduler } from './plugins/plugin-scheduler.js';
 import { PluginHttpRouter } from './http/plugin-http-router.js';
 import { ServiceRegistry } from './plugins/service-registry.js';
 import { PostbackRouter } from './plugins/postback-router.js';
-import { SwitchboardError } from '../sdk/errors/switchboard-error.js';
 
 /**
  * The services a deployment or a test replaces. Each has a default that a single host on its own
@@ -83,6 +84,7 @@ const singletons = [
   MessageStore,
   MessageService,
   ConversationService,
+  GroupService,
   ConnectionRegistry,
   MemberDirectory,
   ChangeStream,
@@ -144,6 +146,7 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
         tokens: services.resolve(TokenService),
         users: services.resolve(UserService),
         conversations: services.resolve(ConversationService),
+        groups: services.resolve(GroupService),
         messages: services.resolve(MessageService),
         commands: services.resolve(CommandRouter),
         postbacks,
@@ -261,45 +264,4 @@ export function buildContainer(
   });
   for (const cls of singletons) di.registerSingleton(cls as never);
   return di;
-}
-
-function listen(server: Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const fail = (err: NodeJS.ErrnoException) => reject(listenError(err, host, port));
-    server.once('error', fail);
-    server.listen(port, host, () => {
-      server.off('error', fail);
-      resolve();
-    });
-  });
-}
-
-/** A socket error at listen time as one clear operator error naming the address (no stack). */
-function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
-  const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-  const reason =
-    err.code === 'EADDRINUSE'
-      ? 'the port is already in use by another process (stop it, or set server.port or PORT)'
-      : err.code === 'EACCES'
-        ? 'permission denied (ports below 1024 need privileges; choose another server.port)'
-        : err.code === 'EADDRNOTAVAIL'
-          ? "the address is not one of this machine's (check server.host)"
-          : err.message;
-  return new SwitchboardError('listen_failed', `Cannot listen on ${address}: ${reason} [${err.code ?? 'error'}]`, {
-    cause: err,
-  });
-}
-
-/** Closes keep-alive connections as their requests finish, until none is left or the grace ends. */
-async function drainHttp(server: Server, closed: Promise<void>, graceMs: number): Promise<void> {
-  let done = false;
-  void closed.then(() => {
-    done = true;
-  });
-  const deadline = Date.now() + graceMs;
-  while (!done && Date.now() < deadline) {
-    server.closeIdleConnections();
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  server.closeAllConnections();
 }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
-import type { MemberRole } from '../../sdk/protocol/message.js';
+import type { Member, MemberRole } from '../../sdk/protocol/message.js';
+import { isoTime } from '../core/iso-time.js';
 
 export interface MembershipRow {
   conversation_id: string;
@@ -33,4 +34,9 @@ export function requireRole(membership: MembershipRow, allowed: readonly MemberR
       `Only ${allowed.join(' or ')} may ${action}; you are ${membership.role}.`,
     );
   }
+}
+
+/** A membership row as the protocol's Member. */
+export function toMember(row: MembershipRow): Member {
+  return { userId: row.user_id, role: row.role, joinedAt: isoTime(row.joined_at), readSeq: row.read_seq };
 }

@@ -8,6 +8,7 @@ import type { Database } from '../db/open-database.js';
 import type { Logger } from '../logging/logger.js';
 import { UserService } from '../auth/user-service.js';
 import { ConversationService } from '../conversations/conversation-service.js';
+import { GroupService } from '../conversations/group-service.js';
 import { MessageService } from '../messages/message-service.js';
 import { AuditLog } from './audit-log.js';
 import { buildMigrationContext, buildPluginContext } from './capabilities/build-plugin-context.js';
@@ -38,6 +39,7 @@ export class PluginInstaller {
     @inject(Tokens.Logger) private readonly log: Logger,
     @inject(UserService) private readonly users: UserService,
     @inject(ConversationService) private readonly conversations: ConversationService,
+    @inject(GroupService) private readonly groups: GroupService,
     @inject(MessageService) private readonly messages: MessageService,
     @inject(PluginStorage) private readonly storage: PluginStorage,
     @inject(AuditLog) private readonly audit: AuditLog,
@@ -83,6 +85,7 @@ export class PluginInstaller {
     const services: PluginServices = {
       messages: this.messages,
       conversations: this.conversations,
+      groups: this.groups,
       users: this.users,
       storage: this.storage,
       audit: this.audit,

@@ -1,24 +1,22 @@
-import { pathToFileURL } from 'node:url';
-import { Ajv } from 'ajv';
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
-import type { PluginDefinition } from '../../sdk/plugin/define-plugin.js';
-import type { PluginManifest } from '../../sdk/plugin/manifest.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { HostConfig } from '../config/host-config.js';
 import type { Database } from '../db/open-database.js';
 import type { Logger } from '../logging/logger.js';
 import { MessageTypeRegistry } from '../messages/message-type-registry.js';
-import { assertUniqueTappableIds } from '../messages/tappable-ids.js';
-import { dependencyOrder } from './dependency-order.js';
-import { computeGrants, GrantedScopes } from './grants.js';
-import { loadManifest, manifestPathOf, peekManifestId } from './manifest-loader.js';
+import { loadConfiguredPlugins, type ConfiguredPlugins } from './configured-plugins.js';
+import { importDefinition } from './import-plugin-definition.js';
+import { migratePlugins, type MigrateOutcome } from './migrate-plugins.js';
 import { PluginInstaller } from './plugin-installer.js';
 import { PluginDatabase } from './database/plugin-database.js';
 import { SandboxHost } from '../sandbox/sandbox-host.js';
 import { PluginLogs } from './plugin-logs.js';
+import { registerMessageTypes, unregisterMessageTypes } from './plugin-message-types.js';
 import { emptyHandlers, type PluginRecord } from './plugin-record.js';
 import { PluginRegistry } from './plugin-registry.js';
+import { PluginSettingsValidator } from './plugin-settings-validator.js';
+import { purgePluginData } from './purge-plugin-data.js';
 import { withTimeout } from './with-timeout.js';
 
 const START_TIMEOUT_MS = 10_000;
@@ -31,7 +29,7 @@ const STOP_TIMEOUT_MS = 5_000;
  */
 @injectable()
 export class PluginKernel {
-  private readonly ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+  private readonly settings = new PluginSettingsValidator();
   private startOrder: string[] = [];
 
   constructor(
@@ -69,92 +67,23 @@ export class PluginKernel {
     if (summary.length > 0) this.log.info({ plugins: summary }, 'plugins loaded');
   }
 
-  /**
-   * `npm run migrate`: installs each enabled trusted plugin (bot user, install record) and applies
-   * its pending migrations, in dependency order, without starting it. Sandboxed apps have no
-   * migrations. Returns one outcome per configured plugin; a plugin that fails is reported, and
-   * the plugins that depend on it are skipped.
-   */
-  async migrateAll(): Promise<
-    { id: string; status: 'migrated' | 'skipped' | 'failed'; applied?: string[]; error?: string }[]
-  > {
-    const { loaded, order } = this.loadConfigured();
-    const migrated = new Map<string, string[]>();
-    for (const id of order) {
-      const record = loaded.get(id)!;
-      const manifest = record.manifest!;
-      if (manifest.runtime === 'sandbox') {
-        record.status = 'disabled';
-        continue;
-      }
-      const missing = Object.keys(manifest.dependencies ?? {}).filter(
-        (dep) => !migrated.has(dep) && this.registry.get(dep)?.manifest?.runtime !== 'sandbox',
-      );
-      if (missing.length > 0) {
-        this.fail(
-          record,
-          new SwitchboardError('plugin_dependency_missing', `Plugin ${id} needs ${missing.join(', ')} migrated first.`),
-        );
-        continue;
-      }
-      record.generation++;
-      record.status = 'running';
-      try {
-        const definition = record.definition ?? (record.definition = await importDefinition(record.entryFile!));
-        const { migrationsApplied } = await this.installer.install(record, definition);
-        record.status = 'disabled';
-        record.generation++;
-        migrated.set(id, migrationsApplied);
-      } catch (err) {
-        this.fail(record, err);
-      }
-    }
-    return this.registry
-      .all()
-      .map((r) =>
-        r.status === 'failed'
-          ? { id: r.id, status: 'failed' as const, error: `[${r.error?.code}] ${r.error?.message}` }
-          : migrated.has(r.id)
-            ? { id: r.id, status: 'migrated' as const, applied: migrated.get(r.id)! }
-            : { id: r.id, status: 'skipped' as const },
-      );
+  /** `npm run migrate`: installs and migrates the trusted plugins without starting them (migrate-plugins.ts). */
+  async migrateAll(): Promise<MigrateOutcome[]> {
+    return migratePlugins(this.loadConfigured(), {
+      registry: this.registry,
+      installer: this.installer,
+      fail: (record, err) => this.fail(record, err),
+    });
   }
 
   /** Reads, checks and orders the configured plugins; the ones that are wrong are marked failed. */
-  private loadConfigured(): { loaded: Map<string, PluginRecord>; order: string[] } {
-    const loaded = new Map<string, PluginRecord>();
-    for (const entry of this.config.plugins.enabled) {
-      const file = manifestPathOf(entry, this.config.plugins.manifestsDir);
-      let record = newRecord(entry.id ?? file, file);
-      try {
-        const { manifest, entryFile } = loadManifest(file);
-        if (loaded.has(manifest.id) || this.registry.get(manifest.id)) {
-          // The first entry keeps the id; this one is listed under its manifest path.
-          throw new SwitchboardError(
-            'manifest_invalid',
-            `Plugin ${manifest.id} is enabled twice; only the first entry is used.`,
-          );
-        }
-        record = { ...record, id: manifest.id, manifest, entryFile };
-        record.settings = this.validateSettings(manifest, entry.settings ?? {});
-        const grants = computeGrants(manifest, entry.grants ?? {});
-        record.granted = grants.granted;
-        record.refused = grants.refused;
-        loaded.set(manifest.id, record);
-      } catch (err) {
-        record.configError = true;
-        const id = record.manifest ? null : peekManifestId(file);
-        if (id && !loaded.has(id) && !this.registry.get(id)) record = { ...record, id };
-        this.fail(record, err);
-      }
-      this.registry.set(record);
-    }
-    const { order, refused } = dependencyOrder(new Map([...loaded].map(([id, r]) => [id, r.manifest!])));
-    for (const [id, err] of refused) {
-      loaded.get(id)!.configError = true;
-      this.fail(loaded.get(id)!, err);
-    }
-    return { loaded, order };
+  private loadConfigured(): ConfiguredPlugins {
+    return loadConfiguredPlugins({
+      config: this.config.plugins,
+      registry: this.registry,
+      settings: this.settings,
+      fail: (record, err) => this.fail(record, err),
+    });
   }
 
   /** Dependents stop before what they depend on. */
@@ -195,12 +124,7 @@ export class PluginKernel {
   async uninstall(id: string, purge: boolean): Promise<{ plugin: PluginRecord; purged: boolean }> {
     const record = await this.disable(id);
     if (!purge) return { plugin: record, purged: false };
-    await this.db.knex.transaction(async (trx) => {
-      for (const table of ['plugin_kv', 'plugin_jobs', 'plugin_migrations'])
-        await trx(table).where({ plugin_id: record.id }).delete();
-      await trx('plugins').where({ id: record.id }).update({ webhook_secret: null, updated_at: Date.now() });
-      await this.database.dropAll(record.id, trx);
-    });
+    await purgePluginData(this.db, this.database, record.id);
     this.log.info({ plugin: record.id }, 'plugin data purged');
     return { plugin: record, purged: true };
   }
@@ -239,21 +163,7 @@ export class PluginKernel {
             ? this.sandbox.definitionFor(record)
             : await importDefinition(record.entryFile!));
       const { context } = await this.installer.install(record, definition);
-      for (const t of manifest.contributes?.messageTypes ?? []) {
-        if (this.types.has(t.type))
-          throw new SwitchboardError(
-            'plugin_start_failed',
-            `The message type "${t.type}" is already registered by another plugin.`,
-          );
-        const botId = record.botUserId!;
-        // Taps on its buttons reach the plugin (PostbackRouter), so their ids must name one button each.
-        this.types.register(t.type, {
-          schema: t.schema,
-          mayPost: (sender) => sender === botId,
-          check: assertUniqueTappableIds,
-        });
-        record.registeredTypes.push(t.type);
-      }
+      registerMessageTypes(this.types, record);
       if (definition.start)
         await withTimeout(
           Promise.resolve().then(() => definition.start!(context)),
@@ -278,7 +188,7 @@ export class PluginKernel {
     record.status = status;
     record.generation++;
     record.handlers = emptyHandlers();
-    this.unregisterTypes(record);
+    unregisterMessageTypes(this.types, record);
     const definition = record.definition;
     if (definition?.stop) {
       try {
@@ -301,66 +211,7 @@ export class PluginKernel {
     record.generation++;
     record.handlers = emptyHandlers();
     record.error = error.toBody();
-    this.unregisterTypes(record);
+    unregisterMessageTypes(this.types, record);
     this.log.warn({ plugin: record.id, code: error.code, err: error.message }, 'plugin failed');
   }
-
-  private unregisterTypes(record: PluginRecord): void {
-    for (const type of record.registeredTypes.splice(0)) this.types.unregister(type);
-  }
-
-  private validateSettings(manifest: PluginManifest, settings: Record<string, unknown>): Record<string, unknown> {
-    const schema = manifest.contributes?.settings;
-    const copy = structuredClone(settings);
-    if (!schema) return copy;
-    const validate = this.ajv.compile(schema);
-    if (!validate(copy)) {
-      const details = (validate.errors ?? []).map((e) => ({
-        path: e.instancePath || '/',
-        message: e.message ?? 'is invalid',
-      }));
-      throw new SwitchboardError(
-        'plugin_settings_invalid',
-        `Settings for ${manifest.id} are invalid: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`,
-        { details },
-      );
-    }
-    return copy;
-  }
-}
-
-function newRecord(id: string, manifestFile: string): PluginRecord {
-  return {
-    id,
-    manifestFile,
-    manifest: null,
-    entryFile: null,
-    status: 'failed',
-    error: null,
-    botUserId: null,
-    granted: new GrantedScopes(),
-    refused: [],
-    settings: {},
-    definition: null,
-    handlers: emptyHandlers(),
-    generation: 0,
-    configError: false,
-    registeredTypes: [],
-  };
-}
-
-async function importDefinition(entryFile: string): Promise<PluginDefinition> {
-  const mod = (await import(pathToFileURL(entryFile).href)) as { default?: PluginDefinition };
-  const definition = mod.default;
-  if (
-    !definition ||
-    typeof definition !== 'object' ||
-    (definition.start !== undefined && typeof definition.start !== 'function')
-  ) {
-    throw new SwitchboardError(
-      'plugin_start_failed',
-      `${entryFile} must export default definePlugin({ start(context) { … } }).`,
-    );
-  }
-  return definition;
 }

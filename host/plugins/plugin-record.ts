@@ -2,7 +2,7 @@ import type { ErrorBody } from '../../sdk/errors/switchboard-error.js';
 import type { PluginManifest } from '../../sdk/plugin/manifest.js';
 import type { Permission } from '../../sdk/plugin/permissions.js';
 import type { PluginDefinition } from '../../sdk/plugin/define-plugin.js';
-import type { GrantedScopes } from './grants.js';
+import { GrantedScopes } from './grants.js';
 import type {
   BeforeStoreMessage,
   CommandInvocation,
@@ -65,5 +65,26 @@ export function emptyHandlers(): PluginHandlers {
     routes: new Map(),
     jobs: new Map(),
     services: new Map(),
+  };
+}
+
+/** A configured plugin before its manifest is read: failed until it loads and starts. */
+export function newPluginRecord(id: string, manifestFile: string): PluginRecord {
+  return {
+    id,
+    manifestFile,
+    manifest: null,
+    entryFile: null,
+    status: 'failed',
+    error: null,
+    botUserId: null,
+    granted: new GrantedScopes(),
+    refused: [],
+    settings: {},
+    definition: null,
+    handlers: emptyHandlers(),
+    generation: 0,
+    configError: false,
+    registeredTypes: [],
   };
 }

@@ -1,5 +1,6 @@
 import type { UserService } from '../auth/user-service.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
+import type { GroupService } from '../conversations/group-service.js';
 import type { MessageService } from '../messages/message-service.js';
 import type { AuditLog } from './audit-log.js';
 import type { PluginLogs } from './plugin-logs.js';
@@ -14,6 +15,7 @@ import type { Presence } from '../realtime/presence.js';
 export interface PluginServices {
   messages: MessageService;
   conversations: ConversationService;
+  groups: GroupService;
   users: UserService;
   storage: PluginStorage;
   audit: AuditLog;

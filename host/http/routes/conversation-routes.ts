@@ -60,7 +60,7 @@ export function conversationRoutes(deps: RouteDeps): Router {
 
   router.patch('/:id', async (ctx) => {
     const me = await requireUser(ctx, deps.tokens);
-    ctx.body = await deps.conversations.setTitle(me.userId, idParam(ctx.params.id), body(ctx, titleBody).title);
+    ctx.body = await deps.groups.setTitle(me.userId, idParam(ctx.params.id), body(ctx, titleBody).title);
   });
 
   router.get('/:id/members', async (ctx) => {
@@ -77,17 +77,12 @@ export function conversationRoutes(deps: RouteDeps): Router {
   router.post('/:id/members', async (ctx) => {
     const me = await requireUser(ctx, deps.tokens);
     const input = body(ctx, addBody);
-    ctx.body = await deps.conversations.addMembers(
-      me.userId,
-      idParam(ctx.params.id),
-      input.userIds,
-      input.role ?? 'member',
-    );
+    ctx.body = await deps.groups.addMembers(me.userId, idParam(ctx.params.id), input.userIds, input.role ?? 'member');
   });
 
   router.patch('/:id/members/:userId', async (ctx) => {
     const me = await requireUser(ctx, deps.tokens);
-    ctx.body = await deps.conversations.setRole(
+    ctx.body = await deps.groups.setRole(
       me.userId,
       idParam(ctx.params.id),
       idParam(ctx.params.userId),
@@ -97,13 +92,13 @@ export function conversationRoutes(deps: RouteDeps): Router {
 
   router.delete('/:id/members/:userId', async (ctx) => {
     const me = await requireUser(ctx, deps.tokens);
-    await deps.conversations.removeMember(me.userId, idParam(ctx.params.id), idParam(ctx.params.userId));
+    await deps.groups.removeMember(me.userId, idParam(ctx.params.id), idParam(ctx.params.userId));
     ctx.status = 204;
   });
 
   router.post('/:id/leave', async (ctx) => {
     const me = await requireUser(ctx, deps.tokens);
-    await deps.conversations.leave(me.userId, idParam(ctx.params.id));
+    await deps.groups.leave(me.userId, idParam(ctx.params.id));
     ctx.status = 204;
   });
 

@@ -2,6 +2,7 @@ import type { HostConfig } from '../../config/host-config.js';
 import type { TokenService } from '../../auth/token-service.js';
 import type { UserService } from '../../auth/user-service.js';
 import type { ConversationService } from '../../conversations/conversation-service.js';
+import type { GroupService } from '../../conversations/group-service.js';
 import type { MessageService } from '../../messages/message-service.js';
 import type { AuditLog } from '../../plugins/audit-log.js';
 import type { CommandDispatch, PostbackDispatch } from '../../core/extension-points.js';
@@ -18,6 +19,7 @@ export interface RouteDeps {
   tokens: TokenService;
   users: UserService;
   conversations: ConversationService;
+  groups: GroupService;
   messages: MessageService;
   commands: CommandDispatch;
   postbacks: PostbackDispatch;

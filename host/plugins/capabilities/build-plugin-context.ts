@@ -36,7 +36,7 @@ export function buildPluginContext(record: PluginRecord, bot: PublicUser, servic
     settings: deepFreeze(structuredClone(record.settings)),
     log: Object.freeze(services.logs.loggerFor(record.id)),
     messages: Object.freeze(messagesCapability(guard, bot.id, services.messages)),
-    conversations: Object.freeze(conversationsCapability(guard, bot.id, services.conversations)),
+    conversations: Object.freeze(conversationsCapability(guard, bot.id, services.conversations, services.groups)),
     users: Object.freeze(usersCapability(guard, services.users, services.presence)),
     storage: Object.freeze(storageCapability(guard, services.storage)),
     database: Object.freeze(databaseCapability(guard, services.database, services.audit)),

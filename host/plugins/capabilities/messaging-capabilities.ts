@@ -5,6 +5,7 @@ import type {
   UsersCapability,
 } from '../../../sdk/plugin/plugin-context.js';
 import type { ConversationService } from '../../conversations/conversation-service.js';
+import type { GroupService } from '../../conversations/group-service.js';
 import type { MessageService } from '../../messages/message-service.js';
 import type { UserService } from '../../auth/user-service.js';
 import type { Presence } from '../../realtime/presence.js';
@@ -56,6 +57,7 @@ export function conversationsCapability(
   guard: CapabilityGuard,
   botId: string,
   conversations: ConversationService,
+  groups: GroupService,
 ): ConversationsCapability {
   return {
     async list() {
@@ -91,13 +93,13 @@ export function conversationsCapability(
     async addMembers(conversationId, userIds) {
       guard.need('conversations.manage');
       return guard.audited('conversations', 'addMembers', conversationId, () =>
-        conversations.addMembers(botId, conversationId, [...userIds], 'member'),
+        groups.addMembers(botId, conversationId, [...userIds], 'member'),
       );
     },
     async removeMember(conversationId, userId) {
       guard.need('conversations.manage');
       return guard.audited('conversations', 'removeMember', `${conversationId}/${userId}`, () =>
-        conversations.removeMember(botId, conversationId, userId),
+        groups.removeMember(botId, conversationId, userId),
       );
     },
   };

@@ -1,26 +1,24 @@
 import ivm from 'isolated-vm';
 import type { AppLimits } from '../../../sdk/app/app-limits.js';
 import type { CapabilityMethod } from '../../../sdk/app/capability-methods.js';
-import {
-  GUEST_GLOBALS,
-  dispatchTo,
-  type AppBoot,
-  type AppFailureReason,
-  type AppStats,
-  type GuestEntryPoints,
-  type GuestMessage,
-  type Handlers,
-  type LogLevel,
-  type SendReply,
-  type WireError,
+import type {
+  AppBoot,
+  AppFailureReason,
+  AppStats,
+  GuestMessage,
+  Handlers,
+  LogLevel,
+  SendReply,
 } from '../rpc-protocol.js';
-import { readRefusal, withoutPaths } from '../wire-error.js';
+import { withoutPaths } from '../wire-error.js';
 import { CallGate } from './call-gate.js';
 import { CpuLedger, NS_PER_MS } from './cpu-ledger.js';
-import { lastWords } from './last-words.js';
 import { EventFailure } from './event-failure.js';
 import { wallBackstopMs, watchEntry } from './entry-watch.js';
 import { HeapFigures } from './heap-figures.js';
+import { createIsolate, installGuestRuntime, type GuestRuntime } from './isolate-boot.js';
+import { OpenEvents } from './open-events.js';
+import { guestDispatch } from './guest-dispatch.js';
 import type { GuestCode } from './guest-code.js';
 
 /** What an isolate needs from the worker around it. */
@@ -34,15 +32,6 @@ export interface IsolateOutbox {
   stuck(): void;
 }
 
-interface EventState {
-  resolve(value: unknown): void;
-  reject(err: EventFailure): void;
-  timer: NodeJS.Timeout;
-  cpuStart: bigint;
-}
-
-type Runtime = { readonly [K in keyof GuestEntryPoints]: ivm.Reference };
-
 /** Events in a row that time out before the app's isolate is recreated (its runtime may be broken). */
 const MAX_TIMEOUTS_IN_A_ROW = 3;
 
@@ -54,15 +43,17 @@ const MAX_TIMEOUTS_IN_A_ROW = 3;
 export class AppIsolate {
   private readonly isolate: ivm.Isolate;
   private context!: ivm.Context;
-  private runtime!: Runtime;
-  private readonly events = new Map<number, EventState>();
+  private runtime!: GuestRuntime;
+  private readonly events: OpenEvents;
   private readonly cpu = new CpuLedger(() => (this.disposed || this.isolate.isDisposed ? null : this.isolate.cpuTime));
   private readonly gate: CallGate;
   private readonly heap: HeapFigures;
+  /** The dispatch callback (guest-dispatch.ts). */
+  private readonly onSend: (method: unknown, payload: unknown) => string;
   /** What each message out of the isolate does; the answer goes back to the app as JSON. */
   private readonly received: Handlers<GuestMessage, string> = {
     done: (m) => {
-      this.finish(m.eventId, m.ok, m.value);
+      this.events.finish(m.eventId, m.ok, m.value);
       return '{}';
     },
     log: (m) => {
@@ -78,37 +69,22 @@ export class AppIsolate {
       return JSON.stringify({ id: m.callId } satisfies SendReply);
     },
   };
-  private nextEvent = 1;
   private running = 0;
   private disposed = false;
-  private eventCount = 0;
-  private failedEvents = 0;
-  private timeoutsInARow = 0;
 
   private constructor(
     readonly app: string,
     private readonly limits: AppLimits,
     private readonly outbox: IsolateOutbox,
   ) {
-    this.isolate = new ivm.Isolate({
-      memoryLimit: limits.memoryMb,
-      // isolated-vm: after this, V8 has lost control of the process. isolated-vm suggests abort();
-      // SIGKILL ends it as surely without writing a core file, and the host replaces the worker,
-      // blaming this app from the last words written (synchronously) first.
-      onCatastrophicError: (message: string) => {
-        lastWords({
-          blame: app,
-          reason: 'worker_crash',
-          message: `V8 lost control of the app's isolate: ${String(message).slice(0, 200)}`,
-        });
-        process.kill(process.pid, 'SIGKILL');
-      },
-    });
+    this.isolate = createIsolate(app, limits.memoryMb);
+    this.events = new OpenEvents(limits.eventTimeoutMs, (id) => this.deadlinePassed(id));
     this.heap = new HeapFigures(this.isolate);
     this.gate = new CallGate(limits, {
       eventOpen: () => this.events.size > 0,
       cpuSpent: () => this.cpu.spent(limits.cpuMsPerMinute),
     });
+    this.onSend = guestDispatch(this.gate, this.received);
   }
 
   /** Creates the isolate, runs the guest runtime and the app's bundle; start() runs the app. */
@@ -165,8 +141,8 @@ export class AppIsolate {
       heapUsedBytes: this.disposed ? 0 : heap.used,
       externalBytes: this.disposed ? 0 : heap.external,
       heapLimitBytes: this.limits.memoryMb * 1_048_576,
-      events: this.eventCount,
-      failedEvents: this.failedEvents,
+      events: this.events.count,
+      failedEvents: this.events.failed,
       pendingCalls: this.gate.pending.size,
     };
   }
@@ -179,26 +155,16 @@ export class AppIsolate {
 
   /**
    * Until the app's bundle runs, only the host's own code is in the new isolate, so its set-up
-   * is synchronous (each asynchronous step would be a trip to an isolate thread and back). The
-   * app's bundle runs asynchronously, under its CPU bound, like every entry after.
+   * is synchronous (isolate-boot.ts). The app's bundle runs asynchronously, under its CPU bound,
+   * like every entry after; the runtime's entry points are set first, as the bundle may call out.
    */
   private async load(guest: GuestCode, code: string, boot: AppBoot): Promise<void> {
-    this.context = this.isolate.createContextSync();
-    const global = this.context.global;
-    global.setSync(
-      GUEST_GLOBALS.send,
-      new ivm.Callback((method: string, payload: string) => this.onSend(method, payload)),
-    );
-    global.setSync(GUEST_GLOBALS.boot, JSON.stringify(boot));
     const timeout = this.limits.cpuMsPerEvent;
-    // The script's completion value is the runtime's entry points (see guest-script.ts).
-    const runtime = guest.compile(this.isolate).runSync(this.context, { timeout, reference: true }) as ivm.Reference<
-      Record<string, unknown>
-    >;
-    const entry = (name: keyof GuestEntryPoints): ivm.Reference => runtime.getSync(name, { reference: true });
-    this.runtime = { start: entry('start'), stop: entry('stop'), invoke: entry('invoke'), resolve: entry('resolve') };
+    const { context, runtime } = installGuestRuntime(this.isolate, guest, boot, timeout, this.onSend);
+    this.context = context;
+    this.runtime = runtime;
     // Compiled and run in one trip to the isolate's thread.
-    await this.context.eval(code, { filename: 'app.js', timeout });
+    await context.eval(code, { filename: 'app.js', timeout });
   }
 
   /** Starts an event and settles when the app reports it done, or when a limit stops it. */
@@ -206,57 +172,14 @@ export class AppIsolate {
     if (this.disposed) return Promise.reject(new EventFailure('memory', 'The app is restarting.'));
     const used = this.cpu.lastMinute();
     if (used > BigInt(this.limits.cpuMsPerMinute) * NS_PER_MS) {
-      this.failedEvents++;
-      return Promise.reject(
+      return this.events.refuse(
         new EventFailure(
           'cpu_minute_limit',
           `The app used ${used / NS_PER_MS} ms of CPU in the last minute; its limit is ${this.limits.cpuMsPerMinute} ms.`,
         ),
       );
     }
-    const id = this.nextEvent++;
-    this.eventCount++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.deadlinePassed(id), this.limits.eventTimeoutMs);
-      this.events.set(id, { resolve, reject, timer, cpuStart: this.isolate.cpuTime });
-      void begin(id);
-    });
-  }
-
-  private finish(id: number, ok: boolean, value: unknown): void {
-    const event = this.events.get(id);
-    if (!event) return;
-    this.events.delete(id);
-    clearTimeout(event.timer);
-    this.timeoutsInARow = 0;
-    if (ok) {
-      event.resolve(value);
-    } else {
-      const wire = value as WireError;
-      // The app's own refusal is an answer, not a failure of the app: it is not counted.
-      const refusal = readRefusal(value);
-      if (!refusal) this.failedEvents++;
-      event.reject(
-        new EventFailure(
-          'error',
-          `${wire?.name ?? 'Error'}: ${withoutPaths(String(wire?.message ?? 'failed'))}`,
-          refusal ?? undefined,
-        ),
-      );
-    }
-  }
-
-  private fail(id: number, failure: EventFailure): void {
-    const event = this.events.get(id);
-    if (!event) return;
-    this.events.delete(id);
-    clearTimeout(event.timer);
-    this.failedEvents++;
-    event.reject(failure);
-  }
-
-  private failAll(failure: EventFailure): void {
-    for (const id of [...this.events.keys()]) this.fail(id, failure);
+    return this.events.open(() => this.isolate.cpuTime, begin);
   }
 
   private deadlinePassed(id: number): void {
@@ -267,7 +190,7 @@ export class AppIsolate {
       this.crash('timeout', failure.message);
       return;
     }
-    if (++this.timeoutsInARow >= MAX_TIMEOUTS_IN_A_ROW) {
+    if (this.events.timedOut() >= MAX_TIMEOUTS_IN_A_ROW) {
       // Idle yet never settling: the app may have broken its own runtime (a patched Promise
       // method); a new isolate is the only repair.
       this.crash(
@@ -276,7 +199,7 @@ export class AppIsolate {
       );
       return;
     }
-    this.fail(id, failure);
+    this.events.fail(id, failure);
   }
 
   /** One entry into the isolate, cut off at the CPU budget; a watchdog backs the cut-off up. */
@@ -319,13 +242,11 @@ export class AppIsolate {
     const cpu = this.isolate.cpuTime;
     this.cpu.sample();
     const budget = BigInt(this.limits.cpuMsPerEvent) * NS_PER_MS;
-    for (const [id, event] of this.events) {
-      if (cpu - event.cpuStart > budget)
-        this.fail(
-          id,
-          new EventFailure('cpu_limit', `The event used more than its ${this.limits.cpuMsPerEvent} ms CPU budget.`),
-        );
-    }
+    for (const id of this.events.overBudget(cpu, budget))
+      this.events.fail(
+        id,
+        new EventFailure('cpu_limit', `The event used more than its ${this.limits.cpuMsPerEvent} ms CPU budget.`),
+      );
   }
 
   private crash(reason: AppFailureReason, message: string): void {
@@ -334,30 +255,8 @@ export class AppIsolate {
     this.dispose();
     // The host hears of the crash before the events it ended, so it counts one failure.
     if (!wasDisposed) this.outbox.crashed(reason, message, this.running > 0);
-    this.failAll(new EventFailure(reason, message));
+    this.events.failAll(new EventFailure(reason, message));
     this.gate.pending.clear();
-  }
-
-  /**
-   * The single dispatch callback. It runs synchronously while the isolate waits, so it never
-   * throws (a thrown host error would carry host stack frames into the isolate): it answers
-   * JSON, an id or an error.
-   */
-  private onSend(method: unknown, payload: unknown): string {
-    try {
-      const admitted = this.gate.admit(method, payload);
-      return 'refusal' in admitted ? admitted.refusal : dispatchTo(this.received, admitted);
-    } catch {
-      // Whatever went wrong came from the app's message (its error may hold host frames): it is refused as unreadable.
-      return JSON.stringify({
-        error: {
-          name: 'SwitchboardError',
-          code: 'invalid_request',
-          message: 'The call could not be read.',
-          reason: 'error',
-        },
-      } satisfies SendReply);
-    }
   }
 }
 

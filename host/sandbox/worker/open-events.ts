@@ -1,0 +1,102 @@
+import { readRefusal, withoutPaths } from '../wire-error.js';
+import type { WireError } from '../rpc-protocol.js';
+import { EventFailure } from './event-failure.js';
+
+interface EventState {
+  resolve(value: unknown): void;
+  reject(err: EventFailure): void;
+  timer: NodeJS.Timeout;
+  cpuStart: bigint;
+}
+
+/**
+ * An app's events in flight, each with its wall-clock deadline and the isolate's CPU time when it
+ * opened; and the counts of events and failed events the app's stats report.
+ */
+export class OpenEvents {
+  private readonly events = new Map<number, EventState>();
+  private nextId = 1;
+  private timeoutsInARow = 0;
+  /** Events opened. */
+  count = 0;
+  /** Events that failed; the app's own refusal is an answer, not a failure, and is not counted. */
+  failed = 0;
+
+  constructor(
+    private readonly timeoutMs: number,
+    /** An event's deadline passed before it settled. */
+    private readonly deadlinePassed: (id: number) => void,
+  ) {}
+
+  get size(): number {
+    return this.events.size;
+  }
+
+  /**
+   * Opens an event (its deadline starts now, its CPU is counted from `cpuNow()`) and begins it;
+   * settles when it finishes or fails.
+   */
+  open(cpuNow: () => bigint, begin: (id: number) => Promise<void>): Promise<unknown> {
+    const id = this.nextId++;
+    this.count++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.deadlinePassed(id), this.timeoutMs);
+      this.events.set(id, { resolve, reject, timer, cpuStart: cpuNow() });
+      void begin(id);
+    });
+  }
+
+  /** An event refused before it opened: it counts as failed. */
+  refuse(failure: EventFailure): Promise<unknown> {
+    this.failed++;
+    return Promise.reject(failure);
+  }
+
+  /** The app reported the event done, with its value or its error. */
+  finish(id: number, ok: boolean, value: unknown): void {
+    const event = this.events.get(id);
+    if (!event) return;
+    this.events.delete(id);
+    clearTimeout(event.timer);
+    this.timeoutsInARow = 0;
+    if (ok) {
+      event.resolve(value);
+    } else {
+      const wire = value as WireError;
+      // The app's own refusal is an answer, not a failure of the app: it is not counted.
+      const refusal = readRefusal(value);
+      if (!refusal) this.failed++;
+      event.reject(
+        new EventFailure(
+          'error',
+          `${wire?.name ?? 'Error'}: ${withoutPaths(String(wire?.message ?? 'failed'))}`,
+          refusal ?? undefined,
+        ),
+      );
+    }
+  }
+
+  /** A limit stopped the event. */
+  fail(id: number, failure: EventFailure): void {
+    const event = this.events.get(id);
+    if (!event) return;
+    this.events.delete(id);
+    clearTimeout(event.timer);
+    this.failed++;
+    event.reject(failure);
+  }
+
+  failAll(failure: EventFailure): void {
+    for (const id of [...this.events.keys()]) this.fail(id, failure);
+  }
+
+  /** The events that used more than `budget` of CPU (ns) since they opened, the isolate's CPU time being `cpu`. */
+  overBudget(cpu: bigint, budget: bigint): number[] {
+    return [...this.events].filter(([, event]) => cpu - event.cpuStart > budget).map(([id]) => id);
+  }
+
+  /** Counts an event that ran past its deadline; returns how many did in a row (an event the app finishes resets it). */
+  timedOut(): number {
+    return ++this.timeoutsInARow;
+  }
+}
