@@ -64,9 +64,14 @@ function outcomeOf(logs: PluginLogs, call: PluginCall, err: unknown): Error {
   );
   if (err instanceof SwitchboardError && err.code === 'plugin_timeout') {
     const within = call.deadlineMs === null ? '' : ` within ${call.deadlineMs} ms`;
-    return new SwitchboardError('plugin_timeout', `The plugin ${call.pluginId} did not answer ${call.what}${within}.`);
+    return new SwitchboardError('plugin_timeout', `The plugin ${call.pluginId} did not answer ${call.what}${within}.`, {
+      cause: err,
+    });
   }
-  return new SwitchboardError('plugin_failed', `The plugin ${call.pluginId} failed while handling ${call.what}.`);
+  // The cause stays on the host's side (a job keeps it as its last error); callers see the code.
+  return new SwitchboardError('plugin_failed', `The plugin ${call.pluginId} failed while handling ${call.what}.`, {
+    cause: err,
+  });
 }
 
 /** A fresh copy of the refusal in `err` that the caller may see, or null when it is a failure. */

@@ -6,7 +6,8 @@ import { PluginJobStore, LEASE_MS, type JobRow } from './plugin-job-store.js';
 import { failureMessage, PluginLogs } from './plugin-logs.js';
 import { PluginRegistry } from './plugin-registry.js';
 import { PluginStorage } from './plugin-storage.js';
-import { withTimeout } from './with-timeout.js';
+import { callPlugin } from './call-plugin.js';
+import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 
 type Handler = (job: ScheduledJob) => void | Promise<void>;
 
@@ -110,26 +111,28 @@ export class PluginScheduler {
     };
     let failure: unknown = null;
     try {
-      await withTimeout(
-        Promise.resolve().then(() => handler(structuredClone(job))),
-        RUN_TIMEOUT_MS,
+      // No one waits for a job's answer: every throw is the plugin's failure, logged by callPlugin.
+      const what = `job "${row.name}" (${row.id}), attempt ${row.attempt},`;
+      await callPlugin(this.logs, { pluginId: row.plugin_id, what, deadlineMs: RUN_TIMEOUT_MS, hasCaller: false }, () =>
+        handler(structuredClone(job)),
       );
     } catch (err) {
-      failure = err ?? new Error('the job handler threw a nullish value');
+      failure = err;
     }
     if (failure === null) {
       if (row.interval_ms === null) await this.jobs.remove(row);
       else await this.jobs.next(row, null);
       return;
     }
-    const message = failureMessage(failure).slice(0, 2000);
-    this.logs.recordFailure(row.plugin_id, `job "${row.name}" (${row.id}) failed on attempt ${row.attempt}`, failure);
+    // The job keeps the plugin's own words (callPlugin's error carries them as its cause).
+    const cause = failure instanceof SwitchboardError && failure.cause !== undefined ? failure.cause : failure;
+    const message = failureMessage(cause).slice(0, 2000);
     if (row.interval_ms !== null) {
       await this.jobs.next(row, message);
     } else if (row.attempt >= MAX_ATTEMPTS) {
       await this.jobs.remove(row);
       const what = `job "${row.name}" (${row.id}) dropped after ${row.attempt} failed attempts`;
-      this.logs.recordFailure(row.plugin_id, what, failure);
+      this.logs.recordFailure(row.plugin_id, what, cause);
     } else {
       await this.jobs.retry(row, Math.min(2 ** row.attempt * 1000, MAX_BACKOFF_MS), message);
     }
