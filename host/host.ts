@@ -5,10 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { Tokens } from './core/container-tokens.js';
 import type { HostConfig } from './config/host-config.js';
-import { openDatabase, type Database } from './db/open-database.js';
+import { databaseKindOf, openDatabase, type Database } from './db/open-database.js';
 import { runMigrations } from './db/run-migrations.js';
 import { backupSqlite } from './db/backup.js';
 import { InProcessEventBus } from './bus/in-process-event-bus.js';
+import { RedisEventBus } from './bus/redis-event-bus.js';
+import { SwitchboardError } from '../sdk/errors/switchboard-error.js';
 import type { EventBus } from './bus/event-bus.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { createLogger, type Logger } from './logging/logger.js';
@@ -57,10 +59,11 @@ export interface HostOptions {
   messageTypes?: Record<string, MessageTypeDefinition>;
   logger?: Logger;
   /**
-   * How events reach the other hosts (and this one). Default: in-process, for a single host.
-   * Built with the host's logger; the host calls its `close()`, if any, on stop.
+   * How events reach the other hosts (and this one). Default: Redis when `bus.url` is set, else
+   * in-process, for a single host. Built with the host's logger and id (a bus between hosts skips
+   * its own events by it); the host calls its `close()`, if any, on stop.
    */
-  eventBus?: (log: Logger) => EventBus;
+  eventBus?: (log: Logger, hostId: string) => EventBus;
   /** What "now" is for expiries, timestamps and schedules. Default: the system clock. */
   clock?: Clock;
 }
@@ -116,6 +119,9 @@ const singletons = [
  */
 export async function startHost(config: HostConfig, options: HostOptions = {}): Promise<RunningHost> {
   const log = options.logger ?? createLogger(config.log);
+  // The configuration is refused (SQLite with bus.url) even when a test or embedder brings its own bus.
+  const configuredBus = clusterBus(config);
+  const eventBus = options.eventBus ?? configuredBus;
   // The host has no clock of its own to inject: the wall clock decides whether this Node is past its end of life.
   const runtimeRefusal = sandboxRuntimeError(new Date());
   if (runtimeRefusal)
@@ -130,7 +136,8 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
   try {
     const applied = await runMigrations(db.knex);
     if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');
-    const services = (di = buildContainer(config, db, log, options));
+    const services = (di = buildContainer(config, db, log, { ...options, eventBus }));
+    const bus = services.resolve(Tokens.EventBus);
     let ready = false;
     services.resolve(Delivery).start();
     services.resolve(Presence).start();
@@ -158,6 +165,7 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
           audit: services.resolve(AuditLog),
           sandbox: services.resolve(SandboxHost),
         },
+        busConnected: bus.isConnected?.bind(bus),
         isReady: async () =>
           ready &&
           (await db.knex.raw('select 1').then(
@@ -215,7 +223,7 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
           await services.resolve(ConversationWriter).stop();
           services.resolve(Delivery).stop();
           services.resolve(Presence).stop();
-          await services.resolve(Tokens.EventBus).close?.();
+          await bus.close?.();
           await db.close();
           log.info('stopped');
         })()),
@@ -241,6 +249,18 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
   }
 }
 
+/**
+ * With `bus.url`, events cross hosts through Redis. Several hosts only make sense on one shared
+ * PostgreSQL database: an SQLite file belongs to one host, so that setup is refused before
+ * anything opens.
+ */
+function clusterBus(config: HostConfig): HostOptions['eventBus'] {
+  const { url, prefix } = config.bus;
+  if (url === undefined) return undefined;
+  if (databaseKindOf(config.database.url) === 'sqlite') throw new SwitchboardError('bus_requires_postgres');
+  return (log, hostId) => new RedisEventBus({ url, prefix, hostId, log });
+}
+
 /** The host's services over an open database (also used by `npm run migrate` for plugin migrations). */
 export function buildContainer(
   config: HostConfig,
@@ -252,8 +272,9 @@ export function buildContainer(
   di.register(Tokens.Config, { useValue: config });
   di.register(Tokens.Database, { useValue: db });
   di.register(Tokens.Logger, { useValue: log });
-  di.register(Tokens.HostId, { useValue: randomUUID() });
-  di.register(Tokens.EventBus, { useValue: options.eventBus?.(log) ?? new InProcessEventBus(log) });
+  const hostId = randomUUID();
+  di.register(Tokens.HostId, { useValue: hostId });
+  di.register(Tokens.EventBus, { useValue: options.eventBus?.(log, hostId) ?? new InProcessEventBus(log) });
   di.register(Tokens.Clock, { useValue: options.clock ?? systemClock });
   // The core's extension points, implemented by the plugin machinery.
   di.register(Tokens.BeforeStoreHooks, { useToken: HookChain });

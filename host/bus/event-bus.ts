@@ -19,10 +19,25 @@ export type HostEvent =
 export type HostEventType = HostEvent['type'];
 export type HostEventOf<T extends HostEventType> = Extract<HostEvent, { type: T }>;
 
+/**
+ * Which events a subscriber hears: every host's (`any`, the default: what clients must see), or
+ * only those this host published (`this-host`: work that must happen once per cluster, such as
+ * dispatching plugin events, is done by the host that committed the change).
+ */
+export interface SubscribeOptions {
+  origin?: 'any' | 'this-host';
+}
+
 /** The one fan-out interface. Delivery order per publisher is the publish order. */
 export interface EventBus {
   publish(event: HostEvent): void;
-  subscribe<T extends HostEventType>(type: T, handler: (event: HostEventOf<T>) => void): () => void;
+  subscribe<T extends HostEventType>(
+    type: T,
+    handler: (event: HostEventOf<T>) => void,
+    options?: SubscribeOptions,
+  ): () => void;
   /** Lets go of connections (a bus between hosts holds some); called once when the host stops. */
   close?(): Promise<void>;
+  /** A bus between hosts: whether it reaches them now (`/readyz` reports it). */
+  isConnected?(): boolean;
 }

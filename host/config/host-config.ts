@@ -4,6 +4,8 @@ import type { AppLimits } from '../../sdk/app/app-limits.js';
 export interface HostConfig {
   server: { host: string; port: number; shutdownGraceMs: number };
   database: { url: string; schema: string; poolSize: number };
+  /** Without url, a host runs alone on its in-process bus. */
+  bus: { url?: string; prefix: string };
   auth: { adminToken?: string; sessionTtlSeconds: number; serviceTokenTtlSeconds: number; openRegistration: boolean };
   dataDir: string;
   websocket: {

@@ -95,7 +95,7 @@ function configPathFrom(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** Environment variables win over the file: PORT, DATABASE_URL, secrets. */
+/** Environment variables win over the file: PORT, DATABASE_URL, the bus's Redis, secrets. */
 export function applyEnvOverrides(raw: unknown, env: NodeJS.ProcessEnv): unknown {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
   const config = structuredClone(raw) as Record<string, Record<string, unknown>>;
@@ -110,6 +110,7 @@ export function applyEnvOverrides(raw: unknown, env: NodeJS.ProcessEnv): unknown
   }
   if (env.DATABASE_URL) section('database').url = env.DATABASE_URL;
   if (env.SWITCHBOARD_DB_SCHEMA) section('database').schema = env.SWITCHBOARD_DB_SCHEMA;
+  if (env.SWITCHBOARD_BUS_URL) section('bus').url = env.SWITCHBOARD_BUS_URL;
   if (env.SWITCHBOARD_ADMIN_TOKEN) section('auth').adminToken = env.SWITCHBOARD_ADMIN_TOKEN;
   if (env.SWITCHBOARD_LOG_LEVEL) section('log').level = env.SWITCHBOARD_LOG_LEVEL;
   return config;

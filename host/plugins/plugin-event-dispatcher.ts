@@ -27,25 +27,39 @@ export class PluginEventDispatcher {
   ) {}
 
   start(): void {
+    // Once per cluster: the host that committed a change dispatches its plugin events; other
+    // hosts' buses bring it to their clients, not to their plugins.
+    const own = { origin: 'this-host' } as const;
     this.off.push(
-      this.bus.subscribe('message.changed', (e) => {
-        const { name, payload } = messageChangeEvent(e.conversationId, e.change, e.message);
-        this.dispatch(e.conversationId, name, payload, []);
-      }),
-      this.bus.subscribe('membership.changed', (e) => {
-        if (e.added.length > 0)
-          this.dispatch(
-            e.conversationId,
-            'conversation.member_added',
-            { conversationId: e.conversationId, userIds: e.added },
-            [],
-          );
-        // A removed bot still hears of its own removal.
-        for (const userId of e.removed)
-          this.dispatch(e.conversationId, 'conversation.member_removed', { conversationId: e.conversationId, userId }, [
-            userId,
-          ]);
-      }),
+      this.bus.subscribe(
+        'message.changed',
+        (e) => {
+          const { name, payload } = messageChangeEvent(e.conversationId, e.change, e.message);
+          this.dispatch(e.conversationId, name, payload, []);
+        },
+        own,
+      ),
+      this.bus.subscribe(
+        'membership.changed',
+        (e) => {
+          if (e.added.length > 0)
+            this.dispatch(
+              e.conversationId,
+              'conversation.member_added',
+              { conversationId: e.conversationId, userIds: e.added },
+              [],
+            );
+          // A removed bot still hears of its own removal.
+          for (const userId of e.removed)
+            this.dispatch(
+              e.conversationId,
+              'conversation.member_removed',
+              { conversationId: e.conversationId, userId },
+              [userId],
+            );
+        },
+        own,
+      ),
     );
   }
 

@@ -171,6 +171,11 @@ export const errorCatalog = {
   config_invalid: { kind: 'operator', status: 500, message: 'The host configuration is invalid.' },
   database_locked: { kind: 'operator', status: 500, message: 'Another host is using this SQLite database file.' },
   database_unreachable: { kind: 'operator', status: 500, message: 'The database cannot be reached.' },
+  bus_requires_postgres: {
+    kind: 'operator',
+    status: 500,
+    message: 'Several hosts (bus.url is set) need one shared PostgreSQL database; SQLite serves a single host.',
+  },
   listen_failed: {
     kind: 'operator',
     status: 500,

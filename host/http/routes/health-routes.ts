@@ -8,8 +8,11 @@ export function healthRoutes(deps: RouteDeps): Router {
     ctx.body = { status: 'ok' };
   });
   router.get('/readyz', async (ctx) => {
+    const bus = deps.busConnected?.();
     if (!(await deps.isReady())) throw new SwitchboardError('not_ready');
-    ctx.body = { status: 'ready' };
+    // Without the bus this host's clients miss other hosts' changes until they resume elsewhere.
+    if (bus === false) throw new SwitchboardError('not_ready', 'The event bus (Redis) is unreachable.');
+    ctx.body = bus === undefined ? { status: 'ready' } : { status: 'ready', bus: 'connected' };
   });
   return router;
 }

@@ -26,4 +26,6 @@ export interface RouteDeps {
   pluginRoutes: PluginHttpRouter;
   plugins: { kernel: PluginKernel; registry: PluginRegistry; logs: PluginLogs; audit: AuditLog; sandbox: SandboxHost };
   isReady(): Promise<boolean>;
+  /** Set when events cross hosts: whether the bus reaches the others now. */
+  busConnected?(): boolean;
 }
