@@ -31,7 +31,8 @@
  * per-connection rate limit (100/s, burst 200 by default) never refuses a benchmark frame (a
  * pipelining sender here sends several hundred frames per second), and log.level "info" rather
  * than "warn": spawnHost waits for the "listening" line, which the host logs at info; at that
- * level the host logs nothing per request or per frame.
+ * level the host logs one line per HTTP request and per WebSocket connect and close, nothing
+ * per frame.
  *
  * The CPU use of the host, of this process, of PostgreSQL and of everything else is printed for
  * each measured window: on a 2-core machine other load skews every figure.

@@ -14,6 +14,7 @@ import { SwitchboardError } from '../sdk/errors/switchboard-error.js';
 import type { EventBus } from './bus/event-bus.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { createLogger, type Logger } from './logging/logger.js';
+import { HostMetrics } from './metrics/host-metrics.js';
 import { runtimeInfo, sandboxRuntimeError } from './runtime/node-runtime.js';
 import { TokenService } from './auth/token-service.js';
 import { UserService } from './auth/user-service.js';
@@ -31,6 +32,7 @@ import { Gateway, WS_PATH } from './realtime/gateway.js';
 import { MemberDirectory } from './conversations/member-directory.js';
 import { Presence } from './realtime/presence.js';
 import { createHttpApp } from './http/http-app.js';
+import { limiterStoreFor } from './http/redis-limiter-store.js';
 import { drainHttp, listen } from './http/http-server.js';
 import { resolveAdminToken } from './admin-token.js';
 import { AuditLog } from './plugins/audit-log.js';
@@ -60,10 +62,10 @@ export interface HostOptions {
   logger?: Logger;
   /**
    * How events reach the other hosts (and this one). Default: Redis when `bus.url` is set, else
-   * in-process, for a single host. Built with the host's logger and id (a bus between hosts skips
-   * its own events by it); the host calls its `close()`, if any, on stop.
+   * in-process, for a single host. Built with the host's logger, id (a bus between hosts skips
+   * its own events by it) and metrics (where it records its lag); the host calls its `close()`, if any, on stop.
    */
-  eventBus?: (log: Logger, hostId: string) => EventBus;
+  eventBus?: (log: Logger, hostId: string, metrics: HostMetrics) => EventBus;
   /** What "now" is for expiries, timestamps and schedules. Default: the system clock. */
   clock?: Clock;
 }
@@ -133,6 +135,7 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
   const db = await openDatabase(config.database, { logger: log });
   let server: Server | null = null;
   let di: DependencyContainer | null = null;
+  const limiters = limiterStoreFor(config, log);
   try {
     const applied = await runMigrations(db.knex);
     if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');
@@ -150,6 +153,7 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
       {
         config,
         adminToken,
+        limiters,
         tokens: services.resolve(TokenService),
         users: services.resolve(UserService),
         conversations: services.resolve(ConversationService),
@@ -166,6 +170,7 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
           sandbox: services.resolve(SandboxHost),
         },
         busConnected: bus.isConnected?.bind(bus),
+        metrics: services.resolve(Tokens.Metrics),
         isReady: async () =>
           ready &&
           (await db.knex.raw('select 1').then(
@@ -215,6 +220,7 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
           // Requests already running get server.shutdownGraceMs to finish, then are cut off.
           await drainHttp(httpServer, closed, config.server.shutdownGraceMs);
           await closed;
+          await limiters.close();
           await services.resolve(PluginScheduler).stop();
           await services.resolve(PluginKernel).stopAll();
           await services.resolve(SandboxHost).close();
@@ -244,6 +250,7 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
       await settle(di.resolve(SandboxHost).close());
       await settle(di.resolve(Tokens.EventBus).close?.());
     }
+    await settle(limiters.close());
     await settle(db.close());
     throw err;
   }
@@ -258,7 +265,7 @@ function clusterBus(config: HostConfig): HostOptions['eventBus'] {
   const { url, prefix } = config.bus;
   if (url === undefined) return undefined;
   if (databaseKindOf(config.database.url) === 'sqlite') throw new SwitchboardError('bus_requires_postgres');
-  return (log, hostId) => new RedisEventBus({ url, prefix, hostId, log });
+  return (log, hostId, metrics) => new RedisEventBus({ url, prefix, hostId, log, metrics });
 }
 
 /** The host's services over an open database (also used by `npm run migrate` for plugin migrations). */
@@ -274,7 +281,9 @@ export function buildContainer(
   di.register(Tokens.Logger, { useValue: log });
   const hostId = randomUUID();
   di.register(Tokens.HostId, { useValue: hostId });
-  di.register(Tokens.EventBus, { useValue: options.eventBus?.(log, hostId) ?? new InProcessEventBus(log) });
+  const metrics = new HostMetrics({ processMetrics: config.metrics.token !== undefined, knex: db.knex });
+  di.register(Tokens.Metrics, { useValue: metrics });
+  di.register(Tokens.EventBus, { useValue: options.eventBus?.(log, hostId, metrics) ?? new InProcessEventBus(log) });
   di.register(Tokens.Clock, { useValue: options.clock ?? systemClock });
   // The core's extension points, implemented by the plugin machinery.
   di.register(Tokens.BeforeStoreHooks, { useToken: HookChain });

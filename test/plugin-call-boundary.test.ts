@@ -27,6 +27,8 @@ const PLUGIN_REFUSAL = (where: string) => ({
   message: 'That item is out of stock.',
   details: { sku: `sku-${where}`, left: 0 },
 });
+/** Over HTTP an error body also names its request (X-Request-Id); error frames do not. */
+const overHttp = <T extends object>(error: T) => ({ ...error, requestId: expect.any(String) });
 const HOST_REFUSAL = (where: string) => ({
   code: 'invalid_request',
   message: `bad input at ${where}`,
@@ -101,10 +103,10 @@ describe('the plugin call boundary', () => {
   it('a command: the plugin refusal and a host refusal reach the caller; a plain Error is plugin_failed and logged', async () => {
     const plugin = await runCommand(host, user, room.id, '/refuse plugin');
     expect(plugin.status).toBe(409);
-    expect(plugin.body).toEqual({ error: PLUGIN_REFUSAL('command') });
+    expect(plugin.body).toEqual({ error: overHttp(PLUGIN_REFUSAL('command')) });
     const hostError = await runCommand(host, user, room.id, '/refuse host');
     expect(hostError.status).toBe(400);
-    expect(hostError.body.error).toEqual(HOST_REFUSAL('command'));
+    expect(hostError.body.error).toEqual(overHttp(HOST_REFUSAL('command')));
     const plain = await runCommand(host, user, room.id, '/refuse plain');
     expect(plain.status).toBe(502);
     expect(plain.body.error.code).toBe('plugin_failed');
@@ -134,8 +136,8 @@ describe('the plugin call boundary', () => {
       });
     const plugin = await tap('plugin');
     expect(plugin.status).toBe(409);
-    expect(plugin.body).toEqual({ error: PLUGIN_REFUSAL('postback') });
-    expect((await tap('host')).body.error).toEqual(HOST_REFUSAL('postback'));
+    expect(plugin.body).toEqual({ error: overHttp(PLUGIN_REFUSAL('postback')) });
+    expect((await tap('host')).body.error).toEqual(overHttp(HOST_REFUSAL('postback')));
     const plain = await tap('plain');
     expect(plain.status).toBe(502);
     expect(plain.body.error.code).toBe('plugin_failed');
@@ -153,10 +155,10 @@ describe('the plugin call boundary', () => {
     const post = (how: string) => host.http('POST', `/plugins/refusals/refuse/${how}`, { token: user.token, body: {} });
     const plugin = await post('plugin');
     expect(plugin.status).toBe(409);
-    expect(plugin.body).toEqual({ error: PLUGIN_REFUSAL('route') });
+    expect(plugin.body).toEqual({ error: overHttp(PLUGIN_REFUSAL('route')) });
     const hostError = await post('host');
     expect(hostError.status).toBe(400);
-    expect(hostError.body.error).toEqual(HOST_REFUSAL('route'));
+    expect(hostError.body.error).toEqual(overHttp(HOST_REFUSAL('route')));
     const plain = await post('plain');
     expect(plain.status).toBe(502);
     expect(plain.body.error.code).toBe('plugin_failed');

@@ -32,6 +32,8 @@ const PLUGIN_REFUSAL = (where: string) => ({
   message: 'That item is out of stock.',
   details: { sku: `sku-${where}`, left: 0 },
 });
+/** Over HTTP an error body also names its request (X-Request-Id); error frames do not. */
+const overHttp = <T extends object>(error: T) => ({ ...error, requestId: expect.any(String) });
 const HOST_REFUSAL = (where: string) => ({
   code: 'invalid_request',
   message: `bad input at ${where}`,
@@ -137,17 +139,17 @@ describe('the plugin call boundary, for a sandboxed app', () => {
   it("an app's refusals reach the caller of its command, route and service, and count as no failure", async () => {
     const command = await runCommand(host, user, room.id, '/refuse plugin');
     expect(command.status, JSON.stringify(command.body)).toBe(409);
-    expect(command.body).toEqual({ error: PLUGIN_REFUSAL('command') });
+    expect(command.body).toEqual({ error: overHttp(PLUGIN_REFUSAL('command')) });
     const hostCommand = await runCommand(host, user, room.id, '/refuse host');
     expect(hostCommand.status).toBe(400);
-    expect(hostCommand.body.error).toEqual(HOST_REFUSAL('command'));
+    expect(hostCommand.body.error).toEqual(overHttp(HOST_REFUSAL('command')));
 
     const route = await postRoute('plugin');
     expect(route.status).toBe(409);
-    expect(route.body).toEqual({ error: PLUGIN_REFUSAL('route') });
+    expect(route.body).toEqual({ error: overHttp(PLUGIN_REFUSAL('route')) });
     const hostRoute = await postRoute('host');
     expect(hostRoute.status).toBe(400);
-    expect(hostRoute.body.error).toEqual(HOST_REFUSAL('route'));
+    expect(hostRoute.body.error).toEqual(overHttp(HOST_REFUSAL('route')));
 
     expect(await callService('plugin')).toMatchObject({
       ok: false,

@@ -95,7 +95,7 @@ export async function startBenchHost(opts: BenchHostOptions = {}): Promise<Bench
     auth: { adminToken, ...base.auth },
     dataDir,
     // "info", not "warn": spawnHost waits for the "listening" line, which the host logs at info.
-    // At info the host logs nothing per request or per frame (only start, migrations, stop).
+    // At info the host logs a line per HTTP request and per WebSocket connect and close, none per frame.
     log: { level: 'info', ...base.log },
   };
   const env: NodeJS.ProcessEnv = opts.cpuProfDir ? profilingEnv(opts.cpuProfDir) : {};

@@ -3,6 +3,7 @@ import type { EventBus, HostEvent, HostEventOf, HostEventType, SubscribeOptions 
 import { InProcessEventBus } from './in-process-event-bus.js';
 import { eventRoutes } from './event-routes.js';
 import type { Logger } from '../logging/logger.js';
+import type { HostMetrics } from '../metrics/host-metrics.js';
 
 export interface RedisEventBusOptions {
   /** redis:// or rediss:// (it may hold a password, so it is never logged). */
@@ -14,11 +15,15 @@ export interface RedisEventBusOptions {
   log: Logger;
   /** Entries the stream keeps (approximately): room for a reader to come back from an outage. */
   maxLength?: number;
+  /** Where the lag of events from other hosts is recorded. */
+  metrics?: Pick<HostMetrics, 'busEventReceived'>;
 }
 
 /** What travels through Redis: the event and the host that published it. */
 interface Envelope {
   host: string;
+  /** The publisher's Date.now(), for the publish → deliver lag. */
+  at?: number;
   event: HostEvent;
 }
 
@@ -77,7 +82,7 @@ export class RedisEventBus implements EventBus {
 
   publish(event: HostEvent): void {
     // Serialized first, so what other hosts get is the event as published, whatever a local handler does to it.
-    const text = JSON.stringify({ host: this.options.hostId, event } satisfies Envelope);
+    const text = JSON.stringify({ host: this.options.hostId, at: Date.now(), event } satisfies Envelope);
     this.local.publish(event);
     this.ownOnly.publish(event);
     if (this.closing) return;
@@ -179,6 +184,7 @@ export class RedisEventBus implements EventBus {
       return;
     }
     if (envelope.host === this.options.hostId) return;
+    if (typeof envelope.at === 'number') this.options.metrics?.busEventReceived(envelope.at);
     this.local.publish(envelope.event);
   }
 

@@ -6,6 +6,8 @@ export interface HostConfig {
   database: { url: string; schema: string; poolSize: number };
   /** Without url, a host runs alone on its in-process bus. */
   bus: { url?: string; prefix: string };
+  /** Without token, /metrics is not served. */
+  metrics: { token?: string };
   auth: { adminToken?: string; sessionTtlSeconds: number; serviceTokenTtlSeconds: number; openRegistration: boolean };
   dataDir: string;
   websocket: {
@@ -35,7 +37,11 @@ export interface HostConfig {
   conversations: { maxGroupMembers: number };
   plugins: { manifestsDir: string; enabled: PluginEntryConfig[]; storageSweepMs: number };
   sandbox: SandboxConfig;
-  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+  log: {
+    level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+    /** auto: pretty when stdout is a terminal, else JSON lines. */
+    format: 'auto' | 'json' | 'pretty';
+  };
 }
 
 export interface RequestWindow {

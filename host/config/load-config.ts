@@ -112,7 +112,9 @@ export function applyEnvOverrides(raw: unknown, env: NodeJS.ProcessEnv): unknown
   if (env.SWITCHBOARD_DB_SCHEMA) section('database').schema = env.SWITCHBOARD_DB_SCHEMA;
   if (env.SWITCHBOARD_BUS_URL) section('bus').url = env.SWITCHBOARD_BUS_URL;
   if (env.SWITCHBOARD_ADMIN_TOKEN) section('auth').adminToken = env.SWITCHBOARD_ADMIN_TOKEN;
+  if (env.SWITCHBOARD_METRICS_TOKEN) section('metrics').token = env.SWITCHBOARD_METRICS_TOKEN;
   if (env.SWITCHBOARD_LOG_LEVEL) section('log').level = env.SWITCHBOARD_LOG_LEVEL;
+  if (env.SWITCHBOARD_LOG_FORMAT) section('log').format = env.SWITCHBOARD_LOG_FORMAT;
   return config;
 }
 

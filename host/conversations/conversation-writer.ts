@@ -9,6 +9,7 @@ import type { HostConfig } from '../config/host-config.js';
 import type { Database } from '../db/open-database.js';
 import type { EventBus, HostEvent } from '../bus/event-bus.js';
 import type { Logger } from '../logging/logger.js';
+import type { HostMetrics } from '../metrics/host-metrics.js';
 import { toWireMessage, type MessageRow, type ReactionRow } from './message-row.js';
 import { asSystemError } from '../db/database-errors.js';
 import { applySends, type NewMessage, type SendOutcome } from './apply-sends.js';
@@ -61,6 +62,7 @@ export class ConversationWriter {
     @inject(Tokens.Config) config: HostConfig,
     @inject(Tokens.EventBus) private readonly bus: EventBus,
     @inject(Tokens.Logger) private readonly log: Logger,
+    @inject(Tokens.Metrics) private readonly metrics: HostMetrics,
   ) {
     this.queue = new GroupCommitQueue<Op, unknown>({
       commit: (batch) => this.commitBatch(batch),
@@ -99,6 +101,7 @@ export class ConversationWriter {
       events.length = 0;
       await this.applyBatch(trx, batch, outcomes, events);
     });
+    this.metrics.batchCommitted(batch.length);
     for (const event of events) this.bus.publish(event);
     for (let i = 0; i < batch.length; i++) outcomes[i] ??= { ok: false, error: new SwitchboardError('internal_error') };
     return outcomes as Outcome[];

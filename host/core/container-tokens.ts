@@ -5,6 +5,7 @@ import type { EventBus } from '../bus/event-bus.js';
 import type { Clock } from './clock.js';
 import type { BeforeStoreHooks, CommandDispatch, PostbackDispatch } from './extension-points.js';
 import type { Logger } from '../logging/logger.js';
+import type { HostMetrics } from '../metrics/host-metrics.js';
 
 /**
  * Explicit injection tokens: esbuild (tsx, vitest) emits no decorator metadata, so every
@@ -17,6 +18,7 @@ export const Tokens = {
   Logger: Symbol('Logger') as InjectionToken<Logger>,
   HostId: Symbol('HostId') as InjectionToken<string>,
   Clock: Symbol('Clock') as InjectionToken<Clock>,
+  Metrics: Symbol('Metrics') as InjectionToken<HostMetrics>,
   BeforeStoreHooks: Symbol('BeforeStoreHooks') as InjectionToken<BeforeStoreHooks>,
   Commands: Symbol('Commands') as InjectionToken<CommandDispatch>,
   Postbacks: Symbol('Postbacks') as InjectionToken<PostbackDispatch>,

@@ -3,8 +3,16 @@ import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import { PluginError } from '../../sdk/plugin/plugin-error.js';
 import type { Logger } from '../logging/logger.js';
 import { asSystemError } from '../db/database-errors.js';
+import type { ErrorCode } from '../../sdk/errors/error-catalog.js';
+import { requestState } from './request-state.js';
 
-/** Every failure leaves as {"error":{code,message}} with the status of its catalog code. */
+/**
+ * A host starting, stopping or cut off from its database or bus answers these while it lasts (a load
+ * balancer's probe every few seconds included): states the health route reports once, not failures.
+ */
+const EXPECTED_STATES: ReadonlySet<ErrorCode> = new Set(['not_ready', 'shutting_down']);
+
+/** Every failure leaves as {"error":{code,message,requestId}} with the status of its catalog code. */
 export function errorMiddleware(log: Logger): Koa.Middleware {
   return async (ctx, next) => {
     try {
@@ -24,16 +32,20 @@ export function errorMiddleware(log: Logger): Koa.Middleware {
         }
       }
     } catch (err) {
+      const { requestId, userId } = requestState(ctx);
+      const tagged = requestId === undefined ? {} : { requestId };
       if (err instanceof PluginError) {
         // A plugin's own refusal of a command or tap (callPlugin): its status and body, as it threw them.
         ctx.status = err.status;
-        ctx.body = err.toBody();
+        ctx.body = { error: { ...err.toBody().error, ...tagged } };
         return;
       }
       const error = toSwitchboardError(err);
-      if (error.kind === 'system') log.error({ err, method: ctx.method, path: ctx.path }, 'request failed');
+      // With the request id a user quotes from the error body, an operator finds this line.
+      if (error.kind === 'system' && !EXPECTED_STATES.has(error.code))
+        log.error({ err, requestId, userId, method: ctx.method.slice(0, 32), path: ctx.path }, 'request failed');
       ctx.status = error.status;
-      ctx.body = { error: error.toBody() };
+      ctx.body = { error: { ...error.toBody(), ...tagged } };
       if (error.retryAfterMs !== undefined) ctx.set('Retry-After', String(Math.ceil(error.retryAfterMs / 1000)));
     }
   };

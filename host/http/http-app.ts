@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import type { Logger } from '../logging/logger.js';
 import { errorMiddleware } from './error-middleware.js';
+import { requestLog } from './request-log.js';
 import { RequestLimits } from './rate-limits.js';
 import { urlInputRules } from './input-rules.js';
 import { jsonBody } from './json-body.js';
@@ -8,6 +9,7 @@ import { adminRoutes } from './routes/admin-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { metricsRoutes } from './routes/metrics-routes.js';
 import { pluginAdminRoutes } from './routes/plugin-admin-routes.js';
 import type { RouteDeps } from './routes/route-deps.js';
 
@@ -16,9 +18,11 @@ export function createHttpApp(deps: RouteDeps, log: Logger): Koa {
   const app = new Koa();
   app.proxy = false;
   app.silent = true;
+  // One line per request, with the id that error bodies carry: outside everything, so it sees the final status.
+  app.use(requestLog(log));
   app.use(errorMiddleware(log));
   // Requests per token (or per address without one): before anything else is done for them.
-  app.use(new RequestLimits(deps.config.http, deps.adminToken).middleware());
+  app.use(new RequestLimits(deps.config.http, deps.adminToken, deps.limiters).middleware());
   // Path segments and query: well-formed Unicode without U+0000, before any route (plugins' too).
   app.use(urlInputRules());
   // /plugins/<id>/… reads its own raw body (signatures cover the exact bytes), so it goes first.
@@ -26,7 +30,8 @@ export function createHttpApp(deps: RouteDeps, log: Logger): Koa {
   // Strict UTF-8, then JSON, then the string rule: the same steps as the plugins' routes.
   app.use(jsonBody(deps.config.http.bodyLimitBytes));
   for (const router of [
-    healthRoutes(deps),
+    healthRoutes(deps, log),
+    metricsRoutes(deps),
     authRoutes(deps),
     adminRoutes(deps),
     pluginAdminRoutes(deps),

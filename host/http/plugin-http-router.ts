@@ -18,10 +18,11 @@ import type { PluginRecord } from '../plugins/plugin-record.js';
 import { PluginRegistry } from '../plugins/plugin-registry.js';
 import { SIGNATURE_HEADER, ensureWebhookSecret, verifyWebhook } from '../plugins/webhook-signature.js';
 import { decodeBody, parseJsonBody, readRawBody } from './json-body.js';
+import { requestState } from './request-state.js';
 
 const PREFIX = '/plugins/';
 const ROUTE_TIMEOUT_MS = 10_000;
-/** Framing and hop-by-hop headers belong to the host; the body is always JSON. */
+/** Framing and hop-by-hop headers belong to the host, and so does the request id; the body is always JSON. */
 const HOST_HEADERS = new Set([
   'content-length',
   'transfer-encoding',
@@ -32,6 +33,7 @@ const HOST_HEADERS = new Set([
   'trailer',
   'proxy-connection',
   'content-type',
+  'x-request-id',
 ]);
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
@@ -104,13 +106,17 @@ export class PluginHttpRouter {
       // The response is checked inside the call: one the host cannot send is the plugin's failure.
       response = await callPlugin(
         this.logs,
-        { pluginId: record.id, what, deadlineMs: ROUTE_TIMEOUT_MS, hasCaller: true },
+        { pluginId: record.id, kind: 'route', what, deadlineMs: ROUTE_TIMEOUT_MS, hasCaller: true },
         async () => prepareResponse(await match.handler(request)),
       );
     } catch (err) {
       // The plugin's own refusal answers with its status and body; the host's go to the error middleware.
       if (!(err instanceof PluginError)) throw err;
-      response = { status: err.status, headers: {}, json: JSON.stringify(err.toBody()), dropped: [] };
+      const { requestId } = requestState(ctx);
+      const json = JSON.stringify({
+        error: { ...err.toBody().error, ...(requestId === undefined ? {} : { requestId }) },
+      });
+      response = { status: err.status, headers: {}, json, dropped: [] };
     }
     if (response.dropped.length > 0) {
       this.logs.loggerFor(record.id).warn('response headers ignored: the host sets them', {
@@ -161,7 +167,9 @@ export class PluginHttpRouter {
   }
 
   private async authenticate(ctx: Koa.Context): Promise<PublicUser> {
-    return (await this.tokens.authenticateUser(bearerFrom(ctx.get('authorization') || undefined))).user;
+    const { user } = await this.tokens.authenticateUser(bearerFrom(ctx.get('authorization') || undefined));
+    requestState(ctx).userId = user.id;
+    return user;
   }
 }
 

@@ -1,33 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type Koa from 'koa';
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { HostConfig } from '../config/host-config.js';
+import type { Limiter, LimiterStore } from './limiter-store.js';
 
 /**
- * HTTP request limits and login brute-force protection, on rate-limiter-flexible.
- *
- * Every limiter is made by `createLimiter`, so one place decides the store: today each host
- * counts in its own memory; a Redis store (RateLimiterRedis with the same options) makes the
- * counts shared by several hosts.
+ * HTTP request limits and login brute-force protection, on rate-limiter-flexible. Every limiter
+ * comes from the host's LimiterStore: memory for a host alone, Redis for hosts sharing a bus.
  */
-export interface LimiterOptions {
-  keyPrefix: string;
-  points: number;
-  durationSeconds: number;
-  blockSeconds?: number;
-}
-
-export type Limiter = RateLimiterAbstract;
-
-export function createLimiter(opts: LimiterOptions): Limiter {
-  return new RateLimiterMemory({
-    keyPrefix: opts.keyPrefix,
-    points: opts.points,
-    duration: opts.durationSeconds,
-    ...(opts.blockSeconds !== undefined ? { blockDuration: opts.blockSeconds } : {}),
-  });
-}
 
 /** The refusal: `rate_limited` (429) with `retryAfterMs`; the error middleware adds Retry-After. */
 function refused(msBeforeNext: number): SwitchboardError {
@@ -79,14 +60,15 @@ export class RequestLimits {
   constructor(
     private readonly config: HostConfig['http'],
     adminToken: string,
+    limiters: LimiterStore,
   ) {
     const { perToken, perAddress } = config.rateLimits;
-    this.perToken = createLimiter({
+    this.perToken = limiters.create({
       keyPrefix: 'http_token',
       points: perToken.requests,
       durationSeconds: perToken.windowSeconds,
     });
-    this.perAddress = createLimiter({
+    this.perAddress = limiters.create({
       keyPrefix: 'http_address',
       points: perAddress.requests,
       durationSeconds: perAddress.windowSeconds,
@@ -145,22 +127,25 @@ export class LoginLimits {
   private readonly perAccount: Limiter;
   private readonly perAddress: Limiter;
 
-  constructor(private readonly config: HostConfig['http']) {
+  constructor(
+    private readonly config: HostConfig['http'],
+    limiters: LimiterStore,
+  ) {
     const l = config.loginLimits;
     // Consecutive failures per (handle, address), remembered for the longest block.
-    this.failures = createLimiter({
+    this.failures = limiters.create({
       keyPrefix: 'login_fail',
       points: Number.MAX_SAFE_INTEGER,
       durationSeconds: Math.max(l.maxBlockSeconds, 3600) * 2,
     });
-    this.lockout = createLimiter({ keyPrefix: 'login_lock', points: 1, durationSeconds: 1 });
-    this.perAccount = createLimiter({
+    this.lockout = limiters.create({ keyPrefix: 'login_lock', points: 1, durationSeconds: 1 });
+    this.perAccount = limiters.create({
       keyPrefix: 'login_account',
       points: l.perAccount.failures,
       durationSeconds: l.perAccount.windowSeconds,
       blockSeconds: l.perAccount.blockSeconds,
     });
-    this.perAddress = createLimiter({
+    this.perAddress = limiters.create({
       keyPrefix: 'login_address',
       points: l.perAddress.failures,
       durationSeconds: l.perAddress.windowSeconds,

@@ -4,10 +4,13 @@ import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { Principal, TokenService } from '../auth/token-service.js';
 import { bearerFrom } from '../auth/bearer.js';
 import type { Validator } from '../validation/validator.js';
+import { requestState } from './request-state.js';
 
-/** The caller behind the bearer token, or `unauthenticated`. */
+/** The caller behind the bearer token, or `unauthenticated`; the request log names them. */
 export async function requireUser(ctx: Koa.Context, tokens: TokenService): Promise<Principal> {
-  return tokens.authenticate(bearerFrom(ctx.get('authorization') || undefined));
+  const principal = await tokens.authenticate(bearerFrom(ctx.get('authorization') || undefined));
+  requestState(ctx).userId = principal.userId;
+  return principal;
 }
 
 /** The operator admin token; a user token gets `admin_required`, no token `unauthenticated`. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { Message, MessageContent } from '../../sdk/protocol/message.js';
@@ -13,6 +14,7 @@ import { MessageStore, type HistoryQuery } from './message-store.js';
 import { storeContent } from '../conversations/message-row.js';
 import { MessageTypeRegistry } from './message-type-registry.js';
 import type { HostConfig } from '../config/host-config.js';
+import type { HostMetrics } from '../metrics/host-metrics.js';
 import { MemberDirectory } from '../conversations/member-directory.js';
 import { compileValidator } from '../validation/validator.js';
 import { contentSchema } from '../validation/schemas.js';
@@ -30,6 +32,7 @@ export class MessageService {
     @inject(Tokens.BeforeStoreHooks) private readonly hooks: BeforeStoreHooks,
     @inject(MemberDirectory) private readonly members: MemberDirectory,
     @inject(Tokens.Config) config: HostConfig,
+    @inject(Tokens.Metrics) private readonly metrics: HostMetrics,
   ) {
     this.validateContent = compileValidator<MessageContent>(contentSchema(config.messages.maxTextLength));
   }
@@ -41,6 +44,7 @@ export class MessageService {
     userId: string,
     input: { conversationId: string; clientMsgId: string; content: MessageContent; replyToId?: string },
   ): Promise<SendResult> {
+    const startedAt = performance.now();
     this.assertClientContent(input.content, userId);
     const replyToId = input.replyToId ?? null;
     const requested = storeContent(input.content);
@@ -74,7 +78,7 @@ export class MessageService {
         if (!resend) throw err;
       }
     }
-    return this.writer.send({
+    const result = await this.writer.send({
       conversationId: input.conversationId,
       senderId: userId,
       clientMsgId: input.clientMsgId,
@@ -83,6 +87,8 @@ export class MessageService {
       replyToId,
       requestHash,
     });
+    this.metrics.sendAcknowledged(startedAt);
+    return result;
   }
 
   async edit(userId: string, conversationId: string, messageId: string, content: MessageContent): Promise<Message> {

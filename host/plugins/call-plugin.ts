@@ -1,12 +1,16 @@
+import { performance } from 'node:perf_hooks';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import { PluginError } from '../../sdk/plugin/plugin-error.js';
 import type { PluginLogs } from './plugin-logs.js';
 import { withTimeout } from './with-timeout.js';
+import type { PluginCallKind, PluginCallOutcome } from '../metrics/plugin-call-metrics.js';
 
 /** One call into a plugin's code, as the host makes it. */
 export interface PluginCall {
   /** The plugin whose code runs; its failures go to this plugin's log. */
   readonly pluginId: string;
+  /** Which boundary this is, for the metrics. */
+  readonly kind: PluginCallKind;
   /** What runs, for the log and for the caller's error: "/pay", "POST /transfers", "service request". */
   readonly what: string;
   /** Past this the call answers plugin_timeout; null: no deadline (event handlers). */
@@ -43,20 +47,32 @@ const RETRY_LATER_STATUS: Readonly<Record<string, number>> = { database_transact
  * synchronous loop); a promise is raced against the deadline.
  */
 export async function callPlugin<T>(logs: PluginLogs, call: PluginCall, run: () => T | PromiseLike<T>): Promise<T> {
+  const startedAt = performance.now();
   try {
     const answer = run();
-    if (!isThenable(answer)) return answer;
+    if (!isThenable(answer)) {
+      logs.recordCall(call.pluginId, call.kind, startedAt, 'ok');
+      return answer;
+    }
     const settled = Promise.resolve(answer);
-    return call.deadlineMs === null ? await settled : await withTimeout(settled, call.deadlineMs);
+    const value = call.deadlineMs === null ? await settled : await withTimeout(settled, call.deadlineMs);
+    logs.recordCall(call.pluginId, call.kind, startedAt, 'ok');
+    return value;
   } catch (err) {
-    throw outcomeOf(logs, call, err);
+    const { error, outcome } = outcomeOf(logs, call, err);
+    logs.recordCall(call.pluginId, call.kind, startedAt, outcome);
+    throw error;
   }
 }
 
 /** What the caller gets for `err`, recorded in the plugin's log unless it is a refusal. */
-function outcomeOf(logs: PluginLogs, call: PluginCall, err: unknown): Error {
+function outcomeOf(
+  logs: PluginLogs,
+  call: PluginCall,
+  err: unknown,
+): { error: Error; outcome: Exclude<PluginCallOutcome, 'ok'> } {
   const refusal = call.hasCaller ? refusalOf(err) : null;
-  if (refusal) return refusal;
+  if (refusal) return { error: refusal, outcome: 'refused' };
   logs.recordFailure(
     call.pluginId,
     `${call.what} failed${call.callerId === undefined ? '' : ` (called by ${call.callerId})`}`,
@@ -64,14 +80,22 @@ function outcomeOf(logs: PluginLogs, call: PluginCall, err: unknown): Error {
   );
   if (err instanceof SwitchboardError && err.code === 'plugin_timeout') {
     const within = call.deadlineMs === null ? '' : ` within ${call.deadlineMs} ms`;
-    return new SwitchboardError('plugin_timeout', `The plugin ${call.pluginId} did not answer ${call.what}${within}.`, {
-      cause: err,
-    });
+    const error = new SwitchboardError(
+      'plugin_timeout',
+      `The plugin ${call.pluginId} did not answer ${call.what}${within}.`,
+      { cause: err },
+    );
+    return { error, outcome: 'timeout' };
   }
   // The cause stays on the host's side (a job keeps it as its last error); callers see the code.
-  return new SwitchboardError('plugin_failed', `The plugin ${call.pluginId} failed while handling ${call.what}.`, {
-    cause: err,
-  });
+  const error = new SwitchboardError(
+    'plugin_failed',
+    `The plugin ${call.pluginId} failed while handling ${call.what}.`,
+    {
+      cause: err,
+    },
+  );
+  return { error, outcome: 'failed' };
 }
 
 /** A fresh copy of the refusal in `err` that the caller may see, or null when it is a failure. */

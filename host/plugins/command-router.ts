@@ -66,7 +66,7 @@ export class CommandRouter implements CommandDispatch {
     // The reply is read inside the call: a getter of the plugin's that throws is its failure.
     const reply = await callPlugin(
       this.logs,
-      { pluginId: plugin.id, what: `/${name}`, deadlineMs: COMMAND_TIMEOUT_MS, hasCaller: true },
+      { pluginId: plugin.id, kind: 'command', what: `/${name}`, deadlineMs: COMMAND_TIMEOUT_MS, hasCaller: true },
       async () => replyOf(await handler({ command: name, args, text: rest, conversationId, userId, idempotencyKey })),
     );
     return { plugin: plugin.id, reply };

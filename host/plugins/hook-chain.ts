@@ -52,6 +52,7 @@ export class HookChain implements BeforeStoreHooks {
             this.logs,
             {
               pluginId: record.id,
+              kind: 'hook',
               what: `beforeStore hook (fail-${spec.failMode})`,
               deadlineMs: spec.timeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS,
               hasCaller: false,

@@ -95,7 +95,7 @@ export class PluginEventDispatcher {
       // No deadline and no caller: a throw, now or later, is logged against the plugin and harms no one else.
       void callPlugin(
         this.logs,
-        { pluginId: record.id, what: `${name} handler`, deadlineMs: null, hasCaller: false },
+        { pluginId: record.id, kind: 'event', what: `${name} handler`, deadlineMs: null, hasCaller: false },
         () => handler(payload as never),
       ).catch(() => undefined);
     }

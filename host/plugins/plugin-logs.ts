@@ -1,7 +1,10 @@
+import { performance } from 'node:perf_hooks';
 import { inject, injectable } from 'tsyringe';
 import type { PluginLogger } from '../../sdk/plugin/plugin-context.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { Logger } from '../logging/logger.js';
+import type { HostMetrics } from '../metrics/host-metrics.js';
+import type { PluginCallKind, PluginCallMetrics, PluginCallOutcome } from '../metrics/plugin-call-metrics.js';
 import { TokenBucket } from '../core/token-bucket.js';
 import { boundedCopy } from './bounded-copy.js';
 
@@ -59,7 +62,19 @@ interface PluginLogState {
 export class PluginLogs {
   private readonly states = new Map<string, PluginLogState>();
 
-  constructor(@inject(Tokens.Logger) private readonly log: Logger) {}
+  constructor(
+    @inject(Tokens.Logger) private readonly log: Logger,
+    @inject(Tokens.Metrics) metrics?: HostMetrics,
+  ) {
+    this.calls = metrics?.pluginCalls ?? null;
+  }
+
+  /** Every call's outcome, beside the failures' lines: callPlugin, the one boundary, reports both here. */
+  private readonly calls: PluginCallMetrics | null;
+
+  recordCall(pluginId: string, kind: PluginCallKind, startedAt: number, outcome: PluginCallOutcome): void {
+    this.calls?.record(pluginId, kind, (performance.now() - startedAt) / 1000, outcome);
+  }
 
   loggerFor(pluginId: string): PluginLogger {
     return this.stateOf(pluginId).logger;

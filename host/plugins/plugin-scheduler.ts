@@ -113,8 +113,10 @@ export class PluginScheduler {
     try {
       // No one waits for a job's answer: every throw is the plugin's failure, logged by callPlugin.
       const what = `job "${row.name}" (${row.id}), attempt ${row.attempt},`;
-      await callPlugin(this.logs, { pluginId: row.plugin_id, what, deadlineMs: RUN_TIMEOUT_MS, hasCaller: false }, () =>
-        handler(structuredClone(job)),
+      await callPlugin(
+        this.logs,
+        { pluginId: row.plugin_id, kind: 'job', what, deadlineMs: RUN_TIMEOUT_MS, hasCaller: false },
+        () => handler(structuredClone(job)),
       );
     } catch (err) {
       failure = err;

@@ -97,7 +97,13 @@ export class PostbackRouter implements PostbackDispatch {
     const postback = Object.freeze({ conversationId, messageId, buttonId, userId });
     const reply = await callPlugin(
       this.logs,
-      { pluginId: plugin.id, what: `the tap on button ${buttonId}`, deadlineMs: POSTBACK_TIMEOUT_MS, hasCaller: true },
+      {
+        pluginId: plugin.id,
+        kind: 'postback',
+        what: `the tap on button ${buttonId}`,
+        deadlineMs: POSTBACK_TIMEOUT_MS,
+        hasCaller: true,
+      },
       async () => replyOf(await handler(postback)),
     );
     return { plugin: plugin.id, reply };

@@ -55,6 +55,7 @@ export class ServiceRegistry {
       this.logs,
       {
         pluginId: provider.id,
+        kind: 'service',
         what: `service ${target.name}`,
         deadlineMs: SERVICE_TIMEOUT_MS,
         hasCaller: true,

@@ -42,7 +42,7 @@ export class ChangeStream {
     const last = conn.positions.get(conversationId);
     if (last === undefined || event.pts === last + 1) {
       conn.positions.set(conversationId, event.pts);
-      conn.sendRaw(frame);
+      conn.sendRaw(frame, event.change === 'created' ? 'message.created' : 'message.updated');
     } else if (event.pts > last + 1) {
       void this.catchUp(conn, conversationId);
     }

@@ -1,4 +1,6 @@
-import { injectable } from 'tsyringe';
+import { inject, injectable } from 'tsyringe';
+import { Tokens } from '../core/container-tokens.js';
+import type { HostMetrics } from '../metrics/host-metrics.js';
 import type { Connection } from './connection.js';
 
 /** This host's live connections, by user and by token. */
@@ -7,6 +9,10 @@ export class ConnectionRegistry {
   private readonly byUser = new Map<string, Set<Connection>>();
   private readonly byToken = new Map<string, Set<Connection>>();
   private readonly all = new Set<Connection>();
+
+  constructor(@inject(Tokens.Metrics) metrics: HostMetrics) {
+    metrics.countConnectionsWith(() => this.all.size);
+  }
 
   /** Returns true when this is the user's first connection on this host. */
   add(conn: Connection): boolean {

@@ -5,6 +5,7 @@ import { errorCatalog, type ErrorSpec } from '../../sdk/errors/error-catalog.js'
 import type { ServerFrame } from '../../sdk/protocol/frames.js';
 import { FrameTurns } from './frame-turns.js';
 import { fitCloseReason } from './close-reason.js';
+import type { FrameCounts } from '../metrics/frame-counts.js';
 
 /**
  * One authenticated socket. Kept small: 10,000 idle connections must cost little, so maps are
@@ -31,6 +32,7 @@ export class Connection {
     readonly tokenExpiresAt: number,
     private readonly maxBufferedBytes: number,
     limits: { framesPerSecond: number; burst: number },
+    private readonly framesOut: FrameCounts,
   ) {
     this.bucket = new FrameTurns(limits.framesPerSecond, limits.burst);
   }
@@ -40,14 +42,15 @@ export class Connection {
   }
 
   /** Sends a pre-serialized frame; the same buffer is shared by every recipient of a fan-out. */
-  sendRaw(data: Buffer | string): void {
+  sendRaw(data: Buffer | string, type: ServerFrame['type']): void {
     if (!this.isOpen) return;
+    this.framesOut.count(type);
     this.ws.send(data, { binary: false });
     if (this.ws.bufferedAmount > this.maxBufferedBytes) this.closeWith('slow_consumer');
   }
 
   send(frame: ServerFrame): void {
-    this.sendRaw(JSON.stringify(frame));
+    this.sendRaw(JSON.stringify(frame), frame.type);
   }
 
   sendError(replyTo: string | null, err: SwitchboardError): void {

@@ -28,12 +28,14 @@ export class Delivery {
       this.bus.subscribe('receipt', (e) =>
         this.toMembers(
           e.conversationId,
+          'receipt',
           JSON.stringify({ type: 'receipt', conversationId: e.conversationId, userId: e.userId, seq: e.seq }),
         ),
       ),
       this.bus.subscribe('typing', (e) =>
         this.toMembers(
           e.conversationId,
+          'typing',
           JSON.stringify({ type: 'typing', conversationId: e.conversationId, userId: e.userId, state: e.state }),
           e.userId,
         ),
@@ -69,7 +71,7 @@ export class Delivery {
     }
   }
 
-  private toMembers(conversationId: string, text: string, except?: string): void {
+  private toMembers(conversationId: string, type: 'receipt' | 'typing', text: string, except?: string): void {
     this.directory.withMembers(conversationId, (members) => {
       let frame: Buffer | null = null;
       for (const userId of members) {
@@ -77,7 +79,7 @@ export class Delivery {
         const conns = this.registry.ofUser(userId);
         if (!conns) continue;
         frame ??= Buffer.from(text);
-        for (const conn of conns) conn.sendRaw(frame);
+        for (const conn of conns) conn.sendRaw(frame, type);
       }
     });
   }

@@ -5,6 +5,7 @@ import type { ClientFrame } from '../../sdk/protocol/frames.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { HostConfig } from '../config/host-config.js';
 import type { Logger } from '../logging/logger.js';
+import type { HostMetrics } from '../metrics/host-metrics.js';
 import { asSystemError } from '../db/database-errors.js';
 import { MessageService } from '../messages/message-service.js';
 import { compileValidator } from '../validation/validator.js';
@@ -45,6 +46,7 @@ export class FrameRouter {
     @inject(Presence) presence: Presence,
     @inject(Tokens.Commands) commands: CommandDispatch,
     @inject(Tokens.Postbacks) postbacks: PostbackDispatch,
+    @inject(Tokens.Metrics) private readonly metrics: HostMetrics,
   ) {
     const handlers: Handlers = {
       auth: () => {
@@ -92,6 +94,10 @@ export class FrameRouter {
       }
     }
     const replyTo = replyToOf(raw);
+    // Counted before the rate limit: refused frames cost the host too. Binary and bad JSON are "other".
+    this.metrics.framesIn.count(
+      typeof (raw as { type?: unknown } | null)?.type === 'string' ? (raw as { type: string }).type : 'other',
+    );
     const taken = conn.bucket.take();
     if (!taken.ok) {
       // Flooding: more refused frames waiting for their turn than ten seconds at the limit (or the

@@ -8,6 +8,7 @@ import { PROTOCOL_VERSION } from '../../sdk/protocol/message.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { HostConfig } from '../config/host-config.js';
 import type { Logger } from '../logging/logger.js';
+import type { HostMetrics } from '../metrics/host-metrics.js';
 import { TokenService, type Principal } from '../auth/token-service.js';
 import { UserService } from '../auth/user-service.js';
 import { bearerFrom } from '../auth/bearer.js';
@@ -20,6 +21,8 @@ import { frameSchemas } from './frame-schemas.js';
 import { compileValidator, type Validator } from '../validation/validator.js';
 import { assertInputStrings } from '../validation/input-strings.js';
 import { fitCloseReason } from './close-reason.js';
+import { REQUEST_ID_HEADER, requestIdFrom } from '../logging/request-id.js';
+import { refuseUpgrade } from './refuse-upgrade.js';
 
 export const WS_PATH = '/v1/ws';
 const MAX_FRAMES_BEFORE_READY = 32;
@@ -32,6 +35,8 @@ export class Gateway {
   private expirySweep: NodeJS.Timeout | null = null;
   private accepting = true;
   private readonly validateAuth: Validator<{ type: 'auth'; token: string }>;
+  /** Upgrades being answered, for the 101's X-Request-Id (entries go with their requests). */
+  private readonly upgradeIds = new WeakMap<IncomingMessage, string>();
 
   constructor(
     @inject(Tokens.Config) private readonly config: HostConfig,
@@ -42,6 +47,7 @@ export class Gateway {
     @inject(FrameRouter) private readonly router: FrameRouter,
     @inject(ChangeStream) private readonly stream: ChangeStream,
     @inject(Presence) private readonly presence: Presence,
+    @inject(Tokens.Metrics) private readonly metrics: HostMetrics,
   ) {
     this.validateAuth = compileValidator<{ type: 'auth'; token: string }>(frameSchemas(config).auth);
     this.wss = new WebSocketServer({
@@ -54,10 +60,16 @@ export class Gateway {
 
   attach(server: Server): void {
     server.on('upgrade', (req, socket, head) => {
-      void this.onUpgrade(req, socket, head).catch((err) => {
-        this.log.error({ err }, 'upgrade failed');
+      const requestId = requestIdFrom(req.headers['x-request-id']);
+      void this.onUpgrade(req, socket, head, requestId).catch((err) => {
+        this.log.error({ err, requestId }, 'upgrade failed');
         socket.destroy();
       });
+    });
+    // The 101 answer carries the request id like every HTTP answer.
+    this.wss.on('headers', (headers: string[], req: IncomingMessage) => {
+      const requestId = this.upgradeIds.get(req);
+      if (requestId !== undefined) headers.push(`${REQUEST_ID_HEADER}: ${requestId}`);
     });
     this.heartbeat = setInterval(() => this.beat(), this.config.websocket.heartbeatIntervalMs);
     // A sweep, not a timer per connection: token lifetimes exceed setTimeout's 24.8-day range.
@@ -75,10 +87,14 @@ export class Gateway {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, requestId: string): Promise<void> {
+    const refuse = (err: SwitchboardError) => {
+      this.log.info({ requestId, status: err.status, code: err.code }, 'websocket refused');
+      refuseUpgrade(socket, err, requestId);
+    };
     const path = (req.url ?? '').split('?')[0];
-    if (path !== WS_PATH) return refuse(socket, new SwitchboardError('route_not_found'));
-    if (!this.accepting) return refuse(socket, new SwitchboardError('shutting_down'));
+    if (path !== WS_PATH) return refuse(new SwitchboardError('route_not_found'));
+    if (!this.accepting) return refuse(new SwitchboardError('shutting_down'));
     socket.on('error', () => {
       /* reset by peer during upgrade; nothing to do */
     });
@@ -87,12 +103,13 @@ export class Gateway {
       try {
         principal = await this.tokens.authenticate(bearerFrom(req.headers.authorization));
       } catch (err) {
-        return refuse(socket, err instanceof SwitchboardError ? err : new SwitchboardError('internal_error'));
+        return refuse(err instanceof SwitchboardError ? err : new SwitchboardError('internal_error'));
       }
     }
+    this.upgradeIds.set(req, requestId);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      ws.on('error', (err) => this.log.debug({ err }, 'websocket error'));
-      if (!principal) return this.awaitAuthFrame(ws);
+      ws.on('error', (err) => this.log.debug({ err, requestId }, 'websocket error'));
+      if (!principal) return this.awaitAuthFrame(ws, requestId);
       // Frames that arrive while the user loads are kept, not dropped.
       const early: { data: Buffer; isBinary: boolean }[] = [];
       const keep = (data: Buffer, isBinary: boolean) => {
@@ -100,18 +117,19 @@ export class Gateway {
         early.push({ data, isBinary });
       };
       ws.on('message', keep);
-      void this.open(ws, principal, early, () => ws.off('message', keep)).catch((err) => {
-        this.log.error({ err }, 'could not open connection');
+      void this.open(ws, principal, early, () => ws.off('message', keep), requestId).catch((err) => {
+        this.log.error({ err, requestId }, 'could not open connection');
         closeRaw(ws, 'internal_error');
       });
     });
   }
 
   /** Without a header, the first frame must be `auth`; until then the socket gets nothing. */
-  private awaitAuthFrame(ws: WebSocket): void {
+  private awaitAuthFrame(ws: WebSocket, requestId: string): void {
     const timer = setTimeout(() => closeRaw(ws, 'auth_timeout'), this.config.websocket.authTimeoutMs);
     const early: { data: Buffer; isBinary: boolean }[] = [];
     let authenticating = false;
+    let opened = false;
     const onMessage = async (data: Buffer, isBinary: boolean) => {
       if (authenticating) {
         if (early.length >= MAX_FRAMES_BEFORE_READY) return closeRaw(ws, 'rate_limited');
@@ -120,6 +138,7 @@ export class Gateway {
       }
       authenticating = true;
       clearTimeout(timer);
+      this.metrics.framesIn.count('auth');
       let token: string | undefined;
       let refusal = 'the first frame must be auth';
       try {
@@ -137,9 +156,18 @@ export class Gateway {
       if (token === undefined) return closeRaw(ws, 'unauthenticated', refusal);
       try {
         const principal = await this.tokens.authenticate(token);
-        await this.open(ws, principal, early, () => ws.off('message', onMessage));
+        await this.open(
+          ws,
+          principal,
+          early,
+          () => {
+            opened = true;
+            ws.off('message', onMessage);
+          },
+          requestId,
+        );
       } catch (err) {
-        if (!(err instanceof SwitchboardError)) this.log.error({ err }, 'could not open connection');
+        if (!(err instanceof SwitchboardError)) this.log.error({ err, requestId }, 'could not open connection');
         closeRaw(
           ws,
           err instanceof SwitchboardError && err.code === 'unauthenticated' ? 'unauthenticated' : 'internal_error',
@@ -147,7 +175,11 @@ export class Gateway {
       }
     };
     ws.on('message', onMessage);
-    ws.once('close', () => clearTimeout(timer));
+    ws.once('close', (code: number) => {
+      clearTimeout(timer);
+      // A socket that became a session logs its own close, under its session id.
+      if (!opened) this.log.info({ requestId, code }, 'websocket closed before ready');
+    });
   }
 
   private async open(
@@ -155,6 +187,7 @@ export class Gateway {
     principal: Principal,
     early: { data: Buffer; isBinary: boolean }[],
     detachPreAuth: () => void,
+    requestId: string,
   ): Promise<void> {
     const user = await this.users.byId(principal.userId);
     if (ws.readyState !== ws.OPEN) return;
@@ -168,12 +201,17 @@ export class Gateway {
       principal.expiresAt,
       ws_.maxBufferedBytes,
       ws_,
+      this.metrics.framesOut,
     );
     if (this.registry.add(conn)) this.presence.userOnline(conn.userId);
+    // The request id ties the upgrade to its session; the close line names the session only, so an
+    // idle connection keeps no more than it did.
+    this.log.info({ requestId, sessionId: conn.sessionId, userId: conn.userId }, 'websocket connected');
     ws.on('pong', () => {
       conn.alive = true;
     });
-    ws.once('close', () => {
+    ws.once('close', (code: number) => {
+      this.log.info({ sessionId: conn.sessionId, userId: conn.userId, code }, 'websocket closed');
       if (conn.holdTimer) clearTimeout(conn.holdTimer);
       this.presence.dropConnection(conn);
       if (this.registry.remove(conn)) this.presence.userOffline(conn.userId);
@@ -237,19 +275,4 @@ function closeRaw(
     ws.terminate();
   }
   setTimeout(() => ws.terminate(), 2_000).unref();
-}
-
-function refuse(socket: Duplex, err: SwitchboardError): void {
-  const body = JSON.stringify({ error: err.toBody() });
-  const reason =
-    err.status === 401
-      ? 'Unauthorized'
-      : err.status === 404
-        ? 'Not Found'
-        : err.status === 503
-          ? 'Service Unavailable'
-          : 'Error';
-  socket.end(
-    `HTTP/1.1 ${err.status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
 }

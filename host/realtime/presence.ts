@@ -42,7 +42,7 @@ export class Presence {
       }
       if (wasOnline === this.onlineAt.has(e.userId)) return;
       const frame = JSON.stringify({ type: 'presence', ...this.statusOf(e.userId) });
-      for (const conn of this.subscribers.get(e.userId) ?? []) conn.sendRaw(frame);
+      for (const conn of this.subscribers.get(e.userId) ?? []) conn.sendRaw(frame, 'presence');
     });
   }
 

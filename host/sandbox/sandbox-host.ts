@@ -6,6 +6,7 @@ import type { PluginContext } from '../../sdk/plugin/plugin-context.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { HostConfig, SandboxConfig } from '../config/host-config.js';
 import type { Logger } from '../logging/logger.js';
+import type { HostMetrics } from '../metrics/host-metrics.js';
 import { sandboxRuntimeError } from '../runtime/node-runtime.js';
 import { loadAppCode } from './app-code.js';
 import { AppHealthBook, type AppHealth } from './app-health.js';
@@ -34,7 +35,13 @@ export class SandboxHost {
   private readonly health = new AppHealthBook();
   private readonly supervisor: AppSupervisor;
 
-  constructor(@inject(Tokens.Config) config: HostConfig, @inject(Tokens.Logger) log: Logger) {
+  constructor(
+    @inject(Tokens.Config) config: HostConfig,
+    @inject(Tokens.Logger) log: Logger,
+    @inject(Tokens.Metrics) metrics: HostMetrics,
+  ) {
+    // Scraped, the apps' figures are read as GET /v1/admin/apps reads them.
+    metrics.apps.readFrom(() => this.appHealth());
     this.config = config.sandbox;
     this.pool = new WorkerPool(
       this.config,

@@ -12,6 +12,8 @@ export interface ErrorBody {
   readonly message: string;
   readonly details?: readonly ErrorDetail[];
   readonly retryAfterMs?: number;
+  /** HTTP answers only: the id of the request in the host's log (also its `X-Request-Id` header). */
+  readonly requestId?: string;
 }
 
 /**

@@ -11,6 +11,8 @@ export interface PluginErrorBody {
   readonly code: string;
   readonly message: string;
   readonly details?: Record<string, unknown>;
+  /** HTTP answers only, added by the host: the id of the request in the host's log. */
+  readonly requestId?: string;
 }
 
 /**

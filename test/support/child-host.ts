@@ -60,15 +60,19 @@ export async function spawnHost({
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => {
     child.on('exit', (code, signal) => res({ code, signal }));
   });
+  let listening = false;
   const port = await new Promise<number>((resolvePort, reject) => {
     const timer = setTimeout(() => reject(new Error(`host did not start in ${timeoutMs} ms:\n${out}`)), timeoutMs);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
+      // Past "listening" the host logs a line per request and connection: only keep them, not rescan them.
+      if (listening) return;
       for (const line of out.split('\n')) {
         if (!line.includes('"listening"')) continue;
         try {
           const entry = JSON.parse(line) as { msg?: string; port?: number };
           if (entry.msg === 'listening' && typeof entry.port === 'number') {
+            listening = true;
             clearTimeout(timer);
             resolvePort(entry.port);
             return;

@@ -23,7 +23,7 @@ const registerBody = compileValidator<{ handle: string; displayName: string; pas
 /** Login, registration, logout, and the caller's own profile and tokens. */
 export function authRoutes(deps: RouteDeps): Router {
   const router = new Router({ prefix: '/v1' });
-  const loginLimits = new LoginLimits(deps.config.http);
+  const loginLimits = new LoginLimits(deps.config.http, deps.limiters);
 
   router.post('/auth/login', async (ctx) => {
     const { handle, password } = body(ctx, loginBody);

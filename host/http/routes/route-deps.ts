@@ -10,12 +10,16 @@ import type { PluginKernel } from '../../plugins/plugin-kernel.js';
 import type { PluginLogs } from '../../plugins/plugin-logs.js';
 import type { PluginRegistry } from '../../plugins/plugin-registry.js';
 import type { PluginHttpRouter } from '../plugin-http-router.js';
+import type { LimiterStore } from '../limiter-store.js';
 import type { SandboxHost } from '../../sandbox/sandbox-host.js';
+import type { HostMetrics } from '../../metrics/host-metrics.js';
 
 /** What the HTTP routes call; resolved from the container by the host. */
 export interface RouteDeps {
   config: HostConfig;
   adminToken: string;
+  /** Where request and login limits count (shared by the hosts of a bus). */
+  limiters: LimiterStore;
   tokens: TokenService;
   users: UserService;
   conversations: ConversationService;
@@ -26,6 +30,8 @@ export interface RouteDeps {
   pluginRoutes: PluginHttpRouter;
   plugins: { kernel: PluginKernel; registry: PluginRegistry; logs: PluginLogs; audit: AuditLog; sandbox: SandboxHost };
   isReady(): Promise<boolean>;
+  /** Served at /metrics when config.metrics.token is set. */
+  metrics: HostMetrics;
   /** Set when events cross hosts: whether the bus reaches the others now. */
   busConnected?(): boolean;
 }
