@@ -188,9 +188,13 @@ describe.skipIf(!process.env.DATABASE_URL)('plugin events on two hosts', () => {
 
 describe('the bus setting', () => {
   it('is off by default, and SWITCHBOARD_BUS_URL sets bus.url', () => {
-    expect(buildConfig().bus).toEqual({ prefix: 'switchboard:' });
+    expect(buildConfig().bus).toEqual({ prefix: 'switchboard:', presenceIntervalMs: 10_000 });
     const config = loadConfig({ argv: [], env: { SWITCHBOARD_BUS_URL: 'redis://redis.internal:6379' } });
-    expect(config.bus).toEqual({ url: 'redis://redis.internal:6379', prefix: 'switchboard:' });
+    expect(config.bus).toEqual({
+      url: 'redis://redis.internal:6379',
+      prefix: 'switchboard:',
+      presenceIntervalMs: 10_000,
+    });
   });
 
   it('on SQLite is refused with bus_requires_postgres before anything is opened', async () => {

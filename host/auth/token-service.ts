@@ -145,6 +145,21 @@ export class TokenService {
     return !!row && row.revoked_at === null && row.expires_at > this.clock.now();
   }
 
+  /** Of these tokens, those that no longer work (revoked, expired or gone), in one query per thousand. */
+  async endedAmong(tokenIds: readonly string[]): Promise<string[]> {
+    const ended = new Set(tokenIds);
+    for (let i = 0; i < tokenIds.length; i += 1_000) {
+      const active = await this.db
+        .knex<TokenRow>('tokens')
+        .whereIn('id', tokenIds.slice(i, i + 1_000))
+        .whereNull('revoked_at')
+        .where('expires_at', '>', this.clock.now())
+        .select('id');
+      for (const row of active) ended.delete(row.id);
+    }
+    return [...ended];
+  }
+
   async list(userId: string): Promise<TokenInfo[]> {
     const rows = await this.db.knex<TokenRow>('tokens').where({ user_id: userId }).orderBy('created_at', 'asc');
     return rows.map((r) => ({

@@ -14,6 +14,7 @@ export type HostEvent =
   | { type: 'receipt'; conversationId: string; userId: string; seq: number }
   | { type: 'typing'; conversationId: string; userId: string; state: 'started' | 'stopped' }
   | { type: 'presence'; userId: string; status: PresenceStatus; at: number; hostId: string }
+  | { type: 'presence.heartbeat'; hostId: string; userIds: string[]; at: number; ask: boolean }
   | { type: 'token.revoked'; tokenId: string };
 
 export type HostEventType = HostEvent['type'];
@@ -40,4 +41,9 @@ export interface EventBus {
   close?(): Promise<void>;
   /** A bus between hosts: whether it reaches them now (`/readyz` reports it). */
   isConnected?(): boolean;
+  /**
+   * A bus between hosts: calls back each time it reaches the others again after an outage, so
+   * what was not carried meanwhile (revocations, presence) can be caught up. Returns the unsubscribe.
+   */
+  onReconnected?(callback: () => void): () => void;
 }

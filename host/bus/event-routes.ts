@@ -14,4 +14,5 @@ export const eventRoutes: Readonly<Record<HostEventType, 'stream' | 'pubsub'>> =
   'token.revoked': 'stream',
   typing: 'pubsub',
   presence: 'pubsub',
+  'presence.heartbeat': 'pubsub',
 };

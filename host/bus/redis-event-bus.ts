@@ -62,6 +62,7 @@ export class RedisEventBus implements EventBus {
   /** Settles on close(): a read waiting for a Redis that never comes back is let go of. */
   private readonly closed: Promise<typeof CLOSED>;
   private markClosed: () => void = () => {};
+  private readonly reconnected = new Set<() => void>();
 
   constructor(private readonly options: RedisEventBusOptions) {
     this.log = options.log.child({ component: 'event-bus' });
@@ -106,6 +107,11 @@ export class RedisEventBus implements EventBus {
 
   isConnected(): boolean {
     return [this.writer, this.reader, this.subscriber].every((c) => c.status === 'ready');
+  }
+
+  onReconnected(callback: () => void): () => void {
+    this.reconnected.add(callback);
+    return () => this.reconnected.delete(callback);
   }
 
   async close(): Promise<void> {
@@ -201,6 +207,7 @@ export class RedisEventBus implements EventBus {
     if (!this.down || !this.isConnected()) return;
     this.down = false;
     this.log.info({ dropped: this.dropped }, 'Redis is reachable again');
+    for (const callback of this.reconnected) callback();
   }
 }
 

@@ -5,7 +5,7 @@ export interface HostConfig {
   server: { host: string; port: number; shutdownGraceMs: number };
   database: { url: string; schema: string; poolSize: number };
   /** Without url, a host runs alone on its in-process bus. */
-  bus: { url?: string; prefix: string };
+  bus: { url?: string; prefix: string; presenceIntervalMs: number };
   /** Without token, /metrics is not served. */
   metrics: { token?: string };
   auth: { adminToken?: string; sessionTtlSeconds: number; serviceTokenTtlSeconds: number; openRegistration: boolean };

@@ -3,6 +3,7 @@ import { Tokens } from '../core/container-tokens.js';
 import type { EventBus, HostEventOf } from '../bus/event-bus.js';
 import { ChangeStream } from './change-stream.js';
 import { ConnectionRegistry } from './connection-registry.js';
+import { SessionRecheck } from './session-recheck.js';
 import { MemberDirectory } from '../conversations/member-directory.js';
 import { messageChangeFrame } from '../messages/message-change.js';
 
@@ -19,9 +20,12 @@ export class Delivery {
     @inject(ConnectionRegistry) private readonly registry: ConnectionRegistry,
     @inject(MemberDirectory) private readonly directory: MemberDirectory,
     @inject(ChangeStream) private readonly stream: ChangeStream,
+    @inject(SessionRecheck) private readonly recheck: SessionRecheck,
   ) {}
 
   start(): void {
+    // Revocations the bus could not carry are caught up when it is back.
+    this.recheck.start();
     this.unsubscribe.push(
       this.bus.subscribe('message.changed', (e) => this.onChange(e)),
       this.bus.subscribe('membership.changed', (e) => this.onMembership(e)),
@@ -47,6 +51,7 @@ export class Delivery {
   }
 
   stop(): void {
+    this.recheck.stop();
     for (const off of this.unsubscribe.splice(0)) off();
   }
 

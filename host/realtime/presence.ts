@@ -6,18 +6,22 @@ import type { Database } from '../db/open-database.js';
 import type { EventBus } from '../bus/event-bus.js';
 import type { Connection } from './connection.js';
 import type { Clock } from '../core/clock.js';
+import { PresenceHeartbeat, type HeartbeatTarget } from './presence-heartbeat.js';
 
 const MAX_SUBSCRIPTIONS_PER_CONNECTION = 1_000;
 
 /**
  * Online/offline status. Each host announces its users' first connect and last disconnect on
- * the bus; every host keeps which hosts see a user online. Clients subscribe to users they
+ * the bus; every host keeps which hosts see a user online, corrected by the hosts' heartbeats
+ * (presence-heartbeat.ts) for what the bus did not carry. Clients subscribe to users they
  * share a conversation with.
  */
 @injectable()
-export class Presence {
+export class Presence implements HeartbeatTarget {
   private readonly onlineAt = new Map<string, Set<string>>();
   private readonly lastSeen = new Map<string, number>();
+  /** Users online on this host. */
+  private readonly here = new Set<string>();
   private readonly subscribers = new Map<string, Set<Connection>>();
   private off: (() => void) | null = null;
 
@@ -26,36 +30,68 @@ export class Presence {
     @inject(Tokens.Database) private readonly db: Database,
     @inject(Tokens.HostId) private readonly hostId: string,
     @inject(Tokens.Clock) private readonly clock: Clock,
+    @inject(PresenceHeartbeat) private readonly heartbeat: PresenceHeartbeat,
   ) {}
 
   start(): void {
-    this.off = this.bus.subscribe('presence', (e) => {
-      let hosts = this.onlineAt.get(e.userId);
-      const wasOnline = !!hosts?.size;
-      if (e.status === 'online') {
-        if (!hosts) this.onlineAt.set(e.userId, (hosts = new Set()));
-        hosts.add(e.hostId);
-      } else {
-        hosts?.delete(e.hostId);
-        if (hosts?.size === 0) this.onlineAt.delete(e.userId);
-        this.lastSeen.set(e.userId, e.at);
-      }
-      if (wasOnline === this.onlineAt.has(e.userId)) return;
-      const frame = JSON.stringify({ type: 'presence', ...this.statusOf(e.userId) });
-      for (const conn of this.subscribers.get(e.userId) ?? []) conn.sendRaw(frame, 'presence');
-    });
+    this.off = this.bus.subscribe('presence', (e) => this.mark(e.userId, e.hostId, e.status === 'online', e.at));
+    this.heartbeat.start(this);
   }
 
   stop(): void {
+    this.heartbeat.stop();
     this.off?.();
   }
 
   userOnline(userId: string): void {
+    this.here.add(userId);
     this.bus.publish({ type: 'presence', userId, status: 'online', at: this.clock.now(), hostId: this.hostId });
   }
 
   userOffline(userId: string): void {
+    this.here.delete(userId);
     this.bus.publish({ type: 'presence', userId, status: 'offline', at: this.clock.now(), hostId: this.hostId });
+  }
+
+  /** The users with a connection on this host, for its heartbeat. */
+  usersHere(): string[] {
+    return [...this.here];
+  }
+
+  /**
+   * Another host's full list of its online users: it adds those whose announcement was missed
+   * (a late start, an outage) and drops those whose going offline was.
+   */
+  applyHeartbeat(hostId: string, userIds: readonly string[], at: number): void {
+    const listed = new Set(userIds);
+    for (const userId of this.onlineOn(hostId)) if (!listed.has(userId)) this.mark(userId, hostId, false, at);
+    for (const userId of listed) this.mark(userId, hostId, true, at);
+  }
+
+  /** A host gone silent (killed, or cut off): its users are no longer online through it. */
+  dropHost(hostId: string, lastHeardAt: number): void {
+    for (const userId of this.onlineOn(hostId)) this.mark(userId, hostId, false, lastHeardAt);
+  }
+
+  private onlineOn(hostId: string): string[] {
+    return [...this.onlineAt].filter(([, hosts]) => hosts.has(hostId)).map(([userId]) => userId);
+  }
+
+  /** Records that a user is (or is no longer) online on a host, and tells subscribers if that changes the user's status. */
+  private mark(userId: string, hostId: string, online: boolean, at: number): void {
+    let hosts = this.onlineAt.get(userId);
+    const wasOnline = !!hosts?.size;
+    if (online) {
+      if (!hosts) this.onlineAt.set(userId, (hosts = new Set()));
+      hosts.add(hostId);
+    } else {
+      hosts?.delete(hostId);
+      if (hosts?.size === 0) this.onlineAt.delete(userId);
+      this.lastSeen.set(userId, at);
+    }
+    if (wasOnline === this.onlineAt.has(userId)) return;
+    const frame = JSON.stringify({ type: 'presence', ...this.statusOf(userId) });
+    for (const conn of this.subscribers.get(userId) ?? []) conn.sendRaw(frame, 'presence');
   }
 
   async subscribe(conn: Connection, userIds: readonly string[]): Promise<PresenceResult> {
