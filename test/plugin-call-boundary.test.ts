@@ -8,12 +8,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
 import { repoRoot } from './support/e2e.js';
-import { enable, pluginLogs, roomWith, runCommand } from './support/plugin-helpers.js';
+import { enable, pluginLogs, roomWith, runCommand, serviceCallerPlugin } from './support/plugin-helpers.js';
 import { online, refusal } from './support/protocol-helpers.js';
 import type { Outcome } from './fixtures/plugins/svc-caller/index.js';
 
 const ENTRY = join(repoRoot, 'test/fixtures/plugins/refusals/index.ts');
-const CALLER_ENTRY = join(repoRoot, 'test/fixtures/plugins/svc-caller/index.ts');
 const base = {
   version: '1.0.0',
   description: 'A fixture of the call-boundary suite.',
@@ -64,28 +63,7 @@ describe('the plugin call boundary', () => {
                 services: [{ name: 'refuse', description: 'Throws.' }],
               },
             }),
-            enable(
-              {
-                ...base,
-                id: 'refusals-caller',
-                name: 'Caller',
-                entry: CALLER_ENTRY,
-                permissions: { commands: {}, 'services.call': { services: ['refusals.refuse'] } },
-                contributes: {
-                  commands: [
-                    {
-                      name: 'svc',
-                      description: 'Calls a service.',
-                      arguments: [
-                        { name: 'op', required: true, type: 'string' },
-                        { name: 'args', type: 'rest' },
-                      ],
-                    },
-                  ],
-                },
-              },
-              { settings: { command: 'svc' } },
-            ),
+            serviceCallerPlugin(['refusals.refuse'], 'svc'),
           ],
         },
       },

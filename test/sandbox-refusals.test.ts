@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
 import { repoRoot } from './support/e2e.js';
-import { enable, pluginLogs, roomWith, runCommand } from './support/plugin-helpers.js';
+import { enable, pluginLogs, roomWith, runCommand, serviceCallerPlugin } from './support/plugin-helpers.js';
 import { appHealth, appManifest } from './support/sandbox-helpers.js';
 import { BOUNDARY_LIMITS } from '../host/sandbox/boundary-limits.js';
 import { readRefusal } from '../host/sandbox/wire-error.js';
@@ -18,7 +18,6 @@ import type { Outcome } from './fixtures/plugins/svc-caller/index.js';
 
 const APP_ENTRY = join(repoRoot, 'test/fixtures/apps/refusals/index.ts');
 const PLUGIN_ENTRY = join(repoRoot, 'test/fixtures/plugins/refusals/index.ts');
-const CALLER_ENTRY = join(repoRoot, 'test/fixtures/plugins/svc-caller/index.ts');
 const base = {
   version: '1.0.0',
   description: 'A fixture of the sandbox refusals suite.',
@@ -91,28 +90,7 @@ describe('the plugin call boundary, for a sandboxed app', () => {
                 services: [{ name: 'refuse', description: 'Throws.' }],
               },
             }),
-            enable(
-              {
-                ...base,
-                id: 'refusals-caller',
-                name: 'Caller',
-                entry: CALLER_ENTRY,
-                permissions: { commands: {}, 'services.call': { services: ['app-refusals.refuse'] } },
-                contributes: {
-                  commands: [
-                    {
-                      name: 'call',
-                      description: 'Calls a service.',
-                      arguments: [
-                        { name: 'op', required: true, type: 'string' },
-                        { name: 'args', type: 'rest' },
-                      ],
-                    },
-                  ],
-                },
-              },
-              { settings: { command: 'call' } },
-            ),
+            serviceCallerPlugin(['app-refusals.refuse'], 'call'),
           ],
         },
       },

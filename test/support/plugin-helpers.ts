@@ -330,3 +330,36 @@ export async function waitForRecords(
 export async function waitForRecord(path: string, predicate: (r: any) => boolean, timeoutMs = 10_000): Promise<any> {
   return (await waitForRecords(path, predicate, 1, timeoutMs))[0];
 }
+
+/**
+ * The trusted fixture test/fixtures/plugins/svc-caller, enabled as `refusals-caller`: its command
+ * `command` calls one of `services` and replies with the outcome as the caller received it.
+ */
+export function serviceCallerPlugin(services: string[], command: string): EnabledEntry {
+  return enable(
+    {
+      id: 'refusals-caller',
+      name: 'Caller',
+      version: '1.0.0',
+      description: 'Calls services and reports what it got.',
+      author: { name: 'Switchboard tests' },
+      engine: '^1.0.0',
+      runtime: 'trusted',
+      entry: join(repoRoot, 'test/fixtures/plugins/svc-caller/index.ts'),
+      permissions: { commands: {}, 'services.call': { services } },
+      contributes: {
+        commands: [
+          {
+            name: command,
+            description: 'Calls a service.',
+            arguments: [
+              { name: 'op', required: true, type: 'string' },
+              { name: 'args', type: 'rest' },
+            ],
+          },
+        ],
+      },
+    },
+    { settings: { command } },
+  );
+}
