@@ -1,0 +1,80 @@
+/**
+ * Shared by the plugin-outbound-http-*.test.ts files: a local receiver that records what reaches it,
+ * a port nothing listens on, the fetcher app's entry, an http.outbound permission for given hosts,
+ * and a check for a failed probe outcome.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'vitest';
+import { repoRoot } from './e2e.js';
+import type { ProbeOutcome } from './plugin-helpers.js';
+import { MAX_OUTBOUND_BODY_BYTES } from '../../host/plugins/capabilities/outbound-http.js';
+
+export interface Received {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+/** A receiver: /echo answers 201 with what it got; /redirect 302; /hang never; /trickle starts then stalls; /big is over 1 MiB. */
+export function startReceiver(): Promise<{ server: Server; port: number; received: Received[] }> {
+  const received: Received[] = [];
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      received.push({ method: req.method!, url: req.url!, headers: req.headers, body });
+      const path = req.url!.split('?')[0];
+      if (path === '/echo') {
+        res.writeHead(201, [
+          ['content-type', 'text/plain; charset=utf-8'],
+          ['x-reply', 'yes'],
+          ['set-cookie', 'a=1'],
+          ['set-cookie', 'b=2'],
+        ]);
+        res.end(`got ${req.method} ${body}`);
+      } else if (path === '/redirect') {
+        res.writeHead(302, { location: '/echo' });
+        res.end();
+      } else if (path === '/hang') {
+        // never answers
+      } else if (path === '/trickle') {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write('first bytes');
+      } else if (path === '/big') {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        const chunk = Buffer.alloc(64 * 1024, 'x');
+        for (let sent = 0; sent <= MAX_OUTBOUND_BODY_BYTES; sent += chunk.length) res.write(chunk);
+        res.end();
+      } else if (path === '/limit') {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(Buffer.alloc(MAX_OUTBOUND_BODY_BYTES, 'y'));
+      } else {
+        res.writeHead(404);
+        res.end('no such path');
+      }
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port, received })),
+  );
+}
+
+/** A port nothing listens on. */
+export async function closedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+export const FETCHER_APP = `${repoRoot}/test/fixtures/apps/fetcher/index.ts`;
+export const outbound = (hosts: string[]) => ({ commands: {}, 'http.outbound': { hosts } });
+
+export function expectFailed(outcome: ProbeOutcome, code: string, message?: RegExp) {
+  expect(outcome).toMatchObject({ ok: false, code });
+  if (!outcome.ok && message) expect(outcome.message).toMatch(message);
+}
