@@ -38,7 +38,7 @@ import { resolveAdminToken } from './admin-token.js';
 import { AuditLog } from './plugins/audit-log.js';
 import { CommandRouter } from './plugins/command-router.js';
 import { HookChain } from './plugins/hook-chain.js';
-import { PluginEventDispatcher } from './plugins/plugin-event-dispatcher.js';
+import { PluginEventOutbox } from './plugins/plugin-event-outbox.js';
 import { PluginInstaller } from './plugins/plugin-installer.js';
 import { PluginKernel } from './plugins/plugin-kernel.js';
 import { SandboxHost } from './sandbox/sandbox-host.js';
@@ -104,7 +104,7 @@ const singletons = [
   PluginDatabase,
   HookChain,
   CommandRouter,
-  PluginEventDispatcher,
+  PluginEventOutbox,
   PluginJobStore,
   PluginScheduler,
   PluginHttpRouter,
@@ -144,11 +144,11 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
     let ready = false;
     services.resolve(Delivery).start();
     services.resolve(Presence).start();
-    services.resolve(PluginEventDispatcher).start();
     // Registers the "interactive.card" type, which plugins may send as soon as they start.
     const postbacks = services.resolve(PostbackRouter);
     await services.resolve(PluginKernel).startAll();
     services.resolve(PluginScheduler).start();
+    services.resolve(PluginEventOutbox).start();
     const app = createHttpApp(
       {
         config,
@@ -222,9 +222,10 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
           await closed;
           await limiters.close();
           await services.resolve(PluginScheduler).stop();
+          // Events committed from here on stay in the outbox for another host (or the next start).
+          await services.resolve(PluginEventOutbox).stop();
           await services.resolve(PluginKernel).stopAll();
           await services.resolve(SandboxHost).close();
-          services.resolve(PluginEventDispatcher).stop();
           // Everything queued is committed (and so acknowledged) before the database closes.
           await services.resolve(ConversationWriter).stop();
           services.resolve(Delivery).stop();
@@ -244,8 +245,8 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
       await settle(di.resolve(Gateway).close());
       di.resolve(Delivery).stop();
       di.resolve(Presence).stop();
-      di.resolve(PluginEventDispatcher).stop();
       await settle(di.resolve(PluginScheduler).stop());
+      await settle(di.resolve(PluginEventOutbox).stop());
       await settle(di.resolve(PluginKernel).stopAll());
       await settle(di.resolve(SandboxHost).close());
       await settle(di.resolve(Tokens.EventBus).close?.());
@@ -289,6 +290,7 @@ export function buildContainer(
   di.register(Tokens.BeforeStoreHooks, { useToken: HookChain });
   di.register(Tokens.Commands, { useToken: CommandRouter });
   di.register(Tokens.Postbacks, { useToken: PostbackRouter });
+  di.register(Tokens.Outbox, { useToken: PluginEventOutbox });
   di.register(MessageTypeRegistry, {
     useValue: new MessageTypeRegistry(config.messages.maxBodyBytes, options.messageTypes),
   });

@@ -3,7 +3,9 @@
  * a revocation made meanwhile closes that session's socket on the other host with 4003 (each host
  * checks its open sockets' tokens against the database), and a user who came online meanwhile is
  * seen online by the other host at once (each host re-announces its online users; the heartbeat
- * interval here is far longer than the test, so only that re-announce can explain it).
+ * interval here is far longer than the test, so only that re-announce can explain it). And a
+ * message committed on one host meanwhile reaches the other host's member as soon as Redis is
+ * back, with no further change in that conversation and no resume; so does a member added then.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, randomUUID, type TestHost } from './support/start-test-host.js';
@@ -78,5 +80,40 @@ describe.skipIf(!process.env.DATABASE_URL)('after a Redis outage', () => {
 
     await redis.start();
     await frankOnB.next((f) => f.type === 'presence' && f.userId === erin.id && f.status === 'online');
+  });
+
+  it('messages and members added meanwhile reach the other host as soon as Redis is back', async () => {
+    const [gina, hal, ivy] = await Promise.all([a.createUser(), a.createUser(), a.createUser()]);
+    const room = await a.createGroup(gina, [hal], 'outage');
+    const halOnB = await b.connect(hal.token);
+    await halOnB.request({ type: 'resume', conversations: [{ conversationId: room.id, pts: room.lastPts }] });
+    const ginaOnA = await a.connect(gina.token);
+    await ginaOnA.sendText(room.id, 'before');
+    await halOnB.next((f) => f.type === 'message.created' && f.message.content.text === 'before');
+
+    await redis.stop();
+    await eventually(async () => (await a.http('GET', '/readyz')).status === 503, { what: 'A not ready' });
+    const droppedBefore = busOfA.dropped;
+    await ginaOnA.sendText(room.id, 'during');
+    const added = await a.http('POST', `/v1/conversations/${room.id}/members`, {
+      token: gina.token,
+      body: { userIds: [ivy.id] },
+    });
+    expect(added.status).toBe(200);
+    await eventually(() => busOfA.dropped > droppedBefore + 1, { what: "A's bus to drop the changes" });
+    expect(halOnB.frames.some((f) => f.type === 'message.created' && f.message.content.text === 'during')).toBe(false);
+
+    await redis.start();
+    const during = await halOnB.next((f) => f.type === 'message.created' && f.message.content.text === 'during');
+    expect(during.conversationId).toBe(room.id);
+    // B's member list was refreshed: ivy, added during the outage and connected to B, gets the next message live.
+    const ivyOnB = await b.connect(ivy.token);
+    await eventually(async () => (await b.http('GET', '/readyz')).status === 200, { what: 'B ready' });
+    await ginaOnA.sendText(room.id, 'after');
+    await ivyOnB.next((f) => f.type === 'message.created' && f.message.content.text === 'after');
+    const texts = halOnB.frames
+      .filter((f) => f.type === 'message.created' && f.conversationId === room.id)
+      .map((f) => f.message.content.text as string);
+    expect(texts.filter((t) => ['before', 'during', 'after'].includes(t))).toEqual(['before', 'during', 'after']);
   });
 });

@@ -115,6 +115,8 @@ describe('sandboxed app runtime', () => {
       intervalMs: 20,
       what: 'the app to see the event',
     });
+    // The event's stable id crossed the sandbox boundary with it (apps dedupe on it, as plugins do).
+    expect((await runOp(host, user, room.id, 'last-event-id')).value).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('sends interactive cards and answers their postbacks', async () => {

@@ -44,7 +44,17 @@ async function createGroup(host: BenchHost, owner: BenchUser, members: BenchUser
   return created.body.id;
 }
 
-export async function fanoutPhase(host: BenchHost, users: BenchUser[]): Promise<number> {
+/**
+ * `wsUrlOf`, if given, says where member i connects and `hosts` which host processes to watch
+ * (several hosts: see bench/cluster.ts); by default everyone connects to `host`, which also
+ * creates the group.
+ */
+export async function fanoutPhase(
+  host: BenchHost,
+  users: BenchUser[],
+  wsUrlOf: (member: number) => string = () => host.wsUrl,
+  hosts: readonly BenchHost[] = [host],
+): Promise<number> {
   const owner = users[0]!;
   const conversationId = await createGroup(host, owner, users.slice(1));
   const n = users.length;
@@ -105,7 +115,7 @@ export async function fanoutPhase(host: BenchHost, users: BenchUser[]): Promise<
 
   try {
     await mapLimit(users, 100, async (u, i) => {
-      socks[i] = await openSocket(host.wsUrl, u.token, handler(i));
+      socks[i] = await openSocket(wsUrlOf(i), u.token, handler(i));
       socks[i].onClose = (code, reason) => {
         closed[i] = 1;
         if (sending || code !== 1000) log(`fanout: connection ${i} closed (${code} ${reason})`);
@@ -137,9 +147,12 @@ export async function fanoutPhase(host: BenchHost, users: BenchUser[]): Promise<
         await sleep(Math.min(20, t1 - performance.now()));
         if (!mark0 && performance.now() >= t0) {
           mark0 = { t: performance.now(), total };
-          meter = cpuMeter(host.child.pid, 'fanout');
+          meter = cpuMeter(
+            hosts.map((h) => h.child.pid),
+            'fanout',
+          );
         }
-        assertHostAlive(host);
+        for (const h of hosts) assertHostAlive(h);
         if (firstError) throw new Error(`fan-out send refused: ${firstError}`);
       }
       mark1 = { t: performance.now(), total };
@@ -153,6 +166,13 @@ export async function fanoutPhase(host: BenchHost, users: BenchUser[]): Promise<
     log(
       `fanout: ${sent} messages sent, ${acked} acked, ${total} deliveries${drained ? '' : ` (NOT drained: slowest connection at ${minCount})`} → ${rate.toFixed(0)} deliveries/s`,
     );
+    if (!drained) {
+      const behind = new Map<string, number>();
+      counts.forEach((c, i) => {
+        if (c < sent && !closed[i]) behind.set(wsUrlOf(i), (behind.get(wsUrlOf(i)) ?? 0) + 1);
+      });
+      log(`fanout: connections behind, by where they connect: ${JSON.stringify(Object.fromEntries(behind))}`);
+    }
     const lost = closed.reduce((a, b) => a + b, 0);
     if (lost > 0) throw new Error(`${lost} fan-out connections closed during the phase`);
     return rate;

@@ -89,9 +89,14 @@ export class PairDriver {
   }
 }
 
+/**
+ * `place`, if given, says where each pair's sender and receiver connect (several hosts: see
+ * bench/cluster.ts); by default both connect to `host`, which also creates the conversations.
+ */
 export async function setupPairs(
   host: BenchHost,
   users: BenchUser[],
+  place: (pair: number) => { sender: string; receiver: string } = () => ({ sender: host.wsUrl, receiver: host.wsUrl }),
 ): Promise<{ drivers: PairDriver[]; socks: BenchSocket[] }> {
   log(`pairs: creating ${PAIRS} direct conversations and ${PAIRS * 2} connections`);
   const pairs = Array.from({ length: PAIRS }, (_, i) => ({ a: users[2 * i]!, b: users[2 * i + 1]! }));
@@ -103,9 +108,10 @@ export async function setupPairs(
   });
   const socks: BenchSocket[] = [];
   const drivers = await mapLimit(pairs, 20, async ({ a, b }, i) => {
-    const sender = await openSocket(host.wsUrl, a.token);
+    const at = place(i);
+    const sender = await openSocket(at.sender, a.token);
     socks.push(sender);
-    const receiver = await openSocket(host.wsUrl, b.token);
+    const receiver = await openSocket(at.receiver, b.token);
     socks.push(receiver);
     return new PairDriver(i, sender, receiver, convIds[i]!);
   });

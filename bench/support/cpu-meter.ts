@@ -6,12 +6,15 @@ import { cpuMs, cpuMsByName, systemBusyMs } from './util.js';
 export const profileWindows: [string, { from: number; to: number }][] = [];
 
 /**
- * CPU use between two points, as a share of one core (diagnostics only): the host child, this
- * process, and everything else on the machine (other load skews the figures on 2 cores).
+ * CPU use between two points, as a share of one core (diagnostics only): the host child (or the
+ * sum of several host children), this process, and everything else on the machine (other load
+ * skews the figures on 2 cores).
  */
-export function cpuMeter(pid: number, phase: string) {
+export function cpuMeter(pid: number | readonly number[], phase: string) {
+  const pids = typeof pid === 'number' ? [pid] : pid;
+  const hostMs = () => pids.reduce((sum, p) => sum + cpuMs(p), 0);
   const from = profileClockUs();
-  const h0 = cpuMs(pid);
+  const h0 = hostMs();
   const b0 = process.cpuUsage();
   const s0 = systemBusyMs();
   const p0 = cpuMsByName('postgres');
@@ -20,7 +23,7 @@ export function cpuMeter(pid: number, phase: string) {
     profileWindows.push([phase, { from, to: profileClockUs() }]);
     const wall = performance.now() - t0;
     const b = process.cpuUsage(b0);
-    const host = ((cpuMs(pid) - h0) / wall) * 100;
+    const host = ((hostMs() - h0) / wall) * 100;
     const bench = ((b.user + b.system) / 1000 / wall) * 100;
     const pg = ((cpuMsByName('postgres') - p0) / wall) * 100;
     const other = Math.max(0, ((systemBusyMs() - s0) / wall) * 100 - host - bench - pg);

@@ -14,29 +14,32 @@ export type HostEvent =
   | { type: 'receipt'; conversationId: string; userId: string; seq: number }
   | { type: 'typing'; conversationId: string; userId: string; state: 'started' | 'stopped' }
   | { type: 'presence'; userId: string; status: PresenceStatus; at: number; hostId: string }
-  | { type: 'presence.heartbeat'; hostId: string; userIds: string[]; at: number; ask: boolean }
+  | {
+      type: 'presence.heartbeat';
+      hostId: string;
+      at: number;
+      /** The SetDigest of the sender's online users. */
+      digest: string;
+      /** The full list, only when asked for (and at start and after an outage). */
+      userIds?: string[];
+      /** Every host should answer with its full list. */
+      ask: boolean;
+      /** Only this host should (its digest did not match what the sender knows of it). */
+      askHost?: string;
+    }
   | { type: 'token.revoked'; tokenId: string };
 
 export type HostEventType = HostEvent['type'];
 export type HostEventOf<T extends HostEventType> = Extract<HostEvent, { type: T }>;
 
-/**
- * Which events a subscriber hears: every host's (`any`, the default: what clients must see), or
- * only those this host published (`this-host`: work that must happen once per cluster, such as
- * dispatching plugin events, is done by the host that committed the change).
- */
-export interface SubscribeOptions {
-  origin?: 'any' | 'this-host';
-}
-
 /** The one fan-out interface. Delivery order per publisher is the publish order. */
 export interface EventBus {
   publish(event: HostEvent): void;
-  subscribe<T extends HostEventType>(
-    type: T,
-    handler: (event: HostEventOf<T>) => void,
-    options?: SubscribeOptions,
-  ): () => void;
+  /**
+   * Every host's events of a type (work that must happen once per cluster, such as plugin events,
+   * does not ride on the bus: see the plugin event outbox).
+   */
+  subscribe<T extends HostEventType>(type: T, handler: (event: HostEventOf<T>) => void): () => void;
   /** Lets go of connections (a bus between hosts holds some); called once when the host stops. */
   close?(): Promise<void>;
   /** A bus between hosts: whether it reaches them now (`/readyz` reports it). */

@@ -1,5 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
-import type { EventBus, HostEvent, HostEventOf, HostEventType, SubscribeOptions } from './event-bus.js';
+import type { EventBus, HostEvent, HostEventOf, HostEventType } from './event-bus.js';
 import { InProcessEventBus } from './in-process-event-bus.js';
 import { eventRoutes } from './event-routes.js';
 import type { Logger } from '../logging/logger.js';
@@ -43,8 +43,6 @@ export class RedisEventBus implements EventBus {
   /** Events that could not be handed to Redis (other hosts' clients catch up from the database). */
   dropped = 0;
   private readonly local: InProcessEventBus;
-  /** This host's own events only: for subscribers that act once per cluster. */
-  private readonly ownOnly: InProcessEventBus;
   private readonly log: Logger;
   private readonly streamKey: string;
   private readonly channel: string;
@@ -67,7 +65,6 @@ export class RedisEventBus implements EventBus {
   constructor(private readonly options: RedisEventBusOptions) {
     this.log = options.log.child({ component: 'event-bus' });
     this.local = new InProcessEventBus(this.log);
-    this.ownOnly = new InProcessEventBus(this.log);
     this.streamKey = `${options.prefix}events`;
     this.channel = `${options.prefix}ephemeral`;
     this.maxLength = options.maxLength ?? 100_000;
@@ -85,7 +82,6 @@ export class RedisEventBus implements EventBus {
     // Serialized first, so what other hosts get is the event as published, whatever a local handler does to it.
     const text = JSON.stringify({ host: this.options.hostId, at: Date.now(), event } satisfies Envelope);
     this.local.publish(event);
-    this.ownOnly.publish(event);
     if (this.closing) return;
     const sent =
       eventRoutes[event.type] === 'stream'
@@ -97,12 +93,8 @@ export class RedisEventBus implements EventBus {
     });
   }
 
-  subscribe<T extends HostEventType>(
-    type: T,
-    handler: (event: HostEventOf<T>) => void,
-    options: SubscribeOptions = {},
-  ): () => void {
-    return (options.origin === 'this-host' ? this.ownOnly : this.local).subscribe(type, handler);
+  subscribe<T extends HostEventType>(type: T, handler: (event: HostEventOf<T>) => void): () => void {
+    return this.local.subscribe(type, handler);
   }
 
   isConnected(): boolean {

@@ -35,7 +35,13 @@ export interface HostConfig {
   };
   messages: { maxTextLength: number; maxBodyBytes: number; maxBatch: number };
   conversations: { maxGroupMembers: number };
-  plugins: { manifestsDir: string; enabled: PluginEntryConfig[]; storageSweepMs: number };
+  plugins: {
+    manifestsDir: string;
+    enabled: PluginEntryConfig[];
+    storageSweepMs: number;
+    eventLeaseMs: number;
+    jobLeaseMs: number;
+  };
   sandbox: SandboxConfig;
   log: {
     level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

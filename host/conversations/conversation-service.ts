@@ -6,7 +6,8 @@ import type { Conversation, Member, MemberRole } from '../../sdk/protocol/messag
 import { Tokens } from '../core/container-tokens.js';
 import type { HostConfig } from '../config/host-config.js';
 import type { Database } from '../db/open-database.js';
-import type { EventBus } from '../bus/event-bus.js';
+import type { EventBus, HostEvent } from '../bus/event-bus.js';
+import type { CommittedEventOutbox, OutboxBatch } from '../core/extension-points.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { UserService } from '../auth/user-service.js';
 import { ConversationWriter } from './conversation-writer.js';
@@ -37,6 +38,7 @@ export class ConversationService {
     @inject(UserService) private readonly users: UserService,
     @inject(ConversationWriter) private readonly writer: ConversationWriter,
     @inject(Tokens.Clock) private readonly clock: Clock,
+    @inject(Tokens.Outbox) private readonly outbox: CommittedEventOutbox,
   ) {}
 
   /** The one direct conversation of a pair, created on first use. */
@@ -49,6 +51,8 @@ export class ConversationService {
     if (existing) return this.get(userId, existing.id);
     const now = this.clock.now();
     const id = randomUUID();
+    const joined: HostEvent = { type: 'membership.changed', conversationId: id, added: [userId, otherId], removed: [] };
+    let recorded: OutboxBatch | null = null;
     try {
       await this.db.knex.transaction(async (trx) => {
         await trx('conversations').insert({
@@ -71,6 +75,7 @@ export class ConversationService {
             read_seq: 0,
           })),
         );
+        recorded = await this.outbox.record(trx, [joined]);
       });
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
@@ -78,7 +83,8 @@ export class ConversationService {
       const winner = await this.db.knex<ConversationRow>('conversations').where({ direct_key: directKey }).first();
       return this.get(userId, winner!.id);
     }
-    this.bus.publish({ type: 'membership.changed', conversationId: id, added: [userId, otherId], removed: [] });
+    this.bus.publish(joined);
+    this.outbox.committed(recorded);
     return this.get(userId, id);
   }
 
@@ -90,6 +96,13 @@ export class ConversationService {
     if (missing.length > 0) throw new SwitchboardError('user_not_found', `No such user: ${missing[0]}`);
     const now = this.clock.now();
     const id = randomUUID();
+    const joined: HostEvent = {
+      type: 'membership.changed',
+      conversationId: id,
+      added: [userId, ...others],
+      removed: [],
+    };
+    let recorded: OutboxBatch | null = null;
     await this.db.knex.transaction(async (trx) => {
       await trx('conversations').insert({
         id,
@@ -110,8 +123,10 @@ export class ConversationService {
         read_seq: 0,
       }));
       for (let i = 0; i < rows.length; i += 200) await trx('members').insert(rows.slice(i, i + 200));
+      recorded = await this.outbox.record(trx, [joined]);
     });
-    this.bus.publish({ type: 'membership.changed', conversationId: id, added: [userId, ...others], removed: [] });
+    this.bus.publish(joined);
+    this.outbox.committed(recorded);
     // The first message announces the group; it goes through the writer like every change.
     await this.writer.run(id, (ctx) =>
       appendSystemMessage(ctx, id, userId, 'system.conversation_created', { title, memberIds: [userId, ...others] }),

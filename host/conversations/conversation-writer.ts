@@ -6,6 +6,7 @@ import { GroupCommitQueue, type GroupCommitOutcome } from '../../sdk/plugin/grou
 import type { Message } from '../../sdk/protocol/message.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { HostConfig } from '../config/host-config.js';
+import type { CommittedEventOutbox, OutboxBatch } from '../core/extension-points.js';
 import type { Database } from '../db/open-database.js';
 import type { EventBus, HostEvent } from '../bus/event-bus.js';
 import type { Logger } from '../logging/logger.js';
@@ -50,7 +51,8 @@ type Outcome = GroupCommitOutcome<unknown>;
  * them in batches: one transaction, one fsync, many sends (group commit). The conversations'
  * rows are locked in id order, so hosts sharing a PostgreSQL database serialise per conversation
  * without deadlocks, and seq/pts stay gapless: a rolled-back batch takes its numbers with it.
- * Events are published only after the commit, in pts order. The queueing, batching and retrying
+ * Events are published only after the commit, in pts order; what plugins must handle is recorded
+ * in the same transaction (the outbox). The queueing, batching and retrying
  * are the SDK's GroupCommitQueue; this class holds what a batch means for conversations.
  */
 @injectable()
@@ -63,6 +65,7 @@ export class ConversationWriter {
     @inject(Tokens.EventBus) private readonly bus: EventBus,
     @inject(Tokens.Logger) private readonly log: Logger,
     @inject(Tokens.Metrics) private readonly metrics: HostMetrics,
+    @inject(Tokens.Outbox) private readonly outbox: CommittedEventOutbox,
   ) {
     this.queue = new GroupCommitQueue<Op, unknown>({
       commit: (batch) => this.commitBatch(batch),
@@ -96,13 +99,16 @@ export class ConversationWriter {
   private async commitBatch(batch: Op[]): Promise<Outcome[]> {
     const outcomes: (Outcome | undefined)[] = [];
     const events: HostEvent[] = [];
+    let recorded: OutboxBatch | null = null;
     await this.db.knex.transaction(async (trx) => {
       outcomes.length = 0;
       events.length = 0;
       await this.applyBatch(trx, batch, outcomes, events);
+      recorded = await this.outbox.record(trx, events);
     });
     this.metrics.batchCommitted(batch.length);
     for (const event of events) this.bus.publish(event);
+    this.outbox.committed(recorded);
     for (let i = 0; i < batch.length; i++) outcomes[i] ??= { ok: false, error: new SwitchboardError('internal_error') };
     return outcomes as Outcome[];
   }

@@ -51,6 +51,14 @@ export class MemberDirectory {
     });
   }
 
+  /**
+   * Drops every cached member list not being loaded (they reload on next use): after the bus
+   * was down, membership changes made on other hosts meanwhile never arrived.
+   */
+  forgetAll(): void {
+    for (const id of [...this.members.keys()]) if (!this.waiting.has(id)) this.members.delete(id);
+  }
+
   private async load(conversationId: string): Promise<void> {
     let set = new Set<string>();
     try {

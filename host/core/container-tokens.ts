@@ -3,7 +3,7 @@ import type { HostConfig } from '../config/host-config.js';
 import type { Database } from '../db/open-database.js';
 import type { EventBus } from '../bus/event-bus.js';
 import type { Clock } from './clock.js';
-import type { BeforeStoreHooks, CommandDispatch, PostbackDispatch } from './extension-points.js';
+import type { BeforeStoreHooks, CommandDispatch, CommittedEventOutbox, PostbackDispatch } from './extension-points.js';
 import type { Logger } from '../logging/logger.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
 
@@ -22,4 +22,5 @@ export const Tokens = {
   BeforeStoreHooks: Symbol('BeforeStoreHooks') as InjectionToken<BeforeStoreHooks>,
   Commands: Symbol('Commands') as InjectionToken<CommandDispatch>,
   Postbacks: Symbol('Postbacks') as InjectionToken<PostbackDispatch>,
+  Outbox: Symbol('Outbox') as InjectionToken<CommittedEventOutbox>,
 } as const;

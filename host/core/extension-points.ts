@@ -1,3 +1,5 @@
+import type { Knex } from 'knex';
+import type { HostEvent } from '../bus/event-bus.js';
 import type { CommandResult } from '../../sdk/protocol/frames.js';
 import type { MessageContent } from '../../sdk/protocol/message.js';
 import type { CommandReply } from '../../sdk/plugin/capabilities/commands.js';
@@ -29,4 +31,22 @@ export interface PostbackResult {
 /** A member's tap on a button of an interactive message, answered by the plugin that sent it. */
 export interface PostbackDispatch {
   tap(userId: string, conversationId: string, messageId: string, buttonId: string): Promise<PostbackResult>;
+}
+
+/**
+ * Committed changes that extensions must each handle once per cluster, and at least once even
+ * if this host dies right after the commit. The writer records them in the commit's own
+ * transaction (so they exist exactly when the change does) and hands them on once it has
+ * committed; plugins/ implements it (PluginEventOutbox).
+ */
+export interface CommittedEventOutbox {
+  /** Inside the committing transaction. Resolves with what `committed` hands on (null: nothing). */
+  record(trx: Knex.Transaction, events: readonly HostEvent[]): Promise<OutboxBatch | null>;
+  /** After the commit: hands the recorded events on; never throws. */
+  committed(batch: OutboxBatch | null): void;
+}
+
+/** Opaque to the core: what one commit recorded. */
+export interface OutboxBatch {
+  readonly size: number;
 }

@@ -4,6 +4,7 @@ import * as plugins from './migrations/0002-plugins.js';
 import * as pluginJobs from './migrations/0003-plugin-jobs-and-secrets.js';
 import * as pluginTables from './migrations/0004-plugin-tables.js';
 import * as pluginLimits from './migrations/0005-plugin-limits.js';
+import * as pluginEventOutbox from './migrations/0006-plugin-event-outbox.js';
 
 interface Migration {
   name: string;
@@ -12,7 +13,7 @@ interface Migration {
 }
 
 /** Migrations are imported, not globbed from disk, so they run the same under tsx and in a bundle. */
-const migrations: Migration[] = [coreSchema, plugins, pluginJobs, pluginTables, pluginLimits];
+const migrations: Migration[] = [coreSchema, plugins, pluginJobs, pluginTables, pluginLimits, pluginEventOutbox];
 
 const source: Knex.MigrationSource<Migration> = {
   getMigrations: () => Promise.resolve(migrations),

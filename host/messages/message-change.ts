@@ -1,6 +1,6 @@
 import type { MessageCreatedFrame, MessageUpdatedFrame } from '../../sdk/protocol/frames.js';
 import type { Message } from '../../sdk/protocol/message.js';
-import type { PluginEvents } from '../../sdk/plugin/capabilities/events.js';
+import type { PluginEventName, PluginEvents } from '../../sdk/plugin/capabilities/events.js';
 import type { MessageChange } from '../bus/event-bus.js';
 
 /**
@@ -19,9 +19,12 @@ export function messageChangeFrame(
     : { type: 'message.updated', conversationId, pts, change, message };
 }
 
+/** An event as the commit knows it: the id is given when it is recorded for plugins. */
+export type PluginEventPayload<E extends PluginEventName> = Omit<PluginEvents[E], 'eventId'>;
+
 type MessageEvent =
-  | { name: 'message.created'; payload: PluginEvents['message.created'] }
-  | { name: 'message.updated'; payload: PluginEvents['message.updated'] };
+  | { name: 'message.created'; payload: PluginEventPayload<'message.created'> }
+  | { name: 'message.updated'; payload: PluginEventPayload<'message.updated'> };
 
 /** The same change as a plugin event: the frame without `pts`, which is a client's cursor. */
 export function messageChangeEvent(conversationId: string, change: MessageChange, message: Message): MessageEvent {

@@ -3,8 +3,10 @@ import type { Knex } from 'knex';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { ClientFrame, ServerFrame } from '../../sdk/protocol/frames.js';
 import { AppGauges } from './app-gauges.js';
+import { PluginEventMetrics } from './plugin-event-metrics.js';
 import { FrameCounts } from './frame-counts.js';
 import { PluginCallMetrics } from './plugin-call-metrics.js';
+import { PluginMetrics } from './plugin-metrics.js';
 
 const CLIENT_FRAMES: Record<ClientFrame['type'], true> = {
   auth: true,
@@ -59,7 +61,10 @@ export class HostMetrics {
     Object.keys(SERVER_FRAMES),
   );
   readonly pluginCalls = new PluginCallMetrics(this.registry);
+  /** What plugins define through ctx.metrics. */
+  readonly plugins = new PluginMetrics(this.registry);
   readonly apps = new AppGauges(this.registry);
+  readonly pluginEvents = new PluginEventMetrics(this.registry);
   private connectionCount: () => number = () => 0;
   private readonly sendAck = new Histogram({
     name: 'switchboard_send_ack_seconds',

@@ -20,6 +20,7 @@ import { PluginStorage } from './plugin-storage.js';
 import { PluginJobStore } from './plugin-job-store.js';
 import { ServiceRegistry } from './service-registry.js';
 import { Presence } from '../realtime/presence.js';
+import type { HostMetrics } from '../metrics/host-metrics.js';
 
 interface InstallRow {
   id: string;
@@ -49,6 +50,7 @@ export class PluginInstaller {
     @inject(PluginDatabase) private readonly database: PluginDatabase,
     @inject(Presence) private readonly presence: Presence,
     @inject(Tokens.Clock) private readonly clock: Clock,
+    @inject(Tokens.Metrics) private readonly metrics: HostMetrics,
   ) {}
 
   async install(
@@ -95,6 +97,7 @@ export class PluginInstaller {
       db: this.db,
       database: this.database,
       presence: this.presence,
+      metrics: this.metrics.plugins,
     };
     const context = buildPluginContext(record, bot, services);
     await this.database.reload(record.id);

@@ -5,6 +5,7 @@ import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { ScheduledJobInfo } from '../../sdk/plugin/plugin-context.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { Clock } from '../core/clock.js';
+import type { HostConfig } from '../config/host-config.js';
 import type { Database } from '../db/open-database.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import {
@@ -49,15 +50,14 @@ export interface RunnableJobs {
 
 type Scheduled = { job: ScheduledJobInfo; created: boolean };
 
-/** A claimed run belongs to its host this long; a host that dies mid-run lets another retry after it. */
-export const LEASE_MS = 30_000;
 const unlocked = { locked_by: null, locked_until: null };
 
 /**
  * Durable jobs of plugins (table plugin_jobs), with their due times on the host's clock. A due
  * run is claimed with a conditional UPDATE that takes a lease: only the host whose UPDATE changed
- * the row runs it, so hosts sharing a database never run the same due run twice. Only the holder
- * of that lease may settle the run afterwards.
+ * the row runs it, so hosts sharing a database never run the same due run twice. The lease lasts
+ * plugins.jobLeaseMs and its holder renews it while the run lasts, so a run is taken over only
+ * when its host dies (or stops renewing). Only the holder of that lease may settle the run.
  */
 @injectable()
 export class PluginJobStore {
@@ -65,7 +65,13 @@ export class PluginJobStore {
     @inject(Tokens.Database) private readonly db: Database,
     @inject(Tokens.HostId) private readonly hostId: string,
     @inject(Tokens.Clock) private readonly clock: Clock,
+    @inject(Tokens.Config) private readonly config: HostConfig,
   ) {}
+
+  /** How long a claimed run belongs to its host without a renewal. */
+  get leaseMs(): number {
+    return this.config.plugins.jobLeaseMs;
+  }
 
   /** A one-off job; with a key that exists for the plugin, the existing job, unchanged. */
   async schedule(pluginId: string, name: string, options: OneOffOptions, quota: SchedulerQuota): Promise<Scheduled> {
@@ -120,7 +126,7 @@ export class PluginJobStore {
   /** Takes the lease on a due, unleased job; resolves with the claimed row, or null if another host won. */
   async claim(id: string): Promise<JobRow | null> {
     const now = this.clock.now();
-    const lockedUntil = now + LEASE_MS;
+    const lockedUntil = now + this.leaseMs;
     const changed = await this.db
       .knex('plugin_jobs')
       .where({ id })
@@ -130,6 +136,18 @@ export class PluginJobStore {
     if (changed !== 1) return null;
     const mine = { id, locked_by: this.hostId, locked_until: lockedUntil };
     return (await this.db.knex<JobRow>('plugin_jobs').where(mine).first()) ?? null;
+  }
+
+  /**
+   * Extends the lease on a claimed run that is still going; false when this host no longer holds
+   * it (the job was cancelled, or its lease ran out and another host claimed it). The row's
+   * locked_until follows, since settling the run later looks the lease up by it.
+   */
+  async renew(row: JobRow): Promise<boolean> {
+    const lockedUntil = this.clock.now() + this.leaseMs;
+    if ((await this.mine(row).update({ locked_until: lockedUntil })) !== 1) return false;
+    row.locked_until = lockedUntil;
+    return true;
   }
 
   /** Forgets a claimed job: a one-off job that is done, or that will not be tried again. */

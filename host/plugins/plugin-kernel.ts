@@ -18,6 +18,7 @@ import { PluginRegistry } from './plugin-registry.js';
 import { PluginSettingsValidator } from './plugin-settings-validator.js';
 import { purgePluginData } from './purge-plugin-data.js';
 import { withTimeout } from './with-timeout.js';
+import type { HostMetrics } from '../metrics/host-metrics.js';
 
 const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
@@ -42,6 +43,7 @@ export class PluginKernel {
     @inject(PluginInstaller) private readonly installer: PluginInstaller,
     @inject(PluginDatabase) private readonly database: PluginDatabase,
     @inject(SandboxHost) private readonly sandbox: SandboxHost,
+    @inject(Tokens.Metrics) private readonly metrics: HostMetrics,
   ) {
     sandbox.attach({
       logs,
@@ -116,15 +118,16 @@ export class PluginKernel {
   }
 
   /**
-   * Stops a plugin. Its data (storage, tables, jobs, applied migrations, webhook secret) stays unless
-   * `purge`. Its identity stays either way: the install record and bot user, so the messages it
-   * sent keep their sender and a reinstall gets the same bot. To keep it uninstalled across
-   * restarts, remove it from plugins.enabled.
+   * Stops a plugin. Its data (storage, tables, jobs, applied migrations, webhook secret, and its
+   * metrics on this host) stays unless `purge`. Its identity stays either way: the install record
+   * and bot user, so the messages it sent keep their sender and a reinstall gets the same bot. To
+   * keep it uninstalled across restarts, remove it from plugins.enabled.
    */
   async uninstall(id: string, purge: boolean): Promise<{ plugin: PluginRecord; purged: boolean }> {
     const record = await this.disable(id);
     if (!purge) return { plugin: record, purged: false };
     await purgePluginData(this.db, this.database, record.id);
+    this.metrics.plugins.remove(record.id);
     this.log.info({ plugin: record.id }, 'plugin data purged');
     return { plugin: record, purged: true };
   }

@@ -2,7 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import type { ScheduledJob } from '../../sdk/plugin/plugin-context.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { Logger } from '../logging/logger.js';
-import { PluginJobStore, LEASE_MS, type JobRow } from './plugin-job-store.js';
+import { PluginJobStore, type JobRow } from './plugin-job-store.js';
 import { failureMessage, PluginLogs } from './plugin-logs.js';
 import { PluginRegistry } from './plugin-registry.js';
 import { PluginStorage } from './plugin-storage.js';
@@ -12,8 +12,8 @@ import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 type Handler = (job: ScheduledJob) => void | Promise<void>;
 
 const POLL_MS = 250;
-/** Below the lease, so that a run finishes (or times out) while its host still holds it. */
-const RUN_TIMEOUT_MS = LEASE_MS - 5_000;
+/** A run's host renews its lease until then; a run still going is settled as failed (and retried). */
+const RUN_TIMEOUT_MS = 25_000;
 const MAX_ATTEMPTS = 5;
 const MAX_BACKOFF_MS = 5 * 60_000;
 const BATCH = 50;
@@ -24,8 +24,10 @@ const STOP_WAIT_MS = 10_000;
  * Runs the due jobs of plugins. Every host polls the job store for due jobs of its running plugins
  * that have a handler for them, claims each, runs the handler, and settles the run: a one-off job
  * is forgotten once done, retried with backoff when it fails, and dropped after MAX_ATTEMPTS; a
- * recurring job is due again one interval on. Jobs of stopped plugins, or without a handler, stay
- * untouched. The polling pace is real time; due times are on the host's clock (the store's).
+ * recurring job is due again one interval on. While a run lasts its host renews the lease every
+ * third of plugins.jobLeaseMs, so only a dead (or stopped) host's runs are claimed again by
+ * others. Jobs of stopped plugins, or without a handler, stay untouched. The polling pace is real
+ * time; due times are on the host's clock (the store's).
  */
 @injectable()
 export class PluginScheduler {
@@ -33,6 +35,8 @@ export class PluginScheduler {
   private polling: Promise<void> | null = null;
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Ends the lease renewal of each run in flight. */
+  private readonly renewals = new Set<() => Promise<void>>();
 
   constructor(
     @inject(PluginJobStore) private readonly jobs: PluginJobStore,
@@ -68,6 +72,8 @@ export class PluginScheduler {
       }),
     ]);
     clearTimeout(timer);
+    // Runs still going past the wait lose their leases, so that another host runs them again.
+    await Promise.all([...this.renewals].map((end) => end()));
   }
 
   private poll(): void {
@@ -110,6 +116,7 @@ export class PluginScheduler {
       attempt: row.attempt,
     };
     let failure: unknown = null;
+    const endRenewal = this.keepLeased(row);
     try {
       // No one waits for a job's answer: every throw is the plugin's failure, logged by callPlugin.
       const what = `job "${row.name}" (${row.id}), attempt ${row.attempt},`;
@@ -121,6 +128,8 @@ export class PluginScheduler {
     } catch (err) {
       failure = err;
     }
+    // Settling finds the run by its lease: no renewal may change it from here on.
+    await endRenewal();
     if (failure === null) {
       if (row.interval_ms === null) await this.jobs.remove(row);
       else await this.jobs.next(row, null);
@@ -138,5 +147,33 @@ export class PluginScheduler {
     } else {
       await this.jobs.retry(row, Math.min(2 ** row.attempt * 1000, MAX_BACKOFF_MS), message);
     }
+  }
+
+  /** Renews the run's lease every third of it until the returned function is called (and resolves). */
+  private keepLeased(row: JobRow): () => Promise<void> {
+    let renewing: Promise<unknown> = Promise.resolve();
+    const timer = setInterval(() => {
+      renewing = renewing
+        .then(async () => {
+          if (await this.jobs.renew(row)) return;
+          clearInterval(timer);
+          // Cancelled meanwhile, or claimed by another host after a renewal came too late.
+          this.log.warn(
+            { plugin: row.plugin_id, job: row.id },
+            'a running scheduled job is no longer leased to this host',
+          );
+        })
+        .catch((err: unknown) =>
+          this.log.warn({ err, plugin: row.plugin_id, job: row.id }, 'scheduled job lease renewal failed'),
+        );
+    }, this.jobs.leaseMs / 3);
+    timer.unref();
+    const end = async () => {
+      clearInterval(timer);
+      this.renewals.delete(end);
+      await renewing;
+    };
+    this.renewals.add(end);
+    return end;
   }
 }

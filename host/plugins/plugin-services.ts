@@ -10,6 +10,7 @@ import type { ServiceRegistry } from './service-registry.js';
 import type { Database } from '../db/open-database.js';
 import type { PluginDatabase } from './database/plugin-database.js';
 import type { Presence } from '../realtime/presence.js';
+import type { PluginMetrics } from '../metrics/plugin-metrics.js';
 
 /** The host services capability objects call on a plugin's behalf. */
 export interface PluginServices {
@@ -25,4 +26,5 @@ export interface PluginServices {
   db: Database;
   database: PluginDatabase;
   presence: Presence;
+  metrics: PluginMetrics;
 }

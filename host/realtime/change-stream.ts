@@ -39,13 +39,34 @@ export class ChangeStream {
       pending.dirty = true;
       return;
     }
-    const last = conn.positions.get(conversationId);
+    const last = conn.positions.get(conversationId) ?? this.start(conn, conversationId);
     if (last === undefined || event.pts === last + 1) {
       conn.positions.set(conversationId, event.pts);
       conn.sendRaw(frame, event.change === 'created' ? 'message.created' : 'message.updated');
     } else if (event.pts > last + 1) {
       void this.catchUp(conn, conversationId);
     }
+  }
+
+  /**
+   * The hold ran out without a resume: the client starts in each of its conversations at the
+   * pts of now (read while events are still held), then the hold ends as a resume would end it.
+   */
+  async startWithoutResume(conn: Connection): Promise<void> {
+    if (!conn.holding) return;
+    try {
+      const rows = await this.db
+        .knex('members as m')
+        .join('conversations as c', 'c.id', 'm.conversation_id')
+        .where('m.user_id', conn.userId)
+        .select<{ id: string; last_pts: number | string }[]>('c.id', 'c.last_pts');
+      // A resume that arrived meanwhile has decided where the client starts.
+      if (!conn.holding) return;
+      conn.startsAt = new Map(rows.map((r) => [r.id, Number(r.last_pts)]));
+    } catch (err) {
+      this.log.warn({ err, sessionId: conn.sessionId }, 'could not read where a client without resume starts');
+    }
+    this.releaseHold(conn);
   }
 
   /** Ends the hold: every conversation that had events meanwhile is caught up from the database. */
@@ -59,6 +80,7 @@ export class ChangeStream {
     }
     for (const [conversationId, before] of held) {
       if (except.has(conversationId) || conn.positions.has(conversationId)) continue;
+      conn.startsAt?.delete(conversationId);
       conn.positions.set(conversationId, before);
       void this.catchUp(conn, conversationId);
     }
@@ -111,11 +133,34 @@ export class ChangeStream {
     const joined = memberships
       .filter((m) => !listed.has(m.id))
       .map((m) => ({ conversationId: m.id, pts: m.last_pts, seq: m.last_seq }));
+    // The client is told where joined conversations stand: it starts there.
+    for (const j of joined) {
+      if (conn.positions.has(j.conversationId)) continue;
+      (conn.startsAt ??= new Map()).set(j.conversationId, j.pts);
+    }
+    for (const id of listed) conn.startsAt?.delete(id);
     return { conversations: statuses, joined };
+  }
+
+  /** Sends what the database has past the connection's position (a change this host never heard of). */
+  fillGap(conn: Connection, conversationId: string): void {
+    if (conn.holding) return;
+    if (!conn.positions.has(conversationId) && this.start(conn, conversationId) === undefined) return;
+    void this.catchUp(conn, conversationId);
+  }
+
+  /** Moves a conversation's starting point, if the client has one, into its position. */
+  private start(conn: Connection, conversationId: string): number | undefined {
+    const at = conn.startsAt?.get(conversationId);
+    if (at === undefined) return undefined;
+    conn.startsAt!.delete(conversationId);
+    conn.positions.set(conversationId, at);
+    return at;
   }
 
   /** Forgets a conversation the user left, so a later re-join starts cleanly. */
   forget(conn: Connection, conversationId: string): void {
+    conn.startsAt?.delete(conversationId);
     conn.positions.delete(conversationId);
     conn.holding?.delete(conversationId);
   }

@@ -14,6 +14,13 @@ import type { FrameCounts } from '../metrics/frame-counts.js';
 export class Connection {
   /** Highest pts delivered per conversation: frames go out strictly in pts order. */
   readonly positions = new Map<string, number>();
+  /**
+   * Where the client starts in conversations it did not resume (the pts it was told, or the pts
+   * when its hold ended): a change at or before it is not sent, a later one in order. Without it,
+   * the first change to arrive would set the start, and an earlier one committed on another host
+   * and arriving later through the bus would be lost. Moved to `positions` at the first change.
+   */
+  startsAt: Map<string, number> | null = null;
   /** Conversations being caught up from the database; `dirty` means live events arrived meanwhile. */
   readonly catchingUp = new Map<string, { dirty: boolean }>();
   /** Until the client resumes (or the hold times out): conversation → pts before the first held event. */

@@ -4,6 +4,7 @@ import type { EventBus, HostEventOf } from '../bus/event-bus.js';
 import { ChangeStream } from './change-stream.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { SessionRecheck } from './session-recheck.js';
+import { OutageCatchUp } from './outage-catch-up.js';
 import { MemberDirectory } from '../conversations/member-directory.js';
 import { messageChangeFrame } from '../messages/message-change.js';
 
@@ -21,11 +22,13 @@ export class Delivery {
     @inject(MemberDirectory) private readonly directory: MemberDirectory,
     @inject(ChangeStream) private readonly stream: ChangeStream,
     @inject(SessionRecheck) private readonly recheck: SessionRecheck,
+    @inject(OutageCatchUp) private readonly outageCatchUp: OutageCatchUp,
   ) {}
 
   start(): void {
-    // Revocations the bus could not carry are caught up when it is back.
+    // Revocations and changes the bus could not carry are caught up when it is back.
     this.recheck.start();
+    this.outageCatchUp.start();
     this.unsubscribe.push(
       this.bus.subscribe('message.changed', (e) => this.onChange(e)),
       this.bus.subscribe('membership.changed', (e) => this.onMembership(e)),
@@ -52,6 +55,7 @@ export class Delivery {
 
   stop(): void {
     this.recheck.stop();
+    this.outageCatchUp.stop();
     for (const off of this.unsubscribe.splice(0)) off();
   }
 

@@ -7,6 +7,7 @@ import type { EventBus } from '../bus/event-bus.js';
 import type { Connection } from './connection.js';
 import type { Clock } from '../core/clock.js';
 import { PresenceHeartbeat, type HeartbeatTarget } from './presence-heartbeat.js';
+import { SetDigest } from './set-digest.js';
 
 const MAX_SUBSCRIPTIONS_PER_CONNECTION = 1_000;
 
@@ -22,6 +23,9 @@ export class Presence implements HeartbeatTarget {
   private readonly lastSeen = new Map<string, number>();
   /** Users online on this host. */
   private readonly here = new Set<string>();
+  private readonly hereDigest = new SetDigest();
+  /** What this host believes each other host has online (kept with onlineAt), for heartbeats. */
+  private readonly byHost = new Map<string, { users: Set<string>; digest: SetDigest }>();
   private readonly subscribers = new Map<string, Set<Connection>>();
   private off: (() => void) | null = null;
 
@@ -44,18 +48,27 @@ export class Presence implements HeartbeatTarget {
   }
 
   userOnline(userId: string): void {
+    if (!this.here.has(userId)) this.hereDigest.add(userId);
     this.here.add(userId);
     this.bus.publish({ type: 'presence', userId, status: 'online', at: this.clock.now(), hostId: this.hostId });
   }
 
   userOffline(userId: string): void {
-    this.here.delete(userId);
+    if (this.here.delete(userId)) this.hereDigest.delete(userId);
     this.bus.publish({ type: 'presence', userId, status: 'offline', at: this.clock.now(), hostId: this.hostId });
   }
 
   /** The users with a connection on this host, for its heartbeat. */
   usersHere(): string[] {
     return [...this.here];
+  }
+
+  digestHere(): string {
+    return this.hereDigest.value;
+  }
+
+  digestOf(hostId: string): string {
+    return (this.byHost.get(hostId)?.digest ?? new SetDigest()).value;
   }
 
   /**
@@ -74,7 +87,21 @@ export class Presence implements HeartbeatTarget {
   }
 
   private onlineOn(hostId: string): string[] {
-    return [...this.onlineAt].filter(([, hosts]) => hosts.has(hostId)).map(([userId]) => userId);
+    return [...(this.byHost.get(hostId)?.users ?? [])];
+  }
+
+  /** Keeps byHost in step with onlineAt (called only when the user's hosts change). */
+  private noteHost(hostId: string, userId: string, online: boolean): void {
+    let view = this.byHost.get(hostId);
+    if (!view) this.byHost.set(hostId, (view = { users: new Set(), digest: new SetDigest() }));
+    if (online) {
+      view.users.add(userId);
+      view.digest.add(userId);
+    } else {
+      view.users.delete(userId);
+      view.digest.delete(userId);
+      if (view.users.size === 0) this.byHost.delete(hostId);
+    }
   }
 
   /** Records that a user is (or is no longer) online on a host, and tells subscribers if that changes the user's status. */
@@ -83,9 +110,10 @@ export class Presence implements HeartbeatTarget {
     const wasOnline = !!hosts?.size;
     if (online) {
       if (!hosts) this.onlineAt.set(userId, (hosts = new Set()));
+      if (!hosts.has(hostId)) this.noteHost(hostId, userId, true);
       hosts.add(hostId);
     } else {
-      hosts?.delete(hostId);
+      if (hosts?.delete(hostId)) this.noteHost(hostId, userId, false);
       if (hosts?.size === 0) this.onlineAt.delete(userId);
       this.lastSeen.set(userId, at);
     }

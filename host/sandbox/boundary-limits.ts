@@ -20,4 +20,6 @@ export const BOUNDARY_LIMITS = {
    * refused later for its frame.
    */
   frame: { depth: 1, nodes: 3, chars: 16_384 },
+  /** A metric's recordings in one call: the guest runtime sends one turn's in calls of at most this many. */
+  metricRecordingsPerCall: 1_000,
 } as const;

@@ -1,8 +1,9 @@
-import { CAPABILITY_METHODS, type CapabilityMethod } from '../../sdk/app/capability-methods.js';
+import { CAPABILITY_METHODS, INSTRUMENTS, type CapabilityMethod } from '../../sdk/app/capability-methods.js';
 import type { AppLimits } from '../../sdk/app/app-limits.js';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { PluginContext } from '../../sdk/plugin/plugin-context.js';
 import { TokenBucket } from '../core/token-bucket.js';
+import { BOUNDARY_LIMITS } from './boundary-limits.js';
 import { boundedDataProblem } from './bounded-data.js';
 import { HANDLER_MARKER, isCapabilityMethod, type HandlerRef } from './rpc-protocol.js';
 
@@ -51,6 +52,8 @@ export class CapabilityBridge {
       }
       return (await target[member]!(...list)) ?? null;
     }
+    if (CAPABILITY_METHODS[name] === 'instrument')
+      return this.instrument(name as keyof typeof INSTRUMENTS, list, target);
     const marker = list[list.length - 1] as Partial<Record<keyof HandlerRef, unknown>> | undefined;
     const handlerId = marker?.[HANDLER_MARKER];
     if (typeof handlerId !== 'number') throw new SwitchboardError('invalid_request', `${name} needs a handler.`);
@@ -62,6 +65,32 @@ export class CapabilityBridge {
     } catch (err) {
       if (this.starting && !this.startError && err instanceof SwitchboardError) this.startError = err;
       throw err;
+    }
+    return null;
+  }
+
+  /**
+   * `[definition, recordings?]`: defines the metric (the same one each time) and applies the
+   * recordings the guest batched, `[labels, value]` each, in order. The checks are the trusted
+   * plugin's own: each recording is checked where it is applied.
+   */
+  private instrument(
+    name: keyof typeof INSTRUMENTS,
+    [definition, recordings]: unknown[],
+    target: Record<string, (...a: unknown[]) => unknown>,
+  ): null {
+    const instrument = target[name.split('.')[1]!]!(definition) as Record<string, (...a: unknown[]) => void>;
+    if (recordings === undefined) return null;
+    if (!Array.isArray(recordings) || recordings.length > BOUNDARY_LIMITS.metricRecordingsPerCall)
+      throw new SwitchboardError(
+        'invalid_request',
+        `An app sends at most ${BOUNDARY_LIMITS.metricRecordingsPerCall} recordings of a metric in one call.`,
+      );
+    const record = instrument[INSTRUMENTS[name].record]!;
+    for (const r of recordings as unknown[]) {
+      if (!Array.isArray(r) || r.length !== 2)
+        throw new SwitchboardError('invalid_request', 'A metric recording crosses as [labels, value].');
+      record(r[0], r[1]);
     }
     return null;
   }

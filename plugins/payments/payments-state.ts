@@ -1,4 +1,5 @@
 import type { PluginContext } from '../../sdk/index.js';
+import { PaymentsMetrics } from './payments-metrics.js';
 import { PinKey } from './pins/pin-key.js';
 import type { CardProvider } from './providers/card-provider.js';
 import { chooseProvider } from './providers/choose-provider.js';
@@ -16,6 +17,7 @@ export interface PaymentsState {
   readonly pinKey: PinKey;
   readonly recipients: Recipients;
   readonly transfers: TransferBatcher;
+  readonly metrics: PaymentsMetrics;
 }
 
 export function createPaymentsState(ctx: PluginContext<PaymentsSettings>): PaymentsState {
@@ -24,5 +26,6 @@ export function createPaymentsState(ctx: PluginContext<PaymentsSettings>): Payme
     pinKey: new PinKey(ctx),
     recipients: new Recipients(ctx),
     transfers: new TransferBatcher(ctx),
+    metrics: new PaymentsMetrics(ctx),
   };
 }

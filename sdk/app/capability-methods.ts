@@ -13,9 +13,11 @@ export type CapabilityMethod = {
  * How a method crosses the sandbox boundary:
  * - call: plain-data arguments in, a plain-data result out;
  * - handler: registers a handler (its last argument) that the host calls back with plain data;
- * - subscription: a handler registration that returns an unsubscribe function.
+ * - subscription: a handler registration that returns an unsubscribe function;
+ * - instrument: defines a metric and returns its recorder; in the sandbox the guest runtime makes
+ *   the recorder, and its recordings cross as the same method's second argument, in batches.
  */
-export type CapabilityMethodKind = 'call' | 'handler' | 'subscription';
+export type CapabilityMethodKind = 'call' | 'handler' | 'subscription' | 'instrument';
 
 /**
  * The one table of what crosses the boundary. `satisfies` makes the compiler check it against
@@ -61,4 +63,16 @@ export const CAPABILITY_METHODS = {
   'crypto.randomId': 'call',
   'crypto.hashSecret': 'call',
   'crypto.verifySecret': 'call',
+  'metrics.counter': 'instrument',
+  'metrics.histogram': 'instrument',
 } as const satisfies Record<CapabilityMethod, CapabilityMethodKind>;
+
+export type InstrumentMethod = {
+  [M in CapabilityMethod]: (typeof CAPABILITY_METHODS)[M] extends 'instrument' ? M : never;
+}[CapabilityMethod];
+
+/** The recorder method of each instrument, and the metric kind it defines. */
+export const INSTRUMENTS = {
+  'metrics.counter': { kind: 'counter', record: 'inc' },
+  'metrics.histogram': { kind: 'histogram', record: 'observe' },
+} as const satisfies Record<InstrumentMethod, { kind: string; record: string }>;

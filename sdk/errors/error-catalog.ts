@@ -133,6 +133,12 @@ export const errorCatalog = {
     message:
       'The app passed one of its sandbox limits (host calls in flight, sends per minute, or host calls and CPU outside its events).',
   },
+  metric_invalid: {
+    kind: 'user',
+    status: 400,
+    message:
+      "A plugin metric's name, help, labels, buckets or value breaks the rules, or the name is taken (by another definition or plugin).",
+  },
   database_transaction_timeout: {
     kind: 'user',
     status: 408,

@@ -24,6 +24,7 @@ export const PERMISSIONS = {
   'services.call': 'Call services of other plugins named in scope.services (e.g. "payments.request").',
   'http.outbound':
     'Make HTTP requests to the hosts matching scope.hosts (e.g. "api.example.com", "*.example.com", "localhost:8080").',
+  metrics: "Publish counters and histograms on the host's /metrics, named switchboard_plugin_<id>_<name>.",
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

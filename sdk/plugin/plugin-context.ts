@@ -21,6 +21,7 @@ import type { HttpCapability } from './capabilities/http.js';
 import type { SchedulerCapability } from './capabilities/scheduler.js';
 import type { ServicesCapability } from './capabilities/services.js';
 import type { CryptoCapability } from './capabilities/crypto.js';
+import type { MetricsCapability } from './capabilities/metrics.js';
 
 export type * from './capabilities/messages.js';
 export type * from './capabilities/conversations.js';
@@ -34,6 +35,7 @@ export type * from './capabilities/http.js';
 export type * from './capabilities/scheduler.js';
 export type * from './capabilities/services.js';
 export type * from './capabilities/crypto.js';
+export type * from './capabilities/metrics.js';
 
 export interface PluginContext<Settings = Record<string, unknown>> {
   /** Who this plugin is (from its manifest); never settable by the plugin. */
@@ -57,6 +59,7 @@ export interface PluginContext<Settings = Record<string, unknown>> {
   readonly scheduler: SchedulerCapability;
   readonly services: ServicesCapability;
   readonly crypto: CryptoCapability;
+  readonly metrics: MetricsCapability;
 }
 
 export interface PluginPermissions {

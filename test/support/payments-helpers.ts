@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import knex, { type Knex } from 'knex';
 import { repoRoot } from './e2e.js';
 import { startTestHost, type TestHost, type TestUser } from './start-test-host.js';
 import type { TestDatabase } from './test-database.js';
@@ -116,14 +115,4 @@ export function paymentsApi(host: TestHost): PaymentsApi {
   };
 }
 
-/** A direct connection to the test database, for the tests that tamper with the ledger behind the host's back. */
-export function openDirect(database: TestDatabase): Knex {
-  if (database.url.startsWith('sqlite:')) {
-    return knex({
-      client: 'better-sqlite3',
-      connection: { filename: database.url.slice('sqlite:'.length) },
-      useNullAsDefault: true,
-    });
-  }
-  return knex({ client: 'pg', connection: database.url, searchPath: [database.schema], pool: { min: 0, max: 2 } });
-}
+export { openDirect } from './test-database.js';

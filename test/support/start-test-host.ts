@@ -4,6 +4,7 @@ import { buildConfig } from '../../host/config/load-config.js';
 import type { DeepPartial, HostConfig } from '../../host/config/host-config.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { connect, type ConnectOptions, type TestClient } from './test-client.js';
+import { hostApi } from './host-api.js';
 
 export interface TestUser {
   readonly id: string;
@@ -51,8 +52,6 @@ export interface TestHostOptions extends HostOptions {
   database?: TestDatabase;
 }
 
-let userCounter = 0;
-
 /**
  * Boots a real host on a random port with a fresh database (SQLite file, or a PostgreSQL
  * schema when DATABASE_URL is set). Tests talk to it over real HTTP and WebSocket.
@@ -71,24 +70,7 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
   let host: RunningHost | null = await startHost(config, options);
   const clients = new Set<TestClient>();
 
-  const http: TestHost['http'] = async (method, path, opts = {}) => {
-    const headers: Record<string, string> = { ...opts.headers };
-    const token = opts.token === 'admin' ? config.auth.adminToken : opts.token;
-    if (token) headers.authorization = `Bearer ${token}`;
-    let body: string | Buffer | undefined;
-    if (opts.rawBody !== undefined) body = opts.rawBody;
-    else if (opts.body !== undefined) body = JSON.stringify(opts.body);
-    if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
-    const res = await fetch(`${host!.url}${path}`, { method, headers, body });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      /* leave as text */
-    }
-    return { status: res.status, body: parsed as any, headers: res.headers };
-  };
+  const api = hostApi(() => host!.url, config.auth.adminToken);
 
   const testHost: TestHost = {
     config,
@@ -100,44 +82,11 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
     },
     adminToken: config.auth.adminToken!,
     database,
-    http,
-    async createUser(opts = {}) {
-      const n = ++userCounter;
-      const handle = opts.handle ?? `user${process.pid}_${n}_${Math.floor(Math.random() * 1e6)}`;
-      const password = opts.password ?? `password-${n}-secret`;
-      const created = await http('POST', '/v1/admin/users', {
-        token: 'admin',
-        body: { handle, displayName: opts.displayName ?? `User ${n}`, password },
-      });
-      if (created.status !== 201)
-        throw new Error(`createUser failed: ${created.status} ${JSON.stringify(created.body)}`);
-      const login = await http('POST', '/v1/auth/login', { body: { handle, password } });
-      if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
-      return {
-        id: created.body.id,
-        handle: created.body.handle,
-        displayName: created.body.displayName,
-        token: login.body.token,
-        password,
-      };
-    },
+    ...api,
     async connect(token, opts) {
       const client = await connect(host!.wsUrl, token, opts);
       clients.add(client);
       return client;
-    },
-    async createGroup(owner, members, title = 'Test group') {
-      const res = await http('POST', '/v1/conversations', {
-        token: owner.token,
-        body: { title, memberIds: members.map((m) => m.id) },
-      });
-      if (res.status !== 201) throw new Error(`createGroup failed: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body;
-    },
-    async direct(a, b) {
-      const res = await http('POST', '/v1/conversations/direct', { token: a.token, body: { userId: b.id } });
-      if (res.status !== 200) throw new Error(`direct failed: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body;
     },
     async stopHostOnly() {
       // A client that fails to close is gone already, and stopping the host ends its socket anyway.

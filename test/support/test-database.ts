@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import knex from 'knex';
+import knex, { type Knex } from 'knex';
 
 /** Which database the suite runs on: PostgreSQL when DATABASE_URL is set, else SQLite. */
 export const testDatabaseKind: 'sqlite' | 'postgres' = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
@@ -42,4 +42,16 @@ export function createTestDatabase(): Promise<TestDatabase> {
       }
     },
   });
+}
+
+/** A direct connection to the test database, for tests that look (or tamper) behind the host's back. */
+export function openDirect(database: TestDatabase): Knex {
+  if (database.url.startsWith('sqlite:')) {
+    return knex({
+      client: 'better-sqlite3',
+      connection: { filename: database.url.slice('sqlite:'.length) },
+      useNullAsDefault: true,
+    });
+  }
+  return knex({ client: 'pg', connection: database.url, searchPath: [database.schema], pool: { min: 0, max: 2 } });
 }

@@ -9,6 +9,8 @@ export interface ReceivedDelivery {
   rawBody: string;
   body: { deliveryId: string; businessId: string; events: { type: string; [k: string]: any }[] };
   at: number;
+  /** The sender's end of the connection (its local port), to tell which host process sent it. */
+  remotePort: number;
 }
 
 /**
@@ -23,6 +25,8 @@ export class WebhookReceiver {
   respond: (delivery: ReceivedDelivery) => number = () => 200;
   /** Process the delivery, then answer 503 as if the answer were lost on the way back. */
   lostAnswer: (delivery: ReceivedDelivery) => boolean = () => false;
+  /** Never answer the delivery: the request stays open until the sender gives up or dies. */
+  hold: (delivery: ReceivedDelivery) => boolean = () => false;
   private server: Server | null = null;
 
   get url(): string {
@@ -74,8 +78,10 @@ export class WebhookReceiver {
       rawBody,
       body: JSON.parse(rawBody),
       at: Date.now(),
+      remotePort: req.socket.remotePort ?? 0,
     };
     this.received.push(delivery);
+    if (this.hold(delivery)) return new Promise<number>(() => {});
     const lost = this.lostAnswer(delivery);
     const status = lost ? 503 : this.respond(delivery);
     if ((lost || (status >= 200 && status < 300)) && !this.processed.has(delivery.deliveryId))

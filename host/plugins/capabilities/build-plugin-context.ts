@@ -14,6 +14,7 @@ import { httpCapability } from './http-capability.js';
 import { schedulerCapability } from './scheduler-capability.js';
 import { servicesCapability } from './services-capability.js';
 import { cryptoCapability } from './crypto-capability.js';
+import { metricsCapability } from './metrics-capability.js';
 import { deepFreeze } from '../deep-freeze.js';
 
 /**
@@ -48,6 +49,7 @@ export function buildPluginContext(record: PluginRecord, bot: PublicUser, servic
     scheduler: Object.freeze(schedulerCapability(guard, record, services)),
     services: Object.freeze(servicesCapability(guard, record, services)),
     crypto: Object.freeze(cryptoCapability(guard)),
+    metrics: Object.freeze(metricsCapability(guard, services.metrics)),
   };
   return Object.freeze(context);
 }

@@ -7,12 +7,10 @@
  */
 import './harden-globals.guest.js';
 import { APP_GLOBAL_NAME } from '../../../sdk/app/app-global-name.js';
-import { CAPABILITY_METHODS, type CapabilityMethod } from '../../../sdk/app/capability-methods.js';
+import { CAPABILITY_METHODS, INSTRUMENTS, type CapabilityMethod } from '../../../sdk/app/capability-methods.js';
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import { PermissionDeniedError } from '../../../sdk/errors/permission-denied-error.js';
-import { PluginError } from '../../../sdk/plugin/plugin-error.js';
 import type { Permission } from '../../../sdk/plugin/permissions.js';
-import { BOUNDARY_LIMITS } from '../boundary-limits.js';
 import {
   GUEST_GLOBALS,
   HANDLER_MARKER,
@@ -27,6 +25,8 @@ import {
 } from '../rpc-protocol.js';
 import { errorFromWire } from '../wire-error.js';
 import { toPlainJson } from './plain-json.guest.js';
+import { metricInstruments } from './metric-instruments.guest.js';
+import { wireError } from './wire-error.guest.js';
 
 type Send = (method: string, payload: string) => string;
 
@@ -61,63 +61,6 @@ const REGISTRATION_PERMISSIONS: Partial<Record<CapabilityMethod, Permission>> = 
 /** A host error as the app gets it: a SwitchboardError, a PermissionDeniedError or a PluginError (wire-error.ts). */
 function toError(wire: WireError): Error {
   return errorFromWire(wire, boot.plugin.id);
-}
-
-/**
- * How a thrown value is reported. Describing it runs app code (a getter on `message`, a revoked
- * proxy, a throwing toString), so any failure to describe it is itself the report: the event
- * fails now, as the app's error, rather than waiting out its deadline. A PluginError (the app's
- * own refusal) also sends its code, status and details, and a SwitchboardError its code and
- * details: the host decides whether the caller gets them (wire-error.ts readRefusal).
- */
-function wireError(err: unknown): WireError {
-  try {
-    const e = err as { name?: unknown; message?: unknown };
-    const message = (
-      typeof e?.message === 'string'
-        ? e.message
-        : `${typeof err === 'object' && err !== null ? 'a non-Error object' : String(err)}`
-    ).slice(0, 2000);
-    const name = (typeof e?.name === 'string' ? e.name : 'Error').slice(0, 100);
-    // Either SDK copy's error, the app's or this runtime's: both are branded.
-    const branded = err instanceof PluginError || err instanceof SwitchboardError;
-    if (!branded) return { name, message };
-    const { code, status, details } = err as { code?: unknown; status?: unknown; details?: unknown };
-    if (typeof code !== 'string') return { name, message };
-    let copy: unknown;
-    try {
-      copy = details === undefined ? undefined : detailsCopy(details);
-    } catch (problem) {
-      // The refusal cannot be passed on whole, so it is not passed on: the event fails, saying why.
-      return {
-        name,
-        message: `${message} (its details cannot cross the sandbox boundary: ${wireError(problem).message})`.slice(
-          0,
-          2000,
-        ),
-      };
-    }
-    return {
-      name,
-      message,
-      code: code.slice(0, 100),
-      ...(err instanceof PluginError && typeof status === 'number' ? { status } : {}),
-      ...(copy !== undefined ? { details: copy as WireError['details'] } : {}),
-    };
-  } catch {
-    // Its own error is the app's again (and may throw in turn): the report is that it cannot be described.
-    return { name: 'Error', message: 'The app threw a value that cannot be described (its name or message threw).' };
-  }
-}
-
-/** A copy of an error's details, within the bounds for them (it throws when they cannot cross). */
-function detailsCopy(details: unknown): unknown {
-  const json = toPlainJson(details, 'details');
-  if (json.length > BOUNDARY_LIMITS.errorDetailsChars)
-    throw new TypeError(
-      `the details are ${json.length} characters of JSON; at most ${BOUNDARY_LIMITS.errorDetailsChars} cross`,
-    );
-  return parse(json) as unknown;
 }
 
 /** One message out; `json` is the arguments' JSON text, from toPlainJson or the runtime's own data. */
@@ -158,8 +101,7 @@ function call(method: CapabilityMethod, args: unknown[]): Promise<unknown> {
   return new Promise((resolve, reject) => pending.set(reply.id!, { resolve, reject }));
 }
 
-function register(method: CapabilityMethod, args: unknown[], subscription: boolean): unknown {
-  const permission = REGISTRATION_PERMISSIONS[method];
+function need(permission: Permission | undefined): void {
   if (permission && !boot.permissions.granted.includes(permission)) {
     throw new PermissionDeniedError(
       boot.plugin.id,
@@ -167,6 +109,10 @@ function register(method: CapabilityMethod, args: unknown[], subscription: boole
       boot.permissions.refused.includes(permission) ? 'refused by the operator' : 'not requested in the manifest',
     );
   }
+}
+
+function register(method: CapabilityMethod, args: unknown[], subscription: boolean): unknown {
+  need(REGISTRATION_PERMISSIONS[method]);
   const handler = args[args.length - 1];
   if (typeof handler !== 'function')
     throw new SwitchboardError('invalid_request', `${method} takes a handler function as its last argument.`);
@@ -226,13 +172,20 @@ function buildContext(): Record<string, unknown> {
     },
     log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
   };
+  const instrument = metricInstruments({
+    call,
+    need,
+    failed: (metric, err) => log('warn')(`metric ${metric}: the host refused its recordings`, wireError(err)),
+  });
   for (const [name, kind] of Object.entries(CAPABILITY_METHODS) as [CapabilityMethod, string][]) {
     const [area, method] = name.split('.') as [string, string];
     const target = (context[area] ??= {}) as Record<string, unknown>;
     target[method] =
       kind === 'call'
         ? (...args: unknown[]) => call(name, args)
-        : (...args: unknown[]) => register(name, args, kind === 'subscription');
+        : kind === 'instrument'
+          ? (...args: unknown[]) => instrument(name as keyof typeof INSTRUMENTS, args)
+          : (...args: unknown[]) => register(name, args, kind === 'subscription');
   }
   return freeze(context);
 }

@@ -8,20 +8,21 @@ import type { ThreadRow } from './threads.js';
  * another host took shows as a lost compare-and-set, which drops the snapshot.
  */
 const SNAPSHOT_MS = 1_000;
+/** Turns lost to other hosts in a row before the conversation is left for the next message. */
+const MAX_TRIES = 5;
 
 const byTurn = (a: AgentRow, b: AgentRow) =>
   a.last_assigned_at - b.last_assigned_at || (a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : 0);
-const NOBODY = { assignee: null, recorded: Promise.resolve() };
 
 /**
  * Round-robin among a team's agents who are online (connected to any host) and available (their
  * own switch): the one assigned longest ago gets the conversation.
  *
- * Assignments of one business run one at a time on a host, so turns there are exact. The
- * conversation is assigned first (one guarded statement: the caller waits only for that), then
- * the agent's turn is recorded with a compare-and-set before the business's next assignment; a
- * lost one means another host gave the same agent a conversation in the same instant, and the
- * turns are read again.
+ * Assignments of one business run one at a time on a host. Each first takes the agent's turn
+ * with a compare-and-set on their last assignment, then assigns the conversation: a turn another
+ * host took meanwhile (the snapshot was stale) loses the compare-and-set, and the turns are read
+ * again, so turns go round exactly across hosts too. (Recording the turn after the assignment let
+ * two hosts with stale snapshots give the same agent two conversations in a row.)
  */
 export class RoundRobin {
   /** Per business, the end of its latest assignment: the next one starts after it. */
@@ -39,14 +40,14 @@ export class RoundRobin {
     const previous = chains.get(thread.business_id) ?? Promise.resolve();
     const taken = previous.then(() => this.takeTurn(thread, team));
     const done = taken.then(
-      (t) => t.recorded,
+      () => undefined,
       () => undefined,
     );
     chains.set(thread.business_id, done);
     void done.finally(() => {
       if (chains.get(thread.business_id) === done) chains.delete(thread.business_id);
     });
-    return taken.then((t) => t.assignee);
+    return taken;
   }
 
   /** Changes to the team (availability, agents added or removed) are seen at once on this host, within SNAPSHOT_MS on others. */
@@ -66,42 +67,39 @@ export class RoundRobin {
     return agents;
   }
 
-  private async takeTurn(
-    thread: ThreadRow,
-    team: string | null,
-  ): Promise<{ assignee: string | null; recorded: Promise<void> }> {
+  private async takeTurn(thread: ThreadRow, team: string | null): Promise<string | null> {
     const { ctx } = this;
-    const candidates = (await this.availableAgents(thread.business_id))
-      .filter((a) => team === null || a.team === team)
-      .sort(byTurn);
-    if (candidates.length === 0) return NOBODY;
-    const presence = await ctx.users.presence(candidates.map((a) => a.user_id));
-    const online = new Set(presence.filter((p) => p.status === 'online').map((p) => p.userId));
-    const agent = candidates.find((a) => online.has(a.user_id));
-    if (!agent) return NOBODY;
-    const set = await ctx.database
-      .table<ThreadRow>('threads')
-      .where({ id: thread.id })
-      .whereNull('assignee')
-      .update({ assignee: agent.user_id, updated_at: Date.now() });
-    if (set === 0) return NOBODY;
-    const previous = agent.last_assigned_at;
-    const turn = Math.max(Date.now(), previous + 1);
-    agent.last_assigned_at = turn;
-    const recorded = ctx.database
-      .table<AgentRow>('agents')
-      .where({ business_id: agent.business_id, user_id: agent.user_id, last_assigned_at: previous })
-      .update({ last_assigned_at: turn })
-      .then((took) => {
-        if (took === 0) this.forgetAgents(thread.business_id);
-      })
-      .catch((err: unknown) => {
+    for (let tries = 0; tries < MAX_TRIES; tries++) {
+      const candidates = (await this.availableAgents(thread.business_id))
+        .filter((a) => team === null || a.team === team)
+        .sort(byTurn);
+      if (candidates.length === 0) return null;
+      const presence = await ctx.users.presence(candidates.map((a) => a.user_id));
+      const online = new Set(presence.filter((p) => p.status === 'online').map((p) => p.userId));
+      const agent = candidates.find((a) => online.has(a.user_id));
+      if (!agent) return null;
+      const previous = agent.last_assigned_at;
+      const turn = Math.max(Date.now(), previous + 1);
+      const took = await ctx.database
+        .table<AgentRow>('agents')
+        .where({ business_id: agent.business_id, user_id: agent.user_id, last_assigned_at: previous })
+        .update({ last_assigned_at: turn });
+      if (took === 0) {
         this.forgetAgents(thread.business_id);
-        ctx.log.warn("could not record an agent's turn", {
-          agent: agent.user_id,
-          error: String((err as Error)?.message ?? err),
-        });
-      });
-    return { assignee: agent.user_id, recorded };
+        continue;
+      }
+      agent.last_assigned_at = turn;
+      // Assigned by someone else meanwhile: the agent's turn is spent, which is rare and harmless.
+      const set = await ctx.database
+        .table<ThreadRow>('threads')
+        .where({ id: thread.id })
+        .whereNull('assignee')
+        .update({ assignee: agent.user_id, updated_at: Date.now() });
+      return set === 0 ? null : agent.user_id;
+    }
+    ctx.log.warn('round-robin lost every turn to other hosts; the next customer message tries again', {
+      business: thread.business_id,
+    });
+    return null;
   }
 }

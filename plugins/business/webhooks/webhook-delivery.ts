@@ -1,6 +1,7 @@
 import { errorCodeOf, GroupCommitQueue, type PluginContext } from '../../../sdk/index.js';
 import type { BusinessStore } from '../businesses/business-store.js';
 import type { BusinessSettings } from '../settings.js';
+import { WebhookMetrics } from './webhook-metrics.js';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
 export interface DeliveryRow {
@@ -79,12 +80,14 @@ export class WebhookSender {
   private readonly waiting: (() => void)[] = [];
   private readonly delivered: GroupCommitQueue<Outcome>;
   private purgedAt = 0;
+  private readonly metrics: WebhookMetrics;
 
   constructor(
     private readonly ctx: PluginContext<BusinessSettings>,
     private readonly businesses: BusinessStore,
   ) {
     this.delivered = new GroupCommitQueue<Outcome>({ commit: (rows) => this.recordDelivered(rows), maxBatch: 512 });
+    this.metrics = new WebhookMetrics(ctx);
   }
 
   private get settings() {
@@ -104,14 +107,16 @@ export class WebhookSender {
       const b = await this.businesses.recent(row.business_id);
       if (b.webhook_url === null || b.webhook_secret === null) {
         await this.recordFailure(row, { ...this.outcomeOf(row, 'the business removed its webhook'), status: 'dead' });
+        this.metrics.tried('dead', null);
         return;
       }
-      const outcome = this.outcomeOf(
-        row,
-        await post(this.ctx, b.webhook_url, b.webhook_secret, row.id, row.body, this.settings.timeoutMs),
-      );
+      const started = performance.now();
+      const failure = await post(this.ctx, b.webhook_url, b.webhook_secret, row.id, row.body, this.settings.timeoutMs);
+      const seconds = (performance.now() - started) / 1000;
+      const outcome = this.outcomeOf(row, failure);
       if (outcome.status === 'delivered') await this.delivered.push(outcome);
       else await this.recordFailure(row, outcome);
+      this.metrics.tried(outcome.status === 'pending' ? 'retried' : outcome.status, seconds);
     } catch (err) {
       this.ctx.log.error('could not record a webhook delivery', {
         deliveryId: row.id,

@@ -17,35 +17,35 @@ export async function registerHolds(ctx: PluginContext<PaymentsSettings>, state:
   const me = (user: { id: string } | null) => user!.id;
 
   ctx.http.route('POST', '/holds', async (req) => {
-    const { hold, replayed } = await createHold(ctx, state.pinKey, null, me(req.user), bodyOf(req, 'POST /holds'));
+    const { hold, replayed } = await state.metrics.hold(
+      'authorize',
+      createHold(ctx, state.pinKey, null, me(req.user), bodyOf(req, 'POST /holds')),
+    );
     return { status: replayed ? 200 : 201, body: hold };
   });
 
   ctx.http.route('GET', '/holds/:id', async (req) => ({ body: await getHold(ctx, req.params.id!, me(req.user)) }));
 
   ctx.http.route('POST', '/holds/:id/capture', async (req) => {
-    const { result, replayed } = await captureHold(
-      ctx,
-      null,
-      req.params.id!,
-      me(req.user),
-      bodyOf(req, 'POST /holds/:id/capture'),
+    const { result, replayed } = await state.metrics.hold(
+      'capture',
+      captureHold(ctx, null, req.params.id!, me(req.user), bodyOf(req, 'POST /holds/:id/capture')),
     );
     return { status: replayed ? 200 : 201, body: result };
   });
 
   ctx.http.route('POST', '/holds/:id/void', async (req) => {
-    const { hold } = await voidHold(ctx, null, req.params.id!, me(req.user), bodyOf(req, 'POST /holds/:id/void'));
+    const { hold } = await state.metrics.hold(
+      'void',
+      voidHold(ctx, null, req.params.id!, me(req.user), bodyOf(req, 'POST /holds/:id/void')),
+    );
     return { status: 200, body: hold };
   });
 
   ctx.http.route('POST', '/holds/:id/refunds', async (req) => {
-    const { result, replayed } = await refundHold(
-      ctx,
-      null,
-      req.params.id!,
-      me(req.user),
-      bodyOf(req, 'POST /holds/:id/refunds'),
+    const { result, replayed } = await state.metrics.hold(
+      'refund',
+      refundHold(ctx, null, req.params.id!, me(req.user), bodyOf(req, 'POST /holds/:id/refunds')),
     );
     return { status: replayed ? 200 : 201, body: result };
   });

@@ -9,6 +9,7 @@ import type { PaymentsSettings } from '../settings.js';
 import type { TransferResult } from './list-transfers.js';
 import { judgeBatchPins } from './batch-pins.js';
 import { insertChunked, lockDailyUsage, lockWallets, usageKey } from './batch-rows.js';
+import { claimKeys, keyId, settleKeys, storedKeys, type StoredKey } from './batch-keys.js';
 
 /** A transfer that passed every check that needs no lock (amount, per-transfer limit, recipient). */
 export interface PreparedTransfer {
@@ -57,31 +58,43 @@ export async function applyTransferBatch(
 
   // Idempotency: keys stored by earlier batches answer at once; a key repeated within this batch
   // follows its first use (same request: the same result; different: a conflict).
-  const owners = [...new Set(transfers.map((t) => t.payerId))];
-  const stored = new Map<string, { request_hash: string; response: TransferResult }>();
-  for (const row of await tx
-    .table<{ owner: string; key: string; request_hash: string; response: TransferResult }>('idempotency')
-    .whereIn('owner', owners)
-    .whereIn('key', [...new Set(transfers.map((t) => t.key))])
-    .all())
-    stored.set(`${row.owner}|${row.key}`, row);
+  const stored = await storedKeys(
+    tx,
+    transfers.map((t) => t.payerId),
+    transfers.map((t) => t.key),
+  );
+  const answerStored = (i: number, earlier: StoredKey) => {
+    outcomes[i] =
+      earlier.request_hash === transfers[i]!.requestHash
+        ? { ok: true, value: { result: earlier.response, replayed: true } }
+        : { ok: false, error: idempotencyConflict(transfers[i]!.key) };
+  };
   const leaders = new Map<string, number>();
   transfers.forEach((t, i) => {
     if (outcomes[i] !== null) return;
-    const id = `${t.payerId}|${t.key}`;
+    const id = keyId(t.payerId, t.key);
     const earlier = stored.get(id);
-    if (earlier) {
-      outcomes[i] =
-        earlier.request_hash === t.requestHash
-          ? { ok: true, value: { result: earlier.response, replayed: true } }
-          : { ok: false, error: idempotencyConflict(t.key) };
-    } else if (!leaders.has(id)) {
-      leaders.set(id, i);
-    }
+    if (earlier) answerStored(i, earlier);
+    else if (!leaders.has(id)) leaders.set(id, i);
   });
-  const live = transfers
+  const firstUses = transfers
     .map((t, i) => ({ t, i }))
-    .filter(({ t, i }) => outcomes[i] === null && leaders.get(`${t.payerId}|${t.key}`) === i);
+    .filter(({ t, i }) => outcomes[i] === null && leaders.get(keyId(t.payerId, t.key)) === i);
+  // The new keys are claimed before anything is locked or moved (see batch-keys.ts).
+  const { claimed, storedMeanwhile } = await claimKeys(
+    tx,
+    firstUses.map(({ t }) => ({ owner: t.payerId, key: t.key, requestHash: t.requestHash })),
+    now,
+  );
+  for (const { t, i } of firstUses) {
+    const id = keyId(t.payerId, t.key);
+    if (claimed.has(id)) continue;
+    const earlier = storedMeanwhile.get(id);
+    // Claimed and given back by another batch in the same instant: this batch goes again, alone.
+    if (!earlier) throw new Error(`The idempotency key ${t.key} could not be claimed.`);
+    answerStored(i, earlier);
+  }
+  const live = firstUses.filter(({ i }) => outcomes[i] === null);
 
   // Daily usage and the wallets of everyone in the batch, locked for it.
   const usage = await lockDailyUsage(
@@ -95,6 +108,7 @@ export async function applyTransferBatch(
     live.flatMap(({ t }) => [userAccount(t.payerId, t.currency), userAccount(t.payeeId, t.currency)]),
   );
 
+  const keysDone: { owner: string; key: string; response: TransferResult }[] = [];
   // Each transfer in arrival order, against the running balances.
   const accepted: { t: PreparedTransfer; i: number }[] = [];
   const balance = (account: string) => wallets.get(account)!.balance;
@@ -135,7 +149,6 @@ export async function applyTransferBatch(
     );
     const postings: Record<string, unknown>[] = [];
     const transferRows: Record<string, unknown>[] = [];
-    const idempotencyRows: Record<string, unknown>[] = [];
     const txIds = new Map(txRows.map((r) => [r.ref as string, r.id as number]));
     for (const { t, i } of accepted) {
       const txId = txIds.get(t.transferId)!;
@@ -187,13 +200,7 @@ export async function applyTransferBatch(
         tx_id: txId,
         created_at: now,
       });
-      idempotencyRows.push({
-        owner: t.payerId,
-        key: t.key,
-        request_hash: t.requestHash,
-        response: result,
-        created_at: now,
-      });
+      keysDone.push({ owner: t.payerId, key: t.key, response: result });
       outcomes[i] = { ok: true, value: { result, replayed: false } };
     }
     await insertChunked(tx, 'postings', postings);
@@ -208,9 +215,6 @@ export async function applyTransferBatch(
       }),
     );
     await insertChunked(tx, 'transfers', transferRows);
-    // A key another host stored meanwhile breaks this insert, and so the batch: its transfers are
-    // then retried one by one, and the repeated one finds the stored result.
-    await insertChunked(tx, 'idempotency', idempotencyRows);
     const usageChanged = [...usage].filter(([k, v]) => usageBefore.get(k) !== v);
     if (usageChanged.length > 0) {
       await tx.table('daily_usage').updateEach(
@@ -223,11 +227,18 @@ export async function applyTransferBatch(
     }
   }
 
+  await settleKeys(
+    tx,
+    keysDone,
+    live.filter(({ i }) => !outcomes[i]!.ok).map(({ t }) => ({ owner: t.payerId, key: t.key })),
+  );
+
   // Repeats of a key within the batch share its first use's outcome.
   transfers.forEach((t, i) => {
-    if (outcomes[i] !== null || !leaders.has(`${t.payerId}|${t.key}`)) return;
-    const first = outcomes[leaders.get(`${t.payerId}|${t.key}`)!]!;
-    const leader = transfers[leaders.get(`${t.payerId}|${t.key}`)!]!;
+    const leaderAt = leaders.get(keyId(t.payerId, t.key));
+    if (outcomes[i] !== null || leaderAt === undefined) return;
+    const first = outcomes[leaderAt]!;
+    const leader = transfers[leaderAt]!;
     if (leader.requestHash !== t.requestHash) outcomes[i] = { ok: false, error: idempotencyConflict(t.key) };
     else outcomes[i] = first.ok ? { ok: true, value: { result: first.value.result, replayed: true } } : first;
   });

@@ -24,7 +24,16 @@ export interface TransferRequest {
  * transfers that arrive meanwhile (see TransferBatcher). Nothing is charged twice, and no
  * balance goes below zero, however many times or how concurrently it is sent.
  */
-export async function transfer(
+export function transfer(
+  ctx: PluginContext<PaymentsSettings>,
+  state: PaymentsState,
+  payerId: string,
+  body: Partial<TransferRequest>,
+): Promise<{ result: TransferResult; replayed: boolean }> {
+  return state.metrics.transfer(checkedTransfer(ctx, state, payerId, body));
+}
+
+async function checkedTransfer(
   ctx: PluginContext<PaymentsSettings>,
   state: PaymentsState,
   payerId: string,
