@@ -49,24 +49,23 @@ export class ChangeStream {
   }
 
   /**
-   * The hold ran out without a resume: the client starts in each of its conversations at the
-   * pts of now (read while events are still held), then the hold ends as a resume would end it.
+   * Where a new connection starts in each of its conversations: the pts of now, read after the
+   * connection is registered (so later changes reach it, held) and before `ready` (so every change
+   * a client makes after it is later). A resume then moves these where the client says.
    */
-  async startWithoutResume(conn: Connection): Promise<void> {
-    if (!conn.holding) return;
+  async setStarts(conn: Connection): Promise<void> {
     try {
       const rows = await this.db
         .knex('members as m')
         .join('conversations as c', 'c.id', 'm.conversation_id')
         .where('m.user_id', conn.userId)
         .select<{ id: string; last_pts: number | string }[]>('c.id', 'c.last_pts');
-      // A resume that arrived meanwhile has decided where the client starts.
-      if (!conn.holding) return;
-      conn.startsAt = new Map(rows.map((r) => [r.id, Number(r.last_pts)]));
+      const starts = (conn.startsAt ??= new Map());
+      for (const r of rows) if (!starts.has(r.id)) starts.set(r.id, Number(r.last_pts));
     } catch (err) {
-      this.log.warn({ err, sessionId: conn.sessionId }, 'could not read where a client without resume starts');
+      // Without starts a conversation starts at its first change to arrive, as a client that resumes never notices.
+      this.log.warn({ err, sessionId: conn.sessionId }, 'could not read where a new connection starts');
     }
-    this.releaseHold(conn);
   }
 
   /** Ends the hold: every conversation that had events meanwhile is caught up from the database. */
@@ -80,8 +79,10 @@ export class ChangeStream {
     }
     for (const [conversationId, before] of held) {
       if (except.has(conversationId) || conn.positions.has(conversationId)) continue;
+      // Held changes from before the connection's start were committed before it opened.
+      const start = conn.startsAt?.get(conversationId);
       conn.startsAt?.delete(conversationId);
-      conn.positions.set(conversationId, before);
+      conn.positions.set(conversationId, Math.max(before, start ?? before));
       void this.catchUp(conn, conversationId);
     }
   }

@@ -15,8 +15,8 @@ export class Connection {
   /** Highest pts delivered per conversation: frames go out strictly in pts order. */
   readonly positions = new Map<string, number>();
   /**
-   * Where the client starts in conversations it did not resume (the pts it was told, or the pts
-   * when its hold ended): a change at or before it is not sent, a later one in order. Without it,
+   * Where the client starts in conversations it did not resume (the pts when it connected, or the
+   * one a resume told it): a change at or before it is not sent, a later one in order. Without it,
    * the first change to arrive would set the start, and an earlier one committed on another host
    * and arriving later through the bus would be lost. Moved to `positions` at the first change.
    */

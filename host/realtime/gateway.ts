@@ -216,7 +216,9 @@ export class Gateway {
       this.presence.dropConnection(conn);
       if (this.registry.remove(conn)) this.presence.userOffline(conn.userId);
     });
-    conn.holdTimer = setTimeout(() => void this.stream.startWithoutResume(conn), ws_.resumeHoldMs);
+    await this.stream.setStarts(conn);
+    if (!conn.isOpen) return;
+    conn.holdTimer = setTimeout(() => this.stream.releaseHold(conn), ws_.resumeHoldMs);
     conn.send({
       type: 'ready',
       protocol: PROTOCOL_VERSION,
