@@ -76,7 +76,12 @@ describe('the sandbox boundary', () => {
     beforeAll(async () => {
       const entry = `${repoRoot}/test/fixtures/apps/boundary/index.ts`;
       h = await startAppHarness({
-        manifest: writeManifest(appManifest('boundary', { entry, permissions: { commands: {} } }), 'boundary'),
+        // Building a result at a bound takes CPU: the operator's maximum per event keeps this suite
+        // about the bounds, not about how busy the machine is.
+        manifest: writeManifest(
+          appManifest('boundary', { entry, permissions: { commands: {} }, limits: { cpuMsPerEvent: 1000 } }),
+          'boundary',
+        ),
       });
     });
     afterAll(async () => {
