@@ -46,7 +46,5 @@ export interface CommittedEventOutbox {
   committed(batch: OutboxBatch | null): void;
 }
 
-/** Opaque to the core: what one commit recorded. */
-export interface OutboxBatch {
-  readonly size: number;
-}
+/** Opaque to the core: what one commit recorded, handed back to `committed`. */
+export type OutboxBatch = object;

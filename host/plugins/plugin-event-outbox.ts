@@ -23,7 +23,7 @@ interface Held {
   events: PluginEventDelivery[];
 }
 
-interface Recorded extends OutboxBatch {
+interface Recorded {
   readonly held: Held | null;
   /** Rows of handled events this commit deleted. */
   readonly deleted: number[];
@@ -71,7 +71,7 @@ export class PluginEventOutbox implements CommittedEventOutbox {
     const deleted = await this.handled.deleteIn(trx);
     const listeners = this.listeners();
     const pending = listeners.length === 0 ? [] : await pendingPluginEvents(trx, events, listeners);
-    if (pending.length === 0) return deleted.length === 0 ? null : { size: 0, held: null, deleted };
+    if (pending.length === 0) return deleted.length === 0 ? null : { held: null, deleted };
     const now = Date.now();
     const recorded = pending.map((p) => ({ eventId: randomUUID(), ...p }));
     const [inserted] = await trx('plugin_event_outbox')
@@ -82,7 +82,7 @@ export class PluginEventOutbox implements CommittedEventOutbox {
         created_at: now,
       })
       .returning<{ seq: number | string }[]>('seq');
-    return { size: recorded.length, held: { seq: Number(inserted!.seq), events: recorded }, deleted };
+    return { held: { seq: Number(inserted!.seq), events: recorded }, deleted };
   }
 
   committed(batch: OutboxBatch | null): void {

@@ -55,11 +55,7 @@ export class ChangeStream {
    */
   async setStarts(conn: Connection): Promise<void> {
     try {
-      const rows = await this.db
-        .knex('members as m')
-        .join('conversations as c', 'c.id', 'm.conversation_id')
-        .where('m.user_id', conn.userId)
-        .select<{ id: string; last_pts: number | string }[]>('c.id', 'c.last_pts');
+      const rows = await this.conversationsOf(conn.userId);
       const starts = (conn.startsAt ??= new Map());
       for (const r of rows) if (!starts.has(r.id)) starts.set(r.id, Number(r.last_pts));
     } catch (err) {
@@ -88,11 +84,7 @@ export class ChangeStream {
   }
 
   async resume(conn: Connection, positions: readonly { conversationId: string; pts: number }[]): Promise<ResumeResult> {
-    const memberships = await this.db
-      .knex('members as m')
-      .join('conversations as c', 'c.id', 'm.conversation_id')
-      .where('m.user_id', conn.userId)
-      .select<{ id: string; last_pts: number; last_seq: number }[]>('c.id', 'c.last_pts', 'c.last_seq');
+    const memberships = await this.conversationsOf(conn.userId);
     const current = new Map(memberships.map((m) => [m.id, m]));
     const listed = new Set(positions.map((p) => p.conversationId));
     const wasHolding = conn.holding !== null;
@@ -217,6 +209,15 @@ export class ChangeStream {
   private sendResync(conn: Connection, conversationId: string, pts: number, seq: number): void {
     conn.positions.set(conversationId, Math.max(pts, conn.positions.get(conversationId) ?? 0));
     conn.send({ type: 'resync', conversationId, reason: 'too_far_behind', pts, seq });
+  }
+
+  /** The user's conversations with their counters now. */
+  private conversationsOf(userId: string): Promise<{ id: string; last_pts: number; last_seq: number }[]> {
+    return this.db
+      .knex('members as m')
+      .join('conversations as c', 'c.id', 'm.conversation_id')
+      .where('m.user_id', userId)
+      .select<{ id: string; last_pts: number; last_seq: number }[]>('c.id', 'c.last_pts', 'c.last_seq');
   }
 
   private async counters(ids: string[]): Promise<Map<string, { last_pts: number; last_seq: number }>> {
