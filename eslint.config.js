@@ -14,6 +14,7 @@ export default tseslint.config(
       'node_modules/**',
       'data/**',
       'coverage/**',
+      'web/dist/**',
       '**/*.mjs',
       'sdk/cli/templates/**',
       'eslint.config.js',

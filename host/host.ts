@@ -31,7 +31,7 @@ import { FrameRouter } from './realtime/frame-router.js';
 import { Gateway, WS_PATH } from './realtime/gateway.js';
 import { MemberDirectory } from './conversations/member-directory.js';
 import { Presence } from './realtime/presence.js';
-import { createHttpApp } from './http/http-app.js';
+import { wireHttpApp } from './http-app-wiring.js';
 import { limiterStoreFor } from './http/redis-limiter-store.js';
 import { drainHttp, listen } from './http/http-server.js';
 import { resolveAdminToken } from './admin-token.js';
@@ -149,37 +149,7 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
     await services.resolve(PluginKernel).startAll();
     services.resolve(PluginScheduler).start();
     services.resolve(PluginEventOutbox).start();
-    const app = createHttpApp(
-      {
-        config,
-        adminToken,
-        limiters,
-        tokens: services.resolve(TokenService),
-        users: services.resolve(UserService),
-        conversations: services.resolve(ConversationService),
-        groups: services.resolve(GroupService),
-        messages: services.resolve(MessageService),
-        commands: services.resolve(CommandRouter),
-        postbacks,
-        pluginRoutes: services.resolve(PluginHttpRouter),
-        plugins: {
-          kernel: services.resolve(PluginKernel),
-          registry: services.resolve(PluginRegistry),
-          logs: services.resolve(PluginLogs),
-          audit: services.resolve(AuditLog),
-          sandbox: services.resolve(SandboxHost),
-        },
-        busConnected: bus.isConnected?.bind(bus),
-        metrics: services.resolve(Tokens.Metrics),
-        isReady: async () =>
-          ready &&
-          (await db.knex.raw('select 1').then(
-            () => true,
-            () => false,
-          )),
-      },
-      log,
-    );
+    const app = wireHttpApp(services, { config, adminToken, limiters, db, postbacks, isStarted: () => ready }, log);
     server = createServer(app.callback());
     server.headersTimeout = 20_000;
     server.requestTimeout = 30_000;

@@ -10,6 +10,7 @@ import { startTestHost, type TestHost, type TestUser } from './support/start-tes
 import { repoRoot } from './support/e2e.js';
 import { enable, expectDenied, pluginLogs, pluginStatus, registrations } from './support/plugin-helpers.js';
 import { ROUTES } from './fixtures/plugins/http-routes/index.js';
+import { ensureWebBuilt } from './support/web-build.js';
 
 const ENTRY = `${repoRoot}/test/fixtures/plugins/http-routes/index.ts`;
 const AUTH: Record<string, 'user' | 'signature' | 'admin'> = {
@@ -300,10 +301,12 @@ describe('plugin HTTP routes', () => {
     });
     expect(group.status, JSON.stringify(group.body)).toBe(201);
     expect(group.body.title).toBe('Still JSON');
-    for (const path of ['/pluginsx/webhooks/items/1', '/v1/plugins/webhooks/items/1']) {
-      const res = await host.http('GET', path);
-      expect(res.status, path).toBe(404);
-      expect(res.body.error.code).toBe('route_not_found');
-    }
+    const api = await host.http('GET', '/v1/plugins/webhooks/items/1');
+    expect(api.status).toBe(404);
+    expect(api.body.error.code).toBe('route_not_found');
+    // A path that only starts like /plugins is no plugin's: it is a page of the web client.
+    await ensureWebBuilt();
+    const page = await host.http('GET', '/pluginsx/webhooks/items/1');
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
   });
 });

@@ -85,19 +85,28 @@ export class TokenService {
       expires_at: now + ttl * 1000,
       revoked_at: null,
     };
+    // A token issued while an operator deactivates the account is refused by authenticate too.
+    const user = await this.db.knex<UserRow>('users').where({ id: userId }).first('deactivated_at');
+    if (!user) throw new SwitchboardError('user_not_found');
+    if (user.deactivated_at !== null) throw new SwitchboardError('account_deactivated');
     await this.db.knex('tokens').insert(row);
     return { token, tokenId: row.id, expiresAt: new Date(row.expires_at).toISOString() };
   }
 
-  /** The principal behind a bearer token; throws `unauthenticated` for unknown, expired or revoked tokens. */
+  /**
+   * The principal behind a bearer token; throws `unauthenticated` for unknown, expired or revoked
+   * tokens, and `account_deactivated` for a live token of a deactivated account.
+   */
   async authenticate(token: string | undefined): Promise<Principal> {
     if (!token || !token.startsWith('sb_') || token.length > 128) throw new SwitchboardError('unauthenticated');
     const row = await this.db
-      .knex<TokenRow>('tokens')
-      .where({ token_hash: hashToken(token) })
-      .first();
+      .knex('tokens')
+      .join('users', 'users.id', 'tokens.user_id')
+      .where('tokens.token_hash', hashToken(token))
+      .first<(TokenRow & Pick<UserRow, 'deactivated_at'>) | undefined>('tokens.*', 'users.deactivated_at');
     if (!row || row.revoked_at !== null || row.expires_at <= this.clock.now())
       throw new SwitchboardError('unauthenticated');
+    if (row.deactivated_at !== null) throw new SwitchboardError('account_deactivated');
     return { userId: row.user_id, tokenId: row.id, expiresAt: row.expires_at };
   }
 
@@ -126,6 +135,7 @@ export class TokenService {
       this.sessions.delete(hash);
       throw new SwitchboardError('unauthenticated');
     }
+    if (row.deactivated_at !== null) throw new SwitchboardError('account_deactivated');
     const answer = {
       principal: { userId: row.id, tokenId: row.token_id, expiresAt: row.expires_at },
       user: toPublicUser(row),
@@ -170,6 +180,18 @@ export class TokenService {
       expiresAt: isoTime(r.expires_at),
       revokedAt: isoTime(r.revoked_at),
     }));
+  }
+
+  /** Revokes every live token of a user and ends their sessions on every host; returns how many. */
+  async revokeAllOf(userId: string): Promise<number> {
+    const live = this.db.knex<TokenRow>('tokens').where({ user_id: userId }).whereNull('revoked_at');
+    const ids = (await live.clone().select('id')).map((r) => r.id);
+    await live.clone().update({ revoked_at: this.clock.now() });
+    for (const tokenId of ids) {
+      this.forget(tokenId);
+      this.bus.publish({ type: 'token.revoked', tokenId });
+    }
+    return ids.length;
   }
 
   /** Revokes a token (optionally only if it belongs to `ownerId`) and ends its live sessions. */

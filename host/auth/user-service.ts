@@ -16,6 +16,8 @@ export interface UserRow {
   kind: UserKind;
   password_hash: string | null;
   created_at: number;
+  /** Set while an operator has the account deactivated. */
+  deactivated_at: number | null;
 }
 
 export function toPublicUser(row: UserRow): PublicUser {
@@ -49,6 +51,7 @@ export class UserService {
       kind: input.kind ?? 'person',
       password_hash: input.password ? await passwordHasher.hash(input.password) : null,
       created_at: this.clock.now(),
+      deactivated_at: null,
     };
     try {
       await this.db.knex('users').insert(row);

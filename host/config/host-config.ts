@@ -32,7 +32,11 @@ export interface HostConfig {
       perAccount: FailureWindow;
       perAddress: FailureWindow;
     };
+    /** Origins whose pages may call the API (CORS); empty: no CORS headers. */
+    cors: { origins: string[] };
   };
+  /** Without root, the app is served from web/dist in the host's directory. */
+  web: { enabled: boolean; root?: string };
   messages: { maxTextLength: number; maxBodyBytes: number; maxBatch: number };
   conversations: { maxGroupMembers: number };
   plugins: {

@@ -72,6 +72,7 @@ function pathsRelativeTo(base: string, raw: unknown): unknown {
     const path = database.url.slice('sqlite:'.length);
     if (path !== '' && path !== ':memory:' && !path.startsWith('//')) database.url = `sqlite:${resolve(base, path)}`;
   }
+  if (isObject(config.web) && 'root' in config.web) config.web.root = absolute(config.web.root);
   const plugins = config.plugins;
   if (isObject(plugins)) {
     if ('manifestsDir' in plugins) plugins.manifestsDir = absolute(plugins.manifestsDir);

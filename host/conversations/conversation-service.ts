@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
-import type { Conversation, Member, MemberRole } from '../../sdk/protocol/message.js';
+import type { Conversation, Member, MemberRole, Message } from '../../sdk/protocol/message.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { HostConfig } from '../config/host-config.js';
 import type { Database } from '../db/open-database.js';
@@ -13,6 +13,7 @@ import { UserService } from '../auth/user-service.js';
 import { ConversationWriter } from './conversation-writer.js';
 import { requireMembership, toMember, type MembershipRow } from './membership.js';
 import { appendSystemMessage } from './system-message.js';
+import { lastMessagesOf } from './last-messages.js';
 import { isoTime } from '../core/iso-time.js';
 import type { Clock } from '../core/clock.js';
 
@@ -135,18 +136,24 @@ export class ConversationService {
   }
 
   async list(userId: string): Promise<Conversation[]> {
-    const rows = await this.selectConversations(this.db.knex)
-      .where('m.user_id', userId)
-      .orderBy('c.last_activity_at', 'desc');
-    return rows.map(toConversation);
+    const [rows, lastMessages] = await Promise.all([
+      this.selectConversations(this.db.knex)
+        .where('m.user_id', userId)
+        .orderBy('c.last_activity_at', 'desc') as Promise<ConversationListRow[]>,
+      lastMessagesOf(this.db.knex, userId),
+    ]);
+    return rows.map((row) => toConversation(row, lastMessages.get(row.id) ?? null));
   }
 
   async get(userId: string, conversationId: string): Promise<Conversation> {
-    const row: unknown = await this.selectConversations(this.db.knex)
-      .where({ 'm.user_id': userId, 'c.id': conversationId })
-      .first();
+    const [row, lastMessages] = await Promise.all([
+      this.selectConversations(this.db.knex).where({ 'm.user_id': userId, 'c.id': conversationId }).first() as Promise<
+        ConversationListRow | undefined
+      >,
+      lastMessagesOf(this.db.knex, userId, conversationId),
+    ]);
     if (!row) throw new SwitchboardError('conversation_not_found');
-    return toConversation(row as ConversationListRow);
+    return toConversation(row, lastMessages.get(row.id) ?? null);
   }
 
   async members(
@@ -166,7 +173,12 @@ export class ConversationService {
     return { members: rows.slice(0, limit).map(toMember), hasMore: rows.length > limit };
   }
 
-  /** Conversations with their member's view; the rows are ConversationListRow (knex cannot type the subquery). */
+  /**
+   * Conversations with their member's view; the rows are ConversationListRow (knex cannot type the
+   * subqueries). The unread count is a correlated subquery, not a grouped join: each is a range of
+   * the (conversation_id, seq) index past the watermark, where PostgreSQL would hash-join a scan of
+   * every message.
+   */
   private selectConversations(knex: Knex) {
     return knex('conversations as c')
       .join('members as m', 'm.conversation_id', 'c.id')
@@ -175,18 +187,24 @@ export class ConversationService {
         'm.role as my_role',
         'm.read_seq as my_read_seq',
         knex('members as mc').whereRaw('mc.conversation_id = c.id').count('*').as('member_count'),
+        knex('messages as u')
+          .whereRaw('u.conversation_id = c.id and u.seq > m.read_seq and u.sender_id <> m.user_id')
+          .whereNull('u.deleted_at')
+          .count('*')
+          .as('unread_count'),
       );
   }
 }
 
-/** A conversation as its member sees it: the row, their role and read position, the member count. */
+/** A conversation as its member sees it: the row, their role, read position and unread count, the member count. */
 type ConversationListRow = ConversationRow & {
   my_role: MemberRole;
   my_read_seq: number;
   member_count: number | string;
+  unread_count: number | string;
 };
 
-function toConversation(row: ConversationListRow): Conversation {
+function toConversation(row: ConversationListRow, lastMessage: Message | null): Conversation {
   return {
     id: row.id,
     kind: row.kind,
@@ -197,5 +215,7 @@ function toConversation(row: ConversationListRow): Conversation {
     lastPts: row.last_pts,
     myRole: row.my_role,
     myReadSeq: row.my_read_seq,
+    lastMessage,
+    unreadCount: Number(row.unread_count),
   };
 }

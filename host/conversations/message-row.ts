@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Message, MessageContent, ReactionSummary } from '../../sdk/protocol/message.js';
 import { isoTime } from '../core/iso-time.js';
 
@@ -71,4 +72,23 @@ export function toWireMessage(row: MessageRow, reactions: readonly ReactionRow[]
     editedAt: isoTime(row.edited_at),
     deletedAt: isoTime(row.deleted_at),
   };
+}
+
+/** Rows as wire messages, with the reactions of those not deleted (one query per 500 messages). */
+export async function withReactions(db: Knex | Knex.Transaction, rows: readonly MessageRow[]): Promise<Message[]> {
+  if (rows.length === 0) return [];
+  const live = rows.filter((r) => r.deleted_at === null).map((r) => r.id);
+  const reactions = new Map<string, ReactionRow[]>();
+  for (let i = 0; i < live.length; i += 500) {
+    const part = await db<ReactionRow>('reactions')
+      .whereIn('message_id', live.slice(i, i + 500))
+      .orderBy('created_at', 'asc')
+      .orderBy('user_id', 'asc');
+    for (const r of part) {
+      const list = reactions.get(r.message_id);
+      if (list) list.push(r);
+      else reactions.set(r.message_id, [r]);
+    }
+  }
+  return rows.map((r) => toWireMessage(r, reactions.get(r.id)));
 }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { HostEvent } from '../bus/event-bus.js';
-import type { CommandResult } from '../../sdk/protocol/frames.js';
+import type { CommandListing, CommandResult } from '../../sdk/protocol/frames.js';
 import type { MessageContent } from '../../sdk/protocol/message.js';
 import type { CommandReply } from '../../sdk/plugin/capabilities/commands.js';
 import type { BeforeStoreMessage } from '../../sdk/plugin/capabilities/hooks.js';
@@ -21,6 +21,8 @@ export interface BeforeStoreHooks {
 /** A slash command typed by a member of a conversation, answered by the plugin that owns it. */
 export interface CommandDispatch {
   invoke(userId: string, conversationId: string, text: string, idempotencyKey?: string | null): Promise<CommandResult>;
+  /** The commands `invoke` would run for this member here; `conversation_not_found` for a non-member. */
+  list(userId: string, conversationId: string): Promise<CommandListing[]>;
 }
 
 export interface PostbackResult {

@@ -5,6 +5,7 @@ import * as pluginJobs from './migrations/0003-plugin-jobs-and-secrets.js';
 import * as pluginTables from './migrations/0004-plugin-tables.js';
 import * as pluginLimits from './migrations/0005-plugin-limits.js';
 import * as pluginEventOutbox from './migrations/0006-plugin-event-outbox.js';
+import * as userDeactivation from './migrations/0007-user-deactivation.js';
 
 interface Migration {
   name: string;
@@ -13,7 +14,15 @@ interface Migration {
 }
 
 /** Migrations are imported, not globbed from disk, so they run the same under tsx and in a bundle. */
-const migrations: Migration[] = [coreSchema, plugins, pluginJobs, pluginTables, pluginLimits, pluginEventOutbox];
+const migrations: Migration[] = [
+  coreSchema,
+  plugins,
+  pluginJobs,
+  pluginTables,
+  pluginLimits,
+  pluginEventOutbox,
+  userDeactivation,
+];
 
 const source: Knex.MigrationSource<Migration> = {
   getMigrations: () => Promise.resolve(migrations),

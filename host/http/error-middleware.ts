@@ -9,8 +9,9 @@ import { requestState } from './request-state.js';
 /**
  * A host starting, stopping or cut off from its database or bus answers these while it lasts (a load
  * balancer's probe every few seconds included): states the health route reports once, not failures.
+ * So is a web client not built yet, which the web client route reports once.
  */
-const EXPECTED_STATES: ReadonlySet<ErrorCode> = new Set(['not_ready', 'shutting_down']);
+const EXPECTED_STATES: ReadonlySet<ErrorCode> = new Set(['not_ready', 'shutting_down', 'web_client_not_built']);
 
 /** Every failure leaves as {"error":{code,message,requestId}} with the status of its catalog code. */
 export function errorMiddleware(log: Logger): Koa.Middleware {

@@ -12,6 +12,8 @@ import { healthRoutes } from './routes/health-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { pluginAdminRoutes } from './routes/plugin-admin-routes.js';
 import type { RouteDeps } from './routes/route-deps.js';
+import { corsMiddleware } from './cors.js';
+import { webClientRoute } from './web-client-route.js';
 
 /** The Koa application: JSON in, JSON out, errors from the catalog. */
 export function createHttpApp(deps: RouteDeps, log: Logger): Koa {
@@ -20,6 +22,9 @@ export function createHttpApp(deps: RouteDeps, log: Logger): Koa {
   app.silent = true;
   // One line per request, with the id that error bodies carry: outside everything, so it sees the final status.
   app.use(requestLog(log));
+  // Pages from the configured origins (none by default): headers set here stay on error answers too.
+  const cors = corsMiddleware(deps.config.http.cors.origins);
+  if (cors) app.use(cors);
   app.use(errorMiddleware(log));
   // Requests per token (or per address without one): before anything else is done for them.
   app.use(new RequestLimits(deps.config.http, deps.adminToken, deps.limiters).middleware());
@@ -40,5 +45,7 @@ export function createHttpApp(deps: RouteDeps, log: Logger): Koa {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }
+  // The web client answers what no route did (its pages and files), last so it never hides one.
+  if (deps.config.web.enabled) app.use(webClientRoute(deps.config.web, log));
   return app;
 }

@@ -4,7 +4,7 @@ import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { Message } from '../../sdk/protocol/message.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { Database } from '../db/open-database.js';
-import { toWireMessage, type MessageRow, type ReactionRow } from '../conversations/message-row.js';
+import { withReactions, type MessageRow } from '../conversations/message-row.js';
 
 export interface HistoryQuery {
   before?: number;
@@ -65,21 +65,8 @@ export class MessageStore {
     return row;
   }
 
+  /** Rows as wire messages with their reactions (the conversion lives in conversations/, which lists them too). */
   async withReactions(trx: Knex | Knex.Transaction, rows: readonly MessageRow[]): Promise<Message[]> {
-    if (rows.length === 0) return [];
-    const live = rows.filter((r) => r.deleted_at === null).map((r) => r.id);
-    const reactions = new Map<string, ReactionRow[]>();
-    for (let i = 0; i < live.length; i += 500) {
-      const part = await trx<ReactionRow>('reactions')
-        .whereIn('message_id', live.slice(i, i + 500))
-        .orderBy('created_at', 'asc')
-        .orderBy('user_id', 'asc');
-      for (const r of part) {
-        const list = reactions.get(r.message_id);
-        if (list) list.push(r);
-        else reactions.set(r.message_id, [r]);
-      }
-    }
-    return rows.map((r) => toWireMessage(r, reactions.get(r.id)));
+    return withReactions(trx, rows);
   }
 }

@@ -13,6 +13,15 @@ export interface AuditEntry {
   at: string;
 }
 
+export interface AuditFilter {
+  pluginId?: string;
+  capability?: string;
+  action?: string;
+  /** An entry id: only older entries. */
+  before?: number;
+  limit: number;
+}
+
 interface AuditRow {
   plugin_id: string;
   capability: string;
@@ -65,10 +74,12 @@ export class AuditLog {
     await this.queue.push(row);
   }
 
-  /** Newest first. */
-  async query(filter: { pluginId?: string; before?: number; limit: number }): Promise<AuditEntry[]> {
+  /** Newest first; each filter given narrows the entries to those equal to it. */
+  async query(filter: AuditFilter): Promise<AuditEntry[]> {
     const q = this.db.knex('audit_log').orderBy('id', 'desc').limit(filter.limit);
     if (filter.pluginId) q.where({ plugin_id: filter.pluginId });
+    if (filter.capability) q.where({ capability: filter.capability });
+    if (filter.action) q.where({ action: filter.action });
     if (filter.before !== undefined) q.where('id', '<', filter.before);
     const rows = (await q) as {
       id: number | string;

@@ -1,14 +1,15 @@
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
-import type { CommandArgument } from '../../sdk/plugin/manifest.js';
+import type { CommandArgument, CommandContribution } from '../../sdk/plugin/manifest.js';
 import type { CommandReply } from '../../sdk/plugin/plugin-context.js';
-import type { CommandResult } from '../../sdk/protocol/frames.js';
+import type { CommandListing, CommandResult } from '../../sdk/protocol/frames.js';
 import type { CommandDispatch } from '../core/extension-points.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { Database } from '../db/open-database.js';
 import { requireMembership } from '../conversations/membership.js';
 import { PluginLogs } from './plugin-logs.js';
 import { PluginRegistry } from './plugin-registry.js';
+import type { PluginRecord } from './plugin-record.js';
 import { callPlugin } from './call-plugin.js';
 
 const COMMAND_TIMEOUT_MS = 5_000;
@@ -39,26 +40,7 @@ export class CommandRouter implements CommandDispatch {
       });
     const name = match[1]!;
     const rest = (match[2] ?? '').trim();
-    const candidates = this.registry
-      .running()
-      .filter((r) => r.botUserId && r.handlers.commands.has(name))
-      .sort((a, b) => a.id.localeCompare(b.id));
-    let plugin = null;
-    if (candidates.length > 0) {
-      const present = new Set(
-        (
-          await this.db
-            .knex('members')
-            .where({ conversation_id: conversationId })
-            .whereIn(
-              'user_id',
-              candidates.map((c) => c.botUserId!),
-            )
-            .select<{ user_id: string }[]>('user_id')
-        ).map((r) => r.user_id),
-      );
-      plugin = candidates.find((c) => present.has(c.botUserId!)) ?? null;
-    }
+    const [plugin] = await this.answering(conversationId, (r) => r.handlers.commands.has(name));
     if (!plugin) throw new SwitchboardError('command_not_found', `No plugin in this conversation answers /${name}.`);
     const spec = plugin.manifest!.contributes!.commands!.find((c) => c.name === name)!;
     const args = parseArguments(spec.arguments ?? [], rest);
@@ -71,6 +53,50 @@ export class CommandRouter implements CommandDispatch {
     );
     return { plugin: plugin.id, reply };
   }
+
+  /** Exactly the commands `invoke` would run here: per name, the one the lowest plugin id answers. */
+  async list(userId: string, conversationId: string): Promise<CommandListing[]> {
+    await requireMembership(this.db.knex, conversationId, userId);
+    const listings = new Map<string, CommandListing>();
+    for (const plugin of await this.answering(conversationId, (r) => r.handlers.commands.size > 0)) {
+      for (const spec of plugin.manifest!.contributes?.commands ?? []) {
+        if (plugin.handlers.commands.has(spec.name) && !listings.has(spec.name))
+          listings.set(spec.name, toListing(plugin.id, spec));
+      }
+    }
+    return [...listings.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Running plugins that pass `answers` and whose bot is a member of the conversation, by plugin id. */
+  private async answering(conversationId: string, answers: (r: PluginRecord) => boolean): Promise<PluginRecord[]> {
+    const candidates = this.registry.running().filter((r) => r.botUserId && answers(r));
+    if (candidates.length === 0) return [];
+    const present = new Set(
+      (
+        await this.db
+          .knex('members')
+          .where({ conversation_id: conversationId })
+          .whereIn(
+            'user_id',
+            candidates.map((c) => c.botUserId!),
+          )
+          .select<{ user_id: string }[]>('user_id')
+      ).map((r) => r.user_id),
+    );
+    return candidates.filter((c) => present.has(c.botUserId!)).sort((a, b) => a.id.localeCompare(b.id));
+  }
+}
+
+/** A declared command as the caller sees it, with its usage line, e.g. "/pay <amount> <to> [note]". */
+function toListing(pluginId: string, spec: CommandContribution): CommandListing {
+  const args = (spec.arguments ?? []).map((a) => ({
+    name: a.name,
+    required: a.required === true,
+    ...(a.description !== undefined ? { description: a.description } : {}),
+    type: a.type ?? 'string',
+  }));
+  const usage = [`/${spec.name}`, ...args.map((a) => (a.required ? `<${a.name}>` : `[${a.name}]`))].join(' ');
+  return { plugin: pluginId, name: spec.name, description: spec.description, usage, args };
 }
 
 /** Only the text of a reply, within 8,000 characters, reaches the caller. */

@@ -168,10 +168,8 @@ export class Gateway {
         );
       } catch (err) {
         if (!(err instanceof SwitchboardError)) this.log.error({ err, requestId }, 'could not open connection');
-        closeRaw(
-          ws,
-          err instanceof SwitchboardError && err.code === 'unauthenticated' ? 'unauthenticated' : 'internal_error',
-        );
+        const refused = err instanceof SwitchboardError ? err.code : null;
+        closeRaw(ws, refused === 'unauthenticated' || refused === 'account_deactivated' ? refused : 'internal_error');
       }
     };
     ws.on('message', onMessage);
@@ -266,7 +264,7 @@ export class Gateway {
 
 function closeRaw(
   ws: WebSocket,
-  code: 'unauthenticated' | 'auth_timeout' | 'internal_error' | 'rate_limited',
+  code: 'unauthenticated' | 'account_deactivated' | 'auth_timeout' | 'internal_error' | 'rate_limited',
   reason?: string,
 ): void {
   const err = new SwitchboardError(code);

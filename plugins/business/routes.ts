@@ -3,8 +3,23 @@ import type { BusinessApp } from './business-app.js';
 import { businessOfKey, createKey, listKeys, revokeKey } from './businesses/api-keys.js';
 import { BusinessError } from './business-error.js';
 import { patchConfig } from './businesses/business-config.js';
-import { addAgent, agentOf, agentView, listAgents, removeAgent, setAvailable } from './businesses/agents.js';
-import { adminView, configOf, createBusiness, publicProfile, type BusinessRow } from './businesses/businesses.js';
+import {
+  addAgent,
+  agentOf,
+  agentView,
+  businessesOfAgent,
+  listAgents,
+  removeAgent,
+  setAvailable,
+} from './businesses/agents.js';
+import {
+  adminView,
+  configOf,
+  createBusiness,
+  operatorView,
+  publicProfile,
+  type BusinessRow,
+} from './businesses/businesses.js';
 import { attachBot } from './bots/bots.js';
 import { createCanned, deleteCanned, listCanned } from './inbox/canned.js';
 import { csatReport } from './inbox/csat.js';
@@ -42,6 +57,9 @@ export function registerRoutes(app: BusinessApp): void {
     status: 201,
     body: adminView(await createBusiness(ctx, bodyOf(r))),
   }));
+  route('GET', '/admin/businesses', async () => ({
+    body: { businesses: (await app.businesses.newest(200)).map(operatorView) },
+  }));
   route('POST', '/admin/businesses/:id/verified', async (r) => {
     const b = await app.businesses.get(r.params.id);
     return { body: publicProfile(await app.businesses.update(b, { verified: bodyOf(r).verified === true })) };
@@ -62,6 +80,11 @@ export function registerRoutes(app: BusinessApp): void {
   );
 
   // ---- the business and its settings
+  // Only the caller's own businesses: there is no public directory of businesses.
+  route('GET', '/businesses', async (r) => {
+    if (r.query.mine !== '1') throw new BusinessError('invalid_business_request', 'Ask with mine=1.');
+    return { body: { businesses: await businessesOfAgent(ctx, me(r)) } };
+  });
   route('GET', '/businesses/:id', async (r) => ({ body: publicProfile(await app.businesses.get(r.params.id)) }));
   route('GET', '/businesses/:id/settings', async (r) => ({ body: adminView(await asAdmin(r, false)) }));
   route('PATCH', '/businesses/:id/settings', async (r) => {

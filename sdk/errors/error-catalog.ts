@@ -46,6 +46,12 @@ export const errorCatalog = {
     message: 'The token of this session was revoked or expired.',
   },
   invalid_credentials: { kind: 'user', status: 401, message: 'The handle or password is wrong.' },
+  account_deactivated: {
+    kind: 'user',
+    status: 403,
+    closeCode: 4003,
+    message: 'An operator deactivated this account: it cannot log in or use tokens until reactivated.',
+  },
   admin_required: { kind: 'user', status: 403, message: 'This endpoint needs the operator admin token.' },
   forbidden: { kind: 'user', status: 403, message: 'You may not do this.' },
   insufficient_role: { kind: 'user', status: 403, message: 'Your role in this conversation does not allow this.' },
@@ -155,6 +161,11 @@ export const errorCatalog = {
     message: 'The host is shutting down; reconnect and resume.',
   },
   not_ready: { kind: 'system', status: 503, message: 'The host has not finished starting.' },
+  web_client_not_built: {
+    kind: 'system',
+    status: 503,
+    message: 'The web client has not been built on this host; run npm run build:web (npm start does it).',
+  },
   plugin_failed: {
     kind: 'system',
     status: 502,

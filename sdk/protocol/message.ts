@@ -12,6 +12,15 @@ export interface PublicUser {
   readonly createdAt: string;
 }
 
+export type AccountStatus = 'active' | 'deactivated';
+
+/** A user as the operator's admin API shows it (GET /v1/admin/users). */
+export interface AdminUser extends PublicUser {
+  readonly status: AccountStatus;
+  /** When an operator deactivated the account; null while it is active. */
+  readonly deactivatedAt: string | null;
+}
+
 export type ConversationKind = 'direct' | 'group';
 export type MemberRole = 'owner' | 'admin' | 'member';
 
@@ -29,6 +38,10 @@ export interface Conversation {
   readonly myRole: MemberRole;
   /** The caller's read watermark. */
   readonly myReadSeq: number;
+  /** The newest message (a tombstone once deleted), or null while the conversation is empty. */
+  readonly lastMessage: Message | null;
+  /** Messages after the caller's read watermark sent by others and not deleted. */
+  readonly unreadCount: number;
 }
 
 export interface Member {

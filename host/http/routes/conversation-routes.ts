@@ -117,6 +117,11 @@ export function conversationRoutes(deps: RouteDeps): Router {
       idempotencyKey: { type: 'string', minLength: 1, maxLength: 128 },
     }),
   );
+  router.get('/:id/commands', async (ctx) => {
+    const me = await requireUser(ctx, deps.tokens);
+    ctx.body = { commands: await deps.commands.list(me.userId, idParam(ctx.params.id)) };
+  });
+
   router.post('/:id/commands', async (ctx) => {
     const me = await requireUser(ctx, deps.tokens);
     const command = body(ctx, commandBody);

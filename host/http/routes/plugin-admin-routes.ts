@@ -1,10 +1,25 @@
 import { Router } from '@koa/router';
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import type { PluginRecord } from '../../plugins/plugin-record.js';
+import { visibleSettings } from '../../plugins/plugin-settings-view.js';
+import { compileValidator } from '../../validation/validator.js';
 import { intQuery, requireAdmin } from '../request-context.js';
 import type { RouteDeps } from './route-deps.js';
 
-/** Operators: plugin status, runtime enable/disable, per-plugin logs, app health, and the audit log. */
+/** An empty one filters nothing, as before these were checked. */
+const auditName = { type: 'string', maxLength: 64 };
+/** Wrapped in `query`, so that errors name their parameter as /query/action, as intQuery's do. */
+const auditQuery = compileValidator<{ query: { pluginId?: string; capability?: string; action?: string } }>({
+  type: 'object',
+  properties: {
+    query: {
+      type: 'object',
+      properties: { pluginId: auditName, capability: auditName, action: auditName },
+    },
+  },
+});
+
+/** Operators: plugin status, runtime enable/disable, per-plugin logs and settings, app health, and the audit log. */
 export function pluginAdminRoutes(deps: RouteDeps): Router {
   const router = new Router({ prefix: '/v1/admin' });
   router.use(async (ctx, next) => {
@@ -27,11 +42,18 @@ export function pluginAdminRoutes(deps: RouteDeps): Router {
     const { plugin, purged } = await kernel.uninstall(ctx.params.id!, purge);
     ctx.body = { ...describe(plugin), purged };
   });
+  const configured = (id: string) => {
+    const record = registry.get(id);
+    if (!record) throw new SwitchboardError('plugin_not_found', `No plugin "${id}" is configured on this host.`);
+    return record;
+  };
   router.get('/plugins/:id/logs', (ctx) => {
-    const record = registry.get(ctx.params.id!);
-    if (!record)
-      throw new SwitchboardError('plugin_not_found', `No plugin "${ctx.params.id}" is configured on this host.`);
+    const record = configured(ctx.params.id!);
     ctx.body = { entries: logs.entries(record.id, intQuery(ctx, 'limit', { min: 1, max: 500 }) ?? 100) };
+  });
+  router.get('/plugins/:id/settings', (ctx) => {
+    const record = configured(ctx.params.id!);
+    ctx.body = { settings: visibleSettings(record.manifest?.contributes?.settings, record.settings) };
   });
   router.get('/apps', async (ctx) => {
     ctx.body = { apps: await sandbox.appHealth() };
@@ -43,10 +65,13 @@ export function pluginAdminRoutes(deps: RouteDeps): Router {
     ctx.body = app;
   });
   router.get('/audit', async (ctx) => {
-    const pluginId = typeof ctx.query.pluginId === 'string' ? ctx.query.pluginId : undefined;
+    // Other parameters are ignored, as everywhere; a repeated one is not a string and is refused.
+    const { pluginId, capability, action } = auditQuery({ query: { ...ctx.query } }).query;
     ctx.body = {
       entries: await audit.query({
         ...(pluginId ? { pluginId } : {}),
+        ...(capability ? { capability } : {}),
+        ...(action ? { action } : {}),
         ...(ctx.query.before !== undefined
           ? { before: intQuery(ctx, 'before', { min: 1, max: Number.MAX_SAFE_INTEGER })! }
           : {}),

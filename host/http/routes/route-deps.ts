@@ -1,6 +1,7 @@
 import type { HostConfig } from '../../config/host-config.js';
 import type { TokenService } from '../../auth/token-service.js';
 import type { UserService } from '../../auth/user-service.js';
+import type { AccountAdmin } from '../../auth/account-admin.js';
 import type { ConversationService } from '../../conversations/conversation-service.js';
 import type { GroupService } from '../../conversations/group-service.js';
 import type { MessageService } from '../../messages/message-service.js';
@@ -22,6 +23,8 @@ export interface RouteDeps {
   limiters: LimiterStore;
   tokens: TokenService;
   users: UserService;
+  /** The admin users API. */
+  accounts: AccountAdmin;
   conversations: ConversationService;
   groups: GroupService;
   messages: MessageService;

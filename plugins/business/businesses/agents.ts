@@ -135,3 +135,16 @@ export async function removeAgent(app: BusinessApp, businessId: string, userId: 
   if (room !== null) await ctx.conversations.removeMember(room, userId).catch(() => undefined);
   return true;
 }
+
+/** The businesses a user is an agent of (admins included), by name, with their role in each. */
+export async function businessesOfAgent(ctx: PluginContext, userId: string) {
+  const rows = await ctx.database.table<AgentRow>('agents').where({ user_id: userId }).all();
+  if (rows.length === 0) return [];
+  const roles = new Map(rows.map((r) => [r.business_id, r.role]));
+  const businesses = await ctx.database
+    .table<{ id: string; name: string; [c: string]: unknown }>('businesses')
+    .whereIn('id', [...roles.keys()])
+    .orderBy('name')
+    .all();
+  return businesses.map((b) => ({ id: b.id, name: b.name, role: roles.get(b.id)! }));
+}

@@ -34,6 +34,11 @@ export class BusinessStore {
     return read;
   }
 
+  /** The most recently registered businesses, newest first. */
+  newest(limit: number): Promise<BusinessRow[]> {
+    return this.ctx.database.table<BusinessRow>('businesses').orderBy('created_at', 'desc').limit(limit).all();
+  }
+
   /** Writes a change to a business and returns the row as stored. */
   async update(b: BusinessRow, patch: Partial<BusinessRow>): Promise<BusinessRow> {
     await this.ctx.database.table<BusinessRow>('businesses').where({ id: b.id }).update(patch);

@@ -47,6 +47,9 @@ export const adminView = (b: BusinessRow) => ({
   agentsConversationId: b.agents_conversation_id,
 });
 
+/** What the operator's list shows: the settings view, and when the business was registered. */
+export const operatorView = (b: BusinessRow) => ({ ...adminView(b), createdAt: new Date(b.created_at).toISOString() });
+
 /** An operator registers a business and names its first admin. */
 export async function createBusiness(ctx: PluginContext, body: Record<string, unknown>): Promise<BusinessRow> {
   const name = textField(body.name, 'name', 100, true)!;

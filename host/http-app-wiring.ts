@@ -1,0 +1,75 @@
+import type { DependencyContainer } from 'tsyringe';
+import type Koa from 'koa';
+import { Tokens } from './core/container-tokens.js';
+import type { HostConfig } from './config/host-config.js';
+import type { Database } from './db/open-database.js';
+import type { Logger } from './logging/logger.js';
+import type { LimiterStore } from './http/limiter-store.js';
+import { createHttpApp } from './http/http-app.js';
+import { TokenService } from './auth/token-service.js';
+import { UserService } from './auth/user-service.js';
+import { AccountAdmin } from './auth/account-admin.js';
+import { ConversationService } from './conversations/conversation-service.js';
+import { GroupService } from './conversations/group-service.js';
+import { MessageService } from './messages/message-service.js';
+import { AuditLog } from './plugins/audit-log.js';
+import { CommandRouter } from './plugins/command-router.js';
+import { PluginKernel } from './plugins/plugin-kernel.js';
+import { PluginLogs } from './plugins/plugin-logs.js';
+import { PluginRegistry } from './plugins/plugin-registry.js';
+import type { PostbackRouter } from './plugins/postback-router.js';
+import { SandboxHost } from './sandbox/sandbox-host.js';
+import { PluginHttpRouter } from './http/plugin-http-router.js';
+
+/**
+ * The HTTP app with the container's services behind its routes. `isStarted` is false until the
+ * host listens, so `/readyz` says so while it starts.
+ */
+export function wireHttpApp(
+  services: DependencyContainer,
+  host: {
+    config: HostConfig;
+    adminToken: string;
+    limiters: LimiterStore;
+    db: Database;
+    /** Resolved before the plugins start: it registers the type they may send at once. */
+    postbacks: PostbackRouter;
+    isStarted: () => boolean;
+  },
+  log: Logger,
+): Koa {
+  const bus = services.resolve(Tokens.EventBus);
+  const { config, adminToken, limiters, db } = host;
+  return createHttpApp(
+    {
+      config,
+      adminToken,
+      limiters,
+      tokens: services.resolve(TokenService),
+      users: services.resolve(UserService),
+      accounts: services.resolve(AccountAdmin),
+      conversations: services.resolve(ConversationService),
+      groups: services.resolve(GroupService),
+      messages: services.resolve(MessageService),
+      commands: services.resolve(CommandRouter),
+      postbacks: host.postbacks,
+      pluginRoutes: services.resolve(PluginHttpRouter),
+      plugins: {
+        kernel: services.resolve(PluginKernel),
+        registry: services.resolve(PluginRegistry),
+        logs: services.resolve(PluginLogs),
+        audit: services.resolve(AuditLog),
+        sandbox: services.resolve(SandboxHost),
+      },
+      busConnected: bus.isConnected?.bind(bus),
+      metrics: services.resolve(Tokens.Metrics),
+      isReady: async () =>
+        host.isStarted() &&
+        (await db.knex.raw('select 1').then(
+          () => true,
+          () => false,
+        )),
+    },
+    log,
+  );
+}

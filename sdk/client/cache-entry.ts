@@ -1,0 +1,71 @@
+import type { Conversation, Message } from '../protocol/message.js';
+import type { StoredEntry } from './cache-persistence.js';
+import { isNewerLast } from './message-list.js';
+
+/** One cached conversation. */
+export interface CacheEntry extends StoredEntry {
+  /** Entries made after a listing was requested are not removed by that listing. */
+  generation: number;
+}
+
+/** The listing may come from a host without lastMessage/unreadCount yet: read them as optional. */
+type Listed = Conversation & Partial<Pick<Conversation, 'lastMessage' | 'unreadCount'>>;
+
+export function newEntry(conversation: Listed, generation: number): CacheEntry {
+  return {
+    conversation,
+    lastMessage: conversation.lastMessage ?? null,
+    unreadCount: conversation.unreadCount ?? 0,
+    countedSeq: conversation.lastSeq,
+    countedPts: conversation.lastPts,
+    readSeqs: {},
+    pts: null,
+    hasOlder: conversation.lastSeq > 0,
+    generation,
+  };
+}
+
+/**
+ * Takes a conversation as the host listed it, keeping what live frames taught since (higher
+ * numbers, a newer last message). Returns false when the listing's unread count is older than the
+ * one kept, which must then follow the (maybe moved) watermark instead.
+ */
+export function mergeListed(e: CacheEntry, conversation: Listed): boolean {
+  const kept = e.conversation;
+  e.conversation = {
+    ...conversation,
+    lastSeq: Math.max(kept.lastSeq, conversation.lastSeq),
+    lastPts: Math.max(kept.lastPts, conversation.lastPts),
+    myReadSeq: Math.max(kept.myReadSeq, conversation.myReadSeq),
+  };
+  if (conversation.lastMessage && isNewerLast(e.lastMessage, conversation.lastMessage)) {
+    e.lastMessage = conversation.lastMessage;
+  }
+  if (conversation.lastPts < e.countedPts) return false;
+  // The snapshot is at least as new as what was counted: it is the truth.
+  if (conversation.unreadCount !== undefined) e.unreadCount = conversation.unreadCount;
+  e.countedSeq = Math.max(e.countedSeq, conversation.lastSeq);
+  e.countedPts = conversation.lastPts;
+  return true;
+}
+
+/**
+ * Keeps lastSeq/lastPts and the last message in step with a message seen. Returns whether a newer
+ * message became the last one (the conversation's activity moved), 'changed' when only the last
+ * message's state did, or false.
+ */
+export function noteMessage(e: CacheEntry, m: Message, pts: number): 'newer' | 'changed' | false {
+  const c = e.conversation;
+  if (m.seq > c.lastSeq || pts > c.lastPts) {
+    e.conversation = { ...c, lastSeq: Math.max(c.lastSeq, m.seq), lastPts: Math.max(c.lastPts, pts) };
+  }
+  if (!isNewerLast(e.lastMessage, m)) return false;
+  const newer = !e.lastMessage || m.seq > e.lastMessage.seq;
+  e.lastMessage = m;
+  return newer ? 'newer' : 'changed';
+}
+
+/** When a conversation was last active: its last message, or its creation. */
+export function activityOf(e: CacheEntry): string {
+  return e.lastMessage?.createdAt ?? e.conversation.createdAt;
+}

@@ -1,0 +1,109 @@
+import { errorCatalog } from '../errors/error-catalog.js';
+
+/** One problem of a refused request: a JSON pointer into what was sent, and why. */
+export interface ClientErrorDetail {
+  path: string;
+  message: string;
+}
+
+/** The error body the host sends over HTTP and WebSocket (a plugin's refusals included). */
+export interface WireErrorBody {
+  code: string;
+  message: string;
+  details?: unknown;
+  retryAfterMs?: number;
+  requestId?: string;
+}
+
+export interface ClientErrorExtra {
+  status?: number;
+  details?: unknown;
+  retryAfterMs?: number;
+  requestId?: string;
+  closeCode?: number;
+  cause?: unknown;
+}
+
+/**
+ * Every failure the client library reports. `code` is a code of the host's catalog (docs/errors.md),
+ * a plugin's own code, or one of the library's: `network_error` (fetch or the socket failed),
+ * `offline` (no connection for a socket request), `timeout` (no answer in time), `discarded` (a
+ * pending send was discarded), `user_changed` (the store now belongs to another user).
+ */
+export class ClientError extends Error {
+  readonly code: string;
+  /** The HTTP status, when the error answers an HTTP request. */
+  readonly status?: number;
+  /** `invalid_request` and its kin: what in the request was wrong. */
+  readonly details?: ClientErrorDetail[];
+  /** A plugin's refusal may carry details of its own shape (docs/plugins.md). */
+  readonly pluginDetails?: Record<string, unknown>;
+  readonly retryAfterMs?: number;
+  /** The host's id of the HTTP request: quote it when reporting a problem. */
+  readonly requestId?: string;
+  /** The WebSocket close code, when the error ended a connection. */
+  readonly closeCode?: number;
+
+  constructor(code: string, message?: string, extra: ClientErrorExtra = {}) {
+    super(message ?? catalogMessage(code) ?? code, extra.cause === undefined ? undefined : { cause: extra.cause });
+    this.name = 'ClientError';
+    this.code = code;
+    if (extra.status !== undefined) this.status = extra.status;
+    if (Array.isArray(extra.details)) this.details = extra.details as ClientErrorDetail[];
+    else if (isRecord(extra.details)) this.pluginDetails = extra.details;
+    if (extra.retryAfterMs !== undefined) this.retryAfterMs = extra.retryAfterMs;
+    if (extra.requestId !== undefined) this.requestId = extra.requestId;
+    if (extra.closeCode !== undefined) this.closeCode = extra.closeCode;
+  }
+
+  /** The error of an HTTP answer or an `error` frame. */
+  static fromBody(body: WireErrorBody, extra: { status?: number; requestId?: string } = {}): ClientError {
+    return new ClientError(body.code, body.message, {
+      status: extra.status,
+      details: body.details,
+      retryAfterMs: body.retryAfterMs,
+      requestId: body.requestId ?? extra.requestId,
+    });
+  }
+
+  /** Why a socket closed, by its close code (the catalog maps codes to close codes). */
+  static fromClose(closeCode: number, reason: string): ClientError {
+    const code = codeOfClose(closeCode) ?? 'network_error';
+    return new ClientError(code, reason || catalogMessage(code) || `The connection closed (${closeCode}).`, {
+      closeCode,
+    });
+  }
+
+  static offline(): ClientError {
+    return new ClientError('offline', 'Not connected to the host.');
+  }
+
+  static timeout(what: string): ClientError {
+    return new ClientError('timeout', `No answer to ${what} in time.`);
+  }
+
+  static network(cause: unknown): ClientError {
+    return new ClientError('network_error', 'The host could not be reached.', { cause });
+  }
+}
+
+/** Turns anything thrown into a ClientError (programming errors included, so callers see one type). */
+export function toClientError(error: unknown): ClientError {
+  if (error instanceof ClientError) return error;
+  return new ClientError('internal_error', error instanceof Error ? error.message : String(error), { cause: error });
+}
+
+function catalogMessage(code: string): string | undefined {
+  return (errorCatalog as Record<string, { message: string } | undefined>)[code]?.message;
+}
+
+function codeOfClose(closeCode: number): string | undefined {
+  for (const [code, spec] of Object.entries(errorCatalog) as [string, { closeCode?: number }][]) {
+    if (spec.closeCode === closeCode) return code;
+  }
+  return undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,286 @@
+import type {
+  CommandResult,
+  HistoryResult,
+  MessageResult,
+  PresenceResult,
+  PresenceStatus,
+  ReadResult,
+  SendResult,
+} from '../protocol/frames.js';
+import type { Message, MessageContent, PublicUser } from '../protocol/message.js';
+import { ClientConnection } from './client-connection.js';
+import { ClientError, toClientError } from './client-error.js';
+import { memoryStore } from './client-store.js';
+import type { ClientEvents, ClientOptions, ClientState, ConversationView, PendingSend } from './client-types.js';
+import { ClientSync } from './client-sync.js';
+import { TypedEmitter } from './event-emitter.js';
+import { HttpApi } from './http-api.js';
+import type { OutboxHooks } from './outbox.js';
+import { PresenceTracker } from './presence-tracker.js';
+import { randomUuid } from './random-uuid.js';
+import type { RequestFrame, SocketSession } from './socket-session.js';
+import { TypingTracker } from './typing-tracker.js';
+import { UserScope } from './user-scope.js';
+
+/**
+ * A Switchboard client: one connection kept up with reconnects and resume, a cache of the user's
+ * conversations and their latest messages (persisted in the store), an outbox that gets every
+ * message sent exactly once, and typed events. docs/client.md is its guide.
+ */
+export class SwitchboardClient {
+  readonly http: HttpApi;
+  private readonly events = new TypedEmitter<ClientEvents>();
+  private readonly connection: ClientConnection;
+  private readonly typingTracker: TypingTracker;
+  private readonly presence = new PresenceTracker();
+  private readonly sync: ClientSync;
+  private readonly outboxHooks: OutboxHooks;
+  private scope: UserScope;
+  private currentUser: PublicUser | null;
+  private readonly loading = new Map<string, Promise<Message[]>>();
+
+  constructor(options: ClientOptions) {
+    const store = options.store ?? memoryStore();
+    const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
+    this.http = new HttpApi({
+      baseUrl: options.baseUrl,
+      token: options.token ?? null,
+      fetch: options.fetch,
+      timeoutMs: requestTimeoutMs,
+    });
+    const reconnect = { initialDelayMs: 500, maxDelayMs: 15_000, ...options.reconnect };
+    this.typingTracker = new TypingTracker((id) => this.sync.emitView(id));
+    this.connection = new ClientConnection(
+      {
+        url: socketUrl(options.baseUrl),
+        WebSocket: options.WebSocket ?? globalThis.WebSocket,
+        requestTimeoutMs,
+        reconnect,
+      },
+      {
+        token: () => this.http.token,
+        sync: (session, ready) => this.sync.catchUp(session, ready),
+        onFrame: (frame) => this.sync.onFrame(frame),
+        onState: (state, error) => this.onState(state, error),
+      },
+    );
+    this.outboxHooks = {
+      send: (item) => this.request<SendResult>(sendFrame(item)),
+      isOnline: () => this.connection.state === 'online',
+      onSent: (message) => this.sync.applyOwn(message, true),
+      onChange: (conversationId, pending) => this.events.emit('pending', conversationId, pending),
+      onStoreError: (error) => this.events.emit('error', toClientError(error)),
+      retryDelayMs: (attempts) => this.connection.retryDelay(attempts),
+    };
+    const last = UserScope.last(store, (id) => this.typingTracker.of(id), this.outboxHooks);
+    this.currentUser = last.user;
+    this.scope = last.scope;
+    this.sync = new ClientSync({
+      events: this.events,
+      http: this.http,
+      presence: this.presence,
+      typing: this.typingTracker,
+      scope: () => this.scope,
+      session: () => this.connection.current(),
+      adoptUser: (user) => this.adoptUser(user),
+    });
+  }
+
+  /** The connected user (from `ready`; before the first connection, the store's last one). */
+  get user(): PublicUser | null {
+    return this.currentUser;
+  }
+
+  get state(): ClientState {
+    return this.connection.state;
+  }
+
+  on<E extends keyof ClientEvents>(event: E, listener: ClientEvents[E]): () => void {
+    return this.events.on(event, listener);
+  }
+
+  /** The token for the next connection and for HTTP (a new login's, after 'ended'; then connect()). */
+  setToken(token: string | null): void {
+    this.http.token = token;
+  }
+
+  connect(): Promise<void> {
+    return this.connection.connect();
+  }
+
+  close(): void {
+    this.connection.close();
+    this.typingTracker.clear();
+    this.scope.outbox.stop();
+    this.scope.cache.flush();
+  }
+
+  conversations(): ConversationView[] {
+    return this.scope.cache.views();
+  }
+
+  conversation(id: string): ConversationView | undefined {
+    return this.scope.cache.view(id);
+  }
+
+  messages(conversationId: string): Message[] {
+    return this.scope.cache.messages(conversationId);
+  }
+
+  hasOlder(conversationId: string): boolean {
+    return this.scope.cache.hasOlder(conversationId);
+  }
+
+  pending(conversationId: string): PendingSend[] {
+    return this.scope.outbox.pending(conversationId);
+  }
+
+  refreshConversations(): Promise<ConversationView[]> {
+    return this.sync.refreshConversations();
+  }
+
+  /** The page before the oldest cached message; the latest page when none is cached. */
+  loadOlder(conversationId: string, limit = 50): Promise<Message[]> {
+    let loading = this.loading.get(conversationId);
+    if (!loading) {
+      loading = this.sync
+        .loadPage(conversationId, limit, (frame) => this.request<HistoryResult>(frame))
+        .finally(() => this.loading.delete(conversationId));
+      this.loading.set(conversationId, loading);
+    }
+    return loading;
+  }
+
+  send(
+    conversationId: string,
+    content: MessageContent | string,
+    opts: { replyToId?: string } = {},
+  ): { clientMsgId: string; sent: Promise<Message> } {
+    return this.scope.outbox.add(conversationId, toContent(content), opts.replyToId ?? null);
+  }
+
+  retry(clientMsgId: string): void {
+    this.scope.outbox.retry(clientMsgId);
+  }
+
+  discard(clientMsgId: string): void {
+    this.scope.outbox.discard(clientMsgId);
+  }
+
+  edit(conversationId: string, messageId: string, content: MessageContent | string): Promise<Message> {
+    return this.change({ type: 'edit', conversationId, messageId, content: toContent(content) });
+  }
+
+  delete(conversationId: string, messageId: string): Promise<Message> {
+    return this.change({ type: 'delete', conversationId, messageId });
+  }
+
+  react(conversationId: string, messageId: string, emoji: string, op: 'add' | 'remove'): Promise<Message> {
+    return this.change({ type: 'react', conversationId, messageId, emoji, op });
+  }
+
+  /** Moves my read watermark (to the newest message known unless `seq` is given); resolves with it. */
+  async markRead(conversationId: string, seq?: number): Promise<number> {
+    const cache = this.scope.cache;
+    const target = seq ?? cache.newestSeq(conversationId);
+    const result = await this.request<ReadResult>({ type: 'read', conversationId, seq: target });
+    cache.setMyRead(conversationId, result.seq);
+    this.sync.emitView(conversationId);
+    return result.seq;
+  }
+
+  /** Tells the others I am typing; not queued: dropped while offline. */
+  typing(conversationId: string, state: 'started' | 'stopped'): void {
+    this.connection.online()?.sendOneWay({ type: 'typing', conversationId, state });
+  }
+
+  history(
+    conversationId: string,
+    opts: { before?: number; after?: number; limit?: number } = {},
+  ): Promise<HistoryResult> {
+    return this.request({ type: 'history', conversationId, ...opts });
+  }
+
+  /** A slash command; send the same idempotencyKey again to retry one without running it twice. */
+  command(conversationId: string, text: string, idempotencyKey: string = randomUuid()): Promise<CommandResult> {
+    return this.request({ type: 'command', conversationId, text, idempotencyKey });
+  }
+
+  postback(conversationId: string, messageId: string, buttonId: string): Promise<CommandResult> {
+    return this.request({ type: 'postback', conversationId, messageId, buttonId });
+  }
+
+  /** Follows users' presence, now and after every reconnect; resolves with their current status. */
+  async subscribePresence(userIds: string[]): Promise<PresenceResult['presence']> {
+    const session = this.onlineSession();
+    const presence = await this.sync.subscribe(session, userIds);
+    this.presence.follow(userIds);
+    return presence;
+  }
+
+  presenceOf(userId: string): { status: PresenceStatus; lastSeenAt: string | null } | undefined {
+    return this.presence.of(userId);
+  }
+
+  private async change(frame: RequestFrame): Promise<Message> {
+    const { message } = await this.request<MessageResult>(frame);
+    this.sync.applyOwn(message, false);
+    return message;
+  }
+
+  private request<T>(frame: RequestFrame): Promise<T> {
+    try {
+      return this.onlineSession().request<T>(frame);
+    } catch (error) {
+      return Promise.reject(toClientError(error));
+    }
+  }
+
+  private onlineSession(): SocketSession {
+    const session = this.connection.online();
+    if (!session) throw ClientError.offline();
+    return session;
+  }
+
+  private adoptUser(user: PublicUser): void {
+    this.currentUser = user;
+    const next = this.scope.switchTo(user, (id) => this.typingTracker.of(id), this.outboxHooks);
+    if (next === this.scope) return;
+    this.scope = next;
+    this.events.emit('conversations', next.cache.views());
+  }
+
+  private onState(state: ClientState, error?: ClientError): void {
+    if (state === 'offline' || state === 'ended') {
+      this.typingTracker.clear();
+      this.scope.cache.flush();
+    }
+    this.events.emit('state', state);
+    if (state === 'ended' && error) this.events.emit('error', error);
+    if (state === 'online') this.scope.outbox.drain();
+  }
+}
+
+function toContent(content: MessageContent | string): MessageContent {
+  return typeof content === 'string' ? { type: 'text', text: content } : content;
+}
+
+function sendFrame(item: PendingSend): RequestFrame {
+  return {
+    type: 'send',
+    conversationId: item.conversationId,
+    clientMsgId: item.clientMsgId,
+    content: item.content,
+    ...(item.replyToId === null ? {} : { replyToId: item.replyToId }),
+  };
+}
+
+/** http(s)://host[/prefix] → ws(s)://host[/prefix]/v1/ws */
+function socketUrl(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/v1/ws`;
+  url.search = '';
+  url.hash = '';
+  return url.toString();
+}

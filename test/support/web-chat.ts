@@ -1,0 +1,118 @@
+import type { BrowserContextOptions, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { launchBrowser, watchPageProblems, type BrowserHandle, type PageProblems } from './browser.js';
+import { startTestHost, type TestHost, type TestHostOptions, type TestUser } from './start-test-host.js';
+import { signInPage } from './web-session.js';
+
+/** A person's signed-in page (a browser context of its own: a device), and what went wrong in it. */
+export interface ChatPage {
+  page: Page;
+  problems: PageProblems;
+}
+
+/** Signs `user` in on a new device (context) of the browser. */
+export async function openAs(
+  browser: BrowserHandle,
+  host: TestHost,
+  user: TestUser,
+  options?: BrowserContextOptions,
+): Promise<ChatPage> {
+  const page = await browser.newPage(options);
+  const problems = await watchPageProblems(page);
+  await signInPage(page, host.url, user);
+  return { page, problems };
+}
+
+/** The sidebar's conversation list. */
+export const conversationNav = (page: Page): Locator => page.getByRole('navigation', { name: 'Conversations' });
+
+/** The list's entry of a conversation, by (part of) its accessible name: title, preview, unread count. */
+export const conversationLink = (page: Page, name: string | RegExp): Locator =>
+  conversationNav(page).getByRole('link', { name });
+
+/** The open conversation's message log. */
+export const messageLog = (page: Page): Locator => page.getByRole('log', { name: 'Messages' });
+
+/** The log's item holding a text (messages, system lines, pending sends). */
+export const messageItem = (page: Page, text: string | RegExp): Locator =>
+  messageLog(page).getByRole('listitem').filter({ hasText: text });
+
+export const composer = (page: Page): Locator => page.getByRole('textbox', { name: 'Message', exact: true });
+
+/** Types a message in the open conversation and sends it with Enter. */
+export async function sendText(page: Page, text: string): Promise<void> {
+  await composer(page).fill(text);
+  await composer(page).press('Enter');
+}
+
+/** Opens a conversation at its address (a page load, as a link or a bookmark would). */
+export async function openConversation(page: Page, host: TestHost, conversationId: string): Promise<void> {
+  await page.goto(`${host.url}/c/${conversationId}`);
+  await messageLog(page).waitFor();
+}
+
+/** Posts text messages over HTTP as `user` (history a test then reads back). */
+export async function postTexts(
+  host: TestHost,
+  user: TestUser,
+  conversationId: string,
+  texts: string[],
+): Promise<void> {
+  for (const [i, text] of texts.entries()) {
+    const res = await host.http('POST', `/v1/conversations/${conversationId}/messages`, {
+      token: user.token,
+      body: { clientMsgId: `seed-${conversationId}-${i}-${text.length}`, content: { type: 'text', text } },
+    });
+    if (res.status !== 201) throw new Error(`posting failed: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+}
+
+/**
+ * A suite's host and browser, started before its tests and stopped after them. Read them inside
+ * tests (`suite.host`), once beforeAll has run.
+ */
+export function chatSuite(options: TestHostOptions = {}): { readonly host: TestHost; readonly browser: BrowserHandle } {
+  let host: TestHost | undefined;
+  let browser: BrowserHandle | undefined;
+  beforeAll(async () => {
+    [host, browser] = await Promise.all([startTestHost(options), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+  });
+  return {
+    get host() {
+      return host!;
+    },
+    get browser() {
+      return browser!;
+    },
+  };
+}
+
+/** Ada and Bob, with their direct conversation. */
+export async function adaAndBob(host: TestHost) {
+  const [ada, bob] = await Promise.all([
+    host.createUser({ displayName: 'Ada Lovelace' }),
+    host.createUser({ displayName: 'Bob Babbage' }),
+  ]);
+  return { ada, bob, direct: await host.direct(ada, bob) };
+}
+
+/** Each user signed in on a device of their own, with the conversation open. */
+export async function openEach<const U extends readonly TestUser[]>(
+  browser: BrowserHandle,
+  host: TestHost,
+  conversationId: string,
+  users: U,
+): Promise<{ [K in keyof U]: ChatPage }> {
+  const pages = await Promise.all(
+    users.map(async (user) => {
+      const opened = await openAs(browser, host, user);
+      await openConversation(opened.page, host, conversationId);
+      return opened;
+    }),
+  );
+  return pages as { [K in keyof U]: ChatPage };
+}

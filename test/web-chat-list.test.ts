@@ -1,0 +1,178 @@
+/**
+ * The web client's conversation list and starting conversations, in real Chromium against a real
+ * host: two people in two browser contexts, each change arriving live (no reload).
+ */
+import { describe, expect, it } from 'vitest';
+import { chromiumMissing } from './support/browser.js';
+import {
+  composer,
+  conversationLink,
+  conversationNav,
+  messageItem,
+  openAs,
+  postTexts,
+  sendText,
+  chatSuite,
+  adaAndBob,
+} from './support/web-chat.js';
+
+describe.skipIf(chromiumMissing)(
+  'web chat: the conversation list and starting conversations',
+  { timeout: 120_000 },
+  () => {
+    const suite = chatSuite();
+
+    it('a direct chat started by handle appears live for the other person, with its last message, unread count and presence', async () => {
+      const { host, browser } = suite;
+      const ada = await host.createUser({ displayName: 'Ada Lovelace' });
+      const bob = await host.createUser({ displayName: 'Bob Babbage' });
+      const [a, b] = await Promise.all([openAs(browser, host, ada), openAs(browser, host, bob)]);
+
+      await a.page.getByRole('button', { name: 'New chat' }).click();
+      await a.page.getByLabel('Their handle').fill(`@${bob.handle}`);
+      await a.page.getByRole('button', { name: 'Start chat' }).click();
+      await a.page.waitForURL(/\/c\/[0-9a-f-]+$/);
+      await a.page.getByRole('heading', { name: 'Bob Babbage', level: 1 }).waitFor();
+      await sendText(a.page, 'Hello Bob');
+      await messageItem(a.page, 'Hello Bob').getByText('Sending…').waitFor({ state: 'detached' });
+
+      // Bob never reloads: the conversation arrives with its first message.
+      const entry = conversationLink(b.page, /Ada Lovelace/);
+      await entry.getByText('Hello Bob').waitFor();
+      await entry.getByRole('img', { name: '1 unread message' }).waitFor();
+      await entry.getByRole('img', { name: 'Online' }).waitFor();
+      // Ada's own list shows it as hers, already read.
+      const own = conversationLink(a.page, /Bob Babbage/);
+      await own.getByText('You: Hello Bob').waitFor();
+      expect(await own.getByRole('img', { name: /unread/ }).count()).toBe(0);
+
+      // A second message counts; Ada leaving shows her offline.
+      await sendText(a.page, 'Are you there?');
+      await entry.getByRole('img', { name: '2 unread messages' }).waitFor();
+      await entry.getByText('Are you there?').waitFor();
+      await a.page.context().close();
+      await entry.getByRole('img', { name: 'Offline' }).waitFor();
+      expect(b.problems.all).toEqual([]);
+    });
+
+    it('newest activity comes first, and a group someone else creates appears at the top', async () => {
+      const { host, browser } = suite;
+      const [ada, bob, carol] = await Promise.all([
+        host.createUser({ displayName: 'Ada Lovelace' }),
+        host.createUser({ displayName: 'Bob Babbage' }),
+        host.createUser({ displayName: 'Carol Shaw' }),
+      ]);
+      const direct = await host.direct(ada, bob);
+      await postTexts(host, ada, direct.id, ['first']);
+      const b = await openAs(browser, host, bob);
+      const links = conversationNav(b.page).getByRole('link');
+      await links.first().getByText('first').waitFor();
+
+      await host.createGroup(carol, [bob], 'Weekend plans');
+      await links.first().getByText('Weekend plans', { exact: true }).waitFor();
+      await links.first().getByText('Carol Shaw created the group “Weekend plans”').waitFor();
+      await postTexts(host, ada, direct.id, ['second']);
+      await links.first().getByText('second').waitFor();
+      expect(await links.nth(1).textContent()).toContain('Weekend plans');
+    });
+
+    it('creates a group with members by handle, adds one more, and a member cannot add anyone', async () => {
+      const { host, browser } = suite;
+      const [ada, bob, carol] = await Promise.all([
+        host.createUser({ displayName: 'Ada Lovelace' }),
+        host.createUser({ displayName: 'Bob Babbage' }),
+        host.createUser({ displayName: 'Carol Shaw' }),
+      ]);
+      const [a, b, c] = await Promise.all([
+        openAs(browser, host, ada),
+        openAs(browser, host, bob),
+        openAs(browser, host, carol),
+      ]);
+      await a.page.getByRole('button', { name: 'New group' }).click();
+      await a.page.getByLabel('Group name').fill('Analytical society');
+      await a.page.getByLabel('Members').fill(`${bob.handle}`);
+      await a.page.getByRole('button', { name: 'Create group' }).click();
+      await a.page.getByRole('heading', { name: 'Analytical society', level: 1 }).waitFor();
+      await a.page.getByText('2 members').waitFor();
+      await messageItem(a.page, 'Ada Lovelace created the group “Analytical society”').waitFor();
+
+      await conversationLink(b.page, /Analytical society/).click();
+      await b.page.getByRole('heading', { name: 'Analytical society', level: 1 }).waitFor();
+      expect(await b.page.getByRole('button', { name: 'Add members' }).count()).toBe(0);
+
+      await a.page.getByRole('button', { name: 'Add members' }).click();
+      await a.page.getByLabel('Handles to add').fill(carol.handle);
+      await a.page.getByRole('button', { name: 'Add', exact: true }).click();
+      await messageItem(a.page, 'Ada Lovelace added Carol Shaw').waitFor();
+      await a.page.getByText('3 members').waitFor();
+      await messageItem(b.page, 'Ada Lovelace added Carol Shaw').waitFor();
+      // Carol was not in it a moment ago: it appears in her list without a reload.
+      await conversationLink(c.page, /Analytical society/).waitFor();
+      await sendText(b.page, 'Welcome, Carol');
+      await conversationLink(c.page, /Analytical society/)
+        .getByText('Bob Babbage: Welcome, Carol')
+        .waitFor();
+      await expect(composer(b.page).inputValue()).resolves.toBe('');
+    });
+
+    it('a person removed from a group while looking at it is told so, and the group leaves their list', async () => {
+      const { host, browser } = suite;
+      const ada = await host.createUser({ displayName: 'Ada Lovelace' });
+      const bob = await host.createUser({ displayName: 'Bob Babbage' });
+      const group = await host.createGroup(ada, [bob], 'Short stay');
+      const b = await openAs(browser, host, bob);
+      await conversationLink(b.page, /Short stay/).click();
+      await b.page.getByRole('heading', { name: 'Short stay', level: 1 }).waitFor();
+      const removed = await host.http('DELETE', `/v1/conversations/${group.id}/members/${bob.id}`, {
+        token: ada.token,
+      });
+      expect(removed.status).toBe(204);
+      await b.page.getByRole('heading', { name: 'This conversation cannot be opened', level: 1 }).waitFor();
+      await b.page
+        .getByRole('alert')
+        .filter({ hasText: 'This conversation does not exist, or you are not a member of it.' })
+        .waitFor();
+      await conversationLink(b.page, /Short stay/).waitFor({ state: 'detached' });
+    });
+
+    it('shows the chat screens in French', async () => {
+      const { host, browser } = suite;
+      const { ada, bob, direct } = await adaAndBob(host);
+      await postTexts(host, bob, direct.id, ['Bonjour']);
+      const { page } = await openAs(browser, host, ada);
+      await page.getByLabel('Language').selectOption('fr');
+      await page.getByRole('button', { name: 'Nouvelle discussion' }).waitFor();
+      await conversationLink(page, /Bob Babbage/)
+        .getByRole('img', { name: '1 message non lu' })
+        .click();
+      await page.getByRole('textbox', { name: 'Message', exact: true }).waitFor();
+      await page.getByRole('button', { name: 'Envoyer' }).waitFor();
+      await page.getByRole('button', { name: 'Actions sur le message de Bob Babbage' }).waitFor();
+    });
+
+    it('says in words when a handle names no one, or is your own', async () => {
+      const { host, browser } = suite;
+      const ada = await host.createUser({ displayName: 'Ada Lovelace' });
+      const { page } = await openAs(browser, host, ada);
+      await page.getByRole('button', { name: 'New chat' }).click();
+      await page.getByRole('button', { name: 'Start chat' }).click();
+      await page.getByText('Fill in this field.').waitFor();
+      await page.getByLabel('Their handle').fill('nobody_by_that_name');
+      await page.getByRole('button', { name: 'Start chat' }).click();
+      await page.getByRole('alert').filter({ hasText: 'No one has the handle “nobody_by_that_name”.' }).waitFor();
+      await page.getByLabel('Their handle').fill(ada.handle);
+      await page.getByRole('button', { name: 'Start chat' }).click();
+      await page.getByRole('alert').filter({ hasText: 'That is your own handle.' }).waitFor();
+
+      await page.getByRole('button', { name: 'New group' }).click();
+      await page.getByLabel('Group name').fill('Nobody here');
+      await page.getByLabel('Members').fill('ghost_one, @ghost_two');
+      await page.getByRole('button', { name: 'Create group' }).click();
+      await page
+        .getByRole('alert')
+        .filter({ hasText: /No one has the handle “ghost_(one|two)”\./ })
+        .waitFor();
+      expect(page.url()).toBe(`${host.url}/`);
+    });
+  },
+);

@@ -1,0 +1,103 @@
+/**
+ * The web client through a lost connection: the host really goes away (stopped, then a new host
+ * started on the same database and port), the page says it is offline, keeps what is typed
+ * meanwhile as pending, and sends it once the host is back: delivered exactly once, no gap.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumMissing, launchBrowser, type BrowserHandle } from './support/browser.js';
+import { eventually } from './support/eventually.js';
+import { startTestHost, type TestHost } from './support/start-test-host.js';
+import {
+  composer,
+  messageItem,
+  messageLog,
+  openAs,
+  openConversation,
+  sendText,
+  adaAndBob,
+} from './support/web-chat.js';
+
+const MAX_TEXT = 40;
+
+describe.skipIf(chromiumMissing)('web chat: offline and back', { timeout: 180_000 }, () => {
+  let first: TestHost;
+  let second: TestHost | null = null;
+  let browser: BrowserHandle;
+  const config = { messages: { maxTextLength: MAX_TEXT } };
+
+  beforeAll(async () => {
+    [first, browser] = await Promise.all([startTestHost({ config }), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await second?.stop();
+    // The first host made the database: stopping it drops it.
+    await first?.stop();
+  });
+
+  it('shows the banner, keeps a message typed offline as pending, and delivers it once after reconnecting', async () => {
+    const ada = await first.createUser({ displayName: 'Ada Lovelace' });
+    const bob = await first.createUser({ displayName: 'Bob Babbage' });
+    const direct = await first.direct(ada, bob);
+    const [a, b] = await Promise.all([openAs(browser, first, ada), openAs(browser, first, bob)]);
+    await Promise.all([openConversation(a.page, first, direct.id), openConversation(b.page, first, direct.id)]);
+    await sendText(a.page, 'Before the outage');
+    await messageItem(b.page, 'Before the outage').waitFor();
+
+    const banner = a.page.getByRole('status').filter({ hasText: 'You are offline.' });
+    const port = Number(new URL(first.url).port);
+    await first.stopHostOnly();
+    await banner.waitFor();
+    await sendText(a.page, 'Typed while offline');
+    const pending = messageItem(a.page, 'Typed while offline');
+    await pending.getByText('Sending…').waitFor();
+    // Still there after a moment offline: kept, not dropped.
+    expect(await pending.getAttribute('data-state')).toBe('queued');
+
+    second = await startTestHost({ config: { ...config, server: { port } }, database: first.database });
+    await banner.waitFor({ state: 'detached' });
+    await messageItem(b.page, 'Typed while offline').waitFor();
+    await pending.getByText('Sending…').waitFor({ state: 'detached' });
+    await sendText(b.page, 'Welcome back');
+    await messageItem(a.page, 'Welcome back').waitFor();
+
+    // Exactly once on both sides, in order, and once in the host.
+    for (const page of [a.page, b.page]) {
+      const texts = await messageLog(page).locator('.message-text').allInnerTexts();
+      expect(texts).toEqual(['Before the outage', 'Typed while offline', 'Welcome back']);
+    }
+    const history = await second.http('GET', `/v1/conversations/${direct.id}/messages`, { token: bob.token });
+    expect(history.body.messages.map((m: any) => m.content?.text)).toEqual([
+      'Before the outage',
+      'Typed while offline',
+      'Welcome back',
+    ]);
+    expect(await a.page.getByRole('status').filter({ hasText: /\S/ }).count()).toBe(0);
+  });
+
+  it('a message the host refuses shows why in words, with Retry and Discard', async () => {
+    const host = second ?? first;
+    const { ada, direct } = await adaAndBob(host);
+    const { page } = await openAs(browser, host, ada);
+    const tooLong = 'x'.repeat(MAX_TEXT + 1);
+    let attempts = 0;
+    page.on('websocket', (ws) =>
+      ws.on('framesent', (f) => {
+        if (String(f.payload).includes(tooLong)) attempts++;
+      }),
+    );
+    await openConversation(page, host, direct.id);
+    await sendText(page, tooLong);
+    const failed = messageItem(page, tooLong);
+    await failed.getByRole('alert').getByText('Not sent: Some of what you entered is not valid.').waitFor();
+    await eventually(() => attempts === 1, { what: 'the first attempt' });
+    await failed.getByRole('button', { name: 'Retry' }).click();
+    await eventually(() => attempts === 2, { what: 'the retry to be sent' });
+    await failed.getByRole('alert').getByText('Not sent:').waitFor();
+    await failed.getByRole('button', { name: 'Discard' }).click();
+    await failed.waitFor({ state: 'detached' });
+    await sendText(page, 'Short enough');
+    await messageItem(page, 'Short enough').getByText('Sending…').waitFor({ state: 'detached' });
+    expect(await composer(page).inputValue()).toBe('');
+  });
+});

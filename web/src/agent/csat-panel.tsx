@@ -1,0 +1,52 @@
+import { usePeople } from '../chat/people';
+import { pluralKey } from '../chat/plural';
+import { ErrorNotice } from '../components/error-notice';
+import { useI18n } from '../i18n/i18n-context';
+import type { AgentApi } from './agent-api';
+import { agentErrorText } from './agent-error-text';
+import { useAgentLoad } from './use-agent-load';
+
+/** The business's satisfaction answers (GET csat), read again when an inbox event comes. */
+export function CsatPanel({ api, businessId, changes }: { api: AgentApi; businessId: string; changes: number }) {
+  const { t, language } = useI18n();
+  const people = usePeople();
+  const report = useAgentLoad(() => api.csat(businessId), `${businessId}:${changes}`);
+  const r = report.data;
+  return (
+    <section class="agent-csat" aria-labelledby="agent-csat-title">
+      <h3 id="agent-csat-title">{t('agent.csat.title')}</h3>
+      <ErrorNotice error={report.error} describe={agentErrorText} />
+      {!r ? null : r.responses === 0 ? (
+        <p class="agent-empty">{t('agent.csat.none')}</p>
+      ) : (
+        <>
+          <p>
+            {t(pluralKey(language, r.responses, 'agent.csat.summaryOne', 'agent.csat.summary'), {
+              count: r.responses,
+              average: (r.average ?? 0).toFixed(2),
+            })}
+          </p>
+          <dl class="agent-csat-distribution">
+            {['5', '4', '3', '2', '1'].map((stars) => (
+              <div key={stars}>
+                <dt>{t('agent.csat.stars', { stars })}</dt>
+                <dd>{r.distribution[stars] ?? 0}</dd>
+              </div>
+            ))}
+          </dl>
+          <ul class="agent-plain-list">
+            {r.agents.map((a) => (
+              <li key={a.agentId}>
+                {t(pluralKey(language, a.responses, 'agent.csat.agentOne', 'agent.csat.agent'), {
+                  name: people.name(a.agentId),
+                  count: a.responses,
+                  average: a.average.toFixed(2),
+                })}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}

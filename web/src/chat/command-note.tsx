@@ -1,0 +1,23 @@
+import { useI18n } from '../i18n/i18n-context';
+
+/** A command's answer: shown only here, to the person who ran it, and gone on reload. */
+export interface CommandNote {
+  id: string;
+  command: string;
+  text: string;
+  /** The newest seq when it came, so it stays where it was said as messages follow. */
+  afterSeq: number;
+}
+
+export function CommandNoteItem({ note, onDismiss }: { note: CommandNote; onDismiss: () => void }) {
+  const { t } = useI18n();
+  return (
+    <li class="command-note">
+      <p class="note-label">{t('chat.command.onlyYou', { command: note.command })}</p>
+      <p class="message-text">{note.text}</p>
+      <button type="button" class="note-dismiss" onClick={onDismiss}>
+        {t('chat.command.dismiss')}
+      </button>
+    </li>
+  );
+}

@@ -1,0 +1,92 @@
+import type { ConversationView } from '../../../sdk/client/index.js';
+import type { PresenceStatus } from '../../../sdk/protocol/frames.js';
+import { useI18n } from '../i18n/i18n-context';
+import { Link, useRoute } from '../router/router';
+import { useConversationList } from './client-hooks';
+import { shortTime } from './format-time';
+import { previewOf } from './message-preview';
+import { usePeople, type People } from './people';
+import { pluralKey } from './plural';
+import { PresenceDot } from './presence-dot';
+import { usePresence } from './use-presence';
+import './conversation-list.css';
+
+/** The person's conversations, newest activity first, each with its last message, unread count and presence. */
+export function ConversationList() {
+  const { t } = useI18n();
+  const views = useConversationList();
+  const people = usePeople();
+  const route = useRoute();
+  const current = route.name === 'conversation' ? route.params.conversationId : undefined;
+  const partners = views
+    .filter((v) => v.conversation.kind === 'direct')
+    .map((v) => people.partner(v.conversation))
+    .filter((id): id is string => typeof id === 'string');
+  const presenceOf = usePresence(partners);
+  if (views.length === 0) return <p class="placeholder">{t('chat.list.empty')}</p>;
+  return (
+    <ul class="conversation-list">
+      {views.map((view) => {
+        const partner = view.conversation.kind === 'direct' ? people.partner(view.conversation) : null;
+        return (
+          <ConversationItem
+            key={view.conversation.id}
+            view={view}
+            people={people}
+            current={view.conversation.id === current}
+            presence={partner ? presenceOf(partner) : undefined}
+          />
+        );
+      })}
+    </ul>
+  );
+}
+
+interface ItemProps {
+  view: ConversationView;
+  people: People;
+  current: boolean;
+  presence: PresenceStatus | undefined;
+}
+
+function ConversationItem({ view, people, current, presence }: ItemProps) {
+  const { t, language } = useI18n();
+  const { conversation, lastMessage, unreadCount } = view;
+  const preview = previewOf(lastMessage, {
+    t,
+    language,
+    name: people.name,
+    me: people.me.id,
+    group: conversation.kind === 'group',
+  });
+  const at = lastMessage?.createdAt ?? conversation.createdAt;
+  return (
+    <li>
+      <Link
+        href={`/c/${encodeURIComponent(conversation.id)}`}
+        class={unreadCount > 0 ? 'conversation-link unread' : 'conversation-link'}
+        aria-current={current ? 'page' : undefined}
+      >
+        <span class="conversation-title">
+          <PresenceDot status={presence} />
+          <span class="conversation-name">{people.title(conversation)}</span>
+        </span>
+        <time class="conversation-time" dateTime={at}>
+          {shortTime(at, language)}
+        </time>
+        <span class="conversation-preview">{preview}</span>
+        {unreadCount > 0 ? (
+          <span
+            class="unread-badge"
+            role="img"
+            aria-label={t(pluralKey(language, unreadCount, 'chat.list.unreadOne', 'chat.list.unreadOther'), {
+              count: unreadCount,
+            })}
+          >
+            {unreadCount > 99 ? '99+' : unreadCount}
+          </span>
+        ) : null}
+      </Link>
+    </li>
+  );
+}

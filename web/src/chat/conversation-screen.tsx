@@ -1,0 +1,123 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { ClientState } from '../../../sdk/client/index.js';
+import type { Message } from '../../../sdk/protocol/message.js';
+import { ErrorNotice } from '../components/error-notice';
+import { usePageTitle } from '../components/page-title';
+import { useI18n } from '../i18n/i18n-context';
+import { Link } from '../router/router';
+import { useSignedIn } from '../session/session-context';
+import { useClientState, useConversationData } from './client-hooks';
+import type { CommandNote } from './command-note';
+import { Composer } from './composer';
+import { ConversationHeader } from './conversation-header';
+import { MessageLog } from './message-log';
+import { pluralKey } from './plural';
+import { readersOfMyLast } from './read-receipts';
+import { usePeople } from './people';
+import { TypingIndicator } from './typing-indicator';
+import { useMarkRead } from './use-mark-read';
+import { useMembers } from './use-members';
+import './conversation-screen.css';
+
+/** The conversation at /c/:id; a new id is a new screen (its own scroll, reply and notes). */
+export function ConversationScreen({ conversationId }: { conversationId: string }) {
+  return <Conversation key={conversationId} conversationId={conversationId} />;
+}
+
+/**
+ * Loads what the cache lacks once online: the conversation itself, and its latest messages. When
+ * it leaves the cache while open (I was removed), asking again says why in words.
+ */
+function useOpening(conversationId: string, state: ClientState, cached: boolean): unknown {
+  const { client } = useSignedIn();
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    if (state !== 'online') return;
+    if (cached && !(client.messages(conversationId).length === 0 && client.hasOlder(conversationId))) return;
+    client.loadOlder(conversationId).then(() => setError(null), setError);
+  }, [client, conversationId, state, cached]);
+  return error;
+}
+
+function Conversation({ conversationId }: { conversationId: string }) {
+  const { t, language } = useI18n();
+  const { client } = useSignedIn();
+  const people = usePeople();
+  const state = useClientState();
+  const { view, messages, pending, hasOlder } = useConversationData(conversationId);
+  const openError = useOpening(conversationId, state, view !== undefined);
+  const membershipChanges = messages.filter((m) => m.content?.type.startsWith('system.member')).length;
+  const members = useMembers(conversationId, `${membershipChanges}:${view?.conversation.memberCount ?? 0}`);
+  useMarkRead(conversationId, view, state);
+  const [replyTo, setReplyTo] = useState<Message | null>(null);
+  const [notes, setNotes] = useState<CommandNote[]>([]);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const loadOlder = useCallback(() => client.loadOlder(conversationId), [client, conversationId]);
+
+  const title = view ? people.title(view.conversation) : t('conversation.title');
+  usePageTitle(title);
+  if (!view && openError) {
+    return (
+      <section class="chat-missing">
+        <h1>{t('chat.open.failed')}</h1>
+        <ErrorNotice error={openError} />
+        <Link href="/">{t('notFound.home')}</Link>
+      </section>
+    );
+  }
+
+  const group = view?.conversation.kind === 'group';
+  const partner = !view || group ? null : people.partner(view.conversation);
+  const receipt = readersOfMyLast(messages, people.me.id, view?.readSeqs ?? {}, members);
+  const seen =
+    receipt && receipt.readers > 0
+      ? {
+          messageId: receipt.messageId,
+          text: group
+            ? t(pluralKey(language, receipt.readers, 'chat.receipt.seenByOne', 'chat.receipt.seenBy'), {
+                count: receipt.readers,
+              })
+            : t('chat.receipt.seen'),
+        }
+      : null;
+  const role = view?.conversation.myRole;
+  return (
+    <section class="chat-screen" aria-labelledby="chat-title">
+      <ConversationHeader
+        view={view}
+        title={title}
+        partnerId={partner}
+        memberCount={members?.length ?? view?.conversation.memberCount ?? 0}
+      />
+      <MessageLog
+        conversationId={conversationId}
+        messages={messages}
+        pending={pending}
+        notes={notes}
+        hasOlder={hasOlder}
+        loadOlder={loadOlder}
+        moderator={group && (role === 'owner' || role === 'admin')}
+        seen={seen}
+        onReply={(message) => {
+          setReplyTo(message);
+          input.current?.focus();
+        }}
+        onDismissNote={(id) => setNotes((list) => list.filter((n) => n.id !== id))}
+      />
+      <TypingIndicator userIds={view?.typing ?? []} />
+      <Composer
+        conversationId={conversationId}
+        replyTo={replyTo}
+        replyName={replyTo ? (replyTo.senderId === people.me.id ? t('chat.you') : people.name(replyTo.senderId)) : ''}
+        onCancelReply={() => setReplyTo(null)}
+        onCommandReply={(command, text) =>
+          setNotes((list) => [
+            ...list,
+            { id: `${Date.now()}-${list.length}`, command, text, afterSeq: messages.at(-1)?.seq ?? 0 },
+          ])
+        }
+        input={input}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,56 @@
+import { useState } from 'preact/hooks';
+import { TextField } from '../components/text-field';
+import { useI18n } from '../i18n/i18n-context';
+import { navigate } from '../router/router';
+import { useSignedIn } from '../session/session-context';
+import { parseHandles, useFindUsers } from './find-users';
+import { FormAlert } from './form-alert';
+import { HandlesField } from './handles-field';
+import { useAction } from './use-action';
+
+/** Creates a group with a title and members by handle; I am its owner. */
+export function GroupForm({ onDone }: { onDone: () => void }) {
+  const { t } = useI18n();
+  const { client, user: me } = useSignedIn();
+  const findUsers = useFindUsers();
+  const [title, setTitle] = useState('');
+  const [handles, setHandles] = useState('');
+  const [missing, setMissing] = useState(false);
+  const action = useAction();
+  const submit = (event: Event) => {
+    event.preventDefault();
+    setMissing(title.trim() === '');
+    if (title.trim() === '') return;
+    void action.run(async () => {
+      const users = await findUsers(parseHandles(handles));
+      const ids = users.map((u) => u.id).filter((id) => id !== me.id);
+      const conversation = await client.http.createGroup(title.trim(), ids);
+      onDone();
+      navigate(`/c/${encodeURIComponent(conversation.id)}`);
+    });
+  };
+  return (
+    <form class="stack chat-form" onSubmit={submit} noValidate aria-busy={action.busy}>
+      <TextField
+        label={t('chat.start.title')}
+        value={title}
+        onValue={setTitle}
+        name="title"
+        required
+        maxLength={128}
+        error={missing ? t('validation.required') : null}
+      />
+      <HandlesField
+        label={t('chat.start.members')}
+        help={t('chat.start.membersHelp')}
+        value={handles}
+        onValue={setHandles}
+        name="members"
+      />
+      <FormAlert error={action.error} />
+      <button type="submit" class="primary" disabled={action.busy}>
+        {t('chat.start.createGroup')}
+      </button>
+    </form>
+  );
+}

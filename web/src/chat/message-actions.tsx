@@ -1,0 +1,115 @@
+import { useRef, useState } from 'preact/hooks';
+import type { Message } from '../../../sdk/protocol/message.js';
+import { useI18n } from '../i18n/i18n-context';
+import { useSignedIn } from '../session/session-context';
+import { REACTION_EMOJI, toggleReaction } from './reactions';
+import { whenOnline } from './when-online';
+
+interface Props {
+  message: Message;
+  /** The toggle's name: whose message these actions are for. */
+  label: string;
+  canEdit: boolean;
+  canDelete: boolean;
+  onReply: () => void;
+  onEdit: () => void;
+  onError: (error: unknown) => void;
+}
+
+/**
+ * One button per message opens its actions (reply, react, edit, delete), so the keyboard goes
+ * through a long conversation one stop per message. Escape closes them; deleting asks once more.
+ */
+export function MessageActions({ message, label, canEdit, canDelete, onReply, onEdit, onError }: Props) {
+  const { t } = useI18n();
+  const { client, user: me } = useSignedIn();
+  const [open, setOpen] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const toggle = useRef<HTMLButtonElement>(null);
+  const close = () => {
+    setOpen(false);
+    setConfirming(false);
+    toggle.current?.focus();
+  };
+  /** Runs an action and closes the panel; focus goes back to the toggle unless the action moves it. */
+  const act =
+    (work: () => void, movesFocus = false) =>
+    () => {
+      if (movesFocus) {
+        setOpen(false);
+        setConfirming(false);
+      } else close();
+      work();
+    };
+  const panelId = `actions-${message.id}`;
+  return (
+    <div class="message-actions" onKeyDown={(e) => e.key === 'Escape' && open && close()}>
+      <button
+        type="button"
+        class="actions-toggle"
+        ref={toggle}
+        aria-expanded={open}
+        aria-controls={panelId}
+        aria-label={label}
+        onClick={() => (open ? close() : setOpen(true))}
+      >
+        <span aria-hidden="true">⋯</span>
+      </button>
+      <div id={panelId} class="actions-panel" role="group" aria-label={t('chat.actions.label')} hidden={!open}>
+        {open ? (
+          <>
+            <button type="button" onClick={act(onReply, true)}>
+              {t('chat.actions.reply')}
+            </button>
+            {REACTION_EMOJI.map((emoji) => {
+              const mine = message.reactions.some((r) => r.emoji === emoji && r.userIds.includes(me.id));
+              return (
+                <button
+                  key={emoji}
+                  type="button"
+                  class="emoji-button"
+                  aria-pressed={mine}
+                  aria-label={t(mine ? 'chat.actions.unreact' : 'chat.actions.react', { emoji })}
+                  onClick={act(() => void toggleReaction(client, message, emoji, me.id).catch(onError))}
+                >
+                  {emoji}
+                </button>
+              );
+            })}
+            {canEdit ? (
+              <button type="button" onClick={act(onEdit, true)}>
+                {t('chat.actions.edit')}
+              </button>
+            ) : null}
+            {canDelete && !confirming ? (
+              <button type="button" class="danger" onClick={() => setConfirming(true)}>
+                {t('chat.actions.delete')}
+              </button>
+            ) : null}
+            {confirming ? (
+              <span class="confirm-delete">
+                <span>{t('chat.actions.confirmDelete')}</span>
+                <button
+                  type="button"
+                  class="danger"
+                  autoFocus
+                  onClick={act(
+                    () =>
+                      void whenOnline(client)
+                        .then(() => client.delete(message.conversationId, message.id))
+                        .catch(onError),
+                  )}
+                >
+                  {t('chat.actions.confirmYes')}
+                </button>
+                <button type="button" onClick={() => setConfirming(false)}>
+                  {t('chat.actions.confirmNo')}
+                </button>
+              </span>
+            ) : null}
+          </>
+        ) : null}
+      </div>
+    </div>
+  );
+}

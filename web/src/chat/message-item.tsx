@@ -1,0 +1,95 @@
+import { useState } from 'preact/hooks';
+import type { Message } from '../../../sdk/protocol/message.js';
+import { ErrorNotice } from '../components/error-notice';
+import { useI18n } from '../i18n/i18n-context';
+import { fullTime, shortTime } from './format-time';
+import { MessageActions } from './message-actions';
+import { MessageEditForm } from './message-edit-form';
+import { plainText } from './message-text';
+import { StructuredContent } from '../structured/structured-content';
+import { usePeople } from './people';
+import { ReactionChips } from './reactions';
+import { ReplyQuote } from './reply-quote';
+import { isSystem } from './system-text';
+
+export interface MessageItemProps {
+  message: Message;
+  conversationId: string;
+  /** The message it answers: null when none, undefined when it is not loaded here. */
+  replyTarget: Message | null | undefined;
+  /** A group's owner or admin may delete anyone's message. */
+  moderator: boolean;
+  /** "Seen" / "Seen by 2" under my last message. */
+  seen: string | null;
+  onReply: (message: Message) => void;
+  /** Shown to someone who is not a member (the agent console): no reactions or actions. */
+  readOnly?: boolean;
+}
+
+/** One message of the log: who and when, what it answers, its content, reactions and actions. */
+export function MessageItem({
+  message,
+  conversationId,
+  replyTarget,
+  moderator,
+  seen,
+  onReply,
+  readOnly = false,
+}: MessageItemProps) {
+  const { t, language } = useI18n();
+  const people = usePeople();
+  const [editing, setEditing] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const time = (
+    <time dateTime={message.createdAt} title={fullTime(message.createdAt, language)}>
+      {shortTime(message.createdAt, language)}
+    </time>
+  );
+  if (isSystem(message.content)) {
+    return (
+      <li class="system-item" data-seq={message.seq}>
+        <StructuredContent message={message} conversationId={conversationId} /> {time}
+      </li>
+    );
+  }
+  const mine = message.senderId === people.me.id;
+  const deleted = message.deletedAt !== null || message.content === null;
+  const text = plainText(message.content);
+  const senderName = mine ? t('chat.you') : people.name(message.senderId);
+  return (
+    <li class={mine ? 'message mine' : 'message theirs'} data-seq={message.seq}>
+      <div class="bubble">
+        <p class="message-meta">
+          <span class="message-sender">{senderName}</span> {time}
+          {message.editedAt && !deleted ? <span class="message-edited"> {t('chat.message.edited')}</span> : null}
+        </p>
+        {message.replyToId !== null && !deleted ? <ReplyQuote target={replyTarget ?? undefined} /> : null}
+        {deleted ? (
+          <p class="message-deleted">{t('chat.message.deleted')}</p>
+        ) : editing && text !== null ? (
+          <MessageEditForm message={message} text={text} onDone={() => setEditing(false)} />
+        ) : text !== null ? (
+          <p class="message-text">{text}</p>
+        ) : (
+          <div class="message-structured">
+            <StructuredContent message={message} conversationId={conversationId} />
+          </div>
+        )}
+        {deleted || readOnly ? null : <ReactionChips message={message} onError={setError} />}
+      </div>
+      {deleted || readOnly ? null : (
+        <MessageActions
+          message={message}
+          label={mine ? t('chat.actions.openMine') : t('chat.actions.open', { name: senderName })}
+          canEdit={mine && text !== null}
+          canDelete={mine || moderator}
+          onReply={() => onReply(message)}
+          onEdit={() => setEditing(true)}
+          onError={setError}
+        />
+      )}
+      {error ? <ErrorNotice error={error} /> : null}
+      {seen ? <p class="message-seen">{seen}</p> : null}
+    </li>
+  );
+}

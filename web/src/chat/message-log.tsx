@@ -1,0 +1,93 @@
+import { useRef } from 'preact/hooks';
+import type { PendingSend } from '../../../sdk/client/index.js';
+import type { Message } from '../../../sdk/protocol/message.js';
+import { useI18n } from '../i18n/i18n-context';
+import { CommandNoteItem, type CommandNote } from './command-note';
+import { MessageItem } from './message-item';
+import { PendingItem } from './pending-item';
+import { usePeople } from './people';
+import { useScrollBack } from './use-scroll-back';
+import './message-log.css';
+
+interface Props {
+  conversationId: string;
+  messages: Message[];
+  pending: PendingSend[];
+  notes: CommandNote[];
+  hasOlder: boolean;
+  loadOlder: () => Promise<unknown>;
+  moderator: boolean;
+  /** The id of my message to show the receipt under, and the receipt in words. */
+  seen: { messageId: string; text: string } | null;
+  onReply: (message: Message) => void;
+  onDismissNote: (id: string) => void;
+  /** Shown to someone who is not a member (the agent console): no reactions or actions. */
+  readOnly?: boolean;
+}
+
+/**
+ * The conversation's messages, oldest first, as a live log: history above (loaded on scrolling
+ * up or with the button), then my unsent messages, with command answers where they came.
+ */
+export function MessageLog(props: Props) {
+  const { t } = useI18n();
+  const { messages, pending, notes, hasOlder } = props;
+  const me = usePeople().me.id;
+  const log = useRef<HTMLDivElement>(null);
+  const newest = messages.at(-1)?.seq ?? 0;
+  const last = pending.at(-1)?.clientMsgId ?? messages.at(-1)?.id ?? '';
+  const scroll = useScrollBack(log, {
+    firstKey: messages[0]?.id ?? '',
+    lastKey: `${last}:${notes.length}:${messages.length}`,
+    // What I just sent (or a command's answer to me) is shown even if I was reading further up.
+    followMine: pending.length > 0 || messages.at(-1)?.senderId === me || (notes.at(-1)?.afterSeq ?? -1) >= newest,
+    hasOlder,
+    loadOlder: props.loadOlder,
+  });
+  const byId = new Map(messages.map((m) => [m.id, m]));
+  // Each command answer follows the newest message shown when it came (before them all if none is loaded).
+  const follows = (note: CommandNote) => messages.findLast((m) => m.seq <= note.afterSeq)?.id ?? null;
+  const noteItems = (after: string | null) =>
+    notes
+      .filter((n) => follows(n) === after)
+      .map((n) => <CommandNoteItem key={n.id} note={n} onDismiss={() => props.onDismissNote(n.id)} />);
+  return (
+    <div
+      class="message-log"
+      role="log"
+      aria-live="polite"
+      aria-label={t('chat.log.label')}
+      aria-busy={scroll.loading}
+      tabIndex={0}
+      ref={log}
+      onScroll={scroll.onScroll}
+    >
+      {hasOlder ? (
+        <button type="button" class="load-earlier" disabled={scroll.loading} onClick={scroll.loadEarlier}>
+          {scroll.loading ? t('chat.log.loading') : t('chat.log.earlier')}
+        </button>
+      ) : messages.length > 0 ? (
+        <p class="log-start">{t('chat.log.start')}</p>
+      ) : null}
+      <ol class="message-list">
+        {noteItems(null)}
+        {messages.map((m) => [
+          <MessageItem
+            key={m.id}
+            message={m}
+            conversationId={props.conversationId}
+            replyTarget={m.replyToId === null ? null : byId.get(m.replyToId)}
+            moderator={props.moderator}
+            seen={props.seen?.messageId === m.id ? props.seen.text : null}
+            onReply={props.onReply}
+            readOnly={props.readOnly}
+          />,
+          ...noteItems(m.id),
+        ])}
+        {pending.map((item) => (
+          <PendingItem key={item.clientMsgId} item={item} />
+        ))}
+      </ol>
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+import type { Message } from '../../../sdk/protocol/message.js';
+import { plainText } from './message-text';
+import { isSystem, systemText, type Wording } from './system-text';
+
+/** A short line for what a structured message is: its own text when it has one, else a label. */
+export function structuredLabel(content: { type: string; body?: Record<string, unknown> }, w: Wording): string {
+  const text = content.body?.text ?? content.body?.title;
+  return typeof text === 'string' && text.trim() !== '' ? text : w.t('chat.preview.structured');
+}
+
+/**
+ * The one line the conversation list shows of a conversation's last message: its text (after who
+ * sent it, in groups or when it is mine), a system change in words, or a label for a deleted or
+ * structured message.
+ */
+export function previewOf(message: Message | null, w: Wording & { me: string; group: boolean }): string {
+  const { t } = w;
+  if (!message) return t('chat.preview.empty');
+  if (message.deletedAt || !message.content) return t('chat.preview.deleted');
+  const content = message.content;
+  if (isSystem(content)) return systemText(content, message.senderId, w);
+  const text = plainText(content) ?? structuredLabel(content, w);
+  if (message.senderId === w.me) return t('chat.preview.mine', { text });
+  return w.group ? t('chat.preview.theirs', { name: w.name(message.senderId), text }) : text;
+}

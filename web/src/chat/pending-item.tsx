@@ -1,0 +1,40 @@
+import type { PendingSend } from '../../../sdk/client/index.js';
+import { errorText } from '../i18n/error-text';
+import { useI18n } from '../i18n/i18n-context';
+import { useSignedIn } from '../session/session-context';
+import { plainText } from './message-text';
+
+/**
+ * A message of mine the host has not stored yet: "Sending…" while it waits (offline included: it
+ * goes out on reconnect), or why it was refused, with Retry and Discard.
+ */
+export function PendingItem({ item }: { item: PendingSend }) {
+  const { t } = useI18n();
+  const { client } = useSignedIn();
+  const text = plainText(item.content) ?? `[${item.content.type}]`;
+  return (
+    <li class="message mine pending" data-state={item.state}>
+      <div class="bubble">
+        <p class="message-meta">
+          <span class="message-sender">{t('chat.you')}</span>
+        </p>
+        <p class="message-text">{text}</p>
+      </div>
+      {item.state === 'failed' ? (
+        <div class="message-failed" role="alert">
+          <p>{t('chat.pending.failed', { reason: errorText(t, item.error ?? {}) })}</p>
+          <div class="button-row">
+            <button type="button" onClick={() => client.retry(item.clientMsgId)}>
+              {t('chat.pending.retry')}
+            </button>
+            <button type="button" onClick={() => client.discard(item.clientMsgId)}>
+              {t('chat.pending.discard')}
+            </button>
+          </div>
+        </div>
+      ) : (
+        <p class="message-status">{t('chat.pending.sending')}</p>
+      )}
+    </li>
+  );
+}

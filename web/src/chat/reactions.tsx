@@ -1,0 +1,52 @@
+import type { Message } from '../../../sdk/protocol/message.js';
+import { useI18n } from '../i18n/i18n-context';
+import { useSignedIn } from '../session/session-context';
+import { usePeople } from './people';
+import { whenOnline } from './when-online';
+
+/** The emoji anyone can react with. */
+export const REACTION_EMOJI = ['👍', '❤️', '😂', '😮', '😢', '🎉'] as const;
+
+/** Adds my reaction, or takes it back if I had it. */
+export function toggleReaction(
+  client: ReturnType<typeof useSignedIn>['client'],
+  message: Message,
+  emoji: string,
+  me: string,
+): Promise<unknown> {
+  const mine = message.reactions.some((r) => r.emoji === emoji && r.userIds.includes(me));
+  return whenOnline(client).then(() =>
+    client.react(message.conversationId, message.id, emoji, mine ? 'remove' : 'add'),
+  );
+}
+
+/** A message's reactions: each emoji with its count, naming who reacted; pressing one toggles mine. */
+export function ReactionChips({ message, onError }: { message: Message; onError: (error: unknown) => void }) {
+  const { t, language } = useI18n();
+  const { client, user: me } = useSignedIn();
+  const people = usePeople();
+  if (message.reactions.length === 0) return null;
+  const list = new Intl.ListFormat(language, { type: 'conjunction' });
+  return (
+    <ul class="reactions">
+      {message.reactions.map((r) => {
+        const names = list.format(r.userIds.map(people.name));
+        const mine = r.userIds.includes(me.id);
+        return (
+          <li key={r.emoji}>
+            <button
+              type="button"
+              class="reaction"
+              aria-pressed={mine}
+              aria-label={t('chat.reactions.chip', { emoji: r.emoji, count: r.userIds.length, names })}
+              title={names}
+              onClick={() => toggleReaction(client, message, r.emoji, me.id).catch(onError)}
+            >
+              <span aria-hidden="true">{r.emoji}</span> {r.userIds.length}
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

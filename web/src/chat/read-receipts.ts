@@ -1,0 +1,30 @@
+import type { Member, Message } from '../../../sdk/protocol/message.js';
+import { isSystem } from './system-text';
+
+/**
+ * Who has read my last message: members whose read watermark reached its seq. Watermarks come from
+ * the member list (as of when it was fetched) and from the receipts since (the client's readSeqs);
+ * the higher wins, as a watermark only moves forward.
+ */
+export function readersOfMyLast(
+  messages: readonly Message[],
+  me: string,
+  readSeqs: Readonly<Record<string, number>>,
+  members: readonly Member[] | null,
+): { messageId: string; readers: number } | null {
+  let mine: Message | undefined;
+  for (let i = messages.length - 1; i >= 0 && !mine; i--) {
+    const m = messages[i]!;
+    if (m.senderId === me && !m.deletedAt && !isSystem(m.content)) mine = m;
+  }
+  if (!mine) return null;
+  const watermarks = new Map<string, number>();
+  for (const member of members ?? []) watermarks.set(member.userId, member.readSeq);
+  for (const [userId, seq] of Object.entries(readSeqs)) {
+    watermarks.set(userId, Math.max(watermarks.get(userId) ?? 0, seq));
+  }
+  watermarks.delete(me);
+  let readers = 0;
+  for (const seq of watermarks.values()) if (seq >= mine.seq) readers++;
+  return { messageId: mine.id, readers };
+}

@@ -1,0 +1,40 @@
+import type { Message } from '../../../sdk/protocol/message.js';
+import { useI18n } from '../i18n/i18n-context';
+import { structuredLabel } from './message-preview';
+import { plainText } from './message-text';
+import { usePeople } from './people';
+import { isSystem, systemText } from './system-text';
+
+const SNIPPET = 120;
+
+/** A message in one short line, for a reply's quote. */
+export function useSnippet(): (message: Message | undefined) => string {
+  const { t, language } = useI18n();
+  const people = usePeople();
+  const w = { t, language, name: people.name };
+  return (message) => {
+    if (!message) return t('chat.reply.notLoaded');
+    if (message.deletedAt || !message.content) return t('chat.preview.deleted');
+    const content = message.content;
+    let text = plainText(content);
+    if (text === null) {
+      text = isSystem(content) ? systemText(content, message.senderId, w) : structuredLabel(content, w);
+    }
+    return text.length > SNIPPET ? `${text.slice(0, SNIPPET - 1)}…` : text;
+  };
+}
+
+/** The message a reply answers, quoted above it: who wrote it and the start of it. */
+export function ReplyQuote({ target }: { target: Message | undefined }) {
+  const { t } = useI18n();
+  const people = usePeople();
+  const snippet = useSnippet();
+  return (
+    <blockquote class="reply-quote">
+      <span class="reply-to">
+        {target ? t('chat.reply.quoting', { name: people.name(target.senderId) }) : t('chat.reply.quotingUnknown')}
+      </span>{' '}
+      <span class="reply-snippet">{snippet(target)}</span>
+    </blockquote>
+  );
+}

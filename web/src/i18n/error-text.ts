@@ -1,0 +1,39 @@
+import { isMessageKey, type Translate } from './translate';
+
+/** What the client library's ClientError carries (and any error body from the host). */
+interface ErrorFields {
+  code: string;
+  requestId?: string;
+  retryAfterMs?: number;
+}
+
+/** Failures a person cannot fix by changing what they typed: the reference lets the operator find them. */
+const REPORTABLE = new Set(['internal_error', 'unavailable']);
+
+/**
+ * An error in words for a person: the catalog's sentence for its code (`error.<code>`), the wait a
+ * rate limit asks for, and for an unknown code or a host failure a generic sentence with the request
+ * id to quote. Never the raw body.
+ */
+export function errorText(t: Translate, error: unknown): string {
+  const { code, requestId, retryAfterMs } = fieldsOf(error);
+  const key = `error.${code}`;
+  const known = isMessageKey(key);
+  const parts = [known ? t(key) : t('error.generic', { code })];
+  if (retryAfterMs !== undefined && retryAfterMs > 0) {
+    parts.push(t('error.retryIn', { seconds: Math.ceil(retryAfterMs / 1000) }));
+  }
+  if (requestId && (!known || REPORTABLE.has(code))) parts.push(t('error.reference', { requestId }));
+  return parts.join(' ');
+}
+
+/** The error's code (`unknown` for a plain exception: a bug, shown generically) and what goes with it. */
+export function fieldsOf(error: unknown): ErrorFields {
+  if (typeof error !== 'object' || error === null) return { code: 'unknown' };
+  const { code, requestId, retryAfterMs } = error as Partial<Record<keyof ErrorFields, unknown>>;
+  return {
+    code: typeof code === 'string' && code !== '' ? code : 'unknown',
+    ...(typeof requestId === 'string' ? { requestId } : {}),
+    ...(typeof retryAfterMs === 'number' ? { retryAfterMs } : {}),
+  };
+}

@@ -1,0 +1,84 @@
+import type { TargetedEvent } from 'preact';
+import { useMemo, useState } from 'preact/hooks';
+import { TextField } from '../components/text-field';
+import { fieldsOf } from '../i18n/error-text';
+import { useI18n } from '../i18n/i18n-context';
+import { useSignedIn } from '../session/session-context';
+import { actionErrorText } from '../structured/action-error-text';
+import { paymentsApi } from './payments-api';
+import { PIN_PATTERN } from './pin-dialog';
+
+/** Sets my payments PIN, or changes it (the host then asks for the current one). */
+export function PinForm() {
+  const { t } = useI18n();
+  const { client } = useSignedIn();
+  const api = useMemo(() => paymentsApi(client), [client]);
+  const [pin, setPin] = useState('');
+  const [current, setCurrent] = useState('');
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+
+  const submit = async (event: TargetedEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (!PIN_PATTERN.test(pin)) return setInvalid(t('money.pin.format'));
+    setInvalid(null);
+    setBusy(true);
+    setError(null);
+    setSaved(false);
+    try {
+      await api.setPin(pin, current || undefined);
+      setSaved(true);
+      setPin('');
+      setCurrent('');
+    } catch (failure) {
+      setError(failure);
+      setPin('');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="stack pin-form" onSubmit={(event) => void submit(event)} noValidate>
+      <TextField
+        name="new-pin"
+        type="password"
+        autoComplete="off"
+        label={t('money.pin.new')}
+        help={t('money.pin.format')}
+        value={pin}
+        onValue={setPin}
+        error={invalid}
+        maxLength={8}
+      />
+      <TextField
+        name="current-pin"
+        type="password"
+        autoComplete="off"
+        label={t('money.pin.current')}
+        help={t('money.pin.currentHelp')}
+        value={current}
+        onValue={setCurrent}
+        maxLength={8}
+      />
+      <p class="error-notice" role="alert">
+        {error === null ? null : needsCurrent(error, current) ? t('money.pin.needCurrent') : actionErrorText(t, error)}
+      </p>
+      <p class="tap-note" role="status">
+        {saved ? t('money.pin.saved') : null}
+      </p>
+      <div class="button-row">
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? t('money.pin.saving') : t('money.pin.save')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** A PIN exists and none was given to change it: the host refuses the missing field as malformed. */
+function needsCurrent(error: unknown, current: string): boolean {
+  return current === '' && fieldsOf(error).code === 'invalid_payment_request';
+}

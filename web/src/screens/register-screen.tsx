@@ -1,0 +1,100 @@
+import { useState } from 'preact/hooks';
+import { ErrorNotice } from '../components/error-notice';
+import { TextField } from '../components/text-field';
+import type { MessageKey } from '../i18n/en';
+import { fieldsOf } from '../i18n/error-text';
+import { useI18n } from '../i18n/i18n-context';
+import { Link } from '../router/router';
+import { useSession } from '../session/session-context';
+import { AuthLayout } from './auth-layout';
+import { checkRegistration, fieldsFromDetails, type Registration, type RegistrationErrors } from './registration-rules';
+
+const FIELD_RULE: Record<keyof Registration, MessageKey> = {
+  handle: 'validation.handle',
+  displayName: 'validation.displayName',
+  password: 'validation.password',
+};
+
+/**
+ * Create an account. Whether the host takes new accounts is its operator's choice
+ * (auth.openRegistration); when it does not, its refusal (registration_closed) is shown in words.
+ */
+export function RegisterScreen() {
+  const { t } = useI18n();
+  const { register } = useSession();
+  const [form, setForm] = useState<Registration>({ handle: '', displayName: '', password: '' });
+  const [fieldErrors, setFieldErrors] = useState<RegistrationErrors>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const set = (field: keyof Registration) => (value: string) => setForm({ ...form, [field]: value });
+  const fieldError = (field: keyof Registration) => {
+    const key = fieldErrors[field];
+    return key ? t(key) : null;
+  };
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setError(null);
+    const entered = { ...form, handle: form.handle.trim() };
+    const errors = checkRegistration(entered);
+    setFieldErrors(errors);
+    if (Object.keys(errors).length > 0) return;
+    setBusy(true);
+    try {
+      await register(entered.handle, entered.displayName, entered.password);
+    } catch (err) {
+      const named =
+        fieldsOf(err).code === 'invalid_request' ? fieldsFromDetails((err as { details?: unknown }).details) : [];
+      setFieldErrors(Object.fromEntries(named.map((field) => [field, FIELD_RULE[field]])));
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <AuthLayout title={t('register.title')} heading={t('register.heading')}>
+      <form class="stack" onSubmit={submit} noValidate aria-busy={busy}>
+        <TextField
+          label={t('auth.handle')}
+          help={t('auth.handleHelp')}
+          error={fieldError('handle')}
+          value={form.handle}
+          onValue={set('handle')}
+          name="handle"
+          autoComplete="username"
+          autoCapitalize="none"
+          spellcheck={false}
+          required
+        />
+        <TextField
+          label={t('auth.displayName')}
+          help={t('auth.displayNameHelp')}
+          error={fieldError('displayName')}
+          value={form.displayName}
+          onValue={set('displayName')}
+          name="displayName"
+          autoComplete="nickname"
+          required
+        />
+        <TextField
+          label={t('auth.password')}
+          help={t('auth.passwordHelp')}
+          error={fieldError('password')}
+          value={form.password}
+          onValue={set('password')}
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+        />
+        <ErrorNotice error={error} />
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? t('register.submitting') : t('register.submit')}
+        </button>
+      </form>
+      <p class="switch-auth">
+        {t('register.haveAccount')} <Link href="/login">{t('register.toLogin')}</Link>
+      </p>
+    </AuthLayout>
+  );
+}

@@ -1,0 +1,59 @@
+import type { JSX } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import { useI18n } from '../i18n/i18n-context';
+import { Link } from '../router/router';
+import type { Route, RouteName } from '../router/routes';
+import { MoneyScreen } from '../money/money-screen';
+import { BusinessStartScreen } from '../structured/business-start-screen';
+import { AppHeader } from './app-header';
+import { ConversationScreen } from '../chat/conversation-screen';
+import { OfflineBanner } from '../chat/offline-banner';
+import { HomeScreen, NotFoundScreen } from './placeholder-screens';
+import { AgentConsole } from '../agent/agent-console';
+import { AdminConsole } from '../admin/admin-console';
+import { Sidebar } from './sidebar';
+
+/** The main area's screen for each route of the signed-in app. */
+const SCREENS: Partial<Record<RouteName, (params: Record<string, string>) => JSX.Element>> = {
+  home: () => <HomeScreen />,
+  conversation: (params) => <ConversationScreen conversationId={params.conversationId ?? ''} />,
+  agent: () => <AgentConsole />,
+  admin: () => <AdminConsole />,
+  money: () => <MoneyScreen />,
+  business: (params) => <BusinessStartScreen key={params.businessId} businessId={params.businessId ?? ''} />,
+};
+
+/**
+ * The signed-in app: header, side column, main area. Wide screens show the side column and the main
+ * area side by side; a phone shows one column, and away from home only the main area, with a way back.
+ */
+export function AppFrame({ route }: { route: Route }) {
+  const { t } = useI18n();
+  const main = useRef<HTMLElement>(null);
+  const path = location.pathname;
+  const first = useRef(true);
+  useEffect(() => {
+    // After an in-app navigation, focus goes to the new content, as a page load would take it there.
+    if (first.current) first.current = false;
+    else main.current?.focus();
+  }, [path]);
+  const screen = SCREENS[route.name] ?? (() => <NotFoundScreen />);
+  return (
+    <div class="app-frame" data-view={route.name === 'home' ? 'list' : 'detail'}>
+      <a class="skip-link" href="#main">
+        {t('app.skipToMain')}
+      </a>
+      <AppHeader />
+      <OfflineBanner />
+      <div class="app-body">
+        <Sidebar current={route.name} />
+        <main id="main" class="app-main" tabIndex={-1} ref={main}>
+          <Link href="/" class="back-link">
+            {t('nav.back')}
+          </Link>
+          {screen(route.params)}
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+import { ConversationList } from '../chat/conversation-list';
+import { StartConversation } from '../chat/start-conversation';
+import { useI18n } from '../i18n/i18n-context';
+import { Link } from '../router/router';
+import type { RouteName } from '../router/routes';
+
+/**
+ * The side column: starting a conversation, the conversation list, and the
+ * links to the consoles. Each <nav> has its own label, so assistive technology tells them apart.
+ */
+export function Sidebar({ current }: { current: RouteName }) {
+  const { t } = useI18n();
+  const here = (name: RouteName) => (name === current ? ('page' as const) : undefined);
+  return (
+    <div class="sidebar">
+      <nav class="conversation-nav" aria-label={t('nav.conversations')}>
+        <h2>{t('nav.conversations')}</h2>
+        <StartConversation />
+        <ConversationList />
+      </nav>
+      <nav class="console-nav" aria-label={t('nav.consoles')}>
+        <h2>{t('nav.consoles')}</h2>
+        <ul>
+          <li>
+            <Link href="/agent" aria-current={here('agent')}>
+              {t('nav.agent')}
+            </Link>
+          </li>
+          <li>
+            <Link href="/admin" aria-current={here('admin')}>
+              {t('nav.admin')}
+            </Link>
+          </li>
+        </ul>
+      </nav>
+    </div>
+  );
+}
