@@ -142,6 +142,7 @@ export const agentEn = {
   'agent.dead.row': '{time}: {events} events, {attempts} attempts. {error}',
   'agent.dead.replay': 'Replay',
 
+  'agent.error.route_not_found': 'Business chat is not enabled on this host.',
   'agent.error.not_an_agent': 'You are not an agent of this business.',
   'agent.error.not_business_admin': 'Only the business’s admins may do this.',
   'agent.error.outside_messaging_window': 'The 24-hour window is closed: send a tagged update instead.',

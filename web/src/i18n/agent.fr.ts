@@ -144,6 +144,7 @@ export const agentFr: Record<keyof typeof agentEn, string> = {
   'agent.dead.row': '{time} : {events} événements, {attempts} tentatives. {error}',
   'agent.dead.replay': 'Relancer',
 
+  'agent.error.route_not_found': 'Le chat d’entreprise n’est pas activé sur cet hôte.',
   'agent.error.not_an_agent': 'Vous n’êtes pas agent de cette entreprise.',
   'agent.error.not_business_admin': 'Seuls les administrateurs de l’entreprise peuvent faire cela.',
   'agent.error.outside_messaging_window':
