@@ -14,7 +14,6 @@ import { startTestHost, type TestHost, type TestUser } from './start-test-host.j
 
 /** Generous: an attack may slow the host a little, never stall it. */
 const MAX_ROUND_TRIP_MS = 2_000;
-const MAX_EVENT_LOOP_P99_MS = 250;
 
 // isolated-vm's CPU time stretches when the machine is busy: the budget leaves room for that.
 export const ATTACKER_LIMITS = {
@@ -25,6 +24,13 @@ export const ATTACKER_LIMITS = {
   cpuMsPerMinute: 600_000,
   detachedCallsPerMinute: 120,
 };
+
+/**
+ * Below one event's CPU budget: an app whose code ran on the host's thread would stall it for a
+ * whole budget at a time, while a busy machine (a browser test in the next worker) only adds
+ * scheduling delay, which reached 277 ms under CI's load against a fixed 250 ms bound.
+ */
+const MAX_EVENT_LOOP_P99_MS = ATTACKER_LIMITS.cpuMsPerEvent * 0.9;
 
 const ATTACKER_PERMISSIONS = { commands: {}, storage: {}, 'messages.send': {}, 'messages.edit': {} };
 
