@@ -45,7 +45,7 @@ import { fanoutPhase } from './messaging/fanout.js';
 import { setupPairs } from './messaging/pair-driver.js';
 import { killOwnHostChildren, startBenchHost, type BenchHost } from './support/bench-host.js';
 import { assertHostAlive, closeAll } from './support/phase-util.js';
-import { log, round } from './support/util.js';
+import { log, round, selectedPhases } from './support/util.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const HOSTS = 3;
@@ -61,14 +61,6 @@ const ALL_PHASES = ['single', 'relay', 'insert', 'cluster', 'fanout', 'failover'
 type Phase = (typeof ALL_PHASES)[number];
 
 /** BENCH_PHASES=cluster,failover runs only those phases (for diagnosis; the figures of the others are null). */
-function selectedPhases(): Set<Phase> {
-  const names = (process.env.BENCH_PHASES ?? ALL_PHASES.join(',')).split(',').map((n) => n.trim());
-  for (const n of names)
-    if (!(ALL_PHASES as readonly string[]).includes(n))
-      throw new Error(`BENCH_PHASES: unknown phase "${n}" (known: ${ALL_PHASES.join(', ')})`);
-  return new Set(names as Phase[]);
-}
-
 const ratio = (a: number | null, b: number | null) => (a !== null && b ? round(a / b, 3) : null);
 
 export default async function cluster(): Promise<void> {
@@ -90,7 +82,7 @@ export default async function cluster(): Promise<void> {
     ws_relay_msgs_per_s: null as number | null,
     db_insert_rows_per_s: null as number | null,
   };
-  const phases = selectedPhases();
+  const phases = selectedPhases(ALL_PHASES);
   const failures: string[] = [];
   const adminToken = `bench-admin-${randomBytes(24).toString('hex')}`;
   const metricsToken = `bench-metrics-${randomBytes(24).toString('hex')}`;

@@ -63,7 +63,7 @@ import type { BenchSocket } from './support/bench-socket.js';
 import { profileWindows } from './support/cpu-meter.js';
 import { summarizeProfile, summarizeSql } from './support/cpu-profile.js';
 import { assertHostAlive, closeAll } from './support/phase-util.js';
-import { log, round } from './support/util.js';
+import { log, round, selectedPhases } from './support/util.js';
 
 // ---- parameters --------------------------------------------------------------------------------
 
@@ -71,7 +71,6 @@ const MEMBERS = 1_000; // users shared by the idle, pair and fan-out phases
 const WATCHDOG_MS = 175_000;
 
 const ALL_PHASES = ['idle', 'throughput', 'latency', 'resume', 'fanout'] as const;
-type Phase = (typeof ALL_PHASES)[number];
 
 // ---- results -----------------------------------------------------------------------------------
 
@@ -86,22 +85,8 @@ interface Results {
 
 // ---- main --------------------------------------------------------------------------------------
 
-function selectedPhases(): Set<Phase> {
-  const raw = process.env.BENCH_PHASES;
-  if (!raw) return new Set(ALL_PHASES);
-  const names = raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const name of names) {
-    if (!(ALL_PHASES as readonly string[]).includes(name))
-      throw new Error(`BENCH_PHASES: unknown phase "${name}" (known: ${ALL_PHASES.join(', ')})`);
-  }
-  return new Set(names as Phase[]);
-}
-
 export default async function messaging(): Promise<void> {
-  const phases = selectedPhases();
+  const phases = selectedPhases(ALL_PHASES);
   const results: Results = {
     msgs_per_s: null,
     p50_ms: null,

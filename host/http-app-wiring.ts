@@ -9,9 +9,16 @@ import { createHttpApp } from './http/http-app.js';
 import { TokenService } from './auth/token-service.js';
 import { UserService } from './auth/user-service.js';
 import { AccountAdmin } from './auth/account-admin.js';
+import { ProfileService } from './auth/profile-service.js';
 import { ConversationService } from './conversations/conversation-service.js';
 import { GroupService } from './conversations/group-service.js';
 import { MessageService } from './messages/message-service.js';
+import { PushApi } from './push/push-api.js';
+import { ThreadService } from './messages/thread-service.js';
+import { MuteService } from './conversations/mute-service.js';
+import { MentionAllSetting } from './conversations/mention-all-setting.js';
+import { AttachmentService } from './attachments/attachment-service.js';
+import { MessageSearch } from './search/message-search.js';
 import { AuditLog } from './plugins/audit-log.js';
 import { CommandRouter } from './plugins/command-router.js';
 import { PluginKernel } from './plugins/plugin-kernel.js';
@@ -48,9 +55,16 @@ export function wireHttpApp(
       tokens: services.resolve(TokenService),
       users: services.resolve(UserService),
       accounts: services.resolve(AccountAdmin),
+      profiles: services.resolve(ProfileService),
       conversations: services.resolve(ConversationService),
       groups: services.resolve(GroupService),
       messages: services.resolve(MessageService),
+      push: services.resolve(PushApi),
+      threads: services.resolve(ThreadService),
+      mutes: services.resolve(MuteService),
+      mentionAll: services.resolve(MentionAllSetting),
+      attachments: services.resolve(AttachmentService),
+      search: services.resolve(MessageSearch),
       commands: services.resolve(CommandRouter),
       postbacks: host.postbacks,
       pluginRoutes: services.resolve(PluginHttpRouter),

@@ -6,3 +6,4 @@ export { startHost, type HostOptions, type RunningHost } from './host.js';
 export { buildConfig } from './config/load-config.js';
 export type { HostConfig, DeepPartial, PluginEntryConfig } from './config/host-config.js';
 export type { HostMetrics } from './metrics/host-metrics.js';
+export type { BlobStore } from './attachments/blob-store.js';

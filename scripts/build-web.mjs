@@ -19,7 +19,7 @@ const STALE_LOCK_MS = 5 * 60_000;
 const INPUTS = ['web', 'sdk/client', 'sdk/protocol', 'sdk/errors', 'package-lock.json', 'scripts/build-web.mjs'];
 
 /** A hash of every input file's path and bytes (web/dist, web/node_modules and dotted entries left out). */
-export function inputHash() {
+function inputHash() {
   const hash = createHash('sha256');
   const visit = (path) => {
     let stats;
@@ -52,7 +52,7 @@ function builtHash() {
 }
 
 /** Builds web/dist if its hash differs from the inputs' (or always with force). Returns what it did. */
-export async function buildWeb({ force = false } = {}) {
+async function buildWeb({ force = false } = {}) {
   if (!force && builtHash() === inputHash()) return 'fresh';
   await acquireLock();
   try {

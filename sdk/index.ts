@@ -5,6 +5,7 @@
  */
 export * from './protocol/message.js';
 export * from './protocol/frames.js';
+export * from './protocol/attachments.js';
 export * from './errors/error-catalog.js';
 export * from './errors/switchboard-error.js';
 export * from './errors/permission-denied-error.js';

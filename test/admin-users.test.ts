@@ -60,6 +60,7 @@ describe('admin users API', () => {
         displayName: 'Ada Lovelace',
         kind: 'person',
         createdAt: expect.any(String),
+        avatarUrl: null,
         status: 'active',
         deactivatedAt: null,
       });

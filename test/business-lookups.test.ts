@@ -50,3 +50,28 @@ describe('business chat: user lookups', () => {
     }
   });
 });
+
+describe('business chat: which business a conversation is with', () => {
+  it('tells the customer, and no one else, which business their conversation is with', async () => {
+    const host = await startBusinessHost({ bots: [supportBot()] });
+    try {
+      const api = businessApi(host);
+      const [owner, customer, stranger] = await Promise.all([host.createUser(), host.createUser(), host.createUser()]);
+      const businessId = await api.createBusiness(owner);
+      const thread = await api.startThread(customer, businessId);
+      const lookup = (who: typeof customer, conversationId: string) =>
+        api.call(who, 'GET', `/conversations/${conversationId}/thread`);
+
+      const mine = await lookup(customer, thread.conversationId);
+      expect(mine.status).toBe(200);
+      expect(mine.body).toEqual({ threadId: thread.threadId, businessId, conversationId: thread.conversationId });
+      // To anyone else, and for a conversation with no business, there is no such thread.
+      expect((await lookup(stranger, thread.conversationId)).body.error).toMatchObject({ code: 'thread_not_found' });
+      const plain = await host.createGroup(customer, [stranger], 'Friends');
+      expect((await lookup(customer, plain.id)).body.error).toMatchObject({ code: 'thread_not_found' });
+      expect((await lookup(customer, 'not-an-id')).body.error).toMatchObject({ code: 'thread_not_found' });
+    } finally {
+      await host.stop();
+    }
+  });
+});

@@ -2,22 +2,20 @@
  * The client library's typed HTTP API: answers as wire types, and every failure a ClientError
  * with the host's code, HTTP status, details and request id (network_error when unreachable).
  */
-import { createServer } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HttpApi } from '../sdk/client/index.js';
 import { clientRefusal, libraryTestHost } from './support/client-library.js';
+import { freePort } from './support/e2e.js';
 
-/** A local port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+/** A web client build of one page: the host serves it at / as HTML, with 200. */
+const webRoot = mkdtempSync(join(tmpdir(), 'switchboard-web-'));
+writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>Switchboard</title>');
 
 describe('client library: HttpApi', () => {
-  const host = libraryTestHost();
+  const host = libraryTestHost({ config: { web: { root: webRoot } } });
 
   it('logs in (keeping the token), reads users and conversations, and logs out (revoking it)', async () => {
     const [a, b] = await Promise.all([host.createUser(), host.createUser()]);
@@ -75,9 +73,18 @@ describe('client library: HttpApi', () => {
   });
 
   it('an unreachable host is network_error', async () => {
-    const api = new HttpApi({ baseUrl: `http://127.0.0.1:${await closedPort()}` });
+    const api = new HttpApi({ baseUrl: `http://127.0.0.1:${await freePort()}` });
     const error = await clientRefusal(api.me());
     expect(error).toMatchObject({ code: 'network_error' });
     expect(error.status).toBeUndefined();
+  });
+
+  it("a 2xx answer that is not the API's JSON (the web client's page) is network_error with its status", async () => {
+    const page = await host.http('GET', '/');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const error = await clientRefusal(new HttpApi({ baseUrl: host.url }).request('GET', '/'));
+    expect(error).toMatchObject({ code: 'network_error', status: 200 });
+    expect(error.requestId).toMatch(/\S+/);
   });
 });

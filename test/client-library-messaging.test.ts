@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../sdk/protocol/message.js';
+import { fullHistory } from './support/e2e.js';
 import { eventually } from './support/eventually.js';
 import {
   clientRefusal,
@@ -52,6 +53,35 @@ describe('client library: messaging', () => {
     expect(cb.events.conversations.some(([views]) => views.some((v) => v.conversation.id === group.id))).toBe(true);
     await eventually(() => cb.events.message.some(([e]) => e.conversationId === group.id && e.change === 'created'));
     expect(cb.client.messages(group.id)[0]!.content).toMatchObject({ type: 'system.conversation_created' });
+  });
+
+  it("another member's rename and member changes reach the cache: the 'conversation' event carries them", async () => {
+    const [a, b, c] = await Promise.all([host.createUser(), host.createUser(), host.createUser()]);
+    const group = await host.createGroup(a, [b], 'Before');
+    const cb = await libraryClient(host, b);
+    expect(cb.client.conversation(group.id)!.conversation).toMatchObject({ title: 'Before', memberCount: 2 });
+    const renamed = await host.http('PATCH', `/v1/conversations/${group.id}`, {
+      token: a.token,
+      body: { title: 'After' },
+    });
+    expect(renamed.status).toBe(200);
+    const titled = (title: string, memberCount: number) =>
+      cb.events.conversation.some(
+        ([v]) =>
+          v.conversation.id === group.id &&
+          v.conversation.title === title &&
+          v.conversation.memberCount === memberCount,
+      );
+    await eventually(() => titled('After', 2), { what: "the new title in b's conversation event" });
+    const added = await host.http('POST', `/v1/conversations/${group.id}/members`, {
+      token: a.token,
+      body: { userIds: [c.id] },
+    });
+    expect(added.status).toBe(200);
+    await eventually(() => titled('After', 3), { what: "the new member count in b's conversation event" });
+    const removed = await host.http('DELETE', `/v1/conversations/${group.id}/members/${c.id}`, { token: a.token });
+    expect(removed.status).toBe(204);
+    await eventually(() => cb.client.conversation(group.id)!.conversation.memberCount === 2, { what: 'c removed' });
   });
 
   it('edit, react and delete answer with the message and update both caches and the last message', async () => {
@@ -143,9 +173,7 @@ describe('client library: messaging', () => {
     await eventually(() => ca.client.pending(theirs.id)[0]!.state === 'failed');
     ca.client.discard(clientMsgId);
     expect(ca.client.pending(theirs.id)).toEqual([]);
-    expect(
-      (await host.http('GET', `/v1/conversations/${theirs.id}/messages`, { token: b.token })).body.messages,
-    ).toEqual([]);
+    expect(await fullHistory(host.url, b.token, theirs.id)).toEqual([]);
   });
 
   it('requests other than send reject with offline before connecting; a send waits in the outbox', async () => {
@@ -160,7 +188,7 @@ describe('client library: messaging', () => {
     expect(ca.client.pending(direct.id)).toMatchObject([{ state: 'queued', attempts: 0 }]);
     await ca.client.connect();
     expect(await sent).toMatchObject({ senderId: a.id, content: { text: 'written before connecting' } });
-    expect(ca.states).toEqual(['connecting', 'online']);
+    expect(ca.events.state.flat()).toEqual(['connecting', 'online']);
   });
 
   it('a refused edit rejects with the catalog code; the cache keeps the message as it was', async () => {

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../sdk/client/index.js';
+import { fullHistory } from './support/e2e.js';
 import { eventually } from './support/eventually.js';
 import { libraryClient, libraryTestHost, messageEvents, settleClient } from './support/client-library.js';
 
@@ -65,11 +66,37 @@ describe('client library: the store and resume', () => {
     );
     await second.client.connect();
     await eventually(() => second.client.pending(direct.id).length === 0, { what: 'the outbox to drain' });
-    const res = await host.http('GET', `/v1/conversations/${direct.id}/messages`, { token: b.token });
-    expect(res.body.messages.map((m: any) => [m.clientMsgId, m.content.text])).toEqual([
+    expect((await fullHistory(host.url, b.token, direct.id)).map((m) => [m.clientMsgId, m.content.text])).toEqual([
       [queued[0]!.clientMsgId, 'queued 1'],
       [queued[1]!.clientMsgId, 'queued 2'],
     ]);
+  });
+
+  it("two tabs sharing one store keep each other's unsent messages; the next client sends both, once", async () => {
+    const [a, b] = await Promise.all([host.createUser(), host.createUser()]);
+    const direct = await host.direct(a, b);
+    const store = memoryStore();
+    const [left, right] = await Promise.all([libraryClient(host, a, { store }), libraryClient(host, a, { store })]);
+    left.client.close();
+    right.client.close();
+    // Each tab writes its outbox after the other's: neither may drop the other's send.
+    const fromLeft = left.client.send(direct.id, 'from the left tab');
+    const fromRight = right.client.send(direct.id, 'from the right tab');
+    const fromLeftAgain = left.client.send(direct.id, 'left again');
+
+    const next = await libraryClient(host, a, { store, connect: false });
+    expect(new Set(next.client.pending(direct.id).map((p) => p.clientMsgId))).toEqual(
+      new Set([fromLeft.clientMsgId, fromRight.clientMsgId, fromLeftAgain.clientMsgId]),
+    );
+    await next.client.connect();
+    await eventually(() => next.client.pending(direct.id).length === 0, { what: 'the outbox to drain' });
+    const history = await fullHistory(host.url, b.token, direct.id);
+    expect(history.map((m) => m.content.text).sort()).toEqual(
+      ['from the left tab', 'from the right tab', 'left again'].sort(),
+    );
+    // The left tab's two stay in the order it queued them.
+    const texts = history.map((m) => m.content.text);
+    expect(texts.indexOf('from the left tab')).toBeLessThan(texts.indexOf('left again'));
   });
 
   it("another user connecting with the store never sends the first user's queued messages", async () => {
@@ -89,8 +116,10 @@ describe('client library: the store and resume', () => {
 
     const againA = await libraryClient(host, a, { store });
     await eventually(() => againA.client.pending(group.id).length === 0);
-    const res = await host.http('GET', `/v1/conversations/${group.id}/messages`, { token: b.token });
-    expect(res.body.messages.at(-1)).toMatchObject({ senderId: a.id, clientMsgId: queued.clientMsgId });
+    expect((await fullHistory(host.url, b.token, group.id)).at(-1)).toMatchObject({
+      senderId: a.id,
+      clientMsgId: queued.clientMsgId,
+    });
   });
 
   it('too far behind (resync): the cached messages are reloaded from history, then live changes continue', async () => {

@@ -4,10 +4,20 @@
  * missed, presence subscriptions again, and sessions the host ends (4003, 4001).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ClientError, HttpApi } from '../sdk/client/index.js';
+import { HttpApi } from '../sdk/client/index.js';
 import { eventually } from './support/eventually.js';
 import { startTestHost, type TestHost } from './support/start-test-host.js';
-import { closeLibraryClients, libraryClient, messageEvents, portOf, settleClient } from './support/client-library.js';
+import {
+  clientRefusal,
+  closeLibraryClients,
+  libraryClient,
+  messageEvents,
+  portOf,
+  settleClient,
+} from './support/client-library.js';
+import { fullHistory } from './support/e2e.js';
+import { conversationOn } from './support/messaging-helpers.js';
+import { openDirect } from './support/test-database.js';
 
 const hosts: TestHost[] = [];
 async function host(options: Parameters<typeof startTestHost>[0] = {}) {
@@ -20,12 +30,6 @@ afterEach(async () => {
   closeLibraryClients();
   for (const h of hosts.splice(0).reverse()) await h.stop();
 });
-
-async function history(h: TestHost, conversationId: string, token: string) {
-  const res = await h.http('GET', `/v1/conversations/${conversationId}/messages?limit=100`, { token });
-  expect(res.status).toBe(200);
-  return res.body.messages as any[];
-}
 
 describe('client library: reconnecting', () => {
   it('a host restart: sends queued while it is down arrive once, presence is subscribed again', async () => {
@@ -56,7 +60,7 @@ describe('client library: reconnecting', () => {
     const sent = await queued.sent;
     expect(sent).toMatchObject({ clientMsgId: queued.clientMsgId, seq: 2 });
     expect(ca.client.state).toBe('online');
-    expect(ca.states.slice(-2)).toEqual(['offline', 'online']);
+    expect(ca.events.state.flat().slice(-2)).toEqual(['offline', 'online']);
 
     // Presence was subscribed again on the new connection: b coming online is told.
     await second.connect(b.token);
@@ -65,7 +69,7 @@ describe('client library: reconnecting', () => {
     expect(resumes.at(-1)).toMatchObject({ conversations: [{ conversationId: direct.id, pts: before.pts }] });
 
     await settleClient(ca, direct.id);
-    expect((await history(second, direct.id, b.token)).map((m) => m.content.text)).toEqual([
+    expect((await fullHistory(second.url, b.token, direct.id)).map((m) => m.content.text)).toEqual([
       'before the restart',
       'written while the host was down',
     ]);
@@ -105,8 +109,7 @@ describe('client library: reconnecting', () => {
     expect(created).toEqual([...new Set(created)]);
     expect(ca.events.resync).toEqual([]);
     // The group's creation, 'seen before' and the three missed: as the host counts them.
-    const listed = await h.http('GET', `/v1/conversations/${group.id}`, { token: a.token });
-    expect(listed.body.unreadCount).toBe(5);
+    expect((await conversationOn(h, group.id, a)).unreadCount).toBe(5);
     expect(ca.client.conversation(group.id)!.unreadCount).toBe(5);
   });
 
@@ -123,7 +126,7 @@ describe('client library: reconnecting', () => {
     await ca.client.connect();
     expect(await sent).toEqual(stored);
     expect(ca.wire.in.find((f) => f.type === 'result' && f.data?.message?.id === stored.id)?.data.duplicate).toBe(true);
-    expect(await history(h, direct.id, b.token)).toHaveLength(1);
+    expect(await fullHistory(h.url, b.token, direct.id)).toHaveLength(1);
   });
 
   it('a revoked token ends the session (4003): state ended, no reconnect, connect() refused until a new token', async () => {
@@ -137,12 +140,7 @@ describe('client library: reconnecting', () => {
     expect(ca.wire.closes).toEqual([4003]);
     expect(ca.events.error.map(([e]) => e.code)).toEqual(['session_ended']);
 
-    const refused = await ca.client.connect().then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(refused).toBeInstanceOf(ClientError);
-    expect(refused).toMatchObject({ code: 'unauthenticated', closeCode: 4001 });
+    expect(await clientRefusal(ca.client.connect())).toMatchObject({ code: 'unauthenticated', closeCode: 4001 });
     expect(ca.client.state).toBe('ended');
 
     ca.client.setToken((await ca.client.http.login(a.handle, a.password)).token);
@@ -153,12 +151,28 @@ describe('client library: reconnecting', () => {
   it('a token refused at connect rejects connect() with unauthenticated and stays ended', async () => {
     const h = await host();
     const ca = await libraryClient(h, { token: 'sb_not-a-token' }, { connect: false });
-    const error = await ca.client.connect().then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(error).toMatchObject({ code: 'unauthenticated', closeCode: 4001 });
-    expect(ca.states).toEqual(['connecting', 'ended']);
+    expect(await clientRefusal(ca.client.connect())).toMatchObject({ code: 'unauthenticated', closeCode: 4001 });
+    expect(ca.events.state.flat()).toEqual(['connecting', 'ended']);
     expect(ca.wire.closes).toEqual([4001]);
+  });
+
+  it('a deactivated account ends the session as account_deactivated, not session_ended (both close with 4003)', async () => {
+    const first = await host();
+    const a = await first.createUser();
+    // A live token of a deactivated account (a host stopped between marking the account and
+    // revoking its tokens): the host names the reason in the close, as for every shared close code.
+    await first.stopHostOnly();
+    const db = openDirect(first.database);
+    try {
+      await db('users').where({ id: a.id }).update({ deactivated_at: Date.now() });
+    } finally {
+      await db.destroy();
+    }
+    const h = await host({ database: first.database });
+    const ca = await libraryClient(h, a, { connect: false });
+    expect(await clientRefusal(ca.client.connect())).toMatchObject({ code: 'account_deactivated', closeCode: 4003 });
+    expect(ca.events.state.flat()).toEqual(['connecting', 'ended']);
+    expect(ca.events.error.map(([e]) => e.code)).toEqual(['account_deactivated']);
+    expect(ca.wire.closes).toEqual([4003]);
   });
 });

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { TYPING_EXPIRY_MS } from '../sdk/client/typing-tracker.js';
 import { eventually } from './support/eventually.js';
+import { conversationOn } from './support/messaging-helpers.js';
 import { libraryClient, libraryTestHost, messageEvents, directPair } from './support/client-library.js';
 
 describe('client library: unread, typing and presence', () => {
@@ -47,8 +48,7 @@ describe('client library: unread, typing and presence', () => {
     expect(ca.client.conversation(direct.id)!.conversation.myReadSeq).toBe(six.seq);
 
     // The host agrees.
-    const listed = await host.http('GET', `/v1/conversations/${direct.id}`, { token: a.token });
-    expect(listed.body.unreadCount).toBe(0);
+    expect((await conversationOn(host, direct.id, a)).unreadCount).toBe(0);
     await ca.client.refreshConversations();
     expect(ca.client.conversation(direct.id)!.unreadCount).toBe(0);
   });
@@ -93,6 +93,13 @@ describe('client library: unread, typing and presence', () => {
     const ca = await libraryClient(host, a);
     expect(await ca.client.subscribePresence([b.id])).toEqual([{ userId: b.id, status: 'offline', lastSeenAt: null }]);
     expect(ca.client.presenceOf(b.id)).toEqual({ status: 'offline', lastSeenAt: null });
+    // Followed already: answered from what is known, without asking the host again.
+    expect(await ca.client.subscribePresence([b.id, b.id])).toEqual([
+      { userId: b.id, status: 'offline', lastSeenAt: null },
+    ]);
+    expect(ca.wire.out.filter((f) => f.type === 'presence.subscribe')).toEqual([
+      { type: 'presence.subscribe', id: expect.any(String), userIds: [b.id] },
+    ]);
     const cb = await libraryClient(host, b);
     await eventually(() => ca.client.presenceOf(b.id)?.status === 'online', { what: 'b online' });
     expect(ca.events.presence.at(-1)![0]).toMatchObject({ type: 'presence', userId: b.id, status: 'online' });

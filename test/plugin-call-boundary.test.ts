@@ -4,35 +4,12 @@
  * details; a host user error it met passes as it is; anything else is plugin_failed, logged
  * against the plugin. Checked for a command (HTTP and WebSocket), a tap, a route and a service.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
-import { repoRoot } from './support/e2e.js';
-import { enable, pluginLogs, roomWith, runCommand, serviceCallerPlugin } from './support/plugin-helpers.js';
+import { pluginLogs, roomWith, runCommand, serviceCallerPlugin } from './support/plugin-helpers.js';
 import { online, refusal } from './support/protocol-helpers.js';
+import { HOST_REFUSAL, overHttp, PLUGIN_REFUSAL, refusalsPlugin } from './support/refusals-fixture.js';
 import type { Outcome } from './fixtures/plugins/svc-caller/index.js';
-
-const ENTRY = join(repoRoot, 'test/fixtures/plugins/refusals/index.ts');
-const base = {
-  version: '1.0.0',
-  description: 'A fixture of the call-boundary suite.',
-  author: { name: 'Switchboard tests' },
-  engine: '^1.0.0',
-  runtime: 'trusted',
-};
-
-const PLUGIN_REFUSAL = (where: string) => ({
-  code: 'out_of_stock',
-  message: 'That item is out of stock.',
-  details: { sku: `sku-${where}`, left: 0 },
-});
-/** Over HTTP an error body also names its request (X-Request-Id); error frames do not. */
-const overHttp = <T extends object>(error: T) => ({ ...error, requestId: expect.any(String) });
-const HOST_REFUSAL = (where: string) => ({
-  code: 'invalid_request',
-  message: `bad input at ${where}`,
-  details: [{ path: '/how', message: where }],
-});
 
 describe('the plugin call boundary', () => {
   let host: TestHost;
@@ -43,28 +20,7 @@ describe('the plugin call boundary', () => {
     host = await startTestHost({
       config: {
         plugins: {
-          enabled: [
-            enable({
-              ...base,
-              id: 'refusals',
-              name: 'Refusals',
-              entry: ENTRY,
-              permissions: { commands: {}, interactive: {}, 'http.routes': {} },
-              contributes: {
-                commands: [
-                  {
-                    name: 'refuse',
-                    description: 'Throws.',
-                    arguments: [{ name: 'how', required: true, type: 'string' }],
-                  },
-                  { name: 'card', description: 'Sends a card.' },
-                ],
-                routes: [{ method: 'POST', path: '/refuse/:how', auth: 'user' }],
-                services: [{ name: 'refuse', description: 'Throws.' }],
-              },
-            }),
-            serviceCallerPlugin(['refusals.refuse'], 'svc'),
-          ],
+          enabled: [refusalsPlugin('call-boundary'), serviceCallerPlugin(['refusals.refuse'], 'svc')],
         },
       },
     });

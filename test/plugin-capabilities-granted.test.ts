@@ -206,6 +206,7 @@ describe('plugin capabilities: granted', () => {
         displayName: other.displayName,
         kind: 'person',
         createdAt: expect.any(String),
+        avatarUrl: null,
       });
       expect(valueOf(await call('users.byHandle', other.handle))).toEqual(byId);
       expect(await call('users.get', randomUUID())).toMatchObject({ ok: false, code: 'user_not_found' });

@@ -6,31 +6,16 @@
  * the pretty and JSON formats are log-format.test.ts's.
  */
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { InProcessEventBus } from '../host/bus/in-process-event-bus.js';
+import { capturedLogger } from './support/captured-logger.js';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
 import { eventually } from './support/eventually.js';
 import { refusedUpgrade, repoRoot } from './support/e2e.js';
 import { enable } from './support/plugin-helpers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** A pino logger at debug whose lines land, parsed, in `lines`; `text` is everything written. */
-function capturedLogger() {
-  const lines: any[] = [];
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, stream), lines, text: () => text };
-}
 
 describe('request ids and the request log', () => {
   const captured = capturedLogger();

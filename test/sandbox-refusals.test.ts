@@ -8,36 +8,16 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
+import type { TestHost, TestUser } from './support/start-test-host.js';
 import { repoRoot } from './support/e2e.js';
 import { enable, pluginLogs, roomWith, runCommand, serviceCallerPlugin } from './support/plugin-helpers.js';
-import { appHealth, appManifest } from './support/sandbox-helpers.js';
+import { appHealth, appManifest, startSandboxHost } from './support/sandbox-helpers.js';
 import { BOUNDARY_LIMITS } from '../host/sandbox/boundary-limits.js';
 import { readRefusal } from '../host/sandbox/wire-error.js';
+import { HOST_REFUSAL, overHttp, PLUGIN_REFUSAL, refusalsPlugin } from './support/refusals-fixture.js';
 import type { Outcome } from './fixtures/plugins/svc-caller/index.js';
 
 const APP_ENTRY = join(repoRoot, 'test/fixtures/apps/refusals/index.ts');
-const PLUGIN_ENTRY = join(repoRoot, 'test/fixtures/plugins/refusals/index.ts');
-const base = {
-  version: '1.0.0',
-  description: 'A fixture of the sandbox refusals suite.',
-  author: { name: 'Switchboard tests' },
-  engine: '^1.0.0',
-  runtime: 'trusted',
-};
-
-const PLUGIN_REFUSAL = (where: string) => ({
-  code: 'out_of_stock',
-  message: 'That item is out of stock.',
-  details: { sku: `sku-${where}`, left: 0 },
-});
-/** Over HTTP an error body also names its request (X-Request-Id); error frames do not. */
-const overHttp = <T extends object>(error: T) => ({ ...error, requestId: expect.any(String) });
-const HOST_REFUSAL = (where: string) => ({
-  code: 'invalid_request',
-  message: `bad input at ${where}`,
-  details: [{ path: '/how', message: where }],
-});
 
 function refusalsApp(): Record<string, unknown> {
   const m = appManifest('app-refusals', {
@@ -65,37 +45,10 @@ describe('the plugin call boundary, for a sandboxed app', () => {
   let room: any;
 
   beforeAll(async () => {
-    host = await startTestHost({
-      config: {
-        sandbox: { workers: 1 },
-        plugins: {
-          enabled: [
-            enable(refusalsApp()),
-            enable({
-              ...base,
-              id: 'refusals',
-              name: 'Refusals',
-              entry: PLUGIN_ENTRY,
-              permissions: { commands: {}, interactive: {}, 'http.routes': {} },
-              contributes: {
-                commands: [
-                  {
-                    name: 'refuse',
-                    description: 'Throws.',
-                    arguments: [{ name: 'how', required: true, type: 'string' }],
-                  },
-                  { name: 'card', description: 'Sends a card.' },
-                ],
-                routes: [{ method: 'POST', path: '/refuse/:how', auth: 'user' }],
-                services: [{ name: 'refuse', description: 'Throws.' }],
-              },
-            }),
-            serviceCallerPlugin(['app-refusals.refuse'], 'call'),
-          ],
-        },
-      },
-    });
-    user = await host.createUser();
+    ({ host, user } = await startSandboxHost(
+      [enable(refusalsApp()), refusalsPlugin('sandbox refusals'), serviceCallerPlugin(['app-refusals.refuse'], 'call')],
+      ['app-refusals'],
+    ));
     room = await roomWith(host, user, ['app-refusals', 'refusals-caller']);
   });
   afterAll(async () => {

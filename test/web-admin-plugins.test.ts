@@ -1,15 +1,16 @@
 /**
  * The operator console's plugins and apps, in real Chromium: disabling and enabling a plugin (the
  * host's status follows), a plugin's settings (its secrets hidden) and log lines, and a sandboxed
- * app's health (state, breaker, restarts, CPU, memory). No serious axe violation.
+ * app's health (state, breaker, restarts, CPU, memory), and an app whose breaker opened after
+ * repeated failures until the operator enables it again. No serious axe violation.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousAxeViolations } from './support/axe.js';
 import { chromiumMissing, launchBrowser, watchPageProblems, type BrowserHandle } from './support/browser.js';
 import { repoRoot } from './support/e2e.js';
-import { pluginStatus, prober, roomWith } from './support/plugin-helpers.js';
-import { waitForApp } from './support/sandbox-helpers.js';
+import { enable, pluginStatus, prober, roomWith } from './support/plugin-helpers.js';
+import { appManifest, runOp, waitForApp } from './support/sandbox-helpers.js';
 import { SECRETS, secretSettingsProbe } from './support/secret-settings-probe.js';
 import { startTestHost, type TestHost } from './support/start-test-host.js';
 import { openAdminConsole, openSection, region } from './support/web-admin.js';
@@ -27,8 +28,11 @@ describe.skipIf(chromiumMissing)('web client: the operator console, plugins and 
               { path: join(repoRoot, 'manifests/echo-bot.json'), settings: { echoPrefix: '> ' } },
               { path: join(repoRoot, 'manifests/poll.json') },
               secretSettingsProbe('keeper'),
+              enable(appManifest('fragile', { limits: { cpuMsPerEvent: 250 } })),
             ],
           },
+          // A few quick failures trip an app's breaker, so the test need not wait out real backoff.
+          sandbox: { restart: { baseDelayMs: 10, maxDelayMs: 50, maxFailures: 3, windowMs: 60_000 } },
         },
       }),
       launchBrowser(),
@@ -112,5 +116,33 @@ describe.skipIf(chromiumMissing)('web client: the operator console, plugins and 
     await region(panel, 'Plugins').getByRole('button', { name: 'Enable Poll' }).click();
     await waitForApp(host, 'poll');
     expect(await seriousAxeViolations(page)).toEqual([]);
+  });
+
+  it("shows an app's open breaker, with its failures, until the operator enables it again", async () => {
+    await waitForApp(host, 'fragile');
+    const user = await host.createUser();
+    const room = await roomWith(host, user, ['fragile']);
+    // Each run spins past the app's CPU budget per event: three failures in the window open the breaker.
+    for (let i = 0; i < 3; i++) {
+      expect((await runOp(host, user, room.id, 'loop-sync')).status).toBe(502);
+      await waitForApp(host, 'fragile', i < 2 ? 'running' : 'disabled');
+    }
+    const { page, panel } = await pluginsPanel();
+    const fragile = region(panel, 'Sandboxed apps').getByRole('article', { name: 'App fragile' });
+    const fact = (term: string) => fragile.locator('dt', { hasText: term }).locator('xpath=following-sibling::dd[1]');
+    await fragile.waitFor();
+    expect(await fact('State').textContent()).toBe('Disabled by its circuit breaker');
+    expect(await fact('Circuit breaker').textContent()).toBe(
+      'Open: it stopped the app after repeated failures. Enable the plugin to run it again.',
+    );
+    expect(await fact('Restarts').textContent()).toBe('2 (0 caused by another app)');
+    expect(await fact('Last failure').textContent()).toMatch(/CPU/i);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    await region(panel, 'Plugins').getByRole('button', { name: 'Enable App fragile' }).click();
+    await waitForApp(host, 'fragile');
+    await region(panel, 'Sandboxed apps').getByRole('button', { name: 'Refresh the apps' }).click();
+    await fact('Circuit breaker').getByText('Closed', { exact: true }).waitFor();
+    expect(await fact('State').textContent()).toBe('Running');
   });
 });

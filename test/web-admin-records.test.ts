@@ -1,8 +1,8 @@
 /**
  * The operator console's businesses and records, in real Chromium against a host with payments
  * and business chat: registering a business with its first admin by handle and verifying it,
- * filtering the audit log, verifying the payments ledger with the reports, and replaying a
- * webhook dead letter. No serious axe violation.
+ * filtering the audit log, verifying the payments ledger with the reports (a tampered one names
+ * the altered posting), and replaying a webhook dead letter. No serious axe violation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousAxeViolations } from './support/axe.js';
@@ -11,8 +11,12 @@ import { businessApi, startBusinessHost } from './support/business-helpers.js';
 import { eventually } from './support/eventually.js';
 import { paymentsApi } from './support/payments-helpers.js';
 import type { TestHost } from './support/start-test-host.js';
+import { openDirect } from './support/test-database.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
 import { openAdminConsole, openSection, region } from './support/web-admin.js';
+
+/** The payments plugin's postings table, as its migrations name it. */
+const POSTINGS = 'p_payments__postings';
 
 describe.skipIf(chromiumMissing)(
   'web client: the operator console, businesses and records',
@@ -142,6 +146,37 @@ describe.skipIf(chromiumMissing)(
         .waitFor();
       await eventually(() => receiver.processed.has(dead.deliveryId), { what: 'the replayed delivery' });
       await row.waitFor({ state: 'detached' });
+    });
+
+    it('says which posting is wrong when the ledger was changed behind the plugin', async () => {
+      const payments = paymentsApi(host);
+      const [ada, bob] = [await host.createUser(), await host.createUser()];
+      await payments.setPin(ada);
+      expect((await payments.topUp(ada, 2_000)).status).toBe(201);
+      expect((await payments.transfer(ada, bob, 700)).status).toBe(201);
+      // The host keeps its SQLite file to itself: change the row with the host stopped, then start it again.
+      const database = host.database;
+      await host.stopHostOnly();
+      const db = openDirect(database);
+      let postingId: number;
+      try {
+        const target = await db(POSTINGS).where('account', 'like', 'user:%').orderBy('id', 'desc').first();
+        postingId = target.id;
+        await db(POSTINGS).where({ id: target.id }).increment('amount', 100);
+      } finally {
+        await db.destroy();
+      }
+      host = await startBusinessHost({ payments: true, database });
+
+      const { page, panel } = await section('Records');
+      const ledger = region(panel, 'Payments');
+      await ledger.getByRole('button', { name: 'Verify the ledger' }).click();
+      await ledger.getByText(/^The ledger has problems/).waitFor();
+      await ledger
+        .getByRole('listitem')
+        .filter({ hasText: `posting ${postingId} was altered` })
+        .waitFor();
+      expect(await seriousAxeViolations(page)).toEqual([]);
     });
   },
 );

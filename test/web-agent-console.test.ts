@@ -1,8 +1,10 @@
 /**
  * The agent console (/agent) in real Chromium against a real host with the business plugin: a new
  * customer conversation appears live in the inbox; the agent assigns it to themselves, inserts a
- * canned response and replies, and the customer's own browser shows the reply; a private note
- * never reaches the customer; snoozing and resolving move the thread between the status filters;
+ * canned response and replies, and the customer's own browser shows the reply; another agent's
+ * reply shows at once in the console; a private note
+ * never reaches the customer; snoozing and resolving move the thread between the status filters, and
+ * the customer's next message opens it again, live in the thread and the inbox;
  * outside the 24-hour window the composer says so and a tagged update goes out; no serious axe
  * violation on the inbox and the thread.
  */
@@ -108,6 +110,16 @@ describe.skipIf(chromiumMissing)('web client: the agent console', { timeout: 240
     await reply.fill(`${await reply.inputValue()} Your parcel left today.`);
     await page.getByRole('button', { name: 'Send reply' }).click();
     await page.getByRole('log', { name: 'Messages' }).getByText('Your parcel left today.').waitFor();
+    // Another agent's reply (the owner's, over HTTP) is announced in the agents' room: the console
+    // reads the thread at once (it asks on no timer).
+    const colleague = await biz.call(owner, 'POST', `/threads/${threadId}/messages`, {
+      text: 'Olga here: the shipping is refunded.',
+    });
+    expect(colleague.status, JSON.stringify(colleague.body)).toBe(201);
+    await page
+      .getByRole('log', { name: 'Messages' })
+      .getByText('Olga here: the shipping is refunded.')
+      .waitFor({ timeout: 5_000 });
 
     const { page: customerPage } = await openAs(browser, host, customer, { locale: 'en-US' });
     await openConversation(customerPage, host, conversationId);
@@ -133,6 +145,15 @@ describe.skipIf(chromiumMissing)('web client: the agent console', { timeout: 240
     // Resolving sent the survey to the customer.
     await messageItem(customerPage, CSAT_QUESTION).getByRole('button', { name: '5' }).click();
     await page.getByRole('region', { name: 'Customer satisfaction' }).getByText('1 answer, 5.00 out of 5').waitFor();
+
+    // The customer writes again: the agents' room says so, and the console reads the thread, its
+    // messages and the inbox again at once (it asks on no timer).
+    await filters.getByRole('combobox', { name: 'Status' }).selectOption('open');
+    await threadButton(page, 'Carol Customer').waitFor({ state: 'detached' });
+    await biz.customerSays(customer, conversationId, 'One more thing: can I change the address?');
+    await page.getByText('Status: Open').waitFor({ timeout: 5_000 });
+    await threadButton(page, 'Carol Customer').waitFor({ timeout: 5_000 });
+    await page.getByRole('log', { name: 'Messages' }).getByText('One more thing: can I change the address?').waitFor();
     expect(pageProblems.get(page)!.all).toEqual([]);
   });
 
@@ -185,5 +206,65 @@ describe.skipIf(chromiumMissing)('web client: the agent console', { timeout: 240
     await page.getByText('Nina Newcomer: agent, support').waitFor();
     const agents = (await biz.call(owner, 'GET', `/businesses/${businessId}/agents`)).body.agents;
     expect(agents).toContainEqual(expect.objectContaining({ userId: newcomer.id, role: 'agent', team: 'support' }));
+  });
+
+  it('saves hours, the away message and round-robin routing; revokes an API key', async () => {
+    const page = await openConsole(owner);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const hours = page.getByRole('region', { name: 'Hours, away message and routing' });
+    await hours.getByLabel('Time zone (empty: always open)').fill('Europe/Paris');
+    await hours.getByLabel('Monday').fill('09:00-12:30, 13:30-17:00');
+    await hours.getByLabel('Away message (sent when a customer writes while you are closed)').fill('Back at nine.');
+    await hours.getByLabel('Routing').selectOption('round_robin');
+    await hours.getByLabel('Team (empty: every agent)').fill('support');
+    await hours.getByRole('button', { name: 'Save settings' }).click();
+    await hours.getByText('Settings saved.').waitFor();
+    const saved = (await biz.call(owner, 'GET', `/businesses/${businessId}/settings`)).body;
+    expect(saved).toMatchObject({
+      hours: {
+        timezone: 'Europe/Paris',
+        weekly: {
+          mon: [
+            ['09:00', '12:30'],
+            ['13:30', '17:00'],
+          ],
+        },
+      },
+      awayMessage: 'Back at nine.',
+      routing: { mode: 'round_robin', team: 'support' },
+    });
+    // A time the host refuses is said in words, and nothing is saved.
+    await hours.getByLabel('Tuesday').fill('25:00-26:00');
+    await hours.getByRole('button', { name: 'Save settings' }).click();
+    await hours
+      .getByRole('alert')
+      .filter({ hasText: 'The business could not take this. Check what you entered.' })
+      .waitFor();
+    expect((await biz.call(owner, 'GET', `/businesses/${businessId}/settings`)).body.hours.weekly.tue).toBeUndefined();
+
+    const created = await biz.call(owner, 'POST', `/businesses/${businessId}/api-keys`);
+    expect(created.status).toBe(201);
+    await page.reload();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('button', { name: `Revoke key ${created.body.prefix}` }).click();
+    const keyRow = page.getByRole('listitem').filter({ hasText: `${created.body.prefix}…` });
+    await keyRow.getByText('revoked').waitFor();
+    const keys = (await biz.call(owner, 'GET', `/businesses/${businessId}/api-keys`)).body.keys;
+    expect(keys.find((k: { keyId: string }) => k.keyId === created.body.keyId).revokedAt).not.toBeNull();
+    const refused = await host.http('POST', '/plugins/business/api/messages', {
+      headers: { authorization: `Bearer ${created.body.key}` },
+      body: { threadId: '00000000-0000-0000-0000-000000000000', text: 'hi' },
+    });
+    expect(refused.status).toBe(401);
+  });
+
+  it('speaks French when the person picks it', async () => {
+    const page = await openConsole(owner);
+    await page.getByLabel('Language').selectOption('fr');
+    await page.getByRole('heading', { name: 'Console agent' }).waitFor();
+    await page.getByRole('button', { name: 'Réglages' }).click();
+    await page.getByRole('heading', { name: 'Horaires, message d’absence et répartition' }).waitFor();
+    await page.getByRole('heading', { name: 'Clés d’API' }).waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
   });
 });

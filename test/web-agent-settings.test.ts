@@ -1,8 +1,8 @@
 /**
  * The agent console's handover and webhook settings in real Chromium, against a host with the
- * business plugin and the support bot: an agent takes a conversation from the bot and passes it
- * back; a business admin sets the webhook (its secret shown once is the one that signs), sees a
- * delivery the backend refused in the dead letters, and replays it.
+ * business plugin and the support bot: the bot's answer shows live in the thread; an agent takes a
+ * conversation from the bot and passes it back; a business admin sets the webhook (its secret shown
+ * once is the one that signs), sees a delivery the backend refused in the dead letters, and replays it.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,13 +44,16 @@ describe.skipIf(chromiumMissing)('web client: agent console handover and webhook
   it('takes a conversation from the bot and passes it back', async () => {
     const page = await openConsole(owner);
     const customer = await host.createUser({ displayName: 'Betty Botfan' });
-    const { threadId, control } = await biz.startThread(customer, businessId);
+    const { threadId, conversationId, control } = await biz.startThread(customer, businessId);
     expect(control).toBe('bot');
     await page
       .getByRole('list', { name: 'Conversations' })
       .getByRole('button', { name: /Betty Botfan/ })
       .click();
     await page.getByText('The bot is answering', { exact: true }).last().waitFor();
+    // The bot's answer is announced in the agents' room: the console reads the thread at once (no timer).
+    await biz.customerSays(customer, conversationId, 'Where are my boots?');
+    await page.getByRole('log', { name: 'Messages' }).getByText('Bot: Where are my boots?').waitFor({ timeout: 5_000 });
     await page.getByRole('button', { name: 'Take over from the bot' }).click();
     await page.getByText('Agents are answering', { exact: true }).waitFor();
     expect((await biz.call(owner, 'GET', `/threads/${threadId}`)).body.control).toBe('agents');
@@ -92,5 +95,44 @@ describe.skipIf(chromiumMissing)('web client: agent console handover and webhook
           ?.body.events.some((e) => e.type === 'conversation_started' && e.threadId === thread.threadId),
       { what: 'the replayed delivery processed by the backend' },
     );
+  });
+
+  it('adds and deletes canned responses (a bad placeholder refused in words), detaches and attaches the bot', async () => {
+    const page = await openConsole(owner);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const cannedCard = page.getByRole('region', { name: 'Canned responses' });
+    await cannedCard.getByText('No canned responses yet.').waitFor();
+    await cannedCard.getByLabel('Shortcode').fill('thanks');
+    await cannedCard.getByLabel('Text').fill('Thank you, {{customer.nickname}}!');
+    await cannedCard.getByRole('button', { name: 'Add canned response' }).click();
+    await cannedCard
+      .getByRole('alert')
+      .filter({ hasText: 'The business could not take this. Check what you entered.' })
+      .waitFor();
+    await cannedCard.getByLabel('Text').fill('Thank you, {{customer.name}}!');
+    await cannedCard.getByRole('button', { name: 'Add canned response' }).click();
+    await cannedCard.getByRole('list', { name: 'Canned responses' }).getByText('/thanks').waitFor();
+    expect((await biz.call(owner, 'GET', `/businesses/${businessId}/canned`)).body.canned).toEqual([
+      expect.objectContaining({ shortcode: 'thanks', text: 'Thank you, {{customer.name}}!' }),
+    ]);
+    await cannedCard.getByRole('button', { name: 'Delete /thanks' }).click();
+    await cannedCard.getByText('No canned responses yet.').waitFor();
+    expect((await biz.call(owner, 'GET', `/businesses/${businessId}/canned`)).body.canned).toEqual([]);
+
+    const botCard = page.getByRole('region', { name: 'Bot' });
+    await botCard.getByText('The bot support-bot answers first.').waitFor();
+    await botCard.getByRole('button', { name: 'Detach bot' }).click();
+    await botCard.getByText('No bot: agents answer every conversation.').waitFor();
+    expect((await biz.call(owner, 'GET', `/businesses/${businessId}/settings`)).body.bot).toBeNull();
+    await botCard.getByLabel('Bot plugin id').fill('no-such-bot');
+    await botCard.getByRole('button', { name: 'Attach bot' }).click();
+    await botCard
+      .getByRole('alert')
+      .filter({ hasText: 'No bot plugin with that id is running on this host.' })
+      .waitFor();
+    await botCard.getByLabel('Bot plugin id').fill('support-bot');
+    await botCard.getByRole('button', { name: 'Attach bot' }).click();
+    await botCard.getByText('The bot support-bot answers first.').waitFor();
+    expect((await biz.call(owner, 'GET', `/businesses/${businessId}/settings`)).body.bot).toBe('support-bot');
   });
 });

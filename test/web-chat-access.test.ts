@@ -62,7 +62,7 @@ describe.skipIf(chromiumMissing)('web chat: keyboard, screen readers and layouts
     for (const expected of [
       'New chat',
       'New group',
-      'Add members',
+      'Group details',
       'Actions for the message from Bob Babbage',
       'Message',
       'Send',
@@ -81,6 +81,9 @@ describe.skipIf(chromiumMissing)('web chat: keyboard, screen readers and layouts
     await toggle.focus();
     await page.keyboard.press('Enter');
     await page.keyboard.press('Tab');
+    expect((await focused(page))?.name).toBe('Reply');
+    await page.keyboard.press('Tab');
+    expect((await focused(page))?.name).toBe('Reply in thread');
     await page.keyboard.press('Tab');
     expect((await focused(page))?.name).toBe('React with 👍');
     await page.keyboard.press('Enter');

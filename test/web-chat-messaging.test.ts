@@ -24,7 +24,7 @@ import {
 async function act(page: Page, text: string, action: string | RegExp): Promise<void> {
   const item = messageItem(page, text);
   await item.getByRole('button', { name: /^Actions for/ }).click();
-  await item.getByRole('group', { name: 'Message actions' }).getByRole('button', { name: action }).click();
+  await item.getByRole('group', { name: 'Message actions' }).getByRole('button', { name: action, exact: true }).click();
 }
 
 describe.skipIf(chromiumMissing)('web chat: messaging', { timeout: 120_000 }, () => {
@@ -71,7 +71,7 @@ describe.skipIf(chromiumMissing)('web chat: messaging', { timeout: 120_000 }, ()
       .getByRole('button', { name: /^Actions for/ })
       .click();
     const bobsActions = messageItem(b.page, 'No typo here').getByRole('group', { name: 'Message actions' });
-    await bobsActions.getByRole('button', { name: 'Reply' }).waitFor();
+    await bobsActions.getByRole('button', { name: 'Reply', exact: true }).waitFor();
     expect(await bobsActions.getByRole('button', { name: /^(Edit|Delete)$/ }).count()).toBe(0);
 
     // React: toggled, counted, and who reacted is in the chip's name.
@@ -116,7 +116,7 @@ describe.skipIf(chromiumMissing)('web chat: messaging', { timeout: 120_000 }, ()
     await messageItem(b.page, 'House rules')
       .getByRole('button', { name: /^Actions for/ })
       .click();
-    await messageItem(b.page, 'House rules').getByRole('button', { name: 'Reply' }).waitFor();
+    await messageItem(b.page, 'House rules').getByRole('button', { name: 'Reply', exact: true }).waitFor();
     expect(await messageItem(b.page, 'House rules').getByRole('button', { name: 'Delete' }).count()).toBe(0);
     await act(a.page, 'Something rude', 'Delete');
     await messageItem(a.page, 'Something rude').getByRole('button', { name: 'Delete it' }).click();

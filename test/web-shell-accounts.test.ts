@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, launchBrowser, watchPageProblems, type BrowserHandle } from './support/browser.js';
 import { eventually } from './support/eventually.js';
 import { randomUUID, startTestHost, type TestHost } from './support/start-test-host.js';
-import { TOKEN_KEY, pageToken, signInPage } from './support/web-session.js';
+import { pageToken, savePageSession, signInPage } from './support/web-session.js';
 
 const handle = () => `web_${randomUUID().slice(0, 8)}`;
 
@@ -47,9 +47,13 @@ describe.skipIf(chromiumMissing)('web client: accounts', { timeout: 90_000 }, ()
     // The session's socket authenticates under connect-src 'self': same-origin ws: is allowed.
     await eventually(() => frames.some((f) => f.includes('"type":"ready"')), { what: 'the ready frame' });
 
+    const asked: string[] = [];
+    page.on('request', (request) => asked.push(new URL(request.url()).pathname));
     await page.reload();
     await page.getByRole('banner').getByText('Signed in as Ada Lovelace').waitFor();
     expect(await pageToken(page)).toBe(token);
+    // The saved session starts at once: nothing waits for the host to say who is signed in.
+    expect(asked).not.toContain('/v1/me');
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('heading', { name: 'Sign in to Switchboard' }).waitFor();
@@ -108,13 +112,21 @@ describe.skipIf(chromiumMissing)('web client: accounts', { timeout: 90_000 }, ()
     const page = await browser.newPage();
     await signInPage(page, host.url, user);
     const token = (await pageToken(page))!;
+    // Its socket is up (presence says so) before the token is revoked: a revocation before it
+    // authenticates would be a refusal at connect, not a session ending.
+    const friend = await host.createUser();
+    await host.direct(friend, user);
+    const watcher = await host.connect(friend.token);
+    const { presence } = await watcher.request({ type: 'presence.subscribe', userIds: [user.id] });
+    if (presence[0]?.status !== 'online')
+      await watcher.next((f) => f.type === 'presence' && f.userId === user.id && f.status === 'online');
     // Revoked elsewhere while the page is open: its socket is closed with 4003.
     await host.http('POST', '/v1/auth/logout', { token });
     await page.getByRole('alert').filter({ hasText: 'Your session has ended. Sign in again.' }).waitFor();
     expect(await pageToken(page)).toBeNull();
 
-    // A reload with a dead token saved: the check at start-up refuses it.
-    await page.evaluate((key) => localStorage.setItem(key, 'sb_not-a-real-token'), TOKEN_KEY);
+    // A reload with a dead token saved: the session starts from it, and the socket's refusal ends it.
+    await savePageSession(page, 'sb_not-a-real-token', user);
     await page.goto(`${host.url}/`);
     await page.getByRole('alert').filter({ hasText: 'You are signed out. Sign in again.' }).waitFor();
     expect(await pageToken(page)).toBeNull();

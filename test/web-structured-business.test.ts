@@ -12,7 +12,16 @@ import { businessApi, startBusinessHost, supportBot } from './support/business-h
 import { chromiumMissing, launchBrowser, type BrowserHandle, type PageProblems } from './support/browser.js';
 import { eventually } from './support/eventually.js';
 import type { TestHost, TestUser } from './support/start-test-host.js';
-import { composer, messageItem, messageLog, openAs, openConversation, sendText } from './support/web-chat.js';
+import {
+  composer,
+  conversationLink,
+  conversationNav,
+  messageItem,
+  messageLog,
+  openAs,
+  openConversation,
+  sendText,
+} from './support/web-chat.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
 
 describe.skipIf(chromiumMissing)('web client: business conversations', { timeout: 150_000 }, () => {
@@ -199,12 +208,47 @@ describe.skipIf(chromiumMissing)('web client: business conversations', { timeout
     await survey.getByRole('status').filter({ hasText: 'Thank you for your rating.' }).waitFor();
     await webhookEvent('csat', { threadId, rating: 5 });
 
-    // Another person's conversation has no business menu.
+    // On another device, where nothing is remembered, the business API names the conversation's business.
+    const { page: second } = await openAs(browser, host, customer, { locale: 'en-US' });
+    await openConversation(second, host, conversationId);
+    await second.getByRole('button', { name: 'Acme Shoes menu' }).click();
+    await second.getByRole('list', { name: 'Menu' }).getByRole('button', { name: 'Returns' }).waitFor();
+
+    // A conversation with another person (no bot) has no business menu: nothing about a business is
+    // asked for, neither its thread nor its profile.
     const other = await host.createUser();
     const room = await host.createGroup(customer, [other], 'Friends');
+    const businessRequests: string[] = [];
+    const otherAsked: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/plugins/business/')) businessRequests.push(request.url());
+      if (request.url().endsWith(`/v1/users/${other.id}`)) otherAsked.push(request.url());
+    });
+    const otherLooked = page.waitForResponse((r) => r.url().endsWith(`/v1/users/${other.id}`));
     await openConversation(page, host, room.id);
     await composer(page).waitFor();
+    await otherLooked;
+    // Preact runs effects after the next frame: past it, a profile fetch would have started.
+    await page.evaluate(
+      () => new Promise((done) => (globalThis as any).requestAnimationFrame(() => setTimeout(done, 0))),
+    );
+    expect(businessRequests).toEqual([]);
     expect(await page.getByRole('button', { name: /menu$/ }).count()).toBe(0);
+    // Who the other member is comes from the people directory, which the screens share: asked once,
+    // and not again when the group is opened again in the app.
+    await conversationNav(page).getByRole('link').filter({ hasNotText: 'Friends' }).first().click();
+    // The business's conversation, with its menu: what it asked of the business is not Friends' doing.
+    await page.getByRole('button', { name: /menu$/ }).waitFor();
+    businessRequests.length = 0;
+    const listedAgain = page.waitForResponse((r) => r.url().includes(`/v1/conversations/${room.id}/members`));
+    await conversationLink(page, /Friends/).click();
+    await composer(page).waitFor();
+    await listedAgain;
+    await page.evaluate(
+      () => new Promise((done) => (globalThis as any).requestAnimationFrame(() => setTimeout(done, 0))),
+    );
+    expect(otherAsked).toHaveLength(1);
+    expect(businessRequests).toEqual([]);
   });
 
   it('a business\'s bot answers first; its quick reply and the menu\'s "Talk to a person" hand over, told in words', async () => {

@@ -8,17 +8,11 @@ import { defineConfig } from 'vite';
  */
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
-  base: '/',
-  publicDir: 'public',
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   build: {
-    outDir: 'dist',
-    emptyOutDir: true,
     target: 'es2022',
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
-    cssCodeSplit: true,
-    sourcemap: false,
   },
   // The app imports the client library from ../sdk/client: the dev server may read the repository.
   server: { fs: { allow: ['..'] } },

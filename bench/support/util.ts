@@ -97,3 +97,18 @@ export function cpuMsByName(comm: string): number {
   }
   return total;
 }
+
+/** The phases BENCH_PHASES names (comma-separated), or every one when it is unset; an unknown name is an error. */
+export function selectedPhases<P extends string>(all: readonly P[]): Set<P> {
+  const raw = process.env.BENCH_PHASES;
+  if (!raw) return new Set(all);
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const name of names) {
+    if (!(all as readonly string[]).includes(name))
+      throw new Error(`BENCH_PHASES: unknown phase "${name}" (known: ${all.join(', ')})`);
+  }
+  return new Set(names as P[]);
+}

@@ -7,6 +7,7 @@ import { isoTime } from '../core/iso-time.js';
 import type { Database } from '../db/open-database.js';
 import { passwordHasher } from './password-hasher.js';
 import { TokenService } from './token-service.js';
+import { ProfileService } from './profile-service.js';
 import { toPublicUser, type UserRow } from './user-service.js';
 
 export interface UserFilter {
@@ -37,6 +38,7 @@ export class AccountAdmin {
     @inject(Tokens.Database) private readonly db: Database,
     @inject(Tokens.Clock) private readonly clock: Clock,
     @inject(TokenService) private readonly tokens: TokenService,
+    @inject(ProfileService) private readonly profiles: ProfileService,
   ) {}
 
   /** Ordered by handle; a page goes on after the last handle of the one before. */
@@ -94,8 +96,9 @@ export class AccountAdmin {
     await this.tokens.revokeAllOf(userId);
   }
 
+  /** Through the profile service, so the user's conversations hear of it as when the user changes it. */
   async setDisplayName(userId: string, displayName: string): Promise<AdminUser> {
-    await this.db.knex('users').where({ id: userId }).update({ display_name: displayName });
+    await this.profiles.setDisplayName(userId, displayName);
     return this.get(userId);
   }
 

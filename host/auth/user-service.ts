@@ -18,6 +18,8 @@ export interface UserRow {
   created_at: number;
   /** Set while an operator has the account deactivated. */
   deactivated_at: number | null;
+  /** The avatar's blob; null without one. */
+  avatar_hash: string | null;
 }
 
 export function toPublicUser(row: UserRow): PublicUser {
@@ -27,7 +29,13 @@ export function toPublicUser(row: UserRow): PublicUser {
     displayName: row.display_name,
     kind: row.kind,
     createdAt: new Date(row.created_at).toISOString(),
+    avatarUrl: avatarUrlOf(row.avatar_hash),
   };
+}
+
+/** Avatars are served by content hash, so a URL never changes meaning and may be cached for ever. */
+export function avatarUrlOf(hash: string | null): string | null {
+  return hash === null ? null : `/v1/avatars/${hash}`;
 }
 
 @injectable()
@@ -52,6 +60,7 @@ export class UserService {
       password_hash: input.password ? await passwordHasher.hash(input.password) : null,
       created_at: this.clock.now(),
       deactivated_at: null,
+      avatar_hash: null,
     };
     try {
       await this.db.knex('users').insert(row);

@@ -1,4 +1,4 @@
-import type { Message } from '../../sdk/protocol/message.js';
+import type { Message, PublicUser } from '../../sdk/protocol/message.js';
 import type { PresenceStatus } from '../../sdk/protocol/frames.js';
 
 /**
@@ -27,7 +27,13 @@ export type HostEvent =
       /** Only this host should (its digest did not match what the sender knows of it). */
       askHost?: string;
     }
-  | { type: 'token.revoked'; tokenId: string };
+  | { type: 'token.revoked'; tokenId: string }
+  /** A member muted or unmuted a conversation (epoch ms, or null): their own devices are told. */
+  | { type: 'conversation.muted'; userId: string; conversationId: string; mutedUntil: number | null }
+  /** A follower's read position in a thread moved: their own devices are told. */
+  | { type: 'thread.read'; userId: string; conversationId: string; rootId: string; seq: number; unreadCount: number }
+  /** A profile changed (display name, avatar): the user as it is now. */
+  | { type: 'user.updated'; user: PublicUser };
 
 export type HostEventType = HostEvent['type'];
 export type HostEventOf<T extends HostEventType> = Extract<HostEvent, { type: T }>;
@@ -45,8 +51,9 @@ export interface EventBus {
   /** A bus between hosts: whether it reaches them now (`/readyz` reports it). */
   isConnected?(): boolean;
   /**
-   * A bus between hosts: calls back each time it reaches the others again after an outage, so
-   * what was not carried meanwhile (revocations, presence) can be caught up. Returns the unsubscribe.
+   * A bus between hosts: calls back once it hears the others (at once if it already does), and
+   * again each time it reaches them after an outage, so what was not carried meanwhile
+   * (revocations, presence) can be caught up. Returns the unsubscribe.
    */
   onReconnected?(callback: () => void): () => void;
 }

@@ -61,6 +61,8 @@ export class RedisEventBus implements EventBus {
   private readonly closed: Promise<typeof CLOSED>;
   private markClosed: () => void = () => {};
   private readonly reconnected = new Set<() => void>();
+  /** SUBSCRIBE was answered once: from then on this host hears what the others publish. */
+  private listening = false;
 
   constructor(private readonly options: RedisEventBusOptions) {
     this.log = options.log.child({ component: 'event-bus' });
@@ -74,7 +76,15 @@ export class RedisEventBus implements EventBus {
     this.reader = this.connect({ maxRetriesPerRequest: null });
     this.subscriber = this.connect({ maxRetriesPerRequest: null });
     this.subscriber.on('message', (_channel: string, text: string) => this.receive(text));
-    this.subscriber.subscribe(this.channel).catch((err: unknown) => this.noteDown(err));
+    // Until SUBSCRIBE is answered, what others publish is not heard: a host that asked the others
+    // for their presence at start would miss the answers. That first gap is caught up as an outage's.
+    this.subscriber.subscribe(this.channel).then(
+      () => {
+        this.listening = true;
+        this.catchUp();
+      },
+      (err: unknown) => this.noteDown(err),
+    );
     this.reading = this.readLoop();
   }
 
@@ -103,6 +113,7 @@ export class RedisEventBus implements EventBus {
 
   onReconnected(callback: () => void): () => void {
     this.reconnected.add(callback);
+    if (this.listening) queueMicrotask(() => this.reconnected.has(callback) && callback());
     return () => this.reconnected.delete(callback);
   }
 
@@ -199,6 +210,10 @@ export class RedisEventBus implements EventBus {
     if (!this.down || !this.isConnected()) return;
     this.down = false;
     this.log.info({ dropped: this.dropped }, 'Redis is reachable again');
+    this.catchUp();
+  }
+
+  private catchUp(): void {
     for (const callback of this.reconnected) callback();
   }
 }

@@ -39,6 +39,11 @@ export interface HostConfig {
   web: { enabled: boolean; root?: string };
   messages: { maxTextLength: number; maxBodyBytes: number; maxBatch: number };
   conversations: { maxGroupMembers: number };
+  /** Part B: full-text search (lengths in UTF-16 units). */
+  search: { maxQueryLength: number; maxWords: number; snippetLength: number };
+  /** Who may mention everyone (@all) in a group, unless the group says otherwise. */
+  mentions: { allowAllForMembers: boolean };
+  attachments: AttachmentsConfig;
   plugins: {
     manifestsDir: string;
     enabled: PluginEntryConfig[];
@@ -47,11 +52,41 @@ export interface HostConfig {
     jobLeaseMs: number;
   };
   sandbox: SandboxConfig;
+  push: PushConfig;
   log: {
     level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
     /** auto: pretty when stdout is a terminal, else JSON lines. */
     format: 'auto' | 'json' | 'pretty';
   };
+}
+
+/** Part A: uploads, their storage and access (see config-schema.json for the meaning of each). */
+export interface AttachmentsConfig {
+  /** SQLite hosts: where files are kept; default `<dataDir>/attachments`. */
+  dir?: string;
+  maxBytes: number;
+  maxPerMessage: number;
+  quotaBytes: number;
+  /** Types (from the content) that may be uploaded, `type/*` allowed; empty: any. */
+  allowedTypes: string[];
+  urlTtlSeconds: number;
+  /** Signs file URLs; without it a random key is kept in the database (shared by every host). */
+  urlKey?: string;
+  unsentTtlSeconds: number;
+  sweepIntervalSeconds: number;
+  uploadLimit: RequestWindow;
+  /** Part A2: images with more pixels are refused undecoded. */
+  maxImagePixels: number;
+  /** Blobs held in memory once read or stored (cached-blob-store.ts). */
+  cache: BlobCacheLimits;
+}
+
+/** How much of the blob store a host keeps in memory (see config-schema.json). */
+export interface BlobCacheLimits {
+  /** Bytes held at most, all blobs together; 0 turns the cache off. */
+  maxBytes: number;
+  /** Larger blobs (a video, say) are never held: they would push out many small ones. */
+  maxFileBytes: number;
 }
 
 export interface RequestWindow {
@@ -77,6 +112,20 @@ export interface SandboxConfig {
   heartbeatTimeoutMs: number;
   maxLimits: AppLimits;
   restart: { baseDelayMs: number; maxDelayMs: number; maxFailures: number; windowMs: number };
+}
+
+/** Web Push (docs/operators.md, "Push notifications"). */
+export interface PushConfig {
+  enabled: boolean;
+  /** Without the key pair, the host makes one and keeps it in the database. */
+  vapid: { publicKey?: string; privateKey?: string; subject?: string };
+  maxSubscriptionsPerUser: number;
+  queueSize: number;
+  concurrency: number;
+  ttlSeconds: number;
+  timeoutMs: number;
+  /** Tests and development: endpoints on the loopback, over http: too. */
+  allowLocalEndpoints: boolean;
 }
 
 export interface PluginEntryConfig {

@@ -57,7 +57,7 @@ export function loadConfig({
 /**
  * Relative paths written in a config file are relative to the file's own directory, wherever the
  * host is started from (`npm start` always runs in the project directory): dataDir, an SQLite
- * database.url, plugins.manifestsDir and each plugin's path. Defaults and environment variables
+ * database.url, attachments.dir, plugins.manifestsDir and each plugin's path. Defaults and environment variables
  * stay relative to the working directory.
  */
 function pathsRelativeTo(base: string, raw: unknown): unknown {
@@ -73,6 +73,8 @@ function pathsRelativeTo(base: string, raw: unknown): unknown {
     if (path !== '' && path !== ':memory:' && !path.startsWith('//')) database.url = `sqlite:${resolve(base, path)}`;
   }
   if (isObject(config.web) && 'root' in config.web) config.web.root = absolute(config.web.root);
+  if (isObject(config.attachments) && 'dir' in config.attachments)
+    config.attachments.dir = absolute(config.attachments.dir);
   const plugins = config.plugins;
   if (isObject(plugins)) {
     if ('manifestsDir' in plugins) plugins.manifestsDir = absolute(plugins.manifestsDir);

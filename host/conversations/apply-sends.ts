@@ -3,6 +3,10 @@ import type { Knex } from 'knex';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { Message } from '../../sdk/protocol/message.js';
 import { toWireMessage, type MessageRow, type ReactionRow } from './message-row.js';
+import { resolveMentions, storedEntities } from '../mentions/mention-resolver.js';
+import { followOnReply, threadRootProblem, threadRootsOf } from '../threads/thread-replies.js';
+import { attachmentsOfBatch, claimAttachments, linkAttachments } from '../attachments/send-attachments.js';
+import { storedAttachments } from '../attachments/attachment-row.js';
 
 export interface NewMessage {
   conversationId: string;
@@ -11,6 +15,10 @@ export interface NewMessage {
   contentType: string;
   content: string;
   replyToId: string | null;
+  /** The root message when this is a reply in a thread. */
+  threadRootId: string | null;
+  /** Uploads sent with the message, in order ([] for none). */
+  attachmentIds: readonly string[];
   /** Identifies the request as sent, so a resend matches even if a hook changed the content. */
   requestHash: string;
 }
@@ -25,6 +33,8 @@ export type SendResult = { ok: true; outcome: SendOutcome } | { ok: false; error
 interface SendBatchContext {
   now: number;
   isPostgres: boolean;
+  /** The host's rule for @all from plain members of a group (config mentions.allowAllForMembers). */
+  allowAllForMembers: boolean;
   hasConversation(conversationId: string): boolean;
   nextNumbers(conversationId: string): { seq: number; pts: number };
 }
@@ -62,6 +72,15 @@ export async function applySends(
       .select<{ id: string; conversation_id: string }[]>('id', 'conversation_id');
     for (const r of rows) replyTargets.set(r.id, r.conversation_id);
   }
+  const threadRoots = await threadRootsOf(
+    trx,
+    sends.map((s) => s.threadRootId),
+  );
+  const mentions = await resolveMentions(trx, sends, ctx.allowAllForMembers);
+  const replies: Parameters<typeof followOnReply>[1][number][] = [];
+  const uploads = await attachmentsOfBatch(trx, sends, ctx.isPostgres);
+  const takenUploads = new Set<string>();
+  const links: Parameters<typeof linkAttachments>[1][number][] = [];
 
   const results: SendResult[] = [];
   const inserted = new Map<string, MessageRow>();
@@ -93,6 +112,22 @@ export async function applySends(
       });
       continue;
     }
+    const threadProblem =
+      s.threadRootId === null ? null : threadRootProblem(threadRoots.get(s.threadRootId), s.conversationId);
+    if (threadProblem) {
+      results.push({ ok: false, error: threadProblem });
+      continue;
+    }
+    const mentioned = mentions[results.length]!;
+    if (!mentioned.ok) {
+      results.push({ ok: false, error: mentioned.error });
+      continue;
+    }
+    const attached = claimAttachments(s, uploads, takenUploads);
+    if (!attached.ok) {
+      results.push({ ok: false, error: attached.error });
+      continue;
+    }
     const { seq, pts } = ctx.nextNumbers(s.conversationId);
     const row: MessageRow = {
       id: randomUUID(),
@@ -109,7 +144,22 @@ export async function applySends(
       edited_at: null,
       deleted_at: null,
       request_hash: s.requestHash,
+      entities: storedEntities(mentioned.entities),
+      thread_root_id: s.threadRootId,
+      attachments: storedAttachments(attached.attachments),
     };
+    for (const a of attached.attachments)
+      links.push({ attachmentId: a.id, messageId: row.id, conversationId: s.conversationId });
+    if (s.threadRootId !== null) {
+      const rootSenderId = threadRoots.get(s.threadRootId)!.sender_id;
+      replies.push({
+        conversationId: s.conversationId,
+        rootId: s.threadRootId,
+        rootSenderId,
+        senderId: s.senderId,
+        seq,
+      });
+    }
     inserted.set(key, row);
     rows.push(row);
     results.push({ ok: true, outcome: { message: toWireMessage(row), duplicate: false } });
@@ -118,6 +168,8 @@ export async function applySends(
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     await trx('messages').insert(rows.slice(i, i + INSERT_CHUNK));
   }
+  await followOnReply(trx, replies, ctx.now);
+  await linkAttachments(trx, links);
 
   if (duplicatesOfExisting.length > 0) {
     // A resend returns the message as it is now, reactions included.
@@ -199,7 +251,7 @@ const KEYS_PER_QUERY = 200;
 /** A resend must carry the same content and reply target as the original. */
 function sameRequest(prior: MessageRow, s: NewMessage): boolean {
   if (prior.request_hash) return prior.request_hash === s.requestHash;
-  if (prior.reply_to_id !== s.replyToId) return false;
+  if (prior.reply_to_id !== s.replyToId || (prior.thread_root_id ?? null) !== s.threadRootId) return false;
   // An edit or delete since the original changed what is stored; the type still has to match.
   if (prior.deleted_at !== null || prior.edited_at !== null) return prior.content_type === s.contentType;
   return prior.content_type === s.contentType && prior.content === s.content;

@@ -142,7 +142,8 @@ export class ConversationService {
         .orderBy('c.last_activity_at', 'desc') as Promise<ConversationListRow[]>,
       lastMessagesOf(this.db.knex, userId),
     ]);
-    return rows.map((row) => toConversation(row, lastMessages.get(row.id) ?? null));
+    const view = this.viewRules();
+    return rows.map((row) => toConversation(row, lastMessages.get(row.id) ?? null, view));
   }
 
   async get(userId: string, conversationId: string): Promise<Conversation> {
@@ -153,7 +154,7 @@ export class ConversationService {
       lastMessagesOf(this.db.knex, userId, conversationId),
     ]);
     if (!row) throw new SwitchboardError('conversation_not_found');
-    return toConversation(row, lastMessages.get(row.id) ?? null);
+    return toConversation(row, lastMessages.get(row.id) ?? null, this.viewRules());
   }
 
   async members(
@@ -177,7 +178,10 @@ export class ConversationService {
    * Conversations with their member's view; the rows are ConversationListRow (knex cannot type the
    * subqueries). The unread count is a correlated subquery, not a grouped join: each is a range of
    * the (conversation_id, seq) index past the watermark, where PostgreSQL would hash-join a scan of
-   * every message.
+   * every message. Thread replies are left out of the unread count (a thread is read in its own
+   * panel, as in Slack), not out of the mention count. Mentions are found in the stored entities'
+   * JSON on the same index range, so counting them needs no table of its own to keep in step with
+   * edits and deletes.
    */
   private selectConversations(knex: Knex) {
     return knex('conversations as c')
@@ -186,13 +190,31 @@ export class ConversationService {
         'c.*',
         'm.role as my_role',
         'm.read_seq as my_read_seq',
+        'm.muted_until as my_muted_until',
         knex('members as mc').whereRaw('mc.conversation_id = c.id').count('*').as('member_count'),
         knex('messages as u')
           .whereRaw('u.conversation_id = c.id and u.seq > m.read_seq and u.sender_id <> m.user_id')
           .whereNull('u.deleted_at')
+          .whereNull('u.thread_root_id')
           .count('*')
           .as('unread_count'),
+        knex('messages as x')
+          .whereRaw('x.conversation_id = c.id and x.seq > m.read_seq and x.sender_id <> m.user_id')
+          .whereNull('x.deleted_at')
+          .whereNotNull('x.entities')
+          .where((q) =>
+            q
+              .whereRaw(`x.entities like '%"type":"mention_all"%'`)
+              .orWhereRaw(`x.entities like '%"userId":"' || m.user_id || '"%'`),
+          )
+          .count('*')
+          .as('mention_count'),
       );
+  }
+
+  /** What a member's view of a conversation depends on besides its rows. */
+  private viewRules(): ViewRules {
+    return { now: this.clock.now(), allowAllForMembers: this.config.mentions.allowAllForMembers };
   }
 }
 
@@ -200,11 +222,19 @@ export class ConversationService {
 type ConversationListRow = ConversationRow & {
   my_role: MemberRole;
   my_read_seq: number;
+  my_muted_until: number | null;
+  members_may_mention_all: boolean | number | null;
   member_count: number | string;
   unread_count: number | string;
+  mention_count: number | string;
 };
 
-function toConversation(row: ConversationListRow, lastMessage: Message | null): Conversation {
+interface ViewRules {
+  now: number;
+  allowAllForMembers: boolean;
+}
+
+function toConversation(row: ConversationListRow, lastMessage: Message | null, rules: ViewRules): Conversation {
   return {
     id: row.id,
     kind: row.kind,
@@ -217,5 +247,10 @@ function toConversation(row: ConversationListRow, lastMessage: Message | null): 
     myReadSeq: row.my_read_seq,
     lastMessage,
     unreadCount: Number(row.unread_count),
+    mentionCount: Number(row.mention_count),
+    mutedUntil: row.my_muted_until !== null && row.my_muted_until > rules.now ? isoTime(row.my_muted_until) : null,
+    membersMayMentionAll:
+      row.kind === 'group' &&
+      (row.members_may_mention_all === null ? rules.allowAllForMembers : !!row.members_may_mention_all),
   };
 }

@@ -58,6 +58,7 @@ type Outcome = GroupCommitOutcome<unknown>;
 @injectable()
 export class ConversationWriter {
   private readonly queue: GroupCommitQueue<Op, unknown>;
+  private readonly allowAllForMembers: boolean;
 
   constructor(
     @inject(Tokens.Database) private readonly db: Database,
@@ -67,6 +68,7 @@ export class ConversationWriter {
     @inject(Tokens.Metrics) private readonly metrics: HostMetrics,
     @inject(Tokens.Outbox) private readonly outbox: CommittedEventOutbox,
   ) {
+    this.allowAllForMembers = config.mentions.allowAllForMembers;
     this.queue = new GroupCommitQueue<Op, unknown>({
       commit: (batch) => this.commitBatch(batch),
       maxBatch: config.messages.maxBatch,
@@ -139,6 +141,7 @@ export class ConversationWriter {
         {
           now,
           isPostgres,
+          allowAllForMembers: this.allowAllForMembers,
           nextNumbers: (conversationId) => {
             const c = counters.get(conversationId)!;
             c.dirty = true;

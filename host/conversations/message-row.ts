@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
-import type { Message, MessageContent, ReactionSummary } from '../../sdk/protocol/message.js';
+import type { Message, MessageContent, MessageEntity, ReactionSummary } from '../../sdk/protocol/message.js';
 import { isoTime } from '../core/iso-time.js';
+import { attachmentsOfRow } from '../attachments/attachment-row.js';
+import { withThreadSummaries } from '../threads/thread-summaries.js';
 
 /** A row of the messages table. `content` holds the text, or the JSON body of a structured type. */
 export interface MessageRow {
@@ -19,6 +21,12 @@ export interface MessageRow {
   deleted_at: number | null;
   /** Hash of the send request as the sender made it (before plugin hooks); null for host-written rows. */
   request_hash?: string | null;
+  /** The mentions of a text, as the JSON of the wire's `entities`; null (or absent) when none. */
+  entities?: string | null;
+  /** The root of the thread this message replies in; null (or absent) in the main timeline. */
+  thread_root_id?: string | null;
+  /** The sent attachments' wire JSON (attachment-row.ts); null (or absent) when none. */
+  attachments?: string | null;
 }
 
 export interface ReactionRow {
@@ -67,6 +75,10 @@ export function toWireMessage(row: MessageRow, reactions: readonly ReactionRow[]
     clientMsgId: row.client_msg_id,
     content: contentOf(row),
     replyToId: row.reply_to_id,
+    attachments: attachmentsOfRow(row),
+    entities: row.entities && row.deleted_at === null ? (JSON.parse(row.entities) as MessageEntity[]) : [],
+    threadRootId: row.thread_root_id ?? null,
+    thread: null,
     reactions: row.deleted_at === null ? summarizeReactions(reactions) : [],
     createdAt: isoTime(row.created_at),
     editedAt: isoTime(row.edited_at),
@@ -74,7 +86,10 @@ export function toWireMessage(row: MessageRow, reactions: readonly ReactionRow[]
   };
 }
 
-/** Rows as wire messages, with the reactions of those not deleted (one query per 500 messages). */
+/**
+ * Rows as wire messages, with the reactions of those not deleted (one query per 500 messages) and
+ * the thread summaries of roots (one more).
+ */
 export async function withReactions(db: Knex | Knex.Transaction, rows: readonly MessageRow[]): Promise<Message[]> {
   if (rows.length === 0) return [];
   const live = rows.filter((r) => r.deleted_at === null).map((r) => r.id);
@@ -90,5 +105,8 @@ export async function withReactions(db: Knex | Knex.Transaction, rows: readonly 
       else reactions.set(r.message_id, [r]);
     }
   }
-  return rows.map((r) => toWireMessage(r, reactions.get(r.id)));
+  return withThreadSummaries(
+    db,
+    rows.map((r) => toWireMessage(r, reactions.get(r.id))),
+  );
 }

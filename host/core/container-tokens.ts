@@ -3,7 +3,13 @@ import type { HostConfig } from '../config/host-config.js';
 import type { Database } from '../db/open-database.js';
 import type { EventBus } from '../bus/event-bus.js';
 import type { Clock } from './clock.js';
-import type { BeforeStoreHooks, CommandDispatch, CommittedEventOutbox, PostbackDispatch } from './extension-points.js';
+import type {
+  BeforeStoreHooks,
+  CommandDispatch,
+  CommittedEventOutbox,
+  NotificationDispatch,
+  PostbackDispatch,
+} from './extension-points.js';
 import type { Logger } from '../logging/logger.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
 
@@ -23,4 +29,5 @@ export const Tokens = {
   Commands: Symbol('Commands') as InjectionToken<CommandDispatch>,
   Postbacks: Symbol('Postbacks') as InjectionToken<PostbackDispatch>,
   Outbox: Symbol('Outbox') as InjectionToken<CommittedEventOutbox>,
+  Notifications: Symbol('Notifications') as InjectionToken<NotificationDispatch>,
 } as const;

@@ -4,6 +4,7 @@ import type { CommandListing, CommandResult } from '../../sdk/protocol/frames.js
 import type { MessageContent } from '../../sdk/protocol/message.js';
 import type { CommandReply } from '../../sdk/plugin/capabilities/commands.js';
 import type { BeforeStoreMessage } from '../../sdk/plugin/capabilities/hooks.js';
+import type { PluginNotification } from '../../sdk/plugin/capabilities/notifications.js';
 
 /**
  * Where the core lets extensions in. messages/ and realtime/ call these interfaces; plugins/
@@ -50,3 +51,12 @@ export interface CommittedEventOutbox {
 
 /** Opaque to the core: what one commit recorded, handed back to `committed`. */
 export type OutboxBatch = object;
+
+/**
+ * Pushes to a person's browsers on a plugin's behalf (the `notifications.send` capability):
+ * push/ implements it, plugins/ calls it, so neither imports the other.
+ */
+export interface NotificationDispatch {
+  /** Queues the push (after the same checks as a message's: away, not muted, outside quiet hours); never waits for it. */
+  notify(userId: string, notification: PluginNotification): Promise<void>;
+}

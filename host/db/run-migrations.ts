@@ -6,6 +6,14 @@ import * as pluginTables from './migrations/0004-plugin-tables.js';
 import * as pluginLimits from './migrations/0005-plugin-limits.js';
 import * as pluginEventOutbox from './migrations/0006-plugin-event-outbox.js';
 import * as userDeactivation from './migrations/0007-user-deactivation.js';
+import * as attachments from './migrations/0008-attachments.js';
+import * as messageSearch from './migrations/0009-message-search.js';
+import * as mentionsThreadsMute from './migrations/0010-mentions-threads-mute.js';
+import * as push from './migrations/0011-push.js';
+import * as threadReadPositions from './migrations/0012-thread-read-positions.js';
+import * as attachmentReservations from './migrations/0013-attachment-reservations.js';
+import * as searchPrefixIndex from './migrations/0014-search-prefix-index.js';
+import * as searchByConversation from './migrations/0015-search-by-conversation.js';
 
 interface Migration {
   name: string;
@@ -22,6 +30,14 @@ const migrations: Migration[] = [
   pluginLimits,
   pluginEventOutbox,
   userDeactivation,
+  attachments,
+  messageSearch,
+  mentionsThreadsMute,
+  push,
+  threadReadPositions,
+  attachmentReservations,
+  searchPrefixIndex,
+  searchByConversation,
 ];
 
 const source: Knex.MigrationSource<Migration> = {

@@ -13,7 +13,7 @@ const PREFLIGHT_CACHE_SECONDS = 600;
  * requests and preflights get Access-Control-* headers naming the page's own origin; any other
  * origin gets none, so its browser keeps the answer from it. No list, no middleware: the default
  * sends no CORS header at all. Tokens travel in Authorization, never in cookies, so credentials
- * stay off.
+ * stay off (@koa/cors's default).
  */
 export function corsMiddleware(origins: readonly string[]): Koa.Middleware | null {
   if (origins.length === 0) return null;
@@ -27,6 +27,5 @@ export function corsMiddleware(origins: readonly string[]): Koa.Middleware | nul
     allowHeaders: ALLOWED_HEADERS,
     exposeHeaders: EXPOSED_HEADERS,
     maxAge: PREFLIGHT_CACHE_SECONDS,
-    credentials: false,
   });
 }

@@ -8,9 +8,14 @@ import { jsonBody } from './json-body.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
+import { threadRoutes } from './routes/thread-routes.js';
+import { attachmentRoutes } from './routes/attachment-routes.js';
+import { avatarRoutes } from './routes/avatar-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { pluginAdminRoutes } from './routes/plugin-admin-routes.js';
+import { pushRoutes } from './routes/push-routes.js';
+import { searchRoutes } from './routes/search-routes.js';
 import type { RouteDeps } from './routes/route-deps.js';
 import { corsMiddleware } from './cors.js';
 import { webClientRoute } from './web-client-route.js';
@@ -32,6 +37,11 @@ export function createHttpApp(deps: RouteDeps, log: Logger): Koa {
   app.use(urlInputRules());
   // /plugins/<id>/… reads its own raw body (signatures cover the exact bytes), so it goes first.
   app.use(deps.pluginRoutes.middleware(deps.adminToken));
+  // Uploads read their own raw body (a file, under attachments.maxBytes), so they go before JSON too.
+  for (const router of [attachmentRoutes(deps), avatarRoutes(deps)]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
   // Strict UTF-8, then JSON, then the string rule: the same steps as the plugins' routes.
   app.use(jsonBody(deps.config.http.bodyLimitBytes));
   for (const router of [
@@ -41,6 +51,9 @@ export function createHttpApp(deps: RouteDeps, log: Logger): Koa {
     adminRoutes(deps),
     pluginAdminRoutes(deps),
     conversationRoutes(deps),
+    pushRoutes(deps),
+    threadRoutes(deps),
+    searchRoutes(deps),
   ]) {
     app.use(router.routes());
     app.use(router.allowedMethods());

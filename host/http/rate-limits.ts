@@ -16,7 +16,7 @@ function refused(msBeforeNext: number): SwitchboardError {
 }
 
 /** A limiter rejects with a RateLimiterRes when the points are spent; anything else is a store failure. */
-async function consume(limiter: Limiter, key: string): Promise<RateLimiterRes> {
+export async function consume(limiter: Limiter, key: string): Promise<RateLimiterRes> {
   try {
     return await limiter.consume(key);
   } catch (res) {

@@ -19,6 +19,8 @@ import { MemberDirectory } from '../conversations/member-directory.js';
 import { compileValidator } from '../validation/validator.js';
 import { contentSchema } from '../validation/schemas.js';
 import { assertInputStrings } from '../validation/input-strings.js';
+import { assertTextOrAttachments } from '../attachments/send-attachments.js';
+import { resolveMentions, storedEntities } from '../mentions/mention-resolver.js';
 
 /** Sending, editing, deleting, reacting, reading: what a member does to messages. */
 @injectable()
@@ -35,22 +37,39 @@ export class MessageService {
     @inject(Tokens.Metrics) private readonly metrics: HostMetrics,
   ) {
     this.validateContent = compileValidator<MessageContent>(contentSchema(config.messages.maxTextLength));
+    this.allowAllForMembers = config.mentions.allowAllForMembers;
   }
+
+  private readonly allowAllForMembers: boolean;
 
   /** Checks content a hook produced, as a frame's content is checked. */
   private readonly validateContent: (value: unknown) => MessageContent;
 
   async send(
     userId: string,
-    input: { conversationId: string; clientMsgId: string; content: MessageContent; replyToId?: string },
+    input: {
+      conversationId: string;
+      clientMsgId: string;
+      content: MessageContent;
+      replyToId?: string;
+      threadRootId?: string;
+      attachmentIds?: readonly string[];
+    },
   ): Promise<SendResult> {
     const startedAt = performance.now();
     this.assertClientContent(input.content, userId);
+    const attachmentIds = input.attachmentIds ?? [];
+    assertTextOrAttachments(input.content, attachmentIds);
     const replyToId = input.replyToId ?? null;
+    const threadRootId = input.threadRootId ?? null;
     const requested = storeContent(input.content);
-    const requestHash = createHash('sha256')
-      .update(`${requested.contentType}\u0000${requested.content}\u0000${replyToId ?? ''}`)
-      .digest('hex');
+    const hash = createHash('sha256').update(
+      `${requested.contentType}\u0000${requested.content}\u0000${replyToId ?? ''}`,
+    );
+    // Appended only when set, so the hashes of messages stored before threads existed still match.
+    if (threadRootId !== null) hash.update(`\u0000thread:${threadRootId}`);
+    if (attachmentIds.length > 0) hash.update(`\u0000attachments:${attachmentIds.join(',')}`);
+    const requestHash = hash.digest('hex');
     let stored = requested;
     if (this.hooks.active) {
       // Only members' messages reach plugins.
@@ -85,6 +104,8 @@ export class MessageService {
       contentType: stored.contentType,
       content: stored.content,
       replyToId,
+      threadRootId,
+      attachmentIds,
       requestHash,
     });
     this.metrics.sendAcknowledged(startedAt);
@@ -124,9 +145,22 @@ export class MessageService {
           `A ${row.content_type} message can only be edited into the same type.`,
         );
       }
+      // An edit is parsed again: mentions added or removed with the text change with it.
+      const [mentioned] = await resolveMentions(
+        ctx.trx,
+        [{ conversationId, senderId: userId, ...stored }],
+        this.allowAllForMembers,
+      );
+      if (!mentioned!.ok) throw mentioned!.error;
       const pts = ctx.nextPts(conversationId);
-      Object.assign(row, { content: stored.content, edited_at: ctx.now, pts });
-      await ctx.trx('messages').where({ id: messageId }).update({ content: stored.content, edited_at: ctx.now, pts });
+      const change = {
+        content: stored.content,
+        entities: storedEntities(mentioned!.entities),
+        edited_at: ctx.now,
+        pts,
+      };
+      Object.assign(row, change);
+      await ctx.trx('messages').where({ id: messageId }).update(change);
       const [message] = await this.store.withReactions(ctx.trx, [row]);
       ctx.emit({ type: 'message.changed', conversationId, pts, change: 'edited', message: message! });
       return message!;
@@ -144,9 +178,14 @@ export class MessageService {
       if (row.content_type.startsWith('system.'))
         throw new SwitchboardError('invalid_operation', 'System messages cannot be deleted.');
       const pts = ctx.nextPts(conversationId);
-      Object.assign(row, { content: null, deleted_at: ctx.now, pts });
-      await ctx.trx('messages').where({ id: messageId }).update({ content: null, deleted_at: ctx.now, pts });
+      Object.assign(row, { content: null, attachments: null, deleted_at: ctx.now, pts });
+      await ctx
+        .trx('messages')
+        .where({ id: messageId })
+        .update({ content: null, attachments: null, deleted_at: ctx.now, pts });
       await ctx.trx('reactions').where({ message_id: messageId }).delete();
+      // Its files go with it: no URL serves them from now on, and the sweep removes the bytes.
+      await ctx.trx('attachments').where({ message_id: messageId }).delete();
       const [message] = await this.store.withReactions(ctx.trx, [row]);
       ctx.emit({ type: 'message.changed', conversationId, pts, change: 'deleted', message: message! });
       return message!;

@@ -19,9 +19,22 @@ export class MessageStore {
 
   /** Messages in ascending seq; `hasMore` looks past the page in the paging direction. */
   async history(conversationId: string, q: HistoryQuery): Promise<{ messages: Message[]; hasMore: boolean }> {
+    return this.page({ conversation_id: conversationId }, q);
+  }
+
+  /** A thread's replies (tombstones included, so a page has no gaps), paged like history. */
+  async threadReplies(
+    conversationId: string,
+    rootId: string,
+    q: HistoryQuery,
+  ): Promise<{ messages: Message[]; hasMore: boolean }> {
+    return this.page({ conversation_id: conversationId, thread_root_id: rootId }, q);
+  }
+
+  private async page(where: Partial<MessageRow>, q: HistoryQuery): Promise<{ messages: Message[]; hasMore: boolean }> {
     const query = this.db
       .knex<MessageRow>('messages')
-      .where({ conversation_id: conversationId })
+      .where(where)
       .limit(q.limit + 1);
     let rows: MessageRow[];
     if (q.after !== undefined) {

@@ -7,6 +7,7 @@ import { PluginEventMetrics } from './plugin-event-metrics.js';
 import { FrameCounts } from './frame-counts.js';
 import { PluginCallMetrics } from './plugin-call-metrics.js';
 import { PluginMetrics } from './plugin-metrics.js';
+import { PushMetrics } from './push-metrics.js';
 
 const CLIENT_FRAMES: Record<ClientFrame['type'], true> = {
   auth: true,
@@ -35,6 +36,9 @@ const SERVER_FRAMES: Record<ServerFrame['type'], true> = {
   presence: true,
   resync: true,
   pong: true,
+  'user.updated': true,
+  'conversation.mute': true,
+  'thread.read': true,
 };
 
 /** Seconds, from 100 µs (a local SQLite read) to 10 s. */
@@ -65,6 +69,7 @@ export class HostMetrics {
   readonly plugins = new PluginMetrics(this.registry);
   readonly apps = new AppGauges(this.registry);
   readonly pluginEvents = new PluginEventMetrics(this.registry);
+  readonly push = new PushMetrics(this.registry);
   private connectionCount: () => number = () => 0;
   private readonly sendAck = new Histogram({
     name: 'switchboard_send_ack_seconds',

@@ -1,24 +1,14 @@
 import { inject, injectable } from 'tsyringe';
 import type { Knex } from 'knex';
 import { GroupCommitQueue } from '../../sdk/plugin/group-commit-queue.js';
+import type { AuditEntry, AuditFilter as WireAuditFilter } from '../../sdk/protocol/admin.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { Database } from '../db/open-database.js';
 
-export interface AuditEntry {
-  id: number;
-  pluginId: string;
-  capability: string;
-  action: string;
-  target: string | null;
-  at: string;
-}
+export type { AuditEntry };
 
-export interface AuditFilter {
-  pluginId?: string;
-  capability?: string;
-  action?: string;
-  /** An entry id: only older entries. */
-  before?: number;
+/** The admin API's filter, with the page size the route settled on. */
+export interface AuditFilter extends WireAuditFilter {
   limit: number;
 }
 

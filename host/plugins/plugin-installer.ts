@@ -21,6 +21,8 @@ import { PluginJobStore } from './plugin-job-store.js';
 import { ServiceRegistry } from './service-registry.js';
 import { Presence } from '../realtime/presence.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
+import type { NotificationDispatch } from '../core/extension-points.js';
+import { AttachmentService } from '../attachments/attachment-service.js';
 
 interface InstallRow {
   id: string;
@@ -51,6 +53,8 @@ export class PluginInstaller {
     @inject(Presence) private readonly presence: Presence,
     @inject(Tokens.Clock) private readonly clock: Clock,
     @inject(Tokens.Metrics) private readonly metrics: HostMetrics,
+    @inject(Tokens.Notifications) private readonly notifications: NotificationDispatch,
+    @inject(AttachmentService) private readonly attachments: AttachmentService,
   ) {}
 
   async install(
@@ -98,6 +102,8 @@ export class PluginInstaller {
       database: this.database,
       presence: this.presence,
       metrics: this.metrics.plugins,
+      notifications: this.notifications,
+      attachments: this.attachments,
     };
     const context = buildPluginContext(record, bot, services);
     await this.database.reload(record.id);

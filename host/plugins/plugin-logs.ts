@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { inject, injectable } from 'tsyringe';
 import type { PluginLogger } from '../../sdk/plugin/plugin-context.js';
+import type { PluginLogEntry } from '../../sdk/protocol/admin.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { Logger } from '../logging/logger.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
@@ -8,14 +9,7 @@ import type { PluginCallKind, PluginCallMetrics, PluginCallOutcome } from '../me
 import { TokenBucket } from '../core/token-bucket.js';
 import { boundedCopy } from './bounded-copy.js';
 
-export interface PluginLogEntry {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  message: string;
-  data: Record<string, unknown> | null;
-  at: string;
-  /** Present when the message or the data was cut to PLUGIN_LOG_LIMITS. */
-  truncated?: true;
-}
+export type { PluginLogEntry };
 
 /**
  * Every plugin's log is bounded, trusted or sandboxed: a plugin must not be able to grow the host's

@@ -11,6 +11,8 @@ import type { Database } from '../db/open-database.js';
 import type { PluginDatabase } from './database/plugin-database.js';
 import type { Presence } from '../realtime/presence.js';
 import type { PluginMetrics } from '../metrics/plugin-metrics.js';
+import type { NotificationDispatch } from '../core/extension-points.js';
+import type { AttachmentService } from '../attachments/attachment-service.js';
 
 /** The host services capability objects call on a plugin's behalf. */
 export interface PluginServices {
@@ -27,4 +29,8 @@ export interface PluginServices {
   database: PluginDatabase;
   presence: Presence;
   metrics: PluginMetrics;
+  /** Web Push on a plugin's behalf (push/ implements it). */
+  notifications: NotificationDispatch;
+  /** Uploads and reads as the plugin's bot (part A2). */
+  attachments: AttachmentService;
 }

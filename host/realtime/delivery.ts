@@ -5,8 +5,10 @@ import { ChangeStream } from './change-stream.js';
 import { ConnectionRegistry } from './connection-registry.js';
 import { SessionRecheck } from './session-recheck.js';
 import { OutageCatchUp } from './outage-catch-up.js';
+import { ProfileFanout } from './profile-fanout.js';
 import { MemberDirectory } from '../conversations/member-directory.js';
 import { messageChangeFrame } from '../messages/message-change.js';
+import { muteFrame } from '../conversations/mute-service.js';
 
 /**
  * Routes committed events from the bus to this host's connections: each event is serialized
@@ -23,6 +25,7 @@ export class Delivery {
     @inject(ChangeStream) private readonly stream: ChangeStream,
     @inject(SessionRecheck) private readonly recheck: SessionRecheck,
     @inject(OutageCatchUp) private readonly outageCatchUp: OutageCatchUp,
+    @inject(ProfileFanout) private readonly profiles: ProfileFanout,
   ) {}
 
   start(): void {
@@ -47,6 +50,15 @@ export class Delivery {
           e.userId,
         ),
       ),
+      this.bus.subscribe('user.updated', (e) => this.profiles.deliver(e)),
+      this.bus.subscribe('conversation.muted', (e) => {
+        const frame = Buffer.from(JSON.stringify(muteFrame(e.conversationId, e.mutedUntil)));
+        for (const conn of this.registry.ofUser(e.userId) ?? []) conn.sendRaw(frame, 'conversation.mute');
+      }),
+      this.bus.subscribe('thread.read', ({ userId, type, ...position }) => {
+        const frame = Buffer.from(JSON.stringify({ type, ...position }));
+        for (const conn of this.registry.ofUser(userId) ?? []) conn.sendRaw(frame, 'thread.read');
+      }),
       this.bus.subscribe('token.revoked', (e) => {
         for (const conn of [...(this.registry.ofToken(e.tokenId) ?? [])]) conn.closeWith('session_ended');
       }),

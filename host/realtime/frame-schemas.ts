@@ -1,6 +1,6 @@
 import type { ClientFrame } from '../../sdk/protocol/frames.js';
 import type { HostConfig } from '../config/host-config.js';
-import { contentSchema, idSchema, limitSchema, object, seqSchema } from '../validation/schemas.js';
+import { attachmentIdsSchema, contentSchema, idSchema, limitSchema, object, seqSchema } from '../validation/schemas.js';
 
 /** One schema per client frame type; unknown fields are refused so that typos surface. */
 export function frameSchemas(config: HostConfig): Record<ClientFrame['type'], object> {
@@ -13,8 +13,10 @@ export function frameSchemas(config: HostConfig): Record<ClientFrame['type'], ob
       id: idSchema,
       conversationId: idSchema,
       clientMsgId: idSchema,
-      content,
+      content: contentSchema(config.messages.maxTextLength, { emptyText: true }),
       replyToId: idSchema,
+      threadRootId: idSchema,
+      attachmentIds: attachmentIdsSchema(config.attachments.maxPerMessage),
     }),
     edit: object(['type', 'id', 'conversationId', 'messageId', 'content'], {
       type: type('edit'),

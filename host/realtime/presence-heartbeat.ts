@@ -23,9 +23,9 @@ const SILENT_INTERVALS = 3;
  * cut off, misses them, and a killed host never says its users went offline. So every host
  * sends a heartbeat every `bus.presenceIntervalMs` with a digest of its online users (their
  * count and a hash, a few bytes however many they are); a host whose view of the sender differs
- * asks that host for its full list. At start and when the bus is back a host sends its full list
- * and asks the others for theirs. The others drop a host's users when nothing came from it for
- * three intervals. Pub/sub keeps each sender's order, so a digest arrives after every update
+ * asks that host for its full list. Once it hears the others after starting, and when the bus is
+ * back, a host sends its full list and asks the others for theirs. The others drop a host's users
+ * when nothing came from it for three intervals. Pub/sub keeps each sender's order, so a digest arrives after every update
  * its sender published before it: a mismatch means an update was lost, not merely late.
  */
 @injectable()
@@ -75,12 +75,12 @@ export class PresenceHeartbeat {
       this.bus.subscribe('presence', (e) => {
         if (e.hostId !== this.hostId) this.heardAt.set(e.hostId, this.clock.now());
       }),
-      // Back from an outage, a host tells its list and asks for the others': whichever host got
-      // back last has both directions caught up, however the reconnects interleave.
+      // Once it hears the others (a host starting late learns who is online elsewhere without
+      // waiting for an interval; asked earlier, their answers would pass unheard), and back from
+      // an outage: a host tells its list and asks for the others'. Whichever host got back last
+      // has both directions caught up, however the reconnects interleave.
       onReconnected(() => beat(true, true)),
     );
-    // A host starting late learns who is online elsewhere without waiting for an interval.
-    beat(true, true);
     const intervalMs = this.config.bus.presenceIntervalMs;
     this.timer = setInterval(() => {
       beat(false, false);

@@ -1,7 +1,8 @@
 import type { AppLimits } from '../../sdk/app/app-limits.js';
+import type { AppState } from '../../sdk/protocol/admin.js';
 import type { AppFailureReason, AppStats } from './rpc-protocol.js';
 
-export type AppState = 'starting' | 'running' | 'restarting' | 'failed' | 'disabled' | 'stopped';
+export type { AppState };
 
 /** What operators see of one app (GET /v1/admin/apps): its history here, its worker's latest figures. */
 export interface AppHealth extends Omit<AppStats, 'app'> {

@@ -2,7 +2,7 @@ import type { BusinessApp } from './business-app.js';
 import type { BusinessRow } from './businesses/businesses.js';
 import type { WebhookEvent } from './webhooks/webhooks.js';
 
-/** What agents hear live in their room: the inbox's changes, not every message (nor opt-in tokens). */
+/** The webhook events agents hear live in their room: the inbox's changes (not opt-in tokens, nor postbacks). */
 const AGENT_EVENTS = new Set(['conversation_started', 'assigned', 'handover', 'status', 'csat', 'invoice']);
 
 /**
@@ -21,7 +21,44 @@ export async function emitEvent(
   if (b.bot_plugin_id !== null)
     app.botEvents.send(b.bot_plugin_id, { type, at: new Date().toISOString(), businessId, ...fields });
   if (AGENT_EVENTS.has(type)) await toAgents(app, b, type, fields);
+  if (type === 'assigned') await pushAssignment(app, b, fields);
   await app.webhooks.emit(b, type, fields);
+}
+
+/**
+ * Tells the agent a conversation was given to them, by Web Push to their browsers: the host sends
+ * it only while they have no socket open (an agent at the console sees it there) and outside their
+ * quiet hours. Not when they took it themselves, nor without the notifications.send grant.
+ */
+async function pushAssignment(app: BusinessApp, b: BusinessRow, fields: Record<string, unknown>): Promise<void> {
+  const { assignee, by } = fields;
+  if (typeof assignee !== 'string' || assignee === by || !app.ctx.permissions.has('notifications.send')) return;
+  try {
+    await app.ctx.notifications.send(assignee, {
+      title: `${b.name.slice(0, 80)}: a conversation for you`,
+      body: 'A customer conversation was assigned to you. Open the agent console to answer.',
+      url: '/agent',
+      kind: 'assignment',
+    });
+  } catch (err) {
+    app.ctx.log.warn('could not push the assignment to the agent', {
+      businessId: b.id,
+      error: String((err as Error)?.message ?? err),
+    });
+  }
+}
+
+/**
+ * An inbox change that is no webhook event (the customers' messages, the business's replies, a
+ * snooze running out), told to the agents only, so their consoles update without asking again.
+ */
+export async function tellAgents(
+  app: BusinessApp,
+  businessId: string,
+  event: 'customer_messages' | 'business_message' | 'snooze_ended',
+  fields: Record<string, unknown>,
+): Promise<void> {
+  await toAgents(app, await app.businesses.recent(businessId), event, fields);
 }
 
 async function toAgents(

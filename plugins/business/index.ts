@@ -47,7 +47,7 @@ export default definePlugin<BusinessSettings>({
     ctx.events.on('message.created', ({ conversationId, message }) => activity.received(conversationId, message));
     ctx.scheduler.handle('wake', async (job) => {
       const { threadId, until } = job.payload as { threadId: string; until: number };
-      await wake(ctx, threadId, until);
+      await wake(app, threadId, until);
     });
     ctx.scheduler.handle(WEBHOOK_SWEEP_JOB, async () => {
       await app.webhooks.sender.sweep();

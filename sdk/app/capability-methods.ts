@@ -65,6 +65,9 @@ export const CAPABILITY_METHODS = {
   'crypto.verifySecret': 'call',
   'metrics.counter': 'instrument',
   'metrics.histogram': 'instrument',
+  'attachments.upload': 'call',
+  'attachments.read': 'call',
+  'notifications.send': 'call',
 } as const satisfies Record<CapabilityMethod, CapabilityMethodKind>;
 
 export type InstrumentMethod = {

@@ -1,5 +1,6 @@
 import type { Conversation, Message } from '../protocol/message.js';
 import type { StoredEntry } from './cache-persistence.js';
+import type { ConversationView } from './client-types.js';
 import { isNewerLast } from './message-list.js';
 
 /** One cached conversation. */
@@ -8,14 +9,12 @@ export interface CacheEntry extends StoredEntry {
   generation: number;
 }
 
-/** The listing may come from a host without lastMessage/unreadCount yet: read them as optional. */
-type Listed = Conversation & Partial<Pick<Conversation, 'lastMessage' | 'unreadCount'>>;
-
-export function newEntry(conversation: Listed, generation: number): CacheEntry {
+export function newEntry(conversation: Conversation, generation: number): CacheEntry {
   return {
     conversation,
-    lastMessage: conversation.lastMessage ?? null,
-    unreadCount: conversation.unreadCount ?? 0,
+    lastMessage: conversation.lastMessage,
+    unreadCount: conversation.unreadCount,
+    mentionCount: conversation.mentionCount,
     countedSeq: conversation.lastSeq,
     countedPts: conversation.lastPts,
     readSeqs: {},
@@ -25,12 +24,30 @@ export function newEntry(conversation: Listed, generation: number): CacheEntry {
   };
 }
 
+/** What the app sees of an entry: copies, so a view kept by the app does not change under it. */
+export function viewOf(e: CacheEntry, typing: string[]): ConversationView {
+  return {
+    conversation: {
+      ...e.conversation,
+      lastMessage: e.lastMessage,
+      unreadCount: e.unreadCount,
+      mentionCount: e.mentionCount,
+    },
+    lastMessage: e.lastMessage,
+    unreadCount: e.unreadCount,
+    mentionCount: e.mentionCount,
+    mutedUntil: e.conversation.mutedUntil ?? null,
+    typing,
+    readSeqs: { ...e.readSeqs },
+  };
+}
+
 /**
  * Takes a conversation as the host listed it, keeping what live frames taught since (higher
  * numbers, a newer last message). Returns false when the listing's unread count is older than the
  * one kept, which must then follow the (maybe moved) watermark instead.
  */
-export function mergeListed(e: CacheEntry, conversation: Listed): boolean {
+export function mergeListed(e: CacheEntry, conversation: Conversation): boolean {
   const kept = e.conversation;
   e.conversation = {
     ...conversation,
@@ -43,7 +60,8 @@ export function mergeListed(e: CacheEntry, conversation: Listed): boolean {
   }
   if (conversation.lastPts < e.countedPts) return false;
   // The snapshot is at least as new as what was counted: it is the truth.
-  if (conversation.unreadCount !== undefined) e.unreadCount = conversation.unreadCount;
+  e.unreadCount = conversation.unreadCount;
+  e.mentionCount = conversation.mentionCount;
   e.countedSeq = Math.max(e.countedSeq, conversation.lastSeq);
   e.countedPts = conversation.lastPts;
   return true;

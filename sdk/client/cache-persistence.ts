@@ -3,7 +3,7 @@ import { readJson, writeJson, type ClientStore } from './client-store.js';
 import type { UnreadState } from './unread-count.js';
 
 /** Messages kept in the store per conversation: enough to render at once and to resume. */
-export const STORED_MESSAGES = 200;
+const STORED_MESSAGES = 200;
 /** Changes are written together shortly after they happen, not once per frame. */
 const FLUSH_DELAY_MS = 50;
 
@@ -101,6 +101,7 @@ export class CachePersistence {
       lastMessage: e.lastMessage,
       readSeqs: e.readSeqs,
       unreadCount: e.unreadCount,
+      mentionCount: e.mentionCount,
       countedSeq: e.countedSeq,
       countedPts: e.countedPts,
       pts: e.pts === null ? null : (this.savedPts.get(e.conversation.id) ?? null),

@@ -1,19 +1,20 @@
 import type { ReadyFrame, ServerFrame } from '../protocol/frames.js';
 import { ClientError } from './client-error.js';
 import type { ClientState } from './client-types.js';
-import { ReconnectPolicy } from './reconnect-policy.js';
+import type { ReconnectPolicy } from './reconnect-policy.js';
 import { SocketSession } from './socket-session.js';
 
-/** After 4008 (flooding) the host wants the client to stay away a while. */
+/** After a close for flooding (4008) the host wants the client to stay away a while. */
 const FLOOD_BACKOFF_MS = 5_000;
-/** Close codes after which the token is dead: reconnecting would be refused the same way. */
-const SESSION_ENDED = new Set([4001, 4003]);
+/** Why a connection closed when the token is dead: reconnecting would be refused the same way. */
+const SESSION_ENDED = new Set(['unauthenticated', 'session_ended', 'account_deactivated']);
 
 export interface ConnectionOptions {
   url: string;
   WebSocket: typeof WebSocket;
   requestTimeoutMs: number;
-  reconnect: { initialDelayMs: number; maxDelayMs: number };
+  /** Shared with the outbox, which waits as long after a passing failure. */
+  backoff: ReconnectPolicy;
 }
 
 export interface ConnectionHooks {
@@ -34,14 +35,11 @@ export class ClientConnection {
   private session: SocketSession | null = null;
   private waiters: { resolve(): void; reject(error: ClientError): void }[] = [];
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly policy: ReconnectPolicy;
 
   constructor(
     private readonly opts: ConnectionOptions,
     private readonly hooks: ConnectionHooks,
-  ) {
-    this.policy = new ReconnectPolicy(opts.reconnect.initialDelayMs, opts.reconnect.maxDelayMs);
-  }
+  ) {}
 
   /** Resolves once online; rejects if the session ends (token refused) or close() is called first. */
   connect(): Promise<void> {
@@ -70,12 +68,6 @@ export class ClientConnection {
     return this.session;
   }
 
-  /** How long to wait before trying again after an attempt failed for a passing reason. */
-  retryDelay(attempts: number): number {
-    const { initialDelayMs, maxDelayMs } = this.opts.reconnect;
-    return Math.min(maxDelayMs, initialDelayMs * 2 ** Math.max(0, attempts - 1));
-  }
-
   private open(state: 'connecting' | 'offline'): void {
     const token = this.hooks.token();
     if (!token) {
@@ -99,7 +91,7 @@ export class ClientConnection {
       .then(
         () => {
           if (this.session !== session) return;
-          this.policy.reset();
+          this.opts.backoff.reset();
           this.setState('online');
           this.settle();
         },
@@ -114,13 +106,13 @@ export class ClientConnection {
   private closed(session: SocketSession, error: ClientError): void {
     if (this.session !== session) return;
     this.session = null;
-    if (error.closeCode !== undefined && SESSION_ENDED.has(error.closeCode)) {
+    if (error.closeCode !== undefined && SESSION_ENDED.has(error.code)) {
       this.end(error);
       return;
     }
     this.setState('offline');
-    const floor = error.closeCode === 4008 ? FLOOD_BACKOFF_MS : 0;
-    this.retryTimer = setTimeout(() => this.open('offline'), this.policy.nextDelay(floor));
+    const floor = error.code === 'rate_limited' ? FLOOD_BACKOFF_MS : 0;
+    this.retryTimer = setTimeout(() => this.open('offline'), this.opts.backoff.nextDelay(floor));
   }
 
   private end(error: ClientError): void {

@@ -1,19 +1,6 @@
-import { errorCatalog } from '../errors/error-catalog.js';
-
-/** One problem of a refused request: a JSON pointer into what was sent, and why. */
-export interface ClientErrorDetail {
-  path: string;
-  message: string;
-}
-
-/** The error body the host sends over HTTP and WebSocket (a plugin's refusals included). */
-export interface WireErrorBody {
-  code: string;
-  message: string;
-  details?: unknown;
-  retryAfterMs?: number;
-  requestId?: string;
-}
+import { errorCatalog, isErrorCode } from '../errors/error-catalog.js';
+import type { ErrorDetail } from '../errors/switchboard-error.js';
+import type { ErrorFrame } from '../protocol/frames.js';
 
 export interface ClientErrorExtra {
   status?: number;
@@ -35,7 +22,7 @@ export class ClientError extends Error {
   /** The HTTP status, when the error answers an HTTP request. */
   readonly status?: number;
   /** `invalid_request` and its kin: what in the request was wrong. */
-  readonly details?: ClientErrorDetail[];
+  readonly details?: readonly ErrorDetail[];
   /** A plugin's refusal may carry details of its own shape (docs/plugins.md). */
   readonly pluginDetails?: Record<string, unknown>;
   readonly retryAfterMs?: number;
@@ -49,7 +36,7 @@ export class ClientError extends Error {
     this.name = 'ClientError';
     this.code = code;
     if (extra.status !== undefined) this.status = extra.status;
-    if (Array.isArray(extra.details)) this.details = extra.details as ClientErrorDetail[];
+    if (Array.isArray(extra.details)) this.details = extra.details as ErrorDetail[];
     else if (isRecord(extra.details)) this.pluginDetails = extra.details;
     if (extra.retryAfterMs !== undefined) this.retryAfterMs = extra.retryAfterMs;
     if (extra.requestId !== undefined) this.requestId = extra.requestId;
@@ -57,19 +44,24 @@ export class ClientError extends Error {
   }
 
   /** The error of an HTTP answer or an `error` frame. */
-  static fromBody(body: WireErrorBody, extra: { status?: number; requestId?: string } = {}): ClientError {
+  static fromBody(body: ErrorFrame['error'], extra: { status?: number; requestId?: string } = {}): ClientError {
     return new ClientError(body.code, body.message, {
       status: extra.status,
       details: body.details,
-      retryAfterMs: body.retryAfterMs,
+      retryAfterMs: 'retryAfterMs' in body ? body.retryAfterMs : undefined,
       requestId: body.requestId ?? extra.requestId,
     });
   }
 
-  /** Why a socket closed, by its close code (the catalog maps codes to close codes). */
+  /**
+   * Why a socket closed. Codes may share a close code (4003: session_ended, account_deactivated):
+   * the host names its catalog code in the reason, which wins when it fits the close code.
+   */
   static fromClose(closeCode: number, reason: string): ClientError {
-    const code = codeOfClose(closeCode) ?? 'network_error';
-    return new ClientError(code, reason || catalogMessage(code) || `The connection closed (${closeCode}).`, {
+    const named = isErrorCode(reason) && closeCodeOf(reason) === closeCode ? reason : undefined;
+    const code = named ?? codeOfClose(closeCode) ?? 'network_error';
+    const message = (named ? undefined : reason) || catalogMessage(code) || `The connection closed (${closeCode}).`;
+    return new ClientError(code, message, {
       closeCode,
     });
   }
@@ -97,11 +89,12 @@ function catalogMessage(code: string): string | undefined {
   return (errorCatalog as Record<string, { message: string } | undefined>)[code]?.message;
 }
 
+function closeCodeOf(code: keyof typeof errorCatalog): number | undefined {
+  return (errorCatalog[code] as { closeCode?: number }).closeCode;
+}
+
 function codeOfClose(closeCode: number): string | undefined {
-  for (const [code, spec] of Object.entries(errorCatalog) as [string, { closeCode?: number }][]) {
-    if (spec.closeCode === closeCode) return code;
-  }
-  return undefined;
+  return (Object.keys(errorCatalog) as (keyof typeof errorCatalog)[]).find((code) => closeCodeOf(code) === closeCode);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -13,12 +13,20 @@ import type { ClientEvents, ConversationView } from './client-types.js';
 import type { ConversationCache, FrameOutcome } from './conversation-cache.js';
 import type { TypedEmitter } from './event-emitter.js';
 import type { HttpApi } from './http-api.js';
-import type { PresenceTracker } from './presence-tracker.js';
+import { subscribeBatches, type PresenceTracker } from './presence-tracker.js';
 import type { RequestFrame, SocketSession } from './socket-session.js';
 import type { TypingTracker } from './typing-tracker.js';
 import type { UserScope } from './user-scope.js';
 
 type ChangeFrame = MessageCreatedFrame | MessageUpdatedFrame;
+
+/** System messages that change what the listing says of a conversation (its title, its members). */
+const LISTING_CHANGES = new Set([
+  'system.title_changed',
+  'system.members_added',
+  'system.member_removed',
+  'system.member_left',
+]);
 
 export interface SyncDeps {
   events: TypedEmitter<ClientEvents>;
@@ -61,11 +69,7 @@ export class ClientSync {
     }
     for (const joined of result.joined) cache.setStreamStart(joined.conversationId, joined.pts);
     await refreshed;
-    await Promise.all(
-      this.deps.presence
-        .batches()
-        .map((userIds) => this.subscribe(session, userIds).catch((error) => this.report(error))),
-    );
+    await this.subscribe(session, this.deps.presence.followed()).catch((error) => this.report(error));
   }
 
   onFrame(frame: ServerFrame): void {
@@ -88,6 +92,17 @@ export class ClientSync {
         return;
       case 'resync':
         void this.resync(frame.conversationId, frame.pts);
+        return;
+      case 'conversation.mute':
+        if (this.cache().applyMute(frame)) this.emitView(frame.conversationId);
+        return;
+      case 'thread.read':
+        events.emit('threadRead', frame);
+        return;
+      case 'user.updated':
+        // My own profile, changed on any device: `client.user` and the stored copy follow.
+        if (frame.user.id === this.deps.scope().userId) this.deps.adoptUser(frame.user);
+        events.emit('user', frame.user);
         return;
       case 'error':
         this.report(ClientError.fromBody(frame.error));
@@ -136,15 +151,14 @@ export class ClientSync {
     return page.messages;
   }
 
-  async subscribe(session: SocketSession, userIds: string[]): Promise<PresenceResult['presence']> {
-    const batches: string[][] = [];
-    for (let i = 0; i < userIds.length; i += 100) batches.push(userIds.slice(i, i + 100));
-    const results = await Promise.all(
-      batches.map((ids) => session.request<PresenceResult>({ type: 'presence.subscribe', userIds: ids })),
+  /** Subscribes to these users' presence; rejects if a batch is refused (the others' answers still count). */
+  async subscribe(session: SocketSession, userIds: readonly string[]): Promise<void> {
+    await Promise.all(
+      subscribeBatches(userIds).map(async (ids) => {
+        const { presence } = await session.request<PresenceResult>({ type: 'presence.subscribe', userIds: ids });
+        for (const frame of this.deps.presence.record(presence)) this.deps.events.emit('presence', frame);
+      }),
     );
-    const presence = results.flatMap((r) => r.presence);
-    for (const frame of this.deps.presence.record(presence)) this.deps.events.emit('presence', frame);
-    return presence;
   }
 
   private applyFrame(frame: ChangeFrame): void {
@@ -161,6 +175,24 @@ export class ClientSync {
     if (!outcome) return;
     this.announce(frame.conversationId, outcome);
     if (this.leftBy(frame.message)) this.remove(frame.conversationId);
+    else if (frame.type === 'message.created' && LISTING_CHANGES.has(frame.message.content?.type ?? '')) {
+      this.refetch(frame.conversationId);
+    }
+  }
+
+  /** The title or the members changed: the host's listing of the conversation says how. */
+  private refetch(id: string): void {
+    const cache = this.cache();
+    this.deps.http.conversation(id).then(
+      (conversation) => {
+        // Left meanwhile, or another user connected: this answer is no longer wanted.
+        if (cache === this.cache() && cache.has(id)) this.addConversation(conversation);
+      },
+      (error: unknown) => {
+        // Not a member any more: the frame that says so removes it.
+        if (!(error instanceof ClientError && error.code === 'conversation_not_found')) this.report(error);
+      },
+    );
   }
 
   /** A change in a conversation the cache does not know (I was just added): fetch it, then apply. */
@@ -222,6 +254,7 @@ export class ClientSync {
   private announce(conversationId: string, outcome: FrameOutcome): void {
     const { events } = this.deps;
     if (outcome.change) events.emit('message', { conversationId, message: outcome.message, change: outcome.change });
+    if (outcome.threadRoot) events.emit('thread', { conversationId, root: outcome.threadRoot });
     this.emitView(conversationId);
     if (outcome.orderChanged) events.emit('conversations', this.cache().views());
   }

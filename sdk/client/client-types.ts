@@ -1,5 +1,5 @@
-import type { PresenceFrame, ReadyFrame, ReceiptFrame, TypingEventFrame } from '../protocol/frames.js';
-import type { Conversation, Message, MessageContent } from '../protocol/message.js';
+import type { PresenceFrame, ReadyFrame, ReceiptFrame, ThreadReadFrame, TypingEventFrame } from '../protocol/frames.js';
+import type { Conversation, Message, MessageContent, PublicUser } from '../protocol/message.js';
 import type { ClientError } from './client-error.js';
 import type { ClientStore } from './client-store.js';
 
@@ -26,14 +26,23 @@ export type ClientState = 'idle' | 'connecting' | 'online' | 'offline' | 'ended'
 
 /** A cached conversation, as a UI renders it. */
 export interface ConversationView {
-  /** As listed over HTTP, kept up to date by live frames (lastSeq, lastPts, myReadSeq). */
+  /**
+   * As listed over HTTP, kept up to date by live frames (lastSeq, lastPts, myReadSeq; title and
+   * memberCount are fetched again when a system message says they changed). Its lastMessage and
+   * unreadCount are copies of the ones below, made with the view: read those.
+   */
   conversation: Conversation;
+  /** The newest message, as live frames left it. */
   lastMessage: Message | null;
-  /** Messages after my read watermark, sent by others and not deleted. */
+  /** Messages of the main timeline after my read watermark, sent by others and not deleted (thread replies are not counted). */
   unreadCount: number;
+  /** Messages after my read watermark (thread replies included) that mention me or @all, sent by others and not deleted. */
+  mentionCount: number;
+  /** Until when I muted it (ISO; far in the future for "until I unmute"), or null. Counts still count while muted. */
+  mutedUntil: string | null;
   /** Ids of the users typing now (an entry expires 6 s after its last 'started'). */
   typing: string[];
-  /** Members' read watermarks seen in receipts since connecting. */
+  /** Members' read watermarks from receipts: stored with the cache, so they survive reconnects and reloads. */
   readSeqs: Record<string, number>;
 }
 
@@ -43,6 +52,10 @@ export interface PendingSend {
   conversationId: string;
   content: MessageContent;
   replyToId: string | null;
+  /** The thread root, for a reply in a thread (null or absent otherwise). */
+  threadRootId?: string | null;
+  /** Uploads sent with it (absent when none): kept so that a resend after a reconnect is identical. */
+  attachmentIds?: string[];
   createdAt: string;
   /** How many times it was handed to the socket. */
   attempts: number;
@@ -71,6 +84,18 @@ export interface ClientEvents {
   receipt: (f: ReceiptFrame) => void;
   typing: (f: TypingEventFrame) => void;
   presence: (f: PresenceFrame) => void;
+  /**
+   * A user who shares a conversation with me (or I) changed their display name or avatar: replace
+   * any copy of them you keep. `client.user` is already updated when it is me.
+   */
+  user: (user: PublicUser) => void;
+  /**
+   * A thread's summary changed in the cache (a reply arrived or was deleted): `root` is the cached
+   * root with its new `thread`. Only roots in the cache are kept up to date this way.
+   */
+  thread: (e: { conversationId: string; root: Message }) => void;
+  /** My read position in a thread I follow moved, on this device or another (`http.markThreadRead`). */
+  threadRead: (f: ThreadReadFrame) => void;
   /** The messages of that conversation were dropped and reloaded from history (too far behind to resume). */
   resync: (conversationId: string) => void;
   /** The outbox of that conversation changed. */

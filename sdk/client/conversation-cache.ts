@@ -1,17 +1,31 @@
-import type { HistoryResult, MessageCreatedFrame, MessageUpdatedFrame, ReceiptFrame } from '../protocol/frames.js';
+import type {
+  ConversationMuteFrame,
+  HistoryResult,
+  MessageCreatedFrame,
+  MessageUpdatedFrame,
+  ReceiptFrame,
+} from '../protocol/frames.js';
 import type { Conversation, Message } from '../protocol/message.js';
+import { ActivityOrder } from './activity-order.js';
 import type { ConversationView, MessageChange } from './client-types.js';
-import { activityOf, mergeListed, newEntry, noteMessage, type CacheEntry } from './cache-entry.js';
+import { activityOf, mergeListed, newEntry, noteMessage, viewOf, type CacheEntry } from './cache-entry.js';
 import { CachePersistence } from './cache-persistence.js';
 import type { ClientStore } from './client-store.js';
 import { maxPts, mergePage, upsertMessage } from './message-list.js';
 import { UncachedChanges } from './uncached-changes.js';
 import { countChange, recountAfterRead } from './unread-count.js';
+import { noteReply } from './thread-summary.js';
 
 /** A resume frame lists at most this many conversations (docs/protocol.md). */
 const MAX_RESUME = 1000;
 
-export type FrameOutcome = { change: MessageChange | null; message: Message; orderChanged: boolean };
+export type FrameOutcome = {
+  change: MessageChange | null;
+  message: Message;
+  orderChanged: boolean;
+  /** The cached root whose thread summary this reply changed. */
+  threadRoot: Message | null;
+};
 
 /**
  * The conversations and messages of one user, as the host last told them: the list in activity
@@ -21,7 +35,7 @@ export type FrameOutcome = { change: MessageChange | null; message: Message; ord
  */
 export class ConversationCache {
   private readonly entries = new Map<string, CacheEntry>();
-  private order: string[] = [];
+  private readonly order = new ActivityOrder((id) => activityOf(this.entries.get(id)!));
   private readonly streamStarts = new Map<string, number>();
   private readonly uncached = new UncachedChanges();
   private generationCounter = 0;
@@ -36,28 +50,22 @@ export class ConversationCache {
     onStoreError: (error: unknown) => void,
   ) {
     this.persistence = new CachePersistence(store, keyPrefix, onStoreError, () =>
-      this.order.map((id) => this.entries.get(id)!),
+      this.order.all.map((id) => this.entries.get(id)!),
     );
     for (const stored of this.persistence.loadEntries()) {
-      this.entries.set(stored.conversation.id, { ...stored, generation: 0 });
+      // Entries stored before mention counts existed count none.
+      this.entries.set(stored.conversation.id, { ...stored, mentionCount: stored.mentionCount ?? 0, generation: 0 });
       this.order.push(stored.conversation.id);
     }
   }
 
   views(): ConversationView[] {
-    return this.order.map((id) => this.view(id)!);
+    return this.order.all.map((id) => this.view(id)!);
   }
 
   view(id: string): ConversationView | undefined {
     const e = this.entries.get(id);
-    if (!e) return undefined;
-    return {
-      conversation: { ...e.conversation, lastMessage: e.lastMessage, unreadCount: e.unreadCount },
-      lastMessage: e.lastMessage,
-      unreadCount: e.unreadCount,
-      typing: this.typingOf(id),
-      readSeqs: { ...e.readSeqs },
-    };
+    return e ? viewOf(e, this.typingOf(id)) : undefined;
   }
 
   has(id: string): boolean {
@@ -93,22 +101,23 @@ export class ConversationCache {
 
   /** Takes the host's list; returns whether the list (members or order) changed. */
   setListing(conversations: readonly Conversation[], generation: number): boolean {
-    const before = this.order.join();
+    const before = this.order.key();
     const listed = new Set(conversations.map((c) => c.id));
     for (const conversation of conversations) this.merge(conversation);
     for (const [id, e] of this.entries) if (!listed.has(id) && e.generation < generation) this.drop(id);
-    const rest = this.order.filter((id) => !listed.has(id) && this.entries.has(id));
-    this.order = conversations.map((c) => c.id);
-    for (const id of rest) this.place(id);
+    this.order.relist(
+      conversations.map((c) => c.id),
+      (id) => this.entries.has(id),
+    );
     this.persistence.markViews();
-    return this.order.join() !== before;
+    return this.order.key() !== before;
   }
 
   /** One conversation from an HTTP answer; returns whether the list changed. */
   upsertConversation(conversation: Conversation): boolean {
     const isNew = !this.entries.has(conversation.id);
     this.merge(conversation);
-    const moved = this.place(conversation.id);
+    const moved = this.order.place(conversation.id);
     this.persistence.markViews();
     return isNew || moved;
   }
@@ -116,7 +125,7 @@ export class ConversationCache {
   remove(id: string): boolean {
     if (!this.entries.has(id)) return false;
     this.drop(id);
-    this.order = this.order.filter((o) => o !== id);
+    this.order.remove(id);
     this.persistence.markViews();
     return true;
   }
@@ -143,10 +152,11 @@ export class ConversationCache {
       change = 'created';
     }
     if (!cached && change === null) this.uncached.hold(id, m);
-    countChange(e, frame, { me: this.me, myReadSeq: e.conversation.myReadSeq, wasDeleted: !!cached?.deletedAt });
+    countChange(e, frame, { me: this.me, myReadSeq: e.conversation.myReadSeq, before: cached });
+    const threadRoot = list ? this.noteReply(list, m, change) : null;
     const orderChanged = this.noteMessage(e, m, frame.pts);
     this.persistence.markMessages(id);
-    return { change, message: m, orderChanged };
+    return { change, message: m, orderChanged, threadRoot };
   }
 
   /**
@@ -158,9 +168,19 @@ export class ConversationCache {
     if (!e) return null;
     const list = e.pts !== null ? this.list(message.conversationId) : null;
     const change = list ? upsertMessage(list, message, { insert: created }) : null;
+    const threadRoot = list ? this.noteReply(list, message, change) : null;
     const orderChanged = this.noteMessage(e, message, message.pts);
     this.persistence.markMessages(message.conversationId);
-    return change || orderChanged ? { change, message, orderChanged } : null;
+    return change || orderChanged ? { change, message, orderChanged, threadRoot } : null;
+  }
+
+  /** I muted or unmuted the conversation (on this device or another). */
+  applyMute(frame: ConversationMuteFrame): boolean {
+    const e = this.entries.get(frame.conversationId);
+    if (!e) return false;
+    e.conversation = { ...e.conversation, mutedUntil: frame.mutedUntil };
+    this.persistence.markViews();
+    return true;
   }
 
   applyReceipt(frame: ReceiptFrame): boolean {
@@ -189,7 +209,7 @@ export class ConversationCache {
 
   /** Where to resume: the conversations with cached messages, most active first. */
   positions(): { conversationId: string; pts: number }[] {
-    const tracked = this.order.filter((id) => this.entries.get(id)!.pts !== null);
+    const tracked = this.order.all.filter((id) => this.entries.get(id)!.pts !== null);
     // Past what one resume frame may list, the least active start over (loaded again when opened).
     for (const id of tracked.slice(MAX_RESUME)) this.untrack(id);
     return tracked.slice(0, MAX_RESUME).map((id) => ({ conversationId: id, pts: this.entries.get(id)!.pts! }));
@@ -246,6 +266,11 @@ export class ConversationCache {
     return this.persistence.messages(id);
   }
 
+  /** A reply seen or deleted: its cached root's summary follows. */
+  private noteReply(list: Message[], m: Message, change: MessageChange | null): Message | null {
+    return change === 'created' || change === 'deleted' ? noteReply(list, m, change) : null;
+  }
+
   private merge(conversation: Conversation): void {
     const e = this.entries.get(conversation.id);
     if (!e) this.entries.set(conversation.id, newEntry(conversation, this.generationCounter));
@@ -256,22 +281,7 @@ export class ConversationCache {
   private noteMessage(e: CacheEntry, m: Message, pts: number): boolean {
     const noted = noteMessage(e, m, pts);
     if (noted) this.persistence.markViews();
-    return noted === 'newer' && this.place(e.conversation.id);
-  }
-
-  /** Moves a conversation to its place by latest activity; returns whether it moved. */
-  private place(id: string): boolean {
-    const at = this.order.indexOf(id);
-    if (at >= 0) this.order.splice(at, 1);
-    const activity = this.activity(id);
-    let i = 0;
-    while (i < this.order.length && this.activity(this.order[i]!) > activity) i++;
-    this.order.splice(i, 0, id);
-    return i !== at;
-  }
-
-  private activity(id: string): string {
-    return activityOf(this.entries.get(id)!);
+    return noted === 'newer' && this.order.place(e.conversation.id);
   }
 
   private untrack(id: string): void {

@@ -1,6 +1,10 @@
-import type { CommandListing } from '../protocol/frames.js';
+import type { CommandListing, ErrorFrame } from '../protocol/frames.js';
 import type { Conversation, Member, MemberRole, PublicUser } from '../protocol/message.js';
-import { ClientError, type WireErrorBody } from './client-error.js';
+import type { NotificationSettings, PushSubscriptionJson, StoredPushSubscription } from '../protocol/push.js';
+import { ClientError } from './client-error.js';
+import { ContentCalls, conversationPath, queryOf, type BinaryBody } from './http-content-calls.js';
+
+export type { BinaryBody } from './http-content-calls.js';
 
 /** What login and register answer. */
 export interface AuthResult {
@@ -11,11 +15,12 @@ export interface AuthResult {
 }
 
 /**
- * The host's HTTP API (docs/protocol.md "HTTP API"), typed. Every failure is a ClientError with
- * the answer's code, message, details and requestId, and its HTTP status; `network_error` when the
- * host could not be reached or answered something that is not the API's JSON.
+ * The host's HTTP API (docs/protocol.md "HTTP API"), typed: the requests themselves, accounts,
+ * profiles, conversations and push here; threads, search and attachments in ContentCalls. Every
+ * failure is a ClientError with the answer's code, message, details and requestId, and its HTTP
+ * status; `network_error` when the host could not be reached or answered something that is not the API's JSON.
  */
-export class HttpApi {
+export class HttpApi extends ContentCalls {
   /** The bearer token sent with every request; login and register set it, logout clears it. */
   token: string | null;
   private readonly baseUrl: string;
@@ -24,6 +29,7 @@ export class HttpApi {
 
   /** `timeoutMs` (30000): how long a request may take before it fails with `timeout`. */
   constructor(opts: { baseUrl: string; token?: string | null; fetch?: typeof fetch; timeoutMs?: number }) {
+    super();
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.token = opts.token ?? null;
     this.timeoutMs = opts.timeoutMs ?? 30_000;
@@ -61,6 +67,28 @@ export class HttpApi {
     return this.request('GET', `/v1/users?handle=${encodeURIComponent(handle)}`);
   }
 
+  /** Changes the caller's display name; the members of their conversations get `user.updated`. */
+  updateProfile(changes: { displayName: string }): Promise<PublicUser> {
+    return this.request('PATCH', '/v1/me', changes);
+  }
+
+  /**
+   * Makes an image (JPEG, PNG, WebP, GIF or AVIF, at most `attachments.maxBytes`) the caller's
+   * avatar; the host stores it as a 256-pixel square WebP and answers with the new `avatarUrl`.
+   */
+  setAvatar(image: BinaryBody, type?: string): Promise<PublicUser> {
+    return this.requestBytes('PUT', '/v1/me/avatar', image, type);
+  }
+
+  removeAvatar(): Promise<PublicUser> {
+    return this.request('DELETE', '/v1/me/avatar');
+  }
+
+  /** A path the host gave (an `avatarUrl`, a file URL) as an absolute URL, e.g. for `<img src>`. */
+  absoluteUrl(path: string): string {
+    return this.baseUrl + path;
+  }
+
   async conversations(): Promise<Conversation[]> {
     return (await this.request<{ conversations: Conversation[] }>('GET', '/v1/conversations')).conversations;
   }
@@ -82,11 +110,7 @@ export class HttpApi {
   }
 
   members(id: string, opts: { after?: string; limit?: number } = {}): Promise<{ members: Member[]; hasMore: boolean }> {
-    const query = new URLSearchParams();
-    if (opts.after !== undefined) query.set('after', opts.after);
-    if (opts.limit !== undefined) query.set('limit', String(opts.limit));
-    const suffix = query.size > 0 ? `?${query.toString()}` : '';
-    return this.request('GET', `${conversationPath(id)}/members${suffix}`);
+    return this.request('GET', `${conversationPath(id)}/members${queryOf(opts)}`);
   }
 
   addMembers(id: string, userIds: string[], role?: 'admin' | 'member'): Promise<Conversation> {
@@ -110,11 +134,70 @@ export class HttpApi {
     return (await this.request<{ commands: CommandListing[] }>('GET', `${conversationPath(id)}/commands`)).commands;
   }
 
+  /** Mutes a conversation for me until a time (ISO), "forever", or unmutes it (null). */
+  mute(id: string, until: string | null): Promise<Conversation> {
+    return this.request('PUT', `${conversationPath(id)}/mute`, { until });
+  }
+
+  /** A group's rule for @all from plain members (owner or admin); null: the host's default. */
+  setMembersMayMentionAll(id: string, allowed: boolean | null): Promise<Conversation> {
+    return this.request('PUT', `${conversationPath(id)}/mention-all`, { membersMayMentionAll: allowed });
+  }
+
+  /** A URL the host answered (an attachment's `url`), absolute: for `<img src>` or a download. */
+  fileUrl(url: string): string {
+    return /^https?:/i.test(url) ? url : this.baseUrl + url;
+  }
+
+  /** The VAPID public key to pass to PushManager.subscribe() as applicationServerKey (`push_disabled` when push is off). */
+  async vapidKey(): Promise<string> {
+    return (await this.request<{ publicKey: string }>('GET', '/v1/push/vapid-key')).publicKey;
+  }
+
+  /** Stores a browser's push subscription (`subscription.toJSON()`) for the caller. */
+  subscribePush(subscription: PushSubscriptionJson): Promise<StoredPushSubscription> {
+    return this.request('POST', '/v1/push/subscriptions', {
+      endpoint: subscription.endpoint,
+      keys: { p256dh: subscription.keys.p256dh, auth: subscription.keys.auth },
+    });
+  }
+
+  /** Forgets a browser's subscription (no error if it was not stored). */
+  unsubscribePush(endpoint: string): Promise<void> {
+    return this.request('DELETE', '/v1/push/subscriptions', { endpoint });
+  }
+
+  notificationSettings(): Promise<NotificationSettings> {
+    return this.request('GET', '/v1/me/notification-settings');
+  }
+
+  /** Sets (or, with `quietHours: null`, clears) the caller's quiet hours. */
+  setNotificationSettings(settings: NotificationSettings): Promise<NotificationSettings> {
+    return this.request('PUT', '/v1/me/notification-settings', settings);
+  }
+
   /** Any route, plugin routes included (e.g. '/v1/plugins/payments/...'); a 204 resolves undefined. */
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.send(
+      method,
+      path,
+      body === undefined ? undefined : { body: JSON.stringify(body), type: 'application/json' },
+    );
+  }
+
+  /** A route whose body is raw bytes (an image, a file), sent with their Content-Type. */
+  requestBytes<T>(method: string, path: string, bytes: BinaryBody, type = 'application/octet-stream'): Promise<T> {
+    return this.send(method, path, { body: bytes, type });
+  }
+
+  private async send<T>(
+    method: string,
+    path: string,
+    payload?: { body: NonNullable<RequestInit['body']>; type: string },
+  ): Promise<T> {
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (payload) headers['content-type'] = payload.type;
     const fetchImpl = this.fetchImpl;
     const signal = AbortSignal.timeout(this.timeoutMs);
     let response: Response;
@@ -123,41 +206,46 @@ export class HttpApi {
         method,
         headers,
         signal,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(payload ? { body: payload.body } : {}),
       });
     } catch (error) {
       throw signal.aborted ? ClientError.timeout(`${method} ${path}`) : ClientError.network(error);
     }
     const requestId = response.headers.get('x-request-id') ?? undefined;
-    const text = await response.text().catch(() => {
-      // A body cut off mid-read (or past the deadline): the status alone decides what the caller sees.
-      return '';
-    });
-    const parsed = parseJson(text);
-    if (!response.ok) {
-      const error = (parsed as { error?: WireErrorBody } | undefined)?.error;
-      if (error && typeof error.code === 'string') {
-        throw ClientError.fromBody(error, { status: response.status, requestId });
-      }
-      throw new ClientError('network_error', `HTTP ${response.status} without an error body`, {
-        status: response.status,
-        requestId,
-      });
+    const answer = { status: response.status, requestId };
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      // A body cut off mid-read, or past the deadline.
+      throw signal.aborted
+        ? ClientError.timeout(`${method} ${path}`)
+        : new ClientError('network_error', `The answer to ${method} ${path} was cut off.`, { ...answer, cause: error });
     }
-    return (text === '' ? undefined : parsed) as T;
+    if (text === '') {
+      if (response.ok) return undefined as T;
+      throw new ClientError('network_error', `HTTP ${response.status} without an error body`, answer);
+    }
+    const parsed = parseJson(text);
+    if (response.ok) {
+      if (parsed === NOT_JSON) {
+        throw new ClientError('network_error', `The answer to ${method} ${path} is not the API's JSON.`, answer);
+      }
+      return parsed as T;
+    }
+    const error = parsed === NOT_JSON ? undefined : (parsed as { error?: ErrorFrame['error'] } | null)?.error;
+    if (error && typeof error.code === 'string') throw ClientError.fromBody(error, answer);
+    throw new ClientError('network_error', `HTTP ${response.status} without an error body`, answer);
   }
 }
 
-function conversationPath(id: string): string {
-  return `/v1/conversations/${encodeURIComponent(id)}`;
-}
+const NOT_JSON = Symbol('not JSON');
 
 function parseJson(text: string): unknown {
-  if (text === '') return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    // Not the API's JSON (a proxy's HTML page, say): the status decides what the caller sees.
-    return undefined;
+    // Not the API's JSON (a proxy's HTML page, say): the caller decides what that means.
+    return NOT_JSON;
   }
 }

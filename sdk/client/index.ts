@@ -12,6 +12,19 @@ export type {
   MessageChange,
   MessageEvent,
 } from './client-types.js';
-export { ClientError, type ClientErrorDetail } from './client-error.js';
+export { ClientError } from './client-error.js';
+export type { ErrorDetail } from '../errors/switchboard-error.js';
 export { memoryStore, localStorageStore, type ClientStore } from './client-store.js';
-export { HttpApi, type AuthResult } from './http-api.js';
+export { HttpApi, type AuthResult, type BinaryBody } from './http-api.js';
+export type { AttachmentView } from '../protocol/attachments.js';
+export type {
+  NotificationSettings,
+  PushPayload,
+  PushReason,
+  PushSubscriptionJson,
+  QuietHours,
+  StoredPushSubscription,
+} from '../protocol/push.js';
+export type { SearchHighlight, SearchHit, SearchOptions, SearchResult, SearchSnippet } from '../protocol/search.js';
+export { mergePage } from './message-list.js';
+export { randomUuid } from './random-uuid.js';

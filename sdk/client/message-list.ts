@@ -36,7 +36,7 @@ export function mergePage(list: Message[], page: readonly Message[]): void {
 }
 
 /** What an upsert of a message already present changed. */
-export function changeBetween(old: Message, updated: Message): MessageChange {
+function changeBetween(old: Message, updated: Message): MessageChange {
   if (updated.deletedAt && !old.deletedAt) return 'deleted';
   if (updated.editedAt !== old.editedAt) return 'edited';
   return 'reaction';

@@ -1,3 +1,4 @@
+import { errorCatalog, isErrorCode } from '../errors/error-catalog.js';
 import type { SendResult } from '../protocol/frames.js';
 import type { Message, MessageContent } from '../protocol/message.js';
 import { ClientError, toClientError } from './client-error.js';
@@ -5,8 +6,13 @@ import { readJson, writeJson, type ClientStore } from './client-store.js';
 import type { PendingSend } from './client-types.js';
 import { randomUuid } from './random-uuid.js';
 
-/** Codes after which the same send may well succeed later: it stays queued. */
-const TRANSIENT = new Set(['offline', 'timeout', 'network_error', 'shutting_down', 'unavailable', 'rate_limited']);
+/** The library's codes after which the same send may well succeed later. */
+const PASSING = new Set(['offline', 'timeout', 'network_error']);
+
+/** Whether the send stays queued: a passing failure, or one the catalog says may succeed later. */
+function isPassing(code: string): boolean {
+  return PASSING.has(code) || (isErrorCode(code) && errorCatalog[code].kind === 'system');
+}
 
 export interface OutboxHooks {
   /** Sends one message over the socket (with its own clientMsgId); rejects with a ClientError. */
@@ -36,6 +42,12 @@ export class Outbox {
   private readonly waiters = new Map<string, Waiter>();
   private readonly busy = new Set<string>();
   private readonly paused = new Map<string, ReturnType<typeof setTimeout>>();
+  /**
+   * The sends this outbox answers for: those it read at start, queued or adopted. The store may be
+   * shared (two tabs of one browser): whatever else is stored belongs to another outbox, and is
+   * kept when this one writes.
+   */
+  private readonly mine = new Set<string>();
 
   constructor(
     private readonly store: ClientStore,
@@ -46,19 +58,29 @@ export class Outbox {
     this.items = (readJson<PendingSend[]>(store, key) ?? []).map((item) =>
       item.state === 'sending' ? { ...item, state: 'queued' } : item,
     );
+    for (const item of this.items) this.mine.add(item.clientMsgId);
   }
 
-  add(conversationId: string, content: MessageContent, replyToId: string | null) {
+  add(
+    conversationId: string,
+    content: MessageContent,
+    replyToId: string | null,
+    threadRootId: string | null = null,
+    attachmentIds: readonly string[] = [],
+  ) {
     const item: PendingSend = {
       clientMsgId: randomUuid(),
       conversationId,
       content,
       replyToId,
+      ...(threadRootId === null ? {} : { threadRootId }),
+      ...(attachmentIds.length === 0 ? {} : { attachmentIds: [...attachmentIds] }),
       createdAt: new Date().toISOString(),
       attempts: 0,
       state: 'queued',
     };
     this.items.push(item);
+    this.mine.add(item.clientMsgId);
     this.changed(conversationId);
     const sent = new Promise<Message>((resolve, reject) => this.waiters.set(item.clientMsgId, { resolve, reject }));
     // The caller may ignore `sent` (the 'pending' and 'message' events say the same).
@@ -70,20 +92,16 @@ export class Outbox {
   /** Takes over another outbox's sends and their callers (those queued before the user was known). */
   adoptFrom(other: Outbox): void {
     other.stop();
-    const items = other.items
-      .splice(0)
-      .map((item): PendingSend => (item.state === 'sending' ? { ...item, state: 'queued' } : item));
+    // Nothing of it was in flight: the anonymous outbox never sends (no user, never online).
+    const items = other.items.splice(0);
     for (const [id, waiter] of other.waiters) this.waiters.set(id, waiter);
     other.waiters.clear();
     other.store.delete(other.key);
     if (items.length === 0) return;
     this.items.push(...items);
+    for (const item of items) this.mine.add(item.clientMsgId);
     for (const id of new Set(items.map((i) => i.conversationId))) this.changed(id);
     this.drain();
-  }
-
-  all(): PendingSend[] {
-    return this.items.map((item) => ({ ...item }));
   }
 
   pending(conversationId: string): PendingSend[] {
@@ -156,7 +174,7 @@ export class Outbox {
   private attemptFailed(item: PendingSend, error: ClientError): void {
     // Discarded while in flight: the caller was answered already.
     if (!this.items.includes(item)) return;
-    if (TRANSIENT.has(error.code)) {
+    if (isPassing(error.code)) {
       item.state = 'queued';
       this.changed(item.conversationId);
       if (error.code !== 'offline') this.pause(item.conversationId, this.hooks.retryDelayMs(item.attempts));
@@ -186,7 +204,10 @@ export class Outbox {
   }
 
   private changed(conversationId: string): void {
-    writeJson(this.store, this.key, this.items, (error) => this.hooks.onStoreError(error));
+    // Another tab's sends stay stored; once sent there, it writes them away. (A send both tabs read
+    // at start goes from both: one clientMsgId, so the host stores it once.)
+    const others = (readJson<PendingSend[]>(this.store, this.key) ?? []).filter((i) => !this.mine.has(i.clientMsgId));
+    writeJson(this.store, this.key, [...others, ...this.items], (error) => this.hooks.onStoreError(error));
     this.hooks.onChange(conversationId, this.pending(conversationId));
   }
 }

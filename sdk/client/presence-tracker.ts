@@ -3,23 +3,25 @@ import type { PresenceFrame, PresenceResult, PresenceStatus } from '../protocol/
 /** The most users one `presence.subscribe` frame may list. */
 const SUBSCRIBE_BATCH = 100;
 
-export type PresenceEntry = { status: PresenceStatus; lastSeenAt: string | null };
+type PresenceEntry = { status: PresenceStatus; lastSeenAt: string | null };
 
 /** The users followed (subscribed again on every connection) and what is known of each. */
 export class PresenceTracker {
   private readonly subscribed = new Set<string>();
   private readonly statuses = new Map<string, PresenceEntry>();
 
-  follow(userIds: string[]): void {
+  follow(userIds: readonly string[]): void {
     for (const id of userIds) this.subscribed.add(id);
   }
 
-  /** Every followed user, in frames of at most 100. */
-  batches(): string[][] {
-    const ids = [...this.subscribed];
-    const batches: string[][] = [];
-    for (let i = 0; i < ids.length; i += SUBSCRIBE_BATCH) batches.push(ids.slice(i, i + SUBSCRIBE_BATCH));
-    return batches;
+  /** Every followed user. */
+  followed(): string[] {
+    return [...this.subscribed];
+  }
+
+  /** Those of `userIds` not followed yet, each once. */
+  unfollowed(userIds: readonly string[]): string[] {
+    return [...new Set(userIds)].filter((id) => !this.subscribed.has(id));
   }
 
   /** Records a subscription's answer; returns, as frames, the entries that changed. */
@@ -44,4 +46,19 @@ export class PresenceTracker {
     const entry = this.statuses.get(userId);
     return entry && { ...entry };
   }
+
+  /** What is known of these users, in their order, each once (those not known left out). */
+  known(userIds: readonly string[]): PresenceResult['presence'] {
+    return [...new Set(userIds)].flatMap((userId) => {
+      const entry = this.statuses.get(userId);
+      return entry ? [{ userId, ...entry }] : [];
+    });
+  }
+}
+
+/** Users in groups one `presence.subscribe` frame may carry. */
+export function subscribeBatches(userIds: readonly string[]): string[][] {
+  const batches: string[][] = [];
+  for (let i = 0; i < userIds.length; i += SUBSCRIBE_BATCH) batches.push(userIds.slice(i, i + SUBSCRIBE_BATCH));
+  return batches;
 }

@@ -35,7 +35,7 @@ interface Pending {
  */
 export class SocketSession {
   readonly opened: Promise<ReadyFrame>;
-  ready: ReadyFrame | null = null;
+  private ready: ReadyFrame | null = null;
   private socket: WebSocket | null = null;
   private nextId = 1;
   private ended = false;

@@ -16,9 +16,12 @@ import { ClientSync } from './client-sync.js';
 import { TypedEmitter } from './event-emitter.js';
 import { HttpApi } from './http-api.js';
 import type { OutboxHooks } from './outbox.js';
+import { sendFrame, toContent } from './outgoing-frames.js';
 import { PresenceTracker } from './presence-tracker.js';
 import { randomUuid } from './random-uuid.js';
+import { ReconnectPolicy } from './reconnect-policy.js';
 import type { RequestFrame, SocketSession } from './socket-session.js';
+import { socketUrl } from './socket-url.js';
 import { TypingTracker } from './typing-tracker.js';
 import { UserScope } from './user-scope.js';
 
@@ -34,7 +37,6 @@ export class SwitchboardClient {
   private readonly typingTracker: TypingTracker;
   private readonly presence = new PresenceTracker();
   private readonly sync: ClientSync;
-  private readonly outboxHooks: OutboxHooks;
   private scope: UserScope;
   private currentUser: PublicUser | null;
   private readonly loading = new Map<string, Promise<Message[]>>();
@@ -48,14 +50,17 @@ export class SwitchboardClient {
       fetch: options.fetch,
       timeoutMs: requestTimeoutMs,
     });
-    const reconnect = { initialDelayMs: 500, maxDelayMs: 15_000, ...options.reconnect };
+    const backoff = new ReconnectPolicy(
+      options.reconnect?.initialDelayMs ?? 500,
+      options.reconnect?.maxDelayMs ?? 15_000,
+    );
     this.typingTracker = new TypingTracker((id) => this.sync.emitView(id));
     this.connection = new ClientConnection(
       {
         url: socketUrl(options.baseUrl),
         WebSocket: options.WebSocket ?? globalThis.WebSocket,
         requestTimeoutMs,
-        reconnect,
+        backoff,
       },
       {
         token: () => this.http.token,
@@ -64,15 +69,15 @@ export class SwitchboardClient {
         onState: (state, error) => this.onState(state, error),
       },
     );
-    this.outboxHooks = {
+    const outboxHooks: OutboxHooks = {
       send: (item) => this.request<SendResult>(sendFrame(item)),
       isOnline: () => this.connection.state === 'online',
       onSent: (message) => this.sync.applyOwn(message, true),
       onChange: (conversationId, pending) => this.events.emit('pending', conversationId, pending),
       onStoreError: (error) => this.events.emit('error', toClientError(error)),
-      retryDelayMs: (attempts) => this.connection.retryDelay(attempts),
+      retryDelayMs: (attempts) => backoff.delay(attempts),
     };
-    const last = UserScope.last(store, (id) => this.typingTracker.of(id), this.outboxHooks);
+    const last = UserScope.last(store, (id) => this.typingTracker.of(id), outboxHooks);
     this.currentUser = last.user;
     this.scope = last.scope;
     this.sync = new ClientSync({
@@ -154,9 +159,15 @@ export class SwitchboardClient {
   send(
     conversationId: string,
     content: MessageContent | string,
-    opts: { replyToId?: string } = {},
+    opts: { replyToId?: string; threadRootId?: string; attachmentIds?: readonly string[] } = {},
   ): { clientMsgId: string; sent: Promise<Message> } {
-    return this.scope.outbox.add(conversationId, toContent(content), opts.replyToId ?? null);
+    return this.scope.outbox.add(
+      conversationId,
+      toContent(content),
+      opts.replyToId ?? null,
+      opts.threadRootId ?? null,
+      opts.attachmentIds,
+    );
   }
 
   retry(clientMsgId: string): void {
@@ -189,6 +200,17 @@ export class SwitchboardClient {
     return result.seq;
   }
 
+  /**
+   * Mutes the conversation for me until a time (ISO), "forever", or unmutes it (null). My other
+   * devices learn it from the host; counts still count while muted.
+   */
+  async mute(conversationId: string, until: string | null): Promise<ConversationView | undefined> {
+    const conversation = await this.http.mute(conversationId, until);
+    this.scope.cache.applyMute({ type: 'conversation.mute', conversationId, mutedUntil: conversation.mutedUntil });
+    this.sync.emitView(conversationId);
+    return this.scope.cache.view(conversationId);
+  }
+
   /** Tells the others I am typing; not queued: dropped while offline. */
   typing(conversationId: string, state: 'started' | 'stopped'): void {
     this.connection.online()?.sendOneWay({ type: 'typing', conversationId, state });
@@ -210,12 +232,18 @@ export class SwitchboardClient {
     return this.request({ type: 'postback', conversationId, messageId, buttonId });
   }
 
-  /** Follows users' presence, now and after every reconnect; resolves with their current status. */
-  async subscribePresence(userIds: string[]): Promise<PresenceResult['presence']> {
-    const session = this.onlineSession();
-    const presence = await this.sync.subscribe(session, userIds);
-    this.presence.follow(userIds);
-    return presence;
+  /**
+   * Follows users' presence, now and after every reconnect; resolves with their current status.
+   * Only users not followed yet are asked for (offline, it rejects only if there are such users),
+   * so calling it again (on each render) costs nothing.
+   */
+  async subscribePresence(userIds: readonly string[]): Promise<PresenceResult['presence']> {
+    const fresh = this.presence.unfollowed(userIds);
+    if (fresh.length > 0) {
+      await this.sync.subscribe(this.onlineSession(), fresh);
+      this.presence.follow(fresh);
+    }
+    return this.presence.known(userIds);
   }
 
   presenceOf(userId: string): { status: PresenceStatus; lastSeenAt: string | null } | undefined {
@@ -244,7 +272,7 @@ export class SwitchboardClient {
 
   private adoptUser(user: PublicUser): void {
     this.currentUser = user;
-    const next = this.scope.switchTo(user, (id) => this.typingTracker.of(id), this.outboxHooks);
+    const next = this.scope.switchTo(user);
     if (next === this.scope) return;
     this.scope = next;
     this.events.emit('conversations', next.cache.views());
@@ -259,28 +287,4 @@ export class SwitchboardClient {
     if (state === 'ended' && error) this.events.emit('error', error);
     if (state === 'online') this.scope.outbox.drain();
   }
-}
-
-function toContent(content: MessageContent | string): MessageContent {
-  return typeof content === 'string' ? { type: 'text', text: content } : content;
-}
-
-function sendFrame(item: PendingSend): RequestFrame {
-  return {
-    type: 'send',
-    conversationId: item.conversationId,
-    clientMsgId: item.clientMsgId,
-    content: item.content,
-    ...(item.replyToId === null ? {} : { replyToId: item.replyToId }),
-  };
-}
-
-/** http(s)://host[/prefix] → ws(s)://host[/prefix]/v1/ws */
-function socketUrl(baseUrl: string): string {
-  const url = new URL(baseUrl);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/v1/ws`;
-  url.search = '';
-  url.hash = '';
-  return url.toString();
 }

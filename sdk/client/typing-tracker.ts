@@ -7,10 +7,7 @@ export const TYPING_EXPIRY_MS = 6_000;
 export class TypingTracker {
   private readonly typists = new Map<string, Map<string, ReturnType<typeof setTimeout>>>();
 
-  constructor(
-    private readonly onChange: (conversationId: string) => void,
-    private readonly expiryMs = TYPING_EXPIRY_MS,
-  ) {}
+  constructor(private readonly onChange: (conversationId: string) => void) {}
 
   apply(frame: TypingEventFrame): void {
     let users = this.typists.get(frame.conversationId);
@@ -24,7 +21,7 @@ export class TypingTracker {
     if (!users) this.typists.set(frame.conversationId, (users = new Map<string, ReturnType<typeof setTimeout>>()));
     users.set(
       frame.userId,
-      setTimeout(() => this.remove(frame.conversationId, frame.userId), this.expiryMs),
+      setTimeout(() => this.remove(frame.conversationId, frame.userId), TYPING_EXPIRY_MS),
     );
     if (timer === undefined) this.onChange(frame.conversationId);
   }

@@ -19,12 +19,12 @@ export class UserScope {
   private constructor(
     readonly userId: string | null,
     private readonly store: ClientStore,
-    typingOf: (conversationId: string) => string[],
-    outboxHooks: OutboxHooks,
+    private readonly typingOf: (conversationId: string) => string[],
+    private readonly hooks: OutboxHooks,
   ) {
     const prefix = userId === null ? 'anonymous/' : `u/${userId}/`;
-    this.cache = new ConversationCache(store, prefix, userId, typingOf, (error) => outboxHooks.onStoreError(error));
-    this.outbox = new Outbox(store, `${prefix}outbox`, outboxHooks);
+    this.cache = new ConversationCache(store, prefix, userId, typingOf, (error) => hooks.onStoreError(error));
+    this.outbox = new Outbox(store, `${prefix}outbox`, hooks);
   }
 
   /** The scope of the user this store last connected as. */
@@ -34,11 +34,11 @@ export class UserScope {
   }
 
   /** The scope for `user`: this one, or a new one that takes over anonymous sends. */
-  switchTo(user: PublicUser, typingOf: (id: string) => string[], hooks: OutboxHooks): UserScope {
-    writeJson(this.store, USER_KEY, user, (error) => hooks.onStoreError(error));
+  switchTo(user: PublicUser): UserScope {
+    writeJson(this.store, USER_KEY, user, (error) => this.hooks.onStoreError(error));
     if (user.id === this.userId) return this;
     this.cache.flush();
-    const next = new UserScope(user.id, this.store, typingOf, hooks);
+    const next = new UserScope(user.id, this.store, this.typingOf, this.hooks);
     if (this.userId === null) {
       next.outbox.adoptFrom(this.outbox);
     } else {

@@ -10,6 +10,10 @@ export const PERMISSIONS = {
   'conversations.manage':
     'Create groups and direct conversations as the bot; add and remove members where the bot is owner or admin.',
   'users.read': 'Look up public user profiles.',
+  'attachments.read':
+    'Read the files sent in conversations the plugin bot belongs to (and its own uploads), 512 KiB per call.',
+  'attachments.write':
+    "Upload files (at most 512 KiB each) as the plugin bot, to send with messages.send; its storage quota is a user's.",
   presence: 'See whether users are online (connected to any host).',
   storage: 'A private key-value store, limited by scope.quotaBytes.',
   database: "Own tables, created by the plugin's migrations and private to it (trusted plugins only).",
@@ -25,6 +29,8 @@ export const PERMISSIONS = {
   'http.outbound':
     'Make HTTP requests to the hosts matching scope.hosts (e.g. "api.example.com", "*.example.com", "localhost:8080").',
   metrics: "Publish counters and histograms on the host's /metrics, named switchboard_plugin_<id>_<name>.",
+  'notifications.send':
+    "Push notifications to the browsers of people who share a conversation with the plugin's bot (when they are away).",
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -22,6 +22,8 @@ import type { SchedulerCapability } from './capabilities/scheduler.js';
 import type { ServicesCapability } from './capabilities/services.js';
 import type { CryptoCapability } from './capabilities/crypto.js';
 import type { MetricsCapability } from './capabilities/metrics.js';
+import type { AttachmentsCapability } from './capabilities/attachments.js';
+import type { NotificationsCapability } from './capabilities/notifications.js';
 
 export type * from './capabilities/messages.js';
 export type * from './capabilities/conversations.js';
@@ -36,6 +38,8 @@ export type * from './capabilities/scheduler.js';
 export type * from './capabilities/services.js';
 export type * from './capabilities/crypto.js';
 export type * from './capabilities/metrics.js';
+export type * from './capabilities/attachments.js';
+export type * from './capabilities/notifications.js';
 
 export interface PluginContext<Settings = Record<string, unknown>> {
   /** Who this plugin is (from its manifest); never settable by the plugin. */
@@ -60,6 +64,8 @@ export interface PluginContext<Settings = Record<string, unknown>> {
   readonly services: ServicesCapability;
   readonly crypto: CryptoCapability;
   readonly metrics: MetricsCapability;
+  readonly attachments: AttachmentsCapability;
+  readonly notifications: NotificationsCapability;
 }
 
 export interface PluginPermissions {

@@ -2,6 +2,15 @@
 import type { ErrorBody } from '../errors/switchboard-error.js';
 import type { PluginErrorBody } from '../plugin/plugin-error.js';
 import type { Message, MessageContent, PublicUser } from './message.js';
+import type { ThreadReadFrame } from './threads.js';
+
+export type {
+  FollowedThread,
+  FollowedThreadsResult,
+  ThreadPageResult,
+  ThreadReadFrame,
+  ThreadReadResult,
+} from './threads.js';
 
 // ---- client → server ------------------------------------------------------
 
@@ -16,6 +25,10 @@ export interface SendFrame {
   clientMsgId: string;
   content: MessageContent;
   replyToId?: string;
+  /** Sends the message as a reply in the thread of this root (a message of the main timeline). */
+  threadRootId?: string;
+  /** Uploads (POST /v1/attachments) sent with the message, in order; with them, text may be "". */
+  attachmentIds?: string[];
 }
 export interface EditFrame {
   type: 'edit';
@@ -178,6 +191,18 @@ export interface PongFrame {
   type: 'pong';
   replyTo: string | null;
 }
+/** The user muted or unmuted a conversation (sent to all their own connections). */
+export interface ConversationMuteFrame {
+  type: 'conversation.mute';
+  conversationId: string;
+  /** As in Conversation.mutedUntil: null once unmuted. */
+  mutedUntil: string | null;
+}
+/** A user you share a conversation with (or you, on another device) changed their profile. */
+export interface UserUpdatedFrame {
+  type: 'user.updated';
+  user: PublicUser;
+}
 
 export type ServerFrame =
   | ReadyFrame
@@ -189,7 +214,10 @@ export type ServerFrame =
   | TypingEventFrame
   | PresenceFrame
   | ResyncFrame
-  | PongFrame;
+  | PongFrame
+  | ConversationMuteFrame
+  | UserUpdatedFrame
+  | ThreadReadFrame;
 
 // ---- result payloads --------------------------------------------------------
 

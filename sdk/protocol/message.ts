@@ -2,6 +2,16 @@
 
 export const PROTOCOL_VERSION = 1;
 
+/**
+ * What the host takes for a new account (lengths in characters), checked by clients before asking
+ * it. The pattern covers the whole handle; the lengths are checked apart from it.
+ */
+export const ACCOUNT_RULES = {
+  handle: { minLength: 3, maxLength: 32, pattern: '^[A-Za-z0-9_.-]+$' },
+  displayName: { minLength: 1, maxLength: 64 },
+  password: { minLength: 8, maxLength: 256 },
+} as const;
+
 export type UserKind = 'person' | 'bot' | 'service';
 
 export interface PublicUser {
@@ -10,6 +20,11 @@ export interface PublicUser {
   readonly displayName: string;
   readonly kind: UserKind;
   readonly createdAt: string;
+  /**
+   * The avatar, a square WebP: a path on the host (`/v1/avatars/<hash>`) fetched without a token.
+   * It names the content, so a new avatar has a new path; null without one.
+   */
+  readonly avatarUrl: string | null;
 }
 
 export type AccountStatus = 'active' | 'deactivated';
@@ -40,8 +55,14 @@ export interface Conversation {
   readonly myReadSeq: number;
   /** The newest message (a tombstone once deleted), or null while the conversation is empty. */
   readonly lastMessage: Message | null;
-  /** Messages after the caller's read watermark sent by others and not deleted. */
+  /** Messages of the main timeline after the caller's read watermark, sent by others and not deleted (thread replies are not counted). */
   readonly unreadCount: number;
+  /** Messages after the caller's read watermark that mention the caller or @all, sent by others and not deleted (thread replies included). */
+  readonly mentionCount: number;
+  /** Until when the caller muted the conversation (far in the future for "until I unmute"); null while not muted. Counts still count while muted. */
+  readonly mutedUntil: string | null;
+  /** Whether plain members may mention everyone with @all (owners and admins always may; false in direct conversations). */
+  readonly membersMayMentionAll: boolean;
 }
 
 export interface Member {
@@ -69,6 +90,35 @@ export interface ReactionSummary {
   readonly userIds: readonly string[];
 }
 
+/** A file sent with a message (docs/protocol.md, "Attachments"). Its bytes are fetched by id. */
+export interface Attachment {
+  readonly id: string;
+  /** The name it was uploaded under (never trusted for its type). */
+  readonly name: string;
+  /** Taken from the content when it was uploaded, not from the name or the request. */
+  readonly mimeType: string;
+  /** Bytes. */
+  readonly size: number;
+  /** Images only; null otherwise. */
+  readonly width: number | null;
+  readonly height: number | null;
+  /** Images only: a small preview can be fetched. */
+  readonly hasThumbnail: boolean;
+}
+
+/** A span of a text message the host recognized: offsets and lengths count UTF-16 code units. */
+export type MessageEntity =
+  | { readonly type: 'mention'; readonly offset: number; readonly length: number; readonly userId: string }
+  | { readonly type: 'mention_all'; readonly offset: number; readonly length: number };
+
+/** What a thread's root message shows of its replies (computed when read; live clients count replies they receive). */
+export interface ThreadSummary {
+  readonly replyCount: number;
+  readonly lastReplyId: string;
+  readonly lastReplySenderId: string;
+  readonly lastReplyAt: string;
+}
+
 export interface Message {
   readonly id: string;
   readonly conversationId: string;
@@ -81,6 +131,14 @@ export interface Message {
   /** null once the message is deleted (a tombstone). */
   readonly content: MessageContent | null;
   readonly replyToId: string | null;
+  /** Files sent with the message ([] when none, and once it is deleted). */
+  readonly attachments: readonly Attachment[];
+  /** Mentions in the text ([] when none). */
+  readonly entities: readonly MessageEntity[];
+  /** The root message of the thread this message replies in; null for messages in the main timeline. */
+  readonly threadRootId: string | null;
+  /** On a thread's root: its replies so far; null when it has none (and on every reply). */
+  readonly thread: ThreadSummary | null;
   readonly reactions: readonly ReactionSummary[];
   readonly createdAt: string;
   readonly editedAt: string | null;

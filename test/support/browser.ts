@@ -5,6 +5,10 @@ import { ensureWebBuilt } from './web-build.js';
 /** The system's Chromium (Debian's package; `.ci/run` installs it when missing). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const chromiumMissing = !existsSync(CHROMIUM_PATH);
+if (chromiumMissing && process.env.CI) {
+  // CI must run the browser suites, never pass by skipping them.
+  throw new Error(`CI is set but there is no Chromium at ${CHROMIUM_PATH}: apt-get install chromium`);
+}
 if (chromiumMissing) {
   console.warn(
     `browser tests skipped: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`,

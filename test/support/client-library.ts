@@ -4,24 +4,30 @@
  * library really sent and got) and a record of every event.
  */
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import {
-  ClientError,
-  SwitchboardClient,
-  type ClientEvents,
-  type ClientOptions,
-  type ClientState,
-} from '../../sdk/client/index.js';
+import { ClientError, SwitchboardClient, type ClientEvents, type ClientOptions } from '../../sdk/client/index.js';
+import { quietPeriod } from './protocol-helpers.js';
 import { startTestHost, type TestHost, type TestHostOptions, type TestUser } from './start-test-host.js';
 
-export interface Wire {
-  /** Frames received, parsed. */
-  in: any[];
-  /** Frames sent, parsed. */
-  out: any[];
-  /** Close codes of the connections, in order. */
-  closes: number[];
+/** What went over a client's connections. */
+export class Wire {
   /** Both directions in the order the client saw them. */
-  log: { dir: 'in' | 'out'; frame: any }[];
+  readonly log: { dir: 'in' | 'out'; frame: any }[] = [];
+  /** Close codes of the connections, in order. */
+  readonly closes: number[] = [];
+
+  /** Frames received, parsed. */
+  get in(): any[] {
+    return this.framesOf('in');
+  }
+
+  /** Frames sent, parsed. */
+  get out(): any[] {
+    return this.framesOf('out');
+  }
+
+  private framesOf(dir: 'in' | 'out'): any[] {
+    return this.log.filter((entry) => entry.dir === dir).map((entry) => entry.frame);
+  }
 }
 
 /** Node's global WebSocket, recording what goes over it. */
@@ -30,19 +36,11 @@ export function recordingWebSocket(wire: Wire): typeof WebSocket {
     constructor(...args: ConstructorParameters<typeof WebSocket>) {
       const [url, protocols] = args;
       super(url, protocols);
-      this.addEventListener('message', (e) => {
-        const frame = JSON.parse(String(e.data));
-        wire.in.push(frame);
-        wire.log.push({ dir: 'in', frame });
-      });
+      this.addEventListener('message', (e) => wire.log.push({ dir: 'in', frame: JSON.parse(String(e.data)) }));
       this.addEventListener('close', (e) => wire.closes.push(e.code));
     }
     override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
-      if (typeof data === 'string') {
-        const frame = JSON.parse(data);
-        wire.out.push(frame);
-        wire.log.push({ dir: 'out', frame });
-      }
+      if (typeof data === 'string') wire.log.push({ dir: 'out', frame: JSON.parse(data) });
       super.send(data);
     }
   };
@@ -50,11 +48,29 @@ export function recordingWebSocket(wire: Wire): typeof WebSocket {
 
 type Recorded = { [E in keyof ClientEvents]: Parameters<ClientEvents[E]>[] };
 
+/** Every event of the client: a new one missing here fails to compile. */
+const EVENT_NAMES: Record<keyof ClientEvents, true> = {
+  state: true,
+  ready: true,
+  message: true,
+  conversation: true,
+  conversations: true,
+  receipt: true,
+  typing: true,
+  presence: true,
+  user: true,
+  thread: true,
+  threadRead: true,
+  resync: true,
+  pending: true,
+  error: true,
+};
+
 export interface TestLibraryClient {
   client: SwitchboardClient;
   wire: Wire;
+  /** Each event's arguments, in order (`events.state.flat()`: the states the client went through). */
   events: Recorded;
-  states: ClientState[];
 }
 
 const open = new Set<SwitchboardClient>();
@@ -68,7 +84,7 @@ export async function libraryClient(
   user: Pick<TestUser, 'token'> | null,
   opts: Partial<ClientOptions> & { connect?: boolean; baseUrl?: string } = {},
 ): Promise<TestLibraryClient> {
-  const wire: Wire = { in: [], out: [], closes: [], log: [] };
+  const wire = new Wire();
   const { connect = true, ...options } = opts;
   const client = new SwitchboardClient({
     baseUrl: host.url,
@@ -78,27 +94,13 @@ export async function libraryClient(
     ...options,
   });
   open.add(client);
-  const names: (keyof ClientEvents)[] = [
-    'state',
-    'ready',
-    'message',
-    'conversation',
-    'conversations',
-    'receipt',
-    'typing',
-    'presence',
-    'resync',
-    'pending',
-    'error',
-  ];
+  const names = Object.keys(EVENT_NAMES) as (keyof ClientEvents)[];
   const events = Object.fromEntries(names.map((n) => [n, []])) as unknown as Recorded;
   for (const name of names) {
     client.on(name, ((...args: any[]) => (events[name] as any[][]).push(args)) as ClientEvents[typeof name]);
   }
-  const states: ClientState[] = [];
-  client.on('state', (s) => states.push(s));
   if (connect) await client.connect();
-  return { client, wire, events, states };
+  return { client, wire, events };
 }
 
 /**
@@ -157,7 +159,7 @@ export function messageEvents(t: TestLibraryClient, messageId: string, change = 
  */
 export async function settleClient(t: TestLibraryClient, conversationId: string): Promise<void> {
   await t.client.history(conversationId, { limit: 1 });
-  await new Promise((r) => setTimeout(r, 150));
+  await quietPeriod();
 }
 
 /** The port a host listens on, to start another one in its place. */

@@ -28,7 +28,12 @@ export async function settle(...clients: TestClient[]) {
       await pong;
     }),
   );
-  await new Promise((r) => setTimeout(r, 150));
+  await quietPeriod();
+}
+
+/** The suites' one fixed wait (see settle()): only to check that nothing more arrives. */
+export function quietPeriod(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 150));
 }
 
 /** Connects like a client without stored state: after `ready` it sends an empty `resume`, so live events flow at once. */

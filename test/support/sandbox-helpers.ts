@@ -7,7 +7,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { expect } from 'vitest';
 import { repoRoot } from './e2e.js';
 import { eventually } from './eventually.js';
-import type { TestHost, TestUser } from './start-test-host.js';
+import type { EnabledEntry } from './plugin-helpers.js';
+import { startTestHost, type TestHost, type TestUser } from './start-test-host.js';
 
 export const ATTACKER_ENTRY = `${repoRoot}/test/fixtures/apps/attacker/index.ts`;
 
@@ -85,6 +86,26 @@ export async function waitForApp(
     );
   } catch {
     throw new Error(`app ${id} is ${health?.state}, not ${state}: ${JSON.stringify(health)}`);
+  }
+}
+
+/**
+ * A host with one sandbox worker (so the suite's apps share it, as on a small machine) and these
+ * plugins enabled, and a user; returned once each of `apps` (the sandboxed ones) is running, so a
+ * first command never meets an app still starting.
+ */
+export async function startSandboxHost(
+  enabled: EnabledEntry[],
+  apps: string[],
+): Promise<{ host: TestHost; user: TestUser }> {
+  const host = await startTestHost({ config: { sandbox: { workers: 1 }, plugins: { enabled } } });
+  try {
+    const user = await host.createUser();
+    await Promise.all(apps.map((id) => waitForApp(host, id)));
+    return { host, user };
+  } catch (err) {
+    await host.stop();
+    throw err;
   }
 }
 

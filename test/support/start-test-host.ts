@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import { startHost, type HostOptions, type RunningHost } from '../../host/host.js';
 import { buildConfig } from '../../host/config/load-config.js';
 import type { DeepPartial, HostConfig } from '../../host/config/host-config.js';
@@ -65,6 +66,8 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
     server: { host: '127.0.0.1', port: 0, shutdownGraceMs: 2000, ...base.server },
     database: { url: database.url, schema: database.schema, poolSize: 5, ...base.database },
     auth: { adminToken, ...base.auth },
+    // Attachment files (SQLite hosts) sit beside the test's database file, and go when it is dropped.
+    attachments: { ...attachmentsDirOf(database), ...base.attachments },
     log: { level: (process.env.TEST_LOG_LEVEL as HostConfig['log']['level']) ?? 'silent', ...base.log },
   });
   let host: RunningHost | null = await startHost(config, options);
@@ -107,3 +110,8 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
 }
 
 export { randomUUID };
+
+function attachmentsDirOf(database: TestDatabase): { dir?: string } {
+  if (!database.url.startsWith('sqlite:')) return {};
+  return { dir: join(dirname(database.url.slice('sqlite:'.length)), 'attachments') };
+}

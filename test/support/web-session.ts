@@ -6,8 +6,8 @@ export interface PageUser {
   displayName: string;
 }
 
-/** The key under which the web client keeps its session token (web/src/session/app-store.ts). */
-export const TOKEN_KEY = 'switchboard:token';
+/** The key under which the web client keeps its session: `{ token, user }` (web/src/session/app-store.ts). */
+const SESSION_KEY = 'switchboard:session';
 
 /** Signs a person in through the login form (English texts) and waits for the app frame's header. */
 export async function signInPage(page: Page, baseUrl: string, user: PageUser): Promise<void> {
@@ -20,5 +20,18 @@ export async function signInPage(page: Page, baseUrl: string, user: PageUser): P
 
 /** The session token the page keeps, or null when signed out. */
 export function pageToken(page: Page): Promise<string | null> {
-  return page.evaluate((key) => localStorage.getItem(key), TOKEN_KEY);
+  return page.evaluate((key) => {
+    const saved = localStorage.getItem(key);
+    return saved === null ? null : (JSON.parse(saved) as { token: string }).token;
+  }, SESSION_KEY);
+}
+
+/** Saves a session as the web client does at sign-in, for the next load of the page to start from. */
+export async function savePageSession(
+  page: Page,
+  token: string,
+  user: { id: string; handle: string; displayName: string },
+): Promise<void> {
+  const saved = JSON.stringify({ token, user: { id: user.id, handle: user.handle, displayName: user.displayName } });
+  await page.evaluate(([key, value]) => localStorage.setItem(key!, value!), [SESSION_KEY, saved]);
 }

@@ -3,7 +3,7 @@ import type { AccountStatus, UserKind } from '../../../sdk/protocol/message.js';
 import { compileValidator } from '../../validation/validator.js';
 import { displayNameSchema, handleSchema, object, passwordSchema } from '../../validation/schemas.js';
 import { body, intQuery, requireAdmin } from '../request-context.js';
-import { idParam } from './auth-routes.js';
+import { idParam, profileBody } from './auth-routes.js';
 import type { RouteDeps } from './route-deps.js';
 
 const createUserBody = compileValidator<{ handle: string; displayName: string; password?: string; kind?: UserKind }>(
@@ -38,9 +38,6 @@ const listQuery = compileValidator<{
   },
 });
 const passwordBody = compileValidator<{ password: string }>(object(['password'], { password: passwordSchema }));
-const profileBody = compileValidator<{ displayName: string }>(
-  object(['displayName'], { displayName: displayNameSchema }),
-);
 
 /** Operator-only: accounts for people, bots and services (find, create, deactivate, change), and their tokens. */
 export function adminRoutes(deps: RouteDeps): Router {

@@ -20,6 +20,11 @@ const registerBody = compileValidator<{ handle: string; displayName: string; pas
   }),
 );
 
+/** A profile change, by the user (PATCH /v1/me) or the operator; the avatar has its own routes. */
+export const profileBody = compileValidator<{ displayName: string }>(
+  object(['displayName'], { displayName: displayNameSchema }),
+);
+
 /** Login, registration, logout, and the caller's own profile and tokens. */
 export function authRoutes(deps: RouteDeps): Router {
   const router = new Router({ prefix: '/v1' });
@@ -50,6 +55,11 @@ export function authRoutes(deps: RouteDeps): Router {
   router.get('/me', async (ctx) => {
     const me = await requireUser(ctx, deps.tokens);
     ctx.body = await deps.users.byId(me.userId);
+  });
+
+  router.patch('/me', async (ctx) => {
+    const me = await requireUser(ctx, deps.tokens);
+    ctx.body = await deps.profiles.setDisplayName(me.userId, body(ctx, profileBody).displayName);
   });
 
   router.get('/me/tokens', async (ctx) => {

@@ -1,7 +1,7 @@
 import { Router } from '@koa/router';
 import type { MessageContent } from '../../../sdk/protocol/message.js';
 import { compileValidator } from '../../validation/validator.js';
-import { contentSchema, idSchema, object, titleSchema } from '../../validation/schemas.js';
+import { attachmentIdsSchema, contentSchema, idSchema, object, titleSchema } from '../../validation/schemas.js';
 import { body, intQuery, requireUser } from '../request-context.js';
 import { idParam } from './auth-routes.js';
 import type { RouteDeps } from './route-deps.js';
@@ -27,11 +27,19 @@ export function conversationRoutes(deps: RouteDeps): Router {
   const roleBody = compileValidator<{ role: 'owner' | 'admin' | 'member' }>(
     object(['role'], { role: { enum: ['owner', 'admin', 'member'] } }),
   );
-  const sendBody = compileValidator<{ clientMsgId: string; content: MessageContent; replyToId?: string }>(
+  const sendBody = compileValidator<{
+    clientMsgId: string;
+    content: MessageContent;
+    replyToId?: string;
+    threadRootId?: string;
+    attachmentIds?: string[];
+  }>(
     object(['clientMsgId', 'content'], {
       clientMsgId: idSchema,
-      content: contentSchema(deps.config.messages.maxTextLength),
+      content: contentSchema(deps.config.messages.maxTextLength, { emptyText: true }),
       replyToId: idSchema,
+      threadRootId: idSchema,
+      attachmentIds: attachmentIdsSchema(deps.config.attachments.maxPerMessage),
     }),
   );
   const seqRange = { min: 0, max: Number.MAX_SAFE_INTEGER };

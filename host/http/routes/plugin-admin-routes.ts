@@ -1,5 +1,6 @@
 import { Router } from '@koa/router';
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
+import type { PluginInfo } from '../../../sdk/protocol/admin.js';
 import type { PluginRecord } from '../../plugins/plugin-record.js';
 import { visibleSettings } from '../../plugins/plugin-settings-view.js';
 import { compileValidator } from '../../validation/validator.js';
@@ -82,7 +83,7 @@ export function pluginAdminRoutes(deps: RouteDeps): Router {
   return router;
 }
 
-function describe(r: PluginRecord) {
+function describe(r: PluginRecord): PluginInfo {
   return {
     id: r.id,
     name: r.manifest?.name ?? null,

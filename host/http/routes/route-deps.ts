@@ -2,9 +2,16 @@ import type { HostConfig } from '../../config/host-config.js';
 import type { TokenService } from '../../auth/token-service.js';
 import type { UserService } from '../../auth/user-service.js';
 import type { AccountAdmin } from '../../auth/account-admin.js';
+import type { ProfileService } from '../../auth/profile-service.js';
 import type { ConversationService } from '../../conversations/conversation-service.js';
 import type { GroupService } from '../../conversations/group-service.js';
 import type { MessageService } from '../../messages/message-service.js';
+import type { PushApi } from '../../push/push-api.js';
+import type { ThreadService } from '../../messages/thread-service.js';
+import type { MuteService } from '../../conversations/mute-service.js';
+import type { MentionAllSetting } from '../../conversations/mention-all-setting.js';
+import type { AttachmentService } from '../../attachments/attachment-service.js';
+import type { MessageSearch } from '../../search/message-search.js';
 import type { AuditLog } from '../../plugins/audit-log.js';
 import type { CommandDispatch, PostbackDispatch } from '../../core/extension-points.js';
 import type { PluginKernel } from '../../plugins/plugin-kernel.js';
@@ -25,9 +32,19 @@ export interface RouteDeps {
   users: UserService;
   /** The admin users API. */
   accounts: AccountAdmin;
+  /** The caller's display name and avatar, and avatars by hash (part A2). */
+  profiles: ProfileService;
   conversations: ConversationService;
   groups: GroupService;
   messages: MessageService;
+  /** Web Push: the VAPID key, subscriptions, quiet hours. */
+  push: PushApi;
+  threads: ThreadService;
+  mutes: MuteService;
+  mentionAll: MentionAllSetting;
+  /** Uploads, their metadata and file URLs (part A). */
+  attachments: AttachmentService;
+  search: MessageSearch;
   commands: CommandDispatch;
   postbacks: PostbackDispatch;
   pluginRoutes: PluginHttpRouter;

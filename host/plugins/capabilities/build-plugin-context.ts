@@ -15,6 +15,8 @@ import { schedulerCapability } from './scheduler-capability.js';
 import { servicesCapability } from './services-capability.js';
 import { cryptoCapability } from './crypto-capability.js';
 import { metricsCapability } from './metrics-capability.js';
+import { notificationsCapability } from './notifications-capability.js';
+import { attachmentsCapability } from './attachments-capability.js';
 import { deepFreeze } from '../deep-freeze.js';
 
 /**
@@ -50,6 +52,8 @@ export function buildPluginContext(record: PluginRecord, bot: PublicUser, servic
     services: Object.freeze(servicesCapability(guard, record, services)),
     crypto: Object.freeze(cryptoCapability(guard)),
     metrics: Object.freeze(metricsCapability(guard, services.metrics)),
+    notifications: Object.freeze(notificationsCapability(guard, bot.id, services.db, services.notifications)),
+    attachments: Object.freeze(attachmentsCapability(guard, bot.id, services.attachments)),
   };
   return Object.freeze(context);
 }

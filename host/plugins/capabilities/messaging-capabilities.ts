@@ -11,6 +11,7 @@ import type { UserService } from '../../auth/user-service.js';
 import type { Presence } from '../../realtime/presence.js';
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import { promised, type CapabilityGuard } from './capability-guard.js';
+import { pluginAttachmentIds } from './attachments-capability.js';
 
 /** Messages as the plugin's bot: the same services, and so the same rules, as for people. */
 export function messagesCapability(
@@ -32,6 +33,10 @@ export function messagesCapability(
               clientMsgId: options.clientMsgId ?? randomUUID(),
               content: structuredClone(content),
               ...(options.replyToId ? { replyToId: options.replyToId } : {}),
+              ...(options.threadRootId ? { threadRootId: String(options.threadRootId) } : {}),
+              ...(options.attachmentIds !== undefined
+                ? { attachmentIds: pluginAttachmentIds(options.attachmentIds) }
+                : {}),
             })
           ).message,
       );

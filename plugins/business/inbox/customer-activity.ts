@@ -2,7 +2,7 @@ import { GroupCommitQueue, type Message } from '../../../sdk/index.js';
 import type { BusinessApp } from '../business-app.js';
 import { isOpen, localDay } from '../businesses/business-config.js';
 import { configOf } from '../businesses/businesses.js';
-import { emitEvent } from '../events.js';
+import { emitEvent, tellAgents } from '../events.js';
 import { sendFromBusiness } from '../outgoing/send-from-business.js';
 import type { ThreadRow } from './threads.js';
 
@@ -19,7 +19,7 @@ interface Incoming {
  * conversation again (waking a snooze), in one transaction per burst. Meanwhile an unassigned
  * conversation the agents have is assigned round-robin. Then, per message: the `message` event
  * to the webhook and the bot and, outside business hours, the away reply, at most once per
- * conversation per day (in the business's time zone).
+ * conversation per day (in the business's time zone). The agents hear which conversations moved.
  */
 export class CustomerActivity {
   private readonly queue: GroupCommitQueue<Incoming>;
@@ -109,13 +109,30 @@ export class CustomerActivity {
       if (list) list.push(item);
       else inOrder.set(item.conversationId, [item]);
     }
-    await Promise.all(
-      [...inOrder.values()].map(async (list) => {
+    await Promise.all([
+      this.tellAgents([...latest.values()]),
+      ...[...inOrder.values()].map(async (list) => {
         for (const item of list)
           await this.follow(latest.get(item.conversationId)!, item).catch((err: unknown) =>
             this.failed('follow-up', item, err),
           );
       }),
+    ]);
+  }
+
+  /** One event per business per burst (not per message), so a busy inbox costs its agents' room little. */
+  private async tellAgents(threads: ThreadRow[]): Promise<void> {
+    const byBusiness = new Map<string, string[]>();
+    for (const t of threads) byBusiness.set(t.business_id, [...(byBusiness.get(t.business_id) ?? []), t.id]);
+    await Promise.all(
+      [...byBusiness].map(([businessId, threadIds]) =>
+        tellAgents(this.app, businessId, 'customer_messages', { threadIds }).catch((err: unknown) =>
+          this.app.ctx.log.warn('could not tell the agents', {
+            businessId,
+            error: String((err as Error)?.message ?? err),
+          }),
+        ),
+      ),
     );
   }
 

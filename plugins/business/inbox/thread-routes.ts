@@ -5,7 +5,7 @@ import { agentOf } from '../businesses/agents.js';
 import { askForRating, rate } from './csat.js';
 import { emitEvent } from '../events.js';
 import { changeControl, requestControl } from './handover.js';
-import { bodyOf, me, type RouteHandler } from '../http-handling.js';
+import { bodyOf, isId, me, type RouteHandler } from '../http-handling.js';
 import { grantOptin } from '../outgoing/optins.js';
 import { sendFromBusiness } from '../outgoing/send-from-business.js';
 import { tapMenu } from './postbacks.js';
@@ -53,6 +53,14 @@ export function registerThreadRoutes(app: BusinessApp): void {
         ref: body.ref ?? null,
       });
     return { status: created ? 201 : 200, body: threadView(thread) };
+  });
+  // A customer's other device, or a conversation opened from the list, finds its business here.
+  route('GET', '/conversations/:id/thread', async (r) => {
+    const row = isId(r.params.id)
+      ? await ctx.database.table<ThreadRow>('threads').where({ conversation_id: r.params.id }).first()
+      : undefined;
+    if (!row || row.customer_id !== me(r)) throw new BusinessError('thread_not_found');
+    return { body: { threadId: row.id, businessId: row.business_id, conversationId: row.conversation_id } };
   });
   route('POST', '/threads/:id/menu', async (r) => ({
     body: await tapMenu(app, await asCustomer(r), bodyOf(r).itemId),

@@ -2,6 +2,7 @@ import type { PluginContext } from '../../../sdk/index.js';
 import { BusinessError } from '../business-error.js';
 import type { BusinessApp } from '../business-app.js';
 import type { BusinessRow } from '../businesses/businesses.js';
+import { tellAgents } from '../events.js';
 import { isId } from '../http-handling.js';
 
 export type ThreadStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
@@ -191,11 +192,13 @@ export async function setStatus(
 }
 
 /** A snooze ran out: the conversation opens again, unless it changed since (then this wake is stale). */
-export async function wake(ctx: PluginContext, threadId: string, until: number): Promise<void> {
-  await ctx.database
+export async function wake(app: BusinessApp, threadId: string, until: number): Promise<void> {
+  const woke = await app.ctx.database
     .table<ThreadRow>('threads')
     .where({ id: threadId, status: 'snoozed', snoozed_until: until })
     .update({ status: 'open', snoozed_until: null, updated_at: Date.now() });
+  if (woke === 0) return;
+  await tellAgents(app, (await threadOf(app.ctx, threadId)).business_id, 'snooze_ended', { threadId });
 }
 
 /** Assigns a conversation to one of the business's agents (or to nobody, with null). */

@@ -1,6 +1,7 @@
 import type { Message, MessageContent } from '../../../sdk/index.js';
 import type { BusinessApp } from '../business-app.js';
 import { BusinessError } from '../business-error.js';
+import { tellAgents } from '../events.js';
 import { isObject } from '../http-handling.js';
 import { renderCanned } from '../inbox/canned.js';
 import { changeControl } from '../inbox/handover.js';
@@ -120,5 +121,25 @@ export async function sendFromBusiness(
   // An agent who speaks while the bot has the conversation takes it (once the message is out).
   if (sender.kind === 'agent' && thread.control === 'bot')
     await changeControl(app, thread, 'take', 'agents', sender.userId);
+  announce(app, thread, sender);
   return message;
+}
+
+/**
+ * Agents are no members of the customer's conversation: their consoles show it when the agents'
+ * room says it moved. Not awaited, so a reply is not held up by the room; a lost announcement only
+ * leaves a console's thread to its next reload, so it is logged, not thrown.
+ */
+function announce(app: BusinessApp, thread: ThreadRow, sender: Sender): void {
+  const fields = {
+    threadId: thread.id,
+    sender: sender.kind,
+    ...(sender.kind === 'agent' ? { agentId: sender.userId } : {}),
+  };
+  tellAgents(app, thread.business_id, 'business_message', fields).catch((err: unknown) =>
+    app.ctx.log.warn('could not tell the agents of a reply', {
+      threadId: thread.id,
+      error: String((err as Error)?.message ?? err),
+    }),
+  );
 }

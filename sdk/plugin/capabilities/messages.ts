@@ -9,11 +9,15 @@ export interface HistoryQuery {
 
 /** Only in conversations the plugin bot belongs to. */
 export interface MessagesCapability {
-  /** permission messages.send. `clientMsgId` makes retries idempotent, as for clients. */
+  /**
+   * permission messages.send. `clientMsgId` makes retries idempotent, as for clients.
+   * `attachmentIds`: the bot's own unsent uploads (attachments.upload), sent with the message.
+   * `threadRootId`: reply in that root's thread. Mentions in text are parsed as for people.
+   */
   send(
     conversationId: string,
     content: MessageContent,
-    options?: { clientMsgId?: string; replyToId?: string },
+    options?: { clientMsgId?: string; replyToId?: string; attachmentIds?: string[]; threadRootId?: string },
   ): Promise<Message>;
   /** permission messages.edit; only the bot's own messages. */
   edit(conversationId: string, messageId: string, content: MessageContent): Promise<Message>;

@@ -1,3 +1,11 @@
+import type {
+  AppState,
+  AuditEntry,
+  AuditFilter,
+  PluginInfo,
+  PluginLogEntry,
+  PluginStatus,
+} from '../../../sdk/protocol/admin.js';
 import type { AccountStatus, AdminUser, UserKind } from '../../../sdk/protocol/message.js';
 
 /**
@@ -6,6 +14,7 @@ import type { AccountStatus, AdminUser, UserKind } from '../../../sdk/protocol/m
  * payments and business plugins (docs/payments.md, docs/business.md).
  */
 export type { AccountStatus, AdminUser, UserKind };
+export type { AppState, AuditEntry, AuditFilter, PluginInfo, PluginLogEntry, PluginStatus };
 
 export interface UserPage {
   users: AdminUser[];
@@ -25,27 +34,6 @@ export interface NewUser {
   kind: UserKind;
 }
 
-export type PluginStatus = 'running' | 'failed' | 'disabled';
-
-export interface PluginInfo {
-  id: string;
-  name: string | null;
-  version: string | null;
-  status: PluginStatus;
-  granted: string[];
-  refused: string[];
-  error: { code: string; message: string } | null;
-}
-
-export interface PluginLogEntry {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  message: string;
-  data?: unknown;
-  at: string;
-}
-
-export type AppState = 'starting' | 'running' | 'restarting' | 'failed' | 'disabled' | 'stopped';
-
 export interface AppHealth {
   id: string;
   state: AppState;
@@ -64,22 +52,6 @@ export interface AppHealth {
   failedEvents: number;
   pendingCalls: number;
   quarantined: boolean;
-}
-
-export interface AuditEntry {
-  id: number;
-  pluginId: string;
-  capability: string;
-  action: string;
-  target: string | null;
-  at: string;
-}
-
-export interface AuditFilter {
-  pluginId?: string;
-  capability?: string;
-  action?: string;
-  before?: number;
 }
 
 export interface Business {

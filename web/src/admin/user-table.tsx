@@ -1,5 +1,5 @@
 import { useI18n } from '../i18n/i18n-context';
-import { formatDateTime } from '../structured/date-format';
+import { formatDateTime } from '../chat/format-time';
 import { AdminTable } from './admin-table';
 import type { AdminUser } from './admin-types';
 

@@ -123,6 +123,10 @@ export function agentApi(client: SwitchboardClient) {
     removeAgent: (id: string, userId: string) =>
       call<{ removed: boolean }>('DELETE', `${biz(id)}/agents/${encodeURIComponent(userId)}`),
     canned: async (id: string) => (await call<{ canned: Canned[] }>('GET', `${biz(id)}/canned`)).canned,
+    createCanned: (id: string, body: Canned) => call<Canned>('POST', `${biz(id)}/canned`, body),
+    deleteCanned: (id: string, shortcode: string) =>
+      call<{ deleted: boolean }>('DELETE', `${biz(id)}/canned/${encodeURIComponent(shortcode)}`),
+    setBot: (id: string, pluginId: string | null) => call<BusinessSettings>('PUT', `${biz(id)}/bot`, { pluginId }),
     csat: (id: string) => call<CsatReport>('GET', `${biz(id)}/csat`),
     apiKeys: async (id: string) => (await call<{ keys: ApiKey[] }>('GET', `${biz(id)}/api-keys`)).keys,
     createApiKey: (id: string) => call<{ keyId: string; key: string; prefix: string }>('POST', `${biz(id)}/api-keys`),

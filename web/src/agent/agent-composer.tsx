@@ -2,11 +2,11 @@ import { useState } from 'preact/hooks';
 import type { Message } from '../../../sdk/protocol/message.js';
 import { fullTime } from '../chat/format-time';
 import { usePeople } from '../chat/people';
-import { useAction } from '../chat/use-action';
+import { useAction } from '../components/use-action';
 import { ErrorNotice } from '../components/error-notice';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
-import type { AgentApi, Thread } from './agent-api';
+import type { AgentApi, Canned, Thread } from './agent-api';
 import { agentErrorText } from './agent-error-text';
 import { CannedPicker } from './canned-picker';
 import { fillCanned } from './fill-canned';
@@ -17,6 +17,7 @@ interface Props {
   api: AgentApi;
   thread: Thread;
   businessName: string;
+  canned: Canned[];
   onSent: (message: Message) => void;
 }
 
@@ -24,7 +25,7 @@ interface Props {
  * The agent's reply, sent as the business (POST /threads/:id/messages). Within the 24-hour window
  * it says until when, and takes text or a canned response; outside it, only a tagged update goes out.
  */
-export function AgentComposer({ api, thread, businessName, onSent }: Props) {
+export function AgentComposer({ api, thread, businessName, canned, onSent }: Props) {
   const { t, language } = useI18n();
   const { user } = useSignedIn();
   const people = usePeople();
@@ -55,8 +56,7 @@ export function AgentComposer({ api, thread, businessName, onSent }: Props) {
       {closes ? (
         <>
           <CannedPicker
-            api={api}
-            businessId={thread.businessId}
+            list={canned}
             disabled={action.busy}
             onInsert={(canned) => setText((now) => (now ? `${now} ` : '') + fillCanned(canned, values))}
             onSend={(shortcode) => void send({ canned: shortcode })}

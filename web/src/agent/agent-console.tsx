@@ -7,7 +7,7 @@ import { agentApi, type MyBusiness } from './agent-api';
 import { agentErrorText } from './agent-error-text';
 import { InboxScreen } from './inbox-screen';
 import { SettingsScreen } from './settings-screen';
-import { useAgentLoad } from './use-agent-load';
+import { useLoad } from '../components/use-load';
 import './agent.css';
 
 /**
@@ -19,7 +19,7 @@ export function AgentConsole() {
   const { client } = useSignedIn();
   usePageTitle(t('agent.title'));
   const api = useMemo(() => agentApi(client), [client]);
-  const mine = useAgentLoad(() => api.myBusinesses(), 'mine');
+  const mine = useLoad(() => api.myBusinesses(), [api]);
   const [pickedId, setPickedId] = useState<string | null>(null);
   const [view, setView] = useState<'inbox' | 'settings'>('inbox');
   const list = mine.data ?? [];

@@ -1,21 +1,21 @@
 import { useState } from 'preact/hooks';
 import { findUsers } from '../chat/find-users';
 import { usePeople } from '../chat/people';
-import { useAction } from '../chat/use-action';
+import { useAction } from '../components/use-action';
 import { ErrorNotice } from '../components/error-notice';
 import { useI18n } from '../i18n/i18n-context';
 import { ChoiceField } from './choice-field';
 import { useSignedIn } from '../session/session-context';
 import type { AgentApi } from './agent-api';
 import { agentErrorText } from './agent-error-text';
-import { useAgentLoad } from './use-agent-load';
+import { useLoad } from '../components/use-load';
 
 /** The business's agents and teams: add by handle (or change role and team by adding again), remove. */
 export function AgentsSettings({ api, businessId }: { api: AgentApi; businessId: string }) {
   const { t } = useI18n();
   const { client } = useSignedIn();
   const people = usePeople();
-  const agents = useAgentLoad(() => api.agents(businessId), businessId);
+  const agents = useLoad(() => api.agents(businessId), [businessId]);
   const [handle, setHandle] = useState('');
   const [role, setRole] = useState('agent');
   const [team, setTeam] = useState('');

@@ -1,16 +1,16 @@
 import { useState } from 'preact/hooks';
 import { shortTime } from '../chat/format-time';
-import { useAction } from '../chat/use-action';
+import { useAction } from '../components/use-action';
 import { ErrorNotice } from '../components/error-notice';
 import { useI18n } from '../i18n/i18n-context';
 import type { AgentApi } from './agent-api';
 import { agentErrorText } from './agent-error-text';
-import { useAgentLoad } from './use-agent-load';
+import { useLoad } from '../components/use-load';
 
 /** The backend's API keys: a new key is shown once (only its prefix is kept), and revoked here. */
 export function ApiKeysSettings({ api, businessId }: { api: AgentApi; businessId: string }) {
   const { t, language } = useI18n();
-  const keys = useAgentLoad(() => api.apiKeys(businessId), businessId);
+  const keys = useLoad(() => api.apiKeys(businessId), [businessId]);
   const [created, setCreated] = useState<string | null>(null);
   const action = useAction();
   return (

@@ -1,11 +1,10 @@
 import { useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
-import type { AgentApi } from './agent-api';
-import { useAgentLoad } from './use-agent-load';
+import type { Canned } from './agent-api';
 
 interface Props {
-  api: AgentApi;
-  businessId: string;
+  /** The business's canned responses (read once for the inbox). */
+  list: Canned[];
   disabled: boolean;
   /** The response's text (placeholders as saved) to put in the composer for editing. */
   onInsert: (text: string) => void;
@@ -14,11 +13,9 @@ interface Props {
 }
 
 /** The business's canned responses: pick one, then insert it in the reply or send it at once. */
-export function CannedPicker({ api, businessId, disabled, onInsert, onSend }: Props) {
+export function CannedPicker({ list, disabled, onInsert, onSend }: Props) {
   const { t } = useI18n();
-  const canned = useAgentLoad(() => api.canned(businessId), businessId);
   const [picked, setPicked] = useState('');
-  const list = canned.data ?? [];
   if (list.length === 0) return null;
   const chosen = list.find((c) => c.shortcode === picked);
   return (

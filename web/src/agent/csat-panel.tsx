@@ -1,16 +1,15 @@
 import { usePeople } from '../chat/people';
-import { pluralKey } from '../chat/plural';
+import { pluralKey } from '../i18n/plural';
 import { ErrorNotice } from '../components/error-notice';
 import { useI18n } from '../i18n/i18n-context';
-import type { AgentApi } from './agent-api';
+import type { Loaded } from '../components/use-load';
+import type { CsatReport } from './agent-api';
 import { agentErrorText } from './agent-error-text';
-import { useAgentLoad } from './use-agent-load';
 
-/** The business's satisfaction answers (GET csat), read again when an inbox event comes. */
-export function CsatPanel({ api, businessId, changes }: { api: AgentApi; businessId: string; changes: number }) {
+/** The business's satisfaction answers (GET csat, read by the inbox again when a customer rates). */
+export function CsatPanel({ report }: { report: Loaded<CsatReport> }) {
   const { t, language } = useI18n();
   const people = usePeople();
-  const report = useAgentLoad(() => api.csat(businessId), `${businessId}:${changes}`);
   const r = report.data;
   return (
     <section class="agent-csat" aria-labelledby="agent-csat-title">

@@ -1,10 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { useAction } from '../chat/use-action';
 import { ErrorNotice } from '../components/error-notice';
 import { useI18n } from '../i18n/i18n-context';
-import type { AgentApi, BusinessSettings } from './agent-api';
+import type { BusinessSettings } from './agent-api';
 import { agentErrorText } from './agent-error-text';
-import { useAgentLoad } from './use-agent-load';
+import { useSettingsAction, type SettingsSectionProps } from './use-settings-action';
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
@@ -36,12 +35,11 @@ function formOf(s: BusinessSettings): Form {
 }
 
 /** Business hours (no time zone: always open), the away message, and routing (by hand or round-robin). */
-export function HoursSettings({ api, businessId }: { api: AgentApi; businessId: string }) {
+export function HoursSettings({ api, businessId, settings }: SettingsSectionProps) {
   const { t } = useI18n();
-  const settings = useAgentLoad(() => api.settings(businessId), businessId);
   const [form, setForm] = useState<Form | null>(null);
   const [saved, setSaved] = useState(false);
-  const action = useAction();
+  const action = useSettingsAction(settings);
   useEffect(() => {
     if (settings.data && !form) setForm(formOf(settings.data));
   }, [settings.data, form]);
@@ -51,7 +49,7 @@ export function HoursSettings({ api, businessId }: { api: AgentApi; businessId: 
     setForm({ ...form, ...patch });
   };
   const save = () =>
-    void action.run(async () => {
+    action.change(async () => {
       const weekly = Object.fromEntries(
         DAYS.filter((d) => form.days[d]?.trim()).map((d) => [d, parseRanges(form.days[d]!)]),
       );

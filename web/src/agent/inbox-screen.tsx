@@ -1,31 +1,35 @@
 import { useState } from 'preact/hooks';
 import { ErrorNotice } from '../components/error-notice';
+import { useLoad } from '../components/use-load';
 import { useI18n } from '../i18n/i18n-context';
 import type { AgentApi, InboxFilter, MyBusiness } from './agent-api';
 import { agentErrorText } from './agent-error-text';
 import { InboxFilters } from './inbox-filters';
 import { InboxList } from './inbox-list';
 import { ThreadView } from './thread-view';
-import { useAgentLoad } from './use-agent-load';
 import { useInboxEvents } from './use-inbox-events';
 
-/** Customer messages bring no inbox event (they reorder the list): ask again this often meanwhile. */
-const INBOX_REFRESH_MS = 20_000;
-
-/** The inbox of one business: filters, the threads, and the open thread beside them, all live. */
+/**
+ * The inbox of one business: filters, the threads, and the open thread beside them, all live from
+ * the agents' room. What every thread needs (settings, agents, canned responses, CSAT) is read here once.
+ */
 export function InboxScreen({ api, business }: { api: AgentApi; business: MyBusiness }) {
   const { t } = useI18n();
   const [filter, setFilter] = useState<InboxFilter>({});
   const [openId, setOpenId] = useState<string | null>(null);
   const [changes, setChanges] = useState(0);
-  const settings = useAgentLoad(() => api.settings(business.id), business.id);
-  const agents = useAgentLoad(() => api.agents(business.id), business.id);
-  const inbox = useAgentLoad(() => api.inbox(business.id, filter), JSON.stringify(filter), INBOX_REFRESH_MS);
+  const settings = useLoad(() => api.settings(business.id), [business.id]);
+  const agents = useLoad(() => api.agents(business.id), [business.id]);
+  const canned = useLoad(() => api.canned(business.id), [business.id]);
+  const csat = useLoad(() => api.csat(business.id), [business.id]);
+  const inbox = useLoad(() => api.inbox(business.id, filter), [business.id, JSON.stringify(filter)]);
   useInboxEvents(
     settings.data?.agentsConversationId,
     (event) => {
-      inbox.reload();
-      if (event.threadId === openId) setChanges((n) => n + 1);
+      // A reply moves the open thread's conversation, not the list (it shows what the customer did).
+      if (event.event !== 'business_message') inbox.reload();
+      if (event.event === 'csat') csat.reload();
+      if (openId !== null && event.threadIds.includes(openId)) setChanges((n) => n + 1);
     },
     () => {
       settings.reload();
@@ -56,6 +60,9 @@ export function InboxScreen({ api, business }: { api: AgentApi; business: MyBusi
           business={business}
           threadId={openId}
           agents={agents.data ?? []}
+          hasBot={Boolean(settings.data?.bot)}
+          canned={canned.data ?? []}
+          csat={csat}
           changes={changes}
           onChanged={changed}
           onClose={() => setOpenId(null)}

@@ -1,18 +1,18 @@
 import { useState } from 'preact/hooks';
 import { fullTime, shortTime } from '../chat/format-time';
 import { usePeople } from '../chat/people';
-import { useAction } from '../chat/use-action';
+import { useAction } from '../components/use-action';
 import { ErrorNotice } from '../components/error-notice';
 import { useI18n } from '../i18n/i18n-context';
 import type { AgentApi } from './agent-api';
 import { agentErrorText } from './agent-error-text';
-import { useAgentLoad } from './use-agent-load';
+import { useLoad } from '../components/use-load';
 
 /** Private notes: stored apart from the conversation, for the business's agents only (never the customer). */
 export function NotesPanel({ api, threadId }: { api: AgentApi; threadId: string }) {
   const { t, language } = useI18n();
   const people = usePeople();
-  const notes = useAgentLoad(() => api.notes(threadId), threadId);
+  const notes = useLoad(() => api.notes(threadId), [threadId]);
   const [text, setText] = useState('');
   const action = useAction();
   return (

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { useAction } from '../chat/use-action';
+import { useAction } from '../components/use-action';
 import { ErrorNotice } from '../components/error-notice';
 import { useI18n } from '../i18n/i18n-context';
 import type { AgentApi, Thread, ThreadStatus } from './agent-api';

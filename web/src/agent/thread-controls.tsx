@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { usePeople } from '../chat/people';
-import { useAction } from '../chat/use-action';
+import { useAction } from '../components/use-action';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
 import { PRIORITIES, type Agent, type AgentApi, type Priority, type Thread } from './agent-api';

@@ -1,38 +1,41 @@
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo } from 'preact/hooks';
 import { MessageLog } from '../chat/message-log';
 import { usePeople } from '../chat/people';
 import { ErrorNotice } from '../components/error-notice';
+import { useLoad, type Loaded } from '../components/use-load';
 import { useI18n } from '../i18n/i18n-context';
 import { AgentComposer } from './agent-composer';
-import type { Agent, AgentApi, MyBusiness, Thread } from './agent-api';
+import type { Agent, AgentApi, Canned, CsatReport, MyBusiness, Thread } from './agent-api';
 import { agentErrorText } from './agent-error-text';
 import { CsatPanel } from './csat-panel';
 import { NotesPanel } from './notes-panel';
 import { ThreadControls } from './thread-controls';
-import { useAgentLoad } from './use-agent-load';
 import { useThreadMessages } from './use-thread-messages';
-
-/** The thread's state is asked again this often too: the customer's messages move its window and status. */
-const THREAD_REFRESH_MS = 10_000;
 
 interface Props {
   api: AgentApi;
   business: MyBusiness;
   threadId: string;
   agents: Agent[];
-  /** Goes up when an inbox event names this thread: read it again. */
+  hasBot: boolean;
+  canned: Canned[];
+  csat: Loaded<CsatReport>;
+  /** Goes up when an inbox event names this thread (the customer wrote, say): read it again. */
   changes: number;
   onChanged: () => void;
   onClose: () => void;
 }
 
 /** One thread: the customer's conversation and the composer, its handling, private notes, and CSAT. */
-export function ThreadView({ api, business, threadId, agents, changes, onChanged, onClose }: Props) {
+export function ThreadView(props: Props) {
+  const { api, business, threadId, agents, hasBot, canned, csat, changes, onChanged, onClose } = props;
   const { t } = useI18n();
   const people = usePeople();
-  const thread = useAgentLoad(() => api.thread(threadId), `${threadId}:${changes}`, THREAD_REFRESH_MS);
-  const settings = useAgentLoad(() => api.settings(business.id), business.id);
+  const thread = useLoad(() => api.thread(threadId), [threadId, changes]);
   const log = useThreadMessages(api, threadId);
+  const newest = useLoad(async () => (changes === 0 ? [] : (await api.messages(threadId)).messages), [changes]);
+  const { add } = log;
+  useEffect(() => newest.data?.forEach(add), [newest.data, add]);
   const noop = useMemo(() => () => undefined, []);
   const th: Thread | undefined = thread.data;
   const customer = th ? people.name(th.customerId) : '';
@@ -44,13 +47,13 @@ export function ThreadView({ api, business, threadId, agents, changes, onChanged
           {t('agent.thread.close')}
         </button>
       </header>
-      <ErrorNotice error={thread.error ?? log.error} describe={agentErrorText} />
+      <ErrorNotice error={thread.error ?? log.error ?? newest.error} describe={agentErrorText} />
       {th ? (
         <ThreadControls
           api={api}
           thread={th}
           agents={agents}
-          hasBot={Boolean(settings.data?.bot)}
+          hasBot={hasBot}
           onChanged={() => {
             thread.reload();
             onChanged();
@@ -78,6 +81,7 @@ export function ThreadView({ api, business, threadId, agents, changes, onChanged
               api={api}
               thread={th}
               businessName={business.name}
+              canned={canned}
               onSent={(message) => {
                 log.add(message);
                 thread.reload();
@@ -88,7 +92,7 @@ export function ThreadView({ api, business, threadId, agents, changes, onChanged
         </div>
         <aside class="agent-side-panels" aria-label={t('agent.thread.sidePanels')}>
           <NotesPanel api={api} threadId={threadId} />
-          <CsatPanel api={api} businessId={business.id} changes={changes} />
+          <CsatPanel report={csat} />
         </aside>
       </div>
     </section>

@@ -1,10 +1,17 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { useSignedIn } from '../session/session-context';
 
-/** A `business.inbox` message's body: which thread changed, and how (docs/business.md, "Live updates for agents"). */
+/** A `business.inbox` message's body: how the inbox changed, and in which threads (docs/business.md, "Live updates for agents"). */
 export interface InboxEvent {
   event: string;
+  /** `threadId`, or a burst's `threadIds` (`customer_messages`). */
+  threadIds: string[];
+}
+
+interface InboxBody {
+  event?: string;
   threadId?: string;
+  threadIds?: string[];
 }
 
 /**
@@ -25,10 +32,11 @@ export function useInboxEvents(
       if (!roomId || conversationId !== roomId || change !== 'created') return;
       const content = message.content;
       if (content?.type !== 'business.inbox') return;
-      const body = 'body' in content ? (content.body as Partial<InboxEvent> | undefined) : undefined;
+      const body = 'body' in content ? (content.body as InboxBody | undefined) : undefined;
+      const threadIds = Array.isArray(body?.threadIds) ? body.threadIds : [];
       handlers.current.onEvent({
         event: String(body?.event ?? ''),
-        ...(body?.threadId ? { threadId: body.threadId } : {}),
+        threadIds: body?.threadId ? [body.threadId, ...threadIds] : threadIds,
       });
     });
     const offList = client.on('conversations', () => {

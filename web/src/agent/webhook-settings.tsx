@@ -1,27 +1,21 @@
 import { useState } from 'preact/hooks';
 import { shortTime } from '../chat/format-time';
-import { useAction } from '../chat/use-action';
 import { ErrorNotice } from '../components/error-notice';
+import { useLoad } from '../components/use-load';
 import { useI18n } from '../i18n/i18n-context';
-import type { AgentApi } from './agent-api';
 import { agentErrorText } from './agent-error-text';
-import { useAgentLoad } from './use-agent-load';
+import { useSettingsAction, type SettingsSectionProps } from './use-settings-action';
 
 /** The webhook: setting a URL shows its new secret once; removing stops events; dead deliveries are replayed here. */
-export function WebhookSettings({ api, businessId }: { api: AgentApi; businessId: string }) {
+export function WebhookSettings({ api, businessId, settings }: SettingsSectionProps) {
   const { t, language } = useI18n();
-  const settings = useAgentLoad(() => api.settings(businessId), businessId);
-  const dead = useAgentLoad(() => api.deadLetters(businessId), businessId);
+  const dead = useLoad(() => api.deadLetters(businessId), [businessId]);
   const [url, setUrl] = useState('');
   const [secret, setSecret] = useState<string | null>(null);
-  const action = useAction();
+  const action = useSettingsAction(settings);
   const current = settings.data?.webhookUrl ?? null;
-  const after = (work: () => Promise<void>) =>
-    void action.run(async () => {
-      await work();
-      settings.reload();
-      dead.reload();
-    });
+  // A change of URL or a replay moves the dead letters too.
+  const after = (work: () => Promise<void>) => action.change(work, dead);
   return (
     <section class="agent-card" aria-labelledby="agent-webhook-title">
       <h3 id="agent-webhook-title">{t('agent.webhook.title')}</h3>

@@ -2,9 +2,9 @@ import { useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
 import { parseHandles, useFindUsers } from './find-users';
-import { FormAlert } from './form-alert';
+import { ErrorNotice } from '../components/error-notice';
 import { HandlesField } from './handles-field';
-import { useAction } from './use-action';
+import { useAction } from '../components/use-action';
 
 /** Adds people to a group by handle (owners and admins; the host refuses others in words). */
 export function AddMembersForm({ conversationId, onDone }: { conversationId: string; onDone: () => void }) {
@@ -39,7 +39,7 @@ export function AddMembersForm({ conversationId, onDone }: { conversationId: str
         name="handles"
         missing={missing}
       />
-      <FormAlert error={action.error} />
+      <ErrorNotice error={action.error} />
       <button type="submit" class="primary" disabled={action.busy}>
         {t('chat.members.add')}
       </button>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { ClientState, ConversationView, PendingSend } from '../../../sdk/client/index.js';
 import type { Message } from '../../../sdk/protocol/message.js';
 import { useSignedIn } from '../session/session-context';
@@ -20,6 +20,23 @@ export function useClientState(): ClientState {
     return client.on('state', setState);
   }, [client]);
   return state;
+}
+
+/**
+ * Runs `again` each time the connection comes (back) online: what the host said while it was down
+ * reaches the page only by asking again. The latest `again` runs; changing it re-subscribes nothing.
+ */
+export function useOnOnline(again: () => void): void {
+  const { client } = useSignedIn();
+  const latest = useRef(again);
+  latest.current = again;
+  useEffect(() => {
+    let was = client.state;
+    return client.on('state', (state) => {
+      if (state === 'online' && was !== 'online') latest.current();
+      was = state;
+    });
+  }, [client]);
 }
 
 /** The conversations, newest activity first, live. */

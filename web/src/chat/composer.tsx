@@ -1,13 +1,17 @@
 import type { RefObject } from 'preact';
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { Message } from '../../../sdk/protocol/message.js';
+import { StagedFiles } from '../attachments/staged-files';
+import { MAX_FILES, useStagedUploads } from '../attachments/use-staged-uploads';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
 import { BusinessMenu } from '../structured/business-menu';
 import { CommandPicker } from '../structured/command-picker';
-import { FormAlert } from './form-alert';
+import { ErrorNotice } from '../components/error-notice';
+import { MentionPicker } from './mention-picker';
+import { usePeople } from './people';
 import { useSnippet } from './reply-quote';
-import { useAction } from './use-action';
+import { useAction } from '../components/use-action';
 import { useTypingSignal } from './use-typing-signal';
 import { whenOnline } from './when-online';
 
@@ -23,7 +27,8 @@ interface Props {
 
 /**
  * Writes a message: Enter sends, Shift+Enter is a new line. Text starting with "/" is a command:
- * the picker lists them, and Enter runs it. Sending never waits for the host: the message is queued
+ * the picker lists them, and Enter runs it. "@" lists the members to mention. Files come by the
+ * attach button, dropped on the composer or pasted, and upload at once. Sending never waits for the host: the message is queued
  * (shown as sending until stored), so it also works offline.
  */
 export function Composer({ conversationId, replyTo, replyName, onCancelReply, onCommandReply, input }: Props) {
@@ -32,11 +37,18 @@ export function Composer({ conversationId, replyTo, replyName, onCancelReply, on
   const [text, setText] = useState('');
   const typing = useTypingSignal(conversationId);
   const command = useAction();
-  const snippet = useSnippet();
+  const snippet = useSnippet(usePeople());
+  const staged = useStagedUploads();
+  const picker = useRef<HTMLInputElement>(null);
+  const [tooMany, setTooMany] = useState(false);
+  const attach = (files: readonly File[]) => {
+    if (files.length > 0) setTooMany(staged.add(files) > 0);
+  };
 
   const submit = () => {
     const body = text.trim();
-    if (body === '') return;
+    if (body === '' && staged.files.length === 0) return;
+    if (!staged.ready) return;
     typing.stop();
     if (body.startsWith('/')) {
       void command.run(async () => {
@@ -47,7 +59,12 @@ export function Composer({ conversationId, replyTo, replyName, onCancelReply, on
       });
       return;
     }
-    client.send(conversationId, body, replyTo ? { replyToId: replyTo.id } : {});
+    client.send(conversationId, body, {
+      ...(replyTo ? { replyToId: replyTo.id } : {}),
+      ...(staged.ids.length > 0 ? { attachmentIds: staged.ids } : {}),
+    });
+    staged.clear();
+    setTooMany(false);
     setText('');
     command.clear();
     onCancelReply();
@@ -65,6 +82,14 @@ export function Composer({ conversationId, replyTo, replyName, onCancelReply, on
       onSubmit={(e) => {
         e.preventDefault();
         submit();
+      }}
+      onDragOver={(e) => {
+        if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
+      }}
+      onDrop={(e) => {
+        if (!e.dataTransfer?.files.length) return;
+        e.preventDefault();
+        attach([...e.dataTransfer.files]);
       }}
     >
       {replyTo ? (
@@ -88,9 +113,34 @@ export function Composer({ conversationId, replyTo, replyName, onCancelReply, on
           }}
         />
       ) : null}
-      <FormAlert error={command.error} />
+      {text.startsWith('/') ? null : (
+        <MentionPicker
+          conversationId={conversationId}
+          text={text}
+          onPick={(picked) => {
+            edit(picked);
+            input.current?.focus();
+          }}
+        />
+      )}
+      <ErrorNotice error={command.error} />
       <BusinessMenu conversationId={conversationId} />
+      <StagedFiles staged={staged} />
+      {tooMany ? <p class="error-notice">{t('attachments.tooMany', { max: MAX_FILES })}</p> : null}
       <div class="composer-row">
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          hidden
+          onChange={(e) => {
+            attach([...(e.currentTarget.files ?? [])]);
+            e.currentTarget.value = '';
+          }}
+        />
+        <button type="button" class="attach-button" onClick={() => picker.current?.click()}>
+          {t('attachments.attach')}
+        </button>
         <textarea
           ref={input}
           class="composer-input"
@@ -100,14 +150,24 @@ export function Composer({ conversationId, replyTo, replyName, onCancelReply, on
           value={text}
           onInput={(e) => edit(e.currentTarget.value)}
           onBlur={typing.stop}
+          onPaste={(e) => {
+            const files = [...(e.clipboardData?.files ?? [])];
+            if (files.length === 0) return;
+            e.preventDefault();
+            attach(files);
+          }}
           onKeyDown={(e) => {
             if (e.defaultPrevented || e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
             e.preventDefault();
             submit();
           }}
         />
-        <button type="submit" class="primary" disabled={command.busy}>
-          {command.busy ? t('chat.composer.running') : t('chat.composer.send')}
+        <button type="submit" class="primary" disabled={command.busy || !staged.ready}>
+          {command.busy
+            ? t('chat.composer.running')
+            : staged.ready
+              ? t('chat.composer.send')
+              : t('attachments.waiting')}
         </button>
       </div>
     </form>

@@ -1,8 +1,10 @@
 import { useState } from 'preact/hooks';
 import type { ConversationView } from '../../../sdk/client/index.js';
+import type { Member } from '../../../sdk/protocol/message.js';
 import { useI18n } from '../i18n/i18n-context';
-import { AddMembersForm } from './add-members-form';
-import { pluralKey } from './plural';
+import { GroupDetails } from './group-details';
+import { MuteControl } from './mute-control';
+import { pluralKey } from '../i18n/plural';
 import { PresenceDot } from './presence-dot';
 import { usePresence } from './use-presence';
 
@@ -12,16 +14,17 @@ interface Props {
   /** The other person of a direct conversation. */
   partnerId: string | null | undefined;
   memberCount: number;
+  /** The members with their roles (null while listed). */
+  members: Member[] | null;
 }
 
-/** The conversation's name, who is there (presence, or the number of members) and, for a group's managers, adding members. */
-export function ConversationHeader({ view, title, partnerId, memberCount }: Props) {
+/** The conversation's name, who is there (presence, or the number of members) and, for a group, its details. */
+export function ConversationHeader({ view, title, partnerId, memberCount, members }: Props) {
   const { t, language } = useI18n();
-  const [adding, setAdding] = useState(false);
+  const [open, setOpen] = useState(false);
   const presenceOf = usePresence(partnerId ? [partnerId] : []);
   const conversation = view?.conversation;
   const group = conversation?.kind === 'group';
-  const manager = group && (conversation.myRole === 'owner' || conversation.myRole === 'admin');
   const presence = partnerId ? presenceOf(partnerId) : undefined;
   let subtitle = '';
   if (group)
@@ -40,14 +43,15 @@ export function ConversationHeader({ view, title, partnerId, memberCount }: Prop
           </p>
         ) : null}
       </div>
-      {manager ? (
-        <button type="button" aria-expanded={adding} aria-controls="add-members" onClick={() => setAdding(!adding)}>
-          {t('chat.members.open')}
+      {view ? <MuteControl view={view} /> : null}
+      {group ? (
+        <button type="button" aria-expanded={open} aria-controls="group-details" onClick={() => setOpen(!open)}>
+          {t('chat.group.details')}
         </button>
       ) : null}
-      {manager ? (
-        <div id="add-members" class="add-members-panel" hidden={!adding}>
-          {adding ? <AddMembersForm conversationId={conversation.id} onDone={() => setAdding(false)} /> : null}
+      {group ? (
+        <div id="group-details" class="group-details-panel" hidden={!open}>
+          {open ? <GroupDetails conversation={conversation} members={members} onDone={() => setOpen(false)} /> : null}
         </div>
       ) : null}
     </div>

@@ -5,13 +5,14 @@ import { Link, useRoute } from '../router/router';
 import { useConversationList } from './client-hooks';
 import { shortTime } from './format-time';
 import { previewOf } from './message-preview';
+import { isMuted } from './mute-state';
 import { usePeople, type People } from './people';
-import { pluralKey } from './plural';
+import { CountBadge } from '../components/count-badge';
 import { PresenceDot } from './presence-dot';
 import { usePresence } from './use-presence';
 import './conversation-list.css';
 
-/** The person's conversations, newest activity first, each with its last message, unread count and presence. */
+/** The person's conversations, newest activity first, each with its last message, unread and mention counts, muting and presence. */
 export function ConversationList() {
   const { t } = useI18n();
   const views = useConversationList();
@@ -51,7 +52,9 @@ interface ItemProps {
 
 function ConversationItem({ view, people, current, presence }: ItemProps) {
   const { t, language } = useI18n();
-  const { conversation, lastMessage, unreadCount } = view;
+  const { conversation, lastMessage, unreadCount, mentionCount } = view;
+  // Muted: counts still show, quietly (a mention still stands out).
+  const muted = isMuted(view.mutedUntil);
   const preview = previewOf(lastMessage, {
     t,
     language,
@@ -75,17 +78,22 @@ function ConversationItem({ view, people, current, presence }: ItemProps) {
           {shortTime(at, language)}
         </time>
         <span class="conversation-preview">{preview}</span>
-        {unreadCount > 0 ? (
-          <span
-            class="unread-badge"
-            role="img"
-            aria-label={t(pluralKey(language, unreadCount, 'chat.list.unreadOne', 'chat.list.unreadOther'), {
-              count: unreadCount,
-            })}
-          >
-            {unreadCount > 99 ? '99+' : unreadCount}
-          </span>
-        ) : null}
+        <span class="conversation-badges">
+          {muted ? <span class="muted-mark" role="img" aria-label={t('chat.list.muted')} /> : null}
+          <CountBadge
+            count={mentionCount}
+            one="chat.list.mentionOne"
+            other="chat.list.mentionOther"
+            variant="for-mention"
+            prefix="@"
+          />
+          <CountBadge
+            count={unreadCount}
+            one="chat.list.unreadOne"
+            other="chat.list.unreadOther"
+            {...(muted ? { variant: 'quiet' as const } : {})}
+          />
+        </span>
       </Link>
     </li>
   );

@@ -6,15 +6,18 @@ import { usePageTitle } from '../components/page-title';
 import { useI18n } from '../i18n/i18n-context';
 import { Link } from '../router/router';
 import { useSignedIn } from '../session/session-context';
+import { threadInAddress } from './thread-address';
 import { useClientState, useConversationData } from './client-hooks';
 import type { CommandNote } from './command-note';
 import { Composer } from './composer';
 import { ConversationHeader } from './conversation-header';
 import { MessageLog } from './message-log';
-import { pluralKey } from './plural';
+import { pluralKey } from '../i18n/plural';
 import { readersOfMyLast } from './read-receipts';
 import { usePeople } from './people';
+import { ThreadPanel } from './thread-panel';
 import { TypingIndicator } from './typing-indicator';
+import { useFocusMessage } from './use-focus-message';
 import { useMarkRead } from './use-mark-read';
 import { useMembers } from './use-members';
 import './conversation-screen.css';
@@ -46,10 +49,18 @@ function Conversation({ conversationId }: { conversationId: string }) {
   const state = useClientState();
   const { view, messages, pending, hasOlder } = useConversationData(conversationId);
   const openError = useOpening(conversationId, state, view !== undefined);
-  const membershipChanges = messages.filter((m) => m.content?.type.startsWith('system.member')).length;
+  // Joins, leaves and role changes: the member list (and the roles the details show) is listed again.
+  const membershipChanges = messages.filter(
+    (m) => m.content?.type.startsWith('system.member') || m.content?.type === 'system.role_changed',
+  ).length;
   const members = useMembers(conversationId, `${membershipChanges}:${view?.conversation.memberCount ?? 0}`);
   useMarkRead(conversationId, view, state);
+  useFocusMessage(conversationId, messages, hasOlder, state);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
+  const [threadRootId, setThreadRootId] = useState<string | null>(threadInAddress);
+  // The main timeline holds roots and plain messages; a thread's replies show in its panel.
+  const timeline = messages.filter((m) => m.threadRootId === null || m.threadRootId === undefined);
+  const timelinePending = pending.filter((p) => !p.threadRootId);
   const [notes, setNotes] = useState<CommandNote[]>([]);
   const input = useRef<HTMLTextAreaElement>(null);
   const loadOlder = useCallback(() => client.loadOlder(conversationId), [client, conversationId]);
@@ -88,11 +99,12 @@ function Conversation({ conversationId }: { conversationId: string }) {
         title={title}
         partnerId={partner}
         memberCount={members?.length ?? view?.conversation.memberCount ?? 0}
+        members={members}
       />
       <MessageLog
         conversationId={conversationId}
-        messages={messages}
-        pending={pending}
+        messages={timeline}
+        pending={timelinePending}
         notes={notes}
         hasOlder={hasOlder}
         loadOlder={loadOlder}
@@ -102,8 +114,20 @@ function Conversation({ conversationId }: { conversationId: string }) {
           setReplyTo(message);
           input.current?.focus();
         }}
+        onThread={(message) => setThreadRootId(message.id)}
         onDismissNote={(id) => setNotes((list) => list.filter((n) => n.id !== id))}
       />
+      {threadRootId ? (
+        <ThreadPanel
+          key={threadRootId}
+          conversationId={conversationId}
+          rootId={threadRootId}
+          root={messages.find((m) => m.id === threadRootId) ?? null}
+          live={messages}
+          moderator={group && (role === 'owner' || role === 'admin')}
+          onClose={() => setThreadRootId(null)}
+        />
+      ) : null}
       <TypingIndicator userIds={view?.typing ?? []} />
       <Composer
         conversationId={conversationId}

@@ -3,10 +3,10 @@ import { useI18n } from '../i18n/i18n-context';
 import { navigate } from '../router/router';
 import { useSignedIn } from '../session/session-context';
 import { parseHandles, useFindUsers } from './find-users';
-import { FormAlert } from './form-alert';
+import { ErrorNotice } from '../components/error-notice';
 import { HandlesField } from './handles-field';
-import { LocalError } from './local-error';
-import { useAction } from './use-action';
+import { LocalError } from '../components/local-error';
+import { useAction } from '../components/use-action';
 
 /** Opens the direct conversation with the person of a handle (the host creates it on first use). */
 export function DirectChatForm({ onDone }: { onDone: () => void }) {
@@ -39,7 +39,7 @@ export function DirectChatForm({ onDone }: { onDone: () => void }) {
         name="handle"
         missing={missing}
       />
-      <FormAlert error={action.error} />
+      <ErrorNotice error={action.error} />
       <button type="submit" class="primary" disabled={action.busy}>
         {t('chat.start.openDirect')}
       </button>

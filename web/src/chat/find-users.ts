@@ -2,15 +2,8 @@ import type { SwitchboardClient } from '../../../sdk/client/index.js';
 import type { PublicUser } from '../../../sdk/protocol/message.js';
 import { fieldsOf } from '../i18n/error-text';
 import { useSignedIn } from '../session/session-context';
-import { LocalError } from './local-error';
+import { LocalError } from '../components/local-error';
 import { usePeople } from './people';
-
-/** A handle that names no one: the forms say which one. */
-export class HandleNotFound extends LocalError {
-  constructor(readonly handle: string) {
-    super('chat.start.noSuchHandle', { handle });
-  }
-}
 
 /** The handles typed in a field: separated by commas or spaces, with or without a leading @, each once. */
 export function parseHandles(text: string): string[] {
@@ -21,14 +14,15 @@ export function parseHandles(text: string): string[] {
   return [...new Set(handles)];
 }
 
-/** The users of these handles, in order; the first unknown one fails with HandleNotFound. */
+/** The users of these handles, in order; the first unknown one fails naming it (a LocalError). */
 export function findUsers(client: SwitchboardClient, handles: readonly string[]): Promise<PublicUser[]> {
   return Promise.all(
     handles.map((handle) =>
       client.http.userByHandle(handle).catch((error: unknown) => {
         // A handle the host does not know (or cannot be a handle at all) is named to the person.
         const code = fieldsOf(error).code;
-        if (code === 'user_not_found' || code === 'invalid_request') throw new HandleNotFound(handle);
+        if (code === 'user_not_found' || code === 'invalid_request')
+          throw new LocalError('chat.start.noSuchHandle', { handle });
         throw error;
       }),
     ),

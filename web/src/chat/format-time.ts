@@ -20,3 +20,12 @@ export function shortTime(iso: string, language: Language, now = new Date()): st
 export function fullTime(iso: string, language: Language): string {
   return format(language, { dateStyle: 'full', timeStyle: 'medium' }).format(new Date(iso));
 }
+
+/** A time from a message or the payments API in the reader's language; a text that is no time is shown as written. */
+export function formatDateTime(language: Language, value: string, style: 'date' | 'dateTime' = 'dateTime'): string {
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) return value;
+  const options: Intl.DateTimeFormatOptions =
+    style === 'dateTime' ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' };
+  return format(language, options).format(time);
+}

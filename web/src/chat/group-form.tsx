@@ -4,9 +4,9 @@ import { useI18n } from '../i18n/i18n-context';
 import { navigate } from '../router/router';
 import { useSignedIn } from '../session/session-context';
 import { parseHandles, useFindUsers } from './find-users';
-import { FormAlert } from './form-alert';
+import { ErrorNotice } from '../components/error-notice';
 import { HandlesField } from './handles-field';
-import { useAction } from './use-action';
+import { useAction } from '../components/use-action';
 
 /** Creates a group with a title and members by handle; I am its owner. */
 export function GroupForm({ onDone }: { onDone: () => void }) {
@@ -47,7 +47,7 @@ export function GroupForm({ onDone }: { onDone: () => void }) {
         onValue={setHandles}
         name="members"
       />
-      <FormAlert error={action.error} />
+      <ErrorNotice error={action.error} />
       <button type="submit" class="primary" disabled={action.busy}>
         {t('chat.start.createGroup')}
       </button>

@@ -2,7 +2,7 @@ import { useRef, useState } from 'preact/hooks';
 import type { Message } from '../../../sdk/protocol/message.js';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
-import { REACTION_EMOJI, toggleReaction } from './reactions';
+import { REACTION_EMOJI, reactedWith, toggleReaction } from './reactions';
 import { whenOnline } from './when-online';
 
 interface Props {
@@ -12,6 +12,8 @@ interface Props {
   canEdit: boolean;
   canDelete: boolean;
   onReply: () => void;
+  /** Opens the message's thread (absent where threads are not offered, or for a reply in one). */
+  onThread?: () => void;
   onEdit: () => void;
   onError: (error: unknown) => void;
 }
@@ -20,7 +22,7 @@ interface Props {
  * One button per message opens its actions (reply, react, edit, delete), so the keyboard goes
  * through a long conversation one stop per message. Escape closes them; deleting asks once more.
  */
-export function MessageActions({ message, label, canEdit, canDelete, onReply, onEdit, onError }: Props) {
+export function MessageActions({ message, label, canEdit, canDelete, onReply, onThread, onEdit, onError }: Props) {
   const { t } = useI18n();
   const { client, user: me } = useSignedIn();
   const [open, setOpen] = useState(false);
@@ -61,8 +63,13 @@ export function MessageActions({ message, label, canEdit, canDelete, onReply, on
             <button type="button" onClick={act(onReply, true)}>
               {t('chat.actions.reply')}
             </button>
+            {onThread ? (
+              <button type="button" onClick={act(onThread, true)}>
+                {t('chat.actions.thread')}
+              </button>
+            ) : null}
             {REACTION_EMOJI.map((emoji) => {
-              const mine = message.reactions.some((r) => r.emoji === emoji && r.userIds.includes(me.id));
+              const mine = reactedWith(message, emoji, me.id);
               return (
                 <button
                   key={emoji}

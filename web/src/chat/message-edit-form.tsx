@@ -2,8 +2,8 @@ import { useState } from 'preact/hooks';
 import type { Message } from '../../../sdk/protocol/message.js';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
-import { FormAlert } from './form-alert';
-import { useAction } from './use-action';
+import { ErrorNotice } from '../components/error-notice';
+import { useAction } from '../components/use-action';
 import { whenOnline } from './when-online';
 
 /** Edits one of my text messages in place: Enter saves, Shift+Enter is a new line, Escape cancels. */
@@ -46,7 +46,7 @@ export function MessageEditForm({ message, text, onDone }: { message: Message; t
           }
         }}
       />
-      <FormAlert error={action.error} />
+      <ErrorNotice error={action.error} />
       <div class="button-row">
         <button type="submit" class="primary" disabled={action.busy || draft.trim() === ''}>
           {t('chat.edit.save')}

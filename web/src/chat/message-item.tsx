@@ -6,9 +6,12 @@ import { fullTime, shortTime } from './format-time';
 import { MessageActions } from './message-actions';
 import { MessageEditForm } from './message-edit-form';
 import { plainText } from './message-text';
+import { MessageTextView } from './message-text-view';
+import { MessageAttachments } from '../attachments/message-attachments';
 import { StructuredContent } from '../structured/structured-content';
-import { usePeople } from './people';
+import type { People } from './people';
 import { ReactionChips } from './reactions';
+import { pluralKey } from '../i18n/plural';
 import { ReplyQuote } from './reply-quote';
 import { isSystem } from './system-text';
 
@@ -22,8 +25,12 @@ export interface MessageItemProps {
   /** "Seen" / "Seen by 2" under my last message. */
   seen: string | null;
   onReply: (message: Message) => void;
+  /** Opens a message's thread; absent, no threads are offered (a thread's own replies, the agent console). */
+  onThread?: (message: Message) => void;
   /** Shown to someone who is not a member (the agent console): no reactions or actions. */
   readOnly?: boolean;
+  /** The directory, read once by the log for all its messages. */
+  people: People;
 }
 
 /** One message of the log: who and when, what it answers, its content, reactions and actions. */
@@ -34,10 +41,11 @@ export function MessageItem({
   moderator,
   seen,
   onReply,
+  onThread,
   readOnly = false,
+  people,
 }: MessageItemProps) {
   const { t, language } = useI18n();
-  const people = usePeople();
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const time = (
@@ -63,19 +71,29 @@ export function MessageItem({
           <span class="message-sender">{senderName}</span> {time}
           {message.editedAt && !deleted ? <span class="message-edited"> {t('chat.message.edited')}</span> : null}
         </p>
-        {message.replyToId !== null && !deleted ? <ReplyQuote target={replyTarget ?? undefined} /> : null}
+        {message.replyToId !== null && !deleted ? (
+          <ReplyQuote target={replyTarget ?? undefined} people={people} />
+        ) : null}
         {deleted ? (
           <p class="message-deleted">{t('chat.message.deleted')}</p>
         ) : editing && text !== null ? (
           <MessageEditForm message={message} text={text} onDone={() => setEditing(false)} />
         ) : text !== null ? (
-          <p class="message-text">{text}</p>
+          <MessageTextView text={text} entities={message.entities} myId={people.me.id} />
         ) : (
           <div class="message-structured">
             <StructuredContent message={message} conversationId={conversationId} />
           </div>
         )}
-        {deleted || readOnly ? null : <ReactionChips message={message} onError={setError} />}
+        {deleted ? null : <MessageAttachments attachments={message.attachments ?? []} />}
+        {message.thread && onThread ? (
+          <button type="button" class="thread-summary" onClick={() => onThread(message)}>
+            {t(pluralKey(language, message.thread.replyCount, 'chat.thread.replyOne', 'chat.thread.replyOther'), {
+              count: message.thread.replyCount,
+            })}
+          </button>
+        ) : null}
+        {deleted || readOnly ? null : <ReactionChips message={message} people={people} onError={setError} />}
       </div>
       {deleted || readOnly ? null : (
         <MessageActions
@@ -84,6 +102,7 @@ export function MessageItem({
           canEdit={mine && text !== null}
           canDelete={mine || moderator}
           onReply={() => onReply(message)}
+          onThread={onThread && message.threadRootId === null ? () => onThread(message) : undefined}
           onEdit={() => setEditing(true)}
           onError={setError}
         />

@@ -20,6 +20,7 @@ interface Props {
   /** The id of my message to show the receipt under, and the receipt in words. */
   seen: { messageId: string; text: string } | null;
   onReply: (message: Message) => void;
+  onThread?: (message: Message) => void;
   onDismissNote: (id: string) => void;
   /** Shown to someone who is not a member (the agent console): no reactions or actions. */
   readOnly?: boolean;
@@ -32,7 +33,8 @@ interface Props {
 export function MessageLog(props: Props) {
   const { t } = useI18n();
   const { messages, pending, notes, hasOlder } = props;
-  const me = usePeople().me.id;
+  const people = usePeople();
+  const me = people.me.id;
   const log = useRef<HTMLDivElement>(null);
   const newest = messages.at(-1)?.seq ?? 0;
   const last = pending.at(-1)?.clientMsgId ?? messages.at(-1)?.id ?? '';
@@ -80,7 +82,9 @@ export function MessageLog(props: Props) {
             moderator={props.moderator}
             seen={props.seen?.messageId === m.id ? props.seen.text : null}
             onReply={props.onReply}
+            onThread={props.onThread}
             readOnly={props.readOnly}
+            people={people}
           />,
           ...noteItems(m.id),
         ])}

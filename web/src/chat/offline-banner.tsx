@@ -1,6 +1,5 @@
 import { useI18n } from '../i18n/i18n-context';
 import { useClientState } from './client-hooks';
-import './conversation-list.css';
 
 /**
  * Says so while the connection is lost and the client reconnects. The status region is always in

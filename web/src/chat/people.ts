@@ -5,12 +5,18 @@ import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
 import { CachedLookup } from './cached-lookup';
 import { useRerender } from './client-hooks';
+import { MemberListing } from './member-listing';
 
 /** What the chat screens know of people: users by id, and who the other person of each direct conversation is. */
 interface Directory {
   users: CachedLookup<PublicUser>;
-  /** Direct conversation id → the other member's user id (null if there is none). */
+  /**
+   * Direct conversation id (or a two-member group's, for the business menu) → the other member's
+   * user id (null if there is none).
+   */
   partners: CachedLookup<string | null>;
+  /** Shared with the open conversation's member list (useMembers), so one request serves both. */
+  members: MemberListing;
 }
 
 const directories = new WeakMap<SwitchboardClient, Directory>();
@@ -19,12 +25,14 @@ const directories = new WeakMap<SwitchboardClient, Directory>();
 export function directoryOf(client: SwitchboardClient, me: PublicUser): Directory {
   let directory = directories.get(client);
   if (!directory) {
+    const members = new MemberListing(client);
     directory = {
       users: new CachedLookup((id) => client.http.user(id)),
       partners: new CachedLookup(async (conversationId) => {
-        const { members } = await client.http.members(conversationId, { limit: 2 });
-        return members.find((m) => m.userId !== me.id)?.userId ?? null;
+        const list = await members.of(conversationId);
+        return list.find((m) => m.userId !== me.id)?.userId ?? null;
       }),
+      members,
     };
     directory.users.seed(me.id, me);
     directories.set(client, directory);

@@ -1,37 +1,49 @@
+import type { SwitchboardClient } from '../../../sdk/client/index.js';
 import type { Message } from '../../../sdk/protocol/message.js';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
-import { usePeople } from './people';
+import type { People } from './people';
 import { whenOnline } from './when-online';
 
 /** The emoji anyone can react with. */
 export const REACTION_EMOJI = ['👍', '❤️', '😂', '😮', '😢', '🎉'] as const;
 
+/** Whether `me` reacted to the message with this emoji. */
+export function reactedWith(message: Message, emoji: string, me: string): boolean {
+  return message.reactions.some((r) => r.emoji === emoji && r.userIds.includes(me));
+}
+
 /** Adds my reaction, or takes it back if I had it. */
 export function toggleReaction(
-  client: ReturnType<typeof useSignedIn>['client'],
+  client: SwitchboardClient,
   message: Message,
   emoji: string,
   me: string,
 ): Promise<unknown> {
-  const mine = message.reactions.some((r) => r.emoji === emoji && r.userIds.includes(me));
-  return whenOnline(client).then(() =>
-    client.react(message.conversationId, message.id, emoji, mine ? 'remove' : 'add'),
-  );
+  const op = reactedWith(message, emoji, me) ? 'remove' : 'add';
+  return whenOnline(client).then(() => client.react(message.conversationId, message.id, emoji, op));
 }
 
 /** A message's reactions: each emoji with its count, naming who reacted; pressing one toggles mine. */
-export function ReactionChips({ message, onError }: { message: Message; onError: (error: unknown) => void }) {
+export function ReactionChips({
+  message,
+  people,
+  onError,
+}: {
+  message: Message;
+  people: People;
+  onError: (error: unknown) => void;
+}) {
   const { t, language } = useI18n();
-  const { client, user: me } = useSignedIn();
-  const people = usePeople();
+  const { client } = useSignedIn();
+  const me = people.me;
   if (message.reactions.length === 0) return null;
   const list = new Intl.ListFormat(language, { type: 'conjunction' });
   return (
     <ul class="reactions">
       {message.reactions.map((r) => {
         const names = list.format(r.userIds.map(people.name));
-        const mine = r.userIds.includes(me.id);
+        const mine = reactedWith(message, r.emoji, me.id);
         return (
           <li key={r.emoji}>
             <button

@@ -2,15 +2,14 @@ import type { Message } from '../../../sdk/protocol/message.js';
 import { useI18n } from '../i18n/i18n-context';
 import { structuredLabel } from './message-preview';
 import { plainText } from './message-text';
-import { usePeople } from './people';
+import type { People } from './people';
 import { isSystem, systemText } from './system-text';
 
 const SNIPPET = 120;
 
 /** A message in one short line, for a reply's quote. */
-export function useSnippet(): (message: Message | undefined) => string {
+export function useSnippet(people: People): (message: Message | undefined) => string {
   const { t, language } = useI18n();
-  const people = usePeople();
   const w = { t, language, name: people.name };
   return (message) => {
     if (!message) return t('chat.reply.notLoaded');
@@ -25,10 +24,9 @@ export function useSnippet(): (message: Message | undefined) => string {
 }
 
 /** The message a reply answers, quoted above it: who wrote it and the start of it. */
-export function ReplyQuote({ target }: { target: Message | undefined }) {
+export function ReplyQuote({ target, people }: { target: Message | undefined; people: People }) {
   const { t } = useI18n();
-  const people = usePeople();
-  const snippet = useSnippet();
+  const snippet = useSnippet(people);
   return (
     <blockquote class="reply-quote">
       <span class="reply-to">

@@ -1,11 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ClientState, ConversationView } from '../../../sdk/client/index.js';
 import { useSignedIn } from '../session/session-context';
-
-/** Whether the person can be reading the page now: it is shown, and its window has the focus. */
-function looking(): boolean {
-  return document.visibilityState === 'visible' && document.hasFocus();
-}
+import { useAttentive } from './use-attentive';
 
 /**
  * Moves my read watermark while the conversation is open and the window is in use, whenever
@@ -13,22 +9,11 @@ function looking(): boolean {
  */
 export function useMarkRead(conversationId: string, view: ConversationView | undefined, state: ClientState): void {
   const { client } = useSignedIn();
-  const [attentive, setAttentive] = useState(looking);
+  const attentive = useAttentive();
   const inFlight = useRef(false);
   const markedSeq = useRef(0);
   // Bumped after each mark, so changes that arrived while it was in flight get their own.
   const [marked, setMarked] = useState(0);
-  useEffect(() => {
-    const update = () => setAttentive(looking());
-    window.addEventListener('focus', update);
-    window.addEventListener('blur', update);
-    document.addEventListener('visibilitychange', update);
-    return () => {
-      window.removeEventListener('focus', update);
-      window.removeEventListener('blur', update);
-      document.removeEventListener('visibilitychange', update);
-    };
-  }, []);
   const unread = view?.unreadCount ?? 0;
   const lastSeq = view?.conversation.lastSeq ?? 0;
   useEffect(() => {

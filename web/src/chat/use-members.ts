@@ -1,22 +1,7 @@
-import { useEffect, useState } from 'preact/hooks';
-import type { SwitchboardClient } from '../../../sdk/client/index.js';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Member } from '../../../sdk/protocol/message.js';
 import { useSignedIn } from '../session/session-context';
-
-/** Members are listed 500 a page; a group past this many pages shows receipts of the first ones only. */
-const PAGE = 500;
-const MAX_PAGES = 10;
-
-async function allMembers(client: SwitchboardClient, conversationId: string): Promise<Member[]> {
-  const members: Member[] = [];
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const after = members.at(-1)?.userId;
-    const answer = await client.http.members(conversationId, after ? { after, limit: PAGE } : { limit: PAGE });
-    members.push(...answer.members);
-    if (!answer.hasMore) break;
-  }
-  return members;
-}
+import { directoryOf } from './people';
 
 /**
  * A conversation's members with their roles and read watermarks as the host has them now (receipts
@@ -24,26 +9,32 @@ async function allMembers(client: SwitchboardClient, conversationId: string): Pr
  * joined or left) and when the connection comes back after a failure.
  */
 export function useMembers(conversationId: string, refreshKey: string): Member[] | null {
-  const { client } = useSignedIn();
+  const { client, user: me } = useSignedIn();
   const [members, setMembers] = useState<Member[] | null>(null);
   const [failed, setFailed] = useState(0);
+  const asked = useRef(false);
   useEffect(() => {
     let current = true;
     let off: (() => void) | undefined;
-    allMembers(client, conversationId).then(
-      (list) => current && setMembers(list),
-      () => {
-        // Not reachable now (offline, or no longer a member): ask again when the client is back online.
-        if (!current) return;
-        off = client.on('state', (state) => {
-          if (state === 'online') setFailed((n) => n + 1);
-        });
-      },
-    );
+    // The first listing may share a request the directory just made; later ones follow a change.
+    const fresh = asked.current;
+    asked.current = true;
+    directoryOf(client, me)
+      .members.of(conversationId, fresh)
+      .then(
+        (list) => current && setMembers(list),
+        () => {
+          // Not reachable now (offline, or no longer a member): ask again when the client is back online.
+          if (!current) return;
+          off = client.on('state', (state) => {
+            if (state === 'online') setFailed((n) => n + 1);
+          });
+        },
+      );
     return () => {
       current = false;
       off?.();
     };
-  }, [client, conversationId, refreshKey, failed]);
+  }, [client, me, conversationId, refreshKey, failed]);
   return members;
 }

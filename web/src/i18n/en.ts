@@ -1,8 +1,11 @@
 import { adminEn } from './admin.en';
 import { agentEn } from './agent.en';
+import { attachmentsEn } from './attachments.en';
 import { chatEn } from './chat.en';
 import { moneyEn } from './money.en';
+import { notificationsEn } from './notifications.en';
 import { structuredEn } from './structured.en';
+import { searchEn } from './search.en';
 
 /**
  * Every text the web client shows, in English. This object is the source of the keys: fr.ts must
@@ -14,9 +17,7 @@ export const en = {
   'app.name': 'Switchboard',
   'app.loading': 'Loading…',
   'app.skipToMain': 'Skip to main content',
-  'app.restoreFailed': 'Your session could not be restored.',
   'app.retry': 'Try again',
-  'app.signOutInstead': 'Sign out',
 
   'language.label': 'Language',
 
@@ -45,7 +46,6 @@ export const en = {
   'validation.handle': 'Use 3 to 32 letters, digits, dots, dashes or underscores.',
   'validation.password': 'Use 8 to 256 characters.',
   'validation.displayName': 'Use 1 to 64 characters, not only spaces.',
-  'validation.fieldsInvalid': 'Some fields are not valid: {fields}.',
 
   'header.signedInAs': 'Signed in as {name}',
   'header.logout': 'Log out',
@@ -94,6 +94,9 @@ export const en = {
   ...chatEn,
   ...adminEn,
   ...agentEn,
+  ...searchEn,
+  ...attachmentsEn,
+  ...notificationsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

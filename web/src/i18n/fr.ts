@@ -1,8 +1,11 @@
 import { adminFr } from './admin.fr';
 import { agentFr } from './agent.fr';
+import { attachmentsFr } from './attachments.fr';
 import { chatFr } from './chat.fr';
 import type { Catalog } from './en';
 import { moneyFr } from './money.fr';
+import { notificationsFr } from './notifications.fr';
+import { searchFr } from './search.fr';
 import { structuredFr } from './structured.fr';
 
 /** The French texts: a missing or extra key does not compile. */
@@ -10,9 +13,7 @@ export const fr: Catalog = {
   'app.name': 'Switchboard',
   'app.loading': 'Chargement…',
   'app.skipToMain': 'Aller au contenu principal',
-  'app.restoreFailed': 'Impossible de rétablir votre session.',
   'app.retry': 'Réessayer',
-  'app.signOutInstead': 'Se déconnecter',
 
   'language.label': 'Langue',
 
@@ -41,7 +42,6 @@ export const fr: Catalog = {
   'validation.handle': 'Utilisez de 3 à 32 lettres, chiffres, points, tirets ou soulignés.',
   'validation.password': 'Utilisez de 8 à 256 caractères.',
   'validation.displayName': 'Utilisez de 1 à 64 caractères, pas seulement des espaces.',
-  'validation.fieldsInvalid': 'Certains champs ne sont pas valides : {fields}.',
 
   'header.signedInAs': 'Connecté en tant que {name}',
   'header.logout': 'Se déconnecter',
@@ -90,4 +90,7 @@ export const fr: Catalog = {
   ...chatFr,
   ...adminFr,
   ...agentFr,
+  ...searchFr,
+  ...attachmentsFr,
+  ...notificationsFr,
 };

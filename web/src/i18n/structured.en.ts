@@ -55,7 +55,6 @@ export const structuredEn = {
   'structured.error.plugin_failed': 'The app that answers this ran into a problem. Try again later.',
   'structured.error.plugin_timeout': 'The app that answers this took too long. Try again.',
   'structured.error.message_not_found': 'This message no longer takes answers.',
-  'structured.error.message_deleted': 'This message was deleted.',
   'structured.error.command_not_found': 'No command of that name can be used here.',
   'structured.error.business_not_found': 'This business does not exist.',
   'structured.error.thread_not_found': 'This conversation with the business could not be found.',

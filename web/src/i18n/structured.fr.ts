@@ -57,7 +57,6 @@ export const structuredFr: Record<keyof typeof structuredEn, string> = {
   'structured.error.plugin_failed': "L'application qui répond a rencontré un problème. Réessayez plus tard.",
   'structured.error.plugin_timeout': "L'application qui répond a mis trop de temps. Réessayez.",
   'structured.error.message_not_found': "Ce message n'accepte plus de réponses.",
-  'structured.error.message_deleted': 'Ce message a été supprimé.',
   'structured.error.command_not_found': 'Aucune commande de ce nom ne peut être utilisée ici.',
   'structured.error.business_not_found': "Cette entreprise n'existe pas.",
   'structured.error.thread_not_found': "Cette conversation avec l'entreprise est introuvable.",

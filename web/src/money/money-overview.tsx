@@ -1,5 +1,5 @@
 import { useI18n } from '../i18n/i18n-context';
-import { formatDateTime } from '../structured/date-format';
+import { formatDateTime } from '../chat/format-time';
 import { usePeople } from '../chat/people';
 import { formatMoney } from './money-format';
 import type { Balance } from './payments-api';

@@ -1,3 +1,4 @@
+import { ErrorNotice } from '../components/error-notice';
 import { usePageTitle } from '../components/page-title';
 import { useI18n } from '../i18n/i18n-context';
 import { actionErrorText } from '../structured/action-error-text';
@@ -15,20 +16,17 @@ import '../styles/money.css';
 export function MoneyScreen() {
   const { t } = useI18n();
   usePageTitle(t('money.title'));
-  const { state, reload } = useMoney();
-  const data = state.status === 'loading' ? null : state.data;
+  const { data, error, reload } = useMoney();
   return (
     <div class="money-screen">
       <h1>{t('money.title')}</h1>
-      <p class="error-notice" role="alert">
-        {state.status === 'failed' ? actionErrorText(t, state.error) : null}
-      </p>
-      {state.status === 'failed' ? (
+      <ErrorNotice error={error} describe={actionErrorText} />
+      {error ? (
         <button type="button" onClick={reload}>
           {t('app.retry')}
         </button>
       ) : null}
-      {data === null ? (
+      {data === undefined ? (
         <p role="status">{t('app.loading')}</p>
       ) : (
         <>

@@ -1,6 +1,7 @@
 import type { TargetedEvent } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
+import { ErrorNotice } from '../components/error-notice';
 import { actionErrorText } from '../structured/action-error-text';
 import '../styles/payments.css';
 
@@ -74,9 +75,7 @@ export function PinDialog({ title, confirmLabel, busy, error, onConfirm, onClose
             </p>
           ) : null}
         </div>
-        <p class="error-notice" role="alert">
-          {error ? actionErrorText(t, error) : null}
-        </p>
+        <ErrorNotice error={error} describe={actionErrorText} />
         <div class="button-row">
           <button type="submit" class="primary" disabled={busy}>
             {busy ? t('money.pin.confirming') : confirmLabel}

@@ -1,6 +1,8 @@
 import type { TargetedEvent } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
+import { ErrorNotice } from '../components/error-notice';
 import { TextField } from '../components/text-field';
+import { useAction } from '../components/use-action';
 import { fieldsOf } from '../i18n/error-text';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
@@ -16,28 +18,23 @@ export function PinForm() {
   const [pin, setPin] = useState('');
   const [current, setCurrent] = useState('');
   const [invalid, setInvalid] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
   const [saved, setSaved] = useState(false);
 
   const submit = async (event: TargetedEvent<HTMLFormElement>) => {
     event.preventDefault();
     if (!PIN_PATTERN.test(pin)) return setInvalid(t('money.pin.format'));
     setInvalid(null);
-    setBusy(true);
-    setError(null);
     setSaved(false);
-    try {
-      await api.setPin(pin, current || undefined);
+    await action.run(async () => {
+      await api.setPin(pin, current || undefined).catch((failure: unknown) => {
+        setPin('');
+        throw failure;
+      });
       setSaved(true);
       setPin('');
       setCurrent('');
-    } catch (failure) {
-      setError(failure);
-      setPin('');
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -63,15 +60,18 @@ export function PinForm() {
         onValue={setCurrent}
         maxLength={8}
       />
-      <p class="error-notice" role="alert">
-        {error === null ? null : needsCurrent(error, current) ? t('money.pin.needCurrent') : actionErrorText(t, error)}
-      </p>
+      <ErrorNotice
+        error={action.error}
+        describe={(tr, error) =>
+          needsCurrent(error, current) ? tr('money.pin.needCurrent') : actionErrorText(tr, error)
+        }
+      />
       <p class="tap-note" role="status">
         {saved ? t('money.pin.saved') : null}
       </p>
       <div class="button-row">
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? t('money.pin.saving') : t('money.pin.save')}
+        <button type="submit" class="primary" disabled={action.busy}>
+          {action.busy ? t('money.pin.saving') : t('money.pin.save')}
         </button>
       </div>
     </form>

@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks';
 import type { MessageKey } from '../i18n/en';
 import { useI18n } from '../i18n/i18n-context';
+import { ErrorNotice } from '../components/error-notice';
 import { actionErrorText } from '../structured/action-error-text';
-import { formatDateTime } from '../structured/date-format';
+import { formatDateTime } from '../chat/format-time';
 import { usePeople } from '../chat/people';
 import { formatMoney } from './money-format';
 import type { PaymentRequest, RequestLine, RequestStatus } from './payments-api';
@@ -91,9 +92,7 @@ export function RequestCard({ request, onChange }: { request: RequestView; onCha
           </button>
         </div>
       ) : null}
-      <p class="error-notice" role="alert">
-        {actions.error && !asking ? actionErrorText(t, actions.error) : null}
-      </p>
+      <ErrorNotice error={asking ? null : actions.error} describe={actionErrorText} />
       {asking ? (
         <PinDialog
           title={t('money.request.payTitle', { amount, name: payee })}

@@ -1,6 +1,8 @@
 import type { TargetedEvent } from 'preact';
 import { useId, useMemo, useState } from 'preact/hooks';
+import { ErrorNotice } from '../components/error-notice';
 import { TextField } from '../components/text-field';
+import { useAction } from '../components/use-action';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
 import { actionErrorText } from '../structured/action-error-text';
@@ -25,8 +27,7 @@ export function SendMoneyForm({ balances, onSent }: { balances: Balance[]; onSen
   const [fields, setFields] = useState(EMPTY);
   const [currency, setCurrency] = useState(balances[0]?.currency ?? '');
   const [invalid, setInvalid] = useState<Partial<Record<Field, string>>>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
   const [sent, setSent] = useState<string | null>(null);
   if (balances.length === 0) return <p class="placeholder">{t('money.send.nothing')}</p>;
   const chosen = balances.some((b) => b.currency === currency) ? currency : balances[0]!.currency;
@@ -42,30 +43,28 @@ export function SendMoneyForm({ balances, onSent }: { balances: Balance[]; onSen
     if (!PIN_PATTERN.test(fields.pin)) problems.pin = t('money.pin.format');
     setInvalid(problems);
     if (Object.keys(problems).length > 0 || amountMinor === null) return;
-    setBusy(true);
-    setError(null);
     setSent(null);
-    try {
+    await action.run(async () => {
       const note = fields.note.trim();
-      await api.send({
-        to: `@${handle}`,
-        amountMinor,
-        currency: chosen,
-        pin: fields.pin,
-        idempotencyKey: key.current(),
-        ...(note ? { note } : {}),
-      });
+      try {
+        await api.send({
+          to: `@${handle}`,
+          amountMinor,
+          currency: chosen,
+          pin: fields.pin,
+          idempotencyKey: key.current(),
+          ...(note ? { note } : {}),
+        });
+      } catch (failure) {
+        key.failed(failure);
+        setFields((f) => ({ ...f, pin: '' }));
+        throw failure;
+      }
       key.done();
       setSent(t('money.send.sent', { amount: formatMoney(language, amountMinor, chosen), handle: `@${handle}` }));
       setFields(EMPTY);
       onSent();
-    } catch (failure) {
-      key.failed(failure);
-      setError(failure);
-      setFields((f) => ({ ...f, pin: '' }));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -110,15 +109,13 @@ export function SendMoneyForm({ balances, onSent }: { balances: Balance[]; onSen
         error={invalid.pin}
         maxLength={8}
       />
-      <p class="error-notice" role="alert">
-        {error === null ? null : actionErrorText(t, error)}
-      </p>
+      <ErrorNotice error={action.error} describe={actionErrorText} />
       <p class="tap-note" role="status">
         {sent}
       </p>
       <div class="button-row">
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? t('money.send.sending') : t('money.send.submit')}
+        <button type="submit" class="primary" disabled={action.busy}>
+          {action.busy ? t('money.send.sending') : t('money.send.submit')}
         </button>
       </div>
     </form>

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo } from 'preact/hooks';
+import { useLoad, type Loaded } from '../components/use-load';
 import { useSignedIn } from '../session/session-context';
 import { paymentsApi, type Balance, type PaymentRequest, type Transfer } from './payments-api';
 
@@ -10,42 +11,24 @@ export interface MoneyData {
   incoming: PaymentRequest[];
 }
 
-export type MoneyState =
-  | { status: 'loading' }
-  | { status: 'ready'; data: MoneyData }
-  | { status: 'failed'; error: unknown; data: MoneyData | null };
-
 /**
  * The money screen's data, loaded together, and loaded again after anything this screen does and
  * whenever the payments bot posts or edits a message (money came in, a request was asked of me).
+ * The screen's own pay or decline reloads as soon as it is answered: the bot's edit of its message
+ * may come before the request's new status can be read.
  */
-export function useMoney(): { state: MoneyState; reload: () => void } {
+export function useMoney(): Loaded<MoneyData> {
   const { client } = useSignedIn();
   const api = useMemo(() => paymentsApi(client), [client]);
-  const [state, setState] = useState<MoneyState>({ status: 'loading' });
-  const [generation, setGeneration] = useState(0);
-  const reload = useCallback(() => setGeneration((n) => n + 1), []);
-
-  useEffect(() => {
-    let live = true;
-    Promise.all([api.balances(), api.transfers(), api.requests()]).then(
-      ([balances, transfers, requests]) => {
-        if (!live) return;
-        const history = [
-          ...transfers.sent.map((t) => ({ ...t, direction: 'out' as const })),
-          ...transfers.received.map((t) => ({ ...t, direction: 'in' as const })),
-        ].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-        const incoming = requests.incoming.filter((r) => r.status === 'open');
-        setState({ status: 'ready', data: { balances, history, incoming } });
-      },
-      (error: unknown) =>
-        live && setState((previous) => ({ status: 'failed', error, data: 'data' in previous ? previous.data : null })),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, generation]);
-
+  const money = useLoad(async (): Promise<MoneyData> => {
+    const [balances, transfers, requests] = await Promise.all([api.balances(), api.transfers(), api.requests()]);
+    const history = [
+      ...transfers.sent.map((t) => ({ ...t, direction: 'out' as const })),
+      ...transfers.received.map((t) => ({ ...t, direction: 'in' as const })),
+    ].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return { balances, history, incoming: requests.incoming.filter((r) => r.status === 'open') };
+  }, [api]);
+  const { reload } = money;
   useEffect(
     () =>
       client.on('message', ({ message }) => {
@@ -53,5 +36,5 @@ export function useMoney(): { state: MoneyState; reload: () => void } {
       }),
     [client, reload],
   );
-  return { state, reload };
+  return money;
 }

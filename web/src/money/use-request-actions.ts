@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
+import { useAction } from '../components/use-action';
 import { useSignedIn } from '../session/session-context';
 import { useAttemptKey } from './attempt-key';
 import { paymentsApi, type PaymentRequest } from './payments-api';
@@ -19,29 +20,25 @@ export function useRequestActions(requestId: string, onChange?: (request: Paymen
   const { client } = useSignedIn();
   const api = useMemo(() => paymentsApi(client), [client]);
   const key = useAttemptKey();
-  const [busy, setBusy] = useState<RequestActions['busy']>(null);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
+  const [which, setWhich] = useState<'pay' | 'decline'>('pay');
   const [result, setResult] = useState<PaymentRequest | null>(null);
 
   const run = async (what: 'pay' | 'decline', call: () => Promise<PaymentRequest>): Promise<boolean> => {
-    setBusy(what);
-    setError(null);
-    try {
+    setWhich(what);
+    let done = false;
+    await action.run(async () => {
       const request = await call();
       setResult(request);
       onChange?.(request);
-      return true;
-    } catch (failure) {
-      setError(failure);
-      return false;
-    } finally {
-      setBusy(null);
-    }
+      done = true;
+    });
+    return done;
   };
 
   return {
-    busy,
-    error,
+    busy: action.busy ? which : null,
+    error: action.error,
     result,
     pay: (pin) => {
       return run('pay', async () => {
@@ -57,6 +54,6 @@ export function useRequestActions(requestId: string, onChange?: (request: Paymen
       });
     },
     decline: () => run('decline', () => api.decline(requestId)),
-    clearError: () => setError(null),
+    clearError: action.clear,
   };
 }

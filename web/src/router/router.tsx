@@ -15,7 +15,7 @@ export function navigate(path: string, { replace = false } = {}): void {
   window.dispatchEvent(new Event(NAVIGATED));
 }
 
-export function currentPath(): string {
+function currentPath(): string {
   return location.pathname;
 }
 

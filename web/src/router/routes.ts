@@ -10,6 +10,8 @@ export const ROUTES = [
   { name: 'agent', pattern: '/agent' },
   { name: 'admin', pattern: '/admin' },
   { name: 'money', pattern: '/money' },
+  { name: 'search', pattern: '/search' },
+  { name: 'threads', pattern: '/threads' },
   { name: 'business', pattern: '/b/:businessId' },
 ] as const;
 

@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks';
+import { ACCOUNT_RULES } from '../../../sdk/protocol/message.js';
 import { ErrorNotice } from '../components/error-notice';
 import { TextField } from '../components/text-field';
+import { useAction } from '../components/use-action';
 import { useI18n } from '../i18n/i18n-context';
 import { Link } from '../router/router';
 import { useSession } from '../session/session-context';
@@ -12,9 +14,9 @@ export function LoginScreen({ reason }: { reason?: unknown }) {
   const { login } = useSession();
   const [handle, setHandle] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(reason ?? null);
-
+  const action = useAction();
+  // Why the last session ended, until the person tries again.
+  const [ended, setEnded] = useState<unknown>(reason ?? null);
   const [missing, setMissing] = useState({ handle: false, password: false });
 
   const submit = async (event: Event) => {
@@ -22,19 +24,13 @@ export function LoginScreen({ reason }: { reason?: unknown }) {
     const empty = { handle: handle.trim() === '', password: password === '' };
     setMissing(empty);
     if (empty.handle || empty.password) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await login(handle.trim(), password);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    setEnded(null);
+    await action.run(() => login(handle.trim(), password));
   };
 
   return (
     <AuthLayout title={t('login.title')} heading={t('login.heading')}>
-      <form class="stack" onSubmit={submit} noValidate aria-busy={busy}>
+      <form class="stack" onSubmit={submit} noValidate aria-busy={action.busy}>
         <TextField
           label={t('auth.handle')}
           value={handle}
@@ -45,7 +41,7 @@ export function LoginScreen({ reason }: { reason?: unknown }) {
           autoCapitalize="none"
           spellcheck={false}
           required
-          maxLength={64}
+          maxLength={ACCOUNT_RULES.handle.maxLength}
         />
         <TextField
           label={t('auth.password')}
@@ -56,11 +52,11 @@ export function LoginScreen({ reason }: { reason?: unknown }) {
           type="password"
           autoComplete="current-password"
           required
-          maxLength={256}
+          maxLength={ACCOUNT_RULES.password.maxLength}
         />
-        <ErrorNotice error={error} />
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? t('login.submitting') : t('login.submit')}
+        <ErrorNotice error={action.error ?? ended} />
+        <button type="submit" class="primary" disabled={action.busy}>
+          {action.busy ? t('login.submitting') : t('login.submit')}
         </button>
       </form>
       <p class="switch-auth">

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ErrorNotice } from '../components/error-notice';
 import { TextField } from '../components/text-field';
+import { useAction } from '../components/use-action';
 import type { MessageKey } from '../i18n/en';
 import { fieldsOf } from '../i18n/error-text';
 import { useI18n } from '../i18n/i18n-context';
@@ -24,36 +25,31 @@ export function RegisterScreen() {
   const { register } = useSession();
   const [form, setForm] = useState<Registration>({ handle: '', displayName: '', password: '' });
   const [fieldErrors, setFieldErrors] = useState<RegistrationErrors>({});
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
   const set = (field: keyof Registration) => (value: string) => setForm({ ...form, [field]: value });
+  // The fields the host's refusal names, marked as it saw them.
+  const refused =
+    fieldsOf(action.error).code === 'invalid_request'
+      ? fieldsFromDetails((action.error as { details?: unknown }).details)
+      : [];
   const fieldError = (field: keyof Registration) => {
-    const key = fieldErrors[field];
+    const key = fieldErrors[field] ?? (refused.includes(field) ? FIELD_RULE[field] : undefined);
     return key ? t(key) : null;
   };
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    setError(null);
+    action.clear();
     const entered = { ...form, handle: form.handle.trim() };
     const errors = checkRegistration(entered);
     setFieldErrors(errors);
     if (Object.keys(errors).length > 0) return;
-    setBusy(true);
-    try {
-      await register(entered.handle, entered.displayName, entered.password);
-    } catch (err) {
-      const named =
-        fieldsOf(err).code === 'invalid_request' ? fieldsFromDetails((err as { details?: unknown }).details) : [];
-      setFieldErrors(Object.fromEntries(named.map((field) => [field, FIELD_RULE[field]])));
-      setError(err);
-      setBusy(false);
-    }
+    await action.run(() => register(entered.handle, entered.displayName, entered.password));
   };
 
   return (
     <AuthLayout title={t('register.title')} heading={t('register.heading')}>
-      <form class="stack" onSubmit={submit} noValidate aria-busy={busy}>
+      <form class="stack" onSubmit={submit} noValidate aria-busy={action.busy}>
         <TextField
           label={t('auth.handle')}
           help={t('auth.handleHelp')}
@@ -87,9 +83,9 @@ export function RegisterScreen() {
           autoComplete="new-password"
           required
         />
-        <ErrorNotice error={error} />
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? t('register.submitting') : t('register.submit')}
+        <ErrorNotice error={action.error} />
+        <button type="submit" class="primary" disabled={action.busy}>
+          {action.busy ? t('register.submitting') : t('register.submit')}
         </button>
       </form>
       <p class="switch-auth">

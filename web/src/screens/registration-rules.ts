@@ -1,3 +1,4 @@
+import { ACCOUNT_RULES } from '../../../sdk/protocol/message.js';
 import type { MessageKey } from '../i18n/en';
 
 /** The host's rules for a new account (host/validation/schemas.ts), checked before asking it. */
@@ -9,16 +10,21 @@ export interface Registration {
 
 export type RegistrationErrors = Partial<Record<keyof Registration, MessageKey>>;
 
-const HANDLE = /^[A-Za-z0-9_.-]{3,32}$/;
+const HANDLE = new RegExp(ACCOUNT_RULES.handle.pattern);
+
+/** Whether a text's length in characters (as the host counts them) is within a rule's bounds. */
+function fits(text: string, rule: { minLength: number; maxLength: number }): boolean {
+  const length = [...text].length;
+  return length >= rule.minLength && length <= rule.maxLength;
+}
 
 export function checkRegistration({ handle, displayName, password }: Registration): RegistrationErrors {
   const errors: RegistrationErrors = {};
-  if (!HANDLE.test(handle)) errors.handle = handle === '' ? 'validation.required' : 'validation.handle';
-  const nameLength = [...displayName].length;
-  if (nameLength < 1 || nameLength > 64 || !/\S/.test(displayName))
+  if (!HANDLE.test(handle) || !fits(handle, ACCOUNT_RULES.handle))
+    errors.handle = handle === '' ? 'validation.required' : 'validation.handle';
+  if (!fits(displayName, ACCOUNT_RULES.displayName) || !/\S/.test(displayName))
     errors.displayName = displayName === '' ? 'validation.required' : 'validation.displayName';
-  const passwordLength = [...password].length;
-  if (passwordLength < 8 || passwordLength > 256)
+  if (!fits(password, ACCOUNT_RULES.password))
     errors.password = password === '' ? 'validation.required' : 'validation.password';
   return errors;
 }

@@ -1,13 +1,8 @@
 import { createContext, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { HttpApi, SwitchboardClient, localStorageStore } from '../../../sdk/client/index.js';
+import { HttpApi, SwitchboardClient, localStorageStore, type AuthResult } from '../../../sdk/client/index.js';
 import type { PublicUser } from '../../../sdk/protocol/message.js';
-import { fieldsOf } from '../i18n/error-text';
-import { appStore, forgetUserData, userStorePrefix } from './app-store';
-
-const TOKEN_KEY = 'token';
-/** Answers that mean the saved token is dead: sign in again. Anything else (no network…) keeps it. */
-const TOKEN_REFUSED = new Set(['unauthenticated', 'session_ended', 'account_deactivated']);
+import { forgetSession, forgetUserData, saveSession, savedSession, userStorePrefix } from './app-store';
 
 /** A signed-in person: who they are, and the one client (socket, cache, HTTP) of their session. */
 export interface Session {
@@ -16,11 +11,8 @@ export interface Session {
 }
 
 export type SessionState =
-  | { status: 'restoring' }
   /** `reason`: why the person was signed out (their session ended elsewhere), shown on the login screen. */
-  | { status: 'signed-out'; reason?: unknown }
-  | { status: 'signed-in'; session: Session }
-  | { status: 'restore-failed'; error: unknown };
+  { status: 'signed-out'; reason?: unknown } | { status: 'signed-in'; session: Session };
 
 export interface SessionApi {
   state: SessionState;
@@ -28,34 +20,43 @@ export interface SessionApi {
   login: (handle: string, password: string) => Promise<void>;
   register: (handle: string, displayName: string, password: string) => Promise<void>;
   logout: () => Promise<void>;
-  /** After a failed restore: ask the host again, or give the saved session up. */
-  retryRestore: () => void;
-  forget: () => void;
 }
 
 const SessionContext = createContext<SessionApi | null>(null);
 
+/** Work a feature must do with the session's token before it ends (the token is refused after). */
+export type LogoutStep = (client: SwitchboardClient) => Promise<void>;
+
+const logoutSteps = new Set<LogoutStep>();
+
 /**
- * Keeps the session: the token is saved (appStore), so a reload signs the person back in (checked
- * with GET /v1/me); a token the host refuses, now or later (the socket ends the session), signs out.
+ * Registers a step every log out runs first, such as ending this browser's push subscription so
+ * the next person on it gets none of the last one's notifications. Features register here rather
+ * than the session knowing them; a step that fails does not keep the person signed in.
+ */
+export function beforeLogout(step: LogoutStep): void {
+  logoutSteps.add(step);
+}
+
+/**
+ * Keeps the session: the token and the user are saved together (appStore), so a reload starts the
+ * session at once from them, the client library's cache showing the conversations before the
+ * socket is up; a token the host refuses, then or later, ends the session and signs out.
  */
 export function SessionProvider({ children }: { children: ComponentChildren }) {
-  const [state, setState] = useState<SessionState>(() =>
-    appStore.get(TOKEN_KEY) ? { status: 'restoring' } : { status: 'signed-out' },
-  );
   const current = useRef<Session | null>(null);
 
-  const end = useCallback((reason?: unknown) => {
+  const end = useCallback((reason: unknown) => {
     const session = current.current;
     current.current = null;
     session?.client.close();
-    appStore.delete(TOKEN_KEY);
-    setState(reason === undefined ? { status: 'signed-out' } : { status: 'signed-out', reason });
+    forgetSession();
+    setState({ status: 'signed-out', reason });
   }, []);
 
   const start = useCallback(
-    (user: PublicUser, token: string) => {
-      appStore.set(TOKEN_KEY, token);
+    ({ user, token }: { user: PublicUser; token: string }): Session => {
+      saveSession({ user, token });
       const client = new SwitchboardClient({
         baseUrl: location.origin,
         token,
@@ -63,45 +64,40 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
       });
       const session = { user, client };
       current.current = session;
-      client.on('state', (next) => {
-        if (next === 'ended' && current.current === session) end({ code: 'session_ended' });
+      // Kept fresh for the next reload (a display name changed elsewhere).
+      client.on('ready', (ready) => {
+        if (current.current === session) saveSession({ user: ready.user, token });
       });
-      client.connect().catch((error: unknown) => {
-        if (current.current === session && TOKEN_REFUSED.has(fieldsOf(error).code)) end(error);
+      // The client emits the ClientError that ended the session (refused or revoked token,
+      // deactivated account) on 'error' right after its state became 'ended'.
+      client.on('error', (error) => {
+        if (client.state === 'ended' && current.current === session) end(error);
       });
-      setState({ status: 'signed-in', session });
+      client.connect().catch(() => {
+        // Ignored: a refused token also ends the session, handled by the 'error' listener above
+        // with the same error; any other rejection is close() (log out, unmount).
+      });
+      return session;
     },
     [end],
   );
 
-  const restore = useCallback(() => {
-    const token = appStore.get(TOKEN_KEY);
-    if (!token) return setState({ status: 'signed-out' });
-    setState({ status: 'restoring' });
-    new HttpApi({ baseUrl: location.origin, token }).me().then(
-      (user) => start(user, token),
-      (error: unknown) => {
-        if (TOKEN_REFUSED.has(fieldsOf(error).code)) end(error);
-        else setState({ status: 'restore-failed', error });
-      },
-    );
-  }, [start, end]);
+  const [state, setState] = useState<SessionState>(() => {
+    const saved = savedSession();
+    return saved ? { status: 'signed-in', session: start(saved) } : { status: 'signed-out' };
+  });
 
-  useEffect(() => {
-    if (appStore.get(TOKEN_KEY)) restore();
-    return () => current.current?.client.close();
-  }, [restore]);
+  useEffect(() => () => current.current?.client.close(), []);
 
-  const api = useMemo<SessionApi>(
-    () => ({
+  const api = useMemo<SessionApi>(() => {
+    const signIn = (auth: AuthResult) => setState({ status: 'signed-in', session: start(auth) });
+    return {
       state,
       async login(handle, password) {
-        const { token, user } = await new HttpApi({ baseUrl: location.origin }).login(handle, password);
-        start(user, token);
+        signIn(await authApi().login(handle, password));
       },
       async register(handle, displayName, password) {
-        const { token, user } = await new HttpApi({ baseUrl: location.origin }).register(handle, displayName, password);
-        start(user, token);
+        signIn(await authApi().register(handle, displayName, password));
       },
       async logout() {
         const session = current.current;
@@ -109,21 +105,24 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
         // Its socket closing from here on is this log out, not a session that ended elsewhere.
         current.current = null;
         session.client.close();
+        await Promise.allSettled([...logoutSteps].map((step) => step(session.client)));
         try {
           await session.client.http.logout();
         } catch {
           // The host could not be told (offline, or the token already ended): this browser forgets the session anyway.
         }
         forgetUserData(session.user.id);
-        appStore.delete(TOKEN_KEY);
+        forgetSession();
         setState({ status: 'signed-out' });
       },
-      retryRestore: restore,
-      forget: () => end(),
-    }),
-    [state, start, end, restore],
-  );
+    };
+  }, [state, start]);
   return <SessionContext.Provider value={api}>{children}</SessionContext.Provider>;
+}
+
+/** Login and register need no token: a fresh API each time, so none is kept between attempts. */
+function authApi(): HttpApi {
+  return new HttpApi({ baseUrl: location.origin });
 }
 
 export function useSession(): SessionApi {

@@ -11,6 +11,8 @@ import { OfflineBanner } from '../chat/offline-banner';
 import { HomeScreen, NotFoundScreen } from './placeholder-screens';
 import { AgentConsole } from '../agent/agent-console';
 import { AdminConsole } from '../admin/admin-console';
+import { SearchScreen } from '../search/search-screen';
+import { ThreadsScreen } from '../threads/threads-screen';
 import { Sidebar } from './sidebar';
 
 /** The main area's screen for each route of the signed-in app. */
@@ -20,6 +22,8 @@ const SCREENS: Partial<Record<RouteName, (params: Record<string, string>) => JSX
   agent: () => <AgentConsole />,
   admin: () => <AdminConsole />,
   money: () => <MoneyScreen />,
+  search: () => <SearchScreen />,
+  threads: () => <ThreadsScreen />,
   business: (params) => <BusinessStartScreen key={params.businessId} businessId={params.businessId ?? ''} />,
 };
 

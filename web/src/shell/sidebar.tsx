@@ -1,11 +1,12 @@
 import { ConversationList } from '../chat/conversation-list';
 import { StartConversation } from '../chat/start-conversation';
 import { useI18n } from '../i18n/i18n-context';
+import { NotificationToggle } from '../notifications/notification-toggle';
 import { Link } from '../router/router';
 import type { RouteName } from '../router/routes';
 
 /**
- * The side column: starting a conversation, the conversation list, and the
+ * The side column: searching, starting a conversation, the conversation list, and the
  * links to the consoles. Each <nav> has its own label, so assistive technology tells them apart.
  */
 export function Sidebar({ current }: { current: RouteName }) {
@@ -13,6 +14,15 @@ export function Sidebar({ current }: { current: RouteName }) {
   const here = (name: RouteName) => (name === current ? ('page' as const) : undefined);
   return (
     <div class="sidebar">
+      <div class="sidebar-tools">
+        <Link href="/search" class="search-link" aria-current={here('search')}>
+          {t('search.open')}
+        </Link>
+        <Link href="/threads" aria-current={here('threads')}>
+          {t('chat.threads.title')}
+        </Link>
+        <NotificationToggle />
+      </div>
       <nav class="conversation-nav" aria-label={t('nav.conversations')}>
         <h2>{t('nav.conversations')}</h2>
         <StartConversation />

@@ -1,3 +1,4 @@
+import { ErrorNotice } from '../components/error-notice';
 import { useI18n } from '../i18n/i18n-context';
 import { actionErrorText } from './action-error-text';
 import type { Action } from './body-fields';
@@ -70,9 +71,7 @@ export function TapFeedback({ taps }: { taps: Taps }) {
       <p class="tap-note" role="status">
         {taps.note}
       </p>
-      <p class="error-notice" role="alert">
-        {taps.error === null ? null : actionErrorText(t, taps.error)}
-      </p>
+      <ErrorNotice error={taps.error} describe={actionErrorText} />
       {shown ? (
         <button type="button" class="dismiss" onClick={taps.dismiss}>
           {t('structured.dismiss')}

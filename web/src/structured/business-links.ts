@@ -1,5 +1,6 @@
-import { localStorageStore, type ClientStore } from '../../../sdk/client/index.js';
-import type { SwitchboardClient } from '../../../sdk/client/index.js';
+import { ClientError, localStorageStore, type ClientStore, type SwitchboardClient } from '../../../sdk/client/index.js';
+import type { PublicUser } from '../../../sdk/protocol/message.js';
+import { directoryOf } from '../chat/people';
 import { userStorePrefix } from '../session/app-store';
 
 /** The business plugin's HTTP API (docs/business.md), as a customer's client uses it. */
@@ -23,16 +24,15 @@ export interface BusinessProfile {
 }
 
 /**
- * Which of my conversations are with which business. The business API answers the thread when the
- * customer opens the conversation (a profile, a link, a receipt), and no route maps a conversation
- * back to its business, so the client remembers it then, per person (removed at log out with the
- * rest of their data).
+ * Which of my conversations are with which business, remembered per person (removed at log out
+ * with the rest of their data) once the business API said so: when the customer opens the
+ * conversation (a profile, a link, a receipt), or when asked for the conversation's thread.
  */
 function storeOf(userId: string): ClientStore {
   return localStorageStore(`${userStorePrefix(userId)}business:`);
 }
 
-export function rememberedThread(userId: string, conversationId: string): BusinessThread | null {
+function rememberedThread(userId: string, conversationId: string): BusinessThread | null {
   const text = storeOf(userId).get(conversationId);
   if (text === null) return null;
   try {
@@ -40,6 +40,49 @@ export function rememberedThread(userId: string, conversationId: string): Busine
     return typeof thread.threadId === 'string' && typeof thread.businessId === 'string' ? thread : null;
   } catch {
     // Edited by hand or an older format: as if never remembered; opening it again restores it.
+    return null;
+  }
+}
+
+/** Conversations the business API said are no business's this session (no second request for them). */
+const notBusiness = new WeakMap<SwitchboardClient, Set<string>>();
+
+/**
+ * My conversation's business thread: remembered on this device, or asked of the business API (a
+ * conversation opened on another device, or from the list). Only a group of me and a bot can be
+ * one, so other conversations cost no lookup; one that is not answers `null`, as does any failure
+ * (the conversation works without its menu).
+ */
+export async function businessThreadOf(
+  client: SwitchboardClient,
+  me: PublicUser,
+  conversationId: string,
+): Promise<BusinessThread | null> {
+  const userId = me.id;
+  const remembered = rememberedThread(userId, conversationId);
+  if (remembered) return remembered;
+  const conversation = client.conversation(conversationId)?.conversation;
+  if (!conversation || conversation.kind !== 'group' || conversation.memberCount !== 2) return null;
+  const known = notBusiness.get(client) ?? new Set<string>();
+  notBusiness.set(client, known);
+  if (known.has(conversationId)) return null;
+  try {
+    // The business's side is its bot user: a group of two people is no business's. Who the other
+    // member is, and who they are, come from the people directory, which keeps both for the session
+    // and shares them with the screens: opening the group again asks nothing.
+    const directory = directoryOf(client, me);
+    const otherId = await directory.partners.value(conversationId);
+    const other = otherId ? await directory.users.value(otherId) : null;
+    if (other?.kind !== 'bot') return null;
+    const thread = await client.http.request<BusinessThread>(
+      'GET',
+      `${BASE}/conversations/${encodeURIComponent(conversationId)}/thread`,
+    );
+    storeOf(userId).set(conversationId, JSON.stringify(thread));
+    return thread;
+  } catch (err) {
+    // No menu this time, whatever failed; only "no such thread" (or no business plugin) is final.
+    if (err instanceof ClientError && err.status === 404) known.add(conversationId);
     return null;
   }
 }

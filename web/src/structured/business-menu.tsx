@@ -1,10 +1,11 @@
-import { useEffect, useId, useState } from 'preact/hooks';
+import { useId, useState } from 'preact/hooks';
+import { useLoad } from '../components/use-load';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
-import { ExternalLink } from './action-buttons';
-import { actionErrorText } from './action-error-text';
-import { businessProfile, rememberedThread, tapMenuItem, type BusinessProfile } from './business-links';
+import { ExternalLink, TapFeedback } from './action-buttons';
+import { businessProfile, businessThreadOf, tapMenuItem } from './business-links';
 import { safeHttpUrl } from './safe-url';
+import { useTaps } from './use-postback';
 
 /**
  * The business's persistent menu, by the composer of a conversation with a business: a button that
@@ -15,42 +16,24 @@ export function BusinessMenu({ conversationId }: { conversationId: string }) {
   const { t } = useI18n();
   const { client, user } = useSignedIn();
   const id = useId();
-  const [thread] = useState(() => rememberedThread(user.id, conversationId));
-  const [profile, setProfile] = useState<BusinessProfile | null>(null);
+  // Without the thread or the profile (none, or it failed) there is no menu to show; the conversation works without it.
+  const listed = client.conversation(conversationId) !== undefined;
+  const thread = useLoad(
+    () => businessThreadOf(client, user, conversationId),
+    [client, user, conversationId, listed],
+  ).data;
+  const profile = useLoad(
+    () => (thread ? businessProfile(client, thread.businessId) : Promise.resolve(null)),
+    [client, thread],
+  ).data;
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [note, setNote] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    if (!thread) return;
-    let live = true;
-    businessProfile(client, thread.businessId).then(
-      (answer) => live && setProfile(answer),
-      // Without the profile there is no menu to show; the conversation works without it.
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [client, thread]);
+  const taps = useTaps(async (itemId) => {
+    const text = await tapMenuItem(client, thread!.threadId, itemId);
+    setOpen(false);
+    return text;
+  });
   if (!thread || !profile || profile.menu.length === 0) return null;
 
-  const tap = (itemId: string) => {
-    setBusy(true);
-    setNote(null);
-    setError(null);
-    tapMenuItem(client, thread.threadId, itemId).then(
-      (text) => {
-        setNote(text);
-        setBusy(false);
-        setOpen(false);
-      },
-      (failure: unknown) => {
-        setError(failure);
-        setBusy(false);
-      },
-    );
-  };
   return (
     <div class="business-menu">
       <button type="button" aria-expanded={open} aria-controls={`${id}-items`} onClick={() => setOpen(!open)}>
@@ -62,7 +45,12 @@ export function BusinessMenu({ conversationId }: { conversationId: string }) {
           return (
             <li key={i}>
               {'id' in item ? (
-                <button type="button" disabled={busy} onClick={() => tap(item.id)}>
+                <button
+                  type="button"
+                  disabled={taps.busy !== null}
+                  aria-busy={taps.busy === item.id ? true : undefined}
+                  onClick={() => taps.tap(item.id)}
+                >
                   {item.label}
                 </button>
               ) : url ? (
@@ -74,12 +62,7 @@ export function BusinessMenu({ conversationId }: { conversationId: string }) {
           );
         })}
       </ul>
-      <p class="tap-note" role="status">
-        {note}
-      </p>
-      <p class="error-notice" role="alert">
-        {error === null ? null : actionErrorText(t, error)}
-      </p>
+      <TapFeedback taps={taps} />
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { ErrorNotice } from '../components/error-notice';
 import { usePageTitle } from '../components/page-title';
 import { useI18n } from '../i18n/i18n-context';
 import { Link, navigate } from '../router/router';
@@ -37,7 +38,7 @@ export function BusinessStartScreen({ businessId }: { businessId: string }) {
         <p role="status">{t('app.loading')}</p>
       ) : (
         <>
-          <p role="alert">{actionErrorText(t, error)}</p>
+          <ErrorNotice error={error} describe={actionErrorText} />
           <Link href="/">{t('notFound.home')}</Link>
         </>
       )}

@@ -1,5 +1,5 @@
-import type { MessageKey } from '../i18n/en';
-import type { Language } from '../i18n/language';
+import type { MessageKey } from './en';
+import type { Language } from './language';
 
 const rules = new Map<Language, Intl.PluralRules>();
 

@@ -1,0 +1,107 @@
+/**
+ * msgs_per_s and msgs_per_s_ratio_indexed of `npm run bench -- media-search`: what search
+ * indexing costs the messaging hot path. Two kinds of host run in turn (ROUNDS alternating
+ * rounds, each side reporting its best, as bench/plugins.ts does) on fresh databases, each loaded
+ * exactly like phase 2 of the messaging benchmark (bench/messaging/throughput.ts over
+ * bench/messaging/pair-driver.ts's 100 direct conversations):
+ *   - indexed: the host as it ships;
+ *   - unindexed: the same host, whose fresh database has migration 0009's index taken away right
+ *     after it was migrated (here, with the host's own migrations, before the host starts): on SQLite its three triggers on
+ *     `messages` are dropped (the FTS5 table stays, empty and never written), on PostgreSQL its
+ *     GIN index is dropped (the two functions stay, unused). The host's write path is otherwise
+ *     the very same code, so the difference is the index's upkeep alone. No setting turns search
+ *     off, and the schema is the migrations' own, so taking the index away is the clean way; the
+ *     triggers and index are found by what they use (messages_fts, switchboard_search_vector),
+ *     not by a copy of their names.
+ */
+import { randomBytes } from 'node:crypto';
+import { openDatabase, type Database } from '../../host/db/open-database.js';
+import { runMigrations } from '../../host/db/run-migrations.js';
+import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
+import { setupPairs } from '../messaging/pair-driver.js';
+import { throughputPhase } from '../messaging/throughput.js';
+import { startBenchHost } from '../support/bench-host.js';
+import { closeAll } from '../support/phase-util.js';
+import { log } from '../support/util.js';
+
+export interface IndexingFigures {
+  indexed: number;
+  unindexed: number;
+}
+
+/** Drops the search index's upkeep from a migrated database; returns what it dropped. */
+async function dropSearchIndex(db: Database): Promise<string[]> {
+  if (db.kind === 'sqlite') {
+    const triggers = (await db
+      .knex('sqlite_master')
+      .where({ type: 'trigger', tbl_name: 'messages' })
+      .andWhere('sql', 'like', '%messages_fts%')
+      .pluck('name')) as string[];
+    for (const name of triggers) await db.knex.raw(`drop trigger "${name}"`);
+    return triggers;
+  }
+  const { rows } = await db.knex.raw<{ rows: { indexname: string }[] }>(
+    `select indexname from pg_indexes
+      where schemaname = current_schema() and tablename = 'messages' and indexdef like '%switchboard_search_vector%'`,
+  );
+  for (const { indexname } of rows) await db.knex.raw(`drop index "${indexname}"`);
+  return rows.map((r) => r.indexname);
+}
+
+/**
+ * A fresh database migrated here, with the host's own code, before the host starts (a SQLite host
+ * holds its file exclusively once it runs), without the search index unless `indexed`.
+ */
+async function prepareDatabase(label: string, indexed: boolean): Promise<TestDatabase> {
+  const database = await createTestDatabase();
+  const db = await openDatabase({ url: database.url, schema: database.schema, poolSize: 1 });
+  try {
+    await runMigrations(db.knex);
+    if (!indexed) {
+      const dropped = await dropSearchIndex(db);
+      if (dropped.length === 0) throw new Error('found no search index to drop');
+      log(`${label}: dropped ${dropped.join(', ')}`);
+    }
+  } finally {
+    await db.close();
+  }
+  return database;
+}
+
+async function run(label: string, indexed: boolean): Promise<number> {
+  const database = await prepareDatabase(label, indexed);
+  const adminToken = `bench-admin-${randomBytes(24).toString('hex')}`;
+  try {
+    const host = await startBenchHost({
+      share: { database, adminToken },
+      config: { websocket: { framesPerSecond: 100_000, burst: 100_000 } },
+    });
+    try {
+      const users = await host.createUsers(200, `${indexed ? 'i' : 'n'}${label.replace(/\D/g, '')}_`);
+      const { drivers, socks } = await setupPairs(host, users);
+      try {
+        return (await throughputPhase(host, drivers)).msgsPerS;
+      } finally {
+        await closeAll(socks);
+      }
+    } finally {
+      await host.shutdown();
+    }
+  } finally {
+    await database.drop();
+  }
+}
+
+export async function indexingPhase(rounds: number): Promise<IndexingFigures> {
+  const indexed: number[] = [];
+  const unindexed: number[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    // A slow moment of the machine only ever lowers a round: alternate, and keep each side's best.
+    unindexed.push(await run(`unindexed ${round}`, false));
+    indexed.push(await run(`indexed ${round}`, true));
+    log(
+      `indexing round ${round}: unindexed ${unindexed.at(-1)!.toFixed(0)} msg/s, indexed ${indexed.at(-1)!.toFixed(0)} msg/s`,
+    );
+  }
+  return { indexed: Math.max(...indexed), unindexed: Math.max(...unindexed) };
+}

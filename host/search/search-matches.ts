@@ -1,0 +1,98 @@
+import type { Knex } from 'knex';
+import type { MessageRow } from '../conversations/message-row.js';
+import type { Database } from '../db/open-database.js';
+import type { SearchPosition } from './search-cursor.js';
+import { fts5Query, tsQuery, type SearchTerms } from './search-terms.js';
+
+/** What narrows a search, beyond the words: the caller's conversations always. */
+export interface SearchFilters {
+  readonly userId: string;
+  readonly conversationId?: string;
+  readonly senderId?: string;
+  /** Epoch ms, inclusive. */
+  readonly since?: number;
+  /** Epoch ms, exclusive. */
+  readonly until?: number;
+  readonly hasAttachment?: boolean;
+}
+
+/** Up to `limit` matches of `terms` under `filters`, after `after` (the previous page's end). */
+export interface MatchQuery {
+  readonly terms: SearchTerms;
+  readonly filters: SearchFilters;
+  readonly after: SearchPosition | null;
+  readonly limit: number;
+}
+
+export interface MatchedRow {
+  readonly row: MessageRow;
+  readonly position: SearchPosition;
+}
+
+/**
+ * Up to `limit` live text messages matching `terms`, newest first, after `after`. Only messages
+ * of conversations the user is a member of now: history() shows a member every message of the
+ * conversation, and nothing to anyone else, so search follows the same rule.
+ */
+export async function findMatches(db: Database, search: MatchQuery): Promise<MatchedRow[]> {
+  return db.kind === 'sqlite' ? sqliteMatches(db.knex, search) : postgresMatches(db.knex, search);
+}
+
+async function sqliteMatches(knex: Knex, { terms, filters, after, limit }: MatchQuery): Promise<MatchedRow[]> {
+  // CROSS JOIN keeps the index as the outer loop: SQLite walks its matches newest rowid first and
+  // stops at the limit, rather than asking the index about every message of a conversation.
+  const query = knex
+    .select('m.*', 'messages_fts.rowid as search_rowid')
+    .from(knex.raw('messages_fts cross join messages as m on m.rowid = messages_fts.rowid'))
+    .whereRaw('messages_fts match ?', [fts5Query(terms)])
+    .orderBy('messages_fts.rowid', 'desc')
+    .limit(limit);
+  if (after?.kind === 'sqlite') query.andWhere('messages_fts.rowid', '<', after.rowid);
+  const rows = (await narrow(knex, query, filters)) as (MessageRow & { search_rowid: number })[];
+  return rows.map(({ search_rowid, ...row }) => ({ row, position: { kind: 'sqlite', rowid: search_rowid } }));
+}
+
+async function postgresMatches(knex: Knex, { terms, filters, after, limit }: MatchQuery): Promise<MatchedRow[]> {
+  // The functions and the content_type condition are those of the index (migration 0009).
+  const query = knex
+    .select('m.*')
+    .from('messages as m')
+    .whereRaw('switchboard_search_vector(m.content) @@ switchboard_search_query(?)', [tsQuery(terms)])
+    .orderBy([
+      { column: 'm.created_at', order: 'desc' },
+      { column: 'm.conversation_id', order: 'desc' },
+      { column: 'm.seq', order: 'desc' },
+    ])
+    .limit(limit);
+  if (after?.kind === 'postgres') {
+    query.andWhereRaw('(m.created_at, m.conversation_id, m.seq) < (?, ?, ?)', [
+      after.createdAt,
+      after.conversationId,
+      after.seq,
+    ]);
+  }
+  const rows = (await narrow(knex, query, filters)) as MessageRow[];
+  return rows.map((row) => ({
+    row,
+    position: { kind: 'postgres', createdAt: row.created_at, conversationId: row.conversation_id, seq: row.seq },
+  }));
+}
+
+/** The conditions both databases share, on the messages aliased `m`. */
+function narrow(knex: Knex, query: Knex.QueryBuilder, f: SearchFilters): Knex.QueryBuilder {
+  query
+    .where('m.content_type', 'text')
+    .whereNull('m.deleted_at')
+    .whereIn('m.conversation_id', knex('members').select('conversation_id').where('user_id', f.userId));
+  if (f.conversationId !== undefined) query.andWhere('m.conversation_id', f.conversationId);
+  if (f.senderId !== undefined) query.andWhere('m.sender_id', f.senderId);
+  if (f.since !== undefined) query.andWhere('m.created_at', '>=', f.since);
+  if (f.until !== undefined) query.andWhere('m.created_at', '<', f.until);
+  if (f.hasAttachment !== undefined) {
+    // Part A's table: a message has an attachment when one is linked to it.
+    const attached = knex('attachments as a').select(knex.raw('1')).whereRaw('a.message_id = m.id');
+    if (f.hasAttachment) query.whereExists(attached);
+    else query.whereNotExists(attached);
+  }
+  return query;
+}

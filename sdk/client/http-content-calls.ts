@@ -1,0 +1,86 @@
+import type { AttachmentView } from '../protocol/attachments.js';
+import type { SearchOptions, SearchResult } from '../protocol/search.js';
+import type { FollowedThreadsResult, ThreadPageResult, ThreadReadResult } from '../protocol/threads.js';
+
+/** Bytes a request may carry as its body: a browser's File or Blob, or bytes in memory. */
+export type BinaryBody = Blob | ArrayBuffer | Uint8Array<ArrayBuffer>;
+
+/**
+ * The calls about what conversations hold: threads (pages, following, read positions), full-text
+ * search, and attachments. HttpApi makes the requests; its public API is these and its own.
+ */
+export abstract class ContentCalls {
+  /** Any route; a 204 resolves undefined (HttpApi sends it). */
+  abstract request<T>(method: string, path: string, body?: unknown): Promise<T>;
+  /** A route whose body is raw bytes, sent with their Content-Type (HttpApi sends it). */
+  abstract requestBytes<T>(method: string, path: string, bytes: BinaryBody, type?: string): Promise<T>;
+
+  /**
+   * Full-text search over the caller's conversations, newest first (docs/protocol.md "Search"):
+   * pass `nextCursor` back as `cursor` for older results.
+   */
+  search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
+    return this.request('GET', `/v1/search${queryOf({ q: query, ...options })}`);
+  }
+
+  /** A page of a thread's replies, by seq like history (resume a thread with `after`). */
+  threadMessages(
+    id: string,
+    rootId: string,
+    opts: { before?: number; after?: number; limit?: number } = {},
+  ): Promise<ThreadPageResult> {
+    return this.request('GET', `${threadPath(id, rootId)}/messages${queryOf(opts)}`);
+  }
+
+  followThread(id: string, rootId: string): Promise<void> {
+    return this.request('PUT', `${threadPath(id, rootId)}/follow`);
+  }
+
+  unfollowThread(id: string, rootId: string): Promise<void> {
+    return this.request('DELETE', `${threadPath(id, rootId)}/follow`);
+  }
+
+  /** The threads I follow, most recently followed first; pass `nextCursor` back as `cursor`. */
+  followedThreads(opts: { limit?: number; cursor?: string } = {}): Promise<FollowedThreadsResult> {
+    return this.request('GET', `/v1/threads${queryOf(opts)}`);
+  }
+
+  /**
+   * Moves my read position in a thread I follow up to `seq` (a reply's seq; never back, never past
+   * its newest reply) and answers where it is now and what is still unread there. My other devices
+   * get a `thread.read` frame (the client's `threadRead` event). `thread_not_followed` unless I follow it.
+   */
+  markThreadRead(id: string, rootId: string, seq: number): Promise<ThreadReadResult> {
+    return this.request('POST', `${threadPath(id, rootId)}/read`, { seq });
+  }
+
+  /**
+   * Uploads a file to send with a message (`attachmentIds`). The host takes its type from the
+   * content; `type` (by default a Blob's own) is only checked against it. The answer's `url` and
+   * `thumbnailUrl` are relative: `fileUrl` makes them absolute.
+   */
+  uploadAttachment(file: BinaryBody, name: string, type?: string): Promise<AttachmentView> {
+    const declared = type ?? (file instanceof Blob && file.type ? file.type : undefined);
+    return this.requestBytes('POST', `/v1/attachments?name=${encodeURIComponent(name)}`, file, declared);
+  }
+
+  /** An attachment the caller may see, with fresh file URLs (they last `attachments.urlTtlSeconds`). */
+  attachment(id: string): Promise<AttachmentView> {
+    return this.request('GET', `/v1/attachments/${encodeURIComponent(id)}`);
+  }
+}
+
+export function conversationPath(id: string): string {
+  return `/v1/conversations/${encodeURIComponent(id)}`;
+}
+
+function threadPath(id: string, rootId: string): string {
+  return `${conversationPath(id)}/threads/${encodeURIComponent(rootId)}`;
+}
+
+/** `?a=1&b=2` of the options that are set, or ''. */
+export function queryOf(opts: Record<string, string | number | boolean | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(opts)) if (value !== undefined) query.set(name, String(value));
+  return query.size > 0 ? `?${query.toString()}` : '';
+}

@@ -1,0 +1,97 @@
+/**
+ * The search index itself (migrations 0009, 0014 and 0015): it covers messages stored before it
+ * existed, and it stays in step with every edit and delete, checked behind the host's back (FTS5's
+ * own integrity check on SQLite; on PostgreSQL the index the functions define).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import * as messageSearch from '../host/db/migrations/0009-message-search.js';
+import * as searchPrefixIndex from '../host/db/migrations/0014-search-prefix-index.js';
+import * as searchByConversation from '../host/db/migrations/0015-search-by-conversation.js';
+import { startTestHost, type TestHost } from './support/start-test-host.js';
+import { openDirect, testDatabaseKind } from './support/test-database.js';
+import { online } from './support/protocol-helpers.js';
+import { op } from './support/messaging-helpers.js';
+import { foundIds, postText, uniqueWord } from './support/search-helpers.js';
+
+describe('search: the index', () => {
+  const hosts: TestHost[] = [];
+  afterEach(async () => {
+    for (const host of hosts.splice(0).reverse()) await host.stop();
+  });
+
+  it('indexes the messages stored before the migration', async () => {
+    const host = await startTestHost();
+    hosts.push(host);
+    const [a, b] = await Promise.all([host.createUser(), host.createUser()]);
+    const conv = await host.direct(a, b);
+    const word = uniqueWord();
+    const old = await postText(host, a, conv.id, `stored before ${word}`);
+    await host.stopHostOnly();
+
+    const knex = openDirect(host.database);
+    try {
+      // The index and what later migrations made of it, undone newest first.
+      const undone = [searchByConversation, searchPrefixIndex, messageSearch];
+      for (const migration of undone) await knex.transaction(async (trx) => migration.down(trx));
+      await knex('switchboard_migrations')
+        .whereIn(
+          'name',
+          undone.map((m) => m.name),
+        )
+        .delete();
+    } finally {
+      await knex.destroy();
+    }
+    const again = await startTestHost({ database: host.database });
+    hosts.push(again);
+    expect(await foundIds(again, a, { q: `before ${word}` })).toEqual([old.id]);
+    const fresh = await postText(again, b, conv.id, `after ${word}`);
+    expect(await foundIds(again, a, { q: word })).toEqual([fresh.id, old.id]);
+  });
+
+  it('keeps the index in step with edits and deletes', async () => {
+    const host = await startTestHost();
+    hosts.push(host);
+    const [a, b] = await Promise.all([host.createUser(), host.createUser()]);
+    const conv = await host.direct(a, b);
+    const ca = await online(host, a);
+    const word = uniqueWord();
+    const kept = (await ca.sendText(conv.id, `kept ${word}`)).message;
+    const edited = (await ca.sendText(conv.id, `typo ${word}`)).message;
+    const deleted = (await ca.sendText(conv.id, `deleted ${word}`)).message;
+    await op(ca, 'edit', conv.id, edited.id, { content: { type: 'text', text: `fixed ${word}` } });
+    await op(ca, 'react', conv.id, kept.id, { emoji: '👍', op: 'add' });
+    await op(ca, 'delete', conv.id, deleted.id);
+    expect(await foundIds(host, a, { q: word })).toEqual([edited.id, kept.id]);
+    await host.stopHostOnly();
+
+    // What the index itself holds, not what the query lets through.
+    const knex = openDirect(host.database);
+    try {
+      if (testDatabaseKind === 'sqlite') {
+        await knex.raw(`insert into messages_fts(messages_fts, rank) values ('integrity-check', 1)`);
+        const rows = (await knex.raw('select rowid from messages_fts where messages_fts match ?', [
+          `"${word}"`,
+        ])) as unknown[];
+        expect(rows).toHaveLength(2);
+        expect(await knex.raw(`select rowid from messages_fts where messages_fts match '"typo" OR "deleted"'`)).toEqual(
+          [],
+        );
+      } else {
+        const { rows } = await knex.raw<{ rows: { id: string }[] }>(
+          `select id from messages where content_type = 'text'
+             and switchboard_search_vector(content) @@ switchboard_search_query(?) order by seq`,
+          [`'${word}'`],
+        );
+        expect(rows.map((r) => r.id)).toEqual([kept.id, edited.id]);
+        const { rows: index } = await knex.raw<{ rows: { indexdef: string }[] }>(
+          `select indexdef from pg_indexes
+             where indexname = 'messages_search_conversation_index' and schemaname = current_schema()`,
+        );
+        expect(index[0]!.indexdef).toMatch(/gin \(conversation_id, switchboard_search_vector\(content\)\)/);
+      }
+    } finally {
+      await knex.destroy();
+    }
+  });
+});

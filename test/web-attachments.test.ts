@@ -1,0 +1,85 @@
+/**
+ * Files in the web client: chosen with the attach button, dropped on the composer or pasted; each
+ * uploads with its progress and can be removed before sending. The other person sees an image as a
+ * preview that opens full size in a viewer (Escape closes it), and another file as a download link.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { seriousAxeViolations } from './support/axe.js';
+import { chromiumMissing } from './support/browser.js';
+import { plainPng } from './support/image-fixtures.js';
+import { adaAndBob, chatSuite, composer, messageItem, openEach } from './support/web-chat.js';
+
+/** Fires a drop or paste of one text file on the composer, as the browser would for a person. */
+async function fileEvent(page: Page, kind: 'drop' | 'paste', name: string, text: string): Promise<void> {
+  await page.evaluate(
+    ([kind, name, text]) => {
+      const dom = globalThis as any;
+      const data = new dom.DataTransfer();
+      data.items.add(new dom.File([text], name, { type: 'text/plain' }));
+      const field = dom.document.querySelector('textarea.composer-input');
+      const event =
+        kind === 'drop'
+          ? new dom.DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true })
+          : new dom.ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true });
+      field.dispatchEvent(event);
+    },
+    [kind, name, text] as const,
+  );
+}
+
+describe.skipIf(chromiumMissing)('web client: attachments', { timeout: 120_000 }, () => {
+  const suite = chatSuite();
+
+  it('sends an image and files by button, drop and paste; the other person previews, views and downloads', async () => {
+    const { host, browser } = suite;
+    const { ada, bob, direct } = await adaAndBob(host);
+    const [a, b] = await openEach(browser, host, direct.id, [ada, bob] as const);
+
+    await a.page.locator('input[type=file]').setInputFiles({
+      name: 'sunset.png',
+      mimeType: 'image/png',
+      buffer: await plainPng(640, 480),
+    });
+    const staged = a.page.getByRole('list', { name: 'Files to send' });
+    await staged.getByRole('img', { name: 'sunset.png' }).waitFor();
+    await fileEvent(a.page, 'drop', 'notes.txt', 'Minutes of the meeting');
+    await fileEvent(a.page, 'paste', 'pasted.txt', 'to be removed');
+    await staged.getByRole('button', { name: 'Remove pasted.txt' }).click();
+    await staged.getByRole('button', { name: 'Remove notes.txt' }).waitFor();
+    await staged.getByRole('button', { name: 'Remove pasted.txt' }).waitFor({ state: 'detached' });
+    expect(await staged.getByRole('listitem').count()).toBe(2);
+    expect(await seriousAxeViolations(a.page)).toEqual([]);
+    await composer(a.page).fill('Photos from Friday');
+    await a.page.getByRole('button', { name: 'Send', exact: true }).click();
+    await staged.waitFor({ state: 'detached' });
+
+    const item = messageItem(b.page, 'Photos from Friday');
+    const preview = item.getByRole('button', { name: 'Open sunset.png' });
+    await preview.locator('img').waitFor();
+    await expect.poll(() => preview.locator('img').evaluate((img: any) => img.naturalWidth)).toBeGreaterThan(0);
+    const download = item.getByRole('link', { name: /^Download notes\.txt \(22 bytes?\)$/ });
+    const href = await download.getAttribute('href');
+    const fetched = await b.page.request.get(href!);
+    expect(fetched.status()).toBe(200);
+    expect(await fetched.text()).toBe('Minutes of the meeting');
+
+    await preview.click();
+    const viewer = b.page.getByRole('dialog', { name: 'Image sunset.png' });
+    const full = viewer.getByRole('img', { name: 'sunset.png' });
+    await expect.poll(() => full.evaluate((img: any) => img.naturalWidth)).toBe(640);
+    expect(await seriousAxeViolations(b.page)).toEqual([]);
+    await b.page.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'detached' });
+    expect(await preview.evaluate((el: any) => el === (globalThis as any).document.activeElement)).toBe(true);
+    expect(b.problems.cspViolations).toEqual([]);
+
+    const stored = await host.http('GET', `/v1/conversations/${direct.id}/messages?limit=1`, { token: bob.token });
+    expect(
+      stored.body.messages[0].attachments.map((x: { name: string; mimeType: string }) => [x.name, x.mimeType]),
+    ).toEqual([
+      ['sunset.png', 'image/png'],
+      ['notes.txt', 'text/plain'],
+    ]);
+  });
+});

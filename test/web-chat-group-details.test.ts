@@ -1,0 +1,89 @@
+/**
+ * A group's details in the web client: its owner renames it, changes roles and removes people;
+ * an admin may remove plain members only; anyone may leave, after saying so twice. Every change
+ * reaches the others live, through the system messages the host posts.
+ */
+import { describe, expect, it } from 'vitest';
+import { seriousAxeViolations } from './support/axe.js';
+import { chromiumMissing } from './support/browser.js';
+import { chatSuite, conversationLink, messageItem, openEach } from './support/web-chat.js';
+
+describe.skipIf(chromiumMissing)('web chat: group details', { timeout: 120_000 }, () => {
+  const suite = chatSuite();
+
+  it('the owner renames the group, makes an admin and removes a member; everyone sees it live', async () => {
+    const { host, browser } = suite;
+    const [ada, bob, carol] = await Promise.all([
+      host.createUser({ displayName: 'Ada Lovelace' }),
+      host.createUser({ displayName: 'Bob Babbage' }),
+      host.createUser({ displayName: 'Carol Shaw' }),
+    ]);
+    const group = await host.createGroup(ada, [bob, carol], 'Difference engine');
+    const [a, b] = await openEach(browser, host, group.id, [ada, bob] as const);
+
+    await a.page.getByRole('button', { name: 'Group details' }).click();
+    const members = a.page.getByRole('list', { name: 'Members of the group' });
+    await members.getByText('Ada Lovelace (you)').waitFor();
+    expect(await seriousAxeViolations(a.page)).toEqual([]);
+
+    await a.page.getByLabel('Name of the group').fill('Analytical engine');
+    await a.page.getByRole('button', { name: 'Rename' }).click();
+    await b.page.getByRole('heading', { name: 'Analytical engine', level: 1 }).waitFor();
+    await conversationLink(b.page, /Analytical engine/).waitFor();
+
+    await a.page.getByLabel('Role of Bob Babbage').selectOption('admin');
+    await messageItem(b.page, 'Ada Lovelace made Bob Babbage an admin').waitFor();
+    // Bob sees his new role in his own list, as listed again after the change.
+    await b.page.getByRole('button', { name: 'Group details' }).click();
+    await b.page
+      .getByRole('list', { name: 'Members of the group' })
+      .getByRole('listitem')
+      .filter({ hasText: 'Bob Babbage (you)' })
+      .getByText('Admin', { exact: true })
+      .waitFor();
+
+    await a.page.getByRole('button', { name: 'Remove Carol Shaw from the group' }).click();
+    await messageItem(b.page, 'Ada Lovelace removed Carol Shaw').waitFor();
+    await members.getByRole('listitem').filter({ hasText: 'Carol Shaw' }).waitFor({ state: 'detached' });
+    const listed = await host.http('GET', `/v1/conversations/${group.id}/members`, { token: ada.token });
+    expect(listed.body.members.map((m: { userId: string; role: string }) => [m.userId, m.role]).sort()).toEqual(
+      [
+        [ada.id, 'owner'],
+        [bob.id, 'admin'],
+      ].sort(),
+    );
+  });
+
+  it('an admin may remove plain members but not change roles; a member leaves after confirming', async () => {
+    const { host, browser } = suite;
+    const [ada, bob, carol] = await Promise.all([
+      host.createUser({ displayName: 'Ada Lovelace' }),
+      host.createUser({ displayName: 'Bob Babbage' }),
+      host.createUser({ displayName: 'Carol Shaw' }),
+    ]);
+    const group = await host.createGroup(ada, [bob, carol], 'Loom society');
+    const promoted = await host.http('PATCH', `/v1/conversations/${group.id}/members/${bob.id}`, {
+      token: ada.token,
+      body: { role: 'admin' },
+    });
+    expect(promoted.status).toBe(200);
+    const [b, c] = await openEach(browser, host, group.id, [bob, carol] as const);
+
+    await b.page.getByRole('button', { name: 'Group details' }).click();
+    await b.page.getByRole('button', { name: 'Remove Carol Shaw from the group' }).waitFor();
+    expect(await b.page.getByRole('button', { name: 'Remove Ada Lovelace from the group' }).count()).toBe(0);
+    expect(await b.page.getByLabel(/^Role of/).count()).toBe(0);
+
+    await c.page.getByRole('button', { name: 'Group details' }).click();
+    expect(await c.page.getByLabel('Name of the group').count()).toBe(0);
+    await c.page.getByRole('button', { name: 'Leave group' }).click();
+    await c.page.getByText('Leave “Loom society”?', { exact: false }).waitFor();
+    expect(await seriousAxeViolations(c.page)).toEqual([]);
+    await c.page.getByRole('button', { name: 'Leave', exact: true }).click();
+    await c.page.waitForURL(`${host.url}/`);
+    await conversationLink(c.page, /Loom society/).waitFor({ state: 'detached' });
+    await messageItem(b.page, 'Carol Shaw left').waitFor();
+    const listed = await host.http('GET', `/v1/conversations/${group.id}/members`, { token: ada.token });
+    expect(listed.body.members.map((m: { userId: string }) => m.userId)).not.toContain(carol.id);
+  });
+});

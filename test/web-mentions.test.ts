@@ -1,0 +1,64 @@
+/**
+ * Mentions in the web client: "@" in the composer lists the conversation's members (and @all for a
+ * group's owner), the keyboard picks one, and the sent message marks the mention, for the person
+ * mentioned most of all.
+ */
+import { describe, expect, it } from 'vitest';
+import { seriousAxeViolations } from './support/axe.js';
+import { chromiumMissing } from './support/browser.js';
+import { chatSuite, composer, messageItem, openAs, openConversation, openEach } from './support/web-chat.js';
+
+describe.skipIf(chromiumMissing)('web client: mentions', { timeout: 120_000 }, () => {
+  const suite = chatSuite();
+
+  it('lists members after @, picks one by keyboard, and marks the mention for the one mentioned', async () => {
+    const { host, browser } = suite;
+    const [ada, bob, carol] = await Promise.all([
+      host.createUser({ displayName: 'Ada Lovelace' }),
+      host.createUser({ displayName: 'Bob Babbage' }),
+      host.createUser({ displayName: 'Carol Shaw' }),
+    ]);
+    const group = await host.createGroup(ada, [bob, carol], 'Engine room');
+    const a = await openAs(browser, host, ada);
+    const usersAsked: string[] = [];
+    a.page.on('request', (request) => {
+      const user = /\/v1\/users\/([^/?]+)$/.exec(new URL(request.url()).pathname);
+      if (user) usersAsked.push(user[1]!);
+    });
+    // The screen lists the members for its receipts; the picker asks nothing until "@" is typed.
+    const listed = a.page.waitForResponse((r) => r.url().includes(`/v1/conversations/${group.id}/members`));
+    await openConversation(a.page, host, group.id);
+    await composer(a.page).waitFor();
+    await listed;
+    // Preact runs effects after the next frame: past it, a picker fetching members' users would have asked.
+    await a.page.evaluate(
+      () => new Promise((done) => (globalThis as any).requestAnimationFrame(() => setTimeout(done, 0))),
+    );
+    expect(usersAsked.filter((id) => id === bob.id || id === carol.id)).toEqual([]);
+    const [b] = await openEach(browser, host, group.id, [bob] as const);
+
+    await composer(a.page).fill('Over to @');
+    const list = a.page.getByRole('listbox', { name: 'People to mention' });
+    await list.getByRole('option', { name: /Bob Babbage/ }).waitFor();
+    await list.getByRole('option', { name: /Carol Shaw/ }).waitFor();
+    await list.getByRole('option', { name: /Everyone in this group/ }).waitFor();
+    expect(await seriousAxeViolations(a.page)).toEqual([]);
+    await composer(a.page).pressSequentially('ba');
+    expect(await list.getByRole('option').allTextContents()).toEqual([`@${bob.handle}Bob Babbage`]);
+    await composer(a.page).press('Enter');
+    expect(await composer(a.page).inputValue()).toBe(`Over to @${bob.handle} `);
+    await list.waitFor({ state: 'detached' });
+    await composer(a.page).pressSequentially('for the figures');
+    await composer(a.page).press('Enter');
+
+    const text = `Over to @${bob.handle} for the figures`;
+    const seen = messageItem(b.page, text);
+    await seen.locator('.mention-me', { hasText: `@${bob.handle}` }).waitFor();
+    expect(await messageItem(a.page, text).locator('.mention').textContent()).toBe(`@${bob.handle}`);
+    expect(await messageItem(a.page, text).locator('.mention-me').count()).toBe(0);
+    const history = await host.http('GET', `/v1/conversations/${group.id}/messages?limit=1`, { token: bob.token });
+    expect(history.body.messages[0].entities).toEqual([
+      { type: 'mention', offset: 'Over to '.length, length: bob.handle.length + 1, userId: bob.id },
+    ]);
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * Message search in the web client: words found across conversations with the matched words
+ * marked, more results a page at a time, a search with no match said in words, and a result that
+ * opens its conversation at the message, however far back (older pages are loaded until it is there).
+ */
+import { describe, expect, it } from 'vitest';
+import { seriousAxeViolations } from './support/axe.js';
+import { chromiumMissing } from './support/browser.js';
+import { adaAndBob, chatSuite, messageItem, messageLog, openAs, postTexts } from './support/web-chat.js';
+
+describe.skipIf(chromiumMissing)('web client: message search', { timeout: 180_000 }, () => {
+  const suite = chatSuite();
+
+  it('finds words, marks them, pages, and opens a result in its conversation', async () => {
+    const { host, browser } = suite;
+    const { ada, bob, direct } = await adaAndBob(host);
+    const filler = Array.from({ length: 130 }, (_, i) => `filler line ${i}`);
+    const lunches = Array.from({ length: 23 }, (_, i) => `lunch plan ${i}`);
+    await postTexts(host, bob, direct.id, ['The quarterly figures are ready', ...filler, ...lunches]);
+
+    const { page, problems } = await openAs(browser, host, ada);
+    await page.getByRole('link', { name: 'Search messages' }).click();
+    await page.getByRole('heading', { name: 'Search', level: 1 }).waitFor();
+    await page.getByLabel('Words to find').fill('quarterly');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const results = page.getByRole('list', { name: 'Messages found' });
+    const hit = results.getByRole('link', { name: /quarterly figures/ });
+    await hit.waitFor();
+    expect(await results.getByRole('listitem').count()).toBe(1);
+    expect(await hit.locator('mark').allTextContents()).toEqual(['quarterly']);
+    expect(await hit.innerText()).toContain('Bob Babbage in Bob Babbage');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    // Twenty at a time, newest first; "More results" brings the rest, each once.
+    await page.getByLabel('Words to find').fill('lunch');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await results.getByRole('link', { name: /lunch plan 22/ }).waitFor();
+    expect(await results.getByRole('listitem').count()).toBe(20);
+    await page.getByRole('button', { name: 'More results' }).click();
+    await results.getByRole('link', { name: /lunch plan 0\b/ }).waitFor();
+    expect(await results.getByRole('listitem').count()).toBe(23);
+    await page.getByRole('button', { name: 'More results' }).waitFor({ state: 'detached' });
+
+    await page.getByLabel('Words to find').fill('zebra');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: 'No message matches “zebra”.' }).waitFor();
+
+    // The oldest message is 150 back: the conversation loads older pages until it shows it.
+    await page.getByLabel('Words to find').fill('quarterly');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await hit.click();
+    await page.waitForURL(new RegExp(`/c/${direct.id}#seq=\\d+$`));
+    const found = messageItem(page, 'The quarterly figures are ready');
+    await found.and(page.locator('.message-focus')).waitFor();
+    await messageLog(page).waitFor();
+    expect(await found.isVisible()).toBe(true);
+    expect(problems.all).toEqual([]);
+  });
+});

@@ -1,0 +1,96 @@
+import { useRef, useState } from 'preact/hooks';
+import type { Attachment } from '../../../sdk/protocol/message.js';
+import type { AttachmentView } from '../../../sdk/protocol/attachments.js';
+import { useI18n } from '../i18n/i18n-context';
+import { useSignedIn } from '../session/session-context';
+import { useAttachmentViews } from './attachment-urls';
+import { ImageViewer } from './image-viewer';
+import '../styles/attachments.css';
+
+/** Bytes in words a person reads (1 KB = 1,000 bytes, as file managers show them). */
+function sizeText(bytes: number, language: string): string {
+  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return new Intl.NumberFormat(language, { style: 'unit', unit: units[unit], maximumFractionDigits: 1 }).format(value);
+}
+
+/** A message's files: images as previews that open in a viewer, other files as download links. */
+export function MessageAttachments({ attachments }: { attachments: readonly Attachment[] }) {
+  const { t } = useI18n();
+  const views = useAttachmentViews();
+  const [viewing, setViewing] = useState<Attachment | null>(null);
+  const opener = useRef<HTMLButtonElement | null>(null);
+  if (attachments.length === 0) return null;
+  return (
+    <ul class="message-attachments" aria-label={t('attachments.inMessage')}>
+      {attachments.map((a) => (
+        <li key={a.id}>
+          <AttachmentItem
+            attachment={a}
+            view={views(a.id)}
+            onOpen={(button) => {
+              opener.current = button;
+              setViewing(a);
+            }}
+          />
+        </li>
+      ))}
+      {viewing ? (
+        <ImageViewer
+          attachment={viewing}
+          onClose={() => {
+            setViewing(null);
+            opener.current?.focus();
+          }}
+        />
+      ) : null}
+    </ul>
+  );
+}
+
+function AttachmentItem({
+  attachment: a,
+  view,
+  onOpen,
+}: {
+  attachment: Attachment;
+  view: AttachmentView | undefined;
+  onOpen: (button: HTMLButtonElement) => void;
+}) {
+  const { t, language } = useI18n();
+  const { client } = useSignedIn();
+  if (a.hasThumbnail) {
+    return (
+      <button
+        type="button"
+        class="attachment-preview"
+        aria-label={t('attachments.open', { name: a.name })}
+        onClick={(e) => onOpen(e.currentTarget)}
+      >
+        {view?.thumbnailUrl ? (
+          <img
+            src={client.http.fileUrl(view.thumbnailUrl)}
+            alt=""
+            width={a.width ?? undefined}
+            height={a.height ?? undefined}
+          />
+        ) : (
+          <span class="attachment-name">{a.name}</span>
+        )}
+      </button>
+    );
+  }
+  const label = t('attachments.download', { name: a.name, size: sizeText(a.size, language) });
+  return view ? (
+    <a class="attachment-file" href={client.http.fileUrl(view.url)} download={a.name}>
+      {label}
+    </a>
+  ) : (
+    <span class="attachment-file">{label}</span>
+  );
+}

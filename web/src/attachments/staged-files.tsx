@@ -1,0 +1,32 @@
+import { useI18n } from '../i18n/i18n-context';
+import { ErrorNotice } from '../components/error-notice';
+import { useSignedIn } from '../session/session-context';
+import type { StagedUploads } from './use-staged-uploads';
+
+/** The files waiting to go with the next message: a preview or the name, the upload's progress, and a way to remove each. */
+export function StagedFiles({ staged }: { staged: StagedUploads }) {
+  const { t } = useI18n();
+  const { client } = useSignedIn();
+  if (staged.files.length === 0) return null;
+  return (
+    <ul class="staged-files" aria-label={t('attachments.staged')}>
+      {staged.files.map((f) => (
+        <li key={f.key}>
+          {f.view?.thumbnailUrl ? (
+            <img src={client.http.fileUrl(f.view.thumbnailUrl)} alt={f.name} width={48} height={48} />
+          ) : (
+            <span class="staged-name">{f.name}</span>
+          )}
+          {f.view === null && f.error === null ? (
+            <progress value={f.progress} max={1} aria-label={t('attachments.uploading', { name: f.name })} />
+          ) : null}
+          <ErrorNotice error={f.error} />
+          <button type="button" onClick={() => staged.remove(f.key)}>
+            {t('attachments.remove')}
+            <span class="sr-only"> {f.name}</span>
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}

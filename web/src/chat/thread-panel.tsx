@@ -1,0 +1,118 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { mergePage } from '../../../sdk/client/index.js';
+import type { Message } from '../../../sdk/protocol/message.js';
+import { ErrorNotice } from '../components/error-notice';
+import { useLoad } from '../components/use-load';
+import { useI18n } from '../i18n/i18n-context';
+import { useSignedIn } from '../session/session-context';
+import { useThreadFollow } from './use-thread-follow';
+import '../threads/threads.css';
+import { MessageItem } from './message-item';
+import { PendingItem } from './pending-item';
+import { usePeople } from './people';
+
+interface Props {
+  conversationId: string;
+  rootId: string;
+  /** The root as cached; null when it is not (opened from the threads list): the thread's page brings it. */
+  root: Message | null;
+  /** The conversation's cached messages: replies arriving live are among them. */
+  live: readonly Message[];
+  moderator: boolean;
+  onClose: () => void;
+}
+
+/**
+ * A root message and its replies beside the conversation: the newest page of the thread from the
+ * host, with replies arriving live merged in (one list, by seq, each once), and a composer that
+ * replies in the thread. Its header follows or unfollows the thread (replying follows it: the host
+ * does); while I follow it, the replies I see open here are marked read.
+ */
+export function ThreadPanel({ conversationId, rootId, root: cachedRoot, live, moderator, onClose }: Props) {
+  const { t } = useI18n();
+  const { client } = useSignedIn();
+  const people = usePeople();
+  const [text, setText] = useState('');
+  const input = useRef<HTMLTextAreaElement>(null);
+  const page = useLoad(
+    () => client.http.threadMessages(conversationId, rootId, { limit: 100 }),
+    [client, conversationId, rootId],
+  );
+  useEffect(() => input.current?.focus(), [rootId]);
+  const replies: Message[] = [...(page.data?.messages ?? [])];
+  mergePage(
+    replies,
+    live.filter((m) => m.threadRootId === rootId),
+  );
+  const follow = useThreadFollow(conversationId, rootId, page.data, replies, people.me.id);
+  const root = cachedRoot ?? page.data?.root ?? null;
+  const pending = client.pending(conversationId).filter((p) => p.threadRootId === rootId);
+  const send = () => {
+    const body = text.trim();
+    if (body === '') return;
+    client.send(conversationId, body, { threadRootId: rootId });
+    setText('');
+  };
+  return (
+    <aside class="thread-panel" aria-labelledby="thread-title" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <header class="thread-header">
+        <h2 id="thread-title">{t('chat.thread.title')}</h2>
+        {page.data ? (
+          <span class="thread-follow">
+            {follow.following ? <span class="thread-following">{t('chat.thread.following')}</span> : null}
+            <button type="button" onClick={follow.toggle} disabled={follow.action.busy}>
+              {t(follow.following ? 'chat.thread.unfollow' : 'chat.thread.follow')}
+            </button>
+          </span>
+        ) : null}
+        <button type="button" onClick={onClose}>
+          {t('chat.thread.close')}
+        </button>
+      </header>
+      <ErrorNotice error={page.error ?? follow.action.error} />
+      <ol class="message-list" aria-label={t('chat.thread.replies')}>
+        {[...(root ? [root] : []), ...replies].map((m) => (
+          <MessageItem
+            key={m.id}
+            message={m}
+            conversationId={conversationId}
+            replyTarget={null}
+            moderator={moderator}
+            seen={null}
+            onReply={() => input.current?.focus()}
+            people={people}
+          />
+        ))}
+        {pending.map((p) => (
+          <PendingItem key={p.clientMsgId} item={p} />
+        ))}
+      </ol>
+      <form
+        class="composer"
+        onSubmit={(e) => {
+          e.preventDefault();
+          send();
+        }}
+      >
+        <div class="composer-row">
+          <textarea
+            ref={input}
+            class="composer-input"
+            aria-label={t('chat.thread.composer')}
+            rows={1}
+            value={text}
+            onInput={(e) => setText(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
+              e.preventDefault();
+              send();
+            }}
+          />
+          <button type="submit" class="primary">
+            {t('chat.thread.send')}
+          </button>
+        </div>
+      </form>
+    </aside>
+  );
+}

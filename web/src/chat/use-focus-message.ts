@@ -1,0 +1,56 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ClientState } from '../../../sdk/client/index.js';
+import type { Message } from '../../../sdk/protocol/message.js';
+import { useSignedIn } from '../session/session-context';
+
+/** How far back a search result may send the log: pages of PAGE messages. */
+const MAX_PAGES = 20;
+const PAGE = 100;
+
+/** The message a search result opened the conversation at (`#seq=N` in the address); null otherwise. */
+function seqInAddress(): number | null {
+  const match = /^#seq=(\d{1,15})$/.exec(location.hash);
+  return match ? Number(match[1]) : null;
+}
+
+/**
+ * Brings the message named in the address into the log: loads older pages until it is there (as
+ * scrolling back would), then scrolls it to the middle, marks it and gives it the focus. Once.
+ */
+export function useFocusMessage(
+  conversationId: string,
+  messages: readonly Message[],
+  hasOlder: boolean,
+  state: ClientState,
+): void {
+  const { client } = useSignedIn();
+  const [seq] = useState(seqInAddress);
+  const done = useRef(false);
+  const loading = useRef(false);
+  const pages = useRef(0);
+  useEffect(() => {
+    if (seq === null || done.current) return;
+    const item = document.querySelector<HTMLElement>(`.message-list [data-seq="${seq}"]`);
+    if (item) {
+      done.current = true;
+      item.classList.add('message-focus');
+      item.tabIndex = -1;
+      item.scrollIntoView({ block: 'center' });
+      item.focus({ preventScroll: true });
+      return;
+    }
+    if (state !== 'online' || messages.some((m) => m.seq === seq)) return;
+    // An empty log is loaded by the screen itself (its first page); older pages are this hook's.
+    if (messages.length === 0 || !hasOlder || loading.current || pages.current >= MAX_PAGES) return;
+    loading.current = true;
+    pages.current += 1;
+    client
+      .loadOlder(conversationId, PAGE)
+      .catch(() => {
+        // Offline or refused: the log shows what it has; coming back online tries again.
+      })
+      .finally(() => {
+        loading.current = false;
+      });
+  }, [client, conversationId, seq, messages, hasOlder, state]);
+}

@@ -1,0 +1,14 @@
+/** The English texts of attachments (the composer's files, and files in messages), spread into en.ts. */
+export const attachmentsEn = {
+  'attachments.attach': 'Attach files',
+  'attachments.staged': 'Files to send',
+  'attachments.uploading': 'Uploading {name}',
+  'attachments.remove': 'Remove',
+  'attachments.waiting': 'Uploading…',
+  'attachments.tooMany': 'At most {max} files go with one message; the rest were left out.',
+  'attachments.inMessage': 'Files',
+  'attachments.open': 'Open {name}',
+  'attachments.download': 'Download {name} ({size})',
+  'attachments.viewer': 'Image {name}',
+  'attachments.close': 'Close',
+} as const;

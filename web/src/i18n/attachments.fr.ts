@@ -1,0 +1,16 @@
+import type { attachmentsEn } from './attachments.en';
+
+/** Les textes français des pièces jointes, répartis dans fr.ts. */
+export const attachmentsFr: Record<keyof typeof attachmentsEn, string> = {
+  'attachments.attach': 'Joindre des fichiers',
+  'attachments.staged': 'Fichiers à envoyer',
+  'attachments.uploading': 'Envoi de {name}',
+  'attachments.remove': 'Retirer',
+  'attachments.waiting': 'Envoi…',
+  'attachments.tooMany': 'Au plus {max} fichiers par message ; les autres ont été laissés de côté.',
+  'attachments.inMessage': 'Fichiers',
+  'attachments.open': 'Ouvrir {name}',
+  'attachments.download': 'Télécharger {name} ({size})',
+  'attachments.viewer': 'Image {name}',
+  'attachments.close': 'Fermer',
+};
