@@ -10,9 +10,10 @@
  * 1. single_host_msgs_per_s — the pair load of cluster/pair-load.ts (100 direct conversations,
  *    pipelined senders, a message counted once acked AND delivered) against ONE host without a
  *    bus on the same database, both members on it. Bounded by message counts.
- * 2. References, with no host running: ws_relay_msgs_per_s, the same load against a bare `ws`
- *    relay with no durability (cluster/ws-relay.ts), and db_insert_rows_per_s, a bare batched
- *    insert loop on the same database (cluster/db-insert.ts).
+ * 2. References, with no host running, shared with the messaging benchmark: ws_relay_msgs_per_s,
+ *    the same load against a bare `ws` relay with no durability (support/ws-relay-reference.ts),
+ *    and db_insert_rows_per_s, a bare batched insert loop on the same database
+ *    (support/db-insert-reference.ts).
  * 3. msgs_per_s — the same load on the three hosts: sender of pair i on host i % 3, receiver on
  *    host (i + 1) % 3, so each message counts once delivered to the member on another host.
  * 4. cross_host_p50_ms / cross_host_p99_ms — send → delivered to the member on another host, at a
@@ -36,16 +37,16 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { DeepPartial, HostConfig } from '../host/config/host-config.js';
 import { createTestDatabase, type TestDatabase } from '../test/support/test-database.js';
-import { dbInsertPhase } from './cluster/db-insert.js';
 import { failoverPhase } from './cluster/failover.js';
 import { describeDelta, readHistograms } from './cluster/host-metrics.js';
-import { pairLatency, pairThroughput, type LoadTarget } from './cluster/pair-load.js';
-import { wsRelayPhase } from './cluster/ws-relay.js';
+import { pairLatency, pairThroughput } from './cluster/pair-load.js';
 import { fanoutPhase } from './messaging/fanout.js';
 import { setupPairs } from './messaging/pair-driver.js';
 import { killOwnHostChildren, startBenchHost, type BenchHost } from './support/bench-host.js';
-import { assertHostAlive, closeAll } from './support/phase-util.js';
+import { dbInsertPhase } from './support/db-insert-reference.js';
+import { assertHostAlive, closeAll, type LoadTarget } from './support/phase-util.js';
 import { log, round, selectedPhases } from './support/util.js';
+import { wsRelayPhase } from './support/ws-relay-reference.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const HOSTS = 3;
@@ -216,10 +217,10 @@ export default async function cluster(): Promise<void> {
     await stop([single]);
 
     await phase('relay', async () => {
-      r.ws_relay_msgs_per_s = await wsRelayPhase(THROUGHPUT);
+      r.ws_relay_msgs_per_s = await wsRelayPhase((relay, drivers) => pairThroughput(relay, drivers, THROUGHPUT));
     });
     await phase('insert', async () => {
-      r.db_insert_rows_per_s = await dbInsertPhase(database!.url, database!.schema, DB_INSERT);
+      r.db_insert_rows_per_s = await dbInsertPhase(database!, DB_INSERT);
     });
 
     const bus = { bus: { url: REDIS_URL, prefix } };

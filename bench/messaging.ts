@@ -7,7 +7,9 @@
  * stderr; the last line of stdout is one JSON object:
  *
  *   {"bench":"messaging","db":"sqlite|postgres","msgs_per_s":…,"p50_ms":…,"p99_ms":…,
- *    "fanout_deliveries_per_s":…,"idle_conn_kb":…,"resume_1000_ms":…}
+ *    "fanout_deliveries_per_s":…,"idle_conn_kb":…,"resume_1000_ms":…,
+ *    "ws_relay_msgs_per_s":…,"db_insert_rows_per_s":…,
+ *    "msgs_per_s_vs_ws_relay":…,"msgs_per_s_vs_db_insert":…}
  *
  * Phases (in this order; each closes its sockets before the next starts). Each figure is defined
  * in full at the top of its phase file under bench/messaging/; in short:
@@ -23,7 +25,16 @@
  *    of 3 runs.
  * 5. fanout_deliveries_per_s (fanout.ts) — `message.created` frames received per second across
  *    the 1,000 connections of a 1,000-member group (4 closed-loop senders).
+ * 6. ws_relay_msgs_per_s (relay; support/ws-relay-reference.ts) — a reference: phase 2's load
+ *    (same pairs, same window, same warm-up and measured window) against a bare `ws` relay with no
+ *    durability in a child process, as the host runs in one. The host is idle meanwhile.
+ * 7. db_insert_rows_per_s (insert; support/db-insert-reference.ts) — a reference: a bare loop
+ *    inserting batches of 256 rows, one transaction each, into a copy of the host's `messages`
+ *    table on the same kind of database: on PostgreSQL in the host's schema (2 connections), on
+ *    SQLite in a fresh file of its own with the host's pragmas (WAL, synchronous FULL; 1 writer).
  *
+ * msgs_per_s_vs_ws_relay and msgs_per_s_vs_db_insert are msgs_per_s over each reference (null
+ * when either figure is missing). The references run last, so they do not disturb the host's.
  * The pairs of phases 2 and 3 are set up by bench/messaging/pair-driver.ts.
  *
  * Host config: defaults except server.port 0, auth.adminToken (ours), the database above,
@@ -38,7 +49,7 @@
  * each measured window: on a 2-core machine other load skews every figure.
  *
  * Options (environment):
- *   BENCH_PHASES=idle,throughput,latency,resume,fanout   run only these phases
+ *   BENCH_PHASES=idle,throughput,latency,resume,fanout,relay,insert   run only these phases
  *   BENCH_HOST_CPU_PROF=DIR   CPU-profile the host child (V8 sampling profiler via a --require
  *                             preload, see support/cpu-profile.ts); DIR/host-PID.cpuprofile is
  *                             written at shutdown; the top frames of each measured window and
@@ -62,15 +73,19 @@ import { killOwnHostChildren, startBenchHost, type BenchHost } from './support/b
 import type { BenchSocket } from './support/bench-socket.js';
 import { profileWindows } from './support/cpu-meter.js';
 import { summarizeProfile, summarizeSql } from './support/cpu-profile.js';
+import { dbInsertPhase } from './support/db-insert-reference.js';
 import { assertHostAlive, closeAll } from './support/phase-util.js';
 import { log, round, selectedPhases } from './support/util.js';
+import { WS_RELAY_LABEL, wsRelayPhase } from './support/ws-relay-reference.js';
 
 // ---- parameters --------------------------------------------------------------------------------
 
 const MEMBERS = 1_000; // users shared by the idle, pair and fan-out phases
 const WATCHDOG_MS = 175_000;
 
-const ALL_PHASES = ['idle', 'throughput', 'latency', 'resume', 'fanout'] as const;
+const ALL_PHASES = ['idle', 'throughput', 'latency', 'resume', 'fanout', 'relay', 'insert'] as const;
+const HOST_PHASES = ALL_PHASES.filter((p) => p !== 'relay' && p !== 'insert');
+const DB_INSERT = { warmup: 10_240, measured: 102_400 }; // rows, as in the cluster benchmark
 
 // ---- results -----------------------------------------------------------------------------------
 
@@ -81,7 +96,11 @@ interface Results {
   fanout_deliveries_per_s: number | null;
   idle_conn_kb: number | null;
   resume_1000_ms: number | null;
+  ws_relay_msgs_per_s: number | null;
+  db_insert_rows_per_s: number | null;
 }
+
+const ratio = (a: number | null, b: number | null) => (a !== null && b ? round(a / b, 2) : null);
 
 // ---- main --------------------------------------------------------------------------------------
 
@@ -94,6 +113,8 @@ export default async function messaging(): Promise<void> {
     fanout_deliveries_per_s: null,
     idle_conn_kb: null,
     resume_1000_ms: null,
+    ws_relay_msgs_per_s: null,
+    db_insert_rows_per_s: null,
   };
   const failures: string[] = [];
   let host: BenchHost | null = null;
@@ -145,11 +166,14 @@ export default async function messaging(): Promise<void> {
   try {
     const t0 = performance.now();
     const run = randomUUID().slice(0, 6);
-    const users = await h.createUsers(MEMBERS, `m${run}_`);
-    const resumeUsers = await h.createUsers(2, `r${run}_`);
-    log(
-      `created ${users.length + resumeUsers.length} bot users with tokens in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
-    );
+    // Only the references selected: they need no users.
+    const needUsers = HOST_PHASES.some((p) => phases.has(p));
+    const users = needUsers ? await h.createUsers(MEMBERS, `m${run}_`) : [];
+    const resumeUsers = needUsers ? await h.createUsers(2, `r${run}_`) : [];
+    if (needUsers)
+      log(
+        `created ${users.length + resumeUsers.length} bot users with tokens in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      );
 
     if (phases.has('idle'))
       await phase('idle', async () => {
@@ -187,6 +211,17 @@ export default async function messaging(): Promise<void> {
       await phase('fanout', async () => {
         results.fanout_deliveries_per_s = await fanoutPhase(h, users);
       });
+    if (phases.has('relay'))
+      await phase('relay', async () => {
+        results.ws_relay_msgs_per_s = await wsRelayPhase(
+          async (relay, drivers) => (await throughputPhase(relay, drivers)).msgsPerS,
+        );
+      });
+    if (phases.has('insert'))
+      await phase('insert', async () => {
+        // PostgreSQL: the host's schema, which the host has migrated; SQLite: a file of its own.
+        results.db_insert_rows_per_s = await dbInsertPhase(h.database, DB_INSERT);
+      });
   } catch (err) {
     failures.push(`setup: ${(err as Error).message}`);
     log(`setup FAILED: ${(err as Error).message}`);
@@ -203,6 +238,7 @@ export default async function messaging(): Promise<void> {
   if (cpuProfDir) {
     try {
       for (const [name, window] of profileWindows) {
+        if (name.startsWith(WS_RELAY_LABEL)) continue; // the relay's window, not the host's
         log(`---- host CPU profile, ${name} phase (measured window) ----`);
         for (const line of summarizeProfile(cpuProfDir, h.child.pid, window)) log(line);
       }
@@ -222,6 +258,10 @@ export default async function messaging(): Promise<void> {
     fanout_deliveries_per_s: round(results.fanout_deliveries_per_s, 0),
     idle_conn_kb: round(results.idle_conn_kb, 2),
     resume_1000_ms: round(results.resume_1000_ms, 1),
+    ws_relay_msgs_per_s: round(results.ws_relay_msgs_per_s, 0),
+    db_insert_rows_per_s: round(results.db_insert_rows_per_s, 0),
+    msgs_per_s_vs_ws_relay: ratio(results.msgs_per_s, results.ws_relay_msgs_per_s),
+    msgs_per_s_vs_db_insert: ratio(results.msgs_per_s, results.db_insert_rows_per_s),
   };
   if (failures.length) log(`${failures.length} phase(s) failed:\n  ${failures.join('\n  ')}`);
   process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -2,7 +2,7 @@
  * The SDK's group-commit queue, which the conversation writer, the audit log, payments'
  * transfers and business chat's bursts all go through: same-tick pushes share a batch, batches
  * are bounded, each item gets its own outcome, a failed batch can be retried item by item, at
- * most maxInFlight batches commit at once, and stop() finishes the queue before refusing.
+ * most maxInFlight batches commit at once (never two of one key), and stop() finishes the queue before refusing.
  * Real timers; the tests wait on the queue's own promises, never on time.
  */
 import { describe, expect, it } from 'vitest';
@@ -253,6 +253,41 @@ describe('group-commit queue', () => {
     expect(await Promise.all(pushed)).toEqual([2, 4, 6, 8]);
     expect(r.batches).toEqual([[1], [2], [3, 4]]);
     expect(r.maxInFlight()).toBe(2);
+  });
+
+  it('with keyOf, never commits one key in two batches at once, and keeps each key in order', async () => {
+    const r = recorder({ hold: true });
+    // Key: the tens digit (11 and 12 share a key; 21 does not).
+    const queue = new GroupCommitQueue<number, number>({
+      commit: r.commit,
+      maxBatch: 100,
+      maxInFlight: 3,
+      keyOf: (n) => String(Math.floor(n / 10)),
+    });
+    const pushed: Promise<number>[] = [queue.push(11)];
+    await r.nextBatch();
+    // Key 1 is committing: 12 and 13 wait for it, while 21 and 31 pass them in a batch of their own.
+    const second = r.nextBatch();
+    pushed.push(queue.push(12), queue.push(21), queue.push(13), queue.push(31));
+    await second;
+    await turns();
+    expect(r.batches).toEqual([[11], [21, 31]]);
+    // Key 2 is busy in turn: 22 waits although a batch slot is free; 41 does not.
+    const third = r.nextBatch();
+    pushed.push(queue.push(22), queue.push(41));
+    await third;
+    await turns();
+    expect(r.batches).toEqual([[11], [21, 31], [41]]);
+    // Key 1's batch ends: its waiting items commit next, in the order pushed.
+    const fourth = r.nextBatch();
+    r.releases[0]!.resolve();
+    expect(await fourth).toEqual([12, 13]);
+    const fifth = r.nextBatch();
+    r.releases[1]!.resolve();
+    expect(await fifth).toEqual([22]);
+    for (const release of r.releases.slice(2)) release.resolve();
+    expect(await Promise.all(pushed)).toEqual([22, 24, 42, 26, 62, 44, 82]);
+    expect(r.maxInFlight()).toBe(3);
   });
 
   it('commits one batch at a time by default', async () => {

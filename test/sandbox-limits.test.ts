@@ -113,6 +113,7 @@ describe('sandbox limits', () => {
 
   it('limits message edits with sends', async () => {
     const { result } = await attack('edit-flood');
+    expect(result.error).toBeNull();
     expect(result.value.code).toBe('sandbox_limit');
     // sendsPerMinute is 120 for this app (its first send took one; the bucket refills 2 a second).
     expect(result.value.edited).toBeGreaterThan(100);

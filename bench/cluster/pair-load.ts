@@ -1,7 +1,7 @@
 /**
  * The pair load of `npm run bench -- cluster` (bench/cluster.ts), bounded by message counts: the
  * same 100 direct-conversation pairs (bench/messaging/pair-driver.ts) drive one host, three
- * hosts, or the bare ws relay, so their figures compare.
+ * hosts, or the bare ws relay (bench/support/ws-relay-reference.ts), so their figures compare.
  *
  * pairThroughput — every sender keeps THROUGHPUT_WINDOW sends in flight; a message completes once
  * acked to its sender AND delivered to the other member. The rate is measured between the
@@ -13,18 +13,12 @@
  * another host in the cluster) and send → ack.
  */
 import { cpuMeter } from '../support/cpu-meter.js';
+import type { LoadTarget } from '../support/phase-util.js';
 import { log, percentile, sleep, waitUntil } from '../support/util.js';
 import { drain, type PairDriver } from '../messaging/pair-driver.js';
 
 const THROUGHPUT_WINDOW = 16; // sends in flight per sender, as in the messaging benchmark
 const PHASE_TIMEOUT_MS = 60_000;
-
-/** What a load runs against: the processes whose CPU is metered, and a check that they still run. */
-export interface LoadTarget {
-  readonly label: string;
-  readonly pids: readonly number[];
-  assertAlive(): void;
-}
 
 export async function pairThroughput(
   target: LoadTarget,

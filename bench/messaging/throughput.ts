@@ -1,5 +1,7 @@
 /**
- * Phase 2 of `npm run bench -- messaging` (bench/messaging.ts): throughput.
+ * Phase 2 of `npm run bench -- messaging` (bench/messaging.ts): throughput. The same load runs
+ * against the bare ws relay for the reference ws_relay_msgs_per_s (support/ws-relay-reference.ts),
+ * given a LoadTarget instead of a host.
  *
  * msgs_per_s — 100 user pairs, one direct conversation each. Every sender keeps
  * THROUGHPUT_WINDOW sends in flight (a new send as soon as one message is both acked to the
@@ -9,7 +11,7 @@
  */
 import type { BenchHost } from '../support/bench-host.js';
 import { cpuMeter } from '../support/cpu-meter.js';
-import { assertHostAlive } from '../support/phase-util.js';
+import { assertHostAlive, type LoadTarget } from '../support/phase-util.js';
 import { log, percentile, sleep } from '../support/util.js';
 import { drain, PAIRS, type PairDriver } from './pair-driver.js';
 
@@ -18,9 +20,13 @@ const THROUGHPUT_WARMUP_MS = 2_000;
 const THROUGHPUT_MEASURE_MS = 10_000;
 
 export async function throughputPhase(
-  host: BenchHost,
+  on: BenchHost | LoadTarget,
   drivers: PairDriver[],
 ): Promise<{ msgsPerS: number; p50: number; p99: number }> {
+  // A host's log lines and CPU window are named "throughput" (the CPU profile summary reads it).
+  const target: LoadTarget =
+    'child' in on ? { label: 'throughput', pids: [on.child.pid], assertAlive: () => assertHostAlive(on) } : on;
+  const label = target.label;
   const start = performance.now();
   const t0 = start + THROUGHPUT_WARMUP_MS;
   const t1 = t0 + THROUGHPUT_MEASURE_MS;
@@ -46,34 +52,34 @@ export async function throughputPhase(
     };
   }
   log(
-    `throughput: ${PAIRS} senders × window ${THROUGHPUT_WINDOW}; ${THROUGHPUT_WARMUP_MS / 1000} s warm-up + ${THROUGHPUT_MEASURE_MS / 1000} s measured`,
+    `${label}: ${PAIRS} senders × window ${THROUGHPUT_WINDOW}; ${THROUGHPUT_WARMUP_MS / 1000} s warm-up + ${THROUGHPUT_MEASURE_MS / 1000} s measured`,
   );
   for (const d of drivers) refill(d);
   let meter: (() => string) | null = null;
   let last = 0;
   const ticker = setInterval(() => {
-    if (!meter && performance.now() >= t0) meter = cpuMeter(host.child.pid, 'throughput');
-    log(`throughput: ${completed - last} msg/s completed${failed ? `, ${failed} failed so far` : ''}`);
+    if (!meter && performance.now() >= t0) meter = cpuMeter(target.pids, label);
+    log(`${label}: ${completed - last} msg/s completed${failed ? `, ${failed} failed so far` : ''}`);
     last = completed;
   }, 1_000);
   try {
     while (performance.now() < t1) {
       await sleep(Math.min(100, t1 - performance.now()));
-      assertHostAlive(host);
+      target.assertAlive();
     }
-    if (meter) log(`throughput: during the measured window: ${(meter as () => string)()}`);
+    if (meter) log(`${label}: during the measured window: ${(meter as () => string)()}`);
   } finally {
     sending = false;
     clearInterval(ticker);
   }
-  await drain(drivers, 'throughput');
+  await drain(drivers, label);
   const msgsPerS = counted / (THROUGHPUT_MEASURE_MS / 1000);
   const p50 = percentile(ackLatency, 50);
   const p99 = percentile(ackLatency, 99);
   log(
-    `throughput: ${counted} messages acked+delivered in the window → ${msgsPerS.toFixed(0)} msg/s; ` +
+    `${label}: ${counted} messages acked+delivered in the window → ${msgsPerS.toFixed(0)} msg/s; ` +
       `send→ack at saturation p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (not reported; see the latency phase)`,
   );
-  if (failed > 0) throw new Error(`${failed} sends were refused during the throughput phase`);
+  if (failed > 0) throw new Error(`${failed} sends were refused during the ${label} phase`);
   return { msgsPerS, p50, p99 };
 }

@@ -1,8 +1,8 @@
 /**
  * A benchmark's bare reference server in a child process, as a host runs in one (the media-search
- * file server, the cluster ws relay): `script` (a .ts file, run through tsx) prints `{"port":N}` on
- * stdout once listening. The child is SIGKILLed by stop(), and when this process exits, so a failed
- * run leaves no server behind.
+ * file server, the ws relay of the messaging and cluster benchmarks): `script` (a .ts file, run
+ * through tsx) prints `{"port":N}` on stdout once listening. The child is SIGKILLed by stop(), and
+ * when this process exits, so a failed run leaves no server behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 

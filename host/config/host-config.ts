@@ -37,7 +37,7 @@ export interface HostConfig {
   };
   /** Without root, the app is served from web/dist in the host's directory. */
   web: { enabled: boolean; root?: string };
-  messages: { maxTextLength: number; maxBodyBytes: number; maxBatch: number };
+  messages: { maxTextLength: number; maxBodyBytes: number; maxBatch: number; batchesInFlight: number };
   conversations: { maxGroupMembers: number };
   /** Part B: full-text search (lengths in UTF-16 units). */
   search: { maxQueryLength: number; maxWords: number; snippetLength: number };

@@ -36,7 +36,26 @@ interface SendBatchContext {
   /** The host's rule for @all from plain members of a group (config mentions.allowAllForMembers). */
   allowAllForMembers: boolean;
   hasConversation(conversationId: string): boolean;
+  /** Whether the sender is a member (read with the conversation's lock). */
+  isMember(conversationId: string, senderId: string): boolean;
   nextNumbers(conversationId: string): { seq: number; pts: number };
+  /**
+   * Look up stored messages with the batch's clientMsgIds first. Without it a resend of a stored
+   * message is left to the unique index, whose violation fails the batch; the caller then runs
+   * it again with the check.
+   */
+  checkExisting: boolean;
+}
+
+/**
+ * Thrown when a batch run without the duplicate check would refuse a send: the send may be a
+ * resend of a stored message, which must be answered as a duplicate, not refused (its uploads,
+ * say, are claimed by the original). The caller runs the batch again with the check.
+ */
+export class DuplicateCheckNeeded extends Error {
+  constructor() {
+    super('a send was refused in a batch run without the duplicate check');
+  }
 }
 
 const INSERT_CHUNK = 100;
@@ -44,8 +63,8 @@ const keyOf = (conversationId: string, senderId: string, clientMsgId: string) =>
   `${conversationId}\u0000${senderId}\u0000${clientMsgId}`;
 
 /**
- * Writes a batch of sends with a handful of set-based queries: membership, existing
- * clientMsgIds, reply targets, then one multi-row insert. Returns one result per input, in order.
+ * Writes a batch of sends with a handful of set-based queries: existing clientMsgIds (when
+ * asked), reply targets, then one multi-row insert. Returns one result per input, in order.
  */
 export async function applySends(
   trx: Knex.Transaction,
@@ -55,13 +74,9 @@ export async function applySends(
   const conversationIds = [...new Set(sends.map((s) => s.conversationId))];
   const senderIds = [...new Set(sends.map((s) => s.senderId))];
 
-  const memberRows = await trx('members')
-    .whereIn('conversation_id', conversationIds)
-    .whereIn('user_id', senderIds)
-    .select<{ conversation_id: string; user_id: string }[]>('conversation_id', 'user_id');
-  const members = new Set(memberRows.map((r) => `${r.conversation_id}\u0000${r.user_id}`));
-
-  const existingRows = await findExisting(trx, sends, conversationIds, senderIds, ctx.isPostgres);
+  const existingRows = ctx.checkExisting
+    ? await findExisting(trx, sends, conversationIds, senderIds, ctx.isPostgres)
+    : [];
   const existing = new Map(existingRows.map((r) => [keyOf(r.conversation_id, r.sender_id, r.client_msg_id!), r]));
 
   const replyIds = [...new Set(sends.map((s) => s.replyToId).filter((id): id is string => id !== null))];
@@ -88,7 +103,7 @@ export async function applySends(
   const duplicatesOfExisting: { index: number; row: MessageRow }[] = [];
 
   for (const s of sends) {
-    if (!ctx.hasConversation(s.conversationId) || !members.has(`${s.conversationId}\u0000${s.senderId}`)) {
+    if (!ctx.hasConversation(s.conversationId) || !ctx.isMember(s.conversationId, s.senderId)) {
       results.push({ ok: false, error: new SwitchboardError('conversation_not_found') });
       continue;
     }
@@ -165,6 +180,9 @@ export async function applySends(
     results.push({ ok: true, outcome: { message: toWireMessage(row), duplicate: false } });
   }
 
+  // Membership and conflicts are decided before the check could matter; any later refusal is not.
+  if (!ctx.checkExisting && results.some((r) => !r.ok && r.error.code !== 'conversation_not_found'))
+    throw new DuplicateCheckNeeded();
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     await trx('messages').insert(rows.slice(i, i + INSERT_CHUNK));
   }

@@ -13,15 +13,14 @@ import type { Logger } from '../logging/logger.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
 import { toWireMessage, type MessageRow, type ReactionRow } from './message-row.js';
 import { asSystemError } from '../db/database-errors.js';
-import { applySends, type NewMessage, type SendOutcome } from './apply-sends.js';
+import { applySends, DuplicateCheckNeeded, type NewMessage, type SendOutcome } from './apply-sends.js';
+import { lockConversations, memberKey, saveCounters, type Counters } from './conversation-counters.js';
+import { isUniqueViolation } from '../db/unique-violation.js';
 
 export type { NewMessage, SendOutcome };
 
-interface Counters {
-  lastSeq: number;
-  lastPts: number;
-  dirty: boolean;
-}
+/** After a resend, batches check for resends for this long: resends come in bursts (a reconnect). */
+const RESEND_BURST_MS = 1000;
 
 /** What an operation may do inside the batch transaction. */
 export interface WriteContext {
@@ -59,6 +58,8 @@ type Outcome = GroupCommitOutcome<unknown>;
 export class ConversationWriter {
   private readonly queue: GroupCommitQueue<Op, unknown>;
   private readonly allowAllForMembers: boolean;
+  /** Until when batches look up their clientMsgIds before inserting (see RESEND_BURST_MS). */
+  private checkExistingUntil = 0;
 
   constructor(
     @inject(Tokens.Database) private readonly db: Database,
@@ -72,6 +73,13 @@ export class ConversationWriter {
     this.queue = new GroupCommitQueue<Op, unknown>({
       commit: (batch) => this.commitBatch(batch),
       maxBatch: config.messages.maxBatch,
+      // Disjoint conversations commit side by side on PostgreSQL, one connection each, leaving
+      // half the pool for reads; a conversation's batches still commit one after another.
+      maxInFlight:
+        db.kind === 'postgres'
+          ? Math.max(1, Math.min(config.messages.batchesInFlight, Math.floor(config.database.poolSize / 2)))
+          : 1,
+      keyOf: (op) => (op.kind === 'send' ? op.msg.conversationId : op.conversationId),
       // One bad operation must not fail its neighbours.
       retryAlone: 'several',
       onRetry: (err, size) => this.log.warn({ err, size }, 'batch commit failed; retrying operations one by one'),
@@ -97,17 +105,30 @@ export class ConversationWriter {
     return this.queue.stop();
   }
 
-  /** One transaction for the batch; its events are published once it has committed. */
+  /**
+   * One transaction for the batch; its events are published once it has committed. Sends are
+   * left to the unique index to find resends, unless one was seen lately: a batch the index
+   * refuses, or that would refuse a send, runs again with the lookup.
+   */
   private async commitBatch(batch: Op[]): Promise<Outcome[]> {
     const outcomes: (Outcome | undefined)[] = [];
     const events: HostEvent[] = [];
     let recorded: OutboxBatch | null = null;
-    await this.db.knex.transaction(async (trx) => {
-      outcomes.length = 0;
-      events.length = 0;
-      await this.applyBatch(trx, batch, outcomes, events);
-      recorded = await this.outbox.record(trx, events);
-    });
+    const attempt = (checkExisting: boolean) =>
+      this.db.knex.transaction(async (trx) => {
+        outcomes.length = 0;
+        events.length = 0;
+        await this.applyBatch(trx, batch, outcomes, events, checkExisting);
+        recorded = await this.outbox.record(trx, events);
+      });
+    const checkExisting = Date.now() < this.checkExistingUntil;
+    try {
+      await attempt(checkExisting);
+    } catch (err) {
+      if (checkExisting || !(err instanceof DuplicateCheckNeeded || isUniqueViolation(err))) throw err;
+      this.checkExistingUntil = Date.now() + RESEND_BURST_MS;
+      await attempt(true);
+    }
     this.metrics.batchCommitted(batch.length);
     for (const event of events) this.bus.publish(event);
     this.outbox.committed(recorded);
@@ -121,13 +142,15 @@ export class ConversationWriter {
     batch: Op[],
     outcomes: (Outcome | undefined)[],
     events: HostEvent[],
+    checkExisting: boolean,
   ): Promise<void> {
     const now = Date.now();
     const isPostgres = this.db.kind === 'postgres';
     const ids = [
       ...new Set(batch.map((op) => (op.kind === 'send' ? op.msg.conversationId : op.conversationId))),
     ].sort();
-    const counters = await lockCounters(trx, ids, isPostgres);
+    const senderIds = [...new Set(batch.flatMap((op) => (op.kind === 'send' ? [op.msg.senderId] : [])))];
+    const { counters, members } = await lockConversations(trx, ids, senderIds, isPostgres);
 
     const sendAt: number[] = [];
     batch.forEach((op, at) => {
@@ -148,6 +171,8 @@ export class ConversationWriter {
             return { seq: ++c.lastSeq, pts: ++c.lastPts };
           },
           hasConversation: (conversationId) => counters.has(conversationId),
+          isMember: (conversationId, senderId) => members.has(memberKey(conversationId, senderId)),
+          checkExisting,
         },
       );
       sends.forEach((op, i) => {
@@ -236,27 +261,5 @@ export class ConversationWriter {
         return message;
       },
     };
-  }
-}
-
-async function lockCounters(trx: Knex.Transaction, ids: string[], isPostgres: boolean): Promise<Map<string, Counters>> {
-  const query = trx('conversations').whereIn('id', ids).orderBy('id').select('id', 'last_seq', 'last_pts');
-  // SQLite has one writer at a time already; PostgreSQL needs the row locks.
-  const rows = (await (isPostgres ? query.forUpdate() : query)) as { id: string; last_seq: number; last_pts: number }[];
-  return new Map(rows.map((r) => [r.id, { lastSeq: r.last_seq, lastPts: r.last_pts, dirty: false }]));
-}
-
-/** One UPDATE for every conversation the batch changed. */
-async function saveCounters(trx: Knex.Transaction, counters: Map<string, Counters>, now: number): Promise<void> {
-  const dirty = [...counters].filter(([, c]) => c.dirty);
-  for (let i = 0; i < dirty.length; i += 200) {
-    const part = dirty.slice(i, i + 200);
-    // Casts keep PostgreSQL from typing the parameters as text.
-    const caseExpr = `case id ${part.map(() => 'when ? then cast(? as bigint)').join(' ')} end`;
-    const bindings = (column: 'lastSeq' | 'lastPts') => part.flatMap(([id, c]) => [id, c[column]]);
-    await trx.raw(
-      `update conversations set last_seq = ${caseExpr}, last_pts = ${caseExpr}, last_activity_at = ? where id in (${part.map(() => '?').join(', ')})`,
-      [...bindings('lastSeq'), ...bindings('lastPts'), now, ...part.map(([id]) => id)],
-    );
   }
 }

@@ -14,6 +14,7 @@ import * as threadReadPositions from './migrations/0012-thread-read-positions.js
 import * as attachmentReservations from './migrations/0013-attachment-reservations.js';
 import * as searchPrefixIndex from './migrations/0014-search-prefix-index.js';
 import * as searchByConversation from './migrations/0015-search-by-conversation.js';
+import * as threadRepliesIndex from './migrations/0016-thread-replies-index.js';
 
 interface Migration {
   name: string;
@@ -38,6 +39,7 @@ const migrations: Migration[] = [
   attachmentReservations,
   searchPrefixIndex,
   searchByConversation,
+  threadRepliesIndex,
 ];
 
 const source: Knex.MigrationSource<Migration> = {

@@ -17,6 +17,8 @@ export class HandledPluginEvents {
   /** Handled since the last tick; `older` had a whole tick for a writer to take them. */
   private newer = new Set<number>();
   private older = new Set<number>();
+  /** Being deleted by a writer's transaction in flight: another one, beside it, leaves them. */
+  private taken = new Set<number>();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
 
@@ -36,8 +38,10 @@ export class HandledPluginEvents {
 
   /** Inside a writer's transaction: deletes the handled rows; forget() them once it has committed. */
   async deleteIn(trx: Knex.Transaction): Promise<number[]> {
-    if (this.newer.size === 0 && this.older.size === 0) return [];
-    const seqs = [...this.older, ...this.newer];
+    // Concurrent writers deleting the same rows would wait on each other's row locks.
+    const seqs = [...this.older, ...this.newer].filter((seq) => !this.taken.has(seq));
+    if (seqs.length === 0) return [];
+    for (const seq of seqs) this.taken.add(seq);
     await deleteRows(trx, seqs);
     return seqs;
   }
@@ -46,6 +50,7 @@ export class HandledPluginEvents {
     for (const seq of seqs) {
       this.newer.delete(seq);
       this.older.delete(seq);
+      this.taken.delete(seq);
     }
   }
 
@@ -63,6 +68,8 @@ export class HandledPluginEvents {
     const seqs = [...this.older];
     this.older = this.newer;
     this.newer = new Set();
+    // A writer that took some and rolled back never forgets them; this delete covers them.
+    for (const seq of seqs) this.taken.delete(seq);
     if (seqs.length === 0) {
       if (this.older.size === 0 && this.timer) {
         clearInterval(this.timer);

@@ -4,9 +4,15 @@ import { isoTime } from '../core/iso-time.js';
 
 const ROOTS_PER_QUERY = 500;
 
-interface SummaryRow {
+interface CountRow {
   thread_root_id: string;
   reply_count: number | string;
+  last_seq: number | string;
+}
+
+interface LastReplyRow {
+  thread_root_id: string;
+  seq: number | string;
   id: string;
   sender_id: string;
   created_at: number | string;
@@ -14,9 +20,10 @@ interface SummaryRow {
 
 /**
  * The thread summaries of the roots among `messages` (reply count and last reply, deleted replies
- * left out), in one query per page: each root's replies are a range of the (thread_root_id, seq)
- * index. Replies are never roots, so they are not asked about. Messages without replies keep
- * `thread: null`. History, last messages, resume, thread pages and search results all pass here.
+ * left out), in two queries per 500 roots, each reading only those roots' ranges of the partial
+ * (thread_root_id, seq) index of replies (summariesOf). Replies are never roots, so they are not
+ * asked about. Messages without replies keep `thread: null`. History, last messages, resume,
+ * thread pages and search results all pass here.
  */
 export async function withThreadSummaries(db: Knex | Knex.Transaction, messages: Message[]): Promise<Message[]> {
   const roots = messages.filter((m) => m.threadRootId === null).map((m) => m.id);
@@ -32,34 +39,48 @@ export async function withThreadSummaries(db: Knex | Knex.Transaction, messages:
   });
 }
 
-/** Summaries by root id (roots without live replies are missing). */
+/**
+ * Summaries by root id (roots without live replies are missing). Two queries, each reading only
+ * the roots' ranges of the replies index (`thread_root_id in (...)` proves the index's `is not
+ * null` to both planners): the count and last seq of each root's live replies, then the replies at
+ * those seqs. PostgreSQL takes the index for hundreds of roots only with statistics on
+ * thread_root_id (0016 analyzes the table); without, it guesses 0.5 % of the table a root.
+ */
 export async function summariesOf(
   db: Knex | Knex.Transaction,
   rootIds: readonly string[],
 ): Promise<Map<string, ThreadSummary>> {
-  // The last live reply is the one with the highest seq; seq is unique in the conversation, and a
-  // root's replies are all in the root's conversation, so (root, seq) names exactly one row.
-  const counts = db('messages')
+  const summaries = new Map<string, ThreadSummary>();
+  if (rootIds.length === 0) return summaries;
+  const counts = await db('messages')
     .whereIn('thread_root_id', rootIds)
     .whereNull('deleted_at')
     .groupBy('thread_root_id')
     .select('thread_root_id')
     .count({ reply_count: '*' })
-    .max({ last_seq: 'seq' })
-    .as('s');
-  const rows = await db
-    .from(counts)
-    .join('messages as l', (on) => on.on('l.thread_root_id', 's.thread_root_id').andOn('l.seq', 's.last_seq'))
-    .select<SummaryRow[]>('s.thread_root_id', 's.reply_count', 'l.id', 'l.sender_id', 'l.created_at');
-  return new Map(
-    rows.map((r) => [
-      r.thread_root_id,
-      {
-        replyCount: Number(r.reply_count),
-        lastReplyId: r.id,
-        lastReplySenderId: r.sender_id,
-        lastReplyAt: isoTime(Number(r.created_at)),
-      },
-    ]),
-  );
+    .max<CountRow[]>({ last_seq: 'seq' });
+  if (counts.length === 0) return summaries;
+  // The last live reply is the one with the highest seq; seq is unique in the conversation, and a
+  // root's replies are all in the root's conversation, so (root, seq) names exactly one row. The
+  // two lists are filtered apart, so a row can pair a root with another root's seq: the pairs are
+  // matched here. `+seq` keeps the seqs out of the index seek: SQLite (no statistics) would seek
+  // every pair of the two lists, 250,000 seeks (30 ms) for 500 roots, where each root's range of
+  // replies is read once. PostgreSQL filters them the same way.
+  const byRoot = new Map(counts.map((c) => [c.thread_root_id, c]));
+  const lastSeqs = [...new Set(counts.map((c) => Number(c.last_seq)))];
+  const lastReplies = await db('messages')
+    .whereIn('thread_root_id', [...byRoot.keys()])
+    .whereRaw(`+?? in (${lastSeqs.map(() => '?').join(', ')})`, ['seq', ...lastSeqs])
+    .select<LastReplyRow[]>('thread_root_id', 'seq', 'id', 'sender_id', 'created_at');
+  for (const r of lastReplies) {
+    const count = byRoot.get(r.thread_root_id);
+    if (!count || Number(count.last_seq) !== Number(r.seq)) continue;
+    summaries.set(r.thread_root_id, {
+      replyCount: Number(count.reply_count),
+      lastReplyId: r.id,
+      lastReplySenderId: r.sender_id,
+      lastReplyAt: isoTime(Number(r.created_at)),
+    });
+  }
+  return summaries;
 }

@@ -18,6 +18,12 @@ export interface GroupCommitOptions<T, R> {
    */
   maxInFlight?: number;
   /**
+   * Which items must not commit concurrently (a conversation, an account). Batches in flight
+   * never share a key, and one key's items commit in the order they were pushed; items of
+   * other keys pass them. Without it, items leave the queue strictly in order.
+   */
+  keyOf?(item: T): string;
+  /**
    * When `commit` throws, commit the batch's items again one by one, so that one bad item cannot
    * fail its neighbours: 'never' (every item fails with the error; the default), 'several' (only
    * a batch of more than one item: a lone item has already failed alone), or 'always' (a lone
@@ -51,6 +57,8 @@ export class GroupCommitQueue<T, R = void> {
   private readonly idle: (() => void)[] = [];
   private readonly maxInFlight: number;
   private readonly retryAlone: 'never' | 'several' | 'always';
+  /** Keys of the batches in flight (keyOf only). */
+  private readonly busyKeys = new Set<string>();
   private isStopped = false;
 
   constructor(private readonly options: GroupCommitOptions<T, R>) {
@@ -83,9 +91,14 @@ export class GroupCommitQueue<T, R = void> {
     try {
       // Yield once so that items pushed in the same tick join the first batch.
       await new Promise((resolve) => setImmediate(resolve));
-      while (this.waiting.length > 0) {
-        const batch = this.waiting.splice(0, this.options.maxBatch);
-        await this.commit(batch, this.retryAlone === 'always' || (this.retryAlone === 'several' && batch.length > 1));
+      for (;;) {
+        const { batch, keys } = this.take();
+        if (batch.length === 0) break;
+        try {
+          await this.commit(batch, this.retryAlone === 'always' || (this.retryAlone === 'several' && batch.length > 1));
+        } finally {
+          for (const key of keys) this.busyKeys.delete(key);
+        }
       }
     } finally {
       // In the same step as the empty-queue check: a drain that ends later (in a .finally(), say)
@@ -93,6 +106,30 @@ export class GroupCommitQueue<T, R = void> {
       this.inFlight--;
       if (this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
     }
+  }
+
+  /**
+   * The next batch: the oldest items, skipping (with keyOf) those whose key another batch in
+   * flight holds. A skipped key's later items are skipped too, since it stays busy, so each
+   * key's items still commit in order.
+   */
+  private take(): { batch: Waiting<T, R>[]; keys: Set<string> } {
+    const { options } = this;
+    if (!options.keyOf) return { batch: this.waiting.splice(0, this.options.maxBatch), keys: new Set() };
+    const batch: Waiting<T, R>[] = [];
+    const keys = new Set<string>();
+    let kept = 0;
+    for (let i = 0; i < this.waiting.length; i++) {
+      const w = this.waiting[i]!;
+      const key = batch.length < this.options.maxBatch ? options.keyOf(w.item) : undefined;
+      if (key !== undefined && (keys.has(key) || !this.busyKeys.has(key))) {
+        keys.add(key);
+        batch.push(w);
+      } else this.waiting[kept++] = w;
+    }
+    this.waiting.length = kept;
+    for (const key of keys) this.busyKeys.add(key);
+    return { batch, keys };
   }
 
   private async commit(batch: Waiting<T, R>[], retryAlone: boolean): Promise<void> {

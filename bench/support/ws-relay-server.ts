@@ -1,10 +1,11 @@
 /**
- * The reference relay of `npm run bench -- cluster`, run as its own process: a bare `ws` server
- * with no durability, no auth and no ordering beyond TCP's. A client's token names the one
- * conversation it joins (`Authorization: Bearer <conversationId>`); each `send` frame is acked
- * to its sender and pushed as `message.created` to every member of the conversation, the sender
- * included (as the host echoes it), in the frame shapes the benchmark's pair driver reads.
- * Prints `{"port":N}` on stdout once listening; exits on SIGTERM.
+ * The reference relay of `npm run bench -- messaging` and `npm run bench -- cluster`
+ * (ws-relay-reference.ts), run as its own process: a bare `ws` server with no durability, no auth
+ * and no ordering beyond TCP's. A client's token names the one conversation it joins
+ * (`Authorization: Bearer <conversationId>`); each `send` frame is acked to its sender and pushed
+ * as `message.created` to every member of the conversation, the sender included (as the host
+ * echoes it), in the frame shapes the benchmark's pair driver reads. Prints `{"port":N}` on
+ * stdout once listening; exits on SIGTERM.
  */
 import { WebSocketServer, type WebSocket } from 'ws';
 

@@ -1,0 +1,67 @@
+import type { Knex } from 'knex';
+
+/** A conversation's counters as a batch holds them: read under its row lock, saved at its end. */
+export interface Counters {
+  lastSeq: number;
+  lastPts: number;
+  dirty: boolean;
+}
+
+export interface LockedConversations {
+  counters: Map<string, Counters>;
+  /** `conversationId\u0000userId` for each asked sender who is a member. */
+  members: Set<string>;
+}
+
+export const memberKey = (conversationId: string, userId: string): string => `${conversationId}\u0000${userId}`;
+
+/**
+ * Locks the batch's conversations in id order (so hosts sharing a PostgreSQL database serialise
+ * per conversation without deadlocks) and, in the same round trip, reads which of the batch's
+ * senders are members. SQLite has one writer at a time already; PostgreSQL needs the row locks.
+ */
+export async function lockConversations(
+  trx: Knex.Transaction,
+  ids: readonly string[],
+  senderIds: readonly string[],
+  isPostgres: boolean,
+): Promise<LockedConversations> {
+  const idList = ids.map(() => '?').join(', ');
+  const senders = senderIds.length > 0 ? senderIds : [''];
+  const senderList = senders.map(() => '?').join(', ');
+  const result: unknown = await trx.raw(
+    `select c.id, c.last_seq, c.last_pts, m.user_id from conversations c
+     left join members m on m.conversation_id = c.id and m.user_id in (${senderList})
+     where c.id in (${idList}) order by c.id${isPostgres ? ' for update of c' : ''}`,
+    [...senders, ...ids],
+  );
+  const rows = (isPostgres ? (result as { rows: unknown[] }).rows : result) as {
+    id: string;
+    last_seq: number | string;
+    last_pts: number | string;
+    user_id: string | null;
+  }[];
+  const counters = new Map<string, Counters>();
+  const members = new Set<string>();
+  for (const r of rows) {
+    if (!counters.has(r.id))
+      counters.set(r.id, { lastSeq: Number(r.last_seq), lastPts: Number(r.last_pts), dirty: false });
+    if (r.user_id !== null) members.add(memberKey(r.id, r.user_id));
+  }
+  return { counters, members };
+}
+
+/** One UPDATE for every conversation the batch changed. */
+export async function saveCounters(trx: Knex.Transaction, counters: Map<string, Counters>, now: number): Promise<void> {
+  const dirty = [...counters].filter(([, c]) => c.dirty);
+  for (let i = 0; i < dirty.length; i += 200) {
+    const part = dirty.slice(i, i + 200);
+    // Casts keep PostgreSQL from typing the parameters as text.
+    const caseExpr = `case id ${part.map(() => 'when ? then cast(? as bigint)').join(' ')} end`;
+    const bindings = (column: 'lastSeq' | 'lastPts') => part.flatMap(([id, c]) => [id, c[column]]);
+    await trx.raw(
+      `update conversations set last_seq = ${caseExpr}, last_pts = ${caseExpr}, last_activity_at = ? where id in (${part.map(() => '?').join(', ')})`,
+      [...bindings('lastSeq'), ...bindings('lastPts'), now, ...part.map(([id]) => id)],
+    );
+  }
+}
