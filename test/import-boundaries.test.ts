@@ -18,7 +18,7 @@ function sourceFiles(dir: string, skip: readonly string[] = []): string[] {
     const path = join(dir, name);
     if (skip.includes(path)) return [];
     if (statSync(path).isDirectory()) return sourceFiles(path, skip);
-    return /\.(ts|js|mjs)$/.test(name) ? [path] : [];
+    return /\.(ts|tsx|js|mjs)$/.test(name) ? [path] : [];
   });
 }
 
@@ -32,6 +32,25 @@ function importsOf(file: string): string[] {
   for (const m of text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) specifiers.push(m[1]!);
   for (const m of text.matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)) specifiers.push(m[1]!);
   return specifiers;
+}
+
+/** Which of `dir`'s folders import which, and the pairs that import each other. */
+function folderEdges(dir: string): { edges: Map<string, Set<string>>; both: string[] } {
+  const folders = readdirSync(dir).filter((name) => statSync(join(dir, name)).isDirectory());
+  const edges = new Map<string, Set<string>>(folders.map((f) => [f, new Set<string>()]));
+  for (const folder of folders) {
+    for (const file of sourceFiles(join(dir, folder))) {
+      for (const spec of importsOf(file)) {
+        const target = targetOf(spec, file);
+        const to = target.startsWith(dir + '/') ? relative(dir, target).split('/')[0]! : null;
+        if (to !== null && to !== folder && folders.includes(to)) edges.get(folder)!.add(to);
+      }
+    }
+  }
+  const both = folders.flatMap((a) =>
+    [...edges.get(a)!].filter((b) => a < b && edges.get(b)!.has(a)).map((b) => `${a} <-> ${b}`),
+  );
+  return { edges, both };
 }
 
 /** A relative specifier as the absolute path it names; a bare one (package, node:) as is. */
@@ -115,6 +134,13 @@ describe('import boundaries', () => {
         violations(join(pluginsDir, name), (t) => inside(t, join(root, 'sdk')) || inside(t, join(pluginsDir, name))),
       );
     expect(bad).toEqual([]);
+  });
+
+  it("keeps the web client's folders layered too: no two import each other", () => {
+    const webDir = join(root, 'web', 'src');
+    const { edges, both } = folderEdges(webDir);
+    expect(edges.get('chat')).toContain('people');
+    expect(both).toEqual([]);
   });
 
   it('keeps host/ folders layered: no two import each other', () => {

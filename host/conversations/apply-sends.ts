@@ -39,6 +39,8 @@ interface SendBatchContext {
   /** Whether the sender is a member (read with the conversation's lock). */
   isMember(conversationId: string, senderId: string): boolean;
   nextNumbers(conversationId: string): { seq: number; pts: number };
+  /** Inserts the new messages (after every nextNumbers call of the batch). */
+  insertRows(rows: readonly MessageRow[]): Promise<void>;
   /**
    * Look up stored messages with the batch's clientMsgIds first. Without it a resend of a stored
    * message is left to the unique index, whose violation fails the batch; the caller then runs
@@ -58,7 +60,6 @@ export class DuplicateCheckNeeded extends Error {
   }
 }
 
-const INSERT_CHUNK = 100;
 const keyOf = (conversationId: string, senderId: string, clientMsgId: string) =>
   `${conversationId}\u0000${senderId}\u0000${clientMsgId}`;
 
@@ -183,9 +184,7 @@ export async function applySends(
   // Membership and conflicts are decided before the check could matter; any later refusal is not.
   if (!ctx.checkExisting && results.some((r) => !r.ok && r.error.code !== 'conversation_not_found'))
     throw new DuplicateCheckNeeded();
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    await trx('messages').insert(rows.slice(i, i + INSERT_CHUNK));
-  }
+  await ctx.insertRows(rows);
   await followOnReply(trx, replies, ctx.now);
   await linkAttachments(trx, links);
 

@@ -53,15 +53,49 @@ export async function lockConversations(
 
 /** One UPDATE for every conversation the batch changed. */
 export async function saveCounters(trx: Knex.Transaction, counters: Map<string, Counters>, now: number): Promise<void> {
+  for (const update of counterUpdates(counters, now)) await trx.raw(update.sql, update.bindings);
+}
+
+const MESSAGE_INSERT_CHUNK = 100;
+
+/**
+ * Inserts a batch's messages, 100 rows a statement. With `counters` (a batch with nothing left to
+ * write to them) on PostgreSQL, the last statement also saves the counters, as a data-modifying
+ * WITH: one round trip fewer for every batch.
+ */
+export async function insertMessages(
+  trx: Knex.Transaction,
+  rows: readonly object[],
+  counters: { map: Map<string, Counters>; now: number } | null,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += MESSAGE_INSERT_CHUNK) {
+    const insert = trx('messages').insert(rows.slice(i, i + MESSAGE_INSERT_CHUNK));
+    const updates =
+      counters && i + MESSAGE_INSERT_CHUNK >= rows.length ? counterUpdates(counters.map, counters.now) : [];
+    if (updates.length !== 1) {
+      await insert;
+      continue;
+    }
+    const { sql, bindings } = insert.toSQL();
+    await trx.raw(`with inserted as (${sql}) ${updates[0]!.sql}`, [...bindings, ...updates[0]!.bindings]);
+    for (const c of counters!.map.values()) c.dirty = false;
+  }
+}
+
+const COUNTERS_PER_UPDATE = 200;
+
+function counterUpdates(counters: Map<string, Counters>, now: number): { sql: string; bindings: Knex.Value[] }[] {
   const dirty = [...counters].filter(([, c]) => c.dirty);
-  for (let i = 0; i < dirty.length; i += 200) {
-    const part = dirty.slice(i, i + 200);
+  const updates: { sql: string; bindings: Knex.Value[] }[] = [];
+  for (let i = 0; i < dirty.length; i += COUNTERS_PER_UPDATE) {
+    const part = dirty.slice(i, i + COUNTERS_PER_UPDATE);
     // Casts keep PostgreSQL from typing the parameters as text.
     const caseExpr = `case id ${part.map(() => 'when ? then cast(? as bigint)').join(' ')} end`;
     const bindings = (column: 'lastSeq' | 'lastPts') => part.flatMap(([id, c]) => [id, c[column]]);
-    await trx.raw(
-      `update conversations set last_seq = ${caseExpr}, last_pts = ${caseExpr}, last_activity_at = ? where id in (${part.map(() => '?').join(', ')})`,
-      [...bindings('lastSeq'), ...bindings('lastPts'), now, ...part.map(([id]) => id)],
-    );
+    updates.push({
+      sql: `update conversations set last_seq = ${caseExpr}, last_pts = ${caseExpr}, last_activity_at = ? where id in (${part.map(() => '?').join(', ')})`,
+      bindings: [...bindings('lastSeq'), ...bindings('lastPts'), now, ...part.map(([id]) => id)],
+    });
   }
+  return updates;
 }

@@ -14,7 +14,7 @@ import type { HostMetrics } from '../metrics/host-metrics.js';
 import { toWireMessage, type MessageRow, type ReactionRow } from './message-row.js';
 import { asSystemError } from '../db/database-errors.js';
 import { applySends, DuplicateCheckNeeded, type NewMessage, type SendOutcome } from './apply-sends.js';
-import { lockConversations, memberKey, saveCounters, type Counters } from './conversation-counters.js';
+import { insertMessages, lockConversations, memberKey, saveCounters, type Counters } from './conversation-counters.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 
 export type { NewMessage, SendOutcome };
@@ -172,6 +172,9 @@ export class ConversationWriter {
           },
           hasConversation: (conversationId) => counters.has(conversationId),
           isMember: (conversationId, senderId) => members.has(memberKey(conversationId, senderId)),
+          // Only sends write to the counters: the last insert saves them too.
+          insertRows: (rows) =>
+            insertMessages(trx, rows, isPostgres && sendAt.length === batch.length ? { map: counters, now } : null),
           checkExisting,
         },
       );

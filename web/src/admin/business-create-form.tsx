@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useAction } from '../components/use-action';
-import { LocalError } from '../components/local-error';
+import { LocalError } from '../i18n/local-error';
 import { TextField } from '../components/text-field';
 import { useI18n } from '../i18n/i18n-context';
 import { AdminAlert } from './admin-alert';

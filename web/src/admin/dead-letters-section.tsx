@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { useAction } from '../components/use-action';
 import { useI18n } from '../i18n/i18n-context';
-import { formatDateTime } from '../chat/format-time';
+import { formatDateTime } from '../i18n/format-time';
 import { AdminStatus } from './admin-alert';
 import { useAdminApi } from './admin-context';
 import { AdminTable, LoadNotes, SectionHeading } from './admin-table';

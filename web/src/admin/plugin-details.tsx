@@ -1,5 +1,5 @@
 import { useI18n } from '../i18n/i18n-context';
-import { formatDateTime } from '../chat/format-time';
+import { formatDateTime } from '../i18n/format-time';
 import { AdminAlert } from './admin-alert';
 import { useAdminApi } from './admin-context';
 import { SectionHeading } from './admin-table';

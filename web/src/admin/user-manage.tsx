@@ -3,7 +3,7 @@ import { useAction } from '../components/use-action';
 import { TextField } from '../components/text-field';
 import { useI18n } from '../i18n/i18n-context';
 import { checkRegistration } from '../screens/registration-rules';
-import { formatDateTime } from '../chat/format-time';
+import { formatDateTime } from '../i18n/format-time';
 import { AdminAlert, AdminStatus } from './admin-alert';
 import { useAdminApi } from './admin-context';
 import type { AdminUser } from './admin-types';

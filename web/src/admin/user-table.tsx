@@ -1,5 +1,5 @@
 import { useI18n } from '../i18n/i18n-context';
-import { formatDateTime } from '../chat/format-time';
+import { formatDateTime } from '../i18n/format-time';
 import { AdminTable } from './admin-table';
 import type { AdminUser } from './admin-types';
 

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Message } from '../../../sdk/protocol/message.js';
-import { fullTime } from '../chat/format-time';
-import { usePeople } from '../chat/people';
+import { fullTime } from '../i18n/format-time';
+import { usePeople } from '../people/people';
 import { useAction } from '../components/use-action';
 import { ErrorNotice } from '../components/error-notice';
 import { useI18n } from '../i18n/i18n-context';

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { shortTime } from '../chat/format-time';
+import { shortTime } from '../i18n/format-time';
 import { useAction } from '../components/use-action';
 import { ErrorNotice } from '../components/error-notice';
 import { useI18n } from '../i18n/i18n-context';

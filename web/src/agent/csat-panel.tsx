@@ -1,4 +1,4 @@
-import { usePeople } from '../chat/people';
+import { usePeople } from '../people/people';
 import { pluralKey } from '../i18n/plural';
 import { ErrorNotice } from '../components/error-notice';
 import { useI18n } from '../i18n/i18n-context';

@@ -1,4 +1,4 @@
-import { usePeople } from '../chat/people';
+import { usePeople } from '../people/people';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
 import { PRIORITIES, STATUSES, type Agent, type InboxFilter } from './agent-api';

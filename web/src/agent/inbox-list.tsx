@@ -1,5 +1,5 @@
-import { usePeople } from '../chat/people';
-import { shortTime } from '../chat/format-time';
+import { usePeople } from '../people/people';
+import { shortTime } from '../i18n/format-time';
 import { useI18n } from '../i18n/i18n-context';
 import type { Thread } from './agent-api';
 

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { fullTime, shortTime } from '../chat/format-time';
-import { usePeople } from '../chat/people';
+import { fullTime, shortTime } from '../i18n/format-time';
+import { usePeople } from '../people/people';
 import { useAction } from '../components/use-action';
 import { ErrorNotice } from '../components/error-notice';
 import { useI18n } from '../i18n/i18n-context';

@@ -4,7 +4,7 @@ import { ErrorNotice } from '../components/error-notice';
 import { useI18n } from '../i18n/i18n-context';
 import type { AgentApi, Thread, ThreadStatus } from './agent-api';
 import { agentErrorText } from './agent-error-text';
-import { fullTime } from '../chat/format-time';
+import { fullTime } from '../i18n/format-time';
 
 interface Props {
   api: AgentApi;

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { usePeople } from '../chat/people';
+import { usePeople } from '../people/people';
 import { useAction } from '../components/use-action';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';

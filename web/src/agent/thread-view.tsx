@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from 'preact/hooks';
 import { MessageLog } from '../chat/message-log';
-import { usePeople } from '../chat/people';
+import { usePeople } from '../people/people';
 import { ErrorNotice } from '../components/error-notice';
 import { useLoad, type Loaded } from '../components/use-load';
 import { useI18n } from '../i18n/i18n-context';

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { mergePage } from '../../../sdk/client/index.js';
 import type { Message } from '../../../sdk/protocol/message.js';
-import { useOnOnline } from '../chat/client-hooks';
+import { useOnOnline } from '../session/client-hooks';
 import type { AgentApi } from './agent-api';
 
 const PAGE = 50;

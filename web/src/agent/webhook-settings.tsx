@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { shortTime } from '../chat/format-time';
+import { shortTime } from '../i18n/format-time';
 import { ErrorNotice } from '../components/error-notice';
 import { useLoad } from '../components/use-load';
 import { useI18n } from '../i18n/i18n-context';

@@ -1,8 +1,8 @@
 import { useEffect } from 'preact/hooks';
 import type { SwitchboardClient } from '../../../sdk/client/index.js';
 import type { AttachmentView } from '../../../sdk/protocol/attachments.js';
-import { CachedLookup } from '../chat/cached-lookup';
-import { useRerender } from '../chat/client-hooks';
+import { CachedLookup } from '../session/cached-lookup';
+import { useRerender } from '../session/client-hooks';
 import { useSignedIn } from '../session/session-context';
 
 /**

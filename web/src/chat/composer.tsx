@@ -9,7 +9,7 @@ import { BusinessMenu } from '../structured/business-menu';
 import { CommandPicker } from '../structured/command-picker';
 import { ErrorNotice } from '../components/error-notice';
 import { MentionPicker } from './mention-picker';
-import { usePeople } from './people';
+import { usePeople } from '../people/people';
 import { useSnippet } from './reply-quote';
 import { useAction } from '../components/use-action';
 import { useTypingSignal } from './use-typing-signal';

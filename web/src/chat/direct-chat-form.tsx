@@ -5,7 +5,7 @@ import { useSignedIn } from '../session/session-context';
 import { parseHandles, useFindUsers } from './find-users';
 import { ErrorNotice } from '../components/error-notice';
 import { HandlesField } from './handles-field';
-import { LocalError } from '../components/local-error';
+import { LocalError } from '../i18n/local-error';
 import { useAction } from '../components/use-action';
 
 /** Opens the direct conversation with the person of a handle (the host creates it on first use). */

@@ -2,8 +2,8 @@ import type { SwitchboardClient } from '../../../sdk/client/index.js';
 import type { PublicUser } from '../../../sdk/protocol/message.js';
 import { fieldsOf } from '../i18n/error-text';
 import { useSignedIn } from '../session/session-context';
-import { LocalError } from '../components/local-error';
-import { usePeople } from './people';
+import { LocalError } from '../i18n/local-error';
+import { usePeople } from '../people/people';
 
 /** The handles typed in a field: separated by commas or spaces, with or without a leading @, each once. */
 export function parseHandles(text: string): string[] {

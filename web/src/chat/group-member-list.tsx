@@ -4,7 +4,7 @@ import { useAction } from '../components/use-action';
 import { useI18n } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/en';
 import { useSignedIn } from '../session/session-context';
-import { usePeople } from './people';
+import { usePeople } from '../people/people';
 
 const ROLE_KEYS: Record<MemberRole, MessageKey> = {
   owner: 'chat.group.roleOwner',

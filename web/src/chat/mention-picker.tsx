@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
 import { useComposerKeys } from '../structured/composer-keys';
-import { usePeople } from './people';
+import { usePeople } from '../people/people';
 import { useMembers } from './use-members';
 import '../styles/command-picker.css';
 

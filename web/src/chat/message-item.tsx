@@ -2,18 +2,18 @@ import { useState } from 'preact/hooks';
 import type { Message } from '../../../sdk/protocol/message.js';
 import { ErrorNotice } from '../components/error-notice';
 import { useI18n } from '../i18n/i18n-context';
-import { fullTime, shortTime } from './format-time';
+import { fullTime, shortTime } from '../i18n/format-time';
 import { MessageActions } from './message-actions';
 import { MessageEditForm } from './message-edit-form';
 import { plainText } from './message-text';
 import { MessageTextView } from './message-text-view';
 import { MessageAttachments } from '../attachments/message-attachments';
 import { StructuredContent } from '../structured/structured-content';
-import type { People } from './people';
+import type { People } from '../people/people';
 import { ReactionChips } from './reactions';
 import { pluralKey } from '../i18n/plural';
 import { ReplyQuote } from './reply-quote';
-import { isSystem } from './system-text';
+import { isSystem } from '../i18n/system-text';
 
 export interface MessageItemProps {
   message: Message;

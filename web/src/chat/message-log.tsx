@@ -5,7 +5,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { CommandNoteItem, type CommandNote } from './command-note';
 import { MessageItem } from './message-item';
 import { PendingItem } from './pending-item';
-import { usePeople } from './people';
+import { usePeople } from '../people/people';
 import { useScrollBack } from './use-scroll-back';
 import './message-log.css';
 

@@ -1,6 +1,6 @@
 import type { Message } from '../../../sdk/protocol/message.js';
 import { plainText } from './message-text';
-import { isSystem, systemText, type Wording } from './system-text';
+import { isSystem, systemText, type Wording } from '../i18n/system-text';
 
 /** A short line for what a structured message is: its own text when it has one, else a label. */
 export function structuredLabel(content: { type: string; body?: Record<string, unknown> }, w: Wording): string {

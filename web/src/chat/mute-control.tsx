@@ -4,7 +4,7 @@ import { ErrorNotice } from '../components/error-notice';
 import { useAction } from '../components/use-action';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
-import { shortTime } from './format-time';
+import { shortTime } from '../i18n/format-time';
 import { isMuted } from './mute-state';
 
 const HOUR_MS = 3_600_000;

@@ -1,5 +1,5 @@
 import { useI18n } from '../i18n/i18n-context';
-import { useClientState } from './client-hooks';
+import { useClientState } from '../session/client-hooks';
 
 /**
  * Says so while the connection is lost and the client reconnects. The status region is always in

@@ -2,7 +2,7 @@ import type { SwitchboardClient } from '../../../sdk/client/index.js';
 import type { Message } from '../../../sdk/protocol/message.js';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
-import type { People } from './people';
+import type { People } from '../people/people';
 import { whenOnline } from './when-online';
 
 /** The emoji anyone can react with. */

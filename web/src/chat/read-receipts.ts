@@ -1,5 +1,5 @@
 import type { Member, Message } from '../../../sdk/protocol/message.js';
-import { isSystem } from './system-text';
+import { isSystem } from '../i18n/system-text';
 
 /**
  * Who has read my last message: members whose read watermark reached its seq. Watermarks come from

@@ -2,8 +2,8 @@ import type { Message } from '../../../sdk/protocol/message.js';
 import { useI18n } from '../i18n/i18n-context';
 import { structuredLabel } from './message-preview';
 import { plainText } from './message-text';
-import type { People } from './people';
-import { isSystem, systemText } from './system-text';
+import type { People } from '../people/people';
+import { isSystem, systemText } from '../i18n/system-text';
 
 const SNIPPET = 120;
 

@@ -6,10 +6,10 @@ import { useLoad } from '../components/use-load';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
 import { useThreadFollow } from './use-thread-follow';
-import '../threads/threads.css';
+import '../styles/threads.css';
 import { MessageItem } from './message-item';
 import { PendingItem } from './pending-item';
-import { usePeople } from './people';
+import { usePeople } from '../people/people';
 
 interface Props {
   conversationId: string;

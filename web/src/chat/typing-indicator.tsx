@@ -1,5 +1,5 @@
 import { useI18n } from '../i18n/i18n-context';
-import { usePeople } from './people';
+import { usePeople } from '../people/people';
 
 /** "Ada is typing…": who is writing in the conversation now (a polite live region, read when it changes). */
 export function TypingIndicator({ userIds }: { userIds: readonly string[] }) {

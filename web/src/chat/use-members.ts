@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Member } from '../../../sdk/protocol/message.js';
 import { useSignedIn } from '../session/session-context';
-import { directoryOf } from './people';
+import { directoryOf } from '../people/people';
 
 /**
  * A conversation's members with their roles and read watermarks as the host has them now (receipts

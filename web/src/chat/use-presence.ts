@@ -1,7 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import type { PresenceStatus } from '../../../sdk/protocol/frames.js';
 import { useSignedIn } from '../session/session-context';
-import { useClientState, useRerender } from './client-hooks';
+import { useClientState, useRerender } from '../session/client-hooks';
 
 /**
  * Follows these users' presence (the client asks only for those it does not follow yet, and

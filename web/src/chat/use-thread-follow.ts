@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Message } from '../../../sdk/protocol/message.js';
 import type { ThreadPageResult } from '../../../sdk/protocol/threads.js';
 import { useAction, type Action } from '../components/use-action';
-import { useClientState } from './client-hooks';
+import { useClientState } from '../session/client-hooks';
 import { useAttentive } from './use-attentive';
 import { useSignedIn } from '../session/session-context';
 

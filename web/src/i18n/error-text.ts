@@ -1,4 +1,4 @@
-import { LocalError } from '../components/local-error';
+import { LocalError } from './local-error';
 import { isMessageKey, type Translate } from './translate';
 
 /** What the client library's ClientError carries (and any error body from the host). */

@@ -1,6 +1,6 @@
 import { useI18n } from '../i18n/i18n-context';
-import { formatDateTime } from '../chat/format-time';
-import { usePeople } from '../chat/people';
+import { formatDateTime } from '../i18n/format-time';
+import { usePeople } from '../people/people';
 import { formatMoney } from './money-format';
 import type { Balance } from './payments-api';
 import type { MoneyData } from './use-money';

@@ -1,7 +1,7 @@
 import { ErrorNotice } from '../components/error-notice';
 import { usePageTitle } from '../components/page-title';
 import { useI18n } from '../i18n/i18n-context';
-import { actionErrorText } from '../structured/action-error-text';
+import { actionErrorText } from '../i18n/action-error-text';
 import { BalanceList, TransferHistory } from './money-overview';
 import { PinForm } from './pin-form';
 import { RequestCard } from './request-card';

@@ -2,7 +2,7 @@ import type { TargetedEvent } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
 import { ErrorNotice } from '../components/error-notice';
-import { actionErrorText } from '../structured/action-error-text';
+import { actionErrorText } from '../i18n/action-error-text';
 import '../styles/payments.css';
 
 export const PIN_PATTERN = /^\d{4,8}$/;

@@ -6,7 +6,7 @@ import { useAction } from '../components/use-action';
 import { fieldsOf } from '../i18n/error-text';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
-import { actionErrorText } from '../structured/action-error-text';
+import { actionErrorText } from '../i18n/action-error-text';
 import { paymentsApi } from './payments-api';
 import { PIN_PATTERN } from './pin-dialog';
 

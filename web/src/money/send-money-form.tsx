@@ -5,7 +5,7 @@ import { TextField } from '../components/text-field';
 import { useAction } from '../components/use-action';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
-import { actionErrorText } from '../structured/action-error-text';
+import { actionErrorText } from '../i18n/action-error-text';
 import { useAttemptKey } from './attempt-key';
 import { currencyDecimals, formatMoney, parseAmount } from './money-format';
 import { paymentsApi, type Balance } from './payments-api';

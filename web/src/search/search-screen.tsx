@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import { usePeople } from '../chat/people';
-import { shortTime } from '../chat/format-time';
+import { usePeople } from '../people/people';
+import { shortTime } from '../i18n/format-time';
 import { ErrorNotice } from '../components/error-notice';
 import { usePageTitle } from '../components/page-title';
 import { useI18n } from '../i18n/i18n-context';

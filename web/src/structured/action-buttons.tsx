@@ -1,6 +1,6 @@
 import { ErrorNotice } from '../components/error-notice';
 import { useI18n } from '../i18n/i18n-context';
-import { actionErrorText } from './action-error-text';
+import { actionErrorText } from '../i18n/action-error-text';
 import type { Action } from './body-fields';
 import type { Taps } from './use-postback';
 

@@ -1,6 +1,6 @@
 import { ClientError, localStorageStore, type ClientStore, type SwitchboardClient } from '../../../sdk/client/index.js';
 import type { PublicUser } from '../../../sdk/protocol/message.js';
-import { directoryOf } from '../chat/people';
+import { directoryOf } from '../people/people';
 import { userStorePrefix } from '../session/app-store';
 
 /** The business plugin's HTTP API (docs/business.md), as a customer's client uses it. */

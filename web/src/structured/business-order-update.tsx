@@ -2,7 +2,7 @@ import type { MessageKey } from '../i18n/en';
 import { useI18n } from '../i18n/i18n-context';
 import { ButtonRow, ExternalLink, QuickReplies, TapFeedback } from './action-buttons';
 import { actionsOf, textOf, type MessageViewProps } from './body-fields';
-import { formatDateTime } from '../chat/format-time';
+import { formatDateTime } from '../i18n/format-time';
 import { safeHttpUrl } from './safe-url';
 import { usePostback } from './use-postback';
 

@@ -4,7 +4,7 @@ import { formatMoney } from '../money/money-format';
 import { ExternalLink, QuickReplies, TapFeedback } from './action-buttons';
 import { actionsOf, integerOf, recordOf, recordsOf, textOf, type Body, type MessageViewProps } from './body-fields';
 import { MessageImage } from './business-carousel';
-import { formatDateTime } from '../chat/format-time';
+import { formatDateTime } from '../i18n/format-time';
 import { safeHttpUrl } from './safe-url';
 import { usePostback } from './use-postback';
 

@@ -4,7 +4,7 @@ import { usePageTitle } from '../components/page-title';
 import { useI18n } from '../i18n/i18n-context';
 import { Link, navigate } from '../router/router';
 import { useSignedIn } from '../session/session-context';
-import { actionErrorText } from './action-error-text';
+import { actionErrorText } from '../i18n/action-error-text';
 import { openBusinessConversation } from './business-links';
 
 /**

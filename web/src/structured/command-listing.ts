@@ -1,8 +1,8 @@
 import { useEffect } from 'preact/hooks';
 import type { SwitchboardClient } from '../../../sdk/client/index.js';
 import type { CommandListing } from '../../../sdk/protocol/frames.js';
-import { CachedLookup } from '../chat/cached-lookup';
-import { useRerender } from '../chat/client-hooks';
+import { CachedLookup } from '../session/cached-lookup';
+import { useRerender } from '../session/client-hooks';
 import { useSignedIn } from '../session/session-context';
 
 /** How long a conversation's commands are reused: a plugin joining or leaving shows within a minute. */

@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'preact/hooks';
 import type { CommandListing } from '../../../sdk/protocol/frames.js';
 import { useI18n } from '../i18n/i18n-context';
-import { actionErrorText } from './action-error-text';
+import { actionErrorText } from '../i18n/action-error-text';
 import { matchCommands, useCommands } from './command-listing';
 import { useComposerKeys } from './composer-keys';
 import '../styles/command-picker.css';

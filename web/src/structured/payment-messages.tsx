@@ -2,7 +2,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { formatMoney } from '../money/money-format';
 import type { RequestLine, RequestStatus } from '../money/payments-api';
 import { RequestCard } from '../money/request-card';
-import { usePeople } from '../chat/people';
+import { usePeople } from '../people/people';
 import { integerOf, recordsOf, textOf, type Body } from './body-fields';
 import { Unsupported } from './unsupported';
 

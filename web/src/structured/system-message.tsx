@@ -1,6 +1,6 @@
 import type { Message, StructuredContent } from '../../../sdk/protocol/message.js';
-import { usePeople } from '../chat/people';
-import { systemText } from '../chat/system-text';
+import { usePeople } from '../people/people';
+import { systemText } from '../i18n/system-text';
 import { useI18n } from '../i18n/i18n-context';
 
 /** A membership or title change in words, with people's display names (protocol.md "System messages"). */

@@ -1,9 +1,9 @@
 import type { Conversation } from '../../../sdk/protocol/message.js';
 import type { FollowedThread } from '../../../sdk/protocol/threads.js';
-import { useConversationList } from '../chat/client-hooks';
-import { shortTime } from '../chat/format-time';
+import { useConversationList } from '../session/client-hooks';
+import { shortTime } from '../i18n/format-time';
 import { previewOf } from '../chat/message-preview';
-import { usePeople, type People } from '../chat/people';
+import { usePeople, type People } from '../people/people';
 import { CountBadge } from '../components/count-badge';
 import { ErrorNotice } from '../components/error-notice';
 import { usePageTitle } from '../components/page-title';
@@ -12,7 +12,7 @@ import { Link } from '../router/router';
 import { threadHref } from '../chat/thread-address';
 import { useFollowedThreads } from './use-followed-threads';
 import '../chat/conversation-list.css';
-import './threads.css';
+import '../styles/threads.css';
 
 /** /threads: the threads I follow, each with its conversation, root, last reply and what is new; one opens in its conversation. */
 export function ThreadsScreen() {

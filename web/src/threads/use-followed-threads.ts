@@ -1,7 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import type { FollowedThread } from '../../../sdk/protocol/threads.js';
 import { useLoad } from '../components/use-load';
-import { useOnOnline } from '../chat/client-hooks';
+import { useOnOnline } from '../session/client-hooks';
 import { useSignedIn } from '../session/session-context';
 
 /** How many threads the list shows: the host's largest page. */

@@ -1,5 +1,5 @@
-import type { MessageKey } from '../i18n/en';
-import type { MessageParams } from '../i18n/translate';
+import type { MessageKey } from './en';
+import type { MessageParams } from './translate';
 
 /** A failure the web client finds itself (an empty field, an unknown handle), already put as a catalog text. */
 export class LocalError extends Error {

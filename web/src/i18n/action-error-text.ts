@@ -1,5 +1,5 @@
-import { errorTextWith, fieldsOf } from '../i18n/error-text';
-import type { Translate } from '../i18n/translate';
+import { errorTextWith, fieldsOf } from './error-text';
+import type { Translate } from './translate';
 
 /**
  * Plugins answer with codes of their own (payments: `pin_invalid`, `insufficient_funds`…; business:

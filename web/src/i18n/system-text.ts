@@ -1,6 +1,6 @@
 import type { StructuredContent } from '../../../sdk/protocol/message.js';
-import type { Language } from '../i18n/language';
-import type { Translate } from '../i18n/translate';
+import type { Language } from './language';
+import type { Translate } from './translate';
 
 /** What turning a message into words needs: the texts, the language (for lists) and people's names. */
 export interface Wording {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { ClientState, ConversationView, PendingSend } from '../../../sdk/client/index.js';
 import type { Message } from '../../../sdk/protocol/message.js';
-import { useSignedIn } from '../session/session-context';
+import { useSignedIn } from './session-context';
 
 /** Hooks that read the session's client cache and render again when the client says it changed. */
 

@@ -3,8 +3,8 @@ import type { SwitchboardClient } from '../../../sdk/client/index.js';
 import type { Conversation, PublicUser } from '../../../sdk/protocol/message.js';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
-import { CachedLookup } from './cached-lookup';
-import { useRerender } from './client-hooks';
+import { CachedLookup } from '../session/cached-lookup';
+import { useRerender } from '../session/client-hooks';
 import { MemberListing } from './member-listing';
 
 /** What the chat screens know of people: users by id, and who the other person of each direct conversation is. */
