@@ -91,6 +91,7 @@ export const chatEn = {
   'chat.threads.title': 'Threads',
   'chat.threads.list': 'Threads you follow',
   'chat.threads.empty': 'You follow no threads yet. Reply in a thread, or follow one, and it shows here.',
+  'chat.threads.more': 'Show more threads',
   'chat.threads.noReply': 'No replies yet',
   'chat.threads.unreadOne': '{count} unread reply',
   'chat.threads.unreadOther': '{count} unread replies',

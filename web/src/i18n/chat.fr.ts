@@ -94,6 +94,7 @@ export const chatFr: Record<keyof typeof chatEn, string> = {
   'chat.threads.list': 'Fils que vous suivez',
   'chat.threads.empty':
     'Vous ne suivez encore aucun fil. Répondez dans un fil, ou suivez-en un, et il s’affichera ici.',
+  'chat.threads.more': 'Afficher plus de fils',
   'chat.threads.noReply': 'Pas encore de réponse',
   'chat.threads.unreadOne': '{count} réponse non lue',
   'chat.threads.unreadOther': '{count} réponses non lues',

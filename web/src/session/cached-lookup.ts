@@ -70,6 +70,9 @@ export class CachedLookup<V> {
         this.loading.delete(key);
         this.failures.set(key, { error, at: Date.now() });
         this.notify();
+        // Screens showing the failure read again once the retry is due, so a passing fault
+        // (a request lost while reconnecting) clears by itself rather than at the next keystroke.
+        if (this.listeners.size > 0) setTimeout(() => this.notify(), RETRY_AFTER_MS + 1);
       },
     );
     this.loading.set(key, loading);

@@ -18,7 +18,7 @@ import '../styles/threads.css';
 export function ThreadsScreen() {
   const { t } = useI18n();
   const people = usePeople();
-  const { threads, error } = useFollowedThreads();
+  const { threads, error, more } = useFollowedThreads();
   // The titles come from the cached list, which may arrive after the threads.
   const conversations = new Map(useConversationList().map((v) => [v.conversation.id, v.conversation]));
   usePageTitle(t('chat.threads.title'));
@@ -40,6 +40,11 @@ export function ThreadsScreen() {
           ))}
         </ul>
       )}
+      {more ? (
+        <button type="button" onClick={more}>
+          {t('chat.threads.more')}
+        </button>
+      ) : null}
     </section>
   );
 }
