@@ -1,21 +1,309 @@
 /**
- * The one catalog of Switchboard error codes, assembled from its sections in catalog/. Codes are
- * stable: clients, plugins and operators may match on them. Every code here is documented in
+ * The one catalog of Switchboard error codes. Codes are stable: clients,
+ * plugins and operators may match on them. Every code here is documented in
  * docs/errors.md (a test keeps the two in step).
+ *
+ * kind:
+ *  - "user": the caller sent something wrong; retrying the same request fails again.
+ *  - "system": the host could not do it right now; the same request may succeed later.
+ *  - "operator": the host refused to start because of how it was configured.
  */
-import { chatFeatureErrors } from './catalog/chat-feature-errors.js';
-import { operatorErrors } from './catalog/operator-errors.js';
-import { systemErrors } from './catalog/system-errors.js';
-import { userErrors } from './catalog/user-errors.js';
-import type { ErrorSpec } from './error-spec.js';
+export type ErrorKind = 'user' | 'system' | 'operator';
 
-export type { ErrorKind, ErrorSpec } from './error-spec.js';
+export interface ErrorSpec {
+  readonly kind: ErrorKind;
+  /** HTTP status used when the error answers an HTTP request. */
+  readonly status: number;
+  /** WebSocket close code, for errors that end the connection. */
+  readonly closeCode?: number;
+  /** Default human-readable message. */
+  readonly message: string;
+}
 
 export const errorCatalog = {
-  ...userErrors,
-  ...chatFeatureErrors,
-  ...systemErrors,
-  ...operatorErrors,
+  // ---- user errors -------------------------------------------------------
+  invalid_json: { kind: 'user', status: 400, message: 'The frame or body is not valid JSON.' },
+  invalid_request: { kind: 'user', status: 400, message: 'The request does not match its schema.' },
+  unknown_frame_type: { kind: 'user', status: 400, message: 'The frame type is not part of the protocol.' },
+  binary_frame_unsupported: {
+    kind: 'user',
+    status: 400,
+    message: 'Binary frames are not supported; send JSON text frames.',
+  },
+  invalid_utf8: { kind: 'user', status: 400, closeCode: 1007, message: 'A text frame was not valid UTF-8.' },
+  payload_too_large: {
+    kind: 'user',
+    status: 413,
+    closeCode: 1009,
+    message: 'The frame or body exceeds the size limit.',
+  },
+  unauthenticated: { kind: 'user', status: 401, closeCode: 4001, message: 'A valid bearer token is required.' },
+  auth_timeout: { kind: 'user', status: 401, closeCode: 4002, message: 'The socket did not authenticate in time.' },
+  session_ended: {
+    kind: 'user',
+    status: 401,
+    closeCode: 4003,
+    message: 'The token of this session was revoked or expired.',
+  },
+  invalid_credentials: { kind: 'user', status: 401, message: 'The handle or password is wrong.' },
+  account_deactivated: {
+    kind: 'user',
+    status: 403,
+    closeCode: 4003,
+    message: 'An operator deactivated this account: it cannot log in or use tokens until reactivated.',
+  },
+  admin_required: { kind: 'user', status: 403, message: 'This endpoint needs the operator admin token.' },
+  forbidden: { kind: 'user', status: 403, message: 'You may not do this.' },
+  insufficient_role: { kind: 'user', status: 403, message: 'Your role in this conversation does not allow this.' },
+  route_not_found: { kind: 'user', status: 404, message: 'No such endpoint.' },
+  method_not_allowed: {
+    kind: 'user',
+    status: 405,
+    message: 'This endpoint does not answer that method; the Allow header lists those it does.',
+  },
+  user_not_found: { kind: 'user', status: 404, message: 'No such user.' },
+  token_not_found: { kind: 'user', status: 404, message: 'No such token.' },
+  conversation_not_found: {
+    kind: 'user',
+    status: 404,
+    message: 'No such conversation, or you are not a member of it.',
+  },
+  message_not_found: { kind: 'user', status: 404, message: 'No such message in this conversation.' },
+  handle_taken: { kind: 'user', status: 409, message: 'That handle is already in use.' },
+  client_msg_id_conflict: {
+    kind: 'user',
+    status: 409,
+    message: 'This clientMsgId was already used for a different message.',
+  },
+  message_deleted: { kind: 'user', status: 409, message: 'The message was deleted and can no longer change.' },
+  member_limit_reached: { kind: 'user', status: 409, message: 'The group has reached its member limit.' },
+  invalid_operation: { kind: 'user', status: 400, message: 'This operation does not apply here.' },
+  unknown_message_type: { kind: 'user', status: 400, message: 'The message content type is not registered.' },
+  invalid_message_body: {
+    kind: 'user',
+    status: 400,
+    message: 'The structured message body does not match the schema of its type.',
+  },
+  registration_closed: { kind: 'user', status: 403, message: 'Self-registration is disabled on this host.' },
+  rate_limited: { kind: 'user', status: 429, closeCode: 4008, message: 'Too many requests; slow down.' },
+  slow_consumer: {
+    kind: 'user',
+    status: 400,
+    closeCode: 4009,
+    message: 'The client stopped reading and its send buffer passed the limit.',
+  },
+  heartbeat_timeout: { kind: 'user', status: 400, closeCode: 4010, message: 'The client did not answer pings.' },
+  permission_denied: { kind: 'user', status: 403, message: 'The plugin lacks the permission this call needs.' },
+  storage_conflict: {
+    kind: 'user',
+    status: 409,
+    message: 'The stored value changed since the version given (compare-and-set failed).',
+  },
+  storage_quota_exceeded: {
+    kind: 'user',
+    status: 507,
+    message: 'The write would take the plugin past its storage quota.',
+  },
+  message_rejected: { kind: 'user', status: 403, message: 'A plugin hook refused this message.' },
+  command_not_found: {
+    kind: 'user',
+    status: 404,
+    message: 'No enabled plugin in this conversation answers that command.',
+  },
+  plugin_not_found: { kind: 'user', status: 404, message: 'No such plugin.' },
+  database_invalid_query: {
+    kind: 'user',
+    status: 400,
+    message: 'The query names a table or column the plugin does not have, or a value that does not fit its column.',
+  },
+  database_schema_invalid: {
+    kind: 'user',
+    status: 400,
+    message:
+      "The plugin's schema change is not allowed (a bad name, a table that exists or is missing, a column that cannot be added).",
+  },
+  database_conflict: { kind: 'user', status: 409, message: 'The write breaks a unique constraint of the table.' },
+  database_constraint: {
+    kind: 'user',
+    status: 400,
+    message: 'The write breaks a constraint of the table (a required column is null).',
+  },
+  database_transaction_scope: {
+    kind: 'user',
+    status: 400,
+    message: 'Inside a database transaction only its own handle may be used, and only until it ends.',
+  },
+  sandbox_limit: {
+    kind: 'user',
+    status: 429,
+    message:
+      'The app passed one of its sandbox limits (host calls in flight, sends per minute, or host calls and CPU outside its events).',
+  },
+  metric_invalid: {
+    kind: 'user',
+    status: 400,
+    message:
+      "A plugin metric's name, help, labels, buckets or value breaks the rules, or the name is taken (by another definition or plugin).",
+  },
+  database_transaction_timeout: {
+    kind: 'user',
+    status: 408,
+    message: 'The database transaction ran past its time budget and was rolled back.',
+  },
+
+  // ---- part A (attachments): uploads, access and sending ------------------
+  attachment_not_found: {
+    kind: 'user',
+    status: 404,
+    message: 'No such attachment, or you may not see it.',
+  },
+  attachment_too_large: { kind: 'user', status: 413, message: 'The upload exceeds the size limit for attachments.' },
+  attachment_quota_exceeded: {
+    kind: 'user',
+    status: 413,
+    message: 'The upload would take you past your attachment storage quota.',
+  },
+  attachment_type_mismatch: {
+    kind: 'user',
+    status: 415,
+    message: "The upload's declared Content-Type does not match its content.",
+  },
+  attachment_type_not_allowed: {
+    kind: 'user',
+    status: 415,
+    message: "The upload's type (taken from its content) is not on this host's allow-list.",
+  },
+  attachment_already_sent: {
+    kind: 'user',
+    status: 409,
+    message: 'The attachment was already sent with another message; upload it again to send it again.',
+  },
+  attachment_url_invalid: {
+    kind: 'user',
+    status: 403,
+    message: 'The file URL expired or its signature does not match; fetch the attachment again for a new one.',
+  },
+  range_not_satisfiable: {
+    kind: 'user',
+    status: 416,
+    message: 'The Range header asks for bytes the file does not have.',
+  },
+
+  // ---- part A2 (images, avatars, profile edits) ---------------------------
+  attachment_image_too_large: {
+    kind: 'user',
+    status: 413,
+    message: 'The image has more pixels than this host decodes (attachments.maxImagePixels).',
+  },
+  attachment_invalid_image: {
+    kind: 'user',
+    status: 415,
+    message: 'The file looks like an image but cannot be decoded (truncated, corrupt or an unsupported variant).',
+  },
+  avatar_not_found: { kind: 'user', status: 404, message: 'No user has this avatar (any more).' },
+
+  // ---- part C (mentions, threads, mute) ----------------------------------
+  mention_all_not_allowed: {
+    kind: 'user',
+    status: 403,
+    message: 'Only owners and admins may mention everyone (@all) in this group.',
+  },
+  invalid_thread_root: {
+    kind: 'user',
+    status: 400,
+    message: 'A thread root must be a message of the main timeline, not a reply in a thread.',
+  },
+  thread_not_followed: { kind: 'user', status: 404, message: 'You do not follow this thread.' },
+
+  // ---- part D (push notifications) ---------------------------------------
+  push_disabled: { kind: 'user', status: 404, message: 'Push notifications are turned off on this host.' },
+  push_endpoint_invalid: {
+    kind: 'user',
+    status: 400,
+    message: "The push subscription's endpoint is not an https: URL of a push service on a public address.",
+  },
+
+  // ---- system errors -----------------------------------------------------
+  internal_error: { kind: 'system', status: 500, closeCode: 1011, message: 'The host hit an unexpected error.' },
+  unavailable: { kind: 'system', status: 503, message: 'The host cannot serve this right now; retry later.' },
+  shutting_down: {
+    kind: 'system',
+    status: 503,
+    closeCode: 1001,
+    message: 'The host is shutting down; reconnect and resume.',
+  },
+  not_ready: { kind: 'system', status: 503, message: 'The host has not finished starting.' },
+  web_client_not_built: {
+    kind: 'system',
+    status: 503,
+    message: 'The web client has not been built on this host; run npm run build:web (npm start does it).',
+  },
+  plugin_failed: {
+    kind: 'system',
+    status: 502,
+    message: 'A plugin failed while handling this; the error is recorded against it.',
+  },
+  app_disabled: {
+    kind: 'system',
+    status: 503,
+    message: 'The app failed too often and its circuit breaker disabled it; an operator must enable it again.',
+  },
+  plugin_timeout: { kind: 'system', status: 504, message: 'A plugin did not answer within its time budget.' },
+  outbound_http_failed: {
+    kind: 'system',
+    status: 502,
+    message:
+      "A plugin's outbound HTTP request failed: no connection, no complete answer within its timeout, or a response body over 1 MiB.",
+  },
+
+  // ---- operator errors (start-up) ---------------------------------------
+  config_invalid: { kind: 'operator', status: 500, message: 'The host configuration is invalid.' },
+  database_locked: { kind: 'operator', status: 500, message: 'Another host is using this SQLite database file.' },
+  database_unreachable: { kind: 'operator', status: 500, message: 'The database cannot be reached.' },
+  bus_requires_postgres: {
+    kind: 'operator',
+    status: 500,
+    message: 'Several hosts (bus.url is set) need one shared PostgreSQL database; SQLite serves a single host.',
+  },
+  listen_failed: {
+    kind: 'operator',
+    status: 500,
+    message: 'The host cannot listen on its configured address and port (in use, or not allowed).',
+  },
+  manifest_invalid: { kind: 'operator', status: 500, message: 'A plugin manifest does not match the manifest schema.' },
+  plugin_engine_mismatch: {
+    kind: 'operator',
+    status: 500,
+    message: "The plugin's engine range does not include this host's plugin API version.",
+  },
+  plugin_dependency_missing: {
+    kind: 'operator',
+    status: 500,
+    message: 'A plugin depends on a plugin that is not enabled, or on another version of it.',
+  },
+  plugin_dependency_cycle: { kind: 'operator', status: 500, message: 'Plugins depend on each other in a cycle.' },
+  plugin_settings_invalid: {
+    kind: 'operator',
+    status: 500,
+    message: "The operator's settings for a plugin do not match its settings schema.",
+  },
+  plugin_start_failed: {
+    kind: 'operator',
+    status: 500,
+    message: 'A plugin could not be loaded or threw while starting.',
+  },
+  runtime_unsupported: {
+    kind: 'operator',
+    status: 500,
+    message:
+      "This Node's release line is past its end of life (or never LTS), so sandboxed apps are refused: untrusted code needs a V8 that still gets security fixes.",
+  },
+  native_module_mismatch: {
+    kind: 'operator',
+    status: 500,
+    message:
+      'A native module was built for another Node version; run `npm run rebuild-native` with the Node that runs the host.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof errorCatalog;
