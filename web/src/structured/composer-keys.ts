@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 
 interface ComposerKeyHandlers {
   listboxId: string;
@@ -57,7 +57,9 @@ export function useComposerKeys(text: string | null, handlers: ComposerKeyHandle
   }, [text]);
 
   const { listboxId, activeId } = handlers;
-  useEffect(() => {
+  // In the same commit as the options' aria-selected (useEffect waits for a paint), so a screen
+  // reader never hears the field point at an option the list no longer marks as active.
+  useLayoutEffect(() => {
     if (text === null) return;
     const field = composerOf(document.activeElement, text);
     if (!field) return;
