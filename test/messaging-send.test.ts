@@ -42,6 +42,16 @@ describe('messaging', () => {
     expect(own!.message).toEqual(ack.message);
   });
 
+  it('gives messages version 7 ids, which begin with their time, so the id index grows at its end', async () => {
+    const { conv, ca } = await pair();
+    const ids: string[] = [];
+    for (const text of ['one', 'two', 'three']) ids.push((await ca.sendText(conv.id, text)).message.id);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // The millisecond (the first 48 bits) never goes back; within one, the rest is random.
+    const times = ids.map((id) => id.slice(0, 13));
+    expect([...times].sort()).toEqual(times);
+  });
+
   it('refuses a send from someone who is not a member and stores nothing', async () => {
     const { conv, ca } = await pair();
     const outsider = await host.createUser();

@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { Message } from '../../sdk/protocol/message.js';
-import { toWireMessage, type MessageRow, type ReactionRow } from './message-row.js';
+import { newMessageId, toWireMessage, type MessageRow, type ReactionRow } from './message-row.js';
 import { resolveMentions, storedEntities } from '../mentions/mention-resolver.js';
 import { followOnReply, threadRootProblem, threadRootsOf } from '../threads/thread-replies.js';
 import { attachmentsOfBatch, claimAttachments, linkAttachments } from '../attachments/send-attachments.js';
@@ -146,7 +145,7 @@ export async function applySends(
     }
     const { seq, pts } = ctx.nextNumbers(s.conversationId);
     const row: MessageRow = {
-      id: randomUUID(),
+      id: newMessageId(),
       conversation_id: s.conversationId,
       seq,
       created_pts: pts,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
@@ -11,7 +10,7 @@ import type { Database } from '../db/open-database.js';
 import type { EventBus, HostEvent } from '../bus/event-bus.js';
 import type { Logger } from '../logging/logger.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
-import { toWireMessage, type MessageRow, type ReactionRow } from './message-row.js';
+import { newMessageId, toWireMessage, type MessageRow, type ReactionRow } from './message-row.js';
 import { asSystemError } from '../db/database-errors.js';
 import { applySends, DuplicateCheckNeeded, type NewMessage, type SendOutcome } from './apply-sends.js';
 import { insertMessages, lockConversations, memberKey, saveCounters, type Counters } from './conversation-counters.js';
@@ -244,7 +243,7 @@ export class ConversationWriter {
       appendMessage: async (m) => {
         const { seq, pts } = bump(m.conversationId, true);
         const row: MessageRow = {
-          id: randomUUID(),
+          id: newMessageId(),
           conversation_id: m.conversationId,
           seq,
           created_pts: pts,
