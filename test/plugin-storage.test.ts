@@ -203,6 +203,26 @@ describe('plugin storage', () => {
     expect(valueOf(await store('storage.get', 'shared'))).toMatchObject({ value: 'from store' });
   });
 
+  it("answers concurrent reads (which share statements) each with its own plugin's value of its own key", async () => {
+    const keys = ['r-a', 'r-b', 'r-c', 'r-d'];
+    for (const key of keys) {
+      await store('storage.set', key, `store ${key}`);
+      await twin('storage.set', key, `twin ${key}`);
+    }
+    const reads = keys.flatMap((key) => [
+      { probe: store, who: 'store', key },
+      { probe: twin, who: 'twin', key },
+      { probe: store, who: 'store', key },
+      { probe: twin, who: 'twin', key: `${key}-absent` },
+    ]);
+    const results = await Promise.all(reads.map((r) => r.probe('storage.get', r.key)));
+    results.forEach((result, i) => {
+      const { who, key } = reads[i]!;
+      if (key.endsWith('-absent')) expect(valueOf(result)).toBeNull();
+      else expect(valueOf(result)).toMatchObject({ value: `${who} ${key}`, version: 1 });
+    });
+  });
+
   it('reports usage against a quota of 1 MiB when the manifest names none', async () => {
     const usage = valueOf(await store('storage.usage'));
     expect(usage.quotaBytes).toBe(1048576);

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import { GroupCommitQueue, type GroupCommitOutcome } from '../../sdk/plugin/group-commit-queue.js';
+import { batchesInFlight } from '../db/batches-in-flight.js';
 import type { Message } from '../../sdk/protocol/message.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { HostConfig } from '../config/host-config.js';
@@ -72,12 +73,9 @@ export class ConversationWriter {
     this.queue = new GroupCommitQueue<Op, unknown>({
       commit: (batch) => this.commitBatch(batch),
       maxBatch: config.messages.maxBatch,
-      // Disjoint conversations commit side by side on PostgreSQL, one connection each, leaving
-      // half the pool for reads; a conversation's batches still commit one after another.
-      maxInFlight:
-        db.kind === 'postgres'
-          ? Math.max(1, Math.min(config.messages.batchesInFlight, Math.floor(config.database.poolSize / 2)))
-          : 1,
+      // Disjoint conversations commit side by side on PostgreSQL, one connection each; a
+      // conversation's batches still commit one after another.
+      maxInFlight: batchesInFlight(db, config.database.poolSize, config.messages.batchesInFlight),
       keyOf: (op) => (op.kind === 'send' ? op.msg.conversationId : op.conversationId),
       // One bad operation must not fail its neighbours.
       retryAlone: 'several',

@@ -4,6 +4,8 @@ import { GroupCommitQueue } from '../../sdk/plugin/group-commit-queue.js';
 import type { AuditEntry, AuditFilter as WireAuditFilter } from '../../sdk/protocol/admin.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { Database } from '../db/open-database.js';
+import { batchesInFlight } from '../db/batches-in-flight.js';
+import type { HostConfig } from '../config/host-config.js';
 
 export type { AuditEntry };
 
@@ -33,12 +35,18 @@ const MAX_BATCH = 500;
 export class AuditLog {
   private readonly queue: GroupCommitQueue<AuditRow>;
 
-  constructor(@inject(Tokens.Database) private readonly db: Database) {
+  constructor(
+    @inject(Tokens.Database) private readonly db: Database,
+    @inject(Tokens.Config) config: HostConfig,
+  ) {
     this.queue = new GroupCommitQueue<AuditRow>({
       commit: async (rows) => {
         await this.db.knex('audit_log').insert(rows);
       },
       maxBatch: MAX_BATCH,
+      // Each side effect waits for its entry: on PostgreSQL, one commit at a time made every
+      // plugin call queue behind the one before it.
+      maxInFlight: batchesInFlight(db, config.database.poolSize),
     });
   }
 

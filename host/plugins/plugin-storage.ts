@@ -8,16 +8,7 @@ import type { Database } from '../db/open-database.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import type { Logger } from '../logging/logger.js';
 import type { Clock } from '../core/clock.js';
-
-interface KvRow {
-  plugin_id: string;
-  key: string;
-  value: string;
-  bytes: number;
-  version: number;
-  expires_at: number | null;
-  updated_at: number;
-}
+import { PluginKvReads, type KvRow } from './plugin-kv-reads.js';
 
 const MAX_KEY_LENGTH = 512;
 const MAX_LIST = 1000;
@@ -39,17 +30,20 @@ export class PluginStorage {
   private sweepTimer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
   private sweepStopped = false;
+  private readonly reads: PluginKvReads;
 
   constructor(
     @inject(Tokens.Database) private readonly db: Database,
     @inject(Tokens.Config) private readonly config: HostConfig,
     @inject(Tokens.Logger) private readonly log: Logger,
     @inject(Tokens.Clock) private readonly clock: Clock,
-  ) {}
+  ) {
+    this.reads = new PluginKvReads(db, config.database.poolSize);
+  }
 
   async get(pluginId: string, key: string): Promise<StoredValue | null> {
     checkKey(key);
-    const row = await this.db.knex<KvRow>('plugin_kv').where({ plugin_id: pluginId, key }).first<KvRow | undefined>();
+    const row = await this.reads.get(pluginId, key);
     return row && live(row, this.clock.now()) ? toStored(row) : null;
   }
 
