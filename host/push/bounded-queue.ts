@@ -1,12 +1,14 @@
 /**
- * Work done beside the hot path: at most `size` items wait and at most `concurrency` run. A push
- * onto a full queue is refused at once (the caller counts the drop), so a burst or a slow push
- * service costs a bounded amount of memory and never holds up whoever pushes.
+ * Work done beside the hot path: at most `size` items wait and at most `concurrency` runs go at
+ * once, each taking up to `maxBatch` items (default 1). A push onto a full queue is refused at
+ * once (the caller counts the drop), so a burst or a slow push service costs a bounded amount of
+ * memory and never holds up whoever pushes.
  */
 export class BoundedQueue<T> {
   private readonly waiting: T[] = [];
   private head = 0;
   private running = 0;
+  private runningItems = 0;
   private stopped = false;
   private readonly idle: (() => void)[] = [];
 
@@ -14,8 +16,10 @@ export class BoundedQueue<T> {
     private readonly options: {
       size: number;
       concurrency: number;
-      /** Runs one item; what it throws is its own business (it logs), never the queue's. */
-      run: (item: T) => Promise<void>;
+      /** Items one run takes: what waits when a run starts, up to this many. */
+      maxBatch?: number;
+      /** Runs items; what it throws is its own business (it logs), never the queue's. */
+      run: (items: T[]) => Promise<void>;
     },
   ) {}
 
@@ -25,7 +29,7 @@ export class BoundedQueue<T> {
 
   /** Items waiting or running. */
   get busy(): number {
-    return this.pending + this.running;
+    return this.pending + this.runningItems;
   }
 
   /** False when the queue is full or stopped: the item was not taken. */
@@ -47,18 +51,22 @@ export class BoundedQueue<T> {
 
   private pump(): void {
     while (this.running < this.options.concurrency && this.pending > 0) {
-      const item = this.waiting[this.head++]!;
+      const take = Math.min(this.pending, this.options.maxBatch ?? 1);
+      const items = this.waiting.slice(this.head, this.head + take);
+      this.head += take;
       if (this.head > 1024 && this.head * 2 > this.waiting.length) {
         this.waiting.splice(0, this.head);
         this.head = 0;
       }
       this.running++;
+      this.runningItems += items.length;
       void this.options
-        .run(item)
+        .run(items)
         // run() logs its own failures; the queue only needs to go on.
         .catch(() => undefined)
         .finally(() => {
           this.running--;
+          this.runningItems -= items.length;
           this.pump();
           if (this.running === 0 && this.pending === 0) for (const done of this.idle.splice(0)) done();
         });

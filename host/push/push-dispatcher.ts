@@ -33,6 +33,11 @@ interface Delivery {
 
 /** Decisions read the database; a few at a time keep them off the writer's back. */
 const DECISION_CONCURRENCY = 2;
+/**
+ * Messages one decision takes: their away members' subscriptions are one query. Most people
+ * have none, and a query per message had the decisions read as much as the writer wrote.
+ */
+const DECISION_BATCH = 256;
 const DROP_LOG_EVERY_MS = 10_000;
 
 /**
@@ -74,12 +79,13 @@ export class PushDispatcher implements CommittedEventOutbox, NotificationDispatc
     this.decisions = new BoundedQueue({
       size: this.config.queueSize,
       concurrency: DECISION_CONCURRENCY,
-      run: (job) => this.decide(job),
+      maxBatch: DECISION_BATCH,
+      run: (jobs) => this.decide(jobs),
     });
     this.deliveries = new BoundedQueue({
       size: this.config.queueSize,
       concurrency: this.config.concurrency,
-      run: (delivery) => this.deliver(delivery),
+      run: ([delivery]) => this.deliver(delivery!),
     });
     metrics.push.countPendingWith(() => this.decisions.busy + this.deliveries.busy);
   }
@@ -149,27 +155,48 @@ export class PushDispatcher implements CommittedEventOutbox, NotificationDispatc
     this.lastDropLog = now;
   }
 
-  private async decide(job: Job): Promise<void> {
+  private async decide(jobs: Job[]): Promise<void> {
+    const messages: Message[] = [];
+    for (const job of jobs) {
+      if (job.kind === 'message') messages.push(job.message);
+      else await this.logFailure('notification', () => this.decideNotification(job));
+    }
+    if (messages.length > 0) await this.logFailure('message', () => this.decideMessages(messages));
+  }
+
+  private async logFailure(job: Job['kind'], decide: () => Promise<void>): Promise<void> {
     try {
-      if (job.kind === 'message') await this.decideMessage(job.message);
-      else await this.decideNotification(job);
+      await decide();
     } catch (err) {
-      this.log.error({ err, job: job.kind }, 'could not decide whom to push to');
+      this.log.error({ err, job }, 'could not decide whom to push to');
     }
   }
 
-  private async decideMessage(message: Message): Promise<void> {
-    const members = await new Promise<string[]>((resolve) =>
-      this.members.withMembers(message.conversationId, (set) => resolve([...set])),
-    );
-    const away = possibleRecipients(
-      message,
-      this.away(members.filter((id) => id !== message.senderId)),
-      members.length,
-    );
-    if (away.length === 0) return;
-    const subscriptions = await subscriptionsOf(this.knex, away);
-    if (subscriptions.length === 0) return;
+  /** The away members of each message, then one query for all their subscriptions. */
+  private async decideMessages(messages: readonly Message[]): Promise<void> {
+    const candidates: { message: Message; away: readonly string[] }[] = [];
+    for (const message of messages) {
+      const members = await new Promise<string[]>((resolve) =>
+        this.members.withMembers(message.conversationId, (set) => resolve([...set])),
+      );
+      const away = possibleRecipients(
+        message,
+        this.away(members.filter((id) => id !== message.senderId)),
+        members.length,
+      );
+      if (away.length > 0) candidates.push({ message, away });
+    }
+    if (candidates.length === 0) return;
+    const subscriptions = await subscriptionsOf(this.knex, [...new Set(candidates.flatMap((c) => c.away))]);
+    const byUser = new Map<string, SubscriptionRow[]>();
+    for (const row of subscriptions) byUser.set(row.user_id, [...(byUser.get(row.user_id) ?? []), row]);
+    for (const { message, away } of candidates) {
+      const theirs = away.flatMap((id) => byUser.get(id) ?? []);
+      if (theirs.length > 0) await this.logFailure('message', () => this.decideMessage(message, theirs));
+    }
+  }
+
+  private async decideMessage(message: Message, subscriptions: readonly SubscriptionRow[]): Promise<void> {
     const now = this.clock.now();
     const subscribed = [...new Set(subscriptions.map((s) => s.user_id))];
     const { recipients, groupTitle } = await recipientsOf(this.knex, message, subscribed, now);
