@@ -361,6 +361,31 @@ describe('slow consumer (maxBufferedBytes 65536)', () => {
     expect(await ping(reader)).toBe(true);
     await expectHostHealthy(room);
   }, 120_000);
+
+  it('a reading client whose catch-up is more than the limit at once is not taken for a slow one', async () => {
+    const dave = await room.host.createUser();
+    const group = await room.host.createGroup(room.ada, [dave]);
+    // 40 messages of 4 KB: a catch-up of about 160 KB, sent in one turn of the host's event loop
+    // (one write), past the limit of 64 KiB until the kernel has taken it.
+    const text = 'y'.repeat(4000);
+    for (let i = 0; i < 40; i++) {
+      const posted = await room.host.http('POST', `/v1/conversations/${group.id}/messages`, {
+        token: room.ada.token,
+        body: { clientMsgId: randomUUID(), content: { type: 'text', text } },
+      });
+      expect(posted.status).toBe(201);
+    }
+    const dave1 = await room.host.connect(dave.token);
+    const result = await dave1.request<any>({
+      type: 'resume',
+      id: randomUUID(),
+      conversations: [{ conversationId: group.id, pts: 0 }],
+    });
+    expect(result.conversations).toEqual([expect.objectContaining({ conversationId: group.id, status: 'caught_up' })]);
+    const caughtUp = dave1.frames.filter((f) => f.type === 'message.created' && f.message.content?.text === text);
+    expect(caughtUp).toHaveLength(40);
+    expect(await ping(dave1)).toBe(true);
+  });
 });
 
 describe('heartbeat (heartbeatIntervalMs 200)', () => {

@@ -37,6 +37,8 @@ export class Gateway {
   private readonly validateAuth: Validator<{ type: 'auth'; token: string }>;
   /** Upgrades being answered, for the 101's X-Request-Id (entries go with their requests). */
   private readonly upgradeIds = new WeakMap<IncomingMessage, string>();
+  /** The socket under each WebSocket, which its Connection corks for a turn (connection.ts). */
+  private readonly sockets = new WeakMap<WebSocket, Duplex>();
 
   constructor(
     @inject(Tokens.Config) private readonly config: HostConfig,
@@ -108,6 +110,7 @@ export class Gateway {
     }
     this.upgradeIds.set(req, requestId);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.sockets.set(ws, socket);
       ws.on('error', (err) => this.log.debug({ err, requestId }, 'websocket error'));
       if (!principal) return this.awaitAuthFrame(ws, requestId);
       // Frames that arrive while the user loads are kept, not dropped.
@@ -193,6 +196,7 @@ export class Gateway {
     const ws_ = this.config.websocket;
     const conn = new Connection(
       ws,
+      this.sockets.get(ws)!,
       randomUUID(),
       principal.userId,
       principal.tokenId,
