@@ -44,6 +44,21 @@ describe('client library: messaging', () => {
     ]);
   });
 
+  it('never shows my message twice: when its echo comes before the answer to the send, it has left the outbox', async () => {
+    const { direct, ca } = await directPair(host);
+    // At each message event for my own messages, nothing of them may still be pending.
+    const twice: string[] = [];
+    ca.client.on('message', () => {
+      const pending = new Set(ca.client.pending(direct.id).map((p) => p.clientMsgId));
+      for (const m of ca.client.messages(direct.id)) if (m.clientMsgId && pending.has(m.clientMsgId)) twice.push(m.id);
+    });
+    const sends = Array.from({ length: 20 }, (_, i) => ca.client.send(direct.id, `burst ${i}`).sent);
+    const messages = await Promise.all(sends);
+    expect(twice).toEqual([]);
+    expect(ca.client.pending(direct.id)).toEqual([]);
+    expect(ca.client.messages(direct.id).map((m) => m.id)).toEqual(messages.map((m) => m.id));
+  });
+
   it('a conversation I am added to while online is fetched, listed, and its first message announced', async () => {
     const [a, b] = await Promise.all([host.createUser(), host.createUser()]);
     const cb = await libraryClient(host, b);

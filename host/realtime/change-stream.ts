@@ -112,10 +112,21 @@ export class ChangeStream {
     }
     this.releaseHold(conn, listed);
     await Promise.all(work);
-    const after = await this.counters(statuses.filter((s) => s.status === 'caught_up').map((s) => s.conversationId));
+    // Read as a member: one removed while this resume ran had its notice dropped with the hold
+    // (forget()) or found no change to catch up (changesSince reads members' changes only), so
+    // only not_found tells the client.
+    const after = await this.counters(
+      statuses.filter((s) => s.status === 'caught_up').map((s) => s.conversationId),
+      conn.userId,
+    );
     for (let i = 0; i < statuses.length; i++) {
       const s = statuses[i]!;
       if (s.status !== 'caught_up') continue;
+      if (!after.has(s.conversationId)) {
+        this.forget(conn, s.conversationId);
+        statuses[i] = { conversationId: s.conversationId, status: 'not_found' };
+        continue;
+      }
       statuses[i] = {
         conversationId: s.conversationId,
         status: 'caught_up',
@@ -220,12 +231,22 @@ export class ChangeStream {
       .select<{ id: string; last_pts: number; last_seq: number }[]>('c.id', 'c.last_pts', 'c.last_seq');
   }
 
-  private async counters(ids: string[]): Promise<Map<string, { last_pts: number; last_seq: number }>> {
+  /** The conversations' counters; with `memberId`, only of those that user is a member of. */
+  private async counters(
+    ids: string[],
+    memberId?: string,
+  ): Promise<Map<string, { last_pts: number; last_seq: number }>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db
-      .knex('conversations')
-      .whereIn('id', ids)
-      .select<{ id: string; last_pts: number; last_seq: number }[]>('id', 'last_pts', 'last_seq');
+    const knex = this.db.knex;
+    const q = knex('conversations').whereIn('id', ids);
+    if (memberId !== undefined)
+      q.whereExists(
+        knex('members')
+          .whereRaw('members.conversation_id = conversations.id')
+          .where('members.user_id', memberId)
+          .select(knex.raw('1')),
+      );
+    const rows = await q.select<{ id: string; last_pts: number; last_seq: number }[]>('id', 'last_pts', 'last_seq');
     return new Map(rows.map((r) => [r.id, r]));
   }
 }

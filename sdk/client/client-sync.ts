@@ -173,6 +173,9 @@ export class ClientSync {
       return;
     }
     if (!outcome) return;
+    const scope = this.deps.scope();
+    if (frame.type === 'message.created' && frame.message.senderId === scope.userId)
+      scope.outbox.arrived(frame.message);
     this.announce(frame.conversationId, outcome);
     if (this.leftBy(frame.message)) this.remove(frame.conversationId);
     else if (frame.type === 'message.created' && LISTING_CHANGES.has(frame.message.content?.type ?? '')) {

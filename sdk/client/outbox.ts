@@ -108,6 +108,17 @@ export class Outbox {
     return this.items.filter((i) => i.conversationId === conversationId).map((item) => ({ ...item }));
   }
 
+  /**
+   * One of my sends came back as a change before its answer (both can come in one read of the
+   * socket). It is committed: it leaves the outbox now, rather than show twice until the answer.
+   */
+  arrived(message: Message): void {
+    const item = this.items.find(
+      (i) => i.clientMsgId === message.clientMsgId && i.conversationId === message.conversationId,
+    );
+    if (item) this.succeeded(item, message);
+  }
+
   retry(clientMsgId: string): void {
     const item = this.items.find((i) => i.clientMsgId === clientMsgId);
     if (!item || item.state !== 'failed') return;
