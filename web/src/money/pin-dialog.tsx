@@ -1,5 +1,5 @@
 import type { TargetedEvent } from 'preact';
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
 import { ErrorNotice } from '../components/error-notice';
 import { actionErrorText } from '../i18n/action-error-text';
@@ -34,8 +34,9 @@ export function PinDialog({ title, confirmLabel, busy, error, onConfirm, onClose
     element?.showModal();
     return () => element?.close();
   }, []);
-  // A refused PIN is typed again from scratch.
-  useEffect(() => {
+  // A refused PIN is typed again from scratch: cleared before the refusal is painted (a layout
+  // effect), so the field never shows the wrong PIN beside the message that it was wrong.
+  useLayoutEffect(() => {
     if (error) setPin('');
   }, [error]);
   const submit = (event: TargetedEvent<HTMLFormElement>) => {
