@@ -17,7 +17,12 @@ import { usersInQuietHours } from './notification-settings.js';
 import { conversationUrl, messagePayload, shorten, PREVIEW_CHARS, type PushPayload } from './push-payload.js';
 import { mutedIn, possibleRecipients, recipientsOf } from './push-recipients.js';
 import { push } from './push-sender.js';
-import { forgetSubscription, subscriptionsOf, type SubscriptionRow } from './push-subscriptions.js';
+import {
+  forgetSubscription,
+  subscriptionsByUser,
+  subscriptionsOf,
+  type SubscriptionRow,
+} from './push-subscriptions.js';
 import { checkEndpoint } from './push-endpoint.js';
 import { loadVapidKeys, type VapidDetails } from './vapid-keys.js';
 
@@ -187,9 +192,7 @@ export class PushDispatcher implements CommittedEventOutbox, NotificationDispatc
       if (away.length > 0) candidates.push({ message, away });
     }
     if (candidates.length === 0) return;
-    const subscriptions = await subscriptionsOf(this.knex, [...new Set(candidates.flatMap((c) => c.away))]);
-    const byUser = new Map<string, SubscriptionRow[]>();
-    for (const row of subscriptions) byUser.set(row.user_id, [...(byUser.get(row.user_id) ?? []), row]);
+    const byUser = await subscriptionsByUser(this.knex, [...new Set(candidates.flatMap((c) => c.away))]);
     for (const { message, away } of candidates) {
       const theirs = away.flatMap((id) => byUser.get(id) ?? []);
       if (theirs.length > 0) await this.logFailure('message', () => this.decideMessage(message, theirs));

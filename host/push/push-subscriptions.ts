@@ -103,6 +103,20 @@ export async function subscriptionsOf(knex: Knex, userIds: readonly string[]): P
   return rows.map((r) => ({ ...r, created_at: Number(r.created_at) }));
 }
 
+/** subscriptionsOf, by user: a user with none has no entry. */
+export async function subscriptionsByUser(
+  knex: Knex,
+  userIds: readonly string[],
+): Promise<Map<string, SubscriptionRow[]>> {
+  const byUser = new Map<string, SubscriptionRow[]>();
+  for (const row of await subscriptionsOf(knex, userIds)) {
+    const rows = byUser.get(row.user_id);
+    if (rows) rows.push(row);
+    else byUser.set(row.user_id, [row]);
+  }
+  return byUser;
+}
+
 /** A push service said the subscription is gone (404, 410): it will never take a push again. */
 export async function forgetSubscription(knex: Knex, id: string): Promise<void> {
   await knex('push_subscriptions').where({ id }).delete();

@@ -52,8 +52,8 @@ export class Connection {
     return !this.closing && this.ws.readyState === WebSocket.OPEN;
   }
 
-  /** Sends a pre-serialized frame; the same buffer is shared by every recipient of a fan-out. */
   /**
+   * Sends a pre-serialized frame; the same buffer is shared by every recipient of a fan-out.
    * Frames sent in one turn of the event loop leave in one write: the socket is corked at the
    * first and uncorked once the turn's work (its promise continuations included) is done. A
    * committed batch carries many frames for each socket (acks, its own messages echoed, the
