@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import { useSignedIn } from '../session/session-context';
 
 /** A `business.inbox` message's body: how the inbox changed, and in which threads (docs/business.md, "Live updates for agents"). */
@@ -27,7 +27,7 @@ export function useInboxEvents(
   const { client } = useSignedIn();
   const handlers = useRef({ onEvent, onRoomMaybe });
   handlers.current = { onEvent, onRoomMaybe };
-  useEffect(() => {
+  useLayoutEffect(() => {
     const offMessage = client.on('message', ({ conversationId, message, change }) => {
       if (!roomId || conversationId !== roomId || change !== 'created') return;
       const content = message.content;

@@ -1,4 +1,4 @@
-import { useEffect } from 'preact/hooks';
+import { useLayoutEffect } from 'preact/hooks';
 import type { SwitchboardClient } from '../../../sdk/client/index.js';
 import type { AttachmentView } from '../../../sdk/protocol/attachments.js';
 import { CachedLookup } from '../session/cached-lookup';
@@ -22,6 +22,6 @@ export function useAttachmentViews(): (id: string) => AttachmentView | undefined
     lookups.set(client, lookup);
   }
   const bump = useRerender();
-  useEffect(() => lookup.subscribe(bump), [lookup, bump]);
+  useLayoutEffect(() => lookup.subscribe(bump), [lookup, bump]);
   return (id) => lookup.get(id);
 }

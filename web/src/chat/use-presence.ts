@@ -1,4 +1,4 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useLayoutEffect } from 'preact/hooks';
 import type { PresenceStatus } from '../../../sdk/protocol/frames.js';
 import { useSignedIn } from '../session/session-context';
 import { useClientState, useRerender } from '../session/client-hooks';
@@ -12,7 +12,7 @@ export function usePresence(userIds: readonly string[]): (userId: string) => Pre
   const { client } = useSignedIn();
   const state = useClientState();
   const bump = useRerender();
-  useEffect(() => client.on('presence', bump), [client, bump]);
+  useLayoutEffect(() => client.on('presence', bump), [client, bump]);
   const key = [...new Set(userIds)].sort().join(',');
   useEffect(() => {
     if (state !== 'online' || key === '') return;

@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'preact/hooks';
+import { useLayoutEffect, useMemo } from 'preact/hooks';
 import { useLoad, type Loaded } from '../components/use-load';
 import { useSignedIn } from '../session/session-context';
 import { paymentsApi, type Balance, type PaymentRequest, type Transfer } from './payments-api';
@@ -29,7 +29,7 @@ export function useMoney(): Loaded<MoneyData> {
     return { balances, history, incoming: requests.incoming.filter((r) => r.status === 'open') };
   }, [api]);
   const { reload } = money;
-  useEffect(
+  useLayoutEffect(
     () =>
       client.on('message', ({ message }) => {
         if (message.content?.type.startsWith('payments.')) reload();

@@ -1,4 +1,4 @@
-import { useEffect } from 'preact/hooks';
+import { useLayoutEffect } from 'preact/hooks';
 import type { SwitchboardClient } from '../../../sdk/client/index.js';
 import type { Conversation, PublicUser } from '../../../sdk/protocol/message.js';
 import { useI18n } from '../i18n/i18n-context';
@@ -59,7 +59,7 @@ export function usePeople(): People {
   const { t } = useI18n();
   const directory = directoryOf(client, me);
   const bump = useRerender();
-  useEffect(() => {
+  useLayoutEffect(() => {
     const offUsers = directory.users.subscribe(bump);
     const offPartners = directory.partners.subscribe(bump);
     return () => {

@@ -5,7 +5,9 @@ const RETRY_AFTER_MS = 10_000;
  * Values fetched once per key and kept for the session (a user by id, the other person of a direct
  * conversation), or fetched again once older than `maxAgeMs` (the stale value is served meanwhile).
  * Reading a key not known yet starts its fetch; listeners hear when one arrives or fails, so a
- * screen renders with what is known and again when the rest comes.
+ * screen renders with what is known and again when the rest comes. Subscribe in a layout effect:
+ * a fetch the render started can finish before a plain effect runs (it waits for a paint), and its
+ * news then reached no one, leaving a name as "Someone" for good.
  */
 export class CachedLookup<V> {
   private readonly values = new Map<string, { value: V; at: number }>();

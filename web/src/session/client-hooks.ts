@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ClientState, ConversationView, PendingSend } from '../../../sdk/client/index.js';
 import type { Message } from '../../../sdk/protocol/message.js';
 import { useSignedIn } from './session-context';
@@ -15,7 +15,7 @@ export function useRerender(): () => void {
 export function useClientState(): ClientState {
   const { client } = useSignedIn();
   const [state, setState] = useState(client.state);
-  useEffect(() => {
+  useLayoutEffect(() => {
     setState(client.state);
     return client.on('state', setState);
   }, [client]);
@@ -30,7 +30,7 @@ export function useOnOnline(again: () => void): void {
   const { client } = useSignedIn();
   const latest = useRef(again);
   latest.current = again;
-  useEffect(() => {
+  useLayoutEffect(() => {
     let was = client.state;
     return client.on('state', (state) => {
       if (state === 'online' && was !== 'online') latest.current();
@@ -43,7 +43,7 @@ export function useOnOnline(again: () => void): void {
 export function useConversationList(): ConversationView[] {
   const { client } = useSignedIn();
   const bump = useRerender();
-  useEffect(() => {
+  useLayoutEffect(() => {
     const offs = [client.on('conversations', bump), client.on('conversation', bump)];
     return () => offs.forEach((off) => off());
   }, [client, bump]);
@@ -61,7 +61,7 @@ export interface ConversationData {
 export function useConversationData(conversationId: string): ConversationData {
   const { client } = useSignedIn();
   const bump = useRerender();
-  useEffect(() => {
+  useLayoutEffect(() => {
     const mine = (id: string) => {
       if (id === conversationId) bump();
     };

@@ -1,4 +1,4 @@
-import { useEffect } from 'preact/hooks';
+import { useLayoutEffect } from 'preact/hooks';
 import type { SwitchboardClient } from '../../../sdk/client/index.js';
 import type { CommandListing } from '../../../sdk/protocol/frames.js';
 import { CachedLookup } from '../session/cached-lookup';
@@ -24,7 +24,7 @@ export function useCommands(conversationId: string): CommandsState {
   const { client } = useSignedIn();
   const listing = listingOf(client);
   const bump = useRerender();
-  useEffect(() => listing.subscribe(bump), [listing, bump]);
+  useLayoutEffect(() => listing.subscribe(bump), [listing, bump]);
   const commands = listing.get(conversationId);
   if (commands) return { status: 'ready', commands };
   const error = listing.error(conversationId);
