@@ -24,7 +24,9 @@
  * 6. failover_resume_s / failover_lost — cluster/failover.ts: kill -9 one host under load.
  *
  * BENCH_PHASES=single,relay,insert,cluster,fanout,failover runs only the phases named;
- * BENCH_HOST_LOG=DIR writes everything each host child printed to DIR/host-PID.log at the end.
+ * BENCH_HOST_LOG=DIR writes everything each host child printed to DIR/host-PID.log at the end;
+ * BENCH_HOST_CPU_PROF=DIR CPU-profiles the first cluster host (support/cpu-profile.ts) and prints
+ * its top frames for each measured window.
  *
  * Ratios: msgs_per_s (and single_host_msgs_per_s) over each reference, and msgs_per_s over
  * single_host_msgs_per_s (goal ≥ 0.8). Every child process is stopped and the schema dropped on
@@ -46,6 +48,8 @@ import { killOwnHostChildren, startBenchHost, type BenchHost } from './support/b
 import { dbInsertPhase } from './support/db-insert-reference.js';
 import { assertHostAlive, closeAll, type LoadTarget } from './support/phase-util.js';
 import { log, round, selectedPhases } from './support/util.js';
+import { profileWindows } from './support/cpu-meter.js';
+import { summarizeProfile } from './support/cpu-profile.js';
 import { wsRelayPhase } from './support/ws-relay-reference.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -107,6 +111,12 @@ export default async function cluster(): Promise<void> {
       mkdirSync(logDir, { recursive: true });
       for (const h of started) writeFileSync(join(logDir, `host-${h.child.pid}.log`), h.child.output());
       log(`host output written to ${logDir}/host-PID.log`);
+    }
+    if (profiled && cpuProfDir) {
+      for (const [name, window] of profileWindows) {
+        log(`---- host ${profiled.child.pid} CPU profile, ${name} (measured window) ----`);
+        for (const line of summarizeProfile(cpuProfDir, profiled.child.pid, window)) log(line);
+      }
     }
     const db = database;
     database = null;
@@ -176,9 +186,12 @@ export default async function cluster(): Promise<void> {
       log(`${name}: FAILED: ${msg}`);
     }
   };
-  const start = async (config: DeepPartial<HostConfig>): Promise<BenchHost> => {
+  const cpuProfDir = process.env.BENCH_HOST_CPU_PROF;
+  let profiled: BenchHost | null = null;
+  const start = async (config: DeepPartial<HostConfig>, profile = false): Promise<BenchHost> => {
     const host = await startBenchHost({
       share: { database: database!, adminToken },
+      ...(profile && cpuProfDir ? { cpuProfDir } : {}),
       config: { websocket: { framesPerSecond: 100_000, burst: 100_000 }, metrics: { token: metricsToken }, ...config },
     });
     running.add(host);
@@ -224,7 +237,8 @@ export default async function cluster(): Promise<void> {
     });
 
     const bus = { bus: { url: REDIS_URL, prefix } };
-    const hosts = [await start(bus)];
+    const hosts = [await start(bus, true)];
+    profiled = hosts[0]!;
     hosts.push(...(await Promise.all(Array.from({ length: HOSTS - 1 }, () => start(bus)))));
     log(`cluster: hosts ${hosts.map((h) => `pid ${h.child.pid} on ${h.url}`).join(', ')}`);
     const all = target('cluster', hosts);

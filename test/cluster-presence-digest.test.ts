@@ -27,8 +27,9 @@ describe.skipIf(!process.env.DATABASE_URL)('presence heartbeats by digest', () =
     listener = new Redis(REDIS_URL);
     await listener.subscribe(`${bus.prefix}ephemeral`);
     listener.on('message', (_channel: string, text: string) => {
-      const { event } = JSON.parse(text) as { event: HostEvent };
-      if (event.type === 'presence.heartbeat') heartbeats.push(event);
+      // One message holds what a host published in one turn (host/bus/bus-envelope.ts).
+      const { events } = JSON.parse(text) as { events: HostEvent[] };
+      for (const event of events) if (event.type === 'presence.heartbeat') heartbeats.push(event);
     });
     a = await startTestHost({
       config: { bus },

@@ -2,6 +2,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { EventBus, HostEvent, HostEventOf, HostEventType } from './event-bus.js';
 import { InProcessEventBus } from './in-process-event-bus.js';
 import { eventRoutes } from './event-routes.js';
+import { EnvelopeBuilder, readEnvelope } from './bus-envelope.js';
 import type { Logger } from '../logging/logger.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
 
@@ -19,18 +20,12 @@ export interface RedisEventBusOptions {
   metrics?: Pick<HostMetrics, 'busEventReceived'>;
 }
 
-/** What travels through Redis: the event and the host that published it. */
-interface Envelope {
-  host: string;
-  /** The publisher's Date.now(), for the publish → deliver lag. */
-  at?: number;
-  event: HostEvent;
-}
-
 const READ_BLOCK_MS = 5_000;
 const READ_COUNT = 512;
 const RETRY_PAUSE_MS = 1_000;
 const CLOSED = Symbol('closed');
+const ENTRY_MAX_EVENTS = 64;
+const ENTRY_MAX_BYTES = 64 * 1024;
 
 /**
  * The event bus between hosts. This host's subscribers get each event at once, in-process, so
@@ -63,6 +58,10 @@ export class RedisEventBus implements EventBus {
   private readonly reconnected = new Set<() => void>();
   /** SUBSCRIBE was answered once: from then on this host hears what the others publish. */
   private listening = false;
+  /** This turn's events for the stream and for pub/sub, each sent as one entry (bus-envelope.ts). */
+  private readonly toStream = new EnvelopeBuilder(ENTRY_MAX_EVENTS, ENTRY_MAX_BYTES);
+  private readonly toChannel = new EnvelopeBuilder(ENTRY_MAX_EVENTS, ENTRY_MAX_BYTES);
+  private flushing: NodeJS.Immediate | null = null;
 
   constructor(private readonly options: RedisEventBusOptions) {
     this.log = options.log.child({ component: 'event-bus' });
@@ -89,16 +88,34 @@ export class RedisEventBus implements EventBus {
   }
 
   publish(event: HostEvent): void {
-    // Serialized first, so what other hosts get is the event as published, whatever a local handler does to it.
-    const text = JSON.stringify({ host: this.options.hostId, at: Date.now(), event } satisfies Envelope);
+    if (this.closing) {
+      this.local.publish(event);
+      return;
+    }
+    const builder = eventRoutes[event.type] === 'stream' ? this.toStream : this.toChannel;
+    // Added (serialized) before local handlers run, so other hosts get the event as published.
+    if (builder.add(event)) this.send(builder);
+    else this.flushing ??= setImmediate(() => this.flush());
     this.local.publish(event);
-    if (this.closing) return;
+  }
+
+  /** Sends what this turn published: one stream entry and one message, at most. */
+  private flush(): void {
+    this.flushing = null;
+    this.send(this.toStream);
+    this.send(this.toChannel);
+  }
+
+  private send(builder: EnvelopeBuilder): void {
+    const events = builder.size;
+    if (events === 0) return;
+    const text = builder.take(this.options.hostId, Date.now());
     const sent =
-      eventRoutes[event.type] === 'stream'
+      builder === this.toStream
         ? this.writer.xadd(this.streamKey, 'MAXLEN', '~', this.maxLength, '*', 'e', text)
         : this.writer.publish(this.channel, text);
     sent.catch((err: unknown) => {
-      this.dropped++;
+      this.dropped += events;
       this.noteDown(err);
     });
   }
@@ -119,6 +136,8 @@ export class RedisEventBus implements EventBus {
 
   async close(): Promise<void> {
     if (this.closing) return;
+    if (this.flushing) clearImmediate(this.flushing);
+    this.flush();
     this.closing = true;
     this.markClosed();
     // The reader sits in a blocking XREAD, behind which a QUIT would wait: its connection is cut.
@@ -184,17 +203,23 @@ export class RedisEventBus implements EventBus {
   }
 
   private receive(text: string | undefined): void {
-    let envelope: Envelope;
+    let envelope: ReturnType<typeof readEnvelope>;
+    let err: unknown;
     try {
-      envelope = JSON.parse(text ?? '') as Envelope;
-    } catch (err) {
+      envelope = readEnvelope(text);
+    } catch (e) {
+      [envelope, err] = [null, e];
+    }
+    if (!envelope) {
       // Not written by a host (or cut short): skipping it keeps the rest of the stream flowing.
       this.log.warn({ err }, 'skipped a bus entry that is not an event');
       return;
     }
     if (envelope.host === this.options.hostId) return;
-    if (typeof envelope.at === 'number') this.options.metrics?.busEventReceived(envelope.at);
-    this.local.publish(envelope.event);
+    for (const event of envelope.events) {
+      if (envelope.at !== undefined) this.options.metrics?.busEventReceived(envelope.at);
+      this.local.publish(event);
+    }
   }
 
   private noteDown(err: unknown): void {

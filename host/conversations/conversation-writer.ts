@@ -21,6 +21,8 @@ export type { NewMessage, SendOutcome };
 
 /** After a resend, batches check for resends for this long: resends come in bursts (a reconnect). */
 const RESEND_BURST_MS = 1000;
+/** Sends waiting before a batch starts beside the one in flight (GroupCommitQueue overlapAt). */
+const OVERLAP_AT = 16;
 
 /** What an operation may do inside the batch transaction. */
 export interface WriteContext {
@@ -76,6 +78,9 @@ export class ConversationWriter {
       // Disjoint conversations commit side by side on PostgreSQL, one connection each; a
       // conversation's batches still commit one after another.
       maxInFlight: batchesInFlight(db, config.database.poolSize, config.messages.batchesInFlight),
+      // A second batch only for a backlog: at a light load one transaction at a time gathers
+      // more per commit, and several hosts' writers do not crowd the database with small ones.
+      overlapAt: OVERLAP_AT,
       keyOf: (op) => (op.kind === 'send' ? op.msg.conversationId : op.conversationId),
       // One bad operation must not fail its neighbours.
       retryAlone: 'several',

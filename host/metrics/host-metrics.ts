@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Knex } from 'knex';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ClientFrame, ServerFrame } from '../../sdk/protocol/frames.js';
 import { AppGauges } from './app-gauges.js';
 import { PluginEventMetrics } from './plugin-event-metrics.js';
@@ -71,6 +71,11 @@ export class HostMetrics {
   readonly pluginEvents = new PluginEventMetrics(this.registry);
   readonly push = new PushMetrics(this.registry);
   private connectionCount: () => number = () => 0;
+  private readonly catchUps = new Counter({
+    name: 'switchboard_catch_up_reads_total',
+    help: "Reads of a conversation's changes from the database for one connection (a resume, the end of the hold after ready, a gap in live events).",
+    registers: [this.registry],
+  });
   private readonly sendAck = new Histogram({
     name: 'switchboard_send_ack_seconds',
     help: 'From a send entering the host (frame, HTTP or plugin) to its acknowledgement, after the commit.',
@@ -124,6 +129,10 @@ export class HostMetrics {
 
   batchCommitted(size: number): void {
     this.batchSizes.observe(size);
+  }
+
+  catchUpRead(): void {
+    this.catchUps.inc();
   }
 
   /** `publishedAt`: the publishing host's Date.now(); a clock behind ours shows as no lag, not a negative one. */

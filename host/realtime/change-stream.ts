@@ -6,12 +6,16 @@ import type { HostConfig } from '../config/host-config.js';
 import type { Database } from '../db/open-database.js';
 import type { HostEventOf } from '../bus/event-bus.js';
 import type { Logger } from '../logging/logger.js';
+import type { HostMetrics } from '../metrics/host-metrics.js';
 import { MessageStore } from '../messages/message-store.js';
 import type { MessageRow } from '../conversations/message-row.js';
-import type { Connection } from './connection.js';
+import type { CatchUp, Connection } from './connection.js';
 import { messageChangeFrame } from '../messages/message-change.js';
 
 type Change = HostEventOf<'message.changed'>;
+
+/** Live changes kept per conversation while its catch-up reads; past it, the read is done again. */
+const MAX_LIVE_DURING_CATCH_UP = 256;
 
 /**
  * Puts each connection's message frames in strict pts order per conversation, with no
@@ -24,6 +28,7 @@ export class ChangeStream {
     @inject(Tokens.Config) private readonly config: HostConfig,
     @inject(Tokens.Database) private readonly db: Database,
     @inject(Tokens.Logger) private readonly log: Logger,
+    @inject(Tokens.Metrics) private readonly metrics: HostMetrics,
     @inject(MessageStore) private readonly store: MessageStore,
   ) {}
 
@@ -34,15 +39,17 @@ export class ChangeStream {
       if (!conn.holding.has(conversationId)) conn.holding.set(conversationId, event.pts - 1);
       return;
     }
+    const type = event.change === 'created' ? 'message.created' : 'message.updated';
     const pending = conn.catchingUp.get(conversationId);
     if (pending) {
-      pending.dirty = true;
+      if (pending.live.length < MAX_LIVE_DURING_CATCH_UP) pending.live.push({ pts: event.pts, frame, type });
+      else pending.dirty = true;
       return;
     }
     const last = conn.positions.get(conversationId) ?? this.start(conn, conversationId);
     if (last === undefined || event.pts === last + 1) {
       conn.positions.set(conversationId, event.pts);
-      conn.sendRaw(frame, event.change === 'created' ? 'message.created' : 'message.updated');
+      conn.sendRaw(frame, type);
     } else if (event.pts > last + 1) {
       void this.catchUp(conn, conversationId);
     }
@@ -169,18 +176,27 @@ export class ChangeStream {
     conn.holding?.delete(conversationId);
   }
 
+  /**
+   * Reads what the database has past the connection's position, then sends the live changes
+   * that arrived during the read and follow on from it. Only a gap among those (or a request to
+   * look again) reads again: had every live change meant another read, a conversation busier
+   * than one read's time would never leave catch-up, and every delivery would cost a query.
+   */
   private async catchUp(conn: Connection, conversationId: string): Promise<void> {
     if (conn.catchingUp.has(conversationId)) {
       conn.catchingUp.get(conversationId)!.dirty = true;
       return;
     }
-    const state = { dirty: true };
+    const state: CatchUp = { dirty: true, live: [] };
     conn.catchingUp.set(conversationId, state);
     const limit = this.config.websocket.resumeLimit;
     try {
       while (state.dirty && conn.isOpen) {
         state.dirty = false;
+        // Changes that arrived before this read are committed, so the read has them.
+        state.live = [];
         const from = conn.positions.get(conversationId) ?? 0;
+        this.metrics.catchUpRead();
         const rows = await this.store.changesSince(conversationId, conn.userId, from, limit + 1);
         if (rows.length > limit) {
           const now = (await this.counters([conversationId])).get(conversationId);
@@ -190,6 +206,7 @@ export class ChangeStream {
         }
         const messages = await this.store.withReactions(this.db.knex, rows);
         rows.forEach((row, i) => this.sendChange(conn, row, messages[i]!, from));
+        if (!state.dirty) state.dirty = !this.sendLive(conn, conversationId, state, from);
       }
     } catch (err) {
       this.log.error(
@@ -200,6 +217,21 @@ export class ChangeStream {
     } finally {
       conn.catchingUp.delete(conversationId);
     }
+  }
+
+  /** Sends the live changes past the position while they follow on; false at a gap. */
+  private sendLive(conn: Connection, conversationId: string, state: CatchUp, from: number): boolean {
+    let last = conn.positions.get(conversationId) ?? from;
+    // Changes from other hosts may arrive out of order.
+    for (const change of state.live.sort((a, b) => a.pts - b.pts)) {
+      if (change.pts <= last) continue;
+      if (change.pts !== last + 1) return false;
+      last = change.pts;
+      conn.positions.set(conversationId, last);
+      conn.sendRaw(change.frame, change.type);
+    }
+    state.live = [];
+    return true;
   }
 
   private sendChange(conn: Connection, row: MessageRow, message: Message, from: number): void {

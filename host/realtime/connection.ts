@@ -12,6 +12,15 @@ import type { FrameCounts } from '../metrics/frame-counts.js';
  * One authenticated socket. Kept small: 10,000 idle connections must cost little, so maps are
  * created on first use and there are no per-connection timers once the hold has ended.
  */
+/**
+ * A catch-up from the database in progress: `live` holds the committed changes that arrived
+ * during its read, to go out after it in pts order; `dirty` asks for another read.
+ */
+export interface CatchUp {
+  dirty: boolean;
+  live: { pts: number; frame: Buffer; type: 'message.created' | 'message.updated' }[];
+}
+
 export class Connection {
   /** Highest pts delivered per conversation: frames go out strictly in pts order. */
   readonly positions = new Map<string, number>();
@@ -22,8 +31,8 @@ export class Connection {
    * and arriving later through the bus would be lost. Moved to `positions` at the first change.
    */
   startsAt: Map<string, number> | null = null;
-  /** Conversations being caught up from the database; `dirty` means live events arrived meanwhile. */
-  readonly catchingUp = new Map<string, { dirty: boolean }>();
+  /** Conversations being caught up from the database (see ChangeStream.catchUp). */
+  readonly catchingUp = new Map<string, CatchUp>();
   /** Until the client resumes (or the hold times out): conversation → pts before the first held event. */
   holding: Map<string, number> | null = new Map();
   holdTimer: NodeJS.Timeout | null = null;

@@ -18,6 +18,13 @@ export interface GroupCommitOptions<T, R> {
    */
   maxInFlight?: number;
   /**
+   * With maxInFlight above 1: another batch starts beside those in flight only once this many
+   * items wait (default 1). Below it, they wait for the batch in flight and go out together, so
+   * a light load costs one transaction at a time and the database is not asked for concurrent
+   * commits it would only queue; a backlog still spreads over every batch allowed.
+   */
+  overlapAt?: number;
+  /**
    * Which items must not commit concurrently (a conversation, an account). Batches in flight
    * never share a key, and one key's items commit in the order they were pushed; items of
    * other keys pass them. Without it, items leave the queue strictly in order.
@@ -56,6 +63,7 @@ export class GroupCommitQueue<T, R = void> {
   /** stop() callers waiting for the last drain to end. */
   private readonly idle: (() => void)[] = [];
   private readonly maxInFlight: number;
+  private readonly overlapAt: number;
   private readonly retryAlone: 'never' | 'several' | 'always';
   /** Keys of the batches in flight (keyOf only). */
   private readonly busyKeys = new Set<string>();
@@ -63,6 +71,7 @@ export class GroupCommitQueue<T, R = void> {
 
   constructor(private readonly options: GroupCommitOptions<T, R>) {
     this.maxInFlight = options.maxInFlight ?? 1;
+    this.overlapAt = options.overlapAt ?? 1;
     this.retryAlone = options.retryAlone ?? 'never';
     if (!(options.maxBatch >= 1) || !(this.maxInFlight >= 1))
       throw new RangeError('maxBatch and maxInFlight must be at least 1');
@@ -74,7 +83,7 @@ export class GroupCommitQueue<T, R = void> {
       return Promise.reject(this.options.stopped ? this.options.stopped() : new SwitchboardError('shutting_down'));
     return new Promise<R>((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
-      if (this.inFlight < this.maxInFlight) {
+      if (this.inFlight === 0 || (this.inFlight < this.maxInFlight && this.waiting.length >= this.overlapAt)) {
         this.inFlight++;
         void this.drain();
       }
