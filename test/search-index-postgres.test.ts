@@ -1,6 +1,7 @@
 /**
  * PostgreSQL keys the search index by conversation (migration 0015, through the btree_gin
- * extension), so a search reads only the searcher's conversations inside the index. Where the
+ * extension), so a search reads only the searcher's conversations inside the index, and merges
+ * new entries into it 128 kB at a time (0017). Where the
  * extension could not be installed, search still works on 0009's index, and the host says at
  * every start that it is slow and where the fix is written.
  */
@@ -34,6 +35,17 @@ describe.skipIf(testDatabaseKind !== 'postgres')('search index on PostgreSQL', (
 
   it('keys the words of each message with its conversation, and finds them', async () => {
     expect(await indexes()).toEqual(['messages_search_conversation_index']);
+    // 0017: merged 128 kB at a time, so no insert stalls on a 4 MB merge.
+    const db = openDirect(host.database);
+    try {
+      const options = await db('pg_class as c')
+        .join('pg_namespace as n', 'n.oid', 'c.relnamespace')
+        .where({ 'n.nspname': host.database.schema, 'c.relname': 'messages_search_conversation_index' })
+        .first<{ reloptions: string[] | null }>('c.reloptions');
+      expect(options?.reloptions).toEqual(['gin_pending_list_limit=128']);
+    } finally {
+      await db.destroy();
+    }
     const [a, b] = await Promise.all([host.createUser(), host.createUser()]);
     const conv = await host.direct(a, b);
     const word = uniqueWord();

@@ -15,6 +15,7 @@ import * as attachmentReservations from './migrations/0013-attachment-reservatio
 import * as searchPrefixIndex from './migrations/0014-search-prefix-index.js';
 import * as searchByConversation from './migrations/0015-search-by-conversation.js';
 import * as threadRepliesIndex from './migrations/0016-thread-replies-index.js';
+import * as searchPendingList from './migrations/0017-search-pending-list.js';
 
 interface Migration {
   name: string;
@@ -40,6 +41,7 @@ const migrations: Migration[] = [
   searchPrefixIndex,
   searchByConversation,
   threadRepliesIndex,
+  searchPendingList,
 ];
 
 const source: Knex.MigrationSource<Migration> = {
