@@ -9,11 +9,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeCodeWithin, ping } from './support/e2e.js';
 import { eventually } from './support/eventually.js';
 import { expectHostHealthy, openRoom, sendAcked, type Room } from './support/bad-client-room.js';
+import { METRICS_TOKEN, sample, scrape } from './support/metrics-helpers.js';
 
 describe('slow consumer (maxBufferedBytes 65536)', () => {
   let room: Room;
   beforeAll(async () => {
-    room = await openRoom({ config: { websocket: { maxBufferedBytes: 65536 } } });
+    room = await openRoom({
+      config: {
+        websocket: { maxBufferedBytes: 65536 },
+        messages: { maxTextLength: 32000 },
+        metrics: { token: METRICS_TOKEN },
+      },
+    });
   });
   afterAll(async () => {
     await room?.host.stop();
@@ -96,6 +103,39 @@ describe('slow consumer (maxBufferedBytes 65536)', () => {
     const caughtUp = dave1.frames.filter((f) => f.type === 'message.created' && f.message.content?.text === text);
     expect(caughtUp).toHaveLength(40);
     expect(await ping(dave1)).toBe(true);
+  });
+  it('a client that reads nothing meanwhile has its catch-up of 8 MB wait for it, and then gets all of it', async () => {
+    const erin = await room.host.createUser();
+    const group = await room.host.createGroup(room.ada, [erin]);
+    // More than the kernel's socket buffers take from a socket that is not read (about 4 MB).
+    const text = 'x'.repeat(32000);
+    const count = 256;
+    for (let round = 0; round < count / 16; round++) {
+      const posted = await Promise.all(
+        Array.from({ length: 16 }, () =>
+          room.host.http('POST', `/v1/conversations/${group.id}/messages`, {
+            token: room.ada.token,
+            body: { clientMsgId: randomUUID(), content: { type: 'text', text } },
+          }),
+        ),
+      );
+      for (const p of posted) expect(p.status).toBe(201);
+    }
+    const created = async () =>
+      sample(await scrape(room.host), 'switchboard_ws_frames_out_total', { type: 'message.created' }) ?? 0;
+    const before = await created();
+    const erin1 = await room.host.connect(erin.token);
+    (erin1.ws as any)._socket.pause();
+    erin1.ws.send(JSON.stringify({ type: 'resume', id: 'r1', conversations: [{ conversationId: group.id, pts: 0 }] }));
+    // The catch-up has begun writing, and stops once the socket is full (it used to write all of
+    // it in one go, and the reader was then cut off as a slow consumer by its own catch-up).
+    await eventually(async () => (await created()) > before, { what: 'the catch-up to start sending' });
+    expect(await created()).toBeLessThan(before + count);
+    (erin1.ws as any)._socket.resume();
+    await erin1.collect((f) => f.type === 'message.created' && f.message.content?.text === text, count, 30_000);
+    const result = await eventually(() => erin1.frames.find((f) => f.type === 'result' && f.replyTo === 'r1'));
+    expect(result.data.conversations).toEqual([expect.objectContaining({ status: 'caught_up' })]);
+    expect(await ping(erin1)).toBe(true);
   });
 });
 

@@ -205,8 +205,12 @@ export class ChangeStream {
           continue;
         }
         const messages = await this.store.withReactions(this.db.knex, rows);
-        rows.forEach((row, i) => this.sendChange(conn, row, messages[i]!, from));
-        if (!state.dirty) state.dirty = !this.sendLive(conn, conversationId, state, from);
+        let written: Promise<void> | null = null;
+        for (let i = 0; i < rows.length && conn.isOpen; i++) {
+          await this.paced(conn, written);
+          written = this.sendChange(conn, rows[i]!, messages[i]!, from);
+        }
+        if (!state.dirty) state.dirty = !(await this.sendLive(conn, conversationId, state, from));
       }
     } catch (err) {
       this.log.error(
@@ -220,21 +224,32 @@ export class ChangeStream {
   }
 
   /** Sends the live changes past the position while they follow on; false at a gap. */
-  private sendLive(conn: Connection, conversationId: string, state: CatchUp, from: number): boolean {
+  private async sendLive(conn: Connection, conversationId: string, state: CatchUp, from: number): Promise<boolean> {
     let last = conn.positions.get(conversationId) ?? from;
+    let written: Promise<void> | null = null;
     // Changes from other hosts may arrive out of order.
     for (const change of state.live.sort((a, b) => a.pts - b.pts)) {
       if (change.pts <= last) continue;
       if (change.pts !== last + 1) return false;
+      await this.paced(conn, written);
       last = change.pts;
       conn.positions.set(conversationId, last);
-      conn.sendRaw(change.frame, change.type);
+      written = conn.sendWritten(change.frame, change.type);
     }
     state.live = [];
     return true;
   }
 
-  private sendChange(conn: Connection, row: MessageRow, message: Message, from: number): void {
+  /**
+   * Past a quarter of websocket.maxBufferedBytes queued, waits for the last frame sent to be
+   * written. A catch-up (up to resumeLimit changes) sent in one go could be more than the kernel
+   * takes at once, and its own bytes would have the reader closed as a slow consumer.
+   */
+  private async paced(conn: Connection, written: Promise<void> | null): Promise<void> {
+    if (written && conn.ws.bufferedAmount > this.config.websocket.maxBufferedBytes / 4) await written;
+  }
+
+  private sendChange(conn: Connection, row: MessageRow, message: Message, from: number): Promise<void> {
     // Created since the client's position: it never saw the message, so it arrives as new.
     const change =
       row.created_pts > from
@@ -246,7 +261,7 @@ export class ChangeStream {
             : 'reaction';
     const frame = messageChangeFrame(row.conversation_id, row.pts, change, message);
     conn.positions.set(row.conversation_id, row.pts);
-    conn.send(frame);
+    return conn.sendWritten(JSON.stringify(frame), frame.type);
   }
 
   private sendResync(conn: Connection, conversationId: string, pts: number, seq: number): void {

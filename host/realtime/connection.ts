@@ -40,6 +40,7 @@ export class Connection {
   alive = true;
   private closing = false;
   private corked = false;
+  private gone: Promise<void> | null = null;
   readonly bucket: FrameTurns;
 
   constructor(
@@ -68,15 +69,15 @@ export class Connection {
    * committed batch carries many frames for each socket (acks, its own messages echoed, the
    * others'), and one system call per frame was a third of the host's CPU.
    */
-  sendRaw(data: Buffer | string, type: ServerFrame['type']): void {
-    if (!this.isOpen) return;
+  sendRaw(data: Buffer | string, type: ServerFrame['type'], written?: () => void): void {
+    if (!this.isOpen) return written?.();
     this.framesOut.count(type);
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();
       process.nextTick(() => this.uncorked());
     }
-    this.ws.send(data, { binary: false });
+    this.ws.send(data, { binary: false }, written);
   }
 
   /** After the turn's write: what the peer has not taken yet (corked bytes would count as unsent). */
@@ -84,6 +85,17 @@ export class Connection {
     this.corked = false;
     this.socket.uncork();
     if (this.isOpen && this.ws.bufferedAmount > this.maxBufferedBytes) this.closeWith('slow_consumer');
+  }
+
+  /**
+   * Sends like sendRaw, and resolves once the frame is handed to the kernel, or the socket is
+   * gone: what a sender with much to send waits on (Node's own 'drain' comes only past the
+   * socket's 64 KiB high-water mark, which can be more than websocket.maxBufferedBytes).
+   */
+  sendWritten(data: Buffer | string, type: ServerFrame['type']): Promise<void> {
+    if (!this.isOpen) return Promise.resolve();
+    const written = new Promise<void>((resolve) => this.sendRaw(data, type, () => resolve()));
+    return Promise.race([written, (this.gone ??= new Promise((resolve) => this.ws.once('close', () => resolve())))]);
   }
 
   send(frame: ServerFrame): void {
