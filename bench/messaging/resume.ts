@@ -39,6 +39,8 @@ async function sendAndAck(sock: BenchSocket, conversationId: string, count: numb
       sendNext();
     } else if (type === 'error') error ||= s;
   };
+  // A socket the host closed (4009, say) answers nothing more: say so at once, not after 30 s.
+  sock.onClose = (code, reason) => (error ||= `the socket closed with ${code} ${reason}`);
   sendNext();
   const ok = await waitUntil(() => acked >= count || error !== '', 30_000, 5);
   if (error) throw new Error(`send refused: ${error}`);
