@@ -9,10 +9,6 @@ import { fitCloseReason } from './close-reason.js';
 import type { FrameCounts } from '../metrics/frame-counts.js';
 
 /**
- * One authenticated socket. Kept small: 10,000 idle connections must cost little, so maps are
- * created on first use and there are no per-connection timers once the hold has ended.
- */
-/**
  * A catch-up from the database in progress: `live` holds the committed changes that arrived
  * during its read, to go out after it in pts order; `dirty` asks for another read.
  */
@@ -21,6 +17,10 @@ export interface CatchUp {
   live: { pts: number; frame: Buffer; type: 'message.created' | 'message.updated' }[];
 }
 
+/**
+ * One authenticated socket. Kept small: 10,000 idle connections must cost little, so maps are
+ * created on first use and there are no per-connection timers once the hold has ended.
+ */
 export class Connection {
   /** Highest pts delivered per conversation: frames go out strictly in pts order. */
   readonly positions = new Map<string, number>();
