@@ -1,5 +1,5 @@
 import { createContext, type ComponentChildren } from 'preact';
-import { useCallback, useContext, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useContext, useLayoutEffect, useMemo, useState } from 'preact/hooks';
 import { appStore } from '../session/app-store';
 import { pickLanguage, type Language } from './language';
 import { translate, type Translate } from './translate';
@@ -22,7 +22,8 @@ export function I18nProvider({ children }: { children: ComponentChildren }) {
       navigator.languages.length > 0 ? navigator.languages : [navigator.language],
     ),
   );
-  useEffect(() => {
+  // A layout effect: a screen reader must never read French words under lang="en".
+  useLayoutEffect(() => {
     document.documentElement.lang = language;
   }, [language]);
   const setLanguage = useCallback((next: Language) => {
