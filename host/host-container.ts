@@ -29,6 +29,7 @@ import { GroupService } from './conversations/group-service.js';
 import { MessageService } from './messages/message-service.js';
 import { MessageStore } from './messages/message-store.js';
 import { MessageTypeRegistry, type MessageTypeDefinition } from './messages/message-type-registry.js';
+import { CatchUpReader } from './realtime/catch-up-reader.js';
 import { ChangeStream } from './realtime/change-stream.js';
 import { ConnectionRegistry } from './realtime/connection-registry.js';
 import { Delivery } from './realtime/delivery.js';
@@ -89,6 +90,7 @@ const singletons = [
   GroupService,
   ConnectionRegistry,
   MemberDirectory,
+  CatchUpReader,
   ChangeStream,
   Presence,
   Delivery,

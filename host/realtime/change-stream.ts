@@ -1,21 +1,14 @@
 import { inject, injectable } from 'tsyringe';
-import type { Message } from '../../sdk/protocol/message.js';
 import type { ResumeResult, ResumeStatus } from '../../sdk/protocol/frames.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { HostConfig } from '../config/host-config.js';
 import type { Database } from '../db/open-database.js';
 import type { HostEventOf } from '../bus/event-bus.js';
 import type { Logger } from '../logging/logger.js';
-import type { HostMetrics } from '../metrics/host-metrics.js';
-import { MessageStore } from '../messages/message-store.js';
-import type { MessageRow } from '../conversations/message-row.js';
-import type { CatchUp, Connection } from './connection.js';
-import { messageChangeFrame } from '../messages/message-change.js';
+import type { Connection } from './connection.js';
+import { CatchUpReader, MAX_LIVE_DURING_CATCH_UP } from './catch-up-reader.js';
 
 type Change = HostEventOf<'message.changed'>;
-
-/** Live changes kept per conversation while its catch-up reads; past it, the read is done again. */
-const MAX_LIVE_DURING_CATCH_UP = 256;
 
 /**
  * Puts each connection's message frames in strict pts order per conversation, with no
@@ -28,8 +21,7 @@ export class ChangeStream {
     @inject(Tokens.Config) private readonly config: HostConfig,
     @inject(Tokens.Database) private readonly db: Database,
     @inject(Tokens.Logger) private readonly log: Logger,
-    @inject(Tokens.Metrics) private readonly metrics: HostMetrics,
-    @inject(MessageStore) private readonly store: MessageStore,
+    @inject(CatchUpReader) private readonly catchUps: CatchUpReader,
   ) {}
 
   /** A committed change reached this connection; `frame` is the shared serialized frame. */
@@ -51,7 +43,7 @@ export class ChangeStream {
       conn.positions.set(conversationId, event.pts);
       conn.sendRaw(frame, type);
     } else if (event.pts > last + 1) {
-      void this.catchUp(conn, conversationId);
+      void this.catchUps.run(conn, conversationId);
     }
   }
 
@@ -86,7 +78,7 @@ export class ChangeStream {
       const start = conn.startsAt?.get(conversationId);
       conn.startsAt?.delete(conversationId);
       conn.positions.set(conversationId, Math.max(before, start ?? before));
-      void this.catchUp(conn, conversationId);
+      void this.catchUps.run(conn, conversationId);
     }
   }
 
@@ -106,14 +98,14 @@ export class ChangeStream {
       const delivered = conn.positions.get(conversationId);
       if (!wasHolding && delivered !== undefined && pts < delivered) {
         // Frames after `pts` already went out on this connection; replaying them would break order.
-        this.sendResync(conn, conversationId, now.last_pts, now.last_seq);
+        this.catchUps.sendResync(conn, conversationId, now.last_pts, now.last_seq);
         statuses.push({ conversationId, status: 'resync', pts: now.last_pts, seq: now.last_seq });
       } else if (now.last_pts - pts > this.config.websocket.resumeLimit) {
-        this.sendResync(conn, conversationId, now.last_pts, now.last_seq);
+        this.catchUps.sendResync(conn, conversationId, now.last_pts, now.last_seq);
         statuses.push({ conversationId, status: 'resync', pts: now.last_pts, seq: now.last_seq });
       } else {
         conn.positions.set(conversationId, Math.max(pts, delivered ?? pts));
-        work.push(this.catchUp(conn, conversationId));
+        work.push(this.catchUps.run(conn, conversationId));
         statuses.push({ conversationId, status: 'caught_up', pts: 0, seq: 0 });
       }
     }
@@ -122,7 +114,7 @@ export class ChangeStream {
     // Read as a member: one removed while this resume ran had its notice dropped with the hold
     // (forget()) or found no change to catch up (changesSince reads members' changes only), so
     // only not_found tells the client.
-    const after = await this.counters(
+    const after = await this.catchUps.counters(
       statuses.filter((s) => s.status === 'caught_up').map((s) => s.conversationId),
       conn.userId,
     );
@@ -157,7 +149,7 @@ export class ChangeStream {
   fillGap(conn: Connection, conversationId: string): void {
     if (conn.holding) return;
     if (!conn.positions.has(conversationId) && this.start(conn, conversationId) === undefined) return;
-    void this.catchUp(conn, conversationId);
+    void this.catchUps.run(conn, conversationId);
   }
 
   /** Moves a conversation's starting point, if the client has one, into its position. */
@@ -176,99 +168,6 @@ export class ChangeStream {
     conn.holding?.delete(conversationId);
   }
 
-  /**
-   * Reads what the database has past the connection's position, then sends the live changes
-   * that arrived during the read and follow on from it. Only a gap among those (or a request to
-   * look again) reads again: had every live change meant another read, a conversation busier
-   * than one read's time would never leave catch-up, and every delivery would cost a query.
-   */
-  private async catchUp(conn: Connection, conversationId: string): Promise<void> {
-    if (conn.catchingUp.has(conversationId)) {
-      conn.catchingUp.get(conversationId)!.dirty = true;
-      return;
-    }
-    const state: CatchUp = { dirty: true, live: [] };
-    conn.catchingUp.set(conversationId, state);
-    const limit = this.config.websocket.resumeLimit;
-    try {
-      while (state.dirty && conn.isOpen) {
-        state.dirty = false;
-        // Changes that arrived before this read are committed, so the read has them.
-        state.live = [];
-        const from = conn.positions.get(conversationId) ?? 0;
-        this.metrics.catchUpRead();
-        const rows = await this.store.changesSince(conversationId, conn.userId, from, limit + 1);
-        if (rows.length > limit) {
-          const now = (await this.counters([conversationId])).get(conversationId);
-          if (now) this.sendResync(conn, conversationId, now.last_pts, now.last_seq);
-          state.dirty = true;
-          continue;
-        }
-        const messages = await this.store.withReactions(this.db.knex, rows);
-        let written: Promise<void> | null = null;
-        for (let i = 0; i < rows.length && conn.isOpen; i++) {
-          await this.paced(conn, written);
-          written = this.sendChange(conn, rows[i]!, messages[i]!, from);
-        }
-        if (!state.dirty) state.dirty = !(await this.sendLive(conn, conversationId, state, from));
-      }
-    } catch (err) {
-      this.log.error(
-        { err, conversationId, sessionId: conn.sessionId },
-        'catch-up failed; closing the connection so the client resumes',
-      );
-      conn.closeWith('internal_error');
-    } finally {
-      conn.catchingUp.delete(conversationId);
-    }
-  }
-
-  /** Sends the live changes past the position while they follow on; false at a gap. */
-  private async sendLive(conn: Connection, conversationId: string, state: CatchUp, from: number): Promise<boolean> {
-    let last = conn.positions.get(conversationId) ?? from;
-    let written: Promise<void> | null = null;
-    // Changes from other hosts may arrive out of order.
-    for (const change of state.live.sort((a, b) => a.pts - b.pts)) {
-      if (change.pts <= last) continue;
-      if (change.pts !== last + 1) return false;
-      await this.paced(conn, written);
-      last = change.pts;
-      conn.positions.set(conversationId, last);
-      written = conn.sendWritten(change.frame, change.type);
-    }
-    state.live = [];
-    return true;
-  }
-
-  /**
-   * Past a quarter of websocket.maxBufferedBytes queued, waits for the last frame sent to be
-   * written. A catch-up (up to resumeLimit changes) sent in one go could be more than the kernel
-   * takes at once, and its own bytes would have the reader closed as a slow consumer.
-   */
-  private async paced(conn: Connection, written: Promise<void> | null): Promise<void> {
-    if (written && conn.ws.bufferedAmount > this.config.websocket.maxBufferedBytes / 4) await written;
-  }
-
-  private sendChange(conn: Connection, row: MessageRow, message: Message, from: number): Promise<void> {
-    // Created since the client's position: it never saw the message, so it arrives as new.
-    const change =
-      row.created_pts > from
-        ? 'created'
-        : row.deleted_at !== null
-          ? 'deleted'
-          : row.edited_at !== null
-            ? 'edited'
-            : 'reaction';
-    const frame = messageChangeFrame(row.conversation_id, row.pts, change, message);
-    conn.positions.set(row.conversation_id, row.pts);
-    return conn.sendWritten(JSON.stringify(frame), frame.type);
-  }
-
-  private sendResync(conn: Connection, conversationId: string, pts: number, seq: number): void {
-    conn.positions.set(conversationId, Math.max(pts, conn.positions.get(conversationId) ?? 0));
-    conn.send({ type: 'resync', conversationId, reason: 'too_far_behind', pts, seq });
-  }
-
   /** The user's conversations with their counters now. */
   private conversationsOf(userId: string): Promise<{ id: string; last_pts: number; last_seq: number }[]> {
     return this.db
@@ -276,24 +175,5 @@ export class ChangeStream {
       .join('conversations as c', 'c.id', 'm.conversation_id')
       .where('m.user_id', userId)
       .select<{ id: string; last_pts: number; last_seq: number }[]>('c.id', 'c.last_pts', 'c.last_seq');
-  }
-
-  /** The conversations' counters; with `memberId`, only of those that user is a member of. */
-  private async counters(
-    ids: string[],
-    memberId?: string,
-  ): Promise<Map<string, { last_pts: number; last_seq: number }>> {
-    if (ids.length === 0) return new Map();
-    const knex = this.db.knex;
-    const q = knex('conversations').whereIn('id', ids);
-    if (memberId !== undefined)
-      q.whereExists(
-        knex('members')
-          .whereRaw('members.conversation_id = conversations.id')
-          .where('members.user_id', memberId)
-          .select(knex.raw('1')),
-      );
-    const rows = await q.select<{ id: string; last_pts: number; last_seq: number }[]>('id', 'last_pts', 'last_seq');
-    return new Map(rows.map((r) => [r.id, r]));
   }
 }

@@ -31,7 +31,7 @@ export class Connection {
    * and arriving later through the bus would be lost. Moved to `positions` at the first change.
    */
   startsAt: Map<string, number> | null = null;
-  /** Conversations being caught up from the database (see ChangeStream.catchUp). */
+  /** Conversations being caught up from the database (see CatchUpReader). */
   readonly catchingUp = new Map<string, CatchUp>();
   /** Until the client resumes (or the hold times out): conversation → pts before the first held event. */
   holding: Map<string, number> | null = new Map();
