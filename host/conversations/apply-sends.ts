@@ -59,6 +59,36 @@ export class DuplicateCheckNeeded extends Error {
   }
 }
 
+/** The stored row of a send, numbered; `entities` and `attachments` as stored (null for none). */
+export function sendRow(
+  s: NewMessage,
+  id: string,
+  seq: number,
+  pts: number,
+  now: number,
+  stored: { entities: string | null; attachments: string | null },
+): MessageRow {
+  return {
+    id,
+    conversation_id: s.conversationId,
+    seq,
+    created_pts: pts,
+    pts,
+    sender_id: s.senderId,
+    client_msg_id: s.clientMsgId,
+    content_type: s.contentType,
+    content: s.content,
+    reply_to_id: s.replyToId,
+    created_at: now,
+    edited_at: null,
+    deleted_at: null,
+    request_hash: s.requestHash,
+    entities: stored.entities,
+    thread_root_id: s.threadRootId,
+    attachments: stored.attachments,
+  };
+}
+
 const keyOf = (conversationId: string, senderId: string, clientMsgId: string) =>
   `${conversationId}\u0000${senderId}\u0000${clientMsgId}`;
 
@@ -144,25 +174,10 @@ export async function applySends(
       continue;
     }
     const { seq, pts } = ctx.nextNumbers(s.conversationId);
-    const row: MessageRow = {
-      id: newMessageId(),
-      conversation_id: s.conversationId,
-      seq,
-      created_pts: pts,
-      pts,
-      sender_id: s.senderId,
-      client_msg_id: s.clientMsgId,
-      content_type: s.contentType,
-      content: s.content,
-      reply_to_id: s.replyToId,
-      created_at: ctx.now,
-      edited_at: null,
-      deleted_at: null,
-      request_hash: s.requestHash,
+    const row = sendRow(s, newMessageId(), seq, pts, ctx.now, {
       entities: storedEntities(mentioned.entities),
-      thread_root_id: s.threadRootId,
       attachments: storedAttachments(attached.attachments),
-    };
+    });
     for (const a of attached.attachments)
       links.push({ attachmentId: a.id, messageId: row.id, conversationId: s.conversationId });
     if (s.threadRootId !== null) {

@@ -3,7 +3,6 @@ import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import { GroupCommitQueue, type GroupCommitOutcome } from '../../sdk/plugin/group-commit-queue.js';
 import { batchesInFlight } from '../db/batches-in-flight.js';
-import type { Message } from '../../sdk/protocol/message.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { HostConfig } from '../config/host-config.js';
 import type { CommittedEventOutbox, OutboxBatch } from '../core/extension-points.js';
@@ -11,36 +10,19 @@ import type { Database } from '../db/open-database.js';
 import type { EventBus, HostEvent } from '../bus/event-bus.js';
 import type { Logger } from '../logging/logger.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
-import { newMessageId, toWireMessage, type MessageRow, type ReactionRow } from './message-row.js';
 import { asSystemError } from '../db/database-errors.js';
 import { applySends, DuplicateCheckNeeded, type NewMessage, type SendOutcome } from './apply-sends.js';
-import { insertMessages, lockConversations, memberKey, saveCounters, type Counters } from './conversation-counters.js';
+import { insertMessages, lockConversations, memberKey, saveCounters } from './conversation-counters.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
+import { PlainSendPath, type PlainCommit } from './plain-send-path.js';
+import { writeContext, type WriteContext } from './write-context.js';
 
-export type { NewMessage, SendOutcome };
+export type { NewMessage, SendOutcome, WriteContext };
 
 /** After a resend, batches check for resends for this long: resends come in bursts (a reconnect). */
 const RESEND_BURST_MS = 1000;
 /** Sends waiting before a batch starts beside the one in flight (GroupCommitQueue overlapAt). */
 const OVERLAP_AT = 16;
-
-/** What an operation may do inside the batch transaction. */
-export interface WriteContext {
-  readonly trx: Knex.Transaction;
-  readonly now: number;
-  readonly isPostgres: boolean;
-  /** Allocates the next pts of a conversation that this operation declared. */
-  nextPts(conversationId: string): number;
-  /** Inserts a host-written message (system messages) with the next seq and pts. */
-  appendMessage(m: {
-    conversationId: string;
-    senderId: string;
-    contentType: string;
-    content: string;
-  }): Promise<Message>;
-  /** Queues an event; events are published in order after the commit. */
-  emit(event: HostEvent): void;
-}
 
 type SendOp = { kind: 'send'; msg: NewMessage };
 type CustomOp = { kind: 'custom'; conversationId: string; run: (ctx: WriteContext) => Promise<unknown> };
@@ -62,6 +44,8 @@ export class ConversationWriter {
   private readonly allowAllForMembers: boolean;
   /** Until when batches look up their clientMsgIds before inserting (see RESEND_BURST_MS). */
   private checkExistingUntil = 0;
+  /** PostgreSQL only: SQLite's transactions cost no round trips. */
+  private readonly plainSends: PlainSendPath | null;
 
   constructor(
     @inject(Tokens.Database) private readonly db: Database,
@@ -72,6 +56,7 @@ export class ConversationWriter {
     @inject(Tokens.Outbox) private readonly outbox: CommittedEventOutbox,
   ) {
     this.allowAllForMembers = config.mentions.allowAllForMembers;
+    this.plainSends = db.kind === 'postgres' ? new PlainSendPath(db.knex, outbox) : null;
     this.queue = new GroupCommitQueue<Op, unknown>({
       commit: (batch) => this.commitBatch(batch),
       maxBatch: config.messages.maxBatch,
@@ -108,11 +93,51 @@ export class ConversationWriter {
   }
 
   /**
-   * One transaction for the batch; its events are published once it has committed. Sends are
-   * left to the unique index to find resends, unless one was seen lately: a batch the index
-   * refuses, or that would refuse a send, runs again with the lookup.
+   * On PostgreSQL, the plain sends go first, in one statement (PlainSendPath); the rest of the
+   * batch in one transaction. Each part's events are published once it has committed.
    */
   private async commitBatch(batch: Op[]): Promise<Outcome[]> {
+    const outcomes: Outcome[] = new Array<Outcome>(batch.length);
+    let left = batch.map((_, at) => at);
+    if (this.plainSends && Date.now() >= this.checkExistingUntil) {
+      const items = batch.map((op) =>
+        op.kind === 'send'
+          ? { conversationId: op.msg.conversationId, send: op.msg }
+          : { conversationId: op.conversationId, send: null },
+      );
+      let plain: PlainCommit | null = null;
+      try {
+        plain = await this.plainSends.commit(items, Date.now());
+      } catch (err) {
+        // A resend: the statement did nothing, and the transaction below looks it up.
+        if (!isUniqueViolation(err)) throw err;
+        this.checkExistingUntil = Date.now() + RESEND_BURST_MS;
+      }
+      if (plain) {
+        for (const [at, o] of plain.outcomes)
+          outcomes[at] = o.ok ? o : { ok: false, error: new SwitchboardError(o.error) };
+        this.metrics.sendsCommitted('statement', plain.events.length);
+        for (const event of plain.events) this.bus.publish(event);
+        this.outbox.committed(await this.outbox.record(null, plain.events));
+        left = plain.left;
+      }
+    }
+    // Should this part fail, the queue retries the whole batch item by item: sends the statement
+    // committed are then found by their clientMsgId and answered as duplicates, stored once.
+    if (left.length > 0) {
+      const rest = await this.commitInTransaction(left.map((at) => batch[at]!));
+      left.forEach((at, k) => (outcomes[at] = rest[k]!));
+    }
+    this.metrics.batchCommitted(batch.length);
+    return outcomes;
+  }
+
+  /**
+   * One transaction for the operations; their events are published once it has committed. Sends
+   * are left to the unique index to find resends, unless one was seen lately: a batch the index
+   * refuses, or that would refuse a send, runs again with the lookup.
+   */
+  private async commitInTransaction(batch: Op[]): Promise<Outcome[]> {
     const outcomes: (Outcome | undefined)[] = [];
     const events: HostEvent[] = [];
     let recorded: OutboxBatch | null = null;
@@ -131,7 +156,10 @@ export class ConversationWriter {
       this.checkExistingUntil = Date.now() + RESEND_BURST_MS;
       await attempt(true);
     }
-    this.metrics.batchCommitted(batch.length);
+    const sent = batch.filter(
+      (op, i) => op.kind === 'send' && outcomes[i]?.ok && !(outcomes[i].value as SendOutcome).duplicate,
+    );
+    this.metrics.sendsCommitted('transaction', sent.length);
     for (const event of events) this.bus.publish(event);
     this.outbox.committed(recorded);
     for (let i = 0; i < batch.length; i++) outcomes[i] ??= { ok: false, error: new SwitchboardError('internal_error') };
@@ -209,7 +237,7 @@ export class ConversationWriter {
       const local: HostEvent[] = [];
       try {
         const value = await trx.transaction(async (sp) =>
-          op.run(this.context(sp, now, isPostgres, op.conversationId, counters, local)),
+          op.run(writeContext(sp, now, isPostgres, op.conversationId, counters, local)),
         );
         outcomes[at] = { ok: true, value };
         events.push(...local);
@@ -221,50 +249,5 @@ export class ConversationWriter {
     }
 
     await saveCounters(trx, counters, now);
-  }
-
-  private context(
-    trx: Knex.Transaction,
-    now: number,
-    isPostgres: boolean,
-    declared: string,
-    counters: Map<string, Counters>,
-    events: HostEvent[],
-  ): WriteContext {
-    const bump = (conversationId: string, withSeq: boolean) => {
-      if (conversationId !== declared) throw new Error(`operation declared ${declared} but wrote to ${conversationId}`);
-      const c = counters.get(conversationId)!;
-      c.dirty = true;
-      return { seq: withSeq ? ++c.lastSeq : c.lastSeq, pts: ++c.lastPts };
-    };
-    return {
-      trx,
-      now,
-      isPostgres,
-      nextPts: (conversationId) => bump(conversationId, false).pts,
-      emit: (event) => events.push(event),
-      appendMessage: async (m) => {
-        const { seq, pts } = bump(m.conversationId, true);
-        const row: MessageRow = {
-          id: newMessageId(),
-          conversation_id: m.conversationId,
-          seq,
-          created_pts: pts,
-          pts,
-          sender_id: m.senderId,
-          client_msg_id: null,
-          content_type: m.contentType,
-          content: m.content,
-          reply_to_id: null,
-          created_at: now,
-          edited_at: null,
-          deleted_at: null,
-        };
-        await trx('messages').insert(row);
-        const message = toWireMessage(row, [] as ReactionRow[]);
-        events.push({ type: 'message.changed', conversationId: m.conversationId, pts, change: 'created', message });
-        return message;
-      },
-    };
   }
 }

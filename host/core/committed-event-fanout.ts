@@ -9,10 +9,14 @@ import type { CommittedEventOutbox, OutboxBatch } from './extension-points.js';
 export class CommittedEventFanout implements CommittedEventOutbox {
   constructor(private readonly outboxes: readonly CommittedEventOutbox[]) {}
 
-  async record(trx: Knex.Transaction, events: readonly HostEvent[]): Promise<OutboxBatch | null> {
+  async record(trx: Knex.Transaction | null, events: readonly HostEvent[]): Promise<OutboxBatch | null> {
     const batches: (OutboxBatch | null)[] = [];
     for (const outbox of this.outboxes) batches.push(await outbox.record(trx, events));
     return batches.some((b) => b !== null) ? batches : null;
+  }
+
+  newMessageListeners(): readonly string[] {
+    return this.outboxes.flatMap((o) => o.newMessageListeners());
   }
 
   committed(batch: OutboxBatch | null): void {

@@ -43,8 +43,15 @@ export interface PostbackDispatch {
  * committed; plugins/ implements it (PluginEventOutbox).
  */
 export interface CommittedEventOutbox {
-  /** Inside the committing transaction. Resolves with what `committed` hands on (null: nothing). */
-  record(trx: Knex.Transaction, events: readonly HostEvent[]): Promise<OutboxBatch | null>;
+  /**
+   * Inside the committing transaction. Resolves with what `committed` hands on (null: nothing).
+   * `trx` is null for new messages the writer committed in one statement, outside a transaction
+   * of several: it does so only in conversations none of `newMessageListeners()` is a member of,
+   * so there is nothing to write.
+   */
+  record(trx: Knex.Transaction | null, events: readonly HostEvent[]): Promise<OutboxBatch | null>;
+  /** The users (plugins' bots) whose membership of a conversation makes its new messages ones to record. */
+  newMessageListeners(): readonly string[];
   /** After the commit: hands the recorded events on; never throws. */
   committed(batch: OutboxBatch | null): void;
 }

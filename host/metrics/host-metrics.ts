@@ -76,6 +76,12 @@ export class HostMetrics {
     help: "Reads of a conversation's changes from the database for one connection (a resume, the end of the hold after ready, a gap in live events).",
     registers: [this.registry],
   });
+  private readonly sendsCommittedBy = new Counter({
+    name: 'switchboard_sends_committed_total',
+    help: 'New messages committed by the conversation writer, by path: "statement" (plain sends on PostgreSQL, one statement a batch) or "transaction".',
+    labelNames: ['path'],
+    registers: [this.registry],
+  });
   private readonly sendAck = new Histogram({
     name: 'switchboard_send_ack_seconds',
     help: 'From a send entering the host (frame, HTTP or plugin) to its acknowledgement, after the commit.',
@@ -129,6 +135,10 @@ export class HostMetrics {
 
   batchCommitted(size: number): void {
     this.batchSizes.observe(size);
+  }
+
+  sendsCommitted(path: 'statement' | 'transaction', count: number): void {
+    if (count > 0) this.sendsCommittedBy.inc({ path }, count);
   }
 
   catchUpRead(): void {

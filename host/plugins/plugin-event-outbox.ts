@@ -67,7 +67,9 @@ export class PluginEventOutbox implements CommittedEventOutbox {
     this.handled = new HandledPluginEvents(db, log);
   }
 
-  async record(trx: Knex.Transaction, events: readonly HostEvent[]): Promise<Recorded | null> {
+  async record(trx: Knex.Transaction | null, events: readonly HostEvent[]): Promise<Recorded | null> {
+    // Without a transaction no listener's bot is a member (newMessageListeners): nothing is heard.
+    if (trx === null) return null;
     const deleted = await this.handled.deleteIn(trx);
     const listeners = this.listeners();
     const pending = listeners.length === 0 ? [] : await pendingPluginEvents(trx, events, listeners);
@@ -83,6 +85,12 @@ export class PluginEventOutbox implements CommittedEventOutbox {
       })
       .returning<{ seq: number | string }[]>('seq');
     return { held: { seq: Number(inserted!.seq), events: recorded }, deleted };
+  }
+
+  newMessageListeners(): readonly string[] {
+    return this.listeners()
+      .filter((l) => l.names.has('message.created'))
+      .map((l) => l.botUserId);
   }
 
   committed(batch: OutboxBatch | null): void {

@@ -113,7 +113,12 @@ export class PushDispatcher implements CommittedEventOutbox, NotificationDispatc
     await this.deliveries.stop();
   }
 
-  record(_trx: Knex.Transaction, events: readonly HostEvent[]): Promise<OutboxBatch | null> {
+  /** Pushes need no row of their own in the commit: the decision is made after it. */
+  newMessageListeners(): readonly string[] {
+    return [];
+  }
+
+  record(_trx: Knex.Transaction | null, events: readonly HostEvent[]): Promise<OutboxBatch | null> {
     if (this.vapid === null) return Promise.resolve(null);
     const messages: Message[] = [];
     for (const event of events)
