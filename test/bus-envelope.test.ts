@@ -68,6 +68,21 @@ describe('the Redis bus', () => {
     expect(ours).toHaveLength(1);
   });
 
+  it('hands its own events to its subscribers once: its entries come back from Redis and are skipped', async () => {
+    const { a, b, heard } = await twoHosts();
+    const local: HostEvent[] = [];
+    a.subscribe('receipt', (e) => e.conversationId === 'c1' && local.push(e));
+    a.subscribe('typing', (e) => local.push(e));
+    a.publish(receipt(1));
+    a.publish({ type: 'typing', conversationId: 'c1', userId: 'u1', state: 'started' });
+    await eventually(() => heard.length === 2);
+    // B's entries come after A's on the stream and the channel: once A has them, it has read its own.
+    b.publish(receipt(2));
+    b.publish({ type: 'typing', conversationId: 'c1', userId: 'u2', state: 'started' });
+    await eventually(() => local.length === 4);
+    expect(local.map((e) => ('seq' in e ? e.seq : (e as { userId: string }).userId))).toEqual([1, 'u1', 2, 'u2']);
+  });
+
   it('publishes locally at once, and ephemeral events over pub/sub', async () => {
     const { a, heard } = await twoHosts();
     const local: HostEvent[] = [];

@@ -40,11 +40,16 @@ export class EnvelopeBuilder {
 
   /** The entry's text, and a fresh start. */
   take(host: string, at: number): string {
-    const text = `{"host":${JSON.stringify(host)},"at":${at},"events":[${this.texts.join(',')}]}`;
+    const text = `${envelopePrefix(host)}"at":${at},"events":[${this.texts.join(',')}]}`;
     this.texts = [];
     this.bytes = 0;
     return text;
   }
+}
+
+/** How every entry `host` writes begins, so that it can tell its own without parsing them. */
+export function envelopePrefix(host: string): string {
+  return `{"host":${JSON.stringify(host)},`;
 }
 
 /** The envelope in an entry's text, or null if it is not one a host wrote. */
