@@ -12,6 +12,7 @@ import { startTestHost, type TestHost } from './support/start-test-host.js';
 import { online, refusal } from './support/protocol-helpers.js';
 import { eventually } from './support/eventually.js';
 import { METRICS_TOKEN, sample, scrape } from './support/metrics-helpers.js';
+import { openDirect } from './support/test-database.js';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
 
@@ -129,6 +130,52 @@ describe('plain sends', () => {
     expect((await committed()).statement - after.statement).toBe(onPostgres ? 5 : 0);
     expect(after.transaction - beforeCommitted.transaction).toBeGreaterThanOrEqual(20);
   });
+
+  it.skipIf(!onPostgres)(
+    'lets a bot added while a batch waits for the conversation hear that batch (PostgreSQL)',
+    async () => {
+      const plugins = (await host.http('GET', '/v1/admin/plugins', { token: 'admin' })).body.plugins;
+      const bot = plugins.find((p: { id: string }) => p.id === 'echo-bot').botUserId as string;
+      const ada = await host.createUser();
+      const room = await host.createGroup(ada, []);
+      const client = await online(host, ada);
+      const db = openDirect(host.database);
+      try {
+        // Another host adding the bot: it holds the conversation's lock while the send's statement starts.
+        const adding = await db.transaction();
+        await adding('conversations').where({ id: room.id }).forUpdate().select('id');
+        await adding('members').insert({
+          conversation_id: room.id,
+          user_id: bot,
+          role: 'member',
+          joined_at: Date.now(),
+          read_seq: 0,
+        });
+        await adding('conversations').where({ id: room.id }).increment('last_pts', 1);
+        const sent = client.sendText(room.id, 'the first the bot should hear');
+        await eventually(
+          async () => {
+            const rows = await db.raw(
+              `select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like '%with input as%'`,
+            );
+            return rows.rows.length > 0;
+          },
+          { what: 'the send to wait for the lock' },
+        );
+        await adding.commit();
+        await sent;
+      } finally {
+        await db.destroy();
+      }
+      const stats = async () =>
+        Number(
+          /(\d+)/.exec(
+            (await client.request({ type: 'command', conversationId: room.id, text: '/stats' })).reply.text,
+          )![1],
+        );
+      expect(await eventually(stats, { intervalMs: 50, what: 'the bot to count the message' })).toBe(1);
+    },
+  );
 
   // Last: after a resend, batches look clientMsgIds up (and skip the statement) for a second.
   it('stores a clientMsgId sent twice in one batch once, and answers both with it', async () => {

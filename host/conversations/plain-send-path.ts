@@ -56,7 +56,7 @@ export class PlainSendPath {
     results.forEach((r, k) => {
       const at = picked[k]!;
       if (r.kind === 'deferred') {
-        this.heard.set(batch[at]!.conversationId, true);
+        if (r.heard) this.heard.set(batch[at]!.conversationId, true);
       } else if (r.kind === 'refused') {
         outcomes.set(at, { ok: false, error: 'conversation_not_found' });
       } else {

@@ -8,8 +8,11 @@ export type PlainSendResult =
   | { kind: 'sent'; row: MessageRow }
   /** No such conversation, or the sender is not a member. */
   | { kind: 'refused' }
-  /** A listener of new messages is a member: the send needs the writer's full transaction. */
-  | { kind: 'deferred' };
+  /**
+   * The send needs the writer's full transaction: a listener of new messages is a member
+   * (`heard`), or the conversation changed after this statement began (see PLAIN_SENDS_SQL).
+   */
+  | { kind: 'deferred'; heard: boolean };
 
 /**
  * Whether a send needs nothing read or written beside its own row and its conversation's
@@ -31,7 +34,10 @@ export function isPlainSend(msg: NewMessage): boolean {
  * inserts them and saves the counters. One round trip instead of four (BEGIN, lock, insert,
  * COMMIT), and prepared once per connection: planning this statement cost as much as running it.
  * Conversations where one of `listenerIds` is a member are locked but left alone ("deferred"):
- * their new messages must be recorded for plugins in the same transaction.
+ * their new messages must be recorded for plugins in the same transaction. So are those another
+ * transaction changed while this statement waited for their lock: the statement reads members
+ * as they were when it began, and a bot added in that moment would miss the messages that follow
+ * its joining (the transaction reads them again once it holds the lock).
  * A resent clientMsgId fails the whole statement on the unique index, as a batch does.
  */
 const PLAIN_SENDS_SQL = `
@@ -39,15 +45,19 @@ with input as (
   select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
     with ordinality as i(id, conversation_id, sender_id, client_msg_id, content_type, content, request_hash, ord)
 ),
+seen as (
+  select id, last_pts from conversations where id = any(?::text[])
+),
 locked as (
   select c.id, c.last_seq, c.last_pts,
-    exists (select 1 from members l where l.conversation_id = c.id and l.user_id = any(?::text[])) as heard
+    exists (select 1 from members l where l.conversation_id = c.id and l.user_id = any(?::text[])) as heard,
+    c.last_pts <> (select s.last_pts from seen s where s.id = c.id) as changed
   from conversations c where c.id = any(?::text[]) order by c.id for update of c
 ),
 accepted as (
   select i.*, k.last_seq, k.last_pts, row_number() over (partition by i.conversation_id order by i.ord) as n
   from input i join locked k on k.id = i.conversation_id
-  where not k.heard
+  where not k.heard and not k.changed
     and exists (select 1 from members m where m.conversation_id = i.conversation_id and m.user_id = i.sender_id)
 ),
 counts as (
@@ -65,9 +75,9 @@ inserted as (
     content, ?::bigint, request_hash
   from accepted
 )
-select ord, last_seq + n as seq, last_pts + n as pts, null as deferred from accepted
+select ord, last_seq + n as seq, last_pts + n as pts, null as deferred, null as heard from accepted
 union all
-select null, null, null, id from locked where heard`;
+select null, null, null, id, heard from locked where heard or changed`;
 
 /** Named, so each pooled connection parses and plans it once. */
 const STATEMENT_NAME = 'switchboard_plain_sends';
@@ -91,19 +101,20 @@ export async function commitPlainSends(
       column((s) => s.contentType),
       column((s) => s.content),
       column((s) => s.requestHash),
+      conversationIds,
       [...listenerIds],
       conversationIds,
       now,
       now,
     ])
     .options({ name: STATEMENT_NAME })) as {
-    rows: { ord: string | null; seq: string | null; pts: string | null; deferred: string | null }[];
+    rows: { ord: string | null; seq: string | null; pts: string | null; deferred: string | null; heard: boolean }[];
   };
   const results: PlainSendResult[] = sends.map(() => ({ kind: 'refused' }));
-  const deferred = new Set<string>();
+  const deferred = new Map<string, boolean>();
   for (const r of result.rows) {
     if (r.deferred !== null) {
-      deferred.add(r.deferred);
+      deferred.set(r.deferred, r.heard);
       continue;
     }
     const at = Number(r.ord) - 1;
@@ -114,7 +125,8 @@ export async function commitPlainSends(
     };
   }
   sends.forEach((s, at) => {
-    if (deferred.has(s.conversationId)) results[at] = { kind: 'deferred' };
+    const heard = deferred.get(s.conversationId);
+    if (heard !== undefined) results[at] = { kind: 'deferred', heard };
   });
   return results;
 }
