@@ -144,6 +144,7 @@ describe('plain sends', () => {
         // Another host adding the bot: it holds the conversation's lock while the send's statement starts.
         const adding = await db.transaction();
         await adding('conversations').where({ id: room.id }).forUpdate().select('id');
+        const holder = (await adding.raw('select pg_backend_pid() as pid')).rows[0].pid as number;
         await adding('members').insert({
           conversation_id: room.id,
           user_id: bot,
@@ -155,8 +156,10 @@ describe('plain sends', () => {
         const sent = client.sendText(room.id, 'the first the bot should hear');
         await eventually(
           async () => {
+            // Waiting on this transaction, not on another test file's.
             const rows = await db.raw(
-              `select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like '%with input as%'`,
+              `select 1 from pg_stat_activity where query like '%with input as%' and ? = any(pg_blocking_pids(pid))`,
+              [holder],
             );
             return rows.rows.length > 0;
           },
