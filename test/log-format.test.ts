@@ -14,6 +14,10 @@ import { spawnHost } from './support/child-host.js';
 import { outputFormat } from '../host/logging/logger.js';
 import { resolveConfig } from '../host/config/load-config.js';
 
+// Matched as the JSON field: a bare id can also be part of the temporary directory's name, which the listening line shows.
+const REQUEST_ID = 'pretty-1';
+const REQUEST_FIELD = `"requestId":"${REQUEST_ID}"`;
+
 describe('log format', () => {
   it('auto is pretty on a terminal and JSON on anything else; json and pretty are forced', () => {
     expect(outputFormat('auto', true)).toBe('pretty');
@@ -50,9 +54,9 @@ describe('log format', () => {
         },
         { timeoutMs: 45_000, what: 'the listening line' },
       );
-      const res = await fetch(`http://127.0.0.1:${port}/v1/me`, { headers: { 'x-request-id': 'pretty-1' } });
+      const res = await fetch(`http://127.0.0.1:${port}/v1/me`, { headers: { 'x-request-id': REQUEST_ID } });
       expect(res.status).toBe(401);
-      await eventually(() => out.includes('pretty-1'), { what: `the request line in:\n${out}${stderr}` });
+      await eventually(() => out.includes(REQUEST_FIELD), { what: `the request line in:\n${out}${stderr}` });
       const lines = out.split('\n').filter((l) => l.trim() !== '');
       expect(
         lines.filter((l) => l.startsWith('{')),
@@ -63,7 +67,7 @@ describe('log format', () => {
         out,
       ).toBe(true);
       expect(
-        lines.find((l) => l.includes('pretty-1')),
+        lines.find((l) => l.includes(REQUEST_FIELD)),
         out,
       ).toMatch(/INFO.*request.*"status":401/);
     } finally {
