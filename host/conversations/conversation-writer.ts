@@ -114,8 +114,7 @@ export class ConversationWriter {
         this.checkExistingUntil = Date.now() + RESEND_BURST_MS;
       }
       if (plain) {
-        for (const [at, o] of plain.outcomes)
-          outcomes[at] = o.ok ? o : { ok: false, error: new SwitchboardError(o.error) };
+        for (const [at, outcome] of plain.outcomes) outcomes[at] = outcome;
         this.metrics.sendsCommitted('statement', plain.events.length);
         for (const event of plain.events) this.bus.publish(event);
         this.outbox.committed(await this.outbox.record(null, plain.events));

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import { LRUCache } from 'lru-cache';
+import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import type { GroupCommitOutcome } from '../../sdk/plugin/group-commit-queue.js';
 import type { CommittedEventOutbox } from '../core/extension-points.js';
 import type { HostEvent } from '../bus/event-bus.js';
 import type { NewMessage, SendOutcome } from './apply-sends.js';
@@ -14,7 +16,7 @@ export interface BatchItem {
 
 export interface PlainCommit {
   /** Each committed or refused send's outcome, by position in the batch. */
-  outcomes: Map<number, { ok: true; value: SendOutcome } | { ok: false; error: 'conversation_not_found' }>;
+  outcomes: Map<number, GroupCommitOutcome<SendOutcome>>;
   /** The committed sends' events, in the batch's order. */
   events: HostEvent[];
   /** Positions left for the writer's transaction, in the batch's order. */
@@ -58,7 +60,7 @@ export class PlainSendPath {
       if (r.kind === 'deferred') {
         if (r.heard) this.heard.set(batch[at]!.conversationId, true);
       } else if (r.kind === 'refused') {
-        outcomes.set(at, { ok: false, error: 'conversation_not_found' });
+        outcomes.set(at, { ok: false, error: new SwitchboardError('conversation_not_found') });
       } else {
         const message = toWireMessage(r.row);
         outcomes.set(at, { ok: true, value: { message, duplicate: false } });
