@@ -6,7 +6,6 @@ import { Tokens } from './core/container-tokens.js';
 import type { HostConfig } from './config/host-config.js';
 import { openDatabase } from './db/open-database.js';
 import { runMigrations } from './db/run-migrations.js';
-import { warnOfSlowSearchIndex } from './search/search-index-check.js';
 import { backupSqlite } from './db/backup.js';
 import { AttachmentSweep } from './attachments/attachment-sweep.js';
 import { createLogger } from './logging/logger.js';
@@ -65,7 +64,6 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
   try {
     const applied = await runMigrations(db.knex);
     if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');
-    await warnOfSlowSearchIndex(db, log);
     const services = (di = buildContainer(config, db, log, { ...options, eventBus }));
     const bus = services.resolve(Tokens.EventBus);
     let ready = false;

@@ -1,15 +1,13 @@
 /**
- * PostgreSQL keys the search index by conversation (migration 0015, through the btree_gin
- * extension), so a search reads only the searcher's conversations inside the index, and merges
- * new entries into it 128 kB at a time (0017). Where the
- * extension could not be installed, search still works on 0009's index, and the host says at
- * every start that it is slow and where the fix is written.
+ * PostgreSQL's search index holds each word prefixed with its conversation's key (migration 0018),
+ * so a search asks it for exactly the searcher's conversations' words, and merges new entries into
+ * it 128 kB at a time (0017's setting, kept).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capturedLogger } from './support/captured-logger.js';
-import { foundIds, postText, uniqueWord } from './support/search-helpers.js';
+import { foundIds, pastMillisecondOf, postText, uniqueWord } from './support/search-helpers.js';
 import { startTestHost, type TestHost } from './support/start-test-host.js';
 import { openDirect, testDatabaseKind } from './support/test-database.js';
+import { openDatabase } from '../host/db/open-database.js';
 
 describe.skipIf(testDatabaseKind !== 'postgres')('search index on PostgreSQL', () => {
   let host: TestHost;
@@ -20,66 +18,73 @@ describe.skipIf(testDatabaseKind !== 'postgres')('search index on PostgreSQL', (
     await host?.stop();
   });
 
-  const indexes = async () => {
+  const direct = async <T>(fn: (db: ReturnType<typeof openDirect>) => Promise<T>): Promise<T> => {
     const db = openDirect(host.database);
     try {
-      const rows = await db('pg_indexes')
-        .where({ schemaname: host.database.schema, tablename: 'messages' })
-        .whereLike('indexname', 'messages_search%')
-        .pluck('indexname');
-      return rows.sort();
+      return await fn(db);
     } finally {
       await db.destroy();
     }
   };
 
   it('keys the words of each message with its conversation, and finds them', async () => {
-    expect(await indexes()).toEqual(['messages_search_conversation_index']);
-    // 0017: merged 128 kB at a time, so no insert stalls on a 4 MB merge.
-    const db = openDirect(host.database);
-    try {
-      const options = await db('pg_class as c')
+    const indexes = await direct((db) =>
+      db('pg_class as c')
         .join('pg_namespace as n', 'n.oid', 'c.relnamespace')
-        .where({ 'n.nspname': host.database.schema, 'c.relname': 'messages_search_conversation_index' })
-        .first<{ reloptions: string[] | null }>('c.reloptions');
-      expect(options?.reloptions).toEqual(['gin_pending_list_limit=128']);
-    } finally {
-      await db.destroy();
-    }
-    const [a, b] = await Promise.all([host.createUser(), host.createUser()]);
-    const conv = await host.direct(a, b);
+        .where({ 'n.nspname': host.database.schema, 'c.relkind': 'i' })
+        .whereLike('c.relname', 'messages_search%')
+        .select<{ relname: string; reloptions: string[] | null }[]>('c.relname', 'c.reloptions'),
+    );
+    // One index, merged 128 kB at a time so that no insert stalls on a 4 MB merge.
+    expect(indexes).toEqual([{ relname: 'messages_search_keys_index', reloptions: ['gin_pending_list_limit=128'] }]);
+
+    const [a, b, c] = await Promise.all([host.createUser(), host.createUser(), host.createUser()]);
+    const [ab, ac] = await Promise.all([host.direct(a, b), host.direct(a, c)]);
     const word = uniqueWord();
-    const found = await postText(host, a, conv.id, `keyed ${word}`);
-    expect(await foundIds(host, b, { q: word })).toEqual([found.id]);
+    const first = await postText(host, a, ab.id, `keyed ${word}`);
+    await pastMillisecondOf(first);
+    const second = await postText(host, c, ac.id, `Kéyed ${word}suffix`);
+    // What the index holds for a message: its words behind its conversation's key.
+    const keys = await direct(async (db) => {
+      const { rows } = await db.raw<{ rows: { key: string; words: string }[] }>(
+        `select switchboard_search_key(conversation_id) as key,
+            switchboard_search_keys(conversation_id, content)::text as words from messages where id = ?`,
+        [first.id],
+      );
+      return rows[0]!;
+    });
+    expect(keys.key).toMatch(/^[0-9a-f]{8}$/);
+    expect(keys.words).toBe(`'${keys.key}keyed' '${keys.key}${word}'`);
+
+    expect(await foundIds(host, a, { q: `keyed ${word} ` })).toEqual([first.id]);
+    // The last word as a prefix, diacritics folded, across both of a's conversations.
+    expect(await foundIds(host, a, { q: `KEYED ${word}` })).toEqual([second.id, first.id]);
+    expect(await foundIds(host, b, { q: word })).toEqual([first.id]);
+    expect(await foundIds(host, c, { q: word })).toEqual([second.id]);
+    expect(await foundIds(host, a, { q: word, conversationId: ac.id })).toEqual([second.id]);
   });
 
-  it('without btree_gin, searches on the plain index and says at start that it is slow', async () => {
+  it('stores a message with a word too long to index behind a key, and finds its other words', async () => {
     const [a, b] = await Promise.all([host.createUser(), host.createUser()]);
     const conv = await host.direct(a, b);
     const word = uniqueWord();
-    const found = await postText(host, a, conv.id, `plain ${word}`);
-    await host.stopHostOnly();
-    // What 0015 leaves where the extension cannot be installed: 0009's index.
-    const db = openDirect(host.database);
+    // 2,045 bytes: to_tsvector keeps it (at most 2,047), the key's 8 more would not fit.
+    const long = await postText(host, a, conv.id, `${'x'.repeat(2_045)} ${word}`);
+    // Over 2,040 bytes: words of 500 characters and more are left out, shorter ones kept.
+    const wide = await postText(host, a, conv.id, `${'é'.repeat(1_000)} ${word} ${'y'.repeat(300)}`);
+    expect(await foundIds(host, b, { q: word })).toEqual([wide.id, long.id]);
+    expect(await foundIds(host, b, { q: 'y'.repeat(250) })).toEqual([wide.id]);
+  });
+
+  it("runs the host's sessions without JIT or parallel workers, which a search's guessed costs would buy", async () => {
+    const db = await openDatabase({ url: host.database.url, schema: host.database.schema, poolSize: 1 });
     try {
-      await db.raw(`create index messages_search_index on messages
-        using gin (switchboard_search_vector(content)) where content_type = 'text'`);
-      await db.raw('drop index messages_search_conversation_index');
-    } finally {
-      await db.destroy();
-    }
-    const captured = capturedLogger('warn');
-    const again = await startTestHost({ database: host.database, logger: captured.logger });
-    try {
-      expect(captured.lines).toContainEqual(
-        expect.objectContaining({
-          index: 'messages_search_conversation_index',
-          msg: expect.stringMatching(/btree_gin.*docs\/operators\.md "Search index"/),
-        }),
+      const { rows } = await db.knex.raw<{ rows: { jit: string; workers: string }[] }>(
+        `select current_setting('jit') as jit, current_setting('max_parallel_workers_per_gather') as workers`,
       );
-      expect(await foundIds(again, b, { q: word })).toEqual([found.id]);
+      expect(rows).toEqual([{ jit: 'off', workers: '0' }]);
     } finally {
-      await again.stopHostOnly();
+      await db.close();
     }
   });
 });

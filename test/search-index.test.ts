@@ -1,5 +1,5 @@
 /**
- * The search index itself (migrations 0009, 0014 and 0015): it covers messages stored before it
+ * The search index itself (migrations 0009, 0014, 0015 and 0018): it covers messages stored before it
  * existed, and it stays in step with every edit and delete, checked behind the host's back (FTS5's
  * own integrity check on SQLite; on PostgreSQL the index the functions define).
  */
@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as messageSearch from '../host/db/migrations/0009-message-search.js';
 import * as searchPrefixIndex from '../host/db/migrations/0014-search-prefix-index.js';
 import * as searchByConversation from '../host/db/migrations/0015-search-by-conversation.js';
+import * as searchKeys from '../host/db/migrations/0018-search-keys.js';
 import { startTestHost, type TestHost } from './support/start-test-host.js';
 import { openDirect, testDatabaseKind } from './support/test-database.js';
 import { online } from './support/protocol-helpers.js';
@@ -31,7 +32,7 @@ describe('search: the index', () => {
     const knex = openDirect(host.database);
     try {
       // The index and what later migrations made of it, undone newest first.
-      const undone = [searchByConversation, searchPrefixIndex, messageSearch];
+      const undone = [searchKeys, searchByConversation, searchPrefixIndex, messageSearch];
       for (const migration of undone) await knex.transaction(async (trx) => migration.down(trx));
       await knex('switchboard_migrations')
         .whereIn(
@@ -80,15 +81,16 @@ describe('search: the index', () => {
       } else {
         const { rows } = await knex.raw<{ rows: { id: string }[] }>(
           `select id from messages where content_type = 'text'
-             and switchboard_search_vector(content) @@ switchboard_search_query(?) order by seq`,
-          [`'${word}'`],
+             and switchboard_search_keys(conversation_id, content) @@ (switchboard_search_key(conversation_id) || ?)::tsquery
+             order by seq`,
+          [word],
         );
         expect(rows.map((r) => r.id)).toEqual([kept.id, edited.id]);
         const { rows: index } = await knex.raw<{ rows: { indexdef: string }[] }>(
           `select indexdef from pg_indexes
-             where indexname = 'messages_search_conversation_index' and schemaname = current_schema()`,
+             where indexname = 'messages_search_keys_index' and schemaname = current_schema()`,
         );
-        expect(index[0]!.indexdef).toMatch(/gin \(conversation_id, switchboard_search_vector\(content\)\)/);
+        expect(index[0]!.indexdef).toMatch(/gin \(switchboard_search_keys\(\(conversation_id\)::text, content\)\)/);
       }
     } finally {
       await knex.destroy();

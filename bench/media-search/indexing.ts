@@ -5,13 +5,13 @@
  * exactly like phase 2 of the messaging benchmark (bench/messaging/throughput.ts over
  * bench/messaging/pair-driver.ts's 100 direct conversations):
  *   - indexed: the host as it ships;
- *   - unindexed: the same host, whose fresh database has migration 0009's index taken away right
+ *   - unindexed: the same host, whose fresh database has its search index taken away right
  *     after it was migrated (here, with the host's own migrations, before the host starts): on SQLite its three triggers on
  *     `messages` are dropped (the FTS5 table stays, empty and never written), on PostgreSQL its
  *     GIN index is dropped (the two functions stay, unused). The host's write path is otherwise
  *     the very same code, so the difference is the index's upkeep alone. No setting turns search
  *     off, and the schema is the migrations' own, so taking the index away is the clean way; the
- *     triggers and index are found by what they use (messages_fts, switchboard_search_vector),
+ *     triggers and index are found by what they use (messages_fts, the switchboard_search_ functions),
  *     not by a copy of their names.
  */
 import { randomBytes } from 'node:crypto';
@@ -42,7 +42,7 @@ async function dropSearchIndex(db: Database): Promise<string[]> {
   }
   const { rows } = await db.knex.raw<{ rows: { indexname: string }[] }>(
     `select indexname from pg_indexes
-      where schemaname = current_schema() and tablename = 'messages' and indexdef like '%switchboard_search_vector%'`,
+      where schemaname = current_schema() and tablename = 'messages' and indexdef like '%switchboard_search_%'`,
   );
   for (const { indexname } of rows) await db.knex.raw(`drop index "${indexname}"`);
   return rows.map((r) => r.indexname);

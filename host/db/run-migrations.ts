@@ -16,6 +16,7 @@ import * as searchPrefixIndex from './migrations/0014-search-prefix-index.js';
 import * as searchByConversation from './migrations/0015-search-by-conversation.js';
 import * as threadRepliesIndex from './migrations/0016-thread-replies-index.js';
 import * as searchPendingList from './migrations/0017-search-pending-list.js';
+import * as searchKeys from './migrations/0018-search-keys.js';
 
 interface Migration {
   name: string;
@@ -42,6 +43,7 @@ const migrations: Migration[] = [
   searchByConversation,
   threadRepliesIndex,
   searchPendingList,
+  searchKeys,
 ];
 
 const source: Knex.MigrationSource<Migration> = {

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { MessageRow } from '../conversations/message-row.js';
 import type { Database } from '../db/open-database.js';
 import type { SearchPosition } from './search-cursor.js';
-import { fts5Query, tsQuery, type SearchTerms } from './search-terms.js';
+import { fts5Query, type SearchTerms } from './search-terms.js';
 
 /** What narrows a search, beyond the words: the caller's conversations always. */
 export interface SearchFilters {
@@ -53,11 +53,16 @@ async function sqliteMatches(knex: Knex, { terms, filters, after, limit }: Match
 }
 
 async function postgresMatches(knex: Knex, { terms, filters, after, limit }: MatchQuery): Promise<MatchedRow[]> {
-  // The functions and the content_type condition are those of the index (migration 0009).
+  // Fenced (offset 0): the index is asked once for all the searcher's conversations, never once
+  // for each through a conversation index (the planner cannot see how few rows the keys select).
+  const hits = knex.raw(
+    `(select * from messages where content_type = 'text'
+      and switchboard_search_keys(conversation_id, content) @@ ? offset 0) as m`,
+    [keyedQuery(knex, terms, filters)],
+  );
   const query = knex
     .select('m.*')
-    .from('messages as m')
-    .whereRaw('switchboard_search_vector(m.content) @@ switchboard_search_query(?)', [tsQuery(terms)])
+    .from(hits)
     .orderBy([
       { column: 'm.created_at', order: 'desc' },
       { column: 'm.conversation_id', order: 'desc' },
@@ -76,6 +81,30 @@ async function postgresMatches(knex: Knex, { terms, filters, after, limit }: Mat
     row,
     position: { kind: 'postgres', createdAt: row.created_at, conversationId: row.conversation_id, seq: row.seq },
   }));
+}
+
+/**
+ * The tsquery of migration 0018's index: each word's lexemes (cut and folded as the index does),
+ * each prefixed with the key of every conversation searched; one word's keys or'ed, the words
+ * and'ed, the last word a prefix (`:*`) when asked. Null when the searcher has no conversation.
+ */
+function keyedQuery(knex: Knex, terms: SearchTerms, filters: SearchFilters): Knex.Raw {
+  const keys = knex('members')
+    .select(knex.raw('switchboard_search_key(conversation_id) as key'))
+    .where('user_id', filters.userId);
+  if (filters.conversationId !== undefined) keys.andWhere('conversation_id', filters.conversationId);
+  const prefix = terms.words.map((_, i) => terms.lastIsPrefix && i === terms.words.length - 1);
+  // A lexeme quoted for tsquery input: its quotes doubled, its backslashes escaped.
+  const quoted = `'''' || replace(replace(k.key || l.lexeme, '\\', '\\\\'), '''', '''''') || ''''`;
+  return knex.raw(
+    `(select string_agg(term, ' & ')::tsquery from (
+      select '(' || string_agg(${quoted} || case when w.prefix then ':*' else '' end, ' | ') || ')' as term
+      from unnest(?::text[], ?::boolean[]) with ordinality as w(word, prefix, i)
+      cross join lateral unnest(tsvector_to_array(switchboard_search_vector(w.word))) as l(lexeme)
+      cross join (?) as k
+      group by w.i, l.lexeme) as terms)`,
+    [[...terms.words], prefix, keys],
+  );
 }
 
 /** The conditions both databases share, on the messages aliased `m`. */

@@ -44,16 +44,6 @@ export function fts5Query(terms: SearchTerms): string {
     .join(' ');
 }
 
-/** A tsquery text for to_tsquery(): each word a quoted lexeme, all of them required (&). */
-export function tsQuery(terms: SearchTerms): string {
-  return terms.words
-    .map(
-      (w, i) =>
-        `'${w.replaceAll("'", "''").replaceAll('\\', '\\\\')}'${terms.lastIsPrefix && i === terms.words.length - 1 ? ':*' : ''}`,
-    )
-    .join(' & ');
-}
-
 /** A word as both indexes compare it: Latin letters without their diacritics, in lower case. */
 export function foldWord(word: string): string {
   return word

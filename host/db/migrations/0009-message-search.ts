@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { foldSql, isUtf8, searchVectorSql } from './search-sql.js';
 
 /**
  * Full-text search over messages: FTS5 on SQLite, a GIN index over a tsvector on PostgreSQL.
@@ -74,23 +75,14 @@ async function upSqlite(knex: Knex): Promise<void> {
 }
 
 async function upPostgres(knex: Knex): Promise<void> {
-  const { rows } = await knex.raw<{ rows: { encoding: string }[] }>(
-    `select current_setting('server_encoding') as encoding`,
-  );
-  // normalize() needs a UTF8 database; elsewhere only case is folded.
-  const fold = (arg: string) =>
-    rows[0]!.encoding === 'UTF8'
-      ? `case when octet_length(${arg}) = length(${arg}) then ${arg}
-          else normalize(regexp_replace(normalize(${arg}, NFD), '([A-Za-z])[\\u0300-\\u036f]+', '\\1', 'g'), NFC) end`
-      : arg;
-  // Only pg_catalog functions inside, so they evaluate the same under any search_path (autovacuum, restores).
+  const utf8 = await isUtf8(knex);
   await knex.raw(`create function switchboard_search_vector(text) returns tsvector
     language sql immutable strict parallel safe
-    as $$ select to_tsvector('simple'::regconfig, regexp_replace(${fold('$1')}, '[!-/:-@[-\`{-~]+', ' ', 'g')) $$`);
+    as $$ select ${searchVectorSql('$1', utf8)} $$`);
   // A query's own quotes and operators are ASCII punctuation: only its letters are folded.
   await knex.raw(`create function switchboard_search_query(text) returns tsquery
     language sql immutable strict parallel safe
-    as $$ select to_tsquery('simple'::regconfig, ${fold('$1')}) $$`);
+    as $$ select to_tsquery('simple'::regconfig, ${foldSql('$1', utf8)}) $$`);
   await knex.raw(`create index messages_search_index on messages
     using gin (switchboard_search_vector(content)) where content_type = 'text'`);
 }
