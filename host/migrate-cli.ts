@@ -1,6 +1,7 @@
 import { loadConfig } from './config/load-config.js';
 import { openDatabase } from './db/open-database.js';
 import { runMigrations } from './db/run-migrations.js';
+import { rebuildSearchIndex } from './db/rebuild-search-index.js';
 import { buildContainer } from './host.js';
 import { createLogger } from './logging/logger.js';
 import { ConversationWriter } from './conversations/conversation-writer.js';
@@ -11,7 +12,8 @@ import { SwitchboardError } from '../sdk/errors/switchboard-error.js';
 /**
  * `npm run migrate`: applies the pending core migrations, then the pending migrations of every
  * enabled trusted plugin (its own tables), without starting any plugin or listening. Exits
- * non-zero if an enabled plugin could not be migrated.
+ * non-zero if an enabled plugin could not be migrated. `--rebuild-search` also rebuilds the
+ * search index from the messages.
  */
 async function migrate(): Promise<number> {
   const config = loadConfig();
@@ -21,6 +23,10 @@ async function migrate(): Promise<number> {
   try {
     const applied = await runMigrations(db.knex);
     process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
+    if (process.argv.includes('--rebuild-search')) {
+      await rebuildSearchIndex(db);
+      process.stdout.write('search index rebuilt\n');
+    }
     if (config.plugins.enabled.length === 0) return 0;
     const services = buildContainer(config, db, log);
     try {

@@ -1,18 +1,26 @@
 /**
- * The search index itself (migrations 0009, 0014, 0015 and 0018): it covers messages stored before it
+ * The search index itself (migrations 0009, 0014, 0015, 0018 and 0019): it covers messages stored before it
  * existed, and it stays in step with every edit and delete, checked behind the host's back (FTS5's
  * own integrity check on SQLite; on PostgreSQL the index the functions define).
  */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as messageSearch from '../host/db/migrations/0009-message-search.js';
 import * as searchPrefixIndex from '../host/db/migrations/0014-search-prefix-index.js';
 import * as searchByConversation from '../host/db/migrations/0015-search-by-conversation.js';
 import * as searchKeys from '../host/db/migrations/0018-search-keys.js';
+import * as sqliteSearchKeys from '../host/db/migrations/0019-sqlite-search-keys.js';
+import { sqliteSearchKey } from '../host/core/search-words.js';
 import { startTestHost, type TestHost } from './support/start-test-host.js';
 import { openDirect, testDatabaseKind } from './support/test-database.js';
 import { online } from './support/protocol-helpers.js';
 import { op } from './support/messaging-helpers.js';
 import { foundIds, postText, uniqueWord } from './support/search-helpers.js';
+import { runScript } from './support/child-host.js';
+import { writeConfig } from './support/e2e.js';
 
 describe('search: the index', () => {
   const hosts: TestHost[] = [];
@@ -32,7 +40,7 @@ describe('search: the index', () => {
     const knex = openDirect(host.database);
     try {
       // The index and what later migrations made of it, undone newest first.
-      const undone = [searchKeys, searchByConversation, searchPrefixIndex, messageSearch];
+      const undone = [sqliteSearchKeys, searchKeys, searchByConversation, searchPrefixIndex, messageSearch];
       for (const migration of undone) await knex.transaction(async (trx) => migration.down(trx));
       await knex('switchboard_migrations')
         .whereIn(
@@ -71,13 +79,12 @@ describe('search: the index', () => {
     try {
       if (testDatabaseKind === 'sqlite') {
         await knex.raw(`insert into messages_fts(messages_fts, rank) values ('integrity-check', 1)`);
-        const rows = (await knex.raw('select rowid from messages_fts where messages_fts match ?', [
-          `"${word}"`,
-        ])) as unknown[];
-        expect(rows).toHaveLength(2);
-        expect(await knex.raw(`select rowid from messages_fts where messages_fts match '"typo" OR "deleted"'`)).toEqual(
-          [],
-        );
+        // Words behind the conversation's key (0019).
+        const key = sqliteSearchKey(conv.id);
+        const match = (query: string) => knex.raw('select rowid from messages_fts where messages_fts match ?', [query]);
+        expect(await match(`"${key}${word}"`)).toHaveLength(2);
+        expect(await match(`"${key}fixed"`)).toHaveLength(1);
+        expect(await match(`"${key}typo" OR "${key}deleted" OR "${word}"`)).toEqual([]);
       } else {
         const { rows } = await knex.raw<{ rows: { id: string }[] }>(
           `select id from messages where content_type = 'text'
@@ -95,5 +102,33 @@ describe('search: the index', () => {
     } finally {
       await knex.destroy();
     }
+  });
+
+  it('is rebuilt from the messages by npm run migrate -- --rebuild-search', async () => {
+    const host = await startTestHost();
+    hosts.push(host);
+    const [a, b] = await Promise.all([host.createUser(), host.createUser()]);
+    const conv = await host.direct(a, b);
+    const word = uniqueWord();
+    const message = await postText(host, a, conv.id, `rebuilt ${word}`);
+    await host.stopHostOnly();
+    if (testDatabaseKind === 'sqlite') {
+      // An index that lost its entries (PostgreSQL's cannot be emptied from outside).
+      const knex = openDirect(host.database);
+      await knex.raw(`insert into messages_fts(messages_fts) values ('delete-all')`).finally(() => knex.destroy());
+    }
+    const config = writeConfig({
+      database: { url: host.database.url, schema: host.database.schema },
+      auth: { adminToken: `admin-${randomUUID()}` },
+      dataDir: mkdtempSync(join(tmpdir(), 'switchboard-data-')),
+    });
+    const result = await runScript('host/migrate-cli.ts', ['--config', config, '--rebuild-search'], {
+      timeoutMs: 60_000,
+    });
+    expect(result.code, result.output).toBe(0);
+    expect(result.stdout).toContain('search index rebuilt');
+    const again = await startTestHost({ database: host.database });
+    hosts.push(again);
+    expect(await foundIds(again, b, { q: word })).toEqual([message.id]);
   });
 });

@@ -15,6 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { registerSearchFunction } from '../../host/db/sqlite-search-function.js';
 import { openDirect, type TestDatabase } from '../../test/support/test-database.js';
 import type { BenchHost, BenchUser } from '../support/bench-host.js';
 import { log, mapLimit } from '../support/util.js';
@@ -118,6 +119,7 @@ export async function seedMessages(
   const url = database.url;
   if (url.startsWith('sqlite:')) {
     const db = new Database(url.slice('sqlite:'.length));
+    registerSearchFunction(db);
     try {
       // The host's own setting is FULL (an acknowledged send survives power loss); a seed can be redone.
       db.pragma('synchronous = NORMAL');

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { cacheStatements } from './statement-cache.js';
+import { registerSearchFunction } from './sqlite-search-function.js';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
@@ -83,6 +84,7 @@ function openSqlite(url: string, options: OpenDatabaseOptions): Database {
           conn.pragma('busy_timeout = 0');
           conn.exec('BEGIN IMMEDIATE; COMMIT;');
           cacheStatements(conn);
+          registerSearchFunction(conn);
           done(null, conn);
         } catch (err) {
           done(lockErrorOr(err, filename), conn);

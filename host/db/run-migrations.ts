@@ -17,6 +17,7 @@ import * as searchByConversation from './migrations/0015-search-by-conversation.
 import * as threadRepliesIndex from './migrations/0016-thread-replies-index.js';
 import * as searchPendingList from './migrations/0017-search-pending-list.js';
 import * as searchKeys from './migrations/0018-search-keys.js';
+import * as sqliteSearchKeys from './migrations/0019-sqlite-search-keys.js';
 
 interface Migration {
   name: string;
@@ -44,6 +45,7 @@ const migrations: Migration[] = [
   threadRepliesIndex,
   searchPendingList,
   searchKeys,
+  sqliteSearchKeys,
 ];
 
 const source: Knex.MigrationSource<Migration> = {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { MessageRow } from '../conversations/message-row.js';
 import type { Database } from '../db/open-database.js';
+import { sqliteSearchKey } from '../core/search-words.js';
 import type { SearchPosition } from './search-cursor.js';
 import { fts5Query, type SearchTerms } from './search-terms.js';
 
@@ -39,12 +40,18 @@ export async function findMatches(db: Database, search: MatchQuery): Promise<Mat
 }
 
 async function sqliteMatches(knex: Knex, { terms, filters, after, limit }: MatchQuery): Promise<MatchedRow[]> {
-  // CROSS JOIN keeps the index as the outer loop: SQLite walks its matches newest rowid first and
-  // stops at the limit, rather than asking the index about every message of a conversation.
+  const conversations =
+    filters.conversationId !== undefined
+      ? [filters.conversationId]
+      : await knex('members').where('user_id', filters.userId).pluck<string[]>('conversation_id');
+  const keys = [...new Set(conversations.map(sqliteSearchKey))];
+  if (keys.length === 0) return [];
+  // CROSS JOIN keeps the index as the outer loop: FTS5 merges the keys' lists newest rowid first
+  // and SQLite stops at the limit.
   const query = knex
     .select('m.*', 'messages_fts.rowid as search_rowid')
     .from(knex.raw('messages_fts cross join messages as m on m.rowid = messages_fts.rowid'))
-    .whereRaw('messages_fts match ?', [fts5Query(terms)])
+    .whereRaw('messages_fts match ?', [fts5Query(terms, keys)])
     .orderBy('messages_fts.rowid', 'desc')
     .limit(limit);
   if (after?.kind === 'sqlite') query.andWhere('messages_fts.rowid', '<', after.rowid);

@@ -1,10 +1,5 @@
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
-
-/**
- * A query's words, as both indexes cut text: runs of letters and digits (with their combining
- * marks); everything else separates words. No operators: what people type is never syntax.
- */
-const WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu;
+import { SEARCH_WORD } from '../core/search-words.js';
 
 /** The shortest last word that also finds longer words. */
 export const MIN_PREFIX = 3;
@@ -21,7 +16,7 @@ export interface SearchTerms {
 
 /** The words of a query; `invalid_request` when there are none or too many. */
 export function searchTerms(query: string, maxWords: number): SearchTerms {
-  const words = [...query.matchAll(WORD)].map((m) => m[0]);
+  const words = [...query.matchAll(SEARCH_WORD)].map((m) => m[0]);
   if (words.length === 0) {
     throw new SwitchboardError('invalid_request', 'The query has no words to search for.', {
       details: [{ path: '/query/q', message: 'must contain a letter or a digit' }],
@@ -33,15 +28,21 @@ export function searchTerms(query: string, maxWords: number): SearchTerms {
     });
   }
   const last = words.at(-1)!;
-  // One or two letters would start too many words to be worth their lists (0014's prefix index).
+  // One or two letters would start too many words to be worth their lists.
   return { words, lastIsPrefix: query.endsWith(last) && [...last].length >= MIN_PREFIX };
 }
 
-/** An FTS5 query: each word a quoted string (so no word is ever an operator), all of them required. */
-export function fts5Query(terms: SearchTerms): string {
+/**
+ * An FTS5 query over migration 0019's index: each word behind each of the keys searched, or'ed,
+ * the words and'ed; each term a quoted string, so no word is ever an operator.
+ */
+export function fts5Query(terms: SearchTerms, keys: readonly string[]): string {
   return terms.words
-    .map((w, i) => `"${w.replaceAll('"', '""')}"${terms.lastIsPrefix && i === terms.words.length - 1 ? '*' : ''}`)
-    .join(' ');
+    .map((w, i) => {
+      const star = terms.lastIsPrefix && i === terms.words.length - 1 ? '*' : '';
+      return `(${keys.map((key) => `"${key}${w.replaceAll('"', '""')}"${star}`).join(' OR ')})`;
+    })
+    .join(' AND ');
 }
 
 /** A word as both indexes compare it: Latin letters without their diacritics, in lower case. */
@@ -55,5 +56,5 @@ export function foldWord(word: string): string {
 
 /** The words of a text with where they are (UTF-16 offsets), for highlighting. */
 export function wordsOf(text: string): { word: string; offset: number }[] {
-  return [...text.matchAll(WORD)].map((m) => ({ word: m[0], offset: m.index }));
+  return [...text.matchAll(SEARCH_WORD)].map((m) => ({ word: m[0], offset: m.index }));
 }

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import knex, { type Knex } from 'knex';
+import type BetterSqlite3 from 'better-sqlite3';
+import { registerSearchFunction } from '../../host/db/sqlite-search-function.js';
 
 /** Which database the suite runs on: PostgreSQL when DATABASE_URL is set, else SQLite. */
 export const testDatabaseKind: 'sqlite' | 'postgres' = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
@@ -51,6 +53,13 @@ export function openDirect(database: TestDatabase): Knex {
       client: 'better-sqlite3',
       connection: { filename: database.url.slice('sqlite:'.length) },
       useNullAsDefault: true,
+      // The search index's triggers call the host's function (migration 0019).
+      pool: {
+        afterCreate(conn: BetterSqlite3.Database, done: (err: Error | null, conn: unknown) => void) {
+          registerSearchFunction(conn);
+          done(null, conn);
+        },
+      },
     });
   }
   return knex({ client: 'pg', connection: database.url, searchPath: [database.schema], pool: { min: 0, max: 2 } });
