@@ -13,7 +13,7 @@ import * as searchPrefixIndex from '../host/db/migrations/0014-search-prefix-ind
 import * as searchByConversation from '../host/db/migrations/0015-search-by-conversation.js';
 import * as searchKeys from '../host/db/migrations/0018-search-keys.js';
 import * as sqliteSearchKeys from '../host/db/migrations/0019-sqlite-search-keys.js';
-import { sqliteSearchKey } from '../host/core/search-words.js';
+import { sqliteSearchKey } from '../host/db/search-words.js';
 import { startTestHost, type TestHost } from './support/start-test-host.js';
 import { openDirect, testDatabaseKind } from './support/test-database.js';
 import { online } from './support/protocol-helpers.js';

@@ -1,4 +1,5 @@
 import type { Database } from './open-database.js';
+import { SQLITE_SEARCH_FILL } from './migrations/search-sql.js';
 
 /**
  * Rebuilds the search index from the messages (`npm run migrate -- --rebuild-search`): after a
@@ -6,6 +7,12 @@ import type { Database } from './open-database.js';
  * (db/sqlite-search-function.ts), which is why the sqlite3 shell cannot do it.
  */
 export async function rebuildSearchIndex(db: Database): Promise<void> {
-  if (db.kind === 'sqlite') await db.knex.raw(`insert into messages_fts(messages_fts) values ('rebuild')`);
-  else await db.knex.raw('reindex index messages_search_keys_index');
+  if (db.kind === 'postgres') {
+    await db.knex.raw('reindex index messages_search_keys_index');
+    return;
+  }
+  await db.knex.transaction(async (trx) => {
+    await trx.raw(`insert into messages_fts(messages_fts) values ('delete-all')`);
+    await trx.raw(SQLITE_SEARCH_FILL);
+  });
 }

@@ -1,8 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { sqliteKeyedWords } from '../core/search-words.js';
+import { sqliteKeyedWords } from './search-words.js';
 
 /**
- * `switchboard_search_keys(conversation_id, content)`, which SQLite's search triggers and view
+ * `switchboard_search_keys(conversation_id, content)`, which SQLite's search triggers
  * call (migration 0019): SQLite has no function to cut words, so the host lends its own. Every
  * connection that writes messages or rebuilds the index needs it; it is registered on each one the
  * host opens (and by the tests' and benchmarks' direct connections). A tool without it (the

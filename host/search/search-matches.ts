@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { MessageRow } from '../conversations/message-row.js';
 import type { Database } from '../db/open-database.js';
-import { sqliteSearchKey } from '../core/search-words.js';
+import { sqliteSearchKey } from '../db/search-words.js';
 import type { SearchPosition } from './search-cursor.js';
 import { fts5Query, type SearchTerms } from './search-terms.js';
 

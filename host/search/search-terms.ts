@@ -1,5 +1,5 @@
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
-import { SEARCH_WORD } from '../core/search-words.js';
+import { SEARCH_WORD } from '../db/search-words.js';
 
 /** The shortest last word that also finds longer words. */
 export const MIN_PREFIX = 3;

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { SQLITE_SEARCH_FILL } from './search-sql.js';
 
 /**
  * SQLite: FTS5 indexes each word behind its conversation's key (`0a1b2c3dhello`, from
@@ -8,9 +9,10 @@ import type { Knex } from 'knex';
  * conversations. A prefix is looked up inside one conversation's words, so 0014's prefix index
  * (three characters, which would now be a key's) is left out.
  *
- * The table, its view and its triggers keep 0009's names and shape (an external-content table
- * over `messages_search_source`, kept in every writer's transaction); the view and the triggers
- * call the function. The index is rebuilt from the messages.
+ * The table is contentless with deletes by rowid (`contentless_delete`, SQLite 3.43): only writes
+ * call the function, so any tool can still read every table, and a message leaves the index by
+ * its rowid, never by recomputing what was indexed for it. The triggers keep 0009's names, so
+ * every writer keeps the index in its own transaction. The index is filled from the messages.
  */
 export const name = '0019-sqlite-search-keys';
 
@@ -18,44 +20,59 @@ const isPostgres = (knex: Knex) => (knex.client as Knex.Client).config.client ==
 
 const TRIGGERS = ['messages_search_insert', 'messages_search_update', 'messages_search_delete'];
 
-/** 0009's view, table and triggers, with `text(alias)` the indexed text of a `messages` row. */
-async function create(knex: Knex, text: (row: string) => string, options: string): Promise<void> {
+async function dropIndex(knex: Knex): Promise<void> {
   for (const trigger of TRIGGERS) await knex.raw(`drop trigger if exists ${trigger}`);
   await knex.raw('drop table if exists messages_fts');
   await knex.raw('drop view if exists messages_search_source');
-  await knex.raw(`create view messages_search_source as
-    select rowid as message_rowid, ${text('messages')} as content from messages
-    where content_type = 'text' and content is not null`);
-  await knex.raw(`create virtual table messages_fts using fts5(
-    content, content = 'messages_search_source', content_rowid = 'message_rowid',
-    tokenize = 'unicode61 remove_diacritics 2'${options})`);
-  // An external-content index is told what to remove: exactly what it indexed.
-  await knex.raw(`create trigger messages_search_insert after insert on messages
-    when new.content_type = 'text' and new.content is not null begin
-      insert into messages_fts(rowid, content) values (new.rowid, ${text('new')});
-    end`);
-  // Only when the text changes (an edit or a delete), not on every pts bump of a reaction.
-  await knex.raw(`create trigger messages_search_update after update of content, content_type on messages
-    when old.content is not new.content or old.content_type is not new.content_type begin
-      insert into messages_fts(messages_fts, rowid, content) select 'delete', old.rowid, ${text('old')}
-        where old.content_type = 'text' and old.content is not null;
-      insert into messages_fts(rowid, content) select new.rowid, ${text('new')}
-        where new.content_type = 'text' and new.content is not null;
-    end`);
-  await knex.raw(`create trigger messages_search_delete after delete on messages
-    when old.content_type = 'text' and old.content is not null begin
-      insert into messages_fts(messages_fts, rowid, content) values ('delete', old.rowid, ${text('old')});
-    end`);
-  await knex.raw(`insert into messages_fts(messages_fts) values ('rebuild')`);
 }
 
 export async function up(knex: Knex): Promise<void> {
   if (isPostgres(knex)) return;
-  await create(knex, (row) => `switchboard_search_keys(${row}.conversation_id, ${row}.content)`, '');
+  await dropIndex(knex);
+  await knex.raw(`create virtual table messages_fts using fts5(
+    content, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2')`);
+  const keyed = (row: string) => `switchboard_search_keys(${row}.conversation_id, ${row}.content)`;
+  await knex.raw(`create trigger messages_search_insert after insert on messages
+    when new.content_type = 'text' and new.content is not null begin
+      insert into messages_fts(rowid, content) values (new.rowid, ${keyed('new')});
+    end`);
+  // Only when the text changes (an edit or a delete), not on every pts bump of a reaction.
+  await knex.raw(`create trigger messages_search_update after update of content, content_type on messages
+    when old.content is not new.content or old.content_type is not new.content_type begin
+      delete from messages_fts where rowid = old.rowid and old.content_type = 'text' and old.content is not null;
+      insert into messages_fts(rowid, content) select new.rowid, ${keyed('new')}
+        where new.content_type = 'text' and new.content is not null;
+    end`);
+  await knex.raw(`create trigger messages_search_delete after delete on messages
+    when old.content_type = 'text' and old.content is not null begin
+      delete from messages_fts where rowid = old.rowid;
+    end`);
+  await knex.raw(SQLITE_SEARCH_FILL);
 }
 
 export async function down(knex: Knex): Promise<void> {
   if (isPostgres(knex)) return;
-  // As 0014 left it: the words themselves, with a prefix index of three characters.
-  await create(knex, (row) => `${row}.content`, `, prefix = '3'`);
+  // As 0014 left it: 0009's external-content table over the words themselves, prefix index of 3.
+  await dropIndex(knex);
+  await knex.raw(`create view messages_search_source as
+    select rowid as message_rowid, content from messages where content_type = 'text' and content is not null`);
+  await knex.raw(`create virtual table messages_fts using fts5(
+    content, content = 'messages_search_source', content_rowid = 'message_rowid',
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '3')`);
+  await knex.raw(`create trigger messages_search_insert after insert on messages
+    when new.content_type = 'text' and new.content is not null begin
+      insert into messages_fts(rowid, content) values (new.rowid, new.content);
+    end`);
+  await knex.raw(`create trigger messages_search_update after update of content, content_type on messages
+    when old.content is not new.content or old.content_type is not new.content_type begin
+      insert into messages_fts(messages_fts, rowid, content) select 'delete', old.rowid, old.content
+        where old.content_type = 'text' and old.content is not null;
+      insert into messages_fts(rowid, content) select new.rowid, new.content
+        where new.content_type = 'text' and new.content is not null;
+    end`);
+  await knex.raw(`create trigger messages_search_delete after delete on messages
+    when old.content_type = 'text' and old.content is not null begin
+      insert into messages_fts(messages_fts, rowid, content) values ('delete', old.rowid, old.content);
+    end`);
+  await knex.raw(`insert into messages_fts(messages_fts) values ('rebuild')`);
 }

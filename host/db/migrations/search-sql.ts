@@ -1,5 +1,10 @@
 import type { Knex } from 'knex';
 
+/** Fills SQLite's (empty) search index from the messages: migration 0019 and a rebuild. */
+export const SQLITE_SEARCH_FILL = `insert into messages_fts(rowid, content)
+  select rowid, switchboard_search_keys(conversation_id, content) from messages
+  where content_type = 'text' and content is not null`;
+
 /**
  * The SQL of PostgreSQL's search index, in one place for the migrations that define its functions
  * (0009, 0018). Only pg_catalog functions, so a function body evaluates the same under any
