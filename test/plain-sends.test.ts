@@ -113,14 +113,13 @@ describe('plain sends', () => {
     // time: the bot's counter gives up after ten compare-and-set conflicts.
     for (let round = 1; round <= 4; round++) {
       await Promise.all(Array.from({ length: 5 }, (_, i) => client.sendText(room.id, `heard ${round}.${i}`)));
-      const count = await eventually(
-        async () => {
-          const n = await stats();
-          return n >= before + 5 * round && n;
-        },
-        { intervalMs: 50, what: `the bot to count round ${round}` },
-      );
-      expect(count).toBe(before + 5 * round);
+      // Plugin events are delivered at least once (docs/plugins.md) and this counter does not
+      // deduplicate, so a redelivery under load may count a message twice: what must hold is
+      // that the bot hears every message (the plain statement would have skipped it).
+      await eventually(async () => (await stats()) >= before + 5 * round, {
+        intervalMs: 50,
+        what: `the bot to count round ${round}`,
+      });
     }
     const after = await committed();
     expect(after.statement - beforeCommitted.statement).toBe(0);
