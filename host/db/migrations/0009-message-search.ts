@@ -16,8 +16,7 @@ import { foldSql, isUtf8, searchVectorSql } from './search-sql.js';
  *
  * PostgreSQL: an expression index, not a stored tsvector column: every `select *` of messages
  * (history, resume, acks) would read the stored vector too, about the size of the text again. The
- * two functions below are the only definition of the indexed vector and of a query: the host
- * calls them by name, so the planner matches the index. 'simple' (no stemming, no stop words)
+ * vector's SQL is defined once in search-sql.ts (0018's keyed index uses it too). 'simple' (no stemming, no stop words)
  * because conversations mix languages; case is folded by 'simple', and the diacritics of Latin
  * letters by decomposing the text (NFD) and dropping the combining marks that follow a Latin
  * letter, as SQLite's unicode61 does (not unaccent: an extension an operator may not have, whose

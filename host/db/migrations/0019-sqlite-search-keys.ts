@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import { SQLITE_SEARCH_FILL } from './search-sql.js';
+import * as messageSearch from './0009-message-search.js';
+import * as searchPrefixIndex from './0014-search-prefix-index.js';
 
 /**
  * SQLite: FTS5 indexes each word behind its conversation's key (`0a1b2c3dhello`, from
@@ -52,27 +54,8 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   if (isPostgres(knex)) return;
-  // As 0014 left it: 0009's external-content table over the words themselves, prefix index of 3.
+  // As 0014 left it, by their own steps: 0009's table, view and triggers, then 0014's prefix index.
   await dropIndex(knex);
-  await knex.raw(`create view messages_search_source as
-    select rowid as message_rowid, content from messages where content_type = 'text' and content is not null`);
-  await knex.raw(`create virtual table messages_fts using fts5(
-    content, content = 'messages_search_source', content_rowid = 'message_rowid',
-    tokenize = 'unicode61 remove_diacritics 2', prefix = '3')`);
-  await knex.raw(`create trigger messages_search_insert after insert on messages
-    when new.content_type = 'text' and new.content is not null begin
-      insert into messages_fts(rowid, content) values (new.rowid, new.content);
-    end`);
-  await knex.raw(`create trigger messages_search_update after update of content, content_type on messages
-    when old.content is not new.content or old.content_type is not new.content_type begin
-      insert into messages_fts(messages_fts, rowid, content) select 'delete', old.rowid, old.content
-        where old.content_type = 'text' and old.content is not null;
-      insert into messages_fts(rowid, content) select new.rowid, new.content
-        where new.content_type = 'text' and new.content is not null;
-    end`);
-  await knex.raw(`create trigger messages_search_delete after delete on messages
-    when old.content_type = 'text' and old.content is not null begin
-      insert into messages_fts(messages_fts, rowid, content) values ('delete', old.rowid, old.content);
-    end`);
-  await knex.raw(`insert into messages_fts(messages_fts) values ('rebuild')`);
+  await messageSearch.up(knex);
+  await searchPrefixIndex.up(knex);
 }
