@@ -61,4 +61,31 @@ describe.skipIf(chromiumMissing)('web client: mentions', { timeout: 120_000 }, (
       { type: 'mention', offset: 'Over to '.length, length: bob.handle.length + 1, userId: bob.id },
     ]);
   });
+
+  it('a key typed before the next frame meets the list as shown (CI once sent the text instead)', async () => {
+    const { host, browser } = suite;
+    const [ada, bob] = await Promise.all([
+      host.createUser({ displayName: 'Ada Lovelace' }),
+      host.createUser({ displayName: 'Bob Babbage' }),
+    ]);
+    const direct = await host.direct(ada, bob);
+    const a = await openAs(browser, host, ada);
+    await openConversation(a.page, host, direct.id);
+    await composer(a.page).fill('Over to @');
+    const list = a.page.getByRole('listbox', { name: 'People to mention' });
+    await list.getByRole('option', { name: /Bob Babbage/ }).waitFor();
+    // A fast typist: each key a task of its own, Enter before any frame could be drawn.
+    await composer(a.page).evaluate(async (field: any) => {
+      const nextTask = () => new Promise((done) => setTimeout(done, 0));
+      for (const key of ['b', 'a']) {
+        field.value += key;
+        field.dispatchEvent(new (globalThis as any).Event('input', { bubbles: true }));
+        await nextTask();
+      }
+      field.dispatchEvent(
+        new (globalThis as any).KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }),
+      );
+    });
+    expect(await composer(a.page).inputValue()).toBe(`Over to @${bob.handle} `);
+  });
 });

@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 
 interface ComposerKeyHandlers {
   listboxId: string;
@@ -22,15 +22,19 @@ function composerOf(target: EventTarget | null, text: string): HTMLInputElement 
  * composer's own handlers (capture), and only to keys typed in a field holding exactly its text.
  */
 export function useComposerKeys(text: string | null, handlers: ComposerKeyHandlers): void {
-  const latest = useRef(handlers);
-  latest.current = handlers;
+  const latest = useRef({ text, handlers });
+  latest.current = { text, handlers };
+  const open = text !== null;
 
-  useEffect(() => {
-    if (text === null) return;
+  // A layout effect, reading the text from the ref: the listener must match the text of the commit
+  // that shows the list. With a plain effect keyed by text, a key typed before the next paint met
+  // the listener of the text before ("@b" for "@ba"), which let the composer send instead.
+  useLayoutEffect(() => {
+    if (!open) return;
     const onKey = (event: KeyboardEvent) => {
       if (event.isComposing || event.altKey || event.ctrlKey || event.metaKey) return;
-      if (!composerOf(event.target, text)) return;
-      const handlers = latest.current;
+      const { text, handlers } = latest.current;
+      if (text === null || !composerOf(event.target, text)) return;
       const actions: Record<string, () => boolean> = {
         ArrowDown: () => {
           handlers.onMove(1);
@@ -54,7 +58,7 @@ export function useComposerKeys(text: string | null, handlers: ComposerKeyHandle
     };
     document.addEventListener('keydown', onKey, true);
     return () => document.removeEventListener('keydown', onKey, true);
-  }, [text]);
+  }, [open]);
 
   const { listboxId, activeId } = handlers;
   // In the same commit as the options' aria-selected (useEffect waits for a paint), so a screen
