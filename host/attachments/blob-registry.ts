@@ -36,7 +36,8 @@ export class BlobRegistry {
   async store(blobs: readonly Uint8Array[]): Promise<string[]> {
     const entries = blobs.map((bytes) => ({ hash: blobHashOf(bytes), bytes }));
     await this.touch(entries.map((e) => ({ hash: e.hash, size: e.bytes.byteLength })));
-    for (const e of entries) await this.bytes.put(e.hash, e.bytes);
+    // At once: an image and its thumbnail wait on one write (an fsync, a commit), not two in turn.
+    await Promise.all(entries.map((e) => this.bytes.put(e.hash, e.bytes)));
     return entries.map((e) => e.hash);
   }
 

@@ -10,7 +10,7 @@ import type { BlobStore } from './blob-store.js';
  * A blob is addressed by the hash of its bytes, so a held copy can never be stale. It can only
  * outlive the stored blob when another host deletes it; that blob is then unreferenced, and who may
  * read what is decided by the attachment rows before any byte is asked for, so serving it changes
- * nothing. Writes go to the backing store every time: its own `stat` decides whether a blob must
+ * nothing. Writes go to the backing store every time: it decides whether a blob must
  * be written, never this cache, or a blob deleted elsewhere would not be written again.
  */
 export class CachedBlobStore implements BlobStore {

@@ -7,6 +7,9 @@ import { assertBlobHash } from './blob-store.js';
 /** 256 KiB: a range read fetches only the chunks it covers, and one row never holds a whole video. */
 export const BLOB_CHUNK_BYTES = 256 * 1024;
 
+/** Rows a `put` sends in one statement: 2 MiB, so a photo is one round trip and one commit. */
+const CHUNKS_PER_STATEMENT = 8;
+
 /**
  * Blobs as rows of `blob_chunks(hash, idx, data)` in the PostgreSQL database the hosts share: every
  * host reads what any other wrote, pg_dump backs the files up with the messages that refer to them,
@@ -25,16 +28,26 @@ export class DatabaseBlobStore implements BlobStore {
 
   async put(hash: string, bytes: Uint8Array): Promise<void> {
     assertBlobHash(hash);
-    if (await this.stat(hash)) return;
     const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    await this.knex.transaction(async (trx) => {
-      // An empty blob still gets its one (empty) chunk, so stat finds it.
-      const count = Math.max(1, Math.ceil(data.length / BLOB_CHUNK_BYTES));
-      for (let idx = 0; idx < count; idx++) {
-        const chunk = data.subarray(idx * BLOB_CHUNK_BYTES, (idx + 1) * BLOB_CHUNK_BYTES);
-        await trx('blob_chunks').insert({ hash, idx, data: chunk }).onConflict(['hash', 'idx']).ignore();
-      }
-    });
+    // An empty blob still gets its one (empty) chunk, so stat finds it.
+    const count = Math.max(1, Math.ceil(data.length / BLOB_CHUNK_BYTES));
+    const rows = Array.from({ length: count }, (_, idx) => ({
+      hash,
+      idx,
+      data: data.subarray(idx * BLOB_CHUNK_BYTES, (idx + 1) * BLOB_CHUNK_BYTES),
+    }));
+    // A blob already stored (the same bytes uploaded again) keeps its rows. No stat first: a
+    // repeat is rare, and asking first cost every upload a round trip while images are decoded
+    // on the same two cores.
+    const insert = (trx: Knex, part: typeof rows) =>
+      trx('blob_chunks').insert(part).onConflict(['hash', 'idx']).ignore();
+    // One statement is one transaction; a bigger blob is several statements in one.
+    if (count <= CHUNKS_PER_STATEMENT) await insert(this.knex, rows);
+    else
+      await this.knex.transaction(async (trx) => {
+        for (let i = 0; i < count; i += CHUNKS_PER_STATEMENT)
+          await insert(trx, rows.slice(i, i + CHUNKS_PER_STATEMENT));
+      });
   }
 
   async stage(source: AsyncIterable<Uint8Array>): Promise<StagedBlob> {

@@ -81,16 +81,21 @@ export class UploadQuota {
    */
   private async usedLocked(trx: Knex.Transaction, ownerId: string, except: string | null): Promise<number> {
     // NO KEY UPDATE, not UPDATE: rows that merely refer to the user (their messages) go on unhindered.
+    // Its own statement: sums read in the statement that waited for the lock would still see what
+    // was committed before the wait (READ COMMITTED takes one snapshot per statement).
     if (this.db.kind === 'postgres') await trx('users').where({ id: ownerId }).forNoKeyUpdate().first('id');
-    const stored = await trx('attachments')
+    const stored = trx('attachments').where({ owner_id: ownerId }).select(trx.raw('coalesce(sum(size), 0)'));
+    const held = trx('attachment_reservations')
       .where({ owner_id: ownerId })
-      .first<{ n: string | number | null }>(trx.raw('sum(size) as n'));
-    const reserved = trx('attachment_reservations')
-      .where({ owner_id: ownerId })
-      .andWhere('expires_at', '>=', this.clock.now());
-    if (except) reserved.andWhereNot({ id: except });
-    const held = await reserved.first<{ n: string | number | null }>(trx.raw('sum(bytes) as n'));
-    return Number(stored?.n ?? 0) + Number(held?.n ?? 0);
+      .andWhere('expires_at', '>=', this.clock.now())
+      .select(trx.raw('coalesce(sum(bytes), 0)'));
+    if (except) held.andWhereNot({ id: except });
+    // Both sums in one round trip: each one waits its turn for a core while images are decoded.
+    const [row] = await trx.select<{ stored: string | number; held: string | number }[]>(
+      stored.as('stored'),
+      held.as('held'),
+    );
+    return Number(row?.stored ?? 0) + Number(row?.held ?? 0);
   }
 }
 
