@@ -1,3 +1,5 @@
+// First: V8's heap limits must be set before the host allocates (see buffer-gc.ts).
+import './runtime/buffer-gc.js';
 import { loadConfig } from './config/load-config.js';
 import { startHost, type RunningHost } from './host.js';
 import { createLogger } from './logging/logger.js';
