@@ -53,7 +53,7 @@ describe.skipIf(chromiumMissing)('web client: agent console handover and webhook
     await page.getByText('The bot is answering', { exact: true }).last().waitFor();
     // The bot's answer is announced in the agents' room: the console reads the thread at once (no timer).
     await biz.customerSays(customer, conversationId, 'Where are my boots?');
-    await page.getByRole('log', { name: 'Messages' }).getByText('Bot: Where are my boots?').waitFor({ timeout: 5_000 });
+    await page.getByRole('log', { name: 'Messages' }).getByText('Bot: Where are my boots?').waitFor();
     await page.getByRole('button', { name: 'Take over from the bot' }).click();
     await page.getByText('Agents are answering', { exact: true }).waitFor();
     expect((await biz.call(owner, 'GET', `/threads/${threadId}`)).body.control).toBe('agents');
