@@ -4,7 +4,8 @@
  * each member asks `GET /v1/attachments/:id` for its own signed URL, as each member's browser
  * would. Then READERS concurrent readers (kept-alive connections, no token: the URL is the
  * credential) fetch `GET /v1/files/…` in a closed loop, reader r with member r % READERS_URLS's
- * URL. After one warm-up fetch per reader, `count` fetches are offered at a steady rate
+ * URL (counting-get.ts: raw sockets that count the bytes, so the readers' own garbage does not
+ * stall them). After one warm-up fetch per reader, `count` fetches are offered at a steady rate
  * (MEDIA_BENCH_FETCH_RATE per second, spread over the readers), each timed from when it was due
  * to its last byte; every one must answer 200 with the whole file. attachment_fetch_p99_ms is
  * their p99. The same count is then fetched in a closed loop, each reader asking again as soon as
@@ -25,6 +26,7 @@ import { cpuMeter } from '../support/cpu-meter.js';
 import { openLoop } from '../support/open-loop.js';
 import { startReferenceChild } from '../support/reference-child.js';
 import { log, percentile } from '../support/util.js';
+import { countingGet } from './counting-get.js';
 import { rawHttp } from './raw-http.js';
 
 export const FILE_BYTES = 100 * 1024;
@@ -74,7 +76,7 @@ async function signedUrls(host: BenchHost, members: BenchUser[]): Promise<string
 }
 
 /** One fetch that must answer 200 with the whole file; counts the ones that did not. */
-function fetcher(http: ReturnType<typeof rawHttp>, phase: string) {
+function fetcher(http: ReturnType<typeof countingGet>, phase: string) {
   const state = { bad: 0 };
   const fetchOne = async (url: string) => {
     const res = await http.fetch(url);
@@ -99,7 +101,7 @@ async function readLoad(
   phase: string,
   pid: number,
 ): Promise<FetchFigures> {
-  const http = rawHttp(baseUrl, READERS);
+  const http = countingGet(baseUrl, READERS);
   const { fetchOne, check } = fetcher(http, phase);
   const urlOf = (i: number) => urls[(i % READERS) % urls.length]!;
   try {
