@@ -18,6 +18,7 @@ import { defaultBlobStore } from './attachments/default-blob-store.js';
 import { AttachmentService } from './attachments/attachment-service.js';
 import { AttachmentSweep } from './attachments/attachment-sweep.js';
 import { BlobRegistry } from './attachments/blob-registry.js';
+import { FileRowCache } from './attachments/file-row-cache.js';
 import { FileUrls } from './attachments/file-urls.js';
 import type { Logger } from './logging/logger.js';
 import { HostMetrics } from './metrics/host-metrics.js';
@@ -116,6 +117,7 @@ const singletons = [
   PushApi,
   BlobRegistry,
   FileUrls,
+  FileRowCache,
   AttachmentService,
   AttachmentSweep,
 ] as const;

@@ -11,6 +11,7 @@ import { BlobStoreToken, type BlobStore } from './blob-store.js';
 import { BlobRegistry } from './blob-registry.js';
 import { stageBlob, type StagedBlob } from './blob-store.js';
 import { assertAllowedType, assertDeclaredType, sniffHead, TextCheck } from './content-type.js';
+import { FileRowCache } from './file-row-cache.js';
 import { FileUrls, type FileVariant } from './file-urls.js';
 import { isProcessedImage, processImage } from './image-processing.js';
 import { toWireAttachment, type AttachmentRow } from './attachment-row.js';
@@ -59,6 +60,7 @@ export class AttachmentService {
     @inject(BlobRegistry) private readonly blobs: BlobRegistry,
     @inject(FileUrls) private readonly urls: FileUrls,
     @inject(UploadQuota) private readonly quota: UploadQuota,
+    @inject(FileRowCache) private readonly fileRows: FileRowCache,
   ) {}
 
   /** Stores an upload already in memory (the apps' capability): as `uploadStream`. */
@@ -160,7 +162,7 @@ export class AttachmentService {
    * conversation once sent. Anyone else is told it does not exist, as for an unknown id.
    */
   async visibleRow(userId: string, id: string): Promise<AttachmentRow> {
-    const row = await this.db.knex('attachments').where({ id }).first<AttachmentRow | undefined>();
+    const row = await this.row(id);
     if (!row) throw new SwitchboardError('attachment_not_found');
     if (row.message_id === null) {
       if (row.owner_id !== userId) throw new SwitchboardError('attachment_not_found');
@@ -183,7 +185,8 @@ export class AttachmentService {
     query: Record<string, string | string[] | undefined>,
   ): Promise<{ file: StoredFile; secondsLeft: number }> {
     const { variant, secondsLeft } = await this.urls.verify(id, query);
-    return { file: await this.file(id, variant), secondsLeft };
+    const row = await this.fileRows.get(id, () => this.row(id));
+    return { file: await this.file(row, variant), secondsLeft };
   }
 
   /** A file's bytes, whole or `start`..`end` inclusive; null once they are gone. */
@@ -191,9 +194,12 @@ export class AttachmentService {
     return range ? this.store.readRange(file.hash, range.start, range.end) : this.store.read(file.hash);
   }
 
-  /** The bytes a file URL names, while the attachment still exists. */
-  private async file(id: string, variant: FileVariant): Promise<StoredFile> {
-    const row = await this.db.knex('attachments').where({ id }).first<AttachmentRow | undefined>();
+  private row(id: string): Promise<AttachmentRow | undefined> {
+    return this.db.knex('attachments').where({ id }).first<AttachmentRow | undefined>();
+  }
+
+  /** The bytes of an attachment's row (undefined once it is gone) that a file URL names. */
+  private async file(row: AttachmentRow | undefined, variant: FileVariant): Promise<StoredFile> {
     const hash = variant === 'original' ? row?.blob_hash : row?.thumb_hash;
     if (!row || !hash) throw new SwitchboardError('attachment_not_found');
     const stat = await this.store.stat(hash);
@@ -213,7 +219,7 @@ export class AttachmentService {
     range?: { start: number; end: number },
   ): Promise<{ view: AttachmentView; bytes: Buffer; size: number }> {
     const row = await this.visibleRow(userId, id);
-    const file = await this.file(row.id, variant);
+    const file = await this.file(row, variant);
     const clamped = range && { start: range.start, end: Math.min(range.end, file.size - 1) };
     const bytes = clamped && clamped.start > clamped.end ? Buffer.alloc(0) : await this.bytes(file, clamped);
     if (!bytes) throw new SwitchboardError('attachment_not_found');
