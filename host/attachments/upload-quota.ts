@@ -91,11 +91,12 @@ export class UploadQuota {
       .select(trx.raw('coalesce(sum(bytes), 0)'));
     if (except) held.andWhereNot({ id: except });
     // Both sums in one round trip: each one waits its turn for a core while images are decoded.
+    // A select without FROM: always one row, and each coalesced sum is never null.
     const [row] = await trx.select<{ stored: string | number; held: string | number }[]>(
       stored.as('stored'),
       held.as('held'),
     );
-    return Number(row?.stored ?? 0) + Number(row?.held ?? 0);
+    return Number(row!.stored) + Number(row!.held);
   }
 }
 
