@@ -112,10 +112,12 @@ export async function startAttackBench(): Promise<AttackBench> {
     await waitForApp(host, 'bystander');
     expect((await runOp(host, bob, bystanderRoom, 'recall')).value).toBe('bystander-secret');
     const neighbour = await appHealth(host, 'bystander');
-    expect(neighbour.state).toBe('running');
-    expect(neighbour.failures).toEqual(neighbourBefore.failures);
     const after = await appHealth(host, 'attacker');
-    expect(neighbour.workerPid).toBe(after.workerPid);
+    // Both apps' records, so that a failure here says which path charged the innocent app.
+    const record = JSON.stringify({ neighbour, attacker: after });
+    expect(neighbour.state, record).toBe('running');
+    expect(neighbour.failures, record).toEqual(neighbourBefore.failures);
+    expect(neighbour.workerPid, record).toBe(after.workerPid);
     return { result, before, after, neighbourBefore, neighbour };
   }
 
