@@ -126,9 +126,11 @@ async function encode(image: Sharp, meta: Metadata, keptType: string | undefined
 async function renderThumbnail(bytes: Uint8Array, limits: ImageLimits): Promise<ProcessedImage['thumbnail']> {
   try {
     const { data, info } = await sharp(bytes, readOptions(limits, { autoOrient: true }))
-      .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
-      // effort 2 of 6: a third less CPU than the default for a thumbnail a few percent larger.
-      .webp({ quality: 75, effort: 2 })
+      // Mitchell rather than sharp's Lanczos: softer by a little at this size, and it does not sharpen
+      // a photo's grain, which WebP then spends bytes on (a fifth smaller here, and faster).
+      .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true, kernel: 'mitchell' })
+      // effort 0 of 6: the least CPU, for a thumbnail a few percent larger than at the default.
+      .webp({ quality: 75, effort: 0 })
       .toBuffer({ resolveWithObject: true });
     return { bytes: data, mimeType: 'image/webp', width: info.width, height: info.height };
   } catch (err) {
