@@ -153,23 +153,40 @@ describe('plugin tables: queries', () => {
       ]),
     );
     expect(changed).toBe(2);
-    const rows = await value(
-      query(
-        'ledger',
-        'accounts',
-        ['all'],
-        [
-          ['whereIn', 'owner', ['u1', 'u2', 'u3']],
-          ['orderBy', 'owner'],
-          ['columns', 'owner', 'balance', 'frozen', 'meta'],
-        ],
-      ),
-    );
+    const theThree = (...columns: string[]) =>
+      value(
+        query(
+          'ledger',
+          'accounts',
+          ['all'],
+          [
+            ['whereIn', 'owner', ['u1', 'u2', 'u3']],
+            ['orderBy', 'owner'],
+            ['columns', ...columns],
+          ],
+        ),
+      );
+    const rows = await theThree('owner', 'balance', 'frozen', 'meta');
     expect(rows).toEqual([
       { owner: 'u1', balance: 11, frozen: true, meta: { n: 1 } },
       { owner: 'u2', balance: 2 ** 40, frozen: false, meta: [2] },
       { owner: 'u3', balance: 0, frozen: false, meta: null },
     ]);
+    // Within the query's filters, including one on the key itself: u1 is frozen, u3 filtered out.
+    expect(
+      await value(
+        query(
+          'ledger',
+          'accounts',
+          ['updateEach', 'owner', ['u1', 'u2', 'u3'].map((owner) => ({ owner, balance: 7 }))],
+          [
+            ['where', { frozen: false }],
+            ['whereIn', 'owner', ['u1', 'u2']],
+          ],
+        ),
+      ),
+    ).toBe(1);
+    expect((await theThree('balance')).map((r: any) => r.balance)).toEqual([11, 7, 0]);
     await refused(
       query('ledger', 'accounts', [
         'updateEach',

@@ -49,16 +49,20 @@ export interface PluginSchema {
 
 export type Comparison = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'like';
 
+/** The filters that choose a query's rows, each returning the query for chaining. */
+export interface RowFilters<R extends Row, Self> {
+  where(conditions: Partial<R>): Self;
+  where(column: keyof R & string, op: Comparison, value: unknown): Self;
+  whereIn(column: keyof R & string, values: readonly unknown[]): Self;
+  whereNull(column: keyof R & string): Self;
+  whereNotNull(column: keyof R & string): Self;
+}
+
 /**
  * A query on one table, built by chaining filters and ended by one terminal call. Column names
  * are checked against the table's definition; values against the column kinds.
  */
-export interface TableQuery<R extends Row = Row> {
-  where(conditions: Partial<R>): TableQuery<R>;
-  where(column: keyof R & string, op: Comparison, value: unknown): TableQuery<R>;
-  whereIn(column: keyof R & string, values: readonly unknown[]): TableQuery<R>;
-  whereNull(column: keyof R & string): TableQuery<R>;
-  whereNotNull(column: keyof R & string): TableQuery<R>;
+export interface TableQuery<R extends Row = Row> extends RowFilters<R, TableQuery<R>> {
   orderBy(column: keyof R & string, direction?: 'asc' | 'desc'): TableQuery<R>;
   groupBy(...columns: (keyof R & string)[]): TableQuery<R>;
   limit(count: number): TableQuery<R>;
@@ -102,8 +106,36 @@ export interface TableQuery<R extends Row = Row> {
   delete(): Promise<number>;
 }
 
+/** The filters a grouped write may take (see WriteGroup). */
+export interface GroupedWrite<R extends Row = Row> extends RowFilters<R, GroupedWrite<R>> {
+  /** As TableQuery's; the group's result gives how many rows it wrote (a row skipped on conflict is not counted). */
+  insert(rows: R | readonly R[], options?: { onConflictIgnore?: readonly string[] }): void;
+  update(patch: Partial<R>): void;
+  updateEach(key: (keyof R & string) | readonly (keyof R & string)[], rows: readonly Partial<R>[]): void;
+  increment(column: keyof R & string, by: number): void;
+  delete(): void;
+}
+
+/**
+ * Writes sent to the database together (see DatabaseTransaction.writeTogether): one write call
+ * per table, each on its own table, so that no two can touch the same row.
+ */
+export interface WriteGroup {
+  table<R extends Row = Row>(name: string): GroupedWrite<R>;
+}
+
 export interface DatabaseTransaction {
   table<R extends Row = Row>(name: string): TableQuery<R>;
+  /**
+   * Runs the writes `build` names as one statement on PostgreSQL (one round trip however many
+   * writes), one after another on SQLite (which has no round trip to save), and resolves to how
+   * many rows each wrote, in the order given. For the writes of a transaction that need nothing
+   * back, above all while it holds row locks that others wait for. The writes must not depend on
+   * each other: on PostgreSQL they all see the rows as they were before the group, so each
+   * goes to a different table (a second write to one table fails with database_invalid_query).
+   * A write that fails fails the group and the transaction, as a single statement does.
+   */
+  writeTogether(build: (group: WriteGroup) => void): Promise<number[]>;
 }
 
 /**

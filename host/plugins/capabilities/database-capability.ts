@@ -6,10 +6,12 @@ import type {
   PluginSchema,
   Row,
   TableQuery,
+  WriteGroup,
 } from '../../../sdk/plugin/database.js';
 import type { AuditLog } from '../audit-log.js';
 import type { PluginDatabase } from '../database/plugin-database.js';
-import type { WriteAction } from '../database/query-environment.js';
+import type { QueryEnvironment, WriteAction } from '../database/query-environment.js';
+import { runWriteGroup, WriteGroupRecorder, type OpenedTable } from '../database/write-group.js';
 import { PluginTableQuery } from '../database/table-query.js';
 import { physicalTableName } from '../database/table-names.js';
 import { transactionScope, type TransactionState } from '../database/transaction-scope.js';
@@ -25,13 +27,13 @@ export function databaseCapability(
 ): DatabaseCapability {
   const pluginId = guard.pluginId;
 
-  const query = <R extends Row>(
+  const open = (
     table: string,
     executor: () => Knex | Knex.Transaction,
     state: TransactionState | null,
-  ): TableQuery<R> => {
+  ): OpenedTable => {
     const columns = database.columnsOf(pluginId, table);
-    return new PluginTableQuery<R>({
+    const env: QueryEnvironment = {
       table,
       physical: physicalTableName(pluginId, table),
       columns,
@@ -49,13 +51,14 @@ export function databaseCapability(
         if (state && !state.failed) state.failed = error;
         throw error;
       },
-    });
+    };
+    return { env, query: new PluginTableQuery(env) };
   };
 
   return {
     table<R extends Row>(name: string) {
       guard.need('database');
-      return query<R>(name, () => (guard.need('database'), database.knex), null);
+      return open(name, () => (guard.need('database'), database.knex), null).query as TableQuery<R>;
     },
 
     async transaction<T>(work: (tx: DatabaseTransaction) => Promise<T>, options: { timeoutMs?: number } = {}) {
@@ -88,7 +91,25 @@ export function databaseCapability(
             return trx;
           };
           const tx: DatabaseTransaction = Object.freeze({
-            table: <R extends Row>(name: string) => query<R>(name, begin, state),
+            table: <R extends Row>(name: string) => open(name, begin, state).query as TableQuery<R>,
+            writeTogether: async (build: (group: WriteGroup) => void) => {
+              if (typeof build !== 'function')
+                throw new SwitchboardError(
+                  'database_invalid_query',
+                  'writeTogether() takes a function (group) => { … }.',
+                );
+              const group = new WriteGroupRecorder((name) => open(name, begin, state));
+              const built: unknown = build(group);
+              if (built instanceof Promise) {
+                // Refused before its writes could count; only an unhandled rejection is left to avoid.
+                built.catch(() => undefined);
+                throw new SwitchboardError(
+                  'database_invalid_query',
+                  'writeTogether() names its writes synchronously: its function may not be async.',
+                );
+              }
+              return runWriteGroup(trx, database.sqlite, group.finish());
+            },
           });
           let timer: NodeJS.Timeout | undefined;
           const deadline = new Promise<never>((_, reject) => {

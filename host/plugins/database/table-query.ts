@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Comparison, Row, TableQuery } from '../../../sdk/plugin/database.js';
 import { fromDatabase, type ColumnInfo } from './column-values.js';
 import { columnOf, execute, invalid, valueFor, writableRow, type QueryEnvironment } from './query-environment.js';
-import { updateEach } from './update-each.js';
+import { affectedRows, NUMERIC, planWrite, type PlannedWrite, type WriteCall } from './table-writes.js';
 
 const OPERATORS: Record<Comparison, string> = {
   '=': '=',
@@ -13,7 +13,6 @@ const OPERATORS: Record<Comparison, string> = {
   '>=': '>=',
   like: 'like',
 };
-const NUMERIC = new Set(['id', 'integer', 'bigInteger', 'float']);
 type Filter = (qb: Knex.QueryBuilder) => void;
 
 /**
@@ -152,56 +151,40 @@ export class PluginTableQuery<R extends Row = Row> implements TableQuery<R> {
   }
 
   async insert(rows: R | readonly R[], options: { onConflictIgnore?: readonly string[] } = {}): Promise<R[]> {
-    if (this.filters.length > 0) throw invalid('insert() does not take filters; start from database.table(name).');
-    const list = (Array.isArray(rows) ? rows : [rows]) as Row[];
-    if (list.length === 0) return [];
-    const converted = list.map((row) => this.writable(row, 'insert'));
-    const conflict = options.onConflictIgnore;
-    if (conflict !== undefined) for (const c of conflict) this.column(c);
-    // Rows with the same columns go in one statement; SQLite has no DEFAULT inside VALUES, so
-    // rows that leave out different columns go one by one.
-    const sameShape = converted.every((r) => Object.keys(r).sort().join() === Object.keys(converted[0]!).sort().join());
-    const batches = sameShape ? [converted] : converted.map((r) => [r]);
-    const executor = this.env.begin();
     const inserted: R[] = [];
-    for (const batch of batches) {
-      const qb = executor(this.env.physical).insert(batch).returning('*');
-      if (conflict) qb.onConflict(conflict as string[]).ignore();
-      inserted.push(...(await this.run(qb, (out: Row[]) => out.map((r) => this.row(r) as R))));
-    }
+    // An insert plans as query builders only, which can return the rows stored.
+    for (const qb of this.plan({ kind: 'insert', rows, options }).statements as Knex.QueryBuilder[])
+      inserted.push(...(await this.run(qb.returning('*'), (out: Row[]) => out.map((r) => this.row(r) as R))));
     if (inserted.length > 0) await this.env.wrote('insert');
     return inserted;
   }
 
-  async update(patch: Partial<R>): Promise<number> {
-    const values = this.writable(patch, 'update');
-    if (Object.keys(values).length === 0) throw invalid('update() needs at least one column to change.');
-    const count = await this.run(this.filtered(this.env.begin()).update(values), (n: number) => Number(n));
-    if (count > 0) await this.env.wrote('update');
-    return count;
+  update(patch: Partial<R>): Promise<number> {
+    return this.write({ kind: 'update', patch });
   }
 
-  async updateEach(key: string | readonly string[], rows: readonly Partial<R>[]): Promise<number> {
-    return updateEach(this.env, (executor) => this.filtered(executor), key, rows);
+  updateEach(key: string | readonly string[], rows: readonly Partial<R>[]): Promise<number> {
+    return this.write({ kind: 'updateEach', key, rows });
   }
 
-  async increment(column: string, by: number): Promise<number> {
-    const info = this.column(column);
-    if (!NUMERIC.has(info.kind) || info.kind === 'id')
-      throw invalid(`increment(${column}) needs an integer, bigInteger or float column.`);
-    if (typeof by !== 'number' || !Number.isFinite(by) || (info.kind !== 'float' && !Number.isSafeInteger(by))) {
-      throw invalid(
-        `increment(${column}) needs a finite ${info.kind === 'float' ? 'number' : 'integer'}, not ${JSON.stringify(by)}.`,
-      );
-    }
-    const count = await this.run(this.filtered(this.env.begin()).increment(column, by), (n: number) => Number(n));
-    if (count > 0) await this.env.wrote('increment');
-    return count;
+  increment(column: string, by: number): Promise<number> {
+    return this.write({ kind: 'increment', column, by });
   }
 
-  async delete(): Promise<number> {
-    const count = await this.run(this.filtered(this.env.begin()).delete(), (n: number) => Number(n));
-    if (count > 0) await this.env.wrote('delete');
+  delete(): Promise<number> {
+    return this.write({ kind: 'delete' });
+  }
+
+  /** The write's checked statements, to run here or in a write group. */
+  plan(call: WriteCall): PlannedWrite {
+    return planWrite(this.env, (executor) => this.filtered(executor), this.filters.length, call);
+  }
+
+  private async write(call: WriteCall): Promise<number> {
+    const { action, statements } = this.plan(call);
+    let count = 0;
+    for (const qb of statements) count += await this.run(qb, affectedRows);
+    if (count > 0) await this.env.wrote(action);
     return count;
   }
 

@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
 import type { Row } from '../../../sdk/plugin/database.js';
-import { columnOf, execute, invalid, writableRow, type QueryEnvironment } from './query-environment.js';
+import { columnOf, invalid, writableRow, type QueryEnvironment } from './query-environment.js';
 
-/** PostgreSQL cannot type a bare parameter in a CASE, so each value is cast to its column's type. */
 const PG_TYPES: Record<string, string> = {
   id: 'bigint',
   bigInteger: 'bigint',
@@ -13,31 +12,34 @@ const PG_TYPES: Record<string, string> = {
   text: 'text',
   json: 'text',
 };
-/** Rows per statement of updateEach inside a transaction. */
-const UPDATE_EACH_CHUNK = 64;
+/** Parameters per statement: PostgreSQL takes at most 65,535, SQLite 32,766. */
+const MAX_BINDINGS = 30_000;
 
 /** The query's table with its filters applied, on the given executor. */
-type Filtered = (executor: Knex | Knex.Transaction) => Knex.QueryBuilder;
+export type Filtered = (executor: Knex | Knex.Transaction) => Knex.QueryBuilder;
 
 /**
- * Sets different values on different rows, each row found by its key columns, within the
- * query's filters. Every row sets the same columns, so one statement covers many rows.
+ * The statements that set different values on different rows, each row found by its key
+ * columns, within the query's filters (none for no rows). Every row sets the same columns, so
+ * one statement covers many rows; in a transaction (atomic anyway) a very large update is split.
  */
-export async function updateEach(
+export function updateEachStatements(
   env: QueryEnvironment,
   filtered: Filtered,
+  executor: Knex | Knex.Transaction,
   key: string | readonly string[],
   rows: readonly Row[],
-): Promise<number> {
+): Knex.Raw[] {
   const keys = typeof key === 'string' ? [key] : [...key];
   if (keys.length === 0) throw invalid('updateEach() needs a key column.');
   for (const k of keys) columnOf(env, k);
   if (!Array.isArray(rows)) throw invalid('updateEach() takes an array of rows.');
-  if (rows.length === 0) return 0;
+  if (rows.length === 0) return [];
   const converted = rows.map((row: Row) => writableRow(env, row, 'updateEach'));
   const changed = (row: Row) => Object.keys(row).filter((c) => !keys.includes(c));
   const columns = changed(converted[0]!).sort();
   if (columns.length === 0) throw invalid('updateEach() needs at least one column to change besides the key.');
+  const seen = new Set<string>();
   for (const row of converted) {
     for (const k of keys) {
       if (!(k in row) || row[k] === null) throw invalid(`Every row of updateEach() names its ${k}.`);
@@ -45,21 +47,29 @@ export async function updateEach(
     if (changed(row).sort().join() !== columns.join()) {
       throw invalid('Every row of updateEach() sets the same columns.');
     }
+    // Two rows for one key would leave which one wins to the statement's plan.
+    const id = JSON.stringify(keys.map((k) => row[k]));
+    if (seen.has(id)) throw invalid(`updateEach() names the ${keys.join(', ')} ${id} twice.`);
+    seen.add(id);
   }
-  const executor = env.begin();
-  // One CASE per column over the rows, evaluated for each row: a statement's cost grows with the
-  // square of its rows. In a transaction (atomic anyway) a large update goes in chunks.
-  const chunk = env.inTransaction ? UPDATE_EACH_CHUNK : converted.length;
-  let count = 0;
-  for (let i = 0; i < converted.length; i += chunk) {
-    const qb = statement(env, filtered(executor), executor, keys, columns, converted.slice(i, i + chunk));
-    count += await execute(env, qb, (n: number) => Number(n));
-  }
-  if (count > 0) await env.wrote('update');
-  return count;
+  const chunk = Math.floor(MAX_BINDINGS / (keys.length + columns.length));
+  // Outside a transaction the rows must go as one statement, to change all or none.
+  if (!env.inTransaction && converted.length > chunk)
+    throw invalid(
+      `updateEach() outside a transaction takes at most ${chunk} rows of these columns; use a transaction.`,
+    );
+  const statements: Knex.Raw[] = [];
+  for (let i = 0; i < converted.length; i += chunk)
+    statements.push(statement(env, filtered(executor), executor, keys, columns, converted.slice(i, i + chunk)));
+  return statements;
 }
 
-/** UPDATE t SET c = CASE WHEN k = ? … THEN ? … END WHERE (k = ? …) OR …: one statement on both databases. */
+/**
+ * UPDATE t SET c = _v.c … FROM (VALUES (…), …) AS _v WHERE t.k = _v.k …: one statement on both
+ * databases (SQLite 3.33+), planned as a join, so its cost grows with its rows (a CASE per
+ * column grew with their square). The VALUES columns are named `_cN`, which no plugin column
+ * can be (they start with a letter), so the query's own filters stay unambiguous.
+ */
 function statement(
   env: QueryEnvironment,
   qb: Knex.QueryBuilder,
@@ -67,23 +77,22 @@ function statement(
   keys: string[],
   columns: string[],
   rows: Row[],
-): Knex.QueryBuilder {
-  const match = keys.map(() => '?? = ?').join(' AND ');
-  const matchBindings = (row: Row) => keys.flatMap((k) => [k, row[k]]);
+): Knex.Raw {
+  const all = [...keys, ...columns];
+  // PostgreSQL cannot type a bare parameter in VALUES, so each value is cast to its column's type.
+  const slot = (column: string) => (env.sqlite ? '?' : `CAST(? AS ${PG_TYPES[env.columns[column]!.kind]})`);
+  const tuple = `(${all.map(slot).join(', ')})`;
+  const values =
+    `(select ${all.map((_, i) => `column${i + 1} as _c${i}`).join(', ')} ` +
+    `from (values ${rows.map(() => tuple).join(', ')}) as _rows) as _v`;
   const set: Record<string, Knex.Raw> = {};
-  for (const column of columns) {
-    const cast = env.sqlite ? null : PG_TYPES[env.columns[column]!.kind];
-    const cases = rows.map(() => `WHEN ${match} THEN ${cast ? `CAST(? AS ${cast})` : '?'}`).join(' ');
-    const bindings = rows.flatMap((row) => [...matchBindings(row), row[column]]);
-    set[column] = executor.raw(`CASE ${cases} END`, bindings as Knex.RawBinding[]);
-  }
-  return qb
-    .where((w) => {
-      for (const row of rows) {
-        w.orWhere((one) => {
-          for (const k of keys) void one.where(k, row[k] as string);
-        });
-      }
-    })
-    .update(set);
+  columns.forEach((column, j) => (set[column] = executor.raw(`_v._c${keys.length + j}`)));
+  keys.forEach((k, i) => void qb.whereRaw(`?? = _v._c${i}`, [`${env.physical}.${k}`]));
+  const { sql, bindings } = qb.update(set).toSQL();
+  // The FROM goes between SET (column references only, no text of the plugin's) and WHERE.
+  const at = sql.indexOf(' where ');
+  return executor.raw(`${sql.slice(0, at)} from ${values}${sql.slice(at)}`, [
+    ...(rows.flatMap((row) => all.map((c) => row[c])) as Knex.RawBinding[]),
+    ...(bindings as Knex.RawBinding[]),
+  ]);
 }

@@ -9,7 +9,7 @@ import type { PaymentsSettings } from '../settings.js';
 import type { TransferResult } from './list-transfers.js';
 import { judgeBatchPins } from './batch-pins.js';
 import { insertChunked, lockDailyUsage, lockWallets, usageKey } from './batch-rows.js';
-import { claimKeys, keyId, settleKeys, storedKeys, type StoredKey } from './batch-keys.js';
+import { claimKeys, giveBackKeys, keyId, settleKeys, type StoredKey } from './batch-keys.js';
 
 /** A transfer that passed every check that needs no lock (amount, per-transfer limit, recipient). */
 export interface PreparedTransfer {
@@ -36,8 +36,15 @@ export type TransferOutcome = GroupCommitOutcome<TransferDone>;
 const byAccount = (a: { account: string }, b: { account: string }) =>
   a.account < b.account ? -1 : a.account > b.account ? 1 : 0;
 
+/** A transfer's two postings, in account order. */
+const legsOf = (t: PreparedTransfer) =>
+  [
+    { account: userAccount(t.payerId, t.currency), amount: -t.amount },
+    { account: userAccount(t.payeeId, t.currency), amount: t.amount },
+  ].sort(byAccount);
+
 /**
- * Applies a batch of transfers in order inside one transaction of about a dozen statements,
+ * Applies a batch of transfers in order inside one transaction of about eight statements,
  * whatever its size, and returns each one's outcome. Each transfer is still checked on its own,
  * in arrival order, against the locked rows: its PIN, its idempotency key, the daily limit, the
  * payer's balance. One that fails gets its own error and takes nothing else down.
@@ -56,13 +63,10 @@ export async function applyTransferBatch(
     if (error) outcomes[i] = { ok: false, error };
   });
 
-  // Idempotency: keys stored by earlier batches answer at once; a key repeated within this batch
-  // follows its first use (same request: the same result; different: a conflict).
-  const stored = await storedKeys(
-    tx,
-    transfers.map((t) => t.payerId),
-    transfers.map((t) => t.key),
-  );
+  // Idempotency: each key is claimed before anything is locked or moved (see batch-keys.ts); a
+  // key stored by an earlier batch is not claimed, and answers with its stored result. A key
+  // repeated within this batch follows its first use (same request: the same result; different:
+  // a conflict).
   const answerStored = (i: number, earlier: StoredKey) => {
     outcomes[i] =
       earlier.request_hash === transfers[i]!.requestHash
@@ -71,17 +75,11 @@ export async function applyTransferBatch(
   };
   const leaders = new Map<string, number>();
   transfers.forEach((t, i) => {
-    if (outcomes[i] !== null) return;
     const id = keyId(t.payerId, t.key);
-    const earlier = stored.get(id);
-    if (earlier) answerStored(i, earlier);
-    else if (!leaders.has(id)) leaders.set(id, i);
+    if (outcomes[i] === null && !leaders.has(id)) leaders.set(id, i);
   });
-  const firstUses = transfers
-    .map((t, i) => ({ t, i }))
-    .filter(({ t, i }) => outcomes[i] === null && leaders.get(keyId(t.payerId, t.key)) === i);
-  // The new keys are claimed before anything is locked or moved (see batch-keys.ts).
-  const { claimed, storedMeanwhile } = await claimKeys(
+  const firstUses = [...leaders.values()].map((i) => ({ t: transfers[i]!, i }));
+  const { claimed, storedMeanwhile: stored } = await claimKeys(
     tx,
     firstUses.map(({ t }) => ({ owner: t.payerId, key: t.key, requestHash: t.requestHash })),
     now,
@@ -89,12 +87,23 @@ export async function applyTransferBatch(
   for (const { t, i } of firstUses) {
     const id = keyId(t.payerId, t.key);
     if (claimed.has(id)) continue;
-    const earlier = storedMeanwhile.get(id);
+    const earlier = stored.get(id);
     // Claimed and given back by another batch in the same instant: this batch goes again, alone.
     if (!earlier) throw new Error(`The idempotency key ${t.key} could not be claimed.`);
     answerStored(i, earlier);
   }
   const live = firstUses.filter(({ i }) => outcomes[i] === null);
+  // Each live transfer's ledger transaction, before any lock: the rows locked below are held
+  // only for the checks and one round trip of writes (a refused transfer's row goes again there).
+  const txIds = new Map(
+    (
+      await insertChunked(
+        tx,
+        'transactions',
+        live.map(({ t }) => ({ kind: 'transfer', ref: t.transferId, meta: { note: t.note }, created_at: now })),
+      )
+    ).map((r) => [r.ref as string, r.id as number]),
+  );
 
   // Daily usage and the wallets of everyone in the batch, locked for it.
   const usage = await lockDailyUsage(
@@ -136,107 +145,107 @@ export async function applyTransferBatch(
       accepted.push({ t, i });
     }
   }
-  if (accepted.length > 0) {
-    // Undo the running balances: the postings below apply them again, each with its hash.
-    for (const { t } of accepted) {
-      wallets.get(userAccount(t.payerId, t.currency))!.balance += t.amount;
-      wallets.get(userAccount(t.payeeId, t.currency))!.balance -= t.amount;
-    }
-    const txRows = await insertChunked(
-      tx,
-      'transactions',
-      accepted.map(({ t }) => ({ kind: 'transfer', ref: t.transferId, meta: { note: t.note }, created_at: now })),
-    );
-    const postings: Record<string, unknown>[] = [];
-    const transferRows: Record<string, unknown>[] = [];
-    const txIds = new Map(txRows.map((r) => [r.ref as string, r.id as number]));
-    for (const { t, i } of accepted) {
-      const txId = txIds.get(t.transferId)!;
-      const legs = [
-        { account: userAccount(t.payerId, t.currency), amount: -t.amount },
-        { account: userAccount(t.payeeId, t.currency), amount: t.amount },
-      ].sort(byAccount);
-      for (const leg of legs) {
-        const wallet = wallets.get(leg.account)!;
-        const row = {
-          tx_id: txId,
-          kind: 'transfer',
-          account: leg.account,
-          currency: t.currency,
-          amount: leg.amount,
-          balance_after: wallet.balance + leg.amount,
-          seq: wallet.postings + 1,
-          prev_hash: wallet.head_hash,
-          created_at: now,
-        };
-        const hash = await crypto.sha256(postingHashInput(row));
-        const { kind: _kind, ...rest } = row;
-        postings.push({ ...rest, hash });
-        wallet.balance = row.balance_after;
-        wallet.postings = row.seq;
-        wallet.head_hash = hash;
-      }
-      const result: TransferResult = {
-        transferId: t.transferId,
-        status: 'completed',
-        from: t.payerId,
-        to: t.payeeId,
-        amountMinor: t.amount,
-        currency: t.currency,
-        conversationId: t.conversationId,
-        note: t.note,
-        txId,
-        createdAt: new Date(now).toISOString(),
-        balanceAfterMinor: wallets.get(userAccount(t.payerId, t.currency))!.balance,
-      };
-      transferRows.push({
-        id: t.transferId,
-        from_user: t.payerId,
-        to_user: t.payeeId,
-        amount: t.amount,
-        currency: t.currency,
-        conversation_id: t.conversationId,
-        note: t.note,
+  // Undo the running balances: the postings below apply them again, each with its hash.
+  for (const { t } of accepted) {
+    wallets.get(userAccount(t.payerId, t.currency))!.balance += t.amount;
+    wallets.get(userAccount(t.payeeId, t.currency))!.balance -= t.amount;
+  }
+  const postings: Record<string, unknown>[] = [];
+  const transferRows: Record<string, unknown>[] = [];
+  for (const { t, i } of accepted) {
+    const txId = txIds.get(t.transferId)!;
+    for (const leg of legsOf(t)) {
+      const wallet = wallets.get(leg.account)!;
+      const row = {
         tx_id: txId,
+        kind: 'transfer',
+        account: leg.account,
+        currency: t.currency,
+        amount: leg.amount,
+        balance_after: wallet.balance + leg.amount,
+        seq: wallet.postings + 1,
+        prev_hash: wallet.head_hash,
         created_at: now,
-      });
-      keysDone.push({ owner: t.payerId, key: t.key, response: result });
-      outcomes[i] = { ok: true, value: { result, replayed: false } };
+      };
+      const hash = await crypto.sha256(postingHashInput(row));
+      const { kind: _kind, ...rest } = row;
+      postings.push({ ...rest, hash });
+      wallet.balance = row.balance_after;
+      wallet.postings = row.seq;
+      wallet.head_hash = hash;
     }
-    await insertChunked(tx, 'postings', postings);
-    const changed = [
-      ...new Set(accepted.flatMap(({ t }) => [userAccount(t.payerId, t.currency), userAccount(t.payeeId, t.currency)])),
-    ];
-    await tx.table<WalletRow>('wallets').updateEach(
-      'account',
-      changed.map((account) => {
-        const w = wallets.get(account)!;
-        return { account, balance: w.balance, postings: w.postings, head_hash: w.head_hash };
-      }),
-    );
-    await insertChunked(tx, 'transfers', transferRows);
-    const usageChanged = [...usage].filter(([k, v]) => usageBefore.get(k) !== v);
-    if (usageChanged.length > 0) {
-      await tx.table('daily_usage').updateEach(
+    const result: TransferResult = {
+      transferId: t.transferId,
+      status: 'completed',
+      from: t.payerId,
+      to: t.payeeId,
+      amountMinor: t.amount,
+      currency: t.currency,
+      conversationId: t.conversationId,
+      note: t.note,
+      txId,
+      createdAt: new Date(now).toISOString(),
+      balanceAfterMinor: wallets.get(userAccount(t.payerId, t.currency))!.balance,
+    };
+    transferRows.push({
+      id: t.transferId,
+      from_user: t.payerId,
+      to_user: t.payeeId,
+      amount: t.amount,
+      currency: t.currency,
+      conversation_id: t.conversationId,
+      note: t.note,
+      tx_id: txId,
+      created_at: now,
+    });
+    keysDone.push({ owner: t.payerId, key: t.key, response: result });
+    outcomes[i] = { ok: true, value: { result, replayed: false } };
+  }
+  const refused = live.filter(({ i }) => !outcomes[i]!.ok);
+  // A refused transfer stores no key, so that it may be tried again with it (as in `once`).
+  await giveBackKeys(
+    tx,
+    refused.map(({ t }) => ({ owner: t.payerId, key: t.key })),
+  );
+  const changed = [...new Set(accepted.flatMap(({ t }) => legsOf(t).map((leg) => leg.account)))];
+  const usageChanged = [...usage].filter(([k, v]) => usageBefore.get(k) !== v);
+  // Every write that needs the locks, in one round trip: the locks are held no longer than that.
+  await tx.writeTogether((group) => {
+    if (postings.length > 0) group.table('postings').insert(postings);
+    if (changed.length > 0)
+      group.table<WalletRow>('wallets').updateEach(
+        'account',
+        changed.map((account) => {
+          const w = wallets.get(account)!;
+          return { account, balance: w.balance, postings: w.postings, head_hash: w.head_hash };
+        }),
+      );
+    if (transferRows.length > 0) group.table('transfers').insert(transferRows);
+    if (usageChanged.length > 0)
+      group.table('daily_usage').updateEach(
         ['user_id', 'day', 'currency'],
         usageChanged.map(([k, amount]) => {
           const [user_id, currency] = k.split('|') as [string, string];
           return { user_id, day: today, currency, amount };
         }),
       );
-    }
-  }
-
-  await settleKeys(
-    tx,
-    keysDone,
-    live.filter(({ i }) => !outcomes[i]!.ok).map(({ t }) => ({ owner: t.payerId, key: t.key })),
-  );
+    if (keysDone.length > 0) settleKeys(group, keysDone);
+    if (refused.length > 0)
+      group
+        .table('transactions')
+        .whereIn(
+          'ref',
+          refused.map(({ t }) => t.transferId),
+        )
+        .delete();
+  });
 
   // Repeats of a key within the batch share its first use's outcome.
   transfers.forEach((t, i) => {
     const leaderAt = leaders.get(keyId(t.payerId, t.key));
     if (outcomes[i] !== null || leaderAt === undefined) return;
+    const earlier = stored.get(keyId(t.payerId, t.key));
+    if (earlier) return answerStored(i, earlier);
     const first = outcomes[leaderAt]!;
     const leader = transfers[leaderAt]!;
     if (leader.requestHash !== t.requestHash) outcomes[i] = { ok: false, error: idempotencyConflict(t.key) };

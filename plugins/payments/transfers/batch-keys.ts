@@ -6,7 +6,7 @@
  * claim, two hosts taking the same key at the same moment both moved the money up to the key's
  * insert, and the loser failed with a database conflict rather than answering the stored result.
  */
-import type { DatabaseTransaction } from '../../../sdk/index.js';
+import type { DatabaseTransaction, WriteGroup } from '../../../sdk/index.js';
 import type { TransferResult } from './list-transfers.js';
 
 export interface StoredKey {
@@ -63,17 +63,18 @@ export async function claimKeys(
   return { claimed, storedMeanwhile };
 }
 
-/** Fills in the responses of the claimed keys whose transfers went through, and gives back the others' claims. */
-export async function settleKeys(
-  tx: DatabaseTransaction,
+/** Fills in the responses of the claimed keys whose transfers went through, in the batch's write group. */
+export function settleKeys(
+  group: WriteGroup,
   done: readonly { owner: string; key: string; response: TransferResult }[],
-  failed: readonly { owner: string; key: string }[],
-): Promise<void> {
-  if (done.length > 0)
-    await tx.table('idempotency').updateEach(
-      ['owner', 'key'],
-      done.map((d) => ({ ...d })),
-    );
-  // A failed transfer stores no key, so that it may be tried again with it (as in `once`).
+): void {
+  group.table('idempotency').updateEach(
+    ['owner', 'key'],
+    done.map((d) => ({ ...d })),
+  );
+}
+
+/** Gives back the claims of keys whose transfers were refused. */
+export async function giveBackKeys(tx: DatabaseTransaction, failed: readonly { owner: string; key: string }[]) {
   for (const f of failed) await tx.table('idempotency').where({ owner: f.owner, key: f.key }).delete();
 }
