@@ -15,8 +15,9 @@
  * - webhook_deliveries_per_s: webhook events received (signature checked, each delivery once)
  *   per second in the window; webhook_posts_per_s: the POSTs that carried them (a delivery holds
  *   up to 100 events of one business);
- * - assign_p99_ms: the plugin's own measure (GET /admin/stats) of automatic assignments in the
- *   window, from the customer message reaching the plugin to the assignee stored.
+ * - assign_p99_ms: the plugin's own measure (GET /admin/stats) of automatic assignments whose
+ *   customer message reached the plugin in the window (the warm-up's burst of first messages is
+ *   left out, however long it takes), from that message to the assignee stored.
  * Goal: at least 2,000 customer messages/s routed with their webhooks delivered, and assignment
  * p99 at most 50 ms.
  */

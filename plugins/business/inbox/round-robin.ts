@@ -11,6 +11,9 @@ const SNAPSHOT_MS = 1_000;
 /** Turns lost to other hosts in a row before the conversation is left for the next message. */
 const MAX_TRIES = 5;
 
+/** Thrown inside the assignment's transaction to roll it back when another host took the turn. */
+const LOST_TURN = new Error('the agent’s turn was taken on another host');
+
 const byTurn = (a: AgentRow, b: AgentRow) =>
   a.last_assigned_at - b.last_assigned_at || (a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : 0);
 
@@ -18,11 +21,12 @@ const byTurn = (a: AgentRow, b: AgentRow) =>
  * Round-robin among a team's agents who are online (connected to any host) and available (their
  * own switch): the one assigned longest ago gets the conversation.
  *
- * Assignments of one business run one at a time on a host. Each first takes the agent's turn
- * with a compare-and-set on their last assignment, then assigns the conversation: a turn another
- * host took meanwhile (the snapshot was stale) loses the compare-and-set, and the turns are read
- * again, so turns go round exactly across hosts too. (Recording the turn after the assignment let
- * two hosts with stale snapshots give the same agent two conversations in a row.)
+ * Assignments of one business run one at a time on a host. Each takes the agent's turn with a
+ * compare-and-set on their last assignment and assigns the conversation in the same transaction:
+ * a turn another host took meanwhile (the snapshot was stale) loses the compare-and-set, which
+ * rolls the assignment back, and the turns are read again, so turns go round exactly across
+ * hosts too. (Recording the turn after the assignment let two hosts with stale snapshots give
+ * the same agent two conversations in a row.)
  */
 export class RoundRobin {
   /** Per business, the end of its latest assignment: the next one starts after it. */
@@ -80,26 +84,47 @@ export class RoundRobin {
       if (!agent) return null;
       const previous = agent.last_assigned_at;
       const turn = Math.max(Date.now(), previous + 1);
-      const took = await ctx.database
-        .table<AgentRow>('agents')
-        .where({ business_id: agent.business_id, user_id: agent.user_id, last_assigned_at: previous })
-        .update({ last_assigned_at: turn });
-      if (took === 0) {
+      const set = await this.takeAndAssign(agent, previous, turn, thread);
+      if (set === null) {
         this.forgetAgents(thread.business_id);
         continue;
       }
       agent.last_assigned_at = turn;
       // Assigned by someone else meanwhile: the agent's turn is spent, which is rare and harmless.
-      const set = await ctx.database
-        .table<ThreadRow>('threads')
-        .where({ id: thread.id })
-        .whereNull('assignee')
-        .update({ assignee: agent.user_id, updated_at: Date.now() });
       return set === 0 ? null : agent.user_id;
     }
     ctx.log.warn('round-robin lost every turn to other hosts; the next customer message tries again', {
       business: thread.business_id,
     });
     return null;
+  }
+
+  /**
+   * The agent's turn (a compare-and-set on their last assignment) and the conversation's
+   * assignee, in one transaction and one round trip of writes (one commit, where two statements
+   * had each committed and each waited for its audit entry). A turn lost to another host rolls
+   * both back (null); otherwise the number of threads assigned (0: someone assigned it meanwhile).
+   */
+  private async takeAndAssign(agent: AgentRow, previous: number, turn: number, thread: ThreadRow) {
+    try {
+      return await this.ctx.database.transaction(async (tx) => {
+        const [took, set] = await tx.writeTogether((group) => {
+          group
+            .table<AgentRow>('agents')
+            .where({ business_id: agent.business_id, user_id: agent.user_id, last_assigned_at: previous })
+            .update({ last_assigned_at: turn });
+          group
+            .table<ThreadRow>('threads')
+            .where({ id: thread.id })
+            .whereNull('assignee')
+            .update({ assignee: agent.user_id, updated_at: Date.now() });
+        });
+        if (took === 0) throw LOST_TURN;
+        return set!;
+      });
+    } catch (err) {
+      if (err === LOST_TURN) return null;
+      throw err;
+    }
   }
 }
