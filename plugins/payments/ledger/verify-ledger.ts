@@ -30,7 +30,7 @@ const PAGE = 1000;
  * Checks the whole ledger: every account's postings form an unbroken hash chain whose head is
  * the wallet's head_hash, each posting's balance_after is the running sum, each wallet's cached
  * balance equals the sum of its postings, no person's balance is negative, and every
- * transaction's postings sum to zero in each currency. Any edit, insertion or removal of a
+ * transaction has postings that sum to zero in each currency. Any edit, insertion or removal of a
  * posting breaks one of these.
  */
 export async function verifyLedger(ctx: PluginContext<PaymentsSettings>): Promise<VerifyReport> {
@@ -100,6 +100,8 @@ export async function verifyLedger(ctx: PluginContext<PaymentsSettings>): Promis
       problems.push(`${wallet.account}: cached balance ${wallet.balance}, postings sum to ${balance}`);
     if (balance < 0 && !wallet.may_go_negative) problems.push(`${wallet.account}: negative balance ${balance}`);
   }
+  // A transaction row is written only with its postings (a refused transfer's is taken back).
+  for (const txId of kinds.keys()) if (!txSums.has(txId)) problems.push(`transaction ${txId} has no postings`);
   for (const [txId, sums] of txSums) {
     for (const [currency, sum] of sums)
       if (sum !== 0) problems.push(`transaction ${txId}: ${currency} postings sum to ${sum}, not 0`);
