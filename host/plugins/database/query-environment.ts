@@ -6,6 +6,9 @@ import { assertColumnName } from './table-names.js';
 
 export type WriteAction = 'insert' | 'update' | 'increment' | 'delete';
 
+/** Parameters one statement may carry: PostgreSQL takes at most 65,535, SQLite 32,766. */
+export const MAX_BINDINGS = 30_000;
+
 /** What one query needs from the capability that made it. */
 export interface QueryEnvironment {
   readonly table: string;

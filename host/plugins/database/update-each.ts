@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Row } from '../../../sdk/plugin/database.js';
-import { columnOf, invalid, writableRow, type QueryEnvironment } from './query-environment.js';
+import { columnOf, invalid, MAX_BINDINGS, writableRow, type QueryEnvironment } from './query-environment.js';
 
 const PG_TYPES: Record<string, string> = {
   id: 'bigint',
@@ -12,8 +12,6 @@ const PG_TYPES: Record<string, string> = {
   text: 'text',
   json: 'text',
 };
-/** Parameters per statement: PostgreSQL takes at most 65,535, SQLite 32,766. */
-const MAX_BINDINGS = 30_000;
 
 /** The query's table with its filters applied, on the given executor. */
 export type Filtered = (executor: Knex | Knex.Transaction) => Knex.QueryBuilder;

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { GroupedWrite, Row, WriteGroup } from '../../../sdk/plugin/database.js';
-import { invalid, type QueryEnvironment } from './query-environment.js';
+import { invalid, MAX_BINDINGS, type QueryEnvironment } from './query-environment.js';
 import type { PluginTableQuery } from './table-query.js';
 import type { PlannedWrite, WriteCall } from './table-writes.js';
 
@@ -15,12 +15,6 @@ interface Recorded {
   opened: OpenedTable;
   plan: PlannedWrite | null;
 }
-
-/**
- * PostgreSQL takes at most 65,535 parameters a statement; a group past a safe share of that is
- * sent as several statements, still inside the caller's transaction.
- */
-const MAX_BINDINGS = 30_000;
 
 /** Collects a group's writes as the plugin names them; each is checked when its write call is made. */
 export class WriteGroupRecorder implements WriteGroup {
@@ -113,7 +107,7 @@ export async function runWriteGroup(
   return counts;
 }
 
-/** Consecutive parts, each run at most MAX_BINDINGS parameters (a larger part goes alone). */
+/** Consecutive parts, each run at most MAX_BINDINGS parameters (a larger part goes alone), sent as several statements inside the caller's transaction. */
 function chunks<P extends { bindings: unknown[] }>(parts: P[]): P[][] {
   const out: P[][] = [];
   let current: P[] = [];

@@ -114,7 +114,7 @@ export async function applyTransferBatch(
   const usageBefore = new Map(usage);
   const wallets = await lockWallets(
     tx,
-    live.flatMap(({ t }) => [userAccount(t.payerId, t.currency), userAccount(t.payeeId, t.currency)]),
+    live.flatMap(({ t }) => legsOf(t).map((leg) => leg.account)),
   );
 
   const keysDone: { owner: string; key: string; response: TransferResult }[] = [];
