@@ -16,7 +16,7 @@ import { chromiumMissing, launchBrowser, type BrowserHandle, type PageProblems }
 import { eventually } from './support/eventually.js';
 import { CSAT_QUESTION } from '../plugins/business/inbox/csat.js';
 import type { TestHost, TestUser } from './support/start-test-host.js';
-import { openAgentConsole } from './support/web-agent.js';
+import { openAgentConsole, waitForAnnounced } from './support/web-agent.js';
 import { messageItem, openAs, openConversation } from './support/web-chat.js';
 
 describe.skipIf(chromiumMissing)('web client: the agent console', { timeout: 240_000 }, () => {
@@ -117,7 +117,14 @@ describe.skipIf(chromiumMissing)('web client: the agent console', { timeout: 240
       text: 'Olga here: the shipping is refunded.',
     });
     expect(colleague.status, JSON.stringify(colleague.body)).toBe(201);
-    await page.getByRole('log', { name: 'Messages' }).getByText('Olga here: the shipping is refunded.').waitFor();
+    const announced = (text: string) =>
+      waitForAnnounced(
+        host,
+        page,
+        page.getByRole('log', { name: 'Messages' }).getByText(text),
+        pageProblems.get(page)?.all,
+      );
+    await announced('Olga here: the shipping is refunded.');
 
     const { page: customerPage } = await openAs(browser, host, customer, { locale: 'en-US' });
     await openConversation(customerPage, host, conversationId);
@@ -151,7 +158,7 @@ describe.skipIf(chromiumMissing)('web client: the agent console', { timeout: 240
     await biz.customerSays(customer, conversationId, 'One more thing: can I change the address?');
     await page.getByText('Status: Open').waitFor();
     await threadButton(page, 'Carol Customer').waitFor();
-    await page.getByRole('log', { name: 'Messages' }).getByText('One more thing: can I change the address?').waitFor();
+    await announced('One more thing: can I change the address?');
     expect(pageProblems.get(page)!.all).toEqual([]);
   });
 
