@@ -3,8 +3,8 @@
  * once, newest first, with no duplicate and no gap, even while new messages arrive.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
-import { foundIds, pastMillisecondOf, postText, searchAs, uniqueWord } from './support/search-helpers.js';
+import { startTestHost, type TestHost } from './support/start-test-host.js';
+import { allPages, foundIds, pastMillisecondOf, postText, searchAs, uniqueWord } from './support/search-helpers.js';
 
 describe('search: filters and pages', () => {
   let host: TestHost;
@@ -80,20 +80,6 @@ describe('search: filters and pages', () => {
     expect(bad.body.error!.details!.map((d) => d.path)).toEqual(['/query/hasAttachment']);
   });
 
-  /** Every page of a search, following nextCursor; `between` runs after each page. */
-  async function allPages(user: TestUser, params: Record<string, string | number>, between = async () => {}) {
-    const pages: string[][] = [];
-    let cursor: string | null = null;
-    do {
-      const res = await searchAs(host, user, { ...params, ...(cursor ? { cursor } : {}) });
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
-      pages.push(res.body.results.map((r) => r.message.id));
-      cursor = res.body.nextCursor;
-      await between();
-    } while (cursor !== null && pages.length < 20);
-    return pages;
-  }
-
   it('pages through every result once, newest first, even while new messages arrive', async () => {
     const [a, b, c] = await Promise.all([host.createUser(), host.createUser(), host.createUser()]);
     const direct = await host.direct(a, b);
@@ -110,15 +96,23 @@ describe('search: filters and pages', () => {
     const newestFirst = [...sent].reverse();
     expect(await foundIds(host, a, { q: word, limit: 50 })).toEqual(newestFirst);
 
-    const pages = await allPages(a, { q: word, limit: 3 });
+    const pages = await allPages(host, a, { q: word, limit: 3 });
     expect(pages.map((p) => p.length)).toEqual([3, 3, 2]);
     expect(pages.flat()).toEqual(newestFirst);
 
     // Messages sent while paging are newer than the cursor: later pages neither repeat nor skip.
     const late: string[] = [];
-    const during = await allPages(a, { q: word, limit: 3 }, async () => {
-      late.push((await postText(host, a, direct.id, `${word} late`)).id);
-    });
+    const during = await allPages(
+      host,
+      a,
+      { q: word, limit: 3 },
+      {
+        between: async () => {
+          late.push((await postText(host, a, direct.id, `${word} late`)).id);
+        },
+        maxPages: 20,
+      },
+    );
     expect(during.flat()).toEqual(newestFirst);
     expect(await foundIds(host, a, { q: `${word} late`, limit: 50 })).toEqual([...late].reverse());
   });

@@ -2,8 +2,8 @@
  * search_p99_ms of `npm run bench -- media-search`: SEARCHERS concurrent clients (kept-alive
  * connections, the searcher's token) run queries of words.ts's queryMix through `GET /v1/search`
  * (a page of 20) over the corpus of seed.ts. One in five is scoped to one of the searcher's
- * conversations (`conversationId`), the rest search all of them. After one warm-up query per
- * client, `count` queries are offered at `rate` per second (support/open-loop.ts: each timed from
+ * conversations (`conversationId`), the rest search all of them. After WARMUP_PER_SEARCHER
+ * untimed queries per client, `count` queries are offered at `rate` per second (support/open-loop.ts: each timed from
  * when it was due to its answer); every one must answer 200. search_p99_ms is their p99; the p99
  * of each kind of query is logged, and how many found nothing. Then the same queries in a closed
  * loop give searches_per_s, the capacity.
@@ -17,6 +17,14 @@ import { mulberry32, queryMix, type BenchQuery, type WordMix } from './words.js'
 
 export const SEARCHERS = 20;
 const PAGE = 20;
+/**
+ * Untimed searches first, each searcher asking as soon as it has its answer: every pooled
+ * connection has planned the statements and the searcher's rows are in PostgreSQL's buffer cache.
+ * With one each (before 2026-12-04) the first second of the window held the run's worst 1 %:
+ * 110–320 ms for searches that take 5–15 ms warm, so the p99 measured the cold start.
+ */
+const WARMUP_PER_SEARCHER = 10;
+const WARMUP = SEARCHERS * WARMUP_PER_SEARCHER;
 
 export interface SearchFigures {
   p50: number;
@@ -32,7 +40,7 @@ export async function searchPhase(
   mix: WordMix,
   load: { count: number; rate: number },
 ): Promise<SearchFigures> {
-  const queries = queryMix(mix, 7, SEARCHERS + load.count);
+  const queries = queryMix(mix, 7, WARMUP + load.count);
   const rnd = mulberry32(11);
   const paths = queries.map((query) => {
     const scope = rnd() < 0.2 ? `&conversationId=${conversations[Math.floor(rnd() * conversations.length)]}` : '';
@@ -47,13 +55,22 @@ export async function searchPhase(
       if (bad++ < 3) log(`search: ${paths[i]} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
     } else if ((res.body as { results: unknown[] }).results.length === 0) empty++;
   };
-  await Promise.all(Array.from({ length: SEARCHERS }, (_, i) => ask(i)));
+  await Promise.all(
+    Array.from({ length: SEARCHERS }, async (_, s) => {
+      for (let k = 0; k < WARMUP_PER_SEARCHER; k++) await ask(s * WARMUP_PER_SEARCHER + k);
+    }),
+  );
   empty = 0;
   log(`search: ${SEARCHERS} searchers, ${load.count} queries offered at ${load.rate}/s`);
   const meter = cpuMeter(host.child.pid, 'search');
-  const latencies = await openLoop(load.count, load.rate, (i) => ask(SEARCHERS + i));
+  const latencies = await openLoop(load.count, load.rate, (i) => ask(WARMUP + i));
   log(`search: during the measured window: ${meter()}`);
-  logByKind(queries.slice(SEARCHERS, SEARCHERS + load.count), latencies);
+  const timed = queries.slice(WARMUP, WARMUP + load.count);
+  logByKind(timed, latencies);
+  const slowest = [...latencies.keys()].sort((a, b) => latencies[b]! - latencies[a]!).slice(0, 8);
+  log(
+    `search: slowest (position in the window, ms, query): ${slowest.map((i) => `${i} ${latencies[i]!.toFixed(0)} ${JSON.stringify(timed[i]!.q)}`).join('; ')}`,
+  );
   const p50 = percentile(latencies, 50);
   const p99 = percentile(latencies, 99);
   log(`search: ${empty} found nothing; p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`);
@@ -63,7 +80,7 @@ export async function searchPhase(
   const started = performance.now();
   await Promise.all(
     Array.from({ length: SEARCHERS }, async () => {
-      while (next < load.count) await ask(SEARCHERS + next++);
+      while (next < load.count) await ask(WARMUP + next++);
     }),
   );
   const perS = load.count / ((performance.now() - started) / 1000);

@@ -18,6 +18,7 @@ import * as threadRepliesIndex from './migrations/0016-thread-replies-index.js';
 import * as searchPendingList from './migrations/0017-search-pending-list.js';
 import * as searchKeys from './migrations/0018-search-keys.js';
 import * as sqliteSearchKeys from './migrations/0019-sqlite-search-keys.js';
+import * as searchRecentWindow from './migrations/0020-search-recent-window.js';
 
 interface Migration {
   name: string;
@@ -46,6 +47,7 @@ const migrations: Migration[] = [
   searchPendingList,
   searchKeys,
   sqliteSearchKeys,
+  searchRecentWindow,
 ];
 
 const source: Knex.MigrationSource<Migration> = {

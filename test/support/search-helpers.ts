@@ -50,3 +50,22 @@ export function uniqueWord(prefix = 'w'): string {
 export async function pastMillisecondOf(message: { createdAt: string }): Promise<void> {
   await eventually(() => Date.now() > Date.parse(message.createdAt), { what: 'the next millisecond', intervalMs: 1 });
 }
+
+/** Every page of a search as ids, following nextCursor (at most `maxPages`); `between` runs after each page. */
+export async function allPages(
+  host: TestHost,
+  user: TestUser,
+  params: Record<string, string | number>,
+  { between = async () => {}, maxPages = 50 }: { between?: () => Promise<void>; maxPages?: number } = {},
+): Promise<string[][]> {
+  const pages: string[][] = [];
+  let cursor: string | null = null;
+  do {
+    const res = await searchAs(host, user, { ...params, ...(cursor ? { cursor } : {}) });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    pages.push(res.body.results.map((r) => r.message.id));
+    cursor = res.body.nextCursor;
+    await between();
+  } while (cursor !== null && pages.length < maxPages);
+  return pages;
+}
