@@ -10,6 +10,9 @@ const RECENT_PER_CONVERSATION = 24;
 /** How many of the searcher's most recently active conversations place the window's start. */
 const RECENT_CONVERSATIONS = 64;
 
+/** Each query word `w.word`'s lexemes `l.lexeme`, cut and folded as the index cuts a text. */
+const LEXEMES_OF_WORD = 'cross join lateral unnest(tsvector_to_array(switchboard_search_vector(w.word))) as l(lexeme)';
+
 const NEWEST_FIRST = [
   { column: 'm.created_at', order: 'desc' },
   { column: 'm.conversation_id', order: 'desc' },
@@ -172,7 +175,7 @@ function wordsQuery(knex: Knex, terms: SearchTerms, keys: Knex.QueryBuilder | nu
     `(select string_agg(term, ' & ')::tsquery from (
       select '(' || string_agg(${quoted} || case when w.prefix then ':*' else '' end, ' | ') || ')' as term
       from unnest(?::text[], ?::boolean[]) with ordinality as w(word, prefix, i)
-      cross join lateral unnest(tsvector_to_array(switchboard_search_vector(w.word))) as l(lexeme)
+      ${LEXEMES_OF_WORD}
       cross join ? as k
       group by w.i, l.lexeme) as terms)`,
     [[...terms.words], prefix, keys ?? knex.raw(`(select '' as key)`)],
@@ -189,7 +192,7 @@ function substringPatterns(knex: Knex, terms: SearchTerms): Knex.Raw {
   const escaped = `replace(replace(replace(l.lexeme, '\\', '\\\\'), '%', '\\%'), '_', '\\_')`;
   return knex.raw(
     `(select array_agg('%' || ${escaped} || '%') from unnest(?::text[]) as w(word)
-      cross join lateral unnest(tsvector_to_array(switchboard_search_vector(w.word))) as l(lexeme))`,
+      ${LEXEMES_OF_WORD})`,
     [[...terms.words]],
   );
 }
