@@ -45,6 +45,7 @@ import { PluginEventOutbox } from './plugins/plugin-event-outbox.js';
 import { PushDispatcher } from './push/push-dispatcher.js';
 import { PushApi } from './push/push-api.js';
 import { CommittedEventFanout } from './core/committed-event-fanout.js';
+import { SearchSegmentBuilder } from './search/search-segment-builder.js';
 import { PluginInstaller } from './plugins/plugin-installer.js';
 import { PluginKernel } from './plugins/plugin-kernel.js';
 import { SandboxHost } from './sandbox/sandbox-host.js';
@@ -120,6 +121,7 @@ const singletons = [
   FileRowCache,
   AttachmentService,
   AttachmentSweep,
+  SearchSegmentBuilder,
 ] as const;
 
 /**
@@ -157,10 +159,16 @@ export function buildContainer(
   di.register(Tokens.BeforeStoreHooks, { useToken: HookChain });
   di.register(Tokens.Commands, { useToken: CommandRouter });
   di.register(Tokens.Postbacks, { useToken: PostbackRouter });
-  // Committed events go to plugins (recorded, at least once) and to Web Push (this host's queue).
+  // Committed events go to plugins (recorded, at least once), to Web Push (this host's queue) and
+  // to the search segments' builder (PostgreSQL).
   di.register(Tokens.Outbox, {
     useFactory: instanceCachingFactory(
-      (c) => new CommittedEventFanout([c.resolve(PluginEventOutbox), c.resolve(PushDispatcher)]),
+      (c) =>
+        new CommittedEventFanout([
+          c.resolve(PluginEventOutbox),
+          c.resolve(PushDispatcher),
+          c.resolve(SearchSegmentBuilder),
+        ]),
     ),
   });
   di.register(Tokens.Notifications, { useToken: PushDispatcher });

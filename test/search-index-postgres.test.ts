@@ -1,12 +1,13 @@
 /**
  * PostgreSQL's search index holds each word prefixed with its conversation's key (migration 0018),
- * so a search asks it for exactly the searcher's conversations' words, and merges new entries into
- * it 128 kB at a time (0017's setting, kept).
+ * so a search asks it for exactly the searcher's conversations' words. Since 0021 it indexes
+ * segments of 64 messages, not each message (test/search-segments-postgres.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foundIds, pastMillisecondOf, postText, uniqueWord } from './support/search-helpers.js';
 import { startTestHost, type TestHost } from './support/start-test-host.js';
-import { openDirect, testDatabaseKind } from './support/test-database.js';
+import { testDatabaseKind, withDirect } from './support/test-database.js';
+import type { Knex } from 'knex';
 import { openDatabase } from '../host/db/open-database.js';
 
 describe.skipIf(testDatabaseKind !== 'postgres')('search index on PostgreSQL', () => {
@@ -18,25 +19,17 @@ describe.skipIf(testDatabaseKind !== 'postgres')('search index on PostgreSQL', (
     await host?.stop();
   });
 
-  const direct = async <T>(fn: (db: ReturnType<typeof openDirect>) => Promise<T>): Promise<T> => {
-    const db = openDirect(host.database);
-    try {
-      return await fn(db);
-    } finally {
-      await db.destroy();
-    }
-  };
+  const direct = <T>(fn: (db: Knex) => Promise<T>): Promise<T> => withDirect(host.database, fn);
 
-  it('keys the words of each message with its conversation, and finds them', async () => {
+  it('keys the words of each message with its conversation, indexes no message at its send, and finds them', async () => {
     const indexes = await direct((db) =>
-      db('pg_class as c')
-        .join('pg_namespace as n', 'n.oid', 'c.relnamespace')
-        .where({ 'n.nspname': host.database.schema, 'c.relkind': 'i' })
-        .whereLike('c.relname', 'messages_search%')
-        .select<{ relname: string; reloptions: string[] | null }[]>('c.relname', 'c.reloptions'),
+      db('pg_indexes')
+        .where({ schemaname: host.database.schema })
+        .andWhere((q) => q.whereLike('indexdef', '% USING gin %').orWhereLike('indexdef', '%switchboard_search%'))
+        .select<{ tablename: string; indexname: string }[]>('tablename', 'indexname'),
     );
-    // One index, merged 128 kB at a time so that no insert stalls on a 4 MB merge.
-    expect(indexes).toEqual([{ relname: 'messages_search_keys_index', reloptions: ['gin_pending_list_limit=128'] }]);
+    // One index, on the segments (migration 0021): a send writes nothing for search.
+    expect(indexes).toEqual([{ tablename: 'search_segments', indexname: 'search_segments_keys_index' }]);
 
     const [a, b, c] = await Promise.all([host.createUser(), host.createUser(), host.createUser()]);
     const [ab, ac] = await Promise.all([host.direct(a, b), host.direct(a, c)]);

@@ -1,10 +1,10 @@
 /**
- * Search pages are the newest matches whatever a word's frequency. On PostgreSQL a search whose
- * last word is a prefix first tries the searcher's newest ~400 text messages, tested with a cheap
- * substring check before the words, and keeps that page only when it is full
- * (search/postgres-matches.ts). These histories are longer than that window, so a common word is
- * answered from it, a rare old one past it, and every page of either must be exactly the next
- * matches by time, including messages stored in one batch (one millisecond, ordered by seq).
+ * Search pages are the newest matches whatever a word's frequency. On PostgreSQL a search reads
+ * the segments the index names newest first, with the messages past them, and stops once it holds
+ * a page (search/postgres-matches.ts). These histories span several segments, so a common word is
+ * answered from the newest, a rare old one from far back, and every page of either must be
+ * exactly the next matches by time, including messages stored in one batch (one millisecond,
+ * ordered by seq).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';

@@ -7,12 +7,13 @@
  *   - indexed: the host as it ships;
  *   - unindexed: the same host, whose fresh database has its search index taken away right
  *     after it was migrated (here, with the host's own migrations, before the host starts): on SQLite its three triggers on
- *     `messages` are dropped (the FTS5 table stays, empty and never written), on PostgreSQL its
- *     GIN index is dropped (the two functions stay, unused). The host's write path is otherwise
+ *     `messages` are dropped (the FTS5 table stays, empty and never written), on PostgreSQL the
+ *     function that builds its segments behind the writer builds nothing, and the trigger on
+ *     `messages` that keeps them in step with edits is dropped. The host's write path is otherwise
  *     the very same code, so the difference is the index's upkeep alone. No setting turns search
  *     off, and the schema is the migrations' own, so taking the index away is the clean way; the
- *     triggers and index are found by what they use (messages_fts, the switchboard_search_ functions),
- *     not by a copy of their names.
+ *     triggers and function are found by what they use or do (messages_fts, the
+ *     switchboard_search* and switchboard_build_search* functions), not by a copy of their names.
  */
 import { randomBytes } from 'node:crypto';
 import { openDatabase, type Database } from '../../host/db/open-database.js';
@@ -40,12 +41,25 @@ async function dropSearchIndex(db: Database): Promise<string[]> {
     for (const name of triggers) await db.knex.raw(`drop trigger "${name}"`);
     return triggers;
   }
-  const { rows } = await db.knex.raw<{ rows: { indexname: string }[] }>(
-    `select indexname from pg_indexes
-      where schemaname = current_schema() and tablename = 'messages' and indexdef like '%switchboard_search_%'`,
+  // PostgreSQL builds segments behind the writer (migration 0021) with one function: it is
+  // replaced by one that builds nothing, and the trigger that keeps segments in step with edits
+  // goes. The host still calls the function after commits; that call is all that is left.
+  const { rows } = await db.knex.raw<{ rows: { name: string; args: string }[] }>(
+    `select p.proname as name, pg_get_function_identity_arguments(p.oid) as args from pg_proc p
+      join pg_namespace n on n.oid = p.pronamespace
+      where n.nspname = current_schema() and p.proname like 'switchboard_build_search%'`,
   );
-  for (const { indexname } of rows) await db.knex.raw(`drop index "${indexname}"`);
-  return rows.map((r) => r.indexname);
+  for (const { name, args } of rows)
+    await db.knex.raw(
+      `create or replace function "${name}"(${args}) returns bigint language sql as 'select 0::bigint'`,
+    );
+  const { rows: triggers } = await db.knex.raw<{ rows: { name: string }[] }>(
+    `select t.tgname as name from pg_trigger t join pg_class c on c.oid = t.tgrelid
+      join pg_namespace n on n.oid = c.relnamespace join pg_proc p on p.oid = t.tgfoid
+      where n.nspname = current_schema() and c.relname = 'messages' and p.proname like 'switchboard_search%'`,
+  );
+  for (const { name } of triggers) await db.knex.raw(`drop trigger "${name}" on messages`);
+  return [...rows.map((r) => `${r.name} (now builds nothing)`), ...triggers.map((t) => t.name)];
 }
 
 /**
@@ -68,10 +82,33 @@ async function prepareDatabase(label: string, indexed: boolean): Promise<TestDat
   return database;
 }
 
+/** How much of what was sent the index holds after the run: the upkeep measured did its work. */
+async function indexedShare(database: TestDatabase): Promise<string> {
+  const db = await openDatabase({ url: database.url, schema: database.schema, poolSize: 1 });
+  try {
+    const count = async (sql: string) => {
+      const raw: unknown = await db.knex.raw(sql);
+      const rows = db.kind === 'sqlite' ? (raw as { n: number }[]) : (raw as { rows: { n: number }[] }).rows;
+      return Number(rows[0]!.n);
+    };
+    const stored = await count('select count(*) as n from messages');
+    const held =
+      db.kind === 'sqlite'
+        ? await count('select count(*) as n from messages_fts')
+        : await count(
+            'select coalesce(sum(last_seq - first_seq + 1), 0) as n from search_segments where last_seq >= first_seq',
+          );
+    return `${held} of ${stored} messages in the search index`;
+  } finally {
+    await db.close();
+  }
+}
+
 async function run(label: string, indexed: boolean): Promise<number> {
   const database = await prepareDatabase(label, indexed);
   const adminToken = `bench-admin-${randomBytes(24).toString('hex')}`;
   try {
+    let msgsPerS: number;
     const host = await startBenchHost({
       share: { database, adminToken },
       config: { websocket: { framesPerSecond: 100_000, burst: 100_000 } },
@@ -80,13 +117,15 @@ async function run(label: string, indexed: boolean): Promise<number> {
       const users = await host.createUsers(200, `${indexed ? 'i' : 'n'}${label.replace(/\D/g, '')}_`);
       const { drivers, socks } = await setupPairs(host, users);
       try {
-        return (await throughputPhase(host, drivers)).msgsPerS;
+        msgsPerS = (await throughputPhase(host, drivers)).msgsPerS;
       } finally {
         await closeAll(socks);
       }
     } finally {
       await host.shutdown();
     }
+    if (indexed) log(`${label}: ${await indexedShare(database)}`);
+    return msgsPerS;
   } finally {
     await database.drop();
   }

@@ -5,8 +5,9 @@
  * the rest among the other users), so their rows and members are the host's own. That host is
  * then stopped (a SQLite host holds its file exclusively) and the messages go straight into its
  * `messages` table, as the host migrated it (so 0009's FTS5
- * triggers on SQLite and its expression GIN index on PostgreSQL index every row as it lands,
- * exactly as for the host's own inserts), in batches of BATCH rows per transaction: a year of
+ * triggers on SQLite index every row as it lands, exactly as for the host's own inserts; on
+ * PostgreSQL the search segments are built afterwards with the host's own function, as its
+ * builder does behind the writer), in batches of BATCH rows per transaction: a year of
  * history, spread evenly in time, over conversations picked at random, with seq and pts
  * continuing each conversation's own, sent by its members. The conversations' last_seq, last_pts
  * and last_activity_at are then set as the host would have left them. On PostgreSQL a VACUUM
@@ -79,8 +80,8 @@ function makeBatch(
   to: number,
   total: number,
   rnd: () => number,
+  start: number,
 ): Row[] {
-  const start = Date.now() - YEAR_MS;
   const rows: Row[] = [];
   for (let i = from; i < to; i++) {
     const c = conversations[Math.floor(rnd() * conversations.length)]!;
@@ -113,8 +114,12 @@ export async function seedMessages(
     if (done % (BATCH * 20) === 0 || done === opts.messages)
       log(`seed: ${done} messages (${((done / (performance.now() - t1)) * 1000).toFixed(0)}/s)`);
   };
+  const start = Date.now() - YEAR_MS;
   const batchAt = (from: number) =>
-    makeBatch(conversations, opts.mix, from, Math.min(opts.messages, from + BATCH), opts.messages, opts.rnd);
+    makeBatch(conversations, opts.mix, from, Math.min(opts.messages, from + BATCH), opts.messages, opts.rnd, start);
+  // The conversations' first messages (made with them, now) go before the year of history, as if
+  // made a year ago: a conversation's times then rise with its seqs, as a real one's do.
+  const backdate = 'update messages set created_at = ? where created_at >= ?';
 
   const url = database.url;
   if (url.startsWith('sqlite:')) {
@@ -123,6 +128,7 @@ export async function seedMessages(
     try {
       // The host's own setting is FULL (an acknowledged send survives power loss); a seed can be redone.
       db.pragma('synchronous = NORMAL');
+      db.prepare(backdate).run(start - 1, start);
       const insert = db.prepare(`insert into messages (${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
       const insertAll = db.transaction((rows: Row[]) => {
         for (const row of rows) insert.run(...row);
@@ -151,6 +157,9 @@ export async function seedMessages(
       const insertSql =
         `insert into messages (${COLUMNS}) select ${COLUMNS} from json_to_recordset(?::json) ` +
         `as r(${names.map((n, i) => `${n} ${types[i]}`).join(', ')})`;
+      await knex.raw(backdate, [start - 1, start]);
+      // The host covered those messages at their old times: built again below with the new ones.
+      await knex.raw('delete from search_segments');
       await mapLimit(batches, 2, async (from) => {
         const rows = batchAt(from);
         const json = JSON.stringify(rows.map((r) => Object.fromEntries(names.map((n, i) => [n, r[i]]))));
@@ -164,8 +173,14 @@ export async function seedMessages(
               .where('id', c.id)
               .update({ last_seq: c.lastSeq, last_pts: c.lastPts, last_activity_at: c.lastAt });
       });
+      // The search segments (migration 0021), as the host's builder makes them behind its writer.
+      const tb = performance.now();
+      const { rows: built } = await knex.raw<{ rows: { n: number }[] }>(
+        'select switchboard_build_search_segments(null, true) as n',
+      );
+      log(`seed: ${built[0]!.n} search segments built in ${((performance.now() - tb) / 1000).toFixed(1)} s`);
       const t2 = performance.now();
-      await knex.raw('vacuum analyze messages');
+      await knex.raw('vacuum analyze messages, search_segments');
       // The load's pages are written out now, not by a checkpoint spread over the search window.
       await knex.raw('checkpoint');
       log(`seed: vacuum analyze and checkpoint took ${((performance.now() - t2) / 1000).toFixed(1)} s`);

@@ -93,8 +93,11 @@ function counterUpdates(counters: Map<string, Counters>, now: number): { sql: st
     const caseExpr = `case id ${part.map(() => 'when ? then cast(? as bigint)').join(' ')} end`;
     const bindings = (column: 'lastSeq' | 'lastPts') => part.flatMap(([id, c]) => [id, c[column]]);
     updates.push({
-      sql: `update conversations set last_seq = ${caseExpr}, last_pts = ${caseExpr}, last_activity_at = ? where id in (${part.map(() => '?').join(', ')})`,
-      bindings: [...bindings('lastSeq'), ...bindings('lastPts'), now, ...part.map(([id]) => id)],
+      // Never back in time (a host whose clock is behind): search reads it as the newest a message can be.
+      sql: `update conversations set last_seq = ${caseExpr}, last_pts = ${caseExpr},
+        last_activity_at = case when last_activity_at > ? then last_activity_at else ? end
+        where id in (${part.map(() => '?').join(', ')})`,
+      bindings: [...bindings('lastSeq'), ...bindings('lastPts'), now, now, ...part.map(([id]) => id)],
     });
   }
   return updates;

@@ -65,7 +65,7 @@ counts as (
   from accepted group by conversation_id
 ),
 saved as (
-  update conversations c set last_seq = s.last_seq, last_pts = s.last_pts, last_activity_at = ?::bigint
+  update conversations c set last_seq = s.last_seq, last_pts = s.last_pts, last_activity_at = greatest(c.last_activity_at, ?::bigint)
   from counts s where c.id = s.conversation_id
 ),
 inserted as (

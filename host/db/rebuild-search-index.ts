@@ -8,7 +8,11 @@ import { SQLITE_SEARCH_FILL } from './migrations/search-sql.js';
  */
 export async function rebuildSearchIndex(db: Database): Promise<void> {
   if (db.kind === 'postgres') {
-    await db.knex.raw('reindex index messages_search_keys_index');
+    // Every segment again, from the messages as they are (migration 0021).
+    await db.knex.transaction(async (trx) => {
+      await trx.raw('delete from search_segments');
+      await trx.raw('select switchboard_build_search_segments(null, true)');
+    });
     return;
   }
   await db.knex.transaction(async (trx) => {

@@ -19,6 +19,7 @@ import * as searchPendingList from './migrations/0017-search-pending-list.js';
 import * as searchKeys from './migrations/0018-search-keys.js';
 import * as sqliteSearchKeys from './migrations/0019-sqlite-search-keys.js';
 import * as searchRecentWindow from './migrations/0020-search-recent-window.js';
+import * as searchSegments from './migrations/0021-search-segments.js';
 
 interface Migration {
   name: string;
@@ -48,6 +49,7 @@ const migrations: Migration[] = [
   searchKeys,
   sqliteSearchKeys,
   searchRecentWindow,
+  searchSegments,
 ];
 
 const source: Knex.MigrationSource<Migration> = {

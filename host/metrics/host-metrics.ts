@@ -76,6 +76,11 @@ export class HostMetrics {
     help: "Reads of a conversation's changes from the database for one connection (a resume, the end of the hold after ready, a gap in live events).",
     registers: [this.registry],
   });
+  private readonly segmentsBuilt = new Counter({
+    name: 'switchboard_search_segments_built_total',
+    help: "Segments of 64 messages added to PostgreSQL's search index by this host, behind the writer.",
+    registers: [this.registry],
+  });
   private readonly sendsCommittedBy = new Counter({
     name: 'switchboard_sends_committed_total',
     help: 'New messages committed by the conversation writer, by path: "statement" (plain sends on PostgreSQL, one statement a batch) or "transaction".',
@@ -139,6 +144,10 @@ export class HostMetrics {
 
   sendsCommitted(path: 'statement' | 'transaction', count: number): void {
     if (count > 0) this.sendsCommittedBy.inc({ path }, count);
+  }
+
+  searchSegmentsBuilt(count: number): void {
+    if (count > 0) this.segmentsBuilt.inc(count);
   }
 
   catchUpRead(): void {

@@ -64,3 +64,13 @@ export function openDirect(database: TestDatabase): Knex {
   }
   return knex({ client: 'pg', connection: database.url, searchPath: [database.schema], pool: { min: 0, max: 2 } });
 }
+
+/** Runs `fn` on a direct connection to the test database, closed afterwards. */
+export async function withDirect<T>(database: TestDatabase, fn: (db: Knex) => Promise<T>): Promise<T> {
+  const db = openDirect(database);
+  try {
+    return await fn(db);
+  } finally {
+    await db.destroy();
+  }
+}

@@ -1,0 +1,66 @@
+import type { Knex } from 'knex';
+import type { MatchQuery } from './match-query.js';
+import { keyedWordsQuery } from './postgres-words.js';
+
+/**
+ * Messages of one conversation that may match: seqs firstSeq to lastSeq (null: to the newest),
+ * stored between oldestAt (null: unknown) and newestAt.
+ */
+export interface CandidateRun {
+  readonly conversationId: string;
+  readonly firstSeq: number;
+  readonly lastSeq: number | null;
+  readonly oldestAt: number | null;
+  readonly newestAt: number;
+}
+
+/**
+ * Where a search's matches may be, in one statement over migration 0021's segments, in the
+ * searcher's conversations (or the one searched):
+ *   - the built segments whose keyed words hold every word (the GIN index is asked once for all
+ *     the conversations, never once for each: fenced in a materialized CTE);
+ *   - the built segments that keep no words (too much text), always;
+ *   - each conversation's messages past its segments' cover, until its last activity (which
+ *     only moves forward, so no message there is newer).
+ */
+export async function candidateRuns(knex: Knex, search: MatchQuery): Promise<CandidateRun[]> {
+  const { filters, terms } = search;
+  const conversations = knex('members').select('conversation_id').where('user_id', filters.userId);
+  if (filters.conversationId !== undefined) conversations.andWhere('conversation_id', filters.conversationId);
+  const keys = knex.raw('(select switchboard_search_key(conversation_id) as key from conv)');
+  const { rows } = await knex.raw<{ rows: CandidateRow[] }>(
+    `with conv as materialized (?),
+      q as materialized (select ? as q),
+      hits as materialized (
+        select conversation_id, first_seq, last_seq, oldest_at, newest_at from search_segments
+        where keys @@ (select q from q) and last_seq >= first_seq)
+    select h.* from hits h where h.conversation_id in (select conversation_id from conv)
+    union all
+    select g.conversation_id, g.first_seq, g.last_seq, g.oldest_at, g.newest_at
+    from conv c join search_segments g on g.conversation_id = c.conversation_id
+    where g.keys is null
+    union all
+    select c.conversation_id, b.covered + 1, null, null, k.last_activity_at
+    from conv c join conversations k on k.id = c.conversation_id
+    cross join lateral (
+      select coalesce(max(g.last_seq), 0) as covered from search_segments g
+      where g.conversation_id = c.conversation_id and g.last_seq >= g.first_seq) b
+    where k.last_seq > b.covered`,
+    [conversations, keyedWordsQuery(knex, terms, keys)],
+  );
+  return rows.map((r) => ({
+    conversationId: r.conversation_id,
+    firstSeq: r.first_seq,
+    lastSeq: r.last_seq,
+    oldestAt: r.oldest_at,
+    newestAt: r.newest_at,
+  }));
+}
+
+interface CandidateRow {
+  conversation_id: string;
+  first_seq: number;
+  last_seq: number | null;
+  oldest_at: number | null;
+  newest_at: number;
+}
