@@ -14,6 +14,7 @@ import * as searchByConversation from '../host/db/migrations/0015-search-by-conv
 import * as searchKeys from '../host/db/migrations/0018-search-keys.js';
 import * as sqliteSearchKeys from '../host/db/migrations/0019-sqlite-search-keys.js';
 import * as searchSegments from '../host/db/migrations/0021-search-segments.js';
+import * as sqliteSearchWithoutPositions from '../host/db/migrations/0022-sqlite-search-without-positions.js';
 import { sqliteSearchKey } from '../host/db/search-words.js';
 import { startTestHost, type TestHost } from './support/start-test-host.js';
 import { openDirect, testDatabaseKind, withDirect } from './support/test-database.js';
@@ -43,6 +44,7 @@ describe('search: the index', () => {
     try {
       // The index and what later migrations made of it, undone newest first.
       const undone = [
+        sqliteSearchWithoutPositions,
         searchSegments,
         sqliteSearchKeys,
         searchKeys,

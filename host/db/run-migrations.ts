@@ -20,6 +20,7 @@ import * as searchKeys from './migrations/0018-search-keys.js';
 import * as sqliteSearchKeys from './migrations/0019-sqlite-search-keys.js';
 import * as searchRecentWindow from './migrations/0020-search-recent-window.js';
 import * as searchSegments from './migrations/0021-search-segments.js';
+import * as sqliteSearchWithoutPositions from './migrations/0022-sqlite-search-without-positions.js';
 
 interface Migration {
   name: string;
@@ -50,6 +51,7 @@ const migrations: Migration[] = [
   sqliteSearchKeys,
   searchRecentWindow,
   searchSegments,
+  sqliteSearchWithoutPositions,
 ];
 
 const source: Knex.MigrationSource<Migration> = {
