@@ -18,9 +18,9 @@ export function sqliteSearchKey(conversationId: string): string {
   return (hash >>> 0).toString(16).padStart(8, '0');
 }
 
-/** Text with no character past ASCII, whose words are SEARCH_WORD's at a third of its cost. */
-const ASCII_TEXT = /^[\x00-\x7f]*$/;
-/** SEARCH_WORD on ASCII text: the only letters and digits there are these. */
+/** A character past ASCII (any UTF-16 unit from 0x80): a text without one has ASCII_WORD's words. */
+const PAST_ASCII = /[\u0080-\uffff]/;
+/** SEARCH_WORD on ASCII text (the only letters and digits there), at a third of its cost. */
 const ASCII_WORD = /[A-Za-z0-9]+/g;
 /** Keys of the conversations written to lately: a send's keyed words are on the writer's path. */
 const recentKeys = new Map<string, string>();
@@ -37,7 +37,7 @@ export function sqliteKeyedWords(conversationId: string, text: string): string |
     if (recentKeys.size >= RECENT_KEYS) recentKeys.clear();
     recentKeys.set(conversationId, (key = sqliteSearchKey(conversationId)));
   }
-  if (ASCII_TEXT.test(text)) {
+  if (!PAST_ASCII.test(text)) {
     const words = text.match(ASCII_WORD);
     return words === null ? null : key + words.join(` ${key}`);
   }

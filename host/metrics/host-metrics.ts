@@ -78,7 +78,7 @@ export class HostMetrics {
   });
   private readonly segmentsBuilt = new Counter({
     name: 'switchboard_search_segments_built_total',
-    help: "Search segments made or extended by this host behind the writer (PostgreSQL): messages covered by the search index.",
+    help: 'Search segments made or extended by this host behind the writer (PostgreSQL): messages covered by the search index.',
     registers: [this.registry],
   });
   private readonly sendsCommittedBy = new Counter({
