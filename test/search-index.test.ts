@@ -15,6 +15,7 @@ import * as searchKeys from '../host/db/migrations/0018-search-keys.js';
 import * as sqliteSearchKeys from '../host/db/migrations/0019-sqlite-search-keys.js';
 import * as searchSegments from '../host/db/migrations/0021-search-segments.js';
 import * as sqliteSearchWithoutPositions from '../host/db/migrations/0022-sqlite-search-without-positions.js';
+import * as searchSegmentsUnkeyedIndex from '../host/db/migrations/0023-search-segments-unkeyed-index.js';
 import { sqliteSearchKey } from '../host/db/search-words.js';
 import { startTestHost, type TestHost } from './support/start-test-host.js';
 import { openDirect, testDatabaseKind, withDirect } from './support/test-database.js';
@@ -44,6 +45,7 @@ describe('search: the index', () => {
     try {
       // The index and what later migrations made of it, undone newest first.
       const undone = [
+        searchSegmentsUnkeyedIndex,
         sqliteSearchWithoutPositions,
         searchSegments,
         sqliteSearchKeys,

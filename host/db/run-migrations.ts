@@ -21,6 +21,7 @@ import * as sqliteSearchKeys from './migrations/0019-sqlite-search-keys.js';
 import * as searchRecentWindow from './migrations/0020-search-recent-window.js';
 import * as searchSegments from './migrations/0021-search-segments.js';
 import * as sqliteSearchWithoutPositions from './migrations/0022-sqlite-search-without-positions.js';
+import * as searchSegmentsUnkeyedIndex from './migrations/0023-search-segments-unkeyed-index.js';
 
 interface Migration {
   name: string;
@@ -52,6 +53,7 @@ const migrations: Migration[] = [
   searchRecentWindow,
   searchSegments,
   sqliteSearchWithoutPositions,
+  searchSegmentsUnkeyedIndex,
 ];
 
 const source: Knex.MigrationSource<Migration> = {

@@ -43,8 +43,9 @@ export async function candidateRuns(knex: Knex, search: MatchQuery): Promise<Can
     select c.conversation_id, b.covered + 1, null, null, k.last_activity_at
     from conv c join conversations k on k.id = c.conversation_id
     cross join lateral (
-      select coalesce(max(g.last_seq), 0) as covered from search_segments g
-      where g.conversation_id = c.conversation_id and g.last_seq >= g.first_seq) b
+      select coalesce((select g.last_seq from search_segments g
+        where g.conversation_id = c.conversation_id and g.last_seq >= g.first_seq
+        order by g.first_seq desc limit 1), 0) as covered) b
     where k.last_seq > b.covered`,
     [conversations, keyedWordsQuery(knex, terms, keys)],
   );
