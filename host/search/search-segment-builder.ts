@@ -149,10 +149,12 @@ export class SearchSegmentBuilder implements CommittedEventOutbox {
       this.metrics.searchSegmentsBuilt(Number(rows[0]!.built));
     } catch (err) {
       if (this.stopped) return;
-      // An edit held a segment longer than the build waits (lock_timeout): covered on the next
-      // quiet tick. Otherwise the messages stay readable one by one until the next sweep.
-      if ((err as { code?: string }).code === LOCK_NOT_AVAILABLE && ids !== null) {
-        for (const id of ids) this.quiet.add(id);
+      // An edit held a segment longer than the build waits (lock_timeout): its conversations are
+      // built on the next quiet tick. Otherwise the messages stay readable one by one until the
+      // next sweep.
+      if ((err as { code?: string }).code === LOCK_NOT_AVAILABLE) {
+        if (ids === null) this.log.warn('search segment sweep met a segment an edit held; the next sweep covers it');
+        else for (const id of ids) this.quiet.add(id);
         return;
       }
       this.log.error({ err, conversations: ids?.length ?? 'all' }, 'search segment build failed');

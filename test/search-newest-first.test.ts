@@ -22,7 +22,7 @@ interface Sent {
 const newestFirst = (a: Sent, b: Sent) =>
   Date.parse(b.createdAt) - Date.parse(a.createdAt) || (a.conversationId === b.conversationId ? b.seq - a.seq : 0);
 
-describe('search: newest first past the recent window', () => {
+describe('search: newest first across long histories', () => {
   let host: TestHost;
   let reader: TestUser;
   let conversations: string[];
@@ -86,7 +86,7 @@ describe('search: newest first past the recent window', () => {
     }
   });
 
-  it('finds a rare word only in the oldest messages, past the window', async () => {
+  it('finds a rare word only in the oldest messages, far back', async () => {
     for (const q of [rare, `${rare} `])
       expect((await allPages({ q })).flat(), q).toEqual(expected((s) => s.text.includes(rare)));
     expect((await allPages({ q: every40th, limit: 2 })).flat()).toEqual(expected((s) => s.text.includes(every40th)));
