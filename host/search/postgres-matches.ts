@@ -6,18 +6,18 @@ import { plainWordsQuery, substringPatterns } from './postgres-words.js';
 
 /** Messages the first read tests, about; each read after it tests twice as many. */
 const FIRST_READ = 256;
-/** What a run not built yet counts for in a read's size (it holds up to a segment's messages, and usually fewer). */
+/** What a run past the segments' cover counts for in a read's size (up to a segment's messages, usually fewer). */
 const SEGMENT_GUESS = 64;
 
 /**
  * PostgreSQL's matches, newest first, over migration 0021's segments.
  *
  * The index names the runs of messages that may match (segment-candidates.ts): the segments
- * whose words hold every word asked, and each conversation's messages past its last built
- * segment. They are read newest run first, a few at a time, and each message in them is tested
- * against the words as it is now; the walk stops once it holds a page and the next run is all
- * older than the page's last match. A common word so ends after the newest runs, a rare one after
- * the few runs that hold it.
+ * whose words hold every word asked, and each conversation's messages past its segments' cover.
+ * They are read newest run first, a few at a time, and each message in them is tested against the
+ * words as it is now. Once it holds a page, the walk reads at once the runs that may still hold a
+ * newer match, only their messages newer than the page's last, and stops. A common word so ends
+ * after the newest runs, a rare one after the few runs that hold it.
  */
 export async function postgresMatches(knex: Knex, search: MatchQuery): Promise<MatchedRow[]> {
   const runs = relevant(await candidateRuns(knex, search), search);
@@ -70,9 +70,9 @@ function newestFirst(a: MessageRow, b: MessageRow): number {
 }
 
 /**
- * The page's matches among `runs`' messages (none older than `notBefore`), newest first. Each message is tested against the
- * words without keys (its conversation is known), after a substring test that turns most away
- * at a quarter of the cost.
+ * The page's matches among `runs`' messages (none older than `notBefore`), newest first. Each
+ * message is tested against the words without keys (its conversation is known), after a
+ * substring test that turns most away at a quarter of the cost.
  */
 async function matchesIn(
   knex: Knex,
@@ -87,7 +87,7 @@ async function matchesIn(
       knex.raw('unnest(?::text[], ?::bigint[], ?::bigint[]) as r(conversation_id, first_seq, last_seq)', [
         runs.map((r) => r.conversationId),
         runs.map((r) => r.firstSeq),
-        // A run not built yet goes to the newest; a bound keeps the seq range an index condition.
+        // A run past the cover goes to the newest; a bound keeps the seq range an index condition.
         runs.map((r) => r.lastSeq ?? Number.MAX_SAFE_INTEGER),
       ]),
     )

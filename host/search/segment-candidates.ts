@@ -17,9 +17,9 @@ export interface CandidateRun {
 /**
  * Where a search's matches may be, in one statement over migration 0021's segments, in the
  * searcher's conversations (or the one searched):
- *   - the built segments whose keyed words hold every word (the GIN index is asked once for all
+ *   - the segments whose keyed words hold every word (the GIN index is asked once for all
  *     the conversations, never once for each: fenced in a materialized CTE);
- *   - the built segments that keep no words (too much text), always;
+ *   - the segments that keep no words (too much text), always;
  *   - each conversation's messages past its segments' cover, until its last activity (which
  *     only moves forward, so no message there is newer).
  */
