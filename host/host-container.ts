@@ -46,6 +46,8 @@ import { PushDispatcher } from './push/push-dispatcher.js';
 import { PushApi } from './push/push-api.js';
 import { CommittedEventFanout } from './core/committed-event-fanout.js';
 import { SearchSegmentBuilder } from './search/search-segment-builder.js';
+import { SearchIndexerToken } from './search/search-indexer.js';
+import { SqliteSearchIndexer } from './search/sqlite-search-indexer.js';
 import { PluginInstaller } from './plugins/plugin-installer.js';
 import { PluginKernel } from './plugins/plugin-kernel.js';
 import { SandboxHost } from './sandbox/sandbox-host.js';
@@ -122,6 +124,7 @@ const singletons = [
   AttachmentService,
   AttachmentSweep,
   SearchSegmentBuilder,
+  SqliteSearchIndexer,
 ] as const;
 
 /**
@@ -149,7 +152,11 @@ export function buildContainer(
   di.register(Tokens.Logger, { useValue: log });
   const hostId = randomUUID();
   di.register(Tokens.HostId, { useValue: hostId });
-  const metrics = new HostMetrics({ processMetrics: config.metrics.token !== undefined, knex: db.knex });
+  const metrics = new HostMetrics({
+    processMetrics: config.metrics.token !== undefined,
+    knex: db.knex,
+    ...(db.onLogSynced ? { onLogSynced: db.onLogSynced } : {}),
+  });
   di.register(Tokens.Metrics, { useValue: metrics });
   di.register(Tokens.EventBus, { useValue: options.eventBus?.(log, hostId, metrics) ?? new InProcessEventBus(log) });
   di.register(Tokens.Clock, { useValue: options.clock ?? systemClock });
@@ -160,14 +167,19 @@ export function buildContainer(
   di.register(Tokens.Commands, { useToken: CommandRouter });
   di.register(Tokens.Postbacks, { useToken: PostbackRouter });
   // Committed events go to plugins (recorded, at least once), to Web Push (this host's queue) and
-  // to the search segments' builder (PostgreSQL).
+  // to the search indexer of the database's kind.
+  di.register(SearchIndexerToken, {
+    useFactory: instanceCachingFactory((c) =>
+      db.kind === 'postgres' ? c.resolve(SearchSegmentBuilder) : c.resolve(SqliteSearchIndexer),
+    ),
+  });
   di.register(Tokens.Outbox, {
     useFactory: instanceCachingFactory(
       (c) =>
         new CommittedEventFanout([
           c.resolve(PluginEventOutbox),
           c.resolve(PushDispatcher),
-          c.resolve(SearchSegmentBuilder),
+          c.resolve(SearchIndexerToken),
         ]),
     ),
   });

@@ -8,7 +8,7 @@ import { openDatabase } from './db/open-database.js';
 import { runMigrations } from './db/run-migrations.js';
 import { backupSqlite } from './db/backup.js';
 import { AttachmentSweep } from './attachments/attachment-sweep.js';
-import { SearchSegmentBuilder } from './search/search-segment-builder.js';
+import { SearchIndexerToken } from './search/search-indexer.js';
 import { createLogger } from './logging/logger.js';
 import { runtimeInfo, sandboxRuntimeError } from './runtime/node-runtime.js';
 import { ConversationWriter } from './conversations/conversation-writer.js';
@@ -77,7 +77,7 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
     services.resolve(PluginScheduler).start();
     services.resolve(PluginEventOutbox).start();
     services.resolve(AttachmentSweep).start();
-    services.resolve(SearchSegmentBuilder).start();
+    services.resolve(SearchIndexerToken).start();
     const app = wireHttpApp(services, { config, adminToken, limiters, db, postbacks, isStarted: () => ready }, log);
     server = createServer(app.callback());
     server.headersTimeout = 20_000;
@@ -129,7 +129,7 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
           // Everything queued is committed (and so acknowledged) before the database closes.
           await services.resolve(ConversationWriter).stop();
           await services.resolve(PushDispatcher).stop();
-          await services.resolve(SearchSegmentBuilder).stop();
+          await services.resolve(SearchIndexerToken).stop();
           services.resolve(Delivery).stop();
           services.resolve(Presence).stop();
           await bus.close?.();
@@ -153,7 +153,7 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
       await settle(di.resolve(PluginKernel).stopAll());
       await settle(di.resolve(SandboxHost).close());
       await settle(di.resolve(PushDispatcher).stop());
-      await settle(di.resolve(SearchSegmentBuilder).stop());
+      await settle(di.resolve(SearchIndexerToken).stop());
       await settle(di.resolve(Tokens.EventBus).close?.());
     }
     await settle(limiters.close());

@@ -1,5 +1,5 @@
 /**
- * The search index itself (migrations 0009, 0014, 0015, 0018 and 0019): it covers messages stored before it
+ * The search index itself (migrations 0009, 0014, 0015, 0018, 0019 and later): it covers messages stored before it
  * existed, and it stays in step with every edit and delete, checked behind the host's back (FTS5's
  * own integrity check on SQLite; on PostgreSQL the index the functions define).
  */
@@ -16,6 +16,7 @@ import * as sqliteSearchKeys from '../host/db/migrations/0019-sqlite-search-keys
 import * as searchSegments from '../host/db/migrations/0021-search-segments.js';
 import * as sqliteSearchWithoutPositions from '../host/db/migrations/0022-sqlite-search-without-positions.js';
 import * as searchSegmentsUnkeyedIndex from '../host/db/migrations/0023-search-segments-unkeyed-index.js';
+import * as sqliteSearchBehindWriter from '../host/db/migrations/0024-sqlite-search-behind-writer.js';
 import { sqliteSearchKey } from '../host/db/search-words.js';
 import { startTestHost, type TestHost } from './support/start-test-host.js';
 import { openDirect, testDatabaseKind, withDirect } from './support/test-database.js';
@@ -45,6 +46,7 @@ describe('search: the index', () => {
     try {
       // The index and what later migrations made of it, undone newest first.
       const undone = [
+        sqliteSearchBehindWriter,
         searchSegmentsUnkeyedIndex,
         sqliteSearchWithoutPositions,
         searchSegments,

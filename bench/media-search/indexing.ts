@@ -6,8 +6,10 @@
  * bench/messaging/pair-driver.ts's 100 direct conversations):
  *   - indexed: the host as it ships;
  *   - unindexed: the same host, whose fresh database has its search index taken away right
- *     after it was migrated (here, with the host's own migrations, before the host starts): on SQLite its three triggers on
- *     `messages` are dropped (the FTS5 table stays, empty and never written), on PostgreSQL the
+ *     after it was migrated (here, with the host's own migrations, before the host starts): on
+ *     SQLite its three triggers on `messages` are dropped and the indexer's watermark is set past
+ *     any rowid, so the indexer behind the writer finds nothing to index (the FTS5 table stays,
+ *     empty and never written), on PostgreSQL the
  *     function that builds its segments behind the writer builds nothing, and the trigger on
  *     `messages` that keeps them in step with edits is dropped. The host's write path is otherwise
  *     the very same code, so the difference is the index's upkeep alone. No setting turns search
@@ -18,12 +20,14 @@
 import { randomBytes } from 'node:crypto';
 import { openDatabase, type Database } from '../../host/db/open-database.js';
 import { runMigrations } from '../../host/db/run-migrations.js';
+import { SEARCH_WATERMARK } from '../../host/db/migrations/0024-sqlite-search-behind-writer.js';
 import { createTestDatabase, type TestDatabase } from '../../test/support/test-database.js';
 import { setupPairs } from '../messaging/pair-driver.js';
 import { throughputPhase } from '../messaging/throughput.js';
 import { startBenchHost } from '../support/bench-host.js';
 import { closeAll } from '../support/phase-util.js';
 import { log } from '../support/util.js';
+import { summarizeProfile, summarizeSql } from '../support/cpu-profile.js';
 
 export interface IndexingFigures {
   indexed: number;
@@ -39,7 +43,9 @@ async function dropSearchIndex(db: Database): Promise<string[]> {
       .andWhere('sql', 'like', '%messages_fts%')
       .pluck('name')) as string[];
     for (const name of triggers) await db.knex.raw(`drop trigger "${name}"`);
-    return triggers;
+    // The indexer still looks after each commit, as PostgreSQL's builder still calls its function.
+    await db.knex(SEARCH_WATERMARK).update({ upto: Number.MAX_SAFE_INTEGER });
+    return [...triggers, `${SEARCH_WATERMARK} (past every rowid)`];
   }
   // PostgreSQL builds segments behind the writer (migration 0021) with one function: it is
   // replaced by one that builds nothing, and the trigger that keeps segments in step with edits
@@ -112,6 +118,9 @@ async function run(label: string, indexed: boolean): Promise<number> {
     const host = await startBenchHost({
       share: { database, adminToken },
       config: { websocket: { framesPerSecond: 100_000, burst: 100_000 } },
+      ...(process.env.BENCH_HOST_CPU_PROF
+        ? { cpuProfDir: `${process.env.BENCH_HOST_CPU_PROF}/${label.replace(' ', '-')}` }
+        : {}),
     });
     try {
       const users = await host.createUsers(200, `${indexed ? 'i' : 'n'}${label.replace(/\D/g, '')}_`);
@@ -125,6 +134,11 @@ async function run(label: string, indexed: boolean): Promise<number> {
       await host.shutdown();
     }
     if (indexed) log(`${label}: ${await indexedShare(database)}`);
+    if (process.env.BENCH_HOST_CPU_PROF) {
+      const dir = `${process.env.BENCH_HOST_CPU_PROF}/${label.replace(' ', '-')}`;
+      for (const line of [...summarizeProfile(dir, host.child.pid), ...summarizeSql(dir, host.child.pid)])
+        log(`${label}: ${line}`);
+    }
     return msgsPerS;
   } finally {
     await database.drop();

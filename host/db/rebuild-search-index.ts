@@ -1,5 +1,6 @@
 import type { Database } from './open-database.js';
 import { SQLITE_SEARCH_FILL } from './migrations/search-sql.js';
+import { SEARCH_WATERMARK } from './migrations/0024-sqlite-search-behind-writer.js';
 
 /**
  * Rebuilds the search index from the messages (`npm run migrate -- --rebuild-search`): after a
@@ -18,5 +19,6 @@ export async function rebuildSearchIndex(db: Database): Promise<void> {
   await db.knex.transaction(async (trx) => {
     await trx.raw(`insert into messages_fts(messages_fts) values ('delete-all')`);
     await trx.raw(SQLITE_SEARCH_FILL);
+    await trx.raw(`update ${SEARCH_WATERMARK} set upto = (select coalesce(max(rowid), 0) from messages)`);
   });
 }

@@ -22,6 +22,7 @@ import * as searchRecentWindow from './migrations/0020-search-recent-window.js';
 import * as searchSegments from './migrations/0021-search-segments.js';
 import * as sqliteSearchWithoutPositions from './migrations/0022-sqlite-search-without-positions.js';
 import * as searchSegmentsUnkeyedIndex from './migrations/0023-search-segments-unkeyed-index.js';
+import * as sqliteSearchBehindWriter from './migrations/0024-sqlite-search-behind-writer.js';
 
 interface Migration {
   name: string;
@@ -54,6 +55,7 @@ const migrations: Migration[] = [
   searchSegments,
   sqliteSearchWithoutPositions,
   searchSegmentsUnkeyedIndex,
+  sqliteSearchBehindWriter,
 ];
 
 const source: Knex.MigrationSource<Migration> = {

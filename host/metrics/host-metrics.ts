@@ -81,6 +81,16 @@ export class HostMetrics {
     help: 'Search segments made or extended by this host behind the writer (PostgreSQL): messages covered by the search index.',
     registers: [this.registry],
   });
+  private readonly messagesIndexed = new Counter({
+    name: 'switchboard_search_messages_indexed_total',
+    help: 'Text messages indexed for search by this host behind the writer (SQLite).',
+    registers: [this.registry],
+  });
+  private readonly logSyncs = new Counter({
+    name: 'switchboard_sqlite_log_syncs_total',
+    help: "Syncs of SQLite's write-ahead log to disk, one after each commit that wrote, off the event loop.",
+    registers: [this.registry],
+  });
   private readonly sendsCommittedBy = new Counter({
     name: 'switchboard_sends_committed_total',
     help: 'New messages committed by the conversation writer, by path: "statement" (plain sends on PostgreSQL, one statement a batch) or "transaction".',
@@ -112,9 +122,10 @@ export class HostMetrics {
     registers: [this.registry],
   });
 
-  /** `knex`: the database whose queries are timed. */
-  constructor(options: { processMetrics: boolean; knex?: Knex }) {
+  /** `knex`: the database whose queries are timed; `onLogSynced`: its log syncs (SQLite). */
+  constructor(options: { processMetrics: boolean; knex?: Knex; onLogSynced?: (listener: () => void) => void }) {
     if (options.knex) this.timeQueries(options.knex);
+    options.onLogSynced?.(() => this.logSyncs.inc());
     const count = () => this.connectionCount();
     new Gauge({
       name: 'switchboard_ws_connections',
@@ -148,6 +159,10 @@ export class HostMetrics {
 
   searchSegmentsBuilt(count: number): void {
     if (count > 0) this.segmentsBuilt.inc(count);
+  }
+
+  searchMessagesIndexed(count: number): void {
+    if (count > 0) this.messagesIndexed.inc(count);
   }
 
   catchUpRead(): void {

@@ -9,6 +9,7 @@ import { withReactions } from '../conversations/message-row.js';
 import { decodeCursor, encodeCursor } from './search-cursor.js';
 import { findMatches, type SearchFilters } from './search-matches.js';
 import { searchSnippet } from './search-snippet.js';
+import { SearchIndexerToken, type SearchIndexer } from './search-indexer.js';
 import { searchTerms } from './search-terms.js';
 
 export interface SearchRequest extends Omit<SearchFilters, 'userId'> {
@@ -23,6 +24,7 @@ export class MessageSearch {
   constructor(
     @inject(Tokens.Database) private readonly db: Database,
     @inject(Tokens.Config) private readonly config: HostConfig,
+    @inject(SearchIndexerToken) private readonly indexer: SearchIndexer,
   ) {}
 
   async search(userId: string, request: SearchRequest): Promise<SearchResult> {
@@ -37,6 +39,7 @@ export class MessageSearch {
     // One conversation: a non-member hears what history() would tell them.
     if (request.conversationId !== undefined) await requireMembership(this.db.knex, request.conversationId, userId);
     const { q: _q, cursor: _cursor, limit, ...filters } = request;
+    await this.indexer.catchUp();
     const matches = await findMatches(this.db, { terms, filters: { ...filters, userId }, after, limit: limit + 1 });
     const page = matches.slice(0, limit);
     const messages = await withReactions(

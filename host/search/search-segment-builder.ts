@@ -2,11 +2,12 @@ import { inject, injectable } from 'tsyringe';
 import type { Knex } from 'knex';
 import type { HostEvent } from '../bus/event-bus.js';
 import { Tokens } from '../core/container-tokens.js';
-import type { CommittedEventOutbox, OutboxBatch } from '../core/extension-points.js';
+import type { OutboxBatch } from '../core/extension-points.js';
 import type { Database } from '../db/open-database.js';
 import { SEGMENT } from '../db/migrations/0021-search-segments.js';
 import type { Logger } from '../logging/logger.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
+import type { SearchIndexer } from './search-indexer.js';
 
 /** How long conversations whose newest segment filled wait, to be built together in one statement. */
 const GATHER_MS = 200;
@@ -32,10 +33,9 @@ interface Written {
  *     seconds of busy conversations are left to read one by one (a busy one is never quiet, so
  *     under load each message is indexed once, with its full segment);
  *   - at start and every SWEEP_MS, every conversation, for what this host did not see commit.
- * On SQLite nothing: FTS5 is kept by triggers in the writer's transaction (migration 0019).
  */
 @injectable()
-export class SearchSegmentBuilder implements CommittedEventOutbox {
+export class SearchSegmentBuilder implements SearchIndexer {
   private readonly due = new Set<string>();
   /** Conversations written to and not covered since, with when they were last written to. */
   private readonly active = new Map<string, number>();
@@ -54,7 +54,7 @@ export class SearchSegmentBuilder implements CommittedEventOutbox {
   ) {}
 
   start(): void {
-    if (this.db.kind !== 'postgres' || this.stopped || this.sweeper) return;
+    if (this.stopped || this.sweeper) return;
     this.sweep();
     this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
     this.quietWatch = setInterval(() => this.noteQuiet(), QUIET_MS / 2);
@@ -72,13 +72,17 @@ export class SearchSegmentBuilder implements CommittedEventOutbox {
     await this.running;
   }
 
+  /** Nothing to wait for: a search reads what no segment covers yet one by one (segment-candidates.ts). */
+  catchUp(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** Nothing to write in the commit: a segment is built after it. */
   newMessageListeners(): readonly string[] {
     return [];
   }
 
   record(_trx: Knex.Transaction | null, events: readonly HostEvent[]): Promise<OutboxBatch | null> {
-    if (this.db.kind !== 'postgres') return Promise.resolve(null);
     let written: Written | null = null;
     for (const event of events) {
       if (event.type !== 'message.changed' || event.change !== 'created') continue;
