@@ -152,11 +152,7 @@ export function buildContainer(
   di.register(Tokens.Logger, { useValue: log });
   const hostId = randomUUID();
   di.register(Tokens.HostId, { useValue: hostId });
-  const metrics = new HostMetrics({
-    processMetrics: config.metrics.token !== undefined,
-    knex: db.knex,
-    ...(db.onLogSynced ? { onLogSynced: db.onLogSynced } : {}),
-  });
+  const metrics = new HostMetrics({ processMetrics: config.metrics.token !== undefined, knex: db.knex });
   di.register(Tokens.Metrics, { useValue: metrics });
   di.register(Tokens.EventBus, { useValue: options.eventBus?.(log, hostId, metrics) ?? new InProcessEventBus(log) });
   di.register(Tokens.Clock, { useValue: options.clock ?? systemClock });

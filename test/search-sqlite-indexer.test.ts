@@ -4,8 +4,18 @@
  * message were indexed at its send: at once after the ack, after an edit or a delete made before
  * the indexer reached the message, and for messages a stopped host never indexed.
  */
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SEARCH_WATERMARK } from '../host/db/migrations/0024-sqlite-search-behind-writer.js';
+import { openDatabase } from '../host/db/open-database.js';
+import { runMigrations } from '../host/db/run-migrations.js';
+import { createLogger } from '../host/logging/logger.js';
+import { HostMetrics } from '../host/metrics/host-metrics.js';
+import { SqliteSearchIndexer } from '../host/search/sqlite-search-indexer.js';
 import { sqliteSearchKey } from '../host/db/search-words.js';
 import { eventually } from './support/eventually.js';
 import { METRICS_TOKEN, sample, scrape } from './support/metrics-helpers.js';
@@ -109,5 +119,51 @@ describe.skipIf(testDatabaseKind !== 'sqlite')('search on SQLite: the index behi
     expect(await foundIds(host, b, { q: `before ${word}` })).toEqual([]);
     await op(ca, 'delete', conv.id, message.id);
     expect(await foundIds(host, b, { q: word })).toEqual([]);
+  });
+
+  it("indexes a backlog in several transactions, and leaves the writer's commits synced (synchronous = FULL)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-indexer-'));
+    const db = await openDatabase({ url: `sqlite:${join(dir, 'host.db')}`, schema: 'public', poolSize: 1 });
+    try {
+      await runMigrations(db.knex);
+      const conversationId = randomUUID();
+      const now = Date.now();
+      await db
+        .knex('conversations')
+        .insert({ id: conversationId, kind: 'group', created_by: 'u', created_at: now, last_activity_at: now });
+      // More than one transaction's share (2,048), as a host killed under load leaves behind.
+      const rows = Array.from({ length: 5_000 }, (_, i) => ({
+        id: randomUUID(),
+        conversation_id: conversationId,
+        seq: i + 1,
+        created_pts: i + 1,
+        pts: i + 1,
+        sender_id: 'u',
+        content_type: 'text',
+        content: `backlog ${i % 2 === 0 ? 'even' : 'odd'} number${i}`,
+        created_at: now,
+      }));
+      for (let i = 0; i < rows.length; i += 500) await db.knex('messages').insert(rows.slice(i, i + 500));
+      // Below the watermark the insert trigger indexes at once: these are above it, not indexed.
+      expect(await db.knex.raw('select count(*) as n from messages_fts')).toEqual([{ n: 0 }]);
+
+      const metrics = new HostMetrics({ processMetrics: false });
+      const indexer = new SqliteSearchIndexer(db, createLogger({ level: 'silent' }), metrics);
+      await indexer.catchUp();
+      const key = sqliteSearchKey(conversationId);
+      const match = (query: string) =>
+        db.knex.raw('select count(*) as n from messages_fts where messages_fts match ?', [query]);
+      expect(await match(`"${key}backlog"`)).toEqual([{ n: 5_000 }]);
+      expect(await match(`"${key}even"`)).toEqual([{ n: 2_500 }]);
+      expect(await match(`"${key}number4999"`)).toEqual([{ n: 1 }]);
+      expect(await db.knex(SEARCH_WATERMARK).first('upto')).toEqual({
+        upto: (await db.knex('messages').max('rowid as n').first())!.n,
+      });
+      // The indexer's own commits skip the sync; the writer's after them must not.
+      expect(await db.knex.raw('pragma synchronous')).toEqual([{ synchronous: 2 }]);
+      await indexer.stop();
+    } finally {
+      await db.close();
+    }
   });
 });

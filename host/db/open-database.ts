@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { cacheStatements } from './statement-cache.js';
-import { durableSqliteClient } from './sqlite-durable-client.js';
 import { registerSearchFunction } from './sqlite-search-function.js';
 import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
@@ -21,8 +20,6 @@ export interface Database {
   readonly kind: DatabaseKind;
   /** Human-readable location for logs (never includes a password). */
   readonly location: string;
-  /** SQLite: calls `listener` after each sync of the write-ahead log (sqlite-durable-client.ts). */
-  readonly onLogSynced?: (listener: () => void) => void;
   close(): Promise<void>;
 }
 
@@ -68,11 +65,8 @@ function openSqlite(url: string, options: OpenDatabaseOptions): Database {
   const filename = resolve(url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, ''));
   mkdirSync(dirname(filename), { recursive: true });
   assertNotLocked(filename);
-  const syncListeners: (() => void)[] = [];
   const knex = knexFactory({
-    client: durableSqliteClient(filename, () => {
-      for (const listener of syncListeners) listener();
-    }),
+    client: 'better-sqlite3',
     connection: { filename },
     useNullAsDefault: true,
     pool: {
@@ -84,9 +78,8 @@ function openSqlite(url: string, options: OpenDatabaseOptions): Database {
           // drops it on kill -9), so a second host on the same file fails at once.
           conn.pragma('locking_mode = EXCLUSIVE');
           conn.pragma('journal_mode = WAL');
-          // The client syncs the log after every commit, off the event loop, before the commit's
-          // caller goes on (sqlite-durable-client.ts): an acknowledged send survives power loss.
-          conn.pragma('synchronous = NORMAL');
+          // FULL in WAL mode fsyncs the log at every commit: an acknowledged send survives power loss.
+          conn.pragma('synchronous = FULL');
           conn.pragma('foreign_keys = ON');
           conn.pragma('busy_timeout = 0');
           conn.exec('BEGIN IMMEDIATE; COMMIT;');
@@ -101,13 +94,7 @@ function openSqlite(url: string, options: OpenDatabaseOptions): Database {
     acquireConnectionTimeout: 5_000,
     log: logging.log,
   });
-  return {
-    knex,
-    kind: 'sqlite',
-    location: filename,
-    close: () => knex.destroy(),
-    onLogSynced: (listener) => syncListeners.push(listener),
-  };
+  return { knex, kind: 'sqlite', location: filename, close: () => knex.destroy() };
 }
 
 /** Fails fast, with a clear error, when another process holds the database file. */

@@ -86,11 +86,6 @@ export class HostMetrics {
     help: 'Text messages indexed for search by this host behind the writer (SQLite).',
     registers: [this.registry],
   });
-  private readonly logSyncs = new Counter({
-    name: 'switchboard_sqlite_log_syncs_total',
-    help: "Syncs of SQLite's write-ahead log to disk, one after each commit that wrote, off the event loop.",
-    registers: [this.registry],
-  });
   private readonly sendsCommittedBy = new Counter({
     name: 'switchboard_sends_committed_total',
     help: 'New messages committed by the conversation writer, by path: "statement" (plain sends on PostgreSQL, one statement a batch) or "transaction".',
@@ -122,10 +117,9 @@ export class HostMetrics {
     registers: [this.registry],
   });
 
-  /** `knex`: the database whose queries are timed; `onLogSynced`: its log syncs (SQLite). */
-  constructor(options: { processMetrics: boolean; knex?: Knex; onLogSynced?: (listener: () => void) => void }) {
+  /** `knex`: the database whose queries are timed. */
+  constructor(options: { processMetrics: boolean; knex?: Knex }) {
     if (options.knex) this.timeQueries(options.knex);
-    options.onLogSynced?.(() => this.logSyncs.inc());
     const count = () => this.connectionCount();
     new Gauge({
       name: 'switchboard_ws_connections',

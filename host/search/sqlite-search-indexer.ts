@@ -128,11 +128,22 @@ export class SqliteSearchIndexer implements SearchIndexer {
 
 /**
  * One transaction's share: the messages it indexed, and whether there is more. Its commit is not
- * synced to disk at once (the writer's are: sqlite-durable-client.ts): lost in a power cut, it is
- * rolled back whole, index and watermark together, and done again. The next synced commit
- * syncs it, as the log is written in order.
+ * synced to disk (`synchronous = NORMAL` for it alone; the writer's commits are): lost in a power
+ * cut, it is rolled back whole, index and watermark together, and done again. The writer's next
+ * commit syncs it, as the write-ahead log is written in order. The connection is held throughout
+ * (withConnection), so no other commit runs unsynced.
  */
 function indexBatch(conn: BetterSqlite3.Database): { indexed: number; more: boolean } {
+  const synchronous = conn.pragma('synchronous', { simple: true }) as number;
+  conn.pragma('synchronous = NORMAL');
+  try {
+    return indexSome(conn);
+  } finally {
+    conn.pragma(`synchronous = ${synchronous}`);
+  }
+}
+
+function indexSome(conn: BetterSqlite3.Database): { indexed: number; more: boolean } {
   return conn.transaction(() => {
     const { upto, top } = conn
       .prepare(`select upto, (select coalesce(max(rowid), 0) from messages) as top from ${SEARCH_WATERMARK}`)
