@@ -6,17 +6,15 @@ import type { HostEvent } from '../bus/event-bus.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { OutboxBatch } from '../core/extension-points.js';
 import type { Database } from '../db/open-database.js';
-import { SEARCH_WATERMARK } from '../db/migrations/0024-sqlite-search-behind-writer.js';
 import type { Logger } from '../logging/logger.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
 import type { SearchIndexer } from './search-indexer.js';
+import { indexBatch } from './sqlite-index-batch.js';
 
 /** How long after a commit the indexer waits, so that one transaction indexes many sends' batches. */
 const GATHER_MS = 100;
 /** New messages that start a pass at once, without waiting GATHER_MS. */
 const GATHER_ROWS = 2_048;
-/** Rowids a transaction covers at most: the writer waits a few milliseconds at most for one. */
-const BATCH_ROWS = 2_048;
 
 /** What one commit tells the indexer: how many messages it created. */
 interface Created {
@@ -25,7 +23,7 @@ interface Created {
 
 /**
  * Indexes SQLite's messages behind the writer (migration 0024): FTS5 costs about 120 µs a commit
- * whatever the commit holds, so messages are indexed in transactions of up to BATCH_ROWS, a
+ * whatever the commit holds, so messages are indexed in transactions of up to 2,048, a
  * moment after they commit, instead of in each send's batch. `search_index_watermark.upto` says
  * how far the index holds every message; edits and deletes at or below it are kept by triggers
  * in their own transaction. A search first catches the index up to the newest message, so what
@@ -34,8 +32,12 @@ interface Created {
  */
 @injectable()
 export class SqliteSearchIndexer implements SearchIndexer {
-  /** Messages committed since the last pass began. */
-  private waiting = 0;
+  /**
+   * Messages committed since the last pass began; null when unknown (before the first pass: a
+   * stopped host's backlog; after a failed one). Every new message is counted before its send is
+   * acknowledged (`committed` runs first), so at 0 a search has nothing to wait for.
+   */
+  private waiting: number | null = null;
   private timer: NodeJS.Timeout | null = null;
   private current: Promise<void> | null = null;
   /** The pass that starts after `current`: every catch-up asked for meanwhile waits for this one. */
@@ -76,7 +78,7 @@ export class SqliteSearchIndexer implements SearchIndexer {
 
   committed(batch: OutboxBatch | null): void {
     if (batch === null || this.stopped) return;
-    this.waiting += (batch as Created).count;
+    this.waiting = (this.waiting ?? 0) + (batch as Created).count;
     if (this.waiting >= GATHER_ROWS) {
       if (this.timer) clearTimeout(this.timer);
       this.timer = null;
@@ -91,6 +93,8 @@ export class SqliteSearchIndexer implements SearchIndexer {
 
   catchUp(): Promise<void> {
     if (this.stopped) return Promise.resolve();
+    // Nothing committed since the last pass began: that pass, if it still runs, covers it all.
+    if (this.waiting === 0) return this.queued ?? this.current ?? Promise.resolve();
     this.queued ??= (this.current ?? Promise.resolve()).then(() => {
       this.queued = null;
       this.current = this.pass().finally(() => (this.current = null));
@@ -99,7 +103,7 @@ export class SqliteSearchIndexer implements SearchIndexer {
     return this.queued;
   }
 
-  /** Indexes up to the newest message, BATCH_ROWS rowids a transaction. Never throws. */
+  /** Indexes up to the newest message, a share a transaction (sqlite-index-batch.ts). Never throws. */
   private async pass(): Promise<void> {
     this.waiting = 0;
     try {
@@ -110,6 +114,7 @@ export class SqliteSearchIndexer implements SearchIndexer {
         await yieldToWriter();
       }
     } catch (err) {
+      this.waiting = null;
       this.log.error({ err }, 'search indexing failed; new messages are not searchable until it succeeds');
     }
   }
@@ -124,40 +129,4 @@ export class SqliteSearchIndexer implements SearchIndexer {
       await client.releaseConnection(conn);
     }
   }
-}
-
-/**
- * One transaction's share: the messages it indexed, and whether there is more. Its commit is not
- * synced to disk (`synchronous = NORMAL` for it alone; the writer's commits are): lost in a power
- * cut, it is rolled back whole, index and watermark together, and done again. The writer's next
- * commit syncs it, as the write-ahead log is written in order. The connection is held throughout
- * (withConnection), so no other commit runs unsynced.
- */
-function indexBatch(conn: BetterSqlite3.Database): { indexed: number; more: boolean } {
-  const synchronous = conn.pragma('synchronous', { simple: true }) as number;
-  conn.pragma('synchronous = NORMAL');
-  try {
-    return indexSome(conn);
-  } finally {
-    conn.pragma(`synchronous = ${synchronous}`);
-  }
-}
-
-function indexSome(conn: BetterSqlite3.Database): { indexed: number; more: boolean } {
-  return conn.transaction(() => {
-    const { upto, top } = conn
-      .prepare(`select upto, (select coalesce(max(rowid), 0) from messages) as top from ${SEARCH_WATERMARK}`)
-      .get() as { upto: number; top: number };
-    if (top <= upto) return { indexed: 0, more: false };
-    const end = Math.min(top, upto + BATCH_ROWS);
-    const { changes } = conn
-      .prepare(
-        `insert into messages_fts(rowid, content)
-            select rowid, switchboard_search_keys(conversation_id, content) from messages
-            where rowid > ? and rowid <= ? and content_type = 'text' and content is not null`,
-      )
-      .run(upto, end);
-    conn.prepare(`update ${SEARCH_WATERMARK} set upto = ?`).run(end);
-    return { indexed: changes, more: end < top };
-  })();
 }
