@@ -45,9 +45,9 @@
  *   MEDIA_BENCH_UPLOADERS=4          concurrent uploaders
  *   MEDIA_BENCH_FETCHES=20000        timed fetches of the 100 KB file (200 readers), at a rate then closed-loop
  *   MEDIA_BENCH_FETCH_RATE=1000      fetches per second offered for attachment_fetch_p99_ms
- *   MEDIA_BENCH_ROUNDS=2             alternating rounds of the indexing phase (each side's best)
+ *   MEDIA_BENCH_ROUNDS=2             rounds of the indexing phase, each side first in turn (each side's best)
  *   MEDIA_BENCH_TIMEOUT_S            watchdog; default 300 s + 1 s per 2,000 messages
- *   BENCH_HOST_CPU_PROF=DIR          CPU-profile the hosts of phases 1–3; their top frames and SQL are logged
+ *   BENCH_HOST_CPU_PROF=DIR          CPU-profile the hosts of all phases; their top frames and SQL are logged
  *   MEDIA_BENCH_KEEP_DATABASE=1      leave the database of phases 1–3 (its URL is logged) to study it
  * A quick smoke run: MEDIA_BENCH_MESSAGES=20000 MEDIA_BENCH_CONVERSATIONS=200
  *   MEDIA_BENCH_UPLOADS=16 MEDIA_BENCH_FETCHES=2000 MEDIA_BENCH_SEARCHES=200 MEDIA_BENCH_ROUNDS=1
