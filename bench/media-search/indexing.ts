@@ -113,14 +113,14 @@ async function indexedShare(database: TestDatabase): Promise<string> {
 async function run(label: string, indexed: boolean): Promise<number> {
   const database = await prepareDatabase(label, indexed);
   const adminToken = `bench-admin-${randomBytes(24).toString('hex')}`;
+  const profiles = process.env.BENCH_HOST_CPU_PROF;
+  const cpuProfDir = profiles ? `${profiles}/${label.replace(' ', '-')}` : undefined;
   try {
     let msgsPerS: number;
     const host = await startBenchHost({
       share: { database, adminToken },
       config: { websocket: { framesPerSecond: 100_000, burst: 100_000 } },
-      ...(process.env.BENCH_HOST_CPU_PROF
-        ? { cpuProfDir: `${process.env.BENCH_HOST_CPU_PROF}/${label.replace(' ', '-')}` }
-        : {}),
+      ...(cpuProfDir ? { cpuProfDir } : {}),
     });
     try {
       const users = await host.createUsers(200, `${indexed ? 'i' : 'n'}${label.replace(/\D/g, '')}_`);
@@ -134,9 +134,8 @@ async function run(label: string, indexed: boolean): Promise<number> {
       await host.shutdown();
     }
     if (indexed) log(`${label}: ${await indexedShare(database)}`);
-    if (process.env.BENCH_HOST_CPU_PROF) {
-      const dir = `${process.env.BENCH_HOST_CPU_PROF}/${label.replace(' ', '-')}`;
-      for (const line of [...summarizeProfile(dir, host.child.pid), ...summarizeSql(dir, host.child.pid)])
+    if (cpuProfDir) {
+      for (const line of [...summarizeProfile(cpuProfDir, host.child.pid), ...summarizeSql(cpuProfDir, host.child.pid)])
         log(`${label}: ${line}`);
     }
     return msgsPerS;

@@ -5,8 +5,8 @@
  * the rest among the other users), so their rows and members are the host's own. That host is
  * then stopped (a SQLite host holds its file exclusively) and the messages go straight into its
  * `messages` table, as the host migrated it (SQLite's FTS5 index and PostgreSQL's search
- * segments are then built with the host's own code, as it does behind its writer), in batches of BATCH rows per transaction: a year of
- * history, spread evenly in time, over conversations picked at random, with seq and pts
+ * segments are then built with the host's own code, as it does behind its writer), in batches
+ * of BATCH rows per transaction: a year of history, spread evenly in time, over conversations picked at random, with seq and pts
  * continuing each conversation's own, sent by its members. The conversations' last_seq, last_pts
  * and last_activity_at are then set as the host would have left them. On PostgreSQL a VACUUM
  * ANALYZE follows, as autovacuum would do on a live host: it gives the planner statistics and

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { SEARCH_WATERMARK } from '../db/migrations/0024-sqlite-search-behind-writer.js';
+import { SQLITE_SEARCH_FILL } from '../db/migrations/search-sql.js';
 
 /** Rowids a transaction covers at most: the writer waits a few milliseconds at most for one. */
 const BATCH_ROWS = 2_048;
@@ -28,13 +29,7 @@ function indexSome(conn: BetterSqlite3.Database): { indexed: number; more: boole
       .get() as { upto: number; top: number };
     if (top <= upto) return { indexed: 0, more: false };
     const end = Math.min(top, upto + BATCH_ROWS);
-    const { changes } = conn
-      .prepare(
-        `insert into messages_fts(rowid, content)
-            select rowid, switchboard_search_keys(conversation_id, content) from messages
-            where rowid > ? and rowid <= ? and content_type = 'text' and content is not null`,
-      )
-      .run(upto, end);
+    const { changes } = conn.prepare(`${SQLITE_SEARCH_FILL} and rowid > ? and rowid <= ?`).run(upto, end);
     conn.prepare(`update ${SEARCH_WATERMARK} set upto = ?`).run(end);
     return { indexed: changes, more: end < top };
   })();

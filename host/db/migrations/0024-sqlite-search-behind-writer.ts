@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { SQLITE_SEARCH_FILL } from './search-sql.js';
 
 /**
  * SQLite: messages are indexed behind the writer, in large transactions of their own
@@ -60,8 +61,7 @@ export async function up(knex: Knex): Promise<void> {
 export async function down(knex: Knex): Promise<void> {
   if (isPostgres(knex)) return;
   // What the indexer had not reached yet, then 0019's triggers, which index every send.
-  await knex.raw(`insert into messages_fts(rowid, content) select rowid, ${keyed('messages')} from messages
-    where rowid > (select upto from ${SEARCH_WATERMARK}) and content_type = 'text' and content is not null`);
+  await knex.raw(`${SQLITE_SEARCH_FILL} and rowid > (select upto from ${SEARCH_WATERMARK})`);
   await dropTriggers(knex);
   await createTriggers(knex, () => '1');
   await knex.raw(`drop table ${SEARCH_WATERMARK}`);

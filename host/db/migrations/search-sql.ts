@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
 
-/** Fills SQLite's (empty) search index from the messages: migration 0019 and a rebuild. */
+/**
+ * Fills SQLite's (empty) search index from the messages: migration 0019 and a rebuild; with a
+ * rowid range appended (`and rowid > …`), the indexer behind the writer (0024).
+ */
 export const SQLITE_SEARCH_FILL = `insert into messages_fts(rowid, content)
   select rowid, switchboard_search_keys(conversation_id, content) from messages
   where content_type = 'text' and content is not null`;
