@@ -13,6 +13,7 @@ import { boundedDataProblem } from '../host/sandbox/bounded-data.js';
 import { toPlainJson } from '../host/sandbox/guest/plain-json.guest.js';
 import { HANDLER_MARKER, RUNTIME_METHODS, type SendReply } from '../host/sandbox/rpc-protocol.js';
 import { CallGate } from '../host/sandbox/worker/call-gate.js';
+import { guestDispatch } from '../host/sandbox/worker/guest-dispatch.js';
 import { repoRoot } from './support/e2e.js';
 import { writeManifest } from './support/plugin-helpers.js';
 import { appManifest } from './support/sandbox-helpers.js';
@@ -45,13 +46,13 @@ describe('the sandbox boundary', () => {
       const json = toPlainJson(at, 'arguments');
       const escapedMessage = toPlainJson('\u0000'.repeat(2000), 'message');
       const registration = `${json.slice(0, -1)},{${JSON.stringify(HANDLER_MARKER)}:1}]`;
-      expect(refusal(gate().admit('storage.set', json))).toBeNull();
+      expect(refusal(gate().admit('storage.set', json, 1))).toBeNull();
       expect(gate().admit(RUNTIME_METHODS.done, `[7,true,${json}]`)).toMatchObject({ t: 'done', eventId: 7, ok: true });
       expect(gate().admit(RUNTIME_METHODS.log, `["info",${escapedMessage},${json}]`)).toMatchObject({
         t: 'log',
         level: 'info',
       });
-      expect(gate().admit('commands.handle', registration)).toMatchObject({ t: 'call', method: 'commands.handle' });
+      expect(gate().admit('commands.handle', registration, 1)).toMatchObject({ t: 'call', method: 'commands.handle' });
       // The host's own check of the call the worker forwards.
       expect(boundedDataProblem(JSON.parse(registration))).toBeNull();
     },
@@ -59,16 +60,44 @@ describe('the sandbox boundary', () => {
 
   it('answers a call past a bound that reaches the worker with invalid_request', () => {
     const oversized = `["${'x'.repeat(maxChars + frame.chars)}"]`;
-    expect(refusal(gate().admit('storage.set', oversized))).toMatchObject({
+    expect(refusal(gate().admit('storage.set', oversized, 1))).toMatchObject({
       code: 'invalid_request',
       message: expect.stringContaining(`at most ${maxChars} cross`),
     });
-    expect(refusal(gate().admit('storage.set', JSON.stringify(nested(maxDepth + 2))))).toMatchObject({
+    expect(refusal(gate().admit('storage.set', JSON.stringify(nested(maxDepth + 2)), 1))).toMatchObject({
       code: 'invalid_request',
     });
     expect(
-      refusal(gate().admit('storage.set', JSON.stringify(new Array(maxNodes + frame.nodes).fill(0)))),
+      refusal(gate().admit('storage.set', JSON.stringify(new Array(maxNodes + frame.nodes).fill(0)), 1)),
     ).toMatchObject({ code: 'invalid_request' });
+  });
+
+  it("answers a refused one-way call by its id, and never a call whose id is not the runtime's own", () => {
+    const answered: [number, string | undefined][] = [];
+    const g = gate();
+    const dispatch = guestDispatch(
+      g,
+      { call: () => '{}', done: () => '{}', log: () => '{}', release: () => '{}' },
+      (callId, error) => answered.push([callId, error.reason]),
+    );
+    for (let id = 1; id <= DEFAULT_APP_LIMITS.maxPendingCalls; id++)
+      expect(dispatch('storage.get', '["k"]', id, true)).toBe('{}');
+    // Past the calls in flight: the refusal reaches the call that was sent one-way.
+    const past = DEFAULT_APP_LIMITS.maxPendingCalls + 1;
+    expect(JSON.parse(dispatch('storage.get', '["k"]', past, true))).toMatchObject({
+      error: { reason: 'pending_limit' },
+    });
+    expect(answered).toEqual([[past, 'pending_limit']]);
+    // An id in flight already, or none the gate can use: refused, and no call is answered for it.
+    for (const id of [1, 0, -3, 1.5, '7', undefined])
+      expect(JSON.parse(dispatch('storage.get', '["k"]', id, true))).toMatchObject({
+        error: { code: 'invalid_request' },
+      });
+    // Two-way, the refusal is the answer itself.
+    g.pending.clear();
+    expect(JSON.parse(dispatch('no.such', '[]', 900, false))).toMatchObject({ error: { code: 'invalid_request' } });
+    expect(JSON.parse(dispatch('no.such', '[]', 901, true))).toMatchObject({ error: { code: 'invalid_request' } });
+    expect(answered).toEqual([[past, 'pending_limit']]);
   });
 
   describe('in a running app', () => {

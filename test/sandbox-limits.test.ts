@@ -103,8 +103,8 @@ describe('sandbox limits', () => {
     expect(r.result.value).toBe('started');
     // 60 loops writing without end: once the event ended they had 120 calls a minute between
     // them, and the refusals they spun on cost them the isolate.
-    // (A refusal is a synchronous call into the worker, which can overshoot isolated-vm's cut-off:
-    // then the watchdog stops the spin instead.)
+    // (Past an entry's one-way share, a call waits in the worker's dispatch, which can overshoot
+    // isolated-vm's cut-off: then the watchdog stops the spin instead.)
     expect(r.after.lastFailure?.reason).toBeOneOf(['cpu_limit', 'unresponsive']);
     const written = (await runOp(host, mallory, malloryRoom, 'detached-count')).value as number;
     expect(written).toBeGreaterThan(0);

@@ -162,6 +162,17 @@ describe('sandboxed app runtime', () => {
     expect((await fullHistory(host.url, user.token, room.id)).length - before).toBe(value.sent);
   });
 
+  it("keeps an event's log lines in order, more of them than one entry sends one-way", async () => {
+    expect((await runOp(host, user, room.id, 'chatty 150')).value).toBe(150);
+    const lines = (await pluginLogs(host, 'capable')).map((l) => l.message).filter((m) => m.startsWith('chatty '));
+    expect(lines).toEqual(Array.from({ length: 150 }, (_, i) => `chatty ${i}`));
+  });
+
+  it('answers each of many calls in flight at once with its own result', async () => {
+    const { value } = await runOp(host, user, room.id, 'fanout 60');
+    expect(value).toEqual(Array.from({ length: 60 }, (_, i) => i * 7));
+  });
+
   it("keeps the app's log lines for operators, and reports its health", async () => {
     expect((await pluginLogs(host, 'capable')).map((l) => l.message)).toContain('capable app starting');
     const health = await appHealth(host, 'capable');

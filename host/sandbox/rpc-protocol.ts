@@ -3,7 +3,7 @@ import { CAPABILITY_METHODS, type CapabilityMethod } from '../../sdk/app/capabil
 
 /**
  * Every message of the sandbox, in one place: host ↔ worker over the worker's IPC channel, and
- * worker ↔ guest runtime through the one dispatch callback into each isolate. Both carry JSON:
+ * worker ↔ guest runtime through the one dispatch into each isolate (two-way or one-way). Both carry JSON:
  * only copies cross, never references. Host → worker requests carry an `rid` that the worker
  * answers with `reply`; app → host capability calls carry a `callId` that the host answers with
  * `ret`. The guest runtime is bundled from this file too (guest-script.ts), so the names below
@@ -144,21 +144,43 @@ export interface Batch<M> {
  * before the app's bundle runs.
  */
 export const GUEST_GLOBALS = {
-  /** The dispatch callback: (method, JSON text of the arguments) → JSON text of a SendReply. */
+  /**
+   * The dispatch callback, two-way: (method, JSON text of the arguments, the id the runtime gave
+   * a capability call) → JSON text of a SendReply.
+   */
   send: '__sb_send',
+  /**
+   * The same dispatch, one-way: the isolate goes on without waiting for the worker's thread. A
+   * call refused this way is answered through a `resolve` op.
+   */
+  post: '__sb_post',
   /** The AppBoot, as JSON text. */
   boot: '__sb_boot',
   /** Where the runtime leaves its entry points for the worker to take (guest-script.ts). */
   runtime: '__sb_runtime',
 } as const;
 
-/** The guest runtime's entry points, which the worker calls into the isolate. */
+/**
+ * What one entry into an isolate does, in order: several queued together cost one trip to the
+ * isolate's thread. A capability call's answer is `resolve`d by the id the runtime gave the call.
+ */
+export type GuestOp =
+  | [op: 'start', eventId: number]
+  | [op: 'stop', eventId: number]
+  | [op: 'invoke', eventId: number, handlerId: number, argsJson: string]
+  | [op: 'resolve', callId: number, ok: boolean, json: string];
+
+/** The guest runtime's entry point, which the worker calls into the isolate. */
 export interface GuestEntryPoints {
-  start(eventId: number): void;
-  stop(eventId: number): void;
-  invoke(eventId: number, handlerId: number, argsJson: string): void;
-  resolve(callId: number, ok: boolean, json: string): void;
+  run(ops: GuestOp[]): void;
 }
+
+/**
+ * How much one entry may send one-way (GUEST_GLOBALS.post). Posts queue on the worker's thread
+ * while the isolate runs on, so an entry's share is bounded; past it, messages go two-way, at the
+ * pace the worker takes them.
+ */
+export const ONE_WAY_PER_ENTRY = { messages: 64, chars: 262_144 } as const;
 
 /** The arguments of the runtime's own messages through the dispatch callback (not capability calls). */
 export interface RuntimeArgs {
@@ -180,16 +202,15 @@ export const RUNTIME_METHODS: { readonly [K in RuntimeKind]: `$${K}` } = {
   release: '$release',
 };
 
-/** What the worker's gate lets out of an isolate: a runtime message, or a capability call it numbered. */
+/** What the worker's gate lets out of an isolate: a runtime message, or a capability call with its id. */
 export type GuestMessage =
   | { t: 'done'; eventId: number; ok: boolean; value: unknown }
   | { t: 'log'; level: LogLevel; message: string; data: unknown }
   | { t: 'release'; handler: number }
   | { t: 'call'; callId: number; method: CapabilityMethod; args: unknown[] };
 
-/** The dispatch callback's answer: a capability call's id, or why it was refused (runtime messages get `{}`). */
+/** The two-way dispatch's answer: why the message was refused, or `{}`. */
 export interface SendReply {
-  id?: number;
   error?: WireError;
 }
 

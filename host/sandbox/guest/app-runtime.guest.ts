@@ -1,8 +1,9 @@
 /**
  * Runs inside an app's isolate, before the app's bundle: builds the app's capability object from
- * the SDK's CAPABILITY_METHODS table and turns each call into one message through the single
- * dispatch callback the worker installed (GUEST_GLOBALS.send). Everything crosses as JSON text, so only
- * copies cross. Nothing here is trusted by the host: the worker and the host check every message
+ * the SDK's CAPABILITY_METHODS table and turns each call into one message through the worker's
+ * dispatch: one-way (GUEST_GLOBALS.post) while the entry's share lasts, so the isolate need not
+ * wait for the worker's thread, else two-way (GUEST_GLOBALS.send). Registrations go two-way, as
+ * their refusal is thrown at once. Everything crosses as JSON text, so only copies cross. Nothing here is trusted by the host: the worker and the host check every message
  * again; these checks only give the app clear errors early.
  */
 import './harden-globals.guest.js';
@@ -14,9 +15,11 @@ import type { Permission } from '../../../sdk/plugin/permissions.js';
 import {
   GUEST_GLOBALS,
   HANDLER_MARKER,
+  ONE_WAY_PER_ENTRY,
   RUNTIME_METHODS,
   type AppBoot,
   type GuestEntryPoints,
+  type GuestOp,
   type LogLevel,
   type RuntimeArgs,
   type RuntimeKind,
@@ -28,7 +31,7 @@ import { toPlainJson } from './plain-json.guest.js';
 import { metricInstruments } from './metric-instruments.guest.js';
 import { wireError } from './wire-error.guest.js';
 
-type Send = (method: string, payload: string) => string;
+type Send = (method: string, payload: string, callId?: number) => string;
 
 const g = globalThis as unknown as Record<string, unknown>;
 // Captured before the app's bundle runs: the app may patch the globals, and only hurts itself.
@@ -38,8 +41,10 @@ const parse = JSON.parse;
 const then = Promise.prototype.then;
 const apply = Reflect.apply;
 const send = g[GUEST_GLOBALS.send] as Send;
+const post = g[GUEST_GLOBALS.post] as Send;
 const boot = JSON.parse(g[GUEST_GLOBALS.boot] as string) as AppBoot;
 delete g[GUEST_GLOBALS.send];
+delete g[GUEST_GLOBALS.post];
 delete g[GUEST_GLOBALS.boot];
 /** The handler marker's key as JSON text, for registrations whose arguments are already JSON. */
 const HANDLER_KEY_JSON = JSON.stringify(HANDLER_MARKER);
@@ -47,6 +52,9 @@ const HANDLER_KEY_JSON = JSON.stringify(HANDLER_MARKER);
 const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
 const handlers = new Map<number, (...args: unknown[]) => unknown>();
 let nextHandler = 1;
+let nextCall = 1;
+/** What this entry may still send one-way; `run` renews it. */
+const oneWayLeft = { messages: 0, chars: 0 };
 
 /** The permission a registration needs, so a denial throws at once as it does for trusted plugins. */
 const REGISTRATION_PERMISSIONS: Partial<Record<CapabilityMethod, Permission>> = {
@@ -63,14 +71,27 @@ function toError(wire: WireError): Error {
   return errorFromWire(wire, boot.plugin.id);
 }
 
-/** One message out; `json` is the arguments' JSON text, from toPlainJson or the runtime's own data. */
-function dispatchJson(method: CapabilityMethod | (typeof RUNTIME_METHODS)[RuntimeKind], json: string): SendReply {
-  return parse(send(method, json)) as SendReply;
+type Method = CapabilityMethod | (typeof RUNTIME_METHODS)[RuntimeKind];
+
+/** One message out, two-way; `json` is the arguments' JSON text, from toPlainJson or the runtime's own data. */
+function dispatchJson(method: Method, json: string, callId?: number): SendReply {
+  return parse(send(method, json, callId)) as SendReply;
+}
+
+/** One message out, one-way while this entry's share lasts (`{}`: a refused call is answered later). */
+function out(method: Method, json: string, callId?: number): SendReply {
+  if (oneWayLeft.messages > 0 && json.length <= oneWayLeft.chars) {
+    oneWayLeft.messages--;
+    oneWayLeft.chars -= json.length;
+    post(method, json, callId);
+    return {};
+  }
+  return dispatchJson(method, json, callId);
 }
 
 /** For the runtime's own messages, whose arguments are plain data it built itself. */
 function dispatch<K extends RuntimeKind>(kind: K, args: RuntimeArgs[K]): SendReply {
-  return dispatchJson(RUNTIME_METHODS[kind], toPlainJson(args, 'arguments'));
+  return out(RUNTIME_METHODS[kind], toPlainJson(args, 'arguments'));
 }
 
 /**
@@ -96,9 +117,10 @@ function call(method: CapabilityMethod, args: unknown[]): Promise<unknown> {
   } catch (err) {
     return rejectSoon(err);
   }
-  const reply = dispatchJson(method, json);
+  const id = nextCall++;
+  const reply = out(method, json, id);
   if (reply.error) return rejectSoon(toError(reply.error));
-  return new Promise((resolve, reject) => pending.set(reply.id!, { resolve, reject }));
+  return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
 }
 
 function need(permission: Permission | undefined): void {
@@ -123,6 +145,7 @@ function register(method: CapabilityMethod, args: unknown[], subscription: boole
   const reply = dispatchJson(
     method,
     `${restJson.slice(0, -1)}${restJson.length > 2 ? ',' : ''}{${HANDLER_KEY_JSON}:${id}}]`,
+    nextCall++,
   );
   if (reply.error) {
     handlers.delete(id);
@@ -153,7 +176,7 @@ function buildContext(): Record<string, unknown> {
     }
     text = text.slice(0, 2000);
     try {
-      dispatchJson(
+      out(
         RUNTIME_METHODS.log,
         `[${toPlainJson(level, 'level')},${toPlainJson(text, 'message')},${toPlainJson(data ?? null, 'data')}]`,
       );
@@ -202,7 +225,7 @@ function settle(eventId: number, promise: Promise<unknown>): void {
         dispatch('done', [eventId, false, wireError(err)]);
         return;
       }
-      dispatchJson(RUNTIME_METHODS.done, `[${eventId},true,${json}]`);
+      out(RUNTIME_METHODS.done, `[${eventId},true,${json}]`);
     },
     (err: unknown) => dispatch('done', [eventId, false, wireError(err)]),
   ]);
@@ -213,8 +236,7 @@ interface AppModule {
 }
 let definition: AppModule['default'] | undefined;
 
-/** The entry points the worker calls; it keeps references to them and removes this global. */
-g[GUEST_GLOBALS.runtime] = {
+const entries = {
   start(eventId: number): void {
     settle(
       eventId,
@@ -248,5 +270,25 @@ g[GUEST_GLOBALS.runtime] = {
     const value = parse(json) as unknown;
     if (ok) waiter.resolve(value);
     else waiter.reject(toError(value as WireError));
+  },
+};
+
+/** The entry point the worker calls; it keeps a reference to it and removes this global. */
+g[GUEST_GLOBALS.runtime] = {
+  run(ops: GuestOp[]): void {
+    oneWayLeft.messages = ONE_WAY_PER_ENTRY.messages;
+    oneWayLeft.chars = ONE_WAY_PER_ENTRY.chars;
+    let failure: { error: unknown } | null = null;
+    for (const op of ops) {
+      try {
+        if (op[0] === 'invoke') entries.invoke(op[1], op[2], op[3]);
+        else if (op[0] === 'resolve') entries.resolve(op[1], op[2], op[3]);
+        else entries[op[0]](op[1]);
+      } catch (error) {
+        // One op's failure leaves the rest of the entry to run; the worker hears of the first.
+        failure ??= { error };
+      }
+    }
+    if (failure) throw failure.error;
   },
 } satisfies GuestEntryPoints;

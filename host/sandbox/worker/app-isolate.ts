@@ -6,9 +6,9 @@ import type {
   AppFailureReason,
   AppStats,
   GuestMessage,
+  GuestOp,
   Handlers,
   LogLevel,
-  SendReply,
 } from '../rpc-protocol.js';
 import { withoutPaths } from '../wire-error.js';
 import { CallGate } from './call-gate.js';
@@ -18,7 +18,7 @@ import { wallBackstopMs, watchEntry } from './entry-watch.js';
 import { HeapFigures } from './heap-figures.js';
 import { createIsolate, installGuestRuntime, type GuestRuntime } from './isolate-boot.js';
 import { OpenEvents } from './open-events.js';
-import { guestDispatch } from './guest-dispatch.js';
+import { guestDispatch, type GuestDispatch } from './guest-dispatch.js';
 import type { GuestCode } from './guest-code.js';
 
 /** What an isolate needs from the worker around it. */
@@ -36,6 +36,13 @@ export interface IsolateOutbox {
 const MAX_TIMEOUTS_IN_A_ROW = 3;
 
 /**
+ * Ops one entry carries at most. Queued entries already share a CPU watch that starts when each
+ * is queued (entry-watch.ts), so batching adds no new way to be cut off; the bound keeps any one
+ * entry's work small next to the budget.
+ */
+const OPS_PER_ENTRY = 64;
+
+/**
  * One app in its own isolate: every entry into it is bounded by the CPU it uses (entry-watch.ts),
  * each event by its wall-clock deadline, all of its work (events or not) by its CPU per minute,
  * and its host calls by the call gate. The only way out of the isolate is the dispatch callback.
@@ -48,8 +55,10 @@ export class AppIsolate {
   private readonly cpu = new CpuLedger(() => (this.disposed || this.isolate.isDisposed ? null : this.isolate.cpuTime));
   private readonly gate: CallGate;
   private readonly heap: HeapFigures;
-  /** The dispatch callback (guest-dispatch.ts). */
-  private readonly onSend: (method: unknown, payload: unknown) => string;
+  /** Behind both of the isolate's callbacks (guest-dispatch.ts). */
+  private readonly dispatch: GuestDispatch;
+  /** Ops waiting for the next entry: what arrives in one turn enters the isolate together. */
+  private queued: GuestOp[] = [];
   /** What each message out of the isolate does; the answer goes back to the app as JSON. */
   private readonly received: Handlers<GuestMessage, string> = {
     done: (m) => {
@@ -66,7 +75,7 @@ export class AppIsolate {
     },
     call: (m) => {
       this.outbox.call(m.callId, m.method, m.args);
-      return JSON.stringify({ id: m.callId } satisfies SendReply);
+      return '{}';
     },
   };
   private running = 0;
@@ -84,7 +93,9 @@ export class AppIsolate {
       eventOpen: () => this.events.size > 0,
       cpuSpent: () => this.cpu.spent(limits.cpuMsPerMinute),
     });
-    this.onSend = guestDispatch(this.gate, this.received);
+    this.dispatch = guestDispatch(this.gate, this.received, (callId, error) =>
+      this.schedule(['resolve', callId, false, JSON.stringify(error)]),
+    );
   }
 
   /** Creates the isolate, runs the guest runtime and the app's bundle; start() runs the app. */
@@ -107,15 +118,15 @@ export class AppIsolate {
   }
 
   start(): Promise<unknown> {
-    return this.event((id) => this.enter(this.runtime.start, [id]));
+    return this.event((id) => this.schedule(['start', id]));
   }
 
   stop(): Promise<unknown> {
-    return this.event((id) => this.enter(this.runtime.stop, [id]));
+    return this.event((id) => this.schedule(['stop', id]));
   }
 
   invoke(handlerId: number, args: unknown[]): Promise<unknown> {
-    return this.event((id) => this.enter(this.runtime.invoke, [id, handlerId, JSON.stringify(args)]));
+    return this.event((id) => this.schedule(['invoke', id, handlerId, JSON.stringify(args)]));
   }
 
   /** The host answered a call: resume the code that awaits it, under the same CPU bound. */
@@ -129,7 +140,7 @@ export class AppIsolate {
       );
       return;
     }
-    void this.enter(this.runtime.resolve, [callId, ok, JSON.stringify(payload ?? null)]);
+    this.schedule(['resolve', callId, ok, JSON.stringify(payload ?? null)]);
   }
 
   async stats(): Promise<AppStats> {
@@ -160,7 +171,7 @@ export class AppIsolate {
    */
   private async load(guest: GuestCode, code: string, boot: AppBoot): Promise<void> {
     const timeout = this.limits.cpuMsPerEvent;
-    const { context, runtime } = installGuestRuntime(this.isolate, guest, boot, timeout, this.onSend);
+    const { context, runtime } = installGuestRuntime(this.isolate, guest, boot, timeout, this.dispatch);
     this.context = context;
     this.runtime = runtime;
     // Compiled and run in one trip to the isolate's thread.
@@ -168,7 +179,7 @@ export class AppIsolate {
   }
 
   /** Starts an event and settles when the app reports it done, or when a limit stops it. */
-  private event(begin: (id: number) => Promise<void>): Promise<unknown> {
+  private event(begin: (id: number) => void): Promise<unknown> {
     if (this.disposed) return Promise.reject(new EventFailure('memory', 'The app is restarting.'));
     const used = this.cpu.lastMinute();
     if (used > BigInt(this.limits.cpuMsPerMinute) * NS_PER_MS) {
@@ -202,8 +213,20 @@ export class AppIsolate {
     this.events.fail(id, failure);
   }
 
+  /** Queues an op for the isolate; what is queued in one turn enters together, in order. */
+  private schedule(op: GuestOp): void {
+    this.queued.push(op);
+    if (this.queued.length === 1) queueMicrotask(() => this.flush());
+  }
+
+  private flush(): void {
+    const ops = this.queued;
+    this.queued = [];
+    for (let i = 0; i < ops.length; i += OPS_PER_ENTRY) void this.enter(ops.slice(i, i + OPS_PER_ENTRY));
+  }
+
   /** One entry into the isolate, cut off at the CPU budget; a watchdog backs the cut-off up. */
-  private async enter(fn: ivm.Reference, args: unknown[]): Promise<void> {
+  private async enter(ops: GuestOp[]): Promise<void> {
     if (this.disposed) return;
     this.running++;
     const budgetMs = this.limits.cpuMsPerEvent;
@@ -218,7 +241,7 @@ export class AppIsolate {
       stuck: () => this.outbox.stuck(),
     });
     try {
-      await fn.apply(undefined, args, { timeout: wallBackstopMs(budgetMs), arguments: { copy: true } });
+      await this.runtime.run.apply(undefined, [ops], { timeout: wallBackstopMs(budgetMs), arguments: { copy: true } });
     } catch (err) {
       if (this.disposed || this.isolate.isDisposed) {
         this.crash('memory', `The isolate was disposed: ${messageOf(err)}`);

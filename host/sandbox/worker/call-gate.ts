@@ -10,6 +10,7 @@ import {
   type GuestMessage,
   type RuntimeKind,
   type SendReply,
+  type WireError,
 } from '../rpc-protocol.js';
 
 const LOG_DATA_CHARS = 8_192;
@@ -48,7 +49,6 @@ export interface GateState {
 export class CallGate {
   readonly pending = new Set<number>();
   private readonly detached: TokenBucket;
-  private nextCall = 1;
 
   constructor(
     private readonly limits: AppLimits,
@@ -57,8 +57,23 @@ export class CallGate {
     this.detached = new TokenBucket(limits.detachedCallsPerMinute / 60, limits.detachedCallsPerMinute);
   }
 
-  /** The admitted message, or the refusal the isolate gets back as JSON. */
-  admit(method: unknown, payload: unknown): GuestMessage | { refusal: string } {
+  /**
+   * The admitted message, or the refusal the isolate gets back as JSON. A capability call comes
+   * with the id the runtime gave it (`callId`), which its answer or its refusal will carry; a
+   * call without a usable one (not a fresh positive integer) is refused with no id to answer.
+   */
+  admit(method: unknown, payload: unknown, callId?: unknown): GuestMessage | Refusal {
+    const id =
+      Number.isSafeInteger(callId) && (callId as number) > 0 && !this.pending.has(callId as number)
+        ? (callId as number)
+        : undefined;
+    const admitted = this.check(method, payload, id);
+    return 'refusal' in admitted && id !== undefined && isCapabilityMethod(method)
+      ? { ...admitted, callId: id }
+      : admitted;
+  }
+
+  private check(method: unknown, payload: unknown, callId: number | undefined): GuestMessage | Refusal {
     if (typeof method !== 'string' || typeof payload !== 'string') return refuse('error', 'Malformed call.');
     if (payload.length > BOUNDARY_LIMITS.maxChars + BOUNDARY_LIMITS.frame.chars) {
       return refuse(
@@ -79,6 +94,15 @@ export class CallGate {
     const kind = RUNTIME_KINDS.get(method);
     if (kind) return RUNTIME_MESSAGES[kind](args, payload.length);
     if (!isCapabilityMethod(method)) return refuse('error', `There is no capability ${method.slice(0, 64)}.`);
+    if (callId === undefined) return refuse('error', 'Malformed call.');
+    const refused = this.refusalOfCall();
+    if (refused) return refused;
+    this.pending.add(callId);
+    return { t: 'call', callId, method, args };
+  }
+
+  /** Why a call may not go out now, if it may not: limits on calls in flight and on detached work. */
+  private refusalOfCall(): Refusal | null {
     if (this.pending.size >= this.limits.maxPendingCalls) {
       return refuse(
         'pending_limit',
@@ -101,14 +125,18 @@ export class CallGate {
         );
       }
     }
-    const callId = this.nextCall++;
-    this.pending.add(callId);
-    return { t: 'call', callId, method, args };
+    return null;
   }
 }
 
-function refuse(reason: AppFailureReason, message: string, code = 'invalid_request'): { refusal: string } {
-  return {
-    refusal: JSON.stringify({ error: { name: 'SwitchboardError', code, message, reason } } satisfies SendReply),
-  };
+/** A message the gate did not let out: the two-way answer, and the call it answers (if any). */
+export interface Refusal {
+  refusal: string;
+  error: WireError;
+  callId?: number;
+}
+
+function refuse(reason: AppFailureReason, message: string, code = 'invalid_request'): Refusal {
+  const error: WireError = { name: 'SwitchboardError', code, message, reason };
+  return { refusal: JSON.stringify({ error } satisfies SendReply), error };
 }

@@ -1,20 +1,30 @@
-import { dispatchTo, type GuestMessage, type Handlers, type SendReply } from '../rpc-protocol.js';
+import { dispatchTo, type GuestMessage, type Handlers, type SendReply, type WireError } from '../rpc-protocol.js';
 import type { CallGate } from './call-gate.js';
 
 /**
- * The single dispatch callback, the only way out of an app's isolate: each message passes the
- * call gate, then goes to its handler. It runs synchronously while the isolate waits, so it never
- * throws (a thrown host error would carry host stack frames into the isolate): it answers JSON,
- * an id or an error.
+ * The dispatch behind both callbacks of an isolate: `oneWay` for GUEST_GLOBALS.post, else
+ * two-way. `callId` is the id the runtime gave a capability call (see CallGate.admit).
+ */
+export type GuestDispatch = (method: unknown, payload: unknown, callId: unknown, oneWay: boolean) => string;
+
+/**
+ * The single dispatch, the only way out of an app's isolate: each message passes the call gate,
+ * then goes to its handler. It runs synchronously on the worker's thread, so it never throws (a
+ * thrown host error would carry host stack frames into the isolate): it answers JSON, `{}` or an
+ * error. A one-way message's answer reaches no one, so a call refused one-way is handed to
+ * `refusedOneWay`, which answers it as the host answers calls.
  */
 export function guestDispatch(
   gate: CallGate,
   received: Handlers<GuestMessage, string>,
-): (method: unknown, payload: unknown) => string {
-  return (method, payload) => {
+  refusedOneWay: (callId: number, error: WireError) => void,
+): GuestDispatch {
+  return (method, payload, callId, oneWay) => {
     try {
-      const admitted = gate.admit(method, payload);
-      return 'refusal' in admitted ? admitted.refusal : dispatchTo(received, admitted);
+      const admitted = gate.admit(method, payload, callId);
+      if (!('refusal' in admitted)) return dispatchTo(received, admitted);
+      if (oneWay && admitted.callId !== undefined) refusedOneWay(admitted.callId, admitted.error);
+      return admitted.refusal;
     } catch {
       // Whatever went wrong came from the app's message (its error may hold host frames): it is refused as unreadable.
       return JSON.stringify({

@@ -1,9 +1,10 @@
 import ivm from 'isolated-vm';
 import { GUEST_GLOBALS, type AppBoot, type GuestEntryPoints } from '../rpc-protocol.js';
 import type { GuestCode } from './guest-code.js';
+import type { GuestDispatch } from './guest-dispatch.js';
 import { lastWords } from './last-words.js';
 
-/** The guest runtime's entry points, as references into the app's isolate. */
+/** The guest runtime's entry point, as a reference into the app's isolate. */
 export type GuestRuntime = { readonly [K in keyof GuestEntryPoints]: ivm.Reference };
 
 /** A new isolate for an app, within its memory limit. */
@@ -26,8 +27,8 @@ export function createIsolate(app: string, memoryMb: number): ivm.Isolate {
 
 /**
  * Sets up a new isolate's context and runs the guest runtime in it, before the app's bundle: the
- * dispatch callback (the only way out of the isolate), the app's boot data, and the runtime's
- * entry points. Only the host's own code is in the isolate yet, so this is synchronous (each
+ * dispatch's two callbacks (the only way out of the isolate), the app's boot data, and the
+ * runtime's entry point. Only the host's own code is in the isolate yet, so this is synchronous (each
  * asynchronous step would be a trip to an isolate thread and back).
  */
 export function installGuestRuntime(
@@ -35,19 +36,29 @@ export function installGuestRuntime(
   guest: GuestCode,
   boot: AppBoot,
   timeout: number,
-  onSend: (method: string, payload: string) => string,
+  dispatch: GuestDispatch,
 ): { context: ivm.Context; runtime: GuestRuntime } {
   const context = isolate.createContextSync();
   const global = context.global;
-  global.setSync(GUEST_GLOBALS.send, new ivm.Callback((method: string, payload: string) => onSend(method, payload)));
+  global.setSync(
+    GUEST_GLOBALS.send,
+    new ivm.Callback((method: unknown, payload: unknown, callId: unknown) => dispatch(method, payload, callId, false)),
+  );
+  // `ignored`: the isolate queues the message for the worker's thread and runs on.
+  global.setSync(
+    GUEST_GLOBALS.post,
+    new ivm.Callback(
+      (method: unknown, payload: unknown, callId: unknown) => {
+        dispatch(method, payload, callId, true);
+      },
+      { ignored: true },
+    ),
+  );
   global.setSync(GUEST_GLOBALS.boot, JSON.stringify(boot));
   // The script's completion value is the runtime's entry points (see guest-script.ts).
   const entries = guest.compile(isolate).runSync(context, { timeout, reference: true }) as ivm.Reference<
     Record<string, unknown>
   >;
   const entry = (name: keyof GuestEntryPoints): ivm.Reference => entries.getSync(name, { reference: true });
-  return {
-    context,
-    runtime: { start: entry('start'), stop: entry('stop'), invoke: entry('invoke'), resolve: entry('resolve') },
-  };
+  return { context, runtime: { run: entry('run') } };
 }

@@ -36,13 +36,13 @@ export class OpenEvents {
    * Opens an event (its deadline starts now, its CPU is counted from `cpuNow()`) and begins it;
    * settles when it finishes or fails.
    */
-  open(cpuNow: () => bigint, begin: (id: number) => Promise<void>): Promise<unknown> {
+  open(cpuNow: () => bigint, begin: (id: number) => void): Promise<unknown> {
     const id = this.nextId++;
     this.count++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.deadlinePassed(id), this.timeoutMs);
       this.events.set(id, { resolve, reject, timer, cpuStart: cpuNow() });
-      void begin(id);
+      begin(id);
     });
   }
 
