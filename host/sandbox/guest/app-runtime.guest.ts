@@ -279,7 +279,9 @@ g[GUEST_GLOBALS.runtime] = {
     oneWayLeft.messages = ONE_WAY_PER_ENTRY.messages;
     oneWayLeft.chars = ONE_WAY_PER_ENTRY.chars;
     let failure: { error: unknown } | null = null;
-    for (const op of ops) {
+    // Indexed, not iterated: an app that patched Array's iterator must not stop its answers.
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
       try {
         if (op[0] === 'invoke') entries.invoke(op[1], op[2], op[3]);
         else if (op[0] === 'resolve') entries.resolve(op[1], op[2], op[3]);
