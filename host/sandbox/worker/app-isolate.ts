@@ -94,7 +94,7 @@ export class AppIsolate {
       cpuSpent: () => this.cpu.spent(limits.cpuMsPerMinute),
     });
     this.dispatch = guestDispatch(this.gate, this.received, (callId, error) =>
-      this.schedule(['resolve', callId, false, JSON.stringify(error)]),
+      this.answer(callId, false, JSON.stringify(error), true),
     );
   }
 
@@ -132,15 +132,26 @@ export class AppIsolate {
   /** The host answered a call: resume the code that awaits it, under the same CPU bound. */
   resolveCall(callId: number, ok: boolean, payload: unknown): void {
     if (!this.gate.pending.delete(callId) || this.disposed) return;
-    if (this.events.size === 0 && this.cpu.spent(this.limits.cpuMsPerMinute)) {
-      // Work no event is waiting for, past the minute's budget: stop it, not just its next call.
+    this.answer(callId, ok, JSON.stringify(payload ?? null));
+  }
+
+  /**
+   * A call's answer for the isolate to take: the host's, or the gate's refusal of a one-way call.
+   * Work no event waits for, past the minute's CPU, is stopped rather than resumed. A refusal is
+   * what tells such work to end, so it still goes in until the work has also spent one event's
+   * budget more: a loop that ignores its refusals would otherwise spin from entry to entry.
+   */
+  private answer(callId: number, ok: boolean, json: string, refusal = false): void {
+    if (this.disposed) return;
+    const { cpuMsPerMinute, cpuMsPerEvent } = this.limits;
+    if (this.events.size === 0 && this.cpu.spent(refusal ? cpuMsPerMinute + cpuMsPerEvent : cpuMsPerMinute)) {
       this.crash(
         'cpu_limit',
-        `Work outside the app's events used its ${this.limits.cpuMsPerMinute} ms of CPU for the minute; the app was stopped.`,
+        `Work outside the app's events used its ${cpuMsPerMinute} ms of CPU for the minute; the app was stopped.`,
       );
       return;
     }
-    this.schedule(['resolve', callId, ok, JSON.stringify(payload ?? null)]);
+    this.schedule(['resolve', callId, ok, json]);
   }
 
   async stats(): Promise<AppStats> {
