@@ -1,3 +1,4 @@
+import type { Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, launchBrowser, watchPageProblems, type BrowserHandle } from './support/browser.js';
 import { eventually } from './support/eventually.js';
@@ -64,6 +65,33 @@ describe.skipIf(chromiumMissing)('web client: accounts', { timeout: 90_000 }, ()
 
     await signInPage(page, host.url, me);
     expect(await pageToken(page)).not.toBe(token);
+    expect(problems.all).toEqual([]);
+  });
+
+  it('logging out lets the requests on their way finish first, so none is refused with the revoked token', async () => {
+    const user = await host.createUser({ displayName: 'Hasty Hal' });
+    const page = await browser.newPage();
+    const problems = await watchPageProblems(page);
+    // The conversation list the session asks for once its socket is ready is held on its way.
+    let held: Route | undefined;
+    await page.route('**/v1/conversations', (route) => {
+      held = route;
+    });
+    await signInPage(page, host.url, user);
+    const token = (await pageToken(page))!;
+    await eventually(() => held !== undefined, { what: 'the conversation list on its way' });
+    const listed = page.waitForResponse((response) => new URL(response.url()).pathname === '/v1/conversations');
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('status').filter({ hasText: 'Logging out…' }).waitFor();
+    // The signed-in screens are gone, and the token still works while the request is out.
+    expect(await page.getByRole('banner').count()).toBe(0);
+    expect((await host.http('GET', '/v1/me', { token })).status).toBe(200);
+
+    await held!.continue();
+    expect((await listed).status()).toBe(200);
+    await page.getByRole('heading', { name: 'Sign in to Switchboard' }).waitFor();
+    expect((await host.http('GET', '/v1/me', { token })).status).toBe(401);
     expect(problems.all).toEqual([]);
   });
 

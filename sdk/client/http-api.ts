@@ -26,6 +26,7 @@ export class HttpApi extends ContentCalls {
   private readonly baseUrl: string;
   private readonly fetchImpl: typeof fetch;
   private readonly timeoutMs: number;
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   /** `timeoutMs` (30000): how long a request may take before it fails with `timeout`. */
   constructor(opts: { baseUrl: string; token?: string | null; fetch?: typeof fetch; timeoutMs?: number }) {
@@ -53,6 +54,14 @@ export class HttpApi extends ContentCalls {
   async logout(): Promise<void> {
     await this.request<void>('POST', '/v1/auth/logout');
     this.token = null;
+  }
+
+  /**
+   * Resolves once none of this API's requests is in flight, those started meanwhile included; it
+   * never rejects. Before a logout, so no request still on its way is refused with the revoked token.
+   */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   me(): Promise<PublicUser> {
@@ -191,6 +200,20 @@ export class HttpApi extends ContentCalls {
   }
 
   private async send<T>(
+    method: string,
+    path: string,
+    payload?: { body: NonNullable<RequestInit['body']>; type: string },
+  ): Promise<T> {
+    const call = this.exchange<T>(method, path, payload);
+    this.inFlight.add(call);
+    try {
+      return await call;
+    } finally {
+      this.inFlight.delete(call);
+    }
+  }
+
+  private async exchange<T>(
     method: string,
     path: string,
     payload?: { body: NonNullable<RequestInit['body']>; type: string },

@@ -1,4 +1,4 @@
-import { I18nProvider } from './i18n/i18n-context';
+import { I18nProvider, useI18n } from './i18n/i18n-context';
 import { Redirect } from './router/redirect';
 import { useRoute } from './router/router';
 import { LoginScreen } from './screens/login-screen';
@@ -20,7 +20,15 @@ export function App() {
 /** Signed out: only /login and /register (anything else goes to /login). Signed in: the app frame. */
 function Screens() {
   const { state } = useSession();
+  const { t } = useI18n();
   const route = useRoute();
+  if (state.status === 'signing-out') {
+    return (
+      <p class="signing-out" role="status">
+        {t('header.loggingOut')}
+      </p>
+    );
+  }
   if (state.status === 'signed-out') {
     if (route.name === 'register') return <RegisterScreen />;
     if (route.name === 'login') return <LoginScreen reason={state.reason} />;

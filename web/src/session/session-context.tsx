@@ -11,8 +11,11 @@ export interface Session {
 }
 
 export type SessionState =
-  /** `reason`: why the person was signed out (their session ended elsewhere), shown on the login screen. */
-  { status: 'signed-out'; reason?: unknown } | { status: 'signed-in'; session: Session };
+  /** Signed out, `reason`: why the person was signed out (their session ended elsewhere), shown on the login screen. */
+  | { status: 'signed-out'; reason?: unknown }
+  | { status: 'signed-in'; session: Session }
+  /** Logging out: the signed-in screens are gone while the token is revoked. */
+  | { status: 'signing-out' };
 
 export interface SessionApi {
   state: SessionState;
@@ -105,6 +108,10 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
         // Its socket closing from here on is this log out, not a session that ended elsewhere.
         current.current = null;
         session.client.close();
+        // The signed-in screens go first and their requests end before the token does: one still on
+        // its way when the token is revoked would be refused (401) in the person's console.
+        setState({ status: 'signing-out' });
+        await settledWithin(session.client, SETTLE_MS);
         await Promise.allSettled([...logoutSteps].map((step) => step(session.client)));
         try {
           await session.client.http.logout();
@@ -118,6 +125,15 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
     };
   }, [state, start]);
   return <SessionContext.Provider value={api}>{children}</SessionContext.Provider>;
+}
+
+/** How long a log out waits for the session's requests in flight: a stalled one must not keep the person signed in. */
+const SETTLE_MS = 5_000;
+
+function settledWithin(client: SwitchboardClient, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([client.http.settled(), late]).finally(() => clearTimeout(timer));
 }
 
 /** Login and register need no token: a fresh API each time, so none is kept between attempts. */

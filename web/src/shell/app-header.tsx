@@ -1,4 +1,3 @@
-import { useState } from 'preact/hooks';
 import { LanguageSwitcher } from '../components/language-switcher';
 import { useI18n } from '../i18n/i18n-context';
 import { Link } from '../router/router';
@@ -9,7 +8,6 @@ export function AppHeader() {
   const { t } = useI18n();
   const { logout } = useSession();
   const { user } = useSignedIn();
-  const [leaving, setLeaving] = useState(false);
   return (
     <header class="app-header">
       <Link href="/" class="brand">
@@ -19,15 +17,9 @@ export function AppHeader() {
       <div class="header-actions">
         <Link href="/money">{t('money.nav')}</Link>
         <LanguageSwitcher />
-        <button
-          type="button"
-          disabled={leaving}
-          onClick={() => {
-            setLeaving(true);
-            void logout();
-          }}
-        >
-          {leaving ? t('header.loggingOut') : t('header.logout')}
+        {/* Logging out replaces the whole signed-in frame, this button included, at once. */}
+        <button type="button" onClick={() => void logout()}>
+          {t('header.logout')}
         </button>
       </div>
     </header>
