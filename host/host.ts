@@ -19,6 +19,7 @@ import { wireHttpApp } from './http-app-wiring.js';
 import { limiterStoreFor } from './http/redis-limiter-store.js';
 import { drainHttp, listen } from './http/http-server.js';
 import { resolveAdminToken } from './admin-token.js';
+import { AuditLog } from './plugins/audit-log.js';
 import { PluginEventOutbox } from './plugins/plugin-event-outbox.js';
 import { PushDispatcher } from './push/push-dispatcher.js';
 import { PluginKernel } from './plugins/plugin-kernel.js';
@@ -126,6 +127,7 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
           await services.resolve(AttachmentSweep).stop();
           await services.resolve(PluginKernel).stopAll();
           await services.resolve(SandboxHost).close();
+          await services.resolve(AuditLog).stop();
           // Everything queued is committed (and so acknowledged) before the database closes.
           await services.resolve(ConversationWriter).stop();
           await services.resolve(PushDispatcher).stop();
@@ -152,6 +154,7 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
       await settle(di.resolve(AttachmentSweep).stop());
       await settle(di.resolve(PluginKernel).stopAll());
       await settle(di.resolve(SandboxHost).close());
+      await settle(di.resolve(AuditLog).stop());
       await settle(di.resolve(PushDispatcher).stop());
       await settle(di.resolve(SearchIndexerToken).stop());
       await settle(di.resolve(Tokens.EventBus).close?.());

@@ -92,6 +92,11 @@ export class HostMetrics {
     labelNames: ['path'],
     registers: [this.registry],
   });
+  private readonly auditLost = new Counter({
+    name: 'switchboard_audit_entries_lost_total',
+    help: "Audit log entries the database refused (the plugin call they record had already succeeded); the host's log says why.",
+    registers: [this.registry],
+  });
   private readonly sendAck = new Histogram({
     name: 'switchboard_send_ack_seconds',
     help: 'From a send entering the host (frame, HTTP or plugin) to its acknowledgement, after the commit.',
@@ -157,6 +162,10 @@ export class HostMetrics {
 
   searchMessagesIndexed(count: number): void {
     if (count > 0) this.messagesIndexed.inc(count);
+  }
+
+  auditEntriesLost(count: number): void {
+    this.auditLost.inc(count);
   }
 
   catchUpRead(): void {

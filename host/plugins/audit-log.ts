@@ -6,6 +6,8 @@ import { Tokens } from '../core/container-tokens.js';
 import type { Database } from '../db/open-database.js';
 import { batchesInFlight } from '../db/batches-in-flight.js';
 import type { HostConfig } from '../config/host-config.js';
+import type { Logger } from '../logging/logger.js';
+import type { HostMetrics } from '../metrics/host-metrics.js';
 
 export type { AuditEntry };
 
@@ -24,29 +26,36 @@ interface AuditRow {
 
 /** Rows per INSERT; well under the bound-parameter limits of SQLite and PostgreSQL. */
 const MAX_BATCH = 500;
+/** Entries waiting to be written past which a new one's caller waits for it: the backlog stays bounded. */
+const MAX_BEHIND = 4_096;
 
 /**
  * Every side effect a plugin causes: which plugin, which capability, what, on what, when.
- * Entries are group-committed: each caller still waits until its entry is durable, but entries
- * recorded in the same turn of the event loop share one INSERT (and one fsync on SQLite), so the
- * audit trail does not cap how many calls plugins can make.
+ * Entries are written behind the calls, group-committed: a call returns once its effect is done,
+ * not after one more commit (on PostgreSQL that commit had been a fifth of an app's event), and
+ * entries recorded together share one INSERT. Past MAX_BEHIND entries waiting, callers wait for
+ * their own, so a flood of calls is paced by the log rather than held in memory. One plugin's
+ * entries are written in the order recorded; a query waits for every entry recorded before it.
+ * An entry the database refuses does not fail the call whose effect already happened: it is
+ * logged and counted (switchboard_audit_entries_lost_total).
  */
 @injectable()
 export class AuditLog {
   private readonly queue: GroupCommitQueue<AuditRow>;
+  private readonly behind = new Set<Promise<void>>();
+  private stopped = false;
 
   constructor(
     @inject(Tokens.Database) private readonly db: Database,
     @inject(Tokens.Config) config: HostConfig,
+    @inject(Tokens.Logger) private readonly log: Logger,
+    @inject(Tokens.Metrics) private readonly metrics: HostMetrics,
   ) {
     this.queue = new GroupCommitQueue<AuditRow>({
-      commit: async (rows) => {
-        await this.db.knex('audit_log').insert(rows);
-      },
+      commit: (rows) => this.write(rows),
       maxBatch: MAX_BATCH,
-      // Each side effect waits for its entry: on PostgreSQL, one commit at a time made every
-      // plugin call queue behind the one before it.
       maxInFlight: batchesInFlight(db, config.database.poolSize),
+      keyOf: (row) => row.plugin_id,
     });
   }
 
@@ -69,11 +78,40 @@ export class AuditLog {
       await executor('audit_log').insert(row);
       return;
     }
-    await this.queue.push(row);
+    if (this.stopped) return this.write([row]);
+    const written = this.queue.push(row).catch((err: unknown) => this.lost(err, 1));
+    this.behind.add(written);
+    void written.finally(() => this.behind.delete(written));
+    if (this.behind.size > MAX_BEHIND) await written;
+  }
+
+  /** Writes what is still behind the calls, and from now on writes entries at once. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.queue.stop();
+    await this.settled();
+  }
+
+  private async write(rows: AuditRow[]): Promise<void> {
+    try {
+      await this.db.knex('audit_log').insert(rows);
+    } catch (err) {
+      this.lost(err, rows.length);
+    }
+  }
+
+  private lost(err: unknown, entries: number): void {
+    this.metrics.auditEntriesLost(entries);
+    this.log.error({ err, entries }, 'audit entries could not be written');
+  }
+
+  private async settled(): Promise<void> {
+    await Promise.all([...this.behind]);
   }
 
   /** Newest first; each filter given narrows the entries to those equal to it. */
   async query(filter: AuditFilter): Promise<AuditEntry[]> {
+    await this.settled();
     const q = this.db.knex('audit_log').orderBy('id', 'desc').limit(filter.limit);
     if (filter.pluginId) q.where({ plugin_id: filter.pluginId });
     if (filter.capability) q.where({ capability: filter.capability });
