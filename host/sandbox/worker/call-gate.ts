@@ -68,7 +68,7 @@ export class CallGate {
         ? (callId as number)
         : undefined;
     const admitted = this.check(method, payload, id);
-    return 'refusal' in admitted && id !== undefined && isCapabilityMethod(method)
+    return 'error' in admitted && id !== undefined && isCapabilityMethod(method)
       ? { ...admitted, callId: id }
       : admitted;
   }
@@ -129,14 +129,17 @@ export class CallGate {
   }
 }
 
-/** A message the gate did not let out: the two-way answer, and the call it answers (if any). */
+/** A message the gate did not let out: why, and the call it answers (if any). */
 export interface Refusal {
-  refusal: string;
   error: WireError;
   callId?: number;
 }
 
-function refuse(reason: AppFailureReason, message: string, code = 'invalid_request'): Refusal {
-  const error: WireError = { name: 'SwitchboardError', code, message, reason };
-  return { refusal: JSON.stringify({ error } satisfies SendReply), error };
+export function refuse(reason: AppFailureReason, message: string, code = 'invalid_request'): Refusal {
+  return { error: { name: 'SwitchboardError', code, message, reason } };
+}
+
+/** A refusal as the two-way dispatch answers it. */
+export function refusalReply(refusal: Refusal): string {
+  return JSON.stringify({ error: refusal.error } satisfies SendReply);
 }

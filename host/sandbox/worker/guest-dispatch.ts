@@ -1,5 +1,5 @@
-import { dispatchTo, type GuestMessage, type Handlers, type SendReply, type WireError } from '../rpc-protocol.js';
-import type { CallGate } from './call-gate.js';
+import { dispatchTo, type GuestMessage, type Handlers, type WireError } from '../rpc-protocol.js';
+import { refusalReply, refuse, type CallGate } from './call-gate.js';
 
 /**
  * The dispatch behind both callbacks of an isolate: `oneWay` for GUEST_GLOBALS.post, else
@@ -22,19 +22,12 @@ export function guestDispatch(
   return (method, payload, callId, oneWay) => {
     try {
       const admitted = gate.admit(method, payload, callId);
-      if (!('refusal' in admitted)) return dispatchTo(received, admitted);
+      if (!('error' in admitted)) return dispatchTo(received, admitted);
       if (oneWay && admitted.callId !== undefined) refusedOneWay(admitted.callId, admitted.error);
-      return admitted.refusal;
+      return refusalReply(admitted);
     } catch {
       // Whatever went wrong came from the app's message (its error may hold host frames): it is refused as unreadable.
-      return JSON.stringify({
-        error: {
-          name: 'SwitchboardError',
-          code: 'invalid_request',
-          message: 'The call could not be read.',
-          reason: 'error',
-        },
-      } satisfies SendReply);
+      return refusalReply(refuse('error', 'The call could not be read.'));
     }
   };
 }
