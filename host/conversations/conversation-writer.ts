@@ -45,7 +45,7 @@ export class ConversationWriter {
   /** Until when batches look up their clientMsgIds before inserting (see RESEND_BURST_MS). */
   private checkExistingUntil = 0;
   /** PostgreSQL only: SQLite's transactions cost no round trips. */
-  private readonly plainSends: PlainSendPath | null;
+  private readonly plainSends: PlainSendPath;
 
   constructor(
     @inject(Tokens.Database) private readonly db: Database,
@@ -56,7 +56,7 @@ export class ConversationWriter {
     @inject(Tokens.Outbox) private readonly outbox: CommittedEventOutbox,
   ) {
     this.allowAllForMembers = config.mentions.allowAllForMembers;
-    this.plainSends = db.kind === 'postgres' ? new PlainSendPath(db.knex, outbox) : null;
+    this.plainSends = new PlainSendPath(db, outbox);
     this.queue = new GroupCommitQueue<Op, unknown>({
       commit: (batch) => this.commitBatch(batch),
       maxBatch: config.messages.maxBatch,
@@ -93,13 +93,13 @@ export class ConversationWriter {
   }
 
   /**
-   * On PostgreSQL, the plain sends go first, in one statement (PlainSendPath); the rest of the
-   * batch in one transaction. Each part's events are published once it has committed.
+   * The plain sends go first, by the short path (PlainSendPath); the rest of the batch in one
+   * transaction. Each part's events are published once it has committed.
    */
   private async commitBatch(batch: Op[]): Promise<Outcome[]> {
     const outcomes: Outcome[] = new Array<Outcome>(batch.length);
     let left = batch.map((_, at) => at);
-    if (this.plainSends && Date.now() >= this.checkExistingUntil) {
+    if (Date.now() >= this.checkExistingUntil) {
       const items = batch.map((op) =>
         op.kind === 'send'
           ? { conversationId: op.msg.conversationId, send: op.msg }

@@ -1,4 +1,3 @@
-import type { Knex } from 'knex';
 import { LRUCache } from 'lru-cache';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { GroupCommitOutcome } from '../../sdk/plugin/group-commit-queue.js';
@@ -7,6 +6,8 @@ import type { HostEvent } from '../bus/event-bus.js';
 import type { NewMessage, SendOutcome } from './apply-sends.js';
 import { toWireMessage } from './message-row.js';
 import { commitPlainSends, isPlainSend } from './plain-sends.js';
+import { commitPlainSendsSqlite } from './plain-sends-sqlite.js';
+import type { Database } from '../db/open-database.js';
 
 /** One operation of a writer batch, as the plain path sees it: a send, or anything else. */
 export interface BatchItem {
@@ -28,8 +29,9 @@ const HEARD_KEPT = 10_000;
 const HEARD_TTL_MS = 60_000;
 
 /**
- * The writer's short path on PostgreSQL: the plain sends of a batch committed in one statement
- * (plain-sends.ts) instead of a transaction of four round trips. A conversation takes it only
+ * The writer's short path: the plain sends of a batch committed in one statement on PostgreSQL
+ * (plain-sends.ts) instead of a transaction of four round trips, and on SQLite in one synchronous
+ * transaction outside knex (plain-sends-sqlite.ts). A conversation takes it only
  * when all of its operations in the batch are plain sends, so its order is the batch's; and not
  * when a plugin's bot that listens for new messages is a member, since those must be recorded in
  * the same transaction (such conversations are remembered for a minute, so that their sends do
@@ -38,17 +40,21 @@ const HEARD_TTL_MS = 60_000;
 export class PlainSendPath {
   private readonly heard = new LRUCache<string, true>({ max: HEARD_KEPT, ttl: HEARD_TTL_MS });
 
+  private readonly commitSends: typeof commitPlainSends;
+
   constructor(
-    private readonly knex: Knex,
+    private readonly db: Database,
     private readonly outbox: CommittedEventOutbox,
-  ) {}
+  ) {
+    this.commitSends = db.kind === 'postgres' ? commitPlainSends : commitPlainSendsSqlite;
+  }
 
   /** Commits what of `batch` may go the short way; null when nothing may (the caller commits it all). */
   async commit(batch: readonly BatchItem[], now: number): Promise<PlainCommit | null> {
     const picked = this.pick(batch);
     if (picked.length === 0) return null;
-    const results = await commitPlainSends(
-      this.knex,
+    const results = await this.commitSends(
+      this.db.knex,
       picked.map((at) => batch[at]!.send!),
       now,
       this.outbox.newMessageListeners(),

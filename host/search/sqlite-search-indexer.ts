@@ -6,6 +6,7 @@ import type { HostEvent } from '../bus/event-bus.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { OutboxBatch } from '../core/extension-points.js';
 import type { Database } from '../db/open-database.js';
+import { withSqliteConnection } from '../db/sqlite-connection.js';
 import type { Logger } from '../logging/logger.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
 import type { SearchIndexer } from './search-indexer.js';
@@ -120,13 +121,7 @@ export class SqliteSearchIndexer implements SearchIndexer {
   }
 
   /** The host's one connection, held for a synchronous step: no other query runs meanwhile. */
-  private async withConnection<T>(step: (conn: BetterSqlite3.Database) => T): Promise<T> {
-    const client = this.db.knex.client as Knex.Client;
-    const conn = (await client.acquireConnection()) as BetterSqlite3.Database;
-    try {
-      return step(conn);
-    } finally {
-      await client.releaseConnection(conn);
-    }
+  private withConnection<T>(step: (conn: BetterSqlite3.Database) => T): Promise<T> {
+    return withSqliteConnection(this.db.knex, step);
   }
 }

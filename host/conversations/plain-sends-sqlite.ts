@@ -1,0 +1,108 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Knex } from 'knex';
+import { withSqliteConnection } from '../db/sqlite-connection.js';
+import { sendRow, type NewMessage } from './apply-sends.js';
+import { newMessageId } from './message-row.js';
+import type { PlainSendResult } from './plain-sends.js';
+
+/** The batch's conversations with their counters, whether a listener is a member, and which senders are. */
+const CONVERSATIONS_SQL = `
+select c.id, c.last_seq, c.last_pts,
+  exists (select 1 from members l where l.conversation_id = c.id
+    and l.user_id in (select value from json_each(?))) as heard,
+  (select json_group_array(m.user_id) from members m where m.conversation_id = c.id
+    and m.user_id in (select value from json_each(?))) as senders
+from conversations c where c.id in (select value from json_each(?))`;
+
+const INSERT_COLUMNS = `insert into messages (id, conversation_id, seq, created_pts, pts, sender_id, client_msg_id,
+  content_type, content, created_at, request_hash) values `;
+const ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+/** Rows a multi-row insert takes at most; a batch goes in chunks of powers of two, so few shapes are compiled. */
+const MAX_INSERT_ROWS = 64;
+
+const SAVE_COUNTERS_SQL = `update conversations set last_seq = ?, last_pts = ?,
+  last_activity_at = max(last_activity_at, ?) where id = ?`;
+
+interface ConversationRow {
+  id: string;
+  last_seq: number;
+  last_pts: number;
+  heard: number;
+  senders: string;
+}
+type Found = ConversationRow & { members: Set<string> };
+
+/**
+ * SQLite's short path for plain sends (see plain-sends.ts for PostgreSQL's): the batch's plain
+ * sends as one synchronous transaction of statements compiled once, on the host's one
+ * connection. The writer's transaction costs five trips through knex (BEGIN, the lock, the
+ * insert, the counters, COMMIT), each a turn of the event loop that waits behind other work;
+ * here the thread goes from BEGIN to COMMIT without leaving SQLite. SQLite has one writer, so
+ * no conversation can change under it: only a conversation where one of `listenerIds` is a
+ * member is left for the transaction ("deferred"), which records its events for plugins. A
+ * resent clientMsgId fails the whole transaction on the unique index, as a batch does.
+ */
+export function commitPlainSendsSqlite(
+  knex: Knex,
+  sends: readonly NewMessage[],
+  now: number,
+  listenerIds: readonly string[],
+): Promise<PlainSendResult[]> {
+  return withSqliteConnection(knex, (conn) => conn.transaction(() => commit(conn, sends, now, listenerIds))());
+}
+
+function commit(
+  conn: BetterSqlite3.Database,
+  sends: readonly NewMessage[],
+  now: number,
+  listenerIds: readonly string[],
+): PlainSendResult[] {
+  const conversationIds = [...new Set(sends.map((s) => s.conversationId))];
+  const senderIds = [...new Set(sends.map((s) => s.senderId))];
+  const rows = conn
+    .prepare(CONVERSATIONS_SQL)
+    .all(JSON.stringify(listenerIds), JSON.stringify(senderIds), JSON.stringify(conversationIds)) as ConversationRow[];
+  const found = new Map<string, Found>(
+    rows.map((r) => [r.id, { ...r, members: new Set(JSON.parse(r.senders) as string[]) }]),
+  );
+  const values: unknown[][] = [];
+  const touched = new Set<Found>();
+  const results = sends.map((s): PlainSendResult => {
+    const c = found.get(s.conversationId);
+    if (!c || !c.members.has(s.senderId)) return { kind: 'refused' };
+    if (c.heard) return { kind: 'deferred', heard: true };
+    const seq = ++c.last_seq;
+    const pts = ++c.last_pts;
+    const id = newMessageId();
+    values.push([
+      id,
+      s.conversationId,
+      seq,
+      pts,
+      pts,
+      s.senderId,
+      s.clientMsgId,
+      s.contentType,
+      s.content,
+      now,
+      s.requestHash,
+    ]);
+    touched.add(c);
+    return { kind: 'sent', row: sendRow(s, id, seq, pts, now, { entities: null, attachments: null }) };
+  });
+  insertRows(conn, values);
+  const save = conn.prepare(SAVE_COUNTERS_SQL);
+  for (const c of touched) save.run(c.last_seq, c.last_pts, now, c.id);
+  return results;
+}
+
+/** The rows in as few statements as fit: one run per chunk of MAX_INSERT_ROWS, 32, 16 … 1 rows. */
+function insertRows(conn: BetterSqlite3.Database, rows: unknown[][]): void {
+  let at = 0;
+  for (let size = MAX_INSERT_ROWS; size >= 1; size /= 2) {
+    for (; rows.length - at >= size; at += size) {
+      const statement = conn.prepare(INSERT_COLUMNS + new Array<string>(size).fill(ROW).join(', '));
+      statement.run(rows.slice(at, at + size).flat());
+    }
+  }
+}
