@@ -10,12 +10,15 @@
  *     SQLite its three triggers on `messages` are dropped and the indexer's watermark is set past
  *     any rowid, so the indexer behind the writer finds nothing to index (the FTS5 table stays,
  *     empty and never written), on PostgreSQL the
- *     function that builds its segments behind the writer builds nothing, and the trigger on
+ *     functions that build its segments behind the writer build nothing, and the trigger on
  *     `messages` that keeps them in step with edits is dropped. The host's write path is otherwise
- *     the very same code, so the difference is the index's upkeep alone. No setting turns search
+ *     the very same code, so the difference is the index's upkeep alone (but for the words the
+ *     host gathers for the segments as messages commit, which unindexed-host.ts turns off before
+ *     the host starts, as it could not be from the database). No setting turns search
  *     off, and the schema is the migrations' own, so taking the index away is the clean way; the
  *     triggers and function are found by what they use or do (messages_fts, the
- *     switchboard_search* and switchboard_build_search* functions), not by a copy of their names.
+ *     switchboard_search*, switchboard_build_search* and switchboard_put_search* functions), not by
+ *     a copy of their names.
  */
 import { randomBytes } from 'node:crypto';
 import { openDatabase, type Database } from '../../host/db/open-database.js';
@@ -47,17 +50,21 @@ async function dropSearchIndex(db: Database): Promise<string[]> {
     await db.knex(SEARCH_WATERMARK).update({ upto: Number.MAX_SAFE_INTEGER });
     return [...triggers, `${SEARCH_WATERMARK} (past every rowid)`];
   }
-  // PostgreSQL builds segments behind the writer (migration 0021) with one function: it is
-  // replaced by one that builds nothing, and the trigger that keeps segments in step with edits
-  // goes. The host still calls the function after commits; that call is all that is left.
-  const { rows } = await db.knex.raw<{ rows: { name: string; args: string }[] }>(
-    `select p.proname as name, pg_get_function_identity_arguments(p.oid) as args from pg_proc p
-      join pg_namespace n on n.oid = p.pronamespace
-      where n.nspname = current_schema() and p.proname like 'switchboard_build_search%'`,
+  // PostgreSQL builds segments behind the writer (migration 0021), or puts those whose words the
+  // host gathered (0025), with a function each: they are replaced by ones that build nothing,
+  // and the trigger that keeps segments in step with edits goes. The host still calls them after
+  // commits; that call is all that is left.
+  const { rows } = await db.knex.raw<{ rows: { name: string; args: string; result: string }[] }>(
+    `select p.proname as name, pg_get_function_arguments(p.oid) as args, pg_get_function_result(p.oid) as result
+      from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where n.nspname = current_schema()
+        and (p.proname like 'switchboard_build_search%' or p.proname like 'switchboard_put_search%')`,
   );
-  for (const { name, args } of rows)
+  // A count, or (migration 0025) a record of two counts.
+  for (const { name, args, result } of rows)
     await db.knex.raw(
-      `create or replace function "${name}"(${args}) returns bigint language sql as 'select 0::bigint'`,
+      `create or replace function "${name}"(${args}) returns ${result} language sql
+        as 'select ${result === 'record' ? '0::bigint, 0::bigint' : '0::bigint'}'`,
     );
   const { rows: triggers } = await db.knex.raw<{ rows: { name: string }[] }>(
     `select t.tgname as name from pg_trigger t join pg_class c on c.oid = t.tgrelid
@@ -110,6 +117,15 @@ async function indexedShare(database: TestDatabase): Promise<string> {
   }
 }
 
+const METRICS_TOKEN = `bench-metrics-${randomBytes(16).toString('hex')}`;
+
+/** PostgreSQL: the segments built so far, by where their words were cut (the host's metrics). */
+async function segmentsBuilt(url: string): Promise<string> {
+  const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  const lines = (await res.text()).split('\n').filter((l) => l.startsWith('switchboard_search_segments_built_total'));
+  return `segments built: ${lines.map((l) => l.replace('switchboard_search_segments_built_total', '')).join(', ') || 'none'}`;
+}
+
 async function run(label: string, indexed: boolean): Promise<number> {
   const database = await prepareDatabase(label, indexed);
   const adminToken = `bench-admin-${randomBytes(24).toString('hex')}`;
@@ -119,14 +135,16 @@ async function run(label: string, indexed: boolean): Promise<number> {
     let msgsPerS: number;
     const host = await startBenchHost({
       share: { database, adminToken },
-      config: { websocket: { framesPerSecond: 100_000, burst: 100_000 } },
+      config: { websocket: { framesPerSecond: 100_000, burst: 100_000 }, metrics: { token: METRICS_TOKEN } },
       ...(cpuProfDir ? { cpuProfDir } : {}),
+      imports: indexed ? [] : ['bench/media-search/unindexed-host.ts'],
     });
     try {
       const users = await host.createUsers(200, `${indexed ? 'i' : 'n'}${label.replace(/\D/g, '')}_`);
       const { drivers, socks } = await setupPairs(host, users);
       try {
         msgsPerS = (await throughputPhase(host, drivers)).msgsPerS;
+        if (indexed) log(`${label}: ${await segmentsBuilt(host.url)}`);
       } finally {
         await closeAll(socks);
       }

@@ -49,6 +49,8 @@ export interface BenchHostOptions {
    * when the child gets SIGTERM, which shutdown() sends first.
    */
   cpuProfDir?: string;
+  /** Modules (paths from the repository root) the child imports before the host (spawnHost). */
+  imports?: string[];
 }
 
 /** SIGKILLs host processes that this process started (children running host/main.ts). */
@@ -101,7 +103,7 @@ export async function startBenchHost(opts: BenchHostOptions = {}): Promise<Bench
   const env: NodeJS.ProcessEnv = opts.cpuProfDir ? profilingEnv(opts.cpuProfDir) : {};
   let child: ChildHost;
   try {
-    child = await spawnHost({ config, env, timeoutMs: 60_000 });
+    child = await spawnHost({ config, env, imports: opts.imports ?? [], timeoutMs: 60_000 });
   } catch (err) {
     // spawnHost does not stop a child that never logged "listening"; stop ours.
     killOwnHostChildren();

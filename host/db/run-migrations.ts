@@ -23,6 +23,7 @@ import * as searchSegments from './migrations/0021-search-segments.js';
 import * as sqliteSearchWithoutPositions from './migrations/0022-sqlite-search-without-positions.js';
 import * as searchSegmentsUnkeyedIndex from './migrations/0023-search-segments-unkeyed-index.js';
 import * as sqliteSearchBehindWriter from './migrations/0024-sqlite-search-behind-writer.js';
+import * as searchSegmentsFromHost from './migrations/0025-search-segments-from-host.js';
 
 interface Migration {
   name: string;
@@ -56,6 +57,7 @@ const migrations: Migration[] = [
   sqliteSearchWithoutPositions,
   searchSegmentsUnkeyedIndex,
   sqliteSearchBehindWriter,
+  searchSegmentsFromHost,
 ];
 
 const source: Knex.MigrationSource<Migration> = {

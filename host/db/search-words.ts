@@ -45,3 +45,27 @@ export function sqliteKeyedWords(conversationId: string, text: string): string |
   for (const [word] of text.matchAll(SEARCH_WORD)) keyed += keyed ? ` ${key}${word}` : `${key}${word}`;
   return keyed || null;
 }
+
+/**
+ * What PostgreSQL's parser may read otherwise than as ASCII words between spaces (search-sql.ts
+ * cuts a text with to_tsvector('simple') once punctuation is a space): a character past ASCII, a
+ * control character other than tab and line ends, or a number in scientific notation ('9e9z' is
+ * '9e9' and 'z' there).
+ */
+const NOT_PLAIN = /[^\t\n\r\x20-\x7e]|[0-9][eE][0-9]/;
+const PLAIN_WORD = /[a-z0-9]+/g;
+/** A long text's words from this length on are left out of the index (search-sql.ts). */
+const LONG_WORD = 500;
+
+/**
+ * The words PostgreSQL's search index cuts from a plain text (lower-cased, unkeyed, repeats
+ * kept), cut here at a fraction of its cost; null for a text it may cut otherwise (NOT_PLAIN, or
+ * a word of LONG_WORD characters), which only the database cuts.
+ * test/search-plain-words-postgres.test.ts holds the two to the same words.
+ */
+export function plainWords(text: string): string[] | null {
+  if (NOT_PLAIN.test(text)) return null;
+  const words = text.toLowerCase().match(PLAIN_WORD) ?? [];
+  for (const word of words) if (word.length >= LONG_WORD) return null;
+  return words;
+}

@@ -78,7 +78,8 @@ export class HostMetrics {
   });
   private readonly segmentsBuilt = new Counter({
     name: 'switchboard_search_segments_built_total',
-    help: 'Search segments made or extended by this host behind the writer (PostgreSQL): messages covered by the search index.',
+    help: 'Search segments made or extended by this host behind the writer (PostgreSQL): messages covered by the search index. words: where their words were cut (host: as the messages committed; database: from the stored messages).',
+    labelNames: ['words'] as const,
     registers: [this.registry],
   });
   private readonly messagesIndexed = new Counter({
@@ -156,8 +157,8 @@ export class HostMetrics {
     if (count > 0) this.sendsCommittedBy.inc({ path }, count);
   }
 
-  searchSegmentsBuilt(count: number): void {
-    if (count > 0) this.segmentsBuilt.inc(count);
+  searchSegmentsBuilt(count: number, words: 'host' | 'database'): void {
+    if (count > 0) this.segmentsBuilt.inc({ words }, count);
   }
 
   searchMessagesIndexed(count: number): void {

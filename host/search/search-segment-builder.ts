@@ -3,11 +3,13 @@ import type { Knex } from 'knex';
 import type { HostEvent } from '../bus/event-bus.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { OutboxBatch } from '../core/extension-points.js';
+import type { Message } from '../../sdk/protocol/message.js';
 import type { Database } from '../db/open-database.js';
 import { SEGMENT } from '../db/migrations/0021-search-segments.js';
 import type { Logger } from '../logging/logger.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
 import type { SearchIndexer } from './search-indexer.js';
+import { SegmentWords, type GatheredSegment } from './segment-words.js';
 
 /** How long conversations whose newest segment filled wait, to be built together in one statement. */
 const GATHER_MS = 200;
@@ -18,17 +20,18 @@ const LOCK_NOT_AVAILABLE = '55P03';
 /** How often every conversation is looked at: segments a stopped host or a direct import left. */
 const SWEEP_MS = 10 * 60_000;
 
-/** What one commit tells the builder: the conversations written to, and those whose segment filled. */
+/** What one commit tells the builder: the new messages, in the order of their seqs. */
 interface Written {
-  readonly touched: string[];
-  readonly filled: string[];
+  readonly created: Message[];
 }
 
 /**
  * Builds PostgreSQL's search segments behind the writer (migration 0021), so a search reads few
  * messages one by one:
  *   - a conversation whose newest segment a commit filled (a seq that is a multiple of SEGMENT)
- *     is built a moment later, with the others gathered meanwhile, in one statement;
+ *     is built a moment later, with the others gathered meanwhile, in one statement: from the
+ *     words this host cut as the segment's messages committed where it could (segment-words.ts,
+ *     migration 0025), else from the stored messages;
  *   - a conversation quiet for QUIET_MS has its newest messages covered too, so only the last
  *     seconds of busy conversations are left to read one by one (a busy one is never quiet, so
  *     under load each message is indexed once, with its full segment);
@@ -36,7 +39,9 @@ interface Written {
  */
 @injectable()
 export class SearchSegmentBuilder implements SearchIndexer {
-  private readonly due = new Set<string>();
+  /** Conversations whose newest segment filled, with its words where this host gathered them. */
+  private readonly due = new Map<string, GatheredSegment | null>();
+  private readonly words = new SegmentWords();
   /** Conversations written to and not covered since, with when they were last written to. */
   private readonly active = new Map<string, number>();
   private readonly quiet = new Set<string>();
@@ -86,20 +91,26 @@ export class SearchSegmentBuilder implements SearchIndexer {
     let written: Written | null = null;
     for (const event of events) {
       if (event.type !== 'message.changed' || event.change !== 'created') continue;
-      written ??= { touched: [], filled: [] };
-      written.touched.push(event.message.conversationId);
-      if (event.message.seq % SEGMENT === 0) written.filled.push(event.message.conversationId);
+      written ??= { created: [] };
+      written.created.push(event.message);
     }
     return Promise.resolve(written);
   }
 
   committed(batch: OutboxBatch | null): void {
     if (batch === null || this.stopped) return;
-    const { touched, filled } = batch as Written;
     const now = performance.now();
-    for (const id of touched) this.active.set(id, now);
-    for (const id of filled) this.due.add(id);
-    if (filled.length > 0)
+    let filled = false;
+    for (const message of (batch as Written).created) {
+      const id = message.conversationId;
+      this.active.set(id, now);
+      const gathered = this.words.add(message);
+      if (message.seq % SEGMENT !== 0) continue;
+      // Two segments filled in one wait: the database builds both, in order.
+      this.due.set(id, this.due.has(id) ? null : gathered);
+      filled = true;
+    }
+    if (filled)
       this.gather ??= setTimeout(() => {
         this.gather = null;
         this.next();
@@ -111,6 +122,7 @@ export class SearchSegmentBuilder implements SearchIndexer {
     for (const [id, at] of this.active)
       if (at <= since) {
         this.active.delete(id);
+        this.words.forget(id);
         this.quiet.add(id);
       }
     if (this.quiet.size > 0) this.next();
@@ -124,33 +136,53 @@ export class SearchSegmentBuilder implements SearchIndexer {
   /** One build at a time: a sweep, else the filled segments, else the quiet conversations. */
   private next(): void {
     if (this.running || this.stopped) return;
-    let ids: string[] | null;
-    let partial: boolean;
+    let build: Build;
     if (this.sweepWanted) {
-      [ids, partial] = [null, true];
+      build = { ids: null, partial: true, gathered: [] };
       this.sweepWanted = false;
       this.due.clear();
       this.quiet.clear();
     } else if (this.due.size > 0 && this.gather === null) {
-      [ids, partial] = [[...this.due], false];
+      const due = [...this.due];
+      build = {
+        ids: due.filter(([, gathered]) => gathered === null).map(([id]) => id),
+        partial: false,
+        gathered: due.flatMap(([, gathered]) => gathered ?? []),
+      };
       this.due.clear();
     } else if (this.quiet.size > 0) {
-      [ids, partial] = [[...this.quiet], true];
+      build = { ids: [...this.quiet], partial: true, gathered: [] };
       this.quiet.clear();
     } else return;
-    this.running = this.build(ids, partial).finally(() => {
+    this.running = this.build(build).finally(() => {
       this.running = null;
       this.next();
     });
   }
 
-  private async build(ids: string[] | null, partial: boolean): Promise<void> {
+  private async build({ ids, partial, gathered }: Build): Promise<void> {
     try {
-      const { rows } = await this.db.knex.raw<{ rows: { built: string }[] }>(
-        'select switchboard_build_search_segments(?::varchar[], ?) as built',
-        [ids, partial],
+      if (gathered.length === 0) {
+        const { rows } = await this.db.knex.raw<{ rows: { built: string }[] }>(
+          'select switchboard_build_search_segments(?::varchar[], ?) as built',
+          [ids, partial],
+        );
+        this.metrics.searchSegmentsBuilt(Number(rows[0]!.built), 'database');
+        return;
+      }
+      const { rows } = await this.db.knex.raw<{ rows: { put: string; built: string }[] }>(
+        'select put, built from switchboard_put_search_segments(?::varchar[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::varchar[])',
+        [
+          gathered.map((g) => g.conversationId),
+          gathered.map((g) => g.firstSeq),
+          gathered.map((g) => g.oldestAt),
+          gathered.map((g) => g.newestAt),
+          gathered.map((g) => g.words),
+          ids,
+        ],
       );
-      this.metrics.searchSegmentsBuilt(Number(rows[0]!.built));
+      this.metrics.searchSegmentsBuilt(Number(rows[0]!.put), 'host');
+      this.metrics.searchSegmentsBuilt(Number(rows[0]!.built), 'database');
     } catch (err) {
       if (this.stopped) return;
       // An edit held a segment longer than the build waits (lock_timeout): its conversations are
@@ -158,10 +190,18 @@ export class SearchSegmentBuilder implements SearchIndexer {
       // next sweep.
       if ((err as { code?: string }).code === LOCK_NOT_AVAILABLE) {
         if (ids === null) this.log.warn('search segment sweep met a segment an edit held; the next sweep covers it');
-        else for (const id of ids) this.quiet.add(id);
+        else for (const id of [...ids, ...gathered.map((g) => g.conversationId)]) this.quiet.add(id);
         return;
       }
-      this.log.error({ err, conversations: ids?.length ?? 'all' }, 'search segment build failed');
+      const conversations = ids === null ? 'all' : ids.length + gathered.length;
+      this.log.error({ err, conversations }, 'search segment build failed');
     }
   }
+}
+
+/** One statement's work: conversations to build from their messages (null: all), and segments gathered here. */
+interface Build {
+  readonly ids: string[] | null;
+  readonly partial: boolean;
+  readonly gathered: GatheredSegment[];
 }

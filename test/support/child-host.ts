@@ -27,6 +27,8 @@ export interface SpawnHostOptions {
   /** ...or an existing config file, used as it is. */
   configFile?: string;
   env?: NodeJS.ProcessEnv;
+  /** Modules (paths from the repository root) the child imports before the host, after tsx. */
+  imports?: string[];
   /** Milliseconds to wait for the "listening" log line. */
   timeoutMs?: number;
 }
@@ -40,6 +42,7 @@ export async function spawnHost({
   config = {},
   configFile,
   env = {},
+  imports = [],
   timeoutMs = 30_000,
 }: SpawnHostOptions): Promise<ChildHost> {
   let configPath = configFile;
@@ -49,7 +52,15 @@ export async function spawnHost({
   }
   const child = spawn(
     process.execPath,
-    ['--no-node-snapshot', '--import', 'tsx', 'host/main.ts', '--config', configPath],
+    [
+      '--no-node-snapshot',
+      '--import',
+      'tsx',
+      ...imports.flatMap((m) => ['--import', `./${m}`]),
+      'host/main.ts',
+      '--config',
+      configPath,
+    ],
     {
       cwd: repoRoot,
       env: { ...process.env, DATABASE_URL: '', SWITCHBOARD_CONFIG: '', PORT: '', ...env },

@@ -30,7 +30,7 @@ export const name = '0021-search-segments';
 /** Messages in a segment. Changing it needs a new migration that rebuilds every segment. */
 export const SEGMENT = 64;
 /** Bytes of text past which a segment keeps no words (its keys at most ~4 bytes each: < 1 MB). */
-const MAX_SEGMENT_TEXT = 131_072;
+export const MAX_SEGMENT_TEXT = 131_072;
 
 const isPostgres = (knex: Knex) => (knex.client as Knex.Client).config.client === 'pg';
 
