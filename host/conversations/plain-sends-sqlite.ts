@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { withSqliteConnection } from '../db/sqlite-connection.js';
 import { sendRow, type NewMessage } from './apply-sends.js';
 import { newMessageId } from './message-row.js';
-import type { PlainSendResult } from './plain-sends.js';
+import { PLAIN_SEND_COLUMNS, type PlainSendColumn, type PlainSendResult } from './plain-sends.js';
 
 /** The batch's conversations with their counters, whether a listener is a member, and which senders are. */
 const CONVERSATIONS_SQL = `
@@ -14,9 +14,8 @@ select c.id, c.last_seq, c.last_pts,
     and m.user_id in (select value from json_each(?))) as senders
 from conversations c where c.id in (select value from json_each(?))`;
 
-const INSERT_COLUMNS = `insert into messages (id, conversation_id, seq, created_pts, pts, sender_id, client_msg_id,
-  content_type, content, created_at, request_hash) values `;
-const ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const INSERT_COLUMNS = `insert into messages (${PLAIN_SEND_COLUMNS.join(', ')}) values `;
+const ROW = `(${PLAIN_SEND_COLUMNS.map(() => '?').join(', ')})`;
 /** Rows a multi-row insert takes at most; a batch goes in chunks of powers of two, so few shapes are compiled. */
 const MAX_INSERT_ROWS = 64;
 
@@ -74,19 +73,20 @@ function commit(
     const seq = ++c.last_seq;
     const pts = ++c.last_pts;
     const id = newMessageId();
-    values.push([
+    const row: Record<PlainSendColumn, unknown> = {
       id,
-      s.conversationId,
+      conversation_id: s.conversationId,
       seq,
+      created_pts: pts,
       pts,
-      pts,
-      s.senderId,
-      s.clientMsgId,
-      s.contentType,
-      s.content,
-      now,
-      s.requestHash,
-    ]);
+      sender_id: s.senderId,
+      client_msg_id: s.clientMsgId,
+      content_type: s.contentType,
+      content: s.content,
+      created_at: now,
+      request_hash: s.requestHash,
+    };
+    values.push(PLAIN_SEND_COLUMNS.map((column) => row[column]));
     touched.add(c);
     return { kind: 'sent', row: sendRow(s, id, seq, pts, now, { entities: null, attachments: null }) };
   });

@@ -3,6 +3,22 @@ import { mayMention } from '../mentions/mention-parser.js';
 import { sendRow, type NewMessage } from './apply-sends.js';
 import { newMessageId, type MessageRow } from './message-row.js';
 
+/** The columns a plain send writes, on both databases (plain-sends-sqlite.ts too). */
+export const PLAIN_SEND_COLUMNS = [
+  'id',
+  'conversation_id',
+  'seq',
+  'created_pts',
+  'pts',
+  'sender_id',
+  'client_msg_id',
+  'content_type',
+  'content',
+  'created_at',
+  'request_hash',
+] as const;
+export type PlainSendColumn = (typeof PLAIN_SEND_COLUMNS)[number];
+
 /** What became of one send of a batch committed by `commitPlainSends`. */
 export type PlainSendResult =
   | { kind: 'sent'; row: MessageRow }
@@ -69,8 +85,7 @@ saved as (
   from counts s where c.id = s.conversation_id
 ),
 inserted as (
-  insert into messages (id, conversation_id, seq, created_pts, pts, sender_id, client_msg_id, content_type, content,
-    created_at, request_hash)
+  insert into messages (${PLAIN_SEND_COLUMNS.join(', ')})
   select id, conversation_id, last_seq + n, last_pts + n, last_pts + n, sender_id, client_msg_id, content_type,
     content, ?::bigint, request_hash
   from accepted
