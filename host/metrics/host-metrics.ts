@@ -89,7 +89,7 @@ export class HostMetrics {
   });
   private readonly sendsCommittedBy = new Counter({
     name: 'switchboard_sends_committed_total',
-    help: 'New messages committed by the conversation writer, by path: "statement" (plain sends on PostgreSQL, one statement a batch) or "transaction".',
+    help: 'New messages committed by the conversation writer, by path: "statement" (plain sends: one statement a batch on PostgreSQL, one synchronous transaction on SQLite) or "transaction".',
     labelNames: ['path'],
     registers: [this.registry],
   });
