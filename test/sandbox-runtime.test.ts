@@ -14,6 +14,7 @@ import { appHealth, appManifest, runOp, waitForApp } from './support/sandbox-hel
 
 const CAPABLE_ENTRY = `${repoRoot}/test/fixtures/apps/capable/index.ts`;
 const CALLER_ENTRY = `${repoRoot}/test/fixtures/plugins/svc-caller/index.ts`;
+const SPINNER_ENTRY = `${repoRoot}/test/fixtures/apps/spinner/index.ts`;
 
 function capableManifest(id: string, limits?: Record<string, number>) {
   const m = appManifest(id, {
@@ -207,6 +208,7 @@ describe('sandbox supervision', () => {
           enabled: [
             enable(appManifest('fragile', { limits: { cpuMsPerEvent: 50 } })),
             enable(appManifest('refuser', { settings: { type: 'object' } }), { settings: { crashAtStart: true } }),
+            enable(appManifest('spinner', { entry: SPINNER_ENTRY, limits: { cpuMsPerEvent: 50 } })),
           ],
         },
       },
@@ -224,6 +226,19 @@ describe('sandbox supervision', () => {
       error: { code: 'plugin_start_failed', message: expect.stringContaining('refusing to start') },
     });
     expect(await appHealth(host, 'refuser')).toMatchObject({
+      state: 'failed',
+      lastFailure: { reason: 'start_failed' },
+    });
+    expect(plugins.find((p) => p.id === 'fragile')).toMatchObject({ status: 'running' });
+  });
+
+  it('stops an app whose bundle spins as it loads by its CPU budget, and records it as failed to start', async () => {
+    const plugins = await listPlugins(host);
+    expect(plugins.find((p) => p.id === 'spinner')).toMatchObject({
+      status: 'failed',
+      error: { code: 'plugin_start_failed', message: expect.stringContaining('ran past its 50 ms CPU budget') },
+    });
+    expect(await appHealth(host, 'spinner')).toMatchObject({
       state: 'failed',
       lastFailure: { reason: 'start_failed' },
     });

@@ -16,7 +16,7 @@ import { CpuLedger, NS_PER_MS } from './cpu-ledger.js';
 import { EventFailure } from './event-failure.js';
 import { wallBackstopMs, watchEntry } from './entry-watch.js';
 import { HeapFigures } from './heap-figures.js';
-import { createIsolate, installGuestRuntime, type GuestRuntime } from './isolate-boot.js';
+import { createIsolate, installGuestRuntime, runBundle, type GuestRuntime } from './isolate-boot.js';
 import { OpenEvents } from './open-events.js';
 import { guestDispatch, type GuestDispatch } from './guest-dispatch.js';
 import type { GuestCode } from './guest-code.js';
@@ -181,12 +181,11 @@ export class AppIsolate {
    * like every entry after; the runtime's entry points are set first, as the bundle may call out.
    */
   private async load(guest: GuestCode, code: string, boot: AppBoot): Promise<void> {
-    const timeout = this.limits.cpuMsPerEvent;
-    const { context, runtime } = installGuestRuntime(this.isolate, guest, boot, timeout, this.dispatch);
+    const budgetMs = this.limits.cpuMsPerEvent;
+    const { context, runtime } = installGuestRuntime(this.isolate, guest, boot, budgetMs, this.dispatch);
     this.context = context;
     this.runtime = runtime;
-    // Compiled and run in one trip to the isolate's thread.
-    await context.eval(code, { filename: 'app.js', timeout });
+    await runBundle(this.isolate, context, code, budgetMs, () => this.outbox.stuck());
   }
 
   /** Starts an event and settles when the app reports it done, or when a limit stops it. */

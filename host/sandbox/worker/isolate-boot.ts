@@ -2,6 +2,7 @@ import ivm from 'isolated-vm';
 import { GUEST_GLOBALS, type AppBoot, type GuestEntryPoints } from '../rpc-protocol.js';
 import type { GuestCode } from './guest-code.js';
 import type { GuestDispatch } from './guest-dispatch.js';
+import { wallBackstopMs, watchEntry } from './entry-watch.js';
 import { lastWords } from './last-words.js';
 
 /** The guest runtime's entry point, as a reference into the app's isolate. */
@@ -35,7 +36,7 @@ export function installGuestRuntime(
   isolate: ivm.Isolate,
   guest: GuestCode,
   boot: AppBoot,
-  timeout: number,
+  budgetMs: number,
   dispatch: GuestDispatch,
 ): { context: ivm.Context; runtime: GuestRuntime } {
   const context = isolate.createContextSync();
@@ -56,9 +57,44 @@ export function installGuestRuntime(
   );
   global.setSync(GUEST_GLOBALS.boot, JSON.stringify(boot));
   // The script's completion value is the runtime's entry points (see guest-script.ts).
-  const entries = guest.compile(isolate).runSync(context, { timeout, reference: true }) as ivm.Reference<
-    Record<string, unknown>
-  >;
+  // Only the host's own code runs here: the wall-clock cut-off is a backstop, as for entries.
+  const entries = guest
+    .compile(isolate)
+    .runSync(context, { timeout: wallBackstopMs(budgetMs), reference: true }) as ivm.Reference<Record<string, unknown>>;
   const entry = (name: keyof GuestEntryPoints): ivm.Reference => entries.getSync(name, { reference: true });
   return { context, runtime: { run: entry('run') } };
+}
+
+/**
+ * Runs the app's bundle in its context, under its CPU budget as every entry after it: counted by
+ * the isolate's own CPU time (entry-watch.ts), not by the wall clock, so a machine busy with
+ * other work does not fail a healthy app's start, while a bundle that spins is stopped (its
+ * isolate disposed) once it has used the budget.
+ */
+export async function runBundle(
+  isolate: ivm.Isolate,
+  context: ivm.Context,
+  code: string,
+  budgetMs: number,
+  stuck: () => void,
+): Promise<void> {
+  let spent = false;
+  const watch = watchEntry({
+    cpuNow: () => (isolate.isDisposed ? null : isolate.cpuTime),
+    budgetMs,
+    overBudget: () => {
+      spent = true;
+      isolate.dispose();
+    },
+    stuck,
+  });
+  try {
+    // Compiled and run in one trip to the isolate's thread.
+    await context.eval(code, { filename: 'app.js', timeout: wallBackstopMs(budgetMs) });
+  } catch (err) {
+    if (spent) throw new Error(`it ran past its ${budgetMs} ms CPU budget`, { cause: err });
+    throw err;
+  } finally {
+    watch.done();
+  }
 }
