@@ -54,8 +54,11 @@ export function sqliteKeyedWords(conversationId: string, text: string): string |
  */
 const NOT_PLAIN = /[^\t\n\r\x20-\x7e]|[0-9][eE][0-9]/;
 const PLAIN_WORD = /[a-z0-9]+/g;
-/** A long text's words from this length on are left out of the index (search-sql.ts). */
-const LONG_WORD = 500;
+/**
+ * A long text's keyed words of 500 characters or more are left out of the index (search-sql.ts):
+ * words from 492 on, behind their 8-character key.
+ */
+const LONG_WORD = 492;
 
 /**
  * The words PostgreSQL's search index cuts from a plain text (lower-cased, unkeyed, repeats
