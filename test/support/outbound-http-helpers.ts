@@ -4,7 +4,7 @@
  * and a check for a failed probe outcome.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import { repoRoot } from './e2e.js';
 import type { ProbeOutcome } from './plugin-helpers.js';
@@ -62,13 +62,24 @@ export function startReceiver(): Promise<{ server: Server; port: number; receive
   );
 }
 
-/** A port nothing listens on. */
+/**
+ * A port nothing listens on: below 1024, which the kernel never hands to a listener asking for
+ * any port, so another test's server cannot take it meanwhile (a freed ephemeral port could be).
+ * Checked refused before it is used.
+ */
 export async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
+  for (let port = 1; port < 1024; port++) {
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
+    });
+    if (refused) return port;
+  }
+  throw new Error('no closed port below 1024');
 }
 
 export const FETCHER_APP = `${repoRoot}/test/fixtures/apps/fetcher/index.ts`;
