@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEGMENT } from '../host/db/migrations/0021-search-segments.js';
 import { startCluster, type Cluster, type ClusterHost } from './support/cluster-hosts.js';
-import { METRICS_TOKEN, sample, scrape } from './support/metrics-helpers.js';
+import { METRICS_TOKEN } from './support/metrics-helpers.js';
 import { foundIds, postText, uniqueWord } from './support/search-helpers.js';
-import { builtSegments, firstSegmentWords, type Stored } from './support/search-segments.js';
+import { builtSegments, firstSegmentWords, type Stored, segmentsBuiltFrom } from './support/search-segments.js';
 import type { TestUser } from './support/start-test-host.js';
 
 // Hosts sharing a database need PostgreSQL (the bus refuses SQLite).
@@ -29,12 +29,7 @@ describe.skipIf(!process.env.DATABASE_URL)('search segments across two hosts', (
   afterAll(() => cluster?.stop());
 
   /** Segments each host put from the words it gathered. */
-  const putByHosts = () =>
-    Promise.all(
-      hosts.map(
-        async (h) => sample(await scrape(h), 'switchboard_search_segments_built_total', { words: 'host' }) ?? 0,
-      ),
-    );
+  const putByHosts = () => Promise.all(hosts.map((h) => segmentsBuiltFrom(h, 'host')));
 
   /** Texts sent one at a time, the i-th through `via(i)`. */
   async function sendVia(conversationId: string, texts: string[], via: (i: number) => ClusterHost) {

@@ -5,11 +5,18 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEGMENT } from '../host/db/migrations/0021-search-segments.js';
-import { METRICS_TOKEN, sample, scrape } from './support/metrics-helpers.js';
+import { METRICS_TOKEN } from './support/metrics-helpers.js';
 import { op } from './support/messaging-helpers.js';
 import { online } from './support/protocol-helpers.js';
 import { foundIds, uniqueWord } from './support/search-helpers.js';
-import { builtSegments, firstSegmentWords, segmentsOf, sendTexts, textOf } from './support/search-segments.js';
+import {
+  builtSegments,
+  firstSegmentWords,
+  segmentsOf,
+  sendTexts,
+  textOf,
+  segmentsBuiltFrom,
+} from './support/search-segments.js';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
 import { testDatabaseKind, withDirect } from './support/test-database.js';
 
@@ -25,8 +32,7 @@ describe.skipIf(testDatabaseKind !== 'postgres')("search segments from the host'
   });
   afterAll(() => host.stop());
 
-  const builtFrom = async (words: 'host' | 'database') =>
-    sample(await scrape(host), 'switchboard_search_segments_built_total', { words }) ?? 0;
+  const builtFrom = (words: 'host' | 'database') => segmentsBuiltFrom(host, words);
 
   it('puts a full segment of plain texts with the words cut as they committed, the words of the stored texts', async () => {
     const conv = await host.direct(a, b);

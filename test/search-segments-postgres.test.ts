@@ -9,12 +9,19 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { allPages, foundIds, uniqueWord } from './support/search-helpers.js';
-import { builtSegments, firstSegmentWords, segmentsOf, sendTexts, textOf } from './support/search-segments.js';
+import {
+  builtSegments,
+  firstSegmentWords,
+  segmentsOf,
+  sendTexts,
+  textOf,
+  segmentsBuiltFrom,
+} from './support/search-segments.js';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
 import { testDatabaseKind, withDirect } from './support/test-database.js';
 import type { Knex } from 'knex';
 import { eventually } from './support/eventually.js';
-import { METRICS_TOKEN, sample, scrape } from './support/metrics-helpers.js';
+import { METRICS_TOKEN } from './support/metrics-helpers.js';
 import { online } from './support/protocol-helpers.js';
 import { op } from './support/messaging-helpers.js';
 
@@ -44,9 +51,7 @@ describe.skipIf(testDatabaseKind !== 'postgres')('search segments on PostgreSQL'
     const conv = await host.direct(a, b);
     const common = uniqueWord('common');
     const rare = uniqueWord('rare');
-    const built = async () =>
-      (sample(await scrape(host), 'switchboard_search_segments_built_total', { words: 'host' }) ?? 0) +
-      (sample(await scrape(host), 'switchboard_search_segments_built_total', { words: 'database' }) ?? 0);
+    const built = async () => (await segmentsBuiltFrom(host, 'host')) + (await segmentsBuiltFrom(host, 'database'));
     const before = await built();
     const texts = Array.from(
       { length: 150 },

@@ -1,6 +1,7 @@
 /** Looking at PostgreSQL's search segments (migration 0021) behind a test host's back. */
 import { SEGMENT } from '../../host/db/migrations/0021-search-segments.js';
 import { eventually } from './eventually.js';
+import { sample, scrape } from './metrics-helpers.js';
 import { postText } from './search-helpers.js';
 import type { TestHost, TestUser } from './start-test-host.js';
 import { withDirect } from './test-database.js';
@@ -60,3 +61,7 @@ export const firstSegmentWords = (host: TestHost, conversationId: string) =>
       ),
     };
   });
+
+/** Segments the host built so far whose words were cut where `words` says (its metrics). */
+export const segmentsBuiltFrom = async (host: TestHost, words: 'host' | 'database') =>
+  sample(await scrape(host), 'switchboard_search_segments_built_total', { words }) ?? 0;
