@@ -7,6 +7,7 @@
  * stderr; the last line of stdout is one JSON object:
  *
  *   {"bench":"messaging","db":"sqlite|postgres","msgs_per_s":…,"p50_ms":…,"p99_ms":…,
+ *    "ping_p50_ms":…,"ping_p99_ms":…,
  *    "fanout_deliveries_per_s":…,"idle_conn_kb":…,"resume_1000_ms":…,
  *    "ws_relay_msgs_per_s":…,"db_insert_rows_per_s":…,
  *    "msgs_per_s_vs_ws_relay":…,"msgs_per_s_vs_db_insert":…}
@@ -21,14 +22,16 @@
  *    counts once acked to its sender AND delivered to the other member inside the 10 s window.
  * 3. p50_ms / p99_ms (latency.ts) — send→ack latency at a FIXED OFFERED RATE of 2,000 msg/s over
  *    the same 100 pairs (which by then hold ~1,000 messages of history each).
- * 4. resume_1000_ms (resume.ts) — reconnect, `resume`, and receive 1,000 missed messages; median
+ * 4. ping_p50_ms / ping_p99_ms (ping.ts) — send→ack latency of one message at a time, 5 ms
+ *    apart, over the same pairs: the unloaded floor under phase 3's figures.
+ * 5. resume_1000_ms (resume.ts) — reconnect, `resume`, and receive 1,000 missed messages; median
  *    of 3 runs.
- * 5. fanout_deliveries_per_s (fanout.ts) — `message.created` frames received per second across
+ * 6. fanout_deliveries_per_s (fanout.ts) — `message.created` frames received per second across
  *    the 1,000 connections of a 1,000-member group (4 closed-loop senders).
- * 6. ws_relay_msgs_per_s (relay; support/ws-relay-reference.ts) — a reference: phase 2's load
+ * 7. ws_relay_msgs_per_s (relay; support/ws-relay-reference.ts) — a reference: phase 2's load
  *    (same pairs, same window, same warm-up and measured window) against a bare `ws` relay with no
  *    durability in a child process, as the host runs in one. The host is idle meanwhile.
- * 7. db_insert_rows_per_s (insert; support/db-insert-reference.ts) — a reference: a bare loop
+ * 8. db_insert_rows_per_s (insert; support/db-insert-reference.ts) — a reference: a bare loop
  *    inserting batches of 256 rows, one transaction each, into a copy of the host's `messages`
  *    table on the same kind of database: on PostgreSQL in the host's schema (2 connections), on
  *    SQLite in a fresh file of its own with the host's pragmas (WAL, synchronous FULL; 1 writer).
@@ -49,7 +52,7 @@
  * each measured window: on a 2-core machine other load skews every figure.
  *
  * Options (environment):
- *   BENCH_PHASES=idle,throughput,latency,resume,fanout,relay,insert   run only these phases
+ *   BENCH_PHASES=idle,throughput,latency,ping,resume,fanout,relay,insert   run only these phases
  *   BENCH_HOST_CPU_PROF=DIR   CPU-profile the host child (V8 sampling profiler via a --require
  *                             preload, see support/cpu-profile.ts); DIR/host-PID.cpuprofile is
  *                             written at shutdown; the top frames of each measured window and
@@ -66,6 +69,7 @@ import { resolve } from 'node:path';
 import { fanoutPhase } from './messaging/fanout.js';
 import { idlePhase } from './messaging/idle-connections.js';
 import { latencyPhase } from './messaging/latency.js';
+import { pingPhase } from './messaging/ping.js';
 import { setupPairs, type PairDriver } from './messaging/pair-driver.js';
 import { resumePhase } from './messaging/resume.js';
 import { throughputPhase } from './messaging/throughput.js';
@@ -83,7 +87,7 @@ import { WS_RELAY_LABEL, wsRelayPhase } from './support/ws-relay-reference.js';
 const MEMBERS = 1_000; // users shared by the idle, pair and fan-out phases
 const WATCHDOG_MS = 175_000;
 
-const ALL_PHASES = ['idle', 'throughput', 'latency', 'resume', 'fanout', 'relay', 'insert'] as const;
+const ALL_PHASES = ['idle', 'throughput', 'latency', 'ping', 'resume', 'fanout', 'relay', 'insert'] as const;
 const HOST_PHASES = ALL_PHASES.filter((p) => p !== 'relay' && p !== 'insert');
 const DB_INSERT = { warmup: 10_240, measured: 102_400 }; // rows, as in the cluster benchmark
 
@@ -93,6 +97,8 @@ interface Results {
   msgs_per_s: number | null;
   p50_ms: number | null;
   p99_ms: number | null;
+  ping_p50_ms: number | null;
+  ping_p99_ms: number | null;
   fanout_deliveries_per_s: number | null;
   idle_conn_kb: number | null;
   resume_1000_ms: number | null;
@@ -110,6 +116,8 @@ export default async function messaging(): Promise<void> {
     msgs_per_s: null,
     p50_ms: null,
     p99_ms: null,
+    ping_p50_ms: null,
+    ping_p99_ms: null,
     fanout_deliveries_per_s: null,
     idle_conn_kb: null,
     resume_1000_ms: null,
@@ -180,7 +188,7 @@ export default async function messaging(): Promise<void> {
         results.idle_conn_kb = await idlePhase(h, users);
       });
 
-    if (phases.has('throughput') || phases.has('latency')) {
+    if (phases.has('throughput') || phases.has('latency') || phases.has('ping')) {
       let pairs: { drivers: PairDriver[]; socks: BenchSocket[] } | null = null;
       await phase('pairs', async () => {
         pairs = await setupPairs(h, users);
@@ -197,6 +205,13 @@ export default async function messaging(): Promise<void> {
             const r = await latencyPhase(h, p.drivers);
             results.p50_ms = r.p50;
             results.p99_ms = r.p99;
+          });
+        }
+        if (phases.has('ping')) {
+          await phase('ping', async () => {
+            const r = await pingPhase(h, p.drivers);
+            results.ping_p50_ms = r.p50;
+            results.ping_p99_ms = r.p99;
           });
         }
         await closeAll(p.socks);
@@ -255,6 +270,8 @@ export default async function messaging(): Promise<void> {
     msgs_per_s: round(results.msgs_per_s, 0),
     p50_ms: round(results.p50_ms, 2),
     p99_ms: round(results.p99_ms, 2),
+    ping_p50_ms: round(results.ping_p50_ms, 2),
+    ping_p99_ms: round(results.ping_p99_ms, 2),
     fanout_deliveries_per_s: round(results.fanout_deliveries_per_s, 0),
     idle_conn_kb: round(results.idle_conn_kb, 2),
     resume_1000_ms: round(results.resume_1000_ms, 1),

@@ -8,7 +8,6 @@ import { foundIds, pastMillisecondOf, postText, uniqueWord } from './support/sea
 import { startTestHost, type TestHost } from './support/start-test-host.js';
 import { testDatabaseKind, withDirect } from './support/test-database.js';
 import type { Knex } from 'knex';
-import { openDatabase } from '../host/db/open-database.js';
 
 describe.skipIf(testDatabaseKind !== 'postgres')('search index on PostgreSQL', () => {
   let host: TestHost;
@@ -67,17 +66,5 @@ describe.skipIf(testDatabaseKind !== 'postgres')('search index on PostgreSQL', (
     const wide = await postText(host, a, conv.id, `${'é'.repeat(1_000)} ${word} ${'y'.repeat(300)}`);
     expect(await foundIds(host, b, { q: word })).toEqual([wide.id, long.id]);
     expect(await foundIds(host, b, { q: 'y'.repeat(250) })).toEqual([wide.id]);
-  });
-
-  it("runs the host's sessions without JIT or parallel workers, which a search's guessed costs would buy", async () => {
-    const db = await openDatabase({ url: host.database.url, schema: host.database.schema, poolSize: 1 });
-    try {
-      const { rows } = await db.knex.raw<{ rows: { jit: string; workers: string }[] }>(
-        `select current_setting('jit') as jit, current_setting('max_parallel_workers_per_gather') as workers`,
-      );
-      expect(rows).toEqual([{ jit: 'off', workers: '0' }]);
-    } finally {
-      await db.close();
-    }
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Phase 5 of `npm run bench -- messaging` (bench/messaging.ts): group fan-out.
+ * Phase 6 of `npm run bench -- messaging` (bench/messaging.ts): group fan-out.
  *
  * fanout_deliveries_per_s — one group of 1,000 members, one connection each; 4 members send
  * to it, keeping at most FANOUT_WINDOW messages not yet delivered to the slowest connection

@@ -1,5 +1,5 @@
 /**
- * Phase 4 of `npm run bench -- messaging` (bench/messaging.ts): resume.
+ * Phase 5 of `npm run bench -- messaging` (bench/messaging.ts): resume.
  *
  * resume_1000_ms — a user notes its conversation's pts (lastPts over HTTP while it is
  * offline); the other member sends 1,000 messages (all acked); the user reconnects: the timer

@@ -1,0 +1,78 @@
+/**
+ * The host's PostgreSQL sessions (host/db/open-database.ts): no JIT or parallel workers, which a
+ * search's guessed costs would buy, and one generic plan per connection for the host's named
+ * statements, which PostgreSQL otherwise planned again at each run.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blobHashOf } from '../host/attachments/blob-store.js';
+import { BLOB_CHUNK_BYTES, DatabaseBlobStore } from '../host/attachments/database-blob-store.js';
+import { commitPlainSends } from '../host/conversations/plain-sends.js';
+import { openDatabase, type Database } from '../host/db/open-database.js';
+import { binaryBytes } from './support/attachment-helpers.js';
+import { startTestHost, type TestHost } from './support/start-test-host.js';
+import { testDatabaseKind } from './support/test-database.js';
+
+describe.skipIf(testDatabaseKind !== 'postgres')("the host's PostgreSQL sessions", () => {
+  let host: TestHost;
+  // One connection, so every statement below runs in the session whose prepared statements are read.
+  let db: Database;
+  beforeAll(async () => {
+    host = await startTestHost();
+    db = await openDatabase({ url: host.database.url, schema: host.database.schema, poolSize: 1 });
+  });
+  afterAll(async () => {
+    await db?.close();
+    await host?.stop();
+  });
+
+  it('run without JIT or parallel workers, and keep generic plans', async () => {
+    const { rows } = await db.knex.raw<{ rows: { jit: string; workers: string; plans: string }[] }>(
+      `select current_setting('jit') as jit, current_setting('max_parallel_workers_per_gather') as workers,
+        current_setting('plan_cache_mode') as plans`,
+    );
+    expect(rows).toEqual([{ jit: 'off', workers: '0', plans: 'force_generic_plan' }]);
+  });
+
+  it("plan a batch of plain sends and a blob's chunks once, not at each run", async () => {
+    const [a, b] = await Promise.all([host.createUser(), host.createUser()]);
+    const conversation = await host.direct(a, b);
+    const runs = 8;
+    for (let i = 0; i < runs; i++) {
+      const results = await commitPlainSends(
+        db.knex,
+        [
+          {
+            conversationId: conversation.id,
+            senderId: a.id,
+            clientMsgId: randomUUID(),
+            contentType: 'text',
+            content: JSON.stringify({ text: `plain ${i}` }),
+            replyToId: null,
+            threadRootId: null,
+            attachmentIds: [],
+            requestHash: `hash-${i}`,
+          },
+        ],
+        Date.now(),
+        [],
+      );
+      expect(results.map((r) => r.kind)).toEqual(['sent']);
+    }
+    const store = new DatabaseBlobStore(db.knex);
+    for (let i = 0; i < runs; i++) {
+      const bytes = binaryBytes(2 * BLOB_CHUNK_BYTES + 1 + i, i);
+      await store.put(blobHashOf(bytes), bytes);
+    }
+
+    const { rows } = await db.knex.raw<{ rows: { name: string; generic_plans: string; custom_plans: string }[] }>(
+      `select name, generic_plans, custom_plans from pg_prepared_statements order by name`,
+    );
+    // PostgreSQL's default planned the sends anew at every run (their generic plan's guessed cost
+    // is higher) and the chunks at their first five.
+    expect(rows.map((r) => [r.name, Number(r.generic_plans), Number(r.custom_plans)])).toEqual([
+      ['switchboard_blob_chunks_ignore_3', runs, 0],
+      ['switchboard_plain_sends', runs, 0],
+    ]);
+  });
+});
