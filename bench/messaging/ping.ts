@@ -46,7 +46,7 @@ export async function pingPhase(host: BenchHost, drivers: PairDriver[]): Promise
     assertHostAlive(host);
     await sleep(PING_GAP_MS);
   }
-  if (meter) log(`ping: during the measured messages: ${(meter as () => string)()}`);
+  if (meter) log(`ping: during the measured messages: ${meter()}`);
   const p50 = percentile(latency, 50);
   const p99 = percentile(latency, 99);
   log(
