@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { startBenchHost } from './support/bench-host.js';
 import { openSocket, stringField, type BenchSocket } from './support/bench-socket.js';
 import { leanHttp } from './support/lean-http.js';
+import { cpuMeter } from './support/cpu-meter.js';
 import { summarizeProfile, summarizeSql } from './support/cpu-profile.js';
 import { log, mapLimit, round } from './support/util.js';
 
@@ -232,8 +233,10 @@ export default async function main(): Promise<void> {
     measuring = true;
     const since = Date.now();
     const from = performance.now();
+    const meter = cpuMeter(host.child.pid, 'business');
     await new Promise((r) => setTimeout(r, MEASURE_MS));
     measuring = false;
+    const cpu = meter();
     const to = performance.now();
     const elapsed = to - from;
     stop = true;
@@ -251,6 +254,7 @@ export default async function main(): Promise<void> {
     log(
       `${routed} messages routed (${refused} refused), ${messageEvents} message events and ${events.length} events in ${posts} POSTs received in ${Math.round(elapsed)} ms; ${receiver.badSignatures} bad signatures`,
     );
+    log(cpu);
     log(`assignment: ${stats.samples} in the window, p50 ${stats.p50Ms} ms, p99 ${stats.p99Ms} ms`);
     if (process.env.BENCH_PLUGIN_LOG)
       for (const e of (await host.http('GET', '/v1/admin/plugins/business/logs?limit=40', host.adminToken)).body

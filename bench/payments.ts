@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { startBenchHost } from './support/bench-host.js';
 import { openSocket } from './support/bench-socket.js';
 import { leanHttp } from './support/lean-http.js';
+import { cpuMeter } from './support/cpu-meter.js';
 import { summarizeProfile } from './support/cpu-profile.js';
 import { log, mapLimit, percentile, round } from './support/util.js';
 
@@ -158,8 +159,10 @@ export default async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, WARMUP_MS));
     measuring = true;
     const started = performance.now();
+    const meter = cpuMeter([host.child.pid, ...extra.map((h) => h.child.pid)], 'payments');
     await new Promise((r) => setTimeout(r, MEASURE_MS));
     measuring = false;
+    const cpu = meter();
     const elapsed = performance.now() - started;
     stop = true;
     await Promise.all(clients);
@@ -168,6 +171,7 @@ export default async function main(): Promise<void> {
       `${completed} transfers in ${Math.round(elapsed)} ms: ${transfersPerS.toFixed(0)}/s; p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms; refused ${refused} ${JSON.stringify(Object.fromEntries(failures))}`,
     );
 
+    log(cpu);
     const verify = await host.http('POST', '/plugins/payments/admin/verify', host.adminToken);
     const totals = (await host.http('GET', '/plugins/payments/admin/reports/balances', host.adminToken)).body
       .currencies as Record<string, { users: number; total: number }>;

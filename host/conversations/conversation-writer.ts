@@ -117,7 +117,7 @@ export class ConversationWriter {
         for (const [at, outcome] of plain.outcomes) outcomes[at] = outcome;
         this.metrics.sendsCommitted('statement', plain.events.length);
         for (const event of plain.events) this.bus.publish(event);
-        this.outbox.committed(await this.outbox.record(null, plain.events));
+        this.outbox.committed(await this.outbox.record(null, plain.events, plain.heard));
         left = plain.left;
       }
     }

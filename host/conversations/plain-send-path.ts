@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { GroupCommitOutcome } from '../../sdk/plugin/group-commit-queue.js';
-import type { CommittedEventOutbox } from '../core/extension-points.js';
+import type { CommittedEventOutbox, HeardInStatement } from '../core/extension-points.js';
 import type { HostEvent } from '../bus/event-bus.js';
 import type { NewMessage, SendOutcome } from './apply-sends.js';
 import { toWireMessage } from './message-row.js';
@@ -22,9 +22,11 @@ export interface PlainCommit {
   events: HostEvent[];
   /** Positions left for the writer's transaction, in the batch's order. */
   left: number[];
+  /** What the statement recorded for the listeners of new messages (the outbox's `heard`). */
+  heard: HeardInStatement | null;
 }
 
-/** Conversations found with a listener of new messages, remembered for a while (see `pick`). */
+/** Conversations left to the transaction for a listener of new messages, remembered for a while (see `pick`). */
 const HEARD_KEPT = 10_000;
 const HEARD_TTL_MS = 60_000;
 
@@ -32,33 +34,29 @@ const HEARD_TTL_MS = 60_000;
  * The writer's short path: the plain sends of a batch committed in one statement on PostgreSQL
  * (plain-sends.ts) instead of a transaction of four round trips, and on SQLite in one synchronous
  * transaction outside knex (plain-sends-sqlite.ts). A conversation takes it only
- * when all of its operations in the batch are plain sends, so its order is the batch's; and not
- * when a plugin's bot that listens for new messages is a member, since those must be recorded in
- * the same transaction (such conversations are remembered for a minute, so that their sends do
- * not pay the statement's lock before the transaction's).
+ * when all of its operations in the batch are plain sends, so its order is the batch's. Where a
+ * plugin's bot that listens for new messages is a member, its new messages must be recorded
+ * with the commit: the short path records them too (the outbox's statementRecording). Without
+ * such a recording, those conversations are left to the transaction, and remembered for a
+ * minute, so that their sends do not pay the short path before the transaction.
  */
 export class PlainSendPath {
   private readonly heard = new LRUCache<string, true>({ max: HEARD_KEPT, ttl: HEARD_TTL_MS });
 
-  private readonly commitSends: typeof commitPlainSends;
-
   constructor(
     private readonly db: Database,
     private readonly outbox: CommittedEventOutbox,
-  ) {
-    this.commitSends = db.kind === 'postgres' ? commitPlainSends : commitPlainSendsSqlite;
-  }
+  ) {}
 
   /** Commits what of `batch` may go the short way; null when nothing may (the caller commits it all). */
   async commit(batch: readonly BatchItem[], now: number): Promise<PlainCommit | null> {
     const picked = this.pick(batch);
     if (picked.length === 0) return null;
-    const results = await this.commitSends(
-      this.db.knex,
-      picked.map((at) => batch[at]!.send!),
-      now,
-      this.outbox.newMessageListeners(),
-    );
+    const sends = picked.map((at) => batch[at]!.send!);
+    const listeners = this.outbox.newMessageListeners();
+    const recording = this.outbox.statementRecording?.(now) ?? null;
+    const commit = this.db.kind === 'postgres' ? commitPlainSends : commitPlainSendsSqlite;
+    const { results, heard } = await commit(this.db.knex, sends, now, listeners, recording);
     const outcomes: PlainCommit['outcomes'] = new Map();
     const events: HostEvent[] = [];
     results.forEach((r, k) => {
@@ -80,7 +78,7 @@ export class PlainSendPath {
       }
     });
     const left = batch.map((_, at) => at).filter((at) => !outcomes.has(at));
-    return { outcomes, events, left };
+    return { outcomes, events, left, heard };
   }
 
   /** Positions of the sends whose conversation has only plain sends in the batch and no known listener. */

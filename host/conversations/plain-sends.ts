@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
+import type { HeardInStatement, NewMessageListener, StatementRecording } from '../core/extension-points.js';
 import { mayMention } from '../mentions/mention-parser.js';
 import { sendRow, type NewMessage } from './apply-sends.js';
 import { newMessageId, type MessageRow } from './message-row.js';
@@ -25,10 +27,17 @@ export type PlainSendResult =
   /** No such conversation, or the sender is not a member. */
   | { kind: 'refused' }
   /**
-   * The send needs the writer's full transaction: a listener of new messages is a member
-   * (`heard`), or the conversation changed after this statement began (see PLAIN_SENDS_SQL).
+   * The send needs the writer's full transaction: a listener of new messages is a member and the
+   * statement cannot record for it (`heard`), or the conversation changed after this statement
+   * began (see plainSendsSql).
    */
   | { kind: 'deferred'; heard: boolean };
+
+/** A batch's results, by position, and what the statement recorded for listeners (null: nothing). */
+export interface PlainSendsCommitted {
+  results: PlainSendResult[];
+  heard: HeardInStatement | null;
+}
 
 /**
  * Whether a send needs nothing read or written beside its own row and its conversation's
@@ -49,31 +58,53 @@ export function isPlainSend(msg: NewMessage): boolean {
  * keeps the sends of members, numbers them after the locked counters in the batch's order,
  * inserts them and saves the counters. One round trip instead of four (BEGIN, lock, insert,
  * COMMIT), and prepared once per connection: planning this statement cost as much as running it.
- * Conversations where one of `listenerIds` is a member are locked but left alone ("deferred"):
- * their new messages must be recorded for plugins in the same transaction. So are those another
- * transaction changed while this statement waited for their lock: the statement reads members
- * as they were when it began, and a bot added in that moment would miss the messages that follow
- * its joining (the transaction reads them again once it holds the lock).
+ * Where listeners of new messages (plugins' bots) are members, `recording` (the outbox's, see
+ * CommittedEventOutbox.statementRecording) records the new messages for them in the same
+ * statement; without one, those conversations are locked but left alone ("deferred", heard) for
+ * the transaction. Conversations another transaction changed while this statement waited for
+ * their lock are deferred too: the statement reads members as they were when it began, and a
+ * bot added in that moment would miss the messages that follow its joining (the transaction
+ * reads them again once it holds the lock).
  * A resent clientMsgId fails the whole statement on the unique index, as a batch does.
  */
-const PLAIN_SENDS_SQL = `
+function plainSendsSql(listening: boolean, recording: string | null): string {
+  const left = listening && recording === null ? 'k.changed or cardinality(k.hearers) > 0' : 'k.changed';
+  // Without listeners the statement is the bare one: nothing for the lock to look up.
+  const hearers = listening
+    ? `array(select l.hearer from listeners l join members b on b.conversation_id = c.id and b.user_id = l.bot_user_id
+      order by l.hearer)`
+    : `'{}'::text[]`;
+  const records = listening && recording !== null;
+  const outputs = records
+    ? 'event_id, case when event_id is not null then hearers end as hearers, (select seq from recorded) as outbox_seq'
+    : 'null::text as event_id, null::text[] as hearers, null::bigint as outbox_seq';
+  return `
 with input as (
   select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
     with ordinality as i(id, conversation_id, sender_id, client_msg_id, content_type, content, request_hash, ord)
 ),
-seen as (
+${
+  listening
+    ? `listeners as (
+  select * from unnest(?::text[], ?::text[]) as l(bot_user_id, hearer)
+),
+`
+    : ''
+}seen as (
   select id, last_pts from conversations where id = any(?::text[])
 ),
 locked as (
   select c.id, c.last_seq, c.last_pts,
-    exists (select 1 from members l where l.conversation_id = c.id and l.user_id = any(?::text[])) as heard,
+    ${hearers} as hearers,
     c.last_pts <> (select s.last_pts from seen s where s.id = c.id) as changed
   from conversations c where c.id = any(?::text[]) order by c.id for update of c
 ),
 accepted as (
-  select i.*, k.last_seq, k.last_pts, row_number() over (partition by i.conversation_id order by i.ord) as n
+  select i.*, k.last_seq, k.last_pts, k.hearers,
+    case when cardinality(k.hearers) > 0 then gen_random_uuid()::text end as event_id,
+    row_number() over (partition by i.conversation_id order by i.ord) as n
   from input i join locked k on k.id = i.conversation_id
-  where not k.heard and not k.changed
+  where not (${left})
     and exists (select 1 from members m where m.conversation_id = i.conversation_id and m.user_id = i.sender_id)
 ),
 counts as (
@@ -89,26 +120,65 @@ inserted as (
   select id, conversation_id, last_seq + n, last_pts + n, last_pts + n, sender_id, client_msg_id, content_type,
     content, ?::bigint, request_hash
   from accepted
-)
-select ord, last_seq + n as seq, last_pts + n as pts, null as deferred, null as heard from accepted
+)${
+    !records
+      ? ''
+      : `,
+heard as (
+  select event_id, conversation_id, id as message_id, hearers as plugin_ids, ord from accepted where event_id is not null
+),
+recorded as (${recording})`
+  }
+select ord, last_seq + n as seq, last_pts + n as pts,
+  ${outputs},
+  null as deferred, null::boolean as heard
+from accepted
 union all
-select null, null, null, id, heard from locked where heard or changed`;
+select null, null, null, null, null, null, id, cardinality(k.hearers) > 0 from locked k where ${left}`;
+}
 
-/** Named, so each pooled connection parses and plans it once. */
-const STATEMENT_NAME = 'switchboard_plain_sends';
+/** Each variant's text, and its name: each pooled connection parses and plans it once. */
+const statements = new Map<string, { sql: string; name: string }>();
+function statementFor(listening: boolean, recording: string | null): { sql: string; name: string } {
+  const key = listening ? `listening:${recording ?? ''}` : 'bare';
+  let statement = statements.get(key);
+  if (statement === undefined) {
+    const sql = plainSendsSql(listening, recording);
+    statement = { sql, name: `switchboard_plain_sends_${createHash('sha256').update(sql).digest('hex').slice(0, 12)}` };
+    statements.set(key, statement);
+  }
+  return statement;
+}
 
-/** Commits `sends` (each `isPlainSend`) on PostgreSQL in one statement; one result per send, in order. */
+interface ResultRow {
+  ord: string | null;
+  seq: string | null;
+  pts: string | null;
+  event_id: string | null;
+  hearers: string[] | null;
+  outbox_seq: string | null;
+  deferred: string | null;
+  heard: boolean | null;
+}
+
+/**
+ * Commits `sends` (each `isPlainSend`) on PostgreSQL in one statement; one result per send, in
+ * order, and what `recording` recorded for `listeners`.
+ */
 export async function commitPlainSends(
   knex: Knex,
   sends: readonly NewMessage[],
   now: number,
-  listenerIds: readonly string[],
-): Promise<PlainSendResult[]> {
+  listeners: readonly NewMessageListener[],
+  recording: StatementRecording | null,
+): Promise<PlainSendsCommitted> {
   const ids = sends.map(() => newMessageId());
   const column = (pick: (s: NewMessage) => string) => sends.map(pick);
   const conversationIds = [...new Set(sends.map((s) => s.conversationId))];
+  const listening = listeners.length > 0;
+  const { sql, name } = statementFor(listening, recording?.sql ?? null);
   const result = (await knex
-    .raw(PLAIN_SENDS_SQL, [
+    .raw(sql, [
       ids,
       column((s) => s.conversationId),
       column((s) => s.senderId),
@@ -116,20 +186,21 @@ export async function commitPlainSends(
       column((s) => s.contentType),
       column((s) => s.content),
       column((s) => s.requestHash),
+      ...(listening ? [listeners.map((l) => l.botUserId), listeners.map((l) => l.hearer)] : []),
       conversationIds,
-      [...listenerIds],
       conversationIds,
       now,
       now,
-    ])
-    .options({ name: STATEMENT_NAME })) as {
-    rows: { ord: string | null; seq: string | null; pts: string | null; deferred: string | null; heard: boolean }[];
-  };
+      ...(listening ? (recording?.bindings ?? []) : []),
+    ] as Knex.RawBinding[])
+    .options({ name })) as { rows: ResultRow[] };
   const results: PlainSendResult[] = sends.map(() => ({ kind: 'refused' }));
   const deferred = new Map<string, boolean>();
+  const heard = new Map<string, { eventId: string; hearers: readonly string[] }>();
+  let outboxSeq: number | null = null;
   for (const r of result.rows) {
     if (r.deferred !== null) {
-      deferred.set(r.deferred, r.heard);
+      deferred.set(r.deferred, r.heard === true);
       continue;
     }
     const at = Number(r.ord) - 1;
@@ -138,10 +209,12 @@ export async function commitPlainSends(
       kind: 'sent',
       row: sendRow(s, ids[at]!, Number(r.seq), Number(r.pts), now, { entities: null, attachments: null }),
     };
+    if (r.event_id !== null && r.hearers !== null) heard.set(ids[at]!, { eventId: r.event_id, hearers: r.hearers });
+    if (r.outbox_seq !== null) outboxSeq = Number(r.outbox_seq);
   }
   sends.forEach((s, at) => {
-    const heard = deferred.get(s.conversationId);
-    if (heard !== undefined) results[at] = { kind: 'deferred', heard };
+    const wasHeard = deferred.get(s.conversationId);
+    if (wasHeard !== undefined) results[at] = { kind: 'deferred', heard: wasHeard };
   });
-  return results;
+  return { results, heard: outboxSeq === null ? null : { seq: outboxSeq, messages: heard } };
 }

@@ -46,14 +46,43 @@ export interface CommittedEventOutbox {
   /**
    * Inside the committing transaction. Resolves with what `committed` hands on (null: nothing).
    * `trx` is null for new messages the writer committed in one statement, outside a transaction
-   * of several: it does so only in conversations none of `newMessageListeners()` is a member of,
-   * so there is nothing to write.
+   * of several; what that statement recorded for the listeners of new messages (see
+   * `statementRecording`) comes as `heard`.
    */
-  record(trx: Knex.Transaction | null, events: readonly HostEvent[]): Promise<OutboxBatch | null>;
+  record(
+    trx: Knex.Transaction | null,
+    events: readonly HostEvent[],
+    heard?: HeardInStatement | null,
+  ): Promise<OutboxBatch | null>;
   /** The users (plugins' bots) whose membership of a conversation makes its new messages ones to record. */
-  newMessageListeners(): readonly string[];
+  newMessageListeners(): readonly NewMessageListener[];
+  /**
+   * For the writer's one-statement commit of new messages on PostgreSQL: a data-modifying
+   * statement over the relation `heard(event_id, conversation_id, message_id, plugin_ids, ord)`
+   * (the statement's new messages that listeners hear, `plugin_ids` their `hearer`s) that
+   * records them and returns one row, `seq`, when there were any; `bindings` are its parameters
+   * in order. Absent (or null): this outbox records nothing there.
+   */
+  statementRecording?(now: number): StatementRecording | null;
   /** After the commit: hands the recorded events on; never throws. */
   committed(batch: OutboxBatch | null): void;
+}
+
+/** A plugin's bot, whose membership of a conversation makes the plugin (`hearer`) hear its new messages. */
+export interface NewMessageListener {
+  botUserId: string;
+  hearer: string;
+}
+
+export interface StatementRecording {
+  sql: string;
+  bindings: readonly unknown[];
+}
+
+/** What a one-statement commit recorded: its row `seq`, and each heard message's event id and hearers. */
+export interface HeardInStatement {
+  seq: number;
+  messages: ReadonlyMap<string, { eventId: string; hearers: readonly string[] }>;
 }
 
 /** Opaque to the core: what one commit recorded, handed back to `committed`. */

@@ -5,7 +5,13 @@ import type { PluginEventName } from '../../sdk/plugin/plugin-context.js';
 import type { HostEvent } from '../bus/event-bus.js';
 import type { HostConfig } from '../config/host-config.js';
 import { Tokens } from '../core/container-tokens.js';
-import type { CommittedEventOutbox, OutboxBatch } from '../core/extension-points.js';
+import type {
+  CommittedEventOutbox,
+  HeardInStatement,
+  NewMessageListener,
+  OutboxBatch,
+  StatementRecording,
+} from '../core/extension-points.js';
 import type { Database } from '../db/open-database.js';
 import type { Logger } from '../logging/logger.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
@@ -13,10 +19,10 @@ import { PluginEventDispatcher, type PluginEventDelivery } from './plugin-event-
 import { pendingPluginEvents, type EventListener } from './plugin-event-targets.js';
 import { PluginRegistry } from './plugin-registry.js';
 import { HandledPluginEvents } from './handled-plugin-events.js';
-import { eventsOfRows, storedEvents, type OutboxRow } from './plugin-event-rows.js';
+import { eventsOfRows, HEARD_STORED_EVENTS_SQL, storedEvents, type OutboxRow } from './plugin-event-rows.js';
 import { MessageStore } from '../messages/message-store.js';
+import { messageChangeEvent } from '../messages/message-change.js';
 
-/** An event with the outbox row that holds it. */
 /** One commit's events, with the outbox row that holds them. */
 interface Held {
   seq: number;
@@ -67,9 +73,12 @@ export class PluginEventOutbox implements CommittedEventOutbox {
     this.handled = new HandledPluginEvents(db, log);
   }
 
-  async record(trx: Knex.Transaction | null, events: readonly HostEvent[]): Promise<Recorded | null> {
-    // Without a transaction no listener's bot is a member (newMessageListeners): nothing is heard.
-    if (trx === null) return null;
+  async record(
+    trx: Knex.Transaction | null,
+    events: readonly HostEvent[],
+    heard?: HeardInStatement | null,
+  ): Promise<Recorded | null> {
+    if (trx === null) return heard ? { held: this.heldOf(events, heard), deleted: [] } : null;
     const deleted = await this.handled.deleteIn(trx);
     const listeners = this.listeners();
     const pending = listeners.length === 0 ? [] : await pendingPluginEvents(trx, events, listeners);
@@ -87,10 +96,36 @@ export class PluginEventOutbox implements CommittedEventOutbox {
     return { held: { seq: Number(inserted!.seq), events: recorded }, deleted };
   }
 
-  newMessageListeners(): readonly string[] {
+  newMessageListeners(): readonly NewMessageListener[] {
     return this.listeners()
       .filter((l) => l.names.has('message.created'))
-      .map((l) => l.botUserId);
+      .map((l) => ({ botUserId: l.botUserId, hearer: l.pluginId }));
+  }
+
+  /** The writer's one-statement commit records its heard messages as one row, as a transaction would. */
+  statementRecording(now: number): StatementRecording {
+    return {
+      sql: `insert into plugin_event_outbox (events, host_id, lease_until, created_at)
+        select ${HEARD_STORED_EVENTS_SQL[this.db.kind]}, ?, cast(? as bigint), cast(? as bigint)
+        from heard having count(*) > 0 returning seq`,
+      bindings: [this.hostId, now + this.leaseMs, now],
+    };
+  }
+
+  /** The statement's row, as the events it holds: each heard new message, in commit order. */
+  private heldOf(events: readonly HostEvent[], heard: HeardInStatement): Held {
+    const held: PluginEventDelivery[] = [];
+    for (const e of events) {
+      if (e.type !== 'message.changed' || e.change !== 'created') continue;
+      const to = heard.messages.get(e.message.id);
+      if (to)
+        held.push({
+          eventId: to.eventId,
+          pluginIds: to.hearers,
+          ...messageChangeEvent(e.conversationId, 'created', e.message),
+        });
+    }
+    return { seq: heard.seq, events: held };
   }
 
   committed(batch: OutboxBatch | null): void {

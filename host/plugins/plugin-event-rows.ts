@@ -45,6 +45,19 @@ export function storedEvents(events: readonly (PluginEventDelivery & { conversat
 }
 
 /**
+ * `storedEvents` of new messages, made by the database in the writer's one-statement commit (see
+ * CommittedEventOutbox.statementRecording): an aggregate over the relation
+ * `heard(event_id, conversation_id, message_id, plugin_ids, ord)`, in `ord` order (on SQLite,
+ * `plugin_ids` is a JSON array's text).
+ */
+export const HEARD_STORED_EVENTS_SQL = {
+  postgres: `json_agg(json_build_object('id', event_id, 'c', conversation_id,
+    'n', 'message.created', 'm', message_id, 'ch', 'created', 'to', plugin_ids) order by ord)::text`,
+  sqlite: `json_group_array(json_object('id', event_id, 'c', conversation_id,
+    'n', 'message.created', 'm', message_id, 'ch', 'created', 'to', json(plugin_ids)) order by ord)`,
+} as const;
+
+/**
  * The events of rows read back, row by row in seq order. A message event carries the message as
  * it is now (as a resume shows it); one whose message is gone from the database is dropped.
  */

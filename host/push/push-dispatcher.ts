@@ -6,7 +6,12 @@ import type { HostEvent } from '../bus/event-bus.js';
 import type { HostConfig, PushConfig } from '../config/host-config.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { Clock } from '../core/clock.js';
-import type { CommittedEventOutbox, NotificationDispatch, OutboxBatch } from '../core/extension-points.js';
+import type {
+  CommittedEventOutbox,
+  NewMessageListener,
+  NotificationDispatch,
+  OutboxBatch,
+} from '../core/extension-points.js';
 import type { Database } from '../db/open-database.js';
 import type { Logger } from '../logging/logger.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
@@ -114,7 +119,7 @@ export class PushDispatcher implements CommittedEventOutbox, NotificationDispatc
   }
 
   /** Pushes need no row of their own in the commit: the decision is made after it. */
-  newMessageListeners(): readonly string[] {
+  newMessageListeners(): readonly NewMessageListener[] {
     return [];
   }
 

@@ -2,7 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import type { Knex } from 'knex';
 import type { HostEvent } from '../bus/event-bus.js';
 import { Tokens } from '../core/container-tokens.js';
-import type { OutboxBatch } from '../core/extension-points.js';
+import type { NewMessageListener, OutboxBatch } from '../core/extension-points.js';
 import type { Message } from '../../sdk/protocol/message.js';
 import type { Database } from '../db/open-database.js';
 import { SEGMENT } from '../db/migrations/0021-search-segments.js';
@@ -83,7 +83,7 @@ export class SearchSegmentBuilder implements SearchIndexer {
   }
 
   /** Nothing to write in the commit: a segment is built after it. */
-  newMessageListeners(): readonly string[] {
+  newMessageListeners(): readonly NewMessageListener[] {
     return [];
   }
 

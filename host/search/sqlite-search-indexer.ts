@@ -4,7 +4,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Knex } from 'knex';
 import type { HostEvent } from '../bus/event-bus.js';
 import { Tokens } from '../core/container-tokens.js';
-import type { OutboxBatch } from '../core/extension-points.js';
+import type { NewMessageListener, OutboxBatch } from '../core/extension-points.js';
 import type { Database } from '../db/open-database.js';
 import { withSqliteConnection } from '../db/sqlite-connection.js';
 import type { Logger } from '../logging/logger.js';
@@ -67,7 +67,7 @@ export class SqliteSearchIndexer implements SearchIndexer {
     await this.current;
   }
 
-  newMessageListeners(): readonly string[] {
+  newMessageListeners(): readonly NewMessageListener[] {
     return [];
   }
 
