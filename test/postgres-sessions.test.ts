@@ -1,7 +1,8 @@
 /**
  * The host's PostgreSQL sessions (host/db/open-database.ts): no JIT or parallel workers, which a
  * search's guessed costs would buy, and one generic plan per connection for the host's named
- * statements, which PostgreSQL otherwise planned again at each run.
+ * statements, which PostgreSQL otherwise planned again at each run. A plan kept so long must not
+ * depend on the tables' size when it was made.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,5 +78,24 @@ describe.skipIf(testDatabaseKind !== 'postgres')("the host's PostgreSQL sessions
       ['switchboard_blob_chunks_ignore_3', runs, 0],
       ['switchboard_plain_sends', runs, 0],
     ]);
+  });
+
+  it("lock a batch's conversations by key, with a plan made while the tables are small", async () => {
+    const { rows } = await db.knex.raw<{ rows: { name: string; types: string[] }[] }>(
+      `select name, parameter_types::text[] as types from pg_prepared_statements
+        where name like 'switchboard_plain_sends_%'`,
+    );
+    expect(rows).toHaveLength(1);
+    // The plan the connection keeps (a generic one), for the tables as they are in a new database.
+    const args = rows[0]!.types.map((type) => (type.endsWith('[]') ? `'{}'` : '0'));
+    const plan = await db.knex.raw<{ rows: Record<string, string>[] }>(
+      `explain (costs off) execute ${rows[0]!.name}(${args.join(', ')})`,
+    );
+    const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+    // The lock and the membership checks (the update of the counters is left to the planner).
+    const locking = text.slice(text.indexOf('CTE locked'), text.indexOf('CTE saved'));
+    expect(locking).toContain('Index Scan using conversations_pkey on conversations');
+    expect(locking).toMatch(/Index (Only )?Scan using members_\w+ on members/);
+    expect(locking).not.toMatch(/Seq Scan/);
   });
 });
