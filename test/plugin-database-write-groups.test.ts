@@ -4,6 +4,8 @@
  * write that fails takes the whole group and transaction with it; a throw afterwards undoes the
  * group; the API refuses groups whose outcome would depend on the database (two writes to one
  * table, one key twice) and groups named asynchronously; and the group's writes are audited.
+ * Outside a transaction a group commits on its own, and a write may depend on an earlier one
+ * having written (`onlyIfWrote`: a compare-and-set and what it guards).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
@@ -96,9 +98,38 @@ describe('plugin tables: write groups', () => {
     await misuse('no-write', /names entries but makes no write/);
     await misuse('async', /may not be async/);
     await misuse('duplicate-key', /names the owner \["alice"\] twice/);
+    await misuse('only-if-later', /first write of a group has no earlier one/);
+    await misuse('only-if-insert', /entries \(insert\) after accounts \(update\) is not/);
     // None of them wrote anything.
     expect((await entries()).filter((e: any) => e.account === 'x')).toEqual([]);
     expect((await balances()).alice).toBe(5);
+  });
+
+  it('writes a conditional write only when its earlier one wrote, in a group of its own', async () => {
+    await value(query('ledger', 'entries', ['insert', { account: 'carol', amount: 1, memo: 'new' }]));
+    await value(query('ledger', 'accounts', ['insert', { owner: 'carol', balance: 10 }]));
+    const memos = async () =>
+      (await entries()).filter((e: any) => e.account === 'carol').map((e: any) => e.memo as string);
+    // A lost compare-and-set: neither write happens.
+    const lost = { op: 'cas-group', owner: 'carol', expect: 9, balance: 20, memo: 'lost' };
+    expect(await value(run('ledger', lost))).toEqual([0, 0]);
+    expect([(await balances()).carol, await memos()]).toEqual([10, ['new']]);
+    // A won one: both, committed without a transaction of the plugin's.
+    const won = { op: 'cas-group', owner: 'carol', expect: 10, balance: 20, memo: 'won' };
+    expect(await value(run('ledger', won))).toEqual([1, 1]);
+    expect([(await balances()).carol, await memos()]).toEqual([20, ['won']]);
+    // Each write is audited as a single write is, not as a transaction.
+    const audit = (
+      await host.http('GET', '/v1/admin/audit?pluginId=ledger&capability=database&limit=20', {
+        token: 'admin',
+      })
+    ).body.entries;
+    expect(
+      audit
+        .slice(0, 2)
+        .map((e: any) => `${e.action}:${e.target}`)
+        .sort(),
+    ).toEqual(['update:accounts', 'update:entries']);
   });
 
   it('audits a group’s writes with its transaction', async () => {

@@ -11,7 +11,8 @@ import type {
 import type { AuditLog } from '../audit-log.js';
 import type { PluginDatabase } from '../database/plugin-database.js';
 import type { QueryEnvironment, WriteAction } from '../database/query-environment.js';
-import { runWriteGroup, WriteGroupRecorder, type OpenedTable } from '../database/write-group.js';
+import { groupOf, fitsOneStatement, runWriteGroup } from '../database/write-group.js';
+import type { OpenedTable } from '../database/write-group.js';
 import { PluginTableQuery } from '../database/table-query.js';
 import { physicalTableName } from '../database/table-names.js';
 import { transactionScope, type TransactionState } from '../database/transaction-scope.js';
@@ -61,6 +62,19 @@ export function databaseCapability(
       return open(name, () => (guard.need('database'), database.knex), null).query as TableQuery<R>;
     },
 
+    async writeTogether(build: (group: WriteGroup) => void) {
+      guard.need('database');
+      const writes = groupOf(build, (name) => open(name, () => database.knex, null));
+      // One statement commits whole; SQLite's several statements, or a huge group's, need a transaction.
+      if (!database.sqlite && fitsOneStatement(writes)) return runWriteGroup(database.knex, false, writes);
+      try {
+        return await database.knex.transaction((trx) => runWriteGroup(trx, database.sqlite, writes));
+      } catch (err) {
+        if (err instanceof SwitchboardError) throw err;
+        throw database.asCatalogError(err, 'transaction');
+      }
+    },
+
     async transaction<T>(work: (tx: DatabaseTransaction) => Promise<T>, options: { timeoutMs?: number } = {}) {
       guard.need('database');
       const timeoutMs = options.timeoutMs ?? DEFAULT_TRANSACTION_MS;
@@ -92,24 +106,12 @@ export function databaseCapability(
           };
           const tx: DatabaseTransaction = Object.freeze({
             table: <R extends Row>(name: string) => open(name, begin, state).query as TableQuery<R>,
-            writeTogether: async (build: (group: WriteGroup) => void) => {
-              if (typeof build !== 'function')
-                throw new SwitchboardError(
-                  'database_invalid_query',
-                  'writeTogether() takes a function (group) => { … }.',
-                );
-              const group = new WriteGroupRecorder((name) => open(name, begin, state));
-              const built: unknown = build(group);
-              if (built instanceof Promise) {
-                // Refused before its writes could count; only an unhandled rejection is left to avoid.
-                built.catch(() => undefined);
-                throw new SwitchboardError(
-                  'database_invalid_query',
-                  'writeTogether() names its writes synchronously: its function may not be async.',
-                );
-              }
-              return runWriteGroup(trx, database.sqlite, group.finish());
-            },
+            writeTogether: async (build: (group: WriteGroup) => void) =>
+              runWriteGroup(
+                trx,
+                database.sqlite,
+                groupOf(build, (name) => open(name, begin, state)),
+              ),
           });
           let timer: NodeJS.Timeout | undefined;
           const deadline = new Promise<never>((_, reject) => {

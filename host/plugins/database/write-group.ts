@@ -14,7 +14,20 @@ interface Recorded {
   table: string;
   opened: OpenedTable;
   plan: PlannedWrite | null;
+  kind: WriteCall['kind'] | null;
+  /** The earlier write this one depends on (onlyIfWrote), by position. */
+  onlyIf: number | null;
 }
+
+/** A write of a group, ready to run. */
+export interface GroupWrite {
+  env: QueryEnvironment;
+  plan: PlannedWrite;
+  onlyIf: number | null;
+}
+
+/** The writes a condition may name or carry: one statement each, with filters. */
+const SINGLE_STATEMENT: ReadonlySet<WriteCall['kind'] | null> = new Set(['update', 'increment', 'delete']);
 
 /** Collects a group's writes as the plugin names them; each is checked when its write call is made. */
 export class WriteGroupRecorder implements WriteGroup {
@@ -25,12 +38,14 @@ export class WriteGroupRecorder implements WriteGroup {
   table<R extends Row = Row>(name: string): GroupedWrite<R> {
     if (this.writes.some((w) => w.table === name))
       throw invalid(`A write group writes each table once; ${name} is already in this one.`);
-    const entry: Recorded = { table: name, opened: this.open(name), plan: null };
+    const entry: Recorded = { table: name, opened: this.open(name), plan: null, kind: null, onlyIf: null };
+    const position = this.writes.length;
     this.writes.push(entry);
     const q = entry.opened.query;
     const record = (call: WriteCall) => {
       if (entry.plan) throw invalid(`The write group's write to ${name} is already made.`);
       entry.plan = q.plan(call);
+      entry.kind = call.kind;
     };
     const grouped: GroupedWrite<R> = {
       where: (...args: unknown[]) => (q.where(...(args as [string, never, unknown])), grouped),
@@ -42,36 +57,60 @@ export class WriteGroupRecorder implements WriteGroup {
       updateEach: (key, rows) => record({ kind: 'updateEach', key, rows }),
       increment: (column, by) => record({ kind: 'increment', column, by }),
       delete: () => record({ kind: 'delete' }),
+      onlyIfWrote: (earlier) => {
+        if (position === 0) throw invalid('The first write of a group has no earlier one for onlyIfWrote to name.');
+        if (!Number.isInteger(earlier) || earlier < 0 || earlier >= position)
+          throw invalid(
+            `onlyIfWrote(${JSON.stringify(earlier)}) names an earlier write of the group: 0 to ${position - 1}.`,
+          );
+        entry.onlyIf = earlier;
+        return grouped;
+      },
     };
     return grouped;
   }
 
   /** The group's writes, each with its plan; a table named without a write call is an error. */
-  finish(): { env: QueryEnvironment; plan: PlannedWrite }[] {
+  finish(): GroupWrite[] {
     return this.writes.map((w) => {
       if (!w.plan) throw invalid(`The write group names ${w.table} but makes no write to it.`);
-      return { env: w.opened.env, plan: w.plan };
+      if (w.onlyIf !== null) {
+        const earlier = this.writes[w.onlyIf]!;
+        if (!SINGLE_STATEMENT.has(w.kind) || !SINGLE_STATEMENT.has(earlier.kind))
+          throw invalid(
+            `onlyIfWrote links an update, increment or delete to an earlier one; ${w.table} (${w.kind}) after ${earlier.table} (${earlier.kind}) is not.`,
+          );
+      }
+      return { env: w.opened.env, plan: w.plan, onlyIf: w.onlyIf };
     });
   }
 }
 
 /**
- * Runs a group's statements in the caller's transaction and returns how many rows each write
- * wrote. PostgreSQL gets them as one statement of data-modifying WITH clauses, each counted
- * through RETURNING; SQLite runs the same statements one by one.
+ * Runs a group's statements on `executor` (the caller's transaction, or the database for a group
+ * that fits one statement) and returns how many rows each write wrote. PostgreSQL gets them as
+ * one statement of data-modifying WITH clauses, each counted through RETURNING (a conditional
+ * write also asks that its earlier one returned a row); SQLite runs the same statements one by
+ * one, skipping a conditional write whose earlier one wrote nothing.
  */
 export async function runWriteGroup(
-  trx: Knex.Transaction,
+  executor: Knex | Knex.Transaction,
   sqlite: boolean,
-  writes: { env: QueryEnvironment; plan: PlannedWrite }[],
+  writes: GroupWrite[],
 ): Promise<number[]> {
   const counts = writes.map(() => 0);
-  const parts = writes.flatMap((w, i) =>
-    w.plan.statements.map((qb) => {
+  /** The position among the parts of each write's first statement. */
+  const firstPart: number[] = [];
+  const parts = writes.flatMap((w, i) => {
+    firstPart[i] = writes.slice(0, i).reduce((n, earlier) => n + earlier.plan.statements.length, 0);
+    return w.plan.statements.map((qb) => {
+      // Only single statements (query builders) take a condition (WriteGroupRecorder.finish).
+      if (w.onlyIf !== null && !sqlite)
+        (qb as Knex.QueryBuilder).whereRaw(`exists (select 1 from w${firstPart[w.onlyIf]!})`);
       const { sql, bindings } = qb.toSQL();
       return { i, sql: `${sql} returning 1`, bindings: bindings as Knex.RawBinding[] };
-    }),
-  );
+    });
+  });
   const fail = (err: unknown, among: readonly { i: number }[]): never => {
     const table = (err as { table?: string })?.table;
     const failed = among.map((p) => writes[p.i]!).find((w) => w.env.physical === table) ?? writes[among[0]!.i]!;
@@ -79,20 +118,25 @@ export async function runWriteGroup(
   };
   if (sqlite) {
     for (const part of parts) {
+      const onlyIf = writes[part.i]!.onlyIf;
+      if (onlyIf !== null && counts[onlyIf] === 0) continue;
       try {
-        counts[part.i]! += ((await trx.raw(part.sql, part.bindings)) as unknown[]).length;
+        counts[part.i]! += ((await executor.raw(part.sql, part.bindings)) as unknown[]).length;
       } catch (err) {
         fail(err, [part]);
       }
     }
   } else {
-    for (const chunk of chunks(parts)) {
+    const statements = chunks(parts);
+    if (statements.length > 1 && writes.some((w) => w.onlyIf !== null))
+      throw invalid('A write group with onlyIfWrote must fit one statement (65,535 values).');
+    for (const chunk of statements) {
       const sql =
         `with ${chunk.map((p, k) => `w${k} as (${p.sql})`).join(', ')} ` +
         `select ${chunk.map((_, k) => `(select count(*) from w${k}) as c${k}`).join(', ')}`;
       let row: Record<string, unknown>;
       try {
-        const result = await trx.raw<{ rows: Record<string, unknown>[] }>(
+        const result = await executor.raw<{ rows: Record<string, unknown>[] }>(
           sql,
           chunk.flatMap((p) => p.bindings),
         );
@@ -105,6 +149,25 @@ export async function runWriteGroup(
   }
   for (const [i, w] of writes.entries()) if (counts[i]! > 0) await w.env.wrote(w.plan.action);
   return counts;
+}
+
+/** The writes `build` names (synchronously), checked, on tables `open` opens. */
+export function groupOf(build: (group: WriteGroup) => void, open: (table: string) => OpenedTable): GroupWrite[] {
+  if (typeof build !== 'function') throw invalid('writeTogether() takes a function (group) => { … }.');
+  const group = new WriteGroupRecorder(open);
+  const built: unknown = build(group);
+  if (built instanceof Promise) {
+    // Refused before its writes could count; only an unhandled rejection is left to avoid.
+    built.catch(() => undefined);
+    throw invalid('writeTogether() names its writes synchronously: its function may not be async.');
+  }
+  return group.finish();
+}
+
+/** Whether PostgreSQL takes the group as one statement (so it commits whole without a transaction). */
+export function fitsOneStatement(writes: GroupWrite[]): boolean {
+  const values = writes.reduce((n, w) => n + w.plan.statements.reduce((m, qb) => m + qb.toSQL().bindings.length, 0), 0);
+  return values <= MAX_BINDINGS;
 }
 
 /** Consecutive parts, each run at most MAX_BINDINGS parameters (a larger part goes alone), sent as several statements inside the caller's transaction. */

@@ -11,9 +11,6 @@ const SNAPSHOT_MS = 1_000;
 /** Turns lost to other hosts in a row before the conversation is left for the next message. */
 const MAX_TRIES = 5;
 
-/** Thrown inside the assignment's transaction to roll it back when another host took the turn. */
-const LOST_TURN = new Error('the agent’s turn was taken on another host');
-
 const byTurn = (a: AgentRow, b: AgentRow) =>
   a.last_assigned_at - b.last_assigned_at || (a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : 0);
 
@@ -22,10 +19,10 @@ const byTurn = (a: AgentRow, b: AgentRow) =>
  * own switch): the one assigned longest ago gets the conversation.
  *
  * Assignments of one business run one at a time on a host. Each takes the agent's turn with a
- * compare-and-set on their last assignment and assigns the conversation in the same transaction:
- * a turn another host took meanwhile (the snapshot was stale) loses the compare-and-set, which
- * rolls the assignment back, and the turns are read again, so turns go round exactly across
- * hosts too. (Recording the turn after the assignment let two hosts with stale snapshots give
+ * compare-and-set on their last assignment and assigns the conversation only if it took it (one
+ * write group): a turn another host took meanwhile (the snapshot was stale) loses the
+ * compare-and-set, which leaves the conversation alone, and the turns are read again, so turns go
+ * round exactly across hosts too. (Recording the turn after the assignment let two hosts with stale snapshots give
  * the same agent two conversations in a row.)
  */
 export class RoundRobin {
@@ -101,30 +98,24 @@ export class RoundRobin {
 
   /**
    * The agent's turn (a compare-and-set on their last assignment) and the conversation's
-   * assignee, in one transaction and one round trip of writes (one commit, where two statements
-   * had each committed and each waited for its audit entry). A turn lost to another host rolls
-   * both back (null); otherwise the number of threads assigned (0: someone assigned it meanwhile).
+   * assignee, as one write group: the assignment is made only if the turn was taken, all in one
+   * statement on PostgreSQL (one round trip, where a transaction had taken four under load: BEGIN,
+   * the writes, its audit entry, COMMIT). A turn lost to another host writes nothing (null);
+   * otherwise the number of threads assigned (0: someone assigned it meanwhile).
    */
   private async takeAndAssign(agent: AgentRow, previous: number, turn: number, thread: ThreadRow) {
-    try {
-      return await this.ctx.database.transaction(async (tx) => {
-        const [took, set] = await tx.writeTogether((group) => {
-          group
-            .table<AgentRow>('agents')
-            .where({ business_id: agent.business_id, user_id: agent.user_id, last_assigned_at: previous })
-            .update({ last_assigned_at: turn });
-          group
-            .table<ThreadRow>('threads')
-            .where({ id: thread.id })
-            .whereNull('assignee')
-            .update({ assignee: agent.user_id, updated_at: Date.now() });
-        });
-        if (took === 0) throw LOST_TURN;
-        return set!;
-      });
-    } catch (err) {
-      if (err === LOST_TURN) return null;
-      throw err;
-    }
+    const [took, set] = await this.ctx.database.writeTogether((group) => {
+      group
+        .table<AgentRow>('agents')
+        .where({ business_id: agent.business_id, user_id: agent.user_id, last_assigned_at: previous })
+        .update({ last_assigned_at: turn });
+      group
+        .table<ThreadRow>('threads')
+        .where({ id: thread.id })
+        .whereNull('assignee')
+        .onlyIfWrote(0)
+        .update({ assignee: agent.user_id, updated_at: Date.now() });
+    });
+    return took === 0 ? null : set!;
   }
 }
