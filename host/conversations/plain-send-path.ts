@@ -81,7 +81,7 @@ export class PlainSendPath {
     return { outcomes, events, left, heard };
   }
 
-  /** Positions of the sends whose conversation has only plain sends in the batch and no known listener. */
+  /** Positions of the sends whose conversation has only plain sends in the batch and was not left to the transaction lately. */
   private pick(batch: readonly BatchItem[]): number[] {
     const excluded = new Set<string>();
     for (const item of batch)

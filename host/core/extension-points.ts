@@ -57,11 +57,13 @@ export interface CommittedEventOutbox {
   /** The users (plugins' bots) whose membership of a conversation makes its new messages ones to record. */
   newMessageListeners(): readonly NewMessageListener[];
   /**
-   * For the writer's one-statement commit of new messages on PostgreSQL: a data-modifying
-   * statement over the relation `heard(event_id, conversation_id, message_id, plugin_ids, ord)`
-   * (the statement's new messages that listeners hear, `plugin_ids` their `hearer`s) that
-   * records them and returns one row, `seq`, when there were any; `bindings` are its parameters
-   * in order. Absent (or null): this outbox records nothing there.
+   * For the writer's short path of new messages (PostgreSQL's one statement, SQLite's synchronous
+   * transaction): a data-modifying statement over the relation
+   * `heard(event_id, conversation_id, message_id, plugin_ids, ord)` (the new messages that
+   * listeners hear, `plugin_ids` their `hearer`s: an array on PostgreSQL, a JSON array's text on
+   * SQLite) that records them and returns one row, `seq`, when there were any; `bindings` are its
+   * parameters in order. Absent (or null): this outbox records nothing there, and conversations
+   * its listeners are members of take the writer's transaction.
    */
   statementRecording?(now: number): StatementRecording | null;
   /** After the commit: hands the recorded events on; never throws. */
