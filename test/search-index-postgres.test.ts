@@ -21,12 +21,21 @@ describe.skipIf(testDatabaseKind !== 'postgres')('search index on PostgreSQL', (
   const direct = <T>(fn: (db: Knex) => Promise<T>): Promise<T> => withDirect(host.database, fn);
 
   it('keys the words of each message with its conversation, indexes no message at its send, and finds them', async () => {
-    const indexes = await direct((db) =>
-      db('pg_indexes')
-        .where({ schemaname: host.database.schema })
-        .andWhere((q) => q.whereLike('indexdef', '% USING gin %').orWhereLike('indexdef', '%switchboard_search%'))
-        .select<{ tablename: string; indexname: string }[]>('tablename', 'indexname'),
-    );
+    // This schema's indexes first (materialized), and only then their definitions: pg_indexes may
+    // read the definition of an index another test file's schema is dropping meanwhile.
+    const indexes = await direct(async (db) => {
+      const { rows } = await db.raw<{ rows: { tablename: string; indexname: string }[] }>(
+        `with mine as materialized (
+           select t.relname as tablename, i.relname as indexname, i.oid
+           from pg_index x join pg_class i on i.oid = x.indexrelid join pg_class t on t.oid = x.indrelid
+           join pg_namespace n on n.oid = i.relnamespace where n.nspname = ?
+         )
+         select tablename, indexname from mine
+         where pg_get_indexdef(oid) like '% USING gin %' or pg_get_indexdef(oid) like '%switchboard_search%'`,
+        [host.database.schema],
+      );
+      return rows;
+    });
     // One index, on the segments (migration 0021): a send writes nothing for search.
     expect(indexes).toEqual([{ tablename: 'search_segments', indexname: 'search_segments_keys_index' }]);
 
