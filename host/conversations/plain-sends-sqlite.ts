@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Knex } from 'knex';
-import { withSqliteConnection } from '../db/sqlite-connection.js';
+import { preparedOn, withSqliteConnection } from '../db/sqlite-connection.js';
 import { sendRow, type NewMessage } from './apply-sends.js';
 import { newMessageId } from './message-row.js';
 import type { NewMessageListener, StatementRecording } from '../core/extension-points.js';
@@ -76,9 +76,11 @@ function commit(
   const conversationIds = [...new Set(sends.map((s) => s.conversationId))];
   const senderIds = [...new Set(sends.map((s) => s.senderId))];
   const pairs = listeners.map((l) => [l.botUserId, l.hearer]).sort((a, b) => (a[1]! < b[1]! ? -1 : 1));
-  const rows = conn
-    .prepare(CONVERSATIONS_SQL)
-    .all(JSON.stringify(pairs), JSON.stringify(senderIds), JSON.stringify(conversationIds)) as ConversationRow[];
+  const rows = preparedOn(conn, CONVERSATIONS_SQL).all(
+    JSON.stringify(pairs),
+    JSON.stringify(senderIds),
+    JSON.stringify(conversationIds),
+  ) as ConversationRow[];
   const found = new Map<string, Found>(
     rows.map((r) => [r.id, { ...r, members: new Set(JSON.parse(r.senders) as string[]) }]),
   );
@@ -118,12 +120,13 @@ function commit(
     return { kind: 'sent', row: sendRow(s, id, seq, pts, now, { entities: null, attachments: null }) };
   });
   insertRows(conn, values);
-  const save = conn.prepare(SAVE_COUNTERS_SQL);
+  const save = preparedOn(conn, SAVE_COUNTERS_SQL);
   for (const c of touched) save.run(c.last_seq, c.last_pts, now, c.id);
   if (heardRows.length === 0 || recording === null) return { results, heard: null };
-  const recorded = conn
-    .prepare(`${HEARD_RELATION} ${recording.sql}`)
-    .get(JSON.stringify(heardRows), ...recording.bindings) as { seq: number };
+  const recorded = preparedOn(conn, `${HEARD_RELATION} ${recording.sql}`).get(
+    JSON.stringify(heardRows),
+    ...recording.bindings,
+  ) as { seq: number };
   return { results, heard: { seq: Number(recorded.seq), messages: heard } };
 }
 
@@ -132,7 +135,7 @@ function insertRows(conn: BetterSqlite3.Database, rows: unknown[][]): void {
   let at = 0;
   for (let size = MAX_INSERT_ROWS; size >= 1; size /= 2) {
     for (; rows.length - at >= size; at += size) {
-      const statement = conn.prepare(INSERT_COLUMNS + new Array<string>(size).fill(ROW).join(', '));
+      const statement = preparedOn(conn, INSERT_COLUMNS + new Array<string>(size).fill(ROW).join(', '));
       statement.run(rows.slice(at, at + size).flat());
     }
   }

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { SEARCH_WATERMARK } from '../db/migrations/0024-sqlite-search-behind-writer.js';
 import { SQLITE_SEARCH_FILL } from '../db/migrations/search-sql.js';
+import { preparedOn } from '../db/sqlite-connection.js';
 
 /** Rowids a transaction covers at most: the writer waits a few milliseconds at most for one. */
 const BATCH_ROWS = 2_048;
@@ -24,13 +25,14 @@ export function indexBatch(conn: BetterSqlite3.Database): { indexed: number; mor
 
 function indexSome(conn: BetterSqlite3.Database): { indexed: number; more: boolean } {
   return conn.transaction(() => {
-    const { upto, top } = conn
-      .prepare(`select upto, (select coalesce(max(rowid), 0) from messages) as top from ${SEARCH_WATERMARK}`)
-      .get() as { upto: number; top: number };
+    const { upto, top } = preparedOn(
+      conn,
+      `select upto, (select coalesce(max(rowid), 0) from messages) as top from ${SEARCH_WATERMARK}`,
+    ).get() as { upto: number; top: number };
     if (top <= upto) return { indexed: 0, more: false };
     const end = Math.min(top, upto + BATCH_ROWS);
-    const { changes } = conn.prepare(`${SQLITE_SEARCH_FILL} and rowid > ? and rowid <= ?`).run(upto, end);
-    conn.prepare(`update ${SEARCH_WATERMARK} set upto = ?`).run(end);
+    const { changes } = preparedOn(conn, `${SQLITE_SEARCH_FILL} and rowid > ? and rowid <= ?`).run(upto, end);
+    preparedOn(conn, `update ${SEARCH_WATERMARK} set upto = ?`).run(end);
     return { indexed: changes, more: end < top };
   })();
 }
