@@ -101,8 +101,10 @@ export async function runWriteGroup(
   const counts = writes.map(() => 0);
   /** The position among the parts of each write's first statement. */
   const firstPart: number[] = [];
+  let partsBefore = 0;
   const parts = writes.flatMap((w, i) => {
-    firstPart[i] = writes.slice(0, i).reduce((n, earlier) => n + earlier.plan.statements.length, 0);
+    firstPart[i] = partsBefore;
+    partsBefore += w.plan.statements.length;
     return w.plan.statements.map((qb) => {
       // Only single statements (query builders) take a condition (WriteGroupRecorder.finish).
       if (w.onlyIf !== null && !sqlite)
