@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SEGMENT } from '../host/db/migrations/0021-search-segments.js';
 import { startCluster, type Cluster, type ClusterHost } from './support/cluster-hosts.js';
+import { eventually } from './support/eventually.js';
 import { METRICS_TOKEN } from './support/metrics-helpers.js';
 import { foundIds, postText, uniqueWord } from './support/search-helpers.js';
 import { builtSegments, firstSegmentWords, type Stored, segmentsBuiltFrom } from './support/search-segments.js';
@@ -30,6 +31,9 @@ describe.skipIf(!process.env.DATABASE_URL)('search segments across two hosts', (
 
   /** Segments each host put from the words it gathered. */
   const putByHosts = () => Promise.all(hosts.map((h) => segmentsBuiltFrom(h, 'host')));
+  /** Segments the hosts built from the stored messages, together. */
+  const builtFromStored = async () =>
+    (await Promise.all(hosts.map((h) => segmentsBuiltFrom(h, 'database')))).reduce((n, m) => n + m, 0);
 
   /** Texts sent one at a time, the i-th through `via(i)`. */
   async function sendVia(conversationId: string, texts: string[], via: (i: number) => ClusterHost) {
@@ -42,9 +46,13 @@ describe.skipIf(!process.env.DATABASE_URL)('search segments across two hosts', (
     const conv = await hosts[0]!.direct(a, b);
     const [first, second] = [uniqueWord('first'), uniqueWord('second')];
     const before = await putByHosts();
+    const storedBefore = await builtFromStored();
     const texts = Array.from({ length: SEGMENT }, (_, i) => (i === 4 ? first : i === 9 ? second : `plain ${i}`));
     const stored = await sendVia(conv.id, texts, (i) => hosts[i % 2]!);
     await builtSegments(hosts[0]!, conv.id, 1);
+    // A host counts a build once its statement has answered, which may be after the segment is
+    // visible: the count of builds from the stored messages says that one is done.
+    await eventually(async () => (await builtFromStored()) > storedBefore, { what: 'the build counted' });
     expect(await putByHosts()).toEqual(before);
     const { segment, messages } = await firstSegmentWords(hosts[0]!, conv.id);
     expect(segment).toEqual(messages);
@@ -64,7 +72,14 @@ describe.skipIf(!process.env.DATABASE_URL)('search segments across two hosts', (
       () => hosts[1]!,
     );
     await builtSegments(hosts[0]!, conv.id, 1);
-    expect(await putByHosts()).toEqual([before[0], before[1]! + 1]);
+    // Counted once host B's statement has answered, which may be after the segment is visible.
+    await eventually(
+      async () => {
+        expect(await putByHosts()).toEqual([before[0], before[1]! + 1]);
+        return true;
+      },
+      { what: "host B's put counted" },
+    );
     const { segment, messages } = await firstSegmentWords(hosts[0]!, conv.id);
     expect(segment).toEqual(messages);
     expect(await foundIds(hosts[0]!, b, { q: word })).toEqual([stored[30]!.id]);
