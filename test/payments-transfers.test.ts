@@ -179,6 +179,24 @@ describe('payments: transfers', () => {
     expect((await api.call(carol, 'POST', '/pin', { pin: '5555' })).status).toBe(423);
   });
 
+  it("gives back a refused transfer's key, so the same request goes through once the money is there", async () => {
+    const erin = await host.createUser();
+    await api.setPin(erin);
+    await api.topUp(erin, 50);
+    const keys = [randomUUID(), randomUUID(), randomUUID()];
+    // Refused under the wallet's lock (50 is not enough), likely in one batch.
+    const refused = await Promise.all(keys.map((key) => api.transfer(erin, bob, 100, { idempotencyKey: key })));
+    expect(refused.map((r) => r.body.error?.code)).toEqual([
+      'insufficient_funds',
+      'insufficient_funds',
+      'insufficient_funds',
+    ]);
+    await api.topUp(erin, 250);
+    const again = await Promise.all(keys.map((key) => api.transfer(erin, bob, 100, { idempotencyKey: key })));
+    expect(again.map((r) => r.status)).toEqual([201, 201, 201]);
+    expect(await api.balance(erin)).toBe(0);
+  });
+
   it('never lets concurrent transfers spend the same money twice', async () => {
     const dave = await host.createUser();
     await api.setPin(dave);

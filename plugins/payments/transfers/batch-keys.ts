@@ -74,7 +74,13 @@ export function settleKeys(
   );
 }
 
-/** Gives back the claims of keys whose transfers were refused. */
+/**
+ * Gives back the claims of keys whose transfers were refused: one statement per payer, not per
+ * key, since the batch holds its wallets' locks meanwhile (someone retrying without the money
+ * would otherwise hold them for a round trip per refusal).
+ */
 export async function giveBackKeys(tx: DatabaseTransaction, failed: readonly { owner: string; key: string }[]) {
-  for (const f of failed) await tx.table('idempotency').where({ owner: f.owner, key: f.key }).delete();
+  const byOwner = new Map<string, string[]>();
+  for (const f of failed) byOwner.set(f.owner, [...(byOwner.get(f.owner) ?? []), f.key]);
+  for (const [owner, keys] of byOwner) await tx.table('idempotency').where({ owner }).whereIn('key', keys).delete();
 }
