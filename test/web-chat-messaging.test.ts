@@ -53,6 +53,8 @@ describe.skipIf(chromiumMissing)('web chat: messaging', { timeout: 120_000 }, ()
     expect(await messageItem(a.page, 'Line one').getAttribute('class')).toContain('mine');
     await messageItem(a.page, 'Line one').getByRole('button', { name: 'Actions for your message' }).waitFor();
     expect(await first.getAttribute('class')).toContain('theirs');
+    // Both are on their way to Bob's page: the order is read once the second is there too.
+    await messageItem(b.page, 'A typo here').waitFor();
     const order = await messageLog(b.page).locator('.message-text').allInnerTexts();
     expect(order).toEqual(['Line one\nline two', 'A typo here']);
 
