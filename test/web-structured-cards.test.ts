@@ -208,19 +208,29 @@ describe.skipIf(chromiumMissing)('web client: cards, plugin types and commands',
     await options.filter({ hasText: '/card <op> [args]' }).getByText('Sends and inspects cards.').waitFor();
     expect(await seriousAxeViolations(page)).toEqual([]);
 
+    // Each key is answered by the list's next render, which may come after the key press returns.
+    const active = async (at: number) => {
+      expect(await options.nth(at).getAttribute('aria-selected')).toBe('true');
+      expect(await field.getAttribute('aria-activedescendant')).toBe(await options.nth(at).getAttribute('id'));
+      return true;
+    };
     await field.pressSequentially('re');
-    expect(await options.allTextContents()).toEqual([
-      expect.stringContaining('/recall [key]'),
-      expect.stringContaining('/remember <key> <note>'),
-      expect.stringContaining('/remind <seconds> <text>'),
-    ]);
-    expect(await options.nth(0).getAttribute('aria-selected')).toBe('true');
-    expect(await field.getAttribute('aria-activedescendant')).toBe(await options.nth(0).getAttribute('id'));
+    await eventually(
+      async () => {
+        expect(await options.allTextContents()).toEqual([
+          expect.stringContaining('/recall [key]'),
+          expect.stringContaining('/remember <key> <note>'),
+          expect.stringContaining('/remind <seconds> <text>'),
+        ]);
+        return true;
+      },
+      { what: 'the commands starting with /re' },
+    );
+    await eventually(() => active(0), { what: 'the first command active' });
     await field.press('ArrowDown');
-    expect(await options.nth(1).getAttribute('aria-selected')).toBe('true');
-    expect(await field.getAttribute('aria-activedescendant')).toBe(await options.nth(1).getAttribute('id'));
+    await eventually(() => active(1), { what: 'the second command active' });
     await field.press('Enter');
-    expect(await field.inputValue()).toBe('/remember ');
+    await eventually(async () => (await field.inputValue()) === '/remember ', { what: 'the command picked' });
     await list.waitFor({ state: 'detached' });
     await page.getByText('Keeps a note for this conversation.').waitFor();
 
