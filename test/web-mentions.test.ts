@@ -4,6 +4,7 @@
  * mentioned most of all.
  */
 import { describe, expect, it } from 'vitest';
+import { eventually } from './support/eventually.js';
 import { seriousAxeViolations } from './support/axe.js';
 import { chromiumMissing } from './support/browser.js';
 import { chatSuite, composer, messageItem, openAs, openConversation, openEach } from './support/web-chat.js';
@@ -44,9 +45,18 @@ describe.skipIf(chromiumMissing)('web client: mentions', { timeout: 120_000 }, (
     await list.getByRole('option', { name: /Everyone in this group/ }).waitFor();
     expect(await seriousAxeViolations(a.page)).toEqual([]);
     await composer(a.page).pressSequentially('ba');
-    expect(await list.getByRole('option').allTextContents()).toEqual([`@${bob.handle}Bob Babbage`]);
+    // Each key is answered by the list's next render, which may come after the key press returns.
+    await eventually(
+      async () => {
+        expect(await list.getByRole('option').allTextContents()).toEqual([`@${bob.handle}Bob Babbage`]);
+        return true;
+      },
+      { what: 'only Bob listed' },
+    );
     await composer(a.page).press('Enter');
-    expect(await composer(a.page).inputValue()).toBe(`Over to @${bob.handle} `);
+    await eventually(async () => (await composer(a.page).inputValue()) === `Over to @${bob.handle} `, {
+      what: 'the mention picked',
+    });
     await list.waitFor({ state: 'detached' });
     await composer(a.page).pressSequentially('for the figures');
     await composer(a.page).press('Enter');

@@ -4,6 +4,7 @@
  * they last, a message to the person is not pushed to their browser (the test's push service).
  */
 import { describe, expect, it } from 'vitest';
+import { eventually } from './support/eventually.js';
 import { seriousAxeViolations } from './support/axe.js';
 import { chromiumMissing } from './support/browser.js';
 import { pushIdle, subscribe, wentOffline } from './support/push-helpers.js';
@@ -44,7 +45,8 @@ describe.skipIf(chromiumMissing)('web client: quiet hours', { timeout: 120_000 }
     const open = group.getByRole('button', { name: 'Quiet hours', exact: true });
     await open.focus();
     await page.keyboard.press('Enter');
-    expect(await open.getAttribute('aria-expanded')).toBe('true');
+    // Each key is answered by the next render, which may come after the key press returns.
+    await eventually(async () => (await open.getAttribute('aria-expanded')) === 'true', { what: 'the form open' });
     const form = group.getByRole('form', { name: 'Quiet hours', exact: true });
     const enabled = form.getByRole('checkbox', { name: 'Pause notifications during quiet hours' });
     const zone = form.getByLabel('Time zone');
@@ -55,7 +57,7 @@ describe.skipIf(chromiumMissing)('web client: quiet hours', { timeout: 120_000 }
     await page.keyboard.press('Tab');
     expect(await enabled.evaluate((el) => el === (globalThis as any).document.activeElement)).toBe(true);
     await page.keyboard.press('Space');
-    expect(await enabled.isChecked()).toBe(true);
+    await eventually(() => enabled.isChecked(), { what: 'quiet hours checked' });
     const [start, end] = [localTime(-60), localTime(60)];
     await form.getByLabel('From').fill(start);
     await form.getByLabel('To').fill(end);

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from './support/eventually.js';
 import { seriousAxeViolations } from './support/axe.js';
 import { chromiumMissing, launchBrowser, type BrowserHandle } from './support/browser.js';
 import { PIN, paymentsApi, startPaymentsHost, type PaymentsApi } from './support/payments-helpers.js';
@@ -138,9 +139,16 @@ describe.skipIf(chromiumMissing)('web client: payments in conversations', { time
     const pay = list.getByRole('option').filter({ hasText: '/pay <to> <amount> <currency> <pin> [note]' });
     await pay.getByText(/^Sends money/).waitFor();
     await field.pressSequentially('bal');
-    expect(await list.getByRole('option').allInnerTexts()).toEqual([expect.stringContaining('/balance')]);
+    // Each key is answered by the list's next render, which may come after the key press returns.
+    await eventually(
+      async () => {
+        expect(await list.getByRole('option').allInnerTexts()).toEqual([expect.stringContaining('/balance')]);
+        return true;
+      },
+      { what: 'only /balance listed' },
+    );
     await field.press('Enter');
-    expect(await field.inputValue()).toBe('/balance ');
+    await eventually(async () => (await field.inputValue()) === '/balance ', { what: 'the command picked' });
     // Its answer is shown to Ada only.
     await field.press('Enter');
     await adaPage.getByText(`${((await api.balance(ada)) / 100).toFixed(2)} EUR`, { exact: true }).waitFor();
