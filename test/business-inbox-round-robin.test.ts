@@ -9,6 +9,7 @@ import type { TestHost, TestUser } from './support/start-test-host.js';
 import { eventually } from './support/eventually.js';
 import type { WebhookReceiver } from './support/webhook-receiver.js';
 import { startInbox, type Inbox } from './support/inbox-helpers.js';
+import { openDirect, testDatabaseKind } from './support/test-database.js';
 
 describe('business inbox: round-robin assignment', () => {
   let inbox: Inbox;
@@ -39,6 +40,16 @@ describe('business inbox: round-robin assignment', () => {
           (a: any) => a.userId === user.id,
         )?.online === false,
     );
+  };
+  /** Exactly these agents online, the others offline; round-robin routing to the team. */
+  const onlyOnline = async (...wanted: TestUser[]) => {
+    for (const agent of agents) {
+      if (wanted.includes(agent) && !sockets.has(agent.id)) await online(agent);
+      if (!wanted.includes(agent) && sockets.has(agent.id)) await offline(agent);
+    }
+    await api.call(owner, 'PATCH', `/businesses/${businessId}/settings`, {
+      routing: { mode: 'round_robin', team: 'support' },
+    });
   };
   const assigneeOf = (threadId: string) =>
     eventually(async () => (await api.thread(owner, threadId)).assignee as string | null, {
@@ -110,4 +121,42 @@ describe('business inbox: round-robin assignment', () => {
     await api.call(a, 'POST', `/businesses/${businessId}/availability`, { available: true });
     await api.call(owner, 'PATCH', `/businesses/${businessId}/settings`, { routing: { mode: 'manual' } });
   });
+
+  it("spends one agent's turn on a conversation whose customer writes twice at once", async () => {
+    const [a, , c] = agents as [TestUser, TestUser, TestUser];
+    await onlyOnline(a, c);
+    const customer = await host.createUser();
+    const thread = await api.startThread(customer, businessId);
+    await Promise.all([
+      api.customerSays(customer, thread.conversationId, 'hi'),
+      api.customerSays(customer, thread.conversationId, 'I need help with my order'),
+    ]);
+    const first = await assigneeOf(thread.threadId);
+    // Had the second message spent the other agent's turn, the next conversation would go to the
+    // same agent again.
+    const next = await assigneeOf((await newCustomerWrites()).thread.threadId);
+    expect([first, next].sort()).toEqual([a.id, c.id].sort());
+  });
+
+  // Hosts whose clocks differ share a database only on PostgreSQL (and this host holds SQLite's lock).
+  it.skipIf(testDatabaseKind === 'sqlite')(
+    'keeps turns going round after another host, its clock a minute ahead, gave an agent a conversation',
+    async () => {
+      const [a, , c] = agents as [TestUser, TestUser, TestUser];
+      await onlyOnline(a, c);
+      const db = openDirect(host.database);
+      try {
+        await db('p_business__agents')
+          .where({ business_id: businessId, user_id: a.id })
+          .update({ last_assigned_at: Date.now() + 60_000 });
+      } finally {
+        await db.destroy();
+      }
+      // Seen at once on this host (its snapshot of the team is dropped by any change to the team).
+      await api.call(a, 'POST', `/businesses/${businessId}/availability`, { available: true });
+      const got: string[] = [];
+      for (let i = 0; i < 4; i++) got.push(await assigneeOf((await newCustomerWrites()).thread.threadId));
+      expect(got).toEqual([c.id, a.id, c.id, a.id]);
+    },
+  );
 });

@@ -28,6 +28,8 @@ const byTurn = (a: AgentRow, b: AgentRow) =>
 export class RoundRobin {
   /** Per business, the end of its latest assignment: the next one starts after it. */
   private readonly queues = new Map<string, Promise<void>>();
+  /** Per conversation, its assignment queued or running (a customer's quick messages ask twice). */
+  private readonly pending = new Map<string, Promise<string | null>>();
   private readonly snapshots = new Map<string, { at: number; agents: AgentRow[] }>();
 
   constructor(private readonly ctx: PluginContext) {}
@@ -37,6 +39,14 @@ export class RoundRobin {
    * unassigned and the next customer message tries again) or someone assigned it meanwhile.
    */
   assign(thread: ThreadRow, team: string | null): Promise<string | null> {
+    // The first asker reports the assignment (or its failure); a second would only find it made,
+    // after spending the next agent's turn on it.
+    const asked = this.pending.get(thread.id);
+    if (asked)
+      return asked.then(
+        () => null,
+        () => null,
+      );
     const chains = this.queues;
     const previous = chains.get(thread.business_id) ?? Promise.resolve();
     const taken = previous.then(() => this.takeTurn(thread, team));
@@ -45,8 +55,10 @@ export class RoundRobin {
       () => undefined,
     );
     chains.set(thread.business_id, done);
+    this.pending.set(thread.id, taken);
     void done.finally(() => {
       if (chains.get(thread.business_id) === done) chains.delete(thread.business_id);
+      if (this.pending.get(thread.id) === taken) this.pending.delete(thread.id);
     });
     return taken;
   }
@@ -80,20 +92,34 @@ export class RoundRobin {
       const agent = candidates.find((a) => online.has(a.user_id));
       if (!agent) return null;
       const previous = agent.last_assigned_at;
-      const turn = Math.max(Date.now(), previous + 1);
+      // After every turn known, not merely the agent's own: with a clock behind another host's,
+      // or a second assignment within the same millisecond, the agent would still sort first.
+      const turn = Math.max(Date.now(), ...candidates.map((a) => a.last_assigned_at + 1));
       const set = await this.takeAndAssign(agent, previous, turn, thread);
       if (set === null) {
         this.forgetAgents(thread.business_id);
         continue;
       }
+      if (set === 0) {
+        // Assigned by someone else meanwhile (another host): the turn goes back to the agent.
+        await this.giveBack(agent, turn, previous);
+        return null;
+      }
       agent.last_assigned_at = turn;
-      // Assigned by someone else meanwhile: the agent's turn is spent, which is rare and harmless.
-      return set === 0 ? null : agent.user_id;
+      return agent.user_id;
     }
     ctx.log.warn('round-robin lost every turn to other hosts; the next customer message tries again', {
       business: thread.business_id,
     });
     return null;
+  }
+
+  /** Undoes a turn taken for nothing, unless it has moved on since (another host took the next). */
+  private async giveBack(agent: AgentRow, turn: number, previous: number): Promise<void> {
+    await this.ctx.database
+      .table<AgentRow>('agents')
+      .where({ business_id: agent.business_id, user_id: agent.user_id, last_assigned_at: turn })
+      .update({ last_assigned_at: previous });
   }
 
   /**
