@@ -88,8 +88,10 @@ export async function csatReport(app: BusinessApp, businessId: string) {
     .all();
   const average = (list: CsatRow[]) =>
     list.length === 0 ? null : Math.round((list.reduce((s, r) => s + r.rating!, 0) / list.length) * 100) / 100;
-  const byAgent = new Map<string, CsatRow[]>();
-  for (const r of rows) if (r.assignee !== null) byAgent.set(r.assignee, [...(byAgent.get(r.assignee) ?? []), r]);
+  const byAgent = Map.groupBy(
+    rows.filter((r) => r.assignee !== null),
+    (r) => r.assignee!,
+  );
   return {
     responses: rows.length,
     average: average(rows),

@@ -125,15 +125,15 @@ export class CustomerActivity {
 
   /** One event per business per burst (not per message), so a busy inbox costs its agents' room little. */
   private async tellAgents(threads: ThreadRow[]): Promise<void> {
-    const byBusiness = new Map<string, string[]>();
-    for (const t of threads) byBusiness.set(t.business_id, [...(byBusiness.get(t.business_id) ?? []), t.id]);
+    const byBusiness = Map.groupBy(threads, (t) => t.business_id);
     await Promise.all(
-      [...byBusiness].map(([businessId, threadIds]) =>
-        tellAgents(this.app, businessId, 'customer_messages', { threadIds }).catch((err: unknown) =>
-          this.app.ctx.log.warn('could not tell the agents', {
-            businessId,
-            error: String((err as Error)?.message ?? err),
-          }),
+      [...byBusiness].map(([businessId, list]) =>
+        tellAgents(this.app, businessId, 'customer_messages', { threadIds: list.map((t) => t.id) }).catch(
+          (err: unknown) =>
+            this.app.ctx.log.warn('could not tell the agents', {
+              businessId,
+              error: String((err as Error)?.message ?? err),
+            }),
         ),
       ),
     );

@@ -80,7 +80,8 @@ export function settleKeys(
  * would otherwise hold them for a round trip per refusal).
  */
 export async function giveBackKeys(tx: DatabaseTransaction, failed: readonly { owner: string; key: string }[]) {
-  const byOwner = new Map<string, string[]>();
-  for (const f of failed) byOwner.set(f.owner, [...(byOwner.get(f.owner) ?? []), f.key]);
-  for (const [owner, keys] of byOwner) await tx.table('idempotency').where({ owner }).whereIn('key', keys).delete();
+  for (const [owner, refused] of Map.groupBy(failed, (f) => f.owner)) {
+    const keys = refused.map((f) => f.key);
+    await tx.table('idempotency').where({ owner }).whereIn('key', keys).delete();
+  }
 }
