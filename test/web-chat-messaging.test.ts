@@ -83,7 +83,8 @@ describe.skipIf(chromiumMissing)('web chat: messaging', { timeout: 120_000 }, ()
     await messageItem(b.page, 'No typo here')
       .getByRole('button', { name: '👍 2: Bob Babbage and Ada Lovelace' })
       .waitFor();
-    expect(await chip(a.page).getAttribute('aria-pressed')).toBe('true');
+    // Bob's page has both reactions; Ada's own page shows hers once its update reaches it.
+    await expect.poll(() => chip(a.page).getAttribute('aria-pressed')).toBe('true');
     await messageItem(b.page, 'No typo here').getByRole('button', { name: /^👍 2/ }).click();
     await messageItem(a.page, 'No typo here').getByRole('button', { name: '👍 1: Ada Lovelace' }).waitFor();
 

@@ -96,6 +96,7 @@ describe.skipIf(chromiumMissing)('web client: mentions', { timeout: 120_000 }, (
         new (globalThis as any).KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }),
       );
     });
-    expect(await composer(a.page).inputValue()).toBe(`Over to @${bob.handle} `);
+    // The pick is rendered after the key's handler, which may be after the script returns.
+    await expect.poll(() => composer(a.page).inputValue()).toBe(`Over to @${bob.handle} `);
   });
 });

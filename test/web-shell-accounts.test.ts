@@ -121,7 +121,8 @@ describe.skipIf(chromiumMissing)('web client: accounts', { timeout: 90_000 }, ()
     const page = await browser.newPage();
     await page.goto(`${host.url}/register`);
     await page.getByRole('button', { name: 'Create account' }).click();
-    expect(await page.getByText('Fill in this field.').count()).toBe(3);
+    // The fields' errors come with the next render, which may come after the click returns.
+    await expect.poll(() => page.getByText('Fill in this field.').count()).toBe(3);
     expect(await page.getByLabel('Handle', { exact: true }).getAttribute('aria-invalid')).toBe('true');
 
     await page.getByLabel('Handle', { exact: true }).fill(taken.handle);

@@ -185,13 +185,12 @@ describe.skipIf(chromiumMissing)('web client: business conversations', { timeout
 
     const menuButton = page.getByRole('button', { name: 'Acme Shoes menu' });
     await menuButton.click();
-    expect(await menuButton.getAttribute('aria-expanded')).toBe('true');
+    // The menu opens at the next render, which may come after the click returns.
+    await expect.poll(() => menuButton.getAttribute('aria-expanded')).toBe('true');
     const items = page.getByRole('list', { name: 'Menu' });
-    expect(await items.getByRole('listitem').allTextContents()).toEqual([
-      'Returns',
-      'Our shop (opens in a new tab)',
-      'Talk to a person',
-    ]);
+    await expect
+      .poll(() => items.getByRole('listitem').allTextContents())
+      .toEqual(['Returns', 'Our shop (opens in a new tab)', 'Talk to a person']);
     expect(await items.getByRole('link', { name: 'Our shop' }).getAttribute('href')).toBe('https://shop.example/');
     await items.getByRole('button', { name: 'Returns' }).click();
     await page.getByRole('status').filter({ hasText: 'Got it.' }).first().waitFor();

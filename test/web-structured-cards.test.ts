@@ -242,7 +242,7 @@ describe.skipIf(chromiumMissing)('web client: cards, plugin types and commands',
     // A click picks too; a whole name with nothing to add runs on Enter.
     await field.fill('/st');
     await list.getByRole('option', { name: /\/stats/ }).click();
-    expect(await field.inputValue()).toBe('/stats ');
+    await eventually(async () => (await field.inputValue()) === '/stats ', { what: 'the command clicked' });
     await field.fill('/stats');
     await field.press('Enter');
     await page.getByText(/I have seen \d+ messages here\./).waitFor();
