@@ -1,4 +1,4 @@
-import type { ClientFrame } from '../../sdk/protocol/frames.js';
+import { MAX_RESUME_CONVERSATIONS, type ClientFrame } from '../../sdk/protocol/frames.js';
 import type { HostConfig } from '../config/host-config.js';
 import { attachmentIdsSchema, contentSchema, idSchema, limitSchema, object, seqSchema } from '../validation/schemas.js';
 
@@ -63,7 +63,7 @@ export function frameSchemas(config: HostConfig): Record<ClientFrame['type'], ob
       id: idSchema,
       conversations: {
         type: 'array',
-        maxItems: 1000,
+        maxItems: MAX_RESUME_CONVERSATIONS,
         items: object(['conversationId', 'pts'], { conversationId: idSchema, pts: seqSchema }),
       },
     }),

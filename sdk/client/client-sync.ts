@@ -59,7 +59,10 @@ export class ClientSync {
     cache.clearStreamStarts();
     this.resynced.clear();
     // Resume goes first, at once: the host holds live changes back until it arrives.
-    const resumed = session.request<ResumeResult>({ type: 'resume', conversations: cache.positions() });
+    const resumed = session.request<ResumeResult>({
+      type: 'resume',
+      conversations: cache.positions(ready.limits.maxPayloadBytes),
+    });
     const refreshed = this.refreshConversations().catch((error) => this.report(error));
     const result = await resumed;
     for (const status of result.conversations) {

@@ -4,6 +4,7 @@ import type {
   MessageCreatedFrame,
   MessageUpdatedFrame,
   ReceiptFrame,
+  ResumePosition,
 } from '../protocol/frames.js';
 import type { Conversation, Message } from '../protocol/message.js';
 import { ActivityOrder } from './activity-order.js';
@@ -15,16 +16,13 @@ import { maxPts, mergePage, upsertMessage } from './message-list.js';
 import { UncachedChanges } from './uncached-changes.js';
 import { countChange, recountAfterRead } from './unread-count.js';
 import { noteReply } from './thread-summary.js';
-
-/** A resume frame lists at most this many conversations (docs/protocol.md). */
-const MAX_RESUME = 1000;
+import { resumePositions } from './resume-positions.js';
 
 export type FrameOutcome = {
   change: MessageChange | null;
   message: Message;
   orderChanged: boolean;
-  /** The cached root whose thread summary this reply changed. */
-  threadRoot: Message | null;
+  threadRoot: Message | null; // the cached root whose thread summary this reply changed
 };
 
 /**
@@ -207,12 +205,12 @@ export class ConversationCache {
     this.persistence.markViews();
   }
 
-  /** Where to resume: the conversations with cached messages, most active first. */
-  positions(): { conversationId: string; pts: number }[] {
-    const tracked = this.order.all.filter((id) => this.entries.get(id)!.pts !== null);
-    // Past what one resume frame may list, the least active start over (loaded again when opened).
-    for (const id of tracked.slice(MAX_RESUME)) this.untrack(id);
-    return tracked.slice(0, MAX_RESUME).map((id) => ({ conversationId: id, pts: this.entries.get(id)!.pts! }));
+  /** Where to resume: the conversations with cached messages, most active first, as one frame holds. */
+  positions(maxFrameBytes: number): ResumePosition[] {
+    const known = this.order.all.map((id) => ({ conversationId: id, pts: this.entries.get(id)!.pts }));
+    const { positions, dropped } = resumePositions(known, maxFrameBytes);
+    for (const id of dropped) this.untrack(id); // they start over, loaded again when opened
+    return positions;
   }
 
   /** A resume answered caught_up: every change up to `pts` was sent before the answer. */

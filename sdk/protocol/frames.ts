@@ -70,6 +70,8 @@ export interface HistoryFrame {
   after?: number;
   limit?: number;
 }
+/** The most conversations one resume frame lists. */
+export const MAX_RESUME_CONVERSATIONS = 1000;
 export interface ResumePosition {
   conversationId: string;
   pts: number;
