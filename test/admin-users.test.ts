@@ -131,13 +131,15 @@ describe('admin users API', () => {
     }
   });
 
-  it('deactivates: sessions end with 4003, old tokens fail, login and new tokens get account_deactivated', async () => {
+  it('deactivates: sessions end with 4003 account_deactivated, old tokens fail, login and new tokens get account_deactivated', async () => {
     const user = await host.createUser();
     const socket = await online(host, user);
     const res = await admin('POST', `/${user.id}/deactivate`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: user.id, status: 'deactivated', deactivatedAt: expect.any(String) });
     expect(await closeCodeWithin(socket, 5_000)).toBe(4003);
+    // The reason tells the client why (a revoked token's sockets close with session_ended).
+    expect((await socket.closed).reason).toBe('account_deactivated');
     expectError(await me(user.token), 401, 'unauthenticated');
     expectError(await login(user.handle, user.password), 403, 'account_deactivated');
     // A wrong password still gets the same answer as for any account: nothing about its status.
@@ -205,6 +207,7 @@ describe('admin users API', () => {
     const res = await admin('POST', `/${user.id}/password`, { password: 'a brand new secret' });
     expect(res.status).toBe(204);
     expect(await closeCodeWithin(socket, 5_000)).toBe(4003);
+    expect((await socket.closed).reason).toBe('session_ended');
     expectError(await me(user.token), 401, 'unauthenticated');
     expectError(await me(service.body.token), 401, 'unauthenticated');
     expectError(await login(user.handle, user.password), 401, 'invalid_credentials');

@@ -76,7 +76,8 @@ export class AccountAdmin {
       .update({ deactivated_at: this.clock.now() });
     // Also on a repeat: finishes a deactivation that stopped between its two steps.
     const row = await this.row(userId);
-    await this.tokens.revokeAllOf(userId);
+    // Its sockets close with account_deactivated, so its clients can tell the user why.
+    await this.tokens.revokeAllOf(userId, 'account_deactivated');
     return toAdminUser(row);
   }
 

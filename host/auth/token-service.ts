@@ -183,13 +183,13 @@ export class TokenService {
   }
 
   /** Revokes every live token of a user and ends their sessions on every host; returns how many. */
-  async revokeAllOf(userId: string): Promise<number> {
+  async revokeAllOf(userId: string, reason?: 'account_deactivated'): Promise<number> {
     const live = this.db.knex<TokenRow>('tokens').where({ user_id: userId }).whereNull('revoked_at');
     const ids = (await live.clone().select('id')).map((r) => r.id);
     await live.clone().update({ revoked_at: this.clock.now() });
     for (const tokenId of ids) {
       this.forget(tokenId);
-      this.bus.publish({ type: 'token.revoked', tokenId });
+      this.bus.publish({ type: 'token.revoked', tokenId, ...(reason ? { reason } : {}) });
     }
     return ids.length;
   }

@@ -27,7 +27,8 @@ export type HostEvent =
       /** Only this host should (its digest did not match what the sender knows of it). */
       askHost?: string;
     }
-  | { type: 'token.revoked'; tokenId: string }
+  /** A token stopped working; `reason` account_deactivated when its account was deactivated. */
+  | { type: 'token.revoked'; tokenId: string; reason?: 'account_deactivated' }
   /** A member muted or unmuted a conversation (epoch ms, or null): their own devices are told. */
   | { type: 'conversation.muted'; userId: string; conversationId: string; mutedUntil: number | null }
   /** A follower's read position in a thread moved: their own devices are told. */

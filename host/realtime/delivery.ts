@@ -60,7 +60,7 @@ export class Delivery {
         for (const conn of this.registry.ofUser(userId) ?? []) conn.sendRaw(frame, 'thread.read');
       }),
       this.bus.subscribe('token.revoked', (e) => {
-        for (const conn of [...(this.registry.ofToken(e.tokenId) ?? [])]) conn.closeWith('session_ended');
+        for (const conn of [...(this.registry.ofToken(e.tokenId) ?? [])]) conn.closeWith(e.reason ?? 'session_ended');
       }),
     );
   }
