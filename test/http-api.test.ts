@@ -52,6 +52,18 @@ describe('errors', () => {
     expectError(res, 'invalid_json');
   });
 
+  it('a body that is not sent as JSON is 415 unsupported_media_type, not taken for an empty one', async () => {
+    const login = JSON.stringify({ handle: ada.handle, password: 'whatever it is' });
+    // What fetch sends for a string body without a type, and a form post.
+    for (const type of ['text/plain;charset=UTF-8', 'application/x-www-form-urlencoded']) {
+      const res = await host.http('POST', '/v1/auth/login', { rawBody: login, headers: { 'content-type': type } });
+      expectError(res, 'unsupported_media_type');
+      expect(res.body.error.message).toContain(type.split(';')[0]);
+    }
+    // No body at all needs no type (logging out sends none).
+    expect((await host.http('POST', '/v1/auth/logout', { token: (await host.createUser()).token })).status).toBe(204);
+  });
+
   it('fields of the wrong type are 400 invalid_request with a JSON pointer per field', async () => {
     const res = await host.http('POST', '/v1/auth/login', { body: { handle: 5, password: true } });
     expectError(res, 'invalid_request');

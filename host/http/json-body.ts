@@ -101,10 +101,11 @@ function firstInvalidByte(bytes: Buffer): number {
   return low;
 }
 
+const mediaTypeOf = (contentType: string) => contentType.split(';')[0]!.trim().toLowerCase();
+
 /** Parsed JSON when the content type is JSON and the body is not blank; else null. */
 export function parseJsonBody(contentType: string, text: string): unknown {
-  const type = contentType.split(';')[0]!.trim().toLowerCase();
-  if (!JSON_TYPE.test(type) || text.trim() === '') return null;
+  if (!JSON_TYPE.test(mediaTypeOf(contentType)) || text.trim() === '') return null;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text) as unknown;
@@ -122,7 +123,15 @@ export function jsonBody(limit: number): Koa.Middleware {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD' && ctx.method !== 'OPTIONS') {
       const bytes = await readRawBody(ctx.req, limit);
       const contentType = ctx.get('content-type');
-      const parsed = parseJsonBody(contentType, decodeBody(bytes, contentType));
+      const text = decodeBody(bytes, contentType);
+      // A body the routes would not read (fetch sends a string as text/plain) must not pass for
+      // an empty one: the caller would be told of missing fields it did send.
+      if (text.trim() !== '' && !JSON_TYPE.test(mediaTypeOf(contentType)))
+        throw new SwitchboardError(
+          'unsupported_media_type',
+          `Send the body as JSON, with Content-Type: application/json (it came as ${mediaTypeOf(contentType).slice(0, 80) || 'no type'}).`,
+        );
+      const parsed = parseJsonBody(contentType, text);
       if (parsed !== null) (ctx.request as unknown as { body?: unknown }).body = parsed;
     }
     await next();

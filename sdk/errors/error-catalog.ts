@@ -23,6 +23,11 @@ export interface ErrorSpec {
 export const errorCatalog = {
   // ---- user errors -------------------------------------------------------
   invalid_json: { kind: 'user', status: 400, message: 'The frame or body is not valid JSON.' },
+  unsupported_media_type: {
+    kind: 'user',
+    status: 415,
+    message: 'The body must be JSON, sent with Content-Type: application/json.',
+  },
   invalid_request: { kind: 'user', status: 400, message: 'The request does not match its schema.' },
   unknown_frame_type: { kind: 'user', status: 400, message: 'The frame type is not part of the protocol.' },
   binary_frame_unsupported: {
