@@ -58,6 +58,13 @@ describe('bad frames get an error frame and the connection stays usable', () => 
     expect(await ping(client)).toBe(true);
   });
 
+  it('a second auth frame: invalid_request with details, and the connection keeps its session', async () => {
+    const error = errorOf(client, null);
+    client.sendRaw({ type: 'auth', token: room.bob.token });
+    expect(await error).toMatchObject({ code: 'invalid_request', details: [{ path: '/type' }] });
+    await sendAcked(room, client, 'still the same session');
+  });
+
   const patches: [string, Record<string, unknown>, string][] = [
     ['conversationId is a number', { conversationId: 5 }, '/conversationId'],
     ['clientMsgId is missing', { clientMsgId: undefined }, '/clientMsgId'],

@@ -67,6 +67,17 @@ describe('messaging', () => {
     expect((await op(ca, 'delete', conv.id, message.id)).message).toEqual(tomb);
   });
 
+  it('refuses to edit a system message, even for the member who made the change', async () => {
+    const [owner, other] = await Promise.all([host.createUser(), host.createUser()]);
+    const group = await host.createGroup(owner, [other]);
+    const co = await online(host, owner);
+    const created = (await historyOf(co, group.id)).find((m) => m.content.type === 'system.conversation_created');
+    expect(created.senderId).toBe(owner.id);
+    const refused = await refusal(op(co, 'edit', group.id, created.id, { content: { type: 'text', text: 'forged' } }));
+    expect(refused).toMatchObject({ code: 'invalid_operation', message: 'System messages cannot be edited.' });
+    expect((await historyOf(co, group.id)).find((m) => m.id === created.id)).toEqual(created);
+  });
+
   it("lets a group owner or admin delete anyone's message, but not a plain member or the other side of a direct chat", async () => {
     const [owner, admin, m1, m2] = await Promise.all([
       host.createUser(),

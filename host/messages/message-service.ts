@@ -136,6 +136,8 @@ export class MessageService {
       const row = await this.store.rowById(ctx.trx, conversationId, messageId);
       if (row.sender_id !== userId) throw new SwitchboardError('forbidden', 'Only the sender may edit a message.');
       if (row.deleted_at !== null) throw new SwitchboardError('message_deleted');
+      if (row.content_type.startsWith('system.'))
+        throw new SwitchboardError('invalid_operation', 'System messages cannot be edited.');
       if (
         (row.content_type === 'text') !== (stored.contentType === 'text') ||
         (row.content_type !== 'text' && row.content_type !== stored.contentType)

@@ -50,7 +50,9 @@ export class FrameRouter {
   ) {
     const handlers: Handlers = {
       auth: () => {
-        throw new SwitchboardError('invalid_request', 'This connection is already authenticated.');
+        throw new SwitchboardError('invalid_request', 'This connection is already authenticated.', {
+          details: [{ path: '/type', message: 'auth is only the first frame' }],
+        });
       },
       send: (c, f) => messages.send(c.userId, f),
       edit: async (c, f) => ({ message: await messages.edit(c.userId, f.conversationId, f.messageId, f.content) }),
