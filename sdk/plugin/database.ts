@@ -95,9 +95,10 @@ export interface TableQuery<R extends Row = Row> extends RowFilters<R, TableQuer
   update(patch: Partial<R>): Promise<number>;
   /**
    * Updates many rows, each to its own values: every row names the values of the key column(s)
-   * and the same set of other columns. Returns how many rows changed. Outside a transaction it is
-   * one statement, whose cost grows with the square of its rows (keep it to about 100); inside
-   * one, a large update is split into statements of 64 rows, atomic with the transaction.
+   * and the same set of other columns. Returns how many rows changed. It is one statement of at
+   * most 30,000 values (rows × columns, keys included); outside a transaction more is
+   * database_invalid_query, since only one statement changes all or none. Inside one, a larger
+   * update is split into such statements, atomic with the transaction.
    */
   updateEach(key: (keyof R & string) | readonly (keyof R & string)[], rows: readonly Partial<R>[]): Promise<number>;
   /** Adds `by` (may be negative) to a numeric column of the matching rows; returns how many. */

@@ -36,7 +36,10 @@ export interface HttpCapability {
     path: string,
     handler: (request: PluginHttpRequest) => PluginHttpResponse | Promise<PluginHttpResponse>,
   ): void;
-  /** The plugin's webhook secret (created at install, kept across restarts). */
+  /**
+   * The plugin's webhook secret, created on first use and kept across restarts and upgrades; an
+   * uninstall with purge deletes it, so the senders need the new one issued afterwards.
+   */
   webhookSecret(): Promise<string>;
   /** permission http.outbound, for URLs whose host matches scope.hosts. Redirects are not followed. */
   fetch(url: string, request?: OutboundRequest): Promise<OutboundResponse>;

@@ -4,7 +4,7 @@
 export interface PluginNotification {
   /** The notification's title: 1 to 120 characters. */
   title: string;
-  /** Its text: 1 to 120 characters (longer text is cut, with "…"). */
+  /** Its text: 1 to 4,000 characters; the push shows the first 120 (a longer text is cut, with "…"). */
   body: string;
   /** The conversation it is about, which the person must belong to; a click opens it. */
   conversationId?: string;

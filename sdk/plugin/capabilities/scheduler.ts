@@ -27,10 +27,13 @@ export interface ScheduledJobInfo {
 export interface SchedulerCapability {
   /** The handler for a job name; register it in start(). */
   handle(name: string, handler: (job: ScheduledJob) => void | Promise<void>): void;
-  /** A one-off job at `at` or after `delayMs`. A `key` makes it idempotent: the same key returns the existing job. */
+  /**
+   * A one-off job at `at` or after `delayMs` (now if neither). A `key` (1-128 characters) makes it
+   * idempotent: the same key returns the existing job.
+   */
   schedule(
     name: string,
-    options: { at?: string | Date; delayMs?: number; payload?: unknown; key?: string },
+    options?: { at?: string | Date; delayMs?: number; payload?: unknown; key?: string },
   ): Promise<ScheduledJobInfo>;
   /** A recurring job, first due after `intervalMs` (at least 1000). */
   every(name: string, intervalMs: number, options?: { payload?: unknown; key?: string }): Promise<ScheduledJobInfo>;
