@@ -13,7 +13,8 @@ import { repoRoot } from './support/e2e.js';
 import { enable, pluginLogs, roomWith, runCommand, serviceCallerPlugin } from './support/plugin-helpers.js';
 import { appHealth, appManifest, startSandboxHost } from './support/sandbox-helpers.js';
 import { BOUNDARY_LIMITS } from '../host/sandbox/boundary-limits.js';
-import { readRefusal } from '../host/sandbox/wire-error.js';
+import { errorFromWire, readRefusal, toWireError } from '../host/sandbox/wire-error.js';
+import { PermissionDeniedError } from '../sdk/index.js';
 import { HOST_REFUSAL, overHttp, PLUGIN_REFUSAL, refusalsPlugin } from './support/refusals-fixture.js';
 import type { Outcome } from './fixtures/plugins/svc-caller/index.js';
 
@@ -180,5 +181,22 @@ describe("the worker's and the host's check of an app's refusal", () => {
       { name: 'SwitchboardError', code: 'invalid_request', message: 'bad', details: { not: 'a list' } },
     ])
       expect(readRefusal(bad), JSON.stringify(bad)).toBeNull();
+  });
+});
+
+describe('a permission refusal on its way to an app', () => {
+  it('keeps the rule that refused it in details, as a trusted plugin sees it', () => {
+    const scoped = new PermissionDeniedError('app', 'http.outbound', '"evil.test" matches no pattern in scope.hosts');
+    const plain = new PermissionDeniedError('app', 'users.read');
+    for (const refused of [scoped, plain]) {
+      const seen = errorFromWire(toWireError(refused), 'app');
+      expect(seen).toBeInstanceOf(PermissionDeniedError);
+      expect(seen).toMatchObject({
+        permission: refused.permission,
+        message: refused.message,
+        details: refused.details,
+      });
+    }
+    expect(scoped.details![0]!.message).toBe('"evil.test" matches no pattern in scope.hosts');
   });
 });

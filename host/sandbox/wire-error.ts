@@ -94,7 +94,13 @@ export function readRefusal(value: unknown): WireError | null {
 export function errorFromWire(wire: WireError, pluginId: string): Error {
   let error: Error;
   if (wire.code === 'permission_denied' && wire.permission) {
-    error = new PermissionDeniedError(pluginId, wire.permission as Permission);
+    // The rule that refused it (a scope, a private address) crosses as the detail's message.
+    const detail = Array.isArray(wire.details) ? wire.details[0]?.message : undefined;
+    error = new PermissionDeniedError(
+      pluginId,
+      wire.permission as Permission,
+      detail === 'not granted' ? undefined : detail,
+    );
   } else if (wire.code !== undefined && wire.status !== undefined) {
     const details = wire.details !== undefined && !Array.isArray(wire.details) ? wire.details : undefined;
     error = new PluginError(wire.code, { status: wire.status, message: wire.message }, wire.message, details);
