@@ -24,6 +24,9 @@ describe.skipIf(chromiumMissing)('web client: threads', { timeout: 120_000 }, ()
     await box.press('Enter');
     await panel.getByRole('list', { name: 'Thread messages' }).getByText('Yes, at noon').waitFor();
     expect(await seriousAxeViolations(b.page)).toEqual([]);
+    // On a wide screen the conversation makes room for the thread, rather than hiding under it.
+    const [log, side] = await Promise.all([messageLog(b.page).boundingBox(), panel.boundingBox()]);
+    expect(log!.x + log!.width).toBeLessThanOrEqual(side!.x);
 
     // Ada sees the count on the root, and the reply only in the thread.
     const count = messageItem(a.page, 'Lunch on Friday?').getByRole('button', { name: '1 reply' });
