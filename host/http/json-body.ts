@@ -124,12 +124,13 @@ export function jsonBody(limit: number): Koa.Middleware {
       const bytes = await readRawBody(ctx.req, limit);
       const contentType = ctx.get('content-type');
       const text = decodeBody(bytes, contentType);
+      const type = mediaTypeOf(contentType);
       // A body the routes would not read (fetch sends a string as text/plain) must not pass for
       // an empty one: the caller would be told of missing fields it did send.
-      if (text.trim() !== '' && !JSON_TYPE.test(mediaTypeOf(contentType)))
+      if (text.trim() !== '' && !JSON_TYPE.test(type))
         throw new SwitchboardError(
           'unsupported_media_type',
-          `Send the body as JSON, with Content-Type: application/json (it came as ${mediaTypeOf(contentType).slice(0, 80) || 'no type'}).`,
+          `Send the body as JSON, with Content-Type: application/json (it came as ${type.slice(0, 80) || 'no type'}).`,
         );
       const parsed = parseJsonBody(contentType, text);
       if (parsed !== null) (ctx.request as unknown as { body?: unknown }).body = parsed;
