@@ -1,11 +1,12 @@
 /**
  * What the bus could not carry while Redis was down is caught up when it is back, without waiting:
  * a revocation made meanwhile closes that session's socket on the other host with 4003 (each host
- * checks its open sockets' tokens against the database), and a user who came online meanwhile is
- * seen online by the other host at once (each host re-announces its online users; the heartbeat
- * interval here is far longer than the test, so only that re-announce can explain it). And a
- * message committed on one host meanwhile reaches the other host's member as soon as Redis is
- * back, with no further change in that conversation and no resume; so does a member added then.
+ * checks its open sockets' tokens against the database), with account_deactivated as the reason
+ * when the account was deactivated. A user who came online meanwhile is seen online by the other
+ * host at once (each host re-announces its online users; the heartbeat interval here is far longer
+ * than the test, so only that re-announce can explain it). And a message committed on one host
+ * meanwhile reaches the other host's member as soon as Redis is back, with no further change in
+ * that conversation and no resume; so does a member added then.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, randomUUID, type TestHost } from './support/start-test-host.js';
@@ -60,6 +61,23 @@ describe.skipIf(!process.env.DATABASE_URL)('after a Redis outage', () => {
     await redis.start();
     expect(await closeCodeWithin(loggedOutOnB, 10_000)).toBe(4003);
     expect(await ping(keptOnB)).toBe(true);
+  });
+
+  it("a deactivation made meanwhile closes the account's socket on the other host, saying why", async () => {
+    const dan = await a.createUser();
+    const onB = await b.connect(dan.token);
+
+    await redis.stop();
+    await eventually(async () => (await b.http('GET', '/readyz')).status === 503, { what: 'B not ready' });
+    const droppedBefore = busOfA.dropped;
+    expect((await a.http('POST', `/v1/admin/users/${dan.id}/deactivate`, { token: 'admin' })).status).toBe(200);
+    await eventually(() => busOfA.dropped > droppedBefore, { what: "A's bus to drop the revocation" });
+    expect(await ping(onB)).toBe(true);
+
+    await redis.start();
+    expect(await closeCodeWithin(onB, 10_000)).toBe(4003);
+    // As the live revocation at deactivation says it (docs/protocol.md), not session_ended.
+    expect((await onB.closed).reason).toBe('account_deactivated');
   });
 
   it('a user who came online meanwhile is seen online on the other host', async () => {

@@ -12,6 +12,9 @@ import type { Clock } from '../core/clock.js';
 
 export type TokenKind = 'session' | 'service';
 
+/** Why a session ended, as its sockets' close reason says. */
+export type EndedReason = 'session_ended' | 'account_deactivated';
+
 interface TokenRow {
   id: string;
   user_id: string;
@@ -149,25 +152,31 @@ export class TokenService {
     for (const [hash, session] of this.sessions) if (session.principal.tokenId === tokenId) this.sessions.delete(hash);
   }
 
-  /** Whether a token still works (used to end sessions whose token expired). */
-  async isActive(tokenId: string): Promise<boolean> {
-    const row = await this.db.knex<TokenRow>('tokens').where({ id: tokenId }).first();
-    return !!row && row.revoked_at === null && row.expires_at > this.clock.now();
-  }
-
-  /** Of these tokens, those that no longer work (revoked, expired or gone), in one query per thousand. */
-  async endedAmong(tokenIds: readonly string[]): Promise<string[]> {
-    const ended = new Set(tokenIds);
+  /**
+   * Of these tokens, those that no longer work (revoked, expired or gone), each with why its
+   * sessions end: `account_deactivated` when its account is, so a client can tell its user why, as
+   * the live revocation at deactivation does. One query per thousand tokens.
+   */
+  async endedAmong(tokenIds: readonly string[]): Promise<Map<string, EndedReason>> {
+    const ended = new Map<string, EndedReason>(tokenIds.map((id) => [id, 'session_ended']));
     for (let i = 0; i < tokenIds.length; i += 1_000) {
-      const active = await this.db
-        .knex<TokenRow>('tokens')
-        .whereIn('id', tokenIds.slice(i, i + 1_000))
-        .whereNull('revoked_at')
-        .where('expires_at', '>', this.clock.now())
-        .select('id');
-      for (const row of active) ended.delete(row.id);
+      const rows = await this.db
+        .knex('tokens')
+        .join('users', 'users.id', 'tokens.user_id')
+        .whereIn('tokens.id', tokenIds.slice(i, i + 1_000))
+        .select<{ id: string; revoked_at: number | null; expires_at: number; deactivated_at: number | null }[]>(
+          'tokens.id',
+          'tokens.revoked_at',
+          'tokens.expires_at',
+          'users.deactivated_at',
+        );
+      const now = this.clock.now();
+      for (const row of rows) {
+        if (row.deactivated_at !== null) ended.set(row.id, 'account_deactivated');
+        else if (row.revoked_at === null && row.expires_at > now) ended.delete(row.id);
+      }
     }
-    return [...ended];
+    return ended;
   }
 
   async list(userId: string): Promise<TokenInfo[]> {

@@ -8,7 +8,8 @@ import { ConnectionRegistry } from './connection-registry.js';
 /**
  * A revocation committed on another host while the bus was down never reaches this host as an
  * event. So when the bus is back, the tokens of this host's open connections are checked against
- * the database, and sessions that ended meanwhile are closed as a live revocation closes them.
+ * the database, and sessions that ended meanwhile are closed as a live revocation closes them, with
+ * the same reason (a deactivated account's with account_deactivated).
  */
 @injectable()
 export class SessionRecheck {
@@ -35,10 +36,10 @@ export class SessionRecheck {
     if (tokenIds.length === 0) return;
     try {
       const ended = await this.tokens.endedAmong(tokenIds);
-      for (const tokenId of ended) {
-        for (const conn of [...(this.registry.ofToken(tokenId) ?? [])]) conn.closeWith('session_ended');
+      for (const [tokenId, reason] of ended) {
+        for (const conn of [...(this.registry.ofToken(tokenId) ?? [])]) conn.closeWith(reason);
       }
-      if (ended.length > 0) this.log.info({ sessions: ended.length }, 'closed sessions revoked while Redis was down');
+      if (ended.size > 0) this.log.info({ sessions: ended.size }, 'closed sessions revoked while Redis was down');
     } catch (err) {
       this.log.warn({ err }, 'could not recheck sessions after Redis came back');
     }
