@@ -3,7 +3,8 @@
  * ctx.users.presence, which learns of agents connected to other hosts through the Redis bus. Each
  * agent is connected to a different host and customers write through every host: conversations
  * go to agents on all three hosts, whichever host they arrive on, and an agent who goes offline on
- * one host stops being picked on the others once presence says so.
+ * one host stops being picked on the others once presence says so. A new conversation written
+ * through two hosts at once is assigned once, and the turn the losing host took is given back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestClient } from './support/test-client.js';
@@ -11,6 +12,7 @@ import type { TestUser } from './support/start-test-host.js';
 import { eventually } from './support/eventually.js';
 import { BUSINESS_MANIFEST, FAST_WEBHOOKS, businessApi } from './support/business-helpers.js';
 import { startCluster, type Cluster, type ClusterHost } from './support/cluster-hosts.js';
+import { openDirect } from './support/test-database.js';
 
 // Hosts sharing a database need PostgreSQL (the bus refuses SQLite).
 describe.skipIf(!process.env.DATABASE_URL)('business round-robin across three hosts', () => {
@@ -138,5 +140,65 @@ describe.skipIf(!process.env.DATABASE_URL)('business round-robin across three ho
     const back: string[] = [];
     for (let i = 0; i < 3; i++) back.push(await customerThrough(0));
     expect(back).toContain(leaving.id);
+  });
+  it('a new conversation written through two hosts at once spends one turn', { timeout: 120_000 }, async () => {
+    customers = await Promise.all(Array.from({ length: 15 }, (_, i) => hosts[i % 3]!.createUser()));
+    for (const n of [0, 1, 2])
+      await eventually(
+        async () => {
+          const online = await onlineOn(n);
+          return agents.every((a) => online[a.id]);
+        },
+        { what: `every agent online as host ${n} sees it` },
+      );
+    // One after the other through host A: the order the turns go in from here.
+    const order: string[] = [];
+    for (let i = 0; i < 3; i++) order.push(await customerThrough(0));
+    expect(new Set(order).size).toBe(3);
+
+    /**
+     * Hosts A and B both see the new conversation unassigned and both ask for an agent: one
+     * assigns it, the other spends the next agent's turn for nothing and must give it back, or
+     * that agent is skipped (a sequence of turns alone would not show it: a skip shifts it).
+     */
+    const racedThrough = async (): Promise<string> => {
+      const customer = customers.pop()!;
+      const thread = await api(0).startThread(customer, businessId);
+      await Promise.all(
+        [0, 1].map((n) => api(n).customerSays(customer, thread.conversationId, `quick, through host ${n}`)),
+      );
+      return eventually(async () => (await api(0).thread(owner, thread.threadId)).assignee as string | null, {
+        timeoutMs: 10_000,
+        what: 'the raced conversation to be assigned',
+      });
+    };
+    /**
+     * The losing host gives the turn back after the winner's assignment shows, and host C's next
+     * read of the team may come between the two: wait, in the database, for the agent next in
+     * order to hold the oldest turn (never, if the turn is not given back).
+     */
+    const db = openDirect(cluster.database);
+    const nextInTurn = (expected: string) =>
+      eventually(
+        async () => {
+          const turns = await db('p_business__agents')
+            .where({ business_id: businessId, team: 'support' })
+            .orderBy([{ column: 'last_assigned_at' }, { column: 'user_id' }])
+            .select('user_id');
+          return turns[0]?.user_id === expected;
+        },
+        { timeoutMs: 5_000, what: 'the next agent in order to hold the oldest turn' },
+      );
+    const got: string[] = [];
+    try {
+      for (let i = 0; i < 6; i++) {
+        got.push(await racedThrough());
+        await nextInTurn(order[(2 * i + 1) % 3]!);
+        got.push(await customerThrough(2));
+      }
+    } finally {
+      await db.destroy();
+    }
+    expect(got, JSON.stringify({ order, got })).toEqual(got.map((_, i) => order[i % 3]));
   });
 });
