@@ -145,6 +145,9 @@ export function Composer({ conversationId, replyTo, replyName, onCancelReply, on
           ref={input}
           class="composer-input"
           aria-label={t('chat.composer.label')}
+          // Focused when the conversation opens: its name is read with it.
+          aria-describedby="chat-title"
+          data-route-focus
           placeholder={t('chat.composer.placeholder')}
           rows={1}
           value={text}

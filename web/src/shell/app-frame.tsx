@@ -1,5 +1,5 @@
 import type { JSX } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
 import { Link } from '../router/router';
 import type { Route, RouteName } from '../router/routes';
@@ -36,10 +36,13 @@ export function AppFrame({ route }: { route: Route }) {
   const main = useRef<HTMLElement>(null);
   const path = location.pathname;
   const first = useRef(true);
-  useEffect(() => {
-    // After an in-app navigation, focus goes to the new content, as a page load would take it there.
+  // After an in-app navigation, focus goes to the new content, as a page load would take it there,
+  // or where the screen says work starts (data-route-focus: the conversation's composer, so what is
+  // typed right after opening one is not lost). A layout effect, so a screen's own later choice
+  // (the message a search result opened) wins.
+  useLayoutEffect(() => {
     if (first.current) first.current = false;
-    else main.current?.focus();
+    else (main.current?.querySelector<HTMLElement>('[data-route-focus]') ?? main.current)?.focus();
   }, [path]);
   const screen = SCREENS[route.name] ?? (() => <NotFoundScreen />);
   return (
