@@ -71,8 +71,8 @@ describe.skipIf(chromiumMissing)('web chat: keyboard, screen readers and layouts
     }
     expect(names.some((n) => n.includes('Accessible room'))).toBe(true);
     expect(
-      seen.find((s) => s.role === 'log'),
-      'the log takes the focus to scroll',
+      seen.find((s) => s.role === 'li'),
+      'a message of the log takes the focus (the arrow keys go through the log from there)',
     ).toBeTruthy();
     expect(seen.filter((s) => !s.ring).map((s) => s.name)).toEqual([]);
 

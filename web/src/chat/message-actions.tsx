@@ -19,8 +19,9 @@ interface Props {
 }
 
 /**
- * One button per message opens its actions (reply, react, edit, delete), so the keyboard goes
- * through a long conversation one stop per message. Escape closes them; deleting asks once more.
+ * One button per message opens its actions (reply, react, edit, delete); from the keyboard it is
+ * Tab from its message, or Enter on the message (useMessageKeys). Escape closes them; deleting
+ * asks once more.
  */
 export function MessageActions({ message, label, canEdit, canDelete, onReply, onThread, onEdit, onError }: Props) {
   const { t } = useI18n();

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useId, useState } from 'preact/hooks';
 import type { Message } from '../../../sdk/protocol/message.js';
 import { ErrorNotice } from '../components/error-notice';
 import { useI18n } from '../i18n/i18n-context';
@@ -48,6 +48,8 @@ export function MessageItem({
   const { t, language } = useI18n();
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  // Focused with the arrow keys, an item is read by what it says (not its buttons' names).
+  const id = useId();
   const time = (
     <time dateTime={message.createdAt} title={fullTime(message.createdAt, language)}>
       {shortTime(message.createdAt, language)}
@@ -55,7 +57,7 @@ export function MessageItem({
   );
   if (isSystem(message.content)) {
     return (
-      <li class="system-item" data-seq={message.seq}>
+      <li class="system-item" data-seq={message.seq} id={id} aria-labelledby={id}>
         <StructuredContent message={message} conversationId={conversationId} /> {time}
       </li>
     );
@@ -65,8 +67,8 @@ export function MessageItem({
   const text = plainText(message.content);
   const senderName = mine ? t('chat.you') : people.name(message.senderId);
   return (
-    <li class={mine ? 'message mine' : 'message theirs'} data-seq={message.seq}>
-      <div class="bubble">
+    <li class={mine ? 'message mine' : 'message theirs'} data-seq={message.seq} aria-labelledby={id}>
+      <div class="bubble" id={id}>
         <p class="message-meta">
           <span class="message-sender">{senderName}</span> {time}
           {message.editedAt && !deleted ? <span class="message-edited"> {t('chat.message.edited')}</span> : null}

@@ -6,6 +6,7 @@ import { CommandNoteItem, type CommandNote } from './command-note';
 import { MessageItem } from './message-item';
 import { PendingItem } from './pending-item';
 import { usePeople } from '../people/people';
+import { useMessageKeys } from './use-message-keys';
 import { useScrollBack } from './use-scroll-back';
 import './message-log.css';
 
@@ -28,7 +29,8 @@ interface Props {
 
 /**
  * The conversation's messages, oldest first, as a live log: history above (loaded on scrolling
- * up or with the button), then my unsent messages, with command answers where they came.
+ * up or with the button), then my unsent messages, with command answers where they came. Its
+ * messages are one Tab stop, with arrow keys between them (useMessageKeys has the keyboard model).
  */
 export function MessageLog(props: Props) {
   const { t } = useI18n();
@@ -36,6 +38,8 @@ export function MessageLog(props: Props) {
   const people = usePeople();
   const me = people.me.id;
   const log = useRef<HTMLDivElement>(null);
+  const list = useRef<HTMLOListElement>(null);
+  useMessageKeys(list);
   const newest = messages.at(-1)?.seq ?? 0;
   const last = pending.at(-1)?.clientMsgId ?? messages.at(-1)?.id ?? '';
   const scroll = useScrollBack(log, {
@@ -60,7 +64,8 @@ export function MessageLog(props: Props) {
       aria-live="polite"
       aria-label={t('chat.log.label')}
       aria-busy={scroll.loading}
-      tabIndex={0}
+      // Empty, the log itself is the Tab stop; otherwise one of its messages is.
+      tabIndex={messages.length + pending.length + notes.length === 0 ? 0 : undefined}
       ref={log}
       onScroll={scroll.onScroll}
     >
@@ -71,7 +76,7 @@ export function MessageLog(props: Props) {
       ) : messages.length > 0 ? (
         <p class="log-start">{t('chat.log.start')}</p>
       ) : null}
-      <ol class="message-list">
+      <ol class="message-list" ref={list}>
         {noteItems(null)}
         {messages.map((m) => [
           <MessageItem

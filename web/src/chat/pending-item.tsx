@@ -1,4 +1,5 @@
 import type { PendingSend } from '../../../sdk/client/index.js';
+import { useId } from 'preact/hooks';
 import { errorText } from '../i18n/error-text';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
@@ -12,9 +13,10 @@ export function PendingItem({ item }: { item: PendingSend }) {
   const { t } = useI18n();
   const { client } = useSignedIn();
   const text = plainText(item.content) ?? `[${item.content.type}]`;
+  const id = useId();
   return (
-    <li class="message mine pending" data-state={item.state}>
-      <div class="bubble">
+    <li class="message mine pending" data-state={item.state} aria-labelledby={`${id} ${id}-status`}>
+      <div class="bubble" id={id}>
         <p class="message-meta">
           <span class="message-sender">{t('chat.you')}</span>
         </p>
@@ -22,7 +24,7 @@ export function PendingItem({ item }: { item: PendingSend }) {
       </div>
       {item.state === 'failed' ? (
         <div class="message-failed" role="alert">
-          <p>{t('chat.pending.failed', { reason: errorText(t, item.error ?? {}) })}</p>
+          <p id={`${id}-status`}>{t('chat.pending.failed', { reason: errorText(t, item.error ?? {}) })}</p>
           <div class="button-row">
             <button type="button" onClick={() => client.retry(item.clientMsgId)}>
               {t('chat.pending.retry')}
@@ -33,7 +35,9 @@ export function PendingItem({ item }: { item: PendingSend }) {
           </div>
         </div>
       ) : (
-        <p class="message-status">{t('chat.pending.sending')}</p>
+        <p class="message-status" id={`${id}-status`}>
+          {t('chat.pending.sending')}
+        </p>
       )}
     </li>
   );

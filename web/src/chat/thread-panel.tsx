@@ -10,6 +10,7 @@ import '../styles/threads.css';
 import { MessageItem } from './message-item';
 import { PendingItem } from './pending-item';
 import { usePeople } from '../people/people';
+import { useMessageKeys } from './use-message-keys';
 
 interface Props {
   conversationId: string;
@@ -34,6 +35,8 @@ export function ThreadPanel({ conversationId, rootId, root: cachedRoot, live, mo
   const people = usePeople();
   const [text, setText] = useState('');
   const input = useRef<HTMLTextAreaElement>(null);
+  const list = useRef<HTMLOListElement>(null);
+  useMessageKeys(list);
   const page = useLoad(
     () => client.http.threadMessages(conversationId, rootId, { limit: 100 }),
     [client, conversationId, rootId],
@@ -70,7 +73,7 @@ export function ThreadPanel({ conversationId, rootId, root: cachedRoot, live, mo
         </button>
       </header>
       <ErrorNotice error={page.error ?? follow.action.error} />
-      <ol class="message-list" aria-label={t('chat.thread.replies')}>
+      <ol class="message-list" ref={list} aria-label={t('chat.thread.replies')}>
         {[...(root ? [root] : []), ...replies].map((m) => (
           <MessageItem
             key={m.id}
