@@ -1,7 +1,7 @@
 /**
- * A group's details in the web client: its owner renames it, changes roles and removes people;
- * an admin may remove plain members only; anyone may leave, after saying so twice. Every change
- * reaches the others live, through the system messages the host posts.
+ * A group's details in the web client: its owner renames it, changes roles, adds people and
+ * removes them (after confirming); an admin may remove plain members only; anyone may leave, after
+ * saying so twice. Every change reaches the others live, through the system messages the host posts.
  */
 import { describe, expect, it } from 'vitest';
 import { seriousAxeViolations } from './support/axe.js';
@@ -42,7 +42,20 @@ describe.skipIf(chromiumMissing)('web chat: group details', { timeout: 120_000 }
       .getByText('Admin', { exact: true })
       .waitFor();
 
-    await a.page.getByRole('button', { name: 'Remove Carol Shaw from the group' }).click();
+    // Removing asks first; cancelling keeps Carol, and focus goes back to the button that asked.
+    const removeCarol = a.page.getByRole('button', { name: 'Remove Carol Shaw from the group' });
+    const question = a.page.getByRole('group', { name: 'Remove Carol Shaw from the group?' });
+    await removeCarol.click();
+    await question.waitFor();
+    expect(await seriousAxeViolations(a.page)).toEqual([]);
+    await question.getByRole('button', { name: 'Cancel' }).click();
+    await question.waitFor({ state: 'detached' });
+    await expect.poll(() => removeCarol.evaluate((el) => el === (globalThis as any).document.activeElement)).toBe(true);
+    const kept = await host.http('GET', `/v1/conversations/${group.id}/members`, { token: ada.token });
+    expect(kept.body.members.map((m: { userId: string }) => m.userId)).toContain(carol.id);
+    await members.getByRole('listitem').filter({ hasText: 'Carol Shaw' }).waitFor();
+    await removeCarol.click();
+    await question.getByRole('button', { name: 'Remove', exact: true }).click();
     await messageItem(b.page, 'Ada Lovelace removed Carol Shaw').waitFor();
     await members.getByRole('listitem').filter({ hasText: 'Carol Shaw' }).waitFor({ state: 'detached' });
     const listed = await host.http('GET', `/v1/conversations/${group.id}/members`, { token: ada.token });
@@ -87,5 +100,30 @@ describe.skipIf(chromiumMissing)('web chat: group details', { timeout: 120_000 }
     await messageItem(b.page, 'Carol Shaw left').waitFor();
     const listed = await host.http('GET', `/v1/conversations/${group.id}/members`, { token: ada.token });
     expect(listed.body.members.map((m: { userId: string }) => m.userId)).not.toContain(carol.id);
+  });
+
+  it('the details stay open after adding people, listing them, with the field emptied for more', async () => {
+    const { host, browser } = suite;
+    const [ada, bob, carol, dan] = await Promise.all([
+      host.createUser({ displayName: 'Ada Lovelace' }),
+      host.createUser({ displayName: 'Bob Babbage' }),
+      host.createUser({ displayName: 'Carol Shaw' }),
+      host.createUser({ displayName: 'Dan Bricklin' }),
+    ]);
+    const group = await host.createGroup(ada, [bob], 'Open details');
+    const [a] = await openEach(browser, host, group.id, [ada] as const);
+    const toggle = a.page.getByRole('button', { name: 'Group details' });
+    await toggle.click();
+    const field = a.page.getByLabel('Handles to add');
+    await field.fill(`${carol.handle}, @${dan.handle}`);
+    await a.page.getByRole('button', { name: 'Add', exact: true }).click();
+    await messageItem(a.page, 'Ada Lovelace added Carol Shaw').waitFor();
+
+    const members = a.page.getByRole('list', { name: 'Members of the group' });
+    await members.getByRole('listitem').filter({ hasText: 'Carol Shaw' }).waitFor();
+    await members.getByRole('listitem').filter({ hasText: 'Dan Bricklin' }).waitFor();
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    expect(await field.isVisible()).toBe(true);
+    await expect.poll(() => field.inputValue()).toBe('');
   });
 });

@@ -177,5 +177,45 @@ describe.skipIf(chromiumMissing)(
         .waitFor();
       expect(page.url()).toBe(`${host.url}/`);
     });
+
+    it('handle fields take no more than a handle can be, and name a text that is not one', async () => {
+      const { host, browser } = suite;
+      const [ada, bob] = await Promise.all([
+        host.createUser({ displayName: 'Ada Lovelace' }),
+        host.createUser({ displayName: 'Bob Babbage' }),
+      ]);
+      const group = await host.createGroup(ada, [], 'Checked handles');
+      const { page } = await openAs(browser, host, ada);
+      const long = 'a'.repeat(2000);
+
+      // One handle: at most 32 characters and a leading @; the field refuses the rest as it is typed.
+      await page.getByRole('button', { name: 'New chat' }).click();
+      const handle = page.getByLabel('Their handle');
+      await handle.fill(long);
+      expect((await handle.inputValue()).length).toBe(33);
+      await page.getByRole('button', { name: 'Start chat' }).click();
+      await page.getByText(`“${'a'.repeat(32)}…” is not a handle: handles are 3 to 32 letters`).waitFor();
+      expect(await handle.getAttribute('aria-invalid')).toBe('true');
+      await handle.fill('ada!');
+      await page.getByRole('button', { name: 'Start chat' }).click();
+      await page.getByText('“ada!” is not a handle').waitFor();
+      expect(page.url()).toBe(`${host.url}/`);
+
+      // Several handles: each is checked, and none is added while one is wrong.
+      await page.goto(`${host.url}/c/${group.id}`);
+      await page.getByRole('button', { name: 'Group details' }).click();
+      const handles = page.getByLabel('Handles to add');
+      await handles.fill(long);
+      expect((await handles.inputValue()).length).toBeLessThan(2000);
+      await handles.fill(`${bob.handle}, ${'b'.repeat(33)}`);
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+      await page.getByText(`“${'b'.repeat(32)}…” is not a handle`).waitFor();
+      const many = Array.from({ length: 51 }, (_, i) => `person_${i}`).join(' ');
+      await handles.fill(many);
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+      await page.getByText('Enter at most 50 handles at a time.').waitFor();
+      const listed = await host.http('GET', `/v1/conversations/${group.id}/members`, { token: ada.token });
+      expect(listed.body.members.map((m: { userId: string }) => m.userId)).toEqual([ada.id]);
+    });
   },
 );

@@ -8,6 +8,7 @@ import { useSignedIn } from '../session/session-context';
 import { BusinessMenu } from '../structured/business-menu';
 import { CommandPicker } from '../structured/command-picker';
 import { ErrorNotice } from '../components/error-notice';
+import { ShortLabel } from '../components/short-label';
 import { MentionPicker } from './mention-picker';
 import { usePeople } from '../people/people';
 import { useSnippet } from './reply-quote';
@@ -138,8 +139,13 @@ export function Composer({ conversationId, replyTo, replyName, onCancelReply, on
             e.currentTarget.value = '';
           }}
         />
-        <button type="button" class="attach-button" onClick={() => picker.current?.click()}>
-          {t('attachments.attach')}
+        <button
+          type="button"
+          class="attach-button"
+          aria-label={t('attachments.attach')}
+          onClick={() => picker.current?.click()}
+        >
+          <ShortLabel full={t('attachments.attach')} short={t('attachments.attachShort')} />
         </button>
         <textarea
           ref={input}

@@ -1,9 +1,12 @@
 import { useState } from 'preact/hooks';
 import type { ConversationView } from '../../../sdk/client/index.js';
 import type { Member } from '../../../sdk/protocol/message.js';
+import { ShortLabel } from '../components/short-label';
 import { useI18n } from '../i18n/i18n-context';
+import { BackLink } from '../shell/back-link';
 import { GroupDetails } from './group-details';
 import { MuteControl } from './mute-control';
+import { mutedNote } from './mute-state';
 import { pluralKey } from '../i18n/plural';
 import { PresenceDot } from './presence-dot';
 import { usePresence } from './use-presence';
@@ -18,7 +21,11 @@ interface Props {
   members: Member[] | null;
 }
 
-/** The conversation's name, who is there (presence, or the number of members) and, for a group, its details. */
+/**
+ * The conversation's name, who is there (presence, or the number of members), whether I muted it,
+ * and its actions side by side; for a group, its details open under them. On a phone it is one row:
+ * the way back, the name (cut short when long) and the actions.
+ */
 export function ConversationHeader({ view, title, partnerId, memberCount, members }: Props) {
   const { t, language } = useI18n();
   const [open, setOpen] = useState(false);
@@ -32,26 +39,40 @@ export function ConversationHeader({ view, title, partnerId, memberCount, member
       count: memberCount,
     });
   else if (presence) subtitle = presence === 'online' ? t('chat.presence.online') : t('chat.presence.offline');
+  const muted = mutedNote(t, language, view?.mutedUntil);
   return (
     <div class="chat-header">
-      <div class="chat-heading">
-        <h1 id="chat-title">{title}</h1>
-        {subtitle ? (
-          <p class="chat-subtitle">
-            {group ? null : <PresenceDot status={presence} decorative />}
-            {subtitle}
-          </p>
-        ) : null}
+      <div class="chat-header-bar">
+        <BackLink compact />
+        <div class="chat-heading">
+          <h1 id="chat-title">{title}</h1>
+          {subtitle || muted ? (
+            <p class="chat-subtitle">
+              {group || !subtitle ? null : <PresenceDot status={presence} decorative />}
+              {subtitle ? <span>{subtitle}</span> : null}
+              {subtitle && muted ? <span aria-hidden="true">·</span> : null}
+              {muted ? <span class="chat-muted">{muted}</span> : null}
+            </p>
+          ) : null}
+        </div>
+        <div class="chat-header-actions">
+          {view ? <MuteControl view={view} /> : null}
+          {group ? (
+            <button
+              type="button"
+              aria-label={t('chat.group.details')}
+              aria-expanded={open}
+              aria-controls="group-details"
+              onClick={() => setOpen(!open)}
+            >
+              <ShortLabel full={t('chat.group.details')} short={t('chat.group.detailsShort')} />
+            </button>
+          ) : null}
+        </div>
       </div>
-      {view ? <MuteControl view={view} /> : null}
-      {group ? (
-        <button type="button" aria-expanded={open} aria-controls="group-details" onClick={() => setOpen(!open)}>
-          {t('chat.group.details')}
-        </button>
-      ) : null}
       {group ? (
         <div id="group-details" class="group-details-panel" hidden={!open}>
-          {open ? <GroupDetails conversation={conversation} members={members} onDone={() => setOpen(false)} /> : null}
+          {open ? <GroupDetails conversation={conversation} members={members} /> : null}
         </div>
       ) : null}
     </div>

@@ -3,9 +3,9 @@ import { TextField } from '../components/text-field';
 import { useI18n } from '../i18n/i18n-context';
 import { navigate } from '../router/router';
 import { useSignedIn } from '../session/session-context';
-import { parseHandles, useFindUsers } from './find-users';
+import { useFindUsers } from './find-users';
 import { ErrorNotice } from '../components/error-notice';
-import { HandlesField } from './handles-field';
+import { HandlesField, useHandles } from './handles-field';
 import { useAction } from '../components/use-action';
 
 /** Creates a group with a title and members by handle; I am its owner. */
@@ -14,15 +14,16 @@ export function GroupForm({ onDone }: { onDone: () => void }) {
   const { client, user: me } = useSignedIn();
   const findUsers = useFindUsers();
   const [title, setTitle] = useState('');
-  const [handles, setHandles] = useState('');
+  const members = useHandles({ multiple: true, required: false });
   const [missing, setMissing] = useState(false);
   const action = useAction();
   const submit = (event: Event) => {
     event.preventDefault();
     setMissing(title.trim() === '');
-    if (title.trim() === '') return;
+    const handles = members.check();
+    if (title.trim() === '' || !handles) return;
     void action.run(async () => {
-      const users = await findUsers(parseHandles(handles));
+      const users = await findUsers(handles);
       const ids = users.map((u) => u.id).filter((id) => id !== me.id);
       const conversation = await client.http.createGroup(title.trim(), ids);
       onDone();
@@ -43,9 +44,8 @@ export function GroupForm({ onDone }: { onDone: () => void }) {
       <HandlesField
         label={t('chat.start.members')}
         help={t('chat.start.membersHelp')}
-        value={handles}
-        onValue={setHandles}
         name="members"
+        handles={members}
       />
       <ErrorNotice error={action.error} />
       <button type="submit" class="primary" disabled={action.busy}>

@@ -1,4 +1,5 @@
 import type { Conversation, Member, MemberRole } from '../../../sdk/protocol/message.js';
+import { ConfirmButton } from '../components/confirm-button';
 import { ErrorNotice } from '../components/error-notice';
 import { useAction } from '../components/use-action';
 import { useI18n } from '../i18n/i18n-context';
@@ -12,7 +13,7 @@ const ROLE_KEYS: Record<MemberRole, MessageKey> = {
   member: 'chat.group.roleMember',
 };
 
-/** The group's members with their roles (the owner sees them in the role pickers); the owner changes roles, owners and admins remove (admins: members only). */
+/** The group's members with their roles (the owner sees them in the role pickers); the owner changes roles, owners and admins remove (admins: members only), after confirming. */
 export function GroupMemberList({ conversation, members }: { conversation: Conversation; members: Member[] | null }) {
   const { t } = useI18n();
   const people = usePeople();
@@ -64,19 +65,14 @@ function MemberControls({ conversation, member, name }: { conversation: Conversa
         </select>
       ) : null}
       {canRemove ? (
-        <button
-          type="button"
-          class="danger"
-          aria-label={t('chat.group.removeLabel', { name })}
-          disabled={action.busy}
-          onClick={() =>
-            void action.run(async () => {
-              await client.http.removeMember(conversation.id, member.userId);
-            })
-          }
-        >
-          {t('chat.group.remove')}
-        </button>
+        <ConfirmButton
+          label={t('chat.group.remove')}
+          name={t('chat.group.removeLabel', { name })}
+          question={t('chat.group.removeQuestion', { name })}
+          confirm={t('chat.group.remove')}
+          cancel={t('chat.group.removeCancel')}
+          onConfirm={() => client.http.removeMember(conversation.id, member.userId)}
+        />
       ) : null}
       <ErrorNotice error={action.error} />
     </span>

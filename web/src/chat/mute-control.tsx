@@ -1,24 +1,23 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { ConversationView } from '../../../sdk/client/index.js';
 import { ErrorNotice } from '../components/error-notice';
+import { ShortLabel } from '../components/short-label';
 import { useAction } from '../components/use-action';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
-import { shortTime } from '../i18n/format-time';
-import { isMuted } from './mute-state';
-
-const HOUR_MS = 3_600_000;
-/** "forever" comes back as the year 9999: anything this far off is "until you unmute". */
-const FOREVER_AFTER_MS = 50 * 365 * 24 * HOUR_MS;
+import { inHours, isMuted } from './mute-state';
 
 /**
  * Muting a conversation for me: no notifications, and its counts shown quietly. For an hour, eight
- * hours, or until unmuted; my other devices follow (the host tells them).
+ * hours, or until unmuted; my other devices follow (the host tells them). The choices, and a
+ * failure, open under the button, over the conversation, so the header keeps its one row; the
+ * header's subtitle says how long it is muted.
  */
 export function MuteControl({ view }: { view: ConversationView }) {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   const { client } = useSignedIn();
   const [choosing, setChoosing] = useState(false);
+  const toggle = useRef<HTMLButtonElement>(null);
   const action = useAction();
   const id = view.conversation.id;
   const mute = (until: string | null) =>
@@ -26,41 +25,45 @@ export function MuteControl({ view }: { view: ConversationView }) {
       await client.mute(id, until);
       setChoosing(false);
     });
-  const until = view.mutedUntil;
-  if (isMuted(until)) {
-    const forever = Date.parse(until!) - Date.now() > FOREVER_AFTER_MS;
-    return (
-      <div class="mute-control">
-        <p class="chat-subtitle">
-          {forever ? t('chat.mute.forever') : t('chat.mute.until', { time: shortTime(until!, language) })}
-        </p>
+  const muted = isMuted(view.mutedUntil);
+  const close = () => {
+    action.clear();
+    setChoosing(false);
+    toggle.current?.focus();
+  };
+  return (
+    <div class="mute-control" onKeyDown={(e) => e.key === 'Escape' && choosing && close()}>
+      {muted ? (
         <button type="button" onClick={() => mute(null)} disabled={action.busy}>
           {t('chat.mute.unmute')}
         </button>
+      ) : (
+        <button
+          type="button"
+          ref={toggle}
+          aria-label={t('chat.mute.open')}
+          aria-expanded={choosing}
+          onClick={() => (choosing ? close() : setChoosing(true))}
+        >
+          <ShortLabel full={t('chat.mute.open')} short={t('chat.mute.openShort')} />
+        </button>
+      )}
+      <div class="mute-popover">
+        {choosing && !muted ? (
+          <div class="mute-choices" role="group" aria-label={t('chat.mute.for')}>
+            <button type="button" onClick={() => mute(inHours(1))} disabled={action.busy}>
+              {t('chat.mute.hour')}
+            </button>
+            <button type="button" onClick={() => mute(inHours(8))} disabled={action.busy}>
+              {t('chat.mute.hours8')}
+            </button>
+            <button type="button" onClick={() => mute('forever')} disabled={action.busy}>
+              {t('chat.mute.always')}
+            </button>
+          </div>
+        ) : null}
         <ErrorNotice error={action.error} />
       </div>
-    );
-  }
-  const inHours = (hours: number) => new Date(Date.now() + hours * HOUR_MS).toISOString();
-  return (
-    <div class="mute-control">
-      <button type="button" aria-expanded={choosing} onClick={() => setChoosing(!choosing)}>
-        {t('chat.mute.open')}
-      </button>
-      {choosing ? (
-        <div class="button-row" role="group" aria-label={t('chat.mute.for')}>
-          <button type="button" onClick={() => mute(inHours(1))} disabled={action.busy}>
-            {t('chat.mute.hour')}
-          </button>
-          <button type="button" onClick={() => mute(inHours(8))} disabled={action.busy}>
-            {t('chat.mute.hours8')}
-          </button>
-          <button type="button" onClick={() => mute('forever')} disabled={action.busy}>
-            {t('chat.mute.always')}
-          </button>
-        </div>
-      ) : null}
-      <ErrorNotice error={action.error} />
     </div>
   );
 }

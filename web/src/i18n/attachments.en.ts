@@ -1,6 +1,7 @@
 /** The English texts of attachments (the composer's files, and files in messages), spread into en.ts. */
 export const attachmentsEn = {
   'attachments.attach': 'Attach files',
+  'attachments.attachShort': 'Attach',
   'attachments.staged': 'Files to send',
   'attachments.uploading': 'Uploading {name}',
   'attachments.remove': 'Remove',

@@ -3,6 +3,7 @@ import type { attachmentsEn } from './attachments.en';
 /** Les textes français des pièces jointes, répartis dans fr.ts. */
 export const attachmentsFr: Record<keyof typeof attachmentsEn, string> = {
   'attachments.attach': 'Joindre des fichiers',
+  'attachments.attachShort': 'Joindre',
   'attachments.staged': 'Fichiers à envoyer',
   'attachments.uploading': 'Envoi de {name}',
   'attachments.remove': 'Retirer',

@@ -37,7 +37,11 @@ export const chatFr: Record<keyof typeof chatEn, string> = {
   'chat.start.createGroup': 'Créer le groupe',
   'chat.start.noSuchHandle': 'Personne n’a l’identifiant « {handle} ».',
   'chat.start.notYourself': 'C’est votre propre identifiant. Saisissez celui de quelqu’un d’autre.',
+  'chat.start.notAHandle':
+    '« {handle} » n’est pas un identifiant : un identifiant compte de {min} à {max} lettres, chiffres, points, tirets ou soulignés.',
+  'chat.start.tooManyHandles': 'Saisissez au plus {max} identifiants à la fois.',
   'chat.group.details': 'Détails du groupe',
+  'chat.group.detailsShort': 'Détails',
   'chat.group.renameLabel': 'Nom de ce groupe',
   'chat.group.rename': 'Renommer',
   'chat.group.members': 'Membres du groupe',
@@ -48,6 +52,8 @@ export const chatFr: Record<keyof typeof chatEn, string> = {
   'chat.group.roleOf': 'Rôle de {name}',
   'chat.group.remove': 'Retirer',
   'chat.group.removeLabel': 'Retirer {name} du groupe',
+  'chat.group.removeQuestion': 'Retirer {name} du groupe ?',
+  'chat.group.removeCancel': 'Annuler',
   'chat.group.leave': 'Quitter le groupe',
   'chat.group.leaveQuestion':
     'Quitter « {title} » ? Seuls son propriétaire ou un administrateur pourront vous y rajouter.',
@@ -56,6 +62,7 @@ export const chatFr: Record<keyof typeof chatEn, string> = {
   'chat.mention.label': 'Personnes à mentionner',
   'chat.mention.all': 'Tout le groupe',
   'chat.mute.open': 'Mettre en sourdine',
+  'chat.mute.openShort': 'Sourdine',
   'chat.mute.for': 'Sourdine pour combien de temps',
   'chat.mute.hour': 'Pendant 1 heure',
   'chat.mute.hours8': 'Pendant 8 heures',

@@ -18,10 +18,14 @@ function fits(text: string, rule: { minLength: number; maxLength: number }): boo
   return length >= rule.minLength && length <= rule.maxLength;
 }
 
+/** Whether a text is a handle the host could have given someone (its pattern and length). */
+export function isHandle(text: string): boolean {
+  return HANDLE.test(text) && fits(text, ACCOUNT_RULES.handle);
+}
+
 export function checkRegistration({ handle, displayName, password }: Registration): RegistrationErrors {
   const errors: RegistrationErrors = {};
-  if (!HANDLE.test(handle) || !fits(handle, ACCOUNT_RULES.handle))
-    errors.handle = handle === '' ? 'validation.required' : 'validation.handle';
+  if (!isHandle(handle)) errors.handle = handle === '' ? 'validation.required' : 'validation.handle';
   if (!fits(displayName, ACCOUNT_RULES.displayName) || !/\S/.test(displayName))
     errors.displayName = displayName === '' ? 'validation.required' : 'validation.displayName';
   if (!fits(password, ACCOUNT_RULES.password))

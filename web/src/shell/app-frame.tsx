@@ -1,11 +1,11 @@
 import type { JSX } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
-import { Link } from '../router/router';
 import type { Route, RouteName } from '../router/routes';
 import { MoneyScreen } from '../money/money-screen';
 import { BusinessStartScreen } from '../structured/business-start-screen';
 import { AppHeader } from './app-header';
+import { BackLink } from './back-link';
 import { ConversationScreen } from '../chat/conversation-screen';
 import { OfflineBanner } from '../chat/offline-banner';
 import { HomeScreen, NotFoundScreen } from './placeholder-screens';
@@ -55,9 +55,8 @@ export function AppFrame({ route }: { route: Route }) {
       <div class="app-body">
         <Sidebar current={route.name} />
         <main id="main" class="app-main" tabIndex={-1} ref={main}>
-          <Link href="/" class="back-link">
-            {t('nav.back')}
-          </Link>
+          {/* A conversation's header holds it, in the one row a phone gives the header. */}
+          {route.name === 'conversation' ? null : <BackLink />}
           {screen(route.params)}
         </main>
       </div>

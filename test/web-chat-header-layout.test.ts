@@ -1,0 +1,129 @@
+/**
+ * The conversation's header where space is short: on a phone it keeps to one row (the way back, the
+ * name cut short, the actions) so the log has the screen; open group details scroll within their
+ * own area, so the composer stays on screen; the header's actions stand together, spaced.
+ */
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { seriousAxeViolations } from './support/axe.js';
+import { chromiumMissing } from './support/browser.js';
+import type { TestHost, TestUser } from './support/start-test-host.js';
+import { chatSuite, composer, messageLog, openAs, openConversation } from './support/web-chat.js';
+
+const PHONE = { width: 375, height: 700 };
+const LAPTOP = { width: 1280, height: 800 };
+const TITLE = 'The difference engine working group of the Analytical Society';
+
+async function box(locator: Locator) {
+  const found = await locator.boundingBox();
+  if (!found) throw new Error('the element is not displayed');
+  return found;
+}
+
+/** A group of eight with a long name, owned by its first member. */
+async function bigGroup(host: TestHost): Promise<{ owner: TestUser; id: string }> {
+  const people = await Promise.all(
+    [
+      'Ada Lovelace',
+      'Bob Babbage',
+      'Carol Shaw',
+      'Dan Bricklin',
+      'Eve Ritchie',
+      'Fay Allen',
+      'Gus Hopper',
+      'Hal Kay',
+    ].map((displayName) => host.createUser({ displayName })),
+  );
+  const group = await host.createGroup(people[0]!, people.slice(1), TITLE);
+  return { owner: people[0]!, id: group.id };
+}
+
+/** The composer, with its send button (named in the page's language), lies wholly inside the viewport. */
+async function composerOnScreen(page: Page, height: number, sendName = 'Send') {
+  const input = await box(composer(page));
+  const send = await box(page.getByRole('button', { name: sendName, exact: true }));
+  expect(input.y).toBeGreaterThan(0);
+  expect(Math.max(input.y + input.height, send.y + send.height)).toBeLessThanOrEqual(height);
+}
+
+describe.skipIf(chromiumMissing)('web chat: the conversation header where space is short', { timeout: 120_000 }, () => {
+  const suite = chatSuite();
+
+  it('on a phone the header is one row and the log starts high; the hint stays on one line', async () => {
+    const { host, browser } = suite;
+    const { owner, id } = await bigGroup(host);
+    const { page, problems } = await openAs(browser, host, owner, { viewport: PHONE });
+    await openConversation(page, host, id);
+    const heading = page.getByRole('heading', { name: TITLE, level: 1 });
+    const back = page.getByRole('link', { name: 'Back to conversations' });
+    const mute = page.getByRole('button', { name: 'Mute', exact: true });
+    const details = page.getByRole('button', { name: 'Group details' });
+
+    // The way back, the name and both actions share one row; the name is cut short, not wrapped.
+    const [title, backBox, muteBox, detailsBox] = [
+      await box(heading),
+      await box(back),
+      await box(mute),
+      await box(details),
+    ];
+    expect(title.height).toBeLessThan(36);
+    expect(await heading.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    for (const other of [backBox, muteBox, detailsBox]) {
+      expect(Math.abs(other.y + other.height / 2 - (title.y + title.height / 2))).toBeLessThan(16);
+    }
+    // Everything above the log (the app's header and the conversation's) takes under 30% of the screen.
+    expect((await box(messageLog(page))).y).toBeLessThanOrEqual(210);
+    // The composer's hint stays on one line: the box keeps a single line's height.
+    expect((await box(composer(page))).height).toBeLessThanOrEqual(48);
+    await composerOnScreen(page, PHONE.height);
+    expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      PHONE.width,
+    );
+
+    // In French (longer words) and muted (its state joins the subtitle), it still holds.
+    await page.getByLabel('Language').selectOption('fr');
+    await page.getByRole('button', { name: 'Mettre en sourdine' }).click();
+    await page.getByRole('button', { name: 'Jusqu’à réactivation' }).click();
+    await page.getByRole('button', { name: 'Réactiver' }).waitFor();
+    await page.getByText('En sourdine', { exact: true }).waitFor();
+    expect((await box(messageLog(page))).y).toBeLessThanOrEqual(210);
+    const reactivate = await box(page.getByRole('button', { name: 'Réactiver' }));
+    const french = await box(page.getByRole('heading', { level: 1 }));
+    expect(Math.abs(reactivate.y + reactivate.height / 2 - (french.y + french.height / 2))).toBeLessThan(16);
+    expect((await box(composer(page))).height).toBeLessThanOrEqual(48);
+
+    // Open details leave the composer on screen.
+    await page.getByRole('button', { name: 'Détails du groupe' }).click();
+    await page.getByRole('list', { name: 'Membres du groupe' }).waitFor();
+    await composerOnScreen(page, PHONE.height, 'Envoyer');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(problems.all).toEqual([]);
+  });
+
+  it('on a laptop, open details scroll within their area and the composer stays on screen', async () => {
+    const { host, browser } = suite;
+    const { owner, id } = await bigGroup(host);
+    const { page } = await openAs(browser, host, owner, { viewport: LAPTOP });
+    await openConversation(page, host, id);
+
+    // The actions stand together at the end of the row, a small gap between them.
+    const mute = await box(page.getByRole('button', { name: 'Mute', exact: true }));
+    const toggle = page.getByRole('button', { name: 'Group details' });
+    const details = await box(toggle);
+    expect(Math.abs(mute.y - details.y)).toBeLessThan(2);
+    const gap = details.x - (mute.x + mute.width);
+    expect(gap).toBeGreaterThanOrEqual(6);
+    expect(gap).toBeLessThanOrEqual(16);
+
+    await toggle.click();
+    const panel = page.locator('#group-details');
+    await panel.getByRole('list', { name: 'Members of the group' }).getByText('Hal Kay').waitFor();
+    await composerOnScreen(page, LAPTOP.height);
+    expect(await panel.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
+    // What is below the fold of the details is reached by scrolling them, not the page.
+    await page.getByRole('button', { name: 'Leave group' }).scrollIntoViewIfNeeded();
+    await composerOnScreen(page, LAPTOP.height);
+    expect((await box(messageLog(page))).height).toBeGreaterThan(100);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+  });
+});
