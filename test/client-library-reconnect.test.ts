@@ -78,6 +78,24 @@ describe('client library: reconnecting', () => {
     expect(ca.wire.out.filter((f) => f.type === 'send' && f.clientMsgId === queued.clientMsgId)).toHaveLength(1);
   });
 
+  it('reconnectNow() skips the backoff while offline, and does nothing while online', async () => {
+    const first = await host();
+    const a = await first.createUser();
+    // A backoff far longer than the test: only reconnectNow() can bring the client back in time.
+    const ca = await libraryClient(first, a, { reconnect: { initialDelayMs: 600_000, maxDelayMs: 600_000 } });
+    ca.client.reconnectNow();
+    expect(ca.client.state).toBe('online');
+    expect(ca.events.state.flat()).toEqual(['connecting', 'online']);
+
+    const port = portOf(first.url);
+    await first.stopHostOnly();
+    await eventually(() => ca.client.state === 'offline', { what: 'a offline' });
+    await host({ database: first.database, config: { server: { port } } });
+    ca.client.reconnectNow();
+    await eventually(() => ca.client.state === 'online', { what: 'a online again without the backoff' });
+    expect(ca.events.state.flat().slice(-2)).toEqual(['offline', 'online']);
+  });
+
   it('resume after a reconnect brings exactly what was missed, in seq order, each once, edits included', async () => {
     const h = await host();
     const [a, b] = await Promise.all([h.createUser(), h.createUser()]);

@@ -1,7 +1,8 @@
 /**
  * The web client through a lost connection: the host really goes away (stopped, then a new host
  * started on the same database and port), the page says it is offline, keeps what is typed
- * meanwhile as pending, and sends it once the host is back: delivered exactly once, no gap.
+ * meanwhile as pending, and sends it once the host is back: delivered exactly once, no gap. The
+ * browser's own network going (with the socket possibly still open) shows the banner at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, launchBrowser, type BrowserHandle } from './support/browser.js';
@@ -73,6 +74,36 @@ describe.skipIf(chromiumMissing)('web chat: offline and back', { timeout: 180_00
       'Welcome back',
     ]);
     expect(await a.page.getByRole('status').filter({ hasText: /\S/ }).count()).toBe(0);
+  });
+
+  it('the browser losing its network shows the banner at once, keeps what is typed, and clears when back', async () => {
+    const host = second ?? first;
+    const { ada, bob, direct } = await adaAndBob(host);
+    const [a, b] = await Promise.all([openAs(browser, host, ada), openAs(browser, host, bob)]);
+    await Promise.all([openConversation(a.page, host, direct.id), openConversation(b.page, host, direct.id)]);
+    await sendText(a.page, 'Before the network went');
+    await messageItem(b.page, 'Before the network went').waitFor();
+
+    // Chromium may keep the socket open: the heartbeat would notice only after 30 s or more, so
+    // the banner has to come from the browser's own offline event, well within that.
+    const banner = a.page.getByRole('status').filter({ hasText: 'You are offline.' });
+    await a.page.context().setOffline(true);
+    await banner.waitFor({ timeout: 10_000 });
+    await sendText(a.page, 'Typed with no network');
+    const pending = messageItem(a.page, 'Typed with no network');
+    await pending.getByText('Sending…').waitFor();
+    await composer(a.page).fill('A draft kept meanwhile');
+
+    await a.page.context().setOffline(false);
+    await banner.waitFor({ state: 'detached' });
+    await messageItem(b.page, 'Typed with no network').waitFor();
+    await pending.getByText('Sending…').waitFor({ state: 'detached' });
+    expect(await composer(a.page).inputValue()).toBe('A draft kept meanwhile');
+    const history = await host.http('GET', `/v1/conversations/${direct.id}/messages`, { token: bob.token });
+    expect(history.body.messages.map((m: any) => m.content?.text)).toEqual([
+      'Before the network went',
+      'Typed with no network',
+    ]);
   });
 
   it('a message the host refuses shows why in words, with Retry and Discard', async () => {

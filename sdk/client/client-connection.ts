@@ -35,6 +35,8 @@ export class ClientConnection {
   private session: SocketSession | null = null;
   private waiters: { resolve(): void; reject(error: ClientError): void }[] = [];
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** No new attempt before this time (ms): the host asked for a pause after flooding. */
+  private notBefore = 0;
 
   constructor(
     private readonly opts: ConnectionOptions,
@@ -56,6 +58,16 @@ export class ClientConnection {
     session?.close();
     this.setState('idle');
     this.settle(new ClientError('offline', 'The client was closed.'));
+  }
+
+  /**
+   * While offline between attempts, tries again now instead of waiting out the backoff (the
+   * network is back); never sooner than a pause the host asked for. Otherwise it does nothing.
+   */
+  retryNow(): void {
+    if (this.state !== 'offline' || this.session || Date.now() < this.notBefore) return;
+    clearTimeout(this.retryTimer);
+    this.open('offline');
   }
 
   /** The session to send requests on, while online. */
@@ -112,6 +124,7 @@ export class ClientConnection {
     }
     this.setState('offline');
     const floor = error.code === 'rate_limited' ? FLOOD_BACKOFF_MS : 0;
+    this.notBefore = Date.now() + floor;
     this.retryTimer = setTimeout(() => this.open('offline'), this.opts.backoff.nextDelay(floor));
   }
 

@@ -113,6 +113,11 @@ export class SwitchboardClient {
     return this.connection.connect();
   }
 
+  /** Offline, reconnects at once rather than after the backoff: call it when the network is back (the browser's `online` event). */
+  reconnectNow(): void {
+    this.connection.retryNow();
+  }
+
   close(): void {
     this.connection.close();
     this.typingTracker.clear();
