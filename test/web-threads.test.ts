@@ -1,11 +1,20 @@
 /**
  * Threads in the web client: a reply in a thread stays out of the main timeline, the root shows
  * how many replies it has (live, for everyone), and the thread panel shows the root and its replies.
+ * A reply as a conversation's last message is named as one in the list.
  */
 import { describe, expect, it } from 'vitest';
 import { seriousAxeViolations } from './support/axe.js';
 import { chromiumMissing } from './support/browser.js';
-import { adaAndBob, chatSuite, messageItem, messageLog, openEach, sendText } from './support/web-chat.js';
+import {
+  adaAndBob,
+  chatSuite,
+  conversationLink,
+  messageItem,
+  messageLog,
+  openEach,
+  sendText,
+} from './support/web-chat.js';
 
 describe.skipIf(chromiumMissing)('web client: threads', { timeout: 120_000 }, () => {
   const suite = chatSuite();
@@ -32,9 +41,19 @@ describe.skipIf(chromiumMissing)('web client: threads', { timeout: 120_000 }, ()
     const count = messageItem(a.page, 'Lunch on Friday?').getByRole('button', { name: '1 reply' });
     await count.waitFor();
     expect(await messageLog(a.page).getByText('Yes, at noon').count()).toBe(0);
+    // The reply is the conversation's last message: the list says it is in a thread, not in the timeline.
+    await conversationLink(a.page, /Bob Babbage/)
+      .getByText('Bob Babbage replied in a thread: Yes, at noon', { exact: true })
+      .waitFor();
+    await conversationLink(b.page, /Ada Lovelace/)
+      .getByText('You replied in a thread: Yes, at noon', { exact: true })
+      .waitFor();
     await count.click();
     const hers = a.page.getByRole('complementary', { name: 'Thread' });
     await hers.getByText('Yes, at noon').waitFor();
+    expect(await hers.getByRole('textbox', { name: 'Reply in thread' }).getAttribute('placeholder')).toBe(
+      'Reply in thread…',
+    );
     await hers.getByRole('textbox', { name: 'Reply in thread' }).fill('See you there');
     await hers.getByRole('textbox', { name: 'Reply in thread' }).press('Enter');
     await panel.getByText('See you there').waitFor();

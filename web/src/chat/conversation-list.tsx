@@ -61,6 +61,7 @@ function ConversationItem({ view, people, current, presence }: ItemProps) {
     name: people.name,
     me: people.me.id,
     group: conversation.kind === 'group',
+    sayThread: true,
   });
   const at = lastMessage?.createdAt ?? conversation.createdAt;
   return (

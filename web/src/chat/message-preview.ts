@@ -11,15 +11,21 @@ export function structuredLabel(content: { type: string; body?: Record<string, u
 /**
  * The one line the conversation list shows of a conversation's last message: its text (after who
  * sent it, in groups or when it is mine), a system change in words, or a label for a deleted or
- * structured message.
+ * structured message. With `sayThread` (the conversation list), a reply in a thread says so: the
+ * conversation opens on its main timeline, where that reply is not.
  */
-export function previewOf(message: Message | null, w: Wording & { me: string; group: boolean }): string {
+export function previewOf(
+  message: Message | null,
+  w: Wording & { me: string; group: boolean; sayThread?: boolean },
+): string {
   const { t } = w;
   if (!message) return t('chat.preview.empty');
   if (message.deletedAt || !message.content) return t('chat.preview.deleted');
   const content = message.content;
   if (isSystem(content)) return systemText(content, message.senderId, w);
   const text = plainText(content) ?? structuredLabel(content, w);
-  if (message.senderId === w.me) return t('chat.preview.mine', { text });
+  const inThread = w.sayThread === true && Boolean(message.threadRootId);
+  if (message.senderId === w.me) return t(inThread ? 'chat.preview.mineInThread' : 'chat.preview.mine', { text });
+  if (inThread) return t('chat.preview.theirsInThread', { name: w.name(message.senderId), text });
   return w.group ? t('chat.preview.theirs', { name: w.name(message.senderId), text }) : text;
 }

@@ -102,6 +102,7 @@ export function ThreadPanel({ conversationId, rootId, root: cachedRoot, live, mo
             ref={input}
             class="composer-input"
             aria-label={t('chat.thread.composer')}
+            placeholder={t('chat.thread.placeholder')}
             rows={1}
             value={text}
             onInput={(e) => setText(e.currentTarget.value)}

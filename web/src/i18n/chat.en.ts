@@ -24,6 +24,8 @@ export const chatEn = {
   'chat.preview.structured': 'Rich message',
   'chat.preview.mine': 'You: {text}',
   'chat.preview.theirs': '{name}: {text}',
+  'chat.preview.mineInThread': 'You replied in a thread: {text}',
+  'chat.preview.theirsInThread': '{name} replied in a thread: {text}',
 
   'chat.start.direct': 'New chat',
   'chat.start.group': 'New group',
@@ -89,6 +91,7 @@ export const chatEn = {
   'chat.thread.close': 'Close thread',
   'chat.thread.replies': 'Thread messages',
   'chat.thread.composer': 'Reply in thread',
+  'chat.thread.placeholder': 'Reply in thread…',
   'chat.thread.send': 'Reply',
   'chat.thread.replyOne': '{count} reply',
   'chat.thread.replyOther': '{count} replies',

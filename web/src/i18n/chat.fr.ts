@@ -25,6 +25,8 @@ export const chatFr: Record<keyof typeof chatEn, string> = {
   'chat.preview.structured': 'Message enrichi',
   'chat.preview.mine': 'Vous : {text}',
   'chat.preview.theirs': '{name} : {text}',
+  'chat.preview.mineInThread': 'Vous avez répondu dans un fil : {text}',
+  'chat.preview.theirsInThread': '{name} a répondu dans un fil : {text}',
 
   'chat.start.direct': 'Nouvelle discussion',
   'chat.start.group': 'Nouveau groupe',
@@ -91,6 +93,7 @@ export const chatFr: Record<keyof typeof chatEn, string> = {
   'chat.thread.close': 'Fermer le fil',
   'chat.thread.replies': 'Messages du fil',
   'chat.thread.composer': 'Répondre dans le fil',
+  'chat.thread.placeholder': 'Répondre dans le fil…',
   'chat.thread.send': 'Répondre',
   'chat.thread.replyOne': '{count} réponse',
   'chat.thread.replyOther': '{count} réponses',
