@@ -1,7 +1,8 @@
 /**
  * Files in the web client: chosen with the attach button, dropped on the composer or pasted; each
  * uploads with its progress and can be removed before sending. The other person sees an image as a
- * preview that opens full size in a viewer (Escape closes it), and another file as a download link.
+ * preview that opens full size in a viewer (with its name and a download link; Escape closes it), and
+ * another file as a download link.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -68,6 +69,14 @@ describe.skipIf(chromiumMissing)('web client: attachments', { timeout: 120_000 }
     const viewer = b.page.getByRole('dialog', { name: 'Image sunset.png' });
     const full = viewer.getByRole('img', { name: 'sunset.png' });
     await expect.poll(() => full.evaluate((img: any) => img.naturalWidth)).toBe(640);
+    // The viewer names the file and downloads it under that name (the host serves images inline).
+    await viewer.getByText('sunset.png', { exact: true }).waitFor();
+    const [saved] = await Promise.all([
+      b.page.waitForEvent('download'),
+      viewer.getByRole('link', { name: /^Download sunset\.png \(\d+(\.\d)? (bytes|kB)\)$/ }).click(),
+    ]);
+    expect(saved.suggestedFilename()).toBe('sunset.png');
+    expect(await viewer.isVisible()).toBe(true);
     expect(await seriousAxeViolations(b.page)).toEqual([]);
     await b.page.keyboard.press('Escape');
     await viewer.waitFor({ state: 'detached' });

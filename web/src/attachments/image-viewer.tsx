@@ -4,13 +4,15 @@ import { ErrorNotice } from '../components/error-notice';
 import { useLoad } from '../components/use-load';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
+import { sizeText } from './size-text';
 
 /**
  * An image at full size in a modal dialog (the browser's <dialog>: focus stays inside, Escape
- * closes). Its URL is asked for afresh: one from the cache may be about to expire.
+ * closes), with its file's name and a link to download it. Its URL is asked for afresh: one from
+ * the cache may be about to expire.
  */
 export function ImageViewer({ attachment, onClose }: { attachment: Attachment; onClose: () => void }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const { client } = useSignedIn();
   const dialog = useRef<HTMLDialogElement>(null);
   const view = useLoad(() => client.http.attachment(attachment.id), [client, attachment.id]);
@@ -25,9 +27,18 @@ export function ImageViewer({ attachment, onClose }: { attachment: Attachment; o
       aria-label={t('attachments.viewer', { name: attachment.name })}
       onClose={onClose}
     >
-      <button type="button" onClick={() => dialog.current?.close()}>
-        {t('attachments.close')}
-      </button>
+      <div class="image-viewer-bar">
+        <p class="image-viewer-name">{attachment.name}</p>
+        {view.data ? (
+          // Same origin, so `download` saves the file under its name rather than showing it (the host serves images inline).
+          <a href={client.http.fileUrl(view.data.url)} download={attachment.name}>
+            {t('attachments.download', { name: attachment.name, size: sizeText(attachment.size, language) })}
+          </a>
+        ) : null}
+        <button type="button" onClick={() => dialog.current?.close()}>
+          {t('attachments.close')}
+        </button>
+      </div>
       <ErrorNotice error={view.error} />
       {view.data ? (
         <img

@@ -5,19 +5,8 @@ import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
 import { useAttachmentViews } from './attachment-urls';
 import { ImageViewer } from './image-viewer';
+import { sizeText } from './size-text';
 import '../styles/attachments.css';
-
-/** Bytes in words a person reads (1 KB = 1,000 bytes, as file managers show them). */
-function sizeText(bytes: number, language: string): string {
-  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return new Intl.NumberFormat(language, { style: 'unit', unit: units[unit], maximumFractionDigits: 1 }).format(value);
-}
 
 /** A message's files: images as previews that open in a viewer, other files as download links. */
 export function MessageAttachments({ attachments }: { attachments: readonly Attachment[] }) {
