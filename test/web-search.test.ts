@@ -17,6 +17,7 @@ describe.skipIf(chromiumMissing)('web client: message search', { timeout: 180_00
     const filler = Array.from({ length: 130 }, (_, i) => `filler line ${i}`);
     const lunches = Array.from({ length: 23 }, (_, i) => `lunch plan ${i}`);
     await postTexts(host, bob, direct.id, ['The quarterly figures are ready', ...filler, ...lunches]);
+    await postTexts(host, ada, direct.id, ['Agenda for Monday']);
 
     const { page, problems } = await openAs(browser, host, ada);
     await page.getByRole('link', { name: 'Search messages' }).click();
@@ -40,6 +41,14 @@ describe.skipIf(chromiumMissing)('web client: message search', { timeout: 180_00
     await results.getByRole('link', { name: /lunch plan 0\b/ }).waitFor();
     expect(await results.getByRole('listitem').count()).toBe(23);
     await page.getByRole('button', { name: 'More results' }).waitFor({ state: 'detached' });
+
+    // My own message is said to be mine, as the conversation shows it.
+    await page.getByLabel('Words to find').fill('agenda');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const mine = results.getByRole('link', { name: /Agenda for Monday/ });
+    await mine.waitFor();
+    expect(await mine.innerText()).toContain('You in Bob Babbage');
+    expect(await mine.innerText()).not.toContain('Ada Lovelace');
 
     await page.getByLabel('Words to find').fill('zebra');
     await page.getByRole('button', { name: 'Search', exact: true }).click();

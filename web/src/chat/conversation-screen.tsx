@@ -132,7 +132,7 @@ function Conversation({ conversationId }: { conversationId: string }) {
       <Composer
         conversationId={conversationId}
         replyTo={replyTo}
-        replyName={replyTo ? (replyTo.senderId === people.me.id ? t('chat.you') : people.name(replyTo.senderId)) : ''}
+        replyName={replyTo ? people.sender(replyTo.senderId) : ''}
         onCancelReply={() => setReplyTo(null)}
         onCommandReply={(command, text) =>
           setNotes((list) => [

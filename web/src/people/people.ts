@@ -45,6 +45,8 @@ export interface People {
   user: (id: string) => PublicUser | undefined;
   /** A display name, or a neutral word while it is being fetched. */
   name: (id: string) => string;
+  /** Who sent a message, as shown beside it: "You" for me, else their name. */
+  sender: (id: string) => string;
   /** The other person of a direct conversation: undefined while unknown, null if there is none. */
   partner: (conversation: Conversation) => string | null | undefined;
   /** The title a conversation is shown with: a group's own, a direct one's other person. */
@@ -78,6 +80,7 @@ export function usePeople(): People {
     me,
     user: (id) => directory.users.get(id),
     name,
+    sender: (id) => (id === me.id ? t('chat.you') : name(id)),
     partner,
     title(conversation) {
       if (conversation.kind === 'group') return conversation.title ?? t('chat.untitledGroup');

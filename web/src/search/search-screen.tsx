@@ -85,7 +85,7 @@ export function SearchScreen() {
                 <Link href={hitHref(message.conversationId, message.seq)}>
                   <span class="search-hit-meta">
                     {t('search.hit', {
-                      sender: people.name(message.senderId),
+                      sender: people.sender(message.senderId),
                       conversation: view ? people.title(view.conversation) : '',
                       time: shortTime(message.createdAt, language),
                     })}
