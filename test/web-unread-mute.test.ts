@@ -1,6 +1,7 @@
 /**
  * Unread and mention counts in the web client's list, kept right across a person's devices, and
- * muting: the counts stay, shown quietly, and the person's other device follows at once.
+ * muting: the counts stay, shown quietly, and the person's other device follows at once. The tab's
+ * title shows the total unread, live, the muted conversations left out.
  */
 import { describe, expect, it } from 'vitest';
 import { seriousAxeViolations } from './support/axe.js';
@@ -25,6 +26,8 @@ describe.skipIf(chromiumMissing)('web client: unread and mention badges, muting'
       const link = conversationLink(page, /Night shift/);
       await link.getByRole('img', { name: '4 unread messages' }).waitFor();
       await link.getByRole('img', { name: '1 mention of you' }).waitFor();
+      // The tab's title counts them too.
+      expect(await page.title()).toBe('(4) Conversations · Switchboard');
     }
     expect(await seriousAxeViolations(laptop.page)).toEqual([]);
 
@@ -33,6 +36,7 @@ describe.skipIf(chromiumMissing)('web client: unread and mention badges, muting'
     const onPhone = conversationLink(phone.page, /Night shift/);
     await onPhone.getByRole('img', { name: '1 mention of you' }).waitFor({ state: 'detached' });
     await onPhone.getByRole('img', { name: /unread/ }).waitFor({ state: 'detached' });
+    expect(await phone.page.title()).toBe('Conversations · Switchboard');
 
     // Muted on the laptop: the phone shows it muted too, and new messages still count, quietly.
     await laptop.page.getByRole('button', { name: 'Mute', exact: true }).click();
@@ -46,6 +50,8 @@ describe.skipIf(chromiumMissing)('web client: unread and mention badges, muting'
     await postTexts(host, bob, group.id, ['while muted']);
     for (const link of [onLaptop, onPhone]) {
       await link.getByRole('img', { name: '1 unread message' }).and(link.page().locator('.quiet')).waitFor();
+      // A muted conversation's messages are not counted in the title.
+      expect(await link.page().title()).toBe('Conversations · Switchboard');
     }
     const listed = await host.http('GET', `/v1/conversations/${group.id}`, { token: ada.token });
     expect(Date.parse(listed.body.mutedUntil)).toBeGreaterThan(Date.now() + 365 * 24 * 3_600_000);

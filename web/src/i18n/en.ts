@@ -18,6 +18,7 @@ export const en = {
   'app.loading': 'Loading…',
   'app.skipToMain': 'Skip to main content',
   'app.retry': 'Try again',
+  'app.titleUnread': '({count})',
 
   'language.label': 'Language',
 

@@ -14,6 +14,7 @@ export const fr: Catalog = {
   'app.loading': 'Chargement…',
   'app.skipToMain': 'Aller au contenu principal',
   'app.retry': 'Réessayer',
+  'app.titleUnread': '({count})',
 
   'language.label': 'Langue',
 

@@ -8,6 +8,7 @@ import { AppHeader } from './app-header';
 import { BackLink } from './back-link';
 import { ConversationScreen } from '../chat/conversation-screen';
 import { OfflineBanner } from '../chat/offline-banner';
+import { UnreadInTitle } from '../chat/unread-in-title';
 import { HomeScreen, NotFoundScreen } from './placeholder-screens';
 import { AgentConsole } from '../agent/agent-console';
 import { AdminConsole } from '../admin/admin-console';
@@ -52,6 +53,7 @@ export function AppFrame({ route }: { route: Route }) {
       </a>
       <AppHeader />
       <OfflineBanner />
+      <UnreadInTitle />
       <div class="app-body">
         <Sidebar current={route.name} />
         <main id="main" class="app-main" tabIndex={-1} ref={main}>
