@@ -24,6 +24,14 @@ function focusedElement(page: Page) {
   });
 }
 
+/** Unfolds the side column's consoles (folded for most people, who are neither agents nor operators). */
+async function openConsoles(page: Page, summary = 'For agents and operators'): Promise<Locator> {
+  await page.getByText(summary, { exact: true }).click();
+  const nav = page.getByRole('navigation', { name: 'Consoles' });
+  await nav.waitFor();
+  return nav;
+}
+
 describe.skipIf(chromiumMissing)('web client: the shell', { timeout: 90_000 }, () => {
   let host: TestHost;
   let browser: BrowserHandle;
@@ -59,7 +67,9 @@ describe.skipIf(chromiumMissing)('web client: the shell', { timeout: 90_000 }, (
     await page.getByLabel('Mot de passe', { exact: true }).fill(user.password);
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await page.getByRole('banner').getByText('Connecté en tant que Margaret Hamilton').waitFor();
-    await page.getByRole('navigation', { name: 'Consoles' }).getByRole('link', { name: 'Console agent' }).waitFor();
+    await (await openConsoles(page, 'Pour les agents et les opérateurs'))
+      .getByRole('link', { name: 'Console agent' })
+      .waitFor();
     await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
 
     const french = await browser.newPage({ locale: 'fr-CA' });
@@ -79,7 +89,7 @@ describe.skipIf(chromiumMissing)('web client: the shell', { timeout: 90_000 }, (
 
     await signInPage(page, host.url, user);
     expect(await seriousAxeViolations(page)).toEqual([]);
-    await page.getByRole('link', { name: 'Admin console' }).click();
+    await (await openConsoles(page)).getByRole('link', { name: 'Admin console' }).click();
     await page.waitForURL(`${host.url}/admin`);
     await page.getByRole('main').getByRole('heading').first().waitFor();
     expect(await seriousAxeViolations(page)).toEqual([]);
@@ -100,7 +110,7 @@ describe.skipIf(chromiumMissing)('web client: the shell', { timeout: 90_000 }, (
 
     // The admin console asks for its token before any request (this host has no business plugin,
     // whose routes the agent console would ask for, and a browser logs every 404 it gets).
-    await page.getByRole('link', { name: 'Admin console' }).click();
+    await (await openConsoles(page)).getByRole('link', { name: 'Admin console' }).click();
     await page.waitForURL(`${host.url}/admin`);
     await eventually(async () => !(await nav.isVisible()), { what: 'the side column to be hidden' });
     await page.getByRole('link', { name: 'Back to conversations' }).click();
@@ -112,13 +122,34 @@ describe.skipIf(chromiumMissing)('web client: the shell', { timeout: 90_000 }, (
   it('on a wide screen shows the side column beside the main area', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signInPage(page, host.url, user);
-    await page.getByRole('link', { name: 'Agent console' }).click();
+    await (await openConsoles(page)).getByRole('link', { name: 'Agent console' }).click();
     await page.waitForURL(`${host.url}/agent`);
     await page.getByRole('main').getByRole('heading').first().waitFor();
     const [sideBox, mainBox] = [await box(page.locator('.sidebar')), await box(page.getByRole('main'))];
     expect(sideBox.x + sideBox.width).toBeLessThanOrEqual(mainBox.x);
     expect(Math.abs(sideBox.y - mainBox.y)).toBeLessThan(2);
     expect(await page.getByRole('link', { name: 'Back to conversations' }).isVisible()).toBe(false);
+  });
+
+  it('keeps the consoles folded at the bottom of the side column for most people, unfolded for an operator', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signInPage(page, host.url, user);
+    const summary = page.getByText('For agents and operators', { exact: true });
+    await summary.waitFor();
+    expect(await page.getByRole('link', { name: /^(Agent|Admin) console$/ }).count()).toBe(0);
+    // Below the conversations, in smaller type.
+    const [list, fold] = [await box(page.getByRole('navigation', { name: 'Conversations' })), await box(summary)];
+    expect(fold.y).toBeGreaterThanOrEqual(list.y + list.height);
+    const size = (selector: string) =>
+      page.locator(selector).evaluate((el) => parseFloat((globalThis as any).getComputedStyle(el).fontSize));
+    expect(await size('.console-nav')).toBeLessThan(await size('.sidebar'));
+    const consoles = await openConsoles(page);
+    expect(await consoles.getByRole('link').allInnerTexts()).toEqual(['Agent console', 'Admin console']);
+
+    // A tab that holds the admin token is an operator's: the consoles are there at once.
+    await page.evaluate(() => (globalThis as any).sessionStorage.setItem('switchboard:admin-token', 'typed earlier'));
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Consoles' }).getByRole('link', { name: 'Admin console' }).waitFor();
   });
 
   it('is usable from the keyboard: a skip link first, visible focus, log out by Enter', async () => {
@@ -149,7 +180,7 @@ describe.skipIf(chromiumMissing)('web client: the shell', { timeout: 90_000 }, (
   it('the agent console on a host without business chat says so in words', async () => {
     const page = await browser.newPage();
     await signInPage(page, host.url, user);
-    await page.getByRole('link', { name: 'Agent console' }).click();
+    await (await openConsoles(page)).getByRole('link', { name: 'Agent console' }).click();
     await page.getByText('Business chat is not enabled on this host.').waitFor();
   });
 });

@@ -54,6 +54,7 @@ export const en = {
 
   'nav.conversations': 'Conversations',
   'nav.consoles': 'Consoles',
+  'nav.consolesFor': 'For agents and operators',
   'nav.agent': 'Agent console',
   'nav.admin': 'Admin console',
   'nav.back': 'Back to conversations',

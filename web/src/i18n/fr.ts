@@ -50,6 +50,7 @@ export const fr: Catalog = {
 
   'nav.conversations': 'Conversations',
   'nav.consoles': 'Consoles',
+  'nav.consolesFor': 'Pour les agents et les opérateurs',
   'nav.agent': 'Console agent',
   'nav.admin': "Console d'administration",
   'nav.back': 'Retour aux conversations',

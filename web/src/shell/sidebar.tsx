@@ -1,3 +1,4 @@
+import { adminToken } from '../admin/admin-token';
 import { ConversationList } from '../chat/conversation-list';
 import { StartConversation } from '../chat/start-conversation';
 import { useI18n } from '../i18n/i18n-context';
@@ -6,8 +7,11 @@ import { Link } from '../router/router';
 import type { RouteName } from '../router/routes';
 
 /**
- * The side column: searching, starting a conversation, the conversation list, and the
- * links to the consoles. Each <nav> has its own label, so assistive technology tells them apart.
+ * The side column: searching, starting a conversation, the conversation list, and, folded at the
+ * bottom, the links to the consoles. Each <nav> has its own label, so assistive technology tells
+ * them apart. Nothing tells the page that a person is an operator, nor an agent (asking the
+ * business plugin is a 404 on a host without it), so the consoles unfold by themselves only on
+ * their own pages or in a tab that holds the admin token.
  */
 export function Sidebar({ current }: { current: RouteName }) {
   const { t } = useI18n();
@@ -28,21 +32,23 @@ export function Sidebar({ current }: { current: RouteName }) {
         <StartConversation />
         <ConversationList />
       </nav>
-      <nav class="console-nav" aria-label={t('nav.consoles')}>
-        <h2>{t('nav.consoles')}</h2>
-        <ul>
-          <li>
-            <Link href="/agent" aria-current={here('agent')}>
-              {t('nav.agent')}
-            </Link>
-          </li>
-          <li>
-            <Link href="/admin" aria-current={here('admin')}>
-              {t('nav.admin')}
-            </Link>
-          </li>
-        </ul>
-      </nav>
+      <details class="console-nav" open={current === 'agent' || current === 'admin' || adminToken.get() !== null}>
+        <summary>{t('nav.consolesFor')}</summary>
+        <nav aria-label={t('nav.consoles')}>
+          <ul>
+            <li>
+              <Link href="/agent" aria-current={here('agent')}>
+                {t('nav.agent')}
+              </Link>
+            </li>
+            <li>
+              <Link href="/admin" aria-current={here('admin')}>
+                {t('nav.admin')}
+              </Link>
+            </li>
+          </ul>
+        </nav>
+      </details>
     </div>
   );
 }
