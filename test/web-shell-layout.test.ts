@@ -67,9 +67,8 @@ describe.skipIf(chromiumMissing)('web client: the shell', { timeout: 90_000 }, (
     await page.getByLabel('Mot de passe', { exact: true }).fill(user.password);
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await page.getByRole('banner').getByText('Connecté en tant que Margaret Hamilton').waitFor();
-    await (await openConsoles(page, 'Pour les agents et les opérateurs'))
-      .getByRole('link', { name: 'Console agent' })
-      .waitFor();
+    const consoles = await openConsoles(page, 'Pour les agents et les opérateurs');
+    await consoles.getByRole('link', { name: 'Console agent' }).waitFor();
     await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
 
     const french = await browser.newPage({ locale: 'fr-CA' });
