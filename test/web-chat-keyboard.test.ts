@@ -141,6 +141,12 @@ describe.skipIf(chromiumMissing)('web chat: the keyboard', { timeout: 120_000 },
     const oldest = await messageLog(page).locator('.message-list > li .message-text').first().textContent();
     await page.keyboard.press('Home');
     await expect.poll(async () => (await focused(page)).message).toBe(oldest);
+    // Older messages loaded above (scrolled to the top) leave the focus where it was.
+    await messageLog(page).evaluate((el) => (el.scrollTop = 0));
+    await messageLog(page).locator('.message-text').getByText('Line 1', { exact: true }).waitFor();
+    expect((await focused(page)).message).toBe(oldest);
+    await page.keyboard.press('Home');
+    await expect.poll(async () => (await focused(page)).message).toBe('Line 1');
     expect(problems.all).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import { useRef } from 'preact/hooks';
 import type { PendingSend } from '../../../sdk/client/index.js';
 import type { Message } from '../../../sdk/protocol/message.js';
@@ -78,21 +79,24 @@ export function MessageLog(props: Props) {
       ) : null}
       <ol class="message-list" ref={list}>
         {noteItems(null)}
-        {messages.map((m) => [
-          <MessageItem
-            key={m.id}
-            message={m}
-            conversationId={props.conversationId}
-            replyTarget={m.replyToId === null ? null : byId.get(m.replyToId)}
-            moderator={props.moderator}
-            seen={props.seen?.messageId === m.id ? props.seen.text : null}
-            onReply={props.onReply}
-            onThread={props.onThread}
-            readOnly={props.readOnly}
-            people={people}
-          />,
-          ...noteItems(m.id),
-        ])}
+        {messages.map((m) => (
+          // Keyed as a whole: older messages loaded above must not shift which item each one is
+          // (positional pairs made every message new, and the focused one lost the focus).
+          <Fragment key={m.id}>
+            <MessageItem
+              message={m}
+              conversationId={props.conversationId}
+              replyTarget={m.replyToId === null ? null : byId.get(m.replyToId)}
+              moderator={props.moderator}
+              seen={props.seen?.messageId === m.id ? props.seen.text : null}
+              onReply={props.onReply}
+              onThread={props.onThread}
+              readOnly={props.readOnly}
+              people={people}
+            />
+            {noteItems(m.id)}
+          </Fragment>
+        ))}
         {pending.map((item) => (
           <PendingItem key={item.clientMsgId} item={item} />
         ))}
