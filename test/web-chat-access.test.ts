@@ -3,7 +3,6 @@
  * Tab with a visible focus, a live log, named controls, no serious axe violations; one column with
  * a way back on a phone, side by side on a desktop.
  */
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { seriousAxeViolations } from './support/axe.js';
 import { chromiumMissing } from './support/browser.js';
@@ -18,22 +17,8 @@ import {
   postTexts,
   chatSuite,
   adaAndBob,
+  focusedOn,
 } from './support/web-chat.js';
-
-/** What has the focus: its accessible name (or text), and whether a focus ring is drawn. */
-function focused(page: Page) {
-  return page.evaluate(() => {
-    const dom = globalThis as any;
-    const el = dom.document.activeElement;
-    if (!el || el === dom.document.body) return null;
-    const style = dom.getComputedStyle(el);
-    return {
-      name: (el.getAttribute('aria-label') ?? el.textContent ?? '').trim(),
-      role: el.getAttribute('role') ?? el.tagName.toLowerCase(),
-      ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
-    };
-  });
-}
 
 describe.skipIf(chromiumMissing)('web chat: keyboard, screen readers and layouts', { timeout: 120_000 }, () => {
   const suite = chatSuite();
@@ -53,7 +38,7 @@ describe.skipIf(chromiumMissing)('web chat: keyboard, screen readers and layouts
     const seen: { name: string; role: string; ring: boolean }[] = [];
     for (let i = 0; i < 40; i++) {
       await page.keyboard.press('Tab');
-      const now = await focused(page);
+      const now = await focusedOn(page);
       if (!now) continue;
       seen.push(now);
       if (now.name === 'Send') break;
@@ -85,11 +70,11 @@ describe.skipIf(chromiumMissing)('web chat: keyboard, screen readers and layouts
     await page.keyboard.press('Enter');
     await actions.waitFor();
     await page.keyboard.press('Tab');
-    expect((await focused(page))?.name).toBe('Reply');
+    expect((await focusedOn(page))?.name).toBe('Reply');
     await page.keyboard.press('Tab');
-    expect((await focused(page))?.name).toBe('Reply in thread');
+    expect((await focusedOn(page))?.name).toBe('Reply in thread');
     await page.keyboard.press('Tab');
-    expect((await focused(page))?.name).toBe('React with 👍');
+    expect((await focusedOn(page))?.name).toBe('React with 👍');
     await page.keyboard.press('Enter');
     await messageItem(page, 'Hello, keyboard').getByRole('button', { name: '👍 1: Ada Lovelace' }).waitFor();
     await toggle.focus();
@@ -97,7 +82,7 @@ describe.skipIf(chromiumMissing)('web chat: keyboard, screen readers and layouts
     await actions.waitFor();
     await page.keyboard.press('Tab');
     await page.keyboard.press('Escape');
-    await expect.poll(async () => (await focused(page))?.name).toBe('Actions for the message from Bob Babbage');
+    await expect.poll(async () => (await focusedOn(page))?.name).toBe('Actions for the message from Bob Babbage');
     await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('false');
 
     await composer(page).fill('Draft to check the composer');
@@ -115,6 +100,8 @@ describe.skipIf(chromiumMissing)('web chat: keyboard, screen readers and layouts
     const { page } = await openAs(browser, host, ada, { viewport: { width: 390, height: 844 } });
     await conversationLink(page, /Bob Babbage/).click();
     await messageItem(page, 'On the small screen').waitFor();
+    // A tap opens it ready to type, as the keyboard does (web-chat-keyboard).
+    await expect.poll(async () => (await focusedOn(page))?.name).toBe('Message');
     expect(await conversationNav(page).isVisible()).toBe(false);
     const log = await messageLog(page).boundingBox();
     const input = await composer(page).boundingBox();

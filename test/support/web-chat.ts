@@ -116,3 +116,22 @@ export async function openEach<const U extends readonly TestUser[]>(
   );
   return pages as { [K in keyof U]: ChatPage };
 }
+
+/**
+ * What has the focus (null for nothing, the page's body): its accessible name (or text), its role,
+ * whether a focus ring is drawn, and, for an item of a message list, its message's text.
+ */
+export function focusedOn(page: Page) {
+  return page.evaluate(() => {
+    const dom = globalThis as any;
+    const el = dom.document.activeElement;
+    if (!el || el === dom.document.body) return null;
+    const style = dom.getComputedStyle(el);
+    return {
+      name: String(el.getAttribute('aria-label') ?? el.textContent ?? '').trim(),
+      role: String(el.getAttribute('role') ?? el.tagName.toLowerCase()),
+      ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
+      message: el.matches('.message-list > li') ? String(el.querySelector('.message-text')?.textContent ?? '') : null,
+    };
+  });
+}
