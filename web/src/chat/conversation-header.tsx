@@ -3,7 +3,7 @@ import type { ConversationView } from '../../../sdk/client/index.js';
 import type { Member } from '../../../sdk/protocol/message.js';
 import { ShortLabel } from '../components/short-label';
 import { useI18n } from '../i18n/i18n-context';
-import { BackLink } from '../shell/back-link';
+import { BackLink } from '../components/back-link';
 import { GroupDetails } from './group-details';
 import { MuteControl } from './mute-control';
 import { mutedNote } from './mute-state';

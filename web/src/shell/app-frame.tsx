@@ -5,7 +5,7 @@ import type { Route, RouteName } from '../router/routes';
 import { MoneyScreen } from '../money/money-screen';
 import { BusinessStartScreen } from '../structured/business-start-screen';
 import { AppHeader } from './app-header';
-import { BackLink } from './back-link';
+import { BackLink } from '../components/back-link';
 import { ConversationScreen } from '../chat/conversation-screen';
 import { OfflineBanner } from '../chat/offline-banner';
 import { UnreadInTitle } from '../chat/unread-in-title';
