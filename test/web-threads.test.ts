@@ -1,7 +1,8 @@
 /**
  * Threads in the web client: a reply in a thread stays out of the main timeline, the root shows
  * how many replies it has (live, for everyone), and the thread panel shows the root and its replies.
- * A reply as a conversation's last message is named as one in the list.
+ * A reply as a conversation's last message is named as one in the list. On a phone the thread is a
+ * sheet over the whole screen, with its own way to close it.
  */
 import { describe, expect, it } from 'vitest';
 import { seriousAxeViolations } from './support/axe.js';
@@ -12,7 +13,10 @@ import {
   conversationLink,
   messageItem,
   messageLog,
+  openAs,
+  openConversation,
   openEach,
+  postTexts,
   sendText,
 } from './support/web-chat.js';
 
@@ -67,5 +71,28 @@ describe.skipIf(chromiumMissing)('web client: threads', { timeout: 120_000 }, ()
     expect(
       history.body.messages.filter((m: any) => m.threadRootId === rootMessage.id).map((m: any) => m.content.text),
     ).toEqual(['Yes, at noon', 'See you there']);
+  });
+
+  it('on a phone, a thread is a sheet over the whole screen, header included, and closes back to the conversation', async () => {
+    const { host, browser } = suite;
+    const { ada, bob, direct } = await adaAndBob(host);
+    await postTexts(host, bob, direct.id, ['Small screen thread']);
+    const { page } = await openAs(browser, host, ada, { viewport: { width: 390, height: 844 } });
+    await openConversation(page, host, direct.id);
+    const root = messageItem(page, 'Small screen thread');
+    await root.getByRole('button', { name: /^Actions for/ }).click();
+    await root.getByRole('button', { name: 'Reply in thread' }).click();
+    const panel = page.getByRole('complementary', { name: 'Thread' });
+    await panel.getByRole('textbox', { name: 'Reply in thread' }).waitFor();
+    // It covered the app's header only in part (its top was the wide screen's header height).
+    expect(await panel.boundingBox()).toEqual({ x: 0, y: 0, width: 390, height: 844 });
+    const close = panel.getByRole('button', { name: 'Close thread' });
+    const closeBox = (await close.boundingBox())!;
+    expect(closeBox.y).toBeGreaterThanOrEqual(0);
+    expect(closeBox.x + closeBox.width).toBeLessThanOrEqual(390);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await close.click();
+    await panel.waitFor({ state: 'detached' });
+    await messageItem(page, 'Small screen thread').waitFor();
   });
 });
