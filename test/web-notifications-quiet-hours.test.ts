@@ -43,6 +43,12 @@ describe.skipIf(chromiumMissing)('web client: quiet hours', { timeout: 120_000 }
     const { page, problems } = await openAs(browser, host, ada, { timezoneId: ZONE });
     const group = page.getByRole('group', { name: 'Notifications' });
     const open = group.getByRole('button', { name: 'Quiet hours', exact: true });
+    // Apart from the toggle above it, not touching it.
+    const [toggle, quiet] = await Promise.all([
+      group.getByRole('button', { name: 'Turn on notifications' }).boundingBox(),
+      open.boundingBox(),
+    ]);
+    expect(quiet!.y - (toggle!.y + toggle!.height)).toBeGreaterThanOrEqual(4);
     await open.focus();
     await page.keyboard.press('Enter');
     // Each key is answered by the next render, which may come after the key press returns.
