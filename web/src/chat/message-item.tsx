@@ -65,7 +65,7 @@ export function MessageItem({
   const mine = message.senderId === people.me.id;
   const deleted = message.deletedAt !== null || message.content === null;
   const text = plainText(message.content);
-  const senderName = mine ? t('chat.you') : people.name(message.senderId);
+  const senderName = people.sender(message.senderId);
   return (
     <li class={mine ? 'message mine' : 'message theirs'} data-seq={message.seq} aria-labelledby={id}>
       <div class="bubble" id={id}>
