@@ -45,8 +45,12 @@ describe('resume at its limits', () => {
     const groups = [];
     for (let i = 0; i < 20; i++) groups.push(await host.createGroup(b, [a], `group ${i}`));
     const writer = await host.connect(b.token);
-    // Written in order: the last group is the most active.
-    for (const group of groups) await writer.sendText(group.id, `hello in ${group.title}`);
+    // Written in order, each in a millisecond of its own (activity is a message's time, and two
+    // in the same millisecond are in no order): the last group is the most active.
+    for (const group of groups) {
+      const { message } = await writer.sendText(group.id, `hello in ${group.title}`);
+      await eventually(() => Date.now() > Date.parse(message.createdAt), { what: 'the next millisecond' });
+    }
     const ca = await libraryClient(host, a);
     await ca.client.refreshConversations();
     for (const group of groups) await ca.client.loadOlder(group.id);
