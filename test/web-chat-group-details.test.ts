@@ -3,10 +3,15 @@
  * removes them (after confirming); an admin may remove plain members only; anyone may leave, after
  * saying so twice. Every change reaches the others live, through the system messages the host posts.
  */
+import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { seriousAxeViolations } from './support/axe.js';
 import { chromiumMissing } from './support/browser.js';
 import { chatSuite, conversationLink, messageItem, openEach } from './support/web-chat.js';
+
+/** Whether `locator` has the focus (waiting for it: a render may come after the click). */
+const focused = (locator: Locator) =>
+  expect.poll(() => locator.evaluate((el) => el === (globalThis as any).document.activeElement)).toBe(true);
 
 describe.skipIf(chromiumMissing)('web chat: group details', { timeout: 120_000 }, () => {
   const suite = chatSuite();
@@ -29,6 +34,8 @@ describe.skipIf(chromiumMissing)('web chat: group details', { timeout: 120_000 }
     await a.page.getByLabel('Name of the group').fill('Analytical engine');
     await a.page.getByRole('button', { name: 'Rename' }).click();
     await b.page.getByRole('heading', { name: 'Analytical engine', level: 1 }).waitFor();
+    // The button, disabled as it works, does not drop the focus to the page: the field keeps it.
+    await focused(a.page.getByLabel('Name of the group'));
     await conversationLink(b.page, /Analytical engine/).waitFor();
 
     await a.page.getByLabel('Role of Bob Babbage').selectOption('admin');
@@ -58,6 +65,8 @@ describe.skipIf(chromiumMissing)('web chat: group details', { timeout: 120_000 }
     await question.getByRole('button', { name: 'Remove', exact: true }).click();
     await messageItem(b.page, 'Ada Lovelace removed Carol Shaw').waitFor();
     await members.getByRole('listitem').filter({ hasText: 'Carol Shaw' }).waitFor({ state: 'detached' });
+    // Her row gone with the focused button, the focus stays in the list (she was last in it).
+    await focused(members);
     const listed = await host.http('GET', `/v1/conversations/${group.id}/members`, { token: ada.token });
     expect(listed.body.members.map((m: { userId: string; role: string }) => [m.userId, m.role]).sort()).toEqual(
       [
@@ -125,5 +134,16 @@ describe.skipIf(chromiumMissing)('web chat: group details', { timeout: 120_000 }
     expect(await toggle.getAttribute('aria-expanded')).toBe('true');
     expect(await field.isVisible()).toBe(true);
     await expect.poll(() => field.inputValue()).toBe('');
+    await focused(field);
+
+    // Listed owner first, then admins, then members, each by name (not the newest first).
+    await host.http('PATCH', `/v1/conversations/${group.id}/members/${dan.id}`, {
+      token: ada.token,
+      body: { role: 'admin' },
+    });
+    await messageItem(a.page, 'Ada Lovelace made Dan Bricklin an admin').waitFor();
+    await expect
+      .poll(() => members.locator('.group-member-name').allTextContents())
+      .toEqual(['Ada Lovelace (you)', 'Dan Bricklin', 'Bob Babbage', 'Carol Shaw']);
   });
 });

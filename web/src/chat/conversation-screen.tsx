@@ -20,6 +20,7 @@ import { TypingIndicator } from './typing-indicator';
 import { useFocusMessage } from './use-focus-message';
 import { useMarkRead } from './use-mark-read';
 import { useMembers } from './use-members';
+import { useThreadReturn } from './use-thread-return';
 import './conversation-screen.css';
 
 /** The conversation at /c/:id; a new id is a new screen (its own scroll, reply and notes). */
@@ -58,11 +59,12 @@ function Conversation({ conversationId }: { conversationId: string }) {
   useFocusMessage(conversationId, messages, hasOlder, state);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [threadRootId, setThreadRootId] = useState<string | null>(threadInAddress);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const thread = useThreadReturn(threadRootId, setThreadRootId, messages, input);
   // The main timeline holds roots and plain messages; a thread's replies show in its panel.
   const timeline = messages.filter((m) => m.threadRootId === null || m.threadRootId === undefined);
   const timelinePending = pending.filter((p) => !p.threadRootId);
   const [notes, setNotes] = useState<CommandNote[]>([]);
-  const input = useRef<HTMLTextAreaElement>(null);
   const loadOlder = useCallback(() => client.loadOlder(conversationId), [client, conversationId]);
 
   const title = view ? people.title(view.conversation) : t('conversation.title');
@@ -114,7 +116,7 @@ function Conversation({ conversationId }: { conversationId: string }) {
           setReplyTo(message);
           input.current?.focus();
         }}
-        onThread={(message) => setThreadRootId(message.id)}
+        onThread={(message) => thread.open(message.id)}
         onDismissNote={(id) => setNotes((list) => list.filter((n) => n.id !== id))}
       />
       {threadRootId ? (
@@ -125,7 +127,7 @@ function Conversation({ conversationId }: { conversationId: string }) {
           root={messages.find((m) => m.id === threadRootId) ?? null}
           live={messages}
           moderator={group && (role === 'owner' || role === 'admin')}
-          onClose={() => setThreadRootId(null)}
+          onClose={thread.close}
         />
       ) : null}
       <TypingIndicator userIds={view?.typing ?? []} />

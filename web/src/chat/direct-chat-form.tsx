@@ -6,6 +6,7 @@ import { ErrorNotice } from '../components/error-notice';
 import { HandlesField, useHandles } from './handles-field';
 import { LocalError } from '../i18n/local-error';
 import { useAction } from '../components/use-action';
+import { useFocusOnMount } from '../components/use-focus-on-mount';
 
 /** Opens the direct conversation with the person of a handle (the host creates it on first use). */
 export function DirectChatForm({ onDone }: { onDone: () => void }) {
@@ -14,6 +15,8 @@ export function DirectChatForm({ onDone }: { onDone: () => void }) {
   const findUsers = useFindUsers();
   const handle = useHandles({ multiple: false, required: true });
   const action = useAction();
+  // Opened with its button, the form takes what is typed next.
+  const form = useFocusOnMount<HTMLFormElement>();
   const submit = (event: Event) => {
     event.preventDefault();
     const handles = handle.check();
@@ -27,7 +30,7 @@ export function DirectChatForm({ onDone }: { onDone: () => void }) {
     });
   };
   return (
-    <form class="stack chat-form" onSubmit={submit} noValidate aria-busy={action.busy}>
+    <form class="stack chat-form" ref={form} onSubmit={submit} noValidate aria-busy={action.busy}>
       <HandlesField label={t('chat.start.handle')} help={t('chat.start.handleHelp')} name="handle" handles={handle} />
       <ErrorNotice error={action.error} />
       <button type="submit" class="primary" disabled={action.busy}>

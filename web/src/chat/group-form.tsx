@@ -7,6 +7,7 @@ import { useFindUsers } from './find-users';
 import { ErrorNotice } from '../components/error-notice';
 import { HandlesField, useHandles } from './handles-field';
 import { useAction } from '../components/use-action';
+import { useFocusOnMount } from '../components/use-focus-on-mount';
 
 /** Creates a group with a title and members by handle; I am its owner. */
 export function GroupForm({ onDone }: { onDone: () => void }) {
@@ -17,6 +18,8 @@ export function GroupForm({ onDone }: { onDone: () => void }) {
   const members = useHandles({ multiple: true, required: false });
   const [missing, setMissing] = useState(false);
   const action = useAction();
+  // Opened with its button, the form takes what is typed next.
+  const form = useFocusOnMount<HTMLFormElement>();
   const submit = (event: Event) => {
     event.preventDefault();
     setMissing(title.trim() === '');
@@ -31,7 +34,7 @@ export function GroupForm({ onDone }: { onDone: () => void }) {
     });
   };
   return (
-    <form class="stack chat-form" onSubmit={submit} noValidate aria-busy={action.busy}>
+    <form class="stack chat-form" ref={form} onSubmit={submit} noValidate aria-busy={action.busy}>
       <TextField
         label={t('chat.start.title')}
         value={title}

@@ -2,6 +2,7 @@ import { useRef, useState } from 'preact/hooks';
 import type { Message } from '../../../sdk/protocol/message.js';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
+import { useFocusOnMount } from '../components/use-focus-on-mount';
 import { REACTION_EMOJI, reactedWith, toggleReaction } from './reactions';
 import { whenOnline } from './when-online';
 
@@ -95,29 +96,40 @@ export function MessageActions({ message, label, canEdit, canDelete, onReply, on
               </button>
             ) : null}
             {confirming ? (
-              <span class="confirm-delete">
-                <span>{t('chat.actions.confirmDelete')}</span>
-                <button
-                  type="button"
-                  class="danger"
-                  autoFocus
-                  onClick={act(
-                    () =>
-                      void whenOnline(client)
-                        .then(() => client.delete(message.conversationId, message.id))
-                        .catch(onError),
-                  )}
-                >
-                  {t('chat.actions.confirmYes')}
-                </button>
-                <button type="button" onClick={() => setConfirming(false)}>
-                  {t('chat.actions.confirmNo')}
-                </button>
-              </span>
+              <ConfirmDelete
+                onYes={act(() => {
+                  // The deleted message has no actions (this toggle goes): the message keeps the focus.
+                  toggle.current?.closest('li')?.focus();
+                  void whenOnline(client)
+                    .then(() => client.delete(message.conversationId, message.id))
+                    .catch(onError);
+                }, true)}
+                onNo={() => {
+                  setConfirming(false);
+                  toggle.current?.focus();
+                }}
+              />
             ) : null}
           </>
         ) : null}
       </div>
     </div>
+  );
+}
+
+/** "Delete this message?" with the answer that deletes focused, as the person asked for it. */
+function ConfirmDelete({ onYes, onNo }: { onYes: () => void; onNo: () => void }) {
+  const { t } = useI18n();
+  const yes = useFocusOnMount<HTMLButtonElement>();
+  return (
+    <span class="confirm-delete">
+      <span>{t('chat.actions.confirmDelete')}</span>
+      <button type="button" class="danger" ref={yes} onClick={onYes}>
+        {t('chat.actions.confirmYes')}
+      </button>
+      <button type="button" onClick={onNo}>
+        {t('chat.actions.confirmNo')}
+      </button>
+    </span>
   );
 }

@@ -4,6 +4,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
 import { ErrorNotice } from '../components/error-notice';
 import { useAction } from '../components/use-action';
+import { useFocusOnMount } from '../components/use-focus-on-mount';
 import { whenOnline } from './when-online';
 
 /** Edits one of my text messages in place: Enter saves, Shift+Enter is a new line, Escape cancels. */
@@ -12,6 +13,7 @@ export function MessageEditForm({ message, text, onDone }: { message: Message; t
   const { client } = useSignedIn();
   const [draft, setDraft] = useState(text);
   const action = useAction();
+  const box = useFocusOnMount<HTMLTextAreaElement>();
   const save = () => {
     const next = draft.trim();
     if (next === '') return;
@@ -32,8 +34,8 @@ export function MessageEditForm({ message, text, onDone }: { message: Message; t
     >
       <textarea
         aria-label={t('chat.edit.label')}
+        ref={box}
         value={draft}
-        autoFocus
         rows={2}
         onInput={(e) => setDraft(e.currentTarget.value)}
         onKeyDown={(e) => {

@@ -1,6 +1,7 @@
-import { useId, useState } from 'preact/hooks';
+import { useId, useRef, useState } from 'preact/hooks';
 import type { Message } from '../../../sdk/protocol/message.js';
 import { ErrorNotice } from '../components/error-notice';
+import { refocusIfLost } from '../components/use-focus-on-mount';
 import { useI18n } from '../i18n/i18n-context';
 import { fullTime, shortTime } from '../i18n/format-time';
 import { MessageActions } from './message-actions';
@@ -48,6 +49,12 @@ export function MessageItem({
   const { t, language } = useI18n();
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const item = useRef<HTMLLIElement>(null);
+  // Saved or cancelled, the edit box goes: the message keeps the focus (the list's current item).
+  const doneEditing = () => {
+    refocusIfLost(item.current, item.current);
+    setEditing(false);
+  };
   // Focused with the arrow keys, an item is read by what it says (not its buttons' names).
   const id = useId();
   const time = (
@@ -67,7 +74,7 @@ export function MessageItem({
   const text = plainText(message.content);
   const senderName = people.sender(message.senderId);
   return (
-    <li class={mine ? 'message mine' : 'message theirs'} data-seq={message.seq} aria-labelledby={id}>
+    <li class={mine ? 'message mine' : 'message theirs'} ref={item} data-seq={message.seq} aria-labelledby={id}>
       <div class="bubble" id={id}>
         <p class="message-meta">
           <span class="message-sender">{senderName}</span> {time}
@@ -79,7 +86,7 @@ export function MessageItem({
         {deleted ? (
           <p class="message-deleted">{t('chat.message.deleted')}</p>
         ) : editing && text !== null ? (
-          <MessageEditForm message={message} text={text} onDone={() => setEditing(false)} />
+          <MessageEditForm message={message} text={text} onDone={doneEditing} />
         ) : text !== null ? (
           <MessageTextView text={text} entities={message.entities} myId={people.me.id} />
         ) : (

@@ -1,8 +1,9 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConversationView } from '../../../sdk/client/index.js';
 import { ErrorNotice } from '../components/error-notice';
 import { ShortLabel } from '../components/short-label';
 import { useAction } from '../components/use-action';
+import { refocusIfLost } from '../components/use-focus-on-mount';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
 import { inHours, isMuted } from './mute-state';
@@ -19,9 +20,18 @@ export function MuteControl({ view }: { view: ConversationView }) {
   const [choosing, setChoosing] = useState(false);
   const toggle = useRef<HTMLButtonElement>(null);
   const action = useAction();
+  // A choice made (or Unmute), its button is disabled and goes: the focus comes back to the button
+  // in this place (Mute, or Unmute once muted) once the work is done.
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (!refocus.current || action.busy) return;
+    refocus.current = false;
+    refocusIfLost(toggle.current);
+  });
   const id = view.conversation.id;
   const mute = (until: string | null) =>
     void action.run(async () => {
+      refocus.current = true;
       await client.mute(id, until);
       setChoosing(false);
     });
@@ -34,7 +44,7 @@ export function MuteControl({ view }: { view: ConversationView }) {
   return (
     <div class="mute-control" onKeyDown={(e) => e.key === 'Escape' && choosing && close()}>
       {muted ? (
-        <button type="button" onClick={() => mute(null)} disabled={action.busy}>
+        <button type="button" ref={toggle} onClick={() => mute(null)} disabled={action.busy}>
           {t('chat.mute.unmute')}
         </button>
       ) : (

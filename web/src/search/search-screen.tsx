@@ -42,6 +42,7 @@ export function SearchScreen() {
         <label for="search-query">{t('search.label')}</label>
         <input
           id="search-query"
+          data-route-focus
           type="search"
           maxLength={256}
           value={text}
