@@ -194,4 +194,21 @@ describe.skipIf(chromiumMissing)('web chat: messaging', { timeout: 120_000 }, ()
     expect(await messageLog(b.page).locator('.command-note').count()).toBe(0);
     expect(await messageLog(b.page).getByText('/echo').count()).toBe(0);
   });
+  it('opening my message\'s actions leaves the toggle where it was, and the same spot closes them', async () => {
+    const { host, browser } = suite;
+    const { ada, direct } = await adaAndBob(host);
+    const { page } = await openAs(browser, host, ada, { viewport: { width: 1280, height: 800 } });
+    await openConversation(page, host, direct.id);
+    await sendText(page, 'Mine, on the right');
+    const item = messageItem(page, 'Mine, on the right');
+    const toggle = item.getByRole('button', { name: 'Actions for your message' });
+    const panel = item.getByRole('group', { name: 'Message actions' });
+    const before = await toggle.boundingBox();
+    await toggle.click();
+    await panel.getByRole('button', { name: 'Reply', exact: true }).waitFor();
+    expect(await toggle.boundingBox()).toEqual(before);
+    await page.mouse.click(before!.x + before!.width / 2, before!.y + before!.height / 2);
+    await panel.waitFor({ state: 'hidden' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+  });
 });
