@@ -59,7 +59,7 @@ describe.skipIf(chromiumMissing)('web client: attachments', { timeout: 120_000 }
     const preview = item.getByRole('button', { name: 'Open sunset.png' });
     await preview.locator('img').waitFor();
     await expect.poll(() => preview.locator('img').evaluate((img: any) => img.naturalWidth)).toBeGreaterThan(0);
-    const download = item.getByRole('link', { name: /^Download notes\.txt \(22 bytes?\)$/ });
+    const download = item.getByRole('link', { name: /^Download notes\.txt \(22 bytes\)$/ });
     const href = await download.getAttribute('href');
     const fetched = await b.page.request.get(href!);
     expect(fetched.status()).toBe(200);

@@ -7,5 +7,12 @@ export function sizeText(bytes: number, language: string): string {
     value /= 1000;
     unit += 1;
   }
-  return new Intl.NumberFormat(language, { style: 'unit', unit: units[unit], maximumFractionDigits: 1 }).format(value);
+  // Intl's short "byte" takes no plural ("21 byte"); the long form does ("21 bytes", "21 octets").
+  const unitDisplay = unit === 0 ? 'long' : 'short';
+  return new Intl.NumberFormat(language, {
+    style: 'unit',
+    unit: units[unit],
+    unitDisplay,
+    maximumFractionDigits: 1,
+  }).format(value);
 }
