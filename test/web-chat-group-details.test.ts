@@ -107,6 +107,9 @@ describe.skipIf(chromiumMissing)('web chat: group details', { timeout: 120_000 }
     await c.page.waitForURL(`${host.url}/`);
     await conversationLink(c.page, /Loom society/).waitFor({ state: 'detached' });
     await messageItem(b.page, 'Carol Shaw left').waitFor();
+    // French says it without assuming whether the person is a man or a woman ("est parti(e)").
+    await b.page.getByLabel('Language').selectOption('fr');
+    await messageItem(b.page, 'Carol Shaw a quitté le groupe').waitFor();
     const listed = await host.http('GET', `/v1/conversations/${group.id}/members`, { token: ada.token });
     expect(listed.body.members.map((m: { userId: string }) => m.userId)).not.toContain(carol.id);
   });
