@@ -38,6 +38,17 @@ async function bigGroup(host: TestHost): Promise<{ owner: TestUser; id: string }
   return { owner: people[0]!, id: group.id };
 }
 
+/** Whether an input's placeholder fits its box whole, measured in the input's own font. */
+function placeholderFits(input: Locator): Promise<boolean> {
+  return input.evaluate((el: any) => {
+    const style = (globalThis as any).getComputedStyle(el);
+    const context = (globalThis as any).document.createElement('canvas').getContext('2d');
+    context.font = style.font;
+    const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return context.measureText(el.placeholder).width <= room;
+  });
+}
+
 /** The composer, with its send button (named in the page's language), lies wholly inside the viewport. */
 async function composerOnScreen(page: Page, height: number, sendName = 'Send') {
   const input = await box(composer(page));
@@ -91,6 +102,9 @@ describe.skipIf(chromiumMissing)('web chat: the conversation header where space 
     const french = await box(page.getByRole('heading', { level: 1 }));
     expect(Math.abs(reactivate.y + reactivate.height / 2 - (french.y + french.height / 2))).toBeLessThan(16);
     expect((await box(composer(page))).height).toBeLessThanOrEqual(48);
+    // The hint is not cut mid-word ("Écrire un messa"): shorter on a phone, the field's name unchanged.
+    expect(await placeholderFits(composer(page))).toBe(true);
+    expect(await composer(page).getAttribute('aria-label')).toBe('Message');
 
     // Open details leave the composer on screen.
     await page.getByRole('button', { name: 'Détails du groupe' }).click();

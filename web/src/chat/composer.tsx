@@ -9,6 +9,7 @@ import { BusinessMenu } from '../structured/business-menu';
 import { CommandPicker } from '../structured/command-picker';
 import { ErrorNotice } from '../components/error-notice';
 import { ShortLabel } from '../components/short-label';
+import { usePhoneScreen } from '../components/use-phone-screen';
 import { MentionPicker } from './mention-picker';
 import { usePeople } from '../people/people';
 import { useSnippet } from './reply-quote';
@@ -42,6 +43,7 @@ export function Composer({ conversationId, replyTo, replyName, onCancelReply, on
   const staged = useStagedUploads();
   const picker = useRef<HTMLInputElement>(null);
   const [tooMany, setTooMany] = useState(false);
+  const phone = usePhoneScreen();
   const attach = (files: readonly File[]) => {
     if (files.length > 0) setTooMany(staged.add(files) > 0);
   };
@@ -154,7 +156,8 @@ export function Composer({ conversationId, replyTo, replyName, onCancelReply, on
           // Focused when the conversation opens: its name is read with it.
           aria-describedby="chat-title"
           data-route-focus
-          placeholder={t('chat.composer.placeholder')}
+          // A phone's narrow box would cut the full hint mid-word; the label (its name) stays whole.
+          placeholder={t(phone ? 'chat.composer.placeholderShort' : 'chat.composer.placeholder')}
           rows={1}
           value={text}
           onInput={(e) => edit(e.currentTarget.value)}

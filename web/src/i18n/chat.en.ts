@@ -135,6 +135,7 @@ export const chatEn = {
 
   'chat.composer.label': 'Message',
   'chat.composer.placeholder': 'Write a message',
+  'chat.composer.placeholderShort': 'Message',
   'chat.composer.send': 'Send',
   'chat.composer.running': 'Running…',
   'chat.command.onlyYou': 'Only you can see this · {command}',

@@ -138,6 +138,7 @@ export const chatFr: Record<keyof typeof chatEn, string> = {
 
   'chat.composer.label': 'Message',
   'chat.composer.placeholder': 'Écrire un message',
+  'chat.composer.placeholderShort': 'Message',
   'chat.composer.send': 'Envoyer',
   'chat.composer.running': 'Exécution…',
   'chat.command.onlyYou': 'Visible par vous seul · {command}',
