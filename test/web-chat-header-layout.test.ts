@@ -1,7 +1,8 @@
 /**
  * The conversation's header where space is short: on a phone it keeps to one row (the way back, the
  * name cut short, the actions) so the log has the screen; open group details scroll within their
- * own area, so the composer stays on screen; the header's actions stand together, spaced.
+ * own area, so the composer stays on screen (on a laptop, as a side panel beside the log); the
+ * header's actions stand together, spaced.
  */
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -114,7 +115,7 @@ describe.skipIf(chromiumMissing)('web chat: the conversation header where space 
     expect(problems.all).toEqual([]);
   });
 
-  it('on a laptop, open details scroll within their area and the composer stays on screen', async () => {
+  it('on a laptop, open details are a side panel: the log keeps most of its height, the composer stays on screen', async () => {
     const { host, browser } = suite;
     const { owner, id } = await bigGroup(host);
     const { page } = await openAs(browser, host, owner, { viewport: LAPTOP });
@@ -129,15 +130,29 @@ describe.skipIf(chromiumMissing)('web chat: the conversation header where space 
     expect(gap).toBeGreaterThanOrEqual(6);
     expect(gap).toBeLessThanOrEqual(16);
 
+    const logBefore = await box(messageLog(page));
     await toggle.click();
     const panel = page.locator('#group-details');
     await panel.getByRole('list', { name: 'Members of the group' }).getByText('Hal Kay').waitFor();
     await composerOnScreen(page, LAPTOP.height);
-    expect(await panel.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
-    // What is below the fold of the details is reached by scrolling them, not the page.
+    // Beside the conversation, not above it: the log keeps most of its height and is not covered.
+    const [log, side] = [await box(messageLog(page)), await box(panel)];
+    expect(log.height).toBeGreaterThan(LAPTOP.height / 2);
+    expect(side.x).toBeGreaterThanOrEqual(log.x + log.width - 1);
+    expect(side.height).toBeGreaterThan(600);
+    // What is below the fold of the details is reached by scrolling them, not the page, and shows whole.
+    const handles = page.getByLabel('Handles to add');
+    await handles.scrollIntoViewIfNeeded();
+    const field = await box(handles);
+    expect(field.y).toBeGreaterThanOrEqual(side.y);
+    expect(field.y + field.height).toBeLessThanOrEqual(side.y + side.height);
     await page.getByRole('button', { name: 'Leave group' }).scrollIntoViewIfNeeded();
     await composerOnScreen(page, LAPTOP.height);
-    expect((await box(messageLog(page))).height).toBeGreaterThan(100);
+    expect(await page.evaluate(() => (globalThis as any).document.scrollingElement.scrollTop)).toBe(0);
     expect(await seriousAxeViolations(page)).toEqual([]);
+
+    await toggle.click();
+    await panel.waitFor({ state: 'hidden' });
+    expect((await box(messageLog(page))).width).toBeCloseTo(logBefore.width, 0);
   });
 });
