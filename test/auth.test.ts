@@ -205,6 +205,7 @@ describe('WebSocket authentication', () => {
     expect(socket.frames[0]!.limits).toMatchObject({
       maxPayloadBytes: expect.any(Number),
       framesPerSecond: expect.any(Number),
+      maxTextLength: 8000,
     });
   });
 

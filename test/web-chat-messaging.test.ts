@@ -194,7 +194,7 @@ describe.skipIf(chromiumMissing)('web chat: messaging', { timeout: 120_000 }, ()
     expect(await messageLog(b.page).locator('.command-note').count()).toBe(0);
     expect(await messageLog(b.page).getByText('/echo').count()).toBe(0);
   });
-  it('opening my message\'s actions leaves the toggle where it was, and the same spot closes them', async () => {
+  it("opening my message's actions leaves the toggle where it was, and the same spot closes them", async () => {
     const { host, browser } = suite;
     const { ada, direct } = await adaAndBob(host);
     const { page } = await openAs(browser, host, ada, { viewport: { width: 1280, height: 800 } });

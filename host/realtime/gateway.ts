@@ -232,6 +232,7 @@ export class Gateway {
         framesPerSecond: ws_.framesPerSecond,
         burst: ws_.burst,
         resumeLimit: ws_.resumeLimit,
+        maxTextLength: this.config.messages.maxTextLength,
       },
     });
     // Frames sent before `ready` are handled first, in order, then the live listener takes over.

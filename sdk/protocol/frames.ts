@@ -137,7 +137,14 @@ export interface ReadyFrame {
   sessionId: string;
   user: PublicUser;
   heartbeatIntervalMs: number;
-  limits: { maxPayloadBytes: number; framesPerSecond: number; burst: number; resumeLimit: number };
+  limits: {
+    maxPayloadBytes: number;
+    framesPerSecond: number;
+    burst: number;
+    resumeLimit: number;
+    /** The most characters (Unicode code points) a text message may have. */
+    maxTextLength: number;
+  };
 }
 export interface ResultFrame<T = Record<string, unknown>> {
   type: 'result';

@@ -16,6 +16,8 @@ import { useSnippet } from './reply-quote';
 import { useAction } from '../components/use-action';
 import { useTypingSignal } from './use-typing-signal';
 import { whenOnline } from './when-online';
+import { hostLimits, textLength } from '../session/host-limits';
+import { TextLengthNote } from './text-length-note';
 
 interface Props {
   conversationId: string;
@@ -48,10 +50,15 @@ export function Composer({ conversationId, replyTo, replyName, onCancelReply, on
     if (files.length > 0) setTooMany(staged.add(files) > 0);
   };
 
+  const maxLength = hostLimits(client)?.maxTextLength ?? null;
+  const length = textLength(text.trim());
+  // Refused here, not by the host after the composer emptied: the text stays to be shortened.
+  const tooLong = maxLength !== null && length > maxLength;
+
   const submit = () => {
     const body = text.trim();
     if (body === '' && staged.files.length === 0) return;
-    if (!staged.ready) return;
+    if (!staged.ready || tooLong) return;
     typing.stop();
     if (body.startsWith('/')) {
       void command.run(async () => {
@@ -127,6 +134,7 @@ export function Composer({ conversationId, replyTo, replyName, onCancelReply, on
         />
       )}
       <ErrorNotice error={command.error} />
+      <TextLengthNote length={length} max={maxLength} />
       <BusinessMenu conversationId={conversationId} />
       <StagedFiles staged={staged} />
       {tooMany ? <p class="error-notice">{t('attachments.tooMany', { max: MAX_FILES })}</p> : null}

@@ -2,6 +2,7 @@ import type { PendingSend } from '../../../sdk/client/index.js';
 import { useId } from 'preact/hooks';
 import { errorText } from '../i18n/error-text';
 import { useI18n } from '../i18n/i18n-context';
+import type { Translate } from '../i18n/translate';
 import { useSignedIn } from '../session/session-context';
 import { plainText } from './message-text';
 
@@ -9,6 +10,14 @@ import { plainText } from './message-text';
  * A message of mine the host has not stored yet: "Sending…" while it waits (offline included: it
  * goes out on reconnect), or why it was refused, with Retry and Discard.
  */
+/** Refusals of what was sent itself: sending it again is refused again, so no Retry is offered. */
+const FINAL = new Set(['invalid_request', 'unknown_message_type', 'invalid_message_body']);
+
+/** Why it was refused: a message refused as invalid was the text's fault (the outbox keeps no details). */
+function reasonOf(t: Translate, error: PendingSend['error']): string {
+  return error?.code === 'invalid_request' ? t('chat.pending.textRefused') : errorText(t, error ?? {});
+}
+
 export function PendingItem({ item }: { item: PendingSend }) {
   const { t } = useI18n();
   const { client } = useSignedIn();
@@ -24,11 +33,13 @@ export function PendingItem({ item }: { item: PendingSend }) {
       </div>
       {item.state === 'failed' ? (
         <div class="message-failed" role="alert">
-          <p id={`${id}-status`}>{t('chat.pending.failed', { reason: errorText(t, item.error ?? {}) })}</p>
+          <p id={`${id}-status`}>{t('chat.pending.failed', { reason: reasonOf(t, item.error) })}</p>
           <div class="button-row">
-            <button type="button" onClick={() => client.retry(item.clientMsgId)}>
-              {t('chat.pending.retry')}
-            </button>
+            {FINAL.has(item.error?.code ?? '') ? null : (
+              <button type="button" onClick={() => client.retry(item.clientMsgId)}>
+                {t('chat.pending.retry')}
+              </button>
+            )}
             <button type="button" onClick={() => client.discard(item.clientMsgId)}>
               {t('chat.pending.discard')}
             </button>

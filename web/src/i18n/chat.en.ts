@@ -128,6 +128,8 @@ export const chatEn = {
   'chat.pending.sending': 'Sending…',
   'chat.pending.failed': 'Not sent: {reason}',
   'chat.pending.retry': 'Retry',
+  'chat.pending.textRefused':
+    'the host does not accept this text (too long, or not allowed). Copy what you need, then discard it.',
   'chat.pending.discard': 'Discard',
   'chat.typing.one': '{name} is typing…',
   'chat.typing.two': '{first} and {second} are typing…',
@@ -136,6 +138,8 @@ export const chatEn = {
   'chat.composer.label': 'Message',
   'chat.composer.placeholder': 'Write a message',
   'chat.composer.placeholderShort': 'Message',
+  'chat.composer.count': '{count} of {max} characters',
+  'chat.composer.tooLong': 'Too long: {count} of at most {max} characters. Shorten it to send.',
   'chat.composer.send': 'Send',
   'chat.composer.running': 'Running…',
   'chat.command.onlyYou': 'Only you can see this · {command}',

@@ -131,6 +131,8 @@ export const chatFr: Record<keyof typeof chatEn, string> = {
   'chat.pending.sending': 'Envoi…',
   'chat.pending.failed': 'Non envoyé : {reason}',
   'chat.pending.retry': 'Réessayer',
+  'chat.pending.textRefused':
+    'l’hôte n’accepte pas ce texte (trop long, ou non autorisé). Copiez ce qu’il vous faut, puis abandonnez-le.',
   'chat.pending.discard': 'Abandonner',
   'chat.typing.one': '{name} écrit…',
   'chat.typing.two': '{first} et {second} écrivent…',
@@ -139,6 +141,8 @@ export const chatFr: Record<keyof typeof chatEn, string> = {
   'chat.composer.label': 'Message',
   'chat.composer.placeholder': 'Écrire un message',
   'chat.composer.placeholderShort': 'Message',
+  'chat.composer.count': '{count} caractères sur {max}',
+  'chat.composer.tooLong': 'Trop long : {count} caractères pour {max} au plus. Raccourcissez-le pour l’envoyer.',
   'chat.composer.send': 'Envoyer',
   'chat.composer.running': 'Exécution…',
   'chat.command.onlyYou': 'Visible par vous seul · {command}',

@@ -2,6 +2,7 @@ import { createContext, type ComponentChildren } from 'preact';
 import { useCallback, useContext, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { HttpApi, SwitchboardClient, localStorageStore, type AuthResult } from '../../../sdk/client/index.js';
 import type { PublicUser } from '../../../sdk/protocol/message.js';
+import { rememberLimits } from './host-limits';
 import { forgetSession, forgetUserData, saveSession, savedSession, userStorePrefix } from './app-store';
 
 /** A signed-in person: who they are, and the one client (socket, cache, HTTP) of their session. */
@@ -69,6 +70,7 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
       current.current = session;
       // Kept fresh for the next reload (a display name changed elsewhere).
       client.on('ready', (ready) => {
+        rememberLimits(client, ready.limits);
         if (current.current === session) saveSession({ user: ready.user, token });
       });
       // The client emits the ClientError that ended the session (refused or revoked token,
