@@ -21,3 +21,4 @@ export * from './plugin/define-plugin.js';
 export * from './app/define-app.js';
 export * from './app/capability-methods.js';
 export * from './app/app-limits.js';
+export * from './app/boundary-limits.js';

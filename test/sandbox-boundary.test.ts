@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_APP_LIMITS } from '../sdk/app/app-limits.js';
 import { startAppHarness, type AppHarness } from '../sdk/testing/app-harness.js';
-import { BOUNDARY_LIMITS } from '../host/sandbox/boundary-limits.js';
+import { BOUNDARY_LIMITS } from '../sdk/app/boundary-limits.js';
 import { boundedDataProblem } from '../host/sandbox/bounded-data.js';
 import { toPlainJson } from '../host/sandbox/guest/plain-json.guest.js';
 import { HANDLER_MARKER, RUNTIME_METHODS } from '../host/sandbox/rpc-protocol.js';

@@ -12,7 +12,7 @@ import type { TestHost, TestUser } from './support/start-test-host.js';
 import { repoRoot } from './support/e2e.js';
 import { enable, pluginLogs, roomWith, runCommand, serviceCallerPlugin } from './support/plugin-helpers.js';
 import { appHealth, appManifest, startSandboxHost } from './support/sandbox-helpers.js';
-import { BOUNDARY_LIMITS } from '../host/sandbox/boundary-limits.js';
+import { BOUNDARY_LIMITS } from '../sdk/app/boundary-limits.js';
 import { errorFromWire, readRefusal, toWireError } from '../host/sandbox/wire-error.js';
 import { PermissionDeniedError } from '../sdk/index.js';
 import { HOST_REFUSAL, overHttp, PLUGIN_REFUSAL, refusalsPlugin } from './support/refusals-fixture.js';

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAttackBench, expectStopped, type AttackBench } from './support/attack-bench.js';
 import { fullHistory } from './support/e2e.js';
 import { eventually } from './support/eventually.js';
+import { GUEST_GLOBALS } from '../host/sandbox/rpc-protocol.js';
 import { appHealth, runOp, startBystander, waitForApp } from './support/sandbox-helpers.js';
 
 const HOST_PATHS = /\/work\/|node_modules|\/home\/|\/tmp\/|file:\/\/|\.ts:\d|sandbox-worker|app-isolate|isolated-vm/;
@@ -26,8 +27,9 @@ describe('sandbox security', () => {
   });
 
   it('gives the app no way out: no require, process, timers, network, WebAssembly, SharedArrayBuffer or Atomics', async () => {
-    const r = await attack('globals');
+    const r = await attack(`globals ${Object.values(GUEST_GLOBALS).join(',')}`);
     expect(r.result.status).toBe(200);
+    expect(Object.keys(r.result.value)).toEqual(expect.arrayContaining(Object.values(GUEST_GLOBALS)));
     for (const [name, type] of Object.entries(r.result.value)) expect([name, type]).toEqual([name, 'undefined']);
   });
 

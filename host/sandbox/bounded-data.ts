@@ -1,4 +1,4 @@
-import { BOUNDARY_LIMITS } from './boundary-limits.js';
+import { BOUNDARY_LIMITS } from '../../sdk/app/boundary-limits.js';
 
 /**
  * Checks a message's parsed JSON arguments from the sandbox before anything forwards them: depth,

@@ -3,7 +3,7 @@ import type { AppLimits } from '../../sdk/app/app-limits.js';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { PluginContext } from '../../sdk/plugin/plugin-context.js';
 import { TokenBucket } from '../core/token-bucket.js';
-import { BOUNDARY_LIMITS } from './boundary-limits.js';
+import { BOUNDARY_LIMITS } from '../../sdk/app/boundary-limits.js';
 import { boundedDataProblem } from './bounded-data.js';
 import { HANDLER_MARKER, isCapabilityMethod, type HandlerRef } from './rpc-protocol.js';
 

@@ -3,7 +3,7 @@ import { PermissionDeniedError } from '../../sdk/errors/permission-denied-error.
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import { PluginError } from '../../sdk/plugin/plugin-error.js';
 import type { Permission } from '../../sdk/plugin/permissions.js';
-import { BOUNDARY_LIMITS } from './boundary-limits.js';
+import { BOUNDARY_LIMITS } from '../../sdk/app/boundary-limits.js';
 import { boundedDataProblem } from './bounded-data.js';
 import type { AppFailureReason, WireError } from './rpc-protocol.js';
 

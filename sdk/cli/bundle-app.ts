@@ -7,9 +7,9 @@
  * The host imports this file to load the `.ts` entries of sandbox manifests, so it prints
  * nothing: problems come back as a thrown CliError, warnings in the result.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Message, type Plugin } from 'esbuild';
 import { APP_GLOBAL_NAME } from '../app/app-global-name.js';
@@ -39,11 +39,24 @@ export interface BundledApp {
   warnings: string[];
 }
 
-export async function bundleApp(sourceFile: string): Promise<BundledApp> {
+export interface BundleOptions {
+  /**
+   * Every file the bundle reads must be, by its real path (symbolic links followed), inside the
+   * entry's own folder or the SDK. The host sets it: the code it bundles is an untrusted app's,
+   * and an import is a read of the host's disk (`import cfg from '/srv/config.json'` would put
+   * the host's secrets in the app's hands). The CLI builds an author's own tree, unconfined.
+   */
+  confined?: boolean;
+}
+
+export async function bundleApp(sourceFile: string, options: BundleOptions = {}): Promise<BundledApp> {
   if (!existsSync(sourceFile) || !statSync(sourceFile).isFile()) {
     throw new CliError(`Cannot bundle ${sourceFile}: the file does not exist.`);
   }
   const baseDir = dirname(resolve(sourceFile));
+  const plugins = [refuseNodeBuiltins];
+  if (options.confined)
+    plugins.unshift(confineTo([dirname(realpathSync(sourceFile)), dirname(realpathSync(sdkEntry))]));
   const format = (message: Message) => formatMessage(message, baseDir);
   try {
     const result = await build({
@@ -63,7 +76,7 @@ export async function bundleApp(sourceFile: string): Promise<BundledApp> {
       // folder, not the working folder, so the same app gives the same bytes from any folder.
       absWorkingDir: baseDir,
       alias: { [SDK_SPECIFIER]: sdkEntry, [HOST_SDK_SPECIFIER]: sdkEntry },
-      plugins: [refuseNodeBuiltins],
+      plugins,
     });
     const code = result.outputFiles[0]?.text ?? '';
     return { code, bytes: Buffer.byteLength(code, 'utf8'), warnings: result.warnings.map(format) };
@@ -111,6 +124,46 @@ const refuseNodeBuiltins: Plugin = {
     });
   },
 };
+
+const confining = Symbol('resolving a confined import');
+
+/** Refuses every import whose real path is outside the given folders, naming the import. */
+function confineTo(folders: readonly string[]): Plugin {
+  const inside = (path: string) => folders.some((folder) => path === folder || path.startsWith(folder + sep));
+  return {
+    name: 'switchboard-confine-to-app-folder',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.pluginData === confining) return undefined;
+        const found = await pluginBuild.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: confining,
+        });
+        // Unresolved (or a Node built-in, refused next): esbuild's own error names it.
+        if (found.errors.length > 0 || !found.path || found.namespace !== 'file') return undefined;
+        let real: string;
+        try {
+          real = realpathSync(found.path);
+        } catch {
+          // Gone between esbuild's resolve and ours: esbuild's load then fails and names the file.
+          return undefined;
+        }
+        // Left to esbuild, which resolves it the same way and keeps its own handling of the file
+        // (a path a plugin returns gets no tsconfig: the app's strict mode was lost).
+        if (inside(real)) return undefined;
+        return {
+          errors: [
+            {
+              text: `"${args.path}" is outside the app's folder: an app bundled by the host may import only its own files and the SDK`,
+            },
+          ],
+        };
+      });
+    },
+  };
+}
 
 /** "file:line:column: text", plus esbuild's notes except its advice to mark paths external (a bundle cannot leave imports unresolved). */
 function formatMessage(message: Message, baseDir: string): string {

@@ -16,7 +16,7 @@ import {
   type MetricShape,
 } from '../../../sdk/plugin/metric-rules.js';
 import type { Permission } from '../../../sdk/plugin/permissions.js';
-import { BOUNDARY_LIMITS } from '../boundary-limits.js';
+import { BOUNDARY_LIMITS } from '../../../sdk/app/boundary-limits.js';
 
 export interface InstrumentDeps {
   /** One capability call; it settles with the host's answer. */

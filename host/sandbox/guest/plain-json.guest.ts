@@ -5,7 +5,7 @@
  * walks own data properties only, with builtins captured before the app's bundle ran, and stops at
  * the first thing that is not JSON data or that passes a bound. The worker checks the text again.
  */
-import { BOUNDARY_LIMITS } from '../boundary-limits.js';
+import { BOUNDARY_LIMITS } from '../../../sdk/app/boundary-limits.js';
 
 const { getOwnPropertyDescriptor, getPrototypeOf, hasOwn, keys } = Object;
 const { isArray } = Array;

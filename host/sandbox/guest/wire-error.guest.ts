@@ -4,7 +4,7 @@
  */
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import { PluginError } from '../../../sdk/plugin/plugin-error.js';
-import { BOUNDARY_LIMITS } from '../boundary-limits.js';
+import { BOUNDARY_LIMITS } from '../../../sdk/app/boundary-limits.js';
 import type { WireError } from '../rpc-protocol.js';
 import { toPlainJson } from './plain-json.guest.js';
 

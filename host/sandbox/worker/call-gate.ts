@@ -1,7 +1,7 @@
 import type { AppLimits } from '../../../sdk/app/app-limits.js';
 import { TokenBucket } from '../../core/token-bucket.js';
 import { boundedDataProblem } from '../bounded-data.js';
-import { BOUNDARY_LIMITS } from '../boundary-limits.js';
+import { BOUNDARY_LIMITS } from '../../../sdk/app/boundary-limits.js';
 import {
   RUNTIME_METHODS,
   isCapabilityMethod,

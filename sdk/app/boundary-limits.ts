@@ -1,7 +1,7 @@
 /**
  * The bounds on one value crossing the sandbox boundary, in either check: the guest's serializer
  * inside the isolate and the worker's check of the text it receives. One source, so the two
- * agree on what an app may pass.
+ * agree on what an app may pass; in the SDK, so an app can size what it sends by them too.
  */
 export const BOUNDARY_LIMITS = {
   /** Levels of nested arrays and objects. */
