@@ -14,7 +14,7 @@ import { enable, pluginLogs, roomWith, runCommand, serviceCallerPlugin } from '.
 import { appHealth, appManifest, startSandboxHost } from './support/sandbox-helpers.js';
 import { BOUNDARY_LIMITS } from '../sdk/app/boundary-limits.js';
 import { errorFromWire, readRefusal, toWireError } from '../host/sandbox/wire-error.js';
-import { PermissionDeniedError } from '../sdk/index.js';
+import { PermissionDeniedError, SwitchboardError } from '../sdk/index.js';
 import { HOST_REFUSAL, overHttp, PLUGIN_REFUSAL, refusalsPlugin } from './support/refusals-fixture.js';
 import type { Outcome } from './fixtures/plugins/svc-caller/index.js';
 
@@ -161,6 +161,17 @@ describe("the worker's and the host's check of an app's refusal", () => {
       message: 'bad',
       details: list,
     });
+  });
+
+  it("hides the host's paths from an app, but not the input paths its refusal names", () => {
+    const refused = toWireError(
+      new SwitchboardError('invalid_request', 'Invalid request: /content/text contains a lone UTF-16 surrogate', {
+        details: [{ path: '/content/text', message: 'contains a lone UTF-16 surrogate' }],
+      }),
+    );
+    expect(refused.message).toBe('Invalid request: /content/text contains a lone UTF-16 surrogate');
+    const internal = toWireError(new SwitchboardError('plugin_start_failed', 'The entry /srv/apps/x/index.ts failed'));
+    expect(internal.message).toBe('The entry <path> failed');
   });
 
   it("refuses anything else, which is then the app's failure", () => {

@@ -19,8 +19,9 @@ export function sandboxFailure(
 /** Absolute paths and file URLs, which must not reach an app (or tell it where the host lives). */
 const PATHS = /(?:file:\/\/)?(?:\/[\w.@+-]+){2,}/g;
 
-export function withoutPaths(text: string): string {
-  return text.replace(PATHS, '<path>');
+/** `text` with host paths hidden; `keep` are the input's own JSON paths its details name, which look alike. */
+export function withoutPaths(text: string, keep: readonly string[] = []): string {
+  return text.replace(PATHS, (path) => (keep.includes(path) ? path : '<path>'));
 }
 
 /**
@@ -46,12 +47,15 @@ export function toWireError(err: unknown, reason?: AppFailureReason): WireError 
     }
   } else if (err instanceof SwitchboardError) {
     const permission = (err as { permission?: unknown }).permission;
+    const inputPaths = (err.details ?? []).map((d) => d.path);
     return {
       name: err.name,
       code: err.code,
-      message: withoutPaths(err.message),
+      message: withoutPaths(err.message, inputPaths),
       ...(typeof permission === 'string' ? { permission } : {}),
-      ...(err.details ? { details: err.details.map((d) => ({ path: d.path, message: withoutPaths(d.message) })) } : {}),
+      ...(err.details
+        ? { details: err.details.map((d) => ({ path: d.path, message: withoutPaths(d.message, inputPaths) })) }
+        : {}),
       ...why,
     };
   }
