@@ -86,8 +86,15 @@ describe('plugin capabilities: denied', () => {
       ['events.on', 'events', () => ['message.created']],
       ['hooks.beforeStore', 'hooks', () => []],
     ];
-    it.each(cases)('%s throws PermissionDeniedError naming "%s"', async (op, permission, args) => {
-      expectDenied(await call(op, ...args()), permission);
+    it.each(cases)('%s throws PermissionDeniedError naming "%s" and the fix', async (op, permission, args) => {
+      const outcome = await call(op, ...args());
+      expectDenied(outcome, permission);
+      // The fix the message gives is the one for its rule ("refused" requests all but database).
+      const message = outcome.ok === false ? outcome.message : '';
+      expect(message).toContain(
+        message.includes('(refused by the operator)') ? 'Ask the operator to grant it' : 'Request it in the manifest',
+      );
+      if (pluginId === 'refused' && permission !== 'database') expect(message).toContain('(refused by the operator)');
     });
 
     it('registrations throw synchronously, at start as at any later time', async () => {

@@ -96,6 +96,7 @@ describe('outbound HTTP', () => {
       const { outcome, arrived } = await fetchAs('fetcher', url);
       expectDenied(outcome, 'http.outbound');
       expect(outcome.ok === false && outcome.message, url).toContain('matches no pattern in scope.hosts');
+      expect(outcome.ok === false && outcome.message, url).toContain('Widen its scope in the manifest');
       expect(arrived).toBe(0);
     }
     expect(await auditOf(host, 'fetcher')).not.toContainEqual(

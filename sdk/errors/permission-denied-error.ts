@@ -14,8 +14,7 @@ export class PermissionDeniedError extends SwitchboardError {
     super(
       'permission_denied',
       `Plugin "${pluginId}" lacks the permission "${permission}"${detail ? ` (${detail})` : ''}. ` +
-        `Request it in the manifest ("permissions": { "${permission}": {} }) and have the operator grant it ` +
-        `(plugins.enabled[].grants in the host config).`,
+        howToGet(permission, detail),
       { details: [{ path: `/permissions/${permission}`, message: detail ?? 'not granted' }] },
     );
     this.name = 'PermissionDeniedError';
@@ -23,4 +22,14 @@ export class PermissionDeniedError extends SwitchboardError {
     this.permission = permission;
     this.pluginId = pluginId;
   }
+}
+
+const GRANTS = '(plugins.enabled[].grants in the host config)';
+
+/** The fix for each rule that refuses: a permission never asked for, one the operator refused, or a scope too narrow. */
+function howToGet(permission: Permission, detail: string | undefined): string {
+  if (detail === 'refused by the operator') return `Ask the operator to grant it ${GRANTS}.`;
+  if (detail === undefined || detail === 'not requested in the manifest' || detail === 'not granted')
+    return `Request it in the manifest ("permissions": { "${permission}": {} }) and have the operator grant it ${GRANTS}.`;
+  return `Widen its scope in the manifest ("permissions": { "${permission}": { … } }) and have the operator grant that scope ${GRANTS}.`;
 }
