@@ -183,6 +183,12 @@ describe('plugin storage', () => {
       ['storage.list', 'p', { limit: 0 }],
       ['storage.list', 'p', { limit: 1001 }],
       ['storage.set', 'k', 1, { ttlSeconds: 0 }],
+      // Keys are stored as text: two ill-formed keys would become one row ('\uFFFDk').
+      ['storage.set', '\uD800k', 1],
+      ['storage.get', '\uDC00k'],
+      ['storage.delete', 'k\u0000'],
+      ['storage.list', '\uD800'],
+      ['storage.list', 'p', { after: '\uDC00' }],
     ] as const) {
       expect(
         await store(...(args as unknown as [string, ...unknown[]])),

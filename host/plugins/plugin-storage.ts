@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
+import { stringProblem } from '../validation/input-strings.js';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { StoredValue } from '../../sdk/plugin/plugin-context.js';
 import { Tokens } from '../core/container-tokens.js';
@@ -113,6 +114,8 @@ export class PluginStorage {
   ): Promise<{ entries: { key: string; value: unknown; version: number }[]; hasMore: boolean }> {
     if (typeof prefix !== 'string' || prefix.length > MAX_KEY_LENGTH)
       throw new SwitchboardError('invalid_request', 'prefix must be a string of at most 512 characters.');
+    checkWellFormed(prefix, 'Prefixes');
+    if (typeof opts.after === 'string') checkWellFormed(opts.after, 'Keys to list after');
     const limit = opts.limit ?? 100;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST)
       throw new SwitchboardError('invalid_request', `limit must be an integer from 1 to ${MAX_LIST}.`);
@@ -242,10 +245,17 @@ function toStored(row: KvRow): StoredValue {
   };
 }
 
-function checkKey(key: string): void {
+function checkKey(key: string, what = 'Storage keys'): void {
   if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) {
-    throw new SwitchboardError('invalid_request', `Storage keys are strings of 1 to ${MAX_KEY_LENGTH} characters.`);
+    throw new SwitchboardError('invalid_request', `${what} are strings of 1 to ${MAX_KEY_LENGTH} characters.`);
   }
+  checkWellFormed(key, what);
+}
+
+/** A key is stored as text, not as JSON: a lone surrogate would be stored as U+FFFD (two keys becoming one row), and NUL refused by PostgreSQL alone. */
+function checkWellFormed(text: string, what: string): void {
+  const problem = stringProblem(text);
+  if (problem) throw new SwitchboardError('invalid_request', `${what} must be well-formed: this one ${problem}.`);
 }
 
 function serialize(value: unknown): string {
