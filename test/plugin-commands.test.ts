@@ -7,6 +7,7 @@ import { startTestHost, type TestHost, type TestUser } from './support/start-tes
 import { fullHistory } from './support/e2e.js';
 import { online, refusal } from './support/protocol-helpers.js';
 import { botOf, enable, probeManifest, roomWith, runCommand } from './support/plugin-helpers.js';
+import { replyOf } from '../host/plugins/command-router.js';
 
 describe('plugin commands', () => {
   let host: TestHost;
@@ -159,5 +160,18 @@ describe('plugin commands', () => {
     expect(failed.body.error.code).toBe('plugin_failed');
     expect((await runCommand(host, user, room.id, '/helper self []')).status).toBe(200);
     expect((await runCommand(host, user, room.id, '/echo 3')).status).toBe(200);
+  });
+});
+
+describe("a command's reply as the caller gets it", () => {
+  it('is its text, cut at 8,000 characters, in well-formed Unicode without NUL', () => {
+    expect(replyOf({ text: 'plain' })).toEqual({ text: 'plain' });
+    expect(replyOf(undefined)).toBeNull();
+    // The rule every string a client sends keeps, so a client never gets what it could not send.
+    expect(replyOf({ text: 'a\uD800b\u0000c\uDC00' })).toEqual({ text: 'a\uFFFDb\uFFFDc\uFFFD' });
+    // A cut through a surrogate pair leaves no half of it.
+    const cut = replyOf({ text: `${'x'.repeat(7999)}😀` })!.text;
+    expect(cut).toHaveLength(8000);
+    expect(cut.isWellFormed()).toBe(true);
   });
 });

@@ -99,9 +99,14 @@ function toListing(pluginId: string, spec: CommandContribution): CommandListing 
   return { plugin: pluginId, name: spec.name, description: spec.description, usage, args };
 }
 
-/** Only the text of a reply, within 8,000 characters, reaches the caller. */
+/**
+ * Only the text of a reply, within 8,000 characters, reaches the caller, as well-formed Unicode
+ * without NUL, the rule every string a client sends keeps: a lone surrogate or NUL (or a pair the
+ * cut split) becomes U+FFFD.
+ */
 export function replyOf(reply: CommandReply | null | undefined | void): CommandReply | null {
-  return reply && typeof reply.text === 'string' ? { text: reply.text.slice(0, 8000) } : null;
+  if (!reply || typeof reply.text !== 'string') return null;
+  return { text: reply.text.slice(0, 8000).toWellFormed().replaceAll('\u0000', '\uFFFD') };
 }
 
 function parseArguments(spec: readonly CommandArgument[], rest: string): Record<string, string | number> {
