@@ -133,7 +133,18 @@ describe.skipIf(chromiumMissing)('web client: accounts', { timeout: 90_000 }, ()
 
     await page.getByLabel('Password', { exact: true }).fill('long enough now');
     await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByRole('alert').filter({ hasText: 'That handle is already taken. Choose another one.' }).waitFor();
+    // Said at the handle, which takes the focus, not at the bottom of the form.
+    const handle = page.getByLabel('Handle', { exact: true });
+    await expect.poll(() => handle.getAttribute('aria-invalid')).toBe('true');
+    const said = await handle.evaluate((el: any) =>
+      String(el.getAttribute('aria-describedby'))
+        .split(' ')
+        .map((id) => el.ownerDocument.getElementById(id)?.textContent)
+        .join(' '),
+    );
+    expect(said).toContain('That handle is already taken. Choose another one.');
+    expect(await handle.evaluate((el: any) => el === el.ownerDocument.activeElement)).toBe(true);
+    expect(await page.getByRole('alert').filter({ hasText: 'already taken' }).count()).toBe(0);
   });
 
   it('a saved token the host no longer takes signs the person out, saying so', async () => {

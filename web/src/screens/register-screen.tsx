@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ErrorNotice } from '../components/error-notice';
 import { TextField } from '../components/text-field';
 import { useAction } from '../components/use-action';
@@ -32,10 +32,17 @@ export function RegisterScreen() {
     fieldsOf(action.error).code === 'invalid_request'
       ? fieldsFromDetails((action.error as { details?: unknown }).details)
       : [];
+  // A handle someone has is the handle field's problem: said there, where the person fixes it.
+  const handleTaken = fieldsOf(action.error).code === 'handle_taken';
   const fieldError = (field: keyof Registration) => {
+    if (field === 'handle' && handleTaken) return t('error.handle_taken');
     const key = fieldErrors[field] ?? (refused.includes(field) ? FIELD_RULE[field] : undefined);
     return key ? t(key) : null;
   };
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (handleTaken) formRef.current?.querySelector<HTMLInputElement>('input[name="handle"]')?.focus();
+  }, [handleTaken]);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -49,7 +56,7 @@ export function RegisterScreen() {
 
   return (
     <AuthLayout title={t('register.title')} heading={t('register.heading')}>
-      <form class="stack" onSubmit={submit} noValidate aria-busy={action.busy}>
+      <form class="stack" onSubmit={submit} noValidate aria-busy={action.busy} ref={formRef}>
         <TextField
           label={t('auth.handle')}
           help={t('auth.handleHelp')}
@@ -83,7 +90,7 @@ export function RegisterScreen() {
           autoComplete="new-password"
           required
         />
-        <ErrorNotice error={action.error} />
+        <ErrorNotice error={handleTaken ? null : action.error} />
         <button type="submit" class="primary" disabled={action.busy}>
           {action.busy ? t('register.submitting') : t('register.submit')}
         </button>
