@@ -43,7 +43,12 @@ describe.skipIf(chromiumMissing)('web client: attachments', { timeout: 120_000 }
       buffer: await plainPng(640, 480),
     });
     const staged = a.page.getByRole('list', { name: 'Files to send' });
-    await staged.getByRole('img', { name: 'sunset.png' }).waitFor();
+    // A preview, with the file's name beside it.
+    const sunset = staged
+      .getByRole('listitem')
+      .filter({ has: a.page.locator('.staged-name', { hasText: 'sunset.png' }) });
+    await sunset.locator('img').waitFor();
+    await sunset.locator('.staged-name').waitFor();
     await fileEvent(a.page, 'drop', 'notes.txt', 'Minutes of the meeting');
     await fileEvent(a.page, 'paste', 'pasted.txt', 'to be removed');
     await staged.getByRole('button', { name: 'Remove pasted.txt' }).click();

@@ -3,7 +3,7 @@ import { ErrorNotice } from '../components/error-notice';
 import { useSignedIn } from '../session/session-context';
 import type { StagedUploads } from './use-staged-uploads';
 
-/** The files waiting to go with the next message: a preview or the name, the upload's progress, and a way to remove each. */
+/** The files waiting to go with the next message: a preview (for images) and the name, the upload's progress, and a way to remove each. */
 export function StagedFiles({ staged }: { staged: StagedUploads }) {
   const { t } = useI18n();
   const { client } = useSignedIn();
@@ -13,10 +13,10 @@ export function StagedFiles({ staged }: { staged: StagedUploads }) {
       {staged.files.map((f) => (
         <li key={f.key}>
           {f.view?.thumbnailUrl ? (
-            <img src={client.http.fileUrl(f.view.thumbnailUrl)} alt={f.name} width={48} height={48} />
-          ) : (
-            <span class="staged-name">{f.name}</span>
-          )}
+            <img src={client.http.fileUrl(f.view.thumbnailUrl)} alt="" width={48} height={48} />
+          ) : null}
+          {/* The name under a preview too: two photos can look alike at 48 px. */}
+          <span class="staged-name">{f.name}</span>
           {f.view === null && f.error === null ? (
             <progress value={f.progress} max={1} aria-label={t('attachments.uploading', { name: f.name })} />
           ) : null}
