@@ -86,8 +86,12 @@ describe.skipIf(chromiumMissing)('web chat: offline and back', { timeout: 180_00
     // Chromium may keep the socket open: the heartbeat would notice only after 30 s or more, so
     // the banner has to come from the browser's own offline event, well within that.
     const banner = a.page.getByRole('status').filter({ hasText: 'You are offline.' });
+    const bobOnline = a.page.locator('.chat-subtitle').getByText('Online', { exact: true });
+    await bobOnline.waitFor();
     await a.page.context().setOffline(true);
     await banner.waitFor({ timeout: 10_000 });
+    // What Ada last heard of Bob may no longer be true: not claimed while she is offline.
+    await bobOnline.waitFor({ state: 'detached' });
     await sendText(a.page, 'Typed with no network');
     const pending = messageItem(a.page, 'Typed with no network');
     await pending.getByText('Sending…').waitFor();
@@ -95,6 +99,7 @@ describe.skipIf(chromiumMissing)('web chat: offline and back', { timeout: 180_00
 
     await a.page.context().setOffline(false);
     await banner.waitFor({ state: 'detached' });
+    await bobOnline.waitFor();
     await messageItem(b.page, 'Typed with no network').waitFor();
     await pending.getByText('Sending…').waitFor({ state: 'detached' });
     expect(await composer(a.page).inputValue()).toBe('A draft kept meanwhile');
