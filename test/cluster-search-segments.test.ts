@@ -63,25 +63,42 @@ describe.skipIf(!process.env.DATABASE_URL)('search segments across two hosts', (
   });
 
   it('puts from its words a segment written through one host alone', async () => {
-    const conv = await hosts[0]!.direct(a, b);
-    const word = uniqueWord('alone');
-    const before = await putByHosts();
-    const stored = await sendVia(
-      conv.id,
-      Array.from({ length: SEGMENT }, (_, i) => (i === 30 ? word : `plain ${i}`)),
-      () => hosts[1]!,
-    );
-    await builtSegments(hosts[0]!, conv.id, 1);
-    // Counted once host B's statement has answered, which may be after the segment is visible.
-    await eventually(
-      async () => {
-        expect(await putByHosts()).toEqual([before[0], before[1]! + 1]);
-        return true;
-      },
-      { what: "host B's put counted" },
-    );
-    const { segment, messages } = await firstSegmentWords(hosts[0]!, conv.id);
-    expect(segment).toEqual(messages);
-    expect(await foundIds(hosts[0]!, b, { q: word })).toEqual([stored[30]!.id]);
-  });
+    /**
+     * One conversation written through host B alone: B puts its segment from the words it
+     * gathered. A stall of 2 s mid-way on a loaded machine makes the conversation quiet for B,
+     * which then lets go of its words and builds from the stored messages, as it should: that
+     * conversation proves nothing, so another is tried, up to three. Never a put fails the test.
+     */
+    const attempt = async (): Promise<boolean> => {
+      const conv = await hosts[0]!.direct(a, b);
+      const word = uniqueWord('alone');
+      const [before, storedBefore] = [await putByHosts(), await builtFromStored()];
+      const stored = await sendVia(
+        conv.id,
+        Array.from({ length: SEGMENT }, (_, i) => (i === 30 ? word : `plain ${i}`)),
+        () => hosts[1]!,
+      );
+      await builtSegments(hosts[0]!, conv.id, 1);
+      // Counted once host B's statement has answered, which may be after the segment is visible.
+      const put = await eventually(
+        async () => {
+          expect(await putByHosts()).toEqual([before[0], before[1]! + 1]);
+          return true;
+        },
+        { what: "host B's put counted" },
+      ).catch(() => false);
+      if (!put) {
+        // Then the segment came from the stored messages (the stall's path), or the test fails.
+        expect(await builtFromStored()).toBeGreaterThan(storedBefore);
+        return false;
+      }
+      const { segment, messages } = await firstSegmentWords(hosts[0]!, conv.id);
+      expect(segment).toEqual(messages);
+      expect(await foundIds(hosts[0]!, b, { q: word })).toEqual([stored[30]!.id]);
+      return true;
+    };
+    let put = false;
+    for (let tries = 0; tries < 3 && !put; tries++) put = await attempt();
+    expect(put, 'host B put none of three segments from its words').toBe(true);
+  }, 120_000);
 });
