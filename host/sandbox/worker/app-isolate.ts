@@ -1,15 +1,6 @@
 import ivm from 'isolated-vm';
 import type { AppLimits } from '../../../sdk/app/app-limits.js';
-import type { CapabilityMethod } from '../../../sdk/app/capability-methods.js';
-import type {
-  AppBoot,
-  AppFailureReason,
-  AppStats,
-  GuestMessage,
-  GuestOp,
-  Handlers,
-  LogLevel,
-} from '../rpc-protocol.js';
+import type { AppBoot, AppFailureReason, AppStats, GuestMessage, GuestOp, Handlers } from '../rpc-protocol.js';
 import { withoutPaths } from '../wire-error.js';
 import { CallGate } from './call-gate.js';
 import { CpuLedger, NS_PER_MS } from './cpu-ledger.js';
@@ -18,34 +9,27 @@ import { wallBackstopMs, watchEntry } from './entry-watch.js';
 import { HeapFigures } from './heap-figures.js';
 import { createIsolate, installGuestRuntime, runBundle, type GuestRuntime } from './isolate-boot.js';
 import { OpenEvents } from './open-events.js';
+import { EntryQueue, type Entry } from './entry-queue.js';
+import { EntriesInFlight } from './entries-in-flight.js';
 import { guestDispatch, type GuestDispatch } from './guest-dispatch.js';
+import type { IsolateOutbox } from './isolate-outbox.js';
 import type { GuestCode } from './guest-code.js';
 
-/** What an isolate needs from the worker around it. */
-export interface IsolateOutbox {
-  call(callId: number, method: CapabilityMethod, args: unknown[]): void;
-  log(level: LogLevel, message: string, data: unknown): void;
-  release(handlerId: number): void;
-  /** The isolate is gone; every event of it has failed. */
-  crashed(reason: AppFailureReason, message: string, threadBusy: boolean): void;
-  /** Disposal did not free the isolate's thread: only the worker's end will. */
-  stuck(): void;
-}
+/**
+ * Entries sent into an isolate ahead of the one it runs: enough that it need not wait for the
+ * worker's thread between them, few enough that what queues behind goes in fuller.
+ */
+const ENTRIES_AHEAD = 16;
 
 /** Events in a row that time out before the app's isolate is recreated (its runtime may be broken). */
 const MAX_TIMEOUTS_IN_A_ROW = 3;
 
 /**
- * Ops one entry carries at most. Queued entries already share a CPU watch that starts when each
- * is queued (entry-watch.ts), so batching adds no new way to be cut off; the bound keeps any one
- * entry's work small next to the budget.
- */
-const OPS_PER_ENTRY = 64;
-
-/**
  * One app in its own isolate: every entry into it is bounded by the CPU it uses (entry-watch.ts),
- * each event by its wall-clock deadline, all of its work (events or not) by its CPU per minute,
- * and its host calls by the call gate. The only way out of the isolate is the dispatch callback.
+ * each event by its wall-clock deadline and by the CPU of the entries it worked in, all of its
+ * work (events or not) by its CPU per minute, and its host calls by the call gate. Entries go in
+ * one at a time, so each one's CPU is known exactly. The only way out of the isolate is the
+ * dispatch callback.
  */
 export class AppIsolate {
   private readonly isolate: ivm.Isolate;
@@ -57,8 +41,12 @@ export class AppIsolate {
   private readonly heap: HeapFigures;
   /** Behind both of the isolate's callbacks (guest-dispatch.ts). */
   private readonly dispatch: GuestDispatch;
-  /** Ops waiting for the next entry: what arrives in one turn enters the isolate together. */
-  private queued: GuestOp[] = [];
+  /** Ops waiting for the next entry, and the events each works for. */
+  private readonly queue: EntryQueue;
+  private readonly inFlight = new EntriesInFlight(
+    () => (this.disposed || this.isolate.isDisposed ? 0n : this.isolate.cpuTime),
+    () => this.watchEntry(),
+  );
   /** What each message out of the isolate does; the answer goes back to the app as JSON. */
   private readonly received: Handlers<GuestMessage, string> = {
     done: (m) => {
@@ -74,11 +62,11 @@ export class AppIsolate {
       return '{}';
     },
     call: (m) => {
+      this.queue.called(m.callId, this.inFlight.current);
       this.outbox.call(m.callId, m.method, m.args);
       return '{}';
     },
   };
-  private running = 0;
   private disposed = false;
 
   private constructor(
@@ -88,6 +76,7 @@ export class AppIsolate {
   ) {
     this.isolate = createIsolate(app, limits.memoryMb);
     this.events = new OpenEvents(limits.eventTimeoutMs, (id) => this.deadlinePassed(id));
+    this.queue = new EntryQueue(this.events.isOpen);
     this.heap = new HeapFigures(this.isolate);
     this.gate = new CallGate(limits, {
       eventOpen: () => this.events.size > 0,
@@ -200,12 +189,12 @@ export class AppIsolate {
         ),
       );
     }
-    return this.events.open(() => this.isolate.cpuTime, begin);
+    return this.events.open(begin);
   }
 
   private deadlinePassed(id: number): void {
     const failure = new EventFailure('timeout', `The event ran past its ${this.limits.eventTimeoutMs} ms deadline.`);
-    if (this.running > 0 || this.gate.pending.size > 0) {
+    if (this.inFlight.size > 0 || this.gate.pending.size > 0) {
       // Still executing, or still calling the host, past the deadline: that work would go on
       // without end, so stop it the only sure way and let the host restart the app.
       this.crash('timeout', failure.message);
@@ -223,33 +212,25 @@ export class AppIsolate {
     this.events.fail(id, failure);
   }
 
-  /** Queues an op for the isolate; what is queued in one turn enters together, in order. */
+  /** Queues an op for the isolate; what is queued in one turn goes in together, one entry per event. */
   private schedule(op: GuestOp): void {
-    this.queued.push(op);
-    if (this.queued.length === 1) queueMicrotask(() => this.flush());
+    this.queue.push(op);
+    if (this.queue.size === 1) queueMicrotask(() => this.flush());
   }
 
+  /** Sends queued entries in, a few ahead of the isolate: those behind them wait, to go in fuller. */
   private flush(): void {
-    const ops = this.queued;
-    this.queued = [];
-    for (let i = 0; i < ops.length; i += OPS_PER_ENTRY) void this.enter(ops.slice(i, i + OPS_PER_ENTRY));
+    while (!this.disposed && this.inFlight.size < ENTRIES_AHEAD) {
+      const entry = this.queue.take();
+      if (!entry) return;
+      void this.enter(entry).finally(() => this.flush());
+    }
   }
 
-  /** One entry into the isolate, cut off at the CPU budget; a watchdog backs the cut-off up. */
-  private async enter(ops: GuestOp[]): Promise<void> {
-    if (this.disposed) return;
-    this.running++;
+  /** One entry into the isolate; the isolate's thread runs entries one after another, in order. */
+  private async enter({ ops, event }: Entry): Promise<void> {
     const budgetMs = this.limits.cpuMsPerEvent;
-    const watch = watchEntry({
-      cpuNow: () => (this.disposed || this.isolate.isDisposed ? null : this.isolate.cpuTime),
-      budgetMs,
-      // Cut off mid-run, the isolate may hold runaway work (a microtask loop resumes at the next
-      // entry), so it is recreated rather than trusted again.
-      overBudget: () => this.crash('cpu_limit', `The app ran past its ${budgetMs} ms CPU budget.`),
-      // A builtin that ignores termination (indexOf over a huge array-like) keeps the thread
-      // even after disposal; the worker must then end, and this app is to blame.
-      stuck: () => this.outbox.stuck(),
-    });
+    this.inFlight.sent(event);
     try {
       await this.runtime.run.apply(undefined, [ops], { timeout: wallBackstopMs(budgetMs), arguments: { copy: true } });
     } catch (err) {
@@ -265,19 +246,36 @@ export class AppIsolate {
         this.outbox.log('error', `unhandled rejection in the app: ${messageOf(err)}`, null);
       }
     } finally {
-      watch.done();
-      this.running--;
-      if (!this.disposed && !this.isolate.isDisposed) this.account();
+      // Even after a crash: the watch stays on until the entry gives the isolate's thread back.
+      const spent = this.inFlight.returned();
+      if (!this.disposed && !this.isolate.isDisposed) this.account(spent.event, spent.cpu);
     }
   }
 
-  private account(): void {
-    const cpu = this.isolate.cpuTime;
+  /**
+   * The running entry's watch: cut off at one event's CPU budget, with a watchdog behind. Cut
+   * off mid-run, the isolate may hold runaway work (a microtask loop resumes at the next entry),
+   * so it is recreated rather than trusted again. A builtin that ignores termination (indexOf
+   * over a huge array-like) keeps the thread even after disposal; the worker must then end, and
+   * this app is to blame.
+   */
+  private watchEntry(): { done(): void } {
+    const budgetMs = this.limits.cpuMsPerEvent;
+    return watchEntry({
+      cpuNow: () => (this.disposed || this.isolate.isDisposed ? null : this.isolate.cpuTime),
+      budgetMs,
+      overBudget: () => this.crash('cpu_limit', `The app ran past its ${budgetMs} ms CPU budget.`),
+      stuck: () => this.outbox.stuck(),
+    });
+  }
+
+  /** Charges an entry's CPU to the event it worked for, which fails past its budget. */
+  private account(event: number | null, cpu: bigint): void {
     this.cpu.sample();
     const budget = BigInt(this.limits.cpuMsPerEvent) * NS_PER_MS;
-    for (const id of this.events.overBudget(cpu, budget))
+    if (event !== null && this.events.charge(event, cpu, budget))
       this.events.fail(
-        id,
+        event,
         new EventFailure('cpu_limit', `The event used more than its ${this.limits.cpuMsPerEvent} ms CPU budget.`),
       );
   }
@@ -287,9 +285,10 @@ export class AppIsolate {
     const wasDisposed = this.disposed;
     this.dispose();
     // The host hears of the crash before the events it ended, so it counts one failure.
-    if (!wasDisposed) this.outbox.crashed(reason, message, this.running > 0);
+    if (!wasDisposed) this.outbox.crashed(reason, message, this.inFlight.size > 0);
     this.events.failAll(new EventFailure(reason, message));
     this.gate.pending.clear();
+    this.queue.clear();
   }
 }
 

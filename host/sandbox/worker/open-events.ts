@@ -6,12 +6,13 @@ interface EventState {
   resolve(value: unknown): void;
   reject(err: EventFailure): void;
   timer: NodeJS.Timeout;
-  cpuStart: bigint;
+  /** CPU (ns) of the entries it worked in, each entry's shared among its events. */
+  cpu: bigint;
 }
 
 /**
- * An app's events in flight, each with its wall-clock deadline and the isolate's CPU time when it
- * opened; and the counts of events and failed events the app's stats report.
+ * An app's events in flight, each with its wall-clock deadline and the CPU charged to it; and the
+ * counts of events and failed events the app's stats report.
  */
 export class OpenEvents {
   private readonly events = new Map<number, EventState>();
@@ -32,16 +33,15 @@ export class OpenEvents {
     return this.events.size;
   }
 
-  /**
-   * Opens an event (its deadline starts now, its CPU is counted from `cpuNow()`) and begins it;
-   * settles when it finishes or fails.
-   */
-  open(cpuNow: () => bigint, begin: (id: number) => void): Promise<unknown> {
+  isOpen = (id: number): boolean => this.events.has(id);
+
+  /** Opens an event (its deadline starts now) and begins it; settles when it finishes or fails. */
+  open(begin: (id: number) => void): Promise<unknown> {
     const id = this.nextId++;
     this.count++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.deadlinePassed(id), this.timeoutMs);
-      this.events.set(id, { resolve, reject, timer, cpuStart: cpuNow() });
+      this.events.set(id, { resolve, reject, timer, cpu: 0n });
       begin(id);
     });
   }
@@ -90,9 +90,15 @@ export class OpenEvents {
     for (const id of [...this.events.keys()]) this.fail(id, failure);
   }
 
-  /** The events that used more than `budget` of CPU (ns) since they opened, the isolate's CPU time being `cpu`. */
-  overBudget(cpu: bigint, budget: bigint): number[] {
-    return [...this.events].filter(([, event]) => cpu - event.cpuStart > budget).map(([id]) => id);
+  /**
+   * Charges an entry's CPU (ns) to the event it worked for; true if that event is now past
+   * `budget` (ns). Other events' work, in the same app or called by another, is not its to pay for.
+   */
+  charge(id: number, cpu: bigint, budget: bigint): boolean {
+    const event = this.events.get(id);
+    if (!event) return false;
+    event.cpu += cpu;
+    return event.cpu > budget;
   }
 
   /** Counts an event that ran past its deadline; returns how many did in a row (an event the app finishes resets it). */

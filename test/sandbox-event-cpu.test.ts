@@ -1,0 +1,70 @@
+/**
+ * An event of a sandboxed app is charged the CPU of its own work: the entries into the isolate
+ * that ran it, and those that resumed the calls it made. Other events of the same app, running at
+ * the same time, are not its to pay for; so a caller that sends many heavy calls to an app's
+ * service fails none of that app's other work, and cannot open its circuit breaker.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestHost, TestUser } from './support/start-test-host.js';
+import { repoRoot } from './support/e2e.js';
+import { enable, roomWith, runCommand, serviceCallerPlugin } from './support/plugin-helpers.js';
+import { appHealth, appManifest, startSandboxHost } from './support/sandbox-helpers.js';
+import type { Outcome } from './fixtures/plugins/svc-caller/index.js';
+
+const CPU_MS_PER_EVENT = 150;
+
+function cruncher(): Record<string, unknown> {
+  const m = appManifest('cruncher', {
+    entry: join(repoRoot, 'test/fixtures/apps/cruncher/index.ts'),
+    permissions: { storage: {} },
+    limits: { cpuMsPerEvent: CPU_MS_PER_EVENT },
+  });
+  m.contributes = { services: [{ name: 'crunch', description: 'Works for as long as asked.' }] };
+  return m;
+}
+
+describe('the CPU an event of a sandboxed app is charged', () => {
+  let host: TestHost;
+  let user: TestUser;
+  let room: any;
+
+  beforeAll(async () => {
+    ({ host, user } = await startSandboxHost(
+      [enable(cruncher()), serviceCallerPlugin(['cruncher.crunch'], 'call')],
+      ['cruncher'],
+    ));
+    room = await roomWith(host, user, ['refusals-caller']);
+  });
+  afterAll(async () => {
+    await host?.stop();
+  });
+
+  const crunch = async (input: { spinMs: number; steps?: number }): Promise<Outcome> => {
+    const res = await runCommand(host, user, room.id, `/call call ${JSON.stringify(['cruncher.crunch', input])}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return JSON.parse(res.body.reply.text) as Outcome;
+  };
+
+  it('is its own work alone: many calls at once, together far past one budget, all succeed', async () => {
+    // Each call uses at most a quarter of its budget; the 16 together use four budgets' worth
+    // while every one of them is open. Light calls run among them.
+    const heavy = Array.from({ length: 16 }, () => crunch({ spinMs: CPU_MS_PER_EVENT / 4 }));
+    const light = Array.from({ length: 8 }, () => crunch({ spinMs: 0, steps: 2 }));
+    const outcomes = await Promise.all([...heavy, ...light]);
+    expect(outcomes.filter((o) => !o.ok)).toEqual([]);
+    const health = await appHealth(host, 'cruncher');
+    expect(health).toMatchObject({ state: 'running', restarts: 0, failedEvents: 0, failures: {} });
+    expect(health.events).toBeGreaterThanOrEqual(24);
+  });
+
+  it('follows an event through the calls it awaits: spent over several entries, its budget still stops it', async () => {
+    // Each step is under the budget on its own; the steps together are past it.
+    const outcome = await crunch({ spinMs: CPU_MS_PER_EVENT / 2, steps: 4 });
+    expect(outcome).toMatchObject({ ok: false, code: 'plugin_failed' });
+    const health = await appHealth(host, 'cruncher');
+    // The event failed; its steps were each under the budget, so the isolate was not cut off.
+    expect(health).toMatchObject({ state: 'running', restarts: 0, failedEvents: 1, failures: { cpu_limit: 1 } });
+    expect(health.lastFailure?.message).toBe(`The event used more than its ${CPU_MS_PER_EVENT} ms CPU budget.`);
+  });
+});
