@@ -2,7 +2,8 @@
  * An event of a sandboxed app is charged the CPU of its own work: the entries into the isolate
  * that ran it, and those that resumed the calls it made. Other events of the same app, running at
  * the same time, are not its to pay for; so a caller that sends many heavy calls to an app's
- * service fails none of that app's other work, and cannot open its circuit breaker.
+ * service fails none of that app's other work, and cannot open its circuit breaker. And what an
+ * app's host calls carry at once through the worker it shares is bounded in bytes.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { repoRoot } from './support/e2e.js';
 import { enable, roomWith, runCommand, serviceCallerPlugin } from './support/plugin-helpers.js';
 import { appHealth, appManifest, startSandboxHost } from './support/sandbox-helpers.js';
 import type { Outcome } from './fixtures/plugins/svc-caller/index.js';
+import { BOUNDARY_LIMITS } from '../sdk/app/boundary-limits.js';
 
 const CPU_MS_PER_EVENT = 150;
 
@@ -20,7 +22,12 @@ function cruncher(): Record<string, unknown> {
     permissions: { storage: {} },
     limits: { cpuMsPerEvent: CPU_MS_PER_EVENT },
   });
-  m.contributes = { services: [{ name: 'crunch', description: 'Works for as long as asked.' }] };
+  m.contributes = {
+    services: [
+      { name: 'crunch', description: 'Works for as long as asked.' },
+      { name: 'hash', description: 'Hashes as much as asked.' },
+    ],
+  };
   return m;
 }
 
@@ -31,7 +38,7 @@ describe('the CPU an event of a sandboxed app is charged', () => {
 
   beforeAll(async () => {
     ({ host, user } = await startSandboxHost(
-      [enable(cruncher()), serviceCallerPlugin(['cruncher.crunch'], 'call')],
+      [enable(cruncher()), serviceCallerPlugin(['cruncher.crunch', 'cruncher.hash'], 'call')],
       ['cruncher'],
     ));
     room = await roomWith(host, user, ['refusals-caller']);
@@ -40,11 +47,12 @@ describe('the CPU an event of a sandboxed app is charged', () => {
     await host?.stop();
   });
 
-  const crunch = async (input: { spinMs: number; steps?: number }): Promise<Outcome> => {
-    const res = await runCommand(host, user, room.id, `/call call ${JSON.stringify(['cruncher.crunch', input])}`);
+  const call = async (service: string, input: object): Promise<Outcome> => {
+    const res = await runCommand(host, user, room.id, `/call call ${JSON.stringify([`cruncher.${service}`, input])}`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return JSON.parse(res.body.reply.text) as Outcome;
   };
+  const crunch = (input: { spinMs: number; steps?: number }) => call('crunch', input);
 
   it('is its own work alone: many calls at once, together far past one budget, all succeed', async () => {
     // Each call uses at most a quarter of its budget; the 16 together use four budgets' worth
@@ -66,5 +74,21 @@ describe('the CPU an event of a sandboxed app is charged', () => {
     // The event failed; its steps were each under the budget, so the isolate was not cut off.
     expect(health).toMatchObject({ state: 'running', restarts: 0, failedEvents: 1, failures: { cpu_limit: 1 } });
     expect(health.lastFailure?.message).toBe(`The event used more than its ${CPU_MS_PER_EVENT} ms CPU budget.`);
+  });
+
+  it('bounds the bytes of host calls in flight: past them a call fails at once, and in turn all go', async () => {
+    // A million CJK characters are 3 MB of UTF-8: one such call goes alone, not two at once.
+    const outcome = await call('hash', { calls: 3, chars: 1_000_000 });
+    expect(outcome.ok, JSON.stringify(outcome).slice(0, 500)).toBe(true);
+    const { atOnce, inTurn } = (outcome as { value: { output: any } }).value.output;
+    expect(atOnce[0]).toEqual({ ok: true });
+    for (const refused of atOnce.slice(1))
+      expect(refused).toMatchObject({
+        ok: false,
+        code: 'sandbox_limit',
+        message: expect.stringContaining(`would pass ${BOUNDARY_LIMITS.maxPendingBytes}`),
+      });
+    expect(inTurn).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
+    expect(await appHealth(host, 'cruncher')).toMatchObject({ state: 'running', pendingCalls: 0 });
   });
 });

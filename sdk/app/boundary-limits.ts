@@ -10,6 +10,13 @@ export const BOUNDARY_LIMITS = {
   maxNodes: 100_000,
   /** Characters of JSON text. */
   maxChars: 1_048_576,
+  /**
+   * UTF-8 bytes of JSON arguments of an app's host calls in flight at once: past it a call fails
+   * at once with sandbox_limit, unless none is in flight (one call of any allowed size goes).
+   * Each call's text crosses a worker shared with other apps, so this bounds what one app can
+   * queue ahead of them.
+   */
+  maxPendingBytes: 4_194_304,
   /** Characters of JSON text in an error's details: a refusal's facts, not a way to pass data. */
   errorDetailsChars: 16_384,
   /**

@@ -120,7 +120,7 @@ export class AppIsolate {
 
   /** The host answered a call: resume the code that awaits it, under the same CPU bound. */
   resolveCall(callId: number, ok: boolean, payload: unknown): void {
-    if (!this.gate.pending.delete(callId) || this.disposed) return;
+    if (!this.gate.settled(callId) || this.disposed) return;
     this.answer(callId, ok, JSON.stringify(payload ?? null));
   }
 
@@ -287,7 +287,7 @@ export class AppIsolate {
     // The host hears of the crash before the events it ended, so it counts one failure.
     if (!wasDisposed) this.outbox.crashed(reason, message, this.inFlight.size > 0);
     this.events.failAll(new EventFailure(reason, message));
-    this.gate.pending.clear();
+    this.gate.clear();
     this.queue.clear();
   }
 }

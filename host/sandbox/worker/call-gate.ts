@@ -47,7 +47,9 @@ export interface GateState {
  * flight at once, and per minute for calls made while no event of the app is open.
  */
 export class CallGate {
-  readonly pending = new Set<number>();
+  /** Calls in flight, each with the UTF-8 bytes of its arguments. */
+  readonly pending = new Map<number, number>();
+  private pendingBytes = 0;
   private readonly detached: TokenBucket;
 
   constructor(
@@ -95,18 +97,42 @@ export class CallGate {
     if (kind) return RUNTIME_MESSAGES[kind](args, payload.length);
     if (!isCapabilityMethod(method)) return refuse('error', `There is no capability ${method.slice(0, 64)}.`);
     if (callId === undefined) return refuse('error', 'Malformed call.');
-    const refused = this.refusalOfCall();
+    const bytes = Buffer.byteLength(payload);
+    const refused = this.refusalOfCall(bytes);
     if (refused) return refused;
-    this.pending.add(callId);
+    this.pending.set(callId, bytes);
+    this.pendingBytes += bytes;
     return { t: 'call', callId, method, args };
   }
 
+  /** The call was answered (or will never be); false if it was not in flight. */
+  settled(callId: number): boolean {
+    const bytes = this.pending.get(callId);
+    if (bytes === undefined) return false;
+    this.pending.delete(callId);
+    this.pendingBytes -= bytes;
+    return true;
+  }
+
+  /** The isolate is gone: no call will be answered. */
+  clear(): void {
+    this.pending.clear();
+    this.pendingBytes = 0;
+  }
+
   /** Why a call may not go out now, if it may not: limits on calls in flight and on detached work. */
-  private refusalOfCall(): Refusal | null {
+  private refusalOfCall(bytes: number): Refusal | null {
     if (this.pending.size >= this.limits.maxPendingCalls) {
       return refuse(
         'pending_limit',
         `The app has ${this.pending.size} host calls in flight, its limit.`,
+        'sandbox_limit',
+      );
+    }
+    if (this.pending.size > 0 && this.pendingBytes + bytes > BOUNDARY_LIMITS.maxPendingBytes) {
+      return refuse(
+        'pending_limit',
+        `The app's host calls in flight carry ${this.pendingBytes} bytes of arguments; with this call's ${bytes} they would pass ${BOUNDARY_LIMITS.maxPendingBytes}.`,
         'sandbox_limit',
       );
     }
