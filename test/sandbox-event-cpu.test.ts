@@ -16,11 +16,11 @@ import { BOUNDARY_LIMITS } from '../sdk/app/boundary-limits.js';
 
 const CPU_MS_PER_EVENT = 150;
 
-function cruncher(): Record<string, unknown> {
-  const m = appManifest('cruncher', {
+function cruncher(id = 'cruncher', limits: Record<string, number> = { cpuMsPerEvent: CPU_MS_PER_EVENT }) {
+  const m = appManifest(id, {
     entry: join(repoRoot, 'test/fixtures/apps/cruncher/index.ts'),
     permissions: { storage: {} },
-    limits: { cpuMsPerEvent: CPU_MS_PER_EVENT },
+    limits,
   });
   m.contributes = {
     services: [
@@ -38,21 +38,27 @@ describe('the CPU an event of a sandboxed app is charged', () => {
 
   beforeAll(async () => {
     ({ host, user } = await startSandboxHost(
-      [enable(cruncher()), serviceCallerPlugin(['cruncher.crunch', 'cruncher.hash'], 'call')],
-      ['cruncher'],
+      [
+        enable(cruncher()),
+        // Shared by two callers: half of its 400 ms a minute is each one's share.
+        enable(cruncher('shared', { cpuMsPerMinute: 400 })),
+        serviceCallerPlugin(['cruncher.crunch', 'cruncher.hash', 'shared.crunch'], 'call'),
+        serviceCallerPlugin(['shared.crunch'], 'greedy', 'greedy-caller'),
+      ],
+      ['cruncher', 'shared'],
     ));
-    room = await roomWith(host, user, ['refusals-caller']);
+    room = await roomWith(host, user, ['refusals-caller', 'greedy-caller']);
   });
   afterAll(async () => {
     await host?.stop();
   });
 
-  const call = async (service: string, input: object): Promise<Outcome> => {
-    const res = await runCommand(host, user, room.id, `/call call ${JSON.stringify([`cruncher.${service}`, input])}`);
+  const call = async (service: string, input: object, command = 'call'): Promise<Outcome> => {
+    const res = await runCommand(host, user, room.id, `/${command} call ${JSON.stringify([service, input])}`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return JSON.parse(res.body.reply.text) as Outcome;
   };
-  const crunch = (input: { spinMs: number; steps?: number }) => call('crunch', input);
+  const crunch = (input: { spinMs: number; steps?: number }) => call('cruncher.crunch', input);
 
   it('is its own work alone: many calls at once, together far past one budget, all succeed', async () => {
     // Each call uses at most a quarter of its budget; the 16 together use four budgets' worth
@@ -78,7 +84,7 @@ describe('the CPU an event of a sandboxed app is charged', () => {
 
   it('bounds the bytes of host calls in flight: past them a call fails at once, and in turn all go', async () => {
     // A million CJK characters are 3 MB of UTF-8: one such call goes alone, not two at once.
-    const outcome = await call('hash', { calls: 3, chars: 1_000_000 });
+    const outcome = await call('cruncher.hash', { calls: 3, chars: 1_000_000 });
     expect(outcome.ok, JSON.stringify(outcome).slice(0, 500)).toBe(true);
     const { atOnce, inTurn } = (outcome as { value: { output: any } }).value.output;
     expect(atOnce[0]).toEqual({ ok: true });
@@ -90,5 +96,24 @@ describe('the CPU an event of a sandboxed app is charged', () => {
       });
     expect(inTurn).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
     expect(await appHealth(host, 'cruncher')).toMatchObject({ state: 'running', pendingCalls: 0 });
+  });
+
+  it("gives one caller at most half of an app's CPU a minute: past it only that caller is refused", async () => {
+    let refused: Outcome | undefined;
+    // Each call uses at most 50 ms of CPU (less on a busy machine): the share of 200 ms is used
+    // up after four such calls or more.
+    for (let i = 0; i < 200 && !refused; i++) {
+      const outcome = await call('shared.crunch', { spinMs: 50 }, 'greedy');
+      if (!outcome.ok) refused = outcome;
+    }
+    expect(refused).toMatchObject({
+      ok: false,
+      code: 'sandbox_limit',
+      status: 429,
+      message: expect.stringContaining('Calls from greedy-caller used'),
+    });
+    // The other caller, and the app, go on.
+    expect(await call('shared.crunch', { spinMs: 0 })).toMatchObject({ ok: true });
+    expect(await appHealth(host, 'shared')).toMatchObject({ state: 'running', failedEvents: 0, failures: {} });
   });
 });

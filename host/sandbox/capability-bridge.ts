@@ -7,6 +7,17 @@ import { BOUNDARY_LIMITS } from '../../sdk/app/boundary-limits.js';
 import { boundedDataProblem } from './bounded-data.js';
 import { HANDLER_MARKER, isCapabilityMethod, type HandlerRef } from './rpc-protocol.js';
 
+/**
+ * Registrations whose handler another plugin drives, and how to read that plugin from the
+ * handler's arguments: it is charged the CPU of the app's events it causes.
+ */
+const PAYERS: Partial<Record<CapabilityMethod, (args: unknown[]) => string | undefined>> = {
+  'services.provide': (args) => {
+    const caller = (args[1] as { pluginId?: unknown } | undefined)?.pluginId;
+    return typeof caller === 'string' ? caller : undefined;
+  },
+};
+
 /** Calls that put a message in front of people, limited together by sendsPerMinute. */
 const SENDS: ReadonlySet<string> = new Set<CapabilityMethod>(['messages.send', 'messages.edit', 'interactive.send']);
 
@@ -26,7 +37,7 @@ export class CapabilityBridge {
   constructor(
     private readonly context: PluginContext,
     private readonly limits: AppLimits,
-    private readonly forward: (handlerId: number, args: unknown[]) => Promise<unknown>,
+    private readonly forward: (handlerId: number, args: unknown[], payer?: string) => Promise<unknown>,
   ) {
     this.sends = new TokenBucket(limits.sendsPerMinute / 60, limits.sendsPerMinute);
   }
@@ -58,8 +69,9 @@ export class CapabilityBridge {
     const handlerId = marker?.[HANDLER_MARKER];
     if (typeof handlerId !== 'number') throw new SwitchboardError('invalid_request', `${name} needs a handler.`);
     try {
+      const payer = PAYERS[name];
       const result = target[member]!(...list.slice(0, -1), (...handlerArgs: unknown[]) =>
-        this.forward(handlerId, handlerArgs),
+        this.forward(handlerId, handlerArgs, payer?.(handlerArgs)),
       );
       if (typeof result === 'function') this.releases.set(handlerId, result as () => void);
     } catch (err) {

@@ -34,7 +34,8 @@ export type HostToWorker =
   /** The guest runtime's script, once, first. */
   | { t: 'init'; guest: string }
   | { t: 'load'; rid: number; app: string; code: string; boot: AppBoot; limits: AppLimits }
-  | { t: 'invoke'; rid: number; app: string; handler: number; args: unknown[] }
+  /** `payer`: the plugin whose service call this event serves; it is charged the event's CPU. */
+  | { t: 'invoke'; rid: number; app: string; handler: number; args: unknown[]; payer?: string }
   | { t: 'unload'; rid: number; app: string }
   | { t: 'ret'; app: string; callId: number; ok: boolean; value?: unknown; error?: WireError }
   | { t: 'ping'; rid: number };
@@ -75,7 +76,9 @@ export type AppFailureReason =
   | 'worker_crash'
   | 'worker_memory'
   | 'unresponsive'
-  | 'start_failed';
+  | 'start_failed'
+  /** A caller of the app's services used its share of the app's CPU: its call is refused, and the app did not fail. */
+  | 'caller_share';
 
 /** An error as it crosses a boundary: no stack, no host paths. */
 export interface WireError {
@@ -93,6 +96,8 @@ export interface WireError {
   details?: { path: string; message: string }[] | Record<string, unknown>;
   /** Why the sandbox refused or stopped this, when it did. */
   reason?: AppFailureReason;
+  /** When a refused caller may call again (reason `caller_share`). */
+  retryAfterMs?: number;
   /**
    * On a failed event: the app's own refusal (a PluginError, or a user SwitchboardError it
    * threw), for the caller. The event failed, but the app did not: it does not count against it.

@@ -80,7 +80,9 @@ export class SandboxHost {
       worker,
       limits,
       alive: true,
-      bridge: new CapabilityBridge(context, limits, (handlerId, args) => this.invoke(app, handlerId, args)),
+      bridge: new CapabilityBridge(context, limits, (handlerId, args, payer) =>
+        this.invoke(app, handlerId, args, payer),
+      ),
     };
     this.apps.add(app);
     this.health.starting(record.id, worker.pid, limits);
@@ -140,17 +142,20 @@ export class SandboxHost {
     this.pool.close();
   }
 
-  private async invoke(app: RunningApp, handlerId: number, args: unknown[]): Promise<unknown> {
+  private async invoke(app: RunningApp, handlerId: number, args: unknown[], payer?: string): Promise<unknown> {
     if (!app.alive) throw new SwitchboardError('plugin_failed', `App ${app.id} is restarting.`);
     try {
       // The IPC channel serialises to JSON: the worker gets a copy, never a reference.
-      return await app.worker.request({ t: 'invoke', app: app.id, handler: handlerId, args });
+      return await app.worker.request({ t: 'invoke', app: app.id, handler: handlerId, args, payer });
     } catch (err) {
       const wire = err instanceof WorkerReplyError ? err.wire : toWireError(err);
       // The app refused with its own error: the caller gets it (the plugin call boundary applies
       // the same rule as for a trusted plugin), and it is no failure of the app's.
       const refusal = readRefusal(wire.refusal);
       if (refusal) throw errorFromWire(refusal, app.id);
+      // The caller used its share of the app's CPU: its limit, not the app's failure.
+      if (wire.reason === 'caller_share')
+        throw new SwitchboardError('sandbox_limit', wire.message, { retryAfterMs: wire.retryAfterMs });
       const reason = wire.reason ?? 'error';
       // A crash is recorded once, as the crash, not again for each event it ended; a worker's
       // end is charged by workerEnded, to the app that caused it.

@@ -19,6 +19,11 @@ export function sandboxFailure(
 /** Absolute paths and file URLs, which must not reach an app (or tell it where the host lives). */
 const PATHS = /(?:file:\/\/)?(?:\/[\w.@+-]+){2,}/g;
 
+/** An error's message as the sandbox may pass it on: host paths hidden, 500 characters at most. */
+export function errorText(err: unknown): string {
+  return withoutPaths(String((err as Error)?.message ?? err)).slice(0, 500);
+}
+
 /** `text` with host paths hidden; `keep` are the input's own JSON paths its details name, which look alike. */
 export function withoutPaths(text: string, keep: readonly string[] = []): string {
   return text.replace(PATHS, (path) => (keep.includes(path) ? path : '<path>'));

@@ -335,10 +335,10 @@ export async function waitForRecord(path: string, predicate: (r: any) => boolean
  * The trusted fixture test/fixtures/plugins/svc-caller, enabled as `refusals-caller`: its command
  * `command` calls one of `services` and replies with the outcome as the caller received it.
  */
-export function serviceCallerPlugin(services: string[], command: string): EnabledEntry {
+export function serviceCallerPlugin(services: string[], command: string, id = 'refusals-caller'): EnabledEntry {
   return enable(
     {
-      id: 'refusals-caller',
+      id,
       name: 'Caller',
       version: '1.0.0',
       description: 'Calls services and reports what it got.',

@@ -1,7 +1,7 @@
 import ivm from 'isolated-vm';
 import type { AppLimits } from '../../../sdk/app/app-limits.js';
 import type { AppBoot, AppFailureReason, AppStats, GuestMessage, GuestOp, Handlers } from '../rpc-protocol.js';
-import { withoutPaths } from '../wire-error.js';
+import { errorText } from '../wire-error.js';
 import { CallGate } from './call-gate.js';
 import { CpuLedger, NS_PER_MS } from './cpu-ledger.js';
 import { EventFailure } from './event-failure.js';
@@ -11,14 +11,12 @@ import { createIsolate, installGuestRuntime, runBundle, type GuestRuntime } from
 import { OpenEvents } from './open-events.js';
 import { EntryQueue, type Entry } from './entry-queue.js';
 import { EntriesInFlight } from './entries-in-flight.js';
+import { CallerShares } from './caller-shares.js';
 import { guestDispatch, type GuestDispatch } from './guest-dispatch.js';
 import type { IsolateOutbox } from './isolate-outbox.js';
 import type { GuestCode } from './guest-code.js';
 
-/**
- * Entries sent into an isolate ahead of the one it runs: enough that it need not wait for the
- * worker's thread between them, few enough that what queues behind goes in fuller.
- */
+/** Entries sent in ahead of the one running: the isolate need not wait for the worker's thread between them. */
 const ENTRIES_AHEAD = 16;
 
 /** Events in a row that time out before the app's isolate is recreated (its runtime may be broken). */
@@ -39,6 +37,7 @@ export class AppIsolate {
   private readonly cpu = new CpuLedger(() => (this.disposed || this.isolate.isDisposed ? null : this.isolate.cpuTime));
   private readonly gate: CallGate;
   private readonly heap: HeapFigures;
+  private readonly callers: CallerShares;
   /** Behind both of the isolate's callbacks (guest-dispatch.ts). */
   private readonly dispatch: GuestDispatch;
   /** Ops waiting for the next entry, and the events each works for. */
@@ -78,6 +77,7 @@ export class AppIsolate {
     this.events = new OpenEvents(limits.eventTimeoutMs, (id) => this.deadlinePassed(id));
     this.queue = new EntryQueue(this.events.isOpen);
     this.heap = new HeapFigures(this.isolate);
+    this.callers = new CallerShares(limits.cpuMsPerMinute);
     this.gate = new CallGate(limits, {
       eventOpen: () => this.events.size > 0,
       cpuSpent: () => this.cpu.spent(limits.cpuMsPerMinute),
@@ -101,7 +101,7 @@ export class AppIsolate {
       await self.load(guest, code, boot);
     } catch (err) {
       self.dispose();
-      throw new EventFailure('start_failed', `The app bundle failed to load: ${messageOf(err)}`);
+      throw new EventFailure('start_failed', `The app bundle failed to load: ${errorText(err)}`);
     }
     return self;
   }
@@ -114,8 +114,12 @@ export class AppIsolate {
     return this.event((id) => this.schedule(['stop', id]));
   }
 
-  invoke(handlerId: number, args: unknown[]): Promise<unknown> {
-    return this.event((id) => this.schedule(['invoke', id, handlerId, JSON.stringify(args)]));
+  /** `payer`: the plugin whose service call this is; past its share of the app's CPU it is refused. */
+  invoke(handlerId: number, args: unknown[], payer?: string): Promise<unknown> {
+    const refused = payer === undefined ? null : this.callers.refusal(payer);
+    if (refused)
+      return this.events.refuse(new EventFailure('caller_share', refused.message, undefined, refused.retryAfterMs));
+    return this.event((id) => this.schedule(['invoke', id, handlerId, JSON.stringify(args)]), payer);
   }
 
   /** The host answered a call: resume the code that awaits it, under the same CPU bound. */
@@ -178,7 +182,7 @@ export class AppIsolate {
   }
 
   /** Starts an event and settles when the app reports it done, or when a limit stops it. */
-  private event(begin: (id: number) => void): Promise<unknown> {
+  private event(begin: (id: number) => void, payer?: string): Promise<unknown> {
     if (this.disposed) return Promise.reject(new EventFailure('memory', 'The app is restarting.'));
     const used = this.cpu.lastMinute();
     if (used > BigInt(this.limits.cpuMsPerMinute) * NS_PER_MS) {
@@ -189,7 +193,7 @@ export class AppIsolate {
         ),
       );
     }
-    return this.events.open(begin);
+    return this.events.open(begin, payer);
   }
 
   private deadlinePassed(id: number): void {
@@ -230,34 +234,34 @@ export class AppIsolate {
   /** One entry into the isolate; the isolate's thread runs entries one after another, in order. */
   private async enter({ ops, event }: Entry): Promise<void> {
     const budgetMs = this.limits.cpuMsPerEvent;
+    // Read now: the event may settle before its last entry returns.
+    const payer = this.events.payerOf(event);
     this.inFlight.sent(event);
     try {
       await this.runtime.run.apply(undefined, [ops], { timeout: wallBackstopMs(budgetMs), arguments: { copy: true } });
     } catch (err) {
       if (this.disposed || this.isolate.isDisposed) {
-        this.crash('memory', `The isolate was disposed: ${messageOf(err)}`);
-      } else if (/timed out/i.test(messageOf(err))) {
+        this.crash('memory', `The isolate was disposed: ${errorText(err)}`);
+      } else if (/timed out/i.test(errorText(err))) {
         this.crash(
           'cpu_limit',
           `The app ran for ${wallBackstopMs(budgetMs)} ms of wall-clock time on its ${budgetMs} ms CPU budget.`,
         );
       } else {
         // The guest settles every event itself, so this is a promise the app let reject unhandled.
-        this.outbox.log('error', `unhandled rejection in the app: ${messageOf(err)}`, null);
+        this.outbox.log('error', `unhandled rejection in the app: ${errorText(err)}`, null);
       }
     } finally {
       // Even after a crash: the watch stays on until the entry gives the isolate's thread back.
-      const spent = this.inFlight.returned();
-      if (!this.disposed && !this.isolate.isDisposed) this.account(spent.event, spent.cpu);
+      const cpu = this.inFlight.returned();
+      if (!this.disposed && !this.isolate.isDisposed) this.account(event, payer, cpu);
     }
   }
 
   /**
-   * The running entry's watch: cut off at one event's CPU budget, with a watchdog behind. Cut
-   * off mid-run, the isolate may hold runaway work (a microtask loop resumes at the next entry),
-   * so it is recreated rather than trusted again. A builtin that ignores termination (indexOf
-   * over a huge array-like) keeps the thread even after disposal; the worker must then end, and
-   * this app is to blame.
+   * The running entry's watch: cut off at one event's CPU budget, the isolate is recreated (it may
+   * hold runaway work, a microtask loop that resumes at the next entry). A builtin that ignores
+   * termination keeps the thread even after disposal: then the worker must end, this app to blame.
    */
   private watchEntry(): { done(): void } {
     const budgetMs = this.limits.cpuMsPerEvent;
@@ -269,9 +273,10 @@ export class AppIsolate {
     });
   }
 
-  /** Charges an entry's CPU to the event it worked for, which fails past its budget. */
-  private account(event: number | null, cpu: bigint): void {
+  /** Charges an entry's CPU to the event it worked for (which fails past its budget) and to its payer. */
+  private account(event: number | null, payer: string | undefined, cpu: bigint): void {
     this.cpu.sample();
+    this.callers.charge(payer, cpu);
     const budget = BigInt(this.limits.cpuMsPerEvent) * NS_PER_MS;
     if (event !== null && this.events.charge(event, cpu, budget))
       this.events.fail(
@@ -290,8 +295,4 @@ export class AppIsolate {
     this.gate.clear();
     this.queue.clear();
   }
-}
-
-function messageOf(err: unknown): string {
-  return withoutPaths(String((err as Error)?.message ?? err)).slice(0, 500);
 }

@@ -32,16 +32,16 @@ export class EntriesInFlight {
     this.running();
   }
 
-  /** The oldest entry returned: its event and the CPU (ns) it used; the next one is watched now. */
-  returned(): { event: number | null; cpu: bigint } {
-    const event = this.events.shift() ?? null;
+  /** The oldest entry returned: the CPU (ns) it used; the next one is watched now. */
+  returned(): bigint {
+    this.events.shift();
     const now = this.cpuNow();
     const cpu = now - this.cpuAtLastReturn;
     this.cpuAtLastReturn = now;
     this.watch?.done();
     this.watch = null;
     if (this.events.length > 0) this.running();
-    return { event, cpu };
+    return cpu;
   }
 
   private running(): void {

@@ -10,11 +10,16 @@ export class EventFailure extends Error {
     readonly reason: AppFailureReason,
     message: string,
     readonly refusal?: WireError,
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
 
   toWire(): WireError {
-    return { ...sandboxFailure(this.reason, this.message), ...(this.refusal ? { refusal: this.refusal } : {}) };
+    return {
+      ...sandboxFailure(this.reason, this.message),
+      ...(this.refusal ? { refusal: this.refusal } : {}),
+      ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}),
+    };
   }
 }

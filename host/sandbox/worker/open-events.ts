@@ -6,8 +6,10 @@ interface EventState {
   resolve(value: unknown): void;
   reject(err: EventFailure): void;
   timer: NodeJS.Timeout;
-  /** CPU (ns) of the entries it worked in, each entry's shared among its events. */
+  /** CPU (ns) of the entries it worked in. */
   cpu: bigint;
+  /** The plugin whose service call it serves, if any. */
+  payer: string | undefined;
 }
 
 /**
@@ -36,20 +38,24 @@ export class OpenEvents {
   isOpen = (id: number): boolean => this.events.has(id);
 
   /** Opens an event (its deadline starts now) and begins it; settles when it finishes or fails. */
-  open(begin: (id: number) => void): Promise<unknown> {
+  open(begin: (id: number) => void, payer?: string): Promise<unknown> {
     const id = this.nextId++;
     this.count++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.deadlinePassed(id), this.timeoutMs);
-      this.events.set(id, { resolve, reject, timer, cpu: 0n });
+      this.events.set(id, { resolve, reject, timer, cpu: 0n, payer });
       begin(id);
     });
   }
 
-  /** An event refused before it opened: it counts as failed. */
+  /** An event refused before it opened: it counts as failed, unless its caller is to blame. */
   refuse(failure: EventFailure): Promise<unknown> {
-    this.failed++;
+    if (failure.reason !== 'caller_share') this.failed++;
     return Promise.reject(failure);
+  }
+
+  payerOf(id: number | null): string | undefined {
+    return id === null ? undefined : this.events.get(id)?.payer;
   }
 
   /** The app reported the event done, with its value or its error. */

@@ -135,7 +135,7 @@ const handlers: Handlers<HostToWorker> = {
   invoke: (m) =>
     reply(
       m.rid,
-      Promise.resolve().then(() => app(m.app).invoke(m.handler, m.args)),
+      Promise.resolve().then(() => app(m.app).invoke(m.handler, m.args, m.payer)),
     ),
   unload: (m) => reply(m.rid, unload(m.app)),
   ret: (m) => apps.get(m.app)?.resolveCall(m.callId, m.ok, m.ok ? m.value : m.error),
