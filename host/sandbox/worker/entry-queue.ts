@@ -26,7 +26,7 @@ interface Queued {
  * belong to none and go in together; only the app's CPU per minute bounds them.
  */
 export class EntryQueue {
-  /** Queued ops by the event they work for (null: none), events in the order their first op came. */
+  /** Queued ops by the event they work for (null: none), events in the order of their turns. */
   private readonly queued = new Map<number | null, Queued[]>();
   private count = 0;
   private readonly callEvents = new Map<number, number>();
@@ -52,7 +52,7 @@ export class EntryQueue {
   }
 
   /**
-   * The next entry: the ops of the event queued longest, in their order, within the bounds
+   * The next entry: the ops of the event whose turn it is, in their order, within the bounds
    * above; null when none wait. An event that has settled meanwhile is charged nothing.
    */
   take(): Entry | null {
@@ -64,7 +64,9 @@ export class EntryQueue {
     while (n < items.length && (n === 0 || (n < OPS_PER_ENTRY && chars + items[n]!.chars <= CHARS_PER_ENTRY)))
       chars += items[n++]!.chars;
     const ops = items.splice(0, n).map((item) => item.op);
-    if (items.length === 0) this.queued.delete(event);
+    // What is left waits behind the other events' ops, so one busy event does not hold them up.
+    this.queued.delete(event);
+    if (items.length > 0) this.queued.set(event, items);
     this.count -= n;
     return { ops, event: event !== null && this.isOpen(event) ? event : null };
   }
