@@ -18,6 +18,7 @@ import { useTypingSignal } from './use-typing-signal';
 import { whenOnline } from './when-online';
 import { hostLimits, textLength } from '../session/host-limits';
 import { TextLengthNote } from './text-length-note';
+import type { Draft } from './composer-draft';
 
 interface Props {
   conversationId: string;
@@ -27,6 +28,8 @@ interface Props {
   /** A command's answer, to show in the thread for me only. */
   onCommandReply: (command: string, text: string) => void;
   input: RefObject<HTMLTextAreaElement | null>;
+  /** The text typed: held by the screen, where a refused send's text may come back into it. */
+  draft: Draft;
 }
 
 /**
@@ -35,10 +38,11 @@ interface Props {
  * attach button, dropped on the composer or pasted, and upload at once. Sending never waits for the host: the message is queued
  * (shown as sending until stored), so it also works offline.
  */
-export function Composer({ conversationId, replyTo, replyName, onCancelReply, onCommandReply, input }: Props) {
+export function Composer(props: Props) {
+  const { conversationId, replyTo, replyName, onCancelReply, onCommandReply, input } = props;
   const { t } = useI18n();
   const { client } = useSignedIn();
-  const [text, setText] = useState('');
+  const { text, setText } = props.draft;
   const typing = useTypingSignal(conversationId);
   const command = useAction();
   const snippet = useSnippet(usePeople());

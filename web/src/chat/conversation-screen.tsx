@@ -10,6 +10,7 @@ import { threadInAddress } from './thread-address';
 import { useClientState, useConversationData } from '../session/client-hooks';
 import type { CommandNote } from './command-note';
 import { Composer } from './composer';
+import { DraftReturnProvider, useDraft } from './composer-draft';
 import { ConversationHeader } from './conversation-header';
 import { MessageLog } from './message-log';
 import { pluralKey } from '../i18n/plural';
@@ -60,6 +61,7 @@ function Conversation({ conversationId }: { conversationId: string }) {
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [threadRootId, setThreadRootId] = useState<string | null>(threadInAddress);
   const input = useRef<HTMLTextAreaElement>(null);
+  const draft = useDraft(input);
   const thread = useThreadReturn(threadRootId, setThreadRootId, messages, input);
   // The main timeline holds roots and plain messages; a thread's replies show in its panel.
   const timeline = messages.filter((m) => m.threadRootId === null || m.threadRootId === undefined);
@@ -103,22 +105,24 @@ function Conversation({ conversationId }: { conversationId: string }) {
         memberCount={members?.length ?? view?.conversation.memberCount ?? 0}
         members={members}
       />
-      <MessageLog
-        conversationId={conversationId}
-        messages={timeline}
-        pending={timelinePending}
-        notes={notes}
-        hasOlder={hasOlder}
-        loadOlder={loadOlder}
-        moderator={group && (role === 'owner' || role === 'admin')}
-        seen={seen}
-        onReply={(message) => {
-          setReplyTo(message);
-          input.current?.focus();
-        }}
-        onThread={(message) => thread.open(message.id)}
-        onDismissNote={(id) => setNotes((list) => list.filter((n) => n.id !== id))}
-      />
+      <DraftReturnProvider value={draft.back}>
+        <MessageLog
+          conversationId={conversationId}
+          messages={timeline}
+          pending={timelinePending}
+          notes={notes}
+          hasOlder={hasOlder}
+          loadOlder={loadOlder}
+          moderator={group && (role === 'owner' || role === 'admin')}
+          seen={seen}
+          onReply={(message) => {
+            setReplyTo(message);
+            input.current?.focus();
+          }}
+          onThread={(message) => thread.open(message.id)}
+          onDismissNote={(id) => setNotes((list) => list.filter((n) => n.id !== id))}
+        />
+      </DraftReturnProvider>
       {threadRootId ? (
         <ThreadPanel
           key={threadRootId}
@@ -143,6 +147,7 @@ function Conversation({ conversationId }: { conversationId: string }) {
           ])
         }
         input={input}
+        draft={draft}
       />
     </section>
   );

@@ -4,14 +4,21 @@ import { errorText } from '../i18n/error-text';
 import { useI18n } from '../i18n/i18n-context';
 import type { Translate } from '../i18n/translate';
 import { useSignedIn } from '../session/session-context';
+import { useDraftReturn } from './composer-draft';
 import { plainText } from './message-text';
 
 /**
  * A message of mine the host has not stored yet: "Sending…" while it waits (offline included: it
- * goes out on reconnect), or why it was refused, with Retry and Discard.
+ * goes out on reconnect), or why it was refused, with Retry and Discard, and Edit when the text
+ * itself was refused.
  */
 /** Refusals of what was sent itself: sending it again is refused again, so no Retry is offered. */
 const FINAL = new Set(['invalid_request', 'unknown_message_type', 'invalid_message_body']);
+/**
+ * Refusals of the content, fixed by changing the text. A plugin hook's refusal is one too, though
+ * not final: its rule (or a hook that could not check, failing closed) may let the same text pass later.
+ */
+const FIXABLE = new Set([...FINAL, 'message_rejected']);
 
 /** Why it was refused: a message refused as invalid was the text's fault (the outbox keeps no details). */
 function reasonOf(t: Translate, error: PendingSend['error']): string {
@@ -21,8 +28,19 @@ function reasonOf(t: Translate, error: PendingSend['error']): string {
 export function PendingItem({ item }: { item: PendingSend }) {
   const { t } = useI18n();
   const { client } = useSignedIn();
-  const text = plainText(item.content) ?? `[${item.content.type}]`;
+  const draft = useDraftReturn();
+  const plain = plainText(item.content);
+  const text = plain ?? `[${item.content.type}]`;
   const id = useId();
+  const code = item.error?.code ?? '';
+  // Only the text goes back to the composer: a send with files is not offered it, as they would be lost.
+  const edit =
+    draft !== null && plain !== null && !item.attachmentIds?.length && FIXABLE.has(code)
+      ? () => {
+          client.discard(item.clientMsgId);
+          draft.putBack(plain);
+        }
+      : null;
   return (
     <li class="message mine pending" data-state={item.state} aria-labelledby={`${id} ${id}-status`}>
       <div class="bubble" id={id}>
@@ -35,7 +53,12 @@ export function PendingItem({ item }: { item: PendingSend }) {
         <div class="message-failed" role="alert">
           <p id={`${id}-status`}>{t('chat.pending.failed', { reason: reasonOf(t, item.error) })}</p>
           <div class="button-row">
-            {FINAL.has(item.error?.code ?? '') ? null : (
+            {edit ? (
+              <button type="button" onClick={edit}>
+                {t('chat.pending.edit')}
+              </button>
+            ) : null}
+            {FINAL.has(code) ? null : (
               <button type="button" onClick={() => client.retry(item.clientMsgId)}>
                 {t('chat.pending.retry')}
               </button>

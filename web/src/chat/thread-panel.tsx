@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { mergePage } from '../../../sdk/client/index.js';
 import type { Message } from '../../../sdk/protocol/message.js';
 import { ErrorNotice } from '../components/error-notice';
@@ -9,6 +9,7 @@ import { useThreadFollow } from './use-thread-follow';
 import '../styles/threads.css';
 import { MessageItem } from './message-item';
 import { PendingItem } from './pending-item';
+import { DraftReturnProvider, useDraft } from './composer-draft';
 import { usePeople } from '../people/people';
 import { useMessageKeys } from './use-message-keys';
 
@@ -33,8 +34,9 @@ export function ThreadPanel({ conversationId, rootId, root: cachedRoot, live, mo
   const { t } = useI18n();
   const { client } = useSignedIn();
   const people = usePeople();
-  const [text, setText] = useState('');
   const input = useRef<HTMLTextAreaElement>(null);
+  // A refused reply's text comes back here, to the thread's composer, not the conversation's.
+  const { text, setText, back } = useDraft(input);
   const list = useRef<HTMLOListElement>(null);
   useMessageKeys(list);
   const page = useLoad(
@@ -86,9 +88,11 @@ export function ThreadPanel({ conversationId, rootId, root: cachedRoot, live, mo
             people={people}
           />
         ))}
-        {pending.map((p) => (
-          <PendingItem key={p.clientMsgId} item={p} />
-        ))}
+        <DraftReturnProvider value={back}>
+          {pending.map((p) => (
+            <PendingItem key={p.clientMsgId} item={p} />
+          ))}
+        </DraftReturnProvider>
       </ol>
       <form
         class="composer"

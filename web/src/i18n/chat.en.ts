@@ -128,8 +128,8 @@ export const chatEn = {
   'chat.pending.sending': 'Sending…',
   'chat.pending.failed': 'Not sent: {reason}',
   'chat.pending.retry': 'Retry',
-  'chat.pending.textRefused':
-    'the host does not accept this text (too long, or not allowed). Copy what you need, then discard it.',
+  'chat.pending.textRefused': 'the host does not accept this text (too long, or not allowed).',
+  'chat.pending.edit': 'Edit',
   'chat.pending.discard': 'Discard',
   'chat.typing.one': '{name} is typing…',
   'chat.typing.two': '{first} and {second} are typing…',

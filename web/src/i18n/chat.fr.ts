@@ -131,8 +131,8 @@ export const chatFr: Record<keyof typeof chatEn, string> = {
   'chat.pending.sending': 'Envoi…',
   'chat.pending.failed': 'Non envoyé : {reason}',
   'chat.pending.retry': 'Réessayer',
-  'chat.pending.textRefused':
-    'l’hôte n’accepte pas ce texte (trop long, ou non autorisé). Copiez ce qu’il vous faut, puis abandonnez-le.',
+  'chat.pending.textRefused': 'l’hôte n’accepte pas ce texte (trop long, ou non autorisé).',
+  'chat.pending.edit': 'Modifier',
   'chat.pending.discard': 'Abandonner',
   'chat.typing.one': '{name} écrit…',
   'chat.typing.two': '{first} et {second} écrivent…',
