@@ -78,7 +78,9 @@ export type AppFailureReason =
   | 'unresponsive'
   | 'start_failed'
   /** A caller of the app's services used its share of the app's CPU: its call is refused, and the app did not fail. */
-  | 'caller_share';
+  | 'caller_share'
+  /** The event's deadline passed before it started, behind the app's other events: not the app misbehaving. */
+  | 'overloaded';
 
 /** An error as it crosses a boundary: no stack, no host paths. */
 export interface WireError {

@@ -161,7 +161,7 @@ export class SandboxHost {
       // end is charged by workerEnded, to the app that caused it.
       if (app.alive && !WORKER_FAILURES.has(reason)) this.supervisor.eventFailed(app, reason, wire.message);
       throw new SwitchboardError(
-        reason === 'timeout' ? 'plugin_timeout' : 'plugin_failed',
+        reason === 'timeout' || reason === 'overloaded' ? 'plugin_timeout' : 'plugin_failed',
         `App ${app.id}: ${wire.message}`,
       );
     }

@@ -61,6 +61,7 @@ export function toWireError(err: unknown, reason?: AppFailureReason): WireError 
       ...(err.details
         ? { details: err.details.map((d) => ({ path: d.path, message: withoutPaths(d.message, inputPaths) })) }
         : {}),
+      ...retryOf(err.retryAfterMs),
       ...why,
     };
   }
@@ -116,6 +117,7 @@ export function errorFromWire(wire: WireError, pluginId: string): Error {
   } else if (wire.code && isErrorCode(wire.code)) {
     error = new SwitchboardError(wire.code, wire.message, {
       details: Array.isArray(wire.details) ? wire.details : undefined,
+      ...retryOf(wire.retryAfterMs),
     });
   } else {
     error = new Error(wire.message);
@@ -123,6 +125,11 @@ export function errorFromWire(wire: WireError, pluginId: string): Error {
   error.message = wire.message;
   if (wire.name) error.name = wire.name;
   return error;
+}
+
+/** A wait to cross with an error: a positive whole number of ms, or nothing. */
+function retryOf(ms: unknown): { retryAfterMs?: number } {
+  return Number.isSafeInteger(ms) && (ms as number) > 0 ? { retryAfterMs: ms as number } : {};
 }
 
 function isStatus(status: unknown): status is number {

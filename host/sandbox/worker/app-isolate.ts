@@ -1,23 +1,18 @@
 import ivm from 'isolated-vm';
 import type { AppLimits } from '../../../sdk/app/app-limits.js';
-import type { AppBoot, AppFailureReason, AppStats, GuestMessage, GuestOp, Handlers } from '../rpc-protocol.js';
+import type { AppBoot, AppFailureReason, AppStats, GuestMessage, Handlers } from '../rpc-protocol.js';
 import { errorText } from '../wire-error.js';
 import { CallGate } from './call-gate.js';
 import { CpuLedger, NS_PER_MS } from './cpu-ledger.js';
 import { EventFailure } from './event-failure.js';
-import { wallBackstopMs, watchEntry } from './entry-watch.js';
 import { HeapFigures } from './heap-figures.js';
 import { createIsolate, installGuestRuntime, runBundle, type GuestRuntime } from './isolate-boot.js';
 import { OpenEvents } from './open-events.js';
-import { EntryQueue, type Entry } from './entry-queue.js';
-import { EntriesInFlight } from './entries-in-flight.js';
+import { IsolateEntries } from './isolate-entries.js';
 import { CallerShares } from './caller-shares.js';
-import { guestDispatch, type GuestDispatch } from './guest-dispatch.js';
+import { answered, guestDispatch, type GuestDispatch } from './guest-dispatch.js';
 import type { IsolateOutbox } from './isolate-outbox.js';
 import type { GuestCode } from './guest-code.js';
-
-/** Entries sent in ahead of the one running: the isolate need not wait for the worker's thread between them. */
-const ENTRIES_AHEAD = 16;
 
 /** Events in a row that time out before the app's isolate is recreated (its runtime may be broken). */
 const MAX_TIMEOUTS_IN_A_ROW = 3;
@@ -33,38 +28,24 @@ export class AppIsolate {
   private readonly isolate: ivm.Isolate;
   private context!: ivm.Context;
   private runtime!: GuestRuntime;
-  private readonly events: OpenEvents;
+  readonly events: OpenEvents;
   private readonly cpu = new CpuLedger(() => (this.disposed || this.isolate.isDisposed ? null : this.isolate.cpuTime));
   private readonly gate: CallGate;
   private readonly heap: HeapFigures;
-  private readonly callers: CallerShares;
+  readonly callers: CallerShares;
   /** Behind both of the isolate's callbacks (guest-dispatch.ts). */
   private readonly dispatch: GuestDispatch;
-  /** Ops waiting for the next entry, and the events each works for. */
-  private readonly queue: EntryQueue;
-  private readonly inFlight = new EntriesInFlight(
-    () => (this.disposed || this.isolate.isDisposed ? 0n : this.isolate.cpuTime),
-    () => this.watchEntry(),
-  );
+  /** The way in: entries, one event's each, and what they cost. */
+  private readonly entries: IsolateEntries;
   /** What each message out of the isolate does; the answer goes back to the app as JSON. */
   private readonly received: Handlers<GuestMessage, string> = {
-    done: (m) => {
-      this.events.finish(m.eventId, m.ok, m.value);
-      return '{}';
-    },
-    log: (m) => {
-      this.outbox.log(m.level, m.message, m.data);
-      return '{}';
-    },
-    release: (m) => {
-      this.outbox.release(m.handler);
-      return '{}';
-    },
-    call: (m) => {
-      this.queue.called(m.callId, this.inFlight.current);
+    done: answered((m) => this.events.finish(m.eventId, m.ok, m.value)),
+    log: answered((m) => this.outbox.log(m.level, m.message, m.data)),
+    release: answered((m) => this.outbox.release(m.handler)),
+    call: answered((m) => {
+      this.entries.called(m.callId);
       this.outbox.call(m.callId, m.method, m.args);
-      return '{}';
-    },
+    }),
   };
   private disposed = false;
 
@@ -74,10 +55,24 @@ export class AppIsolate {
     private readonly outbox: IsolateOutbox,
   ) {
     this.isolate = createIsolate(app, limits.memoryMb);
-    this.events = new OpenEvents(limits.eventTimeoutMs, (id) => this.deadlinePassed(id));
-    this.queue = new EntryQueue(this.events.isOpen);
+    this.callers = new CallerShares(limits);
+    this.events = new OpenEvents(
+      limits.eventTimeoutMs,
+      (id) => this.deadlinePassed(id),
+      (payer) => this.callers.settled(payer),
+    );
+    this.entries = new IsolateEntries({
+      limits,
+      events: this.events,
+      callers: this.callers,
+      outbox,
+      cpuNow: () => (this.disposed || this.isolate.isDisposed ? null : this.isolate.cpuTime),
+      gone: () => this.disposed || this.isolate.isDisposed,
+      run: (ops, timeout) => this.runtime.run.apply(undefined, [ops], { timeout, arguments: { copy: true } }),
+      crash: (reason, message) => this.crash(reason, message),
+      returned: () => this.cpu.sample(),
+    });
     this.heap = new HeapFigures(this.isolate);
-    this.callers = new CallerShares(limits.cpuMsPerMinute);
     this.gate = new CallGate(limits, {
       eventOpen: () => this.events.size > 0,
       cpuSpent: () => this.cpu.spent(limits.cpuMsPerMinute),
@@ -107,19 +102,18 @@ export class AppIsolate {
   }
 
   start(): Promise<unknown> {
-    return this.event((id) => this.schedule(['start', id]));
+    return this.event((id) => this.entries.schedule(['start', id]));
   }
 
   stop(): Promise<unknown> {
-    return this.event((id) => this.schedule(['stop', id]));
+    return this.event((id) => this.entries.schedule(['stop', id]));
   }
 
   /** `payer`: the plugin whose service call this is; past its share of the app's CPU it is refused. */
   invoke(handlerId: number, args: unknown[], payer?: string): Promise<unknown> {
-    const refused = payer === undefined ? null : this.callers.refusal(payer);
-    if (refused)
-      return this.events.refuse(new EventFailure('caller_share', refused.message, undefined, refused.retryAfterMs));
-    return this.event((id) => this.schedule(['invoke', id, handlerId, JSON.stringify(args)]), payer);
+    const refused = this.callers.refusal(payer);
+    if (refused) return this.events.refuse(refused);
+    return this.event((id) => this.entries.schedule(['invoke', id, handlerId, JSON.stringify(args)]), payer);
   }
 
   /** The host answered a call: resume the code that awaits it, under the same CPU bound. */
@@ -144,7 +138,7 @@ export class AppIsolate {
       );
       return;
     }
-    this.schedule(['resolve', callId, ok, json]);
+    this.entries.schedule(['resolve', callId, ok, json]);
   }
 
   async stats(): Promise<AppStats> {
@@ -198,10 +192,17 @@ export class AppIsolate {
 
   private deadlinePassed(id: number): void {
     const failure = new EventFailure('timeout', `The event ran past its ${this.limits.eventTimeoutMs} ms deadline.`);
-    if (this.inFlight.size > 0 || this.gate.pending.size > 0) {
-      // Still executing, or still calling the host, past the deadline: that work would go on
-      // without end, so stop it the only sure way and let the host restart the app.
+    const started = !this.entries.unstart(id);
+    // Still calling the host past the deadline, its work would go on without end (its CPU is
+    // bounded by its budget, not its calls): stop it the only sure way, and restart the app.
+    if (started && this.entries.calling(id)) {
       this.crash('timeout', failure.message);
+      return;
+    }
+    if (!started || this.entries.waiting(id)) {
+      // It waited behind the app's other events (to start, or to go on): it fails alone, and the
+      // app is not to blame.
+      this.events.fail(id, new EventFailure('overloaded', `${failure.message} It waited behind other events.`));
       return;
     }
     if (this.events.timedOut() >= MAX_TIMEOUTS_IN_A_ROW) {
@@ -216,83 +217,14 @@ export class AppIsolate {
     this.events.fail(id, failure);
   }
 
-  /** Queues an op for the isolate; what is queued in one turn goes in together, one entry per event. */
-  private schedule(op: GuestOp): void {
-    this.queue.push(op);
-    if (this.queue.size === 1) queueMicrotask(() => this.flush());
-  }
-
-  /** Sends queued entries in, a few ahead of the isolate: those behind them wait, to go in fuller. */
-  private flush(): void {
-    while (!this.disposed && this.inFlight.size < ENTRIES_AHEAD) {
-      const entry = this.queue.take();
-      if (!entry) return;
-      void this.enter(entry).finally(() => this.flush());
-    }
-  }
-
-  /** One entry into the isolate; the isolate's thread runs entries one after another, in order. */
-  private async enter({ ops, event }: Entry): Promise<void> {
-    const budgetMs = this.limits.cpuMsPerEvent;
-    // Read now: the event may settle before its last entry returns.
-    const payer = this.events.payerOf(event);
-    this.inFlight.sent(event);
-    try {
-      await this.runtime.run.apply(undefined, [ops], { timeout: wallBackstopMs(budgetMs), arguments: { copy: true } });
-    } catch (err) {
-      if (this.disposed || this.isolate.isDisposed) {
-        this.crash('memory', `The isolate was disposed: ${errorText(err)}`);
-      } else if (/timed out/i.test(errorText(err))) {
-        this.crash(
-          'cpu_limit',
-          `The app ran for ${wallBackstopMs(budgetMs)} ms of wall-clock time on its ${budgetMs} ms CPU budget.`,
-        );
-      } else {
-        // The guest settles every event itself, so this is a promise the app let reject unhandled.
-        this.outbox.log('error', `unhandled rejection in the app: ${errorText(err)}`, null);
-      }
-    } finally {
-      // Even after a crash: the watch stays on until the entry gives the isolate's thread back.
-      const cpu = this.inFlight.returned();
-      if (!this.disposed && !this.isolate.isDisposed) this.account(event, payer, cpu);
-    }
-  }
-
-  /**
-   * The running entry's watch: cut off at one event's CPU budget, the isolate is recreated (it may
-   * hold runaway work, a microtask loop that resumes at the next entry). A builtin that ignores
-   * termination keeps the thread even after disposal: then the worker must end, this app to blame.
-   */
-  private watchEntry(): { done(): void } {
-    const budgetMs = this.limits.cpuMsPerEvent;
-    return watchEntry({
-      cpuNow: () => (this.disposed || this.isolate.isDisposed ? null : this.isolate.cpuTime),
-      budgetMs,
-      overBudget: () => this.crash('cpu_limit', `The app ran past its ${budgetMs} ms CPU budget.`),
-      stuck: () => this.outbox.stuck(),
-    });
-  }
-
-  /** Charges an entry's CPU to the event it worked for (which fails past its budget) and to its payer. */
-  private account(event: number | null, payer: string | undefined, cpu: bigint): void {
-    this.cpu.sample();
-    this.callers.charge(payer, cpu);
-    const budget = BigInt(this.limits.cpuMsPerEvent) * NS_PER_MS;
-    if (event !== null && this.events.charge(event, cpu, budget))
-      this.events.fail(
-        event,
-        new EventFailure('cpu_limit', `The event used more than its ${this.limits.cpuMsPerEvent} ms CPU budget.`),
-      );
-  }
-
   private crash(reason: AppFailureReason, message: string): void {
     if (this.disposed && this.events.size === 0) return;
     const wasDisposed = this.disposed;
     this.dispose();
     // The host hears of the crash before the events it ended, so it counts one failure.
-    if (!wasDisposed) this.outbox.crashed(reason, message, this.inFlight.size > 0);
+    if (!wasDisposed) this.outbox.crashed(reason, message, this.entries.size > 0);
     this.events.failAll(new EventFailure(reason, message));
     this.gate.clear();
-    this.queue.clear();
+    this.entries.clear();
   }
 }

@@ -25,6 +25,10 @@ export class EntriesInFlight {
     return this.events.length;
   }
 
+  has(event: number): boolean {
+    return this.events.includes(event);
+  }
+
   sent(event: number | null): void {
     this.events.push(event);
     if (this.events.length > 1) return;

@@ -26,8 +26,13 @@ interface Queued {
  * belong to none and go in together; only the app's CPU per minute bounds them.
  */
 export class EntryQueue {
-  /** Queued ops by the event they work for (null: none), events in the order of their turns. */
-  private readonly queued = new Map<number | null, Queued[]>();
+  /**
+   * Queued ops by the event they work for (null: none), events in the order of their turns:
+   * answers to calls of events under way, which go first, so that what has started finishes
+   * before more starts; and the ops that start events.
+   */
+  private readonly resuming = new Map<number | null, Queued[]>();
+  private readonly starting = new Map<number | null, Queued[]>();
   private count = 0;
   private readonly callEvents = new Map<number, number>();
 
@@ -40,9 +45,10 @@ export class EntryQueue {
   push(op: GuestOp): void {
     const chars = op[0] === 'invoke' || op[0] === 'resolve' ? op[3].length : 0;
     const event = this.eventOf(op);
-    const items = this.queued.get(event);
+    const queue = op[0] === 'resolve' ? this.resuming : this.starting;
+    const items = queue.get(event);
     if (items) items.push({ op, chars });
-    else this.queued.set(event, [{ op, chars }]);
+    else queue.set(event, [{ op, chars }]);
     this.count++;
   }
 
@@ -54,9 +60,12 @@ export class EntryQueue {
   /**
    * The next entry: the ops of the event whose turn it is, in their order, within the bounds
    * above; null when none wait. An event that has settled meanwhile is charged nothing.
+   * `starts`: the entry starts its event.
    */
-  take(): Entry | null {
-    const first = this.queued.entries().next();
+  take(): (Entry & { starts: boolean }) | null {
+    const starts = this.resuming.size === 0;
+    const queue = starts ? this.starting : this.resuming;
+    const first = queue.entries().next();
     if (first.done) return null;
     const [event, items] = first.value;
     let n = 0;
@@ -65,15 +74,35 @@ export class EntryQueue {
       chars += items[n++]!.chars;
     const ops = items.splice(0, n).map((item) => item.op);
     // What is left waits behind the other events' ops, so one busy event does not hold them up.
-    this.queued.delete(event);
-    if (items.length > 0) this.queued.set(event, items);
+    queue.delete(event);
+    if (items.length > 0) queue.set(event, items);
     this.count -= n;
-    return { ops, event: event !== null && this.isOpen(event) ? event : null };
+    return { ops, event: event !== null && this.isOpen(event) ? event : null, starts };
+  }
+
+  /** Takes back the ops that would start `event`, if it has not started; true if it had not. */
+  unstart(event: number): boolean {
+    const items = this.starting.get(event);
+    if (!items) return false;
+    this.starting.delete(event);
+    this.count -= items.length;
+    return true;
+  }
+
+  /** Whether `event` has ops waiting to go in. */
+  holds(event: number): boolean {
+    return this.resuming.has(event) || this.starting.has(event);
+  }
+
+  /** Whether `event` made calls not yet answered. */
+  calling(event: number): boolean {
+    return [...this.callEvents.values()].includes(event);
   }
 
   /** The isolate is gone: nothing queued will run, and no call will be answered. */
   clear(): void {
-    this.queued.clear();
+    this.resuming.clear();
+    this.starting.clear();
     this.count = 0;
     this.callEvents.clear();
   }

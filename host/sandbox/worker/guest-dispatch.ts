@@ -31,3 +31,11 @@ export function guestDispatch(
     }
   };
 }
+
+/** A message handler whose answer to the app is only that it was taken (`{}`). */
+export function answered<M>(handle: (m: M) => void): (m: M) => string {
+  return (m) => {
+    handle(m);
+    return '{}';
+  };
+}

@@ -10,6 +10,8 @@ interface EventState {
   cpu: bigint;
   /** The plugin whose service call it serves, if any. */
   payer: string | undefined;
+  /** Its first entry has gone into the isolate. */
+  started: boolean;
 }
 
 /**
@@ -29,6 +31,8 @@ export class OpenEvents {
     private readonly timeoutMs: number,
     /** An event's deadline passed before it settled. */
     private readonly deadlinePassed: (id: number) => void,
+    /** A started event that serves a caller settled. */
+    private readonly settled: (payer: string) => void,
   ) {}
 
   get size(): number {
@@ -43,7 +47,7 @@ export class OpenEvents {
     this.count++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.deadlinePassed(id), this.timeoutMs);
-      this.events.set(id, { resolve, reject, timer, cpu: 0n, payer });
+      this.events.set(id, { resolve, reject, timer, cpu: 0n, payer, started: false });
       begin(id);
     });
   }
@@ -58,12 +62,17 @@ export class OpenEvents {
     return id === null ? undefined : this.events.get(id)?.payer;
   }
 
+  /** The event's first entry goes into the isolate now; returns its payer. */
+  start(id: number): string | undefined {
+    const event = this.events.get(id);
+    if (event) event.started = true;
+    return event?.payer;
+  }
+
   /** The app reported the event done, with its value or its error. */
   finish(id: number, ok: boolean, value: unknown): void {
-    const event = this.events.get(id);
+    const event = this.close(id);
     if (!event) return;
-    this.events.delete(id);
-    clearTimeout(event.timer);
     this.timeoutsInARow = 0;
     if (ok) {
       event.resolve(value);
@@ -82,13 +91,11 @@ export class OpenEvents {
     }
   }
 
-  /** A limit stopped the event. */
+  /** A limit stopped the event (a caller's share is the caller's: not counted as the app's failure). */
   fail(id: number, failure: EventFailure): void {
-    const event = this.events.get(id);
+    const event = this.close(id);
     if (!event) return;
-    this.events.delete(id);
-    clearTimeout(event.timer);
-    this.failed++;
+    if (failure.reason !== 'caller_share') this.failed++;
     event.reject(failure);
   }
 
@@ -105,6 +112,15 @@ export class OpenEvents {
     if (!event) return false;
     event.cpu += cpu;
     return event.cpu > budget;
+  }
+
+  private close(id: number): EventState | undefined {
+    const event = this.events.get(id);
+    if (!event) return undefined;
+    this.events.delete(id);
+    clearTimeout(event.timer);
+    if (event.started && event.payer !== undefined) this.settled(event.payer);
+    return event;
   }
 
   /** Counts an event that ran past its deadline; returns how many did in a row (an event the app finishes resets it). */
