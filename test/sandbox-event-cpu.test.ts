@@ -45,13 +45,16 @@ describe('the CPU an event of a sandboxed app is charged', () => {
         enable(cruncher('shared', { cpuMsPerMinute: 400 })),
         // Asked for more than it can do within a short deadline.
         enable(cruncher('queued', { eventTimeoutMs: 300, cpuMsPerMinute: 60_000 })),
+        enable(cruncher('fragile')),
         serviceCallerPlugin(
-          ['cruncher.crunch', 'cruncher.stop', 'cruncher.hash', 'shared.crunch', 'queued.crunch'],
+          ['cruncher.crunch', 'cruncher.stop', 'cruncher.hash', 'shared.crunch', 'queued.crunch', 'fragile.crunch'],
           'call',
         ),
         serviceCallerPlugin(['shared.crunch'], 'greedy', 'greedy-caller'),
       ],
-      ['cruncher', 'shared', 'queued'],
+      ['cruncher', 'shared', 'queued', 'fragile'],
+      // A crashed app waits a while before its restart: calls meanwhile meet it restarting.
+      { restart: { baseDelayMs: 2_000, maxDelayMs: 2_000, maxFailures: 5, windowMs: 60_000 } },
     ));
     room = await roomWith(host, user, ['refusals-caller', 'greedy-caller']);
   });
@@ -151,5 +154,16 @@ describe('the CPU an event of a sandboxed app is charged', () => {
     const health = await appHealth(host, 'queued');
     expect(health).toMatchObject({ state: 'running', restarts: 0, failures: { overloaded: timedOut.length } });
     expect(health.failures.timeout).toBeUndefined();
+  });
+
+  it("answers calls to a restarting app with unavailable, not as the app's failures", async () => {
+    // One step past the event's CPU budget in one entry: the isolate is cut off and recreated.
+    expect(await call('fragile.crunch', { spinMs: CPU_MS_PER_EVENT * 2 })).toMatchObject({ code: 'plugin_failed' });
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => call('fragile.crunch', { spinMs: 0 })));
+    for (const outcome of outcomes)
+      expect(outcome).toMatchObject({ ok: false, code: 'unavailable', message: expect.stringContaining('restarting') });
+    const health = await appHealth(host, 'fragile');
+    expect(health.failures).toEqual({ cpu_limit: 1 });
+    expect(health.state).toBe('restarting');
   });
 });

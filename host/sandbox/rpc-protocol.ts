@@ -80,7 +80,9 @@ export type AppFailureReason =
   /** A caller of the app's services used its share of the app's CPU: its call is refused, and the app did not fail. */
   | 'caller_share'
   /** The event's deadline passed before it started, behind the app's other events: not the app misbehaving. */
-  | 'overloaded';
+  | 'overloaded'
+  /** The app's isolate was gone when the event came (it is restarting): not run, and no failure of the app. */
+  | 'restarting';
 
 /** An error as it crosses a boundary: no stack, no host paths. */
 export interface WireError {

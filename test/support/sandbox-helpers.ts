@@ -97,8 +97,9 @@ export async function waitForApp(
 export async function startSandboxHost(
   enabled: EnabledEntry[],
   apps: string[],
+  sandbox: Record<string, unknown> = {},
 ): Promise<{ host: TestHost; user: TestUser }> {
-  const host = await startTestHost({ config: { sandbox: { workers: 1 }, plugins: { enabled } } });
+  const host = await startTestHost({ config: { sandbox: { workers: 1, ...sandbox }, plugins: { enabled } } });
   try {
     const user = await host.createUser();
     await Promise.all(apps.map((id) => waitForApp(host, id)));

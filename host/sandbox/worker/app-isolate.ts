@@ -177,7 +177,7 @@ export class AppIsolate {
 
   /** Starts an event and settles when the app reports it done, or when a limit stops it. */
   private event(begin: (id: number) => void, payer?: string): Promise<unknown> {
-    if (this.disposed) return Promise.reject(new EventFailure('memory', 'The app is restarting.'));
+    if (this.disposed) return this.events.refuse(new EventFailure('restarting', 'The app is restarting.'));
     const used = this.cpu.lastMinute();
     if (used > BigInt(this.limits.cpuMsPerMinute) * NS_PER_MS) {
       return this.events.refuse(

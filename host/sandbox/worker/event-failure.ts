@@ -15,6 +15,11 @@ export class EventFailure extends Error {
     super(message);
   }
 
+  /** Whether it counts as the app's failure: a caller past its share, or an event that came while the app restarted, does not. */
+  get counted(): boolean {
+    return this.reason !== 'caller_share' && this.reason !== 'restarting';
+  }
+
   toWire(): WireError {
     return {
       ...sandboxFailure(this.reason, this.message),

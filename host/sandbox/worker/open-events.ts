@@ -54,7 +54,7 @@ export class OpenEvents {
 
   /** An event refused before it opened: it counts as failed, unless its caller is to blame. */
   refuse(failure: EventFailure): Promise<unknown> {
-    if (failure.reason !== 'caller_share') this.failed++;
+    if (failure.counted) this.failed++;
     return Promise.reject(failure);
   }
 
@@ -95,7 +95,7 @@ export class OpenEvents {
   fail(id: number, failure: EventFailure): void {
     const event = this.close(id);
     if (!event) return;
-    if (failure.reason !== 'caller_share') this.failed++;
+    if (failure.counted) this.failed++;
     event.reject(failure);
   }
 
