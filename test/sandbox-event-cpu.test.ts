@@ -19,13 +19,14 @@ const CPU_MS_PER_EVENT = 150;
 function cruncher(id = 'cruncher', limits: Record<string, number> = { cpuMsPerEvent: CPU_MS_PER_EVENT }) {
   const m = appManifest(id, {
     entry: join(repoRoot, 'test/fixtures/apps/cruncher/index.ts'),
-    permissions: { storage: {} },
+    permissions: { storage: {}, secrets: {} },
     limits,
   });
   m.contributes = {
     services: [
       { name: 'crunch', description: 'Works for as long as asked.' },
       { name: 'stop', description: 'Ends a crunch.' },
+      { name: 'secrets', description: 'Hashes secrets.' },
       { name: 'hash', description: 'Hashes as much as asked.' },
     ],
   };
@@ -40,14 +41,22 @@ describe('the CPU an event of a sandboxed app is charged', () => {
   beforeAll(async () => {
     ({ host, user } = await startSandboxHost(
       [
-        enable(cruncher()),
+        enable(cruncher('cruncher', { cpuMsPerEvent: CPU_MS_PER_EVENT, secretsPerMinute: 3 })),
         // Shared by two callers: half of its 400 ms a minute is each one's share.
         enable(cruncher('shared', { cpuMsPerMinute: 400 })),
         // Asked for more than it can do within a short deadline.
         enable(cruncher('queued', { eventTimeoutMs: 300, cpuMsPerMinute: 60_000 })),
         enable(cruncher('fragile')),
         serviceCallerPlugin(
-          ['cruncher.crunch', 'cruncher.stop', 'cruncher.hash', 'shared.crunch', 'queued.crunch', 'fragile.crunch'],
+          [
+            'cruncher.crunch',
+            'cruncher.stop',
+            'cruncher.hash',
+            'cruncher.secrets',
+            'shared.crunch',
+            'queued.crunch',
+            'fragile.crunch',
+          ],
           'call',
         ),
         serviceCallerPlugin(['shared.crunch'], 'greedy', 'greedy-caller'),
@@ -165,5 +174,14 @@ describe('the CPU an event of a sandboxed app is charged', () => {
     const health = await appHealth(host, 'fragile');
     expect(health.failures).toEqual({ cpu_limit: 1 });
     expect(health.state).toBe('restarting');
+  });
+
+  it('bounds the secrets an app hashes a minute (Argon2 runs on the host, not in the isolate)', async () => {
+    const outcome = await call('cruncher.secrets', { calls: 5 });
+    const got = (outcome as { value: { output: { ok: boolean; code?: string; retryAfterMs?: number }[] } }).value
+      .output;
+    expect(got.filter((g) => g.ok)).toHaveLength(3);
+    for (const refused of got.filter((g) => !g.ok))
+      expect(refused).toEqual({ ok: false, code: 'sandbox_limit', retryAfterMs: expect.any(Number) });
   });
 });

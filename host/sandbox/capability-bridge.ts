@@ -20,6 +20,8 @@ const PAYERS: Partial<Record<CapabilityMethod, (args: unknown[]) => string | und
 
 /** Calls that put a message in front of people, limited together by sendsPerMinute. */
 const SENDS: ReadonlySet<string> = new Set<CapabilityMethod>(['messages.send', 'messages.edit', 'interactive.send']);
+/** Argon2 on the host's threads, limited together by secretsPerMinute. */
+const SECRETS: ReadonlySet<string> = new Set<CapabilityMethod>(['crypto.hashSecret', 'crypto.verifySecret']);
 
 /**
  * The host's dispatch of an app's capability calls: one function, driven by the SDK's
@@ -30,6 +32,7 @@ const SENDS: ReadonlySet<string> = new Set<CapabilityMethod>(['messages.send', '
 export class CapabilityBridge {
   private readonly releases = new Map<number, () => void>();
   private readonly sends: TokenBucket;
+  private readonly secrets: TokenBucket;
   /** The first registration the host refused while the app was starting: its start fails with it. */
   startError: SwitchboardError | null = null;
   starting = true;
@@ -40,6 +43,7 @@ export class CapabilityBridge {
     private readonly forward: (handlerId: number, args: unknown[], payer?: string) => Promise<unknown>,
   ) {
     this.sends = new TokenBucket(limits.sendsPerMinute / 60, limits.sendsPerMinute);
+    this.secrets = new TokenBucket(limits.secretsPerMinute / 60, limits.secretsPerMinute);
   }
 
   /** `method` and `args` come from a worker process: checked again here, as a worker is not trusted blindly. */
@@ -59,6 +63,13 @@ export class CapabilityBridge {
           'sandbox_limit',
           `The app may send or edit ${this.limits.sendsPerMinute} messages a minute.`,
           { retryAfterMs: this.sends.retryAfterMs() },
+        );
+      }
+      if (SECRETS.has(name) && !this.secrets.take()) {
+        throw new SwitchboardError(
+          'sandbox_limit',
+          `The app may hash or verify ${this.limits.secretsPerMinute} secrets a minute.`,
+          { retryAfterMs: this.secrets.retryAfterMs() },
         );
       }
       return (await target[member]!(...list)) ?? null;

@@ -20,6 +20,11 @@ export interface AppLimits {
    * running: detached promises, loops after an await); more fail with sandbox_limit.
    */
   detachedCallsPerMinute: number;
+  /**
+   * crypto.hashSecret and crypto.verifySecret calls per minute: Argon2 is costly on purpose, and
+   * the host, not the app's isolate, spends it; more fail with sandbox_limit.
+   */
+  secretsPerMinute: number;
 }
 
 export const DEFAULT_APP_LIMITS: AppLimits = {
@@ -30,4 +35,5 @@ export const DEFAULT_APP_LIMITS: AppLimits = {
   maxPendingCalls: 64,
   sendsPerMinute: 120,
   detachedCallsPerMinute: 600,
+  secretsPerMinute: 60,
 };
