@@ -32,6 +32,9 @@ export class CallerShares {
   private readonly perEntry = new Map<string, number>();
   /** Events of the caller that settled (up to the 8 that make its entries' figure trusted). */
   private readonly seen = new Map<string, number>();
+  /** What each caller's started events are counted for (ms), and their sum: refusal runs twice per call. */
+  private readonly counted = new Map<string, number>();
+  private countedSum = 0;
 
   constructor(private readonly limits: AppLimits) {}
 
@@ -42,11 +45,14 @@ export class CallerShares {
     const ms = Number(cpu) / Number(NS_PER_MS);
     for (const key of [caller, ALL] as const) this.used.set(key, { ms: this.usedNow(key, now) + ms, at: now });
     this.perEntry.set(caller, Math.max(ms, (this.perEntry.get(caller) ?? ms) * 0.99));
+    this.recount(caller);
   }
 
   /** An event `caller` caused starts (its first entry goes in). */
   started(caller: string | undefined): void {
-    if (caller !== undefined) this.open.set(caller, (this.open.get(caller) ?? 0) + 1);
+    if (caller === undefined) return;
+    this.open.set(caller, (this.open.get(caller) ?? 0) + 1);
+    this.recount(caller);
   }
 
   settled(caller: string): void {
@@ -54,17 +60,16 @@ export class CallerShares {
     const open = (this.open.get(caller) ?? 1) - 1;
     if (open > 0) this.open.set(caller, open);
     else this.open.delete(caller);
+    this.recount(caller);
   }
 
   /** Why a call from `caller` may not start an event now (not counted as the app's failure), or null. */
   refusal(caller: string | undefined): EventFailure | null {
     if (caller === undefined) return null;
     const now = Date.now();
-    let ahead = 0;
-    for (const key of this.open.keys()) ahead += this.ahead(key);
     for (const [key, whose, counted] of [
-      [caller, `Calls from ${caller}`, this.ahead(caller)],
-      [ALL, `Calls from the app's callers together`, ahead],
+      [caller, `Calls from ${caller}`, this.counted.get(caller) ?? 0],
+      [ALL, `Calls from the app's callers together`, this.countedSum],
     ] as const) {
       const shareMs = this.shareMs(key);
       const ms = this.usedNow(key, now);
@@ -74,6 +79,15 @@ export class CallerShares {
       return new EventFailure('caller_share', message, undefined, retryAfterMs);
     }
     return null;
+  }
+
+  private recount(caller: string): void {
+    const before = this.counted.get(caller) ?? 0;
+    const now = this.ahead(caller);
+    if (now > 0) this.counted.set(caller, now);
+    else this.counted.delete(caller);
+    // Floating-point sums drift: start again from zero whenever nothing is counted.
+    this.countedSum = this.counted.size === 0 ? 0 : this.countedSum + now - before;
   }
 
   /** What the caller's started events are counted for before their cost is known (ms). */

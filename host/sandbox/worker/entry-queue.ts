@@ -35,6 +35,8 @@ export class EntryQueue {
   private readonly starting = new Map<number | null, Queued[]>();
   private count = 0;
   private readonly callEvents = new Map<number, number>();
+  /** Unanswered calls per event, beside callEvents, so a deadline's check need not scan them. */
+  private readonly callsOf = new Map<number, number>();
 
   constructor(private readonly isOpen: (eventId: number) => boolean) {}
 
@@ -54,7 +56,9 @@ export class EntryQueue {
 
   /** The app made a call in an entry for `event`: the call is that event's, while it is open. */
   called(callId: number, event: number | null): void {
-    if (event !== null && this.isOpen(event)) this.callEvents.set(callId, event);
+    if (event === null || !this.isOpen(event)) return;
+    this.callEvents.set(callId, event);
+    this.callsOf.set(event, (this.callsOf.get(event) ?? 0) + 1);
   }
 
   /**
@@ -96,7 +100,7 @@ export class EntryQueue {
 
   /** Whether `event` made calls not yet answered. */
   calling(event: number): boolean {
-    return [...this.callEvents.values()].includes(event);
+    return this.callsOf.has(event);
   }
 
   /** The isolate is gone: nothing queued will run, and no call will be answered. */
@@ -105,12 +109,17 @@ export class EntryQueue {
     this.starting.clear();
     this.count = 0;
     this.callEvents.clear();
+    this.callsOf.clear();
   }
 
   private eventOf(op: GuestOp): number | null {
     if (op[0] !== 'resolve') return op[1];
-    const event = this.callEvents.get(op[1]) ?? null;
+    const event = this.callEvents.get(op[1]);
+    if (event === undefined) return null;
     this.callEvents.delete(op[1]);
+    const left = this.callsOf.get(event)! - 1;
+    if (left > 0) this.callsOf.set(event, left);
+    else this.callsOf.delete(event);
     return event;
   }
 }
