@@ -75,6 +75,14 @@ describe('plugin capabilities: granted', () => {
       expect(valueOf(await call('crypto.verifySecret', hash, '4711'))).toBe(true);
       expect(valueOf(await call('crypto.verifySecret', hash, '4712'))).toBe(false);
       expect(await call('crypto.sha256', { not: 'text' })).toMatchObject({ ok: false, code: 'invalid_request' });
+      // UTF-8 would turn a lone surrogate into U+FFFD: '\ud800' and '\ufffd' must not hash (or verify) alike.
+      expect(await call('crypto.sha256', '\ud800')).toMatchObject({ ok: false, code: 'invalid_request' });
+      expect(await call('crypto.hmacSha256', 'k\udfff', 'x')).toMatchObject({ ok: false, code: 'invalid_request' });
+      const replaced = valueOf(await call('crypto.hashSecret', '\ufffd'));
+      expect(await call('crypto.verifySecret', replaced, '\ud800')).toMatchObject({
+        ok: false,
+        code: 'invalid_request',
+      });
     });
 
     it('sends, edits and reads messages in its conversations, and nowhere else', async () => {

@@ -8,9 +8,21 @@ const MAX_INPUT_CHARS = 1_048_576;
 /** Argon2 inputs are short; a long one is a mistake or an attempt to burn the host's CPU. */
 const MAX_SECRET_CHARS = 1_024;
 
+/** ES2024, on every Node the host runs on (24+); the project's TypeScript lib predates it. */
+type WellFormedCheck = string & { isWellFormed(): boolean };
+
+/**
+ * Hashing encodes the text as UTF-8, where a lone UTF-16 surrogate becomes U+FFFD: two different
+ * strings would hash alike (and a secret would verify against another), so they are refused.
+ */
 function text(value: unknown, what: string, max = MAX_INPUT_CHARS): string {
   if (typeof value !== 'string' || value.length > max)
     throw new SwitchboardError('invalid_request', `${what} must be a string of at most ${max} characters.`);
+  if (!(value as WellFormedCheck).isWellFormed())
+    throw new SwitchboardError(
+      'invalid_request',
+      `${what} must be well-formed Unicode: it contains a lone UTF-16 surrogate, which UTF-8 cannot encode.`,
+    );
   return value;
 }
 
