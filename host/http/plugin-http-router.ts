@@ -15,7 +15,7 @@ import type { Database } from '../db/open-database.js';
 import { callPlugin } from '../plugins/call-plugin.js';
 import { PluginLogs } from '../plugins/plugin-logs.js';
 import type { PluginRecord } from '../plugins/plugin-record.js';
-import { PluginRegistry } from '../plugins/plugin-registry.js';
+import { PluginRegistry, pluginRestarting } from '../plugins/plugin-registry.js';
 import { SIGNATURE_HEADER, ensureWebhookSecret, verifyWebhook } from '../plugins/webhook-signature.js';
 import { decodeBody, parseJsonBody, readRawBody } from './json-body.js';
 import { requestState } from './request-state.js';
@@ -75,7 +75,11 @@ export class PluginHttpRouter {
 
   private async serve(ctx: Koa.Context, adminToken: string): Promise<void> {
     const match = this.match(ctx.method, ctx.path);
-    if (!match) throw new SwitchboardError('route_not_found', `No plugin route ${ctx.method} ${ctx.path}.`);
+    if (!match) {
+      const restarting = this.restartingOwner(ctx.method, ctx.path);
+      if (restarting) throw pluginRestarting(restarting.id);
+      throw new SwitchboardError('route_not_found', `No plugin route ${ctx.method} ${ctx.path}.`);
+    }
     const { record, route } = match;
 
     let user: PublicUser | null = null;
@@ -137,33 +141,30 @@ export class PluginHttpRouter {
 
   /** The running plugin, its contributed route and registered handler for method and path. */
   private match(method: string, fullPath: string): Match | null {
+    const target = this.target(fullPath);
+    const record = target.record;
+    if (!record?.manifest || record.status !== 'running') return null;
+    const handlerOf = (route: RouteContribution) => record.handlers.routes.get(`${route.method} ${route.path}`);
+    const best = bestRoute(record.manifest.contributes?.routes ?? [], method, target.path, (r) => !!handlerOf(r));
+    return (
+      best && { record, route: best.route, handler: handlerOf(best.route)!, path: target.path, params: best.params }
+    );
+  }
+
+  /** The restarting plugin that declared the route asked for, registered or not yet. */
+  private restartingOwner(method: string, fullPath: string): PluginRecord | null {
+    const target = this.target(fullPath);
+    const record = target.record;
+    if (!record?.manifest || !record.restarting) return null;
+    const declared = bestRoute(record.manifest.contributes?.routes ?? [], method, target.path, () => true);
+    return declared ? record : null;
+  }
+
+  private target(fullPath: string): { record: PluginRecord | undefined; path: string } {
     const rest = fullPath.slice(PREFIX.length);
     const slash = rest.indexOf('/');
     const pluginId = slash === -1 ? rest : rest.slice(0, slash);
-    const path = slash === -1 ? '/' : rest.slice(slash);
-    const record = this.registry.get(pluginId);
-    if (!record || record.status !== 'running' || !record.manifest) return null;
-    const segments = path.split('/').slice(1);
-    let best: Match | null = null;
-    let bestShape = '';
-    for (const route of record.manifest.contributes?.routes ?? []) {
-      if (route.method !== method) continue;
-      const handler = record.handlers.routes.get(`${route.method} ${route.path}`);
-      if (!handler) continue;
-      const params = matchPath(route.path, segments);
-      if (!params) continue;
-      // Literal segments beat parameters: "/items/new" wins over "/items/:id".
-      const shape = route.path
-        .split('/')
-        .slice(1)
-        .map((s) => (s.startsWith(':') ? '1' : '0'))
-        .join('');
-      if (!best || shape < bestShape) {
-        best = { record, route, handler, path, params };
-        bestShape = shape;
-      }
-    }
-    return best;
+    return { record: this.registry.get(pluginId), path: slash === -1 ? '/' : rest.slice(slash) };
   }
 
   private async authenticate(ctx: Koa.Context): Promise<PublicUser> {
@@ -171,6 +172,36 @@ export class PluginHttpRouter {
     requestState(ctx).userId = user.id;
     return user;
   }
+}
+
+/**
+ * The route of `routes` that serves `method` and `path` and that `usable` takes (given its
+ * parameters): literal segments beat parameters, so "/items/new" wins over "/items/:id".
+ */
+function bestRoute(
+  routes: readonly RouteContribution[],
+  method: string,
+  path: string,
+  usable: (route: RouteContribution) => boolean,
+): { route: RouteContribution; params: Record<string, string> } | null {
+  const segments = path.split('/').slice(1);
+  let best: { route: RouteContribution; params: Record<string, string> } | null = null;
+  let bestShape = '';
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const params = matchPath(route.path, segments);
+    if (!params) continue;
+    const shape = route.path
+      .split('/')
+      .slice(1)
+      .map((s) => (s.startsWith(':') ? '1' : '0'))
+      .join('');
+    if ((!best || shape < bestShape) && usable(route)) {
+      best = { route, params };
+      bestShape = shape;
+    }
+  }
+  return best;
 }
 
 /** Params by name when `segments` fit the pattern ("/items/:itemId"), else null. */

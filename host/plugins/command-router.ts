@@ -1,6 +1,6 @@
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
-import type { CommandArgument, CommandContribution } from '../../sdk/plugin/manifest.js';
+import type { CommandArgument, CommandContribution, PluginManifest } from '../../sdk/plugin/manifest.js';
 import type { CommandReply } from '../../sdk/plugin/plugin-context.js';
 import type { CommandListing, CommandResult } from '../../sdk/protocol/frames.js';
 import type { CommandDispatch } from '../core/extension-points.js';
@@ -8,7 +8,7 @@ import { Tokens } from '../core/container-tokens.js';
 import type { Database } from '../db/open-database.js';
 import { requireMembership } from '../conversations/membership.js';
 import { PluginLogs } from './plugin-logs.js';
-import { PluginRegistry } from './plugin-registry.js';
+import { PluginRegistry, pluginRestarting } from './plugin-registry.js';
 import type { PluginRecord } from './plugin-record.js';
 import { callPlugin } from './call-plugin.js';
 
@@ -41,7 +41,12 @@ export class CommandRouter implements CommandDispatch {
     const name = match[1]!;
     const rest = (match[2] ?? '').trim();
     const [plugin] = await this.answering(conversationId, (r) => r.handlers.commands.has(name));
-    if (!plugin) throw new SwitchboardError('command_not_found', `No plugin in this conversation answers /${name}.`);
+    if (!plugin) {
+      const declared = (m: PluginManifest) => m.contributes?.commands?.some((c) => c.name === name) === true;
+      const [back] = await this.present(conversationId, this.registry.restarting(declared));
+      if (back) throw pluginRestarting(back.id);
+      throw new SwitchboardError('command_not_found', `No plugin in this conversation answers /${name}.`);
+    }
     const spec = plugin.manifest!.contributes!.commands!.find((c) => c.name === name)!;
     const args = parseArguments(spec.arguments ?? [], rest);
     const handler = plugin.handlers.commands.get(name)!;
@@ -68,8 +73,16 @@ export class CommandRouter implements CommandDispatch {
   }
 
   /** Running plugins that pass `answers` and whose bot is a member of the conversation, by plugin id. */
-  private async answering(conversationId: string, answers: (r: PluginRecord) => boolean): Promise<PluginRecord[]> {
-    const candidates = this.registry.running().filter((r) => r.botUserId && answers(r));
+  private answering(conversationId: string, answers: (r: PluginRecord) => boolean): Promise<PluginRecord[]> {
+    return this.present(
+      conversationId,
+      this.registry.running().filter((r) => answers(r)),
+    );
+  }
+
+  /** Of `plugins`, those whose bot is a member of the conversation, by plugin id. */
+  private async present(conversationId: string, plugins: PluginRecord[]): Promise<PluginRecord[]> {
+    const candidates = plugins.filter((r) => r.botUserId);
     if (candidates.length === 0) return [];
     const present = new Set(
       (

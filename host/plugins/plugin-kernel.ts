@@ -51,8 +51,13 @@ export class PluginKernel {
       restart: async (id) => {
         const record = this.registry.get(id);
         if (!record || record.configError || record.status === 'disabled') return;
-        if (record.status === 'running') await this.stopRecord(record, 'disabled');
-        await this.start(record);
+        record.restarting = true;
+        try {
+          if (record.status === 'running') await this.stopRecord(record, 'disabled');
+          await this.start(record);
+        } finally {
+          record.restarting = false;
+        }
       },
       disable: (id, error) => {
         const record = this.registry.get(id);

@@ -50,6 +50,11 @@ export interface PluginRecord {
   handlers: PluginHandlers;
   /** Bumped at every start: handlers from an earlier run must not act after a restart. */
   generation: number;
+  /**
+   * The sandbox is starting it again after its app ended: until it is back, what it declares
+   * (commands, routes) answers `unavailable`, to be retried, rather than not found.
+   */
+  restarting: boolean;
   /** The configuration itself is wrong (manifest, settings, dependencies): only a restart with a fixed config helps. */
   configError: boolean;
   /** Message types this plugin registered (and so may unregister). */
@@ -84,6 +89,7 @@ export function newPluginRecord(id: string, manifestFile: string): PluginRecord 
     definition: null,
     handlers: emptyHandlers(),
     generation: 0,
+    restarting: false,
     configError: false,
     registeredTypes: [],
   };
