@@ -2,6 +2,7 @@
  * Message search in the web client: words found across conversations with the matched words
  * marked, more results a page at a time, a search with no match said in words, and a result that
  * opens its conversation at the message, however far back (older pages are loaded until it is there).
+ * The screen puts the focus in its search box, reached by the link or loaded by its address.
  */
 import { describe, expect, it } from 'vitest';
 import { seriousAxeViolations } from './support/axe.js';
@@ -63,6 +64,25 @@ describe.skipIf(chromiumMissing)('web client: message search', { timeout: 180_00
     await found.and(page.locator('.message-focus')).waitFor();
     await messageLog(page).waitFor();
     expect(await found.isVisible()).toBe(true);
+    expect(problems.all).toEqual([]);
+  });
+
+  it('puts the focus in the search box, loaded by its address or reached by the link', async () => {
+    const { host, browser } = suite;
+    const { ada } = await adaAndBob(host);
+    const { page, problems } = await openAs(browser, host, ada);
+    const box = page.getByLabel('Words to find');
+    const focused = () => box.evaluate((el: any) => el === el.ownerDocument.activeElement);
+    for (const address of ['/search', '/search?q=quarterly']) {
+      await page.goto(`${host.url}${address}`);
+      await box.waitFor();
+      await expect.poll(focused).toBe(true);
+    }
+    expect(await box.inputValue()).toBe('quarterly');
+    await page.goto(`${host.url}/`);
+    await page.getByRole('link', { name: 'Search messages' }).click();
+    await box.waitFor();
+    await expect.poll(focused).toBe(true);
     expect(problems.all).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 import type { RefObject } from 'preact';
-import { useRef, useState } from 'preact/hooks';
+import { useRef } from 'preact/hooks';
 import type { Message } from '../../../sdk/protocol/message.js';
 import { StagedFiles } from '../attachments/staged-files';
-import { MAX_FILES, useStagedUploads } from '../attachments/use-staged-uploads';
+import { MAX_FILES, type StagedUploads } from '../attachments/use-staged-uploads';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
 import { BusinessMenu } from '../structured/business-menu';
@@ -28,8 +28,9 @@ interface Props {
   /** A command's answer, to show in the thread for me only. */
   onCommandReply: (command: string, text: string) => void;
   input: RefObject<HTMLTextAreaElement | null>;
-  /** The text typed: held by the screen, where a refused send's text may come back into it. */
+  /** The text typed and the files staged: held by the screen, where a refused send may come back into them. */
   draft: Draft;
+  staged: StagedUploads;
 }
 
 /**
@@ -46,12 +47,11 @@ export function Composer(props: Props) {
   const typing = useTypingSignal(conversationId);
   const command = useAction();
   const snippet = useSnippet(usePeople());
-  const staged = useStagedUploads();
+  const staged = props.staged;
   const picker = useRef<HTMLInputElement>(null);
-  const [tooMany, setTooMany] = useState(false);
   const phone = usePhoneScreen();
   const attach = (files: readonly File[]) => {
-    if (files.length > 0) setTooMany(staged.add(files) > 0);
+    if (files.length > 0) staged.add(files);
   };
 
   const maxLength = hostLimits(client)?.maxTextLength ?? null;
@@ -78,7 +78,6 @@ export function Composer(props: Props) {
       ...(staged.ids.length > 0 ? { attachmentIds: staged.ids } : {}),
     });
     staged.clear();
-    setTooMany(false);
     setText('');
     command.clear();
     onCancelReply();
@@ -141,7 +140,7 @@ export function Composer(props: Props) {
       <TextLengthNote length={length} max={maxLength} />
       <BusinessMenu conversationId={conversationId} />
       <StagedFiles staged={staged} />
-      {tooMany ? <p class="error-notice">{t('attachments.tooMany', { max: MAX_FILES })}</p> : null}
+      {staged.tooMany ? <p class="error-notice">{t('attachments.tooMany', { max: MAX_FILES })}</p> : null}
       <div class="composer-row">
         <input
           ref={picker}
@@ -187,11 +186,7 @@ export function Composer(props: Props) {
           }}
         />
         <button type="submit" class="primary" disabled={command.busy || !staged.ready}>
-          {command.busy
-            ? t('chat.composer.running')
-            : staged.ready
-              ? t('chat.composer.send')
-              : t('attachments.waiting')}
+          {command.busy ? t('chat.composer.running') : staged.busy ? t('attachments.waiting') : t('chat.composer.send')}
         </button>
       </div>
     </form>

@@ -9,6 +9,7 @@ import { useSignedIn } from '../session/session-context';
 import { threadInAddress } from './thread-address';
 import { useClientState, useConversationData } from '../session/client-hooks';
 import type { CommandNote } from './command-note';
+import { useStagedUploads } from '../attachments/use-staged-uploads';
 import { Composer } from './composer';
 import { DraftReturnProvider, useDraft } from './composer-draft';
 import { ConversationHeader } from './conversation-header';
@@ -61,7 +62,12 @@ function Conversation({ conversationId }: { conversationId: string }) {
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [threadRootId, setThreadRootId] = useState<string | null>(threadInAddress);
   const input = useRef<HTMLTextAreaElement>(null);
-  const draft = useDraft(input);
+  const staged = useStagedUploads();
+  const draft = useDraft(input, {
+    staged,
+    // A refused reply replies again to its message, when it is still among those loaded.
+    replyTo: (id) => setReplyTo((now) => messages.find((m) => m.id === id) ?? now),
+  });
   const thread = useThreadReturn(threadRootId, setThreadRootId, messages, input);
   // The main timeline holds roots and plain messages; a thread's replies show in its panel.
   const timeline = messages.filter((m) => m.threadRootId === null || m.threadRootId === undefined);
@@ -148,6 +154,7 @@ function Conversation({ conversationId }: { conversationId: string }) {
         }
         input={input}
         draft={draft}
+        staged={staged}
       />
     </section>
   );

@@ -10,7 +10,7 @@ import { plainText } from './message-text';
 /**
  * A message of mine the host has not stored yet: "Sending…" while it waits (offline included: it
  * goes out on reconnect), or why it was refused, with Retry and Discard, and Edit when the text
- * itself was refused.
+ * itself was refused (it goes back to its composer whole: text, files and the message it replied to).
  */
 /** Refusals of what was sent itself: sending it again is refused again, so no Retry is offered. */
 const FINAL = new Set(['invalid_request', 'unknown_message_type', 'invalid_message_body']);
@@ -33,12 +33,13 @@ export function PendingItem({ item }: { item: PendingSend }) {
   const text = plain ?? `[${item.content.type}]`;
   const id = useId();
   const code = item.error?.code ?? '';
-  // Only the text goes back to the composer: a send with files is not offered it, as they would be lost.
+  const files = item.attachmentIds ?? [];
+  // Its files go back as well (still on the host, unsent): not to a composer that takes none.
   const edit =
-    draft !== null && plain !== null && !item.attachmentIds?.length && FIXABLE.has(code)
+    draft !== null && plain !== null && (files.length === 0 || draft.takesFiles) && FIXABLE.has(code)
       ? () => {
           client.discard(item.clientMsgId);
-          draft.putBack(plain);
+          draft.putBack({ text: plain, replyToId: item.replyToId, attachmentIds: files });
         }
       : null;
   return (

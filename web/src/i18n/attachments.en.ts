@@ -6,6 +6,10 @@ export const attachmentsEn = {
   'attachments.uploading': 'Uploading {name}',
   'attachments.remove': 'Remove',
   'attachments.waiting': 'Uploading…',
+  'attachments.fetching': 'Getting a file back…',
+  'attachments.unavailable': 'File no longer available',
+  'attachments.gone':
+    'The host no longer keeps this file: files not sent are deleted after a while. Remove it, and attach the file again.',
   'attachments.tooMany': 'At most {max} files go with one message; the rest were left out.',
   'attachments.inMessage': 'Files',
   'attachments.open': 'Open {name}',

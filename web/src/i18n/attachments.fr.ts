@@ -8,6 +8,10 @@ export const attachmentsFr: Record<keyof typeof attachmentsEn, string> = {
   'attachments.uploading': 'Envoi de {name}',
   'attachments.remove': 'Retirer',
   'attachments.waiting': 'Envoi…',
+  'attachments.fetching': 'Récupération d’un fichier…',
+  'attachments.unavailable': 'Fichier plus disponible',
+  'attachments.gone':
+    'L’hôte ne garde plus ce fichier : les fichiers non envoyés sont supprimés au bout d’un moment. Retirez-le, puis joignez de nouveau le fichier.',
   'attachments.tooMany': 'Au plus {max} fichiers par message ; les autres ont été laissés de côté.',
   'attachments.inMessage': 'Fichiers',
   'attachments.open': 'Ouvrir {name}',

@@ -3,6 +3,7 @@ import { usePeople } from '../people/people';
 import { shortTime } from '../i18n/format-time';
 import { ErrorNotice } from '../components/error-notice';
 import { usePageTitle } from '../components/page-title';
+import { useFocusOnMount } from '../components/use-focus-on-mount';
 import { useI18n } from '../i18n/i18n-context';
 import { Link } from '../router/router';
 import { useSignedIn } from '../session/session-context';
@@ -23,6 +24,8 @@ export function SearchScreen() {
   const [scope, setScope] = useState('');
   const [withAttachments, setWithAttachments] = useState(false);
   const state = useSearch();
+  // Loaded by its address too, not only reached in the app: searching is what the screen is for.
+  const box = useFocusOnMount<HTMLInputElement>();
   const conversations = client.conversations();
   const submit = (event: Event) => {
     event.preventDefault();
@@ -41,6 +44,7 @@ export function SearchScreen() {
       <form class="search-form stack" role="search" onSubmit={submit} aria-busy={state.busy}>
         <label for="search-query">{t('search.label')}</label>
         <input
+          ref={box}
           id="search-query"
           data-route-focus
           type="search"
