@@ -71,6 +71,46 @@ describe('the sandbox boundary', () => {
     ).toMatchObject({ code: 'invalid_request' });
   });
 
+  it("bounds the arguments an app's calls carry: 4 MiB at once, then callMbPerMinute, refusing before reading", () => {
+    const g = new CallGate(
+      { ...DEFAULT_APP_LIMITS, callMbPerMinute: 4 },
+      { eventOpen: () => true, cpuSpent: () => false },
+    );
+    const megabyte = JSON.stringify(['k', 'x'.repeat(1_000_000)]);
+    // Each settled before the next, so the bytes in flight refuse none of them.
+    for (let id = 1; id <= 4; id++) {
+      expect(refusal(g.admit('storage.set', megabyte, id))).toBeNull();
+      g.settled(id);
+    }
+    expect(refusal(g.admit('storage.set', megabyte, 5))).toMatchObject({
+      code: 'sandbox_limit',
+      retryAfterMs: expect.any(Number),
+      message: expect.stringContaining('4 MiB of arguments a minute'),
+    });
+    // Refused by its length before it is parsed: not even read as JSON.
+    expect(refusal(g.admit('storage.set', `${megabyte.slice(0, -1)}!`, 6))).toMatchObject({ code: 'sandbox_limit' });
+    // What the refused calls would have carried was not spent: a small call still goes.
+    expect(refusal(g.admit('storage.get', '["k"]', 7))).toBeNull();
+  });
+
+  it("charges the app the worker's time on what it sends out", () => {
+    let spent = 0n;
+    const dispatch = guestDispatch(
+      gate(),
+      { call: () => '{}', done: () => '{}', log: () => '{}', release: () => '{}' },
+      () => {},
+      (ns) => {
+        spent += ns;
+      },
+    );
+    dispatch('storage.set', JSON.stringify(['k', 'x'.repeat(100_000)]), 1, false);
+    expect(spent).toBeGreaterThan(0n);
+    const once = spent;
+    // Refusals cost the worker too, and are charged alike.
+    dispatch('no.such', '[]', 2, false);
+    expect(spent).toBeGreaterThan(once);
+  });
+
   it("answers a refused one-way call by its id, and never a call whose id is not the runtime's own", () => {
     const answered: [number, string | undefined][] = [];
     const g = gate();
@@ -78,6 +118,7 @@ describe('the sandbox boundary', () => {
       g,
       { call: () => '{}', done: () => '{}', log: () => '{}', release: () => '{}' },
       (callId, error) => answered.push([callId, error.reason]),
+      () => {},
     );
     for (let id = 1; id <= DEFAULT_APP_LIMITS.maxPendingCalls; id++)
       expect(dispatch('storage.get', '["k"]', id, true)).toBe('{}');

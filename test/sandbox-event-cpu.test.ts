@@ -43,7 +43,15 @@ describe('the CPU an event of a sandboxed app is charged', () => {
       [
         // A minute large enough that its callers' shares (calls under way count ahead of their
         // cost) leave 40 calls at once alone: what is tested here is each event's own budget.
-        enable(cruncher('cruncher', { cpuMsPerEvent: CPU_MS_PER_EVENT, cpuMsPerMinute: 60_000, secretsPerMinute: 3 })),
+        // And as many bytes a minute as may be asked for: what is tested here is the bytes in flight.
+        enable(
+          cruncher('cruncher', {
+            cpuMsPerEvent: CPU_MS_PER_EVENT,
+            cpuMsPerMinute: 60_000,
+            secretsPerMinute: 3,
+            callMbPerMinute: 100_000,
+          }),
+        ),
         // Shared by two callers: half of its 400 ms a minute is each one's share.
         enable(cruncher('shared', { cpuMsPerMinute: 400 })),
         // Asked for more than it can do within a short deadline.
@@ -65,7 +73,10 @@ describe('the CPU an event of a sandboxed app is charged', () => {
       ],
       ['cruncher', 'shared', 'queued', 'fragile'],
       // A crashed app waits a while before its restart: calls meanwhile meet it restarting.
-      { restart: { baseDelayMs: 2_000, maxDelayMs: 2_000, maxFailures: 5, windowMs: 60_000 } },
+      {
+        restart: { baseDelayMs: 2_000, maxDelayMs: 2_000, maxFailures: 5, windowMs: 60_000 },
+        maxLimits: { callMbPerMinute: 100_000 },
+      },
     ));
     room = await roomWith(host, user, ['refusals-caller', 'greedy-caller']);
   });

@@ -12,12 +12,11 @@ export class TokenBucket {
     this.tokens = capacity;
   }
 
-  /** Takes a token; false when the budget is spent. */
-  take(now = Date.now()): boolean {
-    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.updatedAt) / 1000) * this.rate);
-    this.updatedAt = now;
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
+  /** Takes a token (or `amount` of them); false when the budget is spent. */
+  take(now = Date.now(), amount = 1): boolean {
+    this.refill(now);
+    if (this.tokens >= amount) {
+      this.tokens -= amount;
       return true;
     }
     if (now - this.windowStart >= 1000) {
@@ -28,9 +27,20 @@ export class TokenBucket {
     return false;
   }
 
-  /** Milliseconds until the next token. */
-  retryAfterMs(): number {
-    return Math.max(1, Math.ceil(((1 - this.tokens) / this.rate) * 1000));
+  /** Whether `amount` tokens are there now, taking none. */
+  holds(amount: number, now = Date.now()): boolean {
+    this.refill(now);
+    return this.tokens >= amount;
+  }
+
+  /** Milliseconds until the next token (or `amount` of them). */
+  retryAfterMs(amount = 1): number {
+    return Math.max(1, Math.ceil(((amount - this.tokens) / this.rate) * 1000));
+  }
+
+  private refill(now: number): void {
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.updatedAt) / 1000) * this.rate);
+    this.updatedAt = now;
   }
 
   /** Frames refused in the current one-second window. */

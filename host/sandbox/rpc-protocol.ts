@@ -216,7 +216,8 @@ export type GuestMessage =
   | { t: 'done'; eventId: number; ok: boolean; value: unknown }
   | { t: 'log'; level: LogLevel; message: string; data: unknown }
   | { t: 'release'; handler: number }
-  | { t: 'call'; callId: number; method: CapabilityMethod; args: unknown[] };
+  /** `chars`: the length of the arguments' JSON text, as the app sent it. */
+  | { t: 'call'; callId: number; method: CapabilityMethod; args: unknown[]; chars: number };
 
 /** The two-way dispatch's answer: why the message was refused, or `{}`. */
 export interface SendReply {

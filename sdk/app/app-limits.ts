@@ -25,6 +25,12 @@ export interface AppLimits {
    * the host, not the app's isolate, spends it; more fail with sandbox_limit.
    */
   secretsPerMinute: number;
+  /**
+   * MiB of arguments (UTF-8 of their JSON) the app's host calls carry per minute: reading,
+   * checking and storing them costs the worker and the host in proportion to their size, and a
+   * large write holds SQLite's one writer; more fail with sandbox_limit.
+   */
+  callMbPerMinute: number;
 }
 
 export const DEFAULT_APP_LIMITS: AppLimits = {
@@ -36,4 +42,5 @@ export const DEFAULT_APP_LIMITS: AppLimits = {
   sendsPerMinute: 120,
   detachedCallsPerMinute: 600,
   secretsPerMinute: 60,
+  callMbPerMinute: 16,
 };

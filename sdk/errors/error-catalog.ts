@@ -142,7 +142,7 @@ export const errorCatalog = {
     kind: 'user',
     status: 429,
     message:
-      "The app passed one of its sandbox limits (host calls in flight, sends per minute, host calls and CPU outside its events), or a caller passed its share of an app's CPU.",
+      "The app passed one of its sandbox limits (host calls in flight, sends per minute, secrets per minute, arguments carried per minute, host calls and CPU outside its events), or a caller passed its share of an app's CPU.",
   },
   metric_invalid: {
     kind: 'user',

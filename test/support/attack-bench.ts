@@ -107,7 +107,8 @@ export async function startAttackBench(): Promise<AttackBench> {
     const stored = new Set((await fullHistory(host.url, bob.token, bobRoom)).map((m) => m.clientMsgId));
     for (const id of measured.clientMsgIds) expect(stored.has(id)).toBe(true);
     // The app answers again afterwards, whatever the attack did to it.
-    expect((await runOp(host, mallory, malloryRoom, 'echo alive')).value).toMatchObject({ arg: 'alive' });
+    const alive = await runOp(host, mallory, malloryRoom, 'echo alive');
+    expect(alive.value, JSON.stringify(alive)).toMatchObject({ arg: 'alive' });
     // The innocent app in the same worker keeps serving, with its data, and nothing held against it.
     await waitForApp(host, 'bystander');
     expect((await runOp(host, bob, bystanderRoom, 'recall')).value).toBe('bystander-secret');

@@ -29,7 +29,9 @@ export class AppIsolate {
   private context!: ivm.Context;
   private runtime!: GuestRuntime;
   readonly events: OpenEvents;
-  private readonly cpu = new CpuLedger(() => (this.disposed || this.isolate.isDisposed ? null : this.isolate.cpuTime));
+  /** The worker's thread time spent on what the app sent out (guest-dispatch.ts): part of its CPU. */
+  private boundaryNs = 0n;
+  private readonly cpu = new CpuLedger(() => this.cpuNow());
   private readonly gate: CallGate;
   private readonly heap: HeapFigures;
   readonly callers: CallerShares;
@@ -44,7 +46,7 @@ export class AppIsolate {
     release: answered((m) => this.outbox.release(m.handler)),
     call: answered((m) => {
       this.entries.called(m.callId);
-      this.outbox.call(m.callId, m.method, m.args);
+      this.outbox.call(m.callId, m.method, m.args, m.chars);
     }),
   };
   private disposed = false;
@@ -66,7 +68,7 @@ export class AppIsolate {
       events: this.events,
       callers: this.callers,
       outbox,
-      cpuNow: () => (this.disposed || this.isolate.isDisposed ? null : this.isolate.cpuTime),
+      cpuNow: () => this.cpuNow(),
       gone: () => this.disposed || this.isolate.isDisposed,
       run: (ops, timeout) => this.runtime.run.apply(undefined, [ops], { timeout, arguments: { copy: true } }),
       crash: (reason, message) => this.crash(reason, message),
@@ -77,8 +79,13 @@ export class AppIsolate {
       eventOpen: () => this.events.size > 0,
       cpuSpent: () => this.cpu.spent(limits.cpuMsPerMinute),
     });
-    this.dispatch = guestDispatch(this.gate, this.received, (callId, error) =>
-      this.answer(callId, false, JSON.stringify(error), true),
+    this.dispatch = guestDispatch(
+      this.gate,
+      this.received,
+      (callId, error) => this.answer(callId, false, JSON.stringify(error), true),
+      (ns) => {
+        this.boundaryNs += ns;
+      },
     );
   }
 
@@ -119,7 +126,11 @@ export class AppIsolate {
   /** The host answered a call: resume the code that awaits it, under the same CPU bound. */
   resolveCall(callId: number, ok: boolean, payload: unknown): void {
     if (!this.gate.settled(callId) || this.disposed) return;
-    this.answer(callId, ok, JSON.stringify(payload ?? null));
+    const started = process.hrtime.bigint();
+    const json = JSON.stringify(payload ?? null);
+    // A large answer costs the worker's thread too: the app's CPU, as what it sends out is.
+    this.boundaryNs += process.hrtime.bigint() - started;
+    this.answer(callId, ok, json);
   }
 
   /**
@@ -145,7 +156,7 @@ export class AppIsolate {
     const heap = await this.heap.read();
     return {
       app: this.app,
-      cpuMs: this.disposed ? 0 : Number(this.isolate.cpuTime / NS_PER_MS),
+      cpuMs: Number((this.cpuNow() ?? 0n) / NS_PER_MS),
       cpuMsLastMinute: Number(this.cpu.lastMinute() / NS_PER_MS),
       heapUsedBytes: this.disposed ? 0 : heap.used,
       externalBytes: this.disposed ? 0 : heap.external,
@@ -154,6 +165,11 @@ export class AppIsolate {
       failedEvents: this.events.failed,
       pendingCalls: this.gate.pending.size,
     };
+  }
+
+  /** The app's CPU time (ns): its isolate's, and the worker's on what it sent out; null once it is gone. */
+  private cpuNow(): bigint | null {
+    return this.disposed || this.isolate.isDisposed ? null : this.isolate.cpuTime + this.boundaryNs;
   }
 
   dispose(): void {

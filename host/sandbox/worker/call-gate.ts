@@ -14,6 +14,7 @@ import {
 } from '../rpc-protocol.js';
 
 const LOG_DATA_CHARS = 8_192;
+const MIB = 1_048_576;
 
 /** Each runtime message read from its arguments (`chars`: the length of their JSON text). */
 const RUNTIME_MESSAGES: { [K in RuntimeKind]: (args: unknown[], chars: number) => Extract<GuestMessage, { t: K }> } = {
@@ -51,12 +52,17 @@ export class CallGate {
   readonly pending = new Map<number, number>();
   private pendingBytes = 0;
   private readonly detached: TokenBucket;
+  /** The UTF-8 bytes of arguments the app's calls may carry: 4 MiB at once, callMbPerMinute a minute. */
+  private readonly carried: TokenBucket;
 
   constructor(
     private readonly limits: AppLimits,
     private readonly state: GateState,
   ) {
     this.detached = new TokenBucket(limits.detachedCallsPerMinute / 60, limits.detachedCallsPerMinute);
+    // Bursts as large as the bytes in flight may be (a neighbour sees one large call, not a
+    // minute's worth back to back), then the minute's rate.
+    this.carried = new TokenBucket((limits.callMbPerMinute * MIB) / 60, BOUNDARY_LIMITS.maxPendingBytes);
   }
 
   /**
@@ -83,6 +89,13 @@ export class CallGate {
         `The call's arguments are ${payload.length} characters of JSON; at most ${BOUNDARY_LIMITS.maxChars} cross.`,
       );
     }
+    // A call the bytes in flight or the minute's allowance would refuse is refused before its text
+    // is read: its UTF-8 is at least its length, and reading megabytes only to refuse them held up
+    // the worker's other apps.
+    if (isCapabilityMethod(method) && callId !== undefined) {
+      const refused = this.bytesRefusal(payload.length) ?? this.carriedRefusal(payload.length);
+      if (refused) return refused;
+    }
     let args: unknown;
     try {
       args = JSON.parse(payload);
@@ -102,7 +115,29 @@ export class CallGate {
     if (refused) return refused;
     this.pending.set(callId, bytes);
     this.pendingBytes += bytes;
-    return { t: 'call', callId, method, args };
+    return { t: 'call', callId, method, args, chars: payload.length };
+  }
+
+  /** One call alone always goes; with others in flight, their arguments carry at most maxPendingBytes. */
+  private bytesRefusal(bytes: number): Refusal | null {
+    if (this.pending.size === 0 || this.pendingBytes + bytes <= BOUNDARY_LIMITS.maxPendingBytes) return null;
+    return refuse(
+      'pending_limit',
+      `The app's host calls in flight carry ${this.pendingBytes} bytes of arguments; with this call's (at least ${bytes}) they would pass ${BOUNDARY_LIMITS.maxPendingBytes}.`,
+      'sandbox_limit',
+    );
+  }
+
+  /** Past the arguments the app's calls may carry a minute. */
+  private carriedRefusal(bytes: number): Refusal | null {
+    if (this.carried.holds(bytes)) return null;
+    const refusal = refuse(
+      'pending_limit',
+      `The app's host calls may carry ${this.limits.callMbPerMinute} MiB of arguments a minute; this call's ${bytes} bytes would pass it.`,
+      'sandbox_limit',
+    );
+    refusal.error.retryAfterMs = this.carried.retryAfterMs(bytes);
+    return refusal;
   }
 
   /** The call was answered (or will never be); false if it was not in flight. */
@@ -129,13 +164,15 @@ export class CallGate {
         'sandbox_limit',
       );
     }
-    if (this.pending.size > 0 && this.pendingBytes + bytes > BOUNDARY_LIMITS.maxPendingBytes) {
-      return refuse(
-        'pending_limit',
-        `The app's host calls in flight carry ${this.pendingBytes} bytes of arguments; with this call's ${bytes} they would pass ${BOUNDARY_LIMITS.maxPendingBytes}.`,
-        'sandbox_limit',
-      );
-    }
+    const refused = this.bytesRefusal(bytes) ?? this.carriedRefusal(bytes) ?? this.detachedRefusal();
+    if (refused) return refused;
+    // Spent once nothing refuses the call (the bucket held them a moment ago, and only fills with time).
+    this.carried.take(Date.now(), bytes);
+    return null;
+  }
+
+  /** Work outside the app's events: not past the minute's CPU, and within its own calls a minute (taking one). */
+  private detachedRefusal(): Refusal | null {
     if (!this.state.eventOpen()) {
       if (this.state.cpuSpent())
         return refuse(

@@ -16,6 +16,8 @@ export interface EntryWatchOptions {
   budgetMs: number;
   /** The entry used its CPU budget: stop it (dispose the isolate). */
   overBudget(): void;
+  /** The isolate was disposed under the running entry (its memory limit), and the entry has not returned. */
+  disposed(): void;
   /** Disposal did not give the thread back (a builtin that ignores termination). */
   stuck(): void;
 }
@@ -45,7 +47,15 @@ export function watchEntry(options: EntryWatchOptions): { done(): void } {
   const check = (): void => {
     if (finished) return;
     const now = options.cpuNow();
-    if (now === null) return;
+    if (now === null) {
+      // Disposed (for memory, say) while the entry has not returned: a builtin that ignores
+      // termination may hold the thread, and only the worker's end frees it.
+      options.disposed();
+      timer = setTimeout(() => {
+        if (!finished) options.stuck();
+      }, STUCK_GRACE_MS);
+      return;
+    }
     const byProcess = processCpu() - processStart;
     const used = now - start < byProcess ? now - start : byProcess;
     if (used < budget) {

@@ -13,13 +13,19 @@ export type GuestDispatch = (method: unknown, payload: unknown, callId: unknown,
  * thrown host error would carry host stack frames into the isolate): it answers JSON, `{}` or an
  * error. A one-way message's answer reaches no one, so a call refused one-way is handed to
  * `refusedOneWay`, which answers it as the host answers calls.
+ *
+ * The worker's thread time in it is the app's to pay (`spent`, ns): reading, checking and sending
+ * what the app sends costs in proportion to its size, and the thread is shared with the other
+ * apps of the worker.
  */
 export function guestDispatch(
   gate: CallGate,
   received: Handlers<GuestMessage, string>,
   refusedOneWay: (callId: number, error: WireError) => void,
+  spent: (ns: bigint) => void,
 ): GuestDispatch {
   return (method, payload, callId, oneWay) => {
+    const started = process.hrtime.bigint();
     try {
       const admitted = gate.admit(method, payload, callId);
       if (!('error' in admitted)) return dispatchTo(received, admitted);
@@ -28,6 +34,8 @@ export function guestDispatch(
     } catch {
       // Whatever went wrong came from the app's message (its error may hold host frames): it is refused as unreadable.
       return refusalReply(refuse('error', 'The call could not be read.'));
+    } finally {
+      spent(process.hrtime.bigint() - started);
     }
   };
 }

@@ -86,6 +86,8 @@ export async function runBundle(
       spent = true;
       isolate.dispose();
     },
+    // The load fails when the eval gives its thread back; if it never does, `stuck` ends the worker.
+    disposed: () => {},
     stuck,
   });
   try {

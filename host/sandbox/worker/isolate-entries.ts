@@ -52,6 +52,7 @@ export class IsolateEntries {
           budgetMs: owner.limits.cpuMsPerEvent,
           overBudget: () =>
             owner.crash('cpu_limit', `The app ran past its ${owner.limits.cpuMsPerEvent} ms CPU budget.`),
+          disposed: () => owner.crash('memory', 'The isolate was disposed while it ran (its memory limit).'),
           stuck: () => owner.outbox.stuck(),
         }),
     );

@@ -3,7 +3,8 @@ import type { AppFailureReason, LogLevel } from '../rpc-protocol.js';
 
 /** What an isolate needs from the worker around it. */
 export interface IsolateOutbox {
-  call(callId: number, method: CapabilityMethod, args: unknown[]): void;
+  /** `chars`: the length of the arguments' JSON text. */
+  call(callId: number, method: CapabilityMethod, args: unknown[], chars: number): void;
   log(level: LogLevel, message: string, data: unknown): void;
   release(handlerId: number): void;
   /** The isolate is gone; every event of it has failed. */
