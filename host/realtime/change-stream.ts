@@ -7,6 +7,7 @@ import type { HostEventOf } from '../bus/event-bus.js';
 import type { Logger } from '../logging/logger.js';
 import type { Connection } from './connection.js';
 import { CatchUpReader, MAX_LIVE_DURING_CATCH_UP } from './catch-up-reader.js';
+import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 
 type Change = HostEventOf<'message.changed'>;
 
@@ -83,6 +84,7 @@ export class ChangeStream {
   }
 
   async resume(conn: Connection, positions: readonly { conversationId: string; pts: number }[]): Promise<ResumeResult> {
+    refuseRepeats(positions);
     const memberships = await this.conversationsOf(conn.userId);
     const current = new Map(memberships.map((m) => [m.id, m]));
     const listed = new Set(positions.map((p) => p.conversationId));
@@ -96,13 +98,17 @@ export class ChangeStream {
         continue;
       }
       const delivered = conn.positions.get(conversationId);
-      if (!wasHolding && delivered !== undefined && pts < delivered) {
-        // Frames after `pts` already went out on this connection; replaying them would break order.
+      // Frames after `pts` already went out on this connection; replaying them would break order.
+      const replayed = !wasHolding && delivered !== undefined && pts < delivered;
+      // A pts the conversation never reached (a client restored from a backup, or a buggy one):
+      // taken as it is, every live change below it would be skipped as already delivered.
+      const unreached = pts > now.last_pts;
+      if (replayed || unreached || now.last_pts - pts > this.config.websocket.resumeLimit) {
         this.catchUps.sendResync(conn, conversationId, now.last_pts, now.last_seq);
         statuses.push({ conversationId, status: 'resync', pts: now.last_pts, seq: now.last_seq });
-      } else if (now.last_pts - pts > this.config.websocket.resumeLimit) {
-        this.catchUps.sendResync(conn, conversationId, now.last_pts, now.last_seq);
-        statuses.push({ conversationId, status: 'resync', pts: now.last_pts, seq: now.last_seq });
+        // Changes committed since the counters were read were held (and the hold ends without
+        // them, as the conversation is listed): they follow the resync's pts.
+        work.push(this.catchUps.run(conn, conversationId));
       } else {
         conn.positions.set(conversationId, Math.max(pts, delivered ?? pts));
         work.push(this.catchUps.run(conn, conversationId));
@@ -176,4 +182,20 @@ export class ChangeStream {
       .where('m.user_id', userId)
       .select<{ id: string; last_pts: number; last_seq: number }[]>('c.id', 'c.last_pts', 'c.last_seq');
   }
+}
+
+/**
+ * A conversation listed twice would be answered twice, from two positions: which one the client
+ * meant cannot be known, so the whole resume is refused before anything moves.
+ */
+function refuseRepeats(positions: readonly { conversationId: string }[]): void {
+  const first = new Map<string, number>();
+  positions.forEach(({ conversationId }, i) => {
+    const at = first.get(conversationId);
+    if (at === undefined) first.set(conversationId, i);
+    else
+      throw new SwitchboardError('invalid_request', 'A conversation is listed twice in this resume.', {
+        details: [{ path: `/conversations/${i}/conversationId`, message: `repeats /conversations/${at}` }],
+      });
+  });
 }

@@ -192,6 +192,7 @@ export interface PresenceFrame {
 export interface ResyncFrame {
   type: 'resync';
   conversationId: string;
+  /** The only reason of protocol 1, also for a resume from a pts the conversation never reached. */
   reason: 'too_far_behind';
   pts: number;
   seq: number;
