@@ -178,6 +178,8 @@ describe('rate limit (framesPerSecond 20, burst 20)', () => {
     for (let i = 0; i < 300 && client.ws.readyState === client.ws.OPEN; i++)
       client.sendRaw({ type: 'ping', id: `p${i}` });
     expect(await closeCodeWithin(client, 5000)).toBe(4008);
+    // The close reason is the catalog code of 4008, as for every close but 4001's first-frame faults.
+    expect((await client.closed).reason).toBe('rate_limited');
     expect(client.frames.some((f) => f.type === 'error' && f.error.code === 'rate_limited')).toBe(true);
   });
 });

@@ -5,7 +5,6 @@ import type { ErrorCode } from '../../sdk/errors/error-catalog.js';
 import { errorCatalog, type ErrorSpec } from '../../sdk/errors/error-catalog.js';
 import type { ServerFrame } from '../../sdk/protocol/frames.js';
 import { FrameTurns } from './frame-turns.js';
-import { fitCloseReason } from './close-reason.js';
 import type { FrameCounts } from '../metrics/frame-counts.js';
 
 /**
@@ -106,16 +105,19 @@ export class Connection {
     this.send({ type: 'error', replyTo, error: err.toBody() });
   }
 
-  /** Closes with the catalog close code of `code`; a peer that cannot take the close frame is cut off. */
-  closeWith(code: ErrorCode, message?: string): void {
+  /**
+   * Closes with the catalog close code of `code` and the code itself as the reason, as protocol.md
+   * promises; a peer that cannot take the close frame is cut off.
+   */
+  closeWith(code: ErrorCode): void {
     if (this.closing) return;
     this.closing = true;
     if (this.holdTimer) clearTimeout(this.holdTimer);
     const spec: ErrorSpec = errorCatalog[code];
     try {
-      this.ws.close(spec.closeCode ?? 1011, fitCloseReason(message ?? code));
+      this.ws.close(spec.closeCode ?? 1011, code);
     } catch {
-      // ws refuses a close frame it cannot send (say, a reason over 123 bytes): the peer is cut off instead.
+      // ws refuses a close frame it cannot send: the peer is cut off instead.
       this.ws.terminate();
       return;
     }

@@ -107,7 +107,7 @@ export class FrameRouter {
       // retryAfterMs finds it served, so its backlog only shrinks. One that resends early, or keeps
       // sending faster than the limit, adds a turn for every refusal until it passes this.
       if (taken.waiting > floodLimit(this.config.websocket)) {
-        conn.closeWith('rate_limited', 'rate limit exceeded repeatedly');
+        conn.closeWith('rate_limited');
         return;
       }
       conn.sendError(replyTo, new SwitchboardError('rate_limited', undefined, { retryAfterMs: taken.retryAfterMs }));
