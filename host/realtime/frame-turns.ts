@@ -3,14 +3,14 @@
  * `capacity`, that gives refused frames turns.
  *
  * A refused frame is given a turn: the token it needs is set aside now (tokens may go below zero)
- * and `retryAfterMs` says when that token will have been earned. Turns are handed out in order,
- * one token interval apart, so a client that is refused N frames at once and resends each one after
- * its own `retryAfterMs` finds each resend served: a frame that arrives once the oldest turn has
- * come takes that turn. New frames cannot jump ahead of turns already given.
+ * and `retryAfterMs` says when its turn comes (once that token is earned). Turns are handed out in
+ * order, one token interval apart, so a client that is refused N frames at once and resends each
+ * one after its own `retryAfterMs` finds each resend served: a frame that arrives once the oldest
+ * turn has come takes that turn. New frames cannot jump ahead of turns already given.
  *
  * No per-connection state beyond a few numbers: the turns form an arithmetic sequence (a turn is
- * only given while earlier ones are waiting or the bucket is empty), so the oldest one and a count
- * describe them all.
+ * only given while earlier ones are waiting or the bucket is empty, and after the last one given),
+ * so the oldest one and a count describe them all.
  */
 export class FrameTurns {
   private tokens: number;
@@ -51,8 +51,15 @@ export class FrameTurns {
       this.tokens -= 1;
       return { ok: true };
     }
-    // Refused: set the token aside and give the frame the next turn.
-    const turnAt = now + ((1 - this.tokens) / this.rate) * 1000;
+    // Refused: set the token aside and give the frame the next turn, when its token is earned and
+    // after the turns already given. A first turn is also more than the slack away: else the
+    // frames pipelined right behind this one would arrive "early" for it and take it, and this
+    // frame, sent again on time, would find its turn gone (frames sent later queue behind).
+    const earnedAt = now + ((1 - this.tokens) / this.rate) * 1000;
+    const turnAt = Math.max(
+      earnedAt,
+      this.turns === 0 ? now + 2 * this.slackMs : this.firstTurnAt + this.turns * this.intervalMs,
+    );
     this.tokens -= 1;
     if (this.turns === 0) this.firstTurnAt = turnAt;
     this.turns++;
