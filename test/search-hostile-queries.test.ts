@@ -104,6 +104,17 @@ describe('search: hostile queries', () => {
     }
   });
 
+  it('takes AND, OR, NOT and NEAR as words to find, not operators, nor words to drop', async () => {
+    const found = async (q: string) => {
+      const res = await searchAs(host, user, { q });
+      expect(res.status, q).toBe(200);
+      return res.body.results.length;
+    };
+    // The message has the word NEAR, and none of and, or, not.
+    expect(await found(`${word} near content `)).toBe(1);
+    for (const op of ['AND', 'OR', 'NOT']) expect(await found(`${word} ${op} content `), op).toBe(0);
+  });
+
   it('refuses a query that is missing, empty, has no words, or is too long or too wordy', async () => {
     const max = host.config.search;
     const cases: [Record<string, string>, string][] = [
