@@ -113,8 +113,8 @@ describe('conversation summaries', () => {
     });
     expect(added.status).toBe(200);
     expect(added.body).toMatchObject({ lastSeq: 3, unreadCount: 0, lastMessage: { seq: 3 } });
-    // A member who joined late sees everything before them as unread too (read watermark 0).
-    expect(await seenBy(late, group.id)).toMatchObject({ unreadCount: 3, lastMessage: { seq: 3 } });
+    // A member who joined late starts at their join: only the notice that adds them is unread.
+    expect(await seenBy(late, group.id)).toMatchObject({ unreadCount: 1, myReadSeq: 2, lastMessage: { seq: 3 } });
   });
 
   it('lists many conversations, each with its own summary, newest activity first', async () => {

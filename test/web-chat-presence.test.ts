@@ -66,6 +66,27 @@ describe.skipIf(chromiumMissing)('web chat: typing, receipts and unread counts',
     await messageItem(a.page, 'Who reads this?').getByText('Seen by 2').waitFor();
   });
 
+  it('does not count a member added after my message among its readers', async () => {
+    const { host, browser } = suite;
+    const [ada, bob, carol] = await Promise.all([
+      host.createUser({ displayName: 'Ada Lovelace' }),
+      host.createUser({ displayName: 'Bob Babbage' }),
+      host.createUser({ displayName: 'Carol Shaw' }),
+    ]);
+    const group = await host.createGroup(ada, [bob], 'Latecomers');
+    const [a] = await openEach(browser, host, group.id, [ada, bob]);
+    await sendText(a.page, 'Before Carol');
+    await messageItem(a.page, 'Before Carol').getByText('Seen by 1').waitFor();
+    const added = await host.http('POST', `/v1/conversations/${group.id}/members`, {
+      token: ada.token,
+      body: { userIds: [carol.id] },
+    });
+    expect(added.status).toBe(200);
+    // The header counts the member list fetched again after the change, Carol's watermark in it.
+    await a.page.locator('.chat-subtitle').getByText('3 members').waitFor();
+    expect(await messageItem(a.page, 'Before Carol').getByText('Seen by 1').count()).toBe(1);
+  });
+
   it('clears the unread count on every device once one of them reads', async () => {
     const { host, browser } = suite;
     const { ada, bob, direct } = await adaAndBob(host);

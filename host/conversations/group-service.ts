@@ -63,12 +63,15 @@ export class GroupService {
         .count({ count: '*' })) as [{ count: number | string }];
       if (Number(count) + added.length > this.config.conversations.maxGroupMembers)
         throw new SwitchboardError('member_limit_reached');
+      // A newcomer's unread count starts at their join: what came before is history to them, not
+      // news (nor are its mentions), so only the notice that adds them (the next seq) is unread.
+      const joinedAfter = ctx.lastSeq(conversationId);
       const rows = added.map((u) => ({
         conversation_id: conversationId,
         user_id: u,
         role,
         joined_at: ctx.now,
-        read_seq: 0,
+        read_seq: joinedAfter,
       }));
       for (let i = 0; i < rows.length; i += 200) await ctx.trx('members').insert(rows.slice(i, i + 200));
       // Announce membership first, so the new members receive the message that adds them.

@@ -11,6 +11,8 @@ export interface WriteContext {
   readonly isPostgres: boolean;
   /** Allocates the next pts of a conversation that this operation declared. */
   nextPts(conversationId: string): number;
+  /** The newest seq of the conversation this operation declared, with what the batch appended so far. */
+  lastSeq(conversationId: string): number;
   /** Inserts a host-written message (system messages) with the next seq and pts. */
   appendMessage(m: {
     conversationId: string;
@@ -34,9 +36,12 @@ export function writeContext(
   counters: Map<string, Counters>,
   events: HostEvent[],
 ): WriteContext {
-  const bump = (conversationId: string, withSeq: boolean) => {
+  const countersOf = (conversationId: string) => {
     if (conversationId !== declared) throw new Error(`operation declared ${declared} but wrote to ${conversationId}`);
-    const c = counters.get(conversationId)!;
+    return counters.get(conversationId)!;
+  };
+  const bump = (conversationId: string, withSeq: boolean) => {
+    const c = countersOf(conversationId);
     c.dirty = true;
     return { seq: withSeq ? ++c.lastSeq : c.lastSeq, pts: ++c.lastPts };
   };
@@ -45,6 +50,7 @@ export function writeContext(
     now,
     isPostgres,
     nextPts: (conversationId) => bump(conversationId, false).pts,
+    lastSeq: (conversationId) => countersOf(conversationId).lastSeq,
     emit: (event) => events.push(event),
     appendMessage: async (m) => {
       const { seq, pts } = bump(m.conversationId, true);

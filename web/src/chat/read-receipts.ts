@@ -4,7 +4,8 @@ import { isSystem } from '../i18n/system-text';
 /**
  * Who has read my last message: members whose read watermark reached its seq. Watermarks come from
  * the member list (as of when it was fetched) and from the receipts since (the client's readSeqs);
- * the higher wins, as a watermark only moves forward.
+ * the higher wins, as a watermark only moves forward. Members who joined after it was sent are
+ * not its readers: a newcomer's watermark starts at their join, above what came before.
  */
 export function readersOfMyLast(
   messages: readonly Message[],
@@ -24,6 +25,8 @@ export function readersOfMyLast(
     watermarks.set(userId, Math.max(watermarks.get(userId) ?? 0, seq));
   }
   watermarks.delete(me);
+  const sentAt = Date.parse(mine.createdAt);
+  for (const member of members ?? []) if (Date.parse(member.joinedAt) > sentAt) watermarks.delete(member.userId);
   let readers = 0;
   for (const seq of watermarks.values()) if (seq >= mine.seq) readers++;
   return { messageId: mine.id, readers };
