@@ -58,23 +58,24 @@ describe('login', () => {
     expect(unknownHandle.body).toEqual(anyRequestId(wrongPassword.body));
   });
 
-  it('treats handles case-insensitively and keeps them unique', async () => {
-    const lower = handle('casey');
+  it('treats handles case-insensitively and keeps them unique, each kept as it was registered', async () => {
+    const registered = handle('Casey');
     const created = await host.http('POST', '/v1/admin/users', {
       token: 'admin',
-      body: { handle: lower, displayName: 'Casey', password: 'casey-password' },
+      body: { handle: registered, displayName: 'Casey', password: 'casey-password' },
     });
     expect(created.status).toBe(201);
+    expect(created.body.handle).toBe(registered);
     const clash = await host.http('POST', '/v1/admin/users', {
       token: 'admin',
-      body: { handle: lower.toUpperCase(), displayName: 'Other', password: 'other-password' },
+      body: { handle: registered.toUpperCase(), displayName: 'Other', password: 'other-password' },
     });
     expect(clash.status).toBe(409);
     expect(clash.body.error.code).toBe('handle_taken');
-    const upperLogin = await login(lower.toUpperCase(), 'casey-password');
+    const upperLogin = await login(registered.toUpperCase(), 'casey-password');
     expect(upperLogin.status).toBe(200);
-    expect(upperLogin.body.user.id).toBe(created.body.id);
-    const lookup = await host.http('GET', `/v1/users?handle=${lower.toUpperCase()}`, { token: ada.token });
+    expect(upperLogin.body.user).toMatchObject({ id: created.body.id, handle: registered });
+    const lookup = await host.http('GET', `/v1/users?handle=${registered.toUpperCase()}`, { token: ada.token });
     expect(lookup.status).toBe(200);
     expect(lookup.body.id).toBe(created.body.id);
   });

@@ -65,6 +65,20 @@ describe('bad frames get an error frame and the connection stays usable', () => 
     await sendAcked(room, client, 'still the same session');
   });
 
+  it('a key given twice in a frame: the last one counts (as JSON.parse reads it)', async () => {
+    const pong = client.waitFor((f) => f.type === 'pong' && f.replyTo === 'dup-last', 5000);
+    client.sendRaw('{"type":"ping","id":"dup-first","id":"dup-last"}');
+    expect(await pong).toEqual({ type: 'pong', replyTo: 'dup-last' });
+    const sent = client.waitFor((f) => f.type === 'result' && f.replyTo === 'dup-send', 5000);
+    const content = '{"type":"text","text":"first","text":"last"}';
+    client.sendRaw(
+      `{"type":"send","id":"dup-send","conversationId":"${room.conversationId}","clientMsgId":"${randomUUID()}","content":${content}}`,
+    );
+    const { message } = (await sent).data;
+    room.acked.push(message.id);
+    expect(message.content).toEqual({ type: 'text', text: 'last' });
+  });
+
   const patches: [string, Record<string, unknown>, string][] = [
     ['conversationId is a number', { conversationId: 5 }, '/conversationId'],
     ['clientMsgId is missing', { clientMsgId: undefined }, '/clientMsgId'],

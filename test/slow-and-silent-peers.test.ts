@@ -170,4 +170,19 @@ describe('heartbeat (heartbeatIntervalMs 200)', () => {
     expect(await ping(healthy)).toBe(true);
     await expectHostHealthy(room);
   });
+
+  it('any frame from the client counts as an answer: one that never pongs but sends a frame per ping stays', async () => {
+    const talker = await room.host.connect(room.ada.token, { wsOptions: { autoPong: false } });
+    let heartbeats = 0;
+    talker.ws.on('ping', () => {
+      heartbeats++;
+      talker.sendRaw({ type: 'ping' });
+    });
+    await eventually(() => heartbeats >= 4 || talker.ws.readyState !== talker.ws.OPEN, {
+      what: 'four heartbeats on a connection that answers with frames, not pongs',
+      timeoutMs: 10_000,
+    });
+    expect(talker.ws.readyState).toBe(talker.ws.OPEN);
+    await talker.close();
+  });
 });

@@ -97,7 +97,12 @@ export const errorCatalog = {
     closeCode: 4009,
     message: 'The client stopped reading and its send buffer passed the limit.',
   },
-  heartbeat_timeout: { kind: 'user', status: 400, closeCode: 4010, message: 'The client did not answer pings.' },
+  heartbeat_timeout: {
+    kind: 'user',
+    status: 400,
+    closeCode: 4010,
+    message: 'Nothing arrived from the client (no pong, no frame) between two pings.',
+  },
   permission_denied: { kind: 'user', status: 403, message: 'The plugin lacks the permission this call needs.' },
   storage_conflict: {
     kind: 'user',
