@@ -7,9 +7,9 @@ import { useSignedIn } from '../session/session-context';
 import { sizeText } from './size-text';
 
 /**
- * An image at full size in a modal dialog (the browser's <dialog>: focus stays inside, Escape
- * closes), with its file's name and a link to download it. Its URL is asked for afresh: one from
- * the cache may be about to expire.
+ * An image as large as the screen allows, over the page darkened, in a modal dialog (the browser's
+ * <dialog>: focus stays inside, Escape closes), with its file's name and a link to download it. Its
+ * URL is asked for afresh: one from the cache may be about to expire.
  */
 export function ImageViewer({ attachment, onClose }: { attachment: Attachment; onClose: () => void }) {
   const { t, language } = useI18n();
@@ -28,10 +28,13 @@ export function ImageViewer({ attachment, onClose }: { attachment: Attachment; o
       onClose={onClose}
     >
       <div class="image-viewer-bar">
-        <p class="image-viewer-name">{attachment.name}</p>
+        {/* Cut short with an ellipsis when long: the whole name is its tooltip and the image's text. */}
+        <p class="image-viewer-name" title={attachment.name}>
+          {attachment.name}
+        </p>
         {view.data ? (
           // Same origin, so `download` saves the file under its name rather than showing it (the host serves images inline).
-          <a href={client.http.fileUrl(view.data.url)} download={attachment.name}>
+          <a class="image-viewer-download" href={client.http.fileUrl(view.data.url)} download={attachment.name}>
             {t('attachments.download', { name: attachment.name, size: sizeText(attachment.size, language) })}
           </a>
         ) : null}
@@ -40,16 +43,18 @@ export function ImageViewer({ attachment, onClose }: { attachment: Attachment; o
         </button>
       </div>
       <ErrorNotice error={view.error} />
-      {view.data ? (
-        <img
-          src={client.http.fileUrl(view.data.url)}
-          alt={attachment.name}
-          width={attachment.width ?? undefined}
-          height={attachment.height ?? undefined}
-        />
-      ) : (
-        <p role="status">{t('app.loading')}</p>
-      )}
+      <div class="image-viewer-stage">
+        {view.data ? (
+          <img
+            src={client.http.fileUrl(view.data.url)}
+            alt={attachment.name}
+            width={attachment.width ?? undefined}
+            height={attachment.height ?? undefined}
+          />
+        ) : (
+          <p role="status">{t('app.loading')}</p>
+        )}
+      </div>
     </dialog>
   );
 }

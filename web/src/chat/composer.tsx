@@ -36,8 +36,9 @@ interface Props {
 /**
  * Writes a message: Enter sends, Shift+Enter is a new line. Text starting with "/" is a command:
  * the picker lists them, and Enter runs it. "@" lists the members to mention. Files come by the
- * attach button, dropped on the composer or pasted, and upload at once. Sending never waits for the host: the message is queued
- * (shown as sending until stored), so it also works offline.
+ * attach button or pasted (dropped, anywhere on the conversation, the screen stages them), and
+ * upload at once. Sending never waits for the host: the message is queued (shown as sending until
+ * stored), so it also works offline.
  */
 export function Composer(props: Props) {
   const { conversationId, replyTo, replyName, onCancelReply, onCommandReply, input } = props;
@@ -95,14 +96,6 @@ export function Composer(props: Props) {
       onSubmit={(e) => {
         e.preventDefault();
         submit();
-      }}
-      onDragOver={(e) => {
-        if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
-      }}
-      onDrop={(e) => {
-        if (!e.dataTransfer?.files.length) return;
-        e.preventDefault();
-        attach([...e.dataTransfer.files]);
       }}
     >
       {replyTo ? (

@@ -6,10 +6,11 @@ import { usePageTitle } from '../components/page-title';
 import { useI18n } from '../i18n/i18n-context';
 import { Link } from '../router/router';
 import { useSignedIn } from '../session/session-context';
-import { threadInAddress } from './thread-address';
+import { replyInAddress, threadInAddress } from './thread-address';
 import { useClientState, useConversationData } from '../session/client-hooks';
 import type { CommandNote } from './command-note';
 import { useStagedUploads } from '../attachments/use-staged-uploads';
+import { useFileDrop } from '../attachments/use-file-drop';
 import { Composer } from './composer';
 import { DraftReturnProvider, useDraft } from './composer-draft';
 import { ConversationHeader } from './conversation-header';
@@ -24,6 +25,7 @@ import { useMarkRead } from './use-mark-read';
 import { useMembers } from './use-members';
 import { useThreadReturn } from './use-thread-return';
 import './conversation-screen.css';
+import '../styles/attachments.css';
 
 /** The conversation at /c/:id; a new id is a new screen (its own scroll, reply and notes). */
 export function ConversationScreen({ conversationId }: { conversationId: string }) {
@@ -61,8 +63,15 @@ function Conversation({ conversationId }: { conversationId: string }) {
   useFocusMessage(conversationId, messages, hasOlder, state);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [threadRootId, setThreadRootId] = useState<string | null>(threadInAddress);
+  // A search result that is a reply in a thread: the panel opens on its root and focuses it.
+  const [addressed] = useState(() => ({ rootId: threadInAddress(), seq: replyInAddress() }));
   const input = useRef<HTMLTextAreaElement>(null);
   const staged = useStagedUploads();
+  // Dropped anywhere on the conversation, files join the composer's; a thread's composer takes none.
+  const drop = useFileDrop(
+    (files) => staged.add(files),
+    (target) => target instanceof Element && target.closest('.thread-panel') !== null,
+  );
   const draft = useDraft(input, {
     staged,
     // A refused reply replies again to its message, when it is still among those loaded.
@@ -103,7 +112,19 @@ function Conversation({ conversationId }: { conversationId: string }) {
       : null;
   const role = view?.conversation.myRole;
   return (
-    <section class="chat-screen" aria-labelledby="chat-title">
+    <section
+      class={drop.over ? 'chat-screen drop-target' : 'chat-screen'}
+      aria-labelledby="chat-title"
+      onDragEnter={drop.onDragEnter}
+      onDragOver={drop.onDragOver}
+      onDragLeave={drop.onDragLeave}
+      onDrop={drop.onDrop}
+    >
+      {drop.over ? (
+        <p class="drop-hint" role="status">
+          {t('attachments.dropHere')}
+        </p>
+      ) : null}
       <ConversationHeader
         view={view}
         title={title}
@@ -137,6 +158,7 @@ function Conversation({ conversationId }: { conversationId: string }) {
           root={messages.find((m) => m.id === threadRootId) ?? null}
           live={messages}
           moderator={group && (role === 'owner' || role === 'admin')}
+          focusSeq={threadRootId === addressed.rootId ? addressed.seq : null}
           onClose={thread.close}
         />
       ) : null}

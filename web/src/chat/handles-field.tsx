@@ -29,17 +29,18 @@ export interface Handles {
   check: () => string[] | null;
 }
 
+const LENGTHS = { min: ACCOUNT_RULES.handle.minLength, max: HANDLE_MAX };
+
+/** A whole paragraph pasted in is named by its start. */
+const shortened = (text: string) =>
+  [...text].length > HANDLE_MAX ? `${[...text].slice(0, HANDLE_MAX).join('')}…` : text;
+
 function problemOf(handles: string[], required: boolean): Problem | null {
   if (handles.length === 0) return required ? { key: 'validation.required' } : null;
   if (handles.length > MAX_HANDLES) return { key: 'chat.start.tooManyHandles', params: { max: MAX_HANDLES } };
   const bad = handles.find((handle) => !isHandle(handle));
   if (bad === undefined) return null;
-  // A whole paragraph pasted in is named by its start.
-  const shown = [...bad].length > HANDLE_MAX ? `${[...bad].slice(0, HANDLE_MAX).join('')}…` : bad;
-  return {
-    key: 'chat.start.notAHandle',
-    params: { handle: shown, min: ACCOUNT_RULES.handle.minLength, max: HANDLE_MAX },
-  };
+  return { key: 'chat.start.notAHandle', params: { handle: shortened(bad), ...LENGTHS } };
 }
 
 /** A handles field's text, checked against the host's handle rule (sdk/protocol) before any lookup. */
@@ -47,9 +48,12 @@ export function useHandles({ multiple, required }: { multiple: boolean; required
   const [value, setValue] = useState('');
   const [problem, setProblem] = useState<Problem | null>(null);
   const check = () => {
-    const all = parseHandles(value);
-    const handles = multiple ? all : all.slice(0, 1);
-    const found = problemOf(handles, required);
+    const handles = parseHandles(value);
+    // One handle asked for, a name typed ("Bob Builder"): said so, never cut down to its first word.
+    const found =
+      !multiple && handles.length > 1
+        ? { key: 'chat.start.oneHandle' as const, params: { text: shortened(value.trim()), ...LENGTHS } }
+        : problemOf(handles, required);
     setProblem(found);
     return found ? null : handles;
   };

@@ -1,6 +1,6 @@
 import type { Message } from '../../../sdk/protocol/message.js';
 import { useI18n } from '../i18n/i18n-context';
-import { structuredLabel } from './message-preview';
+import { filesLabel, structuredLabel } from './message-preview';
 import { plainText } from './message-text';
 import type { People } from '../people/people';
 import { isSystem, systemText } from '../i18n/system-text';
@@ -16,6 +16,8 @@ export function useSnippet(people: People): (message: Message | undefined) => st
     if (message.deletedAt || !message.content) return t('chat.preview.deleted');
     const content = message.content;
     let text = plainText(content);
+    // A photo sent without a caption is quoted as one, not as nothing.
+    if (text?.trim() === '') text = filesLabel(message, w) ?? text;
     if (text === null) {
       text = isSystem(content) ? systemText(content, message.senderId, w) : structuredLabel(content, w);
     }

@@ -12,6 +12,8 @@ import { PendingItem } from './pending-item';
 import { DraftReturnProvider, useDraft } from './composer-draft';
 import { usePeople } from '../people/people';
 import { useMessageKeys } from './use-message-keys';
+import { useFocusReply } from './use-focus-message';
+import { MentionPicker } from './mention-picker';
 
 interface Props {
   conversationId: string;
@@ -21,6 +23,8 @@ interface Props {
   /** The conversation's cached messages: replies arriving live are among them. */
   live: readonly Message[];
   moderator: boolean;
+  /** The reply to bring into view and focus (a search result's), or null. */
+  focusSeq: number | null;
   onClose: () => void;
 }
 
@@ -30,7 +34,8 @@ interface Props {
  * replies in the thread. Its header follows or unfollows the thread (replying follows it: the host
  * does); while I follow it, the replies I see open here are marked read.
  */
-export function ThreadPanel({ conversationId, rootId, root: cachedRoot, live, moderator, onClose }: Props) {
+export function ThreadPanel(props: Props) {
+  const { conversationId, rootId, root: cachedRoot, live, moderator, onClose } = props;
   const { t } = useI18n();
   const { client } = useSignedIn();
   const people = usePeople();
@@ -49,6 +54,8 @@ export function ThreadPanel({ conversationId, rootId, root: cachedRoot, live, mo
     replies,
     live.filter((m) => m.threadRootId === rootId),
   );
+  // After the composer took the focus on opening: a reply asked for by the address takes it from there.
+  useFocusReply(list, props.focusSeq, replies);
   const follow = useThreadFollow(conversationId, rootId, page.data, replies, people.me.id);
   const root = cachedRoot ?? page.data?.root ?? null;
   const pending = client.pending(conversationId).filter((p) => p.threadRootId === rootId);
@@ -101,6 +108,14 @@ export function ThreadPanel({ conversationId, rootId, root: cachedRoot, live, mo
           send();
         }}
       >
+        <MentionPicker
+          conversationId={conversationId}
+          text={text}
+          onPick={(picked) => {
+            setText(picked);
+            input.current?.focus();
+          }}
+        />
         <div class="composer-row">
           <textarea
             ref={input}
@@ -111,7 +126,8 @@ export function ThreadPanel({ conversationId, rootId, root: cachedRoot, live, mo
             value={text}
             onInput={(e) => setText(e.currentTarget.value)}
             onKeyDown={(e) => {
-              if (e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
+              // A mention picked with Enter is not sent (the picker took the key first).
+              if (e.defaultPrevented || e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
               e.preventDefault();
               send();
             }}

@@ -1,3 +1,4 @@
+import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ClientState } from '../../../sdk/client/index.js';
 import type { Message } from '../../../sdk/protocol/message.js';
@@ -11,6 +12,14 @@ const PAGE = 100;
 function seqInAddress(): number | null {
   const match = /^#seq=(\d{1,15})$/.exec(location.hash);
   return match ? Number(match[1]) : null;
+}
+
+/** Marks a found message, scrolls it to the middle of its list and gives it the focus. */
+function focusFound(item: HTMLElement): void {
+  item.classList.add('message-focus');
+  item.tabIndex = -1;
+  item.scrollIntoView({ block: 'center' });
+  item.focus({ preventScroll: true });
 }
 
 /**
@@ -30,13 +39,11 @@ export function useFocusMessage(
   const pages = useRef(0);
   useEffect(() => {
     if (seq === null || done.current) return;
-    const item = document.querySelector<HTMLElement>(`.message-list [data-seq="${seq}"]`);
+    // The conversation's own log: an open thread's list has message items too.
+    const item = document.querySelector<HTMLElement>(`.message-log [data-seq="${seq}"]`);
     if (item) {
       done.current = true;
-      item.classList.add('message-focus');
-      item.tabIndex = -1;
-      item.scrollIntoView({ block: 'center' });
-      item.focus({ preventScroll: true });
+      focusFound(item);
       return;
     }
     if (state !== 'online' || messages.some((m) => m.seq === seq)) return;
@@ -53,4 +60,24 @@ export function useFocusMessage(
         loading.current = false;
       });
   }, [client, conversationId, seq, messages, hasOlder, state]);
+}
+
+/**
+ * The thread panel's part of a search result that is a reply (`#thread=<root>&seq=N`): once the
+ * reply is among those the panel lists, it is marked and focused, as the log does for a message.
+ * Once; the panel asks for it only when opened from the address.
+ */
+export function useFocusReply(
+  list: RefObject<HTMLElement | null>,
+  seq: number | null,
+  replies: readonly Message[],
+): void {
+  const done = useRef(false);
+  useEffect(() => {
+    if (seq === null || done.current) return;
+    const item = list.current?.querySelector<HTMLElement>(`:scope > [data-seq="${seq}"]`);
+    if (!item) return;
+    done.current = true;
+    focusFound(item);
+  }, [list, seq, replies]);
 }

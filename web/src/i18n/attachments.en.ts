@@ -16,4 +16,5 @@ export const attachmentsEn = {
   'attachments.download': 'Download {name} ({size})',
   'attachments.viewer': 'Image {name}',
   'attachments.close': 'Close',
+  'attachments.dropHere': 'Drop files here to attach them',
 } as const;

@@ -18,4 +18,5 @@ export const attachmentsFr: Record<keyof typeof attachmentsEn, string> = {
   'attachments.download': 'Télécharger {name} ({size})',
   'attachments.viewer': 'Image {name}',
   'attachments.close': 'Fermer',
+  'attachments.dropHere': 'Déposez les fichiers ici pour les joindre',
 };

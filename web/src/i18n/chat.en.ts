@@ -26,6 +26,9 @@ export const chatEn = {
   'chat.preview.theirs': '{name}: {text}',
   'chat.preview.mineInThread': 'You replied in a thread: {text}',
   'chat.preview.theirsInThread': '{name} replied in a thread: {text}',
+  'chat.preview.photo': 'Photo',
+  'chat.preview.file': 'File',
+  'chat.preview.files': '{count} files',
 
   'chat.start.direct': 'New chat',
   'chat.start.group': 'New group',
@@ -40,6 +43,8 @@ export const chatEn = {
   'chat.start.notYourself': 'That is your own handle. Enter someone else’s.',
   'chat.start.notAHandle':
     '“{handle}” is not a handle: handles are {min} to {max} letters, digits, dots, dashes or underscores.',
+  'chat.start.oneHandle':
+    '“{text}” is not a handle: a handle is one word, without spaces, of {min} to {max} letters, digits, dots, dashes or underscores.',
   'chat.start.tooManyHandles': 'Enter at most {max} handles at a time.',
   'chat.group.details': 'Group details',
   'chat.group.detailsShort': 'Details',

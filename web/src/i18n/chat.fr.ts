@@ -27,6 +27,9 @@ export const chatFr: Record<keyof typeof chatEn, string> = {
   'chat.preview.theirs': '{name} : {text}',
   'chat.preview.mineInThread': 'Vous avez répondu dans un fil : {text}',
   'chat.preview.theirsInThread': '{name} a répondu dans un fil : {text}',
+  'chat.preview.photo': 'Photo',
+  'chat.preview.file': 'Fichier',
+  'chat.preview.files': '{count} fichiers',
 
   'chat.start.direct': 'Nouvelle discussion',
   'chat.start.group': 'Nouveau groupe',
@@ -41,6 +44,8 @@ export const chatFr: Record<keyof typeof chatEn, string> = {
   'chat.start.notYourself': 'C’est votre propre identifiant. Saisissez celui de quelqu’un d’autre.',
   'chat.start.notAHandle':
     '« {handle} » n’est pas un identifiant : un identifiant compte de {min} à {max} lettres, chiffres, points, tirets ou soulignés.',
+  'chat.start.oneHandle':
+    '« {text} » n’est pas un identifiant : un identifiant est un seul mot, sans espace, de {min} à {max} lettres, chiffres, points, tirets ou soulignés.',
   'chat.start.tooManyHandles': 'Saisissez au plus {max} identifiants à la fois.',
   'chat.group.details': 'Détails du groupe',
   'chat.group.detailsShort': 'Détails',

@@ -13,4 +13,5 @@ export const searchEn = {
   'search.none': 'No message matches “{query}”.',
   'search.more': 'More results',
   'search.hit': '{sender} in {conversation}, {time}',
+  'search.hitInThread': '{sender} in a thread in {conversation}, {time}',
 } as const;

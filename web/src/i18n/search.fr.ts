@@ -15,4 +15,5 @@ export const searchFr: Record<keyof typeof searchEn, string> = {
   'search.none': 'Aucun message ne correspond à « {query} ».',
   'search.more': 'Plus de résultats',
   'search.hit': '{sender} dans {conversation}, {time}',
+  'search.hitInThread': '{sender} dans un fil de {conversation}, {time}',
 };

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { usePeople } from '../people/people';
 import { shortTime } from '../i18n/format-time';
 import { ErrorNotice } from '../components/error-notice';
@@ -7,12 +7,10 @@ import { useFocusOnMount } from '../components/use-focus-on-mount';
 import { useI18n } from '../i18n/i18n-context';
 import { Link } from '../router/router';
 import { useSignedIn } from '../session/session-context';
+import { hitHref, searchHref, searchInAddress, type SearchAddress } from './search-address';
 import { SnippetText } from './snippet-text';
 import { useSearch } from './use-search';
 import '../styles/search.css';
-
-/** Where a hit opens: its conversation, scrolled to the message (read by the conversation screen). */
-export const hitHref = (conversationId: string, seq: number) => `/c/${encodeURIComponent(conversationId)}#seq=${seq}`;
 
 /** /search: words to find, in every conversation or one, optionally only messages with attachments; hits open in context. */
 export function SearchScreen() {
@@ -20,23 +18,48 @@ export function SearchScreen() {
   const { client } = useSignedIn();
   const people = usePeople();
   usePageTitle(t('search.title'));
-  const [text, setText] = useState(() => new URLSearchParams(location.search).get('q') ?? '');
-  const [scope, setScope] = useState('');
-  const [withAttachments, setWithAttachments] = useState(false);
+  const [initial] = useState(searchInAddress);
+  const [text, setText] = useState(initial.query);
+  const [scope, setScope] = useState(initial.conversationId);
+  const [withAttachments, setWithAttachments] = useState(initial.withAttachments);
   const state = useSearch();
   // Loaded by its address too, not only reached in the app: searching is what the screen is for.
   const box = useFocusOnMount<HTMLInputElement>();
   const conversations = client.conversations();
-  const submit = (event: Event) => {
-    event.preventDefault();
-    const query = text.trim();
-    if (query === '') return;
-    // The address keeps the query, so a reload or a shared link searches again.
-    history.replaceState(null, '', `/search?q=${encodeURIComponent(query)}`);
-    state.search(query, {
-      ...(scope ? { conversationId: scope } : {}),
+  const run = ({ query, conversationId, withAttachments }: SearchAddress) => {
+    if (query.trim() === '') return state.reset();
+    state.search(query.trim(), {
+      ...(conversationId ? { conversationId } : {}),
       ...(withAttachments ? { hasAttachment: true } : {}),
     });
+  };
+  // A search in the address (a reload, Back from a result, a link) is run as when it was asked; so is
+  // the one Back or Forward moves to from another search (the screen stays: only the query changed).
+  useEffect(() => {
+    if (initial.query.trim() !== '') run(initial);
+    const moved = () => {
+      if (location.pathname !== '/search') return;
+      const address = searchInAddress();
+      setText(address.query);
+      setScope(address.conversationId);
+      setWithAttachments(address.withAttachments);
+      run(address);
+    };
+    window.addEventListener('popstate', moved);
+    return () => window.removeEventListener('popstate', moved);
+  }, []);
+  const submit = (event: Event) => {
+    event.preventDefault();
+    const address = { query: text.trim(), conversationId: scope, withAttachments };
+    if (address.query === '') return;
+    // The address keeps the search, so a reload or a shared link searches again; each search is a
+    // step Back returns to (the first takes the place of the empty screen's).
+    const href = searchHref(address);
+    if (href !== `${location.pathname}${location.search}`) {
+      if (searchInAddress().query === '') history.replaceState(null, '', href);
+      else history.pushState(null, '', href);
+    }
+    run(address);
   };
   return (
     <section class="search-screen stack" aria-labelledby="search-title">
@@ -87,9 +110,9 @@ export function SearchScreen() {
             const view = client.conversation(message.conversationId);
             return (
               <li key={message.id}>
-                <Link href={hitHref(message.conversationId, message.seq)}>
+                <Link href={hitHref(message)}>
                   <span class="search-hit-meta">
-                    {t('search.hit', {
+                    {t(message.threadRootId ? 'search.hitInThread' : 'search.hit', {
                       sender: people.sender(message.senderId),
                       conversation: view ? people.title(view.conversation) : '',
                       time: shortTime(message.createdAt, language),

@@ -11,6 +11,8 @@ export interface SearchState {
   error: unknown;
   search: (query: string, options: SearchOptions) => void;
   more: () => void;
+  /** Back to no search: what is under way is dropped, the results emptied. */
+  reset: () => void;
 }
 
 /** Asks GET /v1/search; a new search replaces the results, `more` appends the next page. The last search asked wins. */
@@ -51,5 +53,13 @@ export function useSearch(): SearchState {
     const { query: q, options } = asked.current;
     if (nextCursor) run(q, { ...options, cursor: nextCursor }, true);
   }, [run, nextCursor]);
-  return { query, hits, nextCursor, busy, error, search, more };
+  const reset = useCallback(() => {
+    asked.current = { n: asked.current.n + 1, query: '', options: {} };
+    setQuery(null);
+    setHits([]);
+    setNextCursor(null);
+    setBusy(false);
+    setError(null);
+  }, []);
+  return { query, hits, nextCursor, busy, error, search, more, reset };
 }
