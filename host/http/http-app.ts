@@ -14,6 +14,7 @@ import { avatarRoutes } from './routes/avatar-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { pluginAdminRoutes } from './routes/plugin-admin-routes.js';
+import { pluginListingRoutes } from './routes/plugin-listing-routes.js';
 import { pushRoutes } from './routes/push-routes.js';
 import { searchRoutes } from './routes/search-routes.js';
 import type { RouteDeps } from './routes/route-deps.js';
@@ -50,6 +51,7 @@ export function createHttpApp(deps: RouteDeps, log: Logger): Koa {
     authRoutes(deps),
     adminRoutes(deps),
     pluginAdminRoutes(deps),
+    pluginListingRoutes(deps),
     conversationRoutes(deps),
     pushRoutes(deps),
     threadRoutes(deps),

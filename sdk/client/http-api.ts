@@ -93,6 +93,11 @@ export class HttpApi extends ContentCalls {
     return this.request('DELETE', '/v1/me/avatar');
   }
 
+  /** The ids of the plugins running on the host (`payments`…), to offer only what it serves. */
+  async plugins(): Promise<string[]> {
+    return (await this.request<{ plugins: { id: string }[] }>('GET', '/v1/plugins')).plugins.map((p) => p.id);
+  }
+
   /** A path the host gave (an `avatarUrl`, a file URL) as an absolute URL, e.g. for `<img src>`. */
   absoluteUrl(path: string): string {
     return this.baseUrl + path;
