@@ -92,8 +92,12 @@ describe.skipIf(chromiumMissing)('web chat: the conversation header where space 
       PHONE.width,
     );
 
-    // In French (longer words) and muted (its state joins the subtitle), it still holds.
+    // In French (longer words) and muted (its state joins the subtitle), it still holds. The
+    // language is in the app header's menu on a phone, folded again once chosen.
+    await page.getByRole('button', { name: 'Menu' }).click();
     await page.getByLabel('Language').selectOption('fr');
+    await page.getByRole('button', { name: 'Menu' }).click();
+    expect(await page.getByLabel('Langue').isVisible()).toBe(false);
     await page.getByRole('button', { name: 'Mettre en sourdine' }).click();
     await page.getByRole('button', { name: 'Jusqu’à réactivation' }).click();
     await page.getByRole('button', { name: 'Réactiver' }).waitFor();

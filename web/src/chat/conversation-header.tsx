@@ -10,6 +10,8 @@ import { mutedNote } from './mute-state';
 import { pluralKey } from '../i18n/plural';
 import { PresenceDot } from './presence-dot';
 import { usePresence } from './use-presence';
+import { ConversationAvatar } from './conversation-avatar';
+import { usePeople } from '../people/people';
 
 interface Props {
   view: ConversationView | undefined;
@@ -22,7 +24,7 @@ interface Props {
 }
 
 /**
- * The conversation's name, who is there (presence, or the number of members), whether I muted it,
+ * The conversation's picture and name, who is there (presence, or the number of members), whether I muted it,
  * and its actions side by side; for a group, its details open under them. On a phone it is one row:
  * the way back, the name (cut short when long) and the actions.
  */
@@ -30,6 +32,7 @@ export function ConversationHeader({ view, title, partnerId, memberCount, member
   const { t, language } = useI18n();
   const [open, setOpen] = useState(false);
   const presenceOf = usePresence(partnerId ? [partnerId] : []);
+  const people = usePeople();
   const conversation = view?.conversation;
   const group = conversation?.kind === 'group';
   const presence = partnerId ? presenceOf(partnerId) : undefined;
@@ -44,6 +47,7 @@ export function ConversationHeader({ view, title, partnerId, memberCount, member
     <div class="chat-header">
       <div class="chat-header-bar">
         <BackLink compact />
+        {conversation ? <ConversationAvatar conversation={conversation} people={people} size="medium" /> : null}
         <div class="chat-heading">
           <h1 id="chat-title">{title}</h1>
           {subtitle || muted ? (

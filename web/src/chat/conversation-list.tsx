@@ -9,6 +9,7 @@ import { isMuted } from './mute-state';
 import { usePeople, type People } from '../people/people';
 import { CountBadge } from '../components/count-badge';
 import { PresenceDot } from './presence-dot';
+import { ConversationAvatar } from './conversation-avatar';
 import { usePresence } from './use-presence';
 import './conversation-list.css';
 
@@ -72,6 +73,7 @@ function ConversationItem({ view, people, current, presence }: ItemProps) {
         aria-current={current ? 'page' : undefined}
       >
         <span class="conversation-title">
+          <ConversationAvatar conversation={conversation} people={people} />
           <PresenceDot status={presence} />
           <span class="conversation-name">{people.title(conversation)}</span>
         </span>

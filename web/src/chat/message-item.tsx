@@ -15,6 +15,8 @@ import { ReactionChips } from './reactions';
 import { pluralKey } from '../i18n/plural';
 import { ReplyQuote } from './reply-quote';
 import { isSystem } from '../i18n/system-text';
+import { UserAvatar } from '../people/avatar';
+import { useSignedIn } from '../session/session-context';
 
 export interface MessageItemProps {
   message: Message;
@@ -47,6 +49,7 @@ export function MessageItem({
   people,
 }: MessageItemProps) {
   const { t, language } = useI18n();
+  const { client } = useSignedIn();
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const item = useRef<HTMLLIElement>(null);
@@ -73,10 +76,15 @@ export function MessageItem({
   const deleted = message.deletedAt !== null || message.content === null;
   const text = plainText(message.content);
   const senderName = people.sender(message.senderId);
+  // In a group, who wrote is told by their picture too; a direct conversation has only the two.
+  const group = client.conversation(conversationId)?.conversation.kind === 'group';
   return (
     <li class={mine ? 'message mine' : 'message theirs'} ref={item} data-seq={message.seq} aria-labelledby={id}>
       <div class="bubble" id={id}>
         <p class="message-meta">
+          {group && !mine ? (
+            <UserAvatar user={people.user(message.senderId)} name={senderName} id={message.senderId} size="tiny" />
+          ) : null}
           <span class="message-sender">{senderName}</span> {time}
           {message.editedAt && !deleted ? <span class="message-edited"> {t('chat.message.edited')}</span> : null}
         </p>

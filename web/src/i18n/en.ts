@@ -4,6 +4,7 @@ import { attachmentsEn } from './attachments.en';
 import { chatEn } from './chat.en';
 import { moneyEn } from './money.en';
 import { notificationsEn } from './notifications.en';
+import { profileEn } from './profile.en';
 import { structuredEn } from './structured.en';
 import { searchEn } from './search.en';
 
@@ -50,6 +51,8 @@ export const en = {
 
   'header.signedInAs': 'Signed in as {name}',
   'header.logout': 'Log out',
+  'header.menu': 'Menu',
+  'header.profileHint': '(your profile)',
   'header.loggingOut': 'Logging out…',
 
   'nav.conversations': 'Conversations',
@@ -99,6 +102,7 @@ export const en = {
   ...searchEn,
   ...attachmentsEn,
   ...notificationsEn,
+  ...profileEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

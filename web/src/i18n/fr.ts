@@ -5,6 +5,7 @@ import { chatFr } from './chat.fr';
 import type { Catalog } from './en';
 import { moneyFr } from './money.fr';
 import { notificationsFr } from './notifications.fr';
+import { profileFr } from './profile.fr';
 import { searchFr } from './search.fr';
 import { structuredFr } from './structured.fr';
 
@@ -46,6 +47,8 @@ export const fr: Catalog = {
 
   'header.signedInAs': 'Connecté en tant que {name}',
   'header.logout': 'Se déconnecter',
+  'header.menu': 'Menu',
+  'header.profileHint': '(votre profil)',
   'header.loggingOut': 'Déconnexion…',
 
   'nav.conversations': 'Conversations',
@@ -95,4 +98,5 @@ export const fr: Catalog = {
   ...searchFr,
   ...attachmentsFr,
   ...notificationsFr,
+  ...profileFr,
 };

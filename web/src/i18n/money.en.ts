@@ -2,6 +2,7 @@
 export const moneyEn = {
   'money.title': 'Money',
   'money.nav': 'Money',
+  'money.unavailable': 'Payments are not available on this server.',
 
   'money.balances.title': 'Balance',
   'money.balances.none': 'You have no money yet.',

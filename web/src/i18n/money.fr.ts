@@ -4,6 +4,7 @@ import type { moneyEn } from './money.en';
 export const moneyFr: Record<keyof typeof moneyEn, string> = {
   'money.title': 'Argent',
   'money.nav': 'Argent',
+  'money.unavailable': 'Les paiements ne sont pas disponibles sur ce serveur.',
 
   'money.balances.title': 'Solde',
   'money.balances.none': "Vous n'avez pas encore d'argent.",

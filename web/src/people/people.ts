@@ -35,6 +35,15 @@ export function directoryOf(client: SwitchboardClient, me: PublicUser): Director
       members,
     };
     directory.users.seed(me.id, me);
+    // A rename or a new avatar (user.updated) shows at once wherever the person is shown.
+    const users = directory.users;
+    client.on('user', (user) => users.seed(user.id, user));
+    // Those changes are not replayed after a reconnect: the people shown are asked for again.
+    let connected = client.state === 'online';
+    client.on('ready', () => {
+      if (connected) users.refreshAll();
+      connected = true;
+    });
     directories.set(client, directory);
   }
   return directory;

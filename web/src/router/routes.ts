@@ -10,6 +10,7 @@ export const ROUTES = [
   { name: 'agent', pattern: '/agent' },
   { name: 'admin', pattern: '/admin' },
   { name: 'money', pattern: '/money' },
+  { name: 'profile', pattern: '/profile' },
   { name: 'search', pattern: '/search' },
   { name: 'threads', pattern: '/threads' },
   { name: 'business', pattern: '/b/:businessId' },

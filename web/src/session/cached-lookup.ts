@@ -54,6 +54,11 @@ export class CachedLookup<V> {
     if (!same) this.notify();
   }
 
+  /** Fetches every known value again (served as it was meanwhile): after news of them may have been missed. */
+  refreshAll(): void {
+    for (const key of this.values.keys()) if (!this.loading.has(key)) void this.load(key);
+  }
+
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -24,6 +24,8 @@ export interface SessionApi {
   login: (handle: string, password: string) => Promise<void>;
   register: (handle: string, displayName: string, password: string) => Promise<void>;
   logout: () => Promise<void>;
+  /** My profile as the host answered a change of it here, shown at once (user.updated confirms it later). */
+  adoptUser: (user: PublicUser) => void;
 }
 
 const SessionContext = createContext<SessionApi | null>(null);
@@ -58,6 +60,18 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
     setState({ status: 'signed-out', reason });
   }, []);
 
+  // My profile as the host has it now (renamed here, on another device or by the operator): every
+  // screen shows it at once, and it is saved for the next reload.
+  const adopt = useCallback((next: PublicUser) => {
+    const now = current.current;
+    if (!now || next.id !== now.user.id) return;
+    const token = now.client.http.token;
+    if (token) saveSession({ user: next, token });
+    if (sameProfile(now.user, next)) return;
+    current.current = { user: next, client: now.client };
+    setState({ status: 'signed-in', session: current.current });
+  }, []);
+
   const start = useCallback(
     ({ user, token }: { user: PublicUser; token: string }): Session => {
       saveSession({ user, token });
@@ -68,15 +82,19 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
       });
       const session = { user, client };
       current.current = session;
-      // Kept fresh for the next reload (a display name changed elsewhere).
+      // The session stays this client's while it lasts (its user may be replaced by a newer copy).
+      const ours = () => current.current?.client === client;
       client.on('ready', (ready) => {
         rememberLimits(client, ready.limits);
-        if (current.current === session) saveSession({ user: ready.user, token });
+        if (ours()) adopt(ready.user);
+      });
+      client.on('user', (changed) => {
+        if (ours()) adopt(changed);
       });
       // The client emits the ClientError that ended the session (refused or revoked token,
       // deactivated account) on 'error' right after its state became 'ended'.
       client.on('error', (error) => {
-        if (client.state === 'ended' && current.current === session) end(error);
+        if (client.state === 'ended' && ours()) end(error);
       });
       client.connect().catch(() => {
         // Ignored: a refused token also ends the session, handled by the 'error' listener above
@@ -84,7 +102,7 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
       });
       return session;
     },
-    [end],
+    [end, adopt],
   );
 
   const [state, setState] = useState<SessionState>(() => {
@@ -104,6 +122,7 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
       async register(handle, displayName, password) {
         signIn(await authApi().register(handle, displayName, password));
       },
+      adoptUser: adopt,
       async logout() {
         const session = current.current;
         if (!session) return;
@@ -125,8 +144,13 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
         setState({ status: 'signed-out' });
       },
     };
-  }, [state, start]);
+  }, [state, start, adopt]);
   return <SessionContext.Provider value={api}>{children}</SessionContext.Provider>;
+}
+
+/** Whether nothing another person or screen shows of a user changed (a ready frame repeats it as it was). */
+function sameProfile(a: PublicUser, b: PublicUser): boolean {
+  return a.handle === b.handle && a.displayName === b.displayName && a.avatarUrl === b.avatarUrl;
 }
 
 /** How long a log out waits for the session's requests in flight: a stalled one must not keep the person signed in. */

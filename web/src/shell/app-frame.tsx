@@ -3,6 +3,7 @@ import { useLayoutEffect, useRef } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
 import type { Route, RouteName } from '../router/routes';
 import { MoneyScreen } from '../money/money-screen';
+import { ProfileScreen } from '../profile/profile-screen';
 import { BusinessStartScreen } from '../structured/business-start-screen';
 import { AppHeader } from './app-header';
 import { BackLink } from '../components/back-link';
@@ -23,6 +24,7 @@ const SCREENS: Partial<Record<RouteName, (params: Record<string, string>) => JSX
   agent: () => <AgentConsole />,
   admin: () => <AdminConsole />,
   money: () => <MoneyScreen />,
+  profile: () => <ProfileScreen />,
   search: () => <SearchScreen />,
   threads: () => <ThreadsScreen />,
   business: (params) => <BusinessStartScreen key={params.businessId} businessId={params.businessId ?? ''} />,
@@ -51,7 +53,7 @@ export function AppFrame({ route }: { route: Route }) {
       <a class="skip-link" href="#main">
         {t('app.skipToMain')}
       </a>
-      <AppHeader />
+      <AppHeader path={path} />
       <OfflineBanner />
       <UnreadInTitle />
       <div class="app-body">

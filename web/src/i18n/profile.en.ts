@@ -1,0 +1,30 @@
+/** The English texts of the profile screen (display name and avatar), spread into en.ts. */
+export const profileEn = {
+  'profile.title': 'Your profile',
+  'profile.handle': 'Handle',
+  'profile.handleNote': 'Your handle is how people find you; it cannot be changed.',
+  'profile.name.title': 'Name',
+  'profile.name.save': 'Save name',
+  'profile.name.saving': 'Saving…',
+  'profile.name.saved': 'Your display name is now “{name}”.',
+  'profile.avatar.title': 'Picture',
+  'profile.avatar.current': 'Your picture',
+  'profile.avatar.none': 'You have no picture: people see your initials.',
+  'profile.avatar.choose': 'Choose an image',
+  'profile.avatar.help': 'A JPEG, PNG, WebP, GIF or AVIF image. It is cut to a square around what matters most in it.',
+  'profile.avatar.preview': 'The image you chose',
+  'profile.avatar.use': 'Use this image',
+  'profile.avatar.uploading': 'Uploading…',
+  'profile.avatar.cancel': 'Cancel',
+  'profile.avatar.saved': 'Your picture is changed.',
+  'profile.avatar.remove': 'Remove picture',
+  'profile.avatar.removing': 'Removing…',
+  'profile.avatar.removed': 'Your picture is removed.',
+  'profile.error.attachment_type_not_allowed':
+    'That file is not an image this host takes. Choose a JPEG, PNG, WebP, GIF or AVIF image.',
+  'profile.error.attachment_type_mismatch': 'That file is not the kind of image its type says. Choose another one.',
+  'profile.error.attachment_invalid_image':
+    'That image cannot be read: it may be damaged or of a kind this host cannot open. Choose another one.',
+  'profile.error.attachment_image_too_large': 'That image has too many pixels. Choose a smaller one.',
+  'profile.error.attachment_too_large': 'That file is too large. Choose a smaller image.',
+} as const;
