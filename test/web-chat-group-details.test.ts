@@ -7,7 +7,7 @@ import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { seriousAxeViolations } from './support/axe.js';
 import { chromiumMissing } from './support/browser.js';
-import { chatSuite, conversationLink, messageItem, openEach } from './support/web-chat.js';
+import { chatSuite, conversationLink, messageItem, openAs, openConversation, openEach } from './support/web-chat.js';
 
 /** Whether `locator` has the focus (waiting for it: a render may come after the click). */
 const focused = (locator: Locator) =>
@@ -148,5 +148,43 @@ describe.skipIf(chromiumMissing)('web chat: group details', { timeout: 120_000 }
     await expect
       .poll(() => members.locator('.group-member-name').allTextContents())
       .toEqual(['Ada Lovelace (you)', 'Dan Bricklin', 'Bob Babbage', 'Carol Shaw']);
+  });
+
+  it('on a phone the details are a sheet over the screen: every control in sight, closed with Escape; event times stay whole', async () => {
+    const { host, browser } = suite;
+    const [ada, bob, carol] = await Promise.all([
+      host.createUser({ displayName: 'Ada Lovelace' }),
+      host.createUser({ displayName: 'Bob Babbage' }),
+      host.createUser({ displayName: 'Carol Shaw' }),
+    ]);
+    const group = await host.createGroup(ada, [bob, carol], 'Tea Party');
+    const { page } = await openAs(browser, host, ada, { viewport: { width: 390, height: 844 } });
+    await openConversation(page, host, group.id);
+    // A group event's time stays whole on a narrow screen: never "2:03" with "AM" on a line of its own.
+    const time = messageItem(page, 'created the group').locator('time');
+    expect(await time.evaluate((el: any) => (globalThis as any).getComputedStyle(el).whiteSpace)).toBe('nowrap');
+    expect(await time.evaluate((el: any) => el.getClientRects().length)).toBe(1);
+    const toggle = page.getByRole('button', { name: 'Group details' });
+    await toggle.click();
+    const sheet = page.locator('#group-details');
+    await sheet.getByRole('list', { name: 'Members of the group' }).getByText('Carol Shaw').waitFor();
+    expect(await sheet.boundingBox()).toEqual({ x: 0, y: 0, width: 390, height: 844 });
+    // Adding people and leaving were below the fold of a small box, with no sign of them.
+    for (const control of [
+      sheet.getByRole('button', { name: 'Close details' }),
+      sheet.getByLabel('Handles to add'),
+      sheet.getByRole('button', { name: 'Add', exact: true }),
+      sheet.getByRole('button', { name: 'Leave group' }),
+    ]) {
+      const found = (await control.boundingBox())!;
+      expect(found.y).toBeGreaterThanOrEqual(0);
+      expect(found.y + found.height).toBeLessThanOrEqual(844);
+    }
+    // Opened, they have the focus (the button that opened them is under the sheet).
+    await focused(sheet.getByRole('button', { name: 'Close details' }));
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await sheet.getByLabel('Handles to add').press('Escape');
+    await sheet.waitFor({ state: 'hidden' });
+    await focused(toggle);
   });
 });

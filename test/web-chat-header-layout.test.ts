@@ -1,7 +1,7 @@
 /**
  * The conversation's header where space is short: on a phone it keeps to one row (the way back, the
- * name cut short, the actions) so the log has the screen; open group details scroll within their
- * own area, so the composer stays on screen (on a laptop, as a side panel beside the log); the
+ * name cut short, the actions) so the log has the screen; open group details are a sheet over it
+ * (on a laptop, a side panel beside the log, the composer staying on screen); the
  * header's actions stand together, spaced.
  */
 import type { Locator, Page } from 'playwright-core';
@@ -111,11 +111,13 @@ describe.skipIf(chromiumMissing)('web chat: the conversation header where space 
     expect(await placeholderFits(composer(page))).toBe(true);
     expect(await composer(page).getAttribute('aria-label')).toBe('Message');
 
-    // Open details leave the composer on screen.
+    // Open details are a sheet over the screen, their way out at its top; closed, the composer is back.
     await page.getByRole('button', { name: 'Détails du groupe' }).click();
     await page.getByRole('list', { name: 'Membres du groupe' }).waitFor();
-    await composerOnScreen(page, PHONE.height, 'Envoyer');
+    expect(await box(page.locator('#group-details'))).toEqual({ x: 0, y: 0, width: PHONE.width, height: PHONE.height });
     expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Fermer les détails' }).click();
+    await composerOnScreen(page, PHONE.height, 'Envoyer');
     expect(problems.all).toEqual([]);
   });
 

@@ -95,4 +95,65 @@ describe.skipIf(chromiumMissing)('web client: threads', { timeout: 120_000 }, ()
     await panel.waitFor({ state: 'detached' });
     await messageItem(page, 'Small screen thread').waitFor();
   });
+
+  it("on a wide screen the thread panel starts under the app's header, not over its edge", async () => {
+    const { host, browser } = suite;
+    const { ada, bob, direct } = await adaAndBob(host);
+    await postTexts(host, bob, direct.id, ['Wide screen thread']);
+    const { page } = await openAs(browser, host, ada, { viewport: { width: 1280, height: 800 } });
+    await openConversation(page, host, direct.id);
+    const root = messageItem(page, 'Wide screen thread');
+    await root.getByRole('button', { name: /^Actions for/ }).click();
+    await root.getByRole('button', { name: 'Reply in thread' }).click();
+    const panel = page.getByRole('complementary', { name: 'Thread' });
+    await panel.getByRole('textbox', { name: 'Reply in thread' }).waitFor();
+    const [banner, side] = [(await page.getByRole('banner').first().boundingBox())!, (await panel.boundingBox())!];
+    expect(side.y).toBeGreaterThanOrEqual(banner.y + banner.height - 0.5);
+    expect(side.y + side.height).toBeLessThanOrEqual(800.5);
+    // It says which conversation the thread is in.
+    await panel.getByText('Bob Babbage', { exact: true }).first().waitFor();
+  });
+
+  it('opened from the Threads page on a phone, it names its conversation; closed, it leaves the address', async () => {
+    const { host, browser } = suite;
+    const [ada, bob] = await Promise.all([
+      host.createUser({ displayName: 'Ada Lovelace' }),
+      host.createUser({ displayName: 'Bob Babbage' }),
+    ]);
+    const group = await host.createGroup(bob, [ada], 'Tea Party');
+    await postTexts(host, bob, group.id, ['Scones or cake?']);
+    const history = await host.http('GET', `/v1/conversations/${group.id}/messages?limit=10`, { token: ada.token });
+    const rootId = history.body.messages.find((m: any) => m.content?.text === 'Scones or cake?').id;
+    // Ada's reply makes her follow the thread: it is on her Threads page.
+    const replied = await host.http('POST', `/v1/conversations/${group.id}/messages`, {
+      token: ada.token,
+      body: { clientMsgId: 'thread-scones', content: { type: 'text', text: 'Scones!' }, threadRootId: rootId },
+    });
+    expect(replied.status).toBe(201);
+    const { page } = await openAs(browser, host, ada, { viewport: { width: 390, height: 844 } });
+    await page.goto(`${host.url}/threads`);
+    await page
+      .getByRole('list', { name: 'Threads you follow' })
+      .getByRole('link', { name: /Tea Party/ })
+      .click();
+    const panel = page.getByRole('complementary', { name: 'Thread' });
+    await panel.getByText('Scones!').waitFor();
+    expect(page.url()).toContain('#thread=');
+    // The sheet covers the conversation's header: its own says which conversation this is.
+    const named = panel.locator('.thread-header').getByText('Tea Party', { exact: true });
+    await named.waitFor();
+    const nameBox = (await named.boundingBox())!;
+    expect(nameBox.x + nameBox.width).toBeLessThanOrEqual(390);
+
+    await panel.getByRole('textbox', { name: 'Reply in thread' }).press('Escape');
+    await panel.waitFor({ state: 'detached' });
+    expect(page.url()).toBe(`${host.url}/c/${group.id}`);
+    // A reload opens the conversation alone: the closed thread stays closed.
+    await page.reload();
+    await messageItem(page, 'Scones or cake?').getByRole('button', { name: '1 reply' }).waitFor();
+    expect(await page.getByRole('complementary', { name: 'Thread' }).count()).toBe(0);
+    // Back to the Threads page, then forward again, goes on working.
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Threads', level: 1 }).waitFor();
+  });
 });

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { ConversationView } from '../../../sdk/client/index.js';
 import type { Member } from '../../../sdk/protocol/message.js';
 import { ShortLabel } from '../components/short-label';
@@ -31,6 +31,12 @@ interface Props {
 export function ConversationHeader({ view, title, partnerId, memberCount, members }: Props) {
   const { t, language } = useI18n();
   const [open, setOpen] = useState(false);
+  const toggle = useRef<HTMLButtonElement>(null);
+  // Closed from inside, the details take the focus with them: it goes back to the button.
+  const close = () => {
+    setOpen(false);
+    toggle.current?.focus();
+  };
   const presenceOf = usePresence(partnerId ? [partnerId] : []);
   const people = usePeople();
   const conversation = view?.conversation;
@@ -64,6 +70,7 @@ export function ConversationHeader({ view, title, partnerId, memberCount, member
           {group ? (
             <button
               type="button"
+              ref={toggle}
               aria-label={t('chat.group.details')}
               aria-expanded={open}
               aria-controls="group-details"
@@ -76,7 +83,7 @@ export function ConversationHeader({ view, title, partnerId, memberCount, member
       </div>
       {group ? (
         <div id="group-details" class="group-details-panel" hidden={!open}>
-          {open ? <GroupDetails conversation={conversation} members={members} /> : null}
+          {open ? <GroupDetails conversation={conversation} members={members} onClose={close} /> : null}
         </div>
       ) : null}
     </div>

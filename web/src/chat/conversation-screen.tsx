@@ -154,6 +154,7 @@ function Conversation({ conversationId }: { conversationId: string }) {
         <ThreadPanel
           key={threadRootId}
           conversationId={conversationId}
+          conversationTitle={title}
           rootId={threadRootId}
           root={messages.find((m) => m.id === threadRootId) ?? null}
           live={messages}

@@ -26,3 +26,12 @@ export function replyInAddress(): number | null {
   const match = THREAD.exec(location.hash);
   return match?.[2] === undefined || threadInAddress() === null ? null : Number(match[2]);
 }
+
+/**
+ * Closing the thread the address opened takes it out of the address (replaced, not a new entry):
+ * a reload, or a link copied then, opens the conversation without it.
+ */
+export function forgetThreadInAddress(): void {
+  if (!THREAD.test(location.hash)) return;
+  history.replaceState(history.state, '', `${location.pathname}${location.search}`);
+}

@@ -17,6 +17,8 @@ import { MentionPicker } from './mention-picker';
 
 interface Props {
   conversationId: string;
+  /** The conversation's name, under the panel's heading (on a phone the sheet hides the conversation's). */
+  conversationTitle: string;
   rootId: string;
   /** The root as cached; null when it is not (opened from the threads list): the thread's page brings it. */
   root: Message | null;
@@ -68,7 +70,10 @@ export function ThreadPanel(props: Props) {
   return (
     <aside class="thread-panel" aria-labelledby="thread-title" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
       <header class="thread-header">
-        <h2 id="thread-title">{t('chat.thread.title')}</h2>
+        <div class="thread-heading">
+          <h2 id="thread-title">{t('chat.thread.title')}</h2>
+          <p class="thread-conversation">{props.conversationTitle}</p>
+        </div>
         {page.data ? (
           <span class="thread-follow">
             {follow.following ? <span class="thread-following">{t('chat.thread.following')}</span> : null}

@@ -1,12 +1,14 @@
 import type { RefObject } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import type { Message } from '../../../sdk/protocol/message.js';
+import { forgetThreadInAddress } from './thread-address';
 
 /**
  * Opening and closing a conversation's thread panel, with the focus coming back where it was:
  * closed (Escape, "Close thread"), the panel takes its focus with it, so it goes back to what opened
  * it ("3 replies"), or, when that is gone (the actions' Thread button closes with them), to the
- * root's ⋯ button, its message, and last the composer (a thread opened from the address).
+ * root's ⋯ button, its message, and last the composer (a thread opened from the address). Closed,
+ * a thread the address named leaves it, so reloading does not open it again.
  */
 export function useThreadReturn(
   rootId: string | null,
@@ -40,6 +42,7 @@ export function useThreadReturn(
     },
     close: () => {
       returning.current = rootId;
+      forgetThreadInAddress();
       setRootId(null);
     },
   };
