@@ -97,8 +97,26 @@ describe.skipIf(chromiumMissing)('web chat: messaging', { timeout: 120_000 }, ()
     await b.page.keyboard.type('Two lines, nice');
     await b.page.keyboard.press('Enter');
     const reply = messageItem(a.page, 'Two lines, nice');
-    await reply.locator('.reply-quote').getByText('Replying to Ada Lovelace:').waitFor();
+    // Ada's own message, quoted in her own view, is hers: "yourself", not her name.
+    await reply.locator('.reply-quote').getByText('Replying to yourself:').waitFor();
     await reply.locator('.reply-quote').getByText('Line one').waitFor();
+    await messageItem(b.page, 'Two lines, nice')
+      .locator('.reply-quote')
+      .getByText('Replying to Ada Lovelace:')
+      .waitFor();
+    // Replying to her own message, the banner says so too.
+    const lineOne = messageItem(a.page, 'Line one').filter({ hasNotText: 'Two lines, nice' });
+    await lineOne.getByRole('button', { name: 'Actions for your message' }).click();
+    await lineOne
+      .getByRole('group', { name: 'Message actions' })
+      .getByRole('button', { name: 'Reply', exact: true })
+      .click();
+    await a.page.locator('.reply-banner').getByText('Replying to yourself:').waitFor();
+    await a.page.getByLabel('Language').selectOption('fr');
+    await a.page.locator('.reply-banner').getByText('Réponse à vous-même :').waitFor();
+    await reply.locator('.reply-quote').getByText('En réponse à vous-même :').waitFor();
+    await a.page.getByRole('button', { name: 'Annuler la réponse' }).click();
+    await a.page.getByLabel('Langue').selectOption('en');
 
     // Delete my own: a tombstone for everyone.
     await act(a.page, 'No typo here', 'Delete');

@@ -49,7 +49,7 @@ describe.skipIf(chromiumMissing)('web chat: typing, receipts and unread counts',
     expect(await messageLog(a.page).getByText('Seen', { exact: true }).count()).toBe(1);
   });
 
-  it('counts readers in a group: "Seen by 2"', async () => {
+  it('counts readers in a group: "Seen by 2", which opens to say who', async () => {
     const { host, browser } = suite;
     const [ada, bob, carol] = await Promise.all([
       host.createUser({ displayName: 'Ada Lovelace' }),
@@ -63,7 +63,17 @@ describe.skipIf(chromiumMissing)('web chat: typing, receipts and unread counts',
     await messageItem(a.page, 'Who reads this?').getByText('Seen by 1').waitFor();
     const c = await openAs(browser, host, carol);
     await openConversation(c.page, host, group.id);
-    await messageItem(a.page, 'Who reads this?').getByText('Seen by 2').waitFor();
+    const seen = messageItem(a.page, 'Who reads this?').getByText('Seen by 2');
+    await seen.waitFor();
+    // Who saw it: under the count, opened by it (a disclosure), and in its tooltip.
+    const who = /^(Bob Babbage and Carol Shaw|Carol Shaw and Bob Babbage)$/;
+    expect(await seen.getAttribute('title')).toMatch(who);
+    await seen.click();
+    await messageItem(a.page, 'Who reads this?').getByText(who).waitFor();
+    await a.page.getByLabel('Language').selectOption('fr');
+    await messageItem(a.page, 'Who reads this?')
+      .getByText(/^(Bob Babbage et Carol Shaw|Carol Shaw et Bob Babbage)$/)
+      .waitFor();
   });
 
   it('does not count a member added after my message among its readers', async () => {

@@ -177,6 +177,44 @@ describe.skipIf(chromiumMissing)('web client: accounts', { timeout: 90_000 }, ()
     await page.goto(`${host.url}/c/${randomUUID()}`);
     await page.waitForURL(`${host.url}/login`);
     await page.getByRole('heading', { name: 'Sign in to Switchboard' }).waitFor();
+    // The cursor waits in the handle field: typing at once signs in, as on every other screen.
+    const field = page.getByLabel('Handle', { exact: true });
+    await expect.poll(() => field.evaluate((el: any) => el === el.ownerDocument.activeElement)).toBe(true);
+  });
+
+  it("a broken rule is said once, as the field's error, not under its hint saying the same", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${host.url}/register`);
+    const handleField = page.getByLabel('Handle', { exact: true });
+    await expect.poll(() => handleField.evaluate((el: any) => el === el.ownerDocument.activeElement)).toBe(true);
+    await handleField.fill('al ice!');
+    await page.getByLabel('Display name', { exact: true }).fill('Alice Liddell');
+    await page.getByLabel('Password', { exact: true }).fill('short');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('Use 3 to 32 letters, digits, dots, dashes or underscores.').waitFor();
+    await page.getByText('Use 8 to 256 characters.').waitFor();
+    const described = (label: string) =>
+      page.getByLabel(label, { exact: true }).evaluate((el: any) =>
+        String(el.getAttribute('aria-describedby'))
+          .split(' ')
+          .map((id) => el.ownerDocument.getElementById(id)?.textContent)
+          .join(' | '),
+      );
+    expect(await described('Handle')).toBe('Use 3 to 32 letters, digits, dots, dashes or underscores.');
+    expect(await described('Password')).toBe('Use 8 to 256 characters.');
+    expect(await page.getByText('3 to 32 letters, digits, dots, dashes or underscores.', { exact: true }).count()).toBe(
+      0,
+    );
+    expect(await page.getByText('At least 8 characters.').count()).toBe(0);
+    // A field with nothing wrong keeps its hint.
+    expect(await described('Display name')).toBe('How others see you.');
+    // An empty field says so, and keeps its hint: "Fill in this field" does not tell the rule.
+    await handleField.fill('');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('Fill in this field.').waitFor();
+    expect(await described('Handle')).toBe(
+      '3 to 32 letters, digits, dots, dashes or underscores. | Fill in this field.',
+    );
   });
 });
 

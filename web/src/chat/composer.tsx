@@ -47,7 +47,8 @@ export function Composer(props: Props) {
   const { text, setText } = props.draft;
   const typing = useTypingSignal(conversationId);
   const command = useAction();
-  const snippet = useSnippet(usePeople());
+  const people = usePeople();
+  const snippet = useSnippet(people);
   const staged = props.staged;
   const picker = useRef<HTMLInputElement>(null);
   const phone = usePhoneScreen();
@@ -101,7 +102,11 @@ export function Composer(props: Props) {
       {replyTo ? (
         <div class="reply-banner">
           <p>
-            <span class="reply-to">{t('chat.reply.replyingTo', { name: replyName })}</span>{' '}
+            <span class="reply-to">
+              {replyTo.senderId === people.me.id
+                ? t('chat.reply.replyingToMine')
+                : t('chat.reply.replyingTo', { name: replyName })}
+            </span>{' '}
             <span class="reply-snippet">{snippet(replyTo)}</span>
           </p>
           <button type="button" onClick={onCancelReply}>

@@ -100,14 +100,18 @@ function Conversation({ conversationId }: { conversationId: string }) {
   const partner = !view || group ? null : people.partner(view.conversation);
   const receipt = readersOfMyLast(messages, people.me.id, view?.readSeqs ?? {}, members);
   const seen =
-    receipt && receipt.readers > 0
+    receipt && receipt.readers.length > 0
       ? {
           messageId: receipt.messageId,
           text: group
-            ? t(pluralKey(language, receipt.readers, 'chat.receipt.seenByOne', 'chat.receipt.seenBy'), {
-                count: receipt.readers,
+            ? t(pluralKey(language, receipt.readers.length, 'chat.receipt.seenByOne', 'chat.receipt.seenBy'), {
+                count: receipt.readers.length,
               })
             : t('chat.receipt.seen'),
+          // In a group, who: the count alone does not say whether the one who matters has read it.
+          names: group
+            ? new Intl.ListFormat(language, { type: 'conjunction' }).format(receipt.readers.map(people.name))
+            : null,
         }
       : null;
   const role = view?.conversation.myRole;

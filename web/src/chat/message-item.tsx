@@ -17,6 +17,7 @@ import { ReplyQuote } from './reply-quote';
 import { isSystem } from '../i18n/system-text';
 import { UserAvatar } from '../people/avatar';
 import { useSignedIn } from '../session/session-context';
+import { SeenNote } from './seen-note';
 
 export interface MessageItemProps {
   message: Message;
@@ -25,8 +26,8 @@ export interface MessageItemProps {
   replyTarget: Message | null | undefined;
   /** A group's owner or admin may delete anyone's message. */
   moderator: boolean;
-  /** "Seen" / "Seen by 2" under my last message. */
-  seen: string | null;
+  /** "Seen" / "Seen by 2" under my last message, with who in a group (a list of names). */
+  seen: { text: string; names: string | null } | null;
   onReply: (message: Message) => void;
   /** Opens a message's thread; absent, no threads are offered (a thread's own replies, the agent console). */
   onThread?: (message: Message) => void;
@@ -125,7 +126,7 @@ export function MessageItem({
         />
       )}
       {error ? <ErrorNotice error={error} /> : null}
-      {seen ? <p class="message-seen">{seen}</p> : null}
+      {seen ? <SeenNote text={seen.text} names={seen.names} /> : null}
     </li>
   );
 }

@@ -20,7 +20,7 @@ interface Props {
   loadOlder: () => Promise<unknown>;
   moderator: boolean;
   /** The id of my message to show the receipt under, and the receipt in words. */
-  seen: { messageId: string; text: string } | null;
+  seen: { messageId: string; text: string; names: string | null } | null;
   onReply: (message: Message) => void;
   onThread?: (message: Message) => void;
   onDismissNote: (id: string) => void;
@@ -88,7 +88,7 @@ export function MessageLog(props: Props) {
               conversationId={props.conversationId}
               replyTarget={m.replyToId === null ? null : byId.get(m.replyToId)}
               moderator={props.moderator}
-              seen={props.seen?.messageId === m.id ? props.seen.text : null}
+              seen={props.seen?.messageId === m.id ? props.seen : null}
               onReply={props.onReply}
               onThread={props.onThread}
               readOnly={props.readOnly}

@@ -2,7 +2,7 @@ import type { Member, Message } from '../../../sdk/protocol/message.js';
 import { isSystem } from '../i18n/system-text';
 
 /**
- * Who has read my last message: members whose read watermark reached its seq. Watermarks come from
+ * Who has read my last message (their ids): members whose read watermark reached its seq. Watermarks come from
  * the member list (as of when it was fetched) and from the receipts since (the client's readSeqs);
  * the higher wins, as a watermark only moves forward. Members who joined after it was sent are
  * not its readers: a newcomer's watermark starts at their join, above what came before.
@@ -12,7 +12,7 @@ export function readersOfMyLast(
   me: string,
   readSeqs: Readonly<Record<string, number>>,
   members: readonly Member[] | null,
-): { messageId: string; readers: number } | null {
+): { messageId: string; readers: string[] } | null {
   let mine: Message | undefined;
   for (let i = messages.length - 1; i >= 0 && !mine; i--) {
     const m = messages[i]!;
@@ -27,7 +27,7 @@ export function readersOfMyLast(
   watermarks.delete(me);
   const sentAt = Date.parse(mine.createdAt);
   for (const member of members ?? []) if (Date.parse(member.joinedAt) > sentAt) watermarks.delete(member.userId);
-  let readers = 0;
-  for (const seq of watermarks.values()) if (seq >= mine.seq) readers++;
+  const readers: string[] = [];
+  for (const [userId, seq] of watermarks) if (seq >= mine.seq) readers.push(userId);
   return { messageId: mine.id, readers };
 }

@@ -25,14 +25,18 @@ export function useSnippet(people: People): (message: Message | undefined) => st
   };
 }
 
-/** The message a reply answers, quoted above it: who wrote it and the start of it. */
+/** The message a reply answers, quoted above it: who wrote it ("yourself" for mine) and the start of it. */
 export function ReplyQuote({ target, people }: { target: Message | undefined; people: People }) {
   const { t } = useI18n();
   const snippet = useSnippet(people);
   return (
     <blockquote class="reply-quote">
       <span class="reply-to">
-        {target ? t('chat.reply.quoting', { name: people.name(target.senderId) }) : t('chat.reply.quotingUnknown')}
+        {!target
+          ? t('chat.reply.quotingUnknown')
+          : target.senderId === people.me.id
+            ? t('chat.reply.quotingMine')
+            : t('chat.reply.quoting', { name: people.name(target.senderId) })}
       </span>{' '}
       <span class="reply-snippet">{snippet(target)}</span>
     </blockquote>

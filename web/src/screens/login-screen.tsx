@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { ACCOUNT_RULES } from '../../../sdk/protocol/message.js';
 import { ErrorNotice } from '../components/error-notice';
 import { TextField } from '../components/text-field';
+import { useFocusOnMount } from '../components/use-focus-on-mount';
 import { useAction } from '../components/use-action';
 import { useI18n } from '../i18n/i18n-context';
 import { Link } from '../router/router';
@@ -18,6 +19,8 @@ export function LoginScreen({ reason }: { reason?: unknown }) {
   // Why the last session ended, until the person tries again.
   const [ended, setEnded] = useState<unknown>(reason ?? null);
   const [missing, setMissing] = useState({ handle: false, password: false });
+  // The cursor waits in the handle field, as it does in every screen's first field.
+  const form = useFocusOnMount<HTMLFormElement>();
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -30,7 +33,7 @@ export function LoginScreen({ reason }: { reason?: unknown }) {
 
   return (
     <AuthLayout title={t('login.title')} heading={t('login.heading')}>
-      <form class="stack" onSubmit={submit} noValidate aria-busy={action.busy}>
+      <form class="stack" onSubmit={submit} noValidate aria-busy={action.busy} ref={form}>
         <TextField
           label={t('auth.handle')}
           value={handle}

@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ErrorNotice } from '../components/error-notice';
 import { TextField } from '../components/text-field';
+import { useFocusOnMount } from '../components/use-focus-on-mount';
 import { useAction } from '../components/use-action';
 import type { MessageKey } from '../i18n/en';
 import { fieldsOf } from '../i18n/error-text';
@@ -34,12 +35,17 @@ export function RegisterScreen() {
       : [];
   // A handle someone has is the handle field's problem: said there, where the person fixes it.
   const handleTaken = fieldsOf(action.error).code === 'handle_taken';
+  const errorKey = (field: keyof Registration) =>
+    fieldErrors[field] ?? (refused.includes(field) ? FIELD_RULE[field] : undefined);
   const fieldError = (field: keyof Registration) => {
     if (field === 'handle' && handleTaken) return t('error.handle_taken');
-    const key = fieldErrors[field] ?? (refused.includes(field) ? FIELD_RULE[field] : undefined);
+    const key = errorKey(field);
     return key ? t(key) : null;
   };
-  const formRef = useRef<HTMLFormElement>(null);
+  // A broken rule is said once, as the error: the hint, saying the same, gives way to it.
+  const fieldHelp = (field: keyof Registration, help: MessageKey) =>
+    errorKey(field) === FIELD_RULE[field] ? undefined : t(help);
+  const formRef = useFocusOnMount<HTMLFormElement>();
   useEffect(() => {
     if (handleTaken) formRef.current?.querySelector<HTMLInputElement>('input[name="handle"]')?.focus();
   }, [handleTaken]);
@@ -59,7 +65,7 @@ export function RegisterScreen() {
       <form class="stack" onSubmit={submit} noValidate aria-busy={action.busy} ref={formRef}>
         <TextField
           label={t('auth.handle')}
-          help={t('auth.handleHelp')}
+          help={fieldHelp('handle', 'auth.handleHelp')}
           error={fieldError('handle')}
           value={form.handle}
           onValue={set('handle')}
@@ -71,7 +77,7 @@ export function RegisterScreen() {
         />
         <TextField
           label={t('auth.displayName')}
-          help={t('auth.displayNameHelp')}
+          help={fieldHelp('displayName', 'auth.displayNameHelp')}
           error={fieldError('displayName')}
           value={form.displayName}
           onValue={set('displayName')}
@@ -81,7 +87,7 @@ export function RegisterScreen() {
         />
         <TextField
           label={t('auth.password')}
-          help={t('auth.passwordHelp')}
+          help={fieldHelp('password', 'auth.passwordHelp')}
           error={fieldError('password')}
           value={form.password}
           onValue={set('password')}
