@@ -165,14 +165,15 @@ describe.skipIf(chromiumMissing)('web chat: messaging', { timeout: 120_000 }, ()
 
     const oldest = Number(await log.locator('[data-seq]').first().getAttribute('data-seq'));
     expect(oldest).toBeGreaterThan(1);
+    // Measured at its text: once older messages of Bob's run come in above, its name line goes.
     const before = await log.evaluate((el, seq) => {
       el.scrollTop = 0;
-      const item = el.querySelector(`[data-seq="${seq}"]`)!;
+      const item = el.querySelector(`[data-seq="${seq}"] .message-text`)!;
       return item.getBoundingClientRect().top - el.getBoundingClientRect().top;
     }, oldest);
     await log.locator(`[data-seq="${oldest - 1}"]`).waitFor({ state: 'attached' });
     const after = await log.evaluate((el, seq) => {
-      const item = el.querySelector(`[data-seq="${seq}"]`)!;
+      const item = el.querySelector(`[data-seq="${seq}"] .message-text`)!;
       return item.getBoundingClientRect().top - el.getBoundingClientRect().top;
     }, oldest);
     expect(Math.abs(after - before)).toBeLessThan(2);
@@ -228,5 +229,30 @@ describe.skipIf(chromiumMissing)('web chat: messaging', { timeout: 120_000 }, ()
     await page.mouse.click(before!.x + before!.width / 2, before!.y + before!.height / 2);
     await panel.waitFor({ state: 'hidden' });
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+  });
+
+  it('back-to-back messages of one sender show who and when once, each still named whole', async () => {
+    const { host, browser } = suite;
+    const { ada, bob, direct } = await adaAndBob(host);
+    await postTexts(host, bob, direct.id, ['Run one', 'Run two', 'Run three']);
+    await postTexts(host, ada, direct.id, ['Mine after']);
+    const { page } = await openAs(browser, host, ada);
+    await openConversation(page, host, direct.id);
+    await messageItem(page, 'Mine after').waitFor();
+    // Whether who and when show (read by screen readers only, they take no line of the bubble).
+    const nameShown = async (text: string) => {
+      const found = await messageItem(page, text).locator('.message-meta').boundingBox();
+      return found !== null && found.height > 1;
+    };
+    expect(await nameShown('Run one')).toBe(true);
+    expect(await nameShown('Run two')).toBe(false);
+    expect(await nameShown('Run three')).toBe(false);
+    expect(await nameShown('Mine after')).toBe(true);
+    // Read one by one (the arrow keys), each message still says who sent it and when.
+    for (const text of ['Run two', 'Run three']) {
+      await messageLog(page)
+        .getByRole('listitem', { name: new RegExp(`^Bob Babbage \\d{1,2}:\\d{2}\\s?[AP]M ${text}$`) })
+        .waitFor();
+    }
   });
 });

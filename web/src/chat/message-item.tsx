@@ -35,6 +35,8 @@ export interface MessageItemProps {
   readOnly?: boolean;
   /** The directory, read once by the log for all its messages. */
   people: People;
+  /** It goes on its sender's run: who and when are shown once, above the first (still read by screen readers). */
+  continued?: boolean;
 }
 
 /** One message of the log: who and when, what it answers, its content, reactions and actions. */
@@ -48,6 +50,7 @@ export function MessageItem({
   onThread,
   readOnly = false,
   people,
+  continued = false,
 }: MessageItemProps) {
   const { t, language } = useI18n();
   const { client } = useSignedIn();
@@ -80,13 +83,20 @@ export function MessageItem({
   // In a group, who wrote is told by their picture too; a direct conversation has only the two.
   const group = client.conversation(conversationId)?.conversation.kind === 'group';
   return (
-    <li class={mine ? 'message mine' : 'message theirs'} ref={item} data-seq={message.seq} aria-labelledby={id}>
+    <li
+      class={`message ${mine ? 'mine' : 'theirs'}${continued ? ' continued' : ''}`}
+      ref={item}
+      data-seq={message.seq}
+      aria-labelledby={id}
+    >
       <div class="bubble" id={id}>
         <p class="message-meta">
-          {group && !mine ? (
+          {group && !mine && !continued ? (
             <UserAvatar user={people.user(message.senderId)} name={senderName} id={message.senderId} size="tiny" />
           ) : null}
-          <span class="message-sender">{senderName}</span> {time}
+          <span class={continued ? 'sr-only' : undefined}>
+            <span class="message-sender">{senderName}</span> {time}
+          </span>
           {message.editedAt && !deleted ? <span class="message-edited"> {t('chat.message.edited')}</span> : null}
         </p>
         {message.replyToId !== null && !deleted ? (

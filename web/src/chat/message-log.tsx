@@ -5,6 +5,7 @@ import type { Message } from '../../../sdk/protocol/message.js';
 import { useI18n } from '../i18n/i18n-context';
 import { CommandNoteItem, type CommandNote } from './command-note';
 import { MessageItem } from './message-item';
+import { continuesRun } from './message-runs';
 import { PendingItem } from './pending-item';
 import { usePeople } from '../people/people';
 import { useMessageKeys } from './use-message-keys';
@@ -79,7 +80,7 @@ export function MessageLog(props: Props) {
       ) : null}
       <ol class="message-list" ref={list}>
         {noteItems(null)}
-        {messages.map((m) => (
+        {messages.map((m, i) => (
           // Keyed as a whole: older messages loaded above must not shift which item each one is
           // (positional pairs made every message new, and the focused one lost the focus).
           <Fragment key={m.id}>
@@ -89,6 +90,7 @@ export function MessageLog(props: Props) {
               replyTarget={m.replyToId === null ? null : byId.get(m.replyToId)}
               moderator={props.moderator}
               seen={props.seen?.messageId === m.id ? props.seen : null}
+              continued={continuesRun(messages[i - 1], m)}
               onReply={props.onReply}
               onThread={props.onThread}
               readOnly={props.readOnly}

@@ -30,7 +30,9 @@ export function useScrollBack(
 ): ScrollBack {
   const { firstKey, lastKey, followMine, hasOlder, loadOlder } = opts;
   const atBottom = useRef(true);
-  const anchor = useRef<{ height: number; top: number; firstKey: string } | null>(null);
+  const anchor = useRef<{ height: number; top: number; firstKey: string; item: Element | null; end: number } | null>(
+    null,
+  );
   const [loading, setLoading] = useState(false);
   const busy = useRef(false);
 
@@ -39,7 +41,8 @@ export function useScrollBack(
     if (!el || busy.current || !hasOlder) return;
     busy.current = true;
     setLoading(true);
-    anchor.current = { height: el.scrollHeight, top: el.scrollTop, firstKey };
+    const item = el.querySelector('.message-list > [data-seq]');
+    anchor.current = { height: el.scrollHeight, top: el.scrollTop, firstKey, item, end: endOf(el, item) };
     loadOlder()
       .catch(() => {
         // Offline or refused: the button stays, and scrolling up again tries again.
@@ -64,7 +67,10 @@ export function useScrollBack(
     const a = anchor.current;
     if (a && a.firstKey !== firstKey) {
       // Older messages went in above: move down by what they added, so the same ones stay in view.
-      el.scrollTop = a.top + (el.scrollHeight - a.height);
+      // Measured at the end of what was the first message: it may itself change height, its
+      // sender shown once for a run that now starts above it.
+      el.scrollTop =
+        a.item?.isConnected === true ? a.top + (endOf(el, a.item) - a.end) : a.top + (el.scrollHeight - a.height);
       anchor.current = null;
     } else if (atBottom.current || followMine) {
       el.scrollTop = el.scrollHeight;
@@ -92,4 +98,10 @@ export function useScrollBack(
   }, [log, hasOlder, firstKey, loadEarlier]);
 
   return { onScroll, loadEarlier, loading };
+}
+
+/** Where an item of the log ends, from the top of the log's content (0 without one). */
+function endOf(log: HTMLElement, item: Element | null): number {
+  if (!item) return 0;
+  return item.getBoundingClientRect().bottom - log.getBoundingClientRect().top + log.scrollTop;
 }
