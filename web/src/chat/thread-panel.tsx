@@ -1,8 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
-import { mergePage } from '../../../sdk/client/index.js';
 import type { Message } from '../../../sdk/protocol/message.js';
 import { ErrorNotice } from '../components/error-notice';
-import { useLoad } from '../components/use-load';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
 import { useThreadFollow } from './use-thread-follow';
@@ -14,6 +12,8 @@ import { usePeople } from '../people/people';
 import { useMessageKeys } from './use-message-keys';
 import { useFocusReply } from './use-focus-message';
 import { MentionPicker } from './mention-picker';
+import { useThreadPages } from './use-thread-pages';
+import { useKeepInPlace } from './use-keep-in-place';
 
 interface Props {
   conversationId: string;
@@ -32,7 +32,8 @@ interface Props {
 
 /**
  * A root message and its replies beside the conversation: the newest page of the thread from the
- * host, with replies arriving live merged in (one list, by seq, each once), and a composer that
+ * host, earlier pages on "Show earlier replies" (what was in view stays in place), with replies
+ * arriving live merged in (one list, by seq, each once), and a composer that
  * replies in the thread. Its header follows or unfollows the thread (replying follows it: the host
  * does); while I follow it, the replies I see open here are marked read.
  */
@@ -46,20 +47,20 @@ export function ThreadPanel(props: Props) {
   const { text, setText, back } = useDraft(input);
   const list = useRef<HTMLOListElement>(null);
   useMessageKeys(list);
-  const page = useLoad(
-    () => client.http.threadMessages(conversationId, rootId, { limit: 100 }),
-    [client, conversationId, rootId],
-  );
+  const panel = useRef<HTMLElement>(null);
+  const pages = useThreadPages(conversationId, rootId, live);
+  const { replies, newest } = pages;
   useEffect(() => input.current?.focus(), [rootId]);
-  const replies: Message[] = [...(page.data?.messages ?? [])];
-  mergePage(
-    replies,
-    live.filter((m) => m.threadRootId === rootId),
-  );
   // After the composer took the focus on opening: a reply asked for by the address takes it from there.
-  useFocusReply(list, props.focusSeq, replies);
-  const follow = useThreadFollow(conversationId, rootId, page.data, replies, people.me.id);
-  const root = cachedRoot ?? page.data?.root ?? null;
+  useFocusReply(list, props.focusSeq, replies, pages);
+  const follow = useThreadFollow(conversationId, rootId, newest, pages.loaded, replies, people.me.id);
+  const root = cachedRoot ?? newest?.root ?? null;
+  const hold = useKeepInPlace(panel, replies[0]?.id ?? '');
+  const loadEarlier = () => {
+    // The oldest reply shown stays where it is on screen as the earlier ones go in above it.
+    hold(list.current?.querySelector(`:scope > [data-seq="${replies[0]?.seq}"]`) ?? null);
+    void pages.loadOlder();
+  };
   const pending = client.pending(conversationId).filter((p) => p.threadRootId === rootId);
   const send = () => {
     const body = text.trim();
@@ -68,13 +69,18 @@ export function ThreadPanel(props: Props) {
     setText('');
   };
   return (
-    <aside class="thread-panel" aria-labelledby="thread-title" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <aside
+      ref={panel}
+      class="thread-panel"
+      aria-labelledby="thread-title"
+      onKeyDown={(e) => e.key === 'Escape' && onClose()}
+    >
       <header class="thread-header">
         <div class="thread-heading">
           <h2 id="thread-title">{t('chat.thread.title')}</h2>
           <p class="thread-conversation">{props.conversationTitle}</p>
         </div>
-        {page.data ? (
+        {newest ? (
           <span class="thread-follow">
             {follow.following ? <span class="thread-following">{t('chat.thread.following')}</span> : null}
             <button type="button" onClick={follow.toggle} disabled={follow.action.busy}>
@@ -86,7 +92,12 @@ export function ThreadPanel(props: Props) {
           {t('chat.thread.close')}
         </button>
       </header>
-      <ErrorNotice error={page.error ?? follow.action.error} />
+      <ErrorNotice error={pages.error ?? follow.action.error} />
+      {pages.hasOlder ? (
+        <button type="button" class="load-earlier" disabled={pages.loading} onClick={loadEarlier}>
+          {t(pages.loading ? 'chat.thread.loadingEarlier' : 'chat.thread.earlier')}
+        </button>
+      ) : null}
       <ol class="message-list" ref={list} aria-label={t('chat.thread.replies')}>
         {[...(root ? [root] : []), ...replies].map((m) => (
           <MessageItem

@@ -65,19 +65,33 @@ export function useFocusMessage(
 /**
  * The thread panel's part of a search result that is a reply (`#thread=<root>&seq=N`): once the
  * reply is among those the panel lists, it is marked and focused, as the log does for a message.
- * Once; the panel asks for it only when opened from the address.
+ * A reply older than those loaded is loaded first, page by page back (as "Show earlier replies"
+ * would). Once; the panel asks for it only when opened from the address.
  */
 export function useFocusReply(
   list: RefObject<HTMLElement | null>,
   seq: number | null,
   replies: readonly Message[],
+  older: { hasOlder: boolean; loading: boolean; loadOlder: () => Promise<boolean> },
 ): void {
   const done = useRef(false);
+  const pages = useRef(0);
+  const { hasOlder, loading, loadOlder } = older;
   useEffect(() => {
     if (seq === null || done.current) return;
     const item = list.current?.querySelector<HTMLElement>(`:scope > [data-seq="${seq}"]`);
-    if (!item) return;
-    done.current = true;
-    focusFound(item);
-  }, [list, seq, replies]);
+    if (item) {
+      done.current = true;
+      focusFound(item);
+      return;
+    }
+    // Only further back than the oldest loaded: a newer seq that is not listed is no reply of this thread.
+    const oldest = replies[0]?.seq;
+    if (oldest === undefined || seq >= oldest || !hasOlder || loading || pages.current >= MAX_PAGES) return;
+    pages.current += 1;
+    void loadOlder().then((ok) => {
+      // Offline or refused: the panel shows the error, and "Show earlier replies" tries again.
+      if (!ok) pages.current = MAX_PAGES;
+    });
+  }, [list, seq, replies, hasOlder, loading, loadOlder]);
 }

@@ -28,6 +28,8 @@ export function useThreadFollow(
   conversationId: string,
   rootId: string,
   page: ThreadPageResult | undefined,
+  /** The replies the host's pages gave (the newest and any earlier), not those that came live. */
+  loaded: readonly Message[],
   replies: readonly Message[],
   me: string,
 ): ThreadFollow {
@@ -39,9 +41,12 @@ export function useThreadFollow(
   const position: Position = local ?? { following: page?.following ?? false, seq: page?.lastReadSeq ?? null };
   const newest = replies.reduce((seq, m) => Math.max(seq, m.seq), 0);
 
-  // A reply of mine the page did not have: the host made me a follower, read up to it.
-  const loaded = new Set(page?.messages.map((m) => m.id));
-  const myNewest = replies.reduce((seq, m) => (m.senderId === me && !loaded.has(m.id) ? Math.max(seq, m.seq) : seq), 0);
+  // A reply of mine the pages did not have: the host made me a follower, read up to it.
+  const fromPages = new Set(loaded.map((m) => m.id));
+  const myNewest = replies.reduce(
+    (seq, m) => (m.senderId === me && !fromPages.has(m.id) ? Math.max(seq, m.seq) : seq),
+    0,
+  );
   useEffect(() => {
     if (myNewest === 0) return;
     setLocal((was) => ({ following: true, seq: Math.max(myNewest, was?.seq ?? page?.lastReadSeq ?? 0) }));

@@ -104,6 +104,8 @@ export const chatEn = {
   'chat.thread.follow': 'Follow thread',
   'chat.thread.unfollow': 'Unfollow thread',
   'chat.thread.following': 'Following',
+  'chat.thread.earlier': 'Show earlier replies',
+  'chat.thread.loadingEarlier': 'Loading earlier replies…',
   'chat.threads.title': 'Threads',
   'chat.threads.list': 'Threads you follow',
   'chat.threads.empty': 'You follow no threads yet. Reply in a thread, or follow one, and it shows here.',

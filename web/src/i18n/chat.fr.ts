@@ -106,6 +106,8 @@ export const chatFr: Record<keyof typeof chatEn, string> = {
   'chat.thread.follow': 'Suivre le fil',
   'chat.thread.unfollow': 'Ne plus suivre le fil',
   'chat.thread.following': 'Suivi',
+  'chat.thread.earlier': 'Afficher les réponses précédentes',
+  'chat.thread.loadingEarlier': 'Chargement des réponses précédentes…',
   'chat.threads.title': 'Fils',
   'chat.threads.list': 'Fils que vous suivez',
   'chat.threads.empty':
