@@ -30,7 +30,8 @@ describe.skipIf(chromiumMissing)('web client: message search', { timeout: 180_00
     await hit.waitFor();
     expect(await results.getByRole('listitem').count()).toBe(1);
     expect(await hit.locator('mark').allTextContents()).toEqual(['quarterly']);
-    expect(await hit.innerText()).toContain('Bob Babbage in Bob Babbage');
+    // Named once the conversation list has loaded (a search can answer first).
+    await expect.poll(() => hit.innerText()).toContain('Bob Babbage in Bob Babbage');
     expect(await seriousAxeViolations(page)).toEqual([]);
 
     // Twenty at a time, newest first; "More results" brings the rest, each once.
@@ -83,6 +84,39 @@ describe.skipIf(chromiumMissing)('web client: message search', { timeout: 180_00
     await page.getByRole('link', { name: 'Search messages' }).click();
     await box.waitFor();
     await expect.poll(focused).toBe(true);
+    expect(problems.all).toEqual([]);
+  });
+
+  it('names a result’s conversation once the page knows it, even when the search answers first', async () => {
+    const { host, browser } = suite;
+    const [ada, carol] = await Promise.all([
+      host.createUser({ displayName: 'Ada Lovelace' }),
+      host.createUser({ displayName: 'Carol Shaw' }),
+    ]);
+    const { page, problems } = await openAs(browser, host, ada);
+    // The new conversation's fetch is held, so the search answers before the page knows it.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let asked!: () => void;
+    const fetched = new Promise<void>((resolve) => (asked = resolve));
+    await page.route(
+      (url) => url.pathname.startsWith('/v1/conversations/'),
+      async (route) => {
+        asked();
+        await released;
+        await route.continue();
+      },
+    );
+    const direct = await host.direct(carol, ada);
+    await postTexts(host, carol, direct.id, ['The quarterly figures are ready']);
+    await fetched;
+    await page.getByRole('link', { name: 'Search messages' }).click();
+    await page.getByLabel('Words to find').fill('quarterly');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const hit = page.getByRole('list', { name: 'Messages found' }).getByRole('link', { name: /quarterly figures/ });
+    await expect.poll(() => hit.innerText()).toContain('Carol Shaw in a conversation,');
+    release();
+    await expect.poll(() => hit.innerText()).toContain('Carol Shaw in Carol Shaw,');
     expect(problems.all).toEqual([]);
   });
 });

@@ -14,4 +14,5 @@ export const searchEn = {
   'search.more': 'More results',
   'search.hit': '{sender} in {conversation}, {time}',
   'search.hitInThread': '{sender} in a thread in {conversation}, {time}',
+  'search.someConversation': 'a conversation',
 } as const;

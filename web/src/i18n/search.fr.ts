@@ -16,4 +16,5 @@ export const searchFr: Record<keyof typeof searchEn, string> = {
   'search.more': 'Plus de résultats',
   'search.hit': '{sender} dans {conversation}, {time}',
   'search.hitInThread': '{sender} dans un fil de {conversation}, {time}',
+  'search.someConversation': 'une conversation',
 };

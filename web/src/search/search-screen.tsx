@@ -6,6 +6,7 @@ import { usePageTitle } from '../components/page-title';
 import { useFocusOnMount } from '../components/use-focus-on-mount';
 import { useI18n } from '../i18n/i18n-context';
 import { Link } from '../router/router';
+import { useConversationList } from '../session/client-hooks';
 import { useSignedIn } from '../session/session-context';
 import { hitHref, searchHref, searchInAddress, type SearchAddress } from './search-address';
 import { SnippetText } from './snippet-text';
@@ -25,7 +26,8 @@ export function SearchScreen() {
   const state = useSearch();
   // Loaded by its address too, not only reached in the app: searching is what the screen is for.
   const box = useFocusOnMount<HTMLInputElement>();
-  const conversations = client.conversations();
+  // Live: a result found before the conversation list has loaded is named once it has.
+  const conversations = useConversationList();
   const run = ({ query, conversationId, withAttachments }: SearchAddress) => {
     if (query.trim() === '') return state.reset();
     state.search(query.trim(), {
@@ -114,7 +116,7 @@ export function SearchScreen() {
                   <span class="search-hit-meta">
                     {t(message.threadRootId ? 'search.hitInThread' : 'search.hit', {
                       sender: people.sender(message.senderId),
-                      conversation: view ? people.title(view.conversation) : '',
+                      conversation: view ? people.title(view.conversation) : t('search.someConversation'),
                       time: shortTime(message.createdAt, language),
                     })}
                   </span>
