@@ -41,7 +41,7 @@ describe.skipIf(chromiumMissing)('web client: search, threads and the address', 
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     const hit = page.getByRole('list', { name: 'Messages found' }).getByRole('link', { name: /Darjeeling/ });
     await hit.waitFor();
-    expect(await hit.innerText()).toContain('You in a thread in Bob Babbage');
+    await expect.poll(() => hit.innerText()).toContain('You in a thread in Bob Babbage');
 
     await hit.click();
     await page.waitForURL(new RegExp(`/c/${direct.id}#thread=${rootId}&seq=\\d+$`));
