@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type Koa from 'koa';
 import { inject, injectable } from 'tsyringe';
+import { appRestarting } from '../../sdk/errors/app-restarting.js';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import { PluginError } from '../../sdk/plugin/plugin-error.js';
 import type { RouteContribution } from '../../sdk/plugin/manifest.js';
@@ -15,7 +16,7 @@ import type { Database } from '../db/open-database.js';
 import { callPlugin } from '../plugins/call-plugin.js';
 import { PluginLogs } from '../plugins/plugin-logs.js';
 import type { PluginRecord } from '../plugins/plugin-record.js';
-import { PluginRegistry, pluginRestarting } from '../plugins/plugin-registry.js';
+import { PluginRegistry } from '../plugins/plugin-registry.js';
 import { SIGNATURE_HEADER, ensureWebhookSecret, verifyWebhook } from '../plugins/webhook-signature.js';
 import { decodeBody, parseJsonBody, readRawBody } from './json-body.js';
 import { requestState } from './request-state.js';
@@ -77,7 +78,7 @@ export class PluginHttpRouter {
     const match = this.match(ctx.method, ctx.path);
     if (!match) {
       const restarting = this.restartingOwner(ctx.method, ctx.path);
-      if (restarting) throw pluginRestarting(restarting.id);
+      if (restarting) throw appRestarting(restarting.id);
       throw new SwitchboardError('route_not_found', `No plugin route ${ctx.method} ${ctx.path}.`);
     }
     const { record, route } = match;

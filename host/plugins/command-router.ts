@@ -1,4 +1,5 @@
 import { inject, injectable } from 'tsyringe';
+import { appRestarting } from '../../sdk/errors/app-restarting.js';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { CommandArgument, CommandContribution, PluginManifest } from '../../sdk/plugin/manifest.js';
 import type { CommandReply } from '../../sdk/plugin/plugin-context.js';
@@ -8,7 +9,7 @@ import { Tokens } from '../core/container-tokens.js';
 import type { Database } from '../db/open-database.js';
 import { requireMembership } from '../conversations/membership.js';
 import { PluginLogs } from './plugin-logs.js';
-import { PluginRegistry, pluginRestarting } from './plugin-registry.js';
+import { PluginRegistry } from './plugin-registry.js';
 import type { PluginRecord } from './plugin-record.js';
 import { callPlugin } from './call-plugin.js';
 
@@ -44,7 +45,7 @@ export class CommandRouter implements CommandDispatch {
     if (!plugin) {
       const declared = (m: PluginManifest) => m.contributes?.commands?.some((c) => c.name === name) === true;
       const [back] = await this.present(conversationId, this.registry.restarting(declared));
-      if (back) throw pluginRestarting(back.id);
+      if (back) throw appRestarting(back.id);
       throw new SwitchboardError('command_not_found', `No plugin in this conversation answers /${name}.`);
     }
     const spec = plugin.manifest!.contributes!.commands!.find((c) => c.name === name)!;

@@ -1,5 +1,4 @@
 import { injectable } from 'tsyringe';
-import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { PluginManifest } from '../../sdk/plugin/manifest.js';
 import type { PluginRecord } from './plugin-record.js';
 
@@ -28,9 +27,4 @@ export class PluginRegistry {
   restarting(declares: (manifest: PluginManifest) => boolean): PluginRecord[] {
     return this.all().filter((r) => r.restarting && r.manifest !== null && declares(r.manifest));
   }
-}
-
-/** What a caller gets for something a restarting plugin declared: not its failure, and worth a retry. */
-export function pluginRestarting(id: string): SwitchboardError {
-  return new SwitchboardError('unavailable', `Plugin ${id} is restarting; retry shortly.`);
 }

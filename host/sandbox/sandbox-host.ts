@@ -1,4 +1,5 @@
 import { inject, injectable } from 'tsyringe';
+import { appRestarting } from '../../sdk/errors/app-restarting.js';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { PluginDefinition } from '../../sdk/plugin/define-plugin.js';
 import { PluginError } from '../../sdk/plugin/plugin-error.js';
@@ -143,7 +144,7 @@ export class SandboxHost {
   }
 
   private async invoke(app: RunningApp, handlerId: number, args: unknown[], payer?: string): Promise<unknown> {
-    if (!app.alive) throw restarting(app.id);
+    if (!app.alive) throw appRestarting(app.id);
     try {
       // The IPC channel serialises to JSON: the worker gets a copy, never a reference.
       return await app.worker.request({ t: 'invoke', app: app.id, handler: handlerId, args, payer });
@@ -153,7 +154,7 @@ export class SandboxHost {
       // the same rule as for a trusted plugin), and it is no failure of the app's.
       const refusal = readRefusal(wire.refusal);
       if (refusal) throw errorFromWire(refusal, app.id);
-      if (wire.reason === 'restarting') throw restarting(app.id);
+      if (wire.reason === 'restarting') throw appRestarting(app.id);
       // The caller used its share of the app's CPU: its limit, not the app's failure.
       if (wire.reason === 'caller_share')
         throw new SwitchboardError('sandbox_limit', wire.message, { retryAfterMs: wire.retryAfterMs });
@@ -206,9 +207,4 @@ export class SandboxHost {
     const app = this.apps.get(message.app);
     dispatchTo(this.notices, message, worker, app?.worker === worker ? app : null);
   }
-}
-
-/** An event for an app that is restarting: not run, and not the app's failure; the caller may retry. */
-function restarting(id: string): SwitchboardError {
-  return new SwitchboardError('unavailable', `App ${id} is restarting; retry shortly.`);
 }
