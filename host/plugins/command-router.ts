@@ -75,10 +75,7 @@ export class CommandRouter implements CommandDispatch {
 
   /** Running plugins that pass `answers` and whose bot is a member of the conversation, by plugin id. */
   private answering(conversationId: string, answers: (r: PluginRecord) => boolean): Promise<PluginRecord[]> {
-    return this.present(
-      conversationId,
-      this.registry.running().filter((r) => answers(r)),
-    );
+    return this.present(conversationId, this.registry.running().filter(answers));
   }
 
   /** Of `plugins`, those whose bot is a member of the conversation, by plugin id. */
