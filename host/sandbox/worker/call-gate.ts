@@ -89,11 +89,15 @@ export class CallGate {
         `The call's arguments are ${payload.length} characters of JSON; at most ${BOUNDARY_LIMITS.maxChars} cross.`,
       );
     }
+    const hostCall = isCapabilityMethod(method) && callId !== undefined;
+    // The buckets' clock, read once for all of this check (and only for a host call, the only
+    // message they count): every message an app sends out passes here.
+    const now = hostCall ? Date.now() : 0;
     // A call the bytes in flight or the minute's allowance would refuse is refused before its text
     // is read: its UTF-8 is at least its length, and reading megabytes only to refuse them held up
     // the worker's other apps.
-    if (isCapabilityMethod(method) && callId !== undefined) {
-      const refused = this.bytesRefusal(payload.length) ?? this.carriedRefusal(payload.length);
+    if (hostCall) {
+      const refused = this.bytesRefusal(payload.length) ?? this.carriedRefusal(payload.length, now);
       if (refused) return refused;
     }
     let args: unknown;
@@ -111,7 +115,7 @@ export class CallGate {
     if (!isCapabilityMethod(method)) return refuse('error', `There is no capability ${method.slice(0, 64)}.`);
     if (callId === undefined) return refuse('error', 'Malformed call.');
     const bytes = Buffer.byteLength(payload);
-    const refused = this.refusalOfCall(bytes);
+    const refused = this.refusalOfCall(bytes, now);
     if (refused) return refused;
     this.pending.set(callId, bytes);
     this.pendingBytes += bytes;
@@ -129,8 +133,8 @@ export class CallGate {
   }
 
   /** Past the arguments the app's calls may carry a minute. */
-  private carriedRefusal(bytes: number): Refusal | null {
-    if (this.carried.holds(bytes)) return null;
+  private carriedRefusal(bytes: number, now: number): Refusal | null {
+    if (this.carried.holds(bytes, now)) return null;
     const refusal = refuse(
       'pending_limit',
       `The app's host calls may carry ${this.limits.callMbPerMinute} MiB of arguments a minute; this call's ${bytes} bytes would pass it.`,
@@ -156,7 +160,7 @@ export class CallGate {
   }
 
   /** Why a call may not go out now, if it may not: limits on calls in flight and on detached work. */
-  private refusalOfCall(bytes: number): Refusal | null {
+  private refusalOfCall(bytes: number, now: number): Refusal | null {
     if (this.pending.size >= this.limits.maxPendingCalls) {
       return refuse(
         'pending_limit',
@@ -164,15 +168,15 @@ export class CallGate {
         'sandbox_limit',
       );
     }
-    const refused = this.bytesRefusal(bytes) ?? this.carriedRefusal(bytes) ?? this.detachedRefusal();
+    const refused = this.bytesRefusal(bytes) ?? this.carriedRefusal(bytes, now) ?? this.detachedRefusal(now);
     if (refused) return refused;
-    // Spent once nothing refuses the call (the bucket held them a moment ago, and only fills with time).
-    this.carried.take(Date.now(), bytes);
+    // Spent once nothing refuses the call (the bucket held them at this same `now`).
+    this.carried.take(now, bytes);
     return null;
   }
 
   /** Work outside the app's events: not past the minute's CPU, and within its own calls a minute (taking one). */
-  private detachedRefusal(): Refusal | null {
+  private detachedRefusal(now: number): Refusal | null {
     if (!this.state.eventOpen()) {
       if (this.state.cpuSpent())
         return refuse(
@@ -180,7 +184,7 @@ export class CallGate {
           'The app spent its CPU budget for this minute; work outside its events may not call the host.',
           'sandbox_limit',
         );
-      if (!this.detached.take()) {
+      if (!this.detached.take(now)) {
         return refuse(
           'pending_limit',
           `Work outside the app's events may make ${this.limits.detachedCallsPerMinute} host calls a minute.`,
