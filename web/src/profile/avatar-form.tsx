@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PublicUser } from '../../../sdk/protocol/message.js';
-import { ErrorNotice } from '../components/error-notice';
 import { useAction } from '../components/use-action';
 import { refocusIfLost } from '../components/use-focus-on-mount';
 import { errorTextWith } from '../i18n/error-text';
@@ -8,6 +7,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { Avatar } from '../people/avatar';
 import { usePeople } from '../people/people';
 import { useSession, useSignedIn } from '../session/session-context';
+import { FormStatus } from './form-status';
 
 /** The types the host makes avatars of (docs/protocol.md "Avatars and profile"): the file picker offers these. */
 const IMAGE_TYPES = 'image/jpeg,image/png,image/webp,image/gif,image/avif';
@@ -102,10 +102,11 @@ export function AvatarForm() {
           </div>
         </div>
       ) : null}
-      <ErrorNotice error={action.error} describe={avatarErrorText} />
-      <p role="status" class="profile-status">
-        {action.busy ? (chosen ? t('profile.avatar.uploading') : t('profile.avatar.removing')) : done}
-      </p>
+      <FormStatus
+        error={action.error}
+        describe={avatarErrorText}
+        status={action.busy ? (chosen ? t('profile.avatar.uploading') : t('profile.avatar.removing')) : done}
+      />
       {user.avatarUrl && !chosen ? (
         <div class="button-row">
           <button type="button" class="danger" disabled={action.busy} onClick={remove}>

@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ErrorNotice } from '../components/error-notice';
 import { useAction } from '../components/use-action';
 import { useFocusOnMount } from '../components/use-focus-on-mount';
 import { fieldsOf } from '../i18n/error-text';
@@ -8,6 +7,7 @@ import { usePeople } from '../people/people';
 import { fieldsFromDetails } from '../screens/registration-rules';
 import { useSession, useSignedIn } from '../session/session-context';
 import { ACCOUNT_RULES } from '../../../sdk/protocol/message.js';
+import { FormStatus } from './form-status';
 
 /**
  * My display name. The host judges it (1 to 64 characters, not only spaces): its refusal is said by
@@ -89,10 +89,7 @@ export function DisplayNameForm() {
           </p>
         ) : null}
       </div>
-      <ErrorNotice error={refused ? null : action.error} />
-      <p role="status" class="profile-status">
-        {saved}
-      </p>
+      <FormStatus error={refused ? null : action.error} status={saved} />
       <div class="button-row">
         <button type="submit" class="primary" disabled={action.busy}>
           {action.busy ? t('profile.name.saving') : t('profile.name.save')}
