@@ -17,6 +17,7 @@ import * as searchSegments from '../host/db/migrations/0021-search-segments.js';
 import * as sqliteSearchWithoutPositions from '../host/db/migrations/0022-sqlite-search-without-positions.js';
 import * as searchSegmentsUnkeyedIndex from '../host/db/migrations/0023-search-segments-unkeyed-index.js';
 import * as sqliteSearchBehindWriter from '../host/db/migrations/0024-sqlite-search-behind-writer.js';
+import * as searchSegmentPositions from '../host/db/migrations/0026-search-segment-positions.js';
 import { sqliteSearchKey } from '../host/db/search-words.js';
 import { startTestHost, type TestHost } from './support/start-test-host.js';
 import { openDirect, testDatabaseKind, withDirect } from './support/test-database.js';
@@ -46,6 +47,7 @@ describe('search: the index', () => {
     try {
       // The index and what later migrations made of it, undone newest first.
       const undone = [
+        searchSegmentPositions,
         sqliteSearchBehindWriter,
         searchSegmentsUnkeyedIndex,
         sqliteSearchWithoutPositions,
@@ -112,7 +114,8 @@ describe('search: the index', () => {
         expect(await match(`"${key}typo" OR "${key}deleted" OR "${word}"`)).toEqual([]);
       } else {
         // The conversation's one segment, covering its 3 messages of 64: the edit and the delete
-        // gave it the words of its messages as they are now, the deleted and edited-away ones gone.
+        // gave it the words of its messages as they are now, the deleted and edited-away ones gone,
+        // each at the offsets of the messages holding it (0026).
         const { rows } = await knex.raw<{ rows: { key: string; words: string; last_seq: number }[] }>(
           `select switchboard_search_key(conversation_id) as key, keys::text as words, last_seq
              from search_segments where conversation_id = ?`,
@@ -121,7 +124,13 @@ describe('search: the index', () => {
         expect(rows).toHaveLength(1);
         const { key, words, last_seq } = rows[0]!;
         expect(Number(last_seq)).toBe(3);
-        expect(words.split(' ').sort()).toEqual([`'${key}${word}'`, `'${key}fixed'`, `'${key}kept'`].sort());
+        expect(words.split(' ').sort()).toEqual(
+          [
+            `'${key}${word}':${kept.seq},${edited.seq}`,
+            `'${key}fixed':${edited.seq}`,
+            `'${key}kept':${kept.seq}`,
+          ].sort(),
+        );
       }
     } finally {
       await knex.destroy();

@@ -8,7 +8,7 @@
  * for messages this host never saw stored.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { allPages, foundIds, uniqueWord } from './support/search-helpers.js';
+import { allPages, foundIds, postText, uniqueWord } from './support/search-helpers.js';
 import {
   builtSegments,
   firstSegmentWords,
@@ -109,6 +109,29 @@ describe.skipIf(testDatabaseKind !== 'postgres')('search segments on PostgreSQL'
     expect(segment).toEqual(messages);
   });
 
+  it('keeps each word at its messages’ offsets when a quiet conversation’s segment grows', async () => {
+    const conv = await host.direct(a, b);
+    const [early, late] = [uniqueWord('early'), uniqueWord('late')];
+    const covered = async (seq: number) =>
+      eventually(async () => Number((await segments(conv.id))[0]?.last_seq) === seq, { what: `covered to ${seq}` });
+    // One at a time, so each text's seq is known.
+    const send = async (texts: string[]) => {
+      for (const text of texts) await postText(host, a, conv.id, text);
+    };
+    await send([`${early} one`, `${early} two`, 'three']);
+    await covered(3);
+    await send([`${late} four`, `${early} ${late} five`, 'six']);
+    await covered(6);
+    const { segment, messages } = await firstSegmentWords(host, conv.id);
+    expect(segment).toEqual(messages);
+    // Joined by their text: a tsvector's || would have moved the later words' offsets on by three.
+    expect(segment.filter((w) => w.includes(early) || w.includes(late))).toEqual([
+      expect.stringMatching(new RegExp(`${early}:1,2,5$`)),
+      expect.stringMatching(new RegExp(`${late}:4,5$`)),
+    ]);
+    expect(await foundIds(host, b, { q: `${early} ${late}` })).toHaveLength(1);
+  });
+
   it('finds an edit in a built segment by its new words only, and never a deleted message', async () => {
     const conv = await host.direct(a, b);
     const [old, renamed, gone] = [uniqueWord('old'), uniqueWord('renamed'), uniqueWord('gone')];
@@ -132,7 +155,8 @@ describe.skipIf(testDatabaseKind !== 'postgres')('search segments on PostgreSQL'
     const [segment] = await segments(conv.id);
     expect(segment!.complete).toBe(true);
     expect(await foundIds(host, b, { q: 'filler' })).toHaveLength(20);
-    expect(segment!.words).toContain(renamed);
+    // At the edited message's offset in the segment (migration 0026): a search reads it there.
+    expect(segment!.words).toContain(`${renamed}':${typo.seq}`);
     expect(segment!.words).not.toContain(gone);
     expect(segment!.words).not.toContain(old);
   });
@@ -154,7 +178,7 @@ describe.skipIf(testDatabaseKind !== 'postgres')('search segments on PostgreSQL'
     expect(await foundIds(host, b, { q: renamed })).toEqual([typo.id]);
     expect(await foundIds(host, b, { q: old })).toEqual([]);
     const [segment] = await segments(conv.id);
-    expect(segment!.words).toContain(renamed);
+    expect(segment!.words).toContain(`${renamed}':${typo.seq}`);
     expect(segment!.words).not.toContain(old);
   });
 

@@ -24,6 +24,7 @@ import * as sqliteSearchWithoutPositions from './migrations/0022-sqlite-search-w
 import * as searchSegmentsUnkeyedIndex from './migrations/0023-search-segments-unkeyed-index.js';
 import * as sqliteSearchBehindWriter from './migrations/0024-sqlite-search-behind-writer.js';
 import * as searchSegmentsFromHost from './migrations/0025-search-segments-from-host.js';
+import * as searchSegmentPositions from './migrations/0026-search-segment-positions.js';
 
 interface Migration {
   name: string;
@@ -58,6 +59,7 @@ const migrations: Migration[] = [
   searchSegmentsUnkeyedIndex,
   sqliteSearchBehindWriter,
   searchSegmentsFromHost,
+  searchSegmentPositions,
 ];
 
 const source: Knex.MigrationSource<Migration> = {

@@ -3,6 +3,7 @@ import type { MessageRow } from '../conversations/message-row.js';
 import { narrow, type MatchedRow, type MatchQuery } from './match-query.js';
 import { candidateRuns, type CandidateRun } from './segment-candidates.js';
 import { plainWordsQuery, substringPatterns } from './postgres-words.js';
+import { readRanges } from './segment-offsets.js';
 
 /** Messages the first read tests, about; each read after it tests twice as many. */
 const FIRST_READ = 256;
@@ -83,14 +84,7 @@ async function matchesIn(
   const { terms, filters, after, limit } = search;
   const query = knex
     .select('m.*')
-    .from(
-      knex.raw('unnest(?::text[], ?::bigint[], ?::bigint[]) as r(conversation_id, first_seq, last_seq)', [
-        runs.map((r) => r.conversationId),
-        runs.map((r) => r.firstSeq),
-        // A run past the cover goes to the newest; a bound keeps the seq range an index condition.
-        runs.map((r) => r.lastSeq ?? Number.MAX_SAFE_INTEGER),
-      ]),
-    )
+    .from(readRanges(knex, terms, runs))
     .join(
       knex.raw('messages as m on m.conversation_id = r.conversation_id and m.seq between r.first_seq and r.last_seq'),
     )

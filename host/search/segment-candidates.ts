@@ -12,6 +12,8 @@ export interface CandidateRun {
   readonly lastSeq: number | null;
   readonly oldestAt: number | null;
   readonly newestAt: number;
+  /** A segment the words name, whose keys say which of its messages hold them (migration 0026). */
+  readonly positioned: boolean;
 }
 
 /**
@@ -32,15 +34,15 @@ export async function candidateRuns(knex: Knex, search: MatchQuery): Promise<Can
     `with conv as materialized (?),
       q as materialized (select ? as q),
       hits as materialized (
-        select conversation_id, first_seq, last_seq, oldest_at, newest_at from search_segments
+        select conversation_id, first_seq, last_seq, oldest_at, newest_at, true as positioned from search_segments
         where keys @@ (select q from q) and last_seq >= first_seq)
     select h.* from hits h where h.conversation_id in (select conversation_id from conv)
     union all
-    select g.conversation_id, g.first_seq, g.last_seq, g.oldest_at, g.newest_at
+    select g.conversation_id, g.first_seq, g.last_seq, g.oldest_at, g.newest_at, false
     from conv c join search_segments g on g.conversation_id = c.conversation_id
     where g.keys is null
     union all
-    select c.conversation_id, b.covered + 1, null, null, k.last_activity_at
+    select c.conversation_id, b.covered + 1, null, null, k.last_activity_at, false
     from conv c join conversations k on k.id = c.conversation_id
     cross join lateral (
       select coalesce((select g.last_seq from search_segments g
@@ -55,6 +57,7 @@ export async function candidateRuns(knex: Knex, search: MatchQuery): Promise<Can
     lastSeq: r.last_seq,
     oldestAt: r.oldest_at,
     newestAt: r.newest_at,
+    positioned: r.positioned,
   }));
 }
 
@@ -64,4 +67,5 @@ interface CandidateRow {
   last_seq: number | null;
   oldest_at: number | null;
   newest_at: number;
+  positioned: boolean;
 }

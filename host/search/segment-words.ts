@@ -8,7 +8,7 @@ export interface GatheredSegment {
   readonly firstSeq: number;
   readonly oldestAt: number;
   readonly newestAt: number;
-  /** Its distinct words, space-separated. */
+  /** Its distinct words, each with the offsets in the segment of the messages holding it: `hello:1,5 world:5` (migration 0026). */
   readonly words: string;
 }
 
@@ -18,7 +18,8 @@ interface Gathering {
   oldestAt: number;
   newestAt: number;
   bytes: number;
-  readonly words: Set<string>;
+  /** Each word's offsets, ascending (a message's repeats are one). */
+  readonly words: Map<string, number[]>;
 }
 
 /** Conversations gathered at once, at most: past it, new segments are left to the database to cut. */
@@ -46,7 +47,7 @@ export class SegmentWords {
         oldestAt: Infinity,
         newestAt: 0,
         bytes: 0,
-        words: new Set(),
+        words: new Map(),
       };
       this.open.set(id, gathering);
     }
@@ -59,7 +60,9 @@ export class SegmentWords {
     if (message.seq % SEGMENT !== 0) return null;
     this.open.delete(id);
     const { firstSeq, oldestAt, newestAt, words } = gathering;
-    return { conversationId: id, firstSeq, oldestAt, newestAt, words: [...words].join(' ') };
+    let keyed = '';
+    for (const [word, offsets] of words) keyed += `${keyed ? ' ' : ''}${word}:${offsets.join(',')}`;
+    return { conversationId: id, firstSeq, oldestAt, newestAt, words: keyed };
   }
 
   /** Drops what was gathered of a conversation (its newest messages are about to be built). */
@@ -77,6 +80,11 @@ function take(gathering: Gathering, message: Message): boolean {
   const words = plainWords(message.content.text);
   // A plain text is ASCII: its length is its bytes.
   if (words === null || (gathering.bytes += message.content.text.length) > MAX_SEGMENT_TEXT) return false;
-  for (const word of words) gathering.words.add(word);
+  const offset = message.seq - gathering.firstSeq + 1;
+  for (const word of words) {
+    const offsets = gathering.words.get(word);
+    if (offsets === undefined) gathering.words.set(word, [offset]);
+    else if (offsets[offsets.length - 1] !== offset) offsets.push(offset);
+  }
   return true;
 }

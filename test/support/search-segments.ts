@@ -46,18 +46,27 @@ export const builtSegments = (host: TestHost, conversationId: string, count: num
     what: `${count} built segments`,
   });
 
-/** The conversation's first segment's keyed words, and those the database cuts from its stored messages. */
+/**
+ * The conversation's first segment's keyed words with their offsets (`<key>word:1,5`: the
+ * messages of the segment holding them, migration 0026), and those the database cuts from its
+ * stored texts.
+ */
 export const firstSegmentWords = (host: TestHost, conversationId: string) =>
   withDirect(host.database, async (db) => {
     const words = async (sql: string) =>
       (await db.raw<{ rows: { w: string }[] }>(sql, [conversationId])).rows.map((r) => r.w);
     return {
       segment: await words(
-        `select unnest(tsvector_to_array(keys)) as w from search_segments where conversation_id = ? and first_seq = 1 order by 1`,
+        `select t.lexeme || ':' || array_to_string(t.positions, ',') as w
+           from search_segments s cross join lateral unnest(s.keys) as t
+           where s.conversation_id = ? and s.first_seq = 1 order by 1`,
       ),
       messages: await words(
-        `select distinct unnest(tsvector_to_array(switchboard_search_keys(conversation_id, content))) as w
-           from messages where conversation_id = ? and seq <= ${SEGMENT} order by 1`,
+        `select lexeme || ':' || string_agg(pos::text, ',' order by pos) as w from (
+           select distinct l as lexeme, (seq - 1) % ${SEGMENT} + 1 as pos from messages
+           cross join lateral unnest(tsvector_to_array(switchboard_search_keys(conversation_id, content))) as l
+           where conversation_id = ? and seq <= ${SEGMENT} and content_type = 'text') as x
+         group by lexeme order by 1`,
       ),
     };
   });
