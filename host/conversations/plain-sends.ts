@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { statementName } from '../db/statement-name.js';
 import type { Knex } from 'knex';
 import type { HeardInStatement, NewMessageListener, StatementRecording } from '../core/extension-points.js';
 import { mayMention } from '../mentions/mention-parser.js';
@@ -148,7 +148,7 @@ function statementFor(listening: boolean, recording: string | null): { sql: stri
   let statement = statements.get(key);
   if (statement === undefined) {
     const sql = plainSendsSql(listening, recording);
-    statement = { sql, name: `switchboard_plain_sends_${createHash('sha256').update(sql).digest('hex').slice(0, 12)}` };
+    statement = { sql, name: statementName('plain_sends', sql) };
     statements.set(key, statement);
   }
   return statement;

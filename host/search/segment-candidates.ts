@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { MatchQuery } from './match-query.js';
+import { prepared } from '../db/statement-name.js';
 import { keyedWordsQuery } from './postgres-words.js';
 
 /**
@@ -30,8 +31,10 @@ export async function candidateRuns(knex: Knex, search: MatchQuery): Promise<Can
   const conversations = knex('members').select('conversation_id').where('user_id', filters.userId);
   if (filters.conversationId !== undefined) conversations.andWhere('conversation_id', filters.conversationId);
   const keys = knex.raw('(select switchboard_search_key(conversation_id) as key from conv)');
-  const { rows } = await knex.raw<{ rows: CandidateRow[] }>(
-    `with conv as materialized (?),
+  const { rows } = await prepared(
+    'search_candidates',
+    knex.raw<{ rows: CandidateRow[] }>(
+      `with conv as materialized (?),
       q as materialized (select ? as q),
       hits as materialized (
         select conversation_id, first_seq, last_seq, oldest_at, newest_at, true as positioned from search_segments
@@ -49,7 +52,8 @@ export async function candidateRuns(knex: Knex, search: MatchQuery): Promise<Can
         where g.conversation_id = c.conversation_id and g.last_seq >= g.first_seq
         order by g.first_seq desc limit 1), 0) as covered) b
     where k.last_seq > b.covered`,
-    [conversations, keyedWordsQuery(knex, terms, keys)],
+      [conversations, keyedWordsQuery(knex, terms, keys)],
+    ),
   );
   return rows.map((r) => ({
     conversationId: r.conversation_id,
