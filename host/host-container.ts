@@ -43,6 +43,7 @@ import { CommandRouter } from './plugins/command-router.js';
 import { HookChain } from './plugins/hook-chain.js';
 import { PluginEventOutbox } from './plugins/plugin-event-outbox.js';
 import { PushDispatcher } from './push/push-dispatcher.js';
+import { ThreadUnreadNotifier } from './threads/thread-unread-notifier.js';
 import { PushApi } from './push/push-api.js';
 import { CommittedEventFanout } from './core/committed-event-fanout.js';
 import { SearchSegmentBuilder } from './search/search-segment-builder.js';
@@ -118,6 +119,7 @@ const singletons = [
   PluginKernel,
   PushDispatcher,
   PushApi,
+  ThreadUnreadNotifier,
   BlobRegistry,
   FileUrls,
   FileRowCache,
@@ -162,8 +164,8 @@ export function buildContainer(
   di.register(Tokens.BeforeStoreHooks, { useToken: HookChain });
   di.register(Tokens.Commands, { useToken: CommandRouter });
   di.register(Tokens.Postbacks, { useToken: PostbackRouter });
-  // Committed events go to plugins (recorded, at least once), to Web Push (this host's queue) and
-  // to the search indexer of the database's kind.
+  // Committed events go to plugins (recorded, at least once), to Web Push and to thread followers'
+  // counts (this host's queues) and to the search indexer of the database's kind.
   di.register(SearchIndexerToken, {
     useFactory: instanceCachingFactory((c) =>
       db.kind === 'postgres' ? c.resolve(SearchSegmentBuilder) : c.resolve(SqliteSearchIndexer),
@@ -175,6 +177,7 @@ export function buildContainer(
         new CommittedEventFanout([
           c.resolve(PluginEventOutbox),
           c.resolve(PushDispatcher),
+          c.resolve(ThreadUnreadNotifier),
           c.resolve(SearchIndexerToken),
         ]),
     ),

@@ -22,6 +22,7 @@ import { resolveAdminToken } from './admin-token.js';
 import { AuditLog } from './plugins/audit-log.js';
 import { PluginEventOutbox } from './plugins/plugin-event-outbox.js';
 import { PushDispatcher } from './push/push-dispatcher.js';
+import { ThreadUnreadNotifier } from './threads/thread-unread-notifier.js';
 import { PluginKernel } from './plugins/plugin-kernel.js';
 import { SandboxHost } from './sandbox/sandbox-host.js';
 import { PluginScheduler } from './plugins/plugin-scheduler.js';
@@ -131,6 +132,7 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
           // Everything queued is committed (and so acknowledged) before the database closes.
           await services.resolve(ConversationWriter).stop();
           await services.resolve(PushDispatcher).stop();
+          await services.resolve(ThreadUnreadNotifier).stop();
           await services.resolve(SearchIndexerToken).stop();
           services.resolve(Delivery).stop();
           services.resolve(Presence).stop();
@@ -156,6 +158,7 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
       await settle(di.resolve(SandboxHost).close());
       await settle(di.resolve(AuditLog).stop());
       await settle(di.resolve(PushDispatcher).stop());
+      await settle(di.resolve(ThreadUnreadNotifier).stop());
       await settle(di.resolve(SearchIndexerToken).stop());
       await settle(di.resolve(Tokens.EventBus).close?.());
     }

@@ -33,6 +33,13 @@ export type HostEvent =
   | { type: 'conversation.muted'; userId: string; conversationId: string; mutedUntil: number | null }
   /** A follower's read position in a thread moved: their own devices are told. */
   | { type: 'thread.read'; userId: string; conversationId: string; rootId: string; seq: number; unreadCount: number }
+  /** What is new to these followers of a thread changed (a reply sent or deleted, an unfollow): each is told their own. */
+  | {
+      type: 'thread.unread';
+      conversationId: string;
+      rootId: string;
+      followers: { userId: string; seq: number; unreadCount: number }[];
+    }
   /** A profile changed (display name, avatar): the user as it is now. */
   | { type: 'user.updated'; user: PublicUser };
 

@@ -14,6 +14,7 @@ export const eventRoutes: Readonly<Record<HostEventType, 'stream' | 'pubsub'>> =
   'token.revoked': 'stream',
   'conversation.muted': 'stream',
   'thread.read': 'stream',
+  'thread.unread': 'stream',
   'user.updated': 'stream',
   typing: 'pubsub',
   presence: 'pubsub',

@@ -1,7 +1,12 @@
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { Message } from '../../sdk/protocol/message.js';
-import type { FollowedThreadsResult, ThreadPageResult, ThreadReadResult } from '../../sdk/protocol/threads.js';
+import type {
+  FollowedThreadsResult,
+  ThreadPageResult,
+  ThreadReadResult,
+  UnreadThreadsResult,
+} from '../../sdk/protocol/threads.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { Clock } from '../core/clock.js';
 import { isoTime } from '../core/iso-time.js';
@@ -9,8 +14,11 @@ import type { Database } from '../db/open-database.js';
 import type { EventBus } from '../bus/event-bus.js';
 import { requireMembership } from '../conversations/membership.js';
 import type { MessageRow } from '../conversations/message-row.js';
-import { newestPosition, positionOf, unreadCounts } from '../threads/thread-read-positions.js';
+import { newestPosition, positionOf, unreadCounts, unreadThreadsOf } from '../threads/thread-read-positions.js';
 import { MessageStore, type HistoryQuery } from './message-store.js';
+
+/** The most threads with unread replies one answer names: far more than any badge shows. */
+const UNREAD_THREADS_MAX = 1000;
 
 interface FollowRow {
   conversation_id: string;
@@ -108,9 +116,24 @@ export class ThreadService {
     return result;
   }
 
+  /** Stops following a thread; my devices are told nothing is new to me there any more. */
   async unfollow(userId: string, conversationId: string, rootId: string): Promise<void> {
     await this.rootRow(userId, conversationId, rootId);
-    await this.db.knex('thread_followers').where({ root_id: rootId, user_id: userId }).delete();
+    const seq = await positionOf(this.db.knex, userId, rootId);
+    const removed = await this.db.knex('thread_followers').where({ root_id: rootId, user_id: userId }).delete();
+    if (removed > 0 && seq !== null)
+      this.bus.publish({ type: 'thread.unread', conversationId, rootId, followers: [{ userId, seq, unreadCount: 0 }] });
+  }
+
+  /** The threads I follow that have unread replies, with my position and count in each (a badge's snapshot). */
+  async unread(userId: string): Promise<UnreadThreadsResult> {
+    const rows = await unreadThreadsOf(this.db.knex, userId, UNREAD_THREADS_MAX + 1);
+    return {
+      threads: rows
+        .slice(0, UNREAD_THREADS_MAX)
+        .map(({ conversationId, rootId, seq, unreadCount }) => ({ conversationId, rootId, seq, unreadCount })),
+      hasMore: rows.length > UNREAD_THREADS_MAX,
+    };
   }
 
   /**

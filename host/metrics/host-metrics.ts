@@ -39,6 +39,7 @@ const SERVER_FRAMES: Record<ServerFrame['type'], true> = {
   'user.updated': true,
   'conversation.mute': true,
   'thread.read': true,
+  'thread.unread': true,
 };
 
 /** Seconds, from 100 µs (a local SQLite read) to 10 s. */

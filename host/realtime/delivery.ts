@@ -59,6 +59,14 @@ export class Delivery {
         const frame = Buffer.from(JSON.stringify({ type, ...position }));
         for (const conn of this.registry.ofUser(userId) ?? []) conn.sendRaw(frame, 'thread.read');
       }),
+      this.bus.subscribe('thread.unread', ({ type, conversationId, rootId, followers }) => {
+        for (const { userId, seq, unreadCount } of followers) {
+          const conns = this.registry.ofUser(userId);
+          if (!conns) continue;
+          const frame = Buffer.from(JSON.stringify({ type, conversationId, rootId, seq, unreadCount }));
+          for (const conn of conns) conn.sendRaw(frame, 'thread.unread');
+        }
+      }),
       this.bus.subscribe('token.revoked', (e) => {
         for (const conn of [...(this.registry.ofToken(e.tokenId) ?? [])]) conn.closeWith(e.reason ?? 'session_ended');
       }),

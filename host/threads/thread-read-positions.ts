@@ -37,3 +37,75 @@ export async function unreadCounts(db: Db, userId: string, rootIds: readonly str
     .count({ unread: '*' });
   return new Map((rows as { root_id: string; unread: number | string }[]).map((r) => [r.root_id, Number(r.unread)]));
 }
+
+/** A follower's position in a thread and their unread replies there. */
+export interface FollowerPosition {
+  userId: string;
+  conversationId: string;
+  rootId: string;
+  seq: number;
+  unreadCount: number;
+}
+
+/**
+ * The followed threads (in conversations the user is still a member of) that have unread replies,
+ * most recently followed first, at most `limit` of them; each thread is a range of the
+ * (thread_root_id, seq) index.
+ */
+export async function unreadThreadsOf(db: Db, userId: string, limit: number): Promise<FollowerPosition[]> {
+  const rows = await db('thread_followers as tf')
+    .join('members as mb', (on) => on.on('mb.conversation_id', 'tf.conversation_id').andOn('mb.user_id', 'tf.user_id'))
+    .join('messages as m', (on) => on.on('m.thread_root_id', 'tf.root_id').andOn('m.seq', '>', 'tf.last_read_seq'))
+    .where('tf.user_id', userId)
+    .whereNull('m.deleted_at')
+    .whereNot('m.sender_id', userId)
+    .groupBy('tf.conversation_id', 'tf.root_id', 'tf.last_read_seq', 'tf.created_at')
+    .orderBy([
+      { column: 'tf.created_at', order: 'desc' },
+      { column: 'tf.root_id', order: 'desc' },
+    ])
+    .limit(limit)
+    .select('tf.conversation_id', 'tf.root_id', 'tf.last_read_seq')
+    .count({ unread: '*' });
+  return (rows as PositionRow[]).map((r) => positionOfRow({ ...r, user_id: userId }));
+}
+
+/**
+ * Every follower's position and unread count in each of these threads (those still members of
+ * the conversation), in one query: what a reply sent or deleted there changed for each of them.
+ */
+export async function followerPositions(db: Db, rootIds: readonly string[]): Promise<FollowerPosition[]> {
+  if (rootIds.length === 0) return [];
+  const rows = await db('thread_followers as tf')
+    .join('members as mb', (on) => on.on('mb.conversation_id', 'tf.conversation_id').andOn('mb.user_id', 'tf.user_id'))
+    .leftJoin('messages as m', (on) =>
+      on
+        .on('m.thread_root_id', 'tf.root_id')
+        .andOn('m.seq', '>', 'tf.last_read_seq')
+        .andOnNull('m.deleted_at')
+        .andOn('m.sender_id', '<>', 'tf.user_id'),
+    )
+    .whereIn('tf.root_id', rootIds)
+    .groupBy('tf.user_id', 'tf.conversation_id', 'tf.root_id', 'tf.last_read_seq')
+    .select('tf.user_id', 'tf.conversation_id', 'tf.root_id', 'tf.last_read_seq')
+    .count({ unread: 'm.id' });
+  return (rows as PositionRow[]).map(positionOfRow);
+}
+
+interface PositionRow {
+  user_id: string;
+  conversation_id: string;
+  root_id: string;
+  last_read_seq: number | string;
+  unread: number | string;
+}
+
+function positionOfRow(r: PositionRow): FollowerPosition {
+  return {
+    userId: r.user_id,
+    conversationId: r.conversation_id,
+    rootId: r.root_id,
+    seq: Number(r.last_read_seq),
+    unreadCount: Number(r.unread),
+  };
+}

@@ -102,6 +102,9 @@ export class ClientSync {
       case 'thread.read':
         events.emit('threadRead', frame);
         return;
+      case 'thread.unread':
+        events.emit('threadUnread', frame);
+        return;
       case 'user.updated':
         // My own profile, changed on any device: `client.user` and the stored copy follow.
         if (frame.user.id === this.deps.scope().userId) this.deps.adoptUser(frame.user);

@@ -1,4 +1,11 @@
-import type { PresenceFrame, ReadyFrame, ReceiptFrame, ThreadReadFrame, TypingEventFrame } from '../protocol/frames.js';
+import type {
+  PresenceFrame,
+  ReadyFrame,
+  ReceiptFrame,
+  ThreadReadFrame,
+  ThreadUnreadFrame,
+  TypingEventFrame,
+} from '../protocol/frames.js';
 import type { Conversation, Message, MessageContent, PublicUser } from '../protocol/message.js';
 import type { ClientError } from './client-error.js';
 import type { ClientStore } from './client-store.js';
@@ -96,6 +103,11 @@ export interface ClientEvents {
   thread: (e: { conversationId: string; root: Message }) => void;
   /** My read position in a thread I follow moved, on this device or another (`http.markThreadRead`). */
   threadRead: (f: ThreadReadFrame) => void;
+  /**
+   * What is new to me in a thread I follow changed: a reply was sent or deleted there (mine too), or
+   * I unfollowed it. The count is the host's; `http.unreadThreads()` gives them all (ask again when back online).
+   */
+  threadUnread: (f: ThreadUnreadFrame) => void;
   /** The messages of that conversation were dropped and reloaded from history (too far behind to resume). */
   resync: (conversationId: string) => void;
   /** The outbox of that conversation changed. */

@@ -1,6 +1,11 @@
 import type { AttachmentView } from '../protocol/attachments.js';
 import type { SearchOptions, SearchResult } from '../protocol/search.js';
-import type { FollowedThreadsResult, ThreadPageResult, ThreadReadResult } from '../protocol/threads.js';
+import type {
+  FollowedThreadsResult,
+  ThreadPageResult,
+  ThreadReadResult,
+  UnreadThreadsResult,
+} from '../protocol/threads.js';
 
 /** Bytes a request may carry as its body: a browser's File or Blob, or bytes in memory. */
 export type BinaryBody = Blob | ArrayBuffer | Uint8Array<ArrayBuffer>;
@@ -43,6 +48,14 @@ export abstract class ContentCalls {
   /** The threads I follow, most recently followed first; pass `nextCursor` back as `cursor`. */
   followedThreads(opts: { limit?: number; cursor?: string } = {}): Promise<FollowedThreadsResult> {
     return this.request('GET', `/v1/threads${queryOf(opts)}`);
+  }
+
+  /**
+   * The threads I follow that have unread replies, each with my position and its count: a
+   * snapshot for a badge, kept live by the `threadUnread` and `threadRead` events.
+   */
+  unreadThreads(): Promise<UnreadThreadsResult> {
+    return this.request('GET', '/v1/threads/unread');
   }
 
   /**

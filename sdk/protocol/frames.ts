@@ -2,14 +2,17 @@
 import type { ErrorBody } from '../errors/switchboard-error.js';
 import type { PluginErrorBody } from '../plugin/plugin-error.js';
 import type { Message, MessageContent, PublicUser } from './message.js';
-import type { ThreadReadFrame } from './threads.js';
+import type { ThreadReadFrame, ThreadUnreadFrame } from './threads.js';
 
 export type {
   FollowedThread,
   FollowedThreadsResult,
   ThreadPageResult,
+  ThreadPosition,
   ThreadReadFrame,
   ThreadReadResult,
+  ThreadUnreadFrame,
+  UnreadThreadsResult,
 } from './threads.js';
 
 // ---- client → server ------------------------------------------------------
@@ -227,7 +230,8 @@ export type ServerFrame =
   | PongFrame
   | ConversationMuteFrame
   | UserUpdatedFrame
-  | ThreadReadFrame;
+  | ThreadReadFrame
+  | ThreadUnreadFrame;
 
 // ---- result payloads --------------------------------------------------------
 

@@ -1,4 +1,4 @@
-/** Threads over HTTP and the frame that keeps a follower's read position in step on their devices. */
+/** Threads over HTTP and the frames that keep a follower's read position and unread count in step on their devices. */
 import type { HistoryResult } from './frames.js';
 import type { Message } from './message.js';
 
@@ -29,14 +29,30 @@ export interface FollowedThreadsResult {
   /** Pass as `cursor` for the next page; null on the last. */
   nextCursor: string | null;
 }
-/** POST /v1/conversations/:id/threads/:rootId/read: my position now (it never moves back). */
-export interface ThreadReadResult {
+/** My read position in a thread I follow, and the replies after it that others sent and that are not deleted. */
+export interface ThreadPosition {
   conversationId: string;
   rootId: string;
   seq: number;
   unreadCount: number;
 }
+/** POST /v1/conversations/:id/threads/:rootId/read: my position now (it never moves back). */
+export type ThreadReadResult = ThreadPosition;
 /** My read position in a thread I follow moved (sent to all my own connections, no one else's). */
-export interface ThreadReadFrame extends ThreadReadResult {
+export interface ThreadReadFrame extends ThreadPosition {
   type: 'thread.read';
+}
+/** GET /v1/threads/unread: the threads I follow that have unread replies, most recently followed first. */
+export interface UnreadThreadsResult {
+  threads: ThreadPosition[];
+  /** More threads have unread replies than the answer holds (it holds at most 1000). */
+  hasMore: boolean;
+}
+/**
+ * What is new to me in a thread I follow may have changed: a reply was sent there or deleted (mine
+ * too: replying moves my position), or I unfollowed it (`unreadCount` 0). Sent to all my own
+ * connections; the count is the host's, as of `seq`.
+ */
+export interface ThreadUnreadFrame extends ThreadPosition {
+  type: 'thread.unread';
 }

@@ -61,6 +61,7 @@ const EVENT_NAMES: Record<keyof ClientEvents, true> = {
   user: true,
   thread: true,
   threadRead: true,
+  threadUnread: true,
   resync: true,
   pending: true,
   error: true,

@@ -57,6 +57,11 @@ export function threadRoutes(deps: RouteDeps): Router {
     ctx.body = await deps.threads.followed(me.userId, intQuery(ctx, 'limit', { min: 1, max: 100 }) ?? 50, cursor);
   });
 
+  router.get('/v1/threads/unread', async (ctx) => {
+    const me = await requireUser(ctx, deps.tokens);
+    ctx.body = await deps.threads.unread(me.userId);
+  });
+
   const muteBody = compileValidator<{ until: MuteUntil }>(
     object(['until'], { until: { type: ['string', 'null'], minLength: 1, maxLength: 64 } }),
   );
