@@ -113,6 +113,8 @@ export const chatEn = {
   'chat.threads.noReply': 'No replies yet',
   'chat.threads.unreadOne': '{count} unread reply',
   'chat.threads.unreadOther': '{count} unread replies',
+  'chat.threads.linkUnreadOne': 'Threads, {count} unread',
+  'chat.threads.linkUnreadOther': 'Threads, {count} unread',
   'chat.actions.reply': 'Reply',
   'chat.actions.react': 'React with {emoji}',
   'chat.actions.unreact': 'Remove your {emoji} reaction',

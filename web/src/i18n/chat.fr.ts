@@ -116,6 +116,8 @@ export const chatFr: Record<keyof typeof chatEn, string> = {
   'chat.threads.noReply': 'Pas encore de réponse',
   'chat.threads.unreadOne': '{count} réponse non lue',
   'chat.threads.unreadOther': '{count} réponses non lues',
+  'chat.threads.linkUnreadOne': 'Fils, {count} non lu',
+  'chat.threads.linkUnreadOther': 'Fils, {count} non lus',
   'chat.actions.reply': 'Répondre',
   'chat.actions.react': 'Réagir avec {emoji}',
   'chat.actions.unreact': 'Retirer votre réaction {emoji}',

@@ -5,6 +5,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { NotificationToggle } from '../notifications/notification-toggle';
 import { Link } from '../router/router';
 import type { RouteName } from '../router/routes';
+import { ThreadsLink } from '../threads/threads-link';
 
 /**
  * The side column: searching, starting a conversation, the conversation list, and, folded at the
@@ -22,9 +23,7 @@ export function Sidebar({ current }: { current: RouteName }) {
         <Link href="/search" class="search-link" aria-current={here('search')}>
           {t('search.open')}
         </Link>
-        <Link href="/threads" aria-current={here('threads')}>
-          {t('chat.threads.title')}
-        </Link>
+        <ThreadsLink current={current === 'threads'} />
         <NotificationToggle />
       </div>
       <nav class="conversation-nav" aria-label={t('nav.conversations')}>

@@ -10,11 +10,15 @@ import { usePageTitle } from '../components/page-title';
 import { useI18n } from '../i18n/i18n-context';
 import { Link } from '../router/router';
 import { threadHref } from '../chat/thread-address';
+import { isMuted } from '../chat/mute-state';
 import { useFollowedThreads } from './use-followed-threads';
 import '../chat/conversation-list.css';
 import '../styles/threads.css';
 
-/** /threads: the threads I follow, each with its conversation, root, last reply and what is new; one opens in its conversation. */
+/**
+ * /threads: the threads I follow, each with its conversation, root, last reply and what is new
+ * (quietly in a muted conversation, as the conversation list does); one opens in its conversation.
+ */
 export function ThreadsScreen() {
   const { t } = useI18n();
   const people = usePeople();
@@ -74,7 +78,12 @@ function ThreadItem({ thread, conversation, people }: ItemProps) {
         </time>
         <span class="thread-root">{previewOf(root, wording)}</span>
         <span class="conversation-badges">
-          <CountBadge count={unreadCount} one="chat.threads.unreadOne" other="chat.threads.unreadOther" />
+          <CountBadge
+            count={unreadCount}
+            one="chat.threads.unreadOne"
+            other="chat.threads.unreadOther"
+            {...(isMuted(conversation?.mutedUntil) ? { variant: 'quiet' as const } : {})}
+          />
         </span>
         <span class="conversation-preview thread-last-reply">
           {lastReply ? previewOf(lastReply, wording) : t('chat.threads.noReply')}

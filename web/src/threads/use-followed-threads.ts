@@ -15,10 +15,10 @@ export interface FollowedThreads {
 }
 
 /**
- * The threads I follow, as the host counts them, live: the pages shown are asked again when a
- * reply in any thread arrives or changes (a thread I start following by replying comes with it),
- * when the connection is back, and when my read position moves on any device (the count there is
- * the host's).
+ * The threads I follow, as the host counts them, live: the pages shown are asked again when the
+ * host says what is new to me in one changed (a reply sent or deleted there, mine included, which
+ * makes me follow it; an unfollow on any device), when a reply is edited, when the connection is
+ * back, and when my read position moves on any device (the count there is the host's).
  */
 export function useFollowedThreads(): FollowedThreads {
   const { client } = useSignedIn();
@@ -38,10 +38,13 @@ export function useFollowedThreads(): FollowedThreads {
   const { reload } = loaded;
   useEffect(() => {
     const offs = [
+      // A reply sent or deleted in a thread I follow (or one I come to follow by replying) comes
+      // as threadUnread, to followers only; an edit may change a last reply shown here.
       client.on('message', (e) => {
-        if (e.message.threadRootId) reload();
+        if (e.message.threadRootId && e.change === 'edited') reload();
       }),
       client.on('threadRead', reload),
+      client.on('threadUnread', reload),
     ];
     return () => offs.forEach((off) => off());
   }, [client, reload]);
