@@ -24,7 +24,9 @@ export interface CandidateRun {
  *     the conversations, never once for each: fenced in a materialized CTE);
  *   - the segments that keep no words (too much text), always;
  *   - each conversation's messages past its segments' cover, until its last activity (which
- *     only moves forward, so no message there is newer).
+ *     only moves forward, so no message there is newer). Each conversation is a probe of its key
+ *     (a lateral subquery): the prepared statement's generic plan otherwise hashed the whole
+ *     conversations table for a user's few.
  */
 export async function candidateRuns(knex: Knex, search: MatchQuery): Promise<CandidateRun[]> {
   const { filters, terms } = search;
@@ -46,7 +48,7 @@ export async function candidateRuns(knex: Knex, search: MatchQuery): Promise<Can
     where g.keys is null
     union all
     select c.conversation_id, b.covered + 1, null, null, k.last_activity_at, false
-    from conv c join conversations k on k.id = c.conversation_id
+    from conv c cross join lateral (select last_seq, last_activity_at from conversations where id = c.conversation_id limit 1) k
     cross join lateral (
       select coalesce((select g.last_seq from search_segments g
         where g.conversation_id = c.conversation_id and g.last_seq >= g.first_seq
