@@ -17,7 +17,8 @@ import type { Logger } from '../logging/logger.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
 import { MemberDirectory } from '../conversations/member-directory.js';
 import { Presence } from '../realtime/presence.js';
-import { BoundedQueue } from './bounded-queue.js';
+import { BoundedQueue } from '../core/bounded-queue.js';
+import { ThrottledWarning } from '../core/throttled-warning.js';
 import { usersInQuietHours } from './notification-settings.js';
 import { conversationUrl, messagePayload, shorten, PREVIEW_CHARS, type PushPayload } from './push-payload.js';
 import { mutedIn, possibleRecipients, recipientsOf } from './push-recipients.js';
@@ -71,8 +72,7 @@ export class PushDispatcher implements CommittedEventOutbox, NotificationDispatc
   private vapid: VapidDetails | null = null;
   private readonly decisions: BoundedQueue<Job>;
   private readonly deliveries: BoundedQueue<Delivery>;
-  private dropsUnlogged = 0;
-  private lastDropLog = 0;
+  private readonly drops: ThrottledWarning;
 
   constructor(
     @inject(Tokens.Database) db: Database,
@@ -86,6 +86,12 @@ export class PushDispatcher implements CommittedEventOutbox, NotificationDispatc
     this.config = config.push;
     this.knex = db.knex;
     this.log = log.child({ component: 'push' });
+    this.drops = new ThrottledWarning(DROP_LOG_EVERY_MS, (dropped) =>
+      this.log.warn(
+        { dropped, queueSize: this.config.queueSize },
+        'push queue full: notifications dropped (see switchboard_push_dropped_total)',
+      ),
+    );
     this.decisions = new BoundedQueue({
       size: this.config.queueSize,
       concurrency: DECISION_CONCURRENCY,
@@ -159,15 +165,7 @@ export class PushDispatcher implements CommittedEventOutbox, NotificationDispatc
   private offer<T>(queue: BoundedQueue<T>, item: T): void {
     if (queue.offer(item) || this.vapid === null) return;
     this.metrics.push.droppedOne();
-    this.dropsUnlogged++;
-    const now = Date.now();
-    if (now - this.lastDropLog < DROP_LOG_EVERY_MS) return;
-    this.log.warn(
-      { dropped: this.dropsUnlogged, queueSize: this.config.queueSize },
-      'push queue full: notifications dropped (see switchboard_push_dropped_total)',
-    );
-    this.dropsUnlogged = 0;
-    this.lastDropLog = now;
+    this.drops.add();
   }
 
   private async decide(jobs: Job[]): Promise<void> {

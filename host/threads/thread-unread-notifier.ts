@@ -5,7 +5,8 @@ import { Tokens } from '../core/container-tokens.js';
 import type { CommittedEventOutbox, NewMessageListener, OutboxBatch } from '../core/extension-points.js';
 import type { Database } from '../db/open-database.js';
 import type { Logger } from '../logging/logger.js';
-import { BoundedQueue } from '../push/bounded-queue.js';
+import { BoundedQueue } from '../core/bounded-queue.js';
+import { ThrottledWarning } from '../core/throttled-warning.js';
 import { followerPositions } from './thread-read-positions.js';
 
 /** A thread whose replies changed in a commit. */
@@ -34,8 +35,7 @@ export class ThreadUnreadNotifier implements CommittedEventOutbox {
   private readonly knex: Knex;
   private readonly log: Logger;
   private readonly queue: BoundedQueue<ThreadTouched>;
-  private dropsUnlogged = 0;
-  private lastDropLog = 0;
+  private readonly drops: ThrottledWarning;
 
   constructor(
     @inject(Tokens.Database) db: Database,
@@ -44,6 +44,9 @@ export class ThreadUnreadNotifier implements CommittedEventOutbox {
   ) {
     this.knex = db.knex;
     this.log = log.child({ component: 'thread-unread' });
+    this.drops = new ThrottledWarning(DROP_LOG_EVERY_MS, (dropped) =>
+      this.log.warn({ dropped }, 'thread unread queue full: followers not told of replies'),
+    );
     // One run at a time: a thread's counts reach its followers in the order they were made.
     this.queue = new BoundedQueue({ size: QUEUE_SIZE, concurrency: 1, maxBatch: BATCH, run: (t) => this.count(t) });
   }
@@ -64,7 +67,7 @@ export class ThreadUnreadNotifier implements CommittedEventOutbox {
 
   committed(batch: OutboxBatch | null): void {
     if (batch === null) return;
-    for (const thread of batch as ThreadTouched[]) if (!this.queue.offer(thread)) this.dropped();
+    for (const thread of batch as ThreadTouched[]) if (!this.queue.offer(thread)) this.drops.add();
   }
 
   /** Counts already running finish; what waits is dropped. */
@@ -88,14 +91,5 @@ export class ThreadUnreadNotifier implements CommittedEventOutbox {
     } catch (err) {
       this.log.error({ err, threads: threads.size }, 'could not count unread thread replies for their followers');
     }
-  }
-
-  private dropped(): void {
-    this.dropsUnlogged++;
-    const now = Date.now();
-    if (now - this.lastDropLog < DROP_LOG_EVERY_MS) return;
-    this.log.warn({ dropped: this.dropsUnlogged }, 'thread unread queue full: followers not told of replies');
-    this.dropsUnlogged = 0;
-    this.lastDropLog = now;
   }
 }
