@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
-import type { SearchTerms } from './search-terms.js';
+import { prefixFlags, type SearchTerms } from './search-terms.js';
 
 /** Each query word `w.word`'s lexemes `l.lexeme`, cut and folded as the index cuts a text. */
-const LEXEMES_OF_WORD = 'cross join lateral unnest(tsvector_to_array(switchboard_search_vector(w.word))) as l(lexeme)';
+export const LEXEMES_OF_WORD =
+  'cross join lateral unnest(tsvector_to_array(switchboard_search_vector(w.word))) as l(lexeme)';
 
 /** The words as a tsquery a message's own words (`switchboard_search_vector`) are tested with. */
 export function plainWordsQuery(knex: Knex, terms: SearchTerms): Knex.Raw {
@@ -15,7 +16,6 @@ export function plainWordsQuery(knex: Knex, terms: SearchTerms): Knex.Raw {
  * `key`), one word's keys or'ed. Null when `keys` names none.
  */
 export function keyedWordsQuery(knex: Knex, terms: SearchTerms, keys: Knex.Raw): Knex.Raw {
-  const prefix = terms.words.map((_, i) => terms.lastIsPrefix && i === terms.words.length - 1);
   // A lexeme quoted for tsquery input: its quotes doubled, its backslashes escaped.
   const quoted = `'''' || replace(replace(k.key || l.lexeme, '\\', '\\\\'), '''', '''''') || ''''`;
   return knex.raw(
@@ -25,7 +25,7 @@ export function keyedWordsQuery(knex: Knex, terms: SearchTerms, keys: Knex.Raw):
       ${LEXEMES_OF_WORD}
       cross join ? as k
       group by w.i, l.lexeme) as terms)`,
-    [[...terms.words], prefix, keys],
+    [[...terms.words], prefixFlags(terms), keys],
   );
 }
 

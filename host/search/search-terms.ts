@@ -14,6 +14,11 @@ export interface SearchTerms {
   readonly lastIsPrefix: boolean;
 }
 
+/** Whether each word, in order, also matches longer words: only the last, when lastIsPrefix. */
+export function prefixFlags(terms: SearchTerms): boolean[] {
+  return terms.words.map((_, i) => terms.lastIsPrefix && i === terms.words.length - 1);
+}
+
 /** The words of a query; `invalid_request` when there are none or too many. */
 export function searchTerms(query: string, maxWords: number): SearchTerms {
   const words = [...query.matchAll(SEARCH_WORD)].map((m) => m[0]);
@@ -37,9 +42,10 @@ export function searchTerms(query: string, maxWords: number): SearchTerms {
  * the words and'ed; each term a quoted string, so no word is ever an operator.
  */
 export function fts5Query(terms: SearchTerms, keys: readonly string[]): string {
+  const prefix = prefixFlags(terms);
   return terms.words
     .map((w, i) => {
-      const star = terms.lastIsPrefix && i === terms.words.length - 1 ? '*' : '';
+      const star = prefix[i] ? '*' : '';
       return `(${keys.map((key) => `"${key}${w.replaceAll('"', '""')}"${star}`).join(' OR ')})`;
     })
     .join(' AND ');

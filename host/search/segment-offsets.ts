@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { CandidateRun } from './segment-candidates.js';
-import type { SearchTerms } from './search-terms.js';
+import { prefixFlags, type SearchTerms } from './search-terms.js';
+import { LEXEMES_OF_WORD } from './postgres-words.js';
 
 /**
  * The seq ranges a read tests, as rows `(conversation_id, first_seq, last_seq)`: each run that is
@@ -39,9 +40,12 @@ export function readRanges(knex: Knex, terms: SearchTerms, runs: readonly Candid
   // Each query word's lexemes, cut as the index cuts a text; a message must hold every one.
   const words = `words as (select row_number() over () as n, l.lexeme, w.prefix
     from unnest(?::text[], ?::boolean[]) as w(word, prefix)
-    cross join lateral unnest(tsvector_to_array(switchboard_search_vector(w.word))) as l(lexeme))`;
-  const prefix = terms.words.map((_, i) => terms.lastIsPrefix && i === terms.words.length - 1);
-  return knex.raw(`(with ${words} ${parts.join(' union all ')}) as r`, [[...terms.words], prefix, ...bindings]);
+    ${LEXEMES_OF_WORD})`;
+  return knex.raw(`(with ${words} ${parts.join(' union all ')}) as r`, [
+    [...terms.words],
+    prefixFlags(terms),
+    ...bindings,
+  ]);
 }
 
 /**
