@@ -20,6 +20,18 @@ export async function positionOf(db: Db, userId: string, rootId: string): Promis
 }
 
 /**
+ * Joins to a follow `tf` its follower's unread replies `m`: of the same thread, past their read
+ * position, not deleted, not their own. Every count of unread replies joins through this one, so
+ * the badge, the Threads list and the live frames cannot count differently.
+ */
+function unreadReplies(on: Knex.JoinClause): void {
+  on.on('m.thread_root_id', 'tf.root_id')
+    .andOn('m.seq', '>', 'tf.last_read_seq')
+    .andOnNull('m.deleted_at')
+    .andOn('m.sender_id', '<>', 'tf.user_id');
+}
+
+/**
  * The follower's unread replies of each of these threads (after their position, sent by others,
  * not deleted), in one query: each thread's range of the (thread_root_id, seq) index. Threads
  * with none are missing.
@@ -27,11 +39,9 @@ export async function positionOf(db: Db, userId: string, rootId: string): Promis
 export async function unreadCounts(db: Db, userId: string, rootIds: readonly string[]): Promise<Map<string, number>> {
   if (rootIds.length === 0) return new Map();
   const rows = await db('thread_followers as tf')
-    .join('messages as m', (on) => on.on('m.thread_root_id', 'tf.root_id').andOn('m.seq', '>', 'tf.last_read_seq'))
+    .join('messages as m', unreadReplies)
     .where('tf.user_id', userId)
     .whereIn('tf.root_id', rootIds)
-    .whereNull('m.deleted_at')
-    .whereNot('m.sender_id', userId)
     .groupBy('tf.root_id')
     .select('tf.root_id')
     .count({ unread: '*' });
@@ -55,10 +65,8 @@ export interface FollowerPosition {
 export async function unreadThreadsOf(db: Db, userId: string, limit: number): Promise<FollowerPosition[]> {
   const rows = await db('thread_followers as tf')
     .join('members as mb', (on) => on.on('mb.conversation_id', 'tf.conversation_id').andOn('mb.user_id', 'tf.user_id'))
-    .join('messages as m', (on) => on.on('m.thread_root_id', 'tf.root_id').andOn('m.seq', '>', 'tf.last_read_seq'))
+    .join('messages as m', unreadReplies)
     .where('tf.user_id', userId)
-    .whereNull('m.deleted_at')
-    .whereNot('m.sender_id', userId)
     .groupBy('tf.conversation_id', 'tf.root_id', 'tf.last_read_seq', 'tf.created_at')
     .orderBy([
       { column: 'tf.created_at', order: 'desc' },
@@ -78,13 +86,7 @@ export async function followerPositions(db: Db, rootIds: readonly string[]): Pro
   if (rootIds.length === 0) return [];
   const rows = await db('thread_followers as tf')
     .join('members as mb', (on) => on.on('mb.conversation_id', 'tf.conversation_id').andOn('mb.user_id', 'tf.user_id'))
-    .leftJoin('messages as m', (on) =>
-      on
-        .on('m.thread_root_id', 'tf.root_id')
-        .andOn('m.seq', '>', 'tf.last_read_seq')
-        .andOnNull('m.deleted_at')
-        .andOn('m.sender_id', '<>', 'tf.user_id'),
-    )
+    .leftJoin('messages as m', unreadReplies)
     .whereIn('tf.root_id', rootIds)
     .groupBy('tf.user_id', 'tf.conversation_id', 'tf.root_id', 'tf.last_read_seq')
     .select('tf.user_id', 'tf.conversation_id', 'tf.root_id', 'tf.last_read_seq')
