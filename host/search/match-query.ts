@@ -46,3 +46,13 @@ export function narrow(knex: Knex, query: Knex.QueryBuilder, f: SearchFilters): 
   }
   return query;
 }
+
+/**
+ * What of `f` changes narrow's SQL text, for prepared()'s variant: which filters are given, and
+ * whether attachments are wanted or not. Their values are bindings. Keep it with narrow.
+ */
+export function narrowVariant(f: SearchFilters): string {
+  const given = (value: unknown) => (value === undefined ? '-' : '+');
+  const attachment = f.hasAttachment === undefined ? '-' : f.hasAttachment ? 'y' : 'n';
+  return `${given(f.conversationId)}${given(f.senderId)}${given(f.since)}${given(f.until)}${attachment}`;
+}

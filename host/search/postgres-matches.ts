@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import type { MessageRow } from '../conversations/message-row.js';
-import { narrow, type MatchedRow, type MatchQuery } from './match-query.js';
+import { narrow, narrowVariant, type MatchedRow, type MatchQuery } from './match-query.js';
 import { candidateRuns, type CandidateRun } from './segment-candidates.js';
 import { plainWordsQuery, substringPatterns } from './postgres-words.js';
-import { readRanges } from './segment-offsets.js';
+import { readRanges, readRangesVariant } from './segment-offsets.js';
 import { prepared } from '../db/statement-name.js';
 
 /** Messages the first read tests, about; each read after it tests twice as many. */
@@ -46,7 +46,7 @@ export async function postgresMatches(knex: Knex, search: MatchQuery): Promise<M
       size += run.positioned ? POSITIONED_GUESS : run.lastSeq === null ? SEGMENT_GUESS : run.lastSeq - run.firstSeq + 1;
     }
     if (read.length === 0) break;
-    found = [...found, ...(await matchesIn(knex, search, read, last?.created_at))]
+    found = [...found, ...((await readQuery(knex, search, read, last?.created_at)) as MessageRow[])]
       .sort(newestFirst)
       .slice(0, search.limit);
   }
@@ -81,14 +81,15 @@ function newestFirst(a: MessageRow, b: MessageRow): number {
 /**
  * The page's matches among `runs`' messages (none older than `notBefore`), newest first. Each
  * message is tested against the words without keys (its conversation is known), after a
- * substring test that turns most away at a quarter of the cost.
+ * substring test that turns most away at a quarter of the cost. Prepared under its variant's
+ * name, so its text is hashed once a variant, not at every read.
  */
-async function matchesIn(
+export function readQuery(
   knex: Knex,
   search: MatchQuery,
-  runs: CandidateRun[],
+  runs: readonly CandidateRun[],
   notBefore: number | undefined,
-): Promise<MessageRow[]> {
+): Knex.QueryBuilder {
   const { terms, filters, after, limit } = search;
   const query = knex
     .select('m.*')
@@ -110,5 +111,12 @@ async function matchesIn(
       after.seq,
     ]);
   }
-  return (await prepared('search_read', narrow(knex, query, filters))) as MessageRow[];
+  // Everything above that changes the text: the runs' shape, the filters given, the bounds.
+  const variant = [
+    readRangesVariant(terms, runs),
+    narrowVariant(filters),
+    notBefore === undefined ? '-' : '+',
+    after?.kind === 'postgres' ? '+' : '-',
+  ].join(' ');
+  return prepared('search_read', narrow(knex, query, filters), variant);
 }

@@ -29,11 +29,26 @@ export interface CandidateRun {
  *     conversations table for a user's few.
  */
 export async function candidateRuns(knex: Knex, search: MatchQuery): Promise<CandidateRun[]> {
-  const { filters, terms } = search;
+  const { rows } = await candidatesQuery(knex, search);
+  return rows.map((r) => ({
+    conversationId: r.conversation_id,
+    firstSeq: r.first_seq,
+    lastSeq: r.last_seq,
+    oldestAt: r.oldest_at,
+    newestAt: r.newest_at,
+    positioned: r.positioned,
+  }));
+}
+
+/**
+ * candidateRuns' statement, prepared under its variant's name: its text changes only with
+ * whether one conversation is searched (the words are arrays, bound whole).
+ */
+export function candidatesQuery(knex: Knex, { filters, terms }: MatchQuery): Knex.Raw<{ rows: CandidateRow[] }> {
   const conversations = knex('members').select('conversation_id').where('user_id', filters.userId);
   if (filters.conversationId !== undefined) conversations.andWhere('conversation_id', filters.conversationId);
   const keys = knex.raw('(select switchboard_search_key(conversation_id) as key from conv)');
-  const { rows } = await prepared(
+  return prepared(
     'search_candidates',
     knex.raw<{ rows: CandidateRow[] }>(
       `with conv as materialized (?),
@@ -56,15 +71,8 @@ export async function candidateRuns(knex: Knex, search: MatchQuery): Promise<Can
     where k.last_seq > b.covered`,
       [conversations, keyedWordsQuery(knex, terms, keys)],
     ),
+    filters.conversationId === undefined ? 'all' : 'one',
   );
-  return rows.map((r) => ({
-    conversationId: r.conversation_id,
-    firstSeq: r.first_seq,
-    lastSeq: r.last_seq,
-    oldestAt: r.oldest_at,
-    newestAt: r.newest_at,
-    positioned: r.positioned,
-  }));
 }
 
 interface CandidateRow {

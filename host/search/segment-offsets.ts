@@ -49,6 +49,15 @@ export function readRanges(knex: Knex, terms: SearchTerms, runs: readonly Candid
 }
 
 /**
+ * What changes readRanges' SQL text, for prepared()'s variant: whether there are whole runs, and
+ * positioned segments, and a prefix word. The runs and words themselves are bindings (arrays).
+ */
+export function readRangesVariant(terms: SearchTerms, runs: readonly CandidateRun[]): string {
+  const some = (positioned: boolean) => (runs.some((r) => r.positioned === positioned) ? '+' : '-');
+  return `${some(false)}${some(true)}${terms.lastIsPrefix ? 'p' : '-'}`;
+}
+
+/**
  * The segment's lexemes the words name, for setweight() to mark: each exact word's keyed
  * lexeme, and for a prefix word every lexeme of the segment that starts with it.
  */
