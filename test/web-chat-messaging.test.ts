@@ -231,6 +231,36 @@ describe.skipIf(chromiumMissing)('web chat: messaging', { timeout: 120_000 }, ()
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
   });
 
+  it("each message's actions toggle sits beside its bubble (after theirs, before mine), on a phone too", async () => {
+    const { host, browser } = suite;
+    const { ada, bob, direct } = await adaAndBob(host);
+    await postTexts(host, bob, direct.id, ['Theirs, on the left']);
+    await postTexts(host, ada, direct.id, ['Mine, on the right side']);
+    for (const width of [1280, 390]) {
+      const { page } = await openAs(browser, host, ada, { viewport: { width, height: 800 } });
+      await openConversation(page, host, direct.id);
+      for (const [text, mine] of [
+        ['Theirs, on the left', false],
+        ['Mine, on the right side', true],
+      ] as const) {
+        const item = messageItem(page, text);
+        const bubble = (await item.locator('.bubble').boundingBox())!;
+        const toggle = (await item.getByRole('button', { name: /^Actions for/ }).boundingBox())!;
+        // In the bubble's row (not a line of its own under it), on the side away from the sender's edge.
+        expect(toggle.y).toBeLessThan(bubble.y + bubble.height);
+        expect(toggle.y + toggle.height).toBeGreaterThan(bubble.y);
+        if (mine) expect(toggle.x + toggle.width).toBeLessThanOrEqual(bubble.x);
+        else expect(toggle.x).toBeGreaterThanOrEqual(bubble.x + bubble.width);
+        // Opened, the actions take the row under the bubble.
+        await item.getByRole('button', { name: /^Actions for/ }).click();
+        const panel = (await item.getByRole('group', { name: 'Message actions' }).boundingBox())!;
+        expect(panel.y).toBeGreaterThanOrEqual(bubble.y + bubble.height);
+        await item.getByRole('button', { name: /^Actions for/ }).click();
+      }
+      await page.context().close();
+    }
+  });
+
   it('back-to-back messages of one sender show who and when once, each still named whole', async () => {
     const { host, browser } = suite;
     const { ada, bob, direct } = await adaAndBob(host);
