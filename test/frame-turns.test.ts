@@ -46,4 +46,26 @@ describe('frame turns (100 frames a second, bursts of 200)', () => {
       expect(turns.take(at + 0.01).ok, `tokens at ${at / 10}`).toBe(false);
     }
   });
+
+  it("a refused frame's turn waits for that frame (by id): a pipelined frame read when it comes is refused", () => {
+    const turns = spentBurst();
+    const wait = refusedAfter(turns.take(5, 'a'))!;
+    // Read late, within the resend's slack of the turn: another frame (sent before the refusal).
+    const pipelined = turns.take(5 + wait - 4, 'b');
+    expect(pipelined.ok).toBe(false);
+    // The refused frame, sent again on time, is served; then the pipelined one at its own turn.
+    expect(turns.take(5 + wait, 'a').ok).toBe(true);
+    expect(turns.take(5 + wait - 4 + refusedAfter(pipelined)!, 'b').ok).toBe(true);
+  });
+
+  it('a turn its frame does not come back for goes to any frame after a grace; a frame without an id has no claim', () => {
+    const turns = spentBurst();
+    const wait = refusedAfter(turns.take(5, 'a'))!;
+    expect(turns.take(5 + wait + 100, 'c').ok).toBe(false);
+    expect(turns.take(5 + wait + 300, 'd').ok).toBe(true);
+    // Refused without an id: its turn is the first arriving frame's, as it cannot be told apart.
+    const other = spentBurst();
+    const anonymous = refusedAfter(other.take(5))!;
+    expect(other.take(5 + anonymous, 'e').ok).toBe(true);
+  });
 });

@@ -100,7 +100,7 @@ export class FrameRouter {
     this.metrics.framesIn.count(
       typeof (raw as { type?: unknown } | null)?.type === 'string' ? (raw as { type: string }).type : 'other',
     );
-    const taken = conn.bucket.take();
+    const taken = conn.bucket.take(Date.now(), replyTo);
     if (!taken.ok) {
       // Flooding: more refused frames waiting for their turn than ten seconds at the limit (or the
       // burst, if larger). Refused frames wait in order; a client that resends each one after its

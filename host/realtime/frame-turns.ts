@@ -1,3 +1,9 @@
+/** A refused frame's turn: when it comes, and the frame's `id` (null for a frame without one). */
+interface Turn {
+  readonly at: number;
+  readonly id: string | null;
+}
+
 /**
  * Per-connection frame budget: a token bucket, `rate` per second on average and bursts up to
  * `capacity`, that gives refused frames turns.
@@ -5,20 +11,21 @@
  * A refused frame is given a turn: the token it needs is set aside now (tokens may go below zero)
  * and `retryAfterMs` says when its turn comes (once that token is earned). Turns are handed out in
  * order, one token interval apart, so a client that is refused N frames at once and resends each
- * one after its own `retryAfterMs` finds each resend served: a frame that arrives once the oldest
- * turn has come takes that turn. New frames cannot jump ahead of turns already given.
+ * one after its own `retryAfterMs` finds each resend served. New frames cannot jump ahead of turns
+ * already given.
  *
- * No per-connection state beyond a few numbers: the turns form an arithmetic sequence (a turn is
- * only given while earlier ones are waiting or the bucket is empty, and after the last one given),
- * so the oldest one and a count describe them all.
+ * A turn is kept for the frame it was given to, known by its `id`, for OWNER_GRACE_MS after it
+ * comes: frames that were pipelined behind a refused one may still be read when its turn comes
+ * (the host reads a socket's frames in order, as fast as it can), and one of them taking the turn
+ * would leave the refused frame, sent again on time, refused again. After that grace, or for a
+ * frame sent without an `id` (which cannot be told from another), a turn goes to the first frame
+ * that arrives.
  */
 export class FrameTurns {
   private tokens: number;
   private updatedAt: number;
-  /** Turns given to refused frames and not yet taken. */
-  private turns = 0;
-  /** When the oldest of them comes; the others follow one interval apart. */
-  private firstTurnAt = 0;
+  /** Turns given to refused frames and not yet taken, oldest first, one interval apart or more. */
+  private readonly turns: Turn[] = [];
   private readonly intervalMs: number;
   /** A resend may arrive a little before its turn (client timers fire up to a few ms early). */
   private readonly slackMs: number;
@@ -35,45 +42,59 @@ export class FrameTurns {
   }
 
   /**
-   * Takes a token for a frame. `ok: false` means refused: `retryAfterMs` is when this frame's turn
-   * comes, and `waiting` how many refused frames (this one included) still wait for theirs.
+   * Takes a token for a frame (`id`: its id, when it has one). `ok: false` means refused:
+   * `retryAfterMs` is when this frame's turn comes, and `waiting` how many refused frames (this
+   * one included) still wait for theirs.
    */
-  take(now = Date.now()): { ok: true } | { ok: false; retryAfterMs: number; waiting: number } {
+  take(
+    now = Date.now(),
+    id: string | null = null,
+  ): { ok: true } | { ok: false; retryAfterMs: number; waiting: number } {
     this.refill(now);
     this.dropStaleTurns(now);
-    // A turn that has come: its token was set aside when it was given.
-    if (this.turns > 0 && this.firstTurnAt <= now + this.slackMs) {
-      this.turns--;
-      this.firstTurnAt += this.intervalMs;
+    // A turn that has come, its token set aside when it was given: the frame's own, else one open to any frame.
+    const turn = this.comeTurnFor(now, id);
+    if (turn >= 0) {
+      this.turns.splice(turn, 1);
       return { ok: true };
     }
-    if (this.turns === 0 && this.tokens >= 1 - EPSILON_TOKENS) {
+    if (this.turns.length === 0 && this.tokens >= 1 - EPSILON_TOKENS) {
       this.tokens -= 1;
       return { ok: true };
     }
     // Refused: set the token aside and give the frame the next turn, when its token is earned and
     // after the turns already given. A first turn is also more than the slack away: else the
-    // frames pipelined right behind this one would arrive "early" for it and take it, and this
-    // frame, sent again on time, would find its turn gone (frames sent later queue behind).
+    // frames pipelined right behind this one would arrive "early" for it (sent again on time,
+    // this frame would then find its turn gone if it has no id).
     const earnedAt = now + ((1 - this.tokens) / this.rate) * 1000;
-    const turnAt = Math.max(
-      earnedAt,
-      this.turns === 0 ? now + 2 * this.slackMs : this.firstTurnAt + this.turns * this.intervalMs,
-    );
+    const last = this.turns.at(-1);
+    const turnAt = Math.max(earnedAt, last === undefined ? now + 2 * this.slackMs : last.at + this.intervalMs);
     this.tokens -= 1;
-    if (this.turns === 0) this.firstTurnAt = turnAt;
-    this.turns++;
+    this.turns.push({ at: turnAt, id });
     return { ok: false, retryAfterMs: Math.max(1, Math.ceil(turnAt - now)), waiting: this.waiting(now) };
   }
 
   /** Refused frames whose turn has not come yet. */
   waiting(now = Date.now()): number {
-    if (this.turns === 0) return 0;
-    const come =
-      this.firstTurnAt > now + this.slackMs
-        ? 0
-        : Math.floor((now + this.slackMs - this.firstTurnAt) / this.intervalMs) + 1;
-    return Math.max(0, this.turns - come);
+    let come = 0;
+    while (come < this.turns.length && this.turns[come]!.at <= now + this.slackMs) come++;
+    return this.turns.length - come;
+  }
+
+  /**
+   * The index of the turn a frame arriving now takes, or -1: the oldest come turn given to a frame
+   * of this `id`, else the oldest come turn open to any frame (given to a frame without an id, or
+   * come more than OWNER_GRACE_MS ago).
+   */
+  private comeTurnFor(now: number, id: string | null): number {
+    let open = -1;
+    for (let i = 0; i < this.turns.length; i++) {
+      const turn = this.turns[i]!;
+      if (turn.at > now + this.slackMs) break;
+      if (id !== null && turn.id === id) return i;
+      if (open < 0 && (turn.id === null || turn.at + OWNER_GRACE_MS < now)) open = i;
+    }
+    return open;
   }
 
   /**
@@ -82,12 +103,10 @@ export class FrameTurns {
    * that late still finds tokens, earned since.
    */
   private dropStaleTurns(now: number): void {
-    if (this.turns === 0) return;
     const staleBefore = now - STALE_AFTER_MS - this.intervalMs;
-    if (this.firstTurnAt >= staleBefore) return;
-    const stale = Math.min(this.turns, Math.floor((staleBefore - this.firstTurnAt) / this.intervalMs) + 1);
-    this.turns -= stale;
-    this.firstTurnAt += stale * this.intervalMs;
+    let stale = 0;
+    while (stale < this.turns.length && this.turns[stale]!.at < staleBefore) stale++;
+    if (stale > 0) this.turns.splice(0, stale);
   }
 
   private refill(now: number): void {
@@ -100,5 +119,7 @@ export class FrameTurns {
 
 const MAX_SLACK_MS = 10;
 const STALE_AFTER_MS = 1000;
+/** How long a come turn waits for its own frame (by id) before any frame may take it. */
+const OWNER_GRACE_MS = 250;
 /** Float slack: a frame that arrives exactly when a token is earned must find it. */
 const EPSILON_TOKENS = 1e-9;
