@@ -94,14 +94,16 @@ describe.skipIf(chromiumMissing)('web client: message search', { timeout: 180_00
       host.createUser({ displayName: 'Carol Shaw' }),
     ]);
     const { page, problems } = await openAs(browser, host, ada);
-    // The new conversation's fetch is held, so the search answers before the page knows it.
+    // Every read of conversations is held (the new one's, and the list, which a sign-in may still
+    // be loading), so the search answers before the page knows the conversation.
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     let asked!: () => void;
     const fetched = new Promise<void>((resolve) => (asked = resolve));
     await page.route(
-      (url) => url.pathname.startsWith('/v1/conversations/'),
+      (url) => url.pathname === '/v1/conversations' || url.pathname.startsWith('/v1/conversations/'),
       async (route) => {
+        if (route.request().method() !== 'GET') return route.continue();
         asked();
         await released;
         await route.continue();
