@@ -4,8 +4,8 @@
  * name stands for one text on every pooled connection, so no variant key may leave out anything
  * that changes the text: two texts under one name fail, or run the other's plan.
  */
-import knexFactory from 'knex';
-import { afterAll, describe, expect, it } from 'vitest';
+import knexFactory, { type Knex } from 'knex';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { prepared, statementName } from '../host/db/statement-name.js';
 import type { MatchQuery, SearchFilters } from '../host/search/match-query.js';
 import type { SearchPosition } from '../host/search/search-cursor.js';
@@ -13,48 +13,43 @@ import type { SearchTerms } from '../host/search/search-terms.js';
 import { candidatesQuery, type CandidateRun } from '../host/search/segment-candidates.js';
 import { readQuery } from '../host/search/postgres-matches.js';
 
-/** A query whose text is `sql`, counting how often it is compiled. */
-function fakeQuery(sql: string) {
-  const query = {
-    compiled: 0,
-    name: undefined as string | undefined,
-    toSQL() {
-      query.compiled++;
-      return { sql };
-    },
-    options(options: { name?: string }) {
-      query.name = options.name;
-      return query;
-    },
-  };
-  return query;
+const knex = knexFactory({ client: 'pg' });
+afterAll(() => knex.destroy());
+
+/** A real query, `select <n> where "a" = ?`, whose compilations are counted. */
+function counted(n: number) {
+  const query = knex.select(knex.raw(String(n))).where('a', n);
+  return { query, compiled: vi.spyOn(query, 'toSQL') };
 }
+
+/** The name a query was prepared under (compiling it once more: read the counts first). */
+const nameOf = (query: Knex.QueryBuilder) => (query.toSQL().options as { name?: string }).name;
 
 describe('prepared statements: names by variant', () => {
   it("computes a variant's name once, from its text, and reuses it", () => {
-    const first = prepared('test_reuse', fakeQuery('select 1 where a = ?'), 'a');
-    const again = prepared('test_reuse', fakeQuery('select 1 where a = ?'), 'a');
-    expect(first.name).toBe(statementName('test_reuse', 'select 1 where a = ?'));
-    expect(first.compiled).toBe(1);
-    expect(again.name).toBe(first.name);
-    expect(again.compiled).toBe(0);
+    const first = counted(1);
+    const again = counted(1);
+    prepared('test_reuse', first.query, 'a');
+    prepared('test_reuse', again.query, 'a');
+    expect(first.compiled).toHaveBeenCalledTimes(1);
+    expect(again.compiled).not.toHaveBeenCalled();
+    expect(nameOf(first.query)).toBe(statementName('test_reuse', 'select 1 where "a" = ?'));
+    expect(nameOf(again.query)).toBe(nameOf(first.query));
   });
 
   it('gives other texts other names: another variant, another prefix, or no variant', () => {
-    const a = prepared('test_texts', fakeQuery('select 1'), 'x');
-    const b = prepared('test_texts', fakeQuery('select 2'), 'y');
-    const c = prepared('test_other', fakeQuery('select 3'), 'x');
-    expect(new Set([a.name, b.name, c.name]).size).toBe(3);
-    const plain = [prepared('test_plain', fakeQuery('select 4')), prepared('test_plain', fakeQuery('select 5'))];
-    expect(plain.map((q) => q.compiled)).toEqual([1, 1]);
-    expect(plain[0]!.name).not.toBe(plain[1]!.name);
+    const a = prepared('test_texts', counted(1).query, 'x');
+    const b = prepared('test_texts', counted(2).query, 'y');
+    const c = prepared('test_other', counted(3).query, 'x');
+    expect(new Set([nameOf(a), nameOf(b), nameOf(c)]).size).toBe(3);
+    const plain = [counted(4), counted(5)];
+    for (const { query } of plain) prepared('test_plain', query);
+    expect(plain.map(({ compiled }) => compiled.mock.calls.length)).toEqual([1, 1]);
+    expect(nameOf(plain[0]!.query)).not.toBe(nameOf(plain[1]!.query));
   });
 });
 
 describe('prepared statements: the search statements’ variants', () => {
-  const knex = knexFactory({ client: 'pg' });
-  afterAll(() => knex.destroy());
-
   /** Every filter with values that must not change the text (a new filter must be added here). */
   const filterValues: { [K in keyof SearchFilters]-?: SearchFilters[K][] } = {
     userId: ['u1', 'u2'],

@@ -10,6 +10,15 @@ export function statementName(prefix: string, sql: string): string {
 }
 
 /**
+ * A query and its variant for prepared(), from the builder that shaped it: each branch that
+ * changes the text marks the variant as it does, so the two cannot drift apart.
+ */
+export interface WithVariant<Q> {
+  readonly query: Q;
+  readonly variant: string;
+}
+
+/**
  * Variants' names, oldest first. Far more than the search statements' variants in use; past it, the
  * oldest is forgotten (and hashed again when it comes back), so odd variants cannot grow it.
  */

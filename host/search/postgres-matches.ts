@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import type { MessageRow } from '../conversations/message-row.js';
-import { narrow, narrowVariant, type MatchedRow, type MatchQuery } from './match-query.js';
+import { narrow, type MatchedRow, type MatchQuery } from './match-query.js';
 import { candidateRuns, type CandidateRun } from './segment-candidates.js';
 import { plainWordsQuery, substringPatterns } from './postgres-words.js';
-import { readRanges, readRangesVariant } from './segment-offsets.js';
+import { readRanges } from './segment-offsets.js';
 import { prepared } from '../db/statement-name.js';
 
 /** Messages the first read tests, about; each read after it tests twice as many. */
@@ -82,7 +82,8 @@ function newestFirst(a: MessageRow, b: MessageRow): number {
  * The page's matches among `runs`' messages (none older than `notBefore`), newest first. Each
  * message is tested against the words without keys (its conversation is known), after a
  * substring test that turns most away at a quarter of the cost. Prepared under its variant's
- * name, so its text is hashed once a variant, not at every read.
+ * name, so its text is hashed once a variant, not at every read: the variant is marked where the
+ * text changes, by readRanges, by narrow and by the bounds below.
  */
 export function readQuery(
   knex: Knex,
@@ -91,9 +92,11 @@ export function readQuery(
   notBefore: number | undefined,
 ): Knex.QueryBuilder {
   const { terms, filters, after, limit } = search;
+  const ranges = readRanges(knex, terms, runs);
+  let bounds = '';
   const query = knex
     .select('m.*')
-    .from(readRanges(knex, terms, runs))
+    .from(ranges.query)
     .join(
       knex.raw('messages as m on m.conversation_id = r.conversation_id and m.seq between r.first_seq and r.last_seq'),
     )
@@ -103,20 +106,19 @@ export function readQuery(
     .andWhereRaw('switchboard_search_vector(m.content) @@ ?', [plainWordsQuery(knex, terms)])
     .orderByRaw('m.created_at desc, m.conversation_id collate "C" desc, m.seq desc')
     .limit(limit);
-  if (notBefore !== undefined) query.andWhere('m.created_at', '>=', notBefore);
+  if (notBefore !== undefined) {
+    query.andWhere('m.created_at', '>=', notBefore);
+    bounds += 'b';
+  }
   if (after?.kind === 'postgres') {
     query.andWhereRaw('(m.created_at, m.conversation_id collate "C", m.seq) < (?, ? collate "C", ?)', [
       after.createdAt,
       after.conversationId,
       after.seq,
     ]);
+    bounds += 'a';
   }
-  // Everything above that changes the text: the runs' shape, the filters given, the bounds.
-  const variant = [
-    readRangesVariant(terms, runs),
-    narrowVariant(filters),
-    notBefore === undefined ? '-' : '+',
-    after?.kind === 'postgres' ? '+' : '-',
-  ].join(' ');
-  return prepared('search_read', narrow(knex, query, filters), variant);
+  const narrowed = narrow(knex, query, filters);
+  // Spaces keep the parts' marks apart (any part may have none).
+  return prepared('search_read', narrowed.query, `${ranges.variant} ${bounds} ${narrowed.variant}`);
 }

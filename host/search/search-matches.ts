@@ -33,6 +33,6 @@ async function sqliteMatches(knex: Knex, { terms, filters, after, limit }: Match
     .orderBy('messages_fts.rowid', 'desc')
     .limit(limit);
   if (after?.kind === 'sqlite') query.andWhere('messages_fts.rowid', '<', after.rowid);
-  const rows = (await narrow(knex, query, filters)) as (MessageRow & { search_rowid: number })[];
+  const rows = (await narrow(knex, query, filters).query) as (MessageRow & { search_rowid: number })[];
   return rows.map(({ search_rowid, ...row }) => ({ row, position: { kind: 'sqlite', rowid: search_rowid } }));
 }
