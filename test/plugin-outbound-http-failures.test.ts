@@ -3,76 +3,13 @@
  * refused connection, oversize answer) are outbound_http_failed; malformed input and request
  * bodies over 1 MiB are invalid_request, with nothing sent.
  */
-import type { Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
-import { enable, probeManifest, prober, roomWith, type Probe, type ProbeOutcome } from './support/plugin-helpers.js';
-import { appManifest } from './support/sandbox-helpers.js';
+import { describe, expect, it } from 'vitest';
 import { checkRequest, MAX_OUTBOUND_BODY_BYTES, sendRequest } from '../host/plugins/capabilities/outbound-http.js';
-import {
-  closedPort,
-  expectFailed,
-  FETCHER_APP,
-  outbound,
-  startReceiver,
-  type Received,
-} from './support/outbound-http-helpers.js';
+import { expectFailed, useOutboundHttpHost } from './support/outbound-http-helpers.js';
 
 describe('outbound HTTP', () => {
-  let host: TestHost;
-  let user: TestUser;
-  let server: Server;
-  let port: number;
-  let received: Received[];
-  let closed: number;
-  const probes: Record<string, Probe> = {};
-  const base = () => `http://127.0.0.1:${port}`;
-
-  beforeAll(async () => {
-    ({ server, port, received } = await startReceiver());
-    closed = await closedPort();
-    host = await startTestHost({
-      config: {
-        plugins: {
-          enabled: [
-            // One port of 127.0.0.1, and subdomains of example.test.
-            enable(probeManifest('fetcher', { permissions: outbound([`127.0.0.1:${port}`, '*.example.test']) })),
-            // 127.0.0.1 on any port.
-            enable(probeManifest('anyport', { permissions: outbound(['127.0.0.1']) })),
-            enable(probeManifest('anyhost', { permissions: outbound(['*']) })),
-            // Asks for two patterns; the operator keeps one.
-            enable(probeManifest('narrowed', { permissions: outbound(['127.0.0.1:*', 'other.test']) }), {
-              grants: { 'http.outbound': { hosts: ['127.0.0.1:*'] } },
-            }),
-            enable(probeManifest('nohosts', { permissions: { commands: {}, 'http.outbound': {} } })),
-            enable(probeManifest('refuser', { permissions: outbound(['*']) }), { grants: { 'http.outbound': false } }),
-            enable(probeManifest('without')),
-            enable(appManifest('fetcher-app', { entry: FETCHER_APP, permissions: outbound([`127.0.0.1:${port}`]) })),
-          ],
-        },
-      },
-    });
-    user = await host.createUser();
-    const ids = ['fetcher', 'anyport', 'anyhost', 'narrowed', 'nohosts', 'refuser', 'without'];
-    // One room each: every probe answers /probe.
-    for (const id of ids) probes[id] = prober(host, user, (await roomWith(host, user, [id])).id);
-  });
-  afterAll(async () => {
-    await host?.stop();
-    server?.closeAllConnections();
-    await new Promise((r) => server?.close(r));
-  });
-
-  /** Runs a probe op and says how many requests reached the receiver meanwhile. */
-  async function fetchAs(
-    pluginId: string,
-    url: string,
-    request?: object,
-  ): Promise<{ outcome: ProbeOutcome; arrived: number }> {
-    const before = received.length;
-    const outcome = await probes[pluginId]!('http.fetch', url, ...(request ? [request] : []));
-    return { outcome, arrived: received.length - before };
-  }
+  const t = useOutboundHttpHost();
+  const { fetchAs, base } = t;
 
   it('a server that does not answer in time is outbound_http_failed, within the deadline', async () => {
     for (const path of ['/hang', '/trickle']) {
@@ -80,13 +17,13 @@ describe('outbound HTTP', () => {
       // still be waiting when the host gives up on the command (plugin_timeout after 5 s), and
       // the probe would throw that instead of answering outbound_http_failed naming 300 ms.
       const { outcome } = await fetchAs('fetcher', `${base()}${path}`, { timeoutMs: 300 });
-      expectFailed(outcome, 'outbound_http_failed', new RegExp(`127\\.0\\.0\\.1:${port}.*300 ms`));
+      expectFailed(outcome, 'outbound_http_failed', new RegExp(`127\\.0\\.0\\.1:${t.port}.*300 ms`));
     }
   });
 
   it('a refused connection is outbound_http_failed naming the host and the cause', async () => {
-    const { outcome } = await fetchAs('anyport', `http://127.0.0.1:${closed}/`);
-    expectFailed(outcome, 'outbound_http_failed', new RegExp(`127\\.0\\.0\\.1:${closed}.*ECONNREFUSED`));
+    const { outcome } = await fetchAs('anyport', `http://127.0.0.1:${t.closed}/`);
+    expectFailed(outcome, 'outbound_http_failed', new RegExp(`127\\.0\\.0\\.1:${t.closed}.*ECONNREFUSED`));
     expect(outcome.ok === false && outcome.message).not.toMatch(/\n\s+at /);
   });
 
@@ -104,7 +41,7 @@ describe('outbound HTTP', () => {
       ['/relative', undefined],
       ['ftp://127.0.0.1/file', undefined],
       ['file:///etc/passwd', undefined],
-      [`http://user:pw@127.0.0.1:${port}/echo`, undefined],
+      [`http://user:pw@127.0.0.1:${t.port}/echo`, undefined],
       [`${base()}/echo`, { method: 'TRACE' }],
       [`${base()}/echo`, { method: 'post' }],
       [`${base()}/echo`, { headers: { 'x-n': 1 } }],
@@ -127,7 +64,7 @@ describe('outbound HTTP', () => {
       expect(outcome, `${url} ${JSON.stringify(request)}`).toMatchObject({ ok: false, code: 'invalid_request' });
       expect(arrived).toBe(0);
     }
-    expect((await probes.anyhost!('http.fetch', 42)).ok === false).toBe(true);
+    expect((await t.probes.anyhost!('http.fetch', 42)).ok === false).toBe(true);
   });
 
   it('limits request bodies to 1 MiB of UTF-8', () => {

@@ -4,92 +4,20 @@
  * a private address (NAT64 and 6to4 forms included); the operator can narrow or refuse the grant;
  * the manifest schema checks scope.hosts, and host patterns match by name and port.
  */
-import type { Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
-import {
-  auditOf,
-  enable,
-  expectDenied,
-  probeManifest,
-  prober,
-  roomWith,
-  writeManifest,
-  type Probe,
-  type ProbeOutcome,
-} from './support/plugin-helpers.js';
-import { appManifest } from './support/sandbox-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { auditOf, expectDenied, probeManifest, writeManifest } from './support/plugin-helpers.js';
 import { hostAllowed } from '../host/plugins/capabilities/outbound-http.js';
 import { loadManifest } from '../host/plugins/manifest-loader.js';
-import {
-  closedPort,
-  expectFailed,
-  FETCHER_APP,
-  outbound,
-  startReceiver,
-  type Received,
-} from './support/outbound-http-helpers.js';
+import { expectFailed, useOutboundHttpHost } from './support/outbound-http-helpers.js';
 
 describe('outbound HTTP', () => {
-  let host: TestHost;
-  let user: TestUser;
-  let server: Server;
-  let port: number;
-  let received: Received[];
-  let closed: number;
-  const probes: Record<string, Probe> = {};
-  const base = () => `http://127.0.0.1:${port}`;
-
-  beforeAll(async () => {
-    ({ server, port, received } = await startReceiver());
-    closed = await closedPort();
-    host = await startTestHost({
-      config: {
-        plugins: {
-          enabled: [
-            // One port of 127.0.0.1, and subdomains of example.test.
-            enable(probeManifest('fetcher', { permissions: outbound([`127.0.0.1:${port}`, '*.example.test']) })),
-            // 127.0.0.1 on any port.
-            enable(probeManifest('anyport', { permissions: outbound(['127.0.0.1']) })),
-            enable(probeManifest('anyhost', { permissions: outbound(['*']) })),
-            // Asks for two patterns; the operator keeps one.
-            enable(probeManifest('narrowed', { permissions: outbound(['127.0.0.1:*', 'other.test']) }), {
-              grants: { 'http.outbound': { hosts: ['127.0.0.1:*'] } },
-            }),
-            enable(probeManifest('nohosts', { permissions: { commands: {}, 'http.outbound': {} } })),
-            enable(probeManifest('refuser', { permissions: outbound(['*']) }), { grants: { 'http.outbound': false } }),
-            enable(probeManifest('without')),
-            enable(appManifest('fetcher-app', { entry: FETCHER_APP, permissions: outbound([`127.0.0.1:${port}`]) })),
-          ],
-        },
-      },
-    });
-    user = await host.createUser();
-    const ids = ['fetcher', 'anyport', 'anyhost', 'narrowed', 'nohosts', 'refuser', 'without'];
-    // One room each: every probe answers /probe.
-    for (const id of ids) probes[id] = prober(host, user, (await roomWith(host, user, [id])).id);
-  });
-  afterAll(async () => {
-    await host?.stop();
-    server?.closeAllConnections();
-    await new Promise((r) => server?.close(r));
-  });
-
-  /** Runs a probe op and says how many requests reached the receiver meanwhile. */
-  async function fetchAs(
-    pluginId: string,
-    url: string,
-    request?: object,
-  ): Promise<{ outcome: ProbeOutcome; arrived: number }> {
-    const before = received.length;
-    const outcome = await probes[pluginId]!('http.fetch', url, ...(request ? [request] : []));
-    return { outcome, arrived: received.length - before };
-  }
+  const t = useOutboundHttpHost();
+  const { fetchAs, base } = t;
 
   it('refuses hosts and ports outside scope.hosts with PermissionDeniedError, sending nothing', async () => {
     for (const url of [
-      `http://127.0.0.1:${closed}/echo`,
-      `http://localhost:${port}/echo`,
+      `http://127.0.0.1:${t.closed}/echo`,
+      `http://localhost:${t.port}/echo`,
       'https://example.test/',
       'http://evil.test/x',
     ]) {
@@ -99,7 +27,7 @@ describe('outbound HTTP', () => {
       expect(outcome.ok === false && outcome.message, url).toContain('Widen its scope in the manifest');
       expect(arrived).toBe(0);
     }
-    expect(await auditOf(host, 'fetcher')).not.toContainEqual(
+    expect(await auditOf(t.host, 'fetcher')).not.toContainEqual(
       expect.objectContaining({ target: expect.stringContaining('evil') }),
     );
   });
@@ -109,21 +37,21 @@ describe('outbound HTTP', () => {
     expectFailed(outcome, 'outbound_http_failed', /api\.example\.test/);
   });
 
-  it('a pattern without a port admits every port; "*" admits every public host, never a private one', async () => {
+  it('a pattern without a t.port admits every t.port; "*" admits every public t.host, never a private one', async () => {
     expect((await fetchAs('anyport', `${base()}/echo`)).outcome).toMatchObject({ ok: true, value: { status: 201 } });
-    expectFailed((await fetchAs('anyport', `http://127.0.0.1:${closed}/`)).outcome, 'outbound_http_failed');
-    expectDenied((await fetchAs('anyport', `http://localhost:${port}/`)).outcome, 'http.outbound');
+    expectFailed((await fetchAs('anyport', `http://127.0.0.1:${t.closed}/`)).outcome, 'outbound_http_failed');
+    expectDenied((await fetchAs('anyport', `http://localhost:${t.port}/`)).outcome, 'http.outbound');
     // A wildcard is for the internet: loopback must be named, by address or by a name resolving to it.
     const direct = await fetchAs('anyhost', `${base()}/echo`);
     expectDenied(direct.outcome, 'http.outbound');
     expect(direct.outcome.ok === false && direct.outcome.message).toContain('private address');
-    const byName = await fetchAs('anyhost', `http://localhost:${port}/echo`);
+    const byName = await fetchAs('anyhost', `http://localhost:${t.port}/echo`);
     expectFailed(byName.outcome, 'outbound_http_failed', /private address/);
     expect(byName.arrived + direct.arrived).toBe(0);
   });
 
   it('a wildcard does not reach a NAT64 or 6to4 address that embeds a private one', async () => {
-    for (const literal of ['[64:ff9b::a00:1]', '[2002:7f00:1::]', `[::ffff:127.0.0.1]:${port}`]) {
+    for (const literal of ['[64:ff9b::a00:1]', '[2002:7f00:1::]', `[::ffff:127.0.0.1]:${t.port}`]) {
       const { outcome, arrived } = await fetchAs('anyhost', `http://${literal}/echo`, { timeoutMs: 3000 });
       expectDenied(outcome, 'http.outbound');
       expect(outcome.ok === false && outcome.message, literal).toContain('private address');

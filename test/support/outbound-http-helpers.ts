@@ -1,13 +1,15 @@
 /**
- * Shared by the plugin-outbound-http-*.test.ts files: a local receiver that records what reaches it,
- * a port nothing listens on, the fetcher app's entry, an http.outbound permission for given hosts,
- * and a check for a failed probe outcome.
+ * Shared by the plugin-outbound-http-*.test.ts files: the host they all run (useOutboundHttpHost), a
+ * local receiver that records what reaches it, a port nothing listens on, the fetcher app's entry,
+ * an http.outbound permission for given hosts, and a check for a failed probe outcome.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { repoRoot } from './e2e.js';
-import type { ProbeOutcome } from './plugin-helpers.js';
+import { enable, probeManifest, prober, roomWith, type Probe, type ProbeOutcome } from './plugin-helpers.js';
+import { appManifest } from './sandbox-helpers.js';
+import { startTestHost, type TestHost, type TestUser } from './start-test-host.js';
 import { MAX_OUTBOUND_BODY_BYTES } from '../../host/plugins/capabilities/outbound-http.js';
 
 export interface Received {
@@ -88,4 +90,99 @@ export const outbound = (hosts: string[]) => ({ commands: {}, 'http.outbound': {
 export function expectFailed(outcome: ProbeOutcome, code: string, message?: RegExp) {
   expect(outcome).toMatchObject({ ok: false, code });
   if (!outcome.ok && message) expect(outcome.message).toMatch(message);
+}
+
+/** What useOutboundHttpHost gives a test file; host, user, port, received and closed once beforeAll has run. */
+export interface OutboundHttpHost {
+  readonly host: TestHost;
+  readonly user: TestUser;
+  /** The receiver's port. */
+  readonly port: number;
+  readonly received: Received[];
+  /** A port nothing listens on. */
+  readonly closed: number;
+  /** One probe per plugin, each in a room of its own. */
+  readonly probes: Record<string, Probe>;
+  /** The receiver's origin. */
+  readonly base: () => string;
+  /** Runs a probe op and says how many requests reached the receiver meanwhile. */
+  readonly fetchAs: (
+    pluginId: string,
+    url: string,
+    request?: object,
+  ) => Promise<{ outcome: ProbeOutcome; arrived: number }>;
+}
+
+/**
+ * A receiver and a host with plugins of every kind of http.outbound grant, started before the
+ * calling file's tests and stopped after them: `fetcher` (one port of 127.0.0.1, and subdomains
+ * of example.test), `anyport` (127.0.0.1 on any port), `anyhost` ("*"), `narrowed` (asks for two
+ * patterns; the operator keeps one), `nohosts` (no scope.hosts), `refuser` (the operator refuses
+ * the grant), `without` (no permission), and the sandboxed `fetcher-app`.
+ */
+export function useOutboundHttpHost(): OutboundHttpHost {
+  let server: Server | undefined;
+  const state = {} as { host: TestHost; user: TestUser; port: number; received: Received[]; closed: number };
+  const probes: Record<string, Probe> = {};
+
+  beforeAll(async () => {
+    const receiver = await startReceiver();
+    server = receiver.server;
+    state.port = receiver.port;
+    state.received = receiver.received;
+    state.closed = await closedPort();
+    const port = receiver.port;
+    state.host = await startTestHost({
+      config: {
+        plugins: {
+          enabled: [
+            enable(probeManifest('fetcher', { permissions: outbound([`127.0.0.1:${port}`, '*.example.test']) })),
+            enable(probeManifest('anyport', { permissions: outbound(['127.0.0.1']) })),
+            enable(probeManifest('anyhost', { permissions: outbound(['*']) })),
+            enable(probeManifest('narrowed', { permissions: outbound(['127.0.0.1:*', 'other.test']) }), {
+              grants: { 'http.outbound': { hosts: ['127.0.0.1:*'] } },
+            }),
+            enable(probeManifest('nohosts', { permissions: { commands: {}, 'http.outbound': {} } })),
+            enable(probeManifest('refuser', { permissions: outbound(['*']) }), { grants: { 'http.outbound': false } }),
+            enable(probeManifest('without')),
+            enable(appManifest('fetcher-app', { entry: FETCHER_APP, permissions: outbound([`127.0.0.1:${port}`]) })),
+          ],
+        },
+      },
+    });
+    state.user = await state.host.createUser();
+    const ids = ['fetcher', 'anyport', 'anyhost', 'narrowed', 'nohosts', 'refuser', 'without'];
+    for (const id of ids)
+      probes[id] = prober(state.host, state.user, (await roomWith(state.host, state.user, [id])).id);
+  });
+  afterAll(async () => {
+    await state.host?.stop();
+    server?.closeAllConnections();
+    await new Promise((r) => server?.close(r));
+  });
+
+  return {
+    get host() {
+      return state.host;
+    },
+    get user() {
+      return state.user;
+    },
+    get port() {
+      return state.port;
+    },
+    get received() {
+      return state.received;
+    },
+    get closed() {
+      return state.closed;
+    },
+    probes,
+    base: () => `http://127.0.0.1:${state.port}`,
+    fetchAs: async (pluginId, url, request) => {
+      const before = state.received.length;
+      const outcome = await probes[pluginId]!('http.fetch', url, ...(request ? [request] : []));
+      return { outcome, arrived: state.received.length - before };
+    },
+  };
 }
