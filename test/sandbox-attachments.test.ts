@@ -130,8 +130,17 @@ describe('sandboxed apps and attachments', () => {
   });
 
   it('bounds what one call carries, and refuses text that is not base64', async () => {
-    const big = await runOp(host, ada, room.id, 'oversize');
-    expect(big.value.error).toMatchObject({ code: 'attachment_too_large' });
+    // Past the bound by three bytes, by one byte in text as long as the bound's, and by so much
+    // that the base64 alone would be past the boundary's 1 MiB of JSON: the same catalog error.
+    for (const op of ['oversize', 'oversize-by-one', 'far-oversize']) {
+      const big = await runOp(host, ada, room.id, op);
+      expect(big.value.error, op).toMatchObject({
+        code: 'attachment_too_large',
+        switchboardError: true,
+        message: 'A plugin uploads at most 524288 bytes in one call.',
+      });
+    }
+    expect((await runOp(host, ada, room.id, 'at-limit')).value).toEqual({ size: 512 * 1024 });
     const bad = await runOp(host, ada, room.id, 'bad-base64');
     expect(bad.value.error).toMatchObject({ code: 'invalid_request' });
   });

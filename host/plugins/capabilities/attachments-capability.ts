@@ -8,9 +8,7 @@ import type { Attachment } from '../../../sdk/protocol/message.js';
 import type { AttachmentView } from '../../../sdk/protocol/attachments.js';
 import type { AttachmentService } from '../../attachments/attachment-service.js';
 import type { CapabilityGuard } from './capability-guard.js';
-
-/** Base64 of ATTACHMENT_BYTES_PER_CALL bytes, padded: longer text is refused before it is decoded. */
-const MAX_BASE64 = Math.ceil(ATTACHMENT_BYTES_PER_CALL / 3) * 4;
+import { base64ByteLength, MAX_UPLOAD_BASE64, uploadTooLarge } from './attachment-upload-bound.js';
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
@@ -82,15 +80,11 @@ function wireOf(view: AttachmentView): Attachment {
 
 function decodeBase64(data: unknown, path: string): Buffer {
   if (typeof data !== 'string') throw invalid(path, 'must be base64 text');
-  if (data.length > MAX_BASE64) {
-    throw new SwitchboardError(
-      'attachment_too_large',
-      `A plugin uploads at most ${ATTACHMENT_BYTES_PER_CALL} bytes in one call.`,
-      { details: [{ path, message: `decodes to more than ${ATTACHMENT_BYTES_PER_CALL} bytes` }] },
-    );
-  }
+  if (data.length > MAX_UPLOAD_BASE64) throw uploadTooLarge(path);
   // Buffer.from skips characters that are not base64; the check makes a typo an error instead.
   if (!BASE64.test(data)) throw invalid(path, 'must be base64 (A-Z a-z 0-9 + /, padded with =)');
+  // The longest text allowed above decodes to up to two bytes more than a call carries, unpadded.
+  if (base64ByteLength(data) > ATTACHMENT_BYTES_PER_CALL) throw uploadTooLarge(path);
   return Buffer.from(data, 'base64');
 }
 

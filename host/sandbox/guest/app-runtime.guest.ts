@@ -30,6 +30,7 @@ import { errorFromWire } from '../wire-error.js';
 import { toPlainJson } from './plain-json.guest.js';
 import { metricInstruments } from './metric-instruments.guest.js';
 import { wireError } from './wire-error.guest.js';
+import { checkUploadBound } from './upload-bound.guest.js';
 
 type Send = (method: string, payload: string, callId?: number) => string;
 
@@ -113,6 +114,7 @@ function call(method: CapabilityMethod, args: unknown[]): Promise<unknown> {
   }
   let json: string;
   try {
+    checkUploadBound(method, args, need);
     json = toPlainJson(args, 'arguments');
   } catch (err) {
     return rejectSoon(err);
