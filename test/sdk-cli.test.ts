@@ -31,10 +31,15 @@ describe('switchboard new', () => {
       'test/app.test.ts',
       'package.json',
       'tsconfig.json',
+      'vitest.config.ts',
       'README.md',
     ]) {
       expect(existsSync(join(dir, file)), file).toBe(true);
     }
+    // The harness starts a host: several seconds on a busy machine, past vitest's default 5 s.
+    expect(readFileSync(join(dir, 'vitest.config.ts'), 'utf8')).toContain(
+      'test: { testTimeout: 60_000, hookTimeout: 60_000 }',
+    );
     const manifest = readManifest(dir);
     expect(manifest).toMatchObject({
       id: 'greeter',

@@ -20,7 +20,8 @@ Usage:
   switchboard new <dir> [--id <id>] [--name <name>]
       Create an app project in <dir>, which must be empty or not exist yet: manifest.json,
       src/index.ts (a /hello command that counts greetings in storage), test/app.test.ts,
-      package.json (scripts test, typecheck, validate, build, pack), tsconfig.json, README.md.
+      package.json (scripts test, typecheck, validate, build, pack), tsconfig.json,
+      vitest.config.ts (timeouts that leave the harness time to start a host), README.md.
       The id defaults to the folder's name and must match ^[a-z][a-z0-9-]{2,31}$; the name
       defaults to one made from the id.
 

@@ -124,6 +124,7 @@ export function scaffoldApp(dir: string, options: ScaffoldOptions = {}): Scaffol
     ['test/app.test.ts', template('app.test.ts.tmpl', vars)],
     ['package.json', json(packageJson)],
     ['tsconfig.json', json(tsconfig)],
+    ['vitest.config.ts', template('vitest.config.ts.tmpl', vars)],
     ['README.md', template('README.md.tmpl', vars)],
     ['.gitignore', 'node_modules/\ndist/\n'],
   ];
