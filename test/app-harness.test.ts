@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppHarness, HarnessError, type AppHarness } from '../sdk/testing/app-harness.js';
 import { writeManifest } from './support/plugin-helpers.js';
 import { appManifest } from './support/sandbox-helpers.js';
+import { repoRoot } from './support/e2e.js';
 
 describe('app harness', () => {
   let h: AppHarness;
@@ -57,5 +58,39 @@ describe('app harness', () => {
     expect((err as HarnessError).message).toMatch(/refusing to start/);
     // Its temporary database directory is gone again (the running harness's own stays).
     expect(harnessDirs()).toEqual(before);
+  });
+});
+
+describe('app harness and files', () => {
+  let h: AppHarness;
+  beforeAll(async () => {
+    const manifest = appManifest('filer', {
+      entry: `${repoRoot}/test/fixtures/apps/filer/index.ts`,
+      permissions: { commands: {}, 'messages.send': {}, 'attachments.read': {}, 'attachments.write': {} },
+      limits: { cpuMsPerEvent: 1000 },
+    });
+    h = await startAppHarness({ manifest: writeManifest(manifest, 'filer') });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('uploads and sends files as users, in a thread, and downloads what the app sends', async () => {
+    const alice = await h.createUser('alice');
+    const room = await h.createGroup(alice, 'Files');
+    const root = await h.send(alice, room.id, 'the notes follow');
+    const notes = await h.upload(alice, 'notes.txt', 'hello app\n');
+    expect(notes).toMatchObject({ name: 'notes.txt', mimeType: 'text/plain', size: 10 });
+    const sent = await h.send(alice, room.id, '', { attachmentIds: [notes.id], threadRootId: root.id });
+    expect(sent).toMatchObject({ threadRootId: root.id, attachments: [{ id: notes.id }] });
+    // The app reads what alice sent, as its members do.
+    const read = JSON.parse((await h.command(alice, room.id, `/run read ${notes.id}`)).text);
+    expect(Buffer.from(read.data, 'base64').toString()).toBe('hello app\n');
+    // And alice downloads the file the app sends.
+    const mine = JSON.parse((await h.command(alice, room.id, '/run upload from-app.txt ZnJvbSB0aGUgYXBw')).text);
+    expect(new TextDecoder().decode(await h.download(alice, mine.attachment.id))).toBe('from the app');
+    // A refused upload throws its catalog code.
+    const err = await h.upload(alice, 'a.png', 'not a picture', 'image/png').catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'attachment_type_mismatch', status: 415 });
   });
 });

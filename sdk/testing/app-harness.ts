@@ -35,6 +35,10 @@ export interface HarnessConversation {
   title: string | null;
   [field: string]: unknown;
 }
+/** An upload as the host answers it (an AttachmentView, protocol.md#attachments). */
+export type HarnessAttachment = { id: string; name: string; mimeType: string; size: number; [field: string]: unknown };
+/** What a message may carry besides its text (the fields of POST /v1/conversations/:id/messages). */
+export type HarnessSendOptions = { attachmentIds?: string[]; threadRootId?: string; replyToId?: string };
 export interface HarnessMessage {
   id: string;
   seq: number;
@@ -64,7 +68,12 @@ export interface AppHarness {
   createGroup(owner: HarnessUser, title?: string, members?: HarnessUser[]): Promise<HarnessConversation>;
   /** Types a slash command; resolves to the reply shown to the user ("" when the app replied nothing). */
   command(user: HarnessUser, conversationId: string, text: string): Promise<{ text: string }>;
-  send(user: HarnessUser, conversationId: string, text: string): Promise<HarnessMessage>;
+  /** Sends a text message (with files, in a thread); the app's events see it after this resolves. */
+  send(user: HarnessUser, conversationId: string, text: string, options?: HarnessSendOptions): Promise<HarnessMessage>;
+  /** Uploads a file as `user`, unsent: send it with `send(…, { attachmentIds: [id] })`. */
+  upload(user: HarnessUser, name: string, data: Uint8Array | string, type?: string): Promise<HarnessAttachment>;
+  /** The bytes of an attachment `user` may see (a file the app sent, say). */
+  download(user: HarnessUser, attachmentId: string): Promise<Uint8Array>;
   /** Taps a button or quick reply of an interactive message. */
   tap(user: HarnessUser, conversationId: string, messageId: string, buttonId: string): Promise<{ text: string }>;
   /** The whole history, oldest first. */
@@ -114,6 +123,19 @@ function hostEntry(): string {
   );
 }
 
+/** An answer's parsed body, or its error as a HarnessError. */
+function answer<T>(status: number, body: unknown): T {
+  if (status >= 400) {
+    const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
+    throw new HarnessError(error?.code ?? 'unknown', status, error?.message ?? '');
+  }
+  return body as T;
+}
+const parsed = async (res: Response): Promise<unknown> => {
+  const text = await res.text();
+  return text ? (JSON.parse(text) as unknown) : null;
+};
+
 export async function startAppHarness(options: HarnessOptions): Promise<AppHarness> {
   const { startHost, buildConfig } = (await import(pathToFileURL(hostEntry()).href)) as HostModule;
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-harness-'));
@@ -160,11 +182,7 @@ export async function startAppHarness(options: HarnessOptions): Promise<AppHarne
     opts: { as?: HarnessUser | 'admin'; body?: unknown },
   ): Promise<T> => {
     const res = await http(method, path, opts);
-    if (res.status >= 400) {
-      const error = (res.body as { error?: { code?: string; message?: string } } | null)?.error;
-      throw new HarnessError(error?.code ?? 'unknown', res.status, error?.message ?? '');
-    }
-    return res.body as T;
+    return answer<T>(res.status, res.body);
   };
   type Reply = { reply?: { text?: string } | null };
 
@@ -210,13 +228,30 @@ export async function startAppHarness(options: HarnessOptions): Promise<AppHarne
             ?.text ?? '',
       };
     },
-    async send(user, conversationId, text) {
+    async send(user, conversationId, text, options = {}) {
       return (
         await ok<{ message: HarnessMessage }>('POST', `/v1/conversations/${conversationId}/messages`, {
           as: user,
-          body: { clientMsgId: randomUUID(), content: { type: 'text', text } },
+          body: { clientMsgId: randomUUID(), content: { type: 'text', text }, ...options },
         })
       ).message;
+    },
+    async upload(user, name, data, type) {
+      // The bytes as they are, not JSON (protocol.md#attachments): the one call http() cannot make.
+      const headers: Record<string, string> = { authorization: `Bearer ${user.token}` };
+      if (type !== undefined) headers['content-type'] = type;
+      const res = await fetch(`${host.url}/v1/attachments?name=${encodeURIComponent(name)}`, {
+        method: 'POST',
+        headers,
+        body: data,
+      });
+      return answer<HarnessAttachment>(res.status, await parsed(res));
+    },
+    async download(user, attachmentId) {
+      const view = await ok<{ url: string }>('GET', `/v1/attachments/${attachmentId}`, { as: user });
+      const res = await fetch(`${host.url}${view.url}`);
+      if (res.status >= 400) return answer(res.status, await parsed(res));
+      return new Uint8Array(await res.arrayBuffer());
     },
     async tap(user, conversationId, messageId, buttonId) {
       return {
