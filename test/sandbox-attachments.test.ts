@@ -141,6 +141,11 @@ describe('sandboxed apps and attachments', () => {
       });
     }
     expect((await runOp(host, ada, room.id, 'at-limit')).value).toEqual({ size: 512 * 1024 });
+    // The claim a plugin makes is its `type` argument, not an HTTP header.
+    expect((await runOp(host, ada, room.id, 'mismatch')).value.error).toMatchObject({
+      code: 'attachment_type_mismatch',
+      details: [{ path: '/0/type', message: 'does not match the content (text/plain)' }],
+    });
     const bad = await runOp(host, ada, room.id, 'bad-base64');
     expect(bad.value.error).toMatchObject({ code: 'invalid_request' });
   });

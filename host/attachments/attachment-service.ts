@@ -25,6 +25,8 @@ export interface NewUpload {
   name: string;
   /** The request's Content-Type: a claim checked against the content. */
   declaredType?: string;
+  /** Where that claim is, for a refusal's details (the Content-Type header unless given). */
+  declaredTypePath?: string;
 }
 
 /** An upload read as it arrives (an HTTP body): see `uploadStream`. */
@@ -94,7 +96,7 @@ export class AttachmentService {
       text.feed(head);
       const sniffed = await sniffHead(head, text);
       const checkType = (type: string) => {
-        assertDeclaredType(input.declaredType, type);
+        assertDeclaredType(input.declaredType, type, input.declaredTypePath);
         assertAllowedType(limits.allowedTypes, type);
       };
       checkType(sniffed);

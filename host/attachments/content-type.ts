@@ -85,8 +85,13 @@ const ALIASES: Readonly<Record<string, string>> = {
  * it is absent or generic (application/octet-stream), names the sniffed type, is any text type
  * for text, names the same kind of media for audio and video (one MP4 container carries either),
  * or names a type sniffing cannot recognise for content it could not recognise either.
+ * `claimPath` is where the claim was made, for the error's details: a plugin's is its `type`.
  */
-export function assertDeclaredType(declared: string | undefined, sniffed: string): void {
+export function assertDeclaredType(
+  declared: string | undefined,
+  sniffed: string,
+  claimPath = '/headers/content-type',
+): void {
   const type = declared?.split(';')[0]!.trim().toLowerCase() ?? '';
   if (type === '' || type === 'application/octet-stream') return;
   const claimed = ALIASES[type] ?? type;
@@ -98,7 +103,7 @@ export function assertDeclaredType(declared: string | undefined, sniffed: string
   throw new SwitchboardError(
     'attachment_type_mismatch',
     `The body is declared as ${claimed.slice(0, 100)} but its content is ${sniffed}.`,
-    { details: [{ path: '/headers/content-type', message: `does not match the content (${sniffed})` }] },
+    { details: [{ path: claimPath, message: `does not match the content (${sniffed})` }] },
   );
 }
 

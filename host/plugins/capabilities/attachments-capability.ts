@@ -33,7 +33,12 @@ export function attachmentsCapability(
         'attachments',
         'upload',
         (a: AttachmentView) => a.id,
-        () => attachments.upload(botId, { bytes, name, ...(type === undefined ? {} : { declaredType: type }) }),
+        () =>
+          attachments.upload(botId, {
+            bytes,
+            name,
+            ...(type === undefined ? {} : { declaredType: type, declaredTypePath: '/0/type' }),
+          }),
       );
       return wireOf(view);
     },
