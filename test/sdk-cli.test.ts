@@ -180,6 +180,23 @@ describe('switchboard validate', () => {
     ]);
   });
 
+  it('names an array item with its array, and a field in an empty scope once', async () => {
+    const dir = join(ws.tmp, 'typos');
+    writeManifest(dir, {
+      ...broken,
+      id: 'typos',
+      entry: './index.ts',
+      permissions: { events: { events: ['message.create'] }, 'attachments.write': { maxBytes: 1 } },
+    });
+    writeFileSync(join(dir, 'index.ts'), 'export default {};\n');
+    const io = capture();
+    expect(await validateCommand(dir, io)).toBe(1);
+    expect(io.stderr.slice(1)).toEqual([
+      '  error /permissions/attachments.write/maxBytes: "maxBytes" is not an allowed field',
+      '  error /permissions/events/events/0: events[0] must be one of "message.created", "message.updated", "conversation.member_added", "conversation.member_removed"',
+    ]);
+  });
+
   it('refuses a trusted runtime and an engine range without this plugin API', async () => {
     const dir = join(ws.tmp, 'trusted');
     writeManifest(dir, {

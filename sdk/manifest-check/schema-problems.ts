@@ -1,6 +1,7 @@
 /**
  * Turns ajv's errors for the manifest schema into problems that read on their own: each names
- * its field, and a `oneOf` failure is reported once instead of once per branch that failed.
+ * its field (an array's item as `events[0]`), a `oneOf` failure is reported once instead of once
+ * per branch that failed, and a field in a scope that takes none is reported once, by its name.
  */
 import type { ErrorObject } from 'ajv';
 import type { ErrorDetail } from '../errors/switchboard-error.js';
@@ -9,11 +10,14 @@ export function schemaProblems(errors: readonly ErrorObject[]): ErrorDetail[] {
   // A oneOf failure also reports why each branch failed; the branches only confuse, so the
   // failure is reported once, by the oneOf error itself.
   const oneOfPaths = errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath);
+  // An empty scope ({}) refuses a field twice: as not allowed, and as one property too many.
+  const extraPaths = new Set(errors.filter((e) => e.keyword === 'additionalProperties').map((e) => e.instancePath));
   const problems: ErrorDetail[] = [];
   for (const e of errors) {
     if (e.keyword !== 'oneOf' && oneOfPaths.some((p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`)))
       continue;
-    const field = e.instancePath.split('/').pop() || 'manifest';
+    if (e.keyword === 'maxProperties' && extraPaths.has(e.instancePath)) continue;
+    const field = fieldName(e.instancePath);
     if (e.keyword === 'additionalProperties') {
       const extra = (e.params as { additionalProperty: string }).additionalProperty;
       problems.push({
@@ -42,4 +46,11 @@ export function schemaProblems(errors: readonly ErrorObject[]): ErrorDetail[] {
     }
   }
   return problems;
+}
+
+/** The last segment of a JSON pointer; an array index is shown with its array: `events[0]`. */
+function fieldName(pointer: string): string {
+  const segments = pointer.split('/');
+  const last = segments.pop() || 'manifest';
+  return /^\d+$/.test(last) ? `${segments.pop() ?? ''}[${last}]` : last;
 }
