@@ -150,6 +150,14 @@ describe('sandboxed apps and attachments', () => {
     expect(bad.value.error).toMatchObject({ code: 'invalid_request' });
   });
 
+  it('sends at most attachments.maxPerMessage files in a message, as people do', async () => {
+    expect((await runOp(host, ada, room.id, 'send-many 10')).value).toEqual({ attachments: 10 });
+    expect((await runOp(host, ada, room.id, 'send-many 11')).value.error).toMatchObject({
+      code: 'invalid_request',
+      details: [{ path: '/attachmentIds', message: 'must have at most 10 items' }],
+    });
+  });
+
   it('without the permissions, both calls throw PermissionDeniedError', async () => {
     for (const op of [`read ${photo.id}`, 'upload x.txt aGk=']) {
       const res = await runOp(host, ada, peekRoom.id, op);

@@ -38,9 +38,12 @@ export class MessageService {
   ) {
     this.validateContent = compileValidator<MessageContent>(contentSchema(config.messages.maxTextLength));
     this.allowAllForMembers = config.mentions.allowAllForMembers;
+    this.maxAttachments = config.attachments.maxPerMessage;
   }
 
   private readonly allowAllForMembers: boolean;
+  /** `attachments.maxPerMessage`: the frame and body schemas check people's sends; this, plugins'. */
+  private readonly maxAttachments: number;
 
   /** Checks content a hook produced, as a frame's content is checked. */
   private readonly validateContent: (value: unknown) => MessageContent;
@@ -59,6 +62,7 @@ export class MessageService {
     const startedAt = performance.now();
     this.assertClientContent(input.content, userId);
     const attachmentIds = input.attachmentIds ?? [];
+    if (attachmentIds.length > this.maxAttachments) throw tooManyAttachments(this.maxAttachments);
     assertTextOrAttachments(input.content, attachmentIds);
     const replyToId = input.replyToId ?? null;
     const threadRootId = input.threadRootId ?? null;
@@ -266,4 +270,10 @@ export class MessageService {
     }
     this.types.assertSendable(content, senderId);
   }
+}
+
+function tooManyAttachments(max: number): SwitchboardError {
+  return new SwitchboardError('invalid_request', `A message carries at most ${max} attachments.`, {
+    details: [{ path: '/attachmentIds', message: `must have at most ${max} items` }],
+  });
 }
