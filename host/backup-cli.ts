@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { loadConfig } from './config/load-config.js';
 import { controlSocketPath } from './control-socket.js';
 import { databaseKindOf } from './db/open-database.js';
+import { createPrivateFile } from './db/backup.js';
 import { SwitchboardError } from '../sdk/errors/switchboard-error.js';
 
 /**
@@ -24,7 +25,8 @@ async function backup(): Promise<void> {
   const out = outArg
     ? resolve(process.env.INIT_CWD ?? process.cwd(), outArg)
     : resolve(config.dataDir, 'backups', `switchboard-${stamp}.${sqlite ? 'db' : 'dump'}`);
-  mkdirSync(dirname(out), { recursive: true });
+  // Backups hold the host's secrets: a directory made here is its owner's only, as is each file.
+  mkdirSync(dirname(out), { recursive: true, mode: 0o700 });
   const written = sqlite
     ? await backupSqlite(config.dataDir, config.database.url, out)
     : await pgDump(config.database, out);
@@ -50,10 +52,14 @@ async function backupSqlite(dataDir: string, url: string, out: string): Promise<
   }
   // No host answers: copy the file directly (it fails with database_locked if a host holds it after all).
   const filename = resolve(url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, ''));
-  const db = new BetterSqlite3(filename, { fileMustExist: true, timeout: 0 });
+  createPrivateFile(out);
+  let db: BetterSqlite3.Database | undefined;
   try {
+    db = new BetterSqlite3(filename, { fileMustExist: true, timeout: 0 });
     db.prepare('VACUUM INTO ?').run(out);
   } catch (err) {
+    // The empty file made for the copy must not pass for a backup.
+    rmSync(out, { force: true });
     const code = (err as { code?: string }).code ?? '';
     if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
       throw new SwitchboardError(
@@ -63,7 +69,7 @@ async function backupSqlite(dataDir: string, url: string, out: string): Promise<
     }
     throw err;
   } finally {
-    db.close();
+    db?.close();
   }
   return { file: out };
 }
@@ -103,14 +109,21 @@ function ask(path: string, request: object): Promise<ControlAnswer | null> {
 }
 
 function pgDump(database: { url: string; schema: string }, out: string): Promise<{ file: string; bytes?: number }> {
+  // pg_dump overwrites --file as it always did, but into a file only its owner can read.
+  createPrivateFile(out, { replace: true });
   return new Promise((res, rej) => {
+    const fail = (err: Error) => {
+      // What a failed pg_dump left (nothing, or part of a dump) must not pass for a backup.
+      rmSync(out, { force: true });
+      rej(err);
+    };
     const child = spawn(
       'pg_dump',
       ['--format=custom', `--schema=${database.schema}`, `--file=${out}`, `--dbname=${database.url}`],
       { stdio: ['ignore', 'inherit', 'inherit'] },
     );
     child.once('error', (err: NodeJS.ErrnoException) =>
-      rej(
+      fail(
         err.code === 'ENOENT'
           ? new SwitchboardError(
               'invalid_operation',
@@ -122,7 +135,7 @@ function pgDump(database: { url: string; schema: string }, out: string): Promise
     child.once('exit', (code) =>
       code === 0
         ? res({ file: out })
-        : rej(new SwitchboardError('database_unreachable', `pg_dump exited with code ${code}`)),
+        : fail(new SwitchboardError('database_unreachable', `pg_dump exited with code ${code}`)),
     );
   });
 }
@@ -132,6 +145,8 @@ backup().then(
   (err) => {
     const code = err instanceof SwitchboardError ? err.code : 'internal_error';
     process.stderr.write(`switchboard backup failed [${code}]: ${(err as Error).message}\n`);
+    // One line per bad field, as `npm start` and `npm run migrate` print them.
+    for (const d of (err as SwitchboardError).details ?? []) process.stderr.write(`  ${d.path}: ${d.message}\n`);
     process.exit(1);
   },
 );

@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -24,9 +24,13 @@ afterAll(async () => {
   await Promise.all(databases.map((d) => d.drop()));
 });
 
+/**
+ * `npm run …` under the usual umask (022), which would leave a file the process creates readable by
+ * everyone: backups must be private whatever the umask lets through.
+ */
 function npmRun(args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((res) => {
-    const child = spawn('npm', ['run', '--silent', ...args], {
+    const child = spawn('sh', ['-c', 'umask 022 && exec npm run --silent "$@"', 'sh', ...args], {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, DATABASE_URL: '', SWITCHBOARD_CONFIG: '', SWITCHBOARD_DB_SCHEMA: '' },
@@ -41,6 +45,8 @@ function npmRun(args: string[]): Promise<{ code: number | null; output: string }
     child.on('close', (code) => res({ code, output }));
   });
 }
+
+const modeOf = (path: string) => statSync(path).mode & 0o777;
 
 async function runningHost() {
   const db = await createTestDatabase();
@@ -74,6 +80,8 @@ it.skipIf(testDatabaseKind !== 'sqlite')(
     const result = await npmRun(['backup', '--', '--config', file, '--out', out]);
     expect(result.code, result.output).toBe(0);
     expect(result.output).toContain(`backup written: ${out}`);
+    // A backup holds the host's secrets (file URL key, VAPID key, password hashes): its owner's only.
+    expect(modeOf(out)).toBe(0o600);
 
     const copy = new BetterSqlite3(out, { readonly: true });
     try {
@@ -97,6 +105,8 @@ it.skipIf(testDatabaseKind !== 'sqlite')(
     const written = /backup written: (\S+)/.exec(again.output)?.[1];
     expect(written?.startsWith(join(config.dataDir, 'backups'))).toBe(true);
     expect(statSync(written!).size).toBeGreaterThan(0);
+    expect(modeOf(written!)).toBe(0o600);
+    expect(modeOf(join(config.dataDir, 'backups'))).toBe(0o700);
     // Another process cannot copy it while the host runs (the host holds an exclusive lock): that is
     // why the host writes the copy.
     const outside = new BetterSqlite3(db.url.slice('sqlite:'.length), { timeout: 0 });
@@ -117,6 +127,7 @@ it.skipIf(testDatabaseKind !== 'sqlite')(
     const out = join(mkdtempSync(join(tmpdir(), 'switchboard-backup-out-')), 'offline.db');
     const result = await npmRun(['backup', '--', '--config', file, '--out', out]);
     expect(result.code, result.output).toBe(0);
+    expect(modeOf(out)).toBe(0o600);
     const copy = new BetterSqlite3(out, { readonly: true });
     try {
       expect(copy.prepare('select handle from users where handle = ?').get(handle)).toEqual({ handle });
@@ -132,10 +143,21 @@ it.skipIf(testDatabaseKind !== 'postgres')(
   async () => {
     const { file, db } = await runningHost();
     const out = join(mkdtempSync(join(tmpdir(), 'switchboard-backup-out-')), 'pg.dump');
+    // pg_dump overwrites --out, as it always did; the file it leaves is private all the same.
+    writeFileSync(out, 'an older file, readable by everyone', { mode: 0o644 });
     const result = await npmRun(['backup', '--', '--config', file, '--out', out]);
     expect(result.code, result.output).toBe(0);
+    expect(modeOf(out)).toBe(0o600);
     const listing = execFileSync('pg_restore', ['--list', out], { encoding: 'utf8' });
     expect(listing).toMatch(new RegExp(`TABLE ${db.schema} users `));
   },
   120_000,
 );
+
+it('a bad config makes backup exit non-zero with one line per bad field, as npm start does', async () => {
+  const file = writeConfig({ server: { port: 'eighty' }, database: { url: 'sqlite:./never.db' } });
+  const result = await npmRun(['backup', '--', '--config', file]);
+  expect(result.code, result.output).toBe(1);
+  expect(result.output).toContain('switchboard backup failed [config_invalid]');
+  expect(result.output).toContain('\n  /server/port: must be integer');
+});

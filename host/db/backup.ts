@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { Database } from './open-database.js';
@@ -20,9 +20,10 @@ export async function backupSqlite(db: Database, file: string): Promise<{ file: 
   const target = resolve(file);
   if (existsSync(target))
     throw new SwitchboardError('invalid_operation', `The backup file ${target} already exists; choose a new name.`);
-  mkdirSync(dirname(target), { recursive: true });
+  mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
   const partial = `${target}.partial-${randomBytes(4).toString('hex')}`;
   try {
+    createPrivateFile(partial);
     await db.knex.raw('VACUUM INTO ?', [partial]);
     renameSync(partial, target);
   } catch (err) {
@@ -30,4 +31,29 @@ export async function backupSqlite(db: Database, file: string): Promise<{ file: 
     throw err;
   }
   return { file: target, bytes: statSync(target).size };
+}
+
+/**
+ * Creates `file` empty, readable and writable by its owner only, for a backup to be written into.
+ * A backup holds the host's secrets (the file URLs' key, the VAPID private key, plugins' secrets,
+ * password hashes), so it must not take the umask's usual 0644 the moment it appears. `replace`
+ * empties a file that exists (pg_dump's overwrite) and makes it private too; otherwise an
+ * existing file is refused. SQLite's VACUUM INTO and pg_dump both write into an empty file and
+ * keep its mode.
+ */
+export function createPrivateFile(file: string, { replace = false } = {}): void {
+  let fd: number;
+  try {
+    fd = openSync(file, replace ? 'w' : 'wx', 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new SwitchboardError('invalid_operation', `The backup file ${file} already exists; choose a new name.`);
+    throw err;
+  }
+  try {
+    // openSync's mode applies only to a file it creates; an emptied one keeps its old mode.
+    fchmodSync(fd, 0o600);
+  } finally {
+    closeSync(fd);
+  }
 }
