@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import schema from './config-schema.json' with { type: 'json' };
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import { configErrorDetails } from './config-errors.js';
 import type { DeepPartial, HostConfig } from './host-config.js';
 
 export { schema as configSchema };
@@ -125,16 +126,7 @@ export function applyEnvOverrides(raw: unknown, env: NodeJS.ProcessEnv): unknown
 export function resolveConfig(raw: unknown): HostConfig {
   const copy = structuredClone(raw ?? {});
   if (!validate(copy)) {
-    const details = (validate.errors ?? []).map((e) => {
-      const path =
-        e.keyword === 'additionalProperties'
-          ? `${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}`
-          : e.keyword === 'required'
-            ? `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}`
-            : e.instancePath || '/';
-      const message = e.keyword === 'additionalProperties' ? 'is not a known setting' : (e.message ?? 'is invalid');
-      return { path, message };
-    });
+    const details = configErrorDetails(validate.errors ?? [], schema);
     const summary = details.map((d) => `${d.path} ${d.message}`).join('; ');
     throw new ConfigError(`Invalid configuration: ${summary}`, details);
   }
