@@ -115,11 +115,11 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
       stop: () =>
         (stopping ??= (async () => {
           ready = false;
-          // No new connections; sockets get 1001 and reconnect elsewhere.
+          // No new connections. Frames and requests already taken get server.shutdownGraceMs to be
+          // answered, then sockets get 1001 (and reconnect elsewhere) and requests are cut off.
           const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-          await gateway.close();
-          // Requests already running get server.shutdownGraceMs to finish, then are cut off.
-          await drainHttp(httpServer, closed, config.server.shutdownGraceMs);
+          const grace = config.server.shutdownGraceMs;
+          await Promise.all([gateway.close(grace), drainHttp(httpServer, closed, grace)]);
           await closed;
           await limiters.close();
           await services.resolve(PluginScheduler).stop();

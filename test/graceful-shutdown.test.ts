@@ -1,14 +1,30 @@
 /**
- * Stopping a host: it takes no new work, lets requests already running finish within
- * server.shutdownGraceMs, cuts off what is still running after that, and then stops.
+ * Stopping a host: it takes no new work, lets requests and WebSocket frames already running finish
+ * within server.shutdownGraceMs (a send taken is acknowledged before its socket closes with 1001),
+ * cuts off what is still running after that, and then stops.
  * The tests wait until the request has reached its handler (the fixture says so), never for a
  * guessed time.
  */
 import { describe, expect, it } from 'vitest';
 import { startTestHost } from './support/start-test-host.js';
+import { connect } from './support/test-client.js';
 import { repoRoot } from './support/e2e.js';
 import { enable } from './support/plugin-helpers.js';
 import { heldRoutes } from './fixtures/plugins/held-route/index.js';
+import { heldHook } from './fixtures/plugins/held-hook/index.js';
+
+const heldHookPlugin = enable({
+  id: 'held-hook',
+  name: 'Held hook',
+  version: '1.0.0',
+  description: 'Holds a message until the test lets it go.',
+  author: 'Switchboard tests',
+  engine: '^1.0.0',
+  runtime: 'trusted',
+  entry: `${repoRoot}/test/fixtures/plugins/held-hook/index.ts`,
+  permissions: { hooks: {} },
+  contributes: { hooks: [{ point: 'message.beforeStore', failMode: 'open', timeoutMs: 5_000 }] },
+});
 
 const heldRoute = enable({
   id: 'held-route',
@@ -64,6 +80,41 @@ describe('graceful shutdown', () => {
       expect(await inFlight).toBe('cut off');
     } finally {
       heldRoutes.releaseAll();
+      await host.stop();
+    }
+  });
+
+  it('answers a send it has taken before closing the socket with 1001, and refuses frames that come meanwhile', async () => {
+    const host = await startTestHost({
+      config: { server: { shutdownGraceMs: 60_000 }, plugins: { enabled: [heldHookPlugin] } },
+    });
+    try {
+      const [ada, bob] = [await host.createUser(), await host.createUser()];
+      const room = await host.direct(ada, bob);
+      // Opened apart from the test host's own clients, which it closes before stopping the host.
+      const client = await connect(host.wsUrl, ada.token);
+      const ack = client.waitFor((f) => f.replyTo === 'taken', 60_000);
+      // The send reaches the store's hook and waits there: taken, not yet answered.
+      const reached = heldHook.holdNext('text');
+      client.sendRaw({
+        type: 'send',
+        id: 'taken',
+        conversationId: room.id,
+        clientMsgId: 'c-taken',
+        content: { type: 'text', text: 'in flight' },
+      });
+      await reached;
+      const stopped = host.stopHostOnly();
+      // Stopping has begun: a frame sent now is refused, and the socket stays open for the answer.
+      const refused = client.waitFor((f) => f.replyTo === 'late');
+      client.sendRaw({ type: 'ping', id: 'late' });
+      expect(await refused).toMatchObject({ type: 'error', error: { code: 'shutting_down' } });
+      heldHook.release();
+      expect(await ack).toMatchObject({ type: 'result', data: { message: { clientMsgId: 'c-taken' } } });
+      expect(await client.closed).toEqual({ code: 1001, reason: 'shutting_down' });
+      await stopped;
+    } finally {
+      heldHook.release();
       await host.stop();
     }
   });

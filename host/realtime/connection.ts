@@ -37,7 +37,14 @@ export class Connection {
   holdTimer: NodeJS.Timeout | null = null;
   presenceSubscriptions: Set<string> | null = null;
   alive = true;
+  /**
+   * The host is stopping: frames from now on are refused with `shutting_down`, and those already
+   * taken are answered before the socket closes (see `whenAnswered`).
+   */
+  draining = false;
   private closing = false;
+  private handling = 0;
+  private answered: (() => void)[] = [];
   private corked = false;
   private gone: Promise<void> | null = null;
   readonly bucket: FrameTurns;
@@ -55,6 +62,21 @@ export class Connection {
     private readonly framesOut: FrameCounts,
   ) {
     this.bucket = new FrameTurns(limits.framesPerSecond, limits.burst);
+  }
+
+  /** Counts a frame being handled until `work` ends (it never rejects: FrameRouter answers every error). */
+  track(work: Promise<void>): void {
+    this.handling++;
+    void work.finally(() => {
+      if (--this.handling > 0) return;
+      for (const resolve of this.answered.splice(0)) resolve();
+    });
+  }
+
+  /** Resolves once every frame taken so far has been answered. */
+  whenAnswered(): Promise<void> {
+    if (this.handling === 0) return Promise.resolve();
+    return new Promise((resolve) => this.answered.push(resolve));
   }
 
   get isOpen(): boolean {

@@ -100,6 +100,10 @@ export class FrameRouter {
     this.metrics.framesIn.count(
       typeof (raw as { type?: unknown } | null)?.type === 'string' ? (raw as { type: string }).type : 'other',
     );
+    if (conn.draining) {
+      conn.sendError(replyTo, new SwitchboardError('shutting_down'));
+      return;
+    }
     const taken = conn.bucket.take(Date.now(), replyTo);
     if (!taken.ok) {
       // Flooding: more refused frames waiting for their turn than ten seconds at the limit (or the

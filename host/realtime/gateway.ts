@@ -80,11 +80,21 @@ export class Gateway {
     this.expirySweep.unref();
   }
 
-  /** Stops accepting, and closes every connection with 1001 so clients reconnect elsewhere. */
-  async close(): Promise<void> {
+  /**
+   * Stops accepting, and closes every connection with 1001 so clients reconnect elsewhere: first
+   * each answers the frames it has taken (an acknowledged send is one the client need not send
+   * again), for at most `graceMs`, refusing new ones with `shutting_down`.
+   */
+  async close(graceMs = 0): Promise<void> {
     this.accepting = false;
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.expirySweep) clearInterval(this.expirySweep);
+    const connections = [...this.registry.connections()];
+    for (const conn of connections) conn.draining = true;
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([Promise.all(connections.map((conn) => conn.whenAnswered())), graceOver]);
+    clearTimeout(timer);
     for (const conn of [...this.registry.connections()]) conn.closeWith('shutting_down');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
@@ -236,10 +246,10 @@ export class Gateway {
       },
     });
     // Frames sent before `ready` are handled first, in order, then the live listener takes over.
-    for (const { data, isBinary } of early.splice(0)) void this.router.handle(conn, data, isBinary);
+    for (const { data, isBinary } of early.splice(0)) conn.track(this.router.handle(conn, data, isBinary));
     ws.on('message', (data: Buffer, isBinary) => {
       conn.alive = true;
-      void this.router.handle(conn, data, isBinary);
+      conn.track(this.router.handle(conn, data, isBinary));
     });
   }
 
