@@ -2,12 +2,14 @@ import { errorCatalog, isErrorCode } from '../errors/error-catalog.js';
 import type { ErrorDetail } from '../errors/switchboard-error.js';
 import type { ErrorFrame } from '../protocol/frames.js';
 
+// `| undefined` on every optional field: apps compile this source with their own settings,
+// exactOptionalPropertyTypes included.
 export interface ClientErrorExtra {
-  status?: number;
+  status?: number | undefined;
   details?: unknown;
-  retryAfterMs?: number;
-  requestId?: string;
-  closeCode?: number;
+  retryAfterMs?: number | undefined;
+  requestId?: string | undefined;
+  closeCode?: number | undefined;
   cause?: unknown;
 }
 
@@ -44,7 +46,10 @@ export class ClientError extends Error {
   }
 
   /** The error of an HTTP answer or an `error` frame. */
-  static fromBody(body: ErrorFrame['error'], extra: { status?: number; requestId?: string } = {}): ClientError {
+  static fromBody(
+    body: ErrorFrame['error'],
+    extra: { status?: number | undefined; requestId?: string | undefined } = {},
+  ): ClientError {
     return new ClientError(body.code, body.message, {
       status: extra.status,
       details: body.details,

@@ -2,7 +2,7 @@ import type { CommandListing, ErrorFrame } from '../protocol/frames.js';
 import type { Conversation, Member, MemberRole, PublicUser } from '../protocol/message.js';
 import type { NotificationSettings, PushSubscriptionJson, StoredPushSubscription } from '../protocol/push.js';
 import { ClientError } from './client-error.js';
-import { ContentCalls, conversationPath, queryOf, type BinaryBody } from './http-content-calls.js';
+import { ContentCalls, conversationPath, fetchBody, queryOf, type BinaryBody } from './http-content-calls.js';
 
 export type { BinaryBody } from './http-content-calls.js';
 
@@ -29,7 +29,12 @@ export class HttpApi extends ContentCalls {
   private readonly inFlight = new Set<Promise<unknown>>();
 
   /** `timeoutMs` (30000): how long a request may take before it fails with `timeout`. */
-  constructor(opts: { baseUrl: string; token?: string | null; fetch?: typeof fetch; timeoutMs?: number }) {
+  constructor(opts: {
+    baseUrl: string;
+    token?: string | null | undefined;
+    fetch?: typeof fetch | undefined;
+    timeoutMs?: number | undefined;
+  }) {
     super();
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.token = opts.token ?? null;
@@ -201,7 +206,7 @@ export class HttpApi extends ContentCalls {
 
   /** A route whose body is raw bytes (an image, a file), sent with their Content-Type. */
   requestBytes<T>(method: string, path: string, bytes: BinaryBody, type = 'application/octet-stream'): Promise<T> {
-    return this.send(method, path, { body: bytes, type });
+    return this.send(method, path, { body: fetchBody(bytes), type });
   }
 
   private async send<T>(
@@ -224,7 +229,7 @@ export class HttpApi extends ContentCalls {
     payload?: { body: NonNullable<RequestInit['body']>; type: string },
   ): Promise<T> {
     const headers: Record<string, string> = {};
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (this.token) headers['authorization'] = `Bearer ${this.token}`;
     if (payload) headers['content-type'] = payload.type;
     const fetchImpl = this.fetchImpl;
     const signal = AbortSignal.timeout(this.timeoutMs);

@@ -7,8 +7,21 @@ import type {
   UnreadThreadsResult,
 } from '../protocol/threads.js';
 
-/** Bytes a request may carry as its body: a browser's File or Blob, or bytes in memory. */
-export type BinaryBody = Blob | ArrayBuffer | Uint8Array<ArrayBuffer>;
+/**
+ * Bytes a request may carry as its body: a browser's File or Blob, or bytes in memory (any
+ * Uint8Array, Node's Buffer, another typed array or a DataView: fetchBody hands fetch what it takes).
+ */
+export type BinaryBody = Blob | ArrayBuffer | ArrayBufferView;
+
+/**
+ * The body as fetch takes it. TypeScript (5.7 on) types a plain `Uint8Array` as possibly over a
+ * SharedArrayBuffer, which fetch refuses: a view over an ArrayBuffer is passed as is, any other copied.
+ */
+export function fetchBody(bytes: BinaryBody): Blob | ArrayBuffer | Uint8Array<ArrayBuffer> {
+  if (!ArrayBuffer.isView(bytes)) return bytes;
+  if (bytes.buffer instanceof ArrayBuffer) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return new Uint8Array(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+}
 
 /**
  * The calls about what conversations hold: threads (pages, following, read positions), full-text

@@ -17,6 +17,43 @@ export type { ErrorDetail } from '../errors/switchboard-error.js';
 export { memoryStore, localStorageStore, type ClientStore } from './client-store.js';
 export { HttpApi, type AuthResult, type BinaryBody } from './http-api.js';
 export type { AttachmentView } from '../protocol/attachments.js';
+// The wire types the client's calls and events use, so an app types its own code with them
+// from this entry alone (sdk/protocol is not an export of the package).
+export type {
+  Attachment,
+  Conversation,
+  ConversationKind,
+  Member,
+  MemberRole,
+  Message,
+  MessageContent,
+  MessageEntity,
+  PublicUser,
+  ReactionSummary,
+  StructuredContent,
+  TextContent,
+  ThreadSummary,
+  UserKind,
+} from '../protocol/message.js';
+export type {
+  CommandListing,
+  CommandResult,
+  HistoryResult,
+  PresenceFrame,
+  PresenceStatus,
+  ReadyFrame,
+  ReceiptFrame,
+  TypingEventFrame,
+} from '../protocol/frames.js';
+export type {
+  FollowedThread,
+  FollowedThreadsResult,
+  ThreadPageResult,
+  ThreadReadFrame,
+  ThreadReadResult,
+  ThreadUnreadFrame,
+  UnreadThreadsResult,
+} from '../protocol/threads.js';
 export type {
   NotificationSettings,
   PushPayload,

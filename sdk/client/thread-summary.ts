@@ -35,11 +35,20 @@ function withoutReply(thread: ThreadSummary | null, reply: Message, list: readon
   if (thread.replyCount <= 1) return null;
   if (thread.lastReplyId !== reply.id) return { ...thread, replyCount: thread.replyCount - 1 };
   // The last reply went: the newest live cached reply takes its place (the host says so on the next read otherwise).
-  const previous = list.findLast((m) => m.threadRootId === reply.threadRootId && !m.deletedAt && m.seq < reply.seq);
+  const previous = newestLiveReplyBefore(list, reply);
   return {
     replyCount: thread.replyCount - 1,
     lastReplyId: previous?.id ?? thread.lastReplyId,
     lastReplySenderId: previous?.senderId ?? thread.lastReplySenderId,
     lastReplyAt: previous?.createdAt ?? thread.lastReplyAt,
   };
+}
+
+/** The newest cached reply of the same thread before `reply`, not deleted (a loop, not findLast: apps may compile with lib ES2022). */
+function newestLiveReplyBefore(list: readonly Message[], reply: Message): Message | undefined {
+  for (let i = list.length - 1; i >= 0; i--) {
+    const m = list[i]!;
+    if (m.threadRootId === reply.threadRootId && !m.deletedAt && m.seq < reply.seq) return m;
+  }
+  return undefined;
 }
