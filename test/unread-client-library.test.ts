@@ -51,7 +51,7 @@ describe('client library: mention counts, mute and threads on two devices', () =
   it('mutes on one device and the other learns it; unmuting too', async () => {
     const { conv, phone, laptop } = await setup();
     const view = await phone.client.mute(conv.id, 'forever');
-    expect(view!.mutedUntil).toBe('9999-12-31T23:59:59.999Z');
+    expect(view.mutedUntil).toBe('9999-12-31T23:59:59.999Z');
     await eventually(() => laptop.client.conversation(conv.id)!.mutedUntil === '9999-12-31T23:59:59.999Z', {
       what: 'the laptop to learn the mute',
     });

@@ -7,7 +7,7 @@ import type {
   ResumeResult,
   ServerFrame,
 } from '../protocol/frames.js';
-import type { Message, PublicUser } from '../protocol/message.js';
+import type { Conversation, Message, PublicUser } from '../protocol/message.js';
 import { ClientError, toClientError } from './client-error.js';
 import type { ClientEvents, ConversationView } from './client-types.js';
 import type { ConversationCache, FrameOutcome } from './conversation-cache.js';
@@ -122,6 +122,19 @@ export class ClientSync {
   applyOwn(message: Message, created: boolean): void {
     const outcome = this.cache().applyOwn(message, created);
     if (outcome) this.announce(message.conversationId, outcome);
+  }
+
+  /** The answer to my mute: a conversation the cache does not know yet joins it with the mute. */
+  muted(conversation: Conversation): ConversationView {
+    const cache = this.cache();
+    const { id, mutedUntil } = conversation;
+    if (cache.has(id)) {
+      cache.applyMute({ type: 'conversation.mute', conversationId: id, mutedUntil });
+      this.emitView(id);
+    } else {
+      this.addConversation(conversation);
+    }
+    return cache.view(id)!; // in the cache now, whichever way it got there
   }
 
   async refreshConversations(): Promise<ConversationView[]> {
@@ -251,7 +264,7 @@ export class ClientSync {
     return body?.userId !== undefined && body.userId === this.deps.scope().userId;
   }
 
-  private addConversation(conversation: Parameters<ConversationCache['upsertConversation']>[0]): void {
+  private addConversation(conversation: Conversation): void {
     if (this.cache().upsertConversation(conversation)) this.deps.events.emit('conversations', this.cache().views());
     else this.emitView(conversation.id);
   }

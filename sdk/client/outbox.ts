@@ -174,11 +174,11 @@ export class Outbox {
 
   private succeeded(item: PendingSend, message: Message): void {
     const index = this.items.indexOf(item);
-    if (index >= 0) {
-      this.items.splice(index, 1);
-      this.changed(item.conversationId);
-    }
+    if (index >= 0) this.items.splice(index, 1);
+    // Into the cache before the 'pending' event, and out of the outbox before the 'message' event:
+    // a listener of either finds the message in one place, never in both nor in none.
     this.hooks.onSent(message);
+    if (index >= 0) this.changed(item.conversationId);
     this.settle(item.clientMsgId, (w) => w.resolve(message));
   }
 

@@ -70,7 +70,7 @@ export class SwitchboardClient {
       },
     );
     const outboxHooks: OutboxHooks = {
-      send: (item) => this.request<SendResult>(sendFrame(item)),
+      send: (item) => this.sendNow(item),
       isOnline: () => this.connection.state === 'online',
       onSent: (message) => this.sync.applyOwn(message, true),
       onChange: (conversationId, pending) => this.events.emit('pending', conversationId, pending),
@@ -209,11 +209,8 @@ export class SwitchboardClient {
    * Mutes the conversation for me until a time (ISO), "forever", or unmutes it (null). My other
    * devices learn it from the host; counts still count while muted.
    */
-  async mute(conversationId: string, until: string | null): Promise<ConversationView | undefined> {
-    const conversation = await this.http.mute(conversationId, until);
-    this.scope.cache.applyMute({ type: 'conversation.mute', conversationId, mutedUntil: conversation.mutedUntil });
-    this.sync.emitView(conversationId);
-    return this.scope.cache.view(conversationId);
+  async mute(conversationId: string, until: string | null): Promise<ConversationView> {
+    return this.sync.muted(await this.http.mute(conversationId, until));
   }
 
   /** Tells the others I am typing; not queued: dropped while offline. */
@@ -253,6 +250,13 @@ export class SwitchboardClient {
 
   presenceOf(userId: string): { status: PresenceStatus; lastSeenAt: string | null } | undefined {
     return this.presence.of(userId);
+  }
+
+  /** An outbox attempt; a conversation not cached yet (just made by `http.direct()`) is opened first, as loadOlder() does. */
+  private async sendNow(item: PendingSend): Promise<SendResult> {
+    // Not opened (not a member, offline): the send itself then fails with the same code.
+    if (!this.scope.cache.has(item.conversationId)) await this.loadOlder(item.conversationId).catch(() => undefined);
+    return this.request<SendResult>(sendFrame(item));
   }
 
   private async change(frame: RequestFrame): Promise<Message> {
