@@ -95,6 +95,8 @@ describe('attachment uploads', () => {
     const lie = await upload(host, alice, '<svg onload=alert(1)>', 'x.png', 'image/png');
     expect(lie.status).toBe(415);
     expect(lie.body.error.code).toBe('attachment_type_mismatch');
+    // The same words fit a plugin's `type` argument, the other way a type is claimed.
+    expect(lie.body.error.message).toBe('The declared type image/png does not match the content (text/plain).');
     const png = await plainPng(4, 4);
     expect((await upload(host, alice, png, 'x.jpg', 'image/jpeg')).body.error.code).toBe('attachment_type_mismatch');
     // A right claim, a generic one and a text type for text all pass.

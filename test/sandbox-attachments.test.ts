@@ -144,6 +144,7 @@ describe('sandboxed apps and attachments', () => {
     // The claim a plugin makes is its `type` argument, not an HTTP header.
     expect((await runOp(host, ada, room.id, 'mismatch')).value.error).toMatchObject({
       code: 'attachment_type_mismatch',
+      message: 'The declared type image/png does not match the content (text/plain).',
       details: [{ path: '/0/type', message: 'does not match the content (text/plain)' }],
     });
     const bad = await runOp(host, ada, room.id, 'bad-base64');

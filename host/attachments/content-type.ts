@@ -102,7 +102,8 @@ export function assertDeclaredType(
     return;
   throw new SwitchboardError(
     'attachment_type_mismatch',
-    `The body is declared as ${claimed.slice(0, 100)} but its content is ${sniffed}.`,
+    // Worded for both claims: a client's Content-Type header and a plugin's `type` argument.
+    `The declared type ${claimed.slice(0, 100)} does not match the content (${sniffed}).`,
     { details: [{ path: claimPath, message: `does not match the content (${sniffed})` }] },
   );
 }

@@ -176,7 +176,7 @@ export const errorCatalog = {
   attachment_type_mismatch: {
     kind: 'user',
     status: 415,
-    message: "The upload's declared Content-Type does not match its content.",
+    message: "The upload's declared type does not match its content.",
   },
   attachment_type_not_allowed: {
     kind: 'user',
