@@ -13,6 +13,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { AttachmentView } from '../protocol/attachments.js';
+import type { Conversation, Message, StructuredContent, TextContent } from '../protocol/message.js';
 
 export interface HarnessOptions {
   /** Path of the app's manifest.json (its entry may be the .ts source or a built bundle). */
@@ -30,21 +32,21 @@ export interface HarnessUser {
   handle: string;
   token: string;
 }
-export interface HarnessConversation {
-  id: string;
-  title: string | null;
-  [field: string]: unknown;
-}
-/** An upload as the host answers it (an AttachmentView, protocol.md#attachments). */
-export type HarnessAttachment = { id: string; name: string; mimeType: string; size: number; [field: string]: unknown };
+/** A conversation as the host answers it (protocol.md#conversations). */
+export type HarnessConversation = Conversation;
+/** An upload as the host answers it (protocol.md#attachments): its file URLs, null ids until sent. */
+export type HarnessAttachment = AttachmentView;
 /** What a message may carry besides its text (the fields of POST /v1/conversations/:id/messages). */
 export type HarnessSendOptions = { attachmentIds?: string[]; threadRootId?: string; replyToId?: string };
-export interface HarnessMessage {
-  id: string;
-  seq: number;
-  senderId: string;
-  content: { type: string; [field: string]: unknown };
-  [field: string]: unknown;
+/**
+ * A message's content, a MessageContent whose other field reads as undefined: a test reads
+ * `content.text` of a text message, or `content.body` of a structured one, without narrowing.
+ */
+export type HarnessContent =
+  (TextContent & { readonly body?: undefined }) | (StructuredContent & { readonly text?: undefined });
+/** A message as the host answers it (protocol.md#message); `content` is null once it is deleted. */
+export interface HarnessMessage extends Message {
+  readonly content: HarnessContent | null;
 }
 
 /** An error the host answered with: its catalog code, HTTP status and message. */
