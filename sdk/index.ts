@@ -1,7 +1,8 @@
 /**
  * Switchboard SDK: the author-facing surface. Declaration-first, and it imports nothing from
  * host/: the wire protocol types, the error catalog, the plugin manifest (types and JSON
- * Schema in plugin/manifest-schema.json), the permissions and the capability API.
+ * Schema in plugin/manifest-schema.json), the permissions and the capability API, and the
+ * base64 and UTF-8 helpers an app bundles (its isolate has no Buffer, atob or TextEncoder).
  */
 export * from './protocol/message.js';
 export * from './protocol/frames.js';
@@ -22,3 +23,4 @@ export * from './app/define-app.js';
 export * from './app/capability-methods.js';
 export * from './app/app-limits.js';
 export * from './app/boundary-limits.js';
+export * from './app/encoding.js';
