@@ -8,7 +8,11 @@ import type { Attachment } from '../../../sdk/protocol/message.js';
 import type { AttachmentView } from '../../../sdk/protocol/attachments.js';
 import type { AttachmentService } from '../../attachments/attachment-service.js';
 import type { CapabilityGuard } from './capability-guard.js';
-import { base64ByteLength, MAX_UPLOAD_BASE64, uploadTooLarge } from './attachment-upload-bound.js';
+import {
+  base64ByteLength,
+  MAX_UPLOAD_BASE64,
+  uploadTooLarge,
+} from '../../../sdk/plugin/capabilities/attachment-upload-bound.js';
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**

@@ -6,7 +6,7 @@
  * Checked here first, it gets the catalog error docs/plugins.md#attachments names, at any size.
  */
 import type { Permission } from '../../../sdk/plugin/permissions.js';
-import { MAX_UPLOAD_BASE64, uploadTooLarge } from '../../plugins/capabilities/attachment-upload-bound.js';
+import { MAX_UPLOAD_BASE64, uploadTooLarge } from '../../../sdk/plugin/capabilities/attachment-upload-bound.js';
 
 // Captured before the app's bundle runs, as the serializer's builtins are.
 const describe = Object.getOwnPropertyDescriptor;

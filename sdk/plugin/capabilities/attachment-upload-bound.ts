@@ -2,8 +2,8 @@
  * The bound on what one `attachments.upload` carries, shared by the host's capability and the
  * sandbox's guest runtime, so a too large upload is the same catalog error wherever it is caught.
  */
-import { ATTACHMENT_BYTES_PER_CALL } from '../../../sdk/plugin/capabilities/attachments.js';
-import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
+import { ATTACHMENT_BYTES_PER_CALL } from './attachments.js';
+import { SwitchboardError } from '../../errors/switchboard-error.js';
 
 /** Base64 text of ATTACHMENT_BYTES_PER_CALL bytes, padded: longer text is refused before it is read. */
 export const MAX_UPLOAD_BASE64 = Math.ceil(ATTACHMENT_BYTES_PER_CALL / 3) * 4;
