@@ -2,8 +2,9 @@
  * How files without a caption and the image viewer look. The conversation list says what a
  * message of files only is ("Photo", "File", "3 files", in the person's language), never an empty
  * line after "You:". The viewer fills the screen over the page darkened, without the browser's
- * dialog border, the image as large as the screen allows, a long file name cut with an ellipsis
- * rather than broken mid-word.
+ * dialog border, the image as large as the screen allows (a small one at its own size, not
+ * stretched to a blur), a long file name cut with an ellipsis rather than broken mid-word; a click
+ * on the darkened space around the image closes it, as Escape does.
  */
 import { describe, expect, it } from 'vitest';
 import { chromiumMissing } from './support/browser.js';
@@ -99,6 +100,29 @@ describe.skipIf(chromiumMissing)('web client: files without text, and the image 
     expect(shown).toBeGreaterThanOrEqual(360);
     await page.keyboard.press('Escape');
     await viewer.waitFor({ state: 'detached' });
+    expect(problems.all).toEqual([]);
+  });
+
+  it('shows a small image at its own size, and closes on a click around the image', async () => {
+    const { host, browser } = suite;
+    const { ada, bob, direct } = await adaAndBob(host);
+    await sendFiles(host, bob, direct.id, [{ name: 'icon.png', bytes: await plainPng(24, 24), type: 'image/png' }]);
+    const { page, problems } = await openAs(browser, host, ada, { viewport: { width: 1280, height: 800 } });
+    await openConversation(page, host, direct.id);
+    const open = messageItem(page, /Bob Babbage/).getByRole('button', { name: 'Open icon.png' });
+    await open.click();
+    const viewer = page.getByRole('dialog', { name: 'Image icon.png' });
+    const image = viewer.getByRole('img', { name: 'icon.png' });
+    await expect.poll(() => image.evaluate((img: any) => img.complete && img.naturalWidth)).toBe(24);
+    // It was drawn 720 px wide on a 1280×800 screen: a blur of 30 times its pixels.
+    expect(await image.boundingBox()).toMatchObject({ width: 24, height: 24 });
+
+    // A click on the image itself leaves it open; one on the dark space around it closes it.
+    await image.click();
+    expect(await viewer.isVisible()).toBe(true);
+    await page.mouse.click(40, 760);
+    await viewer.waitFor({ state: 'detached' });
+    expect(await open.evaluate((el: any) => el === (globalThis as any).document.activeElement)).toBe(true);
     expect(problems.all).toEqual([]);
   });
 });

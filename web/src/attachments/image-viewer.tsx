@@ -7,8 +7,9 @@ import { useSignedIn } from '../session/session-context';
 import { sizeText } from './size-text';
 
 /**
- * An image as large as the screen allows, over the page darkened, in a modal dialog (the browser's
- * <dialog>: focus stays inside, Escape closes), with its file's name and a link to download it. Its
+ * An image as large as the screen allows (a small one at its own size), over the page darkened, in
+ * a modal dialog (the browser's <dialog>: focus stays inside, Escape closes), with its file's name
+ * and a link to download it. A click on the darkened space around the image closes it too. Its
  * URL is asked for afresh: one from the cache may be about to expire.
  */
 export function ImageViewer({ attachment, onClose }: { attachment: Attachment; onClose: () => void }) {
@@ -26,6 +27,14 @@ export function ImageViewer({ attachment, onClose }: { attachment: Attachment; o
       class="image-viewer"
       aria-label={t('attachments.viewer', { name: attachment.name })}
       onClose={onClose}
+      // The Escape that closes the viewer is the viewer's: what holds it (a thread's panel, which
+      // Escape closes) must not take it as well.
+      onKeyDown={(e) => e.key === 'Escape' && e.stopPropagation()}
+      onClick={(e) => {
+        // The backdrop, the space around the image and the bar's free space are the dialog's own boxes.
+        if (e.target === e.currentTarget || (e.target as Element).matches('.image-viewer-stage, .image-viewer-bar'))
+          dialog.current?.close();
+      }}
     >
       <div class="image-viewer-bar">
         {/* Cut short with an ellipsis when long: the whole name is its tooltip and the image's text. */}
