@@ -47,7 +47,15 @@ export function MessageActions({ message, label, canEdit, canDelete, onReply, on
     };
   const panelId = `actions-${message.id}`;
   return (
-    <div class="message-actions" onKeyDown={(e) => e.key === 'Escape' && open && close()}>
+    <div
+      class="message-actions"
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape' || !open) return;
+        // Taken: a thread's panel around it leaves this Escape alone.
+        e.preventDefault();
+        close();
+      }}
+    >
       <button
         type="button"
         class="actions-toggle"

@@ -73,7 +73,8 @@ export function ThreadPanel(props: Props) {
       ref={panel}
       class="thread-panel"
       aria-labelledby="thread-title"
-      onKeyDown={(e) => e.key === 'Escape' && onClose()}
+      // An Escape something inside took for itself (a message's actions, an edit, a question) is not the panel's.
+      onKeyDown={(e) => e.key === 'Escape' && !e.defaultPrevented && onClose()}
     >
       <header class="thread-header">
         <div class="thread-heading">
