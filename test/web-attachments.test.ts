@@ -2,14 +2,15 @@
  * Files in the web client: chosen with the attach button, dropped on the composer or pasted; each
  * uploads with its progress and can be removed before sending. The other person sees an image as a
  * preview that opens full size in a viewer (with its name and a download link; Escape closes it), and
- * another file as a download link.
+ * another file as a download link. A file the host refuses says why in words, in the person's
+ * language, under its name (which stays readable on a phone).
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { seriousAxeViolations } from './support/axe.js';
 import { chromiumMissing } from './support/browser.js';
 import { plainPng } from './support/image-fixtures.js';
-import { adaAndBob, chatSuite, composer, messageItem, openEach } from './support/web-chat.js';
+import { adaAndBob, chatSuite, composer, messageItem, openAs, openConversation, openEach } from './support/web-chat.js';
 
 /** Fires a drop or paste of one text file on the composer, as the browser would for a person. */
 async function fileEvent(page: Page, kind: 'drop' | 'paste', name: string, text: string): Promise<void> {
@@ -95,5 +96,32 @@ describe.skipIf(chromiumMissing)('web client: attachments', { timeout: 120_000 }
       ['sunset.png', 'image/png'],
       ['notes.txt', 'text/plain'],
     ]);
+  });
+
+  it('says in words why the host refused a file, under its name, in English and French', async () => {
+    const { host, browser } = suite;
+    const { ada, direct } = await adaAndBob(host);
+    const { page, problems } = await openAs(browser, host, ada, { viewport: { width: 390, height: 844 } });
+    await openConversation(page, host, direct.id);
+    // Text dressed as a PNG: the host sniffs the bytes and refuses it (415 attachment_type_mismatch).
+    await page.locator('input[type=file]').setInputFiles({
+      name: 'holiday.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from('not an image at all'),
+    });
+    const item = page.getByRole('list', { name: 'Files to send' }).getByRole('listitem');
+    // It said "Something went wrong (attachment_type_mismatch). Reference: …".
+    await item.getByText('This file is not what its name or type says. Remove it.').waitFor();
+    // Beside the notice, the name was squeezed to its first letter and an ellipsis.
+    const name = item.locator('.staged-name');
+    expect(await name.evaluate((el: any) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByLabel('Language').selectOption('fr');
+    const itemFr = page.getByRole('list', { name: 'Fichiers à envoyer' }).getByRole('listitem');
+    await itemFr.getByText('Ce fichier n’est pas ce qu’annoncent son nom ou son type. Retirez-le.').waitFor();
+    await itemFr.getByRole('button', { name: 'Retirer holiday.png' }).click();
+    await itemFr.waitFor({ state: 'detached' });
+    // The browser's own line for the refused request (a 415) is all it logged.
+    expect(problems.all.filter((p) => !p.includes('415'))).toEqual([]);
   });
 });

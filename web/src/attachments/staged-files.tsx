@@ -1,7 +1,11 @@
 import { useI18n } from '../i18n/i18n-context';
 import { ErrorNotice } from '../components/error-notice';
+import { errorTextWith } from '../i18n/error-text';
 import { useSignedIn } from '../session/session-context';
 import type { StagedUploads } from './use-staged-uploads';
+
+/** An upload's refusal in words: the host's attachment codes first (attachments.error.*). */
+const uploadErrorText = errorTextWith('attachments');
 
 /**
  * The files waiting to go with the next message: a preview (for images) and the name, the upload's
@@ -26,7 +30,7 @@ export function StagedFiles({ staged }: { staged: StagedUploads }) {
             {f.view === null && f.error === null && f.name !== null ? (
               <progress value={f.progress} max={1} aria-label={t('attachments.uploading', { name })} />
             ) : null}
-            <ErrorNotice error={f.error} />
+            <ErrorNotice error={f.error} describe={uploadErrorText} />
             <button type="button" onClick={() => staged.remove(f.key)}>
               {t('attachments.remove')}
               <span class="sr-only"> {name}</span>

@@ -17,4 +17,13 @@ export const attachmentsEn = {
   'attachments.viewer': 'Image {name}',
   'attachments.close': 'Close',
   'attachments.dropHere': 'Drop files here to attach them',
+  // An upload the host refused, in words (the staged file's notice), not "Something went wrong (code)".
+  'attachments.error.attachment_too_large': 'This file is larger than this host takes. Remove it.',
+  'attachments.error.attachment_quota_exceeded':
+    'Your files on this host have reached their limit: this one does not fit. Remove it.',
+  'attachments.error.attachment_type_not_allowed': 'This host does not take files of this kind. Remove it.',
+  'attachments.error.attachment_type_mismatch': 'This file is not what its name or type says. Remove it.',
+  'attachments.error.attachment_invalid_image':
+    'This image cannot be read: it may be damaged, or of a kind this host cannot open. Remove it.',
+  'attachments.error.attachment_image_too_large': 'This image has more pixels than this host takes. Remove it.',
 } as const;
