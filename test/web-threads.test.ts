@@ -2,7 +2,8 @@
  * Threads in the web client: a reply in a thread stays out of the main timeline, the root shows
  * how many replies it has (live, for everyone), and the thread panel shows the root and its replies.
  * A reply as a conversation's last message is named as one in the list. On a phone the thread is a
- * sheet over the whole screen, with its own way to close it.
+ * sheet over the whole screen, with its own way to close it, its header's words side by side (none
+ * under another) and within the screen, even on a narrow phone with the thread followed.
  */
 import { describe, expect, it } from 'vitest';
 import { seriousAxeViolations } from './support/axe.js';
@@ -94,6 +95,39 @@ describe.skipIf(chromiumMissing)('web client: threads', { timeout: 120_000 }, ()
     await close.click();
     await panel.waitFor({ state: 'detached' });
     await messageItem(page, 'Small screen thread').waitFor();
+  });
+
+  it("on a narrow phone, a followed thread's header keeps each word clear of the others and on screen", async () => {
+    const { host, browser } = suite;
+    const { ada, bob, direct } = await adaAndBob(host);
+    await postTexts(host, bob, direct.id, ['Narrow screen thread']);
+    const { page } = await openAs(browser, host, ada, { viewport: { width: 360, height: 740 } });
+    await openConversation(page, host, direct.id);
+    const root = messageItem(page, 'Narrow screen thread');
+    await root.getByRole('button', { name: /^Actions for/ }).click();
+    await root.getByRole('button', { name: 'Reply in thread' }).click();
+    const panel = page.getByRole('complementary', { name: 'Thread' });
+    const box = panel.getByRole('textbox', { name: 'Reply in thread' });
+    await box.fill('Replying follows it');
+    await box.press('Enter');
+    const header = panel.locator('.thread-header');
+    await header.getByText('Following', { exact: true }).waitFor();
+    const parts = [
+      header.getByRole('heading', { name: 'Thread' }),
+      header.getByText('Following', { exact: true }),
+      header.getByRole('button', { name: 'Unfollow thread' }),
+      header.getByRole('button', { name: 'Close thread' }),
+    ];
+    const boxes = await Promise.all(parts.map(async (part) => (await part.boundingBox())!));
+    // The heading's box is its text's: squeezed to nothing, "Thread" ran on under "Following".
+    expect(await parts[0]!.evaluate((el: any) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    const overlap = (a: (typeof boxes)[0], b: (typeof boxes)[0]) =>
+      a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    for (const [i, a] of boxes.entries()) {
+      expect(a.x).toBeGreaterThanOrEqual(0);
+      expect(a.x + a.width).toBeLessThanOrEqual(360);
+      for (const b of boxes.slice(i + 1)) expect(overlap(a, b)).toBe(false);
+    }
   });
 
   it("on a wide screen the thread panel starts under the app's header, not over its edge", async () => {
