@@ -4,7 +4,8 @@
  * arrives at the push service signed and encrypted for that browser. Chromium's own push service
  * (Google's) cannot be reached here, so PushManager.subscribe answers with an endpoint on the test's
  * push service, with keys made as a browser makes them; everything else is the real browser and host.
- * The host's VAPID key is asked only to subscribe or to check a subscription, once per tab.
+ * The host's VAPID key is asked only to subscribe or to check a subscription, once per tab. A
+ * browser that will not subscribe (a private window, no push service) is said to, in words.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -94,6 +95,36 @@ describe.skipIf(chromiumMissing)('web client: push notifications', { timeout: 12
       url: `/c/${direct.id}`,
     });
     expect(service.refused).toEqual([]);
+  });
+
+  it('says in words when the browser itself refuses to subscribe, in English and French', async () => {
+    const { host, browser } = suite;
+    const { ada } = await adaAndBob(host);
+    const { page } = await openAs(browser, host, ada, { permissions: ['notifications'] });
+    // As Chromium in a private window, or a browser without a push service, answers.
+    await page.context().addInitScript(() => {
+      const dom = globalThis as any;
+      dom.PushManager.prototype.subscribe = () =>
+        // The page's DOMException (an Error there; `any` to this file, which has no DOM types).
+        Promise.reject(new dom.DOMException('Registration failed - push service not available', 'AbortError') as Error);
+    });
+    await page.reload();
+    const toggle = page.getByRole('group', { name: 'Notifications' });
+    await toggle.getByRole('button', { name: 'Turn on notifications' }).click();
+    // It said "Something went wrong (unknown)."
+    await toggle
+      .getByText(
+        'This browser could not turn notifications on (a private window allows none). Try again later, or in another browser.',
+      )
+      .waitFor();
+    await page.getByLabel('Language').selectOption('fr');
+    const toggleFr = page.getByRole('group', { name: 'Notifications' });
+    await toggleFr.getByRole('button', { name: 'Activer les notifications' }).click();
+    await toggleFr
+      .getByText(
+        'Ce navigateur n’a pas pu activer les notifications (une fenêtre de navigation privée n’en permet pas). Réessayez plus tard, ou dans un autre navigateur.',
+      )
+      .waitFor();
   });
 
   it("asks for the host's key only to subscribe or to check a subscription, once per tab", async () => {

@@ -6,6 +6,8 @@ export const notificationsEn = {
   'notifications.on': 'Notifications are on in this browser.',
   'notifications.blocked': 'Notifications are blocked in this browser’s settings.',
   'notifications.error.push_disabled': 'This host does not send notifications.',
+  'notifications.error.browser':
+    'This browser could not turn notifications on (a private window allows none). Try again later, or in another browser.',
   'notifications.quiet.title': 'Quiet hours',
   'notifications.quiet.help': 'Every day from the start time to the end time, nothing is pushed to your browsers.',
   'notifications.quiet.enabled': 'Pause notifications during quiet hours',

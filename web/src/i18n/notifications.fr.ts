@@ -8,6 +8,8 @@ export const notificationsFr: Record<keyof typeof notificationsEn, string> = {
   'notifications.on': 'Les notifications sont activées dans ce navigateur.',
   'notifications.blocked': 'Les notifications sont bloquées dans les réglages de ce navigateur.',
   'notifications.error.push_disabled': 'Cet hôte n’envoie pas de notifications.',
+  'notifications.error.browser':
+    'Ce navigateur n’a pas pu activer les notifications (une fenêtre de navigation privée n’en permet pas). Réessayez plus tard, ou dans un autre navigateur.',
   'notifications.quiet.title': 'Heures calmes',
   'notifications.quiet.help': 'Chaque jour, de l’heure de début à l’heure de fin, rien n’est envoyé à vos navigateurs.',
   'notifications.quiet.enabled': 'Suspendre les notifications pendant les heures calmes',

@@ -1,5 +1,6 @@
 import type { SwitchboardClient } from '../../../sdk/client/index.js';
 import type { PushSubscriptionJson } from '../../../sdk/protocol/push.js';
+import { LocalError } from '../i18n/local-error';
 import { cachedVapidKey, freshVapidKey } from './vapid-key-cache';
 
 /** The service worker (web/public/sw.js): served unhashed at the root, so its scope is the whole app. */
@@ -60,12 +61,19 @@ export async function subscribe(client: SwitchboardClient): Promise<Notification
   const key = await freshVapidKey(client);
   const permission = await Notification.requestPermission();
   if (permission !== 'granted') return permission;
-  await navigator.serviceWorker.register(WORKER_URL);
-  const registration = await navigator.serviceWorker.ready;
-  const subscription = await registration.pushManager.subscribe({
-    userVisibleOnly: true,
-    applicationServerKey: keyBytes(key),
-  });
+  let subscription: PushSubscription;
+  try {
+    await navigator.serviceWorker.register(WORKER_URL);
+    const registration = await navigator.serviceWorker.ready;
+    subscription = await registration.pushManager.subscribe({
+      userVisibleOnly: true,
+      applicationServerKey: keyBytes(key),
+    });
+  } catch {
+    // The browser's own refusal (a private window, no push service, its service unreachable): a
+    // DOMException, whose code no catalog knows; said in words rather than "Something went wrong".
+    throw new LocalError('notifications.error.browser');
+  }
   await client.http.subscribePush(subscription.toJSON() as PushSubscriptionJson);
   return permission;
 }
