@@ -82,7 +82,10 @@ function Conversation({ conversationId }: { conversationId: string }) {
   const timeline = messages.filter((m) => m.threadRootId === null || m.threadRootId === undefined);
   const timelinePending = pending.filter((p) => !p.threadRootId);
   const [notes, setNotes] = useState<CommandNote[]>([]);
-  const loadOlder = useCallback(() => client.loadOlder(conversationId), [client, conversationId]);
+  // A new function once online: the log's filling (a page too short to scroll), refused while the
+  // page was still connecting, runs again with it. Opened from a reload or a notification with only
+  // the newest messages cached, the log kept those two or three and a "Load earlier" button.
+  const loadOlder = useCallback(() => client.loadOlder(conversationId), [client, conversationId, state]);
 
   const title = view ? people.title(view.conversation) : t('conversation.title');
   usePageTitle(title);
