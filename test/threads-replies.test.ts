@@ -1,8 +1,8 @@
 /**
  * Threads: replies under a root stay in the conversation's stream; the root must be a live
  * message of the main timeline of the same conversation; a thread pages by seq without gaps and
- * resumes by `after`; the root's summary counts live replies and names the last; the root's sender
- * and repliers follow it, and anyone may follow or unfollow by hand.
+ * resumes by `after`; the root's summary counts live replies and names the last; the root's sender,
+ * repliers and whoever a reply mentions by name follow it, and anyone may follow or unfollow by hand.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -182,5 +182,38 @@ describe('threads', () => {
     // Leaving the group takes its threads off the list.
     await host.http('POST', `/v1/conversations/${conv.id}/leave`, { token: c.token });
     expect((await followed(c)).threads).toEqual([]);
+  });
+
+  it('makes whoever a reply mentions by name a follower, with that reply new to them; @all follows no one', async () => {
+    const [a, b, c, d] = await Promise.all([
+      host.createUser(),
+      host.createUser(),
+      host.createUser(),
+      host.createUser(),
+    ]);
+    const conv = await host.createGroup(a, [b, c, d]);
+    const ca = await online(host, a);
+    const root = (await ca.sendText(conv.id, 'root by a')).message;
+    const mention = (await reply(ca, conv.id, root.id, `@${b.handle} can you look? @all too`)).message;
+    expect(mention.entities.map((e: { type: string }) => e.type)).toEqual(['mention', 'mention_all']);
+    expect((await followed(b)).threads.map((t) => t.root.id)).toEqual([root.id]);
+    const unread = await host.http('GET', '/v1/threads/unread', { token: b.token });
+    expect(unread.body.threads).toEqual([
+      { conversationId: conv.id, rootId: root.id, seq: mention.seq - 1, unreadCount: 1 },
+    ]);
+    // @all (the group's admin may use it) follows no one; the unmentioned stay out.
+    for (const user of [c, d]) expect((await followed(user)).threads).toEqual([]);
+    // A follower already there keeps their position: b reads the thread, then is mentioned again.
+    const read = await host.http('POST', `/v1/conversations/${conv.id}/threads/${root.id}/read`, {
+      token: b.token,
+      body: { seq: mention.seq },
+    });
+    expect(read.body.unreadCount).toBe(0);
+    const again = (await reply(ca, conv.id, root.id, `@${b.handle} and again`)).message;
+    const page2 = await host.http('GET', `/v1/conversations/${conv.id}/threads/${root.id}/messages`, {
+      token: b.token,
+    });
+    expect([page2.body.following, page2.body.lastReadSeq]).toEqual([true, mention.seq]);
+    expect(again.seq).toBeGreaterThan(mention.seq);
   });
 });

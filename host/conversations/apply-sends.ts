@@ -187,6 +187,7 @@ export async function applySends(
         rootId: s.threadRootId,
         rootSenderId,
         senderId: s.senderId,
+        mentionedIds: mentioned.entities.flatMap((e) => (e.type === 'mention' ? [e.userId] : [])),
         seq,
       });
     }

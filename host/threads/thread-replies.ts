@@ -45,18 +45,28 @@ interface FollowerRow {
 }
 
 /**
- * The root's sender and everyone who replies follow the thread; following twice changes nothing.
- * A replier has read the thread up to their reply, so their position moves there (never back); a
- * root's sender who starts following through a reply starts just before it, so it is new to them.
+ * The root's sender, everyone who replies and everyone a reply mentions by name follow the thread
+ * (a mention in a thread would otherwise be cleared with the conversation's count, by someone who
+ * never opened the thread); following twice changes nothing. A replier has read the thread up to
+ * their reply, so their position moves there (never back); the root's sender or a person mentioned
+ * who starts following through a reply starts just before it, so it is new to them.
  */
 export async function followOnReply(
   trx: Knex.Transaction,
-  replies: readonly { conversationId: string; rootId: string; rootSenderId: string; senderId: string; seq: number }[],
+  replies: readonly {
+    conversationId: string;
+    rootId: string;
+    rootSenderId: string;
+    senderId: string;
+    /** The members the reply mentions by name (not `@all`). */
+    mentionedIds: readonly string[];
+    seq: number;
+  }[],
   now: number,
 ): Promise<void> {
   if (replies.length === 0) return;
   const repliers = new Map<string, FollowerRow>();
-  const rootSenders = new Map<string, FollowerRow>();
+  const newcomers = new Map<string, FollowerRow>();
   for (const r of replies) {
     const row = (userId: string, seq: number) => ({
       conversation_id: r.conversationId,
@@ -68,16 +78,17 @@ export async function followOnReply(
     const key = (userId: string) => `${r.rootId}\u0000${userId}`;
     const replier = repliers.get(key(r.senderId));
     if (!replier || replier.last_read_seq < r.seq) repliers.set(key(r.senderId), row(r.senderId, r.seq));
-    if (!rootSenders.has(key(r.rootSenderId))) rootSenders.set(key(r.rootSenderId), row(r.rootSenderId, r.seq - 1));
+    for (const userId of [r.rootSenderId, ...r.mentionedIds])
+      if (!newcomers.has(key(userId))) newcomers.set(key(userId), row(userId, r.seq - 1));
   }
-  for (const key of repliers.keys()) rootSenders.delete(key);
+  for (const key of repliers.keys()) newcomers.delete(key);
   const newest = trx.raw(
     'case when excluded.last_read_seq > thread_followers.last_read_seq then excluded.last_read_seq else thread_followers.last_read_seq end',
   );
   for (const chunk of batches([...repliers.values()], 200)) {
     await trx('thread_followers').insert(chunk).onConflict(['root_id', 'user_id']).merge({ last_read_seq: newest });
   }
-  for (const chunk of batches([...rootSenders.values()], 200)) {
+  for (const chunk of batches([...newcomers.values()], 200)) {
     await trx('thread_followers').insert(chunk).onConflict(['root_id', 'user_id']).ignore();
   }
 }
