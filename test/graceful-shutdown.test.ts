@@ -11,20 +11,7 @@ import { connect } from './support/test-client.js';
 import { repoRoot } from './support/e2e.js';
 import { enable } from './support/plugin-helpers.js';
 import { heldRoutes } from './fixtures/plugins/held-route/index.js';
-import { heldHook } from './fixtures/plugins/held-hook/index.js';
-
-const heldHookPlugin = enable({
-  id: 'held-hook',
-  name: 'Held hook',
-  version: '1.0.0',
-  description: 'Holds a message until the test lets it go.',
-  author: 'Switchboard tests',
-  engine: '^1.0.0',
-  runtime: 'trusted',
-  entry: `${repoRoot}/test/fixtures/plugins/held-hook/index.ts`,
-  permissions: { hooks: {} },
-  contributes: { hooks: [{ point: 'message.beforeStore', failMode: 'open', timeoutMs: 5_000 }] },
-});
+import { heldHook, heldHookPlugin } from './support/held-hook-plugin.js';
 
 const heldRoute = enable({
   id: 'held-route',
@@ -86,7 +73,7 @@ describe('graceful shutdown', () => {
 
   it('answers a send it has taken before closing the socket with 1001, and refuses frames that come meanwhile', async () => {
     const host = await startTestHost({
-      config: { server: { shutdownGraceMs: 60_000 }, plugins: { enabled: [heldHookPlugin] } },
+      config: { server: { shutdownGraceMs: 60_000 }, plugins: { enabled: [heldHookPlugin()] } },
     });
     try {
       const [ada, bob] = [await host.createUser(), await host.createUser()];

@@ -4,18 +4,14 @@
  * often /checkout is retried or races an add; a refused request or a disabled payments plugin keeps
  * the cart.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestHost, type TestUser } from './support/start-test-host.js';
-import { repoRoot } from './support/e2e.js';
-import { botOf, enable, roomWith } from './support/plugin-helpers.js';
+import { botOf, roomWith } from './support/plugin-helpers.js';
 import { appHealth, waitForApp } from './support/sandbox-helpers.js';
 import { paymentsApi, startPaymentsHost, type PaymentsApi } from './support/payments-helpers.js';
 import { ISO, requestsApi } from './support/requests-helpers.js';
-import { heldHook } from './fixtures/plugins/held-hook/index.js';
+import { heldHook, heldHookPlugin } from './support/held-hook-plugin.js';
 import { joinedShopper, MANIFEST, NOT_AVAILABLE, shopper } from './support/shop-helpers.js';
-
-const HELD_HOOK_ENTRY = join(repoRoot, 'test/fixtures/plugins/held-hook/index.ts');
 
 describe('the shop mini-app with the payments plugin', () => {
   let host: TestHost;
@@ -38,18 +34,7 @@ describe('the shop mini-app with the payments plugin', () => {
       plugins: [
         { path: MANIFEST, settings: { catalog: CATALOG } },
         // Holds the payments plugin's request message when a test asks, so that a checkout is in flight for sure.
-        enable({
-          id: 'held-hook',
-          name: 'Held hook',
-          version: '1.0.0',
-          description: 'Holds a message until the test lets it go.',
-          author: 'Switchboard tests',
-          engine: '^1.0.0',
-          runtime: 'trusted',
-          entry: HELD_HOOK_ENTRY,
-          permissions: { hooks: {} },
-          contributes: { hooks: [{ point: 'message.beforeStore', failMode: 'open', timeoutMs: 5_000 }] },
-        }),
+        heldHookPlugin(),
       ],
     });
     api = paymentsApi(host);
