@@ -55,6 +55,7 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import type { DeepPartial, HostConfig } from '../host/config/host-config.js';
+import { mulberry32 } from '../test/support/seeded-random.js';
 import { createTestDatabase } from '../test/support/test-database.js';
 import { bareFetchReference, fetchPhase } from './media-search/fetch.js';
 import { makeImages } from './media-search/images.js';
@@ -62,7 +63,7 @@ import { indexingPhase } from './media-search/indexing.js';
 import { searchPhase, SEARCHERS } from './media-search/search.js';
 import { createConversations, MEMBER_OF, seedMessages } from './media-search/seed.js';
 import { sharpReference, uploadPhase } from './media-search/upload.js';
-import { mulberry32, wordMix } from './media-search/words.js';
+import { wordMix } from './media-search/words.js';
 import { killOwnHostChildren, startBenchHost, type BenchHost } from './support/bench-host.js';
 import { summarizeProfile, summarizeSql } from './support/cpu-profile.js';
 import { assertHostAlive } from './support/phase-util.js';

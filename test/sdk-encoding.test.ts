@@ -5,19 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeBase64, decodeUtf8, encodeBase64, encodeUtf8 } from '../sdk/index.js';
+import { mulberry32 } from './support/seeded-random.js';
 
-/** mulberry32: small, seeded, good enough to spread inputs over the cases that matter. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = seeded(0x5eed);
+const random = mulberry32(0x5eed);
 const int = (below: number) => Math.floor(random() * below);
 const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
 const randomBytes = (length: number) => Uint8Array.from({ length }, () => int(256));

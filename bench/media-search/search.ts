@@ -13,7 +13,8 @@ import { cpuMeter } from '../support/cpu-meter.js';
 import { leanHttp } from '../support/lean-http.js';
 import { openLoop } from '../support/open-loop.js';
 import { log, percentile } from '../support/util.js';
-import { mulberry32, queryMix, type BenchQuery, type WordMix } from './words.js';
+import { mulberry32 } from '../../test/support/seeded-random.js';
+import { queryMix, type BenchQuery, type WordMix } from './words.js';
 
 export const SEARCHERS = 20;
 const PAGE = 20;

@@ -7,6 +7,7 @@
  * made-up words (syllables joined) for the long tail a real corpus has (names, places, jargon,
  * typos), a few with diacritics. A message draws its words with probability ∝ 1 / rank.
  */
+import { mulberry32 } from '../../test/support/seeded-random.js';
 
 /** The first ranks: the words that dominate chat. */
 const COMMON = `the i you to a and it is that of in for on me my we this be have do not are so
@@ -27,18 +28,6 @@ mar nor pix rad sto tuv wel xan yor zul bar cen dal eri fro gim hal ist jor kel 
 const ACCENTED = ['café', 'naïve', 'résumé', 'jalapeño', 'über', 'façade', 'crème', 'señor'];
 
 export const VOCABULARY = 30_000;
-
-/** A deterministic PRNG in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface WordMix {
   /** The word of a rank (0 = most frequent). */
