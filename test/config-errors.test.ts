@@ -1,7 +1,8 @@
 /**
  * A wrong config is refused with one line per bad field that says what would do: for a choice
  * between alternatives (a plugin entry's "id" or "path", a grant's false or object), the
- * alternatives, not Ajv's "must match exactly one schema in oneOf".
+ * alternatives, not Ajv's "must match exactly one schema in oneOf"; for a field with a pattern, its
+ * rule in words, not the regex.
  */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, resolveConfig } from '../host/config/load-config.js';
@@ -37,6 +38,16 @@ describe('config errors name what would do', () => {
     ).toEqual([
       { path: '/server/port', message: 'must be integer' },
       { path: '/plugins/enabled/0/grants/storage', message: 'must be false or an object' },
+    ]);
+  });
+
+  it('a plugin id and a database URL that do not fit their patterns, in words', () => {
+    expect(detailsOf({ database: { url: 'mysql://db/chat' }, plugins: { enabled: [{ id: 'Payments' }] } })).toEqual([
+      { path: '/database/url', message: 'must be a sqlite:<path> or postgres://user@host:port/db URL' },
+      {
+        path: '/plugins/enabled/0/id',
+        message: 'must be a plugin id: 3 to 32 lower-case letters, digits or dashes, starting with a letter',
+      },
     ]);
   });
 });

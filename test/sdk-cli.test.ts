@@ -174,7 +174,7 @@ describe('switchboard validate', () => {
     expect(io.stderr[0]).toMatch(/broken\/manifest\.json: 4 errors$/);
     expect(io.stderr.slice(1)).toEqual([
       '  error /entry: the entry file ./src/missing.ts does not exist',
-      '  error /id: id must match pattern "^[a-z][a-z0-9-]{2,31}$"',
+      '  error /id: id must be 3 to 32 lower-case letters, digits or dashes, starting with a letter',
       '  error /permissions/database: database is for trusted plugins only; a sandboxed app keeps its data with the storage permission',
       '  error /permissions/teleport: "teleport" is not a known permission',
     ]);

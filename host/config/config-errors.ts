@@ -11,7 +11,8 @@ export interface ConfigErrorDetail {
  * `oneOf` (a plugin entry's "id" or "path", a grant's false or object) is one line saying what
  * the alternatives are, instead of each alternative's own failure followed by "must match exactly
  * one schema in oneOf", which named neither what was wrong nor what would do (and said nothing
- * else when an entry named both "id" and "path").
+ * else when an entry named both "id" and "path"). A `pattern` says the field's `patternHint`
+ * rather than the regex.
  */
 export function configErrorDetails(errors: readonly ErrorObject[], schema: object): ConfigErrorDetail[] {
   const oneOfPaths = errors.filter((e) => e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`);
@@ -28,9 +29,20 @@ export function configErrorDetails(errors: readonly ErrorObject[], schema: objec
           path: `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}`,
           message: e.message ?? 'is required',
         };
-      const message = e.keyword === 'oneOf' ? (oneOfMessage(schemaAt(schema, e.schemaPath)) ?? e.message) : e.message;
+      const message =
+        e.keyword === 'oneOf'
+          ? (oneOfMessage(schemaAt(schema, e.schemaPath)) ?? e.message)
+          : e.keyword === 'pattern'
+            ? (patternMessage(schemaAt(schema, e.schemaPath.replace(/\/pattern$/, ''))) ?? e.message)
+            : e.message;
       return { path: e.instancePath || '/', message: message ?? 'is invalid' };
     });
+}
+
+/** A pattern's words (the field's `patternHint`), since an operator should not have to read a regex. */
+function patternMessage(field: unknown): string | undefined {
+  const hint = (field as { patternHint?: unknown } | undefined)?.patternHint;
+  return typeof hint === 'string' ? `must be ${hint}` : undefined;
 }
 
 /** What a oneOf's branches ask, when each is one required field, or one constant or type. */

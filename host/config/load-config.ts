@@ -10,6 +10,8 @@ export { schema as configSchema };
 
 // strictRequired off: a plugin entry names "id" or "path" through oneOf, declared one level up.
 const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, strictRequired: false, allowUnionTypes: true });
+// `patternHint` is the words config errors give for a `pattern` (see config-errors.ts).
+ajv.addVocabulary(['patternHint']);
 const validate = ajv.compile(schema);
 
 /** Raised when the configuration is wrong; the message names every bad field. */

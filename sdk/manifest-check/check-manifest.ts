@@ -14,7 +14,8 @@ import type { ErrorDetail } from '../errors/switchboard-error.js';
 import { DEFAULT_APP_LIMITS, type AppLimits } from '../app/app-limits.js';
 import { schemaProblems } from './schema-problems.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// verbose: each error carries its field's schema, whose `patternHint` words a failed pattern.
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validateSchema = ajv.compile<PluginManifest>(manifestSchema);
 
 /** The schema's pattern for plugin ids (definitions.pluginId), also the handle of the plugin's bot. */

@@ -1,7 +1,8 @@
 /**
  * Turns ajv's errors for the manifest schema into problems that read on their own: each names
  * its field (an array's item as `events[0]`), a `oneOf` failure is reported once instead of once
- * per branch that failed, and a field in a scope that takes none is reported once, by its name.
+ * per branch that failed, a field in a scope that takes none is reported once, by its name, and a
+ * failed pattern says its field's `patternHint` instead of the regex.
  */
 import type { ErrorObject } from 'ajv';
 import type { ErrorDetail } from '../errors/switchboard-error.js';
@@ -41,6 +42,8 @@ export function schemaProblems(errors: readonly ErrorObject[]): ErrorDetail[] {
             ? 'author must be a string (1-128 characters) or { name, email?, url? }'
             : `${field} matches none of its allowed forms`,
       });
+    } else if (e.keyword === 'pattern' && typeof e.parentSchema?.patternHint === 'string') {
+      problems.push({ path: e.instancePath || '/', message: `${field} must be ${e.parentSchema.patternHint}` });
     } else {
       problems.push({ path: e.instancePath || '/', message: `${field} ${e.message ?? 'is invalid'}` });
     }
