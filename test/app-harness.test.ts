@@ -99,3 +99,44 @@ describe('app harness and files', () => {
     expect(err).toMatchObject({ code: 'attachment_type_mismatch', status: 415 });
   });
 });
+
+describe('app harness and an app that answers after the event', () => {
+  let h: AppHarness;
+  beforeAll(async () => {
+    const manifest = appManifest('answerer', {
+      entry: `${repoRoot}/test/fixtures/apps/answerer/index.ts`,
+      permissions: { events: { events: ['message.created'] }, 'messages.send': {} },
+    });
+    h = await startAppHarness({ manifest: writeManifest(manifest, 'answerer') });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it("waits for the app's reply in a thread, and reads the thread apart from the timeline", async () => {
+    const alice = await h.createUser('alice');
+    const room = await h.createGroup(alice, 'Questions');
+    const question = await h.send(alice, room.id, 'ask the time');
+    const reply = await h.waitForMessage(alice, room.id, (m) => m.content?.text === 'answer: the time', {
+      threadRootId: question.id,
+    });
+    expect(reply).toMatchObject({ senderId: h.app.botUserId, threadRootId: question.id });
+    expect((await h.history(alice, room.id, { threadRootId: question.id })).map((m) => m.id)).toEqual([reply.id]);
+    // Without a thread, history is every message, as the protocol's: the reply names its root.
+    const texts = (await h.history(alice, room.id)).filter((m) => m.content?.type === 'text');
+    expect(texts.map((m) => [m.content?.text, m.threadRootId])).toEqual([
+      ['ask the time', null],
+      ['answer: the time', question.id],
+    ]);
+  });
+
+  it('says what it saw when no message comes', async () => {
+    const bob = await h.createUser('bob');
+    const room = await h.createGroup(bob, 'Quiet');
+    await h.send(bob, room.id, 'no question here');
+    const waited = h.waitForMessage(bob, room.id, (m) => m.senderId === h.app.botUserId, { timeoutMs: 300 });
+    await expect(waited).rejects.toThrow(
+      `waitForMessage: no message of conversation ${room.id} matched within 300 ms; 2 seen, the last: "system.conversation_created", "no question here"`,
+    );
+  });
+});

@@ -13,87 +13,18 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { AttachmentView } from '../protocol/attachments.js';
-import type { Conversation, Message, StructuredContent, TextContent } from '../protocol/message.js';
+import {
+  HarnessError,
+  type AppHarness,
+  type HarnessAttachment,
+  type HarnessConversation,
+  type HarnessMessage,
+  type HarnessOptions,
+  type HarnessUser,
+} from './harness-types.js';
+import { historyPages, waitForMessage, type FetchPage } from './harness-history.js';
 
-export interface HarnessOptions {
-  /** Path of the app's manifest.json (its entry may be the .ts source or a built bundle). */
-  manifest: string;
-  /** The app's settings, as an operator would set them. */
-  settings?: Record<string, unknown>;
-  /** Per permission: false refuses it; an object narrows its scope (as plugins.enabled[].grants). */
-  grants?: Record<string, false | Record<string, unknown>>;
-  /** Further plugins to enable next to the app (entries of plugins.enabled). */
-  plugins?: { id?: string; path?: string; settings?: Record<string, unknown> }[];
-}
-
-export interface HarnessUser {
-  id: string;
-  handle: string;
-  token: string;
-}
-/** A conversation as the host answers it (protocol.md#conversations). */
-export type HarnessConversation = Conversation;
-/** An upload as the host answers it (protocol.md#attachments): its file URLs, null ids until sent. */
-export type HarnessAttachment = AttachmentView;
-/** What a message may carry besides its text (the fields of POST /v1/conversations/:id/messages). */
-export type HarnessSendOptions = { attachmentIds?: string[]; threadRootId?: string; replyToId?: string };
-/**
- * A message's content, a MessageContent whose other field reads as undefined: a test reads
- * `content.text` of a text message, or `content.body` of a structured one, without narrowing.
- */
-export type HarnessContent =
-  (TextContent & { readonly body?: undefined }) | (StructuredContent & { readonly text?: undefined });
-/** A message as the host answers it (protocol.md#message); `content` is null once it is deleted. */
-export interface HarnessMessage extends Message {
-  readonly content: HarnessContent | null;
-}
-
-/** An error the host answered with: its catalog code, HTTP status and message. */
-export class HarnessError extends Error {
-  constructor(
-    readonly code: string,
-    readonly status: number,
-    message: string,
-  ) {
-    super(`${code} (${status}): ${message}`);
-    this.name = 'HarnessError';
-  }
-}
-
-export interface AppHarness {
-  readonly url: string;
-  /** The app's id and its bot user. */
-  readonly app: { id: string; botUserId: string };
-  createUser(handle?: string): Promise<HarnessUser>;
-  /** A group owned by `owner` with the app's bot (and `members`) in it. */
-  createGroup(owner: HarnessUser, title?: string, members?: HarnessUser[]): Promise<HarnessConversation>;
-  /** Types a slash command; resolves to the reply shown to the user ("" when the app replied nothing). */
-  command(user: HarnessUser, conversationId: string, text: string): Promise<{ text: string }>;
-  /** Sends a text message (with files, in a thread); the app's events see it after this resolves. */
-  send(user: HarnessUser, conversationId: string, text: string, options?: HarnessSendOptions): Promise<HarnessMessage>;
-  /** Uploads a file as `user`, unsent: send it with `send(…, { attachmentIds: [id] })`. */
-  upload(user: HarnessUser, name: string, data: Uint8Array | string, type?: string): Promise<HarnessAttachment>;
-  /** The bytes of an attachment `user` may see (a file the app sent, say). */
-  download(user: HarnessUser, attachmentId: string): Promise<Uint8Array>;
-  /** Taps a button or quick reply of an interactive message. */
-  tap(user: HarnessUser, conversationId: string, messageId: string, buttonId: string): Promise<{ text: string }>;
-  /** The whole history, oldest first. */
-  history(user: HarnessUser, conversationId: string): Promise<HarnessMessage[]>;
-  /** The app's health as operators see it: state, restarts, failures, CPU and memory. */
-  health(): Promise<Record<string, unknown>>;
-  /** The app's log lines, oldest first. */
-  logs(): Promise<{ level: string; message: string; data: unknown; at: string }[]>;
-  /** Any other HTTP call, as `user` (or as the operator with 'admin'). */
-  http(
-    method: string,
-    path: string,
-    options?: { as?: HarnessUser | 'admin'; body?: unknown },
-    // The parsed JSON of any route: a test reads into it freely, as it would in a REST client.
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  ): Promise<{ status: number; body: any }>;
-  stop(): Promise<void>;
-}
+export * from './harness-types.js';
 
 /**
  * A variable, not a literal, so that type-checking an app's tests never pulls the host's
@@ -187,6 +118,10 @@ export async function startAppHarness(options: HarnessOptions): Promise<AppHarne
     return answer<T>(res.status, res.body);
   };
   type Reply = { reply?: { text?: string } | null };
+  const pageAs =
+    (user: HarnessUser): FetchPage =>
+    (path) =>
+      ok('GET', path, { as: user });
 
   const { plugins } = await ok<{
     plugins: { id: string; status: string; botUserId: string; error: { code: string; message: string } | null }[];
@@ -266,19 +201,11 @@ export async function startAppHarness(options: HarnessOptions): Promise<AppHarne
           ).reply?.text ?? '',
       };
     },
-    async history(user, conversationId) {
-      const all: HarnessMessage[] = [];
-      for (let after = 0; ;) {
-        const page = await ok<{ messages: HarnessMessage[]; hasMore: boolean }>(
-          'GET',
-          `/v1/conversations/${conversationId}/messages?after=${after}&limit=100`,
-          { as: user },
-        );
-        all.push(...page.messages);
-        const last = page.messages.at(-1);
-        if (!page.hasMore || !last) return all;
-        after = last.seq;
-      }
+    async history(user, conversationId, options) {
+      return historyPages(pageAs(user), conversationId, options);
+    },
+    async waitForMessage(user, conversationId, match, options) {
+      return waitForMessage(pageAs(user), conversationId, match, options);
     },
     async health() {
       return ok<Record<string, unknown>>('GET', `/v1/admin/apps/${app.id}`, { as: 'admin' });
