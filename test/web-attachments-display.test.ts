@@ -8,30 +8,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { chromiumMissing } from './support/browser.js';
-import { upload } from './support/attachment-helpers.js';
+import { sendFiles } from './support/attachment-helpers.js';
 import { plainPng } from './support/image-fixtures.js';
-import type { TestHost, TestUser } from './support/start-test-host.js';
 import { adaAndBob, chatSuite, conversationLink, messageItem, openAs, openConversation } from './support/web-chat.js';
-
-/** Sends files without a caption over HTTP, as `user`. */
-async function sendFiles(
-  host: TestHost,
-  user: TestUser,
-  conversationId: string,
-  files: { name: string; bytes: Buffer | string; type: string }[],
-): Promise<void> {
-  const ids: string[] = [];
-  for (const file of files) {
-    const res = await upload(host, user, file.bytes, file.name, file.type);
-    if (res.status !== 201) throw new Error(`upload failed: ${res.status} ${JSON.stringify(res.body)}`);
-    ids.push(res.body.id);
-  }
-  const sent = await host.http('POST', `/v1/conversations/${conversationId}/messages`, {
-    token: user.token,
-    body: { clientMsgId: `files-${ids[0]}`, content: { type: 'text', text: '' }, attachmentIds: ids },
-  });
-  if (sent.status !== 201) throw new Error(`send failed: ${sent.status} ${JSON.stringify(sent.body)}`);
-}
 
 describe.skipIf(chromiumMissing)('web client: files without text, and the image viewer', { timeout: 120_000 }, () => {
   const suite = chatSuite();

@@ -26,6 +26,31 @@ export async function upload(
 }
 
 /**
+ * Uploads files and sends them in one message without a caption, over HTTP as `user` (a reply in
+ * the thread of `threadRootId` when given): the message's id and the files' ids, in order.
+ */
+export async function sendFiles(
+  host: TestHost,
+  user: TestUser,
+  conversationId: string,
+  files: { name: string; bytes: Buffer | string; type: string }[],
+  threadRootId?: string,
+): Promise<{ messageId: string; attachmentIds: string[] }> {
+  const ids: string[] = [];
+  for (const file of files) {
+    const res = await upload(host, user, file.bytes, file.name, file.type);
+    if (res.status !== 201) throw new Error(`upload failed: ${res.status} ${JSON.stringify(res.body)}`);
+    ids.push(res.body.id);
+  }
+  const sent = await host.http('POST', `/v1/conversations/${conversationId}/messages`, {
+    token: user.token,
+    body: { clientMsgId: `files-${ids[0]}`, content: { type: 'text', text: '' }, attachmentIds: ids, threadRootId },
+  });
+  if (sent.status !== 201) throw new Error(`send failed: ${sent.status} ${JSON.stringify(sent.body)}`);
+  return { messageId: sent.body.message.id, attachmentIds: ids };
+}
+
+/**
  * Looks at the test database directly. An SQLite host holds its file exclusively, so the host is
  * stopped first: call it last in a test.
  */

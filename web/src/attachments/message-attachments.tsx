@@ -1,20 +1,28 @@
-import { useRef, useState } from 'preact/hooks';
 import type { Attachment } from '../../../sdk/protocol/message.js';
 import type { AttachmentView } from '../../../sdk/protocol/attachments.js';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
 import { useAttachmentViews } from './attachment-urls';
-import { ImageViewer } from './image-viewer';
+import { ImageGallery, opensInViewer, useImageGallery } from './image-gallery';
 import { sizeText } from './size-text';
 import '../styles/attachments.css';
 
-/** A message's files: images as previews that open in a viewer, other files as download links. */
+/**
+ * A message's files: images as previews that open in the viewer of the list the message is in (which
+ * steps through that list's images), other files as download links.
+ */
 export function MessageAttachments({ attachments }: { attachments: readonly Attachment[] }) {
   const { t } = useI18n();
   const views = useAttachmentViews();
-  const [viewing, setViewing] = useState<Attachment | null>(null);
-  const opener = useRef<HTMLButtonElement | null>(null);
+  const gallery = useImageGallery();
   if (attachments.length === 0) return null;
+  // A message shown outside a list of them has a viewer of its own images.
+  if (!gallery)
+    return (
+      <ImageGallery images={attachments.filter(opensInViewer)}>
+        <MessageAttachments attachments={attachments} />
+      </ImageGallery>
+    );
   return (
     <ul class="message-attachments" aria-label={t('attachments.inMessage')}>
       {attachments.map((a) => (
@@ -22,22 +30,11 @@ export function MessageAttachments({ attachments }: { attachments: readonly Atta
           <AttachmentItem
             attachment={a}
             view={views(a.id)}
-            onOpen={(button) => {
-              opener.current = button;
-              setViewing(a);
-            }}
+            onOpen={(button) => gallery.open(a, button)}
+            previewRef={(el) => gallery.preview(a.id, el)}
           />
         </li>
       ))}
-      {viewing ? (
-        <ImageViewer
-          attachment={viewing}
-          onClose={() => {
-            setViewing(null);
-            opener.current?.focus();
-          }}
-        />
-      ) : null}
     </ul>
   );
 }
@@ -46,16 +43,19 @@ function AttachmentItem({
   attachment: a,
   view,
   onOpen,
+  previewRef,
 }: {
   attachment: Attachment;
   view: AttachmentView | undefined;
   onOpen: (button: HTMLButtonElement) => void;
+  previewRef: (el: HTMLButtonElement | null) => void;
 }) {
   const { t, language } = useI18n();
   const { client } = useSignedIn();
-  if (a.hasThumbnail) {
+  if (opensInViewer(a)) {
     return (
       <button
+        ref={previewRef}
         type="button"
         class="attachment-preview"
         aria-label={t('attachments.open', { name: a.name })}

@@ -18,6 +18,7 @@ import { isSystem } from '../i18n/system-text';
 import { UserAvatar } from '../people/avatar';
 import { useSignedIn } from '../session/session-context';
 import { SeenNote } from './seen-note';
+import { isDeleted } from './shown-content';
 
 export interface MessageItemProps {
   message: Message;
@@ -77,7 +78,7 @@ export function MessageItem({
     );
   }
   const mine = message.senderId === people.me.id;
-  const deleted = message.deletedAt !== null || message.content === null;
+  const deleted = isDeleted(message);
   const text = plainText(message.content);
   const senderName = people.sender(message.senderId);
   // In a group, who wrote is told by their picture too; a direct conversation has only the two.

@@ -3,6 +3,7 @@ import { useRef } from 'preact/hooks';
 import type { PendingSend } from '../../../sdk/client/index.js';
 import type { Message } from '../../../sdk/protocol/message.js';
 import { useI18n } from '../i18n/i18n-context';
+import { ImageGallery } from '../attachments/image-gallery';
 import { CommandNoteItem, type CommandNote } from './command-note';
 import { MessageItem } from './message-item';
 import { continuesRun } from './message-runs';
@@ -10,6 +11,7 @@ import { PendingItem } from './pending-item';
 import { usePeople } from '../people/people';
 import { useMessageKeys } from './use-message-keys';
 import { useScrollBack } from './use-scroll-back';
+import { shownImages } from './shown-content';
 import './message-log.css';
 
 interface Props {
@@ -78,31 +80,34 @@ export function MessageLog(props: Props) {
       ) : messages.length > 0 ? (
         <p class="log-start">{t('chat.log.start')}</p>
       ) : null}
-      <ol class="message-list" ref={list}>
-        {noteItems(null)}
-        {messages.map((m, i) => (
-          // Keyed as a whole: older messages loaded above must not shift which item each one is
-          // (positional pairs made every message new, and the focused one lost the focus).
-          <Fragment key={m.id}>
-            <MessageItem
-              message={m}
-              conversationId={props.conversationId}
-              replyTarget={m.replyToId === null ? null : byId.get(m.replyToId)}
-              moderator={props.moderator}
-              seen={props.seen?.messageId === m.id ? props.seen : null}
-              continued={continuesRun(messages[i - 1], m)}
-              onReply={props.onReply}
-              onThread={props.onThread}
-              readOnly={props.readOnly}
-              people={people}
-            />
-            {noteItems(m.id)}
-          </Fragment>
-        ))}
-        {pending.map((item) => (
-          <PendingItem key={item.clientMsgId} item={item} />
-        ))}
-      </ol>
+      {/* Its images are what the viewer steps through from one of them. */}
+      <ImageGallery images={shownImages(messages)}>
+        <ol class="message-list" ref={list}>
+          {noteItems(null)}
+          {messages.map((m, i) => (
+            // Keyed as a whole: older messages loaded above must not shift which item each one is
+            // (positional pairs made every message new, and the focused one lost the focus).
+            <Fragment key={m.id}>
+              <MessageItem
+                message={m}
+                conversationId={props.conversationId}
+                replyTarget={m.replyToId === null ? null : byId.get(m.replyToId)}
+                moderator={props.moderator}
+                seen={props.seen?.messageId === m.id ? props.seen : null}
+                continued={continuesRun(messages[i - 1], m)}
+                onReply={props.onReply}
+                onThread={props.onThread}
+                readOnly={props.readOnly}
+                people={people}
+              />
+              {noteItems(m.id)}
+            </Fragment>
+          ))}
+          {pending.map((item) => (
+            <PendingItem key={item.clientMsgId} item={item} />
+          ))}
+        </ol>
+      </ImageGallery>
     </div>
   );
 }

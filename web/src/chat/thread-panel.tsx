@@ -14,6 +14,8 @@ import { useFocusReply } from './use-focus-message';
 import { MentionPicker } from './mention-picker';
 import { useThreadPages } from './use-thread-pages';
 import { useKeepInPlace } from './use-keep-in-place';
+import { ImageGallery } from '../attachments/image-gallery';
+import { shownImages } from './shown-content';
 
 interface Props {
   conversationId: string;
@@ -55,6 +57,7 @@ export function ThreadPanel(props: Props) {
   useFocusReply(list, props.focusSeq, replies, pages);
   const follow = useThreadFollow(conversationId, rootId, newest, pages.loaded, replies, people.me.id);
   const root = cachedRoot ?? newest?.root ?? null;
+  const shown = [...(root ? [root] : []), ...replies];
   const hold = useKeepInPlace(panel, replies[0]?.id ?? '');
   const loadEarlier = () => {
     // The oldest reply shown stays where it is on screen as the earlier ones go in above it.
@@ -99,25 +102,28 @@ export function ThreadPanel(props: Props) {
           {t(pages.loading ? 'chat.thread.loadingEarlier' : 'chat.thread.earlier')}
         </button>
       ) : null}
-      <ol class="message-list" ref={list} aria-label={t('chat.thread.replies')}>
-        {[...(root ? [root] : []), ...replies].map((m) => (
-          <MessageItem
-            key={m.id}
-            message={m}
-            conversationId={conversationId}
-            replyTarget={null}
-            moderator={moderator}
-            seen={null}
-            onReply={() => input.current?.focus()}
-            people={people}
-          />
-        ))}
-        <DraftReturnProvider value={back}>
-          {pending.map((p) => (
-            <PendingItem key={p.clientMsgId} item={p} />
+      {/* The viewer opened here steps through the thread's images, not the conversation's. */}
+      <ImageGallery images={shownImages(shown)}>
+        <ol class="message-list" ref={list} aria-label={t('chat.thread.replies')}>
+          {shown.map((m) => (
+            <MessageItem
+              key={m.id}
+              message={m}
+              conversationId={conversationId}
+              replyTarget={null}
+              moderator={moderator}
+              seen={null}
+              onReply={() => input.current?.focus()}
+              people={people}
+            />
           ))}
-        </DraftReturnProvider>
-      </ol>
+          <DraftReturnProvider value={back}>
+            {pending.map((p) => (
+              <PendingItem key={p.clientMsgId} item={p} />
+            ))}
+          </DraftReturnProvider>
+        </ol>
+      </ImageGallery>
       <form
         class="composer"
         onSubmit={(e) => {

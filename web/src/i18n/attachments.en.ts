@@ -16,6 +16,9 @@ export const attachmentsEn = {
   'attachments.download': 'Download {name} ({size})',
   'attachments.viewer': 'Image {name}',
   'attachments.close': 'Close',
+  'attachments.previous': 'Previous image',
+  'attachments.next': 'Next image',
+  'attachments.position': '{index} / {count}',
   'attachments.dropHere': 'Drop files here to attach them',
   // An upload the host refused, in words (the staged file's notice), not "Something went wrong (code)".
   'attachments.error.attachment_too_large': 'This file is larger than this host takes. Remove it.',

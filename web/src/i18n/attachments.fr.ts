@@ -18,6 +18,9 @@ export const attachmentsFr: Record<keyof typeof attachmentsEn, string> = {
   'attachments.download': 'Télécharger {name} ({size})',
   'attachments.viewer': 'Image {name}',
   'attachments.close': 'Fermer',
+  'attachments.previous': 'Image précédente',
+  'attachments.next': 'Image suivante',
+  'attachments.position': '{index} / {count}',
   'attachments.dropHere': 'Déposez les fichiers ici pour les joindre',
   'attachments.error.attachment_too_large': 'Ce fichier est plus lourd que ce qu’accepte ce serveur. Retirez-le.',
   'attachments.error.attachment_quota_exceeded':
