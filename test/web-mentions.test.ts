@@ -1,7 +1,7 @@
 /**
  * Mentions in the web client: "@" in the composer lists the conversation's members (and @all for a
  * group's owner), the keyboard picks one, and the sent message marks the mention, for the person
- * mentioned most of all.
+ * mentioned most of all. The list follows the caret, also back in the middle of the text.
  */
 import { describe, expect, it } from 'vitest';
 import { eventually } from './support/eventually.js';
@@ -69,6 +69,52 @@ describe.skipIf(chromiumMissing)('web client: mentions', { timeout: 120_000 }, (
     const history = await host.http('GET', `/v1/conversations/${group.id}/messages?limit=1`, { token: bob.token });
     expect(history.body.messages[0].entities).toEqual([
       { type: 'mention', offset: 'Over to '.length, length: bob.handle.length + 1, userId: bob.id },
+    ]);
+  });
+
+  it('follows the caret back into the text: picks in place there, and closes when the caret leaves the @word', async () => {
+    const { host, browser } = suite;
+    const [ada, bob, carol] = await Promise.all([
+      host.createUser({ displayName: 'Ada Lovelace' }),
+      host.createUser({ displayName: 'Bob Babbage' }),
+      host.createUser({ displayName: 'Carol Shaw' }),
+    ]);
+    const group = await host.createGroup(ada, [bob, carol], 'Engine room');
+    const a = await openAs(browser, host, ada);
+    await openConversation(a.page, host, group.id);
+    const box = composer(a.page);
+    await box.pressSequentially('see you there');
+    await box.press('Home');
+    for (let i = 0; i < 'see '.length; i++) await box.press('ArrowRight');
+    await box.pressSequentially('@bo');
+    const list = a.page.getByRole('listbox', { name: 'People to mention' });
+    await list.getByRole('option', { name: /Bob Babbage/ }).waitFor();
+    expect(await list.getByRole('option').count()).toBe(1);
+
+    // Out of the @word (to the end of the text) the list goes; back into it, it comes back.
+    await box.press('End');
+    await list.waitFor({ state: 'detached' });
+    await box.press('Home');
+    for (let i = 0; i < 'see @bo'.length; i++) await box.press('ArrowRight');
+    await list.getByRole('option', { name: /Bob Babbage/ }).waitFor();
+
+    await box.press('Enter');
+    const expected = `see @${bob.handle} you there`;
+    await expect.poll(() => box.inputValue()).toBe(expected);
+    const caret = await box.evaluate((field: any) => [field.selectionStart, field.selectionEnd]);
+    const afterMention = `see @${bob.handle} `.length;
+    expect(caret).toEqual([afterMention, afterMention]);
+    await list.waitFor({ state: 'detached' });
+
+    // The picker closed, Enter sends, wherever the caret is.
+    await box.press('Enter');
+    await messageItem(a.page, expected)
+      .locator('.mention', { hasText: `@${bob.handle}` })
+      .waitFor();
+    const history = await host.http('GET', `/v1/conversations/${group.id}/messages?limit=1`, { token: bob.token });
+    expect(history.body.messages[0].content.text).toBe(expected);
+    expect(history.body.messages[0].entities).toEqual([
+      { type: 'mention', offset: 'see '.length, length: bob.handle.length + 1, userId: bob.id },
     ]);
   });
 

@@ -128,6 +128,7 @@ export function Composer(props: Props) {
         <MentionPicker
           conversationId={conversationId}
           text={text}
+          input={input}
           onPick={(picked) => {
             edit(picked);
             input.current?.focus();

@@ -1,18 +1,15 @@
+import type { RefObject } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
 import { useComposerKeys } from '../structured/composer-keys';
 import { usePeople } from '../people/people';
 import { useMembers } from './use-members';
+import { mentionAt, replaceMention } from './mention-token';
+import { useCaret, type CaretTracking } from './use-caret';
 import '../styles/command-picker.css';
 
 const MAX_OPTIONS = 6;
-
-/** The "@partial" being typed at the end of the composer's text (what follows the @), or null. */
-export function mentionAtEnd(text: string): string | null {
-  const match = /(?:^|\s)@([A-Za-z0-9_.-]{0,32})$/.exec(text);
-  return match ? match[1]! : null;
-}
 
 interface Option {
   handle: string;
@@ -22,7 +19,14 @@ interface Option {
 interface PickerProps {
   conversationId: string;
   text: string;
+  /** The composer's field, whose caret says which "@partial" is being typed. */
+  input: RefObject<HTMLTextAreaElement | null>;
+  /** The text with the pick in it; the caret is put after the pick once the field shows it. */
   onPick: (text: string) => void;
+}
+
+interface ListProps extends PickerProps {
+  caret: CaretTracking;
 }
 
 /**
@@ -31,26 +35,28 @@ interface PickerProps {
  * it stays open (the screen is keyed by conversation, so another one starts afresh).
  */
 export function MentionPicker(props: PickerProps) {
+  const caret = useCaret(props.input, props.text);
   const wanted = useRef(false);
-  if (mentionAtEnd(props.text) !== null) wanted.current = true;
-  return wanted.current ? <MentionList {...props} /> : null;
+  if (mentionAt(props.text, caret.at) !== null) wanted.current = true;
+  return wanted.current ? <MentionList {...props} caret={caret} /> : null;
 }
 
 /**
- * While the text ends in "@partial", a listbox of the conversation's members whose handle or name
+ * While the caret is in an "@partial", a listbox of the conversation's members whose handle or name
  * starts with it (and `@all` for a group's owners and admins); arrows move, Enter or Tab puts
  * "@handle " in place of the partial, Escape hides it. Focus stays in the composer, as with commands.
  */
-function MentionList({ conversationId, text, onPick }: PickerProps) {
+function MentionList({ conversationId, text, caret, onPick }: ListProps) {
   const { t } = useI18n();
   const { client } = useSignedIn();
   const people = usePeople();
   const id = useId();
   const members = useMembers(conversationId, '');
-  const typed = mentionAtEnd(text);
+  const token = mentionAt(text, caret.at);
+  const typed = token?.partial ?? null;
   const [chosen, setChosen] = useState(0);
   const [hiddenFor, setHiddenFor] = useState<string | null>(null);
-  useEffect(() => setChosen(0), [typed]);
+  useEffect(() => setChosen(0), [typed, token?.start]);
 
   const conversation = client.conversation(conversationId)?.conversation;
   const needle = (typed ?? '').toLowerCase();
@@ -73,7 +79,12 @@ function MentionList({ conversationId, text, onPick }: PickerProps) {
   const active = Math.max(0, Math.min(chosen, matches.length - 1));
   const open = typed !== null && matches.length > 0 && hiddenFor !== text;
   const optionId = (i: number) => `${id}-option-${i}`;
-  const pick = (option: Option) => onPick(`${text.slice(0, text.length - (typed ?? '').length)}${option.handle} `);
+  const pick = (option: Option) => {
+    if (!token) return;
+    const picked = replaceMention(text, token, option.handle);
+    caret.place(picked.text, picked.caret);
+    onPick(picked.text);
+  };
 
   useComposerKeys(open ? text : null, {
     listboxId: `${id}-list`,

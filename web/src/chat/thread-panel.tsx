@@ -134,6 +134,7 @@ export function ThreadPanel(props: Props) {
         <MentionPicker
           conversationId={conversationId}
           text={text}
+          input={input}
           onPick={(picked) => {
             setText(picked);
             input.current?.focus();
