@@ -7,7 +7,15 @@ import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { seriousAxeViolations } from './support/axe.js';
 import { chromiumMissing } from './support/browser.js';
-import { chatSuite, conversationLink, messageItem, openAs, openConversation, openEach } from './support/web-chat.js';
+import {
+  adaBobAndCarolIn,
+  chatSuite,
+  conversationLink,
+  messageItem,
+  openAs,
+  openConversation,
+  openEach,
+} from './support/web-chat.js';
 
 /** Whether `locator` has the focus (waiting for it: a render may come after the click). */
 const focused = (locator: Locator) =>
@@ -18,12 +26,7 @@ describe.skipIf(chromiumMissing)('web chat: group details', { timeout: 120_000 }
 
   it('the owner renames the group, makes an admin and removes a member; everyone sees it live', async () => {
     const { host, browser } = suite;
-    const [ada, bob, carol] = await Promise.all([
-      host.createUser({ displayName: 'Ada Lovelace' }),
-      host.createUser({ displayName: 'Bob Babbage' }),
-      host.createUser({ displayName: 'Carol Shaw' }),
-    ]);
-    const group = await host.createGroup(ada, [bob, carol], 'Difference engine');
+    const { ada, bob, carol, group } = await adaBobAndCarolIn(host, 'Difference engine');
     const [a, b] = await openEach(browser, host, group.id, [ada, bob] as const);
 
     await a.page.getByRole('button', { name: 'Group details' }).click();
@@ -78,12 +81,7 @@ describe.skipIf(chromiumMissing)('web chat: group details', { timeout: 120_000 }
 
   it('an admin may remove plain members but not change roles; a member leaves after confirming', async () => {
     const { host, browser } = suite;
-    const [ada, bob, carol] = await Promise.all([
-      host.createUser({ displayName: 'Ada Lovelace' }),
-      host.createUser({ displayName: 'Bob Babbage' }),
-      host.createUser({ displayName: 'Carol Shaw' }),
-    ]);
-    const group = await host.createGroup(ada, [bob, carol], 'Loom society');
+    const { ada, bob, carol, group } = await adaBobAndCarolIn(host, 'Loom society');
     const promoted = await host.http('PATCH', `/v1/conversations/${group.id}/members/${bob.id}`, {
       token: ada.token,
       body: { role: 'admin' },
@@ -152,12 +150,7 @@ describe.skipIf(chromiumMissing)('web chat: group details', { timeout: 120_000 }
 
   it('on a phone the details are a sheet over the screen: every control in sight, closed with Escape; event times stay whole', async () => {
     const { host, browser } = suite;
-    const [ada, bob, carol] = await Promise.all([
-      host.createUser({ displayName: 'Ada Lovelace' }),
-      host.createUser({ displayName: 'Bob Babbage' }),
-      host.createUser({ displayName: 'Carol Shaw' }),
-    ]);
-    const group = await host.createGroup(ada, [bob, carol], 'Tea Party');
+    const { ada, group } = await adaBobAndCarolIn(host, 'Tea Party');
     const { page } = await openAs(browser, host, ada, { viewport: { width: 390, height: 844 } });
     await openConversation(page, host, group.id);
     // A group event's time stays whole on a narrow screen: never "2:03" with "AM" on a line of its own.

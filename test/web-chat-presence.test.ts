@@ -15,6 +15,7 @@ import {
   sendText,
   chatSuite,
   adaAndBob,
+  adaBobAndCarolIn,
   openEach,
 } from './support/web-chat.js';
 
@@ -51,12 +52,7 @@ describe.skipIf(chromiumMissing)('web chat: typing, receipts and unread counts',
 
   it('counts readers in a group: "Seen by 2", which opens to say who', async () => {
     const { host, browser } = suite;
-    const [ada, bob, carol] = await Promise.all([
-      host.createUser({ displayName: 'Ada Lovelace' }),
-      host.createUser({ displayName: 'Bob Babbage' }),
-      host.createUser({ displayName: 'Carol Shaw' }),
-    ]);
-    const group = await host.createGroup(ada, [bob, carol], 'Readers');
+    const { ada, bob, carol, group } = await adaBobAndCarolIn(host, 'Readers');
     // Bob has it open (and so reads it) as Ada writes.
     const [a] = await openEach(browser, host, group.id, [ada, bob]);
     await sendText(a.page, 'Who reads this?');

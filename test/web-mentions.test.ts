@@ -7,19 +7,22 @@ import { describe, expect, it } from 'vitest';
 import { eventually } from './support/eventually.js';
 import { seriousAxeViolations } from './support/axe.js';
 import { chromiumMissing } from './support/browser.js';
-import { chatSuite, composer, messageItem, openAs, openConversation, openEach } from './support/web-chat.js';
+import {
+  adaBobAndCarolIn,
+  chatSuite,
+  composer,
+  messageItem,
+  openAs,
+  openConversation,
+  openEach,
+} from './support/web-chat.js';
 
 describe.skipIf(chromiumMissing)('web client: mentions', { timeout: 120_000 }, () => {
   const suite = chatSuite();
 
   it('lists members after @, picks one by keyboard, and marks the mention for the one mentioned', async () => {
     const { host, browser } = suite;
-    const [ada, bob, carol] = await Promise.all([
-      host.createUser({ displayName: 'Ada Lovelace' }),
-      host.createUser({ displayName: 'Bob Babbage' }),
-      host.createUser({ displayName: 'Carol Shaw' }),
-    ]);
-    const group = await host.createGroup(ada, [bob, carol], 'Engine room');
+    const { ada, bob, carol, group } = await adaBobAndCarolIn(host, 'Engine room');
     const a = await openAs(browser, host, ada);
     const usersAsked: string[] = [];
     a.page.on('request', (request) => {
@@ -74,12 +77,7 @@ describe.skipIf(chromiumMissing)('web client: mentions', { timeout: 120_000 }, (
 
   it('follows the caret back into the text: picks in place there, and closes when the caret leaves the @word', async () => {
     const { host, browser } = suite;
-    const [ada, bob, carol] = await Promise.all([
-      host.createUser({ displayName: 'Ada Lovelace' }),
-      host.createUser({ displayName: 'Bob Babbage' }),
-      host.createUser({ displayName: 'Carol Shaw' }),
-    ]);
-    const group = await host.createGroup(ada, [bob, carol], 'Engine room');
+    const { ada, bob, group } = await adaBobAndCarolIn(host, 'Engine room');
     const a = await openAs(browser, host, ada);
     await openConversation(a.page, host, group.id);
     const box = composer(a.page);

@@ -5,19 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { chromiumMissing } from './support/browser.js';
-import { chatSuite, messageItem, openAs, openConversation, postTexts } from './support/web-chat.js';
+import { adaBobAndCarolIn, chatSuite, messageItem, openAs, openConversation, postTexts } from './support/web-chat.js';
 
 describe.skipIf(chromiumMissing)('web client: mentions in a thread', { timeout: 120_000 }, () => {
   const suite = chatSuite();
 
   it('lists members after @ in the thread composer, and Enter picks rather than sends', async () => {
     const { host, browser } = suite;
-    const [ada, bob, carol] = await Promise.all([
-      host.createUser({ displayName: 'Ada Lovelace' }),
-      host.createUser({ displayName: 'Bob Babbage' }),
-      host.createUser({ displayName: 'Carol Shaw' }),
-    ]);
-    const group = await host.createGroup(ada, [bob, carol], 'Engine room');
+    const { ada, bob, carol, group } = await adaBobAndCarolIn(host, 'Engine room');
     await postTexts(host, bob, group.id, ['Who checks the boiler?']);
     const { page, problems } = await openAs(browser, host, ada);
     await openConversation(page, host, group.id);

@@ -100,6 +100,16 @@ export async function adaAndBob(host: TestHost) {
   return { ada, bob, direct: await host.direct(ada, bob) };
 }
 
+/** Ada, Bob and Carol, in a group Ada made with that title. */
+export async function adaBobAndCarolIn(host: TestHost, title: string) {
+  const [ada, bob, carol] = await Promise.all([
+    host.createUser({ displayName: 'Ada Lovelace' }),
+    host.createUser({ displayName: 'Bob Babbage' }),
+    host.createUser({ displayName: 'Carol Shaw' }),
+  ]);
+  return { ada, bob, carol, group: await host.createGroup(ada, [bob, carol], title) };
+}
+
 /** Each user signed in on a device of their own, with the conversation open. */
 export async function openEach<const U extends readonly TestUser[]>(
   browser: BrowserHandle,
