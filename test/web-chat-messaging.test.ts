@@ -14,6 +14,7 @@ import {
   openAs,
   openConversation,
   postTexts,
+  readAll,
   sendText,
   chatSuite,
   adaAndBob,
@@ -154,6 +155,8 @@ describe.skipIf(chromiumMissing)('web chat: messaging', { timeout: 120_000 }, ()
       direct.id,
       Array.from({ length: 120 }, (_, i) => `History ${i + 1}`),
     );
+    // Read already: unread, the log would open where they start ("New messages"), not at the newest.
+    await readAll(host, ada, direct.id);
     const { page } = await openAs(browser, host, ada);
     await openConversation(page, host, direct.id);
     const log = messageLog(page);

@@ -7,12 +7,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { chromiumMissing } from './support/browser.js';
-import { adaAndBob, chatSuite, openAs, postTexts } from './support/web-chat.js';
+import { adaAndBob, chatSuite, openAs, postTexts, readAll } from './support/web-chat.js';
 import type { TestHost, TestUser } from './support/start-test-host.js';
 
 const REPLIES = 130;
 
-/** A root by Bob and REPLIES replies to it by Ada ("reply 0" the oldest), over HTTP; the root's id and the replies' seqs. */
+/** A root by Bob and REPLIES replies to it by Ada ("reply 0" the oldest), over HTTP, all read; the root's id and the replies' seqs. */
 async function longThread(host: TestHost, ada: TestUser, bob: TestUser, conversationId: string) {
   await postTexts(host, bob, conversationId, ['A long discussion']);
   const history = await host.http('GET', `/v1/conversations/${conversationId}/messages?limit=1`, { token: ada.token });
@@ -26,6 +26,8 @@ async function longThread(host: TestHost, ada: TestUser, bob: TestUser, conversa
     if (res.status !== 201) throw new Error(`reply failed: ${res.status} ${JSON.stringify(res.body)}`);
     seqs.push(res.body.message.seq);
   }
+  // Bob's root read: unread, the log would load back to it, replies and all, to mark it "New messages".
+  await readAll(host, ada, conversationId);
   return { rootId, seqs };
 }
 

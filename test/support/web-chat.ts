@@ -68,6 +68,20 @@ export async function postTexts(
 }
 
 /**
+ * Moves `user`'s read position to the conversation's newest message, as reading it on another
+ * device would: it then opens at its newest message, with nothing marked new.
+ */
+export async function readAll(host: TestHost, user: TestUser, conversationId: string): Promise<void> {
+  const { body } = await host.http('GET', `/v1/conversations/${conversationId}`, { token: user.token });
+  const device = await host.connect(user.token);
+  try {
+    await device.request({ type: 'read', conversationId, seq: body.lastSeq });
+  } finally {
+    await device.close();
+  }
+}
+
+/**
  * A suite's host and browser, started before its tests and stopped after them. Read them inside
  * tests (`suite.host`), once beforeAll has run.
  */

@@ -24,6 +24,7 @@ import { useFocusMessage } from './use-focus-message';
 import { useMarkRead } from './use-mark-read';
 import { useMembers } from './use-members';
 import { useThreadReturn } from './use-thread-return';
+import { useUnreadDivider } from './use-unread-divider';
 import './conversation-screen.css';
 import '../styles/attachments.css';
 
@@ -52,13 +53,15 @@ function Conversation({ conversationId }: { conversationId: string }) {
   const { client } = useSignedIn();
   const people = usePeople();
   const state = useClientState();
-  const { view, messages, pending, hasOlder } = useConversationData(conversationId);
+  const data = useConversationData(conversationId);
+  const { view, messages, pending, hasOlder } = data;
   const openError = useOpening(conversationId, state, view !== undefined);
   // Joins, leaves and role changes: the member list (and the roles the details show) is listed again.
   const membershipChanges = messages.filter(
     (m) => m.content?.type.startsWith('system.member') || m.content?.type === 'system.role_changed',
   ).length;
   const members = useMembers(conversationId, `${membershipChanges}:${view?.conversation.memberCount ?? 0}`);
+  const unreadFrom = useUnreadDivider(conversationId, data, state, people.me.id);
   useMarkRead(conversationId, view, state);
   useFocusMessage(conversationId, messages, hasOlder, state);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
@@ -149,6 +152,7 @@ function Conversation({ conversationId }: { conversationId: string }) {
           loadOlder={loadOlder}
           moderator={group && (role === 'owner' || role === 'admin')}
           seen={seen}
+          unreadFrom={unreadFrom}
           onReply={(message) => {
             setReplyTo(message);
             input.current?.focus();

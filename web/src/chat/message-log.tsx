@@ -12,6 +12,7 @@ import { usePeople } from '../people/people';
 import { useMessageKeys } from './use-message-keys';
 import { useScrollBack } from './use-scroll-back';
 import { shownImages } from './shown-content';
+import { useOpenAtDivider } from './use-unread-divider';
 import './message-log.css';
 
 interface Props {
@@ -24,6 +25,8 @@ interface Props {
   moderator: boolean;
   /** The id of my message to show the receipt under, and the receipt in words. */
   seen: { messageId: string; text: string; names: string | null } | null;
+  /** The id of the first unread message, which "New messages" goes above (useUnreadDivider). */
+  unreadFrom?: string | null;
   onReply: (message: Message) => void;
   onThread?: (message: Message) => void;
   onDismissNote: (id: string) => void;
@@ -54,6 +57,8 @@ export function MessageLog(props: Props) {
     hasOlder,
     loadOlder: props.loadOlder,
   });
+  const unreadFrom = props.unreadFrom ?? null;
+  useOpenAtDivider(log, unreadFrom, scroll.showFrom);
   const byId = new Map(messages.map((m) => [m.id, m]));
   // Each command answer follows the newest message shown when it came (before them all if none is loaded).
   const follows = (note: CommandNote) => messages.findLast((m) => m.seq <= note.afterSeq)?.id ?? null;
@@ -88,13 +93,22 @@ export function MessageLog(props: Props) {
             // Keyed as a whole: older messages loaded above must not shift which item each one is
             // (positional pairs made every message new, and the focused one lost the focus).
             <Fragment key={m.id}>
+              {m.id === unreadFrom ? (
+                // An item of its own, the list holding list items only; the separator is what it says.
+                <li>
+                  <div class="unread-divider" role="separator" aria-label={t('chat.log.unread')}>
+                    {t('chat.log.unread')}
+                  </div>
+                </li>
+              ) : null}
               <MessageItem
                 message={m}
                 conversationId={props.conversationId}
                 replyTarget={m.replyToId === null ? null : byId.get(m.replyToId)}
                 moderator={props.moderator}
                 seen={props.seen?.messageId === m.id ? props.seen : null}
-                continued={continuesRun(messages[i - 1], m)}
+                // Below the divider a run starts again: its sender is named.
+                continued={m.id !== unreadFrom && continuesRun(messages[i - 1], m)}
                 onReply={props.onReply}
                 onThread={props.onThread}
                 readOnly={props.readOnly}

@@ -2,11 +2,7 @@ import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ClientState } from '../../../sdk/client/index.js';
 import type { Message } from '../../../sdk/protocol/message.js';
-import { useSignedIn } from '../session/session-context';
-
-/** How far back a search result may send the log: pages of PAGE messages. */
-const MAX_PAGES = 20;
-const PAGE = 100;
+import { MAX_PAGES, useLoadBack } from './use-load-back';
 
 /** The message a search result opened the conversation at (`#seq=N` in the address); null otherwise. */
 function seqInAddress(): number | null {
@@ -32,34 +28,17 @@ export function useFocusMessage(
   hasOlder: boolean,
   state: ClientState,
 ): void {
-  const { client } = useSignedIn();
   const [seq] = useState(seqInAddress);
   const done = useRef(false);
-  const loading = useRef(false);
-  const pages = useRef(0);
+  useLoadBack(conversationId, seq, messages, hasOlder, state);
   useEffect(() => {
     if (seq === null || done.current) return;
     // The conversation's own log: an open thread's list has message items too.
     const item = document.querySelector<HTMLElement>(`.message-log [data-seq="${seq}"]`);
-    if (item) {
-      done.current = true;
-      focusFound(item);
-      return;
-    }
-    if (state !== 'online' || messages.some((m) => m.seq === seq)) return;
-    // An empty log is loaded by the screen itself (its first page); older pages are this hook's.
-    if (messages.length === 0 || !hasOlder || loading.current || pages.current >= MAX_PAGES) return;
-    loading.current = true;
-    pages.current += 1;
-    client
-      .loadOlder(conversationId, PAGE)
-      .catch(() => {
-        // Offline or refused: the log shows what it has; coming back online tries again.
-      })
-      .finally(() => {
-        loading.current = false;
-      });
-  }, [client, conversationId, seq, messages, hasOlder, state]);
+    if (!item) return;
+    done.current = true;
+    focusFound(item);
+  }, [seq, messages]);
 }
 
 /**

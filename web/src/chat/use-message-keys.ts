@@ -32,8 +32,8 @@ function restore(el: HTMLElement): void {
  *   out of the list; the other messages' controls are out of the Tab order.
  * - Enter on a message opens its actions, as its ⋯ button does; Escape closes them.
  * The mouse is unchanged: clicking anything in a message makes it the list's current one.
- * The items are the list's own <li> children, their tabindex this hook's; it follows the list's
- * changes (messages arriving, reactions added) as they happen.
+ * The items are the list's own <li> children (a separator aside), their tabindex this hook's; it
+ * follows the list's changes (messages arriving, reactions added) as they happen.
  */
 export function useMessageKeys(list: RefObject<HTMLElement | null>): void {
   useEffect(() => {
@@ -42,7 +42,12 @@ export function useMessageKeys(list: RefObject<HTMLElement | null>): void {
     let current: HTMLElement | null = null;
     // Until a message is chosen, the newest is the one Tab reaches, as new ones arrive.
     let chosen = false;
-    const items = () => [...root.children].filter((el): el is HTMLLIElement => el instanceof HTMLLIElement);
+    // A separator's item ("New messages") is read on the way, but is no message to stop at.
+    const items = () =>
+      [...root.children].filter(
+        (el): el is HTMLLIElement =>
+          el instanceof HTMLLIElement && el.firstElementChild?.getAttribute('role') !== 'separator',
+      );
     const itemOf = (node: EventTarget | null) =>
       items().find((item) => node instanceof Node && item.contains(node)) ?? null;
 

@@ -9,13 +9,19 @@ export interface ScrollBack {
   /** Loads the page before the oldest shown (the "earlier messages" button, and scrolling to the top). */
   loadEarlier: () => void;
   loading: boolean;
+  /**
+   * Opens the log at an item (where the unread messages start) rather than at the newest, when
+   * the newest would leave it above the view; not once the person scrolled up themselves.
+   */
+  showFrom: (item: Element) => void;
 }
 
 /**
- * The log's scrolling: it opens at the newest message and follows new ones while the person is at
- * the bottom; at the top it loads older messages and keeps what was on screen where it was, so
- * reading back is not interrupted. `firstKey`/`lastKey` name the oldest and newest items shown; a
- * new item of mine is always brought into view.
+ * The log's scrolling: it opens at the newest message (or, by showFrom, where the unread ones
+ * start) and follows new ones while the person is at the bottom; at the top it loads older
+ * messages and keeps what was on screen where it was, so reading back is not interrupted.
+ * `firstKey`/`lastKey` name the oldest and newest items shown; a new item of mine is always
+ * brought into view.
  */
 export function useScrollBack(
   log: RefObject<HTMLElement | null>,
@@ -61,6 +67,19 @@ export function useScrollBack(
     if (el.scrollTop < EDGE_PX) loadEarlier();
   }, [log, loadEarlier]);
 
+  const showFrom = useCallback(
+    (item: Element) => {
+      const el = log.current;
+      if (!el || !atBottom.current) return;
+      const top = item.getBoundingClientRect().top - el.getBoundingClientRect().top;
+      if (top >= 0) return;
+      // A little of what came before stays in view above it, as context.
+      el.scrollTop = Math.max(0, el.scrollTop + top - EDGE_PX);
+      atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < EDGE_PX;
+    },
+    [log],
+  );
+
   useLayoutEffect(() => {
     const el = log.current;
     if (!el) return;
@@ -97,7 +116,7 @@ export function useScrollBack(
     if (el && hasOlder && el.scrollHeight <= el.clientHeight) loadEarlier();
   }, [log, hasOlder, firstKey, loadEarlier]);
 
-  return { onScroll, loadEarlier, loading };
+  return { onScroll, loadEarlier, loading, showFrom };
 }
 
 /** Where an item of the log ends, from the top of the log's content (0 without one). */

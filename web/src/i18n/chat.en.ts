@@ -86,6 +86,7 @@ export const chatEn = {
   'chat.log.earlier': 'Load earlier messages',
   'chat.log.loading': 'Loading earlier messages…',
   'chat.log.start': 'This is the start of the conversation.',
+  'chat.log.unread': 'New messages',
 
   'chat.message.edited': '(edited)',
   'chat.message.deleted': 'This message was deleted.',

@@ -88,6 +88,7 @@ export const chatFr: Record<keyof typeof chatEn, string> = {
   'chat.log.earlier': 'Charger les messages précédents',
   'chat.log.loading': 'Chargement des messages précédents…',
   'chat.log.start': 'C’est le début de la conversation.',
+  'chat.log.unread': 'Nouveaux messages',
 
   'chat.message.edited': '(modifié)',
   'chat.message.deleted': 'Ce message a été supprimé.',
