@@ -23,7 +23,12 @@ import { requestState } from './request-state.js';
 
 const PREFIX = '/plugins/';
 const ROUTE_TIMEOUT_MS = 10_000;
-/** Framing and hop-by-hop headers belong to the host, and so does the request id; the body is always JSON. */
+/**
+ * Framing and hop-by-hop headers belong to the host, and so does the request id; the body is always
+ * JSON. So do headers that act on the host's whole origin, not on this response: a route's cookies
+ * go with every request to the host (a few large ones and the browser is refused everywhere: 431),
+ * Clear-Site-Data wipes the web client's session, and HSTS and Alt-Svc steer the whole origin.
+ */
 const HOST_HEADERS = new Set([
   'content-length',
   'transfer-encoding',
@@ -35,6 +40,10 @@ const HOST_HEADERS = new Set([
   'proxy-connection',
   'content-type',
   'x-request-id',
+  'set-cookie',
+  'clear-site-data',
+  'strict-transport-security',
+  'alt-svc',
 ]);
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;

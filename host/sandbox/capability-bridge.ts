@@ -18,8 +18,17 @@ const PAYERS: Partial<Record<CapabilityMethod, (args: unknown[]) => string | und
   },
 };
 
-/** Calls that put a message in front of people, limited together by sendsPerMinute. */
-const SENDS: ReadonlySet<string> = new Set<CapabilityMethod>(['messages.send', 'messages.edit', 'interactive.send']);
+/**
+ * Calls that put something in front of people, limited together by sendsPerMinute. A push is one
+ * too: unlimited, an app would fill people's browsers and the host's one push queue, whose
+ * overflow drops everyone's pushes.
+ */
+const SENDS: ReadonlySet<string> = new Set<CapabilityMethod>([
+  'messages.send',
+  'messages.edit',
+  'interactive.send',
+  'notifications.send',
+]);
 /** Argon2 on the host's threads, limited together by secretsPerMinute. */
 const SECRETS: ReadonlySet<string> = new Set<CapabilityMethod>(['crypto.hashSecret', 'crypto.verifySecret']);
 
@@ -61,7 +70,7 @@ export class CapabilityBridge {
       if (SENDS.has(name) && !this.sends.take()) {
         throw new SwitchboardError(
           'sandbox_limit',
-          `The app may send or edit ${this.limits.sendsPerMinute} messages a minute.`,
+          `The app may send, edit or push ${this.limits.sendsPerMinute} messages a minute.`,
           { retryAfterMs: this.sends.retryAfterMs() },
         );
       }

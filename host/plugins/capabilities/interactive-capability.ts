@@ -5,6 +5,7 @@ import type { PluginRecord } from '../plugin-record.js';
 import type { PluginServices } from '../plugin-services.js';
 import { INTERACTIVE_CARD_TYPE } from '../postback-router.js';
 import type { CapabilityGuard } from './capability-guard.js';
+import { pluginMessageId } from './plugin-message-ids.js';
 
 /**
  * Cards with buttons, sent as the bot through MessageService (so membership, hooks, idempotency
@@ -23,6 +24,7 @@ export function interactiveCapability(
       const botId = record.botUserId;
       if (!botId) throw new SwitchboardError('forbidden', `Plugin "${record.id}" has no bot user.`);
       const body = cardBody(message);
+      const clientMsgId = pluginMessageId(options.clientMsgId, '/2/clientMsgId');
       return guard.audited(
         'interactive',
         'send',
@@ -31,7 +33,7 @@ export function interactiveCapability(
           (
             await services.messages.send(botId, {
               conversationId,
-              clientMsgId: options.clientMsgId ?? randomUUID(),
+              clientMsgId: clientMsgId ?? randomUUID(),
               content: { type: INTERACTIVE_CARD_TYPE, body },
             })
           ).message,

@@ -12,6 +12,7 @@ import type { Presence } from '../../realtime/presence.js';
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import { promised, type CapabilityGuard } from './capability-guard.js';
 import { pluginAttachmentIds } from './attachments-capability.js';
+import { pluginMessageId } from './plugin-message-ids.js';
 
 /** Messages as the plugin's bot: the same services, and so the same rules, as for people. */
 export function messagesCapability(
@@ -22,6 +23,9 @@ export function messagesCapability(
   return {
     async send(conversationId, content, options = {}) {
       guard.need('messages.send');
+      const clientMsgId = pluginMessageId(options.clientMsgId, '/2/clientMsgId');
+      const replyToId = pluginMessageId(options.replyToId, '/2/replyToId');
+      const threadRootId = pluginMessageId(options.threadRootId, '/2/threadRootId');
       return guard.audited(
         'messages',
         'send',
@@ -30,10 +34,10 @@ export function messagesCapability(
           (
             await messages.send(botId, {
               conversationId,
-              clientMsgId: options.clientMsgId ?? randomUUID(),
+              clientMsgId: clientMsgId ?? randomUUID(),
               content: structuredClone(content),
-              ...(options.replyToId ? { replyToId: options.replyToId } : {}),
-              ...(options.threadRootId ? { threadRootId: String(options.threadRootId) } : {}),
+              ...(replyToId ? { replyToId } : {}),
+              ...(threadRootId ? { threadRootId } : {}),
               ...(options.attachmentIds !== undefined
                 ? { attachmentIds: pluginAttachmentIds(options.attachmentIds) }
                 : {}),

@@ -1,0 +1,82 @@
+/**
+ * What an app puts in front of people and on the host's origin stays within bounds: its pushes
+ * count with its sends (sendsPerMinute), the ids it gives a message are held to people's 64
+ * characters, and its routes cannot set headers that act on the whole origin (cookies sent with
+ * every request to the host, Clear-Site-Data wiping the web client's session, HSTS, Alt-Svc).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestHost, TestUser } from './support/start-test-host.js';
+import { repoRoot } from './support/e2e.js';
+import { enable, pluginLogs, roomWith } from './support/plugin-helpers.js';
+import { appManifest, runOp, startSandboxHost } from './support/sandbox-helpers.js';
+
+const REACHER_ENTRY = `${repoRoot}/test/fixtures/apps/reacher/index.ts`;
+const SENDS_PER_MINUTE = 5;
+
+function reacherManifest(id: string) {
+  const m = appManifest(id, {
+    entry: REACHER_ENTRY,
+    permissions: { commands: {}, 'messages.send': {}, 'notifications.send': {}, 'http.routes': {} },
+    limits: { sendsPerMinute: SENDS_PER_MINUTE },
+  });
+  (m.contributes as Record<string, unknown>).routes = [{ method: 'GET', path: '/headers', auth: 'none' }];
+  return m;
+}
+
+describe('what a sandboxed app reaches', () => {
+  let host: TestHost;
+  let ada: TestUser;
+
+  beforeAll(async () => {
+    // One app per test: each starts with a full sendsPerMinute bucket.
+    ({ host, user: ada } = await startSandboxHost(
+      [enable(reacherManifest('pusher')), enable(reacherManifest('ider')), enable(reacherManifest('router'))],
+      ['pusher', 'ider', 'router'],
+    ));
+  });
+  afterAll(() => host?.stop());
+
+  it('counts its pushes with its sends: past sendsPerMinute a push is refused with sandbox_limit', async () => {
+    const room = await roomWith(host, ada, ['pusher']);
+    const { status, value } = await runOp(host, ada, room.id, `notify ${SENDS_PER_MINUTE * 4}`);
+    expect(status).toBe(200);
+    // The bucket refills one send every 12 s: one more may have come in while the pushes went.
+    expect(value.sent).toBeGreaterThanOrEqual(SENDS_PER_MINUTE);
+    expect(value.sent).toBeLessThanOrEqual(SENDS_PER_MINUTE + 1);
+    expect(value.refused).toMatchObject({
+      ok: false,
+      code: 'sandbox_limit',
+      message: expect.stringContaining(`${SENDS_PER_MINUTE} messages a minute`),
+      retryAfterMs: expect.any(Number),
+    });
+  });
+
+  it('holds the ids it gives a message to 1-64 characters, as people’s sends are', async () => {
+    const room = await roomWith(host, ada, ['ider']);
+    expect((await runOp(host, ada, room.id, 'client-id 64')).value).toEqual({ ok: true });
+    for (const [op, path] of [
+      ['client-id 65', '/2/clientMsgId'],
+      ['client-id 200000', '/2/clientMsgId'],
+      ['reply-id 65', '/2/replyToId'],
+    ]) {
+      const { value } = await runOp(host, ada, room.id, op!);
+      expect(value, op).toMatchObject({ ok: false, code: 'invalid_request', details: [{ path }] });
+    }
+    const history = await host.http('GET', `/v1/conversations/${room.id}/messages?limit=50`, { token: ada.token });
+    const ids = history.body.messages.map((m: { clientMsgId: string | null }) => m.clientMsgId ?? '');
+    expect(Math.max(...ids.map((id: string) => id.length))).toBe(64);
+  });
+
+  it('answers its routes without the headers that act on the host’s whole origin, and says so in its log', async () => {
+    const res = await fetch(`${host.url}/plugins/router/headers`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true });
+    expect(res.headers.get('x-app-header')).toBe('kept');
+    for (const name of ['set-cookie', 'clear-site-data', 'strict-transport-security', 'alt-svc'])
+      expect(res.headers.get(name), name).toBeNull();
+    const ignored = (await pluginLogs(host, 'router')).find((l) => l.message.includes('response headers ignored'));
+    expect(ignored?.data).toMatchObject({
+      headers: ['set-cookie', 'clear-site-data', 'strict-transport-security', 'alt-svc'],
+    });
+  });
+});
