@@ -13,6 +13,8 @@ import { PluginKvReads, type KvRow } from './plugin-kv-reads.js';
 
 const MAX_KEY_LENGTH = 512;
 const MAX_LIST = 1000;
+/** Ten years: longer is a mistake, and 1e300 seconds overflowed the expiry's 64-bit column. */
+const MAX_TTL_SECONDS = 315_360_000;
 /** Expired keys deleted per statement: keeps each delete, and the plugin's lock, short. */
 const PURGE_BATCH = 500;
 /** Batches one write purges at most, so its cost stays bounded; the sweep takes any rest. */
@@ -57,8 +59,11 @@ export class PluginStorage {
   ): Promise<{ version: number }> {
     checkKey(key);
     const json = serialize(value);
-    if (opts.ttlSeconds !== undefined && (!Number.isInteger(opts.ttlSeconds) || opts.ttlSeconds < 1)) {
-      throw new SwitchboardError('invalid_request', 'ttlSeconds must be a positive integer.');
+    if (
+      opts.ttlSeconds !== undefined &&
+      (!Number.isInteger(opts.ttlSeconds) || opts.ttlSeconds < 1 || opts.ttlSeconds > MAX_TTL_SECONDS)
+    ) {
+      throw new SwitchboardError('invalid_request', `ttlSeconds must be a whole number from 1 to ${MAX_TTL_SECONDS}.`);
     }
     const bytes = Buffer.byteLength(key) + Buffer.byteLength(json);
     try {
@@ -272,6 +277,12 @@ function serialize(value: unknown): string {
 
 function checkVersion(ifVersion: number | undefined, current: KvRow | null): void {
   if (ifVersion === undefined) return;
+  // A version no key can have is a mistake to name, not a conflict to retry.
+  if (!Number.isSafeInteger(ifVersion) || ifVersion < 0)
+    throw new SwitchboardError(
+      'invalid_request',
+      'ifVersion must be a whole number ≥ 0 (0: only if the key is absent).',
+    );
   const actual = current?.version ?? 0;
   if (ifVersion !== actual) {
     throw new SwitchboardError(

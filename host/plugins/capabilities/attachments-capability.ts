@@ -13,6 +13,7 @@ import {
   MAX_UPLOAD_BASE64,
   uploadTooLarge,
 } from '../../../sdk/plugin/capabilities/attachment-upload-bound.js';
+import { optionsArg } from './options-arg.js';
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
@@ -47,8 +48,9 @@ export function attachmentsCapability(
       return wireOf(view);
     },
 
-    async read(attachmentId, options = {}) {
+    async read(attachmentId, given) {
       guard.need('attachments.read');
+      const options = optionsArg(given, '/1');
       if (typeof attachmentId !== 'string' || attachmentId.length === 0 || attachmentId.length > 64)
         throw invalid('/0', 'must be an attachment id');
       const offset = wholeNumber(options.offset ?? 0, '/1/offset');

@@ -6,6 +6,7 @@ import type { PluginServices } from '../plugin-services.js';
 import { INTERACTIVE_CARD_TYPE } from '../postback-router.js';
 import type { CapabilityGuard } from './capability-guard.js';
 import { pluginMessageId } from './plugin-message-ids.js';
+import { optionsArg } from './options-arg.js';
 
 /**
  * Cards with buttons, sent as the bot through MessageService (so membership, hooks, idempotency
@@ -19,12 +20,12 @@ export function interactiveCapability(
   services: PluginServices,
 ): InteractiveCapability {
   return {
-    async send(conversationId, message, options = {}) {
+    async send(conversationId, message, options) {
       guard.need('interactive');
       const botId = record.botUserId;
       if (!botId) throw new SwitchboardError('forbidden', `Plugin "${record.id}" has no bot user.`);
       const body = cardBody(message);
-      const clientMsgId = pluginMessageId(options.clientMsgId, '/2/clientMsgId');
+      const clientMsgId = pluginMessageId(optionsArg(options, '/2').clientMsgId, '/2/clientMsgId');
       return guard.audited(
         'interactive',
         'send',

@@ -13,6 +13,7 @@ import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import { promised, type CapabilityGuard } from './capability-guard.js';
 import { pluginAttachmentIds } from './attachments-capability.js';
 import { pluginMessageId } from './plugin-message-ids.js';
+import { optionsArg } from './options-arg.js';
 
 /** Messages as the plugin's bot: the same services, and so the same rules, as for people. */
 export function messagesCapability(
@@ -21,8 +22,9 @@ export function messagesCapability(
   messages: MessageService,
 ): MessagesCapability {
   return {
-    async send(conversationId, content, options = {}) {
+    async send(conversationId, content, given) {
       guard.need('messages.send');
+      const options = optionsArg(given, '/2');
       const clientMsgId = pluginMessageId(options.clientMsgId, '/2/clientMsgId');
       const replyToId = pluginMessageId(options.replyToId, '/2/replyToId');
       const threadRootId = pluginMessageId(options.threadRootId, '/2/threadRootId');
@@ -51,8 +53,9 @@ export function messagesCapability(
         messages.edit(botId, conversationId, messageId, structuredClone(content)),
       );
     },
-    async history(conversationId, query = {}) {
+    async history(conversationId, given) {
       guard.need('messages.read');
+      const query = optionsArg(given, '/1');
       return messages.history(botId, conversationId, {
         before: query.before,
         after: query.after,

@@ -5,6 +5,7 @@ import { checkName } from '../plugin-job-checks.js';
 import type { SchedulerQuota } from '../plugin-job-store.js';
 import type { PluginServices } from '../plugin-services.js';
 import type { CapabilityGuard } from './capability-guard.js';
+import { optionsArg } from './options-arg.js';
 
 /**
  * Durable jobs, each call checked against the `scheduler` permission. Jobs are the plugin's
@@ -34,14 +35,14 @@ export function schedulerCapability(
         throw new SwitchboardError('invalid_request', 'A job handler must be a function.');
       record.handlers.jobs.set(name, handler);
     },
-    async schedule(name, options = {}) {
-      const { job, created } = await scheduler.schedule(id, name, options, quota());
+    async schedule(name, options) {
+      const { job, created } = await scheduler.schedule(id, name, optionsArg(options, '/1'), quota());
       return created
         ? guard.audited('scheduler', 'schedule', `${job.id} ${job.name}`, () => Promise.resolve(job))
         : job;
     },
-    async every(name, intervalMs, options = {}) {
-      const { job, created } = await scheduler.every(id, name, intervalMs, options, quota());
+    async every(name, intervalMs, options) {
+      const { job, created } = await scheduler.every(id, name, intervalMs, optionsArg(options, '/2'), quota());
       return created ? guard.audited('scheduler', 'every', `${job.id} ${job.name}`, () => Promise.resolve(job)) : job;
     },
     async cancel(jobId) {

@@ -1,6 +1,7 @@
 import type { StorageCapability } from '../../../sdk/plugin/plugin-context.js';
 import type { PluginStorage } from '../plugin-storage.js';
 import type { CapabilityGuard } from './capability-guard.js';
+import { optionsArg } from './options-arg.js';
 
 export function storageCapability(guard: CapabilityGuard, storage: PluginStorage): StorageCapability {
   const id = guard.pluginId;
@@ -10,17 +11,19 @@ export function storageCapability(guard: CapabilityGuard, storage: PluginStorage
       guard.need('storage');
       return storage.get(id, key) as Promise<{ value: T; version: number; expiresAt: string | null } | null>;
     },
-    async set(key, value, options = {}) {
+    async set(key, value, options) {
       const quotaBytes = quota();
-      return guard.audited('storage', 'set', key, () => storage.set(id, key, value, options, quotaBytes));
+      const opts = optionsArg(options, '/2');
+      return guard.audited('storage', 'set', key, () => storage.set(id, key, value, opts, quotaBytes));
     },
-    async delete(key, options = {}) {
+    async delete(key, options) {
       guard.need('storage');
-      return guard.audited('storage', 'delete', key, () => storage.delete(id, key, options));
+      const opts = optionsArg(options, '/1');
+      return guard.audited('storage', 'delete', key, () => storage.delete(id, key, opts));
     },
-    async list<T>(prefix: string, options: { after?: string; limit?: number } = {}) {
+    async list<T>(prefix: string, options?: { after?: string; limit?: number }) {
       guard.need('storage');
-      return storage.list(id, prefix, options) as Promise<{
+      return storage.list(id, prefix, optionsArg(options, '/1')) as Promise<{
         entries: { key: string; value: T; version: number }[];
         hasMore: boolean;
       }>;
