@@ -3,13 +3,17 @@
  * count with its sends (sendsPerMinute), the ids it gives a message are held to people's 64
  * characters, and its routes cannot set headers that act on the whole origin (cookies sent with
  * every request to the host, Clear-Site-Data wiping the web client's session, HSTS, Alt-Svc).
- * Options the SDK's types forbid (null, an expiry of 1e300 seconds) are refused as such.
+ * Options the SDK's types forbid (null, an expiry of 1e300 seconds) are refused as such. Its metrics
+ * take a bounded part of the host's /metrics, however large the rules let each one be.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestHost, TestUser } from './support/start-test-host.js';
 import { repoRoot } from './support/e2e.js';
+import { eventually } from './support/eventually.js';
 import { enable, pluginLogs, roomWith } from './support/plugin-helpers.js';
 import { appManifest, runOp, startSandboxHost } from './support/sandbox-helpers.js';
+import { METRICS_TOKEN, scrape } from './support/metrics-helpers.js';
+import { METRIC_LIMITS } from '../sdk/plugin/metric-rules.js';
 
 const REACHER_ENTRY = `${repoRoot}/test/fixtures/apps/reacher/index.ts`;
 const SENDS_PER_MINUTE = 5;
@@ -27,6 +31,7 @@ function reacherManifest(id: string) {
       storage: {},
       scheduler: {},
       'attachments.read': {},
+      metrics: {},
     },
     limits: { sendsPerMinute: SENDS_PER_MINUTE },
   });
@@ -40,9 +45,12 @@ describe('what a sandboxed app reaches', () => {
 
   beforeAll(async () => {
     // One app per test: each starts with a full sendsPerMinute bucket.
+    const apps = ['pusher', 'ider', 'router', 'optioner', 'meter'];
     ({ host, user: ada } = await startSandboxHost(
-      ['pusher', 'ider', 'router', 'optioner'].map((id) => enable(reacherManifest(id))),
-      ['pusher', 'ider', 'router', 'optioner'],
+      apps.map((id) => enable(reacherManifest(id))),
+      apps,
+      {},
+      { metrics: { token: METRICS_TOKEN } },
     ));
   });
   afterAll(() => host?.stop());
@@ -120,5 +128,26 @@ describe('what a sandboxed app reaches', () => {
       fraction: expect.objectContaining({ ok: false, code: 'invalid_request' }),
       tenYears: { ok: true },
     });
+  });
+
+  it('keeps its series to a bounded part of /metrics, folding the rest into "other" with totals kept', async () => {
+    const room = await roomWith(host, ada, ['meter']);
+    // Three histograms at the rules' largest (8 long labels, 30 buckets, 100 combinations) would
+    // write some 12 MB on every scrape; fifty, some 200 MB.
+    expect((await runOp(host, ada, room.id, 'metrics-max 3')).value).toEqual({ ok: true });
+    const name = (m: number) => `switchboard_plugin_meter_${`h${m}`.padEnd(64, 'x')}_count`;
+    let s = await scrape(host);
+    await eventually(async () => {
+      s = await scrape(host);
+      return [0, 1, 2].every((m) => s.text.includes(name(m)));
+    });
+    const own = s.text.split('\n').filter((l) => l.startsWith('switchboard_plugin_meter_'));
+    // The kept series, and at most one folded series a metric past them.
+    expect(own.join('\n').length).toBeLessThan(METRIC_LIMITS.seriesBytesPerPlugin * 1.2);
+    expect(own.some((l) => l.startsWith(name(2)) && l.includes('="other"'))).toBe(true);
+    for (const m of [0, 1, 2]) {
+      const counts = [...s.samples].filter(([key]) => key.startsWith(`${name(m)}{`));
+      expect(counts.reduce((n, [, v]) => n + v, 0)).toBe(100);
+    }
   });
 });

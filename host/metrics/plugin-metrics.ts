@@ -17,6 +17,16 @@ export interface PluginMetricRecorder {
   record(labels: unknown, value: unknown): void;
 }
 
+/** The /metrics text a plugin's kept series take, shared by its metrics. */
+interface SeriesBudget {
+  usedBytes: number;
+}
+
+/** Room for a sample's value (and, in a histogram, its `le` label) after its name and labels. */
+const SAMPLE_OVERHEAD_BYTES = 40;
+/** prom-client's default buckets, 0.005 … 10. */
+const DEFAULT_BUCKET_COUNT = 11;
+
 interface OwnMetric {
   readonly fullName: string;
   readonly recorder: PluginMetricRecorder;
@@ -34,11 +44,14 @@ export function pluginMetricName(pluginId: string, name: string): string {
  *
  * Label combinations are bounded per metric (METRIC_LIMITS.seriesPerMetric): a plugin that puts an
  * unbounded value in a label (a user id, a message) would otherwise grow the scrape and the
- * host's memory without end. Past the bound, new combinations are folded into one series whose
- * every label is "other", so totals stay right and the overflow is visible.
+ * host's memory without end. They are bounded per plugin too, by the text they take
+ * (METRIC_LIMITS.seriesBytesPerPlugin): 50 histograms of 30 buckets and long labels would
+ * otherwise write some 200 MB at each scrape. Past either bound, new combinations are folded into
+ * one series whose every label is "other", so totals stay right and the overflow is visible.
  */
 export class PluginMetrics {
   private readonly plugins = new Map<string, Map<string, OwnMetric>>();
+  private readonly budgets = new Map<string, SeriesBudget>();
 
   constructor(private readonly registry: Registry) {}
 
@@ -66,7 +79,9 @@ export class PluginMetrics {
         'metric_invalid',
         `The metric name ${fullName} is taken by another plugin or the host.`,
       );
-    const recorder = this.create(fullName, shape);
+    let budget = this.budgets.get(pluginId);
+    if (!budget) this.budgets.set(pluginId, (budget = { usedBytes: 0 }));
+    const recorder = this.create(fullName, shape, budget);
     if (!own) this.plugins.set(pluginId, (own = new Map<string, OwnMetric>()));
     own.set(shape.name, { fullName, recorder });
     return recorder;
@@ -76,9 +91,10 @@ export class PluginMetrics {
   remove(pluginId: string): void {
     for (const { fullName } of this.plugins.get(pluginId)?.values() ?? []) this.registry.removeSingleMetric(fullName);
     this.plugins.delete(pluginId);
+    this.budgets.delete(pluginId);
   }
 
-  private create(fullName: string, shape: MetricShape): PluginMetricRecorder {
+  private create(fullName: string, shape: MetricShape, budget: SeriesBudget): PluginMetricRecorder {
     const options = { name: fullName, help: shape.help, labelNames: [...shape.labels], registers: [this.registry] };
     const metric =
       shape.kind === 'counter'
@@ -86,6 +102,11 @@ export class PluginMetrics {
         : new Histogram({ ...options, ...(shape.buckets ? { buckets: [...shape.buckets] } : {}) });
     const series = new Set<string>();
     const fold = shape.labels.map(() => OVERFLOW_LABEL_VALUE);
+    // A histogram writes each bucket, +Inf, _sum and _count; a counter one line.
+    const lines = shape.kind === 'counter' ? 1 : (shape.buckets?.length ?? DEFAULT_BUCKET_COUNT) + 3;
+    const labelNamesBytes = shape.labels.reduce((n, l) => n + l.length + 4, 0);
+    const seriesBytes = (values: readonly string[]) =>
+      lines * (fullName.length + labelNamesBytes + values.reduce((n, v) => n + v.length, 0) + SAMPLE_OVERHEAD_BYTES);
     return {
       shape,
       record(labels, value) {
@@ -93,8 +114,16 @@ export class PluginMetrics {
         const n = checkMetricValue(shape, value);
         const key = JSON.stringify(values);
         if (!series.has(key)) {
-          if (series.size >= METRIC_LIMITS.seriesPerMetric) values = fold;
-          else series.add(key);
+          const bytes = seriesBytes(values);
+          if (
+            series.size >= METRIC_LIMITS.seriesPerMetric ||
+            budget.usedBytes + bytes > METRIC_LIMITS.seriesBytesPerPlugin
+          ) {
+            values = fold;
+          } else {
+            series.add(key);
+            budget.usedBytes += bytes;
+          }
         }
         const named = Object.fromEntries(shape.labels.map((l, i) => [l, values[i]!]));
         if (metric instanceof Counter) metric.inc(named, n);

@@ -14,6 +14,12 @@ export const METRIC_LIMITS = {
   /** Label combinations kept per metric; further new ones are folded into the "other" series. */
   seriesPerMetric: 100,
   metricsPerPlugin: 50,
+  /**
+   * Text a plugin's series may take on /metrics together (as written: names, labels, every bucket
+   * of a histogram); further new combinations are folded too. Without it the bounds above allow
+   * some 200 MB a plugin, built as one string at every scrape.
+   */
+  seriesBytesPerPlugin: 1024 * 1024,
 } as const;
 
 /** The value every label of a folded series has. */

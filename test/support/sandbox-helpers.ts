@@ -91,15 +91,18 @@ export async function waitForApp(
 
 /**
  * A host with one sandbox worker (so the suite's apps share it, as on a small machine) and these
- * plugins enabled, and a user; returned once each of `apps` (the sandboxed ones) is running, so a
+ * plugins enabled (and any other `config`), and a user; returned once each of `apps` (the sandboxed ones) is running, so a
  * first command never meets an app still starting.
  */
 export async function startSandboxHost(
   enabled: EnabledEntry[],
   apps: string[],
   sandbox: Record<string, unknown> = {},
+  config: Record<string, unknown> = {},
 ): Promise<{ host: TestHost; user: TestUser }> {
-  const host = await startTestHost({ config: { sandbox: { workers: 1, ...sandbox }, plugins: { enabled } } });
+  const host = await startTestHost({
+    config: { ...config, sandbox: { workers: 1, ...sandbox }, plugins: { enabled } },
+  });
   try {
     const user = await host.createUser();
     await Promise.all(apps.map((id) => waitForApp(host, id)));
