@@ -18,6 +18,11 @@ const MAX_ATTEMPTS = 5;
 const MAX_BACKOFF_MS = 5 * 60_000;
 const BATCH = 50;
 const MAX_IN_FLIGHT = 50;
+/**
+ * A plugin's share of those: one whose runs hang (an app's handler that never settles holds its
+ * run until its deadline) must leave room for its neighbours' jobs, not hold them all.
+ */
+const MAX_IN_FLIGHT_PER_PLUGIN = 10;
 const STOP_WAIT_MS = 10_000;
 
 /**
@@ -35,6 +40,8 @@ export class PluginScheduler {
   private polling: Promise<void> | null = null;
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Runs in flight by plugin id (each also in inFlight). */
+  private readonly inFlightOf = new Map<string, number>();
   /** Ends the lease renewal of each run in flight. */
   private readonly renewals = new Set<() => Promise<void>>();
 
@@ -89,22 +96,32 @@ export class PluginScheduler {
     const runnable = this.registry
       .running()
       .map((r) => ({ id: r.id, names: [...r.handlers.jobs.keys()] }))
-      .filter((p) => p.names.length > 0);
+      .filter((p) => p.names.length > 0 && this.hasRoom(p.id));
     if (runnable.length === 0 || this.inFlight.size >= MAX_IN_FLIGHT) return;
     const due = await this.jobs.due(runnable, BATCH);
     for (const row of due) {
       if (this.stopped || this.inFlight.size >= MAX_IN_FLIGHT) return;
       const record = this.registry.get(row.plugin_id);
       const handler = record?.status === 'running' ? record.handlers.jobs.get(row.name) : undefined;
-      if (!handler) continue;
+      if (!handler || !this.hasRoom(row.plugin_id)) continue;
       const claimed = await this.jobs.claim(row.id);
       if (!claimed) continue;
       const run = this.run(claimed, handler).catch((err: unknown) =>
         this.log.error({ err, plugin: row.plugin_id, job: row.id }, 'scheduled job bookkeeping failed'),
       );
       this.inFlight.add(run);
-      void run.finally(() => this.inFlight.delete(run));
+      this.inFlightOf.set(row.plugin_id, (this.inFlightOf.get(row.plugin_id) ?? 0) + 1);
+      void run.finally(() => {
+        this.inFlight.delete(run);
+        const left = this.inFlightOf.get(row.plugin_id)! - 1;
+        if (left === 0) this.inFlightOf.delete(row.plugin_id);
+        else this.inFlightOf.set(row.plugin_id, left);
+      });
     }
+  }
+
+  private hasRoom(pluginId: string): boolean {
+    return (this.inFlightOf.get(pluginId) ?? 0) < MAX_IN_FLIGHT_PER_PLUGIN;
   }
 
   private async run(row: JobRow, handler: Handler): Promise<void> {
