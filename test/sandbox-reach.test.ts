@@ -8,20 +8,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestHost, TestUser } from './support/start-test-host.js';
-import { repoRoot } from './support/e2e.js';
 import { eventually } from './support/eventually.js';
 import { enable, pluginLogs, roomWith } from './support/plugin-helpers.js';
-import { appManifest, runOp, startSandboxHost } from './support/sandbox-helpers.js';
+import { reacherManifest } from './support/reacher-app.js';
+import { runOp, startSandboxHost } from './support/sandbox-helpers.js';
 import { METRICS_TOKEN, scrape } from './support/metrics-helpers.js';
 import { METRIC_LIMITS } from '../sdk/plugin/metric-rules.js';
 
-const REACHER_ENTRY = `${repoRoot}/test/fixtures/apps/reacher/index.ts`;
 const SENDS_PER_MINUTE = 5;
 
-function reacherManifest(id: string) {
-  const m = appManifest(id, {
-    entry: REACHER_ENTRY,
-    permissions: {
+const manifestOf = (id: string) =>
+  reacherManifest(
+    id,
+    {
       commands: {},
       'messages.send': {},
       'messages.read': {},
@@ -33,11 +32,8 @@ function reacherManifest(id: string) {
       'attachments.read': {},
       metrics: {},
     },
-    limits: { sendsPerMinute: SENDS_PER_MINUTE },
-  });
-  (m.contributes as Record<string, unknown>).routes = [{ method: 'GET', path: '/headers', auth: 'none' }];
-  return m;
-}
+    { sendsPerMinute: SENDS_PER_MINUTE },
+  );
 
 describe('what a sandboxed app reaches', () => {
   let host: TestHost;
@@ -47,7 +43,7 @@ describe('what a sandboxed app reaches', () => {
     // One app per test: each starts with a full sendsPerMinute bucket.
     const apps = ['pusher', 'ider', 'router', 'optioner', 'meter'];
     ({ host, user: ada } = await startSandboxHost(
-      apps.map((id) => enable(reacherManifest(id))),
+      apps.map((id) => enable(manifestOf(id))),
       apps,
       {},
       { metrics: { token: METRICS_TOKEN } },

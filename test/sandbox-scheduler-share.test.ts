@@ -5,24 +5,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestHost, TestUser } from './support/start-test-host.js';
-import { repoRoot } from './support/e2e.js';
 import { eventually } from './support/eventually.js';
 import { enable, roomWith } from './support/plugin-helpers.js';
-import { appHealth, appManifest, runOp, startSandboxHost } from './support/sandbox-helpers.js';
+import { reacherManifest } from './support/reacher-app.js';
+import { appHealth, runOp, startSandboxHost } from './support/sandbox-helpers.js';
 
-const REACHER_ENTRY = `${repoRoot}/test/fixtures/apps/reacher/index.ts`;
 /** Longer than the test needs with a share, shorter than the host's own 25 s deadline on a run. */
 const HOLD_MS = 20_000;
 
-function jobsManifest(id: string) {
-  const m = appManifest(id, {
-    entry: REACHER_ENTRY,
-    permissions: { commands: {}, storage: {}, scheduler: {}, 'http.routes': {} },
-    limits: { eventTimeoutMs: HOLD_MS },
-  });
-  (m.contributes as Record<string, unknown>).routes = [{ method: 'GET', path: '/headers', auth: 'none' }];
-  return m;
-}
+const jobsManifest = (id: string) =>
+  reacherManifest(id, { commands: {}, storage: {}, scheduler: {}, 'http.routes': {} }, { eventTimeoutMs: HOLD_MS });
 
 describe('scheduled jobs of apps side by side', () => {
   let host: TestHost;
