@@ -5,6 +5,7 @@ import type { Message } from '../../../sdk/protocol/message.js';
 import { useI18n } from '../i18n/i18n-context';
 import { ImageGallery } from '../attachments/image-gallery';
 import { CommandNoteItem, type CommandNote } from './command-note';
+import { JumpToLatest, useArrivedBelow } from './jump-to-latest';
 import { MessageItem } from './message-item';
 import { continuesRun } from './message-runs';
 import { PendingItem } from './pending-item';
@@ -57,6 +58,7 @@ export function MessageLog(props: Props) {
     hasOlder,
     loadOlder: props.loadOlder,
   });
+  const arrived = useArrivedBelow(messages, scroll.away, me);
   const unreadFrom = props.unreadFrom ?? null;
   useOpenAtDivider(log, unreadFrom, scroll.showFrom);
   const byId = new Map(messages.map((m) => [m.id, m]));
@@ -122,6 +124,7 @@ export function MessageLog(props: Props) {
           ))}
         </ol>
       </ImageGallery>
+      {scroll.away ? <JumpToLatest arrived={arrived} list={list} onJump={scroll.jumpToLatest} /> : null}
     </div>
   );
 }

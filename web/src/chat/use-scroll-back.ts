@@ -14,6 +14,10 @@ export interface ScrollBack {
    * the newest would leave it above the view; not once the person scrolled up themselves.
    */
   showFrom: (item: Element) => void;
+  /** The person is reading further up than the newest messages (the "jump to the newest" button shows). */
+  away: boolean;
+  /** Back to the newest message, following new ones again. */
+  jumpToLatest: () => void;
 }
 
 /**
@@ -41,6 +45,12 @@ export function useScrollBack(
   );
   const [loading, setLoading] = useState(false);
   const busy = useRef(false);
+  // The ref answers at once inside handlers; the state re-renders only when it flips, not per scroll.
+  const [away, setAway] = useState(false);
+  const measureBottom = useCallback((el: HTMLElement) => {
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < EDGE_PX;
+    setAway(!atBottom.current);
+  }, []);
 
   const loadEarlier = useCallback(() => {
     const el = log.current;
@@ -63,9 +73,16 @@ export function useScrollBack(
   const onScroll = useCallback(() => {
     const el = log.current;
     if (!el) return;
-    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < EDGE_PX;
+    measureBottom(el);
     if (el.scrollTop < EDGE_PX) loadEarlier();
-  }, [log, loadEarlier]);
+  }, [log, loadEarlier, measureBottom]);
+
+  const jumpToLatest = useCallback(() => {
+    const el = log.current;
+    if (!el) return;
+    el.scrollTop = el.scrollHeight;
+    measureBottom(el);
+  }, [log, measureBottom]);
 
   const showFrom = useCallback(
     (item: Element) => {
@@ -75,9 +92,9 @@ export function useScrollBack(
       if (top >= 0) return;
       // A little of what came before stays in view above it, as context.
       el.scrollTop = Math.max(0, el.scrollTop + top - EDGE_PX);
-      atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < EDGE_PX;
+      measureBottom(el);
     },
-    [log],
+    [log, measureBottom],
   );
 
   useLayoutEffect(() => {
@@ -94,6 +111,7 @@ export function useScrollBack(
     } else if (atBottom.current || followMine) {
       el.scrollTop = el.scrollHeight;
       atBottom.current = true;
+      setAway(false);
     }
     // Only a change of the newest or oldest item moves the log, not every render.
   }, [log, firstKey, lastKey]);
@@ -116,7 +134,7 @@ export function useScrollBack(
     if (el && hasOlder && el.scrollHeight <= el.clientHeight) loadEarlier();
   }, [log, hasOlder, firstKey, loadEarlier]);
 
-  return { onScroll, loadEarlier, loading, showFrom };
+  return { onScroll, loadEarlier, loading, showFrom, away, jumpToLatest };
 }
 
 /** Where an item of the log ends, from the top of the log's content (0 without one). */

@@ -87,6 +87,9 @@ export const chatEn = {
   'chat.log.loading': 'Loading earlier messages…',
   'chat.log.start': 'This is the start of the conversation.',
   'chat.log.unread': 'New messages',
+  'chat.log.jumpToLatest': 'Jump to the newest message',
+  'chat.log.arrivedOne': '{count} new message below',
+  'chat.log.arrivedOther': '{count} new messages below',
 
   'chat.message.edited': '(edited)',
   'chat.message.deleted': 'This message was deleted.',

@@ -89,6 +89,9 @@ export const chatFr: Record<keyof typeof chatEn, string> = {
   'chat.log.loading': 'Chargement des messages précédents…',
   'chat.log.start': 'C’est le début de la conversation.',
   'chat.log.unread': 'Nouveaux messages',
+  'chat.log.jumpToLatest': 'Aller au message le plus récent',
+  'chat.log.arrivedOne': '{count} nouveau message plus bas',
+  'chat.log.arrivedOther': '{count} nouveaux messages plus bas',
 
   'chat.message.edited': '(modifié)',
   'chat.message.deleted': 'Ce message a été supprimé.',
