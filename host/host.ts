@@ -84,6 +84,7 @@ export async function startHost(config: HostConfig, options: HostOptions = {}): 
     server = createServer(app.callback());
     server.headersTimeout = 20_000;
     server.requestTimeout = 30_000;
+    server.keepAliveTimeout = config.server.keepAliveTimeoutMs;
     const gateway = services.resolve(Gateway);
     gateway.attach(server);
     await listen(server, config.server.host, config.server.port);

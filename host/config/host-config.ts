@@ -2,7 +2,7 @@ import type { AppLimits } from '../../sdk/app/app-limits.js';
 
 /** The validated, defaulted host configuration (see config-schema.json). */
 export interface HostConfig {
-  server: { host: string; port: number; shutdownGraceMs: number };
+  server: { host: string; port: number; shutdownGraceMs: number; keepAliveTimeoutMs: number };
   database: { url: string; schema: string; poolSize: number };
   /** Without url, a host runs alone on its in-process bus. */
   bus: { url?: string; prefix: string; presenceIntervalMs: number };
