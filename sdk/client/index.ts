@@ -65,3 +65,12 @@ export type {
 export type { SearchHighlight, SearchHit, SearchOptions, SearchResult, SearchSnippet } from '../protocol/search.js';
 export { mergePage } from './message-list.js';
 export { randomUuid } from './random-uuid.js';
+export {
+  formatSpans,
+  formatTree,
+  stripFormatting,
+  type FormatNode,
+  type FormatSpan,
+  type KeptRange,
+  type TextStyle,
+} from './text-formatting.js';
