@@ -1,5 +1,5 @@
 import type { Message } from '../../../sdk/protocol/message.js';
-import { plainText } from './message-text';
+import { unformattedText } from './message-text';
 import { isSystem, systemText, type Wording } from '../i18n/system-text';
 
 /** A short line for what a structured message is: its own text when it has one, else a label. */
@@ -17,11 +17,11 @@ export function filesLabel(message: Message, w: Wording): string | null {
 }
 
 /**
- * The one line the conversation list shows of a conversation's last message: its text (after who
- * sent it, in groups or when it is mine), what files it carries when it has no text, a system
- * change in words, or a label for a deleted or structured message. With `sayThread` (the
- * conversation list), a reply in a thread says so: the conversation opens on its main timeline,
- * where that reply is not.
+ * The one line the conversation list shows of a conversation's last message: its text, without its
+ * formatting markers (after who sent it, in groups or when it is mine), what files it carries when
+ * it has no text, a system change in words, or a label for a deleted or structured message. With
+ * `sayThread` (the conversation list), a reply in a thread says so: the conversation opens on its
+ * main timeline, where that reply is not.
  */
 export function previewOf(
   message: Message | null,
@@ -32,7 +32,7 @@ export function previewOf(
   if (message.deletedAt || !message.content) return t('chat.preview.deleted');
   const content = message.content;
   if (isSystem(content)) return systemText(content, message.senderId, w);
-  const words = plainText(content);
+  const words = unformattedText(message);
   // Files sent without a caption: what they are, not an empty line after "You:".
   const text = (words?.trim() === '' ? filesLabel(message, w) : null) ?? words ?? structuredLabel(content, w);
   const inThread = w.sayThread === true && Boolean(message.threadRootId);

@@ -1,13 +1,13 @@
 import type { Message } from '../../../sdk/protocol/message.js';
 import { useI18n } from '../i18n/i18n-context';
 import { filesLabel, structuredLabel } from './message-preview';
-import { plainText } from './message-text';
+import { unformattedText } from './message-text';
 import type { People } from '../people/people';
 import { isSystem, systemText } from '../i18n/system-text';
 
 const SNIPPET = 120;
 
-/** A message in one short line, for a reply's quote. */
+/** A message in one short line, for a reply's quote: its words without their formatting markers. */
 export function useSnippet(people: People): (message: Message | undefined) => string {
   const { t, language } = useI18n();
   const w = { t, language, name: people.name };
@@ -15,7 +15,7 @@ export function useSnippet(people: People): (message: Message | undefined) => st
     if (!message) return t('chat.reply.notLoaded');
     if (message.deletedAt || !message.content) return t('chat.preview.deleted');
     const content = message.content;
-    let text = plainText(content);
+    let text = unformattedText(message);
     // A photo sent without a caption is quoted as one, not as nothing.
     if (text?.trim() === '') text = filesLabel(message, w) ?? text;
     if (text === null) {
