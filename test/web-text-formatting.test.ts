@@ -84,5 +84,17 @@ describe.skipIf(chromiumMissing)('web client: text formatting', { timeout: 120_0
     await openConversation(c.page, host, group.id);
     await messageItem(c.page, 'for that').locator('.mention-me').waitFor();
     expect(await messageItem(c.page, 'snake_case_names').locator('.message-text').innerText()).toBe(shown);
+
+    // Sent while offline, it waits formatted already, as it will be shown once stored.
+    await c.page.context().setOffline(true);
+    await composer(c.page).fill('*waiting* for the network');
+    await composer(c.page).press('Enter');
+    const waiting = messageItem(c.page, 'for the network');
+    await waiting.getByText('Sending…').waitFor();
+    expect(await waiting.locator('.message-text strong').innerText()).toBe('waiting');
+    expect(await waiting.locator('.message-text').innerText()).toBe('waiting for the network');
+    await c.page.context().setOffline(false);
+    await waiting.getByText('Sending…').waitFor({ state: 'detached' });
+    expect(c.problems.all).toEqual([]);
   });
 });

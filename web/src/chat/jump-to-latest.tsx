@@ -3,6 +3,7 @@ import { useRef } from 'preact/hooks';
 import type { Message } from '../../../sdk/protocol/message.js';
 import { useI18n } from '../i18n/i18n-context';
 import { pluralKey } from '../i18n/plural';
+import './jump-to-latest.css';
 
 /**
  * How many messages of others came in below while the person read further up: counted from the

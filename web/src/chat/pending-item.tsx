@@ -6,6 +6,7 @@ import type { Translate } from '../i18n/translate';
 import { useSignedIn } from '../session/session-context';
 import { useDraftReturn } from './composer-draft';
 import { plainText } from './message-text';
+import { MessageTextView } from './message-text-view';
 
 /**
  * A message of mine the host has not stored yet: "Sending…" while it waits (offline included: it
@@ -48,7 +49,8 @@ export function PendingItem({ item }: { item: PendingSend }) {
         <p class="message-meta">
           <span class="message-sender">{t('chat.you')}</span>
         </p>
-        <p class="message-text">{text}</p>
+        {/* Formatted as it will be once stored; the host finds its mentions then. */}
+        {plain === null ? <p class="message-text">{text}</p> : <MessageTextView text={plain} entities={[]} myId="" />}
       </div>
       {item.state === 'failed' ? (
         <div class="message-failed" role="alert">
