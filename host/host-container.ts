@@ -54,6 +54,7 @@ import { PluginKernel } from './plugins/plugin-kernel.js';
 import { SandboxHost } from './sandbox/sandbox-host.js';
 import { PluginLogs } from './plugins/plugin-logs.js';
 import { PluginRegistry } from './plugins/plugin-registry.js';
+import { OutboundPools } from './plugins/capabilities/outbound-pool.js';
 import { PluginStorage } from './plugins/plugin-storage.js';
 import { PluginDatabase } from './plugins/database/plugin-database.js';
 import { PluginJobStore } from './plugins/plugin-job-store.js';
@@ -114,6 +115,7 @@ const singletons = [
   PluginHttpRouter,
   ServiceRegistry,
   PostbackRouter,
+  OutboundPools,
   PluginInstaller,
   SandboxHost,
   PluginKernel,

@@ -17,6 +17,7 @@ export * from './plugin/database.js';
 export * from './plugin/update-stored.js';
 export * from './plugin/with-deadline.js';
 export * from './plugin/group-commit-queue.js';
+export * from './plugin/outbound-limits.js';
 export * from './plugin/plugin-error.js';
 export * from './plugin/define-plugin.js';
 export * from './app/define-app.js';

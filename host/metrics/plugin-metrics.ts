@@ -10,6 +10,7 @@ import {
   type MetricKind,
   type MetricShape,
 } from '../../sdk/plugin/metric-rules.js';
+import type { PluginLogger } from '../../sdk/plugin/plugin-context.js';
 
 /** One metric of a plugin: `record` checks its arguments (they come from plugin code) and counts. */
 export interface PluginMetricRecorder {
@@ -17,9 +18,12 @@ export interface PluginMetricRecorder {
   record(labels: unknown, value: unknown): void;
 }
 
-/** The /metrics text a plugin's kept series take, shared by its metrics. */
+/** The /metrics text a plugin's kept series take, shared by its metrics, and where folding is told. */
 interface SeriesBudget {
   usedBytes: number;
+  /** Whether the plugin's log has been told that its budget is spent. */
+  told: boolean;
+  log: Pick<PluginLogger, 'warn'> | null;
 }
 
 /** Room for a sample's value (and, in a histogram, its `le` label) after its name and labels. */
@@ -48,6 +52,8 @@ export function pluginMetricName(pluginId: string, name: string): string {
  * (METRIC_LIMITS.seriesBytesPerPlugin): 50 histograms of 30 buckets and long labels would
  * otherwise write some 200 MB at each scrape. Past either bound, new combinations are folded into
  * one series whose every label is "other", so totals stay right and the overflow is visible.
+ * The plugin's log says so once when each bound is first met (the budget once for the plugin,
+ * the combinations once for each metric), not at every recording folded.
  */
 export class PluginMetrics {
   private readonly plugins = new Map<string, Map<string, OwnMetric>>();
@@ -55,8 +61,13 @@ export class PluginMetrics {
 
   constructor(private readonly registry: Registry) {}
 
-  /** The recorder of a plugin's metric, defined now or before; throws metric_invalid. */
-  define(pluginId: string, kind: MetricKind, definition: unknown): PluginMetricRecorder {
+  /** The recorder of a plugin's metric, defined now or before; throws metric_invalid. `log` hears of folding. */
+  define(
+    pluginId: string,
+    kind: MetricKind,
+    definition: unknown,
+    log: Pick<PluginLogger, 'warn'> | null = null,
+  ): PluginMetricRecorder {
     const shape = checkMetricDefinition(kind, definition);
     let own = this.plugins.get(pluginId);
     const existing = own?.get(shape.name);
@@ -80,7 +91,7 @@ export class PluginMetrics {
         `The metric name ${fullName} is taken by another plugin or the host.`,
       );
     let budget = this.budgets.get(pluginId);
-    if (!budget) this.budgets.set(pluginId, (budget = { usedBytes: 0 }));
+    if (!budget) this.budgets.set(pluginId, (budget = { usedBytes: 0, told: false, log }));
     const recorder = this.create(fullName, shape, budget);
     if (!own) this.plugins.set(pluginId, (own = new Map<string, OwnMetric>()));
     own.set(shape.name, { fullName, recorder });
@@ -102,6 +113,7 @@ export class PluginMetrics {
         : new Histogram({ ...options, ...(shape.buckets ? { buckets: [...shape.buckets] } : {}) });
     const series = new Set<string>();
     const fold = shape.labels.map(() => OVERFLOW_LABEL_VALUE);
+    let toldFull = false;
     // A histogram writes each bucket, +Inf, _sum and _count; a counter one line.
     const lines = shape.kind === 'counter' ? 1 : (shape.buckets?.length ?? DEFAULT_BUCKET_COUNT) + 3;
     const labelNamesBytes = shape.labels.reduce((n, l) => n + l.length + 4, 0);
@@ -115,11 +127,24 @@ export class PluginMetrics {
         const key = JSON.stringify(values);
         if (!series.has(key)) {
           const bytes = seriesBytes(values);
-          if (
-            series.size >= METRIC_LIMITS.seriesPerMetric ||
-            budget.usedBytes + bytes > METRIC_LIMITS.seriesBytesPerPlugin
-          ) {
+          if (series.size >= METRIC_LIMITS.seriesPerMetric) {
             values = fold;
+            if (!toldFull) {
+              toldFull = true;
+              budget.log?.warn(
+                `metric series folded into "other": ${shape.name} has its ${METRIC_LIMITS.seriesPerMetric} label combinations, and counts new ones there`,
+                { metric: shape.name, limit: 'seriesPerMetric', combinations: METRIC_LIMITS.seriesPerMetric },
+              );
+            }
+          } else if (budget.usedBytes + bytes > METRIC_LIMITS.seriesBytesPerPlugin) {
+            values = fold;
+            if (!budget.told) {
+              budget.told = true;
+              budget.log?.warn(
+                `metric series folded into "other": the plugin's series take their ${METRIC_LIMITS.seriesBytesPerPlugin} bytes of /metrics, and every metric counts new label combinations there`,
+                { metric: shape.name, limit: 'seriesBytesPerPlugin', bytes: METRIC_LIMITS.seriesBytesPerPlugin },
+              );
+            }
           } else {
             series.add(key);
             budget.usedBytes += bytes;

@@ -23,6 +23,7 @@ import { Presence } from '../realtime/presence.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
 import type { NotificationDispatch } from '../core/extension-points.js';
 import { AttachmentService } from '../attachments/attachment-service.js';
+import { OutboundPools } from './capabilities/outbound-pool.js';
 
 interface InstallRow {
   id: string;
@@ -55,6 +56,7 @@ export class PluginInstaller {
     @inject(Tokens.Metrics) private readonly metrics: HostMetrics,
     @inject(Tokens.Notifications) private readonly notifications: NotificationDispatch,
     @inject(AttachmentService) private readonly attachments: AttachmentService,
+    @inject(OutboundPools) private readonly outbound: OutboundPools,
   ) {}
 
   async install(
@@ -104,6 +106,7 @@ export class PluginInstaller {
       metrics: this.metrics.plugins,
       notifications: this.notifications,
       attachments: this.attachments,
+      outbound: this.outbound,
     };
     const context = buildPluginContext(record, bot, services);
     await this.database.reload(record.id);

@@ -19,6 +19,7 @@ import { PluginSettingsValidator } from './plugin-settings-validator.js';
 import { purgePluginData } from './purge-plugin-data.js';
 import { withTimeout } from './with-timeout.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
+import { OutboundPools } from './capabilities/outbound-pool.js';
 
 const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
@@ -44,6 +45,7 @@ export class PluginKernel {
     @inject(PluginDatabase) private readonly database: PluginDatabase,
     @inject(SandboxHost) private readonly sandbox: SandboxHost,
     @inject(Tokens.Metrics) private readonly metrics: HostMetrics,
+    @inject(OutboundPools) private readonly outbound: OutboundPools,
   ) {
     sandbox.attach({
       logs,
@@ -197,6 +199,8 @@ export class PluginKernel {
     record.generation++;
     record.handlers = emptyHandlers();
     unregisterMessageTypes(this.types, record);
+    // Taken now, so a run started while stop() runs (an enable) gets a pool of its own.
+    const outbound = this.outbound.detach(record.id);
     const definition = record.definition;
     if (definition?.stop) {
       try {
@@ -208,6 +212,8 @@ export class PluginKernel {
         this.logs.recordFailure(record.id, 'stop failed', err);
       }
     }
+    // After stop(), which may wait for requests it started: then none of its sockets stays open.
+    outbound?.destroy();
   }
 
   private fail(record: PluginRecord, err: unknown): void {
@@ -220,6 +226,7 @@ export class PluginKernel {
     record.handlers = emptyHandlers();
     record.error = error.toBody();
     unregisterMessageTypes(this.types, record);
+    this.outbound.release(record.id);
     this.log.warn({ plugin: record.id, code: error.code, err: error.message }, 'plugin failed');
   }
 }

@@ -13,6 +13,7 @@ import type { Presence } from '../realtime/presence.js';
 import type { PluginMetrics } from '../metrics/plugin-metrics.js';
 import type { NotificationDispatch } from '../core/extension-points.js';
 import type { AttachmentService } from '../attachments/attachment-service.js';
+import type { OutboundPools } from './capabilities/outbound-pool.js';
 
 /** The host services capability objects call on a plugin's behalf. */
 export interface PluginServices {
@@ -33,4 +34,6 @@ export interface PluginServices {
   notifications: NotificationDispatch;
   /** Uploads and reads as the plugin's bot (part A2). */
   attachments: AttachmentService;
+  /** Each plugin's outbound connections and requests in flight (http.fetch). */
+  outbound: OutboundPools;
 }

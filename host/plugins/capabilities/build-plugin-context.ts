@@ -51,7 +51,7 @@ export function buildPluginContext(record: PluginRecord, bot: PublicUser, servic
     scheduler: Object.freeze(schedulerCapability(guard, record, services)),
     services: Object.freeze(servicesCapability(guard, record, services)),
     crypto: Object.freeze(cryptoCapability(guard)),
-    metrics: Object.freeze(metricsCapability(guard, services.metrics)),
+    metrics: Object.freeze(metricsCapability(guard, services.metrics, services.logs.loggerFor(record.id))),
     notifications: Object.freeze(notificationsCapability(guard, bot.id, services.db, services.notifications)),
     attachments: Object.freeze(attachmentsCapability(guard, bot.id, services.attachments)),
   };

@@ -4,12 +4,14 @@ import type { PluginRecord } from '../plugin-record.js';
 import type { PluginServices } from '../plugin-services.js';
 import { ensureWebhookSecret } from '../webhook-signature.js';
 import type { CapabilityGuard } from './capability-guard.js';
-import { checkRequest, hostAdmission, isPrivateAddress, sendRequest } from './outbound-http.js';
+import { checkRequest, exchangeFailed, hostAdmission, isPrivateAddress, sendRequest } from './outbound-http.js';
+import { OUTBOUND_LIMITS } from '../../../sdk/plugin/outbound-limits.js';
 
 /**
  * HTTP routes under /plugins/<id>/, for the routes the manifest contributes (http/plugin-http-router.ts, PluginHttpRouter
  * serves them and enforces their auth), the plugin's webhook secret for "signature" routes, and
- * outbound requests to the hosts in scope.hosts (outbound-http.ts).
+ * outbound requests to the hosts in scope.hosts (outbound-http.ts), over the plugin's own
+ * connections and within its share of requests in flight (outbound-pool.ts).
  */
 export function httpCapability(guard: CapabilityGuard, record: PluginRecord, services: PluginServices): HttpCapability {
   return {
@@ -43,13 +45,24 @@ export function httpCapability(guard: CapabilityGuard, record: PluginRecord, ser
           `"${checked.url.host.slice(0, 100)}" is a private address, which a wildcard pattern does not reach; name it in scope.hosts`,
         );
       }
-      // Audited once sent, failed or not (a request that timed out may still have arrived); never the body.
-      const outcome = await guard.audited('http', 'fetch', `${checked.method} ${checked.url.host}`, () =>
-        sendRequest(checked, admission === 'named').then(
-          (response) => ({ response }),
-          (error: unknown) => ({ error }),
-        ),
+      // Sent over the plugin's own connections, once fewer than its share are out; what the pool
+      // refuses (a full queue, a deadline passed waiting, the plugin stopped) was never sent.
+      const pool = services.outbound.of(record.id);
+      const outcome = await pool.run(
+        checked.timeoutMs,
+        () =>
+          exchangeFailed(
+            checked,
+            `no complete response within ${checked.timeoutMs} ms (it waited all that time behind the plugin's ${OUTBOUND_LIMITS.inFlightPerPlugin} requests in flight)`,
+          ),
+        (timeoutMs) =>
+          sendRequest(checked, admission === 'named', pool.agents, timeoutMs).then(
+            (response) => ({ response }),
+            (error: unknown) => ({ error }),
+          ),
       );
+      // Audited once sent, failed or not (a request that timed out may still have arrived); never the body.
+      await guard.audited('http', 'fetch', `${checked.method} ${checked.url.host}`, () => Promise.resolve(outcome));
       if ('error' in outcome) throw outcome.error;
       return outcome.response;
     },

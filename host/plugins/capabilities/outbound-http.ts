@@ -10,9 +10,10 @@ import { parsePattern, patternAdmits, type HostPattern } from '../host-patterns.
 
 /**
  * Outbound HTTP for plugins (http.fetch): checking a request, matching its URL against the
- * scope's host patterns, and one exchange over keep-alive agents shared by the whole process
- * (a webhook sender reuses its connections instead of opening one per call). Redirects are
- * never followed, bodies are capped both ways, and one deadline covers connect to last byte.
+ * scope's host patterns, and one exchange over keep-alive agents (a webhook sender reuses its
+ * connections instead of opening one per call): each plugin's own (outbound-pool.ts), or the
+ * host's for its own requests (Web Push). Redirects are never followed, bodies are capped both
+ * ways, and one deadline covers connect to last byte.
  */
 export const MAX_OUTBOUND_BODY_BYTES = 1_048_576;
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -22,7 +23,13 @@ const REQUEST_KEYS: ReadonlySet<string> = new Set(['method', 'headers', 'body', 
 const HOST_ONLY_HEADERS: ReadonlySet<string> = new Set(['host', 'content-length', 'transfer-encoding', 'connection']);
 const USER_AGENT = `Switchboard/${(JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version}`;
 
-const agents = {
+export interface OutboundAgents {
+  readonly 'http:': http.Agent;
+  readonly 'https:': https.Agent;
+}
+
+/** The host's own requests' (Web Push); no plugin's request uses them. */
+const hostAgents: OutboundAgents = {
   'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
   'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
 };
@@ -166,12 +173,26 @@ const publicLookup: LookupFunction = (hostname, options, callback) => {
   });
 };
 
+/** outbound_http_failed for the request, naming its host and the cause. */
+export function exchangeFailed(req: CheckedRequest, cause: string): SwitchboardError {
+  return new SwitchboardError(
+    'outbound_http_failed',
+    `${req.method} ${req.url.protocol}//${req.url.host} failed: ${cause}.`,
+  );
+}
+
 /**
- * One exchange. Network failures, the deadline and an oversize answer are outbound_http_failed.
+ * One exchange, over `agents`, within `timeoutMs` (what is left of the request's own, which the
+ * failure names). Network failures, the deadline and an oversize answer are outbound_http_failed.
  * Without `privateAllowed` (a wildcard admitted the host), a name that resolves to a private
  * address fails too.
  */
-export function sendRequest(req: CheckedRequest, privateAllowed = true): Promise<OutboundResponse> {
+export function sendRequest(
+  req: CheckedRequest,
+  privateAllowed = true,
+  agents: OutboundAgents = hostAgents,
+  timeoutMs = req.timeoutMs,
+): Promise<OutboundResponse> {
   const { url } = req;
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -179,9 +200,7 @@ export function sendRequest(req: CheckedRequest, privateAllowed = true): Promise
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      reject(
-        new SwitchboardError('outbound_http_failed', `${req.method} ${url.protocol}//${url.host} failed: ${cause}.`),
-      );
+      reject(exchangeFailed(req, cause));
       outgoing.destroy();
     };
     const outgoing = (url.protocol === 'https:' ? https : http).request(
@@ -225,7 +244,7 @@ export function sendRequest(req: CheckedRequest, privateAllowed = true): Promise
         });
       },
     );
-    const timer = setTimeout(() => fail(`no complete response within ${req.timeoutMs} ms`), req.timeoutMs);
+    const timer = setTimeout(() => fail(`no complete response within ${req.timeoutMs} ms`), timeoutMs);
     outgoing.on('error', (err) => fail(causeOf(err)));
     outgoing.end(req.body ?? undefined);
   });

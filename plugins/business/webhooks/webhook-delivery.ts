@@ -1,4 +1,4 @@
-import { errorCodeOf, GroupCommitQueue, type PluginContext } from '../../../sdk/index.js';
+import { errorCodeOf, GroupCommitQueue, OUTBOUND_LIMITS, type PluginContext } from '../../../sdk/index.js';
 import type { BusinessStore } from '../businesses/business-store.js';
 import type { BusinessSettings } from '../settings.js';
 import { WebhookMetrics } from './webhook-metrics.js';
@@ -26,7 +26,8 @@ type Outcome = Pick<
 /** The lease a send was claimed under: an outcome is recorded only while the row still holds it. */
 type Claimed = Pick<DeliveryRow, 'id' | 'lease_until'>;
 
-const MAX_CONCURRENT_POSTS = 64;
+/** The host's share of a plugin's requests in flight: more would wait there, on their own timeout. */
+const MAX_CONCURRENT_POSTS = OUTBOUND_LIMITS.inFlightPerPlugin;
 const SWEEP_BATCH = 200;
 const KEEP_DELIVERED_MS = 7 * 24 * 60 * 60 * 1000;
 const PURGE_EVERY_MS = 60_000;
