@@ -15,7 +15,7 @@ import { OUTBOUND_LIMITS } from '../sdk/plugin/outbound-limits.js';
 import { MAX_OUTBOUND_BODY_BYTES } from '../host/plugins/capabilities/outbound-http.js';
 import { METRICS_TOKEN, scrape } from './support/metrics-helpers.js';
 
-const { inFlightPerPlugin: IN_FLIGHT, queuedPerPlugin: QUEUED } = OUTBOUND_LIMITS;
+const { inFlightPerApp: IN_FLIGHT, queuedPerApp: QUEUED } = OUTBOUND_LIMITS;
 
 describe("apps' outbound HTTP side by side", () => {
   let server: CountingServer;

@@ -5,7 +5,6 @@ import type { PluginServices } from '../plugin-services.js';
 import { ensureWebhookSecret } from '../webhook-signature.js';
 import type { CapabilityGuard } from './capability-guard.js';
 import { checkRequest, exchangeFailed, hostAdmission, isPrivateAddress, sendRequest } from './outbound-http.js';
-import { OUTBOUND_LIMITS } from '../../../sdk/plugin/outbound-limits.js';
 
 /**
  * HTTP routes under /plugins/<id>/, for the routes the manifest contributes (http/plugin-http-router.ts, PluginHttpRouter
@@ -47,13 +46,13 @@ export function httpCapability(guard: CapabilityGuard, record: PluginRecord, ser
       }
       // Sent over the plugin's own connections, once fewer than its share are out; what the pool
       // refuses (a full queue, a deadline passed waiting, the plugin stopped) was never sent.
-      const pool = services.outbound.of(record.id);
+      const pool = services.outbound.of(record.id, record.manifest?.runtime === 'sandbox');
       const outcome = await pool.run(
         checked.timeoutMs,
         () =>
           exchangeFailed(
             checked,
-            `no complete response within ${checked.timeoutMs} ms (it waited all that time behind the plugin's ${OUTBOUND_LIMITS.inFlightPerPlugin} requests in flight)`,
+            `no complete response within ${checked.timeoutMs} ms (it waited all that time behind the plugin's ${pool.share.inFlight} requests in flight)`,
           ),
         (timeoutMs) =>
           sendRequest(checked, admission === 'named', pool.agents, timeoutMs).then(

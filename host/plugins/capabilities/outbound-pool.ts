@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { injectable } from 'tsyringe';
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
-import { OUTBOUND_LIMITS } from '../../../sdk/plugin/outbound-limits.js';
+import { outboundShare } from '../../../sdk/plugin/outbound-limits.js';
 import type { OutboundAgents } from './outbound-http.js';
 
 interface Waiter {
@@ -19,16 +19,20 @@ interface Waiter {
  * they are destroyed with the pool when the plugin stops.
  */
 export class OutboundPool {
-  readonly agents: OutboundAgents = {
-    'http:': new http.Agent({ keepAlive: true, maxSockets: OUTBOUND_LIMITS.inFlightPerPlugin }),
-    'https:': new https.Agent({ keepAlive: true, maxSockets: OUTBOUND_LIMITS.inFlightPerPlugin }),
-  };
+  readonly agents: OutboundAgents;
   private inFlight = 0;
   private readonly waiting: Waiter[] = [];
   private closed = false;
 
+  constructor(readonly share: { readonly inFlight: number; readonly queued: number }) {
+    this.agents = {
+      'http:': new http.Agent({ keepAlive: true, maxSockets: share.inFlight }),
+      'https:': new https.Agent({ keepAlive: true, maxSockets: share.inFlight }),
+    };
+  }
+
   /**
-   * Runs `send` once fewer than inFlightPerPlugin of the plugin's requests are out, with the time
+   * Runs `send` once fewer than `share.inFlight` of the plugin's requests are out, with the time
    * left of `timeoutMs` (which counts from now, waiting included). A full queue is rate_limited at
    * once, with the wait after which it surely has room (the first waiter's deadline); a deadline
    * that passes in the queue is `timedOut()`.
@@ -40,13 +44,13 @@ export class OutboundPool {
       return send(Math.max(1, deadline - Date.now())).finally(() => this.next());
     };
     if (this.closed) return Promise.reject(stopped());
-    if (this.inFlight < OUTBOUND_LIMITS.inFlightPerPlugin) return go();
-    if (this.waiting.length >= OUTBOUND_LIMITS.queuedPerPlugin) {
+    if (this.inFlight < this.share.inFlight) return go();
+    if (this.waiting.length >= this.share.queued) {
       const soonest = Math.min(...this.waiting.map((w) => w.deadline));
       return Promise.reject(
         new SwitchboardError(
           'rate_limited',
-          `The plugin has ${OUTBOUND_LIMITS.inFlightPerPlugin} outbound requests in flight and ${OUTBOUND_LIMITS.queuedPerPlugin} waiting; http.fetch again once some have ended.`,
+          `The plugin has ${this.share.inFlight} outbound requests in flight and ${this.share.queued} waiting; http.fetch again once some have ended.`,
           { retryAfterMs: Math.max(1, soonest - Date.now()) },
         ),
       );
@@ -100,9 +104,10 @@ const stopped = () => new SwitchboardError('forbidden', 'The plugin stopped; its
 export class OutboundPools {
   private readonly pools = new Map<string, OutboundPool>();
 
-  of(pluginId: string): OutboundPool {
+  /** The plugin's pool; a sandboxed app's has the smaller share (OUTBOUND_LIMITS). */
+  of(pluginId: string, sandboxed: boolean): OutboundPool {
     let pool = this.pools.get(pluginId);
-    if (!pool) this.pools.set(pluginId, (pool = new OutboundPool()));
+    if (!pool) this.pools.set(pluginId, (pool = new OutboundPool(outboundShare(sandboxed))));
     return pool;
   }
 

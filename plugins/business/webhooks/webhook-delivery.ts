@@ -26,7 +26,7 @@ type Outcome = Pick<
 /** The lease a send was claimed under: an outcome is recorded only while the row still holds it. */
 type Claimed = Pick<DeliveryRow, 'id' | 'lease_until'>;
 
-/** The host's share of a plugin's requests in flight: more would wait there, on their own timeout. */
+/** A trusted plugin's share of requests in flight in the host: more would wait there, on their own timeout. */
 const MAX_CONCURRENT_POSTS = OUTBOUND_LIMITS.inFlightPerPlugin;
 const SWEEP_BATCH = 200;
 const KEEP_DELIVERED_MS = 7 * 24 * 60 * 60 * 1000;
