@@ -49,6 +49,16 @@ describe('push of direct messages', () => {
     ).toBeGreaterThanOrEqual(1);
   });
 
+  it("shows a formatted text's words without its markers, as the clients' previews do", async () => {
+    const [a, b] = await Promise.all([suite.host.createUser(), suite.host.createUser()]);
+    const conv = await suite.host.direct(a, b);
+    const bobsBrowser = await subscribe(suite.host, b, suite.service);
+    const ca = await online(suite.host, a);
+    await send(ca, conv.id, { type: 'text', text: `*Urgent*: run \`npm ci\`, _then_ ping @${b.handle} ~now~` });
+    const push = await suite.service.waitForPush(bobsBrowser);
+    expect(push.payload.body).toBe(`Urgent: run npm ci, then ping @${b.handle} now`);
+  });
+
   it('pushes nothing while the person has a socket open, and pushes again once they leave', async () => {
     const [a, b] = await Promise.all([suite.host.createUser(), suite.host.createUser()]);
     const conv = await suite.host.direct(a, b);

@@ -1,5 +1,5 @@
 /**
- * The text formatting rules of the client library (sdk/client/text-formatting.ts), pure logic
+ * The text formatting rules of the client library (sdk/protocol/text-formatting.ts, exported by the client library), pure logic
  * tested directly: which markers count, as WhatsApp reads them, and what is left without them.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,6 @@
 import type { Message } from '../../sdk/protocol/message.js';
 import type { PushPayload, PushReason } from '../../sdk/protocol/push.js';
+import { stripFormatting } from '../../sdk/protocol/text-formatting.js';
 
 export type { PushPayload, PushReason };
 
@@ -13,10 +14,14 @@ export function shorten(text: string, max: number): string {
   return points.length <= max ? flat : `${points.slice(0, max - 1).join('')}…`;
 }
 
-/** A text message's first characters; a structured one (a card, a payment) gets a generic line. */
+/**
+ * A text message's first characters, without its formatting's markers (as the clients' own
+ * previews show it); a structured one (a card, a payment) gets a generic line.
+ */
 export function previewOf(message: Message): string {
   const content = message.content;
-  if (content?.type === 'text' && 'text' in content) return shorten(content.text, PREVIEW_CHARS);
+  if (content?.type === 'text' && 'text' in content)
+    return shorten(stripFormatting(content.text, message.entities), PREVIEW_CHARS);
   if (message.attachments.length > 0) return 'Sent an attachment';
   return 'Sent a message';
 }

@@ -73,4 +73,4 @@ export {
   type FormatSpan,
   type KeptRange,
   type TextStyle,
-} from './text-formatting.js';
+} from '../protocol/text-formatting.js';
