@@ -63,6 +63,24 @@ describe('mentions', () => {
     expect((await cm.sendText(conv.id, 'plain text')).message.entities).toEqual([]);
   });
 
+  it('reads a mention closing italic or bold (`_thanks @ada_`) as @ada, and a handle ending in _ whole', async () => {
+    const { owner, admin, conv, cm } = await group();
+    const text = `_thanks @${owner.handle}_ and *@${admin.handle}*`;
+    const { message } = await cm.sendText(conv.id, text);
+    expect(message.entities).toEqual([
+      mention(owner, text, `@${owner.handle}`),
+      mention(admin, text, `@${admin.handle}`),
+    ]);
+    // Someone whose handle does end in an underscore is still named whole.
+    const under = await host.createUser({ handle: `und_${randomUUID().slice(0, 8)}_` });
+    await host.http('POST', `/v1/conversations/${conv.id}/members`, {
+      token: owner.token,
+      body: { userIds: [under.id] },
+    });
+    const again = `hi @${under.handle}`;
+    expect((await cm.sendText(conv.id, again)).message.entities).toEqual([mention(under, again, `@${under.handle}`)]);
+  });
+
   it('refuses @all from a plain member (403 mention_all_not_allowed, nothing stored) and takes it from owners and admins', async () => {
     const { owner, member, conv, co, ca, cm } = await group();
     const before = await conversationOn(host, conv.id, owner);

@@ -24,8 +24,9 @@ export function mayMention(text: string): boolean {
 /**
  * The tokens that could be mentions. A token starts at an `@` that follows no handle character
  * (so an address such as ann@example.com is not one) and takes the handle characters after it;
- * trailing dots and dashes may be sentence punctuation ("thanks @ada."), so the token without them
- * is a candidate too.
+ * trailing dots and dashes may be sentence punctuation ("thanks @ada."), and trailing underscores
+ * the end of italic ("_thanks @ada_", docs/protocol.md#text-formatting), so the token without them
+ * is a candidate too (the longest known handle wins: @ada_ is Ada_ where she exists).
  */
 export function mentionCandidates(text: string): MentionCandidate[] {
   const found: MentionCandidate[] = [];
@@ -37,7 +38,7 @@ export function mentionCandidates(text: string): MentionCandidate[] {
     if (before !== '@' && !HANDLE_CHARS.test(before)) {
       const token = text.slice(at + 1, end);
       const keys: { key: string; length: number }[] = [];
-      for (const handle of new Set([token, token.replace(/[.-]+$/, '')])) {
+      for (const handle of new Set([token, token.replace(/[._-]+$/, '')])) {
         if (handle.length >= MIN_HANDLE && handle.length <= MAX_HANDLE)
           keys.push({ key: handle.toLowerCase(), length: handle.length + 1 });
       }
