@@ -5,7 +5,14 @@ import { newMessageId, toWireMessage, type MessageRow, type ReactionRow } from '
 import { resolveMentions, storedEntities } from '../mentions/mention-resolver.js';
 import { followOnReply, threadRootProblem, threadRootsOf } from '../threads/thread-replies.js';
 import { attachmentsOfBatch, claimAttachments, linkAttachments } from '../attachments/send-attachments.js';
-import { storedAttachments } from '../attachments/attachment-row.js';
+import { findExisting } from './existing-sends.js';
+import { storedAttachments, type AttachmentRow } from '../attachments/attachment-row.js';
+import {
+  copyForwarded,
+  forwardSourcesOf,
+  insertForwardedAttachments,
+  type ForwardCopy,
+} from '../attachments/forward-attachments.js';
 
 export interface NewMessage {
   conversationId: string;
@@ -20,6 +27,8 @@ export interface NewMessage {
   attachmentIds: readonly string[];
   /** Identifies the request as sent, so a resend matches even if a hook changed the content. */
   requestHash: string;
+  /** A forward: the message it copies (its content is already in `content`); absent or null otherwise. */
+  forward?: ForwardCopy | null;
 }
 
 export interface SendOutcome {
@@ -121,11 +130,18 @@ export async function applySends(
     trx,
     sends.map((s) => s.threadRootId),
   );
-  const mentions = await resolveMentions(trx, sends, ctx.allowAllForMembers);
+  const forwards = await forwardSourcesOf(trx, sends, ctx.now);
+  // A forwarded text mentions no one: its @names were written for the original's conversation.
+  const mentions = await resolveMentions(
+    trx,
+    forwards ? sends.map((s) => (s.forward ? { ...s, contentType: 'forward' } : s)) : sends,
+    ctx.allowAllForMembers,
+  );
   const replies: Parameters<typeof followOnReply>[1][number][] = [];
   const uploads = await attachmentsOfBatch(trx, sends, ctx.isPostgres);
   const takenUploads = new Set<string>();
   const links: Parameters<typeof linkAttachments>[1][number][] = [];
+  const forwardedRows: AttachmentRow[] = [];
 
   const results: SendResult[] = [];
   const inserted = new Map<string, MessageRow>();
@@ -173,11 +189,21 @@ export async function applySends(
       results.push({ ok: false, error: attached.error });
       continue;
     }
+    const id = newMessageId();
+    const copied = s.forward && forwards ? copyForwarded({ ...s, forward: s.forward }, forwards, id, ctx.now) : null;
+    if (copied && !copied.ok) {
+      results.push({ ok: false, error: copied.error });
+      continue;
+    }
     const { seq, pts } = ctx.nextNumbers(s.conversationId);
-    const row = sendRow(s, newMessageId(), seq, pts, ctx.now, {
+    const row = sendRow(s, id, seq, pts, ctx.now, {
       entities: storedEntities(mentioned.entities),
-      attachments: storedAttachments(attached.attachments),
+      attachments: storedAttachments(copied ? copied.attachments : attached.attachments),
     });
+    if (copied) {
+      row.forwarded_at = s.forward!.at;
+      forwardedRows.push(...copied.rows);
+    }
     for (const a of attached.attachments)
       links.push({ attachmentId: a.id, messageId: row.id, conversationId: s.conversationId });
     if (s.threadRootId !== null) {
@@ -202,6 +228,7 @@ export async function applySends(
   await ctx.insertRows(rows);
   await followOnReply(trx, replies, ctx.now);
   await linkAttachments(trx, links);
+  await insertForwardedAttachments(trx, forwardedRows);
 
   if (duplicatesOfExisting.length > 0) {
     // A resend returns the message as it is now, reactions included.
@@ -227,58 +254,6 @@ export async function applySends(
   }
   return results;
 }
-
-/**
- * Messages that already hold one of the batch's (conversation, sender, clientMsgId) keys. Every
- * form seeks the unique index instead of scanning history: PostgreSQL plans row values as index
- * lookups; SQLite seeks the cross product of three IN lists, which is cheap while a batch holds
- * few conversations and senders, and takes one seek per key (an OR of exact keys) once that
- * product would be much larger than the batch (many customers writing at once).
- */
-async function findExisting(
-  trx: Knex.Transaction,
-  sends: NewMessage[],
-  conversationIds: string[],
-  senderIds: string[],
-  isPostgres: boolean,
-): Promise<MessageRow[]> {
-  const keys = [
-    ...new Map(
-      sends.map((s) => [
-        keyOf(s.conversationId, s.senderId, s.clientMsgId),
-        [s.conversationId, s.senderId, s.clientMsgId] as const,
-      ]),
-    ).values(),
-  ];
-  if (isPostgres)
-    return (await trx('messages')
-      .whereIn(['conversation_id', 'sender_id', 'client_msg_id'], keys as unknown as string[][])
-      .select('*')) as MessageRow[];
-  const clientMsgIds = [...new Set(sends.map((s) => s.clientMsgId))];
-  if (conversationIds.length * senderIds.length * clientMsgIds.length <= CROSS_PRODUCT_PER_KEY * keys.length) {
-    return (await trx('messages')
-      .whereIn('conversation_id', conversationIds)
-      .whereIn('sender_id', senderIds)
-      .whereIn('client_msg_id', clientMsgIds)
-      .select('*')) as MessageRow[];
-  }
-  // In chunks: SQLite limits an expression's depth (1,000), and each OR adds a level.
-  const found: MessageRow[] = [];
-  for (let i = 0; i < keys.length; i += KEYS_PER_QUERY) {
-    found.push(
-      ...((await trx('messages')
-        .where((q) => {
-          for (const [conversation_id, sender_id, client_msg_id] of keys.slice(i, i + KEYS_PER_QUERY))
-            void q.orWhere({ conversation_id, sender_id, client_msg_id });
-        })
-        .select('*')) as MessageRow[]),
-    );
-  }
-  return found;
-}
-
-const CROSS_PRODUCT_PER_KEY = 8;
-const KEYS_PER_QUERY = 200;
 
 /** A resend must carry the same content and reply target as the original. */
 function sameRequest(prior: MessageRow, s: NewMessage): boolean {

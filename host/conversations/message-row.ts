@@ -38,6 +38,8 @@ export interface MessageRow {
   thread_root_id?: string | null;
   /** The sent attachments' wire JSON (attachment-row.ts); null (or absent) when none. */
   attachments?: string | null;
+  /** On a forwarded message, when the original was sent (epoch ms); null (or absent) otherwise. */
+  forwarded_at?: number | null;
 }
 
 export interface ReactionRow {
@@ -91,6 +93,8 @@ export function toWireMessage(row: MessageRow, reactions: readonly ReactionRow[]
     threadRootId: row.thread_root_id ?? null,
     thread: null,
     reactions: row.deleted_at === null ? summarizeReactions(reactions) : [],
+    // Only on forwarded messages: every other message's wire form stays as it was.
+    ...(row.forwarded_at != null && row.deleted_at === null ? { forwarded: { at: isoTime(row.forwarded_at) } } : {}),
     createdAt: isoTime(row.created_at),
     editedAt: isoTime(row.edited_at),
     deletedAt: isoTime(row.deleted_at),

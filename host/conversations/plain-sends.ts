@@ -41,13 +41,14 @@ export interface PlainSendsCommitted {
 
 /**
  * Whether a send needs nothing read or written beside its own row and its conversation's
- * counters: no reply or thread to check, no uploads to claim, no mention to resolve.
+ * counters: no reply or thread to check, no uploads to claim or forward to copy, no mention to resolve.
  */
 export function isPlainSend(msg: NewMessage): boolean {
   return (
     msg.replyToId === null &&
     msg.threadRootId === null &&
     msg.attachmentIds.length === 0 &&
+    !msg.forward &&
     (msg.contentType !== 'text' || !mayMention(msg.content))
   );
 }

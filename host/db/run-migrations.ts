@@ -25,6 +25,7 @@ import * as searchSegmentsUnkeyedIndex from './migrations/0023-search-segments-u
 import * as sqliteSearchBehindWriter from './migrations/0024-sqlite-search-behind-writer.js';
 import * as searchSegmentsFromHost from './migrations/0025-search-segments-from-host.js';
 import * as searchSegmentPositions from './migrations/0026-search-segment-positions.js';
+import * as forwardedMessages from './migrations/0027-forwarded-messages.js';
 
 interface Migration {
   name: string;
@@ -60,6 +61,7 @@ const migrations: Migration[] = [
   sqliteSearchBehindWriter,
   searchSegmentsFromHost,
   searchSegmentPositions,
+  forwardedMessages,
 ];
 
 const source: Knex.MigrationSource<Migration> = {

@@ -21,6 +21,7 @@ import { contentSchema } from '../validation/schemas.js';
 import { assertInputStrings } from '../validation/input-strings.js';
 import { assertTextOrAttachments } from '../attachments/send-attachments.js';
 import { resolveMentions, storedEntities } from '../mentions/mention-resolver.js';
+import { assertContentOrForward, forwardSource, type ForwardSource, type SendRequest } from './forward-source.js';
 
 /** Sending, editing, deleting, reacting, reading: what a member does to messages. */
 @injectable()
@@ -50,25 +51,37 @@ export class MessageService {
 
   async send(
     userId: string,
-    input: {
-      conversationId: string;
-      clientMsgId: string;
-      content: MessageContent;
-      replyToId?: string;
-      threadRootId?: string;
-      attachmentIds?: readonly string[];
-    },
+    input: SendRequest & { conversationId: string; clientMsgId: string; replyToId?: string; threadRootId?: string },
   ): Promise<SendResult> {
     const startedAt = performance.now();
-    this.assertClientContent(input.content, userId);
+    assertContentOrForward(input);
+    const forwardOf = input.forwardOf;
+    let source: ForwardSource | null = null;
+    if (forwardOf) {
+      try {
+        source = await forwardSource(this.db.knex, userId, forwardOf);
+      } catch (err) {
+        // A resend of a forward stored before its source was deleted still returns the forward.
+        if (!(
+          err instanceof SwitchboardError && (await this.store.exists(input.conversationId, userId, input.clientMsgId))
+        ))
+          throw err;
+      }
+    }
+    // A resend whose source is gone sends nothing new: the writer answers with the stored message.
+    const content = source?.content ?? input.content ?? { type: 'text', text: '' };
+    this.assertClientContent(content, userId);
     const attachmentIds = input.attachmentIds ?? [];
     if (attachmentIds.length > this.maxAttachments) throw tooManyAttachments(this.maxAttachments);
-    assertTextOrAttachments(input.content, attachmentIds);
+    if (!forwardOf) assertTextOrAttachments(content, attachmentIds);
     const replyToId = input.replyToId ?? null;
     const threadRootId = input.threadRootId ?? null;
-    const requested = storeContent(input.content);
+    const requested = storeContent(content);
+    // A forward is identified by what it names: its source may be edited before a resend.
     const hash = createHash('sha256').update(
-      `${requested.contentType}\u0000${requested.content}\u0000${replyToId ?? ''}`,
+      forwardOf
+        ? `forward\u0000${forwardOf.conversationId}\u0000${forwardOf.messageId}\u0000${replyToId ?? ''}`
+        : `${requested.contentType}\u0000${requested.content}\u0000${replyToId ?? ''}`,
     );
     // Appended only when set, so the hashes of messages stored before threads existed still match.
     if (threadRootId !== null) hash.update(`\u0000thread:${threadRootId}`);
@@ -80,17 +93,17 @@ export class MessageService {
       if (!(await this.members.isMember(input.conversationId, userId)))
         throw new SwitchboardError('conversation_not_found');
       try {
-        const content = await this.hooks.run({
+        const changed = await this.hooks.run({
           conversationId: input.conversationId,
           senderId: userId,
-          content: input.content,
+          content,
           replyToId,
           editOf: null,
         });
-        if (content !== input.content) {
-          this.validateContent(content);
-          this.assertClientContent(content, userId);
-          stored = storeContent(content);
+        if (changed !== content) {
+          this.validateContent(changed);
+          this.assertClientContent(changed, userId);
+          stored = storeContent(changed);
         }
       } catch (err) {
         // A resend of a message stored before a hook changed its mind still returns the original.
@@ -111,6 +124,7 @@ export class MessageService {
       threadRootId,
       attachmentIds,
       requestHash,
+      forward: source?.copy ?? null,
     });
     this.metrics.sendAcknowledged(startedAt);
     return result;
@@ -142,6 +156,9 @@ export class MessageService {
       if (row.deleted_at !== null) throw new SwitchboardError('message_deleted');
       if (row.content_type.startsWith('system.'))
         throw new SwitchboardError('invalid_operation', 'System messages cannot be edited.');
+      // The copy of someone else's words stays as they wrote it.
+      if (row.forwarded_at != null)
+        throw new SwitchboardError('invalid_operation', 'Forwarded messages cannot be edited.');
       if (
         (row.content_type === 'text') !== (stored.contentType === 'text') ||
         (row.content_type !== 'text' && row.content_type !== stored.contentType)

@@ -1,6 +1,14 @@
 import { MAX_RESUME_CONVERSATIONS, type ClientFrame } from '../../sdk/protocol/frames.js';
 import type { HostConfig } from '../config/host-config.js';
-import { attachmentIdsSchema, contentSchema, idSchema, limitSchema, object, seqSchema } from '../validation/schemas.js';
+import {
+  attachmentIdsSchema,
+  contentSchema,
+  forwardOfSchema,
+  idSchema,
+  limitSchema,
+  object,
+  seqSchema,
+} from '../validation/schemas.js';
 
 /** One schema per client frame type; unknown fields are refused so that typos surface. */
 export function frameSchemas(config: HostConfig): Record<ClientFrame['type'], object> {
@@ -8,12 +16,14 @@ export function frameSchemas(config: HostConfig): Record<ClientFrame['type'], ob
   const type = (name: string) => ({ const: name });
   return {
     auth: object(['type', 'token'], { type: type('auth'), token: { type: 'string', minLength: 1, maxLength: 256 } }),
-    send: object(['type', 'id', 'conversationId', 'clientMsgId', 'content'], {
+    // content or forwardOf, exactly one: the service checks it (forward-source.ts).
+    send: object(['type', 'id', 'conversationId', 'clientMsgId'], {
       type: type('send'),
       id: idSchema,
       conversationId: idSchema,
       clientMsgId: idSchema,
       content: contentSchema(config.messages.maxTextLength, { emptyText: true }),
+      forwardOf: forwardOfSchema,
       replyToId: idSchema,
       threadRootId: idSchema,
       attachmentIds: attachmentIdsSchema(config.attachments.maxPerMessage),

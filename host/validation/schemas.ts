@@ -39,6 +39,12 @@ export function contentSchema(maxTextLength: number, options: { emptyText?: bool
   } as const;
 }
 
+/** The message a send forwards (sdk/protocol/frames.ts ForwardOf). */
+export const forwardOfSchema = object(['conversationId', 'messageId'], {
+  conversationId: idSchema,
+  messageId: idSchema,
+});
+
 /** A send's uploads: 1 to `attachments.maxPerMessage` ids, each once. */
 export const attachmentIdsSchema = (max: number) =>
   ({ type: 'array', minItems: 1, maxItems: max, uniqueItems: true, items: idSchema }) as const;

@@ -63,6 +63,11 @@ export interface PendingSend {
   threadRootId?: string | null;
   /** Uploads sent with it (absent when none): kept so that a resend after a reconnect is identical. */
   attachmentIds?: string[];
+  /**
+   * A forward (absent otherwise): the message it copies. `content` is then the original's as the
+   * client had it, to show while pending; the host copies the content itself.
+   */
+  forwardOf?: { conversationId: string; messageId: string };
   createdAt: string;
   /** How many times it was handed to the socket. */
   attempts: number;

@@ -67,6 +67,7 @@ export class Outbox {
     replyToId: string | null,
     threadRootId: string | null = null,
     attachmentIds: readonly string[] = [],
+    forwardOf?: PendingSend['forwardOf'],
   ) {
     const item: PendingSend = {
       clientMsgId: randomUuid(),
@@ -75,6 +76,7 @@ export class Outbox {
       replyToId,
       ...(threadRootId === null ? {} : { threadRootId }),
       ...(attachmentIds.length === 0 ? {} : { attachmentIds: [...attachmentIds] }),
+      ...(forwardOf ? { forwardOf: { ...forwardOf } } : {}),
       createdAt: new Date().toISOString(),
       attempts: 0,
       state: 'queued',

@@ -48,6 +48,19 @@ export class PresenceTracker {
   }
 
   /** What is known of these users, in their order, each once (those not known left out). */
+  /** Subscribes (with `subscribe`) to the users not followed yet, follows them, and returns what is known of all. */
+  async subscribe(
+    userIds: readonly string[],
+    subscribe: (fresh: string[]) => Promise<void>,
+  ): Promise<PresenceResult['presence']> {
+    const fresh = this.unfollowed(userIds);
+    if (fresh.length > 0) {
+      await subscribe(fresh);
+      this.follow(fresh);
+    }
+    return this.known(userIds);
+  }
+
   known(userIds: readonly string[]): PresenceResult['presence'] {
     return [...new Set(userIds)].flatMap((userId) => {
       const entry = this.statuses.get(userId);

@@ -175,6 +175,12 @@ export class SwitchboardClient {
     );
   }
 
+  /** Forwards `message` into another conversation of mine, through the outbox as `send` (docs/client.md). */
+  forward(message: Pick<Message, 'id' | 'conversationId' | 'content'>, toConversationId: string) {
+    const of = { conversationId: message.conversationId, messageId: message.id };
+    return this.scope.outbox.add(toConversationId, message.content ?? toContent(''), null, null, [], of);
+  }
+
   retry(clientMsgId: string): void {
     this.scope.outbox.retry(clientMsgId);
   }
@@ -239,13 +245,8 @@ export class SwitchboardClient {
    * Only users not followed yet are asked for (offline, it rejects only if there are such users),
    * so calling it again (on each render) costs nothing.
    */
-  async subscribePresence(userIds: readonly string[]): Promise<PresenceResult['presence']> {
-    const fresh = this.presence.unfollowed(userIds);
-    if (fresh.length > 0) {
-      await this.sync.subscribe(this.onlineSession(), fresh);
-      this.presence.follow(fresh);
-    }
-    return this.presence.known(userIds);
+  subscribePresence(userIds: readonly string[]): Promise<PresenceResult['presence']> {
+    return this.presence.subscribe(userIds, (fresh) => this.sync.subscribe(this.onlineSession(), fresh));
   }
 
   presenceOf(userId: string): { status: PresenceStatus; lastSeenAt: string | null } | undefined {

@@ -21,12 +21,20 @@ export interface AuthFrame {
   type: 'auth';
   token: string;
 }
+/** The message a send forwards: one the sender can read, in any conversation of theirs. */
+export interface ForwardOf {
+  conversationId: string;
+  messageId: string;
+}
 export interface SendFrame {
   type: 'send';
   id: string;
   conversationId: string;
   clientMsgId: string;
-  content: MessageContent;
+  /** The new message's content; exactly one of `content` and `forwardOf` is given. */
+  content?: MessageContent;
+  /** Forwards this message: the host copies its content and attachments (no `content`, no `attachmentIds`). */
+  forwardOf?: ForwardOf;
   replyToId?: string;
   /** Sends the message as a reply in the thread of this root (a message of the main timeline). */
   threadRootId?: string;

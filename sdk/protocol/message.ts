@@ -119,6 +119,14 @@ export interface ThreadSummary {
   readonly lastReplyAt: string;
 }
 
+/**
+ * What a forwarded message says of its origin: only that it was forwarded, and when the original
+ * (the first of a chain of forwards) was sent. Who wrote it is not shown (docs/protocol.md, "Forwarding").
+ */
+export interface ForwardedMarker {
+  readonly at: string;
+}
+
 export interface Message {
   readonly id: string;
   readonly conversationId: string;
@@ -140,6 +148,8 @@ export interface Message {
   /** On a thread's root: its replies so far; null when it has none (and on every reply). */
   readonly thread: ThreadSummary | null;
   readonly reactions: readonly ReactionSummary[];
+  /** Present only on a forwarded message (not once it is deleted); its content is a copy of the original's. */
+  readonly forwarded?: ForwardedMarker;
   readonly createdAt: string;
   readonly editedAt: string | null;
   readonly deletedAt: string | null;

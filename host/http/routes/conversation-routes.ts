@@ -1,7 +1,15 @@
 import { Router } from '@koa/router';
+import type { ForwardOf } from '../../../sdk/protocol/frames.js';
 import type { MessageContent } from '../../../sdk/protocol/message.js';
 import { compileValidator } from '../../validation/validator.js';
-import { attachmentIdsSchema, contentSchema, idSchema, object, titleSchema } from '../../validation/schemas.js';
+import {
+  attachmentIdsSchema,
+  contentSchema,
+  forwardOfSchema,
+  idSchema,
+  object,
+  titleSchema,
+} from '../../validation/schemas.js';
 import { body, intQuery, requireUser } from '../request-context.js';
 import { idParam } from './auth-routes.js';
 import type { RouteDeps } from './route-deps.js';
@@ -29,14 +37,17 @@ export function conversationRoutes(deps: RouteDeps): Router {
   );
   const sendBody = compileValidator<{
     clientMsgId: string;
-    content: MessageContent;
+    content?: MessageContent;
+    forwardOf?: ForwardOf;
     replyToId?: string;
     threadRootId?: string;
     attachmentIds?: string[];
   }>(
-    object(['clientMsgId', 'content'], {
+    // content or forwardOf, exactly one: the service checks it (forward-source.ts).
+    object(['clientMsgId'], {
       clientMsgId: idSchema,
       content: contentSchema(deps.config.messages.maxTextLength, { emptyText: true }),
+      forwardOf: forwardOfSchema,
       replyToId: idSchema,
       threadRootId: idSchema,
       attachmentIds: attachmentIdsSchema(deps.config.attachments.maxPerMessage),
