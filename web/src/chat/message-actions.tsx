@@ -5,6 +5,7 @@ import { useSignedIn } from '../session/session-context';
 import { useFocusOnMount } from '../components/use-focus-on-mount';
 import { REACTION_EMOJI, reactedWith, toggleReaction } from './reactions';
 import { whenOnline } from './when-online';
+import { ForwardDialog } from './forward-dialog';
 
 interface Props {
   message: Message;
@@ -12,6 +13,8 @@ interface Props {
   label: string;
   canEdit: boolean;
   canDelete: boolean;
+  /** Whether it may be forwarded (text, with or without files). */
+  canForward: boolean;
   onReply: () => void;
   /** Opens the message's thread (absent where threads are not offered, or for a reply in one). */
   onThread?: () => void;
@@ -20,15 +23,26 @@ interface Props {
 }
 
 /**
- * One button per message opens its actions (reply, react, edit, delete); from the keyboard it is
+ * One button per message opens its actions (reply, react, forward, edit, delete); from the keyboard it is
  * Tab from its message, or Enter on the message (useMessageKeys). Escape closes them; deleting
  * asks once more.
  */
-export function MessageActions({ message, label, canEdit, canDelete, onReply, onThread, onEdit, onError }: Props) {
+export function MessageActions({
+  message,
+  label,
+  canEdit,
+  canDelete,
+  canForward,
+  onReply,
+  onThread,
+  onEdit,
+  onError,
+}: Props) {
   const { t } = useI18n();
   const { client, user: me } = useSignedIn();
   const [open, setOpen] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const [forwarding, setForwarding] = useState(false);
   const toggle = useRef<HTMLButtonElement>(null);
   const close = () => {
     setOpen(false);
@@ -93,6 +107,11 @@ export function MessageActions({ message, label, canEdit, canDelete, onReply, on
                 </button>
               );
             })}
+            {canForward ? (
+              <button type="button" onClick={act(() => setForwarding(true), true)}>
+                {t('chat.actions.forward')}
+              </button>
+            ) : null}
             {canEdit ? (
               <button type="button" onClick={act(onEdit, true)}>
                 {t('chat.actions.edit')}
@@ -121,6 +140,16 @@ export function MessageActions({ message, label, canEdit, canDelete, onReply, on
           </>
         ) : null}
       </div>
+      {forwarding ? (
+        <ForwardDialog
+          message={message}
+          onError={onError}
+          onClose={() => {
+            setForwarding(false);
+            toggle.current?.focus();
+          }}
+        />
+      ) : null}
     </div>
   );
 }

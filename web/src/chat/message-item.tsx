@@ -19,6 +19,7 @@ import { UserAvatar } from '../people/avatar';
 import { useSignedIn } from '../session/session-context';
 import { SeenNote } from './seen-note';
 import { isDeleted } from './shown-content';
+import './forward-dialog.css';
 
 export interface MessageItemProps {
   message: Message;
@@ -100,6 +101,7 @@ export function MessageItem({
           </span>
           {message.editedAt && !deleted ? <span class="message-edited"> {t('chat.message.edited')}</span> : null}
         </p>
+        {message.forwarded && !deleted ? <p class="message-forwarded">{t('chat.message.forwarded')}</p> : null}
         {message.replyToId !== null && !deleted ? (
           <ReplyQuote target={replyTarget ?? undefined} people={people} />
         ) : null}
@@ -128,8 +130,9 @@ export function MessageItem({
         <MessageActions
           message={message}
           label={mine ? t('chat.actions.openMine') : t('chat.actions.open', { name: senderName })}
-          canEdit={mine && text !== null}
+          canEdit={mine && text !== null && !message.forwarded}
           canDelete={mine || moderator}
+          canForward={text !== null}
           onReply={() => onReply(message)}
           onThread={onThread && message.threadRootId === null ? () => onThread(message) : undefined}
           onEdit={() => setEditing(true)}
