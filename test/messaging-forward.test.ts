@@ -7,6 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
 import { refusal } from './support/protocol-helpers.js';
 import type { TestClient } from './support/test-client.js';
+import { eventually } from './support/eventually.js';
+import { foundIds, uniqueWord } from './support/search-helpers.js';
 
 describe('forwarding messages', () => {
   let host: TestHost;
@@ -138,15 +140,24 @@ describe('forwarding messages', () => {
     expect(neither).toMatchObject({ code: 'invalid_request', details: [{ path: '/content' }] });
   });
 
-  it('forwards over HTTP too', async () => {
+  it('forwards over HTTP too, and the copy is found by search in the target', async () => {
     const bobs = await host.connect(bob.token);
-    const original = (await bobs.sendText(direct.id, 'by http')).message;
+    const word = uniqueWord();
+    const original = (await bobs.sendText(direct.id, `by http ${word}`)).message;
     const res = await host.http('POST', `/v1/conversations/${group.id}/messages`, {
       token: ada.token,
       body: { clientMsgId: randomUUID(), forwardOf: { conversationId: direct.id, messageId: original.id } },
     });
     expect(res.status).toBe(201);
-    expect(res.body.message).toMatchObject({ content: { text: 'by http' }, forwarded: { at: original.createdAt } });
+    expect(res.body.message).toMatchObject({
+      content: { text: `by http ${word}` },
+      forwarded: { at: original.createdAt },
+    });
+    // Carol, who is not in the direct chat, finds the copy and only the copy.
+    await eventually(async () => (await foundIds(host, carol, { q: word })).includes(res.body.message.id), {
+      what: 'the forward in Carol’s search',
+    });
+    expect(await foundIds(host, carol, { q: word })).toEqual([res.body.message.id]);
     const hidden = await host.http('POST', `/v1/conversations/${group.id}/messages`, {
       token: carol.token,
       body: { clientMsgId: randomUUID(), forwardOf: { conversationId: direct.id, messageId: original.id } },
