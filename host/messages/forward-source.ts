@@ -15,14 +15,26 @@ export interface SendRequest {
 
 /** Exactly one of `content` and `forwardOf`; a forward brings its files, so it names no uploads. */
 export function assertContentOrForward(input: SendRequest): void {
-  const fail = (path: string, message: string) =>
-    new SwitchboardError('invalid_request', `A send ${message}.`, { details: [{ path, message }] });
+  const fail = (path: string, sentence: string, detail: string) =>
+    new SwitchboardError('invalid_request', sentence, { details: [{ path, message: detail }] });
   if (input.forwardOf === undefined) {
-    if (input.content === undefined) throw fail('/content', 'needs content or forwardOf');
+    if (input.content === undefined)
+      throw fail('/content', 'A send needs content, or forwardOf to forward a message.', 'is required');
     return;
   }
-  if (input.content !== undefined) throw fail('/content', 'cannot be combined with forwardOf');
-  if (input.attachmentIds !== undefined) throw fail('/attachmentIds', 'cannot be combined with forwardOf');
+  // A forward's content and files are the original's.
+  if (input.content !== undefined)
+    throw fail(
+      '/content',
+      'A forward takes no content: it copies the message forwardOf names.',
+      'is not allowed with forwardOf',
+    );
+  if (input.attachmentIds !== undefined)
+    throw fail(
+      '/attachmentIds',
+      'A forward takes no attachmentIds: it copies the files of the message forwardOf names.',
+      'is not allowed with forwardOf',
+    );
 }
 
 /** What a forward copies: the source's content as stored, and what the writer needs to copy its files. */
