@@ -26,6 +26,7 @@ import { TokenService } from './auth/token-service.js';
 import { UserService } from './auth/user-service.js';
 import { ConversationService } from './conversations/conversation-service.js';
 import { ConversationWriter } from './conversations/conversation-writer.js';
+import { PinService } from './messages/pin-service.js';
 import { GroupService } from './conversations/group-service.js';
 import { MessageService } from './messages/message-service.js';
 import { MessageStore } from './messages/message-store.js';
@@ -92,6 +93,7 @@ const singletons = [
   ConversationWriter,
   MessageStore,
   MessageService,
+  PinService,
   ConversationService,
   GroupService,
   ConnectionRegistry,

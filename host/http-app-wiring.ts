@@ -11,6 +11,7 @@ import { UserService } from './auth/user-service.js';
 import { AccountAdmin } from './auth/account-admin.js';
 import { ProfileService } from './auth/profile-service.js';
 import { ConversationService } from './conversations/conversation-service.js';
+import { PinService } from './messages/pin-service.js';
 import { GroupService } from './conversations/group-service.js';
 import { MessageService } from './messages/message-service.js';
 import { PushApi } from './push/push-api.js';
@@ -59,6 +60,7 @@ export function wireHttpApp(
       conversations: services.resolve(ConversationService),
       groups: services.resolve(GroupService),
       messages: services.resolve(MessageService),
+      pins: services.resolve(PinService),
       push: services.resolve(PushApi),
       threads: services.resolve(ThreadService),
       mutes: services.resolve(MuteService),

@@ -26,6 +26,7 @@ import * as sqliteSearchBehindWriter from './migrations/0024-sqlite-search-behin
 import * as searchSegmentsFromHost from './migrations/0025-search-segments-from-host.js';
 import * as searchSegmentPositions from './migrations/0026-search-segment-positions.js';
 import * as forwardedMessages from './migrations/0027-forwarded-messages.js';
+import * as pins from './migrations/0028-pins.js';
 
 interface Migration {
   name: string;
@@ -62,6 +63,7 @@ const migrations: Migration[] = [
   searchSegmentsFromHost,
   searchSegmentPositions,
   forwardedMessages,
+  pins,
 ];
 
 const source: Knex.MigrationSource<Migration> = {

@@ -9,6 +9,7 @@ import { adminRoutes } from './routes/admin-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
 import { threadRoutes } from './routes/thread-routes.js';
+import { pinRoutes } from './routes/pin-routes.js';
 import { attachmentRoutes } from './routes/attachment-routes.js';
 import { avatarRoutes } from './routes/avatar-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -55,6 +56,7 @@ export function createHttpApp(deps: RouteDeps, log: Logger): Koa {
     conversationRoutes(deps),
     pushRoutes(deps),
     threadRoutes(deps),
+    pinRoutes(deps),
     searchRoutes(deps),
   ]) {
     app.use(router.routes());

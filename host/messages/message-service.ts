@@ -207,6 +207,8 @@ export class MessageService {
         .where({ id: messageId })
         .update({ content: null, attachments: null, deleted_at: ctx.now, pts });
       await ctx.trx('reactions').where({ message_id: messageId }).delete();
+      // A deleted message leaves the pins quietly: the list shows only what can be read.
+      await ctx.trx('pins').where({ conversation_id: conversationId, message_id: messageId }).delete();
       // Its files go with it: no URL serves them from now on, and the sweep removes the bytes.
       await ctx.trx('attachments').where({ message_id: messageId }).delete();
       const [message] = await this.store.withReactions(ctx.trx, [row]);

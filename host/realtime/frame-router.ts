@@ -8,6 +8,7 @@ import type { Logger } from '../logging/logger.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
 import { asSystemError } from '../db/database-errors.js';
 import { MessageService } from '../messages/message-service.js';
+import { PinService } from '../messages/pin-service.js';
 import { compileValidator } from '../validation/validator.js';
 import { assertInputStrings, stringProblem } from '../validation/input-strings.js';
 import { ChangeStream } from './change-stream.js';
@@ -42,6 +43,7 @@ export class FrameRouter {
     @inject(Tokens.Config) private readonly config: HostConfig,
     @inject(Tokens.Logger) private readonly log: Logger,
     @inject(MessageService) messages: MessageService,
+    @inject(PinService) pins: PinService,
     @inject(ChangeStream) stream: ChangeStream,
     @inject(Presence) presence: Presence,
     @inject(Tokens.Commands) commands: CommandDispatch,
@@ -60,6 +62,12 @@ export class FrameRouter {
       react: async (c, f) => ({
         message: await messages.react(c.userId, f.conversationId, f.messageId, f.emoji, f.op),
       }),
+      pin: async (c, f) => ({ pin: await pins.pin(c.userId, f.conversationId, f.messageId) }),
+      unpin: async (c, f) => {
+        await pins.unpin(c.userId, f.conversationId, f.messageId);
+        return {};
+      },
+      pins: async (c, f) => ({ pins: await pins.list(c.userId, f.conversationId) }),
       read: (c, f) => messages.markRead(c.userId, f.conversationId, f.seq),
       typing: (c, f) => messages.typing(c.userId, f.conversationId, f.state),
       history: (c, f) =>

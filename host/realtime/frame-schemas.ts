@@ -49,6 +49,19 @@ export function frameSchemas(config: HostConfig): Record<ClientFrame['type'], ob
       emoji: { type: 'string', minLength: 1, maxLength: 32 },
       op: { enum: ['add', 'remove'] },
     }),
+    pin: object(['type', 'id', 'conversationId', 'messageId'], {
+      type: type('pin'),
+      id: idSchema,
+      conversationId: idSchema,
+      messageId: idSchema,
+    }),
+    unpin: object(['type', 'id', 'conversationId', 'messageId'], {
+      type: type('unpin'),
+      id: idSchema,
+      conversationId: idSchema,
+      messageId: idSchema,
+    }),
+    pins: object(['type', 'id', 'conversationId'], { type: type('pins'), id: idSchema, conversationId: idSchema }),
     read: object(['type', 'id', 'conversationId', 'seq'], {
       type: type('read'),
       id: idSchema,

@@ -82,6 +82,7 @@ export const errorCatalog = {
   },
   message_deleted: { kind: 'user', status: 409, message: 'The message was deleted and can no longer change.' },
   member_limit_reached: { kind: 'user', status: 409, message: 'The group has reached its member limit.' },
+  pin_limit_reached: { kind: 'user', status: 409, message: 'The conversation has reached its pin limit.' },
   invalid_operation: { kind: 'user', status: 400, message: 'This operation does not apply here.' },
   unknown_message_type: { kind: 'user', status: 400, message: 'The message content type is not registered.' },
   invalid_message_body: {

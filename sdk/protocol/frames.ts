@@ -2,7 +2,11 @@
 import type { ErrorBody } from '../errors/switchboard-error.js';
 import type { PluginErrorBody } from '../plugin/plugin-error.js';
 import type { Message, MessageContent, PublicUser } from './message.js';
+import type { PinFrame, PinsFrame, UnpinFrame } from './pins.js';
 import type { ThreadReadFrame, ThreadUnreadFrame } from './threads.js';
+
+export type { Pin, PinFrame, PinResult, PinsFrame, PinsResult, PinSystemBody, UnpinFrame } from './pins.js';
+export { MAX_PINS_PER_CONVERSATION } from './pins.js';
 
 export type {
   FollowedThread,
@@ -138,7 +142,10 @@ export type ClientFrame =
   | PresenceUnsubscribeFrame
   | PingFrame
   | CommandFrame
-  | PostbackFrame;
+  | PostbackFrame
+  | PinFrame
+  | UnpinFrame
+  | PinsFrame;
 
 // ---- server → client ------------------------------------------------------
 

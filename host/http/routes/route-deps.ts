@@ -6,6 +6,7 @@ import type { ProfileService } from '../../auth/profile-service.js';
 import type { ConversationService } from '../../conversations/conversation-service.js';
 import type { GroupService } from '../../conversations/group-service.js';
 import type { MessageService } from '../../messages/message-service.js';
+import type { PinService } from '../../messages/pin-service.js';
 import type { PushApi } from '../../push/push-api.js';
 import type { ThreadService } from '../../messages/thread-service.js';
 import type { MuteService } from '../../conversations/mute-service.js';
@@ -37,6 +38,7 @@ export interface RouteDeps {
   conversations: ConversationService;
   groups: GroupService;
   messages: MessageService;
+  pins: PinService;
   /** Web Push: the VAPID key, subscriptions, quiet hours. */
   push: PushApi;
   threads: ThreadService;
