@@ -39,12 +39,15 @@ export type {
   CommandListing,
   CommandResult,
   HistoryResult,
+  Pin,
+  PinSystemBody,
   PresenceFrame,
   PresenceStatus,
   ReadyFrame,
   ReceiptFrame,
   TypingEventFrame,
 } from '../protocol/frames.js';
+export { MAX_PINS_PER_CONVERSATION } from '../protocol/pins.js';
 export type {
   FollowedThread,
   FollowedThreadsResult,

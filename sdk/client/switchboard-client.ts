@@ -2,6 +2,9 @@ import type {
   CommandResult,
   HistoryResult,
   MessageResult,
+  Pin,
+  PinResult,
+  PinsResult,
   PresenceResult,
   PresenceStatus,
   ReadResult,
@@ -199,6 +202,21 @@ export class SwitchboardClient {
 
   react(conversationId: string, messageId: string, emoji: string, op: 'add' | 'remove'): Promise<Message> {
     return this.change({ type: 'react', conversationId, messageId, emoji, op });
+  }
+
+  /** Pins a message for every member (the host posts system.message_pinned); again: the pin it has. */
+  async pin(conversationId: string, messageId: string): Promise<Pin> {
+    return (await this.request<PinResult>({ type: 'pin', conversationId, messageId })).pin;
+  }
+
+  /** Unpins a message (system.message_unpinned); one not pinned is left as it is. */
+  async unpin(conversationId: string, messageId: string): Promise<void> {
+    await this.request({ type: 'unpin', conversationId, messageId });
+  }
+
+  /** The conversation's pinned messages, newest pin first (not cached: ask again on a pin notice). */
+  async pins(conversationId: string): Promise<Pin[]> {
+    return (await this.request<PinsResult>({ type: 'pins', conversationId })).pins;
   }
 
   /** Moves my read watermark (to the newest message known unless `seq` is given); resolves with it. */
