@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ClientState } from '../../../sdk/client/index.js';
 import type { Message } from '../../../sdk/protocol/message.js';
 import { ErrorNotice } from '../components/error-notice';
@@ -21,6 +21,8 @@ import { usePeople } from '../people/people';
 import { ThreadPanel } from './thread-panel';
 import { TypingIndicator } from './typing-indicator';
 import { useFocusMessage } from './use-focus-message';
+import { PinnedBar } from './pinned-bar';
+import { PinsContext, usePins } from './use-pins';
 import { useMarkRead } from './use-mark-read';
 import { useMembers } from './use-members';
 import { useThreadReturn } from './use-thread-return';
@@ -63,7 +65,16 @@ function Conversation({ conversationId }: { conversationId: string }) {
   const members = useMembers(conversationId, `${membershipChanges}:${view?.conversation.memberCount ?? 0}`);
   const unreadFrom = useUnreadDivider(conversationId, data, state, people.me.id);
   useMarkRead(conversationId, view, state);
-  useFocusMessage(conversationId, messages, hasOlder, state);
+  const focusMessage = useFocusMessage(conversationId, messages, hasOlder, state);
+  const pins = usePins(conversationId, messages, state);
+  const pinActions = useMemo(
+    () => ({
+      isPinned: (id: string) => pins.some((p) => p.message.id === id),
+      pin: (m: Message) => client.pin(m.conversationId, m.id),
+      unpin: (m: Message) => client.unpin(m.conversationId, m.id),
+    }),
+    [client, pins],
+  );
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [threadRootId, setThreadRootId] = useState<string | null>(threadInAddress);
   // A search result that is a reply in a thread: the panel opens on its root and focuses it.
@@ -142,24 +153,27 @@ function Conversation({ conversationId }: { conversationId: string }) {
         memberCount={members?.length ?? view?.conversation.memberCount ?? 0}
         members={members}
       />
+      <PinnedBar pins={pins} onOpen={(message) => focusMessage(message.seq)} />
       <DraftReturnProvider value={draft.back}>
-        <MessageLog
-          conversationId={conversationId}
-          messages={timeline}
-          pending={timelinePending}
-          notes={notes}
-          hasOlder={hasOlder}
-          loadOlder={loadOlder}
-          moderator={group && (role === 'owner' || role === 'admin')}
-          seen={seen}
-          unreadFrom={unreadFrom}
-          onReply={(message) => {
-            setReplyTo(message);
-            input.current?.focus();
-          }}
-          onThread={(message) => thread.open(message.id)}
-          onDismissNote={(id) => setNotes((list) => list.filter((n) => n.id !== id))}
-        />
+        <PinsContext.Provider value={pinActions}>
+          <MessageLog
+            conversationId={conversationId}
+            messages={timeline}
+            pending={timelinePending}
+            notes={notes}
+            hasOlder={hasOlder}
+            loadOlder={loadOlder}
+            moderator={group && (role === 'owner' || role === 'admin')}
+            seen={seen}
+            unreadFrom={unreadFrom}
+            onReply={(message) => {
+              setReplyTo(message);
+              input.current?.focus();
+            }}
+            onThread={(message) => thread.open(message.id)}
+            onDismissNote={(id) => setNotes((list) => list.filter((n) => n.id !== id))}
+          />
+        </PinsContext.Provider>
       </DraftReturnProvider>
       {threadRootId ? (
         <ThreadPanel

@@ -6,6 +6,7 @@ import { useFocusOnMount } from '../components/use-focus-on-mount';
 import { REACTION_EMOJI, reactedWith, toggleReaction } from './reactions';
 import { whenOnline } from './when-online';
 import { ForwardDialog } from './forward-dialog';
+import { usePinActions } from './use-pins';
 
 interface Props {
   message: Message;
@@ -23,7 +24,7 @@ interface Props {
 }
 
 /**
- * One button per message opens its actions (reply, react, forward, edit, delete); from the keyboard it is
+ * One button per message opens its actions (reply, react, pin, forward, edit, delete); from the keyboard it is
  * Tab from its message, or Enter on the message (useMessageKeys). Escape closes them; deleting
  * asks once more.
  */
@@ -43,6 +44,10 @@ export function MessageActions({
   const [open, setOpen] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [forwarding, setForwarding] = useState(false);
+  // Pins are the timeline's: none in a thread's panel, none for a reply in a thread.
+  const pinContext = usePinActions();
+  const pins = message.threadRootId ? null : pinContext;
+  const pinned = pins?.isPinned(message.id) ?? false;
   const toggle = useRef<HTMLButtonElement>(null);
   const close = () => {
     setOpen(false);
@@ -107,6 +112,19 @@ export function MessageActions({
                 </button>
               );
             })}
+            {pins ? (
+              <button
+                type="button"
+                onClick={act(
+                  () =>
+                    void whenOnline(client)
+                      .then(() => (pinned ? pins.unpin(message) : pins.pin(message)))
+                      .catch(onError),
+                )}
+              >
+                {t(pinned ? 'chat.actions.unpin' : 'chat.actions.pin')}
+              </button>
+            ) : null}
             {canForward ? (
               <button type="button" onClick={act(() => setForwarding(true), true)}>
                 {t('chat.actions.forward')}

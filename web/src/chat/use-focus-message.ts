@@ -1,5 +1,5 @@
 import type { RefObject } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { ClientState } from '../../../sdk/client/index.js';
 import type { Message } from '../../../sdk/protocol/message.js';
 import { MAX_PAGES, useLoadBack } from './use-load-back';
@@ -12,6 +12,7 @@ function seqInAddress(): number | null {
 
 /** Marks a found message, scrolls it to the middle of its list and gives it the focus. */
 function focusFound(item: HTMLElement): void {
+  for (const other of document.querySelectorAll('.message-focus')) other.classList.remove('message-focus');
   item.classList.add('message-focus');
   item.tabIndex = -1;
   item.scrollIntoView({ block: 'center' });
@@ -20,15 +21,18 @@ function focusFound(item: HTMLElement): void {
 
 /**
  * Brings the message named in the address into the log: loads older pages until it is there (as
- * scrolling back would), then scrolls it to the middle, marks it and gives it the focus. Once.
+ * scrolling back would), then scrolls it to the middle, marks it and gives it the focus. Once; the
+ * function it returns does the same for another message (a pin opened from the pinned bar).
  */
 export function useFocusMessage(
   conversationId: string,
   messages: readonly Message[],
   hasOlder: boolean,
   state: ClientState,
-): void {
-  const [seq] = useState(seqInAddress);
+): (seq: number) => void {
+  // An object, so that asking again for the same message brings it back into view.
+  const [target, setTarget] = useState(() => ({ seq: seqInAddress() }));
+  const seq = target.seq;
   const done = useRef(false);
   useLoadBack(conversationId, seq, messages, hasOlder, state);
   useEffect(() => {
@@ -38,7 +42,11 @@ export function useFocusMessage(
     if (!item) return;
     done.current = true;
     focusFound(item);
-  }, [seq, messages]);
+  }, [target, messages]);
+  return useCallback((next: number) => {
+    done.current = false;
+    setTarget({ seq: next });
+  }, []);
 }
 
 /**

@@ -9,7 +9,7 @@ export interface Wording {
   name: (userId: string) => string;
 }
 
-/** Whether content is one of the host's membership and title changes. */
+/** Whether content is one of the host's notices: membership, title and pin changes. */
 export function isSystem(content: { type: string } | null): content is StructuredContent {
   return content !== null && content.type.startsWith('system.');
 }
@@ -40,6 +40,10 @@ export function systemText(content: StructuredContent, senderId: string, w: Word
       return t('chat.system.madeMember', { actor, name: person });
     case 'system.title_changed':
       return t('chat.system.titleChanged', { actor, title: typeof body.title === 'string' ? body.title : '' });
+    case 'system.message_pinned':
+      return t('chat.system.messagePinned', { actor });
+    case 'system.message_unpinned':
+      return t('chat.system.messageUnpinned', { actor });
     default:
       return t('chat.system.other');
   }
