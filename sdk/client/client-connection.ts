@@ -1,8 +1,8 @@
 import type { ReadyFrame, ServerFrame } from '../protocol/frames.js';
-import { ClientError } from './client-error.js';
+import { ClientError, toClientError } from './client-error.js';
 import type { ClientState } from './client-types.js';
 import type { ReconnectPolicy } from './reconnect-policy.js';
-import { SocketSession } from './socket-session.js';
+import { SocketSession, type RequestFrame } from './socket-session.js';
 
 /** After a close for flooding (4008) the host wants the client to stay away a while. */
 const FLOOD_BACKOFF_MS = 5_000;
@@ -73,6 +73,22 @@ export class ClientConnection {
   /** The session to send requests on, while online. */
   online(): SocketSession | null {
     return this.state === 'online' ? this.session : null;
+  }
+
+  /** The online session, or ClientError offline. */
+  onlineSession(): SocketSession {
+    const session = this.online();
+    if (!session) throw ClientError.offline();
+    return session;
+  }
+
+  /** A request on the online session; offline, or any failure, rejects with a ClientError. */
+  request<T>(frame: RequestFrame): Promise<T> {
+    try {
+      return this.onlineSession().request<T>(frame);
+    } catch (error) {
+      return Promise.reject(toClientError(error));
+    }
   }
 
   /** The current session even while it catches up (for the client's own catch-up requests). */

@@ -22,8 +22,9 @@ import type { OutboxHooks } from './outbox.js';
 import { sendFrame, toContent } from './outgoing-frames.js';
 import { PresenceTracker } from './presence-tracker.js';
 import { randomUuid } from './random-uuid.js';
+import { SingleFlight } from './single-flight.js';
 import { ReconnectPolicy } from './reconnect-policy.js';
-import type { RequestFrame, SocketSession } from './socket-session.js';
+import type { RequestFrame } from './socket-session.js';
 import { socketUrl } from './socket-url.js';
 import { TypingTracker } from './typing-tracker.js';
 import { UserScope } from './user-scope.js';
@@ -42,7 +43,7 @@ export class SwitchboardClient {
   private readonly sync: ClientSync;
   private scope: UserScope;
   private currentUser: PublicUser | null;
-  private readonly loading = new Map<string, Promise<Message[]>>();
+  private readonly loading = new SingleFlight<string, Message[]>();
 
   constructor(options: ClientOptions) {
     const store = options.store ?? memoryStore();
@@ -154,14 +155,9 @@ export class SwitchboardClient {
 
   /** The page before the oldest cached message; the latest page when none is cached. */
   loadOlder(conversationId: string, limit = 50): Promise<Message[]> {
-    let loading = this.loading.get(conversationId);
-    if (!loading) {
-      loading = this.sync
-        .loadPage(conversationId, limit, (frame) => this.request<HistoryResult>(frame))
-        .finally(() => this.loading.delete(conversationId));
-      this.loading.set(conversationId, loading);
-    }
-    return loading;
+    return this.loading.run(conversationId, () =>
+      this.sync.loadPage(conversationId, limit, (frame) => this.connection.request<HistoryResult>(frame)),
+    );
   }
 
   send(
@@ -206,24 +202,24 @@ export class SwitchboardClient {
 
   /** Pins a message for every member (the host posts system.message_pinned); again: the pin it has. */
   async pin(conversationId: string, messageId: string): Promise<Pin> {
-    return (await this.request<PinResult>({ type: 'pin', conversationId, messageId })).pin;
+    return (await this.connection.request<PinResult>({ type: 'pin', conversationId, messageId })).pin;
   }
 
   /** Unpins a message (system.message_unpinned); one not pinned is left as it is. */
   async unpin(conversationId: string, messageId: string): Promise<void> {
-    await this.request({ type: 'unpin', conversationId, messageId });
+    await this.connection.request({ type: 'unpin', conversationId, messageId });
   }
 
   /** The conversation's pinned messages, newest pin first (not cached: ask again on a pin notice). */
   async pins(conversationId: string): Promise<Pin[]> {
-    return (await this.request<PinsResult>({ type: 'pins', conversationId })).pins;
+    return (await this.connection.request<PinsResult>({ type: 'pins', conversationId })).pins;
   }
 
   /** Moves my read watermark (to the newest message known unless `seq` is given); resolves with it. */
   async markRead(conversationId: string, seq?: number): Promise<number> {
     const cache = this.scope.cache;
     const target = seq ?? cache.newestSeq(conversationId);
-    const result = await this.request<ReadResult>({ type: 'read', conversationId, seq: target });
+    const result = await this.connection.request<ReadResult>({ type: 'read', conversationId, seq: target });
     cache.setMyRead(conversationId, result.seq);
     this.sync.emitView(conversationId);
     return result.seq;
@@ -246,25 +242,24 @@ export class SwitchboardClient {
     conversationId: string,
     opts: { before?: number; after?: number; limit?: number } = {},
   ): Promise<HistoryResult> {
-    return this.request({ type: 'history', conversationId, ...opts });
+    return this.connection.request({ type: 'history', conversationId, ...opts });
   }
 
   /** A slash command; send the same idempotencyKey again to retry one without running it twice. */
   command(conversationId: string, text: string, idempotencyKey: string = randomUuid()): Promise<CommandResult> {
-    return this.request({ type: 'command', conversationId, text, idempotencyKey });
+    return this.connection.request({ type: 'command', conversationId, text, idempotencyKey });
   }
 
   postback(conversationId: string, messageId: string, buttonId: string): Promise<CommandResult> {
-    return this.request({ type: 'postback', conversationId, messageId, buttonId });
+    return this.connection.request({ type: 'postback', conversationId, messageId, buttonId });
   }
 
   /**
-   * Follows users' presence, now and after every reconnect; resolves with their current status.
-   * Only users not followed yet are asked for (offline, it rejects only if there are such users),
-   * so calling it again (on each render) costs nothing.
+   * Follows users' presence, now and after every reconnect; resolves with their current status. Only users not
+   * followed yet are asked for (offline, it rejects only if there are such), so calling it again costs nothing.
    */
   subscribePresence(userIds: readonly string[]): Promise<PresenceResult['presence']> {
-    return this.presence.subscribe(userIds, (fresh) => this.sync.subscribe(this.onlineSession(), fresh));
+    return this.presence.subscribe(userIds, (fresh) => this.sync.subscribe(this.connection.onlineSession(), fresh));
   }
 
   presenceOf(userId: string): { status: PresenceStatus; lastSeenAt: string | null } | undefined {
@@ -275,27 +270,13 @@ export class SwitchboardClient {
   private async sendNow(item: PendingSend): Promise<SendResult> {
     // Not opened (not a member, offline): the send itself then fails with the same code.
     if (!this.scope.cache.has(item.conversationId)) await this.loadOlder(item.conversationId).catch(() => undefined);
-    return this.request<SendResult>(sendFrame(item));
+    return this.connection.request<SendResult>(sendFrame(item));
   }
 
   private async change(frame: RequestFrame): Promise<Message> {
-    const { message } = await this.request<MessageResult>(frame);
+    const { message } = await this.connection.request<MessageResult>(frame);
     this.sync.applyOwn(message, false);
     return message;
-  }
-
-  private request<T>(frame: RequestFrame): Promise<T> {
-    try {
-      return this.onlineSession().request<T>(frame);
-    } catch (error) {
-      return Promise.reject(toClientError(error));
-    }
-  }
-
-  private onlineSession(): SocketSession {
-    const session = this.connection.online();
-    if (!session) throw ClientError.offline();
-    return session;
   }
 
   private adoptUser(user: PublicUser): void {
