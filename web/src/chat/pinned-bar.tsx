@@ -51,7 +51,13 @@ export function PinnedBar({ pins, onOpen }: { pins: readonly Pin[]; onOpen: (mes
           aria-label={t('chat.pins.show', { text: pinText(newest.message, w) })}
           onClick={() => show(newest.message)}
         >
-          <span aria-hidden="true">📌 </span>
+          {/* Drawn, not an emoji: a device without an emoji font showed a box. */}
+          <svg class="pinned-icon" viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false">
+            <path
+              fill="currentColor"
+              d="M16 9V4h1a1 1 0 0 0 0-2H7a1 1 0 0 0 0 2h1v5a3 3 0 0 1-3 3v2h5.97v7l1 1 1-1v-7H19v-2a3 3 0 0 1-3-3z"
+            />
+          </svg>
           <span class="pinned-text">{pinText(newest.message, w)}</span>
         </button>
         <button
