@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
-import type { ForwardOf } from '../../sdk/protocol/frames.js';
-import type { MessageContent } from '../../sdk/protocol/message.js';
+import type { ForwardOf, MessageContent } from '../../sdk/protocol/message.js';
 import type { ForwardCopy } from '../attachments/forward-attachments.js';
 import { attachmentsOfRow } from '../attachments/attachment-row.js';
 import type { MessageRow } from '../conversations/message-row.js';

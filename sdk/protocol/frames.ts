@@ -1,12 +1,11 @@
 /** Every WebSocket frame of protocol version 1. docs/protocol.md describes their meaning. */
 import type { ErrorBody } from '../errors/switchboard-error.js';
 import type { PluginErrorBody } from '../plugin/plugin-error.js';
-import type { Message, MessageContent, PublicUser } from './message.js';
+import type { ForwardOf, Message, MessageContent, PublicUser } from './message.js';
 import type { PinFrame, PinsFrame, UnpinFrame } from './pins.js';
 import type { ThreadReadFrame, ThreadUnreadFrame } from './threads.js';
 
 export type { Pin, PinFrame, PinResult, PinsFrame, PinsResult, PinSystemBody, UnpinFrame } from './pins.js';
-export { MAX_PINS_PER_CONVERSATION } from './pins.js';
 
 export type {
   FollowedThread,
@@ -24,11 +23,6 @@ export type {
 export interface AuthFrame {
   type: 'auth';
   token: string;
-}
-/** The message a send forwards: one the sender can read, in any conversation of theirs. */
-export interface ForwardOf {
-  conversationId: string;
-  messageId: string;
 }
 export interface SendFrame {
   type: 'send';

@@ -154,3 +154,9 @@ export interface Message {
   readonly editedAt: string | null;
   readonly deletedAt: string | null;
 }
+
+/** The message a send forwards (`forwardOf`): one the sender can read, in any conversation of theirs. */
+export interface ForwardOf {
+  conversationId: string;
+  messageId: string;
+}

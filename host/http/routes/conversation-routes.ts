@@ -1,5 +1,5 @@
 import { Router } from '@koa/router';
-import type { ForwardOf } from '../../../sdk/protocol/frames.js';
+import type { ForwardOf } from '../../../sdk/protocol/message.js';
 import type { MessageContent } from '../../../sdk/protocol/message.js';
 import { compileValidator } from '../../validation/validator.js';
 import {
