@@ -28,7 +28,7 @@ describe.skipIf(chromiumMissing)('web chat: pinned messages', { timeout: 120_000
     const { host, browser } = suite;
     const { ada, bob, direct } = await adaAndBob(host);
     const bobs = await host.connect(bob.token);
-    await bobs.sendText(direct.id, 'The *launch* plan');
+    const { message: plan } = await bobs.sendText(direct.id, 'The *launch* plan');
     const [a, b] = await openEach(browser, host, direct.id, [ada, bob] as const);
 
     const actions = async (page: Page, name: string) => {
@@ -72,6 +72,18 @@ describe.skipIf(chromiumMissing)('web chat: pinned messages', { timeout: 120_000
     await b.page.keyboard.press('Escape');
     await list.waitFor({ state: 'detached' });
     expect((await focusedOn(b.page))?.name).toBe('1 pinned');
+
+    // Bob edits it: the bar shows the new words at once, in both browsers.
+    await bobs.request({
+      type: 'edit',
+      conversationId: direct.id,
+      messageId: plan.id,
+      content: { type: 'text', text: 'The *launch* plan, v2' },
+    });
+    for (const page of [a.page, b.page])
+      await pinnedBar(page)
+        .getByRole('button', { name: /^Pinned: The launch plan, v2/ })
+        .waitFor();
 
     // Ada finds it through the bar too, and unpins it from its actions.
     await pinnedBar(a.page)

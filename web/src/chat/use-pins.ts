@@ -9,7 +9,7 @@ const PIN_NOTICES = new Set(['system.message_pinned', 'system.message_unpinned']
 /**
  * The conversation's pins, newest first. The host announces every pin and unpin by a system
  * message, so the list is read again when the newest such notice changes (live, or caught up after
- * a reconnect); a deleted message leaves the list at once, as the host's list no longer has it.
+ * a reconnect); an edit or a delete of a pinned message shows at once.
  */
 export function usePins(conversationId: string, messages: readonly Message[], state: ClientState): Pin[] {
   const { client } = useSignedIn();
@@ -27,8 +27,12 @@ export function usePins(conversationId: string, messages: readonly Message[], st
       current = false;
     };
   }, [client, conversationId, state, notice]);
-  const deleted = new Set(messages.filter((m) => m.deletedAt).map((m) => m.id));
-  return pins.filter((p) => !deleted.has(p.message.id));
+  // Shown as the log has them now: an edit shows in the bar at once, a deleted message leaves it.
+  const shown = new Map(messages.map((m) => [m.id, m]));
+  return pins.flatMap((p) => {
+    const message = shown.get(p.message.id) ?? p.message;
+    return message.deletedAt ? [] : [{ ...p, message }];
+  });
 }
 
 /** What a message's actions need to offer Pin or Unpin: absent where pins are not offered (a thread's panel). */
