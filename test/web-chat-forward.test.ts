@@ -47,8 +47,12 @@ describe.skipIf(chromiumMissing)('web chat: forwarding a message', { timeout: 12
 
     await toggle.click();
     await item.getByRole('group', { name: 'Message actions' }).getByRole('button', { name: 'Forward' }).click();
-    await a.page.getByRole('searchbox', { name: 'Search conversations' }).fill('tea');
     const targets = dialog.getByRole('list', { name: 'Your conversations' });
+    // Every conversation of Ada's but the one the message is in.
+    await expect
+      .poll(async () => (await targets.getByRole('listitem').allInnerTexts()).map((text) => text.split('\n')[0]).sort())
+      .toEqual(['Book club', 'Tea club']);
+    await a.page.getByRole('searchbox', { name: 'Search conversations' }).fill('tea');
     await expect
       .poll(() => targets.getByRole('listitem').allInnerTexts())
       .toEqual([expect.stringContaining('Tea club')]);

@@ -38,7 +38,9 @@ export function ForwardDialog({ message, onClose, onError }: Props) {
     onClose();
   };
   const wanted = filter.trim().toLocaleLowerCase();
+  // Not the conversation the message is in: it is there already.
   const shown = views
+    .filter((v) => v.conversation.id !== message.conversationId)
     .map((v) => ({ id: v.conversation.id, title: people.title(v.conversation) }))
     .filter((c) => wanted === '' || c.title.toLocaleLowerCase().includes(wanted));
   const forward = (to: string) => {
