@@ -7,18 +7,14 @@
 import { describe, expect, it } from 'vitest';
 import { seriousAxeViolations } from './support/axe.js';
 import { chromiumMissing } from './support/browser.js';
-import { chatSuite, focusedOn, messageItem, openEach } from './support/web-chat.js';
+import { adaBobAndCarol, chatSuite, focusedOn, messageItem, openEach } from './support/web-chat.js';
 
 describe.skipIf(chromiumMissing)('web chat: forwarding a message', { timeout: 120_000 }, () => {
   const suite = chatSuite();
 
   it('forwards Bob’s message from the direct chat into the group, where Carol sees it as forwarded', async () => {
     const { host, browser } = suite;
-    const [ada, bob, carol] = await Promise.all([
-      host.createUser({ displayName: 'Ada Lovelace' }),
-      host.createUser({ displayName: 'Bob Babbage' }),
-      host.createUser({ displayName: 'Carol Shaw' }),
-    ]);
+    const { ada, bob, carol } = await adaBobAndCarol(host);
     const direct = await host.direct(ada, bob);
     const group = await host.createGroup(ada, [carol], 'Tea club');
     const other = await host.createGroup(ada, [], 'Book club');

@@ -14,6 +14,7 @@ import {
   sendText,
   chatSuite,
   adaAndBob,
+  adaBobAndCarol,
 } from './support/web-chat.js';
 
 describe.skipIf(chromiumMissing)(
@@ -57,11 +58,7 @@ describe.skipIf(chromiumMissing)(
 
     it('newest activity comes first, and a group someone else creates appears at the top', async () => {
       const { host, browser } = suite;
-      const [ada, bob, carol] = await Promise.all([
-        host.createUser({ displayName: 'Ada Lovelace' }),
-        host.createUser({ displayName: 'Bob Babbage' }),
-        host.createUser({ displayName: 'Carol Shaw' }),
-      ]);
+      const { ada, bob, carol } = await adaBobAndCarol(host);
       const direct = await host.direct(ada, bob);
       await postTexts(host, ada, direct.id, ['first']);
       const b = await openAs(browser, host, bob);
@@ -78,11 +75,7 @@ describe.skipIf(chromiumMissing)(
 
     it('creates a group with members by handle, adds one more, and a member cannot add anyone', async () => {
       const { host, browser } = suite;
-      const [ada, bob, carol] = await Promise.all([
-        host.createUser({ displayName: 'Ada Lovelace' }),
-        host.createUser({ displayName: 'Bob Babbage' }),
-        host.createUser({ displayName: 'Carol Shaw' }),
-      ]);
+      const { ada, bob, carol } = await adaBobAndCarol(host);
       const [a, b, c] = await Promise.all([
         openAs(browser, host, ada),
         openAs(browser, host, bob),

@@ -15,6 +15,7 @@ import {
   openAs,
   openConversation,
   postTexts,
+  scrollLogToTop,
 } from './support/web-chat.js';
 
 describe.skipIf(chromiumMissing)('web client: the dark theme', { timeout: 120_000 }, () => {
@@ -40,10 +41,7 @@ describe.skipIf(chromiumMissing)('web client: the dark theme', { timeout: 120_00
     expect(await seriousAxeViolations(page)).toEqual([]);
 
     // Reading back: the jump button over the log.
-    await messageLog(page).evaluate((log) => {
-      log.scrollTop = 0;
-      log.dispatchEvent(new Event('scroll'));
-    });
+    await scrollLogToTop(page);
     await messageLog(page).getByRole('button', { name: 'Jump to the newest message' }).waitFor();
     expect(await seriousAxeViolations(page)).toEqual([]);
     expect(problems.all).toEqual([]);

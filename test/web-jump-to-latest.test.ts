@@ -16,6 +16,7 @@ import {
   messageLog,
   openEach,
   postTexts,
+  scrollLogToTop,
   sendText,
 } from './support/web-chat.js';
 
@@ -35,13 +36,6 @@ function logPlace(page: Page) {
     };
   });
 }
-
-const scrollToTop = (page: Page) =>
-  page.evaluate(() => {
-    const log = (globalThis as any).document.querySelector('.message-log');
-    log.scrollTop = 0;
-    log.dispatchEvent(new (globalThis as any).Event('scroll'));
-  });
 
 describe.skipIf(chromiumMissing)('web client: jump to the newest message', { timeout: 120_000 }, () => {
   const suite = chatSuite();
@@ -64,7 +58,7 @@ describe.skipIf(chromiumMissing)('web client: jump to the newest message', { tim
     expect((await focusedOn(page))?.message).toBe('History line 40.');
 
     // Bob reads back: the button shows again, over the log's lower edge, with nothing new yet.
-    await scrollToTop(page);
+    await scrollLogToTop(page);
     await jumpButton(page).waitFor();
     expect(await logPlace(page)).toEqual({ atEnd: false, buttonInView: true });
 
@@ -81,7 +75,7 @@ describe.skipIf(chromiumMissing)('web client: jump to the newest message', { tim
     expect((await focusedOn(page))?.message).toBe('New while away #2.');
 
     // Reading back again, then sending: his own message brings him down, and the button goes.
-    await scrollToTop(page);
+    await scrollLogToTop(page);
     await jumpButton(page).waitFor();
     await composer(page).focus();
     await sendText(page, 'Back from reading.');

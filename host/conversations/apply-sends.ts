@@ -131,10 +131,9 @@ export async function applySends(
     sends.map((s) => s.threadRootId),
   );
   const forwards = await forwardSourcesOf(trx, sends, ctx.now);
-  // A forwarded text mentions no one: its @names were written for the original's conversation.
   const mentions = await resolveMentions(
     trx,
-    forwards ? sends.map((s) => (s.forward ? { ...s, contentType: 'forward' } : s)) : sends,
+    forwards ? sends.map((s) => (s.forward ? { ...s, mentionsNone: true } : s)) : sends,
     ctx.allowAllForMembers,
   );
   const replies: Parameters<typeof followOnReply>[1][number][] = [];

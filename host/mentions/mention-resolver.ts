@@ -10,6 +10,8 @@ export interface MentionInput {
   /** The stored content type and content: only text is parsed. */
   contentType: string;
   content: string;
+  /** A forward's text mentions no one: its @names were written for the original's conversation. */
+  mentionsNone?: boolean;
 }
 
 export type MentionResult = { ok: true; entities: MessageEntity[] } | { ok: false; error: SwitchboardError };
@@ -30,7 +32,7 @@ export async function resolveMentions(
   allowAllForMembers: boolean,
 ): Promise<MentionResult[]> {
   const parsed = inputs.map((i) =>
-    i.contentType === 'text' && mayMention(i.content) ? mentionCandidates(i.content) : [],
+    !i.mentionsNone && i.contentType === 'text' && mayMention(i.content) ? mentionCandidates(i.content) : [],
   );
   const at = parsed.flatMap((candidates, i) => (candidates.length > 0 ? [i] : []));
   if (at.length === 0) return inputs.map(() => NONE);

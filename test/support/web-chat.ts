@@ -115,14 +115,26 @@ export async function adaAndBob(host: TestHost) {
 }
 
 /** Ada, Bob and Carol, in a group Ada made with that title. */
-export async function adaBobAndCarolIn(host: TestHost, title: string) {
+export async function adaBobAndCarol(host: TestHost) {
   const [ada, bob, carol] = await Promise.all([
     host.createUser({ displayName: 'Ada Lovelace' }),
     host.createUser({ displayName: 'Bob Babbage' }),
     host.createUser({ displayName: 'Carol Shaw' }),
   ]);
+  return { ada, bob, carol };
+}
+
+export async function adaBobAndCarolIn(host: TestHost, title: string) {
+  const { ada, bob, carol } = await adaBobAndCarol(host);
   return { ada, bob, carol, group: await host.createGroup(ada, [bob, carol], title) };
 }
+
+/** Reads back to the log's start, as a person scrolling up would (the log hears the scroll). */
+export const scrollLogToTop = (page: Page) =>
+  messageLog(page).evaluate((log) => {
+    log.scrollTop = 0;
+    log.dispatchEvent(new Event('scroll'));
+  });
 
 /** Each user signed in on a device of their own, with the conversation open. */
 export async function openEach<const U extends readonly TestUser[]>(

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useId, useRef, useState } from 'preact/hooks';
 import type { Pin } from '../../../sdk/client/index.js';
 import type { Message } from '../../../sdk/protocol/message.js';
 import { useI18n } from '../i18n/i18n-context';
@@ -26,6 +26,7 @@ export function PinnedBar({ pins, onOpen }: { pins: readonly Pin[]; onOpen: (mes
   const people = usePeople();
   const [open, setOpen] = useState(false);
   const toggle = useRef<HTMLButtonElement>(null);
+  const listId = useId();
   if (pins.length === 0) return null;
   const w: Wording = { t, language, name: people.name };
   const show = (message: Message) => {
@@ -65,14 +66,14 @@ export function PinnedBar({ pins, onOpen }: { pins: readonly Pin[]; onOpen: (mes
           class="pinned-count"
           ref={toggle}
           aria-expanded={open}
-          aria-controls="pinned-list"
+          aria-controls={listId}
           onClick={() => setOpen(!open)}
         >
           {t(pluralKey(language, pins.length, 'chat.pins.countOne', 'chat.pins.count'), { count: pins.length })}
         </button>
       </div>
       {open ? (
-        <ul id="pinned-list" class="pinned-list" aria-label={t('chat.pins.list')}>
+        <ul id={listId} class="pinned-list" aria-label={t('chat.pins.list')}>
           {pins.map((pin) => (
             <li key={pin.message.id}>
               <button type="button" onClick={() => show(pin.message)}>
