@@ -100,5 +100,5 @@ describe.skipIf(!process.env.DATABASE_URL)('search segments across two hosts', (
     let put = false;
     for (let tries = 0; tries < 3 && !put; tries++) put = await attempt();
     expect(put, 'host B put none of three segments from its words').toBe(true);
-  }, 120_000);
+  }, 180_000);
 });

@@ -40,10 +40,14 @@ export const segmentsOf = (host: TestHost, conversationId: string) =>
       ),
   );
 
-/** Waits until the conversation has `count` full segments. */
+/**
+ * Waits until the conversation has `count` full segments. A host builds one segment at a time, in
+ * the background: on a loaded machine (a full test run beside other work) one took over 10 s.
+ */
 export const builtSegments = (host: TestHost, conversationId: string, count: number) =>
   eventually(async () => (await segmentsOf(host, conversationId)).filter((s) => s.complete).length === count, {
     what: `${count} built segments`,
+    timeoutMs: 30_000,
   });
 
 /**
