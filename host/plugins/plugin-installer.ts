@@ -10,6 +10,7 @@ import { UserService } from '../auth/user-service.js';
 import { ConversationService } from '../conversations/conversation-service.js';
 import { GroupService } from '../conversations/group-service.js';
 import { MessageService } from '../messages/message-service.js';
+import { PinService } from '../messages/pin-service.js';
 import { AuditLog } from './audit-log.js';
 import { buildMigrationContext, buildPluginContext } from './capabilities/build-plugin-context.js';
 import { PluginDatabase } from './database/plugin-database.js';
@@ -45,6 +46,7 @@ export class PluginInstaller {
     @inject(ConversationService) private readonly conversations: ConversationService,
     @inject(GroupService) private readonly groups: GroupService,
     @inject(MessageService) private readonly messages: MessageService,
+    @inject(PinService) private readonly pins: PinService,
     @inject(PluginStorage) private readonly storage: PluginStorage,
     @inject(AuditLog) private readonly audit: AuditLog,
     @inject(PluginLogs) private readonly logs: PluginLogs,
@@ -92,6 +94,7 @@ export class PluginInstaller {
     const bot = await this.users.byId(row.bot_user_id);
     const services: PluginServices = {
       messages: this.messages,
+      pins: this.pins,
       conversations: this.conversations,
       groups: this.groups,
       users: this.users,

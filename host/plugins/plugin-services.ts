@@ -2,6 +2,7 @@ import type { UserService } from '../auth/user-service.js';
 import type { ConversationService } from '../conversations/conversation-service.js';
 import type { GroupService } from '../conversations/group-service.js';
 import type { MessageService } from '../messages/message-service.js';
+import type { PinService } from '../messages/pin-service.js';
 import type { AuditLog } from './audit-log.js';
 import type { PluginLogs } from './plugin-logs.js';
 import type { PluginStorage } from './plugin-storage.js';
@@ -18,6 +19,7 @@ import type { OutboundPools } from './capabilities/outbound-pool.js';
 /** The host services capability objects call on a plugin's behalf. */
 export interface PluginServices {
   messages: MessageService;
+  pins: PinService;
   conversations: ConversationService;
   groups: GroupService;
   users: UserService;

@@ -21,11 +21,14 @@ const PAYERS: Partial<Record<CapabilityMethod, (args: unknown[]) => string | und
 /**
  * Calls that put something in front of people, limited together by sendsPerMinute. A push is one
  * too: unlimited, an app would fill people's browsers and the host's one push queue, whose
- * overflow drops everyone's pushes.
+ * overflow drops everyone's pushes. So is a pin or an unpin: each posts a system message.
  */
 const SENDS: ReadonlySet<string> = new Set<CapabilityMethod>([
   'messages.send',
+  'messages.forward',
   'messages.edit',
+  'messages.pin',
+  'messages.unpin',
   'interactive.send',
   'notifications.send',
 ]);
@@ -70,7 +73,7 @@ export class CapabilityBridge {
       if (SENDS.has(name) && !this.sends.take()) {
         throw new SwitchboardError(
           'sandbox_limit',
-          `The app may send, edit or push ${this.limits.sendsPerMinute} messages a minute.`,
+          `The app may send, forward, edit, pin or push ${this.limits.sendsPerMinute} messages a minute.`,
           { retryAfterMs: this.sends.retryAfterMs() },
         );
       }

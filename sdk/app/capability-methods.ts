@@ -26,8 +26,12 @@ export type CapabilityMethodKind = 'call' | 'handler' | 'subscription' | 'instru
  */
 export const CAPABILITY_METHODS = {
   'messages.send': 'call',
+  'messages.forward': 'call',
   'messages.edit': 'call',
   'messages.history': 'call',
+  'messages.pin': 'call',
+  'messages.unpin': 'call',
+  'messages.pins': 'call',
   'conversations.list': 'call',
   'conversations.get': 'call',
   'conversations.members': 'call',

@@ -5,7 +5,10 @@
 export const PERMISSIONS = {
   'messages.send': 'Send messages as the plugin bot, in conversations it belongs to.',
   'messages.edit': 'Edit messages the plugin bot sent.',
-  'messages.read': 'Read the history of conversations the plugin bot belongs to.',
+  'messages.read':
+    'Read the history and the pins of conversations the plugin bot belongs to (and, with messages.send, forward their messages).',
+  'messages.pin':
+    'Pin and unpin messages in conversations the plugin bot belongs to (a pin answers the pinned message, so it needs messages.read too).',
   'conversations.read': 'List and read the conversations the plugin bot belongs to, and their members.',
   'conversations.manage':
     'Create groups and direct conversations as the bot; add and remove members where the bot is owner or admin.',

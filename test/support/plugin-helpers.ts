@@ -28,6 +28,7 @@ export const ALL_PERMISSIONS: Record<string, object> = {
   'messages.send': {},
   'messages.edit': {},
   'messages.read': {},
+  'messages.pin': {},
   'conversations.read': {},
   'conversations.manage': {},
   'users.read': {},

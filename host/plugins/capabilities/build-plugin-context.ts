@@ -4,7 +4,8 @@ import type { Permission } from '../../../sdk/plugin/permissions.js';
 import type { PluginRecord } from '../plugin-record.js';
 import type { PluginServices } from '../plugin-services.js';
 import { CapabilityGuard } from './capability-guard.js';
-import { conversationsCapability, messagesCapability, usersCapability } from './messaging-capabilities.js';
+import { conversationsCapability, usersCapability } from './messaging-capabilities.js';
+import { messagesCapability } from './messages-capability.js';
 import { storageCapability } from './storage-capability.js';
 import { databaseCapability, pluginSchema } from './database-capability.js';
 import type { PluginMigrationContext } from '../../../sdk/plugin/define-plugin.js';
@@ -38,7 +39,7 @@ export function buildPluginContext(record: PluginRecord, bot: PublicUser, servic
     }),
     settings: deepFreeze(structuredClone(record.settings)),
     log: Object.freeze(services.logs.loggerFor(record.id)),
-    messages: Object.freeze(messagesCapability(guard, bot.id, services.messages)),
+    messages: Object.freeze(messagesCapability(guard, bot.id, services.messages, services.pins)),
     conversations: Object.freeze(conversationsCapability(guard, bot.id, services.conversations, services.groups)),
     users: Object.freeze(usersCapability(guard, services.users, services.presence)),
     storage: Object.freeze(storageCapability(guard, services.storage)),

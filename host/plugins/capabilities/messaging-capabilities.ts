@@ -1,70 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import type {
-  ConversationsCapability,
-  MessagesCapability,
-  UsersCapability,
-} from '../../../sdk/plugin/plugin-context.js';
+import type { ConversationsCapability, UsersCapability } from '../../../sdk/plugin/plugin-context.js';
 import type { ConversationService } from '../../conversations/conversation-service.js';
 import type { GroupService } from '../../conversations/group-service.js';
-import type { MessageService } from '../../messages/message-service.js';
 import type { UserService } from '../../auth/user-service.js';
 import type { Presence } from '../../realtime/presence.js';
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import { promised, type CapabilityGuard } from './capability-guard.js';
-import { pluginAttachmentIds } from './attachments-capability.js';
-import { pluginMessageId } from './plugin-message-ids.js';
-import { optionsArg } from './options-arg.js';
 
-/** Messages as the plugin's bot: the same services, and so the same rules, as for people. */
-export function messagesCapability(
-  guard: CapabilityGuard,
-  botId: string,
-  messages: MessageService,
-): MessagesCapability {
-  return {
-    async send(conversationId, content, given) {
-      guard.need('messages.send');
-      const options = optionsArg(given, '/2');
-      const clientMsgId = pluginMessageId(options.clientMsgId, '/2/clientMsgId');
-      const replyToId = pluginMessageId(options.replyToId, '/2/replyToId');
-      const threadRootId = pluginMessageId(options.threadRootId, '/2/threadRootId');
-      return guard.audited(
-        'messages',
-        'send',
-        conversationId,
-        async () =>
-          (
-            await messages.send(botId, {
-              conversationId,
-              clientMsgId: clientMsgId ?? randomUUID(),
-              content: structuredClone(content),
-              ...(replyToId ? { replyToId } : {}),
-              ...(threadRootId ? { threadRootId } : {}),
-              ...(options.attachmentIds !== undefined
-                ? { attachmentIds: pluginAttachmentIds(options.attachmentIds) }
-                : {}),
-            })
-          ).message,
-      );
-    },
-    async edit(conversationId, messageId, content) {
-      guard.need('messages.edit');
-      return guard.audited('messages', 'edit', messageId, () =>
-        messages.edit(botId, conversationId, messageId, structuredClone(content)),
-      );
-    },
-    async history(conversationId, given) {
-      guard.need('messages.read');
-      const query = optionsArg(given, '/1');
-      return messages.history(botId, conversationId, {
-        before: query.before,
-        after: query.after,
-        limit: Math.min(Math.max(query.limit ?? 50, 1), 100),
-      });
-    },
-  };
-}
-
+/** Conversations as the plugin's bot: the same services, and so the same rules, as for people. */
 export function conversationsCapability(
   guard: CapabilityGuard,
   botId: string,

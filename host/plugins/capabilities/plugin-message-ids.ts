@@ -1,4 +1,5 @@
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
+import type { ForwardOf } from '../../../sdk/protocol/message.js';
 
 /** As people's frames and bodies have them (validation/schemas.ts idSchema), and as the columns hold them. */
 const MAX_ID_CHARS = 64;
@@ -17,4 +18,33 @@ export function pluginMessageId(value: unknown, path: string): string | undefine
       details: [{ path, message: `must be a string of 1 to ${MAX_ID_CHARS} characters` }],
     });
   return value;
+}
+
+/** An id a plugin must pass (a message or conversation it names): the same 1-64 characters, never absent. */
+export function requiredPluginId(value: unknown, path: string): string {
+  const id = pluginMessageId(value, path);
+  if (id === undefined)
+    throw new SwitchboardError('invalid_request', `${path} is required: an id of 1 to ${MAX_ID_CHARS} characters.`, {
+      details: [{ path, message: 'is required' }],
+    });
+  return id;
+}
+
+/** The message a forward names, checked as people's `forwardOf` is (validation/schemas.ts forwardOfSchema). */
+export function pluginForwardOf(value: unknown, path: string): ForwardOf {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new SwitchboardError('invalid_request', `${path} must be an object: { conversationId, messageId }.`, {
+      details: [{ path, message: 'must be an object with conversationId and messageId' }],
+    });
+  const extra = Object.keys(value).find((key) => key !== 'conversationId' && key !== 'messageId');
+  if (extra !== undefined)
+    throw new SwitchboardError('invalid_request', `${path} takes only conversationId and messageId.`, {
+      details: [{ path: `${path}/${extra.slice(0, 64)}`, message: 'is not an allowed field' }],
+    });
+  const { conversationId, messageId } = value as Partial<Record<keyof ForwardOf, unknown>>;
+  // A copy: the plugin keeps its object, and changing it later changes nothing here.
+  return {
+    conversationId: requiredPluginId(conversationId, `${path}/conversationId`),
+    messageId: requiredPluginId(messageId, `${path}/messageId`),
+  };
 }
