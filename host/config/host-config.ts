@@ -48,6 +48,8 @@ export interface HostConfig {
     manifestsDir: string;
     enabled: PluginEntryConfig[];
     storageSweepMs: number;
+    /** Audit entries kept per plugin; older ones are deleted as new ones come (AuditLog). */
+    auditEntriesPerPlugin: number;
     eventLeaseMs: number;
     jobLeaseMs: number;
   };

@@ -8,6 +8,7 @@ import { batchesInFlight } from '../db/batches-in-flight.js';
 import type { HostConfig } from '../config/host-config.js';
 import type { Logger } from '../logging/logger.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
+import { AuditTrim } from './audit-trim.js';
 
 export type { AuditEntry };
 
@@ -37,12 +38,14 @@ const MAX_BEHIND = 4_096;
  * their own, so a flood of calls is paced by the log rather than held in memory. One plugin's
  * entries are written in the order recorded; a query waits for every entry recorded before it.
  * An entry the database refuses does not fail the call whose effect already happened: it is
- * logged and counted (switchboard_audit_entries_lost_total).
+ * logged and counted (switchboard_audit_entries_lost_total). Each plugin keeps its newest
+ * plugins.auditEntriesPerPlugin entries (AuditTrim).
  */
 @injectable()
 export class AuditLog {
   private readonly queue: GroupCommitQueue<AuditRow>;
   private readonly behind = new Set<Promise<void>>();
+  private readonly trim: AuditTrim;
   private stopped = false;
 
   constructor(
@@ -57,6 +60,7 @@ export class AuditLog {
       maxInFlight: batchesInFlight(db, config.database.poolSize),
       keyOf: (row) => row.plugin_id,
     });
+    this.trim = new AuditTrim(db, config.plugins.auditEntriesPerPlugin);
   }
 
   /** `executor`: a transaction the entry commits (or rolls back) with; it is written there at once. */
@@ -76,13 +80,33 @@ export class AuditLog {
     };
     if (executor) {
       await executor('audit_log').insert(row);
+      this.trimLater([row]);
       return;
     }
     if (this.stopped) return this.write([row]);
     const written = this.queue.push(row).catch((err: unknown) => this.lost(err, 1));
-    this.behind.add(written);
-    void written.finally(() => this.behind.delete(written));
+    this.track(written);
     if (this.behind.size > MAX_BEHIND) await written;
+  }
+
+  private track(work: Promise<void>): void {
+    this.behind.add(work);
+    void work.finally(() => this.behind.delete(work));
+  }
+
+  /**
+   * Starts the trims the rows make due, behind the calls: never awaited by a recording call, which
+   * may hold the transaction (SQLite's one connection) a trim waits for.
+   */
+  private trimLater(rows: readonly AuditRow[]): void {
+    // A stopping host writes what is left and closes the database: trims wait for the next start.
+    if (this.stopped) return;
+    const counts = new Map<string, number>();
+    for (const row of rows) counts.set(row.plugin_id, (counts.get(row.plugin_id) ?? 0) + 1);
+    for (const [pluginId, count] of counts) {
+      const trim = this.trim.wrote(pluginId, count);
+      if (trim) this.track(trim.catch((err: unknown) => this.log.error({ err, pluginId }, 'audit log trim failed')));
+    }
   }
 
   /** Writes what is still behind the calls, and from now on writes entries at once. */
@@ -95,6 +119,7 @@ export class AuditLog {
   private async write(rows: AuditRow[]): Promise<void> {
     try {
       await this.db.knex('audit_log').insert(rows);
+      this.trimLater(rows);
     } catch (err) {
       this.lost(err, rows.length);
     }

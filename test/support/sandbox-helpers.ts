@@ -101,7 +101,7 @@ export async function startSandboxHost(
   config: Record<string, unknown> = {},
 ): Promise<{ host: TestHost; user: TestUser }> {
   const host = await startTestHost({
-    config: { ...config, sandbox: { workers: 1, ...sandbox }, plugins: { enabled } },
+    config: { ...config, sandbox: { workers: 1, ...sandbox }, plugins: { ...(config.plugins as object), enabled } },
   });
   try {
     const user = await host.createUser();
