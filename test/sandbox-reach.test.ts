@@ -1,6 +1,6 @@
 /**
  * What an app puts in front of people and on the host's origin stays within bounds: its pushes
- * count with its sends (sendsPerMinute), the ids it gives a message are held to people's 64
+ * count with its sends (sendsPerMinute), and so do the groups it puts people in; the ids it gives a message are held to people's 64
  * characters, and its routes cannot set headers that act on the whole origin (cookies sent with
  * every request to the host, Clear-Site-Data wiping the web client's session, HSTS, Alt-Svc).
  * Options the SDK's types forbid (null, an expiry of 1e300 seconds) are refused as such. Its metrics
@@ -31,6 +31,7 @@ const manifestOf = (id: string) =>
       scheduler: {},
       'attachments.read': {},
       metrics: {},
+      'conversations.manage': {},
     },
     { sendsPerMinute: SENDS_PER_MINUTE },
   );
@@ -41,7 +42,7 @@ describe('what a sandboxed app reaches', () => {
 
   beforeAll(async () => {
     // One app per test: each starts with a full sendsPerMinute bucket.
-    const apps = ['pusher', 'ider', 'router', 'optioner', 'meter'];
+    const apps = ['pusher', 'grouper', 'ider', 'router', 'optioner', 'meter'];
     ({ host, user: ada } = await startSandboxHost(
       apps.map((id) => enable(manifestOf(id))),
       apps,
@@ -65,6 +66,18 @@ describe('what a sandboxed app reaches', () => {
       message: expect.stringContaining(`${SENDS_PER_MINUTE} messages a minute`),
       retryAfterMs: expect.any(Number),
     });
+  });
+
+  it('counts the groups it makes with its sends: past sendsPerMinute a person is put in no more of them', async () => {
+    const room = await roomWith(host, ada, ['grouper']);
+    const { value } = await runOp(host, ada, room.id, `groups ${SENDS_PER_MINUTE * 4}`);
+    // As for pushes, a slow machine may fit one or two more in; unlimited, it made all of them.
+    expect(value.made).toBeGreaterThanOrEqual(SENDS_PER_MINUTE);
+    expect(value.made).toBeLessThan(SENDS_PER_MINUTE * 4);
+    expect(value.refused).toMatchObject({ code: 'sandbox_limit', retryAfterMs: expect.any(Number) });
+    const list = await host.http('GET', '/v1/conversations?limit=1000', { token: ada.token });
+    const made = list.body.conversations.filter((c: { title: string | null }) => c.title?.startsWith('Group '));
+    expect(made).toHaveLength(value.made);
   });
 
   it('holds the ids it gives a message to 1-64 characters, as people’s sends are', async () => {

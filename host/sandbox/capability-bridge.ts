@@ -21,7 +21,9 @@ const PAYERS: Partial<Record<CapabilityMethod, (args: unknown[]) => string | und
 /**
  * Calls that put something in front of people, limited together by sendsPerMinute. A push is one
  * too: unlimited, an app would fill people's browsers and the host's one push queue, whose
- * overflow drops everyone's pushes. So is a pin or an unpin: each posts a system message.
+ * overflow drops everyone's pushes. So is a pin or an unpin (each posts a system message), and a
+ * group made or changed: unlimited, an app put a person in 600 groups in under 4 seconds, each one
+ * in their list for them to leave. (A direct conversation is one per person, made once.)
  */
 const SENDS: ReadonlySet<string> = new Set<CapabilityMethod>([
   'messages.send',
@@ -31,6 +33,9 @@ const SENDS: ReadonlySet<string> = new Set<CapabilityMethod>([
   'messages.unpin',
   'interactive.send',
   'notifications.send',
+  'conversations.createGroup',
+  'conversations.addMembers',
+  'conversations.removeMember',
 ]);
 /** Argon2 on the host's threads, limited together by secretsPerMinute. */
 const SECRETS: ReadonlySet<string> = new Set<CapabilityMethod>(['crypto.hashSecret', 'crypto.verifySecret']);
@@ -73,7 +78,7 @@ export class CapabilityBridge {
       if (SENDS.has(name) && !this.sends.take()) {
         throw new SwitchboardError(
           'sandbox_limit',
-          `The app may send, forward, edit, pin or push ${this.limits.sendsPerMinute} messages a minute.`,
+          `The app may send, forward, edit, pin or push ${this.limits.sendsPerMinute} messages a minute (a group it makes or changes counts as one).`,
           { retryAfterMs: this.sends.retryAfterMs() },
         );
       }

@@ -13,7 +13,11 @@ export interface AppLimits {
   eventTimeoutMs: number;
   /** Host calls in flight at once; more fail at once with sandbox_limit. */
   maxPendingCalls: number;
-  /** Messages sent or edited (messages.send, messages.edit, interactive.send) per minute. */
+  /**
+   * Messages sent or edited, pushes, and groups made or changed, per minute, together
+   * (messages.send, messages.edit, interactive.send, notifications.send, conversations.createGroup,
+   * conversations.addMembers, conversations.removeMember): each puts something in front of people.
+   */
   sendsPerMinute: number;
   /**
    * Host calls per minute made while none of the app's events is open (work an event left
