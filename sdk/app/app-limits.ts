@@ -14,9 +14,10 @@ export interface AppLimits {
   /** Host calls in flight at once; more fail at once with sandbox_limit. */
   maxPendingCalls: number;
   /**
-   * Messages sent or edited, pushes, and groups made or changed, per minute, together
-   * (messages.send, messages.edit, interactive.send, notifications.send, conversations.createGroup,
-   * conversations.addMembers, conversations.removeMember): each puts something in front of people.
+   * Messages sent, forwarded or edited, pins, pushes, and groups made or changed, per minute,
+   * together (messages.send, messages.forward, messages.edit, messages.pin, messages.unpin,
+   * interactive.send, notifications.send, conversations.createGroup, conversations.addMembers,
+   * conversations.removeMember): each puts something in front of people.
    */
   sendsPerMinute: number;
   /**
