@@ -1,5 +1,5 @@
 import type { PluginManifest } from '../../sdk/plugin/manifest.js';
-import { parsePattern, patternAdmits } from './host-patterns.js';
+import { parsePattern, patternAdmits } from '../outbound/host-patterns.js';
 import { PERMISSION_NAMES, type Permission, type PermissionScope } from '../../sdk/plugin/permissions.js';
 
 export const DEFAULT_STORAGE_QUOTA_BYTES = 1_048_576;

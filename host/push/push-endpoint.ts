@@ -1,5 +1,5 @@
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
-import { judgeAddress } from '../plugins/address-ranges.js';
+import { judgeAddress } from '../outbound/address-ranges.js';
 
 export const MAX_ENDPOINT_LENGTH = 2048;
 

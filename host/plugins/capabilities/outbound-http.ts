@@ -1,12 +1,11 @@
 import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
-import { lookup, type LookupAddress } from 'node:dns';
-import type { LookupFunction } from 'node:net';
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import type { OutboundRequest, OutboundResponse } from '../../../sdk/plugin/plugin-context.js';
-import { judgeAddress, isNonPublicAddress } from '../address-ranges.js';
-import { parsePattern, patternAdmits, type HostPattern } from '../host-patterns.js';
+import { isNonPublicAddress } from '../../outbound/address-ranges.js';
+import { parsePattern, patternAdmits, type HostPattern } from '../../outbound/host-patterns.js';
+import { publicLookup } from '../../outbound/public-lookup.js';
 
 /**
  * Outbound HTTP for plugins (http.fetch): checking a request, matching its URL against the
@@ -150,28 +149,10 @@ export function isPrivateAddress(address: string): boolean {
 }
 
 /** dns.lookup that refuses private addresses, so a name cannot lead a wildcard scope inside (DNS rebinding included). */
-const publicLookup: LookupFunction = (hostname, options, callback) => {
-  lookup(hostname, { ...options, all: true }, (err, list) => {
-    if (err) return callback(err, '', 0);
-    const refused = list
-      .map((a) => ({ address: a.address, verdict: judgeAddress(a.address) }))
-      .find((a) => a.verdict !== null && !a.verdict.public);
-    if (refused)
-      return callback(
-        Object.assign(
-          new Error(
-            `${hostname} resolves to the private address ${refused.address} (${refused.verdict!.range}), which a wildcard pattern does not reach; name the host in scope.hosts`,
-          ),
-          { code: 'EPRIVATE' },
-        ),
-        '',
-        0,
-      );
-    if ((options as { all?: boolean }).all)
-      return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
-    callback(null, list[0]!.address, list[0]!.family);
-  });
-};
+const wildcardLookup = publicLookup(
+  (hostname, address, range) =>
+    `${hostname} resolves to the private address ${address} (${range}), which a wildcard pattern does not reach; name the host in scope.hosts`,
+);
 
 /** outbound_http_failed for the request, naming its host and the cause. */
 export function exchangeFailed(req: CheckedRequest, cause: string): SwitchboardError {
@@ -209,7 +190,7 @@ export function sendRequest(
         method: req.method,
         headers: req.headers,
         agent: agents[url.protocol as 'http:' | 'https:'],
-        ...(privateAllowed ? {} : { lookup: publicLookup }),
+        ...(privateAllowed ? {} : { lookup: wildcardLookup }),
       },
       (res) => {
         const declared = Number(res.headers['content-length']);

@@ -2,8 +2,9 @@ import ipaddr from 'ipaddr.js';
 import { isIP } from 'node:net';
 
 /**
- * Which IP addresses a wildcard outbound pattern ("*", "*.example.com") may reach: the public
- * internet only. The ranges come from ipaddr.js: an address is public when it is in none of its
+ * Which IP addresses the host's outbound requests reach unless a host is named to it: the public
+ * internet only (plugins' wildcard patterns such as "*" or "*.example.com", push services, link
+ * previews). The ranges come from ipaddr.js: an address is public when it is in none of its
  * special ranges (range "unicast"; for IPv6, within the global unicast 2000::/3); loopback,
  * private, link-local, unique-local, carrier-grade NAT, unspecified, broadcast, multicast,
  * reserved and documentation ranges, and every other special-purpose range, are not.

@@ -1,8 +1,8 @@
 /**
- * The host patterns of `http.outbound` scopes: "api.example.com" (any port),
+ * Host patterns, as plugins' `http.outbound` scopes write them: "api.example.com" (any port),
  * "api.example.com:8443", "*.example.com" (subdomains), "localhost:*", "[::1]:8080", "*".
- * Shared by the outbound capability (does a URL match?) and by grants (does a requested pattern
- * cover the operator's?).
+ * Shared by the outbound capability (does a URL match?), by grants (does a requested pattern
+ * cover the operator's?) and by link previews' `linkPreviews.allowHosts`.
  */
 export interface HostPattern {
   readonly host: string;
