@@ -20,6 +20,7 @@ import { MuteService } from './conversations/mute-service.js';
 import { MentionAllSetting } from './conversations/mention-all-setting.js';
 import { AttachmentService } from './attachments/attachment-service.js';
 import { MessageSearch } from './search/message-search.js';
+import { LinkPreviews } from './link-previews/link-previews.js';
 import { AuditLog } from './plugins/audit-log.js';
 import { CommandRouter } from './plugins/command-router.js';
 import { PluginKernel } from './plugins/plugin-kernel.js';
@@ -67,6 +68,11 @@ export function wireHttpApp(
       mentionAll: services.resolve(MentionAllSetting),
       attachments: services.resolve(AttachmentService),
       search: services.resolve(MessageSearch),
+      linkPreviews: new LinkPreviews(
+        config.linkPreviews,
+        { maxPixels: config.attachments.maxImagePixels },
+        services.resolve(Tokens.Metrics).linkPreviews,
+      ),
       commands: services.resolve(CommandRouter),
       postbacks: host.postbacks,
       pluginRoutes: services.resolve(PluginHttpRouter),

@@ -55,6 +55,7 @@ export interface HostConfig {
   };
   sandbox: SandboxConfig;
   push: PushConfig;
+  linkPreviews: LinkPreviewsConfig;
   log: {
     level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
     /** auto: pretty when stdout is a terminal, else JSON lines. */
@@ -128,6 +129,15 @@ export interface PushConfig {
   timeoutMs: number;
   /** Tests and development: endpoints on the loopback, over http: too. */
   allowLocalEndpoints: boolean;
+}
+
+/** Link previews (docs/operators.md, "Link previews"). */
+export interface LinkPreviewsConfig {
+  enabled: boolean;
+  /** Hosts ("name" or "name:port") admitted although they are on non-public addresses. */
+  allowHosts: string[];
+  /** Pages fetched per user; answers from the cache are not counted. */
+  fetchLimit: RequestWindow;
 }
 
 export interface PluginEntryConfig {

@@ -18,6 +18,7 @@ import { pluginAdminRoutes } from './routes/plugin-admin-routes.js';
 import { pluginListingRoutes } from './routes/plugin-listing-routes.js';
 import { pushRoutes } from './routes/push-routes.js';
 import { searchRoutes } from './routes/search-routes.js';
+import { linkPreviewRoutes } from './routes/link-preview-routes.js';
 import type { RouteDeps } from './routes/route-deps.js';
 import { corsMiddleware } from './cors.js';
 import { webClientRoute } from './web-client-route.js';
@@ -58,6 +59,7 @@ export function createHttpApp(deps: RouteDeps, log: Logger): Koa {
     threadRoutes(deps),
     pinRoutes(deps),
     searchRoutes(deps),
+    linkPreviewRoutes(deps),
   ]) {
     app.use(router.routes());
     app.use(router.allowedMethods());

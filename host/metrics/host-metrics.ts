@@ -8,6 +8,7 @@ import { FrameCounts } from './frame-counts.js';
 import { PluginCallMetrics } from './plugin-call-metrics.js';
 import { PluginMetrics } from './plugin-metrics.js';
 import { PushMetrics } from './push-metrics.js';
+import { LinkPreviewMetrics } from './link-preview-metrics.js';
 
 const CLIENT_FRAMES: Record<ClientFrame['type'], true> = {
   auth: true,
@@ -74,6 +75,7 @@ export class HostMetrics {
   readonly apps = new AppGauges(this.registry);
   readonly pluginEvents = new PluginEventMetrics(this.registry);
   readonly push = new PushMetrics(this.registry);
+  readonly linkPreviews = new LinkPreviewMetrics(this.registry);
   private connectionCount: () => number = () => 0;
   private readonly catchUps = new Counter({
     name: 'switchboard_catch_up_reads_total',

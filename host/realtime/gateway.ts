@@ -244,6 +244,7 @@ export class Gateway {
         resumeLimit: ws_.resumeLimit,
         maxTextLength: this.config.messages.maxTextLength,
       },
+      features: { linkPreviews: this.config.linkPreviews.enabled },
     });
     // Frames sent before `ready` are handled first, in order, then the live listener takes over.
     for (const { data, isBinary } of early.splice(0)) conn.track(this.router.handle(conn, data, isBinary));

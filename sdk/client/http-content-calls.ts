@@ -1,4 +1,5 @@
 import type { AttachmentView } from '../protocol/attachments.js';
+import type { LinkPreview } from '../protocol/link-preview.js';
 import type { SearchOptions, SearchResult } from '../protocol/search.js';
 import type {
   FollowedThreadsResult,
@@ -25,7 +26,7 @@ export function fetchBody(bytes: BinaryBody): Blob | ArrayBuffer | Uint8Array<Ar
 
 /**
  * The calls about what conversations hold: threads (pages, following, read positions), full-text
- * search, and attachments. HttpApi makes the requests; its public API is these and its own.
+ * search, attachments, and previews of the pages messages link to. HttpApi makes the requests; its public API is these and its own.
  */
 export abstract class ContentCalls {
   /** Any route; a 204 resolves undefined (HttpApi sends it). */
@@ -39,6 +40,15 @@ export abstract class ContentCalls {
    */
   search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
     return this.request('GET', `/v1/search${queryOf({ q: query, ...options })}`);
+  }
+
+  /**
+   * A preview card of the web page at `url` (an absolute http(s) URL), fetched and kept by the host
+   * (docs/protocol.md "Link previews"). `link_preview_unavailable` when the page gives none,
+   * `link_previews_disabled` when the host does not offer them (its `ready` frame says so first).
+   */
+  linkPreview(url: string): Promise<LinkPreview> {
+    return this.request('GET', `/v1/link-preview${queryOf({ url })}`);
   }
 
   /** A page of a thread's replies, by seq like history (resume a thread with `after`). */

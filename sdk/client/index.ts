@@ -66,6 +66,7 @@ export type {
   StoredPushSubscription,
 } from '../protocol/push.js';
 export type { SearchHighlight, SearchHit, SearchOptions, SearchResult, SearchSnippet } from '../protocol/search.js';
+export type { LinkPreview, LinkPreviewImage } from '../protocol/link-preview.js';
 export { mergePage } from './message-list.js';
 export { randomUuid } from './random-uuid.js';
 export {

@@ -233,6 +233,7 @@ export const errorCatalog = {
     status: 400,
     message: "The push subscription's endpoint is not an https: URL of a push service on a public address.",
   },
+  link_previews_disabled: { kind: 'user', status: 404, message: 'Link previews are turned off on this host.' },
 
   // ---- system errors -----------------------------------------------------
   internal_error: { kind: 'system', status: 500, closeCode: 1011, message: 'The host hit an unexpected error.' },
@@ -265,6 +266,12 @@ export const errorCatalog = {
     status: 502,
     message:
       "A plugin's outbound HTTP request failed: no connection, no complete answer within its timeout, or a response body over 1 MiB.",
+  },
+  link_preview_unavailable: {
+    kind: 'system',
+    status: 502,
+    message:
+      'The linked page gave no preview: unreachable, not an HTML page, on a non-public address, or with no title.',
   },
 
   // ---- operator errors (start-up) ---------------------------------------

@@ -157,6 +157,8 @@ export interface ReadyFrame {
     /** The most characters (Unicode code points) a text message may have. */
     maxTextLength: number;
   };
+  /** What the operator turned on or off: a client leaves out what the host does not offer. */
+  features: { linkPreviews: boolean };
 }
 export interface ResultFrame<T = Record<string, unknown>> {
   type: 'result';

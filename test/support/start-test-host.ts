@@ -68,6 +68,8 @@ export async function startTestHost(options: TestHostOptions = {}): Promise<Test
     auth: { adminToken, ...base.auth },
     // Attachment files (SQLite hosts) sit beside the test's database file, and go when it is dropped.
     attachments: { ...attachmentsDirOf(database), ...base.attachments },
+    // Off unless a suite turns them on: a test host never fetches pages from the internet.
+    linkPreviews: { enabled: false, ...base.linkPreviews },
     log: { level: (process.env.TEST_LOG_LEVEL as HostConfig['log']['level']) ?? 'silent', ...base.log },
   });
   let host: RunningHost | null = await startHost(config, options);

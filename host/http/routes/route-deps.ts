@@ -13,6 +13,7 @@ import type { MuteService } from '../../conversations/mute-service.js';
 import type { MentionAllSetting } from '../../conversations/mention-all-setting.js';
 import type { AttachmentService } from '../../attachments/attachment-service.js';
 import type { MessageSearch } from '../../search/message-search.js';
+import type { LinkPreviews } from '../../link-previews/link-previews.js';
 import type { AuditLog } from '../../plugins/audit-log.js';
 import type { CommandDispatch, PostbackDispatch } from '../../core/extension-points.js';
 import type { PluginKernel } from '../../plugins/plugin-kernel.js';
@@ -47,6 +48,8 @@ export interface RouteDeps {
   /** Uploads, their metadata and file URLs (part A). */
   attachments: AttachmentService;
   search: MessageSearch;
+  /** Previews of the pages messages link to. */
+  linkPreviews: LinkPreviews;
   commands: CommandDispatch;
   postbacks: PostbackDispatch;
   pluginRoutes: PluginHttpRouter;
