@@ -8,6 +8,7 @@ import { MessageActions } from './message-actions';
 import { MessageEditForm } from './message-edit-form';
 import { plainText } from './message-text';
 import { MessageTextView } from './message-text-view';
+import { LinkPreviewCard } from './link-preview-card';
 import { MessageAttachments } from '../attachments/message-attachments';
 import { StructuredContent } from '../structured/structured-content';
 import type { People } from '../people/people';
@@ -110,7 +111,10 @@ export function MessageItem({
         ) : editing && text !== null ? (
           <MessageEditForm message={message} text={text} onDone={doneEditing} />
         ) : text !== null ? (
-          <MessageTextView text={text} entities={message.entities} myId={people.me.id} />
+          <>
+            <MessageTextView text={text} entities={message.entities} myId={people.me.id} />
+            <LinkPreviewCard text={text} />
+          </>
         ) : (
           <div class="message-structured">
             <StructuredContent message={message} conversationId={conversationId} />

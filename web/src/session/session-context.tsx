@@ -85,7 +85,7 @@ export function SessionProvider({ children }: { children: ComponentChildren }) {
       // The session stays this client's while it lasts (its user may be replaced by a newer copy).
       const ours = () => current.current?.client === client;
       client.on('ready', (ready) => {
-        rememberLimits(client, ready.limits);
+        rememberLimits(client, ready);
         if (ours()) adopt(ready.user);
       });
       client.on('user', (changed) => {
