@@ -1,5 +1,6 @@
 import { fileTypeFromBuffer, supportedMimeTypes } from 'file-type';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import { webmIsAudioOnly } from './webm-tracks.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -10,7 +11,7 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export async function sniffType(bytes: Uint8Array): Promise<string> {
   const found = await fileTypeFromBuffer(bytes);
-  if (found) return found.mime;
+  if (found) return mediaType(found.mime, bytes);
   return isPlainText(bytes) ? 'text/plain' : 'application/octet-stream';
 }
 
@@ -22,8 +23,18 @@ export async function sniffType(bytes: Uint8Array): Promise<string> {
  */
 export async function sniffHead(head: Uint8Array, text: TextCheck): Promise<string> {
   const found = await fileTypeFromBuffer(head);
-  if (found) return found.mime;
+  if (found) return mediaType(found.mime, head);
   return text.plain ? 'text/plain' : 'application/octet-stream';
+}
+
+/**
+ * file-type's answer as the type stored: the bare type, without the parameters it adds to some
+ * ("audio/ogg; codecs=opus" is audio/ogg, as `attachments.allowedTypes` and the claims name it),
+ * and a WebM whose tracks are all audio (a recorded voice message) audio/webm, not video/webm.
+ */
+function mediaType(mime: string, bytes: Uint8Array): string {
+  const type = mime.split(';')[0]!.trim();
+  return type === 'video/webm' && webmIsAudioOnly(bytes) === true ? 'audio/webm' : type;
 }
 
 /** isPlainText over bytes that come in pieces: a character may span two of them. */
