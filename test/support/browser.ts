@@ -32,13 +32,23 @@ export interface BrowserHandle {
 }
 
 /**
+ * Chromium's fake microphone (a beeping tone) and camera, allowed without asking, as if the
+ * person had said yes: for suites that record.
+ */
+export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+
+/**
  * Headless Chromium driven by playwright-core, after making sure web/dist is built. Playwright
  * gives the browser a fresh profile folder of its own and removes it at close; contexts are
- * closed with the browser.
+ * closed with the browser. `extraArgs` go on Chromium's command line after the usual ones.
  */
-export async function launchBrowser(): Promise<BrowserHandle> {
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<BrowserHandle> {
   await ensureWebBuilt();
-  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS });
+  const browser: Browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [...ARGS, ...extraArgs],
+  });
   const newContext = (options?: BrowserContextOptions) => browser.newContext(options);
   return {
     newContext,

@@ -83,13 +83,16 @@ export async function readAll(host: TestHost, user: TestUser, conversationId: st
 
 /**
  * A suite's host and browser, started before its tests and stopped after them. Read them inside
- * tests (`suite.host`), once beforeAll has run.
+ * tests (`suite.host`), once beforeAll has run. `browserArgs` go on Chromium's command line.
  */
-export function chatSuite(options: TestHostOptions = {}): { readonly host: TestHost; readonly browser: BrowserHandle } {
+export function chatSuite(
+  options: TestHostOptions = {},
+  browserArgs: readonly string[] = [],
+): { readonly host: TestHost; readonly browser: BrowserHandle } {
   let host: TestHost | undefined;
   let browser: BrowserHandle | undefined;
   beforeAll(async () => {
-    [host, browser] = await Promise.all([startTestHost(options), launchBrowser()]);
+    [host, browser] = await Promise.all([startTestHost(options), launchBrowser(browserArgs)]);
   });
   afterAll(async () => {
     await browser?.close();

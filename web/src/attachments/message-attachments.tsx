@@ -5,11 +5,14 @@ import { useSignedIn } from '../session/session-context';
 import { useAttachmentViews } from './attachment-urls';
 import { ImageGallery, opensInViewer, useImageGallery } from './image-gallery';
 import { sizeText } from './size-text';
+import { AudioAttachment } from './audio-attachment';
+import { playsAsAudio } from './voice-file';
 import '../styles/attachments.css';
 
 /**
  * A message's files: images as previews that open in the viewer of the list the message is in (which
- * steps through that list's images), other files as download links.
+ * steps through that list's images), audio (voice messages among it) as a player, other files as
+ * download links.
  */
 export function MessageAttachments({ attachments }: { attachments: readonly Attachment[] }) {
   const { t } = useI18n();
@@ -74,6 +77,7 @@ function AttachmentItem({
       </button>
     );
   }
+  if (playsAsAudio(a)) return <AudioAttachment attachment={a} view={view} />;
   const label = t('attachments.download', { name: a.name, size: sizeText(a.size, language) });
   return view ? (
     <a class="attachment-file" href={client.http.fileUrl(view.url)} download={a.name}>

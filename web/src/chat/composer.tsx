@@ -19,6 +19,11 @@ import { whenOnline } from './when-online';
 import { hostLimits, textLength } from '../session/host-limits';
 import { TextLengthNote } from './text-length-note';
 import type { Draft } from './composer-draft';
+import { useVoiceMessage } from './use-voice-message';
+import { VoiceRecordButton } from '../attachments/voice-record-button';
+import { VoiceRecordingBar } from '../attachments/voice-recording-bar';
+import { MAX_RECORDING_MS } from '../attachments/use-voice-recorder';
+import { clockText } from '../attachments/voice-file';
 
 interface Props {
   conversationId: string;
@@ -37,8 +42,9 @@ interface Props {
  * Writes a message: Enter sends, Shift+Enter is a new line. Text starting with "/" is a command:
  * the picker lists them, and Enter runs it. "@" lists the members to mention. Files come by the
  * attach button or pasted (dropped, anywhere on the conversation, the screen stages them), and
- * upload at once. Sending never waits for the host: the message is queued (shown as sending until
- * stored), so it also works offline.
+ * upload at once. The microphone records a voice message, sent as a file once it has uploaded.
+ * Sending never waits for the host: the message is queued (shown as sending until stored), so it
+ * also works offline.
  */
 export function Composer(props: Props) {
   const { conversationId, replyTo, replyName, onCancelReply, onCommandReply, input } = props;
@@ -84,6 +90,11 @@ export function Composer(props: Props) {
     command.clear();
     onCancelReply();
   };
+
+  // A command is not sent with files: a recording waits, staged, for the Send button.
+  const voice = useVoiceMessage(staged, () => {
+    if (!text.trim().startsWith('/')) submit();
+  });
 
   const edit = (value: string) => {
     setText(value);
@@ -139,6 +150,11 @@ export function Composer(props: Props) {
       <TextLengthNote length={length} max={maxLength} />
       <BusinessMenu conversationId={conversationId} />
       <StagedFiles staged={staged} />
+      {voice.atLimit ? <p class="voice-note">{t('voice.limitReached', { max: clockText(MAX_RECORDING_MS) })}</p> : null}
+      <ErrorNotice error={voice.recorder.error} />
+      {voice.recorder.phase === 'idle' ? null : (
+        <VoiceRecordingBar recorder={voice.recorder} onDone={() => input.current?.focus()} />
+      )}
       {staged.tooMany ? <p class="error-notice">{t('attachments.tooMany', { max: MAX_FILES })}</p> : null}
       <div class="composer-row">
         <input
@@ -184,6 +200,8 @@ export function Composer(props: Props) {
             submit();
           }}
         />
+        {/* After the text box, beside Send, as messengers have it: the Tabs from the log to the box stay few. */}
+        <VoiceRecordButton disabled={!voice.canRecord} onClick={voice.recorder.start} />
         <button type="submit" class="primary" disabled={command.busy || !staged.ready}>
           {command.busy ? t('chat.composer.running') : staged.busy ? t('attachments.waiting') : t('chat.composer.send')}
         </button>

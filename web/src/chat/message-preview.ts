@@ -1,6 +1,7 @@
 import type { Message } from '../../../sdk/protocol/message.js';
 import { unformattedText } from './message-text';
 import { isSystem, systemText, type Wording } from '../i18n/system-text';
+import { isVoiceMessage } from '../attachments/voice-file';
 
 /** A short line for what a structured message is: its own text when it has one, else a label. */
 export function structuredLabel(content: { type: string; body?: Record<string, unknown> }, w: Wording): string {
@@ -8,11 +9,12 @@ export function structuredLabel(content: { type: string; body?: Record<string, u
   return typeof text === 'string' && text.trim() !== '' ? text : w.t('chat.preview.structured');
 }
 
-/** What a message sent with files and no words is: a photo, a file, or how many files. */
+/** What a message sent with files and no words is: a photo, a voice message, a file, or how many files. */
 export function filesLabel(message: Message, w: Wording): string | null {
   const files = message.attachments ?? [];
   if (files.length === 0) return null;
   if (files.length > 1) return w.t('chat.preview.files', { count: files.length });
+  if (isVoiceMessage(files[0]!)) return w.t('voice.message');
   return w.t(files[0]!.mimeType.startsWith('image/') ? 'chat.preview.photo' : 'chat.preview.file');
 }
 

@@ -1,6 +1,7 @@
 import { adminEn } from './admin.en';
 import { agentEn } from './agent.en';
 import { attachmentsEn } from './attachments.en';
+import { voiceEn } from './voice.en';
 import { chatEn } from './chat.en';
 import { moneyEn } from './money.en';
 import { notificationsEn } from './notifications.en';
@@ -101,6 +102,7 @@ export const en = {
   ...agentEn,
   ...searchEn,
   ...attachmentsEn,
+  ...voiceEn,
   ...notificationsEn,
   ...profileEn,
 } as const;

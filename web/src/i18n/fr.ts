@@ -1,6 +1,7 @@
 import { adminFr } from './admin.fr';
 import { agentFr } from './agent.fr';
 import { attachmentsFr } from './attachments.fr';
+import { voiceFr } from './voice.fr';
 import { chatFr } from './chat.fr';
 import type { Catalog } from './en';
 import { moneyFr } from './money.fr';
@@ -97,6 +98,7 @@ export const fr: Catalog = {
   ...agentFr,
   ...searchFr,
   ...attachmentsFr,
+  ...voiceFr,
   ...notificationsFr,
   ...profileFr,
 };
