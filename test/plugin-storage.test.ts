@@ -189,6 +189,9 @@ describe('plugin storage', () => {
       ['storage.delete', 'k\u0000'],
       ['storage.list', '\uD800'],
       ['storage.list', 'p', { after: '\uDC00' }],
+      // Compared as a key, in the keys' byte order: a number or null is no key.
+      ['storage.list', 'p', { after: 5 }],
+      ['storage.list', 'p', { after: null }],
     ] as const) {
       expect(
         await store(...(args as unknown as [string, ...unknown[]])),

@@ -27,6 +27,7 @@ import * as searchSegmentsFromHost from './migrations/0025-search-segments-from-
 import * as searchSegmentPositions from './migrations/0026-search-segment-positions.js';
 import * as forwardedMessages from './migrations/0027-forwarded-messages.js';
 import * as pins from './migrations/0028-pins.js';
+import * as pluginKvUsage from './migrations/0029-plugin-kv-usage.js';
 
 interface Migration {
   name: string;
@@ -64,6 +65,7 @@ const migrations: Migration[] = [
   searchSegmentPositions,
   forwardedMessages,
   pins,
+  pluginKvUsage,
 ];
 
 const source: Knex.MigrationSource<Migration> = {

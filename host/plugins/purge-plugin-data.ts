@@ -7,9 +7,13 @@ import type { PluginDatabase } from './database/plugin-database.js';
  */
 export async function purgePluginData(db: Database, database: PluginDatabase, pluginId: string): Promise<void> {
   await db.knex.transaction(async (trx) => {
+    // The plugin's lock first, as its storage and jobs take it: a sweep in progress finishes its
+    // batch (and its storage total) before the rows go, and neither waits on the other's rows.
+    if (db.kind === 'postgres') await trx('plugins').where({ id: pluginId }).forUpdate().select('id');
     for (const table of ['plugin_kv', 'plugin_jobs', 'plugin_migrations'])
       await trx(table).where({ plugin_id: pluginId }).delete();
-    await trx('plugins').where({ id: pluginId }).update({ webhook_secret: null, updated_at: Date.now() });
+    // Its storage total (plugin-kv-usage.ts) goes with its rows.
+    await trx('plugins').where({ id: pluginId }).update({ webhook_secret: null, kv_bytes: 0, updated_at: Date.now() });
     await database.dropAll(pluginId, trx);
   });
 }
