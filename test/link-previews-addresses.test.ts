@@ -5,11 +5,13 @@
  * admitted or public page cannot redirect the host inside. The refused site never sees a request.
  */
 import { describe, expect, it } from 'vitest';
+import { capturedLogger } from './support/captured-logger.js';
 import { askPreview, html, previewSuite } from './support/link-preview-helpers.js';
 import { redirectTo } from './support/page-server.js';
 
 describe('link previews: addresses', { timeout: 60_000 }, () => {
-  const suite = previewSuite();
+  const captured = capturedLogger();
+  const suite = previewSuite({}, { logger: captured.logger });
 
   it('refuses a page on 127.0.0.1, localhost or another non-public address the operator did not admit', async () => {
     const { host, other, ada } = suite;
@@ -30,6 +32,8 @@ describe('link previews: addresses', { timeout: 60_000 }, () => {
       expect(res.body.error.message, url).not.toMatch(/127\.0\.0\.1|::1/);
     }
     expect(other.counts('/secret').requests).toBe(0);
+    // A page without a preview is an answer, not a failure of the host: no error line for each.
+    expect(captured.lines.filter((l) => l.level >= 50)).toEqual([]);
   });
 
   it('previews a page on a private address once the operator names its host and port', async () => {

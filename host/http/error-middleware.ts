@@ -11,7 +11,14 @@ import { requestState } from './request-state.js';
  * balancer's probe every few seconds included): states the health route reports once, not failures.
  * So is a web client not built yet, which the web client route reports once.
  */
-const EXPECTED_STATES: ReadonlySet<ErrorCode> = new Set(['not_ready', 'shutting_down', 'web_client_not_built']);
+// Answers about the host's or another site's state, not failures of the host: no error line each
+// (a page without a preview is common, and any user could fill the log with them).
+const EXPECTED_STATES: ReadonlySet<ErrorCode> = new Set([
+  'not_ready',
+  'shutting_down',
+  'web_client_not_built',
+  'link_preview_unavailable',
+]);
 
 /** Every failure leaves as {"error":{code,message,requestId}} with the status of its catalog code. */
 export function errorMiddleware(log: Logger): Koa.Middleware {

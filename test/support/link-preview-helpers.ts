@@ -5,6 +5,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { DeepPartial, HostConfig } from '../../host/config/host-config.js';
 import { METRICS_TOKEN } from './metrics-helpers.js';
+import type { Logger } from '../../host/logging/logger.js';
 import { startPageServer, type PageServer } from './page-server.js';
 import { startTestHost, type HttpResult, type TestHost, type TestUser } from './start-test-host.js';
 
@@ -18,11 +19,12 @@ export interface PreviewSuite {
 }
 
 /** Starts the sites, then a host admitting `site` (by its port) with `config` on top; stops them after the suite. */
-export function previewSuite(config: DeepPartial<HostConfig> = {}): PreviewSuite {
+export function previewSuite(config: DeepPartial<HostConfig> = {}, options: { logger?: Logger } = {}): PreviewSuite {
   let suite: PreviewSuite | undefined;
   beforeAll(async () => {
     const [site, other] = await Promise.all([startPageServer(), startPageServer()]);
     const host = await startTestHost({
+      ...options,
       config: {
         metrics: { token: METRICS_TOKEN },
         ...config,
