@@ -4,7 +4,8 @@
  * bodies over 1 MiB are invalid_request, with nothing sent.
  */
 import { describe, expect, it } from 'vitest';
-import { checkRequest, MAX_OUTBOUND_BODY_BYTES, sendRequest } from '../host/plugins/capabilities/outbound-http.js';
+import { MAX_OUTBOUND_BODY_BYTES, sendRequest } from '../host/outbound/outbound-exchange.js';
+import { checkRequest } from '../host/plugins/capabilities/fetch-request-rules.js';
 import { expectFailed, useOutboundHttpHost } from './support/outbound-http-helpers.js';
 
 describe('outbound HTTP', () => {

@@ -3,7 +3,7 @@
  * pattern), IPv4 addresses embedded in IPv6 ones (mapped, NAT64, 6to4, Teredo) included.
  */
 import { describe, expect, it } from 'vitest';
-import { isPrivateAddress } from '../host/plugins/capabilities/outbound-http.js';
+import { isNonPublicAddress } from '../host/outbound/address-ranges.js';
 
 describe('outbound HTTP', () => {
   it('knows private addresses, IPv4 addresses embedded in IPv6 ones included', () => {
@@ -76,7 +76,7 @@ describe('outbound HTTP', () => {
       'example.com',
       'localhost',
     ];
-    for (const a of refused) expect(isPrivateAddress(a), a).toBe(true);
-    for (const a of allowed) expect(isPrivateAddress(a), a).toBe(false);
+    for (const a of refused) expect(isNonPublicAddress(a), a).toBe(true);
+    for (const a of allowed) expect(isNonPublicAddress(a), a).toBe(false);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { auditOf, expectDenied, probeManifest, writeManifest } from './support/plugin-helpers.js';
-import { hostAllowed } from '../host/plugins/capabilities/outbound-http.js';
+import { hostAllowed } from '../host/plugins/capabilities/fetch-request-rules.js';
 import { loadManifest } from '../host/plugins/manifest-loader.js';
 import { expectFailed, useOutboundHttpHost } from './support/outbound-http-helpers.js';
 

@@ -12,7 +12,7 @@ import { reacherManifest } from './support/reacher-app.js';
 import { runOp, startSandboxHost, waitForApp } from './support/sandbox-helpers.js';
 import { startCountingServer, type CountingServer } from './support/counting-server.js';
 import { OUTBOUND_LIMITS } from '../sdk/plugin/outbound-limits.js';
-import { MAX_OUTBOUND_BODY_BYTES } from '../host/plugins/capabilities/outbound-http.js';
+import { MAX_OUTBOUND_BODY_BYTES } from '../host/outbound/outbound-exchange.js';
 import { METRICS_TOKEN, scrape } from './support/metrics-helpers.js';
 
 const { inFlightPerApp: IN_FLIGHT, queuedPerApp: QUEUED } = OUTBOUND_LIMITS;

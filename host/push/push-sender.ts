@@ -1,5 +1,6 @@
 import webpush from 'web-push';
-import { sendRequest } from '../plugins/capabilities/outbound-http.js';
+import { sendRequest } from '../outbound/outbound-exchange.js';
+import { publicLookup } from '../outbound/public-lookup.js';
 import type { SubscriptionRow } from './push-subscriptions.js';
 import type { VapidDetails } from './vapid-keys.js';
 
@@ -21,11 +22,17 @@ export interface PushOptions {
   readonly local: boolean;
 }
 
+/** Refuses a push service's name that resolves inside the network (DNS rebinding included). */
+const pushServiceLookup = publicLookup(
+  (hostname, address, range) =>
+    `${hostname} resolves to the private address ${address} (${range}), which the host does not push to`,
+);
+
 /**
  * One push (RFC 8030): web-push encrypts the payload (aes128gcm, RFC 8291) and signs the VAPID
- * header (RFC 8292); the POST goes out through the host's outbound HTTP (plugins' http.fetch),
- * which caps the answer, keeps one deadline and, for a name, refuses a lookup that lands on a
- * private address. 404 and 410 mean the browser unsubscribed: the subscription is gone.
+ * header (RFC 8292); the POST goes out through the outbound exchange plugins' http.fetch uses
+ * too, which caps the answer and keeps one deadline; for a name, the lookup refuses one that lands
+ * on a private address. 404 and 410 mean the browser unsubscribed: the subscription is gone.
  */
 export async function push(subscription: SubscriptionRow, payload: string, options: PushOptions): Promise<PushAttempt> {
   let details: ReturnType<typeof webpush.generateRequestDetails>;
@@ -48,7 +55,7 @@ export async function push(subscription: SubscriptionRow, payload: string, optio
   try {
     const answer = await sendRequest(
       { url: new URL(details.endpoint), method: 'POST', headers, body: details.body, timeoutMs: options.timeoutMs },
-      options.local,
+      options.local ? undefined : pushServiceLookup,
     );
     if (answer.status >= 200 && answer.status < 300) return { outcome: 'sent', detail: `HTTP ${answer.status}` };
     if (answer.status === 404 || answer.status === 410) return { outcome: 'gone', detail: `HTTP ${answer.status}` };

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { MAX_OUTBOUND_BODY_BYTES } from '../../host/plugins/capabilities/outbound-http.js';
+import { MAX_OUTBOUND_BODY_BYTES } from '../../host/outbound/outbound-exchange.js';
 
 /** What the server saw of one caller (the `from` of its requests' query). */
 export interface CallerCounts {

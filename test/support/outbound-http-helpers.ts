@@ -10,7 +10,7 @@ import { repoRoot } from './e2e.js';
 import { enable, probeManifest, prober, roomWith, type Probe, type ProbeOutcome } from './plugin-helpers.js';
 import { appManifest } from './sandbox-helpers.js';
 import { startTestHost, type TestHost, type TestUser } from './start-test-host.js';
-import { MAX_OUTBOUND_BODY_BYTES } from '../../host/plugins/capabilities/outbound-http.js';
+import { MAX_OUTBOUND_BODY_BYTES } from '../../host/outbound/outbound-exchange.js';
 
 export interface Received {
   method: string;

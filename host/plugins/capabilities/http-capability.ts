@@ -4,12 +4,14 @@ import type { PluginRecord } from '../plugin-record.js';
 import type { PluginServices } from '../plugin-services.js';
 import { ensureWebhookSecret } from '../webhook-signature.js';
 import type { CapabilityGuard } from './capability-guard.js';
-import { checkRequest, exchangeFailed, hostAdmission, isPrivateAddress, sendRequest } from './outbound-http.js';
+import { isNonPublicAddress } from '../../outbound/address-ranges.js';
+import { exchangeFailed, sendRequest } from '../../outbound/outbound-exchange.js';
+import { checkRequest, hostAdmission, wildcardLookup } from './fetch-request-rules.js';
 
 /**
  * HTTP routes under /plugins/<id>/, for the routes the manifest contributes (http/plugin-http-router.ts, PluginHttpRouter
  * serves them and enforces their auth), the plugin's webhook secret for "signature" routes, and
- * outbound requests to the hosts in scope.hosts (outbound-http.ts), over the plugin's own
+ * outbound requests to the hosts in scope.hosts (fetch-request-rules.ts), over the plugin's own
  * connections and within its share of requests in flight (outbound-pool.ts).
  */
 export function httpCapability(guard: CapabilityGuard, record: PluginRecord, services: PluginServices): HttpCapability {
@@ -38,7 +40,7 @@ export function httpCapability(guard: CapabilityGuard, record: PluginRecord, ser
       if (admission === 'denied')
         guard.denied('http.outbound', `"${checked.url.host.slice(0, 100)}" matches no pattern in scope.hosts`);
       // A wildcard is for the internet: loopback and private networks must be named.
-      if (admission === 'wildcard' && isPrivateAddress(checked.url.hostname)) {
+      if (admission === 'wildcard' && isNonPublicAddress(checked.url.hostname)) {
         guard.denied(
           'http.outbound',
           `"${checked.url.host.slice(0, 100)}" is a private address, which a wildcard pattern does not reach; name it in scope.hosts`,
@@ -55,7 +57,7 @@ export function httpCapability(guard: CapabilityGuard, record: PluginRecord, ser
             `no complete response within ${checked.timeoutMs} ms (it waited all that time behind the plugin's ${pool.share.inFlight} requests in flight)`,
           ),
         (timeoutMs) =>
-          sendRequest(checked, admission === 'named', pool.agents, timeoutMs).then(
+          sendRequest(checked, admission === 'named' ? undefined : wildcardLookup, pool.agents, timeoutMs).then(
             (response) => ({ response }),
             (error: unknown) => ({ error }),
           ),

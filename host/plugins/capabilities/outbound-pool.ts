@@ -3,7 +3,7 @@ import https from 'node:https';
 import { injectable } from 'tsyringe';
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import { outboundShare } from '../../../sdk/plugin/outbound-limits.js';
-import type { OutboundAgents } from './outbound-http.js';
+import type { OutboundAgents } from '../../outbound/outbound-exchange.js';
 
 interface Waiter {
   readonly deadline: number;
