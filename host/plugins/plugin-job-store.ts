@@ -19,6 +19,7 @@ import {
   type OneOffOptions,
   type RecurringOptions,
 } from './plugin-job-checks.js';
+import { PluginKvUsage } from './plugin-kv-usage.js';
 
 export interface JobRow {
   id: string;
@@ -202,8 +203,8 @@ export class PluginJobStore {
     };
     try {
       return await this.db.knex.transaction(async (trx) => {
-        // The plugin's row lock (as storage takes it) makes the quota check and the insert one step.
-        if (this.db.kind === 'postgres') await trx('plugins').where({ id: pluginId }).forUpdate().select('id');
+        // The plugin's lock (its storage's, plugin-kv-usage.ts) makes the quota check and the insert one step.
+        await new PluginKvUsage(this.db).lockIfInstalled(trx, pluginId);
         const existing = key === undefined ? undefined : await this.byKey(trx, pluginId, key);
         if (existing) return { job: toInfo(existing), created: false };
         await this.checkQuota(trx, row, quota);

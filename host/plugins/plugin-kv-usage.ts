@@ -17,12 +17,18 @@ export class PluginKvUsage {
    * and reads its total, which stays as read until this transaction changes it.
    */
   async lock(trx: Knex.Transaction, pluginId: string): Promise<number> {
+    const total = await this.lockIfInstalled(trx, pluginId);
+    // Installing a plugin writes its row before it can run; without the row there is no total to keep.
+    if (total === null) throw new Error(`Plugin ${pluginId} has no row in plugins to count its storage in.`);
+    return total;
+  }
+
+  /** As lock, for a plugin that may never have been installed (no row): null then, and nothing is locked. */
+  async lockIfInstalled(trx: Knex.Transaction, pluginId: string): Promise<number | null> {
     const q = trx('plugins').where({ id: pluginId }).first<{ kv_bytes: number | string } | undefined>('kv_bytes');
     if (this.db.kind === 'postgres') q.forUpdate();
     const row = await q;
-    // Installing a plugin writes its row before it can run; without the row there is no total to keep.
-    if (!row) throw new Error(`Plugin ${pluginId} has no row in plugins to count its storage in.`);
-    return Number(row.kv_bytes);
+    return row ? Number(row.kv_bytes) : null;
   }
 
   /** Moves the total by what this transaction added (or, negative, deleted); the caller holds the lock. */
