@@ -1,4 +1,5 @@
 import { useMemo } from 'preact/hooks';
+import type { FormattedText } from './formatted-text';
 import { previewLink } from './preview-link';
 import { useLinkPreview } from './use-link-preview';
 import './link-preview.css';
@@ -33,8 +34,8 @@ function shortened(text: string): string {
  * the picture (an inline data: URL), so showing the card loads nothing from the page's site. No card
  * until the preview is in, none when the page has none: only the card's arrival moves the log.
  */
-export function LinkPreviewCard({ text }: { text: string }) {
-  const href = useMemo(() => previewLink(text), [text]);
+export function LinkPreviewCard({ formatted }: { formatted: FormattedText }) {
+  const href = useMemo(() => previewLink(formatted), [formatted]);
   const preview = useLinkPreview(href);
   if (!href || !preview) return null;
   const { image, title, description } = preview;

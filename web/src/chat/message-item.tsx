@@ -7,6 +7,7 @@ import { fullTime, shortTime } from '../i18n/format-time';
 import { MessageActions } from './message-actions';
 import { MessageEditForm } from './message-edit-form';
 import { plainText } from './message-text';
+import { useFormattedText } from './formatted-text';
 import { MessageTextView } from './message-text-view';
 import { LinkPreviewCard } from './link-preview-card';
 import { MessageAttachments } from '../attachments/message-attachments';
@@ -67,6 +68,8 @@ export function MessageItem({
   };
   // Focused with the arrow keys, an item is read by what it says (not its buttons' names).
   const id = useId();
+  const text = plainText(message.content);
+  const formatted = useFormattedText(text, message.entities);
   const time = (
     <time dateTime={message.createdAt} title={fullTime(message.createdAt, language)}>
       {shortTime(message.createdAt, language)}
@@ -81,7 +84,6 @@ export function MessageItem({
   }
   const mine = message.senderId === people.me.id;
   const deleted = isDeleted(message);
-  const text = plainText(message.content);
   const senderName = people.sender(message.senderId);
   // In a group, who wrote is told by their picture too; a direct conversation has only the two.
   const group = client.conversation(conversationId)?.conversation.kind === 'group';
@@ -110,10 +112,10 @@ export function MessageItem({
           <p class="message-deleted">{t('chat.message.deleted')}</p>
         ) : editing && text !== null ? (
           <MessageEditForm message={message} text={text} onDone={doneEditing} />
-        ) : text !== null ? (
+        ) : formatted !== null ? (
           <>
-            <MessageTextView text={text} entities={message.entities} myId={people.me.id} />
-            <LinkPreviewCard text={text} />
+            <MessageTextView formatted={formatted} myId={people.me.id} />
+            <LinkPreviewCard formatted={formatted} />
           </>
         ) : (
           <div class="message-structured">

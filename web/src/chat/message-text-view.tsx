@@ -1,7 +1,8 @@
 import type { ComponentChild } from 'preact';
 import { useMemo } from 'preact/hooks';
-import { formatTree, type FormatNode } from '../../../sdk/client/index.js';
+import type { FormatNode } from '../../../sdk/client/index.js';
 import type { MessageEntity } from '../../../sdk/protocol/message.js';
+import type { FormattedText } from './formatted-text';
 import { linksIn } from './text-links';
 import './message-text.css';
 
@@ -23,19 +24,8 @@ function withLinks(text: string, key: string): ComponentChild[] {
   return parts;
 }
 
-/** The host's entities in order, without any out of the text or overlapping one before it. */
-function usableEntities(text: string, entities: readonly MessageEntity[] | undefined): MessageEntity[] {
-  const usable: MessageEntity[] = [];
-  for (const e of [...(entities ?? [])].sort((a, b) => a.offset - b.offset)) {
-    const last = usable[usable.length - 1];
-    if (e.offset < (last ? last.offset + last.length : 0) || e.offset + e.length > text.length) continue;
-    usable.push(e);
-  }
-  return usable;
-}
-
 /** [start, end) of the text with its mentions marked and its addresses as links. */
-function plainStretch(text: string, start: number, end: number, mentions: MessageEntity[], myId: string) {
+function plainStretch(text: string, start: number, end: number, mentions: readonly MessageEntity[], myId: string) {
   const parts: ComponentChild[] = [];
   let at = start;
   // Formatting never cuts a mention (the parser keeps entities whole): each is inside or outside.
@@ -54,7 +44,7 @@ function plainStretch(text: string, start: number, end: number, mentions: Messag
   return parts;
 }
 
-function rendered(text: string, nodes: readonly FormatNode[], mentions: MessageEntity[], myId: string) {
+function rendered(text: string, nodes: readonly FormatNode[], mentions: readonly MessageEntity[], myId: string) {
   const parts: ComponentChild[] = [];
   for (const [i, node] of nodes.entries()) {
     const key = `${node.type}${node.start}`;
@@ -88,21 +78,10 @@ function rendered(text: string, nodes: readonly FormatNode[], mentions: MessageE
  * hidden), its mentions marked and its addresses as links. The host's entities say where the
  * mentions are (UTF-16 offsets into the text), so nothing is guessed from "@" here; formatting keeps
  * them whole, and inside code they are plain code. Text nodes only; a mention of me stands out.
- * Parsed once per text: the log renders often.
+ * Parsed by the caller (formatted-text.ts), once for the text and its link preview card.
  */
-export function MessageTextView({
-  text,
-  entities,
-  myId,
-}: {
-  text: string;
-  entities: readonly MessageEntity[] | undefined;
-  myId: string;
-}) {
-  const parts = useMemo(() => {
-    const mentions = usableEntities(text, entities);
-    return rendered(text, formatTree(text, mentions), mentions, myId);
-  }, [text, entities, myId]);
+export function MessageTextView({ formatted, myId }: { formatted: FormattedText; myId: string }) {
+  const parts = useMemo(() => rendered(formatted.text, formatted.tree, formatted.mentions, myId), [formatted, myId]);
   // A div, not a p: a code block (pre) may be inside.
   return <div class="message-text">{parts}</div>;
 }

@@ -1,4 +1,5 @@
 import type { PendingSend } from '../../../sdk/client/index.js';
+import type { MessageEntity } from '../../../sdk/protocol/message.js';
 import { useId } from 'preact/hooks';
 import { errorText } from '../i18n/error-text';
 import { useI18n } from '../i18n/i18n-context';
@@ -6,6 +7,7 @@ import type { Translate } from '../i18n/translate';
 import { useSignedIn } from '../session/session-context';
 import { useDraftReturn } from './composer-draft';
 import { plainText } from './message-text';
+import { useFormattedText } from './formatted-text';
 import { MessageTextView } from './message-text-view';
 
 /**
@@ -21,6 +23,9 @@ const FINAL = new Set(['invalid_request', 'unknown_message_type', 'invalid_messa
  */
 const FIXABLE = new Set([...FINAL, 'message_rejected']);
 
+/** A pending message has no entities yet: one array, so its parse is kept across renders. */
+const NO_MENTIONS: readonly MessageEntity[] = [];
+
 /** Why it was refused: a message refused as invalid was the text's fault (the outbox keeps no details). */
 function reasonOf(t: Translate, error: PendingSend['error']): string {
   return error?.code === 'invalid_request' ? t('chat.pending.textRefused') : errorText(t, error ?? {});
@@ -32,6 +37,8 @@ export function PendingItem({ item }: { item: PendingSend }) {
   const draft = useDraftReturn();
   const plain = plainText(item.content);
   const text = plain ?? `[${item.content.type}]`;
+  // Formatted as it will be once stored; the host finds its mentions then.
+  const formatted = useFormattedText(plain, NO_MENTIONS);
   const id = useId();
   const code = item.error?.code ?? '';
   const files = item.attachmentIds ?? [];
@@ -49,8 +56,7 @@ export function PendingItem({ item }: { item: PendingSend }) {
         <p class="message-meta">
           <span class="message-sender">{t('chat.you')}</span>
         </p>
-        {/* Formatted as it will be once stored; the host finds its mentions then. */}
-        {plain === null ? <p class="message-text">{text}</p> : <MessageTextView text={plain} entities={[]} myId="" />}
+        {formatted === null ? <p class="message-text">{text}</p> : <MessageTextView formatted={formatted} myId="" />}
       </div>
       {item.state === 'failed' ? (
         <div class="message-failed" role="alert">

@@ -1,12 +1,13 @@
-import { formatTree, type FormatNode } from '../../../sdk/client/index.js';
+import type { FormatNode } from '../../../sdk/client/index.js';
+import type { FormattedText } from './formatted-text';
 import { linksIn } from './text-links';
 
 /**
  * The page a message's preview card shows: its first http(s) link, as the text shows it (code is
  * shown as it is, so an address inside code is no link and gets no card); null when it has none.
  */
-export function previewLink(text: string): string | null {
-  return firstIn(text, formatTree(text));
+export function previewLink({ text, tree }: FormattedText): string | null {
+  return firstIn(text, tree);
 }
 
 function firstIn(text: string, nodes: readonly FormatNode[]): string | null {
