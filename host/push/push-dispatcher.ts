@@ -22,25 +22,14 @@ import { ThrottledWarning } from '../core/throttled-warning.js';
 import { usersInQuietHours } from './notification-settings.js';
 import { conversationUrl, messagePayload, shorten, PREVIEW_CHARS, type PushPayload } from './push-payload.js';
 import { mutedIn, possibleRecipients, recipientsOf } from './push-recipients.js';
-import { push } from './push-sender.js';
-import {
-  forgetSubscription,
-  subscriptionsByUser,
-  subscriptionsOf,
-  type SubscriptionRow,
-} from './push-subscriptions.js';
-import { checkEndpoint } from './push-endpoint.js';
+import { PushDelivery, type Delivery } from './push-delivery.js';
+import { subscriptionsByUser, subscriptionsOf, type SubscriptionRow } from './push-subscriptions.js';
 import { loadVapidKeys, type VapidDetails } from './vapid-keys.js';
 
 /** What waits to be decided: a committed message, or a plugin's notification for one person. */
 type Job =
   | { kind: 'message'; message: Message }
   | { kind: 'notification'; userId: string; conversationId: string | null; payload: PushPayload };
-
-interface Delivery {
-  subscription: SubscriptionRow;
-  payload: PushPayload;
-}
 
 /** Decisions read the database; a few at a time keep them off the writer's back. */
 const DECISION_CONCURRENCY = 2;
@@ -62,7 +51,7 @@ const DROP_LOG_EVERY_MS = 10_000;
  * For each message: the members with no socket open anywhere (presence, in memory, so a busy
  * conversation whose members are all online costs no query), then those with a subscription, a
  * reason (push-recipients.ts), no mute and no quiet hours; then one push per browser, from a
- * second bounded queue with `push.concurrency` pushes in flight.
+ * second bounded queue with `push.concurrency` pushes in flight (push-delivery.ts).
  */
 @injectable()
 export class PushDispatcher implements CommittedEventOutbox, NotificationDispatch {
@@ -72,6 +61,7 @@ export class PushDispatcher implements CommittedEventOutbox, NotificationDispatc
   private vapid: VapidDetails | null = null;
   private readonly decisions: BoundedQueue<Job>;
   private readonly deliveries: BoundedQueue<Delivery>;
+  private readonly pushes: PushDelivery;
   private readonly drops: ThrottledWarning;
 
   constructor(
@@ -86,6 +76,7 @@ export class PushDispatcher implements CommittedEventOutbox, NotificationDispatc
     this.config = config.push;
     this.knex = db.knex;
     this.log = log.child({ component: 'push' });
+    this.pushes = new PushDelivery(this.knex, this.config, metrics.push, this.log);
     this.drops = new ThrottledWarning(DROP_LOG_EVERY_MS, (dropped) =>
       this.log.warn(
         { dropped, queueSize: this.config.queueSize },
@@ -101,7 +92,7 @@ export class PushDispatcher implements CommittedEventOutbox, NotificationDispatc
     this.deliveries = new BoundedQueue({
       size: this.config.queueSize,
       concurrency: this.config.concurrency,
-      run: ([delivery]) => this.deliver(delivery!),
+      run: ([delivery]) => (this.vapid === null ? Promise.resolve() : this.pushes.deliver(delivery!, this.vapid)),
     });
     metrics.push.countPendingWith(() => this.decisions.busy + this.deliveries.busy);
   }
@@ -247,61 +238,9 @@ export class PushDispatcher implements CommittedEventOutbox, NotificationDispatc
       .filter((s) => s.status === 'offline')
       .map((s) => s.userId);
   }
-
-  private async deliver({ subscription, payload }: Delivery): Promise<void> {
-    const vapid = this.vapid;
-    if (vapid === null) return;
-    const local = this.admitted(subscription.endpoint);
-    const attempt =
-      local === null
-        ? { outcome: 'failed' as const, detail: 'the endpoint is not admitted (push.allowLocalEndpoints changed?)' }
-        : await push(subscription, JSON.stringify(payload), {
-            vapid,
-            ttlSeconds: this.config.ttlSeconds,
-            urgency: payload.type === 'direct_message' || payload.type === 'mention' ? 'high' : 'normal',
-            timeoutMs: this.config.timeoutMs,
-            local,
-          });
-    this.metrics.push.sent(attempt.outcome);
-    if (attempt.outcome === 'sent') return;
-    const where = {
-      subscription: subscription.id,
-      user: subscription.user_id,
-      origin: originOf(subscription.endpoint),
-    };
-    if (attempt.outcome === 'gone') {
-      this.log.info({ ...where, detail: attempt.detail }, 'push subscription gone; deleted');
-      await forgetSubscription(this.knex, subscription.id).catch((err: unknown) =>
-        this.log.error({ err, ...where }, 'could not delete a push subscription that is gone'),
-      );
-    } else this.log.warn({ ...where, outcome: attempt.outcome, detail: attempt.detail }, 'push failed');
-  }
-
-  /**
-   * Checked again at each push, as the config may have changed since it was stored: whether it is
-   * a loopback endpoint push.allowLocalEndpoints admits, or null when it is not admitted now.
-   */
-  private admitted(endpoint: string): boolean | null {
-    try {
-      return checkEndpoint(endpoint, this.config.allowLocalEndpoints).local;
-    } catch {
-      // The refusal is the answer: this endpoint gets no push under the current config.
-      return null;
-    }
-  }
 }
 
 /** Messages worth a push: not deleted, and not the host's own system messages (joins, renames). */
 function pushable(message: Message): boolean {
   return message.content !== null && !message.content.type.startsWith('system.');
-}
-
-/** The push service's origin, for logs: the rest of an endpoint identifies the browser. */
-function originOf(endpoint: string): string {
-  try {
-    return new URL(endpoint).origin;
-  } catch {
-    // Stored endpoints were parsed when subscribed; this keeps a log line from failing regardless.
-    return 'unparsable';
-  }
 }
