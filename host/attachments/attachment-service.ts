@@ -36,7 +36,8 @@ export interface NewStreamedUpload extends Omit<NewUpload, 'bytes'> {
 
 /**
  * What sniffing reads before deciding: file-type looks at the first 4100 bytes; the margin covers
- * containers whose telling entry comes a little later (a zip's first file names an Office type).
+ * containers whose telling entry comes a little later (a zip's first file names an Office type, a
+ * WebM's or MP4's tracks say whether it is audio). Exactly these, however the body arrived in pieces.
  */
 const SNIFF_BYTES = 64 * 1024;
 
@@ -94,7 +95,7 @@ export class AttachmentService {
       const text = new TextCheck();
       const head = await body.head(SNIFF_BYTES);
       text.feed(head);
-      const sniffed = await sniffHead(head, text);
+      const sniffed = await sniffHead(head.subarray(0, SNIFF_BYTES), text);
       const checkType = (type: string) => {
         assertDeclaredType(input.declaredType, type, input.declaredTypePath);
         assertAllowedType(limits.allowedTypes, type);

@@ -1,5 +1,6 @@
 import { fileTypeFromBuffer, supportedMimeTypes } from 'file-type';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
+import { mp4IsAudioOnly } from './mp4-tracks.js';
 import { webmIsAudioOnly } from './webm-tracks.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -28,13 +29,23 @@ export async function sniffHead(head: Uint8Array, text: TextCheck): Promise<stri
 }
 
 /**
+ * Containers file-type names video whatever they hold, with how to tell one whose tracks are all
+ * audio (a recorded voice message: WebM from Chromium and Firefox, MP4 from Safari) and its type then.
+ */
+const AUDIO_ONLY: ReadonlyMap<string, { isAudioOnly: (bytes: Uint8Array) => boolean | null; type: string }> = new Map([
+  ['video/webm', { isAudioOnly: webmIsAudioOnly, type: 'audio/webm' }],
+  ['video/mp4', { isAudioOnly: mp4IsAudioOnly, type: 'audio/mp4' }],
+]);
+
+/**
  * file-type's answer as the type stored: the bare type, without the parameters it adds to some
  * ("audio/ogg; codecs=opus" is audio/ogg, as `attachments.allowedTypes` and the claims name it),
- * and a WebM whose tracks are all audio (a recorded voice message) audio/webm, not video/webm.
+ * and a WebM or MP4 whose tracks are all audio audio/webm or audio/mp4, not video.
  */
 function mediaType(mime: string, bytes: Uint8Array): string {
   const type = mime.split(';')[0]!.trim();
-  return type === 'video/webm' && webmIsAudioOnly(bytes) === true ? 'audio/webm' : type;
+  const audio = AUDIO_ONLY.get(type);
+  return audio?.isAudioOnly(bytes) === true ? audio.type : type;
 }
 
 /** isPlainText over bytes that come in pieces: a character may span two of them. */

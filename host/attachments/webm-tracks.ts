@@ -3,6 +3,7 @@
  * but a voice message a browser records (MediaRecorder, audio/webm;codecs=opus) is WebM with one
  * audio track and no picture: it is audio, and is stored and shown as such.
  */
+import { readUintBE } from './big-endian-uint.js';
 
 const EBML = 0x1a45dfa3;
 const SEGMENT = 0x18538067;
@@ -37,7 +38,7 @@ export function webmIsAudioOnly(bytes: Uint8Array): boolean | null {
     const types = children(bytes, tracks)
       .filter((e) => e.id === TRACK_ENTRY)
       .map((entry) => children(bytes, entry).find((e) => e.id === TRACK_TYPE))
-      .map((type) => (type ? readUint(bytes, type) : null));
+      .map((type) => (type ? readUintBE(bytes, type.start, type.end) : null));
     if (types.length === 0) return null;
     return types.every((type) => type === AUDIO);
   } catch {
@@ -86,10 +87,4 @@ function readVint(bytes: Uint8Array, at: number, keepMarker: boolean): { value: 
     allOnes &&= bytes[at + i] === 0xff;
   }
   return { value: !keepMarker && allOnes ? null : value, length };
-}
-
-function readUint(bytes: Uint8Array, element: Element): number {
-  let value = 0;
-  for (let i = element.start; i < Math.min(element.end, bytes.length); i++) value = value * 256 + bytes[i]!;
-  return value;
 }

@@ -1,7 +1,7 @@
 /**
  * Audio and video containers built byte by byte, as small as sniffing needs: the opening of a WebM
- * (EBML) as MediaRecorder writes it, and an Ogg Opus first page. Not playable; real recordings come
- * from the browser tests' fake microphone.
+ * (EBML) as MediaRecorder writes it, an MP4's boxes, and an Ogg Opus first page. Not playable; real
+ * recordings come from the browser tests' fake microphone.
  */
 
 /** An EBML element: its ID's bytes, its size (a variable-length integer) and its content. */
@@ -51,4 +51,49 @@ export function oggOpus(): Buffer {
   page.writeUInt32LE(0x1234, 14); // Stream serial number.
   page[26] = 1; // One segment, of the head's length:
   return Buffer.concat([page, Buffer.from([head.length]), head]);
+}
+
+/** An MP4 (ISO base media) box: its 32-bit size, header included, its four-character type, its content. */
+export function mp4Box(type: string, ...content: Buffer[]): Buffer {
+  const body = Buffer.concat(content);
+  const header = Buffer.alloc(8);
+  header.writeUInt32BE(8 + body.length);
+  header.write(type, 4, 'latin1');
+  return Buffer.concat([header, body]);
+}
+
+/** A track as MediaRecorder writes one: its header, and its media with the handler naming its kind. */
+export function mp4Track(kind: 'audio' | 'video', id: number): Buffer {
+  const tkhd = Buffer.alloc(84);
+  tkhd.writeUInt32BE(id, 12);
+  const handler = kind === 'audio' ? 'soun' : 'vide';
+  const hdlr = mp4Box(
+    'hdlr',
+    Buffer.alloc(8), // Version and flags, pre_defined.
+    Buffer.from(handler, 'latin1'),
+    Buffer.alloc(12),
+    Buffer.from(kind === 'audio' ? 'SoundHandler\0' : 'VideoHandler\0', 'latin1'),
+  );
+  const header = kind === 'audio' ? mp4Box('smhd', Buffer.alloc(8)) : mp4Box('vmhd', Buffer.alloc(12));
+  const mdia = mp4Box('mdia', mp4Box('mdhd', Buffer.alloc(24)), hdlr, mp4Box('minf', header));
+  return mp4Box('trak', mp4Box('tkhd', tkhd), mdia);
+}
+
+/** The movie box declaring `tracks`, in order. */
+export function mp4Movie(tracks: readonly ('audio' | 'video')[]): Buffer {
+  return mp4Box('moov', mp4Box('mvhd', Buffer.alloc(100)), ...tracks.map((kind, i) => mp4Track(kind, i + 1)));
+}
+
+/** The ftyp box of Chromium's and Safari's recordings: brand isom, which file-type calls video/mp4. */
+export const mp4FileType = (): Buffer =>
+  mp4Box('ftyp', Buffer.from('isom'), Buffer.from([0, 0, 2, 0]), Buffer.from('isomiso6iso2mp41'));
+
+/**
+ * An MP4 declaring `tracks`: ftyp, moov, then `mediaBytes` of media (mdat), as a recorder writes it;
+ * with `moovLast`, the movie box after the media, as a file written without "fast start".
+ */
+export function mp4With(tracks: readonly ('audio' | 'video')[], { mediaBytes = 64, moovLast = false } = {}): Buffer {
+  const media = mp4Box('mdat', Buffer.alloc(mediaBytes, 7));
+  const moov = mp4Movie(tracks);
+  return Buffer.concat(moovLast ? [mp4FileType(), media, moov] : [mp4FileType(), moov, media]);
 }
