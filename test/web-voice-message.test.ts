@@ -1,8 +1,10 @@
 /**
  * Voice messages in the web client, recorded from Chromium's fake microphone: Ada records (the
  * time counts up), sends, and Bob plays it in the log: an audio player whose file loads in ranges,
- * named "Voice message" with its length, in his language. Cancelling (the button or Escape) sends
- * nothing; a microphone the browser refuses says so in words, and nothing is sent.
+ * named "Voice message" with its length, in his language. A browser without WebM recording
+ * (Safari) records MP4, which plays the same. Recording stops at five minutes (the page's clock
+ * moved on, not waited for) and keeps what was recorded, unsent. Cancelling (the button or Escape)
+ * sends nothing; a microphone the browser refuses says so in words, and nothing is sent.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -87,6 +89,59 @@ describe.skipIf(chromiumMissing)('web client: voice messages', { timeout: 120_00
       .getByText(/^Message vocal, 00:0\d$/)
       .waitFor();
     expect([...a.problems.all, ...b.problems.all]).toEqual([]);
+  });
+
+  it('records MP4 where the browser has no WebM recording, as Safari, and it plays as audio/mp4', async () => {
+    const { host, browser } = suite;
+    const { ada, bob, direct } = await adaAndBob(host);
+    const a = await openAs(browser, host, ada);
+    // Safari's answers: MP4 (AAC there; Chromium records Opus in it), no WebM.
+    await a.page.addInitScript(() => {
+      const recorder = (globalThis as any).MediaRecorder;
+      const supports = recorder.isTypeSupported.bind(recorder);
+      recorder.isTypeSupported = (type: string) => type.startsWith('audio/mp4') && supports(type);
+    });
+    await openConversation(a.page, host, direct.id);
+    const b = await openAs(browser, host, bob);
+    await openConversation(b.page, host, direct.id);
+
+    await recordButton(a.page).click();
+    await timer(a.page)
+      .filter({ hasText: /^00:01 / })
+      .waitFor();
+    await a.page.getByRole('button', { name: 'Stop and send' }).click();
+
+    const audio = messageItem(b.page, /Voice message/).locator('audio');
+    await audio.waitFor();
+    const type = await audio.evaluate(async (el: any) => (await fetch(el.src)).headers.get('content-type'));
+    expect(type).toBe('audio/mp4');
+    await expect.poll(() => audio.evaluate((el: any) => el.readyState)).toBeGreaterThanOrEqual(1);
+    const stored = await storedMessages(host, bob, direct.id);
+    expect(stored[0]!.files).toEqual([[expect.stringMatching(/^voice-message-[\d-]+\.m4a$/), 'audio/mp4']]);
+    expect([...a.problems.all, ...b.problems.all]).toEqual([]);
+  });
+
+  it('stops at five minutes and keeps the recording attached, unsent', async () => {
+    const { host, browser } = suite;
+    const { ada, bob, direct } = await adaAndBob(host);
+    const a = await openAs(browser, host, ada);
+    // The page's timers and clocks from its load on: moved on below rather than waited for.
+    await a.page.clock.install();
+    await openConversation(a.page, host, direct.id);
+
+    await recordButton(a.page).click();
+    await timer(a.page)
+      .filter({ hasText: /^00:0\d of / })
+      .waitFor();
+    await a.page.clock.fastForward('05:01');
+    await timer(a.page).waitFor({ state: 'detached' });
+    const staged = a.page.getByRole('list', { name: 'Files to send' }).getByRole('listitem');
+    await staged.filter({ hasText: /^voice-message-[\d-]+\.webm/ }).waitFor();
+    expect(await staged.count()).toBe(1);
+    await a.page.getByText('Voice messages stop at 05:00: this one is attached, ready to send.').waitFor();
+    expect(await recordButton(a.page).isDisabled()).toBe(false);
+    expect(await storedMessages(host, bob, direct.id)).toEqual([]);
+    expect(a.problems.all).toEqual([]);
   });
 
   it('sends nothing when the recording is cancelled, by the button or with Escape', async () => {

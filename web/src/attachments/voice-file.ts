@@ -1,7 +1,10 @@
 import type { Attachment } from '../../../sdk/protocol/message.js';
 
-/** What MediaRecorder is asked for, the first it supports: Opus in WebM (Chromium, Firefox), else Ogg, else MP4 (Safari). */
-const RECORDING_TYPES = ['audio/webm;codecs=opus', 'audio/ogg;codecs=opus', 'audio/mp4'];
+/**
+ * What MediaRecorder is asked for, the first it supports: Opus in WebM (Chromium, Firefox), else
+ * MP4 (Safari: AAC). The host stores either as audio when it has no picture track.
+ */
+const RECORDING_TYPES = ['audio/webm;codecs=opus', 'audio/mp4'];
 
 /** The type to record in, or undefined for the browser's own choice. */
 export function recordingType(): string | undefined {
@@ -13,6 +16,7 @@ const EXTENSIONS: Readonly<Record<string, string>> = {
   'audio/ogg': 'ogg',
   'audio/mp4': 'm4a',
   'video/webm': 'webm',
+  'video/mp4': 'mp4',
 };
 
 /**
