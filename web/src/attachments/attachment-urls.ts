@@ -18,7 +18,7 @@ export function useAttachmentViews(): (id: string) => AttachmentView | undefined
   const { client } = useSignedIn();
   let lookup = lookups.get(client);
   if (!lookup) {
-    lookup = new CachedLookup((id) => client.http.attachment(id), FRESH_MS);
+    lookup = new CachedLookup((id) => client.http.attachment(id), { maxAgeMs: FRESH_MS });
     lookups.set(client, lookup);
   }
   const bump = useRerender();

@@ -13,7 +13,8 @@ const listings = new WeakMap<SwitchboardClient, CachedLookup<CommandListing[]>>(
 /** The slash commands I can run in each conversation, asked of the host once a minute at most. */
 function listingOf(client: SwitchboardClient): CachedLookup<CommandListing[]> {
   let listing = listings.get(client);
-  if (!listing) listings.set(client, (listing = new CachedLookup((id) => client.http.commands(id), FRESH_MS)));
+  if (!listing)
+    listings.set(client, (listing = new CachedLookup((id) => client.http.commands(id), { maxAgeMs: FRESH_MS })));
   return listing;
 }
 
