@@ -27,6 +27,8 @@ import { UserService } from './auth/user-service.js';
 import { ConversationService } from './conversations/conversation-service.js';
 import { ConversationWriter } from './conversations/conversation-writer.js';
 import { PinService } from './messages/pin-service.js';
+import { ReportService } from './reports/report-service.js';
+import { ReportReview } from './reports/report-review.js';
 import { GroupService } from './conversations/group-service.js';
 import { MessageService } from './messages/message-service.js';
 import { MessageStore } from './messages/message-store.js';
@@ -94,6 +96,8 @@ const singletons = [
   MessageStore,
   MessageService,
   PinService,
+  ReportService,
+  ReportReview,
   ConversationService,
   GroupService,
   ConnectionRegistry,

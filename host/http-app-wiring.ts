@@ -12,6 +12,8 @@ import { AccountAdmin } from './auth/account-admin.js';
 import { ProfileService } from './auth/profile-service.js';
 import { ConversationService } from './conversations/conversation-service.js';
 import { PinService } from './messages/pin-service.js';
+import { ReportService } from './reports/report-service.js';
+import { ReportReview } from './reports/report-review.js';
 import { GroupService } from './conversations/group-service.js';
 import { MessageService } from './messages/message-service.js';
 import { PushApi } from './push/push-api.js';
@@ -62,6 +64,8 @@ export function wireHttpApp(
       groups: services.resolve(GroupService),
       messages: services.resolve(MessageService),
       pins: services.resolve(PinService),
+      reports: services.resolve(ReportService),
+      reportReview: services.resolve(ReportReview),
       push: services.resolve(PushApi),
       threads: services.resolve(ThreadService),
       mutes: services.resolve(MuteService),

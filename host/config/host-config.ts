@@ -56,6 +56,8 @@ export interface HostConfig {
   sandbox: SandboxConfig;
   push: PushConfig;
   linkPreviews: LinkPreviewsConfig;
+  /** Reports of abuse to the operator (docs/operators.md, "Reviewing reports"). */
+  reports: { submitLimit: RequestWindow };
   log: {
     level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
     /** auto: pretty when stdout is a terminal, else JSON lines. */

@@ -61,7 +61,8 @@ export function storeContent(content: MessageContent): StoredContent {
     : { contentType: content.type, content: JSON.stringify((content as { body: unknown }).body) };
 }
 
-function contentOf(row: MessageRow): MessageContent | null {
+/** The wire content of a row; null once it is deleted. */
+export function contentOf(row: MessageRow): MessageContent | null {
   if (row.deleted_at !== null || row.content === null) return null;
   if (row.content_type === 'text') return { type: 'text', text: row.content };
   return { type: row.content_type, body: JSON.parse(row.content) as Record<string, unknown> };

@@ -28,6 +28,7 @@ import * as searchSegmentPositions from './migrations/0026-search-segment-positi
 import * as forwardedMessages from './migrations/0027-forwarded-messages.js';
 import * as pins from './migrations/0028-pins.js';
 import * as pluginKvUsage from './migrations/0029-plugin-kv-usage.js';
+import * as reports from './migrations/0030-reports.js';
 
 interface Migration {
   name: string;
@@ -66,6 +67,7 @@ const migrations: Migration[] = [
   forwardedMessages,
   pins,
   pluginKvUsage,
+  reports,
 ];
 
 const source: Knex.MigrationSource<Migration> = {

@@ -10,6 +10,7 @@ import { authRoutes } from './routes/auth-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
 import { threadRoutes } from './routes/thread-routes.js';
 import { pinRoutes } from './routes/pin-routes.js';
+import { reportAdminRoutes, reportRoutes } from './routes/report-routes.js';
 import { attachmentRoutes } from './routes/attachment-routes.js';
 import { avatarRoutes } from './routes/avatar-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -58,6 +59,8 @@ export function createHttpApp(deps: RouteDeps, log: Logger): Koa {
     pushRoutes(deps),
     threadRoutes(deps),
     pinRoutes(deps),
+    reportRoutes(deps),
+    reportAdminRoutes(deps),
     searchRoutes(deps),
     linkPreviewRoutes(deps),
   ]) {

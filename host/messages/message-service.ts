@@ -22,8 +22,9 @@ import { assertInputStrings } from '../validation/input-strings.js';
 import { assertTextOrAttachments } from '../attachments/send-attachments.js';
 import { resolveMentions, storedEntities } from '../mentions/mention-resolver.js';
 import { assertContentOrForward, forwardSource, type ForwardSource, type SendRequest } from './forward-source.js';
+import { tombstone } from './message-tombstone.js';
 
-/** Sending, editing, deleting, reacting, reading: what a member does to messages. */
+/** Sending, editing, deleting, reacting, reading: what a member does to messages (and the operator's deletion). */
 @injectable()
 export class MessageService {
   constructor(
@@ -200,20 +201,19 @@ export class MessageService {
         throw new SwitchboardError('forbidden', 'Only the sender, or a group owner or admin, may delete a message.');
       if (row.content_type.startsWith('system.'))
         throw new SwitchboardError('invalid_operation', 'System messages cannot be deleted.');
-      const pts = ctx.nextPts(conversationId);
-      Object.assign(row, { content: null, attachments: null, deleted_at: ctx.now, pts });
-      await ctx
-        .trx('messages')
-        .where({ id: messageId })
-        .update({ content: null, attachments: null, deleted_at: ctx.now, pts });
-      await ctx.trx('reactions').where({ message_id: messageId }).delete();
-      // A deleted message leaves the pins quietly: the list shows only what can be read.
-      await ctx.trx('pins').where({ conversation_id: conversationId, message_id: messageId }).delete();
-      // Its files go with it: no URL serves them from now on, and the sweep removes the bytes.
-      await ctx.trx('attachments').where({ message_id: messageId }).delete();
-      const [message] = await this.store.withReactions(ctx.trx, [row]);
-      ctx.emit({ type: 'message.changed', conversationId, pts, change: 'deleted', message: message! });
-      return message!;
+      return tombstone(ctx, this.store, row);
+    });
+  }
+
+  /**
+   * The operator deletes a message it is no member of (resolving a report): a tombstone as any
+   * other deletion. A message deleted already is answered as it is.
+   */
+  async deleteByOperator(conversationId: string, messageId: string): Promise<Message> {
+    return this.writer.run(conversationId, async (ctx) => {
+      const row = await this.store.rowById(ctx.trx, conversationId, messageId);
+      if (row.deleted_at !== null) return (await this.store.withReactions(ctx.trx, [row]))[0]!;
+      return tombstone(ctx, this.store, row);
     });
   }
 

@@ -9,6 +9,7 @@ import { PluginCallMetrics } from './plugin-call-metrics.js';
 import { PluginMetrics } from './plugin-metrics.js';
 import { PushMetrics } from './push-metrics.js';
 import { LinkPreviewMetrics } from './link-preview-metrics.js';
+import { ReportMetrics } from './report-metrics.js';
 
 const CLIENT_FRAMES: Record<ClientFrame['type'], true> = {
   auth: true,
@@ -76,6 +77,7 @@ export class HostMetrics {
   readonly pluginEvents = new PluginEventMetrics(this.registry);
   readonly push = new PushMetrics(this.registry);
   readonly linkPreviews = new LinkPreviewMetrics(this.registry);
+  readonly reports = new ReportMetrics(this.registry);
   private connectionCount: () => number = () => 0;
   private readonly catchUps = new Counter({
     name: 'switchboard_catch_up_reads_total',

@@ -1,5 +1,6 @@
 import type { AttachmentView } from '../protocol/attachments.js';
 import type { LinkPreview } from '../protocol/link-preview.js';
+import type { Report, ReportRequest } from '../protocol/reports.js';
 import type { SearchOptions, SearchResult } from '../protocol/search.js';
 import type {
   FollowedThreadsResult,
@@ -26,7 +27,8 @@ export function fetchBody(bytes: BinaryBody): Blob | ArrayBuffer | Uint8Array<Ar
 
 /**
  * The calls about what conversations hold: threads (pages, following, read positions), full-text
- * search, attachments, and previews of the pages messages link to. HttpApi makes the requests; its public API is these and its own.
+ * search, attachments, previews of the pages messages link to, and reports of abuse to the
+ * operator. HttpApi makes the requests; its public API is these and its own.
  */
 export abstract class ContentCalls {
   /** Any route; a 204 resolves undefined (HttpApi sends it). */
@@ -103,6 +105,15 @@ export abstract class ContentCalls {
   /** An attachment the caller may see, with fresh file URLs (they last `attachments.urlTtlSeconds`). */
   attachment(id: string): Promise<AttachmentView> {
     return this.request('GET', `/v1/attachments/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * Reports a message (`conversationId` and `messageId`) or a person (`userId`) to the host's
+   * operator, with a reason and an optional note (docs/protocol.md "Reporting abuse"). The same
+   * report again, while the operator has not resolved it, answers the report there is.
+   */
+  report(request: ReportRequest): Promise<Report> {
+    return this.request('POST', '/v1/reports', request);
   }
 }
 

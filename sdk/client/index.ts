@@ -67,6 +67,8 @@ export type {
 } from '../protocol/push.js';
 export type { SearchHighlight, SearchHit, SearchOptions, SearchResult, SearchSnippet } from '../protocol/search.js';
 export type { LinkPreview, LinkPreviewImage } from '../protocol/link-preview.js';
+export type { Report, ReportReason, ReportRequest, ReportResolution, ReportedMessage } from '../protocol/reports.js';
+export { MAX_REPORT_NOTE_LENGTH, REPORT_REASONS } from '../protocol/reports.js';
 export { mergePage } from './message-list.js';
 export { randomUuid } from './random-uuid.js';
 export {

@@ -89,6 +89,12 @@ export const errorCatalog = /* @__PURE__ */ catalogOf(
     message_deleted: { kind: 'user', status: 409, message: 'The message was deleted and can no longer change.' },
     member_limit_reached: { kind: 'user', status: 409, message: 'The group has reached its member limit.' },
     pin_limit_reached: { kind: 'user', status: 409, message: 'The conversation has reached its pin limit.' },
+    report_not_found: { kind: 'user', status: 404, message: 'No such report.' },
+    report_already_resolved: {
+      kind: 'user',
+      status: 409,
+      message: 'The report was resolved already, with another action.',
+    },
     invalid_operation: { kind: 'user', status: 400, message: 'This operation does not apply here.' },
     unknown_message_type: { kind: 'user', status: 400, message: 'The message content type is not registered.' },
     invalid_message_body: {

@@ -7,6 +7,8 @@ import type { ConversationService } from '../../conversations/conversation-servi
 import type { GroupService } from '../../conversations/group-service.js';
 import type { MessageService } from '../../messages/message-service.js';
 import type { PinService } from '../../messages/pin-service.js';
+import type { ReportService } from '../../reports/report-service.js';
+import type { ReportReview } from '../../reports/report-review.js';
 import type { PushApi } from '../../push/push-api.js';
 import type { ThreadService } from '../../messages/thread-service.js';
 import type { MuteService } from '../../conversations/mute-service.js';
@@ -40,6 +42,9 @@ export interface RouteDeps {
   groups: GroupService;
   messages: MessageService;
   pins: PinService;
+  /** Reports of abuse: people's side, and the operator's queue. */
+  reports: ReportService;
+  reportReview: ReportReview;
   /** Web Push: the VAPID key, subscriptions, quiet hours. */
   push: PushApi;
   threads: ThreadService;
