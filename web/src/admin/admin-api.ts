@@ -1,4 +1,5 @@
 import { HttpApi } from '../../../sdk/client/index.js';
+import type { AdminReport, ReportAction, ReportPage } from '../../../sdk/protocol/reports.js';
 import { fieldsOf } from '../i18n/error-text';
 import type {
   AdminUser,
@@ -60,6 +61,10 @@ export function adminApi(token: string, onRefused: (error: unknown) => void) {
     reactivate: (userId: string) => admin<AdminUser>('POST', `/users/${id(userId)}/reactivate`),
     setPassword: (userId: string, password: string) =>
       admin<void>('POST', `/users/${id(userId)}/password`, { password }),
+
+    reports: (before?: string, limit = 25) => admin<ReportPage>('GET', `/reports${query({ before, limit })}`),
+    resolveReport: (reportId: string, action: ReportAction) =>
+      admin<AdminReport>('POST', `/reports/${id(reportId)}/resolve`, { action }),
 
     plugins: async () => (await admin<{ plugins: PluginInfo[] }>('GET', '/plugins')).plugins,
     enable: (pluginId: string) => admin<PluginInfo>('POST', `/plugins/${id(pluginId)}/enable`),

@@ -5,6 +5,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { BusinessesPanel } from './businesses-panel';
 import { PluginsPanel } from './plugins-panel';
 import { RecordsPanel } from './records-panel';
+import { ReportsPanel } from './reports-panel';
 import { UsersPanel } from './users-panel';
 
 const TABS: { id: string; label: MessageKey; panel: () => JSX.Element }[] = [
@@ -12,6 +13,7 @@ const TABS: { id: string; label: MessageKey; panel: () => JSX.Element }[] = [
   { id: 'plugins', label: 'admin.tab.plugins', panel: () => <PluginsPanel /> },
   { id: 'businesses', label: 'admin.tab.businesses', panel: () => <BusinessesPanel /> },
   { id: 'records', label: 'admin.tab.records', panel: () => <RecordsPanel /> },
+  { id: 'reports', label: 'admin.tab.reports', panel: () => <ReportsPanel /> },
 ];
 
 /**

@@ -12,6 +12,7 @@ import { PresenceDot } from './presence-dot';
 import { usePresence } from './use-presence';
 import { ConversationAvatar } from './conversation-avatar';
 import { usePeople } from '../people/people';
+import { ReportPersonButton } from './report-person-button';
 
 interface Props {
   view: ConversationView | undefined;
@@ -67,6 +68,7 @@ export function ConversationHeader({ view, title, partnerId, memberCount, member
         </div>
         <div class="chat-header-actions">
           {view ? <MuteControl view={view} /> : null}
+          {!group && partnerId ? <ReportPersonButton userId={partnerId} name={title} /> : null}
           {group ? (
             <button
               type="button"

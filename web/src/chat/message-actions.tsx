@@ -7,6 +7,7 @@ import { REACTION_EMOJI, reactedWith, toggleReaction } from './reactions';
 import { whenOnline } from './when-online';
 import { ForwardDialog } from './forward-dialog';
 import { usePinActions } from './use-pins';
+import { ReportDialog } from './report-dialog';
 
 interface Props {
   message: Message;
@@ -24,7 +25,7 @@ interface Props {
 }
 
 /**
- * One button per message opens its actions (reply, react, pin, forward, edit, delete); from the keyboard it is
+ * One button per message opens its actions (reply, react, pin, forward, report, edit, delete); from the keyboard it is
  * Tab from its message, or Enter on the message (useMessageKeys). Escape closes them; deleting
  * asks once more.
  */
@@ -44,6 +45,8 @@ export function MessageActions({
   const [open, setOpen] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [forwarding, setForwarding] = useState(false);
+  // Someone else's message may be reported to the operator.
+  const [reporting, setReporting] = useState(false);
   // Pins are the timeline's: none in a thread's panel, none for a reply in a thread.
   const pinContext = usePinActions();
   const pins = message.threadRootId ? null : pinContext;
@@ -130,6 +133,11 @@ export function MessageActions({
                 {t('chat.actions.forward')}
               </button>
             ) : null}
+            {message.senderId !== me.id ? (
+              <button type="button" onClick={act(() => setReporting(true), true)}>
+                {t('report.action')}
+              </button>
+            ) : null}
             {canEdit ? (
               <button type="button" onClick={act(onEdit, true)}>
                 {t('chat.actions.edit')}
@@ -164,6 +172,16 @@ export function MessageActions({
           onError={onError}
           onClose={() => {
             setForwarding(false);
+            toggle.current?.focus();
+          }}
+        />
+      ) : null}
+      {reporting ? (
+        <ReportDialog
+          target={{ conversationId: message.conversationId, messageId: message.id }}
+          title={t('report.messageTitle')}
+          onClose={() => {
+            setReporting(false);
             toggle.current?.focus();
           }}
         />

@@ -6,6 +6,7 @@ import { chatEn } from './chat.en';
 import { moneyEn } from './money.en';
 import { notificationsEn } from './notifications.en';
 import { profileEn } from './profile.en';
+import { reportsEn } from './reports.en';
 import { structuredEn } from './structured.en';
 import { searchEn } from './search.en';
 
@@ -105,6 +106,7 @@ export const en = {
   ...voiceEn,
   ...notificationsEn,
   ...profileEn,
+  ...reportsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -7,6 +7,7 @@ import type { Catalog } from './en';
 import { moneyFr } from './money.fr';
 import { notificationsFr } from './notifications.fr';
 import { profileFr } from './profile.fr';
+import { reportsFr } from './reports.fr';
 import { searchFr } from './search.fr';
 import { structuredFr } from './structured.fr';
 
@@ -101,4 +102,5 @@ export const fr: Catalog = {
   ...voiceFr,
   ...notificationsFr,
   ...profileFr,
+  ...reportsFr,
 };
