@@ -46,7 +46,7 @@ export class ReportReview {
     });
   }
 
-  /** Ids are UUIDv7: their order is the order reports came in, and a page goes on before the last id. */
+  /** Ids are UUIDv7: their order is the order reports came in (to the millisecond); a page goes on before the last id. */
   async list(filter: ReportFilter): Promise<ReportPage> {
     const query = this.db
       .knex<ReportRow>('reports')

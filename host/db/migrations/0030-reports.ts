@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
  * message's report and the user id of a person's, so one partial unique index keeps a reporter to
  * one open report per target, on every host at once (a repeat answers the report it has). The
  * snapshot is the reported message's JSON as it was, kept when its sender deletes it. Times are
- * epoch ms; ids are UUIDv7, so the id order is the order reports came in.
+ * epoch ms; ids are UUIDv7, so the id order is the order reports came in (to the millisecond).
  */
 export const name = '0030-reports';
 
