@@ -19,6 +19,7 @@ import { MessageService } from './messages/message-service.js';
 import { PushApi } from './push/push-api.js';
 import { ThreadService } from './messages/thread-service.js';
 import { MuteService } from './conversations/mute-service.js';
+import { BlockService } from './conversations/block-service.js';
 import { MentionAllSetting } from './conversations/mention-all-setting.js';
 import { AttachmentService } from './attachments/attachment-service.js';
 import { MessageSearch } from './search/message-search.js';
@@ -69,6 +70,7 @@ export function wireHttpApp(
       push: services.resolve(PushApi),
       threads: services.resolve(ThreadService),
       mutes: services.resolve(MuteService),
+      blocks: services.resolve(BlockService),
       mentionAll: services.resolve(MentionAllSetting),
       attachments: services.resolve(AttachmentService),
       search: services.resolve(MessageSearch),

@@ -1,6 +1,7 @@
 /**
  * Pushes in groups: a group message alone tells nobody; a mention (by handle, or @all) tells
- * those it names, and a reply in a thread tells its followers (part C's entities and followers).
+ * those it names, and a reply in a thread tells its followers (part C's entities and followers);
+ * never someone who blocks the sender.
  */
 import { describe, expect, it } from 'vitest';
 import type { TestUser } from './support/start-test-host.js';
@@ -89,5 +90,19 @@ describe('push in groups', () => {
     await pushIdle(suite.host);
     expect(suite.service.pushesTo(g.cBrowser)).toEqual([]);
     expect(suite.service.pushesTo(g.bBrowser)).toHaveLength(1);
+  });
+
+  it('tells nobody of a mention by someone they block, whatever it names', async () => {
+    const g = await group('Choir');
+    const blocked = await suite.host.http('PUT', `/v1/me/blocks/${g.a.id}`, { token: g.b.token });
+    expect(blocked.status, JSON.stringify(blocked.body)).toBe(200);
+    const { message } = await send(g.ca, g.id, { type: 'text', text: `@${g.b.handle} @${g.c.handle} practice at 7` });
+    expect(message.entities).toHaveLength(2);
+    // c, who blocks nobody, is told; b is not, by name nor by @all.
+    await suite.service.waitForPush(g.cBrowser);
+    await send(g.ca, g.id, { type: 'text', text: '@all bring water' });
+    await pushIdle(suite.host);
+    expect(suite.service.pushesTo(g.cBrowser)).toHaveLength(2);
+    expect(suite.service.pushesTo(g.bBrowser)).toEqual([]);
   });
 });

@@ -41,7 +41,9 @@ export type HostEvent =
       followers: { userId: string; seq: number; unreadCount: number }[];
     }
   /** A profile changed (display name, avatar): the user as it is now. */
-  | { type: 'user.updated'; user: PublicUser };
+  | { type: 'user.updated'; user: PublicUser }
+  /** `blockerId` blocked `userId` (epoch ms) or unblocked them (null): the blocker's own devices are told. */
+  | { type: 'block.changed'; blockerId: string; userId: string; blockedAt: number | null };
 
 export type HostEventType = HostEvent['type'];
 export type HostEventOf<T extends HostEventType> = Extract<HostEvent, { type: T }>;

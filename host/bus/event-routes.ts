@@ -16,6 +16,7 @@ export const eventRoutes: Readonly<Record<HostEventType, 'stream' | 'pubsub'>> =
   'thread.read': 'stream',
   'thread.unread': 'stream',
   'user.updated': 'stream',
+  'block.changed': 'stream',
   typing: 'pubsub',
   presence: 'pubsub',
   'presence.heartbeat': 'pubsub',

@@ -6,6 +6,7 @@ import { resolveMentions, storedEntities } from '../mentions/mention-resolver.js
 import { followOnReply, threadRootProblem, threadRootsOf } from '../threads/thread-replies.js';
 import { attachmentsOfBatch, claimAttachments, linkAttachments } from '../attachments/send-attachments.js';
 import { findExisting } from './existing-sends.js';
+import { explainBlocked } from './blocked-sends.js';
 import { storedAttachments, type AttachmentRow } from '../attachments/attachment-row.js';
 import {
   copyForwarded,
@@ -46,6 +47,8 @@ interface SendBatchContext {
   hasConversation(conversationId: string): boolean;
   /** Whether the sender is a member (read with the conversation's lock). */
   isMember(conversationId: string, senderId: string): boolean;
+  /** Whether a block closes the conversation (conversations.blocked, read with its lock). */
+  isBlocked(conversationId: string): boolean;
   nextNumbers(conversationId: string): { seq: number; pts: number };
   /** Inserts the new messages (after every nextNumbers call of the batch). */
   insertRows(rows: readonly MessageRow[]): Promise<void>;
@@ -110,12 +113,10 @@ export async function applySends(
   sends: NewMessage[],
   ctx: SendBatchContext,
 ): Promise<SendResult[]> {
-  const conversationIds = [...new Set(sends.map((s) => s.conversationId))];
-  const senderIds = [...new Set(sends.map((s) => s.senderId))];
-
-  const existingRows = ctx.checkExisting
-    ? await findExisting(trx, sends, conversationIds, senderIds, ctx.isPostgres)
-    : [];
+  // A send a block stops may be the resend of one stored before the block: it is looked up even
+  // without the check, so that it is answered as a duplicate, and the batch needs no second run.
+  const lookUp = ctx.checkExisting ? sends : sends.filter((s) => ctx.isBlocked(s.conversationId));
+  const existingRows = lookUp.length > 0 ? await findExisting(trx, lookUp, ctx.isPostgres) : [];
   const existing = new Map(existingRows.map((r) => [keyOf(r.conversation_id, r.sender_id, r.client_msg_id!), r]));
 
   const replyIds = [...new Set(sends.map((s) => s.replyToId).filter((id): id is string => id !== null))];
@@ -146,6 +147,7 @@ export async function applySends(
   const inserted = new Map<string, MessageRow>();
   const rows: MessageRow[] = [];
   const duplicatesOfExisting: { index: number; row: MessageRow }[] = [];
+  const blockedAt: number[] = [];
 
   for (const s of sends) {
     if (!ctx.hasConversation(s.conversationId) || !ctx.isMember(s.conversationId, s.senderId)) {
@@ -163,6 +165,11 @@ export async function applySends(
       } else {
         results.push({ ok: true, outcome: { message: toWireMessage(prior), duplicate: true } });
       }
+      continue;
+    }
+    if (ctx.isBlocked(s.conversationId)) {
+      blockedAt.push(results.length);
+      results.push({ ok: false, error: new SwitchboardError('blocked') });
       continue;
     }
     if (s.replyToId !== null && replyTargets.get(s.replyToId) !== s.conversationId) {
@@ -221,9 +228,11 @@ export async function applySends(
     results.push({ ok: true, outcome: { message: toWireMessage(row), duplicate: false } });
   }
 
-  // Membership and conflicts are decided before the check could matter; any later refusal is not.
-  if (!ctx.checkExisting && results.some((r) => !r.ok && r.error.code !== 'conversation_not_found'))
+  // Membership and blocks are decided before the check could matter (blocked sends were looked
+  // up); any later refusal is not.
+  if (!ctx.checkExisting && results.some((r) => !r.ok && !DECIDED_WITHOUT_CHECK.has(r.error.code)))
     throw new DuplicateCheckNeeded();
+  if (blockedAt.length > 0) await explainBlocked(trx, sends, results, blockedAt);
   await ctx.insertRows(rows);
   await followOnReply(trx, replies, ctx.now);
   await linkAttachments(trx, links);
@@ -253,6 +262,8 @@ export async function applySends(
   }
   return results;
 }
+
+const DECIDED_WITHOUT_CHECK = new Set(['conversation_not_found', 'blocked']);
 
 /** A resend must carry the same content and reply target as the original. */
 function sameRequest(prior: MessageRow, s: NewMessage): boolean {

@@ -11,6 +11,8 @@ export interface LockedConversations {
   counters: Map<string, Counters>;
   /** `conversationId\u0000userId` for each asked sender who is a member. */
   members: Set<string>;
+  /** Direct conversations where one member blocks the other (conversations.blocked): sends are refused. */
+  blocked: Set<string>;
 }
 
 export const memberKey = (conversationId: string, userId: string): string => `${conversationId}\u0000${userId}`;
@@ -18,7 +20,8 @@ export const memberKey = (conversationId: string, userId: string): string => `${
 /**
  * Locks the batch's conversations in id order (so hosts sharing a PostgreSQL database serialise
  * per conversation without deadlocks) and, in the same round trip, reads which of the batch's
- * senders are members. SQLite has one writer at a time already; PostgreSQL needs the row locks.
+ * senders are members and which conversations a block closes (read under the lock, which block
+ * and unblock take too, so a send never slips past one). SQLite has one writer at a time already; PostgreSQL needs the row locks.
  */
 export async function lockConversations(
   trx: Knex.Transaction,
@@ -30,7 +33,7 @@ export async function lockConversations(
   const senders = senderIds.length > 0 ? senderIds : [''];
   const senderList = senders.map(() => '?').join(', ');
   const result: unknown = await trx.raw(
-    `select c.id, c.last_seq, c.last_pts, m.user_id from conversations c
+    `select c.id, c.last_seq, c.last_pts, c.blocked, m.user_id from conversations c
      left join members m on m.conversation_id = c.id and m.user_id in (${senderList})
      where c.id in (${idList}) order by c.id${isPostgres ? ' for update of c' : ''}`,
     [...senders, ...ids],
@@ -39,16 +42,19 @@ export async function lockConversations(
     id: string;
     last_seq: number | string;
     last_pts: number | string;
+    blocked: boolean | number;
     user_id: string | null;
   }[];
   const counters = new Map<string, Counters>();
   const members = new Set<string>();
+  const blocked = new Set<string>();
   for (const r of rows) {
     if (!counters.has(r.id))
       counters.set(r.id, { lastSeq: Number(r.last_seq), lastPts: Number(r.last_pts), dirty: false });
     if (r.user_id !== null) members.add(memberKey(r.id, r.user_id));
+    if (r.blocked) blocked.add(r.id);
   }
-  return { counters, members };
+  return { counters, members, blocked };
 }
 
 /** One UPDATE for every conversation the batch changed. */

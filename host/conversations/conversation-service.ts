@@ -14,6 +14,7 @@ import { ConversationWriter } from './conversation-writer.js';
 import { requireMembership, toMember, type MembershipRow } from './membership.js';
 import { appendSystemMessage } from './system-message.js';
 import { lastMessagesOf } from './last-messages.js';
+import { blockFlag, directKeyOf, eitherBlocks, syncBlockFlag } from './block-flag.js';
 import { isoTime } from '../core/iso-time.js';
 import type { Clock } from '../core/clock.js';
 
@@ -42,12 +43,15 @@ export class ConversationService {
     @inject(Tokens.Outbox) private readonly outbox: CommittedEventOutbox,
   ) {}
 
-  /** The one direct conversation of a pair, created on first use. */
+  /**
+   * The one direct conversation of a pair, created on first use; closed to sends from the start
+   * when one of them blocks the other.
+   */
   async direct(userId: string, otherId: string): Promise<Conversation> {
     if (userId === otherId)
       throw new SwitchboardError('invalid_operation', 'A direct conversation needs two different users.');
     if ((await this.users.missing([otherId])).length > 0) throw new SwitchboardError('user_not_found');
-    const directKey = [userId, otherId].sort().join(':');
+    const directKey = directKeyOf(userId, otherId);
     const existing = await this.db.knex<ConversationRow>('conversations').where({ direct_key: directKey }).first();
     if (existing) return this.get(userId, existing.id);
     const now = this.clock.now();
@@ -66,6 +70,7 @@ export class ConversationService {
           last_seq: 0,
           last_pts: 0,
           last_activity_at: now,
+          blocked: blockFlag(trx, userId, otherId),
         });
         await trx('members').insert(
           [userId, otherId].map((u) => ({
@@ -86,6 +91,9 @@ export class ConversationService {
     }
     this.bus.publish(joined);
     this.outbox.committed(recorded);
+    // A block made while this was being created may not have seen it, nor it the block.
+    if (await eitherBlocks(this.db.knex, userId, otherId))
+      await this.writer.run(id, (ctx) => syncBlockFlag(ctx.trx, id, userId, otherId));
     return this.get(userId, id);
   }
 
@@ -181,7 +189,8 @@ export class ConversationService {
    * every message. Thread replies are left out of the unread count (a thread is read in its own
    * panel, as in Slack), not out of the mention count. Mentions are found in the stored entities'
    * JSON on the same index range, so counting them needs no table of its own to keep in step with
-   * edits and deletes.
+   * edits and deletes. A mention from someone the member blocks does not count (looked up only for
+   * the messages that mention).
    */
   private selectConversations(knex: Knex) {
     return knex('conversations as c')
@@ -206,6 +215,12 @@ export class ConversationService {
             q
               .whereRaw(`x.entities like '%"type":"mention_all"%'`)
               .orWhereRaw(`x.entities like '%"userId":"' || m.user_id || '"%'`),
+          )
+          .whereNotExists((q) =>
+            q
+              .from('user_blocks as b')
+              .whereRaw('b.blocker_id = m.user_id and b.blocked_id = x.sender_id')
+              .select(knex.raw('1')),
           )
           .count('*')
           .as('mention_count'),

@@ -179,7 +179,7 @@ export class ConversationWriter {
       ...new Set(batch.map((op) => (op.kind === 'send' ? op.msg.conversationId : op.conversationId))),
     ].sort();
     const senderIds = [...new Set(batch.flatMap((op) => (op.kind === 'send' ? [op.msg.senderId] : [])))];
-    const { counters, members } = await lockConversations(trx, ids, senderIds, isPostgres);
+    const { counters, members, blocked } = await lockConversations(trx, ids, senderIds, isPostgres);
 
     const sendAt: number[] = [];
     batch.forEach((op, at) => {
@@ -201,6 +201,7 @@ export class ConversationWriter {
           },
           hasConversation: (conversationId) => counters.has(conversationId),
           isMember: (conversationId, senderId) => members.has(memberKey(conversationId, senderId)),
+          isBlocked: (conversationId) => blocked.has(conversationId),
           // Only sends write to the counters: the last insert saves them too.
           insertRows: (rows) =>
             insertMessages(trx, rows, isPostgres && sendAt.length === batch.length ? { map: counters, now } : null),

@@ -14,11 +14,11 @@ const keyOf = (conversationId: string, senderId: string, clientMsgId: string) =>
  */
 export async function findExisting(
   trx: Knex.Transaction,
-  sends: NewMessage[],
-  conversationIds: string[],
-  senderIds: string[],
+  sends: readonly NewMessage[],
   isPostgres: boolean,
 ): Promise<MessageRow[]> {
+  const conversationIds = [...new Set(sends.map((s) => s.conversationId))];
+  const senderIds = [...new Set(sends.map((s) => s.senderId))];
   const keys = [
     ...new Map(
       sends.map((s) => [

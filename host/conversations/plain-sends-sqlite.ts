@@ -13,11 +13,11 @@ import {
 } from './plain-sends.js';
 
 /**
- * The batch's conversations with their counters, the hearers of the listeners (`[bot, hearer]`
- * pairs) that are members, and which senders are members.
+ * The batch's conversations with their counters and whether a block closes them, the hearers of
+ * the listeners (`[bot, hearer]` pairs) that are members, and which senders are members.
  */
 const CONVERSATIONS_SQL = `
-select c.id, c.last_seq, c.last_pts,
+select c.id, c.last_seq, c.last_pts, c.blocked,
   (select json_group_array(l.value ->> 1) from json_each(?) l
     where exists (select 1 from members b where b.conversation_id = c.id and b.user_id = l.value ->> 0)) as hearers,
   (select json_group_array(m.user_id) from members m where m.conversation_id = c.id
@@ -40,6 +40,7 @@ interface ConversationRow {
   id: string;
   last_seq: number;
   last_pts: number;
+  blocked: number;
   hearers: string;
   senders: string;
 }
@@ -92,6 +93,8 @@ function commit(
   const results = sends.map((s): PlainSendResult => {
     const c = found.get(s.conversationId);
     if (!c || !c.members.has(s.senderId)) return { kind: 'refused' };
+    // The writer's transaction refuses it, or answers a resend of a message stored before the block.
+    if (c.blocked) return { kind: 'deferred', heard: false };
     const isHeard = c.hearers !== '[]';
     if (isHeard && recording === null) return { kind: 'deferred', heard: true };
     const seq = ++c.last_seq;

@@ -28,8 +28,9 @@ export type PlainSendResult =
   | { kind: 'refused' }
   /**
    * The send needs the writer's full transaction: a listener of new messages is a member and the
-   * statement cannot record for it (`heard`), or the conversation changed after this statement
-   * began (see plainSendsSql).
+   * statement cannot record for it (`heard`), the conversation changed after this statement
+   * began (see plainSendsSql), or a block closes it (conversations.blocked: the transaction
+   * refuses the send, or answers a resend of a message stored before the block as a duplicate).
    */
   | { kind: 'deferred'; heard: boolean };
 
@@ -65,7 +66,9 @@ export function isPlainSend(msg: NewMessage): boolean {
  * the transaction. Conversations another transaction changed while this statement waited for
  * their lock are deferred too: the statement reads members as they were when it began, and a
  * bot added in that moment would miss the messages that follow its joining (the transaction
- * reads them again once it holds the lock).
+ * reads them again once it holds the lock). A direct conversation a block closes
+ * (conversations.blocked, read from the locked row) is deferred as well, at no extra statement:
+ * the transaction refuses its sends.
  * A resent clientMsgId fails the whole statement on the unique index, as a batch does.
  * The statement is planned once per connection (a generic plan), often while the tables are
  * still small; so it names its access paths: each conversation is locked by a probe of its key
@@ -75,7 +78,8 @@ export function isPlainSend(msg: NewMessage): boolean {
  * 3.6 ms for 36 conversations, and more as the table grew).
  */
 function plainSendsSql(listening: boolean, recording: string | null): string {
-  const left = listening && recording === null ? 'k.changed or cardinality(k.hearers) > 0' : 'k.changed';
+  const left =
+    listening && recording === null ? 'k.blocked or k.changed or cardinality(k.hearers) > 0' : 'k.blocked or k.changed';
   // Without listeners the statement is the bare one: nothing for the lock to look up.
   const hearers = listening
     ? `array(select l.hearer from listeners l
@@ -98,11 +102,11 @@ ${
 `
     : ''
 }locked as (
-  select c.id, c.last_seq, c.last_pts,
+  select c.id, c.last_seq, c.last_pts, c.blocked,
     ${hearers} as hearers,
     c.last_pts <> (select s.last_pts from conversations s where s.id = w.id) as changed
   from (select distinct unnest(?::text[]) as id order by 1) w
-  cross join lateral (select id, last_seq, last_pts from conversations where id = w.id for update) c
+  cross join lateral (select id, last_seq, last_pts, blocked from conversations where id = w.id for update) c
 ),
 accepted as (
   select i.*, k.last_seq, k.last_pts, k.hearers,

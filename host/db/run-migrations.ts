@@ -29,6 +29,7 @@ import * as forwardedMessages from './migrations/0027-forwarded-messages.js';
 import * as pins from './migrations/0028-pins.js';
 import * as pluginKvUsage from './migrations/0029-plugin-kv-usage.js';
 import * as reports from './migrations/0030-reports.js';
+import * as userBlocks from './migrations/0031-user-blocks.js';
 
 interface Migration {
   name: string;
@@ -68,6 +69,7 @@ const migrations: Migration[] = [
   pins,
   pluginKvUsage,
   reports,
+  userBlocks,
 ];
 
 const source: Knex.MigrationSource<Migration> = {

@@ -11,6 +11,7 @@ import { conversationRoutes } from './routes/conversation-routes.js';
 import { threadRoutes } from './routes/thread-routes.js';
 import { pinRoutes } from './routes/pin-routes.js';
 import { reportAdminRoutes, reportRoutes } from './routes/report-routes.js';
+import { blockRoutes } from './routes/block-routes.js';
 import { attachmentRoutes } from './routes/attachment-routes.js';
 import { avatarRoutes } from './routes/avatar-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -61,6 +62,7 @@ export function createHttpApp(deps: RouteDeps, log: Logger): Koa {
     pinRoutes(deps),
     reportRoutes(deps),
     reportAdminRoutes(deps),
+    blockRoutes(deps),
     searchRoutes(deps),
     linkPreviewRoutes(deps),
   ]) {

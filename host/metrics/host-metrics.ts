@@ -45,6 +45,7 @@ const SERVER_FRAMES: Record<ServerFrame['type'], true> = {
   'conversation.mute': true,
   'thread.read': true,
   'thread.unread': true,
+  'user.block': true,
 };
 
 /** Seconds, from 100 µs (a local SQLite read) to 10 s. */

@@ -24,7 +24,8 @@ async function inChunks<T>(ids: readonly string[], read: (part: string[]) => Pro
  * Who among `offline` (members of the message's conversation, the sender left out, with no
  * socket open) is told about it, and why: mentioned by name or by @all (part C's entities);
  * following the thread it replies in (thread_followers); or in a direct conversation. Those who
- * muted the conversation (members.muted_until in the future) are left out, whatever the reason.
+ * muted the conversation (members.muted_until in the future), or who block the sender, are left
+ * out, whatever the reason.
  */
 export async function recipientsOf(
   knex: Knex,
@@ -60,7 +61,8 @@ export async function recipientsOf(
     else if (conversation.kind === 'direct') reasons.set(userId, 'direct_message');
   }
   if (reasons.size > 0)
-    for (const userId of await mutedIn(knex, message.conversationId, [...reasons.keys()], now)) reasons.delete(userId);
+    for (const userId of await mutedIn(knex, message.conversationId, [...reasons.keys()], now, message.senderId))
+      reasons.delete(userId);
   return {
     recipients: [...reasons].map(([userId, reason]) => ({ userId, reason })),
     groupTitle: conversation.kind === 'direct' ? null : (conversation.title ?? ''),
@@ -83,18 +85,32 @@ export function possibleRecipients(message: Message, away: readonly string[], me
   return away.filter((id) => mentioned.has(id));
 }
 
-/** Which of these members muted the conversation (members.muted_until after `now`, part C). */
+/**
+ * Which of these members muted the conversation (members.muted_until after `now`, part C), or,
+ * given the sender of a message, block them (user_blocks): in the same query.
+ */
 export async function mutedIn(
   knex: Knex,
   conversationId: string,
   userIds: readonly string[],
   now: number,
+  senderId?: string,
 ): Promise<Set<string>> {
   const rows = await inChunks(userIds, (part) =>
     knex('members')
       .where({ conversation_id: conversationId })
       .whereIn('user_id', part)
-      .where('muted_until', '>', now)
+      .where((q) => {
+        void q.where('muted_until', '>', now);
+        if (senderId !== undefined)
+          void q.orWhereExists((b) =>
+            b
+              .from('user_blocks')
+              .whereRaw('user_blocks.blocker_id = members.user_id')
+              .where('user_blocks.blocked_id', senderId)
+              .select(knex.raw('1')),
+          );
+      })
       .select<{ user_id: string }[]>('user_id'),
   );
   return new Set(rows.map((r) => r.user_id));

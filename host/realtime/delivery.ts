@@ -9,6 +9,7 @@ import { ProfileFanout } from './profile-fanout.js';
 import { MemberDirectory } from '../conversations/member-directory.js';
 import { messageChangeFrame } from '../messages/message-change.js';
 import { muteFrame } from '../conversations/mute-service.js';
+import { blockFrame } from '../conversations/block-service.js';
 
 /**
  * Routes committed events from the bus to this host's connections: each event is serialized
@@ -54,6 +55,10 @@ export class Delivery {
       this.bus.subscribe('conversation.muted', (e) => {
         const frame = Buffer.from(JSON.stringify(muteFrame(e.conversationId, e.mutedUntil)));
         for (const conn of this.registry.ofUser(e.userId) ?? []) conn.sendRaw(frame, 'conversation.mute');
+      }),
+      this.bus.subscribe('block.changed', (e) => {
+        const frame = Buffer.from(JSON.stringify(blockFrame(e.userId, e.blockedAt)));
+        for (const conn of this.registry.ofUser(e.blockerId) ?? []) conn.sendRaw(frame, 'user.block');
       }),
       this.bus.subscribe('thread.read', ({ userId, type, ...position }) => {
         const frame = Buffer.from(JSON.stringify({ type, ...position }));

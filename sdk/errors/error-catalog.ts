@@ -95,6 +95,11 @@ export const errorCatalog = /* @__PURE__ */ catalogOf(
       status: 409,
       message: 'The report was resolved already, with another action.',
     },
+    blocked: {
+      kind: 'user',
+      status: 403,
+      message: 'You cannot send messages in this conversation right now.',
+    },
     invalid_operation: { kind: 'user', status: 400, message: 'This operation does not apply here.' },
     unknown_message_type: { kind: 'user', status: 400, message: 'The message content type is not registered.' },
     invalid_message_body: {

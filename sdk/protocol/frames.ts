@@ -3,6 +3,7 @@ import type { ErrorBody } from '../errors/switchboard-error.js';
 import type { PluginErrorBody } from '../plugin/plugin-error.js';
 import type { ForwardOf, Message, MessageContent, PublicUser } from './message.js';
 import type { PinFrame, PinsFrame, UnpinFrame } from './pins.js';
+import type { UserBlockFrame } from './blocks.js';
 import type { ThreadReadFrame, ThreadUnreadFrame } from './threads.js';
 
 export type { Pin, PinFrame, PinResult, PinsFrame, PinsResult, PinSystemBody, UnpinFrame } from './pins.js';
@@ -242,7 +243,8 @@ export type ServerFrame =
   | ConversationMuteFrame
   | UserUpdatedFrame
   | ThreadReadFrame
-  | ThreadUnreadFrame;
+  | ThreadUnreadFrame
+  | UserBlockFrame;
 
 // ---- result payloads --------------------------------------------------------
 

@@ -12,6 +12,7 @@ import type { ReportReview } from '../../reports/report-review.js';
 import type { PushApi } from '../../push/push-api.js';
 import type { ThreadService } from '../../messages/thread-service.js';
 import type { MuteService } from '../../conversations/mute-service.js';
+import type { BlockService } from '../../conversations/block-service.js';
 import type { MentionAllSetting } from '../../conversations/mention-all-setting.js';
 import type { AttachmentService } from '../../attachments/attachment-service.js';
 import type { MessageSearch } from '../../search/message-search.js';
@@ -49,6 +50,8 @@ export interface RouteDeps {
   push: PushApi;
   threads: ThreadService;
   mutes: MuteService;
+  /** Whom each user blocks. */
+  blocks: BlockService;
   mentionAll: MentionAllSetting;
   /** Uploads, their metadata and file URLs (part A). */
   attachments: AttachmentService;
