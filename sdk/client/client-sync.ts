@@ -17,22 +17,17 @@ import { subscribeBatches, type PresenceTracker } from './presence-tracker.js';
 import type { RequestFrame, SocketSession } from './socket-session.js';
 import type { TypingTracker } from './typing-tracker.js';
 import type { UserScope } from './user-scope.js';
+import type { BlockList } from './block-list.js';
+import { changesListing, saysILeft } from './listing-notices.js';
 
 type ChangeFrame = MessageCreatedFrame | MessageUpdatedFrame;
-
-/** System messages that change what the listing says of a conversation (its title, its members). */
-const LISTING_CHANGES = new Set([
-  'system.title_changed',
-  'system.members_added',
-  'system.member_removed',
-  'system.member_left',
-]);
 
 export interface SyncDeps {
   events: TypedEmitter<ClientEvents>;
   http: HttpApi;
   presence: PresenceTracker;
   typing: TypingTracker;
+  blocks: BlockList;
   scope(): UserScope;
   /** The current connection, online or catching up. */
   session(): SocketSession | null;
@@ -64,6 +59,7 @@ export class ClientSync {
       conversations: cache.positions(ready.limits.maxPayloadBytes),
     });
     const refreshed = this.refreshConversations().catch((error) => this.report(error));
+    const blocked = this.deps.blocks.refresh().catch((error) => this.report(error));
     const result = await resumed;
     for (const status of result.conversations) {
       if (status.status === 'caught_up') cache.caughtUp(status.conversationId, status.pts);
@@ -71,7 +67,7 @@ export class ClientSync {
       else this.remove(status.conversationId);
     }
     for (const joined of result.joined) cache.setStreamStart(joined.conversationId, joined.pts);
-    await refreshed;
+    await Promise.all([refreshed, blocked]);
     await this.subscribe(session, this.deps.presence.followed()).catch((error) => this.report(error));
   }
 
@@ -104,6 +100,9 @@ export class ClientSync {
         return;
       case 'thread.unread':
         events.emit('threadUnread', frame);
+        return;
+      case 'user.block':
+        this.deps.blocks.apply(frame);
         return;
       case 'user.updated':
         // My own profile, changed on any device: `client.user` and the stored copy follow.
@@ -196,10 +195,8 @@ export class ClientSync {
     if (frame.type === 'message.created' && frame.message.senderId === scope.userId)
       scope.outbox.arrived(frame.message);
     this.announce(frame.conversationId, outcome);
-    if (this.leftBy(frame.message)) this.remove(frame.conversationId);
-    else if (frame.type === 'message.created' && LISTING_CHANGES.has(frame.message.content?.type ?? '')) {
-      this.refetch(frame.conversationId);
-    }
+    if (saysILeft(frame.message, scope.userId)) this.remove(frame.conversationId);
+    else if (frame.type === 'message.created' && changesListing(frame.message)) this.refetch(frame.conversationId);
   }
 
   /** The title or the members changed: the host's listing of the conversation says how. */
@@ -254,14 +251,6 @@ export class ClientSync {
     } catch (error) {
       this.report(error);
     }
-  }
-
-  /** Whether the message says I left or was removed: the conversation is no longer mine. */
-  private leftBy(message: Message): boolean {
-    const type = message.content?.type;
-    if (type !== 'system.member_removed' && type !== 'system.member_left') return false;
-    const body = (message.content as { body?: { userId?: unknown } }).body;
-    return body?.userId !== undefined && body.userId === this.deps.scope().userId;
   }
 
   private addConversation(conversation: Conversation): void {

@@ -7,6 +7,7 @@ import type {
   TypingEventFrame,
 } from '../protocol/frames.js';
 import type { Conversation, Message, MessageContent, PublicUser } from '../protocol/message.js';
+import type { BlockedUser } from '../protocol/blocks.js';
 import type { ClientError } from './client-error.js';
 import type { ClientStore } from './client-store.js';
 
@@ -113,6 +114,8 @@ export interface ClientEvents {
    * I unfollowed it. The count is the host's; `http.unreadThreads()` gives them all (ask again when back online).
    */
   threadUnread: (f: ThreadUnreadFrame) => void;
+  /** Whom I block changed (client.blocks; on this device or another): the list as it is now, newest first. */
+  blocks: (blocked: BlockedUser[]) => void;
   /** The messages of that conversation were dropped and reloaded from history (too far behind to resume). */
   resync: (conversationId: string) => void;
   /** The outbox of that conversation changed. */

@@ -28,8 +28,8 @@ export type FrameOutcome = {
 /**
  * The conversations and messages of one user, as the host last told them: the list in activity
  * order, each conversation's latest messages, its resume position (the highest pts applied, set
- * only once messages are cached), unread count and read watermarks. Persisted through
- * CachePersistence so a reload renders at once and resumes exactly where it stopped.
+ * only once messages are cached), unread and mention counts (no mention from anyone in `blocked`),
+ * read watermarks. Persisted through CachePersistence: a reload renders at once and resumes.
  */
 export class ConversationCache {
   private readonly entries = new Map<string, CacheEntry>();
@@ -44,6 +44,7 @@ export class ConversationCache {
     store: ClientStore,
     keyPrefix: string,
     private readonly me: string | null,
+    private readonly blocked: ReadonlySet<string>,
     private readonly typingOf: (conversationId: string) => string[],
     onStoreError: (error: unknown) => void,
   ) {
@@ -150,7 +151,7 @@ export class ConversationCache {
       change = 'created';
     }
     if (!cached && change === null) this.uncached.hold(id, m);
-    countChange(e, frame, { me: this.me, myReadSeq: e.conversation.myReadSeq, before: cached });
+    countChange(e, frame, { me: this.me, blocked: this.blocked, myReadSeq: e.conversation.myReadSeq, before: cached });
     const threadRoot = list ? this.noteReply(list, m, change) : null;
     const orderChanged = this.noteMessage(e, m, frame.pts);
     this.persistence.markMessages(id);
@@ -198,6 +199,7 @@ export class ConversationCache {
     if (this.me) e.readSeqs[this.me] = Math.max(e.readSeqs[this.me] ?? 0, seq);
     recountAfterRead(e, {
       me: this.me,
+      blocked: this.blocked,
       myReadSeq: seq,
       lastSeq: e.conversation.lastSeq,
       cached: e.pts !== null ? this.list(id) : null,

@@ -1,5 +1,6 @@
 import type { CommandListing, ErrorFrame } from '../protocol/frames.js';
 import type { Conversation, Member, MemberRole, PublicUser } from '../protocol/message.js';
+import type { BlockedUser, BlocksResult } from '../protocol/blocks.js';
 import type { NotificationSettings, PushSubscriptionJson, StoredPushSubscription } from '../protocol/push.js';
 import { ClientError } from './client-error.js';
 import { ContentCalls, conversationPath, fetchBody, queryOf, type BinaryBody } from './http-content-calls.js';
@@ -184,6 +185,17 @@ export class HttpApi extends ContentCalls {
   /** Forgets a browser's subscription (no error if it was not stored). */
   unsubscribePush(endpoint: string): Promise<void> {
     return this.request('DELETE', '/v1/push/subscriptions', { endpoint });
+  }
+
+  /** Whom I block, newest first; `block`, `unblock`: see client.blocks, which keeps the list. */
+  async blocks(): Promise<BlockedUser[]> {
+    return (await this.request<BlocksResult>('GET', '/v1/me/blocks')).blocks;
+  }
+  block(userId: string): Promise<BlockedUser> {
+    return this.request('PUT', `/v1/me/blocks/${encodeURIComponent(userId)}`);
+  }
+  unblock(userId: string): Promise<void> {
+    return this.request('DELETE', `/v1/me/blocks/${encodeURIComponent(userId)}`);
   }
 
   notificationSettings(): Promise<NotificationSettings> {

@@ -48,6 +48,8 @@ export type {
   TypingEventFrame,
 } from '../protocol/frames.js';
 export { MAX_PINS_PER_CONVERSATION } from '../protocol/pins.js';
+export type { BlockedUser, UserBlockFrame } from '../protocol/blocks.js';
+export type { BlockList } from './block-list.js';
 export type {
   FollowedThread,
   FollowedThreadsResult,

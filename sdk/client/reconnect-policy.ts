@@ -6,9 +6,10 @@
 export class ReconnectPolicy {
   private attempt = 0;
 
+  /** `ClientOptions.reconnect`: 500 ms and 15 s unless given. */
   constructor(
-    private readonly initialDelayMs: number,
-    private readonly maxDelayMs: number,
+    private readonly initialDelayMs = 500,
+    private readonly maxDelayMs = 15_000,
   ) {}
 
   /** The delay after `failures` failed attempts in a row (1 for the first); at least `floorMs`. */

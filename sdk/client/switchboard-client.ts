@@ -16,6 +16,7 @@ import { ClientError, toClientError } from './client-error.js';
 import { memoryStore } from './client-store.js';
 import type { ClientEvents, ClientOptions, ClientState, ConversationView, PendingSend } from './client-types.js';
 import { ClientSync } from './client-sync.js';
+import { BlockList } from './block-list.js';
 import { TypedEmitter } from './event-emitter.js';
 import { HttpApi } from './http-api.js';
 import type { OutboxHooks } from './outbox.js';
@@ -36,6 +37,8 @@ import { UserScope } from './user-scope.js';
  */
 export class SwitchboardClient {
   readonly http: HttpApi;
+  /** Whom I block: list(), has(), block(), unblock() (docs/client.md, "Blocking people"). */
+  readonly blocks: BlockList;
   private readonly events = new TypedEmitter<ClientEvents>();
   private readonly connection: ClientConnection;
   private readonly typingTracker: TypingTracker;
@@ -48,24 +51,12 @@ export class SwitchboardClient {
   constructor(options: ClientOptions) {
     const store = options.store ?? memoryStore();
     const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
-    this.http = new HttpApi({
-      baseUrl: options.baseUrl,
-      token: options.token ?? null,
-      fetch: options.fetch,
-      timeoutMs: requestTimeoutMs,
-    });
-    const backoff = new ReconnectPolicy(
-      options.reconnect?.initialDelayMs ?? 500,
-      options.reconnect?.maxDelayMs ?? 15_000,
-    );
+    const { baseUrl, token, fetch } = options;
+    this.http = new HttpApi({ baseUrl, token, fetch, timeoutMs: requestTimeoutMs });
+    const backoff = new ReconnectPolicy(options.reconnect?.initialDelayMs, options.reconnect?.maxDelayMs);
     this.typingTracker = new TypingTracker((id) => this.sync.emitView(id));
     this.connection = new ClientConnection(
-      {
-        url: socketUrl(options.baseUrl),
-        WebSocket: options.WebSocket ?? globalThis.WebSocket,
-        requestTimeoutMs,
-        backoff,
-      },
+      { url: socketUrl(baseUrl), WebSocket: options.WebSocket ?? globalThis.WebSocket, requestTimeoutMs, backoff },
       {
         token: () => this.http.token,
         sync: (session, ready) => this.sync.catchUp(session, ready),
@@ -81,7 +72,11 @@ export class SwitchboardClient {
       onStoreError: (error) => this.events.emit('error', toClientError(error)),
       retryDelayMs: (attempts) => backoff.delay(attempts),
     };
-    const last = UserScope.last(store, (id) => this.typingTracker.of(id), outboxHooks);
+    // A block changes which mentions count: the host counts them again.
+    this.blocks = new BlockList(this.http, this.events, () =>
+      this.refreshConversations().catch((error: unknown) => this.events.emit('error', toClientError(error))),
+    );
+    const last = UserScope.last(store, (id) => this.typingTracker.of(id), outboxHooks, this.blocks.ids);
     this.currentUser = last.user;
     this.scope = last.scope;
     this.sync = new ClientSync({
@@ -89,6 +84,7 @@ export class SwitchboardClient {
       http: this.http,
       presence: this.presence,
       typing: this.typingTracker,
+      blocks: this.blocks,
       scope: () => this.scope,
       session: () => this.connection.current(),
       adoptUser: (user) => this.adoptUser(user),
@@ -284,6 +280,7 @@ export class SwitchboardClient {
     const next = this.scope.switchTo(user);
     if (next === this.scope) return;
     this.scope = next;
+    this.blocks.clear();
     this.events.emit('conversations', next.cache.views());
   }
 

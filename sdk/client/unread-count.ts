@@ -3,7 +3,7 @@ import type { Message } from '../protocol/message.js';
 /**
  * Unread counting: messages of the main timeline after my read watermark, from others, not
  * deleted; and mention counting: those messages (thread replies included) that mention me or
- * everyone. The counts start
+ * everyone, unless their sender is someone I block (`blocked`). The counts start
  * from a snapshot (the HTTP listing's `unreadCount`, true as of its `lastSeq`/`lastPts`) and moves
  * with each live change after it, so a change is counted once whether the snapshot or a frame saw
  * it first (a resume replays what the listing may already have counted).
@@ -17,8 +17,9 @@ export interface UnreadState {
   countedPts: number;
 }
 
-/** Whether a message mentions `me` by handle or everyone with @all. */
-export function mentions(m: Message, me: string | null): boolean {
+/** Whether a message mentions `me` by handle or everyone with @all, from someone I do not block. */
+export function mentions(m: Message, me: string | null, blocked: ReadonlySet<string>): boolean {
+  if (blocked.has(m.senderId)) return false;
   return (m.entities ?? []).some((e) => e.type === 'mention_all' || (e.type === 'mention' && e.userId === me));
 }
 
@@ -29,7 +30,7 @@ export function mentions(m: Message, me: string | null): boolean {
 export function countChange(
   state: UnreadState,
   frame: { pts: number; message: Message },
-  ctx: { me: string | null; myReadSeq: number; before: Message | undefined },
+  ctx: { me: string | null; blocked: ReadonlySet<string>; myReadSeq: number; before: Message | undefined },
 ): void {
   if (frame.pts <= state.countedPts) return;
   state.countedPts = frame.pts;
@@ -43,14 +44,14 @@ export function countChange(
     state.countedSeq = m.seq;
     if (m.deletedAt) return;
     if (inTimeline) state.unreadCount++;
-    if (mentions(m, ctx.me)) state.mentionCount++;
+    if (mentions(m, ctx.me, ctx.blocked)) state.mentionCount++;
     return;
   }
   const before = ctx.before;
   if (before?.deletedAt) return;
   // Counted as it stood at the snapshot or when it arrived; deleted or edited since.
-  const wasMention = before ? mentions(before, ctx.me) : false;
-  const isMention = !m.deletedAt && mentions(m, ctx.me);
+  const wasMention = before ? mentions(before, ctx.me, ctx.blocked) : false;
+  const isMention = !m.deletedAt && mentions(m, ctx.me, ctx.blocked);
   if (m.deletedAt && inTimeline) state.unreadCount = Math.max(0, state.unreadCount - 1);
   if (wasMention !== isMention) state.mentionCount = Math.max(0, state.mentionCount + (isMention ? 1 : -1));
 }
@@ -61,7 +62,13 @@ export function countChange(
  */
 export function recountAfterRead(
   state: UnreadState,
-  ctx: { me: string | null; myReadSeq: number; lastSeq: number; cached: readonly Message[] | null },
+  ctx: {
+    me: string | null;
+    blocked: ReadonlySet<string>;
+    myReadSeq: number;
+    lastSeq: number;
+    cached: readonly Message[] | null;
+  },
 ): void {
   const last = Math.max(ctx.lastSeq, state.countedSeq);
   if (ctx.myReadSeq >= last) {
@@ -73,7 +80,7 @@ export function recountAfterRead(
   if (cached && cached.length > 0 && cached[0]!.seq <= ctx.myReadSeq + 1 && cached.at(-1)!.seq >= last) {
     const after = cached.filter((m) => m.seq > ctx.myReadSeq && m.senderId !== ctx.me && !m.deletedAt);
     state.unreadCount = after.filter((m) => !m.threadRootId).length;
-    state.mentionCount = after.filter((m) => mentions(m, ctx.me)).length;
+    state.mentionCount = after.filter((m) => mentions(m, ctx.me, ctx.blocked)).length;
     return;
   }
   state.unreadCount = Math.min(state.unreadCount, last - ctx.myReadSeq);

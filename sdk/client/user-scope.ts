@@ -21,16 +21,22 @@ export class UserScope {
     private readonly store: ClientStore,
     private readonly typingOf: (conversationId: string) => string[],
     private readonly hooks: OutboxHooks,
+    private readonly blocked: ReadonlySet<string>,
   ) {
     const prefix = userId === null ? 'anonymous/' : `u/${userId}/`;
-    this.cache = new ConversationCache(store, prefix, userId, typingOf, (error) => hooks.onStoreError(error));
+    this.cache = new ConversationCache(store, prefix, userId, blocked, typingOf, (error) => hooks.onStoreError(error));
     this.outbox = new Outbox(store, `${prefix}outbox`, hooks);
   }
 
-  /** The scope of the user this store last connected as. */
-  static last(store: ClientStore, typingOf: (id: string) => string[], hooks: OutboxHooks) {
+  /** The scope of the user this store last connected as; `blocked`: BlockList.ids, for the mention counts. */
+  static last(
+    store: ClientStore,
+    typingOf: (id: string) => string[],
+    hooks: OutboxHooks,
+    blocked: ReadonlySet<string>,
+  ) {
     const user = readJson<PublicUser>(store, USER_KEY);
-    return { user, scope: new UserScope(user?.id ?? null, store, typingOf, hooks) };
+    return { user, scope: new UserScope(user?.id ?? null, store, typingOf, hooks, blocked) };
   }
 
   /** The scope for `user`: this one, or a new one that takes over anonymous sends. */
@@ -38,7 +44,7 @@ export class UserScope {
     writeJson(this.store, USER_KEY, user, (error) => this.hooks.onStoreError(error));
     if (user.id === this.userId) return this;
     this.cache.flush();
-    const next = new UserScope(user.id, this.store, this.typingOf, this.hooks);
+    const next = new UserScope(user.id, this.store, this.typingOf, this.hooks, this.blocked);
     if (this.userId === null) {
       next.outbox.adoptFrom(this.outbox);
     } else {

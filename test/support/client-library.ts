@@ -62,6 +62,7 @@ const EVENT_NAMES: Record<keyof ClientEvents, true> = {
   thread: true,
   threadRead: true,
   threadUnread: true,
+  blocks: true,
   resync: true,
   pending: true,
   error: true,
