@@ -7,7 +7,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { Link } from '../router/router';
 import { useSignedIn } from '../session/session-context';
 import { replyInAddress, threadInAddress } from './thread-address';
-import { useClientState, useConversationData } from '../session/client-hooks';
+import { useBlocks, useClientState, useConversationData } from '../session/client-hooks';
 import type { CommandNote } from './command-note';
 import { useStagedUploads } from '../attachments/use-staged-uploads';
 import { useFileDrop } from '../attachments/use-file-drop';
@@ -64,6 +64,7 @@ function Conversation({ conversationId }: { conversationId: string }) {
   ).length;
   const members = useMembers(conversationId, `${membershipChanges}:${view?.conversation.memberCount ?? 0}`);
   const unreadFrom = useUnreadDivider(conversationId, data, state, people.me.id);
+  const blocks = useBlocks();
   useMarkRead(conversationId, view, state);
   const focusMessage = useFocusMessage(conversationId, messages, hasOlder, state);
   const pins = usePins(conversationId, messages, state);
@@ -189,21 +190,27 @@ function Conversation({ conversationId }: { conversationId: string }) {
         />
       ) : null}
       <TypingIndicator userIds={view?.typing ?? []} />
-      <Composer
-        conversationId={conversationId}
-        replyTo={replyTo}
-        replyName={replyTo ? people.sender(replyTo.senderId) : ''}
-        onCancelReply={() => setReplyTo(null)}
-        onCommandReply={(command, text) =>
-          setNotes((list) => [
-            ...list,
-            { id: `${Date.now()}-${list.length}`, command, text, afterSeq: messages.at(-1)?.seq ?? 0 },
-          ])
-        }
-        input={input}
-        draft={draft}
-        staged={staged}
-      />
+      {partner && blocks.has(partner) ? (
+        <p class="blocked-notice" role="status">
+          {t('chat.block.notice', { name: people.name(partner) })}
+        </p>
+      ) : (
+        <Composer
+          conversationId={conversationId}
+          replyTo={replyTo}
+          replyName={replyTo ? people.sender(replyTo.senderId) : ''}
+          onCancelReply={() => setReplyTo(null)}
+          onCommandReply={(command, text) =>
+            setNotes((list) => [
+              ...list,
+              { id: `${Date.now()}-${list.length}`, command, text, afterSeq: messages.at(-1)?.seq ?? 0 },
+            ])
+          }
+          input={input}
+          draft={draft}
+          staged={staged}
+        />
+      )}
     </section>
   );
 }

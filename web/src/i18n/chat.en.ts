@@ -76,6 +76,16 @@ export const chatEn = {
   'chat.mute.unmute': 'Unmute',
   'chat.mute.until': 'Muted until {time}',
   'chat.mute.forever': 'Muted',
+  'chat.block.open': 'Block',
+  'chat.block.openLabel': 'Block {name}',
+  'chat.block.question':
+    'Block {name}? Neither of you can send messages here until you unblock them. Your groups stay as they are.',
+  'chat.block.confirm': 'Block',
+  'chat.block.cancel': 'Cancel',
+  'chat.block.unblock': 'Unblock',
+  'chat.block.unblockLabel': 'Unblock {name}',
+  'chat.block.unblockQuestion': 'Unblock {name}? You can both send messages here again.',
+  'chat.block.notice': 'You blocked {name}. Unblock to send messages.',
   'chat.members.handles': 'Handles to add',
   'chat.members.add': 'Add',
 
@@ -202,4 +212,5 @@ export const chatEn = {
   'error.message_rejected': 'This message was refused.',
   'error.command_not_found': 'No such command here.',
   'error.thread_not_followed': 'You do not follow this thread.',
+  'error.blocked': 'You can’t send messages in this conversation right now.',
 } as const;

@@ -78,6 +78,16 @@ export const chatFr: Record<keyof typeof chatEn, string> = {
   'chat.mute.unmute': 'Réactiver',
   'chat.mute.until': 'En sourdine jusqu’à {time}',
   'chat.mute.forever': 'En sourdine',
+  'chat.block.open': 'Bloquer',
+  'chat.block.openLabel': 'Bloquer {name}',
+  'chat.block.question':
+    'Bloquer {name} ? Plus aucun message ne pourra être envoyé ici, dans un sens comme dans l’autre, jusqu’au déblocage. Vos groupes restent tels quels.',
+  'chat.block.confirm': 'Bloquer',
+  'chat.block.cancel': 'Annuler',
+  'chat.block.unblock': 'Débloquer',
+  'chat.block.unblockLabel': 'Débloquer {name}',
+  'chat.block.unblockQuestion': 'Débloquer {name} ? Vous pourrez de nouveau vous écrire ici.',
+  'chat.block.notice': 'Vous avez bloqué {name}. Débloquez pour envoyer des messages.',
   'chat.members.handles': 'Identifiants à ajouter',
   'chat.members.add': 'Ajouter',
 
@@ -205,4 +215,5 @@ export const chatFr: Record<keyof typeof chatEn, string> = {
   'error.message_rejected': 'Ce message a été refusé.',
   'error.command_not_found': 'Cette commande n’existe pas ici.',
   'error.thread_not_followed': 'Vous ne suivez pas ce fil.',
+  'error.blocked': 'Vous ne pouvez pas envoyer de messages dans cette conversation pour le moment.',
 };

@@ -20,6 +20,12 @@ export const profileEn = {
   'profile.avatar.remove': 'Remove picture',
   'profile.avatar.removing': 'Removing…',
   'profile.avatar.removed': 'Your picture is removed.',
+  'profile.blocks.title': 'Blocked people',
+  'profile.blocks.help':
+    'You and the people you block cannot send each other messages in your direct chat. In groups, their mentions do not notify you.',
+  'profile.blocks.none': 'You have not blocked anyone.',
+  'profile.blocks.unblock': 'Unblock',
+  'profile.blocks.unblockLabel': 'Unblock {name}',
   'profile.error.attachment_type_not_allowed':
     'That file is not an image this host takes. Choose a JPEG, PNG, WebP, GIF or AVIF image.',
   'profile.error.attachment_type_mismatch': 'That file is not the kind of image its type says. Choose another one.',

@@ -22,6 +22,12 @@ export const profileFr: Record<keyof typeof profileEn, string> = {
   'profile.avatar.saved': 'Votre photo est changée.',
   'profile.avatar.remove': 'Retirer la photo',
   'profile.avatar.removing': 'Retrait…',
+  'profile.blocks.title': 'Personnes bloquées',
+  'profile.blocks.help':
+    'Vous ne pouvez plus vous écrire en conversation privée avec les personnes que vous bloquez. Dans les groupes, leurs mentions ne vous notifient pas.',
+  'profile.blocks.none': 'Vous ne bloquez personne.',
+  'profile.blocks.unblock': 'Débloquer',
+  'profile.blocks.unblockLabel': 'Débloquer {name}',
   'profile.avatar.removed': 'Votre photo est retirée.',
   'profile.error.attachment_type_not_allowed':
     'Ce fichier n’est pas une image acceptée par ce serveur. Choisissez une image JPEG, PNG, WebP, GIF ou AVIF.',

@@ -3,11 +3,13 @@ import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
 import { AvatarForm } from './avatar-form';
 import { DisplayNameForm } from './display-name-form';
+import { BlockedPeople } from './blocked-people';
 import '../styles/profile.css';
 
 /**
  * `/profile`: how others see me. My handle (fixed), my display name and my picture, each changed
  * through the host's profile API; everyone who shares a conversation with me sees the change live.
+ * Below them, the people I block.
  */
 export function ProfileScreen() {
   const { t } = useI18n();
@@ -28,6 +30,10 @@ export function ProfileScreen() {
       <section aria-labelledby="profile-avatar">
         <h2 id="profile-avatar">{t('profile.avatar.title')}</h2>
         <AvatarForm />
+      </section>
+      <section aria-labelledby="profile-blocks">
+        <h2 id="profile-blocks">{t('profile.blocks.title')}</h2>
+        <BlockedPeople />
       </section>
     </div>
   );

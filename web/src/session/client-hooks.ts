@@ -1,5 +1,5 @@
 import { useCallback, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { ClientState, ConversationView, PendingSend } from '../../../sdk/client/index.js';
+import type { BlockList, ClientState, ConversationView, PendingSend } from '../../../sdk/client/index.js';
 import type { Message } from '../../../sdk/protocol/message.js';
 import { useSignedIn } from './session-context';
 
@@ -80,4 +80,12 @@ export function useConversationData(conversationId: string): ConversationData {
     pending: client.pending(conversationId),
     hasOlder: client.hasOlder(conversationId),
   };
+}
+
+/** Whom I block (client.blocks), live: changed here or on another of my devices. */
+export function useBlocks(): BlockList {
+  const { client } = useSignedIn();
+  const bump = useRerender();
+  useLayoutEffect(() => client.on('blocks', bump), [client, bump]);
+  return client.blocks;
 }
