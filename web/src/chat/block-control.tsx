@@ -4,6 +4,7 @@ import { useAction } from '../components/use-action';
 import { refocusIfLost } from '../components/use-focus-on-mount';
 import { useI18n } from '../i18n/i18n-context';
 import { useBlocks } from '../session/client-hooks';
+import './blocking.css';
 
 /**
  * Blocking the other person of a direct conversation, or unblocking them: the button asks first,

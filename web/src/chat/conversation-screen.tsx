@@ -28,6 +28,7 @@ import { useMembers } from './use-members';
 import { useThreadReturn } from './use-thread-return';
 import { useUnreadDivider } from './use-unread-divider';
 import './conversation-screen.css';
+import './blocking.css';
 import '../styles/attachments.css';
 
 /** The conversation at /c/:id; a new id is a new screen (its own scroll, reply and notes). */
