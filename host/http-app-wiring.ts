@@ -20,6 +20,7 @@ import { PushApi } from './push/push-api.js';
 import { ThreadService } from './messages/thread-service.js';
 import { MuteService } from './conversations/mute-service.js';
 import { BlockService } from './conversations/block-service.js';
+import { ArchiveService } from './conversations/archive-service.js';
 import { MentionAllSetting } from './conversations/mention-all-setting.js';
 import { AttachmentService } from './attachments/attachment-service.js';
 import { MessageSearch } from './search/message-search.js';
@@ -71,6 +72,7 @@ export function wireHttpApp(
       threads: services.resolve(ThreadService),
       mutes: services.resolve(MuteService),
       blocks: services.resolve(BlockService),
+      archives: services.resolve(ArchiveService),
       mentionAll: services.resolve(MentionAllSetting),
       attachments: services.resolve(AttachmentService),
       search: services.resolve(MessageSearch),

@@ -31,6 +31,8 @@ export type HostEvent =
   | { type: 'token.revoked'; tokenId: string; reason?: 'account_deactivated' }
   /** A member muted or unmuted a conversation (epoch ms, or null): their own devices are told. */
   | { type: 'conversation.muted'; userId: string; conversationId: string; mutedUntil: number | null }
+  /** A member archived or unarchived a conversation (epoch ms, or null): their own devices are told. */
+  | { type: 'conversation.archived'; userId: string; conversationId: string; archivedAt: number | null }
   /** A follower's read position in a thread moved: their own devices are told. */
   | { type: 'thread.read'; userId: string; conversationId: string; rootId: string; seq: number; unreadCount: number }
   /** What is new to these followers of a thread changed (a reply sent or deleted, an unfollow): each is told their own. */

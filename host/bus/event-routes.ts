@@ -13,6 +13,7 @@ export const eventRoutes: Readonly<Record<HostEventType, 'stream' | 'pubsub'>> =
   receipt: 'stream',
   'token.revoked': 'stream',
   'conversation.muted': 'stream',
+  'conversation.archived': 'stream',
   'thread.read': 'stream',
   'thread.unread': 'stream',
   'user.updated': 'stream',

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { Conversation, Member, MemberRole, Message } from '../../sdk/protocol/message.js';
+import type { ConversationListQuery, ConversationListResult } from '../../sdk/protocol/conversation-archive.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { HostConfig } from '../config/host-config.js';
 import type { Database } from '../db/open-database.js';
@@ -15,6 +16,7 @@ import { requireMembership, toMember, type MembershipRow } from './membership.js
 import { appendSystemMessage } from './system-message.js';
 import { lastMessagesOf } from './last-messages.js';
 import { blockFlag, directKeyOf, eitherBlocks, syncBlockFlag } from './block-flag.js';
+import { pageListing, pageOf } from './conversation-list-page.js';
 import { isoTime } from '../core/iso-time.js';
 import type { Clock } from '../core/clock.js';
 
@@ -144,14 +146,25 @@ export class ConversationService {
   }
 
   async list(userId: string): Promise<Conversation[]> {
-    const [rows, lastMessages] = await Promise.all([
-      this.selectConversations(this.db.knex)
-        .where('m.user_id', userId)
-        .orderBy('c.last_activity_at', 'desc') as Promise<ConversationListRow[]>,
-      lastMessagesOf(this.db.knex, userId),
+    return (await this.page(userId, {})).conversations;
+  }
+
+  /** The listing, newest activity first: all of it, or a page (`limit`), of one side (`archived`) or both. */
+  async page(userId: string, query: ConversationListQuery): Promise<ConversationListResult> {
+    const listing = this.selectConversations(this.db.knex).where('m.user_id', userId);
+    pageListing(listing, query);
+    const paged = query.limit !== undefined;
+    // All of them: their newest messages are read at once; a page's once its rows are known.
+    const [rows, all] = await Promise.all([
+      listing as Promise<ConversationListRow[]>,
+      paged ? null : lastMessagesOf(this.db.knex, userId),
     ]);
+    const { page, nextCursor } = pageOf(rows, query.limit);
+    const ids = page.map((row) => row.id);
+    const lastMessages = all ?? (await lastMessagesOf(this.db.knex, userId, ids));
     const view = this.viewRules();
-    return rows.map((row) => toConversation(row, lastMessages.get(row.id) ?? null, view));
+    const conversations = page.map((row) => toConversation(row, lastMessages.get(row.id) ?? null, view));
+    return { conversations, nextCursor };
   }
 
   async get(userId: string, conversationId: string): Promise<Conversation> {
@@ -200,6 +213,7 @@ export class ConversationService {
         'm.role as my_role',
         'm.read_seq as my_read_seq',
         'm.muted_until as my_muted_until',
+        'm.archived_at as my_archived_at',
         knex('members as mc').whereRaw('mc.conversation_id = c.id').count('*').as('member_count'),
         knex('messages as u')
           .whereRaw('u.conversation_id = c.id and u.seq > m.read_seq and u.sender_id <> m.user_id')
@@ -238,6 +252,7 @@ type ConversationListRow = ConversationRow & {
   my_role: MemberRole;
   my_read_seq: number;
   my_muted_until: number | null;
+  my_archived_at: number | null;
   members_may_mention_all: boolean | number | null;
   member_count: number | string;
   unread_count: number | string;
@@ -264,6 +279,7 @@ function toConversation(row: ConversationListRow, lastMessage: Message | null, r
     unreadCount: Number(row.unread_count),
     mentionCount: Number(row.mention_count),
     mutedUntil: row.my_muted_until !== null && row.my_muted_until > rules.now ? isoTime(row.my_muted_until) : null,
+    archivedAt: isoTime(row.my_archived_at),
     membersMayMentionAll:
       row.kind === 'group' &&
       (row.members_may_mention_all === null ? rules.allowAllForMembers : !!row.members_may_mention_all),

@@ -30,6 +30,7 @@ import * as pins from './migrations/0028-pins.js';
 import * as pluginKvUsage from './migrations/0029-plugin-kv-usage.js';
 import * as reports from './migrations/0030-reports.js';
 import * as userBlocks from './migrations/0031-user-blocks.js';
+import * as archivedConversations from './migrations/0032-archived-conversations.js';
 
 interface Migration {
   name: string;
@@ -70,6 +71,7 @@ const migrations: Migration[] = [
   pluginKvUsage,
   reports,
   userBlocks,
+  archivedConversations,
 ];
 
 const source: Knex.MigrationSource<Migration> = {

@@ -41,3 +41,22 @@ export function intQuery(ctx: Koa.Context, name: string, range: { min: number; m
   }
   return value;
 }
+
+/** An optional query parameter given at most once. */
+export function stringQuery(ctx: Koa.Context, name: string): string | undefined {
+  const raw = ctx.query[name];
+  if (raw === undefined || typeof raw === 'string') return raw;
+  throw new SwitchboardError('invalid_request', `Give ${name} once.`, {
+    details: [{ path: `/query/${name}`, message: 'must be a string' }],
+  });
+}
+
+/** An optional query parameter that is `true` or `false`. */
+export function boolQuery(ctx: Koa.Context, name: string): boolean | undefined {
+  const raw = ctx.query[name];
+  if (raw === undefined) return undefined;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new SwitchboardError('invalid_request', `Query parameter ${name} must be true or false.`, {
+    details: [{ path: `/query/${name}`, message: 'must be true or false' }],
+  });
+}

@@ -11,6 +11,7 @@ import { Tokens } from '../core/container-tokens.js';
 import type { Clock } from '../core/clock.js';
 import { isoTime } from '../core/iso-time.js';
 import type { Database } from '../db/open-database.js';
+import { afterPosition, keysetCursor, parseKeysetCursor } from '../db/keyset-cursor.js';
 import type { EventBus } from '../bus/event-bus.js';
 import { requireMembership } from '../conversations/membership.js';
 import type { MessageRow } from '../conversations/message-row.js';
@@ -152,14 +153,7 @@ export class ThreadService {
       ])
       .limit(limit + 1)
       .select<FollowRow[]>('tf.conversation_id', 'tf.root_id', 'tf.created_at', 'tf.last_read_seq');
-    if (cursor !== undefined) {
-      const after = parseCursor(cursor);
-      query.andWhere((q) =>
-        q
-          .where('tf.created_at', '<', after.at)
-          .orWhere((same) => same.where('tf.created_at', after.at).andWhere('tf.root_id', '<', after.rootId)),
-      );
-    }
+    if (cursor !== undefined) afterPosition(query, 'tf.created_at', 'tf.root_id', parseKeysetCursor(cursor));
     const rows = await query;
     const page = rows.slice(0, limit);
     const rootIds = page.map((r) => r.root_id);
@@ -180,7 +174,7 @@ export class ThreadService {
           lastReply: root.thread ? (messages.get(root.thread.lastReplyId) ?? null) : null,
         };
       }),
-      nextCursor: rows.length > limit && last ? `${Number(last.created_at)}.${last.root_id}` : null,
+      nextCursor: rows.length > limit && last ? keysetCursor({ at: Number(last.created_at), id: last.root_id }) : null,
     };
   }
 
@@ -203,13 +197,4 @@ export class ThreadService {
     if (root.thread_root_id) throw new SwitchboardError('invalid_thread_root');
     return root;
   }
-}
-
-function parseCursor(cursor: string): { at: number; rootId: string } {
-  const match = /^(\d{1,16})\.(.{1,64})$/.exec(cursor);
-  if (!match)
-    throw new SwitchboardError('invalid_request', 'cursor is not one this host gave.', {
-      details: [{ path: '/query/cursor', message: 'is not a cursor from a previous page' }],
-    });
-  return { at: Number(match[1]), rootId: match[2]! };
 }

@@ -43,6 +43,7 @@ const SERVER_FRAMES: Record<ServerFrame['type'], true> = {
   pong: true,
   'user.updated': true,
   'conversation.mute': true,
+  'conversation.archive': true,
   'thread.read': true,
   'thread.unread': true,
   'user.block': true,

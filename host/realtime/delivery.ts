@@ -10,6 +10,8 @@ import { MemberDirectory } from '../conversations/member-directory.js';
 import { messageChangeFrame } from '../messages/message-change.js';
 import { muteFrame } from '../conversations/mute-service.js';
 import { blockFrame } from '../conversations/block-service.js';
+import { archiveFrame } from '../conversations/archive-service.js';
+import type { ServerFrame } from '../../sdk/protocol/frames.js';
 
 /**
  * Routes committed events from the bus to this host's connections: each event is serialized
@@ -52,18 +54,12 @@ export class Delivery {
         ),
       ),
       this.bus.subscribe('user.updated', (e) => this.profiles.deliver(e)),
-      this.bus.subscribe('conversation.muted', (e) => {
-        const frame = Buffer.from(JSON.stringify(muteFrame(e.conversationId, e.mutedUntil)));
-        for (const conn of this.registry.ofUser(e.userId) ?? []) conn.sendRaw(frame, 'conversation.mute');
-      }),
-      this.bus.subscribe('block.changed', (e) => {
-        const frame = Buffer.from(JSON.stringify(blockFrame(e.userId, e.blockedAt)));
-        for (const conn of this.registry.ofUser(e.blockerId) ?? []) conn.sendRaw(frame, 'user.block');
-      }),
-      this.bus.subscribe('thread.read', ({ userId, type, ...position }) => {
-        const frame = Buffer.from(JSON.stringify({ type, ...position }));
-        for (const conn of this.registry.ofUser(userId) ?? []) conn.sendRaw(frame, 'thread.read');
-      }),
+      this.bus.subscribe('conversation.muted', (e) => this.toOwn(e.userId, muteFrame(e.conversationId, e.mutedUntil))),
+      this.bus.subscribe('conversation.archived', (e) =>
+        this.toOwn(e.userId, archiveFrame(e.conversationId, e.archivedAt)),
+      ),
+      this.bus.subscribe('block.changed', (e) => this.toOwn(e.blockerId, blockFrame(e.userId, e.blockedAt))),
+      this.bus.subscribe('thread.read', ({ userId, type, ...position }) => this.toOwn(userId, { type, ...position })),
       this.bus.subscribe('thread.unread', ({ type, conversationId, rootId, followers }) => {
         for (const { userId, seq, unreadCount } of followers) {
           const conns = this.registry.ofUser(userId);
@@ -103,6 +99,14 @@ export class Delivery {
     for (const userId of event.removed) {
       for (const conn of this.registry.ofUser(userId) ?? []) this.stream.forget(conn, event.conversationId);
     }
+  }
+
+  /** A user's own state changed (a mute, an archive, a thread's read position): all their sockets, no one else's. */
+  private toOwn(userId: string, frame: ServerFrame): void {
+    const conns = this.registry.ofUser(userId);
+    if (!conns) return;
+    const data = Buffer.from(JSON.stringify(frame));
+    for (const conn of conns) conn.sendRaw(data, frame.type);
   }
 
   private toMembers(conversationId: string, type: 'receipt' | 'typing', text: string, except?: string): void {

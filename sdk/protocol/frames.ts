@@ -1,5 +1,6 @@
 /** Every WebSocket frame of protocol version 1. docs/protocol.md describes their meaning. */
 import type { ErrorBody } from '../errors/switchboard-error.js';
+import type { ConversationArchiveFrame } from './conversation-archive.js';
 import type { PluginErrorBody } from '../plugin/plugin-error.js';
 import type { ForwardOf, Message, MessageContent, PublicUser } from './message.js';
 import type { PinFrame, PinsFrame, UnpinFrame } from './pins.js';
@@ -241,6 +242,7 @@ export type ServerFrame =
   | ResyncFrame
   | PongFrame
   | ConversationMuteFrame
+  | ConversationArchiveFrame
   | UserUpdatedFrame
   | ThreadReadFrame
   | ThreadUnreadFrame

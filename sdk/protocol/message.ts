@@ -61,6 +61,8 @@ export interface Conversation {
   readonly mentionCount: number;
   /** Until when the caller muted the conversation (far in the future for "until I unmute"); null while not muted. Counts still count while muted. */
   readonly mutedUntil: string | null;
+  /** When the caller archived the conversation; null while not archived. New messages leave it archived; counts still count. */
+  readonly archivedAt: string | null;
   /** Whether plain members may mention everyone with @all (owners and admins always may; false in direct conversations). */
   readonly membersMayMentionAll: boolean;
 }

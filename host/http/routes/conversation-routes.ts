@@ -10,7 +10,7 @@ import {
   object,
   titleSchema,
 } from '../../validation/schemas.js';
-import { body, intQuery, requireUser } from '../request-context.js';
+import { boolQuery, body, intQuery, requireUser, stringQuery } from '../request-context.js';
 import { idParam } from './auth-routes.js';
 import type { RouteDeps } from './route-deps.js';
 
@@ -57,7 +57,9 @@ export function conversationRoutes(deps: RouteDeps): Router {
 
   router.get('/', async (ctx) => {
     const me = await requireUser(ctx, deps.tokens);
-    ctx.body = { conversations: await deps.conversations.list(me.userId) };
+    const limit = intQuery(ctx, 'limit', { min: 1, max: 200 });
+    const [archived, cursor] = [boolQuery(ctx, 'archived'), stringQuery(ctx, 'cursor')];
+    ctx.body = await deps.conversations.page(me.userId, { archived, limit, cursor });
   });
 
   router.post('/direct', async (ctx) => {

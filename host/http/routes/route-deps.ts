@@ -13,6 +13,7 @@ import type { PushApi } from '../../push/push-api.js';
 import type { ThreadService } from '../../messages/thread-service.js';
 import type { MuteService } from '../../conversations/mute-service.js';
 import type { BlockService } from '../../conversations/block-service.js';
+import type { ArchiveService } from '../../conversations/archive-service.js';
 import type { MentionAllSetting } from '../../conversations/mention-all-setting.js';
 import type { AttachmentService } from '../../attachments/attachment-service.js';
 import type { MessageSearch } from '../../search/message-search.js';
@@ -52,6 +53,7 @@ export interface RouteDeps {
   mutes: MuteService;
   /** Whom each user blocks. */
   blocks: BlockService;
+  archives: ArchiveService;
   mentionAll: MentionAllSetting;
   /** Uploads, their metadata and file URLs (part A). */
   attachments: AttachmentService;

@@ -1,15 +1,14 @@
 import { Router } from '@koa/router';
-import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import { compileValidator } from '../../validation/validator.js';
 import { object } from '../../validation/schemas.js';
 import type { MuteUntil } from '../../conversations/mute-service.js';
-import { body, intQuery, requireUser } from '../request-context.js';
+import { body, intQuery, requireUser, stringQuery } from '../request-context.js';
 import { idParam } from './auth-routes.js';
 import type { RouteDeps } from './route-deps.js';
 
 /**
  * Threads (a thread's pages, following it and my read position in it, the threads I follow) and a member's own settings of a
- * conversation (mute; a group's rule for @all).
+ * conversation (mute, archive; a group's rule for @all).
  */
 export function threadRoutes(deps: RouteDeps): Router {
   const router = new Router();
@@ -49,12 +48,8 @@ export function threadRoutes(deps: RouteDeps): Router {
 
   router.get('/v1/threads', async (ctx) => {
     const me = await requireUser(ctx, deps.tokens);
-    const cursor = ctx.query.cursor;
-    if (cursor !== undefined && typeof cursor !== 'string')
-      throw new SwitchboardError('invalid_request', 'Give cursor once.', {
-        details: [{ path: '/query/cursor', message: 'must be a string' }],
-      });
-    ctx.body = await deps.threads.followed(me.userId, intQuery(ctx, 'limit', { min: 1, max: 100 }) ?? 50, cursor);
+    const limit = intQuery(ctx, 'limit', { min: 1, max: 100 }) ?? 50;
+    ctx.body = await deps.threads.followed(me.userId, limit, stringQuery(ctx, 'cursor'));
   });
 
   router.get('/v1/threads/unread', async (ctx) => {
@@ -69,6 +64,14 @@ export function threadRoutes(deps: RouteDeps): Router {
     const me = await requireUser(ctx, deps.tokens);
     const id = idParam(ctx.params.id);
     await deps.mutes.mute(me.userId, id, body(ctx, muteBody).until);
+    ctx.body = await deps.conversations.get(me.userId, id);
+  });
+
+  const archiveBody = compileValidator<{ archived: boolean }>(object(['archived'], { archived: { type: 'boolean' } }));
+  router.put('/v1/conversations/:id/archive', async (ctx) => {
+    const me = await requireUser(ctx, deps.tokens);
+    const id = idParam(ctx.params.id);
+    await deps.archives.archive(me.userId, id, body(ctx, archiveBody).archived);
     ctx.body = await deps.conversations.get(me.userId, id);
   });
 
