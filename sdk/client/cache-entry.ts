@@ -37,6 +37,7 @@ export function viewOf(e: CacheEntry, typing: string[]): ConversationView {
     unreadCount: e.unreadCount,
     mentionCount: e.mentionCount,
     mutedUntil: e.conversation.mutedUntil ?? null,
+    archivedAt: e.conversation.archivedAt ?? null,
     typing,
     readSeqs: { ...e.readSeqs },
   };

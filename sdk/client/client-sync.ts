@@ -93,8 +93,11 @@ export class ClientSync {
         void this.resync(frame.conversationId, frame.pts);
         return;
       case 'conversation.mute':
-        if (this.cache().applyMute(frame)) this.emitView(frame.conversationId);
+      case 'conversation.archive': {
+        const { type: _type, conversationId, ...settings } = frame;
+        if (this.cache().applyOwnSettings(conversationId, settings)) this.emitView(conversationId);
         return;
+      }
       case 'thread.read':
         events.emit('threadRead', frame);
         return;
@@ -123,16 +126,12 @@ export class ClientSync {
     if (outcome) this.announce(message.conversationId, outcome);
   }
 
-  /** The answer to my mute: a conversation the cache does not know yet joins it with the mute. */
-  muted(conversation: Conversation): ConversationView {
+  /** The answer to my mute or archive: a conversation the cache does not know yet joins it with them. */
+  ownSettings(conversation: Conversation): ConversationView {
     const cache = this.cache();
-    const { id, mutedUntil } = conversation;
-    if (cache.has(id)) {
-      cache.applyMute({ type: 'conversation.mute', conversationId: id, mutedUntil });
-      this.emitView(id);
-    } else {
-      this.addConversation(conversation);
-    }
+    const { id, mutedUntil, archivedAt } = conversation;
+    if (cache.applyOwnSettings(id, { mutedUntil, archivedAt })) this.emitView(id);
+    else this.addConversation(conversation);
     return cache.view(id)!; // in the cache now, whichever way it got there
   }
 

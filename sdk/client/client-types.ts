@@ -48,11 +48,16 @@ export interface ConversationView {
   mentionCount: number;
   /** Until when I muted it (ISO; far in the future for "until I unmute"), or null. Counts still count while muted. */
   mutedUntil: string | null;
+  /** When I archived it (ISO), or null. It stays archived when messages arrive; counts still count. */
+  archivedAt: string | null;
   /** Ids of the users typing now (an entry expires 6 s after its last 'started'). */
   typing: string[];
   /** Members' read watermarks from receipts: stored with the cache, so they survive reconnects and reloads. */
   readSeqs: Record<string, number>;
 }
+
+/** My own settings of a conversation, which my devices share: mute and archive. */
+export type OwnSettings = Partial<Pick<Conversation, 'mutedUntil' | 'archivedAt'>>;
 
 /** A message in the outbox: stored before it is sent, removed once the host acknowledged it. */
 export interface PendingSend {

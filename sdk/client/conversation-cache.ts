@@ -1,5 +1,4 @@
 import type {
-  ConversationMuteFrame,
   HistoryResult,
   MessageCreatedFrame,
   MessageUpdatedFrame,
@@ -8,7 +7,7 @@ import type {
 } from '../protocol/frames.js';
 import type { Conversation, Message } from '../protocol/message.js';
 import { ActivityOrder } from './activity-order.js';
-import type { ConversationView, MessageChange } from './client-types.js';
+import type { ConversationView, MessageChange, OwnSettings } from './client-types.js';
 import { activityOf, mergeListed, newEntry, noteMessage, viewOf, type CacheEntry } from './cache-entry.js';
 import { CachePersistence } from './cache-persistence.js';
 import type { ClientStore } from './client-store.js';
@@ -173,11 +172,11 @@ export class ConversationCache {
     return change || orderChanged ? { change, message, orderChanged, threadRoot } : null;
   }
 
-  /** I muted or unmuted the conversation (on this device or another). */
-  applyMute(frame: ConversationMuteFrame): boolean {
-    const e = this.entries.get(frame.conversationId);
+  /** I muted, unmuted, archived or unarchived the conversation (on this device or another). */
+  applyOwnSettings(conversationId: string, settings: OwnSettings): boolean {
+    const e = this.entries.get(conversationId);
     if (!e) return false;
-    e.conversation = { ...e.conversation, mutedUntil: frame.mutedUntil };
+    e.conversation = { ...e.conversation, ...settings };
     this.persistence.markViews();
     return true;
   }

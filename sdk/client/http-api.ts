@@ -1,4 +1,5 @@
 import type { CommandListing, ErrorFrame } from '../protocol/frames.js';
+import type { ConversationListQuery, ConversationListResult } from '../protocol/conversation-archive.js';
 import type { Conversation, Member, MemberRole, PublicUser } from '../protocol/message.js';
 import type { BlockedUser, BlocksResult } from '../protocol/blocks.js';
 import type { NotificationSettings, PushSubscriptionJson, StoredPushSubscription } from '../protocol/push.js';
@@ -110,7 +111,12 @@ export class HttpApi extends ContentCalls {
   }
 
   async conversations(): Promise<Conversation[]> {
-    return (await this.request<{ conversations: Conversation[] }>('GET', '/v1/conversations')).conversations;
+    return (await this.conversationPage()).conversations;
+  }
+
+  /** The listing of one side (`archived` or not), a page at a time (`limit`, then `cursor: nextCursor`). */
+  conversationPage(query: ConversationListQuery = {}): Promise<ConversationListResult> {
+    return this.request('GET', `/v1/conversations${queryOf({ ...query })}`);
   }
 
   conversation(id: string): Promise<Conversation> {
@@ -157,6 +163,11 @@ export class HttpApi extends ContentCalls {
   /** Mutes a conversation for me until a time (ISO), "forever", or unmutes it (null). */
   mute(id: string, until: string | null): Promise<Conversation> {
     return this.request('PUT', `${conversationPath(id)}/mute`, { until });
+  }
+
+  /** Archives a conversation for me (true), or unarchives it (false). */
+  archive(id: string, archived: boolean): Promise<Conversation> {
+    return this.request('PUT', `${conversationPath(id)}/archive`, { archived });
   }
 
   /** A group's rule for @all from plain members (owner or admin); null: the host's default. */

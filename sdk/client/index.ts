@@ -51,6 +51,11 @@ export { MAX_PINS_PER_CONVERSATION } from '../protocol/pins.js';
 export type { BlockedUser, UserBlockFrame } from '../protocol/blocks.js';
 export type { BlockList } from './block-list.js';
 export type {
+  ConversationArchiveFrame,
+  ConversationListQuery,
+  ConversationListResult,
+} from '../protocol/conversation-archive.js';
+export type {
   FollowedThread,
   FollowedThreadsResult,
   ThreadPageResult,

@@ -1,5 +1,6 @@
 import type {
   CommandResult,
+  HistoryFrame,
   HistoryResult,
   MessageResult,
   Pin,
@@ -221,12 +222,14 @@ export class SwitchboardClient {
     return result.seq;
   }
 
-  /**
-   * Mutes the conversation for me until a time (ISO), "forever", or unmutes it (null). My other
-   * devices learn it from the host; counts still count while muted.
-   */
+  /** Mutes it for me until a time (ISO), "forever", or unmutes it (null); counts still count. My devices follow. */
   async mute(conversationId: string, until: string | null): Promise<ConversationView> {
-    return this.sync.muted(await this.http.mute(conversationId, until));
+    return this.sync.ownSettings(await this.http.mute(conversationId, until));
+  }
+
+  /** Archives the conversation for me, or unarchives it; new messages leave it archived. My devices follow. */
+  async archive(conversationId: string, archived: boolean): Promise<ConversationView> {
+    return this.sync.ownSettings(await this.http.archive(conversationId, archived));
   }
 
   /** Tells the others I am typing; not queued: dropped while offline. */
@@ -234,10 +237,7 @@ export class SwitchboardClient {
     this.connection.online()?.sendOneWay({ type: 'typing', conversationId, state });
   }
 
-  history(
-    conversationId: string,
-    opts: { before?: number; after?: number; limit?: number } = {},
-  ): Promise<HistoryResult> {
+  history(conversationId: string, opts: Pick<HistoryFrame, 'before' | 'after' | 'limit'> = {}): Promise<HistoryResult> {
     return this.connection.request({ type: 'history', conversationId, ...opts });
   }
 
