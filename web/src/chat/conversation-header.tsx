@@ -7,6 +7,7 @@ import { BackLink } from '../components/back-link';
 import { GroupDetails } from './group-details';
 import { MuteControl } from './mute-control';
 import { BlockControl } from './block-control';
+import { ConversationMenu } from './conversation-menu';
 import { mutedNote } from './mute-state';
 import { pluralKey } from '../i18n/plural';
 import { PresenceDot } from './presence-dot';
@@ -27,8 +28,9 @@ interface Props {
 
 /**
  * The conversation's picture and name, who is there (presence, or the number of members), whether I muted it,
- * and its actions side by side (mute; block, in a direct one); for a group, its details open under them. On a phone it is one row:
- * the way back, the name (cut short when long) and the actions.
+ * and its actions side by side (mute; block and report, in a direct one; a group's details; the menu that
+ * archives); for a group, its details open under them. On a phone it is one row: the way back, the name
+ * (cut short when long) and the actions.
  */
 export function ConversationHeader({ view, title, partnerId, memberCount, members }: Props) {
   const { t, language } = useI18n();
@@ -83,6 +85,7 @@ export function ConversationHeader({ view, title, partnerId, memberCount, member
               <ShortLabel full={t('chat.group.details')} short={t('chat.group.detailsShort')} />
             </button>
           ) : null}
+          {view ? <ConversationMenu view={view} /> : null}
         </div>
       </div>
       {group ? (

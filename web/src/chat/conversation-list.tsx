@@ -6,6 +6,8 @@ import { useConversationList } from '../session/client-hooks';
 import { shortTime } from '../i18n/format-time';
 import { previewOf } from './message-preview';
 import { isMuted } from './mute-state';
+import { isQuiet } from './quiet-conversation';
+import { ArchivedConversations } from './archived-conversations';
 import { usePeople, type People } from '../people/people';
 import { CountBadge } from '../components/count-badge';
 import { PresenceDot } from './presence-dot';
@@ -13,7 +15,10 @@ import { ConversationAvatar } from './conversation-avatar';
 import { usePresence } from './use-presence';
 import './conversation-list.css';
 
-/** The person's conversations, newest activity first, each with its last message, unread and mention counts, muting and presence. */
+/**
+ * The person's conversations, newest activity first, each with its last message, unread and mention
+ * counts, muting and presence; the archived ones after them, under "Archived (N)".
+ */
 export function ConversationList() {
   const { t } = useI18n();
   const views = useConversationList();
@@ -26,21 +31,32 @@ export function ConversationList() {
     .filter((id): id is string => typeof id === 'string');
   const presenceOf = usePresence(partners);
   if (views.length === 0) return <p class="placeholder">{t('chat.list.empty')}</p>;
+  const item = (view: ConversationView) => {
+    const partner = view.conversation.kind === 'direct' ? people.partner(view.conversation) : null;
+    return (
+      <ConversationItem
+        key={view.conversation.id}
+        view={view}
+        people={people}
+        current={view.conversation.id === current}
+        presence={partner ? presenceOf(partner) : undefined}
+      />
+    );
+  };
+  const main = views.filter((v) => v.archivedAt === null);
+  const archived = views.filter((v) => v.archivedAt !== null);
   return (
-    <ul class="conversation-list">
-      {views.map((view) => {
-        const partner = view.conversation.kind === 'direct' ? people.partner(view.conversation) : null;
-        return (
-          <ConversationItem
-            key={view.conversation.id}
-            view={view}
-            people={people}
-            current={view.conversation.id === current}
-            presence={partner ? presenceOf(partner) : undefined}
-          />
-        );
-      })}
-    </ul>
+    <>
+      {main.length > 0 ? <ul class="conversation-list">{main.map(item)}</ul> : null}
+      {archived.length > 0 ? (
+        <ArchivedConversations
+          count={archived.length}
+          holdsCurrent={archived.some((v) => v.conversation.id === current)}
+        >
+          {archived.map(item)}
+        </ArchivedConversations>
+      ) : null}
+    </>
   );
 }
 
@@ -54,8 +70,9 @@ interface ItemProps {
 function ConversationItem({ view, people, current, presence }: ItemProps) {
   const { t, language } = useI18n();
   const { conversation, lastMessage, unreadCount, mentionCount } = view;
-  // Muted: counts still show, quietly (a mention still stands out).
+  // Muted or archived: counts still show, quietly (a mention still stands out).
   const muted = isMuted(view.mutedUntil);
+  const quiet = isQuiet(view);
   const preview = previewOf(lastMessage, {
     t,
     language,
@@ -94,7 +111,7 @@ function ConversationItem({ view, people, current, presence }: ItemProps) {
             count={unreadCount}
             one="chat.list.unreadOne"
             other="chat.list.unreadOther"
-            {...(muted ? { variant: 'quiet' as const } : {})}
+            {...(quiet ? { variant: 'quiet' as const } : {})}
           />
         </span>
       </Link>

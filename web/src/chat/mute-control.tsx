@@ -44,8 +44,16 @@ export function MuteControl({ view }: { view: ConversationView }) {
   return (
     <div class="mute-control" onKeyDown={(e) => e.key === 'Escape' && choosing && close()}>
       {muted ? (
-        <button type="button" ref={toggle} onClick={() => mute(null)} disabled={action.busy}>
-          {t('chat.mute.unmute')}
+        <button
+          type="button"
+          ref={toggle}
+          aria-label={t('chat.mute.unmute')}
+          onClick={() => mute(null)}
+          disabled={action.busy}
+        >
+          {/* On a phone a struck bell (the subtitle says "Muted" in words): the row keeps room for the name. */}
+          <span class="label-full">{t('chat.mute.unmute')}</span>
+          <span class="label-short muted-mark" aria-hidden="true" />
         </button>
       ) : (
         <button

@@ -86,6 +86,11 @@ export const chatEn = {
   'chat.block.unblockLabel': 'Unblock {name}',
   'chat.block.unblockQuestion': 'Unblock {name}? You can both send messages here again.',
   'chat.block.notice': 'You blocked {name}. Unblock to send messages.',
+  'chat.menu.open': 'More actions',
+  'chat.archive.archive': 'Archive',
+  'chat.archive.unarchive': 'Unarchive',
+  'chat.archive.entry': 'Archived ({count})',
+  'chat.archive.list': 'Archived conversations',
   'chat.members.handles': 'Handles to add',
   'chat.members.add': 'Add',
 

@@ -88,6 +88,11 @@ export const chatFr: Record<keyof typeof chatEn, string> = {
   'chat.block.unblockLabel': 'Débloquer {name}',
   'chat.block.unblockQuestion': 'Débloquer {name} ? Vous pourrez de nouveau vous écrire ici.',
   'chat.block.notice': 'Vous avez bloqué {name}. Débloquez pour envoyer des messages.',
+  'chat.menu.open': 'Plus d’actions',
+  'chat.archive.archive': 'Archiver',
+  'chat.archive.unarchive': 'Désarchiver',
+  'chat.archive.entry': 'Archivées ({count})',
+  'chat.archive.list': 'Conversations archivées',
   'chat.members.handles': 'Identifiants à ajouter',
   'chat.members.add': 'Ajouter',
 

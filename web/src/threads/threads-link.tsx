@@ -1,5 +1,5 @@
 import { useConversationList } from '../session/client-hooks';
-import { isMuted } from '../chat/mute-state';
+import { isQuiet } from '../chat/quiet-conversation';
 import { useI18n } from '../i18n/i18n-context';
 import { pluralKey } from '../i18n/plural';
 import { Link } from '../router/router';
@@ -10,19 +10,19 @@ import '../styles/threads.css';
 /**
  * The sidebar's link to the Threads view, with a badge counting the followed threads that have
  * replies I have not read, live on every device. As with the tab title's count, threads of a muted
- * conversation are left out (the Threads view still shows them, quietly). Screen readers hear the
- * link as one phrase, "Threads, 2 unread", in place of the word and the bare number they see.
+ * or archived conversation are left out (the Threads view still shows them, quietly). Screen readers
+ * hear the link as one phrase, "Threads, 2 unread", in place of the word and the bare number they see.
  */
 export function ThreadsLink({ current }: { current: boolean }) {
   const { t, language } = useI18n();
   const unread = useUnreadThreads();
-  const muted = new Set(
+  const quiet = new Set(
     useConversationList()
-      .filter((v) => isMuted(v.mutedUntil))
+      .filter(isQuiet)
       .map((v) => v.conversation.id),
   );
   let count = 0;
-  for (const thread of unread.values()) if (thread.unreadCount > 0 && !muted.has(thread.conversationId)) count++;
+  for (const thread of unread.values()) if (thread.unreadCount > 0 && !quiet.has(thread.conversationId)) count++;
   const title = t('chat.threads.title');
   if (count === 0)
     return (

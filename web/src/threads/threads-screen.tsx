@@ -10,7 +10,7 @@ import { usePageTitle } from '../components/page-title';
 import { useI18n } from '../i18n/i18n-context';
 import { Link } from '../router/router';
 import { threadHref } from '../chat/thread-address';
-import { isMuted } from '../chat/mute-state';
+import { isQuiet } from '../chat/quiet-conversation';
 import { useFollowedThreads } from './use-followed-threads';
 import '../chat/conversation-list.css';
 import '../styles/threads.css';
@@ -82,7 +82,7 @@ function ThreadItem({ thread, conversation, people }: ItemProps) {
             count={unreadCount}
             one="chat.threads.unreadOne"
             other="chat.threads.unreadOther"
-            {...(isMuted(conversation?.mutedUntil) ? { variant: 'quiet' as const } : {})}
+            {...(isQuiet(conversation) ? { variant: 'quiet' as const } : {})}
           />
         </span>
         <span class="conversation-preview thread-last-reply">
