@@ -1,10 +1,9 @@
 import type { CommandListing, ErrorFrame } from '../protocol/frames.js';
 import type { ConversationListQuery, ConversationListResult } from '../protocol/conversation-archive.js';
 import type { Conversation, Member, MemberRole, PublicUser } from '../protocol/message.js';
-import type { BlockedUser, BlocksResult } from '../protocol/blocks.js';
-import type { NotificationSettings, PushSubscriptionJson, StoredPushSubscription } from '../protocol/push.js';
 import { ClientError } from './client-error.js';
-import { ContentCalls, conversationPath, fetchBody, queryOf, type BinaryBody } from './http-content-calls.js';
+import { conversationPath, fetchBody, queryOf, type BinaryBody } from './http-content-calls.js';
+import { PersonalCalls } from './http-personal-calls.js';
 
 export type { BinaryBody } from './http-content-calls.js';
 
@@ -18,11 +17,12 @@ export interface AuthResult {
 
 /**
  * The host's HTTP API (docs/protocol.md "HTTP API"), typed: the requests themselves, accounts,
- * profiles, conversations and push here; threads, search and attachments in ContentCalls. Every
+ * profiles and conversations here; push, blocks and notification settings in PersonalCalls;
+ * threads, search and attachments in ContentCalls. Every
  * failure is a ClientError with the answer's code, message, details and requestId, and its HTTP
  * status; `network_error` when the host could not be reached or answered something that is not the API's JSON.
  */
-export class HttpApi extends ContentCalls {
+export class HttpApi extends PersonalCalls {
   /** The bearer token sent with every request; login and register set it, logout clears it. */
   token: string | null;
   private readonly baseUrl: string;
@@ -178,44 +178,6 @@ export class HttpApi extends ContentCalls {
   /** A URL the host answered (an attachment's `url`), absolute: for `<img src>` or a download. */
   fileUrl(url: string): string {
     return /^https?:/i.test(url) ? url : this.baseUrl + url;
-  }
-
-  /** The VAPID public key to pass to PushManager.subscribe() as applicationServerKey (`push_disabled` when push is off). */
-  async vapidKey(): Promise<string> {
-    return (await this.request<{ publicKey: string }>('GET', '/v1/push/vapid-key')).publicKey;
-  }
-
-  /** Stores a browser's push subscription (`subscription.toJSON()`) for the caller. */
-  subscribePush(subscription: PushSubscriptionJson): Promise<StoredPushSubscription> {
-    return this.request('POST', '/v1/push/subscriptions', {
-      endpoint: subscription.endpoint,
-      keys: { p256dh: subscription.keys.p256dh, auth: subscription.keys.auth },
-    });
-  }
-
-  /** Forgets a browser's subscription (no error if it was not stored). */
-  unsubscribePush(endpoint: string): Promise<void> {
-    return this.request('DELETE', '/v1/push/subscriptions', { endpoint });
-  }
-
-  /** Whom I block, newest first; `block`, `unblock`: see client.blocks, which keeps the list. */
-  async blocks(): Promise<BlockedUser[]> {
-    return (await this.request<BlocksResult>('GET', '/v1/me/blocks')).blocks;
-  }
-  block(userId: string): Promise<BlockedUser> {
-    return this.request('PUT', `/v1/me/blocks/${encodeURIComponent(userId)}`);
-  }
-  unblock(userId: string): Promise<void> {
-    return this.request('DELETE', `/v1/me/blocks/${encodeURIComponent(userId)}`);
-  }
-
-  notificationSettings(): Promise<NotificationSettings> {
-    return this.request('GET', '/v1/me/notification-settings');
-  }
-
-  /** Sets (or, with `quietHours: null`, clears) the caller's quiet hours. */
-  setNotificationSettings(settings: NotificationSettings): Promise<NotificationSettings> {
-    return this.request('PUT', '/v1/me/notification-settings', settings);
   }
 
   /** Any route, plugin routes included (e.g. '/v1/plugins/payments/...'); a 204 resolves undefined. */

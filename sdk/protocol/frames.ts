@@ -7,6 +7,8 @@ import type { PinFrame, PinsFrame, UnpinFrame } from './pins.js';
 import type { UserBlockFrame } from './blocks.js';
 import type { ThreadReadFrame, ThreadUnreadFrame } from './threads.js';
 
+export type { CommandListing, CommandListingArgument } from './command-listing.js';
+
 export type { Pin, PinFrame, PinResult, PinsFrame, PinsResult, PinSystemBody, UnpinFrame } from './pins.js';
 
 export type {
@@ -273,24 +275,6 @@ export interface ResumeResult {
   conversations: ResumeStatus[];
   /** Conversations the user belongs to that the client did not list (joined while offline). */
   joined: { conversationId: string; pts: number; seq: number }[];
-}
-/** One argument of a listed command, as its plugin declared it. */
-export interface CommandListingArgument {
-  name: string;
-  required: boolean;
-  description?: string;
-  /** How the argument is read: one word, a whole number, or the rest of the line. */
-  type: 'string' | 'integer' | 'rest';
-}
-/** A slash command the caller can run in a conversation (GET /v1/conversations/:id/commands). */
-export interface CommandListing {
-  /** The plugin that answers it. */
-  plugin: string;
-  name: string;
-  description: string;
-  /** e.g. "/pay <amount> <to> [note]": required arguments in <>, optional ones in []. */
-  usage: string;
-  args: CommandListingArgument[];
 }
 export interface CommandResult {
   plugin: string;
