@@ -1,9 +1,8 @@
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useRef } from 'preact/hooks';
 import { ErrorNotice } from '../components/error-notice';
-import { useAction } from '../components/use-action';
-import { refocusIfLost } from '../components/use-focus-on-mount';
 import { useI18n } from '../i18n/i18n-context';
 import { useBlocks } from '../session/client-hooks';
+import { useHeaderPopover } from './use-header-popover';
 import './blocking.css';
 
 /**
@@ -15,33 +14,13 @@ export function BlockControl({ userId, name }: { userId: string; name: string })
   const { t } = useI18n();
   const blocks = useBlocks();
   const blocked = blocks.has(userId);
-  const [asking, setAsking] = useState(false);
-  const toggle = useRef<HTMLButtonElement>(null);
+  const { open: asking, setOpen: setAsking, toggle, action, close, run } = useHeaderPopover();
   const keep = useRef<HTMLButtonElement>(null);
   const questionId = useId();
-  const action = useAction();
-  // Block and Unblock swap places once done: the focus comes back to the button in this place.
-  const refocus = useRef(false);
   useEffect(() => {
     if (asking) keep.current?.focus();
   }, [asking]);
-  useEffect(() => {
-    if (!refocus.current || action.busy) return;
-    refocus.current = false;
-    refocusIfLost(toggle.current);
-  });
-  const close = () => {
-    action.clear();
-    setAsking(false);
-    toggle.current?.focus();
-  };
-  const confirm = () =>
-    void action.run(async () => {
-      refocus.current = true;
-      if (blocked) await blocks.unblock(userId);
-      else await blocks.block(userId);
-      setAsking(false);
-    });
+  const confirm = () => run(() => (blocked ? blocks.unblock(userId) : blocks.block(userId)));
   return (
     <div class="block-control" onKeyDown={(e) => e.key === 'Escape' && asking && !action.busy && close()}>
       <button

@@ -1,10 +1,8 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConversationView } from '../../../sdk/client/index.js';
 import { ErrorNotice } from '../components/error-notice';
-import { useAction } from '../components/use-action';
-import { refocusIfLost } from '../components/use-focus-on-mount';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
+import { useHeaderPopover } from './use-header-popover';
 import './conversation-menu.css';
 
 /**
@@ -16,28 +14,9 @@ import './conversation-menu.css';
 export function ConversationMenu({ view }: { view: ConversationView }) {
   const { t } = useI18n();
   const { client } = useSignedIn();
-  const [open, setOpen] = useState(false);
-  const toggle = useRef<HTMLButtonElement>(null);
-  const action = useAction();
-  // An item done, the menu closes and its item goes: the focus comes back to the menu's button.
-  const refocus = useRef(false);
-  useEffect(() => {
-    if (!refocus.current || action.busy) return;
-    refocus.current = false;
-    refocusIfLost(toggle.current);
-  });
-  const close = () => {
-    action.clear();
-    setOpen(false);
-    toggle.current?.focus();
-  };
+  const { open, setOpen, toggle, action, close, run } = useHeaderPopover();
   const archived = view.archivedAt !== null;
-  const archive = () =>
-    void action.run(async () => {
-      refocus.current = true;
-      await client.archive(view.conversation.id, !archived);
-      setOpen(false);
-    });
+  const archive = () => run(() => client.archive(view.conversation.id, !archived));
   return (
     <div class="conversation-menu" onKeyDown={(e) => e.key === 'Escape' && open && close()}>
       <button

@@ -1,12 +1,10 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConversationView } from '../../../sdk/client/index.js';
 import { ErrorNotice } from '../components/error-notice';
 import { ShortLabel } from '../components/short-label';
-import { useAction } from '../components/use-action';
-import { refocusIfLost } from '../components/use-focus-on-mount';
 import { useI18n } from '../i18n/i18n-context';
 import { useSignedIn } from '../session/session-context';
 import { inHours, isMuted } from './mute-state';
+import { useHeaderPopover } from './use-header-popover';
 
 /**
  * Muting a conversation for me: no notifications, and its counts shown quietly. For an hour, eight
@@ -17,30 +15,10 @@ import { inHours, isMuted } from './mute-state';
 export function MuteControl({ view }: { view: ConversationView }) {
   const { t } = useI18n();
   const { client } = useSignedIn();
-  const [choosing, setChoosing] = useState(false);
-  const toggle = useRef<HTMLButtonElement>(null);
-  const action = useAction();
-  // A choice made (or Unmute), its button is disabled and goes: the focus comes back to the button
-  // in this place (Mute, or Unmute once muted) once the work is done.
-  const refocus = useRef(false);
-  useEffect(() => {
-    if (!refocus.current || action.busy) return;
-    refocus.current = false;
-    refocusIfLost(toggle.current);
-  });
+  const { open: choosing, setOpen: setChoosing, toggle, action, close, run } = useHeaderPopover();
   const id = view.conversation.id;
-  const mute = (until: string | null) =>
-    void action.run(async () => {
-      refocus.current = true;
-      await client.mute(id, until);
-      setChoosing(false);
-    });
+  const mute = (until: string | null) => run(() => client.mute(id, until));
   const muted = isMuted(view.mutedUntil);
-  const close = () => {
-    action.clear();
-    setChoosing(false);
-    toggle.current?.focus();
-  };
   return (
     <div class="mute-control" onKeyDown={(e) => e.key === 'Escape' && choosing && close()}>
       {muted ? (
