@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { seriousAxeViolations } from './support/axe.js';
 import { chromiumMissing } from './support/browser.js';
 import type { TestHost, TestUser } from './support/start-test-host.js';
-import { chatSuite, composer, messageLog, openAs, openConversation } from './support/web-chat.js';
+import { adaAndBob, chatSuite, composer, messageLog, openAs, openConversation } from './support/web-chat.js';
 
 const PHONE = { width: 375, height: 700 };
 const LAPTOP = { width: 1280, height: 800 };
@@ -160,5 +160,30 @@ describe.skipIf(chromiumMissing)('web chat: the conversation header where space 
     await toggle.click();
     await panel.waitFor({ state: 'hidden' });
     expect((await box(messageLog(page))).width).toBeCloseTo(logBefore.width, 0);
+  });
+  it('on a phone, a direct chat keeps room for the name beside Mute, Block and the menu (Report is in the menu)', async () => {
+    const { host, browser } = suite;
+    const { ada, direct } = await adaAndBob(host);
+    const { page, problems } = await openAs(browser, host, ada, { viewport: PHONE });
+    await openConversation(page, host, direct.id);
+    const heading = page.getByRole('heading', { name: 'Bob Babbage', level: 1 });
+    const title = await box(heading);
+    const actions = [
+      page.getByRole('button', { name: 'Mute', exact: true }),
+      page.getByRole('button', { name: 'Block Bob Babbage' }),
+      page.getByRole('button', { name: 'More actions' }),
+    ];
+    for (const action of actions) {
+      const other = await box(action);
+      expect(Math.abs(other.y + other.height / 2 - (title.y + title.height / 2))).toBeLessThan(16);
+    }
+    // At least the first name shows: four buttons had left the heading no width at all.
+    expect(await heading.evaluate((el) => el.clientWidth)).toBeGreaterThanOrEqual(40);
+    await actions[2]!.click();
+    await page.getByRole('button', { name: 'Report Bob Babbage' }).waitFor();
+    expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      PHONE.width,
+    );
+    expect(problems.all).toEqual([]);
   });
 });

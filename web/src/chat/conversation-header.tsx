@@ -14,7 +14,6 @@ import { PresenceDot } from './presence-dot';
 import { usePresence } from './use-presence';
 import { ConversationAvatar } from './conversation-avatar';
 import { usePeople } from '../people/people';
-import { ReportPersonButton } from './report-person-button';
 
 interface Props {
   view: ConversationView | undefined;
@@ -28,8 +27,8 @@ interface Props {
 
 /**
  * The conversation's picture and name, who is there (presence, or the number of members), whether I muted it,
- * and its actions side by side (mute; block and report, in a direct one; a group's details; the menu that
- * archives); for a group, its details open under them. On a phone it is one row: the way back, the name
+ * and its actions side by side (mute; block, in a direct one; a group's details; the menu that
+ * archives, and reports the other person of a direct one); for a group, its details open under them. On a phone it is one row: the way back, the name
  * (cut short when long) and the actions.
  */
 export function ConversationHeader({ view, title, partnerId, memberCount, members }: Props) {
@@ -72,7 +71,6 @@ export function ConversationHeader({ view, title, partnerId, memberCount, member
         <div class="chat-header-actions">
           {view ? <MuteControl view={view} /> : null}
           {partnerId && !group ? <BlockControl userId={partnerId} name={people.name(partnerId)} /> : null}
-          {!group && partnerId ? <ReportPersonButton userId={partnerId} name={title} /> : null}
           {group ? (
             <button
               type="button"
@@ -85,7 +83,12 @@ export function ConversationHeader({ view, title, partnerId, memberCount, member
               <ShortLabel full={t('chat.group.details')} short={t('chat.group.detailsShort')} />
             </button>
           ) : null}
-          {view ? <ConversationMenu view={view} /> : null}
+          {view ? (
+            <ConversationMenu
+              view={view}
+              person={partnerId && !group ? { userId: partnerId, name: title } : undefined}
+            />
+          ) : null}
         </div>
       </div>
       {group ? (
