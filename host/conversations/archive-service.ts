@@ -10,8 +10,9 @@ import { requireMembership } from './membership.js';
 /**
  * Archiving a conversation for oneself: `members.archived_at`, as mute is `members.muted_until`.
  * It stays archived when new messages arrive (WhatsApp's "keep chats archived"), so sending
- * never reads nor writes it; counts still count, and clients choose how to show them. The
- * member's other devices learn it from a `conversation.archive` frame.
+ * never reads nor writes it; counts still count, and clients choose how to show them. Push reads
+ * it beside the mute, after the commit, and then tells only of what is addressed to the member
+ * (push-recipients.ts). The member's other devices learn it from a `conversation.archive` frame.
  */
 @injectable()
 export class ArchiveService {

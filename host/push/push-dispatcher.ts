@@ -21,7 +21,7 @@ import { BoundedQueue } from '../core/bounded-queue.js';
 import { ThrottledWarning } from '../core/throttled-warning.js';
 import { usersInQuietHours } from './notification-settings.js';
 import { conversationUrl, messagePayload, shorten, PREVIEW_CHARS, type PushPayload } from './push-payload.js';
-import { mutedIn, possibleRecipients, recipientsOf } from './push-recipients.js';
+import { possibleRecipients, quietIn, recipientsOf } from './push-recipients.js';
 import { PushDelivery, type Delivery } from './push-delivery.js';
 import { subscriptionsByUser, subscriptionsOf, type SubscriptionRow } from './push-subscriptions.js';
 import { loadVapidKeys, type VapidDetails } from './vapid-keys.js';
@@ -50,8 +50,9 @@ const DROP_LOG_EVERY_MS = 10_000;
  *
  * For each message: the members with no socket open anywhere (presence, in memory, so a busy
  * conversation whose members are all online costs no query), then those with a subscription, a
- * reason (push-recipients.ts), no mute and no quiet hours; then one push per browser, from a
- * second bounded queue with `push.concurrency` pushes in flight (push-delivery.ts).
+ * reason (push-recipients.ts), no mute, no archive unless the message is addressed to them, and
+ * no quiet hours; then one push per browser, from a second bounded queue with `push.concurrency`
+ * pushes in flight (push-delivery.ts).
  */
 @injectable()
 export class PushDispatcher implements CommittedEventOutbox, NotificationDispatch {
@@ -224,7 +225,11 @@ export class PushDispatcher implements CommittedEventOutbox, NotificationDispatc
   private async decideNotification(job: Extract<Job, { kind: 'notification' }>): Promise<void> {
     if (this.away([job.userId]).length === 0) return;
     const now = this.clock.now();
-    if (job.conversationId !== null && (await mutedIn(this.knex, job.conversationId, [job.userId], now)).size > 0)
+    // A plugin's notification names its one person: an archived conversation does not hold it back, a mute does.
+    if (
+      job.conversationId !== null &&
+      (await quietIn(this.knex, job.conversationId, [job.userId], now)).silenced.size > 0
+    )
       return;
     if ((await usersInQuietHours(this.knex, [job.userId], now)).size > 0) return;
     for (const subscription of await subscriptionsOf(this.knex, [job.userId]))

@@ -25,7 +25,9 @@ async function inChunks<T>(ids: readonly string[], read: (part: string[]) => Pro
  * socket open) is told about it, and why: mentioned by name or by @all (part C's entities);
  * following the thread it replies in (thread_followers); or in a direct conversation. Those who
  * muted the conversation (members.muted_until in the future), or who block the sender, are left
- * out, whatever the reason.
+ * out, whatever the reason. Those who archived it (members.archived_at) hear only what is
+ * addressed to them, as WhatsApp's "keep chats archived" does: a mention of them by name, or a
+ * reply in a thread they follow; not a direct conversation's every message, nor an @all.
  */
 export async function recipientsOf(
   knex: Knex,
@@ -55,14 +57,19 @@ export async function recipientsOf(
     for (const r of rows) followers.add(r.user_id);
   }
   const reasons = new Map<string, PushReason>();
+  /** Those the message is addressed to, who hear of it even in a conversation they archived. */
+  const addressed = new Set<string>();
   for (const userId of offline) {
     if (everyone || mentioned.has(userId)) reasons.set(userId, 'mention');
     else if (followers.has(userId)) reasons.set(userId, 'thread_reply');
     else if (conversation.kind === 'direct') reasons.set(userId, 'direct_message');
+    if (mentioned.has(userId) || followers.has(userId)) addressed.add(userId);
   }
-  if (reasons.size > 0)
-    for (const userId of await mutedIn(knex, message.conversationId, [...reasons.keys()], now, message.senderId))
-      reasons.delete(userId);
+  if (reasons.size > 0) {
+    const quiet = await quietIn(knex, message.conversationId, [...reasons.keys()], now, message.senderId);
+    for (const userId of quiet.silenced) reasons.delete(userId);
+    for (const userId of quiet.archived) if (!addressed.has(userId)) reasons.delete(userId);
+  }
   return {
     recipients: [...reasons].map(([userId, reason]) => ({ userId, reason })),
     groupTitle: conversation.kind === 'direct' ? null : (conversation.title ?? ''),
@@ -85,33 +92,49 @@ export function possibleRecipients(message: Message, away: readonly string[], me
   return away.filter((id) => mentioned.has(id));
 }
 
+export interface QuietMembers {
+  /** Muted the conversation, or block the sender: told of nothing in it. */
+  readonly silenced: Set<string>;
+  /** Archived it: told only of what is addressed to them. */
+  readonly archived: Set<string>;
+}
+
 /**
- * Which of these members muted the conversation (members.muted_until after `now`, part C), or,
- * given the sender of a message, block them (user_blocks): in the same query.
+ * Which of these members muted the conversation (members.muted_until after `now`, part C) or,
+ * given the sender of a message, block them (user_blocks); and which archived it
+ * (members.archived_at, on the same row as the mute): one query, whatever the push batch holds.
  */
-export async function mutedIn(
+export async function quietIn(
   knex: Knex,
   conversationId: string,
   userIds: readonly string[],
   now: number,
   senderId?: string,
-): Promise<Set<string>> {
+): Promise<QuietMembers> {
+  const blocks =
+    'exists (select 1 from user_blocks where user_blocks.blocker_id = members.user_id and user_blocks.blocked_id = ?)';
+  const silenced =
+    senderId === undefined
+      ? knex.raw('case when muted_until > ? then 1 else 0 end as silenced', [now])
+      : knex.raw(`case when muted_until > ? or ${blocks} then 1 else 0 end as silenced`, [now, senderId]);
   const rows = await inChunks(userIds, (part) =>
     knex('members')
       .where({ conversation_id: conversationId })
       .whereIn('user_id', part)
       .where((q) => {
-        void q.where('muted_until', '>', now);
-        if (senderId !== undefined)
-          void q.orWhereExists((b) =>
-            b
-              .from('user_blocks')
-              .whereRaw('user_blocks.blocker_id = members.user_id')
-              .where('user_blocks.blocked_id', senderId)
-              .select(knex.raw('1')),
-          );
+        void q.where('muted_until', '>', now).orWhereNotNull('archived_at');
+        if (senderId !== undefined) void q.orWhereRaw(blocks, [senderId]);
       })
-      .select<{ user_id: string }[]>('user_id'),
+      .select<{ user_id: string; silenced: number | string; archived_at: unknown }[]>(
+        'user_id',
+        'archived_at',
+        silenced,
+      ),
   );
-  return new Set(rows.map((r) => r.user_id));
+  const quiet: QuietMembers = { silenced: new Set(), archived: new Set() };
+  for (const row of rows) {
+    if (Number(row.silenced) === 1) quiet.silenced.add(row.user_id);
+    else if (row.archived_at !== null) quiet.archived.add(row.user_id);
+  }
+  return quiet;
 }
