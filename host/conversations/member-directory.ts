@@ -8,7 +8,8 @@ const MAX_CACHED_CONVERSATIONS = 50_000;
 /**
  * Who is in each conversation, for routing fan-out. Loaded from the database on first use and
  * kept current by membership events; events for a conversation are handed on strictly in
- * arrival order, even while its member list is loading.
+ * arrival order, even while its member list is loading. Also the one rule for who shares a
+ * conversation with whom (presence, reports).
  */
 @injectable()
 export class MemberDirectory {
@@ -41,6 +42,24 @@ export class MemberDirectory {
     const cached = this.waiting.has(conversationId) ? undefined : this.members.get(conversationId);
     if (cached) return cached.has(userId);
     return new Promise((resolve) => this.withMembers(conversationId, (members) => resolve(members.has(userId))));
+  }
+
+  /**
+   * Which of `others` share at least one conversation with `userId` (the user counts as sharing
+   * with themselves), read from the database: the cache holds conversations, not people, and
+   * what this answers decides who may see or report whom.
+   */
+  async sharingAConversation(userId: string, others: readonly string[]): Promise<Set<string>> {
+    const sharing = new Set<string>(others.includes(userId) ? [userId] : []);
+    if (others.length === 0) return sharing;
+    const rows = await this.db
+      .knex('members as mine')
+      .join('members as theirs', 'theirs.conversation_id', 'mine.conversation_id')
+      .where('mine.user_id', userId)
+      .whereIn('theirs.user_id', others)
+      .distinct<{ id: string }[]>('theirs.user_id as id');
+    for (const r of rows) sharing.add(r.id);
+    return sharing;
   }
 
   /** Applies a committed membership change (idempotent, so a fresh load never double-counts). */

@@ -2,8 +2,8 @@ import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { PresenceResult, PresenceStatus } from '../../sdk/protocol/frames.js';
 import { Tokens } from '../core/container-tokens.js';
-import type { Database } from '../db/open-database.js';
 import type { EventBus } from '../bus/event-bus.js';
+import { MemberDirectory } from '../conversations/member-directory.js';
 import type { Connection } from './connection.js';
 import type { Clock } from '../core/clock.js';
 import { PresenceHeartbeat, type HeartbeatTarget } from './presence-heartbeat.js';
@@ -31,7 +31,7 @@ export class Presence implements HeartbeatTarget {
 
   constructor(
     @inject(Tokens.EventBus) private readonly bus: EventBus,
-    @inject(Tokens.Database) private readonly db: Database,
+    @inject(MemberDirectory) private readonly members: MemberDirectory,
     @inject(Tokens.HostId) private readonly hostId: string,
     @inject(Tokens.Clock) private readonly clock: Clock,
     @inject(PresenceHeartbeat) private readonly heartbeat: PresenceHeartbeat,
@@ -124,7 +124,7 @@ export class Presence implements HeartbeatTarget {
 
   async subscribe(conn: Connection, userIds: readonly string[]): Promise<PresenceResult> {
     const wanted = [...new Set(userIds)];
-    const visible = await this.sharingAConversation(conn.userId, wanted);
+    const visible = await this.members.sharingAConversation(conn.userId, wanted);
     const hidden = wanted.filter((id) => !visible.has(id));
     if (hidden.length > 0) {
       throw new SwitchboardError('forbidden', 'You can see the presence only of users you share a conversation with.', {
@@ -179,17 +179,5 @@ export class Presence implements HeartbeatTarget {
       status: online ? 'online' : 'offline',
       lastSeenAt: online ? null : seen ? new Date(seen).toISOString() : null,
     };
-  }
-
-  private async sharingAConversation(userId: string, others: string[]): Promise<Set<string>> {
-    const visible = new Set<string>(others.includes(userId) ? [userId] : []);
-    const rows = await this.db
-      .knex('members as mine')
-      .join('members as theirs', 'theirs.conversation_id', 'mine.conversation_id')
-      .where('mine.user_id', userId)
-      .whereIn('theirs.user_id', others)
-      .distinct<{ id: string }[]>('theirs.user_id as id');
-    for (const r of rows) visible.add(r.id);
-    return visible;
   }
 }

@@ -9,6 +9,7 @@ import { isUniqueViolation } from '../db/unique-violation.js';
 import type { Logger } from '../logging/logger.js';
 import type { HostMetrics } from '../metrics/host-metrics.js';
 import { requireMembership } from '../conversations/membership.js';
+import { MemberDirectory } from '../conversations/member-directory.js';
 import { MessageStore } from '../messages/message-store.js';
 import { UserService } from '../auth/user-service.js';
 import { snapshotOf, toReport, type ReportRow } from './report-row.js';
@@ -37,6 +38,7 @@ export class ReportService {
     @inject(Tokens.Metrics) private readonly metrics: HostMetrics,
     @inject(MessageStore) private readonly store: MessageStore,
     @inject(UserService) private readonly users: UserService,
+    @inject(MemberDirectory) private readonly members: MemberDirectory,
   ) {}
 
   /** The report made, or the open one the caller made of the same target before (`created` false). */
@@ -107,21 +109,11 @@ export class ReportService {
       throw refused('/conversationId', 'A person is reported by userId alone.', 'is allowed only with messageId');
     if (input.userId === reporterId) throw new SwitchboardError('invalid_operation', 'You cannot report yourself.');
     const user = await this.users.byId(input.userId);
-    if (!(await this.shareConversation(reporterId, user.id)))
+    if (!(await this.members.sharingAConversation(reporterId, [user.id])).has(user.id))
       throw new SwitchboardError('forbidden', 'You can report only people you share a conversation with.');
     const open = await this.openReport(reporterId, user.id);
     if (open) return { open };
     return { target: { user_id: user.id, conversation_id: null, message_id: null, target: user.id, snapshot: null } };
-  }
-
-  private async shareConversation(a: string, b: string): Promise<boolean> {
-    const row: unknown = await this.db
-      .knex('members as mine')
-      .join('members as theirs', 'theirs.conversation_id', 'mine.conversation_id')
-      .where('mine.user_id', a)
-      .andWhere('theirs.user_id', b)
-      .first('mine.conversation_id');
-    return row !== undefined;
   }
 
   private openReport(reporterId: string, target: string): Promise<ReportRow | undefined> {
