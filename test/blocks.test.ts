@@ -196,7 +196,10 @@ describe('blocking a person', () => {
         .reverse(),
     );
     // Lists are one's own.
-    expect((await host.http('GET', '/v1/me/blocks', { token: x.token })).body).toEqual({ blocks: [] });
+    expect((await host.http('GET', '/v1/me/blocks', { token: x.token })).body).toEqual({
+      blocks: [],
+      nextCursor: null,
+    });
     await unblock(me, x.id);
     await unblock(me, x.id);
     expect((await host.http('GET', '/v1/me/blocks', { token: me.token })).body.blocks).toEqual([

@@ -1,11 +1,12 @@
 import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
-import type { BlockedUser, UserBlockFrame } from '../../sdk/protocol/blocks.js';
+import type { BlockedUser, BlocksQuery, BlocksResult, UserBlockFrame } from '../../sdk/protocol/blocks.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { Clock } from '../core/clock.js';
 import { isoTime } from '../core/iso-time.js';
 import type { Database } from '../db/open-database.js';
+import { afterPosition, keysetPage, parseKeysetCursor } from '../db/keyset-cursor.js';
 import type { EventBus } from '../bus/event-bus.js';
 import { UserService } from '../auth/user-service.js';
 import { ConversationWriter } from './conversation-writer.js';
@@ -60,16 +61,24 @@ export class BlockService {
     this.bus.publish({ type: 'block.changed', blockerId: userId, userId: otherId, blockedAt: null });
   }
 
-  /** Whom `userId` blocks, newest first. */
-  async list(userId: string): Promise<BlockedUser[]> {
-    const rows = await this.db
-      .knex<BlockRow>('user_blocks')
-      .where({ blocker_id: userId })
-      .orderBy([
-        { column: 'created_at', order: 'desc' },
-        { column: 'blocked_id', order: 'asc' },
-      ]);
-    return rows.map((r) => ({ userId: r.blocked_id, blockedAt: isoTime(r.created_at) }));
+  /**
+   * Whom `userId` blocks, newest first (the blocked id breaks ties, so pages neither repeat nor
+   * skip one), a page of `limit` after `cursor`; without `limit`, all of them.
+   */
+  async page(userId: string, query: BlocksQuery = {}): Promise<BlocksResult> {
+    const listing = this.db.knex<BlockRow>('user_blocks').where({ blocker_id: userId });
+    if (query.cursor !== undefined) afterPosition(listing, 'created_at', 'blocked_id', parseKeysetCursor(query.cursor));
+    listing.orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'blocked_id', order: 'desc' },
+    ]);
+    if (query.limit !== undefined) listing.limit(query.limit + 1);
+    const rows: BlockRow[] = await listing;
+    const { page, nextCursor } = keysetPage(rows, query.limit, (last) => ({
+      at: Number(last.created_at),
+      id: last.blocked_id,
+    }));
+    return { blocks: page.map((r) => ({ userId: r.blocked_id, blockedAt: isoTime(r.created_at) })), nextCursor };
   }
 
   private async assertOther(userId: string, otherId: string): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { ConversationListQuery } from '../../sdk/protocol/conversation-archive.js';
-import { afterPosition, keysetCursor, parseKeysetCursor } from '../db/keyset-cursor.js';
+import { afterPosition, keysetPage, parseKeysetCursor } from '../db/keyset-cursor.js';
 
 /**
  * The listing's order, filter and page: newest activity first (the id breaks ties, so pages
@@ -25,8 +25,5 @@ export function pageOf<R extends { id: string; last_activity_at: number }>(
   rows: R[],
   limit: number | undefined,
 ): { page: R[]; nextCursor: string | null } {
-  if (limit === undefined || rows.length <= limit) return { page: rows, nextCursor: null };
-  const page = rows.slice(0, limit);
-  const last = page.at(-1)!;
-  return { page, nextCursor: keysetCursor({ at: Number(last.last_activity_at), id: last.id }) };
+  return keysetPage(rows, limit, (last) => ({ at: Number(last.last_activity_at), id: last.id }));
 }

@@ -29,3 +29,17 @@ export function afterPosition(query: Knex.QueryBuilder, time: string, id: string
     q.where(time, '<', position.at).orWhere((same) => same.where(time, position.at).andWhere(id, '<', position.id)),
   );
 }
+
+/**
+ * A page read with `limit` + 1 rows: its first `limit` rows and the cursor after the last of them,
+ * or all the rows and null when no more follow (always without `limit`).
+ */
+export function keysetPage<R>(
+  rows: R[],
+  limit: number | undefined,
+  positionOf: (row: R) => KeysetPosition,
+): { page: R[]; nextCursor: string | null } {
+  if (limit === undefined || rows.length <= limit) return { page: rows, nextCursor: null };
+  const page = rows.slice(0, limit);
+  return { page, nextCursor: keysetCursor(positionOf(page.at(-1)!)) };
+}

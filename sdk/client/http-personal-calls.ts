@@ -1,6 +1,6 @@
-import type { BlockedUser, BlocksResult } from '../protocol/blocks.js';
+import type { BlockedUser, BlocksQuery, BlocksResult } from '../protocol/blocks.js';
 import type { NotificationSettings, PushSubscriptionJson, StoredPushSubscription } from '../protocol/push.js';
-import { ContentCalls } from './http-content-calls.js';
+import { ContentCalls, queryOf } from './http-content-calls.js';
 
 /**
  * The calls about the caller alone: their browsers' push subscriptions, whom they block, and
@@ -26,9 +26,13 @@ export abstract class PersonalCalls extends ContentCalls {
     return this.request('DELETE', '/v1/push/subscriptions', { endpoint });
   }
 
-  /** Whom I block, newest first; `block`, `unblock`: see client.blocks, which keeps the list. */
+  /** Whom I block, newest first, all at once; `block`, `unblock`: see client.blocks, which keeps the list. */
   async blocks(): Promise<BlockedUser[]> {
-    return (await this.request<BlocksResult>('GET', '/v1/me/blocks')).blocks;
+    return (await this.blockPage()).blocks;
+  }
+  /** Whom I block, a page at a time (`limit`, then `cursor: nextCursor`). */
+  blockPage(query: BlocksQuery = {}): Promise<BlocksResult> {
+    return this.request('GET', `/v1/me/blocks${queryOf({ ...query })}`);
   }
   block(userId: string): Promise<BlockedUser> {
     return this.request('PUT', `/v1/me/blocks/${encodeURIComponent(userId)}`);

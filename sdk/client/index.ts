@@ -48,7 +48,7 @@ export type {
   TypingEventFrame,
 } from '../protocol/frames.js';
 export { MAX_PINS_PER_CONVERSATION } from '../protocol/pins.js';
-export type { BlockedUser, UserBlockFrame } from '../protocol/blocks.js';
+export type { BlockedUser, BlocksQuery, BlocksResult, UserBlockFrame } from '../protocol/blocks.js';
 export type { BlockList } from './block-list.js';
 export type {
   ConversationArchiveFrame,

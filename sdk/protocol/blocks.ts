@@ -7,9 +7,19 @@ export interface BlockedUser {
   blockedAt: string;
 }
 
+/** What `GET /v1/me/blocks` takes to list a page at a time, as `GET /v1/conversations` does. */
+export interface BlocksQuery {
+  /** 1–200; absent: all of them, in one answer. */
+  limit?: number;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
 export interface BlocksResult {
   /** Newest first. */
   blocks: BlockedUser[];
+  /** Pass it as `cursor` for the next page; null on the last one (and when no `limit` was given). */
+  nextCursor: string | null;
 }
 
 /** I blocked or unblocked someone (sent to all my own connections, on every host). */

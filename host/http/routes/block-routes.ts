@@ -1,5 +1,5 @@
 import { Router } from '@koa/router';
-import { requireUser } from '../request-context.js';
+import { intQuery, requireUser, stringQuery } from '../request-context.js';
 import { idParam } from './auth-routes.js';
 import type { RouteDeps } from './route-deps.js';
 
@@ -9,7 +9,8 @@ export function blockRoutes(deps: RouteDeps): Router {
 
   router.get('/v1/me/blocks', async (ctx) => {
     const me = await requireUser(ctx, deps.tokens);
-    ctx.body = { blocks: await deps.blocks.list(me.userId) };
+    const limit = intQuery(ctx, 'limit', { min: 1, max: 200 });
+    ctx.body = await deps.blocks.page(me.userId, { limit, cursor: stringQuery(ctx, 'cursor') });
   });
 
   router.put('/v1/me/blocks/:userId', async (ctx) => {
