@@ -11,7 +11,8 @@ export type MessageChange = 'created' | 'edited' | 'deleted' | 'reaction';
 export type HostEvent =
   | { type: 'message.changed'; conversationId: string; pts: number; change: MessageChange; message: Message }
   | { type: 'membership.changed'; conversationId: string; added: string[]; removed: string[] }
-  | { type: 'receipt'; conversationId: string; userId: string; seq: number }
+  /** `ownOnly`: a block closes the conversation, so only the reader's own devices are told. */
+  | { type: 'receipt'; conversationId: string; userId: string; seq: number; ownOnly?: true }
   | { type: 'typing'; conversationId: string; userId: string; state: 'started' | 'stopped' }
   | { type: 'presence'; userId: string; status: PresenceStatus; at: number; hostId: string }
   | {

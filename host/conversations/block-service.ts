@@ -23,6 +23,9 @@ interface BlockRow {
  * the flag every send path reads with the conversation's lock (conversations.blocked), changed in
  * the same transaction as the row, as a writer operation on that conversation: it serialises
  * with the sends, so none is let through after a block answers, nor refused after an unblock.
+ * The flag closes the conversation to reactions and pins too (blocked-actions.ts), and to the
+ * pair's typing and receipts (read-and-typing.ts); presence hides the pair everywhere
+ * (presence-blocks.ts, kept by the `block.changed` event this publishes).
  * Groups are left as they are: the blocker only stops hearing of the other's messages there
  * (no push, no mention count). The blocker's other devices are told with a `user.block` frame.
  */

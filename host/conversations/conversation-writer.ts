@@ -237,7 +237,7 @@ export class ConversationWriter {
       const local: HostEvent[] = [];
       try {
         const value = await trx.transaction(async (sp) =>
-          op.run(writeContext(sp, now, isPostgres, op.conversationId, counters, local)),
+          op.run(writeContext(sp, now, isPostgres, op.conversationId, counters, local, blocked.has(op.conversationId))),
         );
         outcomes[at] = { ok: true, value };
         events.push(...local);

@@ -9,6 +9,12 @@ export interface WriteContext {
   readonly trx: Knex.Transaction;
   readonly now: number;
   readonly isPostgres: boolean;
+  /**
+   * Whether a block closes the declared conversation (conversations.blocked, read with its lock
+   * at the batch's start, which block and unblock take too): what reaches the other member of a
+   * blocked pair (a reaction, a pin) is refused on it.
+   */
+  readonly blocked: boolean;
   /** Allocates the next pts of a conversation that this operation declared. */
   nextPts(conversationId: string): number;
   /** The newest seq of the conversation this operation declared, with what the batch appended so far. */
@@ -35,6 +41,7 @@ export function writeContext(
   declared: string,
   counters: Map<string, Counters>,
   events: HostEvent[],
+  blocked: boolean,
 ): WriteContext {
   const countersOf = (conversationId: string) => {
     if (conversationId !== declared) throw new Error(`operation declared ${declared} but wrote to ${conversationId}`);
@@ -49,6 +56,7 @@ export function writeContext(
     trx,
     now,
     isPostgres,
+    blocked,
     nextPts: (conversationId) => bump(conversationId, false).pts,
     lastSeq: (conversationId) => countersOf(conversationId).lastSeq,
     emit: (event) => events.push(event),

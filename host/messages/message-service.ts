@@ -3,12 +3,12 @@ import { performance } from 'node:perf_hooks';
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { Message, MessageContent } from '../../sdk/protocol/message.js';
-import type { HistoryResult, ReadResult, SendResult } from '../../sdk/protocol/frames.js';
+import type { HistoryResult, SendResult } from '../../sdk/protocol/frames.js';
 import { Tokens } from '../core/container-tokens.js';
 import type { BeforeStoreHooks } from '../core/extension-points.js';
 import type { Database } from '../db/open-database.js';
-import type { EventBus } from '../bus/event-bus.js';
 import { requireMembership } from '../conversations/membership.js';
+import { refuseIfBlocked } from '../conversations/blocked-actions.js';
 import { ConversationWriter } from '../conversations/conversation-writer.js';
 import { MessageStore, type HistoryQuery } from './message-store.js';
 import { storeContent } from '../conversations/message-row.js';
@@ -24,12 +24,14 @@ import { resolveMentions, storedEntities } from '../mentions/mention-resolver.js
 import { assertContentOrForward, forwardSource, type ForwardSource, type SendRequest } from './forward-source.js';
 import { tombstone } from './message-tombstone.js';
 
-/** Sending, editing, deleting, reacting, reading: what a member does to messages (and the operator's deletion). */
+/**
+ * Sending, editing, deleting, reacting: what a member does to messages (and the operator's
+ * deletion). Reading and typing are ReadAndTyping's.
+ */
 @injectable()
 export class MessageService {
   constructor(
     @inject(Tokens.Database) private readonly db: Database,
-    @inject(Tokens.EventBus) private readonly bus: EventBus,
     @inject(MessageTypeRegistry) private readonly types: MessageTypeRegistry,
     @inject(ConversationWriter) private readonly writer: ConversationWriter,
     @inject(MessageStore) private readonly store: MessageStore,
@@ -226,6 +228,8 @@ export class MessageService {
   ): Promise<Message> {
     return this.writer.run(conversationId, async (ctx) => {
       await requireMembership(ctx.trx, conversationId, userId);
+      // Taking one's own reaction back stays possible, as deleting one's own message does.
+      if (op === 'add') await refuseIfBlocked(ctx, conversationId, userId, 'react to messages');
       const row = await this.store.rowById(ctx.trx, conversationId, messageId);
       if (row.deleted_at !== null) throw new SwitchboardError('message_deleted');
       const key = { message_id: messageId, user_id: userId, emoji };
@@ -240,33 +244,6 @@ export class MessageService {
       ctx.emit({ type: 'message.changed', conversationId, pts, change: 'reaction', message: message! });
       return message!;
     });
-  }
-
-  /** Moves the caller's read watermark forward (never back, never past the newest message). */
-  async markRead(userId: string, conversationId: string, seq: number): Promise<ReadResult> {
-    const knex = this.db.knex;
-    const membership = await requireMembership(knex, conversationId, userId);
-    const conversation = await knex('conversations')
-      .where({ id: conversationId })
-      .first<{ last_seq: number }>('last_seq');
-    const target = Math.min(seq, conversation.last_seq);
-    if (target <= membership.read_seq) return { conversationId, seq: membership.read_seq };
-    const updated = await knex('members')
-      .where({ conversation_id: conversationId, user_id: userId })
-      .andWhere('read_seq', '<', target)
-      .update({ read_seq: target });
-    if (updated === 0) {
-      const fresh = await requireMembership(knex, conversationId, userId);
-      return { conversationId, seq: fresh.read_seq };
-    }
-    this.bus.publish({ type: 'receipt', conversationId, userId, seq: target });
-    return { conversationId, seq: target };
-  }
-
-  /** Tells the other members; typing is not stored. */
-  async typing(userId: string, conversationId: string, state: 'started' | 'stopped'): Promise<void> {
-    await requireMembership(this.db.knex, conversationId, userId);
-    this.bus.publish({ type: 'typing', conversationId, userId, state });
   }
 
   async history(userId: string, conversationId: string, q: HistoryQuery): Promise<HistoryResult> {

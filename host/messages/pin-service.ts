@@ -7,6 +7,7 @@ import { isoTime } from '../core/iso-time.js';
 import type { Database } from '../db/open-database.js';
 import { ConversationWriter } from '../conversations/conversation-writer.js';
 import { requireMembership } from '../conversations/membership.js';
+import { refuseIfBlocked } from '../conversations/blocked-actions.js';
 import type { MessageRow } from '../conversations/message-row.js';
 import { appendSystemMessage } from '../conversations/system-message.js';
 import { MessageStore } from './message-store.js';
@@ -23,7 +24,8 @@ interface PinRow {
  * Pinned messages (docs/protocol.md, "Pinned messages"). Any member pins or unpins, in direct
  * conversations and groups alike, as in Messenger. A pin or an unpin is announced by a system
  * message, so members learn of it live, on resume and in history as of any other change; deleting
- * a message drops its pin silently (MessageService.delete).
+ * a message drops its pin silently (MessageService.delete). A block closes a direct conversation
+ * to pins and unpins both ways, as to sends: each announces itself to the other person.
  */
 @injectable()
 export class PinService {
@@ -37,6 +39,7 @@ export class PinService {
   async pin(userId: string, conversationId: string, messageId: string): Promise<Pin> {
     return this.writer.run(conversationId, async (ctx) => {
       await requireMembership(ctx.trx, conversationId, userId);
+      await refuseIfBlocked(ctx, conversationId, userId, 'pin or unpin messages');
       const row = await this.store.rowById(ctx.trx, conversationId, messageId);
       if (row.deleted_at !== null) throw new SwitchboardError('message_deleted');
       if (row.content_type.startsWith('system.'))
@@ -66,6 +69,7 @@ export class PinService {
   async unpin(userId: string, conversationId: string, messageId: string): Promise<void> {
     await this.writer.run(conversationId, async (ctx) => {
       await requireMembership(ctx.trx, conversationId, userId);
+      await refuseIfBlocked(ctx, conversationId, userId, 'pin or unpin messages');
       await this.store.rowById(ctx.trx, conversationId, messageId);
       const removed = await ctx.trx('pins').where({ conversation_id: conversationId, message_id: messageId }).delete();
       if (removed > 0) await appendSystemMessage(ctx, conversationId, userId, 'system.message_unpinned', { messageId });

@@ -38,13 +38,12 @@ export class Delivery {
     this.unsubscribe.push(
       this.bus.subscribe('message.changed', (e) => this.onChange(e)),
       this.bus.subscribe('membership.changed', (e) => this.onMembership(e)),
-      this.bus.subscribe('receipt', (e) =>
-        this.toMembers(
-          e.conversationId,
-          'receipt',
-          JSON.stringify({ type: 'receipt', conversationId: e.conversationId, userId: e.userId, seq: e.seq }),
-        ),
-      ),
+      this.bus.subscribe('receipt', (e) => {
+        const frame = { type: 'receipt', conversationId: e.conversationId, userId: e.userId, seq: e.seq } as const;
+        // Across a block (read-and-typing.ts) the reader's own devices still move their counts.
+        if (e.ownOnly) this.toOwn(e.userId, frame);
+        else this.toMembers(e.conversationId, 'receipt', JSON.stringify(frame));
+      }),
       this.bus.subscribe('typing', (e) =>
         this.toMembers(
           e.conversationId,

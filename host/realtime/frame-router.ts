@@ -9,6 +9,7 @@ import type { HostMetrics } from '../metrics/host-metrics.js';
 import { asSystemError } from '../db/database-errors.js';
 import { MessageService } from '../messages/message-service.js';
 import { PinService } from '../messages/pin-service.js';
+import { ReadAndTyping } from '../messages/read-and-typing.js';
 import { compileValidator } from '../validation/validator.js';
 import { assertInputStrings, stringProblem } from '../validation/input-strings.js';
 import { ChangeStream } from './change-stream.js';
@@ -44,6 +45,7 @@ export class FrameRouter {
     @inject(Tokens.Logger) private readonly log: Logger,
     @inject(MessageService) messages: MessageService,
     @inject(PinService) pins: PinService,
+    @inject(ReadAndTyping) live: ReadAndTyping,
     @inject(ChangeStream) stream: ChangeStream,
     @inject(Presence) presence: Presence,
     @inject(Tokens.Commands) commands: CommandDispatch,
@@ -68,8 +70,8 @@ export class FrameRouter {
         return {};
       },
       pins: async (c, f) => ({ pins: await pins.list(c.userId, f.conversationId) }),
-      read: (c, f) => messages.markRead(c.userId, f.conversationId, f.seq),
-      typing: (c, f) => messages.typing(c.userId, f.conversationId, f.state),
+      read: (c, f) => live.markRead(c.userId, f.conversationId, f.seq),
+      typing: (c, f) => live.typing(c.userId, f.conversationId, f.state),
       history: (c, f) =>
         messages.history(c.userId, f.conversationId, { before: f.before, after: f.after, limit: f.limit ?? 50 }),
       resume: (c, f) => stream.resume(c, f.conversations),

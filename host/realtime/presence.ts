@@ -6,8 +6,10 @@ import type { EventBus } from '../bus/event-bus.js';
 import { MemberDirectory } from '../conversations/member-directory.js';
 import type { Connection } from './connection.js';
 import type { Clock } from '../core/clock.js';
+import type { Logger } from '../logging/logger.js';
 import { PresenceHeartbeat, type HeartbeatTarget } from './presence-heartbeat.js';
 import { SetDigest } from './set-digest.js';
+import { PresenceBlocks, type PairChange } from './presence-blocks.js';
 
 const MAX_SUBSCRIPTIONS_PER_CONNECTION = 1_000;
 
@@ -15,7 +17,8 @@ const MAX_SUBSCRIPTIONS_PER_CONNECTION = 1_000;
  * Online/offline status. Each host announces its users' first connect and last disconnect on
  * the bus; every host keeps which hosts see a user online, corrected by the hosts' heartbeats
  * (presence-heartbeat.ts) for what the bus did not carry. Clients subscribe to users they
- * share a conversation with.
+ * share a conversation with; two people where one blocks the other see each other offline, with
+ * no last seen, whatever they share (presence-blocks.ts keeps which pairs, in memory).
  */
 @injectable()
 export class Presence implements HeartbeatTarget {
@@ -27,7 +30,8 @@ export class Presence implements HeartbeatTarget {
   /** What this host believes each other host has online (kept with onlineAt), for heartbeats. */
   private readonly byHost = new Map<string, { users: Set<string>; digest: SetDigest }>();
   private readonly subscribers = new Map<string, Set<Connection>>();
-  private off: (() => void) | null = null;
+  private readonly blocks: PresenceBlocks;
+  private readonly offs: (() => void)[] = [];
 
   constructor(
     @inject(Tokens.EventBus) private readonly bus: EventBus,
@@ -35,16 +39,24 @@ export class Presence implements HeartbeatTarget {
     @inject(Tokens.HostId) private readonly hostId: string,
     @inject(Tokens.Clock) private readonly clock: Clock,
     @inject(PresenceHeartbeat) private readonly heartbeat: PresenceHeartbeat,
-  ) {}
+    @inject(Tokens.Logger) private readonly log: Logger,
+  ) {
+    this.blocks = new PresenceBlocks(() => this.db.knex);
+  }
 
   start(): void {
-    this.off = this.bus.subscribe('presence', (e) => this.mark(e.userId, e.hostId, e.status === 'online', e.at));
+    this.offs.push(
+      this.bus.subscribe('presence', (e) => this.mark(e.userId, e.hostId, e.status === 'online', e.at)),
+      this.bus.subscribe('block.changed', (e) => void this.blockChanged(this.blocks.recheck(e.blockerId, e.userId))),
+    );
+    const offReconnected = this.bus.onReconnected?.(() => void this.blockChanged(this.blocks.relearn(this.follows())));
+    if (offReconnected) this.offs.push(offReconnected);
     this.heartbeat.start(this);
   }
 
   stop(): void {
     this.heartbeat.stop();
-    this.off?.();
+    for (const off of this.offs.splice(0)) off();
   }
 
   userOnline(userId: string): void {
@@ -119,7 +131,42 @@ export class Presence implements HeartbeatTarget {
     }
     if (wasOnline === this.onlineAt.has(userId)) return;
     const frame = JSON.stringify({ type: 'presence', ...this.statusOf(userId) });
-    for (const conn of this.subscribers.get(userId) ?? []) conn.sendRaw(frame, 'presence');
+    for (const conn of this.subscribers.get(userId) ?? [])
+      if (!this.blocks.hides(conn.userId, userId)) conn.sendRaw(frame, 'presence');
+  }
+
+  /** A block began or ended: the pair's followers here see the other offline, or as they are again. */
+  private async blockChanged(changes: Promise<PairChange | PairChange[] | null>): Promise<void> {
+    let changed: PairChange[];
+    try {
+      changed = [(await changes) ?? []].flat();
+    } catch (err) {
+      this.log.warn({ err }, 'could not read a block for presence; it applies at the next subscribe');
+      return;
+    }
+    for (const { a, b, hidden } of changed) {
+      for (const [viewer, user] of [
+        [a, b],
+        [b, a],
+      ] as const) {
+        const status = hidden ? hiddenStatus(user) : this.statusOf(user);
+        for (const conn of this.subscribers.get(user) ?? [])
+          if (conn.userId === viewer) conn.sendRaw(JSON.stringify({ type: 'presence', ...status }), 'presence');
+      }
+    }
+  }
+
+  /** Each user followed on this host, with whom they follow. */
+  private follows(): Map<string, Set<string>> {
+    const follows = new Map<string, Set<string>>();
+    for (const [user, conns] of this.subscribers) {
+      for (const conn of conns) {
+        let set = follows.get(conn.userId);
+        if (!set) follows.set(conn.userId, (set = new Set()));
+        set.add(user);
+      }
+    }
+    return follows;
   }
 
   async subscribe(conn: Connection, userIds: readonly string[]): Promise<PresenceResult> {
@@ -134,6 +181,7 @@ export class Presence implements HeartbeatTarget {
         })),
       });
     }
+    await this.blocks.learn(conn.userId, wanted);
     const subs = (conn.presenceSubscriptions ??= new Set());
     if (subs.size + wanted.length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
       throw new SwitchboardError(
@@ -147,7 +195,9 @@ export class Presence implements HeartbeatTarget {
       if (!set) this.subscribers.set(id, (set = new Set()));
       set.add(conn);
     }
-    return { presence: wanted.map((id) => this.statusOf(id)) };
+    return {
+      presence: wanted.map((id) => (this.blocks.hides(conn.userId, id) ? hiddenStatus(id) : this.statusOf(id))),
+    };
   }
 
   unsubscribe(conn: Connection, userIds: readonly string[]): void {
@@ -180,4 +230,9 @@ export class Presence implements HeartbeatTarget {
       lastSeenAt: online ? null : seen ? new Date(seen).toISOString() : null,
     };
   }
+}
+
+/** How a user is shown to someone in a block with them: as if never seen online. */
+function hiddenStatus(userId: string): { userId: string; status: PresenceStatus; lastSeenAt: string | null } {
+  return { userId, status: 'offline', lastSeenAt: null };
 }
