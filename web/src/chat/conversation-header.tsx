@@ -6,7 +6,6 @@ import { useI18n } from '../i18n/i18n-context';
 import { BackLink } from '../components/back-link';
 import { GroupDetails } from './group-details';
 import { MuteControl } from './mute-control';
-import { BlockControl } from './block-control';
 import { ConversationMenu } from './conversation-menu';
 import { mutedNote } from './mute-state';
 import { pluralKey } from '../i18n/plural';
@@ -27,8 +26,8 @@ interface Props {
 
 /**
  * The conversation's picture and name, who is there (presence, or the number of members), whether I muted it,
- * and its actions side by side (mute; block, in a direct one; a group's details; the menu that
- * archives, and reports the other person of a direct one); for a group, its details open under them. On a phone it is one row: the way back, the name
+ * and its actions side by side (mute; a group's details; the menu that archives, and blocks or
+ * reports the other person of a direct one); for a group, its details open under them. On a phone it is one row: the way back, the name
  * (cut short when long) and the actions.
  */
 export function ConversationHeader({ view, title, partnerId, memberCount, members }: Props) {
@@ -70,7 +69,6 @@ export function ConversationHeader({ view, title, partnerId, memberCount, member
         </div>
         <div class="chat-header-actions">
           {view ? <MuteControl view={view} /> : null}
-          {partnerId && !group ? <BlockControl userId={partnerId} name={people.name(partnerId)} /> : null}
           {group ? (
             <button
               type="button"

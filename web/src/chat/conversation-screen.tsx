@@ -7,13 +7,14 @@ import { useI18n } from '../i18n/i18n-context';
 import { Link } from '../router/router';
 import { useSignedIn } from '../session/session-context';
 import { replyInAddress, threadInAddress } from './thread-address';
-import { useBlocks, useClientState, useConversationData } from '../session/client-hooks';
+import { useClientState, useConversationData } from '../session/client-hooks';
 import type { CommandNote } from './command-note';
 import { useStagedUploads } from '../attachments/use-staged-uploads';
 import { useFileDrop } from '../attachments/use-file-drop';
 import { Composer } from './composer';
 import { DraftReturnProvider, useDraft } from './composer-draft';
 import { ConversationHeader } from './conversation-header';
+import { useBlockedNotice } from './blocked-notice';
 import { MessageLog } from './message-log';
 import { pluralKey } from '../i18n/plural';
 import { readersOfMyLast } from './read-receipts';
@@ -28,7 +29,6 @@ import { useMembers } from './use-members';
 import { useThreadReturn } from './use-thread-return';
 import { useUnreadDivider } from './use-unread-divider';
 import './conversation-screen.css';
-import './blocking.css';
 import '../styles/attachments.css';
 
 /** The conversation at /c/:id; a new id is a new screen (its own scroll, reply and notes). */
@@ -65,7 +65,6 @@ function Conversation({ conversationId }: { conversationId: string }) {
   ).length;
   const members = useMembers(conversationId, `${membershipChanges}:${view?.conversation.memberCount ?? 0}`);
   const unreadFrom = useUnreadDivider(conversationId, data, state, people.me.id);
-  const blocks = useBlocks();
   useMarkRead(conversationId, view, state);
   const focusMessage = useFocusMessage(conversationId, messages, hasOlder, state);
   const pins = usePins(conversationId, messages, state);
@@ -105,6 +104,9 @@ function Conversation({ conversationId }: { conversationId: string }) {
 
   const title = view ? people.title(view.conversation) : t('conversation.title');
   usePageTitle(title);
+  const group = view?.conversation.kind === 'group';
+  const partner = !view || group ? null : people.partner(view.conversation);
+  const blocked = useBlockedNotice(partner ?? null, input);
   if (!view && openError) {
     return (
       <section class="chat-missing">
@@ -115,8 +117,6 @@ function Conversation({ conversationId }: { conversationId: string }) {
     );
   }
 
-  const group = view?.conversation.kind === 'group';
-  const partner = !view || group ? null : people.partner(view.conversation);
   const receipt = readersOfMyLast(messages, people.me.id, view?.readSeqs ?? {}, members);
   const seen =
     receipt && receipt.readers.length > 0
@@ -187,15 +187,12 @@ function Conversation({ conversationId }: { conversationId: string }) {
           live={messages}
           moderator={group && (role === 'owner' || role === 'admin')}
           focusSeq={threadRootId === addressed.rootId ? addressed.seq : null}
+          partnerId={partner ?? null}
           onClose={thread.close}
         />
       ) : null}
       <TypingIndicator userIds={view?.typing ?? []} />
-      {partner && blocks.has(partner) ? (
-        <p class="blocked-notice" role="status">
-          {t('chat.block.notice', { name: people.name(partner) })}
-        </p>
-      ) : (
+      {blocked ?? (
         <Composer
           conversationId={conversationId}
           replyTo={replyTo}

@@ -16,6 +16,7 @@ import { useThreadPages } from './use-thread-pages';
 import { useKeepInPlace } from './use-keep-in-place';
 import { ImageGallery } from '../attachments/image-gallery';
 import { shownImages } from './shown-content';
+import { useBlockedNotice } from './blocked-notice';
 
 interface Props {
   conversationId: string;
@@ -29,6 +30,8 @@ interface Props {
   moderator: boolean;
   /** The reply to bring into view and focus (a search result's), or null. */
   focusSeq: number | null;
+  /** The other person of a direct conversation (null in a group): while I block them, no composer. */
+  partnerId: string | null;
   onClose: () => void;
 }
 
@@ -36,7 +39,7 @@ interface Props {
  * A root message and its replies beside the conversation: the newest page of the thread from the
  * host, earlier pages on "Show earlier replies" (what was in view stays in place), with replies
  * arriving live merged in (one list, by seq, each once), and a composer that
- * replies in the thread. Its header follows or unfollows the thread (replying follows it: the host
+ * replies in the thread (the conversation's notice in its place while I block the other person). Its header follows or unfollows the thread (replying follows it: the host
  * does); while I follow it, the replies I see open here are marked read.
  */
 export function ThreadPanel(props: Props) {
@@ -52,7 +55,10 @@ export function ThreadPanel(props: Props) {
   const panel = useRef<HTMLElement>(null);
   const pages = useThreadPages(conversationId, rootId, live);
   const { replies, newest } = pages;
-  useEffect(() => input.current?.focus(), [rootId]);
+  const closeButton = useRef<HTMLButtonElement>(null);
+  const blocked = useBlockedNotice(props.partnerId, input);
+  // Without a composer (I block the other person), the panel still takes the focus, on its way out.
+  useEffect(() => (input.current ?? closeButton.current)?.focus(), [rootId]);
   // After the composer took the focus on opening: a reply asked for by the address takes it from there.
   useFocusReply(list, props.focusSeq, replies, pages);
   const follow = useThreadFollow(conversationId, rootId, newest, pages.loaded, replies, people.me.id);
@@ -92,7 +98,7 @@ export function ThreadPanel(props: Props) {
             </button>
           </span>
         ) : null}
-        <button type="button" onClick={onClose}>
+        <button type="button" ref={closeButton} onClick={onClose}>
           {t('chat.thread.close')}
         </button>
       </header>
@@ -124,43 +130,45 @@ export function ThreadPanel(props: Props) {
           </DraftReturnProvider>
         </ol>
       </ImageGallery>
-      <form
-        class="composer"
-        onSubmit={(e) => {
-          e.preventDefault();
-          send();
-        }}
-      >
-        <MentionPicker
-          conversationId={conversationId}
-          text={text}
-          input={input}
-          onPick={(picked) => {
-            setText(picked);
-            input.current?.focus();
+      {blocked ?? (
+        <form
+          class="composer"
+          onSubmit={(e) => {
+            e.preventDefault();
+            send();
           }}
-        />
-        <div class="composer-row">
-          <textarea
-            ref={input}
-            class="composer-input"
-            aria-label={t('chat.thread.composer')}
-            placeholder={t('chat.thread.placeholder')}
-            rows={1}
-            value={text}
-            onInput={(e) => setText(e.currentTarget.value)}
-            onKeyDown={(e) => {
-              // A mention picked with Enter is not sent (the picker took the key first).
-              if (e.defaultPrevented || e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
-              e.preventDefault();
-              send();
+        >
+          <MentionPicker
+            conversationId={conversationId}
+            text={text}
+            input={input}
+            onPick={(picked) => {
+              setText(picked);
+              input.current?.focus();
             }}
           />
-          <button type="submit" class="primary">
-            {t('chat.thread.send')}
-          </button>
-        </div>
-      </form>
+          <div class="composer-row">
+            <textarea
+              ref={input}
+              class="composer-input"
+              aria-label={t('chat.thread.composer')}
+              placeholder={t('chat.thread.placeholder')}
+              rows={1}
+              value={text}
+              onInput={(e) => setText(e.currentTarget.value)}
+              onKeyDown={(e) => {
+                // A mention picked with Enter is not sent (the picker took the key first).
+                if (e.defaultPrevented || e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
+                e.preventDefault();
+                send();
+              }}
+            />
+            <button type="submit" class="primary">
+              {t('chat.thread.send')}
+            </button>
+          </div>
+        </form>
+      )}
     </aside>
   );
 }

@@ -3,10 +3,10 @@ import { useAction } from '../components/use-action';
 import { refocusIfLost } from '../components/use-focus-on-mount';
 
 /**
- * A header button whose popover opens under it, over the conversation (Mute's choices, Block's
- * question, the conversation's menu), so the header keeps its one row. `run` does the popover's
+ * A header button whose popover opens under it, over the conversation (Mute's choices, the
+ * conversation's menu and its Block question), so the header keeps its one row. `run` does the popover's
  * work and closes it; the button it was opened from may then swap (Mute for Unmute, Block for
- * Unblock) or its item go, so the focus comes back to the button in this place once the work is
+ * Unblock in the menu) or its item go, so the focus comes back to the button in this place once the work is
  * done. `close` (Escape, Cancel, the button again) puts the focus back on the button at once.
  */
 export function useHeaderPopover() {
