@@ -2,11 +2,12 @@
  * Plugins' own tables, transactions: bulk updates commit all or none, concurrent transfers never
  * overdraw and conserve the total, a transaction rolls back when it throws, calls another capability,
  * runs past its budget or fails at a statement, its handle is refused after it ended, and schema
- * changes and every committed write are audited.
+ * changes and every committed write are audited, once committed and without holding the
+ * transaction (its row locks) for the entry.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHost, type TestHost, type TestUser } from './support/start-test-host.js';
-import { createTestDatabase, type TestDatabase } from './support/test-database.js';
+import { createTestDatabase, openDirect, testDatabaseKind, type TestDatabase } from './support/test-database.js';
 import { enable } from './support/plugin-helpers.js';
 import { tablesClient, tablesManifest } from './support/plugin-tables.js';
 
@@ -180,4 +181,28 @@ describe('plugin tables: transactions', () => {
         .map((e: any) => e.target),
     ).toEqual(['update:accounts']);
   });
+  // Only PostgreSQL lets the test reach the host's tables while it runs (a SQLite host holds its file).
+  it.skipIf(testDatabaseKind !== 'postgres')(
+    'commits a transaction, and releases its row locks, without waiting for its audit entry',
+    async () => {
+      await value(query('ledger', 'accounts', ['update', { balance: 50 }], [['where', { owner: 'bob' }]]));
+      const db = openDirect(host.database);
+      const held = await db.transaction();
+      try {
+        await held.raw('lock table audit_log in exclusive mode');
+        // Written inside the transaction, the entry would wait for this lock with bob's and
+        // carol's rows locked: the transfer would not return until the lock is let go.
+        expect(await run('ledger', { op: 'transfer', from: 'bob', to: 'carol', amount: 7 })).toEqual({
+          ok: true,
+          value: { moved: true },
+        });
+      } finally {
+        await held.commit();
+        await db.destroy();
+      }
+      const audit = (await host.http('GET', '/v1/admin/audit?pluginId=ledger&limit=5', { token: 'admin' })).body
+        .entries;
+      expect(audit[0]).toMatchObject({ action: 'transaction', target: 'increment:accounts insert:entries' });
+    },
+  );
 });

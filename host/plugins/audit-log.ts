@@ -1,5 +1,4 @@
 import { inject, injectable } from 'tsyringe';
-import type { Knex } from 'knex';
 import { GroupCommitQueue } from '../../sdk/plugin/group-commit-queue.js';
 import type { AuditEntry, AuditFilter as WireAuditFilter } from '../../sdk/protocol/admin.js';
 import { Tokens } from '../core/container-tokens.js';
@@ -63,14 +62,7 @@ export class AuditLog {
     this.trim = new AuditTrim(db, config.plugins.auditEntriesPerPlugin);
   }
 
-  /** `executor`: a transaction the entry commits (or rolls back) with; it is written there at once. */
-  async record(
-    pluginId: string,
-    capability: string,
-    action: string,
-    target: string | null,
-    executor?: Knex | Knex.Transaction,
-  ): Promise<void> {
+  async record(pluginId: string, capability: string, action: string, target: string | null): Promise<void> {
     const row: AuditRow = {
       plugin_id: pluginId,
       capability,
@@ -78,11 +70,6 @@ export class AuditLog {
       target: target?.slice(0, 512) ?? null,
       at: Date.now(),
     };
-    if (executor) {
-      await executor('audit_log').insert(row);
-      this.trimLater([row]);
-      return;
-    }
     if (this.stopped) return this.write([row]);
     const written = this.queue.push(row).catch((err: unknown) => this.lost(err, 1));
     this.track(written);

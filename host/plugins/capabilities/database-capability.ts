@@ -88,8 +88,9 @@ export function databaseCapability(
         throw new SwitchboardError('database_invalid_query', 'transaction() takes an async function (tx) => { … }.');
       const state: TransactionState = { active: true, failed: null, writes: new Set() };
       let thrownByWork: unknown = undefined;
+      let result: T;
       try {
-        return await database.knex.transaction(async (trx) => {
+        result = await database.knex.transaction(async (trx) => {
           const begin = () => {
             if (!state.active)
               throw new SwitchboardError(
@@ -135,8 +136,6 @@ export function databaseCapability(
               });
             const result = await Promise.race([done, deadline]);
             if (state.failed) throw state.failed;
-            if (state.writes.size > 0)
-              await audit.record(pluginId, 'database', 'transaction', [...state.writes].sort().join(' '), trx);
             return result;
           } finally {
             clearTimeout(timer);
@@ -148,6 +147,12 @@ export function databaseCapability(
         if (err === thrownByWork || err instanceof SwitchboardError) throw err;
         throw database.asCatalogError(err, 'transaction');
       }
+      // Recorded once committed, behind the call as every other entry is: written inside the
+      // transaction, the entry was one more round trip while the transaction held its row locks
+      // (a payments batch's wallets), and a rolled-back transaction still records nothing.
+      if (state.writes.size > 0)
+        await audit.record(pluginId, 'database', 'transaction', [...state.writes].sort().join(' '));
+      return result;
     },
   };
 }
