@@ -132,8 +132,26 @@ export interface WriteGroup {
   table<R extends Row = Row>(name: string): GroupedWrite<R>;
 }
 
+/** The rows of each query of a read group, in the order the queries were given. */
+export type RowsOf<Q extends readonly TableQuery<Row>[]> = {
+  [K in keyof Q]: Q[K] extends TableQuery<infer R> ? R[] : never;
+};
+
+/** How many queries one read group may carry. */
+export const MAX_READS_TOGETHER = 16;
+
 export interface DatabaseTransaction {
   table<R extends Row = Row>(name: string): TableQuery<R>;
+  /**
+   * Runs these queries of this transaction (made with `tx.table(…)`, not ended by a terminal
+   * call) as `all()` would, in the order given, and resolves to each one's rows in that order.
+   * On PostgreSQL they go as one statement: one round trip however many tables they read, and
+   * their `forUpdate()` locks are taken query by query in the order given. On SQLite they run one
+   * after another (there is no round trip to save). For a transaction that locks rows of several
+   * tables before it decides anything: each lock it waits for is held by someone else meanwhile.
+   * At most MAX_READS_TOGETHER queries; limit and offset apply to each query as set.
+   */
+  readTogether<const Q extends readonly TableQuery<Row>[]>(queries: Q): Promise<RowsOf<Q>>;
   /**
    * Runs the writes `build` names as one statement on PostgreSQL (one round trip however many
    * writes), one after another on SQLite (which has no round trip to save), and resolves to how

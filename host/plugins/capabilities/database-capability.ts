@@ -15,6 +15,7 @@ import { groupOf, fitsOneStatement, runWriteGroup } from '../database/write-grou
 import type { OpenedTable } from '../database/write-group.js';
 import { PluginTableQuery } from '../database/table-query.js';
 import { physicalTableName } from '../database/table-names.js';
+import { runReadGroup } from '../database/read-group.js';
 import { transactionScope, type TransactionState } from '../database/transaction-scope.js';
 import { promised, type CapabilityGuard } from './capability-guard.js';
 
@@ -105,8 +106,29 @@ export function databaseCapability(
             guard.needWithinTransaction('database');
             return trx;
           };
+          const made = new WeakSet<object>();
           const tx: DatabaseTransaction = Object.freeze({
-            table: <R extends Row>(name: string) => open(name, begin, state).query as TableQuery<R>,
+            table: <R extends Row>(name: string) => {
+              const { query } = open(name, begin, state);
+              made.add(query);
+              return query as unknown as TableQuery<R>;
+            },
+            readTogether: (async (queries: readonly unknown[]) => {
+              if (!Array.isArray(queries))
+                throw new SwitchboardError('database_invalid_query', 'readTogether() takes an array of queries.');
+              for (const q of queries)
+                if (!(q instanceof PluginTableQuery) || !made.has(q))
+                  throw new SwitchboardError(
+                    'database_invalid_query',
+                    "readTogether() takes queries made with this transaction's tx.table(…), before any terminal call.",
+                  );
+              const executor = begin();
+              return runReadGroup(
+                executor,
+                database.sqlite,
+                (queries as PluginTableQuery[]).map((q) => q.planRead()),
+              );
+            }) as DatabaseTransaction['readTogether'],
             writeTogether: async (build: (group: WriteGroup) => void) =>
               runWriteGroup(
                 trx,

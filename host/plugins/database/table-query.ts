@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Comparison, Row, TableQuery } from '../../../sdk/plugin/database.js';
 import { fromDatabase, type ColumnInfo } from './column-values.js';
 import { columnOf, execute, invalid, valueFor, writableRow, type QueryEnvironment } from './query-environment.js';
+import type { PlannedRead } from './read-group.js';
 import { affectedRows, NUMERIC, planWrite, type PlannedWrite, type WriteCall } from './table-writes.js';
 
 const OPERATORS: Record<Comparison, string> = {
@@ -97,9 +98,21 @@ export class PluginTableQuery<R extends Row = Row> implements TableQuery<R> {
   }
 
   async all(): Promise<R[]> {
-    const qb = this.read(this.env.begin());
-    if (this.limitCount !== null) qb.limit(this.limitCount);
-    return this.run(qb, (rows: Row[]) => rows.map((r) => this.row(r) as R));
+    const read = this.planRead();
+    return this.run(read.statement(this.env.begin()), read.rows);
+  }
+
+  /** What all() runs and how its rows come back, to run here or in a read group. */
+  planRead(): PlannedRead<R> {
+    return {
+      env: this.env,
+      statement: (executor) => {
+        const qb = this.read(executor);
+        if (this.limitCount !== null) qb.limit(this.limitCount);
+        return qb;
+      },
+      rows: (rows: Row[]) => rows.map((r) => this.row(r) as R),
+    };
   }
 
   async first(): Promise<R | null> {

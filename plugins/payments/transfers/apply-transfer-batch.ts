@@ -8,7 +8,7 @@ import { PaymentError } from '../payment-error.js';
 import type { PaymentsSettings } from '../settings.js';
 import type { TransferResult } from './list-transfers.js';
 import { judgeBatchPins } from './batch-pins.js';
-import { insertChunked, lockDailyUsage, lockWallets, usageKey } from './batch-rows.js';
+import { insertChunked, type KnownRows, lockBatchRows, usageKey } from './batch-rows.js';
 import { claimKeys, giveBackKeys, keyId, settleKeys, type StoredKey } from './batch-keys.js';
 
 /** A transfer that passed every check that needs no lock (amount, per-transfer limit, recipient). */
@@ -44,7 +44,7 @@ const legsOf = (t: PreparedTransfer) =>
   ].sort(byAccount);
 
 /**
- * Applies a batch of transfers in order inside one transaction of about eight statements,
+ * Applies a batch of transfers in order inside one transaction of about seven statements,
  * whatever its size, and returns each one's outcome. Each transfer is still checked on its own,
  * in arrival order, against the locked rows: its PIN, its idempotency key, the daily limit, the
  * payer's balance. One that fails gets its own error and takes nothing else down.
@@ -54,6 +54,7 @@ export async function applyTransferBatch(
   crypto: CryptoCapability,
   settings: PaymentsSettings,
   transfers: PreparedTransfer[],
+  known: KnownRows,
 ): Promise<TransferOutcome[]> {
   const outcomes: (TransferOutcome | null)[] = transfers.map(() => null);
   const now = Date.now();
@@ -105,17 +106,15 @@ export async function applyTransferBatch(
     ).map((r) => [r.ref as string, r.id as number]),
   );
 
-  // Daily usage and the wallets of everyone in the batch, locked for it.
-  const usage = await lockDailyUsage(
+  // Daily usage and the wallets of everyone in the batch, locked for it in one round trip.
+  const { usage, wallets } = await lockBatchRows(
     tx,
+    known,
     today,
     live.map(({ t }) => t),
-  );
-  const usageBefore = new Map(usage);
-  const wallets = await lockWallets(
-    tx,
     live.flatMap(({ t }) => legsOf(t).map((leg) => leg.account)),
   );
+  const usageBefore = new Map(usage);
 
   const keysDone: { owner: string; key: string; response: TransferResult }[] = [];
   // Each transfer in arrival order, against the running balances.

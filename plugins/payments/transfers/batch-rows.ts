@@ -1,7 +1,6 @@
 /**
  * The rows a batch of transfers locks before it checks anything (the payers' daily usage, every
- * wallet it touches), made first where missing, and the chunked inserts it writes with: every
- * batch locks in the same order, so two batches sharing a wallet queue instead of deadlocking.
+ * wallet it touches), made first where missing, and the chunked inserts it writes with.
  */
 import type { DatabaseTransaction } from '../../../sdk/index.js';
 import type { WalletRow } from '../ledger/post-transaction.js';
@@ -11,79 +10,121 @@ const ROWS_PER_INSERT = 400;
 
 export const usageKey = (userId: string, currency: string) => `${userId}|${currency}`;
 
-/** The payers' usage of `today`, locked, by usageKey (rows missing are made with 0 first). */
-export async function lockDailyUsage(
-  tx: DatabaseTransaction,
-  today: string,
-  payments: readonly { payerId: string; currency: string }[],
-): Promise<Map<string, number>> {
-  const usageRows = [
-    ...new Map(
-      payments.map((t) => [
-        usageKey(t.payerId, t.currency),
-        { user_id: t.payerId, day: today, currency: t.currency, amount: 0 },
-      ]),
-    ).values(),
-  ];
-  const usage = new Map<string, number>();
-  if (usageRows.length === 0) return usage;
-  const lockUsage = async (rows: typeof usageRows) => {
-    for (const row of await tx
-      .table<UsageRow>('daily_usage')
-      .where({ day: today })
-      .whereIn('user_id', [...new Set(rows.map((r) => r.user_id))])
-      .orderBy('user_id')
-      .orderBy('currency')
-      .forUpdate()
-      .all()) {
-      usage.set(usageKey(row.user_id, row.currency), row.amount);
+/** Rows a host has made or seen already (daily usage by day, wallets), so a batch need not make them again. */
+export class KnownRows {
+  private readonly seen = new Set<string>();
+  private day = '';
+
+  /** Those of `keys` not seen yet on `day`; a new day forgets every row (the set stays bounded). */
+  unseen(day: string, keys: readonly string[]): string[] {
+    if (day !== this.day || this.seen.size > 200_000) {
+      this.seen.clear();
+      this.day = day;
     }
-  };
-  await lockUsage(usageRows);
-  const missing = usageRows.filter((r) => !usage.has(usageKey(r.user_id, r.currency)));
-  if (missing.length > 0) {
-    await insertChunked(tx, 'daily_usage', missing, ['user_id', 'day', 'currency']);
-    await lockUsage(missing);
+    return keys.filter((k) => !this.seen.has(k));
   }
-  return usage;
+
+  saw(keys: readonly string[]): void {
+    for (const k of keys) this.seen.add(k);
+  }
 }
 
-/** These wallets, locked in account order (wallets missing are made empty first), by account. */
-export async function lockWallets(
+const usageRow = (userId: string, today: string, currency: string) => ({
+  user_id: userId,
+  day: today,
+  currency,
+  amount: 0,
+});
+const walletRow = (account: string) => ({
+  account,
+  currency: account.slice(account.lastIndexOf(':') + 1),
+  balance: 0,
+  postings: 0,
+  head_hash: '',
+  may_go_negative: false,
+});
+
+/**
+ * The payers' usage of `today` (by usageKey) and every wallet the batch touches (by account),
+ * locked in one round trip: usage rows first, then wallets in account order, as every batch
+ * locks, so two batches sharing a wallet queue instead of deadlocking. Rows this host has not
+ * seen are made first, before any lock (an insert that finds the row does nothing); a row still
+ * missing then (made by a batch that rolled back) is made and locked after the others: another
+ * batch may deadlock with that one, which the database breaks, and its transfers go one by one.
+ */
+export async function lockBatchRows(
   tx: DatabaseTransaction,
+  known: KnownRows,
+  today: string,
+  payments: readonly { payerId: string; currency: string }[],
   accountsTouched: readonly string[],
-): Promise<Map<string, WalletRow>> {
+): Promise<{ usage: Map<string, number>; wallets: Map<string, WalletRow> }> {
+  const payers = [...new Map(payments.map((t) => [usageKey(t.payerId, t.currency), t])).values()];
   const accounts = [...new Set(accountsTouched)].sort();
+  const usage = new Map<string, number>();
   const wallets = new Map<string, WalletRow>();
-  if (accounts.length === 0) return wallets;
-  const lock = async () => {
-    for (const w of await tx
-      .table<WalletRow>('wallets')
-      .whereIn('account', accounts)
-      .orderBy('account')
-      .forUpdate()
-      .all())
-      wallets.set(w.account, { ...w });
-  };
-  await lock();
-  const missing = accounts.filter((a) => !wallets.has(a));
-  if (missing.length > 0) {
+  if (payers.length === 0) return { usage, wallets };
+
+  const newUsage = known.unseen(
+    today,
+    payers.map((t) => `u|${usageKey(t.payerId, t.currency)}`),
+  );
+  const newWallets = known.unseen(
+    today,
+    accounts.map((a) => `w|${a}`),
+  );
+  if (newUsage.length > 0)
+    await insertChunked(
+      tx,
+      'daily_usage',
+      newUsage.map((k) => {
+        const [, userId, currency] = k.split('|') as [string, string, string];
+        return usageRow(userId, today, currency);
+      }),
+      ['user_id', 'day', 'currency'],
+    );
+  if (newWallets.length > 0)
     await insertChunked(
       tx,
       'wallets',
-      missing.map((account) => ({
-        account,
-        currency: account.slice(account.lastIndexOf(':') + 1),
-        balance: 0,
-        postings: 0,
-        head_hash: '',
-        may_go_negative: false,
-      })),
+      newWallets.map((k) => walletRow(k.slice(2))),
       ['account'],
     );
-    await lock();
-  }
-  return wallets;
+  known.saw([...newUsage, ...newWallets]);
+
+  const usageOf = (userIds: readonly string[]) =>
+    tx
+      .table<UsageRow>('daily_usage')
+      .where({ day: today })
+      .whereIn('user_id', [...new Set(userIds)])
+      .orderBy('user_id')
+      .orderBy('currency')
+      .forUpdate();
+  const walletsOf = (list: readonly string[]) =>
+    tx.table<WalletRow>('wallets').whereIn('account', list).orderBy('account').forUpdate();
+  const take = ([u, w]: readonly [UsageRow[], WalletRow[]]) => {
+    for (const row of u) usage.set(usageKey(row.user_id, row.currency), row.amount);
+    for (const row of w) wallets.set(row.account, { ...row });
+  };
+  take(await tx.readTogether([usageOf(payers.map((t) => t.payerId)), walletsOf(accounts)]));
+
+  const usageMissing = payers.filter((t) => !usage.has(usageKey(t.payerId, t.currency)));
+  const walletsMissing = accounts.filter((a) => !wallets.has(a));
+  if (usageMissing.length === 0 && walletsMissing.length === 0) return { usage, wallets };
+  await insertChunked(
+    tx,
+    'daily_usage',
+    usageMissing.map((t) => usageRow(t.payerId, today, t.currency)),
+    ['user_id', 'day', 'currency'],
+  );
+  await insertChunked(tx, 'wallets', walletsMissing.map(walletRow), ['account']);
+  take(
+    await tx.readTogether([
+      usageOf(usageMissing.length > 0 ? usageMissing.map((t) => t.payerId) : []),
+      walletsOf(walletsMissing),
+    ]),
+  );
+  return { usage, wallets };
 }
 
 /** Inserts `rows` in statements of at most ROWS_PER_INSERT rows each. */

@@ -1,5 +1,6 @@
 import { GroupCommitQueue, type PluginContext } from '../../../sdk/index.js';
 import { applyTransferBatch, type PreparedTransfer, type TransferDone } from './apply-transfer-batch.js';
+import { KnownRows } from './batch-rows.js';
 import type { PaymentsSettings } from '../settings.js';
 
 const MAX_BATCH = 256;
@@ -20,9 +21,10 @@ export class TransferBatcher {
   private readonly queue: GroupCommitQueue<PreparedTransfer, TransferDone>;
 
   constructor(ctx: PluginContext<PaymentsSettings>) {
+    const known = new KnownRows();
     this.queue = new GroupCommitQueue<PreparedTransfer, TransferDone>({
       commit: (transfers) =>
-        ctx.database.transaction((tx) => applyTransferBatch(tx, ctx.crypto, ctx.settings, transfers), {
+        ctx.database.transaction((tx) => applyTransferBatch(tx, ctx.crypto, ctx.settings, transfers, known), {
           timeoutMs: 30_000,
         }),
       maxBatch: MAX_BATCH,
