@@ -2,6 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import type { PresenceResult, PresenceStatus } from '../../sdk/protocol/frames.js';
 import { Tokens } from '../core/container-tokens.js';
+import type { Database } from '../db/open-database.js';
 import type { EventBus } from '../bus/event-bus.js';
 import { MemberDirectory } from '../conversations/member-directory.js';
 import type { Connection } from './connection.js';
@@ -35,6 +36,7 @@ export class Presence implements HeartbeatTarget {
 
   constructor(
     @inject(Tokens.EventBus) private readonly bus: EventBus,
+    @inject(Tokens.Database) private readonly db: Database,
     @inject(MemberDirectory) private readonly members: MemberDirectory,
     @inject(Tokens.HostId) private readonly hostId: string,
     @inject(Tokens.Clock) private readonly clock: Clock,
