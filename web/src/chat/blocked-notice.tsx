@@ -12,8 +12,9 @@ import './blocking.css';
  * What stands in a composer's place (the conversation's, a thread's) while I block the other person
  * of a direct conversation, or null when the composer is to show: it says so, with an Unblock that
  * needs no question (nothing is lost by it). Unblocked from here, the composer that comes back
- * takes the focus the button took with it. The person blocked is never shown this: they keep their
- * composer, and a send is refused in neutral words.
+ * takes the focus the button took with it. Non-null, it also means the messages offer no Reply,
+ * new reaction or pin (MessageItem's `blocking`). The person blocked is never shown this: they keep
+ * their composer and actions, and a send, reaction or pin is refused in neutral words.
  */
 export function useBlockedNotice(partnerId: string | null, input: RefObject<HTMLElement | null>) {
   const blocks = useBlocks();

@@ -174,6 +174,7 @@ function Conversation({ conversationId }: { conversationId: string }) {
             }}
             onThread={(message) => thread.open(message.id)}
             onDismissNote={(id) => setNotes((list) => list.filter((n) => n.id !== id))}
+            blocking={blocked !== null}
           />
         </PinsContext.Provider>
       </DraftReturnProvider>

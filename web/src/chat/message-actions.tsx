@@ -22,10 +22,16 @@ interface Props {
   onThread?: () => void;
   onEdit: () => void;
   onError: (error: unknown) => void;
+  /**
+   * I block the other person of this direct conversation: the host refuses replies, new reactions
+   * and pins in it, so they are not offered; taking back my own reaction, editing, deleting stay.
+   */
+  blocking?: boolean;
 }
 
 /**
- * One button per message opens its actions (reply, react, pin, forward, report, edit, delete); from the keyboard it is
+ * One button per message opens its actions (reply, react, pin, forward, report, edit, delete; while I
+ * block the other person, only what the host still takes); from the keyboard it is
  * Tab from its message, or Enter on the message (useMessageKeys). Escape closes them; deleting
  * asks once more.
  */
@@ -39,6 +45,7 @@ export function MessageActions({
   onThread,
   onEdit,
   onError,
+  blocking = false,
 }: Props) {
   const { t } = useI18n();
   const { client, user: me } = useSignedIn();
@@ -49,7 +56,7 @@ export function MessageActions({
   const [reporting, setReporting] = useState(false);
   // Pins are the timeline's: none in a thread's panel, none for a reply in a thread.
   const pinContext = usePinActions();
-  const pins = message.threadRootId ? null : pinContext;
+  const pins = message.threadRootId || blocking ? null : pinContext;
   const pinned = pins?.isPinned(message.id) ?? false;
   const toggle = useRef<HTMLButtonElement>(null);
   const close = () => {
@@ -92,9 +99,11 @@ export function MessageActions({
       <div id={panelId} class="actions-panel" role="group" aria-label={t('chat.actions.label')} hidden={!open}>
         {open ? (
           <>
-            <button type="button" onClick={act(onReply, true)}>
-              {t('chat.actions.reply')}
-            </button>
+            {blocking ? null : (
+              <button type="button" onClick={act(onReply, true)}>
+                {t('chat.actions.reply')}
+              </button>
+            )}
             {onThread ? (
               <button type="button" onClick={act(onThread, true)}>
                 {t('chat.actions.thread')}
@@ -102,6 +111,7 @@ export function MessageActions({
             ) : null}
             {REACTION_EMOJI.map((emoji) => {
               const mine = reactedWith(message, emoji, me.id);
+              if (blocking && !mine) return null;
               return (
                 <button
                   key={emoji}

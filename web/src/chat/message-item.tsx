@@ -41,6 +41,8 @@ export interface MessageItemProps {
   people: People;
   /** It goes on its sender's run: who and when are shown once, above the first (still read by screen readers). */
   continued?: boolean;
+  /** I block the other person of this direct conversation: no reply, new reaction or pin is offered. */
+  blocking?: boolean;
 }
 
 /** One message of the log: who and when, what it answers, its content, reactions and actions. */
@@ -55,6 +57,7 @@ export function MessageItem({
   readOnly = false,
   people,
   continued = false,
+  blocking = false,
 }: MessageItemProps) {
   const { t, language } = useI18n();
   const { client } = useSignedIn();
@@ -130,7 +133,9 @@ export function MessageItem({
             })}
           </button>
         ) : null}
-        {deleted || readOnly ? null : <ReactionChips message={message} people={people} onError={setError} />}
+        {deleted || readOnly ? null : (
+          <ReactionChips message={message} people={people} onError={setError} blocking={blocking} />
+        )}
       </div>
       {deleted || readOnly ? null : (
         <MessageActions
@@ -143,6 +148,7 @@ export function MessageItem({
           onThread={onThread && message.threadRootId === null ? () => onThread(message) : undefined}
           onEdit={() => setEditing(true)}
           onError={setError}
+          blocking={blocking}
         />
       )}
       {error ? <ErrorNotice error={error} /> : null}

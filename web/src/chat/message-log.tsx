@@ -33,6 +33,8 @@ interface Props {
   onDismissNote: (id: string) => void;
   /** Shown to someone who is not a member (the agent console): no reactions or actions. */
   readOnly?: boolean;
+  /** I block the other person of this direct conversation: no reply, new reaction or pin is offered. */
+  blocking?: boolean;
 }
 
 /**
@@ -114,6 +116,7 @@ export function MessageLog(props: Props) {
                 onReply={props.onReply}
                 onThread={props.onThread}
                 readOnly={props.readOnly}
+                blocking={props.blocking}
                 people={people}
               />
               {noteItems(m.id)}

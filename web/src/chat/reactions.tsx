@@ -24,15 +24,21 @@ export function toggleReaction(
   return whenOnline(client).then(() => client.react(message.conversationId, message.id, emoji, op));
 }
 
-/** A message's reactions: each emoji with its count, naming who reacted; pressing one toggles mine. */
+/**
+ * A message's reactions: each emoji with its count, naming who reacted; pressing one toggles mine.
+ * While I block the other person (`blocking`), the host takes no new reaction: only mine can be
+ * pressed, to take it back, the others are shown as they are.
+ */
 export function ReactionChips({
   message,
   people,
   onError,
+  blocking = false,
 }: {
   message: Message;
   people: People;
   onError: (error: unknown) => void;
+  blocking?: boolean;
 }) {
   const { t, language } = useI18n();
   const { client } = useSignedIn();
@@ -52,6 +58,7 @@ export function ReactionChips({
               aria-pressed={mine}
               aria-label={t('chat.reactions.chip', { emoji: r.emoji, count: r.userIds.length, names })}
               title={names}
+              disabled={blocking && !mine}
               onClick={() => toggleReaction(client, message, r.emoji, me.id).catch(onError)}
             >
               <span aria-hidden="true">{r.emoji}</span> {r.userIds.length}

@@ -120,6 +120,7 @@ export function ThreadPanel(props: Props) {
               moderator={moderator}
               seen={null}
               onReply={() => input.current?.focus()}
+              blocking={blocked !== null}
               people={people}
             />
           ))}
