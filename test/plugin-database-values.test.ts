@@ -65,6 +65,40 @@ describe('plugin tables: values and names', () => {
     ).toEqual([{ owner: 'bob', balance: big }]);
   });
 
+  it('keeps awkward values whole through many-row inserts, updates and lists', async () => {
+    // On PostgreSQL these rows travel as one array per column: each value must come back as written.
+    const awkward = ['say "hi"', 'back\\slash', 'a,b', '{x}', 'NULL', '', 'naïve 😀', 'two\nlines', "it's"];
+    const rows = awkward.map((owner, i) => ({
+      owner,
+      balance: i % 2 ? -(2 ** 53 - 1) : i,
+      frozen: i % 3 === 0,
+      meta: i % 4 === 0 ? null : { owner, list: [owner, null, 1e-7] },
+      rate: [1e-7, -2.5, 0, null][i % 4],
+    }));
+    const inserted = await value(query('ledger', 'accounts', ['insert', rows]));
+    expect(inserted.map((r: any) => r.owner)).toEqual(awkward);
+    const read = () =>
+      value(
+        query(
+          'ledger',
+          'accounts',
+          ['all'],
+          [
+            ['whereIn', 'owner', awkward],
+            ['columns', 'owner', 'balance', 'frozen', 'meta', 'rate'],
+          ],
+        ),
+      );
+    const byOwner = (list: any[]) => [...list].sort((a, b) => (a.owner < b.owner ? -1 : 1));
+    expect(byOwner(await read())).toEqual(byOwner(rows));
+    const changed = rows.map((r, i) => ({ ...r, meta: { was: r.owner }, rate: i / 3, frozen: !r.frozen }));
+    expect(await value(query('ledger', 'accounts', ['updateEach', 'owner', changed]))).toBe(awkward.length);
+    expect(byOwner(await read())).toEqual(byOwner(changed));
+    // A repeated insert skips every row it would conflict on, and the list filter still finds them all.
+    expect(await value(query('ledger', 'accounts', ['insert', rows, { onConflictIgnore: ['owner'] }]))).toEqual([]);
+    expect(await value(query('ledger', 'accounts', ['delete'], [['whereIn', 'owner', awkward]]))).toBe(awkward.length);
+  });
+
   it('refuses values that do not fit their column, the same on both databases', async () => {
     const insert = (row: object) => query('ledger', 'accounts', ['insert', row]);
     await refused(insert({ owner: 5 }), 'database_invalid_query', /accounts\.owner must be a string/);

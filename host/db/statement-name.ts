@@ -51,3 +51,20 @@ export function prepared<Q extends { toSQL(): { sql: string }; options(options: 
   }
   return query.options({ name });
 }
+
+/**
+ * Names given to texts the host does not write itself (a plugin's write groups), at most
+ * MAX_OPEN_TEXTS of them: each pooled connection keeps every statement it prepared until it
+ * closes, and a plugin's texts are as many as its shapes. Past the cap a new text runs unnamed
+ * (planned at each run, as before), and the ones named keep their names.
+ */
+const openTexts = new Set<string>();
+const MAX_OPEN_TEXTS = 256;
+
+export function cappedStatementName(prefix: string, sql: string): string | undefined {
+  const name = statementName(prefix, sql);
+  if (openTexts.has(name)) return name;
+  if (openTexts.size >= MAX_OPEN_TEXTS) return undefined;
+  openTexts.add(name);
+  return name;
+}

@@ -6,6 +6,18 @@ export interface ColumnInfo {
   length?: number;
 }
 
+/** Each kind's type in PostgreSQL, to cast a bare parameter (a VALUES slot, or an array for unnest and any). */
+export const PG_TYPES: Readonly<Record<ColumnKind, string>> = {
+  id: 'bigint',
+  bigInteger: 'bigint',
+  integer: 'integer',
+  float: 'double precision',
+  boolean: 'boolean',
+  string: 'text',
+  text: 'text',
+  json: 'text',
+};
+
 const INT32_MIN = -2_147_483_648;
 const INT32_MAX = 2_147_483_647;
 

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Comparison, Row, TableQuery } from '../../../sdk/plugin/database.js';
-import { fromDatabase, type ColumnInfo } from './column-values.js';
+import { fromDatabase, PG_TYPES, type ColumnInfo } from './column-values.js';
 import { columnOf, execute, invalid, valueFor, writableRow, type QueryEnvironment } from './query-environment.js';
 import type { PlannedRead } from './read-group.js';
 import { affectedRows, NUMERIC, planWrite, type PlannedWrite, type WriteCall } from './table-writes.js';
@@ -44,7 +44,13 @@ export class PluginTableQuery<R extends Row = Row> implements TableQuery<R> {
     const info = this.column(column);
     if (!Array.isArray(values)) throw invalid(`whereIn(${column}) takes an array of values.`);
     const converted = values.map((v) => this.value(column, info, v));
-    this.filters.push((qb) => void qb.whereIn(column, converted as never[]));
+    // On PostgreSQL the list is one array, so the statement's text does not change with its length
+    // (a write group's text is then one per shape, prepared once per connection).
+    if (this.env.sqlite) this.filters.push((qb) => void qb.whereIn(column, converted as never[]));
+    else
+      this.filters.push(
+        (qb) => void qb.whereRaw(`?? = any(?::${PG_TYPES[info.kind]}[])`, [column, converted as Knex.Value]),
+      );
     return this;
   }
 

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Row } from '../../../sdk/plugin/database.js';
+import { PG_TYPES } from './column-values.js';
 import { columnOf, invalid, writableRow, type QueryEnvironment, type WriteAction } from './query-environment.js';
 import { updateEachStatements, type Filtered } from './update-each.js';
 
@@ -79,8 +80,22 @@ function insertStatements(
   const sameShape = converted.every((r) => shape(r) === shape(converted[0]!));
   const executor = env.begin();
   return (sameShape ? [converted] : converted.map((r) => [r])).map((batch) => {
-    const qb = executor(env.physical).insert(batch);
+    const qb =
+      env.sqlite || !shape(batch[0]!) ? executor(env.physical).insert(batch) : unnestInsert(env, executor, batch);
     if (conflict) qb.onConflict(conflict as string[]).ignore();
     return qb;
   });
+}
+
+/**
+ * INSERT INTO t (c, …) SELECT * FROM unnest(array per column): on PostgreSQL the text is the same
+ * whatever the number of rows, where VALUES grew with them (parsed and planned at every run).
+ */
+function unnestInsert(env: QueryEnvironment, executor: Knex | Knex.Transaction, rows: Row[]): Knex.QueryBuilder {
+  const columns = Object.keys(rows[0]!);
+  const arrays = columns.map((c) => rows.map((row) => row[c]));
+  const types = columns.map((c) => `?::${PG_TYPES[env.columns[c]!.kind]}[]`);
+  return executor
+    .into(executor.raw(`?? (${columns.map(() => '??').join(', ')})`, [env.physical, ...columns]))
+    .insert(executor.raw(`select * from unnest(${types.join(', ')})`, arrays as Knex.RawBinding[]));
 }

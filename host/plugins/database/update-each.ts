@@ -1,17 +1,7 @@
 import type { Knex } from 'knex';
 import type { Row } from '../../../sdk/plugin/database.js';
+import { PG_TYPES } from './column-values.js';
 import { columnOf, invalid, MAX_BINDINGS, writableRow, type QueryEnvironment } from './query-environment.js';
-
-const PG_TYPES: Record<string, string> = {
-  id: 'bigint',
-  bigInteger: 'bigint',
-  integer: 'integer',
-  float: 'double precision',
-  boolean: 'boolean',
-  string: 'text',
-  text: 'text',
-  json: 'text',
-};
 
 /** The query's table with its filters applied, on the given executor. */
 export type Filtered = (executor: Knex | Knex.Transaction) => Knex.QueryBuilder;
@@ -50,9 +40,11 @@ export function updateEachStatements(
     if (seen.has(id)) throw invalid(`updateEach() names the ${keys.join(', ')} ${id} twice.`);
     seen.add(id);
   }
-  // PostgreSQL also gets a single key's values as a list (below): one more value a row.
+  // SQLite's parameters bound the rows a statement takes; PostgreSQL's arrays do not, but the
+  // same limit on both keeps a plugin that works on one working on the other.
+  const chunk = Math.floor(MAX_BINDINGS / (keys.length + columns.length));
+  // PostgreSQL also gets a single key's values as a list (statement()).
   const byList = !env.sqlite && keys.length === 1;
-  const chunk = Math.floor(MAX_BINDINGS / (keys.length + columns.length + (byList ? 1 : 0)));
   // Outside a transaction the rows must go as one statement, to change all or none.
   if (!env.inTransaction && converted.length > chunk)
     throw invalid(
@@ -60,15 +52,17 @@ export function updateEachStatements(
     );
   const statements: Knex.Raw[] = [];
   for (let i = 0; i < converted.length; i += chunk)
-    statements.push(statement(env, filtered(executor), executor, keys, columns, converted.slice(i, i + chunk)));
+    statements.push(statement(env, filtered(executor), executor, keys, columns, converted.slice(i, i + chunk), byList));
   return statements;
 }
 
 /**
- * UPDATE t SET c = _v.c … FROM (VALUES (…), …) AS _v WHERE t.k = _v.k …: one statement on both
- * databases (SQLite 3.33+), planned as a join, so its cost grows with its rows (a CASE per
- * column grew with their square). The VALUES columns are named `_cN`, which no plugin column
- * can be (they start with a letter), so the query's own filters stay unambiguous.
+ * UPDATE t SET c = _v.c … FROM (rows) AS _v WHERE t.k = _v.k …: one statement on both databases
+ * (SQLite 3.33+), planned as a join, so its cost grows with its rows (a CASE per column grew with
+ * their square). The rows' columns are named `_cN`, which no plugin column can be (they start
+ * with a letter), so the query's own filters stay unambiguous. SQLite gets the rows as VALUES;
+ * PostgreSQL as one array per column (`unnest`), so the text is the same whatever the number of
+ * rows: parsing and planning 1,400 parameters had cost as much as running a payments batch's write.
  */
 function statement(
   env: QueryEnvironment,
@@ -77,14 +71,16 @@ function statement(
   keys: string[],
   columns: string[],
   rows: Row[],
+  byList: boolean,
 ): Knex.Raw {
   const all = [...keys, ...columns];
-  // PostgreSQL cannot type a bare parameter in VALUES, so each value is cast to its column's type.
-  const slot = (column: string) => (env.sqlite ? '?' : `CAST(? AS ${PG_TYPES[env.columns[column]!.kind]})`);
-  const tuple = `(${all.map(slot).join(', ')})`;
-  const values =
-    `(select ${all.map((_, i) => `column${i + 1} as _c${i}`).join(', ')} ` +
-    `from (values ${rows.map(() => tuple).join(', ')}) as _rows) as _v`;
+  const names = all.map((_, i) => `_c${i}`);
+  const arrayOf = (column: string) => rows.map((row) => row[column]) as Knex.Value[];
+  const values = env.sqlite
+    ? `(select ${names.map((n, i) => `column${i + 1} as ${n}`).join(', ')} ` +
+      `from (values ${rows.map(() => `(${all.map(() => '?').join(', ')})`).join(', ')}) as _rows) as _v`
+    : `unnest(${all.map((c) => `?::${PG_TYPES[env.columns[c]!.kind]}[]`).join(', ')}) as _v(${names.join(', ')})`;
+  const valueBindings = env.sqlite ? rows.flatMap((row) => all.map((c) => row[c])) : all.map(arrayOf);
   const set: Record<string, Knex.Raw> = {};
   columns.forEach((column, j) => (set[column] = executor.raw(`_v._c${keys.length + j}`)));
   keys.forEach((k, i) => void qb.whereRaw(`?? = _v._c${i}`, [`${env.physical}.${k}`]));
@@ -92,12 +88,18 @@ function statement(
   // many times a second (a payments benchmark's 200 wallets) was scanned whole, dead versions
   // and all (3.7 ms against 0.5), before autovacuum had told the planner how large it had grown.
   // The key's own list lets the planner read just those rows through its index.
-  if (!env.sqlite && keys.length === 1) qb.whereIn(keys[0]!, rows.map((row) => row[keys[0]!]) as Knex.Value[]);
+  if (byList) {
+    const key = keys[0]!;
+    qb.whereRaw(`?? = any(?::${PG_TYPES[env.columns[key]!.kind]}[])`, [
+      `${env.physical}.${key}`,
+      arrayOf(key) as Knex.Value,
+    ]);
+  }
   const { sql, bindings } = qb.update(set).toSQL();
   // The FROM goes between SET (column references only, no text of the plugin's) and WHERE.
   const at = sql.indexOf(' where ');
   return executor.raw(`${sql.slice(0, at)} from ${values}${sql.slice(at)}`, [
-    ...(rows.flatMap((row) => all.map((c) => row[c])) as Knex.RawBinding[]),
+    ...(valueBindings as Knex.RawBinding[]),
     ...(bindings as Knex.RawBinding[]),
   ]);
 }

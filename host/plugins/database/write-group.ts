@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { GroupedWrite, Row, WriteGroup } from '../../../sdk/plugin/database.js';
+import { cappedStatementName } from '../../db/statement-name.js';
 import { invalid, MAX_BINDINGS, type QueryEnvironment } from './query-environment.js';
 import type { PluginTableQuery } from './table-query.js';
 import type { PlannedWrite, WriteCall } from './table-writes.js';
@@ -137,11 +138,14 @@ export async function runWriteGroup(
         `with ${chunk.map((p, k) => `w${k} as (${p.sql})`).join(', ')} ` +
         `select ${chunk.map((_, k) => `(select count(*) from w${k}) as c${k}`).join(', ')}`;
       let row: Record<string, unknown>;
+      // Its text is one per shape (arrays, not a value per row), so it is prepared once per connection.
+      const name = cappedStatementName('plugin_writes', sql);
       try {
-        const result = await executor.raw<{ rows: Record<string, unknown>[] }>(
+        const query = executor.raw<{ rows: Record<string, unknown>[] }>(
           sql,
           chunk.flatMap((p) => p.bindings),
         );
+        const result = await (name === undefined ? query : query.options({ name }));
         row = result.rows[0]!;
       } catch (err) {
         fail(err, chunk);
