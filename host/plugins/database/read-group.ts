@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { MAX_READS_TOGETHER, type Row } from '../../../sdk/plugin/database.js';
+import { cappedStatementName } from '../../db/statement-name.js';
 import { execute, invalid, type QueryEnvironment } from './query-environment.js';
 
 /** A query's read as all() runs it: the statement, on a given executor, and its rows' conversion. */
@@ -29,13 +30,16 @@ export async function runReadGroup(trx: Knex.Transaction, sqlite: boolean, reads
   const sql =
     `with ${parts.map((p, i) => `r${i} as materialized (${p.sql})`).join(', ')} select ` +
     parts.map((_, i) => `(select coalesce(json_agg(r${i}), '[]'::json) from r${i})::text as r${i}`).join(', ');
+  const query = trx.raw(
+    sql,
+    parts.flatMap((p) => p.bindings as Knex.RawBinding[]),
+  );
+  // Lists are arrays on PostgreSQL (TableQuery.whereIn), so the text is one per shape: prepared once per connection.
+  const name = cappedStatementName('plugin_reads', sql);
   // One statement of several tables: a failure is reported against the first (the transaction fails whole anyway).
   return execute(
     reads[0]!.env,
-    trx.raw(
-      sql,
-      parts.flatMap((p) => p.bindings as Knex.RawBinding[]),
-    ),
+    name === undefined ? query : query.options({ name }),
     (result: { rows: Record<string, string>[] }) =>
       reads.map((read, i) => read.rows(JSON.parse(result.rows[0]![`r${i}`]!) as Row[])),
   );
