@@ -12,6 +12,13 @@ export interface PairChange {
   hidden: boolean;
 }
 
+/** The reads of one pair in flight. */
+interface PairReads {
+  count: number;
+  /** The number of the latest event's read of the pair begun since it had a read in flight (0: none). */
+  latest: number;
+}
+
 /**
  * Which pairs of users hide their presence from each other: those where one blocks the other
  * (user_blocks). Presence frames are sent on every connect and disconnect of a followed user, to
@@ -26,10 +33,12 @@ export interface PairChange {
 export class PresenceBlocks {
   private readonly blocked = new Set<string>();
   /**
-   * Per pair, the number of the latest read an event asked for; earlier answers are dropped. One
-   * number for each pair whose block changed since the host started: blocks change rarely.
+   * The pairs with a read in flight (an event's, or a query over many pairs). A pair is dropped
+   * once its last read in flight answers: any read it could yield to began while it was kept, so
+   * the map holds only the reads under way, however many blocks changed since the host started.
    */
-  private readonly latest = new Map<string, number>();
+  private readonly inFlight = new Map<string, PairReads>();
+  /** Numbers events' reads in the order they begin. */
   private reads = 0;
 
   constructor(private readonly knex: () => Knex) {}
@@ -39,15 +48,24 @@ export class PresenceBlocks {
     return this.blocked.size > 0 && viewer !== user && this.blocked.has(pairKey(viewer, user));
   }
 
+  /** How many pairs have a read in flight (none once every read has answered). */
+  get pairsBeingRead(): number {
+    return this.inFlight.size;
+  }
+
   /** Learns which of `others` are in a block with `viewer`, before `viewer` follows them. */
   async learn(viewer: string, others: readonly string[]): Promise<void> {
-    const since = this.reads;
-    const rows = await this.knex()('user_blocks')
-      .where((q) => q.where('blocker_id', viewer).whereIn('blocked_id', others))
-      .orWhere((q) => q.where('blocked_id', viewer).whereIn('blocker_id', others))
-      .select<{ blocker_id: string; blocked_id: string }[]>('blocker_id', 'blocked_id');
-    const found = new Set(rows.map((r) => pairKey(r.blocker_id, r.blocked_id)));
-    for (const other of others) this.settle(pairKey(viewer, other), found, since);
+    const keys = others.map((other) => pairKey(viewer, other));
+    const [found, current] = await this.readPairs(keys, async () => {
+      const rows = await this.knex()('user_blocks')
+        .where((q) => q.where('blocker_id', viewer).whereIn('blocked_id', others))
+        .orWhere((q) => q.where('blocked_id', viewer).whereIn('blocker_id', others))
+        .select<{ blocker_id: string; blocked_id: string }[]>('blocker_id', 'blocked_id');
+      return new Set(rows.map((r) => pairKey(r.blocker_id, r.blocked_id)));
+    });
+    keys.forEach((key, i) => {
+      if (current[i]) this.set(key, found.has(key));
+    });
   }
 
   /**
@@ -57,16 +75,21 @@ export class PresenceBlocks {
   async recheck(a: string, b: string): Promise<PairChange | null> {
     const key = pairKey(a, b);
     const read = ++this.reads;
-    this.latest.set(key, read);
-    const row = await this.knex()('user_blocks')
-      .where({ blocker_id: a, blocked_id: b })
-      .orWhere({ blocker_id: b, blocked_id: a })
-      .first<{ blocker_id: string } | undefined>('blocker_id');
-    if (this.latest.get(key) !== read) return null;
+    const pair = this.begin(key);
+    pair.latest = read;
+    let row: { blocker_id: string } | undefined;
+    try {
+      row = await this.knex()('user_blocks')
+        .where({ blocker_id: a, blocked_id: b })
+        .orWhere({ blocker_id: b, blocked_id: a })
+        .first<{ blocker_id: string } | undefined>('blocker_id');
+    } finally {
+      this.end(key);
+    }
+    if (pair.latest !== read) return null;
     const hidden = row !== undefined;
     if (hidden === this.blocked.has(key)) return null;
-    if (hidden) this.blocked.add(key);
-    else this.blocked.delete(key);
+    this.set(key, hidden);
     return { a, b, hidden };
   }
 
@@ -79,29 +102,58 @@ export class PresenceBlocks {
     const viewers = [...follows.keys()];
     for (let i = 0; i < viewers.length; i += CHUNK) {
       const chunk = viewers.slice(i, i + CHUNK);
-      const since = this.reads;
-      const rows = await this.knex()('user_blocks')
-        .whereIn('blocker_id', chunk)
-        .orWhereIn('blocked_id', chunk)
-        .select<{ blocker_id: string; blocked_id: string }[]>('blocker_id', 'blocked_id');
-      const found = new Set(rows.map((r) => pairKey(r.blocker_id, r.blocked_id)));
-      for (const viewer of chunk) {
-        for (const user of follows.get(viewer) ?? []) {
-          if (user === viewer) continue;
-          const key = pairKey(viewer, user);
-          const was = this.blocked.has(key);
-          this.settle(key, found, since);
-          if (this.blocked.has(key) !== was) changes.push({ a: viewer, b: user, hidden: !was });
-        }
-      }
+      const followed = chunk.flatMap((viewer) =>
+        [...(follows.get(viewer) ?? [])].filter((user) => user !== viewer).map((user) => ({ viewer, user })),
+      );
+      const keys = followed.map(({ viewer, user }) => pairKey(viewer, user));
+      const [found, current] = await this.readPairs(keys, async () => {
+        const rows = await this.knex()('user_blocks')
+          .whereIn('blocker_id', chunk)
+          .orWhereIn('blocked_id', chunk)
+          .select<{ blocker_id: string; blocked_id: string }[]>('blocker_id', 'blocked_id');
+        return new Set(rows.map((r) => pairKey(r.blocker_id, r.blocked_id)));
+      });
+      followed.forEach(({ viewer, user }, j) => {
+        const key = keys[j]!;
+        const hidden = found.has(key);
+        if (!current[j] || hidden === this.blocked.has(key)) return;
+        this.set(key, hidden);
+        changes.push({ a: viewer, b: user, hidden });
+      });
     }
     return changes;
   }
 
-  /** Sets a pair from a query begun when `reads` was `since`, unless an event's read came after. */
-  private settle(key: string, found: ReadonlySet<string>, since: number): void {
-    if ((this.latest.get(key) ?? 0) > since) return;
-    if (found.has(key)) this.blocked.add(key);
+  /**
+   * Runs `read`, a query over the pairs `keys`, and answers it with, for each pair, whether its
+   * answer still counts: not when an event's read of the pair began meanwhile (that one answers).
+   */
+  private async readPairs<T>(keys: readonly string[], read: () => Promise<T>): Promise<[T, boolean[]]> {
+    const since = this.reads;
+    const pairs = keys.map((key) => this.begin(key));
+    let answer: T;
+    try {
+      answer = await read();
+    } finally {
+      for (const key of keys) this.end(key);
+    }
+    return [answer, pairs.map((pair) => pair.latest <= since)];
+  }
+
+  private begin(key: string): PairReads {
+    let pair = this.inFlight.get(key);
+    if (!pair) this.inFlight.set(key, (pair = { count: 0, latest: 0 }));
+    pair.count++;
+    return pair;
+  }
+
+  private end(key: string): void {
+    const pair = this.inFlight.get(key);
+    if (pair && --pair.count === 0) this.inFlight.delete(key);
+  }
+
+  private set(key: string, hidden: boolean): void {
+    if (hidden) this.blocked.add(key);
     else this.blocked.delete(key);
   }
 }
