@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { inject, injectable } from 'tsyringe';
 import { Tokens } from '../core/container-tokens.js';
 import type { Database } from '../db/open-database.js';
@@ -52,14 +53,39 @@ export class MemberDirectory {
   async sharingAConversation(userId: string, others: readonly string[]): Promise<Set<string>> {
     const sharing = new Set<string>(others.includes(userId) ? [userId] : []);
     if (others.length === 0) return sharing;
-    const rows = await this.db
+    const rows = await this.sharedWith(userId, others).distinct<{ id: string }[]>('theirs.user_id as id');
+    for (const r of rows) sharing.add(r.id);
+    return sharing;
+  }
+
+  /**
+   * Those of `others` who share a conversation with `userId` (as sharingAConversation), each with
+   * whether a block stands between the two, either way round (user_blocks), read in the same
+   * query: presence asks both each time someone subscribes.
+   */
+  async sharingWithBlocks(userId: string, others: readonly string[]): Promise<Map<string, boolean>> {
+    const sharing = new Map<string, boolean>(others.includes(userId) ? [[userId, false]] : []);
+    if (others.length === 0) return sharing;
+    const rows = await this.sharedWith(userId, others).distinct<{ id: string; blocked: boolean | number }[]>(
+      'theirs.user_id as id',
+      this.db.knex.raw(
+        'exists (select 1 from user_blocks b where b.blocker_id = ? and b.blocked_id = theirs.user_id) or ' +
+          'exists (select 1 from user_blocks b where b.blocker_id = theirs.user_id and b.blocked_id = ?) as blocked',
+        [userId, userId],
+      ),
+    );
+    // PostgreSQL answers a boolean, SQLite 0 or 1.
+    for (const r of rows) sharing.set(r.id, Boolean(r.blocked));
+    return sharing;
+  }
+
+  /** Rows of the conversations `userId` is in, joined to those of `others` in each (as `theirs`). */
+  private sharedWith(userId: string, others: readonly string[]): Knex.QueryBuilder {
+    return this.db
       .knex('members as mine')
       .join('members as theirs', 'theirs.conversation_id', 'mine.conversation_id')
       .where('mine.user_id', userId)
-      .whereIn('theirs.user_id', others)
-      .distinct<{ id: string }[]>('theirs.user_id as id');
-    for (const r of rows) sharing.add(r.id);
-    return sharing;
+      .whereIn('theirs.user_id', others);
   }
 
   /** Applies a committed membership change (idempotent, so a fresh load never double-counts). */

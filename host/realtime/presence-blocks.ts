@@ -24,11 +24,12 @@ interface PairReads {
  * (user_blocks). Presence frames are sent on every connect and disconnect of a followed user, to
  * each of its followers, so the check is a lookup in a set held in memory, never a query. The set
  * holds the blocked pairs this host has looked at: those asked of when a connection subscribes
- * (one query for the whole request), and those a `block.changed` event named, from any host. An
- * event is not trusted for the state it carries: two hosts' events for one pair may arrive in
- * either order, so the pair is read again from the database, and only the answer to the latest
- * read counts. A subscription's query yields to any event for the pair that came meanwhile. After
- * a bus outage (events missed) every followed pair is read again (relearn).
+ * (read by the query that checks whom it shares a conversation with), and those a
+ * `block.changed` event named, from any host. An event is not trusted for the state it carries:
+ * two hosts' events for one pair may arrive in either order, so the pair is read again from the
+ * database, and only the answer to the latest read counts. A subscription's query yields to any
+ * event for the pair that came meanwhile. After a bus outage (events missed) every followed pair
+ * is read again (relearn).
  */
 export class PresenceBlocks {
   private readonly blocked = new Set<string>();
@@ -53,19 +54,24 @@ export class PresenceBlocks {
     return this.inFlight.size;
   }
 
-  /** Learns which of `others` are in a block with `viewer`, before `viewer` follows them. */
-  async learn(viewer: string, others: readonly string[]): Promise<void> {
+  /**
+   * Learns which of `others` are in a block with `viewer`, before `viewer` follows them, from
+   * `read`: the caller's query (the subscription's, which reads who shares a conversation
+   * anyway), answering some of `others` each with whether a block stands between them and
+   * `viewer`. A pair it does not answer is left as it was. Resolves to that answer.
+   */
+  async learn(
+    viewer: string,
+    others: readonly string[],
+    read: () => Promise<ReadonlyMap<string, boolean>>,
+  ): Promise<ReadonlyMap<string, boolean>> {
     const keys = others.map((other) => pairKey(viewer, other));
-    const [found, current] = await this.readPairs(keys, async () => {
-      const rows = await this.knex()('user_blocks')
-        .where((q) => q.where('blocker_id', viewer).whereIn('blocked_id', others))
-        .orWhere((q) => q.where('blocked_id', viewer).whereIn('blocker_id', others))
-        .select<{ blocker_id: string; blocked_id: string }[]>('blocker_id', 'blocked_id');
-      return new Set(rows.map((r) => pairKey(r.blocker_id, r.blocked_id)));
+    const [answer, current] = await this.readPairs(keys, read);
+    others.forEach((other, i) => {
+      const hidden = answer.get(other);
+      if (hidden !== undefined && current[i]) this.set(keys[i]!, hidden);
     });
-    keys.forEach((key, i) => {
-      if (current[i]) this.set(key, found.has(key));
-    });
+    return answer;
   }
 
   /**

@@ -173,7 +173,10 @@ export class Presence implements HeartbeatTarget {
 
   async subscribe(conn: Connection, userIds: readonly string[]): Promise<PresenceResult> {
     const wanted = [...new Set(userIds)];
-    const visible = await this.members.sharingAConversation(conn.userId, wanted);
+    // One query: who shares a conversation with the subscriber, and whether a block stands between them.
+    const visible = await this.blocks.learn(conn.userId, wanted, () =>
+      this.members.sharingWithBlocks(conn.userId, wanted),
+    );
     const hidden = wanted.filter((id) => !visible.has(id));
     if (hidden.length > 0) {
       throw new SwitchboardError('forbidden', 'You can see the presence only of users you share a conversation with.', {
@@ -183,7 +186,6 @@ export class Presence implements HeartbeatTarget {
         })),
       });
     }
-    await this.blocks.learn(conn.userId, wanted);
     const subs = (conn.presenceSubscriptions ??= new Set());
     if (subs.size + wanted.length > MAX_SUBSCRIPTIONS_PER_CONNECTION) {
       throw new SwitchboardError(
