@@ -44,4 +44,50 @@ describe.skipIf(testDatabaseKind !== 'postgres')('payments: the rows a batch loc
     expect(over.body.error).toMatchObject({ code: 'limit_exceeded', details: { usedMinor: 40_000 } });
     await api.expectLedgerWhole();
   });
+
+  it('makes a wallet the host knew of but the database lacks, alone or with the usage row', async () => {
+    const [payer, broke, carol, dave] = await Promise.all([
+      host.createUser(),
+      host.createUser(),
+      host.createUser(),
+      host.createUser(),
+    ]);
+    await Promise.all([api.setPin(payer), api.setPin(broke)]);
+    expect((await api.topUp(payer, 10_000)).status).toBe(201);
+    // Refused for want of money, after the batch made the payee's wallet.
+    expect((await api.transfer(broke, carol, 1_000)).body.error.code).toBe('insufficient_funds');
+    expect((await api.transfer(broke, dave, 1_000)).body.error.code).toBe('insufficient_funds');
+
+    const db = openDirect(host.database);
+    const wallets = physicalTableName('payments', 'wallets');
+    const usage = physicalTableName('payments', 'daily_usage');
+    const balanceOf = async (user: TestUser) =>
+      (
+        await db(wallets)
+          .where({ account: `user:${user.id}:EUR` })
+          .first('balance')
+      )?.balance;
+    try {
+      expect(
+        await db(wallets)
+          .where({ account: `user:${carol.id}:EUR` })
+          .delete(),
+      ).toBe(1);
+      expect((await api.transfer(payer, carol, 1_000)).status).toBe(201);
+      expect(await balanceOf(carol)).toBe(1_000);
+
+      expect(
+        await db(wallets)
+          .where({ account: `user:${dave.id}:EUR` })
+          .delete(),
+      ).toBe(1);
+      expect(await db(usage).where({ user_id: payer.id }).delete()).toBe(1);
+      expect((await api.transfer(payer, dave, 2_000)).status).toBe(201);
+      expect(await balanceOf(dave)).toBe(2_000);
+      expect(await db(usage).where({ user_id: payer.id }).select('amount')).toEqual([{ amount: 2_000 }]);
+    } finally {
+      await db.destroy();
+    }
+    await api.expectLedgerWhole();
+  });
 });

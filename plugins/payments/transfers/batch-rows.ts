@@ -118,12 +118,11 @@ export async function lockBatchRows(
     ['user_id', 'day', 'currency'],
   );
   await insertChunked(tx, 'wallets', walletsMissing.map(walletRow), ['account']);
-  take(
-    await tx.readTogether([
-      usageOf(usageMissing.length > 0 ? usageMissing.map((t) => t.payerId) : []),
-      walletsOf(walletsMissing),
-    ]),
-  );
+  // Only what was missing: a read of nothing still costs a round trip.
+  const usageAgain = () => usageOf(usageMissing.map((t) => t.payerId));
+  if (usageMissing.length === 0) take([[], await walletsOf(walletsMissing).all()]);
+  else if (walletsMissing.length === 0) take([await usageAgain().all(), []]);
+  else take(await tx.readTogether([usageAgain(), walletsOf(walletsMissing)]));
   return { usage, wallets };
 }
 
