@@ -19,9 +19,11 @@ import type { PluginRecord } from '../plugins/plugin-record.js';
 import { PluginRegistry } from '../plugins/plugin-registry.js';
 import { SIGNATURE_HEADER, ensureWebhookSecret, verifyWebhook } from '../plugins/webhook-signature.js';
 import { decodeBody, parseJsonBody, readRawBody } from './json-body.js';
+import { bestRoute } from './plugin-route-match.js';
 import { requestState } from './request-state.js';
 
 const PREFIX = '/plugins/';
+const NO_ROUTES: readonly RouteContribution[] = [];
 const ROUTE_TIMEOUT_MS = 10_000;
 /**
  * Framing and hop-by-hop headers belong to the host, and so does the request id; the body is always
@@ -154,10 +156,12 @@ export class PluginHttpRouter {
     const target = this.target(fullPath);
     const record = target.record;
     if (!record?.manifest || record.status !== 'running') return null;
-    const handlerOf = (route: RouteContribution) => record.handlers.routes.get(`${route.method} ${route.path}`);
-    const best = bestRoute(record.manifest.contributes?.routes ?? [], method, target.path, (r) => !!handlerOf(r));
+    const handlers = record.handlers.routes;
+    const best = bestRoute(record.manifest.contributes?.routes ?? NO_ROUTES, method, target.path, (key) =>
+      handlers.has(key),
+    );
     return (
-      best && { record, route: best.route, handler: handlerOf(best.route)!, path: target.path, params: best.params }
+      best && { record, route: best.route, handler: handlers.get(best.key)!, path: target.path, params: best.params }
     );
   }
 
@@ -166,7 +170,7 @@ export class PluginHttpRouter {
     const target = this.target(fullPath);
     const record = target.record;
     if (!record?.manifest || !record.restarting) return null;
-    const declared = bestRoute(record.manifest.contributes?.routes ?? [], method, target.path, () => true);
+    const declared = bestRoute(record.manifest.contributes?.routes ?? NO_ROUTES, method, target.path, () => true);
     return declared ? record : null;
   }
 
@@ -182,61 +186,6 @@ export class PluginHttpRouter {
     requestState(ctx).userId = user.id;
     return user;
   }
-}
-
-/**
- * The route of `routes` that serves `method` and `path` and that `usable` takes (given its
- * parameters): literal segments beat parameters, so "/items/new" wins over "/items/:id".
- */
-function bestRoute(
-  routes: readonly RouteContribution[],
-  method: string,
-  path: string,
-  usable: (route: RouteContribution) => boolean,
-): { route: RouteContribution; params: Record<string, string> } | null {
-  const segments = path.split('/').slice(1);
-  let best: { route: RouteContribution; params: Record<string, string> } | null = null;
-  let bestShape = '';
-  for (const route of routes) {
-    if (route.method !== method) continue;
-    const params = matchPath(route.path, segments);
-    if (!params) continue;
-    const shape = route.path
-      .split('/')
-      .slice(1)
-      .map((s) => (s.startsWith(':') ? '1' : '0'))
-      .join('');
-    if ((!best || shape < bestShape) && usable(route)) {
-      best = { route, params };
-      bestShape = shape;
-    }
-  }
-  return best;
-}
-
-/** Params by name when `segments` fit the pattern ("/items/:itemId"), else null. */
-function matchPath(pattern: string, segments: string[]): Record<string, string> | null {
-  const parts = pattern === '/' ? [''] : pattern.split('/').slice(1);
-  if (parts.length !== segments.length) return null;
-  const params: [string, string][] = [];
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i]!;
-    const segment = segments[i]!;
-    if (part.startsWith(':')) {
-      if (segment === '') return null;
-      let value: string;
-      // A segment that is not percent-encoded UTF-8 holds no value a parameter could take.
-      try {
-        value = decodeURIComponent(segment);
-      } catch {
-        return null;
-      }
-      params.push([part.slice(1), value]);
-    } else if (part !== segment) {
-      return null;
-    }
-  }
-  return Object.fromEntries(params);
 }
 
 function firstValues(query: Record<string, string | string[] | undefined>): Record<string, string> {
