@@ -54,6 +54,8 @@ type RouteHandler = (request: PluginHttpRequest) => PluginHttpResponse | Promise
 interface Match {
   record: PluginRecord;
   route: RouteContribution;
+  /** routeKey() of the route, which log lines name it by. */
+  key: string;
   handler: RouteHandler;
   path: string;
   params: Record<string, string>;
@@ -116,13 +118,12 @@ export class PluginHttpRouter {
       user,
     };
 
-    const what = `${route.method} ${route.path}`;
     let response: Prepared;
     try {
       // The response is checked inside the call: one the host cannot send is the plugin's failure.
       response = await callPlugin(
         this.logs,
-        { pluginId: record.id, kind: 'route', what, deadlineMs: ROUTE_TIMEOUT_MS, hasCaller: true },
+        { pluginId: record.id, kind: 'route', what: match.key, deadlineMs: ROUTE_TIMEOUT_MS, hasCaller: true },
         async () => prepareResponse(await match.handler(request)),
       );
     } catch (err) {
@@ -136,7 +137,7 @@ export class PluginHttpRouter {
     }
     if (response.dropped.length > 0) {
       this.logs.loggerFor(record.id).warn('response headers ignored: the host sets them', {
-        route: `${route.method} ${route.path}`,
+        route: match.key,
         headers: response.dropped,
       });
     }
@@ -161,7 +162,14 @@ export class PluginHttpRouter {
       handlers.has(key),
     );
     return (
-      best && { record, route: best.route, handler: handlers.get(best.key)!, path: target.path, params: best.params }
+      best && {
+        record,
+        route: best.route,
+        key: best.key,
+        handler: handlers.get(best.key)!,
+        path: target.path,
+        params: best.params,
+      }
     );
   }
 

@@ -1,9 +1,10 @@
 import type { RouteContribution } from '../../sdk/plugin/manifest.js';
+import { routeKey } from '../plugins/plugin-record.js';
 
 /** A contributed route with its pattern split once, not on every request. */
 interface CompiledRoute {
   route: RouteContribution;
-  /** "METHOD /path", the key its handler is registered under. */
+  /** The key its handler is registered under. */
   key: string;
   /** The pattern's segments; a parameter's name is kept without its ':'. */
   parts: { literal: string | null; param: string | null }[];
@@ -24,7 +25,7 @@ function compile(routes: readonly RouteContribution[]): CompiledRoute[] {
     );
     return {
       route,
-      key: `${route.method} ${route.path}`,
+      key: routeKey(route.method, route.path),
       parts,
       shape: parts.map((p) => (p.param === null ? '0' : '1')).join(''),
     };

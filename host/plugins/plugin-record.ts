@@ -19,13 +19,18 @@ import type {
 
 export type PluginStatus = 'running' | 'failed' | 'disabled';
 
+/** The key a route's handler is registered and found under: "<METHOD> <path>", as declared. */
+export function routeKey(method: string, path: string): string {
+  return `${method} ${path}`;
+}
+
 /** The handlers a plugin registered while running; cleared when it stops. */
 export interface PluginHandlers {
   events: Map<PluginEventName, Set<(event: PluginEvents[PluginEventName]) => void | Promise<void>>>;
   beforeStore: ((message: BeforeStoreMessage) => HookDecision | Promise<HookDecision>) | null;
   commands: Map<string, (invocation: CommandInvocation) => CommandReply | void | Promise<CommandReply | void>>;
   postback: ((postback: Postback) => CommandReply | void | Promise<CommandReply | void>) | null;
-  /** By "<METHOD> <path>" as declared in contributes.routes. */
+  /** By routeKey(), from contributes.routes. */
   routes: Map<string, (request: PluginHttpRequest) => PluginHttpResponse | Promise<PluginHttpResponse>>;
   /** By job name. */
   jobs: Map<string, (job: ScheduledJob) => void | Promise<void>>;

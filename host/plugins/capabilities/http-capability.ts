@@ -1,6 +1,6 @@
 import { SwitchboardError } from '../../../sdk/errors/switchboard-error.js';
 import type { HttpCapability } from '../../../sdk/plugin/plugin-context.js';
-import type { PluginRecord } from '../plugin-record.js';
+import { routeKey, type PluginRecord } from '../plugin-record.js';
 import type { PluginServices } from '../plugin-services.js';
 import { ensureWebhookSecret } from '../webhook-signature.js';
 import type { CapabilityGuard } from './capability-guard.js';
@@ -27,7 +27,7 @@ export function httpCapability(guard: CapabilityGuard, record: PluginRecord, ser
       }
       if (typeof handler !== 'function')
         throw new SwitchboardError('invalid_request', 'A route handler must be a function.');
-      record.handlers.routes.set(`${upper} ${path}`, handler);
+      record.handlers.routes.set(routeKey(upper, path), handler);
     },
     async webhookSecret() {
       guard.need('http.routes');
