@@ -9,6 +9,7 @@ import { startTestHost, type TestHost, type TestUser } from './support/start-tes
 import { testDatabaseKind } from './support/test-database.js';
 import { closeCodeWithin, openRaw, ping, refusedUpgrade } from './support/e2e.js';
 import { eventually } from './support/eventually.js';
+import { postgresConnection } from '../host/db/postgres-url.js';
 
 const SESSION_TTL = 3600;
 const SERVICE_TTL = 7200;
@@ -317,7 +318,7 @@ async function allStoredValues(h: TestHost): Promise<unknown[]> {
     }
     return values;
   }
-  const db = knex({ client: 'pg', connection: h.database.url, pool: { min: 0, max: 1 } });
+  const db = knex({ client: 'pg', connection: postgresConnection(h.database.url), pool: { min: 0, max: 1 } });
   try {
     const tables = await db('information_schema.tables')
       .where({ table_schema: h.database.schema })

@@ -13,6 +13,7 @@ import { eventually } from './support/eventually.js';
 import { processAlive } from './support/child-host.js';
 import { startCluster, type Cluster } from './support/cluster-hosts.js';
 import { enable, readRecords, recordFile, waitForRecord } from './support/plugin-helpers.js';
+import { postgresConnection } from '../host/db/postgres-url.js';
 
 const LEASE_MS = 5_000;
 
@@ -63,7 +64,7 @@ describe.skipIf(!process.env.DATABASE_URL)('a scheduled job on three hosts', () 
     cluster = await startCluster({ config: { plugins: { jobLeaseMs: LEASE_MS, enabled: [holder] } } });
     db = knex({
       client: 'pg',
-      connection: cluster.database.url,
+      connection: postgresConnection(cluster.database.url),
       searchPath: [cluster.database.schema],
       pool: { min: 0, max: 1 },
     });

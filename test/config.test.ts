@@ -12,6 +12,7 @@ import knexFactory from 'knex';
 import { runScript, spawnHost, type ChildHost } from './support/child-host.js';
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from './support/test-database.js';
 import { freePort, httpJson, isListening, repoRoot, writeConfig } from './support/e2e.js';
+import { postgresConnection } from '../host/db/postgres-url.js';
 
 const ADMIN = `admin-${randomUUID()}`;
 const UNREACHABLE_DB = 'postgres://postgres@127.0.0.1:1/x';
@@ -239,7 +240,12 @@ describe('npm run migrate applies the migrations of enabled plugins too', () => 
           connection: { filename: url.slice('sqlite:'.length) },
           useNullAsDefault: true,
         })
-      : knexFactory({ client: 'pg', connection: url, searchPath: [config.database.schema], pool: { min: 0, max: 1 } });
+      : knexFactory({
+          client: 'pg',
+          connection: postgresConnection(url),
+          searchPath: [config.database.schema],
+          pool: { min: 0, max: 1 },
+        });
     try {
       const tables: string[] = url.startsWith('sqlite:')
         ? (await db.raw(`select name from sqlite_master where type = 'table' order by name`)).map((r: any) => r.name)

@@ -14,6 +14,7 @@
  * receiver, once every send is acked and the load has drained. Must be 0.
  */
 import knex from 'knex';
+import { postgresConnection } from '../../host/db/postgres-url.js';
 import type { TestDatabase } from '../../test/support/test-database.js';
 import type { BenchHost, BenchUser } from '../support/bench-host.js';
 import { openSocket, type BenchSocket } from '../support/bench-socket.js';
@@ -177,7 +178,7 @@ export async function failoverPhase(
 }
 
 async function storedKeys(database: TestDatabase, conversations: string[]): Promise<Set<string>> {
-  const db = knex({ client: 'pg', connection: database.url, pool: { min: 0, max: 1 } });
+  const db = knex({ client: 'pg', connection: postgresConnection(database.url), pool: { min: 0, max: 1 } });
   try {
     const rows: { conversation_id: string; client_msg_id: string | null }[] = await db
       .withSchema(database.schema)

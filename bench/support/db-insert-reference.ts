@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import knex, { type Knex } from 'knex';
 import { openDatabase } from '../../host/db/open-database.js';
 import { runMigrations } from '../../host/db/run-migrations.js';
+import { postgresConnection } from '../../host/db/postgres-url.js';
 import { cpuMsByName, log, systemBusyMs } from './util.js';
 
 const BATCH = 256; // the host's group commit takes up to 256 sends
@@ -43,7 +44,7 @@ export async function dbInsertPhase(database: { url: string; schema: string }, c
 }
 
 async function postgresInsert(url: string, schema: string, counts: Counts): Promise<number> {
-  const db = knex({ client: 'pg', connection: url, pool: { min: 0, max: PG_WORKERS } });
+  const db = knex({ client: 'pg', connection: postgresConnection(url), pool: { min: 0, max: PG_WORKERS } });
   try {
     await db.raw(`CREATE TABLE "${schema}".${TABLE} (LIKE "${schema}".messages INCLUDING INDEXES)`);
     return await insertLoop(`${PG_WORKERS} PostgreSQL connections`, PG_WORKERS, counts, async (rows) => {

@@ -9,6 +9,7 @@ import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import { nativeModuleError } from '../runtime/native-module-error.js';
 import type { HostConfig } from '../config/host-config.js';
 import type { Logger } from '../logging/logger.js';
+import { describePostgresUrl, postgresConnection } from './postgres-url.js';
 
 // int8 columns (sequence numbers, timestamps in ms) fit safely in a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
@@ -129,14 +130,14 @@ function lockErrorOr(err: unknown, filename: string): Error {
 }
 
 async function openPostgres(config: HostConfig['database'], options: OpenDatabaseOptions): Promise<Database> {
-  const location = redact(config.url);
+  const location = describePostgresUrl(config.url);
   const logging = knexLog(options);
   let knex: Knex;
   try {
     // knex loads the driver here; a native one (pg-native) built for another Node fails to load.
     knex = knexFactory({
       client: 'pg',
-      connection: config.url,
+      connection: postgresConnection(config.url),
       searchPath: [config.schema],
       // A connection kept for ten idle minutes, not tarn's 30 s: a fresh backend fills its
       // catalog caches and plans again (a first search cost 20 ms, later ones 2 ms) and loses
@@ -192,15 +193,4 @@ function describe(err: unknown): string {
   if (e?.message) return e.message.split('\n')[0]!;
   if (Array.isArray(e?.errors) && e.errors.length) return e.errors.map(describe).join('; ');
   return e?.code ?? String(err);
-}
-
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    // An unparseable URL may still hold a password; print none of it.
-    return 'postgres://(unparseable url)';
-  }
 }

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import knex, { type Knex } from 'knex';
 import type BetterSqlite3 from 'better-sqlite3';
 import { registerSearchFunction } from '../../host/db/sqlite-search-function.js';
+import { postgresConnection } from '../../host/db/postgres-url.js';
 
 /** Which database the suite runs on: PostgreSQL when DATABASE_URL is set, else SQLite. */
 export const testDatabaseKind: 'sqlite' | 'postgres' = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
@@ -36,7 +37,7 @@ export function createTestDatabase(): Promise<TestDatabase> {
     url,
     schema,
     drop: async () => {
-      const db = knex({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
+      const db = knex({ client: 'pg', connection: postgresConnection(url), pool: { min: 0, max: 1 } });
       try {
         await db.raw(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       } finally {
@@ -62,7 +63,12 @@ export function openDirect(database: TestDatabase): Knex {
       },
     });
   }
-  return knex({ client: 'pg', connection: database.url, searchPath: [database.schema], pool: { min: 0, max: 2 } });
+  return knex({
+    client: 'pg',
+    connection: postgresConnection(database.url),
+    searchPath: [database.schema],
+    pool: { min: 0, max: 2 },
+  });
 }
 
 /** Runs `fn` on a direct connection to the test database, closed afterwards. */
