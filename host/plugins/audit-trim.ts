@@ -27,13 +27,22 @@ export class AuditTrim {
   /** Counts `count` new entries of the plugin; returns its trim when one is due (null otherwise). */
   wrote(pluginId: string, count: number): Promise<void> | null {
     const total = (this.written.get(pluginId) ?? 0) + count;
-    if (total < this.every || this.trimming.has(pluginId)) {
-      this.written.set(pluginId, total);
-      return null;
-    }
-    this.written.set(pluginId, 0);
+    this.written.set(pluginId, total);
+    if (total < this.every || this.trimming.has(pluginId)) return null;
+    return this.trimDue(pluginId);
+  }
+
+  /** Trims, and again while the entries written meanwhile make another trim due: none is skipped for good. */
+  private async trimDue(pluginId: string): Promise<void> {
     this.trimming.add(pluginId);
-    return this.trim(pluginId).finally(() => this.trimming.delete(pluginId));
+    try {
+      while ((this.written.get(pluginId) ?? 0) >= this.every) {
+        this.written.set(pluginId, 0);
+        await this.trim(pluginId);
+      }
+    } finally {
+      this.trimming.delete(pluginId);
+    }
   }
 
   private async trim(pluginId: string): Promise<void> {

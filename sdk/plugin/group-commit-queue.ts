@@ -31,6 +31,13 @@ export interface GroupCommitOptions<T, R> {
    */
   keyOf?(item: T): string;
   /**
+   * For items no caller waits on promptly (an audit trail): the queue starts a batch at most once
+   * in this many milliseconds, and the first item after a quiet spell waits as long, unless
+   * maxBatch items wait; a steady trickle then shares fewer, larger commits (default 0: at once).
+   * stop() cuts the wait short.
+   */
+  gatherMs?: number;
+  /**
    * When `commit` throws, commit the batch's items again one by one, so that one bad item cannot
    * fail its neighbours: 'never' (every item fails with the error; the default), 'several' (only
    * a batch of more than one item: a lone item has already failed alone), or 'always' (a lone
@@ -67,6 +74,10 @@ export class GroupCommitQueue<T, R = void> {
   private readonly retryAlone: 'never' | 'several' | 'always';
   /** Keys of the batches in flight (keyOf only). */
   private readonly busyKeys = new Set<string>();
+  /** Drains waiting out gatherMs: each ends its wait when called. */
+  private readonly gathering = new Set<() => void>();
+  /** With gatherMs: no batch starts before this time (performance.now()). */
+  private gatherUntil = 0;
   private isStopped = false;
 
   constructor(private readonly options: GroupCommitOptions<T, R>) {
@@ -75,6 +86,7 @@ export class GroupCommitQueue<T, R = void> {
     this.retryAlone = options.retryAlone ?? 'never';
     if (!(options.maxBatch >= 1) || !(this.maxInFlight >= 1))
       throw new RangeError('maxBatch and maxInFlight must be at least 1');
+    if (!((options.gatherMs ?? 0) >= 0)) throw new RangeError('gatherMs must be 0 or more');
   }
 
   /** Resolves with the item's own outcome once its batch has committed. */
@@ -82,7 +94,13 @@ export class GroupCommitQueue<T, R = void> {
     if (this.isStopped)
       return Promise.reject(this.options.stopped ? this.options.stopped() : new SwitchboardError('shutting_down'));
     return new Promise<R>((resolve, reject) => {
+      const gatherMs = this.options.gatherMs ?? 0;
+      if (gatherMs > 0 && this.waiting.length === 0) {
+        const now = performance.now();
+        if (this.gatherUntil < now) this.gatherUntil = now + gatherMs;
+      }
       this.waiting.push({ item, resolve, reject });
+      if (this.waiting.length >= this.options.maxBatch) this.endGathering();
       if (this.inFlight === 0 || (this.inFlight < this.maxInFlight && this.waiting.length >= this.overlapAt)) {
         this.inFlight++;
         void this.drain();
@@ -93,6 +111,7 @@ export class GroupCommitQueue<T, R = void> {
   /** Finishes every queued item, and from now on refuses new ones. */
   async stop(): Promise<void> {
     this.isStopped = true;
+    this.endGathering();
     if (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
   }
 
@@ -101,7 +120,9 @@ export class GroupCommitQueue<T, R = void> {
       // Yield once so that items pushed in the same tick join the first batch.
       await new Promise((resolve) => setImmediate(resolve));
       for (;;) {
+        await this.gather();
         const { batch, keys } = this.take();
+        if (batch.length > 0 && this.options.gatherMs) this.gatherUntil = performance.now() + this.options.gatherMs;
         if (batch.length === 0) break;
         try {
           await this.commit(batch, this.retryAlone === 'always' || (this.retryAlone === 'several' && batch.length > 1));
@@ -115,6 +136,36 @@ export class GroupCommitQueue<T, R = void> {
       this.inFlight--;
       if (this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
     }
+  }
+
+  /**
+   * Waits until gatherUntil, unless maxBatch items wait or the queue stops. Every drain waits for
+   * the same time, which the one that takes a batch moves on, so drains started one after another
+   * do not each commit the few items that came since.
+   */
+  private async gather(): Promise<void> {
+    for (;;) {
+      const wait = this.gatherUntil - performance.now();
+      const full = this.waiting.length >= this.options.maxBatch;
+      if (wait <= 0 || this.isStopped || full || this.waiting.length === 0) return;
+      await this.sleep(wait);
+    }
+  }
+
+  private sleep(wait: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const end = () => {
+        clearTimeout(timer);
+        this.gathering.delete(end);
+        resolve();
+      };
+      const timer = setTimeout(end, wait);
+      this.gathering.add(end);
+    });
+  }
+
+  private endGathering(): void {
+    for (const end of [...this.gathering]) end();
   }
 
   /**
