@@ -9,20 +9,14 @@ import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterAll, afterEach, expect, it } from 'vitest';
-import { spawnHost, type ChildHost } from './support/child-host.js';
+import { expect, it } from 'vitest';
+import { spawnHost } from './support/child-host.js';
 import { httpJson, repoRoot, writeConfig } from './support/e2e.js';
-import { createTestDatabase, testDatabaseKind, type TestDatabase } from './support/test-database.js';
+import { createTestDatabase, testDatabaseKind } from './support/test-database.js';
+import { spawnedCleanup } from './support/spawned-cleanup.js';
 
 const ADMIN = `admin-${randomUUID()}`;
-const children: ChildHost[] = [];
-const databases: TestDatabase[] = [];
-afterEach(async () => {
-  await Promise.all(children.splice(0).map((c) => c.kill('SIGKILL')));
-});
-afterAll(async () => {
-  await Promise.all(databases.map((d) => d.drop()));
-});
+const { children, databases } = spawnedCleanup();
 
 /**
  * `npm run …` under the usual umask (022), which would leave a file the process creates readable by

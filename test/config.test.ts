@@ -6,26 +6,19 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:net';
 import knexFactory from 'knex';
 import { runScript, spawnHost, type ChildHost } from './support/child-host.js';
-import { createTestDatabase, testDatabaseKind, type TestDatabase } from './support/test-database.js';
+import { createTestDatabase, testDatabaseKind } from './support/test-database.js';
 import { freePort, httpJson, isListening, repoRoot, writeConfig } from './support/e2e.js';
 import { postgresConnection } from '../host/db/postgres-url.js';
+import { spawnedCleanup } from './support/spawned-cleanup.js';
 
 const ADMIN = `admin-${randomUUID()}`;
 const UNREACHABLE_DB = 'postgres://postgres@127.0.0.1:1/x';
 
-const children: ChildHost[] = [];
-const databases: TestDatabase[] = [];
-
-afterEach(async () => {
-  await Promise.all(children.splice(0).map((c) => c.kill('SIGKILL')));
-});
-afterAll(async () => {
-  await Promise.all(databases.map((d) => d.drop()));
-});
+const { children, databases } = spawnedCleanup();
 
 /** A complete, valid config on a fresh database; `extra` is merged section by section. */
 async function validConfig(extra: Record<string, any> = {}): Promise<Record<string, any>> {

@@ -8,21 +8,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'pg-connection-string';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { runScript, spawnHost, type ChildHost } from './support/child-host.js';
+import { describe, expect, it } from 'vitest';
+import { runScript, spawnHost } from './support/child-host.js';
 import { httpJson, writeConfig } from './support/e2e.js';
-import { createTestDatabase, testDatabaseKind, withDirect, type TestDatabase } from './support/test-database.js';
+import { createTestDatabase, testDatabaseKind, withDirect } from './support/test-database.js';
+import { spawnedCleanup } from './support/spawned-cleanup.js';
 
 const ADMIN = `admin-${randomUUID()}`;
-const children: ChildHost[] = [];
-const databases: TestDatabase[] = [];
-
-afterEach(async () => {
-  await Promise.all(children.splice(0).map((c) => c.kill('SIGKILL')));
-});
-afterAll(async () => {
-  await Promise.all(databases.map((d) => d.drop()));
-});
+const { children, databases } = spawnedCleanup();
 
 function configOn(url: string, schema: string) {
   return {
