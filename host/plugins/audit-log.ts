@@ -31,7 +31,7 @@ const MAX_BEHIND = 4_096;
 /**
  * How long entries gather before an INSERT. Nobody waits on them, and written at once they cost
  * a commit of their own for each burst of calls: one per payments batch, an eighth of its
- * statements. Gathered, a busy plugin's entries cost at most ten commits a second per drain.
+ * statements. Gathered, all plugins' entries together cost at most ten commits a second.
  */
 const GATHER_MS = 100;
 
