@@ -1,25 +1,29 @@
 // Builds the web client (web/) into web/dist with Vite, only when what it is made of changed since the
 // last build: `npm start` (prestart) and the browser tests call it, so a fresh clone serves an app and
-// an unchanged tree costs one hash of a few hundred files. `--force` builds anyway.
+// an unchanged tree costs one hash of a few hundred files. `--force` builds anyway; `--out DIR` builds
+// into DIR instead of web/dist (a folder an operator serves with `web.root`).
 //
-// The build goes to a temporary folder that replaces web/dist at the end, so a host serving web/dist
-// never sees a half-written app; a lock folder keeps two test workers from building at once.
+// The build goes to a temporary folder beside the output that replaces it at the end, so a host
+// serving it never sees a half-written app; a lock folder keeps two test workers from building at once.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const web = join(repo, 'web');
-const dist = join(web, 'dist');
+const DEFAULT_DIST = join(web, 'dist');
 const HASH_FILE = '.build-hash';
 const LOCK = join(web, '.build-lock');
 const STALE_LOCK_MS = 5 * 60_000;
 /** Everything the bundle is made of: the app, the SDK code it imports, the locked dependency versions. */
 const INPUTS = ['web', 'sdk/client', 'sdk/protocol', 'sdk/errors', 'package-lock.json', 'scripts/build-web.mjs'];
 
-/** A hash of every input file's path and bytes (web/dist, web/node_modules and dotted entries left out). */
-function inputHash() {
+/**
+ * A hash of every input file's path and bytes (web/node_modules, dotted entries and the built app,
+ * in web/dist or in dist, left out: a build to one folder hashes the same as a build to the other).
+ */
+function inputHash(dist) {
   const hash = createHash('sha256');
   const visit = (path) => {
     let stats;
@@ -31,7 +35,8 @@ function inputHash() {
     }
     if (stats.isDirectory()) {
       for (const name of readdirSync(path).sort()) {
-        if (name.startsWith('.') || name === 'node_modules' || join(path, name) === dist) continue;
+        if (name.startsWith('.') || name === 'node_modules' || [DEFAULT_DIST, dist].includes(join(path, name)))
+          continue;
         visit(join(path, name));
       }
       return;
@@ -42,7 +47,7 @@ function inputHash() {
   return hash.digest('hex');
 }
 
-function builtHash() {
+function builtHash(dist) {
   try {
     return readFileSync(join(dist, HASH_FILE), 'utf8').trim();
   } catch {
@@ -51,15 +56,16 @@ function builtHash() {
   }
 }
 
-/** Builds web/dist if its hash differs from the inputs' (or always with force). Returns what it did. */
-async function buildWeb({ force = false } = {}) {
-  if (!force && builtHash() === inputHash()) return 'fresh';
+/** Builds dist if its hash differs from the inputs' (or always with force). Returns what it did. */
+async function buildWeb({ force = false, dist = DEFAULT_DIST } = {}) {
+  if (!force && builtHash(dist) === inputHash(dist)) return 'fresh';
   await acquireLock();
   try {
     // Another process may have built it while this one waited for the lock.
-    const hash = inputHash();
-    if (!force && builtHash() === hash) return 'fresh';
-    const out = join(web, `.dist-${process.pid}`);
+    const hash = inputHash(dist);
+    if (!force && builtHash(dist) === hash) return 'fresh';
+    // Beside the output, so that the final rename stays on one file system.
+    const out = join(dirname(dist), `.dist-${process.pid}`);
     // A production bundle whoever calls: under vitest NODE_ENV is 'test', which would make Vite
     // compile JSX in development mode (jsxDEV, with this machine's file paths in the bundle).
     process.env.NODE_ENV = 'production';
@@ -71,7 +77,7 @@ async function buildWeb({ force = false } = {}) {
       build: { outDir: out, emptyOutDir: true },
     });
     writeFileSync(join(out, HASH_FILE), `${hash}\n`);
-    const old = join(web, `.dist-old-${process.pid}`);
+    const old = join(dirname(dist), `.dist-old-${process.pid}`);
     rmSync(old, { recursive: true, force: true });
     try {
       renameSync(dist, old);
@@ -107,9 +113,13 @@ async function acquireLock() {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const started = Date.now();
+  const outAt = process.argv.indexOf('--out');
+  const dist = outAt > 0 ? resolve(process.argv[outAt + 1] ?? '') : DEFAULT_DIST;
   try {
-    const result = await buildWeb({ force: process.argv.includes('--force') });
-    const where = relative(process.cwd(), dist) || '.';
+    if (outAt > 0 && !process.argv[outAt + 1]) throw new Error('--out needs a folder');
+    const result = await buildWeb({ force: process.argv.includes('--force'), dist });
+    const inCwd = relative(process.cwd(), dist);
+    const where = inCwd.startsWith('..') ? dist : inCwd || '.';
     console.log(
       result === 'fresh'
         ? `web client up to date (${where})`
