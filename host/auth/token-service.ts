@@ -2,7 +2,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { inject, injectable } from 'tsyringe';
 import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import { Tokens } from '../core/container-tokens.js';
-import { toPublicUser, type UserRow } from './user-service.js';
+import { PUBLIC_USER_COLUMNS, toPublicUser, type UserRow } from './user-service.js';
+import { prepared } from '../db/statement-name.js';
 import type { PublicUser } from '../../sdk/protocol/message.js';
 import type { HostConfig } from '../config/host-config.js';
 import type { Database } from '../db/open-database.js';
@@ -25,6 +26,10 @@ interface TokenRow {
   expires_at: number;
   revoked_at: number | null;
 }
+
+/** A token's check and its user, as authenticateUser reads them. */
+type SessionRow = Pick<UserRow, 'deactivated_at' | (typeof PUBLIC_USER_COLUMNS)[number]> &
+  Pick<TokenRow, 'expires_at' | 'revoked_at'> & { token_id: string };
 
 export interface IssuedToken {
   token: string;
@@ -102,11 +107,14 @@ export class TokenService {
    */
   async authenticate(token: string | undefined): Promise<Principal> {
     if (!token || !token.startsWith('sb_') || token.length > 128) throw new SwitchboardError('unauthenticated');
-    const row = await this.db
+    const query = this.db
       .knex('tokens')
       .join('users', 'users.id', 'tokens.user_id')
       .where('tokens.token_hash', hashToken(token))
-      .first<(TokenRow & Pick<UserRow, 'deactivated_at'>) | undefined>('tokens.*', 'users.deactivated_at');
+      .first<
+        (Pick<TokenRow, 'id' | 'user_id' | 'expires_at' | 'revoked_at'> & Pick<UserRow, 'deactivated_at'>) | undefined
+      >('tokens.id', 'tokens.user_id', 'tokens.expires_at', 'tokens.revoked_at', 'users.deactivated_at');
+    const row = await prepared('token-check', query, 'one');
     if (!row || row.revoked_at !== null || row.expires_at <= this.clock.now())
       throw new SwitchboardError('unauthenticated');
     if (row.deactivated_at !== null) throw new SwitchboardError('account_deactivated');
@@ -124,16 +132,18 @@ export class TokenService {
     const now = this.clock.now();
     const hit = this.sessions.get(hash);
     if (hit && now - hit.cachedAt < SESSION_CACHE_MS && hit.principal.expiresAt > now) return hit;
-    const row = await this.db
+    const query = this.db
       .knex('tokens')
       .join('users', 'users.id', 'tokens.user_id')
       .where('tokens.token_hash', hash)
-      .first<(UserRow & { token_id: string; expires_at: number; revoked_at: number | null }) | undefined>(
+      .first<SessionRow | undefined>(
         'tokens.id as token_id',
         'tokens.expires_at',
         'tokens.revoked_at',
-        'users.*',
+        'users.deactivated_at',
+        ...PUBLIC_USER_COLUMNS.map((column) => `users.${column}`),
       );
+    const row = await prepared('token-user-check', query, 'one');
     if (!row || row.revoked_at !== null || row.expires_at <= this.clock.now()) {
       this.sessions.delete(hash);
       throw new SwitchboardError('unauthenticated');

@@ -22,7 +22,10 @@ export interface UserRow {
   avatar_hash: string | null;
 }
 
-export function toPublicUser(row: UserRow): PublicUser {
+/** The columns toPublicUser reads, for a query that names what it selects. */
+export const PUBLIC_USER_COLUMNS = ['id', 'handle', 'display_name', 'kind', 'created_at', 'avatar_hash'] as const;
+
+export function toPublicUser(row: Pick<UserRow, (typeof PUBLIC_USER_COLUMNS)[number]>): PublicUser {
   return {
     id: row.id,
     handle: row.handle,
