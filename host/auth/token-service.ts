@@ -4,6 +4,7 @@ import { SwitchboardError } from '../../sdk/errors/switchboard-error.js';
 import { Tokens } from '../core/container-tokens.js';
 import { PUBLIC_USER_COLUMNS, toPublicUser, type UserRow } from './user-service.js';
 import { prepared } from '../db/statement-name.js';
+import { SessionCache, type SessionRead } from './session-cache.js';
 import type { PublicUser } from '../../sdk/protocol/message.js';
 import type { HostConfig } from '../config/host-config.js';
 import type { Database } from '../db/open-database.js';
@@ -29,7 +30,13 @@ interface TokenRow {
 
 /** A token's check and its user, as authenticateUser reads them. */
 type SessionRow = Pick<UserRow, 'deactivated_at' | (typeof PUBLIC_USER_COLUMNS)[number]> &
-  Pick<TokenRow, 'expires_at' | 'revoked_at'> & { token_id: string };
+  Pick<TokenRow, 'token_hash' | 'expires_at' | 'revoked_at'> & { token_id: string };
+
+/** A plugin route's caller: the token's principal and its user. */
+export interface UserSession {
+  principal: Principal;
+  user: PublicUser;
+}
 
 export interface IssuedToken {
   token: string;
@@ -63,7 +70,7 @@ const hashToken = (token: string): string => createHash('sha256').update(token).
 @injectable()
 export class TokenService {
   /** Recent authenticateUser answers by token hash (see SESSION_CACHE_MS). */
-  private readonly sessions = new Map<string, { principal: Principal; user: PublicUser; cachedAt: number }>();
+  private readonly sessions: SessionCache<UserSession>;
 
   constructor(
     @inject(Tokens.Database) private readonly db: Database,
@@ -71,6 +78,14 @@ export class TokenService {
     @inject(Tokens.EventBus) private readonly bus: EventBus,
     @inject(Tokens.Clock) private readonly clock: Clock,
   ) {
+    this.sessions = new SessionCache({
+      maxAgeMs: SESSION_CACHE_MS,
+      maxEntries: SESSION_CACHE_MAX,
+      now: () => clock.now(),
+      read: (hashes) => this.readSessions(hashes),
+      expired: (session, now) => session.principal.expiresAt <= now,
+      unknown: () => new SwitchboardError('unauthenticated'),
+    });
     bus.subscribe('token.revoked', (e) => this.forget(e.tokenId));
   }
 
@@ -123,43 +138,57 @@ export class TokenService {
 
   /**
    * authenticate() and the token's user in one query, for plugin routes, which need both on every
-   * request. An answer is reused for SESSION_CACHE_MS: a revocation drops it at once on every host
-   * the event bus reaches (this one always), and the token's own expiry is checked every time.
+   * request. An answer is reused for SESSION_CACHE_MS (see SessionCache): a revocation drops it at
+   * once on every host the event bus reaches (this one always), and the token's own expiry is
+   * checked every time.
    */
-  async authenticateUser(token: string | undefined): Promise<{ principal: Principal; user: PublicUser }> {
+  async authenticateUser(token: string | undefined): Promise<UserSession> {
     if (!token || !token.startsWith('sb_') || token.length > 128) throw new SwitchboardError('unauthenticated');
-    const hash = hashToken(token);
-    const now = this.clock.now();
-    const hit = this.sessions.get(hash);
-    if (hit && now - hit.cachedAt < SESSION_CACHE_MS && hit.principal.expiresAt > now) return hit;
+    return this.sessions.check(hashToken(token));
+  }
+
+  /** The sessions of these token hashes, in one query (the same text whatever their number, on PostgreSQL). */
+  private async readSessions(hashes: readonly string[]): Promise<Map<string, SessionRead<UserSession>>> {
     const query = this.db
       .knex('tokens')
       .join('users', 'users.id', 'tokens.user_id')
-      .where('tokens.token_hash', hash)
-      .first<SessionRow | undefined>(
+      .select<SessionRow[]>(
+        'tokens.token_hash',
         'tokens.id as token_id',
         'tokens.expires_at',
         'tokens.revoked_at',
         'users.deactivated_at',
         ...PUBLIC_USER_COLUMNS.map((column) => `users.${column}`),
       );
-    const row = await prepared('token-user-check', query, 'one');
-    if (!row || row.revoked_at !== null || row.expires_at <= this.clock.now()) {
-      this.sessions.delete(hash);
-      throw new SwitchboardError('unauthenticated');
+    const rows =
+      this.db.kind === 'postgres'
+        ? await prepared(
+            'token-user-checks',
+            query.whereRaw('tokens.token_hash = any(?::text[])', [[...hashes]]),
+            'any',
+          )
+        : await query.whereIn('tokens.token_hash', [...hashes]);
+    const now = this.clock.now();
+    const reads = new Map<string, SessionRead<UserSession>>();
+    for (const row of rows) {
+      if (row.revoked_at !== null || row.expires_at <= now)
+        reads.set(row.token_hash, { session: null, refusal: new SwitchboardError('unauthenticated') });
+      else if (row.deactivated_at !== null)
+        reads.set(row.token_hash, { session: null, refusal: new SwitchboardError('account_deactivated') });
+      else
+        reads.set(row.token_hash, {
+          session: {
+            principal: { userId: row.id, tokenId: row.token_id, expiresAt: row.expires_at },
+            user: toPublicUser(row),
+          },
+          refusal: null,
+        });
     }
-    if (row.deactivated_at !== null) throw new SwitchboardError('account_deactivated');
-    const answer = {
-      principal: { userId: row.id, tokenId: row.token_id, expiresAt: row.expires_at },
-      user: toPublicUser(row),
-    };
-    if (this.sessions.size >= SESSION_CACHE_MAX) this.sessions.clear();
-    this.sessions.set(hash, { ...answer, cachedAt: now });
-    return answer;
+    return reads;
   }
 
   private forget(tokenId: string): void {
-    for (const [hash, session] of this.sessions) if (session.principal.tokenId === tokenId) this.sessions.delete(hash);
+    this.sessions.forget((session) => session.principal.tokenId === tokenId);
   }
 
   /**

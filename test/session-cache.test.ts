@@ -1,0 +1,156 @@
+/**
+ * The plugin routes' token checks (host/auth/session-cache.ts): an answer is served for at most
+ * its age after the read that fetched it, and a check that reads takes along the other tokens in
+ * use whose answers are past half that age, so that many users cost about one read at a time.
+ * The clock is the test's, so ages are exact; the reads are a table the test changes.
+ */
+import { describe, expect, it } from 'vitest';
+import { SessionCache, type SessionRead } from '../host/auth/session-cache.js';
+
+interface Token {
+  user: string;
+  revoked?: boolean;
+}
+
+function setUp() {
+  let now = 1_000_000;
+  const tokens = new Map<string, Token>();
+  const reads: string[][] = [];
+  let failNext: Error | null = null;
+  let held: { release: () => void } | null = null;
+  const cache = new SessionCache<{ user: string }>({
+    maxAgeMs: 2_000,
+    maxEntries: 100,
+    now: () => now,
+    expired: () => false,
+    unknown: () => new Error('unknown token'),
+    read: async (hashes) => {
+      reads.push([...hashes]);
+      if (held) await new Promise<void>((release) => (held = { release }));
+      if (failNext) {
+        const err = failNext;
+        failNext = null;
+        throw err;
+      }
+      const out = new Map<string, SessionRead<{ user: string }>>();
+      for (const h of hashes) {
+        const t = tokens.get(h);
+        if (t)
+          out.set(
+            h,
+            t.revoked ? { session: null, refusal: new Error('revoked') } : { session: { user: t.user }, refusal: null },
+          );
+      }
+      return out;
+    },
+  });
+  return {
+    cache,
+    tokens,
+    reads,
+    advance: (ms: number) => void (now += ms),
+    failNextRead: (err: Error) => void (failNext = err),
+    /** Holds the next read until the function returned is called. */
+    holdNextRead: () => {
+      held = { release: () => undefined };
+      return () => {
+        const h = held!;
+        held = null;
+        h.release();
+      };
+    },
+  };
+}
+
+describe('token checks for plugin routes', () => {
+  it('serves an answer without a read until it is maxAgeMs old, then reads it again', async () => {
+    const { cache, tokens, reads, advance } = setUp();
+    tokens.set('a', { user: 'ann' });
+    expect(await cache.check('a')).toEqual({ user: 'ann' });
+    advance(1_999);
+    expect(await cache.check('a')).toEqual({ user: 'ann' });
+    expect(reads).toEqual([['a']]);
+    advance(1);
+    tokens.set('a', { user: 'ann', revoked: true });
+    await expect(cache.check('a')).rejects.toThrow('revoked');
+    expect(reads).toEqual([['a'], ['a']]);
+  });
+
+  it('takes along tokens in use past half their age, and not fresh ones, idle ones or unknown ones', async () => {
+    const { cache, tokens, reads, advance } = setUp();
+    for (const h of ['idle', 'x', 'y', 'w']) tokens.set(h, { user: h });
+    await cache.check('idle');
+    advance(10_001);
+    await cache.check('x');
+    advance(500);
+    await cache.check('y');
+    advance(700);
+    // An unknown token's check reads like any other, and takes along what is due.
+    await expect(cache.check('nobody')).rejects.toThrow('unknown token');
+    // x is 1,200 ms old (past half its age), y 700 ms (fresh); idle was last used 11,201 ms ago.
+    expect(reads).toEqual([['idle'], ['x'], ['y'], ['nobody', 'x']]);
+    await cache.check('w');
+    expect(reads.at(-1)).toEqual(['w']);
+    // x was read along at 11,201: at 13,000 it is 1,799 ms old, served without a read.
+    advance(1_799);
+    expect(await cache.check('x')).toEqual({ user: 'x' });
+    expect(reads.length).toBe(5);
+  });
+
+  it('drops a token taken along that was revoked meanwhile: its next use reads and is refused', async () => {
+    const { cache, tokens, reads, advance } = setUp();
+    tokens.set('a', { user: 'a' });
+    tokens.set('b', { user: 'b' });
+    await cache.check('a');
+    await cache.check('b');
+    advance(2_000);
+    tokens.set('b', { user: 'b', revoked: true });
+    await cache.check('a');
+    expect(reads.at(-1)).toEqual(['a', 'b']);
+    await expect(cache.check('b')).rejects.toThrow('revoked');
+    expect(reads.at(-1)).toEqual(['b']);
+  });
+
+  it('does not restore an answer forgotten while a read that took it along was on its way', async () => {
+    const { cache, tokens, reads, advance, holdNextRead } = setUp();
+    tokens.set('a', { user: 'a' });
+    tokens.set('b', { user: 'b' });
+    await cache.check('a');
+    await cache.check('b');
+    advance(2_000);
+    const release = holdNextRead();
+    const checking = cache.check('a');
+    await expect.poll(() => reads.length).toBe(3);
+    cache.forget((s) => s.user === 'b');
+    release();
+    await checking;
+    expect(reads.at(-1)).toEqual(['a', 'b']);
+    await cache.check('b');
+    expect(reads.at(-1)).toEqual(['b']);
+  });
+
+  it('shares one read among checks of the tokens it reads, and a failed read fails each of them once', async () => {
+    const { cache, tokens, reads, advance, holdNextRead, failNextRead } = setUp();
+    tokens.set('a', { user: 'a' });
+    tokens.set('b', { user: 'b' });
+    await cache.check('a');
+    await cache.check('b');
+    advance(2_000);
+    const release = holdNextRead();
+    failNextRead(new Error('database down'));
+    const checks = [cache.check('a'), cache.check('a'), cache.check('b')];
+    await expect.poll(() => reads.length).toBe(3);
+    release();
+    for (const check of checks) await expect(check).rejects.toThrow('database down');
+    expect(reads.length).toBe(3);
+    expect(await cache.check('b')).toEqual({ user: 'b' });
+    expect(reads.at(-1)).toEqual(['b', 'a']);
+  });
+
+  it('refuses a hash that names no token, and keeps nothing for it', async () => {
+    const { cache, reads } = setUp();
+    await expect(cache.check('nobody')).rejects.toThrow('unknown token');
+    await expect(cache.check('nobody')).rejects.toThrow('unknown token');
+    expect(reads).toEqual([['nobody'], ['nobody']]);
+  });
+});
