@@ -132,6 +132,42 @@ describe('plugin tables: write groups', () => {
     ).toEqual(['update:accounts', 'update:entries']);
   });
 
+  it('answers each write’s rows as stored when asked, in a transaction or on its own', async () => {
+    const account = (owner: string, balance: number) => ({
+      id: expect.any(Number),
+      owner,
+      balance,
+      frozen: false,
+      meta: { tags: ['a'] },
+      rate: 0.1,
+    });
+    const entry = (account: string) => ({ id: expect.any(Number), account, amount: 5, memo: null, idem: 'r1' });
+    // The second entry repeats the first's tag: skipped on conflict, so not among the rows.
+    expect(await value(run('ledger', { op: 'group-rows', owner: 'rowan', inTx: true }))).toEqual([
+      [account('rowan', 0)],
+      [entry('rowan')],
+    ]);
+    expect(await value(run('ledger', { op: 'group-rows', owner: 'roisin' }))).toEqual([
+      [account('roisin', 0)],
+      [entry('roisin')],
+    ]);
+    const stored = await value(query('ledger', 'entries', ['all'], [['where', { account: 'rowan' }]]));
+    // An update's rows as they are after it, a delete's as they were.
+    expect(await value(run('ledger', { op: 'group-rows-change', owner: 'rowan', balance: 7 }))).toEqual([
+      [account('rowan', 7)],
+      stored,
+    ]);
+    expect(await value(query('ledger', 'entries', ['all'], [['where', { account: 'rowan' }]]))).toEqual([]);
+  });
+
+  it('refuses writeTogether options other than returnRows', async () => {
+    for (const options of ['rows', { returnRows: 'yes' }, { returning: true }]) {
+      const res = await run('ledger', { op: 'group-rows-options', options });
+      expect(res, JSON.stringify(options)).toMatchObject({ ok: false, code: 'database_invalid_query' });
+    }
+    expect(await value(run('ledger', { op: 'group-rows-options', options: { returnRows: false } }))).toEqual([1]);
+  });
+
   it('audits a group’s writes with its transaction', async () => {
     const audit = (await host.http('GET', '/v1/admin/audit?pluginId=ledger&limit=1000', { token: 'admin' })).body
       .entries;

@@ -162,6 +162,18 @@ export interface DatabaseTransaction {
    * A write that fails fails the group and the transaction, as a single statement does.
    */
   writeTogether(build: (group: WriteGroup) => void): Promise<number[]>;
+  /**
+   * As above, resolving instead to the rows each write wrote, as stored, in the order named: an
+   * insert's as insert() returns them (ids and defaults filled in, rows skipped on conflict left
+   * out), an update's as they are after it, a delete's as they were. For writes whose rows the
+   * transaction needs next (the ids it inserted), still in one round trip.
+   */
+  writeTogether(build: (group: WriteGroup) => void, options: WriteTogetherOptions): Promise<Row[][]>;
+}
+
+/** writeTogether's options: `returnRows: true` resolves to each write's rows instead of its count. */
+export interface WriteTogetherOptions {
+  returnRows: true;
 }
 
 /**
@@ -180,4 +192,6 @@ export interface DatabaseCapability {
    * transaction on SQLite. Each write is audited as a single write is.
    */
   writeTogether(build: (group: WriteGroup) => void): Promise<number[]>;
+  /** As above, resolving to each write's rows (see DatabaseTransaction.writeTogether). */
+  writeTogether(build: (group: WriteGroup) => void, options: WriteTogetherOptions): Promise<Row[][]>;
 }

@@ -11,7 +11,7 @@ import type {
 import type { AuditLog } from '../audit-log.js';
 import type { PluginDatabase } from '../database/plugin-database.js';
 import type { QueryEnvironment, WriteAction } from '../database/query-environment.js';
-import { groupOf, fitsOneStatement, runWriteGroup } from '../database/write-group.js';
+import { answerOf, groupOf, fitsOneStatement, returnRowsOf, runWriteGroup } from '../database/write-group.js';
 import type { OpenedTable } from '../database/write-group.js';
 import { PluginTableQuery } from '../database/table-query.js';
 import { physicalTableName } from '../database/table-names.js';
@@ -63,18 +63,23 @@ export function databaseCapability(
       return open(name, () => (guard.need('database'), database.knex), null).query as TableQuery<R>;
     },
 
-    async writeTogether(build: (group: WriteGroup) => void) {
+    writeTogether: (async (build: (group: WriteGroup) => void, options?: unknown) => {
       guard.need('database');
+      const returnRows = returnRowsOf(options);
       const writes = groupOf(build, (name) => open(name, () => database.knex, null));
       // One statement commits whole; SQLite's several statements, or a huge group's, need a transaction.
-      if (!database.sqlite && fitsOneStatement(writes)) return runWriteGroup(database.knex, false, writes);
+      if (!database.sqlite && fitsOneStatement(writes))
+        return answerOf(await runWriteGroup(database.knex, false, writes, returnRows), returnRows);
       try {
-        return await database.knex.transaction((trx) => runWriteGroup(trx, database.sqlite, writes));
+        const result = await database.knex.transaction((trx) =>
+          runWriteGroup(trx, database.sqlite, writes, returnRows),
+        );
+        return answerOf(result, returnRows);
       } catch (err) {
         if (err instanceof SwitchboardError) throw err;
         throw database.asCatalogError(err, 'transaction');
       }
-    },
+    }) as DatabaseCapability['writeTogether'],
 
     async transaction<T>(work: (tx: DatabaseTransaction) => Promise<T>, options: { timeoutMs?: number } = {}) {
       guard.need('database');
@@ -129,12 +134,11 @@ export function databaseCapability(
                 (queries as PluginTableQuery[]).map((q) => q.planRead()),
               );
             }) as DatabaseTransaction['readTogether'],
-            writeTogether: async (build: (group: WriteGroup) => void) =>
-              runWriteGroup(
-                trx,
-                database.sqlite,
-                groupOf(build, (name) => open(name, begin, state)),
-              ),
+            writeTogether: (async (build: (group: WriteGroup) => void, options?: unknown) => {
+              const returnRows = returnRowsOf(options);
+              const writes = groupOf(build, (name) => open(name, begin, state));
+              return answerOf(await runWriteGroup(trx, database.sqlite, writes, returnRows), returnRows);
+            }) as DatabaseTransaction['writeTogether'],
           });
           let timer: NodeJS.Timeout | undefined;
           const deadline = new Promise<never>((_, reject) => {

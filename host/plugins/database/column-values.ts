@@ -85,3 +85,10 @@ export function fromDatabase(info: ColumnInfo | undefined, value: unknown): unkn
       return value;
   }
 }
+
+/** A stored row as the plugin wrote it: each column converted back by its kind. */
+export function rowFromDatabase(columns: Readonly<Record<string, ColumnInfo>>, raw: Readonly<Record<string, unknown>>) {
+  const out: Record<string, unknown> = {};
+  for (const [column, v] of Object.entries(raw)) out[column] = fromDatabase(columns[column], v);
+  return out;
+}

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Comparison, Row, TableQuery } from '../../../sdk/plugin/database.js';
-import { fromDatabase, PG_TYPES, type ColumnInfo } from './column-values.js';
+import { fromDatabase, PG_TYPES, rowFromDatabase, type ColumnInfo } from './column-values.js';
 import { columnOf, execute, invalid, valueFor, writableRow, type QueryEnvironment } from './query-environment.js';
 import type { PlannedRead } from './read-group.js';
 import { affectedRows, NUMERIC, planWrite, type PlannedWrite, type WriteCall } from './table-writes.js';
@@ -257,9 +257,7 @@ export class PluginTableQuery<R extends Row = Row> implements TableQuery<R> {
   }
 
   private row(raw: Row): Row {
-    const out: Row = {};
-    for (const [column, v] of Object.entries(raw)) out[column] = fromDatabase(this.env.columns[column], v);
-    return out;
+    return rowFromDatabase(this.env.columns, raw);
   }
 
   private run<T, U>(qb: PromiseLike<T>, convert: (result: T) => U): Promise<U> {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { GroupedWrite, Row, WriteGroup } from '../../../sdk/plugin/database.js';
 import { cappedStatementName } from '../../db/statement-name.js';
+import { rowFromDatabase } from './column-values.js';
 import { invalid, MAX_BINDINGS, type QueryEnvironment } from './query-environment.js';
 import type { PluginTableQuery } from './table-query.js';
 import type { PlannedWrite, WriteCall } from './table-writes.js';
@@ -87,33 +88,50 @@ export class WriteGroupRecorder implements WriteGroup {
   }
 }
 
+/** What a group wrote: each write's count and, when asked for, its rows as stored. */
+export interface GroupResult {
+  counts: number[];
+  /** Each write's rows (empty unless the group was run with `returnRows`). */
+  rows: Row[][];
+}
+
 /**
  * Runs a group's statements on `executor` (the caller's transaction, or the database for a group
- * that fits one statement) and returns how many rows each write wrote. PostgreSQL gets them as
- * one statement of data-modifying WITH clauses, each counted through RETURNING (a conditional
- * write also asks that its earlier one returned a row); SQLite runs the same statements one by
- * one, skipping a conditional write whose earlier one wrote nothing.
+ * that fits one statement) and returns how many rows each write wrote, and with `returnRows` the
+ * rows themselves. PostgreSQL gets them as one statement of data-modifying WITH clauses, each
+ * counted (or its rows gathered as JSON) through RETURNING; a conditional write also asks that its
+ * earlier one returned a row. SQLite runs the same statements one by one, skipping a conditional
+ * write whose earlier one wrote nothing.
  */
 export async function runWriteGroup(
   executor: Knex | Knex.Transaction,
   sqlite: boolean,
   writes: GroupWrite[],
-): Promise<number[]> {
+  returnRows = false,
+): Promise<GroupResult> {
   const counts = writes.map(() => 0);
+  const rows: Row[][] = writes.map(() => []);
   /** The position among the parts of each write's first statement. */
   const firstPart: number[] = [];
   let partsBefore = 0;
   const parts = writes.flatMap((w, i) => {
     firstPart[i] = partsBefore;
     partsBefore += w.plan.statements.length;
+    // The table's own columns: an updateEach's FROM list would add its own on PostgreSQL (SQLite
+    // returns only the table's).
+    const returning = !returnRows ? '1' : sqlite ? '*' : `"${w.env.physical.replaceAll('"', '""')}".*`;
     return w.plan.statements.map((qb) => {
       // Only single statements (query builders) take a condition (WriteGroupRecorder.finish).
       if (w.onlyIf !== null && !sqlite)
         (qb as Knex.QueryBuilder).whereRaw(`exists (select 1 from w${firstPart[w.onlyIf]!})`);
       const { sql, bindings } = qb.toSQL();
-      return { i, sql: `${sql} returning 1`, bindings: bindings as Knex.RawBinding[] };
+      return { i, sql: `${sql} returning ${returning}`, bindings: bindings as Knex.RawBinding[] };
     });
   });
+  const took = (i: number, written: readonly Row[]) => {
+    counts[i]! += written.length;
+    if (returnRows) for (const row of written) rows[i]!.push(rowFromDatabase(writes[i]!.env.columns, row));
+  };
   const fail = (err: unknown, among: readonly { i: number }[]): never => {
     const table = (err as { table?: string })?.table;
     const failed = among.map((p) => writes[p.i]!).find((w) => w.env.physical === table) ?? writes[among[0]!.i]!;
@@ -124,7 +142,7 @@ export async function runWriteGroup(
       const onlyIf = writes[part.i]!.onlyIf;
       if (onlyIf !== null && counts[onlyIf] === 0) continue;
       try {
-        counts[part.i]! += ((await executor.raw(part.sql, part.bindings)) as unknown[]).length;
+        took(part.i, await executor.raw<Row[]>(part.sql, part.bindings));
       } catch (err) {
         fail(err, [part]);
       }
@@ -134,9 +152,12 @@ export async function runWriteGroup(
     if (statements.length > 1 && writes.some((w) => w.onlyIf !== null))
       throw invalid('A write group with onlyIfWrote must fit one statement (65,535 values).');
     for (const chunk of statements) {
-      const sql =
-        `with ${chunk.map((p, k) => `w${k} as (${p.sql})`).join(', ')} ` +
-        `select ${chunk.map((_, k) => `(select count(*) from w${k}) as c${k}`).join(', ')}`;
+      const results = chunk.map((_, k) =>
+        returnRows
+          ? `(select coalesce(json_agg(w${k}), '[]'::json) from w${k}) as r${k}`
+          : `(select count(*) from w${k}) as c${k}`,
+      );
+      const sql = `with ${chunk.map((p, k) => `w${k} as (${p.sql})`).join(', ')} select ${results.join(', ')}`;
       let row: Record<string, unknown>;
       // Its text is one per shape (arrays, not a value per row), so it is prepared once per connection.
       const name = cappedStatementName('plugin_writes', sql);
@@ -150,12 +171,29 @@ export async function runWriteGroup(
       } catch (err) {
         fail(err, chunk);
       }
-      chunk.forEach((p, k) => (counts[p.i]! += Number(row[`c${k}`])));
+      chunk.forEach((p, k) => (returnRows ? took(p.i, row[`r${k}`] as Row[]) : (counts[p.i]! += Number(row[`c${k}`]))));
     }
   }
   for (const [i, w] of writes.entries()) if (counts[i]! > 0) await w.env.wrote(w.plan.action);
-  return counts;
+  return { counts, rows };
 }
+
+/** Whether writeTogether's options ask for rows; anything but absent or `{ returnRows: true }` is refused. */
+export function returnRowsOf(options: unknown): boolean {
+  if (options === undefined) return false;
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw invalid('writeTogether() takes options { returnRows: true } or none.');
+  const { returnRows, ...rest } = options as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) throw invalid(`writeTogether() has no option ${unknown.join(', ')}; it takes returnRows.`);
+  if (returnRows !== undefined && typeof returnRows !== 'boolean')
+    throw invalid('writeTogether() takes returnRows: true or false.');
+  return returnRows === true;
+}
+
+/** What writeTogether resolves to: the counts, or the rows when asked for. */
+export const answerOf = (result: GroupResult, returnRows: boolean): number[] | Row[][] =>
+  returnRows ? result.rows : result.counts;
 
 /** The writes `build` names (synchronously), checked, on tables `open` opens. */
 export function groupOf(build: (group: WriteGroup) => void, open: (table: string) => OpenedTable): GroupWrite[] {

@@ -8,7 +8,7 @@ import { PaymentError } from '../payment-error.js';
 import type { PaymentsSettings } from '../settings.js';
 import type { TransferResult } from './list-transfers.js';
 import { judgeBatchPins } from './batch-pins.js';
-import { insertChunked, type KnownRows, lockBatchRows, usageKey } from './batch-rows.js';
+import { type KnownRows, lockBatchRows, usageKey } from './batch-rows.js';
 import { claimKeys, giveBackKeys, keyId, settleKeys, type StoredKey } from './batch-keys.js';
 
 /** A transfer that passed every check that needs no lock (amount, per-transfer limit, recipient). */
@@ -44,7 +44,7 @@ const legsOf = (t: PreparedTransfer) =>
   ].sort(byAccount);
 
 /**
- * Applies a batch of transfers in order inside one transaction of about seven statements,
+ * Applies a batch of transfers in order inside one transaction of about six statements,
  * whatever its size, and returns each one's outcome. Each transfer is still checked on its own,
  * in arrival order, against the locked rows: its PIN, its idempotency key, the daily limit, the
  * payer's balance. One that fails gets its own error and takes nothing else down.
@@ -80,10 +80,26 @@ export async function applyTransferBatch(
     if (outcomes[i] === null && !leaders.has(id)) leaders.set(id, i);
   });
   const firstUses = [...leaders.values()].map((i) => ({ t: transfers[i]!, i }));
-  const { claimed, storedMeanwhile: stored } = await claimKeys(
+  // Each first use's ledger transaction goes with the claims, before any lock: the rows locked
+  // below are held only for the checks and one round trip of writes. A transfer that does not go
+  // through (refused, or its key stored meanwhile) has its row deleted there.
+  const {
+    claimed,
+    storedMeanwhile: stored,
+    alongside: txRows,
+  } = await claimKeys(
     tx,
     firstUses.map(({ t }) => ({ owner: t.payerId, key: t.key, requestHash: t.requestHash })),
     now,
+    {
+      table: 'transactions',
+      rows: firstUses.map(({ t }) => ({
+        kind: 'transfer',
+        ref: t.transferId,
+        meta: { note: t.note },
+        created_at: now,
+      })),
+    },
   );
   for (const { t, i } of firstUses) {
     const id = keyId(t.payerId, t.key);
@@ -94,17 +110,7 @@ export async function applyTransferBatch(
     answerStored(i, earlier);
   }
   const live = firstUses.filter(({ i }) => outcomes[i] === null);
-  // Each live transfer's ledger transaction, before any lock: the rows locked below are held
-  // only for the checks and one round trip of writes (a refused transfer's row goes again there).
-  const txIds = new Map(
-    (
-      await insertChunked(
-        tx,
-        'transactions',
-        live.map(({ t }) => ({ kind: 'transfer', ref: t.transferId, meta: { note: t.note }, created_at: now })),
-      )
-    ).map((r) => [r.ref as string, r.id as number]),
-  );
+  const txIds = new Map(txRows.map((r) => [r.ref as string, r.id as number]));
 
   // Daily usage and the wallets of everyone in the batch, locked for it in one round trip.
   const { usage, wallets } = await lockBatchRows(
@@ -201,6 +207,7 @@ export async function applyTransferBatch(
     outcomes[i] = { ok: true, value: { result, replayed: false } };
   }
   const refused = live.filter(({ i }) => !outcomes[i]!.ok);
+  const unwritten = firstUses.filter(({ i }) => !outcomes[i]!.ok || outcomes[i]!.value.replayed);
   // A refused transfer stores no key, so that it may be tried again with it (as in `once`).
   await giveBackKeys(
     tx,
@@ -229,12 +236,12 @@ export async function applyTransferBatch(
         }),
       );
     if (keysDone.length > 0) settleKeys(group, keysDone);
-    if (refused.length > 0)
+    if (unwritten.length > 0)
       group
         .table('transactions')
         .whereIn(
           'ref',
-          refused.map(({ t }) => t.transferId),
+          unwritten.map(({ t }) => t.transferId),
         )
         .delete();
   });

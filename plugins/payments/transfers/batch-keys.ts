@@ -6,7 +6,7 @@
  * claim, two hosts taking the same key at the same moment both moved the money up to the key's
  * insert, and the loser failed with a database conflict rather than answering the stored result.
  */
-import type { DatabaseTransaction, WriteGroup } from '../../../sdk/index.js';
+import type { DatabaseTransaction, Row, WriteGroup } from '../../../sdk/index.js';
 import type { TransferResult } from './list-transfers.js';
 
 export interface StoredKey {
@@ -39,28 +39,35 @@ export async function storedKeys(
 /**
  * Claims each key (in keyId order, one statement, so two batches never wait on each other's keys
  * in opposite orders) and returns the ids of those claimed; a key not claimed was stored by
- * another batch meanwhile, and is in the returned map.
+ * another batch meanwhile, and is in the returned map. The rows `alongside` (the batch's ledger
+ * transactions) are inserted in the same round trip, and come back as stored.
  */
 export async function claimKeys(
   tx: DatabaseTransaction,
   wanted: readonly { owner: string; key: string; requestHash: string }[],
   now: number,
-): Promise<{ claimed: Set<string>; storedMeanwhile: Map<string, StoredKey> }> {
+  alongside: { table: string; rows: Row[] },
+): Promise<{ claimed: Set<string>; storedMeanwhile: Map<string, StoredKey>; alongside: Row[] }> {
   const rows = [...wanted]
     .sort((a, b) => (keyId(a.owner, a.key) < keyId(b.owner, b.key) ? -1 : 1))
     .map((w) => ({ owner: w.owner, key: w.key, request_hash: w.requestHash, response: null, created_at: now }));
   const claimed = new Set<string>();
-  if (rows.length === 0) return { claimed, storedMeanwhile: new Map() };
-  const table = tx.table<{ owner: string; key: string; [column: string]: unknown }>('idempotency');
-  for (const row of await table.insert(rows, { onConflictIgnore: ['owner', 'key'] }))
-    claimed.add(keyId(row.owner, row.key));
+  if (rows.length === 0) return { claimed, storedMeanwhile: new Map(), alongside: [] };
+  const [inserted, written] = await tx.writeTogether(
+    (group) => {
+      group.table('idempotency').insert(rows, { onConflictIgnore: ['owner', 'key'] });
+      group.table(alongside.table).insert(alongside.rows);
+    },
+    { returnRows: true },
+  );
+  for (const row of inserted!) claimed.add(keyId(row.owner as string, row.key as string));
   const lost = wanted.filter((w) => !claimed.has(keyId(w.owner, w.key)));
   const storedMeanwhile = await storedKeys(
     tx,
     lost.map((w) => w.owner),
     lost.map((w) => w.key),
   );
-  return { claimed, storedMeanwhile };
+  return { claimed, storedMeanwhile, alongside: written! };
 }
 
 /** Fills in the responses of the claimed keys whose transfers went through, in the batch's write group. */
