@@ -44,11 +44,18 @@ function setUp() {
       return out;
     },
   });
+  const advance = (ms: number) => void (now += ms);
   return {
     cache,
     tokens,
     reads,
-    advance: (ms: number) => void (now += ms),
+    advance,
+    /** Tokens named after their users, each checked once and then as old as an answer may be. */
+    keptPastAge: async (...hashes: string[]) => {
+      for (const h of hashes) tokens.set(h, { user: h });
+      for (const h of hashes) await cache.check(h);
+      advance(2_000);
+    },
     failNextRead: (err: Error) => void (failNext = err),
     /** Holds the next read until the function returned is called. */
     holdNextRead: () => {
@@ -98,12 +105,8 @@ describe('token checks for plugin routes', () => {
   });
 
   it('drops a token taken along that was revoked meanwhile: its next use reads and is refused', async () => {
-    const { cache, tokens, reads, advance } = setUp();
-    tokens.set('a', { user: 'a' });
-    tokens.set('b', { user: 'b' });
-    await cache.check('a');
-    await cache.check('b');
-    advance(2_000);
+    const { cache, tokens, reads, keptPastAge } = setUp();
+    await keptPastAge('a', 'b');
     tokens.set('b', { user: 'b', revoked: true });
     await cache.check('a');
     expect(reads.at(-1)).toEqual(['a', 'b']);
@@ -112,12 +115,8 @@ describe('token checks for plugin routes', () => {
   });
 
   it('does not restore an answer forgotten while a read that took it along was on its way', async () => {
-    const { cache, tokens, reads, advance, holdNextRead } = setUp();
-    tokens.set('a', { user: 'a' });
-    tokens.set('b', { user: 'b' });
-    await cache.check('a');
-    await cache.check('b');
-    advance(2_000);
+    const { cache, reads, keptPastAge, holdNextRead } = setUp();
+    await keptPastAge('a', 'b');
     const release = holdNextRead();
     const checking = cache.check('a');
     await expect.poll(() => reads.length).toBe(3);
@@ -130,12 +129,8 @@ describe('token checks for plugin routes', () => {
   });
 
   it('shares one read among checks of the tokens it reads, and a failed read fails each of them once', async () => {
-    const { cache, tokens, reads, advance, holdNextRead, failNextRead } = setUp();
-    tokens.set('a', { user: 'a' });
-    tokens.set('b', { user: 'b' });
-    await cache.check('a');
-    await cache.check('b');
-    advance(2_000);
+    const { cache, reads, keptPastAge, holdNextRead, failNextRead } = setUp();
+    await keptPastAge('a', 'b');
     const release = holdNextRead();
     failNextRead(new Error('database down'));
     const checks = [cache.check('a'), cache.check('a'), cache.check('b')];
