@@ -178,7 +178,7 @@ export async function runWriteGroup(
   return { counts, rows };
 }
 
-/** Whether writeTogether's options ask for rows; anything but absent or `{ returnRows: true }` is refused. */
+/** Whether writeTogether's options ask for rows; options other than `returnRows` (a boolean) are refused. */
 export function returnRowsOf(options: unknown): boolean {
   if (options === undefined) return false;
   if (typeof options !== 'object' || options === null || Array.isArray(options))
