@@ -56,6 +56,18 @@ describe('plugin storage: statements that do not grow with the keys held', () =>
     }
   });
 
+  it('gets read plugin_kv by key only, alone or several in one statement', async () => {
+    const one = await accessesOf(async () => expect(await kv.storage.get('hoard', 'item:10')).not.toBeNull());
+    expect(one).toHaveLength(1);
+    expectBounded(one);
+    // Gets asked while a read runs share the next statement, which reads each of their keys.
+    const several = await accessesOf(() =>
+      Promise.all(['item:11', 'item:12', 'item:13', 'absent'].map((key) => kv.storage.get('hoard', key))),
+    );
+    expect(several.length).toBeLessThanOrEqual(2);
+    expectBounded(several);
+  });
+
   it('a delete reads plugin_kv by key only', async () => {
     const statements = await accessesOf(async () => expect(await kv.storage.delete('hoard', 'item:9', {})).toBe(true));
     expect(statements.length).toBeGreaterThanOrEqual(2);

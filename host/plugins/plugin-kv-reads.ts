@@ -1,6 +1,7 @@
 import { GroupCommitQueue } from '../../sdk/plugin/group-commit-queue.js';
 import { batchesInFlight } from '../db/batches-in-flight.js';
 import type { Database } from '../db/open-database.js';
+import { prepared } from '../db/statement-name.js';
 
 /** A row of plugin_kv: one key of one plugin's store. */
 export interface KvRow {
@@ -47,11 +48,24 @@ export class PluginKvReads {
   }
 
   private async readMany(refs: KeyRef[]): Promise<{ ok: true; value: KvRow | undefined }[]> {
-    const wanted = new Map(refs.map((r) => [refKey(r.pluginId, r.key), [r.pluginId, r.key]]));
-    const rows = await this.db
-      .knex<KvRow>('plugin_kv')
-      .whereIn(['plugin_id', 'key'], [...wanted.values()])
-      .select<KvRow[]>('*');
+    const wanted = [...new Map(refs.map((r) => [refKey(r.pluginId, r.key), r])).values()];
+    const query = this.db.knex<KvRow>('plugin_kv').select<KvRow[]>('*');
+    // On PostgreSQL the pairs go as two arrays, so the text is one whatever their number, and is
+    // prepared once per connection: a pair list was parsed and planned at every read.
+    const rows =
+      this.db.kind === 'postgres'
+        ? await prepared(
+            'kv-reads',
+            query.whereRaw('(plugin_id, key) in (select * from unnest(?::text[], ?::text[]))', [
+              wanted.map((r) => r.pluginId),
+              wanted.map((r) => r.key),
+            ]),
+            'pairs',
+          )
+        : await query.whereIn(
+            ['plugin_id', 'key'],
+            wanted.map((r) => [r.pluginId, r.key]),
+          );
     const found = new Map(rows.map((row) => [refKey(row.plugin_id, row.key), row]));
     return refs.map((r) => ({ ok: true, value: found.get(refKey(r.pluginId, r.key)) }));
   }
