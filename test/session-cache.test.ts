@@ -129,7 +129,7 @@ describe('token checks for plugin routes', () => {
   });
 
   it('shares one read among checks of the tokens it reads, and a failed read fails each of them once', async () => {
-    const { cache, reads, keptPastAge, holdNextRead, failNextRead } = setUp();
+    const { cache, reads, advance, keptPastAge, holdNextRead, failNextRead } = setUp();
     await keptPastAge('a', 'b');
     const release = holdNextRead();
     failNextRead(new Error('database down'));
@@ -138,8 +138,29 @@ describe('token checks for plugin routes', () => {
     release();
     for (const check of checks) await expect(check).rejects.toThrow('database down');
     expect(reads.length).toBe(3);
+    advance(250);
     expect(await cache.check('b')).toEqual({ user: 'b' });
     expect(reads.at(-1)).toEqual(['b', 'a']);
+  });
+
+  it('looks for tokens to take along at most every eighth of maxAgeMs', async () => {
+    const { cache, tokens, reads, advance } = setUp();
+    for (const h of ['a', 'd', 'e', 'f', 'g']) tokens.set(h, { user: h });
+    await cache.check('a');
+    advance(990);
+    // a is 990 ms old: not due yet.
+    await cache.check('d');
+    expect(reads.at(-1)).toEqual(['d']);
+    advance(10);
+    // a is due now, but the last look was 10 ms ago, and the next 249 ms later still too soon.
+    await cache.check('e');
+    expect(reads.at(-1)).toEqual(['e']);
+    advance(239);
+    await cache.check('f');
+    expect(reads.at(-1)).toEqual(['f']);
+    advance(1);
+    await cache.check('g');
+    expect(reads.at(-1)).toEqual(['g', 'a']);
   });
 
   it('refuses a hash that names no token, and keeps nothing for it', async () => {

@@ -1,7 +1,8 @@
 /**
  * Recent token checks for plugin routes, by token hash, each reused for at most maxAgeMs after
  * the query that read it was sent. A check that has to go to the database takes along the other
- * tokens in use whose answers will soon be too old (up to MAX_TAKEN_ALONG of them): a host whose
+ * tokens in use whose answers will soon be too old (up to MAX_TAKEN_ALONG of them, at most every
+ * TAKE_ALONG_EVERY of maxAgeMs): a host whose
  * users each call a plugin route every few seconds then sends about one check a second in all,
  * where it sent one per token per maxAgeMs, and no answer is older than before.
  */
@@ -36,11 +37,18 @@ interface Entry<S> {
 const MAX_TAKEN_ALONG = 500;
 /** A token unused for this long is not taken along: its next use checks it alone. */
 const IN_USE_MS = 10_000;
+/**
+ * Looking for tokens to take along walks every kept answer, so it happens at most this often
+ * (as a share of maxAgeMs); the checks between read their own token only. A burst of new tokens
+ * then walks a full cache a few times a second, not once per token.
+ */
+const TAKE_ALONG_EVERY = 1 / 8;
 
 export class SessionCache<S> {
   private readonly entries = new Map<string, Entry<S>>();
   /** Checks on their way, by each hash they read. */
   private readonly pending = new Map<string, Promise<Map<string, SessionRead<S>>>>();
+  private lastTakeAlong = -Infinity;
 
   constructor(private readonly options: SessionCacheOptions<S>) {}
 
@@ -83,6 +91,8 @@ export class SessionCache<S> {
   /** Kept tokens in use whose answers pass half their age, not already on their way. */
   private dueSoon(hash: string, at: number): string[] {
     const due: string[] = [];
+    if (at - this.lastTakeAlong < this.options.maxAgeMs * TAKE_ALONG_EVERY) return due;
+    this.lastTakeAlong = at;
     for (const [h, entry] of this.entries) {
       if (due.length >= MAX_TAKEN_ALONG) break;
       if (h === hash || this.pending.has(h) || at - entry.usedAt > IN_USE_MS) continue;
