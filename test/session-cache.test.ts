@@ -17,21 +17,16 @@ function setUp() {
   const tokens = new Map<string, Token>();
   const reads: string[][] = [];
   let failNext: Error | null = null;
-  let held: { release: () => void } | null = null;
+  let hold: Promise<void> | null = null;
   const cache = new SessionCache<{ user: string }>({
     maxAgeMs: 2_000,
     maxEntries: 100,
     now: () => now,
     expired: () => false,
     unknown: () => new Error('unknown token'),
+    // Reads the table when called; a held read answers that later, as a query on its way would.
     read: async (hashes) => {
       reads.push([...hashes]);
-      if (held) await new Promise<void>((release) => (held = { release }));
-      if (failNext) {
-        const err = failNext;
-        failNext = null;
-        throw err;
-      }
       const out = new Map<string, SessionRead<{ user: string }>>();
       for (const h of hashes) {
         const t = tokens.get(h);
@@ -40,6 +35,14 @@ function setUp() {
             h,
             t.revoked ? { session: null, refusal: new Error('revoked') } : { session: { user: t.user }, refusal: null },
           );
+      }
+      const held = hold;
+      hold = null;
+      if (held) await held;
+      if (failNext) {
+        const err = failNext;
+        failNext = null;
+        throw err;
       }
       return out;
     },
@@ -57,14 +60,11 @@ function setUp() {
       advance(2_000);
     },
     failNextRead: (err: Error) => void (failNext = err),
-    /** Holds the next read until the function returned is called. */
+    /** Holds the next read's answer until the function returned is called. */
     holdNextRead: () => {
-      held = { release: () => undefined };
-      return () => {
-        const h = held!;
-        held = null;
-        h.release();
-      };
+      let release!: () => void;
+      hold = new Promise<void>((resolve) => (release = resolve));
+      return release;
     },
   };
 }
@@ -126,6 +126,26 @@ describe('token checks for plugin routes', () => {
     expect(reads.at(-1)).toEqual(['a', 'b']);
     await cache.check('b');
     expect(reads.at(-1)).toEqual(['b']);
+  });
+
+  it('starts a new read for a check asked after a revocation heard while an older read ran', async () => {
+    const { cache, tokens, reads, keptPastAge, holdNextRead } = setUp();
+    await keptPastAge('a');
+    const release = holdNextRead();
+    const before = cache.check('a');
+    await expect.poll(() => reads.length).toBe(2);
+    // Revoked while the read is on its way: the read may have seen the token as it was.
+    tokens.set('a', { user: 'a', revoked: true });
+    cache.forget((s) => s.user === 'a');
+    const after = cache.check('a');
+    expect(reads.length).toBe(3);
+    await expect(after).rejects.toThrow('revoked');
+    release();
+    // The older read answers its own check, asked before the revocation, with what it read; it
+    // keeps nothing, so the next check reads again.
+    expect(await before).toEqual({ user: 'a' });
+    await expect(cache.check('a')).rejects.toThrow('revoked');
+    expect(reads.length).toBe(4);
   });
 
   it('shares one read among checks of the tokens it reads, and a failed read fails each of them once', async () => {

@@ -46,9 +46,11 @@ const TAKE_ALONG_EVERY = 1 / 8;
 
 export class SessionCache<S> {
   private readonly entries = new Map<string, Entry<S>>();
-  /** Checks on their way, by each hash they read. */
-  private readonly pending = new Map<string, Promise<Map<string, SessionRead<S>>>>();
+  /** Checks on their way, by each hash they read, with the forgets counted when each began. */
+  private readonly pending = new Map<string, { reading: Promise<Map<string, SessionRead<S>>>; forgets: number }>();
   private lastTakeAlong = -Infinity;
+  /** Revocations heard: a read begun before one may have read the revoked token as it was. */
+  private forgets = 0;
 
   constructor(private readonly options: SessionCacheOptions<S>) {}
 
@@ -60,7 +62,11 @@ export class SessionCache<S> {
       hit.usedAt = at;
       return hit.session;
     }
-    const read = (await (this.pending.get(hash) ?? this.start(hash, at))).get(hash);
+    // A read begun before a revocation this host has heard since is not joined: it may answer
+    // for the token as it was.
+    const pending = this.pending.get(hash);
+    const reading = pending?.forgets === this.forgets ? pending.reading : this.start(hash, at);
+    const read = (await reading).get(hash);
     if (!read) throw this.options.unknown();
     if (read.refusal) throw read.refusal;
     return read.session!;
@@ -68,23 +74,29 @@ export class SessionCache<S> {
 
   /** Drops every kept answer for which `matches` holds (a revocation heard on the bus). */
   forget(matches: (session: S) => boolean): void {
+    this.forgets++;
     for (const [hash, entry] of this.entries) if (matches(entry.session)) this.entries.delete(hash);
   }
 
   private start(hash: string, at: number): Promise<Map<string, SessionRead<S>>> {
     const hashes = [hash, ...this.dueSoon(hash, at)];
-    const reading = this.options.read(hashes).then(
+    const forgets = this.forgets;
+    const settle = () => {
+      for (const h of hashes) if (this.pending.get(h)?.reading === reading) this.pending.delete(h);
+    };
+    const reading: Promise<Map<string, SessionRead<S>>> = this.options.read(hashes).then(
       (reads) => {
-        for (const h of hashes) this.pending.delete(h);
-        this.keep(hash, hashes, reads, at);
+        settle();
+        // Answers read before a revocation heard meanwhile are not kept: they may predate it.
+        if (forgets === this.forgets) this.keep(hash, hashes, reads, at);
         return reads;
       },
       (err: unknown) => {
-        for (const h of hashes) this.pending.delete(h);
+        settle();
         throw err;
       },
     );
-    for (const h of hashes) this.pending.set(h, reading);
+    for (const h of hashes) this.pending.set(h, { reading, forgets });
     return reading;
   }
 
@@ -109,8 +121,8 @@ export class SessionCache<S> {
         this.entries.delete(h);
         continue;
       }
-      // A token taken along keeps an answer only if it still has one: a revocation heard while
-      // the query ran has dropped it, and the row read may predate that revocation.
+      // A token taken along keeps an answer only if it still has one (the cache may have been
+      // cleared meanwhile): it was not asked for.
       if (entry) {
         entry.session = read.session;
         entry.checkedAt = checkedAt;
