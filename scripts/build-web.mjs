@@ -7,7 +7,7 @@
 // serving it never sees a half-written app; a lock folder keeps two test workers from building at once.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -92,6 +92,30 @@ async function buildWeb({ force = false, dist = DEFAULT_DIST } = {}) {
   }
 }
 
+/**
+ * Refuses an output folder the build would destroy: it replaces the folder whole, so one that holds
+ * or is the sources (`--out web`), or a folder of other files, would be lost.
+ */
+function checkOut(dist) {
+  const within = (inner, outer) => inner === outer || inner.startsWith(outer + sep);
+  for (const input of ['.', ...INPUTS]) {
+    const path = join(repo, input);
+    if (within(path, dist) || (input !== '.' && within(dist, path) && !within(dist, DEFAULT_DIST)))
+      throw new Error(`--out ${dist} would replace or sit among the sources (${input}); name a folder of its own`);
+  }
+  let names;
+  try {
+    names = readdirSync(dist);
+  } catch {
+    // Not there yet: the build makes it.
+    return;
+  }
+  if (names.length > 0 && !names.includes(HASH_FILE))
+    throw new Error(
+      `--out ${dist} holds files of no earlier build, which it would replace; name a new or empty folder`,
+    );
+}
+
 async function acquireLock() {
   for (;;) {
     try {
@@ -117,6 +141,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const dist = outAt > 0 ? resolve(process.argv[outAt + 1] ?? '') : DEFAULT_DIST;
   try {
     if (outAt > 0 && !process.argv[outAt + 1]) throw new Error('--out needs a folder');
+    if (outAt > 0) checkOut(dist);
     const result = await buildWeb({ force: process.argv.includes('--force'), dist });
     const inCwd = relative(process.cwd(), dist);
     const where = inCwd.startsWith('..') ? dist : inCwd || '.';

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_SCRIPT, WEB_DIST, ensureWebBuilt } from './support/web-build.js';
+import { repoRoot } from './support/e2e.js';
 
 // A folder of this file's own: the other browser test files build web/dist when they find it stale,
 // so a stale hash written there would be mended under this test by whichever started first.
@@ -44,9 +45,22 @@ describe('npm run build:web', { timeout: 180_000 }, () => {
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toBe(readFileSync(join(WEB_DIST, 'index.html'), 'utf8'));
   });
 
-  it('refuses --out without a folder', async () => {
-    const failed = promisify(execFile)(process.execPath, [BUILD_SCRIPT, '--out']);
-    await expect(failed).rejects.toMatchObject({ stderr: expect.stringMatching(/--out needs a folder/) });
+  it('refuses --out without a folder, one among the sources, or one of other files, and leaves them', async () => {
+    const others = join(folder, 'others');
+    mkdirSync(others);
+    writeFileSync(join(others, 'keep.txt'), 'mine');
+    for (const [args, message] of [
+      [['--out'], /--out needs a folder/],
+      [['--out', 'web'], /among the sources \(web\)/],
+      [['--out', '.'], /among the sources \(\.\)/],
+      [['--out', 'sdk'], /among the sources \(sdk\/client\)/],
+      [['--out', others], /holds files of no earlier build/],
+    ] as const) {
+      const failed = promisify(execFile)(process.execPath, [BUILD_SCRIPT, ...args], { cwd: repoRoot });
+      await expect(failed, args.join(' ')).rejects.toMatchObject({ stderr: expect.stringMatching(message) });
+    }
+    expect(readFileSync(join(others, 'keep.txt'), 'utf8')).toBe('mine');
+    expect(statSync(join(repoRoot, 'web/src')).isDirectory()).toBe(true);
   });
 
   it('builds for production even when run from a test (NODE_ENV=test): no development JSX, no file paths', () => {
